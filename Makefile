@@ -1,0 +1,48 @@
+# Styrhjul. `make run` and `make test` are the two commands in the README.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test lint serve bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+var/styrhjul.env:
+	mkdir -p var
+	printf '# Local development settings, written by make run. Not for production.\nDEBUG=1\nSTYRHJUL_DEMO=1\nSECRET_KEY=%s\n' \
+	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## Install, migrate the SQLite database under var/, load the demo municipality, serve.
+run: $(VENV)/.installed var/styrhjul.env
+	$(BIN)/styrhjul migrate --no-input
+	$(BIN)/styrhjul load-demo
+	$(BIN)/styrhjul runserver $(HOST):$(PORT)
+
+## Install the test dependencies and run the whole suite (DATABASE_URL picks the database).
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check styrhjul tests
+	$(BIN)/styrhjul makemigrations --check --dry-run --settings=tests.settings > /dev/null
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check styrhjul tests
+	$(BIN)/ruff format --check styrhjul tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,5 @@
+DEMO_PASSWORD = "styrhjul-demo"
+
+
+def demo_logins():
+    return []

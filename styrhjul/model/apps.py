@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ModelConfig(AppConfig):
+    name = "styrhjul.model"
+    label = "model"
+    verbose_name = "Styrmodell"

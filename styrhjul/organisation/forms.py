@@ -1,0 +1,155 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, Unit, UnitType, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    code = forms.CharField(
+        label=_("Kod (ansvar)"),
+        max_length=50,
+        help_text=_("Enhetens kod i ekonomisystemet. Måste vara unik."),
+    )
+    unit_type = forms.ModelChoiceField(
+        label=_("Typ"), queryset=UnitType.objects.all(), empty_label=_("Välj typ")
+    )
+    valid_from = forms.DateField(
+        label=_("Giltig från"),
+        widget=DateInput(),
+        initial=lambda: datetime.date.today(),
+        help_text=_("Datum som ÅÅÅÅ-MM-DD."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, unit: Unit | None = None, **kwargs):
+        self.unit = unit
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        clash = Unit.objects.filter(code__iexact=code)
+        if self.unit is not None:
+            clash = clash.exclude(pk=self.unit.pk)
+        other = clash.first()
+        if other:
+            raise forms.ValidationError(
+                _("Koden %(code)s används redan av %(unit)s.") % {"code": code, "unit": other}
+            )
+        return code
+
+
+class MoveForm(forms.Form):
+    parent = forms.ModelChoiceField(
+        label=_("Ny överordnad enhet"), queryset=Unit.objects.none(), empty_label=_("Välj enhet")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+
+
+class CloseForm(forms.Form):
+    valid_to = forms.DateField(
+        label=_("Sista giltighetsdag"),
+        widget=DateInput(),
+        help_text=_("Enheten och dess underenheter finns kvar för de år de var giltiga."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class GrantForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Användare"),
+        queryset=User.objects.filter(is_active=True),
+        empty_label=_("Välj användare"),
+    )
+    role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
+    includes_subtree = forms.BooleanField(
+        label=_("Gäller även underliggande enheter"), required=False, initial=True
+    )
+
+
+class UserGrantForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=Unit.objects.none(), empty_label=_("Välj enhet")
+    )
+    role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
+    includes_subtree = forms.BooleanField(
+        label=_("Gäller även underliggande enheter"), required=False, initial=True
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+    email = forms.EmailField(label=_("E-postadress"))
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150)
+    title = forms.CharField(label=_("Befattning"), max_length=200, required=False)
+    password = forms.CharField(
+        label=_("Lösenord"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Minst 12 tecken. Lämna tomt om användaren loggar in via organisationens "
+            "inloggning (OpenID Connect)."
+        ),
+    )
+
+    def __init__(self, *args, user: User | None = None, **kwargs):
+        self.instance = user
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            del self.fields["username"]
+            del self.fields["password"]
+            self.fields["is_active"] = forms.BooleanField(
+                label=_("Kontot är aktivt"), required=False
+            )
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=name).exists():
+            raise forms.ValidationError(_("Användarnamnet är upptaget."))
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        clash = User.objects.filter(email__iexact=email)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Det finns redan en användare med den e-postadressen."))
+        return email
+
+    def clean_password(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data.get("password")
+        if password:
+            validate_password(password)
+        return password
+
+
+class UnitTypeForm(forms.ModelForm):
+    class Meta:
+        model = UnitType
+        fields = ["name", "plural", "order"]
+        labels = {"name": _("Namn"), "plural": _("Namn i plural"), "order": _("Ordning")}

@@ -1,0 +1,118 @@
+"""Reads for the organisation pages. Each function runs a fixed number of
+queries whatever the size of the organisation."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from styrhjul.model.models import Vision
+
+from . import access
+from .models import Role, RoleGrant, Unit, User
+
+
+@dataclass
+class TreeNode:
+    unit: Unit
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def readable_units_in_year(user, year: int) -> QuerySet[Unit]:
+    return access.units(user).valid_in_year(year).select_related("unit_type")
+
+
+def tree(user, year: int) -> list[TreeNode]:
+    """The units the user may read that existed during `year`, as a forest.
+    A unit whose parent the user may not read becomes a root."""
+    units = list(readable_units_in_year(user, year).order_by("unit_type__order", "name"))
+    nodes = {u.pk: TreeNode(u) for u in units}
+    roots = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id)
+        (parent.children if parent else roots).append(nodes[unit.pk])
+    return roots
+
+
+def search(user, year: int, text: str) -> list[Unit]:
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        readable_units_in_year(user, year)
+        .filter(Q(name__icontains=text) | Q(code__icontains=text))
+        .select_related("parent")
+        .order_by("name")[:200]
+    )
+
+
+@dataclass
+class MyUnit:
+    unit: Unit
+    roles: list[str]
+
+
+def my_units(user) -> list[MyUnit]:
+    """Units the user holds roles on directly, with the roles' names."""
+    today = datetime.date.today()
+    grants = (
+        RoleGrant.objects.filter(user=user)
+        .select_related("unit", "unit__unit_type")
+        .order_by("unit__name")
+    )
+    result: dict[int, MyUnit] = {}
+    for grant in grants:
+        if not grant.unit.is_valid_on(today):
+            continue
+        entry = result.setdefault(grant.unit.pk, MyUnit(grant.unit, []))
+        entry.roles.append(grant.get_role_display())
+    return list(result.values())
+
+
+def vision_for(user) -> Vision | None:
+    """The vision of the organisation the user belongs to. The vision is the
+    municipality's public statement, so everyone with any grant sees it."""
+    first = RoleGrant.objects.filter(user=user).values_list("unit_id", flat=True).first()
+    if first is None:
+        if access.is_admin(user):
+            return Vision.objects.order_by("-valid_from_year").first()
+        return None
+    root = Unit.objects.with_tree_fields().ancestors(first, include_self=True).order_by("tree_depth").first()
+    return Vision.objects.filter(unit=root).order_by("-valid_from_year").first()
+
+
+def unit_detail(user, unit: Unit, year: int) -> dict:
+    children = list(
+        access.units(user)
+        .filter(parent=unit)
+        .select_related("unit_type")
+        .order_by("unit_type__order", "name")
+    )
+    grants = list(
+        RoleGrant.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("role", "user__first_name")
+    )
+    ancestors = list(Unit.objects.with_tree_fields().ancestors(unit).order_by("tree_depth"))
+    readable = access.rights(user)
+    return {
+        "children": children,
+        "managers": [g.user for g in grants if g.role == Role.MANAGER],
+        "grants": grants if access.can_manage(user, unit) else [],
+        "ancestors": [(a, readable.is_admin or a.pk in readable.readable) for a in ancestors],
+    }
+
+
+def users_list(text: str = "") -> QuerySet[User]:
+    qs = User.objects.all().order_by("first_name", "last_name", "username")
+    if text.strip():
+        t = text.strip()
+        qs = qs.filter(
+            Q(username__icontains=t)
+            | Q(email__icontains=t)
+            | Q(first_name__icontains=t)
+            | Q(last_name__icontains=t)
+        )
+    return qs

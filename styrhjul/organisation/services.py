@@ -1,0 +1,233 @@
+"""Everything that changes the organisation: one function per use case, each in
+a transaction, each checking the access policy first."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from . import access
+from .models import Role, RoleGrant, Unit, UnitType, User
+
+
+class StaleVersion(Exception):
+    """Someone else saved the object after this user opened it."""
+
+    def __init__(self, current):
+        super().__init__(_("Någon annan har ändrat uppgifterna medan du arbetade."))
+        self.current = current
+
+
+def _set_actor(obj, actor) -> None:
+    """Tell the history which person made the change (None for the system)."""
+    obj._history_user = actor if isinstance(actor, User) else None
+
+
+def _check_parent(actor, parent: Unit | None) -> None:
+    if parent is None:
+        access.require_admin(actor)
+    else:
+        access.require(actor, access.Action.MANAGE, parent)
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor,
+    name: str,
+    unit_type: UnitType,
+    code: str,
+    parent: Unit | None,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+) -> Unit:
+    _check_parent(actor, parent)
+    unit = Unit(
+        name=name.strip(),
+        unit_type=unit_type,
+        code=code.strip(),
+        parent=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    unit.full_clean()
+    _set_actor(unit, actor)
+    unit.save()
+    access.forget(actor)
+    return unit
+
+
+def _save_versioned(unit: Unit, version: int, reason: str, actor) -> Unit:
+    """Save with optimistic concurrency: refused if the stored version moved on."""
+    updated = Unit.objects.filter(pk=unit.pk, version=version).update(version=F("version") + 1)
+    if not updated:
+        raise StaleVersion(Unit.objects.get(pk=unit.pk))
+    unit.version = version + 1
+    _set_actor(unit, actor)
+    unit._change_reason = reason
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_update(
+    *,
+    actor,
+    unit: Unit,
+    version: int,
+    name: str,
+    code: str,
+    unit_type: UnitType,
+    valid_from: datetime.date,
+) -> Unit:
+    """Rename a unit or correct its code, type or start date."""
+    access.require(actor, access.Action.MANAGE, unit)
+    unit.name, unit.code, unit.unit_type, unit.valid_from = (
+        name.strip(),
+        code.strip(),
+        unit_type,
+        valid_from,
+    )
+    unit.full_clean()
+    return _save_versioned(unit, version, _("Ändrad"), actor)
+
+
+@transaction.atomic
+def unit_move(*, actor, unit: Unit, version: int, new_parent: Unit) -> Unit:
+    """Move a unit (with its subtree) under another unit."""
+    access.require(actor, access.Action.MANAGE, unit)
+    access.require(actor, access.Action.MANAGE, new_parent)
+    if new_parent.pk == unit.pk or Unit.objects.descendants(unit).filter(pk=new_parent.pk).exists():
+        raise ValidationError(
+            {"parent": _("En enhet kan inte flyttas in under sig själv eller sina underenheter.")}
+        )
+    unit.parent = new_parent
+    return _save_versioned(
+        unit, version, _("Flyttad till %(parent)s") % {"parent": new_parent}, actor
+    )
+
+
+@transaction.atomic
+def unit_close(*, actor, unit: Unit, version: int, valid_to: datetime.date) -> list[Unit]:
+    """Close a unit in a reorganisation, with the sub-units still open after
+    that date. Nothing is deleted: plans and reports stay with the units for
+    the years they were valid. Returns every unit that was closed."""
+    access.require(actor, access.Action.MANAGE, unit)
+    if valid_to < unit.valid_from:
+        raise ValidationError(
+            {
+                "valid_to": _("Enheten kan inte stängas före sitt startdatum %(date)s.")
+                % {"date": unit.valid_from.isoformat()}
+            }
+        )
+    unit.valid_to = valid_to
+    _save_versioned(unit, version, _("Stängd"), actor)
+    closed = [unit]
+    for sub in Unit.objects.descendants(unit).select_related(None):
+        if sub.valid_to is None or sub.valid_to > valid_to:
+            sub.valid_to = max(valid_to, sub.valid_from)
+            sub.version += 1
+            _set_actor(sub, actor)
+            sub._change_reason = _("Stängd med %(unit)s") % {"unit": unit}
+            sub.save()
+            closed.append(sub)
+    return closed
+
+
+@transaction.atomic
+def unit_reopen(*, actor, unit: Unit, version: int) -> Unit:
+    access.require(actor, access.Action.MANAGE, unit)
+    unit.valid_to = None
+    return _save_versioned(unit, version, _("Öppnad igen"), actor)
+
+
+@transaction.atomic
+def grant_role(
+    *, actor, user: User, unit: Unit, role: str, includes_subtree: bool = True
+) -> RoleGrant:
+    """Give a user a role on a unit. Only a system administrator gives the
+    administrator role; a model owner gives other roles within their area."""
+    if role == Role.ADMIN:
+        access.require_admin(actor)
+    else:
+        access.require(actor, access.Action.MANAGE, unit)
+    grant, created = RoleGrant.objects.get_or_create(
+        user=user, unit=unit, role=role, defaults={"includes_subtree": includes_subtree}
+    )
+    if not created and grant.includes_subtree != includes_subtree:
+        grant.includes_subtree = includes_subtree
+        _set_actor(grant, actor)
+        grant.save()
+    access.forget(user)
+    return grant
+
+
+@transaction.atomic
+def revoke_role(*, actor, grant: RoleGrant) -> None:
+    if grant.role == Role.ADMIN:
+        access.require_admin(actor)
+    else:
+        access.require(actor, access.Action.MANAGE, grant.unit)
+    _set_actor(grant, actor)
+    grant.delete()
+    access.forget(grant.user)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    title: str = "",
+    password: str | None = None,
+) -> User:
+    access.require_admin(actor)
+    user = User(
+        username=username.strip(),
+        email=email.strip().lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        title=title.strip(),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()  # logs in through OpenID Connect or a reset link
+    user.full_clean()
+    _set_actor(user, actor)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *, actor, user: User, email: str, first_name: str, last_name: str, title: str, is_active: bool
+) -> User:
+    access.require_admin(actor)
+    user.email, user.first_name, user.last_name, user.title, user.is_active = (
+        email.strip().lower(),
+        first_name.strip(),
+        last_name.strip(),
+        title.strip(),
+        is_active,
+    )
+    user.full_clean()
+    _set_actor(user, actor)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def unit_type_save(*, actor, unit_type: UnitType) -> UnitType:
+    access.require_admin(actor)
+    unit_type.full_clean()
+    _set_actor(unit_type, actor)
+    unit_type.save()
+    return unit_type

@@ -1,0 +1,9 @@
+from django.conf import settings
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("styrhjul.web.urls")),
+    path("organisation/", include("styrhjul.organisation.urls")),
+]
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from styrhjul.organisation import queries as org_queries
+
+from .forms import LoginForm
+
+
+@login_required
+def start(request):
+    return render(
+        request,
+        "web/start.html",
+        {
+            "nav": "start",
+            "page_title": "Start",
+            "my_units": org_queries.my_units(request.user),
+            "vision": org_queries.vision_for(request.user),
+        },
+    )
+
+
+class StyrhjulLoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            from styrhjul.demo.data import DEMO_PASSWORD, demo_logins
+
+            context["demo_logins"] = demo_logins()
+            context["demo_password"] = DEMO_PASSWORD
+        return context
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 otherwise. For load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        return HttpResponse("databasen svarar inte\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -7,3 +7,7 @@ os.environ.setdefault("STYRHJUL_TESTING", "1")
 os.environ["STYRHJUL_ENV_FILE"] = ""
 
 from styrhjul.settings import *  # noqa: E402,F403
+
+# Serve static files straight from the apps in tests (no collectstatic).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

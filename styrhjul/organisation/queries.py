@@ -74,7 +74,9 @@ def my_units(user) -> list[MyUnit]:
 def vision_for(user) -> Vision | None:
     """The vision of the organisation the user belongs to. The vision is the
     municipality's public statement, so everyone with any grant sees it."""
-    first = RoleGrant.objects.filter(user=user).values_list("unit_id", flat=True).first()
+    first = (
+        RoleGrant.objects.filter(user=user).order_by("pk").values_list("unit_id", flat=True).first()
+    )
     if first is None:
         if access.is_admin(user):
             return Vision.objects.order_by("-valid_from_year").first()

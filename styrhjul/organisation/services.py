@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -155,13 +156,14 @@ def grant_role(
         access.require_admin(actor)
     else:
         access.require(actor, access.Action.MANAGE, unit)
-    grant, created = RoleGrant.objects.get_or_create(
-        user=user, unit=unit, role=role, defaults={"includes_subtree": includes_subtree}
-    )
-    if not created and grant.includes_subtree != includes_subtree:
-        grant.includes_subtree = includes_subtree
-        _set_actor(grant, actor)
-        grant.save()
+    grant = RoleGrant.objects.filter(user=user, unit=unit, role=role).first()
+    if grant is None:
+        grant = RoleGrant(user=user, unit=unit, role=role, includes_subtree=includes_subtree)
+    elif grant.includes_subtree == includes_subtree:
+        return grant
+    grant.includes_subtree = includes_subtree
+    _set_actor(grant, actor)
+    grant.save()
     access.forget(user)
     return grant
 
@@ -197,6 +199,7 @@ def user_create(
         title=title.strip(),
     )
     if password:
+        validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()  # logs in through OpenID Connect or a reset link

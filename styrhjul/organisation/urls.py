@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "organisation"
 
@@ -15,7 +15,8 @@ urlpatterns = [
     path("enheter/<int:pk>/historik/", views.unit_history, name="unit_history"),
     path("enheter/<int:pk>/behorigheter/", views.unit_grant_add, name="unit_grant_add"),
     path("behorigheter/<int:pk>/ta-bort/", views.grant_remove, name="grant_remove"),
-    path("importera/", views.org_import, name="import"),
+    path("importera/", views_import.org_import, name="import"),
+    path("importera/mall.xlsx", views_import.org_import_template, name="import_template"),
     path("administration/", views.admin_index, name="admin"),
     path("administration/anvandare/", views.user_list, name="users"),
     path("administration/anvandare/ny/", views.user_create, name="user_create"),

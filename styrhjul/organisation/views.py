@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from styrhjul.web.history import history_entries
 
@@ -58,6 +58,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 @login_required
+@require_safe
 def tree(request):
     year = _year(request)
     text = request.GET.get("q", "")
@@ -77,6 +78,7 @@ def tree(request):
 
 
 @login_required
+@require_safe
 def unit_detail(request, pk: int):
     unit = _unit(request, pk)
     year = _year(request)
@@ -331,6 +333,7 @@ def unit_reopen(request, pk: int):
 
 
 @login_required
+@require_safe
 def unit_history(request, pk: int):
     unit = _unit(request, pk)
     return render(
@@ -394,6 +397,7 @@ def _admin_crumbs(*items):
 
 
 @login_required
+@require_safe
 def admin_index(request):
     if not access.can_manage_any(request.user):
         raise PermissionDenied
@@ -409,6 +413,7 @@ def admin_index(request):
 
 
 @login_required
+@require_safe
 def user_list(request):
     _admin_only(request)
     text = request.GET.get("q", "")
@@ -526,6 +531,7 @@ def user_grant_add(request, pk: int):
 
 
 @login_required
+@require_safe
 def user_history(request, pk: int):
     _admin_only(request)
     person = _get_user(pk)
@@ -580,9 +586,3 @@ def unit_types(request, pk: int | None = None):
         },
     )
 
-
-@login_required
-def org_import(request):
-    if not access.can_manage_any(request.user):
-        raise PermissionDenied
-    raise PermissionDenied  # replaced by the importer

@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from styrhjul.organisation import queries as org_queries
 
@@ -13,6 +13,7 @@ from .forms import LoginForm
 
 
 @login_required
+@require_safe
 def start(request):
     return render(
         request,

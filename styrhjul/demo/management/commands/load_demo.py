@@ -1,0 +1,38 @@
+"""`styrhjul load-demo`: load the invented demo municipality Sjöbacka."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from styrhjul.demo import data
+from styrhjul.demo.services import DemoConflict, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        f"Laddar den påhittade demokommunen {data.MUNICIPALITY}: organisationsträd med "
+        "nämnder, förvaltningar, avdelningar och enheter, en vision, och demoanvändare för "
+        f"varje roll med lösenordet {data.DEMO_PASSWORD}. Kan köras om: det som redan finns "
+        "lämnas orört och inget dubbleras. Vägrar om databasen redan har en annan "
+        "organisation, eller användare eller enhetskoder som krockar med demons; "
+        "demoanvändarnas lösenord är känt och demons systemadministratör får behörighet "
+        "till hela databasen, så demon läses bara in i en egen databas."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            summary = load_demo()
+        except DemoConflict as exc:
+            lines = "\n".join(f"  – {problem}" for problem in exc.problems)
+            raise CommandError(
+                f"Demokommunen laddades inte; inget har ändrats.\n{lines}\n"
+                "Ladda demon i en egen, tom databas (sätt DATABASE_URL eller "
+                "STYRHJUL_DATA_DIR)."
+            ) from None
+        self.stdout.write(self.style.SUCCESS(summary.message))
+        if summary.changed and not settings.DEBUG:
+            self.stderr.write(
+                self.style.WARNING(
+                    "Observera: demoanvändarna har ett känt lösenord. Använd inte den här "
+                    "databasen i drift."
+                )
+            )

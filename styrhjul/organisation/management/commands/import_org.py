@@ -1,0 +1,70 @@
+"""`styrhjul import-org FILE [--user USER] [--dry-run]`: import the
+organisation tree from a CSV or Excel file, all or nothing.
+
+The file format is described in docs/import-organisation.md."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from styrhjul.organisation import access
+from styrhjul.organisation.importer import ImportRejected, import_file
+from styrhjul.organisation.models import User
+
+
+class Command(BaseCommand):
+    help = (
+        "Importerar organisationsträdet (enheter och chefer) från en CSV- eller Excel-fil. "
+        "Allt eller inget: finns ett enda fel i filen sparas ingenting."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV-fil (.csv) eller Excel-arbetsbok (.xlsx).")
+        parser.add_argument(
+            "--user",
+            metavar="ANVÄNDARNAMN_ELLER_E-POST",
+            help=(
+                "Importera som den här användaren, med hans eller hennes behörigheter. "
+                "Utan --user körs importen som systemet, som får göra allt."
+            ),
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Kontrollera bara filen; spara ingenting.",
+        )
+
+    def handle(self, *args, file: str, user: str | None, dry_run: bool, **options):
+        actor = self._actor(user) if user else access.SYSTEM
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise CommandError(f"Filen {path} finns inte.") from None
+        except IsADirectoryError:
+            raise CommandError(f"{path} är en mapp, inte en fil.") from None
+        except OSError as exc:
+            raise CommandError(f"Filen {path} kunde inte läsas: {exc.strerror}.") from None
+        try:
+            result = import_file(actor=actor, data=data, filename=path.name, dry_run=dry_run)
+        except ImportRejected as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{path.name} importerades inte: {len(exc.errors)} fel. Ingenting har sparats."
+            ) from None
+        self.stdout.write(self.style.SUCCESS(result.summary()))
+
+    def _actor(self, name: str) -> User:
+        matches = list(User.objects.filter(username__iexact=name)[:2]) or list(
+            User.objects.filter(email__iexact=name)[:2]
+        )
+        if not matches:
+            raise CommandError(
+                f"Det finns ingen användare med användarnamnet eller e-posten {name}."
+            )
+        if len(matches) > 1:
+            raise CommandError(f"Flera användare matchar {name}; ange användarnamnet.")
+        if not matches[0].is_active:
+            raise CommandError(f"Användaren {matches[0].username} är inaktiverad.")
+        return matches[0]

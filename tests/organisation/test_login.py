@@ -1,0 +1,47 @@
+"""Logging in with a local account, and throttling of password guessing."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password},
+                       REMOTE_ADDR="10.0.0.5")
+
+
+def test_a_user_logs_in_with_user_name_or_e_mail(client):
+    user = UserFactory(username="karin", email="Karin.Ek@example.se")
+    assert login(client, "karin", TEST_PASSWORD)["Location"] == reverse("start")
+    client.logout()
+    assert login(client, "karin.ek@example.se", TEST_PASSWORD).status_code == 302
+    assert client.get(reverse("start")).context["user"] == user
+
+
+def test_a_wrong_password_is_explained_in_swedish_and_the_user_name_kept(client):
+    UserFactory(username="karin")
+    response = login(client, "karin", "fel-losenord")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Fel användarnamn eller lösenord." in body
+    assert 'value="karin"' in body
+
+
+def test_password_guessing_is_stopped_after_five_attempts(client):
+    UserFactory(username="karin")
+    for _ in range(5):
+        login(client, "karin", "gissning")
+    response = login(client, "karin", TEST_PASSWORD)  # even the right password now
+    assert response.status_code == 429
+    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_inactive_account_cannot_log_in(client):
+    UserFactory(username="slutat", is_active=False)
+    response = login(client, "slutat", TEST_PASSWORD)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session

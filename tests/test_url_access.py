@@ -1,0 +1,186 @@
+"""Every URL of the product, walked as an anonymous user, as a user with no
+grant and as a user with a grant on a sibling unit: none of them sees or
+changes data they were not granted.
+
+A new URL pattern makes this test fail until it is listed in URL_OBJECTS
+with the kind of object its arguments name, so no page escapes the walk.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
+from tests.factories import UserFactory, grant
+
+pytestmark = pytest.mark.django_db
+
+# URL name → kind of object its <pk> names (None: no argument).
+URL_OBJECTS: dict[str, str | None] = {
+    "start": None,
+    "login": None,
+    "logout": None,
+    "healthz": None,
+    "organisation:tree": None,
+    "organisation:unit": "unit",
+    "organisation:unit_create": None,
+    "organisation:unit_edit": "unit",
+    "organisation:unit_move": "unit",
+    "organisation:unit_close": "unit",
+    "organisation:unit_reopen": "unit",
+    "organisation:unit_history": "unit",
+    "organisation:unit_grant_add": "unit",
+    "organisation:grant_remove": "grant",
+    "organisation:import": None,
+    "organisation:import_template": None,
+    "organisation:admin": None,
+    "organisation:users": None,
+    "organisation:user_create": None,
+    "organisation:user": "user",
+    "organisation:user_grant_add": "user",
+    "organisation:user_history": "user",
+    "organisation:unit_types": None,
+    "organisation:unit_type": "unit_type",
+}
+
+# Pages anyone may open: they show no organisation data.
+PUBLIC = {"login", "logout", "healthz"}
+# Pages every logged-in user may open; they list only what the user may read.
+PERSONAL = {"start", "organisation:tree"}
+# Mozilla-django-oidc's own views (only mounted when OIDC is configured).
+IGNORED_PREFIXES = ("oidc_",)
+
+DENIED = {302, 403, 404, 405}
+
+
+def all_url_names() -> list[str]:
+    names: list[str] = []
+
+    def walk(patterns, namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace or ""
+                walk(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                names.append(f"{namespace}{entry.name}")
+
+    walk(get_resolver().url_patterns)
+    return [n for n in names if not n.startswith(IGNORED_PREFIXES)]
+
+
+def test_every_url_is_covered_by_the_access_walk():
+    missing = sorted(set(all_url_names()) - set(URL_OBJECTS))
+    assert not missing, f"Lägg till i URL_OBJECTS och kontrollera behörigheten: {missing}"
+
+
+@pytest.fixture
+def world(org):
+    """Two sibling enheter; the 'target' one holds the data the visitor must
+    not reach. The target has a manager with an e-mail we look for in pages."""
+    target = org["enhet_a2"]
+    target_chef = UserFactory(email="hemlig.chef@example.se", first_name="Hemlig",
+                              last_name="Chefsson")
+    target_grant = grant(target_chef, target, Role.MANAGER)
+    return {
+        "org": org,
+        "target": target,
+        "own": org["enhet_a1"],
+        "objects": {
+            "unit": target,
+            "grant": target_grant,
+            "user": target_chef,
+            "unit_type": UnitType.objects.get(name="Enhet"),
+        },
+    }
+
+
+def urls_for(world) -> list[tuple[str, str]]:
+    result = []
+    for name, kind in URL_OBJECTS.items():
+        if name not in set(all_url_names()):
+            continue
+        args = [world["objects"][kind].pk] if kind else []
+        result.append((name, reverse(name, args=args)))
+    return result
+
+
+def snapshot() -> tuple:
+    """Everything a forbidden POST could change."""
+    return (
+        list(Unit.objects.order_by("pk").values_list("pk", "name", "code", "parent_id",
+                                                       "valid_to", "version")),
+        list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
+        list(User.objects.order_by("pk").values_list("pk", "email", "is_active")),
+        list(UnitType.objects.order_by("pk").values_list("pk", "name")),
+    )
+
+
+POST_DATA = {
+    "name": "Kapad", "code": "KAPAD", "unit_type": "1", "valid_from": "2024-01-01",
+    "valid_to": "2024-01-01", "version": "1", "parent": "1", "user": "1", "role": "admin",
+    "unit": "1", "includes_subtree": "on", "email": "kapad@example.se", "first_name": "K",
+    "last_name": "K", "username": "kapad", "password": "ett-langt-losenord-123",
+    "order": "1", "is_active": "on", "plural": "K",
+}
+
+
+def assert_no_data(response, world, name):
+    body = response.content.decode("utf-8", "replace")
+    for secret in (world["target"].name, "hemlig.chef@example.se", "Hemlig Chefsson"):
+        assert secret not in body, f"{name} visar {secret!r}"
+
+
+def test_an_anonymous_visitor_is_sent_to_login_everywhere(client, world):
+    before = snapshot()
+    for name, url in urls_for(world):
+        if name in PUBLIC:
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, POST_DATA if method == "post" else None)
+            assert response.status_code in DENIED, (name, method, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith(reverse("login")), (name, method)
+            assert_no_data(response, world, name)
+    assert snapshot() == before
+
+
+def test_a_user_without_grants_gets_nothing(client, world):
+    client.force_login(UserFactory())
+    before = snapshot()
+    for name, url in urls_for(world):
+        if name in PUBLIC or name == "logout":
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, POST_DATA if method == "post" else None)
+            if name in PERSONAL and method == "get":
+                assert response.status_code == 200, name
+            else:
+                assert response.status_code in DENIED, (name, method, response.status_code)
+            assert_no_data(response, world, name)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.REPORTER, Role.READER, Role.MODEL_OWNER])
+def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
+    visitor = UserFactory()
+    grant(visitor, world["own"], role)
+    client.force_login(visitor)
+    before = snapshot()
+    for name, url in urls_for(world):
+        if name in PUBLIC or name == "logout":
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, POST_DATA if method == "post" else None)
+            if name in PERSONAL and method == "get":
+                assert response.status_code == 200, name
+            elif name == "organisation:admin" and role == Role.MODEL_OWNER and method == "get":
+                assert response.status_code == 200  # their own administration page
+            elif name in {"organisation:import", "organisation:import_template",
+                          "organisation:unit_create"} and role == Role.MODEL_OWNER:
+                # Allowed pages whose every write is checked per unit.
+                assert response.status_code in DENIED | {200}, (name, method)
+            else:
+                assert response.status_code in DENIED, (name, method, response.status_code)
+            assert_no_data(response, world, name)
+    assert snapshot() == before

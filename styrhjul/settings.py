@@ -44,6 +44,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} ska vara 1 eller 0 (fick {value!r}).")
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} ska vara ett heltal (fick {value!r}).") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
@@ -89,6 +99,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers /healthz before host checks, so load balancers may probe by IP.
+    "styrhjul.web.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,6 +154,7 @@ if DATABASE_URL:
     if not _db.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL saknar databasnamn, t.ex. postgres://…/styrhjul.")
 else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "styrhjul.sqlite3"),
@@ -175,6 +188,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
+# Where a refused OpenID Connect login lands: the login page explains it.
+LOGIN_REDIRECT_URL_FAILURE = "/konto/logga-in/?sso=nekad"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
@@ -184,12 +199,14 @@ AUTHENTICATION_BACKENDS = [
 
 # Login throttling (django-axes): lock a user name from one address after
 # AXES_FAILURE_LIMIT failed attempts for AXES_COOLOFF_MINUTES.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
+# OpenID Connect logins have no password to guess; axes leaves them alone.
+AXES_WHITELIST_CALLABLE = "styrhjul.organisation.oidc.axes_whitelist"
 
 # OpenID Connect (Entra ID, Keycloak, …). Enabled when OIDC_RP_CLIENT_ID is set.
 OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
@@ -248,7 +265,7 @@ STORAGES = {
 
 # --- E-mail ------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
@@ -263,7 +280,7 @@ EMAIL_BACKEND = (
 
 # --- Security (production) -------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -271,7 +288,7 @@ if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     # Behind a TLS-terminating proxy (nginx, IIS, a load balancer).

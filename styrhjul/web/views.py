@@ -34,6 +34,7 @@ class StyrhjulLoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["sso_refused"] = self.request.GET.get("sso") == "nekad"
         if settings.DEMO_MODE:
             from styrhjul.demo.data import DEMO_PASSWORD, demo_logins
 
@@ -45,7 +46,12 @@ class StyrhjulLoginView(auth_views.LoginView):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 otherwise. For load balancers."""
+    """200 when the database answers, 503 otherwise. For load balancers.
+    Normally answered by HealthCheckMiddleware before host checks."""
+    return database_health()
+
+
+def database_health() -> HttpResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

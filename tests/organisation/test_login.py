@@ -45,3 +45,9 @@ def test_an_inactive_account_cannot_log_in(client):
     response = login(client, "slutat", TEST_PASSWORD)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_a_refused_single_sign_on_login_is_explained_on_the_login_page(client):
+    body = client.get(reverse("login") + "?sso=nekad").content.decode()
+    assert "godtogs inte" in body
+    assert "godtogs inte" not in client.get(reverse("login")).content.decode()

@@ -79,8 +79,9 @@ def world(org):
     """Two sibling enheter; the 'target' one holds the data the visitor must
     not reach. The target has a manager with an e-mail we look for in pages."""
     target = org["enhet_a2"]
-    target_chef = UserFactory(email="hemlig.chef@example.se", first_name="Hemlig",
-                              last_name="Chefsson")
+    target_chef = UserFactory(
+        email="hemlig.chef@example.se", first_name="Hemlig", last_name="Chefsson"
+    )
     target_grant = grant(target_chef, target, Role.MANAGER)
     return {
         "org": org,
@@ -108,8 +109,11 @@ def urls_for(world) -> list[tuple[str, str]]:
 def snapshot() -> tuple:
     """Everything a forbidden POST could change."""
     return (
-        list(Unit.objects.order_by("pk").values_list("pk", "name", "code", "parent_id",
-                                                       "valid_to", "version")),
+        list(
+            Unit.objects.order_by("pk").values_list(
+                "pk", "name", "code", "parent_id", "valid_to", "version"
+            )
+        ),
         list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
         list(User.objects.order_by("pk").values_list("pk", "email", "is_active")),
         list(UnitType.objects.order_by("pk").values_list("pk", "name")),
@@ -117,11 +121,25 @@ def snapshot() -> tuple:
 
 
 POST_DATA = {
-    "name": "Kapad", "code": "KAPAD", "unit_type": "1", "valid_from": "2024-01-01",
-    "valid_to": "2024-01-01", "version": "1", "parent": "1", "user": "1", "role": "admin",
-    "unit": "1", "includes_subtree": "on", "email": "kapad@example.se", "first_name": "K",
-    "last_name": "K", "username": "kapad", "password": "ett-langt-losenord-123",
-    "order": "1", "is_active": "on", "plural": "K",
+    "name": "Kapad",
+    "code": "KAPAD",
+    "unit_type": "1",
+    "valid_from": "2024-01-01",
+    "valid_to": "2024-01-01",
+    "version": "1",
+    "parent": "1",
+    "user": "1",
+    "role": "admin",
+    "unit": "1",
+    "includes_subtree": "on",
+    "email": "kapad@example.se",
+    "first_name": "K",
+    "last_name": "K",
+    "username": "kapad",
+    "password": "ett-langt-losenord-123",
+    "order": "1",
+    "is_active": "on",
+    "plural": "K",
 }
 
 
@@ -176,8 +194,15 @@ def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
                 assert response.status_code == 200, name
             elif name == "organisation:admin" and role == Role.MODEL_OWNER and method == "get":
                 assert response.status_code == 200  # their own administration page
-            elif name in {"organisation:import", "organisation:import_template",
-                          "organisation:unit_create"} and role == Role.MODEL_OWNER:
+            elif (
+                name
+                in {
+                    "organisation:import",
+                    "organisation:import_template",
+                    "organisation:unit_create",
+                }
+                and role == Role.MODEL_OWNER
+            ):
                 # Allowed pages whose every write is checked per unit.
                 assert response.status_code in DENIED | {200}, (name, method)
             else:

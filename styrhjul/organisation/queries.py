@@ -81,7 +81,12 @@ def vision_for(user) -> Vision | None:
         if access.is_admin(user):
             return Vision.objects.order_by("-valid_from_year").first()
         return None
-    root = Unit.objects.with_tree_fields().ancestors(first, include_self=True).order_by("tree_depth").first()
+    root = (
+        Unit.objects.with_tree_fields()
+        .ancestors(first, include_self=True)
+        .order_by("tree_depth")
+        .first()
+    )
     return Vision.objects.filter(unit=root).order_by("-valid_from_year").first()
 
 

@@ -585,4 +585,3 @@ def unit_types(request, pk: int | None = None):
             "breadcrumbs": _admin_crumbs((_("Enhetstyper"), None)),
         },
     )
-

@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR="10.0.0.5")
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="10.0.0.5"
+    )
 
 
 def test_a_user_logs_in_with_user_name_or_e_mail(client):

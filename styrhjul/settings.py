@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "styrhjul.organisation",
     "styrhjul.model",
+    "styrhjul.planning",
     "styrhjul.web",
     "styrhjul.demo",
 ]

@@ -1,16 +1,19 @@
-"""The styrmodell. So far the vision; perspectives, goal levels, plan types
-and scales follow."""
+"""The styrmodell: per organisation and year, the vision, perspectives, goal
+levels, plan types and scales that plans are built from. All of it is data,
+seeded from defaults.py and edited by model owners."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from styrhjul.organisation.models import Unit
+from styrhjul.organisation.models import Unit, UnitType
 
 
 class Vision(models.Model):
     """Vision: the organisation's long-term picture of itself, with a horizon
-    year (e.g. "Sjöbacka 2035")."""
+    year (e.g. "Sjöbacka 2035"). It holds from valid_from_year until a newer
+    vision replaces it."""
 
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="visions", verbose_name=_("organisation")
@@ -32,3 +35,250 @@ class Vision(models.Model):
     @property
     def access_unit(self) -> Unit:
         return self.unit
+
+
+class ItemKind(models.TextChoices):
+    """Kinds of item a plan holds (posttyper)."""
+
+    GOAL = "goal", _("Mål")
+    INDICATOR = "indicator", _("Nyckeltal")
+    ACTIVITY = "activity", _("Aktivitet")
+    ASSIGNMENT = "assignment", _("Särskilt uppdrag")
+    CONTROL_POINT = "control_point", _("Kontrollpunkt")
+
+
+class ScaleKind(models.TextChoices):
+    ACTIVITY_STATUS = "activity_status", _("Status för aktiviteter")
+    INDICATOR_ASSESSMENT = "indicator_assessment", _("Bedömning av nyckeltal")
+    GOAL_ASSESSMENT = "goal_assessment", _("Bedömning av måluppfyllelse")
+    CONTROL_ASSESSMENT = "control_assessment", _("Bedömning av kontrollpunkter")
+    ASSIGNMENT_STATUS = "assignment_status", _("Status för särskilda uppdrag")
+
+
+class GovernanceModel(models.Model):
+    """Styrmodell: one organisation's model for one year."""
+
+    organisation = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="governance_models",
+        verbose_name=_("organisation"),
+    )
+    year = models.PositiveIntegerField(_("år"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("styrmodell")
+        verbose_name_plural = _("styrmodeller")
+        ordering = ["organisation", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="one_model_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return _("Styrmodell %(year)s för %(org)s") % {"year": self.year, "org": self.organisation}
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.organisation
+
+
+class Perspective(models.Model):
+    """Styrperspektiv: a perspective that cuts across all levels."""
+
+    model = models.ForeignKey(
+        GovernanceModel, on_delete=models.CASCADE, related_name="perspectives"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    description = models.TextField(_("beskrivning"), blank=True)
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("perspektiv")
+        verbose_name_plural = _("perspektiv")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "name"], name="perspective_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.model.organisation
+
+
+class GoalLevel(models.Model):
+    """Målnivå: e.g. Inriktningsmål → Nämndmål → Verksamhetsmål, with the unit
+    types that may own goals at the level."""
+
+    model = models.ForeignKey(GovernanceModel, on_delete=models.CASCADE, related_name="levels")
+    name = models.CharField(_("namn"), max_length=100)
+    order = models.PositiveIntegerField(
+        _("ordning"), default=0, help_text=_("Lägre tal är en högre nivå.")
+    )
+    unit_types = models.ManyToManyField(
+        UnitType, blank=True, related_name="goal_levels", verbose_name=_("enhetstyper")
+    )
+    assesses = models.BooleanField(
+        _("bedömer måluppfyllelse"),
+        default=True,
+        help_text=_("Av: enheter på nivån beskriver bara, utan bedömning."),
+    )
+    history = HistoricalRecords(m2m_fields=[unit_types])
+
+    class Meta:
+        verbose_name = _("målnivå")
+        verbose_name_plural = _("målnivåer")
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(fields=["model", "name"], name="level_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.model.organisation
+
+
+class Scale(models.Model):
+    """Skala: the values an item's status or assessment can take."""
+
+    model = models.ForeignKey(GovernanceModel, on_delete=models.CASCADE, related_name="scales")
+    kind = models.CharField(_("används för"), max_length=30, choices=ScaleKind.choices)
+    name = models.CharField(_("namn"), max_length=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("skala")
+        verbose_name_plural = _("skalor")
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["model", "name"], name="scale_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.model.organisation
+
+
+class ScaleValue(models.Model):
+    """One step of a scale, always shown with its text label (never colour
+    alone)."""
+
+    scale = models.ForeignKey(Scale, on_delete=models.CASCADE, related_name="values")
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    label = models.CharField(_("text"), max_length=100)
+    colour = models.CharField(
+        _("färg"), max_length=7, default="#6b7280", help_text=_("Hexkod, t.ex. #1e6b34.")
+    )
+    symbol = models.CharField(_("symbol"), max_length=8, blank=True)
+    comment_required = models.BooleanField(_("kommentar krävs"), default=False)
+    counts_as_done = models.BooleanField(_("räknas som klar/grön"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("skalvärde")
+        verbose_name_plural = _("skalvärden")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "label"], name="scale_value_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self):
+        import re
+
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", self.colour or ""):
+            raise ValidationError({"colour": _("Ange färgen som hexkod, t.ex. #1e6b34.")})
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.scale.model.organisation
+
+
+class PlanType(models.Model):
+    """Plantyp: Verksamhetsplan, Åtgärdsplan, Arbetsmiljömål, Internkontrollplan,
+    Egenkontrollplan, Aktivitetsplan … with the item kinds each holds and the
+    scales its items are followed up with."""
+
+    model = models.ForeignKey(GovernanceModel, on_delete=models.CASCADE, related_name="plan_types")
+    name = models.CharField(_("namn"), max_length=100)
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    item_kinds = models.JSONField(_("posttyper"), default=list)
+    activity_scale = models.ForeignKey(
+        Scale,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("skala för aktiviteter"),
+    )
+    indicator_scale = models.ForeignKey(
+        Scale,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("skala för nyckeltal"),
+    )
+    goal_scale = models.ForeignKey(
+        Scale,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("skala för mål"),
+    )
+    control_scale = models.ForeignKey(
+        Scale,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("skala för kontrollpunkter"),
+    )
+    assignment_scale = models.ForeignKey(
+        Scale,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("skala för särskilda uppdrag"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plantyp")
+        verbose_name_plural = _("plantyper")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "name"], name="plan_type_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.model.organisation
+
+    def holds(self, kind: str) -> bool:
+        return kind in self.item_kinds
+
+    def kind_labels(self) -> list[str]:
+        labels = dict(ItemKind.choices)
+        return [str(labels[k]) for k in self.item_kinds if k in labels]
+
+    def clean(self):
+        unknown = [k for k in self.item_kinds if k not in ItemKind.values]
+        if unknown:
+            raise ValidationError({"item_kinds": _("Okänd posttyp: %s") % ", ".join(unknown)})
+        if not self.item_kinds:
+            raise ValidationError({"item_kinds": _("Välj minst en posttyp.")})

@@ -162,7 +162,12 @@ def can(user, action: Action | str, obj) -> bool:
     unit = _unit_of(obj)
     if unit is None:
         return False
-    return unit.pk in r.unit_ids(action)
+    if unit.pk in r.unit_ids(action):
+        return True
+    # Items shared down the tree are readable where they are shared to.
+    if action == Action.READ and hasattr(obj, "extra_read_unit_ids"):
+        return bool(obj.extra_read_unit_ids() & r.readable)
+    return False
 
 
 def can_read(user, obj) -> bool:

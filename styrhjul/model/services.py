@@ -1,0 +1,194 @@
+"""Changes to the styrmodell: create a year's model from the defaults, copy a
+year to the next (with its plans), and edit the parts. Only those who manage
+the organisation's root unit (system administrators and model owners there)
+change the model."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit, UnitType, User
+
+from . import defaults
+from .models import GoalLevel, GovernanceModel, Perspective, PlanType, Scale, ScaleValue
+
+
+def set_actor(obj, actor, reason: str | None = None) -> None:
+    """Tell the audit trail who made the change (None: the system)."""
+    obj._history_user = actor if isinstance(actor, User) else None
+    if reason:
+        obj._change_reason = reason
+
+
+def _save(obj, actor, reason: str | None = None):
+    obj.full_clean()
+    set_actor(obj, actor, reason)
+    obj.save()
+    return obj
+
+
+def require_model_owner(actor, organisation: Unit) -> None:
+    access.require(actor, access.Action.MANAGE, organisation)
+
+
+@transaction.atomic
+def model_create_default(*, actor, organisation: Unit, year: int) -> GovernanceModel:
+    """A new year's model from the defaults (DOMAIN §5)."""
+    require_model_owner(actor, organisation)
+    model = _save(GovernanceModel(organisation=organisation, year=year), actor)
+    for order, (name, description) in enumerate(defaults.PERSPECTIVES, 1):
+        _save(Perspective(model=model, name=name, description=description, order=order * 10), actor)
+    types = {t.name: t for t in UnitType.objects.all()}
+    for order, (name, type_names, assesses) in enumerate(defaults.GOAL_LEVELS, 1):
+        level = _save(GoalLevel(model=model, name=name, order=order * 10, assesses=assesses), actor)
+        level.unit_types.set([types[n] for n in type_names if n in types])
+    scales = {}
+    for kind, (name, values) in defaults.SCALES.items():
+        scale = _save(Scale(model=model, kind=kind, name=name), actor)
+        scales[kind] = scale
+        for order, (label, colour, symbol, comment_required, done) in enumerate(values, 1):
+            _save(
+                ScaleValue(
+                    scale=scale,
+                    order=order * 10,
+                    label=label,
+                    colour=colour,
+                    symbol=symbol,
+                    comment_required=comment_required,
+                    counts_as_done=done,
+                ),
+                actor,
+            )
+    for order, (name, kinds) in enumerate(defaults.PLAN_TYPES, 1):
+        _save(
+            PlanType(
+                model=model,
+                name=name,
+                order=order * 10,
+                item_kinds=list(kinds),
+                **_default_scales(scales),
+            ),
+            actor,
+        )
+    return model
+
+
+def _default_scales(scales: dict) -> dict:
+    from .models import ScaleKind
+
+    return {
+        "activity_scale": scales.get(ScaleKind.ACTIVITY_STATUS),
+        "indicator_scale": scales.get(ScaleKind.INDICATOR_ASSESSMENT),
+        "goal_scale": scales.get(ScaleKind.GOAL_ASSESSMENT),
+        "control_scale": scales.get(ScaleKind.CONTROL_ASSESSMENT),
+        "assignment_scale": scales.get(ScaleKind.ASSIGNMENT_STATUS),
+    }
+
+
+@transaction.atomic
+def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel:
+    """ "Kopiera till nästa år": next year's model with the same perspectives,
+    levels, scales and plan types, and every plan with its items, links,
+    targets and shares. Reports are not carried over. Units closed before
+    next year are left out."""
+    require_model_owner(actor, model.organisation)
+    if GovernanceModel.objects.filter(
+        organisation=model.organisation, year=model.year + 1
+    ).exists():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(
+            _("Styrmodellen för %(year)s finns redan.") % {"year": model.year + 1}
+        )
+    reason = _("Kopierad från %(year)s") % {"year": model.year}
+    new = _save(
+        GovernanceModel(organisation=model.organisation, year=model.year + 1), actor, reason
+    )
+    perspectives = {}
+    for p in model.perspectives.all():
+        perspectives[p.pk] = _save(
+            Perspective(model=new, name=p.name, description=p.description, order=p.order),
+            actor,
+            reason,
+        )
+    levels = {}
+    for level in model.levels.prefetch_related("unit_types"):
+        copy = _save(
+            GoalLevel(model=new, name=level.name, order=level.order, assesses=level.assesses),
+            actor,
+            reason,
+        )
+        copy.unit_types.set(level.unit_types.all())
+        levels[level.pk] = copy
+    scales = {}
+    for scale in model.scales.prefetch_related("values"):
+        copy = _save(Scale(model=new, kind=scale.kind, name=scale.name), actor, reason)
+        scales[scale.pk] = copy
+        for v in scale.values.all():
+            _save(
+                ScaleValue(
+                    scale=copy,
+                    order=v.order,
+                    label=v.label,
+                    colour=v.colour,
+                    symbol=v.symbol,
+                    comment_required=v.comment_required,
+                    counts_as_done=v.counts_as_done,
+                ),
+                actor,
+                reason,
+            )
+    plan_types = {}
+    for pt in model.plan_types.all():
+        plan_types[pt.pk] = _save(
+            PlanType(
+                model=new,
+                name=pt.name,
+                order=pt.order,
+                item_kinds=list(pt.item_kinds),
+                activity_scale=scales.get(pt.activity_scale_id),
+                indicator_scale=scales.get(pt.indicator_scale_id),
+                goal_scale=scales.get(pt.goal_scale_id),
+                control_scale=scales.get(pt.control_scale_id),
+                assignment_scale=scales.get(pt.assignment_scale_id),
+            ),
+            actor,
+            reason,
+        )
+    from styrhjul.planning.services import copy_plans
+
+    copy_plans(
+        actor=actor,
+        source=model,
+        target=new,
+        plan_types=plan_types,
+        perspectives=perspectives,
+        levels=levels,
+        reason=reason,
+    )
+    return new
+
+
+def save_part(*, actor, obj):
+    """Create or change a perspective, level, scale, scale value or plan type."""
+    require_model_owner(actor, obj.access_unit)
+    return _save(obj, actor)
+
+
+@transaction.atomic
+def delete_part(*, actor, obj) -> None:
+    """Remove a perspective, level, scale value or plan type that nothing uses."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import ProtectedError
+
+    require_model_owner(actor, obj.access_unit)
+    set_actor(obj, actor)
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("%(name)s används av poster eller planer och kan inte tas bort.") % {"name": obj}
+        ) from None

@@ -1,0 +1,292 @@
+"""Plans and their items: goals, indicators, activities, special assignments
+and control points; the links that make the red thread; sharing down the tree."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
+from styrhjul.organisation.models import Unit
+
+
+class Plan(models.Model):
+    """Plan: a unit's set of items of one plan type for one year (the year is
+    the plan type's model year)."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("enhet")
+    )
+    plan_type = models.ForeignKey(
+        PlanType, on_delete=models.PROTECT, related_name="plans", verbose_name=_("plantyp")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("planer")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "plan_type"], name="one_plan_per_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_type.name} {self.plan_type.model.year}: {self.unit.name}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit
+
+    @property
+    def year(self) -> int:
+        return self.plan_type.model.year
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Högre är bättre")
+    LOWER = "lower", _("Lägre är bättre")
+    NONE = "none", _("Ingen riktning")
+
+
+class IndicatorSource(models.TextChoices):
+    MANUAL = "manual", _("Rapporteras manuellt")
+    KOLADA = "kolada", _("Kolada")
+    IMPORTED = "imported", _("Importeras")
+    COMPUTED = "computed", _("Beräknas")
+
+
+class ReportedBy(models.TextChoices):
+    EACH_UNIT = "each_unit", _("Varje enhet")
+    CENTRAL = "central", _("Centralt")
+
+
+class Periodicity(models.TextChoices):
+    YEAR = "year", _("År")
+    TERTIAL = "tertial", _("Tertial")
+    QUARTER = "quarter", _("Kvartal")
+    MONTH = "month", _("Månad")
+
+
+class ItemQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Item(models.Model):
+    """Post i en plan: a goal, indicator, activity, special assignment or
+    control point. Kind-specific fields are empty for other kinds."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="items", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=ItemKind.choices)
+    number = models.CharField(_("nr"), max_length=20, blank=True)
+    title = models.CharField(_("rubrik"), max_length=500)
+    description = models.TextField(_("beskrivning"), blank=True)
+    perspective = models.ForeignKey(
+        Perspective,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("perspektiv"),
+    )
+    level = models.ForeignKey(
+        GoalLevel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("målnivå"),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_items",
+        verbose_name=_("ansvarig"),
+    )
+    responsible_text = models.CharField(
+        _("ansvarig (funktion)"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. HR-specialist, när ansvaret ligger på en funktion."),
+    )
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("slutdatum"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    contributes_to = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        through="ItemLink",
+        related_name="contributors",
+        verbose_name=_("bidrar till"),
+    )
+
+    # Indicator (nyckeltal)
+    measure_unit = models.CharField(
+        _("enhet för värdet"), max_length=30, blank=True, help_text=_("T.ex. %, antal, kr, index.")
+    )
+    direction = models.CharField(
+        _("riktning"), max_length=10, choices=Direction.choices, blank=True
+    )
+    source = models.CharField(
+        _("källa"), max_length=10, choices=IndicatorSource.choices, blank=True
+    )
+    kolada_kpi = models.CharField(_("Kolada-id"), max_length=20, blank=True)
+    reported_by = models.CharField(
+        _("rapporteras av"), max_length=10, choices=ReportedBy.choices, blank=True
+    )
+    periodicity = models.CharField(
+        _("periodicitet"), max_length=10, choices=Periodicity.choices, blank=True
+    )
+    gender_split = models.BooleanField(_("könsuppdelat"), default=False)
+    baseline_year = models.PositiveIntegerField(_("utgångsår"), null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("utgångsvärde"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_year = models.PositiveIntegerField(_("målår"), null=True, blank=True)
+    target_value = models.DecimalField(
+        _("målvärde"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    near_target_margin = models.DecimalField(
+        _("nära målvärde inom"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Hur långt från målvärdet ett utfall räknas som nära målvärde."),
+    )
+
+    # Control point (kontrollpunkt)
+    area = models.CharField(_("område"), max_length=200, blank=True)
+    process = models.CharField(_("process/rutin/system"), max_length=500, blank=True)
+    risk = models.TextField(_("risk"), blank=True)
+    probability = models.PositiveSmallIntegerField(_("sannolikhet"), null=True, blank=True)
+    consequence = models.PositiveSmallIntegerField(_("konsekvens"), null=True, blank=True)
+    control_step = models.TextField(_("kontrollmoment"), blank=True)
+    control_method = models.TextField(_("kontrollmetod"), blank=True)
+    frequency = models.CharField(_("frekvens"), max_length=100, blank=True)
+
+    # Special assignment (särskilt uppdrag)
+    given_by = models.CharField(_("givet av"), max_length=200, blank=True)
+
+    archived_at = models.DateTimeField(_("arkiverad"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("poster")
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["plan", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="item_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(probability__isnull=True) | Q(probability__gte=1, probability__lte=4),
+                name="item_probability_1_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(consequence__isnull=True) | Q(consequence__gte=1, consequence__lte=4),
+                name="item_consequence_1_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.plan.unit
+
+    def extra_read_unit_ids(self) -> set[int]:
+        """Units the item is shared to: their readers see it too."""
+        return {s.unit_id for s in self.shares.all() if s.ended_at is None}
+
+    @property
+    def risk_value(self) -> int | None:
+        if self.probability and self.consequence:
+            return self.probability * self.consequence
+        return None
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("Slutdatum kan inte vara före startdatum.")
+        for name in ("probability", "consequence"):
+            value = getattr(self, name)
+            if value is not None and not 1 <= value <= 4:
+                errors[name] = _("Ange ett värde från 1 till 4.")
+        if self.kind == ItemKind.GOAL and self.level_id is None:
+            errors["level"] = _("Välj målnivå.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ItemLink(models.Model):
+    """Koppling: `item` contributes to `target` (the red thread, upwards)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="links_up")
+    target = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="links_down")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("koppling")
+        verbose_name_plural = _("kopplingar")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "target"], name="one_link_per_pair"),
+            models.CheckConstraint(condition=~Q(item=models.F("target")), name="no_self_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.target}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.item.plan.unit
+
+
+class ItemShare(models.Model):
+    """Delning: an item made at a higher level, shared to a unit that reports
+    on its own share. Unsharing ends the share but keeps the row, so what the
+    unit reported stays attached."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="shares")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="shared_items", verbose_name=_("enhet")
+    )
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        related_name="shared_items",
+        help_text=_("Den mottagande enhetens plan av samma typ."),
+    )
+    ended_at = models.DateTimeField(_("delning avslutad"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delning")
+        verbose_name_plural = _("delningar")
+        constraints = [models.UniqueConstraint(fields=["item", "unit"], name="one_share_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.unit}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.item.plan.unit
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None

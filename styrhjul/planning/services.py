@@ -1,0 +1,343 @@
+"""Everything that changes plans and items: one function per use case, in a
+transaction, checking the access policy and writing the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
+from styrhjul.model.services import set_actor
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit, UnitType
+
+from .models import Item, ItemLink, ItemShare, Plan
+
+# Fields a user edits on an item (the rest is structure: plan, kind, links).
+ITEM_FIELDS = (
+    "number",
+    "title",
+    "description",
+    "perspective",
+    "level",
+    "responsible",
+    "responsible_text",
+    "start_date",
+    "end_date",
+    "order",
+    "measure_unit",
+    "direction",
+    "source",
+    "kolada_kpi",
+    "reported_by",
+    "periodicity",
+    "gender_split",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "near_target_margin",
+    "area",
+    "process",
+    "risk",
+    "probability",
+    "consequence",
+    "control_step",
+    "control_method",
+    "frequency",
+    "given_by",
+)
+
+
+class StaleItem(Exception):
+    """Someone else saved the item after this user opened it."""
+
+    def __init__(self, current: Item):
+        super().__init__(_("Någon annan har ändrat posten medan du arbetade."))
+        self.current = current
+
+
+def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def plan_for(*, actor, unit: Unit, plan_type: PlanType) -> Plan:
+    """The unit's plan of this type, created on first use."""
+    access.require(actor, access.Action.WRITE, unit)
+    plan = Plan.objects.filter(unit=unit, plan_type=plan_type).first()
+    if plan is None:
+        first, last = _year_range(plan_type.model.year)
+        if unit.valid_from > last or (unit.valid_to and unit.valid_to < first):
+            raise ValidationError(
+                _("%(unit)s finns inte under %(year)s.")
+                % {"unit": unit, "year": plan_type.model.year}
+            )
+        plan = Plan(unit=unit, plan_type=plan_type)
+        set_actor(plan, actor)
+        plan.save()
+    return plan
+
+
+def _check_item(item: Item) -> None:
+    plan_type = item.plan.plan_type
+    if not plan_type.holds(item.kind):
+        raise ValidationError(
+            {
+                "kind": _("%(plan_type)s innehåller inte %(kind)s.")
+                % {"plan_type": plan_type, "kind": item.get_kind_display().lower()}
+            }
+        )
+    model_id = plan_type.model_id
+    if item.perspective_id and item.perspective.model_id != model_id:
+        raise ValidationError({"perspective": _("Perspektivet hör till ett annat år.")})
+    if item.level_id:
+        if item.level.model_id != model_id:
+            raise ValidationError({"level": _("Målnivån hör till ett annat år.")})
+        allowed = {t.pk for t in item.level.unit_types.all()}
+        if allowed and item.plan.unit.unit_type_id not in allowed:
+            raise ValidationError(
+                {
+                    "level": _("%(unit_type)s får inte ha mål på nivån %(level)s.")
+                    % {"unit_type": item.plan.unit.unit_type, "level": item.level}
+                }
+            )
+    if item.kind != ItemKind.GOAL:
+        item.level = None
+    item.full_clean()
+
+
+@transaction.atomic
+def item_create(
+    *, actor, plan: Plan, kind: str, contributes_to: Iterable[Item] = (), **fields
+) -> Item:
+    access.require(actor, access.Action.WRITE, plan)
+    item = Item(plan=plan, kind=kind, **fields)
+    _check_item(item)
+    set_actor(item, actor)
+    item.save()
+    for target in contributes_to:
+        item_link(actor=actor, item=item, target=target)
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor, item: Item, version: int, **fields) -> Item:
+    """Change an item's definition. Refused if someone saved in between."""
+    access.require(actor, access.Action.WRITE, item)
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"item_update: unknown fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(item, name, value)
+    _check_item(item)
+    updated = Item.objects.filter(pk=item.pk, version=version).update(version=F("version") + 1)
+    if not updated:
+        raise StaleItem(Item.objects.get(pk=item.pk))
+    item.version = version + 1
+    set_actor(item, actor)
+    item.save()
+    return item
+
+
+def ancestor_ids(item_ids: Iterable[int]) -> set[int]:
+    """Every item the given items contribute to, transitively (one query)."""
+    return _walk(item_ids, "item_id", "target_id")
+
+
+def descendant_ids(item_ids: Iterable[int]) -> set[int]:
+    """Every item that contributes to the given items, transitively (one query)."""
+    return _walk(item_ids, "target_id", "item_id")
+
+
+def _walk(item_ids: Iterable[int], from_col: str, to_col: str) -> set[int]:
+    ids = [int(i) for i in item_ids]
+    if not ids:
+        return set()
+    table = ItemLink._meta.db_table
+    seeds = " UNION ".join(["SELECT %s"] * len(ids))
+    sql = (
+        f"WITH RECURSIVE walk(id) AS ({seeds} "
+        f"UNION SELECT l.{to_col} FROM {table} l JOIN walk ON l.{from_col} = walk.id) "
+        "SELECT id FROM walk"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        found = {row[0] for row in cursor.fetchall()}
+    return found - set(ids)
+
+
+@transaction.atomic
+def item_link(*, actor, item: Item, target: Item) -> ItemLink:
+    """`item` contributes to `target`. Refuses cycles and links across years."""
+    access.require(actor, access.Action.WRITE, item)
+    if not access.can_read(actor, target):
+        raise ValidationError(_("Du har inte behörighet till posten du vill koppla till."))
+    if target.pk == item.pk or item.pk in ancestor_ids([target.pk]):
+        raise ValidationError(
+            _("Kopplingen skulle bli en cirkel: ”%(target)s” bidrar redan till ”%(item)s”.")
+            % {"target": target, "item": item}
+        )
+    if target.plan.plan_type.model_id != item.plan.plan_type.model_id:
+        raise ValidationError(_("Poster kan bara kopplas inom samma år."))
+    link, created = ItemLink.objects.get_or_create(item=item, target=target)
+    return link
+
+
+@transaction.atomic
+def item_unlink(*, actor, item: Item, target: Item) -> None:
+    access.require(actor, access.Action.WRITE, item)
+    for link in ItemLink.objects.filter(item=item, target=target):
+        set_actor(link, actor)
+        link.delete()
+
+
+def _check_share_target(item: Item, unit: Unit) -> None:
+    owner = item.plan.unit
+    if unit.pk == owner.pk or not Unit.objects.descendants(owner).filter(pk=unit.pk).exists():
+        raise ValidationError(
+            _(
+                "%(unit)s ligger inte under %(owner)s; en post kan bara delas till enheter "
+                "under den enhet som äger den."
+            )
+            % {"unit": unit, "owner": owner}
+        )
+    first, last = _year_range(item.plan.year)
+    if unit.valid_from > last or (unit.valid_to and unit.valid_to < first):
+        raise ValidationError(
+            _("%(unit)s finns inte under %(year)s.") % {"unit": unit, "year": item.plan.year}
+        )
+
+
+@transaction.atomic
+def item_share(*, actor, item: Item, units: Iterable[Unit]) -> list[ItemShare]:
+    """Share an item down to chosen units. Each receiving unit sees it in its
+    plan of the same type (created when missing) and reports on its share."""
+    access.require(actor, access.Action.WRITE, item)
+    shares = []
+    for unit in units:
+        _check_share_target(item, unit)
+        plan = Plan.objects.filter(unit=unit, plan_type=item.plan.plan_type_id).first()
+        if plan is None:
+            plan = Plan(unit=unit, plan_type=item.plan.plan_type)
+            set_actor(plan, actor)
+            plan.save()
+        share = ItemShare.objects.filter(item=item, unit=unit).first()
+        if share is None:
+            share = ItemShare(item=item, unit=unit, plan=plan)
+        elif share.ended_at is None:
+            shares.append(share)
+            continue
+        share.ended_at = None
+        set_actor(share, actor)
+        share.save()
+        shares.append(share)
+    return shares
+
+
+def units_of_type_within(*, item: Item, unit_type: UnitType, within: Unit) -> list[Unit]:
+    """Units of a type under `within` that existed during the item's year."""
+    return list(
+        Unit.objects.descendants(within, include_self=True)
+        .filter(unit_type=unit_type)
+        .valid_in_year(item.plan.year)
+        .exclude(pk=item.plan.unit_id)
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def item_unshare(*, actor, item: Item, unit: Unit) -> None:
+    """End a share. The row stays, so what the unit reported stays with it."""
+    access.require(actor, access.Action.WRITE, item)
+    share = ItemShare.objects.filter(item=item, unit=unit, ended_at__isnull=True).first()
+    if share:
+        share.ended_at = timezone.now()
+        set_actor(share, actor)
+        share.save()
+
+
+@transaction.atomic
+def item_archive(*, actor, item: Item, archived: bool = True) -> Item:
+    """Archive (or bring back) an item: it leaves the plan but keeps its history."""
+    access.require(actor, access.Action.WRITE, item)
+    item.archived_at = timezone.now() if archived else None
+    item.version += 1
+    set_actor(item, actor, _("Arkiverad") if archived else _("Återställd"))
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor, item: Item) -> None:
+    """Delete an item made by mistake. Anything others build on or report on
+    (shares, contributing items) is archived instead."""
+    access.require(actor, access.Action.WRITE, item)
+    if item.shares.exists():
+        raise ValidationError(
+            _(
+                "Posten är delad till andra enheter och kan ha rapporter. Arkivera den i "
+                "stället, så finns det rapporterade kvar."
+            )
+        )
+    if item.links_down.exists():
+        raise ValidationError(
+            _(
+                "Andra poster bidrar till den här posten. Arkivera den i stället, eller ta "
+                "först bort kopplingarna."
+            )
+        )
+    set_actor(item, actor)
+    item.delete()
+
+
+def copy_plans(
+    *,
+    actor,
+    source: GovernanceModel,
+    target: GovernanceModel,
+    plan_types: dict,
+    perspectives: dict,
+    levels: dict,
+    reason: str,
+) -> None:
+    """Copy plans, items, links and shares from one model year to the next
+    (called from model_copy_to_next_year, which checked the access)."""
+    first, last = _year_range(target.year)
+    plans = {}
+    for plan in Plan.objects.filter(plan_type__model=source).select_related("unit"):
+        unit = plan.unit
+        if unit.valid_from > last or (unit.valid_to and unit.valid_to < first):
+            continue
+        copy = Plan(unit=unit, plan_type=plan_types[plan.plan_type_id])
+        set_actor(copy, actor, reason)
+        copy.save()
+        plans[plan.pk] = copy
+    items = {}
+    for item in Item.objects.active().filter(plan__in=list(plans)).order_by("pk"):
+        old_pk = item.pk
+        item.pk = None
+        item.id = None
+        item.plan = plans[item.plan_id]
+        item.perspective = perspectives.get(item.perspective_id)
+        item.level = levels.get(item.level_id)
+        item.version = 1
+        item._state.adding = True
+        set_actor(item, actor, reason)
+        item.save()
+        items[old_pk] = item
+    for link in ItemLink.objects.filter(item__in=list(items), target__in=list(items)):
+        ItemLink.objects.create(item=items[link.item_id], target=items[link.target_id])
+    for share in ItemShare.objects.filter(
+        item__in=list(items), ended_at__isnull=True, plan__in=list(plans)
+    ):
+        new_share = ItemShare(
+            item=items[share.item_id], unit_id=share.unit_id, plan=plans[share.plan_id]
+        )
+        set_actor(new_share, actor, reason)
+        new_share.save()

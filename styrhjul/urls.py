@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("styrhjul.web.urls")),
     path("organisation/", include("styrhjul.organisation.urls")),
+    path("planering/", include("styrhjul.planning.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 
 from styrhjul.organisation import access
@@ -6,6 +8,7 @@ from styrhjul.organisation import access
 def styrhjul(request):
     user = getattr(request, "user", None)
     return {
+        "current_year": datetime.date.today().year,
         "demo_mode": settings.DEMO_MODE,
         "oidc_enabled": settings.OIDC_ENABLED,
         "oidc_provider_name": settings.OIDC_PROVIDER_NAME,

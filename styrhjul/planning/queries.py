@@ -1,0 +1,312 @@
+"""Reads for the planning pages. Every function runs a fixed number of
+queries whatever the number of items, units or links."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, Vision
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+
+from .models import Item, ItemLink, ItemShare, Plan
+from .services import ancestor_ids, descendant_ids
+
+ITEM_RELATED = ("perspective", "level", "responsible", "plan__unit", "plan__plan_type")
+
+
+def visible_items(user, queryset: QuerySet | None = None) -> QuerySet[Item]:
+    """Items the user may read: owned by a unit they read, or shared to one."""
+    qs = Item.objects.all() if queryset is None else queryset
+    r = access.rights(user)
+    if r.is_admin:
+        return qs
+    shared = ItemShare.objects.filter(
+        item=OuterRef("pk"), ended_at__isnull=True, unit__in=r.readable
+    )
+    return qs.filter(Q(plan__unit__in=r.readable) | Exists(shared))
+
+
+def organisation_of(unit: Unit) -> Unit:
+    """The root of the unit's tree: the organisation whose model applies."""
+    if unit.parent_id is None:
+        return unit
+    return Unit.objects.with_tree_fields().ancestors(unit).order_by("tree_depth").first()
+
+
+def model_for(unit: Unit, year: int) -> GovernanceModel | None:
+    return GovernanceModel.objects.filter(organisation=organisation_of(unit), year=year).first()
+
+
+def vision_for_year(organisation: Unit, year: int) -> Vision | None:
+    return (
+        Vision.objects.filter(unit=organisation, valid_from_year__lte=year)
+        .order_by("-valid_from_year")
+        .first()
+    )
+
+
+# --- A unit's plans for a year -------------------------------------------------
+
+
+@dataclass
+class PlanSummary:
+    plan_type: PlanType
+    plan: Plan | None
+    own: int = 0
+    shared: int = 0
+
+
+def unit_plans(user, unit: Unit, year: int) -> tuple[GovernanceModel | None, list[PlanSummary]]:
+    model = model_for(unit, year)
+    if model is None:
+        return None, []
+    plan_types = list(model.plan_types.all())
+    plans = {p.plan_type_id: p for p in Plan.objects.filter(unit=unit, plan_type__model=model)}
+    own = defaultdict(int)
+    for plan_type_id in (
+        Item.objects.active()
+        .filter(plan__unit=unit, plan__plan_type__model=model)
+        .values_list("plan__plan_type_id", flat=True)
+    ):
+        own[plan_type_id] += 1
+    shared = defaultdict(int)
+    for plan_type_id in ItemShare.objects.filter(
+        unit=unit,
+        ended_at__isnull=True,
+        plan__plan_type__model=model,
+        item__archived_at__isnull=True,
+    ).values_list("plan__plan_type_id", flat=True):
+        shared[plan_type_id] += 1
+    return model, [
+        PlanSummary(pt, plans.get(pt.pk), own[pt.pk], shared[pt.pk]) for pt in plan_types
+    ]
+
+
+# --- The plan page -----------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    item: Item
+    shared_from: Unit | None = None
+    children: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class PerspectiveGroup:
+    name: str
+    nodes: list[Node]
+
+
+@dataclass
+class PlanPage:
+    plan: Plan
+    groups: list[PerspectiveGroup]
+    count: int
+    kinds: list[tuple[str, str]]
+    perspectives: list
+
+
+def plan_page(
+    user,
+    plan: Plan,
+    *,
+    kind: str = "",
+    perspective: str = "",
+    text: str = "",
+    archived: bool = False,
+) -> PlanPage:
+    """The plan's own items and the items shared to its unit, as a tree:
+    perspective → goal → what contributes to it."""
+    model = plan.plan_type.model
+    own = Item.objects.filter(plan=plan)
+    own = own if archived else own.active()
+    shared_ids = ItemShare.objects.filter(
+        plan=plan, ended_at__isnull=True, item__archived_at__isnull=True
+    ).values("item_id")
+    items = list(
+        Item.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=shared_ids))
+        .select_related(*ITEM_RELATED)
+        .order_by("order", "number", "pk")
+    )
+    perspectives = list(model.perspectives.all())
+    matching = _matching(items, kind, perspective, text)
+    by_id = {i.pk: i for i in items}
+    links = ItemLink.objects.filter(item_id__in=list(by_id), target_id__in=list(by_id))
+    parents = defaultdict(list)
+    for item_id, target_id in links.values_list("item_id", "target_id"):
+        parents[item_id].append(target_id)
+
+    # Keep matching items and the items above them in the plan, for context.
+    keep = set(matching)
+    stack = list(matching)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in keep:
+                keep.add(parent)
+                stack.append(parent)
+
+    nodes = {
+        pk: Node(item, item.plan.unit if item.plan_id != plan.pk else None)
+        for pk, item in by_id.items()
+        if pk in keep
+    }
+    roots = []
+    for pk, node in nodes.items():
+        placed = False
+        for parent in parents.get(pk, ()):
+            if parent in nodes:
+                nodes[parent].children.append(node)
+                placed = True
+        if not placed:
+            roots.append(node)
+    order = {p.pk: i for i, p in enumerate(perspectives)}
+    groups: dict[int | None, list[Node]] = defaultdict(list)
+    for node in roots:
+        groups[node.item.perspective_id].append(node)
+    kind_order = {k: i for i, k in enumerate(ItemKind.values)}
+
+    def sort(nodes_: list[Node]) -> None:
+        nodes_.sort(
+            key=lambda n: (
+                kind_order[n.item.kind],
+                n.item.level.order if n.item.level else 0,
+                n.item.order,
+                n.item.number,
+                n.item.pk,
+            )
+        )
+        for n in nodes_:
+            sort(n.children)
+
+    result = []
+    for key in sorted(groups, key=lambda k: (k is None, order.get(k, 0))):
+        sort(groups[key])
+        name = next((p.name for p in perspectives if p.pk == key), None)
+        result.append(PerspectiveGroup(name or "Utan perspektiv", groups[key]))
+    kinds = [(k, str(label)) for k, label in ItemKind.choices if k in plan.plan_type.item_kinds]
+    return PlanPage(plan, result, len(matching), kinds, perspectives)
+
+
+def _matching(items: list[Item], kind: str, perspective: str, text: str) -> list[int]:
+    text = text.strip().lower()
+    result = []
+    for item in items:
+        if kind and item.kind != kind:
+            continue
+        if perspective and str(item.perspective_id) != perspective:
+            continue
+        if text and text not in f"{item.number} {item.title} {item.description}".lower():
+            continue
+        result.append(item.pk)
+    return result
+
+
+# --- The item page: röda tråden ------------------------------------------------------
+
+
+@dataclass
+class Thread:
+    item: Item
+    vision: Vision | None
+    up: list[Node]  # roots at the top, each path down to the item
+    down: list[Node]  # what contributes to the item, as a tree
+    hidden_below: int  # contributors in units the user may not read
+    shares: list[ItemShare]
+
+
+def item_thread(user, item: Item) -> Thread:
+    up_ids = ancestor_ids([item.pk])
+    down_ids = descendant_ids([item.pk])
+    related = Item.objects.filter(pk__in=up_ids | down_ids).select_related(*ITEM_RELATED)
+    by_id = {i.pk: i for i in related}
+    by_id[item.pk] = item
+    readable_down = set(
+        visible_items(user, Item.objects.filter(pk__in=down_ids)).values_list("pk", flat=True)
+    )
+    links = ItemLink.objects.filter(item_id__in=list(by_id)).values_list("item_id", "target_id")
+    parents, children = defaultdict(list), defaultdict(list)
+    for child, parent in links:
+        if parent in by_id:
+            parents[child].append(parent)
+            children[parent].append(child)
+
+    # Upwards: render from the top goals down to the item.
+    def up_tree(pk: int) -> Node:
+        node = Node(by_id[pk])
+        node.children = [up_tree(c) for c in children[pk] if c in up_ids or c == item.pk]
+        return node
+
+    tops = [pk for pk in up_ids if not any(p in up_ids for p in parents[pk])]
+    up = [up_tree(pk) for pk in sorted(tops, key=lambda pk: _level_key(by_id[pk]))]
+
+    seen: set[int] = set()
+
+    def down_tree(pk: int) -> Node:
+        node = Node(by_id[pk])
+        seen.add(pk)
+        node.children = [
+            down_tree(c)
+            for c in sorted(children[pk], key=lambda c: _level_key(by_id[c]))
+            if c in readable_down and c not in seen
+        ]
+        return node
+
+    down = down_tree(item.pk).children
+    shares = list(item.shares.select_related("unit").order_by("unit__name"))
+    organisation = organisation_of(item.plan.unit)
+    return Thread(
+        item,
+        vision_for_year(organisation, item.plan.year),
+        up,
+        down,
+        len(down_ids - readable_down),
+        shares,
+    )
+
+
+def _level_key(item: Item):
+    return (item.level.order if item.level else 99, item.plan.unit.name, item.number, item.title)
+
+
+# --- The municipality's goal tree -------------------------------------------------------
+
+
+def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[Node], int]:
+    goals = list(
+        visible_items(
+            user,
+            Item.objects.active().filter(
+                kind=ItemKind.GOAL,
+                plan__plan_type__model__organisation=organisation,
+                plan__plan_type__model__year=year,
+            ),
+        )
+        .select_related("level", "perspective", "plan__unit")
+        .order_by("level__order", "number", "title")
+    )
+    by_id = {g.pk: g for g in goals}
+    parents = defaultdict(list)
+    children = defaultdict(list)
+    for child, parent in ItemLink.objects.filter(
+        item__kind=ItemKind.GOAL,
+        target__kind=ItemKind.GOAL,
+        item__plan__plan_type__model__year=year,
+        item__plan__plan_type__model__organisation=organisation,
+    ).values_list("item_id", "target_id"):
+        if child in by_id and parent in by_id:
+            parents[child].append(parent)
+            children[parent].append(child)
+
+    def build(pk: int, depth: int) -> Node:
+        node = Node(by_id[pk])
+        if depth < 20:
+            node.children = [build(c, depth + 1) for c in children[pk]]
+        return node
+
+    roots = [build(g.pk, 0) for g in goals if not parents[g.pk]]
+    return vision_for_year(organisation, year), roots, len(goals)

@@ -1,0 +1,66 @@
+"""Rendering of item trees. Trees can hold thousands of items (the goal tree
+of a large municipality), so they are built here in one pass with escaped
+strings instead of one template include per node."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+_SENTINEL = "987654321"
+
+
+def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str) -> str:
+    item = node.item
+    parts = [f'<span class="kind kind--{item.kind}">{escape(item.get_kind_display())}</span>']
+    if item.level_id:
+        parts.append(f'<span class="muted">{escape(item.level.name)}</span>')
+    label = escape(f"{item.number} {item.title}".strip())
+    if item.pk == current_pk:
+        parts.append(f'<strong aria-current="true">{label}</strong>')
+    else:
+        parts.append(f'<a href="{item_url.replace(_SENTINEL, str(item.pk))}">{label}</a>')
+    if node.shared_from is not None:
+        parts.append(
+            '<span class="tag tag--shared">'
+            + escape(_("delad från %(unit)s") % {"unit": node.shared_from.name})
+            + "</span>"
+        )
+    elif show_unit:
+        parts.append(f'<span class="muted">· {escape(item.plan.unit.name)}</span>')
+    if item.archived_at:
+        parts.append(f'<span class="tag tag--closed">{escape(_("arkiverad"))}</span>')
+    if item.end_date:
+        parts.append(f'<span class="muted">{escape(_("slut"))} {item.end_date.isoformat()}</span>')
+    return " ".join(parts)
+
+
+def _render(nodes, out: list[str], **kwargs) -> None:
+    out.append('<ul class="item-tree">')
+    for node in nodes:
+        out.append("<li>")
+        out.append(_line(node, **kwargs))
+        if node.children:
+            _render(node.children, out, **kwargs)
+        out.append("</li>")
+    out.append("</ul>")
+
+
+@register.simple_tag
+def item_tree(nodes, show_unit=True, current=None):
+    """Nested lists of items with links to their pages."""
+    if not nodes:
+        return ""
+    out: list[str] = []
+    _render(
+        nodes,
+        out,
+        show_unit=show_unit,
+        current_pk=getattr(current, "pk", None),
+        item_url=reverse("planning:item", args=[_SENTINEL]),
+    )
+    return mark_safe("".join(out))

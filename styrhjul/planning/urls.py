@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("enheter/<int:pk>/<int:year>/", views.unit_plans, name="unit_plans"),
+    path("planer/<int:pk>/", views.plan, name="plan"),
+    path("maltrad/<int:year>/", views.goal_tree, name="goal_tree"),
+    path("enheter/<int:unit>/plantyper/<int:plan_type>/ny/", views.item_create, name="item_create"),
+    path("poster/<int:pk>/", views.item, name="item"),
+    path("poster/<int:pk>/andra/", views.item_edit, name="item_edit"),
+    path("poster/<int:pk>/arkivera/", views.item_archive, name="item_archive"),
+    path("poster/<int:pk>/ta-bort/", views.item_delete, name="item_delete"),
+    path("poster/<int:pk>/koppla/", views.item_link, name="item_link"),
+    path("poster/<int:pk>/koppla/<int:target>/ta-bort/", views.item_unlink, name="item_unlink"),
+    path("poster/<int:pk>/dela/", views.item_share, name="item_share"),
+    path("poster/<int:pk>/dela/<int:unit>/avsluta/", views.item_unshare, name="item_unshare"),
+    path("poster/<int:pk>/historik/", views.item_history, name="item_history"),
+]

@@ -1,0 +1,229 @@
+"""The plan page, the item page with its red thread, the goal tree, and the
+forms that change items — as the people who use them."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role
+from styrhjul.planning import services
+from styrhjul.planning.models import Item, ItemShare
+from tests.factories import UserFactory, VisionFactory, grant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chef_b1(client, org):
+    chef = UserFactory(first_name="Berit")
+    grant(chef, org["enhet_b1"], Role.MANAGER)
+    client.force_login(chef)
+    return chef
+
+
+def test_the_unit_lists_its_plans_for_the_year(client, org, chain, chef_b1):
+    body = client.get(
+        reverse("planning:unit_plans", args=[org["enhet_b1"].pk, 2025])
+    ).content.decode()
+    assert "Aktivitetsplan" in body and "Internkontrollplan" in body
+    assert reverse("planning:plan", args=[chain["activity"].plan_id]) in body
+
+
+def test_the_plan_page_shows_shared_items_marked_with_their_origin(client, org, chain, chef_b1):
+    services.item_share(actor=access.SYSTEM, item=chain["board"], units=[org["enhet_b1"]])
+    plan = ItemShare.objects.get(unit=org["enhet_b1"]).plan
+    body = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    assert "Fler barn i familjer med försörjningsstöd" in body
+    assert "delad från Socialnämnden" in body
+
+
+def test_the_plan_page_filters_and_answers_htmx_with_the_list_only(client, org, chain):
+    owner = UserFactory()
+    grant(owner, org["kommun"], Role.MODEL_OWNER)
+    client.force_login(owner)
+    url = reverse("planning:plan", args=[chain["council"].plan_id])
+    body = client.get(url + "?typ=indicator").content.decode()
+    assert "Andel behöriga till gymnasiet" in body
+    # The indicator's goal stays as context above it.
+    assert "Alla barn och unga klarar skolan" in body
+    fragment = client.get(
+        url + "?q=gymnasiet", headers={"HX-Request": "true", "HX-Target": "plan-items"}
+    )
+    assert "<html" not in fragment.content.decode()
+    assert "gymnasiet" in fragment.content.decode()
+
+
+def test_the_red_thread_goes_from_the_vision_to_the_activity(client, org, chain, chef_b1):
+    VisionFactory(unit=org["kommun"], title="Provköping 2035", valid_from_year=2024)
+    body = client.get(reverse("planning:item", args=[chain["activity"].pk])).content.decode()
+    assert "Provköping 2035" in body
+    for key in ("council", "board", "operational"):
+        assert chain[key].title in body
+
+
+def test_the_red_thread_down_shows_only_what_the_user_may_read(client, org, chain):
+    reader = UserFactory()
+    grant(reader, org["avd_a"], Role.READER)  # not avd_b, where the activity is
+    services.item_share(actor=access.SYSTEM, item=chain["board"], units=[org["avd_a"]])
+    client.force_login(reader)
+    body = client.get(reverse("planning:item", args=[chain["board"].pk])).content.decode()
+    assert "Läxhjälp på fritidsgården" not in body
+    assert "Ytterligare 2 poster hos enheter du inte har behörighet till." in body
+
+
+def test_a_reader_sees_no_edit_controls_and_cannot_edit(client, org, chain):
+    politician = UserFactory()
+    grant(politician, org["namnd"], Role.READER)
+    client.force_login(politician)
+    item = chain["board"]
+    body = client.get(reverse("planning:item", args=[item.pk])).content.decode()
+    assert reverse("planning:item_edit", args=[item.pk]) not in body
+    assert client.get(reverse("planning:item_edit", args=[item.pk])).status_code == 403
+
+
+def test_a_manager_adds_an_activity_under_a_shared_goal(client, org, chain, chef_b1):
+    services.item_share(actor=access.SYSTEM, item=chain["operational"], units=[org["enhet_b1"]])
+    url = reverse("planning:item_create", args=[org["enhet_b1"].pk, chain["ap"].pk])
+    response = client.post(
+        url + f"?typ=activity&bidrar_till={chain['operational'].pk}",
+        {
+            "typ": "activity",
+            "bidrar_till": chain["operational"].pk,
+            "title": "Samverkansmöten med skolan",
+            "start_date": "2025-03-01",
+            "end_date": "2025-11-30",
+        },
+    )
+    new = Item.objects.get(title="Samverkansmöten med skolan")
+    assert response.status_code == 302
+    assert new.plan.unit == org["enhet_b1"]
+    assert chain["operational"] in new.contributes_to.all()
+    assert new.history.first().history_user == chef_b1
+
+
+def test_invalid_item_input_is_explained_at_the_field_and_kept(client, org, chain, chef_b1):
+    url = reverse("planning:item_create", args=[org["enhet_b1"].pk, chain["ap"].pk])
+    response = client.post(
+        url,
+        {
+            "typ": "activity",
+            "title": "Bakvänd",
+            "start_date": "2025-06-01",
+            "end_date": "2025-01-01",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Slutdatum kan inte vara före startdatum." in body
+    assert 'value="Bakvänd"' in body
+    assert not Item.objects.filter(title="Bakvänd").exists()
+
+
+def test_editing_an_item_someone_else_just_saved_is_refused(client, org, chain, chef_b1):
+    item = chain["activity"]
+    services.item_update(
+        actor=access.SYSTEM,
+        item=Item.objects.get(pk=item.pk),
+        version=item.version,
+        title="Annans rubrik",
+    )
+    response = client.post(
+        reverse("planning:item_edit", args=[item.pk]),
+        {
+            "title": "Min rubrik",
+            "version": item.version,
+            "start_date": "2025-02-01",
+            "end_date": "2025-12-15",
+        },
+    )
+    body = response.content.decode()
+    assert "Någon annan har ändrat posten" in body and "Annans rubrik" in body
+    assert 'value="Min rubrik"' in body
+    assert Item.objects.get(pk=item.pk).title == "Annans rubrik"
+
+
+def test_a_model_owner_shares_to_all_units_of_a_type(client, org, chain):
+    owner = UserFactory()
+    grant(owner, org["forv"], Role.MODEL_OWNER)
+    client.force_login(owner)
+    from styrhjul.organisation.models import UnitType
+
+    response = client.post(
+        reverse("planning:item_share", args=[chain["operational"].pk]),
+        {"unit_type": UnitType.objects.get(name="Enhet").pk},
+    )
+    assert response.status_code == 302
+    assert set(ItemShare.objects.values_list("unit__code", flat=True)) == {
+        "AO1",
+        "AO2",
+        "IFO1",
+        "IFO2",
+    }
+
+
+def test_deleting_a_shared_item_is_refused_with_advice(client, org, chain):
+    owner = UserFactory()
+    grant(owner, org["namnd"], Role.MODEL_OWNER)
+    client.force_login(owner)
+    services.item_share(actor=access.SYSTEM, item=chain["board"], units=[org["enhet_b1"]])
+    response = client.post(reverse("planning:item_delete", args=[chain["board"].pk]))
+    assert response.status_code == 200
+    assert "Arkivera den i stället" in response.content.decode()
+    assert Item.objects.filter(pk=chain["board"].pk).exists()
+
+
+def test_the_goal_tree_shows_the_chain_of_goals(client, org, chain):
+    politician = UserFactory()
+    grant(politician, org["kommun"], Role.READER)
+    client.force_login(politician)
+    body = client.get(reverse("planning:goal_tree", args=[2025])).content.decode()
+    council = body.index(chain["council"].title)
+    board = body.index(chain["board"].title)
+    assert council < board < body.index(chain["operational"].title)
+    assert "Läxhjälp" not in body  # activities are not goals
+
+
+# --- Query budgets -------------------------------------------------------------------
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(chain, n):
+    """n more items in the förvaltning's plan and the unit's plan, linked up."""
+    vp_plan = chain["operational"].plan
+    ap_plan = chain["activity"].plan
+    for i in range(n):
+        goal = Item.objects.create(
+            plan=vp_plan,
+            kind=ItemKind.GOAL,
+            title=f"Mål {i}",
+            level=chain["levels"]["Verksamhetsmål"],
+        )
+        goal.contributes_to.add(chain["board"])
+        act = Item.objects.create(plan=ap_plan, kind=ItemKind.ACTIVITY, title=f"Aktivitet {i}")
+        act.contributes_to.add(goal)
+        ItemShare.objects.create(item=goal, unit=chain["activity"].plan.unit, plan=ap_plan)
+
+
+@pytest.mark.parametrize("page", ["plan", "item", "goal_tree", "unit_plans"])
+def test_pages_run_the_same_number_of_queries_for_10_and_200_items(client, org, chain, page):
+    admin = UserFactory(is_superuser=True)
+    client.force_login(admin)
+    urls = {
+        "plan": reverse("planning:plan", args=[chain["activity"].plan_id]),
+        "item": reverse("planning:item", args=[chain["board"].pk]),
+        "goal_tree": reverse("planning:goal_tree", args=[2025]),
+        "unit_plans": reverse("planning:unit_plans", args=[org["enhet_b1"].pk, 2025]),
+    }
+    _grow(chain, 5)
+    small = _count(client, urls[page])
+    _grow(chain, 100)
+    assert _count(client, urls[page]) == small

@@ -185,7 +185,11 @@ def item_link(*, actor, item: Item, target: Item) -> ItemLink:
         )
     if target.plan.plan_type.model_id != item.plan.plan_type.model_id:
         raise ValidationError(_("Poster kan bara kopplas inom samma år."))
-    link, created = ItemLink.objects.get_or_create(item=item, target=target)
+    link = ItemLink.objects.filter(item=item, target=target).first()
+    if link is None:
+        link = ItemLink(item=item, target=target)
+        set_actor(link, actor)
+        link.save()
     return link
 
 
@@ -332,7 +336,9 @@ def copy_plans(
         item.save()
         items[old_pk] = item
     for link in ItemLink.objects.filter(item__in=list(items), target__in=list(items)):
-        ItemLink.objects.create(item=items[link.item_id], target=items[link.target_id])
+        new_link = ItemLink(item=items[link.item_id], target=items[link.target_id])
+        set_actor(new_link, actor, reason)
+        new_link.save()
     for share in ItemShare.objects.filter(
         item__in=list(items), ended_at__isnull=True, plan__in=list(plans)
     ):

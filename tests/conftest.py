@@ -1,4 +1,11 @@
+import datetime
+
 import pytest
+
+from styrhjul.model.models import ItemKind
+from styrhjul.model.services import model_create_default
+from styrhjul.organisation import access
+from styrhjul.planning import services
 
 from .factories import UnitFactory, unit_type
 
@@ -32,3 +39,94 @@ def org(db):
         "enhet_b2": UnitFactory(name="Vuxenenheten", code="IFO2", parent=avd_b),
     }
     return units
+
+
+@pytest.fixture
+def model(org):
+    """The 2025 model of the test municipality, from the defaults."""
+    for key, type_name in (
+        ("kommun", "Kommun"),
+        ("namnd", "Nämnd"),
+        ("forv", "Förvaltning"),
+        ("avd_a", "Avdelning"),
+        ("avd_b", "Avdelning"),
+    ):
+        assert org[key].unit_type == unit_type(type_name)
+    return model_create_default(actor=access.SYSTEM, organisation=org["kommun"], year=2025)
+
+
+@pytest.fixture
+def chain(org, model):
+    """A red thread: council goal → nämndmål → verksamhetsmål at the
+    förvaltning → activity at a unit, plus an indicator on the council goal."""
+    levels = {lvl.name: lvl for lvl in model.levels.all()}
+    perspectives = {p.name: p for p in model.perspectives.all()}
+    vp = model.plan_types.get(name="Verksamhetsplan")
+    ap = model.plan_types.get(name="Aktivitetsplan")
+
+    def plan(unit, plan_type):
+        return services.plan_for(actor=access.SYSTEM, unit=unit, plan_type=plan_type)
+
+    council = services.item_create(
+        actor=access.SYSTEM,
+        plan=plan(org["kommun"], vp),
+        kind=ItemKind.GOAL,
+        number="KF1",
+        title="Alla barn och unga klarar skolan",
+        level=levels["Inriktningsmål"],
+        perspective=perspectives["Invånare"],
+    )
+    indicator = services.item_create(
+        actor=access.SYSTEM,
+        plan=plan(org["kommun"], vp),
+        kind=ItemKind.INDICATOR,
+        number="KF1.1",
+        title="Andel behöriga till gymnasiet",
+        measure_unit="%",
+        baseline_year=2022,
+        baseline_value=81,
+        target_year=2026,
+        target_value=88,
+        perspective=perspectives["Invånare"],
+        contributes_to=[council],
+    )
+    board = services.item_create(
+        actor=access.SYSTEM,
+        plan=plan(org["namnd"], vp),
+        kind=ItemKind.GOAL,
+        number="SN1",
+        title="Fler barn i familjer med försörjningsstöd går ut med godkända betyg",
+        level=levels["Nämndmål"],
+        perspective=perspectives["Invånare"],
+        contributes_to=[council],
+    )
+    operational = services.item_create(
+        actor=access.SYSTEM,
+        plan=plan(org["forv"], vp),
+        kind=ItemKind.GOAL,
+        number="SF1",
+        title="Tidiga insatser i samverkan med skolan",
+        level=levels["Verksamhetsmål"],
+        perspective=perspectives["Invånare"],
+        contributes_to=[board],
+    )
+    activity = services.item_create(
+        actor=access.SYSTEM,
+        plan=plan(org["enhet_b1"], ap),
+        kind=ItemKind.ACTIVITY,
+        title="Läxhjälp på fritidsgården",
+        start_date=datetime.date(2025, 2, 1),
+        end_date=datetime.date(2025, 12, 15),
+        contributes_to=[operational],
+    )
+    return {
+        "council": council,
+        "indicator": indicator,
+        "board": board,
+        "operational": operational,
+        "activity": activity,
+        "vp": vp,
+        "ap": ap,
+        "levels": levels,
+        "perspectives": perspectives,
+    }

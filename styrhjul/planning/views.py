@@ -111,6 +111,16 @@ def item(request, pk: int):
     obj = _item(request, pk)
     thread = queries.item_thread(request.user, obj)
     can_write = access.can_write(request.user, obj)
+    # Units that received the item and where the user plans: they add their
+    # own items under it.
+    add_under = [
+        share.unit
+        for share in thread.shares
+        if share.ended_at is None and access.can_write(request.user, share.unit)
+    ]
+    if can_write:
+        add_under.insert(0, obj.plan.unit)
+    kinds = obj.plan.plan_type.item_kinds
     return render(
         request,
         "planning/item.html",
@@ -119,6 +129,8 @@ def item(request, pk: int):
             "item": obj,
             "thread": thread,
             "can_write": can_write,
+            "add_under": add_under,
+            "add_kind": ItemKind.ACTIVITY if ItemKind.ACTIVITY in kinds else kinds[0],
             "link_form": LinkForm(targets=_link_targets(request.user, obj)) if can_write else None,
             "page_title": obj.title,
             "breadcrumbs": _crumbs_for_unit(

@@ -1,0 +1,90 @@
+"""The planning pages in Chromium: axe-core on each, and a manager's journey
+from the start page to a new activity under a goal shared from above."""
+
+from __future__ import annotations
+
+import pytest
+
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role
+from styrhjul.planning import services
+from styrhjul.planning.models import Item
+from tests.browser.conftest import assert_accessible, login
+from tests.factories import UserFactory, VisionFactory, grant
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.usefixtures("transactional_db"),
+]
+
+
+def goto(page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None, path
+    assert response.ok, f"{path} svarade {response.status}"
+
+
+@pytest.fixture
+def owner(org, chain):
+    user = UserFactory(first_name="Maja", last_name="Modellsson")
+    grant(user, org["kommun"], Role.MODEL_OWNER)
+    VisionFactory(unit=org["kommun"], title="Provköping 2035", valid_from_year=2024)
+    services.item_share(actor=access.SYSTEM, item=chain["board"], units=[org["enhet_b1"]])
+    return user
+
+
+def test_planning_pages_are_accessible(page, live_server, org, chain, owner):
+    login(page, owner)
+    unit = org["enhet_b1"]
+    for path in (
+        f"/planering/enheter/{unit.pk}/2025/",
+        f"/planering/planer/{chain['activity'].plan_id}/",
+        f"/planering/planer/{chain['council'].plan_id}/?typ=indicator",
+        f"/planering/poster/{chain['board'].pk}/",
+        f"/planering/poster/{chain['council'].pk}/",
+        f"/planering/poster/{chain['board'].pk}/dela/",
+        f"/planering/poster/{chain['board'].pk}/historik/",
+        f"/planering/poster/{chain['activity'].pk}/andra/",
+        f"/planering/poster/{chain['activity'].pk}/ta-bort/",
+        f"/planering/enheter/{unit.pk}/plantyper/{chain['ap'].pk}/ny/",
+        f"/planering/enheter/{org['forv'].pk}/plantyper/{chain['vp'].pk}/ny/?typ=indicator",
+        "/planering/maltrad/2025/",
+    ):
+        goto(page, path)
+        assert_accessible(page)
+
+
+def test_item_form_errors_are_accessible(page, live_server, org, chain, owner):
+    login(page, owner)
+    goto(page, f"/planering/poster/{chain['activity'].pk}/andra/")
+    page.fill("#id_start_date", "2025-06-01")
+    page.fill("#id_end_date", "2025-01-01")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_selector(".error-summary")
+    assert "Slutdatum kan inte vara före startdatum." in page.inner_text("main")
+    assert_accessible(page)
+
+
+def test_a_manager_plans_an_activity_under_a_shared_goal(page, live_server, org, chain, owner):
+    chef = UserFactory(first_name="Berit", last_name="Bengtsson")
+    grant(chef, org["enhet_b1"], Role.MANAGER)
+    login(page, chef)
+    page.get_by_role("link", name="Planer 2026 för Barn och unga").wait_for()
+    goto(page, f"/planering/enheter/{org['enhet_b1'].pk}/2025/")
+    page.get_by_role("link", name="Verksamhetsplan", exact=True).click()
+    assert "delad från Socialnämnden" in page.inner_text("main")
+    page.get_by_role("link", name=chain["board"].title).click()
+    page.get_by_role("link", name="Ny post för Barn och unga som bidrar till den här").click()
+    page.get_by_label("Aktivitet").fill("Föräldraträffar om skolan")
+    page.get_by_label("Startdatum").fill("2025-03-01")
+    page.get_by_label("Slutdatum").fill("2025-10-31")
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("”Föräldraträffar om skolan” är sparad.").wait_for()
+    # The red thread now leads from the vision through the shared goal.
+    main = page.inner_text("main")
+    assert "Provköping 2035" in main
+    assert chain["council"].title in main
+    new = Item.objects.get(title="Föräldraträffar om skolan")
+    assert new.plan.unit == org["enhet_b1"]
+    assert chain["board"] in new.contributes_to.all()

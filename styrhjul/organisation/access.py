@@ -13,6 +13,8 @@ tree downwards when the grant includes the subtree:
 | Läsare              | unit (+ tree) | –                 | –                       |
 
 "(+ tree)": and the units below it, when the grant includes the subtree.
+Everyone with a grant also reads the goals and indicators of the units above
+their granted units (the red thread upwards), and items shared to their units.
 
 Objects say which unit decides their access through an `access_unit`
 attribute. "Not allowed" and "does not exist" look the same to callers of
@@ -70,6 +72,9 @@ class UserRights:
     readable: set[int] = field(default_factory=set)
     writable: set[int] = field(default_factory=set)
     manageable: set[int] = field(default_factory=set)
+    # Units above the granted ones: their goals and indicators are the goals
+    # the user's units work towards (the red thread upwards), readable only.
+    above: set[int] = field(default_factory=set)
     roles_by_unit: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def unit_ids(self, action: Action) -> set[int]:
@@ -80,11 +85,22 @@ class UserRights:
         }[action]
 
 
-def _children_map() -> dict[int | None, list[int]]:
+def _tree_maps() -> tuple[dict[int | None, list[int]], dict[int, int | None]]:
     children: dict[int | None, list[int]] = defaultdict(list)
+    parents: dict[int, int | None] = {}
     for pk, parent_id in Unit.objects.values_list("pk", "parent_id"):
         children[parent_id].append(pk)
-    return children
+        parents[pk] = parent_id
+    return children, parents
+
+
+def _ancestors(parents: dict[int, int | None], unit_id: int) -> set[int]:
+    result: set[int] = set()
+    node = parents.get(unit_id)
+    while node is not None and node not in result:
+        result.add(node)
+        node = parents.get(node)
+    return result
 
 
 def _subtree(children: dict[int | None, list[int]], root: int) -> set[int]:
@@ -118,9 +134,10 @@ def rights(user) -> UserRights:
         if any(role == Role.ADMIN for _, role, _ in grants):
             result.is_admin = True
         elif grants:
-            children = _children_map() if any(sub for _, _, sub in grants) else {}
+            children, parents = _tree_maps()
             for unit_id, role, includes_subtree in grants:
                 scope = _subtree(children, unit_id) if includes_subtree else {unit_id}
+                result.above |= _ancestors(parents, unit_id)
                 result.readable |= scope
                 result.roles_by_unit[unit_id].add(role)
                 if role in SUBTREE_WRITE_ROLES:
@@ -164,8 +181,14 @@ def can(user, action: Action | str, obj) -> bool:
         return False
     if unit.pk in r.unit_ids(action):
         return True
+    if action != Action.READ:
+        return False
+    # Goals and indicators of the units above are readable: they are what the
+    # user's units work towards.
+    if getattr(obj, "readable_from_below", False) and unit.pk in r.above:
+        return True
     # Items shared down the tree are readable where they are shared to.
-    if action == Action.READ and hasattr(obj, "extra_read_unit_ids"):
+    if hasattr(obj, "extra_read_unit_ids"):
         return bool(obj.extra_read_unit_ids() & r.readable)
     return False
 

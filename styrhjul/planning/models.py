@@ -210,6 +210,11 @@ class Item(models.Model):
     def access_unit(self) -> Unit:
         return self.plan.unit
 
+    @property
+    def readable_from_below(self) -> bool:
+        """Goals and indicators are readable by the units below their owner."""
+        return self.kind in (ItemKind.GOAL, ItemKind.INDICATOR)
+
     def extra_read_unit_ids(self) -> set[int]:
         """Units the item is shared to: their readers see it too."""
         return {s.unit_id for s in self.shares.all() if s.ended_at is None}

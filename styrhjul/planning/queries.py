@@ -19,7 +19,8 @@ ITEM_RELATED = ("perspective", "level", "responsible", "plan__unit", "plan__plan
 
 
 def visible_items(user, queryset: QuerySet | None = None) -> QuerySet[Item]:
-    """Items the user may read: owned by a unit they read, or shared to one."""
+    """Items the user may read: owned by a unit they read, shared to one, or
+    goals and indicators of the units above (the same rule as access.can)."""
     qs = Item.objects.all() if queryset is None else queryset
     r = access.rights(user)
     if r.is_admin:
@@ -27,7 +28,11 @@ def visible_items(user, queryset: QuerySet | None = None) -> QuerySet[Item]:
     shared = ItemShare.objects.filter(
         item=OuterRef("pk"), ended_at__isnull=True, unit__in=r.readable
     )
-    return qs.filter(Q(plan__unit__in=r.readable) | Exists(shared))
+    return qs.filter(
+        Q(plan__unit__in=r.readable)
+        | Q(plan__unit__in=r.above, kind__in=[ItemKind.GOAL, ItemKind.INDICATOR])
+        | Exists(shared)
+    )
 
 
 def organisation_of(unit: Unit) -> Unit:

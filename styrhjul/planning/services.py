@@ -93,6 +93,8 @@ def _check_item(item: Item) -> None:
                 % {"plan_type": plan_type, "kind": item.get_kind_display().lower()}
             }
         )
+    if item.kind != ItemKind.GOAL:
+        item.level = None
     model_id = plan_type.model_id
     if item.perspective_id and item.perspective.model_id != model_id:
         raise ValidationError({"perspective": _("Perspektivet hör till ett annat år.")})
@@ -107,9 +109,21 @@ def _check_item(item: Item) -> None:
                     % {"unit_type": item.plan.unit.unit_type, "level": item.level}
                 }
             )
-    if item.kind != ItemKind.GOAL:
-        item.level = None
-    item.full_clean()
+    if item.number:
+        clash = Item.objects.filter(plan=item.plan, kind=item.kind, number=item.number)
+        if item.pk:
+            clash = clash.exclude(pk=item.pk)
+        if clash.exists():
+            raise ValidationError(
+                {
+                    "number": _(
+                        "Nr %(number)s används redan av en annan post av samma typ i planen."
+                    )
+                    % {"number": item.number}
+                }
+            )
+    # The check constraints are checked by Item.clean in Python already.
+    item.full_clean(validate_constraints=False)
 
 
 @transaction.atomic
@@ -201,9 +215,9 @@ def item_unlink(*, actor, item: Item, target: Item) -> None:
         link.delete()
 
 
-def _check_share_target(item: Item, unit: Unit) -> None:
+def _check_share_target(item: Item, unit: Unit, below_owner: set[int]) -> None:
     owner = item.plan.unit
-    if unit.pk == owner.pk or not Unit.objects.descendants(owner).filter(pk=unit.pk).exists():
+    if unit.pk not in below_owner:
         raise ValidationError(
             _(
                 "%(unit)s ligger inte under %(owner)s; en post kan bara delas till enheter "
@@ -223,9 +237,10 @@ def item_share(*, actor, item: Item, units: Iterable[Unit]) -> list[ItemShare]:
     """Share an item down to chosen units. Each receiving unit sees it in its
     plan of the same type (created when missing) and reports on its share."""
     access.require(actor, access.Action.WRITE, item)
+    below_owner = set(Unit.objects.descendants(item.plan.unit).values_list("pk", flat=True))
     shares = []
     for unit in units:
-        _check_share_target(item, unit)
+        _check_share_target(item, unit, below_owner)
         plan = Plan.objects.filter(unit=unit, plan_type=item.plan.plan_type_id).first()
         if plan is None:
             plan = Plan(unit=unit, plan_type=item.plan.plan_type)

@@ -106,16 +106,39 @@ def test_sharing_to_all_units_of_a_type_within_a_subtree(org, chain):
     assert set(units) == {org["enhet_b1"], org["enhet_b2"]}
 
 
+def measure(org, chain):
+    """A measure on the nämnd's åtgärdsplan: an activity, which units below
+    do not read until it is shared to them."""
+    plan_type = chain["vp"].model.plan_types.get(name="Åtgärdsplan")
+    plan = services.plan_for(actor=access.SYSTEM, unit=org["namnd"], plan_type=plan_type)
+    return services.item_create(
+        actor=access.SYSTEM,
+        plan=plan,
+        kind=ItemKind.ACTIVITY,
+        number="ÅP1",
+        title="Minska köerna till hemtjänsten",
+    )
+
+
+def test_goals_above_are_readable_from_below_but_not_writable(org, chain):
+    chef = UserFactory()
+    grant(chef, org["enhet_a1"], Role.MANAGER)
+    assert access.can_read(chef, chain["board"])  # the nämnd's goal: the red thread up
+    assert not access.can_write(chef, chain["board"])
+    assert not access.can_read(chef, chain["board"].plan)  # but not the nämnd's plan
+
+
 def test_a_receiving_unit_reads_but_does_not_change_a_shared_item(org, chain):
     chef = UserFactory()
     grant(chef, org["enhet_a1"], Role.MANAGER)
-    assert not access.can_read(chef, chain["board"])
-    services.item_share(actor=access.SYSTEM, item=chain["board"], units=[org["enhet_a1"]])
-    board = Item.objects.get(pk=chain["board"].pk)
-    assert access.can_read(chef, board)
-    assert not access.can_write(chef, board)
+    item = measure(org, chain)
+    assert not access.can_read(chef, item)
+    services.item_share(actor=access.SYSTEM, item=item, units=[org["enhet_a1"]])
+    item = Item.objects.get(pk=item.pk)
+    assert access.can_read(chef, item)
+    assert not access.can_write(chef, item)
     with pytest.raises(PermissionDenied):
-        services.item_update(actor=chef, item=board, version=board.version, title="Kapad")
+        services.item_update(actor=chef, item=item, version=item.version, title="Kapad")
     # … but may add their own items under it.
     own_plan = services.plan_for(actor=chef, unit=org["enhet_a1"], plan_type=chain["ap"])
     mine = services.item_create(
@@ -123,19 +146,34 @@ def test_a_receiving_unit_reads_but_does_not_change_a_shared_item(org, chain):
         plan=own_plan,
         kind=ItemKind.ACTIVITY,
         title="Egen aktivitet",
-        contributes_to=[board],
+        contributes_to=[item],
     )
-    assert board in mine.contributes_to.all()
+    assert item in mine.contributes_to.all()
 
 
 def test_unsharing_keeps_the_share_row(org, chain):
-    services.item_share(actor=access.SYSTEM, item=chain["board"], units=[org["enhet_a1"]])
-    services.item_unshare(actor=access.SYSTEM, item=chain["board"], unit=org["enhet_a1"])
-    share = ItemShare.objects.get(item=chain["board"], unit=org["enhet_a1"])
+    item = measure(org, chain)
+    services.item_share(actor=access.SYSTEM, item=item, units=[org["enhet_a1"]])
+    services.item_unshare(actor=access.SYSTEM, item=item, unit=org["enhet_a1"])
+    share = ItemShare.objects.get(item=item, unit=org["enhet_a1"])
     assert share.ended_at is not None
     chef = UserFactory()
     grant(chef, org["enhet_a1"], Role.MANAGER)
-    assert not access.can_read(chef, Item.objects.get(pk=chain["board"].pk))
+    assert not access.can_read(chef, Item.objects.get(pk=item.pk))
+
+
+def test_item_numbers_are_unique_per_kind_in_a_plan(org, chain):
+    plan = chain["council"].plan
+    with pytest.raises(ValidationError) as excinfo:
+        services.item_create(
+            actor=access.SYSTEM,
+            plan=plan,
+            kind=ItemKind.GOAL,
+            number="KF1",
+            title="Dubblett",
+            level=chain["levels"]["Inriktningsmål"],
+        )
+    assert "Nr KF1 används redan" in str(excinfo.value)
 
 
 def test_a_shared_item_is_archived_not_deleted(org, chain):

@@ -19,12 +19,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 
-from styrhjul.model.models import Vision
+from styrhjul.model.models import GovernanceModel, Vision
+from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access, services
 from styrhjul.organisation.defaults import DEFAULT_UNIT_TYPES
 from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
+from styrhjul.planning import services as planning
+from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 
-from . import data
+from . import data, model_data
 
 
 class DemoConflict(Exception):
@@ -43,11 +46,26 @@ class DemoSummary:
     users_created: int = 0
     grants_created: int = 0
     vision_created: bool = False
+    items: int = 0  # demo items in the governance model after loading
+    plans: int = 0  # plans in the governance model after loading
+    model_created: bool = False
+    plans_created: int = 0
+    items_created: int = 0
+    links_created: int = 0
+    shares_created: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.units_created or self.users_created or self.grants_created or self.vision_created
+            self.units_created
+            or self.users_created
+            or self.grants_created
+            or self.vision_created
+            or self.model_created
+            or self.plans_created
+            or self.items_created
+            or self.links_created
+            or self.shares_created
         )
 
     @property
@@ -56,7 +74,8 @@ class DemoSummary:
             return f"Demokommunen {data.MUNICIPALITY} fanns redan; inget ändrat."
         return (
             f"Demokommunen {data.MUNICIPALITY} är på plats: "
-            f"{self.units} enheter, {self.users} användare."
+            f"{self.units} enheter, {self.users} användare. "
+            f"Styrmodell {model_data.YEAR} med {self.plans} planer och {self.items} poster."
         )
 
     def __str__(self) -> str:
@@ -210,6 +229,107 @@ def load_demo() -> DemoSummary:
         vision.save()
         summary.vision_created = True
 
+    _load_model(summary, units, users)
     summary.units = len(units)
     summary.users = len(users)
     return summary
+
+
+def _load_model(summary: DemoSummary, units: dict[str, Unit], users: dict[str, User]) -> None:
+    """The year's governance model with the plans and items of model_data,
+    whatever of it is missing (called from load_demo, in its transaction)."""
+    actor = access.SYSTEM
+    root = units[data.ROOT_CODE]
+    model = GovernanceModel.objects.filter(organisation=root, year=model_data.YEAR).first()
+    if model is None:
+        model = model_create_default(actor=actor, organisation=root, year=model_data.YEAR)
+        summary.model_created = True
+    perspectives = {p.name: p for p in model.perspectives.all()}
+    levels = {level.name: level for level in model.levels.prefetch_related("unit_types")}
+    plan_types = {t.name: t for t in model.plan_types.all()}
+    problems: set[str] = set()
+
+    def part(parts: dict, name: str, what: str):
+        """The model's perspective, level or plan type of that name. The demo
+        builds on the defaults' names, which a model owner may have changed
+        since; what it still needs is reported, and nothing is written."""
+        if not name:
+            return None
+        if name not in parts:
+            problems.add(f"Styrmodellen {model.year} saknar {what} {name}, som demon bygger på.")
+        return parts.get(name)
+
+    plans = {
+        (p.unit_id, p.plan_type_id): p
+        for p in Plan.objects.filter(plan_type__model=model).select_related("unit", "plan_type")
+    }
+    plans_before = len(plans)
+    existing = {
+        (i.plan_id, i.kind, i.number): i
+        for i in Item.objects.filter(plan__plan_type__model=model).select_related("plan__plan_type")
+    }
+    links = set(
+        ItemLink.objects.filter(item__plan__plan_type__model=model).values_list(
+            "item_id", "target_id"
+        )
+    )
+    # Ended shares count as present: someone unshared on purpose.
+    shared = set(
+        ItemShare.objects.filter(item__plan__plan_type__model=model).values_list(
+            "item_id", "unit_id"
+        )
+    )
+    managers = {u.code: users[u.manager.login] for u in data.UNITS if u.manager}
+    found: dict[str, Item] = {}
+
+    def plan_of(unit: Unit, plan_type) -> Plan:
+        plan = plans.get((unit.pk, plan_type.pk))
+        if plan is None:
+            plan = planning.plan_for(actor=actor, unit=unit, plan_type=plan_type)
+            plans[(unit.pk, plan_type.pk)] = plan
+        return plan
+
+    for spec in model_data.item_specs():
+        plan_type = part(plan_types, spec.plan_type, "plantypen")
+        if plan_type is None:
+            continue
+        plan = plan_of(units[spec.unit], plan_type)
+        item = existing.get((plan.pk, spec.kind, spec.number))
+        if item is None:
+            perspective = part(perspectives, spec.perspective, "perspektivet")
+            level = part(levels, spec.level, "målnivån")
+            if problems:
+                continue
+            item = planning.item_create(
+                actor=actor,
+                plan=plan,
+                kind=spec.kind,
+                number=spec.number,
+                title=spec.title,
+                perspective=perspective,
+                level=level,
+                responsible=managers.get(spec.responsible),
+                **spec.fields,
+            )
+            summary.items_created += 1
+        found[spec.ref] = item
+        if problems:
+            continue
+        for ref in spec.contributes_to:
+            target = found[ref]
+            if (item.pk, target.pk) not in links:
+                planning.item_link(actor=actor, item=item, target=target)
+                links.add((item.pk, target.pk))
+                summary.links_created += 1
+        missing = [units[c] for c in spec.shared_to if (item.pk, units[c].pk) not in shared]
+        if missing:
+            for share in planning.item_share(actor=actor, item=item, units=missing):
+                plans.setdefault((share.unit_id, plan.plan_type_id), share.plan)
+                shared.add((item.pk, share.unit_id))
+                summary.shares_created += 1
+
+    if problems:
+        raise DemoConflict(sorted(problems))
+    summary.plans_created = Plan.objects.filter(plan_type__model=model).count() - plans_before
+    summary.plans = plans_before + summary.plans_created
+    summary.items = len(found)

@@ -3,15 +3,18 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from styrhjul.demo import data
+from styrhjul.demo import data, model_data
 from styrhjul.demo.services import DemoConflict, load_demo
 
 
 class Command(BaseCommand):
     help = (
         f"Laddar den påhittade demokommunen {data.MUNICIPALITY}: organisationsträd med "
-        "nämnder, förvaltningar, avdelningar och enheter, en vision, och demoanvändare för "
-        f"varje roll med lösenordet {data.DEMO_PASSWORD}. Kan köras om: det som redan finns "
+        "nämnder, förvaltningar, avdelningar och enheter, en vision, demoanvändare för "
+        f"varje roll med lösenordet {data.DEMO_PASSWORD}, och styrmodellen "
+        f"{model_data.YEAR} med fullmäktiges inriktningsmål och nyckeltal, nämndmål, "
+        "verksamhetsmål, enheternas aktivitetsplaner, en åtgärdsplan, arbetsmiljömål, "
+        "internkontroll, egenkontroll och särskilda uppdrag. Kan köras om: det som redan finns "
         "lämnas orört och inget dubbleras. Vägrar om databasen redan har en annan "
         "organisation, eller användare eller enhetskoder som krockar med demons; "
         "demoanvändarnas lösenord är känt och demons systemadministratör får behörighet "

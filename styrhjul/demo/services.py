@@ -13,14 +13,14 @@ Systemadministratör is administrator of the whole database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 
 from styrhjul.model.models import GovernanceModel, Vision
-from styrhjul.model.services import model_create_default
+from styrhjul.model.services import model_copy_to_next_year, model_create_default
 from styrhjul.organisation import access, services
 from styrhjul.organisation.defaults import DEFAULT_UNIT_TYPES
 from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
@@ -53,6 +53,7 @@ class DemoSummary:
     items_created: int = 0
     links_created: int = 0
     shares_created: int = 0
+    years_copied: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -66,6 +67,7 @@ class DemoSummary:
             or self.items_created
             or self.links_created
             or self.shares_created
+            or self.years_copied
         )
 
     @property
@@ -76,6 +78,11 @@ class DemoSummary:
             f"Demokommunen {data.MUNICIPALITY} är på plats: "
             f"{self.units} enheter, {self.users} användare. "
             f"Styrmodell {model_data.YEAR} med {self.plans} planer och {self.items} poster."
+            + (
+                " Kopierad till " + ", ".join(str(y) for y in self.years_copied) + "."
+                if self.years_copied
+                else ""
+            )
         )
 
     def __str__(self) -> str:
@@ -138,8 +145,9 @@ def _unit_type(name: str) -> UnitType:
 
 
 @transaction.atomic
-def load_demo() -> DemoSummary:
-    """Create whatever part of the demo municipality is missing.
+def load_demo(*, copy_until: int | None = None) -> DemoSummary:
+    """Create whatever part of the demo municipality is missing, and with
+    copy_until carry its model forward to that year.
 
     Raises DemoConflict, before writing anything, when the database holds
     another organisation or users and codes that clash with the demo's."""
@@ -230,9 +238,26 @@ def load_demo() -> DemoSummary:
         summary.vision_created = True
 
     _load_model(summary, units, users)
+    if copy_until:
+        _copy_forward(summary, root, until=copy_until)
     summary.units = len(units)
     summary.users = len(users)
     return summary
+
+
+def _copy_forward(summary: DemoSummary, root: Unit, until: int) -> None:
+    """Carry the demo's model year forward to the current year with "Kopiera
+    till nästa år", so the demo has plans for today as well as for the year
+    its follow-ups are about. Years that exist are left alone."""
+    years = set(GovernanceModel.objects.filter(organisation=root).values_list("year", flat=True))
+    for year in range(model_data.YEAR + 1, until + 1):
+        if year in years:
+            continue
+        source = GovernanceModel.objects.filter(organisation=root, year=year - 1).first()
+        if source is None:
+            return
+        model_copy_to_next_year(actor=access.SYSTEM, model=source)
+        summary.years_copied.append(year)
 
 
 def _load_model(summary: DemoSummary, units: dict[str, Unit], users: dict[str, User]) -> None:

@@ -85,10 +85,20 @@ def test_the_command_prints_a_swedish_summary(db):
     call_command("load_demo", stdout=out, stderr=io.StringIO())
     assert out.getvalue().startswith("Demokommunen Sjöbacka kommun är på plats: ")
     assert f"{Unit.objects.count()} enheter, {User.objects.count()} användare." in out.getvalue()
+    plans = Plan.objects.filter(plan_type__model__year=2025)
+    items = Item.objects.filter(plan__plan_type__model__year=2025)
     assert (
-        f"Styrmodell 2025 med {Plan.objects.count()} planer och {Item.objects.count()} poster."
-        in out.getvalue()
+        f"Styrmodell 2025 med {plans.count()} planer och {items.count()} poster." in out.getvalue()
     )
+    # The model is carried forward to this year, so today's plans exist too.
+    this_year = datetime.date.today().year
+    if this_year > 2025:
+        assert f"Kopierad till {', '.join(str(y) for y in range(2026, this_year + 1))}." in (
+            out.getvalue()
+        )
+        assert Item.objects.filter(plan__plan_type__model__year=this_year).count() == (
+            items.filter(archived_at__isnull=True).count()
+        )
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert out.getvalue().strip() == "Demokommunen Sjöbacka kommun fanns redan; inget ändrat."

@@ -1,5 +1,7 @@
 """`styrhjul load-demo`: load the invented demo municipality Sjöbacka."""
 
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -23,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            summary = load_demo()
+            summary = load_demo(copy_until=datetime.date.today().year)
         except DemoConflict as exc:
             lines = "\n".join(f"  – {problem}" for problem in exc.problems)
             raise CommandError(

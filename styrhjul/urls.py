@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("styrhjul.web.urls")),
     path("organisation/", include("styrhjul.organisation.urls")),
     path("planering/", include("styrhjul.planning.urls")),
+    path("styrmodell/", include("styrhjul.model.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

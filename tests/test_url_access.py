@@ -11,7 +11,15 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from styrhjul.model.models import ItemKind
+from styrhjul.model.models import (
+    GoalLevel,
+    GovernanceModel,
+    ItemKind,
+    Perspective,
+    PlanType,
+    ScaleValue,
+    Vision,
+)
 from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
@@ -60,6 +68,27 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:item_share": "item",
     "planning:item_unshare": ("item", "unit"),
     "planning:item_history": "item",
+    "model:index": None,
+    "model:year": ("year",),
+    "model:create": ("year",),
+    "model:copy": ("year",),
+    "model:vision_edit": ("year",),
+    "model:perspective_create": "model",
+    "model:level_create": "model",
+    "model:plan_type_create": "model",
+    "model:scale_create": "model",
+    "model:perspective_edit": "perspective",
+    "model:perspective_delete": "perspective",
+    "model:level_edit": "level",
+    "model:level_delete": "level",
+    "model:plan_type_edit": "plan_type",
+    "model:plan_type_delete": "plan_type",
+    "model:scale_edit": "scale",
+    "model:scale_delete": "scale",
+    "model:scale_value_create": "scale",
+    "model:scale_value_edit": "scale_value",
+    "model:scale_value_delete": "scale_value",
+    "model:history": ("history_part", "model"),
 }
 
 # Pages anyone may open: they show no organisation data.
@@ -133,6 +162,12 @@ def world(org):
             "item": item,
             "upper_item": upper,
             "year": 2025,
+            "model": model,
+            "perspective": model.perspectives.first(),
+            "level": model.levels.first(),
+            "scale": model.scales.first(),
+            "scale_value": model.scales.first().values.first(),
+            "history_part": "modell",
         },
     }
 
@@ -163,6 +198,12 @@ def snapshot() -> tuple:
         list(ItemLink.objects.order_by("pk").values_list("pk", "item_id", "target_id")),
         list(ItemShare.objects.order_by("pk").values_list("pk", "unit_id", "ended_at")),
         list(Plan.objects.order_by("pk").values_list("pk", "unit_id")),
+        list(GovernanceModel.objects.order_by("pk").values_list("pk", "year", "version")),
+        list(Perspective.objects.order_by("pk").values_list("pk", "name", "order")),
+        list(GoalLevel.objects.order_by("pk").values_list("pk", "name", "assesses")),
+        list(PlanType.objects.order_by("pk").values_list("pk", "name", "item_kinds")),
+        list(ScaleValue.objects.order_by("pk").values_list("pk", "label", "colour")),
+        list(Vision.objects.order_by("pk").values_list("pk", "title", "text")),
     )
 
 

@@ -37,6 +37,10 @@ def require_model_owner(actor, organisation: Unit) -> None:
 def model_create_default(*, actor, organisation: Unit, year: int) -> GovernanceModel:
     """A new year's model from the defaults (DOMAIN §5)."""
     require_model_owner(actor, organisation)
+    if GovernanceModel.objects.filter(organisation=organisation, year=year).exists():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(_("Styrmodellen för %(year)s finns redan.") % {"year": year})
     model = _save(GovernanceModel(organisation=organisation, year=year), actor)
     for order, (name, description) in enumerate(defaults.PERSPECTIVES, 1):
         _save(Perspective(model=model, name=name, description=description, order=order * 10), actor)
@@ -68,22 +72,27 @@ def model_create_default(*, actor, organisation: Unit, year: int) -> GovernanceM
                 name=name,
                 order=order * 10,
                 item_kinds=list(kinds),
-                **_default_scales(scales),
+                **_default_scales(scales, kinds),
             ),
             actor,
         )
     return model
 
 
-def _default_scales(scales: dict) -> dict:
-    from .models import ScaleKind
+def _default_scales(scales: dict, kinds) -> dict:
+    """The default scale for each item kind the plan type holds."""
+    from .models import ItemKind, ScaleKind
 
+    wanted = {
+        "activity_scale": (ItemKind.ACTIVITY, ScaleKind.ACTIVITY_STATUS),
+        "indicator_scale": (ItemKind.INDICATOR, ScaleKind.INDICATOR_ASSESSMENT),
+        "goal_scale": (ItemKind.GOAL, ScaleKind.GOAL_ASSESSMENT),
+        "control_scale": (ItemKind.CONTROL_POINT, ScaleKind.CONTROL_ASSESSMENT),
+        "assignment_scale": (ItemKind.ASSIGNMENT, ScaleKind.ASSIGNMENT_STATUS),
+    }
     return {
-        "activity_scale": scales.get(ScaleKind.ACTIVITY_STATUS),
-        "indicator_scale": scales.get(ScaleKind.INDICATOR_ASSESSMENT),
-        "goal_scale": scales.get(ScaleKind.GOAL_ASSESSMENT),
-        "control_scale": scales.get(ScaleKind.CONTROL_ASSESSMENT),
-        "assignment_scale": scales.get(ScaleKind.ASSIGNMENT_STATUS),
+        field: scales.get(scale_kind) if kind in kinds else None
+        for field, (kind, scale_kind) in wanted.items()
     }
 
 

@@ -99,6 +99,7 @@ class Node:
     item: Item
     shared_from: Unit | None = None
     children: list[Node] = field(default_factory=list)
+    also: list[Item] = field(default_factory=list)  # further items it contributes to
 
 
 @dataclass
@@ -225,8 +226,8 @@ class Thread:
 
 
 def item_thread(user, item: Item) -> Thread:
-    up_ids = ancestor_ids([item.pk])
-    down_ids = descendant_ids([item.pk])
+    up_ids = ancestor_ids([item.pk]) - {item.pk}
+    down_ids = descendant_ids([item.pk]) - {item.pk}
     related = Item.objects.filter(pk__in=up_ids | down_ids).select_related(*ITEM_RELATED)
     by_id = {i.pk: i for i in related}
     by_id[item.pk] = item
@@ -307,11 +308,19 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
             parents[child].append(parent)
             children[parent].append(child)
 
-    def build(pk: int, depth: int) -> Node:
-        node = Node(by_id[pk])
-        if depth < 20:
-            node.children = [build(c, depth + 1) for c in children[pk]]
-        return node
-
-    roots = [build(g.pk, 0) for g in goals if not parents[g.pk]]
+    # Each goal is placed once, under its first parent in the tree's order;
+    # goals with more parents say so ("bidrar även till …").
+    nodes = {pk: Node(goal) for pk, goal in by_id.items()}
+    placed: set[int] = set()
+    roots = [nodes[g.pk] for g in goals if not parents[g.pk]]
+    queue = list(roots)
+    while queue:
+        node = queue.pop(0)
+        for child in children[node.item.pk]:
+            if child not in placed:
+                placed.add(child)
+                node.children.append(nodes[child])
+                queue.append(nodes[child])
+    for pk, node in nodes.items():
+        node.also = [by_id[p] for p in parents[pk][1:]] if len(parents[pk]) > 1 else []
     return vision_for_year(organisation, year), roots, len(goals)

@@ -160,30 +160,34 @@ def item_update(*, actor, item: Item, version: int, **fields) -> Item:
 
 
 def ancestor_ids(item_ids: Iterable[int]) -> set[int]:
-    """Every item the given items contribute to, transitively (one query)."""
+    """Every item the given items contribute to, transitively (one query).
+    A given item is in the result only if it is reached through links."""
     return _walk(item_ids, "item_id", "target_id")
 
 
 def descendant_ids(item_ids: Iterable[int]) -> set[int]:
-    """Every item that contributes to the given items, transitively (one query)."""
+    """Every item that contributes to the given items, transitively (one
+    query). A given item is in the result only if it is reached through links."""
     return _walk(item_ids, "target_id", "item_id")
 
 
 def _walk(item_ids: Iterable[int], from_col: str, to_col: str) -> set[int]:
-    ids = [int(i) for i in item_ids]
+    ids = sorted({int(i) for i in item_ids})
     if not ids:
         return set()
     table = ItemLink._meta.db_table
-    seeds = " UNION ".join(["SELECT %s"] * len(ids))
+    # The seeds go in as one IN list of parameters (not one SELECT each) so
+    # thousands of seeds work, and the column types match on PostgreSQL.
+    placeholders = ", ".join(["%s"] * len(ids))
     sql = (
-        f"WITH RECURSIVE walk(id) AS ({seeds} "
+        f"WITH RECURSIVE walk(id) AS ("
+        f"SELECT {to_col} FROM {table} WHERE {from_col} IN ({placeholders}) "
         f"UNION SELECT l.{to_col} FROM {table} l JOIN walk ON l.{from_col} = walk.id) "
         "SELECT id FROM walk"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
-        found = {row[0] for row in cursor.fetchall()}
-    return found - set(ids)
+        return {row[0] for row in cursor.fetchall()}
 
 
 @transaction.atomic

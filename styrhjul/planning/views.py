@@ -9,6 +9,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -144,17 +145,24 @@ def item(request, pk: int):
 
 
 def _link_targets(user, obj: Item):
-    """Goals and items of the same year the user may read, above the item."""
-    return queries.visible_items(
-        user,
+    """What the item may contribute to: goals, activities and assignments of
+    the same year in its own unit's plans, in the plans of the units above, and
+    shared to its unit. A bounded list, not every item of the municipality."""
+    unit = obj.plan.unit
+    above = Unit.objects.with_tree_fields().ancestors(unit, include_self=True).values("pk")
+    return (
         Item.objects.active()
         .filter(
             plan__plan_type__model=obj.plan.plan_type.model,
             kind__in=[ItemKind.GOAL, ItemKind.ACTIVITY, ItemKind.ASSIGNMENT],
         )
+        .filter(Q(plan__unit__in=above) | Q(shares__unit=unit, shares__ended_at__isnull=True))
         .exclude(pk=obj.pk)
-        .select_related("plan__unit"),
-    ).order_by("plan__unit__name", "number", "title")
+        .exclude(kind=ItemKind.ACTIVITY, plan__unit=unit)
+        .select_related("plan__unit")
+        .distinct()
+        .order_by("plan__unit__name", "number", "title")
+    )
 
 
 @login_required

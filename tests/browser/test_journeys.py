@@ -46,10 +46,10 @@ def test_enhetschef_finds_own_unit_but_not_a_sibling(page, live_server, org):
     expect(h1(page)).to_have_text("Välkommen, Karin")
     expect(page).to_have_title("Start – Styrhjul")
     my_units = page.get_by_role("region", name="Mina enheter")
-    expect(my_units.get_by_role("link")).to_have_text(["Solgårdens äldreboende"])
+    expect(my_units.get_by_role("heading", level=3)).to_have_text(["Solgårdens äldreboende"])
     expect(my_units).to_contain_text("Chef")
 
-    my_units.get_by_role("link", name="Solgårdens äldreboende").click()
+    my_units.get_by_role("link", name="Solgårdens äldreboende", exact=True).click()
     expect(h1(page)).to_have_text("Solgårdens äldreboende")
     expect(page.locator("dl.facts")).to_contain_text("AO1")
     # A manager reads the unit but does not change the organisation.
@@ -161,7 +161,7 @@ def test_keyboard_only(page, live_server, org, owner):
             break
     else:
         pytest.fail(f"huvudmenyn nås inte med Tab; fokus gick: {visited}")
-    for name in ("Start", "Organisation", "Administration"):
+    for name in ("Start", "Mål och planer", "Organisation", "Styrmodell", "Administration"):
         link = nav.get_by_role("link", name=name)
         expect(link).to_be_focused()
         style = link.evaluate(

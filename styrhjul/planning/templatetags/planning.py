@@ -34,6 +34,9 @@ def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str) -> st
         parts.append(f'<span class="muted">· {escape(item.plan.unit.name)}</span>')
     if item.archived_at:
         parts.append(f'<span class="tag tag--closed">{escape(_("arkiverad"))}</span>')
+    if node.also:
+        names = ", ".join(escape(f"{a.number} {a.title}".strip()) for a in node.also)
+        parts.append(f'<span class="muted">({escape(_("bidrar även till"))} {names})</span>')
     if item.end_date:
         parts.append(f'<span class="muted">{escape(_("slut"))} {item.end_date.isoformat()}</span>')
     return " ".join(parts)

@@ -1,0 +1,292 @@
+"""`styrhjul bench`: server time, SQL queries and memory of the main pages on
+the scale data set (docs/prestanda.md).
+
+Builds the data set first when it is missing (or always, with --build, which
+also times load-scale). Each page is fetched in this process with Django's
+test client, logged in as a system administrator ("bench-admin"): one
+warm-up request, one that counts the SQL queries, one under tracemalloc for
+the peak Python memory, then --runs timed requests (time.perf_counter around
+client.get) for the median and the 95th percentile. Figures are printed next
+to the budgets; the command never fails because a budget is exceeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import platform
+import statistics
+import time
+import tracemalloc
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
+
+from styrhjul.demo import scale
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access, services
+from styrhjul.organisation.models import Role, RoleGrant, Unit, User
+from styrhjul.planning.models import Item
+
+BENCH_USERNAME = "bench-admin"
+PAGE_BUDGET_MS = 300
+LOAD_BUDGET_S = 180
+
+
+@dataclass
+class Page:
+    label: str
+    url_name: str
+    kwargs: dict
+    query: str = ""
+    budget_ms: float | None = None
+
+
+@dataclass
+class Row:
+    label: str
+    budget: str
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    peak_mib: float | None = None
+    note: str = ""
+    error: str = ""  # the exception, on one line
+    over: bool | None = None  # None: no budget or not measured
+
+
+def p95(values: list[float]) -> float:
+    """Nearest-rank 95th percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+class Command(BaseCommand):
+    help = (
+        "Mäter huvudsidorna på skaldatamängden (styrhjul load-scale): median och 95:e "
+        "percentil av servertiden, antal SQL-frågor och högsta Python-minne, bredvid "
+        "budgetarna. Bygger datamängden om den saknas. Misslyckas aldrig på en budget."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=15, help="mätta anrop per sida")
+        parser.add_argument(
+            "--build",
+            action="store_true",
+            help="bygg om skaldatamängden (och mät load-scale) även om den finns",
+        )
+        parser.add_argument("--units", type=int, default=scale.DEFAULT_UNITS)
+        parser.add_argument("--items", type=int, default=scale.DEFAULT_ITEMS)
+        parser.add_argument("--plan-items", type=int, default=scale.DEFAULT_PLAN_ITEMS)
+        parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
+        parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR)
+
+    def handle(self, *args, **options):
+        runs, year = options["runs"], options["year"]
+        if runs < 1:
+            raise CommandError("--runs måste vara minst 1.")
+        load_line = self.ensure_data(options)
+        root = scale.scale_root()
+        unit = scale.bench_unit()
+        plan = scale.bench_plan(year)
+        item = scale.bench_item(year)
+        if plan is None or item is None or unit is None:
+            raise CommandError(
+                f"Skaldatamängden saknar mätplanen för {year} ({scale.BENCH_CODE}). "
+                "Bygg om den: styrhjul bench --build (eller load-scale --replace)."
+            )
+        user = self.bench_user(root)
+        plan_count = plan.items.count()
+        goal_count = Item.objects.filter(
+            kind=ItemKind.GOAL,
+            plan__plan_type__model__organisation=root,
+            plan__plan_type__model__year=year,
+        ).count()
+        pages = [
+            Page("Organisationsträdet", "organisation:tree", {}, f"?ar={year}"),
+            Page(
+                f"Plan ({plan_count} poster)", "planning:plan", {"pk": plan.pk}, "", PAGE_BUDGET_MS
+            ),
+            Page("Röda tråden (post)", "planning:item", {"pk": item.pk}, "", PAGE_BUDGET_MS),
+            Page(
+                f"Målträdet ({goal_count} mål)",
+                "planning:goal_tree",
+                {"year": year},
+                "",
+                PAGE_BUDGET_MS,
+            ),
+            Page("Enhetens planer", "planning:unit_plans", {"pk": unit.pk, "year": year}),
+        ]
+
+        self.header(runs, year)
+        client = Client(raise_request_exception=True)
+        client.force_login(user)
+        rows = []
+        hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+        # A failing page is reported in the table; its traceback would bury it.
+        request_log = logging.getLogger("django.request")
+        level = request_log.level
+        request_log.setLevel(logging.CRITICAL)
+        try:
+            with override_settings(ALLOWED_HOSTS=hosts):
+                for page in pages:
+                    rows.append(self.measure(client, page, runs))
+        finally:
+            request_log.setLevel(level)
+        self.table(rows)
+        self.stdout.write(load_line)
+
+    # -- the data set and the user
+
+    def ensure_data(self, options) -> str:
+        """Build the data set when missing or asked to; a line on load-scale's time."""
+        label = f"load-scale --units {options['units']} --items {options['items']}"
+        root = scale.scale_root()
+        if root is not None and not options["build"]:
+            units = Unit.objects.descendants(root, include_self=True).count()
+            items = Item.objects.filter(plan__plan_type__model__organisation=root).count()
+            return (
+                f"load-scale: datamängden fanns redan ({units} enheter, {items} poster); "
+                "ej mätt (--build bygger om och mäter)."
+            )
+        self.stdout.write(
+            f"Bygger skaldatamängden ({options['units']} enheter, {options['items']} poster) …"
+        )
+        try:
+            result = scale.build(
+                units=options["units"],
+                items=options["items"],
+                plan_items=options["plan_items"],
+                seed=options["seed"],
+                year=options["year"],
+                replace=True,
+            )
+        except scale.ScaleError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(result.message)
+        verdict = "ÖVER" if result.seconds > LOAD_BUDGET_S else "OK"
+        line = f"{label}: {result.seconds:.1f} s (budget < {LOAD_BUDGET_S} s) {verdict}"
+        return self.style.WARNING(line) if verdict == "ÖVER" else line
+
+    def bench_user(self, root) -> User:
+        user = User.objects.filter(username=BENCH_USERNAME).first()
+        if user is None:
+            user = services.user_create(
+                actor=access.SYSTEM,
+                username=BENCH_USERNAME,
+                email=f"{BENCH_USERNAME}@skala.example",
+                first_name="Bänk",
+                last_name="Mätning",
+                title="Mätanvändare för styrhjul bench",
+            )
+        if not RoleGrant.objects.filter(user=user, unit=root, role=Role.ADMIN).exists():
+            services.grant_role(actor=access.SYSTEM, user=user, unit=root, role=Role.ADMIN)
+        return user
+
+    # -- measuring
+
+    def measure(self, client: Client, page: Page, runs: int) -> Row:
+        if not connection.in_atomic_block:
+            return self._measure(client, page, runs)
+        # Inside a transaction (the test suite): a page whose SQL fails must
+        # not abort the transaction for the pages after it.
+        with transaction.atomic():
+            return self._measure(client, page, runs)
+
+    def _measure(self, client: Client, page: Page, runs: int) -> Row:
+        budget = f"< {page.budget_ms:.0f} ms" if page.budget_ms else "–"
+        try:
+            url = reverse(page.url_name, kwargs=page.kwargs) + page.query
+        except NoReverseMatch:
+            return Row(
+                page.label, budget, note=f"hoppas över: URL-namnet {page.url_name} finns inte"
+            )
+        try:
+            response = client.get(url)  # warm-up
+            if response.status_code != 200:
+                return Row(page.label, budget, note=f"hoppas över: HTTP {response.status_code}")
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            tracemalloc.start()
+            try:
+                client.get(url)
+                peak = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+        except Exception as exc:  # a page under construction must not stop the others
+            if connection.in_atomic_block:
+                transaction.set_rollback(True)
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())
+            return Row(page.label, budget, note="fel, se nedan", error=message)
+        median = statistics.median(times)
+        return Row(
+            page.label,
+            budget,
+            median_ms=median,
+            p95_ms=p95(times),
+            queries=len(queries),
+            peak_mib=peak / 2**20,
+            over=None if page.budget_ms is None else median > page.budget_ms,
+        )
+
+    # -- output
+
+    def header(self, runs: int, year: int) -> None:
+        db = connection.settings_dict
+        name = db["NAME"] if connection.vendor == "sqlite" else f"{db['HOST']}/{db['NAME']}"
+        self.stdout.write(
+            f"\nstyrhjul bench – {connection.vendor} ({name}), år {year}, "
+            f"median av {runs} anrop efter en uppvärmning; Python {platform.python_version()}, "
+            f"DEBUG={'på' if settings.DEBUG else 'av'}\n"
+        )
+
+    def table(self, rows: list[Row]) -> None:
+        head = ("sida", "median ms", "p95 ms", "frågor", "topp MiB", "budget", "")
+        lines = []
+        for row in rows:
+            verdict = "" if row.over is None else ("ÖVER" if row.over else "OK")
+            if row.median_ms is None:
+                figures = ("–", "–", "–", "–")
+            else:
+                figures = (
+                    f"{row.median_ms:.0f}",
+                    "–" if row.p95_ms is None else f"{row.p95_ms:.0f}",
+                    "–" if row.queries is None else str(row.queries),
+                    "–" if row.peak_mib is None else f"{row.peak_mib:.1f}",
+                )
+            lines.append((row.label, *figures, row.budget, verdict, row.note))
+        widths = [max(len(str(line[i])) for line in [head, *lines]) for i in range(len(head))]
+
+        def fmt(cells) -> str:
+            left = cells[0].ljust(widths[0])
+            numbers = [c.rjust(w) for c, w in zip(cells[1:5], widths[1:5], strict=True)]
+            rest = [cells[5].ljust(widths[5]), cells[6].ljust(widths[6])]
+            return "  ".join([left, *numbers, *rest]).rstrip()
+
+        self.stdout.write(fmt(head))
+        self.stdout.write("  ".join("-" * w for w in widths))
+        for line in lines:
+            text = fmt(line[:7])
+            if line[7]:
+                text += f"  ({line[7]})"
+            if line[6] == "ÖVER":
+                text = self.style.WARNING(text)
+            self.stdout.write(text)
+        for row in rows:
+            if row.error:
+                self.stdout.write(self.style.ERROR(f"Fel på {row.label}: {row.error}"))
+        self.stdout.write(
+            "\nServertid: django.test.Client i samma process, utan nätverk och webbserver. "
+            "Budgeten gäller medianen."
+        )

@@ -1,0 +1,963 @@
+"""A large invented municipality for measuring performance (`styrhjul load-scale`).
+
+`build(units=3000, items=50000)` writes "Storköping (skala)": a Kommun with a
+Kommunstyrelse and nämnder, one förvaltning under each, avdelningar and
+enheter, a styrmodell for the year made from the defaults, and items spread
+over the units' plans the way a real municipality's are: a few dozen
+inriktningsmål on the Kommun, nämndmål, verksamhetsmål all the way down
+(about a tenth of all items are goals, so 5 000 at 50 000 items), nyckeltal
+and aktiviteter linked up to the goals, särskilda uppdrag, kontrollpunkter
+in the internkontrollplaner and some items shared down the tree.
+
+One enhet, code `S-BENCH`, has a Verksamhetsplan with exactly `plan_items`
+items (500 by default) for the plan page's budget; its goals all contribute
+to one verksamhetsmål of its avdelning, which is the röda-tråden item the
+benchmark opens (see `bench_item`).
+
+This is a generator, not user input: units, plans, items, links and shares
+are written with bulk_create, bypassing the per-object services, and so
+**no history rows are written for the generated data** (the styrmodell is
+made through `model_create_default` and has its history as usual). Every
+row is one the services would accept: item kinds the plan type holds, goal
+levels allowed for the unit's type, no link cycles (links only point from a
+unit's items to goals of the same unit or of units above it, and goals only
+to goals higher up the tree), links within one year, shares only to units
+below the owner, into the receiving unit's plan of the same type.
+
+Everything comes from one `random.Random(seed)`: the same arguments give
+the same unit names and codes, titles and links (not the same primary keys).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from styrhjul.model.models import GoalLevel, GovernanceModel, ItemKind, PlanType
+from styrhjul.model.services import model_create_default
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit, UnitType
+from styrhjul.planning.models import (
+    Direction,
+    IndicatorSource,
+    Item,
+    ItemLink,
+    ItemShare,
+    Periodicity,
+    Plan,
+    ReportedBy,
+)
+
+ROOT_NAME = "Storköping (skala)"
+CODE_PREFIX = "S-"
+ROOT_CODE = "S-0001"
+BENCH_CODE = "S-BENCH"
+BENCH_UNIT_NAME = "Storskolan (mätenhet)"
+
+DEFAULT_UNITS = 3000
+DEFAULT_ITEMS = 50000
+DEFAULT_PLAN_ITEMS = 500
+DEFAULT_SEED = 2025
+DEFAULT_YEAR = 2025
+MIN_UNITS = 12
+MIN_PLAN_ITEMS = 10
+
+PLAN_TYPE = "Verksamhetsplan"
+CONTROL_PLAN_TYPE = "Internkontrollplan"
+LEVEL_BY_UNIT_TYPE = {
+    "Kommun": "Inriktningsmål",
+    "Kommunstyrelse": "Nämndmål",
+    "Nämnd": "Nämndmål",
+    "Förvaltning": "Verksamhetsmål",
+    "Avdelning": "Verksamhetsmål",
+    "Enhet": "Verksamhetsmål",
+}
+
+# Shares of all items that are goals, and of the rest.
+GOAL_SHARE = 0.10
+INDICATOR_SHARE = 0.20
+ASSIGNMENT_SHARE = 0.02
+CONTROL_SHARE = 0.04
+# ... and of the measured plan (the rest are activities).
+BENCH_GOALS, BENCH_INDICATORS, BENCH_ASSIGNMENTS = 0.08, 0.12, 0.02
+
+# Weights for spreading items over the levels of the organisation.
+WEIGHTS = {
+    # kind: (kommun, nämnd, förvaltning, avdelning, enhet)
+    "goal": (0, 0, 8, 2, 0.3),
+    "indicator": (10, 2, 6, 2, 0.4),
+    "activity": (0, 1, 4, 3, 1),
+    "assignment": (0, 3, 2, 0, 0),
+    "control": (0, 1, 3, 0, 0),
+}
+LEVELS = ("Kommun", "board", "Förvaltning", "Avdelning", "Enhet")
+
+# --- Names ---------------------------------------------------------------------
+
+# (nämnd, förvaltning, avdelningarnas områden)
+BOARDS = [
+    (
+        "Kommunstyrelsen",
+        "Kommunledningsförvaltningen",
+        ["Ekonomi", "HR", "Kommunikation", "Digitalisering", "Upphandling", "Kansli"],
+    ),
+    (
+        "Barn- och utbildningsnämnden",
+        "Barn- och utbildningsförvaltningen",
+        ["Förskola", "Grundskola", "Elevhälsa", "Fritidshem", "Anpassad grundskola"],
+    ),
+    (
+        "Vård- och omsorgsnämnden",
+        "Vård- och omsorgsförvaltningen",
+        ["Hemtjänst", "Särskilt boende", "Hälso- och sjukvård", "Funktionsstöd"],
+    ),
+    (
+        "Socialnämnden",
+        "Socialförvaltningen",
+        ["Individ och familj", "Barn och unga", "Försörjningsstöd", "Beroende"],
+    ),
+    (
+        "Gymnasie- och vuxenutbildningsnämnden",
+        "Gymnasie- och vuxenutbildningsförvaltningen",
+        ["Gymnasieskola", "Vuxenutbildning", "Svenska för invandrare"],
+    ),
+    (
+        "Kultur- och fritidsnämnden",
+        "Kultur- och fritidsförvaltningen",
+        ["Bibliotek", "Fritidsgård", "Idrott", "Kulturskola"],
+    ),
+    (
+        "Samhällsbyggnadsnämnden",
+        "Samhällsbyggnadsförvaltningen",
+        ["Planering", "Gata och park", "Fastighet", "Exploatering"],
+    ),
+    (
+        "Miljö- och byggnadsnämnden",
+        "Miljö- och byggförvaltningen",
+        ["Bygglov", "Miljötillsyn", "Livsmedelskontroll"],
+    ),
+    (
+        "Tekniska nämnden",
+        "Tekniska förvaltningen",
+        ["Vatten och avlopp", "Avfall", "Kost", "Lokalvård"],
+    ),
+    (
+        "Arbetsmarknadsnämnden",
+        "Arbetsmarknadsförvaltningen",
+        ["Arbetsmarknad", "Integration", "Daglig verksamhet"],
+    ),
+    ("Servicenämnden", "Serviceförvaltningen", ["Kontaktcenter", "Fordon", "Lokalförsörjning"]),
+    ("Räddningsnämnden", "Räddningstjänsten", ["Förebyggande", "Operativ verksamhet"]),
+    ("Överförmyndarnämnden", "Överförmyndarförvaltningen", ["Tillsyn", "Handläggning"]),
+]
+DISTRICTS = ["Centrum", "Norr", "Söder", "Öster", "Väster", "Hamnen", "Ekdal", "Skogsby"]
+UNIT_PREFIX = {
+    "Förskola": "Förskolan",
+    "Grundskola": "Skolan",
+    "Anpassad grundskola": "Skolan",
+    "Fritidshem": "Fritidshemmet",
+    "Hemtjänst": "Hemtjänstgrupp",
+    "Särskilt boende": "Boendet",
+    "Funktionsstöd": "Gruppbostaden",
+    "Gymnasieskola": "Gymnasiet",
+    "Bibliotek": "Biblioteket",
+    "Fritidsgård": "Fritidsgården",
+    "Kost": "Köket",
+}
+PLACES = [
+    "Björken", "Eken", "Linden", "Tallen", "Granen", "Rönnen", "Aspen", "Almen", "Lönnen",
+    "Hagen", "Ängen", "Backen", "Udden", "Viken", "Åsen", "Dalen", "Lärkan", "Svalan",
+    "Tranan", "Måsen", "Vitsippan", "Blåsippan", "Näckrosen", "Ljungen", "Solgården",
+    "Sjöudden", "Kastanjen", "Hasseln", "Enen", "Mården", "Uttern", "Räven", "Ugglan",
+    "Kornet", "Vetet", "Havren", "Klövern", "Prästkragen", "Smultronet", "Lingonet",
+]  # fmt: skip
+
+COUNCIL_GOALS = [
+    "Alla barn och unga ges goda förutsättningar att lyckas i skolan",
+    "Invånarna upplever trygghet i hela kommunen",
+    "Äldre lever ett självständigt liv med god livskvalitet",
+    "Fler invånare är i arbete eller studier",
+    "Kommunen är en attraktiv plats att bo och verka i",
+    "Klimatpåverkan från kommunens verksamheter minskar",
+    "Näringslivsklimatet förbättras",
+    "Kommunen är en attraktiv arbetsgivare",
+    "Kommunens ekonomi är långsiktigt i balans",
+    "Invånarna har tillgång till ett rikt kultur- och fritidsliv",
+    "Bostadsbyggandet motsvarar behovet",
+    "Kommunens service är tillgänglig och effektiv",
+    "Folkhälsan förbättras och skillnaderna minskar",
+    "Den biologiska mångfalden bevaras",
+    "Digitaliseringen ger invånarna bättre service",
+    "Invånarna har högt förtroende för kommunen",
+    "Barn och unga växer upp under trygga förhållanden",
+    "Personer med funktionsnedsättning lever ett jämlikt liv",
+    "Kommunens verksamheter är fossilfria",
+    "Det är enkelt att resa hållbart",
+    "Invånarna är delaktiga i kommunens utveckling",
+    "Kommunen är väl förberedd för kriser",
+    "Skillnaderna mellan kommundelarna minskar",
+    "Unga vuxna etablerar sig på arbetsmarknaden",
+    "Kommunens lokaler används effektivt",
+    "Vattnet i sjöar och vattendrag har god kvalitet",
+    "Kompetensförsörjningen är säkrad",
+    "Jämställdheten ökar i alla verksamheter",
+    "Kommunen växer hållbart",
+    "Företagen får snabb och rättssäker service",
+]
+GOALS = [
+    "Andelen elever som når kunskapskraven ska öka",
+    "Sjukfrånvaron ska minska",
+    "Brukarnas nöjdhet ska öka",
+    "Handläggningstiderna ska bli kortare",
+    "Energianvändningen i lokalerna ska minska",
+    "Andelen ekologiska livsmedel ska öka",
+    "Fler barn och unga ska ha en meningsfull fritid",
+    "Medarbetarnas engagemang ska öka",
+    "Verksamheten ska bedrivas inom budget",
+    "Tryggheten i offentliga miljöer ska öka",
+    "Kontinuiteten i hemtjänsten ska öka",
+    "Fler ska gå från försörjningsstöd till egen försörjning",
+    "Andelen behöriga lärare ska öka",
+    "Matsvinnet ska minska",
+    "Fler ärenden ska kunna skötas digitalt",
+    "Antalet fallskador ska minska",
+    "Fler barn ska läsa på fritiden",
+    "Vårdnadshavarna ska vara delaktiga i verksamheten",
+    "Bygglov ska handläggas inom lagstadgad tid",
+    "Livsmedelskontrollerna ska genomföras enligt plan",
+    "Invånarna ska få svar inom två arbetsdagar",
+    "Kompetensförsörjningen ska säkras",
+    "Andelen heltidsanställda ska öka",
+    "Tjänsteresorna ska vara fossilfria",
+    "Fler unga ska fullfölja gymnasiet",
+    "Elevernas trygghet i skolan ska öka",
+    "Dricksvattnet ska hålla god kvalitet",
+    "Fler ska delta i föreningslivet",
+    "Insatserna ska följas upp systematiskt",
+    "Det förebyggande arbetet ska stärkas",
+    "Medarbetarna ska ha en god arbetsmiljö",
+    "Chefernas förutsättningar ska förbättras",
+    "Den fysiska aktiviteten bland barn ska öka",
+    "Andelen återvunnet avfall ska öka",
+    "Väntetiden till insatser ska minska",
+    "Samverkan med civilsamhället ska öka",
+]
+GOAL_QUALIFIERS = [
+    "",
+    "",
+    "",
+    " i förskolan",
+    " i grundskolan",
+    " inom hemtjänsten",
+    " på boendena",
+    " för unga vuxna",
+    " i ytterområdena",
+    " bland nyanställda",
+    " under året",
+    " jämfört med föregående år",
+]
+INDICATORS = [
+    ("Andel elever i åk 9 som är behöriga till gymnasiet", "%", Direction.HIGHER),
+    ("Sjukfrånvaro bland medarbetarna", "%", Direction.LOWER),
+    ("Nöjd medborgar-index", "index", Direction.HIGHER),
+    ("Brukarbedömning hemtjänst, helhetsomdöme", "%", Direction.HIGHER),
+    ("Antal personal som en hemtjänsttagare möter under 14 dagar", "antal", Direction.LOWER),
+    ("Nettokostnad per invånare", "kr", Direction.LOWER),
+    ("Andel ekologiska livsmedel", "%", Direction.HIGHER),
+    ("Energianvändning per kvadratmeter", "kWh/m²", Direction.LOWER),
+    ("Handläggningstid för bygglov", "dagar", Direction.LOWER),
+    ("Andel heltidsanställda", "%", Direction.HIGHER),
+    ("Hållbart medarbetarengagemang (HME)", "index", Direction.HIGHER),
+    ("Andel e-post som besvaras inom en arbetsdag", "%", Direction.HIGHER),
+    ("Antal besök på biblioteken", "antal", Direction.HIGHER),
+    ("Andel elever som känner sig trygga i skolan", "%", Direction.HIGHER),
+    ("Antal fallskador", "antal", Direction.LOWER),
+    ("Andel gymnasieelever med examen inom fyra år", "%", Direction.HIGHER),
+    ("Budgetavvikelse", "%", Direction.NONE),
+    ("Matsvinn per portion", "g", Direction.LOWER),
+    ("Andel legitimerade lärare", "%", Direction.HIGHER),
+    ("Väntetid till särskilt boende", "dagar", Direction.LOWER),
+    ("Andel deltagare i arbete eller studier efter avslutad insats", "%", Direction.HIGHER),
+    ("Antal genomförda livsmedelskontroller", "antal", Direction.HIGHER),
+    ("Andel fossilfria fordon", "%", Direction.HIGHER),
+    ("Personalomsättning", "%", Direction.LOWER),
+    ("Antal aktiva i föreningslivet 7–20 år", "antal", Direction.HIGHER),
+    ("Andel återvunnet hushållsavfall", "%", Direction.HIGHER),
+]
+ACTIONS = [
+    "Genomföra",
+    "Införa",
+    "Kartlägga",
+    "Ta fram",
+    "Utveckla",
+    "Utvärdera",
+    "Se över",
+    "Starta",
+    "Följa upp",
+    "Planera",
+]
+ACTIVITY_OBJECTS = [
+    "kompetensutveckling för personalen",
+    "rutiner för avvikelsehantering",
+    "digitala tillsynsbesök",
+    "läsfrämjande insatser",
+    "en handlingsplan mot sjukfrånvaro",
+    "samverkan med föreningslivet",
+    "trygghetsvandringar",
+    "energieffektiviseringar i lokalerna",
+    "medarbetarsamtal med fokus på arbetsmiljö",
+    "en ny bemanningsmodell",
+    "brukarenkäten",
+    "föräldramöten om verksamhetens mål",
+    "utbildning i lågaffektivt bemötande",
+    "nya e-tjänster",
+    "insatser mot matsvinn",
+    "en plan för kompetensförsörjning",
+    "introduktion för nyanställda",
+    "samordnad individuell plan",
+    "lokalbehoven",
+    "rutiner för dokumentation",
+    "friskvårdsaktiviteter",
+    "schemaläggningen",
+    "tillsyn enligt plan",
+    "riskbedömningar inför förändringar",
+    "det systematiska kvalitetsarbetet",
+    "dialogmöten med invånarna",
+    "en modell för tidiga insatser",
+    "verksamhetens webbsidor",
+    "värdegrundsarbetet",
+    "hälsofrämjande arbetsplatsträffar",
+]
+RESPONSIBLE = ["Enhetschef", "Rektor", "Verksamhetschef", "Controller", "HR-specialist"]
+ASSIGNMENTS = [
+    "Utreda förutsättningarna för ett nytt äldreboende",
+    "Ta fram en plan för fossilfria transporter",
+    "Utreda samordning av kostverksamheten",
+    "Se över lokalförsörjningen",
+    "Ta fram en strategi för kompetensförsörjning",
+    "Utreda heltid som norm",
+    "Redovisa åtgärder mot segregation",
+    "Utreda en gemensam kundtjänst",
+    "Ta fram en handlingsplan för biologisk mångfald",
+    "Utvärdera valfrihetssystemet i hemtjänsten",
+    "Utreda införandet av e-arkiv",
+    "Föreslå åtgärder för ökad trygghet i centrum",
+]
+GIVEN_BY = ["Kommunfullmäktige", "Kommunstyrelsen", "Nämnden"]
+CONTROLS = [
+    ("Inköp", "Avtalstrohet", "Inköp görs utanför upphandlade avtal"),
+    ("Ekonomi", "Attest av fakturor", "Fakturor attesteras av någon utan behörighet"),
+    ("Personal", "Löneutbetalning", "Felaktiga löneutbetalningar"),
+    ("Informationssäkerhet", "Behörigheter i verksamhetssystem", "Obehöriga når personuppgifter"),
+    ("Myndighetsutövning", "Delegation", "Beslut fattas utan delegation"),
+    ("Arbetsmiljö", "Systematiskt arbetsmiljöarbete", "Riskbedömningar görs inte"),
+    ("Dokumenthantering", "Diarieföring", "Allmänna handlingar diarieförs inte"),
+    ("Kontanthantering", "Handkassor", "Kontanter försvinner"),
+    ("Representation", "Representation och gåvor", "Otillåten representation"),
+    ("Avtal", "Avtalsuppföljning", "Avtal följs inte upp"),
+    ("Bisysslor", "Redovisning av bisysslor", "Förtroendeskadliga bisysslor förekommer"),
+    ("Lex Sarah", "Rapportering av missförhållanden", "Missförhållanden rapporteras inte"),
+]
+CONTROL_METHODS = ["Stickprov", "Registerkontroll", "Genomgång av rutin", "Intervjuer"]
+FREQUENCIES = ["En gång per år", "Varje tertial", "Varje kvartal", "Varje månad"]
+
+KIND_NUMBER_PREFIX = {
+    ItemKind.GOAL: "M",
+    ItemKind.INDICATOR: "N",
+    ItemKind.ACTIVITY: "A",
+    ItemKind.ASSIGNMENT: "U",
+    ItemKind.CONTROL_POINT: "K",
+}
+
+
+class ScaleError(Exception):
+    """The arguments or the database do not allow building the data set."""
+
+
+@dataclass
+class ScaleResult:
+    created: bool  # False: the data set was already there
+    root: Unit
+    seconds: float = 0.0
+    units: int = 0
+    items: int = 0
+    goals: int = 0
+    links: int = 0
+    shares: int = 0
+    plans: int = 0
+    bench_plan_items: int = 0
+    phases: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        if not self.created:
+            return f"{ROOT_NAME} finns redan i databasen; inget ändrat (--replace bygger om den)."
+        return (
+            f"{ROOT_NAME} byggd på {self.seconds:.1f} s: {self.units} enheter, "
+            f"{self.plans} planer, {self.items} poster varav {self.goals} mål, "
+            f"{self.links} kopplingar, {self.shares} delningar; "
+            f"mätplanen ({BENCH_CODE}) har {self.bench_plan_items} poster."
+        )
+
+
+# --- Looking the data set up -----------------------------------------------------
+
+
+def scale_root() -> Unit | None:
+    return Unit.objects.filter(code=ROOT_CODE, name=ROOT_NAME, parent__isnull=True).first()
+
+
+def bench_unit() -> Unit | None:
+    return Unit.objects.filter(code=BENCH_CODE).select_related("unit_type").first()
+
+
+def bench_plan(year: int = DEFAULT_YEAR) -> Plan | None:
+    """The measured unit's Verksamhetsplan for the year."""
+    return (
+        Plan.objects.filter(
+            unit__code=BENCH_CODE, plan_type__name=PLAN_TYPE, plan_type__model__year=year
+        )
+        .select_related("unit", "plan_type")
+        .first()
+    )
+
+
+def bench_item(year: int = DEFAULT_YEAR) -> Item | None:
+    """The röda-tråden item: the goal outside the measured plan that most of
+    the measured plan's items link to (a verksamhetsmål of the avdelning,
+    with förvaltning, nämnd and Kommun above it and the whole plan below)."""
+    plan = bench_plan(year)
+    if plan is None:
+        return None
+    counts = Counter(
+        ItemLink.objects.filter(item__plan=plan)
+        .exclude(target__plan=plan)
+        .values_list("target_id", flat=True)
+    )
+    if not counts:
+        return None
+    target_id = min(counts, key=lambda pk: (-counts[pk], pk))
+    return Item.objects.get(pk=target_id)
+
+
+# --- Deleting ----------------------------------------------------------------------
+
+
+def _purge(queryset, done: set | None = None) -> None:
+    """Delete the rows of `queryset` and, first, everything that refers to
+    them, in a few set-based statements without loading objects and without
+    history rows (QuerySet.delete() would load every object and write a
+    history row for each). Relations are followed from the models' metadata,
+    so tables added later are handled too: CASCADE and PROTECT rows are
+    deleted, SET_NULL columns emptied."""
+    from django.db import models
+
+    model = queryset.model
+    subquery = queryset.values("pk")
+    for rel in model._meta.related_objects:
+        if rel.many_to_many or rel.related_model is model:
+            # Through models are reached by their own foreign keys; a
+            # self-reference (Unit.parent) lies within the set being deleted.
+            continue
+        related = rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": subquery})
+        if rel.on_delete is models.SET_NULL:
+            related.update(**{rel.field.name: None})
+        elif rel.on_delete in (models.CASCADE, models.PROTECT, models.RESTRICT):
+            _purge(related)
+    for m2m in model._meta.local_many_to_many:
+        through = m2m.remote_field.through
+        if through._meta.auto_created:
+            through._base_manager.filter(**{f"{m2m.m2m_field_name()}__in": subquery})._raw_delete(
+                through._base_manager.db
+            )
+    queryset._raw_delete(queryset.db)
+
+
+def delete_scale(root: Unit) -> None:
+    """Remove the scale tree and everything in it (its models, plans, items,
+    links, shares, grants). History rows of what was made through services
+    are left, as history always is."""
+    ids = list(Unit.objects.descendants(root, include_self=True).values_list("pk", flat=True))
+    _purge(GovernanceModel.objects.filter(organisation=root))
+    for start in range(0, len(ids), 2000):
+        _purge(Unit._base_manager.filter(pk__in=ids[start : start + 2000]))
+
+
+# --- Building ------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Unit:
+    name: str
+    code: str
+    type_name: str
+    level: int  # index into LEVELS
+    parent: _Unit | None
+    children: list[_Unit] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+    area: str = ""
+    obj: Unit | None = None
+    plan: Plan | None = None
+    control_plan: Plan | None = None
+    goals: list[int] = field(default_factory=list)  # indexes into items
+    bench: bool = False
+
+
+class _Builder:
+    def __init__(self, *, units: int, items: int, plan_items: int, seed: int, year: int, log):
+        if units < MIN_UNITS:
+            raise ScaleError(f"--units måste vara minst {MIN_UNITS}.")
+        if plan_items < MIN_PLAN_ITEMS:
+            raise ScaleError(f"--plan-items måste vara minst {MIN_PLAN_ITEMS}.")
+        self.n_units, self.n_items, self.n_plan = units, items, plan_items
+        self.year = year
+        self.rng = random.Random(seed)
+        self.log = log
+        self.phases: dict[str, float] = {}
+        self.items: list[Item] = []
+        self.item_unit: list[_Unit] = []
+        self.links: list[tuple[int, int]] = []
+        self.link_set: set[tuple[int, int]] = set()
+        self.shares: list[tuple[int, _Unit]] = []
+        self.order: Counter = Counter()  # per plan pk
+        self.numbers: Counter = Counter()  # per (plan pk, kind)
+        self.name_uses: Counter = Counter()
+
+    # -- timing
+
+    def _phase(self, name: str, started: float) -> float:
+        now = time.perf_counter()
+        self.phases[name] = now - started
+        self.log(f"  {name}: {now - started:.2f} s")
+        return now
+
+    # -- the organisation
+
+    def plan_units(self) -> list[list[_Unit]]:
+        rng, n = self.rng, self.n_units
+        n_boards = max(2, min(len(BOARDS), round(n / 250)))
+        rest = n - 1 - 2 * n_boards
+        n_avd = max(n_boards, round(rest / 10))
+        n_enh = rest - n_avd
+        if n_enh < 1:
+            raise ScaleError(f"--units måste vara minst {MIN_UNITS}.")
+
+        root = _Unit(ROOT_NAME, "", "Kommun", 0, None)
+        boards, forvs = [], []
+        for index, (board_name, forv_name, areas) in enumerate(BOARDS[:n_boards]):
+            board_type = "Kommunstyrelse" if index == 0 else "Nämnd"
+            board = _Unit(board_name, "", board_type, 1, root)
+            forv = _Unit(forv_name, "", "Förvaltning", 2, board, areas=areas)
+            root.children.append(board)
+            board.children.append(forv)
+            boards.append(board)
+            forvs.append(forv)
+
+        forv_weights = [rng.uniform(0.5, 2.0) for _ in forvs]
+        avd_counts = Counter(range(n_boards))
+        avd_counts.update(rng.choices(range(n_boards), weights=forv_weights, k=n_avd - n_boards))
+        avds = []
+        for index, forv in enumerate(forvs):
+            for k in range(avd_counts[index]):
+                area = forv.areas[k % len(forv.areas)]
+                district = DISTRICTS[(k // len(forv.areas)) % len(DISTRICTS)]
+                lap = k // (len(forv.areas) * len(DISTRICTS))
+                name = f"{area} {district}" + (f" {lap + 1}" if lap else "")
+                avd = _Unit(name, "", "Avdelning", 3, forv, area=area)
+                forv.children.append(avd)
+                avds.append(avd)
+
+        avd_weights = [rng.uniform(0.3, 2.0) for _ in avds]
+        enh_counts = Counter(range(min(n_avd, n_enh)))
+        enh_counts.update(
+            rng.choices(range(n_avd), weights=avd_weights, k=n_enh - min(n_avd, n_enh))
+        )
+        bench_avd = avds[avd_counts[0]] if n_boards > 1 else avds[0]
+        enheter = []
+        for index, avd in enumerate(avds):
+            count = enh_counts[index] + (1 if avd is bench_avd and not enh_counts[index] else 0)
+            for k in range(count):
+                if avd is bench_avd and k == 0:
+                    enh = _Unit(BENCH_UNIT_NAME, BENCH_CODE, "Enhet", 4, avd, bench=True)
+                else:
+                    enh = _Unit(self._unit_name(avd.area), "", "Enhet", 4, avd)
+                avd.children.append(enh)
+                enheter.append(enh)
+        levels = [[root], boards, forvs, avds, enheter]
+        # Codes in level order: S-0001 for the Kommun, then nämnder, …
+        width = max(4, len(str(n)))
+        number = 0
+        for level in levels:
+            for unit in level:
+                if not unit.code:
+                    number += 1
+                    unit.code = f"{CODE_PREFIX}{number:0{width}d}"
+        self.bench_avd = bench_avd
+        return levels
+
+    def _unit_name(self, area: str) -> str:
+        prefix = UNIT_PREFIX.get(area)
+        place = self.rng.choice(PLACES)
+        name = f"{prefix} {place}" if prefix else f"{area}, team {place}"
+        self.name_uses[name] += 1
+        uses = self.name_uses[name]
+        return name if uses == 1 else f"{name} {uses}"
+
+    def create_units(self, levels: list[list[_Unit]]) -> None:
+        types = {t.name: t for t in UnitType.objects.all()}
+        missing = {u.type_name for level in levels for u in level} - set(types)
+        if missing:
+            raise ScaleError(
+                "Enhetstyperna saknas (de läggs in av styrhjul migrate): "
+                + ", ".join(sorted(missing))
+            )
+        valid_from = datetime.date(min(2020, self.year), 1, 1)
+        for level in levels:
+            objs = [
+                Unit(
+                    name=u.name,
+                    code=u.code,
+                    unit_type=types[u.type_name],
+                    parent=u.parent.obj if u.parent else None,
+                    valid_from=valid_from,
+                )
+                for u in level
+            ]
+            Unit.objects.bulk_create(objs, batch_size=1000)
+            for u, obj in zip(level, objs, strict=True):
+                u.obj = obj
+
+    # -- plans
+
+    def create_plans(self, levels, plan_types) -> int:
+        plans = []
+        for level in levels:
+            for u in level:
+                u.plan = Plan(unit=u.obj, plan_type=plan_types[PLAN_TYPE])
+                plans.append(u.plan)
+                if u.level in (1, 2):
+                    u.control_plan = Plan(unit=u.obj, plan_type=plan_types[CONTROL_PLAN_TYPE])
+                    plans.append(u.control_plan)
+        Plan.objects.bulk_create(plans, batch_size=1000)
+        return len(plans)
+
+    # -- items
+
+    def counts(self, levels) -> dict[str, Counter]:
+        """How many items of each kind each unit gets."""
+        rng, m, p = self.rng, self.n_items, self.n_plan
+        bench_goals = max(1, round(p * BENCH_GOALS))
+        bench_ind = round(p * BENCH_INDICATORS)
+        bench_assign = round(p * BENCH_ASSIGNMENTS)
+        bench_act = p - bench_goals - bench_ind - bench_assign
+        rest = m - p
+        boards, forvs = levels[1], levels[2]
+        n_im = max(3, min(40, round(m / 2000)))
+        goals = max(round(m * GOAL_SHARE) - bench_goals, n_im + len(boards) + len(forvs) + 1)
+        n_nm = max(len(boards), round(goals * 0.06))
+        n_vm = goals - n_im - n_nm
+        others = rest - goals
+        if others < len(forvs):
+            raise ScaleError(
+                f"För få poster: --items {m} räcker inte till mätplanens {p} poster och "
+                f"minst {goals + len(forvs)} poster i resten av kommunen."
+            )
+        n_ind = round(others * INDICATOR_SHARE)
+        n_assign = round(others * ASSIGNMENT_SHARE)
+        n_ctrl = round(others * CONTROL_SHARE)
+        n_act = others - n_ind - n_assign - n_ctrl
+
+        units = [u for level in levels for u in level if not u.bench]
+        bench = next(u for u in levels[4] if u.bench)
+        result = {}
+
+        def spread(kind, total, minimum=()):
+            counter = Counter(minimum)
+            weights = [WEIGHTS[kind][u.level] for u in units]
+            remaining = total - sum(counter.values())
+            counter.update(rng.choices(units, weights=weights, k=remaining))
+            result[kind] = counter
+
+        # Verksamhetsmål: at least one per förvaltning and one for the measured
+        # unit's avdelning; inriktningsmål on the Kommun, nämndmål on every nämnd.
+        spread("goal", n_vm, minimum=[*forvs, self.bench_avd])
+        result["goal"][levels[0][0]] += n_im
+        result["goal"].update(boards)
+        result["goal"].update(rng.choices(boards, k=n_nm - len(boards)))
+        spread("indicator", n_ind)
+        spread("activity", n_act)
+        spread("assignment", n_assign)
+        spread("control", n_ctrl)
+        for kind, count in (
+            ("goal", bench_goals),
+            ("indicator", bench_ind),
+            ("activity", bench_act),
+            ("assignment", bench_assign),
+        ):
+            result[kind][bench] = count
+        return result
+
+    def _add(self, unit: _Unit, plan: Plan, kind: str, targets=(), **fields) -> int:
+        self.order[plan.pk] += 1
+        self.numbers[plan.pk, kind] += 1
+        item = Item(
+            plan=plan,
+            kind=kind,
+            number=f"{KIND_NUMBER_PREFIX[kind]}{self.numbers[plan.pk, kind]}",
+            order=self.order[plan.pk] * 10,
+            **fields,
+        )
+        index = len(self.items)
+        self.items.append(item)
+        self.item_unit.append(unit)
+        for target in targets:
+            if (index, target) not in self.link_set:
+                self.link_set.add((index, target))
+                self.links.append((index, target))
+        return index
+
+    def _nearest_goals(self, unit: _Unit | None) -> tuple[_Unit | None, list[int]]:
+        while unit is not None and not unit.goals:
+            unit = unit.parent
+        return unit, (unit.goals if unit else [])
+
+    def _pick(self, candidates: list[int], k: int = 1) -> list[int]:
+        return self.rng.sample(candidates, min(k, len(candidates))) if candidates else []
+
+    def make_goals(self, levels, counts, levels_by_name, perspectives) -> None:
+        rng = self.rng
+        for level in levels:
+            for unit in level:
+                count = counts["goal"][unit]
+                level_obj = levels_by_name[LEVEL_BY_UNIT_TYPE[unit.type_name]]
+                if unit.level == 0:
+                    titles = rng.sample(COUNCIL_GOALS, min(count, len(COUNCIL_GOALS)))
+                    titles += [
+                        f"{COUNCIL_GOALS[i % len(COUNCIL_GOALS)]} ({i // len(COUNCIL_GOALS) + 1})"
+                        for i in range(len(titles), count)
+                    ]
+                for k in range(count):
+                    if unit.level == 0:
+                        title, targets = titles[k], []
+                    else:
+                        title = rng.choice(GOALS) + rng.choice(GOAL_QUALIFIERS)
+                        targets = self._goal_targets(unit, k)
+                    index = self._add(
+                        unit,
+                        unit.plan,
+                        ItemKind.GOAL,
+                        targets,
+                        title=title,
+                        description="",
+                        level=level_obj,
+                        perspective=rng.choice(perspectives),
+                    )
+                    unit.goals.append(index)
+
+    def _goal_targets(self, unit: _Unit, k: int) -> list[int]:
+        rng, parent = self.rng, unit.parent
+        if unit.bench:
+            # The whole measured plan contributes to the avdelning's first goal.
+            first = parent.goals[0]
+            extra = self._pick(parent.goals[1:]) if rng.random() < 0.2 else []
+            return [first, *extra]
+        if unit.level == 1:  # nämndmål → inriktningsmål
+            return self._pick(parent.goals, 2 if rng.random() < 0.3 else 1)
+        if unit.level == 2:  # förvaltning → nämndmål
+            return self._pick(parent.goals, 2 if rng.random() < 0.3 else 1)
+        if unit.level == 3:  # avdelning → förvaltning (and now and then the nämnd)
+            if unit is self.bench_avd and k == 0:
+                return parent.goals[:1]  # a long chain up from the röda-tråden item
+            targets = self._pick(parent.goals)
+            if rng.random() < 0.15:
+                targets += self._pick(parent.parent.goals)
+            return targets
+        return self._pick(self._nearest_goals(parent)[1])
+
+    def _contribution(self, unit: _Unit, second: float) -> list[int]:
+        owner, goals = self._nearest_goals(unit)
+        targets = self._pick(goals)
+        if owner is not None and self.rng.random() < second:
+            targets += self._pick(self._nearest_goals(owner.parent)[1])
+        return targets
+
+    def make_others(self, levels, counts) -> None:
+        rng, year = self.rng, self.year
+        for level in levels:
+            for unit in level:
+                for _ in range(counts["indicator"][unit]):
+                    title, measure_unit, direction = rng.choice(INDICATORS)
+                    kolada = rng.random() < 0.3
+                    baseline = Decimal(rng.randint(100, 9000)) / 100
+                    each_unit = unit.level == 2 and rng.random() < 0.3
+                    index = self._add(
+                        unit,
+                        unit.plan,
+                        ItemKind.INDICATOR,
+                        self._contribution(unit, 0.0),
+                        title=title,
+                        measure_unit=measure_unit,
+                        direction=direction,
+                        source=IndicatorSource.KOLADA if kolada else IndicatorSource.MANUAL,
+                        kolada_kpi=f"N{rng.randint(10000, 99999)}" if kolada else "",
+                        reported_by=ReportedBy.EACH_UNIT if each_unit else ReportedBy.CENTRAL,
+                        periodicity=rng.choice([Periodicity.YEAR, Periodicity.TERTIAL]),
+                        baseline_year=year - 1,
+                        baseline_value=baseline,
+                        target_year=year,
+                        target_value=baseline + Decimal(rng.randint(1, 500)) / 100,
+                    )
+                    if each_unit:
+                        self.shares += [(index, child) for child in unit.children]
+                for _ in range(counts["activity"][unit]):
+                    start = rng.randint(1, 10)
+                    end = rng.randint(start, 12)
+                    index = self._add(
+                        unit,
+                        unit.plan,
+                        ItemKind.ACTIVITY,
+                        self._contribution(unit, 0.25),
+                        title=f"{rng.choice(ACTIONS)} {rng.choice(ACTIVITY_OBJECTS)}",
+                        responsible_text=rng.choice(RESPONSIBLE),
+                        start_date=datetime.date(year, start, 1),
+                        end_date=datetime.date(year, end, 28),
+                    )
+                    if unit.level == 3 and rng.random() < 0.05:
+                        self.shares += [(index, c) for c in unit.children if not c.bench]
+                for _ in range(counts["assignment"][unit]):
+                    targets = self._contribution(unit, 0.0) if rng.random() < 0.6 else []
+                    self._add(
+                        unit,
+                        unit.plan,
+                        ItemKind.ASSIGNMENT,
+                        targets,
+                        title=rng.choice(ASSIGNMENTS),
+                        given_by=rng.choice(GIVEN_BY),
+                        end_date=datetime.date(year, 12, 31),
+                    )
+                for _ in range(counts["control"][unit]):
+                    area, process, risk = rng.choice(CONTROLS)
+                    self._add(
+                        unit,
+                        unit.control_plan,
+                        ItemKind.CONTROL_POINT,
+                        title=f"{area}: {process.lower()}",
+                        area=area,
+                        process=process,
+                        risk=risk,
+                        probability=rng.randint(1, 4),
+                        consequence=rng.randint(1, 4),
+                        control_step=f"Kontrollera {process.lower()}",
+                        control_method=rng.choice(CONTROL_METHODS),
+                        frequency=rng.choice(FREQUENCIES),
+                    )
+
+    def run(self) -> ScaleResult:
+        started = t = time.perf_counter()
+        levels = self.plan_units()
+        self.create_units(levels)
+        t = self._phase("enheter", t)
+
+        root = levels[0][0].obj
+        model = model_create_default(actor=access.SYSTEM, organisation=root, year=self.year)
+        plan_types = {pt.name: pt for pt in PlanType.objects.filter(model=model)}
+        levels_by_name = {lv.name: lv for lv in GoalLevel.objects.filter(model=model)}
+        perspectives = list(model.perspectives.order_by("order", "pk"))
+        for name in (PLAN_TYPE, CONTROL_PLAN_TYPE):
+            if name not in plan_types:
+                raise ScaleError(f"Styrmodellens standard saknar plantypen {name}.")
+        n_plans = self.create_plans(levels, plan_types)
+        t = self._phase("styrmodell och planer", t)
+
+        counts = self.counts(levels)
+        self.make_goals(levels, counts, levels_by_name, perspectives)
+        self.make_others(levels, counts)
+        t = self._phase("poster genererade", t)
+        Item.objects.bulk_create(self.items, batch_size=1000)
+        t = self._phase("poster skrivna", t)
+        ItemLink.objects.bulk_create(
+            [ItemLink(item=self.items[a], target=self.items[b]) for a, b in self.links],
+            batch_size=2000,
+        )
+        t = self._phase("kopplingar", t)
+        ItemShare.objects.bulk_create(
+            [
+                ItemShare(item=self.items[index], unit=unit.obj, plan=unit.plan)
+                for index, unit in self.shares
+            ],
+            batch_size=2000,
+        )
+        t = self._phase("delningar", t)
+        bench = next(u for u in levels[4] if u.bench)
+        return ScaleResult(
+            created=True,
+            root=root,
+            seconds=time.perf_counter() - started,
+            units=sum(len(level) for level in levels),
+            items=len(self.items),
+            goals=sum(len(u.goals) for level in levels for u in level),
+            links=len(self.links),
+            shares=len(self.shares),
+            plans=n_plans,
+            bench_plan_items=sum(1 for item in self.items if item.plan_id == bench.plan.pk),
+            phases=self.phases,
+        )
+
+
+def other_organisations(root: Unit | None = None) -> list[Unit]:
+    return list(Unit.objects.filter(parent__isnull=True).exclude(pk=getattr(root, "pk", None)))
+
+
+def build(
+    *,
+    units: int = DEFAULT_UNITS,
+    items: int = DEFAULT_ITEMS,
+    plan_items: int = DEFAULT_PLAN_ITEMS,
+    seed: int = DEFAULT_SEED,
+    year: int = DEFAULT_YEAR,
+    replace: bool = False,
+    log: Callable[[str], None] = lambda line: None,
+) -> ScaleResult:
+    """Build the scale municipality; leave it alone when it exists, unless
+    `replace`. Refuses a database that holds another organisation: the data
+    set is for a database of its own (and `load-demo` refuses a database with
+    two organisations)."""
+    started = time.perf_counter()
+    with transaction.atomic():
+        root = scale_root()
+        others = other_organisations(root)
+        if others:
+            names = ", ".join(f"{u.name} ({u.code})" for u in others)
+            raise ScaleError(
+                f"Databasen har redan en annan organisation: {names}. Bygg skaldata i en "
+                "egen databas (sätt DATABASE_URL)."
+            )
+        if root is not None and not replace:
+            return ScaleResult(created=False, root=root)
+        clash = Unit.objects.filter(code__startswith=CODE_PREFIX)
+        if root is not None:
+            t = time.perf_counter()
+            delete_scale(root)
+            log(f"  borttaget: {time.perf_counter() - t:.2f} s")
+        elif clash.exists():
+            raise ScaleError(f"Enhetskoder som börjar med {CODE_PREFIX} används redan.")
+        result = _Builder(
+            units=units, items=items, plan_items=plan_items, seed=seed, year=year, log=log
+        ).run()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Fresh statistics, as autovacuum would have within a minute, so that
+        # measurements right after loading see the planner's usual choices.
+        t = time.perf_counter()
+        with connection.cursor() as cursor:
+            for model in (Unit, Plan, Item, ItemLink, ItemShare):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        log(f"  ANALYZE: {time.perf_counter() - t:.2f} s")
+    result.seconds = time.perf_counter() - started
+    return result

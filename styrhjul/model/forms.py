@@ -1,0 +1,263 @@
+"""Forms for the model owner's styrmodell pages. They check what the user
+typed and that names are unique within the year's model; the services in
+services.py and services_config.py decide and save."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from styrhjul.organisation.models import UnitType
+
+from .models import GoalLevel, ItemKind, Perspective, PlanType, Scale, ScaleKind, ScaleValue
+from .services_config import KIND_PLURALS, KIND_SCALES
+
+YEAR_MIN, YEAR_MAX = 1900, 2200
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def year_field(label, help_text=""):
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        error_messages={
+            "invalid": _("Ange året med fyra siffror, t.ex. 2035."),
+            "min_value": _("Ange ett år från och med %(limit_value)s."),
+            "max_value": _("Ange ett år till och med %(limit_value)s."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def order_field():
+    return forms.IntegerField(
+        label=_("Ordning"),
+        min_value=0,
+        max_value=1_000_000,
+        initial=0,
+        help_text=_("Lägre tal visas först."),
+        error_messages={
+            "invalid": _("Ange ordningen som ett heltal, t.ex. 10."),
+            "min_value": _("Ordningen kan inte vara negativ."),
+            "max_value": _("Ange ett mindre tal."),
+        },
+        widget=forms.NumberInput(),
+    )
+
+
+class VisionForm(forms.Form):
+    title = forms.CharField(
+        label=_("Rubrik"), max_length=200, help_text=_("T.ex. ”Sjöbacka 2035”.")
+    )
+    text = forms.CharField(
+        label=_("Visionstext"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
+    )
+    horizon_year = year_field(_("Målår"), _("Året visionen siktar mot."))
+    valid_from_year = year_field(
+        _("Gäller från år"),
+        _(
+            "Samma år som den nuvarande visionen: den ändras. Ett annat år: en ny vision "
+            "som gäller från det året, och den tidigare finns kvar för åren före."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        horizon, valid_from = data.get("horizon_year"), data.get("valid_from_year")
+        if horizon and valid_from and horizon < valid_from:
+            self.add_error(
+                "horizon_year",
+                _("Målåret kan inte vara före året visionen börjar gälla (%(year)s).")
+                % {"year": valid_from},
+            )
+        return data
+
+
+class _PartForm(forms.ModelForm):
+    """A part of one year's model. `instance.model` is set by the view, so
+    names are checked against the same year's other parts."""
+
+    unique_message = _("Det finns redan en del som heter ”%(name)s” i styrmodellen.")
+
+    def _siblings(self):
+        raise NotImplementedError
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = self._siblings().filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(self.unique_message % {"name": name})
+        return name
+
+
+class PerspectiveForm(_PartForm):
+    order = order_field()
+    unique_message = _("Det finns redan ett perspektiv som heter ”%(name)s” det här året.")
+
+    class Meta:
+        model = Perspective
+        fields = ["name", "description", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def _siblings(self):
+        return Perspective.objects.filter(model_id=self.instance.model_id)
+
+
+class GoalLevelForm(_PartForm):
+    order = order_field()
+    unit_types = forms.ModelMultipleChoiceField(
+        label=_("Enhetstyper som har mål på nivån"),
+        queryset=UnitType.objects.order_by("order", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Välj ingen om alla enhetstyper får ha mål på nivån."),
+        error_messages={"invalid_choice": _("Välj bland enhetstyperna i listan.")},
+    )
+    unique_message = _("Det finns redan en målnivå som heter ”%(name)s” det här året.")
+
+    class Meta:
+        model = GoalLevel
+        fields = ["name", "order", "unit_types", "assesses"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].help_text = _("Lägre tal är en högre nivå.")
+        self.fields["assesses"].label = _("Bedömer måluppfyllelse")
+        self.fields["assesses"].help_text = _(
+            "Av: enheter på nivån beskriver bara måluppfyllelsen, utan bedömning."
+        )
+
+    def _siblings(self):
+        return GoalLevel.objects.filter(model_id=self.instance.model_id)
+
+
+class PlanTypeForm(_PartForm):
+    order = order_field()
+    item_kinds = forms.MultipleChoiceField(
+        label=_("Posttyper"),
+        choices=ItemKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Vad en plan av typen kan innehålla."),
+        error_messages={
+            "required": _("Välj minst en posttyp."),
+            "invalid_choice": _("Välj bland posttyperna i listan."),
+        },
+    )
+    unique_message = _("Det finns redan en plantyp som heter ”%(name)s” det här året.")
+
+    class Meta:
+        model = PlanType
+        fields = ["name", "order", "item_kinds", *[f for f, _k in KIND_SCALES.values()]]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ItemKind.choices)
+        for kind, (name, scale_kind) in KIND_SCALES.items():
+            field = self.fields[name]
+            field.queryset = Scale.objects.filter(
+                model_id=self.instance.model_id, kind=scale_kind
+            ).order_by("name")
+            field.empty_label = _("Ingen skala")
+            field.help_text = _("Behövs när planen innehåller %(kind)s.") % {
+                "kind": str(labels[kind]).lower()
+            }
+            field.error_messages["invalid_choice"] = _("Välj en av skalorna i listan.")
+
+    def _siblings(self):
+        return PlanType.objects.filter(model_id=self.instance.model_id)
+
+    def clean(self):
+        data = super().clean()
+        kinds = data.get("item_kinds") or []
+        for kind, (name, _scale_kind) in KIND_SCALES.items():
+            if kind in kinds and not data.get(name) and name not in self.errors:
+                self.add_error(
+                    name, _("Välj en skala för %(kind)s.") % {"kind": KIND_PLURALS[kind]}
+                )
+        return data
+
+
+class ScaleForm(_PartForm):
+    unique_message = _("Det finns redan en skala som heter ”%(name)s” det här året.")
+
+    class Meta:
+        model = Scale
+        fields = ["name", "kind"]
+        labels = {"kind": _("Används för")}
+        error_messages = {"kind": {"invalid_choice": _("Välj bland alternativen i listan.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Välj användning")), *ScaleKind.choices]
+
+    def _siblings(self):
+        return Scale.objects.filter(model_id=self.instance.model_id)
+
+
+class ColourInput(forms.TextInput):
+    """The colour as a hex code; the template adds a colour picker beside it
+    that fills in the code (the code field alone works without JavaScript)."""
+
+    template_name = "model/_colour_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "pattern": "#[0-9a-fA-F]{6}",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                **(attrs or {}),
+            }
+        )
+
+
+class ScaleValueForm(forms.ModelForm):
+    order = order_field()
+
+    class Meta:
+        model = ScaleValue
+        fields = ["label", "colour", "symbol", "comment_required", "counts_as_done", "order"]
+        labels = {
+            "label": _("Text"),
+            "colour": _("Färg"),
+            "symbol": _("Symbol"),
+            "comment_required": _("Kommentar krävs"),
+            "counts_as_done": _("Räknas som klar eller grön"),
+        }
+        help_texts = {
+            "label": _("Visas alltid, så att värdet aldrig förmedlas med bara färg."),
+            "colour": _("Hexkod, t.ex. #1e6b34, eller välj i färgväljaren."),
+            "symbol": _("Ett tecken som skiljer värdena åt även utan färg, t.ex. ● ▲ ■."),
+            "comment_required": _("Den som rapporterar måste skriva en kommentar."),
+            "counts_as_done": _("Räknas in i andelen klara aktiviteter eller gröna mål."),
+        }
+        widgets = {"colour": ColourInput()}
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        clash = ScaleValue.objects.filter(scale_id=self.instance.scale_id, label__iexact=label)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Skalan har redan ett värde som heter ”%(label)s”.") % {"label": label}
+            )
+        return label
+
+    def clean_colour(self):
+        colour = (self.cleaned_data.get("colour") or "").strip()
+        if colour and not colour.startswith("#"):
+            colour = "#" + colour
+        if not HEX_COLOUR.fullmatch(colour):
+            raise forms.ValidationError(_("Ange färgen som hexkod, t.ex. #1e6b34."))
+        return colour.lower()
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation with nothing to fill in (delete, copy)."""

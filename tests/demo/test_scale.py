@@ -1,0 +1,276 @@
+"""The scale data set (`styrhjul load-scale`) and the benchmark (`styrhjul bench`),
+at a small size."""
+
+import io
+from collections import defaultdict
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from styrhjul.demo import scale
+from styrhjul.demo.management.commands.bench import Command as BenchCommand
+from styrhjul.demo.management.commands.bench import Page, p95
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation.models import Role, RoleGrant, Unit, User
+from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
+from styrhjul.planning.services import _check_item, ancestor_ids
+from tests.factories import UnitFactory, unit_type
+
+pytestmark = pytest.mark.django_db
+
+UNITS, ITEMS, PLAN_ITEMS = 60, 800, 120
+SMALL = ["--units", UNITS, "--items", ITEMS, "--plan-items", PLAN_ITEMS, "--seed", 7]
+
+
+def load(*extra) -> str:
+    out = io.StringIO()
+    call_command("load_scale", *[str(a) for a in (*SMALL, *extra)], stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """Everything the generator decides, by code and number instead of pk."""
+    key = ("plan__unit__code", "plan__plan_type__name", "number")
+    return {
+        "units": list(
+            Unit.objects.order_by("code").values_list(
+                "code", "name", "unit_type__name", "parent__code"
+            )
+        ),
+        "items": list(
+            Item.objects.order_by(*key).values_list(
+                *key, "kind", "order", "title", "level__name", "perspective__name"
+            )
+        ),
+        "links": sorted(
+            ItemLink.objects.values_list(
+                *(f"item__{k}" for k in key), *(f"target__{k}" for k in key)
+            )
+        ),
+        "shares": sorted(ItemShare.objects.values_list(*(f"item__{k}" for k in key), "unit__code")),
+    }
+
+
+def link_map() -> dict[int, set[int]]:
+    ups = defaultdict(set)
+    for item_id, target_id in ItemLink.objects.values_list("item_id", "target_id"):
+        ups[item_id].add(target_id)
+    return ups
+
+
+@pytest.fixture
+def small(db):
+    load()
+    return scale.scale_root()
+
+
+def test_a_small_run_is_deterministic(small):
+    first = snapshot()
+    assert len(first["units"]) == UNITS
+    assert len(first["items"]) == ITEMS
+    assert first["links"] and first["shares"]
+
+    out = load("--replace")
+
+    assert "byggd" in out
+    assert snapshot() == first
+
+
+def test_another_seed_gives_another_municipality(small):
+    first = snapshot()
+    load("--replace", "--seed", 8)
+    second = snapshot()
+    assert [u[0] for u in second["units"]] == [u[0] for u in first["units"]]  # same codes
+    assert [i[5] for i in second["items"]] != [i[5] for i in first["items"]]
+
+
+def test_running_again_changes_nothing(small):
+    before = snapshot()
+    out = load()
+    assert "finns redan" in out
+    assert snapshot() == before
+
+
+def test_the_shape_of_the_municipality(small):
+    root = small
+    assert (root.name, root.code, root.unit_type.name) == ("Storköping (skala)", "S-0001", "Kommun")
+    units = Unit.objects.all()
+    assert units.count() == UNITS
+    assert all(u.code.startswith("S-") for u in units)
+    types = {u.unit_type.name for u in units.select_related("unit_type")}
+    assert types == {"Kommun", "Kommunstyrelse", "Nämnd", "Förvaltning", "Avdelning", "Enhet"}
+    goals = Item.objects.filter(kind=ItemKind.GOAL).count()
+    assert goals == round(ITEMS * scale.GOAL_SHARE)  # about a tenth of the items
+    assert Item.objects.filter(kind=ItemKind.GOAL, level__name="Inriktningsmål").count() >= 3
+    for kind in ItemKind.values:
+        assert Item.objects.filter(kind=kind).exists(), kind
+
+
+def test_the_measured_plan_holds_exactly_the_requested_items(small):
+    plan = scale.bench_plan(2025)
+    assert plan.unit.code == scale.BENCH_CODE
+    assert plan.items.count() == PLAN_ITEMS
+    assert not ItemShare.objects.filter(plan=plan).exists()
+
+    item = scale.bench_item(2025)
+    assert item.kind == ItemKind.GOAL
+    assert item.plan.unit == plan.unit.parent
+    # A chain up through förvaltning and nämnd to the Kommun, the plan below.
+    ups = link_map()
+    above, stack = set(), [item.pk]
+    while stack:
+        for target in ups[stack.pop()] - above:
+            above.add(target)
+            stack.append(target)
+    up_units = set(
+        Item.objects.filter(pk__in=above).values_list("plan__unit__unit_type__name", flat=True)
+    )
+    assert {"Förvaltning", "Nämnd", "Kommun"} <= up_units
+    assert item.links_down.filter(item__plan=plan).count() >= 1
+
+
+def test_every_item_is_one_the_services_would_accept(small):
+    items = Item.objects.select_related(
+        "plan__plan_type", "plan__unit__unit_type", "level"
+    ).prefetch_related("level__unit_types")
+    for item in items:
+        assert item.plan.plan_type.holds(item.kind), item
+        if item.kind == ItemKind.GOAL:
+            allowed = {t.pk for t in item.level.unit_types.all()}
+            assert item.plan.unit.unit_type_id in allowed, (item, item.level)
+            assert item.level.model_id == item.plan.plan_type.model_id
+        else:
+            assert item.level_id is None
+    for item in list(items)[::5]:
+        _check_item(item)  # kinds, levels for the unit type, full_clean
+
+
+def test_no_item_is_its_own_ancestor(small):
+    ups = link_map()
+    assert ups
+    for item_id, targets in ups.items():
+        # ancestor_ids leaves its seeds out, so ask from the targets upwards.
+        assert item_id not in targets
+        assert item_id not in ancestor_ids(targets), f"{item_id} is its own ancestor"
+
+
+def test_links_have_no_cycles_and_go_up_the_tree(small):
+    ups = link_map()
+    # Depth-first search in Python, independent of the services' recursive SQL.
+    state: dict[int, str] = {}
+    for start in ups:
+        if start in state:
+            continue
+        stack = [(start, iter(ups[start]))]
+        state[start] = "open"
+        while stack:
+            node, targets = stack[-1]
+            nxt = next(targets, None)
+            if nxt is None:
+                state[node] = "done"
+                stack.pop()
+            elif state.get(nxt) == "open":
+                pytest.fail(f"cycle through item {nxt}")
+            elif nxt not in state:
+                state[nxt] = "open"
+                stack.append((nxt, iter(ups.get(nxt, ()))))
+
+    above = {}  # unit → itself and its ancestors
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    for pk in parents:
+        chain, node = set(), pk
+        while node is not None:
+            chain.add(node)
+            node = parents[node]
+        above[pk] = chain
+    links = ItemLink.objects.values_list(
+        "item__plan__unit_id",
+        "target__plan__unit_id",
+        "target__kind",
+        "item__plan__plan_type__model_id",
+        "target__plan__plan_type__model_id",
+    )
+    for item_unit, target_unit, target_kind, item_model, target_model in links:
+        assert target_kind == ItemKind.GOAL
+        assert target_unit in above[item_unit]
+        assert item_model == target_model
+
+
+def test_shares_go_down_into_the_receiving_units_plan(small):
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    for share in ItemShare.objects.select_related("item__plan", "plan"):
+        owner = share.item.plan.unit_id
+        node, below = parents[share.unit_id], False
+        while node is not None:
+            below = below or node == owner
+            node = parents[node]
+        assert below
+        assert share.plan.unit_id == share.unit_id
+        assert share.plan.plan_type_id == share.item.plan.plan_type_id
+
+
+def test_replace_removes_everything_of_the_old_data_set(small):
+    load("--replace")
+    assert Unit.objects.count() == UNITS
+    assert Item.objects.count() == ITEMS
+    assert Plan.objects.filter(plan_type__model__organisation=scale.scale_root()).count() == (
+        Plan.objects.count()
+    )
+
+
+def test_refuses_a_database_with_another_organisation(db):
+    UnitFactory(name="Sjöbacka kommun", code="1000", unit_type=unit_type("Kommun"))
+    with pytest.raises(CommandError, match="annan organisation"):
+        load()
+    assert not Item.objects.exists()
+
+
+def test_refuses_too_few_items(db):
+    with pytest.raises(CommandError, match="För få poster"):
+        call_command("load_scale", "--units", "60", "--items", "125", "--plan-items", "120")
+    assert not Unit.objects.exists()
+
+
+# --- styrhjul bench ------------------------------------------------------------------
+
+
+def test_bench_runs_end_to_end_and_prints_the_table(small):
+    out = io.StringIO()
+    call_command("bench", "--runs", "2", stdout=out)
+    text = out.getvalue()
+    assert "median ms" in text and "frågor" in text and "budget" in text
+    assert "fanns redan" in text  # the data set was reused, not rebuilt
+    rows = {line.split("  ")[0]: line for line in text.splitlines()}
+    tree = rows["Organisationsträdet"]
+    assert "hoppas över" not in tree and "fel:" not in tree
+    for label in (f"Plan ({PLAN_ITEMS} poster)", "Röda tråden (post)", "Enhetens planer"):
+        line = rows[label]
+        # Measured, or skipped with a note while the page does not exist yet.
+        assert ("hoppas över" in line) or any(c.isdigit() for c in line.split(label)[1]), line
+    user = User.objects.get(username="bench-admin")
+    assert RoleGrant.objects.filter(user=user, unit=small, role=Role.ADMIN).exists()
+
+
+def test_bench_builds_the_data_set_when_it_is_missing(db):
+    out = io.StringIO()
+    call_command(
+        "bench",
+        *("--runs", "1", "--units", "30", "--items", "400", "--plan-items", "40"),
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "byggd" in text
+    assert "load-scale --units 30 --items 400:" in text and "(budget < 180 s)" in text
+    assert scale.bench_plan(2025).items.count() == 40
+
+
+def test_a_page_whose_url_name_does_not_exist_is_skipped(small):
+    row = BenchCommand().measure(Client(), Page("Framtida sida", "planning:finns_inte", {}), 1)
+    assert row.median_ms is None
+    assert "hoppas över" in row.note
+
+
+def test_p95_is_the_nearest_rank():
+    assert p95([1.0]) == 1.0
+    assert p95(list(map(float, range(1, 21)))) == 19.0

@@ -211,6 +211,14 @@ class Item(models.Model):
         return self.plan.unit
 
     @property
+    def level_name(self) -> str:
+        return self.level.name if self.level_id else ""
+
+    @property
+    def unit_name(self) -> str:
+        return self.plan.unit.name
+
+    @property
     def readable_from_below(self) -> bool:
         """Goals and indicators are readable by the units below their owner."""
         return self.kind in (ItemKind.GOAL, ItemKind.INDICATOR)

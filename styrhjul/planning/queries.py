@@ -3,7 +3,7 @@ queries whatever the number of items, units or links."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -282,9 +282,25 @@ def _level_key(item: Item):
 # --- The municipality's goal tree -------------------------------------------------------
 
 
+@dataclass(slots=True)
+class GoalRow:
+    """A goal as the goal tree shows it: plain values, no model instance, so
+    thousands of goals render fast."""
+
+    pk: int
+    number: str
+    title: str
+    level_name: str
+    unit_name: str
+    archived_at: object
+    end_date: object
+    kind: str = ItemKind.GOAL
+
+
 def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[Node], int]:
-    goals = list(
-        visible_items(
+    goals = [
+        GoalRow(*row)
+        for row in visible_items(
             user,
             Item.objects.active().filter(
                 kind=ItemKind.GOAL,
@@ -292,9 +308,11 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
                 plan__plan_type__model__year=year,
             ),
         )
-        .select_related("level", "perspective", "plan__unit")
         .order_by("level__order", "number", "title")
-    )
+        .values_list(
+            "pk", "number", "title", "level__name", "plan__unit__name", "archived_at", "end_date"
+        )
+    ]
     by_id = {g.pk: g for g in goals}
     parents = defaultdict(list)
     children = defaultdict(list)
@@ -311,16 +329,17 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
     # Each goal is placed once, under its first parent in the tree's order;
     # goals with more parents say so ("bidrar även till …").
     nodes = {pk: Node(goal) for pk, goal in by_id.items()}
-    placed: set[int] = set()
+    placed_under: dict[int, int] = {}
     roots = [nodes[g.pk] for g in goals if not parents[g.pk]]
-    queue = list(roots)
+    queue = deque(roots)
     while queue:
-        node = queue.pop(0)
+        node = queue.popleft()
         for child in children[node.item.pk]:
-            if child not in placed:
-                placed.add(child)
+            if child not in placed_under:
+                placed_under[child] = node.item.pk
                 node.children.append(nodes[child])
                 queue.append(nodes[child])
     for pk, node in nodes.items():
-        node.also = [by_id[p] for p in parents[pk][1:]] if len(parents[pk]) > 1 else []
+        if len(parents[pk]) > 1:
+            node.also = [by_id[p] for p in parents[pk] if p != placed_under.get(pk)]
     return vision_for_year(organisation, year), roots, len(goals)

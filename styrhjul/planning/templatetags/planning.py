@@ -14,11 +14,24 @@ register = template.Library()
 _SENTINEL = "987654321"
 
 
-def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str) -> str:
+class _Labels:
+    """Translated words, looked up once per tree instead of once per line."""
+
+    def __init__(self):
+        from styrhjul.model.models import ItemKind
+
+        self.kinds = {k: escape(str(label)) for k, label in ItemKind.choices}
+        self.shared_from = _("delad från %(unit)s")
+        self.archived = escape(_("arkiverad"))
+        self.also = escape(_("bidrar även till"))
+        self.ends = escape(_("slut"))
+
+
+def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str, labels) -> str:
     item = node.item
-    parts = [f'<span class="kind kind--{item.kind}">{escape(item.get_kind_display())}</span>']
-    if item.level_id:
-        parts.append(f'<span class="muted">{escape(item.level.name)}</span>')
+    parts = [f'<span class="kind kind--{item.kind}">{labels.kinds[item.kind]}</span>']
+    if item.level_name:
+        parts.append(f'<span class="muted">{escape(item.level_name)}</span>')
     label = escape(f"{item.number} {item.title}".strip())
     if item.pk == current_pk:
         parts.append(f'<strong aria-current="true">{label}</strong>')
@@ -27,18 +40,18 @@ def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str) -> st
     if node.shared_from is not None:
         parts.append(
             '<span class="tag tag--shared">'
-            + escape(_("delad från %(unit)s") % {"unit": node.shared_from.name})
+            + escape(labels.shared_from % {"unit": node.shared_from.name})
             + "</span>"
         )
     elif show_unit:
-        parts.append(f'<span class="muted">· {escape(item.plan.unit.name)}</span>')
+        parts.append(f'<span class="muted">· {escape(item.unit_name)}</span>')
     if item.archived_at:
-        parts.append(f'<span class="tag tag--closed">{escape(_("arkiverad"))}</span>')
+        parts.append(f'<span class="tag tag--closed">{labels.archived}</span>')
     if node.also:
         names = ", ".join(escape(f"{a.number} {a.title}".strip()) for a in node.also)
-        parts.append(f'<span class="muted">({escape(_("bidrar även till"))} {names})</span>')
+        parts.append(f'<span class="muted">({labels.also} {names})</span>')
     if item.end_date:
-        parts.append(f'<span class="muted">{escape(_("slut"))} {item.end_date.isoformat()}</span>')
+        parts.append(f'<span class="muted">{labels.ends} {item.end_date.isoformat()}</span>')
     return " ".join(parts)
 
 
@@ -65,5 +78,6 @@ def item_tree(nodes, show_unit=True, current=None):
         show_unit=show_unit,
         current_pk=getattr(current, "pk", None),
         item_url=reverse("planning:item", args=[_SENTINEL]),
+        labels=_Labels(),
     )
     return mark_safe("".join(out))

@@ -68,6 +68,9 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:item_share": "item",
     "planning:item_unshare": ("item", "unit"),
     "planning:item_history": "item",
+    "planning:plan_export": "plan",
+    "planning:plan_import": ("unit", "plan_type"),
+    "planning:plan_template": ("plan_type",),
     "model:index": None,
     "model:year": ("year",),
     "model:create": ("year",),
@@ -95,6 +98,9 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
 PUBLIC = {"login", "logout", "healthz"}
 # Pages every logged-in user may open; they list only what the user may read.
 PERSONAL = {"start", "organisation:tree", "planning:goal_tree"}
+# Pages that hold only the organisation's model (no unit's data): open to
+# anyone with a grant in the organisation.
+MODEL_ONLY = {"planning:plan_template"}
 # Mozilla-django-oidc's own views (only mounted when OIDC is configured).
 IGNORED_PREFIXES = ("oidc_",)
 
@@ -286,6 +292,8 @@ def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
             response = getattr(client, method)(url, POST_DATA if method == "post" else None)
             if name in PERSONAL and method == "get":
                 assert response.status_code == 200, name
+            elif name in MODEL_ONLY and method == "get":
+                assert response.status_code in DENIED | {200}, name
             elif name == "organisation:admin" and role == Role.MODEL_OWNER and method == "get":
                 assert response.status_code == 200  # their own administration page
             elif (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_excel
 
 app_name = "planning"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("poster/<int:pk>/dela/", views.item_share, name="item_share"),
     path("poster/<int:pk>/dela/<int:unit>/avsluta/", views.item_unshare, name="item_unshare"),
     path("poster/<int:pk>/historik/", views.item_history, name="item_history"),
+    path("planer/<int:pk>/excel.xlsx", views_excel.plan_export, name="plan_export"),
+    path("import/<int:unit>/<int:plan_type>/", views_excel.plan_import, name="plan_import"),
+    path("plantyper/<int:plan_type>/mall.xlsx", views_excel.plan_template, name="plan_template"),
 ]

@@ -50,6 +50,7 @@ def test_planning_pages_are_accessible(page, live_server, org, chain, owner):
         f"/planering/enheter/{unit.pk}/plantyper/{chain['ap'].pk}/ny/",
         f"/planering/enheter/{org['forv'].pk}/plantyper/{chain['vp'].pk}/ny/?typ=indicator",
         "/planering/maltrad/2025/",
+        f"/planering/import/{unit.pk}/{chain['ap'].pk}/",
     ):
         goto(page, path)
         assert_accessible(page)

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from styrhjul.model.models import ItemKind
+from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services
@@ -24,7 +25,7 @@ from styrhjul.planning.excel import (
 )
 from styrhjul.planning.models import Item, ItemLink, Plan
 from styrhjul.planning.services import ITEM_FIELDS
-from tests.factories import UserFactory, grant
+from tests.factories import UnitFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -450,6 +451,21 @@ def test_archive_missing_archives_what_the_sheets_do_not_list(unit, vp):
     archived = item(unit, vp, ItemKind.GOAL, "Budget i balans")
     assert archived.archived_at is not None
 
+    # An archived item's Nr is still its own: a new row may not take it.
+    errors = rejected(
+        workbook({"Mål": [["Nr", "Mål", "Målnivå"], ["2", "Nytt mål", "Verksamhetsmål"]]}),
+        unit,
+        vp,
+    )
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (
+            2,
+            "Nr",
+            "Nr ”2” har redan en arkiverad post i planen (”Hållbart arbetsliv”). Välj ett annat "
+            "Nr, eller återställ den arkiverade posten.",
+        )
+    ]
+
 
 def test_every_error_names_sheet_row_and_column_and_nothing_is_saved(org, unit, vp, anna):
     bad = workbook(
@@ -687,6 +703,12 @@ def test_goals_elsewhere_can_be_named_and_the_plan_s_own_goal_wins(org, unit, vp
     ]
     assert book["Delat till enheten"].protection.sheet
     assert rows_of(book["Aktiviteter"])[1][2] == "1\nSF1"
+    # The export reads back as the same plan; the shared sheet is not read.
+    rows_before = history_rows()
+    out = io.BytesIO()
+    book.save(out)
+    assert not run(out.getvalue(), unit, vp).changed_anything
+    assert history_rows() == rows_before
 
 
 def test_links_the_goal_column_cannot_name_are_left_alone(chain, org):
@@ -970,16 +992,11 @@ def test_export_command_without_plans_asks_for_a_plan_type(tmp_path, unit, vp):
 # --- Pages ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def excel_urls(settings):
-    settings.ROOT_URLCONF = "tests.planning.urls_excel_for_test"
-
-
 def upload(data: bytes, name: str = "plan.xlsx"):
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
 
-def test_a_reader_downloads_the_plan_and_others_get_404(client, org, unit, vp, excel_urls):
+def test_a_reader_downloads_the_plan_and_others_get_404(client, org, unit, vp):
     run(verksamhetsplan_file(), unit, vp)
     plan = plan_of(unit, vp)
     reader = UserFactory()
@@ -1005,7 +1022,7 @@ def test_a_reader_downloads_the_plan_and_others_get_404(client, org, unit, vp, e
     assert client.get(reverse("planning:plan_export", args=[plan.pk])).status_code == 302
 
 
-def test_the_template_is_for_anyone_in_the_organisation(client, org, vp, excel_urls):
+def test_the_template_is_for_anyone_in_the_organisation(client, org, vp):
     chef = UserFactory()
     grant(chef, org["enhet_a1"], Role.MANAGER)
     client.force_login(chef)
@@ -1021,7 +1038,7 @@ def test_the_template_is_for_anyone_in_the_organisation(client, org, vp, excel_u
     assert client.get(reverse("planning:plan_template", args=[vp.pk])).status_code == 404
 
 
-def test_the_import_page_shows_the_form_and_the_downloads(client, unit, vp, excel_urls):
+def test_the_import_page_shows_the_form_and_the_downloads(client, unit, vp):
     chef = UserFactory()
     grant(chef, unit, Role.MANAGER)
     client.force_login(chef)
@@ -1030,15 +1047,14 @@ def test_the_import_page_shows_the_form_and_the_downloads(client, unit, vp, exce
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "<h1>Importera Verksamhetsplan 2025" in content
+    assert "<h1>Importera Verksamhetsplan 2025 för Hemtjänst Norr</h1>" in content
+    assert "till Verksamhetsplan 2025 för Hemtjänst Norr från en Excel-arbetsbok" in content
     assert reverse("planning:plan_template", args=[vp.pk]) in content
     assert "Ladda ner planen" not in content  # no plan yet
     assert 'name="archive_missing"' in content and 'name="dry_run"' in content
 
 
-def test_an_upload_with_errors_shows_them_all_in_a_table_and_saves_nothing(
-    client, unit, vp, excel_urls
-):
+def test_an_upload_with_errors_shows_them_all_in_a_table_and_saves_nothing(client, unit, vp):
     chef = UserFactory()
     grant(chef, unit, Role.MANAGER)
     client.force_login(chef)
@@ -1061,7 +1077,7 @@ def test_an_upload_with_errors_shows_them_all_in_a_table_and_saves_nothing(
     assert not Item.objects.exists()
 
 
-def test_a_successful_upload_shows_a_summary(client, unit, vp, excel_urls):
+def test_a_successful_upload_shows_a_summary(client, unit, vp):
     chef = UserFactory()
     grant(chef, unit, Role.MANAGER)
     client.force_login(chef)
@@ -1078,7 +1094,7 @@ def test_a_successful_upload_shows_a_summary(client, unit, vp, excel_urls):
     assert plan_of(unit, vp).items.count() == 9
 
 
-def test_the_import_page_needs_write_access_to_the_unit(client, org, unit, vp, excel_urls):
+def test_the_import_page_needs_write_access_to_the_unit(client, org, unit, vp):
     url = reverse("planning:plan_import", args=[unit.pk, vp.pk])
     reader = UserFactory()
     grant(reader, unit, Role.READER)
@@ -1093,7 +1109,22 @@ def test_the_import_page_needs_write_access_to_the_unit(client, org, unit, vp, e
     assert not Item.objects.exists()
 
 
-def test_a_post_without_a_file_asks_for_one(client, unit, vp, excel_urls):
+def test_a_plan_type_of_another_organisation_is_not_found(client, unit, vp):
+    other_root = UnitFactory(name="Kommunbolaget AB", code="BOLAG")
+    other_model = model_create_default(actor=access.SYSTEM, organisation=other_root, year=2025)
+    foreign = other_model.plan_types.get(name="Verksamhetsplan")
+    client.force_login(UserFactory(is_superuser=True))
+
+    assert (
+        client.get(reverse("planning:plan_import", args=[unit.pk, foreign.pk])).status_code == 404
+    )
+    errors = rejected(verksamhetsplan_file(), unit, foreign)
+    assert [e.message for e in errors] == [
+        "plantypen Verksamhetsplan hör inte till styrmodellen för Hemtjänst Norr."
+    ]
+
+
+def test_a_post_without_a_file_asks_for_one(client, unit, vp):
     client.force_login(UserFactory(is_superuser=True))
     response = client.post(reverse("planning:plan_import", args=[unit.pk, vp.pk]), {})
     assert "Välj en fil att importera." in response.content.decode()

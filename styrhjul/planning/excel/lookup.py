@@ -1,0 +1,82 @@
+"""Finding the unit, year and plan type a plan file belongs to, by the names
+a person types on the command line."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from styrhjul.model.models import GovernanceModel, PlanType
+from styrhjul.organisation.models import Unit, User
+
+
+class NotFound(LookupError):
+    """Nothing matches; the message is Swedish and names what does exist."""
+
+
+def model_for(unit: Unit, year: int) -> GovernanceModel | None:
+    """The styrmodell that applies to the unit in the year: that of the unit
+    itself or of its nearest ancestor that has one."""
+    ancestors = list(Unit.objects.ancestors(unit, include_self=True).values_list("pk", flat=True))
+    models = {
+        m.organisation_id: m
+        for m in GovernanceModel.objects.filter(year=year, organisation__in=ancestors)
+    }
+    for pk in reversed(ancestors):  # nearest first
+        if pk in models:
+            return models[pk]
+    return None
+
+
+def plan_type_applies(plan_type: PlanType, unit: Unit) -> bool:
+    """Is the plan type from the model of the unit's organisation?"""
+    model = model_for(unit, plan_type.model.year)
+    return model is not None and model.pk == plan_type.model_id
+
+
+def unit_by_code(code: str) -> Unit:
+    unit = Unit.objects.filter(code__iexact=code.strip()).first()
+    if unit is None:
+        raise NotFound(_("Det finns ingen enhet med koden %(code)s.") % {"code": code})
+    return unit
+
+
+def plan_types_for(unit: Unit, year: int) -> list[PlanType]:
+    model = model_for(unit, year)
+    if model is None:
+        raise NotFound(
+            _("Det finns ingen styrmodell för %(year)s som gäller %(unit)s.")
+            % {"year": year, "unit": unit.name}
+        )
+    return list(model.plan_types.order_by("order", "name"))
+
+
+def plan_type_by_name(unit: Unit, year: int, name: str) -> PlanType:
+    types = plan_types_for(unit, year)
+    wanted = " ".join(name.split()).casefold()
+    for plan_type in types:
+        if plan_type.name.casefold() == wanted:
+            return plan_type
+    raise NotFound(
+        _(
+            "Det finns ingen plantyp som heter %(name)s i styrmodellen %(year)s. "
+            "Plantyper: %(types)s."
+        )
+        % {"name": name, "year": year, "types": ", ".join(t.name for t in types) or "–"}
+    )
+
+
+def user_by_name(name: str) -> User:
+    """A user by user name or e-mail address, as `styrhjul import-org --user`."""
+    matches = list(User.objects.filter(username__iexact=name)[:2]) or list(
+        User.objects.filter(email__iexact=name)[:2]
+    )
+    if not matches:
+        raise NotFound(
+            _("Det finns ingen användare med användarnamnet eller e-posten %(name)s.")
+            % {"name": name}
+        )
+    if len(matches) > 1:
+        raise NotFound(_("Flera användare matchar %(name)s; ange användarnamnet.") % {"name": name})
+    if not matches[0].is_active:
+        raise NotFound(_("Användaren %(name)s är inaktiverad.") % {"name": matches[0].username})
+    return matches[0]

@@ -1,0 +1,309 @@
+"""Reading a plan workbook into plain rows (läsa planfilen).
+
+`read_workbook` finds the sheet of each item kind by its name, the columns
+by their headers (case and order free) and returns one `ItemRow` per data
+row with the raw cell values of the columns the sheet has. It knows nothing
+of the database; the importer validates the values."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation.importer import MAX_BYTES
+
+from .cells import norm_header, short_text
+from .columns import AUXILIARY_SHEETS, SHEETS, Sheet
+from .errors import ImportIssue, ImportRejected
+
+MAX_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One data row of a kind's sheet, as read: column key → cell value
+    (text, number, date or bool as openpyxl gives it). A column the sheet
+    does not have is not in `cells` at all; an empty cell is None."""
+
+    sheet: str
+    row: int
+    cells: dict[str, object]
+
+    def has(self, key: str) -> bool:
+        return key in self.cells
+
+    def is_blank(self, key: str) -> bool:
+        return not short_text(self.cells.get(key))
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    """The rows of one kind's sheet."""
+
+    spec: Sheet
+    title: str  # as written in the file
+    columns: tuple[str, ...]  # keys of the columns present
+    rows: list[ItemRow]
+
+    def has(self, key: str) -> bool:
+        return key in self.columns
+
+
+@dataclass(frozen=True)
+class ParsedWorkbook:
+    sheets: list[SheetRows]
+    ignored_sheets: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # "Blad: Kolumn"
+
+    def sheet(self, kind: str) -> SheetRows | None:
+        return next((s for s in self.sheets if s.spec.kind == kind), None)
+
+
+def _sheet_names() -> dict[str, Sheet]:
+    names: dict[str, Sheet] = {}
+    labels = dict(ItemKind.choices)
+    for sheet in SHEETS.values():
+        for name in (sheet.name, *sheet.aliases, str(labels[sheet.kind])):
+            names.setdefault(norm_header(name), sheet)
+    return names
+
+
+def _check_file(data: bytes, filename: str) -> None:
+    suffix = PurePath(filename or "").suffix.lower()
+    if len(data) > MAX_BYTES:
+        raise ImportRejected(
+            [
+                ImportIssue(
+                    _("filen är för stor (högst %(mb)d MB).") % {"mb": MAX_BYTES // 1024 // 1024}
+                )
+            ]
+        )
+    if not data:
+        raise ImportRejected([ImportIssue(_("filen är tom."))])
+    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportRejected(
+            [
+                ImportIssue(
+                    _(
+                        "det gamla Excel-formatet .xls kan inte läsas. Spara filen som "
+                        "Excel-arbetsbok (.xlsx)."
+                    )
+                )
+            ]
+        )
+    if suffix not in {".xlsx", ".xlsm"}:
+        raise ImportRejected(
+            [
+                ImportIssue(
+                    _("fel filtyp (%(suffix)s). Välj en Excel-arbetsbok (.xlsx).")
+                    % {"suffix": suffix or _("ingen filändelse")}
+                )
+            ]
+        )
+    if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportRejected([ImportIssue(_("filen är inte en giltig Excel-arbetsbok (.xlsx)."))])
+
+
+def read_workbook(data: bytes, *, filename: str) -> ParsedWorkbook:
+    """Parse the bytes of an .xlsx file. Raises ImportRejected for a file that
+    cannot be read, and for every problem with sheets and headers."""
+    from openpyxl import load_workbook
+
+    _check_file(data, filename)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for broken files
+        raise ImportRejected(
+            [ImportIssue(_("filen kunde inte läsas som Excel-arbetsbok (.xlsx). Är den skadad?"))]
+        ) from None
+    try:
+        return _read(workbook)
+    finally:
+        workbook.close()
+
+
+def _read(workbook) -> ParsedWorkbook:
+    names = _sheet_names()
+    auxiliary = {norm_header(n) for n in AUXILIARY_SHEETS}
+    errors: list[ImportIssue] = []
+    sheets: list[SheetRows] = []
+    seen: dict[str, str] = {}  # kind -> title of the sheet read for it
+    ignored_sheets: list[str] = []
+    ignored_columns: list[str] = []
+    total = 0
+    for worksheet in workbook.worksheets:
+        title = worksheet.title
+        spec = names.get(norm_header(title))
+        if spec is None:
+            if norm_header(title) not in auxiliary:
+                ignored_sheets.append(title)
+            continue
+        if spec.kind in seen:
+            errors.append(
+                ImportIssue(
+                    _(
+                        "bladet är ett till blad för %(kind)s (det första är %(first)s). Lägg "
+                        "alla %(kind)s på ett blad."
+                    )
+                    % {"kind": spec.label, "first": seen[spec.kind]},
+                    sheet=title,
+                )
+            )
+            continue
+        seen[spec.kind] = title
+        if not hasattr(worksheet, "iter_rows"):  # a chart sheet
+            errors.append(ImportIssue(_("bladet innehåller ingen tabell."), sheet=title))
+            continue
+        worksheet.reset_dimensions()  # some programs write a wrong size; read every row
+        sheet, sheet_errors, ignored = _read_sheet(
+            spec, title, enumerate(worksheet.iter_rows(values_only=True), start=1)
+        )
+        errors.extend(sheet_errors)
+        ignored_columns.extend(f"{title}: {c}" for c in ignored)
+        if sheet is not None:
+            sheets.append(sheet)
+            total += len(sheet.rows)
+            if total > MAX_ROWS:
+                raise ImportRejected(
+                    [
+                        ImportIssue(
+                            _("filen har fler än %(max)s rader; dela upp den i flera filer.")
+                            % {"max": f"{MAX_ROWS:,}".replace(",", " ")}
+                        )
+                    ]
+                )
+    if errors:
+        raise ImportRejected(errors)
+    if not sheets:
+        expected = ", ".join(s.name for s in SHEETS.values())
+        raise ImportRejected(
+            [
+                ImportIssue(
+                    _(
+                        "filen har inget blad med poster. Bladen ska heta som posttyperna: "
+                        "%(names)s."
+                    )
+                    % {"names": expected}
+                )
+            ]
+        )
+    return ParsedWorkbook(
+        sheets=sheets, ignored_sheets=ignored_sheets, ignored_columns=ignored_columns
+    )
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _read_sheet(spec: Sheet, title: str, numbered_rows):
+    """(SheetRows or None, errors, ignored headers) for one kind's sheet."""
+    errors: list[ImportIssue] = []
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    width = 0
+    header_seen = False
+    rows: list[ItemRow] = []
+    for number, cells in numbered_rows:
+        cells = list(cells)
+        if not any(short_text(c) for c in cells):
+            continue  # blank line
+        if not header_seen:
+            header_seen = True
+            width, positions, ignored, header_errors = _read_header(spec, title, cells, number)
+            if header_errors:
+                return None, header_errors, ignored
+            continue
+        extra = [i for i, c in enumerate(cells[width:], start=width) if short_text(c)]
+        if extra:
+            errors.append(
+                ImportIssue(
+                    _(
+                        "raden har ett värde i kolumn %(letter)s, som saknar rubrik. Ge "
+                        "kolumnen en rubrik eller flytta värdet."
+                    )
+                    % {"letter": _column_letter(extra[0])},
+                    row=number,
+                    sheet=title,
+                )
+            )
+            continue
+        values = {
+            key: (cells[position] if position < len(cells) else None)
+            for key, position in positions.items()
+        }
+        rows.append(ItemRow(sheet=title, row=number, cells=values))
+    if not header_seen:
+        return SheetRows(spec=spec, title=title, columns=(), rows=[]), errors, ignored
+    columns = tuple(c.key for c in spec.columns if c.key in positions)
+    return SheetRows(spec=spec, title=title, columns=columns, rows=rows), errors, ignored
+
+
+def _read_header(spec: Sheet, title: str, cells, number: int):
+    known = {norm_header(c.header): c for c in spec.columns}
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    unknown: list[str] = []
+    errors: list[ImportIssue] = []
+    width = 0
+    for index, cell in enumerate(cells):
+        text = short_text(cell)
+        if not text:
+            continue
+        width = index + 1
+        column = known.get(norm_header(text))
+        if column is None:
+            unknown.append(text)
+        elif column.key in positions:
+            errors.append(
+                ImportIssue(
+                    _("kolumnen %(column)s finns två gånger i rubrikraden.")
+                    % {"column": column.header},
+                    row=number,
+                    sheet=title,
+                )
+            )
+        else:
+            positions[column.key] = index
+    missing = {norm_header(c.header): c for c in spec.columns if c.key not in positions}
+    for text in unknown:
+        close = difflib.get_close_matches(norm_header(text), list(missing), n=1, cutoff=0.75)
+        if close:
+            errors.append(
+                ImportIssue(
+                    _("okänd kolumn ”%(text)s”. Menade du ”%(column)s”?")
+                    % {"text": text, "column": missing[close[0]].header},
+                    row=number,
+                    sheet=title,
+                )
+            )
+        else:
+            ignored.append(text)
+    lacking = [c.header for c in spec.columns if c.required and c.key not in positions]
+    if lacking:
+        errors.insert(
+            0,
+            ImportIssue(
+                ngettext(
+                    "rubrikraden saknar kolumnen %(columns)s.",
+                    "rubrikraden saknar kolumnerna %(columns)s.",
+                    len(lacking),
+                )
+                % {"columns": ", ".join(lacking)}
+                + " "
+                + _("Bladets kolumner är %(columns)s.")
+                % {"columns": ", ".join(c.header for c in spec.columns)},
+                row=number,
+                sheet=title,
+            ),
+        )
+    return width, positions, ignored, errors

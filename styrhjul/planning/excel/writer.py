@@ -1,0 +1,530 @@
+"""Writing a plan to Excel (exportera plan), and the import template.
+
+The export has one sheet per item kind the plan type holds with the plan's
+active items, a read-only sheet "Delat till enheten" with the items shared
+to the unit from above (when there are any), and a sheet "Instruktioner".
+It reads back with the importer as the same plan."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+from styrhjul.planning.models import (
+    Direction,
+    IndicatorSource,
+    Item,
+    ItemLink,
+    ItemShare,
+    Periodicity,
+    Plan,
+    ReportedBy,
+)
+
+from . import columns as col
+from .columns import Column, Sheet, choice_label, choice_labels, sheets_for
+from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "yyyy-mm-dd"
+HEADER_FILL = "E7ECF2"
+SPARE_ROWS = 1000  # rows below the data that get drop-downs
+
+
+def export_filename(unit: Unit, plan_type: PlanType) -> str:
+    return slugify(f"{plan_type.name} {plan_type.model.year} {unit.name}") + ".xlsx"
+
+
+def template_filename(plan_type: PlanType) -> str:
+    return slugify(f"mall {plan_type.name} {plan_type.model.year}") + ".xlsx"
+
+
+def person_text(item: Item) -> str:
+    """Ansvarig as written to the file: the user's e-mail address (else full
+    name, else user name), or the function as text."""
+    user = item.responsible
+    if user is not None:
+        return user.email or user.get_full_name() or user.username
+    return item.responsible_text
+
+
+# --- Cells ---------------------------------------------------------------------------------
+
+
+def _put(sheet, row: int, column: int, value):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text, never a formula
+    return cell
+
+
+def _style_header(sheet, count: int) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    for index in range(1, count + 1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.border = Border(bottom=Side(style="thin"))
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.freeze_panes = "A2"
+
+
+class _Lists:
+    """The hidden sheet with the values of the drop-downs."""
+
+    def __init__(self, workbook, plan_type: PlanType):
+        self.workbook = workbook
+        self.sheet = None
+        self.ranges: dict[str, str] = {}
+        model = plan_type.model
+        self.values = {
+            "perspective": [p.name for p in Perspective.objects.filter(model=model)],
+            "level": [lvl.name for lvl in GoalLevel.objects.filter(model=model)],
+            "direction": choice_labels(Direction),
+            "source": choice_labels(IndicatorSource),
+            "reported_by": choice_labels(ReportedBy),
+            "periodicity": choice_labels(Periodicity),
+            "gender_split": [col.YES, col.NO],
+        }
+
+    def range_for(self, column: Column) -> str | None:
+        key = column.key if column.key in self.values else None
+        if key is None or not self.values[key]:
+            return None
+        if key not in self.ranges:
+            if self.sheet is None:
+                self.sheet = self.workbook.create_sheet(col.LISTS_SHEET)
+                self.sheet.sheet_state = "hidden"
+            from openpyxl.utils import get_column_letter, quote_sheetname
+
+            index = len(self.ranges) + 1
+            _put(self.sheet, 1, index, column.header)
+            for row, value in enumerate(self.values[key], start=2):
+                _put(self.sheet, row, index, value)
+            letter = get_column_letter(index)
+            last = len(self.values[key]) + 1
+            self.ranges[key] = f"{quote_sheetname(col.LISTS_SHEET)}!${letter}$2:${letter}${last}"
+        return self.ranges[key]
+
+
+def _validations(sheet, spec: Sheet, lists: _Lists, last_row: int) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        if column.cell == col.INTEGER and column.low is not None and column.high is not None:
+            values = ",".join(str(n) for n in range(column.low, column.high + 1))
+            rule = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
+            rule.error = _("Ange ett heltal från %(low)d till %(high)d.") % {
+                "low": column.low,
+                "high": column.high,
+            }
+        elif column.cell in (col.PERSPECTIVE, col.LEVEL, col.CHOICE, col.BOOLEAN):
+            source = lists.range_for(column)
+            if source is None:
+                continue
+            # A formula in the file's XML has no leading '='.
+            rule = DataValidation(type="list", formula1=source, allow_blank=True)
+            rule.error = _("Välj ett värde i listan.")
+        else:
+            continue
+        rule.errorTitle = column.header
+        rule.showErrorMessage = True
+        sheet.add_data_validation(rule)
+        rule.add(f"{letter}2:{letter}{last_row}")
+
+
+def _format_columns(sheet, spec: Sheet, data_rows: int) -> int:
+    """Widths and formats: on every data cell, and as the column's style for
+    the rows a user adds below. Returns the last row drop-downs cover."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    top = Alignment(vertical="top")
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = column.width
+        number_format = None
+        if column.cell == col.DATE:
+            number_format = DATE_FORMAT
+        elif column.key in ("number", "kolada_kpi"):
+            number_format = "@"  # text: keeps 1.10 and leading zeros
+        elif column.cell == col.YEAR:
+            number_format = "0"
+        align = wrapped if column.cell in (col.LONG_TEXT, col.GOALS) else top
+        dimension.alignment = align
+        if number_format:
+            dimension.number_format = number_format
+        for row in range(2, data_rows + 2):
+            cell = sheet.cell(row=row, column=index)
+            cell.alignment = align
+            if number_format:
+                cell.number_format = number_format
+    return data_rows + 1 + SPARE_ROWS
+
+
+def _kind_sheet(workbook, spec: Sheet, rows: list[list], lists: _Lists):
+    sheet = workbook.create_sheet(spec.name)
+    for index, column in enumerate(spec.columns, start=1):
+        _put(sheet, 1, index, column.header)
+    for row_number, values in enumerate(rows, start=2):
+        for index, value in enumerate(values, start=1):
+            _put(sheet, row_number, index, value)
+    _style_header(sheet, len(spec.columns))
+    last = _format_columns(sheet, spec, len(rows))
+    from openpyxl.utils import get_column_letter
+
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}{len(rows) + 1}"
+    _validations(sheet, spec, lists, last)
+    return sheet
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+
+def _cell_value(item: Item, column: Column, goal_refs: dict[int, list[str]]):
+    key = column.key
+    if column.cell == col.GOALS:
+        return "\n".join(goal_refs.get(item.pk, ())) or None
+    if column.cell == col.PERSON:
+        return person_text(item) or None
+    if column.cell in (col.PERSPECTIVE, col.LEVEL):
+        related = getattr(item, key)
+        return related.name if related else None
+    if column.cell == col.CHOICE:
+        return choice_label(column.choices, getattr(item, key)) or None
+    if column.cell == col.BOOLEAN:
+        return col.YES if getattr(item, key) else col.NO
+    if key == "control_step":
+        return item.control_step or item.title or None
+    value = getattr(item, key)
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def export_workbook(*, actor, unit: Unit, plan_type: PlanType) -> bytes:
+    """The unit's plan of this type as an .xlsx workbook. A plan that does not
+    exist yet gives sheets with headers only."""
+    from openpyxl import Workbook
+
+    if not access.can_read(actor, unit):
+        raise PermissionDenied
+    plan = Plan.objects.filter(unit=unit, plan_type=plan_type).first()
+    items: list[Item] = []
+    shares: list[ItemShare] = []
+    if plan is not None:
+        items = list(
+            plan.items.active()
+            .select_related("perspective", "level", "responsible")
+            .prefetch_related(
+                Prefetch("links_up", queryset=ItemLink.objects.only("item_id", "target_id"))
+            )
+            .order_by("order", "pk")
+        )
+        shares = list(
+            ItemShare.objects.filter(
+                plan=plan, ended_at__isnull=True, item__archived_at__isnull=True
+            )
+            .select_related("item__plan__unit", "item__perspective", "item__level")
+            .order_by("item__kind", "item__order", "item__pk")
+        )
+    candidates = [
+        GoalCandidate(i.pk, i.number, i.title, IN_PLAN, _("i planen"), i)
+        for i in items
+        if i.kind == ItemKind.GOAL
+    ]
+    candidates += goals_elsewhere(actor=actor, unit=unit, plan_type=plan_type)
+    index = GoalIndex(candidates)
+    goal_refs: dict[int, list[str]] = {}
+    for item in items:
+        targets = {link.target_id for link in item.links_up.all()}
+        refs = [index.reference(c) for c in index if c.key in targets]
+        if refs:
+            goal_refs[item.pk] = refs
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.title = _("%(plan_type)s %(year)s för %(unit)s") % {
+        "plan_type": plan_type.name,
+        "year": plan_type.model.year,
+        "unit": unit.name,
+    }
+    workbook.properties.creator = "Styrhjul"
+    lists = _Lists(workbook, plan_type)
+    for spec in sheets_for(plan_type.item_kinds):
+        rows = [
+            [_cell_value(item, column, goal_refs) for column in spec.columns]
+            for item in items
+            if item.kind == spec.kind
+        ]
+        _kind_sheet(workbook, spec, rows, lists)
+    if shares:
+        _shared_sheet(workbook, shares)
+    _instructions(workbook, plan_type, title=workbook.properties.title, example=False)
+    if lists.sheet is not None:
+        workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))
+    workbook.active = 0
+    return _save(workbook)
+
+
+SHARED_COLUMNS = [
+    ("Typ", 16),
+    ("Nr", 8),
+    ("Rubrik", 45),
+    ("Perspektiv", 20),
+    ("Målnivå", 18),
+    ("Delat från", 28),
+    ("Beskrivning", 50),
+]
+
+
+def _shared_sheet(workbook, shares: list[ItemShare]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(col.SHARED_SHEET)
+    for index, (header, width) in enumerate(SHARED_COLUMNS, start=1):
+        _put(sheet, 1, index, header)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row, share in enumerate(shares, start=2):
+        item = share.item
+        values = [
+            item.get_kind_display(),
+            item.number,
+            item.title,
+            item.perspective.name if item.perspective else "",
+            item.level.name if item.level else "",
+            item.plan.unit.name,
+            item.description,
+        ]
+        for index, value in enumerate(values, start=1):
+            _put(sheet, row, index, str(value) if value else None)
+    _style_header(sheet, len(SHARED_COLUMNS))
+    sheet.protection.sheet = True  # read-only: the import never reads this sheet
+
+
+# --- Template ----------------------------------------------------------------------------
+
+
+def _examples(plan_type: PlanType) -> dict[str, dict[str, object]]:
+    year = plan_type.model.year
+    model = plan_type.model
+    perspective = Perspective.objects.filter(model=model).first()
+    level = GoalLevel.objects.filter(model=model).order_by("-order", "name").first()
+    goal_ref = "1" if plan_type.holds(ItemKind.GOAL) else None
+    p_name = perspective.name if perspective else None
+    return {
+        ItemKind.GOAL: {
+            "number": "1",
+            "perspective": p_name,
+            "level": level.name if level else None,
+            "title": _("Exempel: Fler invånare är nöjda med vårt bemötande"),
+            "description": _("Ersätt exempelraderna med planens egna poster."),
+        },
+        ItemKind.INDICATOR: {
+            "number": "1.1",
+            "perspective": p_name,
+            "goals": goal_ref,
+            "title": _("Exempel: Andel nöjda invånare"),
+            "measure_unit": "%",
+            "direction": str(Direction.HIGHER.label),
+            "source": str(IndicatorSource.MANUAL.label),
+            "reported_by": str(ReportedBy.EACH_UNIT.label),
+            "periodicity": str(Periodicity.YEAR.label),
+            "baseline_year": year - 3,
+            "baseline_value": 51,
+            "target_year": year + 1,
+            "target_value": 55,
+            "near_target_margin": 2,
+            "gender_split": col.NO,
+        },
+        ItemKind.ACTIVITY: {
+            "perspective": p_name,
+            "goals": goal_ref,
+            "title": _("Exempel: Utbilda all personal i bemötande"),
+            "description": _("Två halvdagar per arbetsgrupp."),
+            "start_date": datetime.date(year, 2, 1),
+            "end_date": datetime.date(year, 11, 30),
+        },
+        ItemKind.ASSIGNMENT: {
+            "number": "U1",
+            "title": _("Exempel: Utreda samlokalisering av verksamheterna"),
+            "given_by": "KS",
+            "end_date": datetime.date(year, 10, 31),
+        },
+        ItemKind.CONTROL_POINT: {
+            "area": _("Ekonomi"),
+            "number": "1",
+            "process": _("Attest av fakturor"),
+            "risk": _("Fakturor betalas utan korrekt attest."),
+            "probability": 2,
+            "consequence": 3,
+            "control_step": _("Stickprov på 20 fakturor: är de attesterade av behörig attestant?"),
+            "control_method": _("Stickprov, ekonom"),
+            "frequency": _("Två gånger per år"),
+            "responsible": _("Ekonom"),
+        },
+    }
+
+
+def template_workbook(*, plan_type: PlanType) -> bytes:
+    """An .xlsx template for the plan type: every sheet's headers, one
+    example row, drop-downs for the fixed values, and a sheet of
+    instructions."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    title = _("Mall för %(plan_type)s %(year)s") % {
+        "plan_type": plan_type.name,
+        "year": plan_type.model.year,
+    }
+    workbook.properties.title = title
+    workbook.properties.creator = "Styrhjul"
+    instructions = _instructions(workbook, plan_type, title=title, example=True)
+    lists = _Lists(workbook, plan_type)
+    examples = _examples(plan_type)
+    for spec in sheets_for(plan_type.item_kinds):
+        example = examples.get(spec.kind, {})
+        _kind_sheet(workbook, spec, [[example.get(c.key) for c in spec.columns]], lists)
+    workbook.move_sheet(instructions, offset=len(workbook.sheetnames))
+    if lists.sheet is not None:
+        workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))
+    workbook.active = 0
+    return _save(workbook)
+
+
+def _save(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Instructions ---------------------------------------------------------------------------
+
+
+def instruction_paragraphs(plan_type: PlanType, *, example: bool) -> list[str]:
+    kinds = ", ".join(s.name for s in sheets_for(plan_type.item_kinds))
+    paragraphs = [
+        _(
+            "Varje blad är en posttyp i planen: %(kinds)s. Första raden på bladet är "
+            "rubrikrad; kolumnerna får stå i valfri ordning och stora eller små bokstäver "
+            "spelar ingen roll. Varje följande rad är en post. Ett blad som saknas lämnas "
+            "orört vid importen."
+        )
+        % {"kinds": kinds},
+        _(
+            "Importen är allt eller inget: Styrhjul kontrollerar hela filen först och visar "
+            "alla fel med blad, rad och kolumn. Bara en felfri fil sparas."
+        ),
+        _(
+            "En rad med Nr känns igen på posttyp och Nr, en rad utan Nr på posttyp och "
+            "rubrik. En rad som känns igen ändrar posten; övriga rader blir nya poster. "
+            "Poster i planen som inte står i filen lämnas orörda, om du inte väljer att "
+            "arkivera dem."
+        ),
+        _(
+            "En kolumn som saknas på bladet lämnar värdet orört i planen; en tom cell tömmer "
+            "värdet."
+        ),
+        _(
+            "Mål och Bidrar till anger målen som posten bidrar till, med målets Nr eller – "
+            "om målet saknar Nr – dess rubrik. Flera mål skrivs på var sin rad i cellen "
+            "(Alt+Enter) eller åtskilda med semikolon. Målen kan stå på bladet Mål, finnas i "
+            "enhetens övriga planer för året, vara delade till enheten eller finnas i "
+            "planerna för enheterna ovanför. Ett Nr eller en rubrik i planen går före ett "
+            "likadant utanför den."
+        ),
+        _(
+            "Ansvarig är en användares e-postadress eller namn. Finns ingen sådan användare "
+            "sparas texten som ansvarig funktion, t.ex. HR-specialist."
+        ),
+        _("Datum skrivs ÅÅÅÅ-MM-DD. Tal får ha decimalkomma eller decimalpunkt."),
+        _(
+            "Bladet ”%(shared)s” visar poster som delats till enheten från en överordnad "
+            "nivå. Det kan inte ändras här och läses inte vid importen."
+        )
+        % {"shared": col.SHARED_SHEET},
+    ]
+    if example:
+        paragraphs.append(
+            _("Exempelraden på varje blad är påhittad: ersätt den med planens egna poster.")
+        )
+    return paragraphs
+
+
+def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
+    from openpyxl.styles import Alignment, Font
+
+    sheet = workbook.create_sheet(col.INSTRUCTIONS_SHEET)
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 14
+    sheet.column_dimensions["C"].width = 90
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    _put(sheet, 1, 1, title).font = Font(bold=True, size=14)
+    row = 3
+    for paragraph in instruction_paragraphs(plan_type, example=example):
+        _put(sheet, row, 1, paragraph).alignment = wrapped
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        sheet.row_dimensions[row].height = 15 * max(1, math.ceil(len(paragraph) / 115))
+        row += 1
+    for spec in sheets_for(plan_type.item_kinds):
+        row += 1
+        _put(sheet, row, 1, _("Bladet %(sheet)s") % {"sheet": spec.name}).font = Font(
+            bold=True, size=12
+        )
+        row += 1
+        for index, header in enumerate((_("Kolumn"), _("Obligatorisk"), _("Beskrivning")), 1):
+            _put(sheet, row, index, header).font = Font(bold=True)
+        for column in spec.columns:
+            row += 1
+            _put(sheet, row, 1, column.header)
+            _put(sheet, row, 2, _("Ja") if column.required else _("Nej"))
+            _put(sheet, row, 3, str(column.help)).alignment = wrapped
+    row += 2
+    _put(sheet, row, 1, _("Giltiga värden")).font = Font(bold=True, size=12)
+    model = plan_type.model
+    values = [
+        (_("Perspektiv"), ", ".join(p.name for p in Perspective.objects.filter(model=model))),
+    ]
+    if plan_type.holds(ItemKind.GOAL):
+        levels = []
+        for level in GoalLevel.objects.filter(model=model).prefetch_related("unit_types"):
+            types = ", ".join(t.name for t in level.unit_types.all())
+            levels.append(f"{level.name} ({types})" if types else level.name)
+        values.append((_("Målnivå"), "; ".join(levels)))
+    if plan_type.holds(ItemKind.INDICATOR):
+        values += [
+            (_("Riktning"), ", ".join(choice_labels(Direction))),
+            (_("Källa"), ", ".join(choice_labels(IndicatorSource))),
+            (_("Rapporteras av"), ", ".join(choice_labels(ReportedBy))),
+            (_("Periodicitet"), ", ".join(choice_labels(Periodicity))),
+            (_("Könsuppdelat"), f"{col.YES}, {col.NO}"),
+        ]
+    if plan_type.holds(ItemKind.CONTROL_POINT):
+        values.append((_("Sannolikhet, Konsekvens"), "1, 2, 3, 4"))
+    for label, text in values:
+        row += 1
+        _put(sheet, row, 1, label).font = Font(bold=True)
+        _put(sheet, row, 3, text or "–").alignment = wrapped
+    return sheet

@@ -1,0 +1,185 @@
+"""A plan in Excel: download it, download the template, and import a file
+(planen i Excel). Thin views over styrhjul.planning.excel."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from styrhjul.model.models import PlanType
+from styrhjul.organisation import access
+from styrhjul.organisation.importer import MAX_BYTES
+from styrhjul.organisation.models import Unit
+
+from . import excel
+from .excel.columns import sheets_for
+from .excel.lookup import plan_type_applies
+from .excel.writer import instruction_paragraphs
+from .models import Plan
+
+MAX_ERRORS_SHOWN = 500
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Fil att importera"),
+        help_text=gettext_lazy("Excel-arbetsbok (.xlsx), högst 10 MB."),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+        error_messages={
+            "required": gettext_lazy("Välj en fil att importera."),
+            "empty": gettext_lazy("Filen är tom."),
+        },
+    )
+    archive_missing = forms.BooleanField(
+        label=gettext_lazy("Arkivera poster som inte står i filen"),
+        help_text=gettext_lazy(
+            "Gäller bara posttyper som har ett blad i filen. Arkiverade poster finns kvar i "
+            "historiken och kan återställas."
+        ),
+        required=False,
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Kontrollera bara filen, spara ingenting"),
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Filen är för stor (högst %(mb)d MB).") % {"mb": MAX_BYTES // 1024 // 1024}
+            )
+        return upload
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=excel.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # a page another part of the product may not have yet
+        return None
+
+
+@login_required
+@require_safe
+def plan_export(request, pk: int):
+    """The plan as an Excel workbook."""
+    plan = access.get_or_404(
+        request.user,
+        Plan.objects.select_related("unit", "plan_type__model"),
+        access.Action.READ,
+        pk=pk,
+    )
+    data = excel.export_workbook(actor=request.user, unit=plan.unit, plan_type=plan.plan_type)
+    return _xlsx(data, excel.export_filename(plan.unit, plan.plan_type))
+
+
+def _template_allowed(user, plan_type: PlanType) -> bool:
+    """Anyone who may read a unit under the model's organisation."""
+    if access.can_read(user, plan_type):
+        return True
+    organisation = plan_type.model.organisation
+    subtree = Unit.objects.descendants(organisation, include_self=True)
+    return access.units(user).filter(pk__in=subtree.values("pk")).exists()
+
+
+@login_required
+@require_safe
+def plan_template(request, plan_type: int):
+    """An empty workbook for the plan type, with an example row per sheet."""
+    plan_type_obj = get_object_or_404(PlanType.objects.select_related("model"), pk=plan_type)
+    if not _template_allowed(request.user, plan_type_obj):
+        raise Http404
+    return _xlsx(
+        excel.template_workbook(plan_type=plan_type_obj), excel.template_filename(plan_type_obj)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request, unit: int, plan_type: int):
+    """Upload a workbook for the unit's plan of the type; show every error in
+    it, or import it and show what changed."""
+    unit_obj = access.get_or_404(request.user, Unit.objects.all(), access.Action.WRITE, pk=unit)
+    plan_type_obj = get_object_or_404(PlanType.objects.select_related("model"), pk=plan_type)
+    if not plan_type_applies(plan_type_obj, unit_obj):
+        raise Http404
+    plan = Plan.objects.filter(unit=unit_obj, plan_type=plan_type_obj).first()
+    # Not `request.POST or None`: a post with no file at all must show "choose a file".
+    form = (
+        PlanImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else PlanImportForm()
+    )
+    errors: list[excel.ImportIssue] = []
+    result = None
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = excel.import_file(
+                actor=request.user,
+                unit=unit_obj,
+                plan_type=plan_type_obj,
+                data=upload.read(),
+                filename=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+                archive_missing=form.cleaned_data["archive_missing"],
+            )
+        except excel.ImportRejected as exc:
+            errors = exc.errors
+        else:
+            plan = Plan.objects.filter(unit=unit_obj, plan_type=plan_type_obj).first()
+    title = _("Importera %(plan_type)s %(year)s för %(unit)s") % {
+        "plan_type": plan_type_obj.name,
+        "year": plan_type_obj.model.year,
+        "unit": unit_obj.name,
+    }
+    return render(
+        request,
+        "planning/plan_import.html",
+        {
+            "nav": "planning",
+            "page_title": title,
+            "unit": unit_obj,
+            "plan_type": plan_type_obj,
+            "plan": plan,
+            "form": form,
+            "errors": errors[:MAX_ERRORS_SHOWN],
+            "error_count": len(errors),
+            "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
+            "result": result,
+            "sheets": sheets_for(plan_type_obj.item_kinds),
+            "rules": instruction_paragraphs(plan_type_obj, example=False),
+            "export_url": _url("planning:plan_export", plan.pk) if plan else None,
+            "template_url": _url("planning:plan_template", plan_type_obj.pk),
+            "breadcrumbs": [
+                (_("Organisation"), _url("organisation:tree")),
+                (unit_obj.name, _url("organisation:unit", unit_obj.pk)),
+                (
+                    _("Planer %(year)s") % {"year": plan_type_obj.model.year},
+                    _url("planning:unit_plans", unit_obj.pk, plan_type_obj.model.year),
+                ),
+                *(
+                    [(plan_type_obj.name, _url("planning:plan", plan.pk))]
+                    if plan is not None
+                    else []
+                ),
+                (_("Importera från Excel"), None),
+            ],
+        },
+    )

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "styrhjul.organisation",
     "styrhjul.model",
     "styrhjul.planning",
+    "styrhjul.followup",
     "styrhjul.web",
     "styrhjul.demo",
 ]

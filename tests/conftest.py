@@ -130,3 +130,33 @@ def chain(org, model):
         "levels": levels,
         "perspectives": perspectives,
     }
+
+
+@pytest.fixture
+def occasion(org, chain):
+    """Delårsrapport 2025 covering the Aktivitetsplan and Verksamhetsplan,
+    with deadlines for enheter, avdelningar and förvaltningar, opened."""
+    from styrhjul.followup import services as followup
+    from styrhjul.followup.models import FollowUpOccasion, OccasionKind, OccasionStep
+
+    model = chain["vp"].model
+    occ = followup.occasion_save(
+        actor=access.SYSTEM,
+        occasion=FollowUpOccasion(model=model, kind=OccasionKind.INTERIM,
+                                  name="Delårsrapport 2025",
+                                  period_end=datetime.date(2025, 8, 31)),
+        plan_types=[chain["vp"], chain["ap"]],
+    )
+    for name, type_name, start, deadline in (
+        ("Enhetschefer rapporterar", "Enhet", (6, 2), (7, 15)),
+        ("Avdelningschefer rapporterar", "Avdelning", (7, 15), (8, 20)),
+        ("Förvaltningen sammanställer", "Förvaltning", (8, 20), (9, 1)),
+        ("Nämnden beslutar", None, (9, 22), (9, 22)),
+    ):
+        followup.step_save(actor=access.SYSTEM, step=OccasionStep(
+            occasion=occ, name=name,
+            unit_type=unit_type(type_name) if type_name else None,
+            start=datetime.date(2025, *start), deadline=datetime.date(2025, *deadline),
+        ))
+    followup.occasion_open(actor=access.SYSTEM, occasion=occ)
+    return occ

@@ -1,0 +1,345 @@
+"""Follow-up (uppföljning): the year wheel's occasions with their steps and
+deadlines per organisational level, calendar events, the reporting tasks an
+occasion creates, and the reports written on items."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from styrhjul.model.models import GovernanceModel, PlanType, ScaleValue
+from styrhjul.organisation.models import Unit, UnitType
+from styrhjul.planning.models import Item
+
+
+class OccasionKind(models.TextChoices):
+    MONTHLY = "monthly", _("Månadsuppföljning")
+    INTERIM = "interim", _("Delårsbokslut")
+    ANNUAL = "annual", _("Årsbokslut")
+    OTHER = "other", _("Annan uppföljning")
+
+
+class OccasionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planerad")
+    OPEN = "open", _("Öppen")
+    CLOSED = "closed", _("Stängd")
+
+
+class FollowUpOccasion(models.Model):
+    """Uppföljningstillfälle: e.g. "Delårsrapport 2025", per 31 August,
+    covering some plan types, with a schedule of steps per level."""
+
+    model = models.ForeignKey(
+        GovernanceModel,
+        on_delete=models.PROTECT,
+        related_name="occasions",
+        verbose_name=_("styrmodell"),
+    )
+    kind = models.CharField(_("typ"), max_length=10, choices=OccasionKind.choices)
+    name = models.CharField(_("namn"), max_length=200)
+    period_end = models.DateField(
+        _("avser perioden till och med"), help_text=_("T.ex. 2025-08-31 för delår per augusti.")
+    )
+    plan_types = models.ManyToManyField(
+        PlanType, related_name="occasions", verbose_name=_("plantyper som följs upp")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OccasionStatus.choices,
+        default=OccasionStatus.PLANNED,
+    )
+    grace_days = models.PositiveIntegerField(
+        _("respitdagar efter tidsfristen"),
+        default=0,
+        help_text=_("Så många dagar efter en nivås tidsfrist går det fortfarande att rapportera."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[plan_types])
+
+    class Meta:
+        verbose_name = _("uppföljningstillfälle")
+        verbose_name_plural = _("uppföljningstillfällen")
+        ordering = ["period_end", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "name"], name="occasion_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.model.organisation
+
+    @property
+    def year(self) -> int:
+        return self.model.year
+
+
+class OccasionStep(models.Model):
+    """Steg: who reports when. A step with a unit type is a reporting
+    deadline for units of that type; without, a milestone (arbetsutskott,
+    nämnden beslutar)."""
+
+    occasion = models.ForeignKey(FollowUpOccasion, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField(_("rubrik"), max_length=200)
+    unit_type = models.ForeignKey(
+        UnitType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("nivå som rapporterar"),
+    )
+    start = models.DateField(_("startdatum"))
+    deadline = models.DateField(_("tidsfrist"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("steg")
+        verbose_name_plural = _("steg")
+        ordering = ["deadline", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("start")), name="step_deadline_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.occasion.model.organisation
+
+
+class CalendarEvent(models.Model):
+    """Händelse i årshjulet: budgetdag, beslut i nämnd, VF-listor …"""
+
+    model = models.ForeignKey(
+        GovernanceModel,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("styrmodell"),
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    start = models.DateField(_("datum"))
+    end = models.DateField(_("till och med"), null=True, blank=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        ordering = ["start", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.model.organisation
+
+
+class ReportingTask(models.Model):
+    """Uppgift: one unit's report on one plan at one occasion, e.g.
+    "Delårsrapport 2025: Arbetsmiljömål: Serviceenheten". A task with a
+    reporter holds only the items assigned to that person (Rapportör)."""
+
+    occasion = models.ForeignKey(FollowUpOccasion, on_delete=models.CASCADE, related_name="tasks")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="tasks")
+    plan_type = models.ForeignKey(PlanType, on_delete=models.PROTECT, related_name="tasks")
+    step = models.ForeignKey(
+        OccasionStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reporting_tasks",
+        verbose_name=_("rapportör"),
+    )
+    name = models.CharField(_("namn"), max_length=300)
+    done_at = models.DateTimeField(_("klarmarkerad"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_until = models.DateField(
+        _("öppnad igen till och med"),
+        null=True,
+        blank=True,
+        help_text=_("En modellägare kan öppna en låst uppgift igen."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("uppgift")
+        verbose_name_plural = _("uppgifter")
+        ordering = ["occasion", "unit__name", "plan_type__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occasion", "unit", "plan_type"],
+                condition=Q(reporter__isnull=True),
+                name="one_manager_task_per_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["occasion", "unit", "plan_type", "reporter"],
+                condition=Q(reporter__isnull=False),
+                name="one_reporter_task_per_plan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        return self.step.deadline if self.step_id else None
+
+
+class Report(models.Model):
+    """Rapport: what one unit reported on one item at one occasion. Activity
+    and assignment use status, completion and comment; indicator uses
+    assessment and comment (values in IndicatorValue); goal uses analysis and
+    assessment; control point uses assessment, result (comment) and measures."""
+
+    occasion = models.ForeignKey(FollowUpOccasion, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reports")
+    status = models.ForeignKey(
+        ScaleValue,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("status"),
+    )
+    completion = models.PositiveSmallIntegerField(_("färdighetsgrad (%)"), null=True, blank=True)
+    assessment = models.ForeignKey(
+        ScaleValue,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("bedömning"),
+    )
+    comment = models.TextField(_("kommentar"), blank=True)
+    analysis = models.TextField(_("analys"), blank=True)
+    measures = models.TextField(_("åtgärder"), blank=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rapport")
+        verbose_name_plural = _("rapporter")
+        constraints = [
+            models.UniqueConstraint(fields=["occasion", "unit", "item"], name="one_report"),
+            models.CheckConstraint(
+                condition=Q(completion__isnull=True) | Q(completion__lte=100),
+                name="report_completion_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} – {self.unit} ({self.occasion})"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit
+
+    @property
+    def is_reported(self) -> bool:
+        return bool(
+            self.status_id
+            or self.assessment_id
+            or self.comment.strip()
+            or self.analysis.strip()
+            or self.completion is not None
+        )
+
+
+class IndicatorValue(models.Model):
+    """Utfall: an indicator's value for a unit and period (the year, or a
+    part of it such as "2025-08" for a follow-up per August)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="values")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="indicator_values")
+    year = models.PositiveIntegerField(_("år"))
+    period = models.CharField(
+        _("period"), max_length=10, blank=True, help_text=_("Tom för helår, annars t.ex. 2025-08.")
+    )
+    value = models.DecimalField(_("utfall"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value_women = models.DecimalField(
+        _("utfall kvinnor"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    value_men = models.DecimalField(
+        _("utfall män"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField(
+        _("avser"),
+        max_length=300,
+        blank=True,
+        help_text=_("Vad värdet avser, t.ex. ”Avser period ett”."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("utfall")
+        verbose_name_plural = _("utfall")
+        ordering = ["year", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "unit", "year", "period"], name="one_value_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.year}{' ' + self.period if self.period else ''}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit
+
+
+class ReminderLog(models.Model):
+    """A reminder that was sent, so running send-reminders again sends none twice."""
+
+    task = models.ForeignKey(ReportingTask, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.EmailField()
+    kind = models.CharField(max_length=20)  # "before:3", "overdue", "manual"
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "recipient", "kind", "sent_on"], name="one_reminder_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient}"

@@ -1,0 +1,396 @@
+"""Everything that changes follow-up data: occasions and their schedule,
+opening an occasion (tasks), reports, marking tasks done, locking and
+reopening. One function per use case, in a transaction, checking access."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue
+from styrhjul.model.services import require_model_owner, set_actor
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role, RoleGrant, Unit, User
+from styrhjul.planning.models import Item, ItemShare, Plan
+
+from .models import (
+    CalendarEvent,
+    FollowUpOccasion,
+    IndicatorValue,
+    OccasionStatus,
+    OccasionStep,
+    Report,
+    ReportingTask,
+)
+
+# --- The year wheel -----------------------------------------------------------------------
+
+
+def _save(obj, actor, reason: str | None = None):
+    obj.full_clean()
+    set_actor(obj, actor, reason)
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def occasion_save(
+    *, actor, occasion: FollowUpOccasion, plan_types: list[PlanType] | None = None
+) -> FollowUpOccasion:
+    """Create or change an occasion (model owners of the organisation)."""
+    require_model_owner(actor, occasion.model.organisation)
+    if plan_types is not None:
+        wrong = [p for p in plan_types if p.model_id != occasion.model_id]
+        if wrong:
+            raise ValidationError({"plan_types": _("Plantyperna måste höra till samma år.")})
+    _save(occasion, actor)
+    if plan_types is not None:
+        occasion.plan_types.set(plan_types)
+    return occasion
+
+
+@transaction.atomic
+def step_save(*, actor, step: OccasionStep) -> OccasionStep:
+    require_model_owner(actor, step.occasion.model.organisation)
+    if step.start and step.deadline and step.deadline < step.start:
+        raise ValidationError({"deadline": _("Tidsfristen kan inte vara före startdatumet.")})
+    return _save(step, actor)
+
+
+@transaction.atomic
+def event_save(*, actor, event: CalendarEvent) -> CalendarEvent:
+    require_model_owner(actor, event.model.organisation)
+    if event.end and event.end < event.start:
+        raise ValidationError({"end": _("Slutdatumet kan inte vara före datumet.")})
+    return _save(event, actor)
+
+
+@transaction.atomic
+def delete_part(*, actor, obj) -> None:
+    """Remove a step or an event (not an occasion with reports)."""
+    require_model_owner(actor, obj.access_unit)
+    set_actor(obj, actor)
+    obj.delete()
+
+
+# --- Which items a unit reports ----------------------------------------------------------
+
+
+def items_to_report(plan_type: PlanType, unit: Unit) -> list[Item]:
+    """The active items of the unit's plan of this type and the items shared
+    into it, in plan order."""
+    own = Item.objects.active().filter(plan__unit=unit, plan__plan_type=plan_type)
+    shared = ItemShare.objects.filter(
+        unit=unit,
+        plan__plan_type=plan_type,
+        ended_at__isnull=True,
+        item__archived_at__isnull=True,
+    ).values("item_id")
+    return list(
+        Item.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=shared))
+        .select_related("plan__unit", "perspective", "level", "responsible")
+        .order_by("order", "number", "pk")
+    )
+
+
+def task_items(task: ReportingTask) -> list[Item]:
+    """Exactly the items the task reports on: all of the plan's for the
+    manager's task, the assigned ones for a reporter's task."""
+    items = items_to_report(task.plan_type, task.unit)
+    if task.reporter_id:
+        items = [i for i in items if i.responsible_id == task.reporter_id]
+    return items
+
+
+def _step_for(occasion: FollowUpOccasion, unit: Unit) -> OccasionStep | None:
+    steps = [s for s in occasion.steps.all() if s.unit_type_id == unit.unit_type_id]
+    return steps[-1] if steps else None
+
+
+@transaction.atomic
+def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
+    """Open an occasion: one task per (unit, plan type) in scope that has
+    items to report, and one per Rapportör holding the items assigned to them.
+    Running it again creates only what is missing."""
+    require_model_owner(actor, occasion.model.organisation)
+    occasion.status = OccasionStatus.OPEN
+    occasion.version += 1
+    _save(occasion, actor, _("Öppnad"))
+    day = occasion.period_end
+    units = {
+        u.pk: u
+        for u in Unit.objects.descendants(occasion.model.organisation, include_self=True)
+        .valid_on(min(day, datetime.date(occasion.year, 12, 31)))
+        .select_related("unit_type")
+    }
+    existing = set(occasion.tasks.values_list("unit_id", "plan_type_id", "reporter_id"))
+    reporters = defaultdict(set)  # unit → users with only the Rapportör role there
+    for user_id, unit_id, role in RoleGrant.objects.filter(unit__in=list(units)).values_list(
+        "user_id", "unit_id", "role"
+    ):
+        if role == Role.REPORTER:
+            reporters[unit_id].add(user_id)
+    created = []
+    for plan_type in occasion.plan_types.all():
+        plans = Plan.objects.filter(plan_type=plan_type, unit__in=list(units))
+        for plan in plans.select_related("unit"):
+            unit = units[plan.unit_id]
+            items = items_to_report(plan_type, unit)
+            if not items:
+                continue
+            base = f"{occasion.name}: {plan_type.name}: {unit.name}"
+            step = _step_for(occasion, unit)
+            if (unit.pk, plan_type.pk, None) not in existing:
+                created.append(
+                    _save(
+                        ReportingTask(
+                            occasion=occasion,
+                            unit=unit,
+                            plan_type=plan_type,
+                            step=step,
+                            name=base,
+                        ),
+                        actor,
+                    )
+                )
+            assigned = {i.responsible_id for i in items} & reporters[unit.pk]
+            for user_id in sorted(assigned):
+                if (unit.pk, plan_type.pk, user_id) in existing:
+                    continue
+                user = User.objects.get(pk=user_id)
+                created.append(
+                    _save(
+                        ReportingTask(
+                            occasion=occasion,
+                            unit=unit,
+                            plan_type=plan_type,
+                            step=step,
+                            reporter=user,
+                            name=f"{base} ({user})",
+                        ),
+                        actor,
+                    )
+                )
+    return created
+
+
+@transaction.atomic
+def occasion_close(*, actor, occasion: FollowUpOccasion, closed: bool = True) -> None:
+    require_model_owner(actor, occasion.model.organisation)
+    occasion.status = OccasionStatus.CLOSED if closed else OccasionStatus.OPEN
+    occasion.version += 1
+    _save(occasion, actor, _("Stängd") if closed else _("Öppnad igen"))
+
+
+# --- Locking ---------------------------------------------------------------------------
+
+
+def is_locked(task: ReportingTask, today: datetime.date | None = None) -> bool:
+    """Reports are read-only when the occasion is closed or not yet open, or
+    after the task's deadline plus the grace days, unless a model owner
+    reopened the task."""
+    today = today or timezone.localdate()
+    if task.reopened_until and today <= task.reopened_until:
+        return False
+    if task.occasion.status != OccasionStatus.OPEN:
+        return True
+    deadline = task.deadline
+    if deadline is None:
+        return False
+    return today > deadline + datetime.timedelta(days=task.occasion.grace_days)
+
+
+@transaction.atomic
+def task_reopen(*, actor, task: ReportingTask, until: datetime.date) -> ReportingTask:
+    """A model owner reopens one unit's locked task (audited)."""
+    access.require(actor, access.Action.MANAGE, task.unit)
+    task.reopened_until = until
+    task.done_at = None
+    task.version += 1
+    return _save(task, actor, _("Öppnad igen till och med %(date)s") % {"date": until})
+
+
+# --- Reports ------------------------------------------------------------------------------
+
+
+class StaleReport(Exception):
+    """Someone else saved the report after this user opened it."""
+
+    def __init__(self, current: Report):
+        super().__init__(_("Någon annan har sparat den här rapporten medan du skrev."))
+        self.current = current
+
+
+def may_report(user, task: ReportingTask, item: Item) -> bool:
+    """Write access to the unit; a Rapportör only on items assigned to them."""
+    if not access.can_write(user, task.unit):
+        return False
+    rights = access.rights(user)
+    if rights.is_admin or task.unit_id in rights.writable - _reporter_only_units(rights):
+        return True
+    return item.responsible_id == getattr(user, "pk", None)
+
+
+def _reporter_only_units(rights) -> set[int]:
+    return {
+        unit_id
+        for unit_id, roles in rights.roles_by_unit.items()
+        if roles and roles <= {Role.REPORTER, Role.READER}
+    }
+
+
+@dataclass
+class ReportData:
+    status: ScaleValue | None = None
+    completion: int | None = None
+    assessment: ScaleValue | None = None
+    comment: str = ""
+    analysis: str = ""
+    measures: str = ""
+
+
+def _scale_for(task: ReportingTask, item: Item, field: str):
+    pt = task.plan_type
+    if field == "status":
+        return {
+            ItemKind.ACTIVITY: pt.activity_scale_id,
+            ItemKind.ASSIGNMENT: pt.assignment_scale_id,
+        }.get(item.kind)
+    return {
+        ItemKind.INDICATOR: pt.indicator_scale_id,
+        ItemKind.GOAL: pt.goal_scale_id,
+        ItemKind.CONTROL_POINT: pt.control_scale_id,
+    }.get(item.kind)
+
+
+def validate_report(task: ReportingTask, item: Item, data: ReportData) -> None:
+    errors = {}
+    for field in ("status", "assessment"):
+        value = getattr(data, field)
+        if value is not None and value.scale_id != _scale_for(task, item, field):
+            errors[field] = _("Välj ett värde ur planens skala.")
+    if data.completion is not None and not 0 <= data.completion <= 100:
+        errors["completion"] = _("Färdighetsgraden anges från 0 till 100 %.")
+    chosen = data.status or data.assessment
+    text = data.comment.strip() or data.analysis.strip()
+    if chosen is not None and chosen.comment_required and not text:
+        errors["comment"] = _("Kommentar krävs när %(what)s är ”%(label)s”.") % {
+            "what": _("status") if data.status else _("bedömningen"),
+            "label": chosen.label,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def report_save(
+    *, actor, task: ReportingTask, item: Item, data: ReportData, version: int
+) -> Report:
+    """Save one item's report. `version` is the version the user opened (0
+    for a report not yet saved); a later save by someone else refuses this
+    one with StaleReport, which carries the other's saved text."""
+    if not may_report(actor, task, item):
+        raise PermissionDenied
+    if item.pk not in {i.pk for i in task_items(task)}:
+        raise PermissionDenied
+    if is_locked(task):
+        raise ValidationError(
+            _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
+        )
+    validate_report(task, item, data)
+    report = (
+        Report.objects.select_for_update()
+        .filter(occasion=task.occasion, unit=task.unit, item=item)
+        .first()
+    )
+    if report is None:
+        if version:
+            raise ValidationError(_("Rapporten finns inte längre. Ladda om sidan."))
+        report = Report(occasion=task.occasion, unit=task.unit, item=item)
+    elif report.version != version:
+        raise StaleReport(report)
+    else:
+        report.version = version + 1  # the row is locked (select_for_update)
+    for name, value in data.__dict__.items():
+        setattr(report, name, value)
+    report.updated_by = actor if isinstance(actor, User) else None
+    set_actor(report, actor)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def indicator_value_save(
+    *,
+    actor,
+    task: ReportingTask,
+    item: Item,
+    year: int,
+    period: str,
+    value,
+    value_women=None,
+    value_men=None,
+    note: str = "",
+) -> IndicatorValue:
+    if not may_report(actor, task, item) or item.kind != ItemKind.INDICATOR:
+        raise PermissionDenied
+    if is_locked(task):
+        raise ValidationError(_("Rapporteringen är låst."))
+    obj = IndicatorValue.objects.filter(item=item, unit=task.unit, year=year, period=period).first()
+    obj = obj or IndicatorValue(item=item, unit=task.unit, year=year, period=period)
+    obj.value, obj.value_women, obj.value_men, obj.note = value, value_women, value_men, note
+    return _save(obj, actor)
+
+
+# --- Marking a task done ----------------------------------------------------------------
+
+
+def unreported(task: ReportingTask) -> list[Item]:
+    items = task_items(task)
+    reported = {
+        r.item_id
+        for r in Report.objects.filter(occasion=task.occasion, unit=task.unit, item__in=items)
+        if r.is_reported
+    }
+    return [i for i in items if i.pk not in reported]
+
+
+@transaction.atomic
+def task_mark_done(*, actor, task: ReportingTask) -> ReportingTask:
+    """Klarmarkera. Allowed with unreported items (the page warns first)."""
+    if not access.can_write(actor, task.unit):
+        raise PermissionDenied
+    if task.reporter_id and not (
+        access.is_admin(actor)
+        or actor == task.reporter
+        or task.unit_id not in _reporter_only_units(access.rights(actor))
+    ):
+        raise PermissionDenied
+    task.done_at = timezone.now()
+    task.done_by = actor if isinstance(actor, User) else None
+    task.version += 1
+    return _save(task, actor, _("Klarmarkerad"))
+
+
+@transaction.atomic
+def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
+    """Undo klarmarkera, possible until the deadline (or while reopened)."""
+    if not access.can_write(actor, task.unit):
+        raise PermissionDenied
+    if is_locked(task):
+        raise ValidationError(_("Tidsfristen har passerat; uppgiften kan inte längre ångras."))
+    task.done_at = None
+    task.done_by = None
+    task.version += 1
+    return _save(task, actor, _("Klarmarkering ångrad"))
+
+
+def model_for_year(organisation: Unit, year: int) -> GovernanceModel | None:
+    return GovernanceModel.objects.filter(organisation=organisation, year=year).first()

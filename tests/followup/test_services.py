@@ -1,0 +1,208 @@
+"""The follow-up rules: which tasks an occasion creates, what a report must
+hold, that nobody overwrites another's report silently, and locking."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from styrhjul.followup import services
+from styrhjul.followup.models import Report, ReportingTask
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role
+from styrhjul.planning import services as planning
+from tests.factories import UserFactory, grant
+
+pytestmark = pytest.mark.django_db
+
+DURING = datetime.date(2025, 7, 1)  # before the enheter's deadline 2025-07-15
+
+
+@pytest.fixture(autouse=True)
+def today_is_during_the_interim_follow_up():
+    with mock.patch("django.utils.timezone.localdate", return_value=DURING):
+        yield
+
+
+def status(chain, label):
+    return chain["ap"].activity_scale.values.get(label=label)
+
+
+def task_of(occasion, unit, plan_type, reporter=None):
+    return ReportingTask.objects.get(
+        occasion=occasion, unit=unit, plan_type=plan_type, reporter=reporter
+    )
+
+
+def test_opening_creates_a_named_task_per_unit_and_plan_with_items(org, chain, occasion):
+    task = task_of(occasion, org["enhet_b1"], chain["ap"])
+    assert task.name == "Delårsrapport 2025: Aktivitetsplan: Barn och unga"
+    assert task.deadline == datetime.date(2025, 7, 15)  # the enheter's step
+    assert services.task_items(task) == [chain["activity"]]
+    # Units without items in scope get no task.
+    assert not ReportingTask.objects.filter(occasion=occasion, unit=org["enhet_a1"]).exists()
+    # The förvaltning's step applies to the förvaltning's task.
+    forv_task = task_of(occasion, org["forv"], chain["vp"])
+    assert forv_task.deadline == datetime.date(2025, 9, 1)
+
+
+def test_opening_again_creates_nothing_new(org, chain, occasion):
+    before = ReportingTask.objects.count()
+    assert services.occasion_open(actor=access.SYSTEM, occasion=occasion) == []
+    assert ReportingTask.objects.count() == before
+
+
+def test_a_reporter_gets_a_task_with_only_the_items_assigned_to_them(org, chain, occasion):
+    hr = UserFactory(first_name="Hanna", last_name="HR")
+    grant(hr, org["enhet_b1"], Role.REPORTER, subtree=False)
+    plan = chain["activity"].plan
+    mine = planning.item_create(
+        actor=access.SYSTEM,
+        plan=plan,
+        kind=ItemKind.ACTIVITY,
+        title="Sjukfrånvarouppföljning",
+        responsible=hr,
+    )
+    services.occasion_open(actor=access.SYSTEM, occasion=occasion)
+    task = task_of(occasion, org["enhet_b1"], chain["ap"], reporter=hr)
+    assert services.task_items(task) == [mine]
+    # The reporter may report their item but not the manager's.
+    services.report_save(
+        actor=hr,
+        task=task,
+        item=mine,
+        data=services.ReportData(status=status(chain, "Påbörjad")),
+        version=0,
+    )
+    manager_task = task_of(occasion, org["enhet_b1"], chain["ap"])
+    with pytest.raises(PermissionDenied):
+        services.report_save(
+            actor=hr,
+            task=manager_task,
+            item=chain["activity"],
+            data=services.ReportData(status=status(chain, "Klar")),
+            version=0,
+        )
+
+
+def test_a_delayed_activity_needs_a_comment(org, chain, occasion):
+    task = task_of(occasion, org["enhet_b1"], chain["ap"])
+    with pytest.raises(ValidationError) as excinfo:
+        services.report_save(
+            actor=access.SYSTEM,
+            task=task,
+            item=chain["activity"],
+            data=services.ReportData(status=status(chain, "Försenad")),
+            version=0,
+        )
+    assert "Kommentar krävs när status är ”Försenad”." in str(excinfo.value)
+    assert not Report.objects.exists()
+    report = services.report_save(
+        actor=access.SYSTEM,
+        task=task,
+        item=chain["activity"],
+        version=0,
+        data=services.ReportData(
+            status=status(chain, "Försenad"),
+            completion=40,
+            comment="Lokalen blev klar först i juni.",
+        ),
+    )
+    assert report.version == 1 and report.completion == 40
+
+
+def test_completion_is_a_percentage(org, chain, occasion):
+    task = task_of(occasion, org["enhet_b1"], chain["ap"])
+    with pytest.raises(ValidationError) as excinfo:
+        services.report_save(
+            actor=access.SYSTEM,
+            task=task,
+            item=chain["activity"],
+            data=services.ReportData(completion=140),
+            version=0,
+        )
+    assert "från 0 till 100" in str(excinfo.value)
+
+
+def test_a_later_save_on_an_old_version_is_refused_with_the_others_text(org, chain, occasion):
+    task = task_of(occasion, org["enhet_b1"], chain["ap"])
+    first = services.report_save(
+        actor=access.SYSTEM,
+        task=task,
+        item=chain["activity"],
+        version=0,
+        data=services.ReportData(status=status(chain, "Påbörjad"), comment="Karins text"),
+    )
+    with pytest.raises(services.StaleReport) as excinfo:
+        services.report_save(
+            actor=access.SYSTEM,
+            task=task,
+            item=chain["activity"],
+            version=0,
+            data=services.ReportData(status=status(chain, "Klar"), comment="Olles text"),
+        )
+    assert excinfo.value.current.comment == "Karins text"
+    assert Report.objects.get(pk=first.pk).comment == "Karins text"
+    # Saving on the version shown deliberately overwrites.
+    services.report_save(
+        actor=access.SYSTEM,
+        task=task,
+        item=chain["activity"],
+        version=first.version,
+        data=services.ReportData(status=status(chain, "Klar"), comment="Olles text"),
+    )
+    assert Report.objects.get(pk=first.pk).comment == "Olles text"
+
+
+def test_a_manager_cannot_report_for_a_sibling_unit(org, chain, occasion):
+    chef = UserFactory()
+    grant(chef, org["enhet_b2"], Role.MANAGER)
+    task = task_of(occasion, org["enhet_b1"], chain["ap"])
+    with pytest.raises(PermissionDenied):
+        services.report_save(
+            actor=chef,
+            task=task,
+            item=chain["activity"],
+            data=services.ReportData(status=status(chain, "Klar")),
+            version=0,
+        )
+
+
+def test_reports_lock_after_the_deadline_and_a_model_owner_can_reopen(org, chain, occasion):
+    task = task_of(occasion, org["enhet_b1"], chain["ap"])
+    after = datetime.date(2025, 7, 16)
+    assert not services.is_locked(task, today=datetime.date(2025, 7, 15))
+    assert services.is_locked(task, today=after)
+    with mock.patch("django.utils.timezone.localdate", return_value=after):
+        with pytest.raises(ValidationError):
+            services.report_save(
+                actor=access.SYSTEM,
+                task=task,
+                item=chain["activity"],
+                data=services.ReportData(status=status(chain, "Klar")),
+                version=0,
+            )
+        owner = UserFactory()
+        grant(owner, org["forv"], Role.MODEL_OWNER)
+        services.task_reopen(actor=owner, task=task, until=datetime.date(2025, 7, 20))
+        assert not services.is_locked(task)
+        assert task.history.first().history_user == owner
+
+
+def test_marking_done_is_allowed_with_unreported_items_and_undone_before_the_deadline(
+    org, chain, occasion
+):
+    chef = UserFactory()
+    grant(chef, org["enhet_b1"], Role.MANAGER)
+    task = task_of(occasion, org["enhet_b1"], chain["ap"])
+    assert services.unreported(task) == [chain["activity"]]
+    services.task_mark_done(actor=chef, task=task)
+    assert task.done_at is not None and task.done_by == chef
+    services.task_undo_done(actor=chef, task=task)
+    assert task.done_at is None
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2025, 8, 1)):
+        services.task_mark_done(actor=chef, task=task)
+        with pytest.raises(ValidationError):
+            services.task_undo_done(actor=chef, task=task)

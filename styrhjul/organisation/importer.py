@@ -38,6 +38,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from styrhjul.spreadsheet import cell_text, norm_header
+
 from . import access
 from .models import Role, RoleGrant, Unit, UnitType, User
 
@@ -196,26 +198,7 @@ class ImportResult:
 # --- Reading the file --------------------------------------------------------------
 
 
-def _norm_header(value) -> str:
-    return " ".join(str(value or "").replace("\ufeff", "").split()).casefold()
-
-
-_KNOWN = {_norm_header(label): name for name, label in COLUMNS}
-
-
-def _cell_text(value) -> str:
-    """A cell's value as text: Excel numbers without '.0', dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "SANT" if value else "FALSKT"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        value = value.date() if value.time() == datetime.time(0) else value
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return " ".join(str(value).replace("\ufeff", "").split())
+_KNOWN = {norm_header(label): name for name, label in COLUMNS}
 
 
 def _rows_to_org_rows(
@@ -232,14 +215,14 @@ def _rows_to_org_rows(
     for number, cells in numbered_rows:
         cells = list(cells)
         if header_row is None:
-            if not any(_cell_text(c) for c in cells):
+            if not any(cell_text(c) for c in cells):
                 continue
             header_row = number
             width, positions, ignored, header_errors = _read_header(cells, number, sheet)
             if header_errors:
                 raise ImportRejected(header_errors)
             continue
-        if not any(_cell_text(c) for c in cells):
+        if not any(cell_text(c) for c in cells):
             continue  # blank line
         if len(rows) >= MAX_ROWS:
             raise ImportRejected(
@@ -251,7 +234,7 @@ def _rows_to_org_rows(
                     )
                 ]
             )
-        extra = [c for c in cells[width:] if _cell_text(c)]
+        extra = [c for c in cells[width:] if cell_text(c)]
         if extra:
             errors.append(
                 ImportIssue(
@@ -274,7 +257,7 @@ def _rows_to_org_rows(
                     value = value.date()
                 values[name] = value
             else:
-                values[name] = _cell_text(value)
+                values[name] = cell_text(value)
         rows.append(OrgRow(row=number, sheet=sheet, **values))
     if header_row is None:
         raise ImportRejected([ImportIssue(_("filen är tom."), sheet=sheet)])
@@ -299,11 +282,11 @@ def _read_header(cells, number: int, sheet: str | None):
     errors: list[ImportIssue] = []
     width = 0
     for index, cell in enumerate(cells):
-        text = _cell_text(cell)
+        text = cell_text(cell)
         if not text:
             continue
         width = index + 1
-        name = _KNOWN.get(_norm_header(text))
+        name = _KNOWN.get(norm_header(text))
         if name is None:
             unknown.append((index, text))
         elif name in positions:
@@ -317,9 +300,9 @@ def _read_header(cells, number: int, sheet: str | None):
             )
         else:
             positions[name] = index
-    missing = {_norm_header(HEADERS[n]): n for n, _label in COLUMNS if n not in positions}
+    missing = {norm_header(HEADERS[n]): n for n, _label in COLUMNS if n not in positions}
     for _index, text in unknown:
-        close = difflib.get_close_matches(_norm_header(text), list(missing), n=1, cutoff=0.75)
+        close = difflib.get_close_matches(norm_header(text), list(missing), n=1, cutoff=0.75)
         if close:
             errors.append(
                 ImportIssue(

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 # Shared with the organisation import, so both read cells the same way.
-from styrhjul.organisation.importer import _cell_text, _norm_header
+from styrhjul.spreadsheet import cell_text, norm_header
 
 from .columns import NO, YES
 
@@ -28,7 +28,6 @@ __all__ = [
     "norm_key",
 ]
 
-norm_header = _norm_header
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f']")
@@ -43,7 +42,7 @@ class CellError(ValueError):
 def short_text(value) -> str:
     """One line of text: stripped, runs of whitespace (line breaks too) read
     as one space; numbers without '.0'; dates as ÅÅÅÅ-MM-DD."""
-    return _cell_text(value)
+    return cell_text(value)
 
 
 def long_text(value) -> str:
@@ -52,7 +51,7 @@ def long_text(value) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        return _cell_text(value)
+        return cell_text(value)
     text = value.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip()

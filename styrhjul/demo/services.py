@@ -27,7 +27,7 @@ from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 
-from . import data, model_data
+from . import data, followup, model_data
 
 
 class DemoConflict(Exception):
@@ -54,6 +54,7 @@ class DemoSummary:
     links_created: int = 0
     shares_created: int = 0
     years_copied: list[int] = field(default_factory=list)
+    followup: object = None  # followup.FollowupSummary of the 2025 follow-up
 
     @property
     def changed(self) -> bool:
@@ -68,6 +69,7 @@ class DemoSummary:
             or self.links_created
             or self.shares_created
             or self.years_copied
+            or (self.followup is not None and self.followup.changed)
         )
 
     @property
@@ -238,6 +240,7 @@ def load_demo(*, copy_until: int | None = None) -> DemoSummary:
         summary.vision_created = True
 
     _load_model(summary, units, users)
+    summary.followup = followup.load_followup(summary, units, users)
     if copy_until:
         _copy_forward(summary, root, until=copy_until)
     summary.units = len(units)

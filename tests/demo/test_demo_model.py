@@ -335,6 +335,15 @@ def test_a_second_run_writes_nothing(demo):
     assert again.items_created == again.links_created == again.shares_created == 0
 
 
+def remove(queryset):
+    """Delete items as a database administrator would, reports and values first."""
+    from styrhjul.followup.models import IndicatorValue, Report
+
+    Report.objects.filter(item__in=queryset).delete()
+    IndicatorValue.objects.filter(item__in=queryset).delete()
+    queryset.delete()
+
+
 def test_a_deleted_activity_is_made_again_and_nothing_else(demo):
     lookup = {
         "plan__unit__code": "3111",
@@ -343,7 +352,7 @@ def test_a_deleted_activity_is_made_again_and_nothing_else(demo):
         "number": "A1",
     }
     title = items(**lookup).get().title
-    items(**lookup).delete()
+    remove(items(**lookup))
     summary = load_demo()
     assert (summary.items_created, summary.links_created, summary.shares_created) == (1, 1, 0)
     assert not summary.model_created and summary.plans_created == 0
@@ -365,7 +374,7 @@ def test_a_renamed_perspective_stops_the_load_only_when_an_item_needs_it(demo):
     perspective.save()
     assert not load_demo().changed  # everything that needs it is there already
 
-    items(number="KF5.2", kind=ItemKind.INDICATOR).delete()
+    remove(items(number="KF5.2", kind=ItemKind.INDICATOR))
     before = counts()
     with pytest.raises(DemoConflict) as refused:
         load_demo()

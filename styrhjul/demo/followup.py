@@ -1,0 +1,260 @@
+"""The demo's follow-up of 2025 (`styrhjul load-demo`): the year wheel of
+followup_data with its occasions, steps and calendar, the delårsbokslut and
+the september follow-up opened, and the delårsbokslut partly reported.
+
+Like the rest of the demo it is idempotent: occasions are found by name,
+steps by (occasion, name), events by title, reports by (occasion, unit,
+item) and values by (item, unit, year, period); what exists is left as it
+is. An occasion is opened, and its new tasks marked done, only when it is
+still planned, so a second run writes nothing and adds no history.
+
+The reports are history, not something done today: they were written in
+summer 2025, before the deadlines, which have long passed on the day the
+demo is loaded. followup.services.report_save refuses them (is_locked looks
+at today's date), and reopening every task to get past it would leave
+"Öppnad igen" in the history of tasks nobody reopened. So this module
+validates each report with services.validate_report, the same check
+report_save makes, and writes the rows itself, with the unit's manager as
+the author in the history. The rows carry the dates from followup_data
+(Report.updated_at, ReportingTask.done_at); the history rows keep the time
+of loading, as the tasks' and occasions' own history does, so the history
+stays in order.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from styrhjul.followup import services
+from styrhjul.followup.models import (
+    CalendarEvent,
+    FollowUpOccasion,
+    IndicatorValue,
+    OccasionStatus,
+    OccasionStep,
+    Report,
+    ReportingTask,
+)
+from styrhjul.model.models import GovernanceModel, ItemKind, ScaleValue
+from styrhjul.model.services import set_actor
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit, UnitType, User
+from styrhjul.planning.models import Item
+
+from . import data, followup_data, model_data
+
+
+@dataclass
+class FollowupSummary:
+    occasions_created: int = 0
+    steps_created: int = 0
+    events_created: int = 0
+    occasions_opened: int = 0
+    tasks_created: int = 0
+    tasks_done: int = 0
+    reports_created: int = 0
+    values_created: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(self.__dict__.values())
+
+
+def _when(day: datetime.date) -> datetime.datetime:
+    """Three in the afternoon, local time, on that day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 0)))
+
+
+def load_followup(summary, units: dict[str, Unit], users: dict[str, User]) -> FollowupSummary:
+    """Create whatever of the demo's 2025 follow-up is missing (called from
+    load_demo after the model is loaded, in its transaction). `summary` is
+    load_demo's DemoSummary; the counts are returned, not written into it."""
+    result = FollowupSummary()
+    root = units[data.ROOT_CODE]
+    model = GovernanceModel.objects.filter(organisation=root, year=model_data.YEAR).first()
+    if model is None:
+        return result
+    actor = access.SYSTEM
+    plan_types = {t.name: t for t in model.plan_types.all()}
+    unit_types = {t.name: t for t in UnitType.objects.all()}
+
+    occasions: dict[str, FollowUpOccasion] = {o.name: o for o in model.occasions.all()}
+    opened: dict[str, list[ReportingTask]] = {}
+    for spec in followup_data.OCCASIONS:
+        occasion = occasions.get(spec.name)
+        if occasion is None:
+            occasion = services.occasion_save(
+                actor=actor,
+                occasion=FollowUpOccasion(
+                    model=model, kind=spec.kind, name=spec.name, period_end=spec.period_end
+                ),
+                plan_types=[plan_types[name] for name in spec.plan_types],
+            )
+            occasions[spec.name] = occasion
+            result.occasions_created += 1
+        steps = set(occasion.steps.values_list("name", flat=True))
+        for step in spec.steps:
+            if step.name in steps:
+                continue
+            services.step_save(
+                actor=actor,
+                step=OccasionStep(
+                    occasion=occasion,
+                    name=step.name,
+                    unit_type=unit_types[step.unit_type] if step.unit_type else None,
+                    start=step.start,
+                    deadline=step.deadline,
+                ),
+            )
+            result.steps_created += 1
+        if spec.opened and occasion.status == OccasionStatus.PLANNED:
+            opened[spec.name] = services.occasion_open(actor=actor, occasion=occasion)
+            result.occasions_opened += 1
+            result.tasks_created += len(opened[spec.name])
+
+    titles = set(model.events.values_list("title", flat=True))
+    for event in followup_data.EVENTS:
+        if event.title in titles:
+            continue
+        services.event_save(
+            actor=actor,
+            event=CalendarEvent(
+                model=model,
+                title=event.title,
+                start=event.start,
+                end=event.end,
+                description=event.description,
+            ),
+        )
+        result.events_created += 1
+
+    managers = {u.code: users[u.manager.login] for u in data.UNITS if u.manager}
+    _report(result, occasions[followup_data.DELAR], units, managers, opened)
+    _values(result, model, units, managers)
+    return result
+
+
+def _scale_of(task: ReportingTask, item: Item) -> tuple[str, int | None]:
+    """Which field the row's value goes in, and the plan type's scale for it."""
+    pt = task.plan_type
+    return {
+        ItemKind.ACTIVITY: ("status", pt.activity_scale_id),
+        ItemKind.ASSIGNMENT: ("status", pt.assignment_scale_id),
+        ItemKind.INDICATOR: ("assessment", pt.indicator_scale_id),
+        ItemKind.GOAL: ("assessment", pt.goal_scale_id),
+        ItemKind.CONTROL_POINT: ("assessment", pt.control_scale_id),
+    }[item.kind]
+
+
+def _report(
+    result: FollowupSummary,
+    occasion: FollowUpOccasion,
+    units: dict[str, Unit],
+    managers: dict[str, User],
+    opened: dict[str, list[ReportingTask]],
+) -> None:
+    """The delårsbokslut's reports, written directly (see the module's
+    docstring); the tasks marked done are those the opening just created."""
+    tasks = {
+        (t.unit_id, t.plan_type.name): t
+        for t in occasion.tasks.filter(reporter__isnull=True).select_related(
+            "plan_type", "occasion", "step"
+        )
+    }
+    new_tasks = {t.pk for t in opened.get(occasion.name, [])}
+    existing = set(occasion.reports.values_list("unit_id", "item_id"))
+    scale_values = {
+        (v.scale_id, v.label): v
+        for v in ScaleValue.objects.filter(scale__model_id=occasion.model_id)
+    }
+    for spec in followup_data.INTERIM_REPORTS:
+        unit = units[spec.unit]
+        task = tasks[(unit.pk, spec.plan_type)]
+        author = managers[spec.reporter or spec.unit]
+        when = _when(spec.reported_on)
+        items = {}
+        for item in services.task_items(task):
+            assert item.number not in items, f"{task}: två poster med nummer {item.number}"
+            items[item.number] = item
+        for row in spec.rows:
+            item = items[row.number]
+            if (unit.pk, item.pk) in existing:
+                continue
+            field, scale_id = _scale_of(task, item)
+            values = {"status": None, "assessment": None}
+            if row.value:
+                values[field] = scale_values[(scale_id, row.value)]
+            report_data = services.ReportData(
+                completion=row.completion,
+                comment=row.comment,
+                analysis=row.analysis,
+                measures=row.measures,
+                **values,
+            )
+            services.validate_report(task, item, report_data)
+            report = Report(occasion=occasion, unit=unit, item=item, updated_by=author)
+            for name, value in report_data.__dict__.items():
+                setattr(report, name, value)
+            set_actor(report, author)
+            report.save()
+            # updated_at is auto_now: set the date it was written afterwards
+            Report.objects.filter(pk=report.pk).update(updated_at=when)
+            existing.add((unit.pk, item.pk))
+            result.reports_created += 1
+        if spec.done_on and task.pk in new_tasks and task.done_at is None:
+            task.done_at = _when(spec.done_on)
+            task.done_by = author
+            task.version += 1
+            set_actor(task, author, "Klarmarkerad")
+            task.save()
+            result.tasks_done += 1
+
+
+def _values(
+    result: FollowupSummary,
+    model: GovernanceModel,
+    units: dict[str, Unit],
+    managers: dict[str, User],
+) -> None:
+    """The indicators' values (utfall), by the manager of the förvaltning or
+    unit that reports them."""
+    numbers = {v.number for v in followup_data.INDICATOR_VALUES}
+    indicators = {
+        i.number: i
+        for i in Item.objects.filter(
+            plan__plan_type__model=model, kind=ItemKind.INDICATOR, number__in=numbers
+        ).select_related("plan__plan_type")
+    }
+    held = set(
+        IndicatorValue.objects.filter(item__in=indicators.values()).values_list(
+            "item_id", "unit_id", "year", "period"
+        )
+    )
+    written = {(r.unit, r.plan_type): r for r in followup_data.INTERIM_REPORTS}
+    for spec in followup_data.INDICATOR_VALUES:
+        item, unit = indicators[spec.number], units[spec.unit]
+        if (item.pk, unit.pk, spec.year, spec.period) in held:
+            continue
+        task_report = written.get((spec.unit, item.plan.plan_type.name))
+        author = managers.get(task_report.reporter if task_report else "") or managers.get(
+            spec.unit
+        )
+        value = IndicatorValue(
+            item=item,
+            unit=unit,
+            year=spec.year,
+            period=spec.period,
+            value=Decimal(spec.value),
+            value_women=Decimal(spec.women) if spec.women is not None else None,
+            value_men=Decimal(spec.men) if spec.men is not None else None,
+            note=spec.note,
+        )
+        value.full_clean()
+        set_actor(value, author)
+        value.save()
+        held.add((item.pk, unit.pk, spec.year, spec.period))
+        result.values_created += 1

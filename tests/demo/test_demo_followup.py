@@ -1,0 +1,232 @@
+"""The demo's follow-up of 2025: the year wheel's occasions, steps and
+calendar, the delårsbokslut and the september follow-up opened, and the
+delårsbokslut partly reported, all loaded idempotently."""
+
+import datetime
+import time
+
+import pytest
+from django.db import transaction
+
+from styrhjul.demo import data, followup_data
+from styrhjul.demo.followup import load_followup
+from styrhjul.demo.services import load_demo
+from styrhjul.followup import services
+from styrhjul.followup.models import (
+    CalendarEvent,
+    FollowUpOccasion,
+    IndicatorValue,
+    OccasionStatus,
+    OccasionStep,
+    Report,
+    ReportingTask,
+)
+from styrhjul.organisation.models import Unit, User
+
+# One worker for the module under --dist loadgroup, so the demo is loaded once.
+pytestmark = pytest.mark.xdist_group("demo-followup")
+
+FOLLOWUP_MODELS = (
+    FollowUpOccasion,
+    OccasionStep,
+    CalendarEvent,
+    ReportingTask,
+    Report,
+    IndicatorValue,
+)
+
+
+def demo_units_and_users():
+    units = {u.code: u for u in Unit.objects.filter(code__in=[u.code for u in data.UNITS])}
+    logins = {p.login for p in data.people()}
+    users = {u.username.lower(): u for u in User.objects.filter(username__in=logins)}
+    return units, users
+
+
+@pytest.fixture(scope="module")
+def loaded_once(django_db_setup, django_db_blocker):
+    """The demo and its follow-up, loaded once for this module, in a
+    transaction rolled back at its end; each test runs in its own savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        started = time.monotonic()
+        summary = load_demo()  # loads the follow-up as its last part
+        yield summary.followup, time.monotonic() - started
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(loaded_once, db):
+    return loaded_once[0]
+
+
+def occasion(name: str) -> FollowUpOccasion:
+    return FollowUpOccasion.objects.get(model__year=2025, name=name)
+
+
+def interim_tasks():
+    return ReportingTask.objects.filter(occasion=occasion(followup_data.DELAR))
+
+
+def test_loading_the_whole_demo_is_fast(loaded_once, db):
+    assert loaded_once[1] < 15, loaded_once[1]
+
+
+def test_three_occasions_in_the_2025_model(demo):
+    occasions = FollowUpOccasion.objects.filter(model__organisation__code=data.ROOT_CODE)
+    assert sorted(o.name for o in occasions) == sorted(
+        ["Delårsbokslut 2025", "Månadsuppföljning september", "Årsbokslut 2025"]
+    )
+    assert {o.model.year for o in occasions} == {2025}
+    interim = occasion("Delårsbokslut 2025")
+    assert interim.period_end == datetime.date(2025, 8, 31)
+    assert interim.plan_types.count() == 6
+    september = occasion("Månadsuppföljning september")
+    assert sorted(p.name for p in september.plan_types.all()) == [
+        "Egenkontrollplan",
+        "Åtgärdsplan",
+    ]
+    assert occasion("Årsbokslut 2025").plan_types.count() == 6
+
+
+def steps(name: str) -> list[tuple]:
+    return [
+        (s.unit_type.name if s.unit_type else None, s.start.isoformat(), s.deadline.isoformat())
+        for s in occasion(name).steps.select_related("unit_type")
+    ]
+
+
+def test_the_steps_follow_the_year_wheel(demo):
+    assert steps("Delårsbokslut 2025") == [
+        ("Enhet", "2025-06-02", "2025-07-15"),
+        ("Avdelning", "2025-07-15", "2025-08-20"),
+        ("Förvaltning", "2025-08-20", "2025-09-01"),
+        (None, "2025-09-15", "2025-09-15"),
+        (None, "2025-09-22", "2025-09-22"),
+    ]
+    assert steps("Månadsuppföljning september") == [
+        ("Enhet", "2025-09-29", "2025-10-06"),
+        ("Avdelning", "2025-09-29", "2025-10-10"),
+    ]
+    assert steps("Årsbokslut 2025") == [
+        ("Enhet", "2025-11-14", "2025-12-30"),
+        ("Avdelning", "2025-11-14", "2026-01-13"),
+        ("Förvaltning", "2026-01-13", "2026-01-31"),
+    ]
+
+
+def test_the_calendar_has_the_budget_events(demo):
+    titles = " | ".join(
+        CalendarEvent.objects.filter(model__year=2025).values_list("title", flat=True)
+    )
+    for word in ("Budgetdag", "skattesats", "VF-listor", "aktivitetsplaner"):
+        assert word in titles
+
+
+def test_interim_and_september_are_open_the_annual_report_planned(demo):
+    assert occasion("Delårsbokslut 2025").status == OccasionStatus.OPEN
+    assert occasion("Månadsuppföljning september").status == OccasionStatus.OPEN
+    assert occasion("Årsbokslut 2025").status == OccasionStatus.PLANNED
+    assert not occasion("Årsbokslut 2025").tasks.exists()
+    assert occasion("Månadsuppföljning september").tasks.exists()
+
+
+def test_the_interim_tasks_have_steps_and_names(demo):
+    tasks = interim_tasks().select_related("unit", "step", "plan_type")
+    assert tasks.count() > 50
+    norr = tasks.get(unit__code="3111", plan_type__name="Aktivitetsplan")
+    assert norr.name == "Delårsbokslut 2025: Aktivitetsplan: Förskoleområde Norr"
+    assert norr.deadline == datetime.date(2025, 7, 15)
+    assert tasks.get(unit__code="3110", plan_type__name="Verksamhetsplan").deadline == (
+        datetime.date(2025, 8, 20)
+    )
+
+
+def test_some_tasks_done_in_time_and_some_late(demo):
+    done = [t for t in interim_tasks().select_related("step", "done_by") if t.done_at]
+    assert len(done) >= 10
+    in_time = [t for t in done if t.done_at.date() <= t.deadline]
+    late = [t for t in done if t.done_at.date() > t.deadline]
+    assert len(in_time) > len(late) >= 2
+    for task in done:
+        assert task.done_by == task.history.first().history_user
+        assert task.history.first().history_change_reason == "Klarmarkerad"
+
+
+def test_most_enheter_of_one_forvaltning_have_reported_everything(demo):
+    enheter = Unit.objects.filter(parent__parent__code="3100", unit_type__name="Enhet")
+    state = {}
+    for task in interim_tasks().filter(unit__in=enheter, plan_type__name="Aktivitetsplan"):
+        state[task.unit.code] = len(services.unreported(task)), len(services.task_items(task))
+    complete = [code for code, (left, _) in state.items() if left == 0]
+    partly = [code for code, (left, total) in state.items() if 0 < left < total]
+    nothing = [code for code, (left, total) in state.items() if left == total]
+    assert len(complete) >= 5
+    assert partly and nothing
+
+
+def test_reports_are_valid_and_written_by_the_managers(demo):
+    reports = Report.objects.filter(occasion__name="Delårsbokslut 2025").select_related(
+        "status", "assessment", "updated_by"
+    )
+    assert reports.count() > 50
+    late = reports.filter(status__label="Försenad")
+    assert late.count() >= 2
+    assert all(r.comment.strip() for r in late)
+    for report in reports:
+        if (report.status or report.assessment) and (
+            report.status or report.assessment
+        ).comment_required:
+            assert report.comment.strip() or report.analysis.strip()
+        assert report.updated_by is not None
+        assert report.history.first().history_user == report.updated_by
+        assert report.updated_at.date() < datetime.date(2025, 9, 1)
+    norr = reports.get(
+        unit__code="3111", item__number="A1", item__plan__plan_type__name="Aktivitetsplan"
+    )
+    assert norr.updated_by.username == "enhetschef"
+    assert norr.status.label == "Klar" and norr.completion == 100
+    assert reports.filter(status__label="Påbörjad", completion__gt=0).exists()
+
+
+def test_goals_and_control_points_are_assessed(demo):
+    reports = Report.objects.filter(occasion__name="Delårsbokslut 2025")
+    goals = reports.filter(item__kind="goal", assessment__isnull=False).exclude(analysis="")
+    assert goals.count() >= 2
+    controls = reports.filter(unit__code__in=["3100", "4100"], item__kind="control_point")
+    assert controls.count() >= 5
+    assert (
+        controls.filter(assessment__label="Genomförd med anmärkning").exclude(comment="").exists()
+    )
+
+
+def test_indicators_have_values_with_a_trend(demo):
+    values = IndicatorValue.objects.filter(item__number="KF3.2")
+    assert sorted(values.values_list("year", flat=True)) == [2023, 2024, 2025]
+    assert values.get(year=2025).period == "2025-08"
+    assert IndicatorValue.objects.filter(year=2025).count() >= 8
+    assessed = Report.objects.filter(item__kind="indicator", assessment__isnull=False)
+    assert assessed.count() >= 5
+
+
+def counts() -> dict:
+    result = {m.__name__: m.objects.count() for m in FOLLOWUP_MODELS}
+    result |= {f"history {m.__name__}": m.history.count() for m in FOLLOWUP_MODELS}
+    return result
+
+
+def test_a_second_run_creates_nothing(demo):
+    before = counts()
+    units, users = demo_units_and_users()
+    again = load_followup(None, units, users)
+    assert not again.changed
+    assert counts() == before
+
+
+def test_the_first_run_reported_what_it_made(demo):
+    assert demo.changed
+    assert demo.occasions_created == 3
+    assert demo.steps_created == 10
+    assert demo.events_created == len(followup_data.EVENTS)
+    assert demo.occasions_opened == 2
+    assert demo.reports_created > 50
+    assert demo.tasks_done >= 10

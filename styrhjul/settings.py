@@ -280,6 +280,12 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# --- Follow-up --------------------------------------------------------------------
+# Days before a deadline when `styrhjul send-reminders` e-mails, e.g. "7,1".
+REMINDER_DAYS_BEFORE = os.environ.get("REMINDER_DAYS_BEFORE", "3")
+# The address people reach Styrhjul at, for links in e-mails sent by commands.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
 # --- Security (production) -------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

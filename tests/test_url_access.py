@@ -8,9 +8,20 @@ with the kind of object its arguments name, so no page escapes the walk.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from styrhjul.followup import services as followup
+from styrhjul.followup.models import (
+    CalendarEvent,
+    FollowUpOccasion,
+    OccasionKind,
+    OccasionStep,
+    Report,
+    ReportingTask,
+)
 from styrhjul.model.models import (
     GoalLevel,
     GovernanceModel,
@@ -92,12 +103,44 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "model:scale_value_edit": "scale_value",
     "model:scale_value_delete": "scale_value",
     "model:history": ("history_part", "model"),
+    "followup:task": "task",
+    "followup:report_item": ("task", "item"),
+    "followup:task_done": "task",
+    "followup:task_undo": "task",
+    "followup:task_history": "task",
+    "followup:underlag": ("task", "item"),
+    "followup:overview": "occasion",
+    "followup:overview_export": "occasion",
+    "followup:remind": "occasion",
+    "followup:year_wheel_index": None,
+    "followup:year_wheel": ("year",),
+    "followup:occasion_create": "model",
+    "followup:occasion_edit": "occasion",
+    "followup:occasion_open": "occasion",
+    "followup:occasion_close": "occasion",
+    "followup:step_create": "occasion",
+    "followup:step_edit": "step",
+    "followup:step_delete": "step",
+    "followup:event_create": "model",
+    "followup:event_edit": "event",
+    "followup:event_delete": "event",
+    "followup:task_reopen": "task",
+    "followup:calendar_subscribe": None,
+    "followup:ical_org": ("bad_token",),
+    "followup:ical_user": ("bad_token",),
 }
 
 # Pages anyone may open: they show no organisation data.
 PUBLIC = {"login", "logout", "healthz"}
 # Pages every logged-in user may open; they list only what the user may read.
-PERSONAL = {"start", "organisation:tree", "planning:goal_tree"}
+PERSONAL = {
+    "start",
+    "organisation:tree",
+    "planning:goal_tree",
+    "followup:year_wheel",
+    "followup:year_wheel_index",
+    "followup:calendar_subscribe",
+}
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
 MODEL_ONLY = {"planning:plan_template"}
@@ -154,6 +197,32 @@ def world(org):
         level=model.levels.last(),
         contributes_to=[upper],
     )
+    occasion = followup.occasion_save(
+        actor=access.SYSTEM,
+        occasion=FollowUpOccasion(
+            model=model,
+            kind=OccasionKind.INTERIM,
+            name="Delårsrapport 2025",
+            period_end=datetime.date(2025, 8, 31),
+        ),
+        plan_types=[vp],
+    )
+    step = followup.step_save(
+        actor=access.SYSTEM,
+        step=OccasionStep(
+            occasion=occasion,
+            name="Enheterna rapporterar",
+            unit_type=target.unit_type,
+            start=datetime.date(2025, 6, 2),
+            deadline=datetime.date(2099, 7, 15),
+        ),
+    )
+    event = followup.event_save(
+        actor=access.SYSTEM,
+        event=CalendarEvent(model=model, title="Budgetdag", start=datetime.date(2025, 4, 8)),
+    )
+    followup.occasion_open(actor=access.SYSTEM, occasion=occasion)
+    task = ReportingTask.objects.get(occasion=occasion, unit=target)
     return {
         "org": org,
         "target": target,
@@ -174,6 +243,11 @@ def world(org):
             "scale": model.scales.first(),
             "scale_value": model.scales.first().values.first(),
             "history_part": "modell",
+            "occasion": occasion,
+            "step": step,
+            "event": event,
+            "task": task,
+            "bad_token": "u-1:forfalskad",
         },
     }
 
@@ -210,6 +284,11 @@ def snapshot() -> tuple:
         list(PlanType.objects.order_by("pk").values_list("pk", "name", "item_kinds")),
         list(ScaleValue.objects.order_by("pk").values_list("pk", "label", "colour")),
         list(Vision.objects.order_by("pk").values_list("pk", "title", "text")),
+        list(FollowUpOccasion.objects.order_by("pk").values_list("pk", "name", "status")),
+        list(OccasionStep.objects.order_by("pk").values_list("pk", "name", "deadline")),
+        list(CalendarEvent.objects.order_by("pk").values_list("pk", "title", "start")),
+        list(ReportingTask.objects.order_by("pk").values_list("pk", "done_at", "reopened_until")),
+        list(Report.objects.order_by("pk").values_list("pk", "comment", "version")),
     )
 
 

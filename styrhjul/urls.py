@@ -6,6 +6,7 @@ urlpatterns = [
     path("organisation/", include("styrhjul.organisation.urls")),
     path("planering/", include("styrhjul.planning.urls")),
     path("styrmodell/", include("styrhjul.model.urls")),
+    path("uppfoljning/", include("styrhjul.followup.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

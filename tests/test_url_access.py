@@ -370,7 +370,7 @@ def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
         for method in ("get", "post"):
             response = getattr(client, method)(url, POST_DATA if method == "post" else None)
             if name in PERSONAL and method == "get":
-                assert response.status_code == 200, name
+                assert response.status_code in {200, 302}, name  # 302: to this year
             elif name in MODEL_ONLY and method == "get":
                 assert response.status_code in DENIED | {200}, name
             elif name == "organisation:admin" and role == Role.MODEL_OWNER and method == "get":

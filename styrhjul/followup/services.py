@@ -278,6 +278,15 @@ def validate_report(task: ReportingTask, item: Item, data: ReportData) -> None:
             errors[field] = _("Välj ett värde ur planens skala.")
     if data.completion is not None and not 0 <= data.completion <= 100:
         errors["completion"] = _("Färdighetsgraden anges från 0 till 100 %.")
+    if (
+        item.kind == ItemKind.GOAL
+        and data.assessment is not None
+        and item.level_id
+        and not item.level.assesses
+    ):
+        errors["assessment"] = _(
+            "Målnivån %(level)s bedömer inte måluppfyllelse; beskriv i analysen."
+        ) % {"level": item.level}
     chosen = data.status or data.assessment
     text = data.comment.strip() or data.analysis.strip()
     if chosen is not None and chosen.comment_required and not text:
@@ -362,17 +371,26 @@ def unreported(task: ReportingTask) -> list[Item]:
     return [i for i in items if i.pk not in reported]
 
 
+def may_mark_done(user, task: ReportingTask) -> bool:
+    """The unit's writers mark its tasks done; a reporter task also by its reporter."""
+    return access.can_write(user, task.unit) and (
+        not task.reporter_id
+        or access.is_admin(user)
+        or task.reporter_id == getattr(user, "pk", None)
+        or task.unit_id not in _reporter_only_units(access.rights(user))
+    )
+
+
 @transaction.atomic
 def task_mark_done(*, actor, task: ReportingTask) -> ReportingTask:
-    """Klarmarkera. Allowed with unreported items (the page warns first)."""
-    if not access.can_write(actor, task.unit):
+    """Klarmarkera. Allowed with unreported items (the page warns first), not
+    once the task is locked."""
+    if not may_mark_done(actor, task):
         raise PermissionDenied
-    if task.reporter_id and not (
-        access.is_admin(actor)
-        or actor == task.reporter
-        or task.unit_id not in _reporter_only_units(access.rights(actor))
-    ):
-        raise PermissionDenied
+    if is_locked(task):
+        raise ValidationError(
+            _("Uppgiften är låst: tidsfristen har passerat eller uppföljningen är stängd.")
+        )
     task.done_at = timezone.now()
     task.done_by = actor if isinstance(actor, User) else None
     task.version += 1

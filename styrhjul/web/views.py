@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from styrhjul.followup import queries as followup_queries
 from styrhjul.organisation import queries as org_queries
 
 from .forms import LoginForm
@@ -22,6 +23,7 @@ def start(request):
             "nav": "start",
             "page_title": "Start",
             "my_units": org_queries.my_units(request.user),
+            "tasks": followup_queries.my_tasks(request.user),
             "vision": org_queries.vision_for(request.user),
         },
     )

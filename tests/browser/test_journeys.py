@@ -161,7 +161,14 @@ def test_keyboard_only(page, live_server, org, owner):
             break
     else:
         pytest.fail(f"huvudmenyn nås inte med Tab; fokus gick: {visited}")
-    for name in ("Start", "Mål och planer", "Organisation", "Styrmodell", "Administration"):
+    for name in (
+        "Start",
+        "Mål och planer",
+        "Årshjul",
+        "Organisation",
+        "Styrmodell",
+        "Administration",
+    ):
         link = nav.get_by_role("link", name=name)
         expect(link).to_be_focused()
         style = link.evaluate(

@@ -202,7 +202,36 @@ def test_marking_done_is_allowed_with_unreported_items_and_undone_before_the_dea
     assert task.done_at is not None and task.done_by == chef
     services.task_undo_done(actor=chef, task=task)
     assert task.done_at is None
+    services.task_mark_done(actor=chef, task=task)
     with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2025, 8, 1)):
-        services.task_mark_done(actor=chef, task=task)
         with pytest.raises(ValidationError):
-            services.task_undo_done(actor=chef, task=task)
+            services.task_undo_done(actor=chef, task=task)  # past the deadline: locked
+    task.done_at = None
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2025, 8, 1)):
+        with pytest.raises(ValidationError):
+            services.task_mark_done(actor=chef, task=task)
+
+
+def test_a_level_that_does_not_assess_takes_analysis_but_no_assessment(org, chain, occasion):
+    level = chain["operational"].level
+    level.assesses = False
+    level.save()
+    task = task_of(occasion, org["forv"], chain["vp"])
+    green = chain["vp"].goal_scale.values.get(counts_as_done=True)
+    item = type(chain["operational"]).objects.get(pk=chain["operational"].pk)
+    with pytest.raises(ValidationError) as excinfo:
+        services.report_save(
+            actor=access.SYSTEM,
+            task=task,
+            item=item,
+            version=0,
+            data=services.ReportData(assessment=green, analysis="Bra."),
+        )
+    assert "bedömer inte måluppfyllelse" in str(excinfo.value)
+    services.report_save(
+        actor=access.SYSTEM,
+        task=task,
+        item=item,
+        version=0,
+        data=services.ReportData(analysis="Vi ligger rätt."),
+    )

@@ -1,0 +1,219 @@
+"""Forms for the year wheel (årshjulet): occasions, their steps, calendar
+events and reopening a task. They check what the model owner typed, in
+Swedish at the field; services.py decides and saves."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from styrhjul.model.models import PlanType
+from styrhjul.organisation.forms import DateInput
+from styrhjul.organisation.models import UnitType
+
+from .models import CalendarEvent, FollowUpOccasion, OccasionKind, OccasionStep
+
+DATE_HELP = _("Datum som ÅÅÅÅ-MM-DD, t.ex. 2025-07-15.")
+
+
+def date_field(label, *, required=True, help_text=DATE_HELP):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateInput(),
+        error_messages={
+            "required": _("Ange %(what)s.") % {"what": str(label).lower()},
+            "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, t.ex. 2025-07-15."),
+        },
+    )
+
+
+def _required(message):
+    return {"required": message}
+
+
+class OccasionForm(forms.ModelForm):
+    """Uppföljningstillfälle. `instance.model` is set by the view."""
+
+    kind = forms.ChoiceField(
+        label=_("Typ"),
+        choices=[("", _("Välj typ")), *OccasionKind.choices],
+        error_messages={
+            "required": _("Välj typ av uppföljning."),
+            "invalid_choice": _("Välj bland typerna i listan."),
+        },
+    )
+    name = forms.CharField(
+        label=_("Namn"),
+        max_length=200,
+        help_text=_("T.ex. ”Delårsrapport 2025”."),
+        error_messages={
+            "required": _("Ange ett namn."),
+            "max_length": _("Namnet får vara högst %(limit_value)d tecken."),
+        },
+    )
+    period_end = date_field(
+        _("Avser perioden till och med"),
+        help_text=_("T.ex. 2025-08-31 för delår per augusti. Datum som ÅÅÅÅ-MM-DD."),
+    )
+    plan_types = forms.ModelMultipleChoiceField(
+        label=_("Plantyper som följs upp"),
+        queryset=PlanType.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Välj minst en plantyp."),
+            "invalid_choice": _("Välj bland plantyperna i listan."),
+            "invalid_pk_value": _("Välj bland plantyperna i listan."),
+        },
+    )
+    grace_days = forms.IntegerField(
+        label=_("Respitdagar efter tidsfristen"),
+        min_value=0,
+        max_value=365,
+        initial=0,
+        help_text=_("Så många dagar efter en nivås tidsfrist går det fortfarande att rapportera."),
+        error_messages={
+            "required": _("Ange antal respitdagar, 0 om inga."),
+            "invalid": _("Ange respitdagarna som ett heltal, t.ex. 5."),
+            "min_value": _("Respitdagarna kan inte vara negativa."),
+            "max_value": _("Ange högst %(limit_value)s respitdagar."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = FollowUpOccasion
+        fields = ["kind", "name", "period_end", "plan_types", "grace_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_types"].queryset = PlanType.objects.filter(
+            model_id=self.instance.model_id
+        ).order_by("order", "name")
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = FollowUpOccasion.objects.filter(model_id=self.instance.model_id, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Det finns redan ett uppföljningstillfälle som heter ”%(name)s” det här året.")
+                % {"name": name}
+            )
+        return name
+
+    def validate_unique(self):
+        """Name clashes are reported by clean_name, in Swedish."""
+
+
+class StepForm(forms.ModelForm):
+    """Steg: who reports when. `instance.occasion` is set by the view."""
+
+    name = forms.CharField(
+        label=_("Rubrik"),
+        max_length=200,
+        help_text=_("T.ex. ”Enhetschefer rapporterar” eller ”Nämnden beslutar”."),
+        error_messages={
+            "required": _("Ange en rubrik."),
+            "max_length": _("Rubriken får vara högst %(limit_value)d tecken."),
+        },
+    )
+    unit_type = forms.ModelChoiceField(
+        label=_("Nivå som rapporterar"),
+        queryset=UnitType.objects.order_by("order", "name"),
+        required=False,
+        empty_label=_("Ingen nivå (milstolpe)"),
+        help_text=_(
+            "Enheter av typen får tidsfristen i sina uppgifter. Ingen nivå: en milstolpe, "
+            "t.ex. nämndens beslut."
+        ),
+        error_messages={"invalid_choice": _("Välj bland nivåerna i listan.")},
+    )
+    start = date_field(_("Startdatum"))
+    deadline = date_field(_("Tidsfrist"))
+
+    class Meta:
+        model = OccasionStep
+        fields = ["name", "unit_type", "start", "deadline"]
+
+    def clean(self):
+        data = super().clean()
+        start, deadline = data.get("start"), data.get("deadline")
+        if start and deadline and deadline < start:
+            self.add_error(
+                "deadline",
+                _("Tidsfristen kan inte vara före startdatumet (%(date)s).")
+                % {"date": start.isoformat()},
+            )
+        return data
+
+    def _post_clean(self):
+        # The deadline check above gives the Swedish message at the field;
+        # skip the model's constraint check that would repeat it in English.
+        if "deadline" in self.errors:
+            return
+        super()._post_clean()
+
+
+class EventForm(forms.ModelForm):
+    """Händelse i årshjulet. `instance.model` is set by the view."""
+
+    title = forms.CharField(
+        label=_("Rubrik"),
+        max_length=200,
+        help_text=_("T.ex. ”Budgetdag” eller ”VF-listor lämnas”."),
+        error_messages={
+            "required": _("Ange en rubrik."),
+            "max_length": _("Rubriken får vara högst %(limit_value)d tecken."),
+        },
+    )
+    start = date_field(_("Datum"))
+    end = date_field(
+        _("Till och med"),
+        required=False,
+        help_text=_("Bara om händelsen pågår flera dagar. Datum som ÅÅÅÅ-MM-DD."),
+    )
+    description = forms.CharField(
+        label=_("Beskrivning"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Beskrivningen får vara högst %(limit_value)d tecken.")},
+    )
+
+    class Meta:
+        model = CalendarEvent
+        fields = ["title", "start", "end", "description"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error(
+                "end",
+                _("Slutdatumet kan inte vara före datumet (%(date)s).")
+                % {"date": start.isoformat()},
+            )
+        return data
+
+
+class TaskReopenForm(forms.Form):
+    until = date_field(
+        _("Öppna igen till och med"),
+        help_text=_("Enheten kan rapportera till och med dagen. Datum som ÅÅÅÅ-MM-DD."),
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if self.today and until < self.today:
+            raise forms.ValidationError(
+                _("Välj ett datum från och med i dag (%(date)s).")
+                % {"date": self.today.isoformat()}
+            )
+        return until

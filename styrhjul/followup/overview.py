@@ -1,0 +1,284 @@
+"""Översikt for model owners: every task of an occasion with its status and
+progress, live, with filters and an Excel export.
+
+Access (decided for issue item 5): a model owner sees the tasks of the units
+they manage (access.Action.MANAGE: the unit of their Modellägare grant and,
+with the subtree, the units below it); a model owner at the root of the
+organisation, and a Systemadministratör, see all tasks. Anyone who manages
+none of the occasion's units gets 404. Chefs, Rapportörer and Läsare do not
+see the overview (they see their own tasks).
+
+The number of queries does not depend on the number of tasks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from styrhjul.model.models import PlanType
+from styrhjul.organisation import access
+from styrhjul.organisation.models import UnitType
+from styrhjul.planning.models import Item, ItemShare
+
+from .models import FollowUpOccasion, Report, ReportingTask
+
+NOT_STARTED = "ej_paborjad"
+IN_PROGRESS = "pagaende"
+DONE = "klarmarkerad"
+LATE = "forsenad"
+
+STATUS_LABELS = {
+    NOT_STARTED: gettext_lazy("Ej påbörjad"),
+    IN_PROGRESS: gettext_lazy("Pågående"),
+    DONE: gettext_lazy("Klarmarkerad"),
+    LATE: gettext_lazy("Försenad"),
+}
+
+
+@dataclass
+class TaskRow:
+    task: ReportingTask
+    reported: int
+    total: int
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        return self.task.deadline
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    unit_type: str = ""
+    plan_type: str = ""
+    text: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> Filters:
+        status = query.get("status", "")
+        return cls(
+            status=status if status in STATUS_LABELS else "",
+            unit_type=query.get("enhetstyp", "").strip(),
+            plan_type=query.get("plantyp", "").strip(),
+            text=query.get("q", "").strip(),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.unit_type or self.plan_type or self.text)
+
+
+@dataclass
+class Overview:
+    occasion: FollowUpOccasion
+    rows: list[TaskRow]
+    all_count: int
+    counts: dict[str, int] = field(default_factory=dict)
+    unit_types: list[UnitType] = field(default_factory=list)
+    plan_types: list[PlanType] = field(default_factory=list)
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        return [(key, str(label), self.counts.get(key, 0)) for key, label in STATUS_LABELS.items()]
+
+    @property
+    def late_rows(self) -> list[TaskRow]:
+        return [r for r in self.rows if r.status == LATE]
+
+
+def visible_tasks(user, occasion: FollowUpOccasion):
+    """The occasion's tasks the user may follow in the overview (see module doc)."""
+    tasks = occasion.tasks.all()
+    rights = access.rights(user)
+    if rights.is_admin:
+        return tasks
+    return tasks.filter(unit_id__in=rights.manageable)
+
+
+def may_view(user, occasion: FollowUpOccasion) -> bool:
+    rights = access.rights(user)
+    return (
+        rights.is_admin
+        or visible_tasks(user, occasion).exists()
+        or (access.can_manage(user, occasion))
+    )
+
+
+def task_status(task: ReportingTask, reported: int, today: datetime.date) -> str:
+    if task.done_at:
+        return DONE
+    deadline = task.deadline
+    if deadline is not None and today > deadline:
+        return LATE
+    return IN_PROGRESS if reported else NOT_STARTED
+
+
+def progress(occasion: FollowUpOccasion, tasks: list[ReportingTask]) -> dict[int, tuple[int, int]]:
+    """Task pk → (reported items, items to report), in three queries for all
+    tasks, with the same rules as services.task_items and Report.is_reported."""
+    if not tasks:
+        return {}
+    unit_ids = {t.unit_id for t in tasks}
+    plan_type_ids = {t.plan_type_id for t in tasks}
+    items: dict[tuple[int, int], dict[int, int | None]] = defaultdict(dict)
+    for item_id, unit_id, pt_id, responsible_id in (
+        Item.objects.active()
+        .filter(plan__unit_id__in=unit_ids, plan__plan_type_id__in=plan_type_ids)
+        .values_list("pk", "plan__unit_id", "plan__plan_type_id", "responsible_id")
+    ):
+        items[(unit_id, pt_id)][item_id] = responsible_id
+    for item_id, unit_id, pt_id, responsible_id in ItemShare.objects.filter(
+        unit_id__in=unit_ids,
+        plan__plan_type_id__in=plan_type_ids,
+        ended_at__isnull=True,
+        item__archived_at__isnull=True,
+    ).values_list("item_id", "unit_id", "plan__plan_type_id", "item__responsible_id"):
+        items[(unit_id, pt_id)][item_id] = responsible_id
+    reported: set[tuple[int, int]] = set()
+    for report in Report.objects.filter(occasion=occasion, unit_id__in=unit_ids).only(
+        "unit_id", "item_id", "status_id", "assessment_id", "comment", "analysis", "completion"
+    ):
+        if report.is_reported:
+            reported.add((report.unit_id, report.item_id))
+    result = {}
+    for task in tasks:
+        mine = items.get((task.unit_id, task.plan_type_id), {})
+        ids = [i for i, resp in mine.items() if not task.reporter_id or resp == task.reporter_id]
+        done = sum(1 for i in ids if (task.unit_id, i) in reported)
+        result[task.pk] = (done, len(ids))
+    return result
+
+
+def overview(
+    user, occasion: FollowUpOccasion, filters: Filters | None = None, today=None
+) -> Overview:
+    filters = filters or Filters()
+    today = today or datetime.date.today()
+    tasks = list(
+        visible_tasks(user, occasion)
+        .select_related("unit__unit_type", "plan_type", "step", "reporter", "done_by")
+        .order_by("unit__name", "unit_id", "plan_type__order", "reporter_id", "pk")
+    )
+    counts_by_task = progress(occasion, tasks)
+    rows = []
+    for task in tasks:
+        done, total = counts_by_task[task.pk]
+        rows.append(TaskRow(task, done, total, task_status(task, done, today)))
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.status] += 1
+    unit_types = sorted(
+        {r.task.unit.unit_type for r in rows if r.task.unit.unit_type_id},
+        key=lambda t: (t.order, t.name),
+    )
+    plan_types = sorted({r.task.plan_type for r in rows}, key=lambda p: (p.order, p.name))
+    all_count = len(rows)
+    rows = [r for r in rows if _matches(r, filters)]
+    return Overview(occasion, rows, all_count, dict(counts), unit_types, plan_types)
+
+
+def _matches(row: TaskRow, filters: Filters) -> bool:
+    task = row.task
+    if filters.status and row.status != filters.status:
+        return False
+    if filters.unit_type and str(task.unit.unit_type_id) != filters.unit_type:
+        return False
+    if filters.plan_type and str(task.plan_type_id) != filters.plan_type:
+        return False
+    if filters.text:
+        needle = filters.text.casefold()
+        haystack = " ".join(
+            [task.name, task.unit.name, task.unit.code or "", str(task.reporter or "")]
+        ).casefold()
+        if needle not in haystack:
+            return False
+    return True
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+
+def export_filename(occasion: FollowUpOccasion) -> str:
+    return slugify(f"oversikt {occasion.name}") + ".xlsx"
+
+
+def export_workbook(page: Overview, today: datetime.date) -> bytes:
+    """The overview's rows (as filtered) as an .xlsx, in the house style of
+    the plan export (bold header on a light fill, frozen header row)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    from styrhjul.planning.excel.writer import DATE_FORMAT, HEADER_FILL
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Översikt")[:31]
+    headers = [
+        _("Enhet"),
+        _("Enhetskod"),
+        _("Enhetstyp"),
+        _("Plantyp"),
+        _("Uppgift"),
+        _("Rapportör"),
+        _("Tidsfrist"),
+        _("Rapporterade poster"),
+        _("Poster att rapportera"),
+        _("Status"),
+        _("Klarmarkerad"),
+    ]
+    widths = [32, 12, 16, 22, 60, 24, 12, 12, 12, 16, 18]
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=column, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.border = Border(bottom=Side(style="thin"))
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.freeze_panes = "A2"
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
+
+    def put(row, column, value, number_format=None):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
+        cell = sheet.cell(row=row, column=column, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # text, never a formula
+        if number_format:
+            cell.number_format = number_format
+
+    for index, r in enumerate(page.rows, start=2):
+        task = r.task
+        done_at = task.done_at.date() if task.done_at else None
+        values = [
+            task.unit.name,
+            task.unit.code,
+            task.unit.unit_type.name if task.unit.unit_type_id else "",
+            task.plan_type.name,
+            task.name,
+            str(task.reporter) if task.reporter_id else "",
+            r.deadline,
+            r.reported,
+            r.total,
+            r.status_label,
+            done_at,
+        ]
+        for column, value in enumerate(values, start=1):
+            put(index, column, value, DATE_FORMAT if isinstance(value, datetime.date) else None)
+    if page.rows:
+        sheet.auto_filter.ref = f"A1:K{len(page.rows) + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

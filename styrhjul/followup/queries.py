@@ -1,0 +1,302 @@
+"""Reads for the follow-up pages a reporter uses: "Mina uppgifter" on the
+start page and the reporting page of a task. Every function runs a fixed
+number of queries whatever the number of tasks, items or reports."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from styrhjul.model.models import ItemKind, ScaleValue
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role, Unit
+from styrhjul.planning.models import Item, ItemLink, ItemShare
+
+from . import services
+from .models import IndicatorValue, OccasionStatus, Report, ReportingTask
+
+TASK_RELATED = (
+    "occasion",
+    "occasion__model",
+    "unit",
+    "unit__unit_type",
+    "plan_type",
+    "plan_type__model",
+    "step",
+    "reporter",
+    "done_by",
+)
+
+# A report counts as reported as in Report.is_reported, decided in the database.
+REPORTED = (
+    Q(status__isnull=False)
+    | Q(assessment__isnull=False)
+    | Q(completion__isnull=False)
+    | Q(comment__regex=r"\S")
+    | Q(analysis__regex=r"\S")
+)
+
+
+# --- Mina uppgifter ------------------------------------------------------------------------
+
+
+@dataclass
+class TaskRow:
+    task: ReportingTask
+    reported: int
+    total: int
+    overdue: bool
+
+    @property
+    def done(self) -> bool:
+        return self.task.done_at is not None
+
+
+def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
+    """The user's tasks in open occasions: the units' tasks where they hold
+    the Chef or Modellägare role on the unit itself, and the Rapportör tasks
+    assigned to them. Tasks not yet done come first, by deadline.
+
+    Five queries (two of them the user's rights, usually cached)."""
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        return []
+    today = today or timezone.localdate()
+    rights = access.rights(user)
+    unit_ids = [
+        unit_id
+        for unit_id, roles in rights.roles_by_unit.items()
+        if roles & {Role.MANAGER, Role.MODEL_OWNER}
+    ]
+    tasks = list(
+        ReportingTask.objects.filter(occasion__status=OccasionStatus.OPEN)
+        .filter(Q(unit_id__in=unit_ids, reporter__isnull=True) | Q(reporter=user))
+        .select_related("occasion", "unit", "plan_type", "step", "reporter")
+    )
+    if not tasks:
+        return []
+    counts = _progress(tasks)
+    rows = []
+    for task in tasks:
+        reported, total = counts[task.pk]
+        deadline = task.deadline
+        overdue = task.done_at is None and deadline is not None and today > deadline
+        rows.append(TaskRow(task, reported, total, overdue))
+    rows.sort(
+        key=lambda r: (
+            r.done,
+            r.task.deadline or datetime.date.max,
+            r.task.occasion.name,
+            r.task.name,
+        )
+    )
+    return rows
+
+
+def _progress(tasks: list[ReportingTask]) -> dict[int, tuple[int, int]]:
+    """(reported, total) per task, with the same item rule as
+    services.task_items and the same "reported" rule as services.unreported:
+    three queries for any number of tasks."""
+    unit_ids = {t.unit_id for t in tasks}
+    plan_type_ids = {t.plan_type_id for t in tasks}
+    occasion_ids = {t.occasion_id for t in tasks}
+    # (unit, plan type) → {item id: responsible id}
+    items: dict[tuple[int, int], dict[int, int | None]] = defaultdict(dict)
+    for pk, unit_id, plan_type_id, responsible_id in (
+        Item.objects.active()
+        .filter(plan__unit__in=unit_ids, plan__plan_type__in=plan_type_ids)
+        .values_list("pk", "plan__unit_id", "plan__plan_type_id", "responsible_id")
+    ):
+        items[(unit_id, plan_type_id)][pk] = responsible_id
+    for pk, unit_id, plan_type_id, responsible_id in ItemShare.objects.filter(
+        unit__in=unit_ids,
+        plan__plan_type__in=plan_type_ids,
+        ended_at__isnull=True,
+        item__archived_at__isnull=True,
+    ).values_list("item_id", "unit_id", "plan__plan_type_id", "item__responsible_id"):
+        items[(unit_id, plan_type_id)][pk] = responsible_id
+    reported = set(
+        Report.objects.filter(REPORTED, occasion__in=occasion_ids, unit__in=unit_ids).values_list(
+            "occasion_id", "unit_id", "item_id"
+        )
+    )
+    result = {}
+    for task in tasks:
+        mine = items[(task.unit_id, task.plan_type_id)]
+        ids = [
+            pk
+            for pk, responsible_id in mine.items()
+            if not task.reporter_id or responsible_id == task.reporter_id
+        ]
+        done = sum((task.occasion_id, task.unit_id, pk) in reported for pk in ids)
+        result[task.pk] = (done, len(ids))
+    return result
+
+
+# --- The reporting page ----------------------------------------------------------------------
+
+
+def task_queryset():
+    return ReportingTask.objects.select_related(*TASK_RELATED)
+
+
+@dataclass
+class Entry:
+    """One item on the reporting page with everything its form needs."""
+
+    item: Item
+    report: Report | None
+    value: IndicatorValue | None  # this year's outcome (period "")
+    earlier: list[IndicatorValue]  # earlier years' outcomes, oldest first
+    shared_from: Unit | None = None
+    depth: int = 0
+    children: list[Entry] = field(default_factory=list)
+    form: object = None  # set by the view (reporting.ReportForm)
+    may_report: bool = False
+    conflict: Report | None = None
+    saved: bool = False
+
+    @property
+    def reported(self) -> bool:
+        return self.report is not None and self.report.is_reported
+
+
+@dataclass
+class Group:
+    name: str
+    entries: list[Entry]  # flattened, in plan order, each with its depth
+
+
+@dataclass
+class TaskPage:
+    task: ReportingTask
+    groups: list[Group]
+    entries: dict[int, Entry]  # item id → entry
+    scale_values: dict[int, list[ScaleValue]]  # scale id → values
+    reported: int
+    total: int
+
+
+def scale_values_for(task: ReportingTask) -> dict[int, list[ScaleValue]]:
+    """The values of the plan type's scales, by scale (one query)."""
+    pt = task.plan_type
+    scale_ids = {
+        pt.activity_scale_id,
+        pt.indicator_scale_id,
+        pt.goal_scale_id,
+        pt.control_scale_id,
+        pt.assignment_scale_id,
+    } - {None}
+    result: dict[int, list[ScaleValue]] = defaultdict(list)
+    for value in ScaleValue.objects.filter(scale_id__in=scale_ids).order_by("order", "pk"):
+        result[value.scale_id].append(value)
+    return result
+
+
+def task_page(user, task: ReportingTask) -> TaskPage:
+    """Exactly services.task_items(task), grouped like the plan: perspective →
+    goal → what contributes. Each item appears once, under the first of its
+    parents that the task holds. Six queries whatever the number of items."""
+    items = services.task_items(task)  # 1
+    by_id = {i.pk: i for i in items}
+    year = task.occasion.year
+    reports = {
+        r.item_id: r
+        for r in Report.objects.filter(  # 2
+            occasion=task.occasion, unit=task.unit, item_id__in=list(by_id)
+        ).select_related("status", "assessment", "updated_by")
+    }
+    indicator_ids = [i.pk for i in items if i.kind == ItemKind.INDICATOR]
+    current: dict[int, IndicatorValue] = {}
+    earlier: dict[int, list[IndicatorValue]] = defaultdict(list)
+    if indicator_ids:
+        for v in IndicatorValue.objects.filter(  # 3
+            item_id__in=indicator_ids, unit=task.unit, period="", year__lte=year
+        ).order_by("year"):
+            if v.year == year:
+                current[v.item_id] = v
+            else:
+                earlier[v.item_id].append(v)
+    parents: dict[int, list[int]] = defaultdict(list)
+    for child, parent in ItemLink.objects.filter(  # 4
+        item_id__in=list(by_id), target_id__in=list(by_id)
+    ).values_list("item_id", "target_id"):
+        parents[child].append(parent)
+    perspectives = list(task.plan_type.model.perspectives.all())  # 5
+    scales = scale_values_for(task)  # 6
+
+    entries = {
+        pk: Entry(
+            item,
+            reports.get(pk),
+            current.get(pk),
+            earlier.get(pk, []),
+            shared_from=item.plan.unit if item.plan.unit_id != task.unit_id else None,
+        )
+        for pk, item in by_id.items()
+    }
+    kind_order = {k: i for i, k in enumerate(ItemKind.values)}
+    position = {pk: i for i, pk in enumerate(by_id)}
+
+    def key(entry: Entry):
+        item = entry.item
+        return (
+            kind_order.get(item.kind, 99),
+            item.level.order if item.level_id else 0,
+            position[item.pk],
+        )
+
+    roots = []
+    placed: set[int] = set()
+    for pk in by_id:
+        parent = next((p for p in sorted(parents[pk], key=position.get) if p in entries), None)
+        if parent is not None and not _reaches(parent, pk, parents):
+            entries[parent].children.append(entries[pk])
+        else:
+            roots.append(entries[pk])
+
+    def flatten(nodes: list[Entry], depth: int, out: list[Entry]) -> None:
+        for entry in sorted(nodes, key=key):
+            if entry.item.pk in placed:
+                continue
+            placed.add(entry.item.pk)
+            entry.depth = depth
+            out.append(entry)
+            flatten(entry.children, depth + 1, out)
+
+    order = {p.pk: i for i, p in enumerate(perspectives)}
+    names = {p.pk: p.name for p in perspectives}
+    by_perspective: dict[int | None, list[Entry]] = defaultdict(list)
+    for entry in roots:
+        by_perspective[entry.item.perspective_id].append(entry)
+    groups = []
+    for pid in sorted(by_perspective, key=lambda k: (k is None, order.get(k, 0))):
+        flat: list[Entry] = []
+        flatten(by_perspective[pid], 0, flat)
+        groups.append(Group(names.get(pid) or "Utan perspektiv", flat))
+    # Anything a broken link structure kept out of the tree is still shown.
+    rest = [e for pk, e in entries.items() if pk not in placed]
+    if rest:
+        for entry in rest:
+            entry.depth = 0
+        groups.append(Group("Övriga poster", rest))
+    reported = sum(e.reported for e in entries.values())
+    return TaskPage(task, groups, entries, scales, reported, len(entries))
+
+
+def _reaches(start: int, target: int, parents: dict[int, list[int]]) -> bool:
+    """Whether `target` is above `start` (a cycle guard: links should not
+    form cycles, but a page must never loop)."""
+    seen, stack = set(), [start]
+    while stack:
+        node = stack.pop()
+        if node == target:
+            return True
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend(parents.get(node, ()))
+    return False

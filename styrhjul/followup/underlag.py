@@ -1,0 +1,213 @@
+"""Underlag: what the sub-units reported on an item, for the manager who
+writes the report at the level above.
+
+For a task's unit U, an item X and the occasion, the underlag holds one row
+per (sub-unit, item) that should be reported:
+
+* every unit below U to which X is shared (an active ItemShare), reporting on X;
+* every unit below U that owns an active item contributing to X through the
+  red thread (ItemLink, transitively), reporting on that item.
+
+Only items of the plan types the occasion follows up count. Only rows of
+units the user may read are shown. The number of queries does not depend on
+the number of sub-units.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from styrhjul.model.models import ScaleValue
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+from styrhjul.planning.models import Item, ItemShare
+from styrhjul.planning.services import descendant_ids
+
+from .models import FollowUpOccasion, IndicatorValue, Report, ReportingTask
+
+
+@dataclass
+class UnderlagRow:
+    unit: Unit
+    item: Item
+    shared: bool  # True: X shared to the unit; False: an item contributing to X
+    report: Report | None = None
+    value: IndicatorValue | None = None
+
+    @property
+    def reported(self) -> bool:
+        return self.report is not None and self.report.is_reported
+
+    @property
+    def scale_value(self) -> ScaleValue | None:
+        """Status (activities, assignments) or assessment (goals, indicators,
+        control points): the one value shown with label and colour."""
+        if self.report is None:
+            return None
+        return self.report.status or self.report.assessment
+
+    @property
+    def text(self) -> str:
+        if self.report is None:
+            return ""
+        return "\n\n".join(
+            t for t in (self.report.analysis, self.report.comment, self.report.measures) if t
+        )
+
+
+@dataclass
+class ScaleCount:
+    value: ScaleValue
+    count: int
+
+
+@dataclass
+class Totals:
+    rows: int = 0
+    reported: int = 0
+    scale_counts: list[ScaleCount] = field(default_factory=list)
+    done: int = 0  # rows whose status/assessment counts as done/green
+    mean_completion: Decimal | None = None
+    completion_count: int = 0
+    value_sum: Decimal | None = None
+    value_mean: Decimal | None = None
+    value_count: int = 0
+
+
+@dataclass
+class Underlag:
+    task: ReportingTask
+    item: Item
+    rows: list[UnderlagRow]
+    totals: Totals
+
+    @property
+    def reported_rows(self) -> list[UnderlagRow]:
+        return [r for r in self.rows if r.reported]
+
+    @property
+    def missing_rows(self) -> list[UnderlagRow]:
+        """Sub-units that should have reported but have not."""
+        return [r for r in self.rows if not r.reported]
+
+
+def value_period(occasion: FollowUpOccasion) -> str:
+    """The IndicatorValue period of an occasion, e.g. "2025-08"."""
+    return f"{occasion.period_end:%Y-%m}"
+
+
+def _pick_value(values: list[IndicatorValue], period: str) -> IndicatorValue | None:
+    """The occasion's period if reported, else the whole year, else the latest
+    period of the year."""
+    by_period = {v.period: v for v in values}
+    if period in by_period:
+        return by_period[period]
+    if "" in by_period:
+        return by_period[""]
+    return max(values, key=lambda v: v.period) if values else None
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
+
+
+def totals_for(rows: list[UnderlagRow]) -> Totals:
+    totals = Totals(rows=len(rows))
+    counts: Counter[int] = Counter()
+    seen: dict[int, ScaleValue] = {}
+    completions: list[Decimal] = []
+    values: list[Decimal] = []
+    for row in rows:
+        if row.reported:
+            totals.reported += 1
+        sv = row.scale_value
+        if sv is not None:
+            counts[sv.pk] += 1
+            seen[sv.pk] = sv
+            if sv.counts_as_done:
+                totals.done += 1
+        if row.report is not None and row.report.completion is not None:
+            completions.append(Decimal(row.report.completion))
+        if row.value is not None and row.value.value is not None:
+            values.append(row.value.value)
+    ordered = sorted(seen.values(), key=lambda v: (v.scale_id, v.order, v.pk))
+    totals.scale_counts = [ScaleCount(v, counts[v.pk]) for v in ordered]
+    totals.mean_completion = _mean(completions)
+    totals.completion_count = len(completions)
+    if values:
+        totals.value_sum = sum(values, Decimal(0))
+        totals.value_mean = _mean(values)
+    totals.value_count = len(values)
+    return totals
+
+
+def underlag(user, task: ReportingTask, item: Item) -> Underlag:
+    """The underlag of `item` for `task` (its unit and occasion), as `user` may read it."""
+    occasion = task.occasion
+    day = min(occasion.period_end, datetime.date(occasion.year, 12, 31))
+    below = {
+        u.pk: u
+        for u in Unit.objects.descendants(task.unit)
+        .valid_on(day)
+        .select_related("unit_type")
+        .order_by()
+    }
+    rights = access.rights(user)
+    if not rights.is_admin:
+        below = {pk: u for pk, u in below.items() if pk in rights.readable}
+    plan_type_ids = set(occasion.plan_types.values_list("pk", flat=True))
+
+    rows: list[UnderlagRow] = []
+    if below:
+        shares = ItemShare.objects.filter(
+            item=item,
+            unit_id__in=list(below),
+            ended_at__isnull=True,
+            plan__plan_type_id__in=plan_type_ids,
+        ).values_list("unit_id", flat=True)
+        for unit_id in set(shares):
+            rows.append(UnderlagRow(unit=below[unit_id], item=item, shared=True))
+        contributor_ids = descendant_ids([item.pk])
+        if contributor_ids:
+            contributors = (
+                Item.objects.active()
+                .filter(
+                    pk__in=contributor_ids,
+                    plan__unit_id__in=list(below),
+                    plan__plan_type_id__in=plan_type_ids,
+                )
+                .select_related("plan__plan_type", "level")
+            )
+            for contributor in contributors:
+                rows.append(
+                    UnderlagRow(
+                        unit=below[contributor.plan.unit_id], item=contributor, shared=False
+                    )
+                )
+
+    if rows:
+        unit_ids = {r.unit.pk for r in rows}
+        item_ids = {r.item.pk for r in rows}
+        reports = {
+            (r.unit_id, r.item_id): r
+            for r in Report.objects.filter(
+                occasion=occasion, unit_id__in=unit_ids, item_id__in=item_ids
+            ).select_related("status", "assessment", "updated_by")
+        }
+        values: dict[tuple[int, int], list[IndicatorValue]] = {}
+        for v in IndicatorValue.objects.filter(
+            year=occasion.year, unit_id__in=unit_ids, item_id__in=item_ids
+        ):
+            values.setdefault((v.unit_id, v.item_id), []).append(v)
+        period = value_period(occasion)
+        for row in rows:
+            key = (row.unit.pk, row.item.pk)
+            row.report = reports.get(key)
+            row.value = _pick_value(values.get(key, []), period)
+    rows.sort(key=lambda r: (r.unit.name, r.unit.pk, not r.shared, r.item.order, r.item.pk))
+    return Underlag(task=task, item=item, rows=rows, totals=totals_for(rows))

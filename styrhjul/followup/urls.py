@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views, views_review
+from .feeds import FEED_URLS
+from .views_wheel import WHEEL_URLS
+
+app_name = "followup"
+
+urlpatterns = [
+    path("uppgifter/<int:pk>/", views.task, name="task"),
+    path("uppgifter/<int:pk>/poster/<int:item>/", views.report_item, name="report_item"),
+    path("uppgifter/<int:pk>/klarmarkera/", views.task_done, name="task_done"),
+    path("uppgifter/<int:pk>/angra-klarmarkering/", views.task_undo, name="task_undo"),
+    path("uppgifter/<int:pk>/historik/", views.task_history, name="task_history"),
+]
+
+urlpatterns += [
+    path("uppgifter/<int:pk>/poster/<int:item>/underlag/", views_review.underlag, name="underlag"),
+    path("tillfallen/<int:pk>/oversikt/", views_review.overview, name="overview"),
+    path(
+        "tillfallen/<int:pk>/oversikt/excel/",
+        views_review.overview_export,
+        name="overview_export",
+    ),
+    path("tillfallen/<int:pk>/paminnelser/", views_review.remind, name="remind"),
+    *WHEEL_URLS,
+    *FEED_URLS,
+]

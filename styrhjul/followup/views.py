@@ -1,0 +1,204 @@
+"""Follow-up pages for the one who reports: a task's reporting page with one
+form per item (each saves on its own, with htmx or as a plain form), marking
+the task done and undoing it, and the task's history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from styrhjul.organisation import access
+from styrhjul.web.history import history_entries
+
+from . import queries, services
+from .models import IndicatorValue, Report, ReportingTask
+from .reporting import GUIDING_QUESTIONS, ReportForm
+
+
+def _task(request, pk: int) -> ReportingTask:
+    return access.get_or_404(request.user, queries.task_queryset(), pk=pk)
+
+
+def _crumbs(task: ReportingTask, *rest):
+    return [
+        (_("Start"), reverse("start")),
+        (task.name, reverse("followup:task", args=[task.pk]) if rest else None),
+        *rest,
+    ]
+
+
+def _prepare(request, task: ReportingTask, entry: queries.Entry, scales, locked: bool):
+    entry.may_report = not locked and services.may_report(request.user, task, entry.item)
+    if entry.may_report and entry.form is None:
+        entry.form = ReportForm(task=task, entry=entry, scales=scales)
+
+
+def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: bool) -> dict:
+    return {
+        "nav": "start",
+        "task": task,
+        "page": page,
+        "locked": locked,
+        "guiding_questions": GUIDING_QUESTIONS,
+        "can_mark_done": not locked and services.may_mark_done(request.user, task),
+        "page_title": task.name,
+        "breadcrumbs": _crumbs(task),
+    }
+
+
+@login_required
+@require_safe
+def task(request, pk: int):
+    task_obj = _task(request, pk)
+    page = queries.task_page(request.user, task_obj)
+    locked = services.is_locked(task_obj)
+    for entry in page.entries.values():
+        _prepare(request, task_obj, entry, page.scale_values, locked)
+    return render(request, "followup/task.html", _task_context(request, task_obj, page, locked))
+
+
+@login_required
+@require_POST
+def report_item(request, pk: int, item: int):
+    task_obj = _task(request, pk)
+    page = queries.task_page(request.user, task_obj)
+    entry = page.entries.get(item)
+    if entry is None:
+        raise Http404
+    if not services.may_report(request.user, task_obj, entry.item):
+        raise PermissionDenied
+    locked = services.is_locked(task_obj)
+    form = ReportForm(request.POST, task=task_obj, entry=entry, scales=page.scale_values)
+    if form.is_valid() and not locked:
+        try:
+            _save(request, task_obj, entry, form)
+        except services.StaleReport as exc:
+            entry.conflict = exc.current
+            form.add_error(None, str(exc))
+            form.with_version(exc.current.version)
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("”%(title)s” är sparad.") % {"title": entry.item.title})
+                return redirect(reverse("followup:task", args=[task_obj.pk]) + f"#post-{item}")
+            # Show the saved state (a fresh form with the new version).
+            fresh = queries.task_page(request.user, task_obj).entries[item]
+            fresh.saved = True
+            _prepare(request, task_obj, fresh, page.scale_values, locked)
+            return render(
+                request,
+                "followup/_report_item.html",
+                {"entry": fresh, "task": task_obj, "guiding_questions": GUIDING_QUESTIONS},
+            )
+    elif locked:
+        form.add_error(None, _("Rapporteringen är låst och kan inte längre ändras."))
+    entry.form = form
+    entry.may_report = True
+    if request.htmx:
+        return render(
+            request,
+            "followup/_report_item.html",
+            {"entry": entry, "task": task_obj, "guiding_questions": GUIDING_QUESTIONS},
+        )
+    # A plain form post with errors: the whole page, this item's typed values kept.
+    for other in page.entries.values():
+        if other is not entry:
+            _prepare(request, task_obj, other, page.scale_values, locked)
+    return render(request, "followup/task.html", _task_context(request, task_obj, page, locked))
+
+
+def _save(request, task: ReportingTask, entry: queries.Entry, form: ReportForm) -> None:
+    """Report and, for an indicator, its outcome: both or neither."""
+    with transaction.atomic():
+        services.report_save(
+            actor=request.user,
+            task=task,
+            item=entry.item,
+            data=form.report_data(),
+            version=form.cleaned_data.get("version") or 0,
+        )
+        values = form.value_data()
+        if values is not None and (entry.value is not None or any(values.values())):
+            services.indicator_value_save(
+                actor=request.user,
+                task=task,
+                item=entry.item,
+                year=task.occasion.year,
+                period="",
+                **values,
+            )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_done(request, pk: int):
+    task_obj = _task(request, pk)
+    if not services.may_mark_done(request.user, task_obj):
+        raise PermissionDenied
+    locked = services.is_locked(task_obj)
+    if request.method == "POST" and not locked:
+        services.task_mark_done(actor=request.user, task=task_obj)
+        messages.success(request, _("Uppgiften är klarmarkerad."))
+        return redirect("followup:task", task_obj.pk)
+    return render(
+        request,
+        "followup/task_done.html",
+        {
+            "nav": "start",
+            "task": task_obj,
+            "locked": locked,
+            "unreported": services.unreported(task_obj),
+            "page_title": _("Klarmarkera %(name)s") % {"name": task_obj.name},
+            "breadcrumbs": _crumbs(task_obj, (_("Klarmarkera"), None)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def task_undo(request, pk: int):
+    task_obj = _task(request, pk)
+    try:
+        services.task_undo_done(actor=request.user, task=task_obj)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Klarmarkeringen är ångrad. Du kan fortsätta rapportera."))
+    return redirect("followup:task", task_obj.pk)
+
+
+@login_required
+@require_safe
+def task_history(request, pk: int):
+    task_obj = _task(request, pk)
+    item_ids = [i.pk for i in services.task_items(task_obj)]
+    reports = Report.history.filter(
+        occasion_id=task_obj.occasion_id, unit_id=task_obj.unit_id, item_id__in=item_ids
+    )
+    values = IndicatorValue.history.filter(
+        unit_id=task_obj.unit_id, item_id__in=item_ids, year=task_obj.occasion.year
+    )
+    return render(
+        request,
+        "web/history.html",
+        {
+            "nav": "start",
+            "object": task_obj,
+            "page_title": _("Historik för %(name)s") % {"name": task_obj.name},
+            "entries": history_entries(task_obj.history.all()),
+            "grant_entries": None,
+            "extra_sections": [
+                (_("Rapporter"), history_entries(reports)),
+                (_("Utfall för nyckeltal"), history_entries(values)),
+            ],
+            "breadcrumbs": _crumbs(task_obj, (_("Historik"), None)),
+        },
+    )

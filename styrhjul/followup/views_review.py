@@ -1,0 +1,165 @@
+"""Pages for reviewing follow-up: the underlag of an item for a manager, and
+the model owners' overview of an occasion with export and reminders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from styrhjul.organisation import access
+
+from . import overview as overview_q
+from . import reminders, services
+from .models import FollowUpOccasion, ReportingTask
+from .underlag import underlag as build_underlag
+
+
+@login_required
+@require_safe
+def underlag(request, pk: int, item: int):
+    task = access.get_or_404(
+        request.user,
+        ReportingTask.objects.select_related(
+            "occasion__model", "unit__unit_type", "plan_type", "step", "reporter"
+        ),
+        pk=pk,
+    )
+    items = {i.pk: i for i in services.task_items(task)}
+    if item not in items:
+        raise Http404
+    page = build_underlag(request.user, task, items[item])
+    return render(
+        request,
+        "followup/underlag.html",
+        {
+            "nav": "followup",
+            "task": task,
+            "item": items[item],
+            "page": page,
+            "task_url": reminders.task_path(task),
+            "page_title": _("Underlag: %(item)s") % {"item": items[item].title},
+            "breadcrumbs": [
+                (task.name, reminders.task_path(task)),
+                (_("Underlag"), None),
+            ],
+        },
+    )
+
+
+def _occasion(request, pk: int) -> FollowUpOccasion:
+    occasion = get_object_or_404(
+        FollowUpOccasion.objects.select_related("model__organisation"), pk=pk
+    )
+    if not overview_q.may_view(request.user, occasion):
+        raise Http404
+    return occasion
+
+
+@login_required
+@require_safe
+def overview(request, pk: int):
+    occasion = _occasion(request, pk)
+    filters = overview_q.Filters.from_query(request.GET)
+    today = timezone.localdate()
+    page = overview_q.overview(request.user, occasion, filters, today)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "followup/overview.html",
+        {
+            "nav": "followup",
+            "occasion": occasion,
+            "page": page,
+            "filters": filters,
+            "today": today,
+            "status_choices": list(overview_q.STATUS_LABELS.items()),
+            "query": query,
+            "page_title": _("Översikt: %(name)s") % {"name": occasion.name},
+            "breadcrumbs": [(_("Översikt: %(name)s") % {"name": occasion.name}, None)],
+        },
+    )
+
+
+@login_required
+@require_safe
+def overview_export(request, pk: int):
+    occasion = _occasion(request, pk)
+    filters = overview_q.Filters.from_query(request.GET)
+    today = timezone.localdate()
+    page = overview_q.overview(request.user, occasion, filters, today)
+    from styrhjul.planning.excel.writer import CONTENT_TYPE
+
+    response = HttpResponse(overview_q.export_workbook(page, today), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{overview_q.export_filename(occasion)}"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def remind(request, pk: int):
+    """Skicka påminnelse: POST task=<pk> for one task, or alla=forsenade for
+    every late task the user sees. Only tasks of units the user manages."""
+    occasion = _occasion(request, pk)
+    today = timezone.localdate()
+    visible = overview_q.visible_tasks(request.user, occasion).select_related(
+        "occasion", "unit", "plan_type", "step"
+    )
+    if request.POST.get("alla") == "forsenade":
+        page = overview_q.overview(request.user, occasion, None, today)
+        tasks = [r.task for r in page.late_rows]
+    else:
+        try:
+            task_pk = int(request.POST.get("task", ""))
+        except ValueError:
+            raise Http404 from None
+        tasks = list(visible.filter(pk=task_pk))
+        if not tasks:
+            raise Http404
+    tasks = [t for t in tasks if access.can_manage(request.user, t.unit)]
+    outcome = reminders.manual(tasks=tasks, today=today, base_url=request.build_absolute_uri("/"))
+    if outcome.sent:
+        messages.success(
+            request,
+            ngettext(
+                "En påminnelse skickades.",
+                "%(n)d påminnelser skickades.",
+                len(outcome.sent),
+            )
+            % {"n": len(outcome.sent)},
+        )
+    if outcome.skipped:
+        messages.info(
+            request,
+            ngettext(
+                "En mottagare har redan påmints i dag och fick ingen ny påminnelse.",
+                "%(n)d mottagare har redan påmints i dag och fick ingen ny påminnelse.",
+                len(outcome.skipped),
+            )
+            % {"n": len(outcome.skipped)},
+        )
+    if outcome.failed:
+        messages.error(request, _("Några påminnelser kunde inte skickas. Försök igen senare."))
+    if outcome.no_recipient:
+        messages.warning(
+            request,
+            _("Ingen mottagare med e-postadress för: %(tasks)s.")
+            % {"tasks": ", ".join(t.name for t in outcome.no_recipient)},
+        )
+    if not tasks:
+        messages.info(request, _("Det finns inga försenade uppgifter att påminna om."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("followup:overview", args=[occasion.pk])
+    return redirect(target)

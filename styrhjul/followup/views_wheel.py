@@ -1,0 +1,638 @@
+"""Årshjulet: one page per organisation and year with the follow-up
+occasions, their steps and the calendar events as a timeline by month, which
+everyone who reads something in the organisation sees. Model owners create
+and change occasions, steps and events on it, open and close occasions and
+reopen locked tasks.
+
+Like the styrmodell pages, each form is shown inline with htmx (the wheel
+is swapped with itself plus the form) and, without JavaScript, on a page of
+its own; both post to the same URL."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from styrhjul.model.models import GovernanceModel
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+
+from . import services
+from .forms_wheel import EventForm, OccasionForm, StepForm, TaskReopenForm
+from .models import (
+    CalendarEvent,
+    FollowUpOccasion,
+    OccasionStep,
+    ReportingTask,
+)
+
+YEAR_MIN, YEAR_MAX = 1900, 2200
+MONTHS = [
+    "",
+    "Januari",
+    "Februari",
+    "Mars",
+    "April",
+    "Maj",
+    "Juni",
+    "Juli",
+    "Augusti",
+    "September",
+    "Oktober",
+    "November",
+    "December",
+]
+
+
+# --- Which organisation ----------------------------------------------------------
+
+
+def readable_roots(user) -> list[Unit]:
+    """The organisations (root units) in which the user reads something."""
+    roots = list(Unit.objects.filter(parent=None).order_by("name"))
+    r = access.rights(user)
+    if r.is_admin:
+        return roots
+    if not r.readable:
+        return []
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    found = set()
+    for unit_id in r.readable:
+        seen, node = set(), unit_id
+        while parents.get(node) is not None and node not in seen:
+            seen.add(node)
+            node = parents[node]
+        found.add(node)
+    return [root for root in roots if root.pk in found]
+
+
+def can_see_organisation(user, organisation: Unit) -> bool:
+    return any(root.pk == organisation.pk for root in readable_roots(user))
+
+
+def _organisation(request) -> tuple[Unit, list[Unit]]:
+    """The organisation the page is about (?organisation=pk among several),
+    and the roots the user may choose among. 404 when there is none."""
+    roots = readable_roots(request.user)
+    wanted = request.GET.get("organisation") or request.POST.get("organisation")
+    if wanted:
+        if not str(wanted).isdigit():
+            raise Http404
+        chosen = next((r for r in roots if r.pk == int(wanted)), None)
+    else:
+        chosen = next((r for r in roots if r.valid_to is None), None) or next(iter(roots), None)
+    if chosen is None:
+        raise Http404
+    return chosen, roots
+
+
+def _org_query(organisation: Unit, roots: list[Unit]) -> str:
+    return f"?organisation={organisation.pk}" if len(roots) > 1 else ""
+
+
+def wheel_url(organisation: Unit, year: int, roots: list[Unit] | None = None) -> str:
+    roots = roots if roots is not None else [organisation]
+    return reverse("followup:year_wheel", args=[year]) + _org_query(organisation, roots)
+
+
+def _check_year(year: int) -> None:
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _get_managed(request, model_class: type[Model], select_related: tuple[str, ...], pk: int):
+    return access.get_or_404(
+        request.user,
+        model_class.objects.select_related(*select_related),
+        access.Action.MANAGE,
+        pk=pk,
+    )
+
+
+def _autofocus_first_field(form) -> None:
+    for bound in form.visible_fields():
+        bound.field.widget.attrs["autofocus"] = True
+        return
+
+
+# --- The timeline --------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One line of the timeline: a step's start or deadline, a milestone or an event."""
+
+    date: datetime.date
+    title: str
+    what: str  # "Start", "Tidsfrist", "Milstolpe", "Händelse"
+    level: str = ""
+    occasion: str = ""
+    end: datetime.date | None = None
+    is_today_marker: bool = False
+
+
+@dataclass
+class Month:
+    number: int
+    name: str
+    first: datetime.date
+    entries: list[Entry] = field(default_factory=list)
+    is_current: bool = False
+
+
+def timeline_parts(organisation: Unit, years: range):
+    """Occasions (with steps) and events of the organisation's models for the years."""
+    occasions = list(
+        FollowUpOccasion.objects.filter(model__organisation=organisation, model__year__in=years)
+        .select_related("model")
+        .prefetch_related(
+            Prefetch("steps", OccasionStep.objects.select_related("unit_type")), "plan_types"
+        )
+        .order_by("period_end", "name")
+    )
+    events = list(
+        CalendarEvent.objects.filter(
+            model__organisation=organisation, model__year__in=years
+        ).select_related("model")
+    )
+    return occasions, events
+
+
+def timeline(organisation: Unit, year: int, today: datetime.date) -> list[Month]:
+    """The year's twelve months with what happens in each, from the models
+    of last, this and next year (an annual report's deadlines fall in the
+    next year, budget work for next year in this)."""
+    occasions, events = timeline_parts(organisation, range(year - 1, year + 2))
+    entries: list[Entry] = []
+    for occasion in occasions:
+        for step in occasion.steps.all():
+            level = step.unit_type.name if step.unit_type_id else ""
+            if step.unit_type_id is None:
+                entries.append(Entry(step.deadline, step.name, _("Milstolpe"), "", occasion.name))
+                continue
+            if step.start < step.deadline:
+                entries.append(Entry(step.start, step.name, _("Start"), level, occasion.name))
+            entries.append(Entry(step.deadline, step.name, _("Tidsfrist"), level, occasion.name))
+    for event in events:
+        entries.append(Entry(event.start, event.title, _("Händelse"), end=event.end))
+    months = [
+        Month(
+            m,
+            MONTHS[m],
+            datetime.date(year, m, 1),
+            is_current=(today.year, today.month) == (year, m),
+        )
+        for m in range(1, 13)
+    ]
+    for entry in sorted(entries, key=lambda e: (e.date, e.what != _("Händelse"), e.title)):
+        if entry.date.year == year:
+            months[entry.date.month - 1].entries.append(entry)
+    if today.year == year:
+        month = months[today.month - 1]
+        position = sum(1 for e in month.entries if e.date < today)
+        month.entries.insert(position, Entry(today, _("I dag"), "", is_today_marker=True))
+    return months
+
+
+# --- The page ------------------------------------------------------------------
+
+
+@dataclass
+class Editor:
+    """A form shown inline on the wheel: `place` says where."""
+
+    form: object
+    action: str
+    title: str
+    place: str
+
+
+def _occasion_blocks(model: GovernanceModel | None, can_manage: bool, today: datetime.date):
+    if model is None:
+        return []
+    occasions = list(
+        model.occasions.prefetch_related(
+            Prefetch("steps", OccasionStep.objects.select_related("unit_type")), "plan_types"
+        ).order_by("period_end", "name")
+    )
+    blocks = []
+    for occasion in occasions:
+        block = {"occasion": occasion, "place": f"tillfalle-{occasion.pk}", "locked": []}
+        if can_manage:
+            tasks = list(
+                occasion.tasks.select_related("unit", "plan_type", "step", "occasion", "reporter")
+            )
+            block["n_tasks"] = len(tasks)
+            block["n_done"] = sum(1 for t in tasks if t.done_at)
+            block["locked"] = [t for t in tasks if services.is_locked(t, today)]
+        blocks.append(block)
+    return blocks
+
+
+def _context(request, organisation, roots, year, *, editor=None, status="", focus=""):
+    today = timezone.localdate()
+    model = GovernanceModel.objects.filter(organisation=organisation, year=year).first()
+    can_manage = access.can_manage(request.user, organisation)
+    org_query = _org_query(organisation, roots)
+    return {
+        "nav": "followup",
+        "organisation": organisation,
+        "roots": roots if len(roots) > 1 else [],
+        "org_query": org_query,
+        "year": year,
+        "previous_year": year - 1,
+        "next_year": year + 1,
+        "today": today,
+        "model": model,
+        "months": timeline(organisation, year, today),
+        "occasions": _occasion_blocks(model, can_manage, today),
+        "events": list(model.events.all()) if model else [],
+        "can_manage": can_manage,
+        "year_url": wheel_url(organisation, year, roots),
+        "editor": editor,
+        "status": status,
+        "focus": focus,
+        "page_title": _("Årshjul %(year)s") % {"year": year},
+        "breadcrumbs": [(_("Årshjul"), None), (str(year), None)],
+    }
+
+
+def _wheel(request, organisation, roots, year, **kwargs):
+    context = _context(request, organisation, roots, year, **kwargs)
+    return render(request, "followup/year_wheel.html#wheel", context)
+
+
+@login_required
+@require_safe
+def wheel_index(request):
+    organisation, roots = _organisation(request)
+    return redirect(wheel_url(organisation, timezone.localdate().year, roots))
+
+
+@login_required
+@require_safe
+def year_wheel(request, year: int):
+    _check_year(year)
+    organisation, roots = _organisation(request)
+    context = _context(request, organisation, roots, year)
+    if request.htmx and request.htmx.target == "arshjul":
+        return render(request, "followup/year_wheel.html#wheel", context)
+    return render(request, "followup/year_wheel.html", context)
+
+
+# --- Editing occasions, steps and events ------------------------------------------
+
+
+def _edit(
+    request, *, form, instance_model: GovernanceModel, title, place, save, message, saved_place=None
+):
+    """The shared flow of every form on the wheel: show it (inline or on a
+    page), save through the service, show errors at the fields."""
+    organisation = instance_model.organisation
+    roots = readable_roots(request.user)
+    year = instance_model.year
+    back = wheel_url(organisation, year, roots)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            text = message(obj)
+            place = saved_place(obj) if saved_place else place
+            if request.htmx:
+                return _wheel(request, organisation, roots, year, status=text, focus=place)
+            messages.success(request, text)
+            return redirect(f"{back}#{place}")
+    if request.htmx:
+        if request.method == "GET":
+            _autofocus_first_field(form)
+        editor = Editor(form=form, action=request.path, title=title, place=place)
+        return _wheel(request, organisation, roots, year, editor=editor, focus="")
+    return render(
+        request,
+        "followup/occasion_form.html",
+        {
+            "nav": "followup",
+            "form": form,
+            "page_title": title,
+            "action": request.path,
+            "back": f"{back}#{place}",
+            "breadcrumbs": [(_("Årshjul"), None), (str(year), back), (title, None)],
+        },
+    )
+
+
+def _save_occasion(request):
+    def save(form):
+        return services.occasion_save(
+            actor=request.user,
+            occasion=form.instance,
+            plan_types=list(form.cleaned_data["plan_types"]),
+        )
+
+    return save
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def occasion_create(request, pk: int):
+    """A new occasion in the year's model `pk`."""
+    model = _get_managed(request, GovernanceModel, ("organisation",), pk)
+    form = OccasionForm(request.POST or None, instance=FollowUpOccasion(model=model))
+    return _edit(
+        request,
+        form=form,
+        instance_model=model,
+        title=_("Nytt uppföljningstillfälle"),
+        place="nytt-tillfalle",
+        saved_place=lambda o: f"tillfalle-{o.pk}",
+        save=_save_occasion(request),
+        message=lambda o: _("Uppföljningstillfället ”%(name)s” är skapat.") % {"name": o.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def occasion_edit(request, pk: int):
+    occasion = _get_managed(request, FollowUpOccasion, ("model__organisation",), pk)
+    initial = {"plan_types": list(occasion.plan_types.all())}
+    form = OccasionForm(request.POST or None, instance=occasion, initial=initial)
+    return _edit(
+        request,
+        form=form,
+        instance_model=occasion.model,
+        title=_("Ändra uppföljningstillfället ”%(name)s”") % {"name": occasion.name},
+        place=f"tillfalle-{occasion.pk}",
+        save=_save_occasion(request),
+        message=lambda o: _("Uppföljningstillfället ”%(name)s” är sparat.") % {"name": o.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_create(request, pk: int):
+    """A new step in the occasion `pk`."""
+    occasion = _get_managed(request, FollowUpOccasion, ("model__organisation",), pk)
+    form = StepForm(request.POST or None, instance=OccasionStep(occasion=occasion))
+    return _edit(
+        request,
+        form=form,
+        instance_model=occasion.model,
+        title=_("Nytt steg i ”%(name)s”") % {"name": occasion.name},
+        place=f"tillfalle-{occasion.pk}",
+        save=lambda f: services.step_save(actor=request.user, step=f.instance),
+        message=lambda s: _("Steget ”%(name)s” är skapat.") % {"name": s.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request, pk: int):
+    step = _get_managed(request, OccasionStep, ("occasion__model__organisation",), pk)
+    form = StepForm(request.POST or None, instance=step)
+    return _edit(
+        request,
+        form=form,
+        instance_model=step.occasion.model,
+        title=_("Ändra steget ”%(name)s”") % {"name": step.name},
+        place=f"tillfalle-{step.occasion_id}",
+        save=lambda f: services.step_save(actor=request.user, step=f.instance),
+        message=lambda s: _("Steget ”%(name)s” är sparat.") % {"name": s.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request, pk: int):
+    """A new calendar event in the year's model `pk`."""
+    model = _get_managed(request, GovernanceModel, ("organisation",), pk)
+    form = EventForm(request.POST or None, instance=CalendarEvent(model=model))
+    return _edit(
+        request,
+        form=form,
+        instance_model=model,
+        title=_("Ny händelse"),
+        place="handelser",
+        save=lambda f: services.event_save(actor=request.user, event=f.instance),
+        message=lambda e: _("Händelsen ”%(name)s” är skapad.") % {"name": e.title},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk: int):
+    event = _get_managed(request, CalendarEvent, ("model__organisation",), pk)
+    form = EventForm(request.POST or None, instance=event)
+    return _edit(
+        request,
+        form=form,
+        instance_model=event.model,
+        title=_("Ändra händelsen ”%(name)s”") % {"name": event.title},
+        place="handelser",
+        save=lambda f: services.event_save(actor=request.user, event=f.instance),
+        message=lambda e: _("Händelsen ”%(name)s” är sparad.") % {"name": e.title},
+    )
+
+
+def _delete(request, obj, *, model: GovernanceModel, noun: str, name: str, place: str):
+    roots = readable_roots(request.user)
+    back = wheel_url(model.organisation, model.year, roots)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.delete_part(actor=request.user, obj=obj)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, _("%(noun)s ”%(name)s” är borttagen.") % {"noun": noun, "name": name}
+            )
+            return redirect(f"{back}#{place}")
+    title = _("Ta bort %(noun)s ”%(name)s”") % {"noun": noun.lower(), "name": name}
+    return render(
+        request,
+        "followup/wheel_delete.html",
+        {
+            "nav": "followup",
+            "object": obj,
+            "error": error,
+            "back": f"{back}#{place}",
+            "page_title": title,
+            "breadcrumbs": [(_("Årshjul"), None), (str(model.year), back), (title, None)],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_delete(request, pk: int):
+    """GET: a confirmation page; POST: delete."""
+    step = _get_managed(request, OccasionStep, ("occasion__model__organisation",), pk)
+    return _delete(
+        request,
+        step,
+        model=step.occasion.model,
+        noun=_("Steget"),
+        name=step.name,
+        place=f"tillfalle-{step.occasion_id}",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_delete(request, pk: int):
+    event = _get_managed(request, CalendarEvent, ("model__organisation",), pk)
+    return _delete(
+        request, event, model=event.model, noun=_("Händelsen"), name=event.title, place="handelser"
+    )
+
+
+# --- Opening, closing and reopening ----------------------------------------------
+
+
+def _done(request, occasion: FollowUpOccasion, text: str, *, error: bool = False):
+    organisation = occasion.model.organisation
+    roots = readable_roots(request.user)
+    place = f"tillfalle-{occasion.pk}"
+    if request.htmx:
+        return _wheel(request, organisation, roots, occasion.model.year, status=text, focus=place)
+    (messages.error if error else messages.success)(request, text)
+    return redirect(f"{wheel_url(organisation, occasion.model.year, roots)}#{place}")
+
+
+@login_required
+@require_POST
+def occasion_open(request, pk: int):
+    """ "Öppna uppföljningen": create the tasks that are missing."""
+    occasion = _get_managed(request, FollowUpOccasion, ("model__organisation",), pk)
+    try:
+        created = services.occasion_open(actor=request.user, occasion=occasion)
+    except ValidationError as exc:
+        return _done(request, occasion, " ".join(exc.messages), error=True)
+    n = len(created)
+    if n == 1:
+        text = _("”%(name)s” är öppnad. 1 uppgift skapades.") % {"name": occasion.name}
+    else:
+        text = _("”%(name)s” är öppnad. %(n)s uppgifter skapades.") % {
+            "name": occasion.name,
+            "n": n,
+        }
+    return _done(request, occasion, text)
+
+
+@login_required
+@require_POST
+def occasion_close(request, pk: int):
+    """ "Stäng", or with reopen=1 "Öppna igen"."""
+    occasion = _get_managed(request, FollowUpOccasion, ("model__organisation",), pk)
+    closed = request.POST.get("reopen") != "1"
+    try:
+        services.occasion_close(actor=request.user, occasion=occasion, closed=closed)
+    except ValidationError as exc:
+        return _done(request, occasion, " ".join(exc.messages), error=True)
+    if closed:
+        text = _("”%(name)s” är stängd. Rapporterna är låsta.") % {"name": occasion.name}
+    else:
+        text = _("”%(name)s” är öppen igen.") % {"name": occasion.name}
+    return _done(request, occasion, text)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_reopen(request, pk: int):
+    """ "Öppna igen till och med <datum>" on one task (`pk`). GET shows the
+    form on a page of its own; the wheel posts to it directly."""
+    task = access.get_or_404(
+        request.user,
+        ReportingTask.objects.select_related("unit", "occasion__model__organisation"),
+        access.Action.MANAGE,
+        pk=pk,
+    )
+    today = timezone.localdate()
+    occasion = task.occasion
+    organisation = occasion.model.organisation
+    roots = readable_roots(request.user)
+    back = wheel_url(organisation, occasion.model.year, roots) + f"#tillfalle-{occasion.pk}"
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = next_url
+    form = TaskReopenForm(
+        request.POST or None,
+        today=today,
+        initial={"until": today + datetime.timedelta(days=7)},
+        auto_id=f"id_reopen_{task.pk}_%s",
+    )
+    if request.method == "POST" and form.is_valid():
+        until = form.cleaned_data["until"]
+        try:
+            services.task_reopen(actor=request.user, task=task, until=until)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Uppgiften ”%(name)s” är öppen igen till och med %(date)s.")
+                % {"name": task.name, "date": until.isoformat()},
+            )
+            return redirect(back)
+    title = _("Öppna uppgiften ”%(name)s” igen") % {"name": task.name}
+    return render(
+        request,
+        "followup/occasion_form.html",
+        {
+            "nav": "followup",
+            "form": form,
+            "page_title": title,
+            "action": request.path,
+            "back": back,
+            "next": back,
+            "submit_label": _("Öppna igen"),
+            "breadcrumbs": [
+                (_("Årshjul"), None),
+                (str(occasion.model.year), wheel_url(organisation, occasion.model.year, roots)),
+                (title, None),
+            ],
+        },
+    )
+
+
+# --- URLs (to be mounted under "uppfoljning/" with namespace "followup") ------------
+
+WHEEL_URLS = [
+    path("arshjul/", wheel_index, name="year_wheel_index"),
+    path("arshjul/<int:year>/", year_wheel, name="year_wheel"),
+    path("arshjul/modell/<int:pk>/tillfalle/nytt/", occasion_create, name="occasion_create"),
+    path("arshjul/tillfalle/<int:pk>/andra/", occasion_edit, name="occasion_edit"),
+    path("arshjul/tillfalle/<int:pk>/oppna/", occasion_open, name="occasion_open"),
+    path("arshjul/tillfalle/<int:pk>/stang/", occasion_close, name="occasion_close"),
+    path("arshjul/tillfalle/<int:pk>/steg/nytt/", step_create, name="step_create"),
+    path("arshjul/steg/<int:pk>/andra/", step_edit, name="step_edit"),
+    path("arshjul/steg/<int:pk>/ta-bort/", step_delete, name="step_delete"),
+    path("arshjul/modell/<int:pk>/handelse/ny/", event_create, name="event_create"),
+    path("arshjul/handelse/<int:pk>/andra/", event_edit, name="event_edit"),
+    path("arshjul/handelse/<int:pk>/ta-bort/", event_delete, name="event_delete"),
+    path("uppgifter/<int:pk>/oppna-igen/", task_reopen, name="task_reopen"),
+]

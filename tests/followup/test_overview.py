@@ -1,0 +1,221 @@
+"""The model owners' overview of an occasion, export and manual reminders
+(issue item 5, second half)."""
+
+import datetime
+import io
+
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from styrhjul.followup import overview as ov
+from styrhjul.followup.models import ReminderLog, Report, ReportingTask
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role
+from styrhjul.planning.models import Item, Plan
+from tests.factories import RoleGrantFactory, UnitFactory, UserFactory
+
+TODAY = datetime.date(2025, 7, 1)  # before the enheter's deadline 2025-07-15
+
+
+def _task(occasion, unit, chain, plan="ap"):
+    return ReportingTask.objects.get(
+        occasion=occasion, unit=unit, plan_type=chain[plan], reporter=None
+    )
+
+
+def _row(page, task):
+    return next(r for r in page.rows if r.task == task)
+
+
+def test_status_and_progress(org, chain, occasion):
+    task = _task(occasion, org["enhet_b1"], chain)
+    page = ov.overview(access.SYSTEM, occasion, today=TODAY)
+    assert (_row(page, task).status, _row(page, task).reported, _row(page, task).total) == (
+        ov.NOT_STARTED,
+        0,
+        1,
+    )
+    Report.objects.create(
+        occasion=occasion, unit=org["enhet_b1"], item=chain["activity"], comment="På gång"
+    )
+    row = _row(ov.overview(access.SYSTEM, occasion, today=TODAY), task)
+    assert (row.status, row.reported, row.total) == (ov.IN_PROGRESS, 1, 1)
+    assert row.deadline == datetime.date(2025, 7, 15)
+    assert (
+        _row(ov.overview(access.SYSTEM, occasion, today=datetime.date(2025, 7, 16)), task).status
+        == ov.LATE
+    )
+    task.done_at = timezone.now()
+    task.save()
+    assert (
+        _row(ov.overview(access.SYSTEM, occasion, today=datetime.date(2025, 7, 16)), task).status
+        == ov.DONE
+    )
+
+
+def test_empty_report_does_not_count(org, chain, occasion):
+    Report.objects.create(
+        occasion=occasion, unit=org["enhet_b1"], item=chain["activity"], comment="   "
+    )
+    row = _row(
+        ov.overview(access.SYSTEM, occasion, today=TODAY), _task(occasion, org["enhet_b1"], chain)
+    )
+    assert (row.status, row.reported) == (ov.NOT_STARTED, 0)
+
+
+def test_model_owners_see_the_tasks_of_the_units_they_manage(client, org, chain, occasion):
+    all_tasks = set(occasion.tasks.all())
+    owner_b = UserFactory()
+    RoleGrantFactory(user=owner_b, unit=org["avd_b"], role=Role.MODEL_OWNER)
+    page = ov.overview(owner_b, occasion, today=TODAY)
+    assert {r.task.unit for r in page.rows} == {org["enhet_b1"]}
+    root_owner = UserFactory()
+    RoleGrantFactory(user=root_owner, unit=org["kommun"], role=Role.MODEL_OWNER)
+    assert {r.task for r in ov.overview(root_owner, occasion, today=TODAY).rows} == all_tasks
+
+    url = reverse("followup:overview", args=[occasion.pk])
+    assert url == f"/uppfoljning/tillfallen/{occasion.pk}/oversikt/"
+    client.force_login(owner_b)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Barn och unga" in response.content.decode()
+    assert "Socialnämnden" not in response.content.decode()
+    chef = UserFactory()
+    RoleGrantFactory(user=chef, unit=org["forv"], role=Role.MANAGER)
+    client.force_login(chef)
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(
+            reverse("followup:remind", args=[occasion.pk]), {"alla": "forsenade"}
+        ).status_code
+        == 404
+    )
+
+
+def test_filters(org, chain, occasion):
+    def names(**kw):
+        page = ov.overview(access.SYSTEM, occasion, ov.Filters(**kw), today=TODAY)
+        return {r.task.unit.name for r in page.rows}
+
+    assert names(plan_type=str(chain["ap"].pk)) == {"Barn och unga"}
+    assert names(unit_type=str(org["forv"].unit_type_id)) == {"Socialförvaltningen"}
+    assert names(text="nämnden") == {"Socialnämnden"}
+    assert names(status=ov.LATE) == set()
+    assert "Barn och unga" in names(status=ov.NOT_STARTED)
+    filters = ov.Filters.from_query({"status": "nonsens", "q": " barn "})
+    assert (filters.status, filters.text) == ("", "barn")
+
+
+def test_export(client, org, chain, occasion):
+    from openpyxl import load_workbook
+
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.get(
+        reverse("followup:overview_export", args=[occasion.pk]), {"plantyp": chain["ap"].pk}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert ".xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Enhet" and rows[0][9] == "Status"
+    assert len(rows) == 2 and rows[1][0] == "Barn och unga"
+    assert rows[1][6].date() == datetime.date(2025, 7, 15)
+
+
+def test_remind_one_task_and_all_late(client, org, chain, occasion):
+    task = _task(occasion, org["enhet_b1"], chain)
+    chef = UserFactory(email="chef@example.se")
+    RoleGrantFactory(user=chef, unit=org["enhet_b1"], role=Role.MANAGER)
+    RoleGrantFactory(
+        user=UserFactory(email="lasare@example.se"), unit=org["enhet_b1"], role=Role.READER
+    )
+    owner = UserFactory()
+    RoleGrantFactory(user=owner, unit=org["kommun"], role=Role.MODEL_OWNER)
+    client.force_login(owner)
+    url = reverse("followup:remind", args=[occasion.pk])
+    response = client.post(url, {"task": task.pk})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("followup:overview", args=[occasion.pk])
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["chef@example.se"]
+    assert task.name in message.subject
+    assert f"/uppfoljning/uppgifter/{task.pk}/" in message.body and "Hej!" in message.body
+    assert (
+        ReminderLog.objects.filter(task=task, kind="manual", recipient="chef@example.se").count()
+        == 1
+    )
+    # Pressing again the same day sends nothing new.
+    client.post(url, {"task": task.pk})
+    assert len(mail.outbox) == 1
+    # All late ones: today (2026) is after every deadline; tasks without a
+    # deadline (kommun, nämnd) are never late.
+    ReminderLog.objects.all().delete()
+    client.post(url, {"alla": "forsenade"})
+    assert [m.to for m in mail.outbox[1:]] == [["chef@example.se"]]
+    # A task the user cannot see: 404.
+    other = UserFactory()
+    RoleGrantFactory(user=other, unit=org["avd_a"], role=Role.MODEL_OWNER)
+    client.force_login(other)
+    assert client.post(url, {"task": task.pk}).status_code == 404
+    assert client.get(url).status_code == 405
+
+
+def test_remind_reporter_task_reaches_the_reporter(client, org, chain, occasion):
+    reporter = UserFactory(email="rapportor@example.se")
+    task = ReportingTask.objects.create(
+        occasion=occasion,
+        unit=org["enhet_b1"],
+        plan_type=chain["ap"],
+        reporter=reporter,
+        name="Rapportörens uppgift",
+    )
+    client.force_login(UserFactory(is_superuser=True))
+    client.post(reverse("followup:remind", args=[occasion.pk]), {"task": task.pk})
+    assert [m.to for m in mail.outbox] == [["rapportor@example.se"]]
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _add_tasks(org, chain, occasion, n):
+    step = occasion.steps.get(unit_type__name="Enhet")
+    for _ in range(n):
+        unit = UnitFactory(parent=org["avd_a"])
+        plan = Plan.objects.create(unit=unit, plan_type=chain["ap"])
+        item = Item.objects.create(plan=plan, kind=ItemKind.ACTIVITY, title="Aktivitet")
+        ReportingTask.objects.create(
+            occasion=occasion,
+            unit=unit,
+            plan_type=chain["ap"],
+            step=step,
+            name=f"Uppgift {unit.name}",
+        )
+        Report.objects.create(occasion=occasion, unit=unit, item=item, comment="klart")
+
+
+def test_fixed_number_of_queries(client, org, chain, occasion):
+    owner = UserFactory()
+    RoleGrantFactory(user=owner, unit=org["kommun"], role=Role.MODEL_OWNER)
+    client.force_login(owner)
+    url = reverse("followup:overview", args=[occasion.pk])
+    export = reverse("followup:overview_export", args=[occasion.pk])
+    _add_tasks(org, chain, occasion, 10 - occasion.tasks.count())
+    assert occasion.tasks.count() == 10
+    few, few_export = _queries(client, url), _queries(client, export)
+    _add_tasks(org, chain, occasion, 190)
+    assert _queries(client, url) == few
+    assert _queries(client, export) == few_export
+    page = ov.overview(owner, occasion, today=TODAY)
+    assert len(page.rows) == 200
+    assert sum(1 for r in page.rows if r.reported == 1 and r.total == 1) >= 196

@@ -1,0 +1,214 @@
+"""Underlag: what the sub-units reported on an item (issue item 4)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from styrhjul.followup.models import IndicatorValue, Report, ReportingTask
+from styrhjul.followup.underlag import underlag
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role
+from styrhjul.planning import services as planning
+from tests.factories import RoleGrantFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture
+def indicator(org, chain, occasion):
+    """An indicator of the förvaltning's Verksamhetsplan, shared to its enheter."""
+    item = planning.item_create(
+        actor=access.SYSTEM,
+        plan=planning.plan_for(actor=access.SYSTEM, unit=org["forv"], plan_type=chain["vp"]),
+        kind=ItemKind.INDICATOR,
+        number="SF1.1",
+        title="Andel nöjda brukare",
+        measure_unit="%",
+    )
+    planning.item_share(
+        actor=access.SYSTEM,
+        item=item,
+        units=[org["enhet_a1"], org["enhet_a2"], org["enhet_b1"]],
+    )
+    return item
+
+
+@pytest.fixture
+def forv_task(org, chain, occasion):
+    return ReportingTask.objects.get(
+        occasion=occasion, unit=org["forv"], plan_type=chain["vp"], reporter=None
+    )
+
+
+def _assessments(chain):
+    return list(chain["vp"].indicator_scale.values.order_by("order"))
+
+
+def test_shared_item_rows_reports_values_missing_and_totals(
+    org, chain, occasion, indicator, forv_task
+):
+    green, *others = _assessments(chain)
+    reporter = UserFactory(first_name="Eva", last_name="Ek")
+    Report.objects.create(
+        occasion=occasion,
+        unit=org["enhet_a1"],
+        item=indicator,
+        assessment=green,
+        comment="Bra år",
+        updated_by=reporter,
+    )
+    Report.objects.create(
+        occasion=occasion,
+        unit=org["enhet_a2"],
+        item=indicator,
+        assessment=green,
+        analysis="Stabilt",
+    )
+    IndicatorValue.objects.create(item=indicator, unit=org["enhet_a1"], year=2025, value=80)
+    IndicatorValue.objects.create(item=indicator, unit=org["enhet_a2"], year=2025, value=90)
+    IndicatorValue.objects.create(
+        item=indicator, unit=org["enhet_a2"], year=2025, period="2025-08", value=70
+    )
+    IndicatorValue.objects.create(item=indicator, unit=org["enhet_a1"], year=2024, value=10)
+
+    page = underlag(access.SYSTEM, forv_task, indicator)
+
+    assert [r.unit.name for r in page.rows] == [
+        "Barn och unga",
+        "Hemtjänst Norr",
+        "Solgårdens äldreboende",
+    ]
+    assert all(r.shared for r in page.rows)
+    assert [r.unit for r in page.missing_rows] == [org["enhet_b1"]]
+    a1 = next(r for r in page.rows if r.unit == org["enhet_a1"])
+    assert a1.scale_value == green and a1.text == "Bra år" and a1.report.updated_by == reporter
+    a2 = next(r for r in page.rows if r.unit == org["enhet_a2"])
+    assert a2.value.value == 70  # the occasion's period (per August) before the whole year
+    t = page.totals
+    assert (t.rows, t.reported) == (3, 2)
+    assert [(c.value, c.count) for c in t.scale_counts] == [(green, 2)]
+    assert t.value_sum == Decimal("150") and t.value_mean == Decimal("75.0")
+    assert t.value_count == 2
+
+
+def test_contributing_items_of_units_below(org, chain, occasion, forv_task):
+    status = chain["ap"].activity_scale.values.order_by("order").first()
+    Report.objects.create(
+        occasion=occasion,
+        unit=org["enhet_b1"],
+        item=chain["activity"],
+        status=status,
+        completion=40,
+        comment="Startat",
+    )
+    page = underlag(access.SYSTEM, forv_task, chain["operational"])
+    assert [(r.unit, r.item, r.shared) for r in page.rows] == [
+        (org["enhet_b1"], chain["activity"], False)
+    ]
+    assert page.totals.mean_completion == Decimal("40.0")
+    assert page.missing_rows == []
+    # The nämnd's task sees the förvaltning's goal and, transitively, the activity.
+    namnd_task = ReportingTask.objects.get(
+        occasion=occasion, unit=org["namnd"], plan_type=chain["vp"]
+    )
+    rows = underlag(access.SYSTEM, namnd_task, chain["board"]).rows
+    assert {r.item for r in rows} == {chain["operational"], chain["activity"]}
+
+
+def test_only_readable_units(org, chain, occasion, indicator, forv_task):
+    user = UserFactory()
+    RoleGrantFactory(user=user, unit=org["forv"], role=Role.MANAGER, includes_subtree=False)
+    RoleGrantFactory(user=user, unit=org["avd_b"], role=Role.READER, includes_subtree=True)
+    page = underlag(user, forv_task, indicator)
+    assert [r.unit for r in page.rows] == [org["enhet_b1"]]
+
+
+def test_ended_share_is_not_expected(org, chain, occasion, indicator, forv_task):
+    planning.item_unshare(actor=access.SYSTEM, item=indicator, unit=org["enhet_b1"])
+    page = underlag(access.SYSTEM, forv_task, indicator)
+    assert org["enhet_b1"] not in [r.unit for r in page.rows]
+
+
+def test_view_renders_and_checks_access(client, org, chain, occasion, indicator, forv_task):
+    green = _assessments(chain)[0]
+    Report.objects.create(
+        occasion=occasion, unit=org["enhet_a1"], item=indicator, assessment=green, comment="Bra år"
+    )
+    url = reverse("followup:underlag", args=[forv_task.pk, indicator.pk])
+    assert url == f"/uppfoljning/uppgifter/{forv_task.pk}/poster/{indicator.pk}/underlag/"
+    chef = UserFactory()
+    RoleGrantFactory(user=chef, unit=org["forv"], role=Role.MANAGER)
+    client.force_login(chef)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Bra år" in html and green.label in html and "Har inte rapporterat" in html
+    assert 'class="swatch"' in html
+    # An item that is not in the task: 404.
+    assert (
+        client.get(
+            reverse("followup:underlag", args=[forv_task.pk, chain["council"].pk])
+        ).status_code
+        == 404
+    )
+    # Someone who cannot read the task's unit: 404.
+    outsider = UserFactory()
+    RoleGrantFactory(user=outsider, unit=org["avd_a"], role=Role.MANAGER)
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+
+def _queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_fixed_number_of_queries(client, org, chain, occasion, forv_task):
+    item = planning.item_create(
+        actor=access.SYSTEM,
+        plan=planning.plan_for(actor=access.SYSTEM, unit=org["forv"], plan_type=chain["vp"]),
+        kind=ItemKind.INDICATOR,
+        number="SF9",
+        title="Sjukfrånvaro",
+        measure_unit="%",
+    )
+    green = _assessments(chain)[0]
+    user = UserFactory()
+    RoleGrantFactory(user=user, unit=org["forv"], role=Role.MODEL_OWNER)
+    client.force_login(user)
+    url = reverse("followup:underlag", args=[forv_task.pk, item.pk])
+
+    def add_units(n):
+        units = [UnitFactory(parent=org["avd_b"]) for _ in range(n)]
+        planning.item_share(actor=access.SYSTEM, item=item, units=units)
+        for unit in units:
+            Report.objects.create(
+                occasion=occasion,
+                unit=unit,
+                item=item,
+                assessment=green,
+                comment="ok",
+                updated_by=user,
+            )
+            IndicatorValue.objects.create(item=item, unit=unit, year=2025, value=5)
+
+    add_units(3)
+    few = _queries_for(client, url)
+    add_units(37)
+    many = _queries_for(client, url)
+    assert many == few
+    page = underlag(access.SYSTEM, forv_task, item)
+    assert page.totals.reported == 40 and page.totals.value_sum == 200
+
+
+def test_units_closed_before_the_period_are_not_expected(
+    org, chain, occasion, indicator, forv_task
+):
+    org["enhet_b1"].valid_to = datetime.date(2025, 3, 31)
+    org["enhet_b1"].save()
+    page = underlag(access.SYSTEM, forv_task, indicator)
+    assert org["enhet_b1"] not in [r.unit for r in page.rows]

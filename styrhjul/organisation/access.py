@@ -185,8 +185,13 @@ def can(user, action: Action | str, obj) -> bool:
         return False
     # Goals and indicators of the units above are readable: they are what the
     # user's units work towards.
-    if getattr(obj, "readable_from_below", False) and unit.pk in r.above:
-        return True
+    if getattr(obj, "readable_from_below", False):
+        if unit.pk in r.above:
+            return True
+        # … and so are the goals they contribute to anywhere (e.g. the
+        # council's goals above a nämnd's): the red thread upwards.
+        if obj.contributed_to_from(r.readable):
+            return True
     # Items shared down the tree are readable where they are shared to.
     if hasattr(obj, "extra_read_unit_ids"):
         return bool(obj.extra_read_unit_ids() & r.readable)

@@ -223,6 +223,13 @@ class Item(models.Model):
         """Goals and indicators are readable by the units below their owner."""
         return self.kind in (ItemKind.GOAL, ItemKind.INDICATOR)
 
+    def contributed_to_from(self, unit_ids: set[int]) -> bool:
+        """Does any item of these units contribute to this one, through links?"""
+        from .services import descendant_ids
+
+        below = descendant_ids([self.pk])
+        return bool(below) and Item.objects.filter(pk__in=below, plan__unit__in=unit_ids).exists()
+
     def extra_read_unit_ids(self) -> set[int]:
         """Units the item is shared to: their readers see it too."""
         return {s.unit_id for s in self.shares.all() if s.ended_at is None}

@@ -298,18 +298,20 @@ class GoalRow:
 
 
 def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[Node], int]:
+    year_goals = Item.objects.active().filter(
+        kind=ItemKind.GOAL,
+        plan__plan_type__model__organisation=organisation,
+        plan__plan_type__model__year=year,
+    )
+    visible = year_goals
+    if not access.rights(user).is_admin:
+        # The goals the user reads, and the goals those contribute to (the
+        # red thread up to the council's goals).
+        own = list(visible_items(user, year_goals).values_list("pk", flat=True))
+        visible = year_goals.filter(pk__in=set(own) | ancestor_ids(own))
     goals = [
         GoalRow(*row)
-        for row in visible_items(
-            user,
-            Item.objects.active().filter(
-                kind=ItemKind.GOAL,
-                plan__plan_type__model__organisation=organisation,
-                plan__plan_type__model__year=year,
-            ),
-        )
-        .order_by("level__order", "number", "title")
-        .values_list(
+        for row in visible.order_by("level__order", "number", "title").values_list(
             "pk", "number", "title", "level__name", "plan__unit__name", "archived_at", "end_date"
         )
     ]

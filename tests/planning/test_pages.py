@@ -230,3 +230,37 @@ def test_pages_run_the_same_number_of_queries_for_10_and_200_items(client, org, 
     small = _count(client, urls[page])
     _grow(chain, 100)
     assert _count(client, urls[page]) == small
+
+
+def test_the_councils_goals_are_readable_along_the_red_thread(client, org, chain):
+    from tests.factories import UnitFactory, unit_type
+
+    kf = UnitFactory(
+        name="Kommunfullmäktige",
+        code="KF",
+        parent=org["kommun"],
+        unit_type=unit_type("Kommunfullmäktige"),
+    )
+    kf_plan = services.plan_for(actor=access.SYSTEM, unit=kf, plan_type=chain["vp"])
+    kf_goal = services.item_create(
+        actor=access.SYSTEM,
+        plan=kf_plan,
+        kind=ItemKind.GOAL,
+        title="Fullmäktiges mål om lärande",
+        level=chain["levels"]["Inriktningsmål"],
+    )
+    services.item_link(actor=access.SYSTEM, item=chain["board"], target=kf_goal)
+    # The unit whose activity leads up to the goal reads it and sees it in the tree.
+    chef = UserFactory()
+    grant(chef, org["enhet_b1"], Role.MANAGER)
+    assert access.can_read(chef, kf_goal)
+    client.force_login(chef)
+    assert (
+        "Fullmäktiges mål om lärande"
+        in client.get(reverse("planning:goal_tree", args=[2025])).content.decode()
+    )
+    assert client.get(reverse("planning:item", args=[kf_goal.pk])).status_code == 200
+    # A unit with nothing leading there does not.
+    other = UserFactory()
+    grant(other, org["enhet_a2"], Role.MANAGER)
+    assert not access.can_read(other, kf_goal)

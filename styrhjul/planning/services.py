@@ -301,6 +301,13 @@ def item_delete(*, actor, item: Item) -> None:
     """Delete an item made by mistake. Anything others build on or report on
     (shares, contributing items) is archived instead."""
     access.require(actor, access.Action.WRITE, item)
+    if item.reports.exists() or item.values.exists():
+        raise ValidationError(
+            _(
+                "Det finns rapporter eller utfall på posten. Arkivera den i stället, så finns "
+                "det rapporterade kvar."
+            )
+        )
     if item.shares.exists():
         raise ValidationError(
             _(

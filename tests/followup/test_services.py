@@ -235,3 +235,18 @@ def test_a_level_that_does_not_assess_takes_analysis_but_no_assessment(org, chai
         version=0,
         data=services.ReportData(analysis="Vi ligger rätt."),
     )
+
+
+def test_an_item_with_reports_is_archived_not_deleted(org, chain, occasion):
+    task = task_of(occasion, org["enhet_b1"], chain["ap"])
+    services.report_save(
+        actor=access.SYSTEM,
+        task=task,
+        item=chain["activity"],
+        version=0,
+        data=services.ReportData(status=status(chain, "Påbörjad")),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        planning.item_delete(actor=access.SYSTEM, item=chain["activity"])
+    assert "Arkivera den i stället" in str(excinfo.value)
+    assert Report.objects.filter(item=chain["activity"]).exists()

@@ -116,6 +116,27 @@ def may_view(user, occasion: FollowUpOccasion) -> bool:
     )
 
 
+def viewable_occasion_ids(user, occasions) -> set[int]:
+    """The pks of `occasions` whose overview `user` may see: may_view for
+    many occasions at once (for the year wheel's links), in at most one query
+    (the user's rights are usually cached for the request)."""
+    occasions = list(occasions)
+    rights = access.rights(user)
+    if rights.is_admin:
+        return {o.pk for o in occasions}
+    if not rights.manageable:
+        return set()
+    result = {o.pk for o in occasions if o.model.organisation_id in rights.manageable}
+    rest = [o.pk for o in occasions if o.pk not in result]
+    if rest:
+        result |= set(
+            ReportingTask.objects.filter(occasion_id__in=rest, unit_id__in=rights.manageable)
+            .values_list("occasion_id", flat=True)
+            .distinct()
+        )
+    return result
+
+
 def task_status(task: ReportingTask, reported: int, today: datetime.date) -> str:
     if task.done_at:
         return DONE
@@ -146,12 +167,27 @@ def progress(occasion: FollowUpOccasion, tasks: list[ReportingTask]) -> dict[int
         item__archived_at__isnull=True,
     ).values_list("item_id", "unit_id", "plan__plan_type_id", "item__responsible_id"):
         items[(unit_id, pt_id)][item_id] = responsible_id
-    reported: set[tuple[int, int]] = set()
-    for report in Report.objects.filter(occasion=occasion, unit_id__in=unit_ids).only(
-        "unit_id", "item_id", "status_id", "assessment_id", "comment", "analysis", "completion"
-    ):
-        if report.is_reported:
-            reported.add((report.unit_id, report.item_id))
+    # Plain tuples, not Report instances (tens of thousands at a big
+    # occasion); the test is Report.is_reported's.
+    reported: set[tuple[int, int]] = {
+        (unit_id, item_id)
+        for unit_id, item_id, status_id, assessment_id, comment, analysis, completion in (
+            Report.objects.filter(occasion=occasion, unit_id__in=unit_ids).values_list(
+                "unit_id",
+                "item_id",
+                "status_id",
+                "assessment_id",
+                "comment",
+                "analysis",
+                "completion",
+            )
+        )
+        if status_id
+        or assessment_id
+        or comment.strip()
+        or analysis.strip()
+        or completion is not None
+    }
     result = {}
     for task in tasks:
         mine = items.get((task.unit_id, task.plan_type_id), {})

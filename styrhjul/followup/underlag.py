@@ -20,10 +20,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
+
 from styrhjul.model.models import ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.planning.models import Item, ItemShare
+from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 from styrhjul.planning.services import descendant_ids
 
 from .models import FollowUpOccasion, IndicatorValue, Report, ReportingTask
@@ -211,3 +213,62 @@ def underlag(user, task: ReportingTask, item: Item) -> Underlag:
             row.value = _pick_value(values.get(key, []), period)
     rows.sort(key=lambda r: (r.unit.name, r.unit.pk, not r.shared, r.item.order, r.item.pk))
     return Underlag(task=task, item=item, rows=rows, totals=totals_for(rows))
+
+
+def items_with_underlag(task: ReportingTask, items, user=None) -> set[int]:
+    """The pks of `items` (Items or pks) that have an underlag for `task`:
+    shared (an active ItemShare) to a unit below the task's unit, or with an
+    active item of a unit below contributing to them through the red thread
+    (ItemLink, transitively), in both cases in a plan type the occasion
+    follows up and a unit valid on the occasion's day, as in underlag().
+
+    One query whatever the number of items and units (the units below and the
+    red thread are walked in the database). With `user`, only units the user
+    may read count (their rights are usually cached for the request)."""
+    item_ids = sorted({getattr(i, "pk", i) for i in items})
+    if not item_ids:
+        return set()
+    occasion = task.occasion
+    day = min(occasion.period_end, datetime.date(occasion.year, 12, 31))
+    unit_t = Unit._meta.db_table
+    item_t = Item._meta.db_table
+    link_t = ItemLink._meta.db_table
+    share_t = ItemShare._meta.db_table
+    plan_t = Plan._meta.db_table
+    through = FollowUpOccasion.plan_types.through
+    through_t = through._meta.db_table
+    m2m = FollowUpOccasion._meta.get_field("plan_types")
+    occ_col, pt_col = m2m.m2m_column_name(), m2m.m2m_reverse_name()
+    seeds = ", ".join(["%s"] * len(item_ids))
+    sql = f"""
+        WITH RECURSIVE below(id) AS (
+            SELECT id FROM {unit_t} WHERE parent_id = %s
+            UNION SELECT u.id FROM {unit_t} u JOIN below ON u.parent_id = below.id
+        ),
+        walk(origin, id) AS (
+            SELECT target_id, item_id FROM {link_t} WHERE target_id IN ({seeds})
+            UNION SELECT walk.origin, l.item_id FROM {link_t} l JOIN walk ON l.target_id = walk.id
+        ),
+        types(id) AS (SELECT {pt_col} FROM {through_t} WHERE {occ_col} = %s),
+        valid(id) AS (
+            SELECT u.id FROM {unit_t} u JOIN below ON below.id = u.id
+            WHERE u.valid_from <= %s AND (u.valid_to IS NULL OR u.valid_to >= %s)
+        )
+        SELECT s.item_id, s.unit_id FROM {share_t} s JOIN {plan_t} p ON p.id = s.plan_id
+        WHERE s.item_id IN ({seeds}) AND s.ended_at IS NULL
+          AND s.unit_id IN (SELECT id FROM valid) AND p.plan_type_id IN (SELECT id FROM types)
+        UNION
+        SELECT walk.origin, p.unit_id FROM walk
+          JOIN {item_t} i ON i.id = walk.id JOIN {plan_t} p ON p.id = i.plan_id
+        WHERE i.archived_at IS NULL
+          AND p.unit_id IN (SELECT id FROM valid) AND p.plan_type_id IN (SELECT id FROM types)
+    """
+    params = [task.unit_id, *item_ids, occasion.pk, day, day, *item_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pairs = cursor.fetchall()
+    readable = None
+    if user is not None:
+        rights = access.rights(user)
+        readable = None if rights.is_admin else rights.readable
+    return {item_id for item_id, unit_id in pairs if readable is None or unit_id in readable}

@@ -20,6 +20,7 @@ from styrhjul.web.history import history_entries
 from . import queries, services
 from .models import IndicatorValue, Report, ReportingTask
 from .reporting import GUIDING_QUESTIONS, ReportForm
+from .underlag import items_with_underlag
 
 
 def _task(request, pk: int) -> ReportingTask:
@@ -47,6 +48,7 @@ def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: 
         "page": page,
         "locked": locked,
         "guiding_questions": GUIDING_QUESTIONS,
+        "underlag_ids": items_with_underlag(task, page.entries, request.user),
         "can_mark_done": not locked and services.may_mark_done(request.user, task),
         "page_title": task.name,
         "breadcrumbs": _crumbs(task),
@@ -96,7 +98,12 @@ def report_item(request, pk: int, item: int):
             return render(
                 request,
                 "followup/_report_item.html",
-                {"entry": fresh, "task": task_obj, "guiding_questions": GUIDING_QUESTIONS},
+                {
+                    "entry": fresh,
+                    "task": task_obj,
+                    "guiding_questions": GUIDING_QUESTIONS,
+                    "underlag_ids": items_with_underlag(task_obj, [item], request.user),
+                },
             )
     elif locked:
         form.add_error(None, _("Rapporteringen är låst och kan inte längre ändras."))
@@ -106,7 +113,12 @@ def report_item(request, pk: int, item: int):
         return render(
             request,
             "followup/_report_item.html",
-            {"entry": entry, "task": task_obj, "guiding_questions": GUIDING_QUESTIONS},
+            {
+                "entry": entry,
+                "task": task_obj,
+                "guiding_questions": GUIDING_QUESTIONS,
+                "underlag_ids": items_with_underlag(task_obj, [item], request.user),
+            },
         )
     # A plain form post with errors: the whole page, this item's typed values kept.
     for other in page.entries.values():

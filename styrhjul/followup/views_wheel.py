@@ -37,6 +37,7 @@ from .models import (
     OccasionStep,
     ReportingTask,
 )
+from .overview import viewable_occasion_ids
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 MONTHS = [
@@ -254,6 +255,8 @@ def _context(request, organisation, roots, year, *, editor=None, status="", focu
     model = GovernanceModel.objects.filter(organisation=organisation, year=year).first()
     can_manage = access.can_manage(request.user, organisation)
     org_query = _org_query(organisation, roots)
+    blocks = _occasion_blocks(model, can_manage, today)
+    overview_ids = viewable_occasion_ids(request.user, [b["occasion"] for b in blocks])
     return {
         "nav": "followup",
         "organisation": organisation,
@@ -265,7 +268,8 @@ def _context(request, organisation, roots, year, *, editor=None, status="", focu
         "today": today,
         "model": model,
         "months": timeline(organisation, year, today),
-        "occasions": _occasion_blocks(model, can_manage, today),
+        "occasions": blocks,
+        "overview_ids": overview_ids,
         "events": list(model.events.all()) if model else [],
         "can_manage": can_manage,
         "year_url": wheel_url(organisation, year, roots),

@@ -34,6 +34,7 @@ from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
     IndicatorValue,
+    OccasionKind,
     OccasionStatus,
     OccasionStep,
     Report,
@@ -258,3 +259,58 @@ def _values(
         value.save()
         held.add((item.pk, unit.pk, spec.year, spec.period))
         result.values_created += 1
+
+
+MONTH_NAMES = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def open_current_followup(root: Unit, today: datetime.date) -> FollowUpOccasion | None:
+    """A monthly follow-up open now in the current year's model, so the demo
+    has tasks to report on today (the 2025 follow-ups are locked once their
+    deadlines have passed). Made once per year; nothing if the year's model
+    is missing or already has an occasion."""
+    model = GovernanceModel.objects.filter(organisation=root, year=today.year).first()
+    if model is None or model.occasions.exists():
+        return None
+    month = MONTH_NAMES[today.month - 1]
+    occasion = services.occasion_save(
+        actor=access.SYSTEM,
+        occasion=FollowUpOccasion(
+            model=model,
+            kind=OccasionKind.MONTHLY,
+            name=f"Månadsuppföljning {month}",
+            period_end=today.replace(day=1) - datetime.timedelta(days=1),
+        ),
+        plan_types=list(model.plan_types.filter(name__in=["Åtgärdsplan", "Aktivitetsplan"])),
+    )
+    types = {t.name: t for t in UnitType.objects.all()}
+    for name, type_name, days in (
+        ("Enhetschefer rapporterar", "Enhet", 14),
+        ("Avdelningschefer rapporterar", "Avdelning", 21),
+        ("Förvaltningen sammanställer", "Förvaltning", 28),
+    ):
+        services.step_save(
+            actor=access.SYSTEM,
+            step=OccasionStep(
+                occasion=occasion,
+                name=name,
+                unit_type=types.get(type_name),
+                start=today - datetime.timedelta(days=3),
+                deadline=today + datetime.timedelta(days=days),
+            ),
+        )
+    services.occasion_open(actor=access.SYSTEM, occasion=occasion)
+    return occasion

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from styrhjul.model.models import GovernanceModel, Vision
 from styrhjul.model.services import model_copy_to_next_year, model_create_default
@@ -55,6 +56,7 @@ class DemoSummary:
     shares_created: int = 0
     years_copied: list[int] = field(default_factory=list)
     followup: object = None  # followup.FollowupSummary of the 2025 follow-up
+    current_occasion: object = None  # a follow-up opened now, in this year's model
 
     @property
     def changed(self) -> bool:
@@ -70,6 +72,7 @@ class DemoSummary:
             or self.shares_created
             or self.years_copied
             or (self.followup is not None and self.followup.changed)
+            or self.current_occasion is not None
         )
 
     @property
@@ -83,6 +86,11 @@ class DemoSummary:
             + (
                 " Kopierad till " + ", ".join(str(y) for y in self.years_copied) + "."
                 if self.years_copied
+                else ""
+            )
+            + (
+                f" {self.current_occasion} är öppen för rapportering nu."
+                if self.current_occasion
                 else ""
             )
         )
@@ -243,6 +251,8 @@ def load_demo(*, copy_until: int | None = None) -> DemoSummary:
     summary.followup = followup.load_followup(summary, units, users)
     if copy_until:
         _copy_forward(summary, root, until=copy_until)
+        if copy_until == timezone.localdate().year:
+            summary.current_occasion = followup.open_current_followup(root, timezone.localdate())
     summary.units = len(units)
     summary.users = len(users)
     return summary

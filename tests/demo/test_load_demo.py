@@ -99,6 +99,14 @@ def test_the_command_prints_a_swedish_summary(db):
         assert Item.objects.filter(plan__plan_type__model__year=this_year).count() == (
             items.filter(archived_at__isnull=True).count()
         )
+    # A follow-up is open now in this year's model, so there is something to report.
+    from styrhjul.followup.models import FollowUpOccasion
+    from styrhjul.followup.services import is_locked
+
+    current = FollowUpOccasion.objects.get(model__year=this_year)
+    assert f"{current.name} är öppen för rapportering nu." in out.getvalue()
+    task = current.tasks.filter(unit__code="3111").first()
+    assert task is not None and not is_locked(task)
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert out.getvalue().strip() == "Demokommunen Sjöbacka kommun fanns redan; inget ändrat."

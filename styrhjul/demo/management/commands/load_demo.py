@@ -1,9 +1,8 @@
 """`styrhjul load-demo`: load the invented demo municipality Sjöbacka."""
 
-import datetime
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from styrhjul.demo import data, model_data
 from styrhjul.demo.services import DemoConflict, load_demo
@@ -25,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            summary = load_demo(copy_until=datetime.date.today().year)
+            summary = load_demo(copy_until=timezone.localdate().year)
         except DemoConflict as exc:
             lines = "\n".join(f"  – {problem}" for problem in exc.problems)
             raise CommandError(

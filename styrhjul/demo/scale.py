@@ -33,14 +33,24 @@ from __future__ import annotations
 import datetime
 import random
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Count
 
-from styrhjul.model.models import GoalLevel, GovernanceModel, ItemKind, PlanType
+from styrhjul.followup.models import (
+    FollowUpOccasion,
+    IndicatorValue,
+    OccasionKind,
+    OccasionStatus,
+    OccasionStep,
+    Report,
+    ReportingTask,
+)
+from styrhjul.model.models import GoalLevel, GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
@@ -64,6 +74,8 @@ BENCH_UNIT_NAME = "Storskolan (mätenhet)"
 DEFAULT_UNITS = 3000
 DEFAULT_ITEMS = 50000
 DEFAULT_PLAN_ITEMS = 500
+DEFAULT_TASK_ITEMS = 200
+DEFAULT_SHARE_UNITS = 300
 DEFAULT_SEED = 2025
 DEFAULT_YEAR = 2025
 MIN_UNITS = 12
@@ -79,6 +91,42 @@ LEVEL_BY_UNIT_TYPE = {
     "Avdelning": "Verksamhetsmål",
     "Enhet": "Verksamhetsmål",
 }
+
+# The follow-up: one occasion for the year, steps per unit type
+# (name, unit type or None for a milestone, start (month, day), deadline).
+OCCASION_NAME = "Delårsrapport"
+TASK_PLAN_TYPE = "Arbetsmiljömål"  # the measured task's plan (of the measured unit)
+STEPS = [
+    ("Enheterna rapporterar", "Enhet", (9, 1), (9, 12)),
+    ("Avdelningarna rapporterar", "Avdelning", (9, 1), (9, 19)),
+    ("Förvaltningarna rapporterar", "Förvaltning", (9, 1), (9, 26)),
+    ("Nämnderna rapporterar", "Nämnd", (9, 1), (10, 3)),
+    ("Kommunstyrelsen rapporterar", "Kommunstyrelse", (9, 1), (10, 3)),
+    ("Kommunledningen sammanställer", "Kommun", (9, 1), (10, 10)),
+    ("Kommunfullmäktige behandlar delårsrapporten", None, (10, 27), (10, 27)),
+]
+SHARED_TITLE = "Andel medarbetare som genomfört utbildning i informationssäkerhet"
+DONE_SHARE = 0.35  # tasks marked done
+DONE_REPORTED, OPEN_REPORTED = 0.9, 0.45  # items reported in done / other tasks (≈ 60 %)
+SHARED_REPORTED = 0.85  # units that reported on the shared item
+ANALYSES = [
+    "Arbetet går enligt plan och resultaten pekar åt rätt håll.",
+    "Utvecklingen är positiv men takten behöver öka under hösten.",
+    "Resultatet påverkas av hög personalomsättning under våren.",
+    "Insatserna har gett effekt; fortsatt fokus på uppföljning.",
+]
+COMMENTS = [
+    "Försenat på grund av vakanser.",
+    "Genomförs under hösten.",
+    "Avvaktar beslut i nämnden.",
+    "Följs upp vid nästa tillfälle.",
+    "Klart enligt plan.",
+]
+CONTROL_RESULTS = [
+    "Stickprov på 20 poster utan avvikelser.",
+    "Två avvikelser; rutinen ses över.",
+    "Kontrollen genomförd enligt plan.",
+]
 
 # Shares of all items that are goals, and of the rest.
 GOAL_SHARE = 0.10
@@ -394,17 +442,21 @@ class ScaleResult:
     plans: int = 0
     bench_plan_items: int = 0
     phases: dict[str, float] = field(default_factory=dict)
+    followup: FollowupResult | None = None
 
     @property
     def message(self) -> str:
         if not self.created:
             return f"{ROOT_NAME} finns redan i databasen; inget ändrat (--replace bygger om den)."
-        return (
+        text = (
             f"{ROOT_NAME} byggd på {self.seconds:.1f} s: {self.units} enheter, "
             f"{self.plans} planer, {self.items} poster varav {self.goals} mål, "
             f"{self.links} kopplingar, {self.shares} delningar; "
             f"mätplanen ({BENCH_CODE}) har {self.bench_plan_items} poster."
         )
+        if self.followup is not None:
+            text += f" Därtill {self.followup.message}"
+        return text
 
 
 # --- Looking the data set up -----------------------------------------------------
@@ -911,6 +963,516 @@ class _Builder:
         )
 
 
+# --- The follow-up ---------------------------------------------------------------------
+
+
+@dataclass
+class FollowupResult:
+    created: bool  # False: the year's occasion was already there
+    occasion: FollowUpOccasion | None = None
+    seconds: float = 0.0
+    tasks: int = 0
+    done: int = 0
+    task_items: int = 0  # items to report over all tasks
+    reports: int = 0
+    values: int = 0
+    bench_task_items: int = 0
+    share_units: int = 0
+    phases: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        if not self.created:
+            return f"{self.occasion} finns redan; uppföljningen är orörd."
+        return (
+            f"uppföljningen {self.occasion} byggd på {self.seconds:.1f} s: {self.tasks} uppgifter "
+            f"({self.done} klarmarkerade) med {self.task_items} poster att rapportera, "
+            f"{self.reports} rapporter, {self.values} utfall; mätuppgiften "
+            f"({BENCH_CODE}, {TASK_PLAN_TYPE}) har {self.bench_task_items} poster, "
+            f"den delade posten når {self.share_units} enheter."
+        )
+
+
+def occasion_name(year: int) -> str:
+    return f"{OCCASION_NAME} {year}"
+
+
+def scale_occasion(year: int = DEFAULT_YEAR) -> FollowUpOccasion | None:
+    root = scale_root()
+    if root is None:
+        return None
+    return FollowUpOccasion.objects.filter(
+        model__organisation=root, model__year=year, name=occasion_name(year)
+    ).first()
+
+
+def followup_task(year: int = DEFAULT_YEAR) -> ReportingTask | None:
+    """The measured reporting task: the measured unit's Arbetsmiljömål."""
+    return (
+        ReportingTask.objects.filter(
+            occasion=scale_occasion(year),
+            unit__code=BENCH_CODE,
+            plan_type__name=TASK_PLAN_TYPE,
+            reporter__isnull=True,
+        )
+        .select_related("unit", "plan_type")
+        .first()
+    )
+
+
+def shared_item(year: int = DEFAULT_YEAR) -> Item | None:
+    """The item shared to the most units (the underlag page's item)."""
+    row = (
+        ItemShare.objects.filter(
+            item__plan__plan_type__model__organisation=scale_root(),
+            item__plan__plan_type__model__year=year,
+        )
+        .values("item_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "item_id")
+        .first()
+    )
+    return Item.objects.select_related("plan").get(pk=row["item_id"]) if row else None
+
+
+def underlag_task(year: int = DEFAULT_YEAR) -> tuple[ReportingTask | None, Item | None]:
+    """The task of the unit that shares `shared_item`, and that item."""
+    item = shared_item(year)
+    if item is None:
+        return None, None
+    task = ReportingTask.objects.filter(
+        occasion=scale_occasion(year),
+        unit_id=item.plan.unit_id,
+        plan_type_id=item.plan.plan_type_id,
+        reporter__isnull=True,
+    ).first()
+    return task, item
+
+
+def items_to_report_bulk(
+    plan_type_ids, unit_ids
+) -> dict[tuple[int, int], list[tuple[int, str, int | None]]]:
+    """services.items_to_report for many (unit, plan type) at once: (unit,
+    plan type) → [(item id, kind, level id)] in plan order. The active items
+    of the unit's plan of the type and the items shared into it (active
+    share, item not archived)."""
+    found: dict[tuple[int, int], dict[int, tuple]] = defaultdict(dict)
+    for pk, kind, level_id, order, number, unit_id, pt_id in (
+        Item.objects.active()
+        .filter(plan__unit_id__in=unit_ids, plan__plan_type_id__in=plan_type_ids)
+        .values_list(
+            "pk", "kind", "level_id", "order", "number", "plan__unit_id", "plan__plan_type_id"
+        )
+    ):
+        found[(unit_id, pt_id)][pk] = (order, number, pk, kind, level_id)
+    for pk, kind, level_id, order, number, unit_id, pt_id in ItemShare.objects.filter(
+        unit_id__in=unit_ids,
+        plan__plan_type_id__in=plan_type_ids,
+        ended_at__isnull=True,
+        item__archived_at__isnull=True,
+    ).values_list(
+        "item_id",
+        "item__kind",
+        "item__level_id",
+        "item__order",
+        "item__number",
+        "unit_id",
+        "plan__plan_type_id",
+    ):
+        found[(unit_id, pt_id)][pk] = (order, number, pk, kind, level_id)
+    return {
+        key: [(pk, kind, level_id) for _o, _n, pk, kind, level_id in sorted(rows.values())]
+        for key, rows in found.items()
+    }
+
+
+class _FollowUp:
+    """Adds the year's follow-up to an existing scale data set. Reads the
+    data set in a fixed order (codes, numbers), so a data set that gets the
+    follow-up added later ends up exactly like one built with it."""
+
+    def __init__(self, root: Unit, *, year: int, seed: int, task_items: int, share_units: int, log):
+        if task_items < MIN_PLAN_ITEMS:
+            raise ScaleError(f"--task-items måste vara minst {MIN_PLAN_ITEMS}.")
+        if share_units < 1:
+            raise ScaleError("--share-units måste vara minst 1.")
+        self.root, self.year = root, year
+        self.rng = random.Random(f"{seed}:uppföljning")
+        self.n_task_items, self.n_share = task_items, share_units
+        self.log = log
+        self.phases: dict[str, float] = {}
+        self.model = GovernanceModel.objects.filter(organisation=root, year=year).first()
+        if self.model is None:
+            raise ScaleError(f"Skaldatamängden saknar styrmodell för {year}.")
+        self.plan_types = {pt.name: pt for pt in PlanType.objects.filter(model=self.model)}
+        if TASK_PLAN_TYPE not in self.plan_types:
+            raise ScaleError(f"Styrmodellens standard saknar plantypen {TASK_PLAN_TYPE}.")
+        self.values: dict[int, list[ScaleValue]] = defaultdict(list)
+        for value in ScaleValue.objects.filter(scale__model=self.model).order_by("order", "pk"):
+            self.values[value.scale_id].append(value)
+        self.assesses = dict(
+            GoalLevel.objects.filter(model=self.model).values_list("pk", "assesses")
+        )
+
+    _phase = _Builder._phase
+
+    def run(self) -> FollowupResult:
+        started = t = time.perf_counter()
+        units = list(
+            Unit.objects.descendants(self.root, include_self=True)
+            .valid_on(datetime.date(self.year, 8, 31))
+            .select_related("unit_type")
+            .order_by("code")
+        )
+        self.units = {u.pk: u for u in units}
+        self.children: dict[int | None, list[Unit]] = defaultdict(list)
+        for u in units:
+            self.children[u.parent_id].append(u)
+        bench_task_items = self.make_task_plan()
+        share_units = self.make_shared_item()
+        t = self._phase("uppföljningens poster och delning", t)
+        occasion, steps = self.make_occasion()
+        todo = items_to_report_bulk([pt.pk for pt in occasion.plan_types.all()], list(self.units))
+        t = self._phase("tillfälle och poster att rapportera", t)
+        tasks = self.make_tasks(occasion, steps, todo)
+        t = self._phase("uppgifter", t)
+        reports, values = self.make_reports(occasion, tasks, todo)
+        t = self._phase("rapporter och utfall", t)
+        return FollowupResult(
+            created=True,
+            occasion=occasion,
+            seconds=time.perf_counter() - started,
+            tasks=len(tasks),
+            done=sum(1 for task in tasks if task.done_at),
+            task_items=sum(len(todo[(task.unit_id, task.plan_type_id)]) for task in tasks),
+            reports=reports,
+            values=values,
+            bench_task_items=bench_task_items,
+            share_units=share_units,
+            phases=self.phases,
+        )
+
+    # -- the measured task's plan: the measured unit's Arbetsmiljömål
+
+    def make_task_plan(self) -> int:
+        rng, year, n = self.rng, self.year, self.n_task_items
+        unit = next((u for u in self.units.values() if u.code == BENCH_CODE), None)
+        if unit is None:
+            raise ScaleError(f"Skaldatamängden saknar mätenheten {BENCH_CODE}.")
+        plan = Plan(unit=unit, plan_type=self.plan_types[TASK_PLAN_TYPE])
+        Plan.objects.bulk_create([plan])
+        level = GoalLevel.objects.get(model=self.model, name=LEVEL_BY_UNIT_TYPE["Enhet"])
+        perspectives = list(self.model.perspectives.order_by("order", "pk"))
+        upper = list(
+            Item.objects.filter(
+                plan__unit=unit, plan__plan_type__name=PLAN_TYPE, kind=ItemKind.GOAL
+            ).order_by("order", "pk")
+        )
+        n_goals = max(1, round(n * BENCH_GOALS))
+        n_ind = round(n * BENCH_INDICATORS)
+        kinds = [ItemKind.GOAL] * n_goals + [ItemKind.INDICATOR] * n_ind
+        kinds += [ItemKind.ACTIVITY] * (n - len(kinds))
+        numbers: Counter = Counter()
+        items, targets = [], []
+        for index, kind in enumerate(kinds):
+            numbers[kind] += 1
+            fields = dict(
+                plan=plan,
+                kind=kind,
+                number=f"{KIND_NUMBER_PREFIX[kind]}{numbers[kind]}",
+                order=(index + 1) * 10,
+            )
+            if kind == ItemKind.GOAL:
+                item = Item(
+                    **fields,
+                    title=rng.choice(GOALS) + rng.choice(GOAL_QUALIFIERS),
+                    level=level,
+                    perspective=rng.choice(perspectives),
+                )
+                target = upper[index % len(upper)] if upper else None
+            elif kind == ItemKind.INDICATOR:
+                title, measure_unit, direction = rng.choice(INDICATORS)
+                baseline = Decimal(rng.randint(100, 9000)) / 100
+                item = Item(
+                    **fields,
+                    title=title,
+                    measure_unit=measure_unit,
+                    direction=direction,
+                    source=IndicatorSource.MANUAL,
+                    reported_by=ReportedBy.CENTRAL,
+                    periodicity=Periodicity.TERTIAL,
+                    baseline_year=year - 1,
+                    baseline_value=baseline,
+                    target_year=year,
+                    target_value=baseline + Decimal(rng.randint(1, 500)) / 100,
+                )
+                target = items[rng.randrange(n_goals)]
+            else:
+                start = rng.randint(1, 10)
+                item = Item(
+                    **fields,
+                    title=f"{rng.choice(ACTIONS)} {rng.choice(ACTIVITY_OBJECTS)}",
+                    responsible_text=rng.choice(RESPONSIBLE),
+                    start_date=datetime.date(year, start, 1),
+                    end_date=datetime.date(year, rng.randint(start, 12), 28),
+                )
+                target = items[rng.randrange(n_goals)]
+            items.append(item)
+            targets.append(target)
+        Item.objects.bulk_create(items, batch_size=1000)
+        ItemLink.objects.bulk_create(
+            [ItemLink(item=i, target=t) for i, t in zip(items, targets, strict=True) if t]
+        )
+        return len(items)
+
+    # -- one item shared to many units, for the underlag page
+
+    def make_shared_item(self) -> int:
+        """A förvaltning-wide indicator, reported by each unit, shared to
+        `share_units` units below the förvaltning with the most units below it."""
+
+        def below(unit: Unit) -> list[Unit]:
+            out, stack = [], list(self.children[unit.pk])
+            while stack:
+                u = stack.pop()
+                out.append(u)
+                stack.extend(self.children[u.pk])
+            return out
+
+        forvs = [u for u in self.units.values() if u.unit_type.name == "Förvaltning"]
+        subtrees = {f.pk: [u for u in below(f) if u.code != BENCH_CODE] for f in forvs}
+        owner = min(forvs, key=lambda f: (-len(subtrees[f.pk]), f.code))
+        # Enheter first, then avdelningar, each by code.
+        ordered = sorted(subtrees[owner.pk], key=lambda u: (u.unit_type.name != "Enhet", u.code))
+        receivers = ordered[: self.n_share]
+        plans = dict(
+            Plan.objects.filter(
+                plan_type=self.plan_types[PLAN_TYPE], unit__in=[owner, *receivers]
+            ).values_list("unit_id", "pk")
+        )
+        plan_id = plans[owner.pk]
+        existing = Item.objects.filter(plan_id=plan_id)
+        count = existing.filter(kind=ItemKind.INDICATOR).count()
+        last = existing.order_by("-order").values_list("order", flat=True).first() or 0
+        item = Item(
+            plan_id=plan_id,
+            kind=ItemKind.INDICATOR,
+            number=f"{KIND_NUMBER_PREFIX[ItemKind.INDICATOR]}{count + 1}",
+            order=last + 10,
+            title=SHARED_TITLE,
+            measure_unit="%",
+            direction=Direction.HIGHER,
+            source=IndicatorSource.MANUAL,
+            reported_by=ReportedBy.EACH_UNIT,
+            periodicity=Periodicity.TERTIAL,
+            baseline_year=self.year - 1,
+            baseline_value=Decimal("62.00"),
+            target_year=self.year,
+            target_value=Decimal("80.00"),
+        )
+        Item.objects.bulk_create([item])
+        self.shared_pk = item.pk
+        ItemShare.objects.bulk_create(
+            [ItemShare(item=item, unit=u, plan_id=plans[u.pk]) for u in receivers],
+            batch_size=2000,
+        )
+        return len(receivers)
+
+    # -- the occasion, its tasks and reports
+
+    def make_occasion(self) -> tuple[FollowUpOccasion, dict[int, OccasionStep]]:
+        year = self.year
+        occasion = FollowUpOccasion(
+            model=self.model,
+            kind=OccasionKind.INTERIM,
+            name=occasion_name(year),
+            period_end=datetime.date(year, 8, 31),
+            status=OccasionStatus.OPEN,
+        )
+        FollowUpOccasion.objects.bulk_create([occasion])
+        # The plan types that hold items (occasion_save, without history).
+        with_items = set(
+            Item.objects.filter(plan__plan_type__model=self.model)
+            .values_list("plan__plan_type_id", flat=True)
+            .distinct()
+        )
+        through = FollowUpOccasion.plan_types.through
+        through.objects.bulk_create(
+            [
+                through(followupoccasion_id=occasion.pk, plantype_id=pt.pk)
+                for pt in sorted(self.plan_types.values(), key=lambda p: p.order)
+                if pt.pk in with_items
+            ]
+        )
+        types = {t.name: t for t in UnitType.objects.all()}
+        steps = [
+            OccasionStep(
+                occasion=occasion,
+                name=name,
+                unit_type=types.get(type_name) if type_name else None,
+                start=datetime.date(year, *start),
+                deadline=datetime.date(year, *deadline),
+            )
+            for name, type_name, start, deadline in STEPS
+            if type_name is None or type_name in types
+        ]
+        OccasionStep.objects.bulk_create(steps)
+        # services._step_for: the last step (by deadline) for the unit's type.
+        by_type = {}
+        for step in sorted(steps, key=lambda s: (s.deadline, s.start, s.pk)):
+            if step.unit_type_id:
+                by_type[step.unit_type_id] = step
+        return occasion, by_type
+
+    def make_tasks(self, occasion, steps, todo) -> list[ReportingTask]:
+        rng = self.rng
+        plan_types = sorted(occasion.plan_types.all(), key=lambda p: (p.order, p.pk))
+        tasks = []
+        for unit in self.units.values():  # by code
+            for pt in plan_types:
+                if not todo.get((unit.pk, pt.pk)):
+                    continue
+                step = steps.get(unit.unit_type_id)
+                bench = unit.code == BENCH_CODE and pt.name == TASK_PLAN_TYPE
+                done = not bench and rng.random() < DONE_SHARE
+                done_at = None
+                if done and step is not None:
+                    day = step.deadline - datetime.timedelta(days=rng.randint(0, 6))
+                    done_at = datetime.datetime.combine(
+                        day, datetime.time(rng.randint(8, 16), rng.randint(0, 59)), datetime.UTC
+                    )
+                tasks.append(
+                    ReportingTask(
+                        occasion=occasion,
+                        unit=unit,
+                        plan_type=pt,
+                        step=step,
+                        name=f"{occasion.name}: {pt.name}: {unit.name}",
+                        done_at=done_at,
+                        # The measured task is reopened (task_reopen), so that
+                        # its page shows the report forms, not the locked view.
+                        reopened_until=datetime.date(self.year + 10, 12, 31) if bench else None,
+                    )
+                )
+        ReportingTask.objects.bulk_create(tasks, batch_size=1000)
+        return tasks
+
+    def _pick(self, scale_id) -> ScaleValue | None:
+        values = self.values.get(scale_id)
+        return self.rng.choice(values) if values else None
+
+    def make_reports(self, occasion, tasks, todo) -> tuple[int, int]:
+        rng, year = self.rng, self.year
+        period = f"{occasion.period_end:%Y-%m}"
+        reports, values = [], []
+        for task in tasks:
+            pt = task.plan_type
+            share = DONE_REPORTED if task.done_at else OPEN_REPORTED
+            for item_id, kind, level_id in todo[(task.unit_id, task.plan_type_id)]:
+                chance = SHARED_REPORTED if item_id == self.shared_pk else share
+                if rng.random() >= chance:
+                    continue
+                report = Report(occasion=occasion, unit_id=task.unit_id, item_id=item_id)
+                if kind in (ItemKind.ACTIVITY, ItemKind.ASSIGNMENT):
+                    scale_id = (
+                        pt.activity_scale_id
+                        if kind == ItemKind.ACTIVITY
+                        else (pt.assignment_scale_id)
+                    )
+                    report.status = self._pick(scale_id)
+                    if kind == ItemKind.ACTIVITY:
+                        done = report.status is not None and report.status.counts_as_done
+                        report.completion = 100 if done else rng.randrange(0, 100, 10)
+                elif kind == ItemKind.GOAL:
+                    if self.assesses.get(level_id, False):
+                        report.assessment = self._pick(pt.goal_scale_id)
+                    report.analysis = rng.choice(ANALYSES)
+                elif kind == ItemKind.INDICATOR:
+                    report.assessment = self._pick(pt.indicator_scale_id)
+                    values.append(
+                        IndicatorValue(
+                            item_id=item_id,
+                            unit_id=task.unit_id,
+                            year=year,
+                            period=period,
+                            value=Decimal(rng.randint(1000, 9500)) / 100,
+                        )
+                    )
+                else:  # control point
+                    report.assessment = self._pick(pt.control_scale_id)
+                    report.comment = rng.choice(CONTROL_RESULTS)
+                chosen = report.status or report.assessment
+                if (
+                    not report.comment
+                    and chosen is not None
+                    and (chosen.comment_required or rng.random() < 0.3)
+                ):
+                    report.comment = rng.choice(COMMENTS)
+                reports.append(report)
+        Report.objects.bulk_create(reports, batch_size=2000)
+        IndicatorValue.objects.bulk_create(values, batch_size=2000)
+        return len(reports), len(values)
+
+
+def add_followup(
+    root: Unit,
+    *,
+    year: int = DEFAULT_YEAR,
+    seed: int = DEFAULT_SEED,
+    task_items: int = DEFAULT_TASK_ITEMS,
+    share_units: int = DEFAULT_SHARE_UNITS,
+    log: Callable[[str], None] = lambda line: None,
+) -> FollowupResult:
+    """The year's follow-up (occasion, tasks, reports) on the scale data set;
+    nothing when the occasion exists. Call inside a transaction."""
+    existing = scale_occasion(year)
+    if existing is not None:
+        return FollowupResult(created=False, occasion=existing)
+    return _FollowUp(
+        root, year=year, seed=seed, task_items=task_items, share_units=share_units, log=log
+    ).run()
+
+
+def _analyze(models, log) -> None:
+    """Fresh statistics on PostgreSQL, as autovacuum would have within a
+    minute, so that measurements right after loading see the planner's usual
+    choices."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    t = time.perf_counter()
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    log(f"  ANALYZE: {time.perf_counter() - t:.2f} s")
+
+
+FOLLOWUP_TABLES = (FollowUpOccasion, OccasionStep, ReportingTask, Report, IndicatorValue)
+
+
+def build_followup(
+    *,
+    year: int = DEFAULT_YEAR,
+    seed: int = DEFAULT_SEED,
+    task_items: int = DEFAULT_TASK_ITEMS,
+    share_units: int = DEFAULT_SHARE_UNITS,
+    log: Callable[[str], None] = lambda line: None,
+) -> FollowupResult:
+    """`load-scale --followup-only`: add the follow-up to an existing data set
+    without rebuilding it."""
+    started = time.perf_counter()
+    with transaction.atomic():
+        root = scale_root()
+        if root is None:
+            raise ScaleError(f"{ROOT_NAME} finns inte; bygg den först (load-scale).")
+        result = add_followup(
+            root, year=year, seed=seed, task_items=task_items, share_units=share_units, log=log
+        )
+    if result.created:
+        _analyze((Item, ItemLink, ItemShare, Plan, *FOLLOWUP_TABLES), log)
+        result.seconds = time.perf_counter() - started
+    return result
+
+
 def other_organisations(root: Unit | None = None) -> list[Unit]:
     return list(Unit.objects.filter(parent__isnull=True).exclude(pk=getattr(root, "pk", None)))
 
@@ -923,6 +1485,9 @@ def build(
     seed: int = DEFAULT_SEED,
     year: int = DEFAULT_YEAR,
     replace: bool = False,
+    followup: bool = True,
+    task_items: int = DEFAULT_TASK_ITEMS,
+    share_units: int = DEFAULT_SHARE_UNITS,
     log: Callable[[str], None] = lambda line: None,
 ) -> ScaleResult:
     """Build the scale municipality; leave it alone when it exists, unless
@@ -951,13 +1516,18 @@ def build(
         result = _Builder(
             units=units, items=items, plan_items=plan_items, seed=seed, year=year, log=log
         ).run()
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Fresh statistics, as autovacuum would have within a minute, so that
-        # measurements right after loading see the planner's usual choices.
-        t = time.perf_counter()
-        with connection.cursor() as cursor:
-            for model in (Unit, Plan, Item, ItemLink, ItemShare):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-        log(f"  ANALYZE: {time.perf_counter() - t:.2f} s")
+        if followup:
+            result.followup = add_followup(
+                result.root,
+                year=year,
+                seed=seed,
+                task_items=task_items,
+                share_units=share_units,
+                log=log,
+            )
+            result.items += result.followup.bench_task_items + 1
+            result.plans += 1
+            result.shares += result.followup.share_units
+    _analyze((Unit, Plan, Item, ItemLink, ItemShare, *FOLLOWUP_TABLES), log)
     result.seconds = time.perf_counter() - started
     return result

@@ -146,12 +146,16 @@ def task_status(task: ReportingTask, reported: int, today: datetime.date) -> str
     return IN_PROGRESS if reported else NOT_STARTED
 
 
-def progress(occasion: FollowUpOccasion, tasks: list[ReportingTask]) -> dict[int, tuple[int, int]]:
+def progress(
+    occasion: FollowUpOccasion, tasks: list[ReportingTask], unit_query=None
+) -> dict[int, tuple[int, int]]:
     """Task pk → (reported items, items to report), in three queries for all
-    tasks, with the same rules as services.task_items and Report.is_reported."""
+    tasks, with the same rules as services.task_items and Report.is_reported.
+    `unit_query`, a query of unit ids covering the tasks' units (rows of
+    other units are ignored), replaces a parameter list of thousands of ids."""
     if not tasks:
         return {}
-    unit_ids = {t.unit_id for t in tasks}
+    unit_ids = {t.unit_id for t in tasks} if unit_query is None else unit_query
     plan_type_ids = {t.plan_type_id for t in tasks}
     items: dict[tuple[int, int], dict[int, int | None]] = defaultdict(dict)
     for item_id, unit_id, pt_id, responsible_id in (
@@ -207,7 +211,9 @@ def overview(
         .select_related("unit__unit_type", "plan_type", "step", "reporter", "done_by")
         .order_by("unit__name", "unit_id", "plan_type__order", "reporter_id", "pk")
     )
-    counts_by_task = progress(occasion, tasks)
+    counts_by_task = progress(
+        occasion, tasks, visible_tasks(user, occasion).order_by().values("unit_id")
+    )
     rows = []
     for task in tasks:
         done, total = counts_by_task[task.pk]

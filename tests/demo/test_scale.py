@@ -11,6 +11,16 @@ from django.test import Client
 from styrhjul.demo import scale
 from styrhjul.demo.management.commands.bench import Command as BenchCommand
 from styrhjul.demo.management.commands.bench import Page, p95
+from styrhjul.followup import services as followup_services
+from styrhjul.followup.models import (
+    FollowUpOccasion,
+    IndicatorValue,
+    OccasionStatus,
+    OccasionStep,
+    Report,
+    ReportingTask,
+)
+from styrhjul.followup.services import validate_report
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
@@ -20,7 +30,13 @@ from tests.factories import UnitFactory, unit_type
 pytestmark = pytest.mark.django_db
 
 UNITS, ITEMS, PLAN_ITEMS = 60, 800, 120
-SMALL = ["--units", UNITS, "--items", ITEMS, "--plan-items", PLAN_ITEMS, "--seed", 7]
+TASK_ITEMS, SHARE_UNITS = 30, 20
+SMALL = [
+    *("--units", UNITS, "--items", ITEMS, "--plan-items", PLAN_ITEMS, "--seed", 7),
+    *("--task-items", TASK_ITEMS, "--share-units", SHARE_UNITS),
+]
+# The follow-up adds the measured task's plan and the shared item.
+ALL_ITEMS = ITEMS + TASK_ITEMS + 1
 
 
 def load(*extra) -> str:
@@ -49,6 +65,32 @@ def snapshot() -> dict:
             )
         ),
         "shares": sorted(ItemShare.objects.values_list(*(f"item__{k}" for k in key), "unit__code")),
+        "occasions": list(
+            FollowUpOccasion.objects.values_list("name", "kind", "period_end", "status")
+        ),
+        "steps": sorted(OccasionStep.objects.values_list("name", "unit_type__name", "deadline")),
+        "tasks": sorted(
+            ReportingTask.objects.values_list(
+                "unit__code", "plan_type__name", "name", "step__name", "done_at", "reopened_until"
+            )
+        ),
+        "reports": sorted(
+            Report.objects.values_list(
+                "unit__code",
+                *(f"item__{k}" for k in key),
+                "status__label",
+                "assessment__label",
+                "completion",
+                "comment",
+                "analysis",
+            ),
+            key=str,
+        ),
+        "values": sorted(
+            IndicatorValue.objects.values_list(
+                "unit__code", *(f"item__{k}" for k in key), "period", "value"
+            )
+        ),
     }
 
 
@@ -68,8 +110,9 @@ def small(db):
 def test_a_small_run_is_deterministic(small):
     first = snapshot()
     assert len(first["units"]) == UNITS
-    assert len(first["items"]) == ITEMS
+    assert len(first["items"]) == ALL_ITEMS
     assert first["links"] and first["shares"]
+    assert first["tasks"] and first["reports"] and first["values"]
 
     out = load("--replace")
 
@@ -100,7 +143,7 @@ def test_the_shape_of_the_municipality(small):
     assert all(u.code.startswith("S-") for u in units)
     types = {u.unit_type.name for u in units.select_related("unit_type")}
     assert types == {"Kommun", "Kommunstyrelse", "Nämnd", "Förvaltning", "Avdelning", "Enhet"}
-    goals = Item.objects.filter(kind=ItemKind.GOAL).count()
+    goals = Item.objects.filter(kind=ItemKind.GOAL, plan__plan_type__name="Verksamhetsplan").count()
     assert goals == round(ITEMS * scale.GOAL_SHARE)  # about a tenth of the items
     assert Item.objects.filter(kind=ItemKind.GOAL, level__name="Inriktningsmål").count() >= 3
     for kind in ItemKind.values:
@@ -213,7 +256,8 @@ def test_shares_go_down_into_the_receiving_units_plan(small):
 def test_replace_removes_everything_of_the_old_data_set(small):
     load("--replace")
     assert Unit.objects.count() == UNITS
-    assert Item.objects.count() == ITEMS
+    assert Item.objects.count() == ALL_ITEMS
+    assert ReportingTask.objects.exists()
     assert Plan.objects.filter(plan_type__model__organisation=scale.scale_root()).count() == (
         Plan.objects.count()
     )
@@ -232,6 +276,101 @@ def test_refuses_too_few_items(db):
     assert not Unit.objects.exists()
 
 
+# --- the follow-up ------------------------------------------------------------------
+
+
+def test_the_follow_up_is_consistent(small):
+    occasion = scale.scale_occasion(2025)
+    assert occasion.status == OccasionStatus.OPEN
+    assert str(occasion.period_end) == "2025-08-31"
+    assert {pt.name for pt in occasion.plan_types.all()} == {
+        "Verksamhetsplan",
+        "Internkontrollplan",
+        "Arbetsmiljömål",
+    }
+    tasks = list(ReportingTask.objects.select_related("unit", "plan_type", "step", "occasion"))
+    assert len(tasks) == len({(t.unit_id, t.plan_type_id) for t in tasks})
+    # Exactly the tasks occasion_open would create, each with the step for its unit type.
+    plans = {
+        (p.unit_id, p.plan_type_id)
+        for p in Plan.objects.filter(plan_type__in=occasion.plan_types.all()).select_related(
+            "unit", "plan_type"
+        )
+        if followup_services.items_to_report(p.plan_type, p.unit)
+    }
+    assert {(t.unit_id, t.plan_type_id) for t in tasks} == plans
+    assert any(t.done_at for t in tasks) and any(not t.done_at for t in tasks)
+    reports = defaultdict(set)
+    for unit_id, item_id in Report.objects.values_list("unit_id", "item_id"):
+        reports[unit_id].add(item_id)
+    reported = total = 0
+    for task in tasks:
+        assert task.step is not None and task.step.unit_type_id == task.unit.unit_type_id
+        items = {i.pk for i in followup_services.task_items(task)}
+        assert items  # every task has items
+        total += len(items)
+        reported += len(reports[task.unit_id] & items)
+    # Reports reference items of the reporting unit's tasks, and only those.
+    task_items = defaultdict(set)
+    for task in tasks:
+        task_items[task.unit_id] |= {i.pk for i in followup_services.task_items(task)}
+    for unit_id, item_ids in reports.items():
+        assert item_ids <= task_items[unit_id]
+    assert 0.45 < reported / total < 0.75  # roughly 60 %
+
+
+def test_every_report_is_one_the_services_would_accept(small):
+    tasks = {
+        (t.unit_id, t.plan_type_id): t
+        for t in ReportingTask.objects.select_related("plan_type", "occasion")
+    }
+    for report in Report.objects.select_related(
+        "item__plan", "item__level", "status", "assessment"
+    ):
+        task = tasks[(report.unit_id, report.item.plan.plan_type_id)]
+        assert report.is_reported
+        validate_report(
+            task,
+            report.item,
+            followup_services.ReportData(
+                status=report.status,
+                completion=report.completion,
+                assessment=report.assessment,
+                comment=report.comment,
+                analysis=report.analysis,
+                measures=report.measures,
+            ),
+        )
+
+
+def test_the_measured_task_and_the_shared_item(small):
+    task = scale.followup_task(2025)
+    assert task.unit.code == scale.BENCH_CODE
+    assert len(followup_services.task_items(task)) == TASK_ITEMS
+    assert not followup_services.is_locked(task)  # reopened: the page shows its forms
+
+    under_task, item = scale.underlag_task(2025)
+    assert item.shares.count() == SHARE_UNITS
+    assert under_task.unit_id == item.plan.unit_id
+    assert item.pk in {i.pk for i in followup_services.task_items(under_task)}
+    reported = Report.objects.filter(item=item).count()
+    assert SHARE_UNITS // 2 < reported <= SHARE_UNITS
+
+
+def test_the_follow_up_can_be_added_to_an_existing_data_set(db):
+    load()
+    full = snapshot()
+    load("--replace", "--no-followup")
+    assert not FollowUpOccasion.objects.exists()
+    out = io.StringIO()
+    call_command("load_scale", "--followup-only", *[str(a) for a in SMALL], stdout=out)
+    assert "byggd" in out.getvalue()
+    assert snapshot() == full
+    out = io.StringIO()
+    call_command("load_scale", "--followup-only", *[str(a) for a in SMALL], stdout=out)
+    assert "finns redan" in out.getvalue()
+
+
 # --- styrhjul bench ------------------------------------------------------------------
 
 
@@ -244,7 +383,14 @@ def test_bench_runs_end_to_end_and_prints_the_table(small):
     rows = {line.split("  ")[0]: line for line in text.splitlines()}
     tree = rows["Organisationsträdet"]
     assert "hoppas över" not in tree and "fel:" not in tree
-    for label in (f"Plan ({PLAN_ITEMS} poster)", "Röda tråden (post)", "Enhetens planer"):
+    for label in (
+        f"Plan ({PLAN_ITEMS} poster)",
+        "Röda tråden (post)",
+        "Enhetens planer",
+        f"Rapportering ({TASK_ITEMS} poster)",
+        f"Underlag ({SHARE_UNITS} enheter)",
+        f"Översikt ({ReportingTask.objects.count()} uppgifter)",
+    ):
         line = rows[label]
         # Measured, or skipped with a note while the page does not exist yet.
         assert ("hoppas över" in line) or any(c.isdigit() for c in line.split(label)[1]), line

@@ -28,6 +28,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from styrhjul.demo import scale
+from styrhjul.followup import services as followup_services
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access, services
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
@@ -35,6 +36,7 @@ from styrhjul.planning.models import Item
 
 BENCH_USERNAME = "bench-admin"
 PAGE_BUDGET_MS = 300
+FOLLOWUP_BUDGET_MS = 500
 LOAD_BUDGET_S = 180
 
 
@@ -83,6 +85,8 @@ class Command(BaseCommand):
         parser.add_argument("--units", type=int, default=scale.DEFAULT_UNITS)
         parser.add_argument("--items", type=int, default=scale.DEFAULT_ITEMS)
         parser.add_argument("--plan-items", type=int, default=scale.DEFAULT_PLAN_ITEMS)
+        parser.add_argument("--task-items", type=int, default=scale.DEFAULT_TASK_ITEMS)
+        parser.add_argument("--share-units", type=int, default=scale.DEFAULT_SHARE_UNITS)
         parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
         parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR)
 
@@ -121,6 +125,7 @@ class Command(BaseCommand):
                 PAGE_BUDGET_MS,
             ),
             Page("Enhetens planer", "planning:unit_plans", {"pk": unit.pk, "year": year}),
+            *self.followup_pages(year),
         ]
 
         self.header(runs, year)
@@ -141,6 +146,39 @@ class Command(BaseCommand):
         self.table(rows)
         self.stdout.write(load_line)
 
+    def followup_pages(self, year: int) -> list[Page]:
+        occasion = scale.scale_occasion(year)
+        task = scale.followup_task(year)
+        under_task, shared = scale.underlag_task(year)
+        if occasion is None or task is None or under_task is None:
+            return []  # ensure_data adds the follow-up; absent only for another --year
+        task_items = len(followup_services.task_items(task))
+        shares = shared.shares.filter(ended_at__isnull=True).count()
+        tasks = occasion.tasks.count()
+        return [
+            Page(
+                f"Rapportering ({task_items} poster)",
+                "followup:task",
+                {"pk": task.pk},
+                "",
+                FOLLOWUP_BUDGET_MS,
+            ),
+            Page(
+                f"Underlag ({shares} enheter)",
+                "followup:underlag",
+                {"pk": under_task.pk, "item": shared.pk},
+                "",
+                FOLLOWUP_BUDGET_MS,
+            ),
+            Page(
+                f"Översikt ({tasks} uppgifter)",
+                "followup:overview",
+                {"pk": occasion.pk},
+                "",
+                FOLLOWUP_BUDGET_MS,
+            ),
+        ]
+
     # -- the data set and the user
 
     def ensure_data(self, options) -> str:
@@ -148,11 +186,24 @@ class Command(BaseCommand):
         label = f"load-scale --units {options['units']} --items {options['items']}"
         root = scale.scale_root()
         if root is not None and not options["build"]:
+            followup = ""
+            if scale.scale_occasion(options["year"]) is None:
+                try:
+                    result = scale.build_followup(
+                        year=options["year"],
+                        seed=options["seed"],
+                        task_items=options["task_items"],
+                        share_units=options["share_units"],
+                    )
+                except scale.ScaleError as exc:
+                    raise CommandError(str(exc)) from None
+                self.stdout.write(result.message[:1].upper() + result.message[1:])
+                followup = f" Uppföljningen lades till på {result.seconds:.1f} s."
             units = Unit.objects.descendants(root, include_self=True).count()
             items = Item.objects.filter(plan__plan_type__model__organisation=root).count()
             return (
                 f"load-scale: datamängden fanns redan ({units} enheter, {items} poster); "
-                "ej mätt (--build bygger om och mäter)."
+                f"ej mätt (--build bygger om och mäter).{followup}"
             )
         self.stdout.write(
             f"Bygger skaldatamängden ({options['units']} enheter, {options['items']} poster) …"
@@ -165,6 +216,8 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 year=options["year"],
                 replace=True,
+                task_items=options["task_items"],
+                share_units=options["share_units"],
             )
         except scale.ScaleError as exc:
             raise CommandError(str(exc)) from None

@@ -12,7 +12,11 @@ class Command(BaseCommand):
         "nämnder, förvaltningar, avdelningar och enheter (koder S-0001 …), en styrmodell "
         "för året och poster med kopplingar och delningar. Samma frö ger samma data. "
         f"Enheten {scale.BENCH_CODE} får en verksamhetsplan med exakt --plan-items poster. "
-        "Finns datamängden redan görs inget (--replace bygger om den). Vägrar en databas "
+        "Därtill uppföljningen för året: ett öppet tillfälle (Delårsrapport, per 31 augusti) "
+        "med steg, uppgifter och rapporter; mätenheten får en plan (Arbetsmiljömål) med "
+        "exakt --task-items poster och en post delas till --share-units enheter. "
+        "Finns datamängden redan görs inget (--replace bygger om den, --followup-only lägger "
+        "till uppföljningen om den saknas). Vägrar en databas "
         "som har en annan organisation: bygg i en egen databas. Genererade rader skrivs "
         "utan historik."
     )
@@ -26,6 +30,18 @@ class Command(BaseCommand):
             default=scale.DEFAULT_PLAN_ITEMS,
             help=f"antal poster i mätenhetens ({scale.BENCH_CODE}) verksamhetsplan",
         )
+        parser.add_argument(
+            "--task-items",
+            type=int,
+            default=scale.DEFAULT_TASK_ITEMS,
+            help=f"antal poster i mätuppgiften ({scale.BENCH_CODE}, {scale.TASK_PLAN_TYPE})",
+        )
+        parser.add_argument(
+            "--share-units",
+            type=int,
+            default=scale.DEFAULT_SHARE_UNITS,
+            help="antal enheter som den delade posten (underlaget) når",
+        )
         parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED, help="slumpfrö")
         parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR, help="planår")
         parser.add_argument(
@@ -33,9 +49,32 @@ class Command(BaseCommand):
             action="store_true",
             help="ta bort en befintlig skaldatamängd och bygg om den",
         )
+        parser.add_argument(
+            "--followup-only",
+            action="store_true",
+            help="lägg bara till uppföljningen i en befintlig skaldatamängd som saknar den",
+        )
+        parser.add_argument("--no-followup", action="store_true", help="bygg utan uppföljningen")
 
     def handle(self, *args, **options):
         verbose = options["verbosity"] >= 2
+        log = self.stdout.write if verbose else (lambda line: None)
+        if options["followup_only"]:
+            if options["replace"]:
+                raise CommandError("--followup-only och --replace går inte ihop.")
+            try:
+                followup = scale.build_followup(
+                    year=options["year"],
+                    seed=options["seed"],
+                    task_items=options["task_items"],
+                    share_units=options["share_units"],
+                    log=log,
+                )
+            except scale.ScaleError as exc:
+                raise CommandError(str(exc)) from None
+            style = self.style.SUCCESS if followup.created else self.style.WARNING
+            self.stdout.write(style(followup.message[:1].upper() + followup.message[1:]))
+            return
         try:
             result = scale.build(
                 units=options["units"],
@@ -44,7 +83,10 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 year=options["year"],
                 replace=options["replace"],
-                log=self.stdout.write if verbose else (lambda line: None),
+                followup=not options["no_followup"],
+                task_items=options["task_items"],
+                share_units=options["share_units"],
+                log=log,
             )
         except scale.ScaleError as exc:
             raise CommandError(str(exc)) from None

@@ -4,9 +4,14 @@ the form's data to services.ReportData."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.model.models import ItemKind, ScaleValue
@@ -52,13 +57,25 @@ def scale_label(value: ScaleValue):
     )
 
 
+def scale_choices(values: list[ScaleValue]) -> list[tuple[str, SafeString]]:
+    """The (value, label) choices of a scale's values. The label is made once
+    per value object: the page's items share the few scale values."""
+    choices = []
+    for value in values:
+        label = value.__dict__.get("_radio_label")
+        if label is None:
+            label = value.__dict__["_radio_label"] = scale_label(value)
+        choices.append((str(value.pk), label))
+    return choices
+
+
 class ScaleChoiceField(forms.TypedChoiceField):
     widget = forms.RadioSelect
 
     def __init__(self, values: list[ScaleValue], **kwargs):
         self.values = {str(v.pk): v for v in values}
         super().__init__(
-            choices=[(str(v.pk), scale_label(v)) for v in values],
+            choices=scale_choices(values),
             coerce=lambda pk: self.values[pk],
             empty_value=None,
             required=False,
@@ -87,9 +104,76 @@ def _number(label):
     )
 
 
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html"""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        out.append(" " + conditional_escape(name))
+        if value is not True:
+            out.append('="' + conditional_escape(value) + '"')
+    return "".join(out)
+
+
+class WidgetRenderer(DjangoTemplates):
+    """The form renderer of the reporting forms. A page has some 200 forms
+    with 8–9 widgets each, and a template per widget was most of the page's
+    time: the simple widgets (text, number, hidden, textarea) are written
+    here with exactly the markup of Django's widget templates; anything else
+    goes to the templates as usual."""
+
+    INPUTS = frozenset(
+        {
+            "django/forms/widgets/input.html",
+            "django/forms/widgets/text.html",
+            "django/forms/widgets/number.html",
+            "django/forms/widgets/hidden.html",
+        }
+    )
+    TEXTAREA = "django/forms/widgets/textarea.html"
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if isinstance(context, dict) else None
+        if widget is not None and template_name in self.INPUTS and "type" in widget:
+            value = widget["value"]
+            value = "" if value is None else f' value="{conditional_escape(value)}"'
+            kind, name = conditional_escape(widget["type"]), conditional_escape(widget["name"])
+            return mark_safe(f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>')
+        if widget is not None and template_name == self.TEXTAREA:
+            value = conditional_escape(widget["value"]) if widget["value"] else ""
+            name, attrs = conditional_escape(widget["name"]), _attrs(widget["attrs"])
+            return mark_safe(f'<textarea name="{name}"{attrs}>\n{value}</textarea>')
+        return super().render(template_name, context, request)
+
+
+WIDGET_RENDERER = WidgetRenderer()
+
+
+@dataclass
+class Choice:
+    """One radio button of a scale field, for the template."""
+
+    id: str
+    value: str
+    label: SafeString
+    checked: bool
+
+
+@dataclass
+class Row:
+    """One visible field of the form, for the template: `choices` for a
+    scale's radio group (a fieldset), None for a field with one widget."""
+
+    field: BoundField
+    choices: list[Choice] | None = None
+
+
 class ReportForm(forms.Form):
     """One item's report. The prefix ("post-<item id>") keeps the ids of the
     many forms on one page apart."""
+
+    default_renderer = WIDGET_RENDERER
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -197,6 +281,30 @@ class ReportForm(forms.Form):
     @property
     def radio_fields(self):
         return [self[name] for name in ("status", "assessment") if name in self.fields]
+
+    @property
+    def rows(self) -> list[Row]:
+        """The visible fields in order; the scale fields with their radio
+        buttons as RadioSelect would render them (id, value, checked), from
+        the scale's shared choices."""
+        rows = []
+        for bf in self.visible_fields():
+            field = bf.field
+            if not isinstance(field, ScaleChoiceField):
+                rows.append(Row(bf))
+                continue
+            selected = set(field.widget.format_value(bf.value()))
+            auto_id = field.widget.attrs.get("id") or bf.auto_id
+            rows.append(
+                Row(
+                    bf,
+                    [
+                        Choice(f"{auto_id}_{i}" if auto_id else "", value, label, value in selected)
+                        for i, (value, label) in enumerate(field.choices)
+                    ],
+                )
+            )
+        return rows
 
     def report_data(self) -> ReportData:
         c = self.cleaned_data

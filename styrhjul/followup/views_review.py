@@ -82,6 +82,7 @@ def overview(request, pk: int):
             "today": today,
             "status_choices": list(overview_q.STATUS_LABELS.items()),
             "query": query,
+            "next": request.get_full_path(),
             "page_title": _("Översikt: %(name)s") % {"name": occasion.name},
             "breadcrumbs": [(_("Översikt: %(name)s") % {"name": occasion.name}, None)],
         },

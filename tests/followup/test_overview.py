@@ -219,3 +219,37 @@ def test_fixed_number_of_queries(client, org, chain, occasion):
     page = ov.overview(owner, occasion, today=TODAY)
     assert len(page.rows) == 200
     assert sum(1 for r in page.rows if r.reported == 1 and r.total == 1) >= 196
+
+
+def test_one_reminder_form_with_a_button_per_task(client, org, chain, occasion):
+    """The page has one reminder form around the table (not one per row):
+    a submit button name="task" value=<pk> per task not done, its accessible
+    name telling the task and unit, with names escaped."""
+    done = _task(occasion, org["enhet_b1"], chain)
+    done.done_at = timezone.now()
+    done.save()
+    other = ReportingTask.objects.exclude(pk=done.pk).select_related("unit").first()
+    other.name = "<b>Uppgift & mer</b>"
+    other.save()
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse("followup:overview", args=[occasion.pk])
+    html = client.get(url, {"q": ""}).content.decode()
+    remind = reverse("followup:remind", args=[occasion.pk])
+    assert html.count(f'action="{remind}"') == 2  # the table's form and "alla försenade"
+    # The layout's logout form, "alla försenade" and the table's form.
+    assert html.count('name="csrfmiddlewaretoken"') == 3
+    assert html.count('name="task"') == occasion.tasks.count() - 1
+    assert f'name="task" value="{done.pk}"' not in html
+    assert (
+        f'name="task" value="{other.pk}" class="button--secondary">Skicka påminnelse'
+        f'<span class="visually-hidden"> – &lt;b&gt;Uppgift &amp; mer&lt;/b&gt;, '
+        f"{other.unit.name}</span></button>"
+    ) in html
+    assert "<b>Uppgift" not in html
+    assert html.count('name="next" value="' + url + '?q="') == 2
+    assert "Klarmarkerad" in html and "0 av 1" in html
+    assert timezone.localdate().isoformat() in html  # the done date
+
+    # A button's POST reminds of that task and returns to the filtered page.
+    response = client.post(remind, {"task": other.pk, "next": url + "?q=Uppgift"})
+    assert response.status_code == 302 and response["Location"] == url + "?q=Uppgift"

@@ -346,3 +346,41 @@ def test_the_page_runs_a_fixed_number_of_queries(client, task, chef, chain):
     add(190)
     assert len(services.task_items(task)) == 200
     assert _page_queries(client, task) == small
+
+
+def test_the_forms_fast_widgets_give_djangos_markup(task, chain):
+    """The reporting form writes its simple widgets and radio buttons without
+    a template per widget; the markup is Django's, errors and all."""
+    from django.forms.renderers import DjangoTemplates
+
+    from styrhjul.followup.reporting import ReportForm
+
+    page = queries.task_page(None, task)
+    entry = page.entries[chain["activity"].pk]
+    p = f"post-{entry.item.pk}-"
+    data = {p + "version": "0", p + "status": str(status("Försenad").pk), p + "completion": "400"}
+    form = ReportForm(data, task=task, entry=entry, scales=page.scale_values)
+    assert not form.is_valid()
+    form.add_error("comment", "Kommentar <krävs>.")
+    form.add_error("status", "Fel status.")
+    plain = DjangoTemplates()
+    for bf in list(form.hidden_fields()) + list(form.visible_fields()):
+        fast = str(bf)
+        form.renderer = plain
+        assert fast == str(bf), bf.name
+        form.renderer = form.default_renderer
+    assert 'aria-invalid="true"' in str(form["completion"])
+    for row in form.rows:
+        if row.choices is None:
+            continue
+        tags = [str(choice.tag()) for choice in row.field]
+        html = [
+            f'<input type="radio" name="{row.field.html_name}" value="{c.value}" id="{c.id}"'
+            + (' aria-invalid="true"' if row.field.errors else "")
+            + (" checked" if c.checked else "")
+            + ">"
+            for c in row.choices
+        ]
+        assert html == tags
+        assert [c.label for c in row.choices] == [c.choice_label for c in row.field]
+        assert sum(c.checked for c in row.choices) == 1

@@ -1,0 +1,82 @@
+"""Rendering of the overview's task rows. An occasion over a whole
+municipality has thousands of tasks, so the rows are built here in one pass
+with escaped strings, with the translated words looked up once per page,
+instead of a template loop (which took 600–770 ms for 3 000 rows)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from styrhjul.followup.overview import DONE, STATUS_LABELS
+
+register = template.Library()
+
+
+def _number(n: int) -> str:
+    # Localised (thousand separator) like {{ n }} in a template; small
+    # numbers, nearly all of them, need no lookup.
+    return str(n) if -1000 < n < 1000 else localize(n)
+
+
+class _Labels:
+    """Translated words, looked up once per page instead of once per row."""
+
+    def __init__(self):
+        self.status = {key: escape(str(label)) for key, label in STATUS_LABELS.items()}
+        self.of = _("%(n)s av %(m)s")
+        self.remind = escape(_("Skicka påminnelse"))
+        self.no_deadline = "–"
+
+
+def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
+    task = r.task
+    unit = task.unit
+    unit_name = escape(unit.name)
+    if unit.unit_type_id:
+        type_name = unit_types.get(unit.unit_type_id)
+        if type_name is None:
+            type_name = unit_types[unit.unit_type_id] = escape(unit.unit_type.name)
+        unit_cell = f'{unit_name} <span class="muted">({type_name})</span>'
+    else:
+        unit_cell = unit_name
+    task_name = escape(task.name)
+    deadline = r.deadline
+    status = r.status
+    done = ""
+    if task.done_at:
+        done = f' <span class="muted">{timezone.localtime(task.done_at).date().isoformat()}</span>'
+    if status == DONE:
+        action = ""
+    else:
+        # The accessible name tells the many buttons apart: the task's name,
+        # and its unit when the name does not already hold it.
+        target = task_name if unit.name in task.name else f"{task_name}, {unit_name}"
+        action = (
+            f'<button type="submit" name="task" value="{task.pk}" class="button--secondary">'
+            f'{labels.remind}<span class="visually-hidden"> – {target}</span></button>'
+        )
+    progress = escape(labels.of % {"n": _number(r.reported), "m": _number(r.total)})
+    return (
+        f'<tr><th scope="row">{unit_cell}</th>'
+        f"<td>{task_name}</td>"
+        f"<td>{deadline.isoformat() if deadline else labels.no_deadline}</td>"
+        f'<td class="num">{progress}</td>'
+        f'<td><span class="tag tag--status-{status}">{labels.status[status]}</span>{done}</td>'
+        f"<td>{action}</td></tr>"
+    )
+
+
+@register.simple_tag
+def overview_rows(rows):
+    """The overview table's body rows: unit, task, deadline, progress, status
+    and a "Skicka påminnelse" submit button (name="task", value=the task's
+    pk) for every task not yet done. The buttons belong to the one reminder
+    form around the table."""
+    labels = _Labels()
+    unit_types: dict[int, str] = {}
+    return mark_safe("\n".join(_row(r, labels, unit_types) for r in rows))

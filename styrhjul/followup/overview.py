@@ -18,7 +18,6 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from styrhjul.model.models import PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import UnitType
-from styrhjul.planning.models import Item, ItemShare
 
-from .models import FollowUpOccasion, Report, ReportingTask
+from . import services
+from .models import FollowUpOccasion, ReportingTask
 
 NOT_STARTED = "ej_paborjad"
 IN_PROGRESS = "pagaende"
@@ -150,50 +149,8 @@ def task_status(task: ReportingTask, reported: int, today: datetime.date) -> str
 def progress(
     occasion: FollowUpOccasion, tasks: list[ReportingTask], unit_query=None
 ) -> dict[int, tuple[int, int]]:
-    """Task pk → (reported items, items to report), in three queries for all
-    tasks, with the same rules as services.task_items and Report.is_reported.
-    `unit_query`, a query of unit ids covering the tasks' units (rows of
-    other units are ignored), replaces a parameter list of thousands of ids."""
-    if not tasks:
-        return {}
-    unit_ids = {t.unit_id for t in tasks} if unit_query is None else unit_query
-    plan_type_ids = {t.plan_type_id for t in tasks}
-    items: dict[tuple[int, int], dict[int, int | None]] = defaultdict(dict)
-    for item_id, unit_id, pt_id, responsible_id in (
-        Item.objects.active()
-        .filter(plan__unit_id__in=unit_ids, plan__plan_type_id__in=plan_type_ids)
-        .values_list("pk", "plan__unit_id", "plan__plan_type_id", "responsible_id")
-    ):
-        items[(unit_id, pt_id)][item_id] = responsible_id
-    for item_id, unit_id, pt_id, responsible_id in ItemShare.objects.filter(
-        unit_id__in=unit_ids,
-        plan__plan_type_id__in=plan_type_ids,
-        ended_at__isnull=True,
-        item__archived_at__isnull=True,
-    ).values_list("item_id", "unit_id", "plan__plan_type_id", "item__responsible_id"):
-        items[(unit_id, pt_id)][item_id] = responsible_id
-    # Plain tuples, not Report instances (tens of thousands at a big
-    # occasion); the test is Report.is_reported's. Most reports are decided
-    # by a value, so only the rest bring their texts from the database.
-    reports = Report.objects.filter(occasion=occasion, unit_id__in=unit_ids)
-    by_value = (
-        Q(status_id__isnull=False) | Q(assessment_id__isnull=False) | Q(completion__isnull=False)
-    )
-    reported: set[tuple[int, int]] = set(reports.filter(by_value).values_list("unit_id", "item_id"))
-    reported.update(
-        (unit_id, item_id)
-        for unit_id, item_id, comment, analysis in reports.exclude(by_value)
-        .exclude(comment="", analysis="")
-        .values_list("unit_id", "item_id", "comment", "analysis")
-        if comment.strip() or analysis.strip()
-    )
-    result = {}
-    for task in tasks:
-        mine = items.get((task.unit_id, task.plan_type_id), {})
-        ids = [i for i, resp in mine.items() if not task.reporter_id or resp == task.reporter_id]
-        done = sum(1 for i in ids if (task.unit_id, i) in reported)
-        result[task.pk] = (done, len(ids))
-    return result
+    """Task pk → (reported items, items to report): services.task_progress."""
+    return services.task_progress(tasks, unit_query)
 
 
 def overview(

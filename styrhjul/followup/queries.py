@@ -14,7 +14,7 @@ from django.utils import timezone
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, Unit
-from styrhjul.planning.models import Item, ItemLink, ItemShare
+from styrhjul.planning.models import Item, ItemLink
 
 from . import services
 from .models import IndicatorValue, OccasionStatus, Report, ReportingTask
@@ -29,15 +29,6 @@ TASK_RELATED = (
     "step",
     "reporter",
     "done_by",
-)
-
-# A report counts as reported as in Report.is_reported, decided in the database.
-REPORTED = (
-    Q(status__isnull=False)
-    | Q(assessment__isnull=False)
-    | Q(completion__isnull=False)
-    | Q(comment__regex=r"\S")
-    | Q(analysis__regex=r"\S")
 )
 
 
@@ -97,43 +88,7 @@ def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
 
 
 def _progress(tasks: list[ReportingTask]) -> dict[int, tuple[int, int]]:
-    """(reported, total) per task, with the same item rule as
-    services.task_items and the same "reported" rule as services.unreported:
-    three queries for any number of tasks."""
-    unit_ids = {t.unit_id for t in tasks}
-    plan_type_ids = {t.plan_type_id for t in tasks}
-    occasion_ids = {t.occasion_id for t in tasks}
-    # (unit, plan type) → {item id: responsible id}
-    items: dict[tuple[int, int], dict[int, int | None]] = defaultdict(dict)
-    for pk, unit_id, plan_type_id, responsible_id in (
-        Item.objects.active()
-        .filter(plan__unit__in=unit_ids, plan__plan_type__in=plan_type_ids)
-        .values_list("pk", "plan__unit_id", "plan__plan_type_id", "responsible_id")
-    ):
-        items[(unit_id, plan_type_id)][pk] = responsible_id
-    for pk, unit_id, plan_type_id, responsible_id in ItemShare.objects.filter(
-        unit__in=unit_ids,
-        plan__plan_type__in=plan_type_ids,
-        ended_at__isnull=True,
-        item__archived_at__isnull=True,
-    ).values_list("item_id", "unit_id", "plan__plan_type_id", "item__responsible_id"):
-        items[(unit_id, plan_type_id)][pk] = responsible_id
-    reported = set(
-        Report.objects.filter(REPORTED, occasion__in=occasion_ids, unit__in=unit_ids).values_list(
-            "occasion_id", "unit_id", "item_id"
-        )
-    )
-    result = {}
-    for task in tasks:
-        mine = items[(task.unit_id, task.plan_type_id)]
-        ids = [
-            pk
-            for pk, responsible_id in mine.items()
-            if not task.reporter_id or responsible_id == task.reporter_id
-        ]
-        done = sum((task.occasion_id, task.unit_id, pk) in reported for pk in ids)
-        result[task.pk] = (done, len(ids))
-    return result
+    return services.task_progress(tasks)
 
 
 # --- The reporting page ----------------------------------------------------------------------
@@ -161,7 +116,10 @@ class Entry:
 
     @property
     def reported(self) -> bool:
-        return self.report is not None and self.report.is_reported
+        """As services.reported_keys: a report with content, or an outcome."""
+        return (self.report is not None and self.report.is_reported) or (
+            self.value is not None and self.value.value is not None
+        )
 
 
 @dataclass

@@ -41,7 +41,10 @@ class UnderlagRow:
 
     @property
     def reported(self) -> bool:
-        return self.report is not None and self.report.is_reported
+        """As services.reported_keys: a report with content, or an outcome."""
+        return (self.report is not None and self.report.is_reported) or (
+            self.value is not None and self.value.value is not None
+        )
 
     @property
     def scale_value(self) -> ScaleValue | None:

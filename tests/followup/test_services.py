@@ -250,3 +250,19 @@ def test_an_item_with_reports_is_archived_not_deleted(org, chain, occasion):
         planning.item_delete(actor=access.SYSTEM, item=chain["activity"])
     assert "Arkivera den i stället" in str(excinfo.value)
     assert Report.objects.filter(item=chain["activity"]).exists()
+
+
+def test_an_indicator_with_an_outcome_counts_as_reported_everywhere(org, chain, occasion):
+    from styrhjul.followup import overview, queries
+
+    task = task_of(occasion, org["kommun"], chain["vp"])
+    indicator = chain["indicator"]
+    assert indicator in services.unreported(task)
+    services.indicator_value_save(
+        actor=access.SYSTEM, task=task, item=indicator, year=2025, period="", value=84
+    )
+    assert indicator not in services.unreported(task)
+    done, total = services.task_progress([task])[task.pk]
+    assert (done, total) == (total - len(services.unreported(task)), total)
+    assert overview.progress(occasion, [task])[task.pk] == (done, total)
+    assert queries._progress([task])[task.pk] == (done, total)

@@ -82,6 +82,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:plan_export": "plan",
     "planning:plan_import": ("unit", "plan_type"),
     "planning:plan_template": ("plan_type",),
+    "planning:risk": "plan",
     "model:index": None,
     "model:year": ("year",),
     "model:create": ("year",),

@@ -38,6 +38,8 @@ FIELDS_BY_KIND = {
         "control_step",
         "control_method",
         "frequency",
+        "risk_handling",
+        "risk_handling_reason",
         "responsible",
         "responsible_text",
         "description",
@@ -86,6 +88,11 @@ class ItemForm(forms.ModelForm):
         if "responsible" in self.fields:
             self.fields["responsible"].queryset = User.objects.filter(is_active=True)
             self.fields["responsible"].empty_label = _("Ingen person vald")
+        if "risk_handling" in self.fields:
+            self.fields["risk_handling"].choices = [
+                ("", _("Inget beslut än")),
+                *[c for c in self.fields["risk_handling"].choices if c[0]],
+            ]
         for name in ("probability", "consequence"):
             if name in self.fields:
                 self.fields[name] = forms.TypedChoiceField(
@@ -99,6 +106,14 @@ class ItemForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if (
+            data.get("risk_handling") == "other"
+            and not (data.get("risk_handling_reason") or "").strip()
+        ):
+            self.add_error(
+                "risk_handling_reason",
+                _("Ange hur risken hanteras när den inte blir en kontrollpunkt."),
+            )
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("Slutdatum kan inte vara före startdatum."))

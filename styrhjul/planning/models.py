@@ -171,6 +171,17 @@ class Item(models.Model):
     control_step = models.TextField(_("kontrollmoment"), blank=True)
     control_method = models.TextField(_("kontrollmetod"), blank=True)
     frequency = models.CharField(_("frekvens"), max_length=100, blank=True)
+    risk_handling = models.CharField(
+        _("beslut om risken"),
+        max_length=20,
+        choices=[
+            ("control", _("Blir kontrollpunkt")),
+            ("other", _("Hanteras på annat sätt")),
+        ],
+        blank=True,
+        default="",
+    )
+    risk_handling_reason = models.TextField(_("motivering"), blank=True)
 
     # Special assignment (särskilt uppdrag)
     given_by = models.CharField(_("givet av"), max_length=200, blank=True)

@@ -51,6 +51,8 @@ ITEM_FIELDS = (
     "control_step",
     "control_method",
     "frequency",
+    "risk_handling",
+    "risk_handling_reason",
     "given_by",
 )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_excel
+from . import views, views_excel, views_risk
 
 app_name = "planning"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("planer/<int:pk>/excel.xlsx", views_excel.plan_export, name="plan_export"),
     path("import/<int:unit>/<int:plan_type>/", views_excel.plan_import, name="plan_import"),
     path("plantyper/<int:plan_type>/mall.xlsx", views_excel.plan_template, name="plan_template"),
+    path("planer/<int:pk>/riskanalys/", views_risk.risk_analysis, name="risk"),
 ]

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "styrhjul.model",
     "styrhjul.planning",
     "styrhjul.followup",
+    "styrhjul.documents",
     "styrhjul.web",
     "styrhjul.demo",
 ]
@@ -310,7 +311,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -7,6 +7,7 @@ urlpatterns = [
     path("planering/", include("styrhjul.planning.urls")),
     path("styrmodell/", include("styrhjul.model.urls")),
     path("uppfoljning/", include("styrhjul.followup.urls")),
+    path("dokument/", include("styrhjul.documents.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -83,6 +83,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:plan_import": ("unit", "plan_type"),
     "planning:plan_template": ("plan_type",),
     "planning:risk": "plan",
+    "documents:internal_control": ("plan", "occasion", "fmt"),
     "model:index": None,
     "model:year": ("year",),
     "model:create": ("year",),
@@ -249,6 +250,7 @@ def world(org):
             "event": event,
             "task": task,
             "bad_token": "u-1:forfalskad",
+            "fmt": "docx",
         },
     }
 

@@ -88,10 +88,20 @@ def plan(request, pk: int):
         "archived": request.GET.get("arkiverade") == "1",
     }
     page = queries.plan_page(request.user, plan_obj, **filters)
+    report_occasions = []
+    if ItemKind.CONTROL_POINT in plan_obj.plan_type.item_kinds:
+        from styrhjul.followup.models import FollowUpOccasion
+
+        report_occasions = list(
+            FollowUpOccasion.objects.filter(
+                model=plan_obj.plan_type.model, plan_types=plan_obj.plan_type
+            ).order_by("period_end")
+        )
     context = {
         "nav": "planning",
         "plan": plan_obj,
         "page": page,
+        "report_occasions": report_occasions,
         "filters": filters,
         "year": plan_obj.year,
         "unit": plan_obj.unit,

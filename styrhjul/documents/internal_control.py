@@ -1,0 +1,294 @@
+"""Internkontrollrapport: one unit's control points of one plan with what the
+unit reported on them at one follow-up occasion.
+
+`build()` reads the database in a fixed number of queries and returns plain
+dataclasses; the PDF and DOCX builders only lay that structure out, so the
+content of the report is defined here, once."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from styrhjul.followup.models import FollowUpOccasion, Report
+from styrhjul.followup.services import items_to_report
+from styrhjul.model.models import ItemKind, ScaleValue
+from styrhjul.planning.models import Item, Plan
+
+OTHER_AREA = "Övrigt"
+NOT_REPORTED = "Ej rapporterad"
+COLUMNS = (
+    "Nr",
+    "Process/rutin/system",
+    "Kontrollmoment",
+    "Kontrollmetod",
+    "Resultat av kontroll",
+    "Åtgärd",
+)
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+class DocumentError(ValueError):
+    """The plan and occasion do not make a report (message in Swedish)."""
+
+
+def swedish_date(day: datetime.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def natural_key(number: str) -> tuple:
+    """Sort key for Nr: "2" before "10", "1.2" before "1.10", empty last."""
+    parts = re.split(r"(\d+)", number.strip())
+    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts if p)
+    return (not key, key)
+
+
+@dataclass
+class ControlRow:
+    number: str
+    process: str
+    control_step: str
+    control_method: str
+    result: str
+    measures: str
+    title: str = ""
+    responsible: str = ""
+    frequency: str = ""
+    assessment: str = ""
+    assessment_symbol: str = ""
+    assessment_colour: str = ""
+    reported: bool = False
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """The table's cells, in the order of COLUMNS."""
+        return (
+            self.number,
+            self.process,
+            self.control_step,
+            self.control_method,
+            self.result,
+            self.measures,
+        )
+
+
+@dataclass
+class AssessmentCount:
+    label: str
+    count: int
+    symbol: str = ""
+    colour: str = ""
+
+
+@dataclass
+class AreaSection:
+    name: str
+    rows: list[ControlRow] = field(default_factory=list)
+    counts: list[AssessmentCount] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def counts_line(self) -> str:
+        """E.g. "Genomförd utan anmärkning 3; Ej rapporterad 1"."""
+        return "; ".join(f"{c.label} {c.count}" for c in self.counts if c.count)
+
+
+@dataclass
+class InternalControlReport:
+    title: str
+    unit_name: str
+    plan_name: str
+    year: int
+    occasion_name: str
+    period_end: datetime.date
+    introduction: list[str]
+    summary: list[str]
+    areas: list[AreaSection]
+    labels: list[str]  # the assessment labels, then NOT_REPORTED
+    totals: list[AssessmentCount]
+
+    @property
+    def count(self) -> int:
+        return sum(a.total for a in self.areas)
+
+    @property
+    def period_text(self) -> str:
+        return swedish_date(self.period_end)
+
+
+def default_introduction(unit_name: str, plan_name: str, year: int, period: str) -> list[str]:
+    return [
+        "Enligt kommunallagen (2017:725) 6 kap. 6 § ska nämnden se till att den interna "
+        "kontrollen är tillräcklig och att verksamheten bedrivs enligt de mål och riktlinjer "
+        "som fullmäktige har beslutat och de lagar och föreskrifter som gäller. Den interna "
+        "kontrollen är nämndens sätt att förvissa sig om att verksamheten sköts ändamålsenligt "
+        "och kostnadseffektivt, att redovisning och information är tillförlitliga och att "
+        "brister upptäcks och rättas i tid.",
+        "Nämnden beslutar varje år om en internkontrollplan med de kontrollpunkter som ska "
+        "granskas. Kontrollpunkterna väljs utifrån en bedömning av risk, det vill säga hur "
+        "sannolikt det är att något går fel och hur allvarliga följderna skulle bli.",
+        f"Den här rapporten redovisar uppföljningen av {plan_name.lower()} {year} för "
+        f"{unit_name} per {period}. För varje kontrollpunkt framgår vad som har kontrollerats "
+        f"och hur, vad kontrollen visade och vilka åtgärder som har vidtagits eller planeras "
+        f"när brister har upptäckts.",
+    ]
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def _counts_text(counts: list[AssessmentCount]) -> str:
+    return _join([f"{c.count} {c.label.lower()}" for c in counts if c.count])
+
+
+def default_summary(report: InternalControlReport) -> list[str]:
+    n = report.count
+    areas = len(report.areas)
+    if not n:
+        return [
+            f"{report.plan_name} {report.year} för {report.unit_name} har inga kontrollpunkter."
+        ]
+    reported = sum(c.count for c in report.totals if c.label != NOT_REPORTED)
+    first = (
+        f"Internkontrollplanen innehåller {n} "
+        f"{'kontrollpunkt' if n == 1 else 'kontrollpunkter'} inom {areas} "
+        f"{'område' if areas == 1 else 'områden'}. Per {report.period_text} har {reported} "
+        f"av dem rapporterats"
+    )
+    done = [c for c in report.totals if c.label != NOT_REPORTED]
+    first += f": {_counts_text(done)}." if reported else "."
+    paragraphs = [first]
+    missing = n - reported
+    if missing:
+        paragraphs.append(
+            f"{missing} {'kontrollpunkt är' if missing == 1 else 'kontrollpunkter är'} "
+            f"ännu inte {'rapporterad' if missing == 1 else 'rapporterade'}."
+        )
+    for area in report.areas:
+        paragraphs.append(f"{area.name}: {_counts_text(area.counts)}.")
+    return paragraphs
+
+
+def _responsible(item: Item) -> str:
+    if item.responsible_text:
+        return item.responsible_text
+    if item.responsible_id:
+        return item.responsible.get_full_name() or item.responsible.get_username()
+    return ""
+
+
+def build(plan: Plan | int, occasion: FollowUpOccasion | int) -> InternalControlReport:
+    """The report for the plan's unit at the occasion. Queries: the plan, the
+    occasion, the items, the reports, the scale values (five, however many
+    control points)."""
+    plan = Plan.objects.select_related("unit", "plan_type__model").get(
+        pk=plan.pk if isinstance(plan, Plan) else int(plan)
+    )
+    occasion = FollowUpOccasion.objects.get(
+        pk=occasion.pk if isinstance(occasion, FollowUpOccasion) else int(occasion)
+    )
+    plan_type = plan.plan_type
+    if occasion.model_id != plan_type.model_id:
+        raise DocumentError(
+            f"Uppföljningen {occasion} hör till en annan styrmodell än planen {plan}."
+        )
+    items = [i for i in items_to_report(plan_type, plan.unit) if i.kind == ItemKind.CONTROL_POINT]
+    reports = {
+        r.item_id: r
+        for r in Report.objects.filter(
+            occasion=occasion, unit=plan.unit, item__in=[i.pk for i in items]
+        ).select_related("assessment")
+    }
+    scale_values = (
+        list(ScaleValue.objects.filter(scale_id=plan_type.control_scale_id).order_by("order", "pk"))
+        if plan_type.control_scale_id
+        else []
+    )
+    labels = [v.label for v in scale_values]
+    by_label = {v.label: v for v in scale_values}
+
+    grouped: dict[str, list[tuple[Item, ControlRow]]] = {}
+    for item in items:
+        report = reports.get(item.pk)
+        value = report.assessment if report and report.assessment_id else None
+        if value is not None and value.label not in by_label:
+            by_label[value.label] = value
+            labels.append(value.label)
+        row = ControlRow(
+            number=item.number,
+            process=item.process or item.title,
+            control_step=item.control_step,
+            control_method=item.control_method,
+            result=report.comment if report else "",
+            measures=report.measures if report else "",
+            title=item.title,
+            responsible=_responsible(item),
+            frequency=item.frequency,
+            assessment=value.label if value else "",
+            assessment_symbol=value.symbol if value else "",
+            assessment_colour=value.colour if value else "",
+            reported=report is not None,
+        )
+        grouped.setdefault(item.area.strip() or OTHER_AREA, []).append((item, row))
+    labels.append(NOT_REPORTED)
+
+    def counted(rows: list[ControlRow]) -> list[AssessmentCount]:
+        tally = Counter(r.assessment or NOT_REPORTED for r in rows)
+        return [
+            AssessmentCount(
+                label=label,
+                count=tally[label],
+                symbol=by_label[label].symbol if label in by_label else "",
+                colour=by_label[label].colour if label in by_label else "",
+            )
+            for label in labels
+        ]
+
+    sections = []
+    for name, pairs in grouped.items():
+        pairs.sort(key=lambda p: (natural_key(p[0].number), p[0].order, p[0].pk))
+        rows = [row for _item, row in pairs]
+        sections.append(AreaSection(name=name, rows=rows, counts=counted(rows)))
+    # Areas in the order of their lowest Nr (area 1 before area 2), "Övrigt" last.
+    sections.sort(
+        key=lambda s: (s.name == OTHER_AREA, natural_key(s.rows[0].number), s.name.casefold())
+    )
+    all_rows = [r for s in sections for r in s.rows]
+    report = InternalControlReport(
+        title=f"Internkontrollrapport {plan.year} – {plan.unit.name}",
+        unit_name=plan.unit.name,
+        plan_name=plan_type.name,
+        year=plan.year,
+        occasion_name=occasion.name,
+        period_end=occasion.period_end,
+        introduction=default_introduction(
+            plan.unit.name, plan_type.name, plan.year, swedish_date(occasion.period_end)
+        ),
+        summary=[],
+        areas=sections,
+        labels=labels,
+        totals=counted(all_rows),
+    )
+    report.summary = default_summary(report)
+    return report

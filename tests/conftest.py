@@ -142,9 +142,12 @@ def occasion(org, chain):
     model = chain["vp"].model
     occ = followup.occasion_save(
         actor=access.SYSTEM,
-        occasion=FollowUpOccasion(model=model, kind=OccasionKind.INTERIM,
-                                  name="Delårsrapport 2025",
-                                  period_end=datetime.date(2025, 8, 31)),
+        occasion=FollowUpOccasion(
+            model=model,
+            kind=OccasionKind.INTERIM,
+            name="Delårsrapport 2025",
+            period_end=datetime.date(2025, 8, 31),
+        ),
         plan_types=[chain["vp"], chain["ap"]],
     )
     for name, type_name, start, deadline in (
@@ -153,10 +156,15 @@ def occasion(org, chain):
         ("Förvaltningen sammanställer", "Förvaltning", (8, 20), (9, 1)),
         ("Nämnden beslutar", None, (9, 22), (9, 22)),
     ):
-        followup.step_save(actor=access.SYSTEM, step=OccasionStep(
-            occasion=occ, name=name,
-            unit_type=unit_type(type_name) if type_name else None,
-            start=datetime.date(2025, *start), deadline=datetime.date(2025, *deadline),
-        ))
+        followup.step_save(
+            actor=access.SYSTEM,
+            step=OccasionStep(
+                occasion=occ,
+                name=name,
+                unit_type=unit_type(type_name) if type_name else None,
+                start=datetime.date(2025, *start),
+                deadline=datetime.date(2025, *deadline),
+            ),
+        )
     followup.occasion_open(actor=access.SYSTEM, occasion=occ)
     return occ

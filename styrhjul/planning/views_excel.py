@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from styrhjul.model.models import PlanType
+from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.importer import MAX_BYTES
 from styrhjul.organisation.models import Unit
@@ -20,6 +20,7 @@ from styrhjul.organisation.models import Unit
 from . import excel
 from .excel.columns import sheets_for
 from .excel.lookup import plan_type_applies
+from .excel.results import occasions_for
 from .excel.writer import instruction_paragraphs
 from .models import Plan
 
@@ -52,6 +53,24 @@ class PlanImportForm(forms.Form):
         label=gettext_lazy("Kontrollera bara filen, spara ingenting"),
         required=False,
     )
+    occasion = forms.ModelChoiceField(
+        label=gettext_lazy("Uppföljning som resultaten hör till"),
+        help_text=gettext_lazy(
+            "För att föra in tidigare års resultat: gäller rader på bladet Kontrollpunkter "
+            "som har Bedömning, Resultat av kontroll eller Åtgärd men ingen kolumn "
+            "Uppföljning. Bara modellägare och administratörer får importera resultat."
+        ),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("Ingen vald"),
+    )
+
+    def __init__(self, *args, plan_type: PlanType, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan_type.holds(ItemKind.CONTROL_POINT):
+            self.fields["occasion"].queryset = occasions_for(plan_type)
+        else:
+            del self.fields["occasion"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -75,17 +94,38 @@ def _url(name: str, *args) -> str | None:
         return None
 
 
+def _result_exports(plan: Plan | None) -> list[tuple[str, str]]:
+    """(occasion, export URL with its results) for a plan with control points."""
+    if plan is None or not plan.plan_type.holds(ItemKind.CONTROL_POINT):
+        return []
+    url = _url("planning:plan_export", plan.pk)
+    if url is None:
+        return []
+    return [(o.name, f"{url}?uppfoljning={o.pk}") for o in occasions_for(plan.plan_type)]
+
+
 @login_required
 @require_safe
 def plan_export(request, pk: int):
-    """The plan as an Excel workbook."""
+    """The plan as an Excel workbook; with ?uppfoljning=<pk>, also the unit's
+    results at that follow-up on the sheet Kontrollpunkter."""
     plan = access.get_or_404(
         request.user,
         Plan.objects.select_related("unit", "plan_type__model"),
         access.Action.READ,
         pk=pk,
     )
-    data = excel.export_workbook(actor=request.user, unit=plan.unit, plan_type=plan.plan_type)
+    occasion = None
+    wanted = request.GET.get("uppfoljning", "")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        occasion = occasions_for(plan.plan_type).filter(pk=int(wanted)).first()
+        if occasion is None:
+            raise Http404
+    data = excel.export_workbook(
+        actor=request.user, unit=plan.unit, plan_type=plan.plan_type, occasion=occasion
+    )
     return _xlsx(data, excel.export_filename(plan.unit, plan.plan_type))
 
 
@@ -122,9 +162,9 @@ def plan_import(request, unit: int, plan_type: int):
     plan = Plan.objects.filter(unit=unit_obj, plan_type=plan_type_obj).first()
     # Not `request.POST or None`: a post with no file at all must show "choose a file".
     form = (
-        PlanImportForm(request.POST, request.FILES)
+        PlanImportForm(request.POST, request.FILES, plan_type=plan_type_obj)
         if request.method == "POST"
-        else PlanImportForm()
+        else PlanImportForm(plan_type=plan_type_obj)
     )
     errors: list[excel.ImportIssue] = []
     result = None
@@ -139,6 +179,7 @@ def plan_import(request, unit: int, plan_type: int):
                 filename=upload.name,
                 dry_run=form.cleaned_data["dry_run"],
                 archive_missing=form.cleaned_data["archive_missing"],
+                occasion=form.cleaned_data.get("occasion"),
             )
         except excel.ImportRejected as exc:
             errors = exc.errors
@@ -166,6 +207,7 @@ def plan_import(request, unit: int, plan_type: int):
             "sheets": sheets_for(plan_type_obj.item_kinds),
             "rules": instruction_paragraphs(plan_type_obj, example=False),
             "export_url": _url("planning:plan_export", plan.pk) if plan else None,
+            "result_exports": _result_exports(plan),
             "template_url": _url("planning:plan_template", plan_type_obj.pk),
             "breadcrumbs": [
                 (_("Organisation"), _url("organisation:tree")),

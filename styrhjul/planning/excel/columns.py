@@ -8,7 +8,7 @@ earlier exports; they are plain strings, not translated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,8 @@ PERSPECTIVE = "perspective"
 LEVEL = "level"
 PERSON = "person"  # Ansvarig: a user, or a function as text
 GOALS = "goals"  # references to goals: the item's links upwards
+ASSESSMENT = "assessment"  # a label of the plan type's control scale
+OCCASION = "occasion"  # a follow-up occasion's name in the plan's model year
 
 YES = "Ja"
 NO = "Nej"
@@ -56,10 +58,11 @@ class Column:
     choices: type[TextChoices] | None = None
     low: int | None = None  # for INTEGER
     high: int | None = None
+    result: bool = False  # a reported result (Report), not a field of the item
 
     @property
     def max_length(self) -> int | None:
-        if self.cell not in (TEXT, LONG_TEXT) or self.key == "control_step":
+        if self.cell not in (TEXT, LONG_TEXT) or self.key == "control_step" or self.result:
             return None
         return Item._meta.get_field(self.key).max_length
 
@@ -72,13 +75,24 @@ class Sheet:
     name: str
     columns: tuple[Column, ...]
     aliases: tuple[str, ...] = ()  # other names the sheet is recognised by
+    # Optional columns with reported results (a Report per item and occasion):
+    # read when present, written only when an export names an occasion.
+    result_columns: tuple[Column, ...] = ()
 
     @property
     def title_column(self) -> Column:
         return next(c for c in self.columns if c.required)
 
     def column(self, key: str) -> Column | None:
-        return next((c for c in self.columns if c.key == key), None)
+        return next((c for c in self.all_columns if c.key == key), None)
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return self.columns + self.result_columns
+
+    def with_results(self) -> Sheet:
+        """The sheet with its result columns as ordinary columns (for export)."""
+        return replace(self, columns=self.all_columns, result_columns=())
 
     @property
     def label(self) -> str:
@@ -254,6 +268,42 @@ ASSIGNMENT_SHEET = Sheet(
     aliases=("Särskilt uppdrag", "Uppdrag"),
 )
 
+# Results of a control point at a follow-up (migration of earlier years): the
+# report's bedömning, resultat av kontroll (comment) and åtgärd (measures).
+RESULT_COLUMNS = (
+    Column(
+        "assessment",
+        "Bedömning",
+        ASSESSMENT,
+        24,
+        _("En av plantypens bedömningar av kontrollpunkter, t.ex. Genomförd utan anmärkning."),
+        result=True,
+    ),
+    Column(
+        "comment",
+        "Resultat av kontroll",
+        LONG_TEXT,
+        50,
+        _("Vad kontrollen visade. Krävs när bedömningen kräver en kommentar."),
+        result=True,
+    ),
+    Column(
+        "measures", "Åtgärd", LONG_TEXT, 40, _("Åtgärder med anledning av kontrollen."), result=True
+    ),
+    Column(
+        "occasion",
+        "Uppföljning",
+        OCCASION,
+        22,
+        _(
+            "Uppföljningen resultatet hör till, t.ex. Årsbokslut 2024: namnet på ett "
+            "uppföljningstillfälle i planens år som följer upp plantypen."
+        ),
+        result=True,
+    ),
+)
+RESULT_KEYS = ("assessment", "comment", "measures")  # the columns that carry a result
+
 CONTROL_POINT_SHEET = Sheet(
     ItemKind.CONTROL_POINT,
     "Kontrollpunkter",
@@ -299,6 +349,7 @@ CONTROL_POINT_SHEET = Sheet(
         _RESPONSIBLE,
     ),
     aliases=("Kontrollpunkt", "Internkontroll"),
+    result_columns=RESULT_COLUMNS,
 )
 
 SHEETS: dict[str, Sheet] = {

@@ -30,7 +30,7 @@ def _column_rank(sheet_title: str | None, column: str | None) -> int:
         return -1
     rank = _sheet_rank(sheet_title)
     if rank[0] == 1:
-        headers = [c.header for c in list(SHEETS.values())[rank[1]].columns]
+        headers = [c.header for c in list(SHEETS.values())[rank[1]].all_columns]
         if column in headers:
             return headers.index(column)
     return 99

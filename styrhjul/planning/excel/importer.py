@@ -47,6 +47,7 @@ from .errors import ImportIssue, ImportRejected
 from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
 from .lookup import plan_type_applies
 from .reader import ItemRow, ParsedWorkbook, SheetRows, read_workbook
+from .results import ResultPlanner
 
 YEAR_LOW, YEAR_HIGH = 1900, 2200
 
@@ -75,6 +76,8 @@ class ImportResult:
     sheets: list[SheetResult] = field(default_factory=list)
     links_added: int = 0
     links_removed: int = 0
+    reports_created: int = 0  # reported results (Kontrollpunkter: Bedömning …)
+    reports_updated: int = 0
     ignored_sheets: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -98,7 +101,13 @@ class ImportResult:
     @property
     def changed_anything(self) -> bool:
         return bool(
-            self.created or self.updated or self.archived or self.links_added or self.links_removed
+            self.created
+            or self.updated
+            or self.archived
+            or self.links_added
+            or self.links_removed
+            or self.reports_created
+            or self.reports_updated
         )
 
     def summary(self) -> str:
@@ -132,6 +141,16 @@ class ImportResult:
             extra.append(
                 ngettext("%(n)d arkiverad post", "%(n)d arkiverade poster", self.archived)
                 % {"n": self.archived}
+            )
+        if self.reports_created:
+            extra.append(
+                ngettext("%(n)d nytt resultat", "%(n)d nya resultat", self.reports_created)
+                % {"n": self.reports_created}
+            )
+        if self.reports_updated:
+            extra.append(
+                ngettext("%(n)d ändrat resultat", "%(n)d ändrade resultat", self.reports_updated)
+                % {"n": self.reports_updated}
             )
         if extra:
             detail += "; " + ", ".join(extra)
@@ -257,6 +276,7 @@ class _Importer:
         plan_type: PlanType,
         parsed: ParsedWorkbook,
         archive_missing: bool,
+        occasion=None,
     ):
         self.actor = actor
         self.unit = unit
@@ -292,6 +312,7 @@ class _Importer:
         self.claimed: set[int] = set()
         self.archive: list[Item] = []
         self.index: GoalIndex | None = None
+        self.results = ResultPlanner(self, occasion)
 
     # Entry -----------------------------------------------------------------------
 
@@ -333,6 +354,7 @@ class _Importer:
         self._check_numbers()
         self._plan_archive()
         self._resolve_goals()
+        self.results.validate()
 
     def _check_plan(self) -> bool:
         unit, plan_type = self.unit, self.plan_type
@@ -850,6 +872,8 @@ class _Importer:
             result.links_removed += len(planned.links_remove)
         for item in self.archive:
             by_kind[item.kind].archived += 1
+        result.reports_created = self.results.created
+        result.reports_updated = self.results.updated
         return result
 
     # Writing ---------------------------------------------------------------------
@@ -918,6 +942,9 @@ class _Importer:
                 self._fail(None, exc)
         if self.issues:
             raise ImportRejected(self.issues.items)
+        self.results.write()
+        if self.issues:
+            raise ImportRejected(self.issues.items)
 
 
 # --- Entry points ------------------------------------------------------------------------
@@ -931,11 +958,13 @@ def import_plan(
     parsed: ParsedWorkbook,
     dry_run: bool = False,
     archive_missing: bool = False,
+    occasion=None,
 ) -> ImportResult:
     """Create and update the items of the unit's plan of this type from a
     parsed workbook, all or nothing. Raises ImportRejected with every error
     found; then nothing is saved. With dry_run, everything is checked (the
-    writes too) and rolled back."""
+    writes too) and rolled back. `occasion` is the follow-up occasion of
+    reported results on rows without an Uppföljning (see results.py)."""
     try:
         with transaction.atomic():
             importer = _Importer(
@@ -944,6 +973,7 @@ def import_plan(
                 plan_type=plan_type,
                 parsed=parsed,
                 archive_missing=archive_missing,
+                occasion=occasion,
             )
             importer.validate()
             if importer.issues:
@@ -977,6 +1007,7 @@ def import_file(
     filename: str,
     dry_run: bool = False,
     archive_missing: bool = False,
+    occasion=None,
 ) -> ImportResult:
     """Read an .xlsx file and import it (see import_plan)."""
     parsed = read_workbook(data, filename=filename)
@@ -987,4 +1018,5 @@ def import_file(
         parsed=parsed,
         dry_run=dry_run,
         archive_missing=archive_missing,
+        occasion=occasion,
     )

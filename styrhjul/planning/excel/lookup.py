@@ -80,3 +80,27 @@ def user_by_name(name: str) -> User:
     if not matches[0].is_active:
         raise NotFound(_("Användaren %(name)s är inaktiverad.") % {"name": matches[0].username})
     return matches[0]
+
+
+def occasion_by_name(plan_type: PlanType, name: str):
+    """A follow-up occasion of the plan type's year that follows up the plan
+    type, by name (case ignored)."""
+    from .cells import norm_key
+    from .results import occasions_for
+
+    valid = list(occasions_for(plan_type))
+    for occasion in valid:
+        if norm_key(occasion.name) == norm_key(name):
+            return occasion
+    raise NotFound(
+        _(
+            "Det finns ingen uppföljning som heter %(name)s och följer upp %(plan_type)s "
+            "%(year)s. Uppföljningar: %(names)s."
+        )
+        % {
+            "name": name,
+            "plan_type": plan_type.name,
+            "year": plan_type.model.year,
+            "names": ", ".join(o.name for o in valid) or "–",
+        }
+    )

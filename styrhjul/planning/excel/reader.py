@@ -244,12 +244,12 @@ def _read_sheet(spec: Sheet, title: str, numbered_rows):
         rows.append(ItemRow(sheet=title, row=number, cells=values))
     if not header_seen:
         return SheetRows(spec=spec, title=title, columns=(), rows=[]), errors, ignored
-    columns = tuple(c.key for c in spec.columns if c.key in positions)
+    columns = tuple(c.key for c in spec.all_columns if c.key in positions)
     return SheetRows(spec=spec, title=title, columns=columns, rows=rows), errors, ignored
 
 
 def _read_header(spec: Sheet, title: str, cells, number: int):
-    known = {norm_header(c.header): c for c in spec.columns}
+    known = {norm_header(c.header): c for c in spec.all_columns}
     positions: dict[str, int] = {}
     ignored: list[str] = []
     unknown: list[str] = []
@@ -274,7 +274,7 @@ def _read_header(spec: Sheet, title: str, cells, number: int):
             )
         else:
             positions[column.key] = index
-    missing = {norm_header(c.header): c for c in spec.columns if c.key not in positions}
+    missing = {norm_header(c.header): c for c in spec.all_columns if c.key not in positions}
     for text in unknown:
         close = difflib.get_close_matches(norm_header(text), list(missing), n=1, cutoff=0.75)
         if close:

@@ -87,7 +87,7 @@ def _style_header(sheet, count: int) -> None:
 class _Lists:
     """The hidden sheet with the values of the drop-downs."""
 
-    def __init__(self, workbook, plan_type: PlanType):
+    def __init__(self, workbook, plan_type: PlanType, *, assessments: list[str] | None = None):
         self.workbook = workbook
         self.sheet = None
         self.ranges: dict[str, str] = {}
@@ -100,6 +100,7 @@ class _Lists:
             "reported_by": choice_labels(ReportedBy),
             "periodicity": choice_labels(Periodicity),
             "gender_split": [col.YES, col.NO],
+            "assessment": assessments or [],
         }
 
     def range_for(self, column: Column) -> str | None:
@@ -135,7 +136,7 @@ def _validations(sheet, spec: Sheet, lists: _Lists, last_row: int) -> None:
                 "low": column.low,
                 "high": column.high,
             }
-        elif column.cell in (col.PERSPECTIVE, col.LEVEL, col.CHOICE, col.BOOLEAN):
+        elif column.cell in (col.PERSPECTIVE, col.LEVEL, col.CHOICE, col.BOOLEAN, col.ASSESSMENT):
             source = lists.range_for(column)
             if source is None:
                 continue
@@ -223,13 +224,38 @@ def _cell_value(item: Item, column: Column, goal_refs: dict[int, list[str]]):
     return value
 
 
-def export_workbook(*, actor, unit: Unit, plan_type: PlanType) -> bytes:
+def _results(occasion, unit: Unit, items: list[Item]) -> dict[int, dict[str, object]]:
+    """Item → the values of the result columns for the occasion."""
+    from styrhjul.followup.models import Report
+
+    results: dict[int, dict[str, object]] = {
+        i.pk: {"occasion": occasion.name} for i in items if i.kind == ItemKind.CONTROL_POINT
+    }
+    reports = Report.objects.filter(
+        occasion=occasion, unit=unit, item__in=list(results)
+    ).select_related("assessment")
+    for report in reports:
+        results[report.item_id].update(
+            assessment=report.assessment.label if report.assessment else None,
+            comment=report.comment or None,
+            measures=report.measures or None,
+        )
+    return results
+
+
+def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) -> bytes:
     """The unit's plan of this type as an .xlsx workbook. A plan that does not
-    exist yet gives sheets with headers only."""
+    exist yet gives sheets with headers only. With a follow-up occasion, the
+    sheet Kontrollpunkter also has the unit's results at it (Bedömning,
+    Resultat av kontroll, Åtgärd, Uppföljning), as the import reads them."""
     from openpyxl import Workbook
+
+    from .results import covers
 
     if not access.can_read(actor, unit):
         raise PermissionDenied
+    if occasion is not None and not covers(occasion, plan_type):
+        raise ValueError(f"{occasion} följer inte upp {plan_type}.")
     plan = Plan.objects.filter(unit=unit, plan_type=plan_type).first()
     items: list[Item] = []
     shares: list[ItemShare] = []
@@ -271,10 +297,23 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType) -> bytes:
         "unit": unit.name,
     }
     workbook.properties.creator = "Styrhjul"
-    lists = _Lists(workbook, plan_type)
+    assessments = None
+    results: dict[int, dict[str, object]] = {}
+    if occasion is not None:
+        results = _results(occasion, unit, items)
+        scale = plan_type.control_scale
+        assessments = [v.label for v in scale.values.all()] if scale else []
+    lists = _Lists(workbook, plan_type, assessments=assessments)
     for spec in sheets_for(plan_type.item_kinds):
+        if occasion is not None and spec.result_columns:
+            spec = spec.with_results()
         rows = [
-            [_cell_value(item, column, goal_refs) for column in spec.columns]
+            [
+                results.get(item.pk, {}).get(column.key)
+                if column.result
+                else _cell_value(item, column, goal_refs)
+                for column in spec.columns
+            ]
             for item in items
             if item.kind == spec.kind
         ]

@@ -4,7 +4,12 @@ write a unit's plan to Excel, in the format `styrhjul import-plan` reads.
 Without --plan-type every plan the unit has that year is written, one file
 per plan type, named after -o with the plan type added
 (plan.xlsx → plan-verksamhetsplan.xlsx, plan-aktivitetsplan.xlsx …), so that
-each file can be imported again as it is."""
+each file can be imported again as it is.
+
+With --occasion NAMN the sheet Kontrollpunkter also has the unit's results at
+that follow-up (Bedömning, Resultat av kontroll, Åtgärd, Uppföljning), so they
+too come back with import-plan. Without --plan-type, the results are written
+for the plan types the occasion follows up."""
 
 from pathlib import Path
 
@@ -16,6 +21,7 @@ from styrhjul.organisation import access
 from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.excel.lookup import (
     NotFound,
+    occasion_by_name,
     plan_type_by_name,
     plan_types_for,
     unit_by_code,
@@ -50,6 +56,15 @@ class Command(BaseCommand):
             help="Exportera med den här användarens behörigheter (annars som systemet).",
         )
 
+        parser.add_argument(
+            "--occasion",
+            metavar="NAMN",
+            help=(
+                "Ta med enhetens resultat vid den här uppföljningen på bladet "
+                "Kontrollpunkter, t.ex. ”Årsbokslut 2024”."
+            ),
+        )
+
     def handle(
         self,
         *args,
@@ -58,6 +73,7 @@ class Command(BaseCommand):
         plan_type: str | None,
         output: str,
         user: str | None,
+        occasion: str | None = None,
         **options,
     ):
         try:
@@ -75,6 +91,16 @@ class Command(BaseCommand):
                         f"{unit_obj.name} har inga planer för {year}. Ange --plan-type för att "
                         "få en tom plan att fylla i."
                     )
+            occasions = {}
+            if occasion:
+                for type_obj in plan_types:
+                    try:
+                        occasions[type_obj.pk] = occasion_by_name(type_obj, occasion)
+                    except NotFound:
+                        if plan_type:
+                            raise
+                if not occasions:
+                    occasion_by_name(plan_types[0], occasion)  # raises, naming the occasions
         except NotFound as exc:
             raise CommandError(str(exc)) from None
         path = Path(output)
@@ -87,7 +113,12 @@ class Command(BaseCommand):
             if not plan_type:
                 target = path.with_name(f"{path.stem}-{slugify(type_obj.name)}{path.suffix}")
             try:
-                data = export_workbook(actor=actor, unit=unit_obj, plan_type=type_obj)
+                data = export_workbook(
+                    actor=actor,
+                    unit=unit_obj,
+                    plan_type=type_obj,
+                    occasion=occasions.get(type_obj.pk),
+                )
             except PermissionDenied:
                 raise CommandError(
                     f"Du har inte behörighet att läsa planerna för {unit_obj.name}."

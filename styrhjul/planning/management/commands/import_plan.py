@@ -1,5 +1,7 @@
 """`styrhjul import-plan FILE.xlsx --unit KOD --year ÅR --plan-type TYP [--user USER]
-[--dry-run] [--archive-missing]`: import a plan from Excel, all or nothing.
+[--dry-run] [--archive-missing] [--occasion NAMN]`: import a plan from Excel, all or
+nothing; --occasion names the follow-up that reported results on rows without
+an Uppföljning belong to.
 
 The file format is described in docs/import-plan.md."""
 
@@ -9,7 +11,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from styrhjul.organisation import access
 from styrhjul.planning.excel import ImportRejected, import_file
-from styrhjul.planning.excel.lookup import NotFound, plan_type_by_name, unit_by_code, user_by_name
+from styrhjul.planning.excel.lookup import (
+    NotFound,
+    occasion_by_name,
+    plan_type_by_name,
+    unit_by_code,
+    user_by_name,
+)
 
 
 class Command(BaseCommand):
@@ -52,6 +60,16 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--occasion",
+            metavar="NAMN",
+            help=(
+                "Uppföljningen som resultaten på bladet Kontrollpunkter (Bedömning, Resultat "
+                "av kontroll, Åtgärd) hör till, för rader utan kolumnen Uppföljning, t.ex. "
+                "”Årsbokslut 2024”."
+            ),
+        )
+
     def handle(
         self,
         *args,
@@ -62,12 +80,14 @@ class Command(BaseCommand):
         user: str | None,
         dry_run: bool,
         archive_missing: bool,
+        occasion: str | None = None,
         **options,
     ):
         try:
             actor = user_by_name(user) if user else access.SYSTEM
             unit_obj = unit_by_code(unit)
             plan_type_obj = plan_type_by_name(unit_obj, year, plan_type)
+            occasion_obj = occasion_by_name(plan_type_obj, occasion) if occasion else None
         except NotFound as exc:
             raise CommandError(str(exc)) from None
         path = Path(file)
@@ -88,6 +108,7 @@ class Command(BaseCommand):
                 filename=path.name,
                 dry_run=dry_run,
                 archive_missing=archive_missing,
+                occasion=occasion_obj,
             )
         except ImportRejected as exc:
             for error in exc.errors:

@@ -36,7 +36,8 @@ def test_a_model_owner_edits_a_perspective_inline_and_the_page_stays_accessible(
     page.get_by_role("link", name="Ändra Ekonomi").click()
     name = page.locator("#perspektiv #id_name")
     name.wait_for()
-    assert page.evaluate("document.activeElement.id") == "id_name"
+    # Focus moves to the first field once htmx has settled the swapped form.
+    page.wait_for_function("document.activeElement.id === 'id_name'")
     assert "/perspektiv/" not in page.url  # still the year page: the form is inline
     assert_accessible(page)
     name.fill("Ekonomi i balans")

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from styrhjul.audit import set_actor
 from styrhjul.followup import services
 from styrhjul.followup.models import (
     CalendarEvent,
@@ -41,10 +42,10 @@ from styrhjul.followup.models import (
     ReportingTask,
 )
 from styrhjul.model.models import GovernanceModel, ItemKind, ScaleValue
-from styrhjul.model.services import set_actor
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType, User
 from styrhjul.planning.models import Item
+from styrhjul.web.dates import month_name
 
 from . import data, followup_data, model_data
 
@@ -261,22 +262,6 @@ def _values(
         result.values_created += 1
 
 
-MONTH_NAMES = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-
-
 def open_current_followup(root: Unit, today: datetime.date) -> FollowUpOccasion | None:
     """A monthly follow-up open now in the current year's model, so the demo
     has tasks to report on today (the 2025 follow-ups are locked once their
@@ -285,7 +270,7 @@ def open_current_followup(root: Unit, today: datetime.date) -> FollowUpOccasion 
     model = GovernanceModel.objects.filter(organisation=root, year=today.year).first()
     if model is None or model.occasions.exists():
         return None
-    month = MONTH_NAMES[today.month - 1]
+    month = month_name(today.month)
     occasion = services.occasion_save(
         actor=access.SYSTEM,
         occasion=FollowUpOccasion(

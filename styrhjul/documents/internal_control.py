@@ -16,6 +16,7 @@ from styrhjul.followup.models import FollowUpOccasion, Report
 from styrhjul.followup.services import items_to_report
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.planning.models import Item, Plan
+from styrhjul.web.dates import month_name
 
 OTHER_AREA = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
@@ -27,20 +28,6 @@ COLUMNS = (
     "Resultat av kontroll",
     "Åtgärd",
 )
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 class DocumentError(ValueError):
@@ -48,7 +35,7 @@ class DocumentError(ValueError):
 
 
 def swedish_date(day: datetime.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {month_name(day.month)} {day.year}"
 
 
 def natural_key(number: str) -> tuple:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from styrhjul.model.models import ItemKind, ScaleValue
 
+from . import services
 from .models import ReportingTask
 from .queries import Entry
 from .services import ReportData
@@ -27,24 +28,6 @@ GUIDING_QUESTIONS = (
     _("Vad behöver vi göra för att förbättra resultatet?"),
     _("Finns det skillnader mellan grupper, t.ex. kvinnor och män, ålder eller var man bor?"),
 )
-
-
-def scale_id(task: ReportingTask, item, field: str) -> int | None:
-    """The scale of the item's status or assessment in the task's plan type
-    (the same rule as services.validate_report)."""
-    pt = task.plan_type
-    if field == "status":
-        return {
-            ItemKind.ACTIVITY: pt.activity_scale_id,
-            ItemKind.ASSIGNMENT: pt.assignment_scale_id,
-        }.get(item.kind)
-    if item.kind == ItemKind.GOAL and item.level_id and not item.level.assesses:
-        return None
-    return {
-        ItemKind.INDICATOR: pt.indicator_scale_id,
-        ItemKind.GOAL: pt.goal_scale_id,
-        ItemKind.CONTROL_POINT: pt.control_scale_id,
-    }.get(item.kind)
 
 
 def scale_label(value: ScaleValue):
@@ -197,8 +180,8 @@ class ReportForm(forms.Form):
             )
         super().__init__(data, prefix=f"post-{item.pk}", initial=initial)
         kind = item.kind
-        status_scale = scale_id(task, item, "status")
-        assessment_scale = scale_id(task, item, "assessment")
+        status_scale = services.scale_for(task, item, "status")
+        assessment_scale = services.scale_for(task, item, "assessment")
         f = self.fields
         if kind in (ItemKind.ACTIVITY, ItemKind.ASSIGNMENT):
             if status_scale:

@@ -14,8 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from styrhjul.audit import set_actor
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue
-from styrhjul.model.services import require_model_owner, set_actor
+from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan
@@ -256,13 +257,18 @@ class ReportData:
     measures: str = ""
 
 
-def _scale_for(task: ReportingTask, item: Item, field: str):
+def scale_for(task: ReportingTask, item: Item, field: str) -> int | None:
+    """The scale (id) of an item's "status" or "assessment" in the task's plan
+    type; None where the item has no such field (e.g. the assessment of a goal
+    whose level does not assess)."""
     pt = task.plan_type
     if field == "status":
         return {
             ItemKind.ACTIVITY: pt.activity_scale_id,
             ItemKind.ASSIGNMENT: pt.assignment_scale_id,
         }.get(item.kind)
+    if item.kind == ItemKind.GOAL and item.level_id and not item.level.assesses:
+        return None
     return {
         ItemKind.INDICATOR: pt.indicator_scale_id,
         ItemKind.GOAL: pt.goal_scale_id,
@@ -274,7 +280,7 @@ def validate_report(task: ReportingTask, item: Item, data: ReportData) -> None:
     errors = {}
     for field in ("status", "assessment"):
         value = getattr(data, field)
-        if value is not None and value.scale_id != _scale_for(task, item, field):
+        if value is not None and value.scale_id != scale_for(task, item, field):
             errors[field] = _("Välj ett värde ur planens skala.")
     if data.completion is not None and not 0 <= data.completion <= 100:
         errors["completion"] = _("Färdighetsgraden anges från 0 till 100 %.")

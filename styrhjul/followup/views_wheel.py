@@ -28,6 +28,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from styrhjul.model.models import GovernanceModel
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
+from styrhjul.web.dates import month_name
+from styrhjul.web.forms import apply_errors
 
 from . import services
 from .forms_wheel import EventForm, OccasionForm, StepForm, TaskReopenForm
@@ -40,21 +42,6 @@ from .models import (
 from .overview import viewable_occasion_ids
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
-MONTHS = [
-    "",
-    "Januari",
-    "Februari",
-    "Mars",
-    "April",
-    "Maj",
-    "Juni",
-    "Juli",
-    "Augusti",
-    "September",
-    "Oktober",
-    "November",
-    "December",
-]
 
 
 # --- Which organisation ----------------------------------------------------------
@@ -111,14 +98,6 @@ def wheel_url(organisation: Unit, year: int, roots: list[Unit] | None = None) ->
 def _check_year(year: int) -> None:
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise Http404
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _get_managed(request, model_class: type[Model], select_related: tuple[str, ...], pk: int):
@@ -199,7 +178,7 @@ def timeline(organisation: Unit, year: int, today: datetime.date) -> list[Month]
     months = [
         Month(
             m,
-            MONTHS[m],
+            month_name(m).capitalize(),
             datetime.date(year, m, 1),
             is_current=(today.year, today.month) == (year, m),
         )
@@ -320,7 +299,7 @@ def _edit(
         try:
             obj = save(form)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             text = message(obj)
             place = saved_place(obj) if saved_place else place
@@ -594,7 +573,7 @@ def task_reopen(request, pk: int):
         try:
             services.task_reopen(actor=request.user, task=task, until=until)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -8,18 +8,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from styrhjul.audit import set_actor
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Unit, UnitType, User
+from styrhjul.organisation.models import Unit, UnitType
 
 from . import defaults
 from .models import GoalLevel, GovernanceModel, Perspective, PlanType, Scale, ScaleValue
-
-
-def set_actor(obj, actor, reason: str | None = None) -> None:
-    """Tell the audit trail who made the change (None: the system)."""
-    obj._history_user = actor if isinstance(actor, User) else None
-    if reason:
-        obj._change_reason = reason
 
 
 def _save(obj, actor, reason: str | None = None):

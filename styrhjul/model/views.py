@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
+from styrhjul.web.forms import apply_errors
 
 from . import queries, services, services_config
 from .forms import (
@@ -86,14 +87,6 @@ def _crumbs(organisation, readable_roots, year: int | None = None, *items):
     if year is not None:
         crumbs.append((str(year), _year_url(organisation, readable_roots, year)))
     return [*crumbs, *items]
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _require_manage(request, organisation: Unit) -> None:
@@ -287,7 +280,7 @@ def vision_edit(request, year: int):
                 valid_from_year=data["valid_from_year"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if created and current is not None:
                 message = _(
@@ -464,7 +457,7 @@ def _edit_part(request, kind: PartKind, instance, *, creating: bool, title: str)
         try:
             obj = kind.save(request.user, form)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             message = kind.message("created" if creating else "saved", str(obj))
             if request.htmx:

@@ -133,6 +133,12 @@ class Unit(TreeNode):
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
+    def existed_in(self, year: int) -> bool:
+        """Was the unit valid at some point during the year?"""
+        return self.valid_from <= datetime.date(year, 12, 31) and (
+            self.valid_to is None or self.valid_to >= datetime.date(year, 1, 1)
+        )
+
     def is_closed(self, today: datetime.date | None = None) -> bool:
         today = today or datetime.date.today()
         return self.valid_to is not None and self.valid_to < today

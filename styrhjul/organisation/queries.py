@@ -123,3 +123,18 @@ def users_list(text: str = "") -> QuerySet[User]:
             | Q(last_name__icontains=t)
         )
     return qs
+
+
+def active_user_by_name(name: str) -> User:
+    """The active user a command's --user names, by user name or e-mail.
+    Raises LookupError with a Swedish message."""
+    matches = list(User.objects.filter(username__iexact=name)[:2]) or list(
+        User.objects.filter(email__iexact=name)[:2]
+    )
+    if not matches:
+        raise LookupError(f"Det finns ingen användare med användarnamnet eller e-posten {name}.")
+    if len(matches) > 1:
+        raise LookupError(f"Flera användare matchar {name}; ange användarnamnet.")
+    if not matches[0].is_active:
+        raise LookupError(f"Användaren {matches[0].username} är inaktiverad.")
+    return matches[0]

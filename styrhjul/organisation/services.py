@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from styrhjul.audit import set_actor
+
 from . import access
 from .models import Role, RoleGrant, Unit, UnitType, User
 
@@ -21,11 +23,6 @@ class StaleVersion(Exception):
     def __init__(self, current):
         super().__init__(_("Någon annan har ändrat uppgifterna medan du arbetade."))
         self.current = current
-
-
-def _set_actor(obj, actor) -> None:
-    """Tell the history which person made the change (None for the system)."""
-    obj._history_user = actor if isinstance(actor, User) else None
 
 
 def _check_parent(actor, parent: Unit | None) -> None:
@@ -56,7 +53,7 @@ def unit_create(
         valid_to=valid_to,
     )
     unit.full_clean()
-    _set_actor(unit, actor)
+    set_actor(unit, actor)
     unit.save()
     access.forget(actor)
     return unit
@@ -68,7 +65,7 @@ def _save_versioned(unit: Unit, version: int, reason: str, actor) -> Unit:
     if not updated:
         raise StaleVersion(Unit.objects.get(pk=unit.pk))
     unit.version = version + 1
-    _set_actor(unit, actor)
+    set_actor(unit, actor)
     unit._change_reason = reason
     unit.save()
     return unit
@@ -132,7 +129,7 @@ def unit_close(*, actor, unit: Unit, version: int, valid_to: datetime.date) -> l
         if sub.valid_to is None or sub.valid_to > valid_to:
             sub.valid_to = max(valid_to, sub.valid_from)
             sub.version += 1
-            _set_actor(sub, actor)
+            set_actor(sub, actor)
             sub._change_reason = _("Stängd med %(unit)s") % {"unit": unit}
             sub.save()
             closed.append(sub)
@@ -162,7 +159,7 @@ def grant_role(
     elif grant.includes_subtree == includes_subtree:
         return grant
     grant.includes_subtree = includes_subtree
-    _set_actor(grant, actor)
+    set_actor(grant, actor)
     grant.save()
     access.forget(user)
     return grant
@@ -174,7 +171,7 @@ def revoke_role(*, actor, grant: RoleGrant) -> None:
         access.require_admin(actor)
     else:
         access.require(actor, access.Action.MANAGE, grant.unit)
-    _set_actor(grant, actor)
+    set_actor(grant, actor)
     grant.delete()
     access.forget(grant.user)
 
@@ -204,7 +201,7 @@ def user_create(
     else:
         user.set_unusable_password()  # logs in through OpenID Connect or a reset link
     user.full_clean()
-    _set_actor(user, actor)
+    set_actor(user, actor)
     user.save()
     return user
 
@@ -222,7 +219,7 @@ def user_update(
         is_active,
     )
     user.full_clean()
-    _set_actor(user, actor)
+    set_actor(user, actor)
     user.save()
     return user
 
@@ -231,6 +228,6 @@ def user_update(
 def unit_type_save(*, actor, unit_type: UnitType) -> UnitType:
     access.require_admin(actor)
     unit_type.full_clean()
-    _set_actor(unit_type, actor)
+    set_actor(unit_type, actor)
     unit_type.save()
     return unit_type

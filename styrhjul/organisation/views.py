@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.web.forms import apply_errors
 from styrhjul.web.history import history_entries
 
 from . import access, queries, services
@@ -47,14 +48,6 @@ def _unit(request, pk: int, action=access.Action.READ) -> Unit:
 
 def _crumbs(*items):
     return [(_("Organisation"), reverse("organisation:tree")), *items]
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -122,7 +115,7 @@ def unit_create(request):
                 valid_from=data["valid_from"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Enheten %(name)s är skapad.") % {"name": unit.name})
             return redirect("organisation:unit", unit.pk)
@@ -185,7 +178,7 @@ def unit_edit(request, pk: int):
             form.data = form.data.copy()
             form.data["version"] = conflict.version
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("organisation:unit", unit.pk)
@@ -238,7 +231,7 @@ def unit_move(request, pk: int):
                 ),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("%(name)s är flyttad.") % {"name": unit.name})
             return redirect("organisation:unit", unit.pk)
@@ -283,7 +276,7 @@ def unit_close(request, pk: int):
                 ),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -439,7 +432,7 @@ def user_create(request):
         try:
             user = services.user_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Användaren %(name)s är skapad.") % {"name": user})
             return redirect("organisation:user", user.pk)
@@ -477,7 +470,7 @@ def user_detail(request, pk: int):
         try:
             services.user_update(actor=request.user, user=person, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("organisation:user", person.pk)
@@ -569,7 +562,7 @@ def unit_types(request, pk: int | None = None):
         try:
             services.unit_type_save(actor=request.user, unit_type=form.instance)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Enhetstypen är sparad."))
             return redirect("organisation:unit_types")

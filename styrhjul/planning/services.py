@@ -3,7 +3,6 @@ transaction, checking the access policy and writing the audit trail."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -12,8 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from styrhjul.audit import set_actor
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
-from styrhjul.model.services import set_actor
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
@@ -65,17 +64,12 @@ class StaleItem(Exception):
         self.current = current
 
 
-def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
 def plan_for(*, actor, unit: Unit, plan_type: PlanType) -> Plan:
     """The unit's plan of this type, created on first use."""
     access.require(actor, access.Action.WRITE, unit)
     plan = Plan.objects.filter(unit=unit, plan_type=plan_type).first()
     if plan is None:
-        first, last = _year_range(plan_type.model.year)
-        if unit.valid_from > last or (unit.valid_to and unit.valid_to < first):
+        if not unit.existed_in(plan_type.model.year):
             raise ValidationError(
                 _("%(unit)s finns inte under %(year)s.")
                 % {"unit": unit, "year": plan_type.model.year}
@@ -231,8 +225,7 @@ def _check_share_target(item: Item, unit: Unit, below_owner: set[int]) -> None:
             )
             % {"unit": unit, "owner": owner}
         )
-    first, last = _year_range(item.plan.year)
-    if unit.valid_from > last or (unit.valid_to and unit.valid_to < first):
+    if not unit.existed_in(item.plan.year):
         raise ValidationError(
             _("%(unit)s finns inte under %(year)s.") % {"unit": unit, "year": item.plan.year}
         )
@@ -340,11 +333,10 @@ def copy_plans(
 ) -> None:
     """Copy plans, items, links and shares from one model year to the next
     (called from model_copy_to_next_year, which checked the access)."""
-    first, last = _year_range(target.year)
     plans = {}
     for plan in Plan.objects.filter(plan_type__model=source).select_related("unit"):
         unit = plan.unit
-        if unit.valid_from > last or (unit.valid_to and unit.valid_to < first):
+        if not unit.existed_in(target.year):
             continue
         copy = Plan(unit=unit, plan_type=plan_types[plan.plan_type_id])
         set_actor(copy, actor, reason)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.organisation.views import _apply_errors
+from styrhjul.web.forms import apply_errors
 from styrhjul.web.history import history_entries
 
 from . import queries, services
@@ -249,7 +249,7 @@ def item_create(request, unit: int, plan_type: int):
                 **fields,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("”%(title)s” är sparad.") % {"title": new.title})
             return redirect("planning:item", new.pk)
@@ -298,7 +298,7 @@ def item_edit(request, pk: int):
             form.data = form.data.copy()
             form.data["version"] = exc.current.version
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("planning:item", obj.pk)
@@ -413,7 +413,7 @@ def item_share(request, pk: int):
         try:
             shares = services.item_share(actor=request.user, item=obj, units=units)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Posten är delad till %(n)s enheter.") % {"n": len(shares)})
             return redirect("planning:item", obj.pk)

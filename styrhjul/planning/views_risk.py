@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.organisation.views import _apply_errors
+from styrhjul.web.forms import apply_errors
 
 from . import risk, services
 from .models import Item, Plan
@@ -110,7 +110,7 @@ def risk_analysis(request, pk: int):
                 form.data = form.data.copy()
                 form.data["version"] = exc.current.version
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request,

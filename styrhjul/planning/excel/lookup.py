@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from styrhjul.model.models import GovernanceModel, PlanType
 from styrhjul.organisation.models import Unit, User
+from styrhjul.organisation.queries import active_user_by_name
 
 
 class NotFound(LookupError):
@@ -67,19 +68,10 @@ def plan_type_by_name(unit: Unit, year: int, name: str) -> PlanType:
 
 def user_by_name(name: str) -> User:
     """A user by user name or e-mail address, as `styrhjul import-org --user`."""
-    matches = list(User.objects.filter(username__iexact=name)[:2]) or list(
-        User.objects.filter(email__iexact=name)[:2]
-    )
-    if not matches:
-        raise NotFound(
-            _("Det finns ingen användare med användarnamnet eller e-posten %(name)s.")
-            % {"name": name}
-        )
-    if len(matches) > 1:
-        raise NotFound(_("Flera användare matchar %(name)s; ange användarnamnet.") % {"name": name})
-    if not matches[0].is_active:
-        raise NotFound(_("Användaren %(name)s är inaktiverad.") % {"name": matches[0].username})
-    return matches[0]
+    try:
+        return active_user_by_name(name)
+    except LookupError as exc:
+        raise NotFound(str(exc)) from None
 
 
 def occasion_by_name(plan_type: PlanType, name: str):

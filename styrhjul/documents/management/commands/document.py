@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
-from styrhjul.planning.excel.lookup import NotFound, user_by_name
+from styrhjul.organisation.queries import active_user_by_name
 from styrhjul.planning.models import Plan
 
 from ... import internal_control
@@ -43,8 +43,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, document, plan, occasion, fmt, output=None, user=None, **options):
         try:
-            actor = user_by_name(user) if user else access.SYSTEM
-        except NotFound as exc:
+            actor = active_user_by_name(user) if user else access.SYSTEM
+        except LookupError as exc:
             raise CommandError(str(exc)) from None
         plan_obj = Plan.objects.select_related("unit", "plan_type__model").filter(pk=plan).first()
         if plan_obj is None or not access.can_read(actor, plan_obj):

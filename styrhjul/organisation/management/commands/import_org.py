@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from styrhjul.organisation import access
 from styrhjul.organisation.importer import ImportRejected, import_file
-from styrhjul.organisation.models import User
+from styrhjul.organisation.queries import active_user_by_name
 
 
 class Command(BaseCommand):
@@ -35,7 +35,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, user: str | None, dry_run: bool, **options):
-        actor = self._actor(user) if user else access.SYSTEM
+        try:
+            actor = active_user_by_name(user) if user else access.SYSTEM
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -54,17 +57,3 @@ class Command(BaseCommand):
                 f"{path.name} importerades inte: {len(exc.errors)} fel. Ingenting har sparats."
             ) from None
         self.stdout.write(self.style.SUCCESS(result.summary()))
-
-    def _actor(self, name: str) -> User:
-        matches = list(User.objects.filter(username__iexact=name)[:2]) or list(
-            User.objects.filter(email__iexact=name)[:2]
-        )
-        if not matches:
-            raise CommandError(
-                f"Det finns ingen användare med användarnamnet eller e-posten {name}."
-            )
-        if len(matches) > 1:
-            raise CommandError(f"Flera användare matchar {name}; ange användarnamnet.")
-        if not matches[0].is_active:
-            raise CommandError(f"Användaren {matches[0].username} är inaktiverad.")
-        return matches[0]

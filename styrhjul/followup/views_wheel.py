@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from styrhjul.model.models import GovernanceModel
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
+from styrhjul.organisation.queries import chosen_root, readable_roots
 from styrhjul.web.dates import month_name
 from styrhjul.web.forms import apply_errors
 
@@ -47,43 +48,15 @@ YEAR_MIN, YEAR_MAX = 1900, 2200
 # --- Which organisation ----------------------------------------------------------
 
 
-def readable_roots(user) -> list[Unit]:
-    """The organisations (root units) in which the user reads something."""
-    roots = list(Unit.objects.filter(parent=None).order_by("name"))
-    r = access.rights(user)
-    if r.is_admin:
-        return roots
-    if not r.readable:
-        return []
-    parents = dict(Unit.objects.values_list("pk", "parent_id"))
-    found = set()
-    for unit_id in r.readable:
-        seen, node = set(), unit_id
-        while parents.get(node) is not None and node not in seen:
-            seen.add(node)
-            node = parents[node]
-        found.add(node)
-    return [root for root in roots if root.pk in found]
-
-
 def can_see_organisation(user, organisation: Unit) -> bool:
     return any(root.pk == organisation.pk for root in readable_roots(user))
 
 
 def _organisation(request) -> tuple[Unit, list[Unit]]:
-    """The organisation the page is about (?organisation=pk among several),
-    and the roots the user may choose among. 404 when there is none."""
-    roots = readable_roots(request.user)
-    wanted = request.GET.get("organisation") or request.POST.get("organisation")
-    if wanted:
-        if not str(wanted).isdigit():
-            raise Http404
-        chosen = next((r for r in roots if r.pk == int(wanted)), None)
-    else:
-        chosen = next((r for r in roots if r.valid_to is None), None) or next(iter(roots), None)
-    if chosen is None:
-        raise Http404
-    return chosen, roots
+    """The organisation the page is about, and the roots to choose among."""
+    return chosen_root(
+        request.user, request.GET.get("organisation") or request.POST.get("organisation")
+    )
 
 
 def _org_query(organisation: Unit, roots: list[Unit]) -> str:

@@ -138,3 +138,31 @@ def active_user_by_name(name: str) -> User:
     if not matches[0].is_active:
         raise LookupError(f"Användaren {matches[0].username} är inaktiverad.")
     return matches[0]
+
+
+def readable_roots(user) -> list[Unit]:
+    """The organisations (root units) in which the user reads something: the
+    roots among the units they read and the units above those."""
+    roots = list(Unit.objects.filter(parent=None).order_by("name"))
+    r = access.rights(user)
+    if r.is_admin:
+        return roots
+    return [root for root in roots if root.pk in r.readable or root.pk in r.above]
+
+
+def chosen_root(user, wanted=None) -> tuple[Unit, list[Unit]]:
+    """The organisation a page is about (`wanted`, a pk from ?organisation=,
+    among several; else the first open one) and the roots the user may choose
+    among. 404 when the user reads nothing there."""
+    from django.http import Http404
+
+    roots = readable_roots(user)
+    if wanted:
+        if not str(wanted).isdigit():
+            raise Http404
+        chosen = next((r for r in roots if r.pk == int(wanted)), None)
+    else:
+        chosen = next((r for r in roots if r.valid_to is None), None) or next(iter(roots), None)
+    if chosen is None:
+        raise Http404
+    return chosen, roots

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
+from styrhjul.organisation.queries import chosen_root
 from styrhjul.web.forms import apply_errors
 from styrhjul.web.history import history_entries
 
@@ -197,25 +198,8 @@ def goal_tree(request, year: int):
 
 
 def _organisation(request) -> Unit:
-    """The organisation (root unit) whose goal tree the user sees: the one
-    asked for, else the root above the units the user may read."""
-    roots = Unit.objects.filter(parent__isnull=True).order_by("pk")
-    wanted = request.GET.get("organisation")
-    if wanted and wanted.isdigit():
-        roots = roots.filter(pk=int(wanted))
-    r = access.rights(request.user)
-    if r.is_admin:
-        root = roots.first()
-    elif r.readable:
-        unit = Unit.objects.filter(pk__in=r.readable).order_by("pk").first()
-        root = queries.organisation_of(unit) if unit else None
-        if root is not None and not roots.filter(pk=root.pk).exists():
-            root = None
-    else:
-        root = None
-    if root is None:
-        raise Http404
-    return root
+    """The organisation (root unit) whose goal tree the user sees."""
+    return chosen_root(request.user, request.GET.get("organisation"))[0]
 
 
 # --- Changing items ---------------------------------------------------------------

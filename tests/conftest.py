@@ -168,3 +168,12 @@ def occasion(org, chain):
         )
     followup.occasion_open(actor=access.SYSTEM, occasion=occ)
     return occ
+
+
+@pytest.fixture
+def ik(org, chain, occasion):
+    """Individ och familj's Internkontrollplan reported on at the occasion
+    (tests/internal_control.py)."""
+    from tests.internal_control import make_ik
+
+    return make_ik(org, chain, occasion)

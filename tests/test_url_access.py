@@ -84,6 +84,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:plan_template": ("plan_type",),
     "planning:risk": "plan",
     "documents:internal_control": ("plan", "occasion", "fmt"),
+    "documents:internal_control_texts": ("plan", "occasion"),
     "model:index": None,
     "model:year": ("year",),
     "model:create": ("year",),
@@ -93,6 +94,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "model:level_create": "model",
     "model:plan_type_create": "model",
     "model:scale_create": "model",
+    "model:risk_scale_edit": "model",
     "model:perspective_edit": "perspective",
     "model:perspective_delete": "perspective",
     "model:level_edit": "level",
@@ -107,6 +109,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "model:history": ("history_part", "model"),
     "followup:task": "task",
     "followup:report_item": ("task", "item"),
+    "followup:measure": ("task", "report"),
     "followup:task_done": "task",
     "followup:task_undo": "task",
     "followup:task_history": "task",
@@ -225,6 +228,9 @@ def world(org):
     )
     followup.occasion_open(actor=access.SYSTEM, occasion=occasion)
     task = ReportingTask.objects.get(occasion=occasion, unit=target)
+    report = Report.objects.create(
+        occasion=occasion, unit=target, item=item, measures="Hemlig åtgärd", comment="Hemligt"
+    )
     return {
         "org": org,
         "target": target,
@@ -249,6 +255,7 @@ def world(org):
             "step": step,
             "event": event,
             "task": task,
+            "report": report,
             "bad_token": "u-1:forfalskad",
             "fmt": "docx",
         },

@@ -8,7 +8,6 @@ content of the report is defined here, once."""
 from __future__ import annotations
 
 import datetime
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -16,7 +15,10 @@ from styrhjul.followup.models import FollowUpOccasion, Report
 from styrhjul.followup.services import items_to_report
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.planning.models import Item, Plan
+from styrhjul.planning.numbering import natural_key
 from styrhjul.web.dates import month_name
+
+from .models import ReportText, paragraphs
 
 OTHER_AREA = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
@@ -36,13 +38,6 @@ class DocumentError(ValueError):
 
 def swedish_date(day: datetime.date) -> str:
     return f"{day.day} {month_name(day.month)} {day.year}"
-
-
-def natural_key(number: str) -> tuple:
-    """Sort key for Nr: "2" before "10", "1.2" before "1.10", empty last."""
-    parts = re.split(r"(\d+)", number.strip())
-    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts if p)
-    return (not key, key)
 
 
 @dataclass
@@ -185,10 +180,12 @@ def _responsible(item: Item) -> str:
     return ""
 
 
-def build(plan: Plan | int, occasion: FollowUpOccasion | int) -> InternalControlReport:
+def build(
+    plan: Plan | int, occasion: FollowUpOccasion | int, *, stored_texts: bool = True
+) -> InternalControlReport:
     """The report for the plan's unit at the occasion. Queries: the plan, the
-    occasion, the items, the reports, the scale values (five, however many
-    control points)."""
+    occasion, the items, the reports, the scale values and the texts written
+    for the report (six, however many control points)."""
     plan = Plan.objects.select_related("unit", "plan_type__model").get(
         pk=plan.pk if isinstance(plan, Plan) else int(plan)
     )
@@ -278,4 +275,10 @@ def build(plan: Plan | int, occasion: FollowUpOccasion | int) -> InternalControl
         totals=counted(all_rows),
     )
     report.summary = default_summary(report)
+    stored = (
+        ReportText.objects.filter(plan=plan, occasion=occasion).first() if stored_texts else None
+    )
+    if stored is not None:
+        report.introduction = paragraphs(stored.introduction) or report.introduction
+        report.summary = paragraphs(stored.summary) or report.summary
     return report

@@ -10,4 +10,9 @@ urlpatterns = [
         views.internal_control_view,
         name="internal_control",
     ),
+    path(
+        "internkontrollrapport/<int:plan>/<int:occasion>/texter/",
+        views.internal_control_texts,
+        name="internal_control_texts",
+    ),
 ]

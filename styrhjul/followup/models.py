@@ -242,6 +242,8 @@ class Report(models.Model):
     comment = models.TextField(_("kommentar"), blank=True)
     analysis = models.TextField(_("analys"), blank=True)
     measures = models.TextField(_("åtgärder"), blank=True)
+    measures_responsible = models.CharField(_("ansvarig för åtgärden"), max_length=200, blank=True)
+    measures_due = models.DateField(_("åtgärden klar senast"), null=True, blank=True)
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -281,6 +283,50 @@ class Report(models.Model):
             or self.analysis.strip()
             or self.completion is not None
         )
+
+
+class MeasureFollowUp(models.Model):
+    """Uppföljning av en åtgärd: at a later occasion, what came of a measure
+    (åtgärd) reported earlier on a control point, and whether it is done. A
+    measure stays open, and is shown at every following occasion of the same
+    plan type, until a follow-up marks it done."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="followups", verbose_name=_("rapport")
+    )
+    occasion = models.ForeignKey(
+        FollowUpOccasion,
+        on_delete=models.PROTECT,
+        related_name="measure_followups",
+        verbose_name=_("uppföljning"),
+    )
+    result = models.TextField(_("resultat av åtgärden"), blank=True)
+    done = models.BooleanField(_("åtgärden är genomförd"), default=False)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("uppföljning av åtgärd")
+        verbose_name_plural = _("uppföljningar av åtgärder")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "occasion"], name="one_measure_followup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report.item} – {self.occasion}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.report.unit
 
 
 class IndicatorValue(models.Model):

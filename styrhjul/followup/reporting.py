@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.model.models import ItemKind, ScaleValue
+from styrhjul.organisation.forms import DateInput
 
 from . import services
 from .models import ReportingTask
@@ -172,6 +173,8 @@ class ReportForm(forms.Form):
                 comment=report.comment,
                 analysis=report.analysis,
                 measures=report.measures,
+                measures_responsible=report.measures_responsible,
+                measures_due=report.measures_due,
             )
         if entry.value is not None:
             v = entry.value
@@ -233,7 +236,20 @@ class ReportForm(forms.Form):
                 _("Vad kontrollen visade, gärna med mätbara fakta."),
             )
             f["measures"] = _text(
-                _("Åtgärd"), _("Vilka åtgärder, vem som ansvarar och när de ska vara klara."), 3
+                _("Åtgärd"), _("Vad som ska göras med anledning av kontrollen."), 3
+            )
+            f["measures_responsible"] = forms.CharField(
+                label=_("Ansvarig för åtgärden"),
+                required=False,
+                max_length=200,
+                help_text=_("En person eller funktion, t.ex. ekonomichef."),
+            )
+            f["measures_due"] = forms.DateField(
+                label=_("Åtgärden klar senast"),
+                required=False,
+                widget=DateInput(),
+                help_text=_("ÅÅÅÅ-MM-DD"),
+                error_messages={"invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD.")},
             )
         else:
             f["comment"] = _text(_("Kommentar"))
@@ -249,6 +265,8 @@ class ReportForm(forms.Form):
                 "analysis",
                 "comment",
                 "measures",
+                "measures_responsible",
+                "measures_due",
             ]
         )
 
@@ -298,6 +316,8 @@ class ReportForm(forms.Form):
             comment=c.get("comment", ""),
             analysis=c.get("analysis", ""),
             measures=c.get("measures", ""),
+            measures_responsible=c.get("measures_responsible", ""),
+            measures_due=c.get("measures_due"),
         )
 
     def value_data(self) -> dict | None:

@@ -255,6 +255,8 @@ class ReportData:
     comment: str = ""
     analysis: str = ""
     measures: str = ""
+    measures_responsible: str = ""
+    measures_due: datetime.date | None = None
 
 
 def scale_for(task: ReportingTask, item: Item, field: str) -> int | None:
@@ -293,6 +295,8 @@ def validate_report(task: ReportingTask, item: Item, data: ReportData) -> None:
         errors["assessment"] = _(
             "Målnivån %(level)s bedömer inte måluppfyllelse; beskriv i analysen."
         ) % {"level": item.level}
+    if (data.measures_responsible.strip() or data.measures_due) and not data.measures.strip():
+        errors["measures"] = _("Beskriv åtgärden när du anger ansvarig eller datum för den.")
     chosen = data.status or data.assessment
     text = data.comment.strip() or data.analysis.strip()
     if chosen is not None and chosen.comment_required and not text:

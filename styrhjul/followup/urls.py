@@ -9,6 +9,8 @@ app_name = "followup"
 urlpatterns = [
     path("uppgifter/<int:pk>/", views.task, name="task"),
     path("uppgifter/<int:pk>/poster/<int:item>/", views.report_item, name="report_item"),
+    # <report>: an earlier report whose measure (åtgärd) is followed up
+    path("uppgifter/<int:pk>/atgarder/<int:report>/", views.measure, name="measure"),
     path("uppgifter/<int:pk>/klarmarkera/", views.task_done, name="task_done"),
     path("uppgifter/<int:pk>/angra-klarmarkering/", views.task_undo, name="task_undo"),
     path("uppgifter/<int:pk>/historik/", views.task_history, name="task_history"),

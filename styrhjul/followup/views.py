@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.web.history import history_entries
 
-from . import queries, services
+from . import measures, queries, services
 from .models import IndicatorValue, Report, ReportingTask
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
@@ -50,6 +51,10 @@ def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: 
         "guiding_questions": GUIDING_QUESTIONS,
         "underlag_ids": items_with_underlag(task, page.entries, request.user),
         "can_mark_done": not locked and services.may_mark_done(request.user, task),
+        "measures": (
+            measures.open_measures(task) if task.plan_type.holds(ItemKind.CONTROL_POINT) else []
+        ),
+        "may_follow_up": not locked and access.can_write(request.user, task.unit),
         "page_title": task.name,
         "breadcrumbs": _crumbs(task),
     }
@@ -125,6 +130,65 @@ def report_item(request, pk: int, item: int):
         if other is not entry:
             _prepare(request, task_obj, other, page.scale_values, locked)
     return render(request, "followup/task.html", _task_context(request, task_obj, page, locked))
+
+
+@login_required
+@require_POST
+def measure(request, pk: int, report: int):
+    """Save the follow-up of an earlier measure at this task's occasion."""
+    task_obj = _task(request, pk)
+    if not access.can_write(request.user, task_obj.unit):
+        raise PermissionDenied
+    found = next((m for m in measures.open_measures(task_obj) if m.report.pk == report), None)
+    if found is None:
+        raise Http404
+    found.result_value = request.POST.get("result", "")
+    found.done_value = request.POST.get("done") == "1"
+    version = request.POST.get("version", "0")
+    try:
+        saved = measures.measure_followup_save(
+            actor=request.user,
+            task=task_obj,
+            report=found.report,
+            result=found.result_value,
+            done=found.done_value,
+            version=int(version) if version.isdigit() else 0,
+        )
+    except measures.StaleFollowUp as exc:
+        found.followup = exc.current
+        found.error = _(
+            "%(msg)s Det som är sparat: ”%(text)s”. Din text finns kvar; spara igen för att "
+            "skriva över."
+        ) % {"msg": exc, "text": exc.current.result or "–"}
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "result" in exc.error_dict:
+            found.result_error = " ".join(exc.message_dict["result"])
+        else:
+            found.error = " ".join(exc.messages)
+    else:
+        if not request.htmx:
+            messages.success(
+                request,
+                _("Uppföljningen av åtgärden för ”%(title)s” är sparad.")
+                % {"title": found.item.title},
+            )
+            return redirect(reverse("followup:task", args=[task_obj.pk]) + f"#atgard-{report}")
+        found.followup = saved
+        found.saved = True
+        found.result_value = found.done_value = None
+    context = {"m": found, "task": task_obj, "may_follow_up": True}
+    if request.htmx:
+        return render(request, "followup/_measure.html#measure", context)
+    # A plain post with an error: the whole page, what the user typed kept at this measure.
+    page = queries.task_page(request.user, task_obj)
+    locked = services.is_locked(task_obj)
+    for entry in page.entries.values():
+        _prepare(request, task_obj, entry, page.scale_values, locked)
+    page_context = _task_context(request, task_obj, page, locked)
+    page_context["measures"] = [
+        found if m.report.pk == found.report.pk else m for m in page_context["measures"]
+    ]
+    return render(request, "followup/task.html", page_context)
 
 
 def _save(request, task: ReportingTask, entry: queries.Entry, form: ReportForm) -> None:

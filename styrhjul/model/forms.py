@@ -261,3 +261,38 @@ class ScaleValueForm(forms.ModelForm):
 
 class ConfirmForm(forms.Form):
     """A confirmation with nothing to fill in (delete, copy)."""
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class RiskScaleForm(forms.Form):
+    """The risk scale of a year's model: one step per line, lowest first."""
+
+    probability_labels = forms.CharField(
+        label=_("Sannolikhet"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Ett steg per rad, lägst först, t.ex. Osannolik … Sannolik."),
+    )
+    consequence_labels = forms.CharField(
+        label=_("Konsekvens"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Ett steg per rad, lägst först, t.ex. Försumbar … Allvarlig."),
+    )
+    risk_medium_from = forms.IntegerField(
+        label=_("Medelhög risk från riskvärde"),
+        min_value=2,
+        help_text=_("Riskvärdet är sannolikhet gånger konsekvens. Standard på 4×4: 4."),
+    )
+    risk_high_from = forms.IntegerField(
+        label=_("Hög risk från riskvärde"),
+        min_value=2,
+        help_text=_("Standard på 4×4: 9. Vanligt på 5×5: medel från 5, hög från 15."),
+    )
+
+    def clean_probability_labels(self):
+        return _lines(self.cleaned_data["probability_labels"])
+
+    def clean_consequence_labels(self):
+        return _lines(self.cleaned_data["consequence_labels"])

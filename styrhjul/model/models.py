@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from styrhjul.organisation.models import Unit, UnitType
 
+from .riskscale import RiskScale, default_consequence_labels, default_probability_labels
+
 
 class Vision(models.Model):
     """Vision: the organisation's long-term picture of itself, with a horizon
@@ -65,6 +67,16 @@ class GovernanceModel(models.Model):
         verbose_name=_("organisation"),
     )
     year = models.PositiveIntegerField(_("år"))
+    # The risk scale of control points (riskscale.py): one label per step,
+    # lowest first, and the risk values where medium and high risk begin.
+    probability_labels = models.JSONField(
+        _("sannolikhet, steg"), default=default_probability_labels
+    )
+    consequence_labels = models.JSONField(_("konsekvens, steg"), default=default_consequence_labels)
+    risk_medium_from = models.PositiveSmallIntegerField(
+        _("medelhög risk från riskvärde"), default=4
+    )
+    risk_high_from = models.PositiveSmallIntegerField(_("hög risk från riskvärde"), default=9)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -82,6 +94,10 @@ class GovernanceModel(models.Model):
     @property
     def access_unit(self) -> Unit:
         return self.organisation
+
+    @property
+    def risk_scale(self) -> RiskScale:
+        return RiskScale.of(self)
 
 
 class Perspective(models.Model):

@@ -87,6 +87,16 @@ class YearPage:
     def next_exists(self) -> bool:
         return self.year + 1 in self.model_years
 
+    @property
+    def risk_steps(self) -> list[tuple[str, str]]:
+        """(probability label, consequence label) per step of the risk scale."""
+        import itertools
+
+        scale = self.model.risk_scale
+        return list(
+            itertools.zip_longest(scale.probability_labels, scale.consequence_labels, fillvalue="")
+        )
+
 
 def year_page(organisation: Unit, year: int) -> YearPage:
     """Everything the styrmodell page shows for one organisation and year.

@@ -107,7 +107,16 @@ def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel
         )
     reason = _("Kopierad från %(year)s") % {"year": model.year}
     new = _save(
-        GovernanceModel(organisation=model.organisation, year=model.year + 1), actor, reason
+        GovernanceModel(
+            organisation=model.organisation,
+            year=model.year + 1,
+            probability_labels=list(model.probability_labels),
+            consequence_labels=list(model.consequence_labels),
+            risk_medium_from=model.risk_medium_from,
+            risk_high_from=model.risk_high_from,
+        ),
+        actor,
+        reason,
     )
     perspectives = {}
     for p in model.perspectives.all():

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from styrhjul.organisation.models import Unit, UnitType
 
 from . import services
-from .models import GoalLevel, ItemKind, PlanType, Scale, ScaleKind, Vision
+from .models import GoalLevel, GovernanceModel, ItemKind, PlanType, Scale, ScaleKind, Vision
 
 # Item kind → (the plan type's field naming its scale, the kind of scale).
 KIND_SCALES: dict[str, tuple[str, str]] = {
@@ -222,3 +222,50 @@ def scale_delete(*, actor, scale: Scale) -> None:
         services.set_actor(value, actor)
         value.delete()
     services.delete_part(actor=actor, obj=scale)
+
+
+@transaction.atomic
+def risk_scale_save(
+    *,
+    actor,
+    model: GovernanceModel,
+    probability_labels: list[str],
+    consequence_labels: list[str],
+    risk_medium_from: int | None,
+    risk_high_from: int | None,
+) -> GovernanceModel:
+    """Change the year's risk scale (size, step labels, bands). A scale
+    cannot shrink below the steps control points of the year already use."""
+    from django.db.models import Max
+
+    from styrhjul.planning.models import Item
+
+    from .riskscale import problems
+
+    services.require_model_owner(actor, model.organisation)
+    probability_labels = [label.strip() for label in probability_labels]
+    consequence_labels = [label.strip() for label in consequence_labels]
+    errors = problems(probability_labels, consequence_labels, risk_medium_from, risk_high_from)
+    if not errors:
+        used = Item.objects.filter(plan__plan_type__model=model).aggregate(
+            probability=Max("probability"), consequence=Max("consequence")
+        )
+        for field, key, labels, noun in (
+            ("probability_labels", "probability", probability_labels, "sannolikhet"),
+            ("consequence_labels", "consequence", consequence_labels, "konsekvens"),
+        ):
+            if used[key] and used[key] > len(labels):
+                n = Item.objects.filter(
+                    plan__plan_type__model=model, **{f"{key}__gt": len(labels)}
+                ).count()
+                errors[field] = _(
+                    "%(n)d kontrollpunkter har %(noun)s över %(steps)d. Ändra deras "
+                    "riskbedömning först, eller behåll minst %(used)d steg."
+                ) % {"n": n, "noun": noun, "steps": len(labels), "used": used[key]}
+    if errors:
+        raise ValidationError(errors)
+    model.probability_labels = probability_labels
+    model.consequence_labels = consequence_labels
+    model.risk_medium_from = risk_medium_from
+    model.risk_high_from = risk_high_from
+    return services.save_part(actor=actor, obj=model)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("modell/<int:pk>/malnivaer/ny/", views.level_create, name="level_create"),
     path("modell/<int:pk>/plantyper/ny/", views.plan_type_create, name="plan_type_create"),
     path("modell/<int:pk>/skalor/ny/", views.scale_create, name="scale_create"),
+    path("modell/<int:pk>/riskskala/", views.risk_scale_edit, name="risk_scale_edit"),
     # <pk>: the part itself
     path("perspektiv/<int:pk>/", views.perspective_edit, name="perspective_edit"),
     path("perspektiv/<int:pk>/ta-bort/", views.perspective_delete, name="perspective_delete"),

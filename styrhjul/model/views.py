@@ -34,6 +34,7 @@ from .forms import (
     GoalLevelForm,
     PerspectiveForm,
     PlanTypeForm,
+    RiskScaleForm,
     ScaleForm,
     ScaleValueForm,
     VisionForm,
@@ -41,7 +42,7 @@ from .forms import (
 from .models import GoalLevel, GovernanceModel, Perspective, PlanType, Scale, ScaleValue, Vision
 
 # Sections of the year page that htmx swaps (element ids and partial names).
-SECTIONS = {"vision", "perspektiv", "malnivaer", "plantyper", "skalor"}
+SECTIONS = {"vision", "perspektiv", "malnivaer", "plantyper", "skalor", "riskskala"}
 
 
 # --- Helpers ----------------------------------------------------------------
@@ -600,6 +601,59 @@ def scale_value_create(request, pk: int):
     scale = _get_managed(request, Scale, ("model__organisation",), pk)
     title = _("Nytt värde på skalan %(name)s") % {"name": f"”{scale.name}”"}
     return _edit_part(request, kind, ScaleValue(scale=scale), creating=True, title=title)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_scale_edit(request, pk: int):
+    """The year's risk scale: steps of probability and consequence, bands."""
+    model = _get_managed(request, GovernanceModel, ("organisation",), pk)
+    organisation = model.organisation
+    readable_roots = _readable_roots(request.user)
+    scale = model.risk_scale
+    form = RiskScaleForm(
+        request.POST or None,
+        initial={
+            "probability_labels": "\n".join(scale.probability_labels),
+            "consequence_labels": "\n".join(scale.consequence_labels),
+            "risk_medium_from": scale.medium_from,
+            "risk_high_from": scale.high_from,
+        },
+    )
+    section = "riskskala"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_config.risk_scale_save(actor=request.user, model=model, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            message = _("Riskskalan är sparad.")
+            if request.htmx:
+                return _section(
+                    request,
+                    organisation,
+                    readable_roots,
+                    model.year,
+                    section,
+                    status=message,
+                    focus=section,
+                )
+            messages.success(request, message)
+            return redirect(_year_url(organisation, readable_roots, model.year) + f"#{section}")
+    title = _("Ändra riskskalan")
+    if request.htmx:
+        if request.method == "GET":
+            _autofocus_first_field(form)
+        editor = Editor(form=form, action=request.path, title=title, section=section)
+        return _section(request, organisation, readable_roots, model.year, section, editor=editor)
+    return _form_page(
+        request,
+        form=form,
+        title=title,
+        action=request.path,
+        back=_year_url(organisation, readable_roots, model.year) + f"#{section}",
+        crumbs=_crumbs(organisation, readable_roots, model.year, (title, None)),
+    )
 
 
 # --- History ------------------------------------------------------------------

@@ -52,7 +52,6 @@ TITLE_LABELS = {
     ItemKind.ASSIGNMENT: _("Uppdrag"),
     ItemKind.CONTROL_POINT: _("Vad kontrolleras?"),
 }
-RISK_CHOICES = [("", "–"), *[(i, str(i)) for i in range(1, 5)]]
 
 
 class ItemForm(forms.ModelForm):
@@ -93,15 +92,23 @@ class ItemForm(forms.ModelForm):
                 ("", _("Inget beslut än")),
                 *[c for c in self.fields["risk_handling"].choices if c[0]],
             ]
-        for name in ("probability", "consequence"):
+        scale = model.risk_scale
+        for name, labels in (
+            ("probability", scale.probability_labels),
+            ("consequence", scale.consequence_labels),
+        ):
             if name in self.fields:
                 self.fields[name] = forms.TypedChoiceField(
                     label=self.fields[name].label,
-                    choices=RISK_CHOICES,
+                    choices=[
+                        ("", "–"),
+                        *[(i, f"{i} {label}") for i, label in enumerate(labels, 1)],
+                    ],
                     coerce=int,
                     empty_value=None,
                     required=False,
-                    help_text=_("1 (låg) – 4 (hög)"),
+                    help_text=_("1 (lägst) – %(max)d (högst), enligt styrmodellens riskskala.")
+                    % {"max": len(labels)},
                 )
 
     def clean(self):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
+from styrhjul.model.riskscale import MAX_STEPS
 from styrhjul.organisation.models import Unit
 
 
@@ -204,13 +205,16 @@ class Item(models.Model):
                 | Q(end_date__gte=models.F("start_date")),
                 name="item_end_after_start",
             ),
+            # The model's risk scale narrows this (services._check_item).
             models.CheckConstraint(
-                condition=Q(probability__isnull=True) | Q(probability__gte=1, probability__lte=4),
-                name="item_probability_1_4",
+                condition=Q(probability__isnull=True)
+                | Q(probability__gte=1, probability__lte=MAX_STEPS),
+                name="item_probability_in_scale",
             ),
             models.CheckConstraint(
-                condition=Q(consequence__isnull=True) | Q(consequence__gte=1, consequence__lte=4),
-                name="item_consequence_1_4",
+                condition=Q(consequence__isnull=True)
+                | Q(consequence__gte=1, consequence__lte=MAX_STEPS),
+                name="item_consequence_in_scale",
             ),
         ]
 
@@ -251,14 +255,29 @@ class Item(models.Model):
             return self.probability * self.consequence
         return None
 
+    @property
+    def risk_text(self) -> str:
+        """E.g. "6, medel (sannolikhet 2 Mindre sannolik × konsekvens 3 Kännbar)",
+        on the risk scale of the item's model."""
+        value = self.risk_value
+        if not value:
+            return ""
+        scale = self.plan.plan_type.model.risk_scale
+        band = scale.band(value)
+        return (
+            f"{value}, {band[1]} (sannolikhet {self.probability} "
+            f"{scale.probability_label(self.probability)} × konsekvens {self.consequence} "
+            f"{scale.consequence_label(self.consequence)})"
+        )
+
     def clean(self):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("Slutdatum kan inte vara före startdatum.")
         for name in ("probability", "consequence"):
             value = getattr(self, name)
-            if value is not None and not 1 <= value <= 4:
-                errors[name] = _("Ange ett värde från 1 till 4.")
+            if value is not None and not 1 <= value <= MAX_STEPS:
+                errors[name] = _("Ange ett värde från 1 till %(max)d.") % {"max": MAX_STEPS}
         if self.kind == ItemKind.GOAL and self.level_id is None:
             errors["level"] = _("Välj målnivå.")
         if errors:

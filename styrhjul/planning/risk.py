@@ -1,45 +1,21 @@
-"""Risk analysis of a plan's control points: probability × consequence on a
-1–4 scale each, the risk value (their product), its band, and the matrix.
+"""Risk analysis of a plan's control points: probability × consequence on
+the governance model's risk scale (4×4 by default, model/riskscale.py), the
+risk value (their product), its band, and the matrix.
 
-The scale labels are constants for now; making the scale size and labels
-configurable per governance model is a later step."""
+A band's colour is never the only carrier: its name is written in every
+cell and in the list."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Q
 
 from styrhjul.model.models import ItemKind
+from styrhjul.model.riskscale import RiskScale
 
 from .models import Item, Plan
-
-SCALE = (1, 2, 3, 4)
-
-PROBABILITY_LABELS = {
-    1: _("Osannolik"),
-    2: _("Mindre sannolik"),
-    3: _("Möjlig"),
-    4: _("Sannolik"),
-}
-CONSEQUENCE_LABELS = {
-    1: _("Försumbar"),
-    2: _("Lindrig"),
-    3: _("Kännbar"),
-    4: _("Allvarlig"),
-}
-
-# Bands of the risk value (1–16). On a 4×4 matrix this gives 5 low cells
-# (1–3), 7 medium (4, 6, 8) and 4 high (9, 12, 16): a risk is high when both
-# probability and consequence are at least 3. The band's colour is never the
-# only carrier: its name is written in every cell and in the list.
-BANDS = (
-    # (key, label, lowest value, highest value)
-    ("low", _("låg"), 1, 3),
-    ("medium", _("medel"), 4, 8),
-    ("high", _("hög"), 9, 16),
-)
+from .numbering import natural_key
 
 HANDLING_CONTROL = "control"
 HANDLING_OTHER = "other"
@@ -50,39 +26,15 @@ SORTS = {"varde": "descending", "nr": "ascending", "omrade": "ascending"}
 DEFAULT_SORT = "varde"
 
 
-def band(value: int | None) -> tuple[str, str] | None:
-    """(key, label) of the band a risk value falls in, None when unassessed."""
-    if not value:
-        return None
-    for key, label, low, high in BANDS:
-        if low <= value <= high:
-            return key, str(label)
-    return None
-
-
-def _natural(text: str) -> tuple:
-    """Sort key so that "K2" comes before "K10"."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
-        for part in re.split(r"(\d+)", text or "")
-        if part
-    )
-
-
 @dataclass
 class Risk:
     item: Item
     value: int | None
     band_key: str | None
     band_label: str | None
-
-    @property
-    def probability_label(self) -> str:
-        return str(PROBABILITY_LABELS.get(self.item.probability, ""))
-
-    @property
-    def consequence_label(self) -> str:
-        return str(CONSEQUENCE_LABELS.get(self.item.consequence, ""))
+    probability_label: str = ""
+    consequence_label: str = ""
+    shared_from: str = ""  # the owning unit's name when the item is shared to the plan
 
 
 @dataclass
@@ -109,6 +61,7 @@ class Analysis:
     consequences: list[tuple[int, str]]
     unassessed: list[Risk]
     sort: str
+    scale: RiskScale
 
     @property
     def assessed_count(self) -> int:
@@ -116,11 +69,16 @@ class Analysis:
 
 
 def control_points(plan: Plan):
-    """The plan's active control points (one query)."""
+    """The plan's active control points and those shared to it (one query)."""
     return (
         Item.objects.active()
-        .filter(plan=plan, kind=ItemKind.CONTROL_POINT)
+        .filter(
+            Q(plan=plan) | Q(shares__plan=plan, shares__ended_at__isnull=True),
+            kind=ItemKind.CONTROL_POINT,
+        )
+        .select_related("plan__unit")
         .only(
+            "plan__unit__name",
             "pk",
             "plan_id",
             "kind",
@@ -141,7 +99,7 @@ def control_points(plan: Plan):
 
 
 def sort_risks(risks: list[Risk], sort: str) -> list[Risk]:
-    by_number = sorted(risks, key=lambda r: (_natural(r.item.number), r.item.title.lower()))
+    by_number = sorted(risks, key=lambda r: (natural_key(r.item.number), r.item.title.lower()))
     if sort == "nr":
         return by_number
     if sort == "omrade":
@@ -150,25 +108,38 @@ def sort_risks(risks: list[Risk], sort: str) -> list[Risk]:
     return sorted(by_number, key=lambda r: -(r.value or 0))
 
 
-def analyse(items, sort: str = DEFAULT_SORT) -> Analysis:
-    """The matrix, the unassessed risks and the sorted risk list."""
+def analyse(
+    items, scale: RiskScale, sort: str = DEFAULT_SORT, plan: Plan | None = None
+) -> Analysis:
+    """The matrix, the unassessed risks and the sorted risk list. Items
+    of other plans than `plan` are marked as shared to it."""
     if sort not in SORTS:
         sort = DEFAULT_SORT
     risks = []
     for item in items:
         value = item.risk_value
-        key_label = band(value)
-        risks.append(Risk(item, value, *(key_label or (None, None))))
+        key_label = scale.band(value)
+        shared_from = item.plan.unit.name if plan is not None and item.plan_id != plan.pk else ""
+        risks.append(
+            Risk(
+                item,
+                value,
+                *(key_label or (None, None)),
+                probability_label=scale.probability_label(item.probability),
+                consequence_label=scale.consequence_label(item.consequence),
+                shared_from=shared_from,
+            )
+        )
     cells = {}
     rows = []
-    for p in reversed(SCALE):
+    for p in range(scale.probability_steps, 0, -1):
         row_cells = []
-        for c in SCALE:
-            key, label = band(p * c)
+        for c in range(1, scale.consequence_steps + 1):
+            key, label = scale.band(p * c)
             cell = Cell(p, c, p * c, key, label)
             cells[p, c] = cell
             row_cells.append(cell)
-        rows.append(Row(p, str(PROBABILITY_LABELS[p]), row_cells))
+        rows.append(Row(p, scale.probability_label(p), row_cells))
     unassessed = []
     for r in sort_risks(risks, "nr"):
         cell = cells.get((r.item.probability, r.item.consequence))
@@ -179,7 +150,10 @@ def analyse(items, sort: str = DEFAULT_SORT) -> Analysis:
     return Analysis(
         risks=sort_risks(risks, sort),
         rows=rows,
-        consequences=[(c, str(CONSEQUENCE_LABELS[c])) for c in SCALE],
+        consequences=[
+            (c, scale.consequence_label(c)) for c in range(1, scale.consequence_steps + 1)
+        ],
         unassessed=unassessed,
         sort=sort,
+        scale=scale,
     )

@@ -105,6 +105,23 @@ def _check_item(item: Item) -> None:
                     % {"unit_type": item.plan.unit.unit_type, "level": item.level}
                 }
             )
+    if item.probability or item.consequence:
+        scale = plan_type.model.risk_scale
+        for name, steps in (
+            ("probability", scale.probability_steps),
+            ("consequence", scale.consequence_steps),
+        ):
+            value = getattr(item, name)
+            if value is not None and not 1 <= value <= steps:
+                raise ValidationError(
+                    {
+                        name: _(
+                            "Ange ett värde från 1 till %(max)d: styrmodellen för %(year)s har "
+                            "en riskskala med %(max)d steg."
+                        )
+                        % {"max": steps, "year": plan_type.model.year}
+                    }
+                )
     if item.number:
         clash = Item.objects.filter(plan=item.plan, kind=item.kind, number=item.number)
         if item.pk:

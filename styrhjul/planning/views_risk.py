@@ -71,7 +71,9 @@ def risk_analysis(request, pk: int):
     if sort not in risk.SORTS:
         sort = risk.DEFAULT_SORT
     items = list(risk.control_points(plan))
-    by_pk = {item.pk: item for item in items}
+    # Decisions are taken on the plan's own control points; shared ones are
+    # decided by the unit that owns them.
+    by_pk = {item.pk: item for item in items if item.plan_id == plan.pk}
 
     selected = None
     form = None
@@ -126,7 +128,8 @@ def risk_analysis(request, pk: int):
             }
         )
 
-    analysis = risk.analyse(items, sort)
+    scale = plan.plan_type.model.risk_scale
+    analysis = risk.analyse(items, scale, sort, plan=plan)
     columns = [
         (key, label, risk.SORTS[key] if key == sort else None, _url(plan.pk, key))
         for key, label in (
@@ -152,7 +155,7 @@ def risk_analysis(request, pk: int):
             "selected": selected,
             "form_url": _url(plan.pk, sort),
             "decide_url": _url(plan.pk, sort, beslut=""),
-            "bands": [(key, str(label), low, high) for key, label, low, high in risk.BANDS],
+            "bands": scale.bands(),
             "page_title": _("Riskanalys: %(plan)s") % {"plan": plan},
             "breadcrumbs": _crumbs_for_unit(
                 plan.unit,

@@ -16,133 +16,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from styrhjul.documents import internal_control
-from styrhjul.followup import services as followup
-from styrhjul.followup.models import OccasionStep, ReportingTask
-from styrhjul.model.models import ItemKind, ScaleValue
+from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services as planning
+from styrhjul.planning.numbering import natural_key
 from tests.factories import UserFactory, grant
+from tests.internal_control import CONTROL_POINTS
 
 PDFTOTEXT = shutil.which("pdftotext")
-
-
-CONTROL_POINTS = [
-    # area, Nr, process, kontrollmoment, kontrollmetod
-    (
-        "Ekonomi",
-        "1.10",
-        "Leverantörsfakturor",
-        "Att fakturor attesteras i tid",
-        "Stickprov om 20 fakturor",
-    ),
-    (
-        "Ekonomi",
-        "1.2",
-        "Representation",
-        "Att regler för representation följs",
-        "Granskning av samtliga verifikationer",
-    ),
-    (
-        "HR",
-        "2.1",
-        "Löneutbetalning",
-        "Att behörigheter i lönesystemet är aktuella",
-        "Jämförelse mot förteckning över anställda",
-    ),
-    (
-        "",
-        "3",
-        "Dokumenthantering",
-        "Att diarieföring sker enligt rutin",
-        "Stickprov i ärendehanteringssystemet",
-    ),
-    (
-        "Ekonomi",
-        "1.1",
-        "Kassahantering",
-        "Att kassor stäms av månadsvis",
-        "Genomgång av avstämningar",
-    ),
-]
-
-
-def value(plan_type, label: str) -> ScaleValue:
-    return ScaleValue.objects.get(scale=plan_type.control_scale, label=label)
-
-
-@pytest.fixture
-def ik(org, chain, occasion):
-    """Individ och familj's Internkontrollplan: four own control points and
-    one shared down from the förvaltning, reported on at the occasion."""
-    model = chain["vp"].model
-    ik_type = model.plan_types.get(name="Internkontrollplan")
-    unit = org["avd_b"]
-    plan = planning.plan_for(actor=access.SYSTEM, unit=unit, plan_type=ik_type)
-    items = {}
-    for order, (area, number, process, step, method) in enumerate(CONTROL_POINTS):
-        items[number] = planning.item_create(
-            actor=access.SYSTEM,
-            plan=plan,
-            kind=ItemKind.CONTROL_POINT,
-            number=number,
-            title=process,
-            area=area,
-            process=process,
-            control_step=step,
-            control_method=method,
-            probability=2,
-            consequence=3,
-            order=order,
-        )
-    forv_plan = planning.plan_for(actor=access.SYSTEM, unit=org["forv"], plan_type=ik_type)
-    shared = planning.item_create(
-        actor=access.SYSTEM,
-        plan=forv_plan,
-        kind=ItemKind.CONTROL_POINT,
-        number="1.3",
-        title="Avtalstrohet vid inköp",
-        area="Ekonomi",
-        process="Inköp",
-        control_step="Att inköp görs från upphandlade leverantörer",
-        control_method="Analys av inköpsstatistik",
-    )
-    planning.item_share(actor=access.SYSTEM, item=shared, units=[unit])
-    items["1.3"] = shared
-    occasion.plan_types.add(ik_type)
-    followup.occasion_open(actor=access.SYSTEM, occasion=occasion)
-    future = timezone.localdate() + datetime.timedelta(days=14)
-    OccasionStep.objects.filter(occasion=occasion).update(deadline=future)
-    task = ReportingTask.objects.get(occasion=occasion, unit=unit, plan_type=ik_type, reporter=None)
-    for number, label, comment, measures in (
-        ("1.1", "Genomförd utan anmärkning", "Alla avstämningar är gjorda och signerade.", ""),
-        (
-            "1.2",
-            "Genomförd med anmärkning",
-            "Två av åtta verifikationer saknade syfte.",
-            "Rutinen förtydligas och utbildning ges i höst.",
-        ),
-        ("1.3", "Genomförd utan anmärkning", "Över 95 % av inköpen görs från avtal.", ""),
-        (
-            "2.1",
-            "Genomförd med anmärkning",
-            "Tre behörigheter för slutat personal kvarstod.",
-            "Behörigheterna är borttagna; kontroll varje kvartal.",
-        ),
-    ):
-        followup.report_save(
-            actor=access.SYSTEM,
-            task=task,
-            item=items[number],
-            data=followup.ReportData(
-                assessment=value(ik_type, label), comment=comment, measures=measures
-            ),
-            version=0,
-        )
-    return {"plan": plan, "occasion": occasion, "items": items, "type": ik_type, "task": task}
 
 
 # --- The data structure ----------------------------------------------------------------------
@@ -150,7 +34,7 @@ def ik(org, chain, occasion):
 
 def test_natural_key_orders_numbers_as_numbers():
     numbers = ["10", "2", "1.10", "1.2", "", "1.1", "A3", "A10"]
-    assert sorted(numbers, key=internal_control.natural_key) == [
+    assert sorted(numbers, key=natural_key) == [
         "1.1",
         "1.2",
         "1.10",

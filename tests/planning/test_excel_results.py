@@ -22,7 +22,15 @@ from tests.planning.test_excel import CONTROL_HEADER, workbook
 
 pytestmark = pytest.mark.django_db
 
-RESULT_HEADER = [*CONTROL_HEADER, "Bedömning", "Resultat av kontroll", "Åtgärd", "Uppföljning"]
+RESULT_HEADER = [
+    *CONTROL_HEADER,
+    "Bedömning",
+    "Resultat av kontroll",
+    "Åtgärd",
+    "Ansvarig för åtgärd",
+    "Åtgärd klar senast",
+    "Uppföljning",
+]
 AREAS = ["Verksamhet och organisation", "Personal", "Ekonomi", "Administration", "IT-säkerhet"]
 LABELS = ["Genomförd utan anmärkning", "genomförd MED anmärkning", "Ej genomförd"]
 LONG = (
@@ -91,6 +99,8 @@ def result_row(n: int, *, occasion="Årsbokslut 2025"):
         label,
         comment,
         f"Utbildning för handläggare i höst (åtgärd {n})." if n % 3 else None,
+        "Socialchef" if n % 3 else None,
+        datetime.date(2026, 3, 31) if n % 3 else None,
         occasion,
     ]
 
@@ -185,7 +195,7 @@ def test_a_wrong_assessment_names_sheet_row_and_column_and_nothing_is_saved(
 
 def test_a_result_without_an_occasion_is_an_error(unit, ikp, owner, bokslut):
     rows = [result_row(n) for n in range(1, 26)]
-    rows[3][13] = None
+    rows[3][15] = None
 
     errors = rejected(results_file(rows), unit, ikp, owner)
 
@@ -265,7 +275,7 @@ def test_a_manager_importing_results_gets_a_row_error(unit, ikp, bokslut):
 def test_a_manager_may_still_import_control_points_without_results(unit, ikp, bokslut):
     chef = UserFactory()
     grant(chef, unit, Role.MANAGER)
-    row = result_row(1)[:10] + [None, None, None, "Årsbokslut 2025"]
+    row = result_row(1)[:10] + [None, None, None, None, None, "Årsbokslut 2025"]
 
     result = run(results_file([row]), unit, ikp, chef)
 
@@ -281,9 +291,16 @@ def read(data: bytes) -> list[list]:
 def test_export_with_the_occasion_round_trips_the_results(unit, ikp, owner, bokslut):
     run(results_file(), unit, ikp, owner)
     before = {
-        r.item.number: (r.assessment_id, r.comment, r.measures)
+        r.item.number: (
+            r.assessment_id,
+            r.comment,
+            r.measures,
+            r.measures_responsible,
+            r.measures_due,
+        )
         for r in Report.objects.select_related("item")
     }
+    assert before["7"][3:] == ("Socialchef", datetime.date(2026, 3, 31))
 
     data = export_workbook(actor=owner, unit=unit, plan_type=ikp, occasion=bokslut)
 
@@ -294,6 +311,8 @@ def test_export_with_the_occasion_round_trips_the_results(unit, ikp, owner, boks
         "Genomförd med anmärkning",
         LONG.strip(),
         "Utbildning för handläggare i höst (åtgärd 7).",
+        "Socialchef",
+        datetime.datetime(2026, 3, 31),
         "Årsbokslut 2025",
     ]
     plain = read(export_workbook(actor=owner, unit=unit, plan_type=ikp))
@@ -304,7 +323,13 @@ def test_export_with_the_occasion_round_trips_the_results(unit, ikp, owner, boks
     result = run(data, other, ikp, owner)
     assert (result.created, result.reports_created) == (25, 25)
     after = {
-        r.item.number: (r.assessment_id, r.comment, r.measures)
+        r.item.number: (
+            r.assessment_id,
+            r.comment,
+            r.measures,
+            r.measures_responsible,
+            r.measures_due,
+        )
         for r in Report.objects.filter(unit=other).select_related("item")
     }
     assert after == before
@@ -348,6 +373,8 @@ def test_the_pages_export_results_and_offer_the_occasion(client, unit, ikp, owne
         "Genomförd med anmärkning",
         "Kontroll 1: stickprov på tjugo ärenden visade få brister.",
         "Utbildning för handläggare i höst (åtgärd 1).",
+        "Socialchef",
+        datetime.datetime(2026, 3, 31),
         "Årsbokslut 2025",
     ]
     assert (

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from styrhjul.model.models import ItemKind
+from styrhjul.model.riskscale import DEFAULT
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
-from styrhjul.planning import risk, services
+from styrhjul.planning import services
 from styrhjul.planning.models import Item
 from tests.factories import UserFactory, grant
 
@@ -63,11 +64,11 @@ def url(plan, **params):
 
 
 def test_bands_cover_every_value_of_the_matrix():
-    assert risk.band(None) is None
-    assert [risk.band(v)[0] for v in (1, 2, 3)] == ["low"] * 3
-    assert [risk.band(v)[0] for v in (4, 6, 8)] == ["medium"] * 3
-    assert [risk.band(v)[0] for v in (9, 12, 16)] == ["high"] * 3
-    assert risk.band(12)[1] == "hög"
+    assert DEFAULT.band(None) is None
+    assert [DEFAULT.band(v)[0] for v in (1, 2, 3)] == ["low"] * 3
+    assert [DEFAULT.band(v)[0] for v in (4, 6, 8)] == ["medium"] * 3
+    assert [DEFAULT.band(v)[0] for v in (9, 12, 16)] == ["high"] * 3
+    assert DEFAULT.band(12)[1] == "hög"
 
 
 def test_the_matrix_places_each_risk_in_its_cell(client, ik_plan, risks, chef_b1):
@@ -224,3 +225,26 @@ def test_the_item_form_also_asks_for_a_reason_when_a_risk_is_handled_otherwise(o
     assert not form.is_valid()
     assert "Ange hur risken hanteras" in str(form.errors["risk_handling_reason"])
     assert form.fields["risk_handling"].choices[0] == ("", "Inget beslut än")
+
+
+def test_control_points_shared_to_the_plan_are_in_the_analysis(client, org, ik_plan, chef_b1):
+    forv_plan = services.plan_for(
+        actor=access.SYSTEM, unit=org["forv"], plan_type=ik_plan.plan_type
+    )
+    shared = control_point(forv_plan, "F1", "Avtalstrohet vid inköp", 3, 4)
+    services.item_share(actor=access.SYSTEM, item=shared, units=[org["enhet_b1"]])
+    own = control_point(ik_plan, "K1", "Egen kontroll", 1, 1)
+
+    response = client.get(url(ik_plan))
+
+    body = response.content.decode()
+    assert [r.item.pk for r in response.context["analysis"].risks] == [shared.pk, own.pk]
+    assert f"delad från {org['forv'].name}" in body
+    # The owner decides on a shared risk, not the receiving unit.
+    assert f"beslut={shared.pk}" not in body and f"beslut={own.pk}" in body
+    refused = client.post(
+        url(ik_plan), {"risk": shared.pk, "risk_handling": "control", "version": 1}
+    )
+    assert refused.status_code == 404
+    shared.refresh_from_db()
+    assert shared.risk_handling == ""

@@ -14,6 +14,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.model.models import ItemKind
+from styrhjul.model.riskscale import MAX_STEPS
 from styrhjul.planning.models import Direction, IndicatorSource, Item, Periodicity, ReportedBy
 
 # Kinds of cell, which decide how a value is read and written.
@@ -291,6 +292,22 @@ RESULT_COLUMNS = (
         "measures", "Åtgärd", LONG_TEXT, 40, _("Åtgärder med anledning av kontrollen."), result=True
     ),
     Column(
+        "measures_responsible",
+        "Ansvarig för åtgärd",
+        TEXT,
+        20,
+        _("Person eller funktion som ansvarar för åtgärden."),
+        result=True,
+    ),
+    Column(
+        "measures_due",
+        "Åtgärd klar senast",
+        DATE,
+        14,
+        _("Datum då åtgärden ska vara genomförd, ÅÅÅÅ-MM-DD."),
+        result=True,
+    ),
+    Column(
         "occasion",
         "Uppföljning",
         OCCASION,
@@ -302,7 +319,13 @@ RESULT_COLUMNS = (
         result=True,
     ),
 )
-RESULT_KEYS = ("assessment", "comment", "measures")  # the columns that carry a result
+RESULT_KEYS = (
+    "assessment",
+    "comment",
+    "measures",
+    "measures_responsible",
+    "measures_due",
+)  # the columns that carry a result
 
 CONTROL_POINT_SHEET = Sheet(
     ItemKind.CONTROL_POINT,
@@ -323,18 +346,24 @@ CONTROL_POINT_SHEET = Sheet(
             "Sannolikhet",
             INTEGER,
             12,
-            _("1–4: hur troligt det är att risken inträffar."),
+            _(
+                "Ett steg på styrmodellens riskskala, t.ex. 1–4: hur troligt det är att "
+                "risken inträffar."
+            ),
             low=1,
-            high=4,
+            high=MAX_STEPS,
         ),
         Column(
             "consequence",
             "Konsekvens",
             INTEGER,
             12,
-            _("1–4: hur allvarligt det blir om risken inträffar."),
+            _(
+                "Ett steg på styrmodellens riskskala, t.ex. 1–4: hur allvarligt det blir om "
+                "risken inträffar."
+            ),
             low=1,
-            high=4,
+            high=MAX_STEPS,
         ),
         Column(
             "control_step",

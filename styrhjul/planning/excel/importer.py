@@ -281,6 +281,12 @@ class _Importer:
         self.actor = actor
         self.unit = unit
         self.plan_type = plan_type
+        scale = plan_type.model.risk_scale
+        # Sannolikhet and Konsekvens are read on the year's risk scale.
+        self.highs = {
+            "probability": scale.probability_steps,
+            "consequence": scale.consequence_steps,
+        }
         self.parsed = parsed
         self.archive_missing = archive_missing
         self.issues = _Issues()
@@ -422,7 +428,8 @@ class _Importer:
             elif column.cell == col.LONG_TEXT:
                 fields[column.key] = long_text(value)
             elif column.cell == col.INTEGER:
-                fields[column.key] = parse_integer(value, low=column.low, high=column.high)
+                high = self.highs.get(column.key, column.high)
+                fields[column.key] = parse_integer(value, low=column.low, high=high)
             elif column.cell == col.YEAR:
                 fields[column.key] = parse_integer(value, low=YEAR_LOW, high=YEAR_HIGH)
             elif column.cell == col.DECIMAL:

@@ -29,7 +29,7 @@ from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import Item
 
 from . import columns as col
-from .cells import long_text, norm_key, short_text
+from .cells import CellError, long_text, norm_key, parse_date, short_text
 
 IMPORT_REASON = "Import"
 _REPORT_FIELDS = tuple(f.name for f in fields(ReportData))
@@ -210,9 +210,25 @@ class ResultPlanner:
             "assessment": short_text(cells.get("assessment")),
             "comment": long_text(cells.get("comment")),
             "measures": long_text(cells.get("measures")),
+            "measures_responsible": short_text(cells.get("measures_responsible")),
         }
         present = [k for k in col.RESULT_KEYS if planned.sheet.has(k)]
-        has_result = any(texts[k] for k in present)
+        due = None
+        if "measures_due" in present:
+            try:
+                due = parse_date(cells.get("measures_due"))
+            except CellError as exc:
+                issues.add(planned, str(exc), spec.column("measures_due"))
+                return
+        if len(texts["measures_responsible"]) > 200:
+            issues.add(
+                planned,
+                _("texten är %(n)d tecken lång; högst %(max)d får plats.")
+                % {"n": len(texts["measures_responsible"]), "max": 200},
+                spec.column("measures_responsible"),
+            )
+            return
+        has_result = any(texts.get(k) for k in present) or due is not None
         occasion_name = short_text(cells.get("occasion"))
         occasion = None
         if occasion_name:
@@ -277,6 +293,10 @@ class ResultPlanner:
             data.comment = texts["comment"]
         if "measures" in present:
             data.measures = texts["measures"]
+        if "measures_responsible" in present:
+            data.measures_responsible = texts["measures_responsible"]
+        if "measures_due" in present:
+            data.measures_due = due
         try:
             validate_report(
                 _task(self.plan_type),

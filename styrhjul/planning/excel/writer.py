@@ -102,6 +102,12 @@ class _Lists:
             "gender_split": [col.YES, col.NO],
             "assessment": assessments or [],
         }
+        scale = model.risk_scale
+        # The drop-downs of Sannolikhet and Konsekvens follow the model's risk scale.
+        self.highs = {
+            "probability": scale.probability_steps,
+            "consequence": scale.consequence_steps,
+        }
 
     def range_for(self, column: Column) -> str | None:
         key = column.key if column.key in self.values else None
@@ -129,12 +135,13 @@ def _validations(sheet, spec: Sheet, lists: _Lists, last_row: int) -> None:
 
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
-        if column.cell == col.INTEGER and column.low is not None and column.high is not None:
-            values = ",".join(str(n) for n in range(column.low, column.high + 1))
+        high = lists.highs.get(column.key, column.high)
+        if column.cell == col.INTEGER and column.low is not None and high is not None:
+            values = ",".join(str(n) for n in range(column.low, high + 1))
             rule = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
             rule.error = _("Ange ett heltal från %(low)d till %(high)d.") % {
                 "low": column.low,
-                "high": column.high,
+                "high": high,
             }
         elif column.cell in (col.PERSPECTIVE, col.LEVEL, col.CHOICE, col.BOOLEAN, col.ASSESSMENT):
             source = lists.range_for(column)
@@ -239,6 +246,8 @@ def _results(occasion, unit: Unit, items: list[Item]) -> dict[int, dict[str, obj
             assessment=report.assessment.label if report.assessment else None,
             comment=report.comment or None,
             measures=report.measures or None,
+            measures_responsible=report.measures_responsible or None,
+            measures_due=report.measures_due,
         )
     return results
 
@@ -540,6 +549,20 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
             _put(sheet, row, 1, column.header)
             _put(sheet, row, 2, _("Ja") if column.required else _("Nej"))
             _put(sheet, row, 3, str(column.help)).alignment = wrapped
+        if spec.result_columns:
+            row += 1
+            note = _(
+                "Resultat från en uppföljning (frivilliga kolumner, t.ex. för att föra in "
+                "förra årets rapport). Bara modellägare och administratörer kan importera dem."
+            )
+            _put(sheet, row, 1, note).alignment = wrapped
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+            sheet.row_dimensions[row].height = 30
+            for column in spec.result_columns:
+                row += 1
+                _put(sheet, row, 1, column.header)
+                _put(sheet, row, 2, _("Nej"))
+                _put(sheet, row, 3, str(column.help)).alignment = wrapped
     row += 2
     _put(sheet, row, 1, _("Giltiga värden")).font = Font(bold=True, size=12)
     model = plan_type.model
@@ -561,7 +584,17 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
             (_("Könsuppdelat"), f"{col.YES}, {col.NO}"),
         ]
     if plan_type.holds(ItemKind.CONTROL_POINT):
-        values.append((_("Sannolikhet, Konsekvens"), "1, 2, 3, 4"))
+        scale = model.risk_scale
+        values += [
+            (
+                _("Sannolikhet"),
+                ", ".join(f"{i} {label}" for i, label in enumerate(scale.probability_labels, 1)),
+            ),
+            (
+                _("Konsekvens"),
+                ", ".join(f"{i} {label}" for i, label in enumerate(scale.consequence_labels, 1)),
+            ),
+        ]
     for label, text in values:
         row += 1
         _put(sheet, row, 1, label).font = Font(bold=True)

@@ -1,0 +1,159 @@
+"""Follow-up of earlier measures (åtgärder) on control points.
+
+A measure reported at one occasion stays open until a later follow-up marks
+it done. At every following occasion of the same plan type (in the same
+year or a later one: last year's årsbokslut's measures come back at this
+year's delårsbokslut), the unit's task shows the open measures with what the
+control showed, the measure, who is responsible and by when, and asks what
+came of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from styrhjul.audit import set_actor
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
+from styrhjul.organisation.models import User
+
+from .models import MeasureFollowUp, Report, ReportingTask
+from .services import is_locked
+
+
+class StaleFollowUp(Exception):
+    def __init__(self, current: MeasureFollowUp):
+        super().__init__(_("Någon annan har sparat uppföljningen av åtgärden medan du skrev."))
+        self.current = current
+
+
+@dataclass
+class OpenMeasure:
+    report: Report  # the earlier report with the measure
+    followup: MeasureFollowUp | None  # this occasion's follow-up, if saved
+    earlier: list[MeasureFollowUp]  # follow-ups at occasions in between
+    # A form sent back with an error: what the user typed, and the messages.
+    result_value: str | None = None
+    done_value: bool | None = None
+    error: str = ""
+    result_error: str = ""
+    saved: bool = False
+
+    @property
+    def item(self):
+        return self.report.item
+
+    @property
+    def text(self) -> str:
+        """What the form shows: what was typed, else what is saved."""
+        if self.result_value is not None:
+            return self.result_value
+        return self.followup.result if self.followup else ""
+
+    @property
+    def checked(self) -> bool:
+        if self.done_value is not None:
+            return self.done_value
+        return bool(self.followup and self.followup.done)
+
+    @property
+    def overdue(self) -> bool:
+        due = self.report.measures_due
+        return bool(due and not self.checked and due < self._period_end)
+
+    _period_end = None  # set by open_measures: the occasion's period end
+
+
+def _earlier_reports(task: ReportingTask):
+    occasion = task.occasion
+    closed_before = MeasureFollowUp.objects.filter(
+        report=OuterRef("pk"), done=True, occasion__period_end__lt=occasion.period_end
+    )
+    return (
+        Report.objects.filter(
+            unit_id=task.unit_id,
+            item__kind=ItemKind.CONTROL_POINT,
+            item__plan__plan_type__name=task.plan_type.name,
+            occasion__model__organisation_id=occasion.model.organisation_id,
+            occasion__period_end__lt=occasion.period_end,
+        )
+        .exclude(measures="")
+        .exclude(Exists(closed_before))
+    )
+
+
+def open_measures(task: ReportingTask) -> list[OpenMeasure]:
+    """The unit's measures from earlier occasions of the task's plan type that
+    were not done before this occasion; oldest first. Two queries."""
+    reports = list(
+        _earlier_reports(task)
+        .select_related("item", "occasion")
+        .order_by("occasion__period_end", "item__order", "item__pk")
+    )
+    if not reports:
+        return []
+    followups: dict[int, list[MeasureFollowUp]] = {}
+    for f in (
+        MeasureFollowUp.objects.filter(report__in=reports)
+        .select_related("occasion", "updated_by")
+        .order_by("occasion__period_end")
+    ):
+        followups.setdefault(f.report_id, []).append(f)
+    result = []
+    for report in reports:
+        own = followups.get(report.pk, [])
+        current = next((f for f in own if f.occasion_id == task.occasion_id), None)
+        earlier = [
+            f for f in own if f.occasion.period_end < task.occasion.period_end and f is not current
+        ]
+        measure = OpenMeasure(report, current, earlier)
+        measure._period_end = task.occasion.period_end
+        result.append(measure)
+    return result
+
+
+def may_follow_up(user, task: ReportingTask) -> bool:
+    return access.can_write(user, task.unit) and not is_locked(task)
+
+
+@transaction.atomic
+def measure_followup_save(
+    *, actor, task: ReportingTask, report: Report, result: str, done: bool, version: int
+) -> MeasureFollowUp:
+    """Save what came of an earlier measure at this task's occasion. `version`
+    is the version the user opened (0 for none yet); a save by someone else
+    in between refuses this one with StaleFollowUp."""
+    if not access.can_write(actor, task.unit):
+        raise PermissionDenied
+    if is_locked(task):
+        raise ValidationError(
+            _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
+        )
+    if not _earlier_reports(task).filter(pk=report.pk).exists():
+        raise ValidationError(_("Åtgärden följs inte upp i den här uppgiften."))
+    result = result.strip()
+    if done and not result:
+        raise ValidationError({"result": _("Beskriv vad som har gjorts när åtgärden är klar.")})
+    followup = (
+        MeasureFollowUp.objects.select_for_update()
+        .filter(report=report, occasion=task.occasion)
+        .first()
+    )
+    if followup is None:
+        if version:
+            raise ValidationError(_("Uppföljningen finns inte längre. Ladda om sidan."))
+        followup = MeasureFollowUp(report=report, occasion=task.occasion)
+    elif followup.version != version:
+        raise StaleFollowUp(followup)
+    else:
+        followup.version = version + 1
+    followup.result = result
+    followup.done = done
+    followup.updated_by = actor if isinstance(actor, User) else None
+    set_actor(followup, actor)
+    followup.save()
+    return followup

@@ -44,11 +44,13 @@ BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 BENCH_ARGS ?=
 
 ## Build (or reuse) the scale data set and print server time, SQL queries and
-## memory of the main pages next to their budgets (docs/prestanda.md). Uses its
-## own SQLite database under var/ unless DATABASE_URL is set.
+## memory of the main pages next to their budgets, then the document builds
+## (docs/prestanda.md). Uses its own SQLite database under var/ unless
+## DATABASE_URL is set.
 bench: $(VENV)/.installed var/styrhjul.env
 	export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}"; \
-	$(BIN)/styrhjul migrate --no-input && $(BIN)/styrhjul bench $(BENCH_ARGS)
+	$(BIN)/styrhjul migrate --no-input && $(BIN)/styrhjul bench $(BENCH_ARGS) && \
+	$(BIN)/styrhjul document-bench --runs 3
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check styrhjul tests

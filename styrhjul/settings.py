@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "styrhjul.planning",
     "styrhjul.followup",
     "styrhjul.documents",
+    "styrhjul.kolada",
+    "styrhjul.indicators",
     "styrhjul.web",
     "styrhjul.demo",
 ]
@@ -286,6 +288,9 @@ EMAIL_BACKEND = (
 REMINDER_DAYS_BEFORE = os.environ.get("REMINDER_DAYS_BEFORE", "3")
 # The address people reach Styrhjul at, for links in e-mails sent by commands.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
+# Kolada's open API (docs/kolada.md); `styrhjul kolada-sync` fetches from it.
+KOLADA_BASE_URL = os.environ.get("STYRHJUL_KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")
 
 # --- Security (production) -------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,8 @@ urlpatterns = [
     path("styrmodell/", include("styrhjul.model.urls")),
     path("uppfoljning/", include("styrhjul.followup.urls")),
     path("dokument/", include("styrhjul.documents.urls")),
+    path("nyckeltal/", include("styrhjul.indicators.urls")),
+    path("kolada/", include("styrhjul.kolada.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

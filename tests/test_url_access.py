@@ -85,6 +85,9 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:risk": "plan",
     "documents:internal_control": ("plan", "occasion", "fmt"),
     "documents:internal_control_texts": ("plan", "occasion"),
+    "indicators:index": None,
+    "indicators:council": ("year",),
+    "indicators:indicator": "indicator",
     "model:index": None,
     "model:year": ("year",),
     "model:create": ("year",),
@@ -145,6 +148,8 @@ PERSONAL = {
     "followup:year_wheel",
     "followup:year_wheel_index",
     "followup:calendar_subscribe",
+    "indicators:index",
+    "indicators:council",
 }
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
@@ -202,6 +207,14 @@ def world(org):
         level=model.levels.last(),
         contributes_to=[upper],
     )
+    indicator = services.item_create(
+        actor=access.SYSTEM,
+        plan=plan,
+        kind=ItemKind.INDICATOR,
+        title="Hemligt nyckeltal",
+        target_year=2026,
+        target_value=50,
+    )
     occasion = followup.occasion_save(
         actor=access.SYSTEM,
         occasion=FollowUpOccasion(
@@ -244,6 +257,7 @@ def world(org):
             "plan_type": vp,
             "item": item,
             "upper_item": upper,
+            "indicator": indicator,
             "year": 2025,
             "model": model,
             "perspective": model.perspectives.first(),
@@ -333,6 +347,7 @@ def assert_no_data(response, world, name):
         "Hemlig Chefsson",
         "Hemligt verksamhetsmål",
         "Hemligt övre mål",
+        "Hemligt nyckeltal",
     ):
         assert secret not in body, f"{name} visar {secret!r}"
 

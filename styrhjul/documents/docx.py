@@ -14,11 +14,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .internal_control import COLUMNS, InternalControlReport
+from .internal_control import COLUMNS, FOLLOWUP_COLUMNS, InternalControlReport
 
 LANGUAGE = "sv-SE"
 # Column widths of the control tables on landscape A4 (about 26.7 cm of text).
 WIDTHS_CM = (1.8, 4.0, 4.8, 4.8, 6.5, 4.8)
+FOLLOWUP_WIDTHS_CM = (1.8, 4.5, 6.4, 3.7, 7.6, 2.7)
 RESULT_COLUMN = COLUMNS.index("Resultat av kontroll")
 
 
@@ -137,10 +138,13 @@ def internal_control_docx(report: InternalControlReport) -> bytes:
     for paragraph in report.summary:
         document.add_paragraph(paragraph)
     if report.areas:
-        document.add_paragraph("Bedömning av kontrollpunkterna per område", style="Caption")
+        grouping = report.grouping
+        document.add_paragraph(
+            f"Bedömning av kontrollpunkterna per {grouping.lower()}", style="Caption"
+        )
         rows = [[area.name, area.total, *(c.count for c in area.counts)] for area in report.areas]
         rows.append(["Totalt", report.count, *(c.count for c in report.totals)])
-        _table(document, ["Område", "Kontrollpunkter", *report.labels], rows)
+        _table(document, [grouping, "Kontrollpunkter", *report.labels], rows)
 
         landscape = document.add_section(WD_SECTION.NEW_PAGE)
         landscape.orientation = WD_ORIENT.LANDSCAPE
@@ -148,7 +152,7 @@ def internal_control_docx(report: InternalControlReport) -> bytes:
         landscape.left_margin = landscape.right_margin = Cm(1.5)
         landscape.top_margin = landscape.bottom_margin = Cm(1.8)
         landscape.different_first_page_header_footer = False
-        document.add_heading("Resultat per område", level=1)
+        document.add_heading(f"Resultat per {report.grouping.lower()}", level=1)
         for area in report.areas:
             document.add_heading(area.name, level=2)
             table = _table(document, COLUMNS, [], WIDTHS_CM)
@@ -160,12 +164,31 @@ def internal_control_docx(report: InternalControlReport) -> bytes:
                 for index, (cell, value) in enumerate(zip(cells, row.cells, strict=True)):
                     if index == RESULT_COLUMN:
                         label = row.assessment or ("" if row.reported else "Ej rapporterad")
+                        if row.unit_name:
+                            label = f"{row.unit_name}: {label}" if label else row.unit_name
                         _cell_text(cell, value, bold_first=label)
                     else:
                         _cell_text(cell, value)
                 for cell, width in zip(cells, WIDTHS_CM, strict=True):
                     cell.width = Cm(width)
             document.add_paragraph(f"Sammanställning: {area.counts_line}", style="Caption")
+
+    if report.followed_measures:
+        if not report.areas:
+            landscape = document.add_section(WD_SECTION.NEW_PAGE)
+            landscape.orientation = WD_ORIENT.LANDSCAPE
+            landscape.page_width, landscape.page_height = Cm(29.7), Cm(21)
+        document.add_heading("Uppföljning av tidigare åtgärder", level=1)
+        document.add_paragraph(
+            "Åtgärder från tidigare uppföljningar som inte var genomförda före den här "
+            "uppföljningen, och vad som har gjorts."
+        )
+        _table(
+            document,
+            FOLLOWUP_COLUMNS,
+            [m.cells for m in report.followed_measures],
+            FOLLOWUP_WIDTHS_CM,
+        )
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from styrhjul.followup.models import FollowUpOccasion, Report
 from styrhjul.followup.services import items_to_report
 from styrhjul.model.models import ItemKind, ScaleValue
-from styrhjul.planning.models import Item, Plan
+from styrhjul.planning.models import Item, ItemShare, Plan
 from styrhjul.planning.numbering import natural_key
 from styrhjul.web.dates import month_name
 
@@ -30,6 +30,15 @@ COLUMNS = (
     "Resultat av kontroll",
     "Åtgärd",
 )
+FOLLOWUP_COLUMNS = (
+    "Nr",
+    "Kontrollpunkt",
+    "Åtgärd",
+    "Ansvarig",
+    "Vad har gjorts",
+    "Status",
+)
+GROUPINGS = {"omrade": "Område", "enhet": "Enhet"}
 
 
 class DocumentError(ValueError):
@@ -55,6 +64,19 @@ class ControlRow:
     assessment_symbol: str = ""
     assessment_colour: str = ""
     reported: bool = False
+    unit_name: str = ""  # the reporting unit, when another than the plan's
+    measures_responsible: str = ""
+    measures_due: datetime.date | None = None
+
+    @property
+    def measures_text(self) -> str:
+        """The measure with who is responsible and by when."""
+        lines = [self.measures] if self.measures else []
+        if self.measures and self.measures_responsible:
+            lines.append(f"Ansvarig: {self.measures_responsible}")
+        if self.measures and self.measures_due:
+            lines.append(f"Klart senast: {self.measures_due.isoformat()}")
+        return "\n".join(lines)
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -65,7 +87,38 @@ class ControlRow:
             self.control_step,
             self.control_method,
             self.result,
-            self.measures,
+            self.measures_text,
+        )
+
+
+@dataclass
+class FollowedMeasure:
+    """A measure from an earlier follow-up and what came of it."""
+
+    number: str
+    title: str
+    unit_name: str
+    from_occasion: str
+    measures: str
+    responsible: str
+    due: datetime.date | None
+    result: str
+    status: str  # "Genomförd", "Pågår", "Inte uppföljd"
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        who = "\n".join(
+            t
+            for t in (self.responsible, f"Klart senast {self.due.isoformat()}" if self.due else "")
+            if t
+        )
+        return (
+            self.number,
+            f"{self.title}\n({self.unit_name})" if self.unit_name else self.title,
+            f"{self.measures}\n(från {self.from_occasion})",
+            who,
+            self.result,
+            self.status,
         )
 
 
@@ -106,6 +159,9 @@ class InternalControlReport:
     areas: list[AreaSection]
     labels: list[str]  # the assessment labels, then NOT_REPORTED
     totals: list[AssessmentCount]
+    grouping: str = "Område"  # what the sections are: "Område" or "Enhet"
+    points: int = 0  # control points (a shared one has a row per reporting unit)
+    followed_measures: list[FollowedMeasure] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -152,12 +208,17 @@ def default_summary(report: InternalControlReport) -> list[str]:
             f"{report.plan_name} {report.year} för {report.unit_name} har inga kontrollpunkter."
         ]
     reported = sum(c.count for c in report.totals if c.label != NOT_REPORTED)
-    first = (
-        f"Internkontrollplanen innehåller {n} "
-        f"{'kontrollpunkt' if n == 1 else 'kontrollpunkter'} inom {areas} "
-        f"{'område' if areas == 1 else 'områden'}. Per {report.period_text} har {reported} "
-        f"av dem rapporterats"
-    )
+    points = report.points or n
+    first = f"Internkontrollplanen innehåller {points} "
+    first += "kontrollpunkt" if points == 1 else "kontrollpunkter"
+    if report.grouping == "Enhet":
+        first += f" som rapporteras av {areas} {'enhet' if areas == 1 else 'enheter'}."
+    else:
+        first += f" inom {areas} {'område' if areas == 1 else 'områden'}."
+    if points == n:
+        first += f" Per {report.period_text} har {reported} av dem rapporterats"
+    else:
+        first += f" Per {report.period_text} har {reported} av {n} rapporteringar gjorts"
     done = [c for c in report.totals if c.label != NOT_REPORTED]
     first += f": {_counts_text(done)}." if reported else "."
     paragraphs = [first]
@@ -180,12 +241,65 @@ def _responsible(item: Item) -> str:
     return ""
 
 
+def _followed_measures(plan: Plan, occasion: FollowUpOccasion, unit_ids) -> list[FollowedMeasure]:
+    """Measures from earlier follow-ups that were open at this occasion, with
+    what was reported on them at it (two queries)."""
+    from styrhjul.followup.measures import earlier_reports
+    from styrhjul.followup.models import MeasureFollowUp
+
+    earlier = list(
+        earlier_reports(
+            unit_ids=unit_ids,
+            plan_type_name=plan.plan_type.name,
+            organisation_id=plan.plan_type.model.organisation_id,
+            before=occasion.period_end,
+        )
+        .select_related("item", "occasion", "unit")
+        .order_by("occasion__period_end", "item__number", "item__pk")
+    )
+    if not earlier:
+        return []
+    now = {
+        f.report_id: f
+        for f in MeasureFollowUp.objects.filter(report__in=earlier, occasion=occasion)
+    }
+    result = []
+    for report in sorted(
+        earlier, key=lambda r: (natural_key(r.item.number), r.occasion.period_end)
+    ):
+        followup = now.get(report.pk)
+        if followup is None:
+            status = "Inte uppföljd"
+        else:
+            status = "Genomförd" if followup.done else "Pågår"
+        result.append(
+            FollowedMeasure(
+                number=report.item.number,
+                title=report.item.title,
+                unit_name=report.unit.name if report.unit_id != plan.unit_id else "",
+                from_occasion=report.occasion.name,
+                measures=report.measures,
+                responsible=report.measures_responsible,
+                due=report.measures_due,
+                result=followup.result if followup else "",
+                status=status,
+            )
+        )
+    return result
+
+
 def build(
-    plan: Plan | int, occasion: FollowUpOccasion | int, *, stored_texts: bool = True
+    plan: Plan | int,
+    occasion: FollowUpOccasion | int,
+    *,
+    stored_texts: bool = True,
+    group_by: str = "omrade",
 ) -> InternalControlReport:
-    """The report for the plan's unit at the occasion. Queries: the plan, the
-    occasion, the items, the reports, the scale values and the texts written
-    for the report (six, however many control points)."""
+    """The report for the plan's unit at the occasion, in sections per area
+    (`group_by="omrade"`) or per reporting unit ("enhet"). Queries: the plan,
+    the occasion, the items, their shares, the reports, the scale values, the
+    earlier measures and their follow-ups, and the texts written for the
+    report (nine, however many control points)."""
     plan = Plan.objects.select_related("unit", "plan_type__model").get(
         pk=plan.pk if isinstance(plan, Plan) else int(plan)
     )
@@ -198,10 +312,23 @@ def build(
             f"Uppföljningen {occasion} hör till en annan styrmodell än planen {plan}."
         )
     items = [i for i in items_to_report(plan_type, plan.unit) if i.kind == ItemKind.CONTROL_POINT]
+    # Control points the plan's unit shares down are reported by the units
+    # they are shared to: one row per reporting unit.
+    receivers: dict[int, list[tuple[int, str]]] = {}
+    for item_id, unit_id, unit_name in (
+        ItemShare.objects.filter(
+            item__in=[i.pk for i in items if i.plan.unit_id == plan.unit_id],
+            ended_at__isnull=True,
+        )
+        .order_by("unit__name")
+        .values_list("item_id", "unit_id", "unit__name")
+    ):
+        receivers.setdefault(item_id, []).append((unit_id, unit_name))
+    unit_ids = {plan.unit_id} | {u for pairs in receivers.values() for u, _n in pairs}
     reports = {
-        r.item_id: r
+        (r.item_id, r.unit_id): r
         for r in Report.objects.filter(
-            occasion=occasion, unit=plan.unit, item__in=[i.pk for i in items]
+            occasion=occasion, unit_id__in=unit_ids, item__in=[i.pk for i in items]
         ).select_related("assessment")
     }
     scale_values = (
@@ -211,30 +338,42 @@ def build(
     )
     labels = [v.label for v in scale_values]
     by_label = {v.label: v for v in scale_values}
+    group_label = GROUPINGS.get(group_by, GROUPINGS["omrade"])
 
     grouped: dict[str, list[tuple[Item, ControlRow]]] = {}
     for item in items:
-        report = reports.get(item.pk)
-        value = report.assessment if report and report.assessment_id else None
-        if value is not None and value.label not in by_label:
-            by_label[value.label] = value
-            labels.append(value.label)
-        row = ControlRow(
-            number=item.number,
-            process=item.process or item.title,
-            control_step=item.control_step,
-            control_method=item.control_method,
-            result=report.comment if report else "",
-            measures=report.measures if report else "",
-            title=item.title,
-            responsible=_responsible(item),
-            frequency=item.frequency,
-            assessment=value.label if value else "",
-            assessment_symbol=value.symbol if value else "",
-            assessment_colour=value.colour if value else "",
-            reported=report is not None,
-        )
-        grouped.setdefault(item.area.strip() or OTHER_AREA, []).append((item, row))
+        reporters = receivers.get(item.pk) or [(plan.unit_id, "")]
+        if receivers.get(item.pk) and (item.pk, plan.unit_id) in reports:
+            reporters = [(plan.unit_id, ""), *reporters]  # the owner reported too
+        for unit_id, unit_name in reporters:
+            report = reports.get((item.pk, unit_id))
+            value = report.assessment if report and report.assessment_id else None
+            if value is not None and value.label not in by_label:
+                by_label[value.label] = value
+                labels.append(value.label)
+            row = ControlRow(
+                number=item.number,
+                process=item.process or item.title,
+                control_step=item.control_step,
+                control_method=item.control_method,
+                result=report.comment if report else "",
+                measures=report.measures if report else "",
+                title=item.title,
+                responsible=_responsible(item),
+                frequency=item.frequency,
+                assessment=value.label if value else "",
+                assessment_symbol=value.symbol if value else "",
+                assessment_colour=value.colour if value else "",
+                reported=report is not None,
+                unit_name=unit_name,
+                measures_responsible=report.measures_responsible if report else "",
+                measures_due=report.measures_due if report else None,
+            )
+            if group_label == "Enhet":
+                key = unit_name or plan.unit.name
+            else:
+                key = item.area.strip() or OTHER_AREA
+            grouped.setdefault(key, []).append((item, row))
     labels.append(NOT_REPORTED)
 
     def counted(rows: list[ControlRow]) -> list[AssessmentCount]:
@@ -254,10 +393,14 @@ def build(
         pairs.sort(key=lambda p: (natural_key(p[0].number), p[0].order, p[0].pk))
         rows = [row for _item, row in pairs]
         sections.append(AreaSection(name=name, rows=rows, counts=counted(rows)))
-    # Areas in the order of their lowest Nr (area 1 before area 2), "Övrigt" last.
-    sections.sort(
-        key=lambda s: (s.name == OTHER_AREA, natural_key(s.rows[0].number), s.name.casefold())
-    )
+    if group_label == "Enhet":
+        # The plan's own unit first, then the reporting units by name.
+        sections.sort(key=lambda s: (s.name != plan.unit.name, s.name.casefold()))
+    else:
+        # Areas in the order of their lowest Nr (area 1 before area 2), "Övrigt" last.
+        sections.sort(
+            key=lambda s: (s.name == OTHER_AREA, natural_key(s.rows[0].number), s.name.casefold())
+        )
     all_rows = [r for s in sections for r in s.rows]
     report = InternalControlReport(
         title=f"Internkontrollrapport {plan.year} – {plan.unit.name}",
@@ -273,6 +416,9 @@ def build(
         areas=sections,
         labels=labels,
         totals=counted(all_rows),
+        grouping=group_label,
+        points=len(items),
+        followed_measures=_followed_measures(plan, occasion, unit_ids),
     )
     report.summary = default_summary(report)
     stored = (

@@ -62,8 +62,11 @@ def internal_control_view(request, plan: int, occasion: int, fmt: str):
     if fmt not in CONTENT_TYPES:
         raise Http404
     plan_obj, occasion_obj = _plan_and_occasion(request, plan, occasion)
+    group_by = request.GET.get("per", "omrade")
+    if group_by not in internal_control.GROUPINGS:
+        raise Http404
     try:
-        report = internal_control.build(plan_obj, occasion_obj)
+        report = internal_control.build(plan_obj, occasion_obj, group_by=group_by)
     except internal_control.DocumentError:
         raise Http404 from None
     response = HttpResponse(render(report, fmt), content_type=CONTENT_TYPES[fmt])

@@ -68,21 +68,33 @@ class OpenMeasure:
     _period_end = None  # set by open_measures: the occasion's period end
 
 
-def _earlier_reports(task: ReportingTask):
-    occasion = task.occasion
+def earlier_reports(*, unit_ids, plan_type_name: str, organisation_id: int, before):
+    """Reports with a measure from occasions that ended before `before` (a
+    date), by these units, on control points of plan types with this name in
+    the organisation's models (any year), whose measure was not marked done at
+    an occasion before that date."""
     closed_before = MeasureFollowUp.objects.filter(
-        report=OuterRef("pk"), done=True, occasion__period_end__lt=occasion.period_end
+        report=OuterRef("pk"), done=True, occasion__period_end__lt=before
     )
     return (
         Report.objects.filter(
-            unit_id=task.unit_id,
+            unit_id__in=unit_ids,
             item__kind=ItemKind.CONTROL_POINT,
-            item__plan__plan_type__name=task.plan_type.name,
-            occasion__model__organisation_id=occasion.model.organisation_id,
-            occasion__period_end__lt=occasion.period_end,
+            item__plan__plan_type__name=plan_type_name,
+            occasion__model__organisation_id=organisation_id,
+            occasion__period_end__lt=before,
         )
         .exclude(measures="")
         .exclude(Exists(closed_before))
+    )
+
+
+def _earlier_reports(task: ReportingTask):
+    return earlier_reports(
+        unit_ids=[task.unit_id],
+        plan_type_name=task.plan_type.name,
+        organisation_id=task.occasion.model.organisation_id,
+        before=task.occasion.period_end,
     )
 
 

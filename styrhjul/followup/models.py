@@ -329,6 +329,12 @@ class MeasureFollowUp(models.Model):
         return self.report.unit
 
 
+class ValueSource(models.TextChoices):
+    MANUAL = "manual", _("Manuellt")
+    IMPORTED = "imported", _("Import")
+    COMPUTED = "computed", _("Beräknat från underliggande enheter")
+
+
 class IndicatorValue(models.Model):
     """Utfall: an indicator's value for a unit and period (the year, or a
     part of it such as "2025-08" for a follow-up per August)."""
@@ -351,6 +357,26 @@ class IndicatorValue(models.Model):
         max_length=300,
         blank=True,
         help_text=_("Vad värdet avser, t.ex. ”Avser period ett”."),
+    )
+    source = models.CharField(
+        _("källa"), max_length=10, choices=ValueSource.choices, default=ValueSource.MANUAL
+    )
+    weight = models.DecimalField(
+        _("vikt"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("För viktat medelvärde, t.ex. antal svarande eller elever."),
+    )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, null=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ändrad av"),
     )
     history = HistoricalRecords()
 

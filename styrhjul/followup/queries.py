@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from styrhjul.model.models import ItemKind, ScaleValue
@@ -113,6 +113,8 @@ class Entry:
     may_report: bool = False
     conflict: Report | None = None
     saved: bool = False
+    facts: object = None  # an indicator's IndicatorData (indicators.analysis)
+    goal_facts: list = field(default_factory=list)  # a goal's indicators' IndicatorData
 
     @property
     def reported(self) -> bool:
@@ -171,13 +173,24 @@ def task_page(user, task: ReportingTask) -> TaskPage:
     current: dict[int, IndicatorValue] = {}
     earlier: dict[int, list[IndicatorValue]] = defaultdict(list)
     if indicator_ids:
-        for v in IndicatorValue.objects.filter(  # 3
-            item_id__in=indicator_ids, unit=task.unit, period="", year__lte=year
-        ).order_by("year"):
+        # An indicator's outcomes of earlier years may have been entered
+        # through last year's copy of it: the series is the same.
+        by_series = {by_id[pk].series: pk for pk in indicator_ids}
+        for v in (
+            IndicatorValue.objects.filter(  # 3
+                item__series__in=list(by_series), unit=task.unit, period="", year__lte=year
+            )
+            .annotate(series=F("item__series"))
+            .order_by("year", "item__plan__plan_type__model__year")
+        ):
+            pk = by_series[v.series]
             if v.year == year:
-                current[v.item_id] = v
+                if v.item_id == pk or pk not in current:
+                    current[pk] = v
+            elif not earlier[pk] or earlier[pk][-1].year != v.year:
+                earlier[pk].append(v)
             else:
-                earlier[v.item_id].append(v)
+                earlier[pk][-1] = v  # the later year's entry of the same year
     parents: dict[int, list[int]] = defaultdict(list)
     for child, parent in ItemLink.objects.filter(  # 4
         item_id__in=list(by_id), target_id__in=list(by_id)

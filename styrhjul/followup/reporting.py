@@ -215,6 +215,12 @@ class ReportForm(forms.Form):
                 f["assessment"] = ScaleChoiceField(
                     scales.get(assessment_scale, []), label=_("Bedömning")
                 )
+                self.scale_values = scales.get(assessment_scale, [])
+                suggested = self.suggested_value(entry.value.value if entry.value else None)
+                if suggested is not None:
+                    f["assessment"].help_text = self.suggestion_text(suggested)
+                    if report is None or not report.assessment_id:
+                        self.initial["assessment"] = str(suggested.pk)
             f["comment"] = _text(
                 _("Kommentar"), self._required_help(scales, assessment_scale), rows=3
             )
@@ -269,6 +275,50 @@ class ReportForm(forms.Form):
                 "measures_due",
             ]
         )
+
+    scale_values: list = []
+
+    def suggested_value(self, value) -> ScaleValue | None:
+        """The assessment Styrhjul suggests for an indicator's outcome `value`
+        against the year's target (the scale value marked for it)."""
+        facts = self.entry.facts
+        if facts is None or self.item.kind != ItemKind.INDICATOR:
+            return None
+        code = facts.suggestion(self.task.occasion.year, value=value)
+        return next((v for v in self.scale_values if v.suggested_when == code), None)
+
+    def suggestion_text(self, suggested: ScaleValue) -> str:
+        facts, year = self.entry.facts, self.task.occasion.year
+        target = facts.target_for(year)
+        text = _("Förslag utifrån utfall och målvärde: %(label)s.") % {"label": suggested.label}
+        if target is not None:
+            text += " " + _("Målvärdet för %(year)s är %(target)s.") % {
+                "year": year,
+                "target": facts.fmt(target),
+            }
+        return text + " " + _("Väljer du något annat, motivera det i kommentaren.")
+
+    def clean(self):
+        data = super().clean()
+        if "assessment" in self.fields and self.entry.facts is not None:
+            value = data.get("value") if "value" in self.fields else None
+            suggested = self.suggested_value(value)
+            chosen = data.get("assessment")
+            if (
+                suggested is not None
+                and chosen is not None
+                and chosen.pk != suggested.pk
+                and not (data.get("comment") or "").strip()
+            ):
+                self.add_error(
+                    "comment",
+                    _(
+                        "Bedömningen ”%(chosen)s” skiljer sig från förslaget ”%(suggested)s”. "
+                        "Motivera den i kommentaren."
+                    )
+                    % {"chosen": chosen.label, "suggested": suggested.label},
+                )
+        return data
 
     @staticmethod
     def _required_help(scales: dict, scale: int | None) -> str:

@@ -96,7 +96,9 @@ def items_to_report(plan_type: PlanType, unit: Unit) -> list[Item]:
     ).values("item_id")
     return list(
         Item.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=shared))
-        .select_related("plan__unit", "perspective", "level", "responsible")
+        .select_related(
+            "plan__unit", "plan__plan_type__model", "perspective", "level", "responsible"
+        )
         .order_by("order", "number", "pk")
     )
 

@@ -28,6 +28,16 @@ def _task(request, pk: int) -> ReportingTask:
     return access.get_or_404(request.user, queries.task_queryset(), pk=pk)
 
 
+def _page(request, task: ReportingTask) -> queries.TaskPage:
+    """The task's page with the facts beside the forms (indicators' outcomes
+    and targets, the indicators of each goal)."""
+    from styrhjul.indicators.analysis import attach_task_facts
+
+    page = queries.task_page(request.user, task)
+    attach_task_facts(request.user, task, page.entries)
+    return page
+
+
 def _crumbs(task: ReportingTask, *rest):
     return [
         (_("Start"), reverse("start")),
@@ -64,7 +74,7 @@ def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: 
 @require_safe
 def task(request, pk: int):
     task_obj = _task(request, pk)
-    page = queries.task_page(request.user, task_obj)
+    page = _page(request, task_obj)
     locked = services.is_locked(task_obj)
     for entry in page.entries.values():
         _prepare(request, task_obj, entry, page.scale_values, locked)
@@ -75,7 +85,7 @@ def task(request, pk: int):
 @require_POST
 def report_item(request, pk: int, item: int):
     task_obj = _task(request, pk)
-    page = queries.task_page(request.user, task_obj)
+    page = _page(request, task_obj)
     entry = page.entries.get(item)
     if entry is None:
         raise Http404
@@ -97,7 +107,7 @@ def report_item(request, pk: int, item: int):
                 messages.success(request, _("”%(title)s” är sparad.") % {"title": entry.item.title})
                 return redirect(reverse("followup:task", args=[task_obj.pk]) + f"#post-{item}")
             # Show the saved state (a fresh form with the new version).
-            fresh = queries.task_page(request.user, task_obj).entries[item]
+            fresh = _page(request, task_obj).entries[item]
             fresh.saved = True
             _prepare(request, task_obj, fresh, page.scale_values, locked)
             return render(
@@ -180,7 +190,7 @@ def measure(request, pk: int, report: int):
     if request.htmx:
         return render(request, "followup/_measure.html#measure", context)
     # A plain post with an error: the whole page, what the user typed kept at this measure.
-    page = queries.task_page(request.user, task_obj)
+    page = _page(request, task_obj)
     locked = services.is_locked(task_obj)
     for entry in page.entries.values():
         _prepare(request, task_obj, entry, page.scale_values, locked)

@@ -18,7 +18,8 @@ GOAL_LEVELS = [
     ("Verksamhetsmål", ["Förvaltning", "Avdelning", "Enhet"], True),
 ]
 
-# kind → (scale name, [(label, colour, symbol, comment_required, counts_as_done)])
+# kind → (scale name, [(label, colour, symbol, comment_required, counts_as_done[,
+# suggested_when])]); suggested_when only for the assessment of indicators.
 SCALES = {
     ScaleKind.ACTIVITY_STATUS: (
         "Aktivitetsstatus",
@@ -34,10 +35,10 @@ SCALES = {
     ScaleKind.INDICATOR_ASSESSMENT: (
         "Bedömning av nyckeltal",
         [
-            ("Inget värde angivet", "#6b7280", "–", False, False),
-            ("Utan anmärkning", "#1e6b34", "●", False, True),
-            ("Nära målvärde", "#8a5a00", "▲", False, False),
-            ("Med anmärkning", "#a4161a", "■", True, False),
+            ("Inget värde angivet", "#6b7280", "–", False, False, "no_value"),
+            ("Utan anmärkning", "#1e6b34", "●", False, True, "met"),
+            ("Nära målvärde", "#8a5a00", "▲", False, False, "near"),
+            ("Med anmärkning", "#a4161a", "■", True, False, "not_met"),
         ],
     ),
     ScaleKind.GOAL_ASSESSMENT: (

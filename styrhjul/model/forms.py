@@ -222,7 +222,15 @@ class ScaleValueForm(forms.ModelForm):
 
     class Meta:
         model = ScaleValue
-        fields = ["label", "colour", "symbol", "comment_required", "counts_as_done", "order"]
+        fields = [
+            "label",
+            "colour",
+            "symbol",
+            "comment_required",
+            "counts_as_done",
+            "suggested_when",
+            "order",
+        ]
         labels = {
             "label": _("Text"),
             "colour": _("Färg"),
@@ -236,6 +244,10 @@ class ScaleValueForm(forms.ModelForm):
             "symbol": _("Ett tecken som skiljer värdena åt även utan färg, t.ex. ● ▲ ■."),
             "comment_required": _("Den som rapporterar måste skriva en kommentar."),
             "counts_as_done": _("Räknas in i andelen klara aktiviteter eller gröna mål."),
+            "suggested_when": _(
+                "Bara för bedömning av nyckeltal: Styrhjul föreslår värdet när utfallet "
+                "jämförs med målvärdet."
+            ),
         }
         widgets = {"colour": ColourInput()}
 

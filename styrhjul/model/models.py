@@ -195,6 +195,18 @@ class ScaleValue(models.Model):
     symbol = models.CharField(_("symbol"), max_length=8, blank=True)
     comment_required = models.BooleanField(_("kommentar krävs"), default=False)
     counts_as_done = models.BooleanField(_("räknas som klar/grön"), default=False)
+    suggested_when = models.CharField(
+        _("föreslås när"),
+        max_length=10,
+        blank=True,
+        choices=[
+            ("met", _("Målvärdet nås")),
+            ("near", _("Nära målvärdet")),
+            ("not_met", _("Målvärdet nås inte")),
+            ("no_value", _("Utfall saknas")),
+        ],
+        help_text=_("För bedömning av nyckeltal: när värdet föreslås utifrån utfall och målvärde."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -46,7 +46,7 @@ def model_create_default(*, actor, organisation: Unit, year: int) -> GovernanceM
     for kind, (name, values) in defaults.SCALES.items():
         scale = _save(Scale(model=model, kind=kind, name=name), actor)
         scales[kind] = scale
-        for order, (label, colour, symbol, comment_required, done) in enumerate(values, 1):
+        for order, (label, colour, symbol, comment_required, done, *when) in enumerate(values, 1):
             _save(
                 ScaleValue(
                     scale=scale,
@@ -56,6 +56,7 @@ def model_create_default(*, actor, organisation: Unit, year: int) -> GovernanceM
                     symbol=symbol,
                     comment_required=comment_required,
                     counts_as_done=done,
+                    suggested_when=when[0] if when else "",
                 ),
                 actor,
             )
@@ -148,6 +149,7 @@ def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel
                     symbol=v.symbol,
                     comment_required=v.comment_required,
                     counts_as_done=v.counts_as_done,
+                    suggested_when=v.suggested_when,
                 ),
                 actor,
                 reason,

@@ -1,4 +1,8 @@
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.model.models import ItemKind
@@ -23,7 +27,9 @@ FIELDS_BY_KIND = {
         "baseline_value",
         "target_year",
         "target_value",
+        "targets",
         "near_target_margin",
+        "aggregation",
     ],
     ItemKind.ACTIVITY: [*COMMON, "start_date", "end_date"],
     ItemKind.ASSIGNMENT: [*COMMON, "given_by", "start_date", "end_date"],
@@ -54,12 +60,65 @@ TITLE_LABELS = {
 }
 
 
+FORM_ONLY = {"targets"}  # fields of the form that are not columns of Item
+TARGET_LINE = re.compile(r"^\s*(\d{4})\s*[:=]?\s*(-?[\d\s]+(?:[.,]\d+)?)\s*$")
+
+
+def parse_targets(text: str) -> dict[int, Decimal]:
+    """ "2025: 50\n2026: 52,5" → {2025: 50, 2026: 52.5}; one year per line
+    (or separated by ;). Raises ValidationError naming the bad line."""
+    targets: dict[int, Decimal] = {}
+    for number, line in enumerate(re.split(r"[\n;]", text or ""), 1):
+        if not line.strip():
+            continue
+        match = TARGET_LINE.match(line)
+        if not match:
+            raise ValidationError(
+                _("Rad %(n)d, ”%(line)s”: skriv år och värde, t.ex. 2026: 55.")
+                % {"n": number, "line": line.strip()}
+            )
+        year = int(match.group(1))
+        try:
+            value = Decimal(match.group(2).replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(
+                _("Rad %(n)d: ”%(value)s” är inte ett tal.")
+                % {"n": number, "value": match.group(2)}
+            ) from None
+        if not 2000 <= year <= 2100:
+            raise ValidationError(
+                _("Rad %(n)d: året %(year)d är orimligt.") % {"n": number, "year": year}
+            )
+        if year in targets:
+            raise ValidationError(_("Året %(year)d står två gånger.") % {"year": year})
+        targets[year] = value
+    return dict(sorted(targets.items()))
+
+
+def targets_text(targets) -> str:
+    """The form's text for stored targets: "2025: 50\n2026: 52,5"."""
+
+    def plain(value: Decimal) -> str:
+        text = format(value.normalize(), "f")
+        return text.replace(".", ",")
+
+    return "\n".join(f"{t.year}: {plain(t.value)}" for t in targets)
+
+
 class ItemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    targets = forms.CharField(
+        label=_("Målvärden per år"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ett år per rad, t.ex. 2025: 50 och 2026: 52,5. Används för bedömningen."),
+    )
 
     class Meta:
         model = Item
-        fields = sorted({f for fields in FIELDS_BY_KIND.values() for f in fields})
+        fields = sorted(
+            {f for fields in FIELDS_BY_KIND.values() for f in fields if f not in FORM_ONLY}
+        )
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -110,6 +169,9 @@ class ItemForm(forms.ModelForm):
                     help_text=_("1 (lägst) – %(max)d (högst), enligt styrmodellens riskskala.")
                     % {"max": len(labels)},
                 )
+
+    def clean_targets(self):
+        return parse_targets(self.cleaned_data.get("targets", ""))
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,8 @@ and control points; the links that make the red thread; sharing down the tree.""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -62,6 +64,14 @@ class IndicatorSource(models.TextChoices):
 class ReportedBy(models.TextChoices):
     EACH_UNIT = "each_unit", _("Varje enhet")
     CENTRAL = "central", _("Centralt")
+
+
+class Aggregation(models.TextChoices):
+    """How a unit's value is computed from its sub-units' values."""
+
+    SUM = "sum", _("Summa")
+    MEAN = "mean", _("Medelvärde")
+    WEIGHTED_MEAN = "weighted_mean", _("Viktat medelvärde")
 
 
 class Periodicity(models.TextChoices):
@@ -146,6 +156,13 @@ class Item(models.Model):
         _("periodicitet"), max_length=10, choices=Periodicity.choices, blank=True
     )
     gender_split = models.BooleanField(_("könsuppdelat"), default=False)
+    aggregation = models.CharField(
+        _("beräknas från underliggande enheter som"),
+        max_length=20,
+        choices=Aggregation.choices,
+        blank=True,
+        help_text=_("Tomt: enhetens värde rapporteras, det räknas inte fram."),
+    )
     baseline_year = models.PositiveIntegerField(_("utgångsår"), null=True, blank=True)
     baseline_value = models.DecimalField(
         _("utgångsvärde"), max_digits=14, decimal_places=2, null=True, blank=True
@@ -189,6 +206,9 @@ class Item(models.Model):
 
     archived_at = models.DateTimeField(_("arkiverad"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The same item from year to year: a copy to the next year keeps it, so an
+    # indicator's values of all years make one series.
+    series = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
 
     objects = ItemQuerySet.as_manager()
     history = HistoricalRecords()
@@ -340,3 +360,28 @@ class ItemShare(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+class IndicatorTarget(models.Model):
+    """Målvärde per år: an indicator's target for one year, on the way to the
+    target value (Item.target_value by Item.target_year)."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="targets", verbose_name=_("nyckeltal")
+    )
+    year = models.PositiveIntegerField(_("år"))
+    value = models.DecimalField(_("målvärde"), max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("målvärde per år")
+        verbose_name_plural = _("målvärden per år")
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["item", "year"], name="one_target_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.year}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.item.plan.unit

@@ -3,6 +3,7 @@ transaction, checking the access policy and writing the audit trail."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -16,9 +17,11 @@ from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
-from .models import Item, ItemLink, ItemShare, Plan
+from .models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
 
 # Fields a user edits on an item (the rest is structure: plan, kind, links).
+KOLADA_ID = re.compile(r"[A-Z]\d{5}")
+
 ITEM_FIELDS = (
     "number",
     "title",
@@ -42,6 +45,7 @@ ITEM_FIELDS = (
     "target_year",
     "target_value",
     "near_target_margin",
+    "aggregation",
     "area",
     "process",
     "risk",
@@ -105,6 +109,16 @@ def _check_item(item: Item) -> None:
                     % {"unit_type": item.plan.unit.unit_type, "level": item.level}
                 }
             )
+    if item.kind == ItemKind.INDICATOR:
+        item.kolada_kpi = (item.kolada_kpi or "").strip().upper()
+        if item.kolada_kpi and not KOLADA_ID.fullmatch(item.kolada_kpi):
+            raise ValidationError(
+                {"kolada_kpi": _("Ett Kolada-id är en bokstav och fem siffror, t.ex. N15419.")}
+            )
+        if item.source == "kolada" and not item.kolada_kpi:
+            raise ValidationError(
+                {"kolada_kpi": _("Ange Kolada-id när värdena hämtas från Kolada.")}
+            )
     if item.probability or item.consequence:
         scale = plan_type.model.risk_scale
         for name, steps in (
@@ -141,7 +155,13 @@ def _check_item(item: Item) -> None:
 
 @transaction.atomic
 def item_create(
-    *, actor, plan: Plan, kind: str, contributes_to: Iterable[Item] = (), **fields
+    *,
+    actor,
+    plan: Plan,
+    kind: str,
+    contributes_to: Iterable[Item] = (),
+    targets: dict | None = None,
+    **fields,
 ) -> Item:
     access.require(actor, access.Action.WRITE, plan)
     item = Item(plan=plan, kind=kind, **fields)
@@ -150,12 +170,33 @@ def item_create(
     item.save()
     for target in contributes_to:
         item_link(actor=actor, item=item, target=target)
+    if targets is not None:
+        _save_targets(actor, item, targets)
     return item
 
 
+def _save_targets(actor, item: Item, targets: dict) -> None:
+    """Make the indicator's targets per year exactly `targets` (year → value)."""
+    if targets and item.kind != ItemKind.INDICATOR:
+        raise ValidationError({"targets": _("Bara nyckeltal har målvärden per år.")})
+    existing = {t.year: t for t in item.targets.all()}
+    for year, target in existing.items():
+        if year not in targets:
+            set_actor(target, actor)
+            target.delete()
+    for year, value in targets.items():
+        target = existing.get(year) or IndicatorTarget(item=item, year=year)
+        if target.pk and target.value == value:
+            continue
+        target.value = value
+        set_actor(target, actor)
+        target.save()
+
+
 @transaction.atomic
-def item_update(*, actor, item: Item, version: int, **fields) -> Item:
-    """Change an item's definition. Refused if someone saved in between."""
+def item_update(*, actor, item: Item, version: int, targets: dict | None = None, **fields) -> Item:
+    """Change an item's definition (and, when given, an indicator's targets
+    per year). Refused if someone saved in between."""
     access.require(actor, access.Action.WRITE, item)
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
@@ -169,6 +210,8 @@ def item_update(*, actor, item: Item, version: int, **fields) -> Item:
     item.version = version + 1
     set_actor(item, actor)
     item.save()
+    if targets is not None:
+        _save_targets(actor, item, targets)
     return item
 
 
@@ -372,6 +415,12 @@ def copy_plans(
         set_actor(item, actor, reason)
         item.save()
         items[old_pk] = item
+    for target in IndicatorTarget.objects.filter(item__in=list(items)):
+        new_target = IndicatorTarget(
+            item=items[target.item_id], year=target.year, value=target.value
+        )
+        set_actor(new_target, actor, reason)
+        new_target.save()
     for link in ItemLink.objects.filter(item__in=list(items), target__in=list(items)):
         new_link = ItemLink(item=items[link.item_id], target=items[link.target_id])
         set_actor(new_link, actor, reason)

@@ -24,8 +24,8 @@ from styrhjul.web.forms import apply_errors
 from styrhjul.web.history import history_entries
 
 from . import queries, services
-from .forms import ItemForm, LinkForm, ShareForm
-from .models import Item, ItemLink, Plan
+from .forms import ItemForm, LinkForm, ShareForm, targets_text
+from .models import Item, ItemLink, ItemShare, Plan
 
 PLAN_RELATED = ("unit", "unit__unit_type", "plan_type", "plan_type__model")
 
@@ -90,6 +90,7 @@ def plan(request, pk: int):
     }
     page = queries.plan_page(request.user, plan_obj, **filters)
     report_occasions = []
+    shares_down = False
     if ItemKind.CONTROL_POINT in plan_obj.plan_type.item_kinds:
         from styrhjul.followup.models import FollowUpOccasion
 
@@ -98,11 +99,17 @@ def plan(request, pk: int):
                 model=plan_obj.plan_type.model, plan_types=plan_obj.plan_type
             ).order_by("period_end")
         )
+        # Control points reported by the units they are shared to: the
+        # report can also be read per reporting unit.
+        shares_down = ItemShare.objects.filter(
+            item__plan=plan_obj, item__kind=ItemKind.CONTROL_POINT, ended_at__isnull=True
+        ).exists()
     context = {
         "nav": "planning",
         "plan": plan_obj,
         "page": page,
         "report_occasions": report_occasions,
+        "shares_down": shares_down,
         "filters": filters,
         "year": plan_obj.year,
         "unit": plan_obj.unit,
@@ -260,6 +267,8 @@ def item_edit(request, pk: int):
     obj = _item(request, pk, access.Action.WRITE)
     model = obj.plan.plan_type.model
     initial = {"version": obj.version}
+    if obj.kind == ItemKind.INDICATOR:
+        initial["targets"] = targets_text(obj.targets.all())
     form = ItemForm(request.POST or None, kind=obj.kind, model=model, instance=obj, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}

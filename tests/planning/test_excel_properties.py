@@ -108,6 +108,8 @@ def verksamhetsplan(draw):
                 "responsible": draw(people()),
             }
         )
+    kolada_ids = st.from_regex(r"[NU][0-9]{5}", fullmatch=True)
+    sources = maybe(st.sampled_from(["Rapporteras manuellt", "Kolada", "Importeras", "Beräknas"]))
     indicators = [
         {
             "number": number,
@@ -119,10 +121,9 @@ def verksamhetsplan(draw):
             "direction": draw(
                 maybe(st.sampled_from(["Högre är bättre", "Lägre är bättre", "Ingen riktning"]))
             ),
-            "source": draw(
-                maybe(st.sampled_from(["Rapporteras manuellt", "Kolada", "Importeras", "Beräknas"]))
-            ),
-            "kolada": draw(maybe(st.from_regex(r"[NU][0-9]{5}", fullmatch=True))),
+            "source": source,
+            # A Kolada source needs a Kolada id (the import says so at the row).
+            "kolada": draw(kolada_ids if source == "Kolada" else maybe(kolada_ids)),
             "reported_by": draw(maybe(st.sampled_from(["Varje enhet", "Centralt"]))),
             "periodicity": draw(maybe(st.sampled_from(["År", "Tertial", "Kvartal", "Månad"]))),
             "baseline_year": draw(maybe(years)),
@@ -132,7 +133,9 @@ def verksamhetsplan(draw):
             "near": draw(maybe(decimals)),
             "gender_split": draw(st.booleans()),
         }
-        for number in draw(st.lists(numbers, max_size=3, unique=True)) + [None]
+        for number, source in (
+            (n, draw(sources)) for n in draw(st.lists(numbers, max_size=3, unique=True)) + [None]
+        )
     ]
     activities = []
     for number in draw(st.lists(maybe(numbers), max_size=4)):

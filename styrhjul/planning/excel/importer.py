@@ -891,6 +891,13 @@ class _Importer:
         elif isinstance(exc, services.StaleItem):
             message = _("någon annan ändrade posten medan importen pågick. Försök igen.")
         elif isinstance(exc, ValidationError):
+            if hasattr(exc, "error_dict") and planned is not None and column is None:
+                # Each field's message at its column, where the sheet has one.
+                for field, messages in exc.message_dict.items():
+                    self.issues.add(
+                        planned, " ".join(messages), planned.sheet.spec.column(field)
+                    )
+                return
             message = " ".join(exc.messages)
         else:
             message = str(exc)

@@ -30,6 +30,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", dest="fmt", choices=FORMATS, default="pdf")
         parser.add_argument(
+            "--per",
+            dest="group_by",
+            choices=tuple(internal_control.GROUPINGS),
+            default="omrade",
+            help="En tabell per område (standard) eller per rapporterande enhet.",
+        )
+        parser.add_argument(
             "-o",
             "--output",
             metavar="FIL",
@@ -41,7 +48,9 @@ class Command(BaseCommand):
             help="Skriv med den här användarens behörigheter (annars som systemet).",
         )
 
-    def handle(self, *args, document, plan, occasion, fmt, output=None, user=None, **options):
+    def handle(
+        self, *args, document, plan, occasion, fmt, group_by, output=None, user=None, **options
+    ):
         try:
             actor = active_user_by_name(user) if user else access.SYSTEM
         except LookupError as exc:
@@ -52,7 +61,7 @@ class Command(BaseCommand):
         if not FollowUpOccasion.objects.filter(pk=occasion).exists():
             raise CommandError(f"Det finns inget uppföljningstillfälle med id {occasion}.")
         try:
-            report = internal_control.build(plan_obj, occasion)
+            report = internal_control.build(plan_obj, occasion, group_by=group_by)
         except internal_control.DocumentError as exc:
             raise CommandError(str(exc)) from None
         path = Path(output) if output else Path(filename(report, fmt))

@@ -1,0 +1,644 @@
+"""Benchmark of the internkontrollrapport: time and memory of the PDF and DOCX
+builders on a large plan, next to their budgets.
+
+`bench_internal_control()` makes an organisation of its own (code
+`BENCH-IK`) with a nämnd whose Internkontrollplan has `n_points` control
+points with long Swedish texts, opens a follow-up occasion and reports on
+most of them, all through the app's services. The data is committed, because
+every measurement runs in a child process of its own (forked, with its own
+database connection) so that its peak memory is its own, and it is deleted
+again afterwards, also when a measurement fails; a run that was killed
+leaves it behind and the next run removes it first. Nothing outside the
+`BENCH-IK` organisation is touched, so it can run on any database.
+
+Measured, each in a fresh child:
+
+- `build`: `internal_control.build()` (the data structure),
+- `html`: rendering the HTML from it,
+- `weasyprint`: WeasyPrint alone laying out the finished HTML as a tagged
+  PDF/UA-1 (the baseline),
+- `pdf`: the whole PDF path as the download runs it (build, HTML, PDF),
+- `docx`: the whole DOCX path (build, DOCX).
+
+Budgets (for 200 control points, about 85 A4 pages): the PDF path at most
+1.5 times WeasyPrint alone, the DOCX under 5 s, each under 500 MB.
+"""
+
+from __future__ import annotations
+
+import datetime
+import multiprocessing
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import traceback
+import zlib
+from pathlib import Path
+
+from django.db import connection, connections, transaction
+
+BENCH_CODE = "BENCH-IK"
+BENCH_NAME = "Mätkommunen (internkontroll)"
+BOARD_CODE = "BENCH-IK-N"
+BOARD_NAME = "Mätnämnden"
+DEFAULT_POINTS = 200
+DEFAULT_TEXT_CHARS = 2000
+DEFAULT_YEAR = 2025
+DEFAULT_SEED = 2025
+
+# Lengths of the texts (characters, from–to), tuned so that 200 control points
+# make about 85 A4 pages; the risk (not in the report) is 300–600.
+PROCESS_CHARS = (40, 120)
+STEP_CHARS = (80, 240)
+RESULT_CHARS = (60, 220)
+MEASURES_CHARS = (60, 200)
+
+PDF_RATIO_BUDGET = 1.5
+DOCX_BUDGET_S = 5.0
+MEMORY_BUDGET_MB = 500.0
+
+AREAS = (
+    "Ekonomi och upphandling",
+    "Personal och arbetsmiljö",
+    "Informationssäkerhet och dataskydd",
+    "Myndighetsutövning",
+    "Dokumenthantering och diarieföring",
+    "Avtal och uppföljning av utförare",
+)
+PROCESSES = (
+    "Attest av leverantörsfakturor",
+    "Representation och gåvor",
+    "Direktupphandling",
+    "Avtalstrohet vid inköp",
+    "Löneutbetalning och lönerevision",
+    "Behörigheter i verksamhetssystem",
+    "Systematiskt arbetsmiljöarbete",
+    "Rehabilitering och återgång i arbete",
+    "Handläggningstider för bistånd",
+    "Delegationsbeslut och återrapportering",
+    "Registerutdrag vid anställning",
+    "Hantering av personuppgiftsincidenter",
+    "Gallring enligt dokumenthanteringsplan",
+    "Diarieföring av inkommande handlingar",
+    "Uppföljning av privata utförare",
+    "Kassahantering och handkassor",
+    "Bisysslor hos anställda",
+    "Avvikelser i hälso- och sjukvården",
+)
+FREQUENCIES = ("Månadsvis", "Kvartalsvis", "Två gånger per år", "En gång per år")
+RESPONSIBLE = (
+    "Ekonomichef",
+    "HR-chef",
+    "Informationssäkerhetssamordnare",
+    "Verksamhetschef",
+    "Registrator",
+    "Avtalscontroller",
+)
+SENTENCES = (
+    "Kontrollen genomförs genom stickprov om tjugo ärenden som väljs slumpmässigt ur "
+    "verksamhetssystemet.",
+    "Det finns en risk att rutinen inte följs fullt ut när ordinarie handläggare är frånvarande "
+    "och ersättare saknar behörighet.",
+    "Brister i attesten kan leda till felaktiga utbetalningar som inte upptäcks förrän vid "
+    "årsbokslutet.",
+    "Granskningen omfattar perioden från januari till och med augusti och görs av en "
+    "controller som inte själv har attesterat.",
+    "Resultatet jämförs med föregående års kontroll för att se om de åtgärder som beslutades "
+    "har fått avsedd effekt.",
+    "Avvikelser dokumenteras i ett särskilt protokoll som lämnas till förvaltningens "
+    "ledningsgrupp för ställningstagande.",
+    "Två av de granskade ärendena saknade dokumenterad motivering till beslutet, vilket strider "
+    "mot förvaltningslagens krav.",
+    "Samtliga behörigheter i lönesystemet har stämts av mot aktuell förteckning över anställda "
+    "och konsulter.",
+    "Tre användarkonton för personer som har slutat sin anställning var fortfarande aktiva vid "
+    "kontrolltillfället.",
+    "Rutinen för återrapportering av delegationsbeslut har förtydligats och samtliga chefer har "
+    "fått information på ledningsmötet i maj.",
+    "Ansvarig chef följer upp att åtgärderna är genomförda och återrapporterar till nämnden vid "
+    "nästa uppföljningstillfälle.",
+    "Kontrollen visar att handläggningstiderna har förkortats jämfört med föregående år, men att "
+    "målet om högst fyra veckor ännu inte nås.",
+    "Utbildning i informationssäkerhet ges till all personal under hösten och närvaron följs upp "
+    "per arbetsplats.",
+    "Stickprovet omfattade fyrtio fakturor från elva leverantörer, varav sju fakturor saknade "
+    "referens till beställare.",
+    "Inköp från leverantörer utan avtal uppgick till drygt åtta procent av den totala "
+    "inköpsvolymen under perioden.",
+    "Förvaltningen har påbörjat en översyn av dokumenthanteringsplanen så att gallringsfristerna "
+    "stämmer med gällande lagstiftning.",
+    "Personuppgiftsincidenter har anmälts till Integritetsskyddsmyndigheten inom föreskriven tid "
+    "i samtliga fall.",
+    "Uppföljningen av utförarna visar att avtalade rapporter i huvudsak lämnas, men att "
+    "kvalitetsberättelserna är ofullständiga.",
+    "Ärenden som rör barn och unga prioriteras, och handläggarna har fått stöd av en särskild "
+    "metodstödjare under våren.",
+    "Någon åtgärd bedöms inte nödvändig, men kontrollpunkten behålls i nästa års plan eftersom "
+    "risken fortfarande är hög.",
+    "Åtgärden är genomförd och följs upp i samband med årsbokslutet för att säkerställa att "
+    "bristen inte återkommer.",
+    "Kassorna stäms av varje månad av två personer i förening och avstämningen signeras av "
+    "enhetschefen.",
+    "Bisysslor redovisas vid medarbetarsamtalet; av underlaget framgår dock inte alltid om "
+    "bisysslan har bedömts som förtroendeskadlig.",
+    "Öppna frågor från föregående år har besvarats och återrapporterats till revisorerna i "
+    "oktober.",
+)
+
+
+class BenchError(RuntimeError):
+    """A measurement failed (the message has the child's traceback)."""
+
+
+# --- The data ------------------------------------------------------------------------------
+
+
+def swedish_text(rng: random.Random, low: int, high: int, paragraph_every: int = 0) -> str:
+    """Sentences from SENTENCES, between `low` and `high` characters; a line
+    break after every `paragraph_every` sentences (0: none)."""
+    target = rng.randint(low, high)
+    parts: list[str] = []
+    length = 0
+    while length < target:
+        sentence = rng.choice(SENTENCES)
+        separator = ""
+        if parts:
+            separator = "\n" if paragraph_every and len(parts) % paragraph_every == 0 else " "
+        parts.append(separator + sentence)
+        length += len(separator) + len(sentence)
+    text = "".join(parts)
+    if len(text) > high:
+        text = text[:high].rsplit(" ", 1)[0].rstrip(",") + "."
+    return text
+
+
+def control_point(rng: random.Random, index: int, text_chars: int) -> dict:
+    """The texts of control point `index` and what is reported on it: nine in
+    ten are reported, six in ten without remark (assessment 0), two with
+    remark (1), one not done (2, the last value). Lengths as in *_CHARS;
+    one result in twenty is `text_chars` / 2 to `text_chars` long, and so are
+    the measures of one point in forty; measures only come with a remark."""
+    area = index % len(AREAS)
+    process = PROCESSES[index % len(PROCESSES)]
+    item = {
+        "number": f"{area + 1}.{index // len(AREAS) + 1}",
+        "title": process,
+        "area": AREAS[area],
+        "process": f"{process}: {swedish_text(rng, *PROCESS_CHARS)}",
+        "risk": swedish_text(rng, 300, 600),
+        "control_step": swedish_text(rng, *STEP_CHARS),
+        "control_method": swedish_text(rng, *STEP_CHARS),
+        "frequency": rng.choice(FREQUENCIES),
+        "responsible_text": rng.choice(RESPONSIBLE),
+        "probability": rng.randint(1, 4),
+        "consequence": rng.randint(1, 4),
+    }
+    tenth = index % 10
+    assessment = None if tenth == 9 else 0 if tenth < 6 else 1 if tenth < 8 else 2
+    long_text = (text_chars // 2, text_chars)
+    result = ""
+    measures = ""
+    if assessment is not None:
+        low, high = long_text if index % 20 == 3 else RESULT_CHARS
+        high = min(high, text_chars)
+        result = swedish_text(rng, min(low, high), high, paragraph_every=3)
+    if assessment:
+        low, high = long_text if index % 40 == 6 else MEASURES_CHARS
+        high = min(high, text_chars)
+        measures = swedish_text(rng, min(low, high), high, paragraph_every=3)
+    return {"item": item, "assessment": assessment, "result": result, "measures": measures}
+
+
+def bench_root():
+    from styrhjul.organisation.models import Unit
+
+    return Unit.objects.filter(code=BENCH_CODE, parent__isnull=True).first()
+
+
+def _purge_history(model, ids: list[int]) -> None:
+    """The history rows of the given objects (and their m2m history rows)."""
+    if not ids or not hasattr(model, "history"):
+        return
+    historical = model.history.model
+    rows = historical._base_manager.filter(id__in=ids)
+    for rel in historical._meta.related_objects:
+        rel.related_model._base_manager.filter(
+            **{f"{rel.field.name}__in": rows.values("pk")}
+        )._raw_delete(connection.alias)
+    rows._raw_delete(connection.alias)
+
+
+def delete_bench_data() -> bool:
+    """Remove the BENCH-IK organisation with everything in it and the history
+    rows of what was made in it. True if there was something to remove."""
+    from styrhjul.demo.scale import _purge
+    from styrhjul.followup.models import (
+        FollowUpOccasion,
+        OccasionStep,
+        Report,
+        ReportingTask,
+    )
+    from styrhjul.model.models import (
+        GoalLevel,
+        GovernanceModel,
+        Perspective,
+        PlanType,
+        Scale,
+        ScaleValue,
+    )
+    from styrhjul.organisation.models import Unit
+    from styrhjul.planning.models import Item, Plan
+
+    root = bench_root()
+    if root is None:
+        return False
+    with transaction.atomic():
+        units = list(Unit.objects.descendants(root, include_self=True).values_list("pk", flat=True))
+        models = GovernanceModel.objects.filter(organisation=root)
+        occasions = FollowUpOccasion.objects.filter(model__in=models)
+        plans = Plan.objects.filter(unit__in=units)
+        scales = Scale.objects.filter(model__in=models)
+        owned = [
+            (Unit, Unit.objects.filter(pk__in=units)),
+            (GovernanceModel, models),
+            (Perspective, Perspective.objects.filter(model__in=models)),
+            (GoalLevel, GoalLevel.objects.filter(model__in=models)),
+            (Scale, scales),
+            (ScaleValue, ScaleValue.objects.filter(scale__in=scales)),
+            (PlanType, PlanType.objects.filter(model__in=models)),
+            (Plan, plans),
+            (Item, Item.objects.filter(plan__in=plans)),
+            (FollowUpOccasion, occasions),
+            (OccasionStep, OccasionStep.objects.filter(occasion__in=occasions)),
+            (ReportingTask, ReportingTask.objects.filter(occasion__in=occasions)),
+            (Report, Report.objects.filter(occasion__in=occasions)),
+        ]
+        ids = [(model, list(qs.values_list("pk", flat=True))) for model, qs in owned]
+        _purge(models)
+        _purge(Unit._base_manager.filter(pk__in=units))
+        for model, pks in ids:
+            _purge_history(model, pks)
+    return True
+
+
+def make_bench_data(
+    n_points: int = DEFAULT_POINTS,
+    text_chars: int = DEFAULT_TEXT_CHARS,
+    *,
+    year: int = DEFAULT_YEAR,
+    seed: int = DEFAULT_SEED,
+):
+    """The BENCH-IK organisation with a nämnd, its Internkontrollplan with
+    `n_points` control points in len(AREAS) areas and an opened occasion with
+    reports on nine in ten of them. Returns (plan, occasion)."""
+    from styrhjul.followup import services as followup
+    from styrhjul.followup.models import FollowUpOccasion, OccasionKind, ReportingTask
+    from styrhjul.model.models import ItemKind, ScaleValue
+    from styrhjul.model.services import model_create_default
+    from styrhjul.organisation import access
+    from styrhjul.organisation import services as organisation
+    from styrhjul.organisation.models import UnitType
+    from styrhjul.planning import services as planning
+
+    actor = access.SYSTEM
+    rng = random.Random(seed)
+    with transaction.atomic():
+        types = {t.name: t for t in UnitType.objects.filter(name__in=("Kommun", "Nämnd"))}
+        if len(types) < 2:
+            raise BenchError("Enhetstyperna Kommun och Nämnd saknas (kör styrhjul migrate).")
+        root = organisation.unit_create(
+            actor=actor,
+            name=BENCH_NAME,
+            unit_type=types["Kommun"],
+            code=BENCH_CODE,
+            parent=None,
+            valid_from=datetime.date(2000, 1, 1),
+        )
+        board = organisation.unit_create(
+            actor=actor,
+            name=BOARD_NAME,
+            unit_type=types["Nämnd"],
+            code=BOARD_CODE,
+            parent=root,
+            valid_from=datetime.date(2000, 1, 1),
+        )
+        model = model_create_default(actor=actor, organisation=root, year=year)
+        ik_type = model.plan_types.get(name="Internkontrollplan")
+        plan = planning.plan_for(actor=actor, unit=board, plan_type=ik_type)
+        points = [control_point(rng, index, text_chars) for index in range(n_points)]
+        items = [
+            planning.item_create(
+                actor=actor,
+                plan=plan,
+                kind=ItemKind.CONTROL_POINT,
+                order=index,
+                **point["item"],
+            )
+            for index, point in enumerate(points)
+        ]
+        occasion = followup.occasion_save(
+            actor=actor,
+            occasion=FollowUpOccasion(
+                model=model,
+                kind=OccasionKind.ANNUAL,
+                name=f"Årsredovisning {year}",
+                period_end=datetime.date(year, 12, 31),
+            ),
+            plan_types=[ik_type],
+        )
+        followup.occasion_open(actor=actor, occasion=occasion)
+        task = ReportingTask.objects.get(
+            occasion=occasion, unit=board, plan_type=ik_type, reporter=None
+        )
+        values = list(ScaleValue.objects.filter(scale=ik_type.control_scale).order_by("order"))
+        for item, point in zip(items, points, strict=True):
+            if point["assessment"] is None:
+                continue  # not reported
+            followup.report_save(
+                actor=actor,
+                task=task,
+                item=item,
+                data=followup.ReportData(
+                    assessment=values[point["assessment"]],
+                    comment=point["result"],
+                    measures=point["measures"],
+                ),
+                version=0,
+            )
+    return plan, occasion
+
+
+# --- Measuring -----------------------------------------------------------------------------
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+class _Stopwatch:
+    """Wall-clock and CPU seconds of the steps of one measurement."""
+
+    def __init__(self):
+        self.wall = {}
+        self.cpu = {}
+        self._last = (time.perf_counter(), time.process_time())
+        self._first = self._last
+
+    def lap(self, step: str) -> None:
+        now = (time.perf_counter(), time.process_time())
+        self.wall[step] = now[0] - self._last[0]
+        self.cpu[step] = now[1] - self._last[1]
+        self._last = now
+
+    def result(self, **extra) -> dict:
+        return {
+            "seconds": self._last[0] - self._first[0],
+            "cpu_seconds": self._last[1] - self._first[1],
+            "parts": self.wall,
+            "cpu_parts": self.cpu,
+            **extra,
+        }
+
+
+def _job_build(plan_id, occasion_id, out_dir):
+    from . import internal_control
+
+    clock = _Stopwatch()
+    report = internal_control.build(plan_id, occasion_id)
+    clock.lap("build")
+    return clock.result(count=report.count, areas=len(report.areas))
+
+
+def _job_html(plan_id, occasion_id, out_dir):
+    from . import internal_control
+    from .pdf import internal_control_html
+
+    report = internal_control.build(plan_id, occasion_id)
+    clock = _Stopwatch()
+    html = internal_control_html(report)
+    clock.lap("html")
+    (Path(out_dir) / "internkontrollrapport.html").write_text(html, encoding="utf-8")
+    return clock.result(bytes=len(html.encode()))
+
+
+def _job_weasyprint(plan_id, occasion_id, out_dir):
+    """The baseline: WeasyPrint alone on the finished HTML of the html job."""
+    import weasyprint
+
+    html = (Path(out_dir) / "internkontrollrapport.html").read_text(encoding="utf-8")
+    clock = _Stopwatch()
+    data = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    clock.lap("pdf")
+    (Path(out_dir) / "weasyprint.pdf").write_bytes(data)
+    return clock.result(bytes=len(data))
+
+
+def _job_pdf(plan_id, occasion_id, out_dir):
+    """As the download view runs it: build, then the PDF from the report."""
+    from . import internal_control
+    from .pdf import html_to_pdf, internal_control_html
+
+    clock = _Stopwatch()
+    report = internal_control.build(plan_id, occasion_id)
+    clock.lap("build")
+    html = internal_control_html(report)
+    clock.lap("html")
+    data = html_to_pdf(html)
+    clock.lap("pdf")
+    (Path(out_dir) / "internkontrollrapport.pdf").write_bytes(data)
+    return clock.result(bytes=len(data))
+
+
+def _job_docx(plan_id, occasion_id, out_dir):
+    from . import internal_control
+    from .docx import internal_control_docx
+
+    clock = _Stopwatch()
+    report = internal_control.build(plan_id, occasion_id)
+    clock.lap("build")
+    data = internal_control_docx(report)
+    clock.lap("docx")
+    (Path(out_dir) / "internkontrollrapport.docx").write_bytes(data)
+    return clock.result(bytes=len(data))
+
+
+JOBS = {
+    "build": _job_build,
+    "html": _job_html,
+    "weasyprint": _job_weasyprint,
+    "pdf": _job_pdf,
+    "docx": _job_docx,
+}
+
+
+def _child(conn, name: str, args: tuple) -> None:
+    try:
+        at_fork = _maxrss_mb()
+        result = JOBS[name](*args)
+        peak = _maxrss_mb()
+        result.update(peak_mb=peak, delta_mb=peak - at_fork)
+        conn.send(("ok", result))
+    except BaseException:  # noqa: B036 - everything goes back to the parent
+        conn.send(("error", traceback.format_exc()))
+    finally:
+        connections.close_all()
+        conn.close()
+
+
+def measure_in_child(name: str, *args) -> dict:
+    """Run JOBS[name](*args) in a forked child with a connection of its own;
+    its result with the child's peak RSS (peak_mb) and the growth since the
+    fork (delta_mb)."""
+    connections.close_all()  # the child opens its own connection
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(send, name, args))
+    process.start()
+    send.close()
+    try:
+        status, payload = receive.recv()
+    except EOFError:
+        process.join()
+        status, payload = "error", f"the child died (exit code {process.exitcode})"
+    finally:
+        receive.close()
+        process.join()
+    if status != "ok":
+        raise BenchError(f"{name}: {payload}")
+    return payload
+
+
+def count_pages(path: Path) -> int | None:
+    """The number of pages of a PDF: pdfinfo (poppler-utils) if installed,
+    otherwise the /Type /Page objects, inflating compressed streams."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo:
+        out = subprocess.run([pdfinfo, str(path)], capture_output=True, text=True).stdout
+        match = re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE)
+        if match:
+            return int(match.group(1))
+    data = path.read_bytes()
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n", data):
+        try:
+            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
+        except zlib.error:
+            continue
+    pages = sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", part)) for part in parts)
+    return pages or None
+
+
+def _warm_up() -> None:
+    """Import the builders and let WeasyPrint and fontconfig load once, as in a
+    server process that has made a document before, so that no child pays
+    for the imports and the font cache."""
+    import weasyprint
+
+    from . import docx as _docx  # noqa: F401
+    from . import pdf as _pdf  # noqa: F401
+
+    weasyprint.HTML(string="<html lang='sv'><p>Åäö</p></html>").write_pdf(
+        pdf_variant="pdf/ua-1", pdf_tags=True
+    )
+
+
+def _summary(results: list[dict]) -> dict:
+    summary = dict(results[-1])
+    seconds = [r["seconds"] for r in results]
+    summary["seconds"] = statistics.median(seconds)
+    summary["best_seconds"] = min(seconds)
+    summary["all_seconds"] = seconds
+    summary["cpu_seconds"] = statistics.median(r["cpu_seconds"] for r in results)
+    summary["peak_mb"] = max(r["peak_mb"] for r in results)
+    summary["delta_mb"] = max(r["delta_mb"] for r in results)
+    for parts in ("parts", "cpu_parts"):
+        summary[parts] = {
+            key: statistics.median(r[parts][key] for r in results) for key in results[0][parts]
+        }
+    return summary
+
+
+def bench_internal_control(
+    n_points: int = DEFAULT_POINTS,
+    text_chars: int = DEFAULT_TEXT_CHARS,
+    *,
+    runs: int = 1,
+    year: int = DEFAULT_YEAR,
+    seed: int = DEFAULT_SEED,
+    keep: str | os.PathLike | None = None,
+    log=lambda line: None,
+) -> dict:
+    """Make the data, measure each of JOBS `runs` times in fresh children
+    (round by round, so that a passing load hits all of them alike), delete
+    the data. `seconds` is the median wall-clock time over the runs,
+    `best_seconds` the lowest, `cpu_seconds` the median CPU time; memory is
+    the highest peak. The PDF ratio is of the lowest wall-clock times (what
+    other processes on the machine add is least there), `pdf_ratio_cpu` of
+    the CPU times. `keep`: a folder to leave the HTML, PDF and DOCX in."""
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    if connection.in_atomic_block:
+        raise BenchError(
+            "Mätningen kan inte köras i en transaktion: barnprocesserna ser inte data."
+        )
+    started = time.perf_counter()
+    if delete_bench_data():
+        log("Tog bort data som en tidigare mätning lämnat kvar.")
+    out_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="styrhjul-docbench-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict = {
+        "points": n_points,
+        "text_chars": text_chars,
+        "runs": runs,
+        "database": connection.vendor,
+    }
+    try:
+        plan, occasion = make_bench_data(n_points, text_chars, year=year, seed=seed)
+        results["setup_seconds"] = time.perf_counter() - started
+        log(f"Data: {n_points} kontrollpunkter på {results['setup_seconds']:.1f} s.")
+        _warm_up()
+        args = (plan.pk, occasion.pk, str(out_dir))
+        measured: dict[str, list[dict]] = {name: [] for name in JOBS}
+        for run in range(runs):
+            for name in JOBS:
+                measured[name].append(measure_in_child(name, *args))
+                last = measured[name][-1]
+                log(
+                    f"  {name} (körning {run + 1}): {last['seconds']:.2f} s, "
+                    f"CPU {last['cpu_seconds']:.2f} s, {last['peak_mb']:.0f} MB"
+                )
+        results["measurements"] = {name: _summary(rows) for name, rows in measured.items()}
+        results["pages"] = count_pages(out_dir / "internkontrollrapport.pdf")
+    finally:
+        connections.close_all()
+        delete_bench_data()
+        if not keep:
+            shutil.rmtree(out_dir, ignore_errors=True)
+    if keep:
+        results["output_dir"] = str(out_dir)
+    m = results["measurements"]
+    results["count"] = m["build"]["count"]
+    results["html_bytes"] = m["html"]["bytes"]
+    results["pdf_bytes"] = m["pdf"]["bytes"]
+    results["docx_bytes"] = m["docx"]["bytes"]
+    results["pdf_ratio"] = m["pdf"]["best_seconds"] / m["weasyprint"]["best_seconds"]
+    results["pdf_ratio_cpu"] = m["pdf"]["cpu_seconds"] / m["weasyprint"]["cpu_seconds"]
+    results["budgets"] = {
+        "pdf_ratio": PDF_RATIO_BUDGET,
+        "docx_seconds": DOCX_BUDGET_S,
+        "memory_mb": MEMORY_BUDGET_MB,
+    }
+    results["ok"] = {
+        "pdf_ratio": results["pdf_ratio"] <= PDF_RATIO_BUDGET,
+        "docx_seconds": m["docx"]["seconds"] < DOCX_BUDGET_S,
+        "pdf_memory": m["pdf"]["peak_mb"] < MEMORY_BUDGET_MB,
+        "docx_memory": m["docx"]["peak_mb"] < MEMORY_BUDGET_MB,
+    }
+    results["seconds"] = time.perf_counter() - started
+    return results

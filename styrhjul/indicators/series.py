@@ -1,0 +1,369 @@
+"""An indicator's facts, read once for pages and documents: its values over
+the years (own reporting, or Kolada's for the own municipality), split by
+gender where there is a split, the comparison municipalities, the baseline,
+the targets per year and the target value, the latest value, a generated
+trend description and a suggested assessment.
+
+`indicator_data` reads any number of indicators in a fixed number of
+queries. The values of an indicator are the values of its series: the same
+indicator copied from year to year (Item.series), so last year's outcomes
+belong to this year's indicator."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from styrhjul.charts import (
+    GenderChart,
+    Series,
+    TrendChart,
+    describe_trend,
+    format_value,
+    suggest_assessment,
+)
+from styrhjul.followup.models import IndicatorValue
+from styrhjul.kolada.queries import ATTRIBUTION as KOLADA_ATTRIBUTION
+from styrhjul.organisation.models import Unit
+from styrhjul.planning.models import IndicatorSource, IndicatorTarget, Item
+
+YEARS_SHOWN = 10
+
+
+@dataclass
+class Point:
+    year: int
+    value: Decimal | None
+    women: Decimal | None = None
+    men: Decimal | None = None
+    source: str = ""  # "manual", "imported", "computed", "kolada"
+    note: str = ""
+
+
+@dataclass
+class Comparison:
+    code: str
+    name: str
+    points: dict[int, Decimal | None]
+
+    @property
+    def latest(self) -> tuple[int, Decimal] | None:
+        present = [(y, v) for y, v in sorted(self.points.items()) if v is not None]
+        return present[-1] if present else None
+
+
+SUGGESTION_LABELS = {
+    "met": "Målvärdet nås",
+    "near": "Nära målvärdet",
+    "not_met": "Målvärdet nås inte",
+    "no_value": "Utfall saknas",
+}
+
+
+@dataclass
+class Brief:
+    latest: str
+    gender: str
+    target: str
+    suggestion: str
+    trend: str
+    comparisons: str
+
+
+@dataclass
+class IndicatorData:
+    item: Item
+    unit: Unit
+    points: list[Point]  # yearly, oldest first
+    targets: dict[int, Decimal]  # year → target (per year, and the target value)
+    comparisons: list[Comparison] = field(default_factory=list)
+    kolada_name: str = ""  # the own municipality's name when values come from Kolada
+
+    @property
+    def from_kolada(self) -> bool:
+        return self.item.source == IndicatorSource.KOLADA
+
+    @property
+    def attribution(self) -> str:
+        return KOLADA_ATTRIBUTION if self.from_kolada or self.comparisons else ""
+
+    @property
+    def unit_label(self) -> str:
+        return self.item.measure_unit
+
+    @property
+    def latest(self) -> Point | None:
+        reported = [p for p in self.points if p.value is not None]
+        return reported[-1] if reported else None
+
+    @property
+    def has_gender_split(self) -> bool:
+        return any(p.women is not None or p.men is not None for p in self.points)
+
+    @property
+    def baseline(self) -> tuple[int, Decimal] | None:
+        item = self.item
+        if item.baseline_year and item.baseline_value is not None:
+            return item.baseline_year, item.baseline_value
+        first = next((p for p in self.points if p.value is not None), None)
+        return (first.year, first.value) if first else None
+
+    @property
+    def goal(self) -> tuple[int, Decimal] | None:
+        """The target value and its year (the last target when none is set)."""
+        item = self.item
+        if item.target_year and item.target_value is not None:
+            return item.target_year, item.target_value
+        if self.targets:
+            year = max(self.targets)
+            return year, self.targets[year]
+        return None
+
+    def value_in(self, year: int) -> Decimal | None:
+        return next((p.value for p in self.points if p.year == year), None)
+
+    def target_for(self, year: int) -> Decimal | None:
+        """The target of a year: the year's own target; else the target value
+        once its year has come; else the straight line from the baseline to
+        the target value."""
+        if year in self.targets:
+            return self.targets[year]
+        goal = self.goal
+        if goal is None:
+            return None
+        goal_year, goal_value = goal
+        if year >= goal_year:
+            return goal_value
+        base = self.baseline
+        if base is None or base[0] >= goal_year or year < base[0]:
+            return goal_value
+        share = Decimal(year - base[0]) / Decimal(goal_year - base[0])
+        return (base[1] + (goal_value - base[1]) * share).quantize(Decimal("0.01"))
+
+    def suggestion(self, year: int, value: Decimal | None = None) -> str | None:
+        """ "met", "near", "not_met" for the year's value (or `value`) against
+        the year's target; "no_value" without a value; None without a target."""
+        value = self.value_in(year) if value is None else value
+        target = self.target_for(year)
+        if target is None:
+            return None
+        if value is None:
+            return "no_value"
+        return suggest_assessment(
+            value=value,
+            target=target,
+            direction=self.item.direction,
+            margin=self.item.near_target_margin,
+        )
+
+    def describe(self) -> str:
+        latest, base, goal = self.latest, self.baseline, self.goal
+        return describe_trend(
+            baseline_year=base[0] if base else None,
+            baseline=base[1] if base else None,
+            latest_year=latest.year if latest else None,
+            latest=latest.value if latest else None,
+            target_year=goal[0] if goal else None,
+            target=goal[1] if goal else None,
+            direction=self.item.direction,
+            unit=self.unit_label,
+        )
+
+    def fmt(self, value) -> str:
+        return format_value(value, self.unit_label)
+
+    def brief(self, year: int) -> Brief:
+        """The indicator in a few phrases for the year, beside a text box."""
+        latest = self.latest
+        target = self.target_for(year)
+        gender = ""
+        if latest and (latest.women is not None or latest.men is not None):
+            gender = _("kvinnor %(w)s, män %(m)s") % {
+                "w": self.fmt(latest.women),
+                "m": self.fmt(latest.men),
+            }
+        comparisons = []
+        for c in self.comparisons[:3]:
+            found = c.latest
+            if found:
+                comparisons.append(f"{c.name} {self.fmt(found[1])} ({found[0]})")
+        code = self.suggestion(year)
+        return Brief(
+            latest=f"{self.fmt(latest.value)} ({latest.year})" if latest else "",
+            gender=gender,
+            target=f"{self.fmt(target)} ({year})" if target is not None else "",
+            suggestion=SUGGESTION_LABELS.get(code, "") if code else "",
+            trend=self.describe(),
+            comparisons=", ".join(comparisons),
+        )
+
+    # --- Charts ---------------------------------------------------------------
+
+    @property
+    def own_label(self) -> str:
+        return self.kolada_name or self.unit.name
+
+    def trend_chart(self) -> TrendChart:
+        series = [Series(self.own_label, [(p.year, p.value) for p in self.points])]
+        for index, c in enumerate(self.comparisons):
+            series.append(
+                Series(
+                    c.name,
+                    sorted(c.points.items()),
+                    kind="comparison",
+                    highlight=index < 3 and _is_reference(c.code),
+                )
+            )
+        goal = self.goal
+        yearly = sorted(self.targets.items())
+        target = yearly if len(yearly) > 1 else (goal if goal else None)
+        return TrendChart(
+            self.item.title,
+            self.unit_label,
+            series,
+            target=target,
+            baseline=self.baseline if self.item.baseline_year else None,
+            direction=self.item.direction or "none",
+        )
+
+    def gender_chart(self) -> GenderChart:
+        points = [p for p in self.points if p.women is not None or p.men is not None]
+        return GenderChart(
+            _("%(title)s, kvinnor och män") % {"title": self.item.title},
+            self.unit_label,
+            periods=[p.year for p in points],
+            women=[p.women for p in points],
+            men=[p.men for p in points],
+            total=[p.value for p in points],
+        )
+
+
+def _is_reference(code: str) -> bool:
+    """Riket (0000) and regions (codes starting with 00) are named series."""
+    return code.startswith("00")
+
+
+def indicator_data(
+    items: list[Item],
+    units: dict[int, Unit] | None = None,
+    *,
+    years: int = YEARS_SHOWN,
+    last_year: int | None = None,
+) -> dict[int, IndicatorData]:
+    """The facts of each indicator for a unit (by item pk; default: the
+    item's own unit). At most five queries for any number of indicators:
+    values, targets, the Kolada settings, Kolada values and their names."""
+    from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
+
+    units = units or {}
+    unit_of = {item.pk: units.get(item.pk, item.plan.unit) for item in items}
+    last = last_year or max((item.plan.plan_type.model.year for item in items), default=0)
+    first = last - years + 1
+
+    manual = [i for i in items if i.source != IndicatorSource.KOLADA]
+    rows: dict[tuple, dict[int, tuple]] = defaultdict(dict)
+    if manual:
+        wanted = {(i.series, unit_of[i.pk].pk) for i in manual}
+        for v in (
+            IndicatorValue.objects.filter(
+                item__series__in={s for s, _u in wanted},
+                unit_id__in={u for _s, u in wanted},
+                period="",
+                year__gte=first,
+                year__lte=last,
+            )
+            .values_list(
+                "item__series",
+                "unit_id",
+                "year",
+                "value",
+                "value_women",
+                "value_men",
+                "source",
+                "note",
+                "item__plan__plan_type__model__year",
+            )
+            .order_by("year", "item__plan__plan_type__model__year")
+        ):
+            series, unit_id, year, value, women, men, source, note, model_year = v
+            if (series, unit_id) in wanted:
+                # A year's value entered through several years' indicators:
+                # the latest indicator's entry counts.
+                rows[series, unit_id][year] = (value, women, men, source, note)
+
+    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for item_id, year, value in IndicatorTarget.objects.filter(
+        item__in=[i.pk for i in items]
+    ).values_list("item_id", "year", "value"):
+        targets[item_id][year] = value
+
+    kolada_items = {i.pk for i in items if i.source == IndicatorSource.KOLADA and i.kolada_kpi}
+    # The organisation an indicator belongs to is its model's.
+    organisation_of = {i.pk: i.plan.plan_type.model.organisation_id for i in items}
+    settings_by_root = (
+        {
+            s.organisation_id: s
+            for s in KoladaSettings.objects.filter(
+                organisation_id__in=set(organisation_of.values())
+            )
+        }
+        if any(i.kolada_kpi for i in items)
+        else {}
+    )
+    kolada_rows: dict[str, dict[str, dict[int, dict[str, Decimal | None]]]] = {}
+    names: dict[str, str] = {}
+    municipality_ids = {m for s in settings_by_root.values() for m in s.municipality_ids}
+    kpis = {i.kolada_kpi for i in items if i.kolada_kpi}
+    if kpis and municipality_ids:
+        for kpi, municipality, period, gender, value in KoladaValue.objects.filter(
+            kpi_id__in=kpis,
+            municipality_id__in=municipality_ids,
+            ou_id="",
+            period__gte=first,
+            period__lte=last,
+        ).values_list("kpi_id", "municipality_id", "period", "gender", "value"):
+            kolada_rows.setdefault(kpi, {}).setdefault(municipality, {}).setdefault(period, {})[
+                gender
+            ] = value
+        names = dict(
+            KoladaMunicipality.objects.filter(id__in=municipality_ids).values_list("id", "title")
+        )
+
+    result = {}
+    for item in items:
+        unit = unit_of[item.pk]
+        settings = settings_by_root.get(organisation_of[item.pk])
+        data = IndicatorData(item, unit, [], dict(targets.get(item.pk, {})))
+        if item.target_year and item.target_value is not None:
+            data.targets.setdefault(item.target_year, item.target_value)
+        by_municipality = kolada_rows.get(item.kolada_kpi, {}) if item.kolada_kpi else {}
+        if item.pk in kolada_items and settings is not None:
+            own = by_municipality.get(settings.municipality_id, {})
+            data.kolada_name = names.get(settings.municipality_id, settings.municipality_id)
+            data.points = [
+                Point(year, g.get("T"), g.get("K"), g.get("M"), "kolada")
+                for year, g in sorted(own.items())
+            ]
+        else:
+            own = rows.get((item.series, unit.pk), {})
+            data.points = [
+                Point(year, value, women, men, source, note)
+                for year, (value, women, men, source, note) in sorted(own.items())
+            ]
+        if settings is not None and by_municipality:
+            for code in settings.comparison_ids:
+                if code == settings.municipality_id:
+                    continue
+                values = by_municipality.get(code, {})
+                data.comparisons.append(
+                    Comparison(
+                        code,
+                        names.get(code, code),
+                        {year: g.get("T") for year, g in values.items()},
+                    )
+                )
+        result[item.pk] = data
+    return result

@@ -1,0 +1,142 @@
+"""Indicator pages: one indicator's outcomes, targets, trend and comparisons
+(/nyckeltal/<id>/), and the council's indicators for a year
+(/nyckeltal/fullmaktige/<år>/)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from styrhjul.model.models import GovernanceModel, ItemKind
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+from styrhjul.organisation.queries import chosen_root
+from styrhjul.planning.models import Item, ItemLink
+from styrhjul.planning.queries import visible_items
+
+from . import charts
+from .series import indicator_data
+
+ITEM_RELATED = ("plan__unit", "plan__plan_type__model")
+
+
+@login_required
+@require_safe
+def indicator(request, pk: int):
+    item = access.get_or_404(
+        request.user,
+        Item.objects.select_related(*ITEM_RELATED).filter(kind=ItemKind.INDICATOR),
+        pk=pk,
+    )
+    unit = item.plan.unit
+    wanted = request.GET.get("enhet")
+    if wanted:
+        # Another unit's outcomes of the indicator (e.g. a unit it is shared to).
+        if not wanted.isdigit():
+            raise Http404
+        unit = access.get_or_404(request.user, Unit.objects.all(), pk=int(wanted))
+    data = indicator_data([item], {item.pk: unit})[item.pk]
+    prefix = f"nyckeltal-{item.pk}"
+    kolada = None
+    if item.kolada_kpi:
+        from styrhjul.kolada.queries import kpi
+
+        kolada = kpi(item.kolada_kpi)
+    plan = item.plan
+    return render(
+        request,
+        "indicators/indicator.html",
+        {
+            "nav": "indicators",
+            "item": item,
+            "d": data,
+            "trend": charts.trend(data, prefix),
+            "gender": charts.gender(data, prefix),
+            "prefix": prefix,
+            "kolada": kolada,
+            "page_title": item.title,
+            "breadcrumbs": [
+                (_("Nyckeltal"), reverse("indicators:council", args=[plan.year])),
+                (plan.unit.name, reverse("planning:plan", args=[plan.pk])),
+                (item.title, None),
+            ],
+        },
+    )
+
+
+@login_required
+@require_safe
+def council_index(request):
+    """Nyckeltal in the menu: this year's council indicators."""
+    return _council(request, datetime.date.today().year)
+
+
+@login_required
+@require_safe
+def council(request, year: int):
+    return _council(request, year)
+
+
+def _council(request, year: int):
+    """The indicators of the council's goals: baseline → latest → target value,
+    the direction and a sentence on the trend, per goal."""
+    if not 2000 <= year <= 2100:
+        raise Http404
+    organisation, roots = chosen_root(request.user, request.GET.get("organisation"))
+    model = GovernanceModel.objects.filter(organisation=organisation, year=year).first()
+    groups = []
+    if model is not None:
+        top = model.levels.order_by("order", "name").first()
+        goals = list(
+            visible_items(
+                request.user,
+                Item.objects.active().filter(
+                    plan__plan_type__model=model, kind=ItemKind.GOAL, level=top
+                ),
+            )
+            .select_related(*ITEM_RELATED, "perspective")
+            .order_by("perspective__order", "order", "number", "pk")
+        )
+        links = list(
+            ItemLink.objects.filter(
+                target__in=[g.pk for g in goals], item__kind=ItemKind.INDICATOR
+            ).values_list("target_id", "item_id")
+        )
+        indicators = {
+            i.pk: i
+            for i in visible_items(
+                request.user,
+                Item.objects.active().filter(pk__in={i for _g, i in links}),
+            ).select_related(*ITEM_RELATED)
+        }
+        data = indicator_data(list(indicators.values()), last_year=year)
+        by_goal: dict[int, list] = {}
+        for goal_id, item_id in links:
+            if item_id in data:
+                by_goal.setdefault(goal_id, []).append(data[item_id])
+        for goal in goals:
+            rows = sorted(by_goal.get(goal.pk, []), key=lambda d: (d.item.order, d.item.pk))
+            groups.append((goal, rows))
+    org_query = f"?organisation={organisation.pk}" if len(roots) > 1 else ""
+    return render(
+        request,
+        "indicators/council.html",
+        {
+            "nav": "indicators",
+            "year": year,
+            "model": model,
+            "organisation": organisation,
+            "roots": roots if len(roots) > 1 else [],
+            "groups": groups,
+            "previous_url": reverse("indicators:council", args=[year - 1]) + org_query,
+            "next_url": reverse("indicators:council", args=[year + 1]) + org_query,
+            "page_title": _("Fullmäktiges nyckeltal %(year)s") % {"year": year},
+            "breadcrumbs": [(_("Fullmäktiges nyckeltal %(year)s") % {"year": year}, None)],
+        },
+    )

@@ -1,0 +1,117 @@
+"""The document benchmark (styrhjul document-bench) on a small plan: every
+step is measured in a child process of its own, the figures are sane and the
+benchmark's data is gone afterwards, other organisations untouched."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from styrhjul.documents import bench
+from styrhjul.organisation.models import Unit
+from styrhjul.planning.models import Item
+
+# The children read committed data over connections of their own.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_bench_measures_each_step_and_removes_its_data(org, tmp_path):
+    others = set(Unit.objects.values_list("pk", flat=True))
+    result = bench.bench_internal_control(5, 300, keep=tmp_path)
+
+    m = result["measurements"]
+    assert list(m) == ["build", "html", "weasyprint", "pdf", "docx"]
+    assert result["count"] == 5
+    assert m["build"]["areas"] == 5  # one point in each of five areas
+    for name, row in m.items():
+        assert 0 < row["best_seconds"] <= row["seconds"] < 120, name
+        assert 0 < row["cpu_seconds"] < 120, name
+        # Peak RSS of the child's own process, and what it grew after the fork.
+        assert 0 <= row["delta_mb"] < row["peak_mb"] < 2000, name
+    # The PDF path is the build, the HTML and WeasyPrint, timed in one process.
+    parts = m["pdf"]["parts"]
+    assert list(parts) == ["build", "html", "pdf"]
+    assert sum(parts.values()) == pytest.approx(m["pdf"]["seconds"])
+    assert result["pdf_ratio"] == pytest.approx(
+        m["pdf"]["best_seconds"] / m["weasyprint"]["best_seconds"]
+    )
+    assert 0.3 < result["pdf_ratio_cpu"] < 5
+    assert result["ok"]["docx_seconds"] and result["ok"]["pdf_memory"]
+
+    # The files are the report: title page, introduction, landscape tables.
+    pdf = (tmp_path / "internkontrollrapport.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) == result["pdf_bytes"]
+    assert result["pages"] == bench.count_pages(tmp_path / "internkontrollrapport.pdf") >= 3
+    html = (tmp_path / "internkontrollrapport.html").read_text(encoding="utf-8")
+    assert html.count("<tr>\n          <td>") == 5
+    assert "Informationssäkerhet och dataskydd" in html
+    import docx
+
+    document = docx.Document(io.BytesIO((tmp_path / "internkontrollrapport.docx").read_bytes()))
+    assert len(document.tables) == 1 + 5  # the summary and one per area
+
+    # The command's table shows every step and the ratio.
+    from styrhjul.documents.management.commands.document_bench import Command
+
+    out = io.StringIO()
+    Command(stdout=out).table(result)
+    table = out.getvalue()
+    for label in ("WeasyPrint ensam", "PDF hela vägen", "DOCX hela vägen", "sidor"):
+        assert label in table
+    assert f"WeasyPrint ensam: {result['pdf_ratio']:.2f}" in table
+
+    # Nothing of the benchmark is left, history included; the rest is untouched.
+    assert bench.bench_root() is None
+    assert set(Unit.objects.values_list("pk", flat=True)) == others
+    assert not Unit.history.filter(code__startswith=bench.BENCH_CODE).exists()
+    assert not Item.history.filter(area__in=bench.AREAS).exists()
+    assert bench.delete_bench_data() is False
+
+
+def test_left_over_data_is_removed_first(org):
+    bench.make_bench_data(3, 100)
+    assert bench.bench_root() is not None
+    assert bench.delete_bench_data() is True
+    assert bench.bench_root() is None
+    assert not Unit.objects.filter(code__startswith=bench.BENCH_CODE).exists()
+    assert not Item.history.filter(area__in=bench.AREAS).exists()
+
+
+def test_sizes_of_the_texts():
+    import random
+
+    rng = random.Random(1)
+    points = [bench.control_point(rng, i, 2000) for i in range(200)]
+    assert sum(p["assessment"] is None for p in points) == 20
+    longest = max(len(p["result"]) for p in points)
+    assert 1000 <= longest <= 2000
+    assert all(len(p["item"]["process"]) <= 500 for p in points)  # the field's max_length
+    assert any(c in p["result"] for p in points for c in "åäö")
+
+
+def test_pdf_fallback_lays_out_once(monkeypatch):
+    """Should PDF/UA-1 fail, the plain tagged PDF reuses the layout instead of
+    laying the report out again (which would double the time)."""
+    import weasyprint
+
+    from styrhjul.documents.pdf import html_to_pdf
+
+    renders = []
+    render = weasyprint.HTML.render
+    write = weasyprint.Document.write_pdf
+
+    def counting_render(self, *args, **kwargs):
+        renders.append(kwargs)
+        return render(self, *args, **kwargs)
+
+    def failing_variant(self, *args, **kwargs):
+        if kwargs.get("pdf_variant"):
+            raise ValueError("variant")
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", counting_render)
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", failing_variant)
+    data = html_to_pdf('<html lang="sv"><title>T</title><p>Åtgärd</p></html>')
+    assert data.startswith(b"%PDF")
+    assert len(renders) == 1

@@ -115,6 +115,7 @@ class Entry:
     saved: bool = False
     facts: object = None  # an indicator's IndicatorData (indicators.analysis)
     goal_facts: list = field(default_factory=list)  # a goal's indicators' IndicatorData
+    computed: object = None  # the value computed from sub-units (indicators.aggregate)
 
     @property
     def reported(self) -> bool:
@@ -176,14 +177,26 @@ def task_page(user, task: ReportingTask) -> TaskPage:
         # An indicator's outcomes of earlier years may have been entered
         # through last year's copy of it: the series is the same.
         by_series = {by_id[pk].series: pk for pk in indicator_ids}
+        periods = {pk: services.value_period(by_id[pk], task.occasion) for pk in indicator_ids}
         for v in (
             IndicatorValue.objects.filter(  # 3
-                item__series__in=list(by_series), unit=task.unit, period="", year__lte=year
+                item__series__in=list(by_series),
+                unit=task.unit,
+                period__in={"", *periods.values()},
+                year__lte=year,
             )
             .annotate(series=F("item__series"))
             .order_by("year", "item__plan__plan_type__model__year")
         ):
             pk = by_series[v.series]
+            if v.period:  # a part of the year: only this occasion's period counts
+                if v.year == year and v.period == periods[pk]:
+                    current[pk] = v
+                continue
+            if periods[pk]:
+                if v.year < year and (not earlier[pk] or earlier[pk][-1].year != v.year):
+                    earlier[pk].append(v)
+                continue
             if v.year == year:
                 if v.item_id == pk or pk not in current:
                     current[pk] = v

@@ -14,6 +14,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from styrhjul.charts.numbers import format_value
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation.forms import DateInput
 
@@ -200,17 +201,38 @@ class ReportForm(forms.Form):
                 )
             f["comment"] = _text(_("Kommentar"), self._required_help(scales, status_scale))
         elif kind == ItemKind.INDICATOR:
-            year = task.occasion.year
-            f["value"] = _number(_("Utfall %(year)s") % {"year": year})
-            if item.gender_split:
-                f["value_women"] = _number(_("varav kvinnor"))
-                f["value_men"] = _number(_("varav män"))
-            f["note"] = forms.CharField(
-                label=_("Avser"),
-                required=False,
-                max_length=300,
-                help_text=_("Vad värdet avser, t.ex. ”Avser period ett” eller ”Utfall saknas”."),
-            )
+            # Values from Kolada are read, not reported (shown with the facts).
+            if item.source != "kolada":
+                f["value"] = _number(
+                    _("Utfall %(period)s") % {"period": services.period_label(item, task.occasion)}
+                )
+                if item.gender_split:
+                    f["value_women"] = _number(_("varav kvinnor"))
+                    f["value_men"] = _number(_("varav män"))
+                f["note"] = forms.CharField(
+                    label=_("Avser"),
+                    required=False,
+                    max_length=300,
+                    help_text=_(
+                        "Vad värdet avser, t.ex. ”Avser period ett” eller ”Utfall saknas”."
+                    ),
+                )
+                computed = entry.computed
+                if computed is not None and computed.value is not None:
+                    f["value"].help_text = _(
+                        "Beräknat från %(n)d underliggande enheter (%(how)s): %(value)s. "
+                        "Du kan ändra värdet."
+                    ) % {
+                        "n": computed.units,
+                        "how": computed.how,
+                        "value": format_value(computed.value, item.measure_unit),
+                    }
+                    if entry.value is None:
+                        self.initial.update(
+                            value=computed.value,
+                            value_women=computed.women,
+                            value_men=computed.men,
+                        )
             if assessment_scale:
                 f["assessment"] = ScaleChoiceField(
                     scales.get(assessment_scale, []), label=_("Bedömning")
@@ -376,11 +398,18 @@ class ReportForm(forms.Form):
         if "value" not in self.fields:
             return None
         c = self.cleaned_data
+        computed = self.entry.computed
+        source = (
+            "computed"
+            if computed is not None and c.get("value") is not None and c["value"] == computed.value
+            else "manual"
+        )
         return {
             "value": c.get("value"),
             "value_women": c.get("value_women"),
             "value_men": c.get("value_men"),
             "note": c.get("note", ""),
+            "source": source,
         }
 
     def value_changed(self) -> bool:

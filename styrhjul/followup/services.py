@@ -19,7 +19,8 @@ from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValu
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
-from styrhjul.planning.models import Item, ItemShare, Plan
+from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
+from styrhjul.web.dates import month_name
 
 from .models import (
     CalendarEvent,
@@ -86,14 +87,19 @@ def delete_part(*, actor, obj) -> None:
 
 def items_to_report(plan_type: PlanType, unit: Unit) -> list[Item]:
     """The active items of the unit's plan of this type and the items shared
-    into it, in plan order."""
+    into it (but not indicators reported centrally), in plan order."""
     own = Item.objects.active().filter(plan__unit=unit, plan__plan_type=plan_type)
-    shared = ItemShare.objects.filter(
-        unit=unit,
-        plan__plan_type=plan_type,
-        ended_at__isnull=True,
-        item__archived_at__isnull=True,
-    ).values("item_id")
+    shared = (
+        ItemShare.objects.filter(
+            unit=unit,
+            plan__plan_type=plan_type,
+            ended_at__isnull=True,
+            item__archived_at__isnull=True,
+        )
+        # An indicator reported centrally is reported by its owner only.
+        .exclude(item__kind=ItemKind.INDICATOR, item__reported_by=ReportedBy.CENTRAL)
+        .values("item_id")
+    )
     return list(
         Item.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=shared))
         .select_related(
@@ -249,6 +255,30 @@ def _reporter_only_units(rights) -> set[int]:
     }
 
 
+PART_YEAR = {"month", "tertial", "quarter"}
+
+
+def value_period(item: Item, occasion: FollowUpOccasion) -> str:
+    """The period an indicator's outcome at the occasion is for: "" for the
+    year, or the month the period ends ("2025-08") for an indicator followed
+    per month, tertial or quarter at an occasion before the year's end."""
+    if item.periodicity in PART_YEAR and occasion.period_end.month != 12:
+        return f"{occasion.period_end:%Y-%m}"
+    return ""
+
+
+def period_label(item: Item, occasion: FollowUpOccasion) -> str:
+    """ "2025", "augusti 2025", "tertial 2 2025", "kvartal 3 2025"."""
+    end = occasion.period_end
+    if not value_period(item, occasion):
+        return str(end.year)
+    if item.periodicity == "tertial" and end.month % 4 == 0:
+        return _("tertial %(n)d %(year)d") % {"n": end.month // 4, "year": end.year}
+    if item.periodicity == "quarter" and end.month % 3 == 0:
+        return _("kvartal %(n)d %(year)d") % {"n": end.month // 3, "year": end.year}
+    return f"{month_name(end.month)} {end.year}"
+
+
 @dataclass
 class ReportData:
     status: ScaleValue | None = None
@@ -359,14 +389,19 @@ def indicator_value_save(
     value_women=None,
     value_men=None,
     note: str = "",
+    source: str = "manual",
 ) -> IndicatorValue:
     if not may_report(actor, task, item) or item.kind != ItemKind.INDICATOR:
         raise PermissionDenied
+    if item.source == "kolada":
+        raise ValidationError({"value": _("Värdena hämtas från Kolada och kan inte ändras här.")})
     if is_locked(task):
         raise ValidationError(_("Rapporteringen är låst."))
     obj = IndicatorValue.objects.filter(item=item, unit=task.unit, year=year, period=period).first()
     obj = obj or IndicatorValue(item=item, unit=task.unit, year=year, period=period)
     obj.value, obj.value_women, obj.value_men, obj.note = value, value_women, value_men, note
+    obj.source = source
+    obj.updated_by = actor if isinstance(actor, User) else None
     return _save(obj, actor)
 
 

@@ -212,13 +212,14 @@ def _save(request, task: ReportingTask, entry: queries.Entry, form: ReportForm) 
             version=form.cleaned_data.get("version") or 0,
         )
         values = form.value_data()
-        if values is not None and (entry.value is not None or any(values.values())):
+        entered = values and any(v for k, v in values.items() if k != "source")
+        if values is not None and (entry.value is not None or entered):
             services.indicator_value_save(
                 actor=request.user,
                 task=task,
                 item=entry.item,
                 year=task.occasion.year,
-                period="",
+                period=services.value_period(entry.item, task.occasion),
                 **values,
             )
 

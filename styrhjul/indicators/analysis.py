@@ -9,6 +9,7 @@ from styrhjul.model.models import ItemKind
 from styrhjul.planning.models import Item, ItemLink
 from styrhjul.planning.queries import visible_items
 
+from .aggregate import computed_values
 from .series import indicator_data
 
 
@@ -42,8 +43,10 @@ def attach_task_facts(user, task, entries: dict) -> None:
     units = {pk: task.unit for pk in indicators}
     year = task.occasion.year
     data = indicator_data(list(items.values()), units, last_year=year)
+    computed = computed_values(list(indicators.values()), task.unit, year)
     for pk in indicators:
         entries[pk].facts = data[pk]
+        entries[pk].computed = computed.get(pk)
     for goal_id, item_id in links:
         if item_id in data:
             facts = data[item_id]

@@ -164,6 +164,7 @@ def test_keyboard_only(page, live_server, org, owner):
     for name in (
         "Start",
         "Mål och planer",
+        "Nyckeltal",
         "Årshjul",
         "Organisation",
         "Styrmodell",

@@ -123,7 +123,7 @@ def test_the_indicator_page_shows_chart_table_and_trend(client, org, chain, read
     assert body.count("<svg") == 2  # trend, and women and men
     assert 'role="img"' in body
     assert "Visa värdena som tabell" in body
-    assert "<caption>" in body and "85 %" in body
+    assert "<caption>" in body and "85\u00a0%" in body
     assert "Utvecklingen går åt rätt håll" in body
     assert "Kvinnor och män" in body
 
@@ -193,7 +193,8 @@ def test_the_council_page_lists_the_council_goals_indicators(client, org, chain,
     body = response.content.decode()
     assert "KF1 Alla barn och unga klarar skolan" in body
     assert "Andel behöriga till gymnasiet" in body
-    assert "81 % (2022)" in body and "83 % (2024)" in body and "88 % (2026)" in body
+    assert "81\u00a0% (2022)" in body and "83\u00a0% (2024)" in body
+    assert "88\u00a0% (2026)" in body
     assert "Högre är bättre" in body
     assert "Utvecklingen går åt rätt håll" in body
 

@@ -894,9 +894,7 @@ class _Importer:
             if hasattr(exc, "error_dict") and planned is not None and column is None:
                 # Each field's message at its column, where the sheet has one.
                 for field, messages in exc.message_dict.items():
-                    self.issues.add(
-                        planned, " ".join(messages), planned.sheet.spec.column(field)
-                    )
+                    self.issues.add(planned, " ".join(messages), planned.sheet.spec.column(field))
                 return
             message = " ".join(exc.messages)
         else:

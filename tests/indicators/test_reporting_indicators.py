@@ -1,0 +1,185 @@
+"""Reporting an indicator: centrally or by every unit, values from Kolada
+(read, not reported), and a unit's value computed from its sub-units."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from styrhjul.followup import services as followup
+from styrhjul.followup.models import IndicatorValue, OccasionStep, ReportingTask
+from styrhjul.indicators.aggregate import computed_values
+from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role
+from styrhjul.planning import services
+from styrhjul.planning.models import Item
+from tests.factories import UserFactory, grant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shared_indicator(org, chain, occasion):
+    """The förvaltning's indicator, shared to its two avdelningar; the
+    occasion reopened so tasks are made for it and nothing is locked."""
+    plan = services.plan_for(actor=access.SYSTEM, unit=org["forv"], plan_type=chain["vp"])
+    item = services.item_create(
+        actor=access.SYSTEM,
+        plan=plan,
+        kind=ItemKind.INDICATOR,
+        number="SF1.1",
+        title="Nöjdhet med bemötandet",
+        measure_unit="%",
+        reported_by="each_unit",
+        aggregation="mean",
+        gender_split=True,
+    )
+    services.item_share(actor=access.SYSTEM, item=item, units=[org["avd_a"], org["avd_b"]])
+    followup.occasion_open(actor=access.SYSTEM, occasion=occasion)
+    OccasionStep.objects.filter(occasion=occasion).update(
+        deadline=timezone.localdate() + datetime.timedelta(days=14)
+    )
+    return item
+
+
+def task_of(occasion, unit):
+    return ReportingTask.objects.filter(occasion=occasion, unit=unit, reporter=None).first()
+
+
+def test_an_indicator_reported_by_every_unit_is_in_each_units_task(org, occasion, shared_indicator):
+    for unit in (org["avd_a"], org["avd_b"], org["forv"]):
+        task = task_of(occasion, unit)
+        assert shared_indicator in followup.task_items(task), unit
+
+
+def test_an_indicator_reported_centrally_is_only_in_the_owners_task(
+    org, occasion, shared_indicator
+):
+    Item.objects.filter(pk=shared_indicator.pk).update(reported_by="central")
+
+    assert shared_indicator in followup.task_items(task_of(occasion, org["forv"]))
+    for unit in (org["avd_a"], org["avd_b"]):
+        task = task_of(occasion, unit)
+        assert task is None or shared_indicator not in followup.task_items(task)
+
+
+@pytest.mark.parametrize(
+    "how, weights, expected",
+    [
+        ("mean", (None, None), "85.00"),
+        ("sum", (None, None), "170.00"),
+        ("weighted_mean", (1, 3), "87.50"),
+    ],
+)
+def test_the_value_computed_from_sub_units(org, shared_indicator, how, weights, expected):
+    Item.objects.filter(pk=shared_indicator.pk).update(aggregation=how)
+    for unit, value, weight in ((org["avd_a"], 80, weights[0]), (org["avd_b"], 90, weights[1])):
+        IndicatorValue.objects.create(
+            item=shared_indicator, unit=unit, year=2025, value=value, weight=weight
+        )
+    item = Item.objects.get(pk=shared_indicator.pk)
+
+    computed = computed_values([item], org["forv"], 2025)[item.pk]
+
+    assert computed.value == Decimal(expected) and computed.units == 2
+
+
+def test_the_form_offers_the_computed_value_and_stores_its_source(
+    client, org, occasion, shared_indicator
+):
+    for unit, value, women, men in ((org["avd_a"], 80, 82, 78), (org["avd_b"], 90, 91, 89)):
+        IndicatorValue.objects.create(
+            item=shared_indicator,
+            unit=unit,
+            year=2025,
+            value=value,
+            value_women=women,
+            value_men=men,
+        )
+    chef = UserFactory()
+    grant(chef, org["forv"], Role.MANAGER)
+    client.force_login(chef)
+    task = task_of(occasion, org["forv"])
+
+    page = client.get(reverse("followup:task", args=[task.pk]))
+
+    form = page.context["page"].entries[shared_indicator.pk].form
+    assert form.initial["value"] == Decimal("85.00")
+    assert form.initial["value_women"] == Decimal("86.50")
+    assert "Beräknat från 2 underliggande enheter (medelvärde): 85\u00a0%." in page.content.decode()
+    prefix = f"post-{shared_indicator.pk}-"
+    url = reverse("followup:report_item", args=[task.pk, shared_indicator.pk])
+    client.post(url, {prefix + "version": "0", prefix + "value": "85"})
+    saved = IndicatorValue.objects.get(item=shared_indicator, unit=org["forv"])
+    assert (saved.value, saved.source, saved.updated_by) == (Decimal(85), "computed", chef)
+    saved.delete()
+    client.post(url, {prefix + "version": "1", prefix + "value": "84,5"})
+    assert IndicatorValue.objects.get(item=shared_indicator, unit=org["forv"]).source == "manual"
+
+
+def test_a_kolada_indicator_is_assessed_but_its_value_is_read_from_kolada(
+    client, org, chain, occasion
+):
+    indicator = chain["indicator"]
+    Item.objects.filter(pk=indicator.pk).update(source="kolada", kolada_kpi="N15419")
+    KoladaMunicipality.objects.create(id="1480", title="Göteborg", type="K")
+    KoladaSettings.objects.create(organisation=org["kommun"], municipality_id="1480")
+    from styrhjul.kolada.models import KoladaKpi
+
+    KoladaKpi.objects.create(id="N15419", title="Behöriga", fetched_at=timezone.now())
+    KoladaValue.objects.create(
+        kpi_id="N15419", municipality_id="1480", period=2025, gender="T", value=Decimal("84.2")
+    )
+    OccasionStep.objects.filter(occasion=occasion).update(
+        deadline=timezone.localdate() + datetime.timedelta(days=14)
+    )
+    chef = UserFactory()
+    grant(chef, org["kommun"], Role.MANAGER)
+    client.force_login(chef)
+    task = task_of(occasion, org["kommun"])
+
+    response = client.get(reverse("followup:task", args=[task.pk]))
+
+    form = response.context["page"].entries[indicator.pk].form
+    assert "value" not in form.fields and "assessment" in form.fields
+    body = response.content.decode()
+    assert "Utfall enligt Kolada: 84,2\u00a0% (2025, Göteborg)." in body
+    assert "Källa: Kolada (RKA)" in body
+    prefix = f"post-{indicator.pk}-"
+    client.post(
+        reverse("followup:report_item", args=[task.pk, indicator.pk]),
+        {prefix + "version": "0", prefix + "value": "99", prefix + "comment": "Bra."},
+    )
+    assert not IndicatorValue.objects.filter(item=indicator).exists()
+
+
+def test_a_monthly_indicator_is_reported_for_the_occasions_month(
+    client, org, occasion, shared_indicator
+):
+    Item.objects.filter(pk=shared_indicator.pk).update(periodicity="tertial", aggregation="")
+    IndicatorValue.objects.create(item=shared_indicator, unit=org["avd_a"], year=2024, value=70)
+    chef = UserFactory()
+    grant(chef, org["avd_a"], Role.MANAGER)
+    client.force_login(chef)
+    task = task_of(occasion, org["avd_a"])  # Delårsrapport per 31 augusti 2025
+
+    page = client.get(reverse("followup:task", args=[task.pk]))
+    entry = page.context["page"].entries[shared_indicator.pk]
+    assert entry.form.fields["value"].label == "Utfall tertial 2 2025"
+    assert [v.year for v in entry.earlier] == [2024]
+    prefix = f"post-{shared_indicator.pk}-"
+    client.post(
+        reverse("followup:report_item", args=[task.pk, shared_indicator.pk]),
+        {prefix + "version": "0", prefix + "value": "76"},
+    )
+
+    saved = IndicatorValue.objects.get(item=shared_indicator, unit=org["avd_a"], year=2025)
+    assert (saved.period, saved.value) == ("2025-08", Decimal(76))
+    again = client.get(reverse("followup:task", args=[task.pk]))
+    assert again.context["page"].entries[shared_indicator.pk].value == saved

@@ -85,6 +85,8 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:risk": "plan",
     "documents:internal_control": ("plan", "occasion", "fmt"),
     "documents:internal_control_texts": ("plan", "occasion"),
+    "kolada:settings": None,
+    "kolada:search": None,
     "indicators:index": None,
     "indicators:council": ("year",),
     "indicators:indicator": "indicator",
@@ -150,10 +152,11 @@ PERSONAL = {
     "followup:calendar_subscribe",
     "indicators:index",
     "indicators:council",
+    "kolada:search",
 }
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
-MODEL_ONLY = {"planning:plan_template"}
+MODEL_ONLY = {"planning:plan_template", "kolada:settings"}
 # Mozilla-django-oidc's own views (only mounted when OIDC is configured).
 IGNORED_PREFIXES = ("oidc_",)
 

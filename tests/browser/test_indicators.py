@@ -135,3 +135,20 @@ def test_the_risk_scale_editor_is_accessible(page, live_server, org, model):
     page.locator("#riskskala .error-summary").wait_for()
     assert "Hög risk måste börja" in page.locator("#riskskala").inner_text()
     assert_accessible(page)
+
+
+def test_choosing_a_kolada_kpi_on_the_indicator_form(page, live_server, org, chain, kolada_kpi):
+    chef = UserFactory()
+    grant(chef, org["kommun"], Role.MANAGER)
+    login(page, chef)
+
+    page.goto(f"/planering/poster/{chain['indicator'].pk}/andra/")
+    page.get_by_role("searchbox", name="Sök nyckeltal i Kolada").fill("behöriga yrkesprogram")
+    choose = page.get_by_role("button", name="Välj N15419")
+    choose.wait_for()
+    assert_accessible(page)
+    choose.click()
+
+    assert page.locator("#id_kolada_kpi").input_value() == "N15419"
+    assert page.locator("#id_source").input_value() == "kolada"
+    assert page.evaluate("document.activeElement.id") == "id_kolada_kpi"

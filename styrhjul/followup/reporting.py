@@ -322,6 +322,12 @@ class ReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.item.measure_unit.strip() == "%":
+            for name in ("value", "value_women", "value_men"):
+                if data.get(name) is not None and data[name] > 100:
+                    self.add_error(
+                        name, _("Nyckeltalet anges i procent: värdet kan inte vara över 100.")
+                    )
         if "assessment" in self.fields and self.entry.facts is not None:
             value = data.get("value") if "value" in self.fields else None
             suggested = self.suggested_value(value)

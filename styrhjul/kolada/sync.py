@@ -158,6 +158,38 @@ class ValueBuffer:
             )
 
 
+def _check_percentages(buffer: ValueBuffer, organisation, kpis: list[str]) -> None:
+    """A share in percent is at most 100: a larger value from Kolada for a KPI
+    that an indicator measures in % stops the sync (nothing is stored)."""
+    from styrhjul.model.models import ItemKind
+    from styrhjul.organisation.models import Unit
+    from styrhjul.planning.models import Item
+
+    if not kpis:
+        return
+    units = Unit.objects.descendants(organisation, include_self=True).values("pk")
+    percent = dict(
+        Item.objects.filter(
+            kind=ItemKind.INDICATOR,
+            archived_at__isnull=True,
+            plan__unit__in=units,
+            kolada_kpi__in=kpis,
+            measure_unit="%",
+        ).values_list("kolada_kpi", "title")
+    )
+    if not percent:
+        return
+    for kpi, municipality, ou, period, _gender, value, _status, _count, deleted in buffer.rows():
+        if kpi in percent and not deleted and value is not None and value > 100:
+            where = f"enheten {ou}" if ou else f"kommun {municipality}"
+            shown = f"{value:.1f}".replace(".", ",")
+            raise KoladaError(
+                f"Kolada gav värdet {shown} för {kpi} ({where}, {period}), men nyckeltalet "
+                f"”{percent[kpi]}” anges i procent och kan inte vara över 100. Kontrollera "
+                "Kolada-id och enhet på nyckeltalet."
+            )
+
+
 # ---------------------------------------------------------------------- plan
 
 
@@ -395,6 +427,8 @@ def _sync(settings_obj, client, kpis, years, from_date, full, include_in_use) ->
         for page in pages:
             buffer.add(page, municipality_of_ou)
 
+    _check_percentages(buffer, organisation, wanted)
+
     # 2. Write it all, or nothing.
     result.fetch_seconds = time.perf_counter() - fetch_started
     write_started = time.perf_counter()
@@ -419,7 +453,10 @@ def _sync(settings_obj, client, kpis, years, from_date, full, include_in_use) ->
             "ous": [r["id"] for r in ou_rows],
             "years": years,
         }
-        settings_obj.save()
+        # Only the sync's own fields: settings changed on the page meanwhile stay.
+        # (A first run from the command saves the settings it was given.)
+        own_fields = ["last_synced_at", "last_sync_summary", "synced_scope"]
+        settings_obj.save(update_fields=own_fields if settings_obj.pk else None)
         log = KoladaSyncLog.objects.create(
             organisation_id=settings_obj.organisation_id,
             started_at=started,

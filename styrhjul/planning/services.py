@@ -115,6 +115,13 @@ def _check_item(item: Item) -> None:
             raise ValidationError(
                 {"kolada_kpi": _("Ett Kolada-id är en bokstav och fem siffror, t.ex. N15419.")}
             )
+        if item.measure_unit.strip() == "%":
+            for name in ("baseline_value", "target_value"):
+                value = getattr(item, name)
+                if value is not None and value > 100:
+                    raise ValidationError(
+                        {name: _("Nyckeltalet anges i procent: värdet kan inte vara över 100.")}
+                    )
         if item.source == "kolada" and not item.kolada_kpi:
             raise ValidationError(
                 {"kolada_kpi": _("Ange Kolada-id när värdena hämtas från Kolada.")}

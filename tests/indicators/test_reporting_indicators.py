@@ -183,3 +183,33 @@ def test_a_monthly_indicator_is_reported_for_the_occasions_month(
     assert (saved.period, saved.value) == ("2025-08", Decimal(76))
     again = client.get(reverse("followup:task", args=[task.pk]))
     assert again.context["page"].entries[shared_indicator.pk].value == saved
+
+
+def test_a_percentage_over_100_is_refused_at_the_field(client, org, occasion, shared_indicator):
+    chef = UserFactory()
+    grant(chef, org["avd_a"], Role.MANAGER)
+    client.force_login(chef)
+    task = task_of(occasion, org["avd_a"])
+    prefix = f"post-{shared_indicator.pk}-"
+
+    response = client.post(
+        reverse("followup:report_item", args=[task.pk, shared_indicator.pk]),
+        {prefix + "version": "0", prefix + "value": "85", prefix + "value_women": "112"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert (
+        "Nyckeltalet anges i procent: värdet kan inte vara över 100." in response.content.decode()
+    )
+    assert not IndicatorValue.objects.filter(item=shared_indicator).exists()
+
+
+def test_a_target_over_100_percent_is_refused(org, chain):
+    from django.core.exceptions import ValidationError
+
+    item = Item.objects.get(pk=chain["indicator"].pk)
+    with pytest.raises(ValidationError) as caught:
+        services.item_update(actor=access.SYSTEM, item=item, version=item.version, target_value=120)
+    assert caught.value.message_dict["target_value"] == [
+        "Nyckeltalet anges i procent: värdet kan inte vara över 100."
+    ]

@@ -365,3 +365,32 @@ def test_values_for_the_organisations_kolada_units(settings_obj):
     assert "och 1 enhet," in result.summary
     # The municipality-level values are there too, and apart.
     assert len(values_for("N21704", ["1480"])) == 3
+
+
+def test_a_percentage_over_100_for_an_indicator_in_percent_stores_nothing(settings_obj, chain):
+    indicator = chain["indicator"]
+    indicator.kolada_kpi = "N21704"
+    indicator.measure_unit = "%"
+    indicator.save()
+    kolada = RecordedKolada()
+    kolada.rows = [
+        dict(r, values=[dict(v, value=104.2) if v["gender"] == "K" else v for v in r["values"]])
+        if r["municipality"] == "0180"
+        else r
+        for r in kolada.rows
+    ]
+
+    with pytest.raises(KoladaError) as error:
+        run(settings_obj, kolada, kpis=[])
+
+    assert str(error.value) == (
+        "Kolada gav värdet 104,2 för N21704 (kommun 0180, 2023), men nyckeltalet "
+        "”Andel behöriga till gymnasiet” anges i procent och kan inte vara över 100. "
+        "Kontrollera Kolada-id och enhet på nyckeltalet. Inget har ändrats."
+    )
+    assert not KoladaValue.objects.exists()
+    # The same values for an indicator counted in something else are stored.
+    indicator.measure_unit = "index"
+    indicator.save()
+    run(settings_obj, kolada, kpis=[])
+    assert stored()[("0180", 2023, "K")] == Decimal("104.2")

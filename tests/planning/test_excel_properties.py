@@ -109,6 +109,10 @@ def verksamhetsplan(draw):
             }
         )
     kolada_ids = st.from_regex(r"[NU][0-9]{5}", fullmatch=True)
+    units = maybe(st.sampled_from(["%", "antal", "kr", "index"]))
+    percents = st.decimals(
+        min_value=-1000, max_value=100, places=2, allow_nan=False, allow_infinity=False
+    )
     sources = maybe(st.sampled_from(["Rapporteras manuellt", "Kolada", "Importeras", "Beräknas"]))
     indicators = [
         {
@@ -117,7 +121,7 @@ def verksamhetsplan(draw):
             "goals": draw(goal_refs(goals)),
             "title": draw(title),
             "description": draw(long_texts),
-            "measure_unit": draw(maybe(st.sampled_from(["%", "antal", "kr", "index"]))),
+            "measure_unit": unit,
             "direction": draw(
                 maybe(st.sampled_from(["Högre är bättre", "Lägre är bättre", "Ingen riktning"]))
             ),
@@ -127,14 +131,16 @@ def verksamhetsplan(draw):
             "reported_by": draw(maybe(st.sampled_from(["Varje enhet", "Centralt"]))),
             "periodicity": draw(maybe(st.sampled_from(["År", "Tertial", "Kvartal", "Månad"]))),
             "baseline_year": draw(maybe(years)),
-            "baseline_value": draw(maybe(decimals)),
+            # A value in percent is at most 100 (the import says so at the cell).
+            "baseline_value": draw(maybe(percents if unit == "%" else decimals)),
             "target_year": draw(maybe(years)),
-            "target_value": draw(maybe(decimals)),
+            "target_value": draw(maybe(percents if unit == "%" else decimals)),
             "near": draw(maybe(decimals)),
             "gender_split": draw(st.booleans()),
         }
-        for number, source in (
-            (n, draw(sources)) for n in draw(st.lists(numbers, max_size=3, unique=True)) + [None]
+        for number, source, unit in (
+            (n, draw(sources), draw(units))
+            for n in draw(st.lists(numbers, max_size=3, unique=True)) + [None]
         )
     ]
     activities = []

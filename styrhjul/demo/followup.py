@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from styrhjul.audit import set_actor
 from styrhjul.followup import services
@@ -40,6 +41,7 @@ from styrhjul.followup.models import (
     OccasionStep,
     Report,
     ReportingTask,
+    ValueSource,
 )
 from styrhjul.model.models import GovernanceModel, ItemKind, ScaleValue
 from styrhjul.organisation import access
@@ -47,7 +49,7 @@ from styrhjul.organisation.models import Unit, UnitType, User
 from styrhjul.planning.models import Item
 from styrhjul.web.dates import month_name
 
-from . import data, followup_data, model_data
+from . import data, followup_data, history_data, model_data
 
 
 @dataclass
@@ -223,8 +225,11 @@ def _values(
     managers: dict[str, User],
 ) -> None:
     """The indicators' values (utfall), by the manager of the förvaltning or
-    unit that reports them."""
-    numbers = {v.number for v in followup_data.INDICATOR_VALUES}
+    unit that reports them: what was reported in 2023–2025 and the history
+    before it (history_data), which the system imported. All are stored on
+    the model year's indicator; the copies to later years share its series."""
+    specs = followup_data.INDICATOR_VALUES + history_data.VALUES
+    numbers = {v.number for v in specs}
     indicators = {
         i.number: i
         for i in Item.objects.filter(
@@ -237,14 +242,19 @@ def _values(
         )
     )
     written = {(r.unit, r.plan_type): r for r in followup_data.INTERIM_REPORTS}
-    for spec in followup_data.INDICATOR_VALUES:
+    new = []
+    for spec in specs:
         item, unit = indicators[spec.number], units[spec.unit]
         if (item.pk, unit.pk, spec.year, spec.period) in held:
             continue
         task_report = written.get((spec.unit, item.plan.plan_type.name))
-        author = managers.get(task_report.reporter if task_report else "") or managers.get(
-            spec.unit
+        author = (
+            managers.get(task_report.reporter if task_report else "")
+            or managers.get(history_data.REPORTER.get(spec.unit, ""))
+            or managers.get(spec.unit)
         )
+        if spec.imported:
+            author = None  # read in by the system
         value = IndicatorValue(
             item=item,
             unit=unit,
@@ -254,12 +264,18 @@ def _values(
             value_women=Decimal(spec.women) if spec.women is not None else None,
             value_men=Decimal(spec.men) if spec.men is not None else None,
             note=spec.note,
+            source=ValueSource.IMPORTED if spec.imported else ValueSource.MANUAL,
+            updated_by=author,
         )
-        value.full_clean()
-        set_actor(value, author)
-        value.save()
+        # `held` keeps them unique; the rest is checked as save would.
+        value.full_clean(validate_unique=False, validate_constraints=False)
+        set_actor(value, author, "Import" if spec.imported else None)
+        new.append(value)
         held.add((item.pk, unit.pk, spec.year, spec.period))
-        result.values_created += 1
+    # One insert for the values and one for their history rows, each with its
+    # author and reason (set_actor), instead of two per value.
+    bulk_create_with_history(new, IndicatorValue, batch_size=500)
+    result.values_created += len(new)
 
 
 def open_current_followup(root: Unit, today: datetime.date) -> FollowUpOccasion | None:

@@ -575,7 +575,8 @@ INTERIM_REPORTS: tuple[TaskReport, ...] = (
 @dataclass(frozen=True)
 class Value:
     """One indicator value (utfall); women and men where the indicator is
-    split by gender."""
+    split by gender. `imported`: read in from the system used before
+    Styrhjul (history_data.py), by the system rather than a person."""
 
     number: str
     unit: str
@@ -585,6 +586,7 @@ class Value:
     women: str | None = None
     men: str | None = None
     note: str = ""
+    imported: bool = False
 
 
 def _trend(number: str, unit: str, *rows) -> tuple[Value, ...]:

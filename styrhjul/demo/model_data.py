@@ -5,10 +5,14 @@ work-environment goals of Barn- och utbildningsförvaltningen, the internal
 control plan, three self-inspection plans and the special assignments.
 
 Everything is invented, as in data.py; the numbers are plausible, not real.
-Only the two Kolada ids below are real, and they mean what their titles say
+Only the three Kolada ids below are real, and they mean what their titles say
 (N01951 Invånare totalt, antal; N15428 Elever i åk 9 som är behöriga till
-yrkesprogram, hemkommun, andel (%)); every other indicator is reported by
-hand.
+yrkesprogram, hemkommun, andel (%); N21704 Invånare 80+ med hemtjänst i
+ordinärt boende, andel (%)); every other indicator is reported by hand. Their
+values come from the small Kolada sample in fixtures/kolada_sample.json (see
+fixtures/KOLADA_SAMPLE.md: N21704's 2023 values are Kolada's real ones, the
+rest is made up), and the hand-reported indicators' history from
+history_data.py.
 
 Every item has a stable number (Nr), unique within its plan and kind, by
 which `styrhjul load-demo` finds it again. Goals, measures and assignments
@@ -92,7 +96,7 @@ class Indicator:
     measure_unit: str
     direction: str
     baseline: str  # BASELINE_YEAR's value
-    target: str
+    target: str  # "": followed without a target value
     target_year: int = 2026
     kolada_kpi: str = ""  # given: the source is Kolada; empty: reported by hand
     reported_by: str = CENTRAL
@@ -502,6 +506,21 @@ COMMITTEE_GOALS: tuple[GoalPlan, ...] = (
                         "16",
                         "12",
                         periodicity=Periodicity.TERTIAL,
+                    ),
+                    Indicator(
+                        "SN2.2",
+                        "Invånare 80+ med hemtjänst i ordinärt boende, andel (%)",
+                        "%",
+                        Direction.NONE,
+                        "21.5",
+                        "",
+                        kolada_kpi="N21704",
+                        gender_split=True,
+                        description=(
+                            "Följs utan målvärde, som bakgrund till nämndens mål: hur stor del "
+                            "av de äldre som har hemtjänst, jämfört med andra kommuner. "
+                            "Hämtas från Kolada."
+                        ),
                     ),
                 ),
             ),
@@ -1930,8 +1949,8 @@ def _goal_specs(plan: GoalPlan) -> list[ItemSpec]:
                         "gender_split": ind.gender_split,
                         "baseline_year": BASELINE_YEAR,
                         "baseline_value": Decimal(ind.baseline),
-                        "target_year": ind.target_year,
-                        "target_value": Decimal(ind.target),
+                        "target_year": ind.target_year if ind.target else None,
+                        "target_value": Decimal(ind.target) if ind.target else None,
                         "near_target_margin": Decimal(ind.near_target) if ind.near_target else None,
                     },
                     contributes_to=(goal.number,),

@@ -40,6 +40,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from styrhjul.followup.models import (
     FollowUpOccasion,
@@ -50,6 +51,7 @@ from styrhjul.followup.models import (
     Report,
     ReportingTask,
 )
+from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.model.models import GoalLevel, GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access
@@ -57,6 +59,7 @@ from styrhjul.organisation.models import Unit, UnitType
 from styrhjul.planning.models import (
     Direction,
     IndicatorSource,
+    IndicatorTarget,
     Item,
     ItemLink,
     ItemShare,
@@ -127,6 +130,25 @@ CONTROL_RESULTS = [
     "Två avvikelser; rutinen ses över.",
     "Kontrollen genomförd enligt plan.",
 ]
+
+# The measured indicator page: a Kolada-linked indicator of the Kommun, under
+# its first inriktningsmål, with Kolada values for KOLADA_YEARS years × T/K/M
+# for the own municipality and KOLADA_COMPARISONS others, and targets per year.
+# The ids are made up and never Kolada's: KPI ids start with N or U there,
+# municipality codes 91xx are not used; only Riket (0000) is a real code.
+KOLADA_KPI = "X00001"
+KOLADA_TITLE = "Elever i åk 9 som är behöriga till yrkesprogram (mätnyckeltal)"
+KOLADA_NUMBER = "NK1"
+KOLADA_OWN = "9100"
+KOLADA_COMPARISONS = 20
+KOLADA_YEARS = 10
+RIKET = "0000"
+
+
+def kolada_comparison_ids() -> list[str]:
+    """Riket first, then made-up municipalities 9101, 9102 …"""
+    return [RIKET, *(f"{9100 + n}" for n in range(1, KOLADA_COMPARISONS))]
+
 
 # Shares of all items that are goals, and of the rest.
 GOAL_SHARE = 0.10
@@ -443,6 +465,7 @@ class ScaleResult:
     bench_plan_items: int = 0
     phases: dict[str, float] = field(default_factory=dict)
     followup: FollowupResult | None = None
+    kolada: KoladaResult | None = None
 
     @property
     def message(self) -> str:
@@ -454,6 +477,11 @@ class ScaleResult:
             f"{self.links} kopplingar, {self.shares} delningar; "
             f"mätplanen ({BENCH_CODE}) har {self.bench_plan_items} poster."
         )
+        if self.kolada is not None:
+            text += (
+                f" Kolada-nyckeltalet {KOLADA_KPI} har {self.kolada.values} värden och "
+                f"{self.kolada.targets} målvärden per år."
+            )
         if self.followup is not None:
             text += f" Därtill {self.followup.message}"
         return text
@@ -538,6 +566,12 @@ def delete_scale(root: Unit) -> None:
     are left, as history always is."""
     ids = list(Unit.objects.descendants(root, include_self=True).values_list("pk", flat=True))
     _purge(GovernanceModel.objects.filter(organisation=root))
+    # The made-up Kolada data (the settings go with the root unit).
+    KoladaValue.objects.filter(kpi_id=KOLADA_KPI)._raw_delete(KoladaValue.objects.db)
+    KoladaKpi.objects.filter(pk=KOLADA_KPI).delete()
+    KoladaMunicipality.objects.filter(
+        pk__in=[KOLADA_OWN, *kolada_comparison_ids()], title__endswith="(skala)"
+    ).delete()
     for start in range(0, len(ids), 2000):
         _purge(Unit._base_manager.filter(pk__in=ids[start : start + 2000]))
 
@@ -1473,6 +1507,179 @@ def build_followup(
     return result
 
 
+# --- The Kolada-linked indicator ---------------------------------------------------
+
+
+@dataclass
+class KoladaResult:
+    created: bool  # False: everything was already there
+    item: Item | None = None
+    values: int = 0
+    targets: int = 0
+    seconds: float = 0.0
+
+    @property
+    def message(self) -> str:
+        if not self.created:
+            return f"Kolada-nyckeltalet {KOLADA_KPI} finns redan; orört."
+        return (
+            f"Kolada-nyckeltalet {KOLADA_KPI} ({self.item.number}) lagt till på "
+            f"{self.seconds:.1f} s: {self.values} Kolada-värden ({KOLADA_YEARS} år × T/K/M "
+            f"för egen kommun och {KOLADA_COMPARISONS} jämförelser), {self.targets} målvärden "
+            "per år."
+        )
+
+
+def kolada_item(year: int = DEFAULT_YEAR) -> Item | None:
+    """The measured Kolada-linked indicator of the Kommun."""
+    return (
+        Item.objects.filter(
+            plan__unit__code=ROOT_CODE,
+            plan__plan_type__name=PLAN_TYPE,
+            plan__plan_type__model__year=year,
+            kind=ItemKind.INDICATOR,
+            number=KOLADA_NUMBER,
+        )
+        .select_related("plan__unit")
+        .first()
+    )
+
+
+def add_kolada(root: Unit, *, year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED) -> KoladaResult:
+    """The Kolada-linked indicator, the organisation's Kolada settings, the
+    KPI, the municipalities and the values, and targets per year, whatever of
+    it is missing. Written directly, without history, like the rest of the
+    data set. Call inside a transaction."""
+    started = time.perf_counter()
+    rng = random.Random(f"{seed}:kolada")
+    result = KoladaResult(created=False)
+    years = list(range(year - KOLADA_YEARS + 1, year + 1))
+    comparisons = kolada_comparison_ids()
+    places = [KOLADA_OWN, *comparisons]
+    # Sjöbacka-like levels: the own municipality climbs from about 80 %, the
+    # others lie around 75–92 %; women a few points above men.
+    own = [Decimal(800 + 6 * i + rng.randint(-8, 8)) / 10 for i in range(len(years))]
+    base_year, base_value = years[-5], own[-5]
+    target_value = base_value + Decimal(8)
+
+    item = kolada_item(year)
+    if item is None:
+        plan = Plan.objects.filter(
+            unit=root, plan_type__name=PLAN_TYPE, plan_type__model__year=year
+        ).first()
+        if plan is None:
+            raise ScaleError(f"Skaldatamängden saknar kommunens {PLAN_TYPE} för {year}.")
+        goal = Item.objects.filter(plan=plan, kind=ItemKind.GOAL).order_by("order", "pk").first()
+        last = plan.items.order_by("-order").values_list("order", flat=True).first() or 0
+        item = Item(
+            plan=plan,
+            kind=ItemKind.INDICATOR,
+            number=KOLADA_NUMBER,
+            order=last + 10,
+            title=KOLADA_TITLE,
+            perspective_id=goal.perspective_id if goal else None,
+            measure_unit="%",
+            direction=Direction.HIGHER,
+            source=IndicatorSource.KOLADA,
+            kolada_kpi=KOLADA_KPI,
+            reported_by=ReportedBy.CENTRAL,
+            periodicity=Periodicity.YEAR,
+            gender_split=True,
+            baseline_year=base_year,
+            baseline_value=base_value,
+            target_year=year + 1,
+            target_value=target_value,
+            near_target_margin=Decimal(2),
+        )
+        Item.objects.bulk_create([item])
+        if goal is not None:
+            ItemLink.objects.bulk_create([ItemLink(item=item, target=goal)])
+        result.created = True
+    result.item = item
+
+    if not item.targets.exists():
+        steps = [y for y in years if y > base_year]
+        targets = [
+            IndicatorTarget(
+                item=item,
+                year=y,
+                value=(
+                    base_value + (target_value - base_value) * (i + 1) / (len(steps) + 1)
+                ).quantize(Decimal("0.1")),
+            )
+            for i, y in enumerate(steps)
+        ]
+        IndicatorTarget.objects.bulk_create(targets)
+        result.targets = len(targets)
+
+    if not KoladaSettings.objects.filter(organisation=root).exists():
+        KoladaSettings.objects.create(
+            organisation=root, municipality_id=KOLADA_OWN, comparison_ids=comparisons
+        )
+        result.created = True
+    if not KoladaKpi.objects.filter(pk=KOLADA_KPI).exists():
+        KoladaKpi.objects.create(
+            id=KOLADA_KPI,
+            title=KOLADA_TITLE,
+            description="Påhittat nyckeltal för prestandamätningen (styrhjul load-scale).",
+            is_divided_by_gender=True,
+            municipality_type="K",
+            fetched_at=timezone.now(),
+        )
+        result.created = True
+    names = {KOLADA_OWN: ROOT_NAME, RIKET: "Riket"}
+    names |= {code: f"Jämförköping {code[-2:]} (skala)" for code in comparisons[1:]}
+    have = set(KoladaMunicipality.objects.filter(pk__in=places).values_list("pk", flat=True))
+    KoladaMunicipality.objects.bulk_create(
+        [
+            KoladaMunicipality(id=code, title=names[code], type="L" if code == RIKET else "K")
+            for code in places
+            if code not in have
+        ]
+    )
+
+    have = set(
+        KoladaValue.objects.filter(kpi_id=KOLADA_KPI, ou_id="").values_list(
+            "municipality_id", "period", "gender"
+        )
+    )
+    values = []
+    for code in places:
+        level = Decimal(rng.randint(750, 920)) / 10
+        for index, period in enumerate(years):
+            total = own[index] if code == KOLADA_OWN else level + Decimal(rng.randint(-15, 15)) / 10
+            gap = Decimal(rng.randint(20, 50)) / 10
+            for gender, value in (("T", total), ("K", total + gap / 2), ("M", total - gap / 2)):
+                if (code, period, gender) not in have:
+                    values.append(
+                        KoladaValue(
+                            kpi_id=KOLADA_KPI,
+                            municipality_id=code,
+                            period=period,
+                            gender=gender,
+                            value=value,
+                        )
+                    )
+    KoladaValue.objects.bulk_create(values, batch_size=2000)
+    result.values = len(values)
+    result.created = result.created or bool(values or result.targets)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def build_kolada(*, year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED) -> KoladaResult:
+    """Add the Kolada-linked indicator to an existing data set that lacks it
+    (`styrhjul bench` does, for a data set built before it existed)."""
+    with transaction.atomic():
+        root = scale_root()
+        if root is None:
+            raise ScaleError(f"{ROOT_NAME} finns inte; bygg den först (load-scale).")
+        result = add_kolada(root, year=year, seed=seed)
+    if result.created:
+        _analyze((Item, IndicatorTarget, KoladaValue), lambda line: None)
+    return result
+
+
 def other_organisations(root: Unit | None = None) -> list[Unit]:
     return list(Unit.objects.filter(parent__isnull=True).exclude(pk=getattr(root, "pk", None)))
 
@@ -1516,6 +1723,13 @@ def build(
         result = _Builder(
             units=units, items=items, plan_items=plan_items, seed=seed, year=year, log=log
         ).run()
+        # Before the follow-up, so that a follow-up added later (--followup-only)
+        # finds the same items as one built with the data set.
+        t = time.perf_counter()
+        result.kolada = add_kolada(result.root, year=year, seed=seed)
+        log(f"  Kolada-nyckeltalet: {time.perf_counter() - t:.2f} s")
+        result.items += 1
+        result.links += result.kolada.item.links_up.count()
         if followup:
             result.followup = add_followup(
                 result.root,
@@ -1528,6 +1742,6 @@ def build(
             result.items += result.followup.bench_task_items + 1
             result.plans += 1
             result.shares += result.followup.share_units
-    _analyze((Unit, Plan, Item, ItemLink, ItemShare, *FOLLOWUP_TABLES), log)
+    _analyze((Unit, Plan, Item, ItemLink, ItemShare, *FOLLOWUP_TABLES, KoladaValue), log)
     result.seconds = time.perf_counter() - started
     return result

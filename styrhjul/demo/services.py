@@ -28,7 +28,7 @@ from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 
-from . import data, followup, model_data
+from . import data, followup, indicators, model_data
 
 
 class DemoConflict(Exception):
@@ -56,6 +56,7 @@ class DemoSummary:
     shares_created: int = 0
     years_copied: list[int] = field(default_factory=list)
     followup: object = None  # followup.FollowupSummary of the 2025 follow-up
+    indicators: object = None  # indicators.IndicatorSummary: targets, Kolada sample
     current_occasion: object = None  # a follow-up opened now, in this year's model
 
     @property
@@ -72,6 +73,7 @@ class DemoSummary:
             or self.shares_created
             or self.years_copied
             or (self.followup is not None and self.followup.changed)
+            or (self.indicators is not None and self.indicators.changed)
             or self.current_occasion is not None
         )
 
@@ -249,6 +251,8 @@ def load_demo(*, copy_until: int | None = None) -> DemoSummary:
 
     _load_model(summary, units, users)
     summary.followup = followup.load_followup(summary, units, users)
+    # Before the copy forward, so that the copies get the targets per year.
+    summary.indicators = indicators.load_indicators(root)
     if copy_until:
         _copy_forward(summary, root, until=copy_until)
         if copy_until == timezone.localdate().year:

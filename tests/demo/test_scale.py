@@ -7,6 +7,7 @@ from collections import defaultdict
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 
 from styrhjul.demo import scale
 from styrhjul.demo.management.commands.bench import Command as BenchCommand
@@ -21,9 +22,11 @@ from styrhjul.followup.models import (
     ReportingTask,
 )
 from styrhjul.followup.services import validate_report
+from styrhjul.indicators.series import indicator_data
+from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
-from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
+from styrhjul.planning.models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
 from styrhjul.planning.services import _check_item, ancestor_ids
 from tests.factories import UnitFactory, unit_type
 
@@ -35,8 +38,9 @@ SMALL = [
     *("--units", UNITS, "--items", ITEMS, "--plan-items", PLAN_ITEMS, "--seed", 7),
     *("--task-items", TASK_ITEMS, "--share-units", SHARE_UNITS),
 ]
-# The follow-up adds the measured task's plan and the shared item.
-ALL_ITEMS = ITEMS + TASK_ITEMS + 1
+# The follow-up adds the measured task's plan and the shared item; the
+# Kolada-linked indicator of the Kommun is one more.
+ALL_ITEMS = ITEMS + TASK_ITEMS + 1 + 1
 
 
 def load(*extra) -> str:
@@ -390,10 +394,12 @@ def test_bench_runs_end_to_end_and_prints_the_table(small):
         f"Rapportering ({TASK_ITEMS} poster)",
         f"Underlag ({SHARE_UNITS} enheter)",
         f"Översikt ({ReportingTask.objects.count()} uppgifter)",
+        "Nyckeltal (10 år × 3 kön × 20 jämförelsekommuner)",
     ):
         line = rows[label]
         # Measured, or skipped with a note while the page does not exist yet.
         assert ("hoppas över" in line) or any(c.isdigit() for c in line.split(label)[1]), line
+    assert any(label.startswith("Fullmäktiges nyckeltal (") for label in rows), rows
     user = User.objects.get(username="bench-admin")
     assert RoleGrant.objects.filter(user=user, unit=small, role=Role.ADMIN).exists()
 
@@ -420,3 +426,78 @@ def test_a_page_whose_url_name_does_not_exist_is_skipped(small):
 def test_p95_is_the_nearest_rank():
     assert p95([1.0]) == 1.0
     assert p95(list(map(float, range(1, 21)))) == 19.0
+
+
+# --- the Kolada-linked indicator ------------------------------------------------------
+
+
+def kolada_state() -> dict:
+    return {
+        "values": sorted(
+            KoladaValue.objects.filter(kpi_id=scale.KOLADA_KPI).values_list(
+                "municipality_id", "period", "gender", "value"
+            )
+        ),
+        "targets": sorted(
+            IndicatorTarget.objects.filter(item__number=scale.KOLADA_NUMBER).values_list(
+                "year", "value"
+            )
+        ),
+        "settings": list(
+            KoladaSettings.objects.values_list("organisation__code", "municipality_id")
+        ),
+        "municipalities": sorted(KoladaMunicipality.objects.values_list("id", "title")),
+    }
+
+
+def test_the_kolada_indicator_has_ten_years_of_values_for_twenty_comparisons(small, client):
+    item = scale.kolada_item(2025)
+    assert item.plan.unit == small
+    assert (item.source, item.kolada_kpi, item.gender_split) == ("kolada", "X00001", True)
+    goal = item.links_up.get().target
+    assert goal.level.name == "Inriktningsmål" and goal.plan_id == item.plan_id
+    settings = KoladaSettings.objects.get(organisation=small)
+    assert len(settings.comparison_ids) == 20 and settings.comparison_ids[0] == "0000"
+    values = KoladaValue.objects.filter(kpi_id=scale.KOLADA_KPI)
+    assert values.count() == 10 * 3 * 21
+    assert set(values.values_list("period", flat=True)) == set(range(2016, 2026))
+    assert item.targets.count() >= 3
+
+    data = indicator_data([item])[item.pk]
+    assert len(data.points) == 10 and data.has_gender_split
+    assert len(data.comparisons) == 20 and all(c.latest for c in data.comparisons)
+    assert data.value_in(item.baseline_year) == item.baseline_value
+
+    BenchCommand().bench_user(small)
+    client.force_login(User.objects.get(username="bench-admin"))
+    response = client.get(reverse("indicators:indicator", args=[item.pk]))
+    assert response.status_code == 200
+    assert "Källa: Kolada (RKA)" in response.content.decode()
+    council = client.get(reverse("indicators:council", args=[2025]))
+    assert council.status_code == 200
+    assert scale.KOLADA_TITLE in council.content.decode()
+
+
+def test_the_kolada_indicator_is_added_to_a_data_set_that_lacks_it(small):
+    first = kolada_state()
+    item = scale.kolada_item(2025)
+    IndicatorTarget.objects.filter(item=item).delete()
+    ItemLink.objects.filter(item=item).delete()
+    item.delete()
+    KoladaSettings.objects.all().delete()
+    KoladaValue.objects.filter(kpi_id=scale.KOLADA_KPI, period__lt=2020).delete()
+
+    out = io.StringIO()
+    call_command("bench", "--runs", "1", "--seed", "7", stdout=out)
+    assert "Kolada-nyckeltalet X00001 (NK1) lagt till" in out.getvalue()
+    assert kolada_state() == first
+    again = scale.build_kolada(year=2025, seed=7)
+    assert not again.created and "finns redan" in again.message
+    assert kolada_state() == first
+
+
+def test_replace_removes_the_made_up_kolada_data_and_makes_it_again(small):
+    first = kolada_state()
+    load("--replace")
+    assert kolada_state() == first
+    assert KoladaMunicipality.objects.filter(title__endswith="(skala)").count() == 20

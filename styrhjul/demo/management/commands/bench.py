@@ -29,10 +29,11 @@ from django.urls import NoReverseMatch, reverse
 
 from styrhjul.demo import scale
 from styrhjul.followup import services as followup_services
-from styrhjul.model.models import ItemKind
+from styrhjul.kolada.models import KoladaSettings, KoladaValue
+from styrhjul.model.models import GovernanceModel, ItemKind
 from styrhjul.organisation import access, services
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
-from styrhjul.planning.models import Item
+from styrhjul.planning.models import Item, ItemLink
 
 BENCH_USERNAME = "bench-admin"
 PAGE_BUDGET_MS = 300
@@ -126,6 +127,7 @@ class Command(BaseCommand):
             ),
             Page("Enhetens planer", "planning:unit_plans", {"pk": unit.pk, "year": year}),
             *self.followup_pages(year),
+            *self.indicator_pages(root, year),
         ]
 
         self.header(runs, year)
@@ -179,6 +181,48 @@ class Command(BaseCommand):
             ),
         ]
 
+    def indicator_pages(self, root, year: int) -> list[Page]:
+        item = scale.kolada_item(year)
+        if item is None:
+            return []  # ensure_data adds it; absent only for another --year
+        settings_obj = KoladaSettings.objects.filter(organisation=root).first()
+        comparisons = len(settings_obj.comparison_ids) if settings_obj else 0
+        values = KoladaValue.objects.filter(kpi_id=item.kolada_kpi, ou_id="")
+        years = values.values("period").distinct().count()
+        genders = values.values("gender").distinct().count()
+        # What the council page shows: the indicators of the top level's goals.
+        model = GovernanceModel.objects.filter(organisation=root, year=year).first()
+        top = model.levels.order_by("order", "name").first() if model else None
+        council = (
+            ItemLink.objects.filter(
+                target__plan__plan_type__model=model,
+                target__kind=ItemKind.GOAL,
+                target__level=top,
+                target__archived_at__isnull=True,
+                item__kind=ItemKind.INDICATOR,
+                item__archived_at__isnull=True,
+            )
+            .values("item_id")
+            .distinct()
+            .count()
+        )
+        return [
+            Page(
+                f"Nyckeltal ({years} år × {genders} kön × {comparisons} jämförelsekommuner)",
+                "indicators:indicator",
+                {"pk": item.pk},
+                "",
+                PAGE_BUDGET_MS,
+            ),
+            Page(
+                f"Fullmäktiges nyckeltal ({council} nyckeltal)",
+                "indicators:council",
+                {"year": year},
+                "",
+                PAGE_BUDGET_MS,
+            ),
+        ]
+
     # -- the data set and the user
 
     def ensure_data(self, options) -> str:
@@ -187,6 +231,12 @@ class Command(BaseCommand):
         root = scale.scale_root()
         if root is not None and not options["build"]:
             followup = ""
+            if scale.kolada_item(options["year"]) is None:
+                try:
+                    kolada = scale.build_kolada(year=options["year"], seed=options["seed"])
+                except scale.ScaleError as exc:
+                    raise CommandError(str(exc)) from None
+                self.stdout.write(kolada.message)
             if scale.scale_occasion(options["year"]) is None:
                 try:
                     result = scale.build_followup(

@@ -1,0 +1,184 @@
+"""The demo's indicator targets per year and its small Kolada sample
+(`styrhjul load-demo`).
+
+Targets (history_data.TARGETS) are written on the model year's indicator
+and on its copies in later years that have no targets per year yet (a copy
+made after this runs gets them from "Kopiera till nästa år"), through the
+same audit as the services, by the system.
+
+The Kolada sample (fixtures/kolada_sample.json, described in
+fixtures/KOLADA_SAMPLE.md) gives the Kolada-linked indicators values and
+comparisons without a network: the KPI definitions, the municipalities, the
+values, and Kolada settings for the demo organisation. Sjöbacka is invented
+and has no municipality code, so the settings borrow a real one from the
+recorded sample, Stockholm (0180), with Riket (0000), Region Stockholm and
+the other recorded municipalities to compare with. Only the 2023 values of
+N21704 for five municipalities are Kolada's real values; everything else in
+the sample is made up and marked "synthetic" in the file.
+
+Idempotent like the rest of the demo: rows are found by their keys and what
+exists is left as it is. Once the organisation has been synced with Kolada
+for real (KoladaSettings.last_synced_at), the sample is not written again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+
+from styrhjul.audit import set_actor
+from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
+from styrhjul.kolada.services import settings_save
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+from styrhjul.planning.models import IndicatorTarget, Item
+
+from . import history_data, model_data
+
+# Under fixtures/ so that it is packaged with the code (pyproject.toml's
+# package-data); it is not a Django fixture: load-demo reads it itself.
+SAMPLE = Path(__file__).with_name("fixtures") / "kolada_sample.json"
+GENDERS = ("T", "K", "M")
+
+
+@dataclass
+class IndicatorSummary:
+    targets_created: int = 0
+    kpis_created: int = 0
+    municipalities_created: int = 0
+    values_created: int = 0
+    settings_created: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return any(self.__dict__.values())
+
+
+def load_indicators(root: Unit) -> IndicatorSummary:
+    """Targets per year and the Kolada sample, whatever is missing (called
+    from load_demo after the model and its follow-up, before the model is
+    copied forward, in its transaction)."""
+    summary = IndicatorSummary()
+    _targets(summary, root)
+    _kolada(summary, root)
+    return summary
+
+
+def _targets(summary: IndicatorSummary, root: Unit) -> None:
+    # Indicator numbers are unique in the whole demo (model_data).
+    numbers = dict(
+        Item.objects.filter(
+            plan__plan_type__model__organisation=root,
+            plan__plan_type__model__year=model_data.YEAR,
+            kind=ItemKind.INDICATOR,
+            number__in=list(history_data.TARGETS),
+        ).values_list("series", "number")
+    )
+    # The indicator and its copies in later years (the same series).
+    items = list(
+        Item.objects.filter(
+            plan__plan_type__model__organisation=root,
+            plan__plan_type__model__year__gte=model_data.YEAR,
+            series__in=list(numbers),
+        ).values_list("pk", "series")
+    )
+    having = set(
+        IndicatorTarget.objects.filter(item_id__in=[pk for pk, _s in items]).values_list(
+            "item_id", flat=True
+        )
+    )
+    for pk, series in items:
+        if pk in having:
+            continue  # someone set the targets per year; leave them
+        for year, value in sorted(history_data.TARGETS[numbers[series]].items()):
+            target = IndicatorTarget(item_id=pk, year=year, value=value)
+            set_actor(target, access.SYSTEM)
+            target.save()
+            summary.targets_created += 1
+
+
+def read_sample(path: Path = SAMPLE) -> dict:
+    """The sample file, numbers as Decimal (so recorded values stay exact)."""
+    with path.open(encoding="utf-8") as file:
+        return json.load(file, parse_float=Decimal, parse_int=Decimal)
+
+
+def _kolada(summary: IndicatorSummary, root: Unit) -> None:
+    settings = KoladaSettings.objects.filter(organisation=root).first()
+    if settings is not None and settings.last_synced_at is not None:
+        return  # real Kolada data; the sample stays out of it
+    sample = read_sample()
+    if settings is None:
+        settings_save(
+            actor=access.SYSTEM,
+            organisation=root,
+            municipality_id=sample["municipality_id"],
+            comparison_ids=sample["comparison_ids"],
+        )
+        summary.settings_created = True
+
+    now = timezone.now()
+    kpis = sample["kpis"]["rows"]
+    ids = [k["id"] for k in kpis]
+    have = set(KoladaKpi.objects.filter(id__in=ids).values_list("id", flat=True))
+    new_kpis = [
+        KoladaKpi(
+            id=k["id"],
+            title=k["title"],
+            description=k.get("description", ""),
+            is_divided_by_gender=k.get("is_divided_by_gender", False),
+            municipality_type=k.get("municipality_type", ""),
+            fetched_at=now,
+        )
+        for k in kpis
+        if k["id"] not in have
+    ]
+    KoladaKpi.objects.bulk_create(new_kpis)
+    summary.kpis_created = len(new_kpis)
+
+    places = sample["municipalities"]["rows"]
+    have = set(
+        KoladaMunicipality.objects.filter(id__in=[p[0] for p in places]).values_list(
+            "id", flat=True
+        )
+    )
+    new_places = [
+        KoladaMunicipality(id=code, title=title, type=kind)
+        for code, title, kind in places
+        if code not in have
+    ]
+    KoladaMunicipality.objects.bulk_create(new_places)
+    summary.municipalities_created = len(new_places)
+
+    have = set(
+        KoladaValue.objects.filter(kpi_id__in=[k["id"] for k in kpis], ou_id="").values_list(
+            "kpi_id", "municipality_id", "period", "gender"
+        )
+    )
+    new_values = []
+    for block in sample["values"]:
+        count = int(block["count"]) if block["count"] is not None else None
+        for kpi, municipality, period, *by_gender in block["rows"]:
+            for gender, value in zip(GENDERS, by_gender, strict=True):
+                key = (kpi, municipality, int(period), gender)
+                if value is None or key in have:
+                    continue
+                have.add(key)
+                new_values.append(
+                    KoladaValue(
+                        kpi_id=kpi,
+                        municipality_id=municipality,
+                        period=int(period),
+                        gender=gender,
+                        value=value,
+                        status=block["status"],
+                        count=count,
+                    )
+                )
+    KoladaValue.objects.bulk_create(new_values, batch_size=500)
+    summary.values_created = len(new_values)

@@ -289,6 +289,10 @@ REMINDER_DAYS_BEFORE = os.environ.get("REMINDER_DAYS_BEFORE", "3")
 # The address people reach Styrhjul at, for links in e-mails sent by commands.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
+# Where documents are made: "thread" (in the web process, the default) or
+# "external" (`styrhjul document-worker`, e.g. as a systemd service).
+DOCUMENT_WORKER = os.environ.get("STYRHJUL_DOCUMENT_WORKER", "thread").strip() or "thread"
+
 # Kolada's open API (docs/kolada.md); `styrhjul kolada-sync` fetches from it.
 KOLADA_BASE_URL = os.environ.get("STYRHJUL_KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")
 

@@ -22,3 +22,49 @@ def cell_text(value) -> str:
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     return " ".join(str(value).replace("\ufeff", "").split())
+
+
+def workbook_bytes(sheets, *, widths: dict[str, list[int]] | None = None) -> bytes:
+    """An .xlsx with one sheet per (name, headers, rows), in the house style
+    of the exports: bold header on a light fill, the header row frozen and
+    filtered, wrapped text, dates as real Excel dates, and text that looks
+    like a formula kept as text."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    from styrhjul.planning.excel.writer import DATE_FORMAT, HEADER_FILL
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    for name, headers, rows in sheets:
+        sheet = workbook.create_sheet(name[:31])
+        for column, header in enumerate(headers, start=1):
+            cell = sheet.cell(row=1, column=column, value=header)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+            cell.border = Border(bottom=Side(style="thin"))
+            cell.alignment = wrapped
+        for row_number, values in enumerate(rows, start=2):
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
+                cell = sheet.cell(row=row_number, column=column, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"
+                if isinstance(value, datetime.date):
+                    cell.number_format = DATE_FORMAT
+                cell.alignment = wrapped
+        sheet.freeze_panes = "A2"
+        last = get_column_letter(len(headers))
+        sheet.auto_filter.ref = f"A1:{last}{max(len(rows), 0) + 1}"
+        sizes = (widths or {}).get(name) or [min(60, max(12, len(str(h)) + 4)) for h in headers]
+        for column, width in enumerate(sizes, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -85,6 +85,11 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:risk": "plan",
     "documents:internal_control": ("plan", "occasion", "fmt"),
     "documents:internal_control_texts": ("plan", "occasion"),
+    "documents:unit_documents": ("unit", "occasion"),
+    "documents:preview": ("unit", "occasion", "document"),
+    "documents:texts": ("unit", "occasion", "document"),
+    "documents:job": "job",
+    "documents:job_download": "job",
     "kolada:settings": None,
     "kolada:search": None,
     "indicators:index": None,
@@ -247,6 +252,19 @@ def world(org):
     report = Report.objects.create(
         occasion=occasion, unit=target, item=item, measures="Hemlig åtgärd", comment="Hemligt"
     )
+    from styrhjul.documents.models import DocumentJob
+
+    job = DocumentJob.objects.create(
+        unit=target,
+        occasion=occasion,
+        document="delarsrapport",
+        fmt="pdf",
+        status="done",
+        title="Hemligt dokument",
+        filename="hemligt.pdf",
+        data=b"%PDF hemligt",
+        size=12,
+    )
     return {
         "org": org,
         "target": target,
@@ -273,6 +291,8 @@ def world(org):
             "event": event,
             "task": task,
             "report": report,
+            "job": job,
+            "document": "delarsrapport",
             "bad_token": "u-1:forfalskad",
             "fmt": "docx",
         },
@@ -351,6 +371,7 @@ def assert_no_data(response, world, name):
         "Hemligt verksamhetsmål",
         "Hemligt övre mål",
         "Hemligt nyckeltal",
+        "Hemligt dokument",
     ):
         assert secret not in body, f"{name} visar {secret!r}"
 

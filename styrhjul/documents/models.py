@@ -54,6 +54,51 @@ class ReportText(models.Model):
         return self.plan.unit
 
 
+class DocumentText(models.Model):
+    """A free-text section (förord, sammanfattning, viktiga händelser) of a
+    unit's delårsrapport or årsredovisning at an occasion."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="document_texts", verbose_name=_("enhet")
+    )
+    occasion = models.ForeignKey(
+        FollowUpOccasion,
+        on_delete=models.CASCADE,
+        related_name="document_texts",
+        verbose_name=_("uppföljning"),
+    )
+    document = models.CharField(_("dokument"), max_length=30)
+    section = models.CharField(_("avsnitt"), max_length=30)
+    text = models.TextField(_("text"), blank=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dokumenttext")
+        verbose_name_plural = _("dokumenttexter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "occasion", "document", "section"], name="one_document_text"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.occasion}: {self.section}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit
+
+
 def paragraphs(text: str) -> list[str]:
     """Paragraphs of a text written in a textarea: separated by blank lines,
     single line breaks inside a paragraph read as spaces."""
@@ -65,3 +110,65 @@ def _blocks(text: str) -> list[str]:
     import re
 
     return re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("I kö")
+    RUNNING = "running", _("Skapas")
+    DONE = "done", _("Klar")
+    FAILED = "failed", _("Misslyckades")
+
+
+class DocumentJob(models.Model):
+    """A document being made or made: what was asked for, by whom, its
+    progress, and the finished file with the time the data was read."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="document_jobs", verbose_name=_("enhet")
+    )
+    occasion = models.ForeignKey(
+        FollowUpOccasion,
+        on_delete=models.CASCADE,
+        related_name="document_jobs",
+        verbose_name=_("uppföljning"),
+    )
+    document = models.CharField(_("dokument"), max_length=30)
+    fmt = models.CharField(_("format"), max_length=10)
+    options = models.JSONField(_("val"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("klart (%)"), default=0)
+    message = models.TextField(_("meddelande"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("beställd av"),
+    )
+    requested_at = models.DateTimeField(_("beställd"), auto_now_add=True)
+    started_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    read_at = models.DateTimeField(_("underlaget läst"), null=True, blank=True)
+    title = models.CharField(_("titel"), max_length=300, blank=True)
+    filename = models.CharField(_("filnamn"), max_length=200, blank=True)
+    data = models.BinaryField(_("fil"), null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("storlek"), default=0)
+
+    class Meta:
+        verbose_name = _("dokument")
+        verbose_name_plural = _("dokument")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "occasion", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.document} ({self.fmt})"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

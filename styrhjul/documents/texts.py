@@ -66,3 +66,42 @@ def report_text_save(
     set_actor(text, actor)
     text.save()
     return text
+
+
+@transaction.atomic
+def document_texts_save(
+    *, actor, unit, occasion, document: str, values: dict[str, str], versions: dict[str, int]
+) -> None:
+    """Store the free-text sections of a unit's document at an occasion;
+    `versions` are the versions the user opened (0 for none)."""
+    from .models import DocumentText
+
+    access.require(actor, access.Action.WRITE, unit)
+    for section, text in values.items():
+        if len(text) > MAX_CHARS:
+            raise ValidationError(
+                {
+                    section: _("Texten är %(n)d tecken lång; högst %(max)d får plats.")
+                    % {"n": len(text), "max": MAX_CHARS}
+                }
+            )
+        row = (
+            DocumentText.objects.select_for_update()
+            .filter(unit=unit, occasion=occasion, document=document, section=section)
+            .first()
+        )
+        version = versions.get(section, 0)
+        if row is None:
+            if not text.strip():
+                continue
+            row = DocumentText(unit=unit, occasion=occasion, document=document, section=section)
+        elif row.version != version:
+            raise StaleText(row)
+        else:
+            if row.text == text.strip():
+                continue
+            row.version = version + 1
+        row.text = text.strip()
+        row.updated_by = actor if isinstance(actor, User) else None
+        set_actor(row, actor)
+        row.save()

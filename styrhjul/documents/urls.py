@@ -15,4 +15,19 @@ urlpatterns = [
         views.internal_control_texts,
         name="internal_control_texts",
     ),
+    # <unit>, <occasion>: a unit's documents at a follow-up occasion
+    path("enhet/<int:unit>/<int:occasion>/", views.unit_documents, name="unit_documents"),
+    path(
+        "enhet/<int:unit>/<int:occasion>/forhandsgranska/<slug:document>/",
+        views.preview,
+        name="preview",
+    ),
+    path(
+        "enhet/<int:unit>/<int:occasion>/texter/<slug:document>/",
+        views.document_texts,
+        name="texts",
+    ),
+    # <pk>: a document made (DocumentJob)
+    path("jobb/<int:pk>/", views.job_status, name="job"),
+    path("jobb/<int:pk>/ladda-ned/", views.job_download, name="job_download"),
 ]

@@ -20,6 +20,7 @@ from styrhjul.web.forms import apply_errors
 
 from . import internal_control, texts
 from .forms import ReportTextForm
+from .models import DocumentText
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -149,6 +150,217 @@ def internal_control_texts(request, plan: int, occasion: int):
             "breadcrumbs": [
                 (_("Start"), reverse("start")),
                 (str(plan_obj), plan_url),
+                (_("Texter"), None),
+            ],
+        },
+    )
+
+
+# --- A unit's documents at an occasion --------------------------------------------------
+
+
+def _unit_and_occasion(request, unit: int, occasion: int, action=access.Action.READ):
+    from styrhjul.organisation.models import Unit
+
+    unit_obj = access.get_or_404(request.user, Unit.objects.all(), action, pk=unit)
+    occasion_obj = get_object_or_404(FollowUpOccasion.objects.select_related("model"), pk=occasion)
+    from styrhjul.planning.queries import organisation_of
+
+    if occasion_obj.model.organisation_id != organisation_of(unit_obj).pk:
+        raise Http404
+    return unit_obj, occasion_obj
+
+
+def _available(unit, occasion) -> list:
+    """The document types that make sense for the unit at the occasion."""
+    from styrhjul.model.models import ItemKind
+
+    from . import registry
+
+    kinds = {k for pt in occasion.plan_types.all() for k in pt.item_kinds}
+    result = []
+    if ItemKind.GOAL in kinds:
+        main = "arsredovisning" if occasion.kind == "annual" else "delarsrapport"
+        result.append(registry.TYPES[main])
+    if ItemKind.ACTIVITY in kinds:
+        result.append(registry.TYPES["uppfoljning"])
+    if ItemKind.CONTROL_POINT in kinds:
+        try:
+            registry.internal_control_plan(unit, occasion)
+        except internal_control.DocumentError:
+            pass
+        else:
+            result.append(registry.TYPES["internkontrollrapport"])
+    return result
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_documents(request, unit: int, occasion: int):
+    """Make documents in the background and download the ones made."""
+    from . import jobs
+    from .models import DocumentJob
+
+    unit_obj, occasion_obj = _unit_and_occasion(request, unit, occasion)
+    available = _available(unit_obj, occasion_obj)
+    error = ""
+    if request.method == "POST":
+        document, fmt = request.POST.get("dokument", ""), request.POST.get("format", "")
+        if document not in {t.key for t in available}:
+            error = _("Välj ett av dokumenten i listan.")
+        else:
+            try:
+                job = jobs.submit(
+                    actor=request.user,
+                    unit=unit_obj,
+                    occasion=occasion_obj,
+                    document=document,
+                    fmt=fmt,
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(title)s skapas. Du kan arbeta vidare under tiden.") % {"title": job.title},
+                )
+                return redirect(request.path + "#dokument")
+    job_list = list(
+        DocumentJob.objects.filter(unit=unit_obj, occasion=occasion_obj)
+        .select_related("requested_by")
+        .defer("data")[:30]
+    )
+    return render_page(
+        request,
+        "documents/unit_documents.html",
+        {
+            "nav": "followup",
+            "unit": unit_obj,
+            "occasion": occasion_obj,
+            "available": available,
+            "jobs": job_list,
+            "error": error,
+            "can_write": access.can_write(request.user, unit_obj),
+            "page_title": _("Dokument: %(occasion)s, %(unit)s")
+            % {"occasion": occasion_obj.name, "unit": unit_obj.name},
+            "breadcrumbs": [(_("Start"), reverse("start")), (_("Dokument"), None)],
+        },
+    )
+
+
+@login_required
+@require_safe
+def job_status(request, pk: int):
+    """One job's row (htmx polls it while the document is being made)."""
+    from .models import DocumentJob
+
+    job = access.get_or_404(
+        request.user, DocumentJob.objects.select_related("requested_by").defer("data"), pk=pk
+    )
+    return render_page(request, "documents/unit_documents.html#job", {"job": job})
+
+
+@login_required
+@require_safe
+def job_download(request, pk: int):
+    from .models import DocumentJob, JobStatus
+
+    job = access.get_or_404(request.user, DocumentJob.objects.all(), pk=pk)
+    if job.status != JobStatus.DONE or job.data is None:
+        raise Http404
+    from .registry import CONTENT_TYPES
+
+    response = HttpResponse(bytes(job.data), content_type=CONTENT_TYPES[job.fmt])
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    return response
+
+
+@login_required
+@require_safe
+def preview(request, unit: int, occasion: int, document: str):
+    """The document as HTML in the browser, read now, before making files."""
+    from . import registry
+
+    unit_obj, occasion_obj = _unit_and_occasion(request, unit, occasion)
+    if document not in {t.key for t in _available(unit_obj, occasion_obj)}:
+        raise Http404
+    try:
+        report = registry.build(document, unit_obj, occasion_obj)
+        data, _name = registry.render(document, report, "html")
+    except internal_control.DocumentError:
+        raise Http404 from None
+    return HttpResponse(data, content_type=registry.CONTENT_TYPES["html"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_texts(request, unit: int, occasion: int, document: str):
+    """Förord, sammanfattning and viktiga händelser of a unit's delårsrapport
+    or årsredovisning (those who may change the unit)."""
+    from django import forms as django_forms
+
+    from .annual import KINDS, TEXT_SECTIONS
+
+    if document not in KINDS:
+        raise Http404
+    unit_obj, occasion_obj = _unit_and_occasion(request, unit, occasion, access.Action.WRITE)
+    stored = {
+        t.section: t
+        for t in DocumentText.objects.filter(
+            unit=unit_obj, occasion=occasion_obj, document=document
+        )
+    }
+
+    class TextsForm(django_forms.Form):
+        pass
+
+    for key, heading in TEXT_SECTIONS.items():
+        TextsForm.base_fields[key] = django_forms.CharField(
+            label=heading,
+            required=False,
+            max_length=texts.MAX_CHARS,
+            widget=django_forms.Textarea(attrs={"rows": 8}),
+            help_text=_("Stycken skiljs med en tom rad. Tomt: avsnittet finns inte med."),
+        )
+    initial = {key: stored[key].text for key in stored}
+    form = TextsForm(request.POST or None, initial=initial)
+    back = reverse("documents:unit_documents", args=[unit_obj.pk, occasion_obj.pk])
+    if request.method == "POST" and form.is_valid():
+        versions = {key: int(request.POST.get(f"version-{key}", "0") or 0) for key in TEXT_SECTIONS}
+        try:
+            texts.document_texts_save(
+                actor=request.user,
+                unit=unit_obj,
+                occasion=occasion_obj,
+                document=document,
+                values={key: form.cleaned_data[key] for key in TEXT_SECTIONS},
+                versions=versions,
+            )
+        except texts.StaleText as exc:
+            form.add_error(
+                None,
+                _("%(msg)s Din text finns kvar; spara igen för att skriva över.") % {"msg": exc},
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Texterna är sparade."))
+            return redirect(back)
+    return render_page(
+        request,
+        "documents/document_texts.html",
+        {
+            "nav": "followup",
+            "form": form,
+            "versions": {
+                key: (stored[key].version if key in stored else 0) for key in TEXT_SECTIONS
+            },
+            "back": back,
+            "page_title": _("Texter i %(doc)s: %(unit)s")
+            % {"doc": KINDS[document].lower(), "unit": unit_obj.name},
+            "breadcrumbs": [
+                (_("Start"), reverse("start")),
+                (_("Dokument"), back),
                 (_("Texter"), None),
             ],
         },

@@ -1,5 +1,7 @@
-"""`styrhjul document internkontrollrapport --plan ID --occasion ID
---format pdf|docx -o FIL [--user USER]`: write a document to a file."""
+"""`styrhjul document TYP --unit KOD --occasion ID --format pdf|docx|xlsx -o FIL`:
+write a document to a file (TYP: delarsrapport, arsredovisning, uppfoljning,
+internkontrollrapport). The internkontrollrapport may also be asked for by
+plan: `--plan ID` (and `--per enhet` for one table per reporting unit)."""
 
 from __future__ import annotations
 
@@ -9,22 +11,25 @@ from django.core.management.base import BaseCommand, CommandError
 
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import active_user_by_name
 from styrhjul.planning.models import Plan
 
-from ... import internal_control
-from ...views import filename, render
+from ... import internal_control, registry
 
-DOCUMENTS = ("internkontrollrapport",)
-FORMATS = ("pdf", "docx")
+FORMATS = ("pdf", "docx", "xlsx", "html")
 
 
 class Command(BaseCommand):
-    help = "Skriver ett dokument, t.ex. en internkontrollrapport, som PDF eller Word."
+    help = (
+        "Skriver ett dokument – delårsrapport, årsredovisning, uppföljning per datum eller "
+        "internkontrollrapport – som PDF, Word eller Excel."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("document", choices=DOCUMENTS, help="Vilket dokument.")
-        parser.add_argument("--plan", type=int, required=True, help="Planens id.")
+        parser.add_argument("document", choices=tuple(registry.TYPES), help="Vilket dokument.")
+        parser.add_argument("--unit", metavar="KOD", help="Enhetens kod.")
+        parser.add_argument("--plan", type=int, help="Planens id (internkontrollrapport).")
         parser.add_argument(
             "--occasion", type=int, required=True, help="Uppföljningstillfällets id."
         )
@@ -34,13 +39,13 @@ class Command(BaseCommand):
             dest="group_by",
             choices=tuple(internal_control.GROUPINGS),
             default="omrade",
-            help="En tabell per område (standard) eller per rapporterande enhet.",
+            help="Internkontrollrapporten: en tabell per område (standard) eller per enhet.",
         )
         parser.add_argument(
             "-o",
             "--output",
             metavar="FIL",
-            help="Filen att skriva (annars ett namn efter enhet och år i aktuell mapp).",
+            help="Filen att skriva (annars ett namn efter dokument, år och enhet i aktuell mapp).",
         )
         parser.add_argument(
             "--user",
@@ -48,34 +53,53 @@ class Command(BaseCommand):
             help="Skriv med den här användarens behörigheter (annars som systemet).",
         )
 
-    def handle(
-        self, *args, document, plan, occasion, fmt, group_by, output=None, user=None, **options
-    ):
+    def handle(self, *args, document, occasion, fmt, group_by, **options):
         try:
-            actor = active_user_by_name(user) if user else access.SYSTEM
+            actor = active_user_by_name(options["user"]) if options.get("user") else access.SYSTEM
         except LookupError as exc:
             raise CommandError(str(exc)) from None
-        plan_obj = Plan.objects.select_related("unit", "plan_type__model").filter(pk=plan).first()
-        if plan_obj is None or not access.can_read(actor, plan_obj):
-            raise CommandError(f"Det finns ingen plan med id {plan} som du får läsa.")
-        if not FollowUpOccasion.objects.filter(pk=occasion).exists():
+        occasion_obj = FollowUpOccasion.objects.select_related("model").filter(pk=occasion).first()
+        if occasion_obj is None:
             raise CommandError(f"Det finns inget uppföljningstillfälle med id {occasion}.")
+        kind = registry.TYPES[document]
+        if fmt not in kind.formats:
+            raise CommandError(f"{kind.label} finns som {', '.join(kind.formats)}.")
+        build_options = {"per": group_by}
+        if options.get("plan"):
+            if document != "internkontrollrapport":
+                raise CommandError("--plan gäller bara internkontrollrapporten; ange --unit.")
+            plan = (
+                Plan.objects.select_related("unit", "plan_type__model")
+                .filter(pk=options["plan"])
+                .first()
+            )
+            if plan is None or not access.can_read(actor, plan):
+                raise CommandError(
+                    f"Det finns ingen plan med id {options['plan']} som du får läsa."
+                )
+            unit = plan.unit
+            build_options["plan"] = plan.pk
+        elif options.get("unit"):
+            unit = Unit.objects.filter(code=options["unit"]).first()
+            if unit is None or not access.can_read(actor, unit):
+                raise CommandError(
+                    f"Det finns ingen enhet med koden {options['unit']} som du får läsa."
+                )
+        else:
+            raise CommandError("Ange enheten med --unit KOD (eller planen med --plan ID).")
         try:
-            report = internal_control.build(plan_obj, occasion, group_by=group_by)
+            report = registry.build(document, unit, occasion_obj, options=build_options)
+            data, name = registry.render(document, report, fmt)
         except internal_control.DocumentError as exc:
             raise CommandError(str(exc)) from None
-        path = Path(output) if output else Path(filename(report, fmt))
+        path = Path(options["output"]) if options.get("output") else Path(name)
         if path.suffix.lower() != f".{fmt}":
             raise CommandError(f"{path.name}: filen ska sluta på .{fmt}.")
         if not path.parent.is_dir():
             raise CommandError(f"Mappen {path.parent} finns inte.")
-        data = render(report, fmt)
         try:
             path.write_bytes(data)
         except OSError as exc:
             raise CommandError(f"Filen {path} kunde inte skrivas: {exc.strerror}.") from None
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Skrev {report.title} ({report.count} kontrollpunkter) till {path}."
-            )
-        )
+        count = f" ({report.count} kontrollpunkter)" if hasattr(report, "count") else ""
+        self.stdout.write(self.style.SUCCESS(f"Skrev {report.title}{count} till {path}."))

@@ -1,0 +1,403 @@
+"""Delårsrapport and årsredovisning / verksamhetsberättelse: a unit's goals
+per perspective with their assessment and analysis as reported at the
+occasion, the indicators that follow each goal up (table and trend chart),
+the activities and special assignments with status and comment, a summary of
+goal fulfilment, the internal-control summary and the free-text sections
+(förord, sammanfattning, viktiga händelser) written for the document.
+
+For the organisation's root unit the document is compiled for the whole
+municipality: a chapter for the root (the council's goals) and one for each
+unit directly below it that has goals (the committees), as a council reads
+it. `build()` returns plain dataclasses; the HTML, PDF, DOCX and XLSX
+renderers only lay them out."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from styrhjul.followup.models import FollowUpOccasion, OccasionKind, Report
+from styrhjul.followup.services import items_to_report
+from styrhjul.indicators.series import IndicatorData, indicator_data
+from styrhjul.model.models import ItemKind, PlanType, ScaleValue
+from styrhjul.organisation.models import Unit
+from styrhjul.planning.models import Item, ItemLink, Plan
+from styrhjul.planning.numbering import natural_key
+
+from .internal_control import DocumentError, swedish_date
+
+OTHER = "Övrigt"
+NOT_REPORTED = "Ej rapporterad"
+DELARSRAPPORT = "delarsrapport"
+ARSREDOVISNING = "arsredovisning"
+KINDS = {DELARSRAPPORT: "Delårsrapport", ARSREDOVISNING: "Årsredovisning"}
+# The free-text sections, in the order they come in the document.
+TEXT_SECTIONS = {
+    "forord": "Förord",
+    "sammanfattning": "Sammanfattning",
+    "viktiga_handelser": "Viktiga händelser",
+}
+
+
+@dataclass
+class Status:
+    label: str = ""
+    symbol: str = ""
+    colour: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.symbol} {self.label}".strip() if self.label else NOT_REPORTED
+
+
+@dataclass
+class ActivityRow:
+    number: str
+    title: str
+    end_date: datetime.date | None
+    status: Status
+    comment: str
+    unit_name: str = ""  # when another unit than the chapter's
+
+    @property
+    def end_text(self) -> str:
+        return self.end_date.isoformat() if self.end_date else ""
+
+
+@dataclass
+class IndicatorRow:
+    data: IndicatorData
+    assessment: Status
+    comment: str
+    year: int = 0
+    chart: object = None  # set by the renderers that draw charts
+
+    @property
+    def title(self) -> str:
+        return self.data.item.title
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """Nyckeltal, Utgångsvärde, Senaste utfall, Målvärde, Bedömning."""
+        d, year = self.data, self.year
+        base, latest = d.baseline, d.latest
+        target = d.target_for(year)
+        return (
+            d.item.title,
+            f"{d.fmt(base[1])} ({base[0]})" if base else "–",
+            f"{d.fmt(latest.value)} ({latest.year})" if latest else "–",
+            f"{d.fmt(target)} ({year})" if target is not None else "–",
+            self.assessment.text if self.assessment.label else "–",
+        )
+
+
+@dataclass
+class GoalBlock:
+    item: Item
+    level: str
+    assessment: Status
+    analysis: str
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    activities: list[ActivityRow] = field(default_factory=list)
+    assesses: bool = True
+
+    @property
+    def heading(self) -> str:
+        return f"{self.item.number} {self.item.title}".strip()
+
+
+@dataclass
+class PerspectiveSection:
+    name: str
+    goals: list[GoalBlock] = field(default_factory=list)
+
+
+@dataclass
+class FulfilmentCount:
+    label: str
+    symbol: str
+    count: int
+    counts_as_done: bool
+
+
+@dataclass
+class Chapter:
+    unit_name: str
+    perspectives: list[PerspectiveSection]
+    assignments: list[ActivityRow]
+    fulfilment: list[FulfilmentCount]
+    loose_activities: list[ActivityRow]  # contributing to no goal of the chapter
+
+    @property
+    def goals(self) -> list[GoalBlock]:
+        return [g for p in self.perspectives for g in p.goals]
+
+    @property
+    def assessed(self) -> int:
+        return sum(c.count for c in self.fulfilment if c.label != NOT_REPORTED)
+
+    @property
+    def expected_met(self) -> int:
+        return sum(c.count for c in self.fulfilment if c.counts_as_done)
+
+
+@dataclass
+class AnnualReport:
+    kind: str  # DELARSRAPPORT or ARSREDOVISNING
+    title: str
+    unit_name: str
+    year: int
+    occasion_name: str
+    period_end: datetime.date
+    read_at: datetime.datetime
+    texts: dict[str, list[str]]  # section key → paragraphs (only the written ones)
+    chapters: list[Chapter]
+    internal_control: list = field(default_factory=list)  # InternalControlReport per plan
+    compiled: bool = False
+
+    @property
+    def period_text(self) -> str:
+        return swedish_date(self.period_end)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[str]]]:
+        """The free-text sections that have text: (key, heading, paragraphs)."""
+        return [(k, h, self.texts[k]) for k, h in TEXT_SECTIONS.items() if self.texts.get(k)]
+
+    @property
+    def goal_count(self) -> int:
+        return sum(len(c.goals) for c in self.chapters)
+
+    def fulfilment_sentence(self) -> str:
+        goals = self.goal_count
+        if not goals:
+            return "Dokumentet omfattar inga mål."
+        assessed = sum(c.assessed for c in self.chapters)
+        met = sum(c.expected_met for c in self.chapters)
+        text = f"Av {goals} mål har {assessed} bedömts"
+        text += f", och {met} av dem bedöms nås eller ha goda förutsättningar att nås."
+        if goals - assessed:
+            text += f" {goals - assessed} saknar bedömning per {self.period_text}."
+        return text
+
+
+def _status(value: ScaleValue | None) -> Status:
+    if value is None:
+        return Status()
+    return Status(value.label, value.symbol, value.colour)
+
+
+def _chapter_units(unit: Unit) -> tuple[list[Unit], bool]:
+    """The units that get a chapter: the unit; for a root also each unit
+    directly below it (the committees)."""
+    if unit.parent_id is None:
+        children = list(Unit.objects.filter(parent=unit).order_by("name"))
+        return [unit, *children], True
+    return [unit], False
+
+
+def build(unit: Unit, occasion: FollowUpOccasion, *, kind: str | None = None) -> AnnualReport:
+    """The document for the unit at the occasion. Queries: plan types,
+    items per chapter unit and plan type, links, reports, scale values,
+    activities' units, the indicators' facts and the texts."""
+    from django.utils import timezone
+
+    from .models import DocumentText
+
+    if kind is None:
+        kind = ARSREDOVISNING if occasion.kind == OccasionKind.ANNUAL else DELARSRAPPORT
+    if kind not in KINDS:
+        raise DocumentError(f"Okänd dokumenttyp: {kind}.")
+    model = occasion.model
+    year = model.year
+    plan_types = list(occasion.plan_types.order_by("order", "name"))
+    goal_types = [pt for pt in plan_types if pt.holds(ItemKind.GOAL)]
+    if not goal_types:
+        raise DocumentError(f"Uppföljningen {occasion.name} följer inte upp någon plantyp med mål.")
+    units, compiled = _chapter_units(unit)
+
+    items_by_unit: dict[int, list[Item]] = {}
+    for chapter_unit in units:
+        items: list[Item] = []
+        for pt in goal_types:
+            items.extend(items_to_report(pt, chapter_unit))
+        items_by_unit[chapter_unit.pk] = items
+    all_items = {i.pk: i for items in items_by_unit.values() for i in items}
+    goals = [i for i in all_items.values() if i.kind == ItemKind.GOAL]
+
+    # Activities and indicators contributing to the goals, from anywhere
+    # below (one query for the links, one for the items).
+    links = list(
+        ItemLink.objects.filter(target__in=[g.pk for g in goals]).values_list(
+            "target_id", "item_id"
+        )
+    )
+    extra_ids = {i for _g, i in links} - set(all_items)
+    if extra_ids:
+        for item in (
+            Item.objects.active()
+            .filter(pk__in=extra_ids, kind__in=[ItemKind.ACTIVITY, ItemKind.INDICATOR])
+            .select_related("plan__unit", "plan__plan_type__model", "level", "perspective")
+        ):
+            all_items[item.pk] = item
+    contributors: dict[int, list[Item]] = defaultdict(list)
+    for goal_id, item_id in links:
+        if item_id in all_items:
+            contributors[goal_id].append(all_items[item_id])
+
+    # What was reported: by the item's own unit (or, for shared items, the
+    # chapter's unit).
+    reports: dict[tuple[int, int], Report] = {}
+    for r in Report.objects.filter(occasion=occasion, item__in=list(all_items)).select_related(
+        "status", "assessment"
+    ):
+        reports[r.item_id, r.unit_id] = r
+    scale_ids = {pt.goal_scale_id for pt in goal_types} - {None}
+    goal_scale = list(
+        ScaleValue.objects.filter(scale_id__in=scale_ids).order_by("scale_id", "order", "pk")
+    )
+
+    indicators = [i for i in all_items.values() if i.kind == ItemKind.INDICATOR]
+    facts = indicator_data(indicators, last_year=year) if indicators else {}
+
+    chapters = []
+    for chapter_unit in units:
+        chapter = _chapter(
+            chapter_unit,
+            items_by_unit[chapter_unit.pk],
+            contributors,
+            reports,
+            facts,
+            goal_scale,
+        )
+        if chapter_unit is unit or chapter.goals:
+            chapters.append(chapter)
+
+    texts: dict[str, list[str]] = {}
+    from .models import paragraphs
+
+    for text in DocumentText.objects.filter(unit=unit, occasion=occasion, document=kind):
+        if text.section in TEXT_SECTIONS and text.text.strip():
+            texts[text.section] = paragraphs(text.text)
+
+    title = (
+        f"{KINDS[kind]} {year} – {unit.name}"
+        if kind == ARSREDOVISNING
+        else f"Delårsrapport per {swedish_date(occasion.period_end)} – {unit.name}"
+    )
+    return AnnualReport(
+        kind=kind,
+        title=title,
+        unit_name=unit.name,
+        year=year,
+        occasion_name=occasion.name,
+        period_end=occasion.period_end,
+        read_at=timezone.now(),
+        texts=texts,
+        chapters=chapters,
+        internal_control=_internal_control(unit, occasion, plan_types),
+        compiled=compiled,
+    )
+
+
+def _activity_row(item: Item, unit: Unit, reports) -> ActivityRow:
+    owner = item.plan.unit
+    report = reports.get((item.pk, owner.pk)) or reports.get((item.pk, unit.pk))
+    return ActivityRow(
+        number=item.number,
+        title=item.title,
+        end_date=item.end_date,
+        status=_status(report.status if report else None),
+        comment=report.comment if report else "",
+        unit_name=owner.name if owner.pk != unit.pk else "",
+    )
+
+
+def _chapter(unit, items, contributors, reports, facts, goal_scale) -> Chapter:
+    perspectives: dict[str, PerspectiveSection] = {}
+    order: dict[str, tuple] = {}
+    used_activities: set[int] = set()
+    blocks = []
+    for item in sorted(items, key=lambda i: (natural_key(i.number), i.order, i.pk)):
+        if item.kind != ItemKind.GOAL:
+            continue
+        report = reports.get((item.pk, unit.pk))
+        assesses = not (item.level_id and not item.level.assesses)
+        block = GoalBlock(
+            item=item,
+            level=item.level.name if item.level_id else "",
+            assessment=_status(report.assessment if report else None),
+            analysis=report.analysis if report else "",
+            assesses=assesses,
+        )
+        for c in sorted(
+            contributors.get(item.pk, []),
+            key=lambda i: (i.end_date or datetime.date.max, natural_key(i.number), i.pk),
+        ):
+            if c.kind == ItemKind.ACTIVITY:
+                block.activities.append(_activity_row(c, unit, reports))
+                used_activities.add(c.pk)
+            elif c.kind == ItemKind.INDICATOR and c.pk in facts:
+                r = reports.get((c.pk, c.plan.unit_id)) or reports.get((c.pk, unit.pk))
+                block.indicators.append(
+                    IndicatorRow(
+                        facts[c.pk],
+                        _status(r.assessment if r else None),
+                        r.comment if r else "",
+                        year=facts[c.pk].item.plan.plan_type.model.year,
+                    )
+                )
+        name = item.perspective.name if item.perspective_id else OTHER
+        order.setdefault(name, (item.perspective.order if item.perspective_id else 10**6, name))
+        perspectives.setdefault(name, PerspectiveSection(name)).goals.append(block)
+        blocks.append(block)
+
+    tally = Counter(b.assessment.label or NOT_REPORTED for b in blocks if b.assesses)
+    fulfilment = []
+    seen = set()
+    for value in goal_scale:
+        if value.label in seen:
+            continue
+        seen.add(value.label)
+        fulfilment.append(
+            FulfilmentCount(value.label, value.symbol, tally[value.label], value.counts_as_done)
+        )
+    if tally[NOT_REPORTED]:
+        fulfilment.append(FulfilmentCount(NOT_REPORTED, "", tally[NOT_REPORTED], False))
+
+    assignments = [
+        _activity_row(i, unit, reports)
+        for i in sorted(items, key=lambda i: (natural_key(i.number), i.pk))
+        if i.kind == ItemKind.ASSIGNMENT
+    ]
+    loose = [
+        _activity_row(i, unit, reports)
+        for i in sorted(items, key=lambda i: (i.end_date or datetime.date.max, i.pk))
+        if i.kind == ItemKind.ACTIVITY and i.pk not in used_activities
+    ]
+    return Chapter(
+        unit_name=unit.name,
+        perspectives=[perspectives[n] for n in sorted(perspectives, key=lambda n: order[n])],
+        assignments=assignments,
+        fulfilment=fulfilment,
+        loose_activities=loose,
+    )
+
+
+def _internal_control(unit: Unit, occasion: FollowUpOccasion, plan_types: list[PlanType]):
+    """The internkontrollrapport of each of the unit's plans with control
+    points that the occasion follows up."""
+    from . import internal_control
+
+    types = [pt for pt in plan_types if pt.holds(ItemKind.CONTROL_POINT)]
+    if not types:
+        return []
+    plans = Plan.objects.filter(unit=unit, plan_type__in=types).select_related(
+        "unit", "plan_type__model"
+    )
+    return [internal_control.build(plan, occasion) for plan in plans]

@@ -1,0 +1,252 @@
+"""The delårsrapport and årsredovisning laid out: HTML (the preview in the
+browser, and what WeasyPrint lays out as the tagged PDF), DOCX (real
+headings, tables and the charts as pictures with alt text) and XLSX (every
+table of the document)."""
+
+from __future__ import annotations
+
+import io
+
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from .annual import KINDS, TEXT_SECTIONS, AnnualReport
+
+TEMPLATE = "documents/annual.html"
+FORMATS = ("html", "pdf", "docx", "xlsx")
+
+
+def _with_charts(report: AnnualReport) -> None:
+    from styrhjul.indicators import charts
+
+    for n, chapter in enumerate(report.chapters):
+        for goal in chapter.goals:
+            for row in goal.indicators:
+                if row.chart is None:
+                    row.chart = charts.trend(row.data, f"dok-{n}-{row.data.item.pk}")
+
+
+def html(report: AnnualReport) -> str:
+    _with_charts(report)
+    return render_to_string(TEMPLATE, {"report": report})
+
+
+def pdf(report: AnnualReport) -> bytes:
+    from .pdf import html_to_pdf
+
+    return html_to_pdf(html(report))
+
+
+def docx(report: AnnualReport) -> bytes:
+    from docx import Document
+    from docx.shared import Pt
+
+    from styrhjul.charts.word import add_chart
+
+    from .docx import LANGUAGE, _page_number_footer, _set_language, _table
+
+    document = Document()
+    props = document.core_properties
+    props.title = report.title
+    props.subject = f"{report.kind_label} {report.year}, uppföljning per {report.period_text}"
+    props.author = report.unit_name
+    props.language = LANGUAGE
+    _set_language(document)
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10.5)
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    _page_number_footer(section)
+
+    for _ in range(6):
+        document.add_paragraph()
+    document.add_paragraph(report.title, style="Title")
+    document.add_paragraph(f"{report.kind_label} {report.year}", style="Subtitle")
+    document.add_paragraph(
+        f"{report.occasion_name}, uppföljning per {report.period_text}", style="Subtitle"
+    )
+    document.add_paragraph(f"{report.unit_name}. Underlaget läst {report.read_at:%Y-%m-%d %H:%M}.")
+    document.add_page_break()
+
+    for _key, heading, paragraphs in report.sections:
+        document.add_heading(heading, level=1)
+        for paragraph in paragraphs:
+            document.add_paragraph(paragraph)
+    document.add_heading("Måluppfyllelse", level=1)
+    document.add_paragraph(report.fulfilment_sentence())
+    for chapter in report.chapters:
+        if chapter.fulfilment:
+            caption = "Bedömning av målen"
+            if report.compiled:
+                caption += f": {chapter.unit_name}"
+            document.add_paragraph(caption, style="Caption")
+            _table(
+                document,
+                ["Bedömning", "Antal mål"],
+                [[f"{c.symbol} {c.label}".strip(), c.count] for c in chapter.fulfilment],
+            )
+
+    for chapter in report.chapters:
+        document.add_page_break()
+        document.add_heading(chapter.unit_name if report.compiled else "Mål och resultat", level=1)
+        for perspective in chapter.perspectives:
+            document.add_heading(perspective.name, level=2)
+            for goal in perspective.goals:
+                heading = goal.heading + (f" ({goal.level})" if goal.level else "")
+                document.add_heading(heading, level=3)
+                if goal.assesses:
+                    document.add_paragraph().add_run(
+                        f"Bedömning: {goal.assessment.text}"
+                    ).bold = True
+                for paragraph in goal.analysis.splitlines():
+                    if paragraph.strip():
+                        document.add_paragraph(paragraph.strip())
+                if goal.indicators:
+                    document.add_paragraph("Nyckeltal för målet", style="Caption")
+                    _table(
+                        document,
+                        ["Nyckeltal", "Utgångsvärde", "Senaste utfall", "Målvärde", "Bedömning"],
+                        [row.cells for row in goal.indicators],
+                    )
+                    for row in goal.indicators:
+                        if row.data.points or row.data.comparisons:
+                            add_chart(document, row.data.trend_chart(), width_cm=15)
+                            document.add_paragraph(row.data.describe(), style="Caption")
+                if goal.activities:
+                    document.add_paragraph("Aktiviteter", style="Caption")
+                    _table(
+                        document,
+                        ["Aktivitet", "Slutdatum", "Status", "Kommentar"],
+                        [_activity_cells(a) for a in goal.activities],
+                    )
+        if chapter.assignments:
+            document.add_heading("Särskilda uppdrag", level=2)
+            _table(
+                document,
+                ["Uppdrag", "Slutdatum", "Status", "Kommentar"],
+                [_activity_cells(a) for a in chapter.assignments],
+            )
+
+    if report.internal_control:
+        document.add_page_break()
+        document.add_heading("Intern kontroll", level=1)
+        for ik in report.internal_control:
+            document.add_heading(ik.plan_name, level=2)
+            for paragraph in ik.summary:
+                document.add_paragraph(paragraph)
+            if ik.areas:
+                rows = [[a.name, a.total, *(c.count for c in a.counts)] for a in ik.areas]
+                rows.append(["Totalt", ik.count, *(c.count for c in ik.totals)])
+                _table(document, [ik.grouping, "Kontrollpunkter", *ik.labels], rows)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _activity_cells(a) -> list[str]:
+    title = f"{a.number} {a.title}".strip()
+    if a.unit_name:
+        title += f"\n{a.unit_name}"
+    return [title, a.end_text, a.status.text, a.comment]
+
+
+def xlsx(report: AnnualReport) -> bytes:
+    """Every table of the document, one sheet each, with a header row that
+    stays in view and filters."""
+    from styrhjul.spreadsheet import workbook_bytes
+
+    goals, indicators, activities, assignments, fulfilment = [], [], [], [], []
+    for chapter in report.chapters:
+        for perspective in chapter.perspectives:
+            for goal in perspective.goals:
+                where = [chapter.unit_name, perspective.name]
+                goals.append(
+                    [
+                        *where,
+                        goal.item.number,
+                        goal.item.title,
+                        goal.level,
+                        goal.assessment.label if goal.assesses else "",
+                        goal.analysis,
+                    ]
+                )
+                for row in goal.indicators:
+                    indicators.append([*where, goal.heading, *row.cells])
+                for a in goal.activities:
+                    activities.append(
+                        [
+                            *where,
+                            goal.heading,
+                            f"{a.number} {a.title}".strip(),
+                            a.unit_name or chapter.unit_name,
+                            a.end_date,
+                            a.status.label or "Ej rapporterad",
+                            a.comment,
+                        ]
+                    )
+        for a in chapter.assignments:
+            assignments.append(
+                [
+                    chapter.unit_name,
+                    f"{a.number} {a.title}".strip(),
+                    a.end_date,
+                    a.status.label or "Ej rapporterad",
+                    a.comment,
+                ]
+            )
+        for c in chapter.fulfilment:
+            fulfilment.append([chapter.unit_name, c.label, c.count])
+    sheets = [
+        ("Mål", ["Enhet", "Perspektiv", "Nr", "Mål", "Målnivå", "Bedömning", "Analys"], goals),
+        (
+            "Nyckeltal",
+            [
+                "Enhet",
+                "Perspektiv",
+                "Mål",
+                "Nyckeltal",
+                "Utgångsvärde",
+                "Senaste utfall",
+                "Målvärde",
+                "Bedömning",
+            ],
+            indicators,
+        ),
+        (
+            "Aktiviteter",
+            [
+                "Enhet",
+                "Perspektiv",
+                "Mål",
+                "Aktivitet",
+                "Rapporterad av",
+                "Slutdatum",
+                "Status",
+                "Kommentar",
+            ],
+            activities,
+        ),
+        (
+            "Särskilda uppdrag",
+            ["Enhet", "Uppdrag", "Slutdatum", "Status", "Kommentar"],
+            assignments,
+        ),
+        ("Måluppfyllelse", ["Enhet", "Bedömning", "Antal mål"], fulfilment),
+    ]
+    return workbook_bytes(sheets)
+
+
+def render(report: AnnualReport, fmt: str) -> bytes:
+    if fmt == "html":
+        return html(report).encode()
+    return {"pdf": pdf, "docx": docx, "xlsx": xlsx}[fmt](report)
+
+
+def filename(report: AnnualReport, fmt: str) -> str:
+    stem = "arsredovisning" if report.kind == "arsredovisning" else "delarsrapport"
+    return f"{stem}-{report.year}-{slugify(report.unit_name)}.{fmt}"
+
+
+__all__ = ["FORMATS", "KINDS", "TEXT_SECTIONS", "filename", "render"]

@@ -1,0 +1,124 @@
+"""The documents Styrhjul makes, by name, for the command, the pages and
+the background jobs: what each is built from and which formats it has."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from styrhjul.followup.models import FollowUpOccasion
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation.models import Unit
+from styrhjul.planning.models import Plan
+
+from .internal_control import DocumentError
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    key: str
+    label: str
+    formats: tuple[str, ...]
+
+
+TYPES = {
+    t.key: t
+    for t in (
+        DocumentType("delarsrapport", "Delårsrapport", ("pdf", "docx", "xlsx")),
+        DocumentType(
+            "arsredovisning", "Årsredovisning / verksamhetsberättelse", ("pdf", "docx", "xlsx")
+        ),
+        DocumentType(
+            "uppfoljning", "Uppföljning av aktiviteter per datum", ("pdf", "docx", "xlsx")
+        ),
+        DocumentType("internkontrollrapport", "Internkontrollrapport", ("pdf", "docx")),
+    )
+}
+
+
+@dataclass
+class Built:
+    title: str
+    filename: str
+    data: bytes
+    read_at: datetime.datetime
+
+
+def internal_control_plan(unit: Unit, occasion: FollowUpOccasion) -> Plan:
+    plan = (
+        Plan.objects.filter(
+            unit=unit,
+            plan_type__model=occasion.model,
+            plan_type__in=occasion.plan_types.all(),
+        )
+        .select_related("unit", "plan_type__model")
+        .order_by("plan_type__order")
+    )
+    for candidate in plan:
+        if candidate.plan_type.holds(ItemKind.CONTROL_POINT):
+            return candidate
+    raise DocumentError(
+        f"{unit.name} har ingen plan med kontrollpunkter som {occasion.name} följer upp."
+    )
+
+
+def build(document: str, unit: Unit, occasion: FollowUpOccasion, *, options=None):
+    """The document's data structure (read from the database now)."""
+    options = options or {}
+    if document in ("delarsrapport", "arsredovisning"):
+        from . import annual
+
+        return annual.build(unit, occasion, kind=document)
+    if document == "uppfoljning":
+        from . import followup_by_date
+
+        return followup_by_date.build(unit, occasion)
+    if document == "internkontrollrapport":
+        from . import internal_control
+
+        plan = options.get("plan")
+        plan = (
+            Plan.objects.select_related("unit", "plan_type__model").get(pk=plan)
+            if plan
+            else internal_control_plan(unit, occasion)
+        )
+        return internal_control.build(plan, occasion, group_by=options.get("per", "omrade"))
+    raise DocumentError(f"Okänt dokument: {document}.")
+
+
+def render(document: str, report, fmt: str) -> tuple[bytes, str]:
+    """(the file, its name)."""
+    if fmt not in TYPES[document].formats and fmt != "html":
+        raise DocumentError(f"{TYPES[document].label} finns inte som {fmt}.")
+    if document in ("delarsrapport", "arsredovisning"):
+        from . import annual_render
+
+        return annual_render.render(report, fmt), annual_render.filename(report, fmt)
+    if document == "uppfoljning":
+        from . import followup_by_date
+
+        return followup_by_date.render(report, fmt), followup_by_date.filename(report, fmt)
+    from .views import filename
+    from .views import render as render_internal_control
+
+    if fmt == "html":
+        from .pdf import internal_control_html
+
+        return internal_control_html(report).encode(), filename(report, "html")
+    return render_internal_control(report, fmt), filename(report, fmt)
+
+
+def make(document: str, unit: Unit, occasion: FollowUpOccasion, fmt: str, *, options=None) -> Built:
+    read_at = timezone.now()
+    report = build(document, unit, occasion, options=options)
+    data, name = render(document, report, fmt)
+    return Built(getattr(report, "title", TYPES[document].label), name, data, read_at)

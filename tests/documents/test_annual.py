@@ -20,7 +20,7 @@ from styrhjul.documents.models import DocumentText
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.planning import services as planning
-from tests.documents.conftest import ANALYSIS
+from tests.conftest import ANALYSIS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,38 @@
+"""The documents page in Chromium: ordering a document, watching it being
+made and downloading it; the preview; axe-core on both."""
+
+from __future__ import annotations
+
+import pytest
+
+from styrhjul.organisation.models import Role
+from tests.browser.conftest import assert_accessible, login
+from tests.factories import UserFactory, grant
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.usefixtures("transactional_db"),
+]
+
+
+def test_ordering_a_document_and_the_preview(page, live_server, org, reported, settings):
+    settings.DOCUMENT_WORKER = "thread"
+    chef = UserFactory()
+    grant(chef, org["namnd"], Role.MANAGER)
+    login(page, chef)
+
+    page.goto(f"/dokument/enhet/{org['namnd'].pk}/{reported.pk}/")
+    assert_accessible(page)
+    page.get_by_label("Word").check()
+    page.get_by_role("button", name="Skapa").click()
+    download_link = page.get_by_role("link", name="Ladda ned")
+    download_link.first.wait_for(timeout=60_000)
+    with page.expect_download() as info:
+        download_link.first.click()
+    assert info.value.suggested_filename.endswith(".docx")
+    assert_accessible(page)
+
+    page.goto(f"/dokument/enhet/{org['namnd'].pk}/{reported.pk}/forhandsgranska/delarsrapport/")
+    assert page.get_by_role("heading", name="Innehåll").is_visible()
+    assert_accessible(page)

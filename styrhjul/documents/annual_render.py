@@ -38,26 +38,15 @@ def pdf(report: AnnualReport) -> bytes:
 
 
 def docx(report: AnnualReport) -> bytes:
-    from docx import Document
-    from docx.shared import Pt
-
     from styrhjul.charts.word import add_chart
 
-    from .docx import LANGUAGE, _page_number_footer, _set_language, _table
+    from .docx import _table, new_document
 
-    document = Document()
-    props = document.core_properties
-    props.title = report.title
-    props.subject = f"{report.kind_label} {report.year}, uppföljning per {report.period_text}"
-    props.author = report.unit_name
-    props.language = LANGUAGE
-    _set_language(document)
-    normal = document.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(10.5)
-    section = document.sections[0]
-    section.different_first_page_header_footer = True
-    _page_number_footer(section)
+    document = new_document(
+        title=report.title,
+        subject=f"{report.kind_label} {report.year}, uppföljning per {report.period_text}",
+        author=report.unit_name,
+    )
 
     for _ in range(6):
         document.add_paragraph()

@@ -102,23 +102,33 @@ def _cell_text(cell, text: str, bold_first: str = "") -> None:
         paragraph.add_run(line)
 
 
-def internal_control_docx(report: InternalControlReport) -> bytes:
+def new_document(*, title: str, subject: str, author: str):
+    """A Swedish A4 document with its properties, the house font and page
+    numbers in the footer (not on the title page)."""
     document = Document()
     props = document.core_properties
-    props.title = report.title
-    props.subject = f"{report.plan_name} {report.year}, uppföljning per {report.period_text}"
-    props.author = report.unit_name
+    props.title = title
+    props.subject = subject
+    props.author = author
     props.language = LANGUAGE
     _set_language(document)
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
-
     first = document.sections[0]
     first.page_width, first.page_height = Cm(21), Cm(29.7)
     first.left_margin = first.right_margin = Cm(2.2)
     first.different_first_page_header_footer = True
     _page_number_footer(first)
+    return document
+
+
+def internal_control_docx(report: InternalControlReport) -> bytes:
+    document = new_document(
+        title=report.title,
+        subject=f"{report.plan_name} {report.year}, uppföljning per {report.period_text}",
+        author=report.unit_name,
+    )
 
     # Title page
     for _ in range(6):

@@ -11,9 +11,10 @@ from simple_history.models import HistoricalRecords
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Plan
+from styrhjul.web.models import EditedText
 
 
-class ReportText(models.Model):
+class ReportText(EditedText):
     """Inledning and sammanfattning of the internkontrollrapport for one plan
     and occasion, as the committee wants them worded. Paragraphs are
     separated by a blank line."""
@@ -29,16 +30,6 @@ class ReportText(models.Model):
     )
     introduction = models.TextField(_("inledning"), blank=True)
     summary = models.TextField(_("sammanfattning"), blank=True)
-    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("ändrad av"),
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -54,7 +45,7 @@ class ReportText(models.Model):
         return self.plan.unit
 
 
-class DocumentText(models.Model):
+class DocumentText(EditedText):
     """A free-text section (förord, sammanfattning, viktiga händelser) of a
     unit's delårsrapport or årsredovisning at an occasion."""
 
@@ -70,16 +61,6 @@ class DocumentText(models.Model):
     document = models.CharField(_("dokument"), max_length=30)
     section = models.CharField(_("avsnitt"), max_length=30)
     text = models.TextField(_("text"), blank=True)
-    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("ändrad av"),
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

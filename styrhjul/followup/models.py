@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from styrhjul.model.models import GovernanceModel, PlanType, ScaleValue
 from styrhjul.organisation.models import Unit, UnitType
 from styrhjul.planning.models import Item
+from styrhjul.web.models import EditedText
 
 
 class OccasionKind(models.TextChoices):
@@ -213,7 +214,7 @@ class ReportingTask(models.Model):
         return self.step.deadline if self.step_id else None
 
 
-class Report(models.Model):
+class Report(EditedText):
     """Rapport: what one unit reported on one item at one occasion. Activity
     and assignment use status, completion and comment; indicator uses
     assessment and comment (values in IndicatorValue); goal uses analysis and
@@ -244,16 +245,6 @@ class Report(models.Model):
     measures = models.TextField(_("åtgärder"), blank=True)
     measures_responsible = models.CharField(_("ansvarig för åtgärden"), max_length=200, blank=True)
     measures_due = models.DateField(_("åtgärden klar senast"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("ändrad av"),
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -285,7 +276,7 @@ class Report(models.Model):
         )
 
 
-class MeasureFollowUp(models.Model):
+class MeasureFollowUp(EditedText):
     """Uppföljning av en åtgärd: at a later occasion, what came of a measure
     (åtgärd) reported earlier on a control point, and whether it is done. A
     measure stays open, and is shown at every following occasion of the same
@@ -302,16 +293,6 @@ class MeasureFollowUp(models.Model):
     )
     result = models.TextField(_("resultat av åtgärden"), blank=True)
     done = models.BooleanField(_("åtgärden är genomförd"), default=False)
-    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("ändrad av"),
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -274,6 +274,7 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, kind: str | None = None) ->
             reports,
             facts,
             goal_scale,
+            own_activities_only=compiled,
         )
         if chapter_unit is unit or chapter.goals:
             chapters.append(chapter)
@@ -318,7 +319,11 @@ def _activity_row(item: Item, unit: Unit, reports) -> ActivityRow:
     )
 
 
-def _chapter(unit, items, contributors, reports, facts, goal_scale) -> Chapter:
+def _chapter(
+    unit, items, contributors, reports, facts, goal_scale, *, own_activities_only=False
+) -> Chapter:
+    """A unit's chapter. In the compiled document (as the council reads it)
+    only the unit's own activities are listed, not every activity below."""
     perspectives: dict[str, PerspectiveSection] = {}
     order: dict[str, tuple] = {}
     used_activities: set[int] = set()
@@ -340,6 +345,8 @@ def _chapter(unit, items, contributors, reports, facts, goal_scale) -> Chapter:
             key=lambda i: (i.end_date or datetime.date.max, natural_key(i.number), i.pk),
         ):
             if c.kind == ItemKind.ACTIVITY:
+                if own_activities_only and c.plan.unit_id != unit.pk:
+                    continue
                 block.activities.append(_activity_row(c, unit, reports))
                 used_activities.add(c.pk)
             elif c.kind == ItemKind.INDICATOR and c.pk in facts:

@@ -38,15 +38,15 @@ def test_the_compiled_report_has_the_council_and_the_committees(org, chain, repo
     assert goal.analysis == ANALYSIS
     assert [r.title for r in goal.indicators] == ["Andel behöriga till gymnasiet"]
     assert goal.indicators[0].cells[2] == "85\u00a0% (2025)"
-    assert [(a.title, a.status.label, a.unit_name) for a in goal.activities] == [
-        ("Läxhjälp på fritidsgården", "Påbörjad", org["enhet_b1"].name)
-    ]
+    # As the council reads it: the council's own activities, not every one below.
+    assert goal.activities == []
     assert council.expected_met == 1
     assert report.chapters[1].goals[0].assessment.label == ""  # SN1 not assessed yet
     assert "Av 2 mål har 1 bedömts" in report.fulfilment_sentence()
 
 
 def test_a_committees_own_report(org, chain, reported):
+    planning.item_link(actor=access.SYSTEM, item=chain["activity"], target=chain["board"])
     report = annual.build(org["namnd"], reported)
 
     assert not report.compiled
@@ -54,6 +54,10 @@ def test_a_committees_own_report(org, chain, reported):
     assert [g.heading for g in report.chapters[0].goals] == [
         "SN1 Fler barn i familjer med försörjningsstöd går ut med godkända betyg"
     ]
+    # The committee's document lists the activities below that contribute.
+    assert [
+        (a.title, a.status.label, a.unit_name) for a in report.chapters[0].goals[0].activities
+    ] == [("Läxhjälp på fritidsgården", "Påbörjad", org["enhet_b1"].name)]
 
 
 def test_the_free_texts_come_in_order(org, reported):
@@ -78,7 +82,9 @@ def test_the_free_texts_come_in_order(org, reported):
 
 
 def test_html_pdf_word_and_excel(org, chain, reported, tmp_path):
-    report = annual.build(org["kommun"], reported)
+    planning.item_link(actor=access.SYSTEM, item=chain["activity"], target=chain["board"])
+    planning.item_link(actor=access.SYSTEM, item=chain["indicator"], target=chain["board"])
+    report = annual.build(org["namnd"], reported)
 
     html = annual_render.render(report, "html").decode()
     assert "<svg" in html and "Innehåll" in html and "Måluppfyllelse" in html
@@ -89,7 +95,7 @@ def test_html_pdf_word_and_excel(org, chain, reported, tmp_path):
     document = docx.Document(io.BytesIO(annual_render.render(report, "docx")))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Invånare" in headings and "Måluppfyllelse" in headings
-    assert any(h.startswith("KF1 Alla barn och unga klarar skolan") for h in headings)
+    assert any(h.startswith("SN1 Fler barn i familjer") for h in headings)
     assert len(document.inline_shapes) == 1  # the indicator's trend chart
     assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Diagrammet visar")
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
@@ -120,7 +126,7 @@ def test_html_pdf_word_and_excel(org, chain, reported, tmp_path):
         text = " ".join(
             subprocess.run([tool, str(path), "-"], capture_output=True, text=True).stdout.split()
         )
-        assert "Alla barn och unga klarar skolan" in text and "Sida 2 av" in text
+        assert "Fler barn i familjer med försörjningsstöd" in text and "Sida 2 av" in text
 
 
 def test_build_reads_a_bounded_number_of_queries(org, chain, reported, model):

@@ -21,22 +21,28 @@ def internal_control_html(report: InternalControlReport) -> str:
     )
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render HTML to a tagged PDF/UA-1 document; plain tagged PDF if the
-    variant cannot be produced (e.g. a font without the needed tables).
-
-    The document is laid out once (`render()` then `write_pdf()` is what
-    `HTML.write_pdf()` does): the layout does not depend on the variant, so
-    the fallback writes the same pages again instead of laying out the whole
-    report a second time, which would double the time of a long report."""
+def layout(html: str):
+    """Lay the HTML out as tagged PDF/UA-1 pages (a WeasyPrint document)."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html).render(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return weasyprint.HTML(string=html).render(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def write(document) -> bytes:
+    """The laid-out document as PDF/UA-1; a plain tagged PDF if the variant
+    cannot be produced (e.g. a font without the needed tables). The layout
+    does not depend on the variant, so the fallback writes the same pages
+    instead of laying out a long report a second time."""
     try:
         return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     except Exception:  # depends on fonts and WeasyPrint's checks
         logger.exception("PDF/UA-1 failed; writing a tagged PDF without the variant")
         return document.write_pdf(pdf_tags=True)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """HTML to a tagged PDF/UA-1 document, laid out once."""
+    return write(layout(html))
 
 
 def internal_control_pdf(report: InternalControlReport) -> bytes:

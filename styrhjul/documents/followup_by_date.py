@@ -1,0 +1,658 @@
+"""Uppföljning per datum: a unit's goals per perspective with the activities
+that contribute to them, each with its end date and the status and comment
+reported at one follow-up occasion (e.g. "Uppföljning av aktiviteter per
+30 april 2025 – Socialförvaltningen").
+
+`build()` reads the database in a fixed number of queries and returns plain
+dataclasses; `render()` lays them out as HTML, PDF, DOCX or XLSX, so what the
+document contains is decided here, once.
+
+What is in the document:
+
+- **Goals**: the unit's own goals (its plans of the occasion's plan types,
+  and goals shared to it), and goals of units above it (or elsewhere) that
+  the activities reach first on their way up the red thread, e.g. the
+  nämnd's goals that a förvaltning's activities contribute to directly.
+  Goals of the unit's sub-units are passed through: an avdelning's activity
+  under an avdelning goal that contributes to a förvaltning goal counts for
+  the förvaltning goal.
+- **Activities** (and special assignments, kind "assignment"): those of the
+  unit and of its sub-units in plans of the occasion's plan types, and those
+  shared into the subtree, that contribute (through links, transitively) to
+  a goal of the document. An activity goes under the nearest goals it
+  reaches: the first goals of the document on each path up. One row per
+  reporting unit: the owner, or for an activity shared down each unit it is
+  shared to (and the owner when it reported too), with the status and
+  comment that unit reported at the occasion ("Ej rapporterad" when it did
+  not). Rows of another unit than the document's show that unit's name.
+- **Aktiviteter utan mål**: the unit's own activities (owned by it or shared
+  to it) that reach no goal of the document. A sub-unit's activities that
+  reach none of the unit's goals belong to the sub-unit's document and are
+  left out. Special assignments without a goal make a last group "Särskilda
+  uppdrag".
+- With a `user`, only units the user may read contribute rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.text import slugify
+
+from styrhjul.followup.models import FollowUpOccasion, Report
+from styrhjul.model.models import ItemKind, PlanType
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+from styrhjul.planning.models import Item, ItemLink, ItemShare
+from styrhjul.planning.numbering import natural_key
+
+from .internal_control import DocumentError, swedish_date
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "COLUMNS",
+    "CONTENT_TYPES",
+    "XLSX_COLUMNS",
+    "ActivityRow",
+    "DocumentError",
+    "FollowupByDate",
+    "GoalGroup",
+    "Section",
+    "build",
+    "filename",
+    "html",
+    "pdf",
+    "render",
+]
+
+NOT_REPORTED = "Ej rapporterad"
+OTHER_PERSPECTIVE = "Övrigt"
+WITHOUT_GOAL = "Aktiviteter utan mål"
+ASSIGNMENTS = "Särskilda uppdrag"
+CONTINUED = "(forts.)"
+ACTIVITY_KINDS = (ItemKind.ACTIVITY, ItemKind.ASSIGNMENT)
+KIND_NAMES = {ItemKind.ACTIVITY: "Aktivitet", ItemKind.ASSIGNMENT: "Särskilt uppdrag"}
+
+GOAL_COLUMN = "Nämndmål"
+COLUMNS = (GOAL_COLUMN, "Aktivitet", "Slutdatum", "Status", "Kommentar")
+XLSX_COLUMNS = ("Perspektiv", *COLUMNS, "Enhet", "Typ")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+TEMPLATE = "documents/followup_by_date.html"
+
+
+def _numbered(number: str, title: str) -> str:
+    return f"{number} {title}" if number else title
+
+
+@dataclass
+class ActivityRow:
+    """One activity (or special assignment) as one unit reported it."""
+
+    number: str
+    title: str
+    end_date: datetime.date | None
+    status: str  # the label as reported, NOT_REPORTED, or "" (reported without status)
+    comment: str
+    unit_name: str  # the reporting unit
+    other_unit: bool = False  # reported by another unit than the document's
+    kind: str = ItemKind.ACTIVITY
+    status_symbol: str = ""
+    status_colour: str = ""
+    reported: bool = False
+    completion: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The Aktivitet cell: "Nr Rubrik"."""
+        return _numbered(self.number, self.title)
+
+    @property
+    def end_date_text(self) -> str:
+        return self.end_date.isoformat() if self.end_date else ""
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind, "Aktivitet")
+
+    @property
+    def is_assignment(self) -> bool:
+        return self.kind == ItemKind.ASSIGNMENT
+
+    @property
+    def cells(self) -> tuple[str, str, str, str]:
+        """Aktivitet, Slutdatum, Status, Kommentar as text."""
+        return (self.text, self.end_date_text, self.status, self.comment)
+
+
+@dataclass
+class GoalGroup:
+    """A goal and the rows of the activities under it (none: one empty row)."""
+
+    number: str
+    title: str
+    rows: list[ActivityRow] = field(default_factory=list)
+    unit_name: str = ""  # the goal's unit, when another than the document's
+    level_name: str = ""
+
+    @property
+    def text(self) -> str:
+        """The Nämndmål cell: "Nr Rubrik" ("" in the groups without goal)."""
+        return _numbered(self.number, self.title)
+
+    @property
+    def span(self) -> int:
+        """Table rows the goal cell spans."""
+        return max(1, len(self.rows))
+
+
+@dataclass
+class Section:
+    """A perspective (or "Övrigt", "Aktiviteter utan mål", "Särskilda
+    uppdrag") with its goals in plan order."""
+
+    name: str
+    goals: list[GoalGroup] = field(default_factory=list)
+    has_goals: bool = True  # False: one table without the Nämndmål column
+
+    @property
+    def rows(self) -> list[tuple[GoalGroup, ActivityRow | None]]:
+        """The table's rows in order: (goal, activity row or None)."""
+        return [(g, r) for g in self.goals for r in (g.rows or [None])]
+
+
+@dataclass
+class StatusCount:
+    label: str
+    count: int
+    symbol: str = ""
+    colour: str = ""
+
+
+@dataclass
+class FollowupByDate:
+    title: str
+    unit_name: str
+    occasion_name: str
+    year: int
+    period_end: datetime.date
+    sections: list[Section]
+    counts: list[StatusCount] = field(default_factory=list)
+    activities: int = 0  # activity rows (an activity under two goals counts once)
+    goals: int = 0
+
+    @property
+    def period_text(self) -> str:
+        return swedish_date(self.period_end)
+
+    @property
+    def subtitle(self) -> str:
+        return f"{self.occasion_name}, uppföljning per {self.period_text}"
+
+    @property
+    def counts_line(self) -> str:
+        """E.g. "Klar 3, Påbörjad 2, Ej rapporterad 1"."""
+        return ", ".join(f"{c.label} {c.count}" for c in self.counts if c.count)
+
+    @property
+    def summary(self) -> list[str]:
+        if not self.activities and not self.goals:
+            return [f"{self.unit_name} har inga mål eller aktiviteter att följa upp."]
+        perspectives = sum(1 for s in self.sections if s.has_goals)
+        text = (
+            f"Uppföljningen omfattar {self.activities} "
+            f"{'aktivitet' if self.activities == 1 else 'aktiviteter'}"
+        )
+        if self.goals:
+            text += f" och {self.goals} mål i {perspectives} perspektiv"
+        text += "."
+        paragraphs = [text]
+        if self.counts_line:
+            paragraphs.append(f"Status per {self.period_text}: {self.counts_line}.")
+        return paragraphs
+
+    def xlsx_rows(self) -> list[tuple]:
+        """One row per activity row (and per goal without activities), with
+        the section and goal on every row: Perspektiv, Nämndmål, Aktivitet,
+        Slutdatum (a date), Status, Kommentar, Enhet, Typ."""
+        result = []
+        for section in self.sections:
+            for goal, row in section.rows:
+                if row is None:
+                    result.append((section.name, goal.text, "", None, "", "", "", ""))
+                else:
+                    result.append(
+                        (
+                            section.name,
+                            goal.text,
+                            row.text,
+                            row.end_date,
+                            row.status,
+                            row.comment,
+                            row.unit_name,
+                            row.kind_name,
+                        )
+                    )
+        return result
+
+
+# --- Building ----------------------------------------------------------------------------------
+
+
+def _edges_above(seed_query) -> list[tuple[int, int]]:
+    """Every link (item, target) on the way up from the seed items: one
+    recursive query, the seeds as a subquery (so thousands of them work)."""
+    table = ItemLink._meta.db_table
+    item_col = ItemLink._meta.get_field("item").column
+    target_col = ItemLink._meta.get_field("target").column
+    seed_sql, seed_params = seed_query.query.sql_with_params()
+    sql = (
+        f"WITH RECURSIVE walk(item_id, target_id) AS ("
+        f"SELECT {item_col}, {target_col} FROM {table} WHERE {item_col} IN ({seed_sql}) "
+        f"UNION SELECT l.{item_col}, l.{target_col} FROM {table} l "
+        f"JOIN walk ON l.{item_col} = walk.target_id) "
+        "SELECT item_id, target_id FROM walk"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, seed_params)
+        return [(int(a), int(b)) for a, b in cursor.fetchall()]
+
+
+def _nearest_goals(
+    start: int, up: dict[int, list[int]], goal_ids: set[int], pass_through: set[int]
+) -> set[int]:
+    """The first goals of the document on each path up from `start`; the
+    goals in `pass_through` (the sub-units' own) are walked through."""
+    found: set[int] = set()
+    seen = {start}
+    stack = list(up.get(start, ()))
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in goal_ids and node not in pass_through:
+            found.add(node)
+        else:
+            stack.extend(up.get(node, ()))
+    return found
+
+
+def _activity_key(item: Item) -> tuple:
+    """End date (none last), then Nr as numbers, then title."""
+    return (
+        item.end_date is None,
+        item.end_date or datetime.date.min,
+        natural_key(item.number),
+        item.title.casefold(),
+        item.pk,
+    )
+
+
+def build(unit: Unit | int, occasion: FollowUpOccasion | int, *, user=None) -> FollowupByDate:
+    """The document for the unit at the occasion (see the module's docstring
+    for what it contains). With `user`, only the units the user may read
+    contribute rows; a unit the user may not read is a DocumentError.
+
+    Queries: the unit (with its path from the root), the occasion, the
+    unit's subtree, its goals, the activities, their shares, the links above
+    them, the other goals they reach and the reports: nine, however many
+    goals, activities and units (plus the user's rights the first time they
+    are read)."""
+    # With the tree fields, the unit's tree_path holds its ancestors' ids.
+    unit = Unit.objects.with_tree_fields().get(pk=unit.pk if isinstance(unit, Unit) else int(unit))
+    occasion = FollowUpOccasion.objects.select_related("model").get(
+        pk=occasion.pk if isinstance(occasion, FollowUpOccasion) else int(occasion)
+    )
+    if occasion.model.organisation_id not in {int(pk) for pk in unit.tree_path}:
+        raise DocumentError(f"Uppföljningen {occasion} hör inte till styrmodellen för {unit.name}.")
+    all_names = dict(Unit.objects.descendants(unit, include_self=True).values_list("pk", "name"))
+    names = all_names
+    if user is not None:
+        rights = access.rights(user)
+        if not rights.is_admin:
+            names = {pk: name for pk, name in all_names.items() if pk in rights.readable}
+            if unit.pk not in names:
+                raise DocumentError(f"Du får inte läsa {unit.name}.")
+    subtree = sorted(names)
+    plan_types = PlanType.objects.filter(occasions=occasion).values("pk")
+
+    # The unit's goals: its plans of the occasion's plan types and the goals
+    # shared to it (followup.services.items_to_report, all plan types at once).
+    shared_to_unit = ItemShare.objects.filter(
+        unit=unit, plan__plan_type__in=plan_types, ended_at__isnull=True
+    ).values("item_id")
+    own_goals = {
+        g.pk: g
+        for g in Item.objects.active()
+        .filter(kind=ItemKind.GOAL)
+        .filter(Q(plan__unit=unit, plan__plan_type__in=plan_types) | Q(pk__in=shared_to_unit))
+        .select_related("perspective", "level", "plan__unit")
+    }
+
+    # The activities of the subtree and those shared into it.
+    shared_in = ItemShare.objects.filter(
+        unit__in=subtree, plan__plan_type__in=plan_types, ended_at__isnull=True
+    ).values("item_id")
+    in_scope = Q(kind__in=ACTIVITY_KINDS, archived_at__isnull=True) & (
+        Q(plan__unit__in=subtree, plan__plan_type__in=plan_types) | Q(pk__in=shared_in)
+    )
+    activities = list(Item.objects.filter(in_scope).select_related("plan__unit"))
+    activity_ids = Item.objects.filter(in_scope).order_by().values("pk")
+    receivers: dict[int, list[int]] = defaultdict(list)
+    for item_id, unit_id in ItemShare.objects.filter(
+        item__in=activity_ids, unit__in=subtree, ended_at__isnull=True
+    ).values_list("item_id", "unit_id"):
+        receivers[item_id].append(unit_id)
+
+    # The red thread up from the activities, and the goals on it.
+    up: dict[int, list[int]] = defaultdict(list)
+    for item_id, target_id in _edges_above(activity_ids):
+        up[item_id].append(target_id)
+    reached = {t for targets in up.values() for t in targets} - set(own_goals)
+    other_goals = {
+        g.pk: g
+        for g in Item.objects.active()
+        .filter(kind=ItemKind.GOAL, pk__in=sorted(reached))
+        .select_related("perspective", "level", "plan__unit")
+    }
+    # The goals of the sub-units (and the unit's goals in plans the occasion
+    # does not follow up) are on the way to the unit's goals; goals above
+    # the unit that an activity reaches first are goals of the document.
+    pass_through = {pk for pk, g in other_goals.items() if g.plan.unit_id in all_names}
+    goal_ids = set(own_goals) | set(other_goals)
+
+    reports = {
+        (r.item_id, r.unit_id): r
+        for r in Report.objects.filter(
+            occasion=occasion, item__in=activity_ids, unit_id__in=subtree
+        ).select_related("status")
+    }
+    status_order: dict[str, tuple] = {}
+    status_look: dict[str, tuple[str, str]] = {}
+    counted: dict[tuple[int, int], str] = {}  # (item, unit) → status, each once
+
+    def rows_of(item: Item) -> list[ActivityRow]:
+        """The item's rows: one per reporting unit."""
+        units = sorted(receivers.get(item.pk, ()), key=lambda u: names[u].casefold())
+        owner = item.plan.unit_id
+        if not units:
+            units = [owner] if owner in names else []
+        elif owner in names and owner not in units and (item.pk, owner) in reports:
+            units.insert(0, owner)  # shared down, and the owner reported too
+        result = []
+        for unit_id in units:
+            report = reports.get((item.pk, unit_id))
+            value = report.status if report is not None and report.status_id else None
+            reported = report is not None and report.is_reported
+            if value is not None:
+                label = value.label
+                status_order.setdefault(label, (0, value.scale_id, value.order))
+                status_look.setdefault(label, (value.symbol, _colour(value.colour)))
+            else:
+                label = "" if reported else NOT_REPORTED  # "": a comment without status
+            counted[(item.pk, unit_id)] = label
+            result.append(
+                ActivityRow(
+                    number=item.number,
+                    title=item.title,
+                    end_date=item.end_date,
+                    status=label,
+                    comment=report.comment if report is not None else "",
+                    unit_name=names[unit_id],
+                    other_unit=unit_id != unit.pk,
+                    kind=item.kind,
+                    status_symbol=value.symbol if value else "",
+                    status_colour=_colour(value.colour) if value else "",
+                    reported=reported,
+                    completion=report.completion if report is not None else None,
+                )
+            )
+        return result
+
+    under: dict[int, list[Item]] = defaultdict(list)
+    without_goal: list[Item] = []
+    for item in activities:
+        goals = _nearest_goals(item.pk, up, goal_ids, pass_through)
+        for goal_id in goals:
+            under[goal_id].append(item)
+        if not goals and (item.plan.unit_id == unit.pk or unit.pk in receivers.get(item.pk, ())):
+            without_goal.append(item)
+
+    shown = [(g, True) for g in own_goals.values()]
+    shown += [(other_goals[pk], False) for pk in under if pk in other_goals]
+    # Plan order: Nr as numbers; the unit's own goal first on equal Nr.
+    shown.sort(key=lambda p: (natural_key(p[0].number), not p[1], p[0].order, p[0].pk))
+
+    order: dict[str, tuple] = {}
+    grouped: dict[str, list[GoalGroup]] = defaultdict(list)
+    for goal, _own in shown:
+        if goal.perspective_id:
+            name = goal.perspective.name
+            order.setdefault(name, (0, goal.perspective.order, name.casefold()))
+        else:
+            name = OTHER_PERSPECTIVE
+            order[name] = (1, 0, "")
+        rows = [r for item in sorted(under[goal.pk], key=_activity_key) for r in rows_of(item)]
+        grouped[name].append(
+            GoalGroup(
+                number=goal.number,
+                title=goal.title,
+                rows=rows,
+                unit_name=goal.plan.unit.name if goal.plan.unit_id != unit.pk else "",
+                level_name=goal.level.name if goal.level_id else "",
+            )
+        )
+    sections = [Section(name=n, goals=grouped[n]) for n in sorted(grouped, key=order.get)]
+    for kind, name in ((ItemKind.ACTIVITY, WITHOUT_GOAL), (ItemKind.ASSIGNMENT, ASSIGNMENTS)):
+        items = sorted((i for i in without_goal if i.kind == kind), key=_activity_key)
+        rows = [r for item in items for r in rows_of(item)]
+        if rows:
+            group = GoalGroup(number="", title="", rows=rows)
+            sections.append(Section(name=name, goals=[group], has_goals=False))
+
+    tally = Counter(counted.values())
+    labels = sorted(tally, key=lambda s: status_order.get(s, (1,) if s else (2,)))
+    counts = [
+        StatusCount(
+            label=label or "Utan status",
+            count=tally[label],
+            symbol=status_look.get(label, ("", ""))[0],
+            colour=status_look.get(label, ("", ""))[1],
+        )
+        for label in labels
+    ]
+    return FollowupByDate(
+        title=f"Uppföljning av aktiviteter per {swedish_date(occasion.period_end)} – {unit.name}",
+        unit_name=unit.name,
+        occasion_name=occasion.name,
+        year=occasion.model.year,
+        period_end=occasion.period_end,
+        sections=sections,
+        counts=counts,
+        activities=len(counted),
+        goals=len(shown),
+    )
+
+
+def _colour(value: str) -> str:
+    """A scale colour safe to put in a style attribute, or ""."""
+    return value if re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", value or "") else ""
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+
+def filename(report: FollowupByDate, fmt: str) -> str:
+    """E.g. "uppfoljning-aktiviteter-2025-04-30-socialforvaltningen.pdf"."""
+    return (
+        f"uppfoljning-aktiviteter-{report.period_end.isoformat()}-{slugify(report.unit_name)}.{fmt}"
+    )
+
+
+def render(report: FollowupByDate, fmt: str) -> bytes:
+    """The document as "pdf", "docx", "xlsx" or "html" (UTF-8)."""
+    if fmt == "pdf":
+        return pdf(report)
+    if fmt == "docx":
+        from .followup_by_date_docx import docx
+
+        return docx(report)
+    if fmt == "xlsx":
+        from .followup_by_date_xlsx import xlsx
+
+        return xlsx(report)
+    if fmt == "html":
+        return html(report).encode()
+    raise ValueError(fmt)
+
+
+@dataclass
+class _Row:
+    """A table row of the HTML: its id (the anchor that tells which page it
+    is on), the activity (None: a goal without activities) and whether a
+    page may not break before it (the last rows of a goal, so that a goal
+    repeated on the next page is not taller than the rows it stands by)."""
+
+    id: str
+    row: ActivityRow | None
+    tail: bool = False
+
+
+@dataclass
+class _Chunk:
+    """Rows of one goal on one page: a <tbody> whose first row carries the
+    goal cell spanning them. `continued`: the goal began on an earlier page
+    and its text is repeated here; `keep`: a goal short enough to be kept
+    on one page (break-inside: avoid)."""
+
+    goal: GoalGroup
+    rows: list[_Row]
+    continued: bool = False
+    keep: bool = False
+
+
+# Rough layout of the PDF's tables: characters per line in the goal,
+# activity and comment columns, and the lines of a goal kept on one page
+# (about a third of an A4 landscape page of table text).
+GOAL_CHARS, ACTIVITY_CHARS, COMMENT_CHARS = 30, 35, 52
+KEEP_LINES = 15
+
+
+def _lines(text: str, width: int) -> int:
+    return sum(max(1, -(-len(line) // width)) for line in (text or " ").splitlines() or [" "])
+
+
+def _row_lines(row: ActivityRow | None) -> int:
+    """About how many lines of text a row takes in the PDF (with padding)."""
+    if row is None:
+        return 2
+    activity = _lines(row.text, ACTIVITY_CHARS) + row.other_unit + row.is_assignment
+    return max(activity, _lines(row.comment, COMMENT_CHARS)) + 1
+
+
+def _goal_lines(goal: GoalGroup) -> int:
+    """About how many lines the goal cell takes, repeated with "(forts.)"."""
+    return _lines(goal.text, GOAL_CHARS) + bool(goal.unit_name) + 2
+
+
+def _row_id(section: int, goal: int, row: int) -> str:
+    return f"r{section}-{goal}-{row}"
+
+
+def _chunks(report: FollowupByDate, splits: frozenset[str]) -> list[tuple[Section, list[_Chunk]]]:
+    result = []
+    for s, section in enumerate(report.sections):
+        chunks = []
+        for g, goal in enumerate(section.goals):
+            rows = [_Row(_row_id(s, g, i), row) for i, row in enumerate(goal.rows or [None])]
+            if not section.has_goals:
+                chunks.append(_Chunk(goal, rows))
+                continue
+            lines = [_row_lines(r.row) for r in rows]
+            # No page break before the last rows of a goal when they are
+            # lower than the goal cell repeated on the next page would be.
+            tail, below = _goal_lines(goal), 0
+            for row, height in zip(reversed(rows[1:]), reversed(lines[1:]), strict=True):
+                below += height
+                if below >= tail:
+                    break
+                row.tail = True
+            chunk = _Chunk(goal, [], keep=sum(lines) <= KEEP_LINES)
+            for row in rows:
+                if chunk.rows and row.id in splits:
+                    chunks.append(chunk)
+                    chunk = _Chunk(goal, [], continued=True)
+                chunk.rows.append(row)
+            chunks.append(chunk)
+        result.append((section, chunks))
+    return result
+
+
+def html(report: FollowupByDate, splits: frozenset[str] = frozenset()) -> str:
+    """The document as HTML with print CSS. `splits` are the ids of rows that
+    begin a new page inside a goal's rows: the goal cell is repeated there."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        TEMPLATE,
+        {
+            "report": report,
+            "columns": COLUMNS,
+            "sections": _chunks(report, splits),
+            "not_reported": NOT_REPORTED,
+            "continued": CONTINUED,
+        },
+    )
+
+
+_ROW_ID = re.compile(r"r(\d+)-(\d+)-(\d+)")
+
+
+def _page_starts(document) -> set[str]:
+    """The rows that begin a page inside a goal's rows: the first row of a
+    goal on a page when the goal began on an earlier page."""
+    starts = set()
+    for page in document.pages[1:]:
+        first: dict[tuple[int, int], int] = {}
+        for anchor in page.anchors:
+            match = _ROW_ID.fullmatch(anchor or "")
+            if match:
+                key, row = (int(match[1]), int(match[2])), int(match[3])
+                first[key] = min(row, first.get(key, row))
+        starts |= {_row_id(s, g, row) for (s, g), row in first.items() if row}
+    return starts
+
+
+def pdf(report: FollowupByDate) -> bytes:
+    """The document as a tagged PDF (PDF/UA-1), A4 landscape.
+
+    A goal short enough is kept on one page. A longer one breaks, and
+    WeasyPrint would continue its rowspan cell on the next page without the
+    goal's text. So the document is laid out, the rows that begin a page
+    inside a goal are found (the rows carry ids: they are the page's
+    anchors) and it is laid out again with the goal cell repeated from those
+    rows, marked "(forts.)"; that can move later page breaks, so it is
+    repeated until the repeated goals are where pages begin (at most four
+    layouts; one when no goal breaks, usually two when some do)."""
+    from .pdf import layout, write
+
+    splits: frozenset[str] = frozenset()
+    for _attempt in range(4):
+        document = layout(html(report, splits))
+        starts = _page_starts(document)
+        if starts == splits:
+            break
+        splits = frozenset(starts)
+    return write(document)

@@ -1,0 +1,116 @@
+"""Uppföljning per datum as an editable Word document (python-docx): A4
+landscape, a real heading (Rubrik 1) per perspective, a table per
+perspective whose header row repeats on every page, the goal cell merged
+vertically over its activities, page numbers in the footer, Swedish."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm, Pt, RGBColor
+
+from .docx import LANGUAGE, _cell_text, _no_split, _page_number_footer, _set_language, _table
+from .followup_by_date import COLUMNS, NOT_REPORTED, ActivityRow, FollowupByDate, GoalGroup
+
+# Column widths on landscape A4 with 1.5 cm margins (26.7 cm of text).
+WIDTHS_CM = (5.6, 6.4, 2.4, 3.0, 9.3)
+PLAIN_WIDTHS_CM = (8.0, 2.6, 3.4, 12.7)  # the groups without goal
+GOAL_FILL = "F6F8FA"
+
+
+def _shade(cell, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _goal_cell(cell, goal: GoalGroup) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.add_run(goal.text).bold = True
+    if goal.unit_name:
+        cell.add_paragraph().add_run(goal.unit_name).italic = True
+    _shade(cell, GOAL_FILL)
+
+
+def _activity_cells(cells, row: ActivityRow) -> None:
+    activity, end, status, comment = cells
+    _cell_text(activity, row.text)
+    if row.is_assignment:
+        activity.add_paragraph().add_run("Särskilt uppdrag").italic = True
+    if row.other_unit:
+        activity.add_paragraph().add_run(row.unit_name).italic = True
+    _cell_text(end, row.end_date_text)
+    paragraph = status.paragraphs[0]
+    if row.status_symbol:
+        symbol = paragraph.add_run(row.status_symbol + " ")
+        symbol.bold = True
+        if row.status_colour:
+            symbol.font.color.rgb = RGBColor.from_string(row.status_colour.lstrip("#").upper())
+    label = paragraph.add_run(row.status)
+    label.italic = row.status == NOT_REPORTED
+    _cell_text(comment, row.comment)
+
+
+def docx(report: FollowupByDate) -> bytes:
+    document = Document()
+    props = document.core_properties
+    props.title = report.title
+    props.subject = report.subtitle
+    props.author = report.unit_name
+    props.language = LANGUAGE
+    _set_language(document)
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10)
+
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.left_margin = section.right_margin = Cm(1.5)
+    section.top_margin = section.bottom_margin = Cm(1.8)
+    _page_number_footer(section)
+
+    document.add_paragraph(report.title, style="Title")
+    document.add_paragraph(report.subtitle, style="Subtitle")
+    for paragraph in report.summary:
+        document.add_paragraph(paragraph)
+    if report.sections:
+        document.add_paragraph(
+            "Tabellerna visar per perspektiv målen och de aktiviteter som bidrar till dem, med "
+            "slutdatum och den status och kommentar som rapporterades per "
+            f"{report.period_text}. Aktiviteter som rapporteras av en annan enhet visas med "
+            "enhetens namn."
+        )
+
+    for part in report.sections:
+        document.add_heading(part.name, level=1)
+        headers = COLUMNS if part.has_goals else COLUMNS[1:]
+        widths = WIDTHS_CM if part.has_goals else PLAIN_WIDTHS_CM
+        table = _table(document, headers, [], widths)
+        for goal in part.goals:
+            first = len(table.rows)
+            for row in goal.rows or [None]:
+                added = table.add_row()
+                if row is None or len(row.comment) + len(row.title) < 1500:
+                    _no_split(added)  # long rows may break across pages
+                cells = added.cells
+                for cell, width in zip(cells, widths, strict=True):
+                    cell.width = Cm(width)
+                if row is not None:
+                    _activity_cells(cells[1:] if part.has_goals else cells, row)
+            if part.has_goals:
+                top = table.rows[first].cells[0]
+                _goal_cell(top, goal)
+                if goal.span > 1:
+                    top.merge(table.rows[first + goal.span - 1].cells[0])
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

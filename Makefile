@@ -50,7 +50,8 @@ BENCH_ARGS ?=
 bench: $(VENV)/.installed var/styrhjul.env
 	export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}"; \
 	$(BIN)/styrhjul migrate --no-input && $(BIN)/styrhjul bench $(BENCH_ARGS) && \
-	$(BIN)/styrhjul document-bench --runs 3 && $(BIN)/styrhjul kolada-bench
+	$(BIN)/styrhjul document-bench --runs 3 && $(BIN)/styrhjul annual-bench && \
+	$(BIN)/styrhjul kolada-bench
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check styrhjul tests

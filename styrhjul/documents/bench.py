@@ -480,7 +480,7 @@ JOBS = {
 def _child(conn, name: str, args: tuple) -> None:
     try:
         at_fork = _maxrss_mb()
-        result = JOBS[name](*args)
+        result = _ALL_JOBS[name](*args)
         peak = _maxrss_mb()
         result.update(peak_mb=peak, delta_mb=peak - at_fork)
         conn.send(("ok", result))
@@ -492,7 +492,7 @@ def _child(conn, name: str, args: tuple) -> None:
 
 
 def measure_in_child(name: str, *args) -> dict:
-    """Run JOBS[name](*args) in a forked child with a connection of its own;
+    """Run JOBS[name] (or ANNUAL_JOBS[name])(*args) in a forked child with a connection of its own;
     its result with the child's peak RSS (peak_mb) and the growth since the
     fork (delta_mb)."""
     connections.close_all()  # the child opens its own connection
@@ -639,6 +639,320 @@ def bench_internal_control(
         "docx_seconds": m["docx"]["seconds"] < DOCX_BUDGET_S,
         "pdf_memory": m["pdf"]["peak_mb"] < MEMORY_BUDGET_MB,
         "docx_memory": m["docx"]["peak_mb"] < MEMORY_BUDGET_MB,
+    }
+    results["seconds"] = time.perf_counter() - started
+    return results
+
+
+# --- The compiled årsredovisning on the scale data set ------------------------------------
+#
+# `bench_annual()` measures the delårsrapport / årsredovisning
+# (documents/annual.py) on data that is already there – by default the scale
+# data set (styrhjul load-scale): the årsredovisning compiled for the scale
+# root at the scale occasion (a chapter for the root and one per unit directly
+# below it), and one nämnd's own delårsrapport. It only reads, so nothing is
+# made or removed. Each step runs in a forked child of its own, as above.
+
+ANNUAL_KIND = "arsredovisning"
+ANNUAL_PDF_RATIO_BUDGET = 1.5
+ANNUAL_PDF_BUDGET_S = 60.0
+ANNUAL_DOCX_BUDGET_S = 30.0
+ANNUAL_MEMORY_BUDGET_MB = 1536.0  # 1.5 GB
+COMMITTEE_PDF_BUDGET_S = 10.0
+# "committee-level content as a council reads it: a few hundred pages at most"
+ANNUAL_PAGES_GUIDE = 300
+
+
+def _annual_report(unit_id, occasion_id, kind):
+    from styrhjul.followup.models import FollowUpOccasion
+    from styrhjul.organisation.models import Unit
+
+    from . import annual
+
+    unit = Unit.objects.get(pk=unit_id)
+    occasion = FollowUpOccasion.objects.select_related("model").get(pk=occasion_id)
+    return annual.build(unit, occasion, kind=kind)
+
+
+def _job_annual_build(unit_id, occasion_id, kind, stem, out_dir):
+    from django.test.utils import CaptureQueriesContext
+
+    from styrhjul.followup.models import FollowUpOccasion
+    from styrhjul.organisation.models import Unit
+
+    from . import annual
+
+    unit = Unit.objects.get(pk=unit_id)
+    occasion = FollowUpOccasion.objects.select_related("model").get(pk=occasion_id)
+    clock = _Stopwatch()
+    with CaptureQueriesContext(connection) as queries:
+        report = annual.build(unit, occasion, kind=kind)
+    clock.lap("build")
+    goals = [g for c in report.chapters for g in c.goals]
+    return clock.result(
+        queries=len(queries),
+        chapters=len(report.chapters),
+        goals=len(goals),
+        indicators=sum(len(g.indicators) for g in goals),
+        activities=sum(len(g.activities) for g in goals),
+        assignments=sum(len(c.assignments) for c in report.chapters),
+        loose_activities=sum(len(c.loose_activities) for c in report.chapters),
+        internal_control=len(report.internal_control),
+        per_chapter=[
+            {
+                "unit": c.unit_name,
+                "goals": len(c.goals),
+                "indicators": sum(len(g.indicators) for g in c.goals),
+                "activities": sum(len(g.activities) for g in c.goals),
+                "assignments": len(c.assignments),
+                "loose_activities": len(c.loose_activities),
+            }
+            for c in report.chapters
+        ],
+    )
+
+
+def _job_annual_html(unit_id, occasion_id, kind, stem, out_dir):
+    """The HTML from the report: the trend charts (SVG) first, then the
+    template, timed apart."""
+    from . import annual_render
+
+    report = _annual_report(unit_id, occasion_id, kind)
+    clock = _Stopwatch()
+    annual_render._with_charts(report)
+    clock.lap("charts")
+    html = annual_render.html(report)  # the charts are there: only the template
+    clock.lap("template")
+    (Path(out_dir) / f"{stem}.html").write_text(html, encoding="utf-8")
+    return clock.result(bytes=len(html.encode()))
+
+
+def _job_annual_weasyprint(unit_id, occasion_id, kind, stem, out_dir):
+    """The baseline: WeasyPrint alone on the finished HTML of the html job
+    (render and write, which is what HTML.write_pdf() does), and the pages of
+    each top-level section from the bookmarks of the laid-out document."""
+    import weasyprint
+
+    html = (Path(out_dir) / f"{stem}.html").read_text(encoding="utf-8")
+    clock = _Stopwatch()
+    document = weasyprint.HTML(string=html).render(pdf_variant="pdf/ua-1", pdf_tags=True)
+    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    clock.lap("pdf")
+    (Path(out_dir) / f"{stem}-weasyprint.pdf").write_bytes(data)
+    return clock.result(
+        bytes=len(data), pages=len(document.pages), sections=_section_pages(document)
+    )
+
+
+def _section_pages(document) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """(top-level bookmark, pages up to the next one, its children likewise)
+    – which sections the pages go to. Pages before the first bookmark are
+    counted as "(före första rubriken)"."""
+    total = len(document.pages)
+
+    def spans(nodes, end: int) -> list[tuple[str, int, list]]:
+        starts = [(label, target[0], children) for label, target, children, _ in nodes]
+        out = []
+        for n, (label, first, children) in enumerate(starts):
+            last = starts[n + 1][1] if n + 1 < len(starts) else end
+            out.append((label, last - first, [(c, p) for c, p, _ in spans(children, last)]))
+        return out
+
+    tree = document.make_bookmark_tree()
+    sections = spans(tree, total)
+    first = tree[0][1][0] if tree else total
+    if first > 0:
+        sections.insert(0, ("(före första rubriken)", first, []))
+    return sections
+
+
+def _job_annual_pdf(unit_id, occasion_id, kind, stem, out_dir):
+    """As the document job runs it: build, HTML (with the charts), PDF."""
+    from . import annual_render
+    from .pdf import html_to_pdf
+
+    clock = _Stopwatch()
+    report = _annual_report(unit_id, occasion_id, kind)
+    clock.lap("build")
+    html = annual_render.html(report)
+    clock.lap("html")
+    data = html_to_pdf(html)
+    clock.lap("pdf")
+    (Path(out_dir) / f"{stem}.pdf").write_bytes(data)
+    return clock.result(bytes=len(data))
+
+
+def _job_annual_docx(unit_id, occasion_id, kind, stem, out_dir):
+    from . import annual_render
+
+    clock = _Stopwatch()
+    report = _annual_report(unit_id, occasion_id, kind)
+    clock.lap("build")
+    data = annual_render.docx(report)
+    clock.lap("docx")
+    (Path(out_dir) / f"{stem}.docx").write_bytes(data)
+    return clock.result(bytes=len(data))
+
+
+# The compiled report: each of these; the committee: build and the PDF path.
+ANNUAL_JOBS = {
+    "build": _job_annual_build,
+    "html": _job_annual_html,
+    "weasyprint": _job_annual_weasyprint,
+    "pdf": _job_annual_pdf,
+    "docx": _job_annual_docx,
+}
+COMMITTEE_JOBS = ("build", "pdf")
+_ALL_JOBS = {
+    **JOBS,
+    **{f"annual_{name}": job for name, job in ANNUAL_JOBS.items()},
+}
+
+
+def committee_of(root):
+    """The unit directly below `root` with the most active goals, a Nämnd if
+    there is one with goals (the largest nämnd's delårsrapport)."""
+    from django.db.models import Count, Q
+
+    from styrhjul.model.models import ItemKind
+    from styrhjul.organisation.models import Unit
+
+    goal = Q(
+        plans__items__kind=ItemKind.GOAL,
+        plans__items__archived_at__isnull=True,
+    )
+    children = (
+        Unit.objects.filter(parent=root)
+        .annotate(goals=Count("plans__items", filter=goal))
+        .filter(goals__gt=0)
+        .select_related("unit_type")
+        .order_by("-goals", "name")
+    )
+    children = list(children)
+    boards = [u for u in children if u.unit_type_id and u.unit_type.name == "Nämnd"]
+    return (boards or children or [None])[0]
+
+
+def bench_annual(
+    root=None,
+    occasion=None,
+    committee=None,
+    *,
+    kind: str = ANNUAL_KIND,
+    runs: int = 1,
+    year: int = DEFAULT_YEAR,
+    keep: str | os.PathLike | None = None,
+    log=lambda line: None,
+) -> dict:
+    """Measure the compiled report of `root` (default: the scale root) at
+    `occasion` (default: the scale occasion) as `kind`, each of ANNUAL_JOBS
+    `runs` times in fresh children, and the delårsrapport of `committee`
+    (default: committee_of(root)) as build and PDF path. Figures as in
+    bench_internal_control(); `committee` in the result is the committee's."""
+    from styrhjul.demo import scale
+
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    if connection.in_atomic_block:
+        raise BenchError(
+            "Mätningen kan inte köras i en transaktion: barnprocesserna ser inte data."
+        )
+    started = time.perf_counter()
+    root = root or scale.scale_root()
+    if root is None:
+        raise BenchError("Skaldatamängden saknas (kör styrhjul load-scale).")
+    occasion = occasion or scale.scale_occasion(year)
+    if occasion is None:
+        raise BenchError(
+            f"Uppföljningen {scale.occasion_name(year)} saknas "
+            "(kör styrhjul load-scale --followup-only)."
+        )
+    committee = committee or committee_of(root)
+    out_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="styrhjul-annualbench-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict = {
+        "unit": root.name,
+        "occasion": occasion.name,
+        "kind": kind,
+        "runs": runs,
+        "database": connection.vendor,
+        "committee": None,
+    }
+    stem = f"{kind}-kommunen"
+    committee_stem = "delarsrapport-namnden"
+    try:
+        _warm_up()
+        from . import annual_render  # noqa: F401 - imported once, before the forks
+
+        measured: dict[str, list[dict]] = {name: [] for name in ANNUAL_JOBS}
+        committee_measured: dict[str, list[dict]] = {name: [] for name in COMMITTEE_JOBS}
+        args = (root.pk, occasion.pk, kind, stem, str(out_dir))
+        committee_args = (
+            (committee.pk, occasion.pk, "delarsrapport", committee_stem, str(out_dir))
+            if committee
+            else None
+        )
+        for run in range(runs):
+            for name in ANNUAL_JOBS:
+                measured[name].append(measure_in_child(f"annual_{name}", *args))
+                last = measured[name][-1]
+                log(
+                    f"  {name} (körning {run + 1}): {last['seconds']:.2f} s, "
+                    f"CPU {last['cpu_seconds']:.2f} s, {last['peak_mb']:.0f} MB"
+                )
+            if committee_args:
+                for name in COMMITTEE_JOBS:
+                    committee_measured[name].append(
+                        measure_in_child(f"annual_{name}", *committee_args)
+                    )
+                    last = committee_measured[name][-1]
+                    log(
+                        f"  nämnden {name} (körning {run + 1}): {last['seconds']:.2f} s, "
+                        f"CPU {last['cpu_seconds']:.2f} s, {last['peak_mb']:.0f} MB"
+                    )
+        m = results["measurements"] = {name: _summary(rows) for name, rows in measured.items()}
+        results["pages"] = count_pages(out_dir / f"{stem}.pdf")
+        if committee_args:
+            cm = {name: _summary(rows) for name, rows in committee_measured.items()}
+            results["committee"] = {
+                "unit": committee.name,
+                "measurements": cm,
+                "pages": count_pages(out_dir / f"{committee_stem}.pdf"),
+                "goals": cm["build"]["goals"],
+                "queries": cm["build"]["queries"],
+            }
+    finally:
+        connections.close_all()
+        if not keep:
+            shutil.rmtree(out_dir, ignore_errors=True)
+    if keep:
+        results["output_dir"] = str(out_dir)
+    results["html_bytes"] = m["html"]["bytes"]
+    results["pdf_bytes"] = m["pdf"]["bytes"]
+    results["docx_bytes"] = m["docx"]["bytes"]
+    results["sections"] = m["weasyprint"]["sections"]
+    results["pdf_ratio"] = m["pdf"]["best_seconds"] / m["weasyprint"]["best_seconds"]
+    results["pdf_ratio_cpu"] = m["pdf"]["cpu_seconds"] / m["weasyprint"]["cpu_seconds"]
+    results["budgets"] = {
+        "pdf_ratio": ANNUAL_PDF_RATIO_BUDGET,
+        "pdf_seconds": ANNUAL_PDF_BUDGET_S,
+        "docx_seconds": ANNUAL_DOCX_BUDGET_S,
+        "memory_mb": ANNUAL_MEMORY_BUDGET_MB,
+        "committee_pdf_seconds": COMMITTEE_PDF_BUDGET_S,
+        "pages": ANNUAL_PAGES_GUIDE,
+    }
+    peak = max(row["peak_mb"] for row in m.values())
+    results["ok"] = {
+        "pdf_ratio": results["pdf_ratio"] <= ANNUAL_PDF_RATIO_BUDGET,
+        "pdf_seconds": m["pdf"]["seconds"] < ANNUAL_PDF_BUDGET_S,
+        "docx_seconds": m["docx"]["seconds"] < ANNUAL_DOCX_BUDGET_S,
+        "memory": peak < ANNUAL_MEMORY_BUDGET_MB,
+        "pages": results["pages"] is not None and results["pages"] <= ANNUAL_PAGES_GUIDE,
+        "committee_pdf_seconds": (
+            results["committee"]["measurements"]["pdf"]["seconds"] < COMMITTEE_PDF_BUDGET_S
+            if results["committee"]
+            else None
+        ),
     }
     results["seconds"] = time.perf_counter() - started
     return results

@@ -115,3 +115,66 @@ def test_pdf_fallback_lays_out_once(monkeypatch):
     data = html_to_pdf('<html lang="sv"><title>T</title><p>Åtgärd</p></html>')
     assert data.startswith(b"%PDF")
     assert len(renders) == 1
+
+
+def test_annual_bench_measures_the_compiled_report_and_a_committee(org, chain, reported, tmp_path):
+    """styrhjul annual-bench on the small municipality: each step in a child
+    of its own, the compiled årsredovisning for the root and the nämnd's
+    delårsrapport, pages per section, the table next to the budgets."""
+    result = bench.bench_annual(org["kommun"], reported, keep=tmp_path)
+
+    m = result["measurements"]
+    assert list(m) == ["build", "html", "weasyprint", "pdf", "docx"]
+    assert result["kind"] == "arsredovisning" and result["unit"] == org["kommun"].name
+    build = m["build"]
+    assert (build["chapters"], build["goals"], build["indicators"]) == (2, 2, 1)
+    assert [c["unit"] for c in build["per_chapter"]] == [org["kommun"].name, org["namnd"].name]
+    assert 5 < build["queries"] < 100
+    for name, row in m.items():
+        assert 0 < row["best_seconds"] <= row["seconds"] < 120, name
+        assert 0 <= row["delta_mb"] < row["peak_mb"] < 2000, name
+    assert list(m["html"]["parts"]) == ["charts", "template"]
+    parts = m["pdf"]["parts"]
+    assert list(parts) == ["build", "html", "pdf"]
+    assert sum(parts.values()) == pytest.approx(m["pdf"]["seconds"])
+    assert result["pdf_ratio"] == pytest.approx(
+        m["pdf"]["best_seconds"] / m["weasyprint"]["best_seconds"]
+    )
+    assert result["ok"]["docx_seconds"] and result["ok"]["memory"] and result["ok"]["pages"]
+
+    # The files: the compiled report with the council's chapter and the nämnd's.
+    pdf = tmp_path / "arsredovisning-kommunen.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert result["pages"] == bench.count_pages(pdf) >= 3
+    assert m["weasyprint"]["pages"] == result["pages"]
+    html = (tmp_path / "arsredovisning-kommunen.html").read_text(encoding="utf-8")
+    assert "Årsredovisning 2025" in html and "<svg" in html
+    assert (tmp_path / "arsredovisning-kommunen.docx").read_bytes().startswith(b"PK")
+    # Pages per top-level section add up to the whole and name the chapters.
+    sections = result["sections"]
+    assert sum(count for _label, count, _children in sections) == result["pages"]
+    labels = [label for label, _count, _children in sections]
+    assert org["namnd"].name in labels and org["kommun"].name in labels[-2]
+
+    # The nämnd directly below the root with goals, its own delårsrapport.
+    committee = result["committee"]
+    assert committee["unit"] == org["namnd"].name and committee["goals"] == 1
+    assert list(committee["measurements"]) == ["build", "pdf"]
+    assert committee["measurements"]["pdf"]["seconds"] > 0
+    assert result["ok"]["committee_pdf_seconds"] is True
+    assert committee["pages"] == bench.count_pages(tmp_path / "delarsrapport-namnden.pdf") >= 2
+
+    from styrhjul.documents.management.commands.annual_bench import Command
+
+    out = io.StringIO()
+    Command(stdout=out).table(result)
+    table = out.getvalue()
+    for label in ("WeasyPrint ensam", "PDF hela vägen", "DOCX hela vägen", "Nämnden", "sidor"):
+        assert label in table
+    assert f"WeasyPrint ensam: {result['pdf_ratio']:.2f}" in table
+    assert f"< {bench.ANNUAL_PDF_BUDGET_S:.0f} s" in table
+
+
+def test_annual_bench_without_the_scale_data_says_so(db):
+    with pytest.raises(bench.BenchError, match="load-scale"):
+        bench.bench_annual()

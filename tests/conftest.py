@@ -207,10 +207,15 @@ def reported(org, chain, occasion):
     OccasionStep.objects.filter(occasion=occasion).update(
         deadline=timezone.localdate() + datetime.timedelta(days=14)
     )
-    Item.objects.filter(pk=chain["indicator"].pk).update(direction="higher")
+    Item.objects.filter(pk=chain["indicator"].pk).update(direction="higher", gender_split=True)
     for year, value in ((2023, 82), (2024, 84), (2025, 85)):
         IndicatorValue.objects.create(
-            item=chain["indicator"], unit=org["kommun"], year=year, value=value
+            item=chain["indicator"],
+            unit=org["kommun"],
+            year=year,
+            value=value,
+            value_women=value + 2,
+            value_men=value - 2,
         )
     kommun_task = ReportingTask.objects.get(occasion=occasion, unit=org["kommun"], reporter=None)
     followup.report_save(

@@ -72,6 +72,7 @@ class IndicatorRow:
     comment: str
     year: int = 0
     chart: object = None  # set by the renderers that draw charts
+    gender_chart: object = None
 
     @property
     def title(self) -> str:

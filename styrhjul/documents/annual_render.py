@@ -24,6 +24,7 @@ def _with_charts(report: AnnualReport) -> None:
             for row in goal.indicators:
                 if row.chart is None:
                     row.chart = charts.trend(row.data, f"dok-{n}-{row.data.item.pk}")
+                    row.gender_chart = charts.gender(row.data, f"dok-{n}-{row.data.item.pk}")
 
 
 def html(report: AnnualReport) -> str:
@@ -102,6 +103,8 @@ def docx(report: AnnualReport) -> bytes:
                         if row.data.points or row.data.comparisons:
                             add_chart(document, row.data.trend_chart(), width_cm=15)
                             document.add_paragraph(row.data.describe(), style="Caption")
+                        if row.data.has_gender_split:
+                            add_chart(document, row.data.gender_chart(), width_cm=15)
                 if goal.activities:
                     document.add_paragraph("Aktiviteter", style="Caption")
                     _table(

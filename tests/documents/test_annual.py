@@ -87,7 +87,7 @@ def test_html_pdf_word_and_excel(org, chain, reported, tmp_path):
     report = annual.build(org["namnd"], reported)
 
     html = annual_render.render(report, "html").decode()
-    assert "<svg" in html and "Innehåll" in html and "Måluppfyllelse" in html
+    assert html.count("<svg") == 2  # the trend, and women and men and "Innehåll" in html and "Måluppfyllelse" in html
     assert "Läxhjälp på fritidsgården" in html
 
     import docx
@@ -96,7 +96,7 @@ def test_html_pdf_word_and_excel(org, chain, reported, tmp_path):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Invånare" in headings and "Måluppfyllelse" in headings
     assert any(h.startswith("SN1 Fler barn i familjer") for h in headings)
-    assert len(document.inline_shapes) == 1  # the indicator's trend chart
+    assert len(document.inline_shapes) == 2  # the indicator's trend, and women and men
     assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Diagrammet visar")
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "◐ Påbörjad" in cells

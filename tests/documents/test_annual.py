@@ -87,7 +87,9 @@ def test_html_pdf_word_and_excel(org, chain, reported, tmp_path):
     report = annual.build(org["namnd"], reported)
 
     html = annual_render.render(report, "html").decode()
-    assert html.count("<svg") == 2  # the trend, and women and men and "Innehåll" in html and "Måluppfyllelse" in html
+    assert (
+        html.count("<svg") == 2
+    )  # the trend, and women and men and "Innehåll" in html and "Måluppfyllelse" in html
     assert "Läxhjälp på fritidsgården" in html
 
     import docx

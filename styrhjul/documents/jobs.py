@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.utils import timezone
 
 from styrhjul.organisation import access
@@ -63,6 +63,7 @@ def start_thread(job_id: int) -> threading.Thread:
 
 
 def _run_in_thread(job_id: int) -> None:
+    # The thread has a database connection of its own, closed at the end.
     try:
         run(job_id)
     finally:
@@ -76,7 +77,6 @@ def _progress(job_id: int, progress: int, **fields) -> None:
 def run(job_id: int) -> DocumentJob | None:
     """Make the job's document. Claims the job first, so two workers never
     make the same one."""
-    close_old_connections()
     claimed = DocumentJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), progress=5
     )
@@ -131,6 +131,8 @@ def work(*, once: bool = False, poll: float = 2.0, stop=None) -> int:
             .first()
         )
         if next_job is not None:
+            if not connection.in_atomic_block:
+                close_old_connections()  # between jobs, as between requests
             if run(next_job) is not None:
                 done += 1
             continue

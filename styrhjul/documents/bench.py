@@ -478,6 +478,11 @@ JOBS = {
 
 
 def _child(conn, name: str, args: tuple) -> None:
+    # Fresh connection objects: whatever was inherited from the parent (e.g.
+    # a connection shared with a live server thread) belongs to the parent
+    # and must be neither used nor closed here.
+    for alias in connections:
+        connections[alias] = connections.create_connection(alias)
     try:
         at_fork = _maxrss_mb()
         result = _ALL_JOBS[name](*args)

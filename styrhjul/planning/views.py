@@ -57,6 +57,9 @@ def unit_plans(request, pk: int, year: int):
     unit = access.get_or_404(request.user, Unit.objects.select_related("unit_type"), pk=pk)
     model, summaries = queries.unit_plans(request.user, unit, year)
     this_year = datetime.date.today().year
+    # The year's follow-ups: each with the unit's documents (delårsrapport,
+    # årsredovisning, uppföljning per datum, internkontrollrapport).
+    occasions = list(model.occasions.order_by("period_end")) if model else []
     return render(
         request,
         "planning/unit_plans.html",
@@ -66,6 +69,7 @@ def unit_plans(request, pk: int, year: int):
             "year": year,
             "model": model,
             "summaries": summaries,
+            "occasions": occasions,
             "years": range(this_year - 2, this_year + 2),
             "can_write": access.can_write(request.user, unit),
             "page_title": _("Planer %(year)s för %(unit)s") % {"year": year, "unit": unit.name},

@@ -162,3 +162,11 @@ def test_the_command_writes_each_document(tmp_path, org, reported):
             stdout=io.StringIO(),
         )
         assert out.stat().st_size > 1000
+
+
+def test_the_units_plans_page_leads_to_its_documents(client, org, reported, reader):
+    response = client.get(reverse("planning:unit_plans", args=[org["namnd"].pk, 2025]))
+
+    body = response.content.decode()
+    assert page_url(org, reported) in body
+    assert "Delårsrapport 2025" in body

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from styrhjul.followup.models import IndicatorValue
 from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
@@ -129,11 +130,14 @@ def test_the_risk_scale_editor_is_accessible(page, live_server, org, model):
 
     page.goto(f"/styrmodell/{model.year}/")
     page.get_by_role("link", name="Ändra riskskalan").click()
-    page.locator("#id_risk_high_from").fill("3")
-    page.locator("#id_risk_medium_from").fill("8")
-    page.locator("#riskskala").get_by_role("button", name="Spara").click()
-    page.locator("#riskskala .error-summary").wait_for()
-    assert "Hög risk måste börja" in page.locator("#riskskala").inner_text()
+    form = page.locator("#riskskala form")
+    form.wait_for()
+    form.locator("#id_risk_high_from").fill("3")
+    form.locator("#id_risk_medium_from").fill("8")
+    form.get_by_role("button", name="Spara").click()
+    expect(page.locator("#riskskala .error-summary")).to_contain_text(
+        "Hög risk måste börja", timeout=20_000
+    )
     assert_accessible(page)
 
 

@@ -961,3 +961,43 @@ def bench_annual(
     }
     results["seconds"] = time.perf_counter() - started
     return results
+
+
+# --------------------------------------------------------------------- printing
+
+
+def verdict(ok: bool | None) -> str:
+    """ "OK", "ÖVER" (over budget) or "" (no budget)."""
+    return "" if ok is None else ("OK" if ok else "ÖVER")
+
+
+def measurement_lines(rows) -> list[tuple[str, bool]]:
+    """The table the bench commands print: (label, measurement, budget text,
+    within budget or None) per row → (line, over budget), header first."""
+    head = ("mätning", "median s", "bästa s", "CPU s", "topp MB", "+MB", "budget", "")
+    lines = [
+        (
+            label,
+            f"{row['seconds']:.2f}",
+            f"{row['best_seconds']:.2f}",
+            f"{row['cpu_seconds']:.2f}",
+            f"{row['peak_mb']:.0f}",
+            f"{row['delta_mb']:.0f}",
+            budget,
+            verdict(ok),
+        )
+        for label, row, budget, ok in rows
+    ]
+    widths = [max(len(line[i]) for line in [head, *lines]) for i in range(len(head))]
+
+    def fmt(cells) -> str:
+        numbers = [c.rjust(w) for c, w in zip(cells[1:6], widths[1:6], strict=True)]
+        return "  ".join(
+            [cells[0].ljust(widths[0]), *numbers, cells[6].ljust(widths[6]), cells[7]]
+        ).rstrip()
+
+    return [
+        (fmt(head), False),
+        ("  ".join("-" * w for w in widths), False),
+        *((fmt(line), line[7] == "ÖVER") for line in lines),
+    ]

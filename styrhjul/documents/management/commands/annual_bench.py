@@ -82,8 +82,7 @@ class Command(BaseCommand):
             name: row["peak_mb"] < bench.ANNUAL_MEMORY_BUDGET_MB for name, row in m.items()
         }
 
-        def verdict(value: bool | None) -> str:
-            return "" if value is None else ("OK" if value else "ÖVER")
+        verdict = bench.verdict
 
         b = m["build"]
         self.stdout.write(
@@ -130,33 +129,8 @@ class Command(BaseCommand):
                     ok["committee_pdf_seconds"],
                 )
             )
-        head = ("mätning", "median s", "bästa s", "CPU s", "topp MB", "+MB", "budget", "")
-        lines = [
-            (
-                label,
-                f"{row['seconds']:.2f}",
-                f"{row['best_seconds']:.2f}",
-                f"{row['cpu_seconds']:.2f}",
-                f"{row['peak_mb']:.0f}",
-                f"{row['delta_mb']:.0f}",
-                budget,
-                verdict(good),
-            )
-            for label, row, budget, good in rows
-        ]
-        widths = [max(len(line[i]) for line in [head, *lines]) for i in range(len(head))]
-
-        def fmt(cells) -> str:
-            numbers = [c.rjust(w) for c, w in zip(cells[1:6], widths[1:6], strict=True)]
-            return "  ".join(
-                [cells[0].ljust(widths[0]), *numbers, cells[6].ljust(widths[6]), cells[7]]
-            ).rstrip()
-
-        self.stdout.write(fmt(head))
-        self.stdout.write("  ".join("-" * w for w in widths))
-        for line in lines:
-            text = fmt(line)
-            self.stdout.write(self.style.WARNING(text) if line[7] == "ÖVER" else text)
+        for text, over in bench.measurement_lines(rows):
+            self.stdout.write(self.style.WARNING(text) if over else text)
 
         def warn(text: str, good: bool | None) -> None:
             self.stdout.write(self.style.WARNING(text) if good is False else text)

@@ -70,8 +70,7 @@ class Command(BaseCommand):
         m = result["measurements"]
         memory = f"< {bench.MEMORY_BUDGET_MB:.0f} MB"
 
-        def verdict(ok: bool | None) -> str:
-            return "" if ok is None else ("OK" if ok else "ÖVER")
+        verdict = bench.verdict
 
         pdf_parts = m["pdf"]["parts"]
         docx_parts = m["docx"]["parts"]
@@ -92,33 +91,8 @@ class Command(BaseCommand):
                 result["ok"]["docx_seconds"] and result["ok"]["docx_memory"],
             ),
         ]
-        head = ("mätning", "median s", "bästa s", "CPU s", "topp MB", "+MB", "budget", "")
-        lines = [
-            (
-                label,
-                f"{row['seconds']:.2f}",
-                f"{row['best_seconds']:.2f}",
-                f"{row['cpu_seconds']:.2f}",
-                f"{row['peak_mb']:.0f}",
-                f"{row['delta_mb']:.0f}",
-                budget,
-                verdict(ok),
-            )
-            for label, row, budget, ok in rows
-        ]
-        widths = [max(len(line[i]) for line in [head, *lines]) for i in range(len(head))]
-
-        def fmt(cells) -> str:
-            numbers = [c.rjust(w) for c, w in zip(cells[1:6], widths[1:6], strict=True)]
-            return "  ".join(
-                [cells[0].ljust(widths[0]), *numbers, cells[6].ljust(widths[6]), cells[7]]
-            ).rstrip()
-
-        self.stdout.write(fmt(head))
-        self.stdout.write("  ".join("-" * w for w in widths))
-        for line in lines:
-            text = fmt(line)
-            self.stdout.write(self.style.WARNING(text) if line[7] == "ÖVER" else text)
+        for text, over in bench.measurement_lines(rows):
+            self.stdout.write(self.style.WARNING(text) if over else text)
         ratio_line = (
             f"\nPDF hela vägen / WeasyPrint ensam: {result['pdf_ratio']:.2f} (bästa tiderna; "
             f"budget ≤ {bench.PDF_RATIO_BUDGET}) {verdict(result['ok']['pdf_ratio'])}; "

@@ -53,6 +53,7 @@ from styrhjul.planning.models import Item, ItemLink, ItemShare
 from styrhjul.planning.numbering import natural_key
 
 from .internal_control import DocumentError, swedish_date
+from .registry import CONTENT_TYPES  # noqa: F401 - the formats this document has
 
 logger = logging.getLogger(__name__)
 
@@ -83,12 +84,6 @@ KIND_NAMES = {ItemKind.ACTIVITY: "Aktivitet", ItemKind.ASSIGNMENT: "Särskilt up
 GOAL_COLUMN = "Nämndmål"
 COLUMNS = (GOAL_COLUMN, "Aktivitet", "Slutdatum", "Status", "Kommentar")
 XLSX_COLUMNS = ("Perspektiv", *COLUMNS, "Enhet", "Typ")
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "html": "text/html; charset=utf-8",
-}
 TEMPLATE = "documents/followup_by_date.html"
 
 

@@ -428,3 +428,26 @@ def build(
         report.introduction = paragraphs(stored.introduction) or report.introduction
         report.summary = paragraphs(stored.summary) or report.summary
     return report
+
+
+def render(report: InternalControlReport, fmt: str) -> bytes:
+    """The report as "pdf", "docx" or "html"."""
+    if fmt == "pdf":
+        from .pdf import internal_control_pdf
+
+        return internal_control_pdf(report)
+    if fmt == "docx":
+        from .docx import internal_control_docx
+
+        return internal_control_docx(report)
+    if fmt == "html":
+        from .pdf import internal_control_html
+
+        return internal_control_html(report).encode()
+    raise ValueError(fmt)
+
+
+def filename(report: InternalControlReport, fmt: str) -> str:
+    from django.utils.text import slugify
+
+    return f"internkontrollrapport-{report.year}-{slugify(report.unit_name)}.{fmt}"

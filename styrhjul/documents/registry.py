@@ -107,14 +107,9 @@ def render(document: str, report, fmt: str) -> tuple[bytes, str]:
         from . import followup_by_date
 
         return followup_by_date.render(report, fmt), followup_by_date.filename(report, fmt)
-    from .views import filename
-    from .views import render as render_internal_control
+    from . import internal_control
 
-    if fmt == "html":
-        from .pdf import internal_control_html
-
-        return internal_control_html(report).encode(), filename(report, "html")
-    return render_internal_control(report, fmt), filename(report, fmt)
+    return internal_control.render(report, fmt), internal_control.filename(report, fmt)
 
 
 def make(document: str, unit: Unit, occasion: FollowUpOccasion, fmt: str, *, options=None) -> Built:

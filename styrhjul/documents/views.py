@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as render_page
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -21,27 +20,7 @@ from styrhjul.web.forms import apply_errors
 from . import internal_control, texts
 from .forms import ReportTextForm
 from .models import DocumentText
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
-def render(report: internal_control.InternalControlReport, fmt: str) -> bytes:
-    if fmt == "pdf":
-        from .pdf import internal_control_pdf
-
-        return internal_control_pdf(report)
-    if fmt == "docx":
-        from .docx import internal_control_docx
-
-        return internal_control_docx(report)
-    raise ValueError(fmt)
-
-
-def filename(report: internal_control.InternalControlReport, fmt: str) -> str:
-    return f"internkontrollrapport-{report.year}-{slugify(report.unit_name)}.{fmt}"
+from .registry import CONTENT_TYPES
 
 
 def _plan_and_occasion(request, plan: int, occasion: int, action=access.Action.READ):
@@ -60,7 +39,7 @@ def _plan_and_occasion(request, plan: int, occasion: int, action=access.Action.R
 @login_required
 @require_safe
 def internal_control_view(request, plan: int, occasion: int, fmt: str):
-    if fmt not in CONTENT_TYPES:
+    if fmt not in ("pdf", "docx"):
         raise Http404
     plan_obj, occasion_obj = _plan_and_occasion(request, plan, occasion)
     group_by = request.GET.get("per", "omrade")
@@ -70,8 +49,10 @@ def internal_control_view(request, plan: int, occasion: int, fmt: str):
         report = internal_control.build(plan_obj, occasion_obj, group_by=group_by)
     except internal_control.DocumentError:
         raise Http404 from None
-    response = HttpResponse(render(report, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
+    data = internal_control.render(report, fmt)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    name = internal_control.filename(report, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -268,8 +249,6 @@ def job_download(request, pk: int):
     job = access.get_or_404(request.user, DocumentJob.objects.all(), pk=pk)
     if job.status != JobStatus.DONE or job.data is None:
         raise Http404
-    from .registry import CONTENT_TYPES
-
     response = HttpResponse(bytes(job.data), content_type=CONTENT_TYPES[job.fmt])
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
@@ -289,7 +268,7 @@ def preview(request, unit: int, occasion: int, document: str):
         data, _name = registry.render(document, report, "html")
     except internal_control.DocumentError:
         raise Http404 from None
-    return HttpResponse(data, content_type=registry.CONTENT_TYPES["html"])
+    return HttpResponse(data, content_type=CONTENT_TYPES["html"])
 
 
 @login_required

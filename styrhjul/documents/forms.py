@@ -26,3 +26,21 @@ class ReportTextForm(forms.Form):
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class DocumentTextsForm(forms.Form):
+    """Förord, sammanfattning and viktiga händelser of a delårsrapport or
+    årsredovisning (annual.TEXT_SECTIONS)."""
+
+    def __init__(self, *args, **kwargs):
+        from .annual import TEXT_SECTIONS
+
+        super().__init__(*args, **kwargs)
+        for key, heading in TEXT_SECTIONS.items():
+            self.fields[key] = forms.CharField(
+                label=heading,
+                required=False,
+                max_length=MAX_CHARS,
+                widget=forms.Textarea(attrs={"rows": 8}),
+                help_text=_("Stycken skiljs med en tom rad. Tomt: avsnittet finns inte med."),
+            )

@@ -18,7 +18,7 @@ from styrhjul.planning.models import Plan
 from styrhjul.web.forms import apply_errors
 
 from . import internal_control, texts
-from .forms import ReportTextForm
+from .forms import DocumentTextsForm, ReportTextForm
 from .models import DocumentText
 from .registry import CONTENT_TYPES
 
@@ -276,8 +276,6 @@ def preview(request, unit: int, occasion: int, document: str):
 def document_texts(request, unit: int, occasion: int, document: str):
     """Förord, sammanfattning and viktiga händelser of a unit's delårsrapport
     or årsredovisning (those who may change the unit)."""
-    from django import forms as django_forms
-
     from .annual import KINDS, TEXT_SECTIONS
 
     if document not in KINDS:
@@ -290,19 +288,8 @@ def document_texts(request, unit: int, occasion: int, document: str):
         )
     }
 
-    class TextsForm(django_forms.Form):
-        pass
-
-    for key, heading in TEXT_SECTIONS.items():
-        TextsForm.base_fields[key] = django_forms.CharField(
-            label=heading,
-            required=False,
-            max_length=texts.MAX_CHARS,
-            widget=django_forms.Textarea(attrs={"rows": 8}),
-            help_text=_("Stycken skiljs med en tom rad. Tomt: avsnittet finns inte med."),
-        )
     initial = {key: stored[key].text for key in stored}
-    form = TextsForm(request.POST or None, initial=initial)
+    form = DocumentTextsForm(request.POST or None, initial=initial)
     back = reverse("documents:unit_documents", args=[unit_obj.pk, occasion_obj.pk])
     if request.method == "POST" and form.is_valid():
         versions = {key: int(request.POST.get(f"version-{key}", "0") or 0) for key in TEXT_SECTIONS}

@@ -146,6 +146,17 @@ def login(page, user, password: str = TEST_PASSWORD) -> None:
         raise AssertionError(f"Inloggningen som {user.username} misslyckades: {errors}")
 
 
+def wait_for_htmx(page) -> None:
+    """Wait until htmx has finished its requests and settled swapped content.
+
+    htmx binds the hx-* attributes of new content only when it settles
+    (about 20 ms after the swap); a click before that would bypass htmx and
+    submit the form as a plain page load."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def assert_accessible(page, context: str | None = None) -> None:
     """Run axe-core on the page as it is now and fail on serious or critical
     violations, listing each with its rule, help text and offending nodes."""

@@ -13,7 +13,7 @@ from styrhjul.followup.models import IndicatorValue
 from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.organisation.models import Role
 from styrhjul.planning.models import Item
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, login, wait_for_htmx
 from tests.factories import UserFactory, grant
 
 pytestmark = [
@@ -111,6 +111,7 @@ def test_following_up_a_measure_and_writing_the_report_texts(page, live_server, 
     first.get_by_label("Åtgärden är genomförd").check()
     first.get_by_role("button", name="Spara").click()
     page.locator("article.measure .error-text").first.wait_for()
+    wait_for_htmx(page)
     assert "Beskriv vad som har gjorts" in page.locator("article.measure").first.inner_text()
     assert_accessible(page)
     measure = page.locator("article.measure").first
@@ -132,6 +133,7 @@ def test_the_risk_scale_editor_is_accessible(page, live_server, org, model):
     page.get_by_role("link", name="Ändra riskskalan").click()
     form = page.locator("#riskskala form")
     form.wait_for()
+    wait_for_htmx(page)
     form.locator("#id_risk_high_from").fill("3")
     form.locator("#id_risk_medium_from").fill("8")
     form.get_by_role("button", name="Spara").click()

@@ -1,4 +1,4 @@
-"""Saving the editable texts of a document (ReportText)."""
+"""Saving the editable texts of a document (ReportText, DocumentText)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
-from styrhjul.organisation.models import User
 from styrhjul.planning.models import Plan
+from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
 
-from .models import ReportText
+from .models import DocumentText, ReportText
 
 MAX_CHARS = 20_000
 
 
-class StaleText(Exception):
-    def __init__(self, current: ReportText):
-        super().__init__(_("Någon annan har sparat texterna medan du skrev."))
-        self.current = current
+class StaleText(StaleEdit):
+    def __init__(self, current: ReportText | DocumentText):
+        super().__init__(current, _("Någon annan har sparat texterna medan du skrev."))
 
 
 def report_text(plan: Plan, occasion: FollowUpOccasion) -> ReportText | None:
@@ -51,21 +49,17 @@ def report_text_save(
             }
     if errors:
         raise ValidationError(errors)
-    text = ReportText.objects.select_for_update().filter(plan=plan, occasion=occasion).first()
-    if text is None:
-        if version:
-            raise ValidationError(_("Texterna finns inte längre. Ladda om sidan."))
-        text = ReportText(plan=plan, occasion=occasion)
-    elif text.version != version:
-        raise StaleText(text)
-    else:
-        text.version = version + 1
+    text = lock_for_edit(
+        ReportText,
+        version,
+        stale=StaleText,
+        gone=_("Texterna finns inte längre. Ladda om sidan."),
+        plan=plan,
+        occasion=occasion,
+    )
     text.introduction = introduction.strip()
     text.summary = summary.strip()
-    text.updated_by = actor if isinstance(actor, User) else None
-    set_actor(text, actor)
-    text.save()
-    return text
+    return save_edited(text, actor)
 
 
 @transaction.atomic
@@ -74,8 +68,6 @@ def document_texts_save(
 ) -> None:
     """Store the free-text sections of a unit's document at an occasion;
     `versions` are the versions the user opened (0 for none)."""
-    from .models import DocumentText
-
     access.require(actor, access.Action.WRITE, unit)
     for section, text in values.items():
         if len(text) > MAX_CHARS:
@@ -85,23 +77,18 @@ def document_texts_save(
                     % {"n": len(text), "max": MAX_CHARS}
                 }
             )
-        row = (
-            DocumentText.objects.select_for_update()
-            .filter(unit=unit, occasion=occasion, document=document, section=section)
-            .first()
+        # A section removed while the user wrote is simply stored anew.
+        row = lock_for_edit(
+            DocumentText,
+            versions.get(section, 0),
+            stale=StaleText,
+            unit=unit,
+            occasion=occasion,
+            document=document,
+            section=section,
         )
-        version = versions.get(section, 0)
-        if row is None:
-            if not text.strip():
-                continue
-            row = DocumentText(unit=unit, occasion=occasion, document=document, section=section)
-        elif row.version != version:
-            raise StaleText(row)
-        else:
-            if row.text == text.strip():
-                continue
-            row.version = version + 1
+        # Nothing to store: an empty new section, or an unchanged one.
+        if row.text == text.strip():
+            continue
         row.text = text.strip()
-        row.updated_by = actor if isinstance(actor, User) else None
-        set_actor(row, actor)
-        row.save()
+        save_edited(row, actor)

@@ -16,19 +16,19 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.organisation.models import User
+from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
 
 from .models import MeasureFollowUp, Report, ReportingTask
 from .services import is_locked
 
 
-class StaleFollowUp(Exception):
+class StaleFollowUp(StaleEdit):
     def __init__(self, current: MeasureFollowUp):
-        super().__init__(_("Någon annan har sparat uppföljningen av åtgärden medan du skrev."))
-        self.current = current
+        super().__init__(
+            current, _("Någon annan har sparat uppföljningen av åtgärden medan du skrev.")
+        )
 
 
 @dataclass
@@ -150,22 +150,14 @@ def measure_followup_save(
     result = result.strip()
     if done and not result:
         raise ValidationError({"result": _("Beskriv vad som har gjorts när åtgärden är klar.")})
-    followup = (
-        MeasureFollowUp.objects.select_for_update()
-        .filter(report=report, occasion=task.occasion)
-        .first()
+    followup = lock_for_edit(
+        MeasureFollowUp,
+        version,
+        stale=StaleFollowUp,
+        gone=_("Uppföljningen finns inte längre. Ladda om sidan."),
+        report=report,
+        occasion=task.occasion,
     )
-    if followup is None:
-        if version:
-            raise ValidationError(_("Uppföljningen finns inte längre. Ladda om sidan."))
-        followup = MeasureFollowUp(report=report, occasion=task.occasion)
-    elif followup.version != version:
-        raise StaleFollowUp(followup)
-    else:
-        followup.version = version + 1
     followup.result = result
     followup.done = done
-    followup.updated_by = actor if isinstance(actor, User) else None
-    set_actor(followup, actor)
-    followup.save()
-    return followup
+    return save_edited(followup, actor)

@@ -20,6 +20,7 @@ from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
+from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
 from styrhjul.web.dates import month_name
 
 from .models import (
@@ -229,12 +230,11 @@ def task_reopen(*, actor, task: ReportingTask, until: datetime.date) -> Reportin
 # --- Reports ------------------------------------------------------------------------------
 
 
-class StaleReport(Exception):
+class StaleReport(StaleEdit):
     """Someone else saved the report after this user opened it."""
 
     def __init__(self, current: Report):
-        super().__init__(_("Någon annan har sparat den här rapporten medan du skrev."))
-        self.current = current
+        super().__init__(current, _("Någon annan har sparat den här rapporten medan du skrev."))
 
 
 def may_report(user, task: ReportingTask, item: Item) -> bool:
@@ -356,25 +356,18 @@ def report_save(
             _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
         )
     validate_report(task, item, data)
-    report = (
-        Report.objects.select_for_update()
-        .filter(occasion=task.occasion, unit=task.unit, item=item)
-        .first()
+    report = lock_for_edit(
+        Report,
+        version,
+        stale=StaleReport,
+        gone=_("Rapporten finns inte längre. Ladda om sidan."),
+        occasion=task.occasion,
+        unit=task.unit,
+        item=item,
     )
-    if report is None:
-        if version:
-            raise ValidationError(_("Rapporten finns inte längre. Ladda om sidan."))
-        report = Report(occasion=task.occasion, unit=task.unit, item=item)
-    elif report.version != version:
-        raise StaleReport(report)
-    else:
-        report.version = version + 1  # the row is locked (select_for_update)
     for name, value in data.__dict__.items():
         setattr(report, name, value)
-    report.updated_by = actor if isinstance(actor, User) else None
-    set_actor(report, actor)
-    report.save()
-    return report
+    return save_edited(report, actor)
 
 
 @transaction.atomic

@@ -259,6 +259,30 @@ def year_wheel(request, year: int):
 # --- Editing occasions, steps and events ------------------------------------------
 
 
+def _back_to_wheel(request, organisation, roots, year, place, text, *, error=False):
+    """After a change on the wheel: the wheel with the message at `place`
+    (htmx), or a redirect there with the message."""
+    if request.htmx:
+        return _wheel(request, organisation, roots, year, status=text, focus=place)
+    (messages.error if error else messages.success)(request, text)
+    return redirect(f"{wheel_url(organisation, year, roots)}#{place}")
+
+
+def _page(request, template, *, title, year, year_url, back, **context):
+    """A form or a confirmation of the wheel on a page of its own."""
+    return render(
+        request,
+        template,
+        {
+            "nav": "followup",
+            "page_title": title,
+            "back": back,
+            "breadcrumbs": [(_("Årshjul"), None), (str(year), year_url), (title, None)],
+            **context,
+        },
+    )
+
+
 def _edit(
     request, *, form, instance_model: GovernanceModel, title, place, save, message, saved_place=None
 ):
@@ -274,28 +298,22 @@ def _edit(
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            text = message(obj)
             place = saved_place(obj) if saved_place else place
-            if request.htmx:
-                return _wheel(request, organisation, roots, year, status=text, focus=place)
-            messages.success(request, text)
-            return redirect(f"{back}#{place}")
+            return _back_to_wheel(request, organisation, roots, year, place, message(obj))
     if request.htmx:
         if request.method == "GET":
             _autofocus_first_field(form)
         editor = Editor(form=form, action=request.path, title=title, place=place)
         return _wheel(request, organisation, roots, year, editor=editor, focus="")
-    return render(
+    return _page(
         request,
         "followup/occasion_form.html",
-        {
-            "nav": "followup",
-            "form": form,
-            "page_title": title,
-            "action": request.path,
-            "back": f"{back}#{place}",
-            "breadcrumbs": [(_("Årshjul"), None), (str(year), back), (title, None)],
-        },
+        title=title,
+        year=year,
+        year_url=back,
+        back=f"{back}#{place}",
+        form=form,
+        action=request.path,
     )
 
 
@@ -426,17 +444,15 @@ def _delete(request, obj, *, model: GovernanceModel, noun: str, name: str, place
             )
             return redirect(f"{back}#{place}")
     title = _("Ta bort %(noun)s ”%(name)s”") % {"noun": noun.lower(), "name": name}
-    return render(
+    return _page(
         request,
         "followup/wheel_delete.html",
-        {
-            "nav": "followup",
-            "object": obj,
-            "error": error,
-            "back": f"{back}#{place}",
-            "page_title": title,
-            "breadcrumbs": [(_("Årshjul"), None), (str(model.year), back), (title, None)],
-        },
+        title=title,
+        year=model.year,
+        year_url=back,
+        back=f"{back}#{place}",
+        object=obj,
+        error=error,
     )
 
 
@@ -468,13 +484,10 @@ def event_delete(request, pk: int):
 
 
 def _done(request, occasion: FollowUpOccasion, text: str, *, error: bool = False):
-    organisation = occasion.model.organisation
+    model = occasion.model
     roots = readable_roots(request.user)
     place = f"tillfalle-{occasion.pk}"
-    if request.htmx:
-        return _wheel(request, organisation, roots, occasion.model.year, status=text, focus=place)
-    (messages.error if error else messages.success)(request, text)
-    return redirect(f"{wheel_url(organisation, occasion.model.year, roots)}#{place}")
+    return _back_to_wheel(request, model.organisation, roots, model.year, place, text, error=error)
 
 
 @login_required
@@ -555,23 +568,17 @@ def task_reopen(request, pk: int):
             )
             return redirect(back)
     title = _("Öppna uppgiften ”%(name)s” igen") % {"name": task.name}
-    return render(
+    return _page(
         request,
         "followup/occasion_form.html",
-        {
-            "nav": "followup",
-            "form": form,
-            "page_title": title,
-            "action": request.path,
-            "back": back,
-            "next": back,
-            "submit_label": _("Öppna igen"),
-            "breadcrumbs": [
-                (_("Årshjul"), None),
-                (str(occasion.model.year), wheel_url(organisation, occasion.model.year, roots)),
-                (title, None),
-            ],
-        },
+        title=title,
+        year=occasion.model.year,
+        year_url=wheel_url(organisation, occasion.model.year, roots),
+        back=back,
+        form=form,
+        action=request.path,
+        next=back,
+        submit_label=_("Öppna igen"),
     )
 
 

@@ -645,6 +645,35 @@ _URL = re.compile(r"url\(#([^)]+)\)")
 _HREF = re.compile(r'href="#([^"]+)"')
 _VIEWBOX = re.compile(r'viewBox="([^"]+)"')
 _DEFAULT_STYLE = re.compile(r'\n *<style type="text/css">\*\{[^}]*\}</style>')
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
+# The properties SVG also takes as presentation attributes (SVG 1.1), which
+# matplotlib writes in style attributes.
+_PRESENTATION = frozenset(
+    (
+        "clip-rule",
+        "color",
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "font-family",
+        "font-size",
+        "font-stretch",
+        "font-style",
+        "font-variant",
+        "font-weight",
+        "opacity",
+        "stroke",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-opacity",
+        "stroke-width",
+        "text-anchor",
+        "visibility",
+    )
+)
 
 
 def _safe_id(prefix: str) -> str:
@@ -652,11 +681,44 @@ def _safe_id(prefix: str) -> str:
     return cleaned if cleaned[0].isalpha() else f"c-{cleaned}"
 
 
+def _presentation_attributes(tag: str) -> str:
+    """The tag with its style attribute written as presentation attributes:
+    `style="fill: none; stroke: #d5dae1"` becomes `fill="none"
+    stroke="#d5dae1"`. The picture is the same (nothing else styles the
+    chart), but an HTML layout engine no longer reads SVG-only properties
+    such as fill and stroke as CSS of the page: inline in a document,
+    WeasyPrint would otherwise warn about each one as an unknown property.
+    Declarations that are not presentation attributes stay in the style."""
+    match = _STYLE.search(tag)
+    if match is None:
+        return tag
+    attributes, kept = {}, []
+    for declaration in match.group(1).split(";"):
+        name, colon, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if not colon or not name:
+            continue
+        if name in _PRESENTATION and '"' not in value:
+            attributes[name] = value
+        else:
+            kept.append(f"{name}: {value}")
+    head, tail = tag[: match.start()], tag[match.end() :]
+    for name in attributes:  # the style wins over an attribute of the same name
+        pattern = re.compile(rf'\s{re.escape(name)}="[^"]*"')
+        head, tail = pattern.sub("", head), pattern.sub("", tail)
+    written = "".join(f' {name}="{value}"' for name, value in attributes.items())
+    if kept:
+        written += f' style="{"; ".join(kept)}"'
+    return head + written + tail
+
+
 def _finish_svg(raw: str, *, prefix: str, title: str, desc: str) -> str:
     """matplotlib's SVG made fit to inline in HTML: no prolog, DOCTYPE or
     metadata; a responsive root with role, title and desc; only the ids
     that are referenced are kept, each prefixed so several charts can share
-    a page; the global `*{…}` style moved to the root element."""
+    a page; the global `*{…}` style moved to the root element; style
+    attributes written as presentation attributes (see
+    `_presentation_attributes`)."""
     svg = raw[raw.index("<svg") :]
     # (Patterns start with a literal: a leading \s* would make them crawl.)
     svg = re.sub(r"\n *<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
@@ -676,6 +738,8 @@ def _finish_svg(raw: str, *, prefix: str, title: str, desc: str) -> str:
 
     parts = _TAG_SPLIT.split(svg)  # text, tag, text, tag, …: only tags are changed
     for i in range(1, len(parts), 2):
+        if 'style="' in parts[i]:
+            parts[i] = _presentation_attributes(parts[i])
         if 'id="' in parts[i] or "#" in parts[i]:
             parts[i] = _ATTRIBUTE.sub(fix, parts[i])
     svg = "".join(parts)

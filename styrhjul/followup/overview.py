@@ -14,7 +14,6 @@ The number of queries does not depend on the number of tasks.
 from __future__ import annotations
 
 import datetime
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -213,16 +212,10 @@ def export_filename(occasion: FollowUpOccasion) -> str:
 
 def export_workbook(page: Overview, today: datetime.date) -> bytes:
     """The overview's rows (as filtered) as an .xlsx, in the house style of
-    the plan export (bold header on a light fill, frozen header row)."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    the exports (styrhjul.spreadsheet.workbook_bytes)."""
+    from styrhjul.spreadsheet import workbook_bytes
 
-    from styrhjul.planning.excel.writer import DATE_FORMAT, HEADER_FILL
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Översikt")[:31]
+    name = _("Översikt")
     headers = [
         _("Enhet"),
         _("Enhetskod"),
@@ -236,46 +229,21 @@ def export_workbook(page: Overview, today: datetime.date) -> bytes:
         _("Status"),
         _("Klarmarkerad"),
     ]
-    widths = [32, 12, 16, 22, 60, 24, 12, 12, 12, 16, 18]
-    for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=column, value=header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.border = Border(bottom=Side(style="thin"))
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    sheet.freeze_panes = "A2"
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
-
-    def put(row, column, value, number_format=None):
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
-        cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text, never a formula
-        if number_format:
-            cell.number_format = number_format
-
-    for index, r in enumerate(page.rows, start=2):
-        task = r.task
-        done_at = task.done_at.date() if task.done_at else None
-        values = [
-            task.unit.name,
-            task.unit.code,
-            task.unit.unit_type.name if task.unit.unit_type_id else "",
-            task.plan_type.name,
-            task.name,
-            str(task.reporter) if task.reporter_id else "",
+    rows = [
+        [
+            r.task.unit.name,
+            r.task.unit.code,
+            r.task.unit.unit_type.name if r.task.unit.unit_type_id else "",
+            r.task.plan_type.name,
+            r.task.name,
+            str(r.task.reporter) if r.task.reporter_id else "",
             r.deadline,
             r.reported,
             r.total,
             r.status_label,
-            done_at,
+            r.task.done_at.date() if r.task.done_at else None,
         ]
-        for column, value in enumerate(values, start=1):
-            put(index, column, value, DATE_FORMAT if isinstance(value, datetime.date) else None)
-    if page.rows:
-        sheet.auto_filter.ref = f"A1:K{len(page.rows) + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        for r in page.rows
+    ]
+    widths = [32, 12, 16, 22, 60, 24, 12, 12, 12, 16, 18]
+    return workbook_bytes([(name, headers, rows)], widths={name: widths})

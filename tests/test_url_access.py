@@ -90,6 +90,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "documents:texts": ("unit", "occasion", "document"),
     "documents:job": "job",
     "documents:job_download": "job",
+    "documents:settings": None,
     "kolada:settings": None,
     "kolada:search": None,
     "indicators:index": None,
@@ -161,7 +162,7 @@ PERSONAL = {
 }
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
-MODEL_ONLY = {"planning:plan_template", "kolada:settings"}
+MODEL_ONLY = {"planning:plan_template", "kolada:settings", "documents:settings"}
 # Mozilla-django-oidc's own views (only mounted when OIDC is configured).
 IGNORED_PREFIXES = ("oidc_",)
 

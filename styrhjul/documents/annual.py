@@ -26,13 +26,14 @@ from styrhjul.planning.models import Item, ItemLink, Plan
 from styrhjul.planning.numbering import natural_key
 
 from .internal_control import DocumentError, swedish_date
+from .layout import Contents, Layout, layout_for
 
 OTHER = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
 DELARSRAPPORT = "delarsrapport"
 ARSREDOVISNING = "arsredovisning"
 KINDS = {DELARSRAPPORT: "Delårsrapport", ARSREDOVISNING: "Årsredovisning"}
-# The free-text sections, in the order they come in the document.
+# The free-text sections written for the document (their house headings).
 TEXT_SECTIONS = {
     "forord": "Förord",
     "sammanfattning": "Sammanfattning",
@@ -129,6 +130,7 @@ class Chapter:
     assignments: list[ActivityRow]
     fulfilment: list[FulfilmentCount]
     loose_activities: list[ActivityRow]  # contributing to no goal of the chapter
+    heading: str = ""  # the unit's name in a compiled document, else "Mål och resultat"
 
     @property
     def goals(self) -> list[GoalBlock]:
@@ -156,6 +158,36 @@ class AnnualReport:
     chapters: list[Chapter]
     internal_control: list = field(default_factory=list)  # InternalControlReport per plan
     compiled: bool = False
+    layout: Layout = field(default_factory=Layout)
+
+    @property
+    def contents(self) -> Contents:
+        return self.layout.contents
+
+    @property
+    def style(self):
+        return self.layout.style
+
+    @property
+    def outline(self) -> list[tuple[str, str, list[str]]]:
+        """The document's top-level sections in order, as (key, heading,
+        paragraphs of a written text section):
+        the organisation's choice, leaving out text sections not written and
+        internal control when the occasion has none."""
+        result = []
+        for section in self.contents.sections:
+            if section.key in TEXT_SECTIONS and not self.texts.get(section.key):
+                continue
+            if section.key in ("intern_kontroll", "bilaga_internkontroll") and not (
+                self.internal_control
+            ):
+                continue
+            result.append((section.key, section.heading, self.texts.get(section.key, [])))
+        return result
+
+    def shows(self, part: str) -> bool:
+        """Whether a part of the goals (layout.PARTS) is shown."""
+        return part in self.contents.parts
 
     @property
     def period_text(self) -> str:
@@ -167,8 +199,9 @@ class AnnualReport:
 
     @property
     def sections(self) -> list[tuple[str, str, list[str]]]:
-        """The free-text sections that have text: (key, heading, paragraphs)."""
-        return [(k, h, self.texts[k]) for k, h in TEXT_SECTIONS.items() if self.texts.get(k)]
+        """The free-text sections that have text, in the document's order:
+        (key, heading, paragraphs)."""
+        return [(k, h, p) for k, h, p in self.outline if k in TEXT_SECTIONS]
 
     @property
     def goal_count(self) -> int:
@@ -202,9 +235,16 @@ def _chapter_units(unit: Unit) -> tuple[list[Unit], bool]:
     return [unit], False
 
 
-def build(unit: Unit, occasion: FollowUpOccasion, *, kind: str | None = None) -> AnnualReport:
-    """The document for the unit at the occasion. Queries: plan types,
-    items per chapter unit and plan type, links, reports, scale values,
+def build(
+    unit: Unit,
+    occasion: FollowUpOccasion,
+    *,
+    kind: str | None = None,
+    layout: Layout | None = None,
+) -> AnnualReport:
+    """The document for the unit at the occasion, as the organisation's
+    document settings lay it out. Queries: the settings, plan types, items
+    per chapter unit and plan type, links, reports, scale values,
     activities' units, the indicators' facts and the texts."""
     from django.utils import timezone
 
@@ -214,12 +254,24 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, kind: str | None = None) ->
         kind = ARSREDOVISNING if occasion.kind == OccasionKind.ANNUAL else DELARSRAPPORT
     if kind not in KINDS:
         raise DocumentError(f"Okänd dokumenttyp: {kind}.")
+    if layout is None:
+        layout = layout_for(unit, kind)
+    contents = layout.contents
     model = occasion.model
     year = model.year
     plan_types = list(occasion.plan_types.order_by("order", "name"))
     goal_types = [pt for pt in plan_types if pt.holds(ItemKind.GOAL)]
     if not goal_types:
         raise DocumentError(f"Uppföljningen {occasion.name} följer inte upp någon plantyp med mål.")
+    if contents.plan_types:
+        goal_types = [pt for pt in goal_types if pt.name in contents.plan_types]
+        if not goal_types:
+            raise DocumentError(
+                f"Dokumentinställningarna tar bara med plantyperna "
+                f"{', '.join(sorted(contents.plan_types))}, och ingen av dem har mål som "
+                f"{occasion.name} följer upp. Ändra Dokumentinställningar."
+            )
+    levels = _chosen_levels(model, contents)
     units, compiled = _chapter_units(unit)
 
     items_by_unit: dict[int, list[Item]] = {}
@@ -228,6 +280,13 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, kind: str | None = None) ->
         for pt in goal_types:
             items.extend(items_to_report(pt, chapter_unit))
         items_by_unit[chapter_unit.pk] = items
+    if levels is not None:
+        for chapter_unit, items in items_by_unit.items():
+            items_by_unit[chapter_unit] = [
+                i
+                for i in items
+                if i.kind != ItemKind.GOAL or not i.level_id or i.level_id in levels
+            ]
     all_items = {i.pk: i for items in items_by_unit.values() for i in items}
     goals = [i for i in all_items.values() if i.kind == ItemKind.GOAL]
 
@@ -248,8 +307,12 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, kind: str | None = None) ->
             all_items[item.pk] = item
     contributors: dict[int, list[Item]] = defaultdict(list)
     for goal_id, item_id in links:
-        if item_id in all_items:
-            contributors[goal_id].append(all_items[item_id])
+        item = all_items.get(item_id)
+        if item is None:
+            continue
+        if contents.plan_types and item.plan.plan_type.name not in contents.plan_types:
+            continue
+        contributors[goal_id].append(item)
 
     # What was reported: by the item's own unit (or, for shared items, the
     # chapter's unit).
@@ -264,7 +327,8 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, kind: str | None = None) ->
     )
 
     indicators = [i for i in all_items.values() if i.kind == ItemKind.INDICATOR]
-    facts = indicator_data(indicators, last_year=year) if indicators else {}
+    wanted = contents.includes("nyckeltal") or contents.includes("diagram")
+    facts = indicator_data(indicators, last_year=year) if indicators and wanted else {}
 
     chapters = []
     for chapter_unit in units:
@@ -278,13 +342,16 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, kind: str | None = None) ->
             own_activities_only=compiled,
         )
         if chapter_unit is unit or chapter.goals:
+            chapter.heading = (
+                chapter_unit.name if compiled else contents.heading("mal_och_resultat")
+            )
             chapters.append(chapter)
 
     texts: dict[str, list[str]] = {}
     from .models import paragraphs
 
     for text in DocumentText.objects.filter(unit=unit, occasion=occasion, document=kind):
-        if text.section in TEXT_SECTIONS and text.text.strip():
+        if text.section in TEXT_SECTIONS and contents.includes(text.section) and text.text.strip():
             texts[text.section] = paragraphs(text.text)
 
     title = (
@@ -302,9 +369,31 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, kind: str | None = None) ->
         read_at=timezone.now(),
         texts=texts,
         chapters=chapters,
-        internal_control=_internal_control(unit, occasion, plan_types),
+        internal_control=(
+            _internal_control(unit, occasion, plan_types, layout.style)
+            if contents.includes("intern_kontroll") or contents.includes("bilaga_internkontroll")
+            else []
+        ),
         compiled=compiled,
+        layout=layout,
     )
+
+
+def _chosen_levels(model, contents: Contents) -> set[int] | None:
+    """The ids of the year's goal levels the settings include (None: all)."""
+    if not contents.levels:
+        return None
+    from styrhjul.model.models import GoalLevel
+
+    found = dict(GoalLevel.objects.filter(model=model).values_list("name", "pk"))
+    chosen = {pk for name, pk in found.items() if name in contents.levels}
+    if not chosen:
+        raise DocumentError(
+            f"Dokumentinställningarna tar bara med målnivåerna "
+            f"{', '.join(sorted(contents.levels))}, som inte finns i styrmodellen "
+            f"{model.year}. Ändra Dokumentinställningar."
+        )
+    return chosen
 
 
 def _activity_row(item: Item, unit: Unit, reports) -> ActivityRow:
@@ -397,7 +486,9 @@ def _chapter(
     )
 
 
-def _internal_control(unit: Unit, occasion: FollowUpOccasion, plan_types: list[PlanType]):
+def _internal_control(
+    unit: Unit, occasion: FollowUpOccasion, plan_types: list[PlanType], style=None
+):
     """The internkontrollrapport of each of the unit's plans with control
     points that the occasion follows up."""
     from . import internal_control
@@ -408,4 +499,4 @@ def _internal_control(unit: Unit, occasion: FollowUpOccasion, plan_types: list[P
     plans = Plan.objects.filter(unit=unit, plan_type__in=types).select_related(
         "unit", "plan_type__model"
     )
-    return [internal_control.build(plan, occasion) for plan in plans]
+    return [internal_control.build(plan, occasion, style=style) for plan in plans]

@@ -28,8 +28,13 @@ def _with_charts(report: AnnualReport) -> None:
 
 
 def html(report: AnnualReport) -> str:
-    _with_charts(report)
-    return render_to_string(TEMPLATE, {"report": report})
+    from .internal_control import COLUMNS, FOLLOWUP_COLUMNS
+
+    if report.shows("diagram"):
+        _with_charts(report)
+    return render_to_string(
+        TEMPLATE, {"report": report, "columns": COLUMNS, "followup_columns": FOLLOWUP_COLUMNS}
+    )
 
 
 def pdf(report: AnnualReport) -> bytes:
@@ -41,16 +46,22 @@ def pdf(report: AnnualReport) -> bytes:
 def docx(report: AnnualReport) -> bytes:
     from styrhjul.charts.word import add_chart
 
-    from .docx import _table, new_document
+    from .docx import _portrait, _table, add_internal_control, add_logo, new_document
 
+    style = report.style
     document = new_document(
         title=report.title,
         subject=f"{report.kind_label} {report.year}, uppföljning per {report.period_text}",
         author=report.unit_name,
+        style=style,
     )
 
-    for _ in range(6):
+    def table(headers, rows):
+        return _table(document, headers, rows, style=style)
+
+    for _ in range(5):
         document.add_paragraph()
+    add_logo(document, style)
     document.add_paragraph(report.title, style="Title")
     document.add_paragraph(f"{report.kind_label} {report.year}", style="Subtitle")
     document.add_paragraph(
@@ -59,82 +70,97 @@ def docx(report: AnnualReport) -> bytes:
     document.add_paragraph(f"{report.unit_name}. Underlaget läst {report.read_at:%Y-%m-%d %H:%M}.")
     document.add_page_break()
 
-    for _key, heading, paragraphs in report.sections:
-        document.add_heading(heading, level=1)
-        for paragraph in paragraphs:
-            document.add_paragraph(paragraph)
-    document.add_heading("Måluppfyllelse", level=1)
-    document.add_paragraph(report.fulfilment_sentence())
-    for chapter in report.chapters:
-        if chapter.fulfilment:
-            caption = "Bedömning av målen"
-            if report.compiled:
-                caption += f": {chapter.unit_name}"
-            document.add_paragraph(caption, style="Caption")
-            _table(
-                document,
-                ["Bedömning", "Antal mål"],
-                [[f"{c.symbol} {c.label}".strip(), c.count] for c in chapter.fulfilment],
-            )
-
-    for chapter in report.chapters:
-        document.add_page_break()
-        document.add_heading(chapter.unit_name if report.compiled else "Mål och resultat", level=1)
-        for perspective in chapter.perspectives:
-            document.add_heading(perspective.name, level=2)
-            for goal in perspective.goals:
-                heading = goal.heading + (f" ({goal.level})" if goal.level else "")
-                document.add_heading(heading, level=3)
-                if goal.assesses:
-                    document.add_paragraph().add_run(
-                        f"Bedömning: {goal.assessment.text}"
-                    ).bold = True
-                for paragraph in goal.analysis.splitlines():
-                    if paragraph.strip():
-                        document.add_paragraph(paragraph.strip())
-                if goal.indicators:
-                    document.add_paragraph("Nyckeltal för målet", style="Caption")
-                    _table(
-                        document,
-                        ["Nyckeltal", "Utgångsvärde", "Senaste utfall", "Målvärde", "Bedömning"],
-                        [row.cells for row in goal.indicators],
+    landscape = False
+    for key, heading, paragraphs in report.outline:
+        if landscape:
+            _portrait(document)
+            landscape = False
+        if key == "maluppfyllelse":
+            document.add_heading(heading, level=1)
+            document.add_paragraph(report.fulfilment_sentence())
+            for chapter in report.chapters:
+                if chapter.fulfilment:
+                    caption = "Bedömning av målen"
+                    if report.compiled:
+                        caption += f": {chapter.unit_name}"
+                    document.add_paragraph(caption, style="Caption")
+                    table(
+                        ["Bedömning", "Antal mål"],
+                        [[f"{c.symbol} {c.label}".strip(), c.count] for c in chapter.fulfilment],
                     )
-                    for row in goal.indicators:
-                        if row.data.points or row.data.comparisons:
-                            add_chart(document, row.data.trend_chart(), width_cm=15)
-                            document.add_paragraph(row.data.describe(), style="Caption")
-                        if row.data.has_gender_split:
-                            add_chart(document, row.data.gender_chart(), width_cm=15)
-                if goal.activities:
-                    document.add_paragraph("Aktiviteter", style="Caption")
-                    _table(
-                        document,
-                        ["Aktivitet", "Slutdatum", "Status", "Kommentar"],
-                        [_activity_cells(a) for a in goal.activities],
-                    )
-        if chapter.assignments:
-            document.add_heading("Särskilda uppdrag", level=2)
-            _table(
-                document,
-                ["Uppdrag", "Slutdatum", "Status", "Kommentar"],
-                [_activity_cells(a) for a in chapter.assignments],
-            )
-
-    if report.internal_control:
-        document.add_page_break()
-        document.add_heading("Intern kontroll", level=1)
-        for ik in report.internal_control:
-            document.add_heading(ik.plan_name, level=2)
-            for paragraph in ik.summary:
+        elif key == "mal_och_resultat":
+            for chapter in report.chapters:
+                document.add_page_break()
+                document.add_heading(chapter.heading, level=1)
+                _chapter_docx(document, report, chapter, table, add_chart)
+        elif key == "intern_kontroll":
+            document.add_page_break()
+            document.add_heading(heading, level=1)
+            for ik in report.internal_control:
+                document.add_heading(ik.plan_name, level=2)
+                for paragraph in ik.summary:
+                    document.add_paragraph(paragraph)
+                if ik.areas:
+                    rows = [[a.name, a.total, *(c.count for c in a.counts)] for a in ik.areas]
+                    rows.append(["Totalt", ik.count, *(c.count for c in ik.totals)])
+                    table([ik.grouping, "Kontrollpunkter", *ik.labels], rows)
+        elif key == "bilaga_internkontroll":
+            document.add_page_break()
+            document.add_heading(heading, level=1)
+            for number, ik in enumerate(report.internal_control):
+                if number:
+                    if landscape:
+                        _portrait(document)
+                    else:
+                        document.add_page_break()
+                document.add_heading(ik.title, level=2)
+                landscape = add_internal_control(document, ik, level=3, style=style)
+        else:
+            document.add_heading(heading, level=1)
+            for paragraph in paragraphs:
                 document.add_paragraph(paragraph)
-            if ik.areas:
-                rows = [[a.name, a.total, *(c.count for c in a.counts)] for a in ik.areas]
-                rows.append(["Totalt", ik.count, *(c.count for c in ik.totals)])
-                _table(document, [ik.grouping, "Kontrollpunkter", *ik.labels], rows)
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _chapter_docx(document, report: AnnualReport, chapter, table, add_chart) -> None:
+    for perspective in chapter.perspectives:
+        document.add_heading(perspective.name, level=2)
+        for goal in perspective.goals:
+            heading = goal.heading + (f" ({goal.level})" if goal.level else "")
+            document.add_heading(heading, level=3)
+            if goal.assesses:
+                document.add_paragraph().add_run(f"Bedömning: {goal.assessment.text}").bold = True
+            for paragraph in goal.analysis.splitlines():
+                if paragraph.strip():
+                    document.add_paragraph(paragraph.strip())
+            if goal.indicators and report.shows("nyckeltal"):
+                document.add_paragraph("Nyckeltal för målet", style="Caption")
+                table(
+                    ["Nyckeltal", "Utgångsvärde", "Senaste utfall", "Målvärde", "Bedömning"],
+                    [row.cells for row in goal.indicators],
+                )
+            if goal.indicators and report.shows("diagram"):
+                for row in goal.indicators:
+                    if row.data.points or row.data.comparisons:
+                        add_chart(document, row.data.trend_chart(), width_cm=15)
+                        document.add_paragraph(row.data.describe(), style="Caption")
+                    if row.data.has_gender_split:
+                        add_chart(document, row.data.gender_chart(), width_cm=15)
+            if goal.activities and report.shows("aktiviteter"):
+                document.add_paragraph("Aktiviteter", style="Caption")
+                table(
+                    ["Aktivitet", "Slutdatum", "Status", "Kommentar"],
+                    [_activity_cells(a) for a in goal.activities],
+                )
+    if chapter.assignments and report.shows("sarskilda_uppdrag"):
+        document.add_heading("Särskilda uppdrag", level=2)
+        table(
+            ["Uppdrag", "Slutdatum", "Status", "Kommentar"],
+            [_activity_cells(a) for a in chapter.assignments],
+        )
 
 
 def _activity_cells(a) -> list[str]:
@@ -227,7 +253,18 @@ def xlsx(report: AnnualReport) -> bytes:
         ),
         ("Måluppfyllelse", ["Enhet", "Bedömning", "Antal mål"], fulfilment),
     ]
-    return workbook_bytes(sheets)
+    widths: dict[str, list[int]] = {}
+    if any(key == "bilaga_internkontroll" for key, _h, _p in report.outline):
+        from .internal_control import xlsx_sheets, xlsx_widths
+
+        for number, ik in enumerate(report.internal_control):
+            suffix = f" {number + 1}" if number else ""
+            ik_widths = xlsx_widths(ik)
+            for name, headers, rows in xlsx_sheets(ik):
+                sheets.append((name + suffix, headers, rows))
+                if name in ik_widths:
+                    widths[name + suffix] = ik_widths[name]
+    return workbook_bytes(sheets, widths=widths)
 
 
 def render(report: AnnualReport, fmt: str) -> bytes:

@@ -68,7 +68,7 @@ def _no_split(row) -> None:
     row._tr.get_or_add_trPr().append(cant)
 
 
-def _table(document, headers, rows, widths=None):
+def _table(document, headers, rows, widths=None, style=None):
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -77,6 +77,7 @@ def _table(document, headers, rows, widths=None):
     for cell, text in zip(header_row.cells, headers, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(str(text)).bold = True
+    shade_header(table, style)
     for values in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
@@ -102,9 +103,33 @@ def _cell_text(cell, text: str, bold_first: str = "") -> None:
         paragraph.add_run(line)
 
 
-def new_document(*, title: str, subject: str, author: str):
-    """A Swedish A4 document with its properties, the house font and page
-    numbers in the footer (not on the title page)."""
+HEADING_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4")
+
+
+def _set_font(style, name: str) -> None:
+    """The style's typeface for all scripts (python-docx sets only ASCII)."""
+    style.font.name = name
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+
+
+def new_document(*, title: str, subject: str, author: str, style=None):
+    """A Swedish A4 document with its properties, the organisation's
+    typefaces and heading colour (layout.Style; the house look without) and
+    page numbers in the footer (not on the title page). The look is set on
+    the styles (Normal, Title, Rubrik 1–4), so a Word template restyles it."""
+    from docx.shared import RGBColor
+
+    from .layout import Style
+
+    style = style or Style()
     document = Document()
     props = document.core_properties
     props.title = title
@@ -113,8 +138,12 @@ def new_document(*, title: str, subject: str, author: str):
     props.language = LANGUAGE
     _set_language(document)
     normal = document.styles["Normal"]
-    normal.font.name = "Calibri"
+    _set_font(normal, style.word_font)
     normal.font.size = Pt(10.5)
+    for name in HEADING_STYLES:
+        heading = document.styles[name]
+        _set_font(heading, style.word_heading_font)
+        heading.font.color.rgb = RGBColor.from_string(style.heading_colour[1:].upper())
     first = document.sections[0]
     first.page_width, first.page_height = Cm(21), Cm(29.7)
     first.left_margin = first.right_margin = Cm(2.2)
@@ -123,16 +152,49 @@ def new_document(*, title: str, subject: str, author: str):
     return document
 
 
-def internal_control_docx(report: InternalControlReport) -> bytes:
+def add_logo(document, style, *, height_cm: float = 2.5) -> None:
+    """The organisation's logo, with its alt text, at the top of the title page."""
+    if not style or not style.logo:
+        return
+    width, height = style.logo_size()
+    size = {"height": Cm(height_cm)}
+    if width / max(height, 1) * height_cm > 8:
+        size = {"width": Cm(8)}
+    picture = document.add_paragraph().add_run().add_picture(io.BytesIO(style.logo), **size)
+    picture._inline.docPr.set("descr", style.logo_alt)
+    picture._inline.docPr.set("title", style.logo_alt)
+
+
+def shade_header(table, style) -> None:
+    """The header row in the organisation's table colour."""
+    if not style:
+        return
+    from docx.shared import RGBColor
+
+    for cell in table.rows[0].cells:
+        properties = cell._tc.get_or_add_tcPr()
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), style.table_colour[1:].upper())
+        properties.append(shading)
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                run.font.color.rgb = RGBColor.from_string(style.table_text_colour[1:].upper())
+
+
+def internal_control_docx(report: InternalControlReport, style=None) -> bytes:
     document = new_document(
         title=report.title,
         subject=f"{report.plan_name} {report.year}, uppföljning per {report.period_text}",
         author=report.unit_name,
+        style=style,
     )
 
     # Title page
     for _ in range(6):
         document.add_paragraph()
+    add_logo(document, style)
     document.add_paragraph(report.title, style="Title")
     document.add_paragraph(f"{report.plan_name} {report.year}", style="Subtitle")
     document.add_paragraph(
@@ -140,13 +202,45 @@ def internal_control_docx(report: InternalControlReport) -> bytes:
     )
     document.add_paragraph(report.unit_name)
     document.add_page_break()
+    add_internal_control(document, report, level=1, style=style)
 
-    document.add_heading("Inledning", level=1)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _landscape(document):
+    landscape = document.add_section(WD_SECTION.NEW_PAGE)
+    landscape.orientation = WD_ORIENT.LANDSCAPE
+    landscape.page_width, landscape.page_height = Cm(29.7), Cm(21)
+    landscape.left_margin = landscape.right_margin = Cm(1.5)
+    landscape.top_margin = landscape.bottom_margin = Cm(1.8)
+    landscape.different_first_page_header_footer = False
+    return landscape
+
+
+def _portrait(document):
+    portrait = document.add_section(WD_SECTION.NEW_PAGE)
+    portrait.orientation = WD_ORIENT.PORTRAIT
+    portrait.page_width, portrait.page_height = Cm(21), Cm(29.7)
+    portrait.left_margin = portrait.right_margin = Cm(2.2)
+    portrait.top_margin = portrait.bottom_margin = Cm(2.5)
+    portrait.different_first_page_header_footer = False
+    return portrait
+
+
+def add_internal_control(document, report: InternalControlReport, *, level: int, style=None):
+    """The internkontrollrapport after its title page, its sections at
+    heading `level`: introduction, summary, the control points per area in a
+    landscape section and the follow-up of earlier measures. Returns whether
+    it ended in a landscape section."""
+    document.add_heading("Inledning", level=level)
     for paragraph in report.introduction:
         document.add_paragraph(paragraph)
-    document.add_heading("Sammanfattning", level=1)
+    document.add_heading("Sammanfattning", level=level)
     for paragraph in report.summary:
         document.add_paragraph(paragraph)
+    landscape = False
     if report.areas:
         grouping = report.grouping
         document.add_paragraph(
@@ -154,18 +248,14 @@ def internal_control_docx(report: InternalControlReport) -> bytes:
         )
         rows = [[area.name, area.total, *(c.count for c in area.counts)] for area in report.areas]
         rows.append(["Totalt", report.count, *(c.count for c in report.totals)])
-        _table(document, [grouping, "Kontrollpunkter", *report.labels], rows)
+        _table(document, [grouping, "Kontrollpunkter", *report.labels], rows, style=style)
 
-        landscape = document.add_section(WD_SECTION.NEW_PAGE)
-        landscape.orientation = WD_ORIENT.LANDSCAPE
-        landscape.page_width, landscape.page_height = Cm(29.7), Cm(21)
-        landscape.left_margin = landscape.right_margin = Cm(1.5)
-        landscape.top_margin = landscape.bottom_margin = Cm(1.8)
-        landscape.different_first_page_header_footer = False
-        document.add_heading(f"Resultat per {report.grouping.lower()}", level=1)
+        _landscape(document)
+        landscape = True
+        document.add_heading(f"Resultat per {report.grouping.lower()}", level=level)
         for area in report.areas:
-            document.add_heading(area.name, level=2)
-            table = _table(document, COLUMNS, [], WIDTHS_CM)
+            document.add_heading(area.name, level=level + 1)
+            table = _table(document, COLUMNS, [], WIDTHS_CM, style=style)
             for row in area.rows:
                 added = table.add_row()
                 if sum(len(text) for text in row.cells) < 1500:
@@ -184,11 +274,10 @@ def internal_control_docx(report: InternalControlReport) -> bytes:
             document.add_paragraph(f"Sammanställning: {area.counts_line}", style="Caption")
 
     if report.followed_measures:
-        if not report.areas:
-            landscape = document.add_section(WD_SECTION.NEW_PAGE)
-            landscape.orientation = WD_ORIENT.LANDSCAPE
-            landscape.page_width, landscape.page_height = Cm(29.7), Cm(21)
-        document.add_heading("Uppföljning av tidigare åtgärder", level=1)
+        if not landscape:
+            _landscape(document)
+            landscape = True
+        document.add_heading("Uppföljning av tidigare åtgärder", level=level)
         document.add_paragraph(
             "Åtgärder från tidigare uppföljningar som inte var genomförda före den här "
             "uppföljningen, och vad som har gjorts."
@@ -198,8 +287,6 @@ def internal_control_docx(report: InternalControlReport) -> bytes:
             FOLLOWUP_COLUMNS,
             [m.cells for m in report.followed_measures],
             FOLLOWUP_WIDTHS_CM,
+            style=style,
         )
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return landscape

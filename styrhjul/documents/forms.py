@@ -44,3 +44,155 @@ class DocumentTextsForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 8}),
                 help_text=_("Stycken skiljs med en tom rad. Tomt: avsnittet finns inte med."),
             )
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"
+
+
+class DocumentStyleForm(forms.Form):
+    """The appearance of all the organisation's documents."""
+
+    logo = forms.FileField(
+        label=_("Logotyp"),
+        required=False,
+        help_text=_(
+            "PNG eller JPEG, högst 1 MB. Visas på titelsidan. Välj ingen fil för att "
+            "behålla den som finns."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Ta bort logotypen"), required=False)
+    heading_colour = forms.CharField(
+        label=_("Rubrikernas färg"),
+        max_length=7,
+        widget=ColourInput,
+        help_text=_("Måste gå att läsa mot vitt: kontrast minst 4,5:1."),
+    )
+    table_colour = forms.CharField(
+        label=_("Tabellhuvudets färg"),
+        max_length=7,
+        widget=ColourInput,
+        help_text=_("Texten i tabellhuvudet blir svart eller vit, det som syns bäst."),
+    )
+    font = forms.ChoiceField(label=_("Typsnitt"), required=False)
+    heading_font = forms.ChoiceField(label=_("Typsnitt för rubriker"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, current=None, **kwargs):
+        from .layout import installed_fonts
+
+        super().__init__(*args, **kwargs)
+        names = list(installed_fonts())
+        for value in (getattr(current, "font", ""), getattr(current, "heading_font", "")):
+            if value and value not in names:
+                names.append(value)
+        self.fields["font"].choices = [("", _("Standard (DejaVu Sans i PDF, Calibri i Word)"))] + [
+            (n, n) for n in names
+        ]
+        self.fields["heading_font"].choices = [("", _("Samma som texten"))] + [
+            (n, n) for n in names
+        ]
+        self.fields["font"].help_text = _(
+            "Typsnitten som finns på servern. Word-filen anger samma namn; finns det inte "
+            "hos läsaren väljer Word ett liknande."
+        )
+
+
+class DocumentContentsForm(forms.Form):
+    """The sections, parts, goal levels and plan types of one document
+    (delårsrapport or årsredovisning); the form's prefix is the document."""
+
+    def __init__(self, *args, document: str, levels=(), plan_types=(), **kwargs):
+        from .layout import PARTS, SECTIONS
+
+        kwargs.setdefault("prefix", document)
+        super().__init__(*args, **kwargs)
+        self.document = document
+        for number, spec in enumerate(SECTIONS, start=1):
+            self.fields[f"{spec.key}-included"] = forms.BooleanField(
+                label=_("Ta med %(section)s") % {"section": spec.heading},
+                required=False,
+                initial=spec.included,
+            )
+            self.fields[f"{spec.key}-order"] = forms.IntegerField(
+                label=_("Ordning för %(section)s") % {"section": spec.heading},
+                min_value=1,
+                max_value=99,
+                initial=number,
+                widget=forms.NumberInput(attrs={"class": "input--narrow"}),
+            )
+            self.fields[f"{spec.key}-heading"] = forms.CharField(
+                label=_("Rubrik för %(section)s") % {"section": spec.heading},
+                required=False,
+                max_length=120,
+                widget=forms.TextInput(attrs={"placeholder": spec.heading}),
+            )
+        self.fields["parts"] = forms.MultipleChoiceField(
+            label=_("Under målen"),
+            required=False,
+            choices=list(PARTS.items()),
+            initial=list(PARTS),
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["levels"] = forms.MultipleChoiceField(
+            label=_("Målnivåer"),
+            required=False,
+            choices=[(n, n) for n in levels],
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Ingen vald: alla målnivåer."),
+        )
+        self.fields["plan_types"] = forms.MultipleChoiceField(
+            label=_("Plantyper"),
+            required=False,
+            choices=[(n, n) for n in plan_types],
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Planerna vars mål och aktiviteter tas med. Ingen vald: alla."),
+        )
+
+    def section_rows(self):
+        from .layout import SECTIONS
+
+        return [
+            (
+                spec,
+                self[f"{spec.key}-included"],
+                self[f"{spec.key}-order"],
+                self[f"{spec.key}-heading"],
+            )
+            for spec in SECTIONS
+        ]
+
+    @staticmethod
+    def initial_from(data: dict) -> dict:
+        """Form initial values from the stored contents of the document."""
+        initial = {}
+        for row in data.get("sections", []):
+            key = row.get("key")
+            initial[f"{key}-included"] = bool(row.get("included"))
+            initial[f"{key}-order"] = row.get("order")
+            initial[f"{key}-heading"] = row.get("heading", "")
+        for name in ("parts", "levels", "plan_types"):
+            if name in data:
+                initial[name] = data[name]
+        return initial
+
+    def contents(self) -> dict:
+        """The cleaned form as stored contents."""
+        from .layout import SECTIONS
+
+        data = self.cleaned_data
+        return {
+            "sections": [
+                {
+                    "key": spec.key,
+                    "included": bool(data.get(f"{spec.key}-included")),
+                    "order": data.get(f"{spec.key}-order"),
+                    "heading": (data.get(f"{spec.key}-heading") or "").strip(),
+                }
+                for spec in SECTIONS
+            ],
+            "parts": list(data.get("parts") or []),
+            "levels": list(data.get("levels") or []),
+            "plan_types": list(data.get("plan_types") or []),
+        }

@@ -3,7 +3,8 @@ unit reported on them at one follow-up occasion.
 
 `build()` reads the database in a fixed number of queries and returns plain
 dataclasses; the PDF and DOCX builders only lay that structure out, so the
-content of the report is defined here, once."""
+content of the report is defined here, once. `xlsx()` writes the report's
+tables as an Excel workbook."""
 
 from __future__ import annotations
 
@@ -39,6 +40,33 @@ FOLLOWUP_COLUMNS = (
     "Status",
 )
 GROUPINGS = {"omrade": "Område", "enhet": "Enhet"}
+# The Excel file's sheet of control points: the grouping ("Område" or
+# "Enhet") comes first, then these.
+XLSX_COLUMNS = (
+    "Nr",
+    "Process/rutin/system",
+    "Risk",
+    "Riskvärde",
+    "Kontrollmoment",
+    "Kontrollmetod",
+    "Rapporterande enhet",
+    "Bedömning",
+    "Resultat av kontroll",
+    "Åtgärd",
+    "Ansvarig för åtgärd",
+    "Åtgärd klar senast",
+)
+XLSX_FOLLOWUP_COLUMNS = (
+    "Nr",
+    "Kontrollpunkt",
+    "Enhet",
+    "Från uppföljning",
+    "Åtgärd",
+    "Ansvarig för åtgärd",
+    "Åtgärd klar senast",
+    "Vad har gjorts",
+    "Status",
+)
 
 
 class DocumentError(ValueError):
@@ -67,6 +95,14 @@ class ControlRow:
     unit_name: str = ""  # the reporting unit, when another than the plan's
     measures_responsible: str = ""
     measures_due: datetime.date | None = None
+    risk: str = ""  # what can go wrong
+    risk_value: int | None = None  # probability × consequence
+
+    @property
+    def assessment_text(self) -> str:
+        """The assessment, "Ej rapporterad" when nothing was reported, or ""
+        when the report has no assessment."""
+        return self.assessment or ("" if self.reported else NOT_REPORTED)
 
     @property
     def measures_text(self) -> str:
@@ -162,6 +198,7 @@ class InternalControlReport:
     grouping: str = "Område"  # what the sections are: "Område" or "Enhet"
     points: int = 0  # control points (a shared one has a row per reporting unit)
     followed_measures: list[FollowedMeasure] = field(default_factory=list)
+    style: object = None  # layout.Style: the organisation's look
 
     @property
     def count(self) -> int:
@@ -294,12 +331,14 @@ def build(
     *,
     stored_texts: bool = True,
     group_by: str = "omrade",
+    style=None,
 ) -> InternalControlReport:
     """The report for the plan's unit at the occasion, in sections per area
     (`group_by="omrade"`) or per reporting unit ("enhet"). Queries: the plan,
     the occasion, the items, their shares, the reports, the scale values, the
     earlier measures and their follow-ups, and the texts written for the
-    report (nine, however many control points)."""
+    report (nine, however many control points), and the organisation's
+    document settings unless `style` is given (layout.Style)."""
     plan = Plan.objects.select_related("unit", "plan_type__model").get(
         pk=plan.pk if isinstance(plan, Plan) else int(plan)
     )
@@ -368,6 +407,8 @@ def build(
                 unit_name=unit_name,
                 measures_responsible=report.measures_responsible if report else "",
                 measures_due=report.measures_due if report else None,
+                risk=item.risk,
+                risk_value=item.risk_value,
             )
             if group_label == "Enhet":
                 key = unit_name or plan.unit.name
@@ -419,7 +460,12 @@ def build(
         grouping=group_label,
         points=len(items),
         followed_measures=_followed_measures(plan, occasion, unit_ids),
+        style=style,
     )
+    if report.style is None:
+        from .layout import layout_for
+
+        report.style = layout_for(plan.unit).style
     report.summary = default_summary(report)
     stored = (
         ReportText.objects.filter(plan=plan, occasion=occasion).first() if stored_texts else None
@@ -430,8 +476,83 @@ def build(
     return report
 
 
+def xlsx_sheets(report: InternalControlReport) -> list[tuple[str, list[str], list[list]]]:
+    """The report's tables as (sheet, headers, rows) for
+    styrhjul.spreadsheet.workbook_bytes: "Kontrollpunkter" (one row per
+    control point and reporting unit, in the order of the report, the
+    measure's responsible and date in columns of their own),
+    "Sammanställning" (the assessments per area or unit) and, when the report
+    has them, "Tidigare åtgärder" (the follow-up of earlier measures)."""
+    points = [
+        [
+            area.name,
+            row.number,
+            row.process,
+            row.risk,
+            row.risk_value,
+            row.control_step,
+            row.control_method,
+            row.unit_name or report.unit_name,
+            row.assessment_text,
+            row.result,
+            row.measures,
+            row.measures_responsible,
+            row.measures_due,
+        ]
+        for area in report.areas
+        for row in area.rows
+    ]
+    summary = [[area.name, area.total, *(c.count for c in area.counts)] for area in report.areas]
+    if report.areas:
+        summary.append(["Totalt", report.count, *(c.count for c in report.totals)])
+    sheets = [
+        ("Kontrollpunkter", [report.grouping, *XLSX_COLUMNS], points),
+        ("Sammanställning", [report.grouping, "Kontrollpunkter", *report.labels], summary),
+    ]
+    if report.followed_measures:
+        followed = [
+            [
+                m.number,
+                m.title,
+                m.unit_name or report.unit_name,
+                m.from_occasion,
+                m.measures,
+                m.responsible,
+                m.due,
+                m.result,
+                m.status,
+            ]
+            for m in report.followed_measures
+        ]
+        sheets.append(("Tidigare åtgärder", list(XLSX_FOLLOWUP_COLUMNS), followed))
+    return sheets
+
+
+def xlsx_widths(report: InternalControlReport) -> dict[str, list[int]]:
+    """The column widths of `xlsx_sheets`, by sheet."""
+    return {
+        "Kontrollpunkter": [22, 7, 28, 36, 10, 40, 36, 24, 22, 60, 48, 22, 14],
+        "Sammanställning": [30, 16, *(max(14, len(label) + 2) for label in report.labels)],
+        "Tidigare åtgärder": [7, 36, 24, 22, 48, 22, 14, 60, 14],
+    }
+
+
+def xlsx(report: InternalControlReport) -> bytes:
+    """The report's tables (`xlsx_sheets`) as an Excel workbook."""
+    from styrhjul.spreadsheet import workbook_bytes
+
+    return workbook_bytes(
+        xlsx_sheets(report),
+        widths=xlsx_widths(report),
+        title=report.title,
+        subject=f"{report.plan_name} {report.year}, uppföljning per {report.period_text}",
+        creator=report.unit_name,
+        muted=(NOT_REPORTED,),
+    )
+
+
 def render(report: InternalControlReport, fmt: str) -> bytes:
-    """The report as "pdf", "docx" or "html"."""
+    """The report as "pdf", "docx", "xlsx" or "html"."""
     if fmt == "pdf":
         from .pdf import internal_control_pdf
 
@@ -439,7 +560,9 @@ def render(report: InternalControlReport, fmt: str) -> bytes:
     if fmt == "docx":
         from .docx import internal_control_docx
 
-        return internal_control_docx(report)
+        return internal_control_docx(report, style=report.style)
+    if fmt == "xlsx":
+        return xlsx(report)
     if fmt == "html":
         from .pdf import internal_control_html
 

@@ -153,3 +153,37 @@ class DocumentJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class DocumentSettings(EditedText):
+    """Dokumentinställningar of one organisation (root unit): the logo,
+    colours and typefaces of all its documents, and per delårsrapport and
+    årsredovisning the sections, their order and headings, the parts of the
+    goals shown and the goal levels and plan types covered (see layout.py)."""
+
+    organisation = models.OneToOneField(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="document_settings",
+        verbose_name=_("organisation"),
+    )
+    logo = models.BinaryField(_("logotyp"), null=True, blank=True, editable=False)
+    logo_type = models.CharField(_("logotypens filtyp"), max_length=30, blank=True)
+    logo_name = models.CharField(_("logotypens filnamn"), max_length=200, blank=True)
+    heading_colour = models.CharField(_("rubrikfärg"), max_length=7, default="#111111")
+    table_colour = models.CharField(_("tabellhuvudets färg"), max_length=7, default="#e8edf2")
+    font = models.CharField(_("typsnitt"), max_length=100, blank=True)
+    heading_font = models.CharField(_("typsnitt för rubriker"), max_length=100, blank=True)
+    contents = models.JSONField(_("innehåll"), default=dict, blank=True)
+    history = HistoricalRecords(excluded_fields=["logo"])
+
+    class Meta:
+        verbose_name = _("dokumentinställningar")
+        verbose_name_plural = _("dokumentinställningar")
+
+    def __str__(self) -> str:
+        return f"Dokumentinställningar för {self.organisation}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.organisation

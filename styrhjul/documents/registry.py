@@ -40,7 +40,7 @@ TYPES = {
         DocumentType(
             "uppfoljning", "Uppföljning av aktiviteter per datum", ("pdf", "docx", "xlsx")
         ),
-        DocumentType("internkontrollrapport", "Internkontrollrapport", ("pdf", "docx")),
+        DocumentType("internkontrollrapport", "Internkontrollrapport", ("pdf", "docx", "xlsx")),
     )
 }
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "documents"
 
 urlpatterns = [
+    path("installningar/", views.settings_page, name="settings"),
     path(
         "internkontrollrapport/<int:plan>/<int:occasion>.<str:fmt>",
         views.internal_control_view,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as render_page
@@ -39,7 +39,9 @@ def _plan_and_occasion(request, plan: int, occasion: int, action=access.Action.R
 @login_required
 @require_safe
 def internal_control_view(request, plan: int, occasion: int, fmt: str):
-    if fmt not in ("pdf", "docx"):
+    from .registry import TYPES
+
+    if fmt not in TYPES["internkontrollrapport"].formats:
         raise Http404
     plan_obj, occasion_obj = _plan_and_occasion(request, plan, occasion)
     group_by = request.GET.get("per", "omrade")
@@ -329,5 +331,129 @@ def document_texts(request, unit: int, occasion: int, document: str):
                 (_("Dokument"), back),
                 (_("Texter"), None),
             ],
+        },
+    )
+
+
+def _level_and_plan_type_names(organisation) -> tuple[list[str], list[str]]:
+    """The goal levels and plan types (with goals or activities) that the
+    organisation's styrmodeller have, by name, in the latest model's order."""
+    from styrhjul.model.models import GoalLevel, ItemKind, PlanType
+
+    levels: dict[str, None] = {}
+    for name in (
+        GoalLevel.objects.filter(model__organisation=organisation)
+        .order_by("-model__year", "order", "name")
+        .values_list("name", flat=True)
+    ):
+        levels.setdefault(name, None)
+    plan_types: dict[str, None] = {}
+    for name, kinds in (
+        PlanType.objects.filter(model__organisation=organisation)
+        .order_by("-model__year", "order", "name")
+        .values_list("name", "item_kinds")
+    ):
+        if ItemKind.GOAL in kinds or ItemKind.ACTIVITY in kinds:
+            plan_types.setdefault(name, None)
+    return list(levels), list(plan_types)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    """Dokumentinställningar: the organisation's logo, colours and typefaces
+    and what its delårsrapport and årsredovisning contain. Everyone who
+    reads the organisation sees them; model owners change them."""
+    from styrhjul.organisation.queries import chosen_root
+
+    from . import layout
+    from .forms import DocumentContentsForm, DocumentStyleForm
+
+    organisation, roots = chosen_root(request.user, request.GET.get("organisation"))
+    can_manage = access.can_manage(request.user, organisation)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    stored = layout.settings_for(organisation)
+    levels, plan_types = _level_and_plan_type_names(organisation)
+    url = reverse("documents:settings") + (
+        f"?organisation={organisation.pk}" if len(roots) > 1 else ""
+    )
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    style_initial = {
+        "heading_colour": stored.heading_colour if stored else layout.DEFAULT_HEADING_COLOUR,
+        "table_colour": stored.table_colour if stored else layout.DEFAULT_TABLE_COLOUR,
+        "font": stored.font if stored else "",
+        "heading_font": stored.heading_font if stored else "",
+        "version": stored.version if stored else 0,
+    }
+    style_form = DocumentStyleForm(data, files, initial=style_initial, current=stored)
+    contents_forms = [
+        DocumentContentsForm(
+            data,
+            document=document,
+            levels=levels,
+            plan_types=plan_types,
+            initial=DocumentContentsForm.initial_from(
+                (stored.contents or {}).get(document, {}) if stored else {}
+            ),
+        )
+        for document in layout.ANNUAL_DOCUMENTS
+    ]
+    if request.method == "POST" and style_form.is_valid() & all(
+        [f.is_valid() for f in contents_forms]
+    ):
+        upload = style_form.cleaned_data.get("logo")
+        try:
+            layout.settings_save(
+                actor=request.user,
+                organisation=organisation,
+                version=style_form.cleaned_data.get("version") or 0,
+                heading_colour=style_form.cleaned_data["heading_colour"],
+                table_colour=style_form.cleaned_data["table_colour"],
+                font=style_form.cleaned_data["font"],
+                heading_font=style_form.cleaned_data["heading_font"],
+                contents={f.document: f.contents() for f in contents_forms},
+                logo=upload.read() if upload else None,
+                logo_name=upload.name if upload else "",
+                remove_logo=style_form.cleaned_data["remove_logo"],
+            )
+        except layout.StaleSettings as exc:
+            style_form.add_error(
+                None,
+                _("%(msg)s Dina val finns kvar; spara igen för att skriva över.") % {"msg": exc},
+            )
+            style_form.data = style_form.data.copy()
+            style_form.data["version"] = exc.current.version
+        except ValidationError as exc:
+            by_form = {f.document: f for f in contents_forms}
+            for name, errors in exc.message_dict.items():
+                document, _sep, field = name.partition("-")
+                if document in by_form and field in by_form[document].fields:
+                    by_form[document].add_error(field, errors)
+                else:
+                    style_form.add_error(name if name in style_form.fields else None, errors)
+        else:
+            messages.success(request, _("Dokumentinställningarna är sparade."))
+            return redirect(url)
+    preview = layout.layout_for(organisation).style
+    has_errors = bool(style_form.errors) or any(f.errors for f in contents_forms)
+    return render_page(
+        request,
+        "documents/settings.html",
+        {
+            "nav": "followup",
+            "organisation": organisation,
+            "roots": roots if len(roots) > 1 else [],
+            "stored": stored,
+            "style": preview,
+            "style_form": style_form,
+            "contents_forms": contents_forms,
+            "documents": layout.ANNUAL_DOCUMENTS,
+            "can_manage": can_manage,
+            "has_errors": has_errors,
+            "action": url,
+            "page_title": _("Dokumentinställningar"),
+            "breadcrumbs": [(_("Start"), reverse("start")), (_("Dokumentinställningar"), None)],
         },
     )

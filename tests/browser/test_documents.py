@@ -36,3 +36,27 @@ def test_ordering_a_document_and_the_preview(page, live_server, org, reported, s
     page.goto(f"/dokument/enhet/{org['namnd'].pk}/{reported.pk}/forhandsgranska/delarsrapport/")
     assert page.get_by_role("heading", name="Innehåll").is_visible()
     assert_accessible(page)
+
+
+def test_the_document_settings_page(page, live_server, org, reported):
+    owner = UserFactory()
+    grant(owner, org["kommun"], Role.MODEL_OWNER)
+    login(page, owner)
+
+    page.goto("/dokument/installningar/")
+    assert_accessible(page)
+    page.get_by_label("Rubrikernas färg").fill("#ffdd00")
+    page.get_by_label("Rubrik för Förord").first.fill("Ordföranden har ordet")
+    page.get_by_role("button", name="Spara").click()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert "kontrasten" in summary.inner_text()
+    # What was typed is kept.
+    assert page.get_by_label("Rubrik för Förord").first.input_value() == "Ordföranden har ordet"
+    assert_accessible(page)
+
+    page.get_by_label("Rubrikernas färg").fill("#1f4e79")
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Dokumentinställningarna är sparade.").wait_for()
+    assert page.get_by_label("Rubrik för Förord").first.input_value() == "Ordföranden har ordet"
+    assert_accessible(page)

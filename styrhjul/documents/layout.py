@@ -1,0 +1,420 @@
+"""The organisation's own layout of its documents (Dokumentinställningar).
+
+Appearance, for every document: a logo on the title page, the colour of the
+headings and of the tables' header rows, and the typefaces. Contents, for
+the delårsrapport and the årsredovisning each: which sections are included,
+in which order and under which headings, which parts of the goals are shown
+(indicator tables, charts, activities, special assignments), and which goal
+levels and plan types the document covers.
+
+Goal levels and plan types are chosen by name: the styrmodell is copied
+from year to year with the same names, so one choice holds for every year.
+
+`layout_for(organisation, document)` gives what the builders and renderers
+use; with nothing saved it is the house layout."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
+
+ANNUAL_DOCUMENTS = {"delarsrapport": "Delårsrapport", "arsredovisning": "Årsredovisning"}
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    heading: str  # the house heading
+    included: bool = True  # by default
+    help: str = ""
+
+
+# The sections of the delårsrapport and årsredovisning, in the house order.
+SECTIONS = (
+    SectionSpec("forord", "Förord", help="Skrivs på dokumentets sida Texter."),
+    SectionSpec("sammanfattning", "Sammanfattning", help="Skrivs på dokumentets sida Texter."),
+    SectionSpec(
+        "viktiga_handelser", "Viktiga händelser", help="Skrivs på dokumentets sida Texter."
+    ),
+    SectionSpec("maluppfyllelse", "Måluppfyllelse", help="Antal mål per bedömning."),
+    SectionSpec(
+        "mal_och_resultat",
+        "Mål och resultat",
+        help="Målen per perspektiv. I kommunens sammanställning får varje nämnd ett eget kapitel.",
+    ),
+    SectionSpec("intern_kontroll", "Intern kontroll", help="Sammanfattningen av internkontrollen."),
+    SectionSpec(
+        "bilaga_internkontroll",
+        "Bilaga: Internkontrollrapport",
+        included=False,
+        help="Hela internkontrollrapporten med alla kontrollpunkter, sist i dokumentet.",
+    ),
+)
+SECTION_KEYS = tuple(s.key for s in SECTIONS)
+TEXT_SECTION_KEYS = ("forord", "sammanfattning", "viktiga_handelser")
+
+# Parts of a goal's presentation that can be left out.
+PARTS = {
+    "nyckeltal": "Nyckeltalstabeller",
+    "diagram": "Diagram över nyckeltalens utveckling",
+    "aktiviteter": "Aktiviteter under målen",
+    "sarskilda_uppdrag": "Särskilda uppdrag",
+}
+
+DEFAULT_HEADING_COLOUR = "#111111"
+DEFAULT_TABLE_COLOUR = "#e8edf2"
+DARK_TEXT = "#111111"
+LIGHT_TEXT = "#ffffff"
+# The house typefaces when none is chosen: PDF and Word.
+PDF_FONTS = '"DejaVu Sans", "Liberation Sans", Arial, sans-serif'
+WORD_FONT = "Calibri"
+LOGO_MAX_BYTES = 1_000_000
+LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+MAX_HEADING = 120
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_FONT_NAME = re.compile(r"^[\w .\-]+$")
+
+
+# --- What the documents use -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a delårsrapport or årsredovisning includes, in order."""
+
+    sections: tuple[Section, ...] = tuple(Section(s.key, s.heading) for s in SECTIONS if s.included)
+    parts: frozenset[str] = frozenset(PARTS)
+    levels: frozenset[str] = frozenset()  # goal level names; empty: all
+    plan_types: frozenset[str] = frozenset()  # plan type names; empty: all
+
+    def includes(self, key: str) -> bool:
+        return any(s.key == key for s in self.sections) or key in self.parts
+
+    def heading(self, key: str) -> str:
+        found = next((s for s in self.sections if s.key == key), None)
+        if found is not None:
+            return found.heading
+        return next(s.heading for s in SECTIONS if s.key == key)
+
+
+@dataclass(frozen=True)
+class Style:
+    """The appearance of every document of the organisation."""
+
+    organisation_name: str = ""
+    logo: bytes | None = None
+    logo_type: str = ""
+    heading_colour: str = DEFAULT_HEADING_COLOUR
+    table_colour: str = DEFAULT_TABLE_COLOUR
+    font: str = ""  # "" = the house typeface
+    heading_font: str = ""  # "" = as the text
+
+    @property
+    def table_text_colour(self) -> str:
+        """Black or white, whichever reads best on the header fill."""
+        return text_colour_on(self.table_colour)
+
+    @property
+    def logo_data_uri(self) -> str:
+        if not self.logo:
+            return ""
+        return f"data:{self.logo_type};base64,{base64.b64encode(self.logo).decode()}"
+
+    @property
+    def logo_alt(self) -> str:
+        return f"Logotyp för {self.organisation_name}" if self.organisation_name else "Logotyp"
+
+    @property
+    def pdf_font(self) -> str:
+        return f'"{self.font}", {PDF_FONTS}' if self.font else PDF_FONTS
+
+    @property
+    def pdf_heading_font(self) -> str:
+        return f'"{self.heading_font}", {self.pdf_font}' if self.heading_font else self.pdf_font
+
+    @property
+    def word_font(self) -> str:
+        return self.font or WORD_FONT
+
+    @property
+    def word_heading_font(self) -> str:
+        return self.heading_font or self.word_font
+
+    def logo_size(self) -> tuple[int, int]:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(self.logo)) as image:
+            return image.size
+
+
+@dataclass(frozen=True)
+class Layout:
+    style: Style = field(default_factory=Style)
+    contents: Contents = field(default_factory=Contents)
+
+
+def settings_for(organisation: Unit):
+    from .models import DocumentSettings
+
+    return DocumentSettings.objects.filter(organisation=organisation).first()
+
+
+def layout_for(unit: Unit, document: str | None = None) -> Layout:
+    """The layout of the unit's organisation for the document (one query)."""
+    from styrhjul.planning.queries import organisation_of
+
+    organisation = organisation_of(unit)
+    stored = settings_for(organisation)
+    if stored is None:
+        return Layout(style=Style(organisation_name=organisation.name))
+    return Layout(style=style_of(stored, organisation), contents=contents_of(stored, document))
+
+
+def style_of(stored, organisation: Unit) -> Style:
+    return Style(
+        organisation_name=organisation.name,
+        logo=bytes(stored.logo) if stored.logo else None,
+        logo_type=stored.logo_type,
+        heading_colour=stored.heading_colour or DEFAULT_HEADING_COLOUR,
+        table_colour=stored.table_colour or DEFAULT_TABLE_COLOUR,
+        font=stored.font,
+        heading_font=stored.heading_font,
+    )
+
+
+def contents_of(stored, document: str | None) -> Contents:
+    data = (stored.contents or {}).get(document or "") if stored is not None else None
+    if not data:
+        return Contents()
+    rows = {row["key"]: row for row in data.get("sections", []) if row.get("key") in SECTION_KEYS}
+    ordered = sorted(
+        SECTIONS,
+        key=lambda s: (rows.get(s.key, {}).get("order", SECTION_KEYS.index(s.key) + 1), s.key),
+    )
+    sections = tuple(
+        Section(s.key, rows.get(s.key, {}).get("heading") or s.heading)
+        for s in ordered
+        if rows.get(s.key, {}).get("included", s.included)
+    )
+    parts = data.get("parts")
+    return Contents(
+        sections=sections,
+        parts=frozenset(p for p in (parts if parts is not None else PARTS) if p in PARTS),
+        levels=frozenset(data.get("levels") or ()),
+        plan_types=frozenset(data.get("plan_types") or ()),
+    )
+
+
+# --- Colours and typefaces ------------------------------------------------------------------
+
+
+def _luminance(colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours (1–21)."""
+    a, b = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_colour_on(background: str) -> str:
+    if contrast(background, DARK_TEXT) >= contrast(background, LIGHT_TEXT):
+        return DARK_TEXT
+    return LIGHT_TEXT
+
+
+@functools.cache
+def installed_fonts() -> tuple[str, ...]:
+    """The font families the server has (fontconfig), which the PDF can use."""
+    if shutil.which("fc-list") is None:
+        return ()
+    try:
+        out = subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    families = set()
+    for line in out.splitlines():
+        for name in line.split(","):
+            name = name.strip()
+            if name and not name.startswith("."):
+                families.add(name)
+    return tuple(sorted(families, key=str.casefold))
+
+
+# --- Saving ------------------------------------------------------------------------------------
+
+
+class StaleSettings(StaleEdit):
+    def __init__(self, current):
+        super().__init__(
+            current, _("Någon annan har sparat dokumentinställningarna medan du ändrade dem.")
+        )
+
+
+def _number(value) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def validate_style(
+    *, heading_colour: str, table_colour: str, font: str, heading_font: str, current=None
+) -> dict:
+    errors = {}
+    for name, colour in (("heading_colour", heading_colour), ("table_colour", table_colour)):
+        if not _COLOUR.match(colour or ""):
+            errors[name] = _("Ange färgen som #rrggbb, t.ex. #1f4e79.")
+    if "heading_colour" not in errors:
+        ratio = contrast(heading_colour, "#ffffff")
+        if ratio < MIN_CONTRAST:
+            errors["heading_colour"] = _(
+                "Färgen %(colour)s har kontrasten %(ratio)s:1 mot den vita sidan. Rubriker "
+                "behöver minst 4,5:1 för att kunna läsas (WCAG 2.1 AA); välj en mörkare färg."
+            ) % {"colour": heading_colour, "ratio": _number(ratio)}
+    fonts = set(installed_fonts())
+    for name, value in (("font", font), ("heading_font", heading_font)):
+        known = {getattr(current, name, "")} if current is not None else set()
+        if value and not _FONT_NAME.match(value):
+            errors[name] = _("Typsnittets namn får bara ha bokstäver, siffror och mellanslag.")
+        elif value and value not in fonts and value not in known:
+            errors[name] = _(
+                "Typsnittet ”%(font)s” finns inte på servern, så PDF:en skulle få ett annat. "
+                "Välj ett av de installerade."
+            ) % {"font": value}
+    return errors
+
+
+def read_logo(data: bytes) -> str:
+    """The logo's content type; ValidationError unless a PNG or JPEG image."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > LOGO_MAX_BYTES:
+        raise ValidationError(
+            {
+                "logo": _("Bilden är %(kb)d kB; högst %(max)d kB får plats.")
+                % {"kb": len(data) // 1000, "max": LOGO_MAX_BYTES // 1000}
+            }
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            {"logo": _("Filen är inte en bild som går att läsa. Välj en PNG- eller JPEG-fil.")}
+        ) from None
+    if kind not in LOGO_TYPES:
+        raise ValidationError(
+            {"logo": _("Bilden är %(kind)s; välj en PNG- eller JPEG-fil.") % {"kind": kind}}
+        )
+    return LOGO_TYPES[kind]
+
+
+def validate_contents(contents: dict) -> dict:
+    """Errors keyed like the form's fields: <document>-<section>-heading …"""
+    errors = {}
+    for document, data in contents.items():
+        if document not in ANNUAL_DOCUMENTS:
+            raise ValidationError(_("Okänt dokument: %(doc)s.") % {"doc": document})
+        for row in data.get("sections", []):
+            key = row.get("key")
+            if key not in SECTION_KEYS:
+                raise ValidationError(_("Okänt avsnitt: %(key)s.") % {"key": key})
+            if len(row.get("heading") or "") > MAX_HEADING:
+                errors[f"{document}-{key}-heading"] = _(
+                    "Rubriken är %(n)d tecken lång; högst %(max)d får plats."
+                ) % {"n": len(row["heading"]), "max": MAX_HEADING}
+        if not any(
+            row.get("included") and row.get("key") not in TEXT_SECTION_KEYS
+            for row in data.get("sections", [])
+        ) and data.get("sections"):
+            errors[f"{document}-mal_och_resultat-included"] = _(
+                "%(doc)s måste ta med minst ett avsnitt utöver de skrivna texterna."
+            ) % {"doc": ANNUAL_DOCUMENTS[document]}
+    return errors
+
+
+@transaction.atomic
+def settings_save(
+    *,
+    actor,
+    organisation: Unit,
+    version: int,
+    heading_colour: str,
+    table_colour: str,
+    font: str = "",
+    heading_font: str = "",
+    contents: dict | None = None,
+    logo: bytes | None = None,
+    logo_name: str = "",
+    remove_logo: bool = False,
+):
+    """Store the organisation's document settings. `version` is the version
+    the user opened (0 when nothing was stored); a save on top of someone
+    else's raises StaleSettings and changes nothing. `logo`: new image bytes
+    (None keeps the stored one)."""
+    from .models import DocumentSettings
+
+    access.require(actor, access.Action.MANAGE, organisation)
+    if organisation.parent_id is not None:
+        raise ValidationError(_("Dokumentinställningar gäller en hel organisation."))
+    stored = lock_for_edit(
+        DocumentSettings,
+        version,
+        stale=StaleSettings,
+        gone=_("Inställningarna finns inte längre. Ladda om sidan."),
+        organisation=organisation,
+    )
+    errors = validate_style(
+        heading_colour=heading_colour,
+        table_colour=table_colour,
+        font=font,
+        heading_font=heading_font,
+        current=None if stored._state.adding else stored,
+    )
+    errors.update(validate_contents(contents or {}))
+    logo_type = None
+    if logo is not None and not remove_logo:
+        try:
+            logo_type = read_logo(logo)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    stored.heading_colour = heading_colour.lower()
+    stored.table_colour = table_colour.lower()
+    stored.font = font
+    stored.heading_font = heading_font
+    if contents is not None:
+        stored.contents = contents
+    if remove_logo:
+        stored.logo, stored.logo_type, stored.logo_name = None, "", ""
+    elif logo_type:
+        stored.logo, stored.logo_type, stored.logo_name = logo, logo_type, logo_name[:200]
+    return save_edited(stored, actor)

@@ -1,0 +1,385 @@
+"""Dokumentinställningar: the organisation chooses its documents' logo,
+colours and typefaces, and which sections the delårsrapport and
+årsredovisning have, in which order, under which headings, and which goal
+levels and plan types they cover; the appendix with the whole
+internkontrollrapport. Model owners change them; the documents follow."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from styrhjul.documents import annual, annual_render, layout
+from styrhjul.documents.internal_control import DocumentError
+from styrhjul.documents.models import DocumentSettings, DocumentText
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role
+from tests.factories import UserFactory, grant
+from tests.internal_control import make_ik
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("documents:settings")
+
+
+def png(width=120, height=40, colour=(31, 78, 121)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def form_data(**changes) -> dict:
+    """The settings form as a model owner posts it, house values unless changed."""
+    data = {
+        "heading_colour": "#1f4e79",
+        "table_colour": "#1f4e79",
+        "font": "",
+        "heading_font": "",
+        "version": "0",
+    }
+    for document in layout.ANNUAL_DOCUMENTS:
+        for number, spec in enumerate(layout.SECTIONS, start=1):
+            if spec.included:
+                data[f"{document}-{spec.key}-included"] = "on"
+            data[f"{document}-{spec.key}-order"] = str(number)
+            data[f"{document}-{spec.key}-heading"] = ""
+        data[f"{document}-parts"] = list(layout.PARTS)
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def owner(org):
+    user = UserFactory()
+    grant(user, org["kommun"], Role.MODEL_OWNER)
+    return user
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.skip("pdftotext saknas")
+    path = tmp_path / "d.pdf"
+    path.write_bytes(data)
+    out = subprocess.run([tool, str(path), "-"], capture_output=True, text=True).stdout
+    return " ".join(out.split())
+
+
+def test_a_reader_sees_the_settings_but_cannot_change_them(client, org, model):
+    reader = UserFactory()
+    grant(reader, org["kommun"], Role.READER)
+    client.force_login(reader)
+
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert "En modellägare ändrar dokumentinställningarna." in page.content.decode()
+    assert 'enctype="multipart/form-data"' not in page.content.decode()
+    assert client.post(URL, form_data()).status_code == 403
+    assert not DocumentSettings.objects.exists()
+
+
+def test_a_model_owner_sets_the_look_and_the_contents(client, org, model, owner):
+    client.force_login(owner)
+    assert client.get(URL).status_code == 200
+    data = form_data(
+        **{
+            "logo": SimpleUploadedFile("logo.png", png(), content_type="image/png"),
+            "arsredovisning-forord-heading": "Ordföranden har ordet",
+            "arsredovisning-maluppfyllelse-order": "9",
+            "arsredovisning-viktiga_handelser-included": None,
+            "arsredovisning-bilaga_internkontroll-included": "on",
+            "arsredovisning-parts": ["nyckeltal", "aktiviteter"],
+            "arsredovisning-levels": ["Nämndmål"],
+        }
+    )
+    response = client.post(URL, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    stored = DocumentSettings.objects.get(organisation=org["kommun"])
+    assert (stored.heading_colour, stored.logo_type, stored.logo_name) == (
+        "#1f4e79",
+        "image/png",
+        "logo.png",
+    )
+    assert stored.updated_by == owner
+    contents = layout.layout_for(org["enhet_a1"], "arsredovisning").contents
+    assert [s.key for s in contents.sections] == [
+        "forord",
+        "sammanfattning",
+        "mal_och_resultat",
+        "intern_kontroll",
+        "bilaga_internkontroll",
+        "maluppfyllelse",
+    ]
+    assert contents.heading("forord") == "Ordföranden har ordet"
+    assert contents.parts == {"nyckeltal", "aktiviteter"}
+    assert contents.levels == {"Nämndmål"}
+    # The delårsrapport keeps the house layout.
+    assert layout.layout_for(org["enhet_a1"], "delarsrapport").contents == layout.Contents()
+
+    page = client.get(URL).content.decode()
+    assert 'alt="Logotyp för ' + org["kommun"].name in page
+    assert 'value="Ordföranden har ordet"' in page
+
+
+def test_a_heading_colour_too_pale_to_read_is_refused_at_the_field(client, org, model, owner):
+    client.force_login(owner)
+    response = client.post(URL, form_data(heading_colour="#ffcc00"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "har kontrasten 1,5:1 mot den vita sidan" in page
+    assert 'id="id_heading_colour_error"' in page
+    assert not DocumentSettings.objects.exists()
+
+
+def test_a_file_that_is_not_an_image_is_refused(client, org, model, owner):
+    client.force_login(owner)
+    bad = SimpleUploadedFile("logo.png", b"not an image", content_type="image/png")
+    response = client.post(URL, form_data(logo=bad))
+
+    assert "Filen är inte en bild som går att läsa" in response.content.decode()
+    assert not DocumentSettings.objects.exists()
+    with pytest.raises(Exception) as error:
+        layout.read_logo(b"x" * (layout.LOGO_MAX_BYTES + 1))
+    assert "högst 1000 kB" in str(error.value)
+
+
+def test_a_save_on_top_of_someone_elses_changes_nothing(client, org, model, owner):
+    layout.settings_save(
+        actor=owner,
+        organisation=org["kommun"],
+        version=0,
+        heading_colour="#222222",
+        table_colour="#e8edf2",
+    )
+    client.force_login(owner)
+    response = client.post(URL, form_data(version="0", heading_colour="#1f4e79"))
+
+    assert "Någon annan har sparat dokumentinställningarna" in response.content.decode()
+    assert DocumentSettings.objects.get().heading_colour == "#222222"
+
+
+def test_only_the_organisation_root_has_settings(org, model, owner):
+    with pytest.raises(Exception) as error:
+        layout.settings_save(
+            actor=access.SYSTEM,
+            organisation=org["namnd"],
+            version=0,
+            heading_colour="#222222",
+            table_colour="#e8edf2",
+        )
+    assert "hel organisation" in str(error.value)
+
+
+def test_contrast_and_text_colour_on_the_table_header():
+    assert round(layout.contrast("#000000", "#ffffff"), 1) == 21.0
+    assert layout.text_colour_on("#1f4e79") == "#ffffff"
+    assert layout.text_colour_on("#e8edf2") == "#111111"
+
+
+def _save(org, **contents):
+    """The organisation's settings with the årsredovisning's and the
+    delårsrapport's contents as given (stored as the form stores them)."""
+    stored = {}
+    for document, data in contents.items():
+        sections = [
+            {
+                "key": spec.key,
+                "included": spec.key
+                in data.get("include", {s.key for s in layout.SECTIONS if s.included}),
+                "order": data.get("order", {}).get(spec.key, number),
+                "heading": data.get("headings", {}).get(spec.key, ""),
+            }
+            for number, spec in enumerate(layout.SECTIONS, start=1)
+        ]
+        stored[document] = {
+            "sections": sections,
+            "parts": data.get("parts", list(layout.PARTS)),
+            "levels": data.get("levels", []),
+            "plan_types": data.get("plan_types", []),
+        }
+    return layout.settings_save(
+        actor=access.SYSTEM,
+        organisation=org["kommun"],
+        version=0,
+        heading_colour="#1f4e79",
+        table_colour="#1f4e79",
+        font="Liberation Serif" if "Liberation Serif" in layout.installed_fonts() else "",
+        contents=stored,
+        logo=png(),
+        logo_name="logo.png",
+    )
+
+
+def test_the_delarsrapport_follows_the_chosen_order_headings_and_parts(
+    org, chain, reported, tmp_path
+):
+    from styrhjul.planning import services as planning
+
+    planning.item_link(actor=access.SYSTEM, item=chain["activity"], target=chain["board"])
+    planning.item_link(actor=access.SYSTEM, item=chain["indicator"], target=chain["board"])
+    DocumentText.objects.create(
+        unit=org["namnd"],
+        occasion=reported,
+        document="delarsrapport",
+        section="forord",
+        text="Ett år av omställning.",
+    )
+    _save(
+        org,
+        delarsrapport={
+            "include": {"forord", "maluppfyllelse", "mal_och_resultat"},
+            "order": {"maluppfyllelse": 1, "forord": 2, "mal_och_resultat": 3},
+            "headings": {"forord": "Ordföranden har ordet", "mal_och_resultat": "Verksamheten"},
+            "parts": ["aktiviteter"],
+        },
+    )
+
+    report = annual.build(org["namnd"], reported)
+    assert [k for k, _h, _p in report.outline] == ["maluppfyllelse", "forord", "mal_och_resultat"]
+    html = annual_render.render(report, "html").decode()
+    assert html.index(">Måluppfyllelse<") < html.index(">Ordföranden har ordet<")
+    assert html.index(">Ordföranden har ordet<") < html.index(">Verksamheten<")
+    assert "<svg" not in html and "Nyckeltal för målet" not in html  # parts left out
+    assert "Läxhjälp på fritidsgården" in html  # activities kept
+    assert "color: #1f4e79" in html and "color: #ffffff" in html
+    assert 'src="data:image/png;base64,' in html and 'alt="Logotyp för ' in html
+
+    import docx
+
+    document = docx.Document(io.BytesIO(annual_render.render(report, "docx")))
+    level1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert level1 == ["Måluppfyllelse", "Ordföranden har ordet", "Verksamheten"]
+    heading = document.styles["Heading 1"]
+    assert str(heading.font.color.rgb) == "1F4E79"
+    assert len(document.inline_shapes) == 1  # the logo, no charts
+    assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Logotyp för")
+    if "Liberation Serif" in layout.installed_fonts():
+        assert document.styles["Normal"].font.name == "Liberation Serif"
+
+    text = pdf_text(annual_render.render(report, "pdf"), tmp_path)
+    assert text.index("Ordföranden har ordet") < text.index("Verksamheten")
+    if shutil.which("pdffonts") and "Liberation Serif" in layout.installed_fonts():
+        path = tmp_path / "f.pdf"
+        path.write_bytes(annual_render.render(report, "pdf"))
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+        assert "LiberationSerif" in fonts.replace("-", "")
+
+
+def test_levels_and_plan_types_limit_the_goals(org, chain, reported):
+    _save(org, delarsrapport={"levels": ["Nämndmål"]})
+    report = annual.build(org["kommun"], reported)
+    # The council's Inriktningsmål is left out; the committee's Nämndmål stays.
+    assert [g.item.number for c in report.chapters for g in c.goals] == ["SN1"]
+
+    DocumentSettings.objects.all().delete()
+    _save(org, delarsrapport={"levels": ["Strategiskt mål"]})
+    with pytest.raises(DocumentError) as error:
+        annual.build(org["kommun"], reported)
+    assert "Strategiskt mål, som inte finns i styrmodellen 2025" in str(error.value)
+
+    DocumentSettings.objects.all().delete()
+    _save(org, delarsrapport={"plan_types": ["Aktivitetsplan"]})
+    with pytest.raises(DocumentError) as error:
+        annual.build(org["kommun"], reported)
+    assert "plantyperna Aktivitetsplan, och ingen av dem har mål" in str(error.value)
+
+
+def test_plan_types_limit_the_activities_under_the_goals(org, chain, reported):
+    from styrhjul.planning import services as planning
+
+    planning.item_link(actor=access.SYSTEM, item=chain["activity"], target=chain["board"])
+    assert annual.build(org["namnd"], reported).chapters[0].goals[0].activities  # from the ap
+
+    _save(org, delarsrapport={"plan_types": ["Verksamhetsplan"]})
+    report = annual.build(org["namnd"], reported)
+    assert [g.item.number for g in report.chapters[0].goals] == ["SN1"]
+    assert report.chapters[0].goals[0].activities == []
+
+
+def test_the_appendix_has_the_whole_internkontrollrapport(org, chain, occasion, tmp_path):
+    ik = make_ik(org, chain, occasion)
+    _save(
+        org,
+        delarsrapport={
+            "include": {
+                "maluppfyllelse",
+                "mal_och_resultat",
+                "intern_kontroll",
+                "bilaga_internkontroll",
+            }
+        },
+    )
+    report = annual.build(org["avd_b"], ik["occasion"])
+    assert [k for k, _h, _p in report.outline][-1] == "bilaga_internkontroll"
+
+    html = annual_render.render(report, "html").decode()
+    appendix = html[html.index('id="bilaga_internkontroll"') :]
+    for number in ("1.1", "1.2", "1.3", "2.1"):
+        assert f"<td>{number}</td>" in appendix
+    assert "Två av åtta verifikationer saknade syfte." in appendix
+    assert "Rutinen förtydligas och utbildning ges i höst." in appendix
+
+    import docx
+
+    document = docx.Document(io.BytesIO(annual_render.render(report, "docx")))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Bilaga: Internkontrollrapport" in headings
+    assert headings.index("Bilaga: Internkontrollrapport") < headings.index("Resultat per område")
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert any("Tre behörigheter för slutat personal kvarstod." in c for c in cells)
+
+    text = pdf_text(annual_render.render(report, "pdf"), tmp_path)
+    appendix_text = text[text.rindex("Bilaga: Internkontrollrapport") :]
+    assert "Över 95 % av inköpen görs från avtal." in appendix_text
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(annual_render.render(report, "xlsx")))
+    assert "Kontrollpunkter" in book.sheetnames
+    values = [row for row in book["Kontrollpunkter"].iter_rows(values_only=True)]
+    assert any(
+        "Två av åtta verifikationer saknade syfte." in (v or "")
+        for r in values
+        for v in r
+        if isinstance(v, str)
+    )
+
+
+def test_without_settings_the_house_layout(org, chain, reported):
+    report = annual.build(org["kommun"], reported)
+    assert [k for k, _h, _p in report.outline] == [
+        "maluppfyllelse",
+        "mal_och_resultat",
+    ]
+    assert report.style.logo is None and report.style.heading_colour == "#111111"
+
+
+def test_the_internkontrollrapport_has_the_organisations_look(org, chain, occasion):
+    from styrhjul.documents import internal_control
+
+    ik = make_ik(org, chain, occasion)
+    _save(org)
+    report = internal_control.build(ik["plan"], ik["occasion"])
+
+    html = internal_control.render(report, "html").decode()
+    assert (
+        'alt="Logotyp för ' in html and "thead th { background: #1f4e79; color: #ffffff; }" in html
+    )
+    assert "<td>1.2</td>" in html  # the body is the shared one
+
+    import docx
+
+    document = docx.Document(io.BytesIO(internal_control.render(report, "docx")))
+    assert str(document.styles["Heading 1"].font.color.rgb) == "1F4E79"
+    assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Logotyp för")
+    header = document.tables[1].rows[0].cells[0]._tc
+    assert 'w:fill="1F4E79"' in header.xml

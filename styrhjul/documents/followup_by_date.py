@@ -584,7 +584,11 @@ def _chunks(report: FollowupByDate, splits: frozenset[str]) -> list[tuple[Sectio
                 if below >= tail:
                     break
                 row.tail = True
-            chunk = _Chunk(goal, [], keep=sum(lines) <= KEEP_LINES)
+            # A short goal is kept on one page, but not the first of a table:
+            # keeping that one would mean moving the heading, caption and
+            # header row with it, and WeasyPrint instead breaks inside the
+            # goal's first row (its text cut, without "(forts.)").
+            chunk = _Chunk(goal, [], keep=g > 0 and sum(lines) <= KEEP_LINES)
             for row in rows:
                 if chunk.rows and row.id in splits:
                     chunks.append(chunk)

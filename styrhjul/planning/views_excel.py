@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from styrhjul.model.models import ItemKind, PlanType
+from styrhjul.model.models import PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.importer import MAX_BYTES
 from styrhjul.organisation.models import Unit
@@ -56,9 +56,10 @@ class PlanImportForm(forms.Form):
     occasion = forms.ModelChoiceField(
         label=gettext_lazy("Uppföljning som resultaten hör till"),
         help_text=gettext_lazy(
-            "För att föra in tidigare års resultat: gäller rader på bladet Kontrollpunkter "
-            "som har Bedömning, Resultat av kontroll eller Åtgärd men ingen kolumn "
-            "Uppföljning. Bara modellägare och administratörer får importera resultat."
+            "För att föra in resultat från en uppföljning (t.ex. Status och Kommentar på "
+            "bladet Aktiviteter, Bedömning och Analys på bladet Mål): gäller rader med "
+            "resultat men utan värde i kolumnen Uppföljning. Bara modellägare och "
+            "administratörer får importera resultat."
         ),
         queryset=None,
         required=False,
@@ -67,7 +68,7 @@ class PlanImportForm(forms.Form):
 
     def __init__(self, *args, plan_type: PlanType, **kwargs):
         super().__init__(*args, **kwargs)
-        if plan_type.holds(ItemKind.CONTROL_POINT):
+        if has_results(plan_type):
             self.fields["occasion"].queryset = occasions_for(plan_type)
         else:
             del self.fields["occasion"]
@@ -94,9 +95,15 @@ def _url(name: str, *args) -> str | None:
         return None
 
 
+def has_results(plan_type: PlanType) -> bool:
+    """Whether the plan type's sheets have result columns (see excel.results)."""
+    return any(s.result_columns for s in sheets_for(plan_type.item_kinds))
+
+
 def _result_exports(plan: Plan | None) -> list[tuple[str, str]]:
-    """(occasion, export URL with its results) for a plan with control points."""
-    if plan is None or not plan.plan_type.holds(ItemKind.CONTROL_POINT):
+    """(occasion, export URL with its results) for a plan whose sheets have
+    result columns."""
+    if plan is None or not has_results(plan.plan_type):
         return []
     url = _url("planning:plan_export", plan.pk)
     if url is None:
@@ -108,7 +115,7 @@ def _result_exports(plan: Plan | None) -> list[tuple[str, str]]:
 @require_safe
 def plan_export(request, pk: int):
     """The plan as an Excel workbook; with ?uppfoljning=<pk>, also the unit's
-    results at that follow-up on the sheet Kontrollpunkter."""
+    results at that follow-up in each sheet's result columns."""
     plan = access.get_or_404(
         request.user,
         Plan.objects.select_related("unit", "plan_type__model"),

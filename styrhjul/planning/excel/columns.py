@@ -30,7 +30,8 @@ PERSPECTIVE = "perspective"
 LEVEL = "level"
 PERSON = "person"  # Ansvarig: a user, or a function as text
 GOALS = "goals"  # references to goals: the item's links upwards
-ASSESSMENT = "assessment"  # a label of the plan type's control scale
+ASSESSMENT = "assessment"  # a label of the plan type's assessment scale for the sheet's kind
+STATUS = "status"  # a label of the plan type's status scale for the sheet's kind
 OCCASION = "occasion"  # a follow-up occasion's name in the plan's model year
 
 YES = "Ja"
@@ -91,6 +92,11 @@ class Sheet:
     def all_columns(self) -> tuple[Column, ...]:
         return self.columns + self.result_columns
 
+    @property
+    def result_keys(self) -> tuple[str, ...]:
+        """The result columns that carry a result (all but Uppföljning)."""
+        return tuple(c.key for c in self.result_columns if c.cell != OCCASION)
+
     def with_results(self) -> Sheet:
         """The sheet with its result columns as ordinary columns (for export)."""
         return replace(self, columns=self.all_columns, result_columns=())
@@ -143,6 +149,115 @@ _GOALS = Column(
 _START = Column("start_date", "Startdatum", DATE, 13, _("Datum, ÅÅÅÅ-MM-DD."))
 _END = Column("end_date", "Slutdatum", DATE, 13, _("Datum, ÅÅÅÅ-MM-DD, inte före startdatum."))
 
+# Reported results at a follow-up (a Report of the plan's unit per item and
+# occasion), read when present and written only when an export names an
+# occasion. The keys are the Report's fields; Uppföljning names the occasion.
+_OCCASION = Column(
+    "occasion",
+    "Uppföljning",
+    OCCASION,
+    22,
+    _(
+        "Uppföljningen resultatet hör till, t.ex. Delårsrapport 2025: namnet på ett "
+        "uppföljningstillfälle i planens år som följer upp plantypen. Kan vara tom när "
+        "uppföljningen väljs för hela filen vid importen."
+    ),
+    result=True,
+)
+
+
+def _status(help_text) -> Column:
+    return Column("status", "Status", STATUS, 16, help_text, result=True)
+
+
+_COMMENT = Column(
+    "comment",
+    "Kommentar",
+    LONG_TEXT,
+    50,
+    _("Kommentaren vid uppföljningen; flera rader går. Krävs när statusen kräver en kommentar."),
+    result=True,
+)
+
+GOAL_RESULT_COLUMNS = (
+    Column(
+        "assessment",
+        "Bedömning",
+        ASSESSMENT,
+        24,
+        _(
+            "En av plantypens bedömningar av måluppfyllelse, t.ex. Goda förutsättningar att "
+            "nå målet. Bara på målnivåer som bedömer måluppfyllelse."
+        ),
+        result=True,
+    ),
+    Column(
+        "analysis",
+        "Analys",
+        LONG_TEXT,
+        60,
+        _(
+            "Analysen av måluppfyllelsen vid uppföljningen; flera rader går. Krävs när "
+            "bedömningen kräver en kommentar."
+        ),
+        result=True,
+    ),
+    _OCCASION,
+)
+
+ACTIVITY_RESULT_COLUMNS = (
+    _status(_("En av plantypens statusar för aktiviteter, t.ex. Påbörjad, Klar.")),
+    _COMMENT,
+    _OCCASION,
+)
+
+ASSIGNMENT_RESULT_COLUMNS = (
+    _status(_("En av plantypens statusar för särskilda uppdrag, t.ex. Pågående, Genomfört.")),
+    _COMMENT,
+    _OCCASION,
+)
+
+# Results of a control point: the report's bedömning, resultat av kontroll
+# (comment) and åtgärd (measures).
+CONTROL_RESULT_COLUMNS = (
+    Column(
+        "assessment",
+        "Bedömning",
+        ASSESSMENT,
+        24,
+        _("En av plantypens bedömningar av kontrollpunkter, t.ex. Genomförd utan anmärkning."),
+        result=True,
+    ),
+    Column(
+        "comment",
+        "Resultat av kontroll",
+        LONG_TEXT,
+        50,
+        _("Vad kontrollen visade. Krävs när bedömningen kräver en kommentar."),
+        result=True,
+    ),
+    Column(
+        "measures", "Åtgärd", LONG_TEXT, 40, _("Åtgärder med anledning av kontrollen."), result=True
+    ),
+    Column(
+        "measures_responsible",
+        "Ansvarig för åtgärd",
+        TEXT,
+        20,
+        _("Person eller funktion som ansvarar för åtgärden."),
+        result=True,
+    ),
+    Column(
+        "measures_due",
+        "Åtgärd klar senast",
+        DATE,
+        14,
+        _("Datum då åtgärden ska vara genomförd, ÅÅÅÅ-MM-DD."),
+        result=True,
+    ),
+    _OCCASION,
+)
+
 GOAL_SHEET = Sheet(
     ItemKind.GOAL,
     "Mål",
@@ -171,6 +286,7 @@ GOAL_SHEET = Sheet(
         _RESPONSIBLE,
     ),
     aliases=("Målen",),
+    result_columns=GOAL_RESULT_COLUMNS,
 )
 
 INDICATOR_SHEET = Sheet(
@@ -251,6 +367,7 @@ ACTIVITY_SHEET = Sheet(
         _END,
     ),
     aliases=("Aktivitet", "Åtgärder"),
+    result_columns=ACTIVITY_RESULT_COLUMNS,
 )
 
 ASSIGNMENT_SHEET = Sheet(
@@ -267,65 +384,8 @@ ASSIGNMENT_SHEET = Sheet(
         _END,
     ),
     aliases=("Särskilt uppdrag", "Uppdrag"),
+    result_columns=ASSIGNMENT_RESULT_COLUMNS,
 )
-
-# Results of a control point at a follow-up (migration of earlier years): the
-# report's bedömning, resultat av kontroll (comment) and åtgärd (measures).
-RESULT_COLUMNS = (
-    Column(
-        "assessment",
-        "Bedömning",
-        ASSESSMENT,
-        24,
-        _("En av plantypens bedömningar av kontrollpunkter, t.ex. Genomförd utan anmärkning."),
-        result=True,
-    ),
-    Column(
-        "comment",
-        "Resultat av kontroll",
-        LONG_TEXT,
-        50,
-        _("Vad kontrollen visade. Krävs när bedömningen kräver en kommentar."),
-        result=True,
-    ),
-    Column(
-        "measures", "Åtgärd", LONG_TEXT, 40, _("Åtgärder med anledning av kontrollen."), result=True
-    ),
-    Column(
-        "measures_responsible",
-        "Ansvarig för åtgärd",
-        TEXT,
-        20,
-        _("Person eller funktion som ansvarar för åtgärden."),
-        result=True,
-    ),
-    Column(
-        "measures_due",
-        "Åtgärd klar senast",
-        DATE,
-        14,
-        _("Datum då åtgärden ska vara genomförd, ÅÅÅÅ-MM-DD."),
-        result=True,
-    ),
-    Column(
-        "occasion",
-        "Uppföljning",
-        OCCASION,
-        22,
-        _(
-            "Uppföljningen resultatet hör till, t.ex. Årsbokslut 2024: namnet på ett "
-            "uppföljningstillfälle i planens år som följer upp plantypen."
-        ),
-        result=True,
-    ),
-)
-RESULT_KEYS = (
-    "assessment",
-    "comment",
-    "measures",
-    "measures_responsible",
-    "measures_due",
-)  # the columns that carry a result
 
 CONTROL_POINT_SHEET = Sheet(
     ItemKind.CONTROL_POINT,
@@ -378,7 +438,7 @@ CONTROL_POINT_SHEET = Sheet(
         _RESPONSIBLE,
     ),
     aliases=("Kontrollpunkt", "Internkontroll"),
-    result_columns=RESULT_COLUMNS,
+    result_columns=CONTROL_RESULT_COLUMNS,
 )
 
 SHEETS: dict[str, Sheet] = {

@@ -76,7 +76,7 @@ class ImportResult:
     sheets: list[SheetResult] = field(default_factory=list)
     links_added: int = 0
     links_removed: int = 0
-    reports_created: int = 0  # reported results (Kontrollpunkter: Bedömning …)
+    reports_created: int = 0  # reported results (the sheets' result columns)
     reports_updated: int = 0
     ignored_sheets: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)

@@ -1,15 +1,21 @@
-"""Reported results in a plan file (migration of earlier years).
+"""Reported results in a plan file (results of a follow-up brought in from
+Excel, e.g. an earlier year's report or a follow-up made in Excel).
 
-The sheet Kontrollpunkter may carry the results of a follow-up: Bedömning,
-Resultat av kontroll, Åtgärd and Uppföljning (the occasion; or one occasion
-for the whole file, chosen on the command line or the import page). The
-importer validates them with the rest of the file (`ResultPlanner.validate`)
-and, after the items are saved, writes each as the Report of (occasion, the
-plan's unit, item) through `import_report`.
+Each kind's sheet may carry the results of a follow-up in its result columns
+(columns.py): Status and Kommentar on Aktiviteter and Särskilda uppdrag,
+Bedömning and Analys on Mål, Bedömning, Resultat av kontroll, Åtgärd … on
+Kontrollpunkter, and on every one of them Uppföljning (the occasion; or one
+occasion for the whole file, chosen on the command line or the import page).
+The importer validates them with the rest of the file
+(`ResultPlanner.validate`, with the reporting form's rules:
+followup.services.validate_report) and, after the items are saved, writes
+each as the Report of (occasion, the plan's unit, item) through
+`import_report`. One piece of code for every kind, driven by the sheet's
+result columns, whose keys are the Report's fields.
 
-This is historical data brought in by a model owner: the occasion is usually
-closed, so the report lock of follow-up does not apply; the right to manage
-the unit (model owners, administrators) does."""
+This is data brought in by a model owner: the occasion is often closed, so
+the report lock of follow-up does not apply; the right to manage the unit
+(model owners, administrators) does."""
 
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from styrhjul.followup.models import FollowUpOccasion, Report
-from styrhjul.followup.services import ReportData, validate_report
+from styrhjul.followup.services import ReportData, scale_for, validate_report
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
@@ -38,6 +44,30 @@ _REPORT_FIELDS = tuple(f.name for f in fields(ReportData))
 def _task(plan_type: PlanType):
     """What validate_report needs of a reporting task: its plan type."""
     return SimpleNamespace(plan_type=plan_type)
+
+
+def scale_id(plan_type: PlanType, kind: str, field: str) -> int | None:
+    """The scale of a kind's "status" or "assessment" in the plan type, as
+    the reporting form uses it (None: the kind has no such field)."""
+    return scale_for(_task(plan_type), SimpleNamespace(kind=kind, level_id=None), field)
+
+
+def scale_labels(plan_type: PlanType, kind: str, field: str) -> list[str]:
+    """The labels of that scale, in the scale's order."""
+    pk = scale_id(plan_type, kind, field)
+    if pk is None:
+        return []
+    return list(ScaleValue.objects.filter(scale=pk).values_list("label", flat=True))
+
+
+def result_value(report: Report, key: str):
+    """The value of a result column in a report, as the export writes it."""
+    value = getattr(report, key)
+    if key in ("status", "assessment"):
+        return value.label if value is not None else None
+    if isinstance(value, str):
+        return value or None
+    return value
 
 
 def _differs(report: Report, data: ReportData) -> bool:
@@ -102,6 +132,24 @@ def import_report(*, actor, occasion: FollowUpOccasion, unit: Unit, item: Item, 
 
 # --- In the importer ----------------------------------------------------------------------
 
+_SCALE_CELLS = (col.STATUS, col.ASSESSMENT)
+
+
+def _unknown_message(field: str) -> str:
+    if field == "status":
+        return _("okänd status ”%(value)s”. Välj en av %(labels)s.")
+    return _("okänd bedömning ”%(value)s”. Välj en av %(labels)s.")
+
+
+def _no_scale_message(field: str) -> str:
+    if field == "status":
+        return _(
+            "%(plan_type)s har ingen skala för status på %(kind)s. Lämna kolumnen %(column)s tom."
+        )
+    return _(
+        "%(plan_type)s har ingen skala för bedömning av %(kind)s. Lämna kolumnen %(column)s tom."
+    )
+
 
 @dataclass(eq=False)
 class PlannedReport:
@@ -128,7 +176,8 @@ class ResultPlanner:
         self.rows: list[PlannedReport] = []
         self._occasions: dict[str, FollowUpOccasion] | None = None
         self._valid: list[FollowUpOccasion] | None = None
-        self._scale: dict[str, ScaleValue] | None = None
+        self._scales: dict[tuple[str, str], dict[str, ScaleValue] | None] = {}
+        self._reports: dict[int, dict[int, Report]] = {}
         self._may: bool | None = None
 
     # Lookups ---------------------------------------------------------------------
@@ -174,13 +223,37 @@ class ResultPlanner:
     def _occasion_named(self, name: str) -> FollowUpOccasion | None:
         return next((o for o in self.valid_occasions if norm_key(o.name) == norm_key(name)), None)
 
-    @property
-    def scale(self) -> dict[str, ScaleValue]:
-        if self._scale is None:
-            scale_id = self.plan_type.control_scale_id
-            values = ScaleValue.objects.filter(scale=scale_id) if scale_id else []
-            self._scale = {norm_key(v.label): v for v in values}
-        return self._scale
+    def scale(self, kind: str, field: str) -> dict[str, ScaleValue] | None:
+        """The plan type's scale for the kind's status or assessment, by
+        label (case and spaces ignored); None when the plan type has none."""
+        key = (kind, field)
+        if key not in self._scales:
+            pk = scale_id(self.plan_type, kind, field)
+            self._scales[key] = (
+                {norm_key(v.label): v for v in ScaleValue.objects.filter(scale=pk)}
+                if pk is not None
+                else None
+            )
+        return self._scales[key]
+
+    def _existing_report(self, occasion: FollowUpOccasion, item: Item | None) -> Report | None:
+        """The unit's report on the item at the occasion (the plan's reports
+        at an occasion are read once)."""
+        if item is None:
+            return None
+        if occasion.pk not in self._reports:
+            plan = self.importer.plan
+            self._reports[occasion.pk] = (
+                {
+                    r.item_id: r
+                    for r in Report.objects.filter(
+                        occasion=occasion, unit=self.unit, item__plan=plan
+                    ).select_related("status", "assessment")
+                }
+                if plan is not None
+                else {}
+            )
+        return self._reports[occasion.pk].get(item.pk)
 
     def _may_import(self) -> bool:
         if self._may is None:
@@ -195,40 +268,76 @@ class ResultPlanner:
             self.default_bad = True
             issues.add(None, _("vald uppföljning: ") + self._occasion_error(self.default.name))
         for planned in self.importer.planned:
-            if planned.kind != ItemKind.CONTROL_POINT:
-                continue
             sheet = planned.sheet
-            if not any(sheet.has(k) for k in (*col.RESULT_KEYS, "occasion")):
+            if not any(sheet.has(c.key) for c in sheet.spec.result_columns):
                 continue
             self._validate_row(planned)
+
+    @staticmethod
+    def _read(column: col.Column, value):
+        """A result cell's value: text, a date, or a scale's label as text."""
+        if column.cell == col.DATE:
+            return parse_date(value)
+        if column.cell == col.LONG_TEXT:
+            return long_text(value)
+        text = short_text(value)
+        if column.cell == col.TEXT:
+            limit = Report._meta.get_field(column.key).max_length
+            if limit and len(text) > limit:
+                raise CellError(
+                    _("texten är %(n)d tecken lång; högst %(max)d får plats.")
+                    % {"n": len(text), "max": limit}
+                )
+        return text
+
+    def _scale_value(self, planned, column: col.Column, text: str) -> ScaleValue | None:
+        """The scale value a status or assessment cell names; None (with the
+        error added at the cell) when it names none."""
+        spec = planned.sheet.spec
+        scale = self.scale(spec.kind, column.key)
+        if scale is None:
+            self.importer.issues.add(
+                planned,
+                _no_scale_message(column.key)
+                % {
+                    "plan_type": self.plan_type.name,
+                    "kind": spec.label,
+                    "column": column.header,
+                },
+                column,
+            )
+            return None
+        found = scale.get(norm_key(text))
+        if found is not None:
+            return found
+        message = _unknown_message(column.key) % {
+            "value": text,
+            "labels": ", ".join(v.label for v in scale.values()) or "–",
+        }
+        close = difflib.get_close_matches(norm_key(text), list(scale), n=1, cutoff=0.75)
+        if close:
+            message += " " + _("Menade du ”%(name)s”?") % {"name": scale[close[0]].label}
+        self.importer.issues.add(planned, message, column)
+        return None
 
     def _validate_row(self, planned) -> None:
         issues = self.importer.issues
         spec = planned.sheet.spec
         cells = planned.source.cells
-        texts = {
-            "assessment": short_text(cells.get("assessment")),
-            "comment": long_text(cells.get("comment")),
-            "measures": long_text(cells.get("measures")),
-            "measures_responsible": short_text(cells.get("measures_responsible")),
-        }
-        present = [k for k in col.RESULT_KEYS if planned.sheet.has(k)]
-        due = None
-        if "measures_due" in present:
+        present = [
+            c for c in spec.result_columns if c.cell != col.OCCASION and planned.sheet.has(c.key)
+        ]
+        values: dict[str, object] = {}
+        bad = False
+        for column in present:
             try:
-                due = parse_date(cells.get("measures_due"))
+                values[column.key] = self._read(column, cells.get(column.key))
             except CellError as exc:
-                issues.add(planned, str(exc), spec.column("measures_due"))
-                return
-        if len(texts["measures_responsible"]) > 200:
-            issues.add(
-                planned,
-                _("texten är %(n)d tecken lång; högst %(max)d får plats.")
-                % {"n": len(texts["measures_responsible"]), "max": 200},
-                spec.column("measures_responsible"),
-            )
+                issues.add(planned, str(exc), column)
+                bad = True
+        if bad:
             return
-        has_result = any(texts.get(k) for k in present) or due is not None
+        has_result = any(values.values())
         occasion_name = short_text(cells.get("occasion"))
         occasion = None
         if occasion_name:
@@ -259,56 +368,37 @@ class ResultPlanner:
                 % {"unit": self.unit.name},
             )
             return
-        assessment = None
-        if "assessment" in present and texts["assessment"]:
-            assessment = self.scale.get(norm_key(texts["assessment"]))
-            if assessment is None:
-                labels = [v.label for v in self.scale.values()]
-                message = _("okänd bedömning ”%(value)s”. Välj en av %(labels)s.") % {
-                    "value": texts["assessment"],
-                    "labels": ", ".join(labels) or "–",
-                }
-                close = difflib.get_close_matches(
-                    norm_key(texts["assessment"]), list(self.scale), n=1, cutoff=0.75
-                )
-                if close:
-                    message += " " + _("Menade du ”%(name)s”?") % {
-                        "name": self.scale[close[0]].label
-                    }
-                issues.add(planned, message, spec.column("assessment"))
-                return
-        item = planned.existing
-        existing = (
-            Report.objects.filter(occasion=occasion, unit=self.unit, item=item).first()
-            if item is not None
-            else None
-        )
+        for column in (c for c in present if c.cell in _SCALE_CELLS):
+            text = values[column.key]
+            values[column.key] = self._scale_value(planned, column, text) if text else None
+            if text and values[column.key] is None:
+                bad = True  # the error is at the cell
+        if bad:
+            return
+        existing = self._existing_report(occasion, planned.existing)
         data = ReportData()
         if existing is not None:  # a column the sheet lacks leaves the value as it is
             for name in _REPORT_FIELDS:
                 setattr(data, name, getattr(existing, name))
-        if "assessment" in present:
-            data.assessment = assessment
-        if "comment" in present:
-            data.comment = texts["comment"]
-        if "measures" in present:
-            data.measures = texts["measures"]
-        if "measures_responsible" in present:
-            data.measures_responsible = texts["measures_responsible"]
-        if "measures_due" in present:
-            data.measures_due = due
+        for column in present:
+            setattr(data, column.key, values[column.key])
+        # The item as it will be after the import: a goal's level decides
+        # whether it is assessed.
+        level = planned.value("level") if planned.kind == ItemKind.GOAL else None
+        item = SimpleNamespace(
+            kind=planned.kind, level_id=level.pk if level is not None else None, level=level
+        )
         try:
-            validate_report(
-                _task(self.plan_type),
-                item or SimpleNamespace(kind=ItemKind.CONTROL_POINT, level_id=None),
-                data,
-            )
+            validate_report(_task(self.plan_type), item, data)
         except ValidationError as exc:
             self._report_errors(planned, exc, data)
             return
         self.rows.append(PlannedReport(planned, occasion, data, existing))
 
     def _report_errors(self, planned, exc: ValidationError, data: ReportData) -> None:
+        """The reporting rules' errors at the sheet's columns; a missing
+        comment at the column where the sheet's text is written (Kommentar,
+        Analys, Resultat av kontroll)."""
         spec = planned.sheet.spec
         issues = self.importer.issues
         if not hasattr(exc, "error_dict"):
@@ -316,12 +406,17 @@ class ResultPlanner:
             return
         for key, errors in exc.message_dict.items():
             if key == "comment":
-                label = data.assessment.label if data.assessment else ""
+                column = spec.column("comment") or spec.column("analysis")
+                chosen = data.status or data.assessment
                 issues.add(
                     planned,
-                    _("Resultat av kontroll måste fyllas i när bedömningen är ”%(label)s”.")
-                    % {"label": label},
-                    spec.column("comment"),
+                    _("%(column)s måste fyllas i när %(field)s är ”%(label)s”.")
+                    % {
+                        "column": column.header if column else _("Kommentar"),
+                        "field": _("status") if data.status else _("bedömningen"),
+                        "label": chosen.label if chosen else "",
+                    },
+                    column,
                 )
             else:
                 issues.add(planned, " ".join(errors), spec.column(key))

@@ -34,6 +34,7 @@ from styrhjul.planning.models import (
 from . import columns as col
 from .columns import Column, Sheet, choice_label, choice_labels, sheets_for
 from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
+from .results import covers, result_value, scale_labels
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -87,8 +88,9 @@ def _style_header(sheet, count: int) -> None:
 class _Lists:
     """The hidden sheet with the values of the drop-downs."""
 
-    def __init__(self, workbook, plan_type: PlanType, *, assessments: list[str] | None = None):
+    def __init__(self, workbook, plan_type: PlanType):
         self.workbook = workbook
+        self.plan_type = plan_type
         self.sheet = None
         self.ranges: dict[str, str] = {}
         model = plan_type.model
@@ -100,7 +102,6 @@ class _Lists:
             "reported_by": choice_labels(ReportedBy),
             "periodicity": choice_labels(Periodicity),
             "gender_split": [col.YES, col.NO],
-            "assessment": assessments or [],
         }
         scale = model.risk_scale
         # The drop-downs of Sannolikhet and Konsekvens follow the model's risk scale.
@@ -109,8 +110,15 @@ class _Lists:
             "consequence": scale.consequence_steps,
         }
 
-    def range_for(self, column: Column) -> str | None:
+    def range_for(self, column: Column, kind: str) -> str | None:
         key = column.key if column.key in self.values else None
+        header = column.header
+        if column.cell in (col.STATUS, col.ASSESSMENT):
+            # The scale of the sheet's kind: a list per kind and field.
+            key = f"{column.key}:{kind}"
+            header = f"{column.header} ({col.SHEETS[kind].name})"
+            if key not in self.values:
+                self.values[key] = scale_labels(self.plan_type, kind, column.key)
         if key is None or not self.values[key]:
             return None
         if key not in self.ranges:
@@ -120,7 +128,7 @@ class _Lists:
             from openpyxl.utils import get_column_letter, quote_sheetname
 
             index = len(self.ranges) + 1
-            _put(self.sheet, 1, index, column.header)
+            _put(self.sheet, 1, index, header)
             for row, value in enumerate(self.values[key], start=2):
                 _put(self.sheet, row, index, value)
             letter = get_column_letter(index)
@@ -143,8 +151,15 @@ def _validations(sheet, spec: Sheet, lists: _Lists, last_row: int) -> None:
                 "low": column.low,
                 "high": high,
             }
-        elif column.cell in (col.PERSPECTIVE, col.LEVEL, col.CHOICE, col.BOOLEAN, col.ASSESSMENT):
-            source = lists.range_for(column)
+        elif column.cell in (
+            col.PERSPECTIVE,
+            col.LEVEL,
+            col.CHOICE,
+            col.BOOLEAN,
+            col.ASSESSMENT,
+            col.STATUS,
+        ):
+            source = lists.range_for(column, spec.kind)
             if source is None:
                 continue
             # A formula in the file's XML has no leading '='.
@@ -231,35 +246,31 @@ def _cell_value(item: Item, column: Column, goal_refs: dict[int, list[str]]):
     return value
 
 
-def _results(occasion, unit: Unit, items: list[Item]) -> dict[int, dict[str, object]]:
-    """Item → the values of the result columns for the occasion."""
+def _results(occasion, unit: Unit, plan_type: PlanType, items: list[Item]):
+    """Item → the values of its sheet's result columns for the occasion."""
     from styrhjul.followup.models import Report
 
-    results: dict[int, dict[str, object]] = {
-        i.pk: {"occasion": occasion.name} for i in items if i.kind == ItemKind.CONTROL_POINT
-    }
+    keys = {s.kind: s.result_keys for s in sheets_for(plan_type.item_kinds) if s.result_columns}
+    kinds = {i.pk: i.kind for i in items if i.kind in keys}
+    results: dict[int, dict[str, object]] = {pk: {"occasion": occasion.name} for pk in kinds}
     reports = Report.objects.filter(
-        occasion=occasion, unit=unit, item__in=list(results)
-    ).select_related("assessment")
+        occasion=occasion, unit=unit, item__in=list(kinds)
+    ).select_related("status", "assessment")
     for report in reports:
         results[report.item_id].update(
-            assessment=report.assessment.label if report.assessment else None,
-            comment=report.comment or None,
-            measures=report.measures or None,
-            measures_responsible=report.measures_responsible or None,
-            measures_due=report.measures_due,
+            (key, result_value(report, key)) for key in keys[kinds[report.item_id]]
         )
     return results
 
 
 def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) -> bytes:
     """The unit's plan of this type as an .xlsx workbook. A plan that does not
-    exist yet gives sheets with headers only. With a follow-up occasion, the
-    sheet Kontrollpunkter also has the unit's results at it (Bedömning,
-    Resultat av kontroll, Åtgärd, Uppföljning), as the import reads them."""
+    exist yet gives sheets with headers only. With a follow-up occasion, each
+    sheet also has its result columns with the unit's results at it (e.g.
+    Status, Kommentar and Uppföljning on Aktiviteter; Bedömning, Analys on Mål;
+    Bedömning, Resultat av kontroll, Åtgärd … on Kontrollpunkter), as the
+    import reads them."""
     from openpyxl import Workbook
-
-    from .results import covers
 
     if not access.can_read(actor, unit):
         raise PermissionDenied
@@ -306,13 +317,10 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
         "unit": unit.name,
     }
     workbook.properties.creator = "Styrhjul"
-    assessments = None
     results: dict[int, dict[str, object]] = {}
     if occasion is not None:
-        results = _results(occasion, unit, items)
-        scale = plan_type.control_scale
-        assessments = [v.label for v in scale.values.all()] if scale else []
-    lists = _Lists(workbook, plan_type, assessments=assessments)
+        results = _results(occasion, unit, plan_type, items)
+    lists = _Lists(workbook, plan_type)
     for spec in sheets_for(plan_type.item_kinds):
         if occasion is not None and spec.result_columns:
             spec = spec.with_results()
@@ -514,6 +522,18 @@ def instruction_paragraphs(plan_type: PlanType, *, example: bool) -> list[str]:
         )
         % {"shared": col.SHARED_SHEET},
     ]
+    if any(s.result_columns for s in sheets_for(plan_type.item_kinds)):
+        paragraphs.append(
+            _(
+                "Resultat från en uppföljning kan stå i frivilliga kolumner: Bedömning och "
+                "Analys för mål, Status och Kommentar för aktiviteter och särskilda uppdrag, "
+                "Bedömning, Resultat av kontroll och Åtgärd för kontrollpunkter, och "
+                "Uppföljning med uppföljningens namn (eller en uppföljning som väljs för hela "
+                "filen). De sparas som enhetens rapport vid uppföljningen, med samma regler som "
+                "när man rapporterar i Styrhjul, och får importeras av modellägare och "
+                "administratörer."
+            )
+        )
     if example:
         paragraphs.append(
             _("Exempelraden på varje blad är påhittad: ersätt den med planens egna poster.")
@@ -552,8 +572,9 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
         if spec.result_columns:
             row += 1
             note = _(
-                "Resultat från en uppföljning (frivilliga kolumner, t.ex. för att föra in "
-                "förra årets rapport). Bara modellägare och administratörer kan importera dem."
+                "Resultat från en uppföljning (frivilliga kolumner, t.ex. för att föra in en "
+                "uppföljning som gjorts i Excel eller förra årets rapport). Bara modellägare "
+                "och administratörer kan importera dem."
             )
             _put(sheet, row, 1, note).alignment = wrapped
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
@@ -583,6 +604,14 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
             (_("Periodicitet"), ", ".join(choice_labels(Periodicity))),
             (_("Könsuppdelat"), f"{col.YES}, {col.NO}"),
         ]
+    for label, kind, field in (
+        (_("Status (aktiviteter)"), ItemKind.ACTIVITY, "status"),
+        (_("Status (särskilda uppdrag)"), ItemKind.ASSIGNMENT, "status"),
+        (_("Bedömning (mål)"), ItemKind.GOAL, "assessment"),
+        (_("Bedömning (kontrollpunkter)"), ItemKind.CONTROL_POINT, "assessment"),
+    ):
+        if plan_type.holds(kind):
+            values.append((label, ", ".join(scale_labels(plan_type, kind, field))))
     if plan_type.holds(ItemKind.CONTROL_POINT):
         scale = model.risk_scale
         values += [

@@ -6,10 +6,11 @@ per plan type, named after -o with the plan type added
 (plan.xlsx → plan-verksamhetsplan.xlsx, plan-aktivitetsplan.xlsx …), so that
 each file can be imported again as it is.
 
-With --occasion NAMN the sheet Kontrollpunkter also has the unit's results at
-that follow-up (Bedömning, Resultat av kontroll, Åtgärd, Uppföljning), so they
-too come back with import-plan. Without --plan-type, the results are written
-for the plan types the occasion follows up."""
+With --occasion NAMN every sheet also has its result columns with the unit's
+results at that follow-up (Status and Kommentar on Aktiviteter, Bedömning and
+Analys on Mål, Bedömning, Resultat av kontroll, Åtgärd … on Kontrollpunkter,
+and Uppföljning), so they too come back with import-plan. Without --plan-type,
+the results are written for the plan types the occasion follows up."""
 
 from pathlib import Path
 
@@ -60,8 +61,8 @@ class Command(BaseCommand):
             "--occasion",
             metavar="NAMN",
             help=(
-                "Ta med enhetens resultat vid den här uppföljningen på bladet "
-                "Kontrollpunkter, t.ex. ”Årsbokslut 2024”."
+                "Ta med enhetens resultat vid den här uppföljningen (t.ex. Status och "
+                "Kommentar på bladet Aktiviteter), t.ex. ”Delårsrapport 2025”."
             ),
         )
 

@@ -64,9 +64,10 @@ class Command(BaseCommand):
             "--occasion",
             metavar="NAMN",
             help=(
-                "Uppföljningen som resultaten på bladet Kontrollpunkter (Bedömning, Resultat "
-                "av kontroll, Åtgärd) hör till, för rader utan kolumnen Uppföljning, t.ex. "
-                "”Årsbokslut 2024”."
+                "Uppföljningen som resultaten i filen (t.ex. Status och Kommentar på bladet "
+                "Aktiviteter, Bedömning och Analys på bladet Mål, Bedömning och Resultat av "
+                "kontroll på bladet Kontrollpunkter) hör till, för rader utan värde i "
+                "kolumnen Uppföljning, t.ex. ”Delårsrapport 2025”."
             ),
         )
 

@@ -53,6 +53,7 @@ from styrhjul.planning.models import Item, ItemLink, ItemShare
 from styrhjul.planning.numbering import natural_key
 
 from .internal_control import DocumentError, swedish_date
+from .layout import layout_for
 from .registry import CONTENT_TYPES  # noqa: F401 - the formats this document has
 
 logger = logging.getLogger(__name__)
@@ -186,6 +187,7 @@ class FollowupByDate:
     counts: list[StatusCount] = field(default_factory=list)
     activities: int = 0  # activity rows (an activity under two goals counts once)
     goals: int = 0
+    style: object = None  # layout.Style: the organisation's look
 
     @property
     def period_text(self) -> str:
@@ -478,6 +480,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int, *, user=None) -> F
         counts=counts,
         activities=len(counted),
         goals=len(shown),
+        style=layout_for(unit).style,
     )
 
 

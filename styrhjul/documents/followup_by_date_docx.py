@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt, RGBColor
 
-from .docx import LANGUAGE, _cell_text, _no_split, _page_number_footer, _set_language, _table
+from .docx import _cell_text, _no_split, _table, add_logo, new_document
 from .followup_by_date import COLUMNS, NOT_REPORTED, ActivityRow, FollowupByDate, GoalGroup
 
 # Column widths on landscape A4 with 1.5 cm margins (26.7 cm of text).
@@ -59,24 +58,18 @@ def _activity_cells(cells, row: ActivityRow) -> None:
 
 
 def docx(report: FollowupByDate) -> bytes:
-    document = Document()
-    props = document.core_properties
-    props.title = report.title
-    props.subject = report.subtitle
-    props.author = report.unit_name
-    props.language = LANGUAGE
-    _set_language(document)
-    normal = document.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(10)
-
+    document = new_document(
+        title=report.title, subject=report.subtitle, author=report.unit_name, style=report.style
+    )
+    document.styles["Normal"].font.size = Pt(10)
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21)
     section.left_margin = section.right_margin = Cm(1.5)
     section.top_margin = section.bottom_margin = Cm(1.8)
-    _page_number_footer(section)
+    section.different_first_page_header_footer = False  # no title page: numbers from page 1
 
+    add_logo(document, report.style, height_cm=1.8)
     document.add_paragraph(report.title, style="Title")
     document.add_paragraph(report.subtitle, style="Subtitle")
     for paragraph in report.summary:
@@ -93,7 +86,7 @@ def docx(report: FollowupByDate) -> bytes:
         document.add_heading(part.name, level=1)
         headers = COLUMNS if part.has_goals else COLUMNS[1:]
         widths = WIDTHS_CM if part.has_goals else PLAIN_WIDTHS_CM
-        table = _table(document, headers, [], widths)
+        table = _table(document, headers, [], widths, style=report.style)
         for goal in part.goals:
             first = len(table.rows)
             for row in goal.rows or [None]:

@@ -179,15 +179,32 @@ def settings_for(organisation: Unit):
     return DocumentSettings.objects.filter(organisation=organisation).first()
 
 
-def layout_for(unit: Unit, document: str | None = None) -> Layout:
-    """The layout of the unit's organisation for the document (one query)."""
+def _root_id(unit: Unit) -> int:
+    if unit.parent_id is None:
+        return unit.pk
+    path = getattr(unit, "tree_path", None)  # a unit read with its tree fields
+    if path:
+        return path[0]
     from styrhjul.planning.queries import organisation_of
 
-    organisation = organisation_of(unit)
-    stored = settings_for(organisation)
+    return organisation_of(unit).pk
+
+
+def layout_for(unit: Unit, document: str | None = None) -> Layout:
+    """The layout of the unit's organisation for the document: one query
+    (two for a unit read without its tree fields)."""
+    from .models import DocumentSettings
+
+    stored = (
+        DocumentSettings.objects.select_related("organisation")
+        .filter(organisation_id=_root_id(unit))
+        .first()
+    )
     if stored is None:
-        return Layout(style=Style(organisation_name=organisation.name))
-    return Layout(style=style_of(stored, organisation), contents=contents_of(stored, document))
+        return Layout()
+    return Layout(
+        style=style_of(stored, stored.organisation), contents=contents_of(stored, document)
+    )
 
 
 def style_of(stored, organisation: Unit) -> Style:

@@ -383,3 +383,19 @@ def test_the_internkontrollrapport_has_the_organisations_look(org, chain, occasi
     assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Logotyp för")
     header = document.tables[1].rows[0].cells[0]._tc
     assert 'w:fill="1F4E79"' in header.xml
+
+
+def test_uppfoljning_per_datum_has_the_organisations_look(org, chain, reported):
+    from styrhjul.documents import followup_by_date
+
+    _save(org)
+    report = followup_by_date.build(org["namnd"], reported)
+
+    html = followup_by_date.render(report, "html").decode()
+    assert 'alt="Logotyp för ' in html and "thead th { background: #1f4e79;" in html
+
+    import docx
+
+    document = docx.Document(io.BytesIO(followup_by_date.render(report, "docx")))
+    assert str(document.styles["Title"].font.color.rgb) == "1F4E79"
+    assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Logotyp för")

@@ -46,7 +46,7 @@ def pdf(report: AnnualReport) -> bytes:
 def docx(report: AnnualReport) -> bytes:
     from styrhjul.charts.word import add_chart
 
-    from .docx import _portrait, _table, add_internal_control, add_logo, new_document
+    from .docx import _table, add_internal_control, add_logo, new_document, new_section
 
     style = report.style
     document = new_document(
@@ -73,7 +73,7 @@ def docx(report: AnnualReport) -> bytes:
     landscape = False
     for key, heading, paragraphs in report.outline:
         if landscape:
-            _portrait(document)
+            new_section(document, landscape=False)
             landscape = False
         if key == "maluppfyllelse":
             document.add_heading(heading, level=1)
@@ -110,7 +110,7 @@ def docx(report: AnnualReport) -> bytes:
             for number, ik in enumerate(report.internal_control):
                 if number:
                     if landscape:
-                        _portrait(document)
+                        new_section(document, landscape=False)
                     else:
                         document.add_page_break()
                 document.add_heading(ik.title, level=2)

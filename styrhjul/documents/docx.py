@@ -209,24 +209,21 @@ def internal_control_docx(report: InternalControlReport, style=None) -> bytes:
     return buffer.getvalue()
 
 
-def _landscape(document):
-    landscape = document.add_section(WD_SECTION.NEW_PAGE)
-    landscape.orientation = WD_ORIENT.LANDSCAPE
-    landscape.page_width, landscape.page_height = Cm(29.7), Cm(21)
-    landscape.left_margin = landscape.right_margin = Cm(1.5)
-    landscape.top_margin = landscape.bottom_margin = Cm(1.8)
-    landscape.different_first_page_header_footer = False
-    return landscape
-
-
-def _portrait(document):
-    portrait = document.add_section(WD_SECTION.NEW_PAGE)
-    portrait.orientation = WD_ORIENT.PORTRAIT
-    portrait.page_width, portrait.page_height = Cm(21), Cm(29.7)
-    portrait.left_margin = portrait.right_margin = Cm(2.2)
-    portrait.top_margin = portrait.bottom_margin = Cm(2.5)
-    portrait.different_first_page_header_footer = False
-    return portrait
+def new_section(document, *, landscape: bool):
+    """A new section on a new page, A4 landscape (the wide tables) or portrait."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21)
+        section.left_margin = section.right_margin = Cm(1.5)
+        section.top_margin = section.bottom_margin = Cm(1.8)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.2)
+        section.top_margin = section.bottom_margin = Cm(2.5)
+    section.different_first_page_header_footer = False
+    return section
 
 
 def add_internal_control(document, report: InternalControlReport, *, level: int, style=None):
@@ -250,7 +247,7 @@ def add_internal_control(document, report: InternalControlReport, *, level: int,
         rows.append(["Totalt", report.count, *(c.count for c in report.totals)])
         _table(document, [grouping, "Kontrollpunkter", *report.labels], rows, style=style)
 
-        _landscape(document)
+        new_section(document, landscape=True)
         landscape = True
         document.add_heading(f"Resultat per {report.grouping.lower()}", level=level)
         for area in report.areas:
@@ -275,7 +272,7 @@ def add_internal_control(document, report: InternalControlReport, *, level: int,
 
     if report.followed_measures:
         if not landscape:
-            _landscape(document)
+            new_section(document, landscape=True)
             landscape = True
         document.add_heading("Uppföljning av tidigare åtgärder", level=level)
         document.add_paragraph(

@@ -496,7 +496,14 @@ def _internal_control(
     types = [pt for pt in plan_types if pt.holds(ItemKind.CONTROL_POINT)]
     if not types:
         return []
-    plans = Plan.objects.filter(unit=unit, plan_type__in=types).select_related(
-        "unit", "plan_type__model"
+    plans = list(
+        Plan.objects.filter(unit=unit, plan_type__in=types).select_related(
+            "unit", "plan_type__model"
+        )
     )
-    return [internal_control.build(plan, occasion, style=style) for plan in plans]
+    if not plans:
+        return []
+    from .layout import Layout, layout_for
+
+    ik_layout = Layout(style=style, contents=layout_for(unit, "internkontrollrapport").contents)
+    return [internal_control.build(plan, occasion, layout=ik_layout) for plan in plans]

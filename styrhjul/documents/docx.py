@@ -227,63 +227,81 @@ def new_section(document, *, landscape: bool):
 
 
 def add_internal_control(document, report: InternalControlReport, *, level: int, style=None):
-    """The internkontrollrapport after its title page, its sections at
-    heading `level`: introduction, summary, the control points per area in a
-    landscape section and the follow-up of earlier measures. Returns whether
-    it ended in a landscape section."""
-    document.add_heading("Inledning", level=level)
-    for paragraph in report.introduction:
-        document.add_paragraph(paragraph)
-    document.add_heading("Sammanfattning", level=level)
-    for paragraph in report.summary:
-        document.add_paragraph(paragraph)
+    """The internkontrollrapport after its title page, its sections (in the
+    organisation's order and headings, report.outline) at heading `level`:
+    introduction, summary, the control points per area in a landscape
+    section and the follow-up of earlier measures. Returns whether it ended
+    in a landscape section."""
     landscape = False
-    if report.areas:
-        grouping = report.grouping
-        document.add_paragraph(
-            f"Bedömning av kontrollpunkterna per {grouping.lower()}", style="Caption"
-        )
-        rows = [[area.name, area.total, *(c.count for c in area.counts)] for area in report.areas]
-        rows.append(["Totalt", report.count, *(c.count for c in report.totals)])
-        _table(document, [grouping, "Kontrollpunkter", *report.labels], rows, style=style)
 
-        new_section(document, landscape=True)
-        landscape = True
-        document.add_heading(f"Resultat per {report.grouping.lower()}", level=level)
-        for area in report.areas:
-            document.add_heading(area.name, level=level + 1)
-            table = _table(document, COLUMNS, [], WIDTHS_CM, style=style)
-            for row in area.rows:
-                added = table.add_row()
-                if sum(len(text) for text in row.cells) < 1500:
-                    _no_split(added)  # long rows may break across pages
-                cells = added.cells
-                for index, (cell, value) in enumerate(zip(cells, row.cells, strict=True)):
-                    if index == RESULT_COLUMN:
-                        label = row.assessment or ("" if row.reported else "Ej rapporterad")
-                        if row.unit_name:
-                            label = f"{row.unit_name}: {label}" if label else row.unit_name
-                        _cell_text(cell, value, bold_first=label)
-                    else:
-                        _cell_text(cell, value)
-                for cell, width in zip(cells, WIDTHS_CM, strict=True):
-                    cell.width = Cm(width)
-            document.add_paragraph(f"Sammanställning: {area.counts_line}", style="Caption")
+    def portrait_again():
+        nonlocal landscape
+        if landscape:
+            new_section(document, landscape=False)
+            landscape = False
 
-    if report.followed_measures:
-        if not landscape:
-            new_section(document, landscape=True)
-            landscape = True
-        document.add_heading("Uppföljning av tidigare åtgärder", level=level)
-        document.add_paragraph(
-            "Åtgärder från tidigare uppföljningar som inte var genomförda före den här "
-            "uppföljningen, och vad som har gjorts."
-        )
-        _table(
-            document,
-            FOLLOWUP_COLUMNS,
-            [m.cells for m in report.followed_measures],
-            FOLLOWUP_WIDTHS_CM,
-            style=style,
-        )
+    for key, heading in report.outline:
+        if key == "inledning":
+            portrait_again()
+            document.add_heading(heading, level=level)
+            for paragraph in report.introduction:
+                document.add_paragraph(paragraph)
+        elif key == "sammanfattning":
+            portrait_again()
+            document.add_heading(heading, level=level)
+            for paragraph in report.summary:
+                document.add_paragraph(paragraph)
+            if report.areas:
+                grouping = report.grouping
+                document.add_paragraph(
+                    f"Bedömning av kontrollpunkterna per {grouping.lower()}", style="Caption"
+                )
+                rows = [[a.name, a.total, *(c.count for c in a.counts)] for a in report.areas]
+                rows.append(["Totalt", report.count, *(c.count for c in report.totals)])
+                _table(document, [grouping, "Kontrollpunkter", *report.labels], rows, style=style)
+        elif key == "resultat":
+            if not landscape:
+                new_section(document, landscape=True)
+                landscape = True
+            document.add_heading(heading, level=level)
+            for area in report.areas:
+                _area_table(document, area, level=level + 1, style=style)
+        elif key == "tidigare_atgarder":
+            if not landscape:
+                new_section(document, landscape=True)
+                landscape = True
+            document.add_heading(heading, level=level)
+            document.add_paragraph(
+                "Åtgärder från tidigare uppföljningar som inte var genomförda före den här "
+                "uppföljningen, och vad som har gjorts."
+            )
+            _table(
+                document,
+                FOLLOWUP_COLUMNS,
+                [m.cells for m in report.followed_measures],
+                FOLLOWUP_WIDTHS_CM,
+                style=style,
+            )
     return landscape
+
+
+def _area_table(document, area, *, level: int, style=None) -> None:
+    """One area's (or unit's) control points: a heading and the table."""
+    document.add_heading(area.name, level=level)
+    table = _table(document, COLUMNS, [], WIDTHS_CM, style=style)
+    for row in area.rows:
+        added = table.add_row()
+        if sum(len(text) for text in row.cells) < 1500:
+            _no_split(added)  # long rows may break across pages
+        cells = added.cells
+        for index, (cell, value) in enumerate(zip(cells, row.cells, strict=True)):
+            if index == RESULT_COLUMN:
+                label = row.assessment or ("" if row.reported else "Ej rapporterad")
+                if row.unit_name:
+                    label = f"{row.unit_name}: {label}" if label else row.unit_name
+                _cell_text(cell, value, bold_first=label)
+            else:
+                _cell_text(cell, value)
+        for cell, width in zip(cells, WIDTHS_CM, strict=True):
+            cell.width = Cm(width)
+    document.add_paragraph(f"Sammanställning: {area.counts_line}", style="Caption")

@@ -188,6 +188,15 @@ class FollowupByDate:
     activities: int = 0  # activity rows (an activity under two goals counts once)
     goals: int = 0
     style: object = None  # layout.Style: the organisation's look
+    goal_column: str = GOAL_COLUMN  # the organisation's heading of the goal column
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.goal_column, *COLUMNS[1:])
+
+    @property
+    def xlsx_columns(self) -> tuple[str, ...]:
+        return ("Perspektiv", *self.columns, "Enhet", "Typ")
 
     @property
     def period_text(self) -> str:
@@ -324,6 +333,9 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int, *, user=None) -> F
                 raise DocumentError(f"Du får inte läsa {unit.name}.")
     subtree = sorted(names)
     plan_types = PlanType.objects.filter(occasions=occasion).values("pk")
+    layout = layout_for(unit, "uppfoljning")
+    contents = layout.contents
+    kinds = ACTIVITY_KINDS if contents.includes("sarskilda_uppdrag") else (ItemKind.ACTIVITY,)
 
     # The unit's goals: its plans of the occasion's plan types and the goals
     # shared to it (followup.services.items_to_report, all plan types at once).
@@ -342,9 +354,11 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int, *, user=None) -> F
     shared_in = ItemShare.objects.filter(
         unit__in=subtree, plan__plan_type__in=plan_types, ended_at__isnull=True
     ).values("item_id")
-    in_scope = Q(kind__in=ACTIVITY_KINDS, archived_at__isnull=True) & (
+    in_scope = Q(kind__in=kinds, archived_at__isnull=True) & (
         Q(plan__unit__in=subtree, plan__plan_type__in=plan_types) | Q(pk__in=shared_in)
     )
+    if contents.plan_types:
+        in_scope &= Q(plan__plan_type__name__in=sorted(contents.plan_types))
     activities = list(Item.objects.filter(in_scope).select_related("plan__unit"))
     activity_ids = Item.objects.filter(in_scope).order_by().values("pk")
     receivers: dict[int, list[int]] = defaultdict(list)
@@ -453,6 +467,8 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int, *, user=None) -> F
         )
     sections = [Section(name=n, goals=grouped[n]) for n in sorted(grouped, key=order.get)]
     for kind, name in ((ItemKind.ACTIVITY, WITHOUT_GOAL), (ItemKind.ASSIGNMENT, ASSIGNMENTS)):
+        if kind == ItemKind.ACTIVITY and not contents.includes("utan_mal"):
+            continue
         items = sorted((i for i in without_goal if i.kind == kind), key=_activity_key)
         rows = [r for item in items for r in rows_of(item)]
         if rows:
@@ -480,7 +496,8 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int, *, user=None) -> F
         counts=counts,
         activities=len(counted),
         goals=len(shown),
-        style=layout_for(unit).style,
+        style=layout.style,
+        goal_column=contents.goal_column or GOAL_COLUMN,
     )
 
 
@@ -611,7 +628,7 @@ def html(report: FollowupByDate, splits: frozenset[str] = frozenset()) -> str:
         TEMPLATE,
         {
             "report": report,
-            "columns": COLUMNS,
+            "columns": report.columns,
             "sections": _chunks(report, splits),
             "not_reported": NOT_REPORTED,
             "continued": CONTINUED,

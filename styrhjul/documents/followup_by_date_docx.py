@@ -11,7 +11,7 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt, RGBColor
 
 from .docx import _cell_text, _no_split, _table, add_logo, new_document
-from .followup_by_date import COLUMNS, NOT_REPORTED, ActivityRow, FollowupByDate, GoalGroup
+from .followup_by_date import NOT_REPORTED, ActivityRow, FollowupByDate, GoalGroup
 
 # Column widths on landscape A4 with 1.5 cm margins (26.7 cm of text).
 WIDTHS_CM = (5.6, 6.4, 2.4, 3.0, 9.3)
@@ -84,7 +84,7 @@ def docx(report: FollowupByDate) -> bytes:
 
     for part in report.sections:
         document.add_heading(part.name, level=1)
-        headers = COLUMNS if part.has_goals else COLUMNS[1:]
+        headers = report.columns if part.has_goals else report.columns[1:]
         widths = WIDTHS_CM if part.has_goals else PLAIN_WIDTHS_CM
         table = _table(document, headers, [], widths, style=report.style)
         for goal in part.goals:

@@ -5,7 +5,7 @@ rows can be filtered, sorted and compared; in the house style of the exports
 
 from __future__ import annotations
 
-from .followup_by_date import NOT_REPORTED, XLSX_COLUMNS, FollowupByDate
+from .followup_by_date import NOT_REPORTED, FollowupByDate
 
 SHEET = "Uppföljning"
 # Perspektiv, Nämndmål, Aktivitet, Slutdatum, Status, Kommentar, Enhet, Typ
@@ -16,7 +16,7 @@ def xlsx(report: FollowupByDate) -> bytes:
     from styrhjul.spreadsheet import workbook_bytes
 
     return workbook_bytes(
-        [(SHEET, XLSX_COLUMNS, report.xlsx_rows())],
+        [(SHEET, report.xlsx_columns, report.xlsx_rows())],
         widths={SHEET: WIDTHS},
         title=report.title,
         subject=report.subtitle,

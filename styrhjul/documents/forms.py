@@ -100,67 +100,90 @@ class DocumentStyleForm(forms.Form):
 
 
 class DocumentContentsForm(forms.Form):
-    """The sections, parts, goal levels and plan types of one document
-    (delårsrapport or årsredovisning); the form's prefix is the document."""
+    """What one document type contains (layout.DOCUMENTS): its sections
+    (included, order, heading), the parts shown, the goal levels and plan
+    types and the goal column's heading, as far as the type has them. The
+    form's prefix is the document."""
 
     def __init__(self, *args, document: str, levels=(), plan_types=(), **kwargs):
-        from .layout import PARTS, SECTIONS
+        from .layout import DOCUMENTS
 
         kwargs.setdefault("prefix", document)
         super().__init__(*args, **kwargs)
         self.document = document
-        for number, spec in enumerate(SECTIONS, start=1):
-            self.fields[f"{spec.key}-included"] = forms.BooleanField(
-                label=_("Ta med %(section)s") % {"section": spec.heading},
+        self.spec = spec = DOCUMENTS[document]
+        for number, section in enumerate(spec.sections, start=1):
+            self.fields[f"{section.key}-included"] = forms.BooleanField(
+                label=_("Ta med %(section)s") % {"section": section.heading},
                 required=False,
-                initial=spec.included,
+                initial=section.included,
             )
-            self.fields[f"{spec.key}-order"] = forms.IntegerField(
-                label=_("Ordning för %(section)s") % {"section": spec.heading},
+            self.fields[f"{section.key}-order"] = forms.IntegerField(
+                label=_("Ordning för %(section)s") % {"section": section.heading},
                 min_value=1,
                 max_value=99,
                 initial=number,
                 widget=forms.NumberInput(attrs={"class": "input--narrow"}),
             )
-            self.fields[f"{spec.key}-heading"] = forms.CharField(
-                label=_("Rubrik för %(section)s") % {"section": spec.heading},
+            self.fields[f"{section.key}-heading"] = forms.CharField(
+                label=_("Rubrik för %(section)s") % {"section": section.heading},
                 required=False,
                 max_length=120,
-                widget=forms.TextInput(attrs={"placeholder": spec.heading}),
+                widget=forms.TextInput(attrs={"placeholder": section.heading}),
             )
-        self.fields["parts"] = forms.MultipleChoiceField(
-            label=_("Under målen"),
-            required=False,
-            choices=list(PARTS.items()),
-            initial=list(PARTS),
-            widget=forms.CheckboxSelectMultiple,
-        )
-        self.fields["levels"] = forms.MultipleChoiceField(
-            label=_("Målnivåer"),
-            required=False,
-            choices=[(n, n) for n in levels],
-            widget=forms.CheckboxSelectMultiple,
-            help_text=_("Ingen vald: alla målnivåer."),
-        )
-        self.fields["plan_types"] = forms.MultipleChoiceField(
-            label=_("Plantyper"),
-            required=False,
-            choices=[(n, n) for n in plan_types],
-            widget=forms.CheckboxSelectMultiple,
-            help_text=_("Planerna vars mål och aktiviteter tas med. Ingen vald: alla."),
-        )
+        if spec.goal_column:
+            self.fields["goal_column"] = forms.CharField(
+                label=_("Rubrik på målkolumnen"),
+                required=False,
+                max_length=60,
+                widget=forms.TextInput(attrs={"placeholder": spec.goal_column}),
+                help_text=_("T.ex. Förvaltningsmål. Tomt: %(default)s.")
+                % {"default": spec.goal_column},
+            )
+        if spec.parts:
+            self.fields["parts"] = forms.MultipleChoiceField(
+                label=_("Under målen") if spec.sections else _("Tas med"),
+                required=False,
+                choices=list(spec.parts.items()),
+                initial=list(spec.parts),
+                widget=forms.CheckboxSelectMultiple,
+            )
+        if spec.levels:
+            self.fields["levels"] = forms.MultipleChoiceField(
+                label=_("Målnivåer"),
+                required=False,
+                choices=[(n, n) for n in levels],
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Ingen vald: alla målnivåer."),
+            )
+        if spec.plan_types:
+            self.fields["plan_types"] = forms.MultipleChoiceField(
+                label=_("Plantyper"),
+                required=False,
+                choices=[(n, n) for n in plan_types],
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Planerna vars mål och aktiviteter tas med. Ingen vald: alla.")
+                if spec.sections
+                else _("Planerna vars aktiviteter tas med. Ingen vald: alla."),
+            )
 
     def section_rows(self):
-        from .layout import SECTIONS
-
         return [
             (
-                spec,
-                self[f"{spec.key}-included"],
-                self[f"{spec.key}-order"],
-                self[f"{spec.key}-heading"],
+                section,
+                self[f"{section.key}-included"],
+                self[f"{section.key}-order"],
+                self[f"{section.key}-heading"],
             )
-            for spec in SECTIONS
+            for section in self.spec.sections
+        ]
+
+    def choice_fields(self):
+        """The fields besides the section table, in order."""
+        return [
+            self[name]
+            for name in ("goal_column", "parts", "levels", "plan_types")
+            if name in self.fields
         ]
 
     @staticmethod
@@ -172,27 +195,28 @@ class DocumentContentsForm(forms.Form):
             initial[f"{key}-included"] = bool(row.get("included"))
             initial[f"{key}-order"] = row.get("order")
             initial[f"{key}-heading"] = row.get("heading", "")
-        for name in ("parts", "levels", "plan_types"):
+        for name in ("parts", "levels", "plan_types", "goal_column"):
             if name in data:
                 initial[name] = data[name]
         return initial
 
     def contents(self) -> dict:
         """The cleaned form as stored contents."""
-        from .layout import SECTIONS
-
         data = self.cleaned_data
-        return {
+        result = {
             "sections": [
                 {
-                    "key": spec.key,
-                    "included": bool(data.get(f"{spec.key}-included")),
-                    "order": data.get(f"{spec.key}-order"),
-                    "heading": (data.get(f"{spec.key}-heading") or "").strip(),
+                    "key": section.key,
+                    "included": bool(data.get(f"{section.key}-included")),
+                    "order": data.get(f"{section.key}-order"),
+                    "heading": (data.get(f"{section.key}-heading") or "").strip(),
                 }
-                for spec in SECTIONS
+                for section in self.spec.sections
             ],
-            "parts": list(data.get("parts") or []),
-            "levels": list(data.get("levels") or []),
-            "plan_types": list(data.get("plan_types") or []),
         }
+        for name in ("parts", "levels", "plan_types"):
+            if name in self.fields:
+                result[name] = list(data.get(name) or [])
+        if "goal_column" in self.fields:
+            result["goal_column"] = (data.get("goal_column") or "").strip()
+        return result

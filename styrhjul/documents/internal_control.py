@@ -199,6 +199,27 @@ class InternalControlReport:
     points: int = 0  # control points (a shared one has a row per reporting unit)
     followed_measures: list[FollowedMeasure] = field(default_factory=list)
     style: object = None  # layout.Style: the organisation's look
+    contents: object = None  # layout.Contents: the sections chosen, in order
+
+    @property
+    def outline(self) -> list[tuple[str, str]]:
+        """The sections in the organisation's order, as (key, heading); those
+        without content (no control points, no earlier measures) left out."""
+        from .layout import Contents
+
+        contents = self.contents or Contents.of("internkontrollrapport")
+        result = []
+        for section in contents.sections:
+            heading = section.heading
+            if section.key == "resultat":
+                if not self.areas:
+                    continue
+                if heading == "Resultat per område":  # the house heading follows the grouping
+                    heading = f"Resultat per {self.grouping.lower()}"
+            if section.key == "tidigare_atgarder" and not self.followed_measures:
+                continue
+            result.append((section.key, heading))
+        return result
 
     @property
     def count(self) -> int:
@@ -331,14 +352,14 @@ def build(
     *,
     stored_texts: bool = True,
     group_by: str = "omrade",
-    style=None,
+    layout=None,
 ) -> InternalControlReport:
     """The report for the plan's unit at the occasion, in sections per area
     (`group_by="omrade"`) or per reporting unit ("enhet"). Queries: the plan,
     the occasion, the items, their shares, the reports, the scale values, the
     earlier measures and their follow-ups, and the texts written for the
     report (nine, however many control points), and the organisation's
-    document settings unless `style` is given (layout.Style)."""
+    document settings unless `layout` (layout.Layout) is given."""
     plan = Plan.objects.select_related("unit", "plan_type__model").get(
         pk=plan.pk if isinstance(plan, Plan) else int(plan)
     )
@@ -460,12 +481,12 @@ def build(
         grouping=group_label,
         points=len(items),
         followed_measures=_followed_measures(plan, occasion, unit_ids),
-        style=style,
     )
-    if report.style is None:
+    if layout is None:
         from .layout import layout_for
 
-        report.style = layout_for(plan.unit).style
+        layout = layout_for(plan.unit, "internkontrollrapport")
+    report.style, report.contents = layout.style, layout.contents
     report.summary = default_summary(report)
     stored = (
         ReportText.objects.filter(plan=plan, occasion=occasion).first() if stored_texts else None

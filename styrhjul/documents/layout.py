@@ -21,7 +21,7 @@ import io
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,8 +30,6 @@ from django.utils.translation import gettext as _
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
-
-ANNUAL_DOCUMENTS = {"delarsrapport": "Delårsrapport", "arsredovisning": "Årsredovisning"}
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,27 @@ SECTIONS = (
         help="Hela internkontrollrapporten med alla kontrollpunkter, sist i dokumentet.",
     ),
 )
-SECTION_KEYS = tuple(s.key for s in SECTIONS)
 TEXT_SECTION_KEYS = ("forord", "sammanfattning", "viktiga_handelser")
+
+# The sections of the internkontrollrapport (also as the appendix).
+IK_SECTIONS = (
+    SectionSpec(
+        "inledning", "Inledning", help="Nämndens ansvar; skrivs på rapportens sida Texter."
+    ),
+    SectionSpec(
+        "sammanfattning",
+        "Sammanfattning",
+        help="Den samlade bedömningen, med antal per område.",
+    ),
+    SectionSpec(
+        "resultat", "Resultat per område", help="Kontrollpunkterna i tabeller, liggande sidor."
+    ),
+    SectionSpec(
+        "tidigare_atgarder",
+        "Uppföljning av tidigare åtgärder",
+        help="Öppna åtgärder från tidigare uppföljningar och vad som har gjorts.",
+    ),
+)
 
 # Parts of a goal's presentation that can be left out.
 PARTS = {
@@ -73,6 +90,41 @@ PARTS = {
     "aktiviteter": "Aktiviteter under målen",
     "sarskilda_uppdrag": "Särskilda uppdrag",
 }
+FOLLOWUP_PARTS = {
+    "sarskilda_uppdrag": "Särskilda uppdrag",
+    "utan_mal": "Aktiviteter utan mål",
+}
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """What of a document type the organisation can choose."""
+
+    label: str
+    sections: tuple[SectionSpec, ...] = ()
+    parts: dict = field(default_factory=dict)
+    levels: bool = False  # which goal levels
+    plan_types: bool = False  # which plan types
+    goal_column: str = ""  # the heading of the goal column, when it has one
+
+    @property
+    def section_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.sections)
+
+
+ANNUAL_SPEC = DocumentSpec("", SECTIONS, PARTS, levels=True, plan_types=True)
+DOCUMENTS = {
+    "delarsrapport": replace(ANNUAL_SPEC, label="Delårsrapport"),
+    "arsredovisning": replace(ANNUAL_SPEC, label="Årsredovisning / verksamhetsberättelse"),
+    "uppfoljning": DocumentSpec(
+        "Uppföljning av aktiviteter per datum",
+        parts=FOLLOWUP_PARTS,
+        plan_types=True,
+        goal_column="Nämndmål",
+    ),
+    "internkontrollrapport": DocumentSpec("Internkontrollrapport", IK_SECTIONS),
+}
+ANNUAL_DOCUMENTS = {k: DOCUMENTS[k].label for k in ("delarsrapport", "arsredovisning")}
 
 DEFAULT_HEADING_COLOUR = "#111111"
 DEFAULT_TABLE_COLOUR = "#e8edf2"
@@ -100,12 +152,26 @@ class Section:
 
 @dataclass(frozen=True)
 class Contents:
-    """What a delårsrapport or årsredovisning includes, in order."""
+    """What a document includes, in order: its sections with their headings,
+    the parts shown, the goal levels and plan types covered and the goal
+    column's heading. Contents.of(document) is the house choice."""
 
+    document: str = "delarsrapport"
     sections: tuple[Section, ...] = tuple(Section(s.key, s.heading) for s in SECTIONS if s.included)
     parts: frozenset[str] = frozenset(PARTS)
     levels: frozenset[str] = frozenset()  # goal level names; empty: all
     plan_types: frozenset[str] = frozenset()  # plan type names; empty: all
+    goal_column: str = ""
+
+    @classmethod
+    def of(cls, document: str | None) -> Contents:
+        spec = DOCUMENTS.get(document or "delarsrapport", ANNUAL_SPEC)
+        return cls(
+            document=document or "delarsrapport",
+            sections=tuple(Section(s.key, s.heading) for s in spec.sections if s.included),
+            parts=frozenset(spec.parts),
+            goal_column=spec.goal_column,
+        )
 
     def includes(self, key: str) -> bool:
         return any(s.key == key for s in self.sections) or key in self.parts
@@ -114,7 +180,8 @@ class Contents:
         found = next((s for s in self.sections if s.key == key), None)
         if found is not None:
             return found.heading
-        return next(s.heading for s in SECTIONS if s.key == key)
+        spec = DOCUMENTS.get(self.document, ANNUAL_SPEC)
+        return next(s.heading for s in spec.sections if s.key == key)
 
 
 @dataclass(frozen=True)
@@ -201,7 +268,7 @@ def layout_for(unit: Unit, document: str | None = None) -> Layout:
         .first()
     )
     if stored is None:
-        return Layout()
+        return Layout(contents=Contents.of(document))
     return Layout(
         style=style_of(stored, stored.organisation), contents=contents_of(stored, document)
     )
@@ -220,13 +287,16 @@ def style_of(stored, organisation: Unit) -> Style:
 
 
 def contents_of(stored, document: str | None) -> Contents:
+    house = Contents.of(document)
     data = (stored.contents or {}).get(document or "") if stored is not None else None
     if not data:
-        return Contents()
-    rows = {row["key"]: row for row in data.get("sections", []) if row.get("key") in SECTION_KEYS}
+        return house
+    spec = DOCUMENTS.get(document or "", ANNUAL_SPEC)
+    keys = spec.section_keys
+    rows = {row["key"]: row for row in data.get("sections", []) if row.get("key") in keys}
     ordered = sorted(
-        SECTIONS,
-        key=lambda s: (rows.get(s.key, {}).get("order", SECTION_KEYS.index(s.key) + 1), s.key),
+        spec.sections,
+        key=lambda s: (rows.get(s.key, {}).get("order", keys.index(s.key) + 1), keys.index(s.key)),
     )
     sections = tuple(
         Section(s.key, rows.get(s.key, {}).get("heading") or s.heading)
@@ -234,11 +304,13 @@ def contents_of(stored, document: str | None) -> Contents:
         if rows.get(s.key, {}).get("included", s.included)
     )
     parts = data.get("parts")
-    return Contents(
+    return replace(
+        house,
         sections=sections,
-        parts=frozenset(p for p in (parts if parts is not None else PARTS) if p in PARTS),
-        levels=frozenset(data.get("levels") or ()),
-        plan_types=frozenset(data.get("plan_types") or ()),
+        parts=frozenset(p for p in (parts if parts is not None else spec.parts) if p in spec.parts),
+        levels=frozenset(data.get("levels") or ()) if spec.levels else frozenset(),
+        plan_types=frozenset(data.get("plan_types") or ()) if spec.plan_types else frozenset(),
+        goal_column=(data.get("goal_column") or spec.goal_column) if spec.goal_column else "",
     )
 
 
@@ -357,23 +429,31 @@ def validate_contents(contents: dict) -> dict:
     """Errors keyed like the form's fields: <document>-<section>-heading …"""
     errors = {}
     for document, data in contents.items():
-        if document not in ANNUAL_DOCUMENTS:
+        spec = DOCUMENTS.get(document)
+        if spec is None:
             raise ValidationError(_("Okänt dokument: %(doc)s.") % {"doc": document})
         for row in data.get("sections", []):
             key = row.get("key")
-            if key not in SECTION_KEYS:
+            if key not in spec.section_keys:
                 raise ValidationError(_("Okänt avsnitt: %(key)s.") % {"key": key})
             if len(row.get("heading") or "") > MAX_HEADING:
                 errors[f"{document}-{key}-heading"] = _(
                     "Rubriken är %(n)d tecken lång; högst %(max)d får plats."
                 ) % {"n": len(row["heading"]), "max": MAX_HEADING}
-        if not any(
-            row.get("included") and row.get("key") not in TEXT_SECTION_KEYS
-            for row in data.get("sections", [])
-        ) and data.get("sections"):
-            errors[f"{document}-mal_och_resultat-included"] = _(
+        if len(data.get("goal_column") or "") > 60:
+            errors[f"{document}-goal_column"] = _(
+                "Rubriken är %(n)d tecken lång; högst %(max)d får plats."
+            ) % {"n": len(data["goal_column"]), "max": 60}
+        chosen = [row for row in data.get("sections", []) if row.get("included")]
+        if (
+            spec.sections
+            and data.get("sections")
+            and not any(row.get("key") not in TEXT_SECTION_KEYS for row in chosen)
+        ):
+            first = next(s.key for s in spec.sections if s.key not in TEXT_SECTION_KEYS)
+            errors[f"{document}-{first}-included"] = _(
                 "%(doc)s måste ta med minst ett avsnitt utöver de skrivna texterna."
-            ) % {"doc": ANNUAL_DOCUMENTS[document]}
+            ) % {"doc": spec.label}
     return errors
 
 

@@ -398,7 +398,7 @@ def settings_page(request):
                 (stored.contents or {}).get(document, {}) if stored else {}
             ),
         )
-        for document in layout.ANNUAL_DOCUMENTS
+        for document in layout.DOCUMENTS
     ]
     if request.method == "POST" and style_form.is_valid() & all(
         [f.is_valid() for f in contents_forms]
@@ -449,7 +449,6 @@ def settings_page(request):
             "style": preview,
             "style_form": style_form,
             "contents_forms": contents_forms,
-            "documents": layout.ANNUAL_DOCUMENTS,
             "can_manage": can_manage,
             "has_errors": has_errors,
             "action": url,

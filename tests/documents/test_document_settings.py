@@ -44,13 +44,14 @@ def form_data(**changes) -> dict:
         "heading_font": "",
         "version": "0",
     }
-    for document in layout.ANNUAL_DOCUMENTS:
-        for number, spec in enumerate(layout.SECTIONS, start=1):
-            if spec.included:
-                data[f"{document}-{spec.key}-included"] = "on"
-            data[f"{document}-{spec.key}-order"] = str(number)
-            data[f"{document}-{spec.key}-heading"] = ""
-        data[f"{document}-parts"] = list(layout.PARTS)
+    for document, spec in layout.DOCUMENTS.items():
+        for number, section in enumerate(spec.sections, start=1):
+            if section.included:
+                data[f"{document}-{section.key}-included"] = "on"
+            data[f"{document}-{section.key}-order"] = str(number)
+            data[f"{document}-{section.key}-heading"] = ""
+        if spec.parts:
+            data[f"{document}-parts"] = list(spec.parts)
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -186,25 +187,27 @@ def test_contrast_and_text_colour_on_the_table_header():
 
 
 def _save(org, **contents):
-    """The organisation's settings with the årsredovisning's and the
-    delårsrapport's contents as given (stored as the form stores them)."""
+    """The organisation's settings with the given documents' contents
+    (stored as the form stores them)."""
     stored = {}
     for document, data in contents.items():
+        spec = layout.DOCUMENTS[document]
         sections = [
             {
-                "key": spec.key,
-                "included": spec.key
-                in data.get("include", {s.key for s in layout.SECTIONS if s.included}),
-                "order": data.get("order", {}).get(spec.key, number),
-                "heading": data.get("headings", {}).get(spec.key, ""),
+                "key": section.key,
+                "included": section.key
+                in data.get("include", {s.key for s in spec.sections if s.included}),
+                "order": data.get("order", {}).get(section.key, number),
+                "heading": data.get("headings", {}).get(section.key, ""),
             }
-            for number, spec in enumerate(layout.SECTIONS, start=1)
+            for number, section in enumerate(spec.sections, start=1)
         ]
         stored[document] = {
             "sections": sections,
-            "parts": data.get("parts", list(layout.PARTS)),
+            "parts": data.get("parts", list(spec.parts)),
             "levels": data.get("levels", []),
             "plan_types": data.get("plan_types", []),
+            "goal_column": data.get("goal_column", ""),
         }
     return layout.settings_save(
         actor=access.SYSTEM,
@@ -399,3 +402,73 @@ def test_uppfoljning_per_datum_has_the_organisations_look(org, chain, reported):
     document = docx.Document(io.BytesIO(followup_by_date.render(report, "docx")))
     assert str(document.styles["Title"].font.color.rgb) == "1F4E79"
     assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Logotyp för")
+
+
+def test_the_internkontrollrapport_follows_the_chosen_sections(org, chain, occasion):
+    from styrhjul.documents import internal_control
+
+    ik = make_ik(org, chain, occasion)
+    _save(
+        org,
+        internkontrollrapport={
+            "include": {"inledning", "sammanfattning", "resultat"},
+            "order": {"sammanfattning": 1, "resultat": 2, "inledning": 3},
+            "headings": {"inledning": "Nämndens ansvar för den interna kontrollen"},
+        },
+    )
+    report = internal_control.build(ik["plan"], ik["occasion"])
+    assert report.outline == [
+        ("sammanfattning", "Sammanfattning"),
+        ("resultat", "Resultat per område"),
+        ("inledning", "Nämndens ansvar för den interna kontrollen"),
+    ]
+    html = internal_control.render(report, "html").decode()
+    assert html.index(">Sammanfattning<") < html.index(">Resultat per område<")
+    assert html.index(">Resultat per område<") < html.index(">Nämndens ansvar för den")
+
+    import docx
+
+    document = docx.Document(io.BytesIO(internal_control.render(report, "docx")))
+    level1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert level1 == [
+        "Sammanfattning",
+        "Resultat per område",
+        "Nämndens ansvar för den interna kontrollen",
+    ]
+    # The introduction after the landscape tables is on a portrait page again.
+    assert document.sections[-1].page_width < document.sections[-1].page_height
+
+
+def test_uppfoljning_per_datum_follows_the_settings(org, chain, reported):
+    from styrhjul.documents import followup_by_date
+    from styrhjul.planning import services as planning
+
+    plan = planning.plan_for(actor=access.SYSTEM, unit=org["enhet_b1"], plan_type=chain["ap"])
+    planning.item_create(
+        actor=access.SYSTEM, plan=plan, kind="activity", title="Städa förrådet", order=9
+    )
+    before = followup_by_date.build(org["enhet_b1"], reported)
+    assert "Aktiviteter utan mål" in [s.name for s in before.sections]
+    titles = [r.title for s in before.sections for g in s.goals for r in g.rows]
+    assert "Läxhjälp på fritidsgården" in titles
+
+    _save(org, uppfoljning={"goal_column": "Förvaltningsmål", "parts": ["sarskilda_uppdrag"]})
+    report = followup_by_date.build(org["enhet_b1"], reported)
+    assert "Aktiviteter utan mål" not in [s.name for s in report.sections]
+    assert report.columns[0] == "Förvaltningsmål"
+    html = followup_by_date.render(report, "html").decode()
+    assert '<th scope="col">Förvaltningsmål</th>' in html
+
+    import docx
+    import openpyxl
+
+    document = docx.Document(io.BytesIO(followup_by_date.render(report, "docx")))
+    assert document.tables[0].rows[0].cells[0].text == "Förvaltningsmål"
+    book = openpyxl.load_workbook(io.BytesIO(followup_by_date.render(report, "xlsx")))
+    assert book.active["B1"].value == "Förvaltningsmål"
+
+    DocumentSettings.objects.all().delete()
+    _save(org, uppfoljning={"plan_types": ["Verksamhetsplan"]})
+    report = followup_by_date.build(org["enhet_b1"], reported)
+    titles = [r.title for s in report.sections for g in s.goals for r in g.rows]
+    assert "Läxhjälp på fritidsgården" not in titles  # an Aktivitetsplan activity

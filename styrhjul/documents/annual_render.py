@@ -46,7 +46,14 @@ def pdf(report: AnnualReport) -> bytes:
 def docx(report: AnnualReport) -> bytes:
     from styrhjul.charts.word import add_chart
 
-    from .docx import _table, add_internal_control, add_logo, new_document, new_section
+    from .docx import (
+        _table,
+        add_contents,
+        add_internal_control,
+        add_logo,
+        new_document,
+        new_section,
+    )
 
     style = report.style
     document = new_document(
@@ -68,6 +75,8 @@ def docx(report: AnnualReport) -> bytes:
         f"{report.occasion_name}, uppföljning per {report.period_text}", style="Subtitle"
     )
     document.add_paragraph(f"{report.unit_name}. Underlaget läst {report.read_at:%Y-%m-%d %H:%M}.")
+    document.add_page_break()
+    add_contents(document)
     document.add_page_break()
 
     landscape = False

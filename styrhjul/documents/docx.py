@@ -152,6 +152,38 @@ def new_document(*, title: str, subject: str, author: str, style=None):
     return document
 
 
+def add_contents(document, *, levels: str = "1-3") -> None:
+    """A table of contents: Word's own TOC field over Rubrik 1–3, which Word
+    fills in when the document is opened (the document asks it to update
+    its fields) and which keeps following the headings when they are
+    edited."""
+    document.add_paragraph("Innehåll", style="TOC Heading")
+    paragraph = document.add_paragraph()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = f'TOC \\o "{levels}" \\h \\z \\u'
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(begin)
+    paragraph.add_run()._r.append(instruction)
+    paragraph.add_run()._r.append(separate)
+    paragraph.add_run(
+        "Innehållsförteckningen fylls i när dokumentet öppnas i Word. Annars: högerklicka "
+        "här och välj Uppdatera fält."
+    ).italic = True
+    paragraph.add_run()._r.append(end)
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+
+
 def add_logo(document, style, *, height_cm: float = 2.5) -> None:
     """The organisation's logo, with its alt text, at the top of the title page."""
     if not style or not style.logo:

@@ -102,6 +102,9 @@ def test_html_pdf_word_and_excel(org, chain, reported, tmp_path):
     assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Diagrammet visar")
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "◐ Påbörjad" in cells
+    # A table of contents Word fills in from the headings when it opens the file.
+    assert 'TOC \\o "1-3"' in document.element.xml
+    assert document.settings.element.xpath("w:updateFields/@w:val") == ["true"]
 
     import openpyxl
 

@@ -101,6 +101,10 @@ def docx(report: AnnualReport) -> bytes:
             for chapter in report.chapters:
                 document.add_page_break()
                 document.add_heading(chapter.heading, level=1)
+                if not chapter.goals:
+                    document.add_paragraph(
+                        f"{chapter.unit_name} har inga mål som följs upp per {report.period_text}."
+                    )
                 _chapter_docx(document, report, chapter, table, add_chart)
         elif key == "intern_kontroll":
             document.add_page_break()

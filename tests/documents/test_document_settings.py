@@ -325,6 +325,7 @@ def test_the_appendix_has_the_whole_internkontrollrapport(org, chain, occasion, 
     assert [k for k, _h, _p in report.outline][-1] == "bilaga_internkontroll"
 
     html = annual_render.render(report, "html").decode()
+    assert "Individ och familj har inga mål som följs upp per 31 augusti 2025." in html
     appendix = html[html.index('id="bilaga_internkontroll"') :]
     for number in ("1.1", "1.2", "1.3", "2.1"):
         assert f"<td>{number}</td>" in appendix

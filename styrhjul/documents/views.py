@@ -436,7 +436,7 @@ def settings_page(request):
         else:
             messages.success(request, _("Dokumentinställningarna är sparade."))
             return redirect(url)
-    preview = layout.layout_for(organisation).style
+    preview = layout.style_of(stored, organisation) if stored else layout.Style()
     has_errors = bool(style_form.errors) or any(f.errors for f in contents_forms)
     return render_page(
         request,

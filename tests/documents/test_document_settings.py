@@ -473,3 +473,22 @@ def test_uppfoljning_per_datum_follows_the_settings(org, chain, reported):
     report = followup_by_date.build(org["enhet_b1"], reported)
     titles = [r.title for s in report.sections for g in s.goals for r in g.rows]
     assert "Läxhjälp på fritidsgården" not in titles  # an Aktivitetsplan activity
+
+
+def test_the_settings_page_reads_a_bounded_number_of_queries(client, org, model, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from styrhjul.model.services import model_create_default
+
+    client.force_login(owner)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL).status_code == 200
+    for year in (2026, 2027, 2028):
+        model_create_default(actor=access.SYSTEM, organisation=org["kommun"], year=year)
+    _save(org)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(URL)
+    assert page.status_code == 200
+    assert len(many.captured_queries) <= len(few.captured_queries) + 1  # + the stored settings

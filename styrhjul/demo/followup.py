@@ -1,24 +1,28 @@
 """The demo's follow-up of 2025 (`styrhjul load-demo`): the year wheel of
 followup_data with its occasions, steps and calendar, the delårsbokslut and
-the september follow-up opened, and the delårsbokslut partly reported.
+the september follow-up opened, the delårsbokslut partly reported, and the
+årsbokslut reported in full (annual_data) and closed.
 
 Like the rest of the demo it is idempotent: occasions are found by name,
 steps by (occasion, name), events by title, reports by (occasion, unit,
-item) and values by (item, unit, year, period); what exists is left as it
-is. An occasion is opened, and its new tasks marked done, only when it is
-still planned, so a second run writes nothing and adds no history.
+item), follow-ups of measures by (report, occasion) and values by (item,
+unit, year, period); what exists is left as it is. An occasion is opened,
+its new tasks marked done, and (for the årsbokslut) closed again, only when
+it is still planned, so a second run writes nothing and adds no history.
 
 The reports are history, not something done today: they were written in
-summer 2025, before the deadlines, which have long passed on the day the
-demo is loaded. followup.services.report_save refuses them (is_locked looks
-at today's date), and reopening every task to get past it would leave
-"Öppnad igen" in the history of tasks nobody reopened. So this module
-validates each report with services.validate_report, the same check
-report_save makes, and writes the rows itself, with the unit's manager as
-the author in the history. The rows carry the dates from followup_data
-(Report.updated_at, ReportingTask.done_at); the history rows keep the time
-of loading, as the tasks' and occasions' own history does, so the history
-stays in order.
+2025 and early 2026, before the deadlines, which have long passed on the day
+the demo is loaded. followup.services.report_save refuses them (is_locked
+looks at today's date and at the occasion being open), and reopening every
+task to get past it would leave "Öppnad igen" in the history of tasks nobody
+reopened. So this module validates each report with
+services.validate_report, the same check report_save makes, and writes the
+rows itself, with the unit's manager as the author in the history. The rows
+carry the dates from followup_data and annual_data (Report.updated_at,
+ReportingTask.done_at, MeasureFollowUp.updated_at); the history rows keep the
+time of loading, as the tasks' and occasions' own history does, so the
+history stays in order. The årsbokslut is closed with
+services.occasion_close once its reports are written.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
     IndicatorValue,
+    MeasureFollowUp,
     OccasionKind,
     OccasionStatus,
     OccasionStep,
@@ -49,7 +54,7 @@ from styrhjul.organisation.models import Unit, UnitType, User
 from styrhjul.planning.models import Item
 from styrhjul.web.dates import month_name
 
-from . import data, followup_data, history_data, model_data
+from . import annual_data, data, followup_data, history_data, model_data
 
 
 @dataclass
@@ -58,9 +63,11 @@ class FollowupSummary:
     steps_created: int = 0
     events_created: int = 0
     occasions_opened: int = 0
+    occasions_closed: int = 0
     tasks_created: int = 0
     tasks_done: int = 0
     reports_created: int = 0
+    measure_followups_created: int = 0
     values_created: int = 0
 
     @property
@@ -137,8 +144,24 @@ def load_followup(summary, units: dict[str, Unit], users: dict[str, User]) -> Fo
         result.events_created += 1
 
     managers = {u.code: users[u.manager.login] for u in data.UNITS if u.manager}
-    _report(result, occasions[followup_data.DELAR], units, managers, opened)
+    _report(
+        result,
+        occasions[followup_data.DELAR],
+        followup_data.INTERIM_REPORTS,
+        units,
+        managers,
+        opened,
+    )
+    annual = occasions[followup_data.ARSBOKSLUT]
+    _report(result, annual, annual_data.REPORTS, units, managers, opened)
+    _measure_followups(result, annual, units, managers)
     _values(result, model, units, managers)
+    for spec in followup_data.OCCASIONS:
+        # Closed only by the run that opened it: an occasion a model owner
+        # has opened again since is left open.
+        if spec.closed and spec.name in opened:
+            services.occasion_close(actor=actor, occasion=occasions[spec.name])
+            result.occasions_closed += 1
     return result
 
 
@@ -157,12 +180,13 @@ def _scale_of(task: ReportingTask, item: Item) -> tuple[str, int | None]:
 def _report(
     result: FollowupSummary,
     occasion: FollowUpOccasion,
+    specs: tuple[followup_data.TaskReport, ...],
     units: dict[str, Unit],
     managers: dict[str, User],
     opened: dict[str, list[ReportingTask]],
 ) -> None:
-    """The delårsbokslut's reports, written directly (see the module's
-    docstring); the tasks marked done are those the opening just created."""
+    """An occasion's reports, written directly (see the module's docstring);
+    the tasks marked done are those the opening just created."""
     tasks = {
         (t.unit_id, t.plan_type.name): t
         for t in occasion.tasks.filter(reporter__isnull=True).select_related(
@@ -175,19 +199,21 @@ def _report(
         (v.scale_id, v.label): v
         for v in ScaleValue.objects.filter(scale__model_id=occasion.model_id)
     }
-    for spec in followup_data.INTERIM_REPORTS:
+    new: list[Report] = []
+    dated: list[tuple[Unit, list[int], datetime.datetime]] = []
+    for spec in specs:
         unit = units[spec.unit]
         task = tasks[(unit.pk, spec.plan_type)]
         author = managers[spec.reporter or spec.unit]
-        when = _when(spec.reported_on)
+        written: list[int] = []
         items = {}
         for item in services.task_items(task):
             assert item.number not in items, f"{task}: två poster med nummer {item.number}"
             items[item.number] = item
         for row in spec.rows:
-            item = items[row.number]
-            if (unit.pk, item.pk) in existing:
-                continue
+            item = items.get(row.number)
+            if item is None or (unit.pk, item.pk) in existing:
+                continue  # reported already, or no longer the unit's (unshared since)
             field, scale_id = _scale_of(task, item)
             values = {"status": None, "assessment": None}
             if row.value:
@@ -197,6 +223,8 @@ def _report(
                 comment=row.comment,
                 analysis=row.analysis,
                 measures=row.measures,
+                measures_responsible=row.measures_responsible,
+                measures_due=row.measures_due,
                 **values,
             )
             services.validate_report(task, item, report_data)
@@ -204,11 +232,11 @@ def _report(
             for name, value in report_data.__dict__.items():
                 setattr(report, name, value)
             set_actor(report, author)
-            report.save()
-            # updated_at is auto_now: set the date it was written afterwards
-            Report.objects.filter(pk=report.pk).update(updated_at=when)
+            new.append(report)
+            written.append(item.pk)
             existing.add((unit.pk, item.pk))
-            result.reports_created += 1
+        if written:
+            dated.append((unit, written, _when(spec.reported_on)))
         if spec.done_on and task.pk in new_tasks and task.done_at is None:
             task.done_at = _when(spec.done_on)
             task.done_by = author
@@ -216,6 +244,55 @@ def _report(
             set_actor(task, author, "Klarmarkerad")
             task.save()
             result.tasks_done += 1
+    # One insert for the reports and one for their history rows, each with its
+    # author (set_actor), instead of two per report.
+    bulk_create_with_history(new, Report, batch_size=500)
+    result.reports_created += len(new)
+    # updated_at is auto_now: set the day each was written afterwards
+    for unit, item_ids, when in dated:
+        occasion.reports.filter(unit=unit, item_id__in=item_ids).update(updated_at=when)
+
+
+def _measure_followups(
+    result: FollowupSummary,
+    occasion: FollowUpOccasion,
+    units: dict[str, Unit],
+    managers: dict[str, User],
+) -> None:
+    """What came of the delårsbokslut's measures on control points, followed
+    up at the årsbokslut by the unit's manager (annual_data)."""
+    earlier = {
+        (r.unit_id, r.item.number): r
+        for r in Report.objects.filter(
+            occasion__model=occasion.model,
+            occasion__period_end__lt=occasion.period_end,
+            item__kind=ItemKind.CONTROL_POINT,
+        )
+        .exclude(measures="")
+        .select_related("item")
+    }
+    held = set(
+        MeasureFollowUp.objects.filter(occasion=occasion).values_list("report_id", flat=True)
+    )
+    for spec in annual_data.MEASURE_FOLLOWUPS:
+        report = earlier.get((units[spec.unit].pk, spec.number))
+        if report is None or report.pk in held:
+            continue
+        author = managers[spec.unit]
+        followup = MeasureFollowUp(
+            report=report,
+            occasion=occasion,
+            result=spec.result,
+            done=spec.done,
+            updated_by=author,
+        )
+        followup.full_clean(validate_unique=False, validate_constraints=False)
+        set_actor(followup, author)
+        followup.save()
+        # updated_at is auto_now: set the date it was written afterwards
+        MeasureFollowUp.objects.filter(pk=followup.pk).update(updated_at=_when(spec.on))
+        held.add(report.pk)
+        result.measure_followups_created += 1
 
 
 def _values(
@@ -225,10 +302,11 @@ def _values(
     managers: dict[str, User],
 ) -> None:
     """The indicators' values (utfall), by the manager of the förvaltning or
-    unit that reports them: what was reported in 2023–2025 and the history
-    before it (history_data), which the system imported. All are stored on
+    unit that reports them: what was reported in 2023–2025, at the
+    delårsbokslut and the årsbokslut, and the history before it
+    (history_data), which the system imported. All are stored on
     the model year's indicator; the copies to later years share its series."""
-    specs = followup_data.INDICATOR_VALUES + history_data.VALUES
+    specs = followup_data.INDICATOR_VALUES + history_data.VALUES + annual_data.VALUES
     numbers = {v.number for v in specs}
     indicators = {
         i.number: i
@@ -241,7 +319,11 @@ def _values(
             "item_id", "unit_id", "year", "period"
         )
     )
-    written = {(r.unit, r.plan_type): r for r in followup_data.INTERIM_REPORTS}
+    written = {
+        (r.unit, r.plan_type): r
+        for r in followup_data.INTERIM_REPORTS + annual_data.REPORTS
+        if r.reporter
+    }
     new = []
     for spec in specs:
         item, unit = indicators[spec.number], units[spec.unit]

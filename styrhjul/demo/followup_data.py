@@ -9,7 +9,8 @@ has reported half and one nothing; in Socialförvaltningen a few enheter have
 reported, most not; the avdelningar have assessed their goals, the
 förvaltningar their internal-control points, the council and the committees
 have indicator values with 2023 and 2024 to compare with. The september
-follow-up is open with no reports yet, and the årsbokslut is planned.
+follow-up is open with no reports yet. The årsbokslut, reported in full and
+closed, is in annual_data.py.
 
 Everything is invented, as in data.py and model_data.py. Nothing is random:
 every status, percentage, value and date is written out here.
@@ -67,6 +68,7 @@ class Occasion:
     plan_types: tuple[str, ...]
     steps: tuple[Step, ...]
     opened: bool = False  # opened by the demo (tasks created)
+    closed: bool = False  # closed by the demo once its reports are written
 
 
 DELAR = f"Delårsbokslut {YEAR}"
@@ -109,6 +111,8 @@ OCCASIONS: tuple[Occasion, ...] = (
             Step("Avdelningschefer rapporterar", AVDELNING, d("2025-11-14"), d("2026-01-13")),
             Step("Förvaltningen sammanställer", FORVALTNING, d("2026-01-13"), d("2026-01-31")),
         ),
+        opened=True,
+        closed=True,
     ),
 )
 
@@ -173,6 +177,8 @@ class Row:
     comment: str = ""
     analysis: str = ""
     measures: str = ""
+    measures_responsible: str = ""
+    measures_due: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -414,6 +420,8 @@ INTERIM_REPORTS: tuple[TaskReport, ...] = (
                 IK_ANM,
                 comment="Kontinuitetsplan saknas för två förskolor.",
                 measures="Planerna tas fram före 31 oktober.",
+                measures_responsible="Avdelningschef förskola",
+                measures_due=d("2025-10-31"),
             ),
             Row("IK3", IK_OK, comment="Utdrag fanns för alla 20 granskade anställningar."),
             Row(
@@ -421,6 +429,8 @@ INTERIM_REPORTS: tuple[TaskReport, ...] = (
                 IK_ANM,
                 comment="Tre medarbetare i grundskolan har passerat 150 timmars övertid.",
                 measures="Rektorerna ser över schemaläggningen med HR.",
+                measures_responsible="Grundskolechef",
+                measures_due=d("2025-12-31"),
             ),
             Row("IK5", IK_OK, comment="Inga avvikelser i stickprovet."),
             Row("IK6", IK_OK),
@@ -505,6 +515,8 @@ INTERIM_REPORTS: tuple[TaskReport, ...] = (
                 IK_ANM,
                 comment="Övertiden i hemtjänsten över avtalets gräns för sex medarbetare.",
                 measures="Bemanningspoolen tar fler kvällspass från september.",
+                measures_responsible="Verksamhetschef äldreomsorg",
+                measures_due=d("2025-10-31"),
             ),
         ),
     ),

@@ -3,8 +3,9 @@ yearly values (utfall) back to 2018 for the unit that reports each of them,
 split by women and men where the indicator is, and targets per year for some.
 
 followup_data.INDICATOR_VALUES has what was reported in Styrhjul for 2023–
-2025; this adds the years before, which the municipality read in from the
-system it used before Styrhjul (`imported`, written by the system, source
+2025, and annual_data.VALUES the whole-year values of 2025 reported at the
+årsbokslut; this adds the years before, which the municipality read in from
+the system it used before Styrhjul (`imported`, written by the system, source
 "Import"), and 2023–2024 for the indicators followup_data leaves out. Every
 value of BASELINE_YEAR (2022) is the indicator's baseline in model_data, so
 baseline, outcomes and trend agree.
@@ -14,11 +15,11 @@ years make one series (Item.series), which the copies to later years keep,
 so this year's copy shows the whole history.
 
 The stories differ on purpose, so that the generated trend sentences do
-(as read in the current year's model, by the latest yearly value): on track
-(KF1.1, KF3.1, KF4.2, KS1.1, KS2.1, SBN2.1, SBH2.1), right direction but too
-slow (KF1.2, KF2.1, KF2.2, KF3.2, KF5.2, BUN2.1, SN1.1, SN2.1, SBH1.1), the
-wrong way (KF5.1, BUN1.1, SBN1.1), target already reached (KF4.1) and
-unchanged (SN3.1). The Kolada indicators (KF1.1, KF2.1, SN2.2) get their
+(as read in the current year's model, by the latest yearly value, 2025 for
+most): on track (KF1.1, KF3.1, KF4.2, KS2.1, SBN2.1, SBH2.1), right direction
+but too slow (KF1.2, KF2.1, KF2.2, KF3.2, KF5.2, BUN2.1, SN1.1, SN2.1, SN3.1,
+SBH1.1), the wrong way (KF5.1, BUN1.1, SBN1.1) and target already reached
+(KF4.1, KS1.1). The Kolada indicators (KF1.1, KF2.1, SN2.2) get their
 values from fixtures/kolada_sample.json, not from here.
 
 Everything is invented, as in the rest of the demo. Nothing is random.

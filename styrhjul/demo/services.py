@@ -28,7 +28,7 @@ from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 
-from . import data, followup, indicators, model_data
+from . import data, documents, followup, indicators, model_data
 
 
 class DemoConflict(Exception):
@@ -57,6 +57,7 @@ class DemoSummary:
     years_copied: list[int] = field(default_factory=list)
     followup: object = None  # followup.FollowupSummary of the 2025 follow-up
     indicators: object = None  # indicators.IndicatorSummary: targets, Kolada sample
+    documents: object = None  # documents.DocumentSummary: settings, texts
     current_occasion: object = None  # a follow-up opened now, in this year's model
 
     @property
@@ -74,6 +75,7 @@ class DemoSummary:
             or self.years_copied
             or (self.followup is not None and self.followup.changed)
             or (self.indicators is not None and self.indicators.changed)
+            or (self.documents is not None and self.documents.changed)
             or self.current_occasion is not None
         )
 
@@ -253,6 +255,7 @@ def load_demo(*, copy_until: int | None = None) -> DemoSummary:
     summary.followup = followup.load_followup(summary, units, users)
     # Before the copy forward, so that the copies get the targets per year.
     summary.indicators = indicators.load_indicators(root)
+    summary.documents = documents.load_documents(root, units, users)
     if copy_until:
         _copy_forward(summary, root, until=copy_until)
         if copy_until == timezone.localdate().year:

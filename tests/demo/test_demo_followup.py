@@ -1,6 +1,8 @@
 """The demo's follow-up of 2025: the year wheel's occasions, steps and
-calendar, the delårsbokslut and the september follow-up opened, and the
-delårsbokslut partly reported, all loaded idempotently."""
+calendar, the delårsbokslut and the september follow-up opened, the
+delårsbokslut partly reported and the årsbokslut reported and closed, all
+loaded idempotently. What the årsredovisning made from the årsbokslut shows
+is tested in test_demo_annual.py."""
 
 import datetime
 import time
@@ -16,6 +18,7 @@ from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
     IndicatorValue,
+    MeasureFollowUp,
     OccasionStatus,
     OccasionStep,
     Report,
@@ -33,6 +36,7 @@ FOLLOWUP_MODELS = (
     ReportingTask,
     Report,
     IndicatorValue,
+    MeasureFollowUp,
 )
 
 
@@ -122,12 +126,17 @@ def test_the_calendar_has_the_budget_events(demo):
         assert word in titles
 
 
-def test_interim_and_september_are_open_the_annual_report_planned(demo):
+def test_interim_and_september_are_open_the_annual_report_closed(demo):
     assert occasion("Delårsbokslut 2025").status == OccasionStatus.OPEN
     assert occasion("Månadsuppföljning september").status == OccasionStatus.OPEN
-    assert occasion("Årsbokslut 2025").status == OccasionStatus.PLANNED
-    assert not occasion("Årsbokslut 2025").tasks.exists()
     assert occasion("Månadsuppföljning september").tasks.exists()
+    annual = occasion("Årsbokslut 2025")
+    assert annual.status == OccasionStatus.CLOSED
+    # Opened and closed once, by the system; never opened again.
+    reasons = [h.history_change_reason for h in annual.history.order_by("history_id")]
+    assert reasons[-2:] == ["Öppnad", "Stängd"]
+    assert "Öppnad igen" not in reasons
+    assert not annual.history.filter(history_user__isnull=False).exists()
 
 
 def test_the_interim_tasks_have_steps_and_names(demo):
@@ -202,8 +211,10 @@ def test_goals_and_control_points_are_assessed(demo):
 def test_indicators_have_values_with_a_trend(demo):
     values = IndicatorValue.objects.filter(item__number="KF3.2")
     # Reported in Styrhjul 2023–2025, imported from the system before for 2018–2022.
-    assert sorted(values.values_list("year", flat=True)) == list(range(2018, 2026))
-    assert values.get(year=2025).period == "2025-08"
+    yearly = values.filter(period="")
+    assert sorted(yearly.values_list("year", flat=True)) == list(range(2018, 2026))
+    # 2025 per August at the delårsbokslut, and the whole year at the årsbokslut.
+    assert sorted(values.filter(year=2025).values_list("period", flat=True)) == ["", "2025-08"]
     assert IndicatorValue.objects.filter(year=2025).count() >= 8
     assessed = Report.objects.filter(item__kind="indicator", assessment__isnull=False)
     assert assessed.count() >= 5
@@ -228,6 +239,8 @@ def test_the_first_run_reported_what_it_made(demo):
     assert demo.occasions_created == 3
     assert demo.steps_created == 10
     assert demo.events_created == len(followup_data.EVENTS)
-    assert demo.occasions_opened == 2
-    assert demo.reports_created > 50
-    assert demo.tasks_done >= 10
+    assert demo.occasions_opened == 3
+    assert demo.occasions_closed == 1
+    assert demo.reports_created > 300
+    assert demo.tasks_done >= 90
+    assert demo.measure_followups_created == 3

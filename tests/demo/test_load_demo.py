@@ -10,6 +10,7 @@ from django.db import transaction
 
 from styrhjul.demo import data
 from styrhjul.demo.services import DemoConflict, load_demo
+from styrhjul.documents.models import DocumentSettings, DocumentText
 from styrhjul.model.models import (
     GoalLevel,
     GovernanceModel,
@@ -27,7 +28,17 @@ from tests.factories import UnitFactory, UserFactory, unit_type
 LOGIN_URL = "/konto/logga-in/"
 MODEL_MODELS = (GovernanceModel, Perspective, GoalLevel, Scale, ScaleValue, PlanType)
 PLANNING_MODELS = (Plan, Item, ItemLink, ItemShare)
-HISTORY_MODELS = (Unit, User, RoleGrant, UnitType, Vision, *MODEL_MODELS, *PLANNING_MODELS)
+DOCUMENT_MODELS = (DocumentSettings, DocumentText)
+HISTORY_MODELS = (
+    Unit,
+    User,
+    RoleGrant,
+    UnitType,
+    Vision,
+    *MODEL_MODELS,
+    *PLANNING_MODELS,
+    *DOCUMENT_MODELS,
+)
 
 
 @pytest.fixture(scope="class")

@@ -448,12 +448,17 @@ def task_progress(tasks: list[ReportingTask], unit_ids=None) -> dict[int, tuple[
         .values_list("pk", "plan__unit_id", "plan__plan_type_id", "responsible_id")
     ):
         items[(unit_id, pt_id)][item_id] = responsible_id
-    for item_id, unit_id, pt_id, responsible_id in ItemShare.objects.filter(
-        unit_id__in=unit_ids,
-        plan__plan_type_id__in=plan_type_ids,
-        ended_at__isnull=True,
-        item__archived_at__isnull=True,
-    ).values_list("item_id", "unit_id", "plan__plan_type_id", "item__responsible_id"):
+    for item_id, unit_id, pt_id, responsible_id in (
+        ItemShare.objects.filter(
+            unit_id__in=unit_ids,
+            plan__plan_type_id__in=plan_type_ids,
+            ended_at__isnull=True,
+            item__archived_at__isnull=True,
+        )
+        # An indicator reported centrally is reported by its owner only (items_to_report).
+        .exclude(item__kind=ItemKind.INDICATOR, item__reported_by=ReportedBy.CENTRAL)
+        .values_list("item_id", "unit_id", "plan__plan_type_id", "item__responsible_id")
+    ):
         items[(unit_id, pt_id)][item_id] = responsible_id
     reported = reported_keys({t.occasion_id for t in tasks}, unit_ids)
     result = {}

@@ -67,6 +67,11 @@ def test_an_indicator_reported_centrally_is_only_in_the_owners_task(
     for unit in (org["avd_a"], org["avd_b"]):
         task = task_of(occasion, unit)
         assert task is None or shared_indicator not in followup.task_items(task)
+        if task is not None:
+            # The progress on the overview counts the same items as the task.
+            done, total = followup.task_progress([task])[task.pk]
+            assert total == len(followup.task_items(task))
+            assert done == total - len(followup.unreported(task))
 
 
 @pytest.mark.parametrize(

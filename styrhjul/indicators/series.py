@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -141,7 +141,12 @@ class IndicatorData:
         if base is None or base[0] >= goal_year or year < base[0]:
             return goal_value
         share = Decimal(year - base[0]) / Decimal(goal_year - base[0])
-        return (base[1] + (goal_value - base[1]) * share).quantize(Decimal("0.01"))
+        # As precise as the values the line is drawn between: a target of
+        # 19 007,5 invånare between 18 500 and 19 500 reads as 19 008.
+        places = max(_decimals(base[1]), _decimals(goal_value))
+        return (base[1] + (goal_value - base[1]) * share).quantize(
+            Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
+        )
 
     def suggestion(self, year: int, value: Decimal | None = None) -> str | None:
         """ "met", "near", "not_met" for the year's value (or `value`) against
@@ -367,3 +372,9 @@ def indicator_data(
                 )
         result[item.pk] = data
     return result
+
+
+def _decimals(value: Decimal) -> int:
+    """The decimals a value is written with: 2 for 65.25, 0 for 18500.00."""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

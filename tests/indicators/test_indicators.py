@@ -72,13 +72,16 @@ def test_targets_per_year_and_the_interpolated_target(org, chain):
 
     assert data.target_for(2024) == Decimal("84.5")  # its own target
     assert data.target_for(2026) == Decimal(88)  # the target value
-    # 2025: on the straight line from 81 (2022) to 88 (2026).
-    assert data.target_for(2025) == Decimal("86.25")
+    # 2025: on the straight line from 81 (2022) to 88 (2026), 86,25, written
+    # as precisely as the values it is drawn between.
+    assert data.target_for(2025) == Decimal("86")
+    Item.objects.filter(pk=indicator.pk).update(target_value=Decimal("88.5"))
+    assert load(indicator).target_for(2025) == Decimal("86.6")  # 86,625
 
 
 @pytest.mark.parametrize(
     "value, margin, expected",
-    [(90, 1, "met"), (86.25, None, "met"), (85.5, 1, "near"), (84, 1, "not_met")],
+    [(90, 1, "met"), (86, None, "met"), (85.5, 1, "near"), (84, 1, "not_met")],
 )
 def test_the_suggestion_compares_the_value_with_the_years_target(
     org, chain, value, margin, expected
@@ -330,7 +333,7 @@ def test_the_suggested_assessment_is_offered_on_the_form(
     assert form.initial["assessment"] == str(assessment("Nära målvärde").pk)
     body = response.content.decode()
     assert "Förslag utifrån utfall och målvärde: Nära målvärde." in body
-    assert "Målvärdet för 2025 är 86,25" in body
+    assert "Målvärdet för 2025 är 86\u00a0%." in body
 
 
 def test_another_assessment_than_the_suggestion_needs_a_comment(

@@ -185,6 +185,10 @@ class AnnualReport:
             result.append((section.key, section.heading, self.texts.get(section.key, [])))
         return result
 
+    @property
+    def has_appendix(self) -> bool:
+        return any(key == "bilaga_internkontroll" for key, _h, _p in self.outline)
+
     def shows(self, part: str) -> bool:
         """Whether a part of the goals (layout.PARTS) is shown."""
         return part in self.contents.parts
@@ -196,6 +200,14 @@ class AnnualReport:
     @property
     def kind_label(self) -> str:
         return KINDS[self.kind]
+
+    @property
+    def cover_title(self) -> str:
+        """The title page's heading, the unit's name going below it:
+        "Årsredovisning 2025", "Delårsrapport per 31 augusti 2025"."""
+        if self.kind == ARSREDOVISNING:
+            return f"{self.kind_label} {self.year}"
+        return f"Delårsrapport per {self.period_text}"
 
     @property
     def sections(self) -> list[tuple[str, str, list[str]]]:
@@ -230,7 +242,7 @@ def _chapter_units(unit: Unit) -> tuple[list[Unit], bool]:
     """The units that get a chapter: the unit; for a root also each unit
     directly below it (the committees)."""
     if unit.parent_id is None:
-        children = list(Unit.objects.filter(parent=unit).order_by("name"))
+        children = list(Unit.objects.filter(parent=unit).order_by("unit_type__order", "name", "pk"))
         return [unit, *children], True
     return [unit], False
 
@@ -341,11 +353,16 @@ def build(
             goal_scale,
             own_activities_only=compiled,
         )
-        if chapter_unit is unit or chapter.goals:
+        # In the compiled document a unit without goals (often the
+        # municipality itself, when the council's goals sit with the
+        # council) has no chapter.
+        if chapter.goals or not compiled:
             chapter.heading = (
                 chapter_unit.name if compiled else contents.heading("mal_och_resultat")
             )
             chapters.append(chapter)
+    if not chapters:
+        chapters.append(chapter_for_nothing(unit, contents))
 
     texts: dict[str, list[str]] = {}
     from .models import paragraphs
@@ -376,6 +393,18 @@ def build(
         ),
         compiled=compiled,
         layout=layout,
+    )
+
+
+def chapter_for_nothing(unit: Unit, contents: Contents) -> Chapter:
+    """The one chapter of a document without goals: it says so."""
+    return Chapter(
+        unit_name=unit.name,
+        perspectives=[],
+        assignments=[],
+        fulfilment=[],
+        loose_activities=[],
+        heading=contents.heading("mal_och_resultat"),
     )
 
 

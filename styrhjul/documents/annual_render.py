@@ -69,12 +69,10 @@ def docx(report: AnnualReport) -> bytes:
     for _ in range(5):
         document.add_paragraph()
     add_logo(document, style)
-    document.add_paragraph(report.title, style="Title")
-    document.add_paragraph(f"{report.kind_label} {report.year}", style="Subtitle")
-    document.add_paragraph(
-        f"{report.occasion_name}, uppföljning per {report.period_text}", style="Subtitle"
-    )
-    document.add_paragraph(f"{report.unit_name}. Underlaget läst {report.read_at:%Y-%m-%d %H:%M}.")
+    document.add_paragraph(report.cover_title, style="Title")
+    document.add_paragraph(report.unit_name, style="Subtitle")
+    document.add_paragraph(f"{report.occasion_name}, uppföljning per {report.period_text}")
+    document.add_paragraph(f"Underlaget läst {report.read_at:%Y-%m-%d %H:%M}.")
     document.add_page_break()
     add_contents(document)
     document.add_page_break()
@@ -88,7 +86,7 @@ def docx(report: AnnualReport) -> bytes:
             document.add_heading(heading, level=1)
             document.add_paragraph(report.fulfilment_sentence())
             for chapter in report.chapters:
-                if chapter.fulfilment:
+                if chapter.goals:
                     caption = "Bedömning av målen"
                     if report.compiled:
                         caption += f": {chapter.unit_name}"
@@ -113,6 +111,8 @@ def docx(report: AnnualReport) -> bytes:
                 document.add_heading(ik.plan_name, level=2)
                 for paragraph in ik.summary:
                     document.add_paragraph(paragraph)
+                if report.has_appendix:
+                    document.add_paragraph("Hela internkontrollrapporten finns som bilaga.")
                 if ik.areas:
                     rows = [[a.name, a.total, *(c.count for c in a.counts)] for a in ik.areas]
                     rows.append(["Totalt", ik.count, *(c.count for c in ik.totals)])

@@ -74,9 +74,10 @@ def describe_trend(
     - no direction: "Värdet har ökat/minskat från … till …"
     - wrong direction: "Utvecklingen går åt fel håll: från 48 % 2019 till
       44 % 2024; målet är 55 % till 2026."
-    - right direction: "… och målet 55 % nås till 2026 i nuvarande takt." or
-      "… men för långsamt för att nå 55 % till 2026. I nuvarande takt blir
-      värdet omkring 52 % 2026."
+    - right direction: "… sedan 2019 och målet 55 % nås till 2026 i nuvarande
+      takt." or "… sedan 2019 men för långsamt för att nå 55 % till 2026. I
+      nuvarande takt blir värdet omkring 52 % 2026." (the baseline year, as a
+      chart of earlier years may show another change)
     """
     direction = normalize_direction(direction)
     sign = _sign(direction)
@@ -146,8 +147,8 @@ def describe_trend(
     projected = last + pace * (target_year - latest_year)
     if sign * (projected - goal) >= 0:
         return (
-            f"Utvecklingen går åt rätt håll och målet {fmt(goal)} nås till "
-            f"{target_year} i nuvarande takt."
+            f"Utvecklingen går åt rätt håll sedan {baseline_year} och målet {fmt(goal)} nås "
+            f"till {target_year} i nuvarande takt."
         )
     # Enough decimals that the projection does not read as the target itself.
     for extra in range(3):
@@ -155,8 +156,9 @@ def describe_trend(
         if projected_text != format_value(goal, unit, decimals + extra):
             break
     return (
-        f"Utvecklingen går åt rätt håll men för långsamt för att nå {fmt(goal)} till "
-        f"{target_year}. I nuvarande takt blir värdet omkring {projected_text} {target_year}."
+        f"Utvecklingen går åt rätt håll sedan {baseline_year} men för långsamt för att nå "
+        f"{fmt(goal)} till {target_year}. I nuvarande takt blir värdet omkring "
+        f"{projected_text} {target_year}."
     )
 
 

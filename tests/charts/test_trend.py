@@ -35,8 +35,8 @@ def test_right_direction_too_slow_gives_the_projection():
     # 42 → 48 in five years is 1.2 a year: 50.4 in 2026, short of 55.
     text = describe()
     assert text == (
-        f"Utvecklingen går åt rätt håll men för långsamt för att nå 55{PCT} till 2026. "
-        f"I nuvarande takt blir värdet omkring 50{PCT} 2026."
+        f"Utvecklingen går åt rätt håll sedan 2019 men för långsamt för att nå 55{PCT} till "
+        f"2026. I nuvarande takt blir värdet omkring 50{PCT} 2026."
     )
 
 
@@ -50,7 +50,8 @@ def test_projection_is_never_rounded_to_the_target():
 def test_right_direction_on_track():
     # 42 → 52 in five years is 2 a year: 56 in 2026.
     assert describe(latest=52) == (
-        f"Utvecklingen går åt rätt håll och målet 55{PCT} nås till 2026 i nuvarande takt."
+        f"Utvecklingen går åt rätt håll sedan 2019 och målet 55{PCT} nås till 2026 i "
+        "nuvarande takt."
     )
 
 
@@ -78,10 +79,12 @@ def test_already_met():
 def test_lower_is_better():
     common = {"direction": "lower", "unit": "%", "target": Decimal("8.00")}
     too_slow = describe(baseline=Decimal("12.50"), latest=Decimal("11.00"), **common)
-    assert too_slow.startswith("Utvecklingen går åt rätt håll men för långsamt för att nå 8,0")
+    assert too_slow.startswith(
+        "Utvecklingen går åt rätt håll sedan 2019 men för långsamt för att nå 8,0"
+    )
     assert f"omkring 10,4{PCT} 2026" in too_slow  # 12,5 → 11,0: −0,3 a year
     on_track = describe(baseline=Decimal("12.50"), latest=Decimal("9.00"), **common)
-    assert on_track.startswith("Utvecklingen går åt rätt håll och målet 8,0")
+    assert on_track.startswith("Utvecklingen går åt rätt håll sedan 2019 och målet 8,0")
     wrong = describe(baseline=Decimal("9.00"), latest=Decimal("10.00"), **common)
     assert wrong == (
         f"Utvecklingen går åt fel håll: från 9{PCT} 2019 till 10{PCT} 2024; "

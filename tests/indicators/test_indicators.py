@@ -108,7 +108,7 @@ def test_the_trend_is_described_from_the_numbers(org, chain):
     text = load(indicator).describe()
 
     assert text.startswith(
-        "Utvecklingen går åt rätt håll men för långsamt för att nå 88\u00a0% till 2026."
+        "Utvecklingen går åt rätt håll sedan 2022 men för långsamt för att nå 88\u00a0% till 2026."
     )
 
 

@@ -462,6 +462,13 @@ def test_the_import_page_takes_the_occasion_for_activity_results(client, unit, v
     url = reverse("planning:plan_import", args=[unit.pk, vp.pk])
     page = client.get(url).content.decode()
     assert f'<option value="{delar.pk}">{OCCASION}</option>' in page
+    # "Så ska filen se ut" lists the result columns of each sheet too.
+    formats = page[page.index('id="filformat"') :]
+    activities_sheet = formats[formats.index("Bladet Aktiviteter") :]
+    activities_sheet = activities_sheet[: activities_sheet.index("</table>")]
+    for header in ("Status", "Kommentar", "Uppföljning"):
+        assert f'<th scope="row">{header}</th>' in activities_sheet
+    assert "Resultat från en uppföljning:" in activities_sheet
 
     activities = [row[:-1] for row in without_goals(activity_rows())]
     upload = SimpleUploadedFile(

@@ -442,7 +442,7 @@ def settings_page(request):
         request,
         "documents/settings.html",
         {
-            "nav": "followup",
+            "nav": "model",
             "organisation": organisation,
             "roots": roots if len(roots) > 1 else [],
             "stored": stored,

@@ -80,7 +80,9 @@ def test_a_reader_sees_the_settings_but_cannot_change_them(client, org, model):
 
     page = client.get(URL)
     assert page.status_code == 200
-    assert "En modellägare ändrar dokumentinställningarna." in page.content.decode()
+    assert "En modellägare för hela organisationen eller en systemadministratör ändrar" in (
+        page.content.decode()
+    )
     assert 'enctype="multipart/form-data"' not in page.content.decode()
     assert client.post(URL, form_data()).status_code == 403
     assert not DocumentSettings.objects.exists()

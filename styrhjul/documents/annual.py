@@ -387,7 +387,7 @@ def build(
         texts=texts,
         chapters=chapters,
         internal_control=(
-            _internal_control(unit, occasion, plan_types, layout.style)
+            _internal_control(unit, occasion, plan_types, layout.of("internkontrollrapport"))
             if contents.includes("intern_kontroll") or contents.includes("bilaga_internkontroll")
             else []
         ),
@@ -516,23 +516,17 @@ def _chapter(
 
 
 def _internal_control(
-    unit: Unit, occasion: FollowUpOccasion, plan_types: list[PlanType], style=None
+    unit: Unit, occasion: FollowUpOccasion, plan_types: list[PlanType], layout: Layout
 ):
     """The internkontrollrapport of each of the unit's plans with control
-    points that the occasion follows up."""
+    points that the occasion follows up, in the organisation's `layout` of
+    the internkontrollrapport."""
     from . import internal_control
 
     types = [pt for pt in plan_types if pt.holds(ItemKind.CONTROL_POINT)]
     if not types:
         return []
-    plans = list(
-        Plan.objects.filter(unit=unit, plan_type__in=types).select_related(
-            "unit", "plan_type__model"
-        )
+    plans = Plan.objects.filter(unit=unit, plan_type__in=types).select_related(
+        "unit", "plan_type__model"
     )
-    if not plans:
-        return []
-    from .layout import Layout, layout_for
-
-    ik_layout = Layout(style=style, contents=layout_for(unit, "internkontrollrapport").contents)
-    return [internal_control.build(plan, occasion, layout=ik_layout) for plan in plans]
+    return [internal_control.build(plan, occasion, layout=layout) for plan in plans]

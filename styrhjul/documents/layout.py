@@ -238,6 +238,13 @@ class Style:
 class Layout:
     style: Style = field(default_factory=Style)
     contents: Contents = field(default_factory=Contents)
+    # The organisation's stored contents of every document type, so that
+    # another document inside this one (the appendix) reads no settings again.
+    stored: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def of(self, document: str) -> Layout:
+        """The same organisation's layout for another document type."""
+        return replace(self, contents=contents_of(self.stored, document))
 
 
 def settings_for(organisation: Unit):
@@ -269,8 +276,11 @@ def layout_for(unit: Unit, document: str | None = None) -> Layout:
     )
     if stored is None:
         return Layout(contents=Contents.of(document))
+    contents = stored.contents or {}
     return Layout(
-        style=style_of(stored, stored.organisation), contents=contents_of(stored, document)
+        style=style_of(stored, stored.organisation),
+        contents=contents_of(contents, document),
+        stored=contents,
     )
 
 
@@ -286,9 +296,11 @@ def style_of(stored, organisation: Unit) -> Style:
     )
 
 
-def contents_of(stored, document: str | None) -> Contents:
+def contents_of(stored: dict, document: str | None) -> Contents:
+    """A document's Contents from the stored contents of all document types
+    (DocumentSettings.contents); the house choice where nothing is stored."""
     house = Contents.of(document)
-    data = (stored.contents or {}).get(document or "") if stored is not None else None
+    data = stored.get(document or "")
     if not data:
         return house
     spec = DOCUMENTS.get(document or "", ANNUAL_SPEC)

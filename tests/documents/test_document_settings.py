@@ -323,8 +323,15 @@ def test_the_appendix_has_the_whole_internkontrollrapport(org, chain, occasion, 
             }
         },
     )
-    report = annual.build(org["avd_b"], ik["occasion"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        report = annual.build(org["avd_b"], ik["occasion"])
     assert [k for k, _h, _p in report.outline][-1] == "bilaga_internkontroll"
+    # The settings are read once, also for the appendix.
+    settings_table = DocumentSettings._meta.db_table
+    assert sum(settings_table in q["sql"] for q in queries.captured_queries) == 1
 
     html = annual_render.render(report, "html").decode()
     assert "Individ och familj har inga mål som följs upp per 31 augusti 2025." in html

@@ -14,7 +14,7 @@ from django.db.models import Q
 from styrhjul.model.models import ItemKind
 from styrhjul.model.riskscale import RiskScale
 
-from .models import Item, Plan
+from .models import Item, ItemShare, Plan
 from .numbering import natural_key
 
 HANDLING_CONTROL = "control"
@@ -73,7 +73,12 @@ def control_points(plan: Plan):
     return (
         Item.objects.active()
         .filter(
-            Q(plan=plan) | Q(shares__plan=plan, shares__ended_at__isnull=True),
+            # By id, not through a join on the shares: an own point shared to
+            # several units would otherwise come back once per share.
+            Q(plan=plan)
+            | Q(
+                pk__in=ItemShare.objects.filter(plan=plan, ended_at__isnull=True).values("item_id")
+            ),
             kind=ItemKind.CONTROL_POINT,
         )
         .select_related("plan__unit")

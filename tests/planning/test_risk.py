@@ -248,3 +248,19 @@ def test_control_points_shared_to_the_plan_are_in_the_analysis(client, org, ik_p
     assert refused.status_code == 404
     shared.refresh_from_db()
     assert shared.risk_handling == ""
+
+
+def test_a_point_shared_to_several_units_is_one_risk_of_its_plan(client, org, model):
+    from styrhjul.planning.risk import control_points
+
+    plan_type = model.plan_types.get(name="Internkontrollplan")
+    plan = services.plan_for(actor=access.SYSTEM, unit=org["avd_b"], plan_type=plan_type)
+    point = control_point(plan, "K1", "Felaktiga utbetalningar", 4, 3)
+    services.item_share(actor=access.SYSTEM, item=point, units=[org["enhet_b1"], org["enhet_b2"]])
+
+    assert list(control_points(plan)) == [point]
+    chef = UserFactory()
+    grant(chef, org["avd_b"], Role.MANAGER)
+    client.force_login(chef)
+    analysis = client.get(url(plan)).context["analysis"]
+    assert [r.item for r in analysis.risks] == [point]

@@ -31,8 +31,9 @@ from styrhjul.followup.models import FollowUpOccasion, Report
 from styrhjul.followup.services import ReportData, scale_for, validate_report
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Unit, User
+from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
+from styrhjul.web.concurrency import save_edited
 
 from . import columns as col
 from .cells import CellError, long_text, norm_key, parse_date, short_text
@@ -111,23 +112,14 @@ def import_report(*, actor, occasion: FollowUpOccasion, unit: Unit, item: Item, 
             % {"occasion": occasion.name, "plan_type": plan_type.name}
         )
     validate_report(_task(plan_type), item, data)
-    report = (
-        Report.objects.select_for_update().filter(occasion=occasion, unit=unit, item=item).first()
-    )
-    if report is None:
-        report = Report(occasion=occasion, unit=unit, item=item)
-    elif not _differs(report, data):
+    report = Report.objects.select_for_update().filter(
+        occasion=occasion, unit=unit, item=item
+    ).first() or Report(occasion=occasion, unit=unit, item=item)
+    if not report._state.adding and not _differs(report, data):
         return report
-    else:
-        report.version += 1  # the row is locked (select_for_update)
     for name in _REPORT_FIELDS:
         setattr(report, name, getattr(data, name))
-    user = actor if isinstance(actor, User) else None
-    report.updated_by = user
-    report._history_user = user
-    report._change_reason = IMPORT_REASON
-    report.save()
-    return report
+    return save_edited(report, actor, IMPORT_REASON)
 
 
 # --- In the importer ----------------------------------------------------------------------

@@ -17,6 +17,8 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind, Report
 from styrhjul.followup.services import items_to_report
 from styrhjul.indicators.series import IndicatorData, indicator_data
@@ -302,8 +304,10 @@ def build(
     all_items = {i.pk: i for items in items_by_unit.values() for i in items}
     goals = [i for i in all_items.values() if i.kind == ItemKind.GOAL]
 
-    # Activities and indicators contributing to the goals, from anywhere
-    # below (one query for the links, one for the items).
+    # Activities and indicators contributing to the goals, from the unit's
+    # part of the tree, and indicators from above (one query for the links,
+    # one for the items): what those who read that part of the tree read
+    # (access.can_read_tree).
     links = list(
         ItemLink.objects.filter(target__in=[g.pk for g in goals]).values_list(
             "target_id", "item_id"
@@ -313,7 +317,13 @@ def build(
     if extra_ids:
         for item in (
             Item.objects.active()
-            .filter(pk__in=extra_ids, kind__in=[ItemKind.ACTIVITY, ItemKind.INDICATOR])
+            .filter(
+                Q(plan__unit__in=Unit.objects.descendants(unit, include_self=True).values("pk"))
+                # Indicators of the units above are read by everyone below them.
+                | Q(kind=ItemKind.INDICATOR, plan__unit__in=Unit.objects.ancestors(unit)),
+                pk__in=extra_ids,
+                kind__in=[ItemKind.ACTIVITY, ItemKind.INDICATOR],
+            )
             .select_related("plan__unit", "plan__plan_type__model", "level", "perspective")
         ):
             all_items[item.pk] = item

@@ -30,7 +30,6 @@ What is in the document:
   reach none of the unit's goals belong to the sub-unit's document and are
   left out. Special assignments without a goal make a last group "Särskilda
   uppdrag".
-- With a `user`, only units the user may read contribute rows.
 """
 
 from __future__ import annotations
@@ -47,7 +46,6 @@ from django.utils.text import slugify
 
 from styrhjul.followup.models import FollowUpOccasion, Report
 from styrhjul.model.models import ItemKind, PlanType
-from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, ItemShare
 from styrhjul.planning.numbering import natural_key
@@ -306,16 +304,16 @@ def _activity_key(item: Item) -> tuple:
     )
 
 
-def build(unit: Unit | int, occasion: FollowUpOccasion | int, *, user=None) -> FollowupByDate:
+def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     """The document for the unit at the occasion (see the module's docstring
-    for what it contains). With `user`, only the units the user may read
-    contribute rows; a unit the user may not read is a DocumentError.
+    for what it contains). It shows the unit's whole part of the tree, so
+    it is read by those who read all of it (access.can_read_tree, checked
+    by the pages and the jobs).
 
     Queries: the unit (with its path from the root), the occasion, the
     unit's subtree, its goals, the activities, their shares, the links above
     them, the other goals they reach and the reports: nine, however many
-    goals, activities and units (plus the user's rights the first time they
-    are read)."""
+    goals, activities and units."""
     # With the tree fields, the unit's tree_path holds its ancestors' ids.
     unit = Unit.objects.with_tree_fields().get(pk=unit.pk if isinstance(unit, Unit) else int(unit))
     occasion = FollowUpOccasion.objects.select_related("model").get(
@@ -323,14 +321,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int, *, user=None) -> F
     )
     if occasion.model.organisation_id not in {int(pk) for pk in unit.tree_path}:
         raise DocumentError(f"Uppföljningen {occasion} hör inte till styrmodellen för {unit.name}.")
-    all_names = dict(Unit.objects.descendants(unit, include_self=True).values_list("pk", "name"))
-    names = all_names
-    if user is not None:
-        rights = access.rights(user)
-        if not rights.is_admin:
-            names = {pk: name for pk, name in all_names.items() if pk in rights.readable}
-            if unit.pk not in names:
-                raise DocumentError(f"Du får inte läsa {unit.name}.")
+    names = dict(Unit.objects.descendants(unit, include_self=True).values_list("pk", "name"))
     subtree = sorted(names)
     plan_types = PlanType.objects.filter(occasions=occasion).values("pk")
     layout = layout_for(unit, "uppfoljning")
@@ -381,7 +372,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int, *, user=None) -> F
     # The goals of the sub-units (and the unit's goals in plans the occasion
     # does not follow up) are on the way to the unit's goals; goals above
     # the unit that an activity reaches first are goals of the document.
-    pass_through = {pk for pk, g in other_goals.items() if g.plan.unit_id in all_names}
+    pass_through = {pk for pk, g in other_goals.items() if g.plan.unit_id in names}
     goal_ids = set(own_goals) | set(other_goals)
 
     reports = {

@@ -18,6 +18,7 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.utils import timezone
 
 from styrhjul.organisation import access
+from styrhjul.planning.queries import organisation_id_of
 
 from . import registry
 from .internal_control import DocumentError
@@ -28,13 +29,14 @@ STALE_AFTER = datetime.timedelta(minutes=30)  # a running job this old died with
 
 
 def submit(*, actor, unit, occasion, document: str, fmt: str, options=None) -> DocumentJob:
-    """Queue a document (the user must read the unit) and start it."""
-    if not access.can_read(actor, unit):
+    """Queue a document (the user must read the unit and all below it:
+    access.can_read_tree) and start it."""
+    if not access.can_read_tree(actor, unit):
         raise PermissionDenied
     kind = registry.TYPES.get(document)
     if kind is None or fmt not in kind.formats:
         raise ValidationError({"fmt": "Välj ett dokument och ett format som finns."})
-    if occasion.model.organisation_id != _root_id(unit):
+    if occasion.model.organisation_id != organisation_id_of(unit):
         raise ValidationError("Uppföljningen hör till en annan organisation.")
     job = DocumentJob.objects.create(
         unit=unit,
@@ -48,12 +50,6 @@ def submit(*, actor, unit, occasion, document: str, fmt: str, options=None) -> D
     if getattr(settings, "DOCUMENT_WORKER", "thread") == "thread":
         transaction.on_commit(lambda: start_thread(job.pk))
     return job
-
-
-def _root_id(unit) -> int:
-    from styrhjul.planning.queries import organisation_of
-
-    return organisation_of(unit).pk
 
 
 def start_thread(job_id: int) -> threading.Thread:

@@ -253,25 +253,16 @@ def settings_for(organisation: Unit):
     return DocumentSettings.objects.filter(organisation=organisation).first()
 
 
-def _root_id(unit: Unit) -> int:
-    if unit.parent_id is None:
-        return unit.pk
-    path = getattr(unit, "tree_path", None)  # a unit read with its tree fields
-    if path:
-        return path[0]
-    from styrhjul.planning.queries import organisation_of
-
-    return organisation_of(unit).pk
-
-
 def layout_for(unit: Unit, document: str | None = None) -> Layout:
     """The layout of the unit's organisation for the document: one query
     (two for a unit read without its tree fields)."""
+    from styrhjul.planning.queries import organisation_id_of
+
     from .models import DocumentSettings
 
     stored = (
         DocumentSettings.objects.select_related("organisation")
-        .filter(organisation_id=_root_id(unit))
+        .filter(organisation_id=organisation_id_of(unit))
         .first()
     )
     if stored is None:

@@ -24,12 +24,17 @@ from .registry import CONTENT_TYPES
 
 
 def _plan_and_occasion(request, plan: int, occasion: int, action=access.Action.READ):
+    """The plan (the user may `action` it and reads all below its unit: the
+    report has the reporting units' results) and one of its year's
+    occasions; 404 otherwise."""
     plan_obj = access.get_or_404(
         request.user,
         Plan.objects.select_related("unit", "plan_type__model"),
         action,
         pk=plan,
     )
+    if not access.can_read_tree(request.user, plan_obj.unit):
+        raise Http404
     occasion_obj = get_object_or_404(
         FollowUpOccasion, pk=occasion, model_id=plan_obj.plan_type.model_id
     )
@@ -143,13 +148,17 @@ def internal_control_texts(request, plan: int, occasion: int):
 
 
 def _unit_and_occasion(request, unit: int, occasion: int, action=access.Action.READ):
+    """The unit and an occasion of its organisation; 404 unless the user may
+    `action` the unit, and, to read its documents (which show the reporting
+    below it), reads every unit below it too (access.can_read_tree)."""
     from styrhjul.organisation.models import Unit
+    from styrhjul.planning.queries import organisation_id_of
 
-    unit_obj = access.get_or_404(request.user, Unit.objects.all(), action, pk=unit)
+    unit_obj = access.get_or_404(request.user, Unit.objects.with_tree_fields(), action, pk=unit)
+    if action == access.Action.READ and not access.can_read_tree(request.user, unit_obj):
+        raise Http404
     occasion_obj = get_object_or_404(FollowUpOccasion.objects.select_related("model"), pk=occasion)
-    from styrhjul.planning.queries import organisation_of
-
-    if occasion_obj.model.organisation_id != organisation_of(unit_obj).pk:
+    if occasion_obj.model.organisation_id != organisation_id_of(unit_obj):
         raise Http404
     return unit_obj, occasion_obj
 
@@ -231,14 +240,22 @@ def unit_documents(request, unit: int, occasion: int):
     )
 
 
+def _job(request, queryset, pk: int):
+    """A document made for a unit whose whole part of the tree the user reads."""
+    job = access.get_or_404(request.user, queryset, pk=pk)
+    if not access.can_read_tree(request.user, job.unit):
+        raise Http404
+    return job
+
+
 @login_required
 @require_safe
 def job_status(request, pk: int):
     """One job's row (htmx polls it while the document is being made)."""
     from .models import DocumentJob
 
-    job = access.get_or_404(
-        request.user, DocumentJob.objects.select_related("requested_by").defer("data"), pk=pk
+    job = _job(
+        request, DocumentJob.objects.select_related("requested_by", "unit").defer("data"), pk
     )
     return render_page(request, "documents/unit_documents.html#job", {"job": job})
 
@@ -248,7 +265,7 @@ def job_status(request, pk: int):
 def job_download(request, pk: int):
     from .models import DocumentJob, JobStatus
 
-    job = access.get_or_404(request.user, DocumentJob.objects.all(), pk=pk)
+    job = _job(request, DocumentJob.objects.select_related("unit"), pk)
     if job.status != JobStatus.DONE or job.data is None:
         raise Http404
     response = HttpResponse(bytes(job.data), content_type=CONTENT_TYPES[job.fmt])

@@ -65,6 +65,7 @@ def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: 
             measures.open_measures(task) if task.plan_type.holds(ItemKind.CONTROL_POINT) else []
         ),
         "may_follow_up": not locked and access.can_write(request.user, task.unit),
+        "reads_documents": access.can_read_tree(request.user, task.unit),
         "page_title": task.name,
         "breadcrumbs": _crumbs(task),
     }

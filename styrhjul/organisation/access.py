@@ -15,6 +15,10 @@ tree downwards when the grant includes the subtree:
 "(+ tree)": and the units below it, when the grant includes the subtree.
 Everyone with a grant also reads the goals and indicators of the units above
 their granted units (the red thread upwards), and items shared to their units.
+A unit's documents (delårsrapport, årsredovisning, uppföljning per datum,
+internkontrollrapport) show the reporting of its whole part of the tree, so
+they are read by those who read the unit with every unit below it
+(`can_read_tree`).
 
 Objects say which unit decides their access through an `access_unit`
 attribute. "Not allowed" and "does not exist" look the same to callers of
@@ -75,6 +79,10 @@ class UserRights:
     # Units above the granted ones: their goals and indicators are the goals
     # the user's units work towards (the red thread upwards), readable only.
     above: set[int] = field(default_factory=set)
+    # Units the user reads together with every unit below them: a document
+    # about such a unit (which shows the reporting of its whole part of the
+    # tree) may be read.
+    whole_trees: set[int] = field(default_factory=set)
     roles_by_unit: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def unit_ids(self, action: Action) -> set[int]:
@@ -139,6 +147,8 @@ def rights(user) -> UserRights:
                 scope = _subtree(children, unit_id) if includes_subtree else {unit_id}
                 result.above |= _ancestors(parents, unit_id)
                 result.readable |= scope
+                if includes_subtree or not children.get(unit_id):
+                    result.whole_trees |= scope
                 result.roles_by_unit[unit_id].add(role)
                 if role in SUBTREE_WRITE_ROLES:
                     result.writable |= scope
@@ -204,6 +214,13 @@ def can_read(user, obj) -> bool:
 
 def can_write(user, obj) -> bool:
     return can(user, Action.WRITE, obj)
+
+
+def can_read_tree(user, unit) -> bool:
+    """Whether the user reads the unit and every unit below it, as a document
+    about the unit needs (it shows the reporting of the whole subtree)."""
+    r = rights(user)
+    return r.is_admin or unit.pk in r.whole_trees
 
 
 def can_manage(user, obj) -> bool:

@@ -42,6 +42,17 @@ def organisation_of(unit: Unit) -> Unit:
     return Unit.objects.with_tree_fields().ancestors(unit).order_by("tree_depth").first()
 
 
+def organisation_id_of(unit: Unit) -> int:
+    """The id of the unit's organisation (the root of its tree); no query for
+    a root or a unit read with its tree fields."""
+    if unit.parent_id is None:
+        return unit.pk
+    path = getattr(unit, "tree_path", None)
+    if path:
+        return int(path[0])
+    return organisation_of(unit).pk
+
+
 def model_for(unit: Unit, year: int) -> GovernanceModel | None:
     return GovernanceModel.objects.filter(organisation=organisation_of(unit), year=year).first()
 

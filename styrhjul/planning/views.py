@@ -59,7 +59,11 @@ def unit_plans(request, pk: int, year: int):
     this_year = datetime.date.today().year
     # The year's follow-ups: each with the unit's documents (delårsrapport,
     # årsredovisning, uppföljning per datum, internkontrollrapport).
-    occasions = list(model.occasions.order_by("period_end")) if model else []
+    occasions = (
+        list(model.occasions.order_by("period_end"))
+        if model and access.can_read_tree(request.user, unit)
+        else []
+    )
     return render(
         request,
         "planning/unit_plans.html",
@@ -95,7 +99,11 @@ def plan(request, pk: int):
     page = queries.plan_page(request.user, plan_obj, **filters)
     report_occasions = []
     shares_down = False
-    if ItemKind.CONTROL_POINT in plan_obj.plan_type.item_kinds:
+    # The internkontrollrapport shows the reporting units below: for those
+    # who read the whole part of the tree (access.can_read_tree).
+    if ItemKind.CONTROL_POINT in plan_obj.plan_type.item_kinds and access.can_read_tree(
+        request.user, plan_obj.unit
+    ):
         from styrhjul.followup.models import FollowUpOccasion
 
         report_occasions = list(

@@ -162,3 +162,30 @@ def test_build_reads_a_bounded_number_of_queries(org, chain, reported, model):
         report = annual.build(org["kommun"], reported)
     assert report.goal_count == 10
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_activities_from_outside_the_units_part_of_the_tree_are_left_out(org, chain, reported):
+    """Those who read the document read the unit and the units below it: an
+    activity of a sibling unit linked to the unit's goal is not shown."""
+    goal = planning.item_create(
+        actor=access.SYSTEM,
+        plan=planning.plan_for(actor=access.SYSTEM, unit=org["avd_b"], plan_type=chain["vp"]),
+        kind=ItemKind.GOAL,
+        number="B1",
+        title="Kortare väntetider",
+        level=chain["levels"]["Verksamhetsmål"],
+        perspective=chain["perspectives"]["Invånare"],
+    )
+    for unit, title in ((org["avd_a"], "Syskonets aktivitet"), (org["enhet_b1"], "Egen aktivitet")):
+        planning.item_create(
+            actor=access.SYSTEM,
+            plan=planning.plan_for(actor=access.SYSTEM, unit=unit, plan_type=chain["ap"]),
+            kind=ItemKind.ACTIVITY,
+            title=title,
+            contributes_to=[goal],
+        )
+
+    report = annual.build(org["avd_b"], reported)
+
+    titles = [a.title for g in report.chapters[0].goals for a in g.activities]
+    assert titles == ["Egen aktivitet"]

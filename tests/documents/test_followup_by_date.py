@@ -13,8 +13,10 @@ import subprocess
 import zlib
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from styrhjul.documents import followup_by_date
 from styrhjul.followup import services as followup
@@ -348,19 +350,35 @@ def test_for_an_avdelning_the_goals_above_are_shown_with_their_unit(org, april):
     assert goals["AO1 Friskare arbetsplatser inom äldreomsorgen"] == ""
 
 
-def test_a_user_sees_the_rows_of_the_units_they_may_read(org, april):
+def test_only_those_who_read_the_whole_part_of_the_tree_get_the_document(client, org, april):
+    """The document shows the reporting below the unit: a reader of the
+    förvaltning alone (without the units below) does not get it."""
+    from styrhjul.documents import jobs
+
+    url = reverse("documents:unit_documents", args=[org["forv"].pk, april["occasion"].pk])
     own_only = UserFactory()
     grant(own_only, org["forv"], Role.READER, subtree=False)
-    report = followup_by_date.build(org["forv"], april["occasion"], user=own_only)
-    units = {row.unit_name for s in report.sections for g in s.goals for row in g.rows}
-    assert units == {"Socialförvaltningen"}
-    # The goals are there, with the förvaltning's own activities only.
-    assert [g.span for g in report.sections[0].goals] == [1, 2, 1, 1]
+    client.force_login(own_only)
+    assert client.get(url).status_code == 404
+    with pytest.raises(PermissionDenied):
+        jobs.submit(
+            actor=own_only,
+            unit=org["forv"],
+            occasion=april["occasion"],
+            document="uppfoljning",
+            fmt="pdf",
+        )
 
-    sibling = UserFactory()
-    grant(sibling, org["avd_b"], Role.MANAGER)
-    with pytest.raises(followup_by_date.DocumentError):
-        followup_by_date.build(org["avd_a"], april["occasion"], user=sibling)
+    whole = UserFactory()
+    grant(whole, org["forv"], Role.READER)
+    client.force_login(whole)
+    assert client.get(url).status_code == 200
+    # A unit without units below is its whole part of the tree.
+    leaf = UserFactory()
+    grant(leaf, org["enhet_a1"], Role.READER, subtree=False)
+    client.force_login(leaf)
+    leaf_url = reverse("documents:unit_documents", args=[org["enhet_a1"].pk, april["occasion"].pk])
+    assert client.get(leaf_url).status_code == 200
 
 
 def test_an_activity_under_two_goals_is_in_both_and_counted_once(org, chain, april):
@@ -457,12 +475,6 @@ def test_build_runs_a_fixed_number_of_queries(org, chain, april):
     assert report.activities == 10 + 36
     # Nine for the document, one for the organisation's document settings.
     assert len(many.captured_queries) == len(few.captured_queries) <= 10
-    user = UserFactory()
-    grant(user, org["forv"], Role.READER)
-    followup_by_date.build(org["forv"].pk, april["occasion"].pk, user=user)
-    with CaptureQueriesContext(connection) as as_user:
-        followup_by_date.build(org["forv"].pk, april["occasion"].pk, user=user)
-    assert len(as_user.captured_queries) == len(few.captured_queries)
 
 
 def test_filename_and_formats(org, april):

@@ -1,11 +1,12 @@
 """Client for Kolada's public JSON API, version 3 (https://api.kolada.se/v3).
 
-Standard library only. The client keeps to `max_per_second` requests a
-second, splits id lists to Kolada's limit of 25, follows `next_url` to the
-last page, retries timeouts, broken connections, 429 (honouring
-Retry-After) and 5xx with backoff, and checks the shape of every response.
-Anything it cannot use raises `KoladaError` with a Swedish message meant for
-the user; nothing is returned half-checked.
+Standard library only, besides the project's Swedish number formatting
+(styrhjul/charts/numbers.py, plain Python). The client keeps to
+`max_per_second` requests a second, splits id lists to Kolada's limit of 25,
+follows `next_url` to the last page, retries timeouts, broken connections,
+429 (honouring Retry-After) and 5xx with backoff, and checks the shape of
+every response. Anything it cannot use raises `KoladaError` with a Swedish
+message meant for the user; nothing is returned half-checked.
 
 Tests inject `opener`, `sleep` and `clock`; see tests/kolada/.
 """
@@ -25,6 +26,8 @@ import urllib.request
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
+
+from styrhjul.charts.numbers import format_number
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 MAX_IDS = 25  # Kolada refuses longer id lists (kpis, municipalities, years, ous)
@@ -56,7 +59,8 @@ class UnknownIdsError(KoladaError):
 
 
 class Value(NamedTuple):
-    """One value row: a KPI for a municipality (or an organisational unit)
+    """The fields of a value row, in the order of the plain tuples that
+    value_pages yields: a KPI for a municipality (or an organisational unit)
     in a year, for one gender. `value` is None when Kolada has no figure;
     `deleted` is Kolada's `isdeleted` (the value has been withdrawn)."""
 
@@ -76,12 +80,6 @@ def chunks(ids: Iterable, size: int = MAX_IDS) -> Iterator[list]:
     items = list(ids)
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def seconds(value: float) -> str:
-    """30 → "30", 0.5 → "0,5" (Swedish decimal comma)."""
-    text = f"{value:g}"
-    return text.replace(".", ",")
 
 
 def _reject_constant(name: str):
@@ -146,28 +144,9 @@ class KoladaClient:
         UnknownIdsError naming every id Kolada does not know."""
         return self._metadata("kpi", ids, _kpi_fields, "nyckeltalet", "nyckeltalen")
 
-    def search_kpis(self, text: str, limit: int = 100) -> list[dict]:
-        """KPIs whose title contains `text` (Kolada's own search), at most `limit`."""
-        text = (text or "").strip()
-        if not text:
-            return []
-        found: list[dict] = []
-        for page in self._pages(self._url("/kpi", title=text)):
-            for obj in page:
-                found.append(_kpi_fields(obj, self._last_url))
-                if len(found) >= limit:
-                    return found
-        return found
-
-    def municipalities(self, ids: Iterable[str] | None = None) -> list[dict]:
-        """Municipalities and regions: all of them, or those with the ids
+    def municipalities(self, ids: Iterable[str]) -> list[dict]:
+        """Municipalities and regions with the ids, in the order asked for
         (UnknownIdsError names the ids Kolada does not know)."""
-        if ids is None:
-            return [
-                _municipality_fields(obj, self._last_url)
-                for page in self._pages(self._url("/municipality"))
-                for obj in page
-            ]
         return self._metadata(
             "municipality",
             ids,
@@ -213,33 +192,6 @@ class KoladaClient:
 
     # --------------------------------------------------------------------- data
 
-    def values(
-        self,
-        kpis: Iterable[str],
-        municipalities: Iterable[str],
-        years: Iterable[int],
-        from_date: datetime.date | str | None = None,
-    ) -> Iterator[Value]:
-        """Values of the KPIs for the municipalities and years, every page
-        followed. With `from_date`, only what changed since that day,
-        including withdrawn values (`deleted`)."""
-        for page in self.value_pages(kpis, municipalities, years, from_date):
-            for row in page:
-                yield Value(*row)
-
-    def ou_values(
-        self,
-        kpis: Iterable[str],
-        ous: Iterable[str],
-        years: Iterable[int],
-        from_date: datetime.date | str | None = None,
-    ) -> Iterator[Value]:
-        """Values of the KPIs for organisational units. The rows' municipality
-        is empty unless Kolada gives it; the sync fills it in from the unit."""
-        for page in self.value_pages(kpis, ous, years, from_date, ou=True):
-            for row in page:
-                yield Value(*row)
-
     def value_pages(
         self,
         kpis: Iterable[str],
@@ -249,8 +201,13 @@ class KoladaClient:
         *,
         ou: bool = False,
     ) -> Iterator[list[tuple]]:
-        """Like values() (or ou_values() with `ou`), a checked page at a time
-        as plain tuples in Value's order: what a large sync streams."""
+        """Values of the KPIs for the municipalities (or, with `ou`, the
+        organisational units) and years, every page followed, a checked page
+        at a time as plain tuples in Value's order: what a large sync
+        streams. With `from_date`, only what changed since that day,
+        including withdrawn values (`deleted`). Unit rows have an empty
+        municipality unless Kolada gives it; the sync fills it in from the
+        unit."""
         kpis, places, years = list(dict.fromkeys(kpis)), list(dict.fromkeys(places)), _years(years)
         _check_ids(kpis, "nyckeltalet", "nyckeltalen")
         if ou:
@@ -381,7 +338,7 @@ class KoladaClient:
             reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
             if isinstance(reason, TimeoutError):
                 return KoladaError(
-                    f"Kolada svarade inte inom {seconds(self.timeout)} sekunder ({url})."
+                    f"Kolada svarade inte inom {format_number(self.timeout)} sekunder ({url})."
                 ), backoff
             return KoladaError(
                 f"Kolada gick inte att nå ({url}): {_reason(reason)}. Kontrollera "
@@ -401,7 +358,7 @@ class KoladaClient:
             wait = _retry_after(headers, backoff)
             if wait > self.max_retry_after:
                 raise KoladaError(
-                    f"Kolada ber oss vänta {seconds(round(wait))} sekunder innan nästa fråga "
+                    f"Kolada ber oss vänta {format_number(wait, 0)} sekunder innan nästa fråga "
                     f"({url}). Försök igen senare.",
                     status=429,
                 )

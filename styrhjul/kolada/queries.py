@@ -1,106 +1,27 @@
 """Reads of the stored Kolada data for the pages. Nothing here touches the
-network: the pages show what the last sync stored (docs/kolada.md)."""
+network: the pages show what the last sync stored (docs/kolada.md).
+`normalise_kpi` is how every part of the Kolada code writes a Kolada id."""
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Q
 
-from .models import (
-    KoladaKpi,
-    KoladaMunicipality,
-    KoladaOu,
-    KoladaSettings,
-    KoladaSyncLog,
-    KoladaValue,
-)
+from .models import KoladaKpi, KoladaSettings, KoladaSyncLog
 
 ATTRIBUTION = "Källa: Kolada (RKA)"
-GENDER_ORDER = {"T": 0, "K": 1, "M": 2}
 
 
-class KoladaValueRow(NamedTuple):
-    """A stored value, for a municipality or region (ou_id empty) or for a
-    Kolada unit."""
-
-    kpi_id: str
-    municipality_id: str
-    municipality_title: str
-    ou_id: str
-    ou_title: str
-    period: int
-    gender: str
-    value: Decimal | None
-    status: str
-    count: int | None
-
-
-def _years_filter(years) -> Q:
-    if years is None:
-        return Q()
-    if isinstance(years, range) and years.step == 1:
-        return Q(period__gte=years.start, period__lt=years.stop)
-    return Q(period__in=list(years))
-
-
-def values_for(
-    kpi_id: str,
-    municipality_ids: list[str],
-    years=None,
-    genders: list[str] | None = None,
-) -> list[KoladaValueRow]:
-    """The stored municipality-level values of one KPI for the municipalities
-    and regions (e.g. the own one, similar ones, the county, "0000" Riket),
-    for `years` (an iterable or range; None: every stored year) and
-    `genders` (None: T, K and M). Ordered by year, then in the order of
-    `municipality_ids`, then T, K, M. Two queries, whatever the size."""
-    ids = list(dict.fromkeys(municipality_ids))
-    if not ids or not kpi_id:
-        return []
-    rows = KoladaValue.objects.filter(
-        _years_filter(years),
-        kpi_id=kpi_id,
-        municipality_id__in=ids,
-        ou_id="",
-    )
-    if genders is not None:
-        rows = rows.filter(gender__in=list(genders))
-    data = list(rows.values_list("municipality_id", "period", "gender", "value", "status", "count"))
-    titles = dict(KoladaMunicipality.objects.filter(id__in=ids).values_list("id", "title"))
-    order = {m: i for i, m in enumerate(ids)}
-    data.sort(key=lambda r: (r[1], order[r[0]], GENDER_ORDER.get(r[2], 9)))
-    return [
-        KoladaValueRow(kpi_id, m, titles.get(m, m), "", "", period, gender, value, status, count)
-        for m, period, gender, value, status, count in data
-    ]
-
-
-def ou_values_for(kpi_id: str, ou_ids: list[str], years=None) -> list[KoladaValueRow]:
-    """The stored values of one KPI for Kolada units (schools, care homes …),
-    ordered by year, unit order, T/K/M. Two queries."""
-    ids = list(dict.fromkeys(ou_ids))
-    if not ids or not kpi_id:
-        return []
-    data = list(
-        KoladaValue.objects.filter(_years_filter(years), kpi_id=kpi_id, ou_id__in=ids).values_list(
-            "municipality_id", "ou_id", "period", "gender", "value", "status", "count"
-        )
-    )
-    titles = dict(KoladaOu.objects.filter(id__in=ids).values_list("id", "title"))
-    order = {o: i for i, o in enumerate(ids)}
-    data.sort(key=lambda r: (r[2], order[r[1]], GENDER_ORDER.get(r[3], 9)))
-    return [
-        KoladaValueRow(kpi_id, m, "", ou, titles.get(ou, ou), period, gender, value, status, n)
-        for m, ou, period, gender, value, status, n in data
-    ]
+def normalise_kpi(kpi_id: str) -> str:
+    """A Kolada id as Kolada writes it: " n21704 " → "N21704"."""
+    return (kpi_id or "").strip().upper()
 
 
 def kpi(kpi_id: str) -> KoladaKpi | None:
     """The stored definition of a KPI, or None before it has been synced."""
-    return KoladaKpi.objects.filter(pk=(kpi_id or "").strip().upper()).first()
+    return KoladaKpi.objects.filter(pk=normalise_kpi(kpi_id)).first()
 
 
 def search_kpis(text: str, limit: int = 20) -> list[KoladaKpi]:
@@ -149,10 +70,11 @@ class SyncStatus(NamedTuple):
     last_failure: KoladaSyncLog | None  # a failed sync after the last good one
 
 
-def sync_status(organisation) -> SyncStatus:
+def sync_status(organisation, settings_obj: KoladaSettings | None) -> SyncStatus:
     """When Kolada was last synced for the organisation, what it brought and
-    whether a later attempt failed (for "Senast hämtat från Kolada …")."""
-    settings_obj = settings_for(organisation)
+    whether a later attempt failed (for "Senast hämtat från Kolada …").
+    `settings_obj` is the organisation's settings (settings_for), which the
+    caller has read already."""
     last_ok = settings_obj.last_synced_at if settings_obj else None
     failures = KoladaSyncLog.objects.filter(organisation=organisation, ok=False)
     if last_ok:

@@ -25,9 +25,12 @@ import time
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+
+from styrhjul.charts.numbers import format_number
 
 from .client import DEFAULT_BASE_URL, MAX_IDS, KoladaClient, KoladaError, UnknownIdsError, chunks
 from .models import (
@@ -38,6 +41,7 @@ from .models import (
     KoladaSyncLog,
     KoladaValue,
 )
+from .queries import normalise_kpi
 
 DEFAULT_YEARS = 10
 BATCH_SIZE = 2000
@@ -51,13 +55,18 @@ def default_years(today: datetime.date | None = None) -> list[int]:
     return list(range(year - DEFAULT_YEARS + 1, year + 1))
 
 
-def normalise_kpi(kpi_id: str) -> str:
-    return (kpi_id or "").strip().upper()
+class Indicator(NamedTuple):
+    """An open indicator of the organisation with a Kolada id."""
+
+    kpi: str  # normalised
+    title: str
+    unit: str  # the name of the unit whose plan it is in
+    measure_unit: str  # stripped: "%", "kr" …
 
 
-def kpis_in_use(organisation) -> dict[str, list[str]]:
-    """The Kolada ids on the organisation's open indicators, each with the
-    indicators that use it ("Titel (Enhet)"), for messages."""
+def indicators_with_kpi(organisation) -> list[Indicator]:
+    """The organisation's open indicators that have a Kolada id, by id and
+    title: one query, for both the KPIs in use and the percent check."""
     from styrhjul.model.models import ItemKind
     from styrhjul.organisation.models import Unit
     from styrhjul.planning.models import Item
@@ -67,16 +76,28 @@ def kpis_in_use(organisation) -> dict[str, list[str]]:
         Item.objects.filter(kind=ItemKind.INDICATOR, archived_at__isnull=True, plan__unit__in=units)
         .exclude(kolada_kpi="")
         .order_by("kolada_kpi", "title", "pk")
-        .values_list("kolada_kpi", "title", "plan__unit__name")
+        .values_list("kolada_kpi", "title", "plan__unit__name", "measure_unit")
     )
+    return [
+        Indicator(normalise_kpi(kpi), title, unit, (measure_unit or "").strip())
+        for kpi, title, unit, measure_unit in rows
+        if normalise_kpi(kpi)
+    ]
+
+
+def _used(indicators: list[Indicator]) -> dict[str, list[str]]:
     used: dict[str, list[str]] = {}
-    for kpi, title, unit in rows:
-        kpi = normalise_kpi(kpi)
-        if kpi:
-            label = f'"{title}" ({unit})'
-            if label not in used.setdefault(kpi, []):
-                used[kpi].append(label)
+    for indicator in indicators:
+        label = f'"{indicator.title}" ({indicator.unit})'
+        if label not in used.setdefault(indicator.kpi, []):
+            used[indicator.kpi].append(label)
     return used
+
+
+def kpis_in_use(organisation) -> dict[str, list[str]]:
+    """The Kolada ids on the organisation's open indicators, each with the
+    indicators that use it ("Titel (Enhet)"), for messages."""
+    return _used(indicators_with_kpi(organisation))
 
 
 # --------------------------------------------------------------------- buffer
@@ -130,6 +151,36 @@ class ValueBuffer:
             counts(_NO_COUNT if count is None else count)
             deleted(is_deleted)
 
+    def row(self, index: int) -> tuple:
+        """One row, like rows() gives it."""
+        s = self._strings
+        value, count = self.value[index], self.count[index]
+        return (
+            s[self.kpi[index]],
+            s[self.municipality[index]],
+            s[self.ou[index]],
+            self.period[index],
+            s[self.gender[index]],
+            None if value != value else value,
+            s[self.status[index]],
+            None if count == _NO_COUNT else count,
+            bool(self.deleted[index]),
+        )
+
+    def first_above(self, kpis: Iterable[str], limit: float) -> tuple | None:
+        """The first row of one of `kpis` whose value is above `limit`
+        (withdrawn values aside), or None. Only the row found is decoded."""
+        wanted = {self._index[kpi] for kpi in kpis if kpi in self._index}
+        if not wanted:
+            return None
+        for index, (kpi, value, deleted) in enumerate(
+            zip(self.kpi, self.value, self.deleted, strict=True)
+        ):
+            # NaN (no value) is never above the limit.
+            if kpi in wanted and value > limit and not deleted:
+                return self.row(index)
+        return None
+
     def rows(self) -> Iterator[tuple]:
         """(kpi, municipality, ou, period, gender, value, status, count, deleted)"""
         s = self._strings
@@ -158,36 +209,23 @@ class ValueBuffer:
             )
 
 
-def _check_percentages(buffer: ValueBuffer, organisation, kpis: list[str]) -> None:
+def _check_percentages(buffer: ValueBuffer, indicators: list[Indicator]) -> None:
     """A share in percent is at most 100: a larger value from Kolada for a KPI
     that an indicator measures in % stops the sync (nothing is stored)."""
-    from styrhjul.model.models import ItemKind
-    from styrhjul.organisation.models import Unit
-    from styrhjul.planning.models import Item
-
-    if not kpis:
+    percent: dict[str, str] = {}
+    for indicator in indicators:
+        if indicator.measure_unit == "%":
+            percent.setdefault(indicator.kpi, indicator.title)
+    row = buffer.first_above(percent, 100)
+    if row is None:
         return
-    units = Unit.objects.descendants(organisation, include_self=True).values("pk")
-    percent = dict(
-        Item.objects.filter(
-            kind=ItemKind.INDICATOR,
-            archived_at__isnull=True,
-            plan__unit__in=units,
-            kolada_kpi__in=kpis,
-            measure_unit="%",
-        ).values_list("kolada_kpi", "title")
+    kpi, municipality, ou, period, _gender, value, _status, _count, _deleted = row
+    where = f"enheten {ou}" if ou else f"kommun {municipality}"
+    raise KoladaError(
+        f"Kolada gav värdet {format_number(value, 1)} för {kpi} ({where}, {period}), men "
+        f"nyckeltalet ”{percent[kpi]}” anges i procent och kan inte vara över 100. Kontrollera "
+        "Kolada-id och enhet på nyckeltalet."
     )
-    if not percent:
-        return
-    for kpi, municipality, ou, period, _gender, value, _status, _count, deleted in buffer.rows():
-        if kpi in percent and not deleted and value is not None and value > 100:
-            where = f"enheten {ou}" if ou else f"kommun {municipality}"
-            shown = f"{value:.1f}".replace(".", ",")
-            raise KoladaError(
-                f"Kolada gav värdet {shown} för {kpi} ({where}, {period}), men nyckeltalet "
-                f"”{percent[kpi]}” anges i procent och kan inte vara över 100. Kontrollera "
-                "Kolada-id och enhet på nyckeltalet."
-            )
 
 
 # ---------------------------------------------------------------------- plan
@@ -278,16 +316,12 @@ class SyncResult:
         }
 
 
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", "\u00a0")
-
-
 def _summary(result: SyncResult) -> str:
     if not result.kpis:
         return "Inga nyckeltal med Kolada-id att hämta."
 
     def n(count: int, one: str, many: str) -> str:
-        return f"{_number(count)} {one if count == 1 else many}"
+        return f"{format_number(count, 0)} {one if count == 1 else many}"
 
     years = f"{result.years[0]}–{result.years[-1]}" if result.years else ""
     text = f"{n(result.kpis, 'nyckeltal', 'nyckeltal')} för "
@@ -324,10 +358,11 @@ def sync(
     full: bool = False,
     include_in_use: bool = True,
 ) -> SyncResult:
-    """Fetch and store Kolada data for the organisation of `settings_obj`:
-    the KPIs on its indicators (unless include_in_use is False) plus `kpis`,
-    for its own municipality and comparisons (and its Kolada units), for
-    `years` (default: the last ten).
+    """Fetch and store Kolada data for the organisation of `settings_obj`
+    (saved settings, as services.settings_save makes them; the sync saves
+    only its own fields on them): the KPIs on its indicators (unless
+    include_in_use is False) plus `kpis`, for its own municipality and
+    comparisons (and its Kolada units), for `years` (default: the last ten).
 
     From-date: `from_date` if given, else the day before the last
     successful sync, else (or with `full`) everything. Raises KoladaError
@@ -376,8 +411,10 @@ def _log_failure(settings_obj, started, message: str, requests: int) -> None:
 def _sync(settings_obj, client, kpis, years, from_date, full, include_in_use) -> SyncResult:
     started = timezone.now()
     organisation = settings_obj.organisation
-    used = kpis_in_use(organisation) if include_in_use else {}
-    wanted = list(dict.fromkeys([*(normalise_kpi(k) for k in kpis if normalise_kpi(k)), *used]))
+    indicators = indicators_with_kpi(organisation)
+    used = _used(indicators) if include_in_use else {}
+    asked = (normalise_kpi(k) for k in kpis)
+    wanted = list(dict.fromkeys([*(k for k in asked if k), *used]))
     years = sorted(set(years)) if years is not None else default_years()
     if not years:
         raise KoladaError("Inga år att hämta.")
@@ -427,7 +464,7 @@ def _sync(settings_obj, client, kpis, years, from_date, full, include_in_use) ->
         for page in pages:
             buffer.add(page, municipality_of_ou)
 
-    _check_percentages(buffer, organisation, wanted)
+    _check_percentages(buffer, indicators)
 
     # 2. Write it all, or nothing.
     result.fetch_seconds = time.perf_counter() - fetch_started
@@ -454,9 +491,7 @@ def _sync(settings_obj, client, kpis, years, from_date, full, include_in_use) ->
             "years": years,
         }
         # Only the sync's own fields: settings changed on the page meanwhile stay.
-        # (A first run from the command saves the settings it was given.)
-        own_fields = ["last_synced_at", "last_sync_summary", "synced_scope"]
-        settings_obj.save(update_fields=own_fields if settings_obj.pk else None)
+        settings_obj.save(update_fields=["last_synced_at", "last_sync_summary", "synced_scope"])
         log = KoladaSyncLog.objects.create(
             organisation_id=settings_obj.organisation_id,
             started_at=started,

@@ -63,7 +63,7 @@ def _settings_context(request, organisation: Unit, roots: list[Unit], settings_o
     titles = (
         dict(KoladaKpi.objects.filter(id__in=in_use).values_list("id", "title")) if in_use else {}
     )
-    status = queries.sync_status(organisation)
+    status = queries.sync_status(organisation, settings_obj)
     return {
         "nav": "indicators",
         "page_title": _("Kolada"),

@@ -65,17 +65,10 @@ class RecordedKolada:
         if len(segments) == 2 and segments[0] == "kpi":
             wanted = _ids(segments[1])
             return self._page(parts.path, query, [k for k in self.kpis if k["id"] in wanted])
-        if segments == ["kpi"]:
-            title = query.get("title", "").casefold()
-            return self._page(
-                parts.path, query, [k for k in self.kpis if title in k["title"].casefold()]
-            )
         if len(segments) == 2 and segments[0] == "municipality":
             wanted = _ids(segments[1])
             found = [m for m in self.municipalities if m["id"] in wanted]
             return self._page(parts.path, query, found)
-        if segments == ["municipality"]:
-            return self._page(parts.path, query, self.municipalities)
         if len(segments) == 7 and segments[0] == "data":
             dims = dict(zip(segments[1::2], segments[2::2], strict=True))
             kpis, places = _ids(dims["kpi"]), _ids(dims["municipality"])

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from styrhjul.kolada.fakeserver import serve
-from styrhjul.kolada.models import KoladaSettings, KoladaSyncLog, KoladaValue
-from styrhjul.kolada.queries import sync_status, values_for
+from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaSyncLog, KoladaValue
+from styrhjul.kolada.queries import settings_for, sync_status
 from tests.factories import UnitFactory
 
 from .fakes import RecordedKolada
@@ -48,12 +48,15 @@ def test_first_run_sets_the_municipalities_and_stores_the_values(org, kolada):
     settings_obj = KoladaSettings.objects.get(organisation=org["kommun"])
     assert settings_obj.municipality_id == "1480"
     assert settings_obj.comparison_ids == ["0180", "0580", "0000"]
-    rows = values_for("N21704", ["1480", "0180"], years=[2023], genders=["T"])
-    assert [(r.municipality_title, r.value) for r in rows] == [
-        ("Göteborg", Decimal("17.012982")),
-        ("Stockholm", Decimal("21.887490")),
-    ]
-    status = sync_status(org["kommun"])
+    titles = dict(KoladaMunicipality.objects.values_list("id", "title"))
+    rows = KoladaValue.objects.filter(
+        kpi_id="N21704", municipality_id__in=["1480", "0180"], period=2023, gender="T", ou_id=""
+    )
+    assert {titles[r.municipality_id]: r.value for r in rows} == {
+        "Göteborg": Decimal("17.012982"),
+        "Stockholm": Decimal("21.887490"),
+    }
+    status = sync_status(org["kommun"], settings_obj)
     assert status.last_synced_at == settings_obj.last_synced_at
     assert status.last_failure is None
 
@@ -69,6 +72,64 @@ def test_second_run_is_incremental_and_uses_the_saved_settings(org, kolada):
     (data,) = [p for p in kolada.requests if p.startswith("/v3/data/")]
     assert "from_date=" in data
     assert not KoladaValue.objects.filter(municipality_id="0180", gender="K").exists()
+
+
+def test_a_second_run_with_other_comparisons_saves_them(org, kolada):
+    kolada_sync("--municipality", "1480", "--compare", "0180", "--kpi", "N21704",
+                "--years", "2023", "--base-url", kolada.base_url)  # fmt: skip
+
+    kolada_sync("--compare", "0580,0000", "--kpi", "N21704", "--years", "2023",
+                "--base-url", kolada.base_url)  # fmt: skip
+
+    settings_obj = KoladaSettings.objects.get(organisation=org["kommun"])
+    assert settings_obj.municipality_id == "1480"
+    assert settings_obj.comparison_ids == ["0580", "0000"]
+    assert settings_obj.synced_scope["municipalities"] == ["1480", "0580", "0000"]
+    assert KoladaValue.objects.filter(municipality_id="0580").exists()  # new: fetched in full
+
+    kolada.requests.clear()
+    kolada_sync("--kpi", "N21704", "--years", "2023", "--base-url", kolada.base_url)
+    (municipalities,) = [p for p in kolada.requests if p.startswith("/v3/municipality/")]
+    assert municipalities.startswith("/v3/municipality/1480,0580,0000?")
+
+
+@pytest.mark.parametrize("first_time", [True, False])
+def test_invalid_comparisons_are_explained_and_change_nothing(org, kolada, first_time):
+    if not first_time:
+        kolada_sync("--municipality", "1480", "--compare", "0180", "--kpi", "N21704",
+                    "--years", "2023", "--base-url", kolada.base_url)  # fmt: skip
+    before = list(KoladaSettings.objects.values())
+    logs = KoladaSyncLog.objects.count()
+    kolada.requests.clear()
+
+    with pytest.raises(CommandError) as error:
+        kolada_sync("--municipality", "1480", "--compare", "0180,1480", "--kpi", "N21704",
+                    "--base-url", kolada.base_url)  # fmt: skip
+
+    assert str(error.value) == (
+        "--compare: 1480 är den egna kommunen eller regionen. Den visas alltid och ska inte stå "
+        "bland jämförelserna. Inget har ändrats."
+    )
+    assert list(KoladaSettings.objects.values()) == before
+    assert KoladaSyncLog.objects.count() == logs
+    assert kolada.requests == []
+
+
+def test_settings_saved_before_a_failed_fetch_are_said_to_be_kept(org, kolada):
+    kolada_sync("--municipality", "1480", "--compare", "0180", "--kpi", "N21704",
+                "--years", "2023", "--base-url", kolada.base_url)  # fmt: skip
+
+    with pytest.raises(CommandError) as error:
+        kolada_sync("--compare", "0180,9999", "--kpi", "N21704", "--years", "2023",
+                    "--base-url", kolada.base_url)  # fmt: skip
+
+    assert str(error.value) == (
+        "Kolada känner inte till kommun- eller regionkoden 9999. Inget har ändrats. "
+        "Kolada-inställningarna (--compare) är ändå sparade och gäller nästa hämtning."
+    )
+    settings_obj = KoladaSettings.objects.get(organisation=org["kommun"])
+    assert settings_obj.comparison_ids == ["0180", "9999"]
+    assert settings_obj.synced_scope["municipalities"] == ["1480", "0180"]
 
 
 def test_kolada_cannot_be_reached_changes_nothing(org, kolada):
@@ -87,7 +148,7 @@ def test_kolada_cannot_be_reached_changes_nothing(org, kolada):
     assert message.startswith(f"Kolada gick inte att nå ({closed}/kpi/N21704")
     assert message.endswith("Inget har ändrats.")
     assert list(KoladaValue.objects.order_by("pk").values_list("pk", "value")) == before
-    assert sync_status(org["kommun"]).last_failure.message == message
+    assert sync_status(org["kommun"], settings_for(org["kommun"])).last_failure.message == message
 
 
 def test_the_own_municipality_is_needed_the_first_time(org, kolada):

@@ -5,7 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from styrhjul.kolada import sync as sync_module
@@ -13,15 +14,16 @@ from styrhjul.kolada.client import KoladaError, UnknownIdsError
 from styrhjul.kolada.models import (
     KoladaKpi,
     KoladaMunicipality,
+    KoladaOu,
     KoladaSettings,
     KoladaSyncLog,
     KoladaValue,
 )
-from styrhjul.kolada.queries import values_for
 from styrhjul.kolada.sync import default_years, kpis_in_use, plan_parts, sync
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.planning import services
+from styrhjul.planning.models import Item
 
 from .fakes import RecordedKolada, make_client, recording_bytes
 
@@ -298,18 +300,6 @@ def test_without_kpis_the_sync_only_records_that(settings_obj):
     assert not [u for u in opener.urls if "/data/" in u]
 
 
-def test_values_for_reads_what_the_sync_stored(settings_obj, django_assert_max_num_queries):
-    run(settings_obj)
-    with django_assert_max_num_queries(2):
-        rows = values_for("N21704", ["1480", "0180", "0000"], years=range(2015, 2026))
-    assert [(r.municipality_title, r.gender, r.value) for r in rows[:3]] == [
-        ("Göteborg", "T", Decimal("17.012982")),
-        ("Göteborg", "K", Decimal("19.468967")),
-        ("Göteborg", "M", Decimal("13.314533")),
-    ]
-    assert [r.municipality_id for r in rows] == ["1480"] * 3 + ["0180"] * 3
-
-
 def test_default_years_are_the_last_ten():
     assert default_years(datetime.date(2026, 6, 1)) == list(range(2017, 2027))
 
@@ -330,8 +320,6 @@ def test_plan_parts_split_old_and_new_scope():
 def test_values_for_the_organisations_kolada_units(settings_obj):
     """Unit-level data (oudata) for the units in the settings, stored with
     the unit's municipality; handmade answers in Kolada's v3 shape."""
-    from styrhjul.kolada.queries import ou_values_for
-
     from .fakes import body, envelope
 
     kolada = RecordedKolada()
@@ -354,23 +342,26 @@ def test_values_for_the_organisations_kolada_units(settings_obj):
     settings_obj.ou_ids = ["V15E148000101"]
     result, opener = run(settings_obj, handler)
 
-    (row,) = ou_values_for("N21704", ["V15E148000101"])
-    assert (row.ou_title, row.municipality_id, row.period, row.value) == (
+    (row,) = KoladaValue.objects.filter(kpi_id="N21704", ou_id="V15E148000101")
+    assert (KoladaOu.objects.get(pk=row.ou_id).title, row.municipality_id, row.period) == (
         "Provskolan",
         "1480",
         2023,
-        Decimal("42.500000"),
     )
+    assert row.value == Decimal("42.500000")
     assert result.ous == 1
     assert "och 1 enhet," in result.summary
     # The municipality-level values are there too, and apart.
-    assert len(values_for("N21704", ["1480"])) == 3
+    assert len([key for key in stored() if key[0] == "1480"]) == 3
 
 
-def test_a_percentage_over_100_for_an_indicator_in_percent_stores_nothing(settings_obj, chain):
+@pytest.mark.parametrize("measure_unit", ["%", " % "])
+def test_a_percentage_over_100_for_an_indicator_in_percent_stores_nothing(
+    settings_obj, chain, measure_unit
+):
     indicator = chain["indicator"]
     indicator.kolada_kpi = "N21704"
-    indicator.measure_unit = "%"
+    indicator.measure_unit = measure_unit
     indicator.save()
     kolada = RecordedKolada()
     kolada.rows = [
@@ -394,3 +385,19 @@ def test_a_percentage_over_100_for_an_indicator_in_percent_stores_nothing(settin
     indicator.save()
     run(settings_obj, kolada, kpis=[])
     assert stored()[("0180", 2023, "K")] == Decimal("104.2")
+
+
+def test_the_indicators_are_read_once_for_the_kpis_in_use_and_the_percent_check(
+    settings_obj, chain
+):
+    indicator = chain["indicator"]
+    indicator.kolada_kpi = "N21704"
+    indicator.measure_unit = "%"
+    indicator.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        result, _ = run(settings_obj, kpis=[])
+
+    assert result.kpis == 1
+    items = Item._meta.db_table
+    assert len([q for q in queries if q["sql"].startswith("SELECT") and items in q["sql"]]) == 1

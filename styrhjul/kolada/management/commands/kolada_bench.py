@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from styrhjul.charts.numbers import format_number
 from styrhjul.kolada.bench import bench_store
-
-
-def _number(value: float, decimals: int = 1) -> str:
-    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
 
 
 class Command(BaseCommand):
@@ -54,33 +51,38 @@ class Command(BaseCommand):
         )
         ok_time = figures["seconds"] < figures["budget_seconds"]
         ok_memory = figures["rss_peak_mib"] < figures["budget_mib"]
+
+        def shown(key: str, decimals: int = 1) -> str:
+            return format_number(figures[key], decimals)
+
         self.stdout.write(
-            f"Kolada-hämtning på {figures['database']}: {_number(figures['values'], 0)} värden "
+            f"Kolada-hämtning på {figures['database']}: {shown('values', 0)} värden "
             f"({figures['kpis']} nyckeltal × {figures['municipalities']} kommuner × "
             f"{figures['years']} år × T/K/M), {figures['requests']} frågor"
         )
         self.stdout.write(
-            f"  tid    {_number(figures['seconds'])} s "
-            f"({_number(figures['values_per_second'], 0)} värden/s; hämta och kontrollera "
-            f"{_number(figures['fetch_seconds'])} s, spara {_number(figures['write_seconds'])} s)"
+            f"  tid    {shown('seconds')} s "
+            f"({shown('values_per_second', 0)} värden/s; hämta och kontrollera "
+            f"{shown('fetch_seconds')} s, spara {shown('write_seconds')} s)"
             f"   budget {figures['budget_seconds']} s   {'OK' if ok_time else 'ÖVER'}"
         )
         self.stdout.write(
-            f"  minne  {_number(figures['rss_peak_mib'])} MB högsta RSS "
-            f"(+{_number(figures['rss_growth_mib'])} MB under hämtningen)"
+            f"  minne  {shown('rss_peak_mib')} MB högsta RSS "
+            f"(+{shown('rss_growth_mib')} MB under hämtningen)"
             f"   budget {figures['budget_mib']} MB   {'OK' if ok_memory else 'ÖVER'}"
         )
         if figures["again_seconds"] is not None:
             ok_again = figures["again_seconds"] < figures["budget_seconds"]
             self.stdout.write(
-                f"  en gång till, ersätter allt: {_number(figures['again_seconds'])} s"
+                f"  en gång till, ersätter allt: {shown('again_seconds')} s"
                 f"   budget {figures['budget_seconds']} s   {'OK' if ok_again else 'ÖVER'}"
             )
         if figures["tracemalloc_peak_mib"] is not None:
-            peak = _number(figures["tracemalloc_peak_mib"])
-            self.stdout.write(f"  Python-minnets topp (tracemalloc): {peak} MB")
+            self.stdout.write(
+                f"  Python-minnets topp (tracemalloc): {shown('tracemalloc_peak_mib')} MB"
+            )
         if not options["rate_limit"]:
             self.stdout.write(
-                f"  Mot Kolada tillkommer minst {_number(figures['rate_limit_seconds'])} s "
+                f"  Mot Kolada tillkommer minst {shown('rate_limit_seconds')} s "
                 "väntan (fem frågor i sekunden)."
             )

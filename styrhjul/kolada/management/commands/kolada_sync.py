@@ -1,20 +1,27 @@
 """`styrhjul kolada-sync`: fetch KPI definitions and values from Kolada and
 store them, so that the pages work offline afterwards (docs/kolada.md).
 
-All or nothing: when anything goes wrong (Kolada cannot be reached, an
-unknown KPI id, a broken response) nothing is changed and the command exits
-with a Swedish message and status 1."""
+--municipality, --compare and --ou are saved first, through the same
+service as the settings page (kolada/services.settings_save): a wrong code
+stops the command before anything is saved or fetched. The fetch is then all
+or nothing: when anything goes wrong (Kolada cannot be reached, an unknown
+KPI id, a broken response) no values are changed and the command exits with
+a Swedish message and status 1."""
 
 from __future__ import annotations
 
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from styrhjul.kolada.client import DEFAULT_BASE_URL, KoladaClient, KoladaError, seconds
+from styrhjul.charts.numbers import format_number
+from styrhjul.kolada import queries, services
+from styrhjul.kolada.client import DEFAULT_BASE_URL, KoladaClient, KoladaError
 from styrhjul.kolada.models import KoladaSettings
-from styrhjul.kolada.sync import default_client, normalise_kpi, sync
+from styrhjul.kolada.sync import default_client, sync
+from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
 
@@ -147,21 +154,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         organisation = organisation_by_code(options["organisation"])
-        settings_obj = KoladaSettings.objects.filter(organisation=organisation).first()
-        if settings_obj is None:
-            settings_obj = KoladaSettings(organisation=organisation)
-        if options["municipality"]:
-            settings_obj.municipality_id = options["municipality"].strip()
-        if options["compare"] is not None:
-            settings_obj.comparison_ids = split_ids([options["compare"]])
-        if options["ou"] is not None:
-            settings_obj.ou_ids = split_ids([options["ou"]])
-        if not settings_obj.municipality_id:
-            raise CommandError(
-                f"Ingen egen kommun är inställd för Kolada för {organisation.name}. Ange den "
-                "första gången, t.ex. styrhjul kolada-sync --municipality 1480 "
-                "--compare 1481,1482,0014,0000."
-            )
         from_date = None
         if options["from_date"]:
             try:
@@ -173,26 +165,89 @@ class Command(BaseCommand):
         if from_date and options["full"]:
             raise CommandError("Välj antingen --full eller --from-date, inte båda.")
         years = parse_years(options["years"]) if options["years"] else None
-        kpis = [normalise_kpi(k) for k in split_ids(options["kpi"])]
+        client_options = {"timeout": options["timeout"], "retries": max(0, options["retries"])}
         try:
-            client_options = {"timeout": options["timeout"], "retries": max(0, options["retries"])}
             if options["base_url"]:
                 client = KoladaClient(options["base_url"], **client_options)
             else:
                 client = default_client(**client_options)
+        except KoladaError as exc:  # an address that is not http(s)
+            raise CommandError(str(exc)) from None
+        settings_obj, saved = save_settings(organisation, options)
+        try:
             result = sync(
                 settings_obj,
                 client,
-                kpis=kpis,
+                kpis=split_ids(options["kpi"]),
                 years=years,
                 from_date=from_date,
                 full=options["full"],
             )
         except KoladaError as exc:
-            raise CommandError(str(exc)) from None
+            message = str(exc)
+            if saved:
+                # The options were saved before the fetch, as on the settings page.
+                message += (
+                    f" Kolada-inställningarna ({', '.join(saved)}) är ändå sparade och gäller "
+                    "nästa hämtning."
+                )
+            raise CommandError(message) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Kolada för {organisation.name}: {result.summary} "
-                f"({result.requests} frågor, {seconds(round(result.seconds, 1))} s.)"
+                f"({result.requests} frågor, "
+                f"{format_number(result.seconds, max_decimals=1)} s.)"
             )
         )
+
+
+# The settings that options change: field → option.
+SETTING_OPTIONS = {"municipality_id": "municipality", "comparison_ids": "compare", "ou_ids": "ou"}
+
+
+def save_settings(organisation: Unit, options: dict) -> tuple[KoladaSettings, list[str]]:
+    """The organisation's settings, with --municipality, --compare and --ou
+    saved first through the same service as the settings page: validated,
+    and nothing saved when a code is wrong. Returns (settings, the options
+    saved)."""
+    settings_obj = queries.settings_for(organisation)
+    given = {
+        field: options[option]
+        for field, option in SETTING_OPTIONS.items()
+        if options[option] is not None
+    }
+    own = settings_obj.municipality_id if settings_obj else ""
+    if not own and "municipality_id" not in given:
+        raise CommandError(
+            f"Ingen egen kommun är inställd för Kolada för {organisation.name}. Ange den "
+            "första gången, t.ex. styrhjul kolada-sync --municipality 1480 "
+            "--compare 1481,1482,0014,0000."
+        )
+    if not given:
+        return settings_obj, []
+    current = {
+        "municipality_id": own,
+        "comparison_ids": settings_obj.comparison_ids if settings_obj else [],
+        "ou_ids": settings_obj.ou_ids if settings_obj else [],
+    }
+    try:
+        saved = services.settings_save(
+            actor=access.SYSTEM, organisation=organisation, **{**current, **given}
+        )
+    except ValidationError as exc:
+        raise CommandError(_validation_message(exc)) from None
+    return saved, [f"--{SETTING_OPTIONS[field]}" for field in given]
+
+
+def _validation_message(exc: ValidationError) -> str:
+    """The service's Swedish messages, each after the option it is about."""
+    if hasattr(exc, "error_dict"):
+        parts = [
+            f"--{SETTING_OPTIONS[field]}: {' '.join(messages)}"
+            if field in SETTING_OPTIONS
+            else " ".join(messages)
+            for field, messages in exc.message_dict.items()
+        ]
+    else:
+        parts = exc.messages
+    return " ".join(parts) + " Inget har ändrats."

@@ -28,7 +28,7 @@ from styrhjul.planning.models import Item, ItemLink, Plan
 from styrhjul.planning.numbering import natural_key
 
 from .internal_control import DocumentError, swedish_date
-from .layout import Contents, Layout, layout_for
+from .layout import SECTIONS, TEXT_SECTION_KEYS, Contents, Layout, layout_for
 
 OTHER = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
@@ -36,11 +36,7 @@ DELARSRAPPORT = "delarsrapport"
 ARSREDOVISNING = "arsredovisning"
 KINDS = {DELARSRAPPORT: "Delårsrapport", ARSREDOVISNING: "Årsredovisning"}
 # The free-text sections written for the document (their house headings).
-TEXT_SECTIONS = {
-    "forord": "Förord",
-    "sammanfattning": "Sammanfattning",
-    "viktiga_handelser": "Viktiga händelser",
-}
+TEXT_SECTIONS = {s.key: s.heading for s in SECTIONS if s.key in TEXT_SECTION_KEYS}
 
 
 @dataclass
@@ -131,7 +127,6 @@ class Chapter:
     perspectives: list[PerspectiveSection]
     assignments: list[ActivityRow]
     fulfilment: list[FulfilmentCount]
-    loose_activities: list[ActivityRow]  # contributing to no goal of the chapter
     heading: str = ""  # the unit's name in a compiled document, else "Mål och resultat"
 
     @property
@@ -413,7 +408,6 @@ def chapter_for_nothing(unit: Unit, contents: Contents) -> Chapter:
         perspectives=[],
         assignments=[],
         fulfilment=[],
-        loose_activities=[],
         heading=contents.heading("mal_och_resultat"),
     )
 
@@ -455,7 +449,6 @@ def _chapter(
     only the unit's own activities are listed, not every activity below."""
     perspectives: dict[str, PerspectiveSection] = {}
     order: dict[str, tuple] = {}
-    used_activities: set[int] = set()
     blocks = []
     for item in sorted(items, key=lambda i: (natural_key(i.number), i.order, i.pk)):
         if item.kind != ItemKind.GOAL:
@@ -477,7 +470,6 @@ def _chapter(
                 if own_activities_only and c.plan.unit_id != unit.pk:
                     continue
                 block.activities.append(_activity_row(c, unit, reports))
-                used_activities.add(c.pk)
             elif c.kind == ItemKind.INDICATOR and c.pk in facts:
                 r = reports.get((c.pk, c.plan.unit_id)) or reports.get((c.pk, unit.pk))
                 block.indicators.append(
@@ -511,17 +503,11 @@ def _chapter(
         for i in sorted(items, key=lambda i: (natural_key(i.number), i.pk))
         if i.kind == ItemKind.ASSIGNMENT
     ]
-    loose = [
-        _activity_row(i, unit, reports)
-        for i in sorted(items, key=lambda i: (i.end_date or datetime.date.max, i.pk))
-        if i.kind == ItemKind.ACTIVITY and i.pk not in used_activities
-    ]
     return Chapter(
         unit_name=unit.name,
         perspectives=[perspectives[n] for n in sorted(perspectives, key=lambda n: order[n])],
         assignments=assignments,
         fulfilment=fulfilment,
-        loose_activities=loose,
     )
 
 

@@ -10,10 +10,9 @@ import io
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from .annual import KINDS, TEXT_SECTIONS, AnnualReport
+from .annual import AnnualReport
 
 TEMPLATE = "documents/annual.html"
-FORMATS = ("html", "pdf", "docx", "xlsx")
 
 
 def _with_charts(report: AnnualReport) -> None:
@@ -113,10 +112,8 @@ def docx(report: AnnualReport) -> bytes:
                     document.add_paragraph(paragraph)
                 if report.has_appendix:
                     document.add_paragraph("Hela internkontrollrapporten finns som bilaga.")
-                if ik.areas:
-                    rows = [[a.name, a.total, *(c.count for c in a.counts)] for a in ik.areas]
-                    rows.append(["Totalt", ik.count, *(c.count for c in ik.totals)])
-                    table([ik.grouping, "Kontrollpunkter", *ik.labels], rows)
+                if ik.summary_rows:
+                    table(ik.summary_headers, ik.summary_rows)
         elif key == "bilaga_internkontroll":
             document.add_page_break()
             document.add_heading(heading, level=1)
@@ -291,4 +288,4 @@ def filename(report: AnnualReport, fmt: str) -> str:
     return f"{stem}-{report.year}-{slugify(report.unit_name)}.{fmt}"
 
 
-__all__ = ["FORMATS", "KINDS", "TEXT_SECTIONS", "filename", "render"]
+__all__ = ["filename", "render"]

@@ -701,7 +701,6 @@ def _job_annual_build(unit_id, occasion_id, kind, stem, out_dir):
         indicators=sum(len(g.indicators) for g in goals),
         activities=sum(len(g.activities) for g in goals),
         assignments=sum(len(c.assignments) for c in report.chapters),
-        loose_activities=sum(len(c.loose_activities) for c in report.chapters),
         internal_control=len(report.internal_control),
         per_chapter=[
             {
@@ -710,7 +709,6 @@ def _job_annual_build(unit_id, occasion_id, kind, stem, out_dir):
                 "indicators": sum(len(g.indicators) for g in c.goals),
                 "activities": sum(len(g.activities) for g in c.goals),
                 "assignments": len(c.assignments),
-                "loose_activities": len(c.loose_activities),
             }
             for c in report.chapters
         ],

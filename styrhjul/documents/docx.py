@@ -283,14 +283,9 @@ def add_internal_control(document, report: InternalControlReport, *, level: int,
             document.add_heading(heading, level=level)
             for paragraph in report.summary:
                 document.add_paragraph(paragraph)
-            if report.areas:
-                grouping = report.grouping
-                document.add_paragraph(
-                    f"Bedömning av kontrollpunkterna per {grouping.lower()}", style="Caption"
-                )
-                rows = [[a.name, a.total, *(c.count for c in a.counts)] for a in report.areas]
-                rows.append(["Totalt", report.count, *(c.count for c in report.totals)])
-                _table(document, [grouping, "Kontrollpunkter", *report.labels], rows, style=style)
+            if report.summary_rows:
+                document.add_paragraph(report.summary_caption, style="Caption")
+                _table(document, report.summary_headers, report.summary_rows, style=style)
         elif key == "resultat":
             if not landscape:
                 new_section(document, landscape=True)
@@ -328,7 +323,7 @@ def _area_table(document, area, *, level: int, style=None) -> None:
         cells = added.cells
         for index, (cell, value) in enumerate(zip(cells, row.cells, strict=True)):
             if index == RESULT_COLUMN:
-                label = row.assessment or ("" if row.reported else "Ej rapporterad")
+                label = row.assessment_text
                 if row.unit_name:
                     label = f"{row.unit_name}: {label}" if label else row.unit_name
                 _cell_text(cell, value, bold_first=label)

@@ -59,7 +59,6 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "COLUMNS",
     "CONTENT_TYPES",
-    "XLSX_COLUMNS",
     "ActivityRow",
     "DocumentError",
     "FollowupByDate",
@@ -82,7 +81,6 @@ KIND_NAMES = {ItemKind.ACTIVITY: "Aktivitet", ItemKind.ASSIGNMENT: "Särskilt up
 
 GOAL_COLUMN = "Nämndmål"
 COLUMNS = (GOAL_COLUMN, "Aktivitet", "Slutdatum", "Status", "Kommentar")
-XLSX_COLUMNS = ("Perspektiv", *COLUMNS, "Enhet", "Typ")
 TEMPLATE = "documents/followup_by_date.html"
 
 
@@ -105,7 +103,6 @@ class ActivityRow:
     status_symbol: str = ""
     status_colour: str = ""
     reported: bool = False
-    completion: int | None = None
 
     @property
     def text(self) -> str:
@@ -138,7 +135,6 @@ class GoalGroup:
     title: str
     rows: list[ActivityRow] = field(default_factory=list)
     unit_name: str = ""  # the goal's unit, when another than the document's
-    level_name: str = ""
 
     @property
     def text(self) -> str:
@@ -418,7 +414,6 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
                     status_symbol=value.symbol if value else "",
                     status_colour=_colour(value.colour) if value else "",
                     reported=reported,
-                    completion=report.completion if report is not None else None,
                 )
             )
         return result
@@ -453,7 +448,6 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
                 title=goal.title,
                 rows=rows,
                 unit_name=goal.plan.unit.name if goal.plan.unit_id != unit.pk else "",
-                level_name=goal.level.name if goal.level_id else "",
             )
         )
     sections = [Section(name=n, goals=grouped[n]) for n in sorted(grouped, key=order.get)]

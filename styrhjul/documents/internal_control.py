@@ -202,6 +202,24 @@ class InternalControlReport:
     contents: object = None  # layout.Contents: the sections chosen, in order
 
     @property
+    def summary_caption(self) -> str:
+        return f"Bedömning av kontrollpunkterna per {self.grouping.lower()}"
+
+    @property
+    def summary_headers(self) -> list[str]:
+        return [self.grouping, "Kontrollpunkter", *self.labels]
+
+    @property
+    def summary_rows(self) -> list[list]:
+        """The summary of the assessments: one row per area (or unit), then
+        Totalt; none without control points."""
+        if not self.areas:
+            return []
+        rows = [[a.name, a.total, *(c.count for c in a.counts)] for a in self.areas]
+        rows.append(["Totalt", self.count, *(c.count for c in self.totals)])
+        return rows
+
+    @property
     def outline(self) -> list[tuple[str, str]]:
         """The sections in the organisation's order, as (key, heading); those
         without content (no control points, no earlier measures) left out."""
@@ -523,12 +541,9 @@ def xlsx_sheets(report: InternalControlReport) -> list[tuple[str, list[str], lis
         for area in report.areas
         for row in area.rows
     ]
-    summary = [[area.name, area.total, *(c.count for c in area.counts)] for area in report.areas]
-    if report.areas:
-        summary.append(["Totalt", report.count, *(c.count for c in report.totals)])
     sheets = [
         ("Kontrollpunkter", [report.grouping, *XLSX_COLUMNS], points),
-        ("Sammanställning", [report.grouping, "Kontrollpunkter", *report.labels], summary),
+        ("Sammanställning", report.summary_headers, report.summary_rows),
     ]
     if report.followed_measures:
         followed = [

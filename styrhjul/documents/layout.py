@@ -124,7 +124,6 @@ DOCUMENTS = {
     ),
     "internkontrollrapport": DocumentSpec("Internkontrollrapport", IK_SECTIONS),
 }
-ANNUAL_DOCUMENTS = {k: DOCUMENTS[k].label for k in ("delarsrapport", "arsredovisning")}
 
 DEFAULT_HEADING_COLOUR = "#111111"
 DEFAULT_TABLE_COLOUR = "#e8edf2"

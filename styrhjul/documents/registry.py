@@ -14,6 +14,7 @@ from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Plan
 
 from .internal_control import DocumentError
+from .layout import DOCUMENTS
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -30,18 +31,9 @@ class DocumentType:
     formats: tuple[str, ...]
 
 
+# Every document type in PDF, Word and Excel, named as in layout.DOCUMENTS.
 TYPES = {
-    t.key: t
-    for t in (
-        DocumentType("delarsrapport", "Delårsrapport", ("pdf", "docx", "xlsx")),
-        DocumentType(
-            "arsredovisning", "Årsredovisning / verksamhetsberättelse", ("pdf", "docx", "xlsx")
-        ),
-        DocumentType(
-            "uppfoljning", "Uppföljning av aktiviteter per datum", ("pdf", "docx", "xlsx")
-        ),
-        DocumentType("internkontrollrapport", "Internkontrollrapport", ("pdf", "docx", "xlsx")),
-    )
+    key: DocumentType(key, spec.label, ("pdf", "docx", "xlsx")) for key, spec in DOCUMENTS.items()
 }
 
 

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 import zlib
 
 import pytest
@@ -226,7 +225,8 @@ def _pdf_objects(data: bytes) -> bytes:
     return b"\n".join(parts)
 
 
-def test_long_cells_and_many_rows_build_quickly(ik):
+def test_long_cells_and_many_rows_build(ik):
+    """The speed is measured in `styrhjul document-bench`, not here."""
     from styrhjul.documents.docx import internal_control_docx
     from styrhjul.documents.pdf import internal_control_pdf
 
@@ -243,7 +243,6 @@ def test_long_cells_and_many_rows_build_quickly(ik):
             control_step=long_text if n % 20 == 0 else f"Kontrollmoment {n}",
             control_method="Stickprov",
         )
-    start = time.monotonic()
     report = internal_control.build(ik["plan"], ik["occasion"])
     assert report.count == 206
     massor = next(a for a in report.areas if a.name == "Massor")
@@ -252,7 +251,6 @@ def test_long_cells_and_many_rows_build_quickly(ik):
     pdf = internal_control_pdf(report)
     docx_data = internal_control_docx(report)
     assert pdf.startswith(b"%PDF") and docx_data.startswith(b"PK")
-    assert time.monotonic() - start < 30
 
 
 # --- Command and download --------------------------------------------------------------------

@@ -89,8 +89,8 @@ class Command(BaseCommand):
             f"{KINDS[result['kind']]} för {result['unit']}, {result['occasion']}: "
             f"{b['chapters']} kapitel, {b['goals']} mål, {b['indicators']} nyckeltal "
             f"(med diagram), {b['activities']} aktiviteter under målen, "
-            f"{b['assignments']} särskilda uppdrag, {b['loose_activities']} aktiviteter "
-            f"utan mål, {b['internal_control']} internkontrollrapporter.\n"
+            f"{b['assignments']} särskilda uppdrag, "
+            f"{b['internal_control']} internkontrollrapporter.\n"
         )
         rows = [
             (f"build() ({b['queries']} frågor)", m["build"], "–", None),

@@ -62,8 +62,8 @@ class Command(BaseCommand):
         if occasion_obj is None:
             raise CommandError(f"Det finns inget uppföljningstillfälle med id {occasion}.")
         kind = registry.TYPES[document]
-        if fmt not in kind.formats:
-            raise CommandError(f"{kind.label} finns som {', '.join(kind.formats)}.")
+        if fmt != "html" and fmt not in kind.formats:  # html: the preview, for every document
+            raise CommandError(f"{kind.label} finns som {', '.join(kind.formats)} och html.")
         build_options = {"per": group_by}
         if options.get("plan"):
             if document != "internkontrollrapport":
@@ -73,7 +73,7 @@ class Command(BaseCommand):
                 .filter(pk=options["plan"])
                 .first()
             )
-            if plan is None or not access.can_read(actor, plan):
+            if plan is None or not access.can_read_tree(actor, plan.unit):
                 raise CommandError(
                     f"Det finns ingen plan med id {options['plan']} som du får läsa."
                 )
@@ -81,7 +81,7 @@ class Command(BaseCommand):
             build_options["plan"] = plan.pk
         elif options.get("unit"):
             unit = Unit.objects.filter(code=options["unit"]).first()
-            if unit is None or not access.can_read(actor, unit):
+            if unit is None or not access.can_read_tree(actor, unit):
                 raise CommandError(
                     f"Det finns ingen enhet med koden {options['unit']} som du får läsa."
                 )

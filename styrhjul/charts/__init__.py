@@ -12,16 +12,14 @@ matplotlib is imported only when a chart is rendered (to_svg/to_png).
 from .numbers import format_number, format_value
 from .spec import GenderChart, Series, TrendChart
 from .table import Table, TableRow, data_table, text_alternative
-from .trend import ASSESSMENT_LABELS, assessment_label, describe_trend, suggest_assessment
+from .trend import describe_trend, suggest_assessment
 
 __all__ = [
-    "ASSESSMENT_LABELS",
     "GenderChart",
     "Series",
     "Table",
     "TableRow",
     "TrendChart",
-    "assessment_label",
     "data_table",
     "describe_trend",
     "format_number",

@@ -19,11 +19,9 @@ from .numbers import common_decimals, format_value, to_decimal
 from .spec import HIGHER, LOWER, NONE, normalize_direction
 
 __all__ = [
-    "ASSESSMENT_LABELS",
     "MET",
     "NEAR",
     "NOT_MET",
-    "assessment_label",
     "describe_trend",
     "suggest_assessment",
 ]
@@ -31,12 +29,6 @@ __all__ = [
 MET = "met"
 NEAR = "near"
 NOT_MET = "not_met"
-
-ASSESSMENT_LABELS = {
-    MET: "Målvärdet nås",
-    NEAR: "Nära målvärdet",
-    NOT_MET: "Målvärdet nås inte",
-}
 
 
 def _sign(direction: str) -> int:
@@ -187,10 +179,3 @@ def suggest_assessment(*, value, target, direction, margin=None) -> str | None:
     if shortfall <= margin:
         return NEAR
     return NOT_MET
-
-
-def assessment_label(assessment: str | None) -> str:
-    """ "Målvärdet nås", "Nära målvärdet", "Målvärdet nås inte"; "" for None."""
-    if assessment is None:
-        return ""
-    return ASSESSMENT_LABELS[assessment]

@@ -8,9 +8,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from styrhjul.indicators.series import latest_copies, value_rows
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, Unit
@@ -104,9 +105,12 @@ class Entry:
 
     item: Item
     report: Report | None
-    value: IndicatorValue | None  # this year's outcome (period "")
+    value: IndicatorValue | None  # the outcome of the occasion's year or part of it
     earlier: list[IndicatorValue]  # earlier years' outcomes, oldest first
     shared_from: Unit | None = None
+    # An indicator's values for the task's unit up to the task's year, as
+    # indicators.series.series_values gives them: (year, period) → value.
+    series_values: dict | None = None
     depth: int = 0
     children: list[Entry] = field(default_factory=list)
     form: object = None  # set by the view (reporting.ReportForm)
@@ -172,38 +176,32 @@ def task_page(user, task: ReportingTask) -> TaskPage:
     }
     indicator_ids = [i.pk for i in items if i.kind == ItemKind.INDICATOR]
     current: dict[int, IndicatorValue] = {}
-    earlier: dict[int, list[IndicatorValue]] = defaultdict(list)
+    earlier: dict[int, list[IndicatorValue]] = {}
+    values: dict[int, dict] = {}
     if indicator_ids:
         # An indicator's outcomes of earlier years may have been entered
         # through last year's copy of it: the series is the same.
-        by_series = {by_id[pk].series: pk for pk in indicator_ids}
         periods = {pk: services.value_period(by_id[pk], task.occasion) for pk in indicator_ids}
-        for v in (
-            IndicatorValue.objects.filter(  # 3
-                item__series__in=list(by_series),
-                unit=task.unit,
-                period__in={"", *periods.values()},
-                year__lte=year,
+        rows = list(
+            value_rows(  # 3
+                {by_id[pk].series for pk in indicator_ids},
+                [task.unit_id],
+                periods={"", *periods.values()},
+                last_year=year,
             )
-            .annotate(series=F("item__series"))
-            .order_by("year", "item__plan__plan_type__model__year")
-        ):
-            pk = by_series[v.series]
-            if v.period:  # a part of the year: only this occasion's period counts
-                if v.year == year and v.period == periods[pk]:
-                    current[pk] = v
-                continue
-            if periods[pk]:
-                if v.year < year and (not earlier[pk] or earlier[pk][-1].year != v.year):
-                    earlier[pk].append(v)
-                continue
-            if v.year == year:
-                if v.item_id == pk or pk not in current:
-                    current[pk] = v
-            elif not earlier[pk] or earlier[pk][-1].year != v.year:
-                earlier[pk].append(v)
-            else:
-                earlier[pk][-1] = v  # the later year's entry of the same year
+        )
+        by_series = latest_copies(rows)
+        # The form changes the value entered through the task's own indicator.
+        own = {(v.item_id, v.year, v.period): v for v in rows}
+        for pk in indicator_ids:
+            found = by_series.get((by_id[pk].series, task.unit_id), {})
+            values[pk] = found
+            period = periods[pk]
+            # Of a part of the year only this occasion's period counts.
+            value = own.get((pk, year, period)) or found.get((year, period))
+            if value is not None:
+                current[pk] = value
+            earlier[pk] = [v for (y, p), v in sorted(found.items()) if not p and y < year]
     parents: dict[int, list[int]] = defaultdict(list)
     for child, parent in ItemLink.objects.filter(  # 4
         item_id__in=list(by_id), target_id__in=list(by_id)
@@ -219,6 +217,7 @@ def task_page(user, task: ReportingTask) -> TaskPage:
             current.get(pk),
             earlier.get(pk, []),
             shared_from=item.plan.unit if item.plan.unit_id != task.unit_id else None,
+            series_values=values.get(pk),
         )
         for pk, item in by_id.items()
     }

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from styrhjul.followup.models import IndicatorValue
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Aggregation, Item
+
+from .series import series_values
 
 TWO_PLACES = Decimal("0.01")
 
@@ -42,18 +43,24 @@ def _combine(how: str, values: list[tuple[Decimal, Decimal | None]]) -> Decimal 
 
 def computed_values(items: list[Item], unit: Unit, year: int) -> dict[int, Computed]:
     """For each indicator that is computed from sub-units: the year's value
-    from the values of the unit's direct sub-units (one query)."""
+    from the values of the unit's direct sub-units (one query). A sub-unit
+    counts once, with the value of its series that counts (series_values)."""
     wanted = {i.series: i for i in items if i.aggregation}
     if not wanted:
         return {}
     rows: dict[int, list[tuple]] = {}
-    for series, value, women, men, weight in IndicatorValue.objects.filter(
-        item__series__in=list(wanted),
-        unit__parent=unit,
-        year=year,
-        period="",
-    ).values_list("item__series", "value", "value_women", "value_men", "weight"):
-        rows.setdefault(wanted[series].pk, []).append((value, women, men, weight))
+    by_series = series_values(
+        wanted,
+        Unit.objects.filter(parent=unit).values("pk"),
+        first_year=year,
+        last_year=year,
+    )
+    for (series, _unit_id), values in by_series.items():
+        v = values.get((year, ""))
+        if v is not None:
+            rows.setdefault(wanted[series].pk, []).append(
+                (v.value, v.value_women, v.value_men, v.weight)
+            )
     result = {}
     labels = dict(Aggregation.choices)
     for item in wanted.values():

@@ -42,7 +42,13 @@ def attach_task_facts(user, task, entries: dict) -> None:
     # the council's indicator of a council goal) for the unit that owns them.
     units = {pk: task.unit for pk in indicators}
     year = task.occasion.year
-    data = indicator_data(list(items.values()), units, last_year=year)
+    # The task page has read its indicators' values for the task's unit.
+    known = {
+        (e.item.series, task.unit_id): e.series_values
+        for pk, e in entries.items()
+        if pk in indicators and e.series_values is not None
+    }
+    data = indicator_data(list(items.values()), units, last_year=year, known=known)
     computed = computed_values(list(indicators.values()), task.unit, year)
     for pk in indicators:
         entries[pk].facts = data[pk]

@@ -7,14 +7,19 @@ trend description and a suggested assessment.
 `indicator_data` reads any number of indicators in a fixed number of
 queries. The values of an indicator are the values of its series: the same
 indicator copied from year to year (Item.series), so last year's outcomes
-belong to this year's indicator."""
+belong to this year's indicator. `series_values` is the one reading of
+those values: one per series, unit, year and period, the latest model
+year's copy winning (also for the task page and computed values)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from uuid import UUID
 
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from styrhjul.charts import (
@@ -25,8 +30,11 @@ from styrhjul.charts import (
     format_value,
     suggest_assessment,
 )
+from styrhjul.charts.numbers import common_decimals
 from styrhjul.followup.models import IndicatorValue
+from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.kolada.queries import ATTRIBUTION as KOLADA_ATTRIBUTION
+from styrhjul.model.models import ScaleValue
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import IndicatorSource, IndicatorTarget, Item
 
@@ -55,12 +63,13 @@ class Comparison:
         return present[-1] if present else None
 
 
-SUGGESTION_LABELS = {
-    "met": "Målvärdet nås",
-    "near": "Nära målvärdet",
-    "not_met": "Målvärdet nås inte",
-    "no_value": "Utfall saknas",
-}
+def suggestion_label(code: str | None) -> str:
+    """The label of a suggested assessment ("met" → "Målvärdet nås"), as
+    the assessment scale's "föreslås när" names it; "" for None."""
+    if not code:
+        return ""
+    choices = dict(ScaleValue._meta.get_field("suggested_when").flatchoices)
+    return str(choices.get(code, ""))
 
 
 @dataclass
@@ -143,7 +152,7 @@ class IndicatorData:
         share = Decimal(year - base[0]) / Decimal(goal_year - base[0])
         # As precise as the values the line is drawn between: a target of
         # 19 007,5 invånare between 18 500 and 19 500 reads as 19 008.
-        places = max(_decimals(base[1]), _decimals(goal_value))
+        places = common_decimals([base[1], goal_value])
         return (base[1] + (goal_value - base[1]) * share).quantize(
             Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
         )
@@ -200,7 +209,7 @@ class IndicatorData:
             latest=f"{self.fmt(latest.value)} ({latest.year})" if latest else "",
             gender=gender,
             target=f"{self.fmt(target)} ({year})" if target is not None else "",
-            suggestion=SUGGESTION_LABELS.get(code, "") if code else "",
+            suggestion=suggestion_label(code),
             trend=self.describe(),
             comparisons=", ".join(comparisons),
         )
@@ -251,53 +260,104 @@ def _is_reference(code: str) -> bool:
     return code.startswith("00")
 
 
+# --- One value per series, unit and period ----------------------------------------
+
+# (series, unit id) → (year, period) → the value that counts.
+SeriesValues = dict[tuple[UUID, int], dict[tuple[int, str], IndicatorValue]]
+
+
+def value_rows(
+    series: Iterable[UUID],
+    units: Iterable[int] | QuerySet,
+    *,
+    periods: Iterable[str] = ("",),
+    first_year: int | None = None,
+    last_year: int | None = None,
+) -> QuerySet[IndicatorValue]:
+    """Every stored value of the series for the units (ids, or a query of
+    unit ids), entered through any year's copy of the indicator, each with
+    its `series` and the `model_year` of the copy it was entered through.
+    `latest_copies` makes one value per year and period of them."""
+    rows = IndicatorValue.objects.filter(
+        item__series__in=set(series),
+        unit_id__in=units if isinstance(units, QuerySet) else set(units),
+        period__in=set(periods),
+    )
+    if first_year is not None:
+        rows = rows.filter(year__gte=first_year)
+    if last_year is not None:
+        rows = rows.filter(year__lte=last_year)
+    return rows.annotate(
+        series=F("item__series"), model_year=F("item__plan__plan_type__model__year")
+    )
+
+
+def latest_copies(rows: Iterable[IndicatorValue]) -> SeriesValues:
+    """One value per indicator series, unit, year and period: a year's value
+    entered through several years' copies of the indicator counts as the
+    latest model year's copy says. `rows` as `value_rows` gives them."""
+    result: SeriesValues = defaultdict(dict)
+    for row in sorted(rows, key=lambda r: (r.model_year, r.pk)):
+        result[row.series, row.unit_id][row.year, row.period] = row
+    return dict(result)
+
+
+def series_values(
+    series: Iterable[UUID],
+    units: Iterable[int] | QuerySet,
+    *,
+    periods: Iterable[str] = ("",),
+    first_year: int | None = None,
+    last_year: int | None = None,
+) -> SeriesValues:
+    """The values of the series for the units that count, one per year and
+    period (one query): {(series, unit id): {(year, period): value}}."""
+    return latest_copies(
+        value_rows(series, units, periods=periods, first_year=first_year, last_year=last_year)
+    )
+
+
 def indicator_data(
     items: list[Item],
     units: dict[int, Unit] | None = None,
     *,
     years: int = YEARS_SHOWN,
     last_year: int | None = None,
+    known: Mapping[tuple[UUID, int], Mapping[tuple[int, str], IndicatorValue]] | None = None,
 ) -> dict[int, IndicatorData]:
     """The facts of each indicator for a unit (by item pk; default: the
     item's own unit). At most five queries for any number of indicators:
-    values, targets, the Kolada settings, Kolada values and their names."""
-    from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
-
+    values, targets, the Kolada settings, Kolada values and their names.
+    `known`: series values already read (as `series_values` gives them, for
+    at least the years shown); the values of those series and units are not
+    read again."""
+    known = known or {}
     units = units or {}
     unit_of = {item.pk: units.get(item.pk, item.plan.unit) for item in items}
     last = last_year or max((item.plan.plan_type.model.year for item in items), default=0)
     first = last - years + 1
 
-    manual = [i for i in items if i.source != IndicatorSource.KOLADA]
-    rows: dict[tuple, dict[int, tuple]] = defaultdict(dict)
-    if manual:
-        wanted = {(i.series, unit_of[i.pk].pk) for i in manual}
-        for v in (
-            IndicatorValue.objects.filter(
-                item__series__in={s for s, _u in wanted},
-                unit_id__in={u for _s, u in wanted},
-                period="",
-                year__gte=first,
-                year__lte=last,
-            )
-            .values_list(
-                "item__series",
-                "unit_id",
-                "year",
-                "value",
-                "value_women",
-                "value_men",
-                "source",
-                "note",
-                "item__plan__plan_type__model__year",
-            )
-            .order_by("year", "item__plan__plan_type__model__year")
-        ):
-            series, unit_id, year, value, women, men, source, note, model_year = v
-            if (series, unit_id) in wanted:
-                # A year's value entered through several years' indicators:
-                # the latest indicator's entry counts.
-                rows[series, unit_id][year] = (value, women, men, source, note)
+    wanted = {(i.series, unit_of[i.pk].pk) for i in items if i.source != IndicatorSource.KOLADA}
+    values: dict[tuple[UUID, int], Mapping[tuple[int, str], IndicatorValue]] = {
+        key: known[key] for key in wanted if key in known
+    }
+    unread = wanted - set(values)
+    if unread:
+        read = series_values(
+            {s for s, _u in unread},
+            {u for _s, u in unread},
+            first_year=first,
+            last_year=last,
+        )
+        values.update((key, read[key]) for key in unread if key in read)
+    rows: dict[tuple[UUID, int], dict[int, IndicatorValue]] = {
+        key: {
+            year: row
+            for (year, period), row in found.items()
+            if not period and first <= year <= last
+        }
+        for key, found in values.items()
+    }
 
     targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for item_id, year, value in IndicatorTarget.objects.filter(
@@ -355,8 +415,8 @@ def indicator_data(
         else:
             own = rows.get((item.series, unit.pk), {})
             data.points = [
-                Point(year, value, women, men, source, note)
-                for year, (value, women, men, source, note) in sorted(own.items())
+                Point(year, v.value, v.value_women, v.value_men, v.source, v.note)
+                for year, v in sorted(own.items())
             ]
         if settings is not None and by_municipality:
             for code in settings.comparison_ids:
@@ -372,9 +432,3 @@ def indicator_data(
                 )
         result[item.pk] = data
     return result
-
-
-def _decimals(value: Decimal) -> int:
-    """The decimals a value is written with: 2 for 65.25, 0 for 18500.00."""
-    exponent = Decimal(value).normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from styrhjul.kolada.queries import kpi
 from styrhjul.model.models import GovernanceModel, ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.organisation.queries import chosen_root
+from styrhjul.organisation.queries import chosen_root, readable_roots
 from styrhjul.planning.models import Item, ItemLink
 from styrhjul.planning.queries import visible_items
 
@@ -24,6 +25,12 @@ from . import charts
 from .series import indicator_data
 
 ITEM_RELATED = ("plan__unit", "plan__plan_type__model")
+
+
+def _org_query(organisation_id: int, roots: list[Unit]) -> str:
+    """?organisation=… when the user reads several organisations, so the
+    council's page shows the chosen one."""
+    return f"?organisation={organisation_id}" if len(roots) > 1 else ""
 
 
 @login_required
@@ -43,12 +50,11 @@ def indicator(request, pk: int):
         unit = access.get_or_404(request.user, Unit.objects.all(), pk=int(wanted))
     data = indicator_data([item], {item.pk: unit})[item.pk]
     prefix = f"nyckeltal-{item.pk}"
-    kolada = None
-    if item.kolada_kpi:
-        from styrhjul.kolada.queries import kpi
-
-        kolada = kpi(item.kolada_kpi)
+    kolada = kpi(item.kolada_kpi) if item.kolada_kpi else None
     plan = item.plan
+    council_url = reverse("indicators:council", args=[plan.year]) + _org_query(
+        plan.plan_type.model.organisation_id, readable_roots(request.user)
+    )
     return render(
         request,
         "indicators/indicator.html",
@@ -62,7 +68,7 @@ def indicator(request, pk: int):
             "kolada": kolada,
             "page_title": item.title,
             "breadcrumbs": [
-                (_("Nyckeltal"), reverse("indicators:council", args=[plan.year])),
+                (_("Nyckeltal"), council_url),
                 (plan.unit.name, reverse("planning:plan", args=[plan.pk])),
                 (item.title, None),
             ],
@@ -123,7 +129,7 @@ def _council(request, year: int):
         for goal in goals:
             rows = sorted(by_goal.get(goal.pk, []), key=lambda d: (d.item.order, d.item.pk))
             groups.append((goal, rows))
-    org_query = f"?organisation={organisation.pk}" if len(roots) > 1 else ""
+    org_query = _org_query(organisation.pk, roots)
     return render(
         request,
         "indicators/council.html",

@@ -4,11 +4,9 @@ import pytest
 
 from styrhjul.charts.numbers import NBSP
 from styrhjul.charts.trend import (
-    ASSESSMENT_LABELS,
     MET,
     NEAR,
     NOT_MET,
-    assessment_label,
     describe_trend,
     suggest_assessment,
 )
@@ -187,11 +185,3 @@ def test_suggest_assessment_without_numbers(value, target):
 def test_suggest_assessment_rejects_unknown_direction():
     with pytest.raises(ValueError):
         suggest_assessment(value=1, target=2, direction="up", margin=0)
-
-
-def test_assessment_labels():
-    assert assessment_label(MET) == "Målvärdet nås"
-    assert assessment_label(NEAR) == "Nära målvärdet"
-    assert assessment_label(NOT_MET) == "Målvärdet nås inte"
-    assert assessment_label(None) == ""
-    assert set(ASSESSMENT_LABELS) == {MET, NEAR, NOT_MET}

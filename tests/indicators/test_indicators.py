@@ -21,7 +21,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services
 from styrhjul.planning.models import IndicatorTarget, Item
-from tests.factories import UserFactory, grant
+from tests.factories import UnitFactory, UserFactory, grant, unit_type
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +129,22 @@ def test_the_indicator_page_shows_chart_table_and_trend(client, org, chain, read
     assert "<caption>" in body and "85\u00a0%" in body
     assert "Utvecklingen går åt rätt håll" in body
     assert "Kvinnor och män" in body
+
+
+def test_the_breadcrumb_leads_to_the_indicators_organisations_council_page(
+    client, org, chain, reader
+):
+    indicator = chain["indicator"]
+    url = reverse("indicators:indicator", args=[indicator.pk])
+    council = reverse("indicators:council", args=[2025])
+
+    crumbs = client.get(url).context["breadcrumbs"]
+    assert crumbs[0][1] == council  # one organisation: no choice to keep
+    other = UnitFactory(name="Bolagskoncernen", code="BK", unit_type=unit_type("Kommun"))
+    grant(reader, other, Role.READER)
+
+    crumbs = client.get(url).context["breadcrumbs"]
+    assert crumbs[0][1] == f"{council}?organisation={org['kommun'].pk}"
 
 
 def test_a_kolada_indicator_shows_kolada_values_comparisons_and_attribution(

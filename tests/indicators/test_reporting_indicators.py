@@ -13,8 +13,10 @@ from django.utils import timezone
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import IndicatorValue, OccasionStep, ReportingTask
 from styrhjul.indicators.aggregate import computed_values
+from styrhjul.indicators.series import indicator_data
 from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.model.models import ItemKind
+from styrhjul.model.services import model_copy_to_next_year
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services
@@ -93,6 +95,55 @@ def test_the_value_computed_from_sub_units(org, shared_indicator, how, weights, 
     computed = computed_values([item], org["forv"], 2025)[item.pk]
 
     assert computed.value == Decimal(expected) and computed.units == 2
+
+
+def next_years_copy(item):
+    """The indicator's copy in next year's model (the same series)."""
+    model = model_copy_to_next_year(actor=access.SYSTEM, model=item.plan.plan_type.model)
+    return Item.objects.get(plan__plan_type__model=model, series=item.series)
+
+
+def test_a_sub_unit_counts_once_in_the_computed_value(org, shared_indicator):
+    """A sub-unit's value entered through this year's indicator and through
+    next year's copy of it counts once: as next year's copy says, as on the
+    indicator's page."""
+    Item.objects.filter(pk=shared_indicator.pk).update(aggregation="sum")
+    copy = next_years_copy(shared_indicator)
+    IndicatorValue.objects.create(item=shared_indicator, unit=org["avd_a"], year=2025, value=10)
+    IndicatorValue.objects.create(item=copy, unit=org["avd_a"], year=2025, value=12)
+    IndicatorValue.objects.create(item=shared_indicator, unit=org["avd_b"], year=2025, value=20)
+    item = Item.objects.select_related("plan__unit", "plan__plan_type__model").get(
+        pk=shared_indicator.pk
+    )
+
+    computed = computed_values([item], org["forv"], 2025)[item.pk]
+
+    assert (computed.value, computed.units) == (Decimal(32), 2)
+    shown = indicator_data([item], {item.pk: org["avd_a"]}, last_year=2025)[item.pk]
+    assert shown.value_in(2025) == Decimal(12)
+
+
+@pytest.mark.parametrize("periodicity", ["", "tertial"])
+def test_the_task_pages_earlier_values_are_the_latest_copys(
+    client, org, occasion, shared_indicator, periodicity
+):
+    """A year's outcome entered through two years' copies of the indicator:
+    the latest copy's counts, for yearly and part-year indicators alike, in
+    the earlier values and in the facts beside the form."""
+    Item.objects.filter(pk=shared_indicator.pk).update(periodicity=periodicity, aggregation="")
+    copy = next_years_copy(shared_indicator)
+    IndicatorValue.objects.create(item=shared_indicator, unit=org["avd_a"], year=2024, value=70)
+    IndicatorValue.objects.create(item=copy, unit=org["avd_a"], year=2024, value=72)
+    IndicatorValue.objects.create(item=shared_indicator, unit=org["avd_a"], year=2023, value=68)
+    chef = UserFactory()
+    grant(chef, org["avd_a"], Role.MANAGER)
+    client.force_login(chef)
+
+    page = client.get(reverse("followup:task", args=[task_of(occasion, org["avd_a"]).pk]))
+
+    entry = page.context["page"].entries[shared_indicator.pk]
+    assert [(v.year, v.value) for v in entry.earlier] == [(2023, 68), (2024, 72)]
+    assert [(p.year, p.value) for p in entry.facts.points] == [(2023, 68), (2024, 72)]
 
 
 def test_the_form_offers_the_computed_value_and_stores_its_source(

@@ -11,3 +11,8 @@ from styrhjul.settings import *  # noqa: E402,F403
 # Serve static files straight from the apps in tests (no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Nothing in the suite reaches the real Kolada: a client made from the
+# settings points at a closed local port (the tests use recordings and a
+# local fake server).
+KOLADA_BASE_URL = "http://127.0.0.1:9/v3"

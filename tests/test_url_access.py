@@ -13,15 +13,19 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from styrhjul.documents.models import DocumentJob, DocumentSettings, DocumentText, ReportText
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
+    IndicatorValue,
+    MeasureFollowUp,
     OccasionKind,
     OccasionStep,
     Report,
     ReportingTask,
 )
+from styrhjul.kolada.models import KoladaSettings
 from styrhjul.model.models import (
     GoalLevel,
     GovernanceModel,
@@ -35,7 +39,7 @@ from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services
-from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
+from styrhjul.planning.models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -326,7 +330,17 @@ def snapshot() -> tuple:
         list(ItemLink.objects.order_by("pk").values_list("pk", "item_id", "target_id")),
         list(ItemShare.objects.order_by("pk").values_list("pk", "unit_id", "ended_at")),
         list(Plan.objects.order_by("pk").values_list("pk", "unit_id")),
-        list(GovernanceModel.objects.order_by("pk").values_list("pk", "year", "version")),
+        list(
+            GovernanceModel.objects.order_by("pk").values_list(
+                "pk",
+                "year",
+                "version",
+                "probability_labels",
+                "consequence_labels",
+                "risk_medium_from",
+                "risk_high_from",
+            )
+        ),
         list(Perspective.objects.order_by("pk").values_list("pk", "name", "order")),
         list(GoalLevel.objects.order_by("pk").values_list("pk", "name", "assesses")),
         list(PlanType.objects.order_by("pk").values_list("pk", "name", "item_kinds")),
@@ -337,6 +351,20 @@ def snapshot() -> tuple:
         list(CalendarEvent.objects.order_by("pk").values_list("pk", "title", "start")),
         list(ReportingTask.objects.order_by("pk").values_list("pk", "done_at", "reopened_until")),
         list(Report.objects.order_by("pk").values_list("pk", "comment", "version")),
+        list(IndicatorValue.objects.order_by("pk").values_list("pk", "value", "updated_at")),
+        list(IndicatorTarget.objects.order_by("pk").values_list("pk", "year", "value")),
+        list(MeasureFollowUp.objects.order_by("pk").values_list("pk", "result", "done", "version")),
+        list(ReportText.objects.order_by("pk").values_list("pk", "introduction", "version")),
+        list(DocumentText.objects.order_by("pk").values_list("pk", "text", "version")),
+        list(
+            DocumentSettings.objects.order_by("pk").values_list("pk", "heading_colour", "version")
+        ),
+        list(DocumentJob.objects.order_by("pk").values_list("pk", "status")),
+        list(
+            KoladaSettings.objects.order_by("pk").values_list(
+                "pk", "municipality_id", "comparison_ids"
+            )
+        ),
     )
 
 
@@ -360,6 +388,23 @@ POST_DATA = {
     "order": "1",
     "is_active": "on",
     "plural": "K",
+    # The fields of the later forms: texts, measures, documents, Kolada, risk scale.
+    "text": "Kapad",
+    "result": "Kapad",
+    "introduction": "Kapad",
+    "summary": "Kapad",
+    "forord": "Kapad",
+    "done": "on",
+    "heading_colour": "#000000",
+    "table_colour": "#000000",
+    "municipality_id": "0180",
+    "comparison_ids": "0000",
+    "probability_labels": "A\nB",
+    "consequence_labels": "A\nB",
+    "risk_medium_from": "2",
+    "risk_high_from": "3",
+    "dokument": "delarsrapport",
+    "format": "pdf",
 }
 
 

@@ -1,8 +1,17 @@
-"""Reading spreadsheet cells the way Swedish Excel users write them, shared by
-every importer (organisation, plans)."""
+"""Spreadsheets the way Swedish Excel users write and read them, shared by
+every importer (organisation, plans) and every export: reading cells,
+suggesting the name a user probably meant, writing cells and the house
+style of the header row."""
 
 import datetime
-from collections.abc import Collection
+import difflib
+from collections.abc import Callable, Collection, Mapping
+from operator import attrgetter
+
+from django.utils.translation import gettext as _
+
+DATE_FORMAT = "yyyy-mm-dd"
+HEADER_FILL = "E7ECF2"
 
 
 def norm_header(value) -> str:
@@ -23,6 +32,50 @@ def cell_text(value) -> str:
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     return " ".join(str(value).replace("\ufeff", "").split())
+
+
+def closest(key: str, options: Mapping):
+    """The option whose key is closest to `key` (a name normalised the way
+    the keys are: a misspelling, a letter too many), or None when none is
+    close enough."""
+    close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.75)
+    return options[close[0]] if close else None
+
+
+def did_you_mean(key: str, options: Mapping, name: Callable = attrgetter("name")) -> str:
+    """What follows a message about an unknown name: " Menade du ”…”?" with
+    the name of the closest option (`closest`), or "" when none is close."""
+    found = closest(key, options)
+    if found is None:
+        return ""
+    return " " + _("Menade du ”%(name)s”?") % {"name": name(found)}
+
+
+def put_cell(sheet, row: int, column: int, value):
+    """Write a value to a cell: characters a workbook cannot hold are left
+    out, and text starting with "=" stays text, never a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def style_header(sheet, count: int) -> None:
+    """The header row of the first `count` columns in the house style: bold
+    on a light fill, a line below, wrapped text; the row stays in view."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    for index in range(1, count + 1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.border = Border(bottom=Side(style="thin"))
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.freeze_panes = "A2"
 
 
 def workbook_bytes(
@@ -49,12 +102,9 @@ def workbook_bytes(
     import io
 
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
-
-    from styrhjul.planning.excel.writer import DATE_FORMAT, HEADER_FILL
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -70,24 +120,16 @@ def workbook_bytes(
         rows = list(rows)
         sheet = workbook.create_sheet(name[:31])
         for column, header in enumerate(headers, start=1):
-            cell = sheet.cell(row=1, column=column, value=header)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-            cell.border = Border(bottom=Side(style="thin"))
-            cell.alignment = wrapped
+            sheet.cell(row=1, column=column, value=header)
+        style_header(sheet, len(headers))
         for row_number, values in enumerate(rows, start=2):
             for column, value in enumerate(values, start=1):
-                if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
-                cell = sheet.cell(row=row_number, column=column, value=value)
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"
+                cell = put_cell(sheet, row_number, column, value)
                 if isinstance(value, datetime.date):
                     cell.number_format = DATE_FORMAT
-                if isinstance(value, str) and value in muted:
+                if isinstance(cell.value, str) and cell.value in muted:
                     cell.font = muted_font
                 cell.alignment = wrapped
-        sheet.freeze_panes = "A2"
         last = get_column_letter(len(headers))
         sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
         sizes = (widths or {}).get(name) or [min(60, max(12, len(str(h)) + 4)) for h in headers]

@@ -227,7 +227,7 @@ def _report(
                 measures_due=row.measures_due,
                 **values,
             )
-            services.validate_report(task, item, report_data)
+            services.validate_report(task.plan_type, item, report_data)
             report = Report(occasion=occasion, unit=unit, item=item, updated_by=author)
             for name, value in report_data.__dict__.items():
                 setattr(report, name, value)

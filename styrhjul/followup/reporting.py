@@ -184,8 +184,8 @@ class ReportForm(forms.Form):
             )
         super().__init__(data, prefix=f"post-{item.pk}", initial=initial)
         kind = item.kind
-        status_scale = services.scale_for(task, item, "status")
-        assessment_scale = services.scale_for(task, item, "assessment")
+        status_scale = services.scale_for(task.plan_type, item, "status")
+        assessment_scale = services.scale_for(task.plan_type, item, "assessment")
         f = self.fields
         if kind in (ItemKind.ACTIVITY, ItemKind.ASSIGNMENT):
             if status_scale:
@@ -322,12 +322,8 @@ class ReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.item.measure_unit.strip() == "%":
-            for name in ("value", "value_women", "value_men"):
-                if data.get(name) is not None and data[name] > 100:
-                    self.add_error(
-                        name, _("Nyckeltalet anges i procent: värdet kan inte vara över 100.")
-                    )
+        # An outcome over 100 % is refused by services.indicator_value_save;
+        # its message comes to the field through apply_errors.
         if "assessment" in self.fields and self.entry.facts is not None:
             value = data.get("value") if "value" in self.fields else None
             suggested = self.suggested_value(value)

@@ -20,6 +20,7 @@ from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
+from styrhjul.planning.services import check_percent
 from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
 from styrhjul.web.dates import month_name
 
@@ -291,30 +292,29 @@ class ReportData:
     measures_due: datetime.date | None = None
 
 
-def scale_for(task: ReportingTask, item: Item, field: str) -> int | None:
-    """The scale (id) of an item's "status" or "assessment" in the task's plan
-    type; None where the item has no such field (e.g. the assessment of a goal
-    whose level does not assess)."""
-    pt = task.plan_type
+def scale_for(plan_type: PlanType, item: Item, field: str) -> int | None:
+    """The scale (id) of an item's "status" or "assessment" in the plan type
+    it is reported in; None where the item has no such field (e.g. the
+    assessment of a goal whose level does not assess)."""
     if field == "status":
         return {
-            ItemKind.ACTIVITY: pt.activity_scale_id,
-            ItemKind.ASSIGNMENT: pt.assignment_scale_id,
+            ItemKind.ACTIVITY: plan_type.activity_scale_id,
+            ItemKind.ASSIGNMENT: plan_type.assignment_scale_id,
         }.get(item.kind)
     if item.kind == ItemKind.GOAL and item.level_id and not item.level.assesses:
         return None
     return {
-        ItemKind.INDICATOR: pt.indicator_scale_id,
-        ItemKind.GOAL: pt.goal_scale_id,
-        ItemKind.CONTROL_POINT: pt.control_scale_id,
+        ItemKind.INDICATOR: plan_type.indicator_scale_id,
+        ItemKind.GOAL: plan_type.goal_scale_id,
+        ItemKind.CONTROL_POINT: plan_type.control_scale_id,
     }.get(item.kind)
 
 
-def validate_report(task: ReportingTask, item: Item, data: ReportData) -> None:
+def validate_report(plan_type: PlanType, item: Item, data: ReportData) -> None:
     errors = {}
     for field in ("status", "assessment"):
         value = getattr(data, field)
-        if value is not None and value.scale_id != scale_for(task, item, field):
+        if value is not None and value.scale_id != scale_for(plan_type, item, field):
             errors[field] = _("Välj ett värde ur planens skala.")
     if data.completion is not None and not 0 <= data.completion <= 100:
         errors["completion"] = _("Färdighetsgraden anges från 0 till 100 %.")
@@ -355,7 +355,7 @@ def report_save(
         raise ValidationError(
             _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
         )
-    validate_report(task, item, data)
+    validate_report(task.plan_type, item, data)
     report = lock_for_edit(
         Report,
         version,
@@ -390,6 +390,9 @@ def indicator_value_save(
         raise ValidationError({"value": _("Värdena hämtas från Kolada och kan inte ändras här.")})
     if is_locked(task):
         raise ValidationError(_("Rapporteringen är låst."))
+    check_percent(
+        item.measure_unit, {"value": value, "value_women": value_women, "value_men": value_men}
+    )
     obj = IndicatorValue.objects.filter(item=item, unit=task.unit, year=year, period=period).first()
     obj = obj or IndicatorValue(item=item, unit=task.unit, year=year, period=period)
     obj.value, obj.value_women, obj.value_men, obj.note = value, value_women, value_men, note

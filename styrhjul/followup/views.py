@@ -64,7 +64,7 @@ def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: 
         "measures": (
             measures.open_measures(task) if task.plan_type.holds(ItemKind.CONTROL_POINT) else []
         ),
-        "may_follow_up": not locked and access.can_write(request.user, task.unit),
+        "may_follow_up": measures.may_follow_up(request.user, task),
         "reads_documents": access.can_read_tree(request.user, task.unit),
         "page_title": task.name,
         "breadcrumbs": _crumbs(task),

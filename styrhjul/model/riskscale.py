@@ -19,12 +19,6 @@ DEFAULT_CONSEQUENCE = ["Försumbar", "Lindrig", "Kännbar", "Allvarlig"]
 DEFAULT_MEDIUM_FROM = 4
 DEFAULT_HIGH_FROM = 9
 
-# Suggested labels and bands for a 5×5 matrix (offered on the config page).
-FIVE_PROBABILITY = ["Mycket osannolik", "Osannolik", "Möjlig", "Sannolik", "Mycket sannolik"]
-FIVE_CONSEQUENCE = ["Försumbar", "Lindrig", "Kännbar", "Allvarlig", "Mycket allvarlig"]
-FIVE_MEDIUM_FROM = 5
-FIVE_HIGH_FROM = 15
-
 BAND_LABELS = {"low": "låg", "medium": "medel", "high": "hög"}
 
 

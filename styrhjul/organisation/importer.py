@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import difflib
 import io
 import re
 import zipfile
@@ -38,7 +37,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from styrhjul.spreadsheet import cell_text, norm_header
+from styrhjul.spreadsheet import cell_text, closest, did_you_mean, norm_header
 
 from . import access
 from .models import Role, RoleGrant, Unit, UnitType, User
@@ -302,12 +301,12 @@ def _read_header(cells, number: int, sheet: str | None):
             positions[name] = index
     missing = {norm_header(HEADERS[n]): n for n, _label in COLUMNS if n not in positions}
     for _index, text in unknown:
-        close = difflib.get_close_matches(norm_header(text), list(missing), n=1, cutoff=0.75)
-        if close:
+        meant = closest(norm_header(text), missing)
+        if meant is not None:
             errors.append(
                 ImportIssue(
                     _("okänd kolumn ”%(text)s”. Menade du ”%(column)s”?")
-                    % {"text": text, "column": HEADERS[missing[close[0]]]},
+                    % {"text": text, "column": HEADERS[meant]},
                     row=number,
                     sheet=sheet,
                 )
@@ -640,13 +639,7 @@ class _Importer:
                     "name": type_name,
                     "types": self._type_list(),
                 }
-                close = difflib.get_close_matches(
-                    type_name.casefold(), list(self.types), n=1, cutoff=0.75
-                )
-                if close:
-                    message += " " + _("Menade du ”%(name)s”?") % {
-                        "name": self.types[close[0]].name
-                    }
+                message += did_you_mean(type_name.casefold(), self.types)
                 self.issues.add(planned, message, "unit_type")
         if row.parent_code is not None:
             planned.parent_given = True

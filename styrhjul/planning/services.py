@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -13,15 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from styrhjul.audit import set_actor
+from styrhjul.kolada.queries import normalise_kpi
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
 from .models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
 
-# Fields a user edits on an item (the rest is structure: plan, kind, links).
 KOLADA_ID = re.compile(r"[A-Z]\d{5}")
 
+# Fields a user edits on an item (the rest is structure: plan, kind, links).
 ITEM_FIELDS = (
     "number",
     "title",
@@ -58,6 +60,26 @@ ITEM_FIELDS = (
     "risk_handling_reason",
     "given_by",
 )
+
+
+def percent_errors(measure_unit: str, values: dict) -> dict[str, str]:
+    """Field → message for each value over 100 of an indicator measured in
+    percent (empty when the unit is not "%" or every value is at most 100)."""
+    if (measure_unit or "").strip() != "%":
+        return {}
+    return {
+        name: _("Nyckeltalet anges i procent: värdet kan inte vara över 100.")
+        for name, value in values.items()
+        if value is not None and value > 100
+    }
+
+
+def check_percent(measure_unit: str, values: dict) -> None:
+    """Refuse values over 100 for an indicator measured in percent, with the
+    message at each value's field."""
+    errors = percent_errors(measure_unit, values)
+    if errors:
+        raise ValidationError(errors)
 
 
 class StaleItem(Exception):
@@ -110,18 +132,15 @@ def _check_item(item: Item) -> None:
                 }
             )
     if item.kind == ItemKind.INDICATOR:
-        item.kolada_kpi = (item.kolada_kpi or "").strip().upper()
+        item.kolada_kpi = normalise_kpi(item.kolada_kpi)
         if item.kolada_kpi and not KOLADA_ID.fullmatch(item.kolada_kpi):
             raise ValidationError(
                 {"kolada_kpi": _("Ett Kolada-id är en bokstav och fem siffror, t.ex. N15419.")}
             )
-        if item.measure_unit.strip() == "%":
-            for name in ("baseline_value", "target_value"):
-                value = getattr(item, name)
-                if value is not None and value > 100:
-                    raise ValidationError(
-                        {name: _("Nyckeltalet anges i procent: värdet kan inte vara över 100.")}
-                    )
+        check_percent(
+            item.measure_unit,
+            {name: getattr(item, name) for name in ("baseline_value", "target_value")},
+        )
         if item.source == "kolada" and not item.kolada_kpi:
             raise ValidationError(
                 {"kolada_kpi": _("Ange Kolada-id när värdena hämtas från Kolada.")}
@@ -186,6 +205,18 @@ def _save_targets(actor, item: Item, targets: dict) -> None:
     """Make the indicator's targets per year exactly `targets` (year → value)."""
     if targets and item.kind != ItemKind.INDICATOR:
         raise ValidationError({"targets": _("Bara nyckeltal har målvärden per år.")})
+    # The message names the line of the item form ("2026: 120").
+    errors = percent_errors(item.measure_unit, targets)
+    if errors:
+        raise ValidationError(
+            {
+                "targets": [
+                    _("”%(line)s”: %(error)s")
+                    % {"line": _target_line(year, targets[year]), "error": error}
+                    for year, error in errors.items()
+                ]
+            }
+        )
     existing = {t.year: t for t in item.targets.all()}
     for year, target in existing.items():
         if year not in targets:
@@ -198,6 +229,12 @@ def _save_targets(actor, item: Item, targets: dict) -> None:
         target.value = value
         set_actor(target, actor)
         target.save()
+
+
+def _target_line(year: int, value) -> str:
+    """A target as the item form writes it: "2026: 87,5"."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return f"{year}: {text.replace('.', ',')}"
 
 
 @transaction.atomic

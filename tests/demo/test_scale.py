@@ -334,7 +334,7 @@ def test_every_report_is_one_the_services_would_accept(small):
         task = tasks[(report.unit_id, report.item.plan.plan_type_id)]
         assert report.is_reported
         validate_report(
-            task,
+            task.plan_type,
             report.item,
             followup_services.ReportData(
                 status=report.status,

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -386,3 +387,36 @@ def test_the_forms_fast_widgets_give_djangos_markup(task, chain):
         assert html == tags
         assert [c.label for c in row.choices] == [c.choice_label for c in row.field]
         assert sum(c.checked for c in row.choices) == 1
+
+
+def test_a_percentage_over_100_is_refused_by_the_service_at_the_field(
+    client, open_occasion, org, chain
+):
+    owner = UserFactory()
+    grant(owner, org["kommun"], Role.MODEL_OWNER, subtree=False)
+    task = ReportingTask.objects.get(
+        occasion=open_occasion, unit=org["kommun"], plan_type=chain["vp"], reporter=None
+    )
+    indicator = chain["indicator"]  # measured in %
+    message = "Nyckeltalet anges i procent: värdet kan inte vara över 100."
+
+    with pytest.raises(ValidationError) as caught:
+        services.indicator_value_save(
+            actor=access.SYSTEM, task=task, item=indicator, year=2025, period="", value=101
+        )
+    assert caught.value.message_dict == {"value": [message]}
+    assert not IndicatorValue.objects.filter(item=indicator).exists()
+
+    Item.objects.filter(pk=indicator.pk).update(gender_split=True)
+    client.force_login(owner)
+    p = f"post-{indicator.pk}-"
+    response = client.post(
+        url("report_item", task.pk, indicator.pk),
+        {p + "version": "0", p + "value": "85", p + "value_women": "112", p + "comment": "Ja"},
+    )
+    assert response.status_code == 200
+    form = response.context["page"].entries[indicator.pk].form
+    assert form.errors == {"value_women": [message]}
+    # The report and the outcome are saved together or not at all.
+    assert not IndicatorValue.objects.filter(item=indicator).exists()
+    assert not Report.objects.filter(item=indicator).exists()

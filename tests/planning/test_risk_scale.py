@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from styrhjul.model import services_config
 from styrhjul.model.models import GovernanceModel, ItemKind
-from styrhjul.model.riskscale import FIVE_CONSEQUENCE, FIVE_PROBABILITY
 from styrhjul.model.services import model_copy_to_next_year
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
@@ -24,6 +23,10 @@ from tests.factories import UserFactory, grant
 from tests.planning.test_excel import CONTROL_HEADER, workbook
 
 pytestmark = pytest.mark.django_db
+
+# A common 5×5 scale.
+FIVE_PROBABILITY = ["Mycket osannolik", "Osannolik", "Möjlig", "Sannolik", "Mycket sannolik"]
+FIVE_CONSEQUENCE = ["Försumbar", "Lindrig", "Kännbar", "Allvarlig", "Mycket allvarlig"]
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 tree only, dates in order, and nothing reported is ever lost."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -221,3 +222,39 @@ def test_every_change_is_in_the_audit_trail(org, chain):
     assert latest.history_user == owner
     assert latest.title == "Nytt namn"
     assert item.history.count() == 2
+
+
+def test_a_target_per_year_over_100_percent_is_refused_naming_the_line(chain):
+    indicator = Item.objects.get(pk=chain["indicator"].pk)  # measured in %
+    with pytest.raises(ValidationError) as caught:
+        services.item_update(
+            actor=access.SYSTEM,
+            item=indicator,
+            version=indicator.version,
+            targets={2025: Decimal(90), 2026: Decimal(120)},
+        )
+    assert caught.value.message_dict == {
+        "targets": ["”2026: 120”: Nyckeltalet anges i procent: värdet kan inte vara över 100."]
+    }
+    assert not indicator.targets.exists()
+
+
+def test_a_target_over_100_percent_is_shown_at_the_targets_field(client, org, chain):
+    from django.urls import reverse
+
+    chef = UserFactory()
+    grant(chef, org["kommun"], Role.MANAGER)
+    client.force_login(chef)
+    indicator = chain["indicator"]
+    url = reverse("planning:item_edit", args=[indicator.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(title=indicator.title, version=indicator.version, targets="2025: 85\n2026: 120,5")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["targets"] == [
+        "”2026: 120,5”: Nyckeltalet anges i procent: värdet kan inte vara över 100."
+    ]
+    assert not indicator.targets.exists()

@@ -16,7 +16,6 @@ the services would refuse.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning import services
 from styrhjul.planning.models import IndicatorSource, Item, ItemLink, Plan
+from styrhjul.spreadsheet import did_you_mean
 
 from . import columns as col
 from .cells import (
@@ -490,10 +490,7 @@ class _Importer:
         found = objects.get(norm_key(text))
         if found is None:
             error = message % {"name": text, "names": self._names(objects)}
-            close = difflib.get_close_matches(norm_key(text), list(objects), n=1, cutoff=0.75)
-            if close:
-                error += " " + _("Menade du ”%(name)s”?") % {"name": objects[close[0]].name}
-            raise CellError(error)
+            raise CellError(error + did_you_mean(norm_key(text), objects))
         return found
 
     # People ----------------------------------------------------------------------

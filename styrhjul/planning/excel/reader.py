@@ -7,7 +7,6 @@ of the database; the importer validates the values."""
 
 from __future__ import annotations
 
-import difflib
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext
 
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation.importer import MAX_BYTES
+from styrhjul.spreadsheet import closest
 
 from .cells import norm_header, short_text
 from .columns import AUXILIARY_SHEETS, SHEETS, Sheet
@@ -276,12 +276,12 @@ def _read_header(spec: Sheet, title: str, cells, number: int):
             positions[column.key] = index
     missing = {norm_header(c.header): c for c in spec.all_columns if c.key not in positions}
     for text in unknown:
-        close = difflib.get_close_matches(norm_header(text), list(missing), n=1, cutoff=0.75)
-        if close:
+        meant = closest(norm_header(text), missing)
+        if meant is not None:
             errors.append(
                 ImportIssue(
                     _("okänd kolumn ”%(text)s”. Menade du ”%(column)s”?")
-                    % {"text": text, "column": missing[close[0]].header},
+                    % {"text": text, "column": meant.header},
                     row=number,
                     sheet=title,
                 )

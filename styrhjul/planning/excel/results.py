@@ -19,9 +19,7 @@ the report lock of follow-up does not apply; the right to manage the unit
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, fields
-from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,6 +31,7 @@ from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
+from styrhjul.spreadsheet import did_you_mean
 from styrhjul.web.concurrency import save_edited
 
 from . import columns as col
@@ -42,15 +41,10 @@ IMPORT_REASON = "Import"
 _REPORT_FIELDS = tuple(f.name for f in fields(ReportData))
 
 
-def _task(plan_type: PlanType):
-    """What validate_report needs of a reporting task: its plan type."""
-    return SimpleNamespace(plan_type=plan_type)
-
-
 def scale_id(plan_type: PlanType, kind: str, field: str) -> int | None:
     """The scale of a kind's "status" or "assessment" in the plan type, as
     the reporting form uses it (None: the kind has no such field)."""
-    return scale_for(_task(plan_type), SimpleNamespace(kind=kind, level_id=None), field)
+    return scale_for(plan_type, Item(kind=kind), field)
 
 
 def scale_labels(plan_type: PlanType, kind: str, field: str) -> list[str]:
@@ -111,7 +105,7 @@ def import_report(*, actor, occasion: FollowUpOccasion, unit: Unit, item: Item, 
             _("Uppföljningen %(occasion)s följer inte upp %(plan_type)s.")
             % {"occasion": occasion.name, "plan_type": plan_type.name}
         )
-    validate_report(_task(plan_type), item, data)
+    validate_report(plan_type, item, data)
     report = Report.objects.select_for_update().filter(
         occasion=occasion, unit=unit, item=item
     ).first() or Report(occasion=occasion, unit=unit, item=item)
@@ -306,9 +300,7 @@ class ResultPlanner:
             "value": text,
             "labels": ", ".join(v.label for v in scale.values()) or "–",
         }
-        close = difflib.get_close_matches(norm_key(text), list(scale), n=1, cutoff=0.75)
-        if close:
-            message += " " + _("Menade du ”%(name)s”?") % {"name": scale[close[0]].label}
+        message += did_you_mean(norm_key(text), scale, lambda v: v.label)
         self.importer.issues.add(planned, message, column)
         return None
 
@@ -377,11 +369,9 @@ class ResultPlanner:
         # The item as it will be after the import: a goal's level decides
         # whether it is assessed.
         level = planned.value("level") if planned.kind == ItemKind.GOAL else None
-        item = SimpleNamespace(
-            kind=planned.kind, level_id=level.pk if level is not None else None, level=level
-        )
+        item = Item(kind=planned.kind, level=level)
         try:
-            validate_report(_task(self.plan_type), item, data)
+            validate_report(self.plan_type, item, data)
         except ValidationError as exc:
             self._report_errors(planned, exc, data)
             return

@@ -30,6 +30,7 @@ from styrhjul.planning.models import (
     Plan,
     ReportedBy,
 )
+from styrhjul.spreadsheet import DATE_FORMAT, put_cell, style_header
 
 from . import columns as col
 from .columns import Column, Sheet, choice_label, choice_labels, sheets_for
@@ -37,8 +38,6 @@ from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
 from .results import covers, result_value, scale_labels
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "yyyy-mm-dd"
-HEADER_FILL = "E7ECF2"
 SPARE_ROWS = 1000  # rows below the data that get drop-downs
 
 
@@ -57,32 +56,6 @@ def person_text(item: Item) -> str:
     if user is not None:
         return user.email or user.get_full_name() or user.username
     return item.responsible_text
-
-
-# --- Cells ---------------------------------------------------------------------------------
-
-
-def _put(sheet, row: int, column: int, value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, never a formula
-    return cell
-
-
-def _style_header(sheet, count: int) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    for index in range(1, count + 1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.border = Border(bottom=Side(style="thin"))
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    sheet.freeze_panes = "A2"
 
 
 class _Lists:
@@ -128,9 +101,9 @@ class _Lists:
             from openpyxl.utils import get_column_letter, quote_sheetname
 
             index = len(self.ranges) + 1
-            _put(self.sheet, 1, index, header)
+            put_cell(self.sheet, 1, index, header)
             for row, value in enumerate(self.values[key], start=2):
-                _put(self.sheet, row, index, value)
+                put_cell(self.sheet, row, index, value)
             letter = get_column_letter(index)
             last = len(self.values[key]) + 1
             self.ranges[key] = f"{quote_sheetname(col.LISTS_SHEET)}!${letter}$2:${letter}${last}"
@@ -207,11 +180,11 @@ def _format_columns(sheet, spec: Sheet, data_rows: int) -> int:
 def _kind_sheet(workbook, spec: Sheet, rows: list[list], lists: _Lists):
     sheet = workbook.create_sheet(spec.name)
     for index, column in enumerate(spec.columns, start=1):
-        _put(sheet, 1, index, column.header)
+        put_cell(sheet, 1, index, column.header)
     for row_number, values in enumerate(rows, start=2):
         for index, value in enumerate(values, start=1):
-            _put(sheet, row_number, index, value)
-    _style_header(sheet, len(spec.columns))
+            put_cell(sheet, row_number, index, value)
+    style_header(sheet, len(spec.columns))
     last = _format_columns(sheet, spec, len(rows))
     from openpyxl.utils import get_column_letter
 
@@ -360,7 +333,7 @@ def _shared_sheet(workbook, shares: list[ItemShare]) -> None:
 
     sheet = workbook.create_sheet(col.SHARED_SHEET)
     for index, (header, width) in enumerate(SHARED_COLUMNS, start=1):
-        _put(sheet, 1, index, header)
+        put_cell(sheet, 1, index, header)
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row, share in enumerate(shares, start=2):
         item = share.item
@@ -374,8 +347,8 @@ def _shared_sheet(workbook, shares: list[ItemShare]) -> None:
             item.description,
         ]
         for index, value in enumerate(values, start=1):
-            _put(sheet, row, index, str(value) if value else None)
-    _style_header(sheet, len(SHARED_COLUMNS))
+            put_cell(sheet, row, index, str(value) if value else None)
+    style_header(sheet, len(SHARED_COLUMNS))
     sheet.protection.sheet = True  # read-only: the import never reads this sheet
 
 
@@ -549,26 +522,26 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
     sheet.column_dimensions["B"].width = 14
     sheet.column_dimensions["C"].width = 90
     wrapped = Alignment(wrap_text=True, vertical="top")
-    _put(sheet, 1, 1, title).font = Font(bold=True, size=14)
+    put_cell(sheet, 1, 1, title).font = Font(bold=True, size=14)
     row = 3
     for paragraph in instruction_paragraphs(plan_type, example=example):
-        _put(sheet, row, 1, paragraph).alignment = wrapped
+        put_cell(sheet, row, 1, paragraph).alignment = wrapped
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
         sheet.row_dimensions[row].height = 15 * max(1, math.ceil(len(paragraph) / 115))
         row += 1
     for spec in sheets_for(plan_type.item_kinds):
         row += 1
-        _put(sheet, row, 1, _("Bladet %(sheet)s") % {"sheet": spec.name}).font = Font(
+        put_cell(sheet, row, 1, _("Bladet %(sheet)s") % {"sheet": spec.name}).font = Font(
             bold=True, size=12
         )
         row += 1
         for index, header in enumerate((_("Kolumn"), _("Obligatorisk"), _("Beskrivning")), 1):
-            _put(sheet, row, index, header).font = Font(bold=True)
+            put_cell(sheet, row, index, header).font = Font(bold=True)
         for column in spec.columns:
             row += 1
-            _put(sheet, row, 1, column.header)
-            _put(sheet, row, 2, _("Ja") if column.required else _("Nej"))
-            _put(sheet, row, 3, str(column.help)).alignment = wrapped
+            put_cell(sheet, row, 1, column.header)
+            put_cell(sheet, row, 2, _("Ja") if column.required else _("Nej"))
+            put_cell(sheet, row, 3, str(column.help)).alignment = wrapped
         if spec.result_columns:
             row += 1
             note = _(
@@ -576,16 +549,16 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
                 "uppföljning som gjorts i Excel eller förra årets rapport). Bara modellägare "
                 "och administratörer kan importera dem."
             )
-            _put(sheet, row, 1, note).alignment = wrapped
+            put_cell(sheet, row, 1, note).alignment = wrapped
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
             sheet.row_dimensions[row].height = 30
             for column in spec.result_columns:
                 row += 1
-                _put(sheet, row, 1, column.header)
-                _put(sheet, row, 2, _("Nej"))
-                _put(sheet, row, 3, str(column.help)).alignment = wrapped
+                put_cell(sheet, row, 1, column.header)
+                put_cell(sheet, row, 2, _("Nej"))
+                put_cell(sheet, row, 3, str(column.help)).alignment = wrapped
     row += 2
-    _put(sheet, row, 1, _("Giltiga värden")).font = Font(bold=True, size=12)
+    put_cell(sheet, row, 1, _("Giltiga värden")).font = Font(bold=True, size=12)
     model = plan_type.model
     values = [
         (_("Perspektiv"), ", ".join(p.name for p in Perspective.objects.filter(model=model))),
@@ -626,6 +599,6 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
         ]
     for label, text in values:
         row += 1
-        _put(sheet, row, 1, label).font = Font(bold=True)
-        _put(sheet, row, 3, text or "–").alignment = wrapped
+        put_cell(sheet, row, 1, label).font = Font(bold=True)
+        put_cell(sheet, row, 3, text or "–").alignment = wrapped
     return sheet

@@ -1,0 +1,54 @@
+"""What every importer and export shares: cells written safely, the house
+style of the header row, and the name a user probably meant."""
+
+import datetime
+import io
+
+import openpyxl
+
+from styrhjul.spreadsheet import (
+    DATE_FORMAT,
+    HEADER_FILL,
+    closest,
+    did_you_mean,
+    put_cell,
+    style_header,
+    workbook_bytes,
+)
+
+
+def test_a_cell_keeps_formula_like_text_as_text_and_drops_illegal_characters():
+    sheet = openpyxl.Workbook().active
+    assert put_cell(sheet, 1, 1, "=SUMMA(A1)").data_type == "s"
+    assert put_cell(sheet, 1, 2, "Rad\x01ett").value == "Radett"
+    assert put_cell(sheet, 1, 3, "\x01").value is None
+    assert put_cell(sheet, 1, 4, 12).value == 12
+
+
+def test_the_header_row_is_bold_on_the_house_fill_and_stays_in_view():
+    sheet = openpyxl.Workbook().active
+    style_header(sheet, 2)
+    assert sheet["A1"].font.b and sheet["B1"].font.b and not sheet["C1"].font.b
+    assert sheet["A1"].fill.fgColor.rgb.endswith(HEADER_FILL)
+    assert sheet.freeze_panes == "A2"
+
+
+def test_an_export_uses_the_same_cells_and_header():
+    data = workbook_bytes([("Blad", ["Datum", "Text"], [[datetime.date(2025, 1, 2), "=1+1"]])])
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Blad"]
+    assert sheet["A1"].fill.fgColor.rgb.endswith(HEADER_FILL)
+    assert sheet["A2"].number_format == DATE_FORMAT
+    assert (sheet["B2"].value, sheet["B2"].data_type) == ("=1+1", "s")
+
+
+class Named:
+    def __init__(self, name):
+        self.name = name
+
+
+def test_a_close_name_is_suggested_and_a_far_one_is_not():
+    options = {"förvaltning": Named("Förvaltning"), "enhet": Named("Enhet")}
+    assert closest("förvaltnig", options) is options["förvaltning"]
+    assert did_you_mean("förvaltnig", options) == " Menade du ”Förvaltning”?"
+    assert did_you_mean("avdelning", options) == ""
+    assert did_you_mean("enheet", {"enhet": "Enhet"}, str) == " Menade du ”Enhet”?"

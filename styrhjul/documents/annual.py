@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind, Report
-from styrhjul.followup.services import items_to_report
+from styrhjul.followup.services import items_to_report_many
 from styrhjul.indicators.series import IndicatorData, indicator_data
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation.models import Unit
@@ -283,19 +283,16 @@ def build(
     levels = _chosen_levels(model, contents)
     units, compiled = _chapter_units(unit)
 
-    items_by_unit: dict[int, list[Item]] = {}
-    for chapter_unit in units:
-        items: list[Item] = []
-        for pt in goal_types:
-            items.extend(items_to_report(pt, chapter_unit))
-        items_by_unit[chapter_unit.pk] = items
-    if levels is not None:
-        for chapter_unit, items in items_by_unit.items():
-            items_by_unit[chapter_unit] = [
-                i
-                for i in items
-                if i.kind != ItemKind.GOAL or not i.level_id or i.level_id in levels
-            ]
+    reported = items_to_report_many(goal_types, units)
+    items_by_unit: dict[int, list[Item]] = {
+        chapter_unit.pk: [
+            i
+            for pt in goal_types
+            for i in reported[chapter_unit.pk, pt.pk]
+            if levels is None or i.kind != ItemKind.GOAL or not i.level_id or i.level_id in levels
+        ]
+        for chapter_unit in units
+    }
     all_items = {i.pk: i for items in items_by_unit.values() for i in items}
     goals = [i for i in all_items.values() if i.kind == ItemKind.GOAL]
 

@@ -90,25 +90,47 @@ def delete_part(*, actor, obj) -> None:
 def items_to_report(plan_type: PlanType, unit: Unit) -> list[Item]:
     """The active items of the unit's plan of this type and the items shared
     into it (but not indicators reported centrally), in plan order."""
-    own = Item.objects.active().filter(plan__unit=unit, plan__plan_type=plan_type)
-    shared = (
+    return items_to_report_many([plan_type], [unit])[unit.pk, plan_type.pk]
+
+
+def items_to_report_many(plan_types, units) -> dict[tuple[int, int], list[Item]]:
+    """items_to_report for every (unit, plan type) at once, keyed by their
+    ids: one query for one unit and plan type, two for more, however many."""
+    unit_ids = [u.pk for u in units]
+    type_ids = [pt.pk for pt in plan_types]
+    shares = (
         ItemShare.objects.filter(
-            unit=unit,
-            plan__plan_type=plan_type,
+            unit__in=unit_ids,
+            plan__plan_type__in=type_ids,
             ended_at__isnull=True,
             item__archived_at__isnull=True,
         )
         # An indicator reported centrally is reported by its owner only.
         .exclude(item__kind=ItemKind.INDICATOR, item__reported_by=ReportedBy.CENTRAL)
-        .values("item_id")
     )
-    return list(
-        Item.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=shared))
+    own = Item.objects.active().filter(plan__unit__in=unit_ids, plan__plan_type__in=type_ids)
+    items = (
+        Item.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=shares.values("item_id")))
         .select_related(
             "plan__unit", "plan__plan_type__model", "perspective", "level", "responsible"
         )
         .order_by("order", "number", "pk")
     )
+    result: dict[tuple[int, int], list[Item]] = {(u, t): [] for u in unit_ids for t in type_ids}
+    if len(result) == 1:  # everything is for the one unit and plan type
+        result[next(iter(result))] = list(items)
+        return result
+    into: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for item_id, unit_id, type_id in shares.values_list("item_id", "unit_id", "plan__plan_type_id"):
+        into[item_id].add((unit_id, type_id))
+    for item in items:
+        keys = set(into.get(item.pk, ()))
+        own_key = (item.plan.unit_id, item.plan.plan_type_id)
+        if own_key in result:  # the item's own plan is one of those asked for
+            keys.add(own_key)
+        for key in keys:
+            result[key].append(item)
+    return result
 
 
 def task_items(task: ReportingTask) -> list[Item]:

@@ -21,6 +21,7 @@ from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.planning import services as planning
 from tests.conftest import ANALYSIS
+from tests.factories import UnitFactory, unit_type
 
 pytestmark = pytest.mark.django_db
 
@@ -158,9 +159,24 @@ def test_build_reads_a_bounded_number_of_queries(org, chain, reported, model):
             target_value=Decimal(50),
             contributes_to=[goal],
         )
+    # More committees: a chapter each, still the same queries.
+    for n in range(3):
+        committee = UnitFactory(
+            name=f"Nämnd {n}", parent=org["kommun"], unit_type=unit_type("Nämnd")
+        )
+        planning.item_create(
+            actor=access.SYSTEM,
+            plan=planning.plan_for(actor=access.SYSTEM, unit=committee, plan_type=chain["vp"]),
+            kind=ItemKind.GOAL,
+            number=f"N{n}",
+            title=f"Nämndens mål {n}",
+            level=chain["levels"]["Nämndmål"],
+            perspective=chain["perspectives"]["Invånare"],
+        )
     with CaptureQueriesContext(connection) as many:
         report = annual.build(org["kommun"], reported)
-    assert report.goal_count == 10
+    assert report.goal_count == 13
+    assert len(report.chapters) == 5
     assert len(many.captured_queries) == len(few.captured_queries)
 
 

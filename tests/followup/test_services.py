@@ -266,3 +266,19 @@ def test_an_indicator_with_an_outcome_counts_as_reported_everywhere(org, chain, 
     assert (done, total) == (total - len(services.unreported(task)), total)
     assert overview.progress(occasion, [task])[task.pk] == (done, total)
     assert queries._progress([task])[task.pk] == (done, total)
+
+
+def test_items_to_report_for_many_units_is_the_same_as_one_at_a_time(org, chain):
+    # A goal shared down, so shared and own items are both in play.
+    planning.item_share(actor=access.SYSTEM, item=chain["board"], units=[org["forv"]])
+    units = [org[k] for k in ("kommun", "namnd", "forv", "avd_b", "enhet_b1")]
+    plan_types = [chain["vp"], chain["ap"]]
+
+    many = services.items_to_report_many(plan_types, units)
+
+    for unit in units:
+        for plan_type in plan_types:
+            one = services.items_to_report(plan_type, unit)
+            assert many[unit.pk, plan_type.pk] == one, (unit.name, plan_type.name)
+    assert chain["board"] in many[org["forv"].pk, chain["vp"].pk]
+    assert chain["activity"] in many[org["enhet_b1"].pk, chain["ap"].pk]

@@ -19,7 +19,8 @@ from styrhjul.planning.models import Item, ItemShare, Plan
 from styrhjul.planning.numbering import natural_key
 from styrhjul.web.dates import month_name
 
-from .models import ReportText, paragraphs
+from .models import paragraphs
+from .texts import report_text
 
 OTHER_AREA = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
@@ -506,9 +507,7 @@ def build(
         layout = layout_for(plan.unit, "internkontrollrapport")
     report.style, report.contents = layout.style, layout.contents
     report.summary = default_summary(report)
-    stored = (
-        ReportText.objects.filter(plan=plan, occasion=occasion).first() if stored_texts else None
-    )
+    stored = report_text(plan, occasion) if stored_texts else None
     if stored is not None:
         report.introduction = paragraphs(stored.introduction) or report.introduction
         report.summary = paragraphs(stored.summary) or report.summary

@@ -74,7 +74,7 @@ def internal_control_texts(request, plan: int, occasion: int):
     the occasion (those who may change the plan)."""
     plan_obj, occasion_obj = _plan_and_occasion(request, plan, occasion, access.Action.WRITE)
     try:
-        report = internal_control.build(plan_obj, occasion_obj)
+        generated = internal_control.build(plan_obj, occasion_obj, stored_texts=False)
     except internal_control.DocumentError:
         raise Http404 from None
     stored = texts.report_text(plan_obj, occasion_obj)
@@ -82,15 +82,14 @@ def internal_control_texts(request, plan: int, occasion: int):
     form = ReportTextForm(
         request.POST or None,
         initial={
-            "introduction": _joined(report.introduction),
-            "summary": _joined(report.summary),
+            "introduction": (stored and stored.introduction) or _joined(generated.introduction),
+            "summary": (stored and stored.summary) or _joined(generated.summary),
             "version": stored.version if stored else 0,
         },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reset = "aterstall" in request.POST
-        generated = internal_control.build(plan_obj, occasion_obj, stored_texts=False)
         # A text left as generated is not stored, so it follows the reporting.
         introduction = "" if reset else data["introduction"]
         summary = "" if reset else data["summary"]

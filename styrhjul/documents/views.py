@@ -380,7 +380,7 @@ def settings_page(request):
     """Dokumentinställningar: the organisation's logo, colours and typefaces
     and what its delårsrapport and årsredovisning contain. Everyone who
     reads the organisation sees them; model owners change them."""
-    from styrhjul.organisation.queries import chosen_root
+    from styrhjul.organisation.queries import chosen_root, org_query
 
     from . import layout
     from .forms import DocumentContentsForm, DocumentStyleForm
@@ -391,9 +391,7 @@ def settings_page(request):
         raise PermissionDenied
     stored = layout.settings_for(organisation)
     levels, plan_types = _level_and_plan_type_names(organisation)
-    url = reverse("documents:settings") + (
-        f"?organisation={organisation.pk}" if len(roots) > 1 else ""
-    )
+    url = reverse("documents:settings") + org_query(organisation, roots)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     style_initial = {

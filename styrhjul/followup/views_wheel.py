@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from styrhjul.model.models import GovernanceModel
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.organisation.queries import chosen_root, readable_roots
+from styrhjul.organisation.queries import chosen_root, org_query, readable_roots
 from styrhjul.web.dates import month_name
 from styrhjul.web.forms import apply_errors
 
@@ -59,13 +59,9 @@ def _organisation(request) -> tuple[Unit, list[Unit]]:
     )
 
 
-def _org_query(organisation: Unit, roots: list[Unit]) -> str:
-    return f"?organisation={organisation.pk}" if len(roots) > 1 else ""
-
-
 def wheel_url(organisation: Unit, year: int, roots: list[Unit] | None = None) -> str:
     roots = roots if roots is not None else [organisation]
-    return reverse("followup:year_wheel", args=[year]) + _org_query(organisation, roots)
+    return reverse("followup:year_wheel", args=[year]) + org_query(organisation, roots)
 
 
 def _check_year(year: int) -> None:
@@ -206,14 +202,14 @@ def _context(request, organisation, roots, year, *, editor=None, status="", focu
     today = timezone.localdate()
     model = GovernanceModel.objects.filter(organisation=organisation, year=year).first()
     can_manage = access.can_manage(request.user, organisation)
-    org_query = _org_query(organisation, roots)
+    query = org_query(organisation, roots)
     blocks = _occasion_blocks(model, can_manage, today)
     overview_ids = viewable_occasion_ids(request.user, [b["occasion"] for b in blocks])
     return {
         "nav": "followup",
         "organisation": organisation,
         "roots": roots if len(roots) > 1 else [],
-        "org_query": org_query,
+        "org_query": query,
         "year": year,
         "previous_year": year - 1,
         "next_year": year + 1,

@@ -17,7 +17,7 @@ from styrhjul.kolada.queries import kpi
 from styrhjul.model.models import GovernanceModel, ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.organisation.queries import chosen_root, readable_roots
+from styrhjul.organisation.queries import chosen_root, org_query, readable_roots
 from styrhjul.planning.models import Item, ItemLink
 from styrhjul.planning.queries import visible_items
 
@@ -25,12 +25,6 @@ from . import charts
 from .series import indicator_data
 
 ITEM_RELATED = ("plan__unit", "plan__plan_type__model")
-
-
-def _org_query(organisation_id: int, roots: list[Unit]) -> str:
-    """?organisation=… when the user reads several organisations, so the
-    council's page shows the chosen one."""
-    return f"?organisation={organisation_id}" if len(roots) > 1 else ""
 
 
 @login_required
@@ -52,7 +46,7 @@ def indicator(request, pk: int):
     prefix = f"nyckeltal-{item.pk}"
     kolada = kpi(item.kolada_kpi) if item.kolada_kpi else None
     plan = item.plan
-    council_url = reverse("indicators:council", args=[plan.year]) + _org_query(
+    council_url = reverse("indicators:council", args=[plan.year]) + org_query(
         plan.plan_type.model.organisation_id, readable_roots(request.user)
     )
     return render(
@@ -129,7 +123,7 @@ def _council(request, year: int):
         for goal in goals:
             rows = sorted(by_goal.get(goal.pk, []), key=lambda d: (d.item.order, d.item.pk))
             groups.append((goal, rows))
-    org_query = _org_query(organisation.pk, roots)
+    query = org_query(organisation.pk, roots)
     return render(
         request,
         "indicators/council.html",
@@ -140,8 +134,8 @@ def _council(request, year: int):
             "organisation": organisation,
             "roots": roots if len(roots) > 1 else [],
             "groups": groups,
-            "previous_url": reverse("indicators:council", args=[year - 1]) + org_query,
-            "next_url": reverse("indicators:council", args=[year + 1]) + org_query,
+            "previous_url": reverse("indicators:council", args=[year - 1]) + query,
+            "next_url": reverse("indicators:council", args=[year + 1]) + query,
             "page_title": _("Fullmäktiges nyckeltal %(year)s") % {"year": year},
             "breadcrumbs": [(_("Fullmäktiges nyckeltal %(year)s") % {"year": year}, None)],
         },

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.organisation.queries import chosen_root
+from styrhjul.organisation.queries import chosen_root, org_query
 from styrhjul.web.forms import apply_errors
 
 from . import queries, services
@@ -31,11 +31,6 @@ from .sync import kpis_in_use
 
 MAX_RESULTS = 20
 SYNC_COMMAND = "styrhjul kolada-sync"
-
-
-def _org_query(organisation: Unit, roots: list[Unit]) -> str:
-    """?organisation=… when the user reads several organisations."""
-    return f"?organisation={organisation.pk}" if len(roots) > 1 else ""
 
 
 def _crumbs(*items):
@@ -70,7 +65,7 @@ def _settings_context(request, organisation: Unit, roots: list[Unit], settings_o
         "breadcrumbs": _crumbs((_("Kolada"), None)),
         "organisation": organisation,
         "roots": roots if len(roots) > 1 else [],
-        "org_query": _org_query(organisation, roots),
+        "org_query": org_query(organisation, roots),
         "settings": settings_obj,
         "own": (settings_obj.municipality_id, names.get(settings_obj.municipality_id))
         if settings_obj
@@ -101,7 +96,7 @@ def settings_page(request):
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     settings_obj = queries.settings_for(organisation)
-    url = reverse("kolada:settings") + _org_query(organisation, roots)
+    url = reverse("kolada:settings") + org_query(organisation, roots)
     form = None
     if request.method == "POST":
         form = SettingsForm(request.POST)

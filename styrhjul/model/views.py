@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
+from styrhjul.organisation.queries import org_query
 from styrhjul.web.forms import apply_errors
 
 from . import queries, services, services_config
@@ -68,14 +69,8 @@ def _organisation(request) -> tuple[Unit, list[Unit]]:
     return queries.organisation_for(request.user, _requested_organisation_pk(request))
 
 
-def _org_query(organisation: Unit, readable_roots: list[Unit]) -> str:
-    """?organisation=… when the user can read several organisations, so links
-    stay on the chosen one."""
-    return f"?organisation={organisation.pk}" if len(readable_roots) > 1 else ""
-
-
 def _year_url(organisation: Unit, readable_roots: list[Unit], year: int) -> str:
-    return reverse("model:year", args=[year]) + _org_query(organisation, readable_roots)
+    return reverse("model:year", args=[year]) + org_query(organisation, readable_roots)
 
 
 def _readable_roots(user) -> list[Unit]:
@@ -83,7 +78,7 @@ def _readable_roots(user) -> list[Unit]:
 
 
 def _crumbs(organisation, readable_roots, year: int | None = None, *items):
-    index = reverse("model:index") + _org_query(organisation, readable_roots)
+    index = reverse("model:index") + org_query(organisation, readable_roots)
     crumbs = [(_("Styrmodell"), index)]
     if year is not None:
         crumbs.append((str(year), _year_url(organisation, readable_roots, year)))
@@ -117,15 +112,15 @@ def _year_context(
     focus: str = "",
 ) -> dict:
     page = queries.year_page(organisation, year)
-    org_query = _org_query(organisation, readable_roots)
+    query = org_query(organisation, readable_roots)
     return {
         "nav": "model",
         "page": page,
         "organisation": organisation,
         "year": year,
         "roots": readable_roots if len(readable_roots) > 1 else [],
-        "org_query": org_query,
-        "year_url": reverse("model:year", args=[year]) + org_query,
+        "org_query": query,
+        "year_url": reverse("model:year", args=[year]) + query,
         "can_manage": access.can_manage(request.user, organisation),
         "editor": editor,
         "status": status,
@@ -305,7 +300,7 @@ def vision_edit(request, year: int):
             messages.success(request, message)
             return redirect(_year_url(organisation, readable_roots, year) + "#vision")
     title = _("Ändra visionen") if current else _("Ange vision")
-    action = reverse("model:vision_edit", args=[year]) + _org_query(organisation, readable_roots)
+    action = reverse("model:vision_edit", args=[year]) + org_query(organisation, readable_roots)
     if request.htmx:
         if request.method == "GET":
             _autofocus_first_field(form)

@@ -150,6 +150,13 @@ def readable_roots(user) -> list[Unit]:
     return [root for root in roots if root.pk in r.readable or root.pk in r.above]
 
 
+def org_query(organisation: Unit | int, roots: list[Unit]) -> str:
+    """?organisation=… when the user reads several organisations, so links
+    stay on the chosen one; "" otherwise."""
+    pk = organisation if isinstance(organisation, int) else organisation.pk
+    return f"?organisation={pk}" if len(roots) > 1 else ""
+
+
 def chosen_root(user, wanted=None) -> tuple[Unit, list[Unit]]:
     """The organisation a page is about (`wanted`, a pk from ?organisation=,
     among several; else the first open one) and the roots the user may choose

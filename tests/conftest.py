@@ -5,9 +5,10 @@ import pytest
 from styrhjul.model.models import ItemKind
 from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access
+from styrhjul.organisation.models import Role
 from styrhjul.planning import services
 
-from .factories import UnitFactory, unit_type
+from .factories import UnitFactory, UserFactory, grant, unit_type
 
 
 @pytest.fixture
@@ -39,6 +40,14 @@ def org(db):
         "enhet_b2": UnitFactory(name="Vuxenenheten", code="IFO2", parent=avd_b),
     }
     return units
+
+
+@pytest.fixture
+def model_owner(org):
+    """Maja Modellägare, model owner of the whole municipality."""
+    user = UserFactory(first_name="Maja", last_name="Modellägare")
+    grant(user, org["kommun"], Role.MODEL_OWNER)
+    return user
 
 
 @pytest.fixture

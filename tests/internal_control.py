@@ -1,5 +1,6 @@
 """Test data: an Internkontrollplan with control points in several areas,
-one shared down from the förvaltning, reported on at an occasion."""
+one shared down from the förvaltning, reported on at an occasion; a later
+occasion where its measures are followed up."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from styrhjul.followup import services as followup
-from styrhjul.followup.models import OccasionStep, ReportingTask
+from styrhjul.followup.models import FollowUpOccasion, OccasionKind, OccasionStep, ReportingTask
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.planning import services as planning
@@ -125,3 +126,16 @@ def make_ik(org, chain, occasion):
             version=0,
         )
     return {"plan": plan, "occasion": occasion, "items": items, "type": ik_type, "task": task}
+
+
+def open_occasion(model, plan_type, name, period_end, kind=OccasionKind.ANNUAL):
+    """A later occasion for the plan type, opened, its steps due in two weeks."""
+    occ = followup.occasion_save(
+        actor=access.SYSTEM,
+        occasion=FollowUpOccasion(model=model, kind=kind, name=name, period_end=period_end),
+        plan_types=[plan_type],
+    )
+    followup.occasion_open(actor=access.SYSTEM, occasion=occ)
+    future = timezone.localdate() + datetime.timedelta(days=14)
+    OccasionStep.objects.filter(occasion=occ).update(deadline=future)
+    return occ

@@ -6,15 +6,13 @@ about each one as an unknown property. The charts' text stays text."""
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from styrhjul.charts import GenderChart, Series, TrendChart, to_svg
 from styrhjul.documents.pdf import html_to_pdf
+from tests.pdf import pdf_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -62,18 +60,6 @@ def css_warnings(caplog) -> list[str]:
     ]
 
 
-def pdftotext(data: bytes, tmp_path) -> str:
-    tool = shutil.which("pdftotext")
-    if tool is None:
-        message = "pdftotext saknas: installera Debian-paketet poppler-utils."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    path = tmp_path / "diagram.pdf"
-    path.write_bytes(data)
-    return subprocess.run([tool, str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
 def test_the_warnings_are_seen_when_there_are_any(caplog):
     # The check below would pass on a logger that says nothing: make sure it
     # hears WeasyPrint's warning about a property it does not know.
@@ -89,7 +75,7 @@ def test_charts_in_a_pdf_log_no_warnings_and_keep_their_text(caplog, tmp_path):
     assert data.startswith(b"%PDF")
     assert css_warnings(caplog) == []
 
-    text = " ".join(pdftotext(data, tmp_path).split())
+    text = " ".join(pdf_text(data, tmp_path).split())
     for label in (
         "Andel behöriga till gymnasiet",
         "Sjöbacka",

@@ -5,9 +5,6 @@ built from it in XLSX, DOCX and PDF: every row compared with the original."""
 
 import datetime
 import io
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 
 import openpyxl
@@ -22,15 +19,16 @@ from styrhjul.model import services as model_services
 from styrhjul.model.models import ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
-from styrhjul.planning.excel import ImportRejected, export_workbook, import_file
+from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.models import Item
+from tests.excel import import_plan, rejected, workbook
 from tests.factories import UserFactory, grant
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 OCCASION = "Delårsbokslut april 2025"
-PDFTOTEXT = shutil.which("pdftotext")
 NOT_REPORTED = "Ej rapporterad"
 SYMBOLS = "○◐●▲■‖"  # the symbols of the status scales
 
@@ -253,18 +251,6 @@ def expected_rows() -> list[tuple]:
 # --- The files ---------------------------------------------------------------------------------
 
 
-def book(sheets: dict[str, list[list]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def goals_file() -> bytes:
     """The nämnd's goals (nämndmål) with their assessment at the follow-up."""
     header = ["Nr", "Perspektiv", "Målnivå", "Mål", "Bedömning", "Analys", "Uppföljning"]
@@ -272,7 +258,7 @@ def goals_file() -> bytes:
         [g.number, g.perspective, "Nämndmål", g.title, g.assessment, g.analysis or None, OCCASION]
         for g in GOALS
     ]
-    return book({"Mål": [header, *rows]})
+    return workbook({"Mål": [header, *rows]})
 
 
 def activities_file(rows=None) -> bytes:
@@ -306,7 +292,7 @@ def activities_file(rows=None) -> bytes:
     ]
     a = ASSIGNMENT
     assignment_header = ["Nr", "Uppdrag", "Givet av", "Slutdatum", "Status", "Kommentar"]
-    return book(
+    return workbook(
         {
             "Aktiviteter": [header, *lines],
             "Särskilda uppdrag": [
@@ -367,17 +353,11 @@ def april(model, vp):
     return occasion
 
 
-def import_(data: bytes, unit, vp, actor, **kwargs):
-    return import_file(
-        actor=actor, unit=unit, plan_type=vp, data=data, filename="plan.xlsx", **kwargs
-    )
-
-
 @pytest.fixture
 def imported(org, vp, owner, april):
     """Both files imported, as the import page does it."""
-    goals = import_(goals_file(), org["namnd"], vp, owner)
-    activities = import_(activities_file(), org["forv"], vp, owner, occasion=april)
+    goals = import_plan(goals_file(), org["namnd"], vp, owner)
+    activities = import_plan(activities_file(), org["forv"], vp, owner, occasion=april)
     return goals, activities
 
 
@@ -465,20 +445,6 @@ def check_docx(data: bytes) -> None:
     assert got == expected
 
 
-def pdf_text(data: bytes, tmp_path) -> str:
-    if not PDFTOTEXT:
-        message = "pdftotext saknas: installera Debian-paketet poppler-utils."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    path = tmp_path / "uppfoljning.pdf"
-    path.write_bytes(data)
-    result = subprocess.run(
-        [PDFTOTEXT, "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    )
-    return result.stdout
-
-
 def in_order(text: str, within: str) -> bool:
     """Whether the words of `text` stand in `within` in the same order."""
     position = 0
@@ -496,7 +462,7 @@ def first_words(text: str) -> str:
 
 def check_pdf(data: bytes, tmp_path) -> None:
     assert data.startswith(b"%PDF")
-    text = pdf_text(data, tmp_path)
+    text = pdf_text(data, tmp_path, "-layout")
     flat = " ".join(text.split())
     # No row is cut by a page break, and the goal stands on every page where
     # one of its activities does (repeated there with "(forts.)").
@@ -574,7 +540,7 @@ def test_the_import_carries_goals_activities_and_their_results(org, vp, april, i
 def test_the_plan_exported_with_the_results_reads_back_unchanged(org, vp, owner, april, imported):
     for unit in (org["namnd"], org["forv"]):
         data = export_workbook(actor=owner, unit=unit, plan_type=vp, occasion=april)
-        result = import_(data, unit, vp, owner)
+        result = import_plan(data, unit, vp, owner)
         assert not result.changed_anything, result.summary()
         assert result.unchanged == (5 if unit == org["namnd"] else 13)
 
@@ -598,7 +564,7 @@ def test_the_document_in_xlsx_docx_and_pdf_has_every_row_of_the_original(
 
 def test_the_same_file_through_the_import_page(client, org, vp, owner, april):
     client.force_login(owner)
-    import_(goals_file(), org["namnd"], vp, owner)
+    import_plan(goals_file(), org["namnd"], vp, owner)
     url = reverse("planning:plan_import", args=[org["forv"].pk, vp.pk])
 
     response = client.post(
@@ -617,15 +583,14 @@ def test_the_same_file_through_the_import_page(client, org, vp, owner, april):
 
 
 def test_an_unknown_status_word_is_an_error_at_its_row_and_column(client, org, vp, owner, april):
-    import_(goals_file(), org["namnd"], vp, owner)
+    import_plan(goals_file(), org["namnd"], vp, owner)
     rows = list(ROWS)
     rows[3] = Row("2", "2.2", rows[3].title, rows[3].end, "Pågående", rows[3].comment)
 
-    with pytest.raises(ImportRejected) as caught:
-        import_(activities_file(rows), org["forv"], vp, owner, occasion=april)
+    errors = rejected(activities_file(rows), org["forv"], vp, owner, occasion=april)
 
     # The rows stand in reverse order in the file: 2.2 is on row 10.
-    assert [str(e) for e in caught.value.errors] == [
+    assert [str(e) for e in errors] == [
         "Blad Aktiviteter, rad 10, kolumn Status: okänd status ”Pågående”. Välj en av Ej "
         "påbörjad, Ej startad, Påbörjad, Pågår, Väntar, Klar, Stoppad, Försenad."
     ]

@@ -17,10 +17,10 @@ from styrhjul.followup.models import FollowUpOccasion, OccasionKind, OccasionSta
 from styrhjul.model.models import GoalLevel
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
-from styrhjul.planning.excel import ImportRejected, export_workbook, import_file
+from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.models import Item, Plan
+from tests.excel import import_plan, rejected, workbook
 from tests.factories import UserFactory, grant
-from tests.planning.test_excel import workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +52,6 @@ def vp(model):
 @pytest.fixture
 def unit(org):
     return org["enhet_a2"]
-
-
-@pytest.fixture
-def owner(org):
-    user = UserFactory(first_name="Maja", last_name="Modellägare")
-    grant(user, org["kommun"], Role.MODEL_OWNER)
-    return user
 
 
 @pytest.fixture
@@ -183,18 +176,6 @@ def plan_file(goals=None, activities=None, assignments=None) -> bytes:
     )
 
 
-def run(data, unit, plan_type, actor, **kwargs):
-    return import_file(
-        actor=actor, unit=unit, plan_type=plan_type, data=data, filename="plan.xlsx", **kwargs
-    )
-
-
-def rejected(data, unit, plan_type, actor, **kwargs):
-    with pytest.raises(ImportRejected) as caught:
-        run(data, unit, plan_type, actor, **kwargs)
-    return caught.value.errors
-
-
 def report_of(unit, number, occasion):
     return Report.objects.select_related("status", "assessment").get(
         occasion=occasion, unit=unit, item__plan__unit=unit, item__number=number
@@ -228,8 +209,8 @@ EXPECTED = {
 }
 
 
-def test_goals_activities_and_assignments_with_results(unit, vp, owner, delar):
-    result = run(plan_file(), unit, vp, owner)
+def test_goals_activities_and_assignments_with_results(unit, vp, model_owner, delar):
+    result = import_plan(plan_file(), unit, vp, model_owner)
 
     assert result.created == 8
     assert result.reports_created == 6
@@ -238,17 +219,17 @@ def test_goals_activities_and_assignments_with_results(unit, vp, owner, delar):
     goal = report_of(unit, "1", delar)
     assert goal.analysis == ANALYSIS and goal.comment == ""
     history = report_of(unit, "1.2", delar).history.get()
-    assert (history.history_user, history.history_change_reason) == (owner, "Import")
+    assert (history.history_user, history.history_change_reason) == (model_owner, "Import")
     # Rows without a result (3, 3.1) have no report.
     assert not Report.objects.filter(item__number__in=["3", "3.1"]).exists()
 
 
-def test_an_unknown_status_names_row_and_column_and_nothing_is_saved(unit, vp, owner, delar):
+def test_an_unknown_status_names_row_and_column_and_nothing_is_saved(unit, vp, model_owner, delar):
     rows = activity_rows()
     rows[1][5] = "Påbörjat"
     rows[3][5] = "Pågår"
 
-    errors = rejected(plan_file(activities=rows), unit, vp, owner)
+    errors = rejected(plan_file(activities=rows), unit, vp, model_owner)
 
     assert [str(e) for e in errors] == [
         "Blad Aktiviteter, rad 3, kolumn Status: okänd status ”Påbörjat”. Välj en av Ej "
@@ -260,11 +241,11 @@ def test_an_unknown_status_names_row_and_column_and_nothing_is_saved(unit, vp, o
     assert not Report.objects.exists()
 
 
-def test_an_unknown_goal_assessment_lists_the_goal_scale(unit, vp, owner, delar):
+def test_an_unknown_goal_assessment_lists_the_goal_scale(unit, vp, model_owner, delar):
     rows = goal_rows()
     rows[0][4] = "Grön"
 
-    errors = rejected(plan_file(goals=rows), unit, vp, owner)
+    errors = rejected(plan_file(goals=rows), unit, vp, model_owner)
 
     assert [(e.sheet, e.row, e.column, e.message) for e in errors] == [
         (
@@ -277,7 +258,7 @@ def test_an_unknown_goal_assessment_lists_the_goal_scale(unit, vp, owner, delar)
     ]
 
 
-def test_the_reporting_rules_apply_at_the_right_column(unit, vp, owner, delar):
+def test_the_reporting_rules_apply_at_the_right_column(unit, vp, model_owner, delar):
     goals = goal_rows()
     goals[1][5] = None  # "Rätt riktning men för långsamt" requires a text
     activities = activity_rows()
@@ -286,7 +267,7 @@ def test_the_reporting_rules_apply_at_the_right_column(unit, vp, owner, delar):
     assignments[0][4] = "Ej påbörjat"
     assignments[0][5] = None
 
-    errors = rejected(plan_file(goals, activities, assignments), unit, vp, owner)
+    errors = rejected(plan_file(goals, activities, assignments), unit, vp, model_owner)
 
     assert [(e.sheet, e.row, e.column, e.message) for e in errors] == [
         (
@@ -307,11 +288,11 @@ def test_the_reporting_rules_apply_at_the_right_column(unit, vp, owner, delar):
 
 
 def test_a_level_that_does_not_assess_takes_analysis_but_no_assessment(
-    unit, vp, owner, delar, model
+    unit, vp, model_owner, delar, model
 ):
     GoalLevel.objects.filter(model=model, name="Verksamhetsmål").update(assesses=False)
 
-    errors = rejected(plan_file(), unit, vp, owner)
+    errors = rejected(plan_file(), unit, vp, model_owner)
 
     assert [(e.sheet, e.row, e.column) for e in errors] == [
         ("Mål", 2, "Bedömning"),
@@ -321,18 +302,18 @@ def test_a_level_that_does_not_assess_takes_analysis_but_no_assessment(
         "Målnivån Verksamhetsmål bedömer inte måluppfyllelse; beskriv i analysen."
     )
     goals = [row[:4] + [None, row[5], row[6]] for row in goal_rows()]
-    run(plan_file(goals=goals), unit, vp, owner)
+    import_plan(plan_file(goals=goals), unit, vp, model_owner)
     assert report_of(unit, "1", delar).analysis == ANALYSIS
 
 
-def test_the_occasion_can_be_chosen_for_the_whole_file(unit, vp, owner, delar):
+def test_the_occasion_can_be_chosen_for_the_whole_file(unit, vp, model_owner, delar):
     goals = [row[:-1] for row in goal_rows()]
     activities = [row[:-1] for row in activity_rows()]
     data = workbook(
         {"Mål": [GOAL_HEADER[:-1], *goals], "Aktiviteter": [ACTIVITY_HEADER[:-1], *activities]}
     )
 
-    errors = rejected(data, unit, vp, owner)
+    errors = rejected(data, unit, vp, model_owner)
     assert [(e.sheet, e.row, e.column) for e in errors] == [
         ("Mål", 2, "Uppföljning"),
         ("Mål", 3, "Uppföljning"),
@@ -341,20 +322,22 @@ def test_the_occasion_can_be_chosen_for_the_whole_file(unit, vp, owner, delar):
         ("Aktiviteter", 4, "Uppföljning"),
     ]
 
-    result = run(data, unit, vp, owner, occasion=delar)
+    result = import_plan(data, unit, vp, model_owner, occasion=delar)
     assert result.reports_created == 5
     assert Report.objects.filter(occasion=delar, unit=unit).count() == 5
 
 
-def test_a_missing_column_leaves_the_value_and_an_empty_cell_clears_it(unit, vp, owner, delar):
-    run(plan_file(), unit, vp, owner)
+def test_a_missing_column_leaves_the_value_and_an_empty_cell_clears_it(
+    unit, vp, model_owner, delar
+):
+    import_plan(plan_file(), unit, vp, model_owner)
     Report.objects.filter(item__number="1.2").update(completion=40)
     header = ["Nr", "Aktivitet", "Status", "Uppföljning"]
     only_status = workbook(
         {"Aktiviteter": [header, ["1.2", "Införa digital tillsyn", "Klar", OCCASION]]}
     )
 
-    result = run(only_status, unit, vp, owner)
+    result = import_plan(only_status, unit, vp, model_owner)
 
     assert (result.reports_created, result.reports_updated) == (0, 1)
     report = report_of(unit, "1.2", delar)
@@ -366,15 +349,15 @@ def test_a_missing_column_leaves_the_value_and_an_empty_cell_clears_it(unit, vp,
     cleared = workbook(
         {"Aktiviteter": [header, ["1.2", "Införa digital tillsyn", "Klar", None, OCCASION]]}
     )
-    run(cleared, unit, vp, owner)
+    import_plan(cleared, unit, vp, model_owner)
     assert report_of(unit, "1.2", delar).comment == ""
 
 
-def test_a_second_identical_import_changes_nothing(unit, vp, owner, delar):
-    run(plan_file(), unit, vp, owner)
+def test_a_second_identical_import_changes_nothing(unit, vp, model_owner, delar):
+    import_plan(plan_file(), unit, vp, model_owner)
     histories = Report.history.count()
 
-    result = run(plan_file(), unit, vp, owner)
+    result = import_plan(plan_file(), unit, vp, model_owner)
 
     assert (result.reports_created, result.reports_updated) == (0, 0)
     assert not result.changed_anything
@@ -396,10 +379,10 @@ def test_a_manager_importing_activity_results_gets_a_row_error(unit, vp, delar):
     assert not Item.objects.exists()
 
 
-def test_export_with_the_occasion_round_trips_the_results(unit, vp, owner, delar):
-    run(plan_file(), unit, vp, owner)
+def test_export_with_the_occasion_round_trips_the_results(unit, vp, model_owner, delar):
+    import_plan(plan_file(), unit, vp, model_owner)
 
-    data = export_workbook(actor=owner, unit=unit, plan_type=vp, occasion=delar)
+    data = export_workbook(actor=model_owner, unit=unit, plan_type=vp, occasion=delar)
 
     goals = sheet_rows(data, "Mål")
     assert goals[0][-3:] == ["Bedömning", "Analys", "Uppföljning"]
@@ -431,21 +414,21 @@ def test_export_with_the_occasion_round_trips_the_results(unit, vp, owner, delar
     status = get_column_letter(activities[0].index("Status") + 1)
     assert any(ref.startswith(f"{status}2:") for ref in formulas)
 
-    plain = export_workbook(actor=owner, unit=unit, plan_type=vp)
+    plain = export_workbook(actor=model_owner, unit=unit, plan_type=vp)
     assert "Status" not in sheet_rows(plain, "Aktiviteter")[0]
     assert "Analys" not in sheet_rows(plain, "Mål")[0]
 
     # Back into the same plan: nothing changes.
-    assert not run(data, unit, vp, owner).changed_anything
+    assert not import_plan(data, unit, vp, model_owner).changed_anything
     # Into another unit's plan: the same items and results.
     other = unit.parent.children.exclude(pk=unit.pk).first()
-    result = run(data, other, vp, owner)
+    result = import_plan(data, other, vp, model_owner)
     assert (result.created, result.reports_created) == (8, 6)
     assert results(other) == results(unit) == EXPECTED
 
 
-def test_the_instructions_describe_the_result_columns(unit, vp, owner, delar):
-    data = export_workbook(actor=owner, unit=unit, plan_type=vp)
+def test_the_instructions_describe_the_result_columns(unit, vp, model_owner, delar):
+    data = export_workbook(actor=model_owner, unit=unit, plan_type=vp)
     text = "\n".join(
         " | ".join(str(c) for c in row if c is not None)
         for row in sheet_rows(data, "Instruktioner")
@@ -457,8 +440,10 @@ def test_the_instructions_describe_the_result_columns(unit, vp, owner, delar):
     assert "Status och Kommentar för aktiviteter" in text
 
 
-def test_the_import_page_takes_the_occasion_for_activity_results(client, unit, vp, owner, delar):
-    client.force_login(owner)
+def test_the_import_page_takes_the_occasion_for_activity_results(
+    client, unit, vp, model_owner, delar
+):
+    client.force_login(model_owner)
     url = reverse("planning:plan_import", args=[unit.pk, vp.pk])
     page = client.get(url).content.decode()
     assert f'<option value="{delar.pk}">{OCCASION}</option>' in page

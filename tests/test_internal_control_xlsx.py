@@ -21,8 +21,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning.models import Plan
 from tests.factories import UserFactory, grant
-from tests.followup.test_measures import open_occasion
-from tests.internal_control import CONTROL_POINTS
+from tests.internal_control import CONTROL_POINTS, open_occasion
 
 pytestmark = pytest.mark.django_db
 

@@ -93,7 +93,7 @@ def test_following_up_a_measure_and_writing_the_report_texts(page, live_server, 
     import datetime
 
     from styrhjul.followup.models import ReportingTask
-    from tests.followup.test_measures import open_occasion
+    from tests.internal_control import open_occasion
 
     bokslut = open_occasion(
         ik["type"].model, ik["type"], "Årsbokslut 2025", datetime.date(2025, 12, 31)

@@ -7,13 +7,10 @@ from them; all loaded idempotently."""
 import datetime
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 from PIL import Image
 
 from styrhjul.demo import annual_data, document_data, documents
@@ -31,25 +28,13 @@ from styrhjul.followup.models import (
     ReportingTask,
 )
 from styrhjul.organisation.models import Unit
+from tests.demo.rows import counts
+from tests.pdf import pdf_text
 
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
 pytestmark = pytest.mark.xdist_group("demo-annual")
 
 COUNTED = (Report, ReportingTask, MeasureFollowUp, IndicatorValue, DocumentText, DocumentSettings)
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module in a transaction rolled back at
-    its end; each test runs in its own savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded_once, db):
-    return loaded_once
 
 
 def root() -> Unit:
@@ -244,14 +229,10 @@ def test_the_document_settings_have_a_logo_colours_and_the_appendix(demo):
 # --- The files --------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) saknas")
 def test_the_arsredovisning_as_pdf(demo):
     built = registry.make("arsredovisning", root(), annual_occasion(), "pdf")
     assert built.data.startswith(b"%PDF")
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=built.data, capture_output=True, check=True
-    ).stdout.decode()
-    text = " ".join(text.split())
+    text = pdf_text(built.data)
     assert "Förord" in text and "Bilaga: Internkontrollrapport" in text
     assert "Årets resultat blev 26 mnkr, vilket motsvarar 2,1 procent" in text  # KF4's analysis
     assert "Ej rapporterad" not in text
@@ -271,20 +252,14 @@ def test_the_arsredovisning_as_docx_has_the_logo_with_its_alt_text(demo):
 # --- Loading again --------------------------------------------------------------------------
 
 
-def counts() -> dict:
-    result = {m.__name__: m.objects.count() for m in COUNTED}
-    result |= {f"history {m.__name__}": m.history.count() for m in COUNTED}
-    return result
-
-
 def test_a_second_load_changes_nothing(demo):
     assert demo.documents.settings_created
     assert demo.documents.texts_created == len(document_data.TEXTS)
-    before = counts()
+    before = counts(COUNTED)
     logo = bytes(DocumentSettings.objects.get().logo)
     again = load_demo()
     assert not again.changed
-    assert counts() == before
+    assert counts(COUNTED) == before
     assert bytes(DocumentSettings.objects.get().logo) == logo
 
 

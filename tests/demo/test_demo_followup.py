@@ -7,11 +7,9 @@ is tested in test_demo_annual.py."""
 import datetime
 
 import pytest
-from django.db import transaction
 
 from styrhjul.demo import data, followup_data
 from styrhjul.demo.followup import load_followup
-from styrhjul.demo.services import load_demo
 from styrhjul.followup import services
 from styrhjul.followup.models import (
     CalendarEvent,
@@ -24,6 +22,7 @@ from styrhjul.followup.models import (
     ReportingTask,
 )
 from styrhjul.organisation.models import Unit, User
+from tests.demo.rows import counts
 
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
 pytestmark = pytest.mark.xdist_group("demo-followup")
@@ -44,21 +43,6 @@ def demo_units_and_users():
     logins = {p.login for p in data.people()}
     users = {u.username.lower(): u for u in User.objects.filter(username__in=logins)}
     return units, users
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    """The demo and its follow-up, loaded once for this module, in a
-    transaction rolled back at its end; each test runs in its own savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = load_demo()  # loads the follow-up as its last part
-        yield summary.followup
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded_once, db):
-    return loaded_once
 
 
 def occasion(name: str) -> FollowUpOccasion:
@@ -214,27 +198,22 @@ def test_indicators_have_values_with_a_trend(demo):
     assert assessed.count() >= 5
 
 
-def counts() -> dict:
-    result = {m.__name__: m.objects.count() for m in FOLLOWUP_MODELS}
-    result |= {f"history {m.__name__}": m.history.count() for m in FOLLOWUP_MODELS}
-    return result
-
-
 def test_a_second_run_creates_nothing(demo):
-    before = counts()
+    before = counts(FOLLOWUP_MODELS)
     units, users = demo_units_and_users()
     again = load_followup(None, units, users)
     assert not again.changed
-    assert counts() == before
+    assert counts(FOLLOWUP_MODELS) == before
 
 
 def test_the_first_run_reported_what_it_made(demo):
-    assert demo.changed
-    assert demo.occasions_created == 3
-    assert demo.steps_created == 10
-    assert demo.events_created == len(followup_data.EVENTS)
-    assert demo.occasions_opened == 3
-    assert demo.occasions_closed == 1
-    assert demo.reports_created > 300
-    assert demo.tasks_done >= 90
-    assert demo.measure_followups_created == 3
+    made = demo.followup  # the follow-up is the demo's last part
+    assert made.changed
+    assert made.occasions_created == 3
+    assert made.steps_created == 10
+    assert made.events_created == len(followup_data.EVENTS)
+    assert made.occasions_opened == 3
+    assert made.occasions_closed == 1
+    assert made.reports_created > 300
+    assert made.tasks_done >= 90
+    assert made.measure_followups_created == 3

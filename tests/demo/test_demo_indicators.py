@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from styrhjul.demo import history_data, indicators, model_data
@@ -20,6 +19,7 @@ from styrhjul.indicators.series import indicator_data
 from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import IndicatorTarget, Item
+from tests.demo.rows import counts
 
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
 pytestmark = pytest.mark.xdist_group("demo-indicators")
@@ -35,20 +35,13 @@ COUNTED = (
     KoladaSettings,
     Item,
 )
+HISTORY = (IndicatorValue, IndicatorTarget, Item)
 
 
 @pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    """The demo, carried forward to this year as `styrhjul load-demo` does,
-    loaded once for the module in a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo(copy_until=THIS_YEAR)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded_once, db):
-    return loaded_once
+def demo_copy_until():
+    """The demo carried forward to this year, as `styrhjul load-demo` does."""
+    return THIS_YEAR
 
 
 @pytest.fixture
@@ -78,13 +71,6 @@ def text(response) -> str:
     """The page, with no-break spaces (between a number and its unit, and
     the narrow ones between thousands) as spaces."""
     return response.content.decode().replace("\u00a0", " ").replace("\u202f", " ")
-
-
-def counts() -> dict:
-    result = {m.__name__: m.objects.count() for m in COUNTED}
-    for model in (IndicatorValue, IndicatorTarget, Item):
-        result[f"history {model.__name__}"] = model.history.count()
-    return result
 
 
 # --- The data -----------------------------------------------------------------------
@@ -258,11 +244,11 @@ def test_the_kolada_settings_borrow_a_recorded_municipality(demo):
 
 def test_a_second_load_creates_nothing(demo):
     assert demo.indicators.changed and demo.followup.values_created > 100
-    before = counts()
+    before = counts(COUNTED, history=HISTORY)
     again = load_demo(copy_until=THIS_YEAR)
     assert not again.changed
     assert not again.indicators.changed
-    assert counts() == before
+    assert counts(COUNTED, history=HISTORY) == before
 
 
 def test_targets_removed_on_purpose_are_left_out_but_missing_rows_come_back(demo):

@@ -8,7 +8,6 @@ import re
 from collections import Counter, defaultdict
 
 import pytest
-from django.db import transaction
 
 from styrhjul.demo import data, model_data
 from styrhjul.demo.services import DemoConflict, load_demo
@@ -25,6 +24,7 @@ from styrhjul.model.models import (
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import IndicatorSource, Item, ItemLink, ItemShare, Plan
+from tests.demo.rows import counts
 
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
 pytestmark = pytest.mark.xdist_group("demo-model")
@@ -43,20 +43,6 @@ ALL_MODELS = (
     ItemLink,
     ItemShare,
 )
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module, in a transaction rolled back at
-    its end; each test runs in its own savepoint (the `db` fixture)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded_once, db):
-    return loaded_once
 
 
 def items(**lookup):
@@ -319,17 +305,12 @@ def test_the_enhetschef_reads_their_activities_and_what_is_shared_to_them(demo):
 # --- Idempotence ---------------------------------------------------------------------
 
 
-def counts() -> dict[str, int]:
-    result = {m.__name__: m.objects.count() for m in ALL_MODELS}
-    return result | {f"history {m.__name__}": m.history.count() for m in ALL_MODELS}
-
-
 def test_a_second_run_writes_nothing(demo):
     assert demo.items_created == demo.items > 150
     assert demo.links_created and demo.shares_created and demo.plans_created
-    before = counts()
+    before = counts(ALL_MODELS)
     again = load_demo()
-    assert counts() == before
+    assert counts(ALL_MODELS) == before
     assert not again.changed
     assert (again.items, again.plans) == (demo.items, demo.plans)
     assert again.items_created == again.links_created == again.shares_created == 0
@@ -375,10 +356,10 @@ def test_a_renamed_perspective_stops_the_load_only_when_an_item_needs_it(demo):
     assert not load_demo().changed  # everything that needs it is there already
 
     remove(items(number="KF5.2", kind=ItemKind.INDICATOR))
-    before = counts()
+    before = counts(ALL_MODELS)
     with pytest.raises(DemoConflict) as refused:
         load_demo()
     assert refused.value.problems == [
         "Styrmodellen 2025 saknar perspektivet Verksamhet, som demon bygger på."
     ]
-    assert counts() == before
+    assert counts(ALL_MODELS) == before

@@ -23,6 +23,7 @@ from styrhjul.model.models import (
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
+from tests.demo.rows import counts
 from tests.factories import UnitFactory, UserFactory, unit_type
 
 LOGIN_URL = "/konto/logga-in/"
@@ -52,24 +53,12 @@ def loaded_once(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-@pytest.fixture
-def demo(loaded_once, db):
-    return loaded_once
-
-
 def unit(code: str) -> Unit:
     return Unit.objects.get(code=code)
 
 
 def user(username: str) -> User:
     return User.objects.get(username=username)
-
-
-def state() -> dict:
-    """Everything load-demo could touch, counted."""
-    counts = {model.__name__: model.objects.count() for model in HISTORY_MODELS}
-    counts |= {f"history {model.__name__}": model.history.count() for model in HISTORY_MODELS}
-    return counts
 
 
 def open_units_of_type(name: str):
@@ -125,10 +114,10 @@ def test_the_command_prints_a_swedish_summary(db):
 
 def test_refuses_a_database_with_another_organisation(db):
     UnitFactory(name="Provköpings kommun", code="K", unit_type=unit_type("Kommun"))
-    before = state()
+    before = counts(HISTORY_MODELS)
     with pytest.raises(CommandError, match="annan organisation: Provköpings kommun"):
         call_command("load_demo", stdout=io.StringIO())
-    assert state() == before
+    assert counts(HISTORY_MODELS) == before
 
 
 def test_refuses_a_real_root_that_happens_to_have_the_demo_code(db):
@@ -140,10 +129,10 @@ def test_refuses_a_real_root_that_happens_to_have_the_demo_code(db):
 
 def test_refuses_when_a_demo_user_name_is_taken(db):
     UserFactory(username="admin", email="it@provkoping.example")
-    before = state()
+    before = counts(HISTORY_MODELS)
     with pytest.raises(CommandError, match="Användaren admin"):
         call_command("load_demo", stdout=io.StringIO())
-    assert state() == before
+    assert counts(HISTORY_MODELS) == before
 
 
 def test_the_refusal_names_every_clash(db):
@@ -234,9 +223,9 @@ class TestTheLoadedDemo:
 
     def test_loading_twice_changes_nothing(self, demo):
         assert demo.changed
-        before = state()
+        before = counts(HISTORY_MODELS)
         again = load_demo()
-        assert state() == before
+        assert counts(HISTORY_MODELS) == before
         assert not again.changed
         assert again.message == "Demokommunen Sjöbacka kommun fanns redan; inget ändrat."
         assert (again.units, again.users) == (demo.units, demo.users)

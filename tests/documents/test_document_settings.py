@@ -19,20 +19,14 @@ from styrhjul.documents.internal_control import DocumentError
 from styrhjul.documents.models import DocumentSettings, DocumentText
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
+from tests.document_settings import png, save_settings
 from tests.factories import UserFactory, grant
 from tests.internal_control import make_ik
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("documents:settings")
-
-
-def png(width=120, height=40, colour=(31, 78, 121)) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def form_data(**changes) -> dict:
@@ -61,16 +55,6 @@ def owner(org):
     user = UserFactory()
     grant(user, org["kommun"], Role.MODEL_OWNER)
     return user
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    tool = shutil.which("pdftotext")
-    if tool is None:
-        pytest.skip("pdftotext saknas")
-    path = tmp_path / "d.pdf"
-    path.write_bytes(data)
-    out = subprocess.run([tool, str(path), "-"], capture_output=True, text=True).stdout
-    return " ".join(out.split())
 
 
 def test_a_reader_sees_the_settings_but_cannot_change_them(client, org, model):
@@ -188,42 +172,6 @@ def test_contrast_and_text_colour_on_the_table_header():
     assert layout.text_colour_on("#e8edf2") == "#111111"
 
 
-def _save(org, **contents):
-    """The organisation's settings with the given documents' contents
-    (stored as the form stores them)."""
-    stored = {}
-    for document, data in contents.items():
-        spec = layout.DOCUMENTS[document]
-        sections = [
-            {
-                "key": section.key,
-                "included": section.key
-                in data.get("include", {s.key for s in spec.sections if s.included}),
-                "order": data.get("order", {}).get(section.key, number),
-                "heading": data.get("headings", {}).get(section.key, ""),
-            }
-            for number, section in enumerate(spec.sections, start=1)
-        ]
-        stored[document] = {
-            "sections": sections,
-            "parts": data.get("parts", list(spec.parts)),
-            "levels": data.get("levels", []),
-            "plan_types": data.get("plan_types", []),
-            "goal_column": data.get("goal_column", ""),
-        }
-    return layout.settings_save(
-        actor=access.SYSTEM,
-        organisation=org["kommun"],
-        version=0,
-        heading_colour="#1f4e79",
-        table_colour="#1f4e79",
-        font="Liberation Serif" if "Liberation Serif" in layout.installed_fonts() else "",
-        contents=stored,
-        logo=png(),
-        logo_name="logo.png",
-    )
-
-
 def test_the_delarsrapport_follows_the_chosen_order_headings_and_parts(
     org, chain, reported, tmp_path
 ):
@@ -238,7 +186,7 @@ def test_the_delarsrapport_follows_the_chosen_order_headings_and_parts(
         section="forord",
         text="Ett år av omställning.",
     )
-    _save(
+    save_settings(
         org,
         delarsrapport={
             "include": {"forord", "maluppfyllelse", "mal_och_resultat"},
@@ -280,19 +228,19 @@ def test_the_delarsrapport_follows_the_chosen_order_headings_and_parts(
 
 
 def test_levels_and_plan_types_limit_the_goals(org, chain, reported):
-    _save(org, delarsrapport={"levels": ["Nämndmål"]})
+    save_settings(org, delarsrapport={"levels": ["Nämndmål"]})
     report = annual.build(org["kommun"], reported)
     # The council's Inriktningsmål is left out; the committee's Nämndmål stays.
     assert [g.item.number for c in report.chapters for g in c.goals] == ["SN1"]
 
     DocumentSettings.objects.all().delete()
-    _save(org, delarsrapport={"levels": ["Strategiskt mål"]})
+    save_settings(org, delarsrapport={"levels": ["Strategiskt mål"]})
     with pytest.raises(DocumentError) as error:
         annual.build(org["kommun"], reported)
     assert "Strategiskt mål, som inte finns i styrmodellen 2025" in str(error.value)
 
     DocumentSettings.objects.all().delete()
-    _save(org, delarsrapport={"plan_types": ["Aktivitetsplan"]})
+    save_settings(org, delarsrapport={"plan_types": ["Aktivitetsplan"]})
     with pytest.raises(DocumentError) as error:
         annual.build(org["kommun"], reported)
     assert "plantyperna Aktivitetsplan, och ingen av dem har mål" in str(error.value)
@@ -304,7 +252,7 @@ def test_plan_types_limit_the_activities_under_the_goals(org, chain, reported):
     planning.item_link(actor=access.SYSTEM, item=chain["activity"], target=chain["board"])
     assert annual.build(org["namnd"], reported).chapters[0].goals[0].activities  # from the ap
 
-    _save(org, delarsrapport={"plan_types": ["Verksamhetsplan"]})
+    save_settings(org, delarsrapport={"plan_types": ["Verksamhetsplan"]})
     report = annual.build(org["namnd"], reported)
     assert [g.item.number for g in report.chapters[0].goals] == ["SN1"]
     assert report.chapters[0].goals[0].activities == []
@@ -312,7 +260,7 @@ def test_plan_types_limit_the_activities_under_the_goals(org, chain, reported):
 
 def test_the_appendix_has_the_whole_internkontrollrapport(org, chain, occasion, tmp_path):
     ik = make_ik(org, chain, occasion)
-    _save(
+    save_settings(
         org,
         delarsrapport={
             "include": {
@@ -380,7 +328,7 @@ def test_the_internkontrollrapport_has_the_organisations_look(org, chain, occasi
     from styrhjul.documents import internal_control
 
     ik = make_ik(org, chain, occasion)
-    _save(org)
+    save_settings(org)
     report = internal_control.build(ik["plan"], ik["occasion"])
 
     html = internal_control.render(report, "html").decode()
@@ -401,7 +349,7 @@ def test_the_internkontrollrapport_has_the_organisations_look(org, chain, occasi
 def test_uppfoljning_per_datum_has_the_organisations_look(org, chain, reported):
     from styrhjul.documents import followup_by_date
 
-    _save(org)
+    save_settings(org)
     report = followup_by_date.build(org["namnd"], reported)
 
     html = followup_by_date.render(report, "html").decode()
@@ -418,7 +366,7 @@ def test_the_internkontrollrapport_follows_the_chosen_sections(org, chain, occas
     from styrhjul.documents import internal_control
 
     ik = make_ik(org, chain, occasion)
-    _save(
+    save_settings(
         org,
         internkontrollrapport={
             "include": {"inledning", "sammanfattning", "resultat"},
@@ -462,7 +410,9 @@ def test_uppfoljning_per_datum_follows_the_settings(org, chain, reported):
     titles = [r.title for s in before.sections for g in s.goals for r in g.rows]
     assert "Läxhjälp på fritidsgården" in titles
 
-    _save(org, uppfoljning={"goal_column": "Förvaltningsmål", "parts": ["sarskilda_uppdrag"]})
+    save_settings(
+        org, uppfoljning={"goal_column": "Förvaltningsmål", "parts": ["sarskilda_uppdrag"]}
+    )
     report = followup_by_date.build(org["enhet_b1"], reported)
     assert "Aktiviteter utan mål" not in [s.name for s in report.sections]
     assert report.columns[0] == "Förvaltningsmål"
@@ -478,7 +428,7 @@ def test_uppfoljning_per_datum_follows_the_settings(org, chain, reported):
     assert book.active["B1"].value == "Förvaltningsmål"
 
     DocumentSettings.objects.all().delete()
-    _save(org, uppfoljning={"plan_types": ["Verksamhetsplan"]})
+    save_settings(org, uppfoljning={"plan_types": ["Verksamhetsplan"]})
     report = followup_by_date.build(org["enhet_b1"], reported)
     titles = [r.title for s in report.sections for g in s.goals for r in g.rows]
     assert "Läxhjälp på fritidsgården" not in titles  # an Aktivitetsplan activity
@@ -496,7 +446,7 @@ def test_the_settings_page_reads_a_bounded_number_of_queries(client, org, model,
         assert client.get(URL).status_code == 200
     for year in (2026, 2027, 2028):
         model_create_default(actor=access.SYSTEM, organisation=org["kommun"], year=year)
-    _save(org)
+    save_settings(org)
     with CaptureQueriesContext(connection) as many:
         page = client.get(URL)
     assert page.status_code == 200

@@ -6,11 +6,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
-import re
-import shutil
-import subprocess
-import zlib
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -26,8 +21,8 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services as planning
 from tests.factories import UserFactory, grant
+from tests.pdf import pdf_objects, pdf_text
 
-PDFTOTEXT = shutil.which("pdftotext")
 D = datetime.date
 
 COMMENT_TRYGG = (
@@ -614,29 +609,6 @@ def test_xlsx_writes_formula_like_text_as_text(org, chain, april):
 # --- PDF -------------------------------------------------------------------------------------
 
 
-def _pdftotext(data: bytes, tmp_path, *args: str) -> str:
-    if not PDFTOTEXT:
-        message = "pdftotext saknas: installera Debian-paketet poppler-utils."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    path = tmp_path / "uppfoljning.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        [PDFTOTEXT, *args, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
-def _pdf_objects(data: bytes) -> bytes:
-    parts = [data]
-    for match in re.finditer(rb"stream\r?\n", data):
-        try:
-            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
-
-
 def test_html_has_accessible_tables_with_goal_cells_spanning_rows(org, april):
     report = followup_by_date.build(org["forv"], april["occasion"])
     page = followup_by_date.html(report)
@@ -659,10 +631,10 @@ def test_pdf_is_tagged_and_has_every_row_in_order(org, april, tmp_path):
     report = followup_by_date.build(org["forv"], april["occasion"])
     data = followup_by_date.render(report, "pdf")
     assert data.startswith(b"%PDF")
-    objects = _pdf_objects(data)
+    objects = pdf_objects(data)
     assert b"/StructTreeRoot" in objects
     assert b"pdfuaid" in objects
-    text = _pdftotext(data, tmp_path, "-layout")
+    text = pdf_text(data, tmp_path, "-layout")
     flat = " ".join(text.split())
     assert report.title in flat
     position = 0
@@ -706,7 +678,7 @@ def test_pdf_repeats_the_goal_on_every_page_of_its_activities(org, chain, april,
         )
     report = followup_by_date.build(org["forv"], april["occasion"])
     data = followup_by_date.pdf(report)
-    pages = _pdftotext(data, tmp_path, "-layout").split("\f")
+    pages = pdf_text(data, tmp_path, "-layout").split("\f")
     with_activities = [p for p in pages if "Delaktivitet" in p]
     assert len(with_activities) >= 3
     for index, page in enumerate(with_activities):

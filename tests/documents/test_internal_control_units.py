@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import shutil
-import subprocess
 
 import pytest
 from django.core.management import call_command
@@ -22,7 +20,8 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning.models import Plan
 from tests.factories import UserFactory, grant
-from tests.followup.test_measures import open_occasion
+from tests.internal_control import open_occasion
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +39,6 @@ def docx_text(data: bytes) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return "\n".join(parts)
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    tool = shutil.which("pdftotext")
-    if tool is None:
-        pytest.skip("pdftotext saknas: installera Debian-paketet poppler-utils.")
-    path = tmp_path / "rapport.pdf"
-    path.write_bytes(data)
-    text = subprocess.run([tool, str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(text.split())  # lines wrap in the table cells
 
 
 def test_a_shared_control_point_is_reported_by_the_unit_it_is_shared_to(ik, org):

@@ -14,8 +14,9 @@ import pytest
 from styrhjul.documents import registry
 from styrhjul.organisation import access
 from styrhjul.planning import services as planning
-from tests.documents.test_document_settings import _save
+from tests.document_settings import save_settings
 from tests.internal_control import make_ik
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +63,7 @@ def opened(paths, tmp_path) -> dict[str, str]:
     for path in words:
         pdf = tmp_path / "pdf" / (path.stem + ".pdf")
         assert pdf.exists(), f"LibreOffice kunde inte öppna {path.name}"
-        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
-        texts[path.name] = " ".join(out.stdout.split())
+        texts[path.name] = pdf_text(pdf.read_bytes())
     for path in books:
         saved = tmp_path / "xlsx" / path.name
         assert saved.exists(), f"LibreOffice kunde inte öppna {path.name}"
@@ -83,7 +83,7 @@ def test_the_documents_open_in_libreoffice(org, chain, occasion, tmp_path):
     soffice()
     ik = make_ik(org, chain, occasion)
     planning.item_link(actor=access.SYSTEM, item=chain["activity"], target=chain["board"])
-    _save(
+    save_settings(
         org,
         delarsrapport={"include": {"maluppfyllelse", "mal_och_resultat", "bilaga_internkontroll"}},
     )

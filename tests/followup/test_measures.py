@@ -9,15 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from styrhjul.followup import measures
-from styrhjul.followup import services as followup
 from styrhjul.followup.models import (
-    FollowUpOccasion,
     MeasureFollowUp,
     OccasionKind,
-    OccasionStep,
     Report,
     ReportingTask,
 )
@@ -25,20 +21,9 @@ from styrhjul.model.services import model_copy_to_next_year
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from tests.factories import UserFactory, grant
+from tests.internal_control import open_occasion
 
 pytestmark = pytest.mark.django_db
-
-
-def open_occasion(model, plan_type, name, period_end, kind=OccasionKind.ANNUAL):
-    occ = followup.occasion_save(
-        actor=access.SYSTEM,
-        occasion=FollowUpOccasion(model=model, kind=kind, name=name, period_end=period_end),
-        plan_types=[plan_type],
-    )
-    followup.occasion_open(actor=access.SYSTEM, occasion=occ)
-    future = timezone.localdate() + datetime.timedelta(days=14)
-    OccasionStep.objects.filter(occasion=occ).update(deadline=future)
-    return occ
 
 
 def task_at(occasion, unit, plan_type):

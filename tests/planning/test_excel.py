@@ -23,70 +23,22 @@ from styrhjul.planning.excel import (
     read_workbook,
     template_workbook,
 )
-from styrhjul.planning.models import Item, ItemLink, Plan
-from styrhjul.planning.services import ITEM_FIELDS
+from styrhjul.planning.models import Item, Plan
+from tests.excel import (
+    ACTIVITY_HEADER,
+    ASSIGNMENT_HEADER,
+    CONTROL_HEADER,
+    GOAL_HEADER,
+    INDICATOR_HEADER,
+    history_rows,
+    import_plan,
+    rejected,
+    snapshot,
+    workbook,
+)
 from tests.factories import UnitFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
-
-GOAL_HEADER = ["Nr", "Perspektiv", "Målnivå", "Mål", "Beskrivning", "Bidrar till", "Ansvarig"]
-INDICATOR_HEADER = [
-    "Nr",
-    "Perspektiv",
-    "Mål",
-    "Nyckeltal",
-    "Beskrivning",
-    "Enhet",
-    "Riktning",
-    "Källa",
-    "Kolada-id",
-    "Rapporteras av",
-    "Periodicitet",
-    "Utgångsår",
-    "Utgångsvärde",
-    "Målår",
-    "Målvärde",
-    "Nära målvärde inom",
-    "Könsuppdelat",
-]
-ACTIVITY_HEADER = [
-    "Nr",
-    "Perspektiv",
-    "Mål",
-    "Aktivitet",
-    "Beskrivning",
-    "Ansvarig",
-    "Startdatum",
-    "Slutdatum",
-]
-ASSIGNMENT_HEADER = ["Nr", "Uppdrag", "Beskrivning", "Givet av", "Ansvarig", "Slutdatum"]
-CONTROL_HEADER = [
-    "Område",
-    "Nr",
-    "Process/rutin/system",
-    "Risk",
-    "Sannolikhet",
-    "Konsekvens",
-    "Kontrollmoment",
-    "Kontrollmetod",
-    "Frekvens",
-    "Ansvarig",
-]
-
-
-def workbook(sheets: dict) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text, as a user types it with a leading '
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def verksamhetsplan_file() -> bytes:
@@ -241,50 +193,12 @@ def unit(org):
     return org["enhet_a2"]  # Hemtjänst Norr, an Enhet
 
 
-def run(data, unit, plan_type, actor=access.SYSTEM, **kwargs):
-    return import_file(
-        actor=actor, unit=unit, plan_type=plan_type, data=data, filename="plan.xlsx", **kwargs
-    )
-
-
-def rejected(data, unit, plan_type, actor=access.SYSTEM, **kwargs):
-    with pytest.raises(ImportRejected) as info:
-        run(data, unit, plan_type, actor, **kwargs)
-    return info.value.errors
-
-
 def plan_of(unit, plan_type):
     return Plan.objects.get(unit=unit, plan_type=plan_type)
 
 
 def item(unit, plan_type, kind, title):
     return Item.objects.get(plan__unit=unit, plan__plan_type=plan_type, kind=kind, title=title)
-
-
-def history_rows() -> int:
-    return Item.history.count() + ItemLink.history.count() + Plan.history.count()
-
-
-def _name(target: Item):
-    return (target.kind, target.number or target.title)
-
-
-def snapshot(plan: Plan) -> list:
-    """Every active item of the plan: its fields (relations by name) and
-    the items it contributes to (by kind and Nr or title)."""
-    result = []
-    for it in plan.items.active().select_related("perspective", "level", "responsible"):
-        fields = {}
-        for name in ITEM_FIELDS:
-            value = getattr(it, name)
-            if name in ("perspective", "level"):
-                value = value.name if value else None
-            elif name == "responsible":
-                value = value.email if value else None
-            fields[name] = value
-        links = sorted(_name(t) for t in it.contributes_to.all())
-        result.append((it.kind, fields, links))
-    return sorted(result, key=lambda r: (r[0], r[1]["number"], r[1]["title"]))
 
 
 def read_back(data: bytes):
@@ -299,7 +213,7 @@ def rows_of(sheet):
 
 
 def test_a_workbook_fills_the_plan_with_goals_indicators_activities_and_assignments(unit, vp, anna):
-    result = run(verksamhetsplan_file(), unit, vp)
+    result = import_plan(verksamhetsplan_file(), unit, vp)
 
     assert result.summary() == (
         "Importerade 9 poster till Verksamhetsplan 2025 för Hemtjänst Norr: 9 nya, 0 ändrade; "
@@ -343,7 +257,7 @@ def test_a_workbook_fills_the_plan_with_goals_indicators_activities_and_assignme
 
 
 def test_control_points_take_their_title_from_the_kontrollmoment(unit, ikp):
-    run(control_file(), unit, ikp)
+    import_plan(control_file(), unit, ikp)
 
     first, second = plan_of(unit, ikp).items.order_by("order")
     assert (first.area, first.number, first.process) == ("Ekonomi", "1", "Attest av fakturor")
@@ -356,14 +270,14 @@ def test_control_points_take_their_title_from_the_kontrollmoment(unit, ikp):
 
 
 def test_import_export_import_gives_the_same_plan_and_changes_nothing(org, unit, vp, ikp, anna):
-    run(verksamhetsplan_file(), unit, vp)
-    run(control_file(), unit, ikp)
+    import_plan(verksamhetsplan_file(), unit, vp)
+    import_plan(control_file(), unit, ikp)
     before = {t: snapshot(plan_of(unit, t)) for t in (vp, ikp)}
     exported = {t: export_workbook(actor=access.SYSTEM, unit=unit, plan_type=t) for t in (vp, ikp)}
     rows_before = history_rows()
 
     for plan_type in (vp, ikp):
-        result = run(exported[plan_type], unit, plan_type)
+        result = import_plan(exported[plan_type], unit, plan_type)
         assert not result.changed_anything, result.summary()
 
     assert history_rows() == rows_before  # not one new history row
@@ -371,17 +285,17 @@ def test_import_export_import_gives_the_same_plan_and_changes_nothing(org, unit,
     # The export builds the same plan in another unit of the same type.
     other = org["enhet_a1"]
     for plan_type in (vp, ikp):
-        run(exported[plan_type], other, plan_type)
+        import_plan(exported[plan_type], other, plan_type)
         assert snapshot(plan_of(other, plan_type)) == before[plan_type]
 
 
 def test_rows_are_matched_by_nr_or_else_by_title_and_absent_items_are_left_alone(unit, vp):
-    run(verksamhetsplan_file(), unit, vp)
+    import_plan(verksamhetsplan_file(), unit, vp)
     trygg = item(unit, vp, ItemKind.GOAL, "Trygg och säker hemtjänst")
     budget = item(unit, vp, ItemKind.GOAL, "Budget i balans")
     version = trygg.version
 
-    result = run(
+    result = import_plan(
         workbook(
             {
                 "Mål": [
@@ -410,9 +324,9 @@ def test_rows_are_matched_by_nr_or_else_by_title_and_absent_items_are_left_alone
 
 
 def test_an_empty_cell_clears_the_value_and_an_empty_goal_cell_removes_the_links(unit, vp):
-    run(verksamhetsplan_file(), unit, vp)
+    import_plan(verksamhetsplan_file(), unit, vp)
 
-    run(
+    import_plan(
         workbook(
             {
                 "Aktiviteter": [
@@ -432,16 +346,16 @@ def test_an_empty_cell_clears_the_value_and_an_empty_goal_cell_removes_the_links
 
 
 def test_archive_missing_archives_what_the_sheets_do_not_list(unit, vp):
-    run(verksamhetsplan_file(), unit, vp)
+    import_plan(verksamhetsplan_file(), unit, vp)
     only_one_goal = workbook(
         {"Mål": [["Nr", "Mål", "Målnivå"], ["1", "Trygg och säker hemtjänst", "Verksamhetsmål"]]}
     )
 
-    dry = run(only_one_goal, unit, vp, archive_missing=True, dry_run=True)
+    dry = import_plan(only_one_goal, unit, vp, archive_missing=True, dry_run=True)
     assert "2 arkiverade poster" in dry.summary() and "Inget har sparats" in dry.summary()
     assert plan_of(unit, vp).items.active().count() == 9
 
-    run(only_one_goal, unit, vp, archive_missing=True)
+    import_plan(only_one_goal, unit, vp, archive_missing=True)
     active = plan_of(unit, vp).items.active()
     assert sorted(active.filter(kind=ItemKind.GOAL).values_list("title", flat=True)) == [
         "Trygg och säker hemtjänst"
@@ -572,7 +486,7 @@ def test_headers_are_read_in_any_case_and_order_and_typos_are_caught(unit, vp):
         "Blad mål, rad 1: okänd kolumn ”Perspektv”. Menade du ”Perspektiv”?"
     ]
 
-    result = run(
+    result = import_plan(
         workbook(
             {"mål": [["MÅLNIVÅ", "mål", "Egen kommentar"], ["Verksamhetsmål", "Trygghet", "x"]]}
         ),
@@ -618,7 +532,7 @@ def test_a_name_shared_by_two_users_must_be_written_as_an_e_mail_address(unit, v
     assert errors[0].column == "Ansvarig" and "flera användare heter" in errors[0].message
 
     sheet[1][1] = "PER.NILSSON2@example.se"
-    run(workbook({"Aktiviteter": sheet}), unit, vp)
+    import_plan(workbook({"Aktiviteter": sheet}), unit, vp)
     assert item(unit, vp, ItemKind.ACTIVITY, "Nattpatrull").responsible.email == (
         "per.nilsson2@example.se"
     )
@@ -640,7 +554,7 @@ def test_a_manager_imports_into_their_own_unit_and_the_history_names_them(unit, 
     chef = UserFactory()
     grant(chef, unit, Role.MANAGER)
 
-    run(workbook({"Aktiviteter": [["Aktivitet"], ["Nattpatrull"]]}), unit, vp, actor=chef)
+    import_plan(workbook({"Aktiviteter": [["Aktivitet"], ["Nattpatrull"]]}), unit, vp, actor=chef)
 
     created = item(unit, vp, ItemKind.ACTIVITY, "Nattpatrull")
     assert created.history.get().history_user == chef
@@ -667,7 +581,7 @@ def test_goals_elsewhere_can_be_named_and_the_plan_s_own_goal_wins(org, unit, vp
     )
     services.item_share(actor=access.SYSTEM, item=shared, units=[unit])
 
-    run(
+    import_plan(
         workbook(
             {
                 "Mål": [
@@ -707,7 +621,7 @@ def test_goals_elsewhere_can_be_named_and_the_plan_s_own_goal_wins(org, unit, vp
     rows_before = history_rows()
     out = io.BytesIO()
     book.save(out)
-    assert not run(out.getvalue(), unit, vp).changed_anything
+    assert not import_plan(out.getvalue(), unit, vp).changed_anything
     assert history_rows() == rows_before
 
 
@@ -722,14 +636,14 @@ def test_links_the_goal_column_cannot_name_are_left_alone(chain, org):
     assert rows_of(read_back(exported)["Aktiviteter"])[1][2] == "SF1"
     rows_before = history_rows()
 
-    result = run(exported, org["enhet_b1"], ap)
+    result = import_plan(exported, org["enhet_b1"], ap)
 
     assert not result.changed_anything and history_rows() == rows_before
     assert set(activity.contributes_to.all()) == {chain["operational"], chain["indicator"]}
 
 
 def test_a_dry_run_checks_everything_and_saves_nothing(unit, vp):
-    result = run(verksamhetsplan_file(), unit, vp, dry_run=True)
+    result = import_plan(verksamhetsplan_file(), unit, vp, dry_run=True)
 
     assert result.summary().startswith(
         "Filen är giltig. Importen skulle ge 9 poster i Verksamhetsplan 2025 för Hemtjänst Norr:"
@@ -760,7 +674,7 @@ def test_files_that_are_not_workbooks_are_refused_with_one_message(unit, vp):
 
 
 def test_the_export_has_a_styled_sheet_per_kind_with_real_dates(unit, vp, anna):
-    run(verksamhetsplan_file(), unit, vp)
+    import_plan(verksamhetsplan_file(), unit, vp)
 
     book = read_back(export_workbook(actor=access.SYSTEM, unit=unit, plan_type=vp))
 
@@ -858,7 +772,7 @@ def test_the_template_has_headers_an_example_drop_downs_and_instructions(unit, v
     assert _validated(control) == {"Sannolikhet": '"1,2,3,4"', "Konsekvens": '"1,2,3,4"'}
 
     # The template, example rows and all, is a valid file for an Enhet.
-    result = run(template_workbook(plan_type=vp), unit, vp, dry_run=True)
+    result = import_plan(template_workbook(plan_type=vp), unit, vp, dry_run=True)
     assert result.created == 4
 
 
@@ -950,8 +864,8 @@ def test_the_import_command_runs_as_a_named_user_with_their_rights(tmp_path, uni
 
 
 def test_export_command_writes_one_plan_or_one_file_per_plan_type(tmp_path, unit, vp, ikp, capsys):
-    run(verksamhetsplan_file(), unit, vp)
-    run(control_file(), unit, ikp)
+    import_plan(verksamhetsplan_file(), unit, vp)
+    import_plan(control_file(), unit, ikp)
 
     call_command(
         "export_plan",
@@ -997,7 +911,7 @@ def upload(data: bytes, name: str = "plan.xlsx"):
 
 
 def test_a_reader_downloads_the_plan_and_others_get_404(client, org, unit, vp):
-    run(verksamhetsplan_file(), unit, vp)
+    import_plan(verksamhetsplan_file(), unit, vp)
     plan = plan_of(unit, vp)
     reader = UserFactory()
     grant(reader, unit, Role.READER)

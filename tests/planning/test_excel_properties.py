@@ -4,9 +4,7 @@ the plan and importing the export changes nothing, and builds the same plan
 in another unit."""
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -14,19 +12,21 @@ from hypothesis import strategies as st
 
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.planning.excel import export_workbook, import_file
+from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.excel.cells import long_text
-from styrhjul.planning.models import Item, ItemLink, Plan
-from tests.factories import UserFactory
-
-from .test_excel import (
+from styrhjul.planning.models import Plan
+from tests.excel import (
     ACTIVITY_HEADER,
     ASSIGNMENT_HEADER,
     CONTROL_HEADER,
     GOAL_HEADER,
     INDICATOR_HEADER,
+    history_rows,
+    import_plan,
     snapshot,
+    workbook,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,23 +205,8 @@ def control_points(draw):
     return rows
 
 
-def as_workbook(sheets: dict) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def verksamhetsplan_file(goals, indicators, activities, assignments) -> bytes:
-    return as_workbook(
+    return workbook(
         {
             "Mål": [GOAL_HEADER]
             + [
@@ -290,7 +275,7 @@ def verksamhetsplan_file(goals, indicators, activities, assignments) -> bytes:
 
 
 def control_file(rows) -> bytes:
-    return as_workbook(
+    return workbook(
         {
             "Kontrollpunkter": [CONTROL_HEADER]
             + [
@@ -312,30 +297,20 @@ def control_file(rows) -> bytes:
     )
 
 
-def history_rows() -> int:
-    return Item.history.count() + ItemLink.history.count() + Plan.history.count()
-
-
-def run(data, unit, plan_type):
-    return import_file(
-        actor=access.SYSTEM, unit=unit, plan_type=plan_type, data=data, filename="plan.xlsx"
-    )
-
-
 def round_trip(data, plan_type, here, there):
     """Import, check, export, import again here and in another unit."""
-    run(data, here, plan_type)
+    import_plan(data, here, plan_type)
     plan = Plan.objects.get(unit=here, plan_type=plan_type)
     before = snapshot(plan)
     exported = export_workbook(actor=access.SYSTEM, unit=here, plan_type=plan_type)
     rows = history_rows()
 
-    again = run(exported, here, plan_type)
+    again = import_plan(exported, here, plan_type)
 
     assert not again.changed_anything, again.summary()
     assert history_rows() == rows
     assert snapshot(plan) == before
-    run(exported, there, plan_type)
+    import_plan(exported, there, plan_type)
     assert snapshot(Plan.objects.get(unit=there, plan_type=plan_type)) == before
     return plan
 

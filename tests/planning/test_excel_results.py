@@ -15,10 +15,10 @@ from styrhjul.followup.models import FollowUpOccasion, OccasionKind, OccasionSta
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
-from styrhjul.planning.excel import ImportRejected, export_workbook, import_file
+from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.models import Item, Plan
+from tests.excel import CONTROL_HEADER, import_plan, rejected, workbook
 from tests.factories import UserFactory, grant
-from tests.planning.test_excel import CONTROL_HEADER, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +49,6 @@ def ikp(model):
 @pytest.fixture
 def unit(org):
     return org["enhet_a2"]
-
-
-@pytest.fixture
-def owner(org):
-    user = UserFactory(first_name="Maja", last_name="Modellägare")
-    grant(user, org["kommun"], Role.MODEL_OWNER)
-    return user
 
 
 def make_occasion(model, ikp, name, *, closed=True):
@@ -111,24 +104,12 @@ def results_file(rows=None) -> bytes:
     )
 
 
-def run(data, unit, plan_type, actor, **kwargs):
-    return import_file(
-        actor=actor, unit=unit, plan_type=plan_type, data=data, filename="plan.xlsx", **kwargs
-    )
-
-
-def rejected(data, unit, plan_type, actor, **kwargs):
-    with pytest.raises(ImportRejected) as caught:
-        run(data, unit, plan_type, actor, **kwargs)
-    return caught.value.errors
-
-
 def item_numbered(unit, plan_type, number):
     return Item.objects.get(plan__unit=unit, plan__plan_type=plan_type, number=number)
 
 
-def test_25_control_points_with_results_for_a_closed_occasion(unit, ikp, owner, bokslut):
-    result = run(results_file(), unit, ikp, owner)
+def test_25_control_points_with_results_for_a_closed_occasion(unit, ikp, model_owner, bokslut):
+    result = import_plan(results_file(), unit, ikp, model_owner)
 
     assert result.created == 25
     assert result.reports_created == 25
@@ -145,17 +126,17 @@ def test_25_control_points_with_results_for_a_closed_occasion(unit, ikp, owner, 
     assert (third.comment, third.measures) == ("", "")
     areas = set(Item.objects.filter(plan__unit=unit).values_list("area", flat=True))
     assert areas == set(AREAS)
-    assert seventh.updated_by == owner
+    assert seventh.updated_by == model_owner
     history = seventh.history.get()
-    assert (history.history_user, history.history_change_reason) == (owner, "Import")
+    assert (history.history_user, history.history_change_reason) == (model_owner, "Import")
 
 
-def test_a_second_identical_import_changes_nothing(unit, ikp, owner, bokslut):
-    run(results_file(), unit, ikp, owner)
+def test_a_second_identical_import_changes_nothing(unit, ikp, model_owner, bokslut):
+    import_plan(results_file(), unit, ikp, model_owner)
     histories = Report.history.count()
     versions = sorted(Report.objects.values_list("version", flat=True))
 
-    result = run(results_file(), unit, ikp, owner)
+    result = import_plan(results_file(), unit, ikp, model_owner)
 
     assert (result.created, result.updated, result.unchanged) == (0, 0, 25)
     assert (result.reports_created, result.reports_updated) == (0, 0)
@@ -164,12 +145,12 @@ def test_a_second_identical_import_changes_nothing(unit, ikp, owner, bokslut):
     assert sorted(Report.objects.values_list("version", flat=True)) == versions
 
 
-def test_a_changed_result_bumps_the_version(unit, ikp, owner, bokslut):
-    run(results_file(), unit, ikp, owner)
+def test_a_changed_result_bumps_the_version(unit, ikp, model_owner, bokslut):
+    import_plan(results_file(), unit, ikp, model_owner)
     rows = [result_row(n) for n in range(1, 26)]
     rows[1][11] = "Ny text om kontrollen – åtgärdad."
 
-    result = run(results_file(rows), unit, ikp, owner)
+    result = import_plan(results_file(rows), unit, ikp, model_owner)
 
     assert result.reports_updated == 1
     report = Report.objects.get(item=item_numbered(unit, ikp, "2"))
@@ -177,12 +158,12 @@ def test_a_changed_result_bumps_the_version(unit, ikp, owner, bokslut):
 
 
 def test_a_wrong_assessment_names_sheet_row_and_column_and_nothing_is_saved(
-    unit, ikp, owner, bokslut
+    unit, ikp, model_owner, bokslut
 ):
     rows = [result_row(n) for n in range(1, 26)]
     rows[3][10] = "Klar"
 
-    errors = rejected(results_file(rows), unit, ikp, owner)
+    errors = rejected(results_file(rows), unit, ikp, model_owner)
 
     assert [(e.sheet, e.row, e.column) for e in errors] == [("Kontrollpunkter", 5, "Bedömning")]
     assert errors[0].message == (
@@ -193,11 +174,11 @@ def test_a_wrong_assessment_names_sheet_row_and_column_and_nothing_is_saved(
     assert not Report.objects.exists()
 
 
-def test_a_result_without_an_occasion_is_an_error(unit, ikp, owner, bokslut):
+def test_a_result_without_an_occasion_is_an_error(unit, ikp, model_owner, bokslut):
     rows = [result_row(n) for n in range(1, 26)]
     rows[3][15] = None
 
-    errors = rejected(results_file(rows), unit, ikp, owner)
+    errors = rejected(results_file(rows), unit, ikp, model_owner)
 
     assert [(e.row, e.column, e.message) for e in errors] == [
         (5, "Uppföljning", "ange vilken uppföljning resultatet hör till.")
@@ -209,15 +190,17 @@ def test_a_result_without_an_occasion_is_an_error(unit, ikp, owner, bokslut):
     assert not Report.objects.exists()
 
 
-def test_the_occasion_can_be_given_once_for_the_file(unit, ikp, owner, bokslut):
+def test_the_occasion_can_be_given_once_for_the_file(unit, ikp, model_owner, bokslut):
     rows = [result_row(n, occasion=None) for n in range(1, 4)]
 
-    run(results_file(rows), unit, ikp, owner, occasion=bokslut)
+    import_plan(results_file(rows), unit, ikp, model_owner, occasion=bokslut)
 
     assert Report.objects.filter(occasion=bokslut).count() == 3
 
 
-def test_an_unknown_or_uncovering_occasion_names_the_valid_ones(unit, ikp, owner, bokslut, model):
+def test_an_unknown_or_uncovering_occasion_names_the_valid_ones(
+    unit, ikp, model_owner, bokslut, model
+):
     other = followup.occasion_save(
         actor=access.SYSTEM,
         occasion=FollowUpOccasion(
@@ -230,7 +213,7 @@ def test_an_unknown_or_uncovering_occasion_names_the_valid_ones(unit, ikp, owner
     )
     rows = [result_row(1, occasion="Årsbokslut 2024"), result_row(2, occasion=other.name)]
 
-    errors = rejected(results_file(rows), unit, ikp, owner)
+    errors = rejected(results_file(rows), unit, ikp, model_owner)
 
     assert [(e.row, e.column) for e in errors] == [(2, "Uppföljning"), (3, "Uppföljning")]
     assert errors[0].message == (
@@ -240,11 +223,11 @@ def test_an_unknown_or_uncovering_occasion_names_the_valid_ones(unit, ikp, owner
     assert "följer inte upp Internkontrollplan" in errors[1].message
 
 
-def test_a_result_that_needs_a_text_must_have_resultat_av_kontroll(unit, ikp, owner, bokslut):
+def test_a_result_that_needs_a_text_must_have_resultat_av_kontroll(unit, ikp, model_owner, bokslut):
     row = result_row(1)  # "med anmärkning" requires a comment
     row[11] = None
 
-    errors = rejected(results_file([row]), unit, ikp, owner)
+    errors = rejected(results_file([row]), unit, ikp, model_owner)
 
     assert [(e.row, e.column, e.message) for e in errors] == [
         (
@@ -277,7 +260,7 @@ def test_a_manager_may_still_import_control_points_without_results(unit, ikp, bo
     grant(chef, unit, Role.MANAGER)
     row = result_row(1)[:10] + [None, None, None, None, None, "Årsbokslut 2025"]
 
-    result = run(results_file([row]), unit, ikp, chef)
+    result = import_plan(results_file([row]), unit, ikp, chef)
 
     assert result.created == 1
     assert not Report.objects.exists()
@@ -288,8 +271,8 @@ def read(data: bytes) -> list[list]:
     return [list(r) for r in book["Kontrollpunkter"].iter_rows(values_only=True)]
 
 
-def test_export_with_the_occasion_round_trips_the_results(unit, ikp, owner, bokslut):
-    run(results_file(), unit, ikp, owner)
+def test_export_with_the_occasion_round_trips_the_results(unit, ikp, model_owner, bokslut):
+    import_plan(results_file(), unit, ikp, model_owner)
     before = {
         r.item.number: (
             r.assessment_id,
@@ -302,7 +285,7 @@ def test_export_with_the_occasion_round_trips_the_results(unit, ikp, owner, boks
     }
     assert before["7"][3:] == ("Socialchef", datetime.date(2026, 3, 31))
 
-    data = export_workbook(actor=owner, unit=unit, plan_type=ikp, occasion=bokslut)
+    data = export_workbook(actor=model_owner, unit=unit, plan_type=ikp, occasion=bokslut)
 
     rows = read(data)
     assert rows[0] == RESULT_HEADER
@@ -315,12 +298,12 @@ def test_export_with_the_occasion_round_trips_the_results(unit, ikp, owner, boks
         datetime.datetime(2026, 3, 31),
         "Årsbokslut 2025",
     ]
-    plain = read(export_workbook(actor=owner, unit=unit, plan_type=ikp))
+    plain = read(export_workbook(actor=model_owner, unit=unit, plan_type=ikp))
     assert plain[0] == CONTROL_HEADER
 
     # Into another unit's plan: the same items and results come back.
     other = unit.parent.children.exclude(pk=unit.pk).first()
-    result = run(data, other, ikp, owner)
+    result = import_plan(data, other, ikp, model_owner)
     assert (result.created, result.reports_created) == (25, 25)
     after = {
         r.item.number: (
@@ -334,11 +317,11 @@ def test_export_with_the_occasion_round_trips_the_results(unit, ikp, owner, boks
     }
     assert after == before
     # And back into the same plan: nothing changes.
-    again = run(data, unit, ikp, owner)
+    again = import_plan(data, unit, ikp, model_owner)
     assert not again.changed_anything
 
 
-def test_the_commands_take_an_occasion(tmp_path, unit, ikp, owner, bokslut, capsys):
+def test_the_commands_take_an_occasion(tmp_path, unit, ikp, model_owner, bokslut, capsys):
     rows = [result_row(n, occasion=None) for n in range(1, 6)]
     path = tmp_path / "ikp.xlsx"
     path.write_bytes(results_file(rows))
@@ -358,10 +341,10 @@ def test_the_commands_take_an_occasion(tmp_path, unit, ikp, owner, bokslut, caps
     assert "5 oförändrade" in capsys.readouterr().out
 
 
-def test_the_pages_export_results_and_offer_the_occasion(client, unit, ikp, owner, bokslut):
-    run(results_file([result_row(1)]), unit, ikp, owner)
+def test_the_pages_export_results_and_offer_the_occasion(client, unit, ikp, model_owner, bokslut):
+    import_plan(results_file([result_row(1)]), unit, ikp, model_owner)
     plan = Plan.objects.get(unit=unit, plan_type=ikp)
-    client.force_login(owner)
+    client.force_login(model_owner)
 
     response = client.get(
         reverse("planning:plan_export", args=[plan.pk]), {"uppfoljning": bokslut.pk}

@@ -17,10 +17,10 @@ from styrhjul.model.services import model_copy_to_next_year
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services
-from styrhjul.planning.excel import export_workbook, import_file
+from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.models import Item
+from tests.excel import CONTROL_HEADER, import_plan, workbook
 from tests.factories import UserFactory, grant
-from tests.planning.test_excel import CONTROL_HEADER, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -239,13 +239,7 @@ def test_excel_reads_and_offers_the_models_scale(org, model, ik_plan):
     ik_type.model.refresh_from_db()
     row = ["Ekonomi", "1", "Attest", "Risk", 5, 5, "Moment", "Metod", "Årligen", "Controller"]
 
-    import_file(
-        actor=access.SYSTEM,
-        unit=ik_plan.unit,
-        plan_type=ik_type,
-        data=workbook({"Kontrollpunkter": [CONTROL_HEADER, row]}),
-        filename="plan.xlsx",
-    )
+    import_plan(workbook({"Kontrollpunkter": [CONTROL_HEADER, row]}), ik_plan.unit, ik_type)
 
     assert Item.objects.get(plan=ik_plan, number="1").risk_value == 25
     data = export_workbook(actor=access.SYSTEM, unit=ik_plan.unit, plan_type=ik_type)

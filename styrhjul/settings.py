@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A save refused by someone else's that no page showed: 409 (web/concurrency.py).
+    "styrhjul.web.middleware.EditConflictMiddleware",
 ]
 
 ROOT_URLCONF = "styrhjul.urls"

@@ -1,6 +1,7 @@
-"""The one rule for saving an edited text: a save on the version the user
-opened is stored as the next version, by them; a save on an older version is
-refused with what the other person saved, and nothing is stored."""
+"""The one rule for saving what several people edit: a save on the version the
+user opened is stored as the next version, by them; a save on an older version
+is refused with what the other person saved (EditConflict), and nothing is
+stored. And one transaction per user action (use_case)."""
 
 import datetime
 
@@ -10,8 +11,13 @@ from django.db import transaction
 
 from styrhjul.documents.models import DocumentText
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind
-from styrhjul.organisation import access
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access, services
+from styrhjul.organisation.models import Unit
+from styrhjul.planning import services as planning
+from styrhjul.planning.models import Plan
+from styrhjul.web.concurrency import EditConflict, lock_for_edit, save_edited
+from styrhjul.web.middleware import EditConflictMiddleware
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +39,6 @@ def write(key, text, version, actor, **options):
         row = lock_for_edit(DocumentText, version, **options, **key)
         row.text = text
         return save_edited(row, actor)
-
-
-class Conflict(StaleEdit):
-    def __init__(self, current):
-        super().__init__(current, "Någon hann före.")
 
 
 def test_a_first_save_is_version_1_by_the_user(key):
@@ -62,18 +63,18 @@ def test_a_save_on_an_older_version_is_refused_and_nothing_is_saved(key):
     anna, berit = UserFactory(), UserFactory()
     write(key, "Annas text.", 0, anna)
     write(key, "Annas andra text.", 1, anna)
-    with pytest.raises(Conflict) as excinfo:
-        write(key, "Berits text.", 1, berit, stale=Conflict)
-    assert str(excinfo.value) == "Någon hann före."
+    with pytest.raises(EditConflict) as excinfo:
+        write(key, "Berits text.", 1, berit)
+    assert str(excinfo.value) == "Någon annan har sparat texterna medan du skrev."
     assert (excinfo.value.current.text, excinfo.value.current.version) == ("Annas andra text.", 2)
     row = DocumentText.objects.get()
     assert (row.version, row.updated_by, row.text) == (2, anna, "Annas andra text.")
     assert row.history.count() == 2
 
 
-def test_the_default_conflict_carries_the_stored_row(key):
+def test_a_first_save_on_top_of_another_first_save_is_refused(key):
     write(key, "Annas text.", 0, UserFactory())
-    with pytest.raises(StaleEdit) as excinfo:
+    with pytest.raises(EditConflict) as excinfo:
         write(key, "Berits text.", 0, UserFactory())
     assert excinfo.value.current.text == "Annas text."
 
@@ -96,3 +97,72 @@ def test_the_system_saves_without_a_user(key):
     row.refresh_from_db()
     assert row.updated_by is None
     assert row.history.get().history_user is None
+
+
+# --- Units and items: the same rule for an object the service holds ---------------
+
+
+def test_a_unit_saved_by_someone_else_meanwhile_is_refused_with_their_change(org):
+    unit = org["enhet_a1"]
+    opened = unit.version
+    services.unit_update(
+        actor=access.SYSTEM,
+        unit=Unit.objects.get(pk=unit.pk),
+        version=opened,
+        name="Annans namn",
+        code=unit.code,
+        unit_type=unit.unit_type,
+        valid_from=unit.valid_from,
+    )
+    with pytest.raises(EditConflict) as excinfo:
+        services.unit_move(actor=access.SYSTEM, unit=unit, version=opened, new_parent=org["avd_b"])
+    assert str(excinfo.value) == "Någon annan har ändrat enheten medan du arbetade."
+    assert excinfo.value.current.name == "Annans namn"
+    stored = Unit.objects.get(pk=unit.pk)
+    assert (stored.parent_id, stored.version) == (org["avd_a"].pk, opened + 1)
+
+
+# --- One transaction per user action ---------------------------------------------------
+
+
+def test_a_user_action_cannot_be_wrapped_in_another_transaction(org):
+    unit = org["enhet_a1"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.unit_reopen(actor=access.SYSTEM, unit=unit, version=unit.version)
+
+
+def test_a_plan_is_created_with_its_first_item_or_not_at_all(org, model):
+    plan_type = model.plan_types.get(name="Aktivitetsplan")
+    with pytest.raises(ValidationError):
+        planning.item_add(
+            actor=access.SYSTEM,
+            unit=org["enhet_a1"],
+            plan_type=plan_type,
+            kind=ItemKind.ACTIVITY,
+            title="Baklänges",
+            start_date=datetime.date(2025, 6, 1),
+            end_date=datetime.date(2025, 5, 1),
+        )
+    assert not Plan.objects.filter(unit=org["enhet_a1"]).exists()
+    item = planning.item_add(
+        actor=access.SYSTEM,
+        unit=org["enhet_a1"],
+        plan_type=plan_type,
+        kind=ItemKind.ACTIVITY,
+        title="Framlänges",
+    )
+    assert item.plan == Plan.objects.get(unit=org["enhet_a1"], plan_type=plan_type)
+
+
+# --- A conflict no page shows -----------------------------------------------------------
+
+
+def test_a_conflict_no_page_shows_answers_409_with_what_happened(org, rf):
+    request = rf.post("/")
+    request.user = UserFactory()
+    middleware = EditConflictMiddleware(lambda request: None)
+    response = middleware.process_exception(request, EditConflict(org["enhet_a1"]))
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Någon annan har ändrat enheten medan du arbetade. Försök igen." in body
+    assert middleware.process_exception(request, ValueError()) is None

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -67,6 +67,7 @@ from styrhjul.planning.models import (
     Plan,
     ReportedBy,
 )
+from styrhjul.web.concurrency import one_action
 
 ROOT_NAME = "Storköping (skala)"
 CODE_PREFIX = "S-"
@@ -1494,7 +1495,7 @@ def build_followup(
     """`load-scale --followup-only`: add the follow-up to an existing data set
     without rebuilding it."""
     started = time.perf_counter()
-    with transaction.atomic():
+    with one_action():
         root = scale_root()
         if root is None:
             raise ScaleError(f"{ROOT_NAME} finns inte; bygg den först (load-scale).")
@@ -1670,7 +1671,7 @@ def add_kolada(root: Unit, *, year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED
 def build_kolada(*, year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED) -> KoladaResult:
     """Add the Kolada-linked indicator to an existing data set that lacks it
     (`styrhjul bench` does, for a data set built before it existed)."""
-    with transaction.atomic():
+    with one_action():
         root = scale_root()
         if root is None:
             raise ScaleError(f"{ROOT_NAME} finns inte; bygg den först (load-scale).")
@@ -1702,7 +1703,7 @@ def build(
     set is for a database of its own (and `load-demo` refuses a database with
     two organisations)."""
     started = time.perf_counter()
-    with transaction.atomic():
+    with one_action():
         root = scale_root()
         others = other_organisations(root)
         if others:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from styrhjul.organisation.defaults import DEFAULT_UNIT_TYPES
 from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
+from styrhjul.web.concurrency import use_case
 
 from . import data, documents, followup, indicators, model_data
 
@@ -158,7 +158,7 @@ def _unit_type(name: str) -> UnitType:
     )
 
 
-@transaction.atomic
+@use_case
 def load_demo(*, copy_until: int | None = None) -> DemoSummary:
     """Create whatever part of the demo municipality is missing, and with
     copy_until carry its model forward to that year.

@@ -305,10 +305,11 @@ def make_bench_data(
     from styrhjul.organisation import services as organisation
     from styrhjul.organisation.models import UnitType
     from styrhjul.planning import services as planning
+    from styrhjul.web.concurrency import one_action
 
     actor = access.SYSTEM
     rng = random.Random(seed)
-    with transaction.atomic():
+    with one_action():
         types = {t.name: t for t in UnitType.objects.filter(name__in=("Kommun", "Nämnd"))}
         if len(types) < 2:
             raise BenchError("Enhetstyperna Kommun och Nämnd saknas (kör styrhjul migrate).")

@@ -24,12 +24,11 @@ import subprocess
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
+from styrhjul.web.concurrency import lock_for_edit, save_edited, use_case
 
 
 @dataclass(frozen=True)
@@ -363,13 +362,6 @@ def installed_fonts() -> tuple[str, ...]:
 # --- Saving ------------------------------------------------------------------------------------
 
 
-class StaleSettings(StaleEdit):
-    def __init__(self, current):
-        super().__init__(
-            current, _("Någon annan har sparat dokumentinställningarna medan du ändrade dem.")
-        )
-
-
 def _number(value) -> str:
     return f"{value:.1f}".replace(".", ",")
 
@@ -459,7 +451,7 @@ def validate_contents(contents: dict) -> dict:
     return errors
 
 
-@transaction.atomic
+@use_case
 def settings_save(
     *,
     actor,
@@ -476,7 +468,7 @@ def settings_save(
 ):
     """Store the organisation's document settings. `version` is the version
     the user opened (0 when nothing was stored); a save on top of someone
-    else's raises StaleSettings and changes nothing. `logo`: new image bytes
+    else's raises EditConflict and changes nothing. `logo`: new image bytes
     (None keeps the stored one)."""
     from .models import DocumentSettings
 
@@ -486,7 +478,6 @@ def settings_save(
     stored = lock_for_edit(
         DocumentSettings,
         version,
-        stale=StaleSettings,
         gone=_("Inställningarna finns inte längre. Ladda om sidan."),
         organisation=organisation,
     )

@@ -19,6 +19,9 @@ class ReportText(EditedText):
     and occasion, as the committee wants them worded. Paragraphs are
     separated by a blank line."""
 
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har sparat texterna medan du skrev.")
+
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="report_texts", verbose_name=_("plan")
     )
@@ -48,6 +51,9 @@ class ReportText(EditedText):
 class DocumentText(EditedText):
     """A free-text section (förord, sammanfattning, viktiga händelser) of a
     unit's delårsrapport or årsredovisning at an occasion."""
+
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har sparat texterna medan du skrev.")
 
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, related_name="document_texts", verbose_name=_("enhet")
@@ -160,6 +166,9 @@ class DocumentSettings(EditedText):
     colours and typefaces of all its documents, and per delårsrapport and
     årsredovisning the sections, their order and headings, the parts of the
     goals shown and the goal levels and plan types covered (see layout.py)."""
+
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har sparat dokumentinställningarna medan du ändrade dem.")
 
     organisation = models.OneToOneField(
         Unit,

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
 from styrhjul.planning.models import Plan
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
+from styrhjul.web.concurrency import lock_for_edit, save_edited, use_case
 
 from .models import DocumentText, ReportText
 
 MAX_CHARS = 20_000
 
 
-class StaleText(StaleEdit):
-    def __init__(self, current: ReportText | DocumentText):
-        super().__init__(current, _("Någon annan har sparat texterna medan du skrev."))
-
-
 def report_text(plan: Plan, occasion: FollowUpOccasion) -> ReportText | None:
     return ReportText.objects.filter(plan=plan, occasion=occasion).first()
 
 
-@transaction.atomic
+@use_case
 def report_text_save(
     *,
     actor,
@@ -52,7 +46,6 @@ def report_text_save(
     text = lock_for_edit(
         ReportText,
         version,
-        stale=StaleText,
         gone=_("Texterna finns inte längre. Ladda om sidan."),
         plan=plan,
         occasion=occasion,
@@ -62,7 +55,7 @@ def report_text_save(
     return save_edited(text, actor)
 
 
-@transaction.atomic
+@use_case
 def document_texts_save(
     *, actor, unit, occasion, document: str, values: dict[str, str], versions: dict[str, int]
 ) -> None:
@@ -81,7 +74,6 @@ def document_texts_save(
         row = lock_for_edit(
             DocumentText,
             versions.get(section, 0),
-            stale=StaleText,
             unit=unit,
             occasion=occasion,
             document=document,

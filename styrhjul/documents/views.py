@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
 from styrhjul.planning.models import Plan
+from styrhjul.web.concurrency import EditConflict, show_conflict
 from styrhjul.web.forms import apply_errors
 
 from . import internal_control, texts
@@ -106,14 +107,8 @@ def internal_control_texts(request, plan: int, occasion: int):
                 summary=summary,
                 version=data.get("version") or 0,
             )
-        except texts.StaleText as exc:
-            form.add_error(
-                None,
-                _("%(msg)s Din text finns kvar i formuläret; spara igen för att skriva över.")
-                % {"msg": exc},
-            )
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
+        except EditConflict as exc:
+            show_conflict(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -320,11 +315,8 @@ def document_texts(request, unit: int, occasion: int, document: str):
                 values={key: form.cleaned_data[key] for key in TEXT_SECTIONS},
                 versions=versions,
             )
-        except texts.StaleText as exc:
-            form.add_error(
-                None,
-                _("%(msg)s Din text finns kvar; spara igen för att skriva över.") % {"msg": exc},
-            )
+        except EditConflict as exc:
+            show_conflict(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -432,13 +424,8 @@ def settings_page(request):
                 logo_name=upload.name if upload else "",
                 remove_logo=style_form.cleaned_data["remove_logo"],
             )
-        except layout.StaleSettings as exc:
-            style_form.add_error(
-                None,
-                _("%(msg)s Dina val finns kvar; spara igen för att skriva över.") % {"msg": exc},
-            )
-            style_form.data = style_form.data.copy()
-            style_form.data["version"] = exc.current.version
+        except EditConflict as exc:
+            show_conflict(style_form, exc)
         except ValidationError as exc:
             by_form = {f.document: f for f in contents_forms}
             for name, errors in exc.message_dict.items():

@@ -12,23 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
+from styrhjul.web.concurrency import lock_for_edit, save_edited, use_case
 
 from .models import MeasureFollowUp, Report, ReportingTask
 from .services import is_locked
-
-
-class StaleFollowUp(StaleEdit):
-    def __init__(self, current: MeasureFollowUp):
-        super().__init__(
-            current, _("Någon annan har sparat uppföljningen av åtgärden medan du skrev.")
-        )
 
 
 @dataclass
@@ -132,13 +124,13 @@ def may_follow_up(user, task: ReportingTask) -> bool:
     return access.can_write(user, task.unit) and not is_locked(task)
 
 
-@transaction.atomic
+@use_case
 def measure_followup_save(
     *, actor, task: ReportingTask, report: Report, result: str, done: bool, version: int
 ) -> MeasureFollowUp:
     """Save what came of an earlier measure at this task's occasion. `version`
     is the version the user opened (0 for none yet); a save by someone else
-    in between refuses this one with StaleFollowUp."""
+    in between refuses this one with EditConflict."""
     if not access.can_write(actor, task.unit):
         raise PermissionDenied
     if is_locked(task):
@@ -153,7 +145,6 @@ def measure_followup_save(
     followup = lock_for_edit(
         MeasureFollowUp,
         version,
-        stale=StaleFollowUp,
         gone=_("Uppföljningen finns inte längre. Ladda om sidan."),
         report=report,
         occasion=task.occasion,

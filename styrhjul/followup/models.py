@@ -220,6 +220,9 @@ class Report(EditedText):
     assessment and comment (values in IndicatorValue); goal uses analysis and
     assessment; control point uses assessment, result (comment) and measures."""
 
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har sparat den här rapporten medan du skrev.")
+
     occasion = models.ForeignKey(FollowUpOccasion, on_delete=models.PROTECT, related_name="reports")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reports")
@@ -281,6 +284,9 @@ class MeasureFollowUp(EditedText):
     (åtgärd) reported earlier on a control point, and whether it is done. A
     measure stays open, and is shown at every following occasion of the same
     plan type, until a follow-up marks it done."""
+
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har sparat uppföljningen av åtgärden medan du skrev.")
 
     report = models.ForeignKey(
         Report, on_delete=models.PROTECT, related_name="followups", verbose_name=_("rapport")

@@ -428,9 +428,3 @@ class ReportForm(forms.Form):
             if name == "comment" and "comment" not in self.fields and "analysis" in self.fields:
                 name = "analysis"
             self.add_error(name if name in self.fields else None, errors)
-
-    def with_version(self, version: int) -> None:
-        """Keep the typed values and carry the current version, so the next
-        save overwrites deliberately."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = str(version)

@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
 from styrhjul.planning.services import check_percent
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
+from styrhjul.web.concurrency import lock_for_edit, save_edited, use_case
 from styrhjul.web.dates import month_name
 
 from .models import (
@@ -44,7 +43,7 @@ def _save(obj, actor, reason: str | None = None):
     return obj
 
 
-@transaction.atomic
+@use_case
 def occasion_save(
     *, actor, occasion: FollowUpOccasion, plan_types: list[PlanType] | None = None
 ) -> FollowUpOccasion:
@@ -60,7 +59,7 @@ def occasion_save(
     return occasion
 
 
-@transaction.atomic
+@use_case
 def step_save(*, actor, step: OccasionStep) -> OccasionStep:
     require_model_owner(actor, step.occasion.model.organisation)
     if step.start and step.deadline and step.deadline < step.start:
@@ -68,7 +67,7 @@ def step_save(*, actor, step: OccasionStep) -> OccasionStep:
     return _save(step, actor)
 
 
-@transaction.atomic
+@use_case
 def event_save(*, actor, event: CalendarEvent) -> CalendarEvent:
     require_model_owner(actor, event.model.organisation)
     if event.end and event.end < event.start:
@@ -76,7 +75,7 @@ def event_save(*, actor, event: CalendarEvent) -> CalendarEvent:
     return _save(event, actor)
 
 
-@transaction.atomic
+@use_case
 def delete_part(*, actor, obj) -> None:
     """Remove a step or an event (not an occasion with reports)."""
     require_model_owner(actor, obj.access_unit)
@@ -147,7 +146,7 @@ def _step_for(occasion: FollowUpOccasion, unit: Unit) -> OccasionStep | None:
     return steps[-1] if steps else None
 
 
-@transaction.atomic
+@use_case
 def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
     """Open an occasion: one task per (unit, plan type) in scope that has
     items to report, and one per Rapportör holding the items assigned to them.
@@ -214,7 +213,7 @@ def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
     return created
 
 
-@transaction.atomic
+@use_case
 def occasion_close(*, actor, occasion: FollowUpOccasion, closed: bool = True) -> None:
     require_model_owner(actor, occasion.model.organisation)
     occasion.status = OccasionStatus.CLOSED if closed else OccasionStatus.OPEN
@@ -240,7 +239,7 @@ def is_locked(task: ReportingTask, today: datetime.date | None = None) -> bool:
     return today > deadline + datetime.timedelta(days=task.occasion.grace_days)
 
 
-@transaction.atomic
+@use_case
 def task_reopen(*, actor, task: ReportingTask, until: datetime.date) -> ReportingTask:
     """A model owner reopens one unit's locked task (audited)."""
     access.require(actor, access.Action.MANAGE, task.unit)
@@ -251,13 +250,6 @@ def task_reopen(*, actor, task: ReportingTask, until: datetime.date) -> Reportin
 
 
 # --- Reports ------------------------------------------------------------------------------
-
-
-class StaleReport(StaleEdit):
-    """Someone else saved the report after this user opened it."""
-
-    def __init__(self, current: Report):
-        super().__init__(current, _("Någon annan har sparat den här rapporten medan du skrev."))
 
 
 def may_report(user, task: ReportingTask, item: Item) -> bool:
@@ -362,13 +354,13 @@ def validate_report(plan_type: PlanType, item: Item, data: ReportData) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@use_case
 def report_save(
     *, actor, task: ReportingTask, item: Item, data: ReportData, version: int
 ) -> Report:
     """Save one item's report. `version` is the version the user opened (0
     for a report not yet saved); a later save by someone else refuses this
-    one with StaleReport, which carries the other's saved text."""
+    one with EditConflict, which carries the other's saved text."""
     if not may_report(actor, task, item):
         raise PermissionDenied
     if item.pk not in {i.pk for i in task_items(task)}:
@@ -381,7 +373,6 @@ def report_save(
     report = lock_for_edit(
         Report,
         version,
-        stale=StaleReport,
         gone=_("Rapporten finns inte längre. Ladda om sidan."),
         occasion=task.occasion,
         unit=task.unit,
@@ -392,7 +383,7 @@ def report_save(
     return save_edited(report, actor)
 
 
-@transaction.atomic
+@use_case
 def indicator_value_save(
     *,
     actor,
@@ -421,6 +412,33 @@ def indicator_value_save(
     obj.source = source
     obj.updated_by = actor if isinstance(actor, User) else None
     return _save(obj, actor)
+
+
+@use_case
+def item_report_save(
+    *,
+    actor,
+    task: ReportingTask,
+    item: Item,
+    data: ReportData,
+    version: int,
+    outcome: dict | None = None,
+) -> Report:
+    """What the reporting page saves for one item: its report and, for an
+    indicator, the outcome of the occasion's period (`outcome`: the fields
+    of indicator_value_save; None leaves the outcome as it is). Both or
+    neither."""
+    report = report_save(actor=actor, task=task, item=item, data=data, version=version)
+    if outcome is not None:
+        indicator_value_save(
+            actor=actor,
+            task=task,
+            item=item,
+            year=task.occasion.year,
+            period=value_period(item, task.occasion),
+            **outcome,
+        )
+    return report
 
 
 # --- Marking a task done ----------------------------------------------------------------
@@ -511,7 +529,7 @@ def may_mark_done(user, task: ReportingTask) -> bool:
     )
 
 
-@transaction.atomic
+@use_case
 def task_mark_done(*, actor, task: ReportingTask) -> ReportingTask:
     """Klarmarkera. Allowed with unreported items (the page warns first), not
     once the task is locked."""
@@ -527,7 +545,7 @@ def task_mark_done(*, actor, task: ReportingTask) -> ReportingTask:
     return _save(task, actor, _("Klarmarkerad"))
 
 
-@transaction.atomic
+@use_case
 def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
     """Undo klarmarkera, possible until the deadline (or while reopened)."""
     if not access.can_write(actor, task.unit):

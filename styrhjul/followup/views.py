@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
+from styrhjul.web.concurrency import EditConflict, conflict_text, show_conflict
 from styrhjul.web.history import history_entries
 
 from . import measures, queries, services
@@ -97,10 +97,9 @@ def report_item(request, pk: int, item: int):
     if form.is_valid() and not locked:
         try:
             _save(request, task_obj, entry, form)
-        except services.StaleReport as exc:
+        except EditConflict as exc:
             entry.conflict = exc.current
-            form.add_error(None, str(exc))
-            form.with_version(exc.current.version)
+            show_conflict(form, exc)
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -165,12 +164,9 @@ def measure(request, pk: int, report: int):
             done=found.done_value,
             version=int(version) if version.isdigit() else 0,
         )
-    except measures.StaleFollowUp as exc:
+    except EditConflict as exc:
         found.followup = exc.current
-        found.error = _(
-            "%(msg)s Det som är sparat: ”%(text)s”. Din text finns kvar; spara igen för att "
-            "skriva över."
-        ) % {"msg": exc, "text": exc.current.result or "–"}
+        found.error = conflict_text(exc, saved=f"”{exc.current.result or '–'}”")
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and "result" in exc.error_dict:
             found.result_error = " ".join(exc.message_dict["result"])
@@ -203,26 +199,18 @@ def measure(request, pk: int, report: int):
 
 
 def _save(request, task: ReportingTask, entry: queries.Entry, form: ReportForm) -> None:
-    """Report and, for an indicator, its outcome: both or neither."""
-    with transaction.atomic():
-        services.report_save(
-            actor=request.user,
-            task=task,
-            item=entry.item,
-            data=form.report_data(),
-            version=form.cleaned_data.get("version") or 0,
-        )
-        values = form.value_data()
-        entered = values and any(v for k, v in values.items() if k != "source")
-        if values is not None and (entry.value is not None or entered):
-            services.indicator_value_save(
-                actor=request.user,
-                task=task,
-                item=entry.item,
-                year=task.occasion.year,
-                period=services.value_period(entry.item, task.occasion),
-                **values,
-            )
+    """Report and, for an indicator, its outcome (when one is entered, or
+    one shown is changed or cleared)."""
+    values = form.value_data()
+    entered = values and any(v for k, v in values.items() if k != "source")
+    services.item_report_save(
+        actor=request.user,
+        task=task,
+        item=entry.item,
+        data=form.report_data(),
+        version=form.cleaned_data.get("version") or 0,
+        outcome=values if values is not None and (entry.value is not None or entered) else None,
+    )
 
 
 @login_required

@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation.models import Unit
+from styrhjul.web.concurrency import use_case
 
 from .models import KoladaSettings
 
@@ -134,7 +134,7 @@ def validate_settings(
     return own, unique, list(dict.fromkeys(ous))
 
 
-@transaction.atomic
+@use_case
 def settings_save(
     *,
     actor,

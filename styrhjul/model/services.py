@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from styrhjul.audit import set_actor
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
+from styrhjul.web.concurrency import use_case
 
 from . import defaults
 from .models import GoalLevel, GovernanceModel, Perspective, PlanType, Scale, ScaleValue
@@ -27,7 +28,7 @@ def require_model_owner(actor, organisation: Unit) -> None:
     access.require(actor, access.Action.MANAGE, organisation)
 
 
-@transaction.atomic
+@use_case
 def model_create_default(*, actor, organisation: Unit, year: int) -> GovernanceModel:
     """A new year's model from the defaults (DOMAIN §5)."""
     require_model_owner(actor, organisation)
@@ -91,7 +92,7 @@ def _default_scales(scales: dict, kinds) -> dict:
     }
 
 
-@transaction.atomic
+@use_case
 def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel:
     """ "Kopiera till nästa år": next year's model with the same perspectives,
     levels, scales and plan types, and every plan with its items, links,
@@ -185,13 +186,15 @@ def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel
     return new
 
 
+@use_case
 def save_part(*, actor, obj):
-    """Create or change a perspective, level, scale, scale value or plan type."""
+    """Create or change a perspective, level, scale, scale value or plan type, in
+    one transaction (the history row with it)."""
     require_model_owner(actor, obj.access_unit)
     return _save(obj, actor)
 
 
-@transaction.atomic
+@use_case
 def delete_part(*, actor, obj) -> None:
     """Remove a perspective, level, scale value or plan type that nothing uses."""
     from django.core.exceptions import ValidationError

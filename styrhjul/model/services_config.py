@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from styrhjul.organisation.models import Unit, UnitType
+from styrhjul.web.concurrency import use_case
 
 from . import services
 from .models import GoalLevel, GovernanceModel, ItemKind, PlanType, Scale, ScaleKind, Vision
@@ -44,7 +44,7 @@ def _names(objects: Iterable) -> str:
     return ", ".join(str(o) for o in objects)
 
 
-@transaction.atomic
+@use_case
 def vision_save(
     *,
     actor,
@@ -98,7 +98,7 @@ def _goals_blocking_unit_types(level: GoalLevel, new_types: set[int]) -> list[Un
     return list(UnitType.objects.filter(pk__in=used).order_by("order", "name"))
 
 
-@transaction.atomic
+@use_case
 def level_save(*, actor, level: GoalLevel, unit_types: Iterable[UnitType]) -> GoalLevel:
     """Create or change a goal level (målnivå) and the unit types that own
     goals at it. Refuses to take a unit type off a level where units of that
@@ -133,7 +133,7 @@ def level_save(*, actor, level: GoalLevel, unit_types: Iterable[UnitType]) -> Go
     return level
 
 
-@transaction.atomic
+@use_case
 def plan_type_save(*, actor, plan_type: PlanType) -> PlanType:
     """Create or change a plan type (plantyp): its item kinds and, for each
     kind it holds, a scale of the right kind from the same year's model.
@@ -183,7 +183,7 @@ def _plan_types_using(scale: Scale) -> list[PlanType]:
     return list(PlanType.objects.filter(query).order_by("order", "name"))
 
 
-@transaction.atomic
+@use_case
 def scale_save(*, actor, scale: Scale) -> Scale:
     """Create or rename a scale (skala). Its kind may only change while no
     plan type uses it."""
@@ -205,7 +205,7 @@ def scale_save(*, actor, scale: Scale) -> Scale:
     return services.save_part(actor=actor, obj=scale)
 
 
-@transaction.atomic
+@use_case
 def scale_delete(*, actor, scale: Scale) -> None:
     """Remove a scale no plan type uses, with its values."""
     services.require_model_owner(actor, scale.access_unit)
@@ -224,7 +224,7 @@ def scale_delete(*, actor, scale: Scale) -> None:
     services.delete_part(actor=actor, obj=scale)
 
 
-@transaction.atomic
+@use_case
 def risk_scale_save(
     *,
     actor,

@@ -31,13 +31,14 @@ from pathlib import PurePath
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from styrhjul.spreadsheet import cell_text, closest, did_you_mean, norm_header
+from styrhjul.web.concurrency import EditConflict, lock_version, one_action, save_edited
 
 from . import access
 from .models import Role, RoleGrant, Unit, UnitType, User
@@ -1052,15 +1053,13 @@ class _Importer:
             unit.valid_to = planned.valid_to
         _clean(unit)
         # Optimistic concurrency, as in services: refuse if someone saved meanwhile.
-        version = unit.version
-        if not Unit.objects.filter(pk=unit.pk, version=version).update(version=F("version") + 1):
+        try:
+            lock_version(unit, unit.version)
+        except EditConflict:
             raise ValidationError(
                 _("någon annan ändrade enheten medan importen pågick. Försök igen.")
-            )
-        unit.version = version + 1
-        self._history(unit)
-        unit.save()
-        return unit
+            ) from None
+        return save_edited(unit, self.actor, CHANGE_REASON)
 
     def _write_managers(self, saved: dict[str, Unit]) -> None:
         for email, user in list(self.users.items()):
@@ -1141,7 +1140,7 @@ def import_org(
     all or nothing. Raises ImportRejected with every error found; then
     nothing is saved. With dry_run, only validates."""
     try:
-        with transaction.atomic():
+        with one_action():
             importer = _Importer(actor, rows)
             importer.validate()
             if importer.issues:

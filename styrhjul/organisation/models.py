@@ -87,6 +87,9 @@ class Unit(TreeNode):
     organisation as it was.
     """
 
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har ändrat enheten medan du arbetade.")
+
     parent = TreeNodeForeignKey(
         "self",
         blank=True,

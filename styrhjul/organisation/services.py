@@ -7,22 +7,13 @@ import datetime
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from styrhjul.audit import set_actor
+from styrhjul.web.concurrency import lock_version, save_edited, use_case
 
 from . import access
 from .models import Role, RoleGrant, Unit, UnitType, User
-
-
-class StaleVersion(Exception):
-    """Someone else saved the object after this user opened it."""
-
-    def __init__(self, current):
-        super().__init__(_("Någon annan har ändrat uppgifterna medan du arbetade."))
-        self.current = current
 
 
 def _check_parent(actor, parent: Unit | None) -> None:
@@ -32,7 +23,7 @@ def _check_parent(actor, parent: Unit | None) -> None:
         access.require(actor, access.Action.MANAGE, parent)
 
 
-@transaction.atomic
+@use_case
 def unit_create(
     *,
     actor,
@@ -60,18 +51,13 @@ def unit_create(
 
 
 def _save_versioned(unit: Unit, version: int, reason: str, actor) -> Unit:
-    """Save with optimistic concurrency: refused if the stored version moved on."""
-    updated = Unit.objects.filter(pk=unit.pk, version=version).update(version=F("version") + 1)
-    if not updated:
-        raise StaleVersion(Unit.objects.get(pk=unit.pk))
-    unit.version = version + 1
-    set_actor(unit, actor)
-    unit._change_reason = reason
-    unit.save()
-    return unit
+    """Save as the next version: EditConflict if someone else saved the unit
+    after the user opened it at `version`."""
+    lock_version(unit, version)
+    return save_edited(unit, actor, reason)
 
 
-@transaction.atomic
+@use_case
 def unit_update(
     *,
     actor,
@@ -94,7 +80,7 @@ def unit_update(
     return _save_versioned(unit, version, _("Ändrad"), actor)
 
 
-@transaction.atomic
+@use_case
 def unit_move(*, actor, unit: Unit, version: int, new_parent: Unit) -> Unit:
     """Move a unit (with its subtree) under another unit."""
     access.require(actor, access.Action.MANAGE, unit)
@@ -109,7 +95,7 @@ def unit_move(*, actor, unit: Unit, version: int, new_parent: Unit) -> Unit:
     )
 
 
-@transaction.atomic
+@use_case
 def unit_close(*, actor, unit: Unit, version: int, valid_to: datetime.date) -> list[Unit]:
     """Close a unit in a reorganisation, with the sub-units still open after
     that date. Nothing is deleted: plans and reports stay with the units for
@@ -136,14 +122,14 @@ def unit_close(*, actor, unit: Unit, version: int, valid_to: datetime.date) -> l
     return closed
 
 
-@transaction.atomic
+@use_case
 def unit_reopen(*, actor, unit: Unit, version: int) -> Unit:
     access.require(actor, access.Action.MANAGE, unit)
     unit.valid_to = None
     return _save_versioned(unit, version, _("Öppnad igen"), actor)
 
 
-@transaction.atomic
+@use_case
 def grant_role(
     *, actor, user: User, unit: Unit, role: str, includes_subtree: bool = True
 ) -> RoleGrant:
@@ -165,7 +151,7 @@ def grant_role(
     return grant
 
 
-@transaction.atomic
+@use_case
 def revoke_role(*, actor, grant: RoleGrant) -> None:
     if grant.role == Role.ADMIN:
         access.require_admin(actor)
@@ -176,7 +162,7 @@ def revoke_role(*, actor, grant: RoleGrant) -> None:
     access.forget(grant.user)
 
 
-@transaction.atomic
+@use_case
 def user_create(
     *,
     actor,
@@ -206,7 +192,7 @@ def user_create(
     return user
 
 
-@transaction.atomic
+@use_case
 def user_update(
     *, actor, user: User, email: str, first_name: str, last_name: str, title: str, is_active: bool
 ) -> User:
@@ -224,7 +210,7 @@ def user_update(
     return user
 
 
-@transaction.atomic
+@use_case
 def unit_type_save(*, actor, unit_type: UnitType) -> UnitType:
     access.require_admin(actor)
     unit_type.full_clean()

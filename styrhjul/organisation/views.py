@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.web.concurrency import EditConflict, conflict_text, show_conflict
 from styrhjul.web.forms import apply_errors
 from styrhjul.web.history import history_entries
 
@@ -151,7 +152,6 @@ def unit_edit(request, pk: int):
         "version": unit.version,
     }
     form = UnitForm(request.POST or None, initial=initial, unit=unit)
-    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -164,19 +164,13 @@ def unit_edit(request, pk: int):
                 unit_type=data["unit_type"],
                 valid_from=data["valid_from"],
             )
-        except services.StaleVersion as exc:
-            conflict = exc.current
-            form.add_error(
-                None,
-                _(
-                    "%(msg)s Sparat nu: namn ”%(name)s”, kod %(code)s. Dina "
-                    "ändringar finns kvar i formuläret; spara igen för att "
-                    "skriva över."
-                )
-                % {"msg": exc, "name": conflict.name, "code": conflict.code},
+        except EditConflict as exc:
+            show_conflict(
+                form,
+                exc,
+                saved=_("namn ”%(name)s”, kod %(code)s")
+                % {"name": exc.current.name, "code": exc.current.code},
             )
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -222,14 +216,8 @@ def unit_move(request, pk: int):
                 version=form.cleaned_data["version"],
                 new_parent=form.cleaned_data["parent"],
             )
-        except services.StaleVersion:
-            form.add_error(
-                None,
-                _(
-                    "Någon annan har ändrat enheten medan du arbetade. Ladda om "
-                    "sidan och försök igen."
-                ),
-            )
+        except EditConflict as exc:
+            show_conflict(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -267,14 +255,8 @@ def unit_close(request, pk: int):
                 version=form.cleaned_data["version"],
                 valid_to=form.cleaned_data["valid_to"],
             )
-        except services.StaleVersion:
-            form.add_error(
-                None,
-                _(
-                    "Någon annan har ändrat enheten medan du arbetade. Ladda om "
-                    "sidan och försök igen."
-                ),
-            )
+        except EditConflict as exc:
+            show_conflict(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -320,8 +302,8 @@ def unit_reopen(request, pk: int):
                 actor=request.user, unit=unit, version=form.cleaned_data["version"]
             )
             messages.success(request, _("%(name)s är öppnad igen.") % {"name": unit.name})
-        except services.StaleVersion:
-            messages.error(request, _("Någon annan har ändrat enheten. Försök igen."))
+        except EditConflict as exc:
+            messages.error(request, conflict_text(exc, kept=False))
     return redirect("organisation:unit", unit.pk)
 
 

@@ -90,6 +90,9 @@ class Item(models.Model):
     """Post i en plan: a goal, indicator, activity, special assignment or
     control point. Kind-specific fields are empty for other kinds."""
 
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har ändrat posten medan du arbetade.")
+
     plan = models.ForeignKey(
         Plan, on_delete=models.PROTECT, related_name="items", verbose_name=_("plan")
     )

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from styrhjul.kolada.queries import normalise_kpi
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
+from styrhjul.web.concurrency import lock_version, save_edited, use_case
 
 from .models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
 
@@ -82,27 +82,29 @@ def check_percent(measure_unit: str, values: dict) -> None:
         raise ValidationError(errors)
 
 
-class StaleItem(Exception):
-    """Someone else saved the item after this user opened it."""
-
-    def __init__(self, current: Item):
-        super().__init__(_("Någon annan har ändrat posten medan du arbetade."))
-        self.current = current
-
-
+@use_case
 def plan_for(*, actor, unit: Unit, plan_type: PlanType) -> Plan:
-    """The unit's plan of this type, created on first use."""
+    """The unit's plan of this type, created on first use. Two people who
+    create it at the same moment both get the one plan: the second insert
+    fails on the unique constraint, in its own savepoint, and then reads the
+    plan the first one made."""
     access.require(actor, access.Action.WRITE, unit)
     plan = Plan.objects.filter(unit=unit, plan_type=plan_type).first()
-    if plan is None:
-        if not unit.existed_in(plan_type.model.year):
-            raise ValidationError(
-                _("%(unit)s finns inte under %(year)s.")
-                % {"unit": unit, "year": plan_type.model.year}
-            )
-        plan = Plan(unit=unit, plan_type=plan_type)
-        set_actor(plan, actor)
-        plan.save()
+    if plan is not None:
+        return plan
+    if not unit.existed_in(plan_type.model.year):
+        raise ValidationError(
+            _("%(unit)s finns inte under %(year)s.") % {"unit": unit, "year": plan_type.model.year}
+        )
+    plan = Plan(unit=unit, plan_type=plan_type)
+    set_actor(plan, actor)
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        plan = Plan.objects.filter(unit=unit, plan_type=plan_type).first()
+        if plan is None:
+            raise
     return plan
 
 
@@ -179,7 +181,7 @@ def _check_item(item: Item) -> None:
     item.full_clean(validate_constraints=False)
 
 
-@transaction.atomic
+@use_case
 def item_create(
     *,
     actor,
@@ -199,6 +201,30 @@ def item_create(
     if targets is not None:
         _save_targets(actor, item, targets)
     return item
+
+
+@use_case
+def item_add(
+    *,
+    actor,
+    unit: Unit,
+    plan_type: PlanType,
+    kind: str,
+    contributes_to: Iterable[Item] = (),
+    targets: dict | None = None,
+    **fields,
+) -> Item:
+    """A new item in the unit's plan of this type, the plan created with
+    its first item (both or neither)."""
+    plan = plan_for(actor=actor, unit=unit, plan_type=plan_type)
+    return item_create(
+        actor=actor,
+        plan=plan,
+        kind=kind,
+        contributes_to=contributes_to,
+        targets=targets,
+        **fields,
+    )
 
 
 def _save_targets(actor, item: Item, targets: dict) -> None:
@@ -237,10 +263,10 @@ def _target_line(year: int, value) -> str:
     return f"{year}: {text.replace('.', ',')}"
 
 
-@transaction.atomic
+@use_case
 def item_update(*, actor, item: Item, version: int, targets: dict | None = None, **fields) -> Item:
     """Change an item's definition (and, when given, an indicator's targets
-    per year). Refused if someone saved in between."""
+    per year). Refused with EditConflict if someone saved in between."""
     access.require(actor, access.Action.WRITE, item)
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
@@ -248,12 +274,8 @@ def item_update(*, actor, item: Item, version: int, targets: dict | None = None,
     for name, value in fields.items():
         setattr(item, name, value)
     _check_item(item)
-    updated = Item.objects.filter(pk=item.pk, version=version).update(version=F("version") + 1)
-    if not updated:
-        raise StaleItem(Item.objects.get(pk=item.pk))
-    item.version = version + 1
-    set_actor(item, actor)
-    item.save()
+    lock_version(item, version)
+    save_edited(item, actor)
     if targets is not None:
         _save_targets(actor, item, targets)
     return item
@@ -290,7 +312,7 @@ def _walk(item_ids: Iterable[int], from_col: str, to_col: str) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
-@transaction.atomic
+@use_case
 def item_link(*, actor, item: Item, target: Item) -> ItemLink:
     """`item` contributes to `target`. Refuses cycles and links across years."""
     access.require(actor, access.Action.WRITE, item)
@@ -311,7 +333,7 @@ def item_link(*, actor, item: Item, target: Item) -> ItemLink:
     return link
 
 
-@transaction.atomic
+@use_case
 def item_unlink(*, actor, item: Item, target: Item) -> None:
     access.require(actor, access.Action.WRITE, item)
     for link in ItemLink.objects.filter(item=item, target=target):
@@ -335,7 +357,7 @@ def _check_share_target(item: Item, unit: Unit, below_owner: set[int]) -> None:
         )
 
 
-@transaction.atomic
+@use_case
 def item_share(*, actor, item: Item, units: Iterable[Unit]) -> list[ItemShare]:
     """Share an item down to chosen units. Each receiving unit sees it in its
     plan of the same type (created when missing) and reports on its share."""
@@ -373,7 +395,7 @@ def units_of_type_within(*, item: Item, unit_type: UnitType, within: Unit) -> li
     )
 
 
-@transaction.atomic
+@use_case
 def item_unshare(*, actor, item: Item, unit: Unit) -> None:
     """End a share. The row stays, so what the unit reported stays with it."""
     access.require(actor, access.Action.WRITE, item)
@@ -384,7 +406,7 @@ def item_unshare(*, actor, item: Item, unit: Unit) -> None:
         share.save()
 
 
-@transaction.atomic
+@use_case
 def item_archive(*, actor, item: Item, archived: bool = True) -> Item:
     """Archive (or bring back) an item: it leaves the plan but keeps its history."""
     access.require(actor, access.Action.WRITE, item)
@@ -395,7 +417,7 @@ def item_archive(*, actor, item: Item, archived: bool = True) -> Item:
     return item
 
 
-@transaction.atomic
+@use_case
 def item_delete(*, actor, item: Item) -> None:
     """Delete an item made by mistake. Anything others build on or report on
     (shares, contributing items) is archived instead."""

@@ -20,6 +20,7 @@ from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root
+from styrhjul.web.concurrency import EditConflict, show_conflict
 from styrhjul.web.forms import apply_errors
 from styrhjul.web.history import history_entries
 
@@ -243,10 +244,10 @@ def item_create(request, unit: int, plan_type: int):
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            plan_obj = services.plan_for(actor=request.user, unit=unit_obj, plan_type=plan_type_obj)
-            new = services.item_create(
+            new = services.item_add(
                 actor=request.user,
-                plan=plan_obj,
+                unit=unit_obj,
+                plan_type=plan_type_obj,
                 kind=kind,
                 contributes_to=[parent] if parent else [],
                 **fields,
@@ -291,17 +292,8 @@ def item_edit(request, pk: int):
                 version=form.cleaned_data.get("version") or 0,
                 **fields,
             )
-        except services.StaleItem as exc:
-            form.add_error(
-                None,
-                _(
-                    "%(msg)s Sparat nu: ”%(title)s”. Dina ändringar finns kvar i formuläret; "
-                    "spara igen för att skriva över."
-                )
-                % {"msg": exc, "title": exc.current.title},
-            )
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
+        except EditConflict as exc:
+            show_conflict(form, exc, saved=f"”{exc.current.title}”")
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

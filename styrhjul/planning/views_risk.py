@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
+from styrhjul.web.concurrency import EditConflict, show_conflict
 from styrhjul.web.forms import apply_errors
 
 from . import risk, services
@@ -100,17 +101,8 @@ def risk_analysis(request, pk: int):
                     risk_handling=form.cleaned_data["risk_handling"],
                     risk_handling_reason=form.cleaned_data["risk_handling_reason"],
                 )
-            except services.StaleItem as exc:
-                form.add_error(
-                    None,
-                    _(
-                        "%(msg)s Dina ändringar finns kvar i formuläret; "
-                        "spara igen för att skriva över."
-                    )
-                    % {"msg": exc},
-                )
-                form.data = form.data.copy()
-                form.data["version"] = exc.current.version
+            except EditConflict as exc:
+                show_conflict(form, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

@@ -1,6 +1,8 @@
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from .concurrency import EditConflict, conflict_text
 from .views import database_health
 
 
@@ -19,3 +21,25 @@ class HealthCheckMiddleware:
             add_never_cache_headers(response)
             return response
         return self.get_response(request)
+
+
+class EditConflictMiddleware:
+    """A save refused because someone else saved first (EditConflict) that
+    the page does not show at its form answers 409 Conflict, saying what
+    happened; an API maps the same exception to the same status."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, EditConflict):
+            return None
+        return render(
+            request,
+            "409.html",
+            {"message": conflict_text(exception, kept=False)},
+            status=exception.status_code,
+        )

@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 
 from styrhjul.demo.services import load_demo
+from styrhjul.web.concurrency import one_action
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def demo_copy_until():
 @pytest.fixture(scope="module")
 def loaded_once(django_db_setup, django_db_blocker, demo_copy_until):
     """The demo's summary, loaded once for the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), one_action():
         yield load_demo(copy_until=demo_copy_until)
         transaction.set_rollback(True)
 

@@ -23,6 +23,7 @@ from styrhjul.model.models import (
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
+from styrhjul.web.concurrency import one_action
 from tests.demo.rows import counts
 from tests.factories import UnitFactory, UserFactory, unit_type
 
@@ -48,7 +49,7 @@ def loaded_once(django_db_setup, django_db_blocker):
     two), in a transaction rolled back after the class. Each test still runs
     in its own savepoint (the `db` fixture), so what one test changes the
     next does not see."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), one_action():
         yield load_demo()
         transaction.set_rollback(True)
 

@@ -13,6 +13,7 @@ from styrhjul.documents import texts
 from styrhjul.documents.models import DocumentText
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind
 from styrhjul.organisation.models import Role
+from styrhjul.web.concurrency import EditConflict
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_an_unchanged_section_keeps_its_version(org, occasion, chef):
 
 def test_a_save_on_an_older_version_is_refused_with_the_others_text(org, occasion, chef):
     save(org, occasion, chef, {"forord": "Chefens förord."})
-    with pytest.raises(texts.StaleText) as excinfo:
+    with pytest.raises(EditConflict) as excinfo:
         save(org, occasion, writer(org), {"forord": "Mitt förord."}, {"forord": 0})
     assert str(excinfo.value) == "Någon annan har sparat texterna medan du skrev."
     assert excinfo.value.current.text == "Chefens förord."

@@ -13,6 +13,7 @@ from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services as planning
+from styrhjul.web.concurrency import EditConflict
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ def test_a_later_save_on_an_old_version_is_refused_with_the_others_text(org, cha
         version=0,
         data=services.ReportData(status=status(chain, "Påbörjad"), comment="Karins text"),
     )
-    with pytest.raises(services.StaleReport) as excinfo:
+    with pytest.raises(EditConflict) as excinfo:
         services.report_save(
             actor=access.SYSTEM,
             task=task,

@@ -15,6 +15,7 @@ from styrhjul.organisation import access
 from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.excel.cells import long_text
 from styrhjul.planning.models import Plan
+from styrhjul.web.concurrency import one_action
 from tests.excel import (
     ACTIVITY_HEADER,
     ASSIGNMENT_HEADER,
@@ -352,7 +353,7 @@ PROPERTY_SETTINGS = settings(
 def test_any_verksamhetsplan_round_trips(org, model, people_in_place, plan):
     goals, indicators, activities, assignments = plan
     vp = model.plan_types.get(name="Verksamhetsplan")
-    with transaction.atomic():
+    with one_action():
         saved_plan = round_trip(verksamhetsplan_file(*plan), vp, org["enhet_a2"], org["enhet_a1"])
         saved = {
             kind: list(saved_plan.items.filter(kind=kind).order_by("order", "pk"))
@@ -391,7 +392,7 @@ def test_any_verksamhetsplan_round_trips(org, model, people_in_place, plan):
 @given(rows=control_points())
 def test_any_internkontrollplan_round_trips(org, model, people_in_place, rows):
     ikp = model.plan_types.get(name="Internkontrollplan")
-    with transaction.atomic():
+    with one_action():
         plan = round_trip(control_file(rows), ikp, org["enhet_a2"], org["enhet_a1"])
         saved = list(plan.items.order_by("order", "pk"))
         assert [

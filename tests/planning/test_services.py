@@ -12,6 +12,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, UnitType
 from styrhjul.planning import services
 from styrhjul.planning.models import Item, ItemShare, Plan
+from styrhjul.web.concurrency import EditConflict
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +197,7 @@ def test_a_concurrent_change_is_refused(chain):
     services.item_update(
         actor=access.SYSTEM, item=Item.objects.get(pk=item.pk), version=item.version, title="Först"
     )
-    with pytest.raises(services.StaleItem) as excinfo:
+    with pytest.raises(EditConflict) as excinfo:
         services.item_update(
             actor=access.SYSTEM,
             item=Item.objects.get(pk=item.pk),

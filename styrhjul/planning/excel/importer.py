@@ -30,6 +30,7 @@ from styrhjul.organisation.models import Unit, User
 from styrhjul.planning import services
 from styrhjul.planning.models import IndicatorSource, Item, ItemLink, Plan
 from styrhjul.spreadsheet import did_you_mean
+from styrhjul.web.concurrency import EditConflict, one_action
 
 from . import columns as col
 from .cells import (
@@ -885,7 +886,7 @@ class _Importer:
     def _fail(self, planned: _Planned | None, exc: Exception, column=None) -> None:
         if isinstance(exc, PermissionDenied):
             message = _("du har inte behörighet att spara posten.")
-        elif isinstance(exc, services.StaleItem):
+        elif isinstance(exc, EditConflict):
             message = _("någon annan ändrade posten medan importen pågick. Försök igen.")
         elif isinstance(exc, ValidationError):
             if hasattr(exc, "error_dict") and planned is not None and column is None:
@@ -926,7 +927,7 @@ class _Importer:
                     )
                 else:
                     planned.item = planned.existing
-            except (PermissionDenied, ValidationError, services.StaleItem) as exc:
+            except (PermissionDenied, ValidationError, EditConflict) as exc:
                 self._fail(planned, exc)
         if self.issues:
             raise ImportRejected(self.issues.items)
@@ -975,7 +976,7 @@ def import_plan(
     writes too) and rolled back. `occasion` is the follow-up occasion of
     reported results on rows without an Uppföljning (see results.py)."""
     try:
-        with transaction.atomic():
+        with one_action():
             importer = _Importer(
                 actor,
                 unit=unit,

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from styrhjul.followup.models import FollowUpOccasion, Report
@@ -32,7 +31,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
 from styrhjul.spreadsheet import did_you_mean
-from styrhjul.web.concurrency import save_edited
+from styrhjul.web.concurrency import save_edited, use_case
 
 from . import columns as col
 from .cells import CellError, long_text, norm_key, parse_date, short_text
@@ -90,7 +89,7 @@ def occasions_for(plan_type: PlanType):
     )
 
 
-@transaction.atomic
+@use_case
 def import_report(*, actor, occasion: FollowUpOccasion, unit: Unit, item: Item, data: ReportData):
     """Create or update the report of (occasion, unit, item) with imported
     results. Only those who may manage the unit (model owners, admins); no

@@ -302,6 +302,7 @@ class RiskScaleForm(forms.Form):
         min_value=2,
         help_text=_("Standard på 4×4: 9. Vanligt på 5×5: medel från 5, hög från 15."),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_probability_labels(self):
         return _lines(self.cleaned_data["probability_labels"])

@@ -60,6 +60,9 @@ class ScaleKind(models.TextChoices):
 class GovernanceModel(models.Model):
     """Styrmodell: one organisation's model for one year."""
 
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har ändrat styrmodellen medan du arbetade.")
+
     organisation = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from styrhjul.organisation.models import Unit, UnitType
-from styrhjul.web.concurrency import use_case
+from styrhjul.web.concurrency import lock_version, save_edited, use_case
 
 from . import services
 from .models import GoalLevel, GovernanceModel, ItemKind, PlanType, Scale, ScaleKind, Vision
@@ -233,9 +233,12 @@ def risk_scale_save(
     consequence_labels: list[str],
     risk_medium_from: int | None,
     risk_high_from: int | None,
+    version: int,
 ) -> GovernanceModel:
     """Change the year's risk scale (size, step labels, bands). A scale
-    cannot shrink below the steps control points of the year already use."""
+    cannot shrink below the steps control points of the year already use.
+    `version` is the model's version the user opened: EditConflict if
+    someone else changed it since."""
     from django.db.models import Max
 
     from styrhjul.planning.models import Item
@@ -268,4 +271,6 @@ def risk_scale_save(
     model.consequence_labels = consequence_labels
     model.risk_medium_from = risk_medium_from
     model.risk_high_from = risk_high_from
-    return services.save_part(actor=actor, obj=model)
+    lock_version(model, version)
+    model.full_clean()
+    return save_edited(model, actor)

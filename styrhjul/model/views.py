@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import org_query
+from styrhjul.web.concurrency import EditConflict, show_conflict
 from styrhjul.web.forms import apply_errors
 
 from . import queries, services, services_config
@@ -613,12 +614,16 @@ def risk_scale_edit(request, pk: int):
             "consequence_labels": "\n".join(scale.consequence_labels),
             "risk_medium_from": scale.medium_from,
             "risk_high_from": scale.high_from,
+            "version": model.version,
         },
     )
     section = "riskskala"
     if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "version": form.cleaned_data["version"] or 0}
         try:
-            services_config.risk_scale_save(actor=request.user, model=model, **form.cleaned_data)
+            services_config.risk_scale_save(actor=request.user, model=model, **data)
+        except EditConflict as exc:
+            show_conflict(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -51,6 +51,7 @@ def five_by_five(model, actor=access.SYSTEM):
         consequence_labels=FIVE_CONSEQUENCE,
         risk_medium_from=5,
         risk_high_from=15,
+        version=model.version,
     )
 
 
@@ -79,6 +80,7 @@ def test_a_model_owner_sets_a_five_by_five_scale_on_the_model_page(client, owner
             "consequence_labels": "\n".join(FIVE_CONSEQUENCE) + "\n\n",
             "risk_medium_from": "5",
             "risk_high_from": "15",
+            "version": str(model.version),
         },
     )
 
@@ -94,6 +96,31 @@ def test_a_model_owner_sets_a_five_by_five_scale_on_the_model_page(client, owner
     ]
     page = client.get(reverse("model:year", args=[model.year])).content.decode()
     assert "Mycket sannolik" in page and "riskvärde 15–25" in page
+
+
+def test_a_scale_changed_by_someone_else_meanwhile_is_not_overwritten(client, owner, model):
+    url = reverse("model:risk_scale_edit", args=[model.pk])
+    opened = model.version
+    five_by_five(GovernanceModel.objects.get(pk=model.pk))  # a colleague saves first
+    mine = {
+        "probability_labels": "Låg\nHög",
+        "consequence_labels": "Liten\nStor",
+        "risk_medium_from": "2",
+        "risk_high_from": "3",
+        "version": str(opened),
+    }
+
+    response = client.post(url, mine)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Någon annan har ändrat styrmodellen medan du arbetade." in body
+    assert "Låg\nHög" in body  # what the user typed is kept
+    assert GovernanceModel.objects.get(pk=model.pk).risk_scale.size_text == "5×5"
+    # Saving again, on top of the colleague's scale, is deliberate.
+    again = {**mine, "version": response.context["form"].data["version"]}
+    assert client.post(url, again).status_code == 302
+    assert GovernanceModel.objects.get(pk=model.pk).risk_scale.size_text == "2×2"
 
 
 @pytest.mark.parametrize(
@@ -149,6 +176,7 @@ def test_the_scale_cannot_shrink_below_the_steps_in_use(model, ik_plan):
             consequence_labels=list(FIVE_CONSEQUENCE),
             risk_medium_from=4,
             risk_high_from=9,
+            version=model.version,
         )
 
     assert caught.value.message_dict["probability_labels"] == [

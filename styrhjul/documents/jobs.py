@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from styrhjul.organisation import access
 from styrhjul.planning.queries import organisation_id_of
+from styrhjul.web.concurrency import use_case
 
 from . import registry
 from .internal_control import DocumentError
@@ -28,9 +29,10 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = datetime.timedelta(minutes=30)  # a running job this old died with its process
 
 
+@use_case
 def submit(*, actor, unit, occasion, document: str, fmt: str, options=None) -> DocumentJob:
     """Queue a document (the user must read the unit and all below it:
-    access.can_read_tree) and start it."""
+    access.can_read_tree) and start it once the job is stored."""
     if not access.can_read_tree(actor, unit):
         raise PermissionDenied
     kind = registry.TYPES.get(document)

@@ -8,17 +8,18 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from styrhjul.documents.models import DocumentText
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access, services
-from styrhjul.organisation.models import Unit
+from styrhjul.organisation.models import Role, Unit
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Plan
 from styrhjul.web.concurrency import EditConflict, lock_for_edit, save_edited
 from styrhjul.web.middleware import EditConflictMiddleware
-from tests.factories import UserFactory
+from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +167,65 @@ def test_a_conflict_no_page_shows_answers_409_with_what_happened(org, rf):
     body = response.content.decode()
     assert "Någon annan har ändrat enheten medan du arbetade. Försök igen." in body
     assert middleware.process_exception(request, ValueError()) is None
+
+
+# --- Pages: the conflict shown at the form, what the user chose kept ---------------------
+
+
+@pytest.fixture
+def owner_client(org, client):
+    user = UserFactory()
+    grant(user, org["kommun"], Role.MODEL_OWNER)
+    client.force_login(user)
+    return client
+
+
+def rename(unit, name):
+    """Someone else renames the unit."""
+    return services.unit_update(
+        actor=access.SYSTEM,
+        unit=Unit.objects.get(pk=unit.pk),
+        version=Unit.objects.get(pk=unit.pk).version,
+        name=name,
+        code=unit.code,
+        unit_type=unit.unit_type,
+        valid_from=unit.valid_from,
+    )
+
+
+def test_moving_a_unit_someone_changed_meanwhile_shows_it_and_keeps_the_choice(owner_client, org):
+    unit = org["enhet_a1"]
+    opened = unit.version
+    rename(unit, "Annans namn")
+    url = reverse("organisation:unit_move", args=[unit.pk])
+
+    response = owner_client.post(url, {"parent": org["avd_b"].pk, "version": opened})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Någon annan har ändrat enheten medan du arbetade." in body
+    assert "Dina ändringar finns kvar i formuläret" in body
+    assert f'value="{org["avd_b"].pk}" selected' in body
+    assert Unit.objects.get(pk=unit.pk).parent == org["avd_a"]
+    # Moving again, now on top of the other's change, goes through.
+    again = owner_client.post(url, {"parent": org["avd_b"].pk, "version": opened + 1})
+    assert again.status_code == 302
+    assert Unit.objects.get(pk=unit.pk).parent == org["avd_b"]
+
+
+def test_reopening_a_unit_someone_changed_meanwhile_says_so(owner_client, org):
+    unit = org["enhet_a1"]
+    services.unit_close(
+        actor=access.SYSTEM, unit=unit, version=unit.version, valid_to=datetime.date(2025, 12, 31)
+    )
+    opened = Unit.objects.get(pk=unit.pk).version
+    rename(unit, "Annans namn")
+
+    response = owner_client.post(
+        reverse("organisation:unit_reopen", args=[unit.pk]), {"version": opened}, follow=True
+    )
+
+    assert "Någon annan har ändrat enheten medan du arbetade. Försök igen." in (
+        response.content.decode()
+    )
+    assert Unit.objects.get(pk=unit.pk).valid_to == datetime.date(2025, 12, 31)

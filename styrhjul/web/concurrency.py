@@ -32,12 +32,12 @@ import threading
 from contextlib import contextmanager
 from typing import TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from styrhjul.audit import set_actor
-from styrhjul.organisation.models import User
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -127,7 +127,7 @@ def save_edited(row: Row, actor, reason: str | None = None) -> Row:
     records who saved it) and in the audit trail. A new row that someone
     else created first raises EditConflict with theirs."""
     if hasattr(row, "updated_by_id"):
-        row.updated_by = actor if isinstance(actor, User) else None
+        row.updated_by = actor if isinstance(actor, get_user_model()) else None
     set_actor(row, actor, reason)
     if not row._state.adding:
         row.version += 1  # the row is locked (lock_for_edit, lock_version)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from styrhjul.audit import set_actor
-from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue
+from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
@@ -538,7 +538,3 @@ def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
     task.done_by = None
     task.version += 1
     return _save(task, actor, _("Klarmarkering ångrad"))
-
-
-def model_for_year(organisation: Unit, year: int) -> GovernanceModel | None:
-    return GovernanceModel.objects.filter(organisation=organisation, year=year).first()

@@ -39,9 +39,6 @@ class ItemRow:
     def has(self, key: str) -> bool:
         return key in self.cells
 
-    def is_blank(self, key: str) -> bool:
-        return not short_text(self.cells.get(key))
-
 
 @dataclass(frozen=True)
 class SheetRows:

@@ -183,7 +183,7 @@ def _activity_cells(a) -> list[str]:
 def xlsx(report: AnnualReport) -> bytes:
     """Every table of the document, one sheet each, with a header row that
     stays in view and filters."""
-    from styrhjul.spreadsheet import workbook_bytes
+    from styrhjul.core.spreadsheet import workbook_bytes
 
     goals, indicators, activities, assignments, fulfilment = [], [], [], [], []
     for chapter in report.chapters:

@@ -27,9 +27,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from styrhjul.core.concurrency import StaleEdit, lock_for_edit, save_edited
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
 
 
 @dataclass(frozen=True)

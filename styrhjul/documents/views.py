@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from styrhjul.core.forms import apply_errors
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
 from styrhjul.planning.models import Plan
-from styrhjul.web.forms import apply_errors
 
 from . import internal_control, texts
 from .forms import DocumentTextsForm, ReportTextForm

@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from styrhjul.core.models import EditedText
 from styrhjul.model.models import GovernanceModel, PlanType, ScaleValue
 from styrhjul.organisation.models import Unit, UnitType
 from styrhjul.planning.models import Item
-from styrhjul.web.models import EditedText
 
 
 class OccasionKind(models.TextChoices):

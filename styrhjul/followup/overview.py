@@ -212,8 +212,8 @@ def export_filename(occasion: FollowUpOccasion) -> str:
 
 def export_workbook(page: Overview, today: datetime.date) -> bytes:
     """The overview's rows (as filtered) as an .xlsx, in the house style of
-    the exports (styrhjul.spreadsheet.workbook_bytes)."""
-    from styrhjul.spreadsheet import workbook_bytes
+    the exports (styrhjul.core.spreadsheet.workbook_bytes)."""
+    from styrhjul.core.spreadsheet import workbook_bytes
 
     name = _("Översikt")
     headers = [

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.core.history import history_entries
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.web.history import history_entries
 
 from . import measures, queries, services
 from .models import IndicatorValue, Report, ReportingTask

@@ -11,9 +11,9 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from styrhjul.core.history import Change, history_entries
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
-from styrhjul.web.history import Change, history_entries
 
 from .models import (
     GoalLevel,

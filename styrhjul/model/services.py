@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
+from styrhjul.core.audit import set_actor
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.core.forms import apply_errors
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import org_query
-from styrhjul.web.forms import apply_errors
 
 from . import queries, services, services_config
 from .forms import (

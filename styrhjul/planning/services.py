@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
+from styrhjul.core.audit import set_actor
 from styrhjul.kolada.queries import normalise_kpi
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
 from styrhjul.organisation import access

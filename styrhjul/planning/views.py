@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.core.forms import apply_errors
+from styrhjul.core.history import history_entries
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root
-from styrhjul.web.forms import apply_errors
-from styrhjul.web.history import history_entries
 
 from . import queries, services
 from .forms import ItemForm, LinkForm, ShareForm, targets_text

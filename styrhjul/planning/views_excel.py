@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from styrhjul.core.importing import MAX_BYTES, ImportIssue, ImportRejected
 from styrhjul.model.models import PlanType
 from styrhjul.organisation import access
-from styrhjul.organisation.importer import MAX_BYTES
 from styrhjul.organisation.models import Unit
 
 from . import excel
@@ -173,7 +173,7 @@ def plan_import(request, unit: int, plan_type: int):
         if request.method == "POST"
         else PlanImportForm(plan_type=plan_type_obj)
     )
-    errors: list[excel.ImportIssue] = []
+    errors: list[ImportIssue] = []
     result = None
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -188,7 +188,7 @@ def plan_import(request, unit: int, plan_type: int):
                 archive_missing=form.cleaned_data["archive_missing"],
                 occasion=form.cleaned_data.get("occasion"),
             )
-        except excel.ImportRejected as exc:
+        except ImportRejected as exc:
             errors = exc.errors
         else:
             plan = Plan.objects.filter(unit=unit_obj, plan_type=plan_type_obj).first()

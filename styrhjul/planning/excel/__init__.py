@@ -12,7 +12,6 @@
 The format is described for users in docs/import-plan.md.
 """
 
-from .errors import ImportIssue, ImportRejected
 from .importer import ImportResult, SheetResult, import_file, import_plan, plan_label
 from .reader import ParsedWorkbook, read_workbook
 from .writer import (
@@ -25,8 +24,6 @@ from .writer import (
 
 __all__ = [
     "CONTENT_TYPE",
-    "ImportIssue",
-    "ImportRejected",
     "ImportResult",
     "ParsedWorkbook",
     "SheetResult",

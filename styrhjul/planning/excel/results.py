@@ -25,14 +25,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from styrhjul.core.concurrency import save_edited
+from styrhjul.core.spreadsheet import did_you_mean
 from styrhjul.followup.models import FollowUpOccasion, Report
 from styrhjul.followup.services import ReportData, scale_for, validate_report
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
-from styrhjul.spreadsheet import did_you_mean
-from styrhjul.web.concurrency import save_edited
 
 from . import columns as col
 from .cells import CellError, long_text, norm_key, parse_date, short_text

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from styrhjul.core.spreadsheet import DATE_FORMAT, put_cell, style_header
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
@@ -30,7 +31,6 @@ from styrhjul.planning.models import (
     Plan,
     ReportedBy,
 )
-from styrhjul.spreadsheet import DATE_FORMAT, put_cell, style_header
 
 from . import columns as col
 from .columns import Column, Sheet, choice_label, choice_labels, sheets_for

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -37,11 +38,8 @@ class StyrhjulLoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sso_refused"] = self.request.GET.get("sso") == "nekad"
-        if settings.DEMO_MODE:
-            from styrhjul.demo.data import DEMO_PASSWORD, demo_logins
-
-            context["demo_logins"] = demo_logins()
-            context["demo_password"] = DEMO_PASSWORD
+        if settings.DEMO_MODE and settings.LOGIN_HINTS:
+            context.update(import_string(settings.LOGIN_HINTS)())
         return context
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from styrhjul.core.history import Change, history_entries
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Unit, UnitType
+from styrhjul.organisation.models import RoleGrant, Unit, UnitType
 
 from .models import (
     GoalLevel,
@@ -58,6 +58,25 @@ def vision_in_force(organisation: Unit, year: int) -> Vision | None:
         .order_by("-valid_from_year", "-pk")
         .first()
     )
+
+
+def vision_for(user) -> Vision | None:
+    """The vision of the organisation the user belongs to. The vision is the
+    municipality's public statement, so everyone with any grant sees it."""
+    first = (
+        RoleGrant.objects.filter(user=user).order_by("pk").values_list("unit_id", flat=True).first()
+    )
+    if first is None:
+        if access.is_admin(user):
+            return Vision.objects.order_by("-valid_from_year").first()
+        return None
+    root = (
+        Unit.objects.with_tree_fields()
+        .ancestors(first, include_self=True)
+        .order_by("tree_depth")
+        .first()
+    )
+    return Vision.objects.filter(unit=root).order_by("-valid_from_year").first()
 
 
 @dataclass

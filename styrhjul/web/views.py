@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from styrhjul.followup import queries as followup_queries
+from styrhjul.model import queries as model_queries
 from styrhjul.organisation import queries as org_queries
 
 from .forms import LoginForm
@@ -25,7 +26,7 @@ def start(request):
             "page_title": "Start",
             "my_units": org_queries.my_units(request.user),
             "tasks": followup_queries.my_tasks(request.user),
-            "vision": org_queries.vision_for(request.user),
+            "vision": model_queries.vision_for(request.user),
         },
     )
 

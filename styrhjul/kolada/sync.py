@@ -31,6 +31,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from styrhjul.charts.numbers import format_number
+from styrhjul.planning.models import normalise_kpi
 
 from .client import DEFAULT_BASE_URL, MAX_IDS, KoladaClient, KoladaError, UnknownIdsError, chunks
 from .models import (
@@ -41,7 +42,6 @@ from .models import (
     KoladaSyncLog,
     KoladaValue,
 )
-from .queries import normalise_kpi
 
 DEFAULT_YEARS = 10
 BATCH_SIZE = 2000

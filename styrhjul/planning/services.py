@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from styrhjul.core.audit import set_actor
-from styrhjul.kolada.queries import normalise_kpi
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
-from .models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
+from .models import IndicatorTarget, Item, ItemLink, ItemShare, Plan, normalise_kpi
 
 KOLADA_ID = re.compile(r"[A-Z]\d{5}")
 

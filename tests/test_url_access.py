@@ -18,13 +18,13 @@ from styrhjul.followup import services as followup
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
-    IndicatorValue,
     MeasureFollowUp,
     OccasionKind,
     OccasionStep,
     Report,
     ReportingTask,
 )
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.kolada.models import KoladaSettings
 from styrhjul.model.models import (
     GoalLevel,

@@ -40,15 +40,14 @@ from styrhjul.followup import services
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
-    IndicatorValue,
     MeasureFollowUp,
     OccasionKind,
     OccasionStatus,
     OccasionStep,
     Report,
     ReportingTask,
-    ValueSource,
 )
+from styrhjul.indicators.models import IndicatorValue, ValueSource
 from styrhjul.model.models import GovernanceModel, ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType, User

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import StaleEdit, lock_for_edit, save_edited
 from styrhjul.core.dates import month_name
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
@@ -27,7 +28,6 @@ from styrhjul.planning.services import check_percent
 from .models import (
     CalendarEvent,
     FollowUpOccasion,
-    IndicatorValue,
     OccasionStatus,
     OccasionStep,
     Report,

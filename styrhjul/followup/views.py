@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from styrhjul.core.history import history_entries
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 
 from . import measures, queries, services
-from .models import IndicatorValue, Report, ReportingTask
+from .models import Report, ReportingTask
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from styrhjul.followup.models import IndicatorValue
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import indicator_data
 from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.organisation import access

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from styrhjul.followup import services as followup
-from styrhjul.followup.models import IndicatorValue, OccasionStep, ReportingTask
+from styrhjul.followup.models import OccasionStep, ReportingTask
 from styrhjul.indicators.aggregate import computed_values
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import indicator_data
 from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.model.models import ItemKind

@@ -104,12 +104,10 @@ def plan(request, pk: int):
     if ItemKind.CONTROL_POINT in plan_obj.plan_type.item_kinds and access.can_read_tree(
         request.user, plan_obj.unit
     ):
-        from styrhjul.followup.models import FollowUpOccasion
-
         report_occasions = list(
-            FollowUpOccasion.objects.filter(
-                model=plan_obj.plan_type.model, plan_types=plan_obj.plan_type
-            ).order_by("period_end")
+            plan_obj.plan_type.model.occasions.filter(plan_types=plan_obj.plan_type).order_by(
+                "period_end"
+            )
         )
         # Control points reported by the units they are shared to: the
         # report can also be read per reporting unit.

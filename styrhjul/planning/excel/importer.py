@@ -45,10 +45,10 @@ from .cells import (
 )
 from .columns import Column, control_point_title
 from .errors import issue_order
+from .extension import results as plan_results
 from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
 from .lookup import plan_type_applies
 from .reader import ItemRow, ParsedWorkbook, SheetRows, read_workbook
-from .results import ResultPlanner
 
 YEAR_LOW, YEAR_HIGH = 1900, 2200
 
@@ -319,7 +319,7 @@ class _Importer:
         self.claimed: set[int] = set()
         self.archive: list[Item] = []
         self.index: GoalIndex | None = None
-        self.results = ResultPlanner(self, occasion)
+        self.results = plan_results().ResultPlanner(self, occasion)
 
     # Entry -----------------------------------------------------------------------
 
@@ -974,7 +974,7 @@ def import_plan(
     parsed workbook, all or nothing. Raises ImportRejected with every error
     found; then nothing is saved. With dry_run, everything is checked (the
     writes too) and rolled back. `occasion` is the follow-up occasion of
-    reported results on rows without an Uppföljning (see results.py)."""
+    reported results on rows without an Uppföljning (see followup.plan_results)."""
     try:
         with transaction.atomic():
             importer = _Importer(

@@ -537,13 +537,10 @@ def count_pages(path: Path) -> int | None:
 
 
 def _warm_up() -> None:
-    """Import the builders and let WeasyPrint and fontconfig load once, as in a
-    server process that has made a document before, so that no child pays
-    for the imports and the font cache."""
+    """Let WeasyPrint and fontconfig load once, as in a server process that
+    has made a document before, so that no child pays for the imports and the
+    font cache (the builders are imported with this module)."""
     import weasyprint
-
-    from styrhjul.documents import docx as _docx  # noqa: F401
-    from styrhjul.documents import pdf as _pdf  # noqa: F401
 
     weasyprint.HTML(string="<html lang='sv'><p>Åäö</p></html>").write_pdf(
         pdf_variant="pdf/ua-1", pdf_tags=True
@@ -865,7 +862,6 @@ def bench_annual(
     committee_stem = "delarsrapport-namnden"
     try:
         _warm_up()
-        from styrhjul.documents import annual_render  # noqa: F401 - imported once, before the forks
 
         measured: dict[str, list[dict]] = {name: [] for name in ANNUAL_JOBS}
         committee_measured: dict[str, list[dict]] = {name: [] for name in COMMITTEE_JOBS}

@@ -5,6 +5,8 @@ rows can be filtered, sorted and compared; in the house style of the exports
 
 from __future__ import annotations
 
+from styrhjul.core.spreadsheet import workbook_bytes
+
 from .followup_by_date import NOT_REPORTED, FollowupByDate
 
 SHEET = "Uppföljning"
@@ -13,7 +15,6 @@ WIDTHS = [20, 42, 46, 12, 16, 70, 26, 16]
 
 
 def xlsx(report: FollowupByDate) -> bytes:
-    from styrhjul.core.spreadsheet import workbook_bytes
 
     return workbook_bytes(
         [(SHEET, report.xlsx_columns, report.xlsx_rows())],

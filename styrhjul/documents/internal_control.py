@@ -13,7 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from styrhjul.core.dates import month_name
-from styrhjul.followup.models import FollowUpOccasion, Report
+from styrhjul.core.spreadsheet import workbook_bytes
+from styrhjul.followup.measures import earlier_reports
+from styrhjul.followup.models import FollowUpOccasion, MeasureFollowUp, Report
 from styrhjul.followup.services import items_to_report
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.planning.models import Item, ItemShare, Plan
@@ -321,8 +323,6 @@ def _responsible(item: Item) -> str:
 def _followed_measures(plan: Plan, occasion: FollowUpOccasion, unit_ids) -> list[FollowedMeasure]:
     """Measures from earlier follow-ups that were open at this occasion, with
     what was reported on them at it (two queries)."""
-    from styrhjul.followup.measures import earlier_reports
-    from styrhjul.followup.models import MeasureFollowUp
 
     earlier = list(
         earlier_reports(
@@ -574,7 +574,6 @@ def xlsx_widths(report: InternalControlReport) -> dict[str, list[int]]:
 
 def xlsx(report: InternalControlReport) -> bytes:
     """The report's tables (`xlsx_sheets`) as an Excel workbook."""
-    from styrhjul.core.spreadsheet import workbook_bytes
 
     return workbook_bytes(
         xlsx_sheets(report),

@@ -9,22 +9,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-MODELS = ("indicatorvalue", "historicalindicatorvalue")
-
-
-def _rename(apps, old, new):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MODELS:
-        if not ContentType.objects.filter(app_label=new, model=model).exists():
-            ContentType.objects.filter(app_label=old, model=model).update(app_label=new)
-
-
-def rename_content_types(apps, schema_editor):
-    _rename(apps, "followup", "indicators")
-
-
-def rename_content_types_back(apps, schema_editor):
-    _rename(apps, "indicators", "followup")
+def rename_content_types(old, new):
+    """SQL that gives the content types of the moved models their new app
+    label, unless it exists already (plain SQL: no model states to build)."""
+    return (
+        f"UPDATE django_content_type SET app_label = '{new}' "
+        f"WHERE app_label = '{old}' "
+        "AND model IN ('indicatorvalue', 'historicalindicatorvalue') "
+        "AND NOT EXISTS (SELECT 1 FROM django_content_type AS other "
+        f"WHERE other.app_label = '{new}' AND other.model = django_content_type.model)"
+    )
 
 
 class Migration(migrations.Migration):
@@ -98,5 +92,8 @@ class Migration(migrations.Migration):
             },
         ),
         ]),
-        migrations.RunPython(rename_content_types, rename_content_types_back),
+        migrations.RunSQL(
+            rename_content_types('followup', 'indicators'),
+            rename_content_types('indicators', 'followup'),
+        ),
     ]

@@ -14,20 +14,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
+from styrhjul.core.audit import set_actor
+from styrhjul.core.concurrency import StaleEdit, lock_for_edit, save_edited
+from styrhjul.core.dates import month_name
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
 from styrhjul.planning.services import check_percent
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
-from styrhjul.web.dates import month_name
 
 from .models import (
     CalendarEvent,
     FollowUpOccasion,
-    IndicatorValue,
     OccasionStatus,
     OccasionStep,
     Report,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from styrhjul.core.concurrency import EditConflict, lock_for_edit, save_edited
 from styrhjul.documents.models import DocumentText
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind
 from styrhjul.model.models import ItemKind
@@ -17,7 +18,6 @@ from styrhjul.organisation import access, services
 from styrhjul.organisation.models import Role, Unit
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Plan
-from styrhjul.web.concurrency import EditConflict, lock_for_edit, save_edited
 from styrhjul.web.middleware import EditConflictMiddleware
 from tests.factories import UserFactory, grant
 

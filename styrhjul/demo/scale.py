@@ -42,15 +42,16 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from styrhjul.core.concurrency import one_action
 from styrhjul.followup.models import (
     FollowUpOccasion,
-    IndicatorValue,
     OccasionKind,
     OccasionStatus,
     OccasionStep,
     Report,
     ReportingTask,
 )
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.model.models import GoalLevel, GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import model_create_default
@@ -67,7 +68,6 @@ from styrhjul.planning.models import (
     Plan,
     ReportedBy,
 )
-from styrhjul.web.concurrency import one_action
 
 ROOT_NAME = "Storköping (skala)"
 CODE_PREFIX = "S-"
@@ -168,7 +168,6 @@ WEIGHTS = {
     "assignment": (0, 3, 2, 0, 0),
     "control": (0, 1, 3, 0, 0),
 }
-LEVELS = ("Kommun", "board", "Förvaltning", "Avdelning", "Enhet")
 
 # --- Names ---------------------------------------------------------------------
 
@@ -585,7 +584,7 @@ class _Unit:
     name: str
     code: str
     type_name: str
-    level: int  # index into LEVELS
+    level: int  # 0 kommun, 1 nämnd, 2 förvaltning, 3 avdelning, 4 enhet
     parent: _Unit | None
     children: list[_Unit] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)

@@ -19,14 +19,15 @@ from django.contrib.auth.hashers import make_password
 from django.db.models import Q
 from django.utils import timezone
 
+from styrhjul.core.concurrency import use_case
 from styrhjul.model.models import GovernanceModel, Vision
-from styrhjul.model.services import model_copy_to_next_year, model_create_default
+from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access, services
 from styrhjul.organisation.defaults import DEFAULT_UNIT_TYPES
 from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
-from styrhjul.web.concurrency import use_case
+from styrhjul.planning.services import model_copy_to_next_year
 
 from . import data, documents, followup, indicators, model_data
 

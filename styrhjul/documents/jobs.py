@@ -17,9 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection, connections, transaction
 from django.utils import timezone
 
+from styrhjul.core.concurrency import use_case
 from styrhjul.organisation import access
 from styrhjul.planning.queries import organisation_id_of
-from styrhjul.web.concurrency import use_case
 
 from . import registry
 from .internal_control import DocumentError

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field, replace
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.web.concurrency import lock_for_edit, save_edited, use_case
+from styrhjul.planning.queries import organisation_id_of
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,6 @@ def settings_for(organisation: Unit):
 def layout_for(unit: Unit, document: str | None = None) -> Layout:
     """The layout of the unit's organisation for the document: one query
     (two for a unit read without its tree fields)."""
-    from styrhjul.planning.queries import organisation_id_of
 
     from .models import DocumentSettings
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
 from styrhjul.planning.models import Plan
-from styrhjul.web.concurrency import lock_for_edit, save_edited, use_case
 
 from .models import DocumentText, ReportText
 

@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.web.concurrency import lock_for_edit, save_edited, use_case
 
 from .models import MeasureFollowUp, Report, ReportingTask
 from .services import is_locked

@@ -22,13 +22,14 @@ from decimal import Decimal
 
 from django.db import connection
 
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 from styrhjul.planning.services import descendant_ids
 
-from .models import FollowUpOccasion, IndicatorValue, Report, ReportingTask
+from .models import FollowUpOccasion, Report, ReportingTask
 
 
 @dataclass

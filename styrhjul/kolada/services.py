@@ -18,9 +18,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
+from styrhjul.core.concurrency import use_case
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation.models import Unit
-from styrhjul.web.concurrency import use_case
 
 from .models import KoladaSettings
 

@@ -9,8 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
-from styrhjul.web.concurrency import lock_version, save_edited, use_case
+from styrhjul.core.audit import set_actor
+from styrhjul.core.concurrency import lock_version, save_edited, use_case
 
 from . import access
 from .models import Role, RoleGrant, Unit, UnitType, User

@@ -2,7 +2,8 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-from .concurrency import EditConflict, conflict_text
+from styrhjul.core.concurrency import EditConflict, conflict_text
+
 from .views import database_health
 
 

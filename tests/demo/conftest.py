@@ -6,8 +6,8 @@ not see."""
 import pytest
 from django.db import transaction
 
+from styrhjul.core.concurrency import one_action
 from styrhjul.demo.services import load_demo
-from styrhjul.web.concurrency import one_action
 
 
 @pytest.fixture(scope="module")

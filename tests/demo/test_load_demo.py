@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from styrhjul.core.concurrency import one_action
 from styrhjul.demo import data
 from styrhjul.demo.services import DemoConflict, load_demo
 from styrhjul.documents.models import DocumentSettings, DocumentText
@@ -23,7 +24,6 @@ from styrhjul.model.models import (
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
-from styrhjul.web.concurrency import one_action
 from tests.demo.rows import counts
 from tests.factories import UnitFactory, UserFactory, unit_type
 

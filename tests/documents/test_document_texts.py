@@ -9,11 +9,11 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from styrhjul.core.concurrency import EditConflict
 from styrhjul.documents import texts
 from styrhjul.documents.models import DocumentText
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind
 from styrhjul.organisation.models import Role
-from styrhjul.web.concurrency import EditConflict
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db

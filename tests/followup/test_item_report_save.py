@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from styrhjul.followup import services
-from styrhjul.followup.models import IndicatorValue, Report, ReportingTask
+from styrhjul.followup.models import Report, ReportingTask
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.organisation import access
 
 pytestmark = pytest.mark.django_db

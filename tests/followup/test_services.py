@@ -7,13 +7,13 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from styrhjul.core.concurrency import EditConflict
 from styrhjul.followup import services
 from styrhjul.followup.models import Report, ReportingTask
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services as planning
-from styrhjul.web.concurrency import EditConflict
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from styrhjul.core.concurrency import one_action
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.excel.cells import long_text
 from styrhjul.planning.models import Plan
-from styrhjul.web.concurrency import one_action
 from tests.excel import (
     ACTIVITY_HEADER,
     ASSIGNMENT_HEADER,

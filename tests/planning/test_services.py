@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from styrhjul.core.concurrency import EditConflict
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, UnitType
 from styrhjul.planning import services
 from styrhjul.planning.models import Item, ItemShare, Plan
-from styrhjul.web.concurrency import EditConflict
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db

@@ -37,7 +37,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
+from .audit import set_actor
 
 Row = TypeVar("Row", bound=models.Model)
 

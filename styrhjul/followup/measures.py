@@ -17,11 +17,10 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from styrhjul.model.models import ItemKind
-from styrhjul.organisation import access
 from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
 
 from .models import MeasureFollowUp, Report, ReportingTask
-from .services import is_locked
+from .services import is_locked, may_change
 
 
 class StaleFollowUp(StaleEdit):
@@ -129,7 +128,7 @@ def open_measures(task: ReportingTask) -> list[OpenMeasure]:
 
 
 def may_follow_up(user, task: ReportingTask) -> bool:
-    return access.can_write(user, task.unit) and not is_locked(task)
+    return may_change(user, task) and not is_locked(task)
 
 
 @transaction.atomic
@@ -139,7 +138,7 @@ def measure_followup_save(
     """Save what came of an earlier measure at this task's occasion. `version`
     is the version the user opened (0 for none yet); a save by someone else
     in between refuses this one with StaleFollowUp."""
-    if not access.can_write(actor, task.unit):
+    if not may_change(actor, task):
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(

@@ -260,9 +260,17 @@ class StaleReport(StaleEdit):
         super().__init__(current, _("Någon annan har sparat den här rapporten medan du skrev."))
 
 
+def may_change(user, task: ReportingTask) -> bool:
+    """Whether the user may change what the task holds (reports, values, the
+    follow-up of earlier measures): write access to the unit, and the task
+    not klarmarkerad — klarmarkering is undone first. (Whether the deadline
+    has passed is `is_locked`.)"""
+    return task.done_at is None and access.can_write(user, task.unit)
+
+
 def may_report(user, task: ReportingTask, item: Item) -> bool:
-    """Write access to the unit; a Rapportör only on items assigned to them."""
-    if not access.can_write(user, task.unit):
+    """`may_change` the task; a Rapportör only on items assigned to them."""
+    if not may_change(user, task):
         return False
     rights = access.rights(user)
     if rights.is_admin or task.unit_id in rights.writable - _reporter_only_units(rights):

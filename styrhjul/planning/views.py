@@ -55,6 +55,9 @@ def _item(request, pk: int, action=access.Action.READ) -> Item:
 @require_safe
 def unit_plans(request, pk: int, year: int):
     unit = access.get_or_404(request.user, Unit.objects.select_related("unit_type"), pk=pk)
+    chosen = request.GET.get("ar", "")
+    if chosen.isdigit() and int(chosen) != year:  # the year chosen in the form
+        return redirect("planning:unit_plans", unit.pk, int(chosen))
     model, summaries = queries.unit_plans(request.user, unit, year)
     this_year = datetime.date.today().year
     # The year's follow-ups: each with the unit's documents (delårsrapport,

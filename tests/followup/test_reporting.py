@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -309,6 +309,34 @@ def test_marking_done_warns_about_unreported_items_and_can_be_undone(client, tas
     client.post(url("task_undo", task.pk))
     task.refresh_from_db()
     assert task.done_at is None
+
+
+def test_a_klarmarkerad_task_is_read_only_until_klarmarkering_is_undone(client, task, chef, chain):
+    activity = chain["activity"]
+    services.task_mark_done(actor=chef, task=task)
+    client.force_login(chef)
+
+    html = client.get(url("task", task.pk)).content.decode()
+    assert "Uppgiften är klarmarkerad." in html
+    assert "Ångra klarmarkeringen för att ändra något." in html
+    assert f'action="{url("report_item", task.pk, activity.pk)}"' not in html
+
+    response = post_activity(client, task, activity, status=status("Påbörjad").pk)
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.report_save(
+            actor=chef,
+            task=task,
+            item=activity,
+            data=services.ReportData(status=status("Påbörjad")),
+            version=0,
+        )
+    assert not Report.objects.filter(item=activity).exists()
+
+    client.post(url("task_undo", task.pk))
+    response = post_activity(client, task, activity, status=status("Påbörjad").pk)
+    assert response.status_code == 302
+    assert Report.objects.get(item=activity).status == status("Påbörjad")
 
 
 def test_the_task_history_lists_task_and_reports(client, task, chef, chain):

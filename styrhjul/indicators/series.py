@@ -13,6 +13,7 @@ year's copy winning (also for the task page and computed values)."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -90,6 +91,9 @@ class IndicatorData:
     targets: dict[int, Decimal]  # year → target (per year, and the target value)
     comparisons: list[Comparison] = field(default_factory=list)
     kolada_name: str = ""  # the own municipality's name when values come from Kolada
+    # The end of the period reported on, when the facts are read for a
+    # follow-up: a value of a year that has not ended by then is the year so far.
+    as_of: datetime.date | None = None
 
     @property
     def from_kolada(self) -> bool:
@@ -184,6 +188,11 @@ class IndicatorData:
             target=goal[1] if goal else None,
             direction=self.item.direction,
             unit=self.unit_label,
+            year_complete=(
+                latest is None
+                or self.as_of is None
+                or self.as_of >= datetime.date(latest.year, 12, 31)
+            ),
         )
 
     def fmt(self, value) -> str:

@@ -457,6 +457,19 @@ def test_the_assessment_follows_the_suggestion_until_the_user_changes_it(
     assert Report.objects.get(item=item).assessment == assessment("Utan anmärkning")
 
 
+def test_the_target_year_is_judged_by_the_period_reported_on(
+    client, org, chain, kommun_task, kommun_chef
+):
+    # The follow-up is per 2025-08-31; the target year is 2025.
+    Item.objects.filter(pk=chain["indicator"].pk).update(target_year=2025)
+    add_values(chain["indicator"], org["kommun"], {2024: (83, None, None), 2025: (84, None, None)})
+
+    body = client.get(reverse("followup:task", args=[kommun_task.pk])).content.decode()
+
+    assert "Målåret 2025 pågår: värdet hittills är 84 % och målet är 88 %." in body
+    assert "har passerat" not in body
+
+
 def test_the_goal_shows_the_indicators_that_follow_it_up(
     client, org, chain, kommun_task, kommun_chef
 ):

@@ -58,7 +58,7 @@ def describe_trend(
     Values are Decimal, float, int or None; years are ints (or None);
     direction is "higher", "lower", "none" or blank. The sentences, by case:
 
-    - no latest value: "Underlag saknas …"
+    - no latest value: "Utfall saknas …"
     - target year reached or passed: "Målet är nått …" / "Målåret 2024 har
       passerat utan att målet 55 % nåddes …"
     - the target year's value so far, when the latest value covers only part
@@ -99,8 +99,8 @@ def describe_trend(
 
     if last is None or latest_year is None:
         if goal_phrase:
-            return f"Underlag saknas: det finns inget utfall att jämföra med målet {goal_phrase}."
-        return "Underlag saknas: det finns inget utfall att beskriva utvecklingen med."
+            return f"Utfall saknas: det finns inget utfall att jämföra med målet {goal_phrase}."
+        return "Utfall saknas: det finns inget utfall att beskriva utvecklingen med."
 
     if sign and goal is not None:
         met = sign * (last - goal) >= 0

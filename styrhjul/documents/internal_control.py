@@ -140,7 +140,7 @@ class FollowedMeasure:
     responsible: str
     due: datetime.date | None
     result: str
-    status: str  # "Genomförd", "Pågår", "Inte uppföljd"
+    status: str  # "Genomförd", "Pågående", "Inte uppföljd"
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -348,7 +348,7 @@ def _followed_measures(plan: Plan, occasion: FollowUpOccasion, unit_ids) -> list
         if followup is None:
             status = "Inte uppföljd"
         else:
-            status = "Genomförd" if followup.done else "Pågår"
+            status = "Genomförd" if followup.done else "Pågående"
         result.append(
             FollowedMeasure(
                 number=report.item.number,

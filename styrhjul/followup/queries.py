@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from styrhjul.indicators.series import latest_copies, value_rows
 from styrhjul.model.models import ItemKind, ScaleValue
@@ -259,7 +260,7 @@ def task_page(user, task: ReportingTask) -> TaskPage:
     for pid in sorted(by_perspective, key=lambda k: (k is None, order.get(k, 0))):
         flat: list[Entry] = []
         flatten(by_perspective[pid], 0, flat)
-        groups.append(Group(names.get(pid) or "Utan perspektiv", flat))
+        groups.append(Group(names.get(pid) or _("Övriga poster"), flat))
     # Anything a broken link structure kept out of the tree is still shown.
     rest = [e for pk, e in entries.items() if pk not in placed]
     if rest:

@@ -195,8 +195,21 @@ class IndicatorData:
             ),
         )
 
+    @property
+    def decimals(self) -> int:
+        """The indicator's own precision: as many decimals as its figures are
+        written with (values, kvinnor and män, baseline, targets), at most
+        two, so every figure of the indicator is shown alike ("8,0" beside
+        "7,5", "73" beside "73", never "73,00")."""
+        cached = self.__dict__.get("_decimals")
+        if cached is None:
+            figures = [v for p in self.points for v in (p.value, p.women, p.men)]
+            figures += [*self.targets.values(), self.item.baseline_value, self.item.target_value]
+            cached = self.__dict__["_decimals"] = common_decimals(figures)
+        return cached
+
     def fmt(self, value) -> str:
-        return format_value(value, self.unit_label)
+        return format_value(value, self.unit_label, self.decimals)
 
     def brief(self, year: int) -> Brief:
         """The indicator in a few phrases for the year, beside a text box."""

@@ -7,6 +7,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, Vision
 from styrhjul.organisation import access
@@ -204,7 +205,7 @@ def plan_page(
     for key in sorted(groups, key=lambda k: (k is None, order.get(k, 0))):
         sort(groups[key])
         name = next((p.name for p in perspectives if p.pk == key), None)
-        result.append(PerspectiveGroup(name or "Utan perspektiv", groups[key]))
+        result.append(PerspectiveGroup(name or _("Övriga poster"), groups[key]))
     kinds = [(k, str(label)) for k, label in ItemKind.choices if k in plan.plan_type.item_kinds]
     return PlanPage(plan, result, len(matching), kinds, perspectives)
 

@@ -94,10 +94,10 @@ def test_lower_is_better():
 
 def test_missing_latest_value():
     assert describe(latest=None, latest_year=None) == (
-        f"Underlag saknas: det finns inget utfall att jämföra med målet 55{PCT} till 2026."
+        f"Utfall saknas: det finns inget utfall att jämföra med målet 55{PCT} till 2026."
     )
     no_target = describe(latest=None, target=None, target_year=None)
-    assert no_target.startswith("Underlag saknas")
+    assert no_target.startswith("Utfall saknas")
 
 
 def test_missing_baseline_and_same_year():

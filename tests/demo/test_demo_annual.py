@@ -193,7 +193,7 @@ def test_the_internal_control_summary_and_appendix_have_content(report):
     with_remark = [r for r in remarks if "med" in r.assessment]
     assert all(r.result and r.measures and r.measures_due for r in with_remark)
     assert len(plan.followed_measures) == 3
-    assert {m.status for m in plan.followed_measures} == {"Genomförd", "Pågår"}
+    assert {m.status for m in plan.followed_measures} == {"Genomförd", "Pågående"}
 
 
 def test_a_committees_own_arsredovisning_has_its_texts_and_activities(demo):

@@ -80,7 +80,7 @@ def test_my_tasks_lists_the_managers_tasks_with_progress(task, chef, chain):
     row = queries.my_tasks(chef)[0]
     assert (row.reported, row.total) == (1, 1)
     html = render_to_string("followup/_my_tasks.html", {"tasks": [row]})
-    assert "1 av 1 rapporterade" in html
+    assert "1 av 1 post" in html
     assert "Delårsrapport 2025" in html
     assert url("task", task.pk) in html
 

@@ -72,7 +72,15 @@ class FollowUpOccasion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The name as shown: with the year of its period when the name has
+        none, so that monthly follow-ups of different years are told apart
+        ("Månadsuppföljning september 2025")."""
+        year = str(self.period_end.year)
+        return self.name if year in self.name else f"{self.name} {year}"
 
     @property
     def access_unit(self) -> Unit:

@@ -83,7 +83,7 @@ def overview(request, pk: int):
             "status_choices": list(overview_q.STATUS_LABELS.items()),
             "query": query,
             "next": request.get_full_path(),
-            "page_title": _("Översikt: %(name)s") % {"name": occasion.name},
+            "page_title": _("Översikt: %(name)s") % {"name": occasion.title},
             "breadcrumbs": [(_("Översikt: %(name)s") % {"name": occasion.name}, None)],
         },
     )

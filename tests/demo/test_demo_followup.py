@@ -56,13 +56,13 @@ def interim_tasks():
 def test_three_occasions_in_the_2025_model(demo):
     occasions = FollowUpOccasion.objects.filter(model__organisation__code=data.ROOT_CODE)
     assert sorted(o.name for o in occasions) == sorted(
-        ["Delårsbokslut 2025", "Månadsuppföljning september", "Årsbokslut 2025"]
+        ["Delårsbokslut 2025", "Månadsuppföljning september 2025", "Årsbokslut 2025"]
     )
     assert {o.model.year for o in occasions} == {2025}
     interim = occasion("Delårsbokslut 2025")
     assert interim.period_end == datetime.date(2025, 8, 31)
     assert interim.plan_types.count() == 6
-    september = occasion("Månadsuppföljning september")
+    september = occasion("Månadsuppföljning september 2025")
     assert sorted(p.name for p in september.plan_types.all()) == [
         "Egenkontrollplan",
         "Åtgärdsplan",
@@ -85,7 +85,7 @@ def test_the_steps_follow_the_year_wheel(demo):
         (None, "2025-09-15", "2025-09-15"),
         (None, "2025-09-22", "2025-09-22"),
     ]
-    assert steps("Månadsuppföljning september") == [
+    assert steps("Månadsuppföljning september 2025") == [
         ("Enhet", "2025-09-29", "2025-10-06"),
         ("Avdelning", "2025-09-29", "2025-10-10"),
     ]
@@ -106,8 +106,8 @@ def test_the_calendar_has_the_budget_events(demo):
 
 def test_interim_and_september_are_open_the_annual_report_closed(demo):
     assert occasion("Delårsbokslut 2025").status == OccasionStatus.OPEN
-    assert occasion("Månadsuppföljning september").status == OccasionStatus.OPEN
-    assert occasion("Månadsuppföljning september").tasks.exists()
+    assert occasion("Månadsuppföljning september 2025").status == OccasionStatus.OPEN
+    assert occasion("Månadsuppföljning september 2025").tasks.exists()
     annual = occasion("Årsbokslut 2025")
     assert annual.status == OccasionStatus.CLOSED
     # Opened and closed once, by the system; never opened again.

@@ -114,6 +114,10 @@ def test_owner_creates_an_occasion_with_plain_post(client, owner, chain):
     assert response["Location"].endswith(f"#tillfalle-{occ.pk}")
     assert list(occ.plan_types.all()) == [chain["ap"]]
     assert occ.grace_days == 2 and occ.period_end == datetime.date(2025, 9, 30)
+    # Shown with the year of its period, to tell it from next year's September.
+    assert occ.title == str(occ) == "Månadsuppföljning september 2025"
+    wheel = client.get(response["Location"]).content.decode()
+    assert "Månadsuppföljning september 2025" in wheel
 
 
 def test_occasion_errors_are_swedish_at_the_field_and_values_kept(client, owner, chain, occasion):

@@ -120,14 +120,21 @@ def year_page(organisation: Unit, year: int) -> YearPage:
     model = GovernanceModel.objects.get(organisation=organisation, year=year)
     model.organisation = organisation
     page.model = model
-    page.perspectives = list(model.perspectives.annotate(n_items=Count("items")))
+    # A GROUP BY query leaves out Meta.ordering: the order is named here.
+    page.perspectives = list(
+        model.perspectives.annotate(n_items=Count("items")).order_by("order", "name")
+    )
     page.levels = list(
-        model.levels.annotate(n_items=Count("items")).prefetch_related(
+        model.levels.annotate(n_items=Count("items"))
+        .order_by("order", "name")
+        .prefetch_related(
             Prefetch("unit_types", queryset=UnitType.objects.order_by("order", "name"))
         )
     )
     page.plan_types = list(
-        model.plan_types.annotate(n_plans=Count("plans")).select_related(*SCALE_FIELDS)
+        model.plan_types.annotate(n_plans=Count("plans"))
+        .order_by("order", "name")
+        .select_related(*SCALE_FIELDS)
     )
     used_scales: dict[int, list[str]] = {}
     labels = dict(ItemKind.choices)

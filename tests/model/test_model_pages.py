@@ -811,3 +811,20 @@ def test_an_anonymous_visitor_changes_nothing(client, model):
 
 def test_a_year_out_of_range_is_not_found(client, owner):
     assert client.get(year_url(1800)).status_code == 404
+
+
+def test_perspectives_levels_and_plan_types_follow_their_order(client, owner, model):
+    # Ordning 10, 40, 30, 20, 50: the page lists them in that order, not by name.
+    wanted = ["Ekonomi", "Verksamhet", "Invånare", "Medarbetare", "Samhälle och miljö"]
+    for order, name in zip((10, 40, 30, 20, 50), wanted, strict=True):
+        Perspective.objects.filter(model=model, name=name).update(order=order)
+    by_order = [wanted[i] for i in (0, 3, 2, 1, 4)]
+    GoalLevel.objects.filter(model=model, name="Verksamhetsmål").update(order=0)
+    GoalLevel.objects.filter(model=model).exclude(name="Verksamhetsmål").update(order=5)
+
+    page = text(client.get(year_url()))
+
+    section = page[page.index('id="perspektiv"') :]
+    positions = [section.index(f'<th scope="row">{name}</th>') for name in by_order]
+    assert positions == sorted(positions)
+    assert page.index("Verksamhetsmål") < page.index("Inriktningsmål")

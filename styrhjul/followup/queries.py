@@ -260,7 +260,9 @@ def task_page(user, task: ReportingTask) -> TaskPage:
     for pid in sorted(by_perspective, key=lambda k: (k is None, order.get(k, 0))):
         flat: list[Entry] = []
         flatten(by_perspective[pid], 0, flat)
-        groups.append(Group(names.get(pid) or _("Övriga poster"), flat))
+        # Items without a perspective: "Övriga poster" after the perspectives.
+        other = _("Övriga poster") if len(by_perspective) > 1 else _("Poster att rapportera")
+        groups.append(Group(names.get(pid) or other, flat))
     # Anything a broken link structure kept out of the tree is still shown.
     rest = [e for pk, e in entries.items() if pk not in placed]
     if rest:

@@ -205,7 +205,8 @@ def plan_page(
     for key in sorted(groups, key=lambda k: (k is None, order.get(k, 0))):
         sort(groups[key])
         name = next((p.name for p in perspectives if p.pk == key), None)
-        result.append(PerspectiveGroup(name or _("Övriga poster"), groups[key]))
+        other = _("Övriga poster") if len(groups) > 1 else _("Poster")
+        result.append(PerspectiveGroup(name or other, groups[key]))
     kinds = [(k, str(label)) for k, label in ItemKind.choices if k in plan.plan_type.item_kinds]
     return PlanPage(plan, result, len(matching), kinds, perspectives)
 

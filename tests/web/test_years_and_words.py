@@ -36,3 +36,28 @@ def test_the_year_on_the_plans_page_changes_with_a_button_not_on_change(client, 
 
     assert response.status_code == 302
     assert response.url == reverse("planning:unit_plans", args=[org["kommun"].pk, 2026])
+
+
+def test_an_indicators_values_are_shown_in_its_own_precision(client, org, model_owner, chain):
+    from styrhjul.indicators.series import indicator_data
+    from styrhjul.planning.models import Item
+
+    client.force_login(model_owner)
+    body = client.get(reverse("planning:item", args=[chain["indicator"].pk])).content.decode()
+    assert "<dt>Måttenhet</dt><dd>%</dd>" in body
+    assert "81\u00a0% (2022)" in body and "88\u00a0% (2026)" in body  # not "81,00"
+
+    from styrhjul.followup.models import IndicatorValue
+
+    IndicatorValue.objects.create(
+        item=chain["indicator"],
+        unit=org["kommun"],
+        year=2025,
+        value=7.5,
+        value_women=8,
+        value_men=7,
+    )
+    Item.objects.filter(pk=chain["indicator"].pk).update(baseline_value=None, target_value=None)
+    item = Item.objects.get(pk=chain["indicator"].pk)
+    data = indicator_data([item], {item.pk: org["kommun"]})[item.pk]
+    assert data.brief(2025).gender == "kvinnor 8,0\u00a0%, män 7,0\u00a0%"

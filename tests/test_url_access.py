@@ -167,6 +167,9 @@ PERSONAL = {
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
 MODEL_ONLY = {"planning:plan_template", "kolada:settings", "documents:settings"}
+# The styrmodell: read by everyone with a grant in the organisation
+# (access.organisation_ids).
+STYRMODELL = {"model:index", "model:year", "model:history"}
 # Mozilla-django-oidc's own views (only mounted when OIDC is configured).
 IGNORED_PREFIXES = ("oidc_",)
 
@@ -466,6 +469,8 @@ def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
             response = getattr(client, method)(url, POST_DATA if method == "post" else None)
             if name in PERSONAL and method == "get":
                 assert response.status_code in {200, 302}, name  # 302: to this year
+            elif name in STYRMODELL and method == "get":
+                assert response.status_code in {200, 302}, name
             elif name in MODEL_ONLY and method == "get":
                 assert response.status_code in DENIED | {200}, name
             elif name == "organisation:admin" and role == Role.MODEL_OWNER and method == "get":

@@ -151,3 +151,19 @@ def test_every_link_a_persona_is_shown_opens(client, demo, login):
     failures, visited = walk(client)
     assert visited > 3 * len(SEEDS)
     assert not failures, "\n".join(f"{src} → {url}: {status}" for src, url, status in failures)
+
+
+@pytest.mark.parametrize("login", [ru.person.login for ru in data.ROLE_USERS])
+def test_every_persona_reads_the_councils_goals_and_the_styrmodell(client, demo, login):
+    """The council is a sibling of the nämnder, not their ancestor: as a
+    governing body its goals are read from every unit, on the Nyckeltal page
+    as in the målträd, and the styrmodell by everyone in the municipality."""
+    client.force_login(User.objects.get(username=login))
+    council = client.get(reverse("indicators:council", args=[YEAR]))
+    assert council.status_code == 200
+    assert "har inga mål det här året" not in council.content.decode()
+    tree = client.get(reverse("planning:goal_tree", args=[YEAR])).content.decode()
+    for goal in council.context["groups"]:
+        assert goal[0].title in tree
+    assert council.context["groups"]
+    assert client.get(reverse("model:year", args=[YEAR])).status_code == 200

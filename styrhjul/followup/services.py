@@ -507,8 +507,9 @@ def task_mark_done(*, actor, task: ReportingTask) -> ReportingTask:
 
 @transaction.atomic
 def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
-    """Undo klarmarkera, possible until the deadline (or while reopened)."""
-    if not access.can_write(actor, task.unit):
+    """Undo klarmarkera, possible until the deadline (or while reopened), for
+    those who may mark the task done (the page shows the button to them)."""
+    if not access.may_mark_done(actor, task):
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(_("Tidsfristen har passerat; uppgiften kan inte längre ångras."))

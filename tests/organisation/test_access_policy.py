@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from styrhjul.followup import services as followup
 from styrhjul.followup.models import ReportingTask
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
@@ -245,6 +247,11 @@ def test_who_marks_a_task_done(org, chain, occasion):
     assert access.may_mark_done(reporter, reporter_task)
     assert access.may_mark_done(chef, reporter_task)
     assert not access.may_mark_done(other_reporter, reporter_task)
+    # … nor undo it.
+    reporter_task.name, reporter_task.done_at = "R", timezone.now()
+    reporter_task.save()
+    with pytest.raises(PermissionDenied):
+        followup.task_undo_done(actor=other_reporter, task=reporter_task)
     assert access.may_mark_done(chef, unit_task)
     reader = UserFactory()
     grant(reader, unit, Role.READER)

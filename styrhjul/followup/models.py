@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from styrhjul.core.models import EditedText
 from styrhjul.model.models import GovernanceModel, PlanType, ScaleValue
+from styrhjul.organisation.access import RestrictedQuerySet
 from styrhjul.organisation.models import Unit, UnitType
 from styrhjul.planning.models import Item
 
@@ -74,6 +75,9 @@ class FollowUpOccasion(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.model.organisation
@@ -115,6 +119,9 @@ class OccasionStep(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.occasion.model.organisation
@@ -142,6 +149,9 @@ class CalendarEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -184,6 +194,9 @@ class ReportingTask(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+    access_unit_lookup = "unit"
 
     class Meta:
         verbose_name = _("uppgift")

@@ -8,14 +8,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import latest_copies, value_rows
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Role, Unit
+from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink
 
 from . import services
@@ -50,23 +49,16 @@ class TaskRow:
 
 
 def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
-    """The user's tasks in open occasions: the units' tasks where they hold
-    the Chef or Modellägare role on the unit itself, and the Rapportör tasks
-    assigned to them. Tasks not yet done come first, by deadline.
+    """The user's tasks (access.my_tasks_filter) in open occasions. Tasks not
+    yet done come first, by deadline.
 
     Five queries (two of them the user's rights, usually cached)."""
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return []
     today = today or timezone.localdate()
-    rights = access.rights(user)
-    unit_ids = [
-        unit_id
-        for unit_id, roles in rights.roles_by_unit.items()
-        if roles & {Role.MANAGER, Role.MODEL_OWNER}
-    ]
     tasks = list(
         ReportingTask.objects.filter(occasion__status=OccasionStatus.OPEN)
-        .filter(Q(unit_id__in=unit_ids, reporter__isnull=True) | Q(reporter=user))
+        .filter(access.my_tasks_filter(user))
         .select_related("occasion", "unit", "plan_type", "step", "reporter")
     )
     if not tasks:

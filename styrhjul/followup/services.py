@@ -21,7 +21,7 @@ from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Role, RoleGrant, Unit, User
+from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
 from styrhjul.planning.services import check_percent
 
@@ -164,12 +164,7 @@ def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
         .select_related("unit_type")
     }
     existing = set(occasion.tasks.values_list("unit_id", "plan_type_id", "reporter_id"))
-    reporters = defaultdict(set)  # unit → users with only the Rapportör role there
-    for user_id, unit_id, role in RoleGrant.objects.filter(unit__in=list(units)).values_list(
-        "user_id", "unit_id", "role"
-    ):
-        if role == Role.REPORTER:
-            reporters[unit_id].add(user_id)
+    reporters = access.reporters_by_unit(list(units))
     created = []
     for plan_type in occasion.plan_types.all():
         plans = Plan.objects.filter(plan_type=plan_type, unit__in=list(units))
@@ -193,7 +188,7 @@ def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
                         actor,
                     )
                 )
-            assigned = {i.responsible_id for i in items} & reporters[unit.pk]
+            assigned = {i.responsible_id for i in items} & reporters.get(unit.pk, set())
             for user_id in sorted(assigned):
                 if (unit.pk, plan_type.pk, user_id) in existing:
                     continue
@@ -261,21 +256,9 @@ class StaleReport(StaleEdit):
 
 
 def may_report(user, task: ReportingTask, item: Item) -> bool:
-    """Write access to the unit; a Rapportör only on items assigned to them."""
-    if not access.can_write(user, task.unit):
-        return False
-    rights = access.rights(user)
-    if rights.is_admin or task.unit_id in rights.writable - _reporter_only_units(rights):
-        return True
-    return item.responsible_id == getattr(user, "pk", None)
-
-
-def _reporter_only_units(rights) -> set[int]:
-    return {
-        unit_id
-        for unit_id, roles in rights.roles_by_unit.items()
-        if roles and roles <= {Role.REPORTER, Role.READER}
-    }
+    """Write access to the unit; a Rapportör only on items assigned to them
+    (access.may_report)."""
+    return access.may_report(user, task.unit, item)
 
 
 PART_YEAR = {"month", "tertial", "quarter"}
@@ -502,13 +485,8 @@ def unreported(task: ReportingTask) -> list[Item]:
 
 
 def may_mark_done(user, task: ReportingTask) -> bool:
-    """The unit's writers mark its tasks done; a reporter task also by its reporter."""
-    return access.can_write(user, task.unit) and (
-        not task.reporter_id
-        or access.is_admin(user)
-        or task.reporter_id == getattr(user, "pk", None)
-        or task.unit_id not in _reporter_only_units(access.rights(user))
-    )
+    """Klarmarkera (access.may_mark_done)."""
+    return access.may_mark_done(user, task)
 
 
 @transaction.atomic
@@ -529,8 +507,9 @@ def task_mark_done(*, actor, task: ReportingTask) -> ReportingTask:
 
 @transaction.atomic
 def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
-    """Undo klarmarkera, possible until the deadline (or while reopened)."""
-    if not access.can_write(actor, task.unit):
+    """Undo klarmarkera, possible until the deadline (or while reopened), for
+    those who may mark the task done (the page shows the button to them)."""
+    if not access.may_mark_done(actor, task):
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(_("Tidsfristen har passerat; uppgiften kan inte längre ångras."))

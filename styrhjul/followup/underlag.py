@@ -163,9 +163,7 @@ def underlag(user, task: ReportingTask, item: Item) -> Underlag:
         .select_related("unit_type")
         .order_by()
     }
-    rights = access.rights(user)
-    if not rights.is_admin:
-        below = {pk: u for pk, u in below.items() if pk in rights.readable}
+    below = {pk: u for pk, u in below.items() if access.can_read(user, u)}
     plan_type_ids = set(occasion.plan_types.values_list("pk", flat=True))
 
     rows: list[UnderlagRow] = []
@@ -271,8 +269,5 @@ def items_with_underlag(task: ReportingTask, items, user=None) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         pairs = cursor.fetchall()
-    readable = None
-    if user is not None:
-        rights = access.rights(user)
-        readable = None if rights.is_admin else rights.readable
+    readable = None if user is None else access.unit_ids(user, access.Action.READ)
     return {item_id for item_id, unit_id in pairs if readable is None or unit_id in readable}

@@ -14,7 +14,7 @@ from styrhjul.followup import overview as ov
 from styrhjul.followup.models import ReminderLog, Report, ReportingTask
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Role
+from styrhjul.organisation.models import Role, Unit
 from styrhjul.planning.models import Item, Plan
 from tests.factories import RoleGrantFactory, UnitFactory, UserFactory
 
@@ -84,16 +84,28 @@ def test_model_owners_see_the_tasks_of_the_units_they_manage(client, org, chain,
     assert response.status_code == 200
     assert "Barn och unga" in response.content.decode()
     assert "Socialnämnden" not in response.content.decode()
-    chef = UserFactory()
-    RoleGrantFactory(user=chef, unit=org["forv"], role=Role.MANAGER)
-    client.force_login(chef)
-    assert client.get(url).status_code == 404
-    assert (
-        client.post(
-            reverse("followup:remind", args=[occasion.pk]), {"alla": "forsenade"}
-        ).status_code
-        == 404
-    )
+    # A Chef whose grant reaches the units below follows that part of the tree.
+    department_head = UserFactory()
+    RoleGrantFactory(user=department_head, unit=org["forv"], role=Role.MANAGER)
+    client.force_login(department_head)
+    response = client.get(url)
+    assert response.status_code == 200
+    part = set(Unit.objects.descendants(org["forv"], include_self=True))
+    followed = {r.task.unit for r in ov.overview(department_head, occasion, today=TODAY).rows}
+    assert followed == {t.unit for t in all_tasks if t.unit in part}
+    assert org["enhet_b1"] in followed
+    # A Chef of one unit without units below, and a reader, see their own tasks only.
+    for unit, role in ((org["enhet_b1"], Role.MANAGER), (org["kommun"], Role.READER)):
+        user = UserFactory()
+        RoleGrantFactory(user=user, unit=unit, role=role, includes_subtree=False)
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert (
+            client.post(
+                reverse("followup:remind", args=[occasion.pk]), {"alla": "forsenade"}
+            ).status_code
+            == 404
+        )
 
 
 def test_filters(org, chain, occasion):

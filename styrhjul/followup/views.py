@@ -18,7 +18,7 @@ from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.web.history import history_entries
 
-from . import measures, queries, services
+from . import measures, queries, readmodel, services
 from .models import IndicatorValue, Report, ReportingTask
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
@@ -243,7 +243,7 @@ def task_done(request, pk: int):
             "nav": "start",
             "task": task_obj,
             "locked": locked,
-            "unreported": services.unreported(task_obj),
+            "unreported": readmodel.unreported(task_obj),
             "page_title": _("Klarmarkera %(name)s") % {"name": task_obj.name},
             "breadcrumbs": _crumbs(task_obj, (_("Klarmarkera"), None)),
         },

@@ -144,9 +144,11 @@ def answers(
     items: Iterable[Item],
     *,
     related: Iterable[str] = ("status", "assessment"),
+    values: bool = True,
 ) -> Answers:
-    """The reports and outcomes of `units` (units, ids or a query of ids) on
-    `items` at `occasions`: two queries (one without indicators). An
+    """The reports and outcomes of `units` (units, ids or a query of ids;
+    None: every unit's reports, without outcomes) on `items` at
+    `occasions`: two queries (one without indicators or `values`). An
     indicator's outcome is the one of the occasion's year and period (the
     year, or the month of a part of the year), entered through this copy of
     the indicator or, when not, the latest year's copy of its series."""
@@ -155,15 +157,19 @@ def answers(
     result = Answers()
     if not occasions or not items:
         return result
-    unit_ids = _ids(units)
     item_ids = {i.pk for i in items}
-    for report in Report.objects.filter(
-        occasion__in=[o.pk for o in occasions], unit_id__in=unit_ids
-    ).select_related(*related):
+    reports = Report.objects.filter(occasion__in=[o.pk for o in occasions])
+    if units is None:
+        reports = reports.filter(item_id__in=sorted(item_ids))
+        values = False
+    else:
+        unit_ids = _ids(units)
+        reports = reports.filter(unit_id__in=unit_ids)
+    for report in reports.select_related(*related):
         if report.item_id in item_ids:
             result.reports[report.occasion_id, report.unit_id, report.item_id] = report
     indicators = [i for i in items if i.kind == ItemKind.INDICATOR]
-    if not indicators:
+    if not indicators or not values:
         return result
     years = {o.year for o in occasions}
     periods = {value_period(i, o) for i in indicators for o in occasions}

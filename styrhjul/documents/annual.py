@@ -66,6 +66,7 @@ class ActivityRow:
     status: Status
     comment: str
     unit_name: str = ""  # when another unit than the chapter's
+    key: tuple[int, int] | None = None  # (reporting unit, item) ids
 
     @property
     def end_text(self) -> str:
@@ -109,6 +110,7 @@ class GoalBlock:
     indicators: list[IndicatorRow] = field(default_factory=list)
     activities: list[ActivityRow] = field(default_factory=list)
     assesses: bool = True
+    unit_id: int | None = None  # the chapter's unit, that reports the goal
 
     @property
     def heading(self) -> str:
@@ -470,6 +472,7 @@ def _activity_row(item: Item, unit: Unit, reports: Reported) -> ActivityRow:
         status=_status(report.status if report else None, reports.reported(item, by)),
         comment=report.comment if report else "",
         unit_name=owner.name if owner.pk != unit.pk else "",
+        key=(by, item.pk),
     )
 
 
@@ -496,6 +499,7 @@ def _chapter(
             ),
             analysis=report.analysis if report else "",
             assesses=assesses,
+            unit_id=unit.pk,
         )
         for c in sorted(
             contributors.get(item.pk, []),

@@ -105,6 +105,7 @@ class ActivityRow:
     status_symbol: str = ""
     status_colour: str = ""
     reported: bool = False
+    key: tuple[int, int] | None = None  # (reporting unit, item) ids
 
     @property
     def text(self) -> str:
@@ -418,6 +419,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
                     status_symbol=value.symbol if value else "",
                     status_colour=_colour(value.colour) if value else "",
                     reported=reported,
+                    key=(unit_id, item.pk),
                 )
             )
         return result

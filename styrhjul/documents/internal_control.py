@@ -101,6 +101,7 @@ class ControlRow:
     measures_due: datetime.date | None = None
     risk: str = ""  # what can go wrong
     risk_value: int | None = None  # probability × consequence
+    key: tuple[int, int] | None = None  # (reporting unit, item) ids
 
     @property
     def assessment_text(self) -> str:
@@ -456,6 +457,7 @@ def build(
                 measures_due=report.measures_due if report else None,
                 risk=item.risk,
                 risk_value=item.risk_value,
+                key=(unit_id, item.pk),
             )
             if group_label == "Enhet":
                 key = unit_name or plan.unit.name

@@ -167,7 +167,7 @@ def overview(
         .order_by("unit__name", "unit_id", "plan_type__order", "reporter_id", "pk")
     )
     model = readmodel.for_tasks(
-        tasks, unit_query=visible_tasks(user, occasion).order_by().values("unit_id")
+        tasks, unit_query=visible_tasks(user, occasion).order_by().values("unit_id"), light=True
     )
     rows = []
     for task in tasks:

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.planning.models import Item
 
 from .models import FollowUpOccasion, IndicatorValue, Report, ReportingTask
-from .services import items_to_report_many, scale_for, value_period
+from .services import items_to_report_many, items_to_report_values, scale_for, value_period
 
 REPORTED = "rapporterad"
 STARTED = "paborjad"
@@ -132,6 +133,65 @@ class Answers:
         return state(item, plan_type, self.reports.get(key), self.values.get(key))
 
 
+class ReportFacts(NamedTuple):
+    """What the rule reads of a Report, without the model object."""
+
+    occasion_id: int
+    unit_id: int
+    item_id: int
+    status_id: int | None
+    assessment_id: int | None
+    completion: int | None
+    measures_due: object
+    comment: str
+    analysis: str
+    measures: str
+    measures_responsible: str
+
+
+class ValueFacts(NamedTuple):
+    """What the rule reads of an IndicatorValue (value_rows' annotations too)."""
+
+    pk: int
+    item_id: int
+    unit_id: int
+    year: int
+    period: str
+    series: object
+    model_year: int
+    value: object
+    value_women: object
+    value_men: object
+    note: str
+
+
+class ItemFacts(NamedTuple):
+    """What the rule and the tasks read of an Item, without the model object."""
+
+    pk: int
+    kind: str
+    level_id: int | None
+    assesses: bool | None  # its goal level's
+    responsible_id: int | None
+    series: object
+    periodicity: str
+
+    @property
+    def level(self):  # scale_for reads item.level.assesses
+        return self
+
+
+ITEM_FIELDS = (
+    "pk",
+    "kind",
+    "level_id",
+    "level__assesses",
+    "responsible_id",
+    "series",
+    "periodicity",
+)
+
+
 def _ids(units) -> list[int] | QuerySet:
     if isinstance(units, QuerySet):
         return units
@@ -145,13 +205,16 @@ def answers(
     *,
     related: Iterable[str] = ("status", "assessment"),
     values: bool = True,
+    light: bool = False,
 ) -> Answers:
     """The reports and outcomes of `units` (units, ids or a query of ids;
     None: every unit's reports, without outcomes) on `items` at
     `occasions`: two queries (one without indicators or `values`). An
     indicator's outcome is the one of the occasion's year and period (the
     year, or the month of a part of the year), entered through this copy of
-    the indicator or, when not, the latest year's copy of its series."""
+    the indicator or, when not, the latest year's copy of its series.
+    `light`: reports and outcomes as plain tuples (ReportFacts,
+    ValueFacts) with what the rule reads, for counting over thousands."""
     occasions = list(occasions)
     items = list(items)
     result = Answers()
@@ -165,7 +228,12 @@ def answers(
     else:
         unit_ids = _ids(units)
         reports = reports.filter(unit_id__in=unit_ids)
-    for report in reports.select_related(*related):
+    found = (
+        (ReportFacts(*row) for row in reports.values_list(*ReportFacts._fields))
+        if light
+        else reports.select_related(*related)
+    )
+    for report in found:
         if report.item_id in item_ids:
             result.reports[report.occasion_id, report.unit_id, report.item_id] = report
     indicators = [i for i in items if i.kind == ItemKind.INDICATOR]
@@ -180,6 +248,8 @@ def answers(
         first_year=min(years),
         last_year=max(years),
     )
+    if light:
+        rows = [ValueFacts(*row) for row in rows.values_list(*ValueFacts._fields)]
     own: dict[tuple[int, int, int, str], IndicatorValue] = {}
     latest: dict[tuple, IndicatorValue] = {}  # (series, unit, year, period) → value
     for row in sorted(rows, key=lambda r: (r.model_year, r.pk)):
@@ -260,13 +330,16 @@ def read(
     *,
     unit_query: QuerySet | None = None,
     related: Iterable[str] = ("status", "assessment"),
+    light: bool = False,
 ) -> FollowUp:
     """What `units` report at `occasions` in `plan_types` (by default the
     plan types each occasion follows up): the items of
     services.items_to_report, each with its report, outcome and state.
     `unit_query`, a query of the units' ids, replaces a parameter list of
     thousands of ids. Five queries (the plan types one more), however many
-    occasions, units and items."""
+    occasions, units and items. `light`: the items, reports and outcomes as
+    plain tuples (ItemFacts, ReportFacts, ValueFacts), the same rule applied,
+    for counting over thousands of units."""
     occasions = list(occasions)
     units = list(units)
     if plan_types is None:
@@ -275,13 +348,22 @@ def read(
         )
     plan_types = list(plan_types)
     by_type = {pt.pk: pt for pt in plan_types}
-    items = items_to_report_many(plan_types, units, unit_query=unit_query)
+    if light:
+        items = {
+            key: [ItemFacts(*row) for row in rows]
+            for key, rows in items_to_report_values(
+                plan_types, units, ITEM_FIELDS, unit_query=unit_query
+            ).items()
+        }
+    else:
+        items = items_to_report_many(plan_types, units, unit_query=unit_query)
     all_items = {i.pk: i for found in items.values() for i in found}
     found = answers(
         occasions,
         unit_query if unit_query is not None else units,
         all_items.values(),
         related=related,
+        light=light,
     )
     rows: dict[tuple[int, int, int], list[Row]] = defaultdict(list)
     for occasion in occasions:
@@ -325,7 +407,7 @@ def task_progress(tasks: list[ReportingTask], unit_ids=None) -> dict[int, tuple[
     the tasks' units, replaces a parameter list of thousands of ids."""
     if not tasks:
         return {}
-    model = for_tasks(tasks, unit_query=unit_ids)
+    model = for_tasks(tasks, unit_query=unit_ids, light=True)
     return {task.pk: model.progress(task) for task in tasks}
 
 

@@ -102,18 +102,7 @@ def items_to_report_many(
     replaces a parameter list of thousands of ids in the queries."""
     unit_ids = sorted({getattr(u, "pk", u) for u in units})
     type_ids = sorted({getattr(pt, "pk", pt) for pt in plan_types})
-    in_units = unit_ids if unit_query is None else unit_query
-    shares = (
-        ItemShare.objects.filter(
-            unit__in=in_units,
-            plan__plan_type__in=type_ids,
-            ended_at__isnull=True,
-            item__archived_at__isnull=True,
-        )
-        # An indicator reported centrally is reported by its owner only.
-        .exclude(item__kind=ItemKind.INDICATOR, item__reported_by=ReportedBy.CENTRAL)
-    )
-    own = Item.objects.active().filter(plan__unit__in=in_units, plan__plan_type__in=type_ids)
+    own, shares = _to_report(type_ids, unit_ids if unit_query is None else unit_query)
     items = (
         Item.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=shares.values("item_id")))
         .select_related(
@@ -136,6 +125,45 @@ def items_to_report_many(
         for key in keys:
             result[key].append(item)
     return result
+
+
+def _to_report(type_ids, in_units):
+    """The units' own active items in plans of the types, and the active
+    shares into their plans of the types (but not of indicators reported
+    centrally): the querysets of items_to_report."""
+    shares = (
+        ItemShare.objects.filter(
+            unit__in=in_units,
+            plan__plan_type__in=type_ids,
+            ended_at__isnull=True,
+            item__archived_at__isnull=True,
+        )
+        # An indicator reported centrally is reported by its owner only.
+        .exclude(item__kind=ItemKind.INDICATOR, item__reported_by=ReportedBy.CENTRAL)
+    )
+    own = Item.objects.active().filter(plan__unit__in=in_units, plan__plan_type__in=type_ids)
+    return own, shares
+
+
+def items_to_report_values(
+    plan_types, units, fields: tuple[str, ...], *, unit_query=None
+) -> dict[tuple[int, int], list[tuple]]:
+    """items_to_report_many as tuples of the items' `fields` (the first of
+    them "pk"), without model objects, for counting over thousands of units:
+    two queries."""
+    unit_ids = sorted({getattr(u, "pk", u) for u in units})
+    type_ids = sorted({getattr(pt, "pk", pt) for pt in plan_types})
+    own, shares = _to_report(type_ids, unit_ids if unit_query is None else unit_query)
+    found: dict[tuple[int, int], dict[int, tuple]] = defaultdict(dict)
+    for unit_id, type_id, *values in own.values_list(
+        "plan__unit_id", "plan__plan_type_id", *fields
+    ):
+        found[unit_id, type_id][values[0]] = tuple(values)
+    for unit_id, type_id, *values in shares.values_list(
+        "unit_id", "plan__plan_type_id", *(f"item__{f}" for f in fields)
+    ):
+        found[unit_id, type_id][values[0]] = tuple(values)
+    return {key: list(items.values()) for key, items in found.items()}
 
 
 def task_items(task: ReportingTask) -> list[Item]:

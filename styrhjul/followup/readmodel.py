@@ -173,23 +173,15 @@ class ItemFacts(NamedTuple):
     level_id: int | None
     assesses: bool | None  # its goal level's
     responsible_id: int | None
-    series: object
     periodicity: str
+    series: object = None  # read by answers() for indicators only
 
     @property
     def level(self):  # scale_for reads item.level.assesses
         return self
 
 
-ITEM_FIELDS = (
-    "pk",
-    "kind",
-    "level_id",
-    "level__assesses",
-    "responsible_id",
-    "series",
-    "periodicity",
-)
+ITEM_FIELDS = ("pk", "kind", "level_id", "level__assesses", "responsible_id", "periodicity")
 
 
 def _ids(units) -> list[int] | QuerySet:
@@ -239,6 +231,11 @@ def answers(
     indicators = [i for i in items if i.kind == ItemKind.INDICATOR]
     if not indicators or not values:
         return result
+    if light:  # the series of the indicators, not read for every item
+        series = dict(
+            Item.objects.filter(pk__in=[i.pk for i in indicators]).values_list("pk", "series")
+        )
+        indicators = [i._replace(series=series[i.pk]) for i in indicators]
     years = {o.year for o in occasions}
     periods = {value_period(i, o) for i in indicators for o in occasions}
     rows = value_rows(
@@ -273,9 +270,10 @@ def answers(
 # --- What each unit reports ---------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One item one unit reports at one occasion, in one plan type."""
+    """One item one unit reports at one occasion, in one plan type, with its
+    state by the rule."""
 
     occasion: FollowUpOccasion
     unit_id: int
@@ -283,10 +281,10 @@ class Row:
     item: Item
     report: Report | None
     value: IndicatorValue | None
+    state: str = field(init=False)
 
-    @property
-    def state(self) -> str:
-        return state(self.item, self.plan_type, self.report, self.value)
+    def __post_init__(self):
+        self.state = state(self.item, self.plan_type, self.report, self.value)
 
     @property
     def reported(self) -> bool:

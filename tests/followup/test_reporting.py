@@ -110,9 +110,9 @@ def test_my_tasks_runs_a_fixed_number_of_queries(occasion, org, chain, django_as
     for key in ("kommun", "namnd", "forv", "enhet_b1"):
         grant(owner, org[key], Role.MODEL_OWNER, subtree=False)
     access.rights(owner)  # cached per request
-    # Tasks, the occasions, shares, items, reports and the indicators'
-    # outcomes (the read model).
-    with django_assert_num_queries(6):
+    # Tasks, the occasions, items, shares, reports, the indicators' series
+    # and their outcomes (the read model).
+    with django_assert_num_queries(7):
         rows = queries.my_tasks(owner)
     assert len(rows) == 4
 

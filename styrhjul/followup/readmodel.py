@@ -225,9 +225,8 @@ def answers(
         if light
         else reports.select_related(*related)
     )
-    for report in found:
-        if report.item_id in item_ids:
-            result.reports[report.occasion_id, report.unit_id, report.item_id] = report
+    # Reports on other items of the units are kept too: nothing asks for them.
+    result.reports = {(r.occasion_id, r.unit_id, r.item_id): r for r in found}
     indicators = [i for i in items if i.kind == ItemKind.INDICATOR]
     if not indicators or not values:
         return result
@@ -364,18 +363,21 @@ def read(
         light=light,
     )
     rows: dict[tuple[int, int, int], list[Row]] = defaultdict(list)
+    report_of, value_of = found.reports.get, found.values.get
     for occasion in occasions:
+        at = occasion.pk
         for (unit_id, type_id), unit_items in items.items():
-            if by_type[type_id].model_id != occasion.model_id:
+            plan_type = by_type[type_id]
+            if plan_type.model_id != occasion.model_id:
                 continue
-            rows[occasion.pk, unit_id, type_id] = [
+            rows[at, unit_id, type_id] = [
                 Row(
                     occasion,
                     unit_id,
-                    by_type[type_id],
+                    plan_type,
                     item,
-                    found.report(occasion.pk, unit_id, item.pk),
-                    found.value(occasion.pk, unit_id, item.pk),
+                    report_of((at, unit_id, item.pk)),
+                    value_of((at, unit_id, item.pk)),
                 )
                 for item in unit_items
             ]

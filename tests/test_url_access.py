@@ -18,13 +18,13 @@ from styrhjul.followup import services as followup
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
-    IndicatorValue,
     MeasureFollowUp,
     OccasionKind,
     OccasionStep,
     Report,
     ReportingTask,
 )
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.kolada.models import KoladaSettings
 from styrhjul.model.models import (
     GoalLevel,
@@ -87,6 +87,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:plan_import": ("unit", "plan_type"),
     "planning:plan_template": ("plan_type",),
     "planning:risk": "plan",
+    "planning:copy_year": ("year",),
     "documents:internal_control": ("plan", "occasion", "fmt"),
     "documents:internal_control_texts": ("plan", "occasion"),
     "documents:unit_documents": ("unit", "occasion"),
@@ -103,7 +104,6 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "model:index": None,
     "model:year": ("year",),
     "model:create": ("year",),
-    "model:copy": ("year",),
     "model:vision_edit": ("year",),
     "model:perspective_create": "model",
     "model:level_create": "model",

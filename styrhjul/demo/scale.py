@@ -44,13 +44,13 @@ from django.utils import timezone
 
 from styrhjul.followup.models import (
     FollowUpOccasion,
-    IndicatorValue,
     OccasionKind,
     OccasionStatus,
     OccasionStep,
     Report,
     ReportingTask,
 )
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.model.models import GoalLevel, GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import model_create_default
@@ -167,7 +167,6 @@ WEIGHTS = {
     "assignment": (0, 3, 2, 0, 0),
     "control": (0, 1, 3, 0, 0),
 }
-LEVELS = ("Kommun", "board", "Förvaltning", "Avdelning", "Enhet")
 
 # --- Names ---------------------------------------------------------------------
 
@@ -584,7 +583,7 @@ class _Unit:
     name: str
     code: str
     type_name: str
-    level: int  # index into LEVELS
+    level: int  # 0 kommun, 1 nämnd, 2 förvaltning, 3 avdelning, 4 enhet
     parent: _Unit | None
     children: list[_Unit] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)

@@ -21,12 +21,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from styrhjul.model.models import GovernanceModel, Vision
-from styrhjul.model.services import model_copy_to_next_year, model_create_default
+from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access, services
 from styrhjul.organisation.defaults import DEFAULT_UNIT_TYPES
 from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
+from styrhjul.planning.services import model_copy_to_next_year
 
 from . import data, documents, followup, indicators, model_data
 

@@ -23,7 +23,7 @@ from styrhjul.followup import readmodel
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind
 from styrhjul.followup.services import items_to_report_many, scale_for
 from styrhjul.indicators.series import IndicatorData, indicator_data
-from styrhjul.model.models import ItemKind, PlanType, ScaleValue
+from styrhjul.model.models import GoalLevel, ItemKind, PlanType, ScaleValue
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, Plan
 from styrhjul.planning.numbering import natural_key
@@ -430,7 +430,6 @@ def _chosen_levels(model, contents: Contents) -> set[int] | None:
     """The ids of the year's goal levels the settings include (None: all)."""
     if not contents.levels:
         return None
-    from styrhjul.model.models import GoalLevel
 
     found = dict(GoalLevel.objects.filter(model=model).values_list("name", "pk"))
     chosen = {pk for name, pk in found.items() if name in contents.levels}

@@ -12,13 +12,15 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from styrhjul.core.dates import month_name
+from styrhjul.core.spreadsheet import workbook_bytes
 from styrhjul.followup import readmodel
-from styrhjul.followup.models import FollowUpOccasion
+from styrhjul.followup.measures import earlier_reports
+from styrhjul.followup.models import FollowUpOccasion, MeasureFollowUp
 from styrhjul.followup.services import items_to_report
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.planning.models import Item, ItemShare, Plan
 from styrhjul.planning.numbering import natural_key
-from styrhjul.web.dates import month_name
 
 from .models import paragraphs
 from .texts import report_text
@@ -332,8 +334,6 @@ def _responsible(item: Item) -> str:
 def _followed_measures(plan: Plan, occasion: FollowUpOccasion, unit_ids) -> list[FollowedMeasure]:
     """Measures from earlier follow-ups that were open at this occasion, with
     what was reported on them at it (two queries)."""
-    from styrhjul.followup.measures import earlier_reports
-    from styrhjul.followup.models import MeasureFollowUp
 
     earlier = list(
         earlier_reports(
@@ -528,7 +528,7 @@ def build(
 
 def xlsx_sheets(report: InternalControlReport) -> list[tuple[str, list[str], list[list]]]:
     """The report's tables as (sheet, headers, rows) for
-    styrhjul.spreadsheet.workbook_bytes: "Kontrollpunkter" (one row per
+    styrhjul.core.spreadsheet.workbook_bytes: "Kontrollpunkter" (one row per
     control point and reporting unit, in the order of the report, the
     measure's responsible and date in columns of their own),
     "Sammanställning" (the assessments per area or unit) and, when the report
@@ -586,7 +586,6 @@ def xlsx_widths(report: InternalControlReport) -> dict[str, list[int]]:
 
 def xlsx(report: InternalControlReport) -> bytes:
     """The report's tables (`xlsx_sheets`) as an Excel workbook."""
-    from styrhjul.spreadsheet import workbook_bytes
 
     return workbook_bytes(
         xlsx_sheets(report),

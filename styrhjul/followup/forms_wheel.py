@@ -29,10 +29,6 @@ def date_field(label, *, required=True, help_text=DATE_HELP):
     )
 
 
-def _required(message):
-    return {"required": message}
-
-
 class OccasionForm(forms.ModelForm):
     """Uppföljningstillfälle. `instance.model` is set by the view."""
 

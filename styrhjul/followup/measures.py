@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from styrhjul.core.concurrency import StaleEdit, lock_for_edit, save_edited
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
 
 from .models import MeasureFollowUp, Report, ReportingTask
 from .services import is_locked

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from styrhjul.core.spreadsheet import workbook_bytes
 from styrhjul.model.models import PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import UnitType
@@ -215,8 +216,7 @@ def export_filename(occasion: FollowUpOccasion) -> str:
 
 def export_workbook(page: Overview, today: datetime.date) -> bytes:
     """The overview's rows (as filtered) as an .xlsx, in the house style of
-    the exports (styrhjul.spreadsheet.workbook_bytes)."""
-    from styrhjul.spreadsheet import workbook_bytes
+    the exports (styrhjul.core.spreadsheet.workbook_bytes)."""
 
     name = _("Översikt")
     headers = [

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import latest_copies, value_rows
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
@@ -18,7 +19,7 @@ from styrhjul.organisation.models import Role, Unit
 from styrhjul.planning.models import Item, ItemLink
 
 from . import readmodel, services
-from .models import IndicatorValue, OccasionStatus, Report, ReportingTask
+from .models import OccasionStatus, Report, ReportingTask
 
 TASK_RELATED = (
     "occasion",

@@ -32,11 +32,12 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import value_rows
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.planning.models import Item
 
-from .models import FollowUpOccasion, IndicatorValue, Report, ReportingTask
+from .models import FollowUpOccasion, Report, ReportingTask
 from .services import items_to_report_many, items_to_report_values, scale_for, value_period
 
 REPORTED = "rapporterad"

@@ -354,10 +354,6 @@ class ReportForm(forms.Form):
         }
 
     @property
-    def radio_fields(self):
-        return [self[name] for name in ("status", "assessment") if name in self.fields]
-
-    @property
     def rows(self) -> list[Row]:
         """The visible fields in order; the scale fields with their radio
         buttons as RadioSelect would render them (id, value, checked), from
@@ -413,10 +409,6 @@ class ReportForm(forms.Form):
             "note": c.get("note", ""),
             "source": source,
         }
-
-    def value_changed(self) -> bool:
-        names = ("value", "value_women", "value_men", "note")
-        return any(name in self.changed_data for name in names) or self.entry.value is not None
 
     def apply_errors(self, exc: ValidationError) -> None:
         """Put the service's errors at the fields; a comment error lands at

@@ -14,20 +14,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
-from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue
+from styrhjul.core.audit import set_actor
+from styrhjul.core.concurrency import StaleEdit, lock_for_edit, save_edited
+from styrhjul.core.dates import month_name
+from styrhjul.indicators.models import IndicatorValue
+from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
 from styrhjul.planning.services import check_percent
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
-from styrhjul.web.dates import month_name
 
 from .models import (
     CalendarEvent,
     FollowUpOccasion,
-    IndicatorValue,
     OccasionStatus,
     OccasionStep,
     Report,
@@ -496,7 +496,3 @@ def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
     task.done_by = None
     task.version += 1
     return _save(task, actor, _("Klarmarkering ångrad"))
-
-
-def model_for_year(organisation: Unit, year: int) -> GovernanceModel | None:
-    return GovernanceModel.objects.filter(organisation=organisation, year=year).first()

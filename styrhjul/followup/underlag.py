@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
@@ -29,7 +30,7 @@ from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 from styrhjul.planning.services import descendant_ids
 
 from . import readmodel
-from .models import FollowUpOccasion, IndicatorValue, Report, ReportingTask
+from .models import FollowUpOccasion, Report, ReportingTask
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from styrhjul.organisation import access
+from styrhjul.planning.excel.writer import CONTENT_TYPE
 
 from . import overview as overview_q
 from . import reminders, services
@@ -96,7 +97,6 @@ def overview_export(request, pk: int):
     filters = overview_q.Filters.from_query(request.GET)
     today = timezone.localdate()
     page = overview_q.overview(request.user, occasion, filters, today)
-    from styrhjul.planning.excel.writer import CONTENT_TYPE
 
     response = HttpResponse(overview_q.export_workbook(page, today), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = (

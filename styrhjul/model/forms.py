@@ -271,10 +271,6 @@ class ScaleValueForm(forms.ModelForm):
         return colour.lower()
 
 
-class ConfirmForm(forms.Form):
-    """A confirmation with nothing to fill in (delete, copy)."""
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 

@@ -159,18 +159,6 @@ class Role(models.TextChoices):
     READER = "reader", _("Läsare")
 
 
-ROLE_DESCRIPTIONS = {
-    Role.ADMIN: _("Hanterar användare, behörigheter och inställningar; läser och ändrar allt."),
-    Role.MODEL_OWNER: _(
-        "Sätter upp styrmodell, planer och uppföljningar; ändrar organisation och data i "
-        "sitt område."
-    ),
-    Role.MANAGER: _("Planerar och rapporterar för sin enhet; läser underliggande enheter."),
-    Role.REPORTER: _("Rapporterar det som tilldelats honom eller henne för enheten."),
-    Role.READER: _("Läser planer och rapporter (förtroendevalda, revisorer, medarbetare)."),
-}
-
-
 class RoleGrant(models.Model):
     """Behörighet: a role granted to a user on a unit, and on its subtree when
     includes_subtree is set."""

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from styrhjul.model.models import Vision
-
 from . import access
 from .models import Role, RoleGrant, Unit, User
 
@@ -69,25 +67,6 @@ def my_units(user) -> list[MyUnit]:
         entry = result.setdefault(grant.unit.pk, MyUnit(grant.unit, []))
         entry.roles.append(grant.get_role_display())
     return list(result.values())
-
-
-def vision_for(user) -> Vision | None:
-    """The vision of the organisation the user belongs to. The vision is the
-    municipality's public statement, so everyone with any grant sees it."""
-    first = (
-        RoleGrant.objects.filter(user=user).order_by("pk").values_list("unit_id", flat=True).first()
-    )
-    if first is None:
-        if access.is_admin(user):
-            return Vision.objects.order_by("-valid_from_year").first()
-        return None
-    root = (
-        Unit.objects.with_tree_fields()
-        .ancestors(first, include_self=True)
-        .order_by("tree_depth")
-        .first()
-    )
-    return Vision.objects.filter(unit=root).order_by("-valid_from_year").first()
 
 
 def unit_detail(user, unit: Unit, year: int) -> dict:

@@ -86,6 +86,12 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
+def normalise_kpi(kpi_id: str) -> str:
+    """A Kolada id (Item.kolada_kpi, and every part of the Kolada code) as
+    Kolada writes it: " n21704 " → "N21704"."""
+    return (kpi_id or "").strip().upper()
+
+
 class Item(models.Model):
     """Post i en plan: a goal, indicator, activity, special assignment or
     control point. Kind-specific fields are empty for other kinds."""

@@ -3,6 +3,7 @@ queries whatever the number of items, units or links."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
@@ -356,3 +357,37 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
         if len(parents[pk]) > 1:
             node.also = [by_id[p] for p in parents[pk] if p != placed_under.get(pk)]
     return vision_for_year(organisation, year), roots, len(goals)
+
+
+@dataclass
+class CopySummary:
+    """What "Kopiera till nästa år" brings along, for the confirmation page."""
+
+    plans: int
+    items: int
+    links: int
+    shares: int
+    left_out: list[Unit]
+    left_out_plans: int
+
+
+def copy_summary(model: GovernanceModel) -> CopySummary:
+    """Counts of what model_copy_to_next_year copies, and the units left out
+    because they are closed before the next year begins."""
+    first, last = datetime.date(model.year + 1, 1, 1), datetime.date(model.year + 1, 12, 31)
+    closed = Q(unit__valid_from__gt=last) | Q(unit__valid_to__lt=first)
+    plans = Plan.objects.filter(plan_type__model=model)
+    kept = plans.exclude(closed)
+    left_out = list(plans.filter(closed).select_related("unit").order_by("unit__name"))
+    items = Item.objects.active().filter(plan__in=kept)
+    left_out_units = {plan.unit.pk: plan.unit for plan in left_out}
+    return CopySummary(
+        plans=kept.count(),
+        items=items.count(),
+        links=ItemLink.objects.filter(item__in=items, target__in=items).count(),
+        shares=ItemShare.objects.filter(
+            item__in=items, ended_at__isnull=True, plan__in=kept
+        ).count(),
+        left_out=list(left_out_units.values()),
+        left_out_plans=len(left_out),
+    )

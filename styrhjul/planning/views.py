@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.core.forms import apply_errors
+from styrhjul.core.history import history_entries
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root
-from styrhjul.web.forms import apply_errors
-from styrhjul.web.history import history_entries
 
 from . import queries, services
 from .forms import ItemForm, LinkForm, ShareForm, targets_text
@@ -104,12 +104,10 @@ def plan(request, pk: int):
     if ItemKind.CONTROL_POINT in plan_obj.plan_type.item_kinds and access.can_read_tree(
         request.user, plan_obj.unit
     ):
-        from styrhjul.followup.models import FollowUpOccasion
-
         report_occasions = list(
-            FollowUpOccasion.objects.filter(
-                model=plan_obj.plan_type.model, plan_types=plan_obj.plan_type
-            ).order_by("period_end")
+            plan_obj.plan_type.model.occasions.filter(plan_types=plan_obj.plan_type).order_by(
+                "period_end"
+            )
         )
         # Control points reported by the units they are shared to: the
         # report can also be read per reporting unit.

@@ -21,12 +21,12 @@ from styrhjul.documents.models import DocumentSettings, DocumentText
 from styrhjul.followup import readmodel
 from styrhjul.followup.models import (
     FollowUpOccasion,
-    IndicatorValue,
     MeasureFollowUp,
     OccasionStatus,
     Report,
     ReportingTask,
 )
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.organisation.models import Unit
 from tests.demo.rows import counts
 from tests.pdf import pdf_text

@@ -14,13 +14,13 @@ from styrhjul.followup import readmodel, services
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
-    IndicatorValue,
     MeasureFollowUp,
     OccasionStatus,
     OccasionStep,
     Report,
     ReportingTask,
 )
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.organisation.models import Unit, User
 from tests.demo.rows import counts
 

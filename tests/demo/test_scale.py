@@ -16,13 +16,13 @@ from styrhjul.followup import readmodel
 from styrhjul.followup import services as followup_services
 from styrhjul.followup.models import (
     FollowUpOccasion,
-    IndicatorValue,
     OccasionStatus,
     OccasionStep,
     Report,
     ReportingTask,
 )
 from styrhjul.followup.services import validate_report
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import indicator_data
 from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.model.models import ItemKind

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from styrhjul.documents import annual, followup_by_date, internal_control
 from styrhjul.followup import overview, queries, readmodel, reminders, underlag
 from styrhjul.followup import services as followup
-from styrhjul.followup.models import IndicatorValue, Report, ReportingTask
+from styrhjul.followup.models import Report, ReportingTask
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import GoalLevel, ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role

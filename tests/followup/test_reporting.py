@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from styrhjul.followup import queries, services
-from styrhjul.followup.models import IndicatorValue, OccasionStep, Report, ReportingTask
+from styrhjul.followup.models import OccasionStep, Report, ReportingTask
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role

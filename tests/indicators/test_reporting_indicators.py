@@ -12,16 +12,17 @@ from django.utils import timezone
 
 from styrhjul.followup import readmodel
 from styrhjul.followup import services as followup
-from styrhjul.followup.models import IndicatorValue, OccasionStep, ReportingTask
+from styrhjul.followup.models import OccasionStep, ReportingTask
 from styrhjul.indicators.aggregate import computed_values
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import indicator_data
 from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.model.models import ItemKind
-from styrhjul.model.services import model_copy_to_next_year
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services
 from styrhjul.planning.models import Item
+from styrhjul.planning.services import model_copy_to_next_year
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db

@@ -278,16 +278,6 @@ class Report(EditedText):
     def access_unit(self) -> Unit:
         return self.unit
 
-    @property
-    def is_reported(self) -> bool:
-        return bool(
-            self.status_id
-            or self.assessment_id
-            or self.comment.strip()
-            or self.analysis.strip()
-            or self.completion is not None
-        )
-
 
 class MeasureFollowUp(EditedText):
     """Uppföljning av en åtgärd: at a later occasion, what came of a measure

@@ -28,7 +28,7 @@ from styrhjul.model.models import PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import UnitType
 
-from . import services
+from . import readmodel
 from .models import FollowUpOccasion, ReportingTask
 
 NOT_STARTED = "ej_paborjad"
@@ -132,20 +132,21 @@ def viewable_occasion_ids(user, occasions) -> set[int]:
     return result
 
 
-def task_status(task: ReportingTask, reported: int, today: datetime.date) -> str:
+def task_status(task: ReportingTask, begun: int, today: datetime.date) -> str:
+    """`begun`: the task's items reported or started (readmodel)."""
     if task.done_at:
         return DONE
     deadline = task.deadline
     if deadline is not None and today > deadline:
         return LATE
-    return IN_PROGRESS if reported else NOT_STARTED
+    return IN_PROGRESS if begun else NOT_STARTED
 
 
 def progress(
     occasion: FollowUpOccasion, tasks: list[ReportingTask], unit_query=None
 ) -> dict[int, tuple[int, int]]:
-    """Task pk → (reported items, items to report): services.task_progress."""
-    return services.task_progress(tasks, unit_query)
+    """Task pk → (reported items, items to report): readmodel.task_progress."""
+    return readmodel.task_progress(tasks, unit_query)
 
 
 def overview(
@@ -161,13 +162,15 @@ def overview(
         .prefetch_related("unit__unit_type", "plan_type", "step")
         .order_by("unit__name", "unit_id", "plan_type__order", "reporter_id", "pk")
     )
-    counts_by_task = progress(
-        occasion, tasks, visible_tasks(user, occasion).order_by().values("unit_id")
+    model = readmodel.for_tasks(
+        tasks, unit_query=visible_tasks(user, occasion).order_by().values("unit_id"), light=True
     )
     rows = []
     for task in tasks:
-        done, total = counts_by_task[task.pk]
-        rows.append(TaskRow(task, done, total, task_status(task, done, today)))
+        items = model.task(task)
+        done = sum(1 for r in items if r.reported)
+        begun = sum(1 for r in items if r.reported or r.started)
+        rows.append(TaskRow(task, done, len(items), task_status(task, begun, today)))
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.status] += 1

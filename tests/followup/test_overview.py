@@ -39,9 +39,14 @@ def test_status_and_progress(org, chain, occasion):
         0,
         1,
     )
-    Report.objects.create(
+    report = Report.objects.create(
         occasion=occasion, unit=org["enhet_b1"], item=chain["activity"], comment="På gång"
     )
+    # A comment without a status: the task is begun, the activity not reported.
+    row = _row(ov.overview(access.SYSTEM, occasion, today=TODAY), task)
+    assert (row.status, row.reported, row.total) == (ov.IN_PROGRESS, 0, 1)
+    report.status = chain["ap"].activity_scale.values.get(label="Påbörjad")
+    report.save()
     row = _row(ov.overview(access.SYSTEM, occasion, today=TODAY), task)
     assert (row.status, row.reported, row.total) == (ov.IN_PROGRESS, 1, 1)
     assert row.deadline == datetime.date(2025, 7, 15)
@@ -202,6 +207,7 @@ def _queries(client, url) -> int:
 
 def _add_tasks(org, chain, occasion, n):
     step = occasion.steps.get(unit_type__name="Enhet")
+    klar = chain["ap"].activity_scale.values.get(label="Klar")
     for _ in range(n):
         unit = UnitFactory(parent=org["avd_a"])
         plan = Plan.objects.create(unit=unit, plan_type=chain["ap"])
@@ -213,7 +219,7 @@ def _add_tasks(org, chain, occasion, n):
             step=step,
             name=f"Uppgift {unit.name}",
         )
-        Report.objects.create(occasion=occasion, unit=unit, item=item, comment="klart")
+        Report.objects.create(occasion=occasion, unit=unit, item=item, status=klar, comment="klart")
 
 
 def test_fixed_number_of_queries(client, org, chain, occasion):

@@ -37,6 +37,7 @@ run: $(VENV)/.installed var/styrhjul.env
 ## Install the test dependencies and run the whole suite (DATABASE_URL picks the database).
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check styrhjul tests
+	$(BIN)/lint-imports
 	$(BIN)/styrhjul makemigrations --check --dry-run --settings=tests.settings > /dev/null
 	$(BIN)/pytest -n 2 --dist loadgroup
 
@@ -56,6 +57,7 @@ bench: $(VENV)/.installed var/styrhjul.env
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check styrhjul tests
 	$(BIN)/ruff format --check styrhjul tests
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -76,6 +76,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Demo mode shows the demo users and password on the login page. It is only
 # honoured together with DEBUG, so a production configuration never shows it.
 DEMO_MODE = DEBUG and env_bool("STYRHJUL_DEMO", False)
+# What the login page shows in demo mode: the dotted path of a callable
+# returning its context (the demo's users and password), so that the web
+# app does not import the demo.
+LOGIN_HINTS = "styrhjul.demo.data.login_hints"
 
 DATA_DIR = Path(os.environ.get("STYRHJUL_DATA_DIR", PROJECT_DIR / "var"))
 

@@ -209,7 +209,8 @@ def reported(org, chain, occasion):
     from django.utils import timezone
 
     from styrhjul.followup import services as followup
-    from styrhjul.followup.models import IndicatorValue, OccasionStep, ReportingTask
+    from styrhjul.followup.models import OccasionStep, ReportingTask
+    from styrhjul.indicators.models import IndicatorValue
     from styrhjul.planning.models import Item
 
     planning = services

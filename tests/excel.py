@@ -9,8 +9,9 @@ import io
 import openpyxl
 import pytest
 
+from styrhjul.core.importing import ImportRejected
 from styrhjul.organisation import access
-from styrhjul.planning.excel import ImportRejected, import_file
+from styrhjul.planning.excel import import_file
 from styrhjul.planning.models import Item, ItemLink, Plan
 from styrhjul.planning.services import ITEM_FIELDS
 

@@ -29,7 +29,7 @@ YEAR = 2025
 
 # Models that may move between apps are named by their app label and name,
 # so the factories do not depend on the module that defines them.
-INDICATOR_VALUE = "followup.IndicatorValue"
+INDICATOR_VALUE = "indicators.IndicatorValue"
 INDICATOR_TARGET = "planning.IndicatorTarget"
 
 

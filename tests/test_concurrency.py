@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from styrhjul.core.concurrency import StaleEdit, lock_for_edit, save_edited
 from styrhjul.documents.models import DocumentText
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind
 from styrhjul.organisation import access
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

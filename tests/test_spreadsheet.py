@@ -6,7 +6,7 @@ import io
 
 import openpyxl
 
-from styrhjul.spreadsheet import (
+from styrhjul.core.spreadsheet import (
     DATE_FORMAT,
     HEADER_FILL,
     closest,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from styrhjul.organisation.models import Role
+from styrhjul.organisation.models import Role, User
 
 # Shown on the login page in demo mode. Passes the password validators in
 # settings (at least 12 characters, not common, not only digits).
@@ -329,11 +329,15 @@ def grants() -> list[tuple[Person, DemoGrant]]:
     return list(dict.fromkeys(result))
 
 
+def login_hints() -> dict:
+    """What the login page shows in demo mode (settings.LOGIN_HINTS): the
+    demo users and their password."""
+    return {"demo_logins": demo_logins(), "demo_password": DEMO_PASSWORD}
+
+
 def demo_logins() -> list[dict[str, str]]:
     """The role users for the login page in demo mode: user name, name and
     role. Only users that exist in the database (the demo has been loaded)."""
-    from styrhjul.organisation.models import User
-
     wanted = [ru.person.login for ru in ROLE_USERS]
     present = set(
         User.objects.filter(username__in=wanted, is_active=True).values_list("username", flat=True)

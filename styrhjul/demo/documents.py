@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from styrhjul.audit import set_actor
+from styrhjul.core.audit import set_actor
 from styrhjul.documents.layout import PARTS, SECTIONS, settings_save
 from styrhjul.documents.models import DocumentSettings, DocumentText, paragraphs
 from styrhjul.followup.models import FollowUpOccasion

@@ -34,25 +34,24 @@ from decimal import Decimal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from styrhjul.audit import set_actor
+from styrhjul.core.audit import set_actor
+from styrhjul.core.dates import month_name
 from styrhjul.followup import services
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
-    IndicatorValue,
     MeasureFollowUp,
     OccasionKind,
     OccasionStatus,
     OccasionStep,
     Report,
     ReportingTask,
-    ValueSource,
 )
+from styrhjul.indicators.models import IndicatorValue, ValueSource
 from styrhjul.model.models import GovernanceModel, ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType, User
 from styrhjul.planning.models import Item
-from styrhjul.web.dates import month_name
 
 from . import annual_data, data, followup_data, history_data, model_data
 

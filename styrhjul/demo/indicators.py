@@ -30,7 +30,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from styrhjul.audit import set_actor
+from styrhjul.core.audit import set_actor
 from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.kolada.services import settings_save
 from styrhjul.model.models import ItemKind

@@ -44,13 +44,13 @@ from django.utils import timezone
 
 from styrhjul.followup.models import (
     FollowUpOccasion,
-    IndicatorValue,
     OccasionKind,
     OccasionStatus,
     OccasionStep,
     Report,
     ReportingTask,
 )
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.model.models import GoalLevel, GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import model_create_default

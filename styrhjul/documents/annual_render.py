@@ -10,13 +10,16 @@ import io
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from styrhjul.charts.word import add_chart
+from styrhjul.core.spreadsheet import workbook_bytes
+from styrhjul.indicators import charts
+
 from .annual import AnnualReport
 
 TEMPLATE = "documents/annual.html"
 
 
 def _with_charts(report: AnnualReport) -> None:
-    from styrhjul.indicators import charts
 
     for n, chapter in enumerate(report.chapters):
         for goal in chapter.goals:
@@ -43,7 +46,6 @@ def pdf(report: AnnualReport) -> bytes:
 
 
 def docx(report: AnnualReport) -> bytes:
-    from styrhjul.charts.word import add_chart
 
     from .docx import (
         _table,
@@ -183,7 +185,6 @@ def _activity_cells(a) -> list[str]:
 def xlsx(report: AnnualReport) -> bytes:
     """Every table of the document, one sheet each, with a header row that
     stays in view and filters."""
-    from styrhjul.spreadsheet import workbook_bytes
 
     goals, indicators, activities, assignments, fulfilment = [], [], [], [], []
     for chapter in report.chapters:
@@ -210,7 +211,7 @@ def xlsx(report: AnnualReport) -> bytes:
                             f"{a.number} {a.title}".strip(),
                             a.unit_name or chapter.unit_name,
                             a.end_date,
-                            a.status.label or "Ej rapporterad",
+                            a.status.label_text,
                             a.comment,
                         ]
                     )
@@ -220,7 +221,7 @@ def xlsx(report: AnnualReport) -> bytes:
                     chapter.unit_name,
                     f"{a.number} {a.title}".strip(),
                     a.end_date,
-                    a.status.label or "Ej rapporterad",
+                    a.status.label_text,
                     a.comment,
                 ]
             )

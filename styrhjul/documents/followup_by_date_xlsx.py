@@ -1,9 +1,11 @@
 """Uppföljning per datum as an Excel workbook: one sheet "Uppföljning" with
 one row per activity, and the perspective and the goal on every row, so the
 rows can be filtered, sorted and compared; in the house style of the exports
-(styrhjul.spreadsheet.workbook_bytes), printed landscape with the title."""
+(styrhjul.core.spreadsheet.workbook_bytes), printed landscape with the title."""
 
 from __future__ import annotations
+
+from styrhjul.core.spreadsheet import workbook_bytes
 
 from .followup_by_date import NOT_REPORTED, FollowupByDate
 
@@ -13,7 +15,6 @@ WIDTHS = [20, 42, 46, 12, 16, 70, 26, 16]
 
 
 def xlsx(report: FollowupByDate) -> bytes:
-    from styrhjul.spreadsheet import workbook_bytes
 
     return workbook_bytes(
         [(SHEET, report.xlsx_columns, report.xlsx_rows())],

@@ -12,18 +12,23 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from styrhjul.followup.models import FollowUpOccasion, Report
+from styrhjul.core.dates import month_name
+from styrhjul.core.spreadsheet import workbook_bytes
+from styrhjul.followup import readmodel
+from styrhjul.followup.measures import earlier_reports
+from styrhjul.followup.models import FollowUpOccasion, MeasureFollowUp
 from styrhjul.followup.services import items_to_report
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.planning.models import Item, ItemShare, Plan
 from styrhjul.planning.numbering import natural_key
-from styrhjul.web.dates import month_name
 
 from .models import paragraphs
 from .texts import report_text
 
 OTHER_AREA = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
+# Reported with the result of the control but no assessment (followup.readmodel).
+WITHOUT_ASSESSMENT = "Utan bedömning"
 COLUMNS = (
     "Nr",
     "Process/rutin/system",
@@ -98,12 +103,20 @@ class ControlRow:
     measures_due: datetime.date | None = None
     risk: str = ""  # what can go wrong
     risk_value: int | None = None  # probability × consequence
+    key: tuple[int, int] | None = None  # (reporting unit, item) ids
 
     @property
     def assessment_text(self) -> str:
-        """The assessment, "Ej rapporterad" when nothing was reported, or ""
-        when the report has no assessment."""
+        """The assessment, "Ej rapporterad" when the control point is not
+        reported (followup.readmodel), or "" when it is reported with its
+        result but without an assessment."""
         return self.assessment or ("" if self.reported else NOT_REPORTED)
+
+    @property
+    def tally_label(self) -> str:
+        """What the row counts as in the summary: its assessment, "Utan
+        bedömning" or "Ej rapporterad"."""
+        return self.assessment or (WITHOUT_ASSESSMENT if self.reported else NOT_REPORTED)
 
     @property
     def measures_text(self) -> str:
@@ -321,8 +334,6 @@ def _responsible(item: Item) -> str:
 def _followed_measures(plan: Plan, occasion: FollowUpOccasion, unit_ids) -> list[FollowedMeasure]:
     """Measures from earlier follow-ups that were open at this occasion, with
     what was reported on them at it (two queries)."""
-    from styrhjul.followup.measures import earlier_reports
-    from styrhjul.followup.models import MeasureFollowUp
 
     earlier = list(
         earlier_reports(
@@ -404,12 +415,9 @@ def build(
     ):
         receivers.setdefault(item_id, []).append((unit_id, unit_name))
     unit_ids = {plan.unit_id} | {u for pairs in receivers.values() for u, _n in pairs}
-    reports = {
-        (r.item_id, r.unit_id): r
-        for r in Report.objects.filter(
-            occasion=occasion, unit_id__in=unit_ids, item__in=[i.pk for i in items]
-        ).select_related("assessment")
-    }
+    # What each unit reported, and whether it counts as reported: the read model.
+    found = readmodel.answers([occasion], unit_ids, items, related=("assessment",))
+    reports = {(item_id, unit_id): r for (_o, unit_id, item_id), r in found.reports.items()}
     scale_values = (
         list(ScaleValue.objects.filter(scale_id=plan_type.control_scale_id).order_by("order", "pk"))
         if plan_type.control_scale_id
@@ -443,22 +451,26 @@ def build(
                 assessment=value.label if value else "",
                 assessment_symbol=value.symbol if value else "",
                 assessment_colour=value.colour if value else "",
-                reported=report is not None,
+                reported=found.state(occasion.pk, unit_id, item, plan_type) == readmodel.REPORTED,
                 unit_name=unit_name,
                 measures_responsible=report.measures_responsible if report else "",
                 measures_due=report.measures_due if report else None,
                 risk=item.risk,
                 risk_value=item.risk_value,
+                key=(unit_id, item.pk),
             )
             if group_label == "Enhet":
                 key = unit_name or plan.unit.name
             else:
                 key = item.area.strip() or OTHER_AREA
             grouped.setdefault(key, []).append((item, row))
+    tallied = {row.tally_label for pairs in grouped.values() for _i, row in pairs}
+    if WITHOUT_ASSESSMENT in tallied:
+        labels.append(WITHOUT_ASSESSMENT)
     labels.append(NOT_REPORTED)
 
     def counted(rows: list[ControlRow]) -> list[AssessmentCount]:
-        tally = Counter(r.assessment or NOT_REPORTED for r in rows)
+        tally = Counter(r.tally_label for r in rows)
         return [
             AssessmentCount(
                 label=label,
@@ -516,7 +528,7 @@ def build(
 
 def xlsx_sheets(report: InternalControlReport) -> list[tuple[str, list[str], list[list]]]:
     """The report's tables as (sheet, headers, rows) for
-    styrhjul.spreadsheet.workbook_bytes: "Kontrollpunkter" (one row per
+    styrhjul.core.spreadsheet.workbook_bytes: "Kontrollpunkter" (one row per
     control point and reporting unit, in the order of the report, the
     measure's responsible and date in columns of their own),
     "Sammanställning" (the assessments per area or unit) and, when the report
@@ -574,7 +586,6 @@ def xlsx_widths(report: InternalControlReport) -> dict[str, list[int]]:
 
 def xlsx(report: InternalControlReport) -> bytes:
     """The report's tables (`xlsx_sheets`) as an Excel workbook."""
-    from styrhjul.spreadsheet import workbook_bytes
 
     return workbook_bytes(
         xlsx_sheets(report),

@@ -27,9 +27,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from styrhjul.core.concurrency import StaleEdit, lock_for_edit, save_edited
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
+from styrhjul.planning.queries import organisation_id_of
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,6 @@ def settings_for(organisation: Unit):
 def layout_for(unit: Unit, document: str | None = None) -> Layout:
     """The layout of the unit's organisation for the document: one query
     (two for a unit read without its tree fields)."""
-    from styrhjul.planning.queries import organisation_id_of
 
     from .models import DocumentSettings
 

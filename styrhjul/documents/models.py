@@ -8,10 +8,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from styrhjul.core.models import EditedText
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Plan
-from styrhjul.web.models import EditedText
 
 
 class ReportText(EditedText):

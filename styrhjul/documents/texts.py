@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from styrhjul.core.concurrency import StaleEdit, lock_for_edit, save_edited
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
 from styrhjul.planning.models import Plan
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
 
 from .models import DocumentText, ReportText
 

@@ -12,10 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from styrhjul.core.forms import apply_errors
 from styrhjul.followup.models import FollowUpOccasion
+from styrhjul.model.models import GoalLevel, ItemKind, PlanType
 from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+from styrhjul.organisation.queries import chosen_root, org_query
 from styrhjul.planning.models import Plan
-from styrhjul.web.forms import apply_errors
+from styrhjul.planning.queries import organisation_id_of
 
 from . import internal_control, texts
 from .forms import DocumentTextsForm, ReportTextForm
@@ -150,8 +154,6 @@ def _unit_and_occasion(request, unit: int, occasion: int, action=access.Action.R
     """The unit and an occasion of its organisation; 404 unless the user may
     `action` the unit, and, to read its documents (which show the reporting
     below it), reads every unit below it too (access.can_read_tree)."""
-    from styrhjul.organisation.models import Unit
-    from styrhjul.planning.queries import organisation_id_of
 
     unit_obj = access.get_or_404(request.user, Unit.objects.with_tree_fields(), action, pk=unit)
     if action == access.Action.READ and not access.can_read_tree(request.user, unit_obj):
@@ -164,7 +166,6 @@ def _unit_and_occasion(request, unit: int, occasion: int, action=access.Action.R
 
 def _available(unit, occasion) -> list:
     """The document types that make sense for the unit at the occasion."""
-    from styrhjul.model.models import ItemKind
 
     from . import registry
 
@@ -354,7 +355,6 @@ def document_texts(request, unit: int, occasion: int, document: str):
 def _level_and_plan_type_names(organisation) -> tuple[list[str], list[str]]:
     """The goal levels and plan types (with goals or activities) that the
     organisation's styrmodeller have, by name, in the latest model's order."""
-    from styrhjul.model.models import GoalLevel, ItemKind, PlanType
 
     levels: dict[str, None] = {}
     for name in (
@@ -380,7 +380,6 @@ def settings_page(request):
     """Dokumentinställningar: the organisation's logo, colours and typefaces
     and what its delårsrapport and årsredovisning contain. Everyone who
     reads the organisation sees them; model owners change them."""
-    from styrhjul.organisation.queries import chosen_root, org_query
 
     from . import layout
     from .forms import DocumentContentsForm, DocumentStyleForm

@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from styrhjul.core.concurrency import StaleEdit, lock_for_edit, save_edited
 from styrhjul.model.models import ItemKind
-from styrhjul.web.concurrency import StaleEdit, lock_for_edit, save_edited
+from styrhjul.organisation import access
 
 from .models import MeasureFollowUp, Report, ReportingTask
-from .services import is_locked, may_change
+from .services import is_locked
 
 
 class StaleFollowUp(StaleEdit):
@@ -128,7 +129,7 @@ def open_measures(task: ReportingTask) -> list[OpenMeasure]:
 
 
 def may_follow_up(user, task: ReportingTask) -> bool:
-    return may_change(user, task) and not is_locked(task)
+    return access.may_change_task(user, task) and not is_locked(task)
 
 
 @transaction.atomic
@@ -138,7 +139,7 @@ def measure_followup_save(
     """Save what came of an earlier measure at this task's occasion. `version`
     is the version the user opened (0 for none yet); a save by someone else
     in between refuses this one with StaleFollowUp."""
-    if not may_change(actor, task):
+    if not access.may_change_task(actor, task):
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(

@@ -12,10 +12,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from styrhjul.core.models import EditedText
 from styrhjul.model.models import GovernanceModel, PlanType, ScaleValue
+from styrhjul.organisation.access import RestrictedQuerySet
 from styrhjul.organisation.models import Unit, UnitType
 from styrhjul.planning.models import Item
-from styrhjul.web.models import EditedText
 
 
 class OccasionKind(models.TextChoices):
@@ -82,6 +83,9 @@ class FollowUpOccasion(models.Model):
         year = str(self.period_end.year)
         return self.name if year in self.name else f"{self.name} {year}"
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.model.organisation
@@ -123,6 +127,9 @@ class OccasionStep(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.occasion.model.organisation
@@ -150,6 +157,9 @@ class CalendarEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -193,6 +203,9 @@ class ReportingTask(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
+    objects = RestrictedQuerySet.as_manager()
+    access_unit_lookup = "unit"
+
     class Meta:
         verbose_name = _("uppgift")
         verbose_name_plural = _("uppgifter")
@@ -225,7 +238,7 @@ class ReportingTask(models.Model):
 class Report(EditedText):
     """Rapport: what one unit reported on one item at one occasion. Activity
     and assignment use status, completion and comment; indicator uses
-    assessment and comment (values in IndicatorValue); goal uses analysis and
+    assessment and comment (values in indicators.IndicatorValue); goal uses analysis and
     assessment; control point uses assessment, result (comment) and measures."""
 
     occasion = models.ForeignKey(FollowUpOccasion, on_delete=models.PROTECT, related_name="reports")
@@ -273,16 +286,6 @@ class Report(EditedText):
     def access_unit(self) -> Unit:
         return self.unit
 
-    @property
-    def is_reported(self) -> bool:
-        return bool(
-            self.status_id
-            or self.assessment_id
-            or self.comment.strip()
-            or self.analysis.strip()
-            or self.completion is not None
-        )
-
 
 class MeasureFollowUp(EditedText):
     """Uppföljning av en åtgärd: at a later occasion, what came of a measure
@@ -316,75 +319,6 @@ class MeasureFollowUp(EditedText):
     @property
     def access_unit(self) -> Unit:
         return self.report.unit
-
-
-class ValueSource(models.TextChoices):
-    MANUAL = "manual", _("Manuellt")
-    IMPORTED = "imported", _("Import")
-    COMPUTED = "computed", _("Beräknat från underliggande enheter")
-
-
-class IndicatorValue(models.Model):
-    """Utfall: an indicator's value for a unit and period (the year, or a
-    part of it such as "2025-08" for a follow-up per August)."""
-
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="values")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="indicator_values")
-    year = models.PositiveIntegerField(_("år"))
-    period = models.CharField(
-        _("period"), max_length=10, blank=True, help_text=_("Tom för helår, annars t.ex. 2025-08.")
-    )
-    value = models.DecimalField(_("utfall"), max_digits=14, decimal_places=2, null=True, blank=True)
-    value_women = models.DecimalField(
-        _("utfall kvinnor"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    value_men = models.DecimalField(
-        _("utfall män"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    note = models.CharField(
-        _("avser"),
-        max_length=300,
-        blank=True,
-        help_text=_("Vad värdet avser, t.ex. ”Avser period ett”."),
-    )
-    source = models.CharField(
-        _("källa"), max_length=10, choices=ValueSource.choices, default=ValueSource.MANUAL
-    )
-    weight = models.DecimalField(
-        _("vikt"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text=_("För viktat medelvärde, t.ex. antal svarande eller elever."),
-    )
-    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, null=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("ändrad av"),
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("utfall")
-        verbose_name_plural = _("utfall")
-        ordering = ["year", "period"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["item", "unit", "year", "period"], name="one_value_per_period"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.item}: {self.year}{' ' + self.period if self.period else ''}"
-
-    @property
-    def access_unit(self) -> Unit:
-        return self.unit
 
 
 class ReminderLog(models.Model):

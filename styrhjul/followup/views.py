@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.core.history import history_entries
+from styrhjul.indicators.analysis import attach_task_facts
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.web.history import history_entries
 
-from . import measures, queries, services
-from .models import IndicatorValue, Report, ReportingTask
+from . import measures, queries, readmodel, services
+from .models import Report, ReportingTask
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
 
@@ -31,7 +33,6 @@ def _task(request, pk: int) -> ReportingTask:
 def _page(request, task: ReportingTask) -> queries.TaskPage:
     """The task's page with the facts beside the forms (indicators' outcomes
     and targets, the indicators of each goal)."""
-    from styrhjul.indicators.analysis import attach_task_facts
 
     page = queries.task_page(request.user, task)
     attach_task_facts(request.user, task, page.entries)
@@ -243,7 +244,7 @@ def task_done(request, pk: int):
             "nav": "start",
             "task": task_obj,
             "locked": locked,
-            "unreported": services.unreported(task_obj),
+            "unreported": readmodel.unreported(task_obj),
             "page_title": _("Klarmarkera %(name)s") % {"name": task_obj.name},
             "breadcrumbs": _crumbs(task_obj, (_("Klarmarkera"), None)),
         },

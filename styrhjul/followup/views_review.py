@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from styrhjul.organisation import access
+from styrhjul.planning.excel.writer import CONTENT_TYPE
 
 from . import overview as overview_q
 from . import reminders, services
@@ -96,7 +97,6 @@ def overview_export(request, pk: int):
     filters = overview_q.Filters.from_query(request.GET)
     today = timezone.localdate()
     page = overview_q.overview(request.user, occasion, filters, today)
-    from styrhjul.planning.excel.writer import CONTENT_TYPE
 
     response = HttpResponse(overview_q.export_workbook(page, today), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = (
@@ -109,7 +109,8 @@ def overview_export(request, pk: int):
 @require_POST
 def remind(request, pk: int):
     """Skicka påminnelse: POST task=<pk> for one task, or alla=forsenade for
-    every late task the user sees. Only tasks of units the user manages."""
+    every late task the user sees. Only tasks the user follows in the
+    overview (access.overview_unit_ids)."""
     occasion = _occasion(request, pk)
     today = timezone.localdate()
     visible = overview_q.visible_tasks(request.user, occasion).select_related(
@@ -126,7 +127,6 @@ def remind(request, pk: int):
         tasks = list(visible.filter(pk=task_pk))
         if not tasks:
             raise Http404
-    tasks = [t for t in tasks if access.can_manage(request.user, t.unit)]
     outcome = reminders.manual(tasks=tasks, today=today, base_url=request.build_absolute_uri("/"))
     if outcome.sent:
         messages.success(

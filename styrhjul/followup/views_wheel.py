@@ -25,12 +25,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.core.dates import month_name
+from styrhjul.core.forms import apply_errors
 from styrhjul.model.models import GovernanceModel
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root, org_query, readable_roots
-from styrhjul.web.dates import month_name
-from styrhjul.web.forms import apply_errors
 
 from . import services
 from .forms_wheel import EventForm, OccasionForm, StepForm, TaskReopenForm
@@ -49,7 +49,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2200
 
 
 def can_see_organisation(user, organisation: Unit) -> bool:
-    return any(root.pk == organisation.pk for root in readable_roots(user))
+    return access.reads_organisation(user, organisation)
 
 
 def _organisation(request) -> tuple[Unit, list[Unit]]:

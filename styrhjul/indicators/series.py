@@ -32,7 +32,7 @@ from styrhjul.charts import (
     suggest_assessment,
 )
 from styrhjul.charts.numbers import common_decimals
-from styrhjul.followup.models import IndicatorValue
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.kolada.queries import ATTRIBUTION as KOLADA_ATTRIBUTION
 from styrhjul.model.models import ScaleValue

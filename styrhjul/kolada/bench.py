@@ -22,6 +22,8 @@ import tracemalloc
 
 from django.db import connection, transaction
 
+from styrhjul.organisation.models import Unit, UnitType
+
 from .client import KoladaClient
 from .models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaSyncLog, KoladaValue
 from .sync import sync
@@ -52,13 +54,11 @@ def _start_server() -> tuple[subprocess.Popen, str]:
 
 
 def _bench_unit():
-    from styrhjul.organisation.models import Unit
 
     return Unit.objects.filter(code=BENCH_UNIT_CODE).first()
 
 
 def _organisation():
-    from styrhjul.organisation.models import Unit, UnitType
 
     unit_type = UnitType.objects.order_by("pk").first() or UnitType.objects.create(
         name="Kommun", order=1

@@ -1,6 +1,7 @@
 """Reads of the stored Kolada data for the pages. Nothing here touches the
 network: the pages show what the last sync stored (docs/kolada.md).
-`normalise_kpi` is how every part of the Kolada code writes a Kolada id."""
+`normalise_kpi` (planning.models, with the indicator's Kolada id) is how
+every part of the code writes a Kolada id."""
 
 from __future__ import annotations
 
@@ -9,14 +10,11 @@ from typing import NamedTuple
 
 from django.db.models import Q
 
+from styrhjul.planning.models import normalise_kpi
+
 from .models import KoladaKpi, KoladaSettings, KoladaSyncLog
 
 ATTRIBUTION = "Källa: Kolada (RKA)"
-
-
-def normalise_kpi(kpi_id: str) -> str:
-    """A Kolada id as Kolada writes it: " n21704 " → "N21704"."""
-    return (kpi_id or "").strip().upper()
 
 
 def kpi(kpi_id: str) -> KoladaKpi | None:

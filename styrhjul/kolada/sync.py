@@ -31,6 +31,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from styrhjul.charts.numbers import format_number
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation.models import Unit
+from styrhjul.planning.models import Item, normalise_kpi
 
 from .client import DEFAULT_BASE_URL, MAX_IDS, KoladaClient, KoladaError, UnknownIdsError, chunks
 from .models import (
@@ -41,7 +44,6 @@ from .models import (
     KoladaSyncLog,
     KoladaValue,
 )
-from .queries import normalise_kpi
 
 DEFAULT_YEARS = 10
 BATCH_SIZE = 2000
@@ -67,9 +69,6 @@ class Indicator(NamedTuple):
 def indicators_with_kpi(organisation) -> list[Indicator]:
     """The organisation's open indicators that have a Kolada id, by id and
     title: one query, for both the KPIs in use and the percent check."""
-    from styrhjul.model.models import ItemKind
-    from styrhjul.organisation.models import Unit
-    from styrhjul.planning.models import Item
 
     units = Unit.objects.descendants(organisation, include_self=True).values("pk")
     rows = (

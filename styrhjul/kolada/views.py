@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from styrhjul.core.forms import apply_errors
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root, org_query
-from styrhjul.web.forms import apply_errors
 
 from . import queries, services
 from .forms import KpiSearchForm, SettingsForm

@@ -34,6 +34,9 @@ class Vision(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.unit
@@ -91,6 +94,9 @@ class GovernanceModel(models.Model):
     def __str__(self) -> str:
         return _("Styrmodell %(year)s för %(org)s") % {"year": self.year, "org": self.organisation}
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.organisation
@@ -121,6 +127,9 @@ class Perspective(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -155,6 +164,9 @@ class GoalLevel(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.model.organisation
@@ -176,6 +188,9 @@ class Scale(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -225,6 +240,9 @@ class ScaleValue(models.Model):
 
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", self.colour or ""):
             raise ValidationError({"colour": _("Ange färgen som hexkod, t.ex. #1e6b34.")})
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -292,6 +310,9 @@ class PlanType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:

@@ -4,16 +4,16 @@ queries whatever the number of perspectives, levels, plan types and scales."""
 from __future__ import annotations
 
 import ast
-import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from styrhjul.core.history import Change, history_entries
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Unit, UnitType
-from styrhjul.web.history import Change, history_entries
+from styrhjul.organisation.models import RoleGrant, Unit, UnitType
+from styrhjul.organisation.queries import readable_roots
 
 from .models import (
     GoalLevel,
@@ -28,18 +28,14 @@ from .models import (
 from .services_config import KIND_SCALES, SCALE_FIELDS
 
 
-def roots() -> list[Unit]:
-    """The organisations of the installation: the units without a parent."""
-    return list(Unit.objects.filter(parent=None).select_related("unit_type").order_by("name"))
-
-
 def organisation_for(user, pk: int | None = None) -> tuple[Unit, list[Unit]]:
     """The organisation (root unit) whose styrmodell the user sees, and every
-    root the user may read (more than one only in shared installations).
+    root whose styrmodell the user reads (access.organisation_ids: those they
+    hold a grant in; more than one only in shared installations).
 
     With `pk`, that root; otherwise the first open root the user may read.
     404 when there is none the user may read."""
-    readable = [r for r in roots() if access.can_read(user, r)]
+    readable = readable_roots(user)
     if pk is not None:
         chosen = next((r for r in readable if r.pk == pk), None)
     else:
@@ -58,6 +54,25 @@ def vision_in_force(organisation: Unit, year: int) -> Vision | None:
         .order_by("-valid_from_year", "-pk")
         .first()
     )
+
+
+def vision_for(user) -> Vision | None:
+    """The vision of the organisation the user belongs to. The vision is the
+    municipality's public statement, so everyone with any grant sees it."""
+    first = (
+        RoleGrant.objects.filter(user=user).order_by("pk").values_list("unit_id", flat=True).first()
+    )
+    if first is None:
+        if access.is_admin(user):
+            return Vision.objects.order_by("-valid_from_year").first()
+        return None
+    root = (
+        Unit.objects.with_tree_fields()
+        .ancestors(first, include_self=True)
+        .order_by("tree_depth")
+        .first()
+    )
+    return Vision.objects.filter(unit=root).order_by("-valid_from_year").first()
 
 
 @dataclass
@@ -155,42 +170,6 @@ def year_page(organisation: Unit, year: int) -> YearPage:
     for scale in page.scales:
         scale.used_by = used_scales.get(scale.pk, [])
     return page
-
-
-@dataclass
-class CopySummary:
-    """What "Kopiera till nästa år" brings along, for the confirmation page."""
-
-    plans: int
-    items: int
-    links: int
-    shares: int
-    left_out: list[Unit]
-    left_out_plans: int
-
-
-def copy_summary(model: GovernanceModel) -> CopySummary:
-    """Counts of what model_copy_to_next_year copies, and the units left out
-    because they are closed before the next year begins."""
-    from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
-
-    first, last = datetime.date(model.year + 1, 1, 1), datetime.date(model.year + 1, 12, 31)
-    closed = Q(unit__valid_from__gt=last) | Q(unit__valid_to__lt=first)
-    plans = Plan.objects.filter(plan_type__model=model)
-    kept = plans.exclude(closed)
-    left_out = list(plans.filter(closed).select_related("unit").order_by("unit__name"))
-    items = Item.objects.active().filter(plan__in=kept)
-    left_out_units = {plan.unit.pk: plan.unit for plan in left_out}
-    return CopySummary(
-        plans=kept.count(),
-        items=items.count(),
-        links=ItemLink.objects.filter(item__in=items, target__in=items).count(),
-        shares=ItemShare.objects.filter(
-            item__in=items, ended_at__isnull=True, plan__in=kept
-        ).count(),
-        left_out=list(left_out_units.values()),
-        left_out_plans=len(left_out),
-    )
 
 
 # --- History ---------------------------------------------------------------

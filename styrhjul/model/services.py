@@ -1,14 +1,19 @@
 """Changes to the styrmodell: create a year's model from the defaults, copy a
-year to the next (with its plans), and edit the parts. Only those who manage
+year's model to the next (planning.services.model_copy_to_next_year copies
+it with its plans), and edit the parts. Only those who manage
 the organisation's root unit (system administrators and model owners there)
 change the model."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
+from styrhjul.core.audit import set_actor
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
@@ -32,8 +37,6 @@ def model_create_default(*, actor, organisation: Unit, year: int) -> GovernanceM
     """A new year's model from the defaults (DOMAIN §5)."""
     require_model_owner(actor, organisation)
     if GovernanceModel.objects.filter(organisation=organisation, year=year).exists():
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(_("Styrmodellen för %(year)s finns redan.") % {"year": year})
     model = _save(GovernanceModel(organisation=organisation, year=year), actor)
     for order, (name, description) in enumerate(defaults.PERSPECTIVES, 1):
@@ -91,22 +94,22 @@ def _default_scales(scales: dict, kinds) -> dict:
     }
 
 
-@transaction.atomic
-def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel:
-    """ "Kopiera till nästa år": next year's model with the same perspectives,
-    levels, scales and plan types, and every plan with its items, links,
-    targets and shares. Reports are not carried over. Units closed before
-    next year are left out."""
-    require_model_owner(actor, model.organisation)
-    if GovernanceModel.objects.filter(
-        organisation=model.organisation, year=model.year + 1
-    ).exists():
-        from django.core.exceptions import ValidationError
+@dataclass
+class ModelCopy:
+    """Next year's model made by copy_model, and which of its perspectives,
+    levels and plan types stands for which of the year copied (by pk)."""
 
-        raise ValidationError(
-            _("Styrmodellen för %(year)s finns redan.") % {"year": model.year + 1}
-        )
-    reason = _("Kopierad från %(year)s") % {"year": model.year}
+    model: GovernanceModel
+    perspectives: dict[int, Perspective]
+    levels: dict[int, GoalLevel]
+    plan_types: dict[int, PlanType]
+
+
+def copy_model(*, actor, model: GovernanceModel, reason: str) -> ModelCopy:
+    """Next year's model with the same perspectives, levels, scales and plan
+    types: the model's part of "Kopiera till nästa år"
+    (planning.services.model_copy_to_next_year, which checks the access and
+    holds the transaction)."""
     new = _save(
         GovernanceModel(
             organisation=model.organisation,
@@ -171,18 +174,7 @@ def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel
             actor,
             reason,
         )
-    from styrhjul.planning.services import copy_plans
-
-    copy_plans(
-        actor=actor,
-        source=model,
-        target=new,
-        plan_types=plan_types,
-        perspectives=perspectives,
-        levels=levels,
-        reason=reason,
-    )
-    return new
+    return ModelCopy(new, perspectives, levels, plan_types)
 
 
 def save_part(*, actor, obj):
@@ -194,8 +186,6 @@ def save_part(*, actor, obj):
 @transaction.atomic
 def delete_part(*, actor, obj) -> None:
     """Remove a perspective, level, scale value or plan type that nothing uses."""
-    from django.core.exceptions import ValidationError
-    from django.db.models import ProtectedError
 
     require_model_owner(actor, obj.access_unit)
     set_actor(obj, actor)

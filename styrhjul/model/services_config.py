@@ -5,7 +5,11 @@ part. The functions here add what the editing pages need on top: the vision
 (one row per "gäller från år"), goal levels with their unit types, plan types
 with one scale per item kind, and scales whose kind may not change under the
 plan types that use them. Each is one transaction and checks that the actor
-is a model owner of the organisation (services.require_model_owner)."""
+is a model owner of the organisation (services.require_model_owner).
+
+Whether plans use a part is asked through the reverse relations of the
+plans and items (level.items, plan_type.plans__items), since the model app
+is below planning and does not import it."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,14 +91,12 @@ def vision_save(
 
 def _goals_blocking_unit_types(level: GoalLevel, new_types: set[int]) -> list[UnitType]:
     """Unit types taken off the level that still own goals at the level."""
-    from styrhjul.planning.models import Item
-
     if level.pk is None or not new_types:
         return []  # no unit types: every unit type may own goals at the level
     used = set(
-        Item.objects.filter(level=level)
-        .exclude(plan__unit__unit_type__in=new_types)
-        .values_list("plan__unit__unit_type", flat=True)
+        level.items.exclude(plan__unit__unit_type__in=new_types).values_list(
+            "plan__unit__unit_type", flat=True
+        )
     )
     return list(UnitType.objects.filter(pk__in=used).order_by("order", "name"))
 
@@ -139,8 +142,6 @@ def plan_type_save(*, actor, plan_type: PlanType) -> PlanType:
     kind it holds, a scale of the right kind from the same year's model.
     Scales of kinds it does not hold are cleared. A kind cannot be taken off
     while plans of the type still hold items of that kind."""
-    from styrhjul.planning.models import Item
-
     services.require_model_owner(actor, plan_type.access_unit)
     errors: dict[str, str] = {}
     for kind, (field, scale_kind) in KIND_SCALES.items():
@@ -156,9 +157,9 @@ def plan_type_save(*, actor, plan_type: PlanType) -> PlanType:
         removed = [k for k in before if k not in plan_type.item_kinds]
         in_use = sorted(
             set(
-                Item.objects.filter(plan__plan_type=plan_type, kind__in=removed).values_list(
-                    "kind", flat=True
-                )
+                PlanType.objects.filter(
+                    pk=plan_type.pk, plans__items__kind__in=removed
+                ).values_list("plans__items__kind", flat=True)
             )
         )
         if in_use:
@@ -175,7 +176,6 @@ def plan_type_save(*, actor, plan_type: PlanType) -> PlanType:
 
 
 def _plan_types_using(scale: Scale) -> list[PlanType]:
-    from django.db.models import Q
 
     query = Q()
     for field in SCALE_FIELDS:
@@ -236,9 +236,6 @@ def risk_scale_save(
 ) -> GovernanceModel:
     """Change the year's risk scale (size, step labels, bands). A scale
     cannot shrink below the steps control points of the year already use."""
-    from django.db.models import Max
-
-    from styrhjul.planning.models import Item
 
     from .riskscale import problems
 
@@ -247,17 +244,22 @@ def risk_scale_save(
     consequence_labels = [label.strip() for label in consequence_labels]
     errors = problems(probability_labels, consequence_labels, risk_medium_from, risk_high_from)
     if not errors:
-        used = Item.objects.filter(plan__plan_type__model=model).aggregate(
-            probability=Max("probability"), consequence=Max("consequence")
+        used = PlanType.objects.filter(model=model).aggregate(
+            probability=Max("plans__items__probability"),
+            consequence=Max("plans__items__consequence"),
         )
         for field, key, labels, noun in (
             ("probability_labels", "probability", probability_labels, "sannolikhet"),
             ("consequence_labels", "consequence", consequence_labels, "konsekvens"),
         ):
             if used[key] and used[key] > len(labels):
-                n = Item.objects.filter(
-                    plan__plan_type__model=model, **{f"{key}__gt": len(labels)}
-                ).count()
+                n = (
+                    PlanType.objects.filter(
+                        model=model, **{f"plans__items__{key}__gt": len(labels)}
+                    )
+                    .values("plans__items")
+                    .count()
+                )
                 errors[field] = _(
                     "%(n)d kontrollpunkter har %(noun)s över %(steps)d. Ändra deras "
                     "riskbedömning först, eller behåll minst %(used)d steg."

@@ -14,7 +14,6 @@ urlpatterns = [
     # <year>: the model's year
     path("<int:year>/", views.year, name="year"),
     path("<int:year>/skapa/", views.create, name="create"),
-    path("<int:year>/kopiera/", views.copy, name="copy"),  # from <year> to <year> + 1
     path("<int:year>/vision/", views.vision_edit, name="vision_edit"),
     # <pk>: a GovernanceModel (a year's model)
     path("modell/<int:pk>/perspektiv/ny/", views.perspective_create, name="perspective_create"),

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.core.forms import apply_errors
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.organisation.queries import org_query
-from styrhjul.web.forms import apply_errors
+from styrhjul.organisation.queries import org_query, readable_roots
 
 from . import queries, services, services_config
 from .forms import (
@@ -74,7 +74,7 @@ def _year_url(organisation: Unit, readable_roots: list[Unit], year: int) -> str:
 
 
 def _readable_roots(user) -> list[Unit]:
-    return [r for r in queries.roots() if access.can_read(user, r)]
+    return readable_roots(user)
 
 
 def _crumbs(organisation, readable_roots, year: int | None = None, *items):
@@ -189,60 +189,6 @@ def create(request, year: int):
                 % {"year": year},
             )
     return redirect(_year_url(organisation, readable_roots, year))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def copy(request, year: int):
-    """ "Kopiera till nästa år": `year` is the year copied from."""
-    _check_year(year)
-    organisation, readable_roots = _organisation(request)
-    _require_manage(request, organisation)
-    model = GovernanceModel.objects.filter(organisation=organisation, year=year).first()
-    if model is None:
-        raise Http404
-    model.organisation = organisation
-    target_exists = GovernanceModel.objects.filter(
-        organisation=organisation, year=year + 1
-    ).exists()
-    error = ""
-    if request.method == "POST":
-        if target_exists:
-            error = _("Styrmodellen för %(year)s finns redan.") % {"year": year + 1}
-        else:
-            try:
-                services.model_copy_to_next_year(actor=request.user, model=model)
-            except ValidationError as exc:
-                error = " ".join(exc.messages)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Styrmodellen för %(year)s är kopierad till %(next)s, med planer, "
-                        "poster, kopplingar och delningar."
-                    )
-                    % {"year": year, "next": year + 1},
-                )
-                return redirect(_year_url(organisation, readable_roots, year + 1))
-    return render(
-        request,
-        "model/copy.html",
-        {
-            "nav": "model",
-            "model": model,
-            "organisation": organisation,
-            "year": year,
-            "next_year": year + 1,
-            "target_exists": target_exists,
-            "summary": queries.copy_summary(model),
-            "error": error,
-            "year_url": _year_url(organisation, readable_roots, year),
-            "next_year_url": _year_url(organisation, readable_roots, year + 1),
-            "page_title": _("Kopiera styrmodellen %(year)s till %(next)s")
-            % {"year": year, "next": year + 1},
-            "breadcrumbs": _crumbs(organisation, readable_roots, year, (_("Kopiera"), None)),
-        },
-    )
 
 
 @login_required

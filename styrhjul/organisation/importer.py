@@ -37,15 +37,22 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from styrhjul.spreadsheet import cell_text, closest, did_you_mean, norm_header
+from styrhjul.core.importing import (
+    MAX_ROWS,
+    ImportIssue,
+    ImportRejected,
+    check_size,
+    open_workbook,
+    read_header,
+    too_many_rows,
+)
+from styrhjul.core.spreadsheet import cell_text, did_you_mean
 
 from . import access
 from .models import Role, RoleGrant, Unit, UnitType, User
 
 CHANGE_REASON = "Import"
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000
 
 # (field of OrgRow, header as the user writes it)
 COLUMNS: list[tuple[str, str]] = [
@@ -95,42 +102,6 @@ class ParsedFile:
     rows: list[OrgRow]
     sheet: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ImportIssue:
-    """One error in the file: where it is and what is wrong, in Swedish."""
-
-    message: str
-    row: int | None = None
-    column: str | None = None
-    sheet: str | None = None
-
-    def location(self) -> str:
-        parts = []
-        if self.sheet:
-            parts.append(_("blad %(sheet)s") % {"sheet": self.sheet})
-        if self.row is not None:
-            parts.append(_("rad %(row)d") % {"row": self.row})
-        if self.column:
-            parts.append(_("kolumn %(column)s") % {"column": self.column})
-        text = ", ".join(parts)
-        return text[:1].upper() + text[1:]
-
-    def __str__(self) -> str:
-        where = self.location()
-        if not where:
-            return self.message[:1].upper() + self.message[1:]
-        return f"{where}: {self.message}"
-
-
-class ImportRejected(Exception):
-    """The file was not imported; nothing was saved. `errors` lists every
-    problem found."""
-
-    def __init__(self, errors: Sequence[ImportIssue]):
-        self.errors = sorted(errors, key=_issue_order)
-        super().__init__("\n".join(str(e) for e in self.errors))
 
 
 def _issue_order(issue: ImportIssue):
@@ -197,9 +168,6 @@ class ImportResult:
 # --- Reading the file --------------------------------------------------------------
 
 
-_KNOWN = {norm_header(label): name for name, label in COLUMNS}
-
-
 def _rows_to_org_rows(
     numbered_rows: Iterable[tuple[int, Sequence]], sheet: str | None
 ) -> ParsedFile:
@@ -219,20 +187,12 @@ def _rows_to_org_rows(
             header_row = number
             width, positions, ignored, header_errors = _read_header(cells, number, sheet)
             if header_errors:
-                raise ImportRejected(header_errors)
+                raise ImportRejected(header_errors, order=_issue_order)
             continue
         if not any(cell_text(c) for c in cells):
             continue  # blank line
         if len(rows) >= MAX_ROWS:
-            raise ImportRejected(
-                [
-                    ImportIssue(
-                        _("filen har fler än %(max)s rader; dela upp den i flera filer.")
-                        % {"max": f"{MAX_ROWS:,}".replace(",", " ")},
-                        sheet=sheet,
-                    )
-                ]
-            )
+            raise too_many_rows(sheet)
         extra = [c for c in cells[width:] if cell_text(c)]
         if extra:
             errors.append(
@@ -261,7 +221,7 @@ def _rows_to_org_rows(
     if header_row is None:
         raise ImportRejected([ImportIssue(_("filen är tom."), sheet=sheet)])
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, order=_issue_order)
     if not rows:
         raise ImportRejected(
             [
@@ -275,69 +235,22 @@ def _rows_to_org_rows(
 
 
 def _read_header(cells, number: int, sheet: str | None):
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    unknown: list[tuple[int, str]] = []
-    errors: list[ImportIssue] = []
-    width = 0
-    for index, cell in enumerate(cells):
-        text = cell_text(cell)
-        if not text:
-            continue
-        width = index + 1
-        name = _KNOWN.get(norm_header(text))
-        if name is None:
-            unknown.append((index, text))
-        elif name in positions:
-            errors.append(
-                ImportIssue(
-                    _("kolumnen %(column)s finns två gånger i rubrikraden.")
-                    % {"column": HEADERS[name]},
-                    row=number,
-                    sheet=sheet,
-                )
-            )
-        else:
-            positions[name] = index
-    missing = {norm_header(HEADERS[n]): n for n, _label in COLUMNS if n not in positions}
-    for _index, text in unknown:
-        meant = closest(norm_header(text), missing)
-        if meant is not None:
-            errors.append(
-                ImportIssue(
-                    _("okänd kolumn ”%(text)s”. Menade du ”%(column)s”?")
-                    % {"text": text, "column": HEADERS[meant]},
-                    row=number,
-                    sheet=sheet,
-                )
-            )
-        else:
-            ignored.append(text)
-    lacking = [HEADERS[n] for n in REQUIRED if n not in positions]
-    if lacking:
-        errors.insert(
-            0,
-            ImportIssue(
-                ngettext(
-                    "rubrikraden saknar kolumnen %(columns)s.",
-                    "rubrikraden saknar kolumnerna %(columns)s.",
-                    len(lacking),
-                )
-                % {"columns": ", ".join(lacking)}
-                + " "
-                + _(
-                    "Första raden ska innehålla kolumnrubrikerna %(required)s (obligatoriska) "
-                    "och gärna %(optional)s."
-                )
-                % {
-                    "required": ", ".join(HEADERS[n] for n in REQUIRED),
-                    "optional": ", ".join(label for name, label in COLUMNS if name not in REQUIRED),
-                },
-                row=number,
-                sheet=sheet,
-            ),
+    header = read_header(
+        cells,
+        columns=HEADERS,
+        required=REQUIRED,
+        hint=_(
+            "Första raden ska innehålla kolumnrubrikerna %(required)s (obligatoriska) "
+            "och gärna %(optional)s."
         )
-    return width, positions, ignored, errors
+        % {
+            "required": ", ".join(HEADERS[n] for n in REQUIRED),
+            "optional": ", ".join(label for name, label in COLUMNS if name not in REQUIRED),
+        },
+        row=number,
+        sheet=sheet,
+    )
+    return header.width, header.positions, header.ignored, header.errors
 
 
 def _decode(data: bytes) -> str:
@@ -396,14 +309,7 @@ def _read_csv(data: bytes) -> ParsedFile:
 
 
 def _read_xlsx(data: bytes) -> ParsedFile:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for broken files
-        raise ImportRejected(
-            [ImportIssue(_("filen kunde inte läsas som Excel-arbetsbok (.xlsx). Är den skadad?"))]
-        ) from None
+    workbook = open_workbook(data)
     try:
         sheets = workbook.worksheets
         if not sheets:
@@ -427,14 +333,7 @@ def read_file(data: bytes, *, filename: str) -> ParsedFile:
     """Parse an uploaded or local file. Raises ImportRejected for files that
     cannot be read at all (wrong type, empty, missing columns)."""
     suffix = PurePath(filename or "").suffix.lower()
-    if len(data) > MAX_BYTES:
-        raise ImportRejected(
-            [
-                ImportIssue(
-                    _("filen är för stor (högst %(mb)d MB).") % {"mb": MAX_BYTES // 1024 // 1024}
-                )
-            ]
-        )
+    check_size(data)
     is_zip = data.startswith(b"PK\x03\x04")
     is_ole = data.startswith(b"\xd0\xcf\x11\xe0")  # the old .xls format
     if suffix == ".xls" or is_ole:
@@ -1003,12 +902,12 @@ class _Importer:
                     for message in exc.messages:
                         self.issues.add(planned, message)
             if self.issues:  # later levels may need what failed here
-                raise ImportRejected(self.issues.items)
+                raise ImportRejected(self.issues.items, order=_issue_order)
             if created:
                 access.forget(self.actor)  # the actor's rights now cover the new units
         self._write_managers(saved)
         if self.issues:
-            raise ImportRejected(self.issues.items)
+            raise ImportRejected(self.issues.items, order=_issue_order)
 
     def _unit(self, key: str | None, saved: dict[str, Unit]) -> Unit | None:
         if key is None:
@@ -1085,7 +984,7 @@ class _Importer:
             user.save()
             self.users[email] = user
         if self.issues:
-            raise ImportRejected(self.issues.items)
+            raise ImportRejected(self.issues.items, order=_issue_order)
         for planned in self.planned.values():
             unit = saved[planned.key]
             for email in planned.emails:
@@ -1145,7 +1044,7 @@ def import_org(
             importer = _Importer(actor, rows)
             importer.validate()
             if importer.issues:
-                raise ImportRejected(importer.issues.items)
+                raise ImportRejected(importer.issues.items, order=_issue_order)
             result = importer.result(dry_run=dry_run, ignored_columns=ignored_columns)
             if not dry_run:
                 importer.write()

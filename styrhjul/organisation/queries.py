@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from styrhjul.model.models import Vision
-
 from . import access
 from .models import Role, RoleGrant, Unit, User
 
@@ -71,25 +69,6 @@ def my_units(user) -> list[MyUnit]:
     return list(result.values())
 
 
-def vision_for(user) -> Vision | None:
-    """The vision of the organisation the user belongs to. The vision is the
-    municipality's public statement, so everyone with any grant sees it."""
-    first = (
-        RoleGrant.objects.filter(user=user).order_by("pk").values_list("unit_id", flat=True).first()
-    )
-    if first is None:
-        if access.is_admin(user):
-            return Vision.objects.order_by("-valid_from_year").first()
-        return None
-    root = (
-        Unit.objects.with_tree_fields()
-        .ancestors(first, include_self=True)
-        .order_by("tree_depth")
-        .first()
-    )
-    return Vision.objects.filter(unit=root).order_by("-valid_from_year").first()
-
-
 def unit_detail(user, unit: Unit, year: int) -> dict:
     children = list(
         access.units(user)
@@ -103,12 +82,11 @@ def unit_detail(user, unit: Unit, year: int) -> dict:
         .order_by("role", "user__first_name")
     )
     ancestors = list(Unit.objects.with_tree_fields().ancestors(unit).order_by("tree_depth"))
-    readable = access.rights(user)
     return {
         "children": children,
         "managers": [g.user for g in grants if g.role == Role.MANAGER],
         "grants": grants if access.can_manage(user, unit) else [],
-        "ancestors": [(a, readable.is_admin or a.pk in readable.readable) for a in ancestors],
+        "ancestors": [(a, access.can_read(user, a)) for a in ancestors],
     }
 
 
@@ -141,13 +119,13 @@ def active_user_by_name(name: str) -> User:
 
 
 def readable_roots(user) -> list[Unit]:
-    """The organisations (root units) in which the user reads something: the
-    roots among the units they read and the units above those."""
-    roots = list(Unit.objects.filter(parent=None).order_by("name"))
-    r = access.rights(user)
-    if r.is_admin:
-        return roots
-    return [root for root in roots if root.pk in r.readable or root.pk in r.above]
+    """The organisations (root units) whose styrmodell and årshjul the user
+    reads: those they hold a grant in (access.organisation_ids)."""
+    ids = access.organisation_ids(user)
+    roots = Unit.objects.filter(parent=None).select_related("unit_type").order_by("name")
+    if ids is not None:
+        roots = roots.filter(pk__in=ids)
+    return list(roots)
 
 
 def org_query(organisation: Unit | int, roots: list[Unit]) -> str:

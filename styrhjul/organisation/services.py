@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
+from styrhjul.core.audit import set_actor
 
 from . import access
 from .models import Role, RoleGrant, Unit, UnitType, User

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from styrhjul.web.forms import apply_errors
-from styrhjul.web.history import history_entries
+from styrhjul.core.forms import apply_errors
+from styrhjul.core.history import history_entries
 
 from . import access, queries, services
 from .forms import (

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from styrhjul.core.importing import MAX_BYTES, ImportIssue, ImportRejected
+
 from . import access, importer
 
 MAX_ERRORS_SHOWN = 500
@@ -36,10 +38,9 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > importer.MAX_BYTES:
+        if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                _("Filen är för stor (högst %(mb)d MB).")
-                % {"mb": importer.MAX_BYTES // 1024 // 1024}
+                _("Filen är för stor (högst %(mb)d MB).") % {"mb": MAX_BYTES // 1024 // 1024}
             )
         return upload
 
@@ -56,7 +57,7 @@ def org_import(request):
     _allowed(request)
     # Not `request.POST or None`: a post with no file at all must show "choose a file".
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    errors: list[importer.ImportIssue] = []
+    errors: list[ImportIssue] = []
     checked = None
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -68,7 +69,7 @@ def org_import(request):
                 filename=upload.name,
                 dry_run=dry_run,
             )
-        except importer.ImportRejected as exc:
+        except ImportRejected as exc:
             errors = exc.errors
         else:
             if not dry_run:

@@ -3,10 +3,11 @@ queries whatever the number of items, units or links."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, Vision
@@ -20,20 +21,11 @@ ITEM_RELATED = ("perspective", "level", "responsible", "plan__unit", "plan__plan
 
 
 def visible_items(user, queryset: QuerySet | None = None) -> QuerySet[Item]:
-    """Items the user may read: owned by a unit they read, shared to one, or
-    goals and indicators of the units above (the same rule as access.can)."""
+    """Items the user may read (Item.objects.restrict: the same rule as
+    access.can): owned by a unit they read, shared to one, or goals and
+    indicators their units work towards."""
     qs = Item.objects.all() if queryset is None else queryset
-    r = access.rights(user)
-    if r.is_admin:
-        return qs
-    shared = ItemShare.objects.filter(
-        item=OuterRef("pk"), ended_at__isnull=True, unit__in=r.readable
-    )
-    return qs.filter(
-        Q(plan__unit__in=r.readable)
-        | Q(plan__unit__in=r.above, kind__in=[ItemKind.GOAL, ItemKind.INDICATOR])
-        | Exists(shared)
-    )
+    return qs.restrict(user, access.Action.READ)
 
 
 def organisation_of(unit: Unit) -> Unit:
@@ -316,12 +308,9 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
         plan__plan_type__model__organisation=organisation,
         plan__plan_type__model__year=year,
     )
-    visible = year_goals
-    if not access.rights(user).is_admin:
-        # The goals the user reads, and the goals those contribute to (the
-        # red thread up to the council's goals).
-        own = list(visible_items(user, year_goals).values_list("pk", flat=True))
-        visible = year_goals.filter(pk__in=set(own) | ancestor_ids(own))
+    # The goals the user reads, with the goals their units' items contribute
+    # to (the red thread up to the council's goals).
+    visible = visible_items(user, year_goals)
     goals = [
         GoalRow(*row)
         for row in visible.order_by("level__order", "number", "title").values_list(
@@ -358,3 +347,37 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
         if len(parents[pk]) > 1:
             node.also = [by_id[p] for p in parents[pk] if p != placed_under.get(pk)]
     return vision_for_year(organisation, year), roots, len(goals)
+
+
+@dataclass
+class CopySummary:
+    """What "Kopiera till nästa år" brings along, for the confirmation page."""
+
+    plans: int
+    items: int
+    links: int
+    shares: int
+    left_out: list[Unit]
+    left_out_plans: int
+
+
+def copy_summary(model: GovernanceModel) -> CopySummary:
+    """Counts of what model_copy_to_next_year copies, and the units left out
+    because they are closed before the next year begins."""
+    first, last = datetime.date(model.year + 1, 1, 1), datetime.date(model.year + 1, 12, 31)
+    closed = Q(unit__valid_from__gt=last) | Q(unit__valid_to__lt=first)
+    plans = Plan.objects.filter(plan_type__model=model)
+    kept = plans.exclude(closed)
+    left_out = list(plans.filter(closed).select_related("unit").order_by("unit__name"))
+    items = Item.objects.active().filter(plan__in=kept)
+    left_out_units = {plan.unit.pk: plan.unit for plan in left_out}
+    return CopySummary(
+        plans=kept.count(),
+        items=items.count(),
+        links=ItemLink.objects.filter(item__in=items, target__in=items).count(),
+        shares=ItemShare.objects.filter(
+            item__in=items, ended_at__isnull=True, plan__in=kept
+        ).count(),
+        left_out=list(left_out_units.values()),
+        left_out_plans=len(left_out),
+    )

@@ -13,13 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
-from styrhjul.kolada.queries import normalise_kpi
+from styrhjul.core.audit import set_actor
+from styrhjul.model import services as model_services
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
-from .models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
+from .models import IndicatorTarget, Item, ItemLink, ItemShare, Plan, normalise_kpi
 
 KOLADA_ID = re.compile(r"[A-Z]\d{5}")
 
@@ -425,6 +425,33 @@ def item_delete(*, actor, item: Item) -> None:
     item.delete()
 
 
+@transaction.atomic
+def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel:
+    """ "Kopiera till nästa år": next year's model with the same perspectives,
+    levels, scales and plan types (model.services.copy_model), and every plan
+    with its items, links, targets and shares. Reports are not carried over.
+    Units closed before next year are left out."""
+    model_services.require_model_owner(actor, model.organisation)
+    if GovernanceModel.objects.filter(
+        organisation=model.organisation, year=model.year + 1
+    ).exists():
+        raise ValidationError(
+            _("Styrmodellen för %(year)s finns redan.") % {"year": model.year + 1}
+        )
+    reason = _("Kopierad från %(year)s") % {"year": model.year}
+    copy = model_services.copy_model(actor=actor, model=model, reason=reason)
+    copy_plans(
+        actor=actor,
+        source=model,
+        target=copy.model,
+        plan_types=copy.plan_types,
+        perspectives=copy.perspectives,
+        levels=copy.levels,
+        reason=reason,
+    )
+    return copy.model
+
+
 def copy_plans(
     *,
     actor,
@@ -436,7 +463,7 @@ def copy_plans(
     reason: str,
 ) -> None:
     """Copy plans, items, links and shares from one model year to the next
-    (called from model_copy_to_next_year, which checked the access)."""
+    (the plans' part of model_copy_to_next_year, which checked the access)."""
     plans = {}
     for plan in Plan.objects.filter(plan_type__model=source).select_related("unit"):
         unit = plan.unit

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_excel, views_risk
+from . import views, views_excel, views_risk, views_year
 
 app_name = "planning"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("import/<int:unit>/<int:plan_type>/", views_excel.plan_import, name="plan_import"),
     path("plantyper/<int:plan_type>/mall.xlsx", views_excel.plan_template, name="plan_template"),
     path("planer/<int:pk>/riskanalys/", views_risk.risk_analysis, name="risk"),
+    # The styrmodell of <year> copied to <year> + 1, with its plans.
+    path("kopiera/<int:year>/", views_year.copy_year, name="copy_year"),
 ]

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.core.forms import apply_errors
+from styrhjul.core.history import history_entries
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root
-from styrhjul.web.forms import apply_errors
-from styrhjul.web.history import history_entries
 
 from . import queries, services
 from .forms import ItemForm, LinkForm, ShareForm, targets_text
@@ -30,9 +30,11 @@ from .models import Item, ItemLink, ItemShare, Plan
 PLAN_RELATED = ("unit", "unit__unit_type", "plan_type", "plan_type__model")
 
 
-def _crumbs_for_unit(unit: Unit, year: int, *rest):
-    return [
-        (_("Organisation"), reverse("organisation:tree")),
+def _crumbs_for_unit(user, unit: Unit, year: int, *rest):
+    """Organisation › the unit › its plans › `rest`; the unit's pages are
+    links only for those who read the unit (a goal of the council is read
+    from below, its plan is not)."""
+    crumbs = [
         (unit.name, reverse("organisation:unit", args=[unit.pk])),
         (
             _("Planer %(year)s") % {"year": year},
@@ -40,6 +42,9 @@ def _crumbs_for_unit(unit: Unit, year: int, *rest):
         ),
         *rest,
     ]
+    if not access.can_read(user, unit):
+        crumbs = [(text, None) for text, _url in crumbs]
+    return [(_("Organisation"), reverse("organisation:tree")), *crumbs]
 
 
 def _item(request, pk: int, action=access.Action.READ) -> Item:
@@ -107,12 +112,10 @@ def plan(request, pk: int):
     if ItemKind.CONTROL_POINT in plan_obj.plan_type.item_kinds and access.can_read_tree(
         request.user, plan_obj.unit
     ):
-        from styrhjul.followup.models import FollowUpOccasion
-
         report_occasions = list(
-            FollowUpOccasion.objects.filter(
-                model=plan_obj.plan_type.model, plan_types=plan_obj.plan_type
-            ).order_by("period_end")
+            plan_obj.plan_type.model.occasions.filter(plan_types=plan_obj.plan_type).order_by(
+                "period_end"
+            )
         )
         # Control points reported by the units they are shared to: the
         # report can also be read per reporting unit.
@@ -131,7 +134,7 @@ def plan(request, pk: int):
         "can_write": access.can_write(request.user, plan_obj),
         "page_title": str(plan_obj),
         "breadcrumbs": _crumbs_for_unit(
-            plan_obj.unit, plan_obj.year, (plan_obj.plan_type.name, None)
+            request.user, plan_obj.unit, plan_obj.year, (plan_obj.plan_type.name, None)
         ),
     }
     if request.htmx and request.htmx.target == "plan-items":
@@ -168,6 +171,7 @@ def item(request, pk: int):
             "link_form": LinkForm(targets=_link_targets(request.user, obj)) if can_write else None,
             "page_title": obj.title,
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.plan.plan_type.name, reverse("planning:plan", args=[obj.plan_id])),
@@ -271,7 +275,9 @@ def item_create(request, unit: int, plan_type: int):
             "parent": parent,
             "kind_label": dict(ItemKind.choices)[kind],
             "page_title": _("Ny post: %(kind)s") % {"kind": dict(ItemKind.choices)[kind]},
-            "breadcrumbs": _crumbs_for_unit(unit_obj, model.year, (_("Ny post"), None)),
+            "breadcrumbs": _crumbs_for_unit(
+                request.user, unit_obj, model.year, (_("Ny post"), None)
+            ),
         },
     )
 
@@ -322,6 +328,7 @@ def item_edit(request, pk: int):
             "unit": obj.plan.unit,
             "page_title": _("Ändra %(title)s") % {"title": obj.title},
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.title, reverse("planning:item", args=[obj.pk])),
@@ -364,6 +371,7 @@ def item_delete(request, pk: int):
             "error": error,
             "page_title": _("Ta bort %(title)s") % {"title": obj.title},
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.title, reverse("planning:item", args=[obj.pk])),
@@ -435,6 +443,7 @@ def item_share(request, pk: int):
             "shares": obj.shares.select_related("unit").order_by("unit__name"),
             "page_title": _("Dela %(title)s") % {"title": obj.title},
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.title, reverse("planning:item", args=[obj.pk])),
@@ -480,6 +489,7 @@ def item_history(request, pk: int):
                 (_("Delningar"), history_entries(ItemShare.history.filter(item_id=obj.pk))),
             ],
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.title, reverse("planning:item", args=[obj.pk])),

@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from styrhjul.core.importing import MAX_BYTES, ImportIssue, ImportRejected
 from styrhjul.model.models import PlanType
 from styrhjul.organisation import access
-from styrhjul.organisation.importer import MAX_BYTES
 from styrhjul.organisation.models import Unit
 
 from . import excel
 from .excel.columns import sheets_for
+from .excel.extension import results as plan_results
 from .excel.lookup import plan_type_applies
-from .excel.results import occasions_for
 from .excel.writer import instruction_paragraphs
 from .models import Plan
 
@@ -69,7 +69,7 @@ class PlanImportForm(forms.Form):
     def __init__(self, *args, plan_type: PlanType, **kwargs):
         super().__init__(*args, **kwargs)
         if has_results(plan_type):
-            self.fields["occasion"].queryset = occasions_for(plan_type)
+            self.fields["occasion"].queryset = plan_results().occasions_for(plan_type)
         else:
             del self.fields["occasion"]
 
@@ -96,7 +96,7 @@ def _url(name: str, *args) -> str | None:
 
 
 def has_results(plan_type: PlanType) -> bool:
-    """Whether the plan type's sheets have result columns (see excel.results)."""
+    """Whether the plan type's sheets have result columns (see excel.extension)."""
     return any(s.result_columns for s in sheets_for(plan_type.item_kinds))
 
 
@@ -108,7 +108,9 @@ def _result_exports(plan: Plan | None) -> list[tuple[str, str]]:
     url = _url("planning:plan_export", plan.pk)
     if url is None:
         return []
-    return [(o.name, f"{url}?uppfoljning={o.pk}") for o in occasions_for(plan.plan_type)]
+    return [
+        (o.name, f"{url}?uppfoljning={o.pk}") for o in plan_results().occasions_for(plan.plan_type)
+    ]
 
 
 @login_required
@@ -127,7 +129,7 @@ def plan_export(request, pk: int):
     if wanted:
         if not wanted.isdigit():
             raise Http404
-        occasion = occasions_for(plan.plan_type).filter(pk=int(wanted)).first()
+        occasion = plan_results().occasions_for(plan.plan_type).filter(pk=int(wanted)).first()
         if occasion is None:
             raise Http404
     data = excel.export_workbook(
@@ -137,12 +139,8 @@ def plan_export(request, pk: int):
 
 
 def _template_allowed(user, plan_type: PlanType) -> bool:
-    """Anyone who may read a unit under the model's organisation."""
-    if access.can_read(user, plan_type):
-        return True
-    organisation = plan_type.model.organisation
-    subtree = Unit.objects.descendants(organisation, include_self=True)
-    return access.units(user).filter(pk__in=subtree.values("pk")).exists()
+    """Anyone with a grant in the model's organisation (it reads the model)."""
+    return access.can_read(user, plan_type)
 
 
 @login_required
@@ -173,7 +171,7 @@ def plan_import(request, unit: int, plan_type: int):
         if request.method == "POST"
         else PlanImportForm(plan_type=plan_type_obj)
     )
-    errors: list[excel.ImportIssue] = []
+    errors: list[ImportIssue] = []
     result = None
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -188,7 +186,7 @@ def plan_import(request, unit: int, plan_type: int):
                 archive_missing=form.cleaned_data["archive_missing"],
                 occasion=form.cleaned_data.get("occasion"),
             )
-        except excel.ImportRejected as exc:
+        except ImportRejected as exc:
             errors = exc.errors
         else:
             plan = Plan.objects.filter(unit=unit_obj, plan_type=plan_type_obj).first()

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from styrhjul.core.forms import apply_errors
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.web.forms import apply_errors
 
 from . import risk, services
 from .models import Item, Plan
@@ -158,6 +158,7 @@ def risk_analysis(request, pk: int):
             "bands": scale.bands(),
             "page_title": _("Riskanalys: %(plan)s") % {"plan": plan},
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 plan.unit,
                 plan.year,
                 (plan.plan_type.name, plan_url),

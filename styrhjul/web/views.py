@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from styrhjul.followup import queries as followup_queries
+from styrhjul.model import queries as model_queries
 from styrhjul.organisation import queries as org_queries
 
 from .forms import LoginForm
@@ -24,7 +26,7 @@ def start(request):
             "page_title": "Start",
             "my_units": org_queries.my_units(request.user),
             "tasks": followup_queries.my_tasks(request.user),
-            "vision": org_queries.vision_for(request.user),
+            "vision": model_queries.vision_for(request.user),
         },
     )
 
@@ -37,11 +39,8 @@ class StyrhjulLoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sso_refused"] = self.request.GET.get("sso") == "nekad"
-        if settings.DEMO_MODE:
-            from styrhjul.demo.data import DEMO_PASSWORD, demo_logins
-
-            context["demo_logins"] = demo_logins()
-            context["demo_password"] = DEMO_PASSWORD
+        if settings.DEMO_MODE and settings.LOGIN_HINTS:
+            context.update(import_string(settings.LOGIN_HINTS)())
         return context
 
 

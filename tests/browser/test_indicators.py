@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from styrhjul.followup.models import IndicatorValue
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.organisation.models import Role
 from styrhjul.planning.models import Item

@@ -75,7 +75,7 @@ def test_a_model_owner_edits_a_perspective_inline_and_the_page_stays_accessible(
     level = model.levels.get(name="Nämndmål")
     value = ScaleValue.objects.get(scale__model=model, label="Klar")
     for path in (
-        reverse("model:copy", args=[2025]),
+        reverse("planning:copy_year", args=[2025]),
         reverse("model:plan_type_edit", args=[pt.pk]),
         reverse("model:level_edit", args=[level.pk]),
         reverse("model:scale_value_edit", args=[value.pk]),

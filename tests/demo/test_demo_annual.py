@@ -18,15 +18,15 @@ from styrhjul.demo.services import load_demo
 from styrhjul.documents import annual, registry
 from styrhjul.documents.layout import contrast, layout_for
 from styrhjul.documents.models import DocumentSettings, DocumentText
-from styrhjul.followup import services
+from styrhjul.followup import readmodel
 from styrhjul.followup.models import (
     FollowUpOccasion,
-    IndicatorValue,
     MeasureFollowUp,
     OccasionStatus,
     Report,
     ReportingTask,
 )
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.organisation.models import Unit
 from tests.demo.rows import counts
 from tests.pdf import pdf_text
@@ -69,7 +69,7 @@ def test_the_annual_report_is_done_and_closed(demo):
     for task in tasks:
         assert task.done_at.date() <= datetime.date(2026, 2, 28)
         assert task.done_by == task.history.first().history_user
-        left = services.unreported(task)
+        left = readmodel.unreported(task)
         if task.unit.parent_id is None:
             # The municipality's own internal-control task: the förvaltningar
             # report the control points shared to them.

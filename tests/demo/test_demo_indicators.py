@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from styrhjul.demo import history_data, indicators, model_data
 from styrhjul.demo.services import load_demo
-from styrhjul.followup.models import IndicatorValue, ValueSource
+from styrhjul.indicators.models import IndicatorValue, ValueSource
 from styrhjul.indicators.series import indicator_data
 from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.organisation.models import Unit, User

@@ -318,7 +318,8 @@ def test_a_second_run_writes_nothing(demo):
 
 def remove(queryset):
     """Delete items as a database administrator would, reports and values first."""
-    from styrhjul.followup.models import IndicatorValue, Report
+    from styrhjul.followup.models import Report
+    from styrhjul.indicators.models import IndicatorValue
 
     Report.objects.filter(item__in=queryset).delete()
     IndicatorValue.objects.filter(item__in=queryset).delete()

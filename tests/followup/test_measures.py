@@ -17,9 +17,9 @@ from styrhjul.followup.models import (
     Report,
     ReportingTask,
 )
-from styrhjul.model.services import model_copy_to_next_year
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
+from styrhjul.planning.services import model_copy_to_next_year
 from tests.factories import UserFactory, grant
 from tests.internal_control import open_occasion
 

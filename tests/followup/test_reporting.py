@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from styrhjul.followup import queries, services
-from styrhjul.followup.models import IndicatorValue, OccasionStep, Report, ReportingTask
+from styrhjul.followup.models import OccasionStep, Report, ReportingTask
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
@@ -110,8 +111,8 @@ def test_my_tasks_runs_a_fixed_number_of_queries(occasion, org, chain, django_as
     for key in ("kommun", "namnd", "forv", "enhet_b1"):
         grant(owner, org[key], Role.MODEL_OWNER, subtree=False)
     access.rights(owner)  # cached per request
-    # Tasks, items, shares, reports with a value, reports with text only, the
-    # occasions' years and the indicators' outcomes.
+    # Tasks, the occasions, items, shares, reports, the indicators' series
+    # and their outcomes (the read model).
     with django_assert_num_queries(7):
         rows = queries.my_tasks(owner)
     assert len(rows) == 4

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from styrhjul.followup.models import IndicatorValue, Report, ReportingTask
+from styrhjul.followup.models import Report, ReportingTask
 from styrhjul.followup.underlag import underlag
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role

@@ -89,7 +89,8 @@ def test_outsider_gets_404(client, org, occasion):
 
 def test_reader_cannot_edit(client, org, occasion, chef):
     client.force_login(chef)
-    assert client.get(url("occasion_edit", occasion.pk)).status_code == 404
+    # The chef reads the organisation's årshjul but changes nothing on it.
+    assert client.get(url("occasion_edit", occasion.pk)).status_code == 403
     reader = UserFactory()
     grant(reader, org["kommun"], Role.READER)
     client.force_login(reader)

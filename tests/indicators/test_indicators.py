@@ -13,14 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from styrhjul.followup.models import IndicatorValue
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import indicator_data
 from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
-from styrhjul.model.services import model_copy_to_next_year
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services
 from styrhjul.planning.models import IndicatorTarget, Item
+from styrhjul.planning.services import model_copy_to_next_year
 from tests.factories import UnitFactory, UserFactory, grant, unit_type
 
 pytestmark = pytest.mark.django_db

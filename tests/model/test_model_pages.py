@@ -130,10 +130,18 @@ def test_a_model_owner_sees_edit_controls(client, owner, model, vision):
     assert "Kopiera till nästa år" in page
 
 
-def test_a_unit_manager_without_the_municipality_does_not_see_it(client, org, model):
+def test_everyone_with_a_grant_in_the_municipality_reads_its_model(client, org, model):
     chef = UserFactory()
-    grant(chef, org["enhet_a1"], Role.MANAGER)
+    grant(chef, org["enhet_a1"], Role.MANAGER, subtree=False)
     client.force_login(chef)
+    response = client.get(year_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ekonomi" in page  # a perspective
+    assert reverse("model:perspective_create", args=[model.pk]) not in page
+    assert client.get(reverse("model:index")).status_code == 302
+    # Someone with no grant in the municipality does not.
+    client.force_login(UserFactory())
     assert client.get(year_url()).status_code == 404
     assert client.get(reverse("model:index")).status_code == 404
 
@@ -222,7 +230,7 @@ def test_a_year_without_a_model_offers_to_create_or_copy_it(client, owner, model
     page = text(client.get(year_url(2026)))
     assert "Skapa styrmodell för 2026" in page
     assert "Kopiera från 2025" in page
-    assert reverse("model:copy", args=[2025]) in page
+    assert reverse("planning:copy_year", args=[2025]) in page
     page = text(client.get(year_url(2030)))
     assert "Skapa styrmodell för 2030" in page and "Kopiera från" not in page
 
@@ -253,8 +261,8 @@ def test_creating_an_existing_year_is_refused(client, owner, model):
 def test_a_reader_may_not_create_or_copy(client, reader, model):
     client.force_login(reader)
     assert client.post(reverse("model:create", args=[2026])).status_code == 403
-    assert client.get(reverse("model:copy", args=[2025])).status_code == 403
-    assert client.post(reverse("model:copy", args=[2025])).status_code == 403
+    assert client.get(reverse("planning:copy_year", args=[2025])).status_code == 403
+    assert client.post(reverse("planning:copy_year", args=[2025])).status_code == 403
     assert GovernanceModel.objects.count() == 1
 
 
@@ -266,28 +274,28 @@ def test_copying_explains_what_is_copied_and_copies(client, owner, org, model):
     enhet.valid_to = enhet.valid_from.replace(year=2025, month=6, day=30)
     enhet.save()
 
-    page = text(client.get(reverse("model:copy", args=[2025])))
+    page = text(client.get(reverse("planning:copy_year", args=[2025])))
     assert "Kopiera styrmodellen 2025 till 2026" in page
     assert "Definitionerna: perspektiv, målnivåer" in page
     assert "Rapporter: status, utfall" in page
     assert "Hemtjänst Norr" in page  # closed in 2025: left out
     assert "0 planer" in page
 
-    response = client.post(reverse("model:copy", args=[2025]))
+    response = client.post(reverse("planning:copy_year", args=[2025]))
     assert response.status_code == 302 and response["Location"] == year_url(2026)
     new = GovernanceModel.objects.get(year=2026)
     assert new.perspectives.count() == 5
     page = text(client.get(year_url(2026)))
     assert "Styrmodellen för 2025 är kopierad till 2026" in page
 
-    page = text(client.get(reverse("model:copy", args=[2025])))
+    page = text(client.get(reverse("planning:copy_year", args=[2025])))
     assert "Styrmodellen för 2026 finns redan" in page
-    client.post(reverse("model:copy", args=[2025]))
+    client.post(reverse("planning:copy_year", args=[2025]))
     assert GovernanceModel.objects.filter(year=2026).count() == 1
 
 
 def test_copying_a_missing_year_is_not_found(client, owner, model):
-    assert client.get(reverse("model:copy", args=[2019])).status_code == 404
+    assert client.get(reverse("planning:copy_year", args=[2019])).status_code == 404
 
 
 # --- The vision ---------------------------------------------------------------------------
@@ -727,7 +735,7 @@ def part_urls(model) -> list[str]:
     value = scale.values.first()
     return [
         reverse("model:create", args=[2026]),
-        reverse("model:copy", args=[2025]),
+        reverse("planning:copy_year", args=[2025]),
         reverse("model:vision_edit", args=[2025]),
         reverse("model:perspective_create", args=[model.pk]),
         reverse("model:perspective_edit", args=[perspective.pk]),
@@ -776,9 +784,11 @@ POST = {
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("reader", 403),  # reads the municipality: sees the page, changes nothing
-        ("forv_owner", 404),  # model owner of a förvaltning: not the municipality's model
-        ("chef", 404),
+        # Everyone with a grant in the municipality reads its model; only its
+        # model owner changes it (a förvaltning's model owner does not).
+        ("reader", 403),
+        ("forv_owner", 403),
+        ("chef", 403),
     ],
 )
 def test_only_the_municipality_model_owner_changes_anything(client, org, model, who, expected):

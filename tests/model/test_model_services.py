@@ -166,7 +166,7 @@ def test_copying_brings_definitions_to_the_next_year(org, owner, model):
     perspective = model.perspectives.get(name="Ekonomi")
     perspective.description = "Vår egen formulering."
     services.save_part(actor=owner, obj=perspective)
-    new = services.model_copy_to_next_year(actor=owner, model=model)
+    new = planning.model_copy_to_next_year(actor=owner, model=model)
     assert new.year == 2026 and new.organisation == org["kommun"]
     assert new.perspectives.get(name="Ekonomi").description == "Vår egen formulering."
     assert new.perspectives.count() == model.perspectives.count()
@@ -186,7 +186,7 @@ def test_copying_brings_definitions_to_the_next_year(org, owner, model):
 
 
 def test_copying_brings_plans_items_links_and_shares_but_not_closed_units(org, owner, model, plans):
-    new = services.model_copy_to_next_year(actor=owner, model=model)
+    new = planning.model_copy_to_next_year(actor=owner, model=model)
 
     new_plans = Plan.objects.filter(plan_type__model=new)
     assert {(p.unit.code, p.plan_type.name) for p in new_plans} == {
@@ -230,18 +230,18 @@ def test_copying_brings_plans_items_links_and_shares_but_not_closed_units(org, o
 
 
 def test_the_copy_summary_counts_what_will_be_copied(model, plans):
-    from styrhjul.model import queries
+    from styrhjul.planning import queries as planning_queries
 
-    summary = queries.copy_summary(model)
+    summary = planning_queries.copy_summary(model)
     assert (summary.plans, summary.items, summary.links, summary.shares) == (4, 4, 3, 1)
     assert [u.code for u in summary.left_out] == ["AO2"]
     assert summary.left_out_plans == 2
 
 
 def test_a_year_is_copied_only_once(owner, model):
-    services.model_copy_to_next_year(actor=owner, model=model)
+    planning.model_copy_to_next_year(actor=owner, model=model)
     with pytest.raises(ValidationError) as excinfo:
-        services.model_copy_to_next_year(actor=owner, model=model)
+        planning.model_copy_to_next_year(actor=owner, model=model)
     assert "Styrmodellen för 2026 finns redan." in excinfo.value.messages
 
 
@@ -249,7 +249,7 @@ def test_only_a_model_owner_copies(org, model):
     reader = UserFactory()
     grant(reader, org["kommun"], Role.READER)
     with pytest.raises(PermissionDenied):
-        services.model_copy_to_next_year(actor=reader, model=model)
+        planning.model_copy_to_next_year(actor=reader, model=model)
     assert not GovernanceModel.objects.filter(year=2026).exists()
 
 

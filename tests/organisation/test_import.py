@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from styrhjul.core.importing import ImportRejected
 from styrhjul.organisation import access
 from styrhjul.organisation.importer import (
-    ImportRejected,
     OrgRow,
     import_file,
     import_org,

@@ -11,13 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from styrhjul.core.importing import ImportRejected
 from styrhjul.model.models import ItemKind
 from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services
 from styrhjul.planning.excel import (
-    ImportRejected,
     export_workbook,
     import_file,
     read_workbook,

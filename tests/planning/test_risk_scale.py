@@ -13,12 +13,12 @@ from django.urls import reverse
 
 from styrhjul.model import services_config
 from styrhjul.model.models import GovernanceModel, ItemKind
-from styrhjul.model.services import model_copy_to_next_year
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services
 from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.models import Item
+from styrhjul.planning.services import model_copy_to_next_year
 from tests.excel import CONTROL_HEADER, import_plan, workbook
 from tests.factories import UserFactory, grant
 

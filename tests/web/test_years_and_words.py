@@ -47,7 +47,7 @@ def test_an_indicators_values_are_shown_in_its_own_precision(client, org, model_
     assert "<dt>Måttenhet</dt><dd>%</dd>" in body
     assert "81\u00a0% (2022)" in body and "88\u00a0% (2026)" in body  # not "81,00"
 
-    from styrhjul.followup.models import IndicatorValue
+    from styrhjul.indicators.models import IndicatorValue
 
     IndicatorValue.objects.create(
         item=chain["indicator"],

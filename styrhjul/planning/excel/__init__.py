@@ -5,14 +5,14 @@
 - `importer`: rows → validated plan → saved through planning.services.
 - `writer`: a plan → .xlsx; the template for a plan type.
 - `goals`: how the columns Mål and Bidrar till name goals (shared by both ways).
-- `results`: reported results in the sheets' result columns (Status,
-  Kommentar, Bedömning, Analys … and Uppföljning) → the unit's reports.
+- `extension`: reported results in the sheets' result columns (Status,
+  Kommentar, Bedömning, Analys … and Uppföljning) → the unit's reports,
+  plugged in by follow-up (followup.plan_results).
 - `lookup`: unit, year and plan type from what a person types.
 
 The format is described for users in docs/import-plan.md.
 """
 
-from .errors import ImportIssue, ImportRejected
 from .importer import ImportResult, SheetResult, import_file, import_plan, plan_label
 from .reader import ParsedWorkbook, read_workbook
 from .writer import (
@@ -25,8 +25,6 @@ from .writer import (
 
 __all__ = [
     "CONTENT_TYPE",
-    "ImportIssue",
-    "ImportRejected",
     "ImportResult",
     "ParsedWorkbook",
     "SheetResult",

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 # Shared with the organisation import, so both read cells the same way.
-from styrhjul.spreadsheet import cell_text, norm_header
+from styrhjul.core.spreadsheet import cell_text, norm_header
 
 from .columns import NO, YES
 

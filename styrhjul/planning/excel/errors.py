@@ -1,17 +1,13 @@
-"""Errors found in a plan file: each with sheet, row (as Excel shows it),
-column and a Swedish message. The issue type is the organisation import's,
-so pages and commands show both the same way."""
+"""The order of the errors found in a plan file (styrhjul.core.importing's
+ImportIssue: sheet, row as Excel shows it, column and a Swedish message):
+the sheets and columns in the order of the format."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from styrhjul.organisation.importer import ImportIssue
+from styrhjul.core.importing import ImportIssue
 
 from .cells import norm_header
 from .columns import SHEETS
-
-__all__ = ["ImportIssue", "ImportRejected"]
 
 
 def _sheet_rank(title: str | None) -> tuple[int, int]:
@@ -43,12 +39,3 @@ def issue_order(issue: ImportIssue):
         issue.row or 0,
         _column_rank(issue.sheet, issue.column),
     )
-
-
-class ImportRejected(Exception):
-    """The file was not imported; nothing was saved. `errors` lists every
-    problem found, in the order of the sheets, rows and columns."""
-
-    def __init__(self, errors: Sequence[ImportIssue]):
-        self.errors = sorted(errors, key=issue_order)
-        super().__init__("\n".join(str(e) for e in self.errors))

@@ -24,12 +24,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from styrhjul.core.importing import ImportIssue, ImportRejected
+from styrhjul.core.spreadsheet import did_you_mean
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning import services
 from styrhjul.planning.models import IndicatorSource, Item, ItemLink, Plan
-from styrhjul.spreadsheet import did_you_mean
 
 from . import columns as col
 from .cells import (
@@ -43,11 +44,11 @@ from .cells import (
     short_text,
 )
 from .columns import Column, control_point_title
-from .errors import ImportIssue, ImportRejected
+from .errors import issue_order
+from .extension import results as plan_results
 from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
 from .lookup import plan_type_applies
 from .reader import ItemRow, ParsedWorkbook, SheetRows, read_workbook
-from .results import ResultPlanner
 
 YEAR_LOW, YEAR_HIGH = 1900, 2200
 
@@ -318,7 +319,7 @@ class _Importer:
         self.claimed: set[int] = set()
         self.archive: list[Item] = []
         self.index: GoalIndex | None = None
-        self.results = ResultPlanner(self, occasion)
+        self.results = plan_results().ResultPlanner(self, occasion)
 
     # Entry -----------------------------------------------------------------------
 
@@ -905,7 +906,7 @@ class _Importer:
             plan = services.plan_for(actor=self.actor, unit=self.unit, plan_type=self.plan_type)
         except (PermissionDenied, ValidationError) as exc:
             self._fail(None, exc)
-            raise ImportRejected(self.issues.items) from None
+            raise ImportRejected(self.issues.items, order=issue_order) from None
         order = [k for k in col.SHEETS]
         for planned in sorted(self.planned, key=lambda p: (order.index(p.kind), p.position)):
             try:
@@ -929,7 +930,7 @@ class _Importer:
             except (PermissionDenied, ValidationError, services.StaleItem) as exc:
                 self._fail(planned, exc)
         if self.issues:
-            raise ImportRejected(self.issues.items)
+            raise ImportRejected(self.issues.items, order=issue_order)
         for planned in self.planned:
             for target in planned.links_remove:
                 try:
@@ -950,10 +951,10 @@ class _Importer:
             except PermissionDenied as exc:
                 self._fail(None, exc)
         if self.issues:
-            raise ImportRejected(self.issues.items)
+            raise ImportRejected(self.issues.items, order=issue_order)
         self.results.write()
         if self.issues:
-            raise ImportRejected(self.issues.items)
+            raise ImportRejected(self.issues.items, order=issue_order)
 
 
 # --- Entry points ------------------------------------------------------------------------
@@ -973,7 +974,7 @@ def import_plan(
     parsed workbook, all or nothing. Raises ImportRejected with every error
     found; then nothing is saved. With dry_run, everything is checked (the
     writes too) and rolled back. `occasion` is the follow-up occasion of
-    reported results on rows without an Uppföljning (see results.py)."""
+    reported results on rows without an Uppföljning (see followup.plan_results)."""
     try:
         with transaction.atomic():
             importer = _Importer(
@@ -986,7 +987,7 @@ def import_plan(
             )
             importer.validate()
             if importer.issues:
-                raise ImportRejected(importer.issues.items)
+                raise ImportRejected(importer.issues.items, order=issue_order)
             result = importer.result(dry_run=dry_run)
             importer.write()
             if dry_run:

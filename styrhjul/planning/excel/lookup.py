@@ -9,6 +9,8 @@ from styrhjul.model.models import GovernanceModel, PlanType
 from styrhjul.organisation.models import Unit, User
 from styrhjul.organisation.queries import active_user_by_name
 
+from .extension import results as plan_results
+
 
 class NotFound(LookupError):
     """Nothing matches; the message is Swedish and names what does exist."""
@@ -78,9 +80,8 @@ def occasion_by_name(plan_type: PlanType, name: str):
     """A follow-up occasion of the plan type's year that follows up the plan
     type, by name (case ignored)."""
     from .cells import norm_key
-    from .results import occasions_for
 
-    valid = list(occasions_for(plan_type))
+    valid = list(plan_results().occasions_for(plan_type))
     for occasion in valid:
         if norm_key(occasion.name) == norm_key(name):
             return occasion

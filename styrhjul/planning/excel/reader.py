@@ -13,17 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from styrhjul.core.importing import (
+    MAX_ROWS,
+    ImportIssue,
+    ImportRejected,
+    check_size,
+    open_workbook,
+    read_header,
+    too_many_rows,
+)
 from styrhjul.model.models import ItemKind
-from styrhjul.organisation.importer import MAX_BYTES
-from styrhjul.spreadsheet import closest
 
 from .cells import norm_header, short_text
 from .columns import AUXILIARY_SHEETS, SHEETS, Sheet
-from .errors import ImportIssue, ImportRejected
-
-MAX_ROWS = 20_000
+from .errors import issue_order
 
 
 @dataclass(frozen=True)
@@ -74,14 +78,7 @@ def _sheet_names() -> dict[str, Sheet]:
 
 def _check_file(data: bytes, filename: str) -> None:
     suffix = PurePath(filename or "").suffix.lower()
-    if len(data) > MAX_BYTES:
-        raise ImportRejected(
-            [
-                ImportIssue(
-                    _("filen är för stor (högst %(mb)d MB).") % {"mb": MAX_BYTES // 1024 // 1024}
-                )
-            ]
-        )
+    check_size(data)
     if not data:
         raise ImportRejected([ImportIssue(_("filen är tom."))])
     if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -111,15 +108,8 @@ def _check_file(data: bytes, filename: str) -> None:
 def read_workbook(data: bytes, *, filename: str) -> ParsedWorkbook:
     """Parse the bytes of an .xlsx file. Raises ImportRejected for a file that
     cannot be read, and for every problem with sheets and headers."""
-    from openpyxl import load_workbook
-
     _check_file(data, filename)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for broken files
-        raise ImportRejected(
-            [ImportIssue(_("filen kunde inte läsas som Excel-arbetsbok (.xlsx). Är den skadad?"))]
-        ) from None
+    workbook = open_workbook(data)
     try:
         return _read(workbook)
     finally:
@@ -168,16 +158,9 @@ def _read(workbook) -> ParsedWorkbook:
             sheets.append(sheet)
             total += len(sheet.rows)
             if total > MAX_ROWS:
-                raise ImportRejected(
-                    [
-                        ImportIssue(
-                            _("filen har fler än %(max)s rader; dela upp den i flera filer.")
-                            % {"max": f"{MAX_ROWS:,}".replace(",", " ")}
-                        )
-                    ]
-                )
+                raise too_many_rows()
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, order=issue_order)
     if not sheets:
         expected = ", ".join(s.name for s in SHEETS.values())
         raise ImportRejected(
@@ -246,61 +229,13 @@ def _read_sheet(spec: Sheet, title: str, numbered_rows):
 
 
 def _read_header(spec: Sheet, title: str, cells, number: int):
-    known = {norm_header(c.header): c for c in spec.all_columns}
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    unknown: list[str] = []
-    errors: list[ImportIssue] = []
-    width = 0
-    for index, cell in enumerate(cells):
-        text = short_text(cell)
-        if not text:
-            continue
-        width = index + 1
-        column = known.get(norm_header(text))
-        if column is None:
-            unknown.append(text)
-        elif column.key in positions:
-            errors.append(
-                ImportIssue(
-                    _("kolumnen %(column)s finns två gånger i rubrikraden.")
-                    % {"column": column.header},
-                    row=number,
-                    sheet=title,
-                )
-            )
-        else:
-            positions[column.key] = index
-    missing = {norm_header(c.header): c for c in spec.all_columns if c.key not in positions}
-    for text in unknown:
-        meant = closest(norm_header(text), missing)
-        if meant is not None:
-            errors.append(
-                ImportIssue(
-                    _("okänd kolumn ”%(text)s”. Menade du ”%(column)s”?")
-                    % {"text": text, "column": meant.header},
-                    row=number,
-                    sheet=title,
-                )
-            )
-        else:
-            ignored.append(text)
-    lacking = [c.header for c in spec.columns if c.required and c.key not in positions]
-    if lacking:
-        errors.insert(
-            0,
-            ImportIssue(
-                ngettext(
-                    "rubrikraden saknar kolumnen %(columns)s.",
-                    "rubrikraden saknar kolumnerna %(columns)s.",
-                    len(lacking),
-                )
-                % {"columns": ", ".join(lacking)}
-                + " "
-                + _("Bladets kolumner är %(columns)s.")
-                % {"columns": ", ".join(c.header for c in spec.columns)},
-                row=number,
-                sheet=title,
-            ),
-        )
-    return width, positions, ignored, errors
+    header = read_header(
+        cells,
+        columns={c.key: c.header for c in spec.all_columns},
+        required=[c.key for c in spec.columns if c.required],
+        hint=_("Bladets kolumner är %(columns)s.")
+        % {"columns": ", ".join(c.header for c in spec.columns)},
+        row=number,
+        sheet=title,
+    )
+    return header.width, header.positions, header.ignored, header.errors

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from styrhjul.core.spreadsheet import DATE_FORMAT, put_cell, style_header
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
@@ -30,12 +31,11 @@ from styrhjul.planning.models import (
     Plan,
     ReportedBy,
 )
-from styrhjul.spreadsheet import DATE_FORMAT, put_cell, style_header
 
 from . import columns as col
 from .columns import Column, Sheet, choice_label, choice_labels, sheets_for
+from .extension import results as plan_results
 from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
-from .results import covers, result_value, scale_labels
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPARE_ROWS = 1000  # rows below the data that get drop-downs
@@ -91,7 +91,7 @@ class _Lists:
             key = f"{column.key}:{kind}"
             header = f"{column.header} ({col.SHEETS[kind].name})"
             if key not in self.values:
-                self.values[key] = scale_labels(self.plan_type, kind, column.key)
+                self.values[key] = plan_results().scale_labels(self.plan_type, kind, column.key)
         if key is None or not self.values[key]:
             return None
         if key not in self.ranges:
@@ -219,23 +219,6 @@ def _cell_value(item: Item, column: Column, goal_refs: dict[int, list[str]]):
     return value
 
 
-def _results(occasion, unit: Unit, plan_type: PlanType, items: list[Item]):
-    """Item → the values of its sheet's result columns for the occasion."""
-    from styrhjul.followup.models import Report
-
-    keys = {s.kind: s.result_keys for s in sheets_for(plan_type.item_kinds) if s.result_columns}
-    kinds = {i.pk: i.kind for i in items if i.kind in keys}
-    results: dict[int, dict[str, object]] = {pk: {"occasion": occasion.name} for pk in kinds}
-    reports = Report.objects.filter(
-        occasion=occasion, unit=unit, item__in=list(kinds)
-    ).select_related("status", "assessment")
-    for report in reports:
-        results[report.item_id].update(
-            (key, result_value(report, key)) for key in keys[kinds[report.item_id]]
-        )
-    return results
-
-
 def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) -> bytes:
     """The unit's plan of this type as an .xlsx workbook. A plan that does not
     exist yet gives sheets with headers only. With a follow-up occasion, each
@@ -247,7 +230,7 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
 
     if not access.can_read(actor, unit):
         raise PermissionDenied
-    if occasion is not None and not covers(occasion, plan_type):
+    if occasion is not None and not plan_results().covers(occasion, plan_type):
         raise ValueError(f"{occasion} följer inte upp {plan_type}.")
     plan = Plan.objects.filter(unit=unit, plan_type=plan_type).first()
     items: list[Item] = []
@@ -292,7 +275,7 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
     workbook.properties.creator = "Styrhjul"
     results: dict[int, dict[str, object]] = {}
     if occasion is not None:
-        results = _results(occasion, unit, plan_type, items)
+        results = plan_results().result_values(occasion, unit, plan_type, items)
     lists = _Lists(workbook, plan_type)
     for spec in sheets_for(plan_type.item_kinds):
         if occasion is not None and spec.result_columns:
@@ -584,7 +567,7 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
         (_("Bedömning (kontrollpunkter)"), ItemKind.CONTROL_POINT, "assessment"),
     ):
         if plan_type.holds(kind):
-            values.append((label, ", ".join(scale_labels(plan_type, kind, field))))
+            values.append((label, ", ".join(plan_results().scale_labels(plan_type, kind, field))))
     if plan_type.holds(ItemKind.CONTROL_POINT):
         scale = model.risk_scale
         values += [

@@ -10,6 +10,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from styrhjul.model.models import ItemKind
+
 register = template.Library()
 _SENTINEL = "987654321"
 
@@ -18,7 +20,6 @@ class _Labels:
     """Translated words, looked up once per tree instead of once per line."""
 
     def __init__(self):
-        from styrhjul.model.models import ItemKind
 
         self.kinds = {k: escape(str(label)) for k, label in ItemKind.choices}
         self.shared_from = _("delad från %(unit)s")

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from styrhjul.core.importing import ImportRejected
 from styrhjul.organisation import access
-from styrhjul.organisation.importer import ImportRejected, import_file
+from styrhjul.organisation.importer import import_file
 from styrhjul.organisation.queries import active_user_by_name
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from styrhjul.core.importing import ImportRejected
 from styrhjul.organisation import access
-from styrhjul.planning.excel import ImportRejected, import_file
+from styrhjul.planning.excel import import_file
 from styrhjul.planning.excel.lookup import (
     NotFound,
     occasion_by_name,

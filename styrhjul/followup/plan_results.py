@@ -1,8 +1,9 @@
 """Reported results in a plan file (results of a follow-up brought in from
-Excel, e.g. an earlier year's report or a follow-up made in Excel).
+Excel, e.g. an earlier year's report or a follow-up made in Excel), plugged
+into the plan file (planning.excel.extension; registered in apps.py).
 
 Each kind's sheet may carry the results of a follow-up in its result columns
-(columns.py): Status and Kommentar on Aktiviteter and Särskilda uppdrag,
+(planning/excel/columns.py): Status and Kommentar on Aktiviteter and Särskilda uppdrag,
 Bedömning and Analys on Mål, Bedömning, Resultat av kontroll, Åtgärd … on
 Kontrollpunkter, and on every one of them Uppföljning (the occasion; or one
 occasion for the whole file, chosen on the command line or the import page).
@@ -25,17 +26,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from styrhjul.followup.models import FollowUpOccasion, Report
-from styrhjul.followup.services import ReportData, scale_for, validate_report
+from styrhjul.core.concurrency import save_edited
+from styrhjul.core.spreadsheet import did_you_mean
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
+from styrhjul.planning.excel import columns as col
+from styrhjul.planning.excel.cells import (
+    CellError,
+    long_text,
+    norm_key,
+    parse_date,
+    short_text,
+)
+from styrhjul.planning.excel.columns import sheets_for
 from styrhjul.planning.models import Item
-from styrhjul.spreadsheet import did_you_mean
-from styrhjul.web.concurrency import save_edited
 
-from . import columns as col
-from .cells import CellError, long_text, norm_key, parse_date, short_text
+from .models import FollowUpOccasion, Report
+from .services import ReportData, scale_for, validate_report
 
 IMPORT_REASON = "Import"
 _REPORT_FIELDS = tuple(f.name for f in fields(ReportData))
@@ -74,6 +82,24 @@ def _differs(report: Report, data: ReportData) -> bool:
         elif getattr(report, name) != value:
             return True
     return False
+
+
+def result_values(
+    occasion: FollowUpOccasion, unit: Unit, plan_type: PlanType, items: list[Item]
+) -> dict[int, dict[str, object]]:
+    """Item pk → the values of its sheet's result columns for the occasion,
+    as the plan export writes them."""
+    keys = {s.kind: s.result_keys for s in sheets_for(plan_type.item_kinds) if s.result_columns}
+    kinds = {i.pk: i.kind for i in items if i.kind in keys}
+    results: dict[int, dict[str, object]] = {pk: {"occasion": occasion.name} for pk in kinds}
+    reports = Report.objects.filter(
+        occasion=occasion, unit=unit, item__in=list(kinds)
+    ).select_related("status", "assessment")
+    for report in reports:
+        results[report.item_id].update(
+            (key, result_value(report, key)) for key in keys[kinds[report.item_id]]
+        )
+    return results
 
 
 def covers(occasion: FollowUpOccasion, plan_type: PlanType) -> bool:

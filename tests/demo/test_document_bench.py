@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from styrhjul.documents import bench
+from styrhjul.demo import bench_documents as bench
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
 
@@ -52,7 +52,7 @@ def test_bench_measures_each_step_and_removes_its_data(org, tmp_path):
     assert len(document.tables) == 1 + 5  # the summary and one per area
 
     # The command's table shows every step and the ratio.
-    from styrhjul.documents.management.commands.document_bench import Command
+    from styrhjul.demo.management.commands.document_bench import Command
 
     out = io.StringIO()
     Command(stdout=out).table(result)
@@ -164,7 +164,7 @@ def test_annual_bench_measures_the_compiled_report_and_a_committee(org, chain, r
     assert result["ok"]["committee_pdf_seconds"] is True
     assert committee["pages"] == bench.count_pages(tmp_path / "delarsrapport-namnden.pdf") >= 2
 
-    from styrhjul.documents.management.commands.annual_bench import Command
+    from styrhjul.demo.management.commands.annual_bench import Command
 
     out = io.StringIO()
     Command(stdout=out).table(result)

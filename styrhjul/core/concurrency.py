@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from styrhjul.audit import set_actor
-from styrhjul.organisation.models import User
-
+from .audit import set_actor
 from .models import EditedText
 
 Row = TypeVar("Row", bound=EditedText)
@@ -66,7 +65,7 @@ def save_edited(row: Row, actor, reason: str | None = None) -> Row:
     new one as version 1; by `actor` in the row and in the audit trail."""
     if not row._state.adding:
         row.version += 1  # the row is locked (lock_for_edit)
-    row.updated_by = actor if isinstance(actor, User) else None
+    row.updated_by = actor if isinstance(actor, get_user_model()) else None
     set_actor(row, actor, reason)
     row.save()
     return row

@@ -1,7 +1,7 @@
 """`styrhjul annual-bench [--runs 1]`: time and memory of the årsredovisning
 compiled for the scale data set's root (styrhjul load-scale) as PDF and DOCX,
 and of a nämnd's delårsrapport as PDF, next to their budgets
-(styrhjul/documents/bench.py, bench_annual). Only reads; never fails because
+(styrhjul/demo/bench_documents.py, bench_annual). Only reads; never fails because
 a budget is exceeded."""
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from ... import bench
-from ...annual import KINDS
+from styrhjul.demo import bench_documents as bench
+from styrhjul.demo import scale
+from styrhjul.documents.annual import KINDS
+from styrhjul.organisation.models import Unit
 
 
 class Command(BaseCommand):
@@ -40,8 +42,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, runs, year, committee=None, keep=None, **options):
-        from styrhjul.demo import scale
-        from styrhjul.organisation.models import Unit
 
         if runs < 1:
             raise CommandError("--runs måste vara minst 1.")

@@ -1,6 +1,6 @@
 """`styrhjul document-bench [--points 200] [--runs 1]`: time and memory of
 the internkontrollrapport as PDF and DOCX next to their budgets
-(styrhjul/documents/bench.py). Makes its own data (organisation BENCH-IK)
+(styrhjul/demo/bench_documents.py). Makes its own data (organisation BENCH-IK)
 and removes it afterwards; never fails because a budget is exceeded."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from ... import bench
+from styrhjul.demo import bench_documents as bench
 
 
 class Command(BaseCommand):

@@ -43,6 +43,36 @@ from pathlib import Path
 
 from django.db import connection, connections, transaction
 
+from styrhjul.documents import annual, annual_render, internal_control
+from styrhjul.documents.docx import internal_control_docx
+from styrhjul.documents.pdf import html_to_pdf, internal_control_html
+from styrhjul.followup import services as followup
+from styrhjul.followup.models import (
+    FollowUpOccasion,
+    OccasionKind,
+    OccasionStep,
+    Report,
+    ReportingTask,
+)
+from styrhjul.model.models import (
+    GoalLevel,
+    GovernanceModel,
+    ItemKind,
+    Perspective,
+    PlanType,
+    Scale,
+    ScaleValue,
+)
+from styrhjul.model.services import model_create_default
+from styrhjul.organisation import access
+from styrhjul.organisation import services as organisation
+from styrhjul.organisation.models import Unit, UnitType
+from styrhjul.planning import services as planning
+from styrhjul.planning.models import Item, Plan
+
+from . import scale
+from .scale import _purge
+
 BENCH_CODE = "BENCH-IK"
 BENCH_NAME = "Mätkommunen (internkontroll)"
 BOARD_CODE = "BENCH-IK-N"
@@ -216,7 +246,6 @@ def control_point(rng: random.Random, index: int, text_chars: int) -> dict:
 
 
 def bench_root():
-    from styrhjul.organisation.models import Unit
 
     return Unit.objects.filter(code=BENCH_CODE, parent__isnull=True).first()
 
@@ -237,23 +266,6 @@ def _purge_history(model, ids: list[int]) -> None:
 def delete_bench_data() -> bool:
     """Remove the BENCH-IK organisation with everything in it and the history
     rows of what was made in it. True if there was something to remove."""
-    from styrhjul.demo.scale import _purge
-    from styrhjul.followup.models import (
-        FollowUpOccasion,
-        OccasionStep,
-        Report,
-        ReportingTask,
-    )
-    from styrhjul.model.models import (
-        GoalLevel,
-        GovernanceModel,
-        Perspective,
-        PlanType,
-        Scale,
-        ScaleValue,
-    )
-    from styrhjul.organisation.models import Unit
-    from styrhjul.planning.models import Item, Plan
 
     root = bench_root()
     if root is None:
@@ -297,14 +309,6 @@ def make_bench_data(
     """The BENCH-IK organisation with a nämnd, its Internkontrollplan with
     `n_points` control points in len(AREAS) areas and an opened occasion with
     reports on nine in ten of them. Returns (plan, occasion)."""
-    from styrhjul.followup import services as followup
-    from styrhjul.followup.models import FollowUpOccasion, OccasionKind, ReportingTask
-    from styrhjul.model.models import ItemKind, ScaleValue
-    from styrhjul.model.services import model_create_default
-    from styrhjul.organisation import access
-    from styrhjul.organisation import services as organisation
-    from styrhjul.organisation.models import UnitType
-    from styrhjul.planning import services as planning
 
     actor = access.SYSTEM
     rng = random.Random(seed)
@@ -407,7 +411,6 @@ class _Stopwatch:
 
 
 def _job_build(plan_id, occasion_id, out_dir):
-    from . import internal_control
 
     clock = _Stopwatch()
     report = internal_control.build(plan_id, occasion_id)
@@ -416,8 +419,6 @@ def _job_build(plan_id, occasion_id, out_dir):
 
 
 def _job_html(plan_id, occasion_id, out_dir):
-    from . import internal_control
-    from .pdf import internal_control_html
 
     report = internal_control.build(plan_id, occasion_id)
     clock = _Stopwatch()
@@ -441,8 +442,6 @@ def _job_weasyprint(plan_id, occasion_id, out_dir):
 
 def _job_pdf(plan_id, occasion_id, out_dir):
     """As the download view runs it: build, then the PDF from the report."""
-    from . import internal_control
-    from .pdf import html_to_pdf, internal_control_html
 
     clock = _Stopwatch()
     report = internal_control.build(plan_id, occasion_id)
@@ -456,8 +455,6 @@ def _job_pdf(plan_id, occasion_id, out_dir):
 
 
 def _job_docx(plan_id, occasion_id, out_dir):
-    from . import internal_control
-    from .docx import internal_control_docx
 
     clock = _Stopwatch()
     report = internal_control.build(plan_id, occasion_id)
@@ -540,13 +537,10 @@ def count_pages(path: Path) -> int | None:
 
 
 def _warm_up() -> None:
-    """Import the builders and let WeasyPrint and fontconfig load once, as in a
-    server process that has made a document before, so that no child pays
-    for the imports and the font cache."""
+    """Let WeasyPrint and fontconfig load once, as in a server process that
+    has made a document before, so that no child pays for the imports and the
+    font cache (the builders are imported with this module)."""
     import weasyprint
-
-    from . import docx as _docx  # noqa: F401
-    from . import pdf as _pdf  # noqa: F401
 
     weasyprint.HTML(string="<html lang='sv'><p>Åäö</p></html>").write_pdf(
         pdf_variant="pdf/ua-1", pdf_tags=True
@@ -669,10 +663,6 @@ ANNUAL_PAGES_GUIDE = 300
 
 
 def _annual_report(unit_id, occasion_id, kind):
-    from styrhjul.followup.models import FollowUpOccasion
-    from styrhjul.organisation.models import Unit
-
-    from . import annual
 
     unit = Unit.objects.get(pk=unit_id)
     occasion = FollowUpOccasion.objects.select_related("model").get(pk=occasion_id)
@@ -681,11 +671,6 @@ def _annual_report(unit_id, occasion_id, kind):
 
 def _job_annual_build(unit_id, occasion_id, kind, stem, out_dir):
     from django.test.utils import CaptureQueriesContext
-
-    from styrhjul.followup.models import FollowUpOccasion
-    from styrhjul.organisation.models import Unit
-
-    from . import annual
 
     unit = Unit.objects.get(pk=unit_id)
     occasion = FollowUpOccasion.objects.select_related("model").get(pk=occasion_id)
@@ -718,7 +703,6 @@ def _job_annual_build(unit_id, occasion_id, kind, stem, out_dir):
 def _job_annual_html(unit_id, occasion_id, kind, stem, out_dir):
     """The HTML from the report: the trend charts (SVG) first, then the
     template, timed apart."""
-    from . import annual_render
 
     report = _annual_report(unit_id, occasion_id, kind)
     clock = _Stopwatch()
@@ -771,8 +755,6 @@ def _section_pages(document) -> list[tuple[str, int, list[tuple[str, int]]]]:
 
 def _job_annual_pdf(unit_id, occasion_id, kind, stem, out_dir):
     """As the document job runs it: build, HTML (with the charts), PDF."""
-    from . import annual_render
-    from .pdf import html_to_pdf
 
     clock = _Stopwatch()
     report = _annual_report(unit_id, occasion_id, kind)
@@ -786,7 +768,6 @@ def _job_annual_pdf(unit_id, occasion_id, kind, stem, out_dir):
 
 
 def _job_annual_docx(unit_id, occasion_id, kind, stem, out_dir):
-    from . import annual_render
 
     clock = _Stopwatch()
     report = _annual_report(unit_id, occasion_id, kind)
@@ -816,9 +797,6 @@ def committee_of(root):
     """The unit directly below `root` with the most active goals, a Nämnd if
     there is one with goals (the largest nämnd's delårsrapport)."""
     from django.db.models import Count, Q
-
-    from styrhjul.model.models import ItemKind
-    from styrhjul.organisation.models import Unit
 
     goal = Q(
         plans__items__kind=ItemKind.GOAL,
@@ -852,7 +830,6 @@ def bench_annual(
     `runs` times in fresh children, and the delårsrapport of `committee`
     (default: committee_of(root)) as build and PDF path. Figures as in
     bench_internal_control(); `committee` in the result is the committee's."""
-    from styrhjul.demo import scale
 
     if runs < 1:
         raise ValueError("runs must be at least 1")
@@ -885,7 +862,6 @@ def bench_annual(
     committee_stem = "delarsrapport-namnden"
     try:
         _warm_up()
-        from . import annual_render  # noqa: F401 - imported once, before the forks
 
         measured: dict[str, list[dict]] = {name: [] for name in ANNUAL_JOBS}
         committee_measured: dict[str, list[dict]] = {name: [] for name in COMMITTEE_JOBS}

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalChanges
 
 from styrhjul.documents import registry
 from styrhjul.documents.layout import DOCUMENTS, TEXT_SECTION_KEYS
-from styrhjul.followup import measures
+from styrhjul.followup import measures, readmodel
 from styrhjul.followup.services import ReportData, items_to_report, validate_report
 from styrhjul.model import defaults
 from styrhjul.model.models import ItemKind, ScaleKind
@@ -193,7 +193,7 @@ def test_a_report_is_what_the_reporting_form_would_accept(db, factory_class):
     assert item in items_to_report(plan_type, report.unit)
     data = ReportData(**{name: getattr(report, name) for name in ReportData.__dataclass_fields__})
     validate_report(plan_type, item, data)
-    assert report.is_reported
+    assert readmodel.state(item, plan_type, report, None) == readmodel.REPORTED
 
 
 def test_a_shares_unit_reports_on_its_share(db):

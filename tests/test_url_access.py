@@ -167,6 +167,9 @@ PERSONAL = {
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
 MODEL_ONLY = {"planning:plan_template", "kolada:settings", "documents:settings"}
+# The styrmodell: read by everyone with a grant in the organisation
+# (access.organisation_ids).
+STYRMODELL = {"model:index", "model:year", "model:history"}
 # Mozilla-django-oidc's own views (only mounted when OIDC is configured).
 IGNORED_PREFIXES = ("oidc_",)
 
@@ -466,6 +469,8 @@ def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
             response = getattr(client, method)(url, POST_DATA if method == "post" else None)
             if name in PERSONAL and method == "get":
                 assert response.status_code in {200, 302}, name  # 302: to this year
+            elif name in STYRMODELL and method == "get":
+                assert response.status_code in {200, 302}, name
             elif name in MODEL_ONLY and method == "get":
                 assert response.status_code in DENIED | {200}, name
             elif name == "organisation:admin" and role == Role.MODEL_OWNER and method == "get":
@@ -485,3 +490,57 @@ def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
                 assert response.status_code in DENIED, (name, method, response.status_code)
             assert_no_data(response, world, name)
     assert snapshot() == before
+
+
+def test_what_every_grant_in_the_organisation_reads(client, world):
+    """Beyond the own part of the tree: the styrmodell, the årshjul and the
+    goals of the governing bodies (a sibling of the nämnd), not their plans."""
+    org = world["org"]
+    council = Unit.objects.create(
+        name="Kommunfullmäktige",
+        code="KF",
+        parent=org["kommun"],
+        unit_type=UnitType.objects.get(name="Kommunfullmäktige"),
+    )
+    model = world["objects"]["model"]
+    plan = services.plan_for(
+        actor=access.SYSTEM, unit=council, plan_type=model.plan_types.get(name="Verksamhetsplan")
+    )
+    goal = services.item_create(
+        actor=access.SYSTEM,
+        plan=plan,
+        kind=ItemKind.GOAL,
+        title="Fullmäktiges mål",
+        level=model.levels.first(),
+    )
+    for role in (Role.MANAGER, Role.REPORTER, Role.READER, Role.MODEL_OWNER):
+        visitor = UserFactory()
+        grant(visitor, world["own"], role)
+        client.force_login(visitor)
+        for name, args in (
+            ("model:year", [2025]),
+            ("followup:year_wheel", [2025]),
+            ("planning:item", [goal.pk]),
+        ):
+            assert client.get(reverse(name, args=args)).status_code == 200, (role, name)
+        for name, args in (
+            ("planning:plan", [plan.pk]),
+            ("planning:unit_plans", [council.pk, 2025]),
+            ("organisation:unit", [council.pk]),
+        ):
+            assert client.get(reverse(name, args=args)).status_code == 404, (role, name)
+
+
+def test_a_department_head_follows_the_overview_of_their_part(client, world):
+    occasion = world["objects"]["occasion"]
+    url = reverse("followup:overview", args=[occasion.pk])
+    for unit, role, status in (
+        (world["org"]["forv"], Role.MANAGER, 200),
+        (world["org"]["avd_a"], Role.MANAGER, 200),
+        (world["own"], Role.MANAGER, 404),  # a unit without units below
+        (world["org"]["forv"], Role.READER, 404),
+    ):
+        visitor = UserFactory()
+        grant(visitor, unit, role)
+        client.force_login(visitor)
+        assert client.get(url).status_code == status, (unit, role)

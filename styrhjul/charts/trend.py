@@ -51,15 +51,20 @@ def describe_trend(
     target,
     direction,
     unit: str = "",
+    year_complete: bool = True,
 ) -> str:
     """One or two Swedish sentences on where the indicator is heading.
 
     Values are Decimal, float, int or None; years are ints (or None);
     direction is "higher", "lower", "none" or blank. The sentences, by case:
 
-    - no latest value: "Underlag saknas …"
+    - no latest value: "Utfall saknas …"
     - target year reached or passed: "Målet är nått …" / "Målåret 2024 har
       passerat utan att målet 55 % nåddes …"
+    - the target year's value so far, when the latest value covers only part
+      of its year (`year_complete` False, e.g. a delårsbokslut per 31
+      August): "Målåret 2025 pågår …" — the target year has passed only when
+      the period reported on has ended after it
     - target already reached before the target year: "Målet är redan nått …"
     - no earlier value to compare with: "Utvecklingen kan inte bedömas ännu …"
     - unchanged: "Värdet är oförändrat …"
@@ -94,12 +99,15 @@ def describe_trend(
 
     if last is None or latest_year is None:
         if goal_phrase:
-            return f"Underlag saknas: det finns inget utfall att jämföra med målet {goal_phrase}."
-        return "Underlag saknas: det finns inget utfall att beskriva utvecklingen med."
+            return f"Utfall saknas: det finns inget utfall att jämföra med målet {goal_phrase}."
+        return "Utfall saknas: det finns inget utfall att beskriva utvecklingen med."
 
     if sign and goal is not None:
         met = sign * (last - goal) >= 0
-        if target_year is not None and latest_year >= target_year:
+        passed = target_year is not None and (
+            latest_year > target_year or (latest_year == target_year and year_complete)
+        )
+        if passed:
             if met:
                 return (
                     f"Målet är nått: värdet {latest_year} är {fmt(last)} "
@@ -113,6 +121,11 @@ def describe_trend(
             return (
                 f"Målet är redan nått: värdet {latest_year} är {fmt(last)} "
                 f"och målet är {goal_phrase}."
+            )
+        if latest_year == target_year:
+            return (
+                f"Målåret {target_year} pågår: värdet hittills är {fmt(last)} "
+                f"och målet är {fmt(goal)}."
             )
 
     if base is None or baseline_year is None or baseline_year >= latest_year:

@@ -384,6 +384,7 @@ SOCIAL_COMMITTEE = TaskReport(
         Row("SN2.1", MED, comment="Mätt i oktober: Hemtjänst Norr 11, Hemtjänst Söder 16."),
         Row(
             "SN2.2",
+            INGET_VARDE,
             comment=(
                 "Följs utan målvärde. Senaste värdet i Kolada avser 2023: 21,9 procent, något "
                 "över riket (21,0 procent)."

@@ -373,7 +373,7 @@ def open_current_followup(root: Unit, today: datetime.date) -> FollowUpOccasion 
         occasion=FollowUpOccasion(
             model=model,
             kind=OccasionKind.MONTHLY,
-            name=f"Månadsuppföljning {month}",
+            name=f"Månadsuppföljning {month} {today.year}",
             period_end=today.replace(day=1) - datetime.timedelta(days=1),
         ),
         plan_types=list(model.plan_types.filter(name__in=["Åtgärdsplan", "Aktivitetsplan"])),

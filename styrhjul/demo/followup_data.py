@@ -72,7 +72,7 @@ class Occasion:
 
 
 DELAR = f"Delårsbokslut {YEAR}"
-SEPTEMBER = "Månadsuppföljning september"
+SEPTEMBER = f"Månadsuppföljning september {YEAR}"
 ARSBOKSLUT = f"Årsbokslut {YEAR}"
 
 OCCASIONS: tuple[Occasion, ...] = (

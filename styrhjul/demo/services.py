@@ -23,7 +23,7 @@ from styrhjul.core.concurrency import use_case
 from styrhjul.model.models import GovernanceModel, Vision
 from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access, services
-from styrhjul.organisation.defaults import DEFAULT_UNIT_TYPES
+from styrhjul.organisation.defaults import DEFAULT_UNIT_TYPES, GOVERNING_UNIT_TYPES
 from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
@@ -155,7 +155,10 @@ def _unit_type(name: str) -> UnitType:
         return found
     plural, order = next((p, o) for n, p, o in DEFAULT_UNIT_TYPES if n == name)
     return services.unit_type_save(
-        actor=access.SYSTEM, unit_type=UnitType(name=name, plural=plural, order=order)
+        actor=access.SYSTEM,
+        unit_type=UnitType(
+            name=name, plural=plural, order=order, governing=name in GOVERNING_UNIT_TYPES
+        ),
     )
 
 

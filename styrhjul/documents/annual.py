@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from styrhjul.followup.models import FollowUpOccasion, OccasionKind, Report
-from styrhjul.followup.services import items_to_report_many
+from styrhjul.followup import readmodel
+from styrhjul.followup.models import FollowUpOccasion, OccasionKind
+from styrhjul.followup.services import items_to_report_many, scale_for
 from styrhjul.indicators.series import IndicatorData, indicator_data
 from styrhjul.model.models import GoalLevel, ItemKind, PlanType, ScaleValue
 from styrhjul.organisation.models import Unit
@@ -44,10 +45,17 @@ class Status:
     label: str = ""
     symbol: str = ""
     colour: str = ""
+    reported: bool = False  # by the rule of followup.readmodel
 
     @property
     def text(self) -> str:
-        return f"{self.symbol} {self.label}".strip() if self.label else NOT_REPORTED
+        return f"{self.symbol} {self.label}".strip() if self.label else self.label_text
+
+    @property
+    def label_text(self) -> str:
+        """The label; without one "Ej rapporterad", or "" when the item is
+        reported without it (e.g. an activity of a plan type without status)."""
+        return self.label or ("" if self.reported else NOT_REPORTED)
 
 
 @dataclass
@@ -58,6 +66,7 @@ class ActivityRow:
     status: Status
     comment: str
     unit_name: str = ""  # when another unit than the chapter's
+    key: tuple[int, int] | None = None  # (reporting unit, item) ids
 
     @property
     def end_text(self) -> str:
@@ -101,6 +110,7 @@ class GoalBlock:
     indicators: list[IndicatorRow] = field(default_factory=list)
     activities: list[ActivityRow] = field(default_factory=list)
     assesses: bool = True
+    unit_id: int | None = None  # the chapter's unit, that reports the goal
 
     @property
     def heading(self) -> str:
@@ -229,10 +239,10 @@ class AnnualReport:
         return text
 
 
-def _status(value: ScaleValue | None) -> Status:
+def _status(value: ScaleValue | None, reported: bool = False) -> Status:
     if value is None:
-        return Status()
-    return Status(value.label, value.symbol, value.colour)
+        return Status(reported=reported)
+    return Status(value.label, value.symbol, value.colour, reported)
 
 
 def _chapter_units(unit: Unit) -> tuple[list[Unit], bool]:
@@ -293,6 +303,14 @@ def build(
         ]
         for chapter_unit in units
     }
+    # The plan type each chapter's item is reported in (its scales).
+    reported_in = {
+        (unit_id, item.pk): pt
+        for pt in goal_types
+        for (unit_id, type_id), found in reported.items()
+        if type_id == pt.pk
+        for item in found
+    }
     all_items = {i.pk: i for items in items_by_unit.values() for i in items}
     goals = [i for i in all_items.values() if i.kind == ItemKind.GOAL]
 
@@ -329,12 +347,11 @@ def build(
         contributors[goal_id].append(item)
 
     # What was reported: by the item's own unit (or, for shared items, the
-    # chapter's unit).
-    reports: dict[tuple[int, int], Report] = {}
-    for r in Report.objects.filter(occasion=occasion, item__in=list(all_items)).select_related(
-        "status", "assessment"
-    ):
-        reports[r.item_id, r.unit_id] = r
+    # chapter's unit), and whether it counts as reported: the read model.
+    found = readmodel.answers(
+        [occasion], None, list(all_items.values()), related=("status", "assessment"), values=False
+    )
+    reports = Reported(occasion, found, reported_in)
     scale_ids = {pt.goal_scale_id for pt in goal_types} - {None}
     goal_scale = list(
         ScaleValue.objects.filter(scale_id__in=scale_ids).order_by("scale_id", "order", "pk")
@@ -425,16 +442,36 @@ def _chosen_levels(model, contents: Contents) -> set[int] | None:
     return chosen
 
 
-def _activity_row(item: Item, unit: Unit, reports) -> ActivityRow:
+@dataclass
+class Reported:
+    """The read model's answers at the occasion, by (item, unit)."""
+
+    occasion: FollowUpOccasion
+    answers: readmodel.Answers
+    reported_in: dict  # (unit, item) → plan type, for the chapters' items
+
+    def get(self, key: tuple[int, int]):
+        item_id, unit_id = key
+        return self.answers.report(self.occasion.pk, unit_id, item_id)
+
+    def reported(self, item: Item, unit_id: int) -> bool:
+        plan_type = self.reported_in.get((unit_id, item.pk), item.plan.plan_type)
+        state = self.answers.state(self.occasion.pk, unit_id, item, plan_type)
+        return state == readmodel.REPORTED
+
+
+def _activity_row(item: Item, unit: Unit, reports: Reported) -> ActivityRow:
     owner = item.plan.unit
-    report = reports.get((item.pk, owner.pk)) or reports.get((item.pk, unit.pk))
+    by = owner.pk if reports.get((item.pk, owner.pk)) else unit.pk
+    report = reports.get((item.pk, by))
     return ActivityRow(
         number=item.number,
         title=item.title,
         end_date=item.end_date,
-        status=_status(report.status if report else None),
+        status=_status(report.status if report else None, reports.reported(item, by)),
         comment=report.comment if report else "",
         unit_name=owner.name if owner.pk != unit.pk else "",
+        key=(by, item.pk),
     )
 
 
@@ -450,13 +487,18 @@ def _chapter(
         if item.kind != ItemKind.GOAL:
             continue
         report = reports.get((item.pk, unit.pk))
-        assesses = not (item.level_id and not item.level.assesses)
+        # Assessed here when the read model's rule takes the assessment.
+        plan_type = reports.reported_in.get((unit.pk, item.pk), item.plan.plan_type)
+        assesses = scale_for(plan_type, item, "assessment") is not None
         block = GoalBlock(
             item=item,
             level=item.level.name if item.level_id else "",
-            assessment=_status(report.assessment if report else None),
+            assessment=_status(
+                report.assessment if report else None, reports.reported(item, unit.pk)
+            ),
             analysis=report.analysis if report else "",
             assesses=assesses,
+            unit_id=unit.pk,
         )
         for c in sorted(
             contributors.get(item.pk, []),

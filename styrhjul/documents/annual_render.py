@@ -211,7 +211,7 @@ def xlsx(report: AnnualReport) -> bytes:
                             f"{a.number} {a.title}".strip(),
                             a.unit_name or chapter.unit_name,
                             a.end_date,
-                            a.status.label or "Ej rapporterad",
+                            a.status.label_text,
                             a.comment,
                         ]
                     )
@@ -221,7 +221,7 @@ def xlsx(report: AnnualReport) -> bytes:
                     chapter.unit_name,
                     f"{a.number} {a.title}".strip(),
                     a.end_date,
-                    a.status.label or "Ej rapporterad",
+                    a.status.label_text,
                     a.comment,
                 ]
             )

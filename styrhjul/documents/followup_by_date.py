@@ -23,8 +23,9 @@ What is in the document:
   reaches: the first goals of the document on each path up. One row per
   reporting unit: the owner, or for an activity shared down each unit it is
   shared to (and the owner when it reported too), with the status and
-  comment that unit reported at the occasion ("Ej rapporterad" when it did
-  not). Rows of another unit than the document's show that unit's name.
+  comment that unit reported at the occasion ("Ej rapporterad" when it is
+  not reported by the rule of followup.readmodel). Rows of another unit
+  than the document's show that unit's name.
 - **Aktiviteter utan mål**: the unit's own activities (owned by it or shared
   to it) that reach no goal of the document. A sub-unit's activities that
   reach none of the unit's goals belong to the sub-unit's document and are
@@ -44,7 +45,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.text import slugify
 
-from styrhjul.followup.models import FollowUpOccasion, Report
+from styrhjul.followup import readmodel
+from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, ItemShare
@@ -103,6 +105,7 @@ class ActivityRow:
     status_symbol: str = ""
     status_colour: str = ""
     reported: bool = False
+    key: tuple[int, int] | None = None  # (reporting unit, item) ids
 
     @property
     def text(self) -> str:
@@ -346,13 +349,17 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     )
     if contents.plan_types:
         in_scope &= Q(plan__plan_type__name__in=sorted(contents.plan_types))
-    activities = list(Item.objects.filter(in_scope).select_related("plan__unit"))
+    activities = list(Item.objects.filter(in_scope).select_related("plan__unit", "plan__plan_type"))
     activity_ids = Item.objects.filter(in_scope).order_by().values("pk")
     receivers: dict[int, list[int]] = defaultdict(list)
-    for item_id, unit_id in ItemShare.objects.filter(
+    # The plan type each (item, unit) is reported in: the owner's plan's, or
+    # the plan it is shared into.
+    reported_in: dict[tuple[int, int], PlanType] = {}
+    for share in ItemShare.objects.filter(
         item__in=activity_ids, unit__in=subtree, ended_at__isnull=True
-    ).values_list("item_id", "unit_id"):
-        receivers[item_id].append(unit_id)
+    ).select_related("plan__plan_type"):
+        receivers[share.item_id].append(share.unit_id)
+        reported_in[share.item_id, share.unit_id] = share.plan.plan_type
 
     # The red thread up from the activities, and the goals on it.
     up: dict[int, list[int]] = defaultdict(list)
@@ -371,12 +378,9 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     pass_through = {pk for pk, g in other_goals.items() if g.plan.unit_id in names}
     goal_ids = set(own_goals) | set(other_goals)
 
-    reports = {
-        (r.item_id, r.unit_id): r
-        for r in Report.objects.filter(
-            occasion=occasion, item__in=activity_ids, unit_id__in=subtree
-        ).select_related("status")
-    }
+    # What each unit reported, and whether it counts as reported: the read model.
+    found = readmodel.answers([occasion], subtree, activities, related=("status",))
+    reports = {(item_id, unit_id): r for (_o, unit_id, item_id), r in found.reports.items()}
     status_order: dict[str, tuple] = {}
     status_look: dict[str, tuple[str, str]] = {}
     counted: dict[tuple[int, int], str] = {}  # (item, unit) → status, each once
@@ -393,7 +397,8 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
         for unit_id in units:
             report = reports.get((item.pk, unit_id))
             value = report.status if report is not None and report.status_id else None
-            reported = report is not None and report.is_reported
+            plan_type = reported_in.get((item.pk, unit_id), item.plan.plan_type)
+            reported = found.state(occasion.pk, unit_id, item, plan_type) == readmodel.REPORTED
             if value is not None:
                 label = value.label
                 status_order.setdefault(label, (0, value.scale_id, value.order))
@@ -414,6 +419,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
                     status_symbol=value.symbol if value else "",
                     status_colour=_colour(value.colour) if value else "",
                     reported=reported,
+                    key=(unit_id, item.pk),
                 )
             )
         return result

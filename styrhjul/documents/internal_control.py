@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from styrhjul.core.dates import month_name
 from styrhjul.core.spreadsheet import workbook_bytes
+from styrhjul.followup import readmodel
 from styrhjul.followup.measures import earlier_reports
-from styrhjul.followup.models import FollowUpOccasion, MeasureFollowUp, Report
+from styrhjul.followup.models import FollowUpOccasion, MeasureFollowUp
 from styrhjul.followup.services import items_to_report
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.planning.models import Item, ItemShare, Plan
@@ -26,6 +27,8 @@ from .texts import report_text
 
 OTHER_AREA = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
+# Reported with the result of the control but no assessment (followup.readmodel).
+WITHOUT_ASSESSMENT = "Utan bedömning"
 COLUMNS = (
     "Nr",
     "Process/rutin/system",
@@ -100,12 +103,20 @@ class ControlRow:
     measures_due: datetime.date | None = None
     risk: str = ""  # what can go wrong
     risk_value: int | None = None  # probability × consequence
+    key: tuple[int, int] | None = None  # (reporting unit, item) ids
 
     @property
     def assessment_text(self) -> str:
-        """The assessment, "Ej rapporterad" when nothing was reported, or ""
-        when the report has no assessment."""
+        """The assessment, "Ej rapporterad" when the control point is not
+        reported (followup.readmodel), or "" when it is reported with its
+        result but without an assessment."""
         return self.assessment or ("" if self.reported else NOT_REPORTED)
+
+    @property
+    def tally_label(self) -> str:
+        """What the row counts as in the summary: its assessment, "Utan
+        bedömning" or "Ej rapporterad"."""
+        return self.assessment or (WITHOUT_ASSESSMENT if self.reported else NOT_REPORTED)
 
     @property
     def measures_text(self) -> str:
@@ -142,7 +153,7 @@ class FollowedMeasure:
     responsible: str
     due: datetime.date | None
     result: str
-    status: str  # "Genomförd", "Pågår", "Inte uppföljd"
+    status: str  # "Genomförd", "Pågående", "Inte uppföljd"
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -348,7 +359,7 @@ def _followed_measures(plan: Plan, occasion: FollowUpOccasion, unit_ids) -> list
         if followup is None:
             status = "Inte uppföljd"
         else:
-            status = "Genomförd" if followup.done else "Pågår"
+            status = "Genomförd" if followup.done else "Pågående"
         result.append(
             FollowedMeasure(
                 number=report.item.number,
@@ -404,12 +415,9 @@ def build(
     ):
         receivers.setdefault(item_id, []).append((unit_id, unit_name))
     unit_ids = {plan.unit_id} | {u for pairs in receivers.values() for u, _n in pairs}
-    reports = {
-        (r.item_id, r.unit_id): r
-        for r in Report.objects.filter(
-            occasion=occasion, unit_id__in=unit_ids, item__in=[i.pk for i in items]
-        ).select_related("assessment")
-    }
+    # What each unit reported, and whether it counts as reported: the read model.
+    found = readmodel.answers([occasion], unit_ids, items, related=("assessment",))
+    reports = {(item_id, unit_id): r for (_o, unit_id, item_id), r in found.reports.items()}
     scale_values = (
         list(ScaleValue.objects.filter(scale_id=plan_type.control_scale_id).order_by("order", "pk"))
         if plan_type.control_scale_id
@@ -443,22 +451,26 @@ def build(
                 assessment=value.label if value else "",
                 assessment_symbol=value.symbol if value else "",
                 assessment_colour=value.colour if value else "",
-                reported=report is not None,
+                reported=found.state(occasion.pk, unit_id, item, plan_type) == readmodel.REPORTED,
                 unit_name=unit_name,
                 measures_responsible=report.measures_responsible if report else "",
                 measures_due=report.measures_due if report else None,
                 risk=item.risk,
                 risk_value=item.risk_value,
+                key=(unit_id, item.pk),
             )
             if group_label == "Enhet":
                 key = unit_name or plan.unit.name
             else:
                 key = item.area.strip() or OTHER_AREA
             grouped.setdefault(key, []).append((item, row))
+    tallied = {row.tally_label for pairs in grouped.values() for _i, row in pairs}
+    if WITHOUT_ASSESSMENT in tallied:
+        labels.append(WITHOUT_ASSESSMENT)
     labels.append(NOT_REPORTED)
 
     def counted(rows: list[ControlRow]) -> list[AssessmentCount]:
-        tally = Counter(r.assessment or NOT_REPORTED for r in rows)
+        tally = Counter(r.tally_label for r in rows)
         return [
             AssessmentCount(
                 label=label,

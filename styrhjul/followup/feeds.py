@@ -18,7 +18,6 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -27,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Role, RoleGrant, Unit, User
+from styrhjul.organisation.models import Unit, User
 
 from .models import ReportingTask
 from .views_wheel import _organisation, can_see_organisation, timeline_parts, wheel_url
@@ -195,17 +194,13 @@ def organisation_events(request, organisation: Unit, year: int) -> list[list[str
 
 
 def user_tasks(user, year: int):
-    """The user's tasks with a deadline in the models of last, this and next
-    year: manager tasks on units where they hold Chef or Modellägare
-    directly, and the Rapportör tasks that are theirs."""
-    unit_ids = RoleGrant.objects.filter(
-        user=user, role__in=[Role.MANAGER, Role.MODEL_OWNER]
-    ).values("unit_id")
+    """The user's tasks (access.my_tasks_filter) with a deadline in the
+    models of last, this and next year."""
     return (
         ReportingTask.objects.filter(
             occasion__model__year__in=range(year - 1, year + 2), step__isnull=False
         )
-        .filter(Q(unit__in=unit_ids, reporter__isnull=True) | Q(reporter=user))
+        .filter(access.my_tasks_filter(user))
         .select_related("occasion__model__organisation", "unit", "plan_type", "step")
         .order_by("step__deadline", "name")
     )
@@ -221,8 +216,6 @@ def ical_user(request, token: str):
     events = []
     for task in user_tasks(user, timezone.localdate().year):
         organisation = task.occasion.model.organisation
-        if not access.can_read(user, task.unit):
-            continue
         done = _(" (klarmarkerad)") if task.done_at else ""
         events.append(
             vevent(

@@ -121,7 +121,7 @@ def open_measures(task: ReportingTask) -> list[OpenMeasure]:
 
 
 def may_follow_up(user, task: ReportingTask) -> bool:
-    return access.can_write(user, task.unit) and not is_locked(task)
+    return access.may_change_task(user, task) and not is_locked(task)
 
 
 @use_case
@@ -131,7 +131,7 @@ def measure_followup_save(
     """Save what came of an earlier measure at this task's occasion. `version`
     is the version the user opened (0 for none yet); a save by someone else
     in between refuses this one with EditConflict."""
-    if not access.can_write(actor, task.unit):
+    if not access.may_change_task(actor, task):
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from styrhjul.core.models import EditedText
 from styrhjul.model.models import GovernanceModel, PlanType, ScaleValue
+from styrhjul.organisation.access import RestrictedQuerySet
 from styrhjul.organisation.models import Unit, UnitType
 from styrhjul.planning.models import Item
 
@@ -72,7 +73,18 @@ class FollowUpOccasion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The name as shown: with the year of its period when the name has
+        none, so that monthly follow-ups of different years are told apart
+        ("Månadsuppföljning september 2025")."""
+        year = str(self.period_end.year)
+        return self.name if year in self.name else f"{self.name} {year}"
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -115,6 +127,9 @@ class OccasionStep(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.occasion.model.organisation
@@ -142,6 +157,9 @@ class CalendarEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -184,6 +202,9 @@ class ReportingTask(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+    access_unit_lookup = "unit"
 
     class Meta:
         verbose_name = _("uppgift")
@@ -267,16 +288,6 @@ class Report(EditedText):
     @property
     def access_unit(self) -> Unit:
         return self.unit
-
-    @property
-    def is_reported(self) -> bool:
-        return bool(
-            self.status_id
-            or self.assessment_id
-            or self.comment.strip()
-            or self.analysis.strip()
-            or self.completion is not None
-        )
 
 
 class MeasureFollowUp(EditedText):

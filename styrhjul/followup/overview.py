@@ -1,12 +1,14 @@
 """Översikt for model owners: every task of an occasion with its status and
 progress, live, with filters and an Excel export.
 
-Access (decided for issue item 5): a model owner sees the tasks of the units
-they manage (access.Action.MANAGE: the unit of their Modellägare grant and,
-with the subtree, the units below it); a model owner at the root of the
-organisation, and a Systemadministratör, see all tasks. Anyone who manages
-none of the occasion's units gets 404. Chefs, Rapportörer and Läsare do not
-see the overview (they see their own tasks).
+Access (access.overview_unit_ids, the action access.Action.FOLLOW): a model
+owner sees the tasks of the units they manage (the unit of their Modellägare
+grant and, with the subtree, the units below it), a Chef whose grant reaches
+the units below theirs (a förvaltningschef, an avdelningschef) the tasks of
+that part of the tree; a model owner at the root of the organisation, and a
+Systemadministratör, see all tasks. Anyone who follows none of the
+occasion's units gets 404. Those who see a task in the overview may send its
+reminder (views_review.remind).
 
 The number of queries does not depend on the number of tasks.
 """
@@ -26,7 +28,7 @@ from styrhjul.model.models import PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import UnitType
 
-from . import services
+from . import readmodel
 from .models import FollowUpOccasion, ReportingTask
 
 NOT_STARTED = "ej_paborjad"
@@ -100,20 +102,11 @@ class Overview:
 
 def visible_tasks(user, occasion: FollowUpOccasion):
     """The occasion's tasks the user may follow in the overview (see module doc)."""
-    tasks = occasion.tasks.all()
-    rights = access.rights(user)
-    if rights.is_admin:
-        return tasks
-    return tasks.filter(unit_id__in=rights.manageable)
+    return occasion.tasks.restrict(user, access.Action.FOLLOW)
 
 
 def may_view(user, occasion: FollowUpOccasion) -> bool:
-    rights = access.rights(user)
-    return (
-        rights.is_admin
-        or visible_tasks(user, occasion).exists()
-        or (access.can_manage(user, occasion))
-    )
+    return access.can_manage(user, occasion) or visible_tasks(user, occasion).exists()
 
 
 def viewable_occasion_ids(user, occasions) -> set[int]:
@@ -121,36 +114,39 @@ def viewable_occasion_ids(user, occasions) -> set[int]:
     many occasions at once (for the year wheel's links), in at most one query
     (the user's rights are usually cached for the request)."""
     occasions = list(occasions)
-    rights = access.rights(user)
-    if rights.is_admin:
+    followed = access.overview_unit_ids(user)
+    if followed is None:
         return {o.pk for o in occasions}
-    if not rights.manageable:
+    if not followed:
         return set()
-    result = {o.pk for o in occasions if o.model.organisation_id in rights.manageable}
+    managed = access.unit_ids(user, access.Action.MANAGE) or set()
+    result = {o.pk for o in occasions if o.model.organisation_id in managed}
     rest = [o.pk for o in occasions if o.pk not in result]
     if rest:
         result |= set(
-            ReportingTask.objects.filter(occasion_id__in=rest, unit_id__in=rights.manageable)
+            ReportingTask.objects.filter(occasion_id__in=rest)
+            .restrict(user, access.Action.FOLLOW)
             .values_list("occasion_id", flat=True)
             .distinct()
         )
     return result
 
 
-def task_status(task: ReportingTask, reported: int, today: datetime.date) -> str:
+def task_status(task: ReportingTask, begun: int, today: datetime.date) -> str:
+    """`begun`: the task's items reported or started (readmodel)."""
     if task.done_at:
         return DONE
     deadline = task.deadline
     if deadline is not None and today > deadline:
         return LATE
-    return IN_PROGRESS if reported else NOT_STARTED
+    return IN_PROGRESS if begun else NOT_STARTED
 
 
 def progress(
     occasion: FollowUpOccasion, tasks: list[ReportingTask], unit_query=None
 ) -> dict[int, tuple[int, int]]:
-    """Task pk → (reported items, items to report): services.task_progress."""
-    return services.task_progress(tasks, unit_query)
+    """Task pk → (reported items, items to report): readmodel.task_progress."""
+    return readmodel.task_progress(tasks, unit_query)
 
 
 def overview(
@@ -166,13 +162,15 @@ def overview(
         .prefetch_related("unit__unit_type", "plan_type", "step")
         .order_by("unit__name", "unit_id", "plan_type__order", "reporter_id", "pk")
     )
-    counts_by_task = progress(
-        occasion, tasks, visible_tasks(user, occasion).order_by().values("unit_id")
+    model = readmodel.for_tasks(
+        tasks, unit_query=visible_tasks(user, occasion).order_by().values("unit_id"), light=True
     )
     rows = []
     for task in tasks:
-        done, total = counts_by_task[task.pk]
-        rows.append(TaskRow(task, done, total, task_status(task, done, today)))
+        items = model.task(task)
+        done = sum(1 for r in items if r.reported)
+        begun = sum(1 for r in items if r.reported or r.started)
+        rows.append(TaskRow(task, done, len(items), task_status(task, begun, today)))
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.status] += 1

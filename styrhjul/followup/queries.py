@@ -8,17 +8,17 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import latest_copies, value_rows
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Role, Unit
+from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink
 
-from . import services
+from . import readmodel, services
 from .models import OccasionStatus, Report, ReportingTask
 
 TASK_RELATED = (
@@ -50,23 +50,16 @@ class TaskRow:
 
 
 def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
-    """The user's tasks in open occasions: the units' tasks where they hold
-    the Chef or Modellägare role on the unit itself, and the Rapportör tasks
-    assigned to them. Tasks not yet done come first, by deadline.
+    """The user's tasks (access.my_tasks_filter) in open occasions. Tasks not
+    yet done come first, by deadline.
 
     Five queries (two of them the user's rights, usually cached)."""
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return []
     today = today or timezone.localdate()
-    rights = access.rights(user)
-    unit_ids = [
-        unit_id
-        for unit_id, roles in rights.roles_by_unit.items()
-        if roles & {Role.MANAGER, Role.MODEL_OWNER}
-    ]
     tasks = list(
         ReportingTask.objects.filter(occasion__status=OccasionStatus.OPEN)
-        .filter(Q(unit_id__in=unit_ids, reporter__isnull=True) | Q(reporter=user))
+        .filter(access.my_tasks_filter(user))
         .select_related("occasion", "unit", "plan_type", "step", "reporter")
     )
     if not tasks:
@@ -90,7 +83,7 @@ def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
 
 
 def _progress(tasks: list[ReportingTask]) -> dict[int, tuple[int, int]]:
-    return services.task_progress(tasks)
+    return readmodel.task_progress(tasks)
 
 
 # --- The reporting page ----------------------------------------------------------------------
@@ -121,13 +114,15 @@ class Entry:
     facts: object = None  # an indicator's IndicatorData (indicators.analysis)
     goal_facts: list = field(default_factory=list)  # a goal's indicators' IndicatorData
     computed: object = None  # the value computed from sub-units (indicators.aggregate)
+    state: str = readmodel.NOT_REPORTED  # the read model's state of the item
 
     @property
     def reported(self) -> bool:
-        """As services.reported_keys: a report with content, or an outcome."""
-        return (self.report is not None and self.report.is_reported) or (
-            self.value is not None and self.value.value is not None
-        )
+        return self.state == readmodel.REPORTED
+
+    @property
+    def started(self) -> bool:
+        return self.state == readmodel.STARTED
 
 
 @dataclass
@@ -165,62 +160,51 @@ def scale_values_for(task: ReportingTask) -> dict[int, list[ScaleValue]]:
 def task_page(user, task: ReportingTask) -> TaskPage:
     """Exactly services.task_items(task), grouped like the plan: perspective →
     goal → what contributes. Each item appears once, under the first of its
-    parents that the task holds. Six queries whatever the number of items."""
-    items = services.task_items(task)  # 1
-    by_id = {i.pk: i for i in items}
+    parents that the task holds. Seven queries whatever the number of items
+    (readmodel.read: three, and one more with indicators)."""
+    # The items, their reports and outcomes and their state: the read model.
+    rows = readmodel.for_tasks([task], related=("status", "assessment", "updated_by")).task(task)
+    by_id = {row.item.pk: row.item for row in rows}
+    items = list(by_id.values())
     year = task.occasion.year
-    reports = {
-        r.item_id: r
-        for r in Report.objects.filter(  # 2
-            occasion=task.occasion, unit=task.unit, item_id__in=list(by_id)
-        ).select_related("status", "assessment", "updated_by")
-    }
     indicator_ids = [i.pk for i in items if i.kind == ItemKind.INDICATOR]
-    current: dict[int, IndicatorValue] = {}
     earlier: dict[int, list[IndicatorValue]] = {}
     values: dict[int, dict] = {}
     if indicator_ids:
         # An indicator's outcomes of earlier years may have been entered
         # through last year's copy of it: the series is the same.
-        periods = {pk: services.value_period(by_id[pk], task.occasion) for pk in indicator_ids}
-        rows = list(
-            value_rows(  # 3
+        periods = {services.value_period(by_id[pk], task.occasion) for pk in indicator_ids}
+        found_values = latest_copies(
+            value_rows(
                 {by_id[pk].series for pk in indicator_ids},
                 [task.unit_id],
-                periods={"", *periods.values()},
+                periods={"", *periods},
                 last_year=year,
             )
         )
-        by_series = latest_copies(rows)
-        # The form changes the value entered through the task's own indicator.
-        own = {(v.item_id, v.year, v.period): v for v in rows}
         for pk in indicator_ids:
-            found = by_series.get((by_id[pk].series, task.unit_id), {})
+            found = found_values.get((by_id[pk].series, task.unit_id), {})
             values[pk] = found
-            period = periods[pk]
-            # Of a part of the year only this occasion's period counts.
-            value = own.get((pk, year, period)) or found.get((year, period))
-            if value is not None:
-                current[pk] = value
             earlier[pk] = [v for (y, p), v in sorted(found.items()) if not p and y < year]
     parents: dict[int, list[int]] = defaultdict(list)
-    for child, parent in ItemLink.objects.filter(  # 4
+    for child, parent in ItemLink.objects.filter(
         item_id__in=list(by_id), target_id__in=list(by_id)
     ).values_list("item_id", "target_id"):
         parents[child].append(parent)
-    perspectives = list(task.plan_type.model.perspectives.all())  # 5
-    scales = scale_values_for(task)  # 6
+    perspectives = list(task.plan_type.model.perspectives.all())
+    scales = scale_values_for(task)
 
     entries = {
-        pk: Entry(
-            item,
-            reports.get(pk),
-            current.get(pk),
-            earlier.get(pk, []),
-            shared_from=item.plan.unit if item.plan.unit_id != task.unit_id else None,
-            series_values=values.get(pk),
+        row.item.pk: Entry(
+            row.item,
+            row.report,
+            row.value,
+            earlier.get(row.item.pk, []),
+            shared_from=row.item.plan.unit if row.item.plan.unit_id != task.unit_id else None,
+            series_values=values.get(row.item.pk),
+            state=row.state,
         )
-        for pk, item in by_id.items()
+        for row in rows
     }
     kind_order = {k: i for i, k in enumerate(ItemKind.values)}
     position = {pk: i for i, pk in enumerate(by_id)}
@@ -260,7 +244,9 @@ def task_page(user, task: ReportingTask) -> TaskPage:
     for pid in sorted(by_perspective, key=lambda k: (k is None, order.get(k, 0))):
         flat: list[Entry] = []
         flatten(by_perspective[pid], 0, flat)
-        groups.append(Group(names.get(pid) or "Utan perspektiv", flat))
+        # Items without a perspective: "Övriga poster" after the perspectives.
+        other = _("Övriga poster") if len(by_perspective) > 1 else _("Poster att rapportera")
+        groups.append(Group(names.get(pid) or other, flat))
     # Anything a broken link structure kept out of the tree is still shown.
     rest = [e for pk, e in entries.items() if pk not in placed]
     if rest:

@@ -11,6 +11,9 @@ removed so a later run tries again.
 Kinds: "before:N" (N days before the deadline), "overdue" (after the
 deadline, while not done) and "manual" (a model owner pressed "Skicka
 påminnelse").
+
+Every reminder says how many of the task's items are reported and lists
+those still to report, by the follow-up read model (readmodel).
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ from django.urls import NoReverseMatch, reverse
 
 from styrhjul.organisation.models import Role, RoleGrant, User
 
+from . import readmodel
 from .models import OccasionStatus, ReminderLog, ReportingTask
 
 OVERDUE = "overdue"
 MANUAL = "manual"
+LISTED = 20  # items still to report named in a reminder; the rest are counted
 
 
 def before_kind(days: int) -> str:
@@ -95,7 +100,54 @@ def recipients_for(tasks: Iterable[ReportingTask]) -> dict[int, list[User]]:
     return result
 
 
-def subject_and_body(task: ReportingTask, kind: str, today: datetime.date, url: str):
+@dataclass
+class ToReport:
+    """A task's items still to report (not reported by the read model's
+    rule, started ones included) and how many items it has."""
+
+    missing: list
+    total: int
+
+    @property
+    def reported(self) -> int:
+        return self.total - len(self.missing)
+
+
+def still_to_report(tasks: Iterable[ReportingTask]) -> dict[int, ToReport]:
+    """Task pk → ToReport, for any number of tasks in a fixed number of queries."""
+    tasks = list(tasks)
+    if not tasks:
+        return {}
+    model = readmodel.for_tasks(tasks, related=())
+    result = {}
+    for task in tasks:
+        rows = model.task(task)
+        result[task.pk] = ToReport([r.item for r in rows if not r.reported], len(rows))
+    return result
+
+
+def _progress_text(todo: ToReport | None) -> str:
+    if todo is None:
+        return ""
+    text = f"Rapporterat: {todo.reported} av {todo.total} poster.\n"
+    if todo.missing:
+        text += "Kvar att rapportera:\n"
+        text += "".join(
+            f"- {f'{item.number} ' if item.number else ''}{item.title}\n"
+            for item in todo.missing[:LISTED]
+        )
+        if len(todo.missing) > LISTED:
+            text += f"- … och {len(todo.missing) - LISTED} till\n"
+    return text + "\n"
+
+
+def subject_and_body(
+    task: ReportingTask,
+    kind: str,
+    today: datetime.date,
+    url: str,
+    todo: ToReport | None = None,
+):
     deadline = task.deadline
     when = deadline.isoformat() if deadline else "—"
     if kind == OVERDUE:
@@ -122,6 +174,7 @@ def subject_and_body(task: ReportingTask, kind: str, today: datetime.date, url: 
         f"Uppföljning: {task.occasion.name}\n"
         f"Enhet: {task.unit.name}\n"
         f"Plan: {task.plan_type.name}\n\n"
+        f"{_progress_text(todo)}"
         f"Öppna uppgiften och rapportera: {url}\n\n"
         "När allt är rapporterat klarmarkerar du uppgiften.\n\n"
         "Det här meddelandet skickades automatiskt av Styrhjul."
@@ -161,6 +214,7 @@ def send(
         )
     )
     connection = None if dry_run else get_connection(fail_silently=fail_silently)
+    todo = {} if dry_run else still_to_report({p.task.pk: p.task for p in planned}.values())
     for p in planned:
         key = (p.task.pk, p.recipient.email, p.kind)
         if key in already:
@@ -178,7 +232,9 @@ def send(
         except IntegrityError:  # another run sent it a moment ago
             outcome.skipped.append(p)
             continue
-        subject, body = subject_and_body(p.task, p.kind, today, task_url(p.task, base_url))
+        subject, body = subject_and_body(
+            p.task, p.kind, today, task_url(p.task, base_url), todo.get(p.task.pk)
+        )
         try:
             send_mail(
                 subject,

@@ -238,10 +238,18 @@ class ReportForm(forms.Form):
                     scales.get(assessment_scale, []), label=_("Bedömning")
                 )
                 self.scale_values = scales.get(assessment_scale, [])
-                suggested = self.suggested_value(entry.value.value if entry.value else None)
+                # The suggestion for the value in the box (a computed value
+                # stands there until the unit has its own).
+                suggested = self.suggested_value(self.initial.get("value"))
                 if suggested is not None:
                     f["assessment"].help_text = self.suggestion_text(suggested)
-                    if report is None or not report.assessment_id:
+                    # The suggestion shown: an assessment equal to it follows
+                    # the suggestion when the value changes (see clean).
+                    f["suggested"] = forms.CharField(widget=forms.HiddenInput, required=False)
+                    self.initial["suggested"] = str(suggested.pk)
+                    if (report is None or not report.assessment_id) and (
+                        suggested.suggested_when != "no_value"
+                    ):
                         self.initial["assessment"] = str(suggested.pk)
             f["comment"] = _text(
                 _("Kommentar"), self._required_help(scales, assessment_scale), rows=3
@@ -283,6 +291,7 @@ class ReportForm(forms.Form):
             f["comment"] = _text(_("Kommentar"))
         self.order_fields(
             [
+                "suggested",
                 "status",
                 "completion",
                 "value",
@@ -310,15 +319,35 @@ class ReportForm(forms.Form):
         return next((v for v in self.scale_values if v.suggested_when == code), None)
 
     def suggestion_text(self, suggested: ScaleValue) -> str:
+        """The hint under the assessment, saying what clean() will do."""
         facts, year = self.entry.facts, self.task.occasion.year
         target = facts.target_for(year)
-        text = _("Förslag utifrån utfall och målvärde: %(label)s.") % {"label": suggested.label}
-        if target is not None:
-            text += " " + _("Målvärdet för %(year)s är %(target)s.") % {
-                "year": year,
-                "target": facts.fmt(target),
-            }
-        return text + " " + _("Väljer du något annat, motivera det i kommentaren.")
+        target_text = (
+            " "
+            + _("Målvärdet för %(year)s är %(target)s.")
+            % {"year": str(year), "target": facts.fmt(target)}
+            if target is not None
+            else ""
+        )
+        if suggested.suggested_when == "no_value":
+            return (
+                _(
+                    "När utfallet är sparat föreslås en bedömning utifrån målvärdet. "
+                    "Du kan också välja en bedömning nu."
+                )
+                + target_text
+                + " "
+                + _("Väljer du en annan bedömning än förslaget, motivera den i kommentaren.")
+            )
+        return (
+            _("Förslag utifrån utfall och målvärde: %(label)s.") % {"label": suggested.label}
+            + target_text
+            + " "
+            + _(
+                "Bedömningen följer förslaget om du ändrar utfallet. Väljer du en annan "
+                "bedömning, motivera den i kommentaren."
+            )
+        )
 
     def clean(self):
         data = super().clean()
@@ -328,6 +357,17 @@ class ReportForm(forms.Form):
             value = data.get("value") if "value" in self.fields else None
             suggested = self.suggested_value(value)
             chosen = data.get("assessment")
+            # Left at the suggestion the form showed: the assessment follows
+            # the suggestion for the value now typed (and the form, shown
+            # again after an error, shows that one).
+            follows = chosen is not None and str(chosen.pk) == data.get("suggested")
+            if suggested is not None and follows and chosen.pk != suggested.pk:
+                data["assessment"] = chosen = suggested
+                self.data = self.data.copy()
+                for name in ("assessment", "suggested"):
+                    self.data[self.add_prefix(name)] = str(suggested.pk)
+            if suggested is not None:
+                self.fields["assessment"].help_text = self.suggestion_text(suggested)
             if (
                 suggested is not None
                 and chosen is not None

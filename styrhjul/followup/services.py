@@ -20,7 +20,7 @@ from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Role, RoleGrant, Unit, User
+from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
 from styrhjul.planning.services import check_percent
 
@@ -92,22 +92,16 @@ def items_to_report(plan_type: PlanType, unit: Unit) -> list[Item]:
     return items_to_report_many([plan_type], [unit])[unit.pk, plan_type.pk]
 
 
-def items_to_report_many(plan_types, units) -> dict[tuple[int, int], list[Item]]:
+def items_to_report_many(
+    plan_types, units, *, unit_query=None
+) -> dict[tuple[int, int], list[Item]]:
     """items_to_report for every (unit, plan type) at once, keyed by their
-    ids: one query for one unit and plan type, two for more, however many."""
-    unit_ids = [u.pk for u in units]
-    type_ids = [pt.pk for pt in plan_types]
-    shares = (
-        ItemShare.objects.filter(
-            unit__in=unit_ids,
-            plan__plan_type__in=type_ids,
-            ended_at__isnull=True,
-            item__archived_at__isnull=True,
-        )
-        # An indicator reported centrally is reported by its owner only.
-        .exclude(item__kind=ItemKind.INDICATOR, item__reported_by=ReportedBy.CENTRAL)
-    )
-    own = Item.objects.active().filter(plan__unit__in=unit_ids, plan__plan_type__in=type_ids)
+    ids: one query for one unit and plan type, two for more, however many.
+    `units` are units or their ids; `unit_query`, a query of the same ids,
+    replaces a parameter list of thousands of ids in the queries."""
+    unit_ids = sorted({getattr(u, "pk", u) for u in units})
+    type_ids = sorted({getattr(pt, "pk", pt) for pt in plan_types})
+    own, shares = _to_report(type_ids, unit_ids if unit_query is None else unit_query)
     items = (
         Item.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=shares.values("item_id")))
         .select_related(
@@ -130,6 +124,45 @@ def items_to_report_many(plan_types, units) -> dict[tuple[int, int], list[Item]]
         for key in keys:
             result[key].append(item)
     return result
+
+
+def _to_report(type_ids, in_units):
+    """The units' own active items in plans of the types, and the active
+    shares into their plans of the types (but not of indicators reported
+    centrally): the querysets of items_to_report."""
+    shares = (
+        ItemShare.objects.filter(
+            unit__in=in_units,
+            plan__plan_type__in=type_ids,
+            ended_at__isnull=True,
+            item__archived_at__isnull=True,
+        )
+        # An indicator reported centrally is reported by its owner only.
+        .exclude(item__kind=ItemKind.INDICATOR, item__reported_by=ReportedBy.CENTRAL)
+    )
+    own = Item.objects.active().filter(plan__unit__in=in_units, plan__plan_type__in=type_ids)
+    return own, shares
+
+
+def items_to_report_values(
+    plan_types, units, fields: tuple[str, ...], *, unit_query=None
+) -> dict[tuple[int, int], list[tuple]]:
+    """items_to_report_many as tuples of the items' `fields` (the first of
+    them "pk"), without model objects, for counting over thousands of units:
+    two queries."""
+    unit_ids = sorted({getattr(u, "pk", u) for u in units})
+    type_ids = sorted({getattr(pt, "pk", pt) for pt in plan_types})
+    own, shares = _to_report(type_ids, unit_ids if unit_query is None else unit_query)
+    found: dict[tuple[int, int], dict[int, tuple]] = defaultdict(dict)
+    for unit_id, type_id, *values in own.values_list(
+        "plan__unit_id", "plan__plan_type_id", *fields
+    ):
+        found[unit_id, type_id][values[0]] = tuple(values)
+    for unit_id, type_id, *values in shares.values_list(
+        "unit_id", "plan__plan_type_id", *(f"item__{f}" for f in fields)
+    ):
+        found[unit_id, type_id][values[0]] = tuple(values)
+    return {key: list(items.values()) for key, items in found.items()}
 
 
 def task_items(task: ReportingTask) -> list[Item]:
@@ -163,12 +196,7 @@ def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
         .select_related("unit_type")
     }
     existing = set(occasion.tasks.values_list("unit_id", "plan_type_id", "reporter_id"))
-    reporters = defaultdict(set)  # unit → users with only the Rapportör role there
-    for user_id, unit_id, role in RoleGrant.objects.filter(unit__in=list(units)).values_list(
-        "user_id", "unit_id", "role"
-    ):
-        if role == Role.REPORTER:
-            reporters[unit_id].add(user_id)
+    reporters = access.reporters_by_unit(list(units))
     created = []
     for plan_type in occasion.plan_types.all():
         plans = Plan.objects.filter(plan_type=plan_type, unit__in=list(units))
@@ -192,7 +220,7 @@ def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
                         actor,
                     )
                 )
-            assigned = {i.responsible_id for i in items} & reporters[unit.pk]
+            assigned = {i.responsible_id for i in items} & reporters.get(unit.pk, set())
             for user_id in sorted(assigned):
                 if (unit.pk, plan_type.pk, user_id) in existing:
                     continue
@@ -253,21 +281,10 @@ def task_reopen(*, actor, task: ReportingTask, until: datetime.date) -> Reportin
 
 
 def may_report(user, task: ReportingTask, item: Item) -> bool:
-    """Write access to the unit; a Rapportör only on items assigned to them."""
-    if not access.can_write(user, task.unit):
-        return False
-    rights = access.rights(user)
-    if rights.is_admin or task.unit_id in rights.writable - _reporter_only_units(rights):
-        return True
-    return item.responsible_id == getattr(user, "pk", None)
-
-
-def _reporter_only_units(rights) -> set[int]:
-    return {
-        unit_id
-        for unit_id, roles in rights.roles_by_unit.items()
-        if roles and roles <= {Role.REPORTER, Role.READER}
-    }
+    """Write access to the unit; a Rapportör only on items assigned to them
+    (access.may_report); and not while the task is klarmarkerad
+    (access.may_change_task)."""
+    return access.may_change_task(user, task) and access.may_report(user, task.unit, item)
 
 
 PART_YEAR = {"month", "tertial", "quarter"}
@@ -444,89 +461,9 @@ def item_report_save(
 # --- Marking a task done ----------------------------------------------------------------
 
 
-def reported_keys(occasion_ids, unit_ids) -> set[tuple[int, int, int]]:
-    """(occasion, unit, item) that count as reported — the one rule used by
-    the task page, Mina uppgifter, the overview and klarmarkera: a report with
-    a status, an assessment, a completion or text, or (for indicators) an
-    outcome entered for the occasion's year. Three queries for any number of
-    occasions and units; `unit_ids` may be a query of unit ids."""
-    reports = Report.objects.filter(occasion_id__in=occasion_ids, unit_id__in=unit_ids)
-    by_value = (
-        Q(status_id__isnull=False) | Q(assessment_id__isnull=False) | Q(completion__isnull=False)
-    )
-    keys = set(reports.filter(by_value).values_list("occasion_id", "unit_id", "item_id"))
-    # Only reports without a value bring their texts from the database.
-    keys.update(
-        (occasion_id, unit_id, item_id)
-        for occasion_id, unit_id, item_id, comment, analysis in reports.exclude(by_value)
-        .exclude(comment="", analysis="")
-        .values_list("occasion_id", "unit_id", "item_id", "comment", "analysis")
-        if comment.strip() or analysis.strip()
-    )
-    occasions_by_year = defaultdict(list)
-    for pk, year in FollowUpOccasion.objects.filter(pk__in=occasion_ids).values_list(
-        "pk", "model__year"
-    ):
-        occasions_by_year[year].append(pk)
-    for item_id, unit_id, year in IndicatorValue.objects.filter(
-        unit_id__in=unit_ids, year__in=list(occasions_by_year), value__isnull=False
-    ).values_list("item_id", "unit_id", "year"):
-        keys.update((pk, unit_id, item_id) for pk in occasions_by_year[year])
-    return keys
-
-
-def task_progress(tasks: list[ReportingTask], unit_ids=None) -> dict[int, tuple[int, int]]:
-    """Task pk → (reported items, items to report), with the item rule of
-    task_items and the rule of reported_keys, in a fixed number of queries for
-    any number of tasks. `unit_ids`, a query of unit ids covering the tasks'
-    units, replaces a parameter list of thousands of ids."""
-    if not tasks:
-        return {}
-    unit_ids = {t.unit_id for t in tasks} if unit_ids is None else unit_ids
-    plan_type_ids = {t.plan_type_id for t in tasks}
-    items: dict[tuple[int, int], dict[int, int | None]] = defaultdict(dict)
-    for item_id, unit_id, pt_id, responsible_id in (
-        Item.objects.active()
-        .filter(plan__unit_id__in=unit_ids, plan__plan_type_id__in=plan_type_ids)
-        .values_list("pk", "plan__unit_id", "plan__plan_type_id", "responsible_id")
-    ):
-        items[(unit_id, pt_id)][item_id] = responsible_id
-    for item_id, unit_id, pt_id, responsible_id in (
-        ItemShare.objects.filter(
-            unit_id__in=unit_ids,
-            plan__plan_type_id__in=plan_type_ids,
-            ended_at__isnull=True,
-            item__archived_at__isnull=True,
-        )
-        # An indicator reported centrally is reported by its owner only (items_to_report).
-        .exclude(item__kind=ItemKind.INDICATOR, item__reported_by=ReportedBy.CENTRAL)
-        .values_list("item_id", "unit_id", "plan__plan_type_id", "item__responsible_id")
-    ):
-        items[(unit_id, pt_id)][item_id] = responsible_id
-    reported = reported_keys({t.occasion_id for t in tasks}, unit_ids)
-    result = {}
-    for task in tasks:
-        mine = items.get((task.unit_id, task.plan_type_id), {})
-        ids = [i for i, resp in mine.items() if not task.reporter_id or resp == task.reporter_id]
-        done = sum(1 for i in ids if (task.occasion_id, task.unit_id, i) in reported)
-        result[task.pk] = (done, len(ids))
-    return result
-
-
-def unreported(task: ReportingTask) -> list[Item]:
-    items = task_items(task)
-    reported = reported_keys([task.occasion_id], [task.unit_id])
-    return [i for i in items if (task.occasion_id, task.unit_id, i.pk) not in reported]
-
-
 def may_mark_done(user, task: ReportingTask) -> bool:
-    """The unit's writers mark its tasks done; a reporter task also by its reporter."""
-    return access.can_write(user, task.unit) and (
-        not task.reporter_id
-        or access.is_admin(user)
-        or task.reporter_id == getattr(user, "pk", None)
-        or task.unit_id not in _reporter_only_units(access.rights(user))
-    )
+    """Klarmarkera (access.may_mark_done)."""
+    return access.may_mark_done(user, task)
 
 
 @use_case
@@ -547,8 +484,9 @@ def task_mark_done(*, actor, task: ReportingTask) -> ReportingTask:
 
 @use_case
 def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
-    """Undo klarmarkera, possible until the deadline (or while reopened)."""
-    if not access.can_write(actor, task.unit):
+    """Undo klarmarkera, possible until the deadline (or while reopened), for
+    those who may mark the task done (the page shows the button to them)."""
+    if not access.may_mark_done(actor, task):
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(_("Tidsfristen har passerat; uppgiften kan inte längre ångras."))

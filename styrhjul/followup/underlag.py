@@ -23,12 +23,13 @@ from decimal import Decimal
 from django.db import connection
 
 from styrhjul.indicators.models import IndicatorValue
-from styrhjul.model.models import ScaleValue
+from styrhjul.model.models import PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 from styrhjul.planning.services import descendant_ids
 
+from . import readmodel
 from .models import FollowUpOccasion, Report, ReportingTask
 
 
@@ -38,14 +39,16 @@ class UnderlagRow:
     item: Item
     shared: bool  # True: X shared to the unit; False: an item contributing to X
     report: Report | None = None
-    value: IndicatorValue | None = None
+    value: IndicatorValue | None = None  # shown: the occasion's period, the year or the latest
+    state: str = readmodel.NOT_REPORTED  # the read model's state of the unit's item
 
     @property
     def reported(self) -> bool:
-        """As services.reported_keys: a report with content, or an outcome."""
-        return (self.report is not None and self.report.is_reported) or (
-            self.value is not None and self.value.value is not None
-        )
+        return self.state == readmodel.REPORTED
+
+    @property
+    def started(self) -> bool:
+        return self.state == readmodel.STARTED
 
     @property
     def scale_value(self) -> ScaleValue | None:
@@ -89,10 +92,6 @@ class Underlag:
     item: Item
     rows: list[UnderlagRow]
     totals: Totals
-
-    @property
-    def reported_rows(self) -> list[UnderlagRow]:
-        return [r for r in self.rows if r.reported]
 
     @property
     def missing_rows(self) -> list[UnderlagRow]:
@@ -163,21 +162,23 @@ def underlag(user, task: ReportingTask, item: Item) -> Underlag:
         .select_related("unit_type")
         .order_by()
     }
-    rights = access.rights(user)
-    if not rights.is_admin:
-        below = {pk: u for pk, u in below.items() if pk in rights.readable}
-    plan_type_ids = set(occasion.plan_types.values_list("pk", flat=True))
+    below = {pk: u for pk, u in below.items() if access.can_read(user, u)}
+    plan_types = {pt.pk: pt for pt in occasion.plan_types.all()}
+    plan_type_ids = set(plan_types)
 
     rows: list[UnderlagRow] = []
+    reported_in: dict[tuple[int, int], PlanType] = {}  # (unit, item) → the plan type
     if below:
         shares = ItemShare.objects.filter(
             item=item,
             unit_id__in=list(below),
             ended_at__isnull=True,
             plan__plan_type_id__in=plan_type_ids,
-        ).values_list("unit_id", flat=True)
-        for unit_id in set(shares):
-            rows.append(UnderlagRow(unit=below[unit_id], item=item, shared=True))
+        ).values_list("unit_id", "plan__plan_type_id")
+        for unit_id, type_id in sorted(set(shares)):
+            if (unit_id, item.pk) not in reported_in:
+                rows.append(UnderlagRow(unit=below[unit_id], item=item, shared=True))
+            reported_in[unit_id, item.pk] = plan_types[type_id]
         contributor_ids = descendant_ids([item.pk])
         if contributor_ids:
             contributors = (
@@ -190,6 +191,7 @@ def underlag(user, task: ReportingTask, item: Item) -> Underlag:
                 .select_related("plan__plan_type", "level")
             )
             for contributor in contributors:
+                reported_in[contributor.plan.unit_id, contributor.pk] = contributor.plan.plan_type
                 rows.append(
                     UnderlagRow(
                         unit=below[contributor.plan.unit_id], item=contributor, shared=False
@@ -199,12 +201,13 @@ def underlag(user, task: ReportingTask, item: Item) -> Underlag:
     if rows:
         unit_ids = {r.unit.pk for r in rows}
         item_ids = {r.item.pk for r in rows}
-        reports = {
-            (r.unit_id, r.item_id): r
-            for r in Report.objects.filter(
-                occasion=occasion, unit_id__in=unit_ids, item_id__in=item_ids
-            ).select_related("status", "assessment", "updated_by")
-        }
+        # The reports and the state of each row: the read model.
+        found = readmodel.answers(
+            [occasion],
+            unit_ids,
+            {r.item.pk: r.item for r in rows}.values(),
+            related=("status", "assessment", "updated_by"),
+        )
         values: dict[tuple[int, int], list[IndicatorValue]] = {}
         for v in IndicatorValue.objects.filter(
             year=occasion.year, unit_id__in=unit_ids, item_id__in=item_ids
@@ -213,8 +216,9 @@ def underlag(user, task: ReportingTask, item: Item) -> Underlag:
         period = value_period(occasion)
         for row in rows:
             key = (row.unit.pk, row.item.pk)
-            row.report = reports.get(key)
+            row.report = found.report(occasion.pk, *key)
             row.value = _pick_value(values.get(key, []), period)
+            row.state = found.state(occasion.pk, row.unit.pk, row.item, reported_in[key])
     rows.sort(key=lambda r: (r.unit.name, r.unit.pk, not r.shared, r.item.order, r.item.pk))
     return Underlag(task=task, item=item, rows=rows, totals=totals_for(rows))
 
@@ -271,8 +275,5 @@ def items_with_underlag(task: ReportingTask, items, user=None) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         pairs = cursor.fetchall()
-    readable = None
-    if user is not None:
-        rights = access.rights(user)
-        readable = None if rights.is_admin else rights.readable
+    readable = None if user is None else access.unit_ids(user, access.Action.READ)
     return {item_id for item_id, unit_id in pairs if readable is None or unit_id in readable}

@@ -20,7 +20,7 @@ from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 
-from . import measures, queries, services
+from . import measures, queries, readmodel, services
 from .models import Report, ReportingTask
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
@@ -232,7 +232,7 @@ def task_done(request, pk: int):
             "nav": "start",
             "task": task_obj,
             "locked": locked,
-            "unreported": services.unreported(task_obj),
+            "unreported": readmodel.unreported(task_obj),
             "page_title": _("Klarmarkera %(name)s") % {"name": task_obj.name},
             "breadcrumbs": _crumbs(task_obj, (_("Klarmarkera"), None)),
         },

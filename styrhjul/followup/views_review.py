@@ -84,7 +84,7 @@ def overview(request, pk: int):
             "status_choices": list(overview_q.STATUS_LABELS.items()),
             "query": query,
             "next": request.get_full_path(),
-            "page_title": _("Översikt: %(name)s") % {"name": occasion.name},
+            "page_title": _("Översikt: %(name)s") % {"name": occasion.title},
             "breadcrumbs": [(_("Översikt: %(name)s") % {"name": occasion.name}, None)],
         },
     )
@@ -109,7 +109,8 @@ def overview_export(request, pk: int):
 @require_POST
 def remind(request, pk: int):
     """Skicka påminnelse: POST task=<pk> for one task, or alla=forsenade for
-    every late task the user sees. Only tasks of units the user manages."""
+    every late task the user sees. Only tasks the user follows in the
+    overview (access.overview_unit_ids)."""
     occasion = _occasion(request, pk)
     today = timezone.localdate()
     visible = overview_q.visible_tasks(request.user, occasion).select_related(
@@ -126,7 +127,6 @@ def remind(request, pk: int):
         tasks = list(visible.filter(pk=task_pk))
         if not tasks:
             raise Http404
-    tasks = [t for t in tasks if access.can_manage(request.user, t.unit)]
     outcome = reminders.manual(tasks=tasks, today=today, base_url=request.build_absolute_uri("/"))
     if outcome.sent:
         messages.success(

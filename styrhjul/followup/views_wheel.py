@@ -49,7 +49,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2200
 
 
 def can_see_organisation(user, organisation: Unit) -> bool:
-    return any(root.pk == organisation.pk for root in readable_roots(user))
+    return access.reads_organisation(user, organisation)
 
 
 def _organisation(request) -> tuple[Unit, list[Unit]]:

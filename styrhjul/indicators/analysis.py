@@ -49,6 +49,8 @@ def attach_task_facts(user, task, entries: dict) -> None:
         if pk in indicators and e.series_values is not None
     }
     data = indicator_data(list(items.values()), units, last_year=year, known=known)
+    for facts in data.values():
+        facts.as_of = task.occasion.period_end
     computed = computed_values(list(indicators.values()), task.unit, year)
     for pk in indicators:
         entries[pk].facts = data[pk]

@@ -13,6 +13,7 @@ year's copy winning (also for the task page and computed values)."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -90,6 +91,9 @@ class IndicatorData:
     targets: dict[int, Decimal]  # year → target (per year, and the target value)
     comparisons: list[Comparison] = field(default_factory=list)
     kolada_name: str = ""  # the own municipality's name when values come from Kolada
+    # The end of the period reported on, when the facts are read for a
+    # follow-up: a value of a year that has not ended by then is the year so far.
+    as_of: datetime.date | None = None
 
     @property
     def from_kolada(self) -> bool:
@@ -184,10 +188,28 @@ class IndicatorData:
             target=goal[1] if goal else None,
             direction=self.item.direction,
             unit=self.unit_label,
+            year_complete=(
+                latest is None
+                or self.as_of is None
+                or self.as_of >= datetime.date(latest.year, 12, 31)
+            ),
         )
 
+    @property
+    def decimals(self) -> int:
+        """The indicator's own precision: as many decimals as its figures are
+        written with (values, kvinnor and män, baseline, targets), at most
+        two, so every figure of the indicator is shown alike ("8,0" beside
+        "7,5", "73" beside "73", never "73,00")."""
+        cached = self.__dict__.get("_decimals")
+        if cached is None:
+            figures = [v for p in self.points for v in (p.value, p.women, p.men)]
+            figures += [*self.targets.values(), self.item.baseline_value, self.item.target_value]
+            cached = self.__dict__["_decimals"] = common_decimals(figures)
+        return cached
+
     def fmt(self, value) -> str:
-        return format_value(value, self.unit_label)
+        return format_value(value, self.unit_label, self.decimals)
 
     def brief(self, year: int) -> Brief:
         """The indicator in a few phrases for the year, beside a text box."""

@@ -38,10 +38,12 @@ def indicator(request, pk: int):
     unit = item.plan.unit
     wanted = request.GET.get("enhet")
     if wanted:
-        # Another unit's outcomes of the indicator (e.g. a unit it is shared to).
+        # Another unit's outcomes of the indicator (e.g. a unit it is shared
+        # to); the owner's outcomes are read with the indicator.
         if not wanted.isdigit():
             raise Http404
-        unit = access.get_or_404(request.user, Unit.objects.all(), pk=int(wanted))
+        if int(wanted) != unit.pk:
+            unit = access.get_or_404(request.user, Unit.objects.all(), pk=int(wanted))
     data = indicator_data([item], {item.pk: unit})[item.pk]
     prefix = f"nyckeltal-{item.pk}"
     kolada = kpi(item.kolada_kpi) if item.kolada_kpi else None
@@ -63,7 +65,12 @@ def indicator(request, pk: int):
             "page_title": item.title,
             "breadcrumbs": [
                 (_("Nyckeltal"), council_url),
-                (plan.unit.name, reverse("planning:plan", args=[plan.pk])),
+                (
+                    plan.unit.name,
+                    reverse("planning:plan", args=[plan.pk])
+                    if access.can_read(request.user, plan)
+                    else None,
+                ),
                 (item.title, None),
             ],
         },

@@ -34,6 +34,9 @@ class Vision(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.unit
@@ -94,6 +97,9 @@ class GovernanceModel(models.Model):
     def __str__(self) -> str:
         return _("Styrmodell %(year)s för %(org)s") % {"year": self.year, "org": self.organisation}
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.organisation
@@ -124,6 +130,9 @@ class Perspective(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -158,6 +167,9 @@ class GoalLevel(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
     @property
     def access_unit(self) -> Unit:
         return self.model.organisation
@@ -179,6 +191,9 @@ class Scale(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -228,6 +243,9 @@ class ScaleValue(models.Model):
 
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", self.colour or ""):
             raise ValidationError({"colour": _("Ange färgen som hexkod, t.ex. #1e6b34.")})
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:
@@ -295,6 +313,9 @@ class PlanType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
 
     @property
     def access_unit(self) -> Unit:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from styrhjul.core.history import Change, history_entries
 from styrhjul.organisation import access
 from styrhjul.organisation.models import RoleGrant, Unit, UnitType
+from styrhjul.organisation.queries import readable_roots
 
 from .models import (
     GoalLevel,
@@ -27,18 +28,14 @@ from .models import (
 from .services_config import KIND_SCALES, SCALE_FIELDS
 
 
-def roots() -> list[Unit]:
-    """The organisations of the installation: the units without a parent."""
-    return list(Unit.objects.filter(parent=None).select_related("unit_type").order_by("name"))
-
-
 def organisation_for(user, pk: int | None = None) -> tuple[Unit, list[Unit]]:
     """The organisation (root unit) whose styrmodell the user sees, and every
-    root the user may read (more than one only in shared installations).
+    root whose styrmodell the user reads (access.organisation_ids: those they
+    hold a grant in; more than one only in shared installations).
 
     With `pk`, that root; otherwise the first open root the user may read.
     404 when there is none the user may read."""
-    readable = [r for r in roots() if access.can_read(user, r)]
+    readable = readable_roots(user)
     if pk is not None:
         chosen = next((r for r in readable if r.pk == pk), None)
     else:
@@ -138,14 +135,21 @@ def year_page(organisation: Unit, year: int) -> YearPage:
     model = GovernanceModel.objects.get(organisation=organisation, year=year)
     model.organisation = organisation
     page.model = model
-    page.perspectives = list(model.perspectives.annotate(n_items=Count("items")))
+    # A GROUP BY query leaves out Meta.ordering: the order is named here.
+    page.perspectives = list(
+        model.perspectives.annotate(n_items=Count("items")).order_by("order", "name")
+    )
     page.levels = list(
-        model.levels.annotate(n_items=Count("items")).prefetch_related(
+        model.levels.annotate(n_items=Count("items"))
+        .order_by("order", "name")
+        .prefetch_related(
             Prefetch("unit_types", queryset=UnitType.objects.order_by("order", "name"))
         )
     )
     page.plan_types = list(
-        model.plan_types.annotate(n_plans=Count("plans")).select_related(*SCALE_FIELDS)
+        model.plan_types.annotate(n_plans=Count("plans"))
+        .order_by("order", "name")
+        .select_related(*SCALE_FIELDS)
     )
     used_scales: dict[int, list[str]] = {}
     labels = dict(ItemKind.choices)

@@ -27,7 +27,7 @@ from styrhjul.core.concurrency import EditConflict, show_conflict
 from styrhjul.core.forms import apply_errors
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.organisation.queries import org_query
+from styrhjul.organisation.queries import org_query, readable_roots
 
 from . import queries, services, services_config
 from .forms import (
@@ -75,7 +75,7 @@ def _year_url(organisation: Unit, readable_roots: list[Unit], year: int) -> str:
 
 
 def _readable_roots(user) -> list[Unit]:
-    return [r for r in queries.roots() if access.can_read(user, r)]
+    return readable_roots(user)
 
 
 def _crumbs(organisation, readable_roots, year: int | None = None, *items):

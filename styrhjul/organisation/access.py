@@ -13,16 +13,38 @@ tree downwards when the grant includes the subtree:
 | Läsare              | unit (+ tree) | –                 | –                       |
 
 "(+ tree)": and the units below it, when the grant includes the subtree.
-Everyone with a grant also reads the goals and indicators of the units above
-their granted units (the red thread upwards), and items shared to their units.
-A unit's documents (delårsrapport, årsredovisning, uppföljning per datum,
-internkontrollrapport) show the reporting of its whole part of the tree, so
-they are read by those who read the unit with every unit below it
-(`can_read_tree`).
+
+The other rules, each answered here and nowhere else:
+
+- The goals a unit works towards (`works_towards`): everyone with a grant
+  reads the goals and indicators of the units above their granted units, of
+  the organisation's governing bodies (units directly under the root whose
+  unit type is `governing`, e.g. kommunfullmäktige and kommunstyrelse, which
+  are siblings of the nämnder rather than their ancestors), and of every goal
+  their units' items contribute to. Items shared to a unit are read there.
+- The organisation (`organisation_ids`): everyone with a grant in an
+  organisation reads its styrmodell and årshjul.
+- Documents (`can_read_tree`): a unit's documents (delårsrapport,
+  årsredovisning, uppföljning per datum, internkontrollrapport) show the
+  reporting of its whole part of the tree, so they are read by those who read
+  the unit with every unit below it.
+- The Rapportör rule (`may_report`): on a unit the user writes only as
+  Rapportör, they report the items assigned to them (`responsible`); of the
+  tasks assigned to a Rapportör, they mark done only their own
+  (`may_mark_done`).
+- "My tasks" (`my_tasks_filter`): the tasks of the units where the user holds
+  Chef or Modellägare on the unit itself, and the Rapportör tasks assigned to
+  them on units they read; the start page, Mina uppgifter and the calendar
+  feed show the same tasks.
+- The occasion overview (`overview_unit_ids`): a Modellägare follows the
+  tasks of the units they manage, a Chef whose grant includes units below
+  follows the tasks of that part of the tree.
 
 Objects say which unit decides their access through an `access_unit`
-attribute. "Not allowed" and "does not exist" look the same to callers of
-`get_or_404`.
+attribute, and their querysets narrow to what a user may do with
+`.restrict(user, action)` (`RestrictedQuerySet`, from the model's
+`access_unit_lookup`). "Not allowed" and "does not exist" look the same to
+callers of `get_or_404`.
 
 Command-line tools run as `SYSTEM` (the operator, who has the database in
 hand anyway) or as a named user; both go through the same functions.
@@ -31,12 +53,11 @@ hand anyway) or as a named user; both go through the same functions.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Role, RoleGrant, Unit
@@ -46,6 +67,7 @@ class Action(StrEnum):
     READ = "read"
     WRITE = "write"  # plan, report, change domain data of the unit
     MANAGE = "manage"  # change the organisation: create, rename, move, close units
+    FOLLOW = "follow"  # follow the unit's tasks in an occasion's overview
 
 
 WRITE_ROLES = {Role.ADMIN, Role.MODEL_OWNER, Role.MANAGER, Role.REPORTER}
@@ -76,9 +98,17 @@ class UserRights:
     readable: set[int] = field(default_factory=set)
     writable: set[int] = field(default_factory=set)
     manageable: set[int] = field(default_factory=set)
-    # Units above the granted ones: their goals and indicators are the goals
-    # the user's units work towards (the red thread upwards), readable only.
+    # Units written through a grant other than Rapportör: there every item
+    # may be reported, not only the user's own.
+    writable_fully: set[int] = field(default_factory=set)
+    # Units above the granted ones and the governing bodies of the user's
+    # organisations: their goals and indicators are the goals the user's
+    # units work towards (the red thread upwards), readable only.
     above: set[int] = field(default_factory=set)
+    # The organisations (root units) the user holds a grant in.
+    organisations: set[int] = field(default_factory=set)
+    # Units whose tasks the user follows in an occasion's overview.
+    followed: set[int] = field(default_factory=set)
     # Units the user reads together with every unit below them: a document
     # about such a unit (which shows the reporting of its whole part of the
     # tree) may be read.
@@ -90,16 +120,31 @@ class UserRights:
             Action.READ: self.readable,
             Action.WRITE: self.writable,
             Action.MANAGE: self.manageable,
+            Action.FOLLOW: self.followed,
         }[action]
 
 
-def _tree_maps() -> tuple[dict[int | None, list[int]], dict[int, int | None]]:
+def _tree_maps() -> tuple[dict[int | None, list[int]], dict[int, int | None], set[int]]:
+    """The tree's children and parents, and the units of a governing type."""
     children: dict[int | None, list[int]] = defaultdict(list)
     parents: dict[int, int | None] = {}
-    for pk, parent_id in Unit.objects.values_list("pk", "parent_id"):
+    governing: set[int] = set()
+    for pk, parent_id, is_governing in Unit.objects.values_list(
+        "pk", "parent_id", "unit_type__governing"
+    ):
         children[parent_id].append(pk)
         parents[pk] = parent_id
-    return children, parents
+        if is_governing:
+            governing.add(pk)
+    return children, parents, governing
+
+
+def _root(parents: dict[int, int | None], unit_id: int) -> int:
+    node, seen = unit_id, set()
+    while parents.get(node) is not None and node not in seen:
+        seen.add(node)
+        node = parents[node]
+    return node
 
 
 def _ancestors(parents: dict[int, int | None], unit_id: int) -> set[int]:
@@ -142,20 +187,31 @@ def rights(user) -> UserRights:
         if any(role == Role.ADMIN for _, role, _ in grants):
             result.is_admin = True
         elif grants:
-            children, parents = _tree_maps()
+            children, parents, governing = _tree_maps()
             for unit_id, role, includes_subtree in grants:
                 scope = _subtree(children, unit_id) if includes_subtree else {unit_id}
                 result.above |= _ancestors(parents, unit_id)
+                result.organisations.add(_root(parents, unit_id))
                 result.readable |= scope
                 if includes_subtree or not children.get(unit_id):
                     result.whole_trees |= scope
                 result.roles_by_unit[unit_id].add(role)
                 if role in SUBTREE_WRITE_ROLES:
                     result.writable |= scope
+                    result.writable_fully |= scope
                 elif role in WRITE_ROLES:
                     result.writable.add(unit_id)
+                    if role != Role.REPORTER:
+                        result.writable_fully.add(unit_id)
                 if role in MANAGE_ROLES:
                     result.manageable |= scope
+                    result.followed |= scope
+                elif role == Role.MANAGER and len(scope) > 1:
+                    result.followed |= scope
+            # The governing bodies (e.g. kommunfullmäktige, kommunstyrelse)
+            # are often siblings of the nämnder, not their ancestors.
+            for root in result.organisations:
+                result.above |= {pk for pk in children.get(root, ()) if pk in governing}
     if user is not SYSTEM and user is not None:
         try:
             user._styrhjul_rights = result
@@ -193,8 +249,12 @@ def can(user, action: Action | str, obj) -> bool:
         return True
     if action != Action.READ:
         return False
-    # Goals and indicators of the units above are readable: they are what the
-    # user's units work towards.
+    # The organisation's styrmodell and årshjul are read by everyone with a
+    # grant in it.
+    if getattr(obj, "read_in_organisation", False) and unit.pk in r.organisations:
+        return True
+    # Goals and indicators of the units above and of the governing bodies are
+    # readable: they are what the user's units work towards.
     if getattr(obj, "readable_from_below", False):
         if unit.pk in r.above:
             return True
@@ -245,10 +305,6 @@ def visible_to(
     return queryset.filter(**{f"{unit_field}__in": r.unit_ids(Action(action))})
 
 
-def units(user, action: Action | str = Action.READ) -> QuerySet[Unit]:
-    return visible_to(user, Unit.objects.all(), action)
-
-
 def get_or_404(
     user, queryset: QuerySet, action: Action | str = Action.READ, unit_field: str = "pk", **lookup
 ) -> Model:
@@ -276,11 +332,137 @@ def require_admin(user) -> None:
         raise PermissionDenied
 
 
-def roles_on(user, unit: Unit) -> set[str]:
-    """Roles granted directly on this unit (for 'Mina enheter')."""
-    return set(rights(user).roles_by_unit.get(unit.pk, set()))
+def units(user, action: Action | str = Action.READ) -> QuerySet[Unit]:
+    """The units the user may `action` (Unit's `restrict`)."""
+    return visible_to(user, Unit.objects.all(), action)
 
 
-def my_unit_ids(user) -> Iterable[int]:
-    """Units the user holds a grant on directly."""
-    return rights(user).roles_by_unit.keys()
+def unit_ids(user, action: Action | str = Action.READ) -> set[int] | None:
+    """The ids of the units the user may `action`; None for every unit."""
+    r = rights(user)
+    return None if r.is_admin else set(r.unit_ids(Action(action)))
+
+
+# --- Querysets narrowed by the policy (NetBox's restrict(user, action)) ----------------
+
+
+def restrict(queryset: QuerySet, user, action: Action | str = Action.READ) -> QuerySet:
+    """Narrow a queryset to the rows the user may `action`.
+
+    The model names the lookup from itself to the unit that decides its
+    access (`access_unit_lookup`, e.g. "plan__unit"), and may widen reading
+    with `access_read_also(rights) -> Q` (an item's goals and indicators read
+    from below, items shared to the user's units), the queryset form of
+    what `can` answers for one object."""
+    action = Action(action)
+    r = rights(user)
+    if r.is_admin:
+        return queryset
+    model = queryset.model
+    condition = Q(**{f"{model.access_unit_lookup}__in": r.unit_ids(action)})
+    widen = getattr(model, "access_read_also", None)
+    if action == Action.READ and widen is not None:
+        condition |= widen(r)
+    return queryset.filter(condition)
+
+
+class RestrictedQuerySet(QuerySet):
+    """`Model.objects.restrict(user, action)` for models with an
+    `access_unit_lookup`."""
+
+    def restrict(self, user, action: Action | str = Action.READ) -> QuerySet:
+        return restrict(self, user, action)
+
+
+# --- The organisation ------------------------------------------------------------------
+
+
+def organisation_ids(user) -> set[int] | None:
+    """The organisations (root units) whose styrmodell and årshjul the user
+    reads: those they hold a grant in. None for every organisation."""
+    r = rights(user)
+    return None if r.is_admin else set(r.organisations)
+
+
+def reads_organisation(user, organisation: Unit) -> bool:
+    ids = organisation_ids(user)
+    return ids is None or organisation.pk in ids
+
+
+# --- Reporting -------------------------------------------------------------------------
+
+
+def reports_only_assigned(user, unit: Unit) -> bool:
+    """The Rapportör rule: on a unit the user writes only through a
+    Rapportör grant, they report only the items assigned to them."""
+    r = rights(user)
+    return not r.is_admin and unit.pk not in r.writable_fully
+
+
+def reporters_by_unit(unit_ids) -> dict[int, set[int]]:
+    """The Rapportörer of each unit: the users granted the Rapportör role on
+    the unit itself. An occasion gives each of them a task of their own with
+    the items assigned to them."""
+    result: dict[int, set[int]] = defaultdict(set)
+    for user_id, unit_id in RoleGrant.objects.filter(
+        unit__in=unit_ids, role=Role.REPORTER
+    ).values_list("user_id", "unit_id"):
+        result[unit_id].add(user_id)
+    return dict(result)
+
+
+def may_report(user, unit: Unit, item) -> bool:
+    """Whether the user reports `item` for `unit`: write access to the unit,
+    and as Rapportör only on the items whose responsible they are."""
+    if not can_write(user, unit):
+        return False
+    if not reports_only_assigned(user, unit):
+        return True
+    return item.responsible_id is not None and item.responsible_id == getattr(user, "pk", None)
+
+
+def may_mark_done(user, task) -> bool:
+    """Klarmarkera: the unit's writers mark its tasks done; a task assigned
+    to a Rapportör also its Rapportör, and not another Rapportör."""
+    if not can_write(user, task.unit):
+        return False
+    if not task.reporter_id or task.reporter_id == getattr(user, "pk", None):
+        return True
+    return not reports_only_assigned(user, task.unit)
+
+
+def may_change_task(user, task) -> bool:
+    """Whether the user may change what a reporting task holds (its reports,
+    outcomes and the follow-up of earlier measures): write access to the
+    unit, and the task not klarmarkerad – klarmarkering is undone first.
+    (Whether the deadline has passed is followup.services.is_locked.)"""
+    return task.done_at is None and can_write(user, task.unit)
+
+
+def my_tasks_filter(user) -> Q:
+    """ "My tasks", as a filter on reporting tasks: the tasks of the units
+    where the user holds Chef or Modellägare on the unit itself, and the
+    Rapportör tasks assigned to them on units they read. One filter for the
+    start page, Mina uppgifter and the calendar feed."""
+    if getattr(user, "pk", None) is None or not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    r = rights(user)
+    own = [
+        unit_id
+        for unit_id, roles in r.roles_by_unit.items()
+        if roles & {Role.MANAGER, Role.MODEL_OWNER}
+    ]
+    assigned = Q(reporter=user)
+    if not r.is_admin:
+        assigned &= Q(unit_id__in=r.readable)
+    return Q(unit_id__in=own, reporter__isnull=True) | assigned
+
+
+# --- The occasion overview -------------------------------------------------------------
+
+
+def overview_unit_ids(user) -> set[int] | None:
+    """The units whose tasks the user follows in an occasion's overview: a
+    Modellägare the units they manage, a Chef whose grant reaches units
+    below the units of that part of the tree. None for every unit."""
+    return unit_ids(user, Action.FOLLOW)

@@ -11,3 +11,8 @@ DEFAULT_UNIT_TYPES = [
     ("Avdelning", "Avdelningar", 60),
     ("Enhet", "Enheter", 70),
 ]
+
+# Unit types whose units directly under the organisation govern all of it
+# (UnitType.governing): everyone in the organisation reads their goals and
+# indicators.
+GOVERNING_UNIT_TYPES = ("Kommunfullmäktige", "Kommunstyrelse")

@@ -151,5 +151,10 @@ class UserForm(forms.Form):
 class UnitTypeForm(forms.ModelForm):
     class Meta:
         model = UnitType
-        fields = ["name", "plural", "order"]
-        labels = {"name": _("Namn"), "plural": _("Namn i plural"), "order": _("Ordning")}
+        fields = ["name", "plural", "order", "governing"]
+        labels = {
+            "name": _("Namn"),
+            "plural": _("Namn i plural"),
+            "order": _("Ordning"),
+            "governing": _("Styr hela organisationen"),
+        }

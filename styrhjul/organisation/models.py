@@ -55,6 +55,15 @@ class UnitType(models.Model):
     order = models.PositiveIntegerField(
         _("ordning"), default=0, help_text=_("Lägre tal står högre upp i organisationen.")
     )
+    governing = models.BooleanField(
+        _("styr hela organisationen"),
+        default=False,
+        help_text=_(
+            "Enheter av den här typen direkt under organisationen (t.ex. kommunfullmäktige "
+            "och kommunstyrelse) styr hela organisationen: alla som har en behörighet i "
+            "organisationen läser deras mål och nyckeltal."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

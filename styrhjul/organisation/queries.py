@@ -82,12 +82,11 @@ def unit_detail(user, unit: Unit, year: int) -> dict:
         .order_by("role", "user__first_name")
     )
     ancestors = list(Unit.objects.with_tree_fields().ancestors(unit).order_by("tree_depth"))
-    readable = access.rights(user)
     return {
         "children": children,
         "managers": [g.user for g in grants if g.role == Role.MANAGER],
         "grants": grants if access.can_manage(user, unit) else [],
-        "ancestors": [(a, readable.is_admin or a.pk in readable.readable) for a in ancestors],
+        "ancestors": [(a, access.can_read(user, a)) for a in ancestors],
     }
 
 
@@ -120,13 +119,13 @@ def active_user_by_name(name: str) -> User:
 
 
 def readable_roots(user) -> list[Unit]:
-    """The organisations (root units) in which the user reads something: the
-    roots among the units they read and the units above those."""
-    roots = list(Unit.objects.filter(parent=None).order_by("name"))
-    r = access.rights(user)
-    if r.is_admin:
-        return roots
-    return [root for root in roots if root.pk in r.readable or root.pk in r.above]
+    """The organisations (root units) whose styrmodell and årshjul the user
+    reads: those they hold a grant in (access.organisation_ids)."""
+    ids = access.organisation_ids(user)
+    roots = Unit.objects.filter(parent=None).select_related("unit_type").order_by("name")
+    if ids is not None:
+        roots = roots.filter(pk__in=ids)
+    return list(roots)
 
 
 def org_query(organisation: Unit | int, roots: list[Unit]) -> str:

@@ -127,6 +127,7 @@ class ItemForm(forms.ModelForm):
             "control_step": forms.Textarea(attrs={"rows": 3}),
             "control_method": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"measure_unit": _("Måttenhet")}
 
     def __init__(self, *args, kind: str, model, **kwargs):
         super().__init__(*args, **kwargs)

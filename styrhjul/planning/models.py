@@ -8,12 +8,14 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.model.riskscale import MAX_STEPS
+from styrhjul.organisation.access import RestrictedQuerySet
 from styrhjul.organisation.models import Unit
 
 
@@ -81,7 +83,7 @@ class Periodicity(models.TextChoices):
     MONTH = "month", _("Månad")
 
 
-class ItemQuerySet(models.QuerySet):
+class ItemQuerySet(RestrictedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
@@ -262,17 +264,46 @@ class Item(models.Model):
     def unit_name(self) -> str:
         return self.plan.unit.name
 
+    # Access (organisation.access): the plan's unit decides, widened for reading.
+    access_unit_lookup = "plan__unit"
+    READ_FROM_BELOW = (ItemKind.GOAL, ItemKind.INDICATOR)
+
     @property
     def readable_from_below(self) -> bool:
-        """Goals and indicators are readable by the units below their owner."""
-        return self.kind in (ItemKind.GOAL, ItemKind.INDICATOR)
+        """Goals and indicators are read by the units that work towards them."""
+        return self.kind in self.READ_FROM_BELOW
 
     def contributed_to_from(self, unit_ids: set[int]) -> bool:
-        """Does any item of these units contribute to this one, through links?"""
+        """Does any item of these units (own or shared to them) contribute to
+        this one, through links?"""
         from .services import descendant_ids
 
         below = descendant_ids([self.pk])
-        return bool(below) and Item.objects.filter(pk__in=below, plan__unit__in=unit_ids).exists()
+        return (
+            bool(below)
+            and Item.objects.filter(pk__in=below)
+            .filter(
+                Q(plan__unit__in=unit_ids)
+                | Q(shares__unit__in=unit_ids, shares__ended_at__isnull=True)
+            )
+            .exists()
+        )
+
+    @classmethod
+    def access_read_also(cls, rights) -> Q:
+        """The items read beyond their unit's readers (access.restrict, as
+        access.can answers for one item): the goals and indicators of the
+        units the user's units work towards (`rights.above`) and those their
+        items contribute to, and the items shared to the user's units."""
+        readable = sorted(rights.readable)
+        shared = ItemShare.objects.filter(
+            item=OuterRef("pk"), ended_at__isnull=True, unit__in=readable
+        )
+        return (
+            Q(plan__unit__in=rights.above, kind__in=cls.READ_FROM_BELOW)
+            | Q(pk__in=_contributed_to(readable), kind__in=cls.READ_FROM_BELOW)
+            | Exists(shared)
+        )
 
     def extra_read_unit_ids(self) -> set[int]:
         """Units the item is shared to: their readers see it too."""
@@ -311,6 +342,25 @@ class Item(models.Model):
             errors["level"] = _("Välj målnivå.")
         if errors:
             raise ValidationError(errors)
+
+
+def _contributed_to(unit_ids: list[int]) -> RawSQL:
+    """The items that items of these units (own or shared to them)
+    contribute to, through links, transitively: a subquery."""
+    link, item, plan, share = (m._meta.db_table for m in (ItemLink, Item, Plan, ItemShare))
+    if not unit_ids:
+        return RawSQL(f"SELECT id FROM {item} WHERE 1 = 0", [])
+    units = ", ".join(["%s"] * len(unit_ids))
+    sql = (
+        f"WITH RECURSIVE up(id) AS ("
+        f"SELECT l.target_id FROM {link} l WHERE l.item_id IN ("
+        f"SELECT i.id FROM {item} i JOIN {plan} p ON p.id = i.plan_id WHERE p.unit_id IN ({units})"
+        f") OR l.item_id IN ("
+        f"SELECT s.item_id FROM {share} s WHERE s.ended_at IS NULL AND s.unit_id IN ({units})) "
+        f"UNION SELECT l.target_id FROM {link} l JOIN up ON l.item_id = up.id) "
+        "SELECT id FROM up"
+    )
+    return RawSQL(sql, [*unit_ids, *unit_ids])
 
 
 class ItemLink(models.Model):

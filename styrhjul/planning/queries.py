@@ -7,7 +7,8 @@ import datetime
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, Vision
 from styrhjul.organisation import access
@@ -20,20 +21,11 @@ ITEM_RELATED = ("perspective", "level", "responsible", "plan__unit", "plan__plan
 
 
 def visible_items(user, queryset: QuerySet | None = None) -> QuerySet[Item]:
-    """Items the user may read: owned by a unit they read, shared to one, or
-    goals and indicators of the units above (the same rule as access.can)."""
+    """Items the user may read (Item.objects.restrict: the same rule as
+    access.can): owned by a unit they read, shared to one, or goals and
+    indicators their units work towards."""
     qs = Item.objects.all() if queryset is None else queryset
-    r = access.rights(user)
-    if r.is_admin:
-        return qs
-    shared = ItemShare.objects.filter(
-        item=OuterRef("pk"), ended_at__isnull=True, unit__in=r.readable
-    )
-    return qs.filter(
-        Q(plan__unit__in=r.readable)
-        | Q(plan__unit__in=r.above, kind__in=[ItemKind.GOAL, ItemKind.INDICATOR])
-        | Exists(shared)
-    )
+    return qs.restrict(user, access.Action.READ)
 
 
 def organisation_of(unit: Unit) -> Unit:
@@ -205,7 +197,8 @@ def plan_page(
     for key in sorted(groups, key=lambda k: (k is None, order.get(k, 0))):
         sort(groups[key])
         name = next((p.name for p in perspectives if p.pk == key), None)
-        result.append(PerspectiveGroup(name or "Utan perspektiv", groups[key]))
+        other = _("Övriga poster") if len(groups) > 1 else _("Poster")
+        result.append(PerspectiveGroup(name or other, groups[key]))
     kinds = [(k, str(label)) for k, label in ItemKind.choices if k in plan.plan_type.item_kinds]
     return PlanPage(plan, result, len(matching), kinds, perspectives)
 
@@ -315,12 +308,9 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
         plan__plan_type__model__organisation=organisation,
         plan__plan_type__model__year=year,
     )
-    visible = year_goals
-    if not access.rights(user).is_admin:
-        # The goals the user reads, and the goals those contribute to (the
-        # red thread up to the council's goals).
-        own = list(visible_items(user, year_goals).values_list("pk", flat=True))
-        visible = year_goals.filter(pk__in=set(own) | ancestor_ids(own))
+    # The goals the user reads, with the goals their units' items contribute
+    # to (the red thread up to the council's goals).
+    visible = visible_items(user, year_goals)
     goals = [
         GoalRow(*row)
         for row in visible.order_by("level__order", "number", "title").values_list(

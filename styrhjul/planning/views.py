@@ -31,9 +31,11 @@ from .models import Item, ItemLink, ItemShare, Plan
 PLAN_RELATED = ("unit", "unit__unit_type", "plan_type", "plan_type__model")
 
 
-def _crumbs_for_unit(unit: Unit, year: int, *rest):
-    return [
-        (_("Organisation"), reverse("organisation:tree")),
+def _crumbs_for_unit(user, unit: Unit, year: int, *rest):
+    """Organisation › the unit › its plans › `rest`; the unit's pages are
+    links only for those who read the unit (a goal of the council is read
+    from below, its plan is not)."""
+    crumbs = [
         (unit.name, reverse("organisation:unit", args=[unit.pk])),
         (
             _("Planer %(year)s") % {"year": year},
@@ -41,6 +43,9 @@ def _crumbs_for_unit(unit: Unit, year: int, *rest):
         ),
         *rest,
     ]
+    if not access.can_read(user, unit):
+        crumbs = [(text, None) for text, _url in crumbs]
+    return [(_("Organisation"), reverse("organisation:tree")), *crumbs]
 
 
 def _item(request, pk: int, action=access.Action.READ) -> Item:
@@ -56,6 +61,9 @@ def _item(request, pk: int, action=access.Action.READ) -> Item:
 @require_safe
 def unit_plans(request, pk: int, year: int):
     unit = access.get_or_404(request.user, Unit.objects.select_related("unit_type"), pk=pk)
+    chosen = request.GET.get("ar", "")
+    if chosen.isdigit() and int(chosen) != year:  # the year chosen in the form
+        return redirect("planning:unit_plans", unit.pk, int(chosen))
     model, summaries = queries.unit_plans(request.user, unit, year)
     this_year = datetime.date.today().year
     # The year's follow-ups: each with the unit's documents (delårsrapport,
@@ -127,7 +135,7 @@ def plan(request, pk: int):
         "can_write": access.can_write(request.user, plan_obj),
         "page_title": str(plan_obj),
         "breadcrumbs": _crumbs_for_unit(
-            plan_obj.unit, plan_obj.year, (plan_obj.plan_type.name, None)
+            request.user, plan_obj.unit, plan_obj.year, (plan_obj.plan_type.name, None)
         ),
     }
     if request.htmx and request.htmx.target == "plan-items":
@@ -164,6 +172,7 @@ def item(request, pk: int):
             "link_form": LinkForm(targets=_link_targets(request.user, obj)) if can_write else None,
             "page_title": obj.title,
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.plan.plan_type.name, reverse("planning:plan", args=[obj.plan_id])),
@@ -267,7 +276,9 @@ def item_create(request, unit: int, plan_type: int):
             "parent": parent,
             "kind_label": dict(ItemKind.choices)[kind],
             "page_title": _("Ny post: %(kind)s") % {"kind": dict(ItemKind.choices)[kind]},
-            "breadcrumbs": _crumbs_for_unit(unit_obj, model.year, (_("Ny post"), None)),
+            "breadcrumbs": _crumbs_for_unit(
+                request.user, unit_obj, model.year, (_("Ny post"), None)
+            ),
         },
     )
 
@@ -309,6 +320,7 @@ def item_edit(request, pk: int):
             "unit": obj.plan.unit,
             "page_title": _("Ändra %(title)s") % {"title": obj.title},
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.title, reverse("planning:item", args=[obj.pk])),
@@ -351,6 +363,7 @@ def item_delete(request, pk: int):
             "error": error,
             "page_title": _("Ta bort %(title)s") % {"title": obj.title},
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.title, reverse("planning:item", args=[obj.pk])),
@@ -422,6 +435,7 @@ def item_share(request, pk: int):
             "shares": obj.shares.select_related("unit").order_by("unit__name"),
             "page_title": _("Dela %(title)s") % {"title": obj.title},
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.title, reverse("planning:item", args=[obj.pk])),
@@ -467,6 +481,7 @@ def item_history(request, pk: int):
                 (_("Delningar"), history_entries(ItemShare.history.filter(item_id=obj.pk))),
             ],
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 obj.plan.unit,
                 obj.plan.year,
                 (obj.title, reverse("planning:item", args=[obj.pk])),

@@ -150,6 +150,7 @@ def risk_analysis(request, pk: int):
             "bands": scale.bands(),
             "page_title": _("Riskanalys: %(plan)s") % {"plan": plan},
             "breadcrumbs": _crumbs_for_unit(
+                request.user,
                 plan.unit,
                 plan.year,
                 (plan.plan_type.name, plan_url),

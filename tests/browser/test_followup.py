@@ -178,3 +178,44 @@ def test_the_avdelningschef_sees_the_report_and_the_sibling_that_has_not_reporte
 
     page.get_by_role("link", name="Tillbaka till uppgiften").click()
     page.locator(f"#post-{shared.pk}").wait_for()
+
+
+def test_the_task_start_overview_and_underlag_pages_reflow_at_320_px(
+    page, live_server, org, chain, occasion, shared, reported, owner
+):
+    """WCAG 1.4.10: at 320 CSS px nothing makes the page scroll sideways, and
+    the task list shows every column (Tidsfrist, Status) without scrolling."""
+    grant(owner, org["avd_a"], Role.MANAGER)
+    task = _task(occasion, org["avd_a"], chain["vp"])
+    login(page, owner)
+    page.set_viewport_size({"width": 320, "height": 800})
+    pages = {
+        "start": reverse("start"),
+        "task": reverse("followup:task", args=[task.pk]),
+        "overview": reverse("followup:overview", args=[occasion.pk]),
+        "underlag": reverse("followup:underlag", args=[task.pk, shared.pk]),
+    }
+    for name, path in pages.items():
+        goto(page, path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} ({path}) rullar {overflow} px i sidled vid 320 px"
+        page.screenshot(path=_shot(f"reflow-320-{name}.png"), full_page=True)
+        if name == "start":
+            row = page.get_by_role("row", name="Verksamhetsplan: Äldreomsorg")
+            cells = row.locator("td")
+            assert cells.count() == 4  # Uppföljning, Tidsfrist, Rapporterat, Status
+            for index in range(cells.count()):
+                box = cells.nth(index).bounding_box()
+                assert box is not None and box["x"] + box["width"] <= 320, index
+        assert_accessible(page)
+
+
+def _shot(name: str) -> str:
+    """A path for a screenshot under the test output (var/test-screenshots)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "var" / "test-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / name)

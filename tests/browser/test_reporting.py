@@ -126,3 +126,64 @@ def test_the_task_pages_are_accessible(page, live_server, task, chef):
         response = page.goto(path)
         assert response is not None and response.ok, path
         assert_accessible(page)
+
+
+def test_radio_buttons_stand_beside_their_labels_in_a_fieldset(
+    page, live_server, task, chef, chain
+):
+    activity = chain["activity"]
+    login(page, chef)
+    open_task(page, task)
+    item = page.locator(f"#post-{activity.pk}")
+    group = item.get_by_role("group", name="Status")
+    assert group.evaluate("e => e.tagName") == "FIELDSET"
+    radio = group.get_by_role("radio", name="Påbörjad", exact=True)
+    label = group.locator(f"label[for='{radio.get_attribute('id')}']")
+    radio_box, label_box = radio.bounding_box(), label.bounding_box()
+    # Beside: on the same line, the label to the right of its button.
+    assert label_box["x"] >= radio_box["x"] + radio_box["width"]
+    middle = radio_box["y"] + radio_box["height"] / 2
+    assert label_box["y"] <= middle <= label_box["y"] + label_box["height"]
+    # Clicking the label chooses its own button.
+    label.click()
+    assert radio.is_checked()
+    assert_accessible(page)
+
+
+def _warns_before_leaving(page) -> bool:
+    return page.evaluate(
+        "() => { const e = new Event('beforeunload', {cancelable: true});"
+        " window.dispatchEvent(e); return e.defaultPrevented; }"
+    )
+
+
+def test_leaving_a_page_with_unsaved_text_asks_first(page, live_server, task, chef, chain):
+    activity = chain["activity"]
+    login(page, chef)
+    open_task(page, task)
+    assert not _warns_before_leaving(page)
+    item = page.locator(f"#post-{activity.pk}")
+    item.get_by_label("Kommentar").click()
+    page.keyboard.type("Halvvägs")
+    assert _warns_before_leaving(page)
+
+    # Leaving for real: the browser asks (the beforeunload dialog); staying keeps the text.
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.get_by_role("link", name="Start", exact=True).first.click()
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert "/uppfoljning/uppgifter/" in page.url
+    page.remove_listener("dialog", stay)
+
+    # Saved (with htmx): nothing left to lose.
+    item.get_by_role("radio", name="Påbörjad", exact=True).check()
+    item.get_by_role("button", name="Spara").click()
+    page.locator(f"#post-{activity.pk} .message--success").wait_for()
+    assert not _warns_before_leaving(page)
+    assert Report.objects.get(item=activity).comment == "Halvvägs"

@@ -94,10 +94,10 @@ def test_lower_is_better():
 
 def test_missing_latest_value():
     assert describe(latest=None, latest_year=None) == (
-        f"Underlag saknas: det finns inget utfall att jämföra med målet 55{PCT} till 2026."
+        f"Utfall saknas: det finns inget utfall att jämföra med målet 55{PCT} till 2026."
     )
     no_target = describe(latest=None, target=None, target_year=None)
-    assert no_target.startswith("Underlag saknas")
+    assert no_target.startswith("Utfall saknas")
 
 
 def test_missing_baseline_and_same_year():
@@ -118,6 +118,20 @@ def test_target_year_passed():
 
 def test_target_year_equal_to_latest_year_not_met():
     assert describe(latest_year=2026, latest=54).startswith("Målåret 2026 har passerat utan")
+
+
+def test_the_target_year_has_not_passed_while_a_part_of_it_is_reported():
+    # A delårsbokslut per 31 August of the target year: the year so far.
+    assert describe(latest_year=2026, latest=54, year_complete=False) == (
+        f"Målåret 2026 pågår: värdet hittills är 54{PCT} och målet är 55{PCT}."
+    )
+    assert describe(latest_year=2026, latest=56, year_complete=False).startswith(
+        "Målet är redan nått: värdet 2026"
+    )
+    # A year after the target year has passed it, however far into it.
+    assert describe(latest_year=2026, latest=51, target_year=2025, year_complete=False).startswith(
+        "Målåret 2025 har passerat"
+    )
 
 
 def test_unchanged():

@@ -166,7 +166,7 @@ def test_the_council_indicators_page_shows_baseline_latest_target_and_trend(admi
     # baseline → latest → target of a few rows
     assert "79 % (2022)" in body and "83 % (2025)" in body and "86 % (2026)" in body
     assert "18 412 (2022)" in body and "18 851 (2025)" in body and "20 000 (2030)" in body
-    assert "Underlag saknas" not in body
+    assert "Utfall saknas" not in body
     # The trend sentences differ: on track, too slow, the wrong way, reached.
     for sentence in (
         "nås till 2026 i nuvarande takt",

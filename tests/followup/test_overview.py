@@ -14,7 +14,7 @@ from styrhjul.followup import overview as ov
 from styrhjul.followup.models import ReminderLog, Report, ReportingTask
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Role
+from styrhjul.organisation.models import Role, Unit
 from styrhjul.planning.models import Item, Plan
 from tests.factories import RoleGrantFactory, UnitFactory, UserFactory
 
@@ -39,9 +39,14 @@ def test_status_and_progress(org, chain, occasion):
         0,
         1,
     )
-    Report.objects.create(
+    report = Report.objects.create(
         occasion=occasion, unit=org["enhet_b1"], item=chain["activity"], comment="På gång"
     )
+    # A comment without a status: the task is begun, the activity not reported.
+    row = _row(ov.overview(access.SYSTEM, occasion, today=TODAY), task)
+    assert (row.status, row.reported, row.total) == (ov.IN_PROGRESS, 0, 1)
+    report.status = chain["ap"].activity_scale.values.get(label="Påbörjad")
+    report.save()
     row = _row(ov.overview(access.SYSTEM, occasion, today=TODAY), task)
     assert (row.status, row.reported, row.total) == (ov.IN_PROGRESS, 1, 1)
     assert row.deadline == datetime.date(2025, 7, 15)
@@ -84,16 +89,28 @@ def test_model_owners_see_the_tasks_of_the_units_they_manage(client, org, chain,
     assert response.status_code == 200
     assert "Barn och unga" in response.content.decode()
     assert "Socialnämnden" not in response.content.decode()
-    chef = UserFactory()
-    RoleGrantFactory(user=chef, unit=org["forv"], role=Role.MANAGER)
-    client.force_login(chef)
-    assert client.get(url).status_code == 404
-    assert (
-        client.post(
-            reverse("followup:remind", args=[occasion.pk]), {"alla": "forsenade"}
-        ).status_code
-        == 404
-    )
+    # A Chef whose grant reaches the units below follows that part of the tree.
+    department_head = UserFactory()
+    RoleGrantFactory(user=department_head, unit=org["forv"], role=Role.MANAGER)
+    client.force_login(department_head)
+    response = client.get(url)
+    assert response.status_code == 200
+    part = set(Unit.objects.descendants(org["forv"], include_self=True))
+    followed = {r.task.unit for r in ov.overview(department_head, occasion, today=TODAY).rows}
+    assert followed == {t.unit for t in all_tasks if t.unit in part}
+    assert org["enhet_b1"] in followed
+    # A Chef of one unit without units below, and a reader, see their own tasks only.
+    for unit, role in ((org["enhet_b1"], Role.MANAGER), (org["kommun"], Role.READER)):
+        user = UserFactory()
+        RoleGrantFactory(user=user, unit=unit, role=role, includes_subtree=False)
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert (
+            client.post(
+                reverse("followup:remind", args=[occasion.pk]), {"alla": "forsenade"}
+            ).status_code
+            == 404
+        )
 
 
 def test_filters(org, chain, occasion):
@@ -190,6 +207,7 @@ def _queries(client, url) -> int:
 
 def _add_tasks(org, chain, occasion, n):
     step = occasion.steps.get(unit_type__name="Enhet")
+    klar = chain["ap"].activity_scale.values.get(label="Klar")
     for _ in range(n):
         unit = UnitFactory(parent=org["avd_a"])
         plan = Plan.objects.create(unit=unit, plan_type=chain["ap"])
@@ -201,7 +219,7 @@ def _add_tasks(org, chain, occasion, n):
             step=step,
             name=f"Uppgift {unit.name}",
         )
-        Report.objects.create(occasion=occasion, unit=unit, item=item, comment="klart")
+        Report.objects.create(occasion=occasion, unit=unit, item=item, status=klar, comment="klart")
 
 
 def test_fixed_number_of_queries(client, org, chain, occasion):

@@ -126,3 +126,22 @@ def test_bad_date():
 
     with pytest.raises(CommandError):
         run(today="12/7")
+
+
+def test_the_reminder_tells_what_is_left_to_report(task, chef, chain, occasion):
+    from styrhjul.followup.models import Report
+
+    activity = chain["activity"]
+    # A comment without a status is started, not reported: still listed.
+    Report.objects.create(occasion=occasion, unit=task.unit, item=activity, comment="På gång")
+    run(today="2025-07-12")
+    body = mail.outbox[0].body
+    assert "Rapporterat: 0 av 1 poster." in body
+    assert f"- {activity.number} {activity.title}".replace("-  ", "- ") in body
+    Report.objects.filter(item=activity).update(
+        status=chain["ap"].activity_scale.values.get(label="Klar")
+    )
+    mail.outbox.clear()
+    run(today="2025-07-16")  # overdue: not marked done
+    body = mail.outbox[0].body
+    assert "Rapporterat: 1 av 1 poster." in body and "Kvar att rapportera" not in body

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -81,7 +81,7 @@ def test_my_tasks_lists_the_managers_tasks_with_progress(task, chef, chain):
     row = queries.my_tasks(chef)[0]
     assert (row.reported, row.total) == (1, 1)
     html = render_to_string("followup/_my_tasks.html", {"tasks": [row]})
-    assert "1 av 1 rapporterade" in html
+    assert "1 av 1 post" in html
     assert "Delårsrapport 2025" in html
     assert url("task", task.pk) in html
 
@@ -111,8 +111,8 @@ def test_my_tasks_runs_a_fixed_number_of_queries(occasion, org, chain, django_as
     for key in ("kommun", "namnd", "forv", "enhet_b1"):
         grant(owner, org[key], Role.MODEL_OWNER, subtree=False)
     access.rights(owner)  # cached per request
-    # Tasks, items, shares, reports with a value, reports with text only, the
-    # occasions' years and the indicators' outcomes.
+    # Tasks, the occasions, items, shares, reports, the indicators' series
+    # and their outcomes (the read model).
     with django_assert_num_queries(7):
         rows = queries.my_tasks(owner)
     assert len(rows) == 4
@@ -310,6 +310,34 @@ def test_marking_done_warns_about_unreported_items_and_can_be_undone(client, tas
     client.post(url("task_undo", task.pk))
     task.refresh_from_db()
     assert task.done_at is None
+
+
+def test_a_klarmarkerad_task_is_read_only_until_klarmarkering_is_undone(client, task, chef, chain):
+    activity = chain["activity"]
+    services.task_mark_done(actor=chef, task=task)
+    client.force_login(chef)
+
+    html = client.get(url("task", task.pk)).content.decode()
+    assert "Uppgiften är klarmarkerad." in html
+    assert "Ångra klarmarkeringen för att ändra något." in html
+    assert f'action="{url("report_item", task.pk, activity.pk)}"' not in html
+
+    response = post_activity(client, task, activity, status=status("Påbörjad").pk)
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.report_save(
+            actor=chef,
+            task=task,
+            item=activity,
+            data=services.ReportData(status=status("Påbörjad")),
+            version=0,
+        )
+    assert not Report.objects.filter(item=activity).exists()
+
+    client.post(url("task_undo", task.pk))
+    response = post_activity(client, task, activity, status=status("Påbörjad").pk)
+    assert response.status_code == 302
+    assert Report.objects.get(item=activity).status == status("Påbörjad")
 
 
 def test_the_task_history_lists_task_and_reports(client, task, chef, chain):

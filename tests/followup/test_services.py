@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from styrhjul.core.concurrency import EditConflict
-from styrhjul.followup import services
+from styrhjul.followup import readmodel, services
 from styrhjul.followup.models import Report, ReportingTask
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
@@ -198,7 +198,7 @@ def test_marking_done_is_allowed_with_unreported_items_and_undone_before_the_dea
     chef = UserFactory()
     grant(chef, org["enhet_b1"], Role.MANAGER)
     task = task_of(occasion, org["enhet_b1"], chain["ap"])
-    assert services.unreported(task) == [chain["activity"]]
+    assert readmodel.unreported(task) == [chain["activity"]]
     services.task_mark_done(actor=chef, task=task)
     assert task.done_at is not None and task.done_by == chef
     services.task_undo_done(actor=chef, task=task)
@@ -258,13 +258,13 @@ def test_an_indicator_with_an_outcome_counts_as_reported_everywhere(org, chain, 
 
     task = task_of(occasion, org["kommun"], chain["vp"])
     indicator = chain["indicator"]
-    assert indicator in services.unreported(task)
+    assert indicator in readmodel.unreported(task)
     services.indicator_value_save(
         actor=access.SYSTEM, task=task, item=indicator, year=2025, period="", value=84
     )
-    assert indicator not in services.unreported(task)
-    done, total = services.task_progress([task])[task.pk]
-    assert (done, total) == (total - len(services.unreported(task)), total)
+    assert indicator not in readmodel.unreported(task)
+    done, total = readmodel.task_progress([task])[task.pk]
+    assert (done, total) == (total - len(readmodel.unreported(task)), total)
     assert overview.progress(occasion, [task])[task.pk] == (done, total)
     assert queries._progress([task])[task.pk] == (done, total)
 

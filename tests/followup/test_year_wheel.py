@@ -89,7 +89,8 @@ def test_outsider_gets_404(client, org, occasion):
 
 def test_reader_cannot_edit(client, org, occasion, chef):
     client.force_login(chef)
-    assert client.get(url("occasion_edit", occasion.pk)).status_code == 404
+    # The chef reads the organisation's årshjul but changes nothing on it.
+    assert client.get(url("occasion_edit", occasion.pk)).status_code == 403
     reader = UserFactory()
     grant(reader, org["kommun"], Role.READER)
     client.force_login(reader)
@@ -114,6 +115,10 @@ def test_owner_creates_an_occasion_with_plain_post(client, owner, chain):
     assert response["Location"].endswith(f"#tillfalle-{occ.pk}")
     assert list(occ.plan_types.all()) == [chain["ap"]]
     assert occ.grace_days == 2 and occ.period_end == datetime.date(2025, 9, 30)
+    # Shown with the year of its period, to tell it from next year's September.
+    assert occ.title == str(occ) == "Månadsuppföljning september 2025"
+    wheel = client.get(response["Location"]).content.decode()
+    assert "Månadsuppföljning september 2025" in wheel
 
 
 def test_occasion_errors_are_swedish_at_the_field_and_values_kept(client, owner, chain, occasion):

@@ -385,6 +385,91 @@ def test_another_assessment_than_the_suggestion_needs_a_comment(
     assert IndicatorValue.objects.get(item=item, year=2025).value == 85
 
 
+def test_without_a_value_no_assessment_is_chosen_and_a_typed_value_saves(
+    client, org, chain, kommun_task, kommun_chef
+):
+    from styrhjul.followup.models import Report
+
+    item = chain["indicator"]
+    prefix = f"post-{item.pk}-"
+    response = client.get(reverse("followup:task", args=[kommun_task.pk]))
+    form = response.context["page"].entries[item.pk].form
+    assert "assessment" not in form.initial
+    body = response.content.decode()
+    assert "När utfallet är sparat föreslås en bedömning utifrån målvärdet." in body
+    radios = body[body.index(f'name="{prefix}assessment"') :].split("</fieldset>")[0]
+    assert " checked" not in radios  # no "Inget värde angivet" chosen in advance
+
+    url = reverse("followup:report_item", args=[kommun_task.pk, item.pk])
+    saved = client.post(
+        url,
+        {
+            prefix + "version": "0",
+            prefix + "suggested": form.initial["suggested"],
+            prefix + "value": "85",
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    assert "Sparat." in saved.content.decode()
+    assert IndicatorValue.objects.get(item=item, year=2025).value == 85
+    assert "Förslag utifrån utfall och målvärde: Nära målvärde." in saved.content.decode()
+    assert not Report.objects.get(item=item).assessment_id
+
+
+def test_the_assessment_follows_the_suggestion_until_the_user_changes_it(
+    client, org, chain, kommun_task, kommun_chef
+):
+    from styrhjul.followup.models import Report
+
+    item = chain["indicator"]
+    add_values(item, org["kommun"], {2025: (85, None, None)})
+    prefix = f"post-{item.pk}-"
+    response = client.get(reverse("followup:task", args=[kommun_task.pk]))
+    form = response.context["page"].entries[item.pk].form
+    near = assessment("Nära målvärde")
+    assert form.initial["assessment"] == form.initial["suggested"] == str(near.pk)
+    assert "Bedömningen följer förslaget om du ändrar utfallet." in response.content.decode()
+
+    url = reverse("followup:report_item", args=[kommun_task.pk, item.pk])
+    data = {
+        prefix + "version": "0",
+        prefix + "suggested": str(near.pk),
+        prefix + "assessment": str(near.pk),
+        prefix + "value": "90",  # the target is 86: now met
+    }
+    client.post(url, data, headers={"HX-Request": "true"})
+
+    report = Report.objects.get(item=item)
+    assert report.assessment == assessment("Utan anmärkning")
+    assert not report.comment
+
+    # Changed by the user: then the choice stays, and a comment is asked for.
+    data.update(
+        {
+            prefix + "version": str(report.version),
+            prefix + "suggested": str(assessment("Utan anmärkning").pk),
+            prefix + "assessment": str(near.pk),
+        }
+    )
+    refused = client.post(url, data, headers={"HX-Request": "true"})
+    assert "skiljer sig från förslaget ”Utan anmärkning”" in refused.content.decode()
+    assert Report.objects.get(item=item).assessment == assessment("Utan anmärkning")
+
+
+def test_the_target_year_is_judged_by_the_period_reported_on(
+    client, org, chain, kommun_task, kommun_chef
+):
+    # The follow-up is per 2025-08-31; the target year is 2025.
+    Item.objects.filter(pk=chain["indicator"].pk).update(target_year=2025)
+    add_values(chain["indicator"], org["kommun"], {2024: (83, None, None), 2025: (84, None, None)})
+
+    body = client.get(reverse("followup:task", args=[kommun_task.pk])).content.decode()
+
+    assert "Målåret 2025 pågår: värdet hittills är 84 % och målet är 88 %." in body
+    assert "har passerat" not in body
+
+
 def test_the_goal_shows_the_indicators_that_follow_it_up(
     client, org, chain, kommun_task, kommun_chef
 ):

@@ -130,10 +130,18 @@ def test_a_model_owner_sees_edit_controls(client, owner, model, vision):
     assert "Kopiera till nästa år" in page
 
 
-def test_a_unit_manager_without_the_municipality_does_not_see_it(client, org, model):
+def test_everyone_with_a_grant_in_the_municipality_reads_its_model(client, org, model):
     chef = UserFactory()
-    grant(chef, org["enhet_a1"], Role.MANAGER)
+    grant(chef, org["enhet_a1"], Role.MANAGER, subtree=False)
     client.force_login(chef)
+    response = client.get(year_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ekonomi" in page  # a perspective
+    assert reverse("model:perspective_create", args=[model.pk]) not in page
+    assert client.get(reverse("model:index")).status_code == 302
+    # Someone with no grant in the municipality does not.
+    client.force_login(UserFactory())
     assert client.get(year_url()).status_code == 404
     assert client.get(reverse("model:index")).status_code == 404
 
@@ -776,9 +784,11 @@ POST = {
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("reader", 403),  # reads the municipality: sees the page, changes nothing
-        ("forv_owner", 404),  # model owner of a förvaltning: not the municipality's model
-        ("chef", 404),
+        # Everyone with a grant in the municipality reads its model; only its
+        # model owner changes it (a förvaltning's model owner does not).
+        ("reader", 403),
+        ("forv_owner", 403),
+        ("chef", 403),
     ],
 )
 def test_only_the_municipality_model_owner_changes_anything(client, org, model, who, expected):
@@ -811,3 +821,20 @@ def test_an_anonymous_visitor_changes_nothing(client, model):
 
 def test_a_year_out_of_range_is_not_found(client, owner):
     assert client.get(year_url(1800)).status_code == 404
+
+
+def test_perspectives_levels_and_plan_types_follow_their_order(client, owner, model):
+    # Ordning 10, 40, 30, 20, 50: the page lists them in that order, not by name.
+    wanted = ["Ekonomi", "Verksamhet", "Invånare", "Medarbetare", "Samhälle och miljö"]
+    for order, name in zip((10, 40, 30, 20, 50), wanted, strict=True):
+        Perspective.objects.filter(model=model, name=name).update(order=order)
+    by_order = [wanted[i] for i in (0, 3, 2, 1, 4)]
+    GoalLevel.objects.filter(model=model, name="Verksamhetsmål").update(order=0)
+    GoalLevel.objects.filter(model=model).exclude(name="Verksamhetsmål").update(order=5)
+
+    page = text(client.get(year_url()))
+
+    section = page[page.index('id="perspektiv"') :]
+    positions = [section.index(f'<th scope="row">{name}</th>') for name in by_order]
+    assert positions == sorted(positions)
+    assert page.index("Verksamhetsmål") < page.index("Inriktningsmål")

@@ -232,9 +232,13 @@ def test_pages_run_the_same_number_of_queries_for_10_and_200_items(client, org, 
     assert _count(client, urls[page]) == small
 
 
-def test_the_councils_goals_are_readable_along_the_red_thread(client, org, chain):
+def test_the_councils_goals_are_read_by_everyone_in_the_municipality(client, org, chain):
+    """Kommunfullmäktige is a sibling of the nämnd, not its ancestor; as a
+    governing body (its unit type says so) its goals are read by every unit,
+    whether or not anything leads up to them."""
     from tests.factories import UnitFactory, unit_type
 
+    assert unit_type("Kommunfullmäktige").governing
     kf = UnitFactory(
         name="Kommunfullmäktige",
         code="KF",
@@ -249,18 +253,66 @@ def test_the_councils_goals_are_readable_along_the_red_thread(client, org, chain
         title="Fullmäktiges mål om lärande",
         level=chain["levels"]["Inriktningsmål"],
     )
-    services.item_link(actor=access.SYSTEM, item=chain["board"], target=kf_goal)
+    kf_activity = services.item_create(
+        actor=access.SYSTEM,
+        plan=kf_plan,
+        kind=ItemKind.ACTIVITY,
+        title="Fullmäktiges egen aktivitet",
+    )
+    for unit in (org["enhet_b1"], org["enhet_a2"]):
+        chef = UserFactory()
+        grant(chef, unit, Role.MANAGER)
+        assert access.can_read(chef, kf_goal)
+        assert not access.can_read(chef, kf_activity)
+        assert not access.can_read(chef, kf_plan)
+        client.force_login(chef)
+        assert (
+            "Fullmäktiges mål om lärande"
+            in client.get(reverse("planning:goal_tree", args=[2025])).content.decode()
+        )
+        page = client.get(reverse("planning:item", args=[kf_goal.pk]))
+        assert page.status_code == 200
+        # The goal's plan is not theirs to read, so the page does not link to it.
+        assert reverse("planning:plan", args=[kf_plan.pk]) not in page.content.decode()
+
+
+def test_the_goals_a_units_items_contribute_to_are_readable(client, org, chain):
+    """A goal of a sibling committee (not a governing body) is read by the
+    units whose items lead up to it through the red thread, and not by
+    others."""
+    from tests.factories import UnitFactory, unit_type
+
+    culture = UnitFactory(
+        name="Kulturnämnden", code="KN", parent=org["kommun"], unit_type=unit_type("Nämnd")
+    )
+    plan = services.plan_for(actor=access.SYSTEM, unit=culture, plan_type=chain["vp"])
+    goal = services.item_create(
+        actor=access.SYSTEM,
+        plan=plan,
+        kind=ItemKind.GOAL,
+        title="Kulturnämndens mål om läsning",
+        level=chain["levels"]["Nämndmål"],
+    )
+    services.item_link(actor=access.SYSTEM, item=chain["operational"], target=goal)
     # The unit whose activity leads up to the goal reads it and sees it in the tree.
     chef = UserFactory()
     grant(chef, org["enhet_b1"], Role.MANAGER)
-    assert access.can_read(chef, kf_goal)
+    assert access.can_read(chef, goal)
+    assert goal in set(Item.objects.restrict(chef))
     client.force_login(chef)
     assert (
-        "Fullmäktiges mål om lärande"
+        "Kulturnämndens mål om läsning"
         in client.get(reverse("planning:goal_tree", args=[2025])).content.decode()
     )
-    assert client.get(reverse("planning:item", args=[kf_goal.pk])).status_code == 200
-    # A unit with nothing leading there does not.
+    assert client.get(reverse("planning:item", args=[goal.pk])).status_code == 200
+    # A unit with nothing of its own leading there does not.
     other = UserFactory()
     grant(other, org["enhet_a2"], Role.MANAGER)
-    assert not access.can_read(other, kf_goal)
+    assert not access.can_read(other, goal)
+    assert goal not in set(Item.objects.restrict(other))
+    client.force_login(other)
+    assert (
+        "Kulturnämndens mål om läsning"
+        not in client.get(reverse("planning:goal_tree", args=[2025])).content.decode()
+    )
+    assert client.get(reverse("planning:item", args=[goal.pk])).status_code == 404

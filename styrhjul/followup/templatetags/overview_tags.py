@@ -31,6 +31,14 @@ class _Labels:
         self.of = _("%(n)s av %(m)s")
         self.remind = escape(_("Skicka påminnelse"))
         self.no_deadline = "–"
+        # Each cell's column name, shown before it when a narrow screen
+        # stacks the rows (table.table--stack).
+        self.col = {
+            "task": escape(_("Uppgift")),
+            "deadline": escape(_("Tidsfrist")),
+            "reported": escape(_("Rapporterat")),
+            "status": escape(_("Status")),
+        }
 
 
 def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
@@ -63,10 +71,12 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
     progress = escape(labels.of % {"n": _number(r.reported), "m": _number(r.total)})
     return (
         f'<tr><th scope="row">{unit_cell}</th>'
-        f"<td>{task_name}</td>"
-        f"<td>{deadline.isoformat() if deadline else labels.no_deadline}</td>"
-        f'<td class="num">{progress}</td>'
-        f'<td><span class="tag tag--status-{status}">{labels.status[status]}</span>{done}</td>'
+        f'<td data-label="{labels.col["task"]}">{task_name}</td>'
+        f'<td data-label="{labels.col["deadline"]}">'
+        f"{deadline.isoformat() if deadline else labels.no_deadline}</td>"
+        f'<td class="num" data-label="{labels.col["reported"]}">{progress}</td>'
+        f'<td data-label="{labels.col["status"]}">'
+        f'<span class="tag tag--status-{status}">{labels.status[status]}</span>{done}</td>'
         f"<td>{action}</td></tr>"
     )
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from styrhjul.model.models import ItemKind, PlanType
-from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
 
@@ -167,12 +166,12 @@ def goals_elsewhere(*, actor, unit: Unit, plan_type: PlanType) -> list[GoalCandi
         # Shared to the unit: readable by whoever may read the unit.
         add(item, ELSEWHERE, _("delat från %(unit)s") % {"unit": item.plan.unit.name})
     depth = {pk: index for index, pk in enumerate(reversed(ancestors))}  # nearest first
-    for item in sorted(above.order_by(*ordering), key=lambda i: depth[i.plan.unit_id]):
-        if access.can_read(actor, item):
-            add(
-                item,
-                ABOVE,
-                _("i %(plan_type)s för %(unit)s")
-                % {"plan_type": item.plan.plan_type.name, "unit": item.plan.unit.name},
-            )
+    readable_above = above.restrict(actor).order_by(*ordering)
+    for item in sorted(readable_above, key=lambda i: depth[i.plan.unit_id]):
+        add(
+            item,
+            ABOVE,
+            _("i %(plan_type)s för %(unit)s")
+            % {"plan_type": item.plan.plan_type.name, "unit": item.plan.unit.name},
+        )
     return result

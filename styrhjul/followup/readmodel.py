@@ -1,0 +1,418 @@
+"""The follow-up read model (uppföljningens läsmodell): for occasions and
+units, which items each unit reports (its own items and the active shares
+into its plans, with the Rapportör assignment of the items), what it
+reported on them (the report and the indicator's outcome for the occasion's
+period) and the state of each item by ONE rule (`state`, described in
+docs/uppfoljning.md):
+
+* every kind of item has a main answer: the status of an activity or a
+  special assignment; the assessment of a goal whose level assesses, else
+  its analysis; the outcome of an indicator, or its assessment; the
+  assessment of a control point, or its result (Resultat av kontroll);
+* an item with its main answer is reported (REPORTED);
+* an item with something else entered but not the main answer is started
+  (STARTED), which counts as not reported;
+* an item with nothing entered is not reported (NOT_REPORTED).
+
+Where the plan type has no scale for a status or an assessment, the text
+that goes with it is the main answer (the comment, or a goal's analysis).
+
+Every page, document and reminder that says whether something is reported
+reads it here. `read()` and `answers()` run a fixed number of queries
+whatever the number of occasions, units and items.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from styrhjul.indicators.models import IndicatorValue
+from styrhjul.indicators.series import value_rows
+from styrhjul.model.models import ItemKind, PlanType
+from styrhjul.planning.models import Item
+
+from .models import FollowUpOccasion, Report, ReportingTask
+from .services import items_to_report_many, items_to_report_values, scale_for, value_period
+
+REPORTED = "rapporterad"
+STARTED = "paborjad"
+NOT_REPORTED = "ej_rapporterad"
+
+STATE_LABELS = {
+    REPORTED: _("Rapporterad"),
+    STARTED: _("Påbörjad"),
+    NOT_REPORTED: _("Ej rapporterad"),
+}
+
+_TEXTS = ("comment", "analysis", "measures", "measures_responsible")
+
+
+# --- The rule ---------------------------------------------------------------------------------
+
+
+def _text(report: Report | None, name: str) -> bool:
+    return report is not None and bool(getattr(report, name).strip())
+
+
+def has_main_answer(
+    item: Item, plan_type: PlanType, report: Report | None, value: IndicatorValue | None
+) -> bool:
+    """Whether the unit gave the item's main answer (see the module doc)."""
+    kind = item.kind
+    if kind in (ItemKind.ACTIVITY, ItemKind.ASSIGNMENT):
+        if scale_for(plan_type, item, "status") is None:
+            return _text(report, "comment")
+        return report is not None and report.status_id is not None
+    if kind == ItemKind.GOAL:
+        if scale_for(plan_type, item, "assessment") is None:
+            return _text(report, "analysis")
+        return report is not None and report.assessment_id is not None
+    if kind == ItemKind.INDICATOR:
+        outcome = value is not None and value.value is not None
+        return outcome or (report is not None and report.assessment_id is not None)
+    if kind == ItemKind.CONTROL_POINT:
+        return (report is not None and report.assessment_id is not None) or _text(report, "comment")
+    return has_anything(report, value)
+
+
+def has_anything(report: Report | None, value: IndicatorValue | None) -> bool:
+    """Whether anything at all was entered: a choice, a number or a text."""
+    if value is not None and (
+        value.value is not None
+        or value.value_women is not None
+        or value.value_men is not None
+        or value.note.strip()
+    ):
+        return True
+    if report is None:
+        return False
+    return (
+        report.status_id is not None
+        or report.assessment_id is not None
+        or report.completion is not None
+        or report.measures_due is not None
+        or any(_text(report, name) for name in _TEXTS)
+    )
+
+
+def state(
+    item: Item, plan_type: PlanType, report: Report | None, value: IndicatorValue | None
+) -> str:
+    """REPORTED, STARTED or NOT_REPORTED: THE rule of what counts as reported.
+    `plan_type` is the plan type the item is reported in (its scales),
+    `value` the indicator's outcome for the occasion's period."""
+    if has_main_answer(item, plan_type, report, value):
+        return REPORTED
+    return STARTED if has_anything(report, value) else NOT_REPORTED
+
+
+# --- Reports and outcomes ---------------------------------------------------------------------
+
+
+@dataclass
+class Answers:
+    """What units reported on items at occasions: the reports and the
+    indicators' outcomes for each occasion's period, by (occasion, unit, item)."""
+
+    reports: dict[tuple[int, int, int], Report] = field(default_factory=dict)
+    values: dict[tuple[int, int, int], IndicatorValue] = field(default_factory=dict)
+
+    def report(self, occasion_id: int, unit_id: int, item_id: int) -> Report | None:
+        return self.reports.get((occasion_id, unit_id, item_id))
+
+    def value(self, occasion_id: int, unit_id: int, item_id: int) -> IndicatorValue | None:
+        return self.values.get((occasion_id, unit_id, item_id))
+
+    def state(self, occasion_id: int, unit_id: int, item: Item, plan_type: PlanType) -> str:
+        key = (occasion_id, unit_id, item.pk)
+        return state(item, plan_type, self.reports.get(key), self.values.get(key))
+
+
+class ReportFacts(NamedTuple):
+    """What the rule reads of a Report, without the model object."""
+
+    occasion_id: int
+    unit_id: int
+    item_id: int
+    status_id: int | None
+    assessment_id: int | None
+    completion: int | None
+    measures_due: object
+    comment: str
+    analysis: str
+    measures: str
+    measures_responsible: str
+
+
+class ValueFacts(NamedTuple):
+    """What the rule reads of an IndicatorValue (value_rows' annotations too)."""
+
+    pk: int
+    item_id: int
+    unit_id: int
+    year: int
+    period: str
+    series: object
+    model_year: int
+    value: object
+    value_women: object
+    value_men: object
+    note: str
+
+
+class ItemFacts(NamedTuple):
+    """What the rule and the tasks read of an Item, without the model object."""
+
+    pk: int
+    kind: str
+    level_id: int | None
+    assesses: bool | None  # its goal level's
+    responsible_id: int | None
+    periodicity: str
+    series: object = None  # read by answers() for indicators only
+
+    @property
+    def level(self):  # scale_for reads item.level.assesses
+        return self
+
+
+ITEM_FIELDS = ("pk", "kind", "level_id", "level__assesses", "responsible_id", "periodicity")
+
+
+def _ids(units) -> list[int] | QuerySet:
+    if isinstance(units, QuerySet):
+        return units
+    return sorted({getattr(u, "pk", u) for u in units})
+
+
+def answers(
+    occasions: Iterable[FollowUpOccasion],
+    units,
+    items: Iterable[Item],
+    *,
+    related: Iterable[str] = ("status", "assessment"),
+    values: bool = True,
+    light: bool = False,
+) -> Answers:
+    """The reports and outcomes of `units` (units, ids or a query of ids;
+    None: every unit's reports, without outcomes) on `items` at
+    `occasions`: two queries (one without indicators or `values`). An
+    indicator's outcome is the one of the occasion's year and period (the
+    year, or the month of a part of the year), entered through this copy of
+    the indicator or, when not, the latest year's copy of its series.
+    `light`: reports and outcomes as plain tuples (ReportFacts,
+    ValueFacts) with what the rule reads, for counting over thousands."""
+    occasions = list(occasions)
+    items = list(items)
+    result = Answers()
+    if not occasions or not items:
+        return result
+    item_ids = {i.pk for i in items}
+    reports = Report.objects.filter(occasion__in=[o.pk for o in occasions])
+    if units is None:
+        reports = reports.filter(item_id__in=sorted(item_ids))
+        values = False
+    else:
+        unit_ids = _ids(units)
+        reports = reports.filter(unit_id__in=unit_ids)
+    found = (
+        (ReportFacts(*row) for row in reports.values_list(*ReportFacts._fields))
+        if light
+        else reports.select_related(*related)
+    )
+    # Reports on other items of the units are kept too: nothing asks for them.
+    result.reports = {(r.occasion_id, r.unit_id, r.item_id): r for r in found}
+    indicators = [i for i in items if i.kind == ItemKind.INDICATOR]
+    if not indicators or not values:
+        return result
+    if light:  # the series of the indicators, not read for every item
+        series = dict(
+            Item.objects.filter(pk__in=[i.pk for i in indicators]).values_list("pk", "series")
+        )
+        indicators = [i._replace(series=series[i.pk]) for i in indicators]
+    years = {o.year for o in occasions}
+    periods = {value_period(i, o) for i in indicators for o in occasions}
+    rows = value_rows(
+        {i.series for i in indicators},
+        unit_ids,
+        periods=periods,
+        first_year=min(years),
+        last_year=max(years),
+    )
+    if light:
+        rows = [ValueFacts(*row) for row in rows.values_list(*ValueFacts._fields)]
+    own: dict[tuple[int, int, int, str], IndicatorValue] = {}
+    latest: dict[tuple, IndicatorValue] = {}  # (series, unit, year, period) → value
+    for row in sorted(rows, key=lambda r: (r.model_year, r.pk)):
+        own[row.item_id, row.unit_id, row.year, row.period] = row
+        latest[row.series, row.unit_id, row.year, row.period] = row
+    of_series: dict[object, list[Item]] = defaultdict(list)
+    for item in indicators:
+        of_series[item.series].append(item)
+    by_year: dict[int, list[FollowUpOccasion]] = defaultdict(list)
+    for occasion in occasions:
+        by_year[occasion.year].append(occasion)
+    for (series, unit_id, year, period), row in latest.items():
+        for occasion in by_year.get(year, ()):
+            for item in of_series[series]:
+                if value_period(item, occasion) == period:
+                    value = own.get((item.pk, unit_id, year, period), row)
+                    result.values[occasion.pk, unit_id, item.pk] = value
+    return result
+
+
+# --- What each unit reports ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Row:
+    """One item one unit reports at one occasion, in one plan type, with its
+    state by the rule."""
+
+    occasion: FollowUpOccasion
+    unit_id: int
+    plan_type: PlanType
+    item: Item
+    report: Report | None
+    value: IndicatorValue | None
+    state: str = field(init=False)
+
+    def __post_init__(self):
+        self.state = state(self.item, self.plan_type, self.report, self.value)
+
+    @property
+    def reported(self) -> bool:
+        return self.state == REPORTED
+
+    @property
+    def started(self) -> bool:
+        return self.state == STARTED
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+
+@dataclass
+class FollowUp:
+    """The read model's answer: rows by (occasion, unit, plan type)."""
+
+    rows: dict[tuple[int, int, int], list[Row]]
+
+    def of(self, occasion_id: int, unit_id: int, plan_type_id: int, reporter_id=None) -> list[Row]:
+        """The rows of a (manager's or, with `reporter_id`, a Rapportör's) task."""
+        rows = self.rows.get((occasion_id, unit_id, plan_type_id), [])
+        if reporter_id:
+            rows = [r for r in rows if r.item.responsible_id == reporter_id]
+        return rows
+
+    def task(self, task: ReportingTask) -> list[Row]:
+        return self.of(task.occasion_id, task.unit_id, task.plan_type_id, task.reporter_id)
+
+    def progress(self, task: ReportingTask) -> tuple[int, int]:
+        """(reported items, items to report) of the task."""
+        rows = self.task(task)
+        return sum(1 for r in rows if r.reported), len(rows)
+
+
+def read(
+    occasions: Iterable[FollowUpOccasion],
+    units,
+    plan_types: Iterable[PlanType] | None = None,
+    *,
+    unit_query: QuerySet | None = None,
+    related: Iterable[str] = ("status", "assessment"),
+    light: bool = False,
+) -> FollowUp:
+    """What `units` report at `occasions` in `plan_types` (by default the
+    plan types each occasion follows up): the items of
+    services.items_to_report, each with its report, outcome and state.
+    `unit_query`, a query of the units' ids, replaces a parameter list of
+    thousands of ids. Five queries (the plan types one more), however many
+    occasions, units and items. `light`: the items, reports and outcomes as
+    plain tuples (ItemFacts, ReportFacts, ValueFacts), the same rule applied,
+    for counting over thousands of units."""
+    occasions = list(occasions)
+    units = list(units)
+    if plan_types is None:
+        plan_types = list(
+            PlanType.objects.filter(occasions__in=[o.pk for o in occasions]).distinct()
+        )
+    plan_types = list(plan_types)
+    by_type = {pt.pk: pt for pt in plan_types}
+    if light:
+        items = {
+            key: [ItemFacts(*row) for row in rows]
+            for key, rows in items_to_report_values(
+                plan_types, units, ITEM_FIELDS, unit_query=unit_query
+            ).items()
+        }
+    else:
+        items = items_to_report_many(plan_types, units, unit_query=unit_query)
+    all_items = {i.pk: i for found in items.values() for i in found}
+    found = answers(
+        occasions,
+        unit_query if unit_query is not None else units,
+        all_items.values(),
+        related=related,
+        light=light,
+    )
+    rows: dict[tuple[int, int, int], list[Row]] = defaultdict(list)
+    report_of, value_of = found.reports.get, found.values.get
+    for occasion in occasions:
+        at = occasion.pk
+        for (unit_id, type_id), unit_items in items.items():
+            plan_type = by_type[type_id]
+            if plan_type.model_id != occasion.model_id:
+                continue
+            rows[at, unit_id, type_id] = [
+                Row(
+                    occasion,
+                    unit_id,
+                    plan_type,
+                    item,
+                    report_of((at, unit_id, item.pk)),
+                    value_of((at, unit_id, item.pk)),
+                )
+                for item in unit_items
+            ]
+    return FollowUp(dict(rows))
+
+
+def for_tasks(tasks: list[ReportingTask], unit_query: QuerySet | None = None, **kw) -> FollowUp:
+    """read() for the tasks' occasions, units and plan types (the tasks'
+    plan types loaded with them)."""
+    cached = {
+        t.occasion_id: t.occasion
+        for t in tasks
+        if ReportingTask.occasion.is_cached(t) and FollowUpOccasion.model.is_cached(t.occasion)
+    }
+    occasions = list(cached.values())
+    missing = {t.occasion_id for t in tasks} - set(cached)
+    if missing:
+        occasions += FollowUpOccasion.objects.filter(pk__in=missing).select_related("model")
+    plan_types = {t.plan_type_id: t.plan_type for t in tasks}
+    units = {t.unit_id for t in tasks}
+    return read(occasions, units, plan_types.values(), unit_query=unit_query, **kw)
+
+
+def task_progress(tasks: list[ReportingTask], unit_ids=None) -> dict[int, tuple[int, int]]:
+    """Task pk → (reported items, items to report) for any number of tasks
+    in a fixed number of queries. `unit_ids`, a query of unit ids covering
+    the tasks' units, replaces a parameter list of thousands of ids."""
+    if not tasks:
+        return {}
+    model = for_tasks(tasks, unit_query=unit_ids, light=True)
+    return {task.pk: model.progress(task) for task in tasks}
+
+
+def unreported(task: ReportingTask) -> list[Item]:
+    """The task's items not reported (started ones included): what
+    klarmarkera warns about."""
+    return [row.item for row in for_tasks([task]).task(task) if not row.reported]

@@ -19,7 +19,9 @@ that goes with it is the main answer (the comment, or a goal's analysis).
 
 Every page, document and reminder that says whether something is reported
 reads it here. `read()` and `answers()` run a fixed number of queries
-whatever the number of occasions, units and items.
+whatever the number of occasions, units and items. The overview counts
+thousands of tasks in the database with the same rule written as SQL
+conditions next to it (`main_answer_sql`, `anything_sql`, `task_counts`).
 """
 
 from __future__ import annotations
@@ -29,16 +31,38 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import value_rows
 from styrhjul.model.models import ItemKind, PlanType
-from styrhjul.planning.models import Item
+from styrhjul.planning.models import Item, Periodicity
 
 from .models import FollowUpOccasion, Report, ReportingTask
-from .services import items_to_report_many, items_to_report_values, scale_for, value_period
+from .services import (
+    items_to_report_many,
+    items_to_report_querysets,
+    items_to_report_values,
+    scale_for,
+    value_period,
+)
 
 REPORTED = "rapporterad"
 STARTED = "paborjad"
@@ -110,6 +134,238 @@ def state(
     if has_main_answer(item, plan_type, report, value):
         return REPORTED
     return STARTED if has_anything(report, value) else NOT_REPORTED
+
+
+# --- The rule in SQL, for counting ----------------------------------------------------------
+#
+# The same rule as has_main_answer and has_anything, written as conditions on
+# a row of a query (an item to report, its report left joined, its outcome's
+# code), so that the overview counts thousands of tasks in the database. Keep
+# the two in step: tests/followup/test_reported_rule.py checks that they give
+# the same state for reports of every shape.
+
+# What str.strip() strips; the SQL trims exactly these characters.
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+# The outcome's code: has_main_answer's outcome, or only has_anything's.
+OUTCOME, OUTCOME_OTHER = 2, 1
+
+
+class _Stripped(Func):
+    """The text without the leading and trailing WHITESPACE (str.strip())."""
+
+    function = "TRIM"
+    output_field = CharField()
+
+    def __init__(self, expression):
+        super().__init__(expression, Value(WHITESPACE))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="BTRIM", **extra)
+
+
+def _text_sql(name: str) -> Q:
+    """_text: the text is not blank (NULL, no report: not). The empty text,
+    the most common, is told apart before trimming."""
+    return Q(**{f"{name}__gt": ""}) & Q(GreaterThan(Length(_Stripped(F(name))), 0))
+
+
+def _outcome_code_sql() -> Case:
+    """On an IndicatorValue: OUTCOME when it holds the outcome (what
+    has_main_answer reads), OUTCOME_OTHER when it holds only something else
+    has_anything reads, else 0."""
+    return Case(
+        When(value__isnull=False, then=Value(OUTCOME)),
+        When(
+            Q(value_women__isnull=False) | Q(value_men__isnull=False) | _text_sql("note"),
+            then=Value(OUTCOME_OTHER),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _at(path: str, name: str) -> str:
+    return f"{path}__{name}" if path else name
+
+
+def main_answer_sql(item: str, plan_type: str, report: str, outcome: str) -> Q:
+    """has_main_answer as a condition on a query's row: `item`, `plan_type`
+    and `report` are the paths to the item ("" when the query is of items),
+    the plan type it is reported in and its report (a left join: NULLs when
+    none), `outcome` the name of the outcome's code (_outcome_code_sql; NULL
+    when none)."""
+
+    def kind(k):
+        return Q(**{_at(item, "kind"): k})
+
+    def chosen(name):  # a value of the scale chosen in the report
+        return Q(**{f"{report}__{name}__isnull": False})
+
+    def scale(name, exists=True):  # the plan type has the scale
+        return Q(**{f"{plan_type}__{name}__isnull": not exists})
+
+    def text(name):
+        return _text_sql(f"{report}__{name}")
+
+    # scale_for(plan_type, item, "assessment") of a goal: none when its level
+    # does not assess, else the plan type's goal scale.
+    level_assesses = Q(**{_at(item, "level__isnull"): True}) | Q(
+        **{_at(item, "level__assesses"): True}
+    )
+    level_describes = Q(**{_at(item, "level__isnull"): False, _at(item, "level__assesses"): False})
+    status_scales = {ItemKind.ACTIVITY: "activity_scale", ItemKind.ASSIGNMENT: "assignment_scale"}
+    rule = Q()
+    for k, name in status_scales.items():
+        rule |= kind(k) & scale(name, exists=False) & text("comment")
+        rule |= kind(k) & scale(name) & chosen("status")
+    goal = kind(ItemKind.GOAL)
+    rule |= goal & (level_describes | scale("goal_scale", exists=False)) & text("analysis")
+    rule |= goal & level_assesses & scale("goal_scale") & chosen("assessment")
+    rule |= kind(ItemKind.INDICATOR) & (Q(**{outcome: OUTCOME}) | chosen("assessment"))
+    rule |= kind(ItemKind.CONTROL_POINT) & (chosen("assessment") | text("comment"))
+    other = ~Q(**{_at(item, "kind__in"): ItemKind.values})
+    return rule | (other & anything_sql(report, outcome))
+
+
+def anything_sql(report: str, outcome: str) -> Q:
+    """has_anything as a condition on a query's row (see main_answer_sql)."""
+    rule = Q(**{f"{outcome}__gte": OUTCOME_OTHER})
+    for name in ("status", "assessment", "completion", "measures_due"):
+        rule |= Q(**{f"{report}__{name}__isnull": False})
+    for name in _TEXTS:
+        rule |= _text_sql(f"{report}__{name}")
+    return rule
+
+
+def _with_state(query: QuerySet, occasion, item: str, unit: str) -> QuerySet:
+    """`query` (items to report at `occasion`: `item` the path to the item,
+    "" for a query of items, `unit` to the reporting unit's id; the plan
+    type it is reported in at "plan__plan_type") with each row's `state`
+    by the rule in SQL: REPORTED, STARTED or NOT_REPORTED."""
+    # The outcome's period for each periodicity, by value_period.
+    periods = [
+        When(
+            **{_at(item, "periodicity"): p},
+            then=Value(value_period(Item(periodicity=p), occasion)),
+        )
+        for p in Periodicity.values
+    ]
+    # This copy of the indicator's outcome, else the latest year's copy's
+    # (answers()): the first subquery finds the copy's value row if any.
+    values = IndicatorValue.objects.filter(
+        unit_id=OuterRef(unit), year=occasion.year, period=OuterRef("outcome_period")
+    ).annotate(code=_outcome_code_sql())
+    this_copy = values.filter(item_id=OuterRef(_at(item, "pk")))
+    latest_copy = (
+        values.filter(item__series=OuterRef(_at(item, "series")))
+        .annotate(copy_year=F("item__plan__plan_type__model__year"))
+        .order_by("-copy_year", "-pk")
+    )
+    reports = _at(item, "reports")
+    query = query.annotate(
+        report=FilteredRelation(
+            reports,
+            condition=Q(**{f"{reports}__occasion_id": occasion.pk, f"{reports}__unit_id": F(unit)}),
+        ),
+        outcome_period=Case(*periods, default=Value(""), output_field=CharField()),
+        outcome=Case(
+            When(
+                **{_at(item, "kind"): ItemKind.INDICATOR},
+                then=Coalesce(
+                    Subquery(this_copy.values("code")[:1]),
+                    Subquery(latest_copy.values("code")[:1]),
+                ),
+            ),
+            default=None,
+            output_field=IntegerField(),
+        ),
+    )
+    return query.annotate(
+        state=Case(
+            When(
+                main_answer_sql(item, "plan__plan_type", "report", "outcome"),
+                then=Value(REPORTED),
+            ),
+            When(anything_sql("report", "outcome"), then=Value(STARTED)),
+            default=Value(NOT_REPORTED),
+            output_field=CharField(),
+        )
+    )
+
+
+def _to_report_sql(occasion: FollowUpOccasion, type_ids, units) -> tuple[QuerySet, QuerySet]:
+    """The items to report at the occasion (services.items_to_report: own
+    items, and shares into the units' plans) of the plan types of the
+    occasion's model, each with its `state` by the rule in SQL. A unit's
+    own items and the items shared into it never overlap: an item is shared
+    only to units below its own."""
+    own, shares = items_to_report_querysets(type_ids, units)
+    in_model = Q(plan__plan_type__model_id=occasion.model_id)
+    return (
+        _with_state(own.filter(in_model), occasion, "", "plan__unit_id"),
+        _with_state(shares.filter(in_model), occasion, "item", "unit_id"),
+    )
+
+
+def states_sql(
+    occasion: FollowUpOccasion, plan_types: Iterable[PlanType], units
+) -> dict[tuple[int, int], str]:
+    """(unit id, item pk) → the state by the rule in SQL of every item the
+    units (ids or a query of ids) report in the plan types at the occasion:
+    what task_counts counts, item by item."""
+    type_ids = sorted({getattr(pt, "pk", pt) for pt in plan_types})
+    own, shares = _to_report_sql(occasion, type_ids, units)
+    rows = [
+        *own.values_list("plan__unit_id", "pk", "state"),
+        *shares.values_list("unit_id", "item_id", "state"),
+    ]
+    return {(unit_id, item_id): found for unit_id, item_id, found in rows}
+
+
+def task_counts(
+    occasion: FollowUpOccasion, tasks: list[ReportingTask], unit_query: QuerySet | None = None
+) -> dict[int, tuple[int, int, int]]:
+    """Task pk → (reported items, reported or started items, items to
+    report) for tasks of one occasion, counted in the database by the rule
+    in SQL, for the same items as read(): two queries however many tasks.
+    `unit_query`, a query of unit ids covering the tasks' units, replaces a
+    parameter list of thousands of ids."""
+    if not tasks:
+        return {}
+    type_ids = sorted({t.plan_type_id for t in tasks})
+    units = sorted({t.unit_id for t in tasks}) if unit_query is None else unit_query
+    own, shares = _to_report_sql(occasion, type_ids, units)
+    # (unit, plan type) → the item's Rapportör → (reported, begun, all)
+    groups: dict[tuple[int, int], dict[int | None, tuple[int, int, int]]] = defaultdict(dict)
+    for found in (
+        own.values_list("plan__unit_id", "plan__plan_type_id", "responsible_id", "state"),
+        shares.values_list("unit_id", "plan__plan_type_id", "item__responsible_id", "state"),
+    ):
+        for unit_id, type_id, responsible_id, state_found, n in found.annotate(
+            n=Count("pk")
+        ).order_by():
+            reported, begun = state_found == REPORTED, state_found != NOT_REPORTED
+            mine = groups[unit_id, type_id]
+            before = mine.get(responsible_id, (0, 0, 0))
+            mine[responsible_id] = (
+                before[0] + n * reported,
+                before[1] + n * begun,
+                before[2] + n,
+            )
+    result = {}
+    for task in tasks:
+        mine = groups.get((task.unit_id, task.plan_type_id), {})
+        if task.reporter_id:
+            counts = [mine.get(task.reporter_id, (0, 0, 0))]
+        else:
+            counts = list(mine.values())
+        result[task.pk] = (
+            sum(c[0] for c in counts),
+            sum(c[1] for c in counts),
+            sum(c[2] for c in counts),
+        )
+    return result
 
 
 # --- Reports and outcomes ---------------------------------------------------------------------

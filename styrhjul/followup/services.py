@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,6 +124,14 @@ def items_to_report_many(
         for key in keys:
             result[key].append(item)
     return result
+
+
+def items_to_report_querysets(plan_types, units) -> tuple[QuerySet, QuerySet]:
+    """The queries of items_to_report_many: the units' own active items in
+    plans of the types (a query of items) and the active shares into their
+    plans of the types (a query of shares). `units`: ids or a query of ids."""
+    type_ids = sorted({getattr(pt, "pk", pt) for pt in plan_types})
+    return _to_report(type_ids, units)
 
 
 def _to_report(type_ids, in_units):

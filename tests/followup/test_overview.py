@@ -3,6 +3,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 from django.core import mail
 from django.db import connection
@@ -11,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from styrhjul.followup import overview as ov
+from styrhjul.followup import queries
 from styrhjul.followup.models import ReminderLog, Report, ReportingTask
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, Unit
@@ -70,6 +73,33 @@ def test_empty_report_does_not_count(org, chain, occasion):
         ov.overview(access.SYSTEM, occasion, today=TODAY), _task(occasion, org["enhet_b1"], chain)
     )
     assert (row.status, row.reported) == (ov.NOT_STARTED, 0)
+
+
+def test_an_outcome_entered_through_another_copy_of_the_indicator(org, chain, occasion):
+    """The overview counts an indicator's outcome as the task page does: the
+    value entered through this copy of the indicator, else through the
+    latest other copy of its series."""
+    kommun, indicator = org["kommun"], chain["indicator"]
+    task = _task(occasion, kommun, chain, plan="vp")
+    other = Item.objects.create(
+        plan=Plan.objects.get(unit=org["namnd"], plan_type=chain["vp"]),
+        kind=ItemKind.INDICATOR,
+        title="Andel behöriga till gymnasiet (kopia)",
+        series=indicator.series,
+    )
+
+    def counted():
+        row = _row(ov.overview(access.SYSTEM, occasion, today=TODAY), task)
+        from_page = queries.task_page(access.SYSTEM, queries.task_queryset().get(pk=task.pk))
+        assert (row.reported, row.total) == (from_page.reported, from_page.total)
+        return row.reported, row.status
+
+    assert counted() == (0, ov.NOT_STARTED)
+    IndicatorValue.objects.create(item=other, unit=kommun, year=2025, value=Decimal(84))
+    assert counted() == (1, ov.IN_PROGRESS)
+    # This copy's own value row wins, though it holds only a note.
+    IndicatorValue.objects.create(item=indicator, unit=kommun, year=2025, note="Avser VT")
+    assert counted() == (0, ov.IN_PROGRESS)
 
 
 def test_model_owners_see_the_tasks_of_the_units_they_manage(client, org, chain, occasion):

@@ -30,17 +30,20 @@ from styrhjul.organisation.models import UnitType
 
 from . import readmodel
 from .models import FollowUpOccasion, ReportingTask
+from .services import is_locked
 
 NOT_STARTED = "ej_paborjad"
 IN_PROGRESS = "pagaende"
 DONE = "klarmarkerad"
 LATE = "forsenad"
+LOCKED = "last"
 
 STATUS_LABELS = {
     NOT_STARTED: gettext_lazy("Ej påbörjad"),
     IN_PROGRESS: gettext_lazy("Pågående"),
     DONE: gettext_lazy("Klarmarkerad"),
     LATE: gettext_lazy("Försenad"),
+    LOCKED: gettext_lazy("Låst"),
 }
 
 
@@ -133,9 +136,13 @@ def viewable_occasion_ids(user, occasions) -> set[int]:
 
 
 def task_status(task: ReportingTask, begun: int, today: datetime.date) -> str:
-    """`begun`: the task's items reported or started (readmodel)."""
+    """`begun`: the task's items reported or started (readmodel). Låst (the
+    reports are read-only: services.is_locked) is its own state; late means
+    not klarmarkerad, the deadline passed and still open for reporting."""
     if task.done_at:
         return DONE
+    if is_locked(task, today):
+        return LOCKED
     deadline = task.deadline
     if deadline is not None and today > deadline:
         return LATE
@@ -168,6 +175,7 @@ def overview(
     )
     rows = []
     for task in tasks:
+        task.occasion = occasion  # all the occasion's; is_locked reads it
         done, begun, total = counted[task.pk]
         rows.append(TaskRow(task, done, total, task_status(task, begun, today)))
     counts: dict[str, int] = defaultdict(int)

@@ -43,6 +43,7 @@ class TaskRow:
     reported: int
     total: int
     overdue: bool
+    locked: bool = False
 
     @property
     def done(self) -> bool:
@@ -69,8 +70,10 @@ def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
     for task in tasks:
         reported, total = counts[task.pk]
         deadline = task.deadline
-        overdue = task.done_at is None and deadline is not None and today > deadline
-        rows.append(TaskRow(task, reported, total, overdue))
+        # Låst (services.is_locked) is its own state, never late.
+        locked = services.is_locked(task, today)
+        overdue = task.done_at is None and not locked and deadline is not None and today > deadline
+        rows.append(TaskRow(task, reported, total, overdue, locked))
     rows.sort(
         key=lambda r: (
             r.done,

@@ -53,9 +53,22 @@ def test_status_and_progress(org, chain, occasion):
     row = _row(ov.overview(access.SYSTEM, occasion, today=TODAY), task)
     assert (row.status, row.reported, row.total) == (ov.IN_PROGRESS, 1, 1)
     assert row.deadline == datetime.date(2025, 7, 15)
+    # After the deadline with no grace days the reports are locked: Låst,
+    # never Försenad.
+    assert (
+        _row(ov.overview(access.SYSTEM, occasion, today=datetime.date(2025, 7, 16)), task).status
+        == ov.LOCKED
+    )
+    # Late: the deadline passed, still open for reporting (grace days).
+    occasion.grace_days = 3
+    occasion.save()
     assert (
         _row(ov.overview(access.SYSTEM, occasion, today=datetime.date(2025, 7, 16)), task).status
         == ov.LATE
+    )
+    assert (
+        _row(ov.overview(access.SYSTEM, occasion, today=datetime.date(2025, 7, 19)), task).status
+        == ov.LOCKED
     )
     task.done_at = timezone.now()
     task.save()
@@ -202,9 +215,15 @@ def test_remind_one_task_and_all_late(client, org, chain, occasion):
     # Pressing again the same day sends nothing new.
     client.post(url, {"task": task.pk})
     assert len(mail.outbox) == 1
-    # All late ones: today (2026) is after every deadline; tasks without a
-    # deadline (kommun, nämnd) are never late.
+    # All late ones: today (2026) is after every deadline, but with no grace
+    # days every task is locked, and locked tasks are not late.
     ReminderLog.objects.all().delete()
+    client.post(url, {"alla": "forsenade"})
+    assert len(mail.outbox) == 1
+    # With grace days up to today the enheter's tasks are late; tasks without
+    # a deadline (kommun, nämnd) are never late.
+    occasion.grace_days = (timezone.localdate() - datetime.date(2025, 7, 15)).days
+    occasion.save()
     client.post(url, {"alla": "forsenade"})
     assert [m.to for m in mail.outbox[1:]] == [["chef@example.se"]]
     # A task the user cannot see: 404.
@@ -279,6 +298,8 @@ def test_one_reminder_form_with_a_button_per_task(client, org, chain, occasion):
     other = ReportingTask.objects.exclude(pk=done.pk).select_related("unit").first()
     other.name = "<b>Uppgift & mer</b>"
     other.save()
+    occasion.grace_days = (timezone.localdate() - datetime.date(2025, 7, 15)).days
+    occasion.save()  # the enheter's tasks late, not locked
     client.force_login(UserFactory(is_superuser=True))
     url = reverse("followup:overview", args=[occasion.pk])
     html = client.get(url, {"q": ""}).content.decode()

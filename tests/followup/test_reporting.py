@@ -87,9 +87,16 @@ def test_my_tasks_lists_the_managers_tasks_with_progress(task, chef, chain):
 
 
 def test_my_tasks_marks_overdue_and_includes_reporter_tasks(occasion, org, chain, chef):
-    # The fixture's deadlines are in 2025: past.
+    # The fixture's deadlines are in 2025: past, and with no grace days locked.
     row = queries.my_tasks(chef)[0]
-    assert row.overdue
+    assert row.locked and not row.overdue
+    html = render_to_string("followup/_my_tasks.html", {"tasks": [row]})
+    assert "Låst" in html and "Försenad" not in html
+    # Still open for reporting after the deadline: late.
+    occasion.grace_days = (timezone.localdate() - datetime.date(2025, 7, 15)).days
+    occasion.save()
+    row = queries.my_tasks(chef)[0]
+    assert row.overdue and not row.locked
     assert "Försenad" in render_to_string("followup/_my_tasks.html", {"tasks": [row]})
     reporter = UserFactory()
     grant(reporter, org["enhet_b1"], Role.REPORTER, subtree=False)

@@ -1,0 +1,70 @@
+"""Låst is its own state, never Försenad: Mina uppgifter, the task page,
+the occasion overview and its export; reminders never go for locked or
+klarmarkerade tasks."""
+
+import datetime
+import io
+
+from django.urls import reverse
+from django.utils import timezone
+
+from styrhjul.followup.models import ReportingTask
+from styrhjul.organisation.models import Role
+from tests.factories import RoleGrantFactory, UserFactory
+
+
+def _setup(org, chain, occasion, *, grace_days: int):
+    """The enhet B1's task, its deadline yesterday; with grace days it is
+    late (still open for reporting), without it is locked."""
+    today = timezone.localdate()
+    occasion.steps.filter(unit_type__name="Enhet").update(
+        start=today - datetime.timedelta(days=30), deadline=today - datetime.timedelta(days=1)
+    )
+    occasion.grace_days = grace_days
+    occasion.save()
+    task = ReportingTask.objects.get(
+        occasion=occasion, unit=org["enhet_b1"], plan_type=chain["ap"], reporter=None
+    )
+    chef = UserFactory(email="chef@example.se")
+    RoleGrantFactory(user=chef, unit=org["enhet_b1"], role=Role.MANAGER)
+    owner = UserFactory()
+    RoleGrantFactory(user=owner, unit=org["kommun"], role=Role.MODEL_OWNER)
+    return task, chef, owner
+
+
+def _status_cell(html: str, task_name: str) -> str:
+    row = next(r for r in html.split("<tr") if task_name in r)
+    return row
+
+
+def test_a_locked_task_shows_last_everywhere(client, org, chain, occasion):
+    task, chef, owner = _setup(org, chain, occasion, grace_days=0)
+    client.force_login(chef)
+    start = client.get("/").content.decode()
+    row = _status_cell(start, task.unit.name)
+    assert "Låst" in row and "Försenad" not in row
+    page = client.get(reverse("followup:task", args=[task.pk])).content.decode()
+    assert "Rapporteringen är låst." in page and "Låst" in page and "Försenad" not in page
+    client.force_login(owner)
+    overview = client.get(reverse("followup:overview", args=[occasion.pk])).content.decode()
+    row = _status_cell(overview, task.name)
+    assert "Låst" in row and "Försenad" not in row
+    from openpyxl import load_workbook
+
+    export = client.get(reverse("followup:overview_export", args=[occasion.pk]))
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    statuses = {r[4]: r[9] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert statuses[task.name] == "Låst"
+
+
+def test_a_late_task_is_forsenad_while_still_open(client, org, chain, occasion):
+    task, chef, owner = _setup(org, chain, occasion, grace_days=3)
+    client.force_login(chef)
+    row = _status_cell(client.get("/").content.decode(), task.unit.name)
+    assert "Försenad" in row and "Låst" not in row
+    page = client.get(reverse("followup:task", args=[task.pk])).content.decode()
+    assert "Rapporteringen är låst." not in page
+    client.force_login(owner)
+    overview = client.get(reverse("followup:overview", args=[occasion.pk])).content.decode()
+    row = _status_cell(overview, task.name)
+    assert "Försenad" in row and "Låst" not in row

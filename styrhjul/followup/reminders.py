@@ -8,8 +8,10 @@ the same reminder twice on one day, even when two runs overlap: the log row
 is written first and the mail sent after; if sending fails the row is
 removed so a later run tries again.
 
+Reminders never go for a klarmarkerad or a locked task (may_remind).
+
 Kinds: "before:N" (N days before the deadline), "overdue" (after the
-deadline, while not done) and "manual" (a model owner pressed "Skicka
+deadline, while not done and still open for reporting) and "manual" (a model owner pressed "Skicka
 påminnelse").
 
 Every reminder says how many of the task's items are reported and lists
@@ -32,6 +34,7 @@ from styrhjul.organisation.models import Role, RoleGrant, User
 
 from . import readmodel
 from .models import OccasionStatus, ReminderLog, ReportingTask
+from .services import is_locked
 
 OVERDUE = "overdue"
 MANUAL = "manual"
@@ -55,6 +58,12 @@ def reminder_days() -> list[int]:
         if part:
             days.add(int(part))
     return sorted(days, reverse=True)
+
+
+def may_remind(task: ReportingTask, today: datetime.date) -> bool:
+    """Reminders go only for tasks still open for reporting: never for a
+    klarmarkerad task or a locked one (services.is_locked)."""
+    return task.done_at is None and not is_locked(task, today)
 
 
 def task_path(task: ReportingTask) -> str:
@@ -280,6 +289,8 @@ def due_tasks(today: datetime.date, days: list[int]) -> list[tuple[ReportingTask
     )
     due = []
     for task in tasks:
+        if not may_remind(task, today):
+            continue
         remaining = (task.deadline - today).days
         if remaining < 0:
             due.append((task, OVERDUE))
@@ -313,7 +324,9 @@ def manual(
     today: datetime.date,
     base_url: str | None = None,
 ) -> Outcome:
-    """A model owner's "Skicka påminnelse" (at most one per recipient and day)."""
+    """A model owner's "Skicka påminnelse" (at most one per recipient and
+    day), only for the tasks one may remind about (may_remind)."""
+    tasks = [t for t in tasks if may_remind(t, today)]
     planned, nobody = plan_for_tasks(tasks, MANUAL)
     outcome = send(planned, today=today, base_url=base_url, fail_silently=True)
     outcome.no_recipient = nobody

@@ -127,6 +127,12 @@ def remind(request, pk: int):
         tasks = list(visible.filter(pk=task_pk))
         if not tasks:
             raise Http404
+        if not reminders.may_remind(tasks[0], today):
+            messages.info(
+                request,
+                _("Uppgiften är låst eller klarmarkerad och får ingen påminnelse."),
+            )
+            tasks = []
     outcome = reminders.manual(tasks=tasks, today=today, base_url=request.build_absolute_uri("/"))
     if outcome.sent:
         messages.success(
@@ -156,7 +162,7 @@ def remind(request, pk: int):
             _("Ingen mottagare med e-postadress för: %(tasks)s.")
             % {"tasks": ", ".join(t.name for t in outcome.no_recipient)},
         )
-    if not tasks:
+    if not tasks and request.POST.get("alla") == "forsenade":
         messages.info(request, _("Det finns inga försenade uppgifter att påminna om."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

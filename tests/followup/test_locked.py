@@ -5,10 +5,11 @@ klarmarkerade tasks."""
 import datetime
 import io
 
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from styrhjul.followup.models import ReportingTask
+from styrhjul.followup.models import ReminderLog, ReportingTask
 from styrhjul.organisation.models import Role
 from tests.factories import RoleGrantFactory, UserFactory
 
@@ -68,3 +69,53 @@ def test_a_late_task_is_forsenad_while_still_open(client, org, chain, occasion):
     overview = client.get(reverse("followup:overview", args=[occasion.pk])).content.decode()
     row = _status_cell(overview, task.name)
     assert "Försenad" in row and "Låst" not in row
+
+
+def _remind(client, occasion, **data):
+    return client.post(reverse("followup:remind", args=[occasion.pk]), data)
+
+
+def test_reminders_go_only_for_late_tasks_never_locked_or_klarmarkerade(
+    client, org, chain, occasion
+):
+    task, chef, owner = _setup(org, chain, occasion, grace_days=3)
+    client.force_login(owner)
+    _remind(client, occasion, alla="forsenade")
+    assert [m.to for m in mail.outbox] == [[chef.email]]
+    ReminderLog.objects.all().delete()
+    mail.outbox.clear()
+    # Klarmarkerad: neither the single reminder nor "alla försenade".
+    task.done_at = timezone.now()
+    task.save()
+    _remind(client, occasion, task=task.pk)
+    _remind(client, occasion, alla="forsenade")
+    assert mail.outbox == []
+    # Locked (no grace days left): none either, and the page says why.
+    task.done_at = None
+    task.save()
+    occasion.grace_days = 0
+    occasion.save()
+    response = _remind(client, occasion, task=task.pk)
+    _remind(client, occasion, alla="forsenade")
+    assert mail.outbox == []
+    page = client.get(response["Location"]).content.decode()
+    assert "Uppgiften är låst eller klarmarkerad och får ingen påminnelse." in page
+
+
+def test_no_reminder_button_for_a_locked_task_and_send_to_all_comes_last(
+    client, org, chain, occasion
+):
+    task, chef, owner = _setup(org, chain, occasion, grace_days=3)
+    client.force_login(owner)
+    url = reverse("followup:overview", args=[occasion.pk])
+    html = client.get(url).content.decode()
+    assert f'name="task" value="{task.pk}"' in _status_cell(html, task.name)
+    # The send-to-all button after the filters and the table, a secondary action.
+    everyone = html.index("Skicka påminnelse till alla försenade")
+    assert html.index('role="search"') < html.index("</table>") < everyone
+    assert html.index("Exportera till Excel") < everyone
+    occasion.grace_days = 0
+    occasion.save()
+    html = client.get(url).content.decode()
+    assert f'name="task" value="{task.pk}"' not in html
+    assert "Skicka påminnelse till alla försenade" not in html

@@ -61,7 +61,9 @@ def test_several_days_from_setting(task, chef, settings):
     assert len(mail.outbox) == 2
 
 
-def test_overdue_once_a_day_while_not_done(task, chef):
+def test_overdue_once_a_day_while_not_done(task, chef, occasion):
+    occasion.grace_days = 5  # still open for reporting until 2025-07-20
+    occasion.save()
     run(today="2025-07-16")
     run(today="2025-07-16")
     assert len(mail.outbox) == 1
@@ -72,6 +74,18 @@ def test_overdue_once_a_day_while_not_done(task, chef):
     task.save()
     run(today="2025-07-18")
     assert len(mail.outbox) == 2
+
+
+def test_never_for_a_locked_task(task, chef, occasion):
+    """After the deadline and its grace days the reports are locked: no
+    overdue reminder then."""
+    occasion.grace_days = 2
+    occasion.save()
+    run(today="2025-07-17")
+    assert len(mail.outbox) == 1
+    run(today="2025-07-18")
+    run(today="2025-07-30")
+    assert len(mail.outbox) == 1
 
 
 def test_only_open_occasions(task, chef, occasion):
@@ -133,6 +147,8 @@ def test_the_reminder_tells_what_is_left_to_report(task, chef, chain, occasion):
 
     activity = chain["activity"]
     # A comment without a status is started, not reported: still listed.
+    occasion.grace_days = 5
+    occasion.save()
     Report.objects.create(occasion=occasion, unit=task.unit, item=activity, comment="På gång")
     run(today="2025-07-12")
     body = mail.outbox[0].body

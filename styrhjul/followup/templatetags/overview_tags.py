@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from styrhjul.followup.overview import DONE, STATUS_LABELS
+from styrhjul.followup.overview import DONE, LOCKED, STATUS_LABELS
 
 register = template.Library()
 
@@ -58,7 +58,7 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
     done = ""
     if task.done_at:
         done = f' <span class="muted">{timezone.localtime(task.done_at).date().isoformat()}</span>'
-    if status == DONE:
+    if status in (DONE, LOCKED):  # no reminders for these (reminders.may_remind)
         action = ""
     else:
         # The accessible name tells the many buttons apart: the task's name,
@@ -85,7 +85,7 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
 def overview_rows(rows):
     """The overview table's body rows: unit, task, deadline, progress, status
     and a "Skicka påminnelse" submit button (name="task", value=the task's
-    pk) for every task not yet done. The buttons belong to the one reminder
+    pk) for every task neither klarmarkerad nor locked. The buttons belong to the one reminder
     form around the table."""
     labels = _Labels()
     unit_types: dict[int, str] = {}

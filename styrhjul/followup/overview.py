@@ -53,6 +53,7 @@ class TaskRow:
     reported: int
     total: int
     status: str
+    may_open: bool = False  # the viewer may open the task page (access.can_read)
 
     @property
     def status_label(self) -> str:
@@ -177,7 +178,9 @@ def overview(
     for task in tasks:
         task.occasion = occasion  # all the occasion's; is_locked reads it
         done, begun, total = counted[task.pk]
-        rows.append(TaskRow(task, done, total, task_status(task, begun, today)))
+        rows.append(
+            TaskRow(task, done, total, task_status(task, begun, today), access.can_read(user, task))
+        )
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.status] += 1

@@ -4,6 +4,7 @@ klarmarkerade tasks."""
 
 import datetime
 import io
+import re
 
 from django.core import mail
 from django.urls import reverse
@@ -119,3 +120,18 @@ def test_no_reminder_button_for_a_locked_task_and_send_to_all_comes_last(
     html = client.get(url).content.decode()
     assert f'name="task" value="{task.pk}"' not in html
     assert "Skicka påminnelse till alla försenade" not in html
+
+
+def test_task_names_link_to_the_task_page_and_the_links_work(client, org, chain, occasion):
+    task, chef, owner = _setup(org, chain, occasion, grace_days=3)
+    head = UserFactory()
+    RoleGrantFactory(user=head, unit=org["avd_b"], role=Role.MANAGER)
+    for user in (owner, head):
+        client.force_login(user)
+        html = client.get(reverse("followup:overview", args=[occasion.pk])).content.decode()
+        link = reverse("followup:task", args=[task.pk])
+        assert f'<a href="{link}">{task.name}</a>' in html
+        links = re.findall(r'href="(/uppfoljning/uppgifter/\d+/)"', html)
+        assert link in links
+        for href in links:
+            assert client.get(href).status_code == 200

@@ -6,6 +6,7 @@ instead of a template loop (which took 600–770 ms for 3 000 rows)."""
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import escape
@@ -31,6 +32,8 @@ class _Labels:
         self.of = _("%(n)s av %(m)s")
         self.remind = escape(_("Skicka påminnelse"))
         self.no_deadline = "–"
+        # The task page's URL, reversed once: before and after the task's pk.
+        self.task_url = reverse("followup:task", args=[0]).rsplit("0", 1)
         # Each cell's column name, shown before it when a narrow screen
         # stacks the rows (table.table--stack).
         self.col = {
@@ -68,10 +71,15 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
             f'<button type="submit" name="task" value="{task.pk}" class="button--secondary">'
             f'{labels.remind}<span class="visually-hidden"> – {target}</span></button>'
         )
+    if r.may_open:
+        before, after = labels.task_url
+        task_cell = f'<a href="{before}{task.pk}{after}">{task_name}</a>'
+    else:
+        task_cell = task_name
     progress = escape(labels.of % {"n": _number(r.reported), "m": _number(r.total)})
     return (
         f'<tr><th scope="row">{unit_cell}</th>'
-        f'<td data-label="{labels.col["task"]}">{task_name}</td>'
+        f'<td data-label="{labels.col["task"]}">{task_cell}</td>'
         f'<td data-label="{labels.col["deadline"]}">'
         f"{deadline.isoformat() if deadline else labels.no_deadline}</td>"
         f'<td class="num" data-label="{labels.col["reported"]}">{progress}</td>'
@@ -83,10 +91,11 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
 
 @register.simple_tag
 def overview_rows(rows):
-    """The overview table's body rows: unit, task, deadline, progress, status
-    and a "Skicka påminnelse" submit button (name="task", value=the task's
-    pk) for every task neither klarmarkerad nor locked. The buttons belong to the one reminder
-    form around the table."""
+    """The overview table's body rows: unit, task (a link to the task page
+    for those who may read it), deadline, progress, status and a "Skicka
+    påminnelse" submit button (name="task", value=the task's pk) for every
+    task neither klarmarkerad nor locked. The buttons belong to the one
+    reminder form around the table."""
     labels = _Labels()
     unit_types: dict[int, str] = {}
     return mark_safe("\n".join(_row(r, labels, unit_types) for r in rows))

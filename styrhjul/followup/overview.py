@@ -54,6 +54,7 @@ class TaskRow:
     total: int
     status: str
     may_open: bool = False  # the viewer may open the task page (access.can_read)
+    may_reopen: bool = False  # a locked task the viewer may reopen (services.task_reopen)
 
     @property
     def status_label(self) -> str:
@@ -178,8 +179,16 @@ def overview(
     for task in tasks:
         task.occasion = occasion  # all the occasion's; is_locked reads it
         done, begun, total = counted[task.pk]
+        status = task_status(task, begun, today)
         rows.append(
-            TaskRow(task, done, total, task_status(task, begun, today), access.can_read(user, task))
+            TaskRow(
+                task,
+                done,
+                total,
+                status,
+                may_open=access.can_read(user, task),
+                may_reopen=status == LOCKED and access.can_manage(user, task),
+            )
         )
     counts: dict[str, int] = defaultdict(int)
     for row in rows:

@@ -62,6 +62,8 @@ def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: 
         "guiding_questions": GUIDING_QUESTIONS,
         "underlag_ids": items_with_underlag(task, page.entries, request.user),
         "can_mark_done": not locked and services.may_mark_done(request.user, task),
+        # services.task_reopen's own rule: model owners of the unit.
+        "can_reopen": locked and access.can_manage(request.user, task),
         "measures": (
             measures.open_measures(task) if task.plan_type.holds(ItemKind.CONTROL_POINT) else []
         ),

@@ -35,8 +35,9 @@ def _setup(org, chain, occasion, *, grace_days: int):
 
 
 def _status_cell(html: str, task_name: str) -> str:
-    row = next(r for r in html.split("<tr") if task_name in r)
-    return row
+    """The table row (or start page row) that names the task."""
+    body = html.split("<tbody>", 1)[1]
+    return next(r for r in body.split("<tr") if task_name in r)
 
 
 def test_a_locked_task_shows_last_everywhere(client, org, chain, occasion):
@@ -135,3 +136,50 @@ def test_task_names_link_to_the_task_page_and_the_links_work(client, org, chain,
         assert link in links
         for href in links:
             assert client.get(href).status_code == 200
+
+
+def test_a_model_owner_reopens_a_locked_task_from_the_task_page(client, org, chain, occasion):
+    task, chef, owner = _setup(org, chain, occasion, grace_days=0)
+    url = reverse("followup:task", args=[task.pk])
+    reopen = reverse("followup:task_reopen", args=[task.pk])
+    until = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+    # A chef sees no button and may not reopen.
+    client.force_login(chef)
+    assert f'action="{reopen}"' not in client.get(url).content.decode()
+    assert client.post(reopen, {"until": until, "next": url}).status_code == 403
+    task.refresh_from_db()
+    assert task.reopened_until is None
+    client.force_login(owner)
+    html = client.get(url).content.decode()
+    assert f'action="{reopen}"' in html and "Öppna igen" in html
+    response = client.post(reopen, {"until": until, "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    html = client.get(url).content.decode()
+    assert "Rapporteringen är låst." not in html and f"öppnad igen till och med {until}" in html
+    assert f'action="{reopen}"' not in html
+    # Audited as on the Årshjul: the task's history tells it.
+    history = client.get(reverse("followup:task_history", args=[task.pk])).content.decode()
+    assert f"Öppnad igen till och med {until}" in history
+
+
+def test_a_model_owner_reopens_a_locked_task_from_the_overview(client, org, chain, occasion):
+    task, chef, owner = _setup(org, chain, occasion, grace_days=0)
+    head = UserFactory()
+    RoleGrantFactory(user=head, unit=org["avd_b"], role=Role.MANAGER)
+    overview = reverse("followup:overview", args=[occasion.pk])
+    reopen = reverse("followup:task_reopen", args=[task.pk])
+    until = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+    # An avdelningschef follows the task in the overview but may not reopen it.
+    client.force_login(head)
+    html = client.get(overview).content.decode()
+    assert task.name in html and reopen not in html
+    assert client.post(reopen, {"until": until, "next": overview}).status_code == 403
+    client.force_login(owner)
+    html = client.get(overview).content.decode()
+    href = re.search(rf'href="({re.escape(reopen)}[^"]*)"', _status_cell(html, task.name))[1]
+    form = client.get(href.replace("&amp;", "&"))
+    assert form.status_code == 200 and "Öppna igen till och med" in form.content.decode()
+    response = client.post(reopen, {"until": until, "next": overview})
+    assert response.status_code == 302 and response["Location"] == overview
+    row = _status_cell(client.get(overview).content.decode(), task.name)
+    assert "Låst" not in row and "Försenad" in row

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -27,13 +28,16 @@ def _number(n: int) -> str:
 class _Labels:
     """Translated words, looked up once per page instead of once per row."""
 
-    def __init__(self):
+    def __init__(self, next_url: str = ""):
         self.status = {key: escape(str(label)) for key, label in STATUS_LABELS.items()}
         self.of = _("%(n)s av %(m)s")
         self.remind = escape(_("Skicka påminnelse"))
         self.no_deadline = "–"
         # The task page's URL, reversed once: before and after the task's pk.
         self.task_url = reverse("followup:task", args=[0]).rsplit("0", 1)
+        self.reopen_url = reverse("followup:task_reopen", args=[0]).rsplit("0", 1)
+        self.reopen = escape(_("Öppna igen"))
+        self.next = escape("?" + urlencode({"next": next_url})) if next_url else ""
         # Each cell's column name, shown before it when a narrow screen
         # stacks the rows (table.table--stack).
         self.col = {
@@ -61,12 +65,19 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
     done = ""
     if task.done_at:
         done = f' <span class="muted">{timezone.localtime(task.done_at).date().isoformat()}</span>'
-    if status in (DONE, LOCKED):  # no reminders for these (reminders.may_remind)
+    # The accessible name tells the many buttons apart: the task's name, and
+    # its unit when the name does not already hold it.
+    target = task_name if unit.name in task.name else f"{task_name}, {unit_name}"
+    if r.may_reopen:
+        # The Årshjul's "Öppna igen" (its own page asks until when), back here.
+        before, after = labels.reopen_url
+        action = (
+            f'<a class="button button--secondary" href="{before}{task.pk}{after}{labels.next}">'
+            f'{labels.reopen}<span class="visually-hidden"> – {target}</span></a>'
+        )
+    elif status in (DONE, LOCKED):  # no reminders for these (reminders.may_remind)
         action = ""
     else:
-        # The accessible name tells the many buttons apart: the task's name,
-        # and its unit when the name does not already hold it.
-        target = task_name if unit.name in task.name else f"{task_name}, {unit_name}"
         action = (
             f'<button type="submit" name="task" value="{task.pk}" class="button--secondary">'
             f'{labels.remind}<span class="visually-hidden"> – {target}</span></button>'
@@ -90,12 +101,13 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
 
 
 @register.simple_tag
-def overview_rows(rows):
+def overview_rows(rows, next_url=""):
     """The overview table's body rows: unit, task (a link to the task page
     for those who may read it), deadline, progress, status and a "Skicka
     påminnelse" submit button (name="task", value=the task's pk) for every
-    task neither klarmarkerad nor locked. The buttons belong to the one
-    reminder form around the table."""
-    labels = _Labels()
+    task neither klarmarkerad nor locked, or for a locked task a link
+    "Öppna igen" (back to `next_url`) for those who may reopen it. The
+    buttons belong to the one reminder form around the table."""
+    labels = _Labels(next_url)
     unit_types: dict[int, str] = {}
     return mark_safe("\n".join(_row(r, labels, unit_types) for r in rows))

@@ -30,7 +30,7 @@ from styrhjul.organisation.models import UnitType
 
 from . import readmodel
 from .models import FollowUpOccasion, ReportingTask
-from .services import is_locked
+from .services import is_late, is_locked
 
 NOT_STARTED = "ej_paborjad"
 IN_PROGRESS = "pagaende"
@@ -145,8 +145,7 @@ def task_status(task: ReportingTask, begun: int, today: datetime.date) -> str:
         return DONE
     if is_locked(task, today):
         return LOCKED
-    deadline = task.deadline
-    if deadline is not None and today > deadline:
+    if is_late(task, today):
         return LATE
     return IN_PROGRESS if begun else NOT_STARTED
 

@@ -69,11 +69,8 @@ def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
     rows = []
     for task in tasks:
         reported, total = counts[task.pk]
-        deadline = task.deadline
-        # Låst (services.is_locked) is its own state, never late.
         locked = services.is_locked(task, today)
-        overdue = task.done_at is None and not locked and deadline is not None and today > deadline
-        rows.append(TaskRow(task, reported, total, overdue, locked))
+        rows.append(TaskRow(task, reported, total, services.is_late(task, today), locked))
     rows.sort(
         key=lambda r: (
             r.done,

@@ -275,6 +275,19 @@ def is_locked(task: ReportingTask, today: datetime.date | None = None) -> bool:
     return today > deadline + datetime.timedelta(days=task.occasion.grace_days)
 
 
+def is_late(task: ReportingTask, today: datetime.date | None = None) -> bool:
+    """Försenad: not klarmarkerad, the deadline passed, and still open for
+    reporting. A locked task (is_locked) is Låst, never late."""
+    today = today or timezone.localdate()
+    deadline = task.deadline
+    return (
+        task.done_at is None
+        and deadline is not None
+        and today > deadline
+        and not is_locked(task, today)
+    )
+
+
 @use_case
 def task_reopen(*, actor, task: ReportingTask, until: datetime.date) -> ReportingTask:
     """A model owner reopens one unit's locked task (audited)."""

@@ -1,5 +1,5 @@
 """The demo's documents (`styrhjul load-demo`): Sjöbacka kommun's
-Dokumentinställningar and the texts written for the årsredovisningar 2025.
+Dokumentinställningar and the texts written for last year's årsredovisningar.
 
 The settings are saved with documents.layout.settings_save, as the
 Dokumentinställningar page saves them: a logo drawn here at load time (an
@@ -31,7 +31,8 @@ from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 
-from . import data, document_data, model_data
+from . import data, document_data
+from .calendar import DemoCalendar
 
 HEADING_COLOUR = "#1f4e79"  # contrast 9.0:1 on white
 TABLE_COLOUR = "#dce6f1"
@@ -51,7 +52,9 @@ class DocumentSummary:
         return any(self.__dict__.values())
 
 
-def load_documents(root: Unit, units: dict[str, Unit], users: dict[str, User]) -> DocumentSummary:
+def load_documents(
+    root: Unit, units: dict[str, Unit], users: dict[str, User], cal: DemoCalendar
+) -> DocumentSummary:
     """The organisation's document settings and the årsredovisningar's texts,
     whatever is missing (called from load_demo after the follow-up, in its
     transaction)."""
@@ -68,7 +71,7 @@ def load_documents(root: Unit, units: dict[str, Unit], users: dict[str, User]) -
             logo_name=LOGO_NAME,
         )
         summary.settings_created = True
-    _texts(summary, root, units, users)
+    _texts(summary, root, units, users, cal)
     return summary
 
 
@@ -146,12 +149,16 @@ def _when(day: datetime.date) -> datetime.datetime:
 
 
 def _texts(
-    summary: DocumentSummary, root: Unit, units: dict[str, Unit], users: dict[str, User]
+    summary: DocumentSummary,
+    root: Unit,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    cal: DemoCalendar,
 ) -> None:
     occasions = {
         o.name: o
         for o in FollowUpOccasion.objects.filter(
-            model__organisation=root, model__year=model_data.YEAR
+            model__organisation=root, model__year=cal.last_year
         )
     }
     held = set(
@@ -160,7 +167,7 @@ def _texts(
         )
     )
     managers = {u.code: users[u.manager.login] for u in data.UNITS if u.manager}
-    for spec in document_data.TEXTS:
+    for spec in cal.shift(document_data.TEXTS):
         occasion = occasions.get(spec.occasion)
         if occasion is None:
             continue

@@ -1,4 +1,5 @@
-"""The demo's follow-up of 2025 (`styrhjul load-demo`): the year wheel of
+"""The demo's follow-up of last year (`styrhjul load-demo`), written for
+2025 and moved to the demo's closed year by calendar.DemoCalendar: the year wheel of
 followup_data with its occasions, steps and calendar, the delårsbokslut and
 the september follow-up opened, the delårsbokslut partly reported, and the
 årsbokslut reported in full (annual_data) and closed.
@@ -10,8 +11,8 @@ unit, year, period); what exists is left as it is. An occasion is opened,
 its new tasks marked done, and (for the årsbokslut) closed again, only when
 it is still planned, so a second run writes nothing and adds no history.
 
-The reports are history, not something done today: they were written in
-2025 and early 2026, before the deadlines, which have long passed on the day
+The reports are history, not something done today: they were written last
+year and early this year, before the deadlines, which have long passed on the day
 the demo is loaded. followup.services.report_save refuses them (is_locked
 looks at today's date and at the occasion being open), and reopening every
 task to get past it would leave "Öppnad igen" in the history of tasks nobody
@@ -35,13 +36,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from styrhjul.core.audit import set_actor
-from styrhjul.core.dates import month_name
 from styrhjul.followup import services
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
     MeasureFollowUp,
-    OccasionKind,
     OccasionStatus,
     OccasionStep,
     Report,
@@ -53,7 +52,8 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType, User
 from styrhjul.planning.models import Item
 
-from . import annual_data, data, followup_data, history_data, model_data
+from . import annual_data, data, followup_data, history_data
+from .calendar import DemoCalendar
 
 
 @dataclass
@@ -79,13 +79,15 @@ def _when(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 0)))
 
 
-def load_followup(summary, units: dict[str, Unit], users: dict[str, User]) -> FollowupSummary:
-    """Create whatever of the demo's 2025 follow-up is missing (called from
-    load_demo after the model is loaded, in its transaction). `summary` is
-    load_demo's DemoSummary; the counts are returned, not written into it."""
+def load_followup(
+    summary, units: dict[str, Unit], users: dict[str, User], cal: DemoCalendar
+) -> FollowupSummary:
+    """Create whatever of the demo's follow-up of last year is missing (called
+    from load_demo after the model is loaded, in its transaction). `summary`
+    is load_demo's DemoSummary; the counts are returned, not written into it."""
     result = FollowupSummary()
     root = units[data.ROOT_CODE]
-    model = GovernanceModel.objects.filter(organisation=root, year=model_data.YEAR).first()
+    model = GovernanceModel.objects.filter(organisation=root, year=cal.last_year).first()
     if model is None:
         return result
     actor = access.SYSTEM
@@ -94,7 +96,8 @@ def load_followup(summary, units: dict[str, Unit], users: dict[str, User]) -> Fo
 
     occasions: dict[str, FollowUpOccasion] = {o.name: o for o in model.occasions.all()}
     opened: dict[str, list[ReportingTask]] = {}
-    for spec in followup_data.OCCASIONS:
+    specs = cal.shift(followup_data.OCCASIONS)
+    for spec in specs:
         occasion = occasions.get(spec.name)
         if occasion is None:
             occasion = services.occasion_save(
@@ -127,7 +130,7 @@ def load_followup(summary, units: dict[str, Unit], users: dict[str, User]) -> Fo
             result.tasks_created += len(opened[spec.name])
 
     titles = set(model.events.values_list("title", flat=True))
-    for event in followup_data.EVENTS:
+    for event in cal.shift(followup_data.EVENTS):
         if event.title in titles:
             continue
         services.event_save(
@@ -145,17 +148,17 @@ def load_followup(summary, units: dict[str, Unit], users: dict[str, User]) -> Fo
     managers = {u.code: users[u.manager.login] for u in data.UNITS if u.manager}
     _report(
         result,
-        occasions[followup_data.DELAR],
-        followup_data.INTERIM_REPORTS,
+        occasions[cal.text(followup_data.DELAR)],
+        cal.shift(followup_data.INTERIM_REPORTS),
         units,
         managers,
         opened,
     )
-    annual = occasions[followup_data.ARSBOKSLUT]
-    _report(result, annual, annual_data.REPORTS, units, managers, opened)
-    _measure_followups(result, annual, units, managers)
-    _values(result, model, units, managers)
-    for spec in followup_data.OCCASIONS:
+    annual = occasions[cal.text(followup_data.ARSBOKSLUT)]
+    _report(result, annual, cal.shift(annual_data.REPORTS), units, managers, opened)
+    _measure_followups(result, annual, units, managers, cal)
+    _values(result, model, units, managers, cal)
+    for spec in specs:
         # Closed only by the run that opened it: an occasion a model owner
         # has opened again since is left open.
         if spec.closed and spec.name in opened:
@@ -257,6 +260,7 @@ def _measure_followups(
     occasion: FollowUpOccasion,
     units: dict[str, Unit],
     managers: dict[str, User],
+    cal: DemoCalendar,
 ) -> None:
     """What came of the delårsbokslut's measures on control points, followed
     up at the årsbokslut by the unit's manager (annual_data)."""
@@ -273,7 +277,7 @@ def _measure_followups(
     held = set(
         MeasureFollowUp.objects.filter(occasion=occasion).values_list("report_id", flat=True)
     )
-    for spec in annual_data.MEASURE_FOLLOWUPS:
+    for spec in cal.shift(annual_data.MEASURE_FOLLOWUPS):
         report = earlier.get((units[spec.unit].pk, spec.number))
         if report is None or report.pk in held:
             continue
@@ -299,13 +303,14 @@ def _values(
     model: GovernanceModel,
     units: dict[str, Unit],
     managers: dict[str, User],
+    cal: DemoCalendar,
 ) -> None:
     """The indicators' values (utfall), by the manager of the förvaltning or
-    unit that reports them: what was reported in 2023–2025, at the
+    unit that reports them: what was reported in the last three years, at the
     delårsbokslut and the årsbokslut, and the history before it
     (history_data), which the system imported. All are stored on
     the model year's indicator; the copies to later years share its series."""
-    specs = followup_data.INDICATOR_VALUES + history_data.VALUES + annual_data.VALUES
+    specs = cal.shift(followup_data.INDICATOR_VALUES + history_data.VALUES + annual_data.VALUES)
     numbers = {v.number for v in specs}
     indicators = {
         i.number: i
@@ -357,42 +362,3 @@ def _values(
     # author and reason (set_actor), instead of two per value.
     bulk_create_with_history(new, IndicatorValue, batch_size=500)
     result.values_created += len(new)
-
-
-def open_current_followup(root: Unit, today: datetime.date) -> FollowUpOccasion | None:
-    """A monthly follow-up open now in the current year's model, so the demo
-    has tasks to report on today (the 2025 follow-ups are locked once their
-    deadlines have passed). Made once per year; nothing if the year's model
-    is missing or already has an occasion."""
-    model = GovernanceModel.objects.filter(organisation=root, year=today.year).first()
-    if model is None or model.occasions.exists():
-        return None
-    month = month_name(today.month)
-    occasion = services.occasion_save(
-        actor=access.SYSTEM,
-        occasion=FollowUpOccasion(
-            model=model,
-            kind=OccasionKind.MONTHLY,
-            name=f"Månadsuppföljning {month} {today.year}",
-            period_end=today.replace(day=1) - datetime.timedelta(days=1),
-        ),
-        plan_types=list(model.plan_types.filter(name__in=["Åtgärdsplan", "Aktivitetsplan"])),
-    )
-    types = {t.name: t for t in UnitType.objects.all()}
-    for name, type_name, days in (
-        ("Enhetschefer rapporterar", "Enhet", 14),
-        ("Avdelningschefer rapporterar", "Avdelning", 21),
-        ("Förvaltningen sammanställer", "Förvaltning", 28),
-    ):
-        services.step_save(
-            actor=access.SYSTEM,
-            step=OccasionStep(
-                occasion=occasion,
-                name=name,
-                unit_type=types.get(type_name),
-                start=today - datetime.timedelta(days=3),
-                deadline=today + datetime.timedelta(days=days),
-            ),
-        )
-    services.occasion_open(actor=access.SYSTEM, occasion=occasion)
-    return occasion

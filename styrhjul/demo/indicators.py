@@ -38,7 +38,8 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import IndicatorTarget, Item
 
-from . import history_data, model_data
+from . import history_data
+from .calendar import DemoCalendar
 
 # Under fixtures/ so that it is packaged with the code (pyproject.toml's
 # package-data); it is not a Django fixture: load-demo reads it itself.
@@ -59,22 +60,22 @@ class IndicatorSummary:
         return any(self.__dict__.values())
 
 
-def load_indicators(root: Unit) -> IndicatorSummary:
+def load_indicators(root: Unit, cal: DemoCalendar) -> IndicatorSummary:
     """Targets per year and the Kolada sample, whatever is missing (called
     from load_demo after the model and its follow-up, before the model is
     copied forward, in its transaction)."""
     summary = IndicatorSummary()
-    _targets(summary, root)
+    _targets(summary, root, cal)
     _kolada(summary, root)
     return summary
 
 
-def _targets(summary: IndicatorSummary, root: Unit) -> None:
+def _targets(summary: IndicatorSummary, root: Unit, cal: DemoCalendar) -> None:
     # Indicator numbers are unique in the whole demo (model_data).
     numbers = dict(
         Item.objects.filter(
             plan__plan_type__model__organisation=root,
-            plan__plan_type__model__year=model_data.YEAR,
+            plan__plan_type__model__year=cal.last_year,
             kind=ItemKind.INDICATOR,
             number__in=list(history_data.TARGETS),
         ).values_list("series", "number")
@@ -83,7 +84,7 @@ def _targets(summary: IndicatorSummary, root: Unit) -> None:
     items = list(
         Item.objects.filter(
             plan__plan_type__model__organisation=root,
-            plan__plan_type__model__year__gte=model_data.YEAR,
+            plan__plan_type__model__year__gte=cal.last_year,
             series__in=list(numbers),
         ).values_list("pk", "series")
     )
@@ -92,10 +93,11 @@ def _targets(summary: IndicatorSummary, root: Unit) -> None:
             "item_id", flat=True
         )
     )
+    targets = cal.shift(history_data.TARGETS)
     for pk, series in items:
         if pk in having:
             continue  # someone set the targets per year; leave them
-        for year, value in sorted(history_data.TARGETS[numbers[series]].items()):
+        for year, value in sorted(targets[numbers[series]].items()):
             target = IndicatorTarget(item_id=pk, year=year, value=value)
             set_actor(target, access.SYSTEM)
             target.save()

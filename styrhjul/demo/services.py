@@ -13,6 +13,7 @@ Systemadministratör is administrator of the whole database.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -29,7 +30,8 @@ from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 from styrhjul.planning.services import model_copy_to_next_year
 
-from . import data, documents, followup, indicators, model_data
+from . import data, documents, followup, indicators, model_data, this_year
+from .calendar import DemoCalendar
 
 
 class DemoConflict(Exception):
@@ -56,10 +58,11 @@ class DemoSummary:
     links_created: int = 0
     shares_created: int = 0
     years_copied: list[int] = field(default_factory=list)
-    followup: object = None  # followup.FollowupSummary of the 2025 follow-up
+    followup: object = None  # followup.FollowupSummary of last year's follow-up
     indicators: object = None  # indicators.IndicatorSummary: targets, Kolada sample
     documents: object = None  # documents.DocumentSummary: settings, texts
-    current_occasion: object = None  # a follow-up opened now, in this year's model
+    this_year: object = None  # this_year.ThisYearSummary: this year's year wheel
+    calendar: DemoCalendar | None = None
 
     @property
     def changed(self) -> bool:
@@ -77,27 +80,25 @@ class DemoSummary:
             or (self.followup is not None and self.followup.changed)
             or (self.indicators is not None and self.indicators.changed)
             or (self.documents is not None and self.documents.changed)
-            or self.current_occasion is not None
+            or (self.this_year is not None and self.this_year.changed)
         )
 
     @property
     def message(self) -> str:
         if not self.changed:
             return f"Demokommunen {data.MUNICIPALITY} fanns redan; inget ändrat."
+        year = self.calendar.last_year
         return (
             f"Demokommunen {data.MUNICIPALITY} är på plats: "
             f"{self.units} enheter, {self.users} användare. "
-            f"Styrmodell {model_data.YEAR} med {self.plans} planer och {self.items} poster."
+            f"Styrmodell {year} med {self.plans} planer och {self.items} poster, "
+            f"uppföljd och avslutad med årsbokslut."
             + (
                 " Kopierad till " + ", ".join(str(y) for y in self.years_copied) + "."
                 if self.years_copied
                 else ""
             )
-            + (
-                f" {self.current_occasion} är öppen för rapportering nu."
-                if self.current_occasion
-                else ""
-            )
+            + (f" {self.this_year.message}" if self.this_year is not None else "")
         )
 
     def __str__(self) -> str:
@@ -162,10 +163,30 @@ def _unit_type(name: str) -> UnitType:
     )
 
 
+def demo_calendar(today: datetime.date | None = None) -> DemoCalendar:
+    """The demo's years for `today` (default: the local date): last year is
+    the closed year, unless the demo is in the database already, whose
+    closed year stays the year it was first loaded for."""
+    today = today or timezone.localdate()
+    root = demo_root()
+    base = None
+    if root is not None:
+        base = (
+            GovernanceModel.objects.filter(organisation=root)
+            .order_by("year")
+            .values_list("year", flat=True)
+            .first()
+        )
+    return DemoCalendar.for_date(today, base)
+
+
 @use_case
-def load_demo(*, copy_until: int | None = None) -> DemoSummary:
-    """Create whatever part of the demo municipality is missing, and with
-    copy_until carry its model forward to that year.
+def load_demo(*, today: datetime.date | None = None, copy_until: int | None = None) -> DemoSummary:
+    """Create whatever part of the demo municipality is missing, for the day
+    `today` (default: the local date): last year closed, with its follow-ups
+    and årsbokslut. With copy_until its model is carried forward to that
+    year; when that is today's year, this year's year wheel is built too,
+    with a follow-up open for reporting today (this_year.py).
 
     Raises DemoConflict, before writing anything, when the database holds
     another organisation or users and codes that clash with the demo's."""
@@ -173,7 +194,8 @@ def load_demo(*, copy_until: int | None = None) -> DemoSummary:
     if problems:
         raise DemoConflict(problems)
     actor = access.SYSTEM
-    summary = DemoSummary(units=0, users=0)
+    cal = demo_calendar(today)
+    summary = DemoSummary(units=0, users=0, calendar=cal)
 
     existing = {u.code: u for u in Unit.objects.filter(pk__in=_demo_unit_ids(demo_root()))}
     units: dict[str, Unit] = {}
@@ -186,13 +208,13 @@ def load_demo(*, copy_until: int | None = None) -> DemoSummary:
                 unit_type=_unit_type(spec.unit_type),
                 code=spec.code,
                 parent=units[spec.parent] if spec.parent else None,
-                valid_from=data.VALID_FROM,
+                valid_from=cal.date(data.VALID_FROM),
             )
             if spec.valid_to is not None:
                 # Closed after the fact, as in a real reorganisation, so the
                 # unit's history shows both its start and its closing.
                 services.unit_close(
-                    actor=actor, unit=unit, version=unit.version, valid_to=spec.valid_to
+                    actor=actor, unit=unit, version=unit.version, valid_to=cal.date(spec.valid_to)
                 )
             summary.units_created += 1
         units[spec.code] = unit
@@ -255,26 +277,26 @@ def load_demo(*, copy_until: int | None = None) -> DemoSummary:
         vision.save()
         summary.vision_created = True
 
-    _load_model(summary, units, users)
-    summary.followup = followup.load_followup(summary, units, users)
+    _load_model(summary, units, users, cal)
+    summary.followup = followup.load_followup(summary, units, users, cal)
     # Before the copy forward, so that the copies get the targets per year.
-    summary.indicators = indicators.load_indicators(root)
-    summary.documents = documents.load_documents(root, units, users)
+    summary.indicators = indicators.load_indicators(root, cal)
+    summary.documents = documents.load_documents(root, units, users, cal)
     if copy_until:
-        _copy_forward(summary, root, until=copy_until)
-        if copy_until == timezone.localdate().year:
-            summary.current_occasion = followup.open_current_followup(root, timezone.localdate())
+        _copy_forward(summary, root, cal, until=copy_until)
+        if copy_until == cal.this_year:
+            summary.this_year = this_year.load_this_year(root, units, users, cal)
     summary.units = len(units)
     summary.users = len(users)
     return summary
 
 
-def _copy_forward(summary: DemoSummary, root: Unit, until: int) -> None:
+def _copy_forward(summary: DemoSummary, root: Unit, cal: DemoCalendar, until: int) -> None:
     """Carry the demo's model year forward to the current year with "Kopiera
     till nästa år", so the demo has plans for today as well as for the year
     its follow-ups are about. Years that exist are left alone."""
     years = set(GovernanceModel.objects.filter(organisation=root).values_list("year", flat=True))
-    for year in range(model_data.YEAR + 1, until + 1):
+    for year in range(cal.last_year + 1, until + 1):
         if year in years:
             continue
         source = GovernanceModel.objects.filter(organisation=root, year=year - 1).first()
@@ -284,14 +306,16 @@ def _copy_forward(summary: DemoSummary, root: Unit, until: int) -> None:
         summary.years_copied.append(year)
 
 
-def _load_model(summary: DemoSummary, units: dict[str, Unit], users: dict[str, User]) -> None:
-    """The year's governance model with the plans and items of model_data,
+def _load_model(
+    summary: DemoSummary, units: dict[str, Unit], users: dict[str, User], cal: DemoCalendar
+) -> None:
+    """Last year's governance model with the plans and items of model_data,
     whatever of it is missing (called from load_demo, in its transaction)."""
     actor = access.SYSTEM
     root = units[data.ROOT_CODE]
-    model = GovernanceModel.objects.filter(organisation=root, year=model_data.YEAR).first()
+    model = GovernanceModel.objects.filter(organisation=root, year=cal.last_year).first()
     if model is None:
-        model = model_create_default(actor=actor, organisation=root, year=model_data.YEAR)
+        model = model_create_default(actor=actor, organisation=root, year=cal.last_year)
         summary.model_created = True
     perspectives = {p.name: p for p in model.perspectives.all()}
     levels = {level.name: level for level in model.levels.prefetch_related("unit_types")}
@@ -338,7 +362,7 @@ def _load_model(summary: DemoSummary, units: dict[str, Unit], users: dict[str, U
             plans[(unit.pk, plan_type.pk)] = plan
         return plan
 
-    for spec in model_data.item_specs():
+    for spec in cal.shift(model_data.item_specs()):
         plan_type = part(plan_types, spec.plan_type, "plantypen")
         if plan_type is None:
             continue

@@ -1,11 +1,23 @@
 """`styrhjul load-demo`: load the invented demo municipality Sjöbacka."""
 
+import argparse
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from styrhjul.demo import data, model_data
+from styrhjul.demo import data
 from styrhjul.demo.services import DemoConflict, load_demo
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text} är inget datum; skriv det som ÅÅÅÅ-MM-DD."
+        ) from None
 
 
 class Command(BaseCommand):
@@ -13,22 +25,34 @@ class Command(BaseCommand):
         f"Laddar den påhittade demokommunen {data.MUNICIPALITY}: organisationsträd med "
         "nämnder, förvaltningar, avdelningar och enheter, en vision, demoanvändare för "
         f"varje roll med lösenordet {data.DEMO_PASSWORD}, och styrmodellen "
-        f"{model_data.YEAR} med fullmäktiges inriktningsmål och nyckeltal, nämndmål, "
+        "för förra året med fullmäktiges inriktningsmål och nyckeltal, nämndmål, "
         "verksamhetsmål, enheternas aktivitetsplaner, en åtgärdsplan, arbetsmiljömål, "
-        "internkontroll, egenkontroll och särskilda uppdrag, nyckeltalens utfall sedan 2018 "
+        "internkontroll, egenkontroll och särskilda uppdrag, nyckeltalens utfall sju år bakåt "
         "med målvärden per år och ett litet Kolada-urval (delvis påhittat, se "
-        "styrhjul/demo/fixtures/KOLADA_SAMPLE.md), årshjulet 2025 med ett delvis rapporterat "
-        "delårsbokslut och ett färdigrapporterat, stängt årsbokslut, texter till "
-        "årsredovisningarna och dokumentinställningar med logotyp. Kan köras om: det som "
-        "redan finns lämnas orört och inget dubbleras. Vägrar om databasen redan har en annan "
-        "organisation, eller användare eller enhetskoder som krockar med demons; "
+        "styrhjul/demo/fixtures/KOLADA_SAMPLE.md), förra årets årshjul med ett delvis "
+        "rapporterat delårsbokslut och ett färdigrapporterat, stängt årsbokslut, texter till "
+        "årsredovisningarna och dokumentinställningar med logotyp, och styrmodellen kopierad "
+        "till i år med årets årshjul: uppföljningarna före i dag rapporterade och stängda, en "
+        "uppföljning öppen för rapportering nu. Med --today byggs demon för ett annat datum. "
+        "Kan köras om: det som redan finns lämnas orört och inget dubbleras. Vägrar om "
+        "databasen redan har en annan organisation, eller användare eller enhetskoder som "
+        "krockar med demons; "
         "demoanvändarnas lösenord är känt och demons systemadministratör får behörighet "
         "till hela databasen, så demon läses bara in i en egen databas."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            type=_date,
+            default=None,
+            help="Bygg demon som om det vore den dagen (ÅÅÅÅ-MM-DD); förvalt: dagens datum.",
+        )
+
     def handle(self, *args, **options):
+        today = options["today"] or timezone.localdate()
         try:
-            summary = load_demo(copy_until=timezone.localdate().year)
+            summary = load_demo(today=today, copy_until=today.year)
         except DemoConflict as exc:
             lines = "\n".join(f"  – {problem}" for problem in exc.problems)
             raise CommandError(

@@ -3,6 +3,7 @@ transaction, checking the access policy and writing the audit trail."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -451,7 +452,8 @@ def item_delete(*, actor, item: Item) -> None:
 def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel:
     """ "Kopiera till nästa år": next year's model with the same perspectives,
     levels, scales and plan types (model.services.copy_model), and every plan
-    with its items, links, targets and shares. Reports are not carried over.
+    with its items, links, targets and shares; the items' start and end dates
+    move one year forward. Reports are not carried over.
     Units closed before next year are left out."""
     model_services.require_model_owner(actor, model.organisation)
     if GovernanceModel.objects.filter(
@@ -472,6 +474,16 @@ def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel
         reason=reason,
     )
     return copy.model
+
+
+def _next_year(day: datetime.date | None) -> datetime.date | None:
+    """The same day a year later (29 February: 28 February)."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
 
 
 def copy_plans(
@@ -504,6 +516,9 @@ def copy_plans(
         item.perspective = perspectives.get(item.perspective_id)
         item.level = levels.get(item.level_id)
         item.version = 1
+        # An activity planned for March is planned for March next year too.
+        item.start_date = _next_year(item.start_date)
+        item.end_date = _next_year(item.end_date)
         item._state.adding = True
         set_actor(item, actor, reason)
         item.save()

@@ -201,7 +201,7 @@ def test_indicators_have_values_with_a_trend(demo):
 def test_a_second_run_creates_nothing(demo):
     before = counts(FOLLOWUP_MODELS)
     units, users = demo_units_and_users()
-    again = load_followup(None, units, users)
+    again = load_followup(None, units, users, demo.calendar)
     assert not again.changed
     assert counts(FOLLOWUP_MODELS) == before
 

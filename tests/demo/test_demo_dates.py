@@ -1,0 +1,142 @@
+"""The demo is alive on any date: `styrhjul load-demo --today` builds last
+year closed with its årsbokslut and this year with a follow-up open that
+day, for whichever day it is loaded on."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+
+from styrhjul.core.concurrency import one_action
+from styrhjul.demo import this_year
+from styrhjul.demo.calendar import DemoCalendar, on_weekday
+from styrhjul.demo.services import load_demo
+from styrhjul.followup import services as followup
+from styrhjul.followup.models import FollowUpOccasion, OccasionKind, OccasionStatus, ReportingTask
+from styrhjul.model.models import ItemKind
+from styrhjul.planning.models import Item
+
+DATES = ["2026-12-05", "2027-03-15", "2027-09-20", "2028-01-10"]
+PERSONAS = {"enhetschef": "3111", "avdelningschef": "3110", "forvaltningschef": "3100"}
+
+
+@pytest.fixture(scope="module", params=DATES)
+def built(request, django_db_setup, django_db_blocker):
+    today = datetime.date.fromisoformat(request.param)
+    with django_db_blocker.unblock(), one_action():
+        summary = load_demo(today=today, copy_until=today.year)
+        yield today, summary
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_on(built, db):
+    return built
+
+
+def test_last_year_is_closed_with_its_arsbokslut(demo_on):
+    today, summary = demo_on
+    assert summary.calendar.last_year == today.year - 1
+    annual = FollowUpOccasion.objects.get(model__year=today.year - 1, kind=OccasionKind.ANNUAL)
+    assert annual.name == f"Årsbokslut {today.year - 1}"
+    assert annual.status == OccasionStatus.CLOSED
+    assert annual.period_end == datetime.date(today.year - 1, 12, 31)
+    tasks = annual.tasks.all()
+    assert tasks and all(t.done_at is not None for t in tasks)
+    # Every assessed goal of the year has its assessment at the årsbokslut.
+    goals = annual.reports.filter(item__kind=ItemKind.GOAL)
+    assert goals.exists()
+    assert all(r.assessment_id or r.analysis for r in goals)
+    # The reports were written around the turn of the year, before today.
+    assert max(t.done_at.date() for t in tasks) < today
+
+
+def test_one_follow_up_is_open_today_for_every_level(demo_on):
+    today, summary = demo_on
+    open_now = FollowUpOccasion.objects.filter(model__year=today.year, status=OccasionStatus.OPEN)
+    assert [o.period_end for o in open_now] == [this_year.open_period(today)]
+    occasion = open_now.get()
+    if today.month in (8, 9, 10):
+        assert occasion.kind == OccasionKind.INTERIM
+    assert occasion.name in summary.message
+    tasks = list(occasion.tasks.select_related("unit", "step", "occasion", "plan_type"))
+    kinds = {i.kind for t in tasks for i in followup.task_items(t)}
+    assert {ItemKind.GOAL, ItemKind.INDICATOR, ItemKind.ACTIVITY, ItemKind.CONTROL_POINT} <= kinds
+    for login, code in PERSONAS.items():
+        theirs = [t for t in tasks if t.unit.code == code]
+        assert theirs, login
+        assert any(not followup.is_locked(t, today) for t in theirs), login
+    # Deadlines: the enheter's just passed (still open), the rest ahead.
+    passed = [t for t in tasks if t.deadline and t.deadline < today]
+    ahead = [t for t in tasks if t.deadline and t.deadline > today]
+    assert passed and ahead
+    assert not any(followup.is_locked(t, today) for t in tasks)
+    # A mix: klarmarkerade, påbörjade and not begun.
+    reported = set(occasion.reports.values_list("unit_id", flat=True))
+    done = [t for t in tasks if t.done_at]
+    begun = [t for t in tasks if not t.done_at and t.unit_id in reported]
+    untouched = [t for t in tasks if t.unit_id not in reported]
+    assert done and begun and untouched
+
+
+def test_this_years_wheel_spans_the_year(demo_on):
+    today, _summary = demo_on
+    occasions = list(FollowUpOccasion.objects.filter(model__year=today.year))
+    assert len({o.period_end.month for o in occasions}) >= 10
+    now = this_year.open_period(today)
+    for occasion in occasions:
+        if occasion.period_end < now and occasion.status != OccasionStatus.OPEN:
+            # Earlier follow-ups of the year: reported, klarmarkerade, closed.
+            assert occasion.status == OccasionStatus.CLOSED, occasion
+            assert occasion.reports.exists(), occasion
+        if occasion.period_end > today and occasion.period_end != now:
+            assert occasion.status == OccasionStatus.PLANNED, occasion
+            assert not ReportingTask.objects.filter(occasion=occasion).exists()
+
+
+def test_this_years_activities_are_dated_this_year(demo_on):
+    today, _summary = demo_on
+    dated = Item.objects.filter(
+        plan__plan_type__model__year=today.year,
+        kind=ItemKind.ACTIVITY,
+        start_date__isnull=False,
+    )
+    assert dated.exists()
+    assert {i.start_date.year for i in dated} == {today.year}
+
+
+def test_a_second_load_changes_nothing(demo_on):
+    today, _summary = demo_on
+    again = load_demo(today=today, copy_until=today.year)
+    assert not again.changed
+    assert again.message == "Demokommunen Sjöbacka kommun fanns redan; inget ändrat."
+
+
+@pytest.mark.parametrize(
+    ("written", "year", "expected"),
+    [
+        # A Tuesday deadline in 2025 stays on a weekday.
+        ("2025-07-15", 2027, "2027-07-15"),
+        # Saturday in the target year: the Friday before, or the Monday
+        # after when the Friday is in the month before.
+        ("2025-09-01", 2029, "2029-09-03"),
+        ("2025-11-14", 2026, "2026-11-13"),
+        # Sunday: the Monday after, within the month.
+        ("2025-09-22", 2030, "2030-09-23"),
+    ],
+)
+def test_dates_move_by_whole_years_and_deadlines_stay_on_weekdays(written, year, expected):
+    cal = DemoCalendar.for_date(datetime.date(year + 1, 3, 1))
+    assert cal.last_year == year
+    moved = cal.workday(datetime.date.fromisoformat(written))
+    assert moved == datetime.date.fromisoformat(expected)
+    assert moved.weekday() < 5
+
+
+def test_years_in_texts_move_with_the_demo():
+    cal = DemoCalendar.for_date(datetime.date(2028, 5, 2))  # last year 2027
+    assert cal.text("Budget 2026 med plan för 2027–2028") == "Budget 2028 med plan för 2029–2030"
+    assert cal.text("Sjöbacka 2035, 2,1 procent") == "Sjöbacka 2035, 2,1 procent"
+    assert on_weekday(datetime.date(2028, 1, 1), datetime.date(2028, 1, 1)) == datetime.date(
+        2028, 1, 1
+    )  # a day that was not a weekday is left where it is

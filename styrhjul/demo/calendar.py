@@ -26,7 +26,7 @@ import datetime
 import re
 from decimal import Decimal
 
-WRITTEN_FOR = 2025  # the closed year the data modules are written for
+from .model_data import YEAR as WRITTEN_FOR  # the closed year the data is written for
 
 # Four-digit years in texts; vision horizons (2035) are left alone.
 _YEAR = re.compile(r"(?<![\d.,])(20[12]\d|2030)(?![\d])")

@@ -1,4 +1,5 @@
-"""Sjöbacka kommun's follow-up of 2025, as data: the year wheel's occasions
+"""Sjöbacka kommun's follow-up of the closed year (written for 2025, moved
+to last year by calendar.py), as data: the year wheel's occasions
 with their steps (DOMAIN §6), the budget and planning calendar, and what the
 units had reported at the delårsbokslut per 31 August.
 

@@ -14,7 +14,9 @@ and has no municipality code, so the settings borrow a real one from the
 recorded sample, Stockholm (0180), with Riket (0000), Region Stockholm and
 the other recorded municipalities to compare with. Only the 2023 values of
 N21704 for five municipalities are Kolada's real values; everything else in
-the sample is made up and marked "synthetic" in the file.
+the sample is made up and marked "synthetic" in the file. The made-up values
+move with the demo's years (calendar.py), except those of N21704, which
+surround the real ones; the real values keep their year.
 
 Idempotent like the rest of the demo: rows are found by their keys and what
 exists is left as it is. Once the organisation has been synced with Kolada
@@ -66,7 +68,7 @@ def load_indicators(root: Unit, cal: DemoCalendar) -> IndicatorSummary:
     copied forward, in its transaction)."""
     summary = IndicatorSummary()
     _targets(summary, root, cal)
-    _kolada(summary, root)
+    _kolada(summary, root, cal)
     return summary
 
 
@@ -110,7 +112,7 @@ def read_sample(path: Path = SAMPLE) -> dict:
         return json.load(file, parse_float=Decimal, parse_int=Decimal)
 
 
-def _kolada(summary: IndicatorSummary, root: Unit) -> None:
+def _kolada(summary: IndicatorSummary, root: Unit, cal: DemoCalendar) -> None:
     settings = KoladaSettings.objects.filter(organisation=root).first()
     if settings is not None and settings.last_synced_at is not None:
         return  # real Kolada data; the sample stays out of it
@@ -162,12 +164,19 @@ def _kolada(summary: IndicatorSummary, root: Unit) -> None:
             "kpi_id", "municipality_id", "period", "gender"
         )
     )
+    # Kolada's real values keep their years, and so do the made-up ones of a
+    # KPI that has real ones, so that its series stays whole around them; the
+    # other made-up series move with the demo's years.
+    recorded = {row[0] for b in sample["values"] if not b["synthetic"] for row in b["rows"]}
     new_values = []
     for block in sample["values"]:
         count = int(block["count"]) if block["count"] is not None else None
         for kpi, municipality, period, *by_gender in block["rows"]:
+            year = int(period)
+            if block["synthetic"] and kpi not in recorded:
+                year = cal.year(year)
             for gender, value in zip(GENDERS, by_gender, strict=True):
-                key = (kpi, municipality, int(period), gender)
+                key = (kpi, municipality, year, gender)
                 if value is None or key in have:
                     continue
                 have.add(key)
@@ -175,7 +184,7 @@ def _kolada(summary: IndicatorSummary, root: Unit) -> None:
                     KoladaValue(
                         kpi_id=kpi,
                         municipality_id=municipality,
-                        period=int(period),
+                        period=year,
                         gender=gender,
                         value=value,
                         status=block["status"],

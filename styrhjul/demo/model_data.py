@@ -1,4 +1,5 @@
-"""Sjöbacka kommun's governance model for 2025, as data: the council's goals
+"""Sjöbacka kommun's governance model for the closed year (written for 2025,
+moved to last year by calendar.py), as data: the council's goals
 with indicators, the committees' goals, the förvaltningar's and avdelningar's
 own goals, the units' activity plans, Socialnämnden's åtgärdsplan, the
 work-environment goals of Barn- och utbildningsförvaltningen, the internal
@@ -33,6 +34,8 @@ from styrhjul.planning.models import Direction, IndicatorSource, Periodicity, Re
 
 from . import data
 
+# The year this data is written for. load-demo moves it, and every date and
+# year here, so that it is last year (calendar.DemoCalendar).
 YEAR = 2025
 BASELINE_YEAR = 2022
 

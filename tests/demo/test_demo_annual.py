@@ -29,6 +29,7 @@ from styrhjul.followup.models import (
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.organisation.models import Unit
 from tests.demo.rows import counts
+from tests.demo.years import CAL
 from tests.pdf import pdf_text
 
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
@@ -42,7 +43,9 @@ def root() -> Unit:
 
 
 def annual_occasion() -> FollowUpOccasion:
-    return FollowUpOccasion.objects.get(model__year=2025, name="Årsbokslut 2025")
+    return FollowUpOccasion.objects.get(
+        model__year=CAL.year(2025), name=CAL.text("Årsbokslut 2025")
+    )
 
 
 @pytest.fixture
@@ -67,7 +70,7 @@ def test_the_annual_report_is_done_and_closed(demo):
     late = [t for t in tasks if t.deadline and t.done_at.date() > t.deadline]
     assert 2 <= len(late) < len(tasks) // 10
     for task in tasks:
-        assert task.done_at.date() <= datetime.date(2026, 2, 28)
+        assert task.done_at.date() <= CAL.date(datetime.date(2026, 2, 28))
         assert task.done_by == task.history.first().history_user
         left = readmodel.unreported(task)
         if task.unit.parent_id is None:
@@ -84,7 +87,11 @@ def test_the_year_end_reports_are_written_by_the_managers_in_time(demo):
     for report in reports:
         assert report.updated_by is not None
         assert report.history.first().history_user == report.updated_by
-        assert datetime.date(2025, 11, 14) <= report.updated_at.date() <= datetime.date(2026, 2, 28)
+        assert (
+            CAL.date(datetime.date(2025, 11, 14))
+            <= report.updated_at.date()
+            <= CAL.date(datetime.date(2026, 2, 28))
+        )
 
 
 def test_activities_that_ended_are_mostly_done_and_the_rest_say_why(demo):
@@ -105,13 +112,13 @@ def test_the_interim_measures_are_followed_up(demo):
         "report__occasion", "updated_by"
     )
     assert followups.count() == len(annual_data.MEASURE_FOLLOWUPS)
-    assert {f.report.occasion.name for f in followups} == {"Delårsbokslut 2025"}
+    assert {f.report.occasion.name for f in followups} == {CAL.text("Delårsbokslut 2025")}
     assert {f.done for f in followups} == {True, False}
     assert all(f.history.first().history_user == f.updated_by for f in followups)
 
 
 def test_the_indicators_have_their_2025_outcome(demo):
-    values = IndicatorValue.objects.filter(year=2025, period="")
+    values = IndicatorValue.objects.filter(year=CAL.year(2025), period="")
     for number in ("KF2.2", "KF3.2", "KF4.1", "KF4.2", "KF5.1", "SN3.1", "SBN1.1", "SBH2.1"):
         assert values.filter(item__number=number).exists(), number
 
@@ -153,7 +160,7 @@ def test_the_analyses_use_the_indicators_values(report):
         # Every indicator has its 2025 outcome, except the staff survey
         # (every other year) and the Kolada sample's KPI without 2025.
         if number not in ("KF3.1", "SN2.2"):
-            assert data.latest.year == 2025, number
+            assert data.latest.year == CAL.year(2025), number
 
 
 def test_indicators_are_assessed_at_the_year_end(report):

@@ -23,6 +23,7 @@ from styrhjul.followup.models import (
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.organisation.models import Unit, User
 from tests.demo.rows import counts
+from tests.demo.years import CAL
 
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
 pytestmark = pytest.mark.xdist_group("demo-followup")
@@ -46,28 +47,32 @@ def demo_units_and_users():
 
 
 def occasion(name: str) -> FollowUpOccasion:
-    return FollowUpOccasion.objects.get(model__year=2025, name=name)
+    return FollowUpOccasion.objects.get(model__year=CAL.year(2025), name=name)
 
 
 def interim_tasks():
-    return ReportingTask.objects.filter(occasion=occasion(followup_data.DELAR))
+    return ReportingTask.objects.filter(occasion=occasion(CAL.text(followup_data.DELAR)))
 
 
 def test_three_occasions_in_the_2025_model(demo):
     occasions = FollowUpOccasion.objects.filter(model__organisation__code=data.ROOT_CODE)
     assert sorted(o.name for o in occasions) == sorted(
-        ["Delårsbokslut 2025", "Månadsuppföljning september 2025", "Årsbokslut 2025"]
+        [
+            CAL.text("Delårsbokslut 2025"),
+            CAL.text("Månadsuppföljning september 2025"),
+            CAL.text("Årsbokslut 2025"),
+        ]
     )
-    assert {o.model.year for o in occasions} == {2025}
-    interim = occasion("Delårsbokslut 2025")
-    assert interim.period_end == datetime.date(2025, 8, 31)
+    assert {o.model.year for o in occasions} == {CAL.year(2025)}
+    interim = occasion(CAL.text("Delårsbokslut 2025"))
+    assert interim.period_end == CAL.date(datetime.date(2025, 8, 31))
     assert interim.plan_types.count() == 6
-    september = occasion("Månadsuppföljning september 2025")
+    september = occasion(CAL.text("Månadsuppföljning september 2025"))
     assert sorted(p.name for p in september.plan_types.all()) == [
         "Egenkontrollplan",
         "Åtgärdsplan",
     ]
-    assert occasion("Årsbokslut 2025").plan_types.count() == 6
+    assert occasion(CAL.text("Årsbokslut 2025")).plan_types.count() == 6
 
 
 def steps(name: str) -> list[tuple]:
@@ -77,38 +82,43 @@ def steps(name: str) -> list[tuple]:
     ]
 
 
+def workday(written: str) -> str:
+    """A step's day as written in followup_data, in the demo's years."""
+    return CAL.workday(datetime.date.fromisoformat(written)).isoformat()
+
+
 def test_the_steps_follow_the_year_wheel(demo):
-    assert steps("Delårsbokslut 2025") == [
-        ("Enhet", "2025-06-02", "2025-07-15"),
-        ("Avdelning", "2025-07-15", "2025-08-20"),
-        ("Förvaltning", "2025-08-20", "2025-09-01"),
-        (None, "2025-09-15", "2025-09-15"),
-        (None, "2025-09-22", "2025-09-22"),
+    assert steps(CAL.text("Delårsbokslut 2025")) == [
+        ("Enhet", workday("2025-06-02"), workday("2025-07-15")),
+        ("Avdelning", workday("2025-07-15"), workday("2025-08-20")),
+        ("Förvaltning", workday("2025-08-20"), workday("2025-09-01")),
+        (None, workday("2025-09-15"), workday("2025-09-15")),
+        (None, workday("2025-09-22"), workday("2025-09-22")),
     ]
-    assert steps("Månadsuppföljning september 2025") == [
-        ("Enhet", "2025-09-29", "2025-10-06"),
-        ("Avdelning", "2025-09-29", "2025-10-10"),
+    assert steps(CAL.text("Månadsuppföljning september 2025")) == [
+        ("Enhet", workday("2025-09-29"), workday("2025-10-06")),
+        ("Avdelning", workday("2025-09-29"), workday("2025-10-10")),
     ]
-    assert steps("Årsbokslut 2025") == [
-        ("Enhet", "2025-11-14", "2025-12-30"),
-        ("Avdelning", "2025-11-14", "2026-01-13"),
-        ("Förvaltning", "2026-01-13", "2026-01-31"),
+    assert steps(CAL.text("Årsbokslut 2025")) == [
+        ("Enhet", workday("2025-11-14"), workday("2025-12-30")),
+        ("Avdelning", workday("2025-11-14"), workday("2026-01-13")),
+        ("Förvaltning", workday("2026-01-13"), workday("2026-01-31")),
     ]
 
 
 def test_the_calendar_has_the_budget_events(demo):
     titles = " | ".join(
-        CalendarEvent.objects.filter(model__year=2025).values_list("title", flat=True)
+        CalendarEvent.objects.filter(model__year=CAL.year(2025)).values_list("title", flat=True)
     )
     for word in ("Budgetdag", "skattesats", "VF-listor", "aktivitetsplaner"):
         assert word in titles
 
 
 def test_interim_and_september_are_open_the_annual_report_closed(demo):
-    assert occasion("Delårsbokslut 2025").status == OccasionStatus.OPEN
-    assert occasion("Månadsuppföljning september 2025").status == OccasionStatus.OPEN
-    assert occasion("Månadsuppföljning september 2025").tasks.exists()
-    annual = occasion("Årsbokslut 2025")
+    assert occasion(CAL.text("Delårsbokslut 2025")).status == OccasionStatus.OPEN
+    assert occasion(CAL.text("Månadsuppföljning september 2025")).status == OccasionStatus.OPEN
+    assert occasion(CAL.text("Månadsuppföljning september 2025")).tasks.exists()
+    annual = occasion(CAL.text("Årsbokslut 2025"))
     assert annual.status == OccasionStatus.CLOSED
     # Opened and closed once, by the system; never opened again.
     reasons = [h.history_change_reason for h in annual.history.order_by("history_id")]
@@ -121,10 +131,10 @@ def test_the_interim_tasks_have_steps_and_names(demo):
     tasks = interim_tasks().select_related("unit", "step", "plan_type")
     assert tasks.count() > 50
     norr = tasks.get(unit__code="3111", plan_type__name="Aktivitetsplan")
-    assert norr.name == "Delårsbokslut 2025: Aktivitetsplan: Förskoleområde Norr"
-    assert norr.deadline == datetime.date(2025, 7, 15)
+    assert norr.name == CAL.text("Delårsbokslut 2025: Aktivitetsplan: Förskoleområde Norr")
+    assert norr.deadline == CAL.workday(datetime.date(2025, 7, 15))
     assert tasks.get(unit__code="3110", plan_type__name="Verksamhetsplan").deadline == (
-        datetime.date(2025, 8, 20)
+        CAL.workday(datetime.date(2025, 8, 20))
     )
 
 
@@ -152,7 +162,7 @@ def test_most_enheter_of_one_forvaltning_have_reported_everything(demo):
 
 
 def test_reports_are_valid_and_written_by_the_managers(demo):
-    reports = Report.objects.filter(occasion__name="Delårsbokslut 2025").select_related(
+    reports = Report.objects.filter(occasion__name=CAL.text("Delårsbokslut 2025")).select_related(
         "status", "assessment", "updated_by"
     )
     assert reports.count() > 50
@@ -166,7 +176,7 @@ def test_reports_are_valid_and_written_by_the_managers(demo):
             assert report.comment.strip() or report.analysis.strip()
         assert report.updated_by is not None
         assert report.history.first().history_user == report.updated_by
-        assert report.updated_at.date() < datetime.date(2025, 9, 1)
+        assert report.updated_at.date() < CAL.date(datetime.date(2025, 9, 1))
     norr = reports.get(
         unit__code="3111", item__number="A1", item__plan__plan_type__name="Aktivitetsplan"
     )
@@ -176,7 +186,7 @@ def test_reports_are_valid_and_written_by_the_managers(demo):
 
 
 def test_goals_and_control_points_are_assessed(demo):
-    reports = Report.objects.filter(occasion__name="Delårsbokslut 2025")
+    reports = Report.objects.filter(occasion__name=CAL.text("Delårsbokslut 2025"))
     goals = reports.filter(item__kind="goal", assessment__isnull=False).exclude(analysis="")
     assert goals.count() >= 2
     controls = reports.filter(unit__code__in=["3100", "4100"], item__kind="control_point")
@@ -190,10 +200,15 @@ def test_indicators_have_values_with_a_trend(demo):
     values = IndicatorValue.objects.filter(item__number="KF3.2")
     # Reported in Styrhjul 2023–2025, imported from the system before for 2018–2022.
     yearly = values.filter(period="")
-    assert sorted(yearly.values_list("year", flat=True)) == list(range(2018, 2026))
+    assert sorted(yearly.values_list("year", flat=True)) == list(
+        range(CAL.year(2018), CAL.year(2026))
+    )
     # 2025 per August at the delårsbokslut, and the whole year at the årsbokslut.
-    assert sorted(values.filter(year=2025).values_list("period", flat=True)) == ["", "2025-08"]
-    assert IndicatorValue.objects.filter(year=2025).count() >= 8
+    assert sorted(values.filter(year=CAL.year(2025)).values_list("period", flat=True)) == [
+        "",
+        CAL.text("2025-08"),
+    ]
+    assert IndicatorValue.objects.filter(year=CAL.year(2025)).count() >= 8
     assessed = Report.objects.filter(item__kind="indicator", assessment__isnull=False)
     assert assessed.count() >= 5
 

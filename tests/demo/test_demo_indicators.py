@@ -3,7 +3,6 @@ council's and the committees' indicators (split by women and men where the
 indicator is), targets per year, and a small Kolada sample with comparisons,
 all shown on this year's copy of the model and loaded idempotently."""
 
-import datetime
 import json
 import re
 from decimal import Decimal
@@ -20,11 +19,12 @@ from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import IndicatorTarget, Item
 from tests.demo.rows import counts
+from tests.demo.years import CAL
 
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
 pytestmark = pytest.mark.xdist_group("demo-indicators")
 
-THIS_YEAR = max(datetime.date.today().year, model_data.YEAR)
+THIS_YEAR = CAL.this_year
 RECORDINGS = Path(__file__).resolve().parents[1] / "kolada" / "recordings"
 COUNTED = (
     IndicatorValue,
@@ -82,7 +82,7 @@ def test_the_history_agrees_with_each_indicators_baseline():
         spec = specs[value.number]
         assert spec.unit == value.unit, value  # the unit that owns the indicator reports
         assert spec.fields["source"] == "manual", value
-        assert history_data.FIRST_YEAR <= value.year <= model_data.YEAR
+        assert history_data.FIRST_YEAR <= value.year <= model_data.YEAR  # as written
         if value.year == model_data.BASELINE_YEAR:
             assert Decimal(value.value) == spec.fields["baseline_value"], value
         if value.women is not None:
@@ -127,29 +127,29 @@ def test_the_kolada_sample_is_small_and_says_what_is_made_up():
 
 def test_this_years_copy_shows_the_whole_history(demo):
     data = facts("KF1.2")
-    assert [p.year for p in data.points] == list(range(2018, 2026))
-    assert data.latest.year == 2025 and data.latest.value == Decimal(83)
-    assert data.baseline == (2022, Decimal(79))
+    assert [p.year for p in data.points] == list(range(CAL.year(2018), CAL.year(2026)))
+    assert data.latest.year == CAL.year(2025) and data.latest.value == Decimal(83)
+    assert data.baseline == (CAL.year(2022), Decimal(79))
     # Stored once, on the 2025 indicator; this year's copy shares its series.
     values = IndicatorValue.objects.filter(item__series=indicator("KF1.2").series, period="")
-    assert {v.item.plan.plan_type.model.year for v in values} == {model_data.YEAR}
+    assert {v.item.plan.plan_type.model.year for v in values} == {CAL.last_year}
     # Targets per year, carried to the copy.
     assert data.targets == {
-        2023: Decimal(80),
-        2024: Decimal(82),
-        2025: Decimal(84),
-        2026: Decimal(86),
+        CAL.year(2023): Decimal(80),
+        CAL.year(2024): Decimal(82),
+        CAL.year(2025): Decimal(84),
+        CAL.year(2026): Decimal(86),
     }
-    assert data.suggestion(2025) == "near"  # 83 against 84, within 2
+    assert data.suggestion(CAL.year(2025)) == "near"  # 83 against 84, within 2
 
 
 def test_the_history_before_styrhjul_was_imported_by_the_system(demo):
     values = IndicatorValue.objects.filter(item__number="KF5.1", period="")
-    imported = values.filter(year__lt=2023)
+    imported = values.filter(year__lt=CAL.year(2023))
     assert imported.count() == 5
     assert all(v.source == ValueSource.IMPORTED and v.updated_by is None for v in imported)
     assert all(v.history.get().history_user is None for v in imported)
-    reported = values.filter(year__gte=2023)
+    reported = values.filter(year__gte=CAL.year(2023))
     assert reported.count() == 3  # 2023 and 2024, and 2025 at the årsbokslut
     manager = reported[0].updated_by
     assert manager.username and all(v.updated_by == manager for v in reported)
@@ -164,12 +164,20 @@ def test_the_council_indicators_page_shows_baseline_latest_target_and_trend(admi
         assert f'href="{reverse("indicators:indicator", args=[indicator(number).pk])}"' in body
     assert "Kolada N15428" in body and "Kolada N01951" in body
     # baseline → latest → target of a few rows
-    assert "79 % (2022)" in body and "83 % (2025)" in body and "86 % (2026)" in body
-    assert "18 412 (2022)" in body and "18 851 (2025)" in body and "20 000 (2030)" in body
+    assert (
+        CAL.text("79 % (2022)") in body
+        and CAL.text("83 % (2025)") in body
+        and CAL.text("86 % (2026)") in body
+    )
+    assert (
+        CAL.text("18 412 (2022)") in body
+        and CAL.text("18 851 (2025)") in body
+        and CAL.text("20 000 (2030)") in body
+    )
     assert "Utfall saknas" not in body
     # The trend sentences differ: on track, too slow, the wrong way, reached.
     for sentence in (
-        "nås till 2026 i nuvarande takt",
+        CAL.text("nås till 2026 i nuvarande takt"),
         "men för långsamt för att nå",
         "Utvecklingen går åt fel håll",
         "Målet är redan nått",
@@ -192,7 +200,7 @@ def test_every_council_and_committee_indicator_has_years_of_values(demo):
     for item in items:
         points = [p for p in data[item.pk].points if p.value is not None]
         assert len(points) >= 3, item.number
-        assert data[item.pk].latest.year >= 2023, item.number
+        assert data[item.pk].latest.year >= CAL.year(2023), item.number
         sentence = re.sub(r" sedan \d{4}", "", data[item.pk].describe())
         sentences.add(sentence.split(":")[0].split(" och ")[0][:30])
     assert len(sentences) >= 5
@@ -202,7 +210,7 @@ def test_an_indicator_split_by_gender_shows_women_and_men(admin):
     body = page(admin, "KF3.2")
     assert "Kvinnor och män" in body
     assert body.count("<svg") == 2  # the trend and women and men
-    assert "(kvinnor 9,7 %, män 5,1 %)" in body  # the latest yearly value, 2025
+    assert "(kvinnor 9,7 %, män 5,1 %)" in body  # the latest yearly value, last year's
     data = facts("KF3.2")
     assert all(p.women is not None and p.men is not None for p in data.points)
 
@@ -216,9 +224,9 @@ def test_a_kolada_indicator_shows_kolada_values_comparisons_and_the_source(admin
         assert f'<th scope="row">{name}</th>' in body, name
     assert "Demodata i Styrhjul" in body  # the sample says what is made up
     data = facts("KF1.1")
-    assert [p.year for p in data.points] == list(range(2018, 2026))
+    assert [p.year for p in data.points] == list(range(CAL.year(2018), CAL.year(2026)))
     assert all(p.source == "kolada" for p in data.points)
-    assert data.value_in(2022) == Decimal("82.4") == indicator("KF1.1").baseline_value
+    assert data.value_in(CAL.year(2022)) == Decimal("82.4") == indicator("KF1.1").baseline_value
     assert len(data.comparisons) == 6 and all(c.latest for c in data.comparisons)
 
 
@@ -226,7 +234,7 @@ def test_a_real_recorded_kolada_value_is_shown(admin):
     body = page(admin, "SN2.2")
     assert "21,89 %" in body  # Stockholm, 2023, as recorded
     data = facts("SN2.2")
-    assert data.latest.year == 2023
+    assert data.latest.year == 2023  # recorded values keep their year
     assert data.latest.value == Decimal("21.887490")
     assert data.latest.women == Decimal("25.688929")
     goteborg = next(c for c in data.comparisons if c.code == "1480")
@@ -254,12 +262,12 @@ def test_a_second_load_creates_nothing(demo):
 def test_targets_removed_on_purpose_are_left_out_but_missing_rows_come_back(demo):
     item = indicator("KF3.2")
     IndicatorTarget.objects.filter(item=item).delete()
-    IndicatorTarget.objects.create(item=item, year=2026, value=Decimal("7.2"))
-    IndicatorValue.objects.filter(item__number="KF3.2", year=2019).delete()
+    IndicatorTarget.objects.create(item=item, year=CAL.year(2026), value=Decimal("7.2"))
+    IndicatorValue.objects.filter(item__number="KF3.2", year=CAL.year(2019)).delete()
     again = load_demo(copy_until=THIS_YEAR)
     # The copy has targets per year of its own now: they are left as they are.
     assert again.indicators.targets_created == 0
-    assert list(item.targets.values_list("year", "value")) == [(2026, Decimal("7.20"))]
+    assert list(item.targets.values_list("year", "value")) == [(CAL.year(2026), Decimal("7.20"))]
     # The deleted value is part of the demo and comes back.
     assert again.followup.values_created == 1
 

@@ -25,11 +25,12 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import IndicatorSource, Item, ItemLink, ItemShare, Plan
 from tests.demo.rows import counts
+from tests.demo.years import CAL
 
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
 pytestmark = pytest.mark.xdist_group("demo-model")
 
-FIRST, LAST = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+FIRST, LAST = CAL.date(datetime.date(2025, 1, 1)), CAL.date(datetime.date(2025, 12, 31))
 AREAS = {"Verksamhet och organisation", "Personal", "Ekonomi", "Administration"}
 ALL_MODELS = (
     GovernanceModel,
@@ -46,7 +47,7 @@ ALL_MODELS = (
 
 
 def items(**lookup):
-    return Item.objects.filter(plan__plan_type__model__year=2025, **lookup)
+    return Item.objects.filter(plan__plan_type__model__year=CAL.year(2025), **lookup)
 
 
 def goals(code: str, level: str, plan_type: str = "Verksamhetsplan"):
@@ -79,7 +80,7 @@ def open_codes_below(code: str, *unit_types: str) -> set[str]:
     return set(
         Unit.objects.descendants(root)
         .filter(unit_type__name__in=unit_types)
-        .valid_in_year(2025)
+        .valid_in_year(CAL.year(2025))
         .values_list("code", flat=True)
     )
 
@@ -115,7 +116,7 @@ def test_the_declarations_are_consistent():
 
 def test_the_model_keeps_the_default_perspectives_and_plan_types(demo):
     model = GovernanceModel.objects.get()
-    assert (model.organisation.code, model.year) == (data.ROOT_CODE, 2025)
+    assert (model.organisation.code, model.year) == (data.ROOT_CODE, CAL.year(2025))
     assert [p.name for p in model.perspectives.all()] == [n for n, _ in defaults.PERSPECTIVES]
     assert [t.name for t in model.plan_types.all()] == [n for n, _ in defaults.PLAN_TYPES]
     assert demo.model_created
@@ -132,8 +133,10 @@ def test_five_council_goals_each_in_a_perspective_with_indicators(demo):
         for ind in indicators:
             assert ind.plan_id == goal.plan_id
             assert ind.measure_unit and ind.direction in {"higher", "lower"}
-            assert ind.baseline_year == 2022 and ind.baseline_value is not None
-            assert ind.target_year in {2026, 2030} and ind.target_value is not None
+            assert ind.baseline_year == CAL.year(2022) and ind.baseline_value is not None
+            assert (
+                ind.target_year in {CAL.year(2026), CAL.year(2030)} and ind.target_value is not None
+            )
             assert ind.target_value != ind.baseline_value
             if ind.source == IndicatorSource.KOLADA:
                 assert re.fullmatch(r"N\d{5}", ind.kolada_kpi)
@@ -176,7 +179,7 @@ def test_most_enheter_have_an_activity_plan_led_by_their_manager(demo):
         assert levels and levels <= {"Nämndmål", "Verksamhetsmål"}, activity
     enheter = set(
         Unit.objects.filter(unit_type__name="Enhet")
-        .valid_in_year(2025)
+        .valid_in_year(CAL.year(2025))
         .values_list("code", flat=True)
     )
     with_plan = {code for code, acts in per_unit.items() if 2 <= len(acts) <= 4}
@@ -272,7 +275,7 @@ def test_special_assignments_in_a_committee_plan(demo):
     }
     assert {a.given_by for a in assignments} == {"Kommunfullmäktige", "Nämnden"}
     for assignment in assignments:
-        assert assignment.end_date.year == 2025 and assignment.responsible is not None
+        assert assignment.end_date.year == CAL.year(2025) and assignment.responsible is not None
 
 
 def test_every_item_has_a_number_unique_in_its_plan(demo):
@@ -343,7 +346,7 @@ def test_a_deleted_activity_is_made_again_and_nothing_else(demo):
 
 def test_an_unshared_item_stays_unshared(demo):
     share = ItemShare.objects.filter(unit__code="3111").first()
-    share.ended_at = datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)
+    share.ended_at = datetime.datetime(CAL.year(2025), 3, 1, tzinfo=datetime.UTC)
     share.save()
     assert not load_demo().changed
     share.refresh_from_db()
@@ -361,6 +364,6 @@ def test_a_renamed_perspective_stops_the_load_only_when_an_item_needs_it(demo):
     with pytest.raises(DemoConflict) as refused:
         load_demo()
     assert refused.value.problems == [
-        "Styrmodellen 2025 saknar perspektivet Verksamhet, som demon bygger på."
+        CAL.text("Styrmodellen 2025 saknar perspektivet Verksamhet, som demon bygger på.")
     ]
     assert counts(ALL_MODELS) == before

@@ -17,16 +17,19 @@ from styrhjul.followup.models import FollowUpOccasion, ReportingTask
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import Plan
+from tests.demo.years import CAL
 from tests.factories import UserFactory
 
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
 pytestmark = pytest.mark.xdist_group("demo-reported-counts")
 
-TODAY = datetime.date(2025, 9, 1)
+TODAY = CAL.date(datetime.date(2025, 9, 1))
 
 
 def occasion(name: str) -> FollowUpOccasion:
-    return FollowUpOccasion.objects.select_related("model").get(model__year=2025, name=name)
+    return FollowUpOccasion.objects.select_related("model").get(
+        model__year=CAL.year(2025), name=name
+    )
 
 
 def _reported(pairs, truth) -> tuple[int, int]:
@@ -36,7 +39,9 @@ def _reported(pairs, truth) -> tuple[int, int]:
     return sum(truth[p] for p in pairs), len(pairs)
 
 
-@pytest.mark.parametrize("name", [followup_data.DELAR, f"Årsbokslut {followup_data.YEAR}"])
+@pytest.mark.parametrize(
+    "name", [CAL.text(followup_data.DELAR), CAL.text(followup_data.ARSBOKSLUT)]
+)
 def test_every_page_document_and_reminder_counts_the_same(demo, name):
     occ = occasion(name)
     admin = UserFactory(is_superuser=True)
@@ -142,7 +147,7 @@ def test_every_page_document_and_reminder_counts_the_same(demo, name):
 
 def test_the_tasks_and_their_units_are_the_read_models(demo):
     """Every task of the delårsbokslut reports exactly the read model's items."""
-    occ = occasion(followup_data.DELAR)
+    occ = occasion(CAL.text(followup_data.DELAR))
     tasks = list(ReportingTask.objects.filter(occasion=occ).select_related("plan_type"))
     model = readmodel.for_tasks(tasks)
     for task in tasks:

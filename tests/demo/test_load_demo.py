@@ -25,6 +25,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 from tests.demo.rows import counts
+from tests.demo.years import CAL
 from tests.factories import UnitFactory, UserFactory, unit_type
 
 LOGIN_URL = "/konto/logga-in/"
@@ -86,17 +87,16 @@ def test_the_command_prints_a_swedish_summary(db):
     call_command("load_demo", stdout=out, stderr=io.StringIO())
     assert out.getvalue().startswith("Demokommunen Sjöbacka kommun är på plats: ")
     assert f"{Unit.objects.count()} enheter, {User.objects.count()} användare." in out.getvalue()
-    plans = Plan.objects.filter(plan_type__model__year=2025)
-    items = Item.objects.filter(plan__plan_type__model__year=2025)
+    plans = Plan.objects.filter(plan_type__model__year=CAL.year(2025))
+    items = Item.objects.filter(plan__plan_type__model__year=CAL.year(2025))
     assert (
-        f"Styrmodell 2025 med {plans.count()} planer och {items.count()} poster." in out.getvalue()
+        f"Styrmodell {CAL.last_year} med {plans.count()} planer och {items.count()} poster, "
+        "uppföljd och avslutad med årsbokslut." in out.getvalue()
     )
     # The model is carried forward to this year, so today's plans exist too.
-    this_year = datetime.date.today().year
-    if this_year > 2025:
-        assert f"Kopierad till {', '.join(str(y) for y in range(2026, this_year + 1))}." in (
-            out.getvalue()
-        )
+    this_year = CAL.this_year
+    assert f"Kopierad till {this_year}." in out.getvalue()
+    if this_year > CAL.year(2025):
         assert Item.objects.filter(plan__plan_type__model__year=this_year).count() == (
             items.filter(archived_at__isnull=True).count()
         )
@@ -104,8 +104,8 @@ def test_the_command_prints_a_swedish_summary(db):
     from styrhjul.followup.models import FollowUpOccasion
     from styrhjul.followup.services import is_locked
 
-    current = FollowUpOccasion.objects.get(model__year=this_year)
-    assert f"{current.name} är öppen för rapportering nu." in out.getvalue()
+    current = FollowUpOccasion.objects.get(model__year=this_year, status="open")
+    assert f"{current.name} är öppen för rapportering nu (" in out.getvalue()
     task = current.tasks.filter(unit__code="3111").first()
     assert task is not None and not is_locked(task)
     out = io.StringIO()
@@ -187,20 +187,20 @@ class TestTheLoadedDemo:
             assert [c.unit_type.name for c in namnd.children.all()] == ["Förvaltning"]
         for enhet in Unit.objects.filter(unit_type__name="Enhet"):
             assert enhet.parent.unit_type.name == "Avdelning"
-        assert not Unit.objects.exclude(valid_from=datetime.date(2020, 1, 1)).exists()
+        assert not Unit.objects.exclude(valid_from=CAL.date(datetime.date(2020, 1, 1))).exists()
         assert all(u.code.isdigit() for u in Unit.objects.all())
         assert demo.units == Unit.objects.count()
 
     def test_one_unit_was_closed_in_a_reorganisation_and_the_history_shows_it(self, demo):
         closed = Unit.objects.get(valid_to__isnull=False)
-        assert closed.valid_to == datetime.date(2024, 12, 31)
+        assert closed.valid_to == CAL.date(datetime.date(2024, 12, 31))
         assert closed.is_closed()
         records = list(closed.history.order_by("history_date", "history_id"))
         assert [r.history_type for r in records] == ["+", "~"]
-        assert records[-1].valid_to == datetime.date(2024, 12, 31)
+        assert records[-1].valid_to == CAL.date(datetime.date(2024, 12, 31))
         assert records[-1].history_change_reason == "Stängd"
-        assert closed not in Unit.objects.valid_in_year(2025)
-        assert closed in Unit.objects.valid_in_year(2024)
+        assert closed not in Unit.objects.valid_in_year(CAL.year(2025))
+        assert closed in Unit.objects.valid_in_year(CAL.year(2024))
 
     def test_every_open_enhet_has_a_manager(self, demo):
         managed = set(RoleGrant.objects.filter(role=Role.MANAGER).values_list("unit_id", flat=True))

@@ -401,6 +401,8 @@ def _report(
     }
     deadlines = {s.unit_type_id: s.deadline for s in occasion.steps.all()}
     levels = {ENHET: 0}
+    # The enhetschef on the login page has begun and has something left to do.
+    begun = {u.code for u in data.UNITS if u.manager == data.UNIT_HEAD}
     reported: set[tuple[int, int]] = set()
     new: list[Report] = []
     dated: list[tuple[int, list[int], datetime.datetime]] = []
@@ -418,7 +420,9 @@ def _report(
             on = min(deadline, occasion.period_end + datetime.timedelta(days=2 + index % 5))
             on = max(on, occasion.period_end - datetime.timedelta(days=2))
         else:
-            if levels.get(unit.unit_type.name) == 0:
+            if unit.code in begun:
+                portion, finished = 0.5, False
+            elif levels.get(unit.unit_type.name) == 0:
                 # the enheter: klarmarkerad, påbörjad or not begun, in turn
                 portion, finished = ((1.0, True), (0.5, False), (0.0, False))[index % 3]
             else:

@@ -88,7 +88,7 @@ def test_the_year_end_reports_are_written_by_the_managers_in_time(demo):
         assert report.updated_by is not None
         assert report.history.first().history_user == report.updated_by
         assert (
-            CAL.date(datetime.date(2025, 11, 14))
+            CAL.workday(datetime.date(2025, 11, 14))
             <= report.updated_at.date()
             <= CAL.date(datetime.date(2026, 2, 28))
         )

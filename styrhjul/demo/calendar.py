@@ -8,7 +8,8 @@ year the texts look ahead to. A DemoCalendar moves all of that by whole
 years so that the closed year becomes last year (today's year − 1) and the
 year after it this year: dates keep their day and month (deadlines and
 reporting days that fell on a weekday stay on one), years in numbers and
-texts move with them ("Delårsbokslut 2025" → "Delårsbokslut 2026").
+texts move with them ("Delårsbokslut 2025" → "Delårsbokslut 2026"). Days
+something was done are never later than yesterday.
 
 What is not invented is not moved: the recorded Kolada sample
 (fixtures/kolada_sample.json) keeps its real years, and so do the vision
@@ -60,6 +61,10 @@ _KEEP = frozenset(
 _WORKDAYS = frozenset(
     {"start", "deadline", "reported_on", "done_on", "on", "written_on", "measures_due"}
 )
+
+# Days something was done: never after the day before the demo's today (in
+# January last year's årsbokslut is reported already, a little early).
+_DONE = frozenset({"reported_on", "done_on", "on", "written_on"})
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -123,6 +128,8 @@ class DemoCalendar:
         """A data module's value (dataclass, tuple, dict, date, text, year)
         moved to the demo's years; field names decide how (see _KEEP and
         _WORKDAYS)."""
+        if name in _DONE and isinstance(obj, datetime.date):
+            return min(self.workday(obj), self.today - datetime.timedelta(days=1))
         if not self.offset or name in _KEEP:
             return obj
         if isinstance(obj, bool | Decimal | float) or obj is None:

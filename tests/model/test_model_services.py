@@ -207,6 +207,12 @@ def test_copying_brings_plans_items_links_and_shares_but_not_closed_units(org, o
     assert forv_goal.level.model == new and forv_goal.level.name == "Verksamhetsmål"
     indicator = items["Andel brukare som känner sig trygga"]
     assert indicator.target_value == 90 and indicator.baseline_value == 81
+    # The activity is planned for the same months of the new year.
+    activity = items["Kontaktmannaskap i hela hemtjänsten"]
+    assert (activity.start_date, activity.end_date) == (
+        datetime.date(2026, 2, 1),
+        datetime.date(2026, 11, 30),
+    )
 
     links = {
         (link.item.title, link.target.title)
@@ -441,3 +447,10 @@ def test_unit_is_still_open_for_the_model_year(org, plans):
     # Guard for the fixture: the closed unit existed during 2025.
     assert Unit.objects.valid_in_year(2025).filter(pk=org["enhet_a2"].pk).exists()
     assert not Unit.objects.valid_in_year(2026).filter(pk=org["enhet_a2"].pk).exists()
+
+
+def test_a_copied_date_on_29_february_becomes_28_february():
+    from styrhjul.planning.services import _next_year
+
+    assert _next_year(datetime.date(2028, 2, 29)) == datetime.date(2029, 2, 28)
+    assert _next_year(None) is None

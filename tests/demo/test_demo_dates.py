@@ -141,3 +141,10 @@ def test_years_in_texts_move_with_the_demo():
     assert on_weekday(datetime.date(2028, 1, 1), datetime.date(2028, 1, 1)) == datetime.date(
         2028, 1, 1
     )  # a day that was not a weekday is left where it is
+
+
+def test_the_command_refuses_a_date_that_is_not_one():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="2027-02-30 är inget datum; skriv det som ÅÅÅÅ-MM-DD"):
+        call_command("load_demo", "--today", "2027-02-30")

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         f"varje roll med lösenordet {data.DEMO_PASSWORD}, och styrmodellen "
         "för förra året med fullmäktiges inriktningsmål och nyckeltal, nämndmål, "
         "verksamhetsmål, enheternas aktivitetsplaner, en åtgärdsplan, arbetsmiljömål, "
-        "internkontroll, egenkontroll och särskilda uppdrag, nyckeltalens utfall sju år bakåt "
+        "internkontroll, egenkontroll och särskilda uppdrag, nyckeltalens utfall för de senaste åtta åren "
         "med målvärden per år och ett litet Kolada-urval (delvis påhittat, se "
         "styrhjul/demo/fixtures/KOLADA_SAMPLE.md), förra årets årshjul med ett delvis "
         "rapporterat delårsbokslut och ett färdigrapporterat, stängt årsbokslut, texter till "

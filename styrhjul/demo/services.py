@@ -280,7 +280,7 @@ def _copy_forward(summary: DemoSummary, root: Unit, until: int) -> None:
         source = GovernanceModel.objects.filter(organisation=root, year=year - 1).first()
         if source is None:
             return
-        model_copy_to_next_year(actor=access.SYSTEM, model=source)
+        model_copy_to_next_year(actor=access.SYSTEM, model=source, copy_wheel=False)
         summary.years_copied.append(year)
 
 

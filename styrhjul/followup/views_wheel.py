@@ -23,6 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from styrhjul.core.dates import month_name
@@ -634,14 +635,17 @@ def wheel_copy_from(request, year: int):
 
 
 def _copied_text(done: wheel_copy.WheelCopy) -> str:
+    n_occasions, n_events = len(done.copied_occasions), len(done.copied_events)
     text = _(
-        "Årshjulet är kopierat från %(source)s: %(occasions)s uppföljningstillfällen, "
-        "%(steps)s steg och %(events)s händelser."
+        "Årshjulet är kopierat från %(source)s: %(occasions)s, %(steps)s steg och %(events)s."
     ) % {
         "source": done.source_year,
-        "occasions": len(done.copied_occasions),
+        "occasions": ngettext(
+            "%(n)s uppföljningstillfälle", "%(n)s uppföljningstillfällen", n_occasions
+        )
+        % {"n": n_occasions},
         "steps": done.copied_steps,
-        "events": len(done.copied_events),
+        "events": ngettext("%(n)s händelse", "%(n)s händelser", n_events) % {"n": n_events},
     }
     skipped = len(done.skipped_occasions) + len(done.skipped_events)
     if skipped:

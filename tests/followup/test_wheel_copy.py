@@ -8,6 +8,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from styrhjul.followup import services as followup
@@ -279,7 +281,7 @@ def test_owner_previews_and_copies_the_wheel_from_another_year(client, owner, mo
         (owner, "Årshjulet kopierat från 2025")
     }
     message = client.get(response["Location"]).content.decode()
-    assert "Årshjulet är kopierat från 2025: 2 uppföljningstillfällen, 5 steg och 1 händelser." in (
+    assert "Årshjulet är kopierat från 2025: 2 uppföljningstillfällen, 5 steg och 1 händelse." in (
         message
     )
 
@@ -361,3 +363,34 @@ def test_plan_types_missing_in_the_target_year_are_named(client, owner, model_20
     renamed.save()
     preview = client.get(copy_url(), {"source_year": "2025"}).content.decode()
     assert "Finns inte 2026 och följer inte med: Aktivitetsplan." in preview
+
+
+def test_the_preview_takes_as_many_queries_for_many_occasions_as_for_one(
+    client, owner, model_2026, wheel
+):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(copy_url(), {"source_year": "2025"})
+        assert response.status_code == 200
+        return len(captured)
+
+    few = queries()
+    for month in range(3, 9):
+        occasion = FollowUpOccasion.objects.create(
+            model=wheel,
+            kind=OccasionKind.MONTHLY,
+            name=f"Månadsuppföljning {month}",
+            period_end=D(2025, month, 28),
+        )
+        occasion.plan_types.set(wheel.plan_types.all())
+        OccasionStep.objects.create(
+            occasion=occasion,
+            name="Enheterna rapporterar",
+            unit_type=unit_type("Enhet"),
+            start=D(2025, month, 1),
+            deadline=D(2025, month, 10),
+        )
+        CalendarEvent.objects.create(
+            model=wheel, title=f"Händelse {month}", start=D(2025, month, 5)
+        )
+    assert queries() == few

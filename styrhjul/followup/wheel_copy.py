@@ -226,8 +226,10 @@ def plan(
                 "Det finns redan ett uppföljningstillfälle som heter ”%(name)s” %(year)s."
             ) % {"name": name, "year": target_year}
         else:
-            names[name.casefold()] = occasion
-            periods[(occasion.kind, period_end)] = occasion
+            # What this copy will make, so no later one in the list repeats it.
+            made = FollowUpOccasion(kind=occasion.kind, name=name, period_end=period_end)
+            names[name.casefold()] = made
+            periods[(occasion.kind, period_end)] = made
         result.occasions.append(copy)
     taken = set(target.events.values_list("title", "start")) if target is not None else set()
     for event in source.events.order_by("start", "title"):

@@ -233,6 +233,7 @@ def test_copying_the_year_wheel_from_another_year_is_accessible(
         "Kopiera årshjulet: uppföljningstillfällen med steg och händelser"
     ).is_checked()
     assert "2025-08-31 → 2026-08-31" in page.inner_text("#arshjulet")
+    page.screenshot(path=_shot("copy-year-with-wheel.png"), full_page=True)
     assert_accessible(page)
     page.get_by_label("Kopiera årshjulet: uppföljningstillfällen med steg och händelser").uncheck()
     page.get_by_role("button", name="Kopiera till 2026").click()
@@ -250,6 +251,7 @@ def test_copying_the_year_wheel_from_another_year_is_accessible(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"förhandsvisningen rullar {overflow} px i sidled vid 320 px"
+    page.screenshot(path=_shot("wheel-copy-preview-320.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name="Kopiera årshjulet från 2025").click()
     page.get_by_role("heading", name="Delårsrapport 2026").wait_for()

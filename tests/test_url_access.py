@@ -134,6 +134,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:remind": "occasion",
     "followup:year_wheel_index": None,
     "followup:year_wheel": ("year",),
+    "followup:wheel_copy_from": ("year",),
     "followup:occasion_create": "model",
     "followup:occasion_edit": "occasion",
     "followup:occasion_open": "occasion",

@@ -8,8 +8,11 @@ class FollowupConfig(AppConfig):
 
     def ready(self):
         # The plan file's result columns are follow-up's (planning.excel.extension).
+        from styrhjul.planning import year_copy
         from styrhjul.planning.excel import extension
 
-        from . import plan_results
+        from . import plan_results, wheel_copy
 
         extension.register(plan_results)
+        # "Kopiera till nästa år" copies the year wheel too (planning.year_copy).
+        year_copy.register(wheel_copy)

@@ -213,3 +213,24 @@ class TaskReopenForm(forms.Form):
                 % {"date": self.today.isoformat()}
             )
         return until
+
+
+class WheelCopyForm(forms.Form):
+    """ "Kopiera årshjulet från …": which year's wheel. `years`: the years
+    of the organisation's other models, newest first."""
+
+    source_year = forms.TypedChoiceField(
+        label=_("Kopiera årshjulet från"),
+        coerce=int,
+        help_text=_("Året vars uppföljningstillfällen, steg och händelser kopieras."),
+        error_messages={
+            "required": _("Välj vilket år årshjulet ska kopieras från."),
+            "invalid_choice": _("Välj ett av åren i listan."),
+        },
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_year"].choices = [("", _("Välj år"))] + [
+            (str(y), str(y)) for y in years
+        ]

@@ -17,13 +17,14 @@ from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
 from styrhjul.core.dates import month_name
 from styrhjul.indicators.models import IndicatorValue
-from styrhjul.model.models import ItemKind, PlanType, ScaleValue
+from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
 from styrhjul.planning.services import check_percent
 
+from . import wheel_copy
 from .models import (
     CalendarEvent,
     FollowUpOccasion,
@@ -81,6 +82,28 @@ def delete_part(*, actor, obj) -> None:
     require_model_owner(actor, obj.access_unit)
     set_actor(obj, actor)
     obj.delete()
+
+
+@use_case
+def wheel_copy_from(
+    *, actor, source: GovernanceModel, target: GovernanceModel
+) -> wheel_copy.WheelCopy:
+    """ "Kopiera årshjulet från …": the source year's occasions (with plan
+    types and steps) and events into the target year's model, dates moved by
+    the rules of wheel_copy. What already exists in the target is skipped
+    (the result says what), never duplicated or overwritten. Two copies at
+    the same moment run one after the other (the target model is locked),
+    so the second skips what the first made."""
+    require_model_owner(actor, target.organisation)
+    if source.organisation_id != target.organisation_id:
+        raise ValidationError(_("Årshjulet kan bara kopieras inom samma organisation."))
+    if source.pk == target.pk:
+        raise ValidationError(_("Välj ett annat år än %(year)s.") % {"year": target.year})
+    target = GovernanceModel.objects.select_for_update().get(pk=target.pk)
+    reason = _("Årshjulet kopierat från %(year)s") % {"year": source.year}
+    return wheel_copy.write(
+        wheel_copy.plan(source, target.year, target), actor=actor, target=target, reason=reason
+    )
 
 
 # --- Which items a unit reports ----------------------------------------------------------

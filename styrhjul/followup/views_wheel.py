@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from styrhjul.core.dates import month_name
@@ -32,8 +33,8 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root, org_query, readable_roots
 
-from . import services
-from .forms_wheel import EventForm, OccasionForm, StepForm, TaskReopenForm
+from . import services, wheel_copy
+from .forms_wheel import EventForm, OccasionForm, StepForm, TaskReopenForm, WheelCopyForm
 from .models import (
     CalendarEvent,
     FollowUpOccasion,
@@ -578,11 +579,86 @@ def task_reopen(request, pk: int):
     )
 
 
+# --- Copying the year wheel from another year -----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wheel_copy_from(request, year: int):
+    """ "Kopiera årshjulet från …" into the year `year` (whose model exists):
+    choose a year, see what will be copied with the old and new dates and
+    what is skipped (GET with source_year), then copy (POST)."""
+    _check_year(year)
+    organisation, roots = _organisation(request)
+    if not access.can_manage(request.user, organisation):
+        raise PermissionDenied
+    target = GovernanceModel.objects.filter(organisation=organisation, year=year).first()
+    if target is None:
+        raise Http404
+    target.organisation = organisation
+    models = {
+        m.year: m
+        for m in GovernanceModel.objects.filter(organisation=organisation)
+        .exclude(pk=target.pk)
+        .order_by("-year")
+    }
+    data = request.POST if request.method == "POST" else request.GET
+    form = WheelCopyForm(data if "source_year" in data else None, years=list(models))
+    back = wheel_url(organisation, year, roots)
+    preview = None
+    if form.is_bound and form.is_valid():
+        source = models[form.cleaned_data["source_year"]]
+        source.organisation = organisation
+        if request.method == "POST":
+            try:
+                done = services.wheel_copy_from(actor=request.user, source=source, target=target)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _copied_text(done))
+                return redirect(f"{back}#tillfallen")
+        preview = wheel_copy.plan(source, year, target)
+    title = _("Kopiera årshjulet till %(year)s") % {"year": year}
+    return _page(
+        request,
+        "followup/wheel_copy.html",
+        title=title,
+        year=year,
+        year_url=back,
+        back=back,
+        form=form,
+        wheel_copy=preview,
+        organisation=organisation,
+        org_query=org_query(organisation, roots),
+        target_year=year,
+    )
+
+
+def _copied_text(done: wheel_copy.WheelCopy) -> str:
+    n_occasions, n_events = len(done.copied_occasions), len(done.copied_events)
+    text = _(
+        "Årshjulet är kopierat från %(source)s: %(occasions)s, %(steps)s steg och %(events)s."
+    ) % {
+        "source": done.source_year,
+        "occasions": ngettext(
+            "%(n)s uppföljningstillfälle", "%(n)s uppföljningstillfällen", n_occasions
+        )
+        % {"n": n_occasions},
+        "steps": done.copied_steps,
+        "events": ngettext("%(n)s händelse", "%(n)s händelser", n_events) % {"n": n_events},
+    }
+    skipped = len(done.skipped_occasions) + len(done.skipped_events)
+    if skipped:
+        text += " " + _("%(n)s fanns redan och hoppades över.") % {"n": skipped}
+    return text
+
+
 # --- URLs (to be mounted under "uppfoljning/" with namespace "followup") ------------
 
 WHEEL_URLS = [
     path("arshjul/", wheel_index, name="year_wheel_index"),
     path("arshjul/<int:year>/", year_wheel, name="year_wheel"),
+    path("arshjul/<int:year>/kopiera/", wheel_copy_from, name="wheel_copy_from"),
     path("arshjul/modell/<int:pk>/tillfalle/nytt/", occasion_create, name="occasion_create"),
     path("arshjul/tillfalle/<int:pk>/andra/", occasion_edit, name="occasion_edit"),
     path("arshjul/tillfalle/<int:pk>/oppna/", occasion_open, name="occasion_open"),

@@ -20,6 +20,7 @@ from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
+from . import year_copy
 from .models import IndicatorTarget, Item, ItemLink, ItemShare, Plan, normalise_kpi
 
 KOLADA_ID = re.compile(r"[A-Z]\d{5}")
@@ -449,12 +450,16 @@ def item_delete(*, actor, item: Item) -> None:
 
 
 @use_case
-def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel:
+def model_copy_to_next_year(
+    *, actor, model: GovernanceModel, copy_wheel: bool = True
+) -> GovernanceModel:
     """ "Kopiera till nästa år": next year's model with the same perspectives,
     levels, scales and plan types (model.services.copy_model), and every plan
     with its items, links, targets and shares; the items' start and end dates
     move one year forward. Reports are not carried over.
-    Units closed before next year are left out."""
+    Units closed before next year are left out. With `copy_wheel`, the year
+    wheel too: occasions (not opened), steps and events moved a year
+    (follow-up's, through year_copy)."""
     model_services.require_model_owner(actor, model.organisation)
     if GovernanceModel.objects.filter(
         organisation=model.organisation, year=model.year + 1
@@ -473,6 +478,11 @@ def model_copy_to_next_year(*, actor, model: GovernanceModel) -> GovernanceModel
         levels=copy.levels,
         reason=reason,
     )
+    wheel = year_copy.wheel()
+    if copy_wheel and wheel is not None:
+        wheel.copy(
+            actor=actor, source=model, target=copy.model, plan_types=copy.plan_types, reason=reason
+        )
     return copy.model
 
 

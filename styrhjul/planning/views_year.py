@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from styrhjul.model.models import GovernanceModel
 from styrhjul.model.views import _check_year, _crumbs, _organisation, _require_manage, _year_url
 
-from . import queries, services
+from . import queries, services, year_copy
 
 
 @login_required
@@ -33,23 +33,36 @@ def copy_year(request, year: int):
         organisation=organisation, year=year + 1
     ).exists()
     error = ""
+    wheel = year_copy.wheel()
+    # The box "Kopiera årshjulet" is ticked from the start; a form without
+    # it (wheel_choice missing) copies the wheel too.
+    copy_wheel = wheel is not None and (
+        request.method != "POST"
+        or "wheel_choice" not in request.POST
+        or request.POST.get("copy_wheel") == "1"
+    )
     if request.method == "POST":
         if target_exists:
             error = _("Styrmodellen för %(year)s finns redan.") % {"year": year + 1}
         else:
             try:
-                services.model_copy_to_next_year(actor=request.user, model=model)
+                services.model_copy_to_next_year(
+                    actor=request.user, model=model, copy_wheel=copy_wheel
+                )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                messages.success(
-                    request,
-                    _(
+                if copy_wheel:
+                    text = _(
+                        "Styrmodellen för %(year)s är kopierad till %(next)s, med planer, "
+                        "poster, kopplingar, delningar och årshjulet."
+                    )
+                else:
+                    text = _(
                         "Styrmodellen för %(year)s är kopierad till %(next)s, med planer, "
                         "poster, kopplingar och delningar."
                     )
-                    % {"year": year, "next": year + 1},
-                )
+                messages.success(request, text % {"year": year, "next": year + 1})
                 return redirect(_year_url(organisation, readable_roots, year + 1))
     return render(
         request,
@@ -62,6 +75,9 @@ def copy_year(request, year: int):
             "next_year": year + 1,
             "target_exists": target_exists,
             "summary": queries.copy_summary(model),
+            "wheel_template": wheel.template if wheel and not target_exists else "",
+            "wheel_copy": wheel.preview(model) if wheel and not target_exists else None,
+            "copy_wheel": copy_wheel,
             "error": error,
             "year_url": _year_url(organisation, readable_roots, year),
             "next_year_url": _year_url(organisation, readable_roots, year + 1),

@@ -219,3 +219,40 @@ def _shot(name: str) -> str:
     folder = Path(__file__).resolve().parents[2] / "var" / "test-screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / name)
+
+
+def test_copying_the_year_wheel_from_another_year_is_accessible(
+    page, live_server, org, chain, occasion, owner
+):
+    """The copy page of the styrmodell lists the year wheel; "Kopiera
+    årshjulet från …" chooses a year, previews the old → new dates and
+    copies, every step checked by axe and at 320 px without sideways scroll."""
+    login(page, owner)
+    goto(page, reverse("planning:copy_year", args=[2025]))
+    assert page.get_by_label(
+        "Kopiera årshjulet: uppföljningstillfällen med steg och händelser"
+    ).is_checked()
+    assert "2025-08-31 → 2026-08-31" in page.inner_text("#arshjulet")
+    page.screenshot(path=_shot("copy-year-with-wheel.png"), full_page=True)
+    assert_accessible(page)
+    page.get_by_label("Kopiera årshjulet: uppföljningstillfällen med steg och händelser").uncheck()
+    page.get_by_role("button", name="Kopiera till 2026").click()
+    page.wait_for_url("**/2026/**")
+
+    goto(page, reverse("followup:year_wheel", args=[2026]))
+    page.get_by_role("link", name="Kopiera årshjulet från ett annat år").click()
+    page.get_by_label("Kopiera årshjulet från").select_option("2025")
+    page.get_by_role("button", name="Visa vad som kopieras").click()
+    page.get_by_role("heading", name="Det här kopieras från 2025 till 2026").wait_for()
+    assert "2025-09-22 → 2026-09-28" in page.inner_text("#forhandsvisning")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"förhandsvisningen rullar {overflow} px i sidled vid 320 px"
+    page.screenshot(path=_shot("wheel-copy-preview-320.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("button", name="Kopiera årshjulet från 2025").click()
+    page.get_by_role("heading", name="Delårsrapport 2026").wait_for()
+    assert "Årshjulet är kopierat från 2025" in page.inner_text("main")

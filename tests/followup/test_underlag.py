@@ -89,10 +89,15 @@ def test_shared_item_rows_reports_values_missing_and_totals(
     a2 = next(r for r in page.rows if r.unit == org["enhet_a2"])
     assert a2.value.value == 70  # the occasion's period (per August) before the whole year
     t = page.totals
-    assert (t.rows, t.reported) == (3, 2)
-    assert [(c.value, c.count) for c in t.scale_counts] == [(green, 2)]
-    assert t.value_sum == Decimal("150") and t.value_mean == Decimal("75.0")
-    assert t.value_count == 2
+    assert (t.units, t.units_reported) == (3, 2)
+    [table] = t.tables
+    assert table.caption == "Nyckeltal per bedömning"
+    counts = {c.value: c.count for c in table.counts}
+    assert counts[green] == 2 and counts[None] == 1  # Utan bedömning
+    assert all(counts[v] == 0 for v in others)
+    # A percentage without "beräknas som": how many have a value, no sum, no mean.
+    [group] = t.value_groups
+    assert (group.with_value, group.units, group.how, group.value) == (2, 3, "", None)
 
 
 def test_contributing_items_of_units_below(org, chain, occasion, forv_task):
@@ -176,6 +181,8 @@ def test_fixed_number_of_queries(client, org, chain, occasion, forv_task):
         number="SF9",
         title="Sjukfrånvaro",
         measure_unit="%",
+        aggregation="mean",
+        gender_split=True,
     )
     green = _assessments(chain)[0]
     user = UserFactory()
@@ -195,7 +202,9 @@ def test_fixed_number_of_queries(client, org, chain, occasion, forv_task):
                 comment="ok",
                 updated_by=user,
             )
-            IndicatorValue.objects.create(item=item, unit=unit, year=2025, value=5)
+            IndicatorValue.objects.create(
+                item=item, unit=unit, year=2025, value=5, value_women=4, value_men=6
+            )
 
     add_units(3)
     few = _queries_for(client, url)
@@ -203,7 +212,8 @@ def test_fixed_number_of_queries(client, org, chain, occasion, forv_task):
     many = _queries_for(client, url)
     assert many == few
     page = underlag(access.SYSTEM, forv_task, item)
-    assert page.totals.reported == 40 and page.totals.value_sum == 200
+    assert page.totals.units_reported == 40
+    assert page.totals.value_groups[0].value == Decimal("5")  # the mean, never a sum of %
 
 
 def test_units_closed_before_the_period_are_not_expected(

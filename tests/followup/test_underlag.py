@@ -223,3 +223,163 @@ def test_units_closed_before_the_period_are_not_expected(
     org["enhet_b1"].save()
     page = underlag(access.SYSTEM, forv_task, indicator)
     assert org["enhet_b1"] not in [r.unit for r in page.rows]
+
+
+# --- What adds up -----------------------------------------------------------------------------
+
+
+def _status(chain, label):
+    return chain["ap"].activity_scale.values.get(label=label)
+
+
+def test_counts_per_kind_in_separate_tables_each_in_its_scale(client, org, chain, occasion):
+    """The nämnd's underlag of its goal: the förvaltning's goal (assessment)
+    and the enhet's activity (status) counted in tables of their own."""
+    goal_scale = list(chain["vp"].goal_scale.values.order_by("order"))
+    started = _status(chain, "Påbörjad")
+    Report.objects.create(
+        occasion=occasion,
+        unit=org["enhet_b1"],
+        item=chain["activity"],
+        status=started,
+        comment="Igång",
+    )
+    Report.objects.create(
+        occasion=occasion,
+        unit=org["forv"],
+        item=chain["operational"],
+        assessment=goal_scale[0],
+        analysis="Går bra",
+    )
+    namnd_task = ReportingTask.objects.get(
+        occasion=occasion, unit=org["namnd"], plan_type=chain["vp"], reporter=None
+    )
+    page = underlag(access.SYSTEM, namnd_task, chain["board"])
+    activities, goals = page.totals.tables
+    assert activities.caption == "Aktiviteter per status"
+    assert {c.value.scale_id for c in activities.counts} == {chain["ap"].activity_scale_id}
+    assert [(c.value.label, c.count) for c in activities.counts if c.count] == [("Påbörjad", 1)]
+    assert goals.caption == "Mål per bedömning"
+    assert {c.value.scale_id for c in goals.counts} == {chain["vp"].goal_scale_id}
+    assert [(c.value, c.count) for c in goals.counts if c.count] == [(goal_scale[0], 1)]
+
+    chef = UserFactory()
+    RoleGrantFactory(user=chef, unit=org["namnd"], role=Role.MANAGER)
+    client.force_login(chef)
+    html = client.get(reverse("followup:underlag", args=[namnd_task.pk, chain["board"].pk]))
+    html = html.content.decode()
+    assert "<caption>Aktiviteter per status</caption>" in html
+    assert "<caption>Mål per bedömning</caption>" in html
+    assert "Status/bedömning" not in html.split('id="rapporter"')[0]
+
+
+def _indicator(org, chain, *, unit="forv", **fields):
+    return planning.item_create(
+        actor=access.SYSTEM,
+        plan=planning.plan_for(actor=access.SYSTEM, unit=org[unit], plan_type=chain["vp"]),
+        kind=ItemKind.INDICATOR,
+        **fields,
+    )
+
+
+def test_counts_of_the_same_unit_are_summed_percent_and_index_never(org, chain, occasion, forv_task):
+    count = _indicator(
+        org, chain, number="SF2", title="Antal placeringar", measure_unit="antal",
+        aggregation="sum", gender_split=True,
+    )  # fmt: skip
+    planning.item_share(actor=access.SYSTEM, item=count, units=[org["enhet_a1"], org["enhet_b1"]])
+    # An enhet's own indicator contributing to it, in another måttenhet: not added in.
+    days = _indicator(
+        org, chain, unit="enhet_a2", title="Vårddygn", measure_unit="dygn",
+        aggregation="sum", contributes_to=[count],
+    )  # fmt: skip
+    for unit, value, women, men in (("enhet_a1", 12, 5, 7), ("enhet_b1", 8, 3, 5)):
+        IndicatorValue.objects.create(
+            item=count, unit=org[unit], year=2025, value=value, value_women=women, value_men=men
+        )
+    IndicatorValue.objects.create(item=days, unit=org["enhet_a2"], year=2025, value=400)
+    page = underlag(access.SYSTEM, forv_task, count)
+    groups = {g.measure_unit: g for g in page.totals.value_groups}
+    assert (groups["antal"].label, groups["antal"].value) == ("Summa", Decimal("20"))
+    assert (groups["antal"].women, groups["antal"].men) == (Decimal("8"), Decimal("12"))
+    assert (groups["antal"].with_value, groups["antal"].units) == (2, 2)
+    assert (groups["dygn"].value, groups["dygn"].units) == (Decimal("400"), 1)
+
+    # A percentage or an index is never summed, even if it says Summa.
+    for measure_unit in ("%", "index"):
+        item = _indicator(
+            org, chain, title=f"I {measure_unit}", measure_unit=measure_unit, aggregation="sum"
+        )
+        planning.item_share(actor=access.SYSTEM, item=item, units=[org["enhet_a1"], org["enhet_b1"]])
+        for unit, value in (("enhet_a1", 70), ("enhet_b1", 68)):
+            IndicatorValue.objects.create(item=item, unit=org[unit], year=2025, value=value)
+        [group] = underlag(access.SYSTEM, forv_task, item).totals.value_groups
+        assert (group.how, group.value, group.with_value) == ("", None, 2)
+    # A mean where the indicator is computed as a mean.
+    item.aggregation = "mean"
+    item.save()
+    [group] = underlag(access.SYSTEM, forv_task, item).totals.value_groups
+    assert (group.label, group.value) == ("Medelvärde", Decimal("69"))
+
+
+def test_summary_in_the_page(client, org, chain, occasion, forv_task):
+    index = _indicator(org, chain, title="Nöjd-kund-index", measure_unit="index")
+    count = _indicator(
+        org, chain, title="Antal besök", measure_unit="antal", aggregation="sum", gender_split=True
+    )
+    units = [org["enhet_a1"], org["enhet_a2"], org["enhet_b1"]]
+    for item in (index, count):
+        planning.item_share(actor=access.SYSTEM, item=item, units=units)
+    for unit, value in zip(units, (70, 69, 69), strict=True):
+        IndicatorValue.objects.create(item=index, unit=unit, year=2025, value=value)
+        IndicatorValue.objects.create(
+            item=count, unit=unit, year=2025, value=value, value_women=40, value_men=value - 40
+        )
+    chef = UserFactory()
+    RoleGrantFactory(user=chef, unit=org["forv"], role=Role.MANAGER)
+    client.force_login(chef)
+    html = client.get(reverse("followup:underlag", args=[forv_task.pk, index.pk])).content.decode()
+    summary = html.split('id="sammanstallning"')[1].split('id="saknas"')[0]
+    assert "208" not in summary and "<dt>Summa</dt>" not in summary
+    assert "<dt>Medelvärde</dt>" not in summary and "Visas inte" in summary
+    assert "3 av 3 enheter" in summary  # have a value
+    html = client.get(reverse("followup:underlag", args=[forv_task.pk, count.pk])).content.decode()
+    summary = html.split('id="sammanstallning"')[1].split('id="saknas"')[0]
+    assert "<dt>Summa</dt><dd>208" in summary
+    assert "kvinnor 120" in summary and "män 88" in summary
+    # Each unit's kvinnor and män beside its value.
+    rows = html.split('id="rapporter"')[1]
+    assert "kvinnor 40" in rows and "män 30" in rows
+
+
+def test_n_av_m_units_agrees_with_the_units_that_have_not_reported(
+    client, org, chain, occasion, indicator, forv_task
+):
+    """enhet_a1 reports on the shared indicator but not on its own
+    contributing indicator: it has not reported (all it should)."""
+    green = _assessments(chain)[0]
+    own = _indicator(
+        org, chain, unit="enhet_a1", title="Egen mätning", measure_unit="%",
+        contributes_to=[indicator],
+    )  # fmt: skip
+    for unit in ("enhet_a1", "enhet_a2"):
+        Report.objects.create(
+            occasion=occasion, unit=org[unit], item=indicator, assessment=green, comment="ok"
+        )
+    page = underlag(access.SYSTEM, forv_task, indicator)
+    assert len(page.rows) == 4
+    assert (page.totals.units, page.totals.units_reported) == (3, 1)
+    assert [(m.unit, [r.item for r in m.rows]) for m in page.missing] == [
+        (org["enhet_b1"], [indicator]),
+        (org["enhet_a1"], [own]),
+    ]
+    chef = UserFactory()
+    RoleGrantFactory(user=chef, unit=org["forv"], role=Role.MANAGER)
+    client.force_login(chef)
+    html = client.get(reverse("followup:underlag", args=[forv_task.pk, indicator.pk]))
+    html = html.content.decode()
+    assert "1 av 3 enheter" in html
+    missing = html.split('id="saknas"')[1].split('id="rapporter"')[0]
+    assert "2 enheter:" in missing
+    assert "Barn och unga" in missing and "Solgårdens äldreboende – Egen mätning" in missing
+    assert "Hemtjänst Norr" not in missing

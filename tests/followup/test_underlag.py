@@ -282,7 +282,9 @@ def _indicator(org, chain, *, unit="forv", **fields):
     )
 
 
-def test_counts_of_the_same_unit_are_summed_percent_and_index_never(org, chain, occasion, forv_task):
+def test_counts_of_the_same_unit_are_summed_percent_and_index_never(
+    org, chain, occasion, forv_task
+):
     count = _indicator(
         org, chain, number="SF2", title="Antal placeringar", measure_unit="antal",
         aggregation="sum", gender_split=True,
@@ -310,7 +312,9 @@ def test_counts_of_the_same_unit_are_summed_percent_and_index_never(org, chain, 
         item = _indicator(
             org, chain, title=f"I {measure_unit}", measure_unit=measure_unit, aggregation="sum"
         )
-        planning.item_share(actor=access.SYSTEM, item=item, units=[org["enhet_a1"], org["enhet_b1"]])
+        planning.item_share(
+            actor=access.SYSTEM, item=item, units=[org["enhet_a1"], org["enhet_b1"]]
+        )
         for unit, value in (("enhet_a1", 70), ("enhet_b1", 68)):
             IndicatorValue.objects.create(item=item, unit=org[unit], year=2025, value=value)
         [group] = underlag(access.SYSTEM, forv_task, item).totals.value_groups
@@ -383,3 +387,114 @@ def test_n_av_m_units_agrees_with_the_units_that_have_not_reported(
     assert "2 enheter:" in missing
     assert "Barn och unga" in missing and "Solgårdens äldreboende – Egen mätning" in missing
     assert "Hemtjänst Norr" not in missing
+
+
+# --- A computed value that is no longer what the units below give ------------------------------
+
+
+@pytest.fixture
+def rollup(org, chain, occasion):
+    """Äldreomsorg's share of an indicator computed as the mean of its
+    enheter's values (80 and 70), stored as computed (75), the task open."""
+    from django.utils import timezone
+
+    from styrhjul.followup import services as followup
+    from styrhjul.followup.models import OccasionStep
+
+    OccasionStep.objects.filter(occasion=occasion).update(
+        deadline=timezone.localdate() + datetime.timedelta(days=14)
+    )
+    item = _indicator(org, chain, title="Andel nöjda", measure_unit="%", aggregation="mean")
+    planning.item_share(
+        actor=access.SYSTEM, item=item, units=[org["avd_a"], org["enhet_a1"], org["enhet_a2"]]
+    )
+    for unit, value in (("enhet_a1", 80), ("enhet_a2", 70)):
+        IndicatorValue.objects.create(item=item, unit=org[unit], year=2025, value=value)
+    planning.plan_for(actor=access.SYSTEM, unit=org["avd_a"], plan_type=chain["vp"])
+    followup.occasion_open(actor=access.SYSTEM, occasion=occasion)
+    task = ReportingTask.objects.get(
+        occasion=occasion, unit=org["avd_a"], plan_type=chain["vp"], reporter=None
+    )
+    followup.indicator_value_save(
+        actor=access.SYSTEM, task=task, item=item, year=2025, period="", value=Decimal(75),
+        source="computed",
+    )  # fmt: skip
+    chef = UserFactory(first_name="Anna", last_name="Avdelningschef")
+    RoleGrantFactory(user=chef, unit=org["avd_a"], role=Role.MANAGER)
+    return {"item": item, "task": task, "chef": chef}
+
+
+def _stale_shown(html: str) -> bool:
+    return "Inaktuellt:" in html and "underlaget har ändrats sedan värdet räknades fram" in html
+
+
+def test_a_changed_sub_unit_value_flags_the_computed_value_until_recomputed(client, org, rollup):
+    item, task, chef = rollup["item"], rollup["task"], rollup["chef"]
+    underlag_url = reverse("followup:underlag", args=[task.pk, item.pk])
+    task_url = reverse("followup:task", args=[task.pk])
+    client.force_login(chef)
+    assert not _stale_shown(client.get(underlag_url).content.decode())
+    assert not _stale_shown(client.get(task_url).content.decode())
+
+    # A sub-unit changes its value 80 → 90: the stored 75 is no longer the mean (80).
+    IndicatorValue.objects.filter(item=item, unit=org["enhet_a1"]).update(value=90)
+    for url in (underlag_url, task_url):
+        html = client.get(url).content.decode()
+        assert _stale_shown(html), url
+        assert ">Räkna om<" in html
+    stored = IndicatorValue.objects.get(item=item, unit=org["avd_a"], year=2025, period="")
+    assert stored.updated_at.strftime("%Y-%m-%d") in html
+
+    response = client.post(
+        reverse("followup:recompute", args=[task.pk, item.pk]),
+        {"seen": stored.updated_at.isoformat(), "tillbaka": "uppgift"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{task_url}#post-{item.pk}"
+    stored.refresh_from_db()
+    assert (stored.value, stored.source, stored.updated_by) == (Decimal(80), "computed", chef)
+    for url in (underlag_url, task_url):
+        assert not _stale_shown(client.get(url).content.decode()), url
+    # Audited as other changes: in the value's history, with who and why.
+    last = stored.history.first()
+    assert last.history_user == chef
+    assert last.history_change_reason == "Räknat om från underliggande enheter"
+    history = client.get(reverse("followup:task_history", args=[task.pk])).content.decode()
+    assert "Räknat om från underliggande enheter" in history
+
+
+def test_recompute_refuses_a_value_changed_meanwhile(client, org, rollup):
+    item, task, chef = rollup["item"], rollup["task"], rollup["chef"]
+    stored = IndicatorValue.objects.get(item=item, unit=org["avd_a"], year=2025, period="")
+    seen = stored.updated_at.isoformat()
+    IndicatorValue.objects.filter(item=item, unit=org["enhet_a1"]).update(value=90)
+    # Someone saves the value by hand after the page was opened.
+    stored.value, stored.source = Decimal(77), "manual"
+    stored.save()
+    client.force_login(chef)
+    response = client.post(
+        reverse("followup:recompute", args=[task.pk, item.pk]), {"seen": seen}, follow=True
+    )
+    assert "Någon annan har sparat värdet" in response.content.decode()
+    stored.refresh_from_db()
+    assert stored.value == Decimal(77)
+
+
+def test_only_who_may_change_the_units_report_may_recompute(client, org, rollup):
+    item, task = rollup["item"], rollup["task"]
+    stored = IndicatorValue.objects.get(item=item, unit=org["avd_a"], year=2025, period="")
+    IndicatorValue.objects.filter(item=item, unit=org["enhet_a1"]).update(value=90)
+    url = reverse("followup:recompute", args=[task.pk, item.pk])
+    data = {"seen": stored.updated_at.isoformat()}
+    reader = UserFactory()
+    RoleGrantFactory(user=reader, unit=org["avd_a"], role=Role.READER)
+    client.force_login(reader)
+    html = client.get(reverse("followup:underlag", args=[task.pk, item.pk])).content.decode()
+    assert _stale_shown(html) and ">Räkna om<" not in html  # sees the flag, not the button
+    assert client.post(url, data).status_code == 403
+    outsider = UserFactory()
+    RoleGrantFactory(user=outsider, unit=org["avd_b"], role=Role.MANAGER)
+    client.force_login(outsider)
+    assert client.post(url, data).status_code == 404
+    stored.refresh_from_db()
+    assert stored.value == Decimal(75)

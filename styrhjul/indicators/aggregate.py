@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Aggregation, Item
+from styrhjul.planning.services import never_summed
 
 from .models import IndicatorValue, ValueSource
 from .series import series_values
@@ -25,19 +26,10 @@ class Computed:
     how: str  # the aggregation's label, e.g. "medelvärde"
 
 
-ADDS_UP_NEVER = {"%", "procent", "index"}
-
-
 def adds_up(item: Item) -> bool:
     """Whether the values of the indicator's units may be summed: only when
     the indicator is computed as a sum, and never a percentage or an index."""
     return item.aggregation == Aggregation.SUM and not never_summed(item.measure_unit)
-
-
-def never_summed(measure_unit: str) -> bool:
-    """Percentages and indexes are never summed, whatever an indicator says."""
-    unit = measure_unit.strip().lower()
-    return unit in ADDS_UP_NEVER or unit.startswith("index") or unit.endswith("%")
 
 
 def is_stale(stored: IndicatorValue | None, computed: Computed | None) -> bool:

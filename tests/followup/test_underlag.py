@@ -498,3 +498,24 @@ def test_only_who_may_change_the_units_report_may_recompute(client, org, rollup)
     assert client.post(url, data).status_code == 404
     stored.refresh_from_db()
     assert stored.value == Decimal(75)
+
+
+@pytest.mark.parametrize(
+    ("measure_unit", "aggregation", "refused"),
+    [("%", "sum", True), ("index", "sum", True), ("%", "mean", False), ("antal", "sum", False)],
+)
+def test_the_indicator_form_refuses_summing_percent_and_index(
+    org, model, measure_unit, aggregation, refused
+):
+    from styrhjul.planning.forms import ItemForm
+    from styrhjul.planning.models import Item
+
+    form = ItemForm(
+        {"title": "Nyckeltal", "measure_unit": measure_unit, "aggregation": aggregation},
+        kind="indicator",
+        model=model,
+        instance=Item(kind="indicator"),
+    )
+    form.is_valid()
+    assert ("Procent och index summeras inte" in str(form.errors.get("aggregation"))) is refused
+    assert "underlaget" in form.fields["aggregation"].help_text

@@ -139,6 +139,7 @@ class Totals:
     tables: list[ScaleTable] = field(default_factory=list)
     mean_completion: Decimal | None = None
     completion_count: int = 0  # units with a completion
+    completion_units: int = 0  # units with an activity to report on
     value_groups: list[ValueGroup] = field(default_factory=list)
 
 
@@ -278,6 +279,7 @@ def totals_for(rows: list[UnderlagRow], scales: dict[int, list[ScaleValue]]) -> 
     flat = [c for cs in completions.values() for c in cs]
     totals.mean_completion = _mean(flat)
     totals.completion_count = len(completions)
+    totals.completion_units = len({r.unit.pk for r in rows if r.item.kind == ItemKind.ACTIVITY})
     totals.value_groups = _value_groups(rows)
     return totals
 

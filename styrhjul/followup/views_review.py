@@ -45,19 +45,18 @@ def _task_item(request, pk: int, item: int):
 @require_safe
 def underlag(request, pk: int, item: int):
     task, item_obj = _task_item(request, pk, item)
-    items = {item: item_obj}
-    page = build_underlag(request.user, task, items[item])
+    page = build_underlag(request.user, task, item_obj)
     return render(
         request,
         "followup/underlag.html",
         {
             "nav": "followup",
             "task": task,
-            "item": items[item],
+            "item": item_obj,
             "page": page,
             "task_url": reminders.task_path(task),
             "may_recompute": page.stale and services.may_recompute(request.user, task, item_obj),
-            "page_title": _("Underlag: %(item)s") % {"item": items[item].title},
+            "page_title": _("Underlag: %(item)s") % {"item": item_obj.title},
             "breadcrumbs": [
                 (task.name, reminders.task_path(task)),
                 (_("Underlag"), None),

@@ -150,6 +150,12 @@ class Missing:
     unit: Unit
     rows: list[UnderlagRow]
 
+    @property
+    def named_rows(self) -> list[UnderlagRow]:
+        """The rows to name after the unit: none when the unit only misses
+        the shared item itself."""
+        return [] if all(r.shared for r in self.rows) else self.rows
+
 
 @dataclass
 class Underlag:

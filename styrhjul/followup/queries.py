@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from styrhjul.indicators.aggregate import is_stale
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import latest_copies, value_rows
 from styrhjul.model.models import ItemKind, ScaleValue
@@ -119,6 +120,12 @@ class Entry:
     @property
     def reported(self) -> bool:
         return self.state == readmodel.REPORTED
+
+    @property
+    def computed_stale(self) -> bool:
+        """Inaktuellt: the unit's computed value is no longer what its
+        sub-units give (indicators.aggregate.is_stale)."""
+        return is_stale(self.value, self.computed)
 
     @property
     def started(self) -> bool:

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from styrhjul.core.audit import set_actor
-from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
+from styrhjul.core.concurrency import EditConflict, lock_for_edit, save_edited, use_case
 from styrhjul.core.dates import month_name
-from styrhjul.indicators.models import IndicatorValue
+from styrhjul.indicators.aggregate import computed_values
+from styrhjul.indicators.models import IndicatorValue, ValueSource
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
@@ -473,6 +474,46 @@ def indicator_value_save(
     obj.source = source
     obj.updated_by = actor if isinstance(actor, User) else None
     return _save(obj, actor)
+
+
+def may_recompute(user, task: ReportingTask, item: Item) -> bool:
+    """Räkna om: the one who may change the unit's report on the item, while
+    the task is open."""
+    return may_report(user, task, item) and not is_locked(task)
+
+
+@use_case
+def indicator_value_recompute(
+    *, actor, task: ReportingTask, item: Item, seen: datetime.datetime | None
+) -> IndicatorValue:
+    """Räkna om: store the task's unit's value of an indicator computed from
+    its sub-units (Item.aggregation) as they give it now, with the source
+    Beräknat (audited). `seen` is when the stored value was saved as the user
+    saw it; a value saved since then raises EditConflict."""
+    if not may_report(actor, task, item) or item.kind != ItemKind.INDICATOR:
+        raise PermissionDenied
+    if item.pk not in {i.pk for i in task_items(task)}:
+        raise PermissionDenied
+    if is_locked(task):
+        raise ValidationError(_("Rapporteringen är låst."))
+    if not item.aggregation or item.source == "kolada":
+        raise ValidationError(_("Nyckeltalets värde räknas inte fram från underliggande enheter."))
+    year, period = task.occasion.year, value_period(item, task.occasion)
+    obj = (
+        IndicatorValue.objects.select_for_update()
+        .filter(item=item, unit=task.unit, year=year, period=period)
+        .first()
+    )
+    if obj is not None and obj.updated_at != seen:
+        raise EditConflict(obj)
+    computed = computed_values([item], task.unit, year).get(item.pk)
+    if computed is None or computed.value is None:
+        raise ValidationError(_("Ingen underliggande enhet har något värde att räkna fram från."))
+    obj = obj or IndicatorValue(item=item, unit=task.unit, year=year, period=period)
+    obj.value, obj.value_women, obj.value_men = computed.value, computed.women, computed.men
+    obj.source = ValueSource.COMPUTED
+    obj.updated_by = actor if isinstance(actor, User) else None
+    return _save(obj, actor, _("Räknat om från underliggande enheter"))
 
 
 @use_case

@@ -21,15 +21,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
+from styrhjul.indicators.aggregate import Computed, adds_up, combine, computed_values, is_stale
 from styrhjul.indicators.models import IndicatorValue
-from styrhjul.model.models import PlanType, ScaleValue
+from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
-from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
+from styrhjul.planning.models import Aggregation, Item, ItemLink, ItemShare, Plan
 from styrhjul.planning.services import descendant_ids
 
-from . import readmodel
+from . import readmodel, services
 from .models import FollowUpOccasion, Report, ReportingTask
 
 
@@ -41,6 +43,7 @@ class UnderlagRow:
     report: Report | None = None
     value: IndicatorValue | None = None  # shown: the occasion's period, the year or the latest
     state: str = readmodel.NOT_REPORTED  # the read model's state of the unit's item
+    scale_id: int | None = None  # the scale of its status or assessment where reported
 
     @property
     def reported(self) -> bool:
@@ -69,21 +72,89 @@ class UnderlagRow:
 
 @dataclass
 class ScaleCount:
-    value: ScaleValue
+    value: ScaleValue | None  # None: the rows without a status or assessment
     count: int
+
+
+# The tables of the summary, one per kind of item, each in its own scale.
+SCALE_TABLES = (
+    (ItemKind.ACTIVITY, "status", _("Aktiviteter per status"), _("Utan status")),
+    (ItemKind.ASSIGNMENT, "status", _("Uppdrag per status"), _("Utan status")),
+    (ItemKind.GOAL, "assessment", _("Mål per bedömning"), _("Utan bedömning")),
+    (ItemKind.INDICATOR, "assessment", _("Nyckeltal per bedömning"), _("Utan bedömning")),
+    (
+        ItemKind.CONTROL_POINT,
+        "assessment",
+        _("Kontrollpunkter per bedömning"),
+        _("Utan bedömning"),
+    ),
+)
+
+
+@dataclass
+class ScaleTable:
+    """The rows of one kind of item counted per value of their scale (every
+    value of the scale, also those no one chose), and those without one."""
+
+    kind: str
+    caption: str
+    counts: list[ScaleCount]
+    rows: int
+    without: str  # the label of the rows without a value: "Utan status"
+
+
+@dataclass
+class ValueGroup:
+    """The outcomes of the rows' indicators in one måttenhet. Summed only
+    where the indicators add up (aggregate.adds_up), a mean only where they
+    are computed as a mean; otherwise only how many have a value."""
+
+    measure_unit: str
+    item: Item  # for the precision of the figures
+    units: int  # units with an indicator in this måttenhet
+    with_value: int  # of them, units with a value
+    how: str = ""  # Aggregation.SUM, MEAN, WEIGHTED_MEAN or "" (neither)
+    value: Decimal | None = None
+    women: Decimal | None = None
+    men: Decimal | None = None
+    gender_split: bool = False
+
+    @property
+    def is_sum(self) -> bool:
+        return self.how == Aggregation.SUM
+
+    @property
+    def label(self) -> str:
+        return {
+            Aggregation.SUM: _("Summa"),
+            Aggregation.MEAN: _("Medelvärde"),
+            Aggregation.WEIGHTED_MEAN: _("Viktat medelvärde"),
+        }.get(self.how, "")
 
 
 @dataclass
 class Totals:
-    rows: int = 0
-    reported: int = 0
-    scale_counts: list[ScaleCount] = field(default_factory=list)
-    done: int = 0  # rows whose status/assessment counts as done/green
+    units: int = 0  # units expected to report (one or more rows each)
+    units_reported: int = 0  # units whose every row is reported
+    tables: list[ScaleTable] = field(default_factory=list)
     mean_completion: Decimal | None = None
-    completion_count: int = 0
-    value_sum: Decimal | None = None
-    value_mean: Decimal | None = None
-    value_count: int = 0
+    completion_count: int = 0  # units with a completion
+    completion_units: int = 0  # units with an activity to report on
+    value_groups: list[ValueGroup] = field(default_factory=list)
+
+
+@dataclass
+class Missing:
+    """A unit that has not reported (all) its rows."""
+
+    unit: Unit
+    rows: list[UnderlagRow]
+
+    @property
+    def named_rows(self) -> list[UnderlagRow]:
+        """The rows to name after the unit: none when the unit only misses
+        the shared item itself."""
+        return [] if all(r.shared for r in self.rows) else self.rows
 
 
 @dataclass
@@ -92,11 +163,26 @@ class Underlag:
     item: Item
     rows: list[UnderlagRow]
     totals: Totals
+    own_value: IndicatorValue | None = None  # the task's unit's value of the item
+    computed: Computed | None = None  # the item's value computed from the units below
 
     @property
     def missing_rows(self) -> list[UnderlagRow]:
-        """Sub-units that should have reported but have not."""
+        """The rows not reported (the read model's state)."""
         return [r for r in self.rows if not r.reported]
+
+    @property
+    def missing(self) -> list[Missing]:
+        """The units that should have reported but have not (all their rows):
+        the units not counted in totals.units_reported."""
+        by_unit: dict[int, Missing] = {}
+        for row in self.missing_rows:
+            by_unit.setdefault(row.unit.pk, Missing(row.unit, [])).rows.append(row)
+        return list(by_unit.values())
+
+    @property
+    def stale(self) -> bool:
+        return is_stale(self.own_value, self.computed)
 
 
 def value_period(occasion: FollowUpOccasion) -> str:
@@ -121,33 +207,86 @@ def _mean(values: list[Decimal]) -> Decimal | None:
     return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
 
 
-def totals_for(rows: list[UnderlagRow]) -> Totals:
-    totals = Totals(rows=len(rows))
-    counts: Counter[int] = Counter()
-    seen: dict[int, ScaleValue] = {}
-    completions: list[Decimal] = []
-    values: list[Decimal] = []
+def _scale_tables(rows: list[UnderlagRow], scales: dict[int, list[ScaleValue]]) -> list:
+    tables = []
+    for kind, _field, caption, without in SCALE_TABLES:
+        of_kind = [r for r in rows if r.item.kind == kind]
+        if not of_kind:
+            continue
+        counts: Counter[int | None] = Counter()
+        values: dict[int, ScaleValue] = {}
+        for row in of_kind:
+            for value in scales.get(row.scale_id, []):
+                values[value.pk] = value
+            sv = row.scale_value
+            if sv is not None:
+                values[sv.pk] = sv
+            counts[sv.pk if sv is not None else None] += 1
+        ordered = sorted(values.values(), key=lambda v: (v.scale_id, v.order, v.pk))
+        table = [ScaleCount(v, counts[v.pk]) for v in ordered]
+        if counts[None]:
+            table.append(ScaleCount(None, counts[None]))
+        tables.append(ScaleTable(kind, str(caption), table, len(of_kind), str(without)))
+    return tables
+
+
+def _value_groups(rows: list[UnderlagRow]) -> list[ValueGroup]:
+    groups: dict[str, list[UnderlagRow]] = {}
     for row in rows:
-        if row.reported:
-            totals.reported += 1
-        sv = row.scale_value
-        if sv is not None:
-            counts[sv.pk] += 1
-            seen[sv.pk] = sv
-            if sv.counts_as_done:
-                totals.done += 1
+        if row.item.kind == ItemKind.INDICATOR:
+            groups.setdefault(row.item.measure_unit.strip().lower(), []).append(row)
+    result = []
+    for key in sorted(groups):
+        of_unit = groups[key]
+        items = {r.item.pk: r.item for r in of_unit}.values()
+        ways = {i.aggregation for i in items}
+        how = ways.pop() if len(ways) == 1 else ""
+        if how == Aggregation.SUM and not all(adds_up(i) for i in items):
+            how = ""
+        with_value = [r for r in of_unit if r.value is not None and r.value.value is not None]
+        gender = all(i.gender_split for i in items)
+        group = ValueGroup(
+            measure_unit=of_unit[0].item.measure_unit,
+            item=of_unit[0].item,
+            units=len({r.unit.pk for r in of_unit}),
+            with_value=len({r.unit.pk for r in with_value}),
+            how=how,
+            gender_split=gender,
+        )
+        if how and with_value:
+
+            def column(name: str, how=how, with_value=with_value):
+                return combine(
+                    how,
+                    [
+                        (getattr(r.value, name), r.value.weight)
+                        for r in with_value
+                        if getattr(r.value, name) is not None
+                    ],
+                )
+
+            group.value = column("value")
+            if gender:
+                group.women, group.men = column("value_women"), column("value_men")
+        result.append(group)
+    return result
+
+
+def totals_for(rows: list[UnderlagRow], scales: dict[int, list[ScaleValue]]) -> Totals:
+    units: dict[int, bool] = {}
+    for row in rows:
+        units[row.unit.pk] = units.get(row.unit.pk, True) and row.reported
+    totals = Totals(units=len(units), units_reported=sum(units.values()))
+    totals.tables = _scale_tables(rows, scales)
+    completions: dict[int, list[Decimal]] = {}
+    for row in rows:
         if row.report is not None and row.report.completion is not None:
-            completions.append(Decimal(row.report.completion))
-        if row.value is not None and row.value.value is not None:
-            values.append(row.value.value)
-    ordered = sorted(seen.values(), key=lambda v: (v.scale_id, v.order, v.pk))
-    totals.scale_counts = [ScaleCount(v, counts[v.pk]) for v in ordered]
-    totals.mean_completion = _mean(completions)
+            completions.setdefault(row.unit.pk, []).append(Decimal(row.report.completion))
+    flat = [c for cs in completions.values() for c in cs]
+    totals.mean_completion = _mean(flat)
     totals.completion_count = len(completions)
-    if values:
-        totals.value_sum = sum(values, Decimal(0))
-        totals.value_mean = _mean(values)
-    totals.value_count = len(values)
+    totals.completion_units = len({r.unit.pk for r in rows if r.item.kind == ItemKind.ACTIVITY})
+    totals.value_groups = _value_groups(rows)
     return totals
 
 
@@ -219,8 +358,30 @@ def underlag(user, task: ReportingTask, item: Item) -> Underlag:
             row.report = found.report(occasion.pk, *key)
             row.value = _pick_value(values.get(key, []), period)
             row.state = found.state(occasion.pk, row.unit.pk, row.item, reported_in[key])
+            field_name = dict((k, f) for k, f, _c, _w in SCALE_TABLES).get(row.item.kind)
+            if field_name:
+                row.scale_id = services.scale_for(reported_in[key], row.item, field_name)
     rows.sort(key=lambda r: (r.unit.name, r.unit.pk, not r.shared, r.item.order, r.item.pk))
-    return Underlag(task=task, item=item, rows=rows, totals=totals_for(rows))
+    scales: dict[int, list[ScaleValue]] = {}
+    scale_ids = {r.scale_id for r in rows if r.scale_id}
+    if scale_ids:
+        for value in ScaleValue.objects.filter(scale_id__in=scale_ids):
+            scales.setdefault(value.scale_id, []).append(value)
+    page = Underlag(task=task, item=item, rows=rows, totals=totals_for(rows, scales))
+    if item.kind == ItemKind.INDICATOR and item.aggregation:
+        page.own_value = own_value(task, item)
+        page.computed = computed_values([item], task.unit, occasion.year).get(item.pk)
+    return page
+
+
+def own_value(task: ReportingTask, item: Item) -> IndicatorValue | None:
+    """The task's unit's outcome of the indicator for the task's period."""
+    return IndicatorValue.objects.filter(
+        item=item,
+        unit=task.unit,
+        year=task.occasion.year,
+        period=services.value_period(item, task.occasion),
+    ).first()
 
 
 def items_with_underlag(task: ReportingTask, items, user=None) -> set[int]:

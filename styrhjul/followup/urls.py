@@ -18,6 +18,11 @@ urlpatterns = [
 
 urlpatterns += [
     path("uppgifter/<int:pk>/poster/<int:item>/underlag/", views_review.underlag, name="underlag"),
+    path(
+        "uppgifter/<int:pk>/poster/<int:item>/rakna-om/",
+        views_review.recompute,
+        name="recompute",
+    ),
     path("tillfallen/<int:pk>/oversikt/", views_review.overview, name="overview"),
     path(
         "tillfallen/<int:pk>/oversikt/excel/",

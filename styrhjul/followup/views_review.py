@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from styrhjul.charts.numbers import format_value
+from styrhjul.core.concurrency import EditConflict
 from styrhjul.organisation import access
 from styrhjul.planning.excel.writer import CONTENT_TYPE
 
@@ -23,9 +27,7 @@ from .models import FollowUpOccasion, ReportingTask
 from .underlag import underlag as build_underlag
 
 
-@login_required
-@require_safe
-def underlag(request, pk: int, item: int):
+def _task_item(request, pk: int, item: int):
     task = access.get_or_404(
         request.user,
         ReportingTask.objects.select_related(
@@ -36,23 +38,66 @@ def underlag(request, pk: int, item: int):
     items = {i.pk: i for i in services.task_items(task)}
     if item not in items:
         raise Http404
-    page = build_underlag(request.user, task, items[item])
+    return task, items[item]
+
+
+@login_required
+@require_safe
+def underlag(request, pk: int, item: int):
+    task, item_obj = _task_item(request, pk, item)
+    page = build_underlag(request.user, task, item_obj)
     return render(
         request,
         "followup/underlag.html",
         {
             "nav": "followup",
             "task": task,
-            "item": items[item],
+            "item": item_obj,
             "page": page,
             "task_url": reminders.task_path(task),
-            "page_title": _("Underlag: %(item)s") % {"item": items[item].title},
+            "may_recompute": page.stale and services.may_recompute(request.user, task, item_obj),
+            "page_title": _("Underlag: %(item)s") % {"item": item_obj.title},
             "breadcrumbs": [
                 (task.name, reminders.task_path(task)),
                 (_("Underlag"), None),
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def recompute(request, pk: int, item: int):
+    """Räkna om: the task's unit's value of an indicator computed from its
+    sub-units, as they give it now. Back to the underlag, or to the task page
+    (tillbaka=uppgift)."""
+    task, item_obj = _task_item(request, pk, item)
+    if not services.may_report(request.user, task, item_obj):
+        raise PermissionDenied
+    seen = parse_datetime(request.POST.get("seen", "")) if request.POST.get("seen") else None
+    try:
+        value = services.indicator_value_recompute(
+            actor=request.user, task=task, item=item_obj, seen=seen
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            _(
+                "Någon annan har sparat värdet sedan du öppnade sidan. "
+                "Se det sparade värdet och räkna om igen om det behövs."
+            ),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Värdet är omräknat från underliggande enheter: %(value)s.")
+            % {"value": format_value(value.value, item_obj.measure_unit)},
+        )
+    if request.POST.get("tillbaka") == "uppgift":
+        return redirect(reminders.task_path(task) + f"#post-{item_obj.pk}")
+    return redirect(reverse("followup:underlag", args=[task.pk, item_obj.pk]))
 
 
 def _occasion(request, pk: int) -> FollowUpOccasion:

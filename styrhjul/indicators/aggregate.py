@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Aggregation, Item
+from styrhjul.planning.services import never_summed
 
+from .models import IndicatorValue, ValueSource
 from .series import series_values
 
 TWO_PLACES = Decimal("0.01")
@@ -24,7 +26,24 @@ class Computed:
     how: str  # the aggregation's label, e.g. "medelvärde"
 
 
-def _combine(how: str, values: list[tuple[Decimal, Decimal | None]]) -> Decimal | None:
+def adds_up(item: Item) -> bool:
+    """Whether the values of the indicator's units may be summed: only when
+    the indicator is computed as a sum, and never a percentage or an index."""
+    return item.aggregation == Aggregation.SUM and not never_summed(item.measure_unit)
+
+
+def is_stale(stored: IndicatorValue | None, computed: Computed | None) -> bool:
+    """A unit's value computed from its sub-units (source Beräknat) is
+    inaktuellt when the sub-units' values no longer give it: one of them has
+    changed (or come or gone) since it was computed, so that the value it
+    was computed as (the source's rule, reporting.ReportForm) is no longer
+    the value they give."""
+    if stored is None or stored.source != ValueSource.COMPUTED or computed is None:
+        return False
+    return stored.value != computed.value
+
+
+def combine(how: str, values: list[tuple[Decimal, Decimal | None]]) -> Decimal | None:
     """values: (value, weight) pairs without missing values."""
     if not values:
         return None
@@ -70,7 +89,7 @@ def computed_values(items: list[Item], unit: Unit, year: int) -> dict[int, Compu
         how = item.aggregation
 
         def column(index: int, found=found, how=how):
-            return _combine(how, [(r[index], r[3]) for r in found if r[index] is not None])
+            return combine(how, [(r[index], r[3]) for r in found if r[index] is not None])
 
         result[item.pk] = Computed(
             value=column(0),

@@ -9,7 +9,8 @@ from styrhjul.model.models import ItemKind
 from styrhjul.organisation.forms import DateInput
 from styrhjul.organisation.models import Unit, UnitType, User
 
-from .models import Item
+from .models import Aggregation, Item
+from .services import never_summed
 
 COMMON = ["number", "title", "description", "perspective", "responsible", "responsible_text"]
 FIELDS_BY_KIND = {
@@ -147,6 +148,13 @@ class ItemForm(forms.ModelForm):
         if "responsible" in self.fields:
             self.fields["responsible"].queryset = User.objects.filter(is_active=True)
             self.fields["responsible"].empty_label = _("Ingen person vald")
+        if "aggregation" in self.fields:
+            self.fields["aggregation"].help_text = _(
+                "Summa, medelvärde eller viktat medelvärde av de underliggande enheternas "
+                "värden; så läggs värdena också ihop i underlaget. Tomt: enhetens värde "
+                "rapporteras, och underlaget visar varken summa eller medelvärde. Procent "
+                "och index summeras aldrig."
+            )
         if "risk_handling" in self.fields:
             self.fields["risk_handling"].choices = [
                 ("", _("Inget beslut än")),
@@ -183,6 +191,16 @@ class ItemForm(forms.ModelForm):
             self.add_error(
                 "risk_handling_reason",
                 _("Ange hur risken hanteras när den inte blir en kontrollpunkt."),
+            )
+        if data.get("aggregation") == Aggregation.SUM and never_summed(
+            data.get("measure_unit", "")
+        ):
+            self.add_error(
+                "aggregation",
+                _(
+                    "Procent och index summeras inte. Välj medelvärde eller viktat "
+                    "medelvärde, eller lämna tomt."
+                ),
             )
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:

@@ -76,6 +76,13 @@ def percent_errors(measure_unit: str, values: dict) -> dict[str, str]:
     }
 
 
+def never_summed(measure_unit: str) -> bool:
+    """Percentages and indexes are never summed (a sum of 70 % and 68 % or of
+    three index values means nothing), whatever an indicator says."""
+    unit = (measure_unit or "").strip().lower()
+    return unit in {"%", "procent", "index"} or unit.startswith("index") or unit.endswith("%")
+
+
 def check_percent(measure_unit: str, values: dict) -> None:
     """Refuse values over 100 for an indicator measured in percent, with the
     message at each value's field."""

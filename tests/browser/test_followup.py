@@ -145,12 +145,43 @@ def test_calendar_and_task_done_pages_are_accessible(
     assert_accessible(page)
 
 
+@pytest.fixture
+def stale(org, chain, occasion, shared):
+    """The shared indicator computed as the mean of the enheter's values (with
+    kvinnor and män); Äldreomsorg's computed value stored as 75 before
+    Solgården changed 80 to 90: inaktuellt."""
+    from styrhjul.indicators.models import IndicatorValue
+
+    shared.aggregation, shared.gender_split = "mean", True
+    shared.save()
+    for unit, value in (("enhet_a1", 80), ("enhet_a2", 70)):
+        IndicatorValue.objects.create(
+            item=shared, unit=org[unit], year=2025, value=value, value_women=value - 5,
+            value_men=value + 5,
+        )  # fmt: skip
+    followup.indicator_value_save(
+        actor=access.SYSTEM, task=_task(occasion, org["avd_a"], chain["vp"]), item=shared,
+        year=2025, period="", value=75, value_women=70, value_men=80, source="computed",
+    )  # fmt: skip
+    IndicatorValue.objects.filter(item=shared, unit=org["enhet_a1"]).update(value=90)
+    return shared
+
+
 def test_underlag_page_is_accessible(
-    page, live_server, org, chain, occasion, shared, reported, avdelningschef
+    page, live_server, org, chain, occasion, shared, reported, stale, avdelningschef
 ):
     login(page, avdelningschef)
     task = _task(occasion, org["avd_a"], chain["vp"])
     goto(page, reverse("followup:underlag", args=[task.pk, shared.pk]))
+    own = page.get_by_role("region", name="Värdet för Äldreomsorg")
+    assert "Inaktuellt:" in own.inner_text()
+    assert "kvinnor 75" in page.get_by_role("table", name="Enheternas rapporter").inner_text()
+    assert_accessible(page)
+    own.get_by_role("button", name="Räkna om").click()
+    page.get_by_text("Värdet är omräknat från underliggande enheter").wait_for()
+    own = page.get_by_role("region", name="Värdet för Äldreomsorg")
+    assert "Inaktuellt:" not in own.inner_text()
+    assert "80" in own.inner_text()
     assert_accessible(page)
 
 
@@ -181,7 +212,7 @@ def test_the_avdelningschef_sees_the_report_and_the_sibling_that_has_not_reporte
 
 
 def test_the_task_start_overview_and_underlag_pages_reflow_at_320_px(
-    page, live_server, org, chain, occasion, shared, reported, owner
+    page, live_server, org, chain, occasion, shared, reported, stale, owner
 ):
     """WCAG 1.4.10: at 320 CSS px nothing makes the page scroll sideways, and
     the task list shows every column (Tidsfrist, Status) without scrolling."""

@@ -466,3 +466,18 @@ def overview_unit_ids(user) -> set[int] | None:
     Modellägare the units they manage, a Chef whose grant reaches units
     below the units of that part of the tree. None for every unit."""
     return unit_ids(user, Action.FOLLOW)
+
+
+# --- The economy -----------------------------------------------------------------------
+
+
+def may_manage_economy(user, organisation: Unit) -> bool:
+    """Import the ledger's SIE files and map ansvar to units for an
+    organisation (its root unit): its Modellägare and Systemadministratörer.
+    A unit's economy is read by whoever reads the unit (`can_read`)."""
+    return organisation.parent_id is None and can_manage(user, organisation)
+
+
+def economy_organisations(user) -> QuerySet[Unit]:
+    """The organisations whose economy the user manages."""
+    return units(user, Action.MANAGE).filter(parent__isnull=True)

@@ -131,7 +131,10 @@ def _money(value: Decimal) -> str:
 
 def _rejected(exc: sieformat.SieError) -> ImportRejected:
     return ImportRejected(
-        [SieIssue(p.message[:1].upper() + p.message[1:], row=p.line, tag=p.tag) for p in exc.problems]
+        [
+            SieIssue(p.message[:1].upper() + p.message[1:], row=p.line, tag=p.tag)
+            for p in exc.problems
+        ]
     )
 
 

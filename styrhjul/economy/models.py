@@ -204,14 +204,16 @@ class SieImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     imported_at = models.DateTimeField(_("importerad"), auto_now_add=True)
-    summary = models.JSONField(_("sammanfattning"), default=dict)
+    summary = models.JSONField(_("sammanfattning"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("SIE-import")
         verbose_name_plural = _("SIE-importer")
         ordering = ["-imported_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "file_hash"], name="one_import_per_file")
+            models.UniqueConstraint(
+                fields=["organisation", "file_hash"], name="one_import_per_file"
+            )
         ]
 
     def __str__(self) -> str:

@@ -232,6 +232,4 @@ def unmapped_ansvar(organisation: Unit):
 
 
 def imports(organisation: Unit, limit: int = 20):
-    return SieImport.objects.filter(organisation=organisation).select_related("imported_by")[
-        :limit
-    ]
+    return SieImport.objects.filter(organisation=organisation).select_related("imported_by")[:limit]

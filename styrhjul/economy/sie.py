@@ -60,7 +60,7 @@ class SieError(Exception):
     """The file could not be read; `problems` lists every error found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.line or 0))
+        self.problems = sorted(problems, key=lambda p: p.line or 0)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

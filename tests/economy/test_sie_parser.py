@@ -24,7 +24,7 @@ def sie_bytes(*lines: str, encoding: str = "cp437", header: bool = True) -> byte
         "#FORMAT PC8",
         "#SIETYP 4",
         '#FNAMN "Provköpings kommun"',
-        '#ORGNR 212000-0001',
+        "#ORGNR 212000-0001",
         "#RAR 0 20250101 20251231",
         "#RAR -1 20240101 20241231",
         '#DIM 1 "Ansvar"',
@@ -176,13 +176,17 @@ def test_a_duplicate_line_is_refused_with_both_line_numbers():
 
 def test_an_unbalanced_voucher_is_refused():
     assert problems(
-        sie_bytes('#VER A 7 20250115 "Fel"', "{", "#TRANS 5010 {} 10.00", "#TRANS 1930 {} -9.00", "}")
+        sie_bytes(
+            '#VER A 7 20250115 "Fel"', "{", "#TRANS 5010 {} 10.00", "#TRANS 1930 {} -9.00", "}"
+        )
     ) == ["Rad 13 (#VER): verifikation A 7 balanserar inte: summan av #TRANS är 1.00, inte 0."]
 
 
 def test_an_unclosed_quote_and_a_bad_period_and_date_are_refused():
     assert problems(
-        sie_bytes('#KONTO 4010 "Material', "#PSALDO 0 2025-1 3010 {} 1.00", "#RAR 2 20251340 20251231")
+        sie_bytes(
+            '#KONTO 4010 "Material', "#PSALDO 0 2025-1 3010 {} 1.00", "#RAR 2 20251340 20251231"
+        )
     ) == [
         "Rad 13 (#KONTO): citattecknet avslutas inte på raden.",
         "Rad 14 (#PSALDO): perioden ”2025-1” är inte en månad (ÅÅÅÅMM).",

@@ -247,6 +247,9 @@ class Utfall(models.Model):
             models.Index(fields=["ansvar", "period"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.object_key} {self.amount}".replace("  ", " ")
+
 
 class YearBalance(models.Model):
     """#IB, #UB, #RES (and #OIB/#OUB with objects) for a fiscal year."""
@@ -269,6 +272,9 @@ class YearBalance(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "year_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year_start:%Y} {self.amount}"
 
 
 class BudgetKind(models.TextChoices):
@@ -335,3 +341,6 @@ class Budget(models.Model):
                 name="budget_on_account_or_row",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.amount}"

@@ -42,6 +42,7 @@ class RowFigures:
     is_total: bool
     budget: list[Decimal] = field(default_factory=list)
     utfall: list[Decimal | None] = field(default_factory=list)
+    by_month: list[tuple[datetime.date, Decimal, Decimal | None]] = field(default_factory=list)
 
     @property
     def budget_year(self) -> Decimal:
@@ -206,6 +207,8 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
                 else sum((p.utfall[i] or ZERO for p in parts), ZERO)
                 for i in range(12)
             ]
+    for row in figures:
+        row.by_month = list(zip(months, row.budget, row.utfall, strict=True))
     months_with_utfall = max((i + 1 for i, m in enumerate(months) if m in seen_months), default=0)
     table = EconomyTable(
         unit, year_start, months, figures, months_with_utfall, len(validity), years

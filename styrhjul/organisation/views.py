@@ -383,6 +383,7 @@ def admin_index(request):
             "nav": "admin",
             "page_title": _("Administration"),
             "is_admin": access.is_admin(request.user),
+            "manages_economy": access.economy_organisations(request.user).exists(),
         },
     )
 

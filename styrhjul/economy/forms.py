@@ -31,7 +31,8 @@ class SieUploadForm(forms.Form):
         if upload.size > MAX_SIE_BYTES:
             raise forms.ValidationError(
                 gettext_lazy(
-                    "Filen är för stor (högst 50 MB). Importera den med kommandot styrhjul import-sie."
+                    "Filen är för stor (högst 50 MB). "
+                    "Importera den med kommandot styrhjul import-sie."
                 )
             )
         return upload

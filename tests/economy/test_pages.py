@@ -148,7 +148,7 @@ def economy_of(org, unit_key: str, ansvar_count: int, salary=Decimal("1000.00"))
     dimension = DimensionFactory(organisation=org["kommun"], number=1)
     account = AccountFactory(organisation=org["kommun"], number="5010")
     version = BudgetVersionFactory(organisation=org["kommun"])
-    for n in range(ansvar_count):
+    for _ in range(ansvar_count):
         ansvar = DimensionObjectFactory(dimension=dimension)
         AnsvarMappingFactory(ansvar=ansvar, unit=org[unit_key])
         for month in (1, 2):
@@ -220,3 +220,30 @@ def test_the_unit_page_queries_do_not_grow_with_the_number_of_ansvar(client, org
     with CaptureQueriesContext(connection) as many:
         assert c.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_organisation_number_is_set_on_the_organisation_and_guards_the_import(
+    client, org, people
+):
+    c = logged_in(client, people["owner"])
+    root = org["kommun"]
+    edit = reverse("organisation:unit_edit", args=[root.pk])
+    assert "Organisationsnummer" in c.get(edit).content.decode()
+    # Only the organisation (the root unit) has one.
+    sub_edit = reverse("organisation:unit_edit", args=[org["forv"].pk])
+    assert "Organisationsnummer" not in c.get(sub_edit).content.decode()
+    form = {
+        "name": root.name,
+        "code": root.code,
+        "unit_type": root.unit_type_id,
+        "valid_from": "2020-01-01",
+        "version": root.version,
+    }
+    page = c.post(edit, {**form, "org_number": "12-34"}).content.decode()
+    assert "Skriv organisationsnumret som tio siffror" in page
+    assert c.post(edit, {**form, "org_number": "212000-1234"}).status_code == 302
+    root.refresh_from_db()
+    assert root.org_number == "212000-1234"
+    page = upload(c, (DATA / "Test3.SE").read_bytes()).content.decode()
+    assert "Rad 7 (#ORGNR): Filen gäller organisationsnummer 430226-2334" in page
+    assert SieImport.objects.count() == 0

@@ -2,7 +2,8 @@
 the number of ansvar, accounts or units.
 
 A unit's figures are the sum over its ansvar and its sub-units' ansvar,
-each ansvar counted in the months its mapping to the unit is valid. Amounts
+each ansvar counted in the months whose first day its mapping to the unit
+covers. Amounts
 are shown as in a driftredovisning: intäkter positive, kostnader negative
 (the ledger's sign turned), so the nettokostnad of a unit that costs money
 is negative."""
@@ -138,10 +139,9 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
         validity[ansvar_id].append((valid_from, valid_to))
 
     def counts(ansvar_id: int, period: datetime.date) -> bool:
-        return any(
-            f <= period + datetime.timedelta(days=27) and (t is None or t >= period)
-            for f, t in validity[ansvar_id]
-        )
+        # A month's amount belongs to the unit the ansvar belongs to on the
+        # first day of the month, so that no month is counted twice.
+        return any(f <= period and (t is None or t >= period) for f, t in validity[ansvar_id])
 
     row_of = _row_of(rows)
     index = {m: i for i, m in enumerate(months)}

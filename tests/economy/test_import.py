@@ -309,3 +309,22 @@ def test_the_command_lists_the_errors_and_saves_nothing(org, tmp_path):
         call_command("import_sie", str(path), "--organisation", "X")
     with pytest.raises(CommandError, match="finns inte"):
         call_command("import_sie", str(Path(tmp_path / "saknas.se")))
+
+
+def test_a_month_counts_for_the_unit_the_ansvar_belongs_to_on_its_first_day(org):
+    run(org["kommun"], real("objektsaldo_ovnbolag.se"))
+    nord = DimensionObject.objects.get(code="Nord", dimension__number=1)
+    for unit, day in (
+        ("enhet_a1", datetime.date(2011, 1, 1)),
+        ("enhet_a2", datetime.date(2011, 7, 15)),
+    ):
+        services.mapping_create(actor=access.SYSTEM, ansvar=nord, unit=org[unit], valid_from=day)
+    year = datetime.date(2010, 1, 1)
+    net = -1
+    a1 = queries.unit_economy(org["enhet_a1"], year).rows[net].utfall
+    a2 = queries.unit_economy(org["enhet_a2"], year).rows[net].utfall
+    both = queries.unit_economy(org["avd_a"], year).rows[net].utfall
+    july, august = 6, 7
+    assert a1[july] not in (None, 0) and a2[july] in (None, 0)
+    assert a2[august] not in (None, 0) and a1[august] in (None, 0)
+    assert [(x or 0) + (y or 0) for x, y in zip(a1, a2, strict=True)] == [u or 0 for u in both]

@@ -31,6 +31,7 @@ from .models import (
 )
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 
 def organisation_of(unit: Unit) -> Unit:
@@ -175,7 +176,7 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
         if row is None or month is None or not counts(item["ansvar_id"], item["period"]):
             continue
         current = figures[row].utfall[month] or ZERO
-        figures[row].utfall[month] = current - item["total"]
+        figures[row].utfall[month] = current - item["total"].quantize(CENT)
     version = (
         BudgetVersion.objects.filter(organisation=organisation, year_start=year_start)
         .order_by("-created_at", "-pk")
@@ -196,7 +197,7 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
             month = index.get(item["period"])
             if row is None or month is None or not counts(item["ansvar_id"], item["period"]):
                 continue
-            figures[row].budget[month] -= item["total"]
+            figures[row].budget[month] -= item["total"].quantize(CENT)
     for row in figures:
         if row.is_total:
             parts = [r for r in figures if not r.is_total]

@@ -255,20 +255,21 @@ def test_an_ansvar_belongs_to_one_unit_at_a_time(org):
     run(org["kommun"], real("objektsaldo_ovnbolag.se"))
     nord = DimensionObject.objects.get(code="Nord", dimension__number=1)
     services.mapping_create(
-        actor=access.SYSTEM, ansvar=nord, unit=org["enhet_a1"], valid_from=datetime.date(2011, 1, 1)
+        actor=access.SYSTEM, ansvar=nord, unit=org["enhet_a1"], valid_from=datetime.date(2010, 1, 1)
     )
     # A later mapping closes the open one the day before.
     services.mapping_create(
-        actor=access.SYSTEM, ansvar=nord, unit=org["enhet_a2"], valid_from=datetime.date(2011, 7, 1)
+        actor=access.SYSTEM, ansvar=nord, unit=org["enhet_a2"], valid_from=datetime.date(2010, 7, 1)
     )
     first = AnsvarMapping.objects.get(unit=org["enhet_a1"])
-    assert first.valid_to == datetime.date(2011, 6, 30)
-    year = datetime.date(2011, 1, 1)
+    assert first.valid_to == datetime.date(2010, 6, 30)
+    year = datetime.date(2010, 1, 1)
     a1 = queries.unit_economy(org["enhet_a1"], year)
     a2 = queries.unit_economy(org["enhet_a2"], year)
     both = queries.unit_economy(org["avd_a"], year)
     net = len(a1.rows) - 1
     assert a1.rows[net].utfall[6] in (None, 0) and a2.rows[net].utfall[0] in (None, 0)
+    assert a1.rows[net].utfall[0] not in (None, 0) and a2.rows[net].utfall[6] not in (None, 0)
     assert [
         (x or 0) + (y or 0) for x, y in zip(a1.rows[net].utfall, a2.rows[net].utfall, strict=True)
     ] == [u or 0 for u in both.rows[net].utfall]
@@ -279,7 +280,7 @@ def test_an_ansvar_belongs_to_one_unit_at_a_time(org):
             actor=access.SYSTEM,
             ansvar=nord,
             unit=org["enhet_b1"],
-            valid_from=datetime.date(2011, 3, 1),
+            valid_from=datetime.date(2010, 3, 1),
         )
 
 
@@ -315,8 +316,8 @@ def test_a_month_counts_for_the_unit_the_ansvar_belongs_to_on_its_first_day(org)
     run(org["kommun"], real("objektsaldo_ovnbolag.se"))
     nord = DimensionObject.objects.get(code="Nord", dimension__number=1)
     for unit, day in (
-        ("enhet_a1", datetime.date(2011, 1, 1)),
-        ("enhet_a2", datetime.date(2011, 7, 15)),
+        ("enhet_a1", datetime.date(2010, 1, 1)),
+        ("enhet_a2", datetime.date(2010, 7, 15)),
     ):
         services.mapping_create(actor=access.SYSTEM, ansvar=nord, unit=org[unit], valid_from=day)
     year = datetime.date(2010, 1, 1)

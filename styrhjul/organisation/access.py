@@ -36,6 +36,9 @@ The other rules, each answered here and nowhere else:
   Chef or Modellägare on the unit itself, and the Rapportör tasks assigned to
   them on units they read; the start page, Mina uppgifter and the calendar
   feed show the same tasks.
+- The economy (`may_manage_economy`): those who manage the organisation's
+  root unit import its SIE files, map ansvar to units and make budget
+  versions; a unit's economy is read by whoever reads the unit.
 - The occasion overview (`overview_unit_ids`): a Modellägare follows the
   tasks of the units they manage, a Chef whose grant includes units below
   follows the tasks of that part of the tree.

@@ -85,6 +85,8 @@ def test_the_briljant_file_has_totals_broken_down_by_avdelning_and_reconciles():
     # Avdelning 0 is used without an #OBJEKT line: read, and remembered.
     assert (1, "0") in f.undeclared_objects
     assert any(p.objects == ((1, "11"),) for p in f.budget)
+    oub = {(b.year, b.account, b.objects): b.amount for b in f.balances_of("#OUB")}
+    assert oub[(0, "1210", ((1, "13"),))] == Decimal("-13750.00")
 
 
 def test_the_softone_file_with_tabs_and_unescaped_quotes_is_read():
@@ -212,3 +214,17 @@ def test_a_file_that_says_utf8_but_is_not_is_refused():
     data = sie_bytes("#PSALDO 0 202501 3010 {} -5.00").replace(b"PC8", b"UTF8")
     (message,) = problems(data)
     assert message.startswith("Rad 4 (#FORMAT): filen är inte kodad i UTF-8")
+
+
+def test_a_sub_dimension_and_a_voucher_without_a_block():
+    f = sie.parse(
+        sie_bytes(
+            '#UNDERDIM 21 "Verksamhet" 1',
+            '#OBJEKT 21 "V1" "Hemtjänst"',
+            '#VER B 3 20250201 "Tom"',
+            '#PSALDO 0 202502 5010 {1 "100" 21 "V1"} 10.00',
+        )
+    )
+    assert f.dimensions[21].parent == 1
+    assert [(v.series, v.number, v.transactions) for v in f.vouchers] == [("B", "3", [])]
+    assert f.utfall[0].objects == ((1, "100"), (21, "V1"))

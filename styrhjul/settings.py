@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "styrhjul.documents",
     "styrhjul.kolada",
     "styrhjul.indicators",
+    "styrhjul.economy",
     "styrhjul.web",
     "styrhjul.demo",
 ]

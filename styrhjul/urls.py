@@ -10,6 +10,7 @@ urlpatterns = [
     path("dokument/", include("styrhjul.documents.urls")),
     path("nyckeltal/", include("styrhjul.indicators.urls")),
     path("kolada/", include("styrhjul.kolada.urls")),
+    path("ekonomi/", include("styrhjul.economy.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -851,3 +851,144 @@ class KoladaSyncLogFactory(factory.django.DjangoModelFactory):
     ok = True
     message = "Hämtade 3 nyckeltal och 120 värden."
     counts = factory.LazyFunction(lambda: {"kpis": 3, "values": 120})
+
+
+# --- Economy ------------------------------------------------------------------------------
+
+
+class DimensionFactory(factory.django.DjangoModelFactory):
+    """The ledger's dimension 1, used as ansvar."""
+
+    class Meta:
+        model = "economy.Dimension"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = "Ansvar"
+    kind = "ansvar"
+
+
+class DimensionObjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.DimensionObject"
+
+    dimension = factory.SubFactory(DimensionFactory)
+    code = factory.Sequence(lambda n: f"{100 + n}")
+    name = factory.Sequence(lambda n: f"Ansvar {100 + n}")
+
+
+class AnsvarMappingFactory(factory.django.DjangoModelFactory):
+    """An ansvar of the unit's organisation, mapped to the unit from 2025."""
+
+    class Meta:
+        model = "economy.AnsvarMapping"
+
+    unit = factory.SubFactory(UnitFactory, parent=factory.SubFactory(OrganisationFactory))
+    ansvar = factory.SubFactory(
+        DimensionObjectFactory, dimension__organisation=factory.SelfAttribute("...unit.parent")
+    )
+    valid_from = datetime.date(2025, 1, 1)
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.Account"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = factory.Sequence(lambda n: f"{5010 + n}")
+    name = "Löner"
+    kind = "K"
+
+
+class ReportRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.ReportRow"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    order = 20
+    name = "Personalkostnader"
+
+
+class AccountRangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.AccountRange"
+
+    row = factory.SubFactory(ReportRowFactory)
+    first = "50"
+    last = "59"
+
+
+class SieImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.SieImport"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    file_hash = factory.Sequence(lambda n: f"{n:064x}")
+    filename = "ekonomi.se"
+    org_number = "212000-0001"
+    sie_type = 3
+    first_period = datetime.date(2025, 1, 1)
+    last_period = datetime.date(2025, 3, 1)
+
+
+class UtfallFactory(factory.django.DjangoModelFactory):
+    """Salaries of 1 000 kronor booked in January 2025 on an ansvar."""
+
+    class Meta:
+        model = "economy.Utfall"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    source = factory.SubFactory(
+        SieImportFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    year_start = datetime.date(2025, 1, 1)
+    period = datetime.date(2025, 1, 1)
+    account = factory.SubFactory(
+        AccountFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    ansvar = factory.SubFactory(
+        DimensionObjectFactory, dimension__organisation=factory.SelfAttribute("...organisation")
+    )
+    object_key = factory.LazyAttribute(lambda o: f"{o.ansvar.dimension.number}:{o.ansvar.code}")
+    in_ansvar_sum = True
+    amount = Decimal("1000.00")
+
+
+class YearBalanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.YearBalance"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    source = factory.SubFactory(
+        SieImportFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    year_start = datetime.date(2025, 1, 1)
+    year_end = datetime.date(2025, 12, 31)
+    kind = "RES"
+    account = factory.SubFactory(
+        AccountFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    amount = Decimal("12000.00")
+
+
+class BudgetVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.BudgetVersion"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year_start = datetime.date(2025, 1, 1)
+    kind = "faststalld"
+    decided_on = datetime.date(2024, 11, 20)
+    decided_by = "Kommunfullmäktige"
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.Budget"
+
+    version = factory.SubFactory(BudgetVersionFactory)
+    period = datetime.date(2025, 1, 1)
+    account = factory.SubFactory(
+        AccountFactory, organisation=factory.SelfAttribute("..version.organisation")
+    )
+    amount = Decimal("1000.00")

@@ -36,6 +36,9 @@ The other rules, each answered here and nowhere else:
   Chef or Modellägare on the unit itself, and the Rapportör tasks assigned to
   them on units they read; the start page, Mina uppgifter and the calendar
   feed show the same tasks.
+- The economy (`may_manage_economy`): those who manage the organisation's
+  root unit import its SIE files, map ansvar to units and make budget
+  versions; a unit's economy is read by whoever reads the unit.
 - The occasion overview (`overview_unit_ids`): a Modellägare follows the
   tasks of the units they manage, a Chef whose grant includes units below
   follows the tasks of that part of the tree.
@@ -466,3 +469,18 @@ def overview_unit_ids(user) -> set[int] | None:
     Modellägare the units they manage, a Chef whose grant reaches units
     below the units of that part of the tree. None for every unit."""
     return unit_ids(user, Action.FOLLOW)
+
+
+# --- The economy -----------------------------------------------------------------------
+
+
+def may_manage_economy(user, organisation: Unit) -> bool:
+    """Import the ledger's SIE files and map ansvar to units for an
+    organisation (its root unit): its Modellägare and Systemadministratörer.
+    A unit's economy is read by whoever reads the unit (`can_read`)."""
+    return organisation.parent_id is None and can_manage(user, organisation)
+
+
+def economy_organisations(user) -> QuerySet[Unit]:
+    """The organisations whose economy the user manages."""
+    return units(user, Action.MANAGE).filter(parent__isnull=True)

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +32,30 @@ class UnitForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    org_number = forms.CharField(
+        label=_("Organisationsnummer"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "T.ex. 212000-1234. En SIE-fil från ekonomisystemet med ett annat "
+            "organisationsnummer importeras inte."
+        ),
+    )
+
     def __init__(self, *args, unit: Unit | None = None, **kwargs):
         self.unit = unit
         super().__init__(*args, **kwargs)
+        # The organisation number belongs to the organisation: its root unit.
+        if unit is None or unit.parent_id is not None:
+            del self.fields["org_number"]
+
+    def clean_org_number(self):
+        value = self.cleaned_data["org_number"].strip()
+        if value and not re.fullmatch(r"\d{6}-?\d{4}", value):
+            raise forms.ValidationError(
+                _("Skriv organisationsnumret som tio siffror, t.ex. 212000-1234.")
+            )
+        return value
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

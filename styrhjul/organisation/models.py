@@ -119,6 +119,15 @@ class Unit(TreeNode):
     )
     valid_from = models.DateField(_("giltig från"), default=datetime.date(2000, 1, 1))
     valid_to = models.DateField(_("giltig till"), null=True, blank=True)
+    org_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Organisationens organisationsnummer (på den översta enheten), t.ex. 212000-1234. "
+            "En SIE-fil med ett annat organisationsnummer importeras inte."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = UnitQuerySet.as_manager(with_tree_fields=False)

@@ -67,8 +67,10 @@ def unit_update(
     code: str,
     unit_type: UnitType,
     valid_from: datetime.date,
+    org_number: str | None = None,
 ) -> Unit:
-    """Rename a unit or correct its code, type or start date."""
+    """Rename a unit or correct its code, type or start date (and, for the
+    organisation's root unit, its organisation number; None leaves it)."""
     access.require(actor, access.Action.MANAGE, unit)
     unit.name, unit.code, unit.unit_type, unit.valid_from = (
         name.strip(),
@@ -76,6 +78,8 @@ def unit_update(
         unit_type,
         valid_from,
     )
+    if org_number is not None and unit.parent_id is None:
+        unit.org_number = org_number.strip()
     unit.full_clean()
     return _save_versioned(unit, version, _("Ändrad"), actor)
 

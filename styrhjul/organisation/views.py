@@ -150,6 +150,7 @@ def unit_edit(request, pk: int):
         "unit_type": unit.unit_type_id,
         "valid_from": unit.valid_from,
         "version": unit.version,
+        "org_number": unit.org_number,
     }
     form = UnitForm(request.POST or None, initial=initial, unit=unit)
     if request.method == "POST" and form.is_valid():
@@ -163,6 +164,7 @@ def unit_edit(request, pk: int):
                 code=data["code"],
                 unit_type=data["unit_type"],
                 valid_from=data["valid_from"],
+                org_number=data.get("org_number"),
             )
         except EditConflict as exc:
             show_conflict(
@@ -383,6 +385,7 @@ def admin_index(request):
             "nav": "admin",
             "page_title": _("Administration"),
             "is_admin": access.is_admin(request.user),
+            "manages_economy": access.economy_organisations(request.user).exists(),
         },
     )
 

@@ -1,0 +1,239 @@
+"""Reads for the economy pages, with a query count that does not grow with
+the number of ansvar, accounts or units.
+
+A unit's figures are the sum over its ansvar and its sub-units' ansvar,
+each ansvar counted in the months whose first day its mapping to the unit
+covers. Amounts
+are shown as in a driftredovisning: intäkter positive, kostnader negative
+(the ledger's sign turned), so the nettokostnad of a unit that costs money
+is negative."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, Sum
+
+from styrhjul.organisation.models import Unit
+
+from .models import (
+    AnsvarMapping,
+    Budget,
+    BudgetVersion,
+    DimensionKind,
+    DimensionObject,
+    ReportRow,
+    SieImport,
+    Utfall,
+)
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+def organisation_of(unit: Unit) -> Unit:
+    return Unit.objects.with_tree_fields().ancestors(unit, include_self=True).first()
+
+
+@dataclass
+class RowFigures:
+    name: str
+    is_total: bool
+    budget: list[Decimal] = field(default_factory=list)
+    utfall: list[Decimal | None] = field(default_factory=list)
+    by_month: list[tuple[datetime.date, Decimal, Decimal | None]] = field(default_factory=list)
+
+    @property
+    def budget_year(self) -> Decimal:
+        return sum(self.budget, ZERO)
+
+    def to_date(self, months: int) -> tuple[Decimal, Decimal]:
+        """Budget and utfall for the first `months` months."""
+        return (
+            sum(self.budget[:months], ZERO),
+            sum((u or ZERO for u in self.utfall[:months]), ZERO),
+        )
+
+
+@dataclass
+class EconomyTable:
+    unit: Unit
+    year_start: datetime.date | None
+    months: list[datetime.date]
+    rows: list[RowFigures]
+    months_with_utfall: int
+    ansvar_count: int
+    years: list[datetime.date]
+
+    @property
+    def budget_version(self):  # set by unit_economy
+        return getattr(self, "_version", None)
+
+    def to_date(self) -> list[tuple[RowFigures, Decimal, Decimal, Decimal]]:
+        """Per row: budget to date, utfall to date and the difference."""
+        result = []
+        for row in self.rows:
+            budget, utfall = row.to_date(self.months_with_utfall)
+            result.append((row, budget, utfall, utfall - budget))
+        return result
+
+
+def fiscal_years(organisation: Unit) -> list[datetime.date]:
+    starts = set(
+        Utfall.objects.filter(organisation=organisation)
+        .values_list("year_start", flat=True)
+        .distinct()
+    ) | set(
+        BudgetVersion.objects.filter(organisation=organisation)
+        .values_list("year_start", flat=True)
+        .distinct()
+    )
+    return sorted(starts, reverse=True)
+
+
+def _months(start: datetime.date) -> list[datetime.date]:
+    result, day = [], start.replace(day=1)
+    for _ in range(12):
+        result.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return result
+
+
+def _row_of(rows: list[ReportRow]):
+    """account number → index of its report row (the first row whose range
+    holds it), None for accounts outside the driftredovisning."""
+    ranges = [(index, r) for index, row in enumerate(rows) for r in row.ranges.all()]
+    cache: dict[str, int | None] = {}
+
+    def row_of(number: str) -> int | None:
+        if number not in cache:
+            cache[number] = next((i for i, r in ranges if r.contains(number)), None)
+        return cache[number]
+
+    return row_of
+
+
+def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> EconomyTable:
+    """Budget and utfall per report row and month for the unit with its
+    sub-units, in the fiscal year beginning year_start (default: the latest)."""
+    organisation = organisation_of(unit)
+    years = fiscal_years(organisation)
+    if year_start is None or year_start not in years:
+        year_start = years[0] if years else None
+    rows = list(ReportRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
+    figures = [RowFigures(r.name, r.is_total) for r in rows]
+    if year_start is None:
+        return EconomyTable(unit, None, [], figures, 0, 0, years)
+    months = _months(year_start)
+    first, last = months[0], months[-1]
+    subtree = Unit.objects.descendants(unit, include_self=True).values("pk")
+    mappings = list(
+        AnsvarMapping.objects.filter(unit__in=subtree, valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .values_list("ansvar_id", "valid_from", "valid_to")
+    )
+    validity: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    for ansvar_id, valid_from, valid_to in mappings:
+        validity[ansvar_id].append((valid_from, valid_to))
+
+    def counts(ansvar_id: int, period: datetime.date) -> bool:
+        # A month's amount belongs to the unit the ansvar belongs to on the
+        # first day of the month, so that no month is counted twice.
+        return any(f <= period and (t is None or t >= period) for f, t in validity[ansvar_id])
+
+    row_of = _row_of(rows)
+    index = {m: i for i, m in enumerate(months)}
+    for r in figures:
+        r.budget = [ZERO] * 12
+        r.utfall = [None] * 12
+    utfall = (
+        Utfall.objects.filter(
+            organisation=organisation,
+            year_start=year_start,
+            in_ansvar_sum=True,
+            ansvar_id__in=list(validity),
+        )
+        .values("ansvar_id", "account__number", "period")
+        .annotate(total=Sum("amount"))
+    )
+    seen_months = {
+        m
+        for m in Utfall.objects.filter(organisation=organisation, year_start=year_start)
+        .values_list("period", flat=True)
+        .distinct()
+    }
+    for i, m in enumerate(months):
+        if m in seen_months:
+            for r in figures:
+                if not r.is_total:
+                    r.utfall[i] = ZERO
+    for item in utfall:
+        row = row_of(item["account__number"])
+        month = index.get(item["period"])
+        if row is None or month is None or not counts(item["ansvar_id"], item["period"]):
+            continue
+        current = figures[row].utfall[month] or ZERO
+        figures[row].utfall[month] = current - item["total"].quantize(CENT)
+    version = (
+        BudgetVersion.objects.filter(organisation=organisation, year_start=year_start)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if version is not None:
+        budget = (
+            Budget.objects.filter(version=version, in_ansvar_sum=True, ansvar_id__in=list(validity))
+            .values("ansvar_id", "account__number", "row_id", "period")
+            .annotate(total=Sum("amount"))
+        )
+        row_index = {row.pk: i for i, row in enumerate(rows)}
+        for item in budget:
+            if item["row_id"] is not None:
+                row = row_index.get(item["row_id"])
+            else:
+                row = row_of(item["account__number"])
+            month = index.get(item["period"])
+            if row is None or month is None or not counts(item["ansvar_id"], item["period"]):
+                continue
+            figures[row].budget[month] -= item["total"].quantize(CENT)
+    for row in figures:
+        if row.is_total:
+            parts = [r for r in figures if not r.is_total]
+            row.budget = [sum((p.budget[i] for p in parts), ZERO) for i in range(12)]
+            row.utfall = [
+                None
+                if all(p.utfall[i] is None for p in parts)
+                else sum((p.utfall[i] or ZERO for p in parts), ZERO)
+                for i in range(12)
+            ]
+    for row in figures:
+        row.by_month = list(zip(months, row.budget, row.utfall, strict=True))
+    months_with_utfall = max((i + 1 for i, m in enumerate(months) if m in seen_months), default=0)
+    table = EconomyTable(
+        unit, year_start, months, figures, months_with_utfall, len(validity), years
+    )
+    table._version = version
+    return table
+
+
+def ansvar_objects(organisation: Unit):
+    """The organisation's ansvar with their mappings, unmapped first."""
+    mapped = AnsvarMapping.objects.filter(ansvar=OuterRef("pk"))
+    return (
+        DimensionObject.objects.filter(
+            dimension__organisation=organisation, dimension__kind=DimensionKind.ANSVAR
+        )
+        .annotate(is_mapped=Exists(mapped))
+        .prefetch_related("mappings__unit")
+        .order_by("is_mapped", "code")
+    )
+
+
+def unmapped_ansvar(organisation: Unit):
+    return ansvar_objects(organisation).filter(is_mapped=False)
+
+
+def imports(organisation: Unit, limit: int = 20):
+    return SieImport.objects.filter(organisation=organisation).select_related("imported_by")[:limit]

@@ -1,0 +1,59 @@
+"""The economy pages in the browser: importing a real SIE file through the
+upload form, the summary, the mapping page and a unit's economy, each
+checked with axe-core and at 320 CSS pixels."""
+
+from __future__ import annotations
+
+import pytest
+
+from styrhjul.organisation.models import Role
+from tests.browser.conftest import assert_accessible, login
+from tests.economy.test_sie_parser import DATA
+from tests.factories import UserFactory, grant
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.usefixtures("transactional_db"),
+]
+
+
+def fits_320(page, path: str) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    response = page.goto(path)
+    assert response is not None and response.ok, path
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{path} rullar i sidled vid 320 px: {widths}"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_import_map_and_read_a_units_economy(page, live_server, org):
+    owner = UserFactory(first_name="Maja", last_name="Modellsson")
+    grant(owner, org["kommun"], Role.MODEL_OWNER)
+    login(page, owner)
+    page.goto("/ekonomi/importera/")
+    assert_accessible(page)
+    page.set_input_files("#id_file", str(DATA / "objektsaldo_ovnbolag.se"))
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector("#sammanfattning")
+    assert "Kontor Nord" in page.inner_text("main")
+    assert_accessible(page)
+    fits_320(page, "/ekonomi/importera/")
+
+    page.goto("/ekonomi/ansvar/")
+    assert_accessible(page)
+    page.select_option("#id_ansvar", label="Nord Kontor Nord")
+    page.select_option("#id_unit", label=f"{org['enhet_a1'].name} ({org['enhet_a1'].code})")
+    page.fill("#id_valid_from", "2010-01-01")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector(".message--success")
+    assert "1 ansvar hör inte till någon enhet." in page.inner_text("main")
+    fits_320(page, "/ekonomi/ansvar/")
+
+    path = f"/ekonomi/enheter/{org['avd_a'].pk}/?ar=2010-01-01"
+    page.goto(path)
+    assert "Personalkostnader" in page.inner_text("main")
+    assert_accessible(page)
+    fits_320(page, path)

@@ -174,8 +174,11 @@ def control_file() -> bytes:
 
 
 @pytest.fixture
-def anna(db):
-    return UserFactory(first_name="Anna", last_name="Andersson", email="anna@example.se")
+def anna(org):
+    """A Rapportör in the förvaltning, who may be Ansvarig in its plans."""
+    user = UserFactory(first_name="Anna", last_name="Andersson", email="anna@example.se")
+    grant(user, org["forv"], Role.REPORTER)
+    return user
 
 
 @pytest.fixture
@@ -525,7 +528,8 @@ def test_goals_that_contribute_to_each_other_in_a_circle_are_refused(unit, vp):
 
 def test_a_name_shared_by_two_users_must_be_written_as_an_e_mail_address(unit, vp):
     UserFactory(first_name="Per", last_name="Nilsson", email="per.nilsson@example.se")
-    UserFactory(first_name="Per", last_name="Nilsson", email="per.nilsson2@example.se")
+    per2 = UserFactory(first_name="Per", last_name="Nilsson", email="per.nilsson2@example.se")
+    grant(per2, unit, Role.MANAGER)
     sheet = [["Aktivitet", "Ansvarig"], ["Nattpatrull", "Per Nilsson"]]
 
     errors = rejected(workbook({"Aktiviteter": sheet}), unit, vp)

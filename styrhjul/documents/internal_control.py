@@ -500,7 +500,7 @@ def build(
         unit_name=plan.unit.name,
         plan_name=plan_type.name,
         year=plan.year,
-        occasion_name=occasion.name,
+        occasion_name=occasion.title,
         period_end=occasion.period_end,
         introduction=default_introduction(
             plan.unit.name, plan_type.name, plan.year, swedish_date(occasion.period_end)

@@ -73,7 +73,7 @@ class FollowUpOccasion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.name
 
     @property
     def title(self) -> str:
@@ -224,6 +224,17 @@ class ReportingTask(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def title(self) -> str:
+        """The name as shown: beginning with the occasion's title, with its
+        year ("Månadsuppföljning september 2025: Verksamhetsplan: …"), also
+        for a task named when the occasion's name had no year."""
+        occasion = self.occasion
+        prefix = f"{occasion.name}:"
+        if occasion.title != occasion.name and self.name.startswith(prefix):
+            return f"{occasion.title}:{self.name[len(prefix) :]}"
         return self.name
 
     @property

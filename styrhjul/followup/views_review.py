@@ -85,7 +85,7 @@ def overview(request, pk: int):
             "query": query,
             "next": request.get_full_path(),
             "page_title": _("Översikt: %(name)s") % {"name": occasion.title},
-            "breadcrumbs": [(_("Översikt: %(name)s") % {"name": occasion.name}, None)],
+            "breadcrumbs": [(_("Översikt: %(name)s") % {"name": occasion.title}, None)],
         },
     )
 

@@ -1052,3 +1052,18 @@ def test_read_workbook_numbers_rows_as_excel_shows_them(unit, vp):
     data = workbook({"Aktiviteter": [[], ["Aktivitet"], [], ["A"], ["B"]]})
     parsed = read_workbook(data, filename="plan.xlsx")
     assert [r.row for r in parsed.sheet(ItemKind.ACTIVITY).rows] == [4, 5]
+
+
+def test_the_indicator_sheet_says_mattenhet_and_still_reads_the_old_enhet_header(unit, vp):
+    book = read_back(template_workbook(plan_type=vp))
+    assert "Måttenhet" in [c.value for c in book["Nyckeltal"][1]]
+    assert "Enhet" not in [c.value for c in book["Nyckeltal"][1]]
+
+    # A file exported before the column was renamed.
+    old = list(INDICATOR_HEADER)
+    old[old.index("Måttenhet")] = "Enhet"
+    row = {h: None for h in old}
+    row.update({"Nr": "1", "Nyckeltal": "Andel nöjda", "Enhet": "%"})
+    import_plan(workbook({"Nyckeltal": [old, list(row.values())]}), unit, vp)
+
+    assert item(unit, vp, ItemKind.INDICATOR, "Andel nöjda").measure_unit == "%"

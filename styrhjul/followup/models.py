@@ -73,7 +73,7 @@ class FollowUpOccasion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.title
 
     @property
     def title(self) -> str:

@@ -301,7 +301,7 @@ def report_an_activity(j: Journey, comment: str) -> str:
     completion = article.get_by_label("Färdighetsgrad (%)")
     if completion.count():
         completion.fill("40")
-    article.get_by_label("Kommentar").fill(comment)
+    article.get_by_label(re.compile(r"^(Kommentar|Analys)")).fill(comment)
     article.get_by_role("button", name="Spara").click()
     saved = page.locator(f"#{post}").get_by_role("status")
     saved.wait_for()

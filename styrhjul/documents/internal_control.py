@@ -365,7 +365,7 @@ def _followed_measures(plan: Plan, occasion: FollowUpOccasion, unit_ids) -> list
                 number=report.item.number,
                 title=report.item.title,
                 unit_name=report.unit.name if report.unit_id != plan.unit_id else "",
-                from_occasion=report.occasion.name,
+                from_occasion=report.occasion.title,
                 measures=report.measures,
                 responsible=report.measures_responsible,
                 due=report.measures_due,

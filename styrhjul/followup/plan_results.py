@@ -128,7 +128,7 @@ def import_report(*, actor, occasion: FollowUpOccasion, unit: Unit, item: Item, 
     if not covers(occasion, plan_type):
         raise ValidationError(
             _("Uppföljningen %(occasion)s följer inte upp %(plan_type)s.")
-            % {"occasion": occasion.name, "plan_type": plan_type.name}
+            % {"occasion": occasion.title, "plan_type": plan_type.name}
         )
     validate_report(plan_type, item, data)
     report = Report.objects.select_for_update().filter(

@@ -48,7 +48,7 @@ def underlag(request, pk: int, item: int):
             "task_url": reminders.task_path(task),
             "page_title": _("Underlag: %(item)s") % {"item": items[item].title},
             "breadcrumbs": [
-                (task.name, reminders.task_path(task)),
+                (task.title, reminders.task_path(task)),
                 (_("Underlag"), None),
             ],
         },

@@ -560,10 +560,10 @@ def task_reopen(request, pk: int):
             messages.success(
                 request,
                 _("Uppgiften ”%(name)s” är öppen igen till och med %(date)s.")
-                % {"name": task.name, "date": until.isoformat()},
+                % {"name": task.title, "date": until.isoformat()},
             )
             return redirect(back)
-    title = _("Öppna uppgiften ”%(name)s” igen") % {"name": task.name}
+    title = _("Öppna uppgiften ”%(name)s” igen") % {"name": task.title}
     return _page(
         request,
         "followup/occasion_form.html",

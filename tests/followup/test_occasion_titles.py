@@ -81,3 +81,13 @@ def test_the_overview_and_its_excel_file_carry_the_year(client, org, monthly):
 
     assert "Översikt: Månadsuppföljning augusti 2025" in page
     assert "oversikt-manadsuppfoljning-augusti-2025.xlsx" in export["Content-Disposition"]
+
+
+def test_the_task_page_names_the_occasion_with_its_year(client, org, monthly, chef):
+    task = ReportingTask.objects.get(occasion=monthly, unit=org["enhet_b1"], reporter=None)
+    client.force_login(chef)
+
+    page = client.get(reverse("followup:task", args=[task.pk])).content.decode()
+
+    assert "<h1>Månadsuppföljning augusti 2025: " in page
+    assert "Månadsuppföljning augusti:" not in page

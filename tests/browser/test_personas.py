@@ -74,6 +74,14 @@ def output_dir() -> Path:
 # --- One demo, one server, one browser for the module -----------------------------------
 
 
+def is_test_database(connection) -> bool:
+    name = str(connection.settings_dict["NAME"])
+    test_name = connection.settings_dict.get("TEST", {}).get("NAME")
+    if connection.vendor == "sqlite":
+        return connection.is_in_memory_db() or bool(test_name and name == test_name)
+    return name == test_name or name.startswith("test_")
+
+
 @pytest.fixture(scope="module")
 def demo_server(django_db_setup, django_db_blocker):
     """The demo loaded as `styrhjul load-demo` loads it, served in demo mode
@@ -85,7 +93,7 @@ def demo_server(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         # Never the developer's own database (pytest-django makes the test
         # database only when a collected test asks for one).
-        assert connection.settings_dict["NAME"] == connection.creation._get_test_db_name(), (
+        assert is_test_database(connection), (
             "Ingen testdatabas: kör modulen med test_every_demo_role_user_has_a_journey_here."
         )
         call_command("load_demo", stdout=io.StringIO())

@@ -22,7 +22,7 @@ INDICATOR_HEADER = [
     "Mål",
     "Nyckeltal",
     "Beskrivning",
-    "Enhet",
+    "Måttenhet",
     "Riktning",
     "Källa",
     "Kolada-id",

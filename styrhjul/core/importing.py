@@ -111,13 +111,18 @@ def read_header(
     hint: str,
     row: int,
     sheet: str | None,
+    aliases: Mapping[str, str] | None = None,
 ) -> Header:
     """Read a header row against a format's `columns` (key → header, in the
     format's order), case and order free. A header written twice or missing
     while `required`, or one that looks like a misspelt known header, is an
     error (the missing ones first, followed by `hint`: which headers the row
-    should hold); any other unknown header is ignored."""
+    should hold); any other unknown header is ignored. `aliases` (an older
+    header → key) are read as that column too, for files written before a
+    header was renamed."""
     known = {norm_header(label): key for key, label in columns.items()}
+    for label, key in (aliases or {}).items():
+        known.setdefault(norm_header(label), key)
     header = Header()
     unknown: list[str] = []
     for index, cell in enumerate(cells):

@@ -281,14 +281,16 @@ def build(
     plan_types = list(occasion.plan_types.order_by("order", "name"))
     goal_types = [pt for pt in plan_types if pt.holds(ItemKind.GOAL)]
     if not goal_types:
-        raise DocumentError(f"Uppföljningen {occasion.name} följer inte upp någon plantyp med mål.")
+        raise DocumentError(
+            f"Uppföljningen {occasion.title} följer inte upp någon plantyp med mål."
+        )
     if contents.plan_types:
         goal_types = [pt for pt in goal_types if pt.name in contents.plan_types]
         if not goal_types:
             raise DocumentError(
                 f"Dokumentinställningarna tar bara med plantyperna "
                 f"{', '.join(sorted(contents.plan_types))}, och ingen av dem har mål som "
-                f"{occasion.name} följer upp. Ändra Dokumentinställningar."
+                f"{occasion.title} följer upp. Ändra Dokumentinställningar."
             )
     levels = _chosen_levels(model, contents)
     units, compiled = _chapter_units(unit)
@@ -400,7 +402,7 @@ def build(
         title=title,
         unit_name=unit.name,
         year=year,
-        occasion_name=occasion.name,
+        occasion_name=occasion.title,
         period_end=occasion.period_end,
         read_at=timezone.now(),
         texts=texts,

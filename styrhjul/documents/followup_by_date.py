@@ -480,7 +480,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     return FollowupByDate(
         title=f"Uppföljning av aktiviteter per {swedish_date(occasion.period_end)} – {unit.name}",
         unit_name=unit.name,
-        occasion_name=occasion.name,
+        occasion_name=occasion.title,
         year=occasion.model.year,
         period_end=occasion.period_end,
         sections=sections,

@@ -365,7 +365,7 @@ def _followed_measures(plan: Plan, occasion: FollowUpOccasion, unit_ids) -> list
                 number=report.item.number,
                 title=report.item.title,
                 unit_name=report.unit.name if report.unit_id != plan.unit_id else "",
-                from_occasion=report.occasion.name,
+                from_occasion=report.occasion.title,
                 measures=report.measures,
                 responsible=report.measures_responsible,
                 due=report.measures_due,
@@ -500,7 +500,7 @@ def build(
         unit_name=plan.unit.name,
         plan_name=plan_type.name,
         year=plan.year,
-        occasion_name=occasion.name,
+        occasion_name=occasion.title,
         period_end=occasion.period_end,
         introduction=default_introduction(
             plan.unit.name, plan_type.name, plan.year, swedish_date(occasion.period_end)

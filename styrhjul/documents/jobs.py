@@ -47,7 +47,7 @@ def submit(*, actor, unit, occasion, document: str, fmt: str, options=None) -> D
         fmt=fmt,
         options=options or {},
         requested_by=actor if getattr(actor, "pk", None) else None,
-        title=f"{kind.label}, {occasion.name}, {unit.name}",
+        title=f"{kind.label}, {occasion.title}, {unit.name}",
     )
     if getattr(settings, "DOCUMENT_WORKER", "thread") == "thread":
         transaction.on_commit(lambda: start_thread(job.pk))

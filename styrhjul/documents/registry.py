@@ -59,7 +59,7 @@ def internal_control_plan(unit: Unit, occasion: FollowUpOccasion) -> Plan:
         if candidate.plan_type.holds(ItemKind.CONTROL_POINT):
             return candidate
     raise DocumentError(
-        f"{unit.name} har ingen plan med kontrollpunkter som {occasion.name} följer upp."
+        f"{unit.name} har ingen plan med kontrollpunkter som {occasion.title} följer upp."
     )
 
 

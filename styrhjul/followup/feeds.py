@@ -162,7 +162,7 @@ def organisation_events(request, organisation: Unit, year: int) -> list[list[str
             description = _(
                 "%(occasion)s. Nivå: %(level)s. Start %(start)s, tidsfrist %(deadline)s."
             ) % {
-                "occasion": occasion.name,
+                "occasion": occasion.title,
                 "level": level,
                 "start": step.start.isoformat(),
                 "deadline": step.deadline.isoformat(),
@@ -173,7 +173,7 @@ def organisation_events(request, organisation: Unit, year: int) -> list[list[str
                     stamp=stamp,
                     start=step.start,
                     end=step.deadline,
-                    summary=f"{occasion.name}: {step.name}",
+                    summary=f"{occasion.title}: {step.name}",
                     description=description,
                     url=url,
                 )
@@ -223,10 +223,10 @@ def ical_user(request, token: str):
                 stamp=stamp,
                 start=task.step.deadline,
                 end=None,
-                summary=_("Tidsfrist: %(name)s") % {"name": task.name} + done,
+                summary=_("Tidsfrist: %(name)s") % {"name": task.title} + done,
                 description=_("%(occasion)s. Enhet: %(unit)s. Plantyp: %(plan)s.")
                 % {
-                    "occasion": task.occasion.name,
+                    "occasion": task.occasion.title,
                     "unit": task.unit.name,
                     "plan": task.plan_type.name,
                 },

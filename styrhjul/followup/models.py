@@ -227,6 +227,17 @@ class ReportingTask(models.Model):
         return self.name
 
     @property
+    def title(self) -> str:
+        """The name as shown: beginning with the occasion's title, with its
+        year ("Månadsuppföljning september 2025: Verksamhetsplan: …"), also
+        for a task named when the occasion's name had no year."""
+        occasion = self.occasion
+        prefix = f"{occasion.name}:"
+        if occasion.title != occasion.name and self.name.startswith(prefix):
+            return f"{occasion.title}:{self.name[len(prefix) :]}"
+        return self.name
+
+    @property
     def access_unit(self) -> Unit:
         return self.unit
 

@@ -224,7 +224,7 @@ def _matches(row: TaskRow, filters: Filters) -> bool:
 
 
 def export_filename(occasion: FollowUpOccasion) -> str:
-    return slugify(f"oversikt {occasion.name}") + ".xlsx"
+    return slugify(f"oversikt {occasion.title}") + ".xlsx"
 
 
 def export_workbook(page: Overview, today: datetime.date) -> bytes:

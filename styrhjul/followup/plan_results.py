@@ -90,7 +90,7 @@ def result_values(
     as the plan export writes them."""
     keys = {s.kind: s.result_keys for s in sheets_for(plan_type.item_kinds) if s.result_columns}
     kinds = {i.pk: i.kind for i in items if i.kind in keys}
-    results: dict[int, dict[str, object]] = {pk: {"occasion": occasion.name} for pk in kinds}
+    results: dict[int, dict[str, object]] = {pk: {"occasion": occasion.title} for pk in kinds}
     reports = Report.objects.filter(
         occasion=occasion, unit=unit, item__in=list(kinds)
     ).select_related("status", "assessment")
@@ -128,7 +128,7 @@ def import_report(*, actor, occasion: FollowUpOccasion, unit: Unit, item: Item, 
     if not covers(occasion, plan_type):
         raise ValidationError(
             _("Uppföljningen %(occasion)s följer inte upp %(plan_type)s.")
-            % {"occasion": occasion.name, "plan_type": plan_type.name}
+            % {"occasion": occasion.title, "plan_type": plan_type.name}
         )
     validate_report(plan_type, item, data)
     report = Report.objects.select_for_update().filter(
@@ -200,13 +200,14 @@ class ResultPlanner:
         return self._valid
 
     def _valid_names(self) -> str:
-        return ", ".join(o.name for o in self.valid_occasions) or "–"
+        return ", ".join(o.title for o in self.valid_occasions) or "–"
 
     def _occasion_error(self, name: str) -> str:
         if self._occasions is None:
             self._occasions = {
-                norm_key(o.name): o
+                norm_key(text): o
                 for o in FollowUpOccasion.objects.filter(model=self.plan_type.model_id)
+                for text in (o.name, o.title)
             }
         found = self._occasions.get(norm_key(name))
         values = {
@@ -232,7 +233,12 @@ class ResultPlanner:
         )
 
     def _occasion_named(self, name: str) -> FollowUpOccasion | None:
-        return next((o for o in self.valid_occasions if norm_key(o.name) == norm_key(name)), None)
+        """By the name as shown, with its year (Månadsuppföljning september
+        2025), or as stored (files exported before the year was added)."""
+        key = norm_key(name)
+        return next(
+            (o for o in self.valid_occasions if key in (norm_key(o.title), norm_key(o.name))), None
+        )
 
     def scale(self, kind: str, field: str) -> dict[str, ScaleValue] | None:
         """The plan type's scale for the kind's status or assessment, by

@@ -160,27 +160,27 @@ def subject_and_body(
     deadline = task.deadline
     when = deadline.isoformat() if deadline else "—"
     if kind == OVERDUE:
-        subject = f"Försenad rapportering: {task.name}"
+        subject = f"Försenad rapportering: {task.title}"
         lead = (
-            f"Tidsfristen för uppgiften ”{task.name}” var {when} och uppgiften är ännu inte "
+            f"Tidsfristen för uppgiften ”{task.title}” var {when} och uppgiften är ännu inte "
             "klarmarkerad."
         )
     elif kind.startswith("before:"):
         days = int(kind.split(":", 1)[1])
         dagar = "dag" if days == 1 else "dagar"
-        subject = f"Påminnelse: {task.name} ska rapporteras senast {when}"
+        subject = f"Påminnelse: {task.title} ska rapporteras senast {when}"
         lead = (
-            f"Om {days} {dagar} ({when}) går tidsfristen ut för uppgiften ”{task.name}”."
+            f"Om {days} {dagar} ({when}) går tidsfristen ut för uppgiften ”{task.title}”."
             if days
-            else f"I dag ({when}) går tidsfristen ut för uppgiften ”{task.name}”."
+            else f"I dag ({when}) går tidsfristen ut för uppgiften ”{task.title}”."
         )
     else:
-        subject = f"Påminnelse: {task.name}"
-        lead = f"Du påminns om att rapportera uppgiften ”{task.name}” (tidsfrist {when})."
+        subject = f"Påminnelse: {task.title}"
+        lead = f"Du påminns om att rapportera uppgiften ”{task.title}” (tidsfrist {when})."
     body = (
         "Hej!\n\n"
         f"{lead}\n\n"
-        f"Uppföljning: {task.occasion.name}\n"
+        f"Uppföljning: {task.occasion.title}\n"
         f"Enhet: {task.unit.name}\n"
         f"Plan: {task.plan_type.name}\n\n"
         f"{_progress_text(todo)}"

@@ -237,7 +237,7 @@ def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
             items = items_to_report(plan_type, unit)
             if not items:
                 continue
-            base = f"{occasion.name}: {plan_type.name}: {unit.name}"
+            base = f"{occasion.title}: {plan_type.name}: {unit.name}"
             step = _step_for(occasion, unit)
             if (unit.pk, plan_type.pk, None) not in existing:
                 created.append(

@@ -42,7 +42,7 @@ def _page(request, task: ReportingTask) -> queries.TaskPage:
 def _crumbs(task: ReportingTask, *rest):
     return [
         (_("Start"), reverse("start")),
-        (task.name, reverse("followup:task", args=[task.pk]) if rest else None),
+        (task.title, reverse("followup:task", args=[task.pk]) if rest else None),
         *rest,
     ]
 
@@ -69,7 +69,7 @@ def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: 
         ),
         "may_follow_up": measures.may_follow_up(request.user, task),
         "reads_documents": access.can_read_tree(request.user, task.unit),
-        "page_title": task.name,
+        "page_title": task.title,
         "breadcrumbs": _crumbs(task),
     }
 

@@ -58,7 +58,7 @@ def underlag(request, pk: int, item: int):
             "may_recompute": page.stale and services.may_recompute(request.user, task, item_obj),
             "page_title": _("Underlag: %(item)s") % {"item": item_obj.title},
             "breadcrumbs": [
-                (task.name, reminders.task_path(task)),
+                (task.title, reminders.task_path(task)),
                 (_("Underlag"), None),
             ],
         },
@@ -130,7 +130,7 @@ def overview(request, pk: int):
             "query": query,
             "next": request.get_full_path(),
             "page_title": _("Översikt: %(name)s") % {"name": occasion.title},
-            "breadcrumbs": [(_("Översikt: %(name)s") % {"name": occasion.name}, None)],
+            "breadcrumbs": [(_("Översikt: %(name)s") % {"name": occasion.title}, None)],
         },
     )
 

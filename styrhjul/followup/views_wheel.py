@@ -138,11 +138,11 @@ def timeline(organisation: Unit, year: int, today: datetime.date) -> list[Month]
         for step in occasion.steps.all():
             level = step.unit_type.name if step.unit_type_id else ""
             if step.unit_type_id is None:
-                entries.append(Entry(step.deadline, step.name, _("Milstolpe"), "", occasion.name))
+                entries.append(Entry(step.deadline, step.name, _("Milstolpe"), "", occasion.title))
                 continue
             if step.start < step.deadline:
-                entries.append(Entry(step.start, step.name, _("Start"), level, occasion.name))
-            entries.append(Entry(step.deadline, step.name, _("Tidsfrist"), level, occasion.name))
+                entries.append(Entry(step.start, step.name, _("Start"), level, occasion.title))
+            entries.append(Entry(step.deadline, step.name, _("Tidsfrist"), level, occasion.title))
     for event in events:
         entries.append(Entry(event.start, event.title, _("Händelse"), end=event.end))
     months = [
@@ -339,7 +339,7 @@ def occasion_create(request, pk: int):
         place="nytt-tillfalle",
         saved_place=lambda o: f"tillfalle-{o.pk}",
         save=_save_occasion(request),
-        message=lambda o: _("Uppföljningstillfället ”%(name)s” är skapat.") % {"name": o.name},
+        message=lambda o: _("Uppföljningstillfället ”%(name)s” är skapat.") % {"name": o.title},
     )
 
 
@@ -353,10 +353,10 @@ def occasion_edit(request, pk: int):
         request,
         form=form,
         instance_model=occasion.model,
-        title=_("Ändra uppföljningstillfället ”%(name)s”") % {"name": occasion.name},
+        title=_("Ändra uppföljningstillfället ”%(name)s”") % {"name": occasion.title},
         place=f"tillfalle-{occasion.pk}",
         save=_save_occasion(request),
-        message=lambda o: _("Uppföljningstillfället ”%(name)s” är sparat.") % {"name": o.name},
+        message=lambda o: _("Uppföljningstillfället ”%(name)s” är sparat.") % {"name": o.title},
     )
 
 
@@ -370,7 +370,7 @@ def step_create(request, pk: int):
         request,
         form=form,
         instance_model=occasion.model,
-        title=_("Nytt steg i ”%(name)s”") % {"name": occasion.name},
+        title=_("Nytt steg i ”%(name)s”") % {"name": occasion.title},
         place=f"tillfalle-{occasion.pk}",
         save=lambda f: services.step_save(actor=request.user, step=f.instance),
         message=lambda s: _("Steget ”%(name)s” är skapat.") % {"name": s.name},
@@ -498,10 +498,10 @@ def occasion_open(request, pk: int):
         return _done(request, occasion, " ".join(exc.messages), error=True)
     n = len(created)
     if n == 1:
-        text = _("”%(name)s” är öppnad. 1 uppgift skapades.") % {"name": occasion.name}
+        text = _("”%(name)s” är öppnad. 1 uppgift skapades.") % {"name": occasion.title}
     else:
         text = _("”%(name)s” är öppnad. %(n)s uppgifter skapades.") % {
-            "name": occasion.name,
+            "name": occasion.title,
             "n": n,
         }
     return _done(request, occasion, text)
@@ -518,9 +518,9 @@ def occasion_close(request, pk: int):
     except ValidationError as exc:
         return _done(request, occasion, " ".join(exc.messages), error=True)
     if closed:
-        text = _("”%(name)s” är stängd. Rapporterna är låsta.") % {"name": occasion.name}
+        text = _("”%(name)s” är stängd. Rapporterna är låsta.") % {"name": occasion.title}
     else:
-        text = _("”%(name)s” är öppen igen.") % {"name": occasion.name}
+        text = _("”%(name)s” är öppen igen.") % {"name": occasion.title}
     return _done(request, occasion, text)
 
 
@@ -561,10 +561,10 @@ def task_reopen(request, pk: int):
             messages.success(
                 request,
                 _("Uppgiften ”%(name)s” är öppen igen till och med %(date)s.")
-                % {"name": task.name, "date": until.isoformat()},
+                % {"name": task.title, "date": until.isoformat()},
             )
             return redirect(back)
-    title = _("Öppna uppgiften ”%(name)s” igen") % {"name": task.name}
+    title = _("Öppna uppgiften ”%(name)s” igen") % {"name": task.title}
     return _page(
         request,
         "followup/occasion_form.html",

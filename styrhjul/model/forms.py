@@ -236,14 +236,16 @@ class ScaleValueForm(forms.ModelForm):
             "colour": _("Färg"),
             "symbol": _("Symbol"),
             "comment_required": _("Kommentar krävs"),
-            "counts_as_done": _("Räknas som klar eller grön"),
+            "counts_as_done": _("Räknas som klar eller uppfylld"),
         }
         help_texts = {
             "label": _("Visas alltid, så att värdet aldrig förmedlas med bara färg."),
             "colour": _("Hexkod, t.ex. #1e6b34, eller välj i färgväljaren."),
             "symbol": _("Ett tecken som skiljer värdena åt även utan färg, t.ex. ● ▲ ■."),
             "comment_required": _("Den som rapporterar måste skriva en kommentar."),
-            "counts_as_done": _("Räknas in i andelen klara aktiviteter eller gröna mål."),
+            "counts_as_done": _(
+                "Räknas in i andelen klara aktiviteter eller uppfyllda mål och nyckeltal."
+            ),
             "suggested_when": _(
                 "Bara för bedömning av nyckeltal: Styrhjul föreslår värdet när utfallet "
                 "jämförs med målvärdet."

@@ -212,7 +212,7 @@ class ScaleValue(models.Model):
     )
     symbol = models.CharField(_("symbol"), max_length=8, blank=True)
     comment_required = models.BooleanField(_("kommentar krävs"), default=False)
-    counts_as_done = models.BooleanField(_("räknas som klar/grön"), default=False)
+    counts_as_done = models.BooleanField(_("räknas som klar eller uppfylld"), default=False)
     suggested_when = models.CharField(
         _("föreslås när"),
         max_length=10,

@@ -42,6 +42,9 @@ The other rules, each answered here and nowhere else:
 - The occasion overview (`overview_unit_ids`): a Modellägare follows the
   tasks of the units they manage, a Chef whose grant includes units below
   follows the tasks of that part of the tree.
+- Who may be Ansvarig for an item (`responsible_candidates`): the active
+  users with a Modellägare, Chef or Rapportör grant on the item's unit, or on
+  a unit above it when the grant includes the units below.
 
 Objects say which unit decides their access through an `access_unit`
 attribute, and their querysets narrow to what a user may do with
@@ -63,7 +66,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Role, RoleGrant, Unit
+from .models import Role, RoleGrant, Unit, User
 
 
 class Action(StrEnum):
@@ -76,6 +79,10 @@ class Action(StrEnum):
 WRITE_ROLES = {Role.ADMIN, Role.MODEL_OWNER, Role.MANAGER, Role.REPORTER}
 SUBTREE_WRITE_ROLES = {Role.ADMIN, Role.MODEL_OWNER}
 MANAGE_ROLES = {Role.ADMIN, Role.MODEL_OWNER}
+# The roles that work with a unit's plans and may be Ansvarig for its items.
+# Not Läsare (reads only) and not Systemadministratör (administers the
+# installation, every organisation in it).
+RESPONSIBLE_ROLES = {Role.MODEL_OWNER, Role.MANAGER, Role.REPORTER}
 
 
 class _System:
@@ -422,6 +429,19 @@ def may_report(user, unit: Unit, item) -> bool:
     if not reports_only_assigned(user, unit):
         return True
     return item.responsible_id is not None and item.responsible_id == getattr(user, "pk", None)
+
+
+def responsible_candidates(unit: Unit) -> QuerySet[User]:
+    """Who may be Ansvarig for an item of `unit`: the active users holding a
+    Modellägare, Chef or Rapportör grant on the unit itself, or on a unit
+    above it with the units below included. Read-only roles, people of other
+    organisations and administrators of the installation are not offered.
+    The "Ansvarig" choosers (the item form) and the plan import ask this."""
+    above = list(Unit.objects.ancestors(unit).values_list("pk", flat=True))
+    grants = RoleGrant.objects.filter(role__in=RESPONSIBLE_ROLES).filter(
+        Q(unit=unit) | Q(unit__in=above, includes_subtree=True)
+    )
+    return User.objects.filter(is_active=True, pk__in=grants.values("user_id"))
 
 
 def may_mark_done(user, task) -> bool:

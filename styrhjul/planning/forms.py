@@ -3,9 +3,11 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
 from styrhjul.organisation.forms import DateInput
 from styrhjul.organisation.models import Unit, UnitType, User
 
@@ -106,6 +108,31 @@ def targets_text(targets) -> str:
     return "\n".join(f"{t.year}: {plain(t.value)}" for t in targets)
 
 
+class ResponsibleField(forms.ModelChoiceField):
+    """Ansvarig: the people who may be responsible for the unit's items
+    (access.responsible_candidates), and the person already chosen, marked,
+    when they no longer are, so that an edit does not lose them unseen."""
+
+    def __init__(self, *args, unit, current=None, **kwargs):
+        candidates = access.responsible_candidates(unit)
+        self.candidate_ids = set(candidates.values_list("pk", flat=True))
+        keep = Q(pk=current) if current else Q(pk__in=[])
+        kwargs["queryset"] = User.objects.filter(Q(pk__in=self.candidate_ids) | keep)
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_choice"] = _(
+            "Välj en person som har rollen Modellägare, Chef eller Rapportör på %(unit)s "
+            "eller på en enhet ovanför, eller skriv en funktion som text."
+        ) % {"unit": unit}
+
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name() or obj.get_username()
+        if obj.pk in self.candidate_ids:
+            return name
+        if not obj.is_active:
+            return _("%(name)s (inaktiv)") % {"name": name}
+        return _("%(name)s (har ingen roll på enheten längre)") % {"name": name}
+
+
 class ItemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     targets = forms.CharField(
@@ -130,7 +157,7 @@ class ItemForm(forms.ModelForm):
         }
         labels = {"measure_unit": _("Måttenhet")}
 
-    def __init__(self, *args, kind: str, model, **kwargs):
+    def __init__(self, *args, kind: str, model, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         wanted = FIELDS_BY_KIND[kind]
         for name in list(self.fields):
@@ -146,8 +173,15 @@ class ItemForm(forms.ModelForm):
             self.fields["level"].required = True
             self.fields["level"].empty_label = _("Välj målnivå")
         if "responsible" in self.fields:
-            self.fields["responsible"].queryset = User.objects.filter(is_active=True)
-            self.fields["responsible"].empty_label = _("Ingen person vald")
+            old = self.fields["responsible"]
+            self.fields["responsible"] = ResponsibleField(
+                unit=unit,
+                current=self.instance.responsible_id,
+                required=False,
+                label=old.label,
+                help_text=old.help_text,
+                empty_label=_("Ingen person vald"),
+            )
         if "aggregation" in self.fields:
             self.fields["aggregation"].help_text = _(
                 "Summa, medelvärde eller viktat medelvärde av de underliggande enheternas "

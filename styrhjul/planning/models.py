@@ -151,7 +151,7 @@ class Item(models.Model):
 
     # Indicator (nyckeltal)
     measure_unit = models.CharField(
-        _("enhet för värdet"), max_length=30, blank=True, help_text=_("T.ex. %, antal, kr, index.")
+        _("måttenhet"), max_length=30, blank=True, help_text=_("T.ex. %, antal, kr, index.")
     )
     direction = models.CharField(
         _("riktning"), max_length=10, choices=Direction.choices, blank=True

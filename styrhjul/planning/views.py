@@ -247,7 +247,9 @@ def item_create(request, unit: int, plan_type: int):
     if parent_pk and parent_pk.isdigit():
         parent = _item(request, int(parent_pk))
     model = plan_type_obj.model
-    form = ItemForm(request.POST or None, kind=kind, model=model, instance=Item(kind=kind))
+    form = ItemForm(
+        request.POST or None, kind=kind, model=model, unit=unit_obj, instance=Item(kind=kind)
+    )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -291,7 +293,14 @@ def item_edit(request, pk: int):
     initial = {"version": obj.version}
     if obj.kind == ItemKind.INDICATOR:
         initial["targets"] = targets_text(obj.targets.all())
-    form = ItemForm(request.POST or None, kind=obj.kind, model=model, instance=obj, initial=initial)
+    form = ItemForm(
+        request.POST or None,
+        kind=obj.kind,
+        model=model,
+        unit=obj.plan.unit,
+        instance=obj,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:

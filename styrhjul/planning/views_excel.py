@@ -109,7 +109,7 @@ def _result_exports(plan: Plan | None) -> list[tuple[str, str]]:
     if url is None:
         return []
     return [
-        (o.name, f"{url}?uppfoljning={o.pk}") for o in plan_results().occasions_for(plan.plan_type)
+        (o.title, f"{url}?uppfoljning={o.pk}") for o in plan_results().occasions_for(plan.plan_type)
     ]
 
 

@@ -269,11 +269,11 @@ def test_open_close_and_reopen_an_occasion(client, owner, chain):
     )
     occ.plan_types.set([chain["ap"]])
     response = client.post(url("occasion_open", occ.pk), follow=True)
-    assert "”Mars” är öppnad. 1 uppgift skapades." in response.content.decode()
+    assert "”Mars 2025” är öppnad. 1 uppgift skapades." in response.content.decode()
     occ.refresh_from_db()
     assert occ.status == OccasionStatus.OPEN
     response = client.post(url("occasion_open", occ.pk), **HTMX)
-    assert "”Mars” är öppnad. 0 uppgifter skapades." in response.content.decode()
+    assert "”Mars 2025” är öppnad. 0 uppgifter skapades." in response.content.decode()
     client.post(url("occasion_close", occ.pk))
     occ.refresh_from_db()
     assert occ.status == OccasionStatus.CLOSED

@@ -838,3 +838,13 @@ def test_perspectives_levels_and_plan_types_follow_their_order(client, owner, mo
     positions = [section.index(f'<th scope="row">{name}</th>') for name in by_order]
     assert positions == sorted(positions)
     assert page.index("Verksamhetsmål") < page.index("Inriktningsmål")
+
+
+def test_the_scale_says_klar_eller_uppfylld_not_klar_gron(client, owner, model):
+    scale = model.scales.get(kind=ScaleKind.ACTIVITY_STATUS)
+    form = text(client.get(reverse("model:scale_value_create", args=[scale.pk])))
+    page = text(client.get(year_url()))
+
+    assert "Räknas som klar eller uppfylld" in form and "Räknas som klar eller uppfylld" in page
+    for old in ("klar/grön", "Klar/grön", "eller grön", "gröna"):
+        assert old not in form and old not in page

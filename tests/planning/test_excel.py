@@ -174,8 +174,11 @@ def control_file() -> bytes:
 
 
 @pytest.fixture
-def anna(db):
-    return UserFactory(first_name="Anna", last_name="Andersson", email="anna@example.se")
+def anna(org):
+    """A Rapportör in the förvaltning, who may be Ansvarig in its plans."""
+    user = UserFactory(first_name="Anna", last_name="Andersson", email="anna@example.se")
+    grant(user, org["forv"], Role.REPORTER)
+    return user
 
 
 @pytest.fixture
@@ -525,7 +528,8 @@ def test_goals_that_contribute_to_each_other_in_a_circle_are_refused(unit, vp):
 
 def test_a_name_shared_by_two_users_must_be_written_as_an_e_mail_address(unit, vp):
     UserFactory(first_name="Per", last_name="Nilsson", email="per.nilsson@example.se")
-    UserFactory(first_name="Per", last_name="Nilsson", email="per.nilsson2@example.se")
+    per2 = UserFactory(first_name="Per", last_name="Nilsson", email="per.nilsson2@example.se")
+    grant(per2, unit, Role.MANAGER)
     sheet = [["Aktivitet", "Ansvarig"], ["Nattpatrull", "Per Nilsson"]]
 
     errors = rejected(workbook({"Aktiviteter": sheet}), unit, vp)
@@ -1048,3 +1052,18 @@ def test_read_workbook_numbers_rows_as_excel_shows_them(unit, vp):
     data = workbook({"Aktiviteter": [[], ["Aktivitet"], [], ["A"], ["B"]]})
     parsed = read_workbook(data, filename="plan.xlsx")
     assert [r.row for r in parsed.sheet(ItemKind.ACTIVITY).rows] == [4, 5]
+
+
+def test_the_indicator_sheet_says_mattenhet_and_still_reads_the_old_enhet_header(unit, vp):
+    book = read_back(template_workbook(plan_type=vp))
+    assert "Måttenhet" in [c.value for c in book["Nyckeltal"][1]]
+    assert "Enhet" not in [c.value for c in book["Nyckeltal"][1]]
+
+    # A file exported before the column was renamed.
+    old = list(INDICATOR_HEADER)
+    old[old.index("Måttenhet")] = "Enhet"
+    row = {h: None for h in old}
+    row.update({"Nr": "1", "Nyckeltal": "Andel nöjda", "Enhet": "%"})
+    import_plan(workbook({"Nyckeltal": [old, list(row.values())]}), unit, vp)
+
+    assert item(unit, vp, ItemKind.INDICATOR, "Andel nöjda").measure_unit == "%"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from styrhjul.core.concurrency import one_action
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
+from styrhjul.organisation.models import Role
 from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.excel.cells import long_text
 from styrhjul.planning.models import Plan
@@ -27,7 +28,7 @@ from tests.excel import (
     snapshot,
     workbook,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -332,9 +333,15 @@ def _expected_person(value):
 
 
 @pytest.fixture
-def people_in_place(db):
-    UserFactory(first_name="Anna", last_name="Andersson", email="anna@example.se")
-    UserFactory(first_name="Bo", last_name="Berg", email="bo@example.se")
+def people_in_place(org):
+    """Two Rapportörer of the avdelning whose units the plans belong to."""
+    for first, last, email in (
+        ("Anna", "Andersson", "anna@example.se"),
+        ("Bo", "Berg", "bo@example.se"),
+    ):
+        grant(
+            UserFactory(first_name=first, last_name=last, email=email), org["avd_a"], Role.REPORTER
+        )
 
 
 PROPERTY_SETTINGS = settings(

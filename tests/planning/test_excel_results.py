@@ -379,3 +379,16 @@ def test_the_pages_export_results_and_offer_the_occasion(client, unit, ikp, mode
     )
     assert response.status_code == 200
     assert Report.objects.filter(item=item_numbered(unit, ikp, "2")).exists()
+
+
+def test_an_occasion_named_without_its_year_is_written_with_it_and_read_either_way(
+    unit, ikp, model_owner
+):
+    bokslut = make_occasion(ikp.model, ikp, "Årsbokslut")
+    import_plan(results_file([result_row(1, occasion="Årsbokslut")]), unit, ikp, model_owner)
+
+    rows = read(export_workbook(actor=model_owner, unit=unit, plan_type=ikp, occasion=bokslut))
+
+    assert rows[1][-1] == "Årsbokslut 2025"
+    import_plan(results_file([result_row(1, occasion="Årsbokslut 2025")]), unit, ikp, model_owner)
+    assert Report.objects.get().occasion == bokslut

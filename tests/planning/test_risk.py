@@ -220,6 +220,7 @@ def test_the_item_form_also_asks_for_a_reason_when_a_risk_is_handled_otherwise(o
         {"title": "Fakturor attesteras", "control_step": "Stickprov", "risk_handling": "other"},
         kind="control_point",
         model=model,
+        unit=org["enhet_b1"],
         instance=Item(kind="control_point"),
     )
     assert not form.is_valid()

@@ -245,7 +245,7 @@ def test_the_item_form_offers_the_models_steps(org, model):
 
     five_by_five(model)
     model.refresh_from_db()
-    form = ItemForm(kind=ItemKind.CONTROL_POINT, model=model)
+    form = ItemForm(kind=ItemKind.CONTROL_POINT, model=model, unit=model.organisation)
 
     assert [label for _v, label in form.fields["probability"].choices][1:] == [
         f"{i} {label}" for i, label in enumerate(FIVE_PROBABILITY, 1)

@@ -61,6 +61,8 @@ class Column:
     low: int | None = None  # for INTEGER
     high: int | None = None
     result: bool = False  # a reported result (Report), not a field of the item
+    # Earlier headers still read on import (files exported before a rename).
+    aliases: tuple[str, ...] = ()
 
     @property
     def max_length(self) -> int | None:
@@ -298,7 +300,14 @@ INDICATOR_SHEET = Sheet(
         _GOALS,
         Column("title", "Nyckeltal", TEXT, 40, _("Nyckeltalets namn."), required=True),
         _DESCRIPTION,
-        Column("measure_unit", "Enhet", TEXT, 10, _("Värdets enhet, t.ex. %, antal, kr, index.")),
+        Column(
+            "measure_unit",
+            "Måttenhet",
+            TEXT,
+            10,
+            _("Vad värdet mäts i, t.ex. %, antal, kr, index."),
+            aliases=("Enhet",),  # the header in files exported before it was renamed
+        ),
         Column(
             "direction",
             "Riktning",

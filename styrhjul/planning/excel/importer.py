@@ -282,6 +282,7 @@ class _Importer:
     ):
         self.actor = actor
         self.unit = unit
+        self._candidate_ids: set[int] | None = None
         self.plan_type = plan_type
         scale = plan_type.model.risk_scale
         # Sannolikhet and Konsekvens are read on the year's risk scale.
@@ -358,6 +359,7 @@ class _Importer:
         for planned in self.planned:
             self._check_dates(planned)
             self._find_changes(planned)
+            self._check_responsible(planned)
         self._check_levels()
         self._check_numbers()
         self._plan_archive()
@@ -603,6 +605,31 @@ class _Importer:
                 _("Slutdatum (%(end)s) är före Startdatum (%(start)s).")
                 % {"end": end.isoformat(), "start": start.isoformat()},
                 "Slutdatum",
+            )
+
+    def _check_responsible(self, planned: _Planned) -> None:
+        """Ansvarig must be someone who may be responsible for the unit's
+        items (access.responsible_candidates), as in the item form; a person
+        already responsible for the item stays."""
+        person = planned.fields.get("responsible")
+        if person is None:
+            return
+        if planned.existing is not None and planned.existing.responsible_id == person.pk:
+            return
+        if self._candidate_ids is None:
+            self._candidate_ids = set(
+                access.responsible_candidates(self.unit).values_list("pk", flat=True)
+            )
+        if person.pk not in self._candidate_ids:
+            self.issues.add(
+                planned,
+                _(
+                    "%(name)s har inte rollen Modellägare, Chef eller Rapportör på %(unit)s "
+                    "eller på en enhet ovanför och kan inte vara ansvarig. Välj en annan person "
+                    "eller skriv en funktion som text."
+                )
+                % {"name": person.get_full_name() or person.get_username(), "unit": self.unit},
+                "Ansvarig",
             )
 
     def _find_changes(self, planned: _Planned) -> None:

@@ -78,12 +78,12 @@ def user_by_name(name: str) -> User:
 
 def occasion_by_name(plan_type: PlanType, name: str):
     """A follow-up occasion of the plan type's year that follows up the plan
-    type, by name (case ignored)."""
+    type, by name as shown (with its year) or as stored (case ignored)."""
     from .cells import norm_key
 
     valid = list(plan_results().occasions_for(plan_type))
     for occasion in valid:
-        if norm_key(occasion.name) == norm_key(name):
+        if norm_key(name) in (norm_key(occasion.title), norm_key(occasion.name)):
             return occasion
     raise NotFound(
         _(
@@ -94,6 +94,6 @@ def occasion_by_name(plan_type: PlanType, name: str):
             "name": name,
             "plan_type": plan_type.name,
             "year": plan_type.model.year,
-            "names": ", ".join(o.name for o in valid) or "–",
+            "names": ", ".join(o.title for o in valid) or "–",
         }
     )

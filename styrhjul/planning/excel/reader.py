@@ -237,5 +237,6 @@ def _read_header(spec: Sheet, title: str, cells, number: int):
         % {"columns": ", ".join(c.header for c in spec.columns)},
         row=number,
         sheet=title,
+        aliases={alias: c.key for c in spec.all_columns for alias in c.aliases},
     )
     return header.width, header.positions, header.ignored, header.errors

@@ -31,6 +31,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from styrhjul.charts.pictures import Bar, Segment, stacked_bars
@@ -213,20 +214,26 @@ GOAL_ROLES = (Role.MANAGER, Role.READER)
 
 
 def goals(user, year: int) -> Goals | None:
-    """The goals of the year of the units where the user is Chef or Läsare
-    on the unit itself, with the latest assessment reported on each at the
-    year's occasions. None when the user holds no such grant."""
+    """The goals of the year (or of the latest year before it with goals) of
+    the units where the user is Chef or Läsare on the unit itself, with the
+    latest assessment reported on each at the year's occasions. None when
+    the user holds no such grant."""
     unit_ids = access.held_unit_ids(user, GOAL_ROLES)
     if not unit_ids:
         return None
+    goals_of_units = Item.objects.restrict(user).filter(
+        kind=ItemKind.GOAL, plan__unit_id__in=unit_ids, archived_at__isnull=True
+    )
+    # The year: this one, or the latest year before it that has goals (the
+    # next year's plans may be written before this year's have any).
+    year = (
+        goals_of_units.filter(plan__plan_type__model__year__lte=year).aggregate(
+            latest=Max("plan__plan_type__model__year")
+        )["latest"]
+        or year
+    )
     items = list(
-        Item.objects.restrict(user)
-        .filter(
-            kind=ItemKind.GOAL,
-            plan__unit_id__in=unit_ids,
-            plan__plan_type__model__year=year,
-            archived_at__isnull=True,
-        )
+        goals_of_units.filter(plan__plan_type__model__year=year)
         .select_related("plan__unit", "perspective")
         .order_by("perspective__order", "perspective__name", "plan__unit__name", "number", "pk")
     )
@@ -332,7 +339,8 @@ def silent_units(user, today: datetime.date, occasions: list[FollowUpOccasion]):
     """The units the user manages that did not report at either of the two
     latest occasions of their organisation: at each they had tasks, none
     klarmarkerad, none with a reported item (the read model), and every
-    one past its deadline (or the occasion closed)."""
+    one past its deadline (or the end of the period, for a task without
+    one; or the occasion closed)."""
     if not occasions:
         return []
     silent_at: dict[int, set[int]] = {}
@@ -350,10 +358,9 @@ def silent_units(user, today: datetime.date, occasions: list[FollowUpOccasion]):
         for task in tasks:
             units[task.unit_id] = task.unit
             reported = counted.get(task.pk, (0, 0, 0))[0]
-            deadline = task.deadline
-            passed = occasion.status == OccasionStatus.CLOSED or (
-                deadline is not None and deadline < today
-            )
+            # A task without a deadline is due when the period has ended.
+            deadline = task.deadline or occasion.period_end
+            passed = occasion.status == OccasionStatus.CLOSED or deadline < today
             if task.done_at or reported or not passed:
                 spoke.add(task.unit_id)
             else:
@@ -369,13 +376,13 @@ def silent_units(user, today: datetime.date, occasions: list[FollowUpOccasion]):
 
 
 def orphan_items(user, year: int) -> tuple[list[tuple[Item, str]], int]:
-    """Items of the year in units the user manages whose responsible person
+    """Items of this year's and later plans in units the user manages whose responsible person
     is inactive or no longer reads the item's unit (access.units_read_by)."""
     items = list(
         Item.objects.restrict(user, access.Action.MANAGE)
         .filter(
             responsible__isnull=False,
-            plan__plan_type__model__year=year,
+            plan__plan_type__model__year__gte=year,
             archived_at__isnull=True,
         )
         .select_related("plan__unit", "responsible")

@@ -39,6 +39,12 @@ The other rules, each answered here and nowhere else:
 - The occasion overview (`overview_unit_ids`): a Modellägare follows the
   tasks of the units they manage, a Chef whose grant includes units below
   follows the tasks of that part of the tree.
+- Who receives a task (`task_receivers`): the active users holding Chef or
+  Modellägare on the task's unit itself (the rule of `my_tasks_filter`).
+- Who reaches a unit (`units_read_by`): for many users at once, the units
+  their grants reach; whether an item's responsible still reaches it.
+- The start page's sections: a Chef's and a Läsare's own units
+  (`held_unit_ids`) for the goals, `tree_unit_ids` for the documents.
 
 Objects say which unit decides their access through an `access_unit`
 attribute, and their querysets narrow to what a user may do with

@@ -41,12 +41,13 @@ from styrhjul.followup import queries as followup_queries
 from styrhjul.followup import readmodel
 from styrhjul.followup.models import FollowUpOccasion, OccasionStatus, Report, ReportingTask
 from styrhjul.followup.views_wheel import Entry, timeline, year_picture
+from styrhjul.indicators.series import IndicatorData, indicator_data
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.model.queries import vision_for
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, Unit
 from styrhjul.organisation.queries import my_units, readable_roots
-from styrhjul.planning.models import Item
+from styrhjul.planning.models import Item, ItemLink
 
 LISTED = 10  # late, locked and stale rows shown before "and N more"
 DOCUMENTS = 5
@@ -188,6 +189,9 @@ class GoalRow:
     latest_occasion: FollowUpOccasion | None = None
     # Earlier assessments of the year, oldest first: (occasion, value).
     earlier: list[tuple[FollowUpOccasion, ScaleValue]] = field(default_factory=list)
+    # The indicators that follow the goal up, with their trend
+    # (indicators.series.IndicatorData.describe, charts.trend).
+    indicators: list[IndicatorData] = field(default_factory=list)
 
     @property
     def trend(self) -> list[tuple[FollowUpOccasion, ScaleValue]]:
@@ -216,8 +220,9 @@ GOAL_ROLES = (Role.MANAGER, Role.READER)
 def goals(user, year: int) -> Goals | None:
     """The goals of the year (or of the latest year before it with goals) of
     the units where the user is Chef or Läsare on the unit itself, with the
-    latest assessment reported on each at the year's occasions. None when
-    the user holds no such grant."""
+    latest assessment reported on each at the year's occasions and the trend
+    of the indicators that follow each up. None when the user holds no such
+    grant."""
     unit_ids = access.held_unit_ids(user, GOAL_ROLES)
     if not unit_ids:
         return None
@@ -257,6 +262,22 @@ def goals(user, year: int) -> Goals | None:
             if row.latest is not None:
                 row.earlier.append((row.latest_occasion, row.latest))
             row.latest, row.latest_occasion = report.assessment, report.occasion
+    if rows:
+        links = list(
+            ItemLink.objects.filter(
+                target_id__in=list(rows),
+                item__kind=ItemKind.INDICATOR,
+                item__archived_at__isnull=True,
+                item__in=Item.objects.restrict(user),
+            )
+            .select_related("item__plan__unit", "item__plan__plan_type__model")
+            .order_by("item__number", "item_id")
+        )
+        indicators = {link.item_id: link.item for link in links}
+        facts = indicator_data(list(indicators.values()), last_year=year) if indicators else {}
+        for link in links:
+            if link.item_id in facts:
+                rows[link.target_id].indicators.append(facts[link.item_id])
     by_perspective: dict[str, list[GoalRow]] = defaultdict(list)
     for row in rows.values():
         name = row.item.perspective.name if row.item.perspective_id else _("Övriga poster")

@@ -22,9 +22,11 @@ from styrhjul.followup.models import (
     Report,
     ReportingTask,
 )
+from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
+from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, Plan
 from styrhjul.web import startpage
 from tests.factories import UnitFactory, UserFactory, grant, unit_type
@@ -216,8 +218,20 @@ def test_a_reader_of_the_namnd_sees_its_goals_and_documents_only(
         data=b"%PDF-1.4",
         finished_at=timezone.now(),
     )
+    # The council's indicator follows the nämnd's goal up too: its trend
+    # (charts.trend, through the indicator's facts) stands by the goal.
+    planning.item_link(actor=access.SYSTEM, item=chain["indicator"], target=chain["board"])
+    Item.objects.filter(pk=chain["indicator"].pk).update(direction="higher")
+    for year, value in ((2023, 82), (2024, 84), (2025, 85)):
+        IndicatorValue.objects.create(
+            item=chain["indicator"], unit=org["kommun"], year=year, value=value
+        )
     page = startpage.start_page(reader, LATE_DAY)
     assert [r.item for r in page.goals.rows] == [chain["board"]]
+    [facts] = page.goals.rows[0].indicators
+    assert facts.item == chain["indicator"]
+    trend = facts.describe()
+    assert "rätt håll" in trend and "88" in trend  # towards the target, 88 % by 2026
     assert page.goals.rows[0].latest.label == "Åtgärder krävs"
     assert page.documents == [made]
     assert page.followed == [] and page.stale is None and not page.tasks.any
@@ -232,6 +246,9 @@ def test_a_reader_of_the_namnd_sees_its_goals_and_documents_only(
     assert reverse("planning:item", args=[chain["board"].pk]) in html
     assert client.get(reverse("planning:item", args=[chain["board"].pk])).status_code == 200
     assert "Åtgärder krävs" in html
+    assert trend in html
+    indicator = reverse("indicators:indicator", args=[chain["indicator"].pk])
+    assert indicator in html and client.get(indicator).status_code == 200
 
 
 # --- Model owners ----------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def _svg(id_prefix: str, title: str, desc: str, width: int, height: int, body: s
 
 
 def stacked_bars(
-    bars: Sequence[Bar], *, title: str, desc: str, id_prefix: str = "bars", width: int = 600
+    bars: Sequence[Bar], *, title: str, desc: str, id_prefix: str = "bars", width: int = 420
 ) -> str:
     """One horizontal bar per `Bar`, its segments side by side in proportion
     to their counts, the bar's label above it and its total after it; a
@@ -73,7 +73,7 @@ def stacked_bars(
     bar_height, gap, label_height = 22, 10, 18
     rows = []
     y = 0
-    chart_width = width - 60
+    chart_width = width - 44
     for bar in bars:
         rows.append(
             f'<text x="0" y="{y + 14}" font-size="14" fill="{TEXT}">{escape(bar.label)}</text>'
@@ -116,7 +116,7 @@ def stacked_bars(
     y += 4
     for label, segment in seen.items():
         text = f"{segment.symbol} {label}".strip()
-        step = 26 + 7.5 * len(text)
+        step = 32 + 8.5 * len(text)
         if x and x + step > width:
             x, y = 0.0, y + 22
         rows.append(
@@ -139,7 +139,7 @@ def year_timeline(
     desc: str,
     today_label: str = "I dag",
     id_prefix: str = "year",
-    width: int = 720,
+    width: int = 480,
 ) -> str:
     """The year from January to December as a line with the months marked,
     each mark a shape on its date (a circle for a deadline, a diamond for a

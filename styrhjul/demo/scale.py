@@ -527,6 +527,37 @@ def bench_item(year: int = DEFAULT_YEAR) -> Item | None:
     return Item.objects.get(pk=target_id)
 
 
+def manager_unit(units: int = 300) -> Unit | None:
+    """The förvaltning of the data set whose part of the tree is nearest
+    `units` units: where `styrhjul bench` puts its förvaltningschef."""
+    root = scale_root()
+    if root is None:
+        return None
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Unit.objects.filter(code__startswith=CODE_PREFIX).values_list(
+        "pk", "parent_id"
+    ):
+        children[parent_id].append(pk)
+
+    def size(pk: int) -> int:
+        count, stack = 0, [pk]
+        while stack:
+            node = stack.pop()
+            count += 1
+            stack.extend(children.get(node, ()))
+        return count
+
+    forvs = Unit.objects.filter(code__startswith=CODE_PREFIX, unit_type__name="Förvaltning")
+    sizes = {u: size(u.pk) for u in forvs.select_related("unit_type")}
+    if not sizes:
+        return None
+    return min(sizes, key=lambda u: (abs(sizes[u] - units), u.pk))
+
+
+def subtree_size(unit: Unit) -> int:
+    return Unit.objects.descendants(unit, include_self=True).count()
+
+
 # --- Deleting ----------------------------------------------------------------------
 
 

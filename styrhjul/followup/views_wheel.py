@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from styrhjul.charts.pictures import Mark, year_timeline
 from styrhjul.core.dates import month_name
 from styrhjul.core.forms import apply_errors
 from styrhjul.model.models import GovernanceModel
@@ -99,6 +100,7 @@ class Entry:
     occasion: str = ""
     end: datetime.date | None = None
     is_today_marker: bool = False
+    kind: str = ""  # "start", "deadline", "milestone", "event" (year_picture's marks)
 
 
 @dataclass
@@ -138,13 +140,28 @@ def timeline(organisation: Unit, year: int, today: datetime.date) -> list[Month]
         for step in occasion.steps.all():
             level = step.unit_type.name if step.unit_type_id else ""
             if step.unit_type_id is None:
-                entries.append(Entry(step.deadline, step.name, _("Milstolpe"), "", occasion.title))
+                entries.append(
+                    Entry(
+                        step.deadline,
+                        step.name,
+                        _("Milstolpe"),
+                        "",
+                        occasion.title,
+                        kind="milestone",
+                    )
+                )
                 continue
             if step.start < step.deadline:
-                entries.append(Entry(step.start, step.name, _("Start"), level, occasion.title))
-            entries.append(Entry(step.deadline, step.name, _("Tidsfrist"), level, occasion.title))
+                entries.append(
+                    Entry(step.start, step.name, _("Start"), level, occasion.title, kind="start")
+                )
+            entries.append(
+                Entry(
+                    step.deadline, step.name, _("Tidsfrist"), level, occasion.title, kind="deadline"
+                )
+            )
     for event in events:
-        entries.append(Entry(event.start, event.title, _("Händelse"), end=event.end))
+        entries.append(Entry(event.start, event.title, _("Händelse"), end=event.end, kind="event"))
     months = [
         Month(
             m,
@@ -162,6 +179,39 @@ def timeline(organisation: Unit, year: int, today: datetime.date) -> list[Month]
         position = sum(1 for e in month.entries if e.date < today)
         month.entries.insert(position, Entry(today, _("I dag"), "", is_today_marker=True))
     return months
+
+
+def year_picture(months: list[Month], year: int, today: datetime.date) -> str:
+    """The year as a picture (charts.pictures.year_timeline): the deadlines,
+    milestones and events of `months` (timeline()) on a line from January to
+    December, today marked. The month tables, or on the start page the list
+    of what comes next, say the same in words."""
+    marks = [
+        Mark(e.date, f"{e.title} ({e.occasion})" if e.occasion else e.title, e.kind)
+        for month in months
+        for e in month.entries
+        if e.kind in ("deadline", "milestone", "event")
+    ]
+    counts = {kind: sum(1 for m in marks if m.kind == kind) for kind in ("deadline", "milestone")}
+    desc = _(
+        "Året från januari till december med %(deadlines)s tidsfrister (cirklar), "
+        "%(milestones)s milstolpar (romber) och %(events)s händelser (kvadrater)."
+    ) % {
+        "deadlines": counts["deadline"],
+        "milestones": counts["milestone"],
+        "events": len(marks) - sum(counts.values()),
+    }
+    if today.year == year:
+        desc += " " + _("Den streckade linjen är i dag, %(date)s.") % {"date": today.isoformat()}
+    return year_timeline(
+        year,
+        marks,
+        today=today,
+        title=_("Årshjul %(year)s") % {"year": year},
+        desc=desc,
+        today_label=_("I dag"),
+        id_prefix=f"arshjul-{year}",
+    )
 
 
 # --- The page ------------------------------------------------------------------
@@ -205,6 +255,7 @@ def _context(request, organisation, roots, year, *, editor=None, status="", focu
     can_manage = access.can_manage(request.user, organisation)
     query = org_query(organisation, roots)
     blocks = _occasion_blocks(model, can_manage, today)
+    months = timeline(organisation, year, today)
     overview_ids = viewable_occasion_ids(request.user, [b["occasion"] for b in blocks])
     return {
         "nav": "followup",
@@ -216,7 +267,8 @@ def _context(request, organisation, roots, year, *, editor=None, status="", focu
         "next_year": year + 1,
         "today": today,
         "model": model,
-        "months": timeline(organisation, year, today),
+        "months": months,
+        "year_picture": year_picture(months, year, today),
         "occasions": blocks,
         "overview_ids": overview_ids,
         "events": list(model.events.all()) if model else [],

@@ -45,6 +45,12 @@ The other rules, each answered here and nowhere else:
 - Who may be Ansvarig for an item (`responsible_candidates`): the active
   users with a Modellägare, Chef or Rapportör grant on the item's unit, or on
   a unit above it when the grant includes the units below.
+- Who receives a task (`task_receivers`): the active users holding Chef or
+  Modellägare on the task's unit itself (the rule of `my_tasks_filter`).
+- Who reaches a unit (`units_read_by`): for many users at once, the units
+  their grants reach; whether an item's responsible still reaches it.
+- The start page's sections: a Chef's and a Läsare's own units
+  (`held_unit_ids`) for the goals, `tree_unit_ids` for the documents.
 
 Objects say which unit decides their access through an `access_unit`
 attribute, and their querysets narrow to what a user may do with
@@ -293,6 +299,13 @@ def can_read_tree(user, unit) -> bool:
     return r.is_admin or unit.pk in r.whole_trees
 
 
+def tree_unit_ids(user) -> set[int] | None:
+    """The units whose documents the user reads (can_read_tree for many):
+    those read together with every unit below them. None for every unit."""
+    r = rights(user)
+    return None if r.is_admin else set(r.whole_trees)
+
+
 def can_manage(user, obj) -> bool:
     return can(user, Action.MANAGE, obj)
 
@@ -479,6 +492,52 @@ def my_tasks_filter(user) -> Q:
     if not r.is_admin:
         assigned &= Q(unit_id__in=r.readable)
     return Q(unit_id__in=own, reporter__isnull=True) | assigned
+
+
+def task_receivers(unit_ids) -> dict[int, set[int]]:
+    """Unit id → the active users whose Mina uppgifter hold the unit's tasks
+    (the rule of my_tasks_filter for a unit's task without a Rapportör):
+    Chef or Modellägare granted on the unit itself. A unit missing from the
+    answer has a task nobody receives."""
+    result: dict[int, set[int]] = defaultdict(set)
+    for user_id, unit_id in RoleGrant.objects.filter(
+        unit__in=unit_ids, role__in=[Role.MANAGER, Role.MODEL_OWNER], user__is_active=True
+    ).values_list("user_id", "unit_id"):
+        result[unit_id].add(user_id)
+    return dict(result)
+
+
+def units_read_by(user_ids) -> dict[int, set[int] | None]:
+    """User id → the units each active user reads through their grants (the
+    unit of a grant, with its subtree when the grant includes it; None for
+    a Systemadministratör), for many users in two queries: whether the
+    person responsible for an item still reaches its unit. Inactive users
+    and users without grants are missing from the answer."""
+    grants = list(
+        RoleGrant.objects.filter(user__in=user_ids, user__is_active=True).values_list(
+            "user_id", "unit_id", "role", "includes_subtree"
+        )
+    )
+    result: dict[int, set[int] | None] = {}
+    if not grants:
+        return result
+    children, _parents, _governing = _tree_maps()
+    for user_id, unit_id, role, includes_subtree in grants:
+        if role == Role.ADMIN:
+            result[user_id] = None
+            continue
+        if user_id in result and result[user_id] is None:
+            continue
+        scope = _subtree(children, unit_id) if includes_subtree else {unit_id}
+        result.setdefault(user_id, set()).update(scope)
+    return result
+
+
+def held_unit_ids(user, roles) -> set[int]:
+    """The units where the user holds one of `roles` on the unit itself
+    (the start page's goals: a Chef's and a Läsare's own units)."""
+    r = rights(user)
+    return {unit_id for unit_id, held in r.roles_by_unit.items() if held & set(roles)}
 
 
 # --- The occasion overview -------------------------------------------------------------

@@ -4,29 +4,32 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from styrhjul.followup import queries as followup_queries
-from styrhjul.model import queries as model_queries
-from styrhjul.organisation import queries as org_queries
-
+from . import startpage
 from .forms import LoginForm
 
 
 @login_required
 @require_safe
 def start(request):
+    """Start: what to do and how things stand, per role (web/startpage.py)."""
+    today = timezone.localdate()
+    page = startpage.start_page(request.user, today)
     return render(
         request,
         "web/start.html",
         {
             "nav": "start",
             "page_title": "Start",
-            "my_units": org_queries.my_units(request.user),
-            "tasks": followup_queries.my_tasks(request.user),
-            "vision": model_queries.vision_for(request.user),
+            "page": page,
+            "my_units": page.units,
+            "vision": page.vision,
+            "today": today,
+            "next": request.get_full_path(),
         },
     )
 

@@ -402,6 +402,12 @@ def test_bench_runs_end_to_end_and_prints_the_table(small):
         # Measured, or skipped with a note while the page does not exist yet.
         assert ("hoppas över" in line) or any(c.isdigit() for c in line.split(label)[1]), line
     assert any(label.startswith("Fullmäktiges nyckeltal (") for label in rows), rows
+    # Start as a förvaltningschef (Chef with the units below) and a model owner.
+    chef_start = next(line for label, line in rows.items() if label.startswith("Start, förv"))
+    assert "< 300 ms" in chef_start and "fel" not in chef_start and "hoppas" not in chef_start
+    assert "fel" not in rows["Start, modellägare (hela kommunen)"]
+    chef = User.objects.get(username="bench-forvaltningschef")
+    assert RoleGrant.objects.get(user=chef).unit == scale.manager_unit(300)
     user = User.objects.get(username="bench-admin")
     assert RoleGrant.objects.filter(user=user, unit=small, role=Role.ADMIN).exists()
 

@@ -72,6 +72,21 @@ def test_reader_sees_the_timeline_by_month(client, org, occasion, chef):
     assert "Öppna uppföljningen" not in html
 
 
+def test_the_year_as_a_picture_at_the_top_of_the_wheel(client, org, occasion, chef):
+    """The year drawn as a line from January to December (charts.pictures),
+    named and described, with today marked; the month tables below say the
+    same in words."""
+    client.force_login(chef)
+    html = client.get(url("year_wheel", 2025)).content.decode()
+    picture = html[html.index("<svg") : html.index("</svg>")]
+    assert html.index("<svg") < html.index('id="manad-1"')
+    assert 'role="img"' in picture and "<title" in picture and "<desc" in picture
+    # Three deadlines (circles) and the nämnd's decision (a milestone, a diamond).
+    assert picture.count("<circle") == 3 and picture.count("<path") == 1
+    assert "2025-07-15: Enhetschefer rapporterar (Delårsrapport 2025)" in picture
+    assert "I dag" in picture and "2025-08-25" in picture
+
+
 def test_entries_of_the_neighbouring_years_models_show_in_the_year(client, org, occasion, chef):
     step = occasion.steps.get(name="Nämnden beslutar")
     step.start = step.deadline = datetime.date(2026, 1, 13)

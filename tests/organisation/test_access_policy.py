@@ -300,3 +300,46 @@ def test_who_follows_an_occasions_overview(org):
     assert followed(org["enhet_a1"], Role.MANAGER) == set()  # no units below
     assert followed(org["forv"], Role.READER) == set()
     assert followed(org["forv"], Role.REPORTER) == set()
+
+
+def test_who_receives_a_task_and_who_still_reaches_a_unit(org):
+    """task_receivers: active Chefer and Modellägare on the unit itself (the
+    rule of my_tasks_filter); units_read_by: the units many users' grants
+    reach, in two queries."""
+    chef, owner, reader, gone = UserFactory(), UserFactory(), UserFactory(), UserFactory()
+    grant(chef, org["enhet_a1"], Role.MANAGER, subtree=False)
+    grant(owner, org["forv"], Role.MODEL_OWNER)
+    grant(reader, org["namnd"], Role.READER)
+    grant(gone, org["enhet_a2"], Role.MANAGER, subtree=False)
+    gone.is_active = False
+    gone.save()
+    receivers = access.task_receivers([org["enhet_a1"].pk, org["enhet_a2"].pk, org["forv"].pk])
+    assert receivers == {org["enhet_a1"].pk: {chef.pk}, org["forv"].pk: {owner.pk}}
+    with CaptureQueriesContext(connection) as queries:
+        reach = access.units_read_by([chef.pk, owner.pk, reader.pk, gone.pk])
+    assert len(queries) == 2
+    assert reach[chef.pk] == {org["enhet_a1"].pk}
+    assert org["enhet_b2"].pk in reach[owner.pk] and org["namnd"].pk not in reach[owner.pk]
+    assert org["forv"].pk in reach[reader.pk]
+    assert gone.pk not in reach
+    admin = UserFactory()
+    grant(admin, org["kommun"], Role.ADMIN)
+    assert access.units_read_by([admin.pk]) == {admin.pk: None}
+
+
+def test_the_start_pages_questions(org):
+    """held_unit_ids: the units a user holds given roles on directly;
+    tree_unit_ids: the units read with every unit below them (documents)."""
+    user = UserFactory()
+    grant(user, org["avd_a"], Role.MANAGER)
+    grant(user, org["namnd"], Role.READER, subtree=False)
+    grant(user, org["enhet_b1"], Role.REPORTER, subtree=False)
+    assert access.held_unit_ids(user, {Role.MANAGER, Role.READER}) == {
+        org["avd_a"].pk,
+        org["namnd"].pk,
+    }
+    trees = access.tree_unit_ids(user)
+    assert org["avd_a"].pk in trees and org["enhet_a1"].pk in trees
+    assert org["namnd"].pk not in trees  # read without the units below
+    assert org["enhet_b1"].pk in trees  # a unit without units below is its whole tree
+    assert access.tree_unit_ids(UserFactory(is_superuser=True)) is None

@@ -36,6 +36,9 @@ from styrhjul.organisation.models import Role, RoleGrant, Unit, User
 from styrhjul.planning.models import Item, ItemLink
 
 BENCH_USERNAME = "bench-admin"
+CHEF_USERNAME = "bench-forvaltningschef"
+OWNER_USERNAME = "bench-modellagare"
+START_BUDGET_MS = 300
 PAGE_BUDGET_MS = 300
 FOLLOWUP_BUDGET_MS = 500
 LOAD_BUDGET_S = 180
@@ -48,6 +51,7 @@ class Page:
     kwargs: dict
     query: str = ""
     budget_ms: float | None = None
+    user: User | None = None  # logged in as someone other than bench-admin
 
 
 @dataclass
@@ -128,6 +132,7 @@ class Command(BaseCommand):
             Page("Enhetens planer", "planning:unit_plans", {"pk": unit.pk, "year": year}),
             *self.followup_pages(year),
             *self.indicator_pages(root, year),
+            *self.start_pages(root),
         ]
 
         self.header(runs, year)
@@ -142,7 +147,12 @@ class Command(BaseCommand):
         try:
             with override_settings(ALLOWED_HOSTS=hosts):
                 for page in pages:
-                    rows.append(self.measure(client, page, runs))
+                    if page.user is None:
+                        rows.append(self.measure(client, page, runs))
+                        continue
+                    other = Client(raise_request_exception=True)
+                    other.force_login(page.user)
+                    rows.append(self.measure(other, page, runs))
         finally:
             request_log.setLevel(level)
         self.table(rows)
@@ -222,6 +232,44 @@ class Command(BaseCommand):
                 PAGE_BUDGET_MS,
             ),
         ]
+
+    def start_pages(self, root) -> list[Page]:
+        """Start as a förvaltningschef (Chef with the units below) of the
+        förvaltning nearest 300 units, and as the model owner of the whole
+        organisation (no budget: measured to be known)."""
+        unit = scale.manager_unit(300)
+        if unit is None:
+            return []
+        chef = self.named_user(CHEF_USERNAME, "Förvaltningschef", unit, Role.MANAGER)
+        owner = self.named_user(OWNER_USERNAME, "Modellägare", root, Role.MODEL_OWNER)
+        units = scale.subtree_size(unit)
+        return [
+            Page(
+                f"Start, förvaltningschef ({units} enheter)",
+                "start",
+                {},
+                "",
+                START_BUDGET_MS,
+                user=chef,
+            ),
+            Page("Start, modellägare (hela kommunen)", "start", {}, "", None, user=owner),
+        ]
+
+    def named_user(self, username: str, title: str, unit: Unit, role: str) -> User:
+        """A measuring user with `role` on `unit` and the units below it."""
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = services.user_create(
+                actor=access.SYSTEM,
+                username=username,
+                email=f"{username}@skala.example",
+                first_name="Bänk",
+                last_name=title,
+                title=f"{title} för styrhjul bench",
+            )
+        if not RoleGrant.objects.filter(user=user, unit=unit, role=role).exists():
+            services.grant_role(actor=access.SYSTEM, user=user, unit=unit, role=role)
+        return user
 
     # -- the data set and the user
 

@@ -1,0 +1,544 @@
+"""The start page per role (startsidan): what to do and how things stand.
+
+Each section is built only for those it concerns, by the access policy
+(organisation/access.py), and every link it holds is one the person may
+follow:
+
+* Mina uppgifter (access.my_tasks_filter): kept apart as Försenad, Låst,
+  to report and Klarmarkerad, by followup.services.is_late/is_locked.
+* Uppföljningar som pågår, for those who follow units in an occasion's
+  overview (access.overview_unit_ids): per open occasion the overview's own
+  counts (followup.overview, the read model), a bar of them, the late tasks
+  with "Skicka påminnelse" and the locked ones with "Öppna igen" for model
+  owners.
+* Mål och bedömningar, for a Chef's and a Läsare's own units
+  (access.held_unit_ids): the units' goals of the year with the latest
+  assessment and the earlier ones of the year, and a bar per perspective.
+* Det som håller på att bli inaktuellt, for model owners
+  (access.can_manage_any): units that did not report at the last two
+  occasions, items whose responsible person no longer reaches the item's
+  unit, and open tasks nobody receives.
+* Senaste dokumenten (access.tree_unit_ids) and the year as a timeline
+  (the Årshjul's picture).
+
+The number of queries does not depend on the number of units, tasks or
+items (tests/web/test_startpage.py checks it with two sizes).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from styrhjul.charts.pictures import Bar, Segment, stacked_bars
+from styrhjul.documents.models import DocumentJob, JobStatus
+from styrhjul.followup import overview as overview_q
+from styrhjul.followup import queries as followup_queries
+from styrhjul.followup import readmodel
+from styrhjul.followup.models import FollowUpOccasion, OccasionStatus, Report, ReportingTask
+from styrhjul.followup.views_wheel import Entry, timeline, year_picture
+from styrhjul.indicators.series import IndicatorData, indicator_data
+from styrhjul.model.models import ItemKind, ScaleValue
+from styrhjul.model.queries import vision_for
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role, Unit
+from styrhjul.organisation.queries import my_units, readable_roots
+from styrhjul.planning.models import Item, ItemLink
+
+LISTED = 10  # late, locked and stale rows shown before "and N more"
+DOCUMENTS = 5
+
+# The overview's states in the order of the bar, with colours that hold
+# 3:1 against white; the table beside the bar carries the same numbers.
+STATUS_COLOURS = {
+    overview_q.DONE: "#1e6b34",
+    overview_q.IN_PROGRESS: "#0b5394",
+    overview_q.NOT_STARTED: "#6b7280",
+    overview_q.LATE: "#a4161a",
+    overview_q.LOCKED: "#3b3f46",
+}
+STATUS_SYMBOLS = {
+    overview_q.DONE: "✓",
+    overview_q.IN_PROGRESS: "…",
+    overview_q.NOT_STARTED: "○",
+    overview_q.LATE: "▲",
+    overview_q.LOCKED: "■",
+}
+NOT_ASSESSED_COLOUR = "#8a94a3"
+
+
+# --- Mina uppgifter ----------------------------------------------------------------------
+
+
+@dataclass
+class MyTasks:
+    late: list = field(default_factory=list)
+    locked: list = field(default_factory=list)
+    open: list = field(default_factory=list)
+    done: list = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.late or self.locked or self.open or self.done)
+
+
+def my_tasks(user, today: datetime.date) -> MyTasks:
+    """followup.queries.my_tasks, kept apart by state."""
+    result = MyTasks()
+    for row in followup_queries.my_tasks(user, today):
+        if row.done:
+            result.done.append(row)
+        elif row.locked:
+            result.locked.append(row)
+        elif row.overdue:
+            result.late.append(row)
+        else:
+            result.open.append(row)
+    return result
+
+
+# --- Uppföljningar som pågår -----------------------------------------------------------
+
+
+@dataclass
+class Followed:
+    """One open occasion as the viewer follows it (the overview's answer)."""
+
+    occasion: FollowUpOccasion
+    counts: list[tuple[str, str, int]]  # (status key, label, count)
+    total: int
+    late: list  # overview.TaskRow
+    locked: list  # overview.TaskRow the viewer may reopen
+    late_count: int
+    locked_count: int
+    picture: str
+
+    @property
+    def done(self) -> int:
+        return next((n for key, _label, n in self.counts if key == overview_q.DONE), 0)
+
+
+def _status_picture(occasion: FollowUpOccasion, counts, total: int) -> str:
+    bar = Bar(
+        occasion.title,
+        [Segment(label, n, STATUS_COLOURS[key], STATUS_SYMBOLS[key]) for key, label, n in counts],
+    )
+    desc = _("%(total)s uppgifter: %(parts)s.") % {
+        "total": total,
+        "parts": ", ".join(f"{label} {n}" for _key, label, n in counts),
+    }
+    return stacked_bars(
+        [bar],
+        title=_("Uppgifterna i %(name)s per status") % {"name": occasion.title},
+        desc=desc,
+        id_prefix=f"tillfalle-{occasion.pk}",
+    )
+
+
+def followed_occasions(user, today: datetime.date) -> list[Followed]:
+    """The open occasions whose overview the user may see
+    (overview.viewable_occasion_ids), each with the overview's counts."""
+    followed = access.overview_unit_ids(user)
+    if followed is not None and not followed:
+        return []
+    organisations = access.organisation_ids(user)
+    occasions = FollowUpOccasion.objects.filter(status=OccasionStatus.OPEN).select_related(
+        "model__organisation"
+    )
+    if organisations is not None:
+        occasions = occasions.filter(model__organisation__in=organisations)
+    occasions = list(occasions.order_by("period_end", "name"))
+    viewable = overview_q.viewable_occasion_ids(user, occasions)
+    result = []
+    for occasion in occasions:
+        if occasion.pk not in viewable:
+            continue
+        page = overview_q.overview(user, occasion, today=today)
+        if not page.all_count:
+            continue
+        late = page.late_rows
+        locked = [r for r in page.rows if r.may_reopen]
+        counts = page.status_counts
+        result.append(
+            Followed(
+                occasion,
+                counts,
+                page.all_count,
+                late[:LISTED],
+                locked[:LISTED],
+                len(late),
+                len(locked),
+                _status_picture(occasion, counts, page.all_count),
+            )
+        )
+    return result
+
+
+# --- Mål och bedömningar -------------------------------------------------------------------
+
+
+@dataclass
+class GoalRow:
+    item: Item
+    unit: Unit
+    latest: ScaleValue | None = None
+    latest_occasion: FollowUpOccasion | None = None
+    # Earlier assessments of the year, oldest first: (occasion, value).
+    earlier: list[tuple[FollowUpOccasion, ScaleValue]] = field(default_factory=list)
+    # The indicators that follow the goal up, with their trend
+    # (indicators.series.IndicatorData.describe, charts.trend).
+    indicators: list[IndicatorData] = field(default_factory=list)
+
+    @property
+    def trend(self) -> list[tuple[FollowUpOccasion, ScaleValue]]:
+        """Every assessment of the year, oldest first."""
+        if self.latest is None:
+            return []
+        return [*self.earlier, (self.latest_occasion, self.latest)]
+
+
+@dataclass
+class Goals:
+    year: int
+    units: list[Unit]
+    perspectives: list[tuple[str, list[GoalRow]]]
+    counts: list[tuple[str, list[tuple[str, str, int]]]]  # perspective → (symbol, label, n)
+    picture: str
+
+    @property
+    def rows(self) -> list[GoalRow]:
+        return [r for _name, rows in self.perspectives for r in rows]
+
+
+GOAL_ROLES = (Role.MANAGER, Role.READER)
+
+
+def goals(user, year: int) -> Goals | None:
+    """The goals of the year (or of the latest year before it with goals) of
+    the units where the user is Chef or Läsare on the unit itself, with the
+    latest assessment reported on each at the year's occasions and the trend
+    of the indicators that follow each up. None when the user holds no such
+    grant."""
+    unit_ids = access.held_unit_ids(user, GOAL_ROLES)
+    if not unit_ids:
+        return None
+    # The user reads the units they hold a grant on (access.rights), so the
+    # goals of those units need no further narrowing.
+    goals_of_units = Item.objects.filter(
+        kind=ItemKind.GOAL, plan__unit_id__in=sorted(unit_ids), archived_at__isnull=True
+    )
+    # The year: this one, or the latest year before it that has goals (the
+    # next year's plans may be written before this year's have any).
+    year = (
+        goals_of_units.filter(plan__plan_type__model__year__lte=year).aggregate(
+            latest=Max("plan__plan_type__model__year")
+        )["latest"]
+        or year
+    )
+    items = list(
+        goals_of_units.filter(plan__plan_type__model__year=year)
+        .select_related("plan__unit", "perspective")
+        .order_by("perspective__order", "perspective__name", "plan__unit__name", "number", "pk")
+    )
+    units = sorted({i.plan.unit for i in items}, key=lambda u: u.name)
+    rows = {i.pk: GoalRow(i, i.plan.unit) for i in items}
+    if rows:
+        reports = (
+            Report.objects.filter(
+                item_id__in=list(rows),
+                unit_id__in=sorted(unit_ids),
+                assessment__isnull=False,
+                occasion__model__year=year,
+            )
+            .select_related("assessment", "occasion__model")
+            .order_by("occasion__period_end", "occasion__name", "pk")
+        )
+        for report in reports:
+            row = rows[report.item_id]
+            if report.unit_id != row.unit.pk:
+                continue
+            if row.latest is not None:
+                row.earlier.append((row.latest_occasion, row.latest))
+            row.latest, row.latest_occasion = report.assessment, report.occasion
+    if rows:
+        links = list(
+            ItemLink.objects.filter(
+                target_id__in=list(rows),
+                item__kind=ItemKind.INDICATOR,
+                item__archived_at__isnull=True,
+            )
+            .select_related("item__plan__unit", "item__plan__plan_type__model")
+            .order_by("item__number", "item_id")
+        )
+        # Only the indicators the user reads (the policy's queryset form,
+        # narrowed to the few found first: a subquery over every item is slow).
+        readable = set(
+            Item.objects.restrict(user)
+            .filter(pk__in={link.item_id for link in links})
+            .values_list("pk", flat=True)
+        )
+        links = [link for link in links if link.item_id in readable]
+        indicators = {link.item_id: link.item for link in links}
+        facts = indicator_data(list(indicators.values()), last_year=year) if indicators else {}
+        for link in links:
+            if link.item_id in facts:
+                rows[link.target_id].indicators.append(facts[link.item_id])
+    by_perspective: dict[str, list[GoalRow]] = defaultdict(list)
+    for row in rows.values():
+        name = row.item.perspective.name if row.item.perspective_id else _("Övriga poster")
+        by_perspective[name].append(row)
+    perspectives = list(by_perspective.items())
+    not_assessed = _("Ej bedömd")
+    counts = []
+    bars = []
+    for name, goal_rows in perspectives:
+        found: dict[str, tuple[ScaleValue | None, int]] = {}
+        for row in goal_rows:
+            label = row.latest.label if row.latest else not_assessed
+            value, n = found.get(label, (row.latest, 0))
+            found[label] = (value, n + 1)
+        ordered = sorted(
+            found.items(),
+            key=lambda kv: (kv[1][0] is None, kv[1][0].order if kv[1][0] else 0, kv[0]),
+        )
+        counts.append((name, [(v.symbol if v else "", label, n) for label, (v, n) in ordered]))
+        bars.append(
+            Bar(
+                name,
+                [
+                    Segment(
+                        label, n, v.colour if v else NOT_ASSESSED_COLOUR, v.symbol if v else "–"
+                    )
+                    for label, (v, n) in ordered
+                ],
+            )
+        )
+    picture = ""
+    if bars:
+        desc = "; ".join(
+            f"{name}: " + ", ".join(f"{label} {n}" for _s, label, n in parts)
+            for name, parts in counts
+        )
+        picture = stacked_bars(
+            bars,
+            title=_("Måluppfyllelse per perspektiv %(year)s") % {"year": year},
+            desc=desc,
+            id_prefix="maluppfyllelse",
+        )
+    return Goals(year, units, perspectives, counts, picture)
+
+
+# --- Det som håller på att bli inaktuellt --------------------------------------------------
+
+
+@dataclass
+class Stale:
+    silent: list[tuple[Unit, list[FollowUpOccasion]]]  # units silent at both occasions
+    occasions: list[FollowUpOccasion]  # the two occasions looked at, per organisation
+    orphans: list[tuple[Item, str]]  # item, why
+    orphan_count: int
+    unreceived: list[ReportingTask]
+    unreceived_count: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.silent or self.orphans or self.unreceived)
+
+
+def _last_two_occasions(organisations, today: datetime.date) -> list[FollowUpOccasion]:
+    """Per organisation the two latest occasions (by period) that were
+    opened and whose period has ended."""
+    occasions = FollowUpOccasion.objects.exclude(status=OccasionStatus.PLANNED).filter(
+        period_end__lt=today
+    )
+    if organisations is not None:
+        occasions = occasions.filter(model__organisation__in=organisations)
+    per_org: dict[int, list[FollowUpOccasion]] = defaultdict(list)
+    for occasion in occasions.select_related("model").order_by("-period_end", "-pk"):
+        found = per_org[occasion.model.organisation_id]
+        if len(found) < 2:
+            found.append(occasion)
+    return [o for found in per_org.values() if len(found) == 2 for o in found]
+
+
+def silent_units(user, today: datetime.date, occasions: list[FollowUpOccasion]):
+    """The units the user manages that did not report at either of the two
+    latest occasions of their organisation: at each they had tasks, none
+    klarmarkerad, none with a reported item (the read model), and every
+    one past its deadline (or the end of the period, for a task without
+    one; or the occasion closed)."""
+    if not occasions:
+        return []
+    silent_at: dict[int, set[int]] = {}
+    units: dict[int, Unit] = {}
+    pairs: dict[int, list[FollowUpOccasion]] = defaultdict(list)
+    for occasion in occasions:
+        pairs[occasion.model.organisation_id].append(occasion)
+        managed = occasion.tasks.restrict(user, access.Action.MANAGE)
+        tasks = list(managed.select_related("unit", "step"))
+        counted = readmodel.task_counts(
+            occasion, tasks, unit_query=managed.order_by().values("unit_id")
+        )
+        spoke: set[int] = set()
+        quiet: set[int] = set()
+        for task in tasks:
+            units[task.unit_id] = task.unit
+            reported = counted.get(task.pk, (0, 0, 0))[0]
+            # A task without a deadline is due when the period has ended.
+            deadline = task.deadline or occasion.period_end
+            passed = occasion.status == OccasionStatus.CLOSED or deadline < today
+            if task.done_at or reported or not passed:
+                spoke.add(task.unit_id)
+            else:
+                quiet.add(task.unit_id)
+        silent_at[occasion.pk] = quiet - spoke
+    result = []
+    for pair in pairs.values():
+        both = set.intersection(*(silent_at[o.pk] for o in pair))
+        for unit_id in both:
+            result.append((units[unit_id], sorted(pair, key=lambda o: o.period_end)))
+    result.sort(key=lambda r: r[0].name)
+    return result
+
+
+def orphan_items(user, year: int) -> tuple[list[tuple[Item, str]], int]:
+    """Items of this year's and later plans in units the user manages whose responsible person
+    is inactive or no longer reads the item's unit (access.units_read_by)."""
+    items = list(
+        Item.objects.restrict(user, access.Action.MANAGE)
+        .filter(
+            responsible__isnull=False,
+            plan__plan_type__model__year__gte=year,
+            archived_at__isnull=True,
+        )
+        .select_related("plan__unit", "responsible")
+        .order_by("plan__unit__name", "number", "pk")
+    )
+    reach = access.units_read_by({i.responsible_id for i in items})
+    found = []
+    for item in items:
+        person = item.responsible
+        if not person.is_active:
+            found.append((item, _("%(name)s är inaktiverad") % {"name": person}))
+            continue
+        units = reach.get(person.pk, set())
+        if units is not None and item.plan.unit_id not in units:
+            found.append(
+                (item, _("%(name)s har ingen behörighet på enheten längre") % {"name": person})
+            )
+    return found[:LISTED], len(found)
+
+
+def unreceived_tasks(user) -> tuple[list[ReportingTask], int]:
+    """Open occasions' tasks not klarmarkerade, in units the user manages,
+    that are in nobody's Mina uppgifter: a unit's task without an active
+    Chef or Modellägare on the unit (access.task_receivers), a Rapportör's
+    task whose Rapportör is inactive or no longer reads the unit."""
+    tasks = list(
+        ReportingTask.objects.restrict(user, access.Action.MANAGE)
+        .filter(occasion__status=OccasionStatus.OPEN, done_at__isnull=True)
+        .select_related("unit", "occasion", "reporter")
+        .order_by("occasion__period_end", "unit__name", "pk")
+    )
+    receivers = access.task_receivers({t.unit_id for t in tasks if not t.reporter_id})
+    reach = access.units_read_by({t.reporter_id for t in tasks if t.reporter_id})
+    found = []
+    for task in tasks:
+        if task.reporter_id:
+            units = reach.get(task.reporter_id, set())
+            if units is None or task.unit_id in units:
+                continue
+        elif receivers.get(task.unit_id):
+            continue
+        found.append(task)
+    return found[:LISTED], len(found)
+
+
+def stale(user, today: datetime.date) -> Stale | None:
+    """For model owners (access.can_manage_any); None for everyone else."""
+    if not access.can_manage_any(user):
+        return None
+    organisations = access.organisation_ids(user)
+    occasions = _last_two_occasions(organisations, today)
+    orphans, orphan_count = orphan_items(user, today.year)
+    unreceived, unreceived_count = unreceived_tasks(user)
+    return Stale(
+        silent_units(user, today, occasions),
+        occasions,
+        orphans,
+        orphan_count,
+        unreceived,
+        unreceived_count,
+    )
+
+
+# --- Dokument och året ---------------------------------------------------------------------
+
+
+def latest_documents(user) -> list[DocumentJob]:
+    """The latest documents made for units whose whole part of the tree the
+    user reads (access.tree_unit_ids, as the download asks)."""
+    ids = access.tree_unit_ids(user)
+    if ids is not None and not ids:
+        return []
+    jobs = DocumentJob.objects.filter(status=JobStatus.DONE).defer("data")
+    if ids is not None:
+        jobs = jobs.filter(unit_id__in=ids)
+    return list(jobs.select_related("unit", "occasion").order_by("-finished_at", "-pk")[:DOCUMENTS])
+
+
+@dataclass
+class Year:
+    organisation: Unit
+    year: int
+    picture: str
+    coming: list[Entry]  # what comes next, from today
+
+
+def year(user, today: datetime.date) -> Year | None:
+    """The year of the user's (first) organisation as the Årshjul draws it."""
+    roots = readable_roots(user)
+    organisation = next((r for r in roots if r.valid_to is None), None) or next(iter(roots), None)
+    if organisation is None:
+        return None
+    months = timeline(organisation, today.year, today)
+    coming = [
+        e
+        for month in months
+        for e in month.entries
+        if not e.is_today_marker and e.kind != "start" and e.date >= today
+    ][:5]
+    return Year(organisation, today.year, year_picture(months, today.year, today), coming)
+
+
+# --- The page ------------------------------------------------------------------------------
+
+
+@dataclass
+class StartPage:
+    vision: object
+    tasks: MyTasks
+    units: list
+    followed: list[Followed]
+    goals: Goals | None
+    stale: Stale | None
+    documents: list[DocumentJob]
+    year: Year | None
+    multiple_organisations: bool = False
+
+
+def start_page(user, today: datetime.date) -> StartPage:
+    return StartPage(
+        vision=vision_for(user),
+        tasks=my_tasks(user, today),
+        units=my_units(user),
+        followed=followed_occasions(user, today),
+        goals=goals(user, today.year),
+        stale=stale(user, today),
+        documents=latest_documents(user),
+        year=year(user, today),
+    )

@@ -514,6 +514,7 @@ def test_the_indicator_form_refuses_summing_percent_and_index(
         {"title": "Nyckeltal", "measure_unit": measure_unit, "aggregation": aggregation},
         kind="indicator",
         model=model,
+        unit=org["forv"],
         instance=Item(kind="indicator"),
     )
     form.is_valid()

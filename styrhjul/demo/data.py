@@ -99,6 +99,7 @@ DEPARTMENT_HEAD = Person("Annika", "Sundberg", "Förvaltningschef", "forvaltning
 DIVISION_HEAD = Person("Mikael", "Ekström", "Avdelningschef förskola", "avdelningschef")
 UNIT_HEAD = Person("Sara", "Nyberg", "Rektor förskola", "enhetschef")
 REPORTER = Person("Elin", "Forsberg", "HR-specialist", "rapportor")
+REPORTER_UNIT = "3120"  # where the Rapportör reports the items she is responsible for
 POLITICIAN = Person("Lars", "Hedlund", "Ordförande i barn- och utbildningsnämnden", "politiker")
 AUDITOR = Person("Birgitta", "Åberg", "Förtroendevald revisor", "revisor")
 
@@ -296,7 +297,7 @@ ROLE_USERS: tuple[RoleUser, ...] = (
     RoleUser(
         REPORTER,
         "Rapportör (HR-specialist), Grundskoleavdelningen",
-        (DemoGrant("3120", Role.REPORTER),),
+        (DemoGrant(REPORTER_UNIT, Role.REPORTER),),
     ),
     RoleUser(
         POLITICIAN,

@@ -54,6 +54,8 @@ from styrhjul.followup.models import (
 from styrhjul.model.models import GovernanceModel, ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType, User
+from styrhjul.planning import services as planning
+from styrhjul.planning.models import Item
 
 from . import data, followup_data, history_data
 from .calendar import DemoCalendar
@@ -238,6 +240,7 @@ def load_this_year(
     unit_types = {t.name: t for t in UnitType.objects.all()}
     existing = {(o.kind, o.period_end): o for o in model.occasions.all()}
     managers = _authors(users)
+    _reporter_items(model, users)
     for spec in wheel(cal):
         occasion = existing.get((spec.kind, spec.period_end))
         plan_types = [all_plan_types[n] for n in spec.plan_types if n in all_plan_types]
@@ -282,6 +285,26 @@ def load_this_year(
         ]
     _events(result, model)
     return result
+
+
+def _reporter_items(model: GovernanceModel, users: dict[str, User]) -> None:
+    """The demo's Rapportör is responsible for items of her unit's plans this
+    year (its activities and indicators, else its first goal), so the
+    occasions give her tasks of her own, as a model owner assigns a reporter
+    in the item form. Nothing when she is responsible for something already."""
+    reporter = users[data.REPORTER.login]
+    items = Item.objects.filter(
+        plan__plan_type__model=model, plan__unit__code=data.REPORTER_UNIT
+    ).order_by("number", "pk")
+    if items.filter(responsible=reporter).exists():
+        return
+    chosen = list(items.filter(kind__in=[ItemKind.ACTIVITY, ItemKind.INDICATOR])[:2]) or list(
+        items.filter(kind=ItemKind.GOAL)[:1]
+    )
+    for item in chosen:
+        planning.item_update(
+            actor=access.SYSTEM, item=item, version=item.version, responsible=reporter
+        )
 
 
 def _steps(

@@ -97,7 +97,6 @@ def demo_server(django_db_setup, django_db_blocker):
             "Ingen testdatabas: kör modulen med test_every_demo_role_user_has_a_journey_here."
         )
         call_command("load_demo", stdout=io.StringIO())
-        give_the_rapportor_an_item()
         with override_settings(DEBUG=True, DEMO_MODE=True):
             server = LiveServer("localhost")
             server._live_server_modified_settings.enable()
@@ -108,37 +107,6 @@ def demo_server(django_db_setup, django_db_blocker):
                 server._live_server_modified_settings.disable()
                 server.stop()
                 call_command("flush", interactive=False, verbosity=0)
-
-
-def give_the_rapportor_an_item() -> None:
-    """The demo's Rapportör reports the items she is responsible for. When
-    the demo gives her no open task, she is made responsible for an item of
-    her unit in the latest open occasion, as a model owner would do, and the
-    occasion creates her task (as "Skapa uppgifter som saknas" does)."""
-    from styrhjul.followup import services as followup
-    from styrhjul.followup.models import FollowUpOccasion, OccasionStatus, ReportingTask
-    from styrhjul.planning import services as planning
-
-    reporter = User.objects.get(username="rapportor")
-    today = timezone.localdate()
-    mine = ReportingTask.objects.filter(reporter=reporter, done_at=None)
-    if any(not followup.is_locked(t, today) for t in mine):
-        return
-    unit = reporter.grants.get().unit
-    for occasion in FollowUpOccasion.objects.filter(status=OccasionStatus.OPEN).order_by(
-        "-period_end"
-    ):
-        for plan_type in occasion.plan_types.order_by("order"):
-            items = [
-                i for i in followup.items_to_report(plan_type, unit) if i.plan.unit_id == unit.pk
-            ]
-            if items:
-                item = next((i for i in items if i.kind == "activity"), items[0])
-                planning.item_update(
-                    actor=access.SYSTEM, item=item, version=item.version, responsible=reporter
-                )
-                followup.occasion_open(actor=access.SYSTEM, occasion=occasion)
-                return
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,11 @@ class FollowupConfig(AppConfig):
 
     def ready(self):
         # The plan file's result columns are follow-up's (planning.excel.extension).
+        from styrhjul.planning import status
         from styrhjul.planning.excel import extension
 
-        from . import plan_results
+        from . import item_status, plan_results
 
         extension.register(plan_results)
+        # The latest reported status on the planning pages (planning.status).
+        status.register(item_status.latest)

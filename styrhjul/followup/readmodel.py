@@ -455,6 +455,7 @@ def answers(
     related: Iterable[str] = ("status", "assessment"),
     values: bool = True,
     light: bool = False,
+    only_items: bool = False,
 ) -> Answers:
     """The reports and outcomes of `units` (units, ids or a query of ids;
     None: every unit's reports, without outcomes) on `items` at
@@ -463,7 +464,8 @@ def answers(
     year, or the month of a part of the year), entered through this copy of
     the indicator or, when not, the latest year's copy of its series.
     `light`: reports and outcomes as plain tuples (ReportFacts,
-    ValueFacts) with what the rule reads, for counting over thousands."""
+    ValueFacts) with what the rule reads, for counting over thousands.
+    `only_items`: only the reports on `items` (a few items of many units)."""
     occasions = list(occasions)
     items = list(items)
     result = Answers()
@@ -477,6 +479,8 @@ def answers(
     else:
         unit_ids = _ids(units)
         reports = reports.filter(unit_id__in=unit_ids)
+        if only_items:
+            reports = reports.filter(item_id__in=sorted(item_ids))
     found = (
         (ReportFacts(*row) for row in reports.values_list(*ReportFacts._fields))
         if light

@@ -1,0 +1,77 @@
+"""The latest reported status of items for the planning pages (the plan, the
+item page with its red thread, the goal tree), plugged into
+planning.status (registered in apps.py).
+
+"Latest" is the most recent occasion, by the end of its period, where the
+unit gave the item its main answer: the read model's rule
+(readmodel.state), so a started report (Påbörjad, without its main answer)
+does not replace an earlier reported one. Only the reports of units the
+viewer reads (access.unit_ids) are shown."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from styrhjul.model.models import PlanType
+from styrhjul.organisation import access
+from styrhjul.planning.models import Item
+from styrhjul.planning.status import ItemStatus
+
+from .models import FollowUpOccasion
+from .readmodel import ITEM_FIELDS, REPORTED, STATE_LABELS, ItemFacts, answers, state
+
+
+def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStatus]:
+    """(unit id, item pk) → what the unit last reported on the item, for the
+    pairs whose unit the user reads. Six queries at most, however many
+    pairs and occasions."""
+    readable = access.unit_ids(user, access.Action.READ)
+    if readable is not None:
+        pairs = [p for p in pairs if p[0] in readable]
+    if not pairs:
+        return {}
+    items: dict[int, ItemFacts] = {}
+    plan_type_of: dict[int, int] = {}
+    model_of: dict[int, int] = {}
+    n = len(ITEM_FIELDS) + 1  # ItemFacts' fields: ITEM_FIELDS and the series
+    for row in Item.objects.filter(pk__in=sorted({pk for _, pk in pairs})).values_list(
+        *ITEM_FIELDS, "series", "plan__plan_type_id", "plan__plan_type__model_id"
+    ):
+        facts = ItemFacts(*row[:n])
+        items[facts.pk] = facts
+        plan_type_of[facts.pk], model_of[facts.pk] = row[n], row[n + 1]
+    plan_types = PlanType.objects.in_bulk(set(plan_type_of.values()))
+    occasions = list(
+        FollowUpOccasion.objects.filter(model_id__in=set(model_of.values()))
+        .select_related("model")
+        .order_by("-period_end", "-pk")
+    )
+    found = answers(occasions, sorted({u for u, _ in pairs}), items.values(), only_items=True)
+    result = {}
+    for unit_id, pk in pairs:
+        item = items.get(pk)
+        if item is None:
+            continue
+        plan_type = plan_types[plan_type_of[pk]]
+        for occasion in occasions:
+            if occasion.model_id != model_of[pk]:
+                continue
+            report = found.report(occasion.pk, unit_id, pk)
+            value = found.value(occasion.pk, unit_id, pk)
+            if state(item, plan_type, report, value) == REPORTED:
+                result[unit_id, pk] = _status(occasion, report)
+                break
+    return result
+
+
+def _status(occasion: FollowUpOccasion, report) -> ItemStatus:
+    chosen = report.status or report.assessment if report is not None else None
+    return ItemStatus(
+        label=chosen.label if chosen else str(STATE_LABELS[REPORTED]),
+        symbol=chosen.symbol if chosen else "",
+        colour=chosen.colour if chosen else "",
+        completion=report.completion if report is not None else None,
+        comment=(report.comment.strip() or report.analysis.strip()) if report is not None else "",
+        occasion=occasion.title,
+        reported_on=timezone.localdate(report.updated_at) if report is not None else None,
+    )

@@ -226,4 +226,3 @@ def test_the_status_costs_the_same_queries_for_a_small_and_a_large_plan(
     assert large == small
     if name != "goal_tree":
         assert body.count('class="item-status"') == 43
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from styrhjul.charts.numbers import common_decimals, format_value
 from styrhjul.model.models import PlanType
 from styrhjul.organisation import access
 from styrhjul.planning.models import Item
@@ -33,13 +34,21 @@ def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStat
     items: dict[int, ItemFacts] = {}
     plan_type_of: dict[int, int] = {}
     model_of: dict[int, int] = {}
+    indicator_of: dict[int, tuple] = {}  # an indicator's measure unit, baseline and target
     n = len(ITEM_FIELDS) + 1  # ItemFacts' fields: ITEM_FIELDS and the series
     for row in Item.objects.filter(pk__in=sorted({pk for _, pk in pairs})).values_list(
-        *ITEM_FIELDS, "series", "plan__plan_type_id", "plan__plan_type__model_id"
+        *ITEM_FIELDS,
+        "series",
+        "plan__plan_type_id",
+        "plan__plan_type__model_id",
+        "measure_unit",
+        "baseline_value",
+        "target_value",
     ):
         facts = ItemFacts(*row[:n])
         items[facts.pk] = facts
-        plan_type_of[facts.pk], model_of[facts.pk] = row[n], row[n + 1]
+        plan_type_of[facts.pk], model_of[facts.pk] = row[n : n + 2]
+        indicator_of[facts.pk] = row[n + 2 :]
     plan_types = PlanType.objects.in_bulk(set(plan_type_of.values()))
     occasions = list(
         FollowUpOccasion.objects.filter(model_id__in=set(model_of.values()))
@@ -59,12 +68,15 @@ def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStat
             report = found.report(occasion.pk, unit_id, pk)
             value = found.value(occasion.pk, unit_id, pk)
             if state(item, plan_type, report, value) == REPORTED:
-                result[unit_id, pk] = _status(occasion, report)
+                result[unit_id, pk] = _status(occasion, report, value, indicator_of[pk])
                 break
     return result
 
 
-def _status(occasion: FollowUpOccasion, report) -> ItemStatus:
+def _status(occasion: FollowUpOccasion, report, value, indicator: tuple) -> ItemStatus:
+    """`indicator`: its measure unit, baseline and target (the values its
+    precision is read from, as the in_precision filter does)."""
+    measure_unit, baseline, target = indicator
     chosen = report.status or report.assessment if report is not None else None
     return ItemStatus(
         label=chosen.label if chosen else str(STATE_LABELS[REPORTED]),
@@ -72,6 +84,13 @@ def _status(occasion: FollowUpOccasion, report) -> ItemStatus:
         colour=chosen.colour if chosen else "",
         completion=report.completion if report is not None else None,
         comment=(report.comment.strip() or report.analysis.strip()) if report is not None else "",
+        outcome=(
+            format_value(
+                value.value, measure_unit, common_decimals([baseline, target, value.value])
+            )
+            if value is not None and value.value is not None
+            else ""
+        ),
         occasion=occasion.title,
         reported_on=timezone.localdate(report.updated_at) if report is not None else None,
     )

@@ -22,6 +22,7 @@ class ItemStatus:
     colour: str  # the scale value's colour ("" without a scale value)
     completion: int | None  # färdighetsgrad (%)
     comment: str  # the comment, else the analysis
+    outcome: str  # an indicator's outcome for the occasion's period, written out ("84,2 %")
     occasion: str  # the occasion's title, e.g. "Delårsrapport 2025"
     reported_on: datetime.date | None  # when the report was last saved (None: an outcome only)
 

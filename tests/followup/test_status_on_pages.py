@@ -226,3 +226,27 @@ def test_the_status_costs_the_same_queries_for_a_small_and_a_large_plan(
     assert large == small
     if name != "goal_tree":
         assert body.count('class="item-status"') == 43
+
+
+def test_an_indicators_outcome_shows_with_its_assessment(client, org, chain, occasion, model_owner):
+    client.force_login(model_owner)
+    indicator = chain["indicator"]
+    task = ReportingTask.objects.get(
+        occasion=occasion, unit=org["kommun"], plan_type=chain["vp"], reporter=None
+    )
+    services.item_report_save(
+        actor=access.SYSTEM,
+        task=task,
+        item=indicator,
+        data=services.ReportData(
+            assessment=ScaleValue.objects.get(
+                scale=chain["vp"].indicator_scale, label="Nära målvärde"
+            ),
+            comment="Nära målet.",
+        ),
+        version=0,
+        outcome={"value": 84.5},
+    )
+    body = page(client, "planning:plan", indicator.plan_id)
+    assert f"Nära målvärde</span>, utfall 84,5{NBSP}%" in body
+    assert "Nära målet." in body

@@ -28,6 +28,7 @@ class _Labels:
         self.also = escape(_("bidrar även till"))
         self.ends = escape(_("slut"))
         self.latest = escape(_("Senaste uppföljning"))
+        self.outcome = _("utfall %(value)s")
 
 
 COMMENT_CHARS = 160  # a comment in a tree is cut here; the item page shows it whole
@@ -37,9 +38,9 @@ def status_html(status, labels=None, *, whole_comment: bool = False) -> str:
     """The latest reported status (planning.status.ItemStatus) as one line:
     the symbol (decorative, the text says it), the status or assessment, the
     completion, the occasion and date, and the comment."""
+    labels = labels or _Labels()
     parts = []
     if not whole_comment:  # on the item page the status stands under its heading
-        labels = labels or _Labels()
         parts.append(f'<span class="visually-hidden">{labels.latest}: </span>')
     if status.symbol:
         parts.append(
@@ -47,6 +48,8 @@ def status_html(status, labels=None, *, whole_comment: bool = False) -> str:
             f'style="color: {escape(status.colour)}">{escape(status.symbol)}</span> '
         )
     parts.append(f'<span class="item-status__label">{escape(status.label)}</span>')
+    if status.outcome:
+        parts.append(", " + escape(labels.outcome % {"value": status.outcome}))
     if status.completion is not None:
         parts.append(f", {status.completion}\u00a0%")
     when = status.occasion

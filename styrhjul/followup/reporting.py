@@ -331,7 +331,6 @@ class ReportForm(forms.Form):
         and, hidden, which value that was (services.value_token)."""
         self.earlier_years = services.earlier_years(self.item, self.task.occasion)
         shown = {v.year: v for v in self.entry.earlier}
-        self.earlier_shown = {}
         for year in self.earlier_years:
             name = services.earlier_field(year)
             self.fields[name] = _number(_("Utfall %(year)s (tidigare år)") % {"year": str(year)})
@@ -343,19 +342,21 @@ class ReportForm(forms.Form):
                 widget=forms.HiddenInput, required=False
             )
             value = shown.get(year)
-            self.earlier_shown[year] = value.value if value is not None else None
-            self.initial[name] = _in_precision(self.earlier_shown[year], self.entry.facts)
+            number = value.value if value is not None else None
+            self.initial[name] = _in_precision(number, self.entry.facts)
             self.initial[f"{name}_opened"] = services.value_token(value)
 
     def earlier_data(self) -> dict[int, tuple[object, str]]:
         """Year → (value, the outcome opened) for the earlier years whose
-        outcome the user changed, for services.item_report_save."""
+        outcome the user changed from the one they opened, for
+        services.item_report_save."""
         c = self.cleaned_data
         changed = {}
         for year in self.earlier_years:
             name = services.earlier_field(year)
-            if c.get(name) != self.earlier_shown[year]:
-                changed[year] = (c.get(name), c.get(f"{name}_opened") or "")
+            opened = c.get(f"{name}_opened") or ""
+            if c.get(name) != services.token_value(opened):
+                changed[year] = (c.get(name), opened)
         return changed
 
     def show_earlier_conflict(self, exc) -> None:
@@ -374,7 +375,6 @@ class ReportForm(forms.Form):
         self.data[self.add_prefix(f"{name}_opened")] = services.value_token(
             current if current.pk else None
         )
-        self.earlier_shown[current.year] = current.value if current.pk else None
 
     def suggested_value(self, value) -> ScaleValue | None:
         """The assessment Styrhjul suggests for an indicator's outcome `value`

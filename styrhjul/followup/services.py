@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -472,12 +473,23 @@ def earlier_field(year: int) -> str:
 
 
 def value_token(value: IndicatorValue | None) -> str:
-    """An earlier year's outcome as the user opened it (its row and when it
-    was saved; "" for none), to tell whether someone else changed it since."""
+    """An earlier year's outcome as the user opened it (its row, when it was
+    saved and its value; "" for none), to tell whether someone else changed
+    it since and whether the user changed it (token_value)."""
     if value is None:
         return ""
     stamp = value.updated_at.isoformat() if value.updated_at else ""
-    return f"{value.pk}:{stamp}"
+    number = "" if value.value is None else str(value.value)
+    return f"{value.pk}:{stamp}:{number}"
+
+
+def token_value(token: str) -> Decimal | None:
+    """The value in a value_token (None for none)."""
+    number = token.rsplit(":", 1)[-1] if token else ""
+    try:
+        return Decimal(number) if number else None
+    except InvalidOperation:
+        return None
 
 
 def earlier_value(item: Item, unit_id: int, year: int) -> IndicatorValue | None:

@@ -211,3 +211,28 @@ def test_the_indicator_form_has_the_setting(client, owner, chain):
     assert "Utfall för tidigare år får rapporteras" in html
     html = client.get(reverse("planning:item_edit", args=[chain["council"].pk])).content.decode()
     assert "Utfall för tidigare år får rapporteras" not in html
+
+
+def test_saving_the_report_leaves_an_untouched_earlier_value_alone(
+    client, task, owner, indicator, org
+):
+    IndicatorValue.objects.create(
+        item=indicator, unit=org["kommun"], year=2024, period="", value=Decimal("83.5")
+    )
+    response = task_page(client, task)
+    token = opened(response, indicator)
+    # Meanwhile someone corrects 2024; Maja writes only a comment.
+    services.earlier_value_save(
+        actor=access.SYSTEM, task=task, item=indicator, year=2024, value=Decimal("84"), opened=token
+    )
+    response = post(
+        client,
+        task,
+        indicator,
+        comment="Utfallet kommer i augusti.",
+        earlier_2024="83,5",
+        earlier_2024_opened=token,
+    )
+    assert response.status_code == 302
+    assert IndicatorValue.objects.get(item=indicator, year=2024).value == Decimal("84")
+    assert Report.objects.get(item=indicator).comment == "Utfallet kommer i augusti."

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from styrhjul.charts.numbers import common_decimals, format_value
-from styrhjul.model.models import PlanType
+from styrhjul.model.models import PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.planning.models import Item
 from styrhjul.planning.status import ItemStatus
@@ -24,7 +24,7 @@ from .readmodel import ITEM_FIELDS, REPORTED, STATE_LABELS, ItemFacts, answers, 
 
 def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStatus]:
     """(unit id, item pk) → what the unit last reported on the item, for the
-    pairs whose unit the user reads. Six queries at most, however many
+    pairs whose unit the user reads. Eight queries at most, however many
     pairs and occasions."""
     readable = access.unit_ids(user, access.Action.READ)
     if readable is not None:
@@ -55,8 +55,10 @@ def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStat
         .select_related("model")
         .order_by("-period_end", "-pk")
     )
-    found = answers(occasions, sorted({u for u, _ in pairs}), items.values(), only_items=True)
-    result = {}
+    found = answers(
+        occasions, sorted({u for u, _ in pairs}), items.values(), only_items=True, light=True
+    )
+    latest_found = {}
     for unit_id, pk in pairs:
         item = items.get(pk)
         if item is None:
@@ -68,16 +70,29 @@ def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStat
             report = found.report(occasion.pk, unit_id, pk)
             value = found.value(occasion.pk, unit_id, pk)
             if state(item, plan_type, report, value) == REPORTED:
-                result[unit_id, pk] = _status(occasion, report, value, indicator_of[pk])
+                latest_found[unit_id, pk] = (occasion, report, value)
                 break
-    return result
+    # The status or assessment chosen in the reports found (a few scale values).
+    chosen_ids = {
+        r.status_id or r.assessment_id for _o, r, _v in latest_found.values() if r is not None
+    }
+    scale_values = ScaleValue.objects.in_bulk(chosen_ids - {None})
+    return {
+        (unit_id, pk): _status(occasion, report, value, indicator_of[pk], scale_values)
+        for (unit_id, pk), (occasion, report, value) in latest_found.items()
+    }
 
 
-def _status(occasion: FollowUpOccasion, report, value, indicator: tuple) -> ItemStatus:
-    """`indicator`: its measure unit, baseline and target (the values its
+def _status(
+    occasion: FollowUpOccasion, report, value, indicator: tuple, scale_values: dict
+) -> ItemStatus:
+    """`report` and `value` as readmodel.ReportFacts and ValueFacts;
+    `indicator`: its measure unit, baseline and target (the values its
     precision is read from, as the in_precision filter does)."""
     measure_unit, baseline, target = indicator
-    chosen = report.status or report.assessment if report is not None else None
+    chosen = (
+        scale_values.get(report.status_id or report.assessment_id) if report is not None else None
+    )
     return ItemStatus(
         label=chosen.label if chosen else str(STATE_LABELS[REPORTED]),
         symbol=chosen.symbol if chosen else "",
@@ -92,5 +107,9 @@ def _status(occasion: FollowUpOccasion, report, value, indicator: tuple) -> Item
             else ""
         ),
         occasion=occasion.title,
-        reported_on=timezone.localdate(report.updated_at) if report is not None else None,
+        reported_on=(
+            timezone.localdate(report.updated_at)
+            if report is not None and report.updated_at
+            else None
+        ),
     )

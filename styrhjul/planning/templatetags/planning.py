@@ -8,7 +8,6 @@ from django import template
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from styrhjul.model.models import ItemKind
@@ -60,7 +59,10 @@ def status_html(status, labels=None, *, whole_comment: bool = False) -> str:
         if whole_comment:
             comment = escape(status.comment).replace("\n", "<br>")
         else:
-            comment = escape(Truncator(status.comment).chars(COMMENT_CHARS))
+            comment = status.comment
+            if len(comment) > COMMENT_CHARS:
+                comment = comment[: COMMENT_CHARS - 1].rstrip() + "…"
+            comment = escape(comment)
         parts.append(f'<span class="item-status__comment">{comment}</span>')
     return "".join(parts)
 

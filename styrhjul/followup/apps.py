@@ -8,11 +8,13 @@ class FollowupConfig(AppConfig):
 
     def ready(self):
         # The plan file's result columns are follow-up's (planning.excel.extension).
-        from styrhjul.planning import year_copy
+        from styrhjul.planning import status, year_copy
         from styrhjul.planning.excel import extension
 
-        from . import plan_results, wheel_copy
+        from . import item_status, plan_results, wheel_copy
 
         extension.register(plan_results)
         # "Kopiera till nästa år" copies the year wheel too (planning.year_copy).
         year_copy.register(wheel_copy)
+        # The latest reported status on the planning pages (planning.status).
+        status.register(item_status.latest)

@@ -404,6 +404,7 @@ class ReportFacts(NamedTuple):
     analysis: str
     measures: str
     measures_responsible: str
+    updated_at: object = None  # when it was saved (not read by the rule)
 
 
 class ValueFacts(NamedTuple):
@@ -455,6 +456,7 @@ def answers(
     related: Iterable[str] = ("status", "assessment"),
     values: bool = True,
     light: bool = False,
+    only_items: bool = False,
 ) -> Answers:
     """The reports and outcomes of `units` (units, ids or a query of ids;
     None: every unit's reports, without outcomes) on `items` at
@@ -463,7 +465,9 @@ def answers(
     year, or the month of a part of the year), entered through this copy of
     the indicator or, when not, the latest year's copy of its series.
     `light`: reports and outcomes as plain tuples (ReportFacts,
-    ValueFacts) with what the rule reads, for counting over thousands."""
+    ValueFacts) with what the rule reads, for counting over thousands.
+    `only_items`: only the reports on `items` (a few items of many units;
+    other units' reports on them are kept too)."""
     occasions = list(occasions)
     items = list(items)
     result = Answers()
@@ -476,7 +480,10 @@ def answers(
         values = False
     else:
         unit_ids = _ids(units)
-        reports = reports.filter(unit_id__in=unit_ids)
+        if only_items:  # by the items alone: the units' too would make a slow plan
+            reports = reports.filter(item_id__in=sorted(item_ids))
+        else:
+            reports = reports.filter(unit_id__in=unit_ids)
     found = (
         (ReportFacts(*row) for row in reports.values_list(*ReportFacts._fields))
         if light

@@ -5,6 +5,7 @@ the form's data to services.ReportData."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,7 +15,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from styrhjul.charts.numbers import format_value
+from styrhjul.charts.numbers import decimals_of, format_value
+from styrhjul.core.concurrency import conflict_text
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation.forms import DateInput
 
@@ -87,6 +89,17 @@ def _number(label):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
+
+
+def _in_precision(value, facts):
+    """A value for a number field, with the indicator's own precision
+    (`facts`: its IndicatorData): 83,5, not 83,50."""
+    if value is None:
+        return None
+    decimals = getattr(facts, "decimals", None)
+    if decimals is None:
+        decimals = decimals_of(value)
+    return Decimal(value).quantize(Decimal(1).scaleb(-decimals))
 
 
 def _attrs(attrs: dict) -> str:
@@ -233,6 +246,7 @@ class ReportForm(forms.Form):
                             value_women=computed.women,
                             value_men=computed.men,
                         )
+                self._add_earlier_years()
             if assessment_scale:
                 f["assessment"] = ScaleChoiceField(
                     scales.get(assessment_scale, []), label=_("Bedömning")
@@ -298,6 +312,7 @@ class ReportForm(forms.Form):
                 "value_women",
                 "value_men",
                 "note",
+                *(services.earlier_field(year) for year in self.earlier_years),
                 "assessment",
                 "analysis",
                 "comment",
@@ -308,6 +323,58 @@ class ReportForm(forms.Form):
         )
 
     scale_values: list = []
+    earlier_years: list[int] = []
+
+    def _add_earlier_years(self) -> None:
+        """A field for each earlier year whose outcome the indicator lets
+        the unit report or correct (Item.earlier_years), with the value shown
+        and, hidden, which value that was (services.value_token)."""
+        self.earlier_years = services.earlier_years(self.item, self.task.occasion)
+        shown = {v.year: v for v in self.entry.earlier}
+        for year in self.earlier_years:
+            name = services.earlier_field(year)
+            self.fields[name] = _number(_("Utfall %(year)s (tidigare år)") % {"year": str(year)})
+            self.fields[name].help_text = _(
+                "Rapportera eller rätta utfallet för %(year)s, t.ex. det slutliga utfallet "
+                "som kom efter årsskiftet."
+            ) % {"year": str(year)}
+            self.fields[f"{name}_opened"] = forms.CharField(
+                widget=forms.HiddenInput, required=False
+            )
+            value = shown.get(year)
+            number = value.value if value is not None else None
+            self.initial[name] = _in_precision(number, self.entry.facts)
+            self.initial[f"{name}_opened"] = services.value_token(value)
+
+    def earlier_data(self) -> dict[int, tuple[object, str]]:
+        """Year → (value, the outcome opened) for the earlier years whose
+        outcome the user changed from the one they opened, for
+        services.item_report_save."""
+        c = self.cleaned_data
+        changed = {}
+        for year in self.earlier_years:
+            name = services.earlier_field(year)
+            opened = c.get(f"{name}_opened") or ""
+            if c.get(name) != services.token_value(opened):
+                changed[year] = (c.get(name), opened)
+        return changed
+
+    def show_earlier_conflict(self, exc) -> None:
+        """Someone else changed an earlier year's outcome: say so at its
+        field, keep what the user typed, and let the next save write over
+        theirs."""
+        current = exc.current
+        name = services.earlier_field(current.year)
+        saved = (
+            format_value(current.value, self.item.measure_unit)
+            if current.pk and current.value is not None
+            else "–"
+        )
+        self.add_error(name if name in self.fields else None, conflict_text(exc, saved=saved))
+        self.data = self.data.copy()
+        self.data[self.add_prefix(f"{name}_opened")] = services.value_token(
+            current if current.pk else None
+        )
 
     def suggested_value(self, value) -> ScaleValue | None:
         """The assessment Styrhjul suggests for an indicator's outcome `value`

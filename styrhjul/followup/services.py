@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from styrhjul.core.concurrency import EditConflict, lock_for_edit, save_edited, 
 from styrhjul.core.dates import month_name
 from styrhjul.indicators.aggregate import computed_values
 from styrhjul.indicators.models import IndicatorValue, ValueSource
+from styrhjul.indicators.series import series_values
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
@@ -516,6 +519,93 @@ def indicator_value_recompute(
     return _save(obj, actor, _("Räknat om från underliggande enheter"))
 
 
+# --- Earlier years' outcomes ----------------------------------------------------------------
+
+
+def earlier_years(item: Item, occasion: FollowUpOccasion) -> list[int]:
+    """The earlier years whose outcome may be reported or corrected at the
+    occasion, latest first: as many as the indicator allows
+    (Item.earlier_years); none for Kolada's values."""
+    if item.kind != ItemKind.INDICATOR or item.source == "kolada":
+        return []
+    return [occasion.year - n for n in range(1, (item.earlier_years or 0) + 1)]
+
+
+def earlier_field(year: int) -> str:
+    """The reporting form's field of an earlier year's outcome."""
+    return f"earlier_{year}"
+
+
+def value_token(value: IndicatorValue | None) -> str:
+    """An earlier year's outcome as the user opened it (its row, when it was
+    saved and its value; "" for none), to tell whether someone else changed
+    it since and whether the user changed it (token_value)."""
+    if value is None:
+        return ""
+    stamp = value.updated_at.isoformat() if value.updated_at else ""
+    number = "" if value.value is None else str(value.value)
+    return f"{value.pk}:{stamp}:{number}"
+
+
+def token_value(token: str) -> Decimal | None:
+    """The value in a value_token (None for none)."""
+    number = token.rsplit(":", 1)[-1] if token else ""
+    try:
+        return Decimal(number) if number else None
+    except InvalidOperation:
+        return None
+
+
+def earlier_value(item: Item, unit_id: int, year: int) -> IndicatorValue | None:
+    """The unit's full-year outcome of the indicator's series for the year,
+    entered through this copy of it or, when not, the latest year's copy."""
+    found = series_values([item.series], [unit_id], first_year=year, last_year=year)
+    return found.get((item.series, unit_id), {}).get((year, ""))
+
+
+@use_case
+def earlier_value_save(
+    *, actor, task: ReportingTask, item: Item, year: int, value, opened: str
+) -> IndicatorValue:
+    """Report or correct the unit's outcome of an earlier year (e.g. last
+    year's final outcome, which often comes in the spring) at this task,
+    where the indicator allows it (earlier_years). `opened` is the
+    value_token of the outcome the user saw: someone else's save since then
+    refuses this one with EditConflict, carrying theirs. Saved through this
+    year's copy of the indicator, as reported (Manuellt), with history."""
+    if not may_report(actor, task, item) or item.kind != ItemKind.INDICATOR:
+        raise PermissionDenied
+    field = earlier_field(year)
+    if year not in earlier_years(item, task.occasion):
+        raise ValidationError(
+            {field: _("Utfallet för %(year)s kan inte rapporteras här.") % {"year": str(year)}}
+        )
+    if is_locked(task):
+        raise ValidationError(_("Rapporteringen är låst."))
+    check_percent(item.measure_unit, {field: value})
+    key = {"item": item, "unit": task.unit, "year": year, "period": ""}
+    own = IndicatorValue.objects.select_for_update().filter(**key).first()
+    current = earlier_value(item, task.unit_id, year)
+    if value_token(current) != opened:
+        raise EditConflict(current or IndicatorValue(**key))
+    if own is None:
+        own = IndicatorValue(**key)
+        if current is not None:  # entered through last year's copy: keep what it says
+            own.value_women, own.value_men, own.note = (
+                current.value_women,
+                current.value_men,
+                current.note,
+            )
+    own.value = value
+    own.source = ValueSource.MANUAL
+    own.updated_by = actor if isinstance(actor, User) else None
+    try:
+        with transaction.atomic():
+            return _save(own, actor)
+    except IntegrityError:  # someone else created it first
+        raise EditConflict(IndicatorValue.objects.get(**key)) from None
+
+
 @use_case
 def item_report_save(
     *,
@@ -525,11 +615,13 @@ def item_report_save(
     data: ReportData,
     version: int,
     outcome: dict | None = None,
+    earlier: dict[int, tuple[object, str]] | None = None,
 ) -> Report:
     """What the reporting page saves for one item: its report and, for an
     indicator, the outcome of the occasion's period (`outcome`: the fields
-    of indicator_value_save; None leaves the outcome as it is). Both or
-    neither."""
+    of indicator_value_save; None leaves the outcome as it is) and the
+    earlier years' outcomes changed (`earlier`: year → (value, the
+    value_token opened)). All or nothing."""
     report = report_save(actor=actor, task=task, item=item, data=data, version=version)
     if outcome is not None:
         indicator_value_save(
@@ -540,6 +632,8 @@ def item_report_save(
             period=value_period(item, task.occasion),
             **outcome,
         )
+    for year, (value, opened) in sorted((earlier or {}).items()):
+        earlier_value_save(actor=actor, task=task, item=item, year=year, value=value, opened=opened)
     return report
 
 

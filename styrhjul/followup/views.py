@@ -101,8 +101,11 @@ def report_item(request, pk: int, item: int):
         try:
             _save(request, task_obj, entry, form)
         except EditConflict as exc:
-            entry.conflict = exc.current
-            show_conflict(form, exc)
+            if isinstance(exc.current, IndicatorValue):  # an earlier year's outcome
+                form.show_earlier_conflict(exc)
+            else:
+                entry.conflict = exc.current
+                show_conflict(form, exc)
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -213,6 +216,7 @@ def _save(request, task: ReportingTask, entry: queries.Entry, form: ReportForm) 
         data=form.report_data(),
         version=form.cleaned_data.get("version") or 0,
         outcome=values if values is not None and (entry.value is not None or entered) else None,
+        earlier=form.earlier_data(),
     )
 
 

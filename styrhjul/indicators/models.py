@@ -65,6 +65,9 @@ class IndicatorValue(models.Model):
     )
     history = HistoricalRecords(table_name="followup_historicalindicatorvalue")
 
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har ändrat utfallet medan du skrev.")
+
     class Meta:
         # Made in the followup app; the tables kept their names when it moved.
         db_table = "followup_indicatorvalue"

@@ -26,6 +26,7 @@ FIELDS_BY_KIND = {
         "reported_by",
         "periodicity",
         "gender_split",
+        "earlier_years",
         "baseline_year",
         "baseline_value",
         "target_year",

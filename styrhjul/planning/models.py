@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
@@ -17,6 +18,9 @@ from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.model.riskscale import MAX_STEPS
 from styrhjul.organisation.access import RestrictedQuerySet
 from styrhjul.organisation.models import Unit
+
+# How many years back an indicator's outcome may at most be reported (Item.earlier_years).
+MAX_EARLIER_YEARS = 5
 
 
 class Plan(models.Model):
@@ -167,6 +171,16 @@ class Item(models.Model):
         _("periodicitet"), max_length=10, choices=Periodicity.choices, blank=True
     )
     gender_split = models.BooleanField(_("könsuppdelat"), default=False)
+    earlier_years = models.PositiveSmallIntegerField(
+        _("utfall för tidigare år får rapporteras"),
+        default=0,
+        validators=[MaxValueValidator(MAX_EARLIER_YEARS)],
+        help_text=_(
+            "Så många år bakåt får utfallet rapporteras eller rättas vid en uppföljning, "
+            "t.ex. 1 för förra årets slutliga utfall som kommer på våren. 0: bara "
+            "uppföljningens period."
+        ),
+    )
     aggregation = models.CharField(
         _("beräknas från underliggande enheter som"),
         max_length=20,

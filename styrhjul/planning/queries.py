@@ -14,6 +14,7 @@ from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, Vision
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
+from . import status as item_status
 from .models import Item, ItemLink, ItemShare, Plan
 from .services import ancestor_ids, descendant_ids
 
@@ -104,6 +105,7 @@ class Node:
     shared_from: Unit | None = None
     children: list[Node] = field(default_factory=list)
     also: list[Item] = field(default_factory=list)  # further items it contributes to
+    status: item_status.ItemStatus | None = None  # the latest reported (planning.status)
 
 
 @dataclass
@@ -165,6 +167,10 @@ def plan_page(
         for pk, item in by_id.items()
         if pk in keep
     }
+    # The plan's unit reports its own items and the items shared to it.
+    statuses = item_status.latest(user, [(plan.unit_id, pk) for pk in nodes])
+    for pk, node in nodes.items():
+        node.status = statuses.get((plan.unit_id, pk))
     roots = []
     for pk, node in nodes.items():
         placed = False
@@ -228,6 +234,7 @@ class Thread:
     down: list[Node]  # what contributes to the item, as a tree
     hidden_below: int  # contributors in units the user may not read
     shares: list[ItemShare]
+    status: item_status.ItemStatus | None = None  # what the item's unit last reported
 
 
 def item_thread(user, item: Item) -> Thread:
@@ -246,9 +253,15 @@ def item_thread(user, item: Item) -> Thread:
             parents[child].append(parent)
             children[parent].append(child)
 
+    # What each item's unit last reported on it.
+    statuses = item_status.latest(user, [(i.plan.unit_id, pk) for pk, i in by_id.items()])
+
+    def status_of(pk: int):
+        return statuses.get((by_id[pk].plan.unit_id, pk))
+
     # Upwards: render from the top goals down to the item.
     def up_tree(pk: int) -> Node:
-        node = Node(by_id[pk])
+        node = Node(by_id[pk], status=status_of(pk))
         node.children = [up_tree(c) for c in children[pk] if c in up_ids or c == item.pk]
         return node
 
@@ -258,7 +271,7 @@ def item_thread(user, item: Item) -> Thread:
     seen: set[int] = set()
 
     def down_tree(pk: int) -> Node:
-        node = Node(by_id[pk])
+        node = Node(by_id[pk], status=status_of(pk))
         seen.add(pk)
         node.children = [
             down_tree(c)
@@ -277,6 +290,7 @@ def item_thread(user, item: Item) -> Thread:
         down,
         len(down_ids - readable_down),
         shares,
+        status_of(item.pk),
     )
 
 
@@ -299,6 +313,7 @@ class GoalRow:
     unit_name: str
     archived_at: object
     end_date: object
+    unit_id: int
     kind: str = ItemKind.GOAL
 
 
@@ -314,7 +329,14 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
     goals = [
         GoalRow(*row)
         for row in visible.order_by("level__order", "number", "title").values_list(
-            "pk", "number", "title", "level__name", "plan__unit__name", "archived_at", "end_date"
+            "pk",
+            "number",
+            "title",
+            "level__name",
+            "plan__unit__name",
+            "archived_at",
+            "end_date",
+            "plan__unit_id",
         )
     ]
     by_id = {g.pk: g for g in goals}
@@ -332,7 +354,8 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
 
     # Each goal is placed once, under its first parent in the tree's order;
     # goals with more parents say so ("bidrar även till …").
-    nodes = {pk: Node(goal) for pk, goal in by_id.items()}
+    statuses = item_status.latest(user, [(g.unit_id, g.pk) for g in goals])
+    nodes = {pk: Node(goal, status=statuses.get((goal.unit_id, pk))) for pk, goal in by_id.items()}
     placed_under: dict[int, int] = {}
     roots = [nodes[g.pk] for g in goals if not parents[g.pk]]
     queue = deque(roots)

@@ -44,6 +44,7 @@ ITEM_FIELDS = (
     "reported_by",
     "periodicity",
     "gender_split",
+    "earlier_years",
     "baseline_year",
     "baseline_value",
     "target_year",

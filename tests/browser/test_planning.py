@@ -89,3 +89,41 @@ def test_a_manager_plans_an_activity_under_a_shared_goal(page, live_server, org,
     new = Item.objects.get(title="Föräldraträffar om skolan")
     assert new.plan.unit == org["enhet_b1"]
     assert chain["board"] in new.contributes_to.all()
+
+
+def test_the_reported_status_on_the_planning_pages_is_accessible_at_320_px(
+    page, live_server, org, chain, occasion, owner
+):
+    """The latest reported status (symbol, text, completion, occasion and
+    comment) on the plan, the item page, its red thread and the goal tree:
+    axe-core, and no sideways scrolling at 320 CSS px."""
+    from styrhjul.followup.plan_results import import_report
+    from styrhjul.followup.services import ReportData
+    from styrhjul.model.models import ScaleValue
+
+    started = ScaleValue.objects.get(scale=chain["ap"].activity_scale, label="Påbörjad")
+    good = ScaleValue.objects.get(
+        scale=chain["vp"].goal_scale, label="Goda förutsättningar att nå målet"
+    )
+    long_comment = "Läxhjälpen har startat på två fritidsgårdar " * 8
+    for unit, item, data in (
+        (org["enhet_b1"], chain["activity"], ReportData(status=started, completion=40)),
+        (org["forv"], chain["operational"], ReportData(assessment=good)),
+    ):
+        data.comment = long_comment
+        import_report(actor=access.SYSTEM, occasion=occasion, unit=unit, item=item, data=data)
+    login(page, owner)
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in (
+        f"/planering/planer/{chain['activity'].plan_id}/",
+        f"/planering/poster/{chain['activity'].pk}/",
+        f"/planering/poster/{chain['operational'].pk}/",
+        "/planering/maltrad/2025/",
+    ):
+        goto(page, path)
+        assert "Påbörjad" in page.content() or "Goda förutsättningar" in page.content(), path
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"{path} rullar i sidled vid 320 px: {widths}"
+        assert_accessible(page)

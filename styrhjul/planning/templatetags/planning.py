@@ -26,6 +26,45 @@ class _Labels:
         self.archived = escape(_("arkiverad"))
         self.also = escape(_("bidrar även till"))
         self.ends = escape(_("slut"))
+        self.latest = escape(_("Senaste uppföljning"))
+        self.outcome = _("utfall %(value)s")
+
+
+COMMENT_CHARS = 160  # a comment in a tree is cut here; the item page shows it whole
+
+
+def status_html(status, labels=None, *, whole_comment: bool = False) -> str:
+    """The latest reported status (planning.status.ItemStatus) as one line:
+    the symbol (decorative, the text says it), the status or assessment, the
+    completion, the occasion and date, and the comment."""
+    labels = labels or _Labels()
+    parts = []
+    if not whole_comment:  # on the item page the status stands under its heading
+        parts.append(f'<span class="visually-hidden">{labels.latest}: </span>')
+    if status.symbol:
+        parts.append(
+            f'<span class="scale-value__symbol" aria-hidden="true" '
+            f'style="color: {escape(status.colour)}">{escape(status.symbol)}</span> '
+        )
+    parts.append(f'<span class="item-status__label">{escape(status.label)}</span>')
+    if status.outcome:
+        parts.append(", " + escape(labels.outcome % {"value": status.outcome}))
+    if status.completion is not None:
+        parts.append(f", {status.completion}\u00a0%")
+    when = status.occasion
+    if status.reported_on:
+        when = f"{when}, {status.reported_on.isoformat()}"
+    parts.append(f' <span class="muted">({escape(when)})</span>')
+    if status.comment:
+        if whole_comment:
+            comment = escape(status.comment).replace("\n", "<br>")
+        else:
+            comment = status.comment
+            if len(comment) > COMMENT_CHARS:
+                comment = comment[: COMMENT_CHARS - 1].rstrip() + "…"
+            comment = escape(comment)
+        parts.append(f'<span class="item-status__comment">{comment}</span>')
+    return "".join(parts)
 
 
 def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str, labels) -> str:
@@ -61,10 +100,21 @@ def _render(nodes, out: list[str], **kwargs) -> None:
     for node in nodes:
         out.append("<li>")
         out.append(_line(node, **kwargs))
+        if node.status is not None:
+            line = status_html(node.status, kwargs["labels"])
+            out.append(f'<div class="item-status">{line}</div>')
         if node.children:
             _render(node.children, out, **kwargs)
         out.append("</li>")
     out.append("</ul>")
+
+
+@register.simple_tag
+def item_status(status):
+    """The latest reported status of one item, with its whole comment."""
+    if status is None:
+        return ""
+    return mark_safe(status_html(status, whole_comment=True))
 
 
 @register.simple_tag

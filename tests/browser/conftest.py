@@ -86,10 +86,10 @@ def wait_for_server_requests(timeout: float = 5.0) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser(live_server):
-    """One headless Chromium for the whole session. It depends on the live
-    server so that it closes, and drops its connections, before the server
-    stops."""
+def chromium_browser():
+    """One headless Chromium for the whole session, shared by every browser
+    test in the process (Playwright's sync API runs one instance per
+    process)."""
     executable = chromium_path()
     if executable is None:
         where = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
@@ -115,6 +115,12 @@ def browser(live_server):
     chromium.close()
     playwright.stop()
     wait_for_server_requests()
+
+
+@pytest.fixture(scope="session")
+def browser(live_server, chromium_browser):
+    """The session's Chromium for tests on pytest-django's live server."""
+    return chromium_browser
 
 
 @pytest.fixture

@@ -32,10 +32,8 @@ from styrhjul.demo.data import DEMO_PASSWORD
 from styrhjul.organisation import access
 from styrhjul.organisation.models import RoleGrant, Unit, User
 from tests.browser.conftest import (
-    CHROMIUM_ARGS,
     TIMEOUT_MS,
     assert_accessible,
-    chromium_path,
     wait_for_server_requests,
 )
 
@@ -110,26 +108,8 @@ def demo_server(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def chromium(demo_server):
-    executable = chromium_path()
-    if executable is None:
-        reason = "Chromium saknas: installera Debian-paketet chromium."
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} I CI måste webbläsartesterna köras.", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-    except Exception:
-        playwright.stop()
-        raise
-    yield browser
-    browser.close()
-    playwright.stop()
+def chromium(demo_server, chromium_browser):
+    return chromium_browser
 
 
 class Journey:

@@ -33,7 +33,7 @@ def test_the_page_shows_the_month_and_deviation_charts(client, org, people):  # 
     assert page.count('role="img"') == 3
     # Each chart says in words what it shows.
     assert "Sämre än budget: Personalkostnader, Nettokostnad." in page
-    assert "en avvikelse på −2\xa0tkr" in page
+    assert "en avvikelse på −1\xa0tkr" in page
     # One unit without sub-units: no chart per enhet.
     assert "Avvikelse hittills per enhet" not in page
 

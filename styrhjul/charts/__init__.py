@@ -10,11 +10,12 @@ matplotlib is imported only when a chart is rendered (to_svg/to_png).
 """
 
 from .numbers import format_number, format_value
-from .spec import GenderChart, Series, TrendChart
+from .spec import BarChart, GenderChart, Series, TrendChart
 from .table import Table, TableRow, data_table, text_alternative
 from .trend import describe_trend, suggest_assessment
 
 __all__ = [
+    "BarChart",
     "GenderChart",
     "Series",
     "Table",
@@ -31,11 +32,13 @@ __all__ = [
 ]
 
 
-def to_svg(chart, *, id_prefix: str = "chart", show_title: bool = True) -> str:
+def to_svg(
+    chart, *, id_prefix: str = "chart", show_title: bool = True, desc: str | None = None
+) -> str:
     """See `styrhjul.charts.render.to_svg`."""
     from .render import to_svg as render_svg
 
-    return render_svg(chart, id_prefix=id_prefix, show_title=show_title)
+    return render_svg(chart, id_prefix=id_prefix, show_title=show_title, desc=desc)
 
 
 def to_png(chart, dpi: int = 150, *, show_title: bool = True) -> bytes:

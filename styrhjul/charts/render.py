@@ -35,7 +35,7 @@ from matplotlib.ticker import MaxNLocator, NullLocator
 from matplotlib.transforms import offset_copy
 
 from .numbers import common_decimals, format_number, format_value
-from .spec import HIGHER, LOWER, GenderChart, Period, TrendChart, is_year
+from .spec import HIGHER, LOWER, BarChart, GenderChart, Period, TrendChart, is_year
 from .table import text_alternative
 
 __all__ = ["build_figure", "contrast_ratio", "to_png", "to_svg"]
@@ -61,6 +61,8 @@ WOMEN_STYLE = {"color": "#8a2f6e", "hatch": "///"}
 MEN_STYLE = {"color": "#0b5394", "hatch": "++"}  # (dots would add 150 kB of SVG)
 TOTAL_STYLE = {"color": MUTED, "hatch": None}
 DATA_COLOURS = (
+    "#1e6b34",  # POSITIVE_STYLE
+    "#9b2c5e",  # NEGATIVE_STYLE
     OTHERS_COLOUR,
     TARGET_STYLE["color"],
     WOMEN_STYLE["color"],
@@ -107,13 +109,19 @@ _LOCK = threading.Lock()
 
 
 def to_svg(
-    chart: TrendChart | GenderChart, *, id_prefix: str = "chart", show_title: bool = True
+    chart: TrendChart | GenderChart | BarChart,
+    *,
+    id_prefix: str = "chart",
+    show_title: bool = True,
+    desc: str | None = None,
 ) -> str:
     """The chart as an inline <svg> element (no XML prolog), responsive
     (`width="100%"` and a fixed viewBox), `role="img"` labelled by its
     <title> and <desc>. `id_prefix` must be unique on the page: it prefixes
     every id in the SVG. With `show_title=False` the title is not drawn in
     the picture (when the page shows it as a caption) but stays in <title>.
+    `desc` replaces the generated text alternative when the page knows
+    better what the chart says.
     """
     prefix = _safe_id(id_prefix)
     buffer = io.StringIO()
@@ -121,7 +129,10 @@ def to_svg(
         figure = build_figure(chart, show_title=show_title)
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return _finish_svg(
-        buffer.getvalue(), prefix=prefix, title=chart.title, desc=text_alternative(chart)
+        buffer.getvalue(),
+        prefix=prefix,
+        title=chart.title,
+        desc=desc if desc is not None else text_alternative(chart),
     )
 
 
@@ -147,6 +158,8 @@ def build_figure(chart: TrendChart | GenderChart, *, show_title: bool = True) ->
         return _gender_figure(chart, show_title=show_title)
     if isinstance(chart, TrendChart):
         return _trend_figure(chart, show_title=show_title)
+    if isinstance(chart, BarChart):
+        return _bar_figure(chart, show_title=show_title)
     raise TypeError(f"not a chart: {chart!r}")
 
 
@@ -633,6 +646,109 @@ def _gender_figure(chart: GenderChart, *, show_title: bool) -> Figure:
                     zorder=4,
                 )
     _legend(figure, handles, labels, columns, legend_y)
+    return figure
+
+
+# ---------------------------------------------------------------- bar chart
+
+POSITIVE_STYLE = {"color": "#1e6b34", "hatch": None}
+NEGATIVE_STYLE = {"color": "#9b2c5e", "hatch": "///"}
+BAR_SLOT = 0.5  # inches per bar: its label above, the bar below
+
+
+def _bar_figure(chart: BarChart, *, show_title: bool) -> Figure:
+    """Horizontal bars from a zero line, each with its label above it (so
+    long names need no margin and the picture stays legible when narrow)
+    and its value at the bar's end; negative bars hatched."""
+    count = len(chart.labels)
+    values = chart.present()
+    numbers = [float(v) for v in values] or [0.0]
+    low, high = min(min(numbers), 0.0), max(max(numbers), 0.0)
+    span = (high - low) or 1.0
+    # Room for the value texts beyond the bars' ends.
+    low -= span * 0.28 if low < 0 else 0
+    high += span * 0.28 if high > 0 else 0
+    if low == 0 and high == 0:
+        low, high = -1.0, 1.0
+    title_lines = textwrap.wrap(chart.title, TITLE_WRAP) if show_title and chart.title else []
+    labels = [chart.positive_label, chart.negative_label]
+    columns, legend_rows = _legend_grid(labels)
+    top = 0.12 + 0.25 * len(title_lines) + 0.3
+    bottom = 0.2 + 0.23 * legend_rows + 0.08
+    plot = BAR_SLOT * max(count, 1)
+    height = top + plot + bottom
+    figure = Figure(figsize=(FIG_WIDTH, height))
+    left, right = 0.2, 0.2
+    axes = figure.add_axes(
+        (left / FIG_WIDTH, bottom / height, (FIG_WIDTH - left - right) / FIG_WIDTH, plot / height)
+    )
+    if title_lines:
+        figure.text(
+            0.12 / FIG_WIDTH,
+            1 - 0.1 / height,
+            "\n".join(title_lines),
+            ha="left",
+            va="top",
+            fontsize=TITLE_SIZE,
+            fontweight="bold",
+            linespacing=1.25,
+        )
+    axes.set_xlim(low, high)
+    axes.set_ylim(count, 0)
+    for axis in (axes.xaxis, axes.yaxis):
+        axis.set_major_locator(NullLocator())
+        axis.set_minor_locator(NullLocator())
+    for side in ("left", "bottom"):
+        axes.spines[side].set_visible(False)
+    axes.vlines([0], 0, count, colors=MUTED, linewidths=1.0, zorder=3)
+    if chart.unit.strip():
+        axes.annotate(
+            chart.unit.strip(),
+            xy=(0.12 / FIG_WIDTH, 1),
+            xycoords=("figure fraction", "axes fraction"),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=SMALL,
+            color=MUTED,
+        )
+    decimals = common_decimals(values)
+    for index, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
+        axes.text(low, index + 0.08, label, ha="left", va="top", fontsize=FONT_SIZE, color=TEXT)
+        centre = index + 0.68
+        if value is None:
+            axes.text(0, centre, " –", ha="left", va="center", color=MUTED)
+            continue
+        style = POSITIVE_STYLE if value >= 0 else NEGATIVE_STYLE
+        axes.barh(
+            [centre],
+            [float(value)],
+            height=0.5,
+            color=style["color"],
+            edgecolor=style["color"],
+            hatch=style["hatch"],
+            hatchcolor="white",
+            linewidth=0.8,
+            zorder=2,
+        )
+        axes.annotate(
+            format_value(value, chart.unit, decimals),
+            xy=(float(value), centre),
+            xytext=(4 if value >= 0 else -4, 0),
+            textcoords="offset points",
+            ha="left" if value >= 0 else "right",
+            va="center",
+            fontsize=SMALL,
+            color=TEXT,
+        )
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(facecolor=s["color"], edgecolor=s["color"], hatch=s["hatch"], hatchcolor="white")
+        for s in (POSITIVE_STYLE, NEGATIVE_STYLE)
+    ]
+    _legend(figure, handles, labels, columns, 0.06 / height)
     return figure
 
 

@@ -18,6 +18,7 @@ from .numbers import to_decimal
 
 __all__ = [
     "COMPARISON",
+    "BarChart",
     "DIRECTIONS",
     "MAIN",
     "TARGET",
@@ -263,3 +264,32 @@ class GenderChart:
 
     def values(self) -> list[Decimal]:
         return [v for v in (*self.women, *self.men, *self.total) if v is not None]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Horizontal bars from zero, one per label, positive to the right and
+    negative to the left, such as a deviation from budget per row or unit.
+    Positive and negative bars differ in colour and hatching, and each bar
+    carries its value as text. `positive_label` and `negative_label` name
+    the two in the legend."""
+
+    title: str
+    unit: str = ""
+    labels: Sequence[str] = ()
+    values: Sequence[Value] = ()
+    positive_label: str = "Positivt"
+    negative_label: str = "Negativt"
+    label_header: str = ""  # the label column's header in the data table
+    value_header: str = "Värde"
+
+    def __post_init__(self):
+        labels = tuple(str(label) for label in self.labels)
+        values = tuple(to_decimal(v) for v in self.values)
+        if len(labels) != len(values):
+            raise ValueError("a bar chart needs one value (or None) per label")
+        object.__setattr__(self, "labels", labels)
+        object.__setattr__(self, "values", values)
+
+    def present(self) -> list[Decimal]:
+        return [v for v in self.values if v is not None]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .numbers import DASH, common_decimals, format_value
-from .spec import GenderChart, Period, Series, TrendChart, is_year, period_sort_key
+from .spec import BarChart, GenderChart, Period, Series, TrendChart, is_year, period_sort_key
 
 __all__ = ["Table", "TableRow", "data_table", "text_alternative"]
 
@@ -72,6 +72,16 @@ def data_table(chart: TrendChart | GenderChart) -> Table:
     written the Swedish way with the unit; "–" where a value is missing."""
     if isinstance(chart, GenderChart):
         return _gender_table(chart)
+    if isinstance(chart, BarChart):
+        decimals = common_decimals(chart.present())
+        return Table(
+            caption=_caption(chart.title, chart.unit),
+            headers=(chart.label_header, chart.value_header),
+            rows=tuple(
+                TableRow(header=label, cells=(format_value(value, chart.unit, decimals),))
+                for label, value in zip(chart.labels, chart.values, strict=True)
+            ),
+        )
     columns: list[Series] = [*chart.mains, *chart.comparisons, *chart.target_series]
     periods = chart.periods
     decimals = [_decimals(s) for s in columns]  # one number of decimals per column
@@ -111,6 +121,8 @@ def text_alternative(chart: TrendChart | GenderChart) -> str:
     51 %; målet för 2026 är 55 %. Riket: 48 %."""
     if isinstance(chart, GenderChart):
         return _gender_text(chart)
+    if isinstance(chart, BarChart):
+        return _bar_text(chart)
 
     def fmt(value: Decimal | None, series: Series) -> str:
         return format_value(value, chart.unit, _decimals(series))
@@ -176,3 +188,16 @@ def _gender_text(chart: GenderChart) -> str:
     if chart.has_total:
         parts.append(f"totalt {format_value(chart.total[latest], chart.unit, decimals)}")
     return f"{sentence} {chart.periods[latest]}: {', '.join(parts)}."
+
+
+def _bar_text(chart: BarChart) -> str:
+    """ "Diagrammet visar ”Avvikelse per rad”: Personalkostnader −1 200 tkr,
+    Lokalkostnader 0 tkr."""
+    decimals = common_decimals(chart.present())
+    parts = [
+        f"{label} {format_value(value, chart.unit, decimals)}"
+        for label, value in zip(chart.labels, chart.values, strict=True)
+    ]
+    if not parts:
+        return f"Diagrammet visar {_quoted(chart.title)}. Värden saknas."
+    return f"Diagrammet visar {_quoted(chart.title)}: " + ", ".join(parts) + "."

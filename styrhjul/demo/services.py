@@ -30,7 +30,7 @@ from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, ItemLink, ItemShare, Plan
 from styrhjul.planning.services import model_copy_to_next_year
 
-from . import data, documents, followup, indicators, model_data, this_year
+from . import data, documents, followup, indicators, ledger, model_data, this_year
 from .calendar import DemoCalendar
 
 
@@ -62,6 +62,7 @@ class DemoSummary:
     indicators: object = None  # indicators.IndicatorSummary: targets, Kolada sample
     documents: object = None  # documents.DocumentSummary: settings, texts
     this_year: object = None  # this_year.ThisYearSummary: this year's year wheel
+    ledger: object = None  # ledger.LedgerSummary: SIE files, ansvar, budgets
     calendar: DemoCalendar | None = None
 
     @property
@@ -81,6 +82,7 @@ class DemoSummary:
             or (self.indicators is not None and self.indicators.changed)
             or (self.documents is not None and self.documents.changed)
             or (self.this_year is not None and self.this_year.changed)
+            or (self.ledger is not None and self.ledger.changed)
         )
 
     @property
@@ -99,6 +101,7 @@ class DemoSummary:
                 else ""
             )
             + (f" {self.this_year.message}" if self.this_year is not None else "")
+            + (f" {self.ledger.message}" if self.ledger is not None else "")
         )
 
     def __str__(self) -> str:
@@ -286,6 +289,7 @@ def load_demo(*, today: datetime.date | None = None, copy_until: int | None = No
         _copy_forward(summary, root, cal, until=copy_until)
         if copy_until == cal.this_year:
             summary.this_year = this_year.load_this_year(root, units, users, cal)
+    summary.ledger = ledger.load_ledger(root, units, cal)
     summary.units = len(units)
     summary.users = len(users)
     return summary

@@ -59,6 +59,25 @@ class RowFigures:
 
 
 @dataclass
+class PartFigures:
+    """A sub-unit's nettokostnad to date (`own`: the unit's own ansvar)."""
+
+    name: str
+    unit_pk: int
+    own: bool
+    budget: Decimal
+    utfall: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.utfall - self.budget
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (egna ansvar)" if self.own else self.name
+
+
+@dataclass
 class EconomyTable:
     unit: Unit
     year_start: datetime.date | None
@@ -67,6 +86,7 @@ class EconomyTable:
     months_with_utfall: int
     ansvar_count: int
     years: list[datetime.date]
+    parts: list[PartFigures] = field(default_factory=list)
 
     @property
     def budget_version(self):  # set by unit_economy
@@ -129,20 +149,41 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
         return EconomyTable(unit, None, [], figures, 0, 0, years)
     months = _months(year_start)
     first, last = months[0], months[-1]
-    subtree = Unit.objects.descendants(unit, include_self=True).values("pk")
+    subtree = {
+        pk: (parent_id, name)
+        for pk, parent_id, name in Unit.objects.descendants(unit, include_self=True).values_list(
+            "pk", "parent_id", "name"
+        )
+    }
     mappings = list(
-        AnsvarMapping.objects.filter(unit__in=subtree, valid_from__lte=last)
+        AnsvarMapping.objects.filter(unit__in=list(subtree), valid_from__lte=last)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
-        .values_list("ansvar_id", "valid_from", "valid_to")
+        .values_list("ansvar_id", "unit_id", "valid_from", "valid_to")
     )
-    validity: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
-    for ansvar_id, valid_from, valid_to in mappings:
-        validity[ansvar_id].append((valid_from, valid_to))
+    validity: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = defaultdict(list)
+    for ansvar_id, unit_id, valid_from, valid_to in mappings:
+        validity[ansvar_id].append((unit_id, valid_from, valid_to))
 
-    def counts(ansvar_id: int, period: datetime.date) -> bool:
+    def owner(ansvar_id: int, period: datetime.date) -> int | None:
         # A month's amount belongs to the unit the ansvar belongs to on the
         # first day of the month, so that no month is counted twice.
-        return any(f <= period and (t is None or t >= period) for f, t in validity[ansvar_id])
+        return next(
+            (u for u, f, t in validity[ansvar_id] if f <= period and (t is None or t >= period)),
+            None,
+        )
+
+    def part_of(unit_id: int) -> int:
+        """The sub-unit directly below `unit` that unit_id is in (or unit)."""
+        while unit_id != unit.pk and subtree[unit_id][0] != unit.pk:
+            unit_id = subtree[unit_id][0]
+        return unit_id
+
+    # Nettokostnad per sub-unit and month: [budget × 12, utfall × 12].
+    by_part: dict[int, list[list[Decimal]]] = {}
+
+    def add_to_part(unit_id: int, month: int, which: int, amount: Decimal) -> None:
+        figures_of = by_part.setdefault(part_of(unit_id), [[ZERO] * 12, [ZERO] * 12])
+        figures_of[which][month] -= amount
 
     row_of = _row_of(rows)
     index = {m: i for i, m in enumerate(months)}
@@ -173,10 +214,13 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
     for item in utfall:
         row = row_of(item["account__number"])
         month = index.get(item["period"])
-        if row is None or month is None or not counts(item["ansvar_id"], item["period"]):
+        at = owner(item["ansvar_id"], item["period"]) if month is not None else None
+        if row is None or at is None:
             continue
+        amount = item["total"].quantize(CENT)
         current = figures[row].utfall[month] or ZERO
-        figures[row].utfall[month] = current - item["total"].quantize(CENT)
+        figures[row].utfall[month] = current - amount
+        add_to_part(at, month, 1, amount)
     version = (
         BudgetVersion.objects.filter(organisation=organisation, year_start=year_start)
         .order_by("-created_at", "-pk")
@@ -195,9 +239,12 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
             else:
                 row = row_of(item["account__number"])
             month = index.get(item["period"])
-            if row is None or month is None or not counts(item["ansvar_id"], item["period"]):
+            at = owner(item["ansvar_id"], item["period"]) if month is not None else None
+            if row is None or at is None:
                 continue
-            figures[row].budget[month] -= item["total"].quantize(CENT)
+            amount = item["total"].quantize(CENT)
+            figures[row].budget[month] -= amount
+            add_to_part(at, month, 0, amount)
     for row in figures:
         if row.is_total:
             parts = [r for r in figures if not r.is_total]
@@ -215,6 +262,19 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
         unit, year_start, months, figures, months_with_utfall, len(validity), years
     )
     table._version = version
+    table.parts = sorted(
+        (
+            PartFigures(
+                name=subtree[pk][1],
+                unit_pk=pk,
+                own=pk == unit.pk,
+                budget=sum(budget[:months_with_utfall], ZERO),
+                utfall=sum(utfall[:months_with_utfall], ZERO),
+            )
+            for pk, (budget, utfall) in by_part.items()
+        ),
+        key=lambda p: (not p.own, p.name),
+    )
     return table
 
 

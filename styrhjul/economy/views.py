@@ -20,7 +20,7 @@ from styrhjul.core.importing import ImportRejected
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
-from . import queries, services
+from . import figures, queries, services
 from .forms import MappingForm, SieUploadForm
 from .importing import import_sie
 
@@ -173,6 +173,9 @@ def unit_economy(request, pk: int):
             "page_title": _("Ekonomi för %(unit)s") % {"unit": unit.name},
             "unit": unit,
             "table": table,
+            "month_charts": figures.month_charts(table, "ekonomi"),
+            "row_chart": figures.row_chart(table, "ekonomi"),
+            "part_chart": figures.part_chart(table, "ekonomi"),
             "may_manage": access.may_manage_economy(request.user, organisation),
             "breadcrumbs": [*crumbs, (_("Ekonomi"), None)],
         },

@@ -4,8 +4,12 @@ checked with axe-core and at 320 CSS pixels."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
+from styrhjul.economy.queries import unmapped_ansvar
+from styrhjul.economy.services import mapping_create
 from styrhjul.organisation.models import Role
 from tests.browser.conftest import assert_accessible, login
 from tests.economy.test_sie_parser import DATA
@@ -52,8 +56,27 @@ def test_import_map_and_read_a_units_economy(page, live_server, org):
     assert "1 ansvar hör inte till någon enhet." in page.inner_text("main")
     fits_320(page, "/ekonomi/ansvar/")
 
+    # The other ansvar to the other enhet, so the avdelning has two parts.
+    other = unmapped_ansvar(org["kommun"]).get()
+    mapping_create(
+        actor=owner, ansvar=other, unit=org["enhet_a2"], valid_from=datetime.date(2010, 1, 1)
+    )
     path = f"/ekonomi/enheter/{org['avd_a'].pk}/?ar=2010-01-01"
     page.goto(path)
     assert "Personalkostnader" in page.inner_text("main")
+    charts = page.locator("figure.chart svg[role=img]")
+    assert charts.count() == 4
+    for i in range(4):
+        svg = charts.nth(i)
+        labelled = svg.get_attribute("aria-labelledby").split()
+        assert [page.locator(f"#{ident}").count() for ident in labelled] == [1, 1]
+    assert "Avvikelse hittills per enhet" in page.inner_html("main")
     assert_accessible(page)
     fits_320(page, path)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(path)
+    widths = page.evaluate(
+        "[...document.querySelectorAll('figure.chart svg')]"
+        ".map(s => s.getBoundingClientRect().width)"
+    )
+    assert widths and all(0 < w <= 320 for w in widths), widths

@@ -11,9 +11,11 @@ from styrhjul.core.concurrency import one_action
 from styrhjul.demo import this_year
 from styrhjul.demo.calendar import DemoCalendar, on_weekday
 from styrhjul.demo.services import load_demo
+from styrhjul.economy import queries as economy
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind, OccasionStatus, ReportingTask
 from styrhjul.model.models import ItemKind
+from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
 
 DATES = ["2026-12-05", "2027-03-15", "2027-09-20", "2028-01-10"]
@@ -111,6 +113,20 @@ def test_a_second_load_changes_nothing(demo_on):
     again = load_demo(today=today, copy_until=today.year)
     assert not again.changed
     assert again.message == "Demokommunen Sjöbacka kommun fanns redan; inget ändrat."
+
+
+def test_the_ledger_has_last_year_and_this_year_to_the_last_closed_month(demo_on):
+    today, summary = demo_on
+    buf = Unit.objects.get(code="3100")
+    last = economy.unit_economy(buf, datetime.date(today.year - 1, 1, 1))
+    assert last.months_with_utfall == 12
+    now = economy.unit_economy(buf)
+    assert now.year_start == datetime.date(today.year, 1, 1)
+    assert now.months_with_utfall == today.month - 1
+    total = next(r for r in now.rows if r.is_total)
+    assert total.budget_year < 0  # this year's budget is there, even in January
+    assert all(u is not None for u in total.utfall[: today.month - 1])
+    assert all(u is None for u in total.utfall[today.month - 1 :])
 
 
 @pytest.mark.parametrize(

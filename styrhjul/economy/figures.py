@@ -1,0 +1,136 @@
+"""The charts of a unit's economy page, drawn by styrhjul.charts: the
+nettokostnad's budget and utfall per month and accumulated, and the
+avvikelse to date per report row and per sub-unit as horizontal bars.
+Amounts in the charts are in thousands of kronor (tkr), with the page's
+sign: intäkter positive, kostnader negative."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.safestring import SafeString, mark_safe
+
+from styrhjul.charts import BarChart, Series, Table, TrendChart, data_table, to_svg
+from styrhjul.charts.numbers import format_value
+
+from .queries import EconomyTable
+
+TKR = Decimal(1000)
+UNIT = "tkr"
+BETTER, WORSE = "Bättre än budget", "Sämre än budget"
+
+
+@dataclass
+class ShownChart:
+    svg: SafeString
+    table: Table
+    text: str
+
+
+def _tkr(value: Decimal | None) -> Decimal | None:
+    return None if value is None else (value / TKR).quantize(Decimal(1))
+
+
+def _shown(chart, prefix: str, text: str) -> ShownChart:
+    # to_svg escapes every text it writes; the markup is ours.
+    svg = to_svg(chart, id_prefix=prefix, show_title=False, desc=text)
+    return ShownChart(mark_safe(svg), data_table(chart), text)  # noqa: S308
+
+
+def _cumulative(values):
+    total, result = Decimal(0), []
+    for value in values:
+        if value is None:
+            result.append(None)
+            continue
+        total += value
+        result.append(total)
+    return result
+
+
+def month_charts(table: EconomyTable, prefix: str) -> list[ShownChart]:
+    """Nettokostnad per month and accumulated: utfall (solid) for the
+    months with utfall, budget (dashed) for the whole year."""
+    total = next((r for r in table.rows if r.is_total), None)
+    if total is None or not table.months:
+        return []
+    labels = [f"{m:%Y-%m}" for m in table.months]
+    year = f"{table.year_start:%Y}"
+    done = table.months_with_utfall
+    utfall = [u if i < done else None for i, u in enumerate(total.utfall)]
+    budget_to_date, utfall_to_date = total.to_date(done)
+    summary = (
+        f"Hittills i år (till och med {labels[done - 1]}) är utfallet "
+        f"{format_value(_tkr(utfall_to_date), UNIT)} och budgeten "
+        f"{format_value(_tkr(budget_to_date), UNIT)}, en avvikelse på "
+        f"{format_value(_tkr(utfall_to_date - budget_to_date), UNIT)}."
+        if done
+        else "Det finns inget utfall ännu."
+    )
+    charts = []
+    for key, title, values_of, lead in (
+        (
+            "manad",
+            f"Nettokostnad per månad {year}",
+            list,
+            f"Diagrammet visar nettokostnaden per månad {year}: budget för hela året "
+            "(streckad linje) och utfall för månaderna med utfall (heldragen linje).",
+        ),
+        (
+            "ackumulerat",
+            f"Nettokostnad ackumulerad {year}",
+            _cumulative,
+            f"Diagrammet visar nettokostnaden ackumulerad över året {year}: budget "
+            "(streckad linje) och utfall (heldragen linje).",
+        ),
+    ):
+        chart = TrendChart(
+            title=title,
+            unit=UNIT,
+            series=[
+                Series("Utfall", list(zip(labels, map(_tkr, values_of(utfall)), strict=True))),
+                Series(
+                    "Budget",
+                    list(zip(labels, map(_tkr, values_of(total.budget)), strict=True)),
+                    kind="target",
+                ),
+            ],
+        )
+        charts.append(_shown(chart, f"{prefix}-{key}", f"{lead} {summary}"))
+    return charts
+
+
+def _bars(title: str, header: str, items, prefix: str, what: str) -> ShownChart:
+    chart = BarChart(
+        title=title,
+        unit=UNIT,
+        labels=[label for label, _ in items],
+        values=[_tkr(value) for _, value in items],
+        positive_label=BETTER,
+        negative_label=WORSE,
+        label_header=header,
+        value_header="Avvikelse",
+    )
+    worse = [label for label, value in items if value < 0]
+    text = f"Diagrammet visar avvikelsen mot budget hittills i år {what}. " + (
+        "Sämre än budget: " + ", ".join(worse) + "." if worse else "Ingen ligger sämre än budget."
+    )
+    return _shown(chart, prefix, text)
+
+
+def row_chart(table: EconomyTable, prefix: str) -> ShownChart | None:
+    """Avvikelse to date per report row (with nettokostnad last)."""
+    if not table.months_with_utfall:
+        return None
+    items = [(row.name, diff) for row, _budget, _utfall, diff in table.to_date()]
+    return _bars("Avvikelse hittills per rad", "Rad", items, f"{prefix}-rader", "per rad")
+
+
+def part_chart(table: EconomyTable, prefix: str) -> ShownChart | None:
+    """Avvikelse to date in nettokostnad per sub-unit (and the unit's own
+    ansvar), when there is more than one."""
+    if not table.months_with_utfall or len(table.parts) < 2:
+        return None
+    items = [(part.label, part.difference) for part in table.parts]
+    return _bars("Avvikelse hittills per enhet", "Enhet", items, f"{prefix}-enheter", "per enhet")

@@ -90,6 +90,7 @@ OCCASIONS: tuple[Occasion, ...] = (
             Step("Nämnden beslutar", None, d("2025-09-22"), d("2025-09-22")),
         ),
         opened=True,
+        closed=True,
     ),
     Occasion(
         OccasionKind.MONTHLY,
@@ -101,6 +102,7 @@ OCCASIONS: tuple[Occasion, ...] = (
             Step("Avdelningschefer rapporterar", AVDELNING, d("2025-09-29"), d("2025-10-10")),
         ),
         opened=True,
+        closed=True,
     ),
     Occasion(
         OccasionKind.ANNUAL,

@@ -53,10 +53,27 @@ def test_last_year_is_closed_with_its_arsbokslut(demo_on):
     assert max(t.done_at.date() for t in tasks) < today
 
 
+def test_the_follow_up_before_lingers_with_locked_tasks_for_a_model_owner(demo_on):
+    """Besides the one open today, at most the follow-up before it is still
+    open: a few units never reported, and their tasks are locked."""
+    today, summary = demo_on
+    open_now = FollowUpOccasion.objects.filter(status=OccasionStatus.OPEN).exclude(
+        period_end=this_year.open_period(today)
+    )
+    assert len(open_now) <= 1
+    for lingering in open_now:
+        assert lingering.period_end < this_year.open_period(today)
+        assert lingering.title in summary.message
+        left = [t for t in lingering.tasks.all() if not t.done_at and t.deadline]
+        assert left and all(followup.is_locked(t, today) for t in left)
+        assert len(left) < lingering.tasks.count() / 4
+
+
 def test_one_follow_up_is_open_today_for_every_level(demo_on):
     today, summary = demo_on
-    open_now = FollowUpOccasion.objects.filter(model__year=today.year, status=OccasionStatus.OPEN)
-    assert [o.period_end for o in open_now] == [this_year.open_period(today)]
+    open_now = FollowUpOccasion.objects.filter(
+        model__year=today.year, status=OccasionStatus.OPEN, period_end=this_year.open_period(today)
+    )
     occasion = open_now.get()
     if today.month in (8, 9, 10):
         assert occasion.kind == OccasionKind.INTERIM

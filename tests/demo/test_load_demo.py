@@ -104,7 +104,9 @@ def test_the_command_prints_a_swedish_summary(db):
     from styrhjul.followup.models import FollowUpOccasion
     from styrhjul.followup.services import is_locked
 
-    current = FollowUpOccasion.objects.get(model__year=this_year, status="open")
+    current = FollowUpOccasion.objects.filter(model__year=this_year, status="open").latest(
+        "period_end"
+    )
     assert f"{current.name} är öppen för rapportering nu (" in out.getvalue()
     task = current.tasks.filter(unit__code="3111").first()
     assert task is not None and not is_locked(task)

@@ -39,7 +39,13 @@ from styrhjul.documents.models import DocumentJob, JobStatus
 from styrhjul.followup import overview as overview_q
 from styrhjul.followup import queries as followup_queries
 from styrhjul.followup import readmodel
-from styrhjul.followup.models import FollowUpOccasion, OccasionStatus, Report, ReportingTask
+from styrhjul.followup.models import (
+    FollowUpOccasion,
+    OccasionStatus,
+    OccasionStep,
+    Report,
+    ReportingTask,
+)
 from styrhjul.followup.views_wheel import Entry, timeline, year_picture
 from styrhjul.indicators.series import IndicatorData, indicator_data
 from styrhjul.model.models import ItemKind, ScaleValue
@@ -141,7 +147,13 @@ def _status_picture(occasion: FollowUpOccasion, counts, total: int) -> str:
 
 def followed_occasions(user, today: datetime.date) -> list[Followed]:
     """The open occasions whose overview the user may see
-    (overview.viewable_occasion_ids), each with the overview's counts."""
+    (overview.viewable_occasion_ids), each with the overview's counts.
+
+    The counts are the overview's: each task's state by
+    overview.task_status. Klarmarkerad, Låst and Försenad do not depend on
+    the items, so the read model counts (readmodel.task_counts) only the
+    tasks it tells apart as Pågående or Ej påbörjad and the late rows
+    shown; only the rows shown are loaded in full."""
     followed = access.overview_unit_ids(user)
     if followed is not None and not followed:
         return []
@@ -157,25 +169,99 @@ def followed_occasions(user, today: datetime.date) -> list[Followed]:
     for occasion in occasions:
         if occasion.pk not in viewable:
             continue
-        page = overview_q.overview(user, occasion, today=today)
-        if not page.all_count:
-            continue
-        late = page.late_rows
-        locked = [r for r in page.rows if r.may_reopen]
-        counts = page.status_counts
-        result.append(
-            Followed(
-                occasion,
-                counts,
-                page.all_count,
-                late[:LISTED],
-                locked[:LISTED],
-                len(late),
-                len(locked),
-                _status_picture(occasion, counts, page.all_count),
-            )
-        )
+        found = _followed(user, occasion, today)
+        if found is not None:
+            result.append(found)
     return result
+
+
+@dataclass(slots=True)
+class _TaskState:
+    """What overview.task_status (services.is_locked, is_late) and
+    readmodel.task_counts read of a task, without building the model
+    instance for each of thousands of tasks."""
+
+    pk: int
+    unit_id: int
+    plan_type_id: int
+    reporter_id: int | None
+    done_at: datetime.datetime | None
+    reopened_until: datetime.date | None
+    deadline: datetime.date | None
+    occasion: FollowUpOccasion
+
+
+def _followed(user, occasion: FollowUpOccasion, today: datetime.date) -> Followed | None:
+    visible = overview_q.visible_tasks(user, occasion)
+    deadlines = dict(OccasionStep.objects.filter(occasion=occasion).values_list("pk", "deadline"))
+    tasks = [
+        _TaskState(
+            pk, unit_id, type_id, reporter_id, done_at, reopened, deadlines.get(step_id), occasion
+        )
+        for pk, unit_id, type_id, reporter_id, done_at, reopened, step_id in visible.order_by(
+            "unit__name", "unit_id", "plan_type__order", "reporter_id", "pk"
+        ).values_list(
+            "pk", "unit_id", "plan_type_id", "reporter_id", "done_at", "reopened_until", "step_id"
+        )
+    ]
+    if not tasks:
+        return None
+    status: dict[int, str] = {}
+    undecided = []  # Pågående or Ej påbörjad: the read model tells
+    for task in tasks:
+        status[task.pk] = overview_q.task_status(task, 0, today)
+        if status[task.pk] == overview_q.NOT_STARTED:
+            undecided.append(task)
+    late = [t for t in tasks if status[t.pk] == overview_q.LATE]
+    counting = undecided + late[:LISTED]
+    # Few units: their ids; many: the overview's query of them.
+    units = {t.unit_id for t in counting}
+    unit_query = visible.order_by().values("unit_id") if len(units) > 500 else None
+    counted = readmodel.task_counts(occasion, counting, unit_query=unit_query)
+    for task in undecided:
+        status[task.pk] = overview_q.task_status(task, counted[task.pk][1], today)
+    locked = [t.pk for t in tasks if status[t.pk] == overview_q.LOCKED]
+    if locked:
+        # The locked tasks the user may reopen (services.task_reopen).
+        manageable = set(
+            visible.restrict(user, access.Action.MANAGE)
+            .filter(pk__in=locked)
+            .values_list("pk", flat=True)
+        )
+        locked = [pk for pk in locked if pk in manageable]
+    shown = {t.pk for t in late[:LISTED]} | set(locked[:LISTED])
+    full = {
+        t.pk: t for t in ReportingTask.objects.filter(pk__in=shown).select_related("unit", "step")
+    }
+    for task in full.values():
+        task.occasion = occasion
+
+    def row(pk: int, state: str) -> overview_q.TaskRow:
+        task = full[pk]
+        done, _begun, total = counted.get(pk, (0, 0, 0))
+        return overview_q.TaskRow(
+            task,
+            done,
+            total,
+            state,
+            may_open=access.can_read(user, task),
+            may_reopen=state == overview_q.LOCKED,
+        )
+
+    counts: dict[str, int] = defaultdict(int)
+    for found in status.values():
+        counts[found] += 1
+    page = overview_q.Overview(occasion, [], len(tasks), dict(counts))
+    return Followed(
+        occasion,
+        page.status_counts,
+        page.all_count,
+        [row(t.pk, overview_q.LATE) for t in late[:LISTED]],
+        [row(pk, overview_q.LOCKED) for pk in locked[:LISTED]],
+        len(late),
+        len(locked),
+        _status_picture(occasion, page.status_counts, page.all_count),
+    )
 
 
 # --- Mål och bedömningar -------------------------------------------------------------------

@@ -456,92 +456,121 @@ def silent_units(user, today: datetime.date, occasions: list[FollowUpOccasion]):
     latest occasions of their organisation: at each they had tasks, none
     klarmarkerad, none with a reported item (the read model), and every
     one past its deadline (or the end of the period, for a task without
-    one; or the occasion closed)."""
+    one; or the occasion closed). The read model counts only the tasks of
+    units that have not already spoken by a klarmarkerad task or one still
+    before its deadline."""
     if not occasions:
         return []
     silent_at: dict[int, set[int]] = {}
-    units: dict[int, Unit] = {}
     pairs: dict[int, list[FollowUpOccasion]] = defaultdict(list)
     for occasion in occasions:
         pairs[occasion.model.organisation_id].append(occasion)
         managed = occasion.tasks.restrict(user, access.Action.MANAGE)
-        tasks = list(managed.select_related("unit", "step"))
-        counted = readmodel.task_counts(
-            occasion, tasks, unit_query=managed.order_by().values("unit_id")
-        )
+        deadlines = dict(occasion.steps.values_list("pk", "deadline"))
+        tasks = [
+            _TaskState(
+                pk, unit_id, type_id, reporter_id, done_at, None, deadlines.get(step_id), occasion
+            )
+            for pk, unit_id, type_id, reporter_id, done_at, step_id in managed.order_by(
+                "pk"
+            ).values_list("pk", "unit_id", "plan_type_id", "reporter_id", "done_at", "step_id")
+        ]
         spoke: set[int] = set()
-        quiet: set[int] = set()
         for task in tasks:
-            units[task.unit_id] = task.unit
-            reported = counted.get(task.pk, (0, 0, 0))[0]
             # A task without a deadline is due when the period has ended.
             deadline = task.deadline or occasion.period_end
             passed = occasion.status == OccasionStatus.CLOSED or deadline < today
-            if task.done_at or reported or not passed:
+            if task.done_at or not passed:
                 spoke.add(task.unit_id)
-            else:
-                quiet.add(task.unit_id)
-        silent_at[occasion.pk] = quiet - spoke
-    result = []
+        quiet = [t for t in tasks if t.unit_id not in spoke]
+        units = {t.unit_id for t in quiet}
+        counted = readmodel.task_counts(
+            occasion,
+            quiet,
+            unit_query=managed.order_by().values("unit_id") if len(units) > 500 else None,
+        )
+        spoke |= {t.unit_id for t in quiet if counted[t.pk][0]}
+        silent_at[occasion.pk] = units - spoke
+    found = []
     for pair in pairs.values():
         both = set.intersection(*(silent_at[o.pk] for o in pair))
-        for unit_id in both:
-            result.append((units[unit_id], sorted(pair, key=lambda o: o.period_end)))
+        found.extend((unit_id, sorted(pair, key=lambda o: o.period_end)) for unit_id in both)
+    units = Unit.objects.in_bulk([unit_id for unit_id, _pair in found])
+    result = [(units[unit_id], pair) for unit_id, pair in found]
     result.sort(key=lambda r: r[0].name)
     return result
 
 
 def orphan_items(user, year: int) -> tuple[list[tuple[Item, str]], int]:
     """Items of this year's and later plans in units the user manages whose responsible person
-    is inactive or no longer reads the item's unit (access.units_read_by)."""
-    items = list(
+    is inactive or no longer reads the item's unit (access.units_read_by). Only the
+    items listed are loaded in full."""
+    rows = list(
         Item.objects.restrict(user, access.Action.MANAGE)
         .filter(
             responsible__isnull=False,
             plan__plan_type__model__year__gte=year,
             archived_at__isnull=True,
         )
-        .select_related("plan__unit", "responsible")
         .order_by("plan__unit__name", "number", "pk")
+        .values_list("pk", "plan__unit_id", "responsible_id", "responsible__is_active")
     )
-    reach = access.units_read_by({i.responsible_id for i in items})
-    found = []
-    for item in items:
-        person = item.responsible
-        if not person.is_active:
-            found.append((item, _("%(name)s är inaktiverad") % {"name": person}))
+    reach = access.units_read_by({responsible_id for _pk, _u, responsible_id, _a in rows})
+    found: list[tuple[int, bool]] = []  # item pk, whether the person is inactive
+    for pk, unit_id, responsible_id, is_active in rows:
+        if not is_active:
+            found.append((pk, True))
             continue
-        units = reach.get(person.pk, set())
-        if units is not None and item.plan.unit_id not in units:
-            found.append(
+        units = reach.get(responsible_id, set())
+        if units is not None and unit_id not in units:
+            found.append((pk, False))
+    listed = found[:LISTED]
+    items = Item.objects.select_related("plan__unit", "responsible").in_bulk(
+        [pk for pk, _inactive in listed]
+    )
+    result = []
+    for pk, inactive in listed:
+        item = items[pk]
+        person = item.responsible
+        if inactive:
+            result.append((item, _("%(name)s är inaktiverad") % {"name": person}))
+        else:
+            result.append(
                 (item, _("%(name)s har ingen behörighet på enheten längre") % {"name": person})
             )
-    return found[:LISTED], len(found)
+    return result, len(found)
 
 
 def unreceived_tasks(user) -> tuple[list[ReportingTask], int]:
     """Open occasions' tasks not klarmarkerade, in units the user manages,
     that are in nobody's Mina uppgifter: a unit's task without an active
     Chef or Modellägare on the unit (access.task_receivers), a Rapportör's
-    task whose Rapportör is inactive or no longer reads the unit."""
-    tasks = list(
-        ReportingTask.objects.restrict(user, access.Action.MANAGE)
-        .filter(occasion__status=OccasionStatus.OPEN, done_at__isnull=True)
-        .select_related("unit", "occasion", "reporter")
-        .order_by("occasion__period_end", "unit__name", "pk")
+    task whose Rapportör is inactive or no longer reads the unit. Only the
+    tasks listed are loaded in full."""
+    open_tasks = ReportingTask.objects.restrict(user, access.Action.MANAGE).filter(
+        occasion__status=OccasionStatus.OPEN, done_at__isnull=True
     )
-    receivers = access.task_receivers({t.unit_id for t in tasks if not t.reporter_id})
-    reach = access.units_read_by({t.reporter_id for t in tasks if t.reporter_id})
+    rows = list(
+        open_tasks.order_by("occasion__period_end", "unit__name", "pk").values_list(
+            "pk", "unit_id", "reporter_id"
+        )
+    )
+    receivers = access.task_receivers(
+        open_tasks.filter(reporter__isnull=True).order_by().values("unit_id")
+    )
+    reach = access.units_read_by({reporter_id for _pk, _u, reporter_id in rows if reporter_id})
     found = []
-    for task in tasks:
-        if task.reporter_id:
-            units = reach.get(task.reporter_id, set())
-            if units is None or task.unit_id in units:
+    for pk, unit_id, reporter_id in rows:
+        if reporter_id:
+            units = reach.get(reporter_id, set())
+            if units is None or unit_id in units:
                 continue
-        elif receivers.get(task.unit_id):
+        elif receivers.get(unit_id):
             continue
-        found.append(task)
-    return found[:LISTED], len(found)
+        found.append(pk)
+    listed = found[:LISTED]
+    tasks = ReportingTask.objects.select_related("unit", "occasion", "reporter").in_bulk(listed)
+    return [tasks[pk] for pk in listed], len(found)
 
 
 def stale(user, today: datetime.date) -> Stale | None:

@@ -220,15 +220,14 @@ def _followed(user, occasion: FollowUpOccasion, today: datetime.date) -> Followe
     counted = readmodel.task_counts(occasion, counting, unit_query=unit_query)
     for task in undecided:
         status[task.pk] = overview_q.task_status(task, counted[task.pk][1], today)
-    locked = [t.pk for t in tasks if status[t.pk] == overview_q.LOCKED]
-    if locked:
-        # The locked tasks the user may reopen (services.task_reopen).
-        manageable = set(
-            visible.restrict(user, access.Action.MANAGE)
-            .filter(pk__in=locked)
-            .values_list("pk", flat=True)
-        )
-        locked = [pk for pk in locked if pk in manageable]
+    # The locked tasks the user may reopen (services.task_reopen asks
+    # access.can_manage of the task's unit): the units the user manages.
+    managed = access.unit_ids(user, access.Action.MANAGE)
+    locked = [
+        t.pk
+        for t in tasks
+        if status[t.pk] == overview_q.LOCKED and (managed is None or t.unit_id in managed)
+    ]
     shown = {t.pk for t in late[:LISTED]} | set(locked[:LISTED])
     full = {
         t.pk: t for t in ReportingTask.objects.filter(pk__in=shown).select_related("unit", "step")

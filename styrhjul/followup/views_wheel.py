@@ -239,9 +239,8 @@ def _occasion_blocks(model: GovernanceModel | None, can_manage: bool, today: dat
     # Every occasion's tasks in one query, whatever the number of occasions.
     tasks_of: dict[int, list[ReportingTask]] = defaultdict(list)
     if can_manage and occasions:
-        for task in (
-            ReportingTask.objects.filter(occasion__in=occasions)
-            .select_related("unit", "plan_type", "step", "reporter")
+        for task in ReportingTask.objects.filter(occasion__in=occasions).select_related(
+            "unit", "plan_type", "step", "reporter"
         ):
             tasks_of[task.occasion_id].append(task)
     blocks = []

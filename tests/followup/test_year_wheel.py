@@ -347,9 +347,7 @@ def _add_occasions(model, first, last, unit):
         )
 
 
-def test_the_wheel_runs_the_same_number_of_queries_for_more_occasions(
-    client, owner, org, occasion
-):
+def test_the_wheel_runs_the_same_number_of_queries_for_more_occasions(client, owner, org, occasion):
     """The model owner's blocks read every occasion's tasks at once."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

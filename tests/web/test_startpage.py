@@ -151,9 +151,7 @@ def test_a_forvaltningschef_follows_the_occasion_with_the_overviews_counts(
     [datetime.date(2025, 7, 1), LATE_DAY, LOCKED_DAY, datetime.date(2025, 9, 10)],
     ids=["before-deadlines", "late", "locked", "all-passed"],
 )
-def test_a_model_owners_counts_and_rows_are_the_overviews_on_every_day(
-    org, chain, occasion, day
-):
+def test_a_model_owners_counts_and_rows_are_the_overviews_on_every_day(org, chain, occasion, day):
     """Pågående and Ej påbörjad (the read model), Försenad, Låst and
     Klarmarkerad as the overview counts them, and the rows shown with the
     overview's reported figures."""

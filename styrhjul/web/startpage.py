@@ -118,7 +118,7 @@ class Followed:
     counts: list[tuple[str, str, int]]  # (status key, label, count)
     total: int
     late: list  # overview.TaskRow
-    locked: list  # overview.TaskRow the viewer may reopen
+    locked: list  # overview.TaskRow the viewer may reopen (the items not counted)
     late_count: int
     locked_count: int
     picture: str

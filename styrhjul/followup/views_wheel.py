@@ -11,6 +11,7 @@ its own; both post to the same URL."""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -235,13 +236,20 @@ def _occasion_blocks(model: GovernanceModel | None, can_manage: bool, today: dat
             Prefetch("steps", OccasionStep.objects.select_related("unit_type")), "plan_types"
         ).order_by("period_end", "name")
     )
+    # Every occasion's tasks in one query, whatever the number of occasions.
+    tasks_of: dict[int, list[ReportingTask]] = defaultdict(list)
+    if can_manage and occasions:
+        for task in ReportingTask.objects.filter(occasion__in=occasions).select_related(
+            "unit", "plan_type", "step", "reporter"
+        ):
+            tasks_of[task.occasion_id].append(task)
     blocks = []
     for occasion in occasions:
         block = {"occasion": occasion, "place": f"tillfalle-{occasion.pk}", "locked": []}
         if can_manage:
-            tasks = list(
-                occasion.tasks.select_related("unit", "plan_type", "step", "occasion", "reporter")
-            )
+            tasks = tasks_of[occasion.pk]
+            for task in tasks:
+                task.occasion = occasion  # is_locked reads it
             block["n_tasks"] = len(tasks)
             block["n_done"] = sum(1 for t in tasks if t.done_at)
             block["locked"] = [t for t in tasks if services.is_locked(t, today)]

@@ -66,13 +66,20 @@ def vision_for(user) -> Vision | None:
         if access.is_admin(user):
             return Vision.objects.order_by("-valid_from_year").first()
         return None
-    root = (
-        Unit.objects.with_tree_fields()
-        .ancestors(first, include_self=True)
-        .order_by("tree_depth")
-        .first()
-    )
-    return Vision.objects.filter(unit=root).order_by("-valid_from_year").first()
+    # The organisation of the user's grants, from the rights already read;
+    # only someone granted in several organisations needs the first grant's.
+    organisations = access.organisation_ids(user)
+    if organisations is not None and len(organisations) == 1:
+        root = next(iter(organisations))
+    else:
+        root = (
+            Unit.objects.with_tree_fields()
+            .ancestors(first, include_self=True)
+            .order_by("tree_depth")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return Vision.objects.filter(unit_id=root).order_by("-valid_from_year").first()
 
 
 @dataclass

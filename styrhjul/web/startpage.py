@@ -39,7 +39,13 @@ from styrhjul.documents.models import DocumentJob, JobStatus
 from styrhjul.followup import overview as overview_q
 from styrhjul.followup import queries as followup_queries
 from styrhjul.followup import readmodel
-from styrhjul.followup.models import FollowUpOccasion, OccasionStatus, Report, ReportingTask
+from styrhjul.followup.models import (
+    FollowUpOccasion,
+    OccasionStatus,
+    OccasionStep,
+    Report,
+    ReportingTask,
+)
 from styrhjul.followup.views_wheel import Entry, timeline, year_picture
 from styrhjul.indicators.series import IndicatorData, indicator_data
 from styrhjul.model.models import ItemKind, ScaleValue
@@ -112,7 +118,7 @@ class Followed:
     counts: list[tuple[str, str, int]]  # (status key, label, count)
     total: int
     late: list  # overview.TaskRow
-    locked: list  # overview.TaskRow the viewer may reopen
+    locked: list  # overview.TaskRow the viewer may reopen (the items not counted)
     late_count: int
     locked_count: int
     picture: str
@@ -141,7 +147,13 @@ def _status_picture(occasion: FollowUpOccasion, counts, total: int) -> str:
 
 def followed_occasions(user, today: datetime.date) -> list[Followed]:
     """The open occasions whose overview the user may see
-    (overview.viewable_occasion_ids), each with the overview's counts."""
+    (overview.viewable_occasion_ids), each with the overview's counts.
+
+    The counts are the overview's: each task's state by
+    overview.task_status. Klarmarkerad, Låst and Försenad do not depend on
+    the items, so the read model counts (readmodel.task_counts) only the
+    tasks it tells apart as Pågående or Ej påbörjad and the late rows
+    shown; only the rows shown are loaded in full."""
     followed = access.overview_unit_ids(user)
     if followed is not None and not followed:
         return []
@@ -157,25 +169,98 @@ def followed_occasions(user, today: datetime.date) -> list[Followed]:
     for occasion in occasions:
         if occasion.pk not in viewable:
             continue
-        page = overview_q.overview(user, occasion, today=today)
-        if not page.all_count:
-            continue
-        late = page.late_rows
-        locked = [r for r in page.rows if r.may_reopen]
-        counts = page.status_counts
-        result.append(
-            Followed(
-                occasion,
-                counts,
-                page.all_count,
-                late[:LISTED],
-                locked[:LISTED],
-                len(late),
-                len(locked),
-                _status_picture(occasion, counts, page.all_count),
-            )
-        )
+        found = _followed(user, occasion, today)
+        if found is not None:
+            result.append(found)
     return result
+
+
+@dataclass(slots=True)
+class _TaskState:
+    """What overview.task_status (services.is_locked, is_late) and
+    readmodel.task_counts read of a task, without building the model
+    instance for each of thousands of tasks."""
+
+    pk: int
+    unit_id: int
+    plan_type_id: int
+    reporter_id: int | None
+    done_at: datetime.datetime | None
+    reopened_until: datetime.date | None
+    deadline: datetime.date | None
+    occasion: FollowUpOccasion
+
+
+def _followed(user, occasion: FollowUpOccasion, today: datetime.date) -> Followed | None:
+    visible = overview_q.visible_tasks(user, occasion)
+    deadlines = dict(OccasionStep.objects.filter(occasion=occasion).values_list("pk", "deadline"))
+    tasks = [
+        _TaskState(
+            pk, unit_id, type_id, reporter_id, done_at, reopened, deadlines.get(step_id), occasion
+        )
+        for pk, unit_id, type_id, reporter_id, done_at, reopened, step_id in visible.order_by(
+            "unit__name", "unit_id", "plan_type__order", "reporter_id", "pk"
+        ).values_list(
+            "pk", "unit_id", "plan_type_id", "reporter_id", "done_at", "reopened_until", "step_id"
+        )
+    ]
+    if not tasks:
+        return None
+    status: dict[int, str] = {}
+    undecided = []  # Pågående or Ej påbörjad: the read model tells
+    for task in tasks:
+        status[task.pk] = overview_q.task_status(task, 0, today)
+        if status[task.pk] == overview_q.NOT_STARTED:
+            undecided.append(task)
+    late = [t for t in tasks if status[t.pk] == overview_q.LATE]
+    counting = undecided + late[:LISTED]
+    # Few units: their ids; many: the overview's query of them.
+    units = {t.unit_id for t in counting}
+    unit_query = visible.order_by().values("unit_id") if len(units) > 500 else None
+    counted = readmodel.task_counts(occasion, counting, unit_query=unit_query)
+    for task in undecided:
+        status[task.pk] = overview_q.task_status(task, counted[task.pk][1], today)
+    # The locked tasks the user may reopen (services.task_reopen asks
+    # access.can_manage of the task's unit): the units the user manages.
+    managed = access.unit_ids(user, access.Action.MANAGE)
+    locked = [
+        t.pk
+        for t in tasks
+        if status[t.pk] == overview_q.LOCKED and (managed is None or t.unit_id in managed)
+    ]
+    shown = {t.pk for t in late[:LISTED]} | set(locked[:LISTED])
+    full = {
+        t.pk: t for t in ReportingTask.objects.filter(pk__in=shown).select_related("unit", "step")
+    }
+    for task in full.values():
+        task.occasion = occasion
+
+    def row(pk: int, state: str) -> overview_q.TaskRow:
+        task = full[pk]
+        done, _begun, total = counted.get(pk, (0, 0, 0))
+        return overview_q.TaskRow(
+            task,
+            done,
+            total,
+            state,
+            may_open=access.can_read(user, task),
+            may_reopen=state == overview_q.LOCKED,
+        )
+
+    counts: dict[str, int] = defaultdict(int)
+    for found in status.values():
+        counts[found] += 1
+    page = overview_q.Overview(occasion, [], len(tasks), dict(counts))
+    return Followed(
+        occasion,
+        page.status_counts,
+        page.all_count,
+        [row(t.pk, overview_q.LATE) for t in late[:LISTED]],
+        [row(pk, overview_q.LOCKED) for pk in locked[:LISTED]],
+        len(late),
+        len(locked),
+        _status_picture(occasion, page.status_counts, page.all_count),
+    )
 
 
 # --- Mål och bedömningar -------------------------------------------------------------------
@@ -370,92 +455,121 @@ def silent_units(user, today: datetime.date, occasions: list[FollowUpOccasion]):
     latest occasions of their organisation: at each they had tasks, none
     klarmarkerad, none with a reported item (the read model), and every
     one past its deadline (or the end of the period, for a task without
-    one; or the occasion closed)."""
+    one; or the occasion closed). The read model counts only the tasks of
+    units that have not already spoken by a klarmarkerad task or one still
+    before its deadline."""
     if not occasions:
         return []
     silent_at: dict[int, set[int]] = {}
-    units: dict[int, Unit] = {}
     pairs: dict[int, list[FollowUpOccasion]] = defaultdict(list)
     for occasion in occasions:
         pairs[occasion.model.organisation_id].append(occasion)
         managed = occasion.tasks.restrict(user, access.Action.MANAGE)
-        tasks = list(managed.select_related("unit", "step"))
-        counted = readmodel.task_counts(
-            occasion, tasks, unit_query=managed.order_by().values("unit_id")
-        )
+        deadlines = dict(occasion.steps.values_list("pk", "deadline"))
+        tasks = [
+            _TaskState(
+                pk, unit_id, type_id, reporter_id, done_at, None, deadlines.get(step_id), occasion
+            )
+            for pk, unit_id, type_id, reporter_id, done_at, step_id in managed.order_by(
+                "pk"
+            ).values_list("pk", "unit_id", "plan_type_id", "reporter_id", "done_at", "step_id")
+        ]
         spoke: set[int] = set()
-        quiet: set[int] = set()
         for task in tasks:
-            units[task.unit_id] = task.unit
-            reported = counted.get(task.pk, (0, 0, 0))[0]
             # A task without a deadline is due when the period has ended.
             deadline = task.deadline or occasion.period_end
             passed = occasion.status == OccasionStatus.CLOSED or deadline < today
-            if task.done_at or reported or not passed:
+            if task.done_at or not passed:
                 spoke.add(task.unit_id)
-            else:
-                quiet.add(task.unit_id)
-        silent_at[occasion.pk] = quiet - spoke
-    result = []
+        quiet = [t for t in tasks if t.unit_id not in spoke]
+        units = {t.unit_id for t in quiet}
+        counted = readmodel.task_counts(
+            occasion,
+            quiet,
+            unit_query=managed.order_by().values("unit_id") if len(units) > 500 else None,
+        )
+        spoke |= {t.unit_id for t in quiet if counted[t.pk][0]}
+        silent_at[occasion.pk] = units - spoke
+    found = []
     for pair in pairs.values():
         both = set.intersection(*(silent_at[o.pk] for o in pair))
-        for unit_id in both:
-            result.append((units[unit_id], sorted(pair, key=lambda o: o.period_end)))
+        found.extend((unit_id, sorted(pair, key=lambda o: o.period_end)) for unit_id in both)
+    units = Unit.objects.in_bulk([unit_id for unit_id, _pair in found])
+    result = [(units[unit_id], pair) for unit_id, pair in found]
     result.sort(key=lambda r: r[0].name)
     return result
 
 
 def orphan_items(user, year: int) -> tuple[list[tuple[Item, str]], int]:
     """Items of this year's and later plans in units the user manages whose responsible person
-    is inactive or no longer reads the item's unit (access.units_read_by)."""
-    items = list(
+    is inactive or no longer reads the item's unit (access.units_read_by). Only the
+    items listed are loaded in full."""
+    rows = list(
         Item.objects.restrict(user, access.Action.MANAGE)
         .filter(
             responsible__isnull=False,
             plan__plan_type__model__year__gte=year,
             archived_at__isnull=True,
         )
-        .select_related("plan__unit", "responsible")
         .order_by("plan__unit__name", "number", "pk")
+        .values_list("pk", "plan__unit_id", "responsible_id", "responsible__is_active")
     )
-    reach = access.units_read_by({i.responsible_id for i in items})
-    found = []
-    for item in items:
-        person = item.responsible
-        if not person.is_active:
-            found.append((item, _("%(name)s är inaktiverad") % {"name": person}))
+    reach = access.units_read_by({responsible_id for _pk, _u, responsible_id, _a in rows})
+    found: list[tuple[int, bool]] = []  # item pk, whether the person is inactive
+    for pk, unit_id, responsible_id, is_active in rows:
+        if not is_active:
+            found.append((pk, True))
             continue
-        units = reach.get(person.pk, set())
-        if units is not None and item.plan.unit_id not in units:
-            found.append(
+        units = reach.get(responsible_id, set())
+        if units is not None and unit_id not in units:
+            found.append((pk, False))
+    listed = found[:LISTED]
+    items = Item.objects.select_related("plan__unit", "responsible").in_bulk(
+        [pk for pk, _inactive in listed]
+    )
+    result = []
+    for pk, inactive in listed:
+        item = items[pk]
+        person = item.responsible
+        if inactive:
+            result.append((item, _("%(name)s är inaktiverad") % {"name": person}))
+        else:
+            result.append(
                 (item, _("%(name)s har ingen behörighet på enheten längre") % {"name": person})
             )
-    return found[:LISTED], len(found)
+    return result, len(found)
 
 
 def unreceived_tasks(user) -> tuple[list[ReportingTask], int]:
     """Open occasions' tasks not klarmarkerade, in units the user manages,
     that are in nobody's Mina uppgifter: a unit's task without an active
     Chef or Modellägare on the unit (access.task_receivers), a Rapportör's
-    task whose Rapportör is inactive or no longer reads the unit."""
-    tasks = list(
-        ReportingTask.objects.restrict(user, access.Action.MANAGE)
-        .filter(occasion__status=OccasionStatus.OPEN, done_at__isnull=True)
-        .select_related("unit", "occasion", "reporter")
-        .order_by("occasion__period_end", "unit__name", "pk")
+    task whose Rapportör is inactive or no longer reads the unit. Only the
+    tasks listed are loaded in full."""
+    open_tasks = ReportingTask.objects.restrict(user, access.Action.MANAGE).filter(
+        occasion__status=OccasionStatus.OPEN, done_at__isnull=True
     )
-    receivers = access.task_receivers({t.unit_id for t in tasks if not t.reporter_id})
-    reach = access.units_read_by({t.reporter_id for t in tasks if t.reporter_id})
+    rows = list(
+        open_tasks.order_by("occasion__period_end", "unit__name", "pk").values_list(
+            "pk", "unit_id", "reporter_id"
+        )
+    )
+    receivers = access.task_receivers(
+        open_tasks.filter(reporter__isnull=True).order_by().values("unit_id")
+    )
+    reach = access.units_read_by({reporter_id for _pk, _u, reporter_id in rows if reporter_id})
     found = []
-    for task in tasks:
-        if task.reporter_id:
-            units = reach.get(task.reporter_id, set())
-            if units is None or task.unit_id in units:
+    for pk, unit_id, reporter_id in rows:
+        if reporter_id:
+            units = reach.get(reporter_id, set())
+            if units is None or unit_id in units:
                 continue
-        elif receivers.get(task.unit_id):
+        elif receivers.get(unit_id):
             continue
-        found.append(task)
-    return found[:LISTED], len(found)
+        found.append(pk)
+    listed = found[:LISTED]
+    tasks = ReportingTask.objects.select_related("unit", "occasion", "reporter").in_bulk(listed)
+    return [tasks[pk] for pk in listed], len(found)
 
 
 def stale(user, today: datetime.date) -> Stale | None:

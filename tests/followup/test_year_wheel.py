@@ -329,3 +329,36 @@ def test_no_model_for_the_year(client, owner, org, model):
     html = client.get(url("year_wheel", 2027)).content.decode()
     assert "Det finns ingen styrmodell för 2027" in html
     assert reverse("model:year", args=[2027]) in html
+
+
+def _add_occasions(model, first, last, unit):
+    """Closed occasions numbered first..last, each with a locked task of the unit."""
+    plan_type = model.plan_types.first()
+    for i in range(first - 1, last):
+        occ = FollowUpOccasion.objects.create(
+            model=model,
+            kind=OccasionKind.MONTHLY,
+            name=f"Månad {i + 1}",
+            period_end=datetime.date(2025, 1 + i, 28),
+            status=OccasionStatus.CLOSED,
+        )
+        ReportingTask.objects.create(
+            occasion=occ, unit=unit, plan_type=plan_type, name=f"Uppgift {i + 1}"
+        )
+
+
+def test_the_wheel_runs_the_same_number_of_queries_for_more_occasions(client, owner, org, occasion):
+    """The model owner's blocks read every occasion's tasks at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _add_occasions(occasion.model, 1, 1, org["enhet_b1"])
+    client.get(url("year_wheel", 2025))  # warm caches
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(url("year_wheel", 2025)).content.decode()
+    assert "Månad 1" in html
+    _add_occasions(occasion.model, 2, 6, org["enhet_b1"])
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url("year_wheel", 2025)).content.decode()
+    assert "Månad 6" in html
+    assert len(many) == len(few)

@@ -146,6 +146,49 @@ def test_a_forvaltningschef_follows_the_occasion_with_the_overviews_counts(
     assert response.status_code == 302 and response.url == "/"
 
 
+@pytest.mark.parametrize(
+    "day",
+    [datetime.date(2025, 7, 1), LATE_DAY, LOCKED_DAY, datetime.date(2025, 9, 10)],
+    ids=["before-deadlines", "late", "locked", "all-passed"],
+)
+def test_a_model_owners_counts_and_rows_are_the_overviews_on_every_day(org, chain, occasion, day):
+    """Pågående and Ej påbörjad (the read model), Försenad, Låst and
+    Klarmarkerad as the overview counts them, and the rows shown with the
+    overview's reported figures."""
+    owner = UserFactory()
+    grant(owner, org["kommun"], Role.MODEL_OWNER)
+    occasion.grace_days = 3
+    occasion.save()
+    Report.objects.create(
+        occasion=occasion,
+        unit=org["enhet_b1"],
+        item=chain["activity"],
+        status=chain["ap"].activity_scale.values.get(label="Klar"),
+    )
+    done = occasion.tasks.exclude(unit=org["enhet_b1"]).order_by("pk").first()
+    done.done_at = timezone.now()
+    done.save()
+
+    [followed] = startpage.followed_occasions(owner, day)
+    overview = ov.overview(owner, occasion, today=day)
+    assert followed.counts == overview.status_counts
+    assert followed.total == overview.all_count
+    assert [(r.task, r.reported, r.total, r.status) for r in followed.late] == [
+        (r.task, r.reported, r.total, r.status) for r in overview.late_rows
+    ]
+    reopenable = [r for r in overview.rows if r.may_reopen]
+    assert [r.task for r in followed.locked] == [r.task for r in reopenable]
+    assert (followed.late_count, followed.locked_count) == (
+        len(overview.late_rows),
+        len(reopenable),
+    )
+    assert sum(n for _key, _label, n in followed.counts) == followed.total
+    counts = {key: n for key, _label, n in followed.counts}
+    assert counts[ov.DONE] == 1
+    if day < LATE_DAY:  # Barn och unga has begun, the others not
+        assert counts[ov.IN_PROGRESS] >= 1 and counts[ov.NOT_STARTED] >= 1
+
+
 def test_goals_with_the_latest_assessment_and_the_earlier_ones(org, chain, occasion):
     chef = UserFactory()
     grant(chef, org["forv"], Role.MANAGER, subtree=True)

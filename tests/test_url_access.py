@@ -132,6 +132,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:task_undo": "task",
     "followup:task_history": "task",
     "followup:underlag": ("task", "item"),
+    "followup:recompute": ("task", "item"),
     "followup:overview": "occasion",
     "followup:overview_export": "occasion",
     "followup:remind": "occasion",

@@ -22,10 +22,14 @@ from .models import FollowUpOccasion
 from .readmodel import ITEM_FIELDS, REPORTED, STATE_LABELS, ItemFacts, answers, state
 
 
-def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStatus]:
+def latest(
+    user, pairs: list[tuple[int, int]], comment_chars: int | None = None
+) -> dict[tuple[int, int], ItemStatus]:
     """(unit id, item pk) → what the unit last reported on the item, for the
     pairs whose unit the user reads. Eight queries at most, however many
-    pairs and occasions."""
+    pairs and occasions. `comment_chars` (planning.status.latest): the
+    comment whole (None), none (0) or its first characters, cut in the
+    database so that texts not shown are not loaded."""
     readable = access.unit_ids(user, access.Action.READ)
     if readable is not None:
         pairs = [p for p in pairs if p[0] in readable]
@@ -35,10 +39,9 @@ def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStat
     plan_type_of: dict[int, int] = {}
     model_of: dict[int, int] = {}
     indicator_of: dict[int, tuple] = {}  # an indicator's measure unit, baseline and target
-    n = len(ITEM_FIELDS) + 1  # ItemFacts' fields: ITEM_FIELDS and the series
+    n = len(ITEM_FIELDS)  # answers() reads the series of the indicators itself
     for row in Item.objects.filter(pk__in=sorted({pk for _, pk in pairs})).values_list(
         *ITEM_FIELDS,
-        "series",
         "plan__plan_type_id",
         "plan__plan_type__model_id",
         "measure_unit",
@@ -56,7 +59,12 @@ def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStat
         .order_by("-period_end", "-pk")
     )
     found = answers(
-        occasions, sorted({u for u, _ in pairs}), items.values(), only_items=True, light=True
+        occasions,
+        sorted({u for u, _ in pairs}),
+        items.values(),
+        only_items=True,
+        light=True,
+        texts=comment_chars,
     )
     latest_found = {}
     for unit_id, pk in pairs:
@@ -77,28 +85,39 @@ def latest(user, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], ItemStat
         r.status_id or r.assessment_id for _o, r, _v in latest_found.values() if r is not None
     }
     scale_values = ScaleValue.objects.in_bulk(chosen_ids - {None})
+    here = timezone.get_current_timezone()
     return {
-        (unit_id, pk): _status(occasion, report, value, indicator_of[pk], scale_values)
+        (unit_id, pk): _status(
+            occasion, report, value, indicator_of[pk], scale_values, here, comment_chars != 0
+        )
         for (unit_id, pk), (occasion, report, value) in latest_found.items()
     }
 
 
 def _status(
-    occasion: FollowUpOccasion, report, value, indicator: tuple, scale_values: dict
+    occasion: FollowUpOccasion,
+    report,
+    value,
+    indicator: tuple,
+    scale_values: dict,
+    here,
+    with_comment: bool,
 ) -> ItemStatus:
     """`report` and `value` as readmodel.ReportFacts and ValueFacts;
     `indicator`: its measure unit, baseline and target (the values its
-    precision is read from, as the in_precision filter does)."""
+    precision is read from, as the in_precision filter does); `here`: the
+    current time zone (timezone.localdate's)."""
     measure_unit, baseline, target = indicator
     chosen = (
         scale_values.get(report.status_id or report.assessment_id) if report is not None else None
     )
+    with_comment = with_comment and report is not None
     return ItemStatus(
         label=chosen.label if chosen else str(STATE_LABELS[REPORTED]),
         symbol=chosen.symbol if chosen else "",
         colour=chosen.colour if chosen else "",
         completion=report.completion if report is not None else None,
-        comment=(report.comment.strip() or report.analysis.strip()) if report is not None else "",
+        comment=(report.comment.strip() or report.analysis.strip()) if with_comment else "",
         outcome=(
             format_value(
                 value.value, measure_unit, common_decimals([baseline, target, value.value])
@@ -108,7 +127,7 @@ def _status(
         ),
         occasion=occasion.title,
         reported_on=(
-            timezone.localdate(report.updated_at)
+            timezone.localdate(report.updated_at, here)
             if report is not None and report.updated_at
             else None
         ),

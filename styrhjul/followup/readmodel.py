@@ -46,7 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Length
+from django.db.models.functions import Coalesce, Length, Substr
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
@@ -457,6 +457,7 @@ def answers(
     values: bool = True,
     light: bool = False,
     only_items: bool = False,
+    texts: int | None = None,
 ) -> Answers:
     """The reports and outcomes of `units` (units, ids or a query of ids;
     None: every unit's reports, without outcomes) on `items` at
@@ -467,7 +468,12 @@ def answers(
     `light`: reports and outcomes as plain tuples (ReportFacts,
     ValueFacts) with what the rule reads, for counting over thousands.
     `only_items`: only the reports on `items` (a few items of many units;
-    other units' reports on them are kept too)."""
+    other units' reports on them are kept too). `texts` (with `light`): the
+    reports' texts stripped (as str.strip) and cut to that many characters
+    (at least one) in the database, the comment and the analysis; the
+    other texts to one: what the rule reads of a text is only whether it is
+    blank, so the state is the same, and long texts that are not shown are
+    not loaded."""
     occasions = list(occasions)
     items = list(items)
     result = Answers()
@@ -484,8 +490,15 @@ def answers(
             reports = reports.filter(item_id__in=sorted(item_ids))
         else:
             reports = reports.filter(unit_id__in=unit_ids)
+    fields = ReportFacts._fields
+    if light and texts is not None:
+        cut = {name: max(1, texts) if name in ("comment", "analysis") else 1 for name in _TEXTS}
+        reports = reports.annotate(
+            **{f"{name}_cut": Substr(_Stripped(F(name)), 1, n) for name, n in cut.items()}
+        )
+        fields = [f"{f}_cut" if f in cut else f for f in fields]
     found = (
-        (ReportFacts(*row) for row in reports.values_list(*ReportFacts._fields))
+        (ReportFacts(*row) for row in reports.values_list(*fields))
         if light
         else reports.select_related(*related)
     )

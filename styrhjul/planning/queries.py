@@ -168,7 +168,11 @@ def plan_page(
         if pk in keep
     }
     # The plan's unit reports its own items and the items shared to it.
-    statuses = item_status.latest(user, [(plan.unit_id, pk) for pk in nodes])
+    statuses = item_status.latest(
+        user,
+        [(plan.unit_id, pk) for pk in nodes],
+        comment_chars=item_status.TREE_COMMENT_CHARS + 1,
+    )
     for pk, node in nodes.items():
         node.status = statuses.get((plan.unit_id, pk))
     roots = []
@@ -353,8 +357,9 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
             children[parent].append(child)
 
     # Each goal is placed once, under its first parent in the tree's order;
-    # goals with more parents say so ("bidrar även till …").
-    statuses = item_status.latest(user, [(g.unit_id, g.pk) for g in goals])
+    # goals with more parents say so ("bidrar även till …"). The tree shows
+    # each goal's assessment without its comment (docs/uppfoljning.md).
+    statuses = item_status.latest(user, [(g.unit_id, g.pk) for g in goals], comment_chars=0)
     nodes = {pk: Node(goal, status=statuses.get((goal.unit_id, pk))) for pk, goal in by_id.items()}
     placed_under: dict[int, int] = {}
     roots = [nodes[g.pk] for g in goals if not parents[g.pk]]

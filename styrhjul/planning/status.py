@@ -27,9 +27,14 @@ class ItemStatus:
     reported_on: datetime.date | None  # when the report was last saved (None: an outcome only)
 
 
-# (viewer, [(unit id, item pk)]) → {(unit id, item pk): ItemStatus} for the
-# pairs with a report the viewer may read.
-Source = Callable[[object, list[tuple[int, int]]], dict[tuple[int, int], ItemStatus]]
+# (viewer, [(unit id, item pk)], comment_chars) → {(unit id, item pk): ItemStatus}
+# for the pairs with a report the viewer may read.
+Source = Callable[[object, list[tuple[int, int]], int | None], dict[tuple[int, int], ItemStatus]]
+
+# The comment in a tree (the plan, the red thread) is cut after this many
+# characters; the item page shows it whole and the goal tree not at all
+# (docs/uppfoljning.md, "Status där posten är").
+TREE_COMMENT_CHARS = 160
 
 _source: Source | None = None
 
@@ -39,11 +44,15 @@ def register(source: Source | None) -> None:
     _source = source
 
 
-def latest(user, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], ItemStatus]:
+def latest(
+    user, pairs: Iterable[tuple[int, int]], *, comment_chars: int | None = None
+) -> dict[tuple[int, int], ItemStatus]:
     """(unit id, item pk) → the latest status the unit reported on the item,
     for the pairs the viewer may read a report of; a fixed number of
-    queries however many pairs."""
+    queries however many pairs. `comment_chars`: the comment whole (None),
+    left out (0), or only its first characters (enough to tell that it goes
+    on), so that the texts a page does not show are not loaded."""
     pairs = sorted(set(pairs))
     if _source is None or not pairs:
         return {}
-    return _source(user, pairs)
+    return _source(user, pairs, comment_chars)

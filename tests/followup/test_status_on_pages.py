@@ -60,7 +60,7 @@ def status(chain, label):
     return ScaleValue.objects.get(scale=chain["ap"].activity_scale, label=label)
 
 
-def report(occasion, unit, plan_type, item, **data):
+def report(occasion, unit, plan_type, item, version=0, **data):
     task = ReportingTask.objects.get(
         occasion=occasion, unit=unit, plan_type=plan_type, reporter=None
     )
@@ -69,7 +69,7 @@ def report(occasion, unit, plan_type, item, **data):
         task=task,
         item=item,
         data=services.ReportData(**data),
-        version=0,
+        version=version,
     )
 
 
@@ -126,8 +126,54 @@ def test_the_goal_tree_shows_a_goals_assessment(client, org, chain, occasion, mo
     )
     body = page(client, "planning:goal_tree", 2025)
     assert "Goda förutsättningar att nå målet" in body
-    assert "Samverkan med skolan är igång." in body
     assert "Delårsrapport 2025" in body
+    # The tree of thousands of goals is scanned: the comment stands on the
+    # goal's page, one link away.
+    assert "Samverkan med skolan är igång." not in body
+    assert "item-status__comment" not in body
+    item = page(client, "planning:item", chain["operational"].pk)
+    assert "Samverkan med skolan är igång." in item
+
+
+def test_a_long_comment_is_cut_in_the_plan_and_whole_on_the_item_page(
+    client, org, chain, occasion, chef_b1
+):
+    words = "  Läxhjälpen når fler elever än väntat. " * 10  # 400 characters, spaces around
+    report(
+        occasion,
+        org["enhet_b1"],
+        chain["ap"],
+        chain["activity"],
+        status=status(chain, "Påbörjad"),
+        completion=40,
+        comment=words,
+    )
+    plan = page(client, "planning:plan", chain["activity"].plan_id)
+    cut = words.strip()[:159].rstrip() + "…"
+    assert f'<span class="item-status__comment">{cut}</span>' in plan
+    item = page(client, "planning:item", chain["activity"].pk)
+    assert words.strip() in item
+
+
+def test_a_comment_of_blanks_only_is_not_a_main_answer(client, org, chain, occasion, chef_b1):
+    # An activity in a plan type without a status scale: the comment is the
+    # main answer, and blanks do not count, also when cut in the database.
+    plan_type = chain["ap"]
+    plan_type.activity_scale = None
+    plan_type.save()
+    blank = report(occasion, org["enhet_b1"], plan_type, chain["activity"], comment=" \u3000\n ")
+    assert "item-status" not in page(client, "planning:plan", chain["activity"].plan_id)
+    report(
+        occasion,
+        org["enhet_b1"],
+        plan_type,
+        chain["activity"],
+        version=blank.version,
+        comment="\n  Klart nu.",
+    )
+    body = page(client, "planning:plan", chain["activity"].plan_id)
+    assert '<span class="item-status__label">Rapporterad</span>' in body
+    assert "Klart nu." in body
 
 
 def test_a_later_occasions_report_replaces_the_earlier(

@@ -1,8 +1,13 @@
 """Rendering of item trees. Trees can hold thousands of items (the goal tree
 of a large municipality), so they are built here in one pass with escaped
-strings instead of one template include per node."""
+strings instead of one template include per node. Plain strings are escaped
+with the standard library's html.escape, which is what Django's escape()
+does without its check for lazy translations (several per line add up over
+5 000 lines)."""
 
 from __future__ import annotations
+
+from html import escape as _escape
 
 from django import template
 from django.urls import reverse
@@ -11,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from styrhjul.model.models import ItemKind
+from styrhjul.planning.status import TREE_COMMENT_CHARS
 
 register = template.Library()
 _SENTINEL = "987654321"
@@ -22,57 +28,59 @@ class _Labels:
     def __init__(self):
 
         self.kinds = {k: escape(str(label)) for k, label in ItemKind.choices}
+        self.kind_tags = {
+            k: f'<span class="kind kind--{k}">{label}</span>' for k, label in self.kinds.items()
+        }
         self.shared_from = _("delad från %(unit)s")
         self.archived = escape(_("arkiverad"))
         self.also = escape(_("bidrar även till"))
         self.ends = escape(_("slut"))
         self.latest = escape(_("Senaste uppföljning"))
+        self.latest_hidden = f'<span class="visually-hidden">{self.latest}: </span>'
         self.outcome = _("utfall %(value)s")
-
-
-COMMENT_CHARS = 160  # a comment in a tree is cut here; the item page shows it whole
 
 
 def status_html(status, labels=None, *, whole_comment: bool = False) -> str:
     """The latest reported status (planning.status.ItemStatus) as one line:
     the symbol (decorative, the text says it), the status or assessment, the
-    completion, the occasion and date, and the comment."""
+    completion, the occasion and date, and the comment when the status
+    holds one (cut in trees, whole on the item page)."""
     labels = labels or _Labels()
     parts = []
     if not whole_comment:  # on the item page the status stands under its heading
-        parts.append(f'<span class="visually-hidden">{labels.latest}: </span>')
+        parts.append(labels.latest_hidden)
     if status.symbol:
         parts.append(
             f'<span class="scale-value__symbol" aria-hidden="true" '
-            f'style="color: {escape(status.colour)}">{escape(status.symbol)}</span> '
+            f'style="color: {_escape(status.colour)}">{_escape(status.symbol)}</span> '
         )
-    parts.append(f'<span class="item-status__label">{escape(status.label)}</span>')
+    parts.append(f'<span class="item-status__label">{_escape(status.label)}</span>')
     if status.outcome:
-        parts.append(", " + escape(labels.outcome % {"value": status.outcome}))
+        parts.append(", " + _escape(labels.outcome % {"value": status.outcome}))
     if status.completion is not None:
         parts.append(f", {status.completion}\u00a0%")
     when = status.occasion
     if status.reported_on:
         when = f"{when}, {status.reported_on.isoformat()}"
-    parts.append(f' <span class="muted">({escape(when)})</span>')
+    parts.append(f' <span class="muted">({_escape(when)})</span>')
     if status.comment:
         if whole_comment:
-            comment = escape(status.comment).replace("\n", "<br>")
+            comment = _escape(status.comment).replace("\n", "<br>")
         else:
             comment = status.comment
-            if len(comment) > COMMENT_CHARS:
-                comment = comment[: COMMENT_CHARS - 1].rstrip() + "…"
-            comment = escape(comment)
+            if len(comment) > TREE_COMMENT_CHARS:
+                comment = comment[: TREE_COMMENT_CHARS - 1].rstrip() + "…"
+            comment = _escape(comment)
         parts.append(f'<span class="item-status__comment">{comment}</span>')
     return "".join(parts)
 
 
 def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str, labels) -> str:
     item = node.item
-    parts = [f'<span class="kind kind--{item.kind}">{labels.kinds[item.kind]}</span>']
+    parts = [labels.kind_tags[item.kind]]
     if item.level_name:
-        parts.append(f'<span class="muted">{escape(item.level_name)}</span>')
-    label = escape(f"{item.number} {item.title}".strip())
+        parts.append(f'<span class="muted">{_escape(item.level_name)}</span>')
+    label = _escape(f"{item.number} {item.title}".strip())
     if item.pk == current_pk:
         parts.append(f'<strong aria-current="true">{label}</strong>')
     else:
@@ -80,15 +88,15 @@ def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str, label
     if node.shared_from is not None:
         parts.append(
             '<span class="tag tag--shared">'
-            + escape(labels.shared_from % {"unit": node.shared_from.name})
+            + _escape(labels.shared_from % {"unit": node.shared_from.name})
             + "</span>"
         )
     elif show_unit:
-        parts.append(f'<span class="muted">· {escape(item.unit_name)}</span>')
+        parts.append(f'<span class="muted">· {_escape(item.unit_name)}</span>')
     if item.archived_at:
         parts.append(f'<span class="tag tag--closed">{labels.archived}</span>')
     if node.also:
-        names = ", ".join(escape(f"{a.number} {a.title}".strip()) for a in node.also)
+        names = ", ".join(_escape(f"{a.number} {a.title}".strip()) for a in node.also)
         parts.append(f'<span class="muted">({labels.also} {names})</span>')
     if item.end_date:
         parts.append(f'<span class="muted">{labels.ends} {item.end_date.isoformat()}</span>')

@@ -178,3 +178,21 @@ def read_header(
             ),
         )
     return header
+
+
+def read_command_file(file: str) -> bytes:
+    """The bytes of a file named on the command line (the import commands),
+    or a CommandError saying in Swedish why it cannot be read."""
+    from pathlib import Path
+
+    from django.core.management.base import CommandError
+
+    path = Path(file)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"Filen {path} finns inte.") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path} är en mapp, inte en fil.") from None
+    except OSError as exc:
+        raise CommandError(f"Filen {path} kunde inte läsas: {exc.strerror}.") from None

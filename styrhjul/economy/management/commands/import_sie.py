@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from styrhjul.core.importing import ImportRejected
+from styrhjul.core.importing import ImportRejected, read_command_file
 from styrhjul.economy.importing import import_sie
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
@@ -61,14 +61,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         org = organisation_by_code(organisation)
         path = Path(file)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise CommandError(f"Filen {path} finns inte.") from None
-        except IsADirectoryError:
-            raise CommandError(f"{path} är en mapp, inte en fil.") from None
-        except OSError as exc:
-            raise CommandError(f"Filen {path} kunde inte läsas: {exc.strerror}.") from None
+        data = read_command_file(file)
         if not access.may_manage_economy(actor, org):
             raise CommandError(f"{actor} får inte importera ekonomi för {org}.")
         try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from styrhjul.core.importing import ImportRejected
+from styrhjul.core.importing import ImportRejected, read_command_file
 from styrhjul.organisation import access
 from styrhjul.planning.excel import import_file
 from styrhjul.planning.excel.lookup import (
@@ -93,14 +93,7 @@ class Command(BaseCommand):
         except NotFound as exc:
             raise CommandError(str(exc)) from None
         path = Path(file)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise CommandError(f"Filen {path} finns inte.") from None
-        except IsADirectoryError:
-            raise CommandError(f"{path} är en mapp, inte en fil.") from None
-        except OSError as exc:
-            raise CommandError(f"Filen {path} kunde inte läsas: {exc.strerror}.") from None
+        data = read_command_file(file)
         try:
             result = import_file(
                 actor=actor,

@@ -167,6 +167,18 @@ def load_followup(
     return result
 
 
+def new_report(task: ReportingTask, item: Item, author, report_data) -> Report:
+    """An unsaved Report of the task's unit on the item, validated by the
+    reporting form's rules and carrying its author for the history (the demo
+    bulk-creates them)."""
+    services.validate_report(task.plan_type, item, report_data)
+    report = Report(occasion=task.occasion, unit=task.unit, item=item, updated_by=author)
+    for name, value in report_data.__dict__.items():
+        setattr(report, name, value)
+    set_actor(report, author)
+    return report
+
+
 def _scale_of(task: ReportingTask, item: Item) -> tuple[str, int | None]:
     """Which field the row's value goes in, and the plan type's scale for it."""
     pt = task.plan_type
@@ -229,12 +241,7 @@ def _report(
                 measures_due=row.measures_due,
                 **values,
             )
-            services.validate_report(task.plan_type, item, report_data)
-            report = Report(occasion=occasion, unit=unit, item=item, updated_by=author)
-            for name, value in report_data.__dict__.items():
-                setattr(report, name, value)
-            set_actor(report, author)
-            new.append(report)
+            new.append(new_report(task, item, author, report_data))
             written.append(item.pk)
             existing.add((unit.pk, item.pk))
         if written:

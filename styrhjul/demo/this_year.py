@@ -59,7 +59,7 @@ from styrhjul.planning.models import Item
 
 from . import data, followup_data, history_data
 from .calendar import DemoCalendar
-from .followup import _when
+from .followup import _when, new_report
 
 ENHET, AVDELNING, FORVALTNING = (
     followup_data.ENHET,
@@ -483,13 +483,7 @@ def _report(
         chosen = items[: max(1, round(len(items) * portion))] if portion else []
         written = []
         for item in chosen:
-            report_data = _row(task, item, values, spec)
-            services.validate_report(task.plan_type, item, report_data)
-            report = Report(occasion=occasion, unit=unit, item=item, updated_by=author)
-            for name, value in report_data.__dict__.items():
-                setattr(report, name, value)
-            set_actor(report, author)
-            new.append(report)
+            new.append(new_report(task, item, author, _row(task, item, values, spec)))
             written.append(item.pk)
             reported.add((unit.pk, item.pk))
         if written:

@@ -475,6 +475,11 @@ def may_change_task(user, task) -> bool:
     return task.done_at is None and can_write(user, task.unit)
 
 
+# Who receives a unit's tasks without a Rapportör in Mina uppgifter: these
+# roles granted on the unit itself (my_tasks_filter, task_receivers).
+RECEIVING_ROLES = frozenset({Role.MANAGER, Role.MODEL_OWNER})
+
+
 def my_tasks_filter(user) -> Q:
     """ "My tasks", as a filter on reporting tasks: the tasks of the units
     where the user holds Chef or Modellägare on the unit itself, and the
@@ -483,11 +488,7 @@ def my_tasks_filter(user) -> Q:
     if getattr(user, "pk", None) is None or not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     r = rights(user)
-    own = [
-        unit_id
-        for unit_id, roles in r.roles_by_unit.items()
-        if roles & {Role.MANAGER, Role.MODEL_OWNER}
-    ]
+    own = [unit_id for unit_id, roles in r.roles_by_unit.items() if roles & RECEIVING_ROLES]
     assigned = Q(reporter=user)
     if not r.is_admin:
         assigned &= Q(unit_id__in=r.readable)
@@ -501,7 +502,7 @@ def task_receivers(unit_ids) -> dict[int, set[int]]:
     answer has a task nobody receives."""
     result: dict[int, set[int]] = defaultdict(set)
     for user_id, unit_id in RoleGrant.objects.filter(
-        unit__in=unit_ids, role__in=[Role.MANAGER, Role.MODEL_OWNER], user__is_active=True
+        unit__in=unit_ids, role__in=RECEIVING_ROLES, user__is_active=True
     ).values_list("user_id", "unit_id"):
         result[unit_id].add(user_id)
     return dict(result)

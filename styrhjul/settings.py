@@ -123,9 +123,32 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "styrhjul.web.middleware.SecurityHeadersMiddleware",
     # A save refused by someone else's that no page showed: 409 (web/concurrency.py).
     "styrhjul.web.middleware.EditConflictMiddleware",
 ]
+
+# Security headers (styrhjul/web/middleware.py, docs/sakerhet.md). Scripts come
+# only from Styrhjul's own static files; style attributes carry the colours
+# of scale values and document settings, so inline styles are allowed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
+)
+
+# Glömt lösenordet (styrhjul/web/passwords.py): the link works this long and
+# once; at most PASSWORD_RESET_LIMIT requests per address and e-mail an hour.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_DAYS", 3) * 24 * 3600
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+
+# How long a secret calendar address (followup/feeds.py) works after it was
+# shown; the user renews it on the page Prenumerera på kalendern.
+ICAL_TOKEN_DAYS = env_int("ICAL_TOKEN_DAYS", 365)
 
 ROOT_URLCONF = "styrhjul.urls"
 WSGI_APPLICATION = "styrhjul.wsgi.application"
@@ -214,6 +237,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Wrong passwords from one address across all user names (password spraying);
+# 0 turns the rule off. styrhjul/organisation/lockout.py.
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
+AXES_HANDLER = "styrhjul.organisation.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False

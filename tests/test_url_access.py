@@ -50,6 +50,12 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "login": None,
     "logout": None,
     "healthz": None,
+    "password_change": None,
+    "password_change_done": None,
+    "password_reset": None,
+    "password_reset_done": None,
+    "password_reset_confirm": ("bad_token", "bad_token"),
+    "password_reset_complete": None,
     "organisation:tree": None,
     "organisation:unit": "unit",
     "organisation:unit_create": None,
@@ -151,12 +157,24 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:event_delete": "event",
     "followup:task_reopen": "task",
     "followup:calendar_subscribe": None,
+    "followup:calendar_renew": None,
     "followup:ical_org": ("bad_token",),
     "followup:ical_user": ("bad_token",),
 }
 
 # Pages anyone may open: they show no organisation data.
-PUBLIC = {"login", "logout", "healthz"}
+PUBLIC = {
+    "login",
+    "logout",
+    "healthz",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+# A logged-in user's own account (log out, change their password): open to
+# every logged-in user, acting on nothing but their own account.
+OWN_ACCOUNT = {"logout", "password_change", "password_change_done", "followup:calendar_renew"}
 # Pages every logged-in user may open; they list only what the user may read.
 PERSONAL = {
     "start",
@@ -448,7 +466,7 @@ def test_a_user_without_grants_gets_nothing(client, world):
     client.force_login(UserFactory())
     before = snapshot()
     for name, url in urls_for(world):
-        if name in PUBLIC or name == "logout":
+        if name in PUBLIC or name in OWN_ACCOUNT:
             continue
         for method in ("get", "post"):
             response = getattr(client, method)(url, POST_DATA if method == "post" else None)
@@ -468,7 +486,7 @@ def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
     client.force_login(visitor)
     before = snapshot()
     for name, url in urls_for(world):
-        if name in PUBLIC or name == "logout":
+        if name in PUBLIC or name in OWN_ACCOUNT:
             continue
         for method in ("get", "post"):
             response = getattr(client, method)(url, POST_DATA if method == "post" else None)

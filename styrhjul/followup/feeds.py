@@ -3,8 +3,10 @@ other calendar clients.
 
 Calendar clients cannot log in, so each user gets secret feed URLs: the
 token is signed with the site's SECRET_KEY (salt "styrhjul.ical") and names
-the user (and, for the organisation feed, the root unit). A feed is served
-only while that user exists, is active and may still see what it shows;
+the user (and, for the organisation feed, the root unit), the generation of
+the user's addresses and when it was made. A feed is served only while that
+user exists, is active and may still see what it shows, for ICAL_TOKEN_DAYS
+after the address was shown, and until the user renews their addresses;
 otherwise, and for a tampered token, 404.
 
 - per user: the deadlines of their tasks (the manager's task of every unit
@@ -16,14 +18,17 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db.models import F
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
@@ -37,29 +42,38 @@ PRODID = "-//Styrhjul//Årshjul//SV"
 # --- Tokens ------------------------------------------------------------------------
 
 
-def _signer() -> signing.Signer:
-    return signing.Signer(salt=SALT)
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=SALT)
+
+
+def _max_age() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.ICAL_TOKEN_DAYS)
+
+
+def valid_until(now: datetime.datetime | None = None) -> datetime.date:
+    """The last day an address shown now works."""
+    return timezone.localdate(now or timezone.now()) + _max_age()
 
 
 def user_token(user) -> str:
-    return _signer().sign(f"u-{user.pk}")
+    return _signer().sign(f"u-{user.pk}-{user.calendar_key}")
 
 
 def organisation_token(user, organisation: Unit) -> str:
-    return _signer().sign(f"o-{organisation.pk}-{user.pk}")
+    return _signer().sign(f"o-{organisation.pk}-{user.pk}-{user.calendar_key}")
 
 
 def _unsign(token: str) -> list[str]:
     try:
-        return _signer().unsign(token).split("-")
-    except signing.BadSignature:
+        return _signer().unsign(token, max_age=_max_age()).split("-")
+    except signing.BadSignature:  # tampered, expired or of the earlier format
         raise Http404 from None
 
 
-def _active_user(pk: str) -> User:
-    if not pk.isdigit():
+def _active_user(pk: str, key: str) -> User:
+    if not pk.isdigit() or not key.isdigit():
         raise Http404
-    user = User.objects.filter(pk=int(pk), is_active=True).first()
+    user = User.objects.filter(pk=int(pk), is_active=True, calendar_key=int(key)).first()
     if user is None:
         raise Http404
     return user
@@ -209,9 +223,9 @@ def user_tasks(user, year: int):
 @require_safe
 def ical_user(request, token: str):
     parts = _unsign(token)
-    if len(parts) != 2 or parts[0] != "u":
+    if len(parts) != 3 or parts[0] != "u":
         raise Http404
-    user = _active_user(parts[1])
+    user = _active_user(parts[1], parts[2])
     stamp = timezone.now().astimezone(datetime.UTC)
     events = []
     for task in user_tasks(user, timezone.localdate().year):
@@ -240,9 +254,9 @@ def ical_user(request, token: str):
 @require_safe
 def ical_org(request, token: str):
     parts = _unsign(token)
-    if len(parts) != 3 or parts[0] != "o" or not parts[1].isdigit():
+    if len(parts) != 4 or parts[0] != "o" or not parts[1].isdigit():
         raise Http404
-    user = _active_user(parts[2])
+    user = _active_user(parts[2], parts[3])
     organisation = Unit.objects.filter(pk=int(parts[1]), parent=None).first()
     if organisation is None or not can_see_organisation(user, organisation):
         raise Http404
@@ -274,14 +288,29 @@ def calendar_subscribe(request):
             "user_url": user_url,
             "org_url": org_url,
             "organisation": organisation,
+            "valid_until": valid_until(),
             "page_title": _("Prenumerera på kalendern"),
             "breadcrumbs": [(_("Årshjul"), None), (_("Prenumerera på kalendern"), None)],
         },
     )
 
 
+@login_required
+@require_POST
+def calendar_renew(request):
+    """Förnya adresserna: new secret addresses; the earlier ones stop working
+    (for a person who shared one by mistake, or whose address has expired)."""
+    User.objects.filter(pk=request.user.pk).update(calendar_key=F("calendar_key") + 1)
+    messages.success(
+        request,
+        _("Du har fått nya kalenderadresser. De tidigare slutar fungera; byt adress i kalendern."),
+    )
+    return redirect("followup:calendar_subscribe")
+
+
 FEED_URLS = [
     path("kalender/", calendar_subscribe, name="calendar_subscribe"),
+    path("kalender/fornya/", calendar_renew, name="calendar_renew"),
     path("kalender/organisation/<str:token>.ics", ical_org, name="ical_org"),
     path("kalender/<str:token>.ics", ical_user, name="ical_user"),
 ]

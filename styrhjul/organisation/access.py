@@ -31,7 +31,8 @@ The other rules, each answered here and nowhere else:
 - The Rapportör rule (`may_report`): on a unit the user writes only as
   Rapportör, they report the items assigned to them (`responsible`); of the
   tasks assigned to a Rapportör, they mark done only their own
-  (`may_mark_done`).
+  (`may_mark_done`); and they do not choose who is Ansvarig for an item
+  (`may_assign_responsible`), in the item form or in the plan import.
 - "My tasks" (`my_tasks_filter`): the tasks of the units where the user holds
   Chef or Modellägare on the unit itself, and the Rapportör tasks assigned to
   them on units they read; the start page, Mina uppgifter and the calendar
@@ -442,6 +443,13 @@ def may_report(user, unit: Unit, item) -> bool:
     if not reports_only_assigned(user, unit):
         return True
     return item.responsible_id is not None and item.responsible_id == getattr(user, "pk", None)
+
+
+def may_assign_responsible(user, unit: Unit) -> bool:
+    """Who chooses an item's Ansvarig: the unit's writers, except one who
+    writes there only as Rapportör. A Rapportör reports the items assigned to
+    them (`may_report`); naming themselves would undo that rule."""
+    return can_write(user, unit) and not reports_only_assigned(user, unit)
 
 
 def responsible_candidates(unit: Unit) -> QuerySet[User]:

@@ -25,9 +25,12 @@ class User(AbstractUser):
 
     email = models.EmailField(_("e-postadress"), blank=True, db_index=True)
     title = models.CharField(_("befattning"), max_length=200, blank=True)
+    # The generation of the user's secret calendar addresses: renewing them
+    # (followup.feeds) counts it up, and the earlier addresses stop working.
+    calendar_key = models.PositiveIntegerField(default=0, editable=False)
 
     objects = StyrhjulUserManager()
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_key"])
 
     class Meta:
         verbose_name = _("användare")

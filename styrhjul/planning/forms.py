@@ -158,7 +158,7 @@ class ItemForm(forms.ModelForm):
         }
         labels = {"measure_unit": _("Måttenhet")}
 
-    def __init__(self, *args, kind: str, model, unit: Unit, **kwargs):
+    def __init__(self, *args, kind: str, model, unit: Unit, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         wanted = FIELDS_BY_KIND[kind]
         for name in list(self.fields):
@@ -183,6 +183,10 @@ class ItemForm(forms.ModelForm):
                 help_text=old.help_text,
                 empty_label=_("Ingen person vald"),
             )
+            if user is not None and not access.may_assign_responsible(user, unit):
+                field = self.fields["responsible"]
+                field.disabled = True
+                field.help_text = _("Enhetens chef väljer vem som är ansvarig.")
         if "aggregation" in self.fields:
             self.fields["aggregation"].help_text = _(
                 "Summa, medelvärde eller viktat medelvärde av de underliggande enheternas "

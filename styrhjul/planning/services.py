@@ -203,6 +203,7 @@ def item_create(
 ) -> Item:
     access.require(actor, access.Action.WRITE, plan)
     item = Item(plan=plan, kind=kind, **fields)
+    _check_responsible_choice(actor, item, None)
     _check_item(item)
     set_actor(item, actor)
     item.save()
@@ -235,6 +236,15 @@ def item_add(
         targets=targets,
         **fields,
     )
+
+
+def _check_responsible_choice(actor, item: Item, before: int | None) -> None:
+    """Ansvarig changes only by those who may choose it
+    (access.may_assign_responsible): not by a Rapportör."""
+    if item.responsible_id != before and not access.may_assign_responsible(actor, item.plan.unit):
+        raise ValidationError(
+            {"responsible": _("Som rapportör kan du inte ändra vem som är ansvarig för posten.")}
+        )
 
 
 def _save_targets(actor, item: Item, targets: dict) -> None:
@@ -281,8 +291,10 @@ def item_update(*, actor, item: Item, version: int, targets: dict | None = None,
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"item_update: unknown fields {sorted(unknown)}")
+    chosen = item.responsible_id
     for name, value in fields.items():
         setattr(item, name, value)
+    _check_responsible_choice(actor, item, chosen)
     _check_item(item)
     lock_version(item, version)
     save_edited(item, actor)

@@ -248,7 +248,12 @@ def item_create(request, unit: int, plan_type: int):
         parent = _item(request, int(parent_pk))
     model = plan_type_obj.model
     form = ItemForm(
-        request.POST or None, kind=kind, model=model, unit=unit_obj, instance=Item(kind=kind)
+        request.POST or None,
+        kind=kind,
+        model=model,
+        unit=unit_obj,
+        user=request.user,
+        instance=Item(kind=kind),
     )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -298,6 +303,7 @@ def item_edit(request, pk: int):
         kind=obj.kind,
         model=model,
         unit=obj.plan.unit,
+        user=request.user,
         instance=obj,
         initial=initial,
     )

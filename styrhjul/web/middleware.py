@@ -24,6 +24,33 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+class SecurityHeadersMiddleware:
+    """Headers on every answer from the application (docs/sakerhet.md):
+    the Content-Security-Policy (scripts only from Styrhjul's own files, no
+    frames, no plugins), the Permissions-Policy (no camera, microphone,
+    position …), and for a logged-in user no storing anywhere of pages and
+    downloads (Cache-Control: no-store), so that a shared computer's cache
+    or a proxy keeps nothing of theirs."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.csp = settings.CONTENT_SECURITY_POLICY
+        self.permissions = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.csp:
+            response.headers.setdefault("Content-Security-Policy", self.csp)
+        if self.permissions:
+            response.headers.setdefault("Permissions-Policy", self.permissions)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
 class EditConflictMiddleware:
     """A save refused because someone else saved first (EditConflict) that
     the page does not show at its form answers 409 Conflict, saying what

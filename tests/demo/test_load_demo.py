@@ -313,3 +313,24 @@ class TestTheLoadedDemo:
         assert "Demoanvändare" not in page
         assert data.DEMO_PASSWORD not in page
         assert "enhetschef" not in page
+
+
+def test_the_demo_is_refused_in_production_unless_asked_for_explicitly(db, settings):
+    # With DEBUG off the demo's known password would open a real installation.
+    settings.DEBUG = False
+    settings.TESTING = False
+    with pytest.raises(CommandError, match="läses inte in när DEBUG är av"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not User.objects.exists() and not Unit.objects.exists()
+
+    err = io.StringIO()
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=io.StringIO(), stderr=err)
+    assert Unit.objects.filter(code="1000").exists()
+    assert "känt lösenord" in err.getvalue()
+
+
+def test_the_help_never_prints_the_demo_password():
+    from styrhjul.demo import data
+    from styrhjul.demo.management.commands.load_demo import Command
+
+    assert data.DEMO_PASSWORD not in Command().create_parser("styrhjul", "load-demo").format_help()

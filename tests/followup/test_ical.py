@@ -188,3 +188,42 @@ def test_subscribe_page_shows_both_urls(client, org, occasion, chef):
 def test_subscribe_page_needs_login(client):
     response = client.get(reverse("followup:calendar_subscribe"))
     assert response.status_code == 302
+
+
+def test_renewing_the_addresses_stops_the_earlier_ones(client, org, occasion, chef):
+    user_url = reverse("followup:ical_user", args=[feeds.user_token(chef)])
+    org_url = reverse("followup:ical_org", args=[feeds.organisation_token(chef, org["kommun"])])
+    assert client.get(user_url).status_code == 200
+    client.force_login(chef)
+    page = client.get(reverse("followup:calendar_subscribe")).content.decode()
+    assert "Förnya adresserna" in page
+    history = chef.history.count()
+
+    response = client.post(reverse("followup:calendar_renew"), follow=True)
+
+    assert "Du har fått nya kalenderadresser." in response.content.decode()
+    client.logout()
+    assert client.get(user_url).status_code == 404
+    assert client.get(org_url).status_code == 404
+    chef.refresh_from_db()
+    new_url = reverse("followup:ical_user", args=[feeds.user_token(chef)])
+    assert new_url != user_url
+    assert client.get(new_url).status_code == 200
+    # Renewing writes no row in the user's history.
+    assert chef.history.count() == history
+
+
+def test_an_address_stops_working_when_it_has_expired(client, org, occasion, chef, settings):
+    import time
+    from unittest import mock
+
+    settings.ICAL_TOKEN_DAYS = 30
+    shown = time.time() - 31 * 24 * 3600
+    with mock.patch("django.core.signing.time.time", return_value=shown):
+        old = feeds.user_token(chef)
+    assert client.get(reverse("followup:ical_user", args=[old])).status_code == 404
+    fresh = feeds.user_token(chef)
+    assert client.get(reverse("followup:ical_user", args=[fresh])).status_code == 200
+    client.force_login(chef)
+    page = client.get(reverse("followup:calendar_subscribe")).content.decode()
+    assert "fungerar till och med" in page

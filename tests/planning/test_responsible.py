@@ -158,3 +158,71 @@ def test_the_plan_import_refuses_an_ansvarig_without_a_role_on_the_unit(org, cha
         plan__unit=unit, kind=ItemKind.ACTIVITY, title="Läxhjälp på biblioteket"
     )
     assert item.responsible == people["rapportor"]
+
+
+# --- The Rapportör does not choose Ansvarig ----------------------------------------------
+# A Rapportör reports the items assigned to them. Refused a report on someone
+# else's item, they must not be able to edit the item, name themselves
+# Ansvarig, and then report it.
+
+
+def test_a_rapportor_cannot_make_themselves_responsible_and_then_report(client, org, chain, people):
+    activity = chain["activity"]  # Barn och unga's, with no one responsible
+    rut = people["rapportor"]
+    client.force_login(rut)
+    url = reverse("planning:item_edit", args=[activity.pk])
+
+    body = client.get(url).content.decode()
+    assert re.search(r'<select name="responsible"[^>]*disabled', body)
+    assert "Enhetens chef väljer vem som är ansvarig." in body
+    response = client.post(
+        url,
+        {
+            "title": "Läxhjälp, nytt namn",
+            "start_date": "2025-02-01",
+            "end_date": "2025-12-15",
+            "responsible": rut.pk,
+            "version": activity.version,
+        },
+    )
+
+    # The rest of the edit is saved; Ansvarig is not the Rapportör's to set.
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Läxhjälp, nytt namn"
+    assert activity.responsible is None
+    assert not access.may_report(rut, org["enhet_b1"], activity)
+
+
+def test_the_service_refuses_a_rapportor_changing_ansvarig(org, chain, people):
+    activity = chain["activity"]
+    rut = people["rapportor"]
+
+    with pytest.raises(services.ValidationError) as info:
+        services.item_update(actor=rut, item=activity, version=activity.version, responsible=rut)
+
+    assert info.value.message_dict["responsible"] == [
+        "Som rapportör kan du inte ändra vem som är ansvarig för posten."
+    ]
+    activity.refresh_from_db()
+    assert activity.responsible is None
+    # The unit's Chef chooses.
+    services.item_update(
+        actor=people["chef"], item=activity, version=activity.version, responsible=rut
+    )
+    activity.refresh_from_db()
+    assert activity.responsible == rut
+
+
+def test_the_plan_import_refuses_a_rapportor_changing_ansvarig(org, chain, people):
+    unit, ap = org["enhet_b1"], chain["ap"]
+    rut = people["rapportor"]
+    sheet = [["Aktivitet", "Ansvarig"], [chain["activity"].title, "Rut Test"]]
+
+    errors = rejected(workbook({"Aktiviteter": sheet}), unit, ap, actor=rut)
+
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (2, "Ansvarig", "Som rapportör kan du inte ändra vem som är ansvarig för posten.")
+    ]
+    chain["activity"].refresh_from_db()
+    assert chain["activity"].responsible is None

@@ -283,6 +283,7 @@ class _Importer:
         self.actor = actor
         self.unit = unit
         self._candidate_ids: set[int] | None = None
+        self._may_assign: bool | None = None
         self.plan_type = plan_type
         scale = plan_type.model.risk_scale
         # Sannolikhet and Konsekvens are read on the year's risk scale.
@@ -612,9 +613,18 @@ class _Importer:
         items (access.responsible_candidates), as in the item form; a person
         already responsible for the item stays."""
         person = planned.fields.get("responsible")
-        if person is None:
-            return
-        if planned.existing is not None and planned.existing.responsible_id == person.pk:
+        before = planned.existing.responsible_id if planned.existing is not None else None
+        if "responsible" in planned.fields and getattr(person, "pk", None) != before:
+            if self._may_assign is None:
+                self._may_assign = access.may_assign_responsible(self.actor, self.unit)
+            if not self._may_assign:
+                self.issues.add(
+                    planned,
+                    _("Som rapportör kan du inte ändra vem som är ansvarig för posten."),
+                    "Ansvarig",
+                )
+                return
+        if person is None or person.pk == before:
             return
         if self._candidate_ids is None:
             self._candidate_ids = set(

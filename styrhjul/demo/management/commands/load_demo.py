@@ -24,7 +24,8 @@ class Command(BaseCommand):
     help = (
         f"Laddar den påhittade demokommunen {data.MUNICIPALITY}: organisationsträd med "
         "nämnder, förvaltningar, avdelningar och enheter, en vision, demoanvändare för "
-        f"varje roll med lösenordet {data.DEMO_PASSWORD}, och styrmodellen "
+        "varje roll med ett känt lösenord (inloggningssidan visar det i demoläge), och "
+        "styrmodellen "
         "för förra året med fullmäktiges inriktningsmål och nyckeltal, nämndmål, "
         "verksamhetsmål, enheternas aktivitetsplaner, en åtgärdsplan, arbetsmiljömål, "
         "internkontroll, egenkontroll och särskilda uppdrag, nyckeltalens utfall för de "
@@ -38,7 +39,8 @@ class Command(BaseCommand):
         "databasen redan har en annan organisation, eller användare eller enhetskoder som "
         "krockar med demons; "
         "demoanvändarnas lösenord är känt och demons systemadministratör får behörighet "
-        "till hela databasen, så demon läses bara in i en egen databas."
+        "till hela databasen, så demon läses bara in i en egen databas, och bara när DEBUG "
+        "är på (som med make run) om inte --i-know-this-is-not-production anges."
     )
 
     def add_arguments(self, parser):
@@ -48,8 +50,22 @@ class Command(BaseCommand):
             default=None,
             help="Bygg demon som om det vore den dagen (ÅÅÅÅ-MM-DD); förvalt: dagens datum.",
         )
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="Läs in demon fast DEBUG är av, t.ex. i en demomiljö som körs som i drift.",
+        )
 
     def handle(self, *args, **options):
+        if not (settings.DEBUG or settings.TESTING or options["not_production"]):
+            raise CommandError(
+                "Demokommunen läses inte in när DEBUG är av: demoanvändarna, med "
+                "systemadministratören admin, har ett känt lösenord. Läs in demon i en "
+                "utvecklings- eller demomiljö (DEBUG=1, som make run gör), eller ange "
+                "--i-know-this-is-not-production om databasen aldrig ska användas i drift. "
+                "Inget har ändrats."
+            )
         today = options["today"] or timezone.localdate()
         try:
             summary = load_demo(today=today, copy_until=today.year)

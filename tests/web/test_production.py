@@ -232,6 +232,7 @@ def test_serve_warns_about_unapplied_migrations(tmp_path):
         (["--port", "80000"], "styrhjul: porten ska vara mellan 0 och 65535 (fick 80000)"),
         (["--port", "http"], "styrhjul: porten ska vara ett heltal (fick 'http')"),
         (["--threads", "0"], "styrhjul: --threads ska vara minst 1"),
+        (["--max-request-mb", "0"], "styrhjul: --max-request-mb ska vara minst 1"),
     ],
 )
 def test_serve_explains_bad_options(tmp_path, args, message):
@@ -363,6 +364,21 @@ def test_serve_shows_the_login_page_without_demo_users(server):
     response = server.get(css[1], **{"X-Forwarded-Proto": "https"})
     assert response.status == 200
     assert "immutable" in response.getheader("Cache-Control")
+
+
+def test_serve_refuses_a_too_large_request_before_reading_it(server):
+    # Anyone, logged in or not, could otherwise make the server write a
+    # gigabyte to disk before the application refuses it.
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    connection.putrequest("POST", "/konto/logga-in/")
+    connection.putheader("Host", "styrhjul.example.se")
+    connection.putheader("Content-Type", "application/octet-stream")
+    connection.putheader("Content-Length", str(65 * 1024 * 1024))
+    connection.endheaders()
+    connection.send(b"x" * 1024)
+    response = connection.getresponse()
+    connection.close()
+    assert response.status == 413
 
 
 def test_serve_rejects_unknown_host_names(server):

@@ -57,6 +57,28 @@ class Command(BaseCommand):
             help="Antal trådar som hanterar anrop (STYRHJUL_THREADS, standard 8).",
         )
         parser.add_argument(
+            "--max-request-mb",
+            type=int,
+            default=os.environ.get("STYRHJUL_MAX_REQUEST_MB") or 64,
+            help="Största anrop i MB, uppladdade filer inräknade (STYRHJUL_MAX_REQUEST_MB, "
+            "standard 64: SIE-filer får vara 50 MB). Större anrop nekas med 413 innan "
+            "servern läser dem. Sätt proxyns gräns (nginx client_max_body_size) lika.",
+        )
+        parser.add_argument(
+            "--connection-limit",
+            type=int,
+            default=os.environ.get("STYRHJUL_CONNECTION_LIMIT") or 1000,
+            help="Högsta antal öppna anslutningar (STYRHJUL_CONNECTION_LIMIT, standard 1000).",
+        )
+        parser.add_argument(
+            "--idle-timeout",
+            type=int,
+            default=os.environ.get("STYRHJUL_IDLE_TIMEOUT") or 30,
+            help="Sekunder en anslutning utan trafik hålls öppen (STYRHJUL_IDLE_TIMEOUT, "
+            "standard 30), så att klienter som håller anslutningar vid liv inte tränger "
+            "undan andra.",
+        )
+        parser.add_argument(
             "--trusted-proxy",
             default=os.environ.get("STYRHJUL_TRUSTED_PROXY"),
             help="Adressen som den omvända proxyn ansluter från; dess X-Forwarded-For, "
@@ -88,6 +110,14 @@ class Command(BaseCommand):
             self.fail(f"porten ska vara mellan 0 och 65535 (fick {port})")
         if threads < 1:
             self.fail("--threads ska vara minst 1")
+        for name in ("max_request_mb", "connection_limit", "idle_timeout"):
+            if options[name] < 1:
+                self.fail(f"--{name.replace('_', '-')} ska vara minst 1")
+        self.limits = {
+            "max_request_body_size": options["max_request_mb"] * 1024 * 1024,
+            "connection_limit": options["connection_limit"],
+            "channel_timeout": options["idle_timeout"],
+        }
         if not settings.DEBUG and not settings.ALLOWED_HOSTS:
             self.fail(
                 "ALLOWED_HOSTS är tom, så servern skulle avvisa varje anrop: "
@@ -197,6 +227,7 @@ class Command(BaseCommand):
                 port=port,
                 threads=threads,
                 ident="Styrhjul",
+                **getattr(self, "limits", {}),
                 **proxy_options,
             )
         except (OSError, ValueError) as exc:

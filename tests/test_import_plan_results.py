@@ -493,3 +493,40 @@ def test_the_command_takes_the_occasion_for_activity_results(tmp_path, unit, vp,
     ]
     call_command("import_plan", str(out), *common)
     assert "4 oförändrade" in capsys.readouterr().out
+
+
+def test_a_save_made_while_the_file_is_imported_is_not_overwritten(
+    unit, vp, model_owner, delar, monkeypatch
+):
+    # The import reads the reports, a unit manager saves one, then the import
+    # writes: it must not write over what it never saw. The whole file is
+    # refused, naming the row, who saved and when.
+    from styrhjul.core.concurrency import save_edited
+    from styrhjul.followup.plan_results import ResultPlanner
+
+    import_plan(plan_file(), unit, vp, model_owner)
+    chef = UserFactory(first_name="Cecilia", last_name="Chef")
+    grant(chef, unit, Role.MANAGER)
+    write = ResultPlanner.write
+
+    def save_first_then_write(self):
+        report = report_of(unit, "1.2", delar)
+        report.comment = "Chefens text, sparad under importen."
+        save_edited(report, chef)
+        write(self)
+
+    monkeypatch.setattr(ResultPlanner, "write", save_first_then_write)
+    rows = activity_rows()
+    rows[1][6] = "Importens nya text."  # 1.2's Kommentar
+    assert ACTIVITY_HEADER[6] == "Kommentar"
+
+    errors = rejected(plan_file(activities=rows), unit, vp, model_owner)
+
+    assert [(e.row, e.sheet) for e in errors] == [(3, "Aktiviteter")]
+    assert "sparades av Cecilia Chef" in errors[0].message
+    assert "inget har importerats" in errors[0].message
+    # Nothing of the file is written. (Here the manager's save ran inside the
+    # import's transaction, so it is rolled back with it; on a server it is
+    # the manager's own transaction and stays.)
+    report = report_of(unit, "1.2", delar)
+    assert report.comment != "Importens nya text."

@@ -23,9 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from styrhjul.core.concurrency import save_edited, use_case
+from styrhjul.core.concurrency import EditConflict, save_edited, use_case
 from styrhjul.core.spreadsheet import did_you_mean
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
@@ -116,11 +117,24 @@ def occasions_for(plan_type: PlanType):
 
 
 @use_case
-def import_report(*, actor, occasion: FollowUpOccasion, unit: Unit, item: Item, data: ReportData):
+def import_report(
+    *,
+    actor,
+    occasion: FollowUpOccasion,
+    unit: Unit,
+    item: Item,
+    data: ReportData,
+    version: int | None = None,
+):
     """Create or update the report of (occasion, unit, item) with imported
     results. Only those who may manage the unit (model owners, admins); no
     lock check, so a closed occasion can be filled in. A report that already
-    says the same is left as it is (no new version, no history row)."""
+    says the same is left as it is (no new version, no history row).
+
+    `version` is the version of the report the import read (0: none), as a
+    page's form carries it: a report saved since then by someone else is not
+    overwritten (EditConflict, with their report), the same rule as on the
+    reporting page. None for a caller that has read nothing."""
     access.require(actor, access.Action.MANAGE, unit)
     plan_type = item.plan.plan_type
     if item.plan.unit_id != unit.pk:
@@ -134,6 +148,9 @@ def import_report(*, actor, occasion: FollowUpOccasion, unit: Unit, item: Item, 
     report = Report.objects.select_for_update().filter(
         occasion=occasion, unit=unit, item=item
     ).first() or Report(occasion=occasion, unit=unit, item=item)
+    if version is not None and (0 if report._state.adding else report.version) != version:
+        raise EditConflict(report)
+    report._edit_key = {"occasion": occasion, "unit": unit, "item": item}
     if not report._state.adding and not _differs(report, data):
         return report
     for name in _REPORT_FIELDS:
@@ -159,6 +176,26 @@ def _no_scale_message(field: str) -> str:
         )
     return _(
         "%(plan_type)s har ingen skala för bedömning av %(kind)s. Lämna kolumnen %(column)s tom."
+    )
+
+
+def _conflict_message(current: Report) -> str:
+    """A report saved by someone else between the import's reading and
+    writing: the row names who and when, and nothing is written."""
+    who = current.updated_by if getattr(current, "updated_by_id", None) else None
+    values = {
+        "who": (who.get_full_name() or who.get_username()) if who else _("någon annan"),
+        "when": timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M")
+        if getattr(current, "updated_at", None)
+        else "",
+        "occasion": current.occasion.title,
+    }
+    return (
+        _(
+            "rapporten för %(occasion)s sparades av %(who)s %(when)s medan filen importerades; "
+            "inget har importerats. Importera filen igen om den ska ersätta det som sparades."
+        )
+        % values
     )
 
 
@@ -455,7 +492,10 @@ class ResultPlanner:
                     unit=self.unit,
                     item=row.planned.item,
                     data=row.data,
+                    version=row.existing.version if row.existing is not None else 0,
                 )
+            except EditConflict as exc:
+                self.importer.issues.add(row.planned, _conflict_message(exc.current))
             except PermissionDenied:
                 self.importer.issues.add(
                     row.planned,

@@ -8,23 +8,16 @@ SQLite lets only one writer in at a time, so the race cannot happen there."""
 import datetime
 import threading
 
-import pytest
-from django.db import connection
-
 from styrhjul.followup import services as followup
 from styrhjul.followup import wheel_copy
 from styrhjul.followup.models import CalendarEvent, FollowUpOccasion, OccasionKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services as planning
+from tests.concurrent import RACE, run_at_once
 from tests.factories import UserFactory, grant
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite", reason="SQLite serialises writers: no concurrent insert"
-    ),
-]
+pytestmark = RACE
 
 
 def test_two_owners_copying_the_wheel_at_once_copy_it_once(org, model, monkeypatch):
@@ -60,21 +53,14 @@ def test_two_owners_copying_the_wheel_at_once_copy_it_once(org, model, monkeypat
         return plan(*args, **kwargs)
 
     monkeypatch.setattr(wheel_copy, "plan", plan_when_both_are_here)
-    results, errors = {}, {}
-
-    def copy(person):
-        try:
-            results[person.pk] = followup.wheel_copy_from(actor=person, source=model, target=target)
-        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
-            errors[person.pk] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=copy, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = run_at_once(
+        {
+            person.pk: lambda person=person: followup.wheel_copy_from(
+                actor=person, source=model, target=target
+            )
+            for person in people
+        }
+    )
 
     assert errors == {}
     assert list(target.occasions.values_list("name", flat=True)) == ["Delårsrapport 2026"]

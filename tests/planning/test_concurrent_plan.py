@@ -6,21 +6,14 @@ SQLite lets only one writer in at a time, so the race cannot happen there."""
 
 import threading
 
-import pytest
-from django.db import connection
-
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation.models import Role, Unit
 from styrhjul.planning import services
 from styrhjul.planning.models import Item, Plan
+from tests.concurrent import RACE, run_at_once
 from tests.factories import UserFactory, grant
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite", reason="SQLite serialises writers: no concurrent insert"
-    ),
-]
+pytestmark = RACE
 
 
 def test_two_people_adding_the_first_item_of_a_plan_at_once_share_the_plan(org, model, monkeypatch):
@@ -41,26 +34,14 @@ def test_two_people_adding_the_first_item_of_a_plan_at_once_share_the_plan(org, 
 
     monkeypatch.setattr(Unit, "existed_in", looked_then_existed_in)
 
-    results, errors = {}, {}
-
-    def add(person, title):
-        try:
-            results[title] = services.item_add(
+    results, errors = run_at_once(
+        {
+            title: lambda person=person, title=title: services.item_add(
                 actor=person, unit=unit, plan_type=plan_type, kind=ItemKind.ACTIVITY, title=title
             )
-        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
-            errors[title] = exc
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=add, args=(person, title))
-        for person, title in zip(people, ("Annas aktivitet", "Berits aktivitet"), strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+            for person, title in zip(people, ("Annas aktivitet", "Berits aktivitet"), strict=True)
+        }
+    )
 
     assert errors == {}
     plan = Plan.objects.get(unit=unit, plan_type=plan_type)

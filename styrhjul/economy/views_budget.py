@@ -55,14 +55,19 @@ def _years(organisation: Unit) -> list[datetime.date]:
 
 
 def _year(request, years: list[datetime.date]) -> datetime.date:
+    """The fiscal year asked for (?ar=ÅÅÅÅ-MM-DD, its first day; added to
+    `years` when it is another), else the latest that has begun."""
     wanted = request.GET.get("ar") or request.POST.get("year")
     if wanted:
         try:
             day = datetime.date.fromisoformat(wanted)
         except ValueError:
             raise Http404 from None
-        if day not in years:
+        if day.day != 1 or not 1900 < day.year < 2200:
             raise Http404
+        if day not in years:
+            years.append(day)
+            years.sort(reverse=True)
         return day
     today = datetime.date.today()
     return next((y for y in sorted(years, reverse=True) if y <= today), years[-1])

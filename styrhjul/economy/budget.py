@@ -638,7 +638,11 @@ def import_budget(
     reader = _Reader(organisation, year_start, title)
     lines, used, empty = reader.read(rows)
     if reader.errors:
-        raise ImportRejected(reader.errors, order=lambda i: (i.row or 0,))
+        headers = list(reader.columns.values())
+        raise ImportRejected(
+            reader.errors,
+            order=lambda i: (i.row or 0, headers.index(i.column) if i.column in headers else -1),
+        )
     if not lines:
         raise ImportRejected([ImportIssue(_("filen har inga rader med belopp."), sheet=title)])
     result = BudgetImportResult(

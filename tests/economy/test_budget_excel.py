@@ -572,3 +572,33 @@ def test_the_command_imports_a_file_and_refuses_a_bad_one(org, ledger, tmp_path)
             "import_budget", str(good), "--year", "2025", "--kind", "omfordelning", stderr=err
         )
     assert BudgetVersion.objects.count() == 1
+
+
+def test_a_versions_page_reads_the_same_number_of_queries_for_more_units_and_ansvar(
+    client, org, ledger, owner
+):
+    client.force_login(owner)
+    version = _version(org, ledger, {"100": Decimal(1), "200": Decimal(2)})
+    url = reverse("economy:budget_version", args=[version.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries_run:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries_run), response.content.decode()
+
+    few, page = count()
+    assert "Solgårdens äldreboende" in page and "Barn och unga" in page
+    personal = ledger["rows"]["Personalkostnader"]
+    more = []
+    for index, unit in enumerate(("enhet_a2", "enhet_b2", "avd_a", "avd_b")):
+        ansvar = DimensionObjectFactory(dimension=ledger["100"].dimension, code=f"3{index}")
+        AnsvarMappingFactory(ansvar=ansvar, unit=org[unit], valid_from=LAST_YEAR)
+        more.extend(
+            Budget(version=version, period=m, row=personal, ansvar=ansvar, amount=Decimal(1))
+            for m in MONTHS
+        )
+    Budget.objects.bulk_create(more)
+    many, page = count()
+    assert "Hemtjänst Norr" in page and "Vuxenenheten" in page
+    assert many == few

@@ -289,6 +289,7 @@ def world(org):
         size=12,
     )
     from styrhjul.economy.importing import ensure_default_rows
+
     ensure_default_rows(org["kommun"])
     budget_version = BudgetVersion.objects.create(
         organisation=org["kommun"], year_start=datetime.date(2025, 1, 1), kind="faststalld"

@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from styrhjul.documents.models import DocumentJob, DocumentSettings, DocumentText, ReportText
+from styrhjul.economy.models import AccountRange, BudgetVersion, Dimension, ReportRow
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import (
     CalendarEvent,
@@ -106,6 +107,15 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "economy:import": None,
     "economy:mapping": None,
     "economy:unit": "unit",
+    "economy:budget": None,
+    "economy:budget_template": None,
+    "economy:budget_import": None,
+    "economy:budget_reallocate": None,
+    "economy:budget_version": "budget_version",
+    "economy:dimensions": None,
+    "economy:report_rows": None,
+    "economy:report_row": "report_row",
+    "economy:report_rows_reset": None,
     "kolada:search": None,
     "indicators:index": None,
     "indicators:council": ("year",),
@@ -296,6 +306,12 @@ def world(org):
         data=b"%PDF hemligt",
         size=12,
     )
+    from styrhjul.economy.importing import ensure_default_rows
+
+    ensure_default_rows(org["kommun"])
+    budget_version = BudgetVersion.objects.create(
+        organisation=org["kommun"], year_start=datetime.date(2025, 1, 1), kind="faststalld"
+    )
     return {
         "org": org,
         "target": target,
@@ -326,6 +342,8 @@ def world(org):
             "document": "delarsrapport",
             "bad_token": "u-1:forfalskad",
             "fmt": "docx",
+            "budget_version": budget_version,
+            "report_row": ReportRow.objects.filter(organisation=org["kommun"]).first(),
         },
     }
 
@@ -386,6 +404,10 @@ def snapshot() -> tuple:
             DocumentSettings.objects.order_by("pk").values_list("pk", "heading_colour", "version")
         ),
         list(DocumentJob.objects.order_by("pk").values_list("pk", "status")),
+        list(BudgetVersion.objects.order_by("pk").values_list("pk", "kind")),
+        list(ReportRow.objects.order_by("pk").values_list("pk", "name", "order", "version")),
+        list(AccountRange.objects.order_by("pk").values_list("pk", "first", "last")),
+        list(Dimension.objects.order_by("pk").values_list("pk", "kind")),
         list(
             KoladaSettings.objects.order_by("pk").values_list(
                 "pk", "municipality_id", "comparison_ids"

@@ -71,6 +71,40 @@ def check_size(data: bytes) -> None:
         )
 
 
+def check_workbook_file(data: bytes, filename: str) -> None:
+    """Reject a file that is not an Excel workbook (.xlsx) small enough to
+    import, saying in Swedish what it is instead."""
+    import zipfile
+    from pathlib import PurePath
+
+    suffix = PurePath(filename or "").suffix.lower()
+    check_size(data)
+    if not data:
+        raise ImportRejected([ImportIssue(_("filen är tom."))])
+    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportRejected(
+            [
+                ImportIssue(
+                    _(
+                        "det gamla Excel-formatet .xls kan inte läsas. Spara filen som "
+                        "Excel-arbetsbok (.xlsx)."
+                    )
+                )
+            ]
+        )
+    if suffix not in {".xlsx", ".xlsm"}:
+        raise ImportRejected(
+            [
+                ImportIssue(
+                    _("fel filtyp (%(suffix)s). Välj en Excel-arbetsbok (.xlsx).")
+                    % {"suffix": suffix or _("ingen filändelse")}
+                )
+            ]
+        )
+    if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportRejected([ImportIssue(_("filen är inte en giltig Excel-arbetsbok (.xlsx)."))])
+
+
 def too_many_rows(sheet: str | None = None) -> ImportRejected:
     return rejected(
         _("filen har fler än %(max)s rader; dela upp den i flera filer.")

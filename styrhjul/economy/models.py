@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from styrhjul.organisation.access import RestrictedQuerySet
 from styrhjul.organisation.models import Unit
@@ -39,6 +40,9 @@ class Dimension(models.Model):
     kind = models.CharField(
         _("används som"), max_length=20, choices=DimensionKind.choices, default=DimensionKind.OTHER
     )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+    conflict_message = _("Någon annan har ändrat dimensionen medan du skrev.")
 
     class Meta:
         verbose_name = _("dimension")
@@ -152,6 +156,9 @@ class ReportRow(models.Model):
     order = models.PositiveIntegerField(_("ordning"), default=0)
     name = models.CharField(_("namn"), max_length=200)
     is_total = models.BooleanField(_("summarad rad"), default=False)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+    conflict_message = _("Någon annan har ändrat raden medan du skrev.")
 
     class Meta:
         verbose_name = _("rad i driftredovisningen")
@@ -171,6 +178,7 @@ class AccountRange(models.Model):
     )
     first = models.CharField(_("från konto"), max_length=20)
     last = models.CharField(_("till konto"), max_length=20)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("kontointervall")

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from styrhjul.organisation.models import Unit
 
@@ -297,3 +297,164 @@ def unmapped_ansvar(organisation: Unit):
 
 def imports(organisation: Unit, limit: int = 20):
     return SieImport.objects.filter(organisation=organisation).select_related("imported_by")[:limit]
+
+
+# --- Budget versions -------------------------------------------------------------
+
+
+def fiscal_months(year_start: datetime.date) -> list[datetime.date]:
+    """The first days of the twelve months of the fiscal year."""
+    return _months(year_start)
+
+
+def budget_versions(organisation: Unit, year_start: datetime.date) -> list[BudgetVersion]:
+    """A fiscal year's budget versions, oldest first, each with its `total`
+    (ledger sign) and `lines_count`; the last one is in force."""
+    return list(
+        BudgetVersion.objects.filter(organisation=organisation, year_start=year_start)
+        .select_related("created_by")
+        .annotate(total=Sum("lines__amount"), lines_count=Count("lines"))
+        .order_by("created_at", "pk")
+    )
+
+
+def budget_in_force(organisation: Unit, year_start: datetime.date) -> BudgetVersion | None:
+    """The latest version of the year: the budget that applies."""
+    return (
+        BudgetVersion.objects.filter(organisation=organisation, year_start=year_start)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def version_total(version: BudgetVersion) -> Decimal:
+    return Budget.objects.filter(version=version).aggregate(t=Sum("amount"))["t"] or ZERO
+
+
+def budget_per_ansvar_and_row(version: BudgetVersion) -> dict[tuple[int, int], list[Decimal]]:
+    """(ansvar pk, report row pk) → the version's twelve months (ledger
+    sign), lines on accounts counted on their account's row."""
+    organisation = version.organisation
+    rows = list(ReportRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
+    row_of = _row_of(rows)
+    index = {m: i for i, m in enumerate(_months(version.year_start))}
+    result: dict[tuple[int, int], list[Decimal]] = {}
+    items = (
+        Budget.objects.filter(version=version, ansvar__isnull=False, in_ansvar_sum=True)
+        .values("ansvar_id", "row_id", "account__number", "period")
+        .annotate(total=Sum("amount"))
+    )
+    for item in items:
+        if item["row_id"] is not None:
+            row_pk = item["row_id"]
+        else:
+            at = row_of(item["account__number"])
+            if at is None:
+                continue
+            row_pk = rows[at].pk
+        month = index.get(item["period"])
+        if month is None:
+            continue
+        months = result.setdefault((item["ansvar_id"], row_pk), [ZERO] * 12)
+        months[month] += item["total"]
+    return result
+
+
+def last_year_profiles(organisation: Unit, year_start: datetime.date):
+    """Last fiscal year's utfall per month (ledger sign), as two maps:
+    (ansvar pk, report row pk) → twelve amounts, and (ansvar pk, account
+    number) → twelve amounts. The profile of the budget's spreading."""
+    try:
+        last_start = year_start.replace(year=year_start.year - 1)
+    except ValueError:  # 29 February
+        last_start = year_start.replace(year=year_start.year - 1, day=28)
+    rows = list(ReportRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
+    row_of = _row_of(rows)
+    index = {m: i for i, m in enumerate(_months(last_start))}
+    by_row: dict[tuple[int, int], list[Decimal]] = {}
+    by_account: dict[tuple[int, str], list[Decimal]] = {}
+    items = (
+        Utfall.objects.filter(
+            organisation=organisation,
+            year_start=last_start,
+            in_ansvar_sum=True,
+            ansvar__isnull=False,
+        )
+        .values("ansvar_id", "account__number", "period")
+        .annotate(total=Sum("amount"))
+    )
+    for item in items:
+        month = index.get(item["period"])
+        if month is None:
+            continue
+        number = item["account__number"]
+        by_account.setdefault((item["ansvar_id"], number), [ZERO] * 12)[month] += item["total"]
+        at = row_of(number)
+        if at is not None:
+            by_row.setdefault((item["ansvar_id"], rows[at].pk), [ZERO] * 12)[month] += item["total"]
+    return by_row, by_account
+
+
+@dataclass
+class VersionTable:
+    """A version's annual amounts per unit and report row (ledger sign), the
+    ansvar without a unit on a line of their own (`unit` None)."""
+
+    rows: list[ReportRow]
+    units: list[tuple[Unit | None, list[Decimal], Decimal]]
+    totals: list[Decimal]
+    total: Decimal
+
+
+def version_table(version: BudgetVersion) -> VersionTable:
+    """The version's lines summed per unit (the unit an ansvar belongs to on
+    the first day of each month) and report row."""
+    organisation = version.organisation
+    rows = [
+        r
+        for r in ReportRow.objects.filter(organisation=organisation).prefetch_related("ranges")
+        if not r.is_total
+    ]
+    months = _months(version.year_start)
+    mappings = defaultdict(list)
+    for ansvar_id, unit_id, valid_from, valid_to in AnsvarMapping.objects.filter(
+        ansvar__dimension__organisation=organisation
+    ).values_list("ansvar_id", "unit_id", "valid_from", "valid_to"):
+        mappings[ansvar_id].append((unit_id, valid_from, valid_to))
+
+    def owner(ansvar_id, period):
+        return next(
+            (
+                u
+                for u, f, t in mappings.get(ansvar_id, ())
+                if f <= period and (t is None or t >= period)
+            ),
+            None,
+        )
+
+    row_of = _row_of(rows)
+    position = {r.pk: i for i, r in enumerate(rows)}
+    sums: dict[int | None, list[Decimal]] = {}
+    items = (
+        Budget.objects.filter(version=version)
+        .values("ansvar_id", "row_id", "account__number", "period")
+        .annotate(total=Sum("amount"))
+    )
+    other = ZERO
+    for item in items:
+        if item["row_id"] is not None:
+            at = position.get(item["row_id"])
+        else:
+            at = row_of(item["account__number"])
+        if at is None or item["period"] not in months:
+            other += item["total"]
+            continue
+        unit_id = owner(item["ansvar_id"], item["period"]) if item["ansvar_id"] else None
+        sums.setdefault(unit_id, [ZERO] * len(rows))[at] += item["total"]
+    names = {u.pk: u for u in Unit.objects.filter(pk__in=[k for k in sums if k is not None])}
+    units = sorted(
+        ((names.get(k), v, sum(v, ZERO)) for k, v in sums.items()),
+        key=lambda t: (t[0] is None, t[0].name if t[0] else ""),
+    )
+    totals = [sum((v[i] for _, v, _t in units), ZERO) for i in range(len(rows))]
+    return VersionTable(rows, units, totals, sum(totals, ZERO))

@@ -10,11 +10,24 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
-from styrhjul.core.concurrency import use_case
+from styrhjul.core.audit import set_actor
+from styrhjul.core.concurrency import lock_for_edit, lock_version, save_edited, use_case
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
-from .models import AnsvarMapping, Budget, BudgetKind, BudgetVersion, DimensionObject
+from .defaults import DEFAULT_ROWS
+from .models import (
+    Account,
+    AccountRange,
+    AnsvarMapping,
+    Budget,
+    BudgetKind,
+    BudgetVersion,
+    Dimension,
+    DimensionKind,
+    DimensionObject,
+    ReportRow,
+)
 
 
 def _organisation_of(unit: Unit) -> Unit:
@@ -114,8 +127,9 @@ def budget_version_create(
             period=line["period"],
             account=line.get("account"),
             row=line.get("row"),
+            object_key=line.get("object_key", ""),
             ansvar=line.get("ansvar"),
-            in_ansvar_sum=line.get("ansvar") is not None,
+            in_ansvar_sum=line.get("in_ansvar_sum", line.get("ansvar") is not None),
             amount=Decimal(line["amount"]),
         )
         for line in lines
@@ -125,3 +139,180 @@ def budget_version_create(
 
 def mappings_valid_between(first: datetime.date, last: datetime.date) -> Q:
     return Q(valid_from__lte=last) & (Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+
+
+# --- Settings: the dimensions' use and the rows of the driftredovisning -----------
+
+
+@use_case
+def dimension_kind_set(*, actor, dimension: Dimension, kind: str, version: int) -> Dimension:
+    """What a ledger dimension is used as (ansvar, verksamhet, projekt or
+    annan). One dimension at a time is ansvar."""
+    if not access.may_manage_economy(actor, dimension.organisation):
+        raise PermissionDenied
+    if kind not in DimensionKind.values:
+        raise ValidationError({"kind": "Välj vad dimensionen används som."})
+    row = lock_for_edit(Dimension, version, pk=dimension.pk)
+    if kind == DimensionKind.ANSVAR:
+        other = (
+            Dimension.objects.filter(organisation=row.organisation, kind=DimensionKind.ANSVAR)
+            .exclude(pk=row.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "kind": f"Dimension {other} används redan som ansvar. "
+                    "Ändra den först; en dimension åt gången är ansvar."
+                }
+            )
+    row.kind = kind
+    return save_edited(row, actor)
+
+
+def _widened(first: str, last: str, width: int = 20) -> tuple[str, str]:
+    return first.ljust(width, "0"), last.ljust(width, "9")
+
+
+def ranges_overlap(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two account ranges take a common account (accounts are
+    compared on their leading digits, so 50–59 and 5010–5020 overlap)."""
+    a_lo, a_hi = _widened(*a)
+    b_lo, b_hi = _widened(*b)
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+def _check_ranges(organisation: Unit, row: ReportRow | None, ranges: list[tuple[str, str]]):
+    """The Swedish message of the first problem with a row's ranges, or None."""
+    for i, a in enumerate(ranges):
+        for b in ranges[i + 1 :]:
+            if ranges_overlap(a, b):
+                return f"Intervallen {a[0]}–{a[1]} och {b[0]}–{b[1]} överlappar varandra."
+    others = AccountRange.objects.filter(row__organisation=organisation).select_related("row")
+    if row is not None and row.pk:
+        others = others.exclude(row=row)
+    for other in others:
+        for a in ranges:
+            if ranges_overlap(a, (other.first, other.last)):
+                return (
+                    f"Intervallet {a[0]}–{a[1]} överlappar {other.first}–{other.last} "
+                    f"i raden {other.row.name}. Ett konto hör till en rad."
+                )
+    kept = set()
+    if row is not None and row.pk:
+        kept = set(AccountRange.objects.filter(row=row).values_list("first", "last"))
+    numbers = list(
+        Account.objects.filter(organisation=organisation).values_list("number", flat=True)
+    )
+    if numbers:
+        for first, last in ranges:
+            if (first, last) in kept:
+                continue
+            probe = AccountRange(first=first, last=last)
+            if not any(probe.contains(n) for n in numbers):
+                return (
+                    f"Intervallet {first}–{last} innehåller inget konto i kontoplanen. "
+                    "Kontrollera kontonumren."
+                )
+    return None
+
+
+def _replace_ranges(actor, row: ReportRow, ranges: list[tuple[str, str]]) -> None:
+    current = {(r.first, r.last): r for r in row.ranges.all()}
+    for key, old in current.items():
+        if key not in ranges:
+            set_actor(old, actor)
+            old.delete()
+    for first, last in ranges:
+        if (first, last) not in current:
+            new = AccountRange(row=row, first=first, last=last)
+            set_actor(new, actor)
+            new.save()
+
+
+@use_case
+def report_row_save(
+    *,
+    actor,
+    organisation: Unit,
+    row: ReportRow | None,
+    version: int,
+    name: str,
+    order: int,
+    ranges: list[tuple[str, str]],
+) -> ReportRow:
+    """Add a row to the driftredovisning (row None) or rename, move and
+    change the account ranges of one. Ranges may not overlap each other or
+    another row's, and a new range must take an account of the chart."""
+    if not access.may_manage_economy(actor, organisation):
+        raise PermissionDenied
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Ange radens namn."})
+    if row is not None:
+        row = lock_for_edit(
+            ReportRow,
+            version,
+            gone="Raden har tagits bort.",
+            pk=row.pk,
+            organisation=organisation,
+        )
+    same_name = ReportRow.objects.filter(organisation=organisation, name__iexact=name)
+    if row is not None:
+        same_name = same_name.exclude(pk=row.pk)
+    if same_name.exists():
+        raise ValidationError({"name": f"Det finns redan en rad som heter {name}."})
+    if row is not None and row.is_total and ranges:
+        raise ValidationError(
+            {"ranges": "En summerad rad har inga kontointervall; den summerar raderna ovanför."}
+        )
+    if not ranges and (row is None or not row.is_total):
+        raise ValidationError({"ranges": "Ange minst ett kontointervall."})
+    problem = _check_ranges(organisation, row, ranges)
+    if problem:
+        raise ValidationError({"ranges": problem})
+    if row is None:
+        row = ReportRow(organisation=organisation)
+    row.name = name
+    row.order = order
+    save_edited(row, actor)
+    _replace_ranges(actor, row, ranges)
+    return row
+
+
+@use_case
+def report_rows_reset(*, actor, organisation: Unit) -> None:
+    """The driftredovisning's rows back to the Kommun-Bas default
+    (defaults.DEFAULT_ROWS): rows of the same name keep their budget; other
+    rows are removed, which is refused while a budget version uses them."""
+    if not access.may_manage_economy(actor, organisation):
+        raise PermissionDenied
+    Unit.objects.select_for_update().filter(pk=organisation.pk).first()
+    existing = {
+        r.name.casefold(): r
+        for r in ReportRow.objects.filter(organisation=organisation).prefetch_related("ranges")
+    }
+    wanted = {name.casefold() for name, _ranges in DEFAULT_ROWS}
+    extra = [r for key, r in existing.items() if key not in wanted]
+    used = set(Budget.objects.filter(row__in=extra).values_list("row__name", flat=True).distinct())
+    if used:
+        raise ValidationError(
+            "Raderna "
+            + ", ".join(sorted(used))
+            + " har budget och kan inte tas bort. Ingenting har återställts."
+        )
+    for row in extra:
+        for r in row.ranges.all():
+            set_actor(r, actor)
+            r.delete()
+        set_actor(row, actor)
+        row.delete()
+    for order, (name, ranges) in enumerate(DEFAULT_ROWS, 1):
+        row = existing.get(name.casefold()) or ReportRow(organisation=organisation)
+        if row.pk:
+            row = lock_version(row, row.version)
+        row.name = name
+        row.order = order * 10
+        row.is_total = not ranges
+        save_edited(row, actor)
+        _replace_ranges(actor, row, list(ranges))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_budget
 
 app_name = "economy"
 
@@ -10,4 +10,15 @@ urlpatterns = [
     path("importera/", views.sie_import, name="import"),
     path("ansvar/", views.mapping, name="mapping"),
     path("enheter/<int:pk>/", views.unit_economy, name="unit"),
+    path("budget/", views_budget.budget_versions, name="budget"),
+    path("budget/mall/", views_budget.budget_template, name="budget_template"),
+    path("budget/importera/", views_budget.budget_import, name="budget_import"),
+    path("budget/omfordela/", views_budget.budget_reallocate, name="budget_reallocate"),
+    path("budget/versioner/<int:pk>/", views_budget.budget_version, name="budget_version"),
+    path("installningar/dimensioner/", views_budget.dimensions, name="dimensions"),
+    path("installningar/rader/", views_budget.report_rows, name="report_rows"),
+    path("installningar/rader/<int:pk>/", views_budget.report_row, name="report_row"),
+    path(
+        "installningar/rader/aterstall/", views_budget.report_rows_reset, name="report_rows_reset"
+    ),
 ]

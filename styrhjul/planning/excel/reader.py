@@ -7,10 +7,7 @@ of the database; the importer validates the values."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
@@ -18,7 +15,7 @@ from styrhjul.core.importing import (
     MAX_ROWS,
     ImportIssue,
     ImportRejected,
-    check_size,
+    check_workbook_file,
     open_workbook,
     read_header,
     too_many_rows,
@@ -76,39 +73,10 @@ def _sheet_names() -> dict[str, Sheet]:
     return names
 
 
-def _check_file(data: bytes, filename: str) -> None:
-    suffix = PurePath(filename or "").suffix.lower()
-    check_size(data)
-    if not data:
-        raise ImportRejected([ImportIssue(_("filen är tom."))])
-    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRejected(
-            [
-                ImportIssue(
-                    _(
-                        "det gamla Excel-formatet .xls kan inte läsas. Spara filen som "
-                        "Excel-arbetsbok (.xlsx)."
-                    )
-                )
-            ]
-        )
-    if suffix not in {".xlsx", ".xlsm"}:
-        raise ImportRejected(
-            [
-                ImportIssue(
-                    _("fel filtyp (%(suffix)s). Välj en Excel-arbetsbok (.xlsx).")
-                    % {"suffix": suffix or _("ingen filändelse")}
-                )
-            ]
-        )
-    if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportRejected([ImportIssue(_("filen är inte en giltig Excel-arbetsbok (.xlsx)."))])
-
-
 def read_workbook(data: bytes, *, filename: str) -> ParsedWorkbook:
     """Parse the bytes of an .xlsx file. Raises ImportRejected for a file that
     cannot be read, and for every problem with sheets and headers."""
-    _check_file(data, filename)
+    check_workbook_file(data, filename)
     workbook = open_workbook(data)
     try:
         return _read(workbook)

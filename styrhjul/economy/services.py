@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import lock_for_edit, lock_version, save_edited, use_case
@@ -296,10 +297,15 @@ def report_rows_reset(*, actor, organisation: Unit) -> None:
     extra = [r for key, r in existing.items() if key not in wanted]
     used = set(Budget.objects.filter(row__in=extra).values_list("row__name", flat=True).distinct())
     if used:
+        names = sorted(used)
         raise ValidationError(
-            "Raderna "
-            + ", ".join(sorted(used))
-            + " har budget och kan inte tas bort. Ingenting har återställts."
+            (
+                _("Raden %(names)s har budget")
+                if len(names) == 1
+                else _("Raderna %(names)s har budget")
+            )
+            % {"names": ", ".join(names)}
+            + _(" och kan inte tas bort. Ingenting har återställts.")
         )
     for row in extra:
         for r in row.ranges.all():

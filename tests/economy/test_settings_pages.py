@@ -184,7 +184,7 @@ def test_the_reset_brings_back_kommun_bas_and_refuses_to_remove_a_row_with_budge
     client.force_login(owner)
     url = reverse("economy:report_rows_reset")
     response = client.post(url, follow=True)
-    assert "Raderna Finansiella poster har budget och kan inte tas bort." in (
+    assert "Raden Finansiella poster har budget och kan inte tas bort." in (
         response.content.decode()
     )
     personal.refresh_from_db()

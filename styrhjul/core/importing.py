@@ -326,12 +326,13 @@ class XlsxSheet:
         counter = self._book._counter
         counter.headers += 1
         row_number = 0
-        parser = self._book._parser(self._worksheet)
-        rows = parser.parse()
+        rows = None
         while True:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
+                    if rows is None:  # opening the part may fail too
+                        rows = self._book._parser(self._worksheet).parse()
                     found = next(rows, None)
             except ImportRejected:
                 raise

@@ -256,15 +256,15 @@ def _read_header(cells, number: int, sheet: str | None):
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")  # Excel's "Unicode-text"
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data[3:].decode("utf-8", errors="strict")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")  # Excel's "Unicode-text"
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
         return data.decode("cp1252")  # what Swedish Excel writes as "CSV (semikolonavgränsad)"
     except UnicodeDecodeError:
         raise ImportRejected(

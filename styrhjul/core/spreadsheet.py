@@ -51,17 +51,52 @@ def did_you_mean(key: str, options: Mapping, name: Callable = attrgetter("name")
     return " " + _("Menade du ”%(name)s”?") % {"name": name(found)}
 
 
+# Text a spreadsheet program may run as a formula when it starts with one of
+# these (OWASP, "CSV Injection"): written with FORMULA_GUARD before it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+
+
+def protected_text(value):
+    """Text as a cell of an export holds it: text that starts like a formula
+    gets a leading apostrophe (OWASP's advice against formula injection), so
+    no spreadsheet program runs it; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return FORMULA_GUARD + value
+    return value
+
+
+def unprotected_text(value):
+    """A cell's value as read back by an import: the apostrophe an export put
+    before formula-like text (protected_text) taken away again."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_GUARD)
+        and value[1:2]
+        and value[1:].startswith(FORMULA_STARTS)
+    ):
+        return value[1:]
+    return value
+
+
 def put_cell(sheet, row: int, column: int, value):
-    """Write a value to a cell: characters a workbook cannot hold are left
-    out, and text starting with "=" stays text, never a formula."""
+    """Write a value to a cell, the one way every export writes a cell
+    (headers too): characters a workbook cannot hold are left out, text is
+    always text (never a formula) and formula-like text is protected
+    (protected_text); numbers and dates stay what they are."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
+        value = protected_text(ILLEGAL_CHARACTERS_RE.sub("", value)) or None
     cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str):
         cell.data_type = "s"
     return cell
+
+
+def put_row(sheet, row: int, values) -> list:
+    """Write a row of values from column A, each with put_cell."""
+    return [put_cell(sheet, row, column, v) for column, v in enumerate(values, start=1)]
 
 
 def style_header(sheet, count: int) -> None:
@@ -120,7 +155,7 @@ def workbook_bytes(
         rows = list(rows)
         sheet = workbook.create_sheet(name[:31])
         for column, header in enumerate(headers, start=1):
-            sheet.cell(row=1, column=column, value=header)
+            put_cell(sheet, 1, column, header)
         style_header(sheet, len(headers))
         for row_number, values in enumerate(rows, start=2):
             for column, value in enumerate(values, start=1):

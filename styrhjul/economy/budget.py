@@ -31,13 +31,11 @@ from django.utils.translation import gettext_lazy
 
 from styrhjul.core.concurrency import one_action, use_case
 from styrhjul.core.importing import (
-    MAX_ROWS,
     ImportIssue,
     ImportRejected,
     check_workbook_file,
     open_workbook,
     read_header,
-    too_many_rows,
 )
 from styrhjul.core.spreadsheet import cell_text, did_you_mean, put_cell, style_header
 from styrhjul.organisation import access
@@ -333,21 +331,18 @@ def read_budget_sheet(data: bytes, *, filename: str, year_start: datetime.date):
     """(rows, ignored headers) of the sheet Budget (or the only sheet).
     ImportRejected for a file that cannot be read and for header errors."""
     check_workbook_file(data, filename)
-    workbook = open_workbook(data)
-    try:
-        sheets = [s for s in workbook.worksheets if hasattr(s, "iter_rows")]
+    with open_workbook(data) as workbook:
+        sheets = [s for s in workbook.sheets if s.is_table]
         sheet = next((s for s in sheets if s.title.strip().casefold() == SHEET.casefold()), None)
         if sheet is None:
             raise ImportRejected(
                 [ImportIssue(_("filen har inget blad som heter %(sheet)s.") % {"sheet": SHEET})]
             )
-        sheet.reset_dimensions()
         columns = _columns(year_start)
         header = None
         rows: list[BudgetRow] = []
         errors: list[ImportIssue] = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = list(cells)
+        for number, cells in sheet.rows():
             if not any(cell_text(c) for c in cells):
                 continue
             if header is None:
@@ -385,15 +380,11 @@ def read_budget_sheet(data: bytes, *, filename: str, year_start: datetime.date):
                     },
                 )
             )
-            if len(rows) > MAX_ROWS:
-                raise too_many_rows(sheet.title)
         if header is None:
             raise ImportRejected([ImportIssue(_("bladet har ingen rubrikrad."), sheet=sheet.title)])
         if errors:
             raise ImportRejected(errors)
         return rows, header.ignored, sheet.title
-    finally:
-        workbook.close()
 
 
 class _Reader:

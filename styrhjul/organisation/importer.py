@@ -43,11 +43,12 @@ from styrhjul.core.importing import (
     ImportIssue,
     ImportRejected,
     check_size,
+    csv_rows,
     open_workbook,
     read_header,
     too_many_rows,
 )
-from styrhjul.core.spreadsheet import cell_text, did_you_mean
+from styrhjul.core.spreadsheet import cell_text, did_you_mean, put_row
 
 from . import access
 from .models import Role, RoleGrant, Unit, UnitType, User
@@ -255,15 +256,15 @@ def _read_header(cells, number: int, sheet: str | None):
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")  # Excel's "Unicode-text"
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data[3:].decode("utf-8", errors="strict")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")  # Excel's "Unicode-text"
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
         return data.decode("cp1252")  # what Swedish Excel writes as "CSV (semikolonavgränsad)"
     except UnicodeDecodeError:
         raise ImportRejected(
@@ -297,37 +298,27 @@ def _read_csv(data: bytes) -> ParsedFile:
     if not text.strip():
         raise ImportRejected([ImportIssue(_("filen är tom."))])
     delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        # Records, not physical lines: a cell with a line break is still one
-        # row in Excel.
-        rows = list(enumerate(reader, start=1))
-    except csv.Error as exc:
-        raise ImportRejected(
-            [ImportIssue(_("filen kunde inte läsas som CSV (%(error)s).") % {"error": exc})]
-        ) from None
-    return _rows_to_org_rows(rows, sheet=None)
+    return _rows_to_org_rows(csv_rows(text, delimiter), sheet=None)
 
 
 def _read_xlsx(data: bytes) -> ParsedFile:
-    workbook = open_workbook(data)
-    try:
-        sheets = workbook.worksheets
+    with open_workbook(data) as workbook:
+        sheets = workbook.sheets
         if not sheets:
             raise ImportRejected([ImportIssue(_("Excel-filen har inga blad."))])
         sheet = next(
             (s for s in sheets if s.title.strip().casefold() == SHEET_NAME.casefold()),
             sheets[0],
         )
-        if not hasattr(sheet, "iter_rows"):  # a chart sheet
+        if not sheet.is_table:  # a chart sheet
             raise ImportRejected(
-                [ImportIssue(_("bladet %(sheet)s innehåller ingen tabell.") % {"sheet": sheet})]
+                [
+                    ImportIssue(
+                        _("bladet %(sheet)s innehåller ingen tabell.") % {"sheet": sheet.title}
+                    )
+                ]
             )
-        sheet.reset_dimensions()  # some programs write a wrong size; read every row
-        numbered = enumerate(sheet.iter_rows(values_only=True), start=1)
-        return _rows_to_org_rows(numbered, sheet=sheet.title)
-    finally:
-        workbook.close()
+        return _rows_to_org_rows(sheet.rows(), sheet=sheet.title)
 
 
 def read_file(data: bytes, *, filename: str) -> ParsedFile:
@@ -1109,8 +1100,7 @@ def template_workbook() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
-    sheet.append([label for _, label in COLUMNS])
-    for cell in sheet[1]:
+    for cell in put_row(sheet, 1, [label for _name, label in COLUMNS]):
         cell.font = Font(bold=True)
     examples = [
         ["EX100", "Exempelnämnden", "Nämnd", "", datetime.date(2025, 1, 1), None, ""],
@@ -1124,8 +1114,8 @@ def template_workbook() -> bytes:
             "fornamn.efternamn@example.com",
         ],
     ]
-    for example in examples:
-        sheet.append(example)
+    for row, example in enumerate(examples, start=2):
+        put_row(sheet, row, example)
     widths = [12, 36, 16, 16, 14, 14, 36]
     for index, width in enumerate(widths):
         letter = chr(ord("A") + index)
@@ -1147,11 +1137,10 @@ def template_workbook() -> bytes:
         rule.add("C2:C1001")
 
     help_sheet = workbook.create_sheet(_("Instruktioner"))
-    help_sheet.append([_("Kolumn"), _("Obligatorisk"), _("Beskrivning")])
-    for cell in help_sheet[1]:
+    for cell in put_row(help_sheet, 1, [_("Kolumn"), _("Obligatorisk"), _("Beskrivning")]):
         cell.font = Font(bold=True)
-    for label, required, description in column_help():
-        help_sheet.append([label, _("ja") if required else _("nej"), description])
+    for row, (label, required, description) in enumerate(column_help(), start=2):
+        put_row(help_sheet, row, [label, _("ja") if required else _("nej"), description])
     help_sheet.column_dimensions["A"].width = 16
     help_sheet.column_dimensions["B"].width = 12
     help_sheet.column_dimensions["C"].width = 90

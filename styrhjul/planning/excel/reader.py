@@ -77,11 +77,8 @@ def read_workbook(data: bytes, *, filename: str) -> ParsedWorkbook:
     """Parse the bytes of an .xlsx file. Raises ImportRejected for a file that
     cannot be read, and for every problem with sheets and headers."""
     check_workbook_file(data, filename)
-    workbook = open_workbook(data)
-    try:
+    with open_workbook(data) as workbook:
         return _read(workbook)
-    finally:
-        workbook.close()
 
 
 def _read(workbook) -> ParsedWorkbook:
@@ -93,7 +90,7 @@ def _read(workbook) -> ParsedWorkbook:
     ignored_sheets: list[str] = []
     ignored_columns: list[str] = []
     total = 0
-    for worksheet in workbook.worksheets:
+    for worksheet in workbook.sheets:
         title = worksheet.title
         spec = names.get(norm_header(title))
         if spec is None:
@@ -113,13 +110,10 @@ def _read(workbook) -> ParsedWorkbook:
             )
             continue
         seen[spec.kind] = title
-        if not hasattr(worksheet, "iter_rows"):  # a chart sheet
+        if not worksheet.is_table:  # a chart sheet
             errors.append(ImportIssue(_("bladet innehåller ingen tabell."), sheet=title))
             continue
-        worksheet.reset_dimensions()  # some programs write a wrong size; read every row
-        sheet, sheet_errors, ignored = _read_sheet(
-            spec, title, enumerate(worksheet.iter_rows(values_only=True), start=1)
-        )
+        sheet, sheet_errors, ignored = _read_sheet(spec, title, worksheet.rows())
         errors.extend(sheet_errors)
         ignored_columns.extend(f"{title}: {c}" for c in ignored)
         if sheet is not None:

@@ -1,13 +1,15 @@
 """Malformed spreadsheet files fed to every importer (the plan import, with
-its results, and the organisation import), through the service and through
-the web pages: never a 5xx, never an exception other than the importer's
-Swedish refusal, nothing written when a file is refused, and memory within a
-bound. STYRHJUL_FUZZ_FILES sets how many files (300 by default, for CI),
+its results, the organisation import and the budget import), through the
+service and (plan and organisation) through the web pages: never a 5xx,
+never an exception other than the importer's Swedish refusal, nothing
+written when a file is refused, and memory within a bound.
+STYRHJUL_FUZZ_FILES sets how many files (300 by default, for CI),
 STYRHJUL_FUZZ_SEED the seed; a failure names the file by its number and how
 it was made."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import tracemalloc
@@ -17,6 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from styrhjul.core.importing import ImportRejected
+from styrhjul.economy import budget as economy_budget
+from styrhjul.economy.models import Budget, BudgetKind, BudgetVersion
+from styrhjul.economy.queries import organisation_of
 from styrhjul.organisation import access
 from styrhjul.organisation import importer as org_importer
 from styrhjul.organisation.models import RoleGrant, Unit, User
@@ -46,6 +51,8 @@ def counts() -> tuple[int, ...]:
         RoleGrant.objects.count(),
         Item.objects.count(),
         ItemLink.objects.count(),
+        BudgetVersion.objects.count(),
+        Budget.objects.count(),
     )
 
 
@@ -62,6 +69,17 @@ def imports(unit, plan_type):
             "organisationsimport",
             lambda data, name: org_importer.import_file(
                 actor=access.SYSTEM, data=data, filename=name
+            ),
+        ),
+        (
+            "budgetimport",
+            lambda data, name: economy_budget.import_budget(
+                actor=access.SYSTEM,
+                organisation=organisation_of(unit),
+                year_start=datetime.date(2025, 1, 1),
+                kind=BudgetKind.FASTSTALLD,
+                data=data,
+                filename=name,
             ),
         ),
     ]

@@ -11,3 +11,10 @@ urlpatterns = [
     path("ansvar/", views.mapping, name="mapping"),
     path("enheter/<int:pk>/", views.unit_economy, name="unit"),
 ]
+
+from . import views_invest  # noqa: E402
+
+urlpatterns += [
+    path("enheter/<int:pk>/investeringar/", views_invest.unit_investments, name="investments"),
+    path("nyckeltal/", views_invest.financial_ratios, name="ratios"),
+]

@@ -424,10 +424,19 @@ def build(
 def _economy(unit: Unit, occasion: FollowUpOccasion):
     """The economy chapter: the unit's driftredovisning to the occasion's
     period end, per unit directly below it (the committees, in the compiled
-    document); None when there is no budget or utfall for the year."""
+    document), with the forecasts, comments and measures reported at the
+    occasion, the investeringsredovisning and, for the whole organisation,
+    the financial ratios; None when there is no budget or utfall for the
+    year."""
     from .monthly import economy_part
 
-    return economy_part(unit, occasion.period_end)
+    return economy_part(
+        unit,
+        occasion.period_end,
+        occasion,
+        investments=True,
+        ratios=unit.parent_id is None,
+    )
 
 
 def chapter_for_nothing(unit: Unit, contents: Contents) -> Chapter:

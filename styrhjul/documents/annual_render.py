@@ -50,9 +50,12 @@ def economy_view(report: AnnualReport):
     if report.economy is None:
         return None
     from .layout import MONTHLY_SECTIONS, Section
+    from .monthly_render import CHARTS, RATIOS, RATIOS_HEADING
     from .monthly_render import economy_view as view
 
-    return view(report.economy, [Section(s.key, s.heading) for s in MONTHLY_SECTIONS], "ekonomi")
+    sections = [Section(s.key, s.heading) for s in MONTHLY_SECTIONS if s.key != CHARTS]
+    sections += [Section(RATIOS, RATIOS_HEADING), Section(CHARTS, "Diagram")]
+    return view(report.economy, sections, "ekonomi")
 
 
 def pdf(report: AnnualReport) -> bytes:

@@ -56,8 +56,9 @@ SECTIONS = (
     SectionSpec(
         "ekonomi",
         "Ekonomi",
-        help="Driftredovisningen per rad och per enhet under, med diagram, när det finns "
-        "budget och utfall för året.",
+        help="Driftredovisningen per rad och per enhet under med helårsprognos, kommentarer och "
+        "åtgärder, investeringsredovisningen, diagram och (för kommunen) de finansiella "
+        "nyckeltalen, när det finns budget eller utfall för året.",
     ),
     SectionSpec("intern_kontroll", "Intern kontroll", help="Sammanfattningen av internkontrollen."),
     SectionSpec(
@@ -101,6 +102,17 @@ MONTHLY_SECTIONS = (
         "Driftredovisning per förvaltning",
         help="Nettokostnaden per enhet direkt under (förvaltningarna under en nämnd, nämnderna "
         "under kommunen) och varje enhets driftredovisning. Tom rubrik: efter enheternas typ.",
+    ),
+    SectionSpec(
+        "kommentarer",
+        "Kommentarer och åtgärder",
+        help="Enheternas kommentarer till helårsprognosen och planerade åtgärder, när de har "
+        "lämnat en prognos i uppföljningen.",
+    ),
+    SectionSpec(
+        "investeringar",
+        "Investeringsredovisning",
+        help="Budget och utfall hittills per projekt, när det finns projekt.",
     ),
     SectionSpec(
         "diagram",

@@ -60,6 +60,7 @@ class Line:
     budget: Decimal  # to date
     utfall: Decimal  # to date
     forecast: Decimal | None = None  # helårsprognos
+    row_id: int | None = None
 
     @property
     def difference(self) -> Decimal:
@@ -92,10 +93,22 @@ class Part:
 
 
 @dataclass
+class Measure:
+    """A planned measure (åtgärd) with a forecast below budget."""
+
+    text: str
+    responsible: str
+    due: datetime.date | None
+
+
+@dataclass
 class Comment:
+    """A unit's comment on its helårsprognos, per row and its measures."""
+
     unit_name: str
     comment: str = ""
-    measures: str = ""
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (row, comment)
+    measures: list[Measure] = field(default_factory=list)
 
 
 @dataclass
@@ -116,6 +129,8 @@ class EconomyPart:
     utfall_by_month: list[Decimal | None] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     has_forecast: bool = False
+    investments: object = None  # economy.investments.InvestmentReport with projects
+    ratios: object = None  # economy.ratios.FinancialRatios (the organisation's)
 
     @property
     def year(self) -> int:
@@ -193,18 +208,17 @@ class MonthlyReport:
         return f"Månadsrapport per {self.period_text}"
 
 
-def fiscal_year_of(organisation: Unit, day: datetime.date) -> datetime.date | None:
-    """The start of the organisation's fiscal year (with budget or utfall)
-    that holds `day`, None if there is none."""
-    for start in economy.fiscal_years(organisation):  # the latest first
-        if start <= day < start.replace(year=start.year + 1):
-            return start
-    return None
-
-
-def _lines(table: economy.EconomyTable, months: int) -> list[Line]:
+def _lines(table: economy.EconomyTable, months: int, forecast: dict | None = None) -> list[Line]:
     return [
-        Line(row.name, row.is_total, row.budget_year, *row.to_date(months)) for row in table.rows
+        Line(
+            row.name,
+            row.is_total,
+            row.budget_year,
+            *row.to_date(months),
+            forecast=None if forecast is None else forecast.get(row.row_id, ZERO),
+            row_id=row.row_id,
+        )
+        for row in table.rows
     ]
 
 
@@ -217,6 +231,10 @@ def _minus(whole: list[Line], parts: list[list[Line]]) -> list[Line]:
             line.budget_year - sum((p[i].budget_year for p in parts), ZERO),
             line.budget - sum((p[i].budget for p in parts), ZERO),
             line.utfall - sum((p[i].utfall for p in parts), ZERO),
+            forecast=None
+            if line.forecast is None
+            else line.forecast - sum((p[i].forecast or ZERO for p in parts), ZERO),
+            row_id=line.row_id,
         )
         for i, line in enumerate(whole)
     ]
@@ -229,13 +247,23 @@ def _parts_heading(children: list[Unit]) -> str:
     return "enhet"
 
 
-def economy_part(unit: Unit, period_end: datetime.date) -> EconomyPart | None:
+def economy_part(
+    unit: Unit,
+    period_end: datetime.date,
+    occasion: FollowUpOccasion | None = None,
+    *,
+    investments: bool = False,
+    ratios: bool = False,
+) -> EconomyPart | None:
     """The unit's driftredovisning in the fiscal year holding period_end, to
-    date; None when the organisation has no budget or utfall that year.
-    Queries: those of unit_economy for the unit and for each unit directly
-    below it that has ansvar."""
+    date, with the helårsprognos, comments and measures reported at
+    `occasion`; the investeringsredovisning and (`ratios`, for the
+    organisation) the financial ratios when asked for. None when the
+    organisation has no budget or utfall that year. Queries: those of
+    unit_economy for the unit and for each unit directly below it that has
+    ansvar, and a fixed number for the rest."""
     organisation = economy.organisation_of(unit)
-    year_start = fiscal_year_of(organisation, period_end)
+    year_start = economy.year_start_of(organisation, period_end)
     if year_start is None:
         return None
     table = economy.unit_economy(unit, year_start)
@@ -254,13 +282,27 @@ def economy_part(unit: Unit, period_end: datetime.date) -> EconomyPart | None:
         .order_by("unit_type__order", "name", "pk")
     )
     with_economy = {p.unit_pk for p in table.parts}
+    forecasts, comments = {}, []
+    if occasion is not None:
+        from styrhjul.followup.economy import forecast_comments, forecast_totals
+
+        forecasts = forecast_totals(occasion, [unit, *children])
+        comments = _comments(forecast_comments(occasion, [unit]).get(unit.pk, []), table)
+    has_forecast = unit.pk in forecasts
     parts = []
     for child in children:
         if child.pk not in with_economy:
             continue
         child_table = economy.unit_economy(child, year_start)
-        parts.append(Part(child.name, child.pk, False, _lines(child_table, months)))
-    lines = _lines(table, months)
+        parts.append(
+            Part(
+                child.name,
+                child.pk,
+                False,
+                _lines(child_table, months, forecasts.get(child.pk) if has_forecast else None),
+            )
+        )
+    lines = _lines(table, months, forecasts.get(unit.pk))
     if unit.pk in with_economy:
         own = Part(unit.name, unit.pk, True, _minus(lines, [p.lines for p in parts]))
         parts.insert(0, own)
@@ -278,12 +320,51 @@ def economy_part(unit: Unit, period_end: datetime.date) -> EconomyPart | None:
         utfall_by_month=(
             [u if i < months else None for i, u in enumerate(total.utfall)] if total else []
         ),
+        comments=comments,
+        has_forecast=has_forecast,
+        investments=_investments(unit, year_start, period_end) if investments else None,
+        ratios=_ratios(organisation, year_start) if ratios else None,
     )
+
+
+def _comments(found, table: economy.EconomyTable) -> list[Comment]:
+    names = {row.row_id: row.name for row in table.rows}
+    order = {row.row_id: i for i, row in enumerate(table.rows)}
+    result = []
+    for c in found:
+        comment = Comment(
+            c.unit_name,
+            c.comment,
+            [
+                (names.get(row_id, ""), text)
+                for row_id, text in sorted(
+                    c.row_comments.items(), key=lambda item: order.get(item[0], 99)
+                )
+            ],
+            [Measure(m.text, m.responsible, m.due) for m in c.measures],
+        )
+        if comment.comment or comment.rows or comment.measures:
+            result.append(comment)
+    return result
+
+
+def _investments(unit: Unit, year_start: datetime.date, period_end: datetime.date):
+    """The investeringsredovisning to the period end; None without projekt."""
+    from styrhjul.economy.investments import investment_report
+
+    report = investment_report(unit, year_start, period_end)
+    return report if report.projects else None
+
+
+def _ratios(organisation: Unit, year_start: datetime.date):
+    from styrhjul.economy.ratios import financial_ratios
+
+    return financial_ratios(organisation, year_start)
 
 
 def build(unit: Unit, occasion: FollowUpOccasion, *, layout: Layout | None = None) -> MonthlyReport:
     """The Månadsrapport of the unit at the occasion (read now)."""
-    part = economy_part(unit, occasion.period_end)
+    part = economy_part(unit, occasion.period_end, occasion, investments=True)
     if part is None:
         raise DocumentError(
             f"Det finns ingen budget eller inget utfall för räkenskapsåret som "
@@ -303,4 +384,4 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, layout: Layout | None = Non
 def has_economy(unit: Unit, occasion: FollowUpOccasion) -> bool:
     """Whether the unit's organisation has budget or utfall in the fiscal
     year of the occasion (the Månadsrapport can be made)."""
-    return fiscal_year_of(economy.organisation_of(unit), occasion.period_end) is not None
+    return economy.year_start_of(economy.organisation_of(unit), occasion.period_end) is not None

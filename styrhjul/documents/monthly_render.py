@@ -24,6 +24,7 @@ from styrhjul.charts.numbers import format_number, format_value
 from styrhjul.core.spreadsheet import workbook_bytes
 
 from .layout import Section
+from .monthly import MONTHS as MONTHS_SV
 from .monthly import EconomyPart, Line, MonthlyReport
 
 TEMPLATE = "documents/monthly.html"
@@ -33,6 +34,18 @@ BETTER, WORSE = "Bättre än budget", "Sämre än budget"
 # The economy's sub-sections (the Månadsrapport's sections, and the parts of
 # the economy chapter in the delårsrapport and årsredovisning).
 DRIFT, PARTS, CHARTS = "driftredovisning", "per_enhet", "diagram"
+COMMENTS, INVESTMENTS, RATIOS = "kommentarer", "investeringar", "finansiella_nyckeltal"
+RATIOS_HEADING = "Finansiella nyckeltal"
+MEASURE_COLUMNS = ["Åtgärd", "Ansvarig", "Klart senast"]
+INVESTMENT_COLUMNS = [
+    "Projekt",
+    "Budget helår",
+    "Budget hittills",
+    "Utfall hittills",
+    "Avvikelse hittills",
+    "Kvar av budget",
+]
+RATIO_COLUMNS = ["Nyckeltal", "Värde", "Beräknat som"]
 
 
 def tkr(value: Decimal | None) -> Decimal | None:
@@ -75,6 +88,61 @@ def part_rows(part: EconomyPart) -> list[tuple[str, bool, list[str]]]:
     if part.total is not None:
         result.append((f"Summa {part.unit_name}", True, cells(part, part.total)))
     return result
+
+
+def investment_rows(part: EconomyPart) -> list[tuple[str, bool, list[str]]]:
+    """Per unit its projekt and a sum, then the sum of all (utgifter
+    positive, as the investeringsredovisning shows them)."""
+    report = part.investments
+    if report is None:
+        return []
+
+    def values(p) -> list[str]:
+        return [
+            _number(v) for v in (p.budget_year, p.budget_to_date, p.net, p.difference, p.remaining)
+        ]
+
+    result = []
+    for _name, projects, subtotal in report.per_unit():
+        result += [(p.label, False, values(p)) for p in projects]
+        result.append((subtotal.name, True, values(subtotal)))
+    result.append(("Summa investeringar", True, values(report.total)))
+    return result
+
+
+def ratio_rows(part: EconomyPart) -> list[tuple[str, bool, list[str]]]:
+    if part.ratios is None:
+        return []
+    return [
+        (
+            r.name,
+            False,
+            [
+                r.percent,
+                f"{r.numerator_label} / {r.denominator_label}" + (f". {r.note}" if r.note else ""),
+            ],
+        )
+        for r in part.ratios.ratios
+    ]
+
+
+def ratios_text(part: EconomyPart) -> str:
+    ratios = part.ratios
+    if ratios is None:
+        return ""
+    if ratios.complete:
+        return f"Nyckeltalen för räkenskapsåret {part.year}, ur bokföringen."
+    if ratios.last_period is None:
+        return f"Det finns inget utfall för {part.year} ännu."
+    last = ratios.last_period
+    return (
+        f"Räkenskapsåret är inte avslutat: nyckeltalen bygger på bokföringen till och med "
+        f"{MONTHS_SV[last.month - 1]} {last.year}."
+    )
+
+
+def measure_cells(measure) -> list[str]:
+    return [measure.text, measure.responsible, f"{measure.due:%Y-%m-%d}" if measure.due else "–"]
 
 
 def caption(part: EconomyPart, what: str) -> str:
@@ -210,6 +278,11 @@ class EconomyView:
     charts: list[Chart]
     drift_caption: str
     parts_caption: str
+    investment_rows: list
+    investment_caption: str
+    investment_columns: list
+    ratio_rows: list
+    ratios_text: str
 
 
 def section_heading(part: EconomyPart, section: Section) -> str:
@@ -222,10 +295,16 @@ HOUSE_PARTS_HEADING = "Driftredovisning per förvaltning"
 
 
 def economy_view(part: EconomyPart, sections, prefix: str) -> EconomyView:
+    shown = {
+        PARTS: bool(part.parts),
+        COMMENTS: bool(part.comments),
+        INVESTMENTS: part.investments is not None,
+        RATIOS: part.ratios is not None,
+    }
     sections = [
         (s.key, section_heading(part, s))
         for s in sections
-        if s.key != PARTS or part.parts  # nothing below: no such section
+        if shown.get(s.key, True)  # a section with nothing in it is left out
     ]
     keys = {k for k, _h in sections}
     return EconomyView(
@@ -248,6 +327,11 @@ def economy_view(part: EconomyPart, sections, prefix: str) -> EconomyView:
         charts=charts(part, prefix) if CHARTS in keys else [],
         drift_caption=caption(part, f"Driftredovisning {part.unit_name}"),
         parts_caption=caption(part, f"Nettokostnad per {part.parts_heading}"),
+        investment_rows=investment_rows(part),
+        investment_caption=caption(part, f"Investeringar {part.unit_name}"),
+        investment_columns=INVESTMENT_COLUMNS,
+        ratio_rows=ratio_rows(part),
+        ratios_text=ratios_text(part),
     )
 
 
@@ -294,6 +378,28 @@ def add_economy(document, view: EconomyView, *, level: int, style) -> None:
             for label, detail_caption, body in view.details:
                 document.add_heading(label, level=level + 1)
                 table(detail_caption, view.columns, body)
+        elif key == COMMENTS:
+            for comment in part.comments:
+                document.add_heading(comment.unit_name, level=level + 1)
+                for paragraph in comment.comment.splitlines():
+                    if paragraph.strip():
+                        document.add_paragraph(paragraph.strip())
+                if comment.rows:
+                    document.add_paragraph("Kommentarer per rad", style="Caption")
+                    _table(document, ["Rad", "Kommentar"], comment.rows, style=style)
+                if comment.measures:
+                    document.add_paragraph("Planerade åtgärder", style="Caption")
+                    _table(
+                        document,
+                        MEASURE_COLUMNS,
+                        [measure_cells(m) for m in comment.measures],
+                        style=style,
+                    )
+        elif key == INVESTMENTS:
+            table(view.investment_caption, INVESTMENT_COLUMNS, view.investment_rows)
+        elif key == RATIOS:
+            document.add_paragraph(view.ratios_text)
+            table(f"Finansiella nyckeltal {part.year}", RATIO_COLUMNS, view.ratio_rows)
         elif key == CHARTS:
             for chart in view.charts:
                 document.add_heading(chart.spec.title, level=level + 1)
@@ -371,7 +477,7 @@ def economy_sheets(part: EconomyPart, prefix: str = "") -> list[tuple[str, list,
                 utfall_sum if utfall is not None else None,
             ]
         )
-    return [
+    sheets = [
         (f"{prefix}Driftredovisning", headers, drift),
         (
             f"{prefix}Nettokostnad per månad",
@@ -379,6 +485,67 @@ def economy_sheets(part: EconomyPart, prefix: str = "") -> list[tuple[str, list,
             months,
         ),
     ]
+    if part.comments:
+        sheets.append(
+            (
+                f"{prefix}Kommentarer",
+                ["Enhet", "Rad", "Kommentar"],
+                [
+                    [c.unit_name, row, text]
+                    for c in part.comments
+                    for row, text in ([("", c.comment)] if c.comment else []) + c.rows
+                ],
+            )
+        )
+        sheets.append(
+            (
+                f"{prefix}Åtgärder",
+                ["Enhet", *MEASURE_COLUMNS],
+                [
+                    [c.unit_name, m.text, m.responsible, m.due]
+                    for c in part.comments
+                    for m in c.measures
+                ],
+            )
+        )
+    if part.investments is not None:
+        report = part.investments
+        sheets.append(
+            (
+                f"{prefix}Investeringar",
+                ["Enhet", *INVESTMENT_COLUMNS],
+                [
+                    [
+                        p.unit_name,
+                        p.label,
+                        p.budget_year,
+                        p.budget_to_date,
+                        p.net,
+                        p.difference,
+                        p.remaining,
+                    ]
+                    for p in report.projects
+                ],
+            )
+        )
+    if part.ratios is not None:
+        sheets.append(
+            (
+                f"{prefix}Finansiella nyckeltal",
+                ["Nyckeltal", "Värde (%)", "Täljare (kr)", "Nämnare (kr)", "Beräknat som"],
+                [
+                    [
+                        r.name,
+                        r.value,
+                        r.numerator,
+                        r.denominator,
+                        f"{r.numerator_label} / {r.denominator_label}",
+                    ]
+                    for r in part.ratios.ratios
+                ],
+            )
+        )
+    return sheets
 
 
 def xlsx(report: MonthlyReport) -> bytes:

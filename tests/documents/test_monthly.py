@@ -292,3 +292,143 @@ def test_without_budget_or_utfall_there_is_no_economy_chapter(org, chain, report
     report = annual.build(org["namnd"], reported)
     assert report.economy is None
     assert "ekonomi" not in [k for k, _h, _p in report.outline]
+
+
+# --- Forecasts, comments and measures; investments; financial ratios --------------------------
+
+
+def _forecast(occasion, unit, amounts: dict, comment="", row_comments=None):
+    from styrhjul.followup.models import Forecast, ForecastRow
+
+    f = Forecast.objects.create(occasion=occasion, unit=unit, comment=comment)
+    for row, amount in amounts.items():
+        ForecastRow.objects.create(
+            forecast=f, row=row, amount=Decimal(amount), comment=(row_comments or {}).get(row, "")
+        )
+    return f
+
+
+@pytest.fixture
+def forecasts(ledger, april):
+    """Forecasts for the year from Solgårdens äldreboende (with a comment, a
+    comment on Personalkostnader and a measure), Omsorgsförvaltningen and
+    the nämnd's own ansvar."""
+    from styrhjul.economy.models import ReportRow
+    from styrhjul.followup.models import ForecastMeasure
+
+    april.follows_economy = april.asks_forecast = True
+    april.save()
+    rows = {r.name: r for r in ReportRow.objects.filter(organisation=ledger["kommun"])}
+    staff, income = rows["Personalkostnader"], rows["Verksamhetens intäkter"]
+    a1 = _forecast(
+        april,
+        ledger["enhet_a1"],
+        {staff: "-12500", income: "1200"},
+        comment="Fler vikarier under sommaren än planerat.",
+        row_comments={staff: "Sjukfrånvaron är hög."},
+    )
+    ForecastMeasure.objects.create(
+        forecast=a1,
+        text="Färre timvikarier i schemat",
+        responsible="Enhetschefen",
+        due=datetime.date(2025, 9, 30),
+    )
+    _forecast(april, ledger["forv2"], {staff: "-10000", income: "600"})
+    _forecast(april, ledger["namnd"], {staff: "-3000"})
+    return rows
+
+
+def test_the_forecast_comments_and_measures_are_the_ones_reported(ledger, april, forecasts):
+    import docx
+    import openpyxl
+
+    from styrhjul.followup.economy import forecast_totals
+
+    part = monthly.build(ledger["namnd"], april).economy
+    assert part.has_forecast
+    net = forecasts["Nettokostnad"]
+    totals = forecast_totals(april, [ledger["namnd"], ledger["forv"], ledger["forv2"]])
+    assert part.total.forecast == totals[ledger["namnd"].pk][net.pk] == Decimal(-23700)
+    by_label = {p.label: p.total for p in part.parts}
+    assert by_label["Socialförvaltningen"].forecast == totals[ledger["forv"].pk][net.pk]
+    assert by_label["Omsorgsförvaltningen"].forecast == Decimal(-9400)
+    assert by_label["Socialnämnden (egna ansvar)"].forecast == Decimal(-3000)
+    # Avvikelse for the year: −23 700 against a budget of 12 × −2 550.
+    assert part.total.forecast_difference == Decimal(-23700) - Decimal(-30600)
+    assert [(c.unit_name, c.comment, c.rows) for c in part.comments] == [
+        (
+            "Solgårdens äldreboende",
+            "Fler vikarier under sommaren än planerat.",
+            [("Personalkostnader", "Sjukfrånvaron är hög.")],
+        )
+    ]
+
+    report = monthly.build(ledger["namnd"], april)
+    text = pdf_text(monthly_render.pdf(report))
+    assert "Helårsprognos" in text and "Kommentarer och åtgärder" in text
+    assert "Färre timvikarier i schemat" in text and "Sjukfrånvaron är hög." in text
+    document = docx.Document(io.BytesIO(monthly_render.docx(report)))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "Färre timvikarier i schemat" in cells and "2025-09-30" in cells
+    assert "−24" in cells  # the nämnd's forecast, tkr
+    book = openpyxl.load_workbook(io.BytesIO(monthly_render.xlsx(report)))
+    measures = list(book["Åtgärder"].iter_rows(values_only=True))
+    assert measures[1][:3] == (
+        "Solgårdens äldreboende",
+        "Färre timvikarier i schemat",
+        "Enhetschefen",
+    )
+    drift = list(book["Driftredovisning"].iter_rows(values_only=True))
+    assert drift[0][6] == "Helårsprognos"
+
+
+def test_the_investments_per_projekt_are_the_economy_pages(ledger, april):
+    from styrhjul.economy.investments import investment_report
+    from styrhjul.economy.models import AnsvarMapping
+
+    kommun = ledger["kommun"]
+    DimensionObjectFactory(
+        dimension=DimensionFactory(organisation=kommun, number=6, name="Projekt", kind="projekt"),
+        code="P1",
+        name="Ny förskola i Norrby",
+    )
+    ansvar = AnsvarMapping.objects.get(unit=ledger["enhet_a1"]).ansvar
+    building = AccountFactory(organisation=kommun, number="1120", name="Byggnader", kind="T")
+    for key, with_ansvar in (("6:P1", None), (f"1:{ansvar.code} 6:P1", ansvar)):
+        UtfallFactory(
+            organisation=kommun,
+            account=building,
+            ansvar=with_ansvar,
+            object_key=key,
+            in_ansvar_sum=False,
+            period=datetime.date(2025, 3, 1),
+            amount=Decimal(250000),
+        )
+    part = monthly.build(ledger["namnd"], april).economy
+    expected = investment_report(ledger["namnd"], datetime.date(2025, 1, 1), april.period_end)
+    assert (
+        [(p.label, p.net) for p in part.investments.projects]
+        == [(p.label, p.net) for p in expected.projects]
+        == [("P1 Ny förskola i Norrby", Decimal(250000))]
+    )
+    text = pdf_text(monthly_render.pdf(monthly.build(ledger["namnd"], april)))
+    assert "Investeringsredovisning" in text and "P1 Ny förskola i Norrby" in text
+
+
+def test_the_compiled_report_has_the_financial_ratios(org, chain, reported):
+    from styrhjul.documents import annual, annual_render
+    from styrhjul.economy import ratios
+    from tests.economy.test_ratios import ledger as ratio_ledger
+    from tests.economy.test_ratios import run
+
+    run(org["kommun"], ratio_ledger())
+    report = annual.build(org["kommun"], reported)
+    expected = ratios.financial_ratios(org["kommun"], datetime.date(2025, 1, 1))
+    assert [r.name for r in report.economy.ratios.ratios] == [r.name for r in expected.ratios]
+    text = pdf_text(annual_render.render(report, "pdf"))
+    chapter = text[text.rindex("Finansiella nyckeltal") :]
+    assert expected.get(ratios.RESULT_SHARE).name in chapter and "3,3 %" in chapter
+    # A committee's own report has no ratios of the whole municipality.
+    assert annual.build(org["namnd"], reported).economy is None or (
+        annual.build(org["namnd"], reported).economy.ratios is None
+    )

@@ -55,7 +55,7 @@ SECTIONS = (
     ),
     SectionSpec(
         "ekonomi",
-        "Ekonomi",
+        "Ekonomisk uppföljning",
         help="Driftredovisningen per rad och per enhet under med helårsprognos, kommentarer och "
         "åtgärder, investeringsredovisningen, diagram och (för kommunen) de finansiella "
         "nyckeltalen, när det finns budget eller utfall för året.",

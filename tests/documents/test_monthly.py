@@ -248,13 +248,13 @@ def test_the_economy_chapter_is_in_the_delarsrapport_when_chosen(ledger, chain, 
         row.to_date(5) for row in table.rows
     ]
     text = pdf_text(annual_render.render(report, "pdf"))
-    chapter = text[text.rindex("Ekonomi") :]
+    chapter = text[text.rindex("Ekonomisk uppföljning") :]
     assert "Driftredovisning per förvaltning" in chapter
     assert "Omsorgsförvaltningen" in chapter and "Nettokostnad ackumulerad 2025" in chapter
 
     document = docx.Document(io.BytesIO(annual_render.render(report, "docx")))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert "Ekonomi" in headings
+    assert "Ekonomisk uppföljning" in headings
     book = openpyxl.load_workbook(io.BytesIO(annual_render.render(report, "xlsx")))
     assert "Driftredovisning" in book.sheetnames
 
@@ -432,3 +432,18 @@ def test_the_compiled_report_has_the_financial_ratios(org, chain, reported):
     assert annual.build(org["namnd"], reported).economy is None or (
         annual.build(org["namnd"], reported).economy.ratios is None
     )
+
+
+def test_word_and_excel_open_in_libreoffice(ledger, april, forecasts, tmp_path):
+    from tests.documents.test_open_in_libreoffice import opened
+
+    paths = []
+    for fmt in ("docx", "xlsx"):
+        built = registry.make("manadsrapport", ledger["namnd"], april, fmt)
+        path = tmp_path / built.filename
+        path.write_bytes(built.data)
+        paths.append(path)
+    texts = opened(paths, tmp_path)
+    word, excel = (texts[p.name] for p in paths)
+    assert "Driftredovisning per förvaltning" in word and "Färre timvikarier i schemat" in word
+    assert "Omsorgsförvaltningen" in excel and "Färre timvikarier i schemat" in excel

@@ -371,6 +371,8 @@ def forecast_save(
             _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
         )
     figures = economy_figures(task)
+    if not figures.holds_ansvar:
+        raise ValidationError(_("Enheten har inga egna ansvar att lämna prognos för."))
     errors: dict[str, str] = {}
     for row in figures.input_rows:
         if amounts.get(row.row_id) is None:

@@ -506,3 +506,29 @@ def test_a_manager_cannot_see_another_units_economy_task(client, org, march, peo
     # The manager of a sibling unit neither.
     client.force_login(people["a2"])
     assert client.get(reverse("followup:task", args=[task.pk])).status_code == 404
+
+
+def test_the_underlag_page_runs_as_many_queries_for_more_units(client, org, march, people, ledger):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UnitFactory
+
+    avd = task_of(march, org["avd_a"])
+    client.force_login(people["avd"])
+    url = reverse("followup:economy_underlag", args=[avd.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    save(task_of(march, org["enhet_a1"]), people["a1"], "-12000", ledger)
+    few = count()
+    for n in range(3):
+        unit = UnitFactory(name=f"Ny enhet {n}", code=f"NY{n}", parent=org["avd_a"])
+        forecast = Forecast.objects.create(occasion=march, unit=unit, comment=f"Kommentar {n}")
+        ForecastMeasure.objects.create(
+            forecast=forecast, text="Åtgärd", responsible="Chef", due=datetime.date(2025, 6, 30)
+        )
+    assert count() == few

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.formats import number_format
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from styrhjul.charts.numbers import format_number
 from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
 from styrhjul.economy.models import ReportRow
@@ -27,7 +28,14 @@ from styrhjul.economy.queries import unit_economy, units_holding_ansvar, year_st
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
-from .models import FollowUpOccasion, Forecast, ForecastMeasure, ForecastRow, ReportingTask
+from .models import (
+    FollowUpOccasion,
+    Forecast,
+    ForecastMeasure,
+    ForecastRow,
+    MeasureFollowUp,
+    ReportingTask,
+)
 from .services import is_locked
 
 ZERO = Decimal(0)
@@ -274,6 +282,10 @@ def threshold_amount(occasion: FollowUpOccasion, budget_net: Decimal) -> Decimal
     return (abs(budget_net) * occasion.forecast_threshold / 100).quantize(CENT)
 
 
+def _decimals(value: Decimal) -> int:
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
 def needs_measures(occasion: FollowUpOccasion, net_budget: Decimal, net_forecast) -> bool:
     if net_forecast is None:
         return False
@@ -359,6 +371,8 @@ def forecast_save(
             _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
         )
     figures = economy_figures(task)
+    if not figures.holds_ansvar:
+        raise ValidationError(_("Enheten har inga egna ansvar att lämna prognos för."))
     errors: dict[str, str] = {}
     for row in figures.input_rows:
         if amounts.get(row.row_id) is None:
@@ -379,9 +393,11 @@ def forecast_save(
                 "gränsen %(limit)s kronor (%(percent)s %% av budgeten). Beskriv de åtgärder ni "
                 "planerar: vad, vem som ansvarar och när."
             ) % {
-                "deviation": number_format(-(forecast_net - net.budget_year), 0),
-                "limit": number_format(threshold_amount(task.occasion, net.budget_year), 0),
-                "percent": number_format(task.occasion.forecast_threshold.normalize()),
+                "deviation": format_number(-(forecast_net - net.budget_year), 0),
+                "limit": format_number(threshold_amount(task.occasion, net.budget_year), 0),
+                "percent": format_number(
+                    task.occasion.forecast_threshold, _decimals(task.occasion.forecast_threshold)
+                ),
             }
     if errors:
         raise ValidationError(errors)
@@ -427,3 +443,199 @@ def forecast_save(
         set_actor(obj, actor)
         obj.delete()
     return forecast
+
+
+# --- Underlag for the managers above --------------------------------------------------------
+
+
+@dataclass
+class UnderlagPart:
+    """A unit directly below the task's unit: its forecast with its own
+    sub-units (summed over its subtree) per row."""
+
+    unit_id: int
+    name: str
+    totals: dict[int, Decimal]
+
+    def amount(self, row_id: int) -> Decimal | None:
+        return self.totals.get(row_id)
+
+
+@dataclass
+class EconomyUnderlag:
+    rows: list[ReportRow]
+    parts: list[UnderlagPart]  # the units directly below, with their subtree's forecast
+    total: dict[int, Decimal]  # row id → the units below, summed
+    missing: list[str]  # the units below holding ansvar without a forecast
+    comments: list[ForecastComment]  # the forecasts of the units below, in tree order
+    to_forecast: int  # the units below holding ansvar
+
+    @property
+    def given(self) -> int:
+        return self.to_forecast - len(self.missing)
+
+    def part_rows(self):
+        """Per part: (part, [(row, amount) per row])."""
+        return [(p, [(r, p.amount(r.pk)) for r in self.rows]) for p in self.parts]
+
+    def total_row(self):
+        return [(r, self.total.get(r.pk)) for r in self.rows]
+
+
+def forecast_underlag(user, task: ReportingTask) -> EconomyUnderlag:
+    """The forecasts of the units below the task's unit that the user may
+    read: per unit directly below, its subtree's forecast per row
+    (forecast_totals), their sum, who has not forecast, and the comments and
+    measures (forecast_comments). A fixed number of queries."""
+    occasion = task.occasion
+    organisation = occasion.model.organisation
+    readable = access.unit_ids(user, access.Action.READ)
+    subtree = _subtrees(occasion, [task.unit_id])[task.unit_id][1:]
+    below = [u for u in subtree if readable is None or u in readable]
+    units = {
+        u.pk: u
+        for u in Unit.objects.filter(pk__in=below)
+        .valid_on(occasion.period_end)
+        .only("pk", "name", "parent_id")
+    }
+    below = [u for u in below if u in units]
+    children = [u for u in below if units[u].parent_id == task.unit_id]
+    totals = forecast_totals(occasion, children)
+    rows = list(ReportRow.objects.filter(organisation=organisation))
+    parts = [UnderlagPart(u, units[u].name, totals.get(u, {})) for u in children]
+    total: dict[int, Decimal] = {}
+    for part in parts:
+        for row_id, amount in part.totals.items():
+            total[row_id] = total.get(row_id, ZERO) + amount
+    holders = units_holding_ansvar(organisation, occasion.period_end) & set(below)
+    found = forecast_comments(occasion, [task.unit_id])[task.unit_id]
+    comments = [c for c in found if c.unit_id in units]
+    have = {c.unit_id for c in found}
+    missing = [units[u].name for u in below if u in holders and u not in have]
+    return EconomyUnderlag(rows, parts, total, missing, comments, len(holders))
+
+
+# --- Measures followed up at later occasions ------------------------------------------------
+
+
+@dataclass
+class OpenForecastMeasure:
+    """A measure planned with an earlier forecast of the unit, not done before
+    this occasion; `followup` is this occasion's follow-up, if saved."""
+
+    measure: ForecastMeasure
+    followup: MeasureFollowUp | None
+    earlier: list[MeasureFollowUp]
+    result_value: str | None = None
+    done_value: bool | None = None
+    error: str = ""
+    result_error: str = ""
+    saved: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.result_value is not None:
+            return self.result_value
+        return self.followup.result if self.followup else ""
+
+    @property
+    def checked(self) -> bool:
+        if self.done_value is not None:
+            return self.done_value
+        return bool(self.followup and self.followup.done)
+
+    @property
+    def overdue(self) -> bool:
+        return not self.checked and self.measure.due < self.period_end
+
+    period_end: datetime.date = datetime.date.max
+
+
+def _earlier_measures(task: ReportingTask):
+    """The unit's measures from forecasts at earlier occasions of the
+    organisation (any year) not marked done at an occasion before this one."""
+    before = task.occasion.period_end
+    done_before = MeasureFollowUp.objects.filter(
+        forecast_measure=OuterRef("pk"), done=True, occasion__period_end__lt=before
+    )
+    return ForecastMeasure.objects.filter(
+        forecast__unit_id=task.unit_id,
+        forecast__occasion__model__organisation_id=task.occasion.model.organisation_id,
+        forecast__occasion__period_end__lt=before,
+    ).exclude(Exists(done_before))
+
+
+def open_forecast_measures(task: ReportingTask) -> list[OpenForecastMeasure]:
+    """The measures followed up at the economy task, oldest first. Two queries."""
+    measures = list(
+        _earlier_measures(task)
+        .select_related("forecast__occasion")
+        .order_by("forecast__occasion__period_end", "order", "pk")
+    )
+    if not measures:
+        return []
+    followups: dict[int, list[MeasureFollowUp]] = defaultdict(list)
+    for f in (
+        MeasureFollowUp.objects.filter(forecast_measure__in=measures)
+        .select_related("occasion", "updated_by")
+        .order_by("occasion__period_end")
+    ):
+        followups[f.forecast_measure_id].append(f)
+    result = []
+    for measure in measures:
+        own = followups.get(measure.pk, [])
+        current = next((f for f in own if f.occasion_id == task.occasion_id), None)
+        earlier = [
+            f for f in own if f is not current and f.occasion.period_end < task.occasion.period_end
+        ]
+        found = OpenForecastMeasure(measure, current, earlier)
+        found.period_end = task.occasion.period_end
+        result.append(found)
+    return result
+
+
+def may_follow_up_measures(user, task: ReportingTask) -> bool:
+    return (
+        task.is_economy
+        and access.may_change_task(user, task)
+        and not access.reports_only_assigned(user, task.unit)
+        and not is_locked(task)
+    )
+
+
+@use_case
+def forecast_measure_followup_save(
+    *,
+    actor,
+    task: ReportingTask,
+    measure: ForecastMeasure,
+    result: str,
+    done: bool,
+    version: int,
+) -> MeasureFollowUp:
+    """What came of a measure planned with an earlier forecast, at this economy
+    task's occasion (as measures.measure_followup_save for control points).
+    `version` is the version the user opened (0 for none yet)."""
+    if not task.is_economy or not access.may_change_task(actor, task):
+        raise PermissionDenied
+    if access.reports_only_assigned(actor, task.unit):
+        raise PermissionDenied
+    if is_locked(task):
+        raise ValidationError(
+            _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
+        )
+    if not _earlier_measures(task).filter(pk=measure.pk).exists():
+        raise ValidationError(_("Åtgärden följs inte upp i den här uppgiften."))
+    result = result.strip()
+    if done and not result:
+        raise ValidationError({"result": _("Beskriv vad som har gjorts när åtgärden är klar.")})
+    followup = lock_for_edit(
+        MeasureFollowUp,
+        version,
+        gone=_("Uppföljningen finns inte längre. Ladda om sidan."),
+        forecast_measure=measure,
+        occasion=task.occasion,
+    )
+    followup.result = result
+    followup.done = done
+    return save_edited(followup, actor)

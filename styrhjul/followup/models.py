@@ -291,6 +291,12 @@ class ReportingTask(models.Model):
         return self.kind == TaskKind.ECONOMY
 
     @property
+    def plan_name(self) -> str:
+        """What the task follows up, as lists name it: the plan type's name,
+        or Ekonomi."""
+        return str(_("Ekonomi")) if self.plan_type_id is None else self.plan_type.name
+
+    @property
     def deadline(self) -> datetime.date | None:
         return self.step.deadline if self.step_id else None
 

@@ -103,6 +103,8 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "economy:import": None,
     "economy:mapping": None,
     "economy:unit": "unit",
+    "economy:investments": "unit",
+    "economy:ratios": None,
     "kolada:search": None,
     "indicators:index": None,
     "indicators:council": ("year",),

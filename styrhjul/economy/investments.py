@@ -48,12 +48,11 @@ DEFAULT_INVESTMENT_ROWS: list[tuple[str, bool, list[tuple[str, str]]]] = [
 ]
 
 
-def ensure_default_investment_rows(organisation: Unit) -> list[InvestmentRow]:
-    """The organisation's investment rows, the Kommun-Bas defaults made when
-    it has none."""
-    rows = list(InvestmentRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
-    if rows:
-        return rows
+def ensure_default_investment_rows(organisation: Unit) -> None:
+    """The Kommun-Bas default investment rows for an organisation that has
+    none (called after each SIE import, ratios.after_import)."""
+    if InvestmentRow.objects.filter(organisation=organisation).exists():
+        return
     for order, (name, is_income, ranges) in enumerate(DEFAULT_INVESTMENT_ROWS, 1):
         row = InvestmentRow.objects.create(
             organisation=organisation, order=order * 10, name=name, is_income=is_income
@@ -61,7 +60,15 @@ def ensure_default_investment_rows(organisation: Unit) -> list[InvestmentRow]:
         InvestmentAccountRange.objects.bulk_create(
             InvestmentAccountRange(row=row, first=first, last=last) for first, last in ranges
         )
-    return list(InvestmentRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
+
+
+def investment_rows(organisation: Unit) -> list[tuple[str, bool, list[tuple[str, str]]]]:
+    """The organisation's investment rows as (name, is_income, ranges); the
+    defaults while it has none saved."""
+    rows = InvestmentRow.objects.filter(organisation=organisation).prefetch_related("ranges")
+    return [
+        (row.name, row.is_income, [(r.first, r.last) for r in row.ranges.all()]) for row in rows
+    ] or DEFAULT_INVESTMENT_ROWS
 
 
 @dataclass
@@ -169,8 +176,8 @@ def investment_report(
     number of queries whatever the number of projekt."""
     unit = organisation_or_unit
     organisation = organisation_of(unit)
-    rows = ensure_default_investment_rows(organisation)
-    names = [r.name for r in rows]
+    rows = investment_rows(organisation)
+    names = [name for name, _income, _ranges in rows]
     years = investment_years(organisation)
     if year_start is None or year_start not in years:
         year_start = years[0] if years else None
@@ -190,12 +197,19 @@ def investment_report(
         )
         period_end = last or months[-1]
     period_end = period_end.replace(day=1)
-    ranges = [(index, r) for index, row in enumerate(rows) for r in row.ranges.all()]
+    ranges = [(index, r) for index, (_n, _i, row_ranges) in enumerate(rows) for r in row_ranges]
     row_cache: dict[str, int | None] = {}
 
     def row_of(number: str) -> int | None:
         if number not in row_cache:
-            row_cache[number] = next((i for i, r in ranges if r.contains(number)), None)
+            row_cache[number] = next(
+                (
+                    i
+                    for i, (first, last) in ranges
+                    if first <= number[: len(first)] <= last[: len(first)]
+                ),
+                None,
+            )
         return row_cache[number]
 
     projekt_dims = set(
@@ -217,15 +231,21 @@ def investment_report(
         )
     }
 
-    def counts(object_key: str, convention: str, code: str, dims: set[int]) -> bool:
-        # TOTAL: the row with the projekt alone is its total (combinations
-        # break it down); CELLS: every row with the projekt is its own.
-        return convention == sie.CELLS or object_key == f"{_dim_of(object_key, dims)}:{code}"
+    # Per (utfall or budget, convention, period, account, projekt): the rows
+    # with the projekt alone and those with it among other objects. CELLS:
+    # every row is its own combination, so all count; TOTAL: the row with
+    # the projekt alone is its total and the combinations break it down, so
+    # the combinations count only when there is no such row.
+    candidates: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
 
-    # (projekt code, ansvar id or None) → figures; and projekt → an ansvar.
+    def add(which, convention, object_key, code, ansvar_id, row, period, amount) -> None:
+        alone = object_key == f"{_dim_of(object_key, projekt_dims)}:{code}"
+        entry = (which, code, ansvar_id, row, period, amount)
+        candidates[(which, convention, period, row, code)][0 if alone else 1].append(entry)
+
+    # (projekt code, unit id or None) → figures; and projekt → an ansvar.
     figures: dict[tuple[str, int | None], ProjectFigures] = {}
     ansvar_of_projekt: dict[str, int] = {}
-    entries = []
     for object_key, ansvar_id, number, source_id, period, amount in (
         Utfall.objects.filter(
             organisation=organisation, year_start=year_start, period__lte=period_end
@@ -240,8 +260,8 @@ def investment_report(
             continue
         if ansvar_id is not None:
             ansvar_of_projekt.setdefault(code, ansvar_id)
-        if counts(object_key, conventions.get(source_id, sie.TOTAL), code, projekt_dims):
-            entries.append(("utfall", code, ansvar_id, row, period, amount))
+        convention = conventions.get(source_id, sie.TOTAL)
+        add("utfall", convention, object_key, code, ansvar_id, row, period, amount)
     version = (
         BudgetVersion.objects.filter(
             organisation=organisation, year_start=year_start, kind=BudgetKind.IMPORTED
@@ -263,8 +283,10 @@ def investment_report(
                 continue
             if ansvar_id is not None:
                 ansvar_of_projekt.setdefault(code, ansvar_id)
-            if counts(object_key, convention, code, projekt_dims):
-                entries.append(("budget", code, ansvar_id, row, period, amount))
+            add("budget", convention, object_key, code, ansvar_id, row, period, amount)
+    entries = []
+    for (_which, convention, *_rest), (alone, combined) in candidates.items():
+        entries.extend(alone + combined if convention == sie.CELLS else alone or combined)
 
     subtree = dict(Unit.objects.descendants(unit, include_self=True).values_list("pk", "name"))
     owner: dict[int, int] = {}
@@ -303,7 +325,7 @@ def investment_report(
             )
         if which == "utfall":
             p.net += amount
-            p.by_row[row] += -amount if rows[row].is_income else amount
+            p.by_row[row] += -amount if rows[row][1] else amount
         else:
             has_budget = True
             p.budget_year += amount

@@ -36,6 +36,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import IndicatorSource, Item, Periodicity
 
+from .investments import ensure_default_investment_rows
 from .models import PensionCommitment, Utfall, YearBalance
 
 ZERO = Decimal(0)
@@ -354,8 +355,10 @@ def pension_commitment_set(
 
 def after_import(result, *, organisation: Unit, actor=None) -> int:
     """What follows a successful SIE import (importing.ImportResult): the
-    ratio indicators recomputed. Nothing after a dry run or a file that was
+    default investment rows when there are none, and the ratio indicators
+    recomputed. Nothing after a dry run or a file that was
     imported already."""
     if result is None or result.dry_run or result.already_imported or result.record is None:
         return 0
+    ensure_default_investment_rows(organisation)
     return recompute_ratio_indicators(organisation, actor=actor)

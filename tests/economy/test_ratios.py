@@ -351,3 +351,27 @@ def test_a_reader_of_a_unit_below_does_not_see_the_organisations_ratios(client, 
     grant(reader, org["enhet_a1"], Role.READER)
     client.force_login(reader)
     assert client.get(reverse("economy:ratios")).status_code == 403
+
+
+def test_the_indicator_compares_its_ledger_values_with_other_municipalities_in_kolada(org):
+    """Own values from the ledger; the comparison municipalities' from Kolada
+    (values made up here: no Kolada response for these ids is recorded)."""
+    from django.utils import timezone
+
+    from styrhjul.indicators.series import indicator_data
+    from styrhjul.kolada.models import KoladaKpi, KoladaSettings, KoladaValue
+
+    indicator = _indicator(org["kommun"], "N03102")
+    run(org["kommun"], ledger())
+    KoladaSettings.objects.create(
+        organisation=org["kommun"], municipality_id="1480", comparison_ids=["1481"]
+    )
+    KoladaKpi.objects.create(id="N03102", title="Årets resultat", fetched_at=timezone.now())
+    KoladaValue.objects.create(
+        kpi_id="N03102", municipality_id="1481", period=2025, gender="T", value=Decimal("1.8")
+    )
+    data = indicator_data([indicator])[indicator.pk]
+    assert [(p.year, p.value, p.source) for p in data.points] == [
+        (2025, Decimal("3.33"), ValueSource.LEDGER)
+    ]
+    assert [(c.code, c.points) for c in data.comparisons] == [("1481", {2025: Decimal("1.8")})]

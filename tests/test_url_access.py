@@ -19,6 +19,9 @@ from styrhjul.followup import services as followup
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
+    Forecast,
+    ForecastMeasure,
+    ForecastRow,
     MeasureFollowUp,
     OccasionKind,
     OccasionStep,
@@ -41,7 +44,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services
 from styrhjul.planning.models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
-from tests.factories import UserFactory, grant
+from tests.factories import AnsvarMappingFactory, DimensionObjectFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +119,8 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "economy:report_rows": None,
     "economy:report_row": "report_row",
     "economy:report_rows_reset": None,
+    "economy:investments": "unit",
+    "economy:ratios": None,
     "kolada:search": None,
     "indicators:index": None,
     "indicators:council": ("year",),
@@ -147,6 +152,9 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:task_done": "task",
     "followup:task_undo": "task",
     "followup:task_history": "task",
+    "followup:forecast": "economy_task",
+    "followup:forecast_measure": ("economy_task", "forecast_measure"),
+    "followup:economy_underlag": "economy_task",
     "followup:underlag": ("task", "item"),
     "followup:recompute": ("task", "item"),
     "followup:overview": "occasion",
@@ -293,6 +301,39 @@ def world(org):
     report = Report.objects.create(
         occasion=occasion, unit=target, item=item, measures="Hemlig åtgärd", comment="Hemligt"
     )
+    # An economy follow-up: the target holds an ansvar, and its forecast at
+    # March has a measure followed up in April.
+    AnsvarMappingFactory(
+        unit=target,
+        ansvar=DimensionObjectFactory(dimension__organisation=org["kommun"]),
+        valid_from=datetime.date(2025, 1, 1),
+    )
+    economy_occasions = []
+    for name, month in (("Månadsrapport mars", 3), ("Månadsrapport april", 4)):
+        economy_occasion = followup.occasion_save(
+            actor=access.SYSTEM,
+            occasion=FollowUpOccasion(
+                model=model,
+                kind=OccasionKind.MONTHLY,
+                name=name,
+                period_end=datetime.date(2025, month, 28),
+                follows_economy=True,
+                asks_forecast=True,
+            ),
+            plan_types=[],
+        )
+        followup.occasion_open(actor=access.SYSTEM, occasion=economy_occasion)
+        economy_occasions.append(economy_occasion)
+    forecast = Forecast.objects.create(
+        occasion=economy_occasions[0], unit=target, comment="Hemlig prognos"
+    )
+    forecast_measure = ForecastMeasure.objects.create(
+        forecast=forecast,
+        text="Hemlig åtgärd",
+        responsible="Chefen",
+        due=datetime.date(2025, 12, 31),
+    )
+    economy_task = ReportingTask.objects.get(occasion=economy_occasions[1], unit=target)
     from styrhjul.documents.models import DocumentJob
 
     job = DocumentJob.objects.create(
@@ -337,6 +378,8 @@ def world(org):
             "step": step,
             "event": event,
             "task": task,
+            "economy_task": economy_task,
+            "forecast_measure": forecast_measure,
             "report": report,
             "job": job,
             "document": "delarsrapport",
@@ -398,6 +441,9 @@ def snapshot() -> tuple:
         list(IndicatorValue.objects.order_by("pk").values_list("pk", "value", "updated_at")),
         list(IndicatorTarget.objects.order_by("pk").values_list("pk", "year", "value")),
         list(MeasureFollowUp.objects.order_by("pk").values_list("pk", "result", "done", "version")),
+        list(Forecast.objects.order_by("pk").values_list("pk", "comment", "version")),
+        list(ForecastRow.objects.order_by("pk").values_list("pk", "amount", "comment")),
+        list(ForecastMeasure.objects.order_by("pk").values_list("pk", "text", "due")),
         list(ReportText.objects.order_by("pk").values_list("pk", "introduction", "version")),
         list(DocumentText.objects.order_by("pk").values_list("pk", "text", "version")),
         list(
@@ -466,6 +512,8 @@ def assert_no_data(response, world, name):
         "Hemligt övre mål",
         "Hemligt nyckeltal",
         "Hemligt dokument",
+        "Hemlig prognos",
+        "Hemlig åtgärd",
     ):
         assert secret not in body, f"{name} visar {secret!r}"
 

@@ -246,9 +246,9 @@ def control_point(rng: random.Random, index: int, text_chars: int) -> dict:
     return {"item": item, "assessment": assessment, "result": result, "measures": measures}
 
 
-def bench_root():
+def bench_root(code: str = BENCH_CODE):
 
-    return Unit.objects.filter(code=BENCH_CODE, parent__isnull=True).first()
+    return Unit.objects.filter(code=code, parent__isnull=True).first()
 
 
 def _purge_history(model, ids: list[int]) -> None:
@@ -264,11 +264,12 @@ def _purge_history(model, ids: list[int]) -> None:
     rows._raw_delete(connection.alias)
 
 
-def delete_bench_data() -> bool:
-    """Remove the BENCH-IK organisation with everything in it and the history
-    rows of what was made in it. True if there was something to remove."""
+def delete_bench_data(code: str = BENCH_CODE) -> bool:
+    """Remove the BENCH-IK organisation (or the one with `code`) with
+    everything in it and the history rows of what was made in it. True if
+    there was something to remove."""
 
-    root = bench_root()
+    root = bench_root(code)
     if root is None:
         return False
     with transaction.atomic():
@@ -294,6 +295,13 @@ def delete_bench_data() -> bool:
         ]
         ids = [(model, list(qs.values_list("pk", flat=True))) for model, qs in owned]
         _purge(models)
+        # Relations without a reverse accessor (related_name="+", e.g. the
+        # ledger's accounts and year balances) are not followed by _purge.
+        for rel in Unit._meta.get_fields(include_hidden=True):
+            if rel.auto_created and not rel.concrete and rel.is_relation and rel.hidden:
+                if rel.many_to_many or rel.related_model is Unit:
+                    continue
+                _purge(rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": units}))
         _purge(Unit._base_manager.filter(pk__in=units))
         for model, pks in ids:
             _purge_history(model, pks)
@@ -933,6 +941,272 @@ def bench_annual(
             if results["committee"]
             else None
         ),
+    }
+    results["seconds"] = time.perf_counter() - started
+    return results
+
+
+# --- The Månadsrapport of a nämnd ---------------------------------------------------------
+#
+# `bench_monthly()` makes an organisation of its own (code BENCH-MR) with a
+# nämnd, `forvaltningar` förvaltningar under it and `units` enheter under
+# each, one ansvar per unit; imports a SIE 4 file with twelve months of
+# utfall on five accounts per ansvar through the product's importer, maps the
+# ansvar, makes a budget version and a monthly follow-up per 31 August; then
+# measures the Månadsrapport (documents/monthly.py) of the nämnd: build, and
+# the PDF and DOCX paths, each in a forked child. The data is removed
+# afterwards, as for the internkontrollrapport.
+
+MONTHLY_CODE = "BENCH-MR"
+MONTHLY_NAME = "Mätkommunen (ekonomi)"
+MONTHLY_BOARD_CODE = "BENCH-MR-N"
+MONTHLY_PDF_BUDGET_S = 10.0
+MONTHLY_FORVALTNINGAR = 6
+MONTHLY_UNITS = 10
+# Account: (name, #KTYP, monthly amount per ansvar around which it varies)
+MONTHLY_ACCOUNTS = {
+    "3110": ("Taxor och avgifter", "I", -40000),
+    "4610": ("Förbrukningsmaterial", "K", 30000),
+    "5010": ("Månadslön", "K", 400000),
+    "6010": ("Lokalhyra, internhyra", "K", 60000),
+    "7910": ("Avskrivningar", "K", 15000),
+}
+
+
+def _monthly_sie(year: int, ansvar: list[tuple[str, str]], rng: random.Random) -> bytes:
+    """A SIE 4 file: #PSALDO per ansvar, account and month (one row per
+    objektkombination, with the account's total as {})."""
+    lines = [
+        "#FLAGGA 0",
+        "#FORMAT PC8",
+        "#SIETYP 4",
+        '#PROGRAM "Styrhjul bench" 1.0',
+        f"#RAR 0 {year}0101 {year}1231",
+    ]
+    lines += [f'#KONTO {number} "{name}"' for number, (name, _k, _a) in MONTHLY_ACCOUNTS.items()]
+    lines += [f"#KTYP {number} {kind}" for number, (_n, kind, _a) in MONTHLY_ACCOUNTS.items()]
+    lines.append('#DIM 1 "Ansvar"')
+    lines += [f'#OBJEKT 1 "{code}" "{name}"' for code, name in ansvar]
+    totals: dict[tuple[str, int], int] = {}
+    rows = []
+    for code, _name in ansvar:
+        for number, (_n, _k, amount) in MONTHLY_ACCOUNTS.items():
+            for month in range(1, 13):
+                value = int(amount * rng.uniform(0.85, 1.2))
+                totals[number, month] = totals.get((number, month), 0) + value
+                rows.append(f'#PSALDO 0 {year}{month:02d} {number} {{1 "{code}"}} {value}.00')
+    for (number, month), value in sorted(totals.items()):
+        lines.append(f"#PSALDO 0 {year}{month:02d} {number} {{}} {value}.00")
+    for number in MONTHLY_ACCOUNTS:
+        year_total = sum(v for (n, _m), v in totals.items() if n == number)
+        lines.append(f"#RES 0 {number} {year_total}.00")
+    return ("\n".join(lines + rows) + "\n").encode("cp437")
+
+
+def make_monthly_data(
+    forvaltningar: int = MONTHLY_FORVALTNINGAR,
+    units: int = MONTHLY_UNITS,
+    *,
+    year: int = DEFAULT_YEAR,
+    seed: int = DEFAULT_SEED,
+):
+    """The BENCH-MR organisation with its ledger; (nämnd, occasion)."""
+    from styrhjul.economy import services as economy
+    from styrhjul.economy.importing import import_sie
+    from styrhjul.economy.models import DimensionObject, ReportRow
+
+    actor = access.SYSTEM
+    rng = random.Random(seed)
+    start = datetime.date(2000, 1, 1)
+    with one_action():
+        types = {
+            t.name: t
+            for t in UnitType.objects.filter(name__in=("Kommun", "Nämnd", "Förvaltning", "Enhet"))
+        }
+        if len(types) < 4:
+            raise BenchError("Enhetstyperna saknas (kör styrhjul migrate).")
+
+        def unit(name, code, kind, parent):
+            return organisation.unit_create(
+                actor=actor,
+                name=name,
+                unit_type=types[kind],
+                code=code,
+                parent=parent,
+                valid_from=start,
+            )
+
+        root = unit(MONTHLY_NAME, MONTHLY_CODE, "Kommun", None)
+        board = unit("Mätnämnden för ekonomi", MONTHLY_BOARD_CODE, "Nämnd", root)
+        holders = [board]
+        for f in range(forvaltningar):
+            forv = unit(f"Förvaltning {f + 1}", f"{MONTHLY_CODE}-F{f + 1}", "Förvaltning", board)
+            holders.append(forv)
+            holders += [
+                unit(f"Enhet {f + 1}.{u + 1}", f"{MONTHLY_CODE}-F{f + 1}-{u + 1}", "Enhet", forv)
+                for u in range(units)
+            ]
+        ansvar = [(f"9{n:04d}", u.name) for n, u in enumerate(holders)]
+        import_sie(
+            actor=actor,
+            organisation=root,
+            data=_monthly_sie(year, ansvar, rng),
+            filename="bench.se",
+        )
+        objects = {o.code: o for o in DimensionObject.objects.filter(dimension__organisation=root)}
+        for (code, _name), holder in zip(ansvar, holders, strict=True):
+            economy.mapping_create(
+                actor=actor,
+                ansvar=objects[code],
+                unit=holder,
+                valid_from=datetime.date(year, 1, 1),
+            )
+        rows = [r for r in ReportRow.objects.filter(organisation=root) if not r.is_total]
+        by_name = {r.name: r for r in rows}
+        budget_rows = {
+            "3110": "Verksamhetens intäkter",
+            "4610": "Övriga kostnader",
+            "5010": "Personalkostnader",
+            "6010": "Lokalkostnader",
+            "7910": "Kapitalkostnader",
+        }
+        economy.budget_version_create(
+            actor=actor,
+            organisation=root,
+            year_start=datetime.date(year, 1, 1),
+            kind="faststalld",
+            lines=[
+                {
+                    "row": by_name[budget_rows[number]],
+                    "ansvar": objects[code],
+                    "period": datetime.date(year, month, 1),
+                    "amount": amount,
+                }
+                for code, _name in ansvar
+                for number, (_n, _k, amount) in MONTHLY_ACCOUNTS.items()
+                for month in range(1, 13)
+            ],
+        )
+        model = model_create_default(actor=actor, organisation=root, year=year)
+        occasion = followup.occasion_save(
+            actor=actor,
+            occasion=FollowUpOccasion(
+                model=model,
+                kind=OccasionKind.MONTHLY,
+                name=f"Månadsrapport augusti {year}",
+                period_end=datetime.date(year, 8, 31),
+            ),
+            plan_types=[],
+        )
+    return board, occasion
+
+
+def _job_monthly_build(unit_id, occasion_id, out_dir):
+    from django.test.utils import CaptureQueriesContext
+
+    from styrhjul.documents import monthly
+
+    unit = Unit.objects.get(pk=unit_id)
+    occasion = FollowUpOccasion.objects.select_related("model").get(pk=occasion_id)
+    clock = _Stopwatch()
+    with CaptureQueriesContext(connection) as queries:
+        report = monthly.build(unit, occasion)
+    clock.lap("build")
+    return clock.result(queries=len(queries), units_below=len(report.economy.parts))
+
+
+def _job_monthly_pdf(unit_id, occasion_id, out_dir):
+    from styrhjul.documents import monthly, monthly_render
+
+    clock = _Stopwatch()
+    unit = Unit.objects.get(pk=unit_id)
+    occasion = FollowUpOccasion.objects.select_related("model").get(pk=occasion_id)
+    report = monthly.build(unit, occasion)
+    clock.lap("build")
+    html = monthly_render.html(report)
+    clock.lap("html")
+    data = html_to_pdf(html)
+    clock.lap("pdf")
+    (Path(out_dir) / "manadsrapport.pdf").write_bytes(data)
+    return clock.result(bytes=len(data))
+
+
+def _job_monthly_docx(unit_id, occasion_id, out_dir):
+    from styrhjul.documents import monthly, monthly_render
+
+    clock = _Stopwatch()
+    unit = Unit.objects.get(pk=unit_id)
+    occasion = FollowUpOccasion.objects.select_related("model").get(pk=occasion_id)
+    report = monthly.build(unit, occasion)
+    clock.lap("build")
+    data = monthly_render.docx(report)
+    clock.lap("docx")
+    (Path(out_dir) / "manadsrapport.docx").write_bytes(data)
+    return clock.result(bytes=len(data))
+
+
+MONTHLY_JOBS = {
+    "build": _job_monthly_build,
+    "pdf": _job_monthly_pdf,
+    "docx": _job_monthly_docx,
+}
+_ALL_JOBS.update({f"monthly_{name}": job for name, job in MONTHLY_JOBS.items()})
+
+
+def bench_monthly(
+    forvaltningar: int = MONTHLY_FORVALTNINGAR,
+    units: int = MONTHLY_UNITS,
+    *,
+    runs: int = 1,
+    year: int = DEFAULT_YEAR,
+    seed: int = DEFAULT_SEED,
+    keep: str | os.PathLike | None = None,
+    log=lambda line: None,
+) -> dict:
+    """Make the BENCH-MR data, measure the nämnd's Månadsrapport (each of
+    MONTHLY_JOBS `runs` times in fresh children), delete the data. Figures
+    as in bench_internal_control()."""
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    if connection.in_atomic_block:
+        raise BenchError(
+            "Mätningen kan inte köras i en transaktion: barnprocesserna ser inte data."
+        )
+    started = time.perf_counter()
+    if delete_bench_data(MONTHLY_CODE):
+        log("Tog bort data som en tidigare mätning lämnat kvar.")
+    out_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="styrhjul-monthlybench-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict = {"forvaltningar": forvaltningar, "units": units, "runs": runs}
+    try:
+        board, occasion = make_monthly_data(forvaltningar, units, year=year, seed=seed)
+        results["setup_seconds"] = time.perf_counter() - started
+        _warm_up()
+        args = (board.pk, occasion.pk, str(out_dir))
+        measured: dict[str, list[dict]] = {name: [] for name in MONTHLY_JOBS}
+        for run in range(runs):
+            for name in MONTHLY_JOBS:
+                measured[name].append(measure_in_child(f"monthly_{name}", *args))
+                last = measured[name][-1]
+                log(
+                    f"  månadsrapport {name} (körning {run + 1}): {last['seconds']:.2f} s, "
+                    f"CPU {last['cpu_seconds']:.2f} s, {last['peak_mb']:.0f} MB"
+                )
+        results["measurements"] = {name: _summary(rows) for name, rows in measured.items()}
+        results["pages"] = count_pages(out_dir / "manadsrapport.pdf")
+    finally:
+        connections.close_all()
+        delete_bench_data(MONTHLY_CODE)
+        if not keep:
+            shutil.rmtree(out_dir, ignore_errors=True)
+    if keep:
+        results["output_dir"] = str(out_dir)
+    m = results["measurements"]
+    results["queries"] = m["build"]["queries"]
+    results["budgets"] = {"pdf_seconds": MONTHLY_PDF_BUDGET_S, "memory_mb": MEMORY_BUDGET_MB}
+    results["ok"] = {
+        "pdf_seconds": m["pdf"]["seconds"] < MONTHLY_PDF_BUDGET_S,
+        "memory": max(row["peak_mb"] for row in m.values()) < MEMORY_BUDGET_MB,
     }
     results["seconds"] = time.perf_counter() - started
     return results

@@ -203,9 +203,9 @@ def _report(
     the tasks marked done are those the opening just created."""
     tasks = {
         (t.unit_id, t.plan_type.name): t
-        for t in occasion.tasks.filter(reporter__isnull=True).select_related(
-            "plan_type", "occasion", "step"
-        )
+        for t in occasion.tasks.filter(
+            reporter__isnull=True, plan_type__isnull=False
+        ).select_related("plan_type", "occasion", "step")
     }
     new_tasks = {t.pk for t in opened.get(occasion.name, [])}
     existing = set(occasion.reports.values_list("unit_id", "item_id"))

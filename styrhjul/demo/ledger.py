@@ -15,7 +15,16 @@ change in semesterlöneskuld, PO-pålägg, internhyra the same every month,
 taxor och avgifter monthly (barnomsorgsavgift not in July), riktade
 statsbidrag quarterly, material and köp av huvudverksamhet with noise,
 avskrivningar even. A few ansvar cost more than their budget (see
-OVERRUNS) and one earns more."""
+OVERRUNS) and one earns more.
+
+Outside the driftredovisning, for the financial ratios and the
+investeringsredovisning: skatteintäkter and generella statsbidrag every
+month, finansiella poster, a balance sheet (#IB, #UB) whose bank account
+takes what the year brings in and pays out, investments per projekt
+(dimension 6) on the fixed assets with their budget (#PBUDGET), and an
+investeringsbidrag. The ansvarsförbindelse for pensions is entered for the
+closed year so that soliditet including pensions matches the annual
+report's."""
 
 from __future__ import annotations
 
@@ -24,6 +33,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from styrhjul.economy import ratios
 from styrhjul.economy import services as economy
 from styrhjul.economy.importing import import_sie
 from styrhjul.economy.models import (
@@ -32,6 +42,7 @@ from styrhjul.economy.models import (
     BudgetVersion,
     DimensionKind,
     DimensionObject,
+    PensionCommitment,
     ReportRow,
 )
 from styrhjul.organisation import access
@@ -64,6 +75,78 @@ HOLIDAY = Decimal("0.12")  # semesterlön earned on wages
 HOLIDAY_PAID = [0.03, 0.03, 0.03, 0.03, 0.03, 0.15, 0.45, 0.15, 0.03, 0.03, 0.03, 0.07]
 # Wages per month relative to a normal month: fewer vikarier in summer.
 WAGE_MONTH = [1.0, 1.0, 1.0, 1.0, 1.0, 0.92, 0.55, 0.85, 1.0, 1.0, 1.0, 1.02]
+
+# Accounts outside the driftredovisning (Kommun-Bas): (name, #KTYP).
+FINANCE_ACCOUNTS: dict[str, tuple[str, str]] = {
+    "8010": ("Kommunalskatt", "I"),
+    "8210": ("Inkomstutjämningsbidrag", "I"),
+    "8410": ("Ränteintäkter", "I"),
+    "8510": ("Räntekostnader", "K"),
+}
+BALANCE_ACCOUNTS: dict[str, tuple[str, str]] = {
+    "1120": ("Verksamhetsfastigheter", "T"),
+    "1129": ("Ackumulerade avskrivningar, verksamhetsfastigheter", "T"),
+    "1220": ("Inventarier", "T"),
+    "1930": ("Bank", "T"),
+    "2010": ("Eget kapital", "S"),
+    "2240": ("Avsättningar för pensioner", "S"),
+    "2350": ("Lån i banker och kreditinstitut", "S"),
+    "2388": ("Offentliga investeringsbidrag, förutbetald intäkt", "S"),
+    "2440": ("Leverantörsskulder", "S"),
+}
+# The balance sheet when last year began (kronor, ledger sign): soliditet
+# about 47 % before pension commitments.
+OPENING: dict[str, int] = {
+    "1120": 1_900_000_000,
+    "1129": -420_000_000,
+    "1220": 180_000_000,
+    "1930": 140_000_000,
+    "2010": -850_000_000,
+    "2240": -95_000_000,
+    "2350": -760_000_000,
+    "2388": 0,
+    "2440": -95_000_000,
+}
+# Skatteintäkter and generella statsbidrag per year (last year, this year):
+# last year's result is 2,1 % of them, as the annual report says.
+TAXES = (949_000_000, 982_000_000)
+TAX_SHARE = Decimal("0.78")  # kommunalskatt; the rest is inkomstutjämningsbidrag
+INTEREST = (Decimal(-150_000), Decimal(400_000))  # ränteintäkter, räntekostnader per month
+# Soliditet including pension commitments in the annual report (%), for the
+# ansvarsförbindelse entered for the closed year.
+SOLIDITY_WITH_PENSIONS = Decimal("21.4")
+
+
+@dataclass(frozen=True)
+class Project:
+    """An investment projekt: its ansvar, account and budget per year (last
+    year, this year) in kronor, how much of the budget it spends and an
+    investeringsbidrag (month index, kronor) per year."""
+
+    code: str
+    name: str
+    ansvar: str
+    account: str
+    budget: tuple[int, int]
+    spend: float = 1.0
+    grants: tuple[tuple[int, int] | None, tuple[int, int] | None] = (None, None)
+
+
+PROJECTS: tuple[Project, ...] = (
+    Project("P2401", "Ny förskola Ekbacken", "13110", "1120", (18_000_000, 26_000_000), 0.9),
+    Project("P2402", "Ombyggnad Sjöbackaskolan 7–9", "13123", "1120", (9_000_000, 6_000_000), 1.15),
+    Project(
+        "P2403",
+        "Gång- och cykelväg Strandvägen",
+        "15121",
+        "1120",
+        (7_500_000, 4_000_000),
+        0.9,
+        ((9, 1_500_000), (2, 500_000)),
+    ),
+    Project("P2404", "Digitala trygghetslarm", "14111", "1220", (2_400_000, 1_200_000), 0.7),
+    Project("P2405", "Reningsverket etapp 2", "15123", "1120", (30_000_000, 45_000_000), 0.9),
+)
 
 
 @dataclass(frozen=True)
@@ -235,6 +318,7 @@ class LedgerSummary:
     mappings_created: int = 0
     budget_versions_created: int = 0
     org_number_set: bool = False
+    pension_commitment_set: bool = False
     ansvar: int = 0
     months: list[str] = field(default_factory=list)  # "YYYY-MM" of the last month per file
 
@@ -245,6 +329,7 @@ class LedgerSummary:
             or self.mappings_created
             or self.budget_versions_created
             or self.org_number_set
+            or self.pension_commitment_set
         )
 
     @property
@@ -317,6 +402,80 @@ def actual(ansvar: Ansvar, year: int, year_index: int) -> dict[str, list[Decimal
     return result
 
 
+def project_utfall(project: Project, year: int, year_index: int) -> list[Decimal]:
+    """A projekt's investment per month: its budget spread over the year
+    (less in July), with noise and how much of its budget it spends."""
+    rng = random.Random(f"{SEED}-{project.code}-{year}")
+    per_month = project.budget[year_index] / 12 * project.spend
+    return [
+        _kr(per_month * (0.3 if m == 6 else 1.06) * (1 + rng.uniform(-0.2, 0.2))) for m in range(12)
+    ]
+
+
+@dataclass
+class YearFigures:
+    """The year's amounts outside the driftredovisning per account and month
+    (ledger sign), the projekt's investments and the opening balance."""
+
+    opening: dict[str, Decimal]
+    finance: dict[str, list[Decimal]]
+    balance: dict[str, list[Decimal]]
+    projects: list[tuple[Project, list[Decimal]]]
+
+
+def year_figures(year: int, year_index: int) -> YearFigures:
+    """Taxes, finansiella poster, investments and the balance sheet's
+    movements for a year; the bank account takes the difference, so that
+    every month balances. This year opens with last year's closing balance
+    (its result added to eget kapital)."""
+    if year_index == 0:
+        opening = {a: Decimal(v) for a, v in OPENING.items()}
+    else:
+        last = year_figures(year - 1, 0)
+        opening = {a: last.opening[a] + sum(last.balance.get(a, []), Decimal(0)) for a in OPENING}
+        opening["2010"] += _year_result(last, year - 1, 0)
+    tax = Decimal(TAXES[year_index]) / 12
+    finance = {
+        "8010": [-(tax * TAX_SHARE).quantize(CENT)] * 12,
+        "8210": [-(tax * (1 - TAX_SHARE)).quantize(CENT)] * 12,
+        "8410": [INTEREST[0]] * 12,
+        "8510": [INTEREST[1]] * 12,
+    }
+    operations = [Decimal(0)] * 12
+    depreciation = [Decimal(0)] * 12
+    for ansvar in ANSVAR:
+        for account, amounts in actual(ansvar, year, year_index).items():
+            for m, amount in enumerate(amounts):
+                operations[m] += amount
+                if account == "7910":
+                    depreciation[m] += amount
+    balance = {a: [Decimal(0)] * 12 for a in OPENING}
+    projects = []
+    for project in PROJECTS:
+        amounts = project_utfall(project, year, year_index)
+        projects.append((project, amounts))
+        for m, amount in enumerate(amounts):
+            balance[project.account][m] += amount
+        grant = project.grants[year_index]
+        if grant is not None:
+            balance["2388"][grant[0]] -= Decimal(grant[1])
+    for m in range(12):
+        balance["1129"][m] -= depreciation[m]
+        result_month = operations[m] + sum((v[m] for v in finance.values()), Decimal(0))
+        others = sum((v[m] for a, v in balance.items() if a != "1930"), Decimal(0))
+        balance["1930"][m] = -(result_month + others)
+    return YearFigures(opening, finance, balance, projects)
+
+
+def _year_result(figures: YearFigures, year: int, year_index: int) -> Decimal:
+    """The sum of the year's result accounts (ledger sign: a surplus is negative)."""
+    total = sum((sum(v, Decimal(0)) for v in figures.finance.values()), Decimal(0))
+    for ansvar in ANSVAR:
+        for amounts in actual(ansvar, year, year_index).values():
+            total += sum(amounts, Decimal(0))
+    return total
+
+
 # --- The SIE file ----------------------------------------------------------------
 
 
@@ -344,12 +503,40 @@ def sie_file(year: int, months: int, generated: datetime.date, *, year_index: in
         "#KPTYP KOMMUNBAS",
         "#VALUTA SEK",
     ]
-    for number, (name, kind) in ACCOUNTS.items():
+    for number, (name, kind) in {**ACCOUNTS, **FINANCE_ACCOUNTS, **BALANCE_ACCOUNTS}.items():
         lines.append(f"#KONTO {number} {_quoted(name)}")
         lines.append(f"#KTYP {number} {kind}")
     lines.append('#DIM 1 "Ansvar"')
     for ansvar in ANSVAR:
         lines.append(f"#OBJEKT 1 {_quoted(ansvar.code)} {_quoted(ansvar.name)}")
+    lines.append('#DIM 6 "Projekt"')
+    for project in PROJECTS:
+        lines.append(f"#OBJEKT 6 {_quoted(project.code)} {_quoted(project.name)}")
+    extra = year_figures(year, year_index)
+    for account in BALANCE_ACCOUNTS:
+        closing = extra.opening[account] + sum(extra.balance[account][:months], Decimal(0))
+        lines.append(f"#IB 0 {account} {extra.opening[account]:.2f}")
+        lines.append(f"#UB 0 {account} {closing:.2f}")
+    for account, amounts in extra.finance.items():
+        lines.append(f"#RES 0 {account} {sum(amounts[:months], Decimal(0)):.2f}")
+    for account, amounts in {**extra.finance, **extra.balance}.items():
+        for m, amount in enumerate(amounts[:months]):
+            if amount:
+                lines.append(f"#PSALDO 0 {year}{m + 1:02d} {account} {{}} {amount:.2f}")
+    # Investments per projekt: the combination of ansvar and projekt divides
+    # the account's total above; the budget per projekt and month.
+    for project, amounts in extra.projects:
+        objects = f"{{1 {_quoted(project.ansvar)} 6 {_quoted(project.code)}}}"
+        for m, amount in enumerate(amounts[:months]):
+            lines.append(f"#PSALDO 0 {year}{m + 1:02d} {project.account} {objects} {amount:.2f}")
+        grant = project.grants[year_index]
+        if grant is not None and grant[0] < months:
+            lines.append(f"#PSALDO 0 {year}{grant[0] + 1:02d} 2388 {objects} {-grant[1]:.2f}")
+        per_month = Decimal(project.budget[year_index]) / 12
+        for m in range(12):
+            lines.append(
+                f"#PBUDGET 0 {year}{m + 1:02d} {project.account} {objects} {per_month:.2f}"
+            )
     # Written like a total with its parts: per account and month the row
     # without objects is the total and the rows per ansvar divide it.
     month_totals: dict[tuple[str, int], Decimal] = {}
@@ -530,6 +717,8 @@ def load_ledger(root: Unit, units: dict[str, Unit], cal: DemoCalendar) -> Ledger
             summary.months.append(f"{last:%Y-%m}")
         if index == 0:
             _map_ansvar(root, units, cal, summary)
+        ratios.after_import(result, organisation=root, actor=actor)
+    _pension_commitment(root, cal, summary)
     ansvar_objects = {
         o.code: o
         for o in DimensionObject.objects.filter(
@@ -544,6 +733,26 @@ def load_ledger(root: Unit, units: dict[str, Unit], cal: DemoCalendar) -> Ledger
             break
         _year_budgets(root, cal, year, year_index, ansvar_objects, rows, summary)
     return summary
+
+
+def _pension_commitment(root, cal, summary) -> None:
+    """The closed year's ansvarsförbindelse for pensions, such that soliditet
+    including all pension commitments is the annual report's."""
+    start = datetime.date(cal.last_year, 1, 1)
+    if PensionCommitment.objects.filter(organisation=root, year_start=start).exists():
+        return
+    solidity = ratios.financial_ratios(root, start).get(ratios.SOLIDITY)
+    if solidity.numerator is None or not solidity.denominator:
+        return
+    amount = solidity.numerator - solidity.denominator * SOLIDITY_WITH_PENSIONS / 100
+    ratios.pension_commitment_set(
+        actor=access.SYSTEM,
+        organisation=root,
+        year_start=start,
+        amount=(amount / 100000).quantize(Decimal(1)) * 100000,
+        version=0,
+    )
+    summary.pension_commitment_set = True
 
 
 def _map_ansvar(root, units, cal, summary) -> None:

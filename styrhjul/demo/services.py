@@ -285,11 +285,13 @@ def load_demo(*, today: datetime.date | None = None, copy_until: int | None = No
     # Before the copy forward, so that the copies get the targets per year.
     summary.indicators = indicators.load_indicators(root, cal)
     summary.documents = documents.load_documents(root, units, users, cal)
+    # Before this year's follow-ups: their economy tasks go to the units
+    # holding ansvar.
+    summary.ledger = ledger.load_ledger(root, units, cal)
     if copy_until:
         _copy_forward(summary, root, cal, until=copy_until)
         if copy_until == cal.this_year:
             summary.this_year = this_year.load_this_year(root, units, users, cal)
-    summary.ledger = ledger.load_ledger(root, units, cal)
     summary.units = len(units)
     summary.users = len(users)
     return summary

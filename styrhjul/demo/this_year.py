@@ -57,7 +57,7 @@ from styrhjul.organisation.models import Unit, UnitType, User
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item
 
-from . import data, followup_data, history_data
+from . import data, followup_data, followup_economy, history_data
 from .calendar import DemoCalendar
 from .followup import _when, new_report
 
@@ -118,6 +118,7 @@ class ThisYearSummary:
     tasks_created: int = 0
     tasks_done: int = 0
     reports_created: int = 0
+    forecasts_created: int = 0
     open_now: list[str] = field(default_factory=list)  # names of the occasions open today
     lingering: list[str] = field(default_factory=list)  # open, with locked tasks left
     deadlines: list[tuple[str, datetime.date]] = field(default_factory=list)
@@ -135,6 +136,7 @@ class ThisYearSummary:
                 self.tasks_created,
                 self.tasks_done,
                 self.reports_created,
+                self.forecasts_created,
             )
         )
 
@@ -263,6 +265,7 @@ def load_this_year(
         occasion = existing.get((spec.kind, spec.period_end))
         plan_types = [all_plan_types[n] for n in spec.plan_types if n in all_plan_types]
         grace = GRACE_DAYS if spec.state == OPEN else 0
+        follows_economy, asks_forecast = followup_economy.flags(spec.period_end)
         if occasion is None:
             occasion = services.occasion_save(
                 actor=actor,
@@ -272,6 +275,8 @@ def load_this_year(
                     name=spec.name,
                     period_end=spec.period_end,
                     grace_days=grace,
+                    follows_economy=follows_economy,
+                    asks_forecast=asks_forecast,
                 ),
                 plan_types=plan_types,
             )
@@ -280,8 +285,14 @@ def load_this_year(
             if occasion.status == OccasionStatus.OPEN and spec.state == OPEN:
                 result.open_now.append(occasion.name)
             continue  # opened or closed already: left as it is
-        elif occasion.grace_days != grace or set(occasion.plan_types.all()) != set(plan_types):
+        elif (
+            occasion.grace_days != grace
+            or set(occasion.plan_types.all()) != set(plan_types)
+            or (occasion.follows_economy, occasion.asks_forecast)
+            != (follows_economy, asks_forecast)
+        ):
             occasion.grace_days = grace
+            occasion.follows_economy, occasion.asks_forecast = follows_economy, asks_forecast
             occasion = services.occasion_save(actor=actor, occasion=occasion, plan_types=plan_types)
             result.occasions_changed += 1
         _steps(result, occasion, spec, unit_types)
@@ -290,7 +301,17 @@ def load_this_year(
         tasks = services.occasion_open(actor=actor, occasion=occasion)
         result.occasions_opened += 1
         result.tasks_created += len(tasks)
-        _report(result, occasion, tasks, managers, cal, spec)
+        _report(result, occasion, [t for t in tasks if not t.is_economy], managers, cal, spec)
+        forecasts, done = followup_economy.write_forecasts(
+            occasion,
+            tasks,
+            managers,
+            state=spec.state,
+            today=cal.today,
+            skip=set(SILENT) if spec.state == LINGERING else set(),
+        )
+        result.forecasts_created += forecasts
+        result.tasks_done += done
         if spec.state == CLOSED:
             services.occasion_close(actor=actor, occasion=occasion)
             result.occasions_closed += 1

@@ -166,6 +166,7 @@ class AnnualReport:
     internal_control: list = field(default_factory=list)  # InternalControlReport per plan
     compiled: bool = False
     layout: Layout = field(default_factory=Layout)
+    economy: object = None  # monthly.EconomyPart, when the economy chapter is included
 
     @property
     def contents(self) -> Contents:
@@ -188,6 +189,8 @@ class AnnualReport:
             if section.key in ("intern_kontroll", "bilaga_internkontroll") and not (
                 self.internal_control
             ):
+                continue
+            if section.key == "ekonomi" and self.economy is None:
                 continue
             result.append((section.key, section.heading, self.texts.get(section.key, [])))
         return result
@@ -414,6 +417,25 @@ def build(
         ),
         compiled=compiled,
         layout=layout,
+        economy=_economy(unit, occasion) if contents.includes("ekonomi") else None,
+    )
+
+
+def _economy(unit: Unit, occasion: FollowUpOccasion):
+    """The economy chapter: the unit's driftredovisning to the occasion's
+    period end, per unit directly below it (the committees, in the compiled
+    document), with the forecasts, comments and measures reported at the
+    occasion, the investeringsredovisning and, for the whole organisation,
+    the financial ratios; None when there is no budget or utfall for the
+    year."""
+    from .monthly import economy_part
+
+    return economy_part(
+        unit,
+        occasion.period_end,
+        occasion,
+        investments=True,
+        ratios=unit.parent_id is None,
     )
 
 

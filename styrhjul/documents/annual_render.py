@@ -35,8 +35,27 @@ def html(report: AnnualReport) -> str:
     if report.shows("diagram"):
         _with_charts(report)
     return render_to_string(
-        TEMPLATE, {"report": report, "columns": COLUMNS, "followup_columns": FOLLOWUP_COLUMNS}
+        TEMPLATE,
+        {
+            "report": report,
+            "columns": COLUMNS,
+            "followup_columns": FOLLOWUP_COLUMNS,
+            "eco": economy_view(report),
+        },
     )
+
+
+def economy_view(report: AnnualReport):
+    """The economy chapter's tables and charts (monthly_render), or None."""
+    if report.economy is None:
+        return None
+    from .layout import MONTHLY_SECTIONS, Section
+    from .monthly_render import CHARTS, RATIOS, RATIOS_HEADING
+    from .monthly_render import economy_view as view
+
+    sections = [Section(s.key, s.heading) for s in MONTHLY_SECTIONS if s.key != CHARTS]
+    sections += [Section(RATIOS, RATIOS_HEADING), Section(CHARTS, "Diagram")]
+    return view(report.economy, sections, "ekonomi")
 
 
 def pdf(report: AnnualReport) -> bytes:
@@ -105,6 +124,12 @@ def docx(report: AnnualReport) -> bytes:
                         f"{chapter.unit_name} har inga mål som följs upp per {report.period_text}."
                     )
                 _chapter_docx(document, report, chapter, table, add_chart)
+        elif key == "ekonomi":
+            from .monthly_render import add_economy
+
+            document.add_page_break()
+            document.add_heading(heading, level=1)
+            add_economy(document, economy_view(report), level=2, style=style)
         elif key == "intern_kontroll":
             document.add_page_break()
             document.add_heading(heading, level=1)
@@ -265,6 +290,10 @@ def xlsx(report: AnnualReport) -> bytes:
         ("Måluppfyllelse", ["Enhet", "Bedömning", "Antal mål"], fulfilment),
     ]
     widths: dict[str, list[int]] = {}
+    if any(key == "ekonomi" for key, _h, _p in report.outline):
+        from .monthly_render import economy_sheets
+
+        sheets += economy_sheets(report.economy)
     if any(key == "bilaga_internkontroll" for key, _h, _p in report.outline):
         from .internal_control import xlsx_sheets, xlsx_widths
 

@@ -53,6 +53,13 @@ SECTIONS = (
         "Mål och resultat",
         help="Målen per perspektiv. I kommunens sammanställning får varje nämnd ett eget kapitel.",
     ),
+    SectionSpec(
+        "ekonomi",
+        "Ekonomisk uppföljning",
+        help="Driftredovisningen per rad och per enhet under med helårsprognos, kommentarer och "
+        "åtgärder, investeringsredovisningen, diagram och (för kommunen) de finansiella "
+        "nyckeltalen, när det finns budget eller utfall för året.",
+    ),
     SectionSpec("intern_kontroll", "Intern kontroll", help="Sammanfattningen av internkontrollen."),
     SectionSpec(
         "bilaga_internkontroll",
@@ -80,6 +87,38 @@ IK_SECTIONS = (
         "tidigare_atgarder",
         "Uppföljning av tidigare åtgärder",
         help="Öppna åtgärder från tidigare uppföljningar och vad som har gjorts.",
+    ),
+)
+
+# The sections of the Månadsrapport (also the parts of the economy chapter).
+MONTHLY_SECTIONS = (
+    SectionSpec(
+        "driftredovisning",
+        "Driftredovisning",
+        help="Helårsbudget, budget och utfall hittills och avvikelsen per rad.",
+    ),
+    SectionSpec(
+        "per_enhet",
+        "Driftredovisning per förvaltning",
+        help="Nettokostnaden per enhet direkt under (förvaltningarna under en nämnd, nämnderna "
+        "under kommunen) och varje enhets driftredovisning. Tom rubrik: efter enheternas typ.",
+    ),
+    SectionSpec(
+        "kommentarer",
+        "Kommentarer och åtgärder",
+        help="Enheternas kommentarer till helårsprognosen och planerade åtgärder, när de har "
+        "lämnat en prognos i uppföljningen.",
+    ),
+    SectionSpec(
+        "investeringar",
+        "Investeringsredovisning",
+        help="Budget och utfall hittills per projekt, när det finns projekt.",
+    ),
+    SectionSpec(
+        "diagram",
+        "Diagram",
+        help="Nettokostnaden per månad och ackumulerad, avvikelsen per rad och per enhet, "
+        "med tabeller.",
     ),
 )
 
@@ -123,6 +162,7 @@ DOCUMENTS = {
         goal_column="Nämndmål",
     ),
     "internkontrollrapport": DocumentSpec("Internkontrollrapport", IK_SECTIONS),
+    "manadsrapport": DocumentSpec("Månadsrapport", MONTHLY_SECTIONS),
 }
 
 DEFAULT_HEADING_COLOUR = "#111111"

@@ -74,6 +74,10 @@ def build(document: str, unit: Unit, occasion: FollowUpOccasion, *, options=None
         from . import followup_by_date
 
         return followup_by_date.build(unit, occasion)
+    if document == "manadsrapport":
+        from . import monthly
+
+        return monthly.build(unit, occasion)
     if document == "internkontrollrapport":
         from . import internal_control
 
@@ -99,6 +103,10 @@ def render(document: str, report, fmt: str) -> tuple[bytes, str]:
         from . import followup_by_date
 
         return followup_by_date.render(report, fmt), followup_by_date.filename(report, fmt)
+    if document == "manadsrapport":
+        from . import monthly_render
+
+        return monthly_render.render(report, fmt), monthly_render.filename(report, fmt)
     from . import internal_control
 
     return internal_control.render(report, fmt), internal_control.filename(report, fmt)

@@ -178,6 +178,10 @@ def _available(unit, occasion) -> list:
             pass
         else:
             result.append(registry.TYPES["internkontrollrapport"])
+    from .monthly import has_economy
+
+    if has_economy(unit, occasion):
+        result.append(registry.TYPES["manadsrapport"])
     return result
 
 

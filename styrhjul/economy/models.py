@@ -352,3 +352,83 @@ class Budget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m} {self.amount}"
+
+
+class PensionCommitment(models.Model):
+    """Ansvarsförbindelsen for pensions earned before 1998 (with löneskatt)
+    at the end of a fiscal year: reported outside the balance sheet, so the
+    ledger does not carry it and it is entered here, once a year. Used for
+    soliditet including all pension commitments (economy.ratios)."""
+
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    year_start = models.DateField(_("räkenskapsåret börjar"))
+    amount = models.DecimalField(
+        _("ansvarsförbindelse för pensioner intjänade före 1998, inklusive löneskatt (kr)"),
+        **AMOUNT,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    conflict_message = _("Någon annan har ändrat ansvarsförbindelsen medan du skrev.")
+
+    class Meta:
+        verbose_name = _("ansvarsförbindelse för pensioner")
+        verbose_name_plural = _("ansvarsförbindelser för pensioner")
+        ordering = ["organisation", "year_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year_start"], name="one_pension_commitment_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_start:%Y} {self.amount}"
+
+
+class InvestmentRow(models.Model):
+    """A row of the investeringsredovisning (investeringsutgifter,
+    investeringsinkomster): the accounts in its ranges, booked on a projekt.
+    `is_income` rows are shown with the sign turned (income positive)."""
+
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    name = models.CharField(_("namn"), max_length=200)
+    is_income = models.BooleanField(_("inkomster"), default=False)
+
+    class Meta:
+        verbose_name = _("rad i investeringsredovisningen")
+        verbose_name_plural = _("rader i investeringsredovisningen")
+        ordering = ["organisation", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvestmentAccountRange(models.Model):
+    """The accounts first…last (compared on their leading digits, as
+    AccountRange) belong to an investment row."""
+
+    row = models.ForeignKey(
+        InvestmentRow, on_delete=models.CASCADE, related_name="ranges", verbose_name=_("rad")
+    )
+    first = models.CharField(_("från konto"), max_length=20)
+    last = models.CharField(_("till konto"), max_length=20)
+
+    class Meta:
+        verbose_name = _("kontointervall för investeringar")
+        verbose_name_plural = _("kontointervall för investeringar")
+        ordering = ["row", "first"]
+
+    def __str__(self) -> str:
+        return f"{self.first}–{self.last}"
+
+    def contains(self, account: str) -> bool:
+        width = len(self.first)
+        return self.first <= account[:width] <= self.last[:width]

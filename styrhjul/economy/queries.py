@@ -45,6 +45,7 @@ class RowFigures:
     budget: list[Decimal] = field(default_factory=list)
     utfall: list[Decimal | None] = field(default_factory=list)
     by_month: list[tuple[datetime.date, Decimal, Decimal | None]] = field(default_factory=list)
+    row_id: int | None = None  # the ReportRow's id
 
     @property
     def budget_year(self) -> Decimal:
@@ -144,7 +145,7 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
     if year_start is None or year_start not in years:
         year_start = years[0] if years else None
     rows = list(ReportRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
-    figures = [RowFigures(r.name, r.is_total) for r in rows]
+    figures = [RowFigures(r.name, r.is_total, row_id=r.pk) for r in rows]
     if year_start is None:
         return EconomyTable(unit, None, [], figures, 0, 0, years)
     months = _months(year_start)
@@ -458,3 +459,29 @@ def version_table(version: BudgetVersion) -> VersionTable:
     )
     totals = [sum((v[i] for _, v, _t in units), ZERO) for i in range(len(rows))]
     return VersionTable(rows, units, totals, sum(totals, ZERO))
+def units_holding_ansvar(organisation: Unit, day: datetime.date) -> set[int]:
+    """The ids of the organisation's units that hold at least one ansvar on
+    `day` (by its AnsvarMapping). One query."""
+    return set(
+        AnsvarMapping.objects.filter(
+            ansvar__dimension__organisation=organisation,
+            ansvar__dimension__kind=DimensionKind.ANSVAR,
+            valid_from__lte=day,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+
+
+def year_start_of(organisation: Unit, day: datetime.date) -> datetime.date | None:
+    """The start of the organisation's fiscal year holding `day` (among the
+    years with utfall or budget), None when there is none."""
+    return next(
+        (
+            start
+            for start in fiscal_years(organisation)
+            if start <= day < start.replace(year=start.year + 1)
+        ),
+        None,
+    )

@@ -22,3 +22,10 @@ urlpatterns = [
         "installningar/rader/aterstall/", views_budget.report_rows_reset, name="report_rows_reset"
     ),
 ]
+
+from . import views_invest  # noqa: E402
+
+urlpatterns += [
+    path("enheter/<int:pk>/investeringar/", views_invest.unit_investments, name="investments"),
+    path("nyckeltal/", views_invest.financial_ratios, name="ratios"),
+]

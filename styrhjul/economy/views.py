@@ -20,7 +20,7 @@ from styrhjul.core.importing import ImportRejected
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
-from . import figures, queries, services
+from . import figures, queries, ratios, services
 from .forms import MappingForm, SieUploadForm
 from .importing import import_sie
 
@@ -67,6 +67,8 @@ def sie_import(request):
             )
         except ImportRejected as exc:
             errors = exc.errors
+        else:
+            ratios.after_import(result, organisation=organisation, actor=request.user)
     return render(
         request,
         "economy/import.html",

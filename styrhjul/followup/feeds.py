@@ -242,7 +242,7 @@ def ical_user(request, token: str):
                 % {
                     "occasion": task.occasion.title,
                     "unit": task.unit.name,
-                    "plan": task.plan_type.name,
+                    "plan": task.plan_name,
                 },
                 url=request.build_absolute_uri(wheel_url(organisation, task.occasion.model.year)),
             )

@@ -56,9 +56,9 @@ class OccasionForm(forms.ModelForm):
     plan_types = forms.ModelMultipleChoiceField(
         label=_("Plantyper som följs upp"),
         queryset=PlanType.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": _("Välj minst en plantyp."),
             "invalid_choice": _("Välj bland plantyperna i listan."),
             "invalid_pk_value": _("Välj bland plantyperna i listan."),
         },
@@ -80,13 +80,38 @@ class OccasionForm(forms.ModelForm):
 
     class Meta:
         model = FollowUpOccasion
-        fields = ["kind", "name", "period_end", "plan_types", "grace_days"]
+        fields = [
+            "kind",
+            "name",
+            "period_end",
+            "plan_types",
+            "follows_economy",
+            "asks_forecast",
+            "forecast_threshold",
+            "grace_days",
+        ]
+        labels = {
+            "follows_economy": _("Följer upp ekonomin"),
+            "asks_forecast": _("Helårsprognos"),
+            "forecast_threshold": _("Gräns för åtgärder (%)"),
+        }
+        error_messages = {
+            "forecast_threshold": {
+                "invalid": _("Ange gränsen som ett tal, t.ex. 1 eller 0,5."),
+                "max_digits": _("Ange gränsen i procent, högst 999."),
+                "max_decimal_places": _("Ange gränsen med högst två decimaler."),
+                "required": _("Ange gränsen i procent, t.ex. 1."),
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan_types"].queryset = PlanType.objects.filter(
             model_id=self.instance.model_id
         ).order_by("order", "name")
+        self.fields["forecast_threshold"].required = False
+        self.fields["forecast_threshold"].localize = True
+        self.fields["forecast_threshold"].widget.is_localized = True
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -99,6 +124,34 @@ class OccasionForm(forms.ModelForm):
                 % {"name": name}
             )
         return name
+
+    def clean_forecast_threshold(self):
+        value = self.cleaned_data["forecast_threshold"]
+        if value is None:  # left empty: as it was (1 % for a new occasion)
+            return self.instance.forecast_threshold
+        if value < 0:
+            raise forms.ValidationError(_("Gränsen kan inte vara negativ."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("asks_forecast") and not cleaned.get("follows_economy"):
+            self.add_error(
+                "asks_forecast",
+                _(
+                    "Helårsprognos lämnas i den ekonomiska uppföljningen: "
+                    "kryssa i även ”Följer upp ekonomin”."
+                ),
+            )
+        if (
+            not cleaned.get("plan_types")
+            and not cleaned.get("follows_economy")
+            and not self.has_error("plan_types")
+        ):
+            self.add_error(
+                "plan_types", _("Välj minst en plantyp, eller kryssa i ”Följer upp ekonomin”.")
+            )
+        return cleaned
 
     def validate_unique(self):
         """Name clashes are reported by clean_name, in Swedish."""

@@ -5,6 +5,7 @@ occasion creates, and the reports written on items."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from styrhjul.core.models import EditedText
+from styrhjul.economy.models import AMOUNT, ReportRow
 from styrhjul.model.models import GovernanceModel, PlanType, ScaleValue
 from styrhjul.organisation.access import RestrictedQuerySet
 from styrhjul.organisation.models import Unit, UnitType
@@ -48,7 +50,27 @@ class FollowUpOccasion(models.Model):
         _("avser perioden till och med"), help_text=_("T.ex. 2025-08-31 för delår per augusti.")
     )
     plan_types = models.ManyToManyField(
-        PlanType, related_name="occasions", verbose_name=_("plantyper som följs upp")
+        PlanType, blank=True, related_name="occasions", verbose_name=_("plantyper som följs upp")
+    )
+    follows_economy = models.BooleanField(
+        _("följer upp ekonomin"),
+        default=False,
+        help_text=_("Enheter med ansvar och cheferna över dem får en uppgift om ekonomin."),
+    )
+    asks_forecast = models.BooleanField(
+        _("helårsprognos"),
+        default=False,
+        help_text=_("Cheferna lämnar en prognos för helåret per rad i driftredovisningen."),
+    )
+    forecast_threshold = models.DecimalField(
+        _("gräns för åtgärder (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        help_text=_(
+            "När prognosen för nettokostnaden är sämre än budgeten med mer än så många "
+            "procent av budgeten krävs planerade åtgärder."
+        ),
     )
     status = models.CharField(
         _("status"),
@@ -166,14 +188,27 @@ class CalendarEvent(models.Model):
         return self.model.organisation
 
 
+class TaskKind(models.TextChoices):
+    PLAN = "plan", _("Plan")
+    ECONOMY = "economy", _("Ekonomi")
+
+
 class ReportingTask(models.Model):
     """Uppgift: one unit's report on one plan at one occasion, e.g.
     "Delårsrapport 2025: Arbetsmiljömål: Serviceenheten". A task with a
-    reporter holds only the items assigned to that person (Rapportör)."""
+    reporter holds only the items assigned to that person (Rapportör). An
+    economy task (kind ECONOMY, no plan type) is a unit's follow-up of its
+    economy at an occasion that follows up the economy: the figures and, when
+    the occasion asks for one, the helårsprognos (Forecast)."""
 
     occasion = models.ForeignKey(FollowUpOccasion, on_delete=models.CASCADE, related_name="tasks")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="tasks")
-    plan_type = models.ForeignKey(PlanType, on_delete=models.PROTECT, related_name="tasks")
+    kind = models.CharField(
+        _("slag"), max_length=10, choices=TaskKind.choices, default=TaskKind.PLAN
+    )
+    plan_type = models.ForeignKey(
+        PlanType, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
     step = models.ForeignKey(
         OccasionStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
     )
@@ -221,6 +256,16 @@ class ReportingTask(models.Model):
                 condition=Q(reporter__isnull=False),
                 name="one_reporter_task_per_plan",
             ),
+            models.UniqueConstraint(
+                fields=["occasion", "unit"],
+                condition=Q(kind="economy"),
+                name="one_economy_task",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="plan") & Q(plan_type__isnull=False))
+                | (Q(kind="economy") & Q(plan_type__isnull=True) & Q(reporter__isnull=True)),
+                name="task_plan_type_by_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +285,16 @@ class ReportingTask(models.Model):
     @property
     def access_unit(self) -> Unit:
         return self.unit
+
+    @property
+    def is_economy(self) -> bool:
+        return self.kind == TaskKind.ECONOMY
+
+    @property
+    def plan_name(self) -> str:
+        """What the task follows up, as lists name it: the plan type's name,
+        or Ekonomi."""
+        return str(_("Ekonomi")) if self.plan_type_id is None else self.plan_type.name
 
     @property
     def deadline(self) -> datetime.date | None:
@@ -301,17 +356,110 @@ class Report(EditedText):
         return self.unit
 
 
+class Forecast(EditedText):
+    """Helårsprognos: a unit's forecast of the fiscal year per row of the
+    driftredovisning (ForecastRow), made at an occasion that asks for one,
+    with an overall comment and, when the forecast is too far below budget,
+    planned measures (ForecastMeasure). Amounts as the economy pages show
+    them: intäkter positive, kostnader negative."""
+
+    conflict_message = _("Någon annan har sparat prognosen medan du skrev.")
+
+    occasion = models.ForeignKey(
+        FollowUpOccasion, on_delete=models.PROTECT, related_name="forecasts"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="forecasts")
+    comment = models.TextField(_("kommentar till prognosen"), blank=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+    access_unit_lookup = "unit"
+
+    class Meta:
+        verbose_name = _("helårsprognos")
+        verbose_name_plural = _("helårsprognoser")
+        constraints = [models.UniqueConstraint(fields=["occasion", "unit"], name="one_forecast")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.occasion})"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit
+
+
+class ForecastRow(models.Model):
+    """The forecast of one row of the driftredovisning for the whole year."""
+
+    forecast = models.ForeignKey(Forecast, on_delete=models.CASCADE, related_name="rows")
+    row = models.ForeignKey(ReportRow, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("prognos helår"), **AMOUNT)
+    comment = models.TextField(_("kommentar"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rad i helårsprognosen")
+        verbose_name_plural = _("rader i helårsprognosen")
+        constraints = [models.UniqueConstraint(fields=["forecast", "row"], name="one_forecast_row")]
+
+    def __str__(self) -> str:
+        return f"{self.row}: {self.amount}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.forecast.unit
+
+
+class ForecastMeasure(models.Model):
+    """Planerad åtgärd with a forecast below budget: what, who and by when.
+    Followed up at the following economy occasions (MeasureFollowUp) until
+    marked done."""
+
+    forecast = models.ForeignKey(Forecast, on_delete=models.CASCADE, related_name="measures")
+    text = models.TextField(_("åtgärd"))
+    responsible = models.CharField(_("ansvarig för åtgärden"), max_length=200)
+    due = models.DateField(_("åtgärden klar senast"))
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("åtgärd i prognosen")
+        verbose_name_plural = _("åtgärder i prognosen")
+        ordering = ["forecast", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.forecast.unit
+
+
 class MeasureFollowUp(EditedText):
     """Uppföljning av en åtgärd: at a later occasion, what came of a measure
-    (åtgärd) reported earlier on a control point, and whether it is done. A
-    measure stays open, and is shown at every following occasion of the same
-    plan type, until a follow-up marks it done."""
+    (åtgärd) reported earlier on a control point (`report`) or planned with a
+    helårsprognos (`forecast_measure`), and whether it is done. A measure
+    stays open, and is shown at every following occasion of the same plan
+    type (economy occasion), until a follow-up marks it done."""
 
     # What a save refused by someone else's (EditConflict) says.
     conflict_message = _("Någon annan har sparat uppföljningen av åtgärden medan du skrev.")
 
     report = models.ForeignKey(
-        Report, on_delete=models.PROTECT, related_name="followups", verbose_name=_("rapport")
+        Report,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followups",
+        verbose_name=_("rapport"),
+    )
+    forecast_measure = models.ForeignKey(
+        ForecastMeasure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followups",
+        verbose_name=_("åtgärd i prognosen"),
     )
     occasion = models.ForeignKey(
         FollowUpOccasion,
@@ -327,14 +475,26 @@ class MeasureFollowUp(EditedText):
         verbose_name = _("uppföljning av åtgärd")
         verbose_name_plural = _("uppföljningar av åtgärder")
         constraints = [
-            models.UniqueConstraint(fields=["report", "occasion"], name="one_measure_followup")
+            models.UniqueConstraint(fields=["report", "occasion"], name="one_measure_followup"),
+            models.UniqueConstraint(
+                fields=["forecast_measure", "occasion"], name="one_forecast_measure_followup"
+            ),
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, forecast_measure__isnull=True)
+                | Q(report__isnull=True, forecast_measure__isnull=False),
+                name="measure_followup_of_one",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.report_id is None:
+            return f"{self.forecast_measure} – {self.occasion}"
         return f"{self.report.item} – {self.occasion}"
 
     @property
     def access_unit(self) -> Unit:
+        if self.report_id is None:
+            return self.forecast_measure.forecast.unit
         return self.report.unit
 
 

@@ -65,6 +65,10 @@ class TaskRow:
         return self.task.deadline
 
 
+# The plan type filter's value for the economy tasks.
+ECONOMY_FILTER = "ekonomi"
+
+
 @dataclass
 class Filters:
     status: str = ""
@@ -95,6 +99,7 @@ class Overview:
     counts: dict[str, int] = field(default_factory=dict)
     unit_types: list[UnitType] = field(default_factory=list)
     plan_types: list[PlanType] = field(default_factory=list)
+    has_economy: bool = False  # some task is an economy task (filter "Ekonomi")
 
     @property
     def status_counts(self) -> list[tuple[str, str, int]]:
@@ -196,10 +201,14 @@ def overview(
         {r.task.unit.unit_type for r in rows if r.task.unit.unit_type_id},
         key=lambda t: (t.order, t.name),
     )
-    plan_types = sorted({r.task.plan_type for r in rows}, key=lambda p: (p.order, p.name))
+    plan_types = sorted(
+        {r.task.plan_type for r in rows if r.task.plan_type_id is not None},
+        key=lambda p: (p.order, p.name),
+    )
+    has_economy = any(r.task.plan_type_id is None for r in rows)
     all_count = len(rows)
     rows = [r for r in rows if _matches(r, filters)]
-    return Overview(occasion, rows, all_count, dict(counts), unit_types, plan_types)
+    return Overview(occasion, rows, all_count, dict(counts), unit_types, plan_types, has_economy)
 
 
 def _matches(row: TaskRow, filters: Filters) -> bool:
@@ -208,7 +217,10 @@ def _matches(row: TaskRow, filters: Filters) -> bool:
         return False
     if filters.unit_type and str(task.unit.unit_type_id) != filters.unit_type:
         return False
-    if filters.plan_type and str(task.plan_type_id) != filters.plan_type:
+    if filters.plan_type == ECONOMY_FILTER:
+        if task.plan_type_id is not None:
+            return False
+    elif filters.plan_type and str(task.plan_type_id) != filters.plan_type:
         return False
     if filters.text:
         needle = filters.text.casefold()
@@ -250,7 +262,7 @@ def export_workbook(page: Overview, today: datetime.date) -> bytes:
             r.task.unit.name,
             r.task.unit.code,
             r.task.unit.unit_type.name if r.task.unit.unit_type_id else "",
-            r.task.plan_type.name,
+            r.task.plan_name,
             r.task.name,
             str(r.task.reporter) if r.task.reporter_id else "",
             r.deadline,

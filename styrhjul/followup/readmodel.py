@@ -55,7 +55,7 @@ from styrhjul.indicators.series import value_rows
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.planning.models import Item, Periodicity
 
-from .models import FollowUpOccasion, Report, ReportingTask
+from .models import FollowUpOccasion, Forecast, Report, ReportingTask
 from .services import (
     items_to_report_many,
     items_to_report_querysets,
@@ -333,6 +333,15 @@ def task_counts(
     parameter list of thousands of ids."""
     if not tasks:
         return {}
+    result: dict[int, tuple[int, int, int]] = {}
+    economy = [t for t in tasks if t.plan_type_id is None]
+    if economy:
+        given = forecasts_given([occasion], {t.unit_id for t in economy}, unit_query)
+        for task in economy:
+            result[task.pk] = economy_count(occasion, (occasion.pk, task.unit_id) in given)
+        tasks = [t for t in tasks if t.plan_type_id is not None]
+        if not tasks:
+            return result
     type_ids = sorted({t.plan_type_id for t in tasks})
     units = sorted({t.unit_id for t in tasks}) if unit_query is None else unit_query
     own, shares = _to_report_sql(occasion, type_ids, units)
@@ -353,7 +362,6 @@ def task_counts(
                 before[1] + n * begun,
                 before[2] + n,
             )
-    result = {}
     for task in tasks:
         mine = groups.get((task.unit_id, task.plan_type_id), {})
         if task.reporter_id:
@@ -366,6 +374,27 @@ def task_counts(
             sum(c[2] for c in counts),
         )
     return result
+
+
+def forecasts_given(occasions, unit_ids, unit_query: QuerySet | None = None) -> set:
+    """(occasion id, unit id) of the units' saved helårsprognoser at the
+    occasions: what an economy task reports. One query."""
+    occasion_ids = [getattr(o, "pk", o) for o in occasions]
+    units = sorted(unit_ids) if unit_query is None else unit_query
+    return set(
+        Forecast.objects.filter(occasion_id__in=occasion_ids, unit_id__in=units).values_list(
+            "occasion_id", "unit_id"
+        )
+    )
+
+
+def economy_count(occasion: FollowUpOccasion, given: bool) -> tuple[int, int, int]:
+    """An economy task's (reported, reported or started, to report): the
+    helårsprognos, one thing to report, when the occasion asks for one;
+    nothing otherwise."""
+    if not occasion.asks_forecast:
+        return (0, 0, 0)
+    return (int(given), int(given), 1)
 
 
 # --- Reports and outcomes ---------------------------------------------------------------------
@@ -580,6 +609,9 @@ class FollowUp:
     """The read model's answer: rows by (occasion, unit, plan type)."""
 
     rows: dict[tuple[int, int, int], list[Row]]
+    # Economy tasks: the occasions by id, and (occasion, unit) with a forecast.
+    occasions: dict[int, FollowUpOccasion] = field(default_factory=dict)
+    forecasts: set[tuple[int, int]] = field(default_factory=set)
 
     def of(self, occasion_id: int, unit_id: int, plan_type_id: int, reporter_id=None) -> list[Row]:
         """The rows of a (manager's or, with `reporter_id`, a Rapportör's) task."""
@@ -589,10 +621,20 @@ class FollowUp:
         return rows
 
     def task(self, task: ReportingTask) -> list[Row]:
+        """The task's items (none for an economy task)."""
+        if task.plan_type_id is None:
+            return []
         return self.of(task.occasion_id, task.unit_id, task.plan_type_id, task.reporter_id)
 
     def progress(self, task: ReportingTask) -> tuple[int, int]:
-        """(reported items, items to report) of the task."""
+        """(reported items, items to report) of the task: of an economy task,
+        the helårsprognos (economy_count)."""
+        if task.plan_type_id is None:
+            occasion = self.occasions[task.occasion_id]
+            done, _begun, total = economy_count(
+                occasion, (task.occasion_id, task.unit_id) in self.forecasts
+            )
+            return done, total
         rows = self.task(task)
         return sum(1 for r in rows if r.reported), len(rows)
 
@@ -673,9 +715,20 @@ def for_tasks(tasks: list[ReportingTask], unit_query: QuerySet | None = None, **
     missing = {t.occasion_id for t in tasks} - set(cached)
     if missing:
         occasions += FollowUpOccasion.objects.filter(pk__in=missing).select_related("model")
-    plan_types = {t.plan_type_id: t.plan_type for t in tasks}
+    plan_types = {t.plan_type_id: t.plan_type for t in tasks if t.plan_type_id is not None}
     units = {t.unit_id for t in tasks}
-    return read(occasions, units, plan_types.values(), unit_query=unit_query, **kw)
+    planned = [t for t in tasks if t.plan_type_id is not None]
+    if planned:
+        found = read(occasions, units, plan_types.values(), unit_query=unit_query, **kw)
+    else:
+        found = FollowUp({})
+    found.occasions = {o.pk: o for o in occasions}
+    economy = [t for t in tasks if t.plan_type_id is None]
+    if any(o.asks_forecast for o in occasions) and economy:
+        found.forecasts = forecasts_given(
+            {t.occasion_id for t in economy}, {t.unit_id for t in economy}, unit_query
+        )
+    return found
 
 
 def task_progress(tasks: list[ReportingTask], unit_ids=None) -> dict[int, tuple[int, int]]:

@@ -116,6 +116,7 @@ class ToReport:
 
     missing: list
     total: int
+    economy: bool = False  # an economy task: the one thing to report is the forecast
 
     @property
     def reported(self) -> int:
@@ -130,6 +131,10 @@ def still_to_report(tasks: Iterable[ReportingTask]) -> dict[int, ToReport]:
     model = readmodel.for_tasks(tasks, related=())
     result = {}
     for task in tasks:
+        if task.plan_type_id is None:
+            done, total = model.progress(task)
+            result[task.pk] = ToReport([None] * (total - done), total, economy=True)
+            continue
         rows = model.task(task)
         result[task.pk] = ToReport([r.item for r in rows if not r.reported], len(rows))
     return result
@@ -138,6 +143,12 @@ def still_to_report(tasks: Iterable[ReportingTask]) -> dict[int, ToReport]:
 def _progress_text(todo: ToReport | None) -> str:
     if todo is None:
         return ""
+    if todo.economy:
+        if not todo.total:
+            return ""
+        if todo.missing:
+            return "Helårsprognosen är inte lämnad ännu.\n\n"
+        return "Helårsprognosen är lämnad.\n\n"
     text = f"Rapporterat: {todo.reported} av {todo.total} poster.\n"
     if todo.missing:
         text += "Kvar att rapportera:\n"
@@ -182,7 +193,7 @@ def subject_and_body(
         f"{lead}\n\n"
         f"Uppföljning: {task.occasion.title}\n"
         f"Enhet: {task.unit.name}\n"
-        f"Plan: {task.plan_type.name}\n\n"
+        f"Plan: {task.plan_name}\n\n"
         f"{_progress_text(todo)}"
         f"Öppna uppgiften och rapportera: {url}\n\n"
         "När allt är rapporterat klarmarkerar du uppgiften.\n\n"

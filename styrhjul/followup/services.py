@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import EditConflict, lock_for_edit, save_edited, use_case
 from styrhjul.core.dates import month_name
+from styrhjul.economy.queries import units_holding_ansvar
 from styrhjul.indicators.aggregate import computed_values
 from styrhjul.indicators.models import IndicatorValue, ValueSource
 from styrhjul.indicators.series import series_values
@@ -36,6 +37,7 @@ from .models import (
     OccasionStep,
     Report,
     ReportingTask,
+    TaskKind,
 )
 
 # --- The year wheel -----------------------------------------------------------------------
@@ -202,7 +204,10 @@ def items_to_report_values(
 
 def task_items(task: ReportingTask) -> list[Item]:
     """Exactly the items the task reports on: all of the plan's for the
-    manager's task, the assigned ones for a reporter's task."""
+    manager's task, the assigned ones for a reporter's task; none for an
+    economy task."""
+    if task.plan_type_id is None:
+        return []
     items = items_to_report(task.plan_type, task.unit)
     if task.reporter_id:
         items = [i for i in items if i.responsible_id == task.reporter_id]
@@ -273,6 +278,42 @@ def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
                         actor,
                     )
                 )
+    if occasion.follows_economy:
+        created += _economy_tasks(occasion, units, actor)
+    return created
+
+
+def economy_receivers(occasion: FollowUpOccasion, units: dict[int, Unit]) -> list[Unit]:
+    """The units that get an economy task at the occasion: those among
+    `units` (the organisation's units valid at the period end) that hold an
+    ansvar at the period end, and every unit above them (their managers)."""
+    holders = units_holding_ansvar(occasion.model.organisation, occasion.period_end)
+    wanted: set[int] = set()
+    for unit_id in holders & set(units):
+        while unit_id is not None and unit_id in units and unit_id not in wanted:
+            wanted.add(unit_id)
+            unit_id = units[unit_id].parent_id
+    return sorted((units[u] for u in wanted), key=lambda u: u.name)
+
+
+def _economy_tasks(occasion: FollowUpOccasion, units: dict[int, Unit], actor) -> list:
+    existing = set(occasion.tasks.filter(kind=TaskKind.ECONOMY).values_list("unit_id", flat=True))
+    created = []
+    for unit in economy_receivers(occasion, units):
+        if unit.pk in existing:
+            continue
+        created.append(
+            _save(
+                ReportingTask(
+                    occasion=occasion,
+                    unit=unit,
+                    kind=TaskKind.ECONOMY,
+                    step=_step_for(occasion, unit),
+                    name=f"{occasion.title}: {_('Ekonomi')}: {unit.name}",
+                ),
+                actor,
+            )
+        )
     return created
 
 

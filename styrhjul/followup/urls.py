@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_review
+from . import views, views_economy, views_review
 from .feeds import FEED_URLS
 from .views_wheel import WHEEL_URLS
 
@@ -14,6 +14,18 @@ urlpatterns = [
     path("uppgifter/<int:pk>/klarmarkera/", views.task_done, name="task_done"),
     path("uppgifter/<int:pk>/angra-klarmarkering/", views.task_undo, name="task_undo"),
     path("uppgifter/<int:pk>/historik/", views.task_history, name="task_history"),
+    path("uppgifter/<int:pk>/prognos/", views_economy.forecast, name="forecast"),
+    # <measure>: a measure planned with an earlier forecast, followed up
+    path(
+        "uppgifter/<int:pk>/prognosatgarder/<int:measure>/",
+        views_economy.forecast_measure,
+        name="forecast_measure",
+    ),
+    path(
+        "uppgifter/<int:pk>/ekonomi/underlag/",
+        views_economy.underlag,
+        name="economy_underlag",
+    ),
 ]
 
 urlpatterns += [

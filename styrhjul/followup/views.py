@@ -20,8 +20,8 @@ from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 
-from . import measures, queries, readmodel, services
-from .models import Report, ReportingTask
+from . import measures, queries, readmodel, services, views_economy
+from .models import Forecast, ForecastMeasure, ForecastRow, Report, ReportingTask
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
 
@@ -78,6 +78,8 @@ def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: 
 @require_safe
 def task(request, pk: int):
     task_obj = _task(request, pk)
+    if task_obj.is_economy:
+        return views_economy.task_page(request, task_obj)
     page = _page(request, task_obj)
     locked = services.is_locked(task_obj)
     for entry in page.entries.values():
@@ -269,6 +271,18 @@ def task_history(request, pk: int):
     values = IndicatorValue.history.filter(
         unit_id=task_obj.unit_id, item_id__in=item_ids, year=task_obj.occasion.year
     )
+    extra = [
+        (_("Rapporter"), history_entries(reports)),
+        (_("Utfall för nyckeltal"), history_entries(values)),
+    ]
+    if task_obj.is_economy:
+        at = {"occasion_id": task_obj.occasion_id, "unit_id": task_obj.unit_id}
+        of_forecast = {f"forecast__{k}": v for k, v in at.items()}
+        extra = [
+            (_("Helårsprognos"), history_entries(Forecast.history.filter(**at))),
+            (_("Prognos per rad"), history_entries(ForecastRow.history.filter(**of_forecast))),
+            (_("Åtgärder"), history_entries(ForecastMeasure.history.filter(**of_forecast))),
+        ]
     return render(
         request,
         "web/history.html",
@@ -278,10 +292,7 @@ def task_history(request, pk: int):
             "page_title": _("Historik för %(name)s") % {"name": task_obj.name},
             "entries": history_entries(task_obj.history.all()),
             "grant_entries": None,
-            "extra_sections": [
-                (_("Rapporter"), history_entries(reports)),
-                (_("Utfall för nyckeltal"), history_entries(values)),
-            ],
+            "extra_sections": extra,
             "breadcrumbs": _crumbs(task_obj, (_("Historik"), None)),
         },
     )

@@ -18,6 +18,7 @@ class ValueSource(models.TextChoices):
     MANUAL = "manual", _("Manuellt")
     IMPORTED = "imported", _("Import")
     COMPUTED = "computed", _("Beräknat från underliggande enheter")
+    LEDGER = "ledger", _("Beräknat ur bokföringen")
 
 
 class IndicatorValue(models.Model):

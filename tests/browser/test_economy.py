@@ -80,3 +80,51 @@ def test_import_map_and_read_a_units_economy(page, live_server, org):
         ".map(s => s.getBoundingClientRect().width)"
     )
     assert widths and all(0 < w <= 320 for w in widths), widths
+
+
+def test_investments_and_financial_ratios(page, live_server, org):
+    """The investment page from the unit's economy page, and the ratio page
+    with the ansvarsförbindelse entered, with axe-core and at 320 px."""
+    from styrhjul.economy.importing import import_sie
+    from styrhjul.economy.models import DimensionObject
+    from styrhjul.economy.ratios import after_import
+    from styrhjul.organisation import access
+    from tests.economy.test_investments import ledger as investments
+    from tests.economy.test_ratios import ledger as municipality
+
+    # The municipality's ratios in 2024, its investments in 2025.
+    year_before = municipality().replace(b"2025", b"2024")
+    for name, data in (("kommun.se", year_before), ("inv.se", investments())):
+        result = import_sie(
+            actor=access.SYSTEM, organisation=org["kommun"], data=data, filename=name
+        )
+        after_import(result, organisation=org["kommun"])
+    for code, unit in (("100", "enhet_a1"), ("200", "enhet_b1")):
+        mapping_create(
+            actor=access.SYSTEM,
+            ansvar=DimensionObject.objects.get(dimension__number=1, code=code),
+            unit=org[unit],
+            valid_from=datetime.date(2025, 1, 1),
+        )
+    owner = UserFactory()
+    grant(owner, org["kommun"], Role.MODEL_OWNER)
+    login(page, owner)
+
+    page.goto(f"/ekonomi/enheter/{org['kommun'].pk}/")
+    page.click("text=Investeringar per projekt")
+    page.wait_for_selector("figure.chart svg[role=img]")
+    assert "P1 Ny förskola" in page.inner_text("main")
+    assert_accessible(page)
+    fits_320(page, page.url.replace(live_server.url, ""))
+
+    page.goto(f"/ekonomi/enheter/{org['kommun'].pk}/")
+    page.click("text=Finansiella nyckeltal")
+    page.select_option("#ar", "2024-01-01")
+    page.click("form.inline-form button[type=submit]")
+    assert "43,0 %" in page.inner_text("main")
+    page.fill("#id_amount", "250 000")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector(".message--success")
+    assert "18,0 %" in page.inner_text("main")
+    assert_accessible(page)
+    fits_320(page, "/ekonomi/nyckeltal/?ar=2024-01-01")

@@ -327,7 +327,8 @@ def open_goal_underlag(j: Journey) -> None:
 def test_enhetschef_reports_from_mina_uppgifter_and_marks_the_task_done(journey):
     j = journey("enhetschef")
     page = j.page
-    rows = open_task_rows(page)
+    # A task on a plan (the economy tasks are the journey below).
+    rows = open_task_rows(page).filter(has_not_text="Ekonomi:")
     assert rows.count(), "enhetschefen har ingen öppen uppgift i Mina uppgifter"
     link = rows.first.locator(TASK_LINK).first
     href = link.get_attribute("href")
@@ -385,6 +386,29 @@ def test_a_manager_follows_the_subtree_and_reads_the_underlag_of_a_goal(journey,
 
     j.go(start_tasks, "start-igen")
     open_goal_underlag(j)
+
+
+@pytest.mark.parametrize("persona", ["enhetschef", "forvaltningschef"])
+def test_a_manager_reads_the_economy_task_and_the_forecasts_below(journey, persona):
+    """The economy task of an occasion following up the economy (the
+    demo's månadsuppföljningar February–May and September–October and the
+    delårsbokslut): budget and utfall, and for the förvaltningschef the
+    underlag of the units below."""
+    j = journey(persona)
+    page = j.page
+    rows = my_tasks(page).get_by_role("row").filter(has_text="Ekonomi:")
+    if not rows.count():
+        pytest.skip("ingen uppföljning av ekonomin är öppen i dag (januari, juni–juli, november)")
+    j.click(rows.first.locator(TASK_LINK).first, "ekonomiuppgift", reflow=True)
+    assert "Budget och utfall" in page.inner_text("main")
+    expect_visible(page.get_by_role("table", name=re.compile(r"^Budget, utfall")))
+    if persona == "forvaltningschef":
+        j.click(
+            page.get_by_role("link", name=re.compile("^Underlag: de underliggande enheternas")),
+            "ekonomiunderlag",
+            reflow=True,
+        )
+        assert "Har inte lämnat prognos" in page.inner_text("main")
 
 
 def overview_counts(page) -> dict[str, int]:

@@ -181,3 +181,28 @@ def test_the_command_refuses_a_date_that_is_not_one():
 
     with pytest.raises(CommandError, match="2027-02-30 är inget datum; skriv det som ÅÅÅÅ-MM-DD"):
         call_command("load_demo", "--today", "2027-02-30")
+
+
+def test_this_years_economy_follow_up_has_forecasts_and_measures(demo_on):
+    """February–May, the delårsbokslut, September and October follow up the
+    economy; March, August and October ask for a helårsprognos. Those
+    opened have economy tasks, and those asking for a forecast have
+    forecasts with comments and, for the units over budget, measures."""
+    from styrhjul.followup.models import Forecast, ForecastMeasure, TaskKind
+
+    today, _summary = demo_on
+    wheel = FollowUpOccasion.objects.filter(model__year=today.year)
+    economy_months = {o.period_end.month for o in wheel.filter(follows_economy=True)}
+    assert economy_months == {2, 3, 4, 5, 8, 9, 10}
+    assert {o.period_end.month for o in wheel.filter(asks_forecast=True)} == {3, 8, 10}
+    for occasion in wheel.filter(follows_economy=True).exclude(status=OccasionStatus.PLANNED):
+        tasks = occasion.tasks.filter(kind=TaskKind.ECONOMY)
+        assert tasks.filter(unit__code="3111").exists()  # the enhetschef's school
+        assert tasks.filter(unit__code="3100").exists()  # and the förvaltning above it
+        if occasion.asks_forecast:
+            forecasts = Forecast.objects.filter(occasion=occasion)
+            assert forecasts.exists()
+            assert forecasts.exclude(comment="").count() == forecasts.count()
+            assert ForecastMeasure.objects.filter(forecast__occasion=occasion).exists()
+        if occasion.status == OccasionStatus.CLOSED:
+            assert tasks.get(unit__code="3111").done_at is not None

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from styrhjul.demo import ledger
 from styrhjul.demo.services import demo_root, load_demo
-from styrhjul.economy import queries
+from styrhjul.economy import queries, ratios
+from styrhjul.economy.investments import investment_report
 from styrhjul.economy.models import (
     AnsvarMapping,
     Budget,
@@ -55,7 +56,9 @@ def test_the_files_are_imported_with_the_municipalitys_org_number(demo):
 def test_every_ansvar_belongs_to_its_unit(demo):
     root = demo_root()
     codes = set(
-        DimensionObject.objects.filter(dimension__organisation=root).values_list("code", flat=True)
+        DimensionObject.objects.filter(
+            dimension__organisation=root, dimension__number=1
+        ).values_list("code", flat=True)
     )
     assert codes == {a.code for a in ledger.ANSVAR}
     assert not queries.unmapped_ansvar(root).exists()
@@ -104,6 +107,7 @@ def test_the_budget_has_its_versions_and_the_omfordelning_is_in_force(demo):
     year = datetime.date(demo.calendar.last_year, 1, 1)
     versions = list(BudgetVersion.objects.filter(organisation=root, year_start=year))
     assert [v.kind for v in versions] == [
+        BudgetKind.IMPORTED,  # the investment budget per projekt (#PBUDGET)
         BudgetKind.RAMBUDGET,
         BudgetKind.FASTSTALLD,
         BudgetKind.OMFORDELNING,
@@ -113,7 +117,7 @@ def test_the_budget_has_its_versions_and_the_omfordelning_is_in_force(demo):
     assert "Sjöbackaskolan" in omfordelning.reason
     assert queries.unit_economy(unit("3123"), year).budget_version == omfordelning
     # Money moved within the förvaltning: its total stays the same.
-    fastst, omf = versions[1], versions[2]
+    fastst, omf = versions[2], versions[3]
 
     def total(version, codes):
         return sum(
@@ -171,4 +175,34 @@ def test_the_files_are_the_same_bytes_for_the_same_month(day):
     assert [name for name, _ in first] == ["sjobacka_2026.se", "sjobacka_2027_02.se"]
     text = first[0][1].decode("cp437")
     assert "#ORGNR 2120009999" in text
-    assert "#PBUDGET" not in text
+    # The ledger's budget is the investments' per projekt only.
+    budget_lines = [line for line in text.splitlines() if line.startswith("#PBUDGET")]
+    assert budget_lines and all(' 6 "P' in line for line in budget_lines)
+
+
+def test_the_financial_ratios_are_those_of_a_sound_municipality(demo):
+    root = demo_root()
+    closed = ratios.financial_ratios(root, datetime.date(demo.calendar.last_year, 1, 1))
+    assert closed.complete
+    # As the annual report says: 2,1 % and 21,4 % with pension commitments.
+    assert closed.get(ratios.RESULT_SHARE).percent == "2,1 %"
+    assert Decimal(30) <= closed.get(ratios.SOLIDITY).value <= Decimal(60)
+    assert closed.get(ratios.SOLIDITY_PENSIONS).percent == "21,4 %"
+    assert Decimal(90) < closed.get(ratios.NET_COST_SHARE).value < Decimal(100)
+    if demo.calendar.today.month > 1:
+        current = ratios.financial_ratios(root, datetime.date(demo.calendar.this_year, 1, 1))
+        assert Decimal(0) <= current.get(ratios.RESULT_SHARE).value <= Decimal(5)
+        assert Decimal(30) <= current.get(ratios.SOLIDITY).value <= Decimal(60)
+
+
+def test_the_investment_report_has_projects_with_budget_and_utfall(demo):
+    root = demo_root()
+    report = investment_report(root, datetime.date(demo.calendar.last_year, 1, 1))
+    assert len(report.projects) == len(ledger.PROJECTS)
+    assert all(p.budget_year > 0 and p.net > 0 and p.unit_pk for p in report.projects)
+    over = [p.code for p in report.projects if p.remaining < 0]
+    assert over == ["P2402"]  # the school's rebuilding costs more than budgeted
+    grant = next(p for p in report.projects if p.code == "P2403")
+    assert grant.by_row[1] == Decimal(1500000)
+    school = investment_report(unit("3123"), datetime.date(demo.calendar.last_year, 1, 1))
+    assert [p.code for p in school.projects] == ["P2402"]

@@ -101,6 +101,7 @@ def test_a_model_owner_sets_the_look_and_the_contents(client, org, model, owner)
         "forord",
         "sammanfattning",
         "mal_och_resultat",
+        "ekonomi",
         "intern_kontroll",
         "bilaga_internkontroll",
         "maluppfyllelse",

@@ -147,7 +147,7 @@ def test_occasion_errors_are_swedish_at_the_field_and_values_kept(client, owner,
     assert "Välj typ av uppföljning." in html
     assert "Det finns redan ett uppföljningstillfälle som heter ”Delårsrapport 2025”" in html
     assert "Ange datumet som ÅÅÅÅ-MM-DD" in html
-    assert "Välj minst en plantyp." in html
+    assert "Välj minst en plantyp, eller kryssa i ”Följer upp ekonomin”." in html
     assert "Respitdagarna kan inte vara negativa." in html
     assert 'value="31/8"' in html
     assert FollowUpOccasion.objects.count() == 1

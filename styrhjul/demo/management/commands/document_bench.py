@@ -1,7 +1,8 @@
 """`styrhjul document-bench [--points 200] [--runs 1]`: time and memory of
-the internkontrollrapport as PDF and DOCX next to their budgets
-(styrhjul/demo/bench_documents.py). Makes its own data (organisation BENCH-IK)
-and removes it afterwards; never fails because a budget is exceeded."""
+the internkontrollrapport as PDF and DOCX, and of a nämnd's Månadsrapport,
+next to their budgets (styrhjul/demo/bench_documents.py). Makes its own data
+(organisations BENCH-IK and BENCH-MR) and removes it afterwards; never fails
+because a budget is exceeded."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from styrhjul.demo import bench_documents as bench
 
 class Command(BaseCommand):
     help = (
-        "Mäter internkontrollrapporten som PDF och Word på en stor internkontrollplan: tid "
-        "och högsta minne för varje steg i en egen process, bredvid budgetarna. Skapar egna "
-        "data (organisationen BENCH-IK) och tar bort dem efteråt."
+        "Mäter internkontrollrapporten som PDF och Word på en stor internkontrollplan och en "
+        "nämnds månadsrapport: tid och högsta minne för varje steg i en egen process, bredvid "
+        "budgetarna. Skapar egna data (organisationerna BENCH-IK och BENCH-MR) och tar bort "
+        "dem efteråt."
     )
 
     def add_arguments(self, parser):
@@ -65,6 +67,44 @@ class Command(BaseCommand):
         except bench.BenchError as exc:
             raise CommandError(str(exc)) from None
         self.table(result)
+        try:
+            monthly = bench.bench_monthly(
+                runs=runs,
+                seed=seed,
+                keep=keep,
+                log=self.stdout.write if verbose else (lambda line: None),
+            )
+        except bench.BenchError as exc:
+            raise CommandError(str(exc)) from None
+        self.monthly_table(monthly)
+
+    def monthly_table(self, result: dict) -> None:
+        m = result["measurements"]
+        memory = f"< {bench.MEMORY_BUDGET_MB:.0f} MB"
+        self.stdout.write(
+            f"\nMånadsrapport för en nämnd med {result['forvaltningar']} förvaltningar och "
+            f"{result['units']} enheter under varje (ett ansvar per enhet, tolv månader):"
+        )
+        rows = [
+            ("build() (datastrukturen)", m["build"], "–", None),
+            (
+                "PDF hela vägen",
+                m["pdf"],
+                f"< {bench.MONTHLY_PDF_BUDGET_S:.0f} s, {memory}",
+                result["ok"]["pdf_seconds"] and result["ok"]["memory"],
+            ),
+            ("DOCX hela vägen", m["docx"], memory, result["ok"]["memory"]),
+        ]
+        for text, over in bench.measurement_lines(rows):
+            self.stdout.write(self.style.WARNING(text) if over else text)
+        pages = result.get("pages")
+        self.stdout.write(
+            f"PDF: {pages if pages is not None else '?'} sidor; build {result['queries']} "
+            f"databasfrågor; data på {result['setup_seconds']:.1f} s, hela mätningen "
+            f"{result['seconds']:.1f} s."
+        )
+        if result.get("output_dir"):
+            self.stdout.write(f"Filerna ligger i {result['output_dir']}.")
 
     def table(self, result: dict) -> None:
         m = result["measurements"]

@@ -1,6 +1,6 @@
 """`styrhjul document TYP --unit KOD --occasion ID --format pdf|docx|xlsx -o FIL`:
 write a document to a file (TYP: delarsrapport, arsredovisning, uppfoljning,
-internkontrollrapport). The internkontrollrapport may also be asked for by
+internkontrollrapport, manadsrapport). The internkontrollrapport may also be asked for by
 plan: `--plan ID` (and `--per enhet` for one table per reporting unit)."""
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ FORMATS = ("pdf", "docx", "xlsx", "html")
 
 class Command(BaseCommand):
     help = (
-        "Skriver ett dokument – delårsrapport, årsredovisning, uppföljning per datum eller "
-        "internkontrollrapport – som PDF, Word eller Excel."
+        "Skriver ett dokument – delårsrapport, årsredovisning, uppföljning per datum, "
+        "internkontrollrapport eller månadsrapport – som PDF, Word eller Excel."
     )
 
     def add_arguments(self, parser):

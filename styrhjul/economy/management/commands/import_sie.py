@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from styrhjul.core.importing import ImportRejected, read_command_file
 from styrhjul.economy.importing import import_sie
+from styrhjul.economy.ratios import after_import
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import active_user_by_name
@@ -74,4 +75,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path.name} importerades inte: {len(exc.errors)} fel. Ingenting har sparats."
             ) from None
+        changed = after_import(result, organisation=org, actor=actor)
         self.stdout.write(self.style.SUCCESS(result.text()))
+        if changed:
+            self.stdout.write(f"Finansiella nyckeltal: {changed} utfall beräknade ur bokföringen.")

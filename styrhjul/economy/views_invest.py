@@ -1,0 +1,208 @@
+"""The investeringsredovisning of a unit (for whoever reads the unit) and
+the organisation's financial ratios (for whoever reads the organisation's
+top unit; the ansvarsförbindelse for pensions is entered by those who
+manage its economy, access.may_manage_economy)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from styrhjul.charts import BarChart
+from styrhjul.core.concurrency import EditConflict, show_conflict
+from styrhjul.core.forms import apply_errors
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Unit
+
+from . import figures, ratios
+from .investments import investment_report
+
+
+def _year(request) -> datetime.date | None:
+    wanted = request.GET.get("ar")
+    if not wanted:
+        return None
+    try:
+        return datetime.date.fromisoformat(wanted)
+    except ValueError:
+        raise Http404 from None
+
+
+def _chart(report, prefix: str):
+    """Left of the year's budget per projekt as horizontal bars (negative:
+    more spent than budgeted), in tkr."""
+    if not report.projects or not report.has_budget:
+        return None
+    items = [(p.label, p.remaining) for p in report.projects]
+    chart = BarChart(
+        title="Kvar av årets budget per projekt",
+        unit=figures.UNIT,
+        labels=[label for label, _v in items],
+        values=[figures._tkr(v) for _l, v in items],
+        positive_label="Kvar av budgeten",
+        negative_label="Över budgeten",
+        label_header="Projekt",
+        value_header="Kvar av budgeten",
+    )
+    over = [label for label, value in items if value < 0]
+    text = (
+        "Diagrammet visar per projekt hur mycket av årets budget som är kvar efter "
+        "utfallet hittills (netto, tusental kronor). "
+        + ("Över budgeten: " + ", ".join(over) + "." if over else "Inget projekt är över budgeten.")
+    )
+    return figures._shown(chart, prefix, text)
+
+
+@login_required
+@require_safe
+def unit_investments(request, pk: int):
+    """Budget and utfall to date per projekt for a unit and its sub-units
+    (the organisation's top unit: every projekt)."""
+    unit = access.get_or_404(request.user, Unit.objects.all(), pk=pk)
+    report = investment_report(unit, _year(request))
+    return render(
+        request,
+        "economy/investments.html",
+        {
+            "nav": "organisation",
+            "page_title": _("Investeringar för %(unit)s") % {"unit": unit.name},
+            "unit": unit,
+            "report": report,
+            "groups": report.per_unit(),
+            "total": report.total,
+            "chart": _chart(report, "investeringar"),
+            "breadcrumbs": [
+                (unit.name, reverse("organisation:unit", args=[unit.pk])),
+                (_("Ekonomi"), reverse("economy:unit", args=[unit.pk])),
+                (_("Investeringar"), None),
+            ],
+        },
+    )
+
+
+AMOUNT = re.compile(r"^-?\d+([.,]\d{1,2})?$")
+
+
+class PensionCommitmentForm(forms.Form):
+    year_start = forms.DateField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    amount = forms.CharField(
+        label=gettext_lazy(
+            "Ansvarsförbindelse för pensioner intjänade före 1998, inklusive löneskatt (kr)"
+        ),
+        help_text=gettext_lazy(
+            "Beloppet vid årets slut enligt årsredovisningens not om pensionsförpliktelser "
+            "som inte tagits upp bland skulderna, t.ex. 412 500 000."
+        ),
+        max_length=30,
+    )
+
+    def clean_amount(self) -> Decimal:
+        text = re.sub(r"[\s\u00a0\u202f]", "", self.cleaned_data["amount"]).replace("−", "-")
+        if not AMOUNT.match(text):
+            raise forms.ValidationError(_("Ange ett belopp i kronor, t.ex. 412 500 000."))
+        try:
+            value = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise forms.ValidationError(_("Ange ett belopp i kronor, t.ex. 412 500 000.")) from None
+        if value < 0:
+            raise forms.ValidationError(_("Ansvarsförbindelsen kan inte vara negativ."))
+        return value
+
+
+def _readable_organisation(request) -> tuple[Unit, list[Unit]]:
+    """The organisation (a top unit the user reads; ?organisation=pk among
+    several); 403 for those who read none."""
+    roots = [
+        u
+        for u in access.units(request.user).filter(parent__isnull=True).order_by("name")
+        if access.can_read(request.user, u)
+    ]
+    if not roots:
+        raise PermissionDenied
+    wanted = request.GET.get("organisation")
+    if wanted:
+        chosen = next((r for r in roots if str(r.pk) == wanted), None)
+        if chosen is None:
+            raise Http404
+        return chosen, roots
+    return roots[0], roots
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def financial_ratios(request):
+    """The organisation's financial ratios per fiscal year, with what each is
+    computed from; the ansvarsförbindelse for pensions is entered here."""
+    organisation, roots = _readable_organisation(request)
+    may_manage = access.may_manage_economy(request.user, organisation)
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied
+    years = ratios.ledger_years(organisation)
+    year_start = _year(request)
+    if year_start is None or year_start not in years:
+        year_start = years[0] if years else None
+    query = f"?organisation={organisation.pk}&" if len(roots) > 1 else "?"
+    url = reverse("economy:ratios") + query + (f"ar={year_start:%Y-%m-%d}" if year_start else "")
+    result = ratios.financial_ratios(organisation, year_start) if year_start else None
+    form = None
+    if may_manage and result is not None:
+        current = result.pension_commitment
+        form = PensionCommitmentForm(
+            request.POST or None,
+            initial={
+                "year_start": year_start,
+                "version": current.version if current else 0,
+                "amount": f"{current.amount:.0f}" if current else "",
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                ratios.pension_commitment_set(
+                    actor=request.user,
+                    organisation=organisation,
+                    year_start=year_start,
+                    amount=data["amount"],
+                    version=data["version"] or 0,
+                )
+            except EditConflict as exc:
+                show_conflict(form, exc, f"{exc.current.amount:.0f} kr")
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Ansvarsförbindelsen för pensioner är sparad."))
+                return redirect(url)
+    return render(
+        request,
+        "economy/ratios.html",
+        {
+            "nav": "organisation",
+            "page_title": _("Finansiella nyckeltal"),
+            "organisation": organisation,
+            "roots": roots if len(roots) > 1 else [],
+            "years": years,
+            "year_start": year_start,
+            "result": result,
+            "form": form,
+            "action": url,
+            "may_manage": may_manage,
+            "kolada_url": "https://www.kolada.se/verktyg/fri-sokning/?kpis=",
+            "breadcrumbs": [
+                (organisation.name, reverse("organisation:unit", args=[organisation.pk])),
+                (_("Finansiella nyckeltal"), None),
+            ],
+        },
+    )

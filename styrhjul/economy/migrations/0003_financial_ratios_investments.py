@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('economy', '0001_initial'),
+        ('economy', '0002_report_rows_and_dimensions_history'),
         ('organisation', '0004_unit_org_number'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

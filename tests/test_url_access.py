@@ -98,6 +98,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "documents:settings": None,
     "kolada:settings": None,
     "economy:import": None,
+    "economy:upload": "sie_upload",
     "economy:mapping": None,
     "economy:unit": "unit",
     "kolada:search": None,
@@ -278,6 +279,11 @@ def world(org):
         data=b"%PDF hemligt",
         size=12,
     )
+    from styrhjul.economy.models import SieUpload
+
+    sie_upload = SieUpload.objects.create(
+        organisation=org["kommun"], filename="hemlig.se", status="done", errors=["Hemligt fel"]
+    )
     return {
         "org": org,
         "target": target,
@@ -305,6 +311,7 @@ def world(org):
             "task": task,
             "report": report,
             "job": job,
+            "sie_upload": sie_upload,
             "document": "delarsrapport",
             "bad_token": "u-1:forfalskad",
             "fmt": "docx",

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -29,6 +30,7 @@ from tests.factories import (
     UtfallFactory,
     grant,
 )
+from tests.worker import run_worker
 
 from .test_sie_parser import DATA, sie_bytes
 
@@ -39,10 +41,16 @@ def logged_in(client, user):
 
 
 def upload(client, data: bytes, name="bok.se", **extra):
-    return client.post(
-        reverse("economy:import"),
-        {"file": SimpleUploadedFile(name, data), **extra},
-    )
+    """Upload on the page; the worker imports it; the upload's page."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("economy:import"),
+            {"file": SimpleUploadedFile(name, data), **extra},
+        )
+    if response.status_code != 302:
+        return response
+    run_worker()
+    return client.get(response["Location"])
 
 
 @pytest.fixture

@@ -51,8 +51,10 @@ def worker_id() -> str:
 def _process_gone(worker: str, host: str) -> bool:
     name, _, rest = worker.partition(":")
     pid_text = rest.partition(":")[0]
-    if name != host or not pid_text.isdigit():
-        return False  # another machine's worker, or one not started by `styrhjul worker`
+    if name != host or not pid_text.isdigit() or os.name != "posix":
+        # Another machine's worker, one not started by `styrhjul worker`, or
+        # Windows (where os.kill(pid, 0) would stop the process): the age rule.
+        return False
     try:
         os.kill(int(pid_text), 0)
     except ProcessLookupError:

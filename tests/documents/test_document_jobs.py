@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import subprocess
 import sys
 
@@ -103,7 +104,10 @@ def test_a_document_ordered_on_the_page_is_made_by_the_worker(
     job.refresh_from_db()
     assert job.status == "done", job.message
     assert bytes(job.data).startswith(b"PK")
-    assert DBTaskResult.objects.get(pk=job.task_id).status == TaskResultStatus.SUCCESSFUL
+    task = DBTaskResult.objects.get(pk=job.task_id)
+    assert task.status == TaskResultStatus.SUCCESSFUL
+    # The worker's id names its process, so a later worker can tell it died.
+    assert task.worker_ids[0].split(":")[1] == str(os.getpid())
     assert "Ladda ned" in client.get(reverse("documents:job", args=[job.pk])).content.decode()
 
 

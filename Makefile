@@ -28,10 +28,14 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## Install, migrate the SQLite database under var/, load the demo municipality, serve.
+## Install, migrate the SQLite database under var/, load the demo municipality,
+## serve, with the worker for background work (documents, SIE imports)
+## running beside the server and stopped with it.
 run: $(VENV)/.installed var/styrhjul.env
 	$(BIN)/styrhjul migrate --no-input
 	$(BIN)/styrhjul load-demo
+	$(BIN)/styrhjul worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/styrhjul runserver $(HOST):$(PORT)
 
 ## Install the test dependencies and run the whole suite (DATABASE_URL picks the database).

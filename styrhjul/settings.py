@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "template_partials",
     "tree_queries",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "mozilla_django_oidc",
     "styrhjul.organisation",
@@ -323,9 +325,12 @@ REMINDER_DAYS_BEFORE = os.environ.get("REMINDER_DAYS_BEFORE", "3")
 # The address people reach Styrhjul at, for links in e-mails sent by commands.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
-# Where documents are made: "thread" (in the web process, the default) or
-# "external" (`styrhjul document-worker`, e.g. as a systemd service).
-DOCUMENT_WORKER = os.environ.get("STYRHJUL_DOCUMENT_WORKER", "thread").strip() or "thread"
+# --- Background work ----------------------------------------------------------------
+# Documents, SIE imports and bulk reminders are tasks (django-tasks), stored in
+# the database and run by `styrhjul worker` (docs/drift.md#arbetaren).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How many unfinished documents one person may have ordered at once.
+DOCUMENT_JOBS_PER_USER = env_int("STYRHJUL_DOCUMENT_JOBS_PER_USER", 3)
 
 # Kolada's open API (docs/kolada.md); `styrhjul kolada-sync` fetches from it.
 KOLADA_BASE_URL = os.environ.get("STYRHJUL_KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")

@@ -16,3 +16,7 @@ WHITENOISE_AUTOREFRESH = True
 # settings points at a closed local port (the tests use recordings and a
 # local fake server).
 KOLADA_BASE_URL = "http://127.0.0.1:9/v3"
+
+# Background work uses the product's own TASKS (the database backend): a test
+# that orders a document or uploads a SIE file enqueues the task on commit
+# and runs the real worker (`styrhjul worker --batch`, tests/worker.py).

@@ -108,6 +108,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "documents:settings": None,
     "kolada:settings": None,
     "economy:import": None,
+    "economy:upload": "sie_upload",
     "economy:mapping": None,
     "economy:unit": "unit",
     "economy:budget": None,
@@ -353,6 +354,11 @@ def world(org):
     budget_version = BudgetVersion.objects.create(
         organisation=org["kommun"], year_start=datetime.date(2025, 1, 1), kind="faststalld"
     )
+    from styrhjul.economy.models import SieUpload
+
+    sie_upload = SieUpload.objects.create(
+        organisation=org["kommun"], filename="hemlig.se", status="done", errors=["Hemligt fel"]
+    )
     return {
         "org": org,
         "target": target,
@@ -382,6 +388,7 @@ def world(org):
             "forecast_measure": forecast_measure,
             "report": report,
             "job": job,
+            "sie_upload": sie_upload,
             "document": "delarsrapport",
             "bad_token": "u-1:forfalskad",
             "fmt": "docx",

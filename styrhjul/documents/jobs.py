@@ -1,22 +1,25 @@
-"""Documents made in the background: a request stores a DocumentJob and
-returns at once; the job is run in a thread of the web process (the
-default) or by `styrhjul document-worker` (STYRHJUL_DOCUMENT_WORKER=external),
-writes its progress as it goes and stores the finished file with the time
-the data was read. The reporting pages are never blocked: a job reads the
-database like any page and writes only its own row."""
+"""Documents made in the background: a request stores a DocumentJob (the
+record the user sees: status, progress, the finished file) and, when it
+commits, enqueues the task `make_document`, which `styrhjul worker` runs
+(core.tasks, docs/drift.md#arbetaren). The task writes its progress as it
+goes and stores the finished file with the time the data was read. The
+reporting pages are never blocked: a job reads the database like any page
+and writes only its own row.
+
+One person may have at most DOCUMENT_JOBS_PER_USER documents unfinished at
+once. A job whose worker stopped (core.tasks: lost) is marked failed with a
+message and may be ordered again."""
 
 from __future__ import annotations
 
-import datetime
 import logging
-import threading
-import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, connection, connections, transaction
 from django.utils import timezone
 
+from styrhjul.core import tasks
 from styrhjul.core.concurrency import use_case
 from styrhjul.organisation import access
 from styrhjul.planning.queries import organisation_id_of
@@ -26,13 +29,18 @@ from .internal_control import DocumentError
 from .models import DocumentJob, JobStatus
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = datetime.timedelta(minutes=30)  # a running job this old died with its process
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+LOST_MESSAGE = (
+    "Dokumentet blev inte klart eftersom arbetet med det avbröts "
+    "(tjänsten startades om eller stoppades). Beställ det igen."
+)
 
 
 @use_case
 def submit(*, actor, unit, occasion, document: str, fmt: str, options=None) -> DocumentJob:
     """Queue a document (the user must read the unit and all below it:
-    access.can_read_tree) and start it once the job is stored."""
+    access.can_read_tree; at most DOCUMENT_JOBS_PER_USER unfinished) and
+    enqueue its task once the job is stored."""
     if not access.can_read_tree(actor, unit):
         raise PermissionDenied
     kind = registry.TYPES.get(document)
@@ -40,32 +48,40 @@ def submit(*, actor, unit, occasion, document: str, fmt: str, options=None) -> D
         raise ValidationError({"fmt": "Välj ett dokument och ett format som finns."})
     if occasion.model.organisation_id != organisation_id_of(unit):
         raise ValidationError("Uppföljningen hör till en annan organisation.")
+    requested_by = actor if getattr(actor, "pk", None) else None
+    if requested_by is not None:
+        recover()
+        # One order at a time per person, so two at once cannot both pass the limit.
+        get_user_model().objects.select_for_update().filter(pk=requested_by.pk).first()
+        limit = settings.DOCUMENT_JOBS_PER_USER
+        unfinished = DocumentJob.objects.filter(requested_by=requested_by, status__in=ACTIVE)
+        if unfinished.count() >= limit:
+            raise ValidationError(
+                f"Du har redan {limit} dokument som inte är klara. Vänta tills något "
+                "av dem är klart och beställ sedan nästa."
+            )
     job = DocumentJob.objects.create(
         unit=unit,
         occasion=occasion,
         document=document,
         fmt=fmt,
         options=options or {},
-        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_by=requested_by,
         title=f"{kind.label}, {occasion.title}, {unit.name}",
     )
-    if getattr(settings, "DOCUMENT_WORKER", "thread") == "thread":
-        transaction.on_commit(lambda: start_thread(job.pk))
+    tasks.enqueue_on_commit(make_document, job.pk, on_enqueued=lambda t: _enqueued(job.pk, t))
     return job
 
 
-def start_thread(job_id: int) -> threading.Thread:
-    thread = threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True)
-    thread.start()
-    return thread
+def _enqueued(job_id: int, task_id: str) -> None:
+    DocumentJob.objects.filter(pk=job_id).update(task_id=task_id)
 
 
-def _run_in_thread(job_id: int) -> None:
-    # The thread has a database connection of its own, closed at the end.
-    try:
-        run(job_id)
-    finally:
-        connections.close_all()
+@tasks.task()
+def make_document(job_id: int) -> str:
+    """The framework task: make the job's document (run)."""
+    job = run(job_id)
+    return job.status if job is not None else "not-queued"
 
 
 def _progress(job_id: int, progress: int, **fields) -> None:
@@ -109,31 +125,15 @@ def _fail(job_id: int, message: str) -> None:
     )
 
 
-def requeue_stale(now=None) -> int:
-    """Jobs left running by a process that stopped go back in the queue."""
-    now = now or timezone.now()
-    return DocumentJob.objects.filter(
-        status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER
-    ).update(status=JobStatus.QUEUED, progress=0)
-
-
-def work(*, once: bool = False, poll: float = 2.0, stop=None) -> int:
-    """Run queued jobs, oldest first (`styrhjul document-worker`)."""
-    done = 0
-    while True:
-        requeue_stale()
-        next_job = (
-            DocumentJob.objects.filter(status=JobStatus.QUEUED)
-            .order_by("requested_at", "pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if next_job is not None:
-            if not connection.in_atomic_block:
-                close_old_connections()  # between jobs, as between requests
-            if run(next_job) is not None:
-                done += 1
-            continue
-        if once or (stop is not None and stop()):
-            return done
-        time.sleep(poll)
+def recover(now=None) -> int:
+    """Jobs whose task was lost (its worker stopped) or ended without
+    finishing the job are marked failed with LOST_MESSAGE; returns how many
+    (core.tasks explains the rule)."""
+    tasks.recover_lost(now=now)
+    return tasks.fail_jobs_of_ended_tasks(
+        DocumentJob.objects.all(),
+        active=ACTIVE,
+        failed=JobStatus.FAILED,
+        message=LOST_MESSAGE,
+        now=now,
+    )

@@ -142,6 +142,8 @@ class DocumentJob(models.Model):
     filename = models.CharField(_("filnamn"), max_length=200, blank=True)
     data = models.BinaryField(_("fil"), null=True, blank=True, editable=False)
     size = models.PositiveIntegerField(_("storlek"), default=0)
+    # The framework task that makes it (core.tasks); empty until enqueued.
+    task_id = models.CharField(_("bakgrundsuppgift"), max_length=36, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("dokument")

@@ -228,6 +228,56 @@ class SieImport(models.Model):
         return self.filename or self.file_hash[:12]
 
 
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", _("I kö")
+    RUNNING = "running", _("Importeras")
+    DONE = "done", _("Klar")
+    FAILED = "failed", _("Misslyckades")
+
+
+class SieUpload(models.Model):
+    """A SIE file uploaded on the import page, imported in the background
+    (economy.tasks): the file until it is imported, the status, and then
+    what the import said (its summary, or every error in the file)."""
+
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    filename = models.CharField(_("filnamn"), max_length=255, blank=True)
+    data = models.BinaryField(_("fil"), null=True, blank=True, editable=False)
+    dry_run = models.BooleanField(_("kontrollera bara"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
+    message = models.TextField(_("meddelande"), blank=True)
+    errors = models.JSONField(_("fel i filen"), default=list, blank=True)
+    summary = models.JSONField(_("sammanfattning"), default=dict, blank=True)
+    already_imported = models.BooleanField(_("redan importerad"), default=False)
+    record = models.ForeignKey(
+        SieImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    started_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    # The framework task that imports it (core.tasks); empty until enqueued.
+    task_id = models.CharField(max_length=36, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("uppladdad SIE-fil")
+        verbose_name_plural = _("uppladdade SIE-filer")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename or str(self.pk)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (UploadStatus.QUEUED, UploadStatus.RUNNING)
+
+
 class Utfall(models.Model):
     """One #PSALDO: the amount booked in a month on an account and a
     combination of objects (`object_key`, e.g. "1:100 6:P1"; empty for none).

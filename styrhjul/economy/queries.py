@@ -459,6 +459,8 @@ def version_table(version: BudgetVersion) -> VersionTable:
     )
     totals = [sum((v[i] for _, v, _t in units), ZERO) for i in range(len(rows))]
     return VersionTable(rows, units, totals, sum(totals, ZERO))
+
+
 def units_holding_ansvar(organisation: Unit, day: datetime.date) -> set[int]:
     """The ids of the organisation's units that hold at least one ansvar on
     `day` (by its AnsvarMapping). One query."""

@@ -8,6 +8,7 @@ app_name = "economy"
 
 urlpatterns = [
     path("importera/", views.sie_import, name="import"),
+    path("importera/<int:pk>/", views.sie_upload, name="upload"),
     path("ansvar/", views.mapping, name="mapping"),
     path("enheter/<int:pk>/", views.unit_economy, name="unit"),
     path("budget/", views_budget.budget_versions, name="budget"),

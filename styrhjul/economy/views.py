@@ -9,20 +9,20 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from styrhjul.core.forms import apply_errors
-from styrhjul.core.importing import ImportRejected
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
-from . import figures, queries, ratios, services
+from . import figures, queries, services
+from . import tasks as economy_tasks
 from .forms import MappingForm, SieUploadForm
-from .importing import import_sie
+from .models import SieUpload, UploadStatus
 
 MAX_ERRORS_SHOWN = 500
 
@@ -49,26 +49,49 @@ def _query(organisation: Unit, roots: list[Unit]) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sie_import(request):
-    """Upload a SIE file; show every error in it, or its summary."""
+    """Upload a SIE file; it is imported in the background (economy.tasks)
+    and its page (sie_upload) shows how it went."""
     organisation, roots = _organisation(request)
     form = (
         SieUploadForm(request.POST, request.FILES) if request.method == "POST" else SieUploadForm()
     )
-    errors, result = [], None
     if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = import_sie(
-                actor=request.user,
-                organisation=organisation,
-                data=upload.read(),
-                filename=upload.name,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ImportRejected as exc:
-            errors = exc.errors
-        else:
-            ratios.after_import(result, organisation=organisation, actor=request.user)
+        file = form.cleaned_data["file"]
+        upload = economy_tasks.upload(
+            actor=request.user,
+            organisation=organisation,
+            data=file.read(),
+            filename=file.name,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect(reverse("economy:upload", args=[upload.pk]) + _query(organisation, roots))
+    return _import_page(request, organisation, roots, form, None)
+
+
+@login_required
+@require_safe
+def sie_upload(request, pk: int):
+    """An uploaded file: its status while it is imported (htmx polls the
+    status; the page is reloaded when the import is done), then every error
+    in the file or its summary."""
+    organisation, roots = _organisation(request)
+    upload = get_object_or_404(
+        SieUpload.objects.defer("data").select_related("record"), pk=pk, organisation=organisation
+    )
+    if request.htmx and not upload.is_active:
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    if request.htmx:
+        return render(
+            request,
+            "economy/import.html#status",
+            {"upload": upload, "query": _query(organisation, roots)},
+        )
+    return _import_page(request, organisation, roots, SieUploadForm(), upload)
+
+
+def _import_page(request, organisation, roots, form, upload):
+    errors = upload.errors if upload is not None and not upload.is_active else []
+    finished = upload is not None and upload.status == UploadStatus.DONE and not errors
     return render(
         request,
         "economy/import.html",
@@ -79,10 +102,11 @@ def sie_import(request):
             "roots": roots if len(roots) > 1 else [],
             "query": _query(organisation, roots),
             "form": form,
+            "upload": upload,
             "errors": errors[:MAX_ERRORS_SHOWN],
             "error_count": len(errors),
             "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
-            "result": result,
+            "result": upload if finished else None,
             "imports": queries.imports(organisation),
             "breadcrumbs": [
                 (_("Administration"), reverse("organisation:admin")),

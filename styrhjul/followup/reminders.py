@@ -30,6 +30,7 @@ from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 
+from styrhjul.core import tasks as background
 from styrhjul.organisation.models import Role, RoleGrant, User
 
 from . import readmodel
@@ -342,3 +343,24 @@ def manual(
     outcome = send(planned, today=today, base_url=base_url, fail_silently=True)
     outcome.no_recipient = nobody
     return outcome
+
+
+@background.task()
+def send_manual(task_ids: list[int], today: str, base_url: str | None = None) -> dict:
+    """The background task behind "Skicka påminnelse till alla försenade":
+    manual() for the tasks, as they are when the worker runs it."""
+    found = ReportingTask.objects.filter(pk__in=task_ids).select_related(
+        "occasion", "unit", "plan_type", "step"
+    )
+    by_pk = {t.pk: t for t in found}
+    outcome = manual(
+        tasks=[by_pk[pk] for pk in task_ids if pk in by_pk],
+        today=datetime.date.fromisoformat(today),
+        base_url=base_url,
+    )
+    return {
+        "sent": len(outcome.sent),
+        "skipped": len(outcome.skipped),
+        "failed": len(outcome.failed),
+        "no_recipient": [t.name for t in outcome.no_recipient],
+    }

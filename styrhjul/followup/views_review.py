@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from styrhjul.charts.numbers import format_value
+from styrhjul.core import tasks as background
 from styrhjul.core.concurrency import EditConflict
 from styrhjul.organisation import access
 from styrhjul.planning.excel.writer import CONTENT_TYPE
@@ -162,8 +163,25 @@ def remind(request, pk: int):
         "occasion", "unit", "plan_type", "step"
     )
     if request.POST.get("alla") == "forsenade":
+        # Many e-mails: sent by the worker (reminders.send_manual), not in the request.
         page = overview_q.overview(request.user, occasion, None, today)
-        tasks = [r.task for r in page.late_rows]
+        late = [r.task.pk for r in page.late_rows if reminders.may_remind(r.task, today)]
+        if late:
+            background.enqueue_on_commit(
+                reminders.send_manual, late, today.isoformat(), request.build_absolute_uri("/")
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "Påminnelsen om den försenade uppgiften skickas nu.",
+                    "Påminnelserna om de %(n)d försenade uppgifterna skickas nu.",
+                    len(late),
+                )
+                % {"n": len(late)},
+            )
+        else:
+            messages.info(request, _("Det finns inga försenade uppgifter att påminna om."))
+        return redirect(_back(request, occasion))
     else:
         try:
             task_pk = int(request.POST.get("task", ""))
@@ -207,11 +225,13 @@ def remind(request, pk: int):
             _("Ingen mottagare med e-postadress för: %(tasks)s.")
             % {"tasks": ", ".join(t.name for t in outcome.no_recipient)},
         )
-    if not tasks and request.POST.get("alla") == "forsenade":
-        messages.info(request, _("Det finns inga försenade uppgifter att påminna om."))
+    return redirect(_back(request, occasion))
+
+
+def _back(request, occasion) -> str:
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("followup:overview", args=[occasion.pk])
-    return redirect(target)
+    return target

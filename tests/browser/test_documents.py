@@ -8,6 +8,7 @@ import pytest
 from styrhjul.organisation.models import Role
 from tests.browser.conftest import assert_accessible, login
 from tests.factories import UserFactory, grant
+from tests.worker import run_worker
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,8 +17,7 @@ pytestmark = [
 ]
 
 
-def test_ordering_a_document_and_the_preview(page, live_server, org, reported, settings):
-    settings.DOCUMENT_WORKER = "thread"
+def test_ordering_a_document_and_the_preview(page, live_server, org, reported):
     chef = UserFactory()
     grant(chef, org["namnd"], Role.MANAGER)
     login(page, chef)
@@ -26,6 +26,8 @@ def test_ordering_a_document_and_the_preview(page, live_server, org, reported, s
     assert_accessible(page)
     page.get_by_label("Word").check()
     page.get_by_role("button", name="Skapa").click()
+    page.get_by_text("I kö").first.wait_for()
+    run_worker()  # `styrhjul worker`, as beside the server
     download_link = page.get_by_role("link", name="Ladda ned")
     download_link.first.wait_for(timeout=60_000)
     with page.expect_download() as info:

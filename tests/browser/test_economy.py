@@ -14,6 +14,7 @@ from styrhjul.organisation.models import Role
 from tests.browser.conftest import assert_accessible, login
 from tests.economy.test_sie_parser import DATA
 from tests.factories import UserFactory, grant
+from tests.worker import run_worker
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,7 +42,10 @@ def test_import_map_and_read_a_units_economy(page, live_server, org):
     assert_accessible(page)
     page.set_input_files("#id_file", str(DATA / "objektsaldo_ovnbolag.se"))
     page.click("form.stack button[type=submit]")
-    page.wait_for_selector("#sammanfattning")
+    page.get_by_text("Filen importeras i bakgrunden").wait_for()
+    assert_accessible(page)
+    run_worker()  # `styrhjul worker`, as beside the server; the page then reloads
+    page.wait_for_selector("#sammanfattning", timeout=30_000)
     assert "Kontor Nord" in page.inner_text("main")
     assert_accessible(page)
     fits_320(page, "/ekonomi/importera/")

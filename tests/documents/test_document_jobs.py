@@ -4,18 +4,26 @@ the preview in the browser; the free texts; and the document command."""
 
 from __future__ import annotations
 
+import datetime
 import io
-import time
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
+from styrhjul.core import tasks
 from styrhjul.documents import annual, jobs
 from styrhjul.documents.models import DocumentJob, DocumentText
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from tests.factories import UserFactory, grant
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -78,36 +86,133 @@ def test_the_job_row_is_polled_while_it_is_made(client, org, reported, reader):
     assert "every 1s" not in row and "Ladda ned" in row
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_document_is_made_in_the_background(org, chain, occasion, settings):
-    settings.DOCUMENT_WORKER = "thread"
-    user = UserFactory()
-    grant(user, org["namnd"], Role.READER)
-
-    job = jobs.submit(
-        actor=user, unit=org["namnd"], occasion=occasion, document="delarsrapport", fmt="xlsx"
-    )
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if not job.is_active:
-            break
-        time.sleep(0.2)
-    assert job.status == "done", job.message
-    assert bytes(job.data).startswith(b"PK")
+def order(client, org, occasion, document="delarsrapport", fmt="xlsx", capture=None):
+    with capture(execute=True):
+        return client.post(page_url(org, occasion), {"dokument": document, "format": fmt})
 
 
-def test_the_worker_command_makes_what_is_queued(org, reported, reader):
-    job = jobs.submit(
-        actor=reader, unit=org["namnd"], occasion=reported, document="uppfoljning", fmt="xlsx"
-    )
-    out = io.StringIO()
-    call_command("document_worker", "--once", stdout=out)
+def test_a_document_ordered_on_the_page_is_made_by_the_worker(
+    client, org, reported, reader, django_capture_on_commit_callbacks
+):
+    response = order(client, org, reported, capture=django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    job = DocumentJob.objects.get()
+    assert job.status == "queued" and job.task_id
+    assert "I kö" in client.get(reverse("documents:job", args=[job.pk])).content.decode()
+    run_worker()
     job.refresh_from_db()
     assert job.status == "done", job.message
-    assert job.data and bytes(job.data).startswith(b"PK")
-    assert "Skapade 1 dokument." in out.getvalue()
+    assert bytes(job.data).startswith(b"PK")
+    task = DBTaskResult.objects.get(pk=job.task_id)
+    assert task.status == TaskResultStatus.SUCCESSFUL
+    # The worker's id names its process, so a later worker can tell it died.
+    assert task.worker_ids[0].split(":")[1] == str(os.getpid())
+    assert "Ladda ned" in client.get(reverse("documents:job", args=[job.pk])).content.decode()
+
+
+def test_a_document_the_worker_cannot_make_says_why(
+    client, org, reported, reader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.submit(
+            actor=reader,
+            unit=org["namnd"],
+            occasion=reported,
+            document="internkontrollrapport",
+            fmt="pdf",
+        )
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "har ingen plan med kontrollpunkter" in job.message
+    row = client.get(reverse("documents:job", args=[job.pk])).content.decode()
+    assert "har ingen plan med kontrollpunkter" in row and "every 1s" not in row
+
+
+def test_one_person_has_at_most_three_unfinished_documents(
+    client, org, reported, reader, django_capture_on_commit_callbacks, settings
+):
+    settings.DOCUMENT_JOBS_PER_USER = 3
+    for _ in range(3):
+        assert (
+            order(client, org, reported, capture=django_capture_on_commit_callbacks).status_code
+            == 302
+        )
+
+    response = order(client, org, reported, capture=django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    assert "Du har redan 3 dokument som inte är klara" in response.content.decode()
+    assert DocumentJob.objects.count() == 3
+    # Someone else may still order.
+    other = UserFactory()
+    grant(other, org["namnd"], Role.READER)
+    jobs.submit(
+        actor=other, unit=org["namnd"], occasion=reported, document="delarsrapport", fmt="pdf"
+    )
+    # Once the worker has made them, the reader may order again.
+    run_worker()
+    assert (
+        order(client, org, reported, capture=django_capture_on_commit_callbacks).status_code == 302
+    )
+
+
+def _running_job(reader, org, occasion, *, started_ago, worker="annan-dator:1:x"):
+    """A job claimed by a worker, as the worker leaves it while it builds."""
+    job = jobs.submit(
+        actor=reader, unit=org["namnd"], occasion=occasion, document="delarsrapport", fmt="pdf"
+    )
+    started = timezone.now() - started_ago
+    result = jobs.make_document.enqueue(job.pk)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING, started_at=started, worker_ids=[worker]
+    )
+    DocumentJob.objects.filter(pk=job.pk).update(
+        status="running", progress=40, started_at=started, task_id=result.id
+    )
+    return job
+
+
+def test_a_job_whose_worker_stopped_long_ago_is_failed_not_left_running(org, reported, reader):
+    busy = _running_job(reader, org, reported, started_ago=datetime.timedelta(minutes=2))
+    lost = _running_job(
+        reader, org, reported, started_ago=tasks.LOST_AFTER + datetime.timedelta(minutes=1)
+    )
+
+    assert jobs.recover() == 1
+
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert (lost.status, lost.message) == ("failed", jobs.LOST_MESSAGE)
+    assert DBTaskResult.objects.get(pk=lost.task_id).status == TaskResultStatus.FAILED
+    assert busy.status == "running"  # another worker is still making it
+    assert DBTaskResult.objects.get(pk=busy.task_id).status == TaskResultStatus.RUNNING
+
+
+def test_a_starting_worker_fails_the_jobs_of_a_killed_worker_on_its_machine(
+    client, org, reported, reader
+):
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_worker = tasks.worker_id().split(":")[0] + f":{int(ended.stdout)}:x"
+    killed = _running_job(
+        reader, org, reported, started_ago=datetime.timedelta(minutes=1), worker=dead_worker
+    )
+    elsewhere = _running_job(reader, org, reported, started_ago=datetime.timedelta(minutes=1))
+
+    out = run_worker()
+
+    killed.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (killed.status, killed.message) == ("failed", jobs.LOST_MESSAGE)
+    assert "Markerade 1 avbrutna jobb som misslyckade." in out
+    assert elsewhere.status == "running"
+    # The person sees it on the page, and may order it again.
+    assert (
+        jobs.LOST_MESSAGE in client.get(reverse("documents:job", args=[killed.pk])).content.decode()
+    )
 
 
 def test_the_preview_is_the_document_in_html(client, org, reported, reader):

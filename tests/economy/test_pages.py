@@ -9,7 +9,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.urls import reverse
 from styrhjul.economy.importing import ensure_default_rows
 from styrhjul.economy.models import Account, AnsvarMapping, Dimension, SieImport, Utfall
 from styrhjul.organisation.models import Role
+from tests.economy.uploads import upload
 from tests.factories import (
     AccountFactory,
     AnsvarMappingFactory,
@@ -36,13 +36,6 @@ from .test_sie_parser import DATA, sie_bytes
 def logged_in(client, user):
     client.force_login(user)
     return client
-
-
-def upload(client, data: bytes, name="bok.se", **extra):
-    return client.post(
-        reverse("economy:import"),
-        {"file": SimpleUploadedFile(name, data), **extra},
-    )
 
 
 @pytest.fixture

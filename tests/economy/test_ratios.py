@@ -252,20 +252,17 @@ def test_the_command_recomputes_after_importing(org, tmp_path):
 
 
 def test_the_upload_page_recomputes_after_importing(client, org):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from tests.economy.uploads import upload
 
     indicator = _indicator(org["kommun"], "N03106")
     owner = UserFactory()
     grant(owner, org["kommun"], Role.MODEL_OWNER)
     client.force_login(owner)
-    client.post(reverse("economy:import"), {"file": SimpleUploadedFile("bok.se", ledger())})
+    upload(client, ledger())
     assert IndicatorValue.objects.get(item=indicator).value == Decimal("43.00")
     # A dry run computes nothing new.
     IndicatorValue.objects.all().delete()
-    client.post(
-        reverse("economy:import"),
-        {"file": SimpleUploadedFile("bok2.se", ledger(wages="1.00")), "dry_run": "on"},
-    )
+    upload(client, ledger(wages="1.00"), name="bok2.se", dry_run="on")
     assert not IndicatorValue.objects.exists()
 
 

@@ -7,12 +7,14 @@ import io
 import re
 
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from styrhjul.followup.models import ReminderLog, ReportingTask
 from styrhjul.organisation.models import Role
 from tests.factories import RoleGrantFactory, UserFactory
+from tests.worker import run_worker
 
 
 def _setup(org, chain, occasion, *, grace_days: int):
@@ -74,7 +76,11 @@ def test_a_late_task_is_forsenad_while_still_open(client, org, chain, occasion):
 
 
 def _remind(client, occasion, **data):
-    return client.post(reverse("followup:remind", args=[occasion.pk]), data)
+    """Press a reminder button; "alla försenade" is sent by the worker."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("followup:remind", args=[occasion.pk]), data)
+    run_worker()
+    return response
 
 
 def test_reminders_go_only_for_late_tasks_never_locked_or_klarmarkerade(

@@ -20,6 +20,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, Unit
 from styrhjul.planning.models import Item, Plan
 from tests.factories import RoleGrantFactory, UnitFactory, UserFactory
+from tests.worker import run_worker
 
 TODAY = datetime.date(2025, 7, 1)  # before the enheter's deadline 2025-07-15
 
@@ -189,7 +190,9 @@ def test_export(client, org, chain, occasion):
     assert rows[1][6].date() == datetime.date(2025, 7, 15)
 
 
-def test_remind_one_task_and_all_late(client, org, chain, occasion):
+def test_remind_one_task_and_all_late(
+    client, org, chain, occasion, django_capture_on_commit_callbacks
+):
     task = _task(occasion, org["enhet_b1"], chain)
     chef = UserFactory(email="chef@example.se")
     RoleGrantFactory(user=chef, unit=org["enhet_b1"], role=Role.MANAGER)
@@ -223,9 +226,15 @@ def test_remind_one_task_and_all_late(client, org, chain, occasion):
     client.post(url, {"task": task.pk})
     assert len(mail.outbox) == 1
     # All late ones; tasks without a deadline (kommun, nämnd) are never late.
+    # The e-mails are sent by the worker, not in the request.
     ReminderLog.objects.all().delete()
-    client.post(url, {"alla": "forsenade"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"alla": "forsenade"}, follow=True)
+    assert "Påminnelserna om de 2 försenade uppgifterna skickas nu." in response.content.decode()
+    assert len(mail.outbox) == 1  # nothing sent yet
+    run_worker()
     assert [m.to for m in mail.outbox[1:]] == [["chef@example.se"]]
+    assert ReminderLog.objects.filter(task=task, kind="manual").count() == 1
     # A task the user cannot see: 404.
     other = UserFactory()
     RoleGrantFactory(user=other, unit=org["avd_a"], role=Role.MODEL_OWNER)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,6 +43,8 @@ from .models import (
     ReportRow,
     SieImport,
     Utfall,
+    Voucher,
+    VoucherLine,
     YearBalance,
 )
 
@@ -96,6 +100,15 @@ class ImportResult:
             lines.append(
                 f"Ändrat {change['period']}: {change['before']} → {change['after']} "
                 f"({change['rows']} rader)"
+            )
+            lines.extend(
+                f"  kontoklass {c['class']}: {c['before']} → {c['after']}"
+                for c in change.get("classes", [])
+            )
+        if s.get("vouchers"):
+            lines.append(
+                f"Verifikationer: {s['vouchers']} med {s['voucher_lines']} transaktioner"
+                + (f" (ersätter {s['vouchers_replaced']})." if s.get("vouchers_replaced") else ".")
             )
         if s["budget_versions"]:
             lines.append(f"Nya budgetversioner: {s['budget_versions']}.")
@@ -232,6 +245,7 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
 
     changes = _replace_utfall(organisation, parsed, record, accounts, ansvar_of, in_sum)
     _replace_year_balances(organisation, parsed, record, accounts)
+    vouchers = _replace_vouchers(organisation, parsed, record, accounts, ansvar_of)
     versions = _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum)
 
     used_ansvar = {
@@ -264,6 +278,9 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
         "classes": _class_sums(parsed, convention),
         "differences": sieformat.reconcile(parsed, convention),
         "changes": changes,
+        "vouchers": vouchers["count"],
+        "voucher_lines": vouchers["lines"],
+        "vouchers_replaced": vouchers["replaced"],
         "budget_versions": versions,
         "warnings": warnings,
     }
@@ -351,51 +368,137 @@ def _months(parsed, rows) -> dict[datetime.date, list[datetime.date]]:
     }
 
 
+def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    """The items in lists of at most `size`, so that a million rows are
+    never held as model instances at once."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
 def _replace_utfall(organisation, parsed, record, accounts, ansvar_of, in_sum) -> list[dict]:
+    """Month by month: a month whose rows are the same as those stored is
+    left as it is; a month that differs is deleted and written again, and
+    the change is reported with its sums before and after, in total and per
+    account class. One month's rows are held at a time."""
     months = _months(parsed, parsed.utfall)
-    covered = [m for ms in months.values() for m in ms]
-    old = Utfall.objects.filter(organisation=organisation, period__in=covered)
-    before: dict[tuple, Decimal] = {}
-    for period, number, objs, amount in old.values_list(
-        "period", "account__number", "object_key", "amount"
-    ):
-        before[(period, number, objs)] = amount
-    had_before = bool(before)
-    old.delete()
-    rows, after = [], {}
+    year_of = {m: start for start, ms in months.items() for m in ms}
+    by_month: dict[datetime.date, list[sieformat.PeriodBalance]] = defaultdict(list)
     for p in parsed.utfall:
-        key = objects_key(p.objects)
-        after[(p.period, p.account, key)] = p.amount
-        rows.append(
+        by_month[p.period].append(p)
+    number_of = {a.pk: number for number, a in accounts.items()}
+    had_before = Utfall.objects.filter(organisation=organisation, period__in=list(year_of)).exists()
+    changes = []
+    for month in sorted(year_of):
+        old = Utfall.objects.filter(organisation=organisation, period=month)
+        before = {
+            (number_of[account_id], key): amount
+            for account_id, key, amount in old.values_list("account_id", "object_key", "amount")
+        }
+        lines = by_month.pop(month, [])
+        after = {(p.account, objects_key(p.objects)): p.amount for p in lines}
+        if before == after:
+            continue
+        if before:
+            old.delete()
+        start = year_of[month]
+        for batch in batched(
             Utfall(
-                organisation=organisation,
-                source=record,
-                year_start=parsed.years[p.year].start,
-                period=p.period,
-                account=accounts[p.account],
-                object_key=key,
+                organisation_id=organisation.pk,
+                source_id=record.pk,
+                year_start=start,
+                period=month,
+                account_id=accounts[p.account].pk,
+                object_key=objects_key(p.objects),
                 ansvar=ansvar_of(p.objects),
                 in_ansvar_sum=in_sum(p.objects),
                 amount=p.amount,
             )
-        )
-    Utfall.objects.bulk_create(rows, batch_size=BATCH)
-    if not had_before:
-        return []
-    changes = []
-    for month in sorted(covered):
-        keys = {k for k in before if k[0] == month} | {k for k in after if k[0] == month}
-        differing = [k for k in keys if before.get(k) != after.get(k)]
-        if differing:
-            changes.append(
-                {
-                    "period": f"{month:%Y-%m}",
-                    "rows": len(differing),
-                    "before": _money(sum((before[k] for k in keys if k in before), Decimal(0))),
-                    "after": _money(sum((after[k] for k in keys if k in after), Decimal(0))),
-                }
-            )
+            for p in lines
+        ):
+            Utfall.objects.bulk_create(batch)
+        if had_before:
+            changes.append(_change(month, before, after))
     return changes
+
+
+def _change(month, before: dict, after: dict) -> dict:
+    """What changed in a month: rows that differ, and the sums of the rows
+    before and after in total and for each account class that changed."""
+    differing = [k for k in before.keys() | after.keys() if before.get(k) != after.get(k)]
+    classes = sorted({number[:1] for number, _key in differing})
+
+    def total(rows: dict, klass: str = "") -> str:
+        return _money(
+            sum((v for (number, _), v in rows.items() if number.startswith(klass)), Decimal(0))
+        )
+
+    return {
+        "period": f"{month:%Y-%m}",
+        "rows": len(differing),
+        "before": total(before),
+        "after": total(after),
+        "classes": [
+            {"class": k, "before": total(before, k), "after": total(after, k)} for k in classes
+        ],
+    }
+
+
+def _replace_vouchers(organisation, parsed, record, accounts, ansvar_of) -> dict:
+    """The file's vouchers replace those stored for the months the file
+    covers (from the first month of each year with vouchers or utfall to the
+    last month with either). A file without #VER leaves vouchers as they are."""
+    if not parsed.vouchers:
+        return {"count": 0, "lines": 0, "replaced": 0}
+    year_start = {}
+    for year in parsed.years.values():
+        for m in year.months():
+            year_start.setdefault(m, year.start)
+    last: dict[datetime.date, datetime.date] = {}
+    for v in parsed.vouchers:
+        month = v.date.replace(day=1)
+        start = year_start.get(month)
+        if start is not None:
+            last[start] = max(last.get(start, month), month)
+    for start, months in _months(parsed, parsed.utfall).items():
+        last[start] = max(last.get(start, months[-1]), months[-1])
+    covered = [m for m, start in year_start.items() if start in last and m <= last[start]]
+    old = Voucher.objects.filter(organisation=organisation, period__in=covered)
+    replaced = old.count()
+    VoucherLine.objects.filter(voucher__in=old).delete()
+    old.delete()
+    count = lines = 0
+    for batch in batched(parsed.vouchers, 500):
+        made = Voucher.objects.bulk_create(
+            Voucher(
+                organisation_id=organisation.pk,
+                source_id=record.pk,
+                year_start=year_start.get(v.date.replace(day=1), v.date.replace(month=1, day=1)),
+                period=v.date.replace(day=1),
+                series=v.series[:20],
+                number=v.number[:40],
+                date=v.date,
+                text=v.text[:500],
+            )
+            for v in batch
+        )
+        rows = [
+            VoucherLine(
+                voucher_id=made_voucher.pk,
+                account_id=accounts[t.account].pk,
+                object_key=objects_key(t.objects),
+                ansvar=ansvar_of(t.objects),
+                amount=t.amount,
+                date=t.date,
+                text=t.text[:500],
+            )
+            for made_voucher, v in zip(made, batch, strict=True)
+            for t in v.transactions
+        ]
+        VoucherLine.objects.bulk_create(rows, batch_size=BATCH)
+        count += len(made)
+        lines += len(rows)
+    return {"count": count, "lines": lines, "replaced": replaced}
 
 
 def _replace_year_balances(organisation, parsed, record, accounts) -> None:
@@ -429,7 +532,7 @@ def _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum) -
     created = 0
     for index, lines in by_year.items():
         start = parsed.years[index].start
-        content = sorted((p.period, p.account, objects_key(p.objects), p.amount) for p in lines)
+        digest = content_hash(lines)
         latest = (
             BudgetVersion.objects.filter(
                 organisation=organisation, year_start=start, kind=BudgetKind.IMPORTED
@@ -438,11 +541,18 @@ def _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum) -
             .first()
         )
         if latest is not None:
-            stored = sorted(
-                latest.lines.values_list("period", "account__number", "object_key", "amount")
-            )
-            if stored == content:
-                continue
+            if latest.content_hash:
+                if latest.content_hash == digest:
+                    continue
+            else:
+                stored = sorted(
+                    latest.lines.values_list("period", "account__number", "object_key", "amount")
+                )
+                content = sorted(
+                    (p.period, p.account, objects_key(p.objects), p.amount) for p in lines
+                )
+                if stored == content:
+                    continue
         version = BudgetVersion.objects.create(
             organisation=organisation,
             year_start=start,
@@ -451,24 +561,33 @@ def _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum) -
             reason=f"#PBUDGET i {record.filename}".strip(),
             source=record,
             created_by=actor if getattr(actor, "pk", None) else None,
+            content_hash=digest,
         )
-        Budget.objects.bulk_create(
-            (
-                Budget(
-                    version=version,
-                    period=p.period,
-                    account=accounts[p.account],
-                    object_key=objects_key(p.objects),
-                    ansvar=ansvar_of(p.objects),
-                    in_ansvar_sum=in_sum(p.objects),
-                    amount=p.amount,
-                )
-                for p in lines
-            ),
-            batch_size=BATCH,
-        )
+        for batch in batched(
+            Budget(
+                version_id=version.pk,
+                period=p.period,
+                account_id=accounts[p.account].pk,
+                object_key=objects_key(p.objects),
+                ansvar=ansvar_of(p.objects),
+                in_ansvar_sum=in_sum(p.objects),
+                amount=p.amount,
+            )
+            for p in lines
+        ):
+            Budget.objects.bulk_create(batch)
         created += 1
     return created
+
+
+def content_hash(lines) -> str:
+    """A fingerprint of a year's #PBUDGET that does not depend on their
+    order: the sum of each line's digest, with the number of lines."""
+    total = 0
+    for p in lines:
+        text = f"{p.period:%Y%m} {p.account} {objects_key(p.objects)} {p.amount:.2f}"
+        total += int.from_bytes(hashlib.blake2b(text.encode(), digest_size=16).digest(), "big")
+    return f"{len(lines)}:{total % (1 << 128):032x}"
 
 
 def _unmapped(ansvar: set[DimensionObject], periods) -> list[DimensionObject]:

@@ -100,6 +100,9 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "economy:import": None,
     "economy:mapping": None,
     "economy:unit": "unit",
+    "economy:drill_unit": "unit",
+    "economy:drill_ansvar": ("unit", "ansvar"),
+    "economy:drill_account": ("unit", "ansvar", "account"),
     "kolada:search": None,
     "indicators:index": None,
     "indicators:council": ("year",),
@@ -278,6 +281,11 @@ def world(org):
         data=b"%PDF hemligt",
         size=12,
     )
+    from tests.factories import AccountFactory, AnsvarMappingFactory, DimensionObjectFactory
+
+    ansvar = DimensionObjectFactory(dimension__organisation=org["kommun"], name="Hemligt ansvar")
+    AnsvarMappingFactory(ansvar=ansvar, unit=target)
+    account = AccountFactory(organisation=org["kommun"], number="5010", name="Hemligt konto")
     return {
         "org": org,
         "target": target,
@@ -308,6 +316,8 @@ def world(org):
             "document": "delarsrapport",
             "bad_token": "u-1:forfalskad",
             "fmt": "docx",
+            "ansvar": ansvar,
+            "account": account,
         },
     }
 

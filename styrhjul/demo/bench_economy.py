@@ -20,6 +20,7 @@ import time
 import traceback
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connections, transaction
 
 from styrhjul.organisation import access
@@ -125,12 +126,18 @@ def bench_organisation() -> Unit:
     found = Unit.objects.filter(parent__isnull=True, code=ORGANISATION_CODE).first()
     if found is not None:
         return found
-    unit_type = UnitType.objects.order_by("level", "pk").first()
-    if unit_type is None:
-        unit_type = UnitType.objects.create(name="Kommun", level=0)
     return Unit.objects.create(
-        name="Ekonomibänken", code=ORGANISATION_CODE, unit_type=unit_type, org_number=ORG_NUMBER
+        name="Ekonomibänken",
+        code=ORGANISATION_CODE,
+        unit_type=_type("Kommun", 10),
+        org_number=ORG_NUMBER,
     )
+
+
+def _type(name: str, order: int, governing: bool = False) -> UnitType:
+    return UnitType.objects.get_or_create(
+        name=name, defaults={"order": order, "governing": governing}
+    )[0]
 
 
 # --- Measuring in a child ----------------------------------------------------
@@ -159,6 +166,9 @@ def _import_job(organisation_id: int, path: str) -> dict:
 
 
 def _child(conn, job, args) -> None:
+    # As in production: with DEBUG on, Django keeps the SQL of the last
+    # 9 000 queries, and a bulk insert's SQL is large.
+    settings.DEBUG = False
     for alias in connections:
         connections[alias] = connections.create_connection(alias)
     try:
@@ -210,3 +220,55 @@ def clear_ledger(organisation: Unit) -> None:
 
 def median_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000
+
+
+# --- The pages ---------------------------------------------------------------
+
+
+def page_tree(organisation: Unit, ansvar: int = 300) -> Unit:
+    """A förvaltning under the bench organisation with `ansvar` enheter in
+    ten avdelningar, each enhet with one of the imported ansvar (mapped from
+    the year's start). Built once."""
+    from styrhjul.economy.models import AnsvarMapping, DimensionObject
+
+    code = f"{ORGANISATION_CODE}-F"
+    found = Unit.objects.filter(code=code, parent__parent=organisation).first()
+    if found is not None:
+        return found
+    with transaction.atomic():
+        board = Unit.objects.create(
+            name="Bänknämnden",
+            code=f"{ORGANISATION_CODE}-N",
+            parent=organisation,
+            unit_type=_type("Nämnd", 20, governing=True),
+        )
+        office = Unit.objects.create(
+            name="Bänkförvaltningen", code=code, parent=board, unit_type=_type("Förvaltning", 30)
+        )
+        objects = list(
+            DimensionObject.objects.filter(dimension__organisation=organisation).order_by("code")[
+                :ansvar
+            ]
+        )
+        departments = [
+            Unit.objects.create(
+                name=f"Avdelning {n + 1}",
+                code=f"{code}-A{n + 1}",
+                parent=office,
+                unit_type=_type("Avdelning", 40),
+            )
+            for n in range(10)
+        ]
+        mappings = []
+        for index, obj in enumerate(objects):
+            unit = Unit.objects.create(
+                name=f"Enhet {index + 1}",
+                code=f"{code}-E{index + 1}",
+                parent=departments[index % len(departments)],
+                unit_type=_type("Enhet", 50),
+            )
+            mappings.append(
+                AnsvarMapping(ansvar=obj, unit=unit, valid_from=datetime.date(YEAR, 1, 1))
+            )
+        AnsvarMapping.objects.bulk_create(mappings)
+    return office

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from styrhjul.core.concurrency import use_case
@@ -243,10 +243,25 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
             return any(dim in ansvar_dims for dim, _ in objs)
         return len(objs) == 1 and objs[0][0] in ansvar_dims
 
-    changes = _replace_utfall(organisation, parsed, record, accounts, ansvar_of, in_sum)
+    columns_of: dict[sieformat.Objects, tuple[str, int | None, bool]] = {}
+
+    def object_columns(objs: sieformat.Objects) -> tuple[str, int | None, bool]:
+        """object_key, ansvar_id and in_ansvar_sum of a row with these objects."""
+        try:
+            return columns_of[objs]
+        except KeyError:
+            ansvar = ansvar_of(objs)
+            found = columns_of[objs] = (
+                objects_key(objs),
+                ansvar.pk if ansvar is not None else None,
+                in_sum(objs),
+            )
+            return found
+
+    changes = _replace_utfall(organisation, parsed, record, accounts, object_columns)
     _replace_year_balances(organisation, parsed, record, accounts)
     vouchers = _replace_vouchers(organisation, parsed, record, accounts, ansvar_of)
-    versions = _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum)
+    versions = _budgets(actor, organisation, parsed, record, accounts, object_columns)
 
     used_ansvar = {
         ansvar_of(p.objects) for p in parsed.period_balances if ansvar_of(p.objects) is not None
@@ -376,7 +391,71 @@ def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
         yield batch
 
 
-def _replace_utfall(organisation, parsed, record, accounts, ansvar_of, in_sum) -> list[dict]:
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
+
+
+def insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    """Insert rows (tuples of column values, as stored) of a model without
+    making model instances of them: COPY on PostgreSQL, bulk_create in
+    batches elsewhere. Streams: at most a batch is held at a time. Inside
+    the caller's transaction, so all or nothing as the rest of the import."""
+    count = 0
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(
+            connection.ops.quote_name(model._meta.get_field(c).column) for c in columns
+        )
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {table} ({names}) FROM STDIN"  # noqa: S608 - names from the model
+            ) as copy,
+        ):
+            for batch in batched(rows, 10 * BATCH):
+                copy.write("".join("\t".join(map(_copy_value, row)) + "\n" for row in batch))
+                count += len(batch)
+        return count
+    for batch in batched(rows):
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in batch])
+        count += len(batch)
+    return count
+
+
+UTFALL_COLUMNS = (
+    "organisation_id",
+    "source_id",
+    "year_start",
+    "period",
+    "account_id",
+    "object_key",
+    "ansvar_id",
+    "in_ansvar_sum",
+    "amount",
+)
+BUDGET_COLUMNS = (
+    "version_id",
+    "period",
+    "account_id",
+    "object_key",
+    "ansvar_id",
+    "in_ansvar_sum",
+    "amount",
+)
+
+
+def _replace_utfall(organisation, parsed, record, accounts, object_columns) -> list[dict]:
     """Month by month: a month whose rows are the same as those stored is
     left as it is; a month that differs is deleted and written again, and
     the change is reported with its sums before and after, in total and per
@@ -402,21 +481,22 @@ def _replace_utfall(organisation, parsed, record, accounts, ansvar_of, in_sum) -
         if before:
             old.delete()
         start = year_of[month]
-        for batch in batched(
-            Utfall(
-                organisation_id=organisation.pk,
-                source_id=record.pk,
-                year_start=start,
-                period=month,
-                account_id=accounts[p.account].pk,
-                object_key=objects_key(p.objects),
-                ansvar=ansvar_of(p.objects),
-                in_ansvar_sum=in_sum(p.objects),
-                amount=p.amount,
-            )
-            for p in lines
-        ):
-            Utfall.objects.bulk_create(batch)
+        insert_rows(
+            Utfall,
+            UTFALL_COLUMNS,
+            (
+                (
+                    organisation.pk,
+                    record.pk,
+                    start,
+                    month,
+                    accounts[p.account].pk,
+                    *object_columns(p.objects),
+                    p.amount,
+                )
+                for p in lines
+            ),
+        )
         if had_before:
             changes.append(_change(month, before, after))
     return changes
@@ -523,7 +603,7 @@ def _replace_year_balances(organisation, parsed, record, accounts) -> None:
     )
 
 
-def _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum) -> int:
+def _budgets(actor, organisation, parsed, record, accounts, object_columns) -> int:
     """A new version of a year's budget when the file's #PBUDGET differ from
     the latest version imported from the ledger; none when they are the same."""
     by_year: dict[int, list] = defaultdict(list)
@@ -563,19 +643,14 @@ def _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum) -
             created_by=actor if getattr(actor, "pk", None) else None,
             content_hash=digest,
         )
-        for batch in batched(
-            Budget(
-                version_id=version.pk,
-                period=p.period,
-                account_id=accounts[p.account].pk,
-                object_key=objects_key(p.objects),
-                ansvar=ansvar_of(p.objects),
-                in_ansvar_sum=in_sum(p.objects),
-                amount=p.amount,
-            )
-            for p in lines
-        ):
-            Budget.objects.bulk_create(batch)
+        insert_rows(
+            Budget,
+            BUDGET_COLUMNS,
+            (
+                (version.pk, p.period, accounts[p.account].pk, *object_columns(p.objects), p.amount)
+                for p in lines
+            ),
+        )
         created += 1
     return created
 

@@ -29,7 +29,7 @@ from .models import (
     Utfall,
     VoucherLine,
 )
-from .queries import _row_of, fiscal_years, organisation_of
+from .queries import _row_of, amounts_by_row, fiscal_years, organisation_of
 
 ZERO = Decimal(0)
 MAX_VOUCHER_LINES = 500
@@ -248,14 +248,15 @@ def unit_drill(unit: Unit, sel: Selection, organisation: Unit | None = None) -> 
             unit_id = subtree[unit_id][0]
         return children.get(("unit", unit_id))
 
-    row_of = _row_of(rows)
-    row_index = {row.pk: i for i, row in enumerate(rows)}
-    for which, ansvar_id, number, row_id, period, amount in _amounts(
-        organisation, sel, list(validity)
+    for which, ansvar_id, period, row, amount in amounts_by_row(
+        organisation,
+        rows,
+        months=sel.months,
+        ansvar_ids=list(validity),
+        version=_latest_version(organisation, sel.year_start),
     ):
-        row = row_index.get(row_id) if row_id is not None else row_of(number)
         at = owner(ansvar_id, period)
-        if row is None or at is None:
+        if at is None:
             continue
         lines[row].figures.add(which, amount)
         child = child_of(at, ansvar_id)

@@ -258,7 +258,8 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
             )
             return found
 
-    changes = _replace_utfall(organisation, parsed, record, accounts, object_columns)
+    fingerprints: dict[str, str] = {}
+    changes = _replace_utfall(organisation, parsed, record, accounts, object_columns, fingerprints)
     _replace_year_balances(organisation, parsed, record, accounts)
     vouchers = _replace_vouchers(organisation, parsed, record, accounts, ansvar_of)
     versions = _budgets(actor, organisation, parsed, record, accounts, object_columns)
@@ -298,6 +299,7 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
         "vouchers_replaced": vouchers["replaced"],
         "budget_versions": versions,
         "warnings": warnings,
+        "month_fingerprints": fingerprints,
     }
     record.summary = summary
     record.save(update_fields=["summary"])
@@ -455,11 +457,29 @@ BUDGET_COLUMNS = (
 )
 
 
-def _replace_utfall(organisation, parsed, record, accounts, object_columns) -> list[dict]:
+def _stored_fingerprints(organisation, record) -> dict[str, str]:
+    """Per month (YYYY-MM): the fingerprint of the utfall stored for it, as
+    recorded by the latest import that covered the month."""
+    result: dict[str, str] = {}
+    for fingerprints in (
+        SieImport.objects.filter(organisation=organisation)
+        .exclude(pk=record.pk)
+        .order_by("-imported_at", "-pk")
+        .values_list("summary__month_fingerprints", flat=True)
+    ):
+        for month, fingerprint in (fingerprints or {}).items():
+            result.setdefault(month, fingerprint)
+    return result
+
+
+def _replace_utfall(organisation, parsed, record, accounts, object_columns, fingerprints):
     """Month by month: a month whose rows are the same as those stored is
     left as it is; a month that differs is deleted and written again, and
     the change is reported with its sums before and after, in total and per
-    account class. One month's rows are held at a time."""
+    account class. One month's rows are held at a time. A month whose
+    fingerprint (content_hash) is the one recorded when it was last written
+    is known to be the same without reading it. `fingerprints` is filled
+    with this file's, per month."""
     months = _months(parsed, parsed.utfall)
     year_of = {m: start for start, ms in months.items() for m in ms}
     by_month: dict[datetime.date, list[sieformat.PeriodBalance]] = defaultdict(list)
@@ -467,8 +487,14 @@ def _replace_utfall(organisation, parsed, record, accounts, object_columns) -> l
         by_month[p.period].append(p)
     number_of = {a.pk: number for number, a in accounts.items()}
     had_before = Utfall.objects.filter(organisation=organisation, period__in=list(year_of)).exists()
+    stored = _stored_fingerprints(organisation, record) if had_before else {}
     changes = []
     for month in sorted(year_of):
+        label = f"{month:%Y-%m}"
+        fingerprints[label] = _month_hash(by_month.get(month, []))
+        if stored.get(label) == fingerprints[label]:
+            by_month.pop(month, None)
+            continue
         old = Utfall.objects.filter(organisation=organisation, period=month)
         before = {
             (number_of[account_id], key): amount
@@ -662,6 +688,17 @@ def content_hash(lines) -> str:
     for p in lines:
         text = f"{p.period:%Y%m} {p.account} {objects_key(p.objects)} {p.amount:.2f}"
         total += int.from_bytes(hashlib.blake2b(text.encode(), digest_size=16).digest(), "big")
+    return f"{len(lines)}:{total % (1 << 128):032x}"
+
+
+def _month_hash(lines) -> str:
+    """A month's utfall as a fingerprint independent of their order (as
+    content_hash, quicker: the amounts as written)."""
+    total = 0
+    blake = hashlib.blake2b
+    for p in lines:
+        text = f"{p.account} {objects_key(p.objects)} {p.amount}"
+        total += int.from_bytes(blake(text.encode(), digest_size=16).digest(), "big")
     return f"{len(lines)}:{total % (1 << 128):032x}"
 
 

@@ -227,14 +227,24 @@ class Utfall(models.Model):
     marks the rows whose sum per ansvar is the ansvar's utfall (see
     sie.TOTAL and sie.CELLS)."""
 
-    organisation = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # No index of their own for organisation and ansvar: the indexes on
+    # (organisation, period) and (ansvar, period) serve them, and every
+    # index costs time when a million rows are imported.
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     source = models.ForeignKey(SieImport, on_delete=models.PROTECT, related_name="utfall")
     year_start = models.DateField()
     period = models.DateField()  # the first day of the month
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     object_key = models.CharField(max_length=200, blank=True)
     ansvar = models.ForeignKey(
-        DimensionObject, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        DimensionObject,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     in_ansvar_sum = models.BooleanField(default=False)
     amount = models.DecimalField(**AMOUNT)
@@ -322,7 +332,10 @@ class Budget(models.Model):
     """One budget amount of a version: a month, an account (or a report row
     when budgeted per row) and an ansvar (empty: not on an ansvar)."""
 
-    version = models.ForeignKey(BudgetVersion, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by (version, ansvar) below.
+    version = models.ForeignKey(
+        BudgetVersion, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     period = models.DateField()
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -124,3 +124,21 @@ def test_the_same_budget_in_another_order_is_no_new_version(org):
     assert BudgetVersion.objects.count() == 1
     run(org["kommun"], sie_bytes(lines[0], '#PBUDGET 0 202502 5010 {1 "100"} 1200.00'))
     assert BudgetVersion.objects.count() == 2
+
+
+def test_an_unchanged_month_is_known_by_its_fingerprint(org):
+    first = sie_bytes(
+        '#PSALDO 0 202501 5010 {1 "100"} 1000.00', '#PSALDO 0 202502 5010 {1 "100"} 1000.00'
+    )
+    run(org["kommun"], first)
+    # Rows changed behind the import's back are not read again: the
+    # fingerprint recorded for January says it is as the file has it.
+    Utfall.objects.filter(period=datetime.date(2025, 1, 1)).update(amount=Decimal("1.00"))
+    result = run(
+        org["kommun"],
+        sie_bytes(
+            '#PSALDO 0 202501 5010 {1 "100"} 1000.00', '#PSALDO 0 202502 5010 {1 "100"} 1300.00'
+        ),
+    )
+    assert [c["period"] for c in result.summary["changes"]] == ["2025-02"]
+    assert Utfall.objects.get(period=datetime.date(2025, 1, 1)).amount == Decimal("1.00")

@@ -48,6 +48,9 @@ PERIOD_BALANCE = re.compile(
 # them as σ, Σ, ÷, ┼, ─, Í, Θ) and in code page 437.
 LATIN1_LETTERS = frozenset(b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9")
 PC8_LETTERS = frozenset(b"\x86\x84\x94\x8f\x8e\x99\x82")
+LATIN1_BYTES = re.compile(b"[" + re.escape(bytes(sorted(LATIN1_LETTERS))) + b"]")
+PC8_BYTES = re.compile(b"[" + re.escape(bytes(sorted(PC8_LETTERS))) + b"]")
+HIGH_BYTE = re.compile(b"[\x80-\xff]")
 
 
 @dataclass(frozen=True)
@@ -238,7 +241,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _check_pc8(data: bytes) -> None:
     """Refuse a file that says PC8 but is in UTF-8 or Windows-1252/Latin-1."""
-    if not any(byte >= 0x80 for byte in data):
+    if HIGH_BYTE.search(data) is None:
         return
     try:
         data.decode("utf-8")
@@ -256,15 +259,15 @@ def _check_pc8(data: bytes) -> None:
                 )
             ]
         )
-    latin = [i for i, byte in enumerate(data) if byte in LATIN1_LETTERS]
-    if latin and not any(byte in PC8_LETTERS for byte in data):
+    latin = LATIN1_BYTES.search(data)
+    if latin is not None and PC8_BYTES.search(data) is None:
         raise SieError(
             [
                 Problem(
                     "filen verkar vara kodad i Windows-1252/Latin-1, inte i PC8 som "
                     "SIE-standarden säger: å, ä och ö skulle läsas fel. Exportera filen "
                     "på nytt i PC8.",
-                    line=data[: latin[0]].count(b"\n") + 1,
+                    line=data[: latin.start()].count(b"\n") + 1,
                     tag="#FORMAT",
                 )
             ]
@@ -683,26 +686,33 @@ def _check(sie: SieFile, object_lines) -> list[Problem]:
         else:
             seen[key] = b.line
     misplaced: list[PeriodBalance] = []
+    # The months of each year, and the accounts declared, looked up rather
+    # than worked out for each of a million lines.
+    in_year = {
+        index: set(_months_between(y.start.replace(day=1), y.end)) for index, y in sie.years.items()
+    }
+    declared = {number for number, a in sie.accounts.items() if a.line}
     for p in sie.period_balances:
-        year_problems = _check_year(sie, p.tag, p.line, p.year)
-        problems.extend(year_problems)
-        if not year_problems:
+        months = in_year.get(p.year)
+        if months is None:
+            problems.extend(_check_year(sie, p.tag, p.line, p.year))
+        elif p.period not in months:
+            if p.tag == "#PBUDGET" and any(_in_year(y, p.period) for y in sie.years.values()):
+                # Some programs write this year's budget a second time
+                # under the year before; it is not that year's budget.
+                misplaced.append(p)
+                continue
             year = sie.years[p.year]
-            if not _in_year(year, p.period):
-                if p.tag == "#PBUDGET" and any(_in_year(y, p.period) for y in sie.years.values()):
-                    # Some programs write this year's budget a second time
-                    # under the year before; it is not that year's budget.
-                    misplaced.append(p)
-                    continue
-                problems.append(
-                    Problem(
-                        f"perioden {p.period:%Y%m} ligger utanför räkenskapsår {p.year} "
-                        f"({year.start:%Y%m%d}–{year.end:%Y%m%d}) enligt #RAR.",
-                        line=p.line,
-                        tag=p.tag,
-                    )
+            problems.append(
+                Problem(
+                    f"perioden {p.period:%Y%m} ligger utanför räkenskapsår {p.year} "
+                    f"({year.start:%Y%m%d}–{year.end:%Y%m%d}) enligt #RAR.",
+                    line=p.line,
+                    tag=p.tag,
                 )
-        problems.extend(_check_account(sie, p.tag, p.line, p.account))
+            )
+        if p.account not in declared:
+            problems.extend(_check_account(sie, p.tag, p.line, p.account))
         key = (p.tag, p.year, p.period, p.account, p.objects)
         if key in seen:
             problems.append(_duplicate(p.tag, p.line, seen[key]))
@@ -746,6 +756,14 @@ def _check(sie: SieFile, object_lines) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    result, day = [], first
+    while day <= last:
+        result.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return result
 
 
 def _in_year(year: Year, period: datetime.date) -> bool:

@@ -539,8 +539,9 @@ def _change(month, before: dict, after: dict) -> dict:
 
 def _replace_vouchers(organisation, parsed, record, accounts, ansvar_of) -> dict:
     """The file's vouchers replace those stored for the months the file
-    covers (from the first month of each year with vouchers or utfall to the
-    last month with either). A file without #VER leaves vouchers as they are."""
+    covers: for each year with vouchers in the file, from its first month to
+    the last month with a voucher or utfall. A file without #VER leaves
+    vouchers as they are, and so do years without vouchers in the file."""
     if not parsed.vouchers:
         return {"count": 0, "lines": 0, "replaced": 0}
     year_start = {}
@@ -553,8 +554,11 @@ def _replace_vouchers(organisation, parsed, record, accounts, ansvar_of) -> dict
         start = year_start.get(month)
         if start is not None:
             last[start] = max(last.get(start, month), month)
+    # Only the years with vouchers in the file: many programs write last
+    # year's #PSALDO for comparison but this year's vouchers only.
     for start, months in _months(parsed, parsed.utfall).items():
-        last[start] = max(last.get(start, months[-1]), months[-1])
+        if start in last:
+            last[start] = max(last[start], months[-1])
     covered = [m for m, start in year_start.items() if start in last and m <= last[start]]
     old = Voucher.objects.filter(organisation=organisation, period__in=covered)
     replaced = old.count()

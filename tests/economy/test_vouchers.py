@@ -142,3 +142,23 @@ def test_an_unchanged_month_is_known_by_its_fingerprint(org):
     )
     assert [c["period"] for c in result.summary["changes"]] == ["2025-02"]
     assert Utfall.objects.get(period=datetime.date(2025, 1, 1)).amount == Decimal("1.00")
+
+
+def test_last_years_vouchers_stay_when_this_years_file_has_last_years_utfall(org):
+    last_year = voucher(
+        "A", 9, 20241115, "Löner november", "#TRANS 5010 {} 800.00", "#TRANS 1930 {} -800.00"
+    )
+    run(org["kommun"], sie_bytes('#PSALDO -1 202411 5010 {1 "100"} 800.00', *last_year))
+    # This year's file: last year's utfall for comparison, this year's vouchers.
+    run(
+        org["kommun"],
+        sie_bytes(
+            '#PSALDO -1 202411 5010 {1 "100"} 800.00',
+            '#PSALDO 0 202501 5010 {1 "100"} 1000.00',
+            *JANUARY,
+        ),
+    )
+    assert sorted(Voucher.objects.values_list("text", flat=True)) == [
+        "Löner januari",
+        "Löner november",
+    ]

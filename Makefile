@@ -47,6 +47,8 @@ test: $(VENV)/.installed-test
 
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 BENCH_ARGS ?=
+# e.g. ECONOMY_BENCH_ARGS="--lines 100000" for a quicker run
+ECONOMY_BENCH_ARGS ?=
 
 ## Build (or reuse) the scale data set and print server time, SQL queries and
 ## memory of the main pages next to their budgets, then the document builds
@@ -56,7 +58,7 @@ bench: $(VENV)/.installed var/styrhjul.env
 	export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}"; \
 	$(BIN)/styrhjul migrate --no-input && $(BIN)/styrhjul bench $(BENCH_ARGS) && \
 	$(BIN)/styrhjul document-bench --runs 3 && $(BIN)/styrhjul annual-bench && \
-	$(BIN)/styrhjul kolada-bench
+	$(BIN)/styrhjul kolada-bench && $(BIN)/styrhjul economy-bench $(ECONOMY_BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check styrhjul tests

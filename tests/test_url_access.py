@@ -44,7 +44,13 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
 from styrhjul.planning import services
 from styrhjul.planning.models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
-from tests.factories import AnsvarMappingFactory, DimensionObjectFactory, UserFactory, grant
+from tests.factories import (
+    AccountFactory,
+    AnsvarMappingFactory,
+    DimensionObjectFactory,
+    UserFactory,
+    grant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +128,9 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "economy:report_rows_reset": None,
     "economy:investments": "unit",
     "economy:ratios": None,
+    "economy:drill_unit": "unit",
+    "economy:drill_ansvar": ("unit", "ansvar"),
+    "economy:drill_account": ("unit", "ansvar", "account"),
     "kolada:search": None,
     "indicators:index": None,
     "indicators:council": ("year",),
@@ -359,6 +368,10 @@ def world(org):
     sie_upload = SieUpload.objects.create(
         organisation=org["kommun"], filename="hemlig.se", status="done", errors=["Hemligt fel"]
     )
+
+    ansvar = DimensionObjectFactory(dimension__organisation=org["kommun"], name="Hemligt ansvar")
+    AnsvarMappingFactory(ansvar=ansvar, unit=target)
+    account = AccountFactory(organisation=org["kommun"], number="5010", name="Hemligt konto")
     return {
         "org": org,
         "target": target,
@@ -394,6 +407,8 @@ def world(org):
             "fmt": "docx",
             "budget_version": budget_version,
             "report_row": ReportRow.objects.filter(organisation=org["kommun"]).first(),
+            "ansvar": ansvar,
+            "account": account,
         },
     }
 

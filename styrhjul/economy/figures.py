@@ -6,9 +6,11 @@ sign: intäkter positive, kostnader negative."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
 from styrhjul.charts import BarChart, Series, Table, TrendChart, data_table, to_svg
@@ -18,6 +20,7 @@ from .queries import EconomyTable
 
 TKR = Decimal(1000)
 UNIT = "tkr"
+CHART_CACHE_SECONDS = 7 * 24 * 3600
 BETTER, WORSE = "Bättre än budget", "Sämre än budget"
 
 
@@ -32,9 +35,22 @@ def _tkr(value: Decimal | None) -> Decimal | None:
     return None if value is None else (value / TKR).quantize(Decimal(1))
 
 
+def chart_svg(chart, prefix: str, text: str) -> str:
+    """The chart's SVG, drawn once per content: matplotlib takes a good
+    part of a second for a page's charts, and the figures change only when
+    a file is imported or a budget is changed. The key is a hash of
+    everything drawn, so a changed figure is a new chart."""
+    key = "economy:chart:" + hashlib.sha256(repr((chart, prefix, text)).encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = to_svg(chart, id_prefix=prefix, show_title=False, desc=text)
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return svg
+
+
 def _shown(chart, prefix: str, text: str) -> ShownChart:
     # to_svg escapes every text it writes; the markup is ours.
-    svg = to_svg(chart, id_prefix=prefix, show_title=False, desc=text)
+    svg = chart_svg(chart, prefix, text)
     return ShownChart(mark_safe(svg), data_table(chart), text)  # noqa: S308
 
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from styrhjul.core.concurrency import use_case
@@ -41,6 +43,8 @@ from .models import (
     ReportRow,
     SieImport,
     Utfall,
+    Voucher,
+    VoucherLine,
     YearBalance,
 )
 
@@ -96,6 +100,15 @@ class ImportResult:
             lines.append(
                 f"Ändrat {change['period']}: {change['before']} → {change['after']} "
                 f"({change['rows']} rader)"
+            )
+            lines.extend(
+                f"  kontoklass {c['class']}: {c['before']} → {c['after']}"
+                for c in change.get("classes", [])
+            )
+        if s.get("vouchers"):
+            lines.append(
+                f"Verifikationer: {s['vouchers']} med {s['voucher_lines']} transaktioner"
+                + (f" (ersätter {s['vouchers_replaced']})." if s.get("vouchers_replaced") else ".")
             )
         if s["budget_versions"]:
             lines.append(f"Nya budgetversioner: {s['budget_versions']}.")
@@ -230,13 +243,29 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
             return any(dim in ansvar_dims for dim, _ in objs)
         return len(objs) == 1 and objs[0][0] in ansvar_dims
 
-    changes = _replace_utfall(organisation, parsed, record, accounts, ansvar_of, in_sum)
-    _replace_year_balances(organisation, parsed, record, accounts)
-    versions = _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum)
+    columns_of: dict[sieformat.Objects, tuple[str, int | None, bool]] = {}
 
-    used_ansvar = {
-        ansvar_of(p.objects) for p in parsed.period_balances if ansvar_of(p.objects) is not None
-    }
+    def object_columns(objs: sieformat.Objects) -> tuple[str, int | None, bool]:
+        """object_key, ansvar_id and in_ansvar_sum of a row with these objects."""
+        try:
+            return columns_of[objs]
+        except KeyError:
+            ansvar = ansvar_of(objs)
+            found = columns_of[objs] = (
+                objects_key(objs),
+                ansvar.pk if ansvar is not None else None,
+                in_sum(objs),
+            )
+            return found
+
+    fingerprints: dict[str, str] = {}
+    changes = _replace_utfall(organisation, parsed, record, accounts, object_columns, fingerprints)
+    _replace_year_balances(organisation, parsed, record, accounts)
+    vouchers = _replace_vouchers(organisation, parsed, record, accounts, ansvar_of)
+    versions = _budgets(actor, organisation, parsed, record, accounts, object_columns)
+
+    used_ansvar = {ansvar_of(objs) for objs in {p.objects for p in parsed.period_balances}}
+    used_ansvar.discard(None)
     unmapped = _unmapped(used_ansvar, periods)
     warnings = [str(w) for w in parsed.warnings]
     for (dim, code), line in sorted(parsed.undeclared_objects.items(), key=lambda i: i[1]):
@@ -264,8 +293,12 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
         "classes": _class_sums(parsed, convention),
         "differences": sieformat.reconcile(parsed, convention),
         "changes": changes,
+        "vouchers": vouchers["count"],
+        "voucher_lines": vouchers["lines"],
+        "vouchers_replaced": vouchers["replaced"],
         "budget_versions": versions,
         "warnings": warnings,
+        "month_fingerprints": fingerprints,
     }
     record.summary = summary
     record.save(update_fields=["summary"])
@@ -351,51 +384,218 @@ def _months(parsed, rows) -> dict[datetime.date, list[datetime.date]]:
     }
 
 
-def _replace_utfall(organisation, parsed, record, accounts, ansvar_of, in_sum) -> list[dict]:
-    months = _months(parsed, parsed.utfall)
-    covered = [m for ms in months.values() for m in ms]
-    old = Utfall.objects.filter(organisation=organisation, period__in=covered)
-    before: dict[tuple, Decimal] = {}
-    for period, number, objs, amount in old.values_list(
-        "period", "account__number", "object_key", "amount"
-    ):
-        before[(period, number, objs)] = amount
-    had_before = bool(before)
-    old.delete()
-    rows, after = [], {}
-    for p in parsed.utfall:
-        key = objects_key(p.objects)
-        after[(p.period, p.account, key)] = p.amount
-        rows.append(
-            Utfall(
-                organisation=organisation,
-                source=record,
-                year_start=parsed.years[p.year].start,
-                period=p.period,
-                account=accounts[p.account],
-                object_key=key,
-                ansvar=ansvar_of(p.objects),
-                in_ansvar_sum=in_sum(p.objects),
-                amount=p.amount,
-            )
+def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    """The items in lists of at most `size`, so that a million rows are
+    never held as model instances at once."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    """Insert rows (tuples of column values, as stored) of a model without
+    making model instances of them: COPY on PostgreSQL, bulk_create in
+    batches elsewhere. Streams: at most a batch is held at a time. Inside
+    the caller's transaction, so all or nothing as the rest of the import."""
+    count = 0
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(
+            connection.ops.quote_name(model._meta.get_field(c).column) for c in columns
         )
-    Utfall.objects.bulk_create(rows, batch_size=BATCH)
-    if not had_before:
-        return []
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {table} ({names}) FROM STDIN"  # noqa: S608 - names from the model
+            ) as copy,
+        ):
+            # psycopg writes each value as PostgreSQL reads it (None,
+            # dates, Decimal, escapes in text), in C.
+            write = copy.write_row
+            for row in rows:
+                write(row)
+                count += 1
+        return count
+    for batch in batched(rows):
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in batch])
+        count += len(batch)
+    return count
+
+
+UTFALL_COLUMNS = (
+    "organisation_id",
+    "source_id",
+    "year_start",
+    "period",
+    "account_id",
+    "object_key",
+    "ansvar_id",
+    "in_ansvar_sum",
+    "amount",
+)
+BUDGET_COLUMNS = (
+    "version_id",
+    "period",
+    "account_id",
+    "object_key",
+    "ansvar_id",
+    "in_ansvar_sum",
+    "amount",
+)
+
+
+def _stored_fingerprints(organisation, record) -> dict[str, str]:
+    """Per month (YYYY-MM): the fingerprint of the utfall stored for it, as
+    recorded by the latest import that covered the month."""
+    result: dict[str, str] = {}
+    for fingerprints in (
+        SieImport.objects.filter(organisation=organisation)
+        .exclude(pk=record.pk)
+        .order_by("-imported_at", "-pk")
+        .values_list("summary__month_fingerprints", flat=True)
+    ):
+        for month, fingerprint in (fingerprints or {}).items():
+            result.setdefault(month, fingerprint)
+    return result
+
+
+def _replace_utfall(organisation, parsed, record, accounts, object_columns, fingerprints):
+    """Month by month: a month whose rows are the same as those stored is
+    left as it is; a month that differs is deleted and written again, and
+    the change is reported with its sums before and after, in total and per
+    account class. One month's rows are held at a time. A month whose
+    fingerprint (content_hash) is the one recorded when it was last written
+    is known to be the same without reading it. `fingerprints` is filled
+    with this file's, per month."""
+    months = _months(parsed, parsed.utfall)
+    year_of = {m: start for start, ms in months.items() for m in ms}
+    by_month: dict[datetime.date, list[sieformat.PeriodBalance]] = defaultdict(list)
+    for p in parsed.utfall:
+        by_month[p.period].append(p)
+    number_of = {a.pk: number for number, a in accounts.items()}
+    had_before = Utfall.objects.filter(organisation=organisation, period__in=list(year_of)).exists()
+    stored = _stored_fingerprints(organisation, record) if had_before else {}
     changes = []
-    for month in sorted(covered):
-        keys = {k for k in before if k[0] == month} | {k for k in after if k[0] == month}
-        differing = [k for k in keys if before.get(k) != after.get(k)]
-        if differing:
-            changes.append(
-                {
-                    "period": f"{month:%Y-%m}",
-                    "rows": len(differing),
-                    "before": _money(sum((before[k] for k in keys if k in before), Decimal(0))),
-                    "after": _money(sum((after[k] for k in keys if k in after), Decimal(0))),
-                }
-            )
+    for month in sorted(year_of):
+        label = f"{month:%Y-%m}"
+        fingerprints[label] = _month_hash(by_month.get(month, []))
+        if stored.get(label) == fingerprints[label]:
+            by_month.pop(month, None)
+            continue
+        old = Utfall.objects.filter(organisation=organisation, period=month)
+        before = {
+            (number_of[account_id], key): amount
+            for account_id, key, amount in old.values_list("account_id", "object_key", "amount")
+        }
+        lines = by_month.pop(month, [])
+        after = {(p.account, objects_key(p.objects)): p.amount for p in lines}
+        if before == after:
+            continue
+        if before:
+            old.delete()
+        start = year_of[month]
+        insert_rows(
+            Utfall,
+            UTFALL_COLUMNS,
+            (
+                (
+                    organisation.pk,
+                    record.pk,
+                    start,
+                    month,
+                    accounts[p.account].pk,
+                    *object_columns(p.objects),
+                    p.amount,
+                )
+                for p in lines
+            ),
+        )
+        if had_before:
+            changes.append(_change(month, before, after))
     return changes
+
+
+def _change(month, before: dict, after: dict) -> dict:
+    """What changed in a month: rows that differ, and the sums of the rows
+    before and after in total and for each account class that changed."""
+    differing = [k for k in before.keys() | after.keys() if before.get(k) != after.get(k)]
+    classes = sorted({number[:1] for number, _key in differing})
+
+    def total(rows: dict, klass: str = "") -> str:
+        return _money(
+            sum((v for (number, _), v in rows.items() if number.startswith(klass)), Decimal(0))
+        )
+
+    return {
+        "period": f"{month:%Y-%m}",
+        "rows": len(differing),
+        "before": total(before),
+        "after": total(after),
+        "classes": [
+            {"class": k, "before": total(before, k), "after": total(after, k)} for k in classes
+        ],
+    }
+
+
+def _replace_vouchers(organisation, parsed, record, accounts, ansvar_of) -> dict:
+    """The file's vouchers replace those stored for the months the file
+    covers: for each year with vouchers in the file, from its first month to
+    the last month with a voucher or utfall. A file without #VER leaves
+    vouchers as they are, and so do years without vouchers in the file."""
+    if not parsed.vouchers:
+        return {"count": 0, "lines": 0, "replaced": 0}
+    year_start = {}
+    for year in parsed.years.values():
+        for m in year.months():
+            year_start.setdefault(m, year.start)
+    last: dict[datetime.date, datetime.date] = {}
+    for v in parsed.vouchers:
+        month = v.date.replace(day=1)
+        start = year_start.get(month)
+        if start is not None:
+            last[start] = max(last.get(start, month), month)
+    # Only the years with vouchers in the file: many programs write last
+    # year's #PSALDO for comparison but this year's vouchers only.
+    for start, months in _months(parsed, parsed.utfall).items():
+        if start in last:
+            last[start] = max(last[start], months[-1])
+    covered = [m for m, start in year_start.items() if start in last and m <= last[start]]
+    old = Voucher.objects.filter(organisation=organisation, period__in=covered)
+    replaced = old.count()
+    VoucherLine.objects.filter(voucher__in=old).delete()
+    old.delete()
+    count = lines = 0
+    for batch in batched(parsed.vouchers, 500):
+        made = Voucher.objects.bulk_create(
+            Voucher(
+                organisation_id=organisation.pk,
+                source_id=record.pk,
+                year_start=year_start.get(v.date.replace(day=1), v.date.replace(month=1, day=1)),
+                period=v.date.replace(day=1),
+                series=v.series[:20],
+                number=v.number[:40],
+                date=v.date,
+                text=v.text[:500],
+            )
+            for v in batch
+        )
+        rows = [
+            VoucherLine(
+                voucher_id=made_voucher.pk,
+                account_id=accounts[t.account].pk,
+                object_key=objects_key(t.objects),
+                ansvar=ansvar_of(t.objects),
+                amount=t.amount,
+                date=t.date,
+                text=t.text[:500],
+            )
+            for made_voucher, v in zip(made, batch, strict=True)
+            for t in v.transactions
+        ]
+        VoucherLine.objects.bulk_create(rows, batch_size=BATCH)
+        count += len(made)
+        lines += len(rows)
+    return {"count": count, "lines": lines, "replaced": replaced}
 
 
 def _replace_year_balances(organisation, parsed, record, accounts) -> None:
@@ -420,7 +620,7 @@ def _replace_year_balances(organisation, parsed, record, accounts) -> None:
     )
 
 
-def _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum) -> int:
+def _budgets(actor, organisation, parsed, record, accounts, object_columns) -> int:
     """A new version of a year's budget when the file's #PBUDGET differ from
     the latest version imported from the ledger; none when they are the same."""
     by_year: dict[int, list] = defaultdict(list)
@@ -429,7 +629,7 @@ def _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum) -
     created = 0
     for index, lines in by_year.items():
         start = parsed.years[index].start
-        content = sorted((p.period, p.account, objects_key(p.objects), p.amount) for p in lines)
+        digest = content_hash(lines)
         latest = (
             BudgetVersion.objects.filter(
                 organisation=organisation, year_start=start, kind=BudgetKind.IMPORTED
@@ -438,11 +638,18 @@ def _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum) -
             .first()
         )
         if latest is not None:
-            stored = sorted(
-                latest.lines.values_list("period", "account__number", "object_key", "amount")
-            )
-            if stored == content:
-                continue
+            if latest.content_hash:
+                if latest.content_hash == digest:
+                    continue
+            else:
+                stored = sorted(
+                    latest.lines.values_list("period", "account__number", "object_key", "amount")
+                )
+                content = sorted(
+                    (p.period, p.account, objects_key(p.objects), p.amount) for p in lines
+                )
+                if stored == content:
+                    continue
         version = BudgetVersion.objects.create(
             organisation=organisation,
             year_start=start,
@@ -451,24 +658,49 @@ def _budgets(actor, organisation, parsed, record, accounts, ansvar_of, in_sum) -
             reason=f"#PBUDGET i {record.filename}".strip(),
             source=record,
             created_by=actor if getattr(actor, "pk", None) else None,
+            content_hash=digest,
         )
-        Budget.objects.bulk_create(
+        insert_rows(
+            Budget,
+            BUDGET_COLUMNS,
             (
-                Budget(
-                    version=version,
-                    period=p.period,
-                    account=accounts[p.account],
-                    object_key=objects_key(p.objects),
-                    ansvar=ansvar_of(p.objects),
-                    in_ansvar_sum=in_sum(p.objects),
-                    amount=p.amount,
-                )
+                (version.pk, p.period, accounts[p.account].pk, *object_columns(p.objects), p.amount)
                 for p in lines
             ),
-            batch_size=BATCH,
         )
         created += 1
     return created
+
+
+def content_hash(lines) -> str:
+    """A fingerprint of a year's #PBUDGET that does not depend on their
+    order: the sum of each line's digest (the amounts as written), with the
+    number of lines."""
+    total = 0
+    blake = hashlib.blake2b
+    keys: dict[sieformat.Objects, str] = {}
+    for p in lines:
+        key = keys.get(p.objects)
+        if key is None:
+            key = keys[p.objects] = objects_key(p.objects)
+        text = f"{p.period.toordinal()} {p.account} {key} {p.amount}"
+        total += int.from_bytes(blake(text.encode(), digest_size=16).digest(), "big")
+    return f"{len(lines)}:{total % (1 << 128):032x}"
+
+
+def _month_hash(lines) -> str:
+    """A month's utfall as a fingerprint independent of their order (as
+    content_hash, quicker: the amounts as written)."""
+    total = 0
+    blake = hashlib.blake2b
+    keys: dict[sieformat.Objects, str] = {}
+    for p in lines:
+        key = keys.get(p.objects)
+        if key is None:
+            key = keys[p.objects] = objects_key(p.objects)
+        text = f"{p.account} {key} {p.amount}"
+        total += int.from_bytes(blake(text.encode(), digest_size=16).digest(), "big")
+    return f"{len(lines)}:{total % (1 << 128):032x}"
 
 
 def _unmapped(ansvar: set[DimensionObject], periods) -> list[DimensionObject]:

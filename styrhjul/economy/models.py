@@ -285,14 +285,24 @@ class Utfall(models.Model):
     marks the rows whose sum per ansvar is the ansvar's utfall (see
     sie.TOTAL and sie.CELLS)."""
 
-    organisation = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # No index of their own for organisation and ansvar: the indexes on
+    # (organisation, period) and (ansvar, period) serve them, and every
+    # index costs time when a million rows are imported.
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     source = models.ForeignKey(SieImport, on_delete=models.PROTECT, related_name="utfall")
     year_start = models.DateField()
     period = models.DateField()  # the first day of the month
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     object_key = models.CharField(max_length=200, blank=True)
     ansvar = models.ForeignKey(
-        DimensionObject, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        DimensionObject,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     in_ansvar_sum = models.BooleanField(default=False)
     amount = models.DecimalField(**AMOUNT)
@@ -362,6 +372,10 @@ class BudgetVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # For a budget from the ledger: a fingerprint of its lines
+    # (importing.content_hash), so that the same budget again is known
+    # without reading the stored lines.
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("budgetversion")
@@ -376,7 +390,10 @@ class Budget(models.Model):
     """One budget amount of a version: a month, an account (or a report row
     when budgeted per row) and an ansvar (empty: not on an ansvar)."""
 
-    version = models.ForeignKey(BudgetVersion, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by (version, ansvar) below.
+    version = models.ForeignKey(
+        BudgetVersion, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     period = models.DateField()
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -482,3 +499,47 @@ class InvestmentAccountRange(models.Model):
     def contains(self, account: str) -> bool:
         width = len(self.first)
         return self.first <= account[:width] <= self.last[:width]
+class Voucher(models.Model):
+    """A verifikation (SIE #VER) from an imported file: series, number, date
+    and text. Its `period` is the month of its date; a newer export of the
+    same months replaces the months' vouchers, as it replaces their utfall."""
+
+    organisation = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(SieImport, on_delete=models.PROTECT, related_name="vouchers")
+    year_start = models.DateField()
+    period = models.DateField()  # the first day of the month of `date`
+    series = models.CharField(_("serie"), max_length=20, blank=True)
+    number = models.CharField(_("verifikationsnummer"), max_length=40, blank=True)
+    date = models.DateField(_("datum"))
+    text = models.CharField(_("text"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("verifikation")
+        verbose_name_plural = _("verifikationer")
+        ordering = ["date", "series", "pk"]
+        indexes = [models.Index(fields=["organisation", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.number} {self.date:%Y-%m-%d}".strip()
+
+
+class VoucherLine(models.Model):
+    """A transaction of a voucher (SIE #TRANS): account, objects (and the
+    ansvar among them), amount with the ledger's sign, and text."""
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="lines")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    object_key = models.CharField(max_length=200, blank=True)
+    ansvar = models.ForeignKey(
+        DimensionObject, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount = models.DecimalField(**AMOUNT)
+    date = models.DateField(null=True, blank=True)  # the transaction's own date, if given
+    text = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["voucher", "pk"]
+        indexes = [models.Index(fields=["account", "ansvar"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_key} {self.amount}".strip()

@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from styrhjul.organisation.models import Unit
 
 from .models import (
+    Account,
     AnsvarMapping,
     Budget,
     BudgetVersion,
@@ -186,21 +187,10 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
         figures_of = by_part.setdefault(part_of(unit_id), [[ZERO] * 12, [ZERO] * 12])
         figures_of[which][month] -= amount
 
-    row_of = _row_of(rows)
     index = {m: i for i, m in enumerate(months)}
     for r in figures:
         r.budget = [ZERO] * 12
         r.utfall = [None] * 12
-    utfall = (
-        Utfall.objects.filter(
-            organisation=organisation,
-            year_start=year_start,
-            in_ansvar_sum=True,
-            ansvar_id__in=list(validity),
-        )
-        .values("ansvar_id", "account__number", "period")
-        .annotate(total=Sum("amount"))
-    )
     seen_months = {
         m
         for m in Utfall.objects.filter(organisation=organisation, year_start=year_start)
@@ -212,38 +202,23 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
             for r in figures:
                 if not r.is_total:
                     r.utfall[i] = ZERO
-    for item in utfall:
-        row = row_of(item["account__number"])
-        month = index.get(item["period"])
-        at = owner(item["ansvar_id"], item["period"]) if month is not None else None
-        if row is None or at is None:
-            continue
-        amount = item["total"].quantize(CENT)
-        current = figures[row].utfall[month] or ZERO
-        figures[row].utfall[month] = current - amount
-        add_to_part(at, month, 1, amount)
     version = (
         BudgetVersion.objects.filter(organisation=organisation, year_start=year_start)
         .order_by("-created_at", "-pk")
         .first()
     )
-    if version is not None:
-        budget = (
-            Budget.objects.filter(version=version, in_ansvar_sum=True, ansvar_id__in=list(validity))
-            .values("ansvar_id", "account__number", "row_id", "period")
-            .annotate(total=Sum("amount"))
-        )
-        row_index = {row.pk: i for i, row in enumerate(rows)}
-        for item in budget:
-            if item["row_id"] is not None:
-                row = row_index.get(item["row_id"])
-            else:
-                row = row_of(item["account__number"])
-            month = index.get(item["period"])
-            at = owner(item["ansvar_id"], item["period"]) if month is not None else None
-            if row is None or at is None:
-                continue
-            amount = item["total"].quantize(CENT)
+    for which, ansvar_id, period, row, total in amounts_by_row(
+        organisation, rows, months=months, ansvar_ids=list(validity), version=version
+    ):
+        month = index.get(period)
+        at = owner(ansvar_id, period) if month is not None else None
+        if at is None:
+            continue
+        amount = total.quantize(CENT)
+        if which == "utfall":
+            figures[row].utfall[month] = (figures[row].utfall[month] or ZERO) - amount
+            add_to_part(at, month, 1, amount)
+        else:
             figures[row].budget[month] -= amount
             add_to_part(at, month, 0, amount)
     for row in figures:
@@ -487,3 +462,66 @@ def year_start_of(organisation: Unit, day: datetime.date) -> datetime.date | Non
         ),
         None,
     )
+def amounts_by_row(
+    organisation: Unit,
+    rows: list[ReportRow],
+    *,
+    months: list[datetime.date],
+    ansvar_ids: list[int],
+    version: BudgetVersion | None = None,
+):
+    """Utfall and budget (of `version`) summed per ansvar and month for each
+    report row that is not a total, in the database: one row per ansvar and
+    month rather than per account, so that hundreds of ansvar stay quick.
+    Yields (which, ansvar_id, period, row index, amount) with the ledger's
+    sign; which is "utfall" or "budget". A budget line on a row (not an
+    account) counts on its row. Three queries whatever the number of ansvar."""
+    row_of = _row_of(rows)
+    by_row: dict[int, list[int]] = defaultdict(list)
+    for pk, number in Account.objects.filter(organisation=organisation).values_list("pk", "number"):
+        index = row_of(number)
+        if index is not None:
+            by_row[index].append(pk)
+    parts = [i for i, row in enumerate(rows) if not row.is_total]
+    if not parts or not ansvar_ids or not months:
+        return
+    utfall = (
+        Utfall.objects.filter(
+            organisation=organisation,
+            period__in=months,
+            in_ansvar_sum=True,
+            ansvar_id__in=ansvar_ids,
+        )
+        .values("ansvar_id", "period")
+        .annotate(
+            **{f"r{i}": Sum("amount", filter=Q(account_id__in=by_row[i] or [0])) for i in parts},
+            # Something to group by even when no row has an account.
+            n=Count("pk"),
+        )
+    )
+    sources = [("utfall", utfall)]
+    if version is not None:
+        budget = (
+            Budget.objects.filter(
+                version=version, period__in=months, in_ansvar_sum=True, ansvar_id__in=ansvar_ids
+            )
+            .values("ansvar_id", "period")
+            .annotate(
+                **{
+                    f"r{i}": Sum(
+                        "amount",
+                        filter=Q(row_id=rows[i].pk)
+                        | Q(row__isnull=True, account_id__in=by_row[i] or [0]),
+                    )
+                    for i in parts
+                },
+                n=Count("pk"),
+            )
+        )
+        sources.append(("budget", budget))
+    for which, query in sources:
+        for item in query:
+            for i in parts:
+                amount = item[f"r{i}"]
+                if amount is not None:
+                    yield which, item["ansvar_id"], item["period"], i, amount

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_budget
+from . import views, views_budget, views_drill, views_invest
 
 app_name = "economy"
 
@@ -11,6 +11,19 @@ urlpatterns = [
     path("importera/<int:pk>/", views.sie_upload, name="upload"),
     path("ansvar/", views.mapping, name="mapping"),
     path("enheter/<int:pk>/", views.unit_economy, name="unit"),
+    path("enheter/<int:pk>/investeringar/", views_invest.unit_investments, name="investments"),
+    path("nyckeltal/", views_invest.financial_ratios, name="ratios"),
+    path("nedbrytning/<int:pk>/", views_drill.drill_unit, name="drill_unit"),
+    path(
+        "nedbrytning/<int:pk>/ansvar/<int:ansvar>/",
+        views_drill.drill_ansvar,
+        name="drill_ansvar",
+    ),
+    path(
+        "nedbrytning/<int:pk>/ansvar/<int:ansvar>/konto/<int:account>/",
+        views_drill.drill_account,
+        name="drill_account",
+    ),
     path("budget/", views_budget.budget_versions, name="budget"),
     path("budget/mall/", views_budget.budget_template, name="budget_template"),
     path("budget/importera/", views_budget.budget_import, name="budget_import"),
@@ -22,11 +35,4 @@ urlpatterns = [
     path(
         "installningar/rader/aterstall/", views_budget.report_rows_reset, name="report_rows_reset"
     ),
-]
-
-from . import views_invest  # noqa: E402
-
-urlpatterns += [
-    path("enheter/<int:pk>/investeringar/", views_invest.unit_investments, name="investments"),
-    path("nyckeltal/", views_invest.financial_ratios, name="ratios"),
 ]

@@ -132,3 +132,32 @@ def test_investments_and_financial_ratios(page, live_server, org):
     assert "18,0 %" in page.inner_text("main")
     assert_accessible(page)
     fits_320(page, "/ekonomi/nyckeltal/?ar=2024-01-01")
+def test_the_drill_down_from_förvaltning_to_the_vouchers(page, live_server, org):
+    from tests.economy.test_drill import ledger
+
+    ansvar, account = ledger(org)
+    reader = UserFactory(first_name="Fia", last_name="Förvaltningsdotter")
+    grant(reader, org["forv"], Role.READER)
+    login(page, reader)
+    path = f"/ekonomi/nedbrytning/{org['forv'].pk}/"
+    page.goto(path)
+    assert "Per enhet och ansvar" in page.inner_text("main")
+    assert_accessible(page)
+    fits_320(page, path)
+    page.goto(path)
+    page.click("main table a:text-is('Äldreomsorg')")
+    page.click(f"main table a:text-is('{org['enhet_a1'].name}')")
+    page.click("main table a:text-is('100 Äldreomsorg')")
+    page.click("main table a:text-is('5010 Löner')")
+    assert "Löner januari" in page.inner_text("main")
+    assert "Verifikationer" in page.inner_text("main")
+    assert_accessible(page)
+    # Only February.
+    page.select_option("#manad", "2025-02")
+    page.check("#urval-manad")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**urval=manad**")
+    assert "Lön med OB" in page.inner_text("main")
+    assert "Löner januari" not in page.inner_text("main")
+    assert_accessible(page)
+    fits_320(page, page.url.split(live_server.url)[1])

@@ -80,3 +80,29 @@ def test_own_ansvar_of_the_unit_are_a_part_of_their_own(org):
     )
     parts = queries.unit_economy(org["avd_a"]).parts
     assert [p.label for p in parts] == ["Äldreomsorg (egna ansvar)", "Solgårdens äldreboende"]
+
+
+def test_a_chart_is_drawn_once_per_content(monkeypatch):
+    from django.core.cache import cache
+
+    from styrhjul.charts import BarChart
+    from styrhjul.economy import figures
+
+    cache.clear()
+    drawn = []
+
+    def draw(chart, **kwargs):
+        drawn.append(chart)
+        return f"<svg>{len(drawn)}</svg>"
+
+    monkeypatch.setattr(figures, "to_svg", draw)
+
+    def chart(value):
+        return BarChart(title="Avvikelse", unit="tkr", labels=["A"], values=[Decimal(value)])
+
+    first = figures.chart_svg(chart(1), "p", "text")
+    assert figures.chart_svg(chart(1), "p", "text") == first
+    assert len(drawn) == 1
+    # Another figure is another chart.
+    assert figures.chart_svg(chart(2), "p", "text") != first
+    assert len(drawn) == 2

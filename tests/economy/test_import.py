@@ -123,9 +123,22 @@ def test_a_newer_export_replaces_its_months_and_says_what_changed(org):
         ),
     )
     assert result.summary["changes"] == [
-        {"period": "2025-02", "rows": 1, "before": "1000.00", "after": "1200.00"},
-        {"period": "2025-03", "rows": 1, "before": "0.00", "after": "900.00"},
+        {
+            "period": "2025-02",
+            "rows": 1,
+            "before": "1000.00",
+            "after": "1200.00",
+            "classes": [{"class": "5", "before": "1000.00", "after": "1200.00"}],
+        },
+        {
+            "period": "2025-03",
+            "rows": 1,
+            "before": "0.00",
+            "after": "900.00",
+            "classes": [{"class": "5", "before": "0.00", "after": "900.00"}],
+        },
     ]
+    assert "kontoklass 5: 1000.00 → 1200.00" in result.text()
     assert "Ändrat 2025-02: 1000.00 → 1200.00" in result.text()
     amounts = dict(Utfall.objects.values_list("period", "amount"))
     assert amounts[datetime.date(2025, 2, 1)] == Decimal("1200.00")

@@ -60,19 +60,6 @@ def test_a_save_on_the_version_opened_is_the_next_version(key):
     assert DocumentText.objects.count() == 1
 
 
-def test_a_save_that_changes_nothing_writes_no_history_row(key):
-    # The history shows what changed; a save of the same text is a version
-    # (a later save must have seen it) but not a line that says nothing.
-    anna = UserFactory()
-    first = write(key, "Annas text.", 0, anna)
-    row = write(key, "Annas text.", first.version, anna)
-    row.refresh_from_db()
-    assert row.version == 2
-    assert row.history.count() == 1
-    row = write(key, "Annas nya text.", row.version, anna)
-    assert row.history.count() == 2
-
-
 def test_a_save_on_an_older_version_is_refused_and_nothing_is_saved(key):
     anna, berit = UserFactory(), UserFactory()
     write(key, "Annas text.", 0, anna)

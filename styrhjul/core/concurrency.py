@@ -131,14 +131,7 @@ def save_edited(row: Row, actor, reason: str | None = None) -> Row:
     set_actor(row, actor, reason)
     if not row._state.adding:
         row.version += 1  # the row is locked (lock_for_edit, lock_version)
-        if not _changed(row):
-            # A save that changes nothing still counts as a version (a save
-            # made on top of it must have seen it), but writes no history row.
-            row.skip_history_when_saving = True
-        try:
-            row.save()
-        finally:
-            row.__dict__.pop("skip_history_when_saving", None)
+        row.save()
         return row
     try:
         with transaction.atomic():
@@ -150,17 +143,6 @@ def save_edited(row: Row, actor, reason: str | None = None) -> Row:
             raise
         raise EditConflict(current) from None
     return row
-
-
-def _changed(row: Row) -> bool:
-    """Whether a stored row, as the service has changed it in memory, differs
-    from the database in anything the history shows."""
-    ignored = {"version", "updated_at", "updated_by"}
-    names = [
-        f.attname for f in row._meta.concrete_fields if not f.primary_key and f.name not in ignored
-    ]
-    stored = type(row)._base_manager.filter(pk=row.pk).values(*names).first()
-    return stored is None or any(stored[name] != getattr(row, name) for name in names)
 
 
 # --- Showing a conflict on a page ------------------------------------------------

@@ -267,15 +267,7 @@ def economy_part(
     if year_start is None:
         return None
     table = economy.unit_economy(unit, year_start)
-    wanted = next(
-        (
-            i + 1
-            for i, m in enumerate(table.months)
-            if (m.year, m.month) == (period_end.year, period_end.month)
-        ),
-        len(table.months),
-    )
-    months = min(wanted, table.months_with_utfall)
+    months = table.months_to(period_end)
     children = list(
         Unit.objects.filter(parent=unit)
         .select_related("unit_type")

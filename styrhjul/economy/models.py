@@ -499,6 +499,8 @@ class InvestmentAccountRange(models.Model):
     def contains(self, account: str) -> bool:
         width = len(self.first)
         return self.first <= account[:width] <= self.last[:width]
+
+
 class Voucher(models.Model):
     """A verifikation (SIE #VER) from an imported file: series, number, date
     and text. Its `period` is the month of its date; a newer export of the

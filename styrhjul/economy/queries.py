@@ -94,6 +94,14 @@ class EconomyTable:
     def budget_version(self):  # set by unit_economy
         return getattr(self, "_version", None)
 
+    def months_to(self, day: datetime.date) -> int:
+        """How many months "to date" means at `day`: the fiscal year's months
+        through `day`'s month, but no further than the ledger has utfall, so
+        that budget and utfall to date always cover the same months. The
+        economy page, the economy task and the Månadsrapport all count so."""
+        through = sum(1 for month in self.months if month <= day)
+        return min(through, self.months_with_utfall)
+
     def to_date(self) -> list[tuple[RowFigures, Decimal, Decimal, Decimal]]:
         """Per row: budget to date, utfall to date and the difference."""
         result = []
@@ -462,6 +470,8 @@ def year_start_of(organisation: Unit, day: datetime.date) -> datetime.date | Non
         ),
         None,
     )
+
+
 def amounts_by_row(
     organisation: Unit,
     rows: list[ReportRow],

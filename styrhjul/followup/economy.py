@@ -247,17 +247,18 @@ def economy_figures(task: ReportingTask) -> EconomyFigures:
         own = {r.row_id: r for r in forecast.rows.all()}
     # The units below: the subtree's forecast less the unit's own.
     with_below = forecast_totals(occasion, [unit.pk]).get(unit.pk, {}) if has_below else {}
+    to_date = table.months_to(day)  # budget and utfall over the same months
     rows = []
     for figures in table.rows:
-        budget_to_date, utfall_to_date = figures.to_date(months)
+        budget_to_date, utfall_to_date = figures.to_date(to_date)
         row = FigureRow(
             figures.row_id,
             figures.name,
             figures.is_total,
             figures.budget_year,
             budget_to_date,
-            utfall_to_date if any(u is not None for u in figures.utfall[:months]) else None,
-            last_rows[figures.row_id].to_date(months)[1] if figures.row_id in last_rows else None,
+            utfall_to_date if any(u is not None for u in figures.utfall[:to_date]) else None,
+            last_rows[figures.row_id].to_date(to_date)[1] if figures.row_id in last_rows else None,
         )
         if figures.row_id in own:
             row.own = own[figures.row_id].amount
@@ -269,9 +270,8 @@ def economy_figures(task: ReportingTask) -> EconomyFigures:
             row.own = sum(net_own, ZERO)
         if with_below:
             row.below = with_below.get(row.row_id, ZERO) - (row.own or ZERO)
-    months_with_utfall = min(table.months_with_utfall, months)
     return EconomyFigures(
-        year_start, months, months_with_utfall, rows, last is not None, holds_ansvar, has_below
+        year_start, months, to_date, rows, last is not None, holds_ansvar, has_below
     )
 
 

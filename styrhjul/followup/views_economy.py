@@ -40,12 +40,14 @@ def _crumbs(task: ReportingTask, *rest):
 
 
 def _period_label(figures: economy.EconomyFigures) -> str:
-    """ "januari–mars" for the months to the period end."""
-    if not figures.year_start or not figures.months:
+    """ "januari–mars" for the months to date: to the period end, or to the
+    last month with utfall when the ledger has not come that far."""
+    months = figures.months_with_utfall
+    if not figures.year_start or not months:
         return ""
     first = figures.year_start.month
-    last = (first + figures.months - 2) % 12 + 1
-    if figures.months == 1:
+    last = (first + months - 2) % 12 + 1
+    if months == 1:
         return month_name(first)
     return f"{month_name(first)}–{month_name(last)}"
 

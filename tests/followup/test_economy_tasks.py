@@ -258,6 +258,30 @@ def test_the_page_shows_budget_utfall_last_year_and_the_form(client, org, march,
     assert "Spara prognosen" in html
 
 
+def test_budget_and_utfall_to_date_cover_the_same_months_as_on_the_economy_page(
+    client, org, model, people, ledger
+):
+    # At the end of April the ledger has utfall to March: the task compares
+    # January–March, as the unit's economy page and the Månadsrapport do,
+    # and says so, instead of four months of budget against three of utfall.
+    from styrhjul.economy.queries import unit_economy
+
+    april = economy_occasion(
+        model, name="Månadsrapport april", period_end=datetime.date(2025, 4, 30)
+    )
+    task = task_of(april, org["enhet_a1"])
+
+    html = page(client, people["a1"], task)
+
+    assert "Ekonomisystemet har utfall för 3 månader av perioden" in html
+    assert "Budget, utfall januari–mars och helårsprognos per rad" in html
+    figures = economy.economy_figures(task)
+    table = unit_economy(org["enhet_a1"], datetime.date(2025, 1, 1))
+    on_the_page = {row.row_id: (budget, utfall) for row, budget, utfall, _ in table.to_date()}
+    for row in figures.rows:
+        assert (row.budget_to_date, row.utfall_to_date or 0) == on_the_page[row.row_id], row.name
+
+
 def test_a_good_forecast_is_saved_and_the_avvikelse_shown(client, org, march, people, ledger):
     task = task_of(march, org["enhet_a1"])
     response = post_forecast(

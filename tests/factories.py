@@ -992,3 +992,119 @@ class BudgetFactory(factory.django.DjangoModelFactory):
         AccountFactory, organisation=factory.SelfAttribute("..version.organisation")
     )
     amount = Decimal("1000.00")
+
+
+class SieUploadFactory(factory.django.DjangoModelFactory):
+    """An SIE file uploaded on the import page, imported."""
+
+    class Meta:
+        model = "economy.SieUpload"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    filename = "ekonomi.se"
+    status = "done"
+    summary = factory.LazyFunction(lambda: {"periods": ["2025-01"]})
+
+
+class PensionCommitmentFactory(factory.django.DjangoModelFactory):
+    """The pensions earned before 1998 (ansvarsförbindelse) at a year's end."""
+
+    class Meta:
+        model = "economy.PensionCommitment"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year_start = datetime.date(2025, 1, 1)
+    amount = Decimal("412000000.00")
+
+
+class InvestmentRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.InvestmentRow"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    order = 10
+    name = "Investeringsutgifter"
+
+
+class InvestmentAccountRangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "economy.InvestmentAccountRange"
+
+    row = factory.SubFactory(InvestmentRowFactory)
+    first = "10"
+    last = "12"
+
+
+class VoucherFactory(factory.django.DjangoModelFactory):
+    """A voucher of January 2025 from an imported file."""
+
+    class Meta:
+        model = "economy.Voucher"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    source = factory.SubFactory(
+        SieImportFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    year_start = datetime.date(2025, 1, 1)
+    period = datetime.date(2025, 1, 1)
+    series = "A"
+    number = factory.Sequence(lambda n: str(n + 1))
+    date = datetime.date(2025, 1, 25)
+    text = "Löner januari"
+
+
+class VoucherLineFactory(factory.django.DjangoModelFactory):
+    """Salaries of 1 000 kronor on an ansvar, on a voucher."""
+
+    class Meta:
+        model = "economy.VoucherLine"
+
+    voucher = factory.SubFactory(VoucherFactory)
+    account = factory.SubFactory(
+        AccountFactory, organisation=factory.SelfAttribute("..voucher.organisation")
+    )
+    ansvar = factory.SubFactory(
+        DimensionObjectFactory,
+        dimension__organisation=factory.SelfAttribute("...voucher.organisation"),
+    )
+    object_key = factory.LazyAttribute(lambda o: f"{o.ansvar.dimension.number}:{o.ansvar.code}")
+    amount = Decimal("1000.00")
+
+
+class ForecastFactory(factory.django.DjangoModelFactory):
+    """A unit's helårsprognos at an occasion that follows up the economy."""
+
+    class Meta:
+        model = "followup.Forecast"
+
+    occasion = factory.SubFactory(
+        FollowUpOccasionFactory, kind="monthly", follows_economy=True, asks_forecast=True
+    )
+    unit = factory.LazyAttribute(lambda o: o.occasion.model.organisation)
+    comment = "Prognosen bygger på utfallet till och med mars."
+
+
+class ForecastRowFactory(factory.django.DjangoModelFactory):
+    """The forecast for personalkostnader, of a row of the forecast's organisation."""
+
+    class Meta:
+        model = "followup.ForecastRow"
+
+    forecast = factory.SubFactory(ForecastFactory)
+    row = factory.SubFactory(
+        ReportRowFactory,
+        organisation=factory.SelfAttribute("..forecast.occasion.model.organisation"),
+    )
+    amount = Decimal("-12000.00")
+    comment = "Vikarier under sommaren."
+
+
+class ForecastMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "followup.ForecastMeasure"
+
+    forecast = factory.SubFactory(ForecastFactory)
+    text = "Se över bemanningen under sommaren."
+    responsible = "Enhetschefen"
+    due = datetime.date(2025, 9, 30)

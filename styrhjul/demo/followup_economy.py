@@ -151,6 +151,7 @@ def write_forecasts(
     closed = state != "open"
     forecasts, rows_new, measures_new, done = [], [], [], []
     made: list[tuple[Forecast, list[ForecastRow], list[ForecastMeasure]]] = []
+    written_on: dict[datetime.date, list[int]] = {}  # the day each unit saved its forecast
     for index, task in enumerate(economy_tasks):
         code = task.unit.code
         author = managers.get(code)
@@ -192,6 +193,7 @@ def write_forecasts(
             ]
             made.append((forecast, new_rows, new_measures))
             forecasts.append(forecast)
+            written_on.setdefault(on, []).append(task.unit_id)
         if finished:
             task.done_at = _when(on)
             task.done_by = author
@@ -199,6 +201,11 @@ def write_forecasts(
             set_actor(task, author, "Klarmarkerad")
             done.append(task)
     bulk_create_with_history(forecasts, Forecast, batch_size=500)
+    # Saved the day the unit worked on it, an hour before any klarmarkering.
+    for on, units in written_on.items():
+        Forecast.objects.filter(occasion=occasion, unit_id__in=units).update(
+            updated_at=_when(on) - datetime.timedelta(hours=1)
+        )
     for forecast, new_rows, new_measures in made:
         for r in new_rows:
             r.forecast = forecast

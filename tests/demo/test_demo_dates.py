@@ -204,5 +204,11 @@ def test_this_years_economy_follow_up_has_forecasts_and_measures(demo_on):
             assert forecasts.exists()
             assert forecasts.exclude(comment="").count() == forecasts.count()
             assert ForecastMeasure.objects.filter(forecast__occasion=occasion).exists()
+            # Each was saved while the unit worked on it, before any klarmarkering.
+            done = dict(tasks.exclude(done_at=None).values_list("unit_id", "done_at"))
+            for forecast in forecasts:
+                assert forecast.updated_at.date() <= max(today, occasion.period_end)
+                if forecast.unit_id in done:
+                    assert forecast.updated_at < done[forecast.unit_id], forecast
         if occasion.status == OccasionStatus.CLOSED:
             assert tasks.get(unit__code="3111").done_at is not None

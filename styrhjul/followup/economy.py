@@ -28,6 +28,7 @@ from styrhjul.economy.queries import unit_economy, units_holding_ansvar, year_st
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
+from .measures import save_followup
 from .models import (
     FollowUpOccasion,
     Forecast,
@@ -620,22 +621,12 @@ def forecast_measure_followup_save(
         raise PermissionDenied
     if access.reports_only_assigned(actor, task.unit):
         raise PermissionDenied
-    if is_locked(task):
-        raise ValidationError(
-            _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
-        )
-    if not _earlier_measures(task).filter(pk=measure.pk).exists():
-        raise ValidationError(_("Åtgärden följs inte upp i den här uppgiften."))
-    result = result.strip()
-    if done and not result:
-        raise ValidationError({"result": _("Beskriv vad som har gjorts när åtgärden är klar.")})
-    followup = lock_for_edit(
-        MeasureFollowUp,
-        version,
-        gone=_("Uppföljningen finns inte längre. Ladda om sidan."),
+    return save_followup(
+        actor,
+        task,
+        _earlier_measures(task),
         forecast_measure=measure,
-        occasion=task.occasion,
+        result=result,
+        done=done,
+        version=version,
     )
-    followup.result = result
-    followup.done = done
-    return save_edited(followup, actor)

@@ -15,7 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
+from styrhjul.core.concurrency import (
+    EditConflict,
+    conflict_text,
+    lock_for_edit,
+    save_edited,
+    use_case,
+)
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 
@@ -133,11 +139,29 @@ def measure_followup_save(
     in between refuses this one with EditConflict."""
     if not access.may_change_task(actor, task):
         raise PermissionDenied
+    return save_followup(
+        actor,
+        task,
+        _earlier_reports(task),
+        report=report,
+        result=result,
+        done=done,
+        version=version,
+    )
+
+
+def save_followup(actor, task: ReportingTask, earlier, *, result, done, version, **followed):
+    """The follow-up, at the task's occasion, of a measure among `earlier`
+    (the measures the task follows up): `followed` names it, as report= a
+    control point's report or forecast_measure= a measure planned with a
+    forecast. Refused while the task is locked, and what is done needs a
+    text. Called by the use cases, which check who may."""
+    ((field, measure),) = followed.items()
     if is_locked(task):
         raise ValidationError(
             _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
         )
-    if not _earlier_reports(task).filter(pk=report.pk).exists():
+    if not earlier.filter(pk=measure.pk).exists():
         raise ValidationError(_("Åtgärden följs inte upp i den här uppgiften."))
     result = result.strip()
     if done and not result:
@@ -146,9 +170,34 @@ def measure_followup_save(
         MeasureFollowUp,
         version,
         gone=_("Uppföljningen finns inte längre. Ladda om sidan."),
-        report=report,
         occasion=task.occasion,
+        **{field: measure},
     )
     followup.result = result
     followup.done = done
     return save_edited(followup, actor)
+
+
+def apply_followup_post(found, post, save):
+    """A page's form for one measure's follow-up (`found`: an open measure of
+    the task): what the user sent in `post` is kept on `found`, `save(result,
+    done, version)` stores it, and a conflict or an error is put on `found`
+    for the page to show. True when saved."""
+    found.result_value = post.get("result", "")
+    found.done_value = post.get("done") == "1"
+    version = post.get("version", "0")
+    try:
+        found.saved_followup = save(
+            found.result_value, found.done_value, int(version) if version.isdigit() else 0
+        )
+    except EditConflict as exc:
+        found.followup = exc.current
+        found.error = conflict_text(exc, saved=f"”{exc.current.result or '–'}”")
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "result" in exc.error_dict:
+            found.result_error = " ".join(exc.message_dict["result"])
+        else:
+            found.error = " ".join(exc.messages)
+    else:
+        return True
+    return False

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from styrhjul.core.concurrency import EditConflict, conflict_text, show_conflict
+from styrhjul.core.concurrency import EditConflict, show_conflict
 from styrhjul.core.history import history_entries
 from styrhjul.indicators.analysis import attach_task_facts
 from styrhjul.indicators.models import IndicatorValue
@@ -160,27 +160,19 @@ def measure(request, pk: int, report: int):
     found = next((m for m in measures.open_measures(task_obj) if m.report.pk == report), None)
     if found is None:
         raise Http404
-    found.result_value = request.POST.get("result", "")
-    found.done_value = request.POST.get("done") == "1"
-    version = request.POST.get("version", "0")
-    try:
-        saved = measures.measure_followup_save(
+    saved = measures.apply_followup_post(
+        found,
+        request.POST,
+        lambda result, done, version: measures.measure_followup_save(
             actor=request.user,
             task=task_obj,
             report=found.report,
-            result=found.result_value,
-            done=found.done_value,
-            version=int(version) if version.isdigit() else 0,
-        )
-    except EditConflict as exc:
-        found.followup = exc.current
-        found.error = conflict_text(exc, saved=f"”{exc.current.result or '–'}”")
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "result" in exc.error_dict:
-            found.result_error = " ".join(exc.message_dict["result"])
-        else:
-            found.error = " ".join(exc.messages)
-    else:
+            result=result,
+            done=done,
+            version=version,
+        ),
+    )
+    if saved:
         if not request.htmx:
             messages.success(
                 request,
@@ -188,7 +180,7 @@ def measure(request, pk: int, report: int):
                 % {"title": found.item.title},
             )
             return redirect(reverse("followup:task", args=[task_obj.pk]) + f"#atgard-{report}")
-        found.followup = saved
+        found.followup = found.saved_followup
         found.saved = True
         found.result_value = found.done_value = None
     context = {"m": found, "task": task_obj, "may_follow_up": True}

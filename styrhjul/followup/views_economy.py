@@ -19,7 +19,7 @@ from styrhjul.core.concurrency import EditConflict, conflict_text
 from styrhjul.core.dates import month_name
 from styrhjul.organisation import access
 
-from . import economy, queries, services
+from . import economy, measures, queries, services
 from .forms_economy import ForecastForm
 from .models import Forecast, ReportingTask
 
@@ -163,27 +163,19 @@ def forecast_measure(request, pk: int, measure: int):
     found = next((m for m in economy.open_forecast_measures(task) if m.measure.pk == measure), None)
     if found is None:
         raise Http404
-    found.result_value = request.POST.get("result", "")
-    found.done_value = request.POST.get("done") == "1"
-    version = request.POST.get("version", "0")
-    try:
-        economy.forecast_measure_followup_save(
+    saved = measures.apply_followup_post(
+        found,
+        request.POST,
+        lambda result, done, version: economy.forecast_measure_followup_save(
             actor=request.user,
             task=task,
             measure=found.measure,
-            result=found.result_value,
-            done=found.done_value,
-            version=int(version) if version.isdigit() else 0,
-        )
-    except EditConflict as exc:
-        found.followup = exc.current
-        found.error = conflict_text(exc, saved=f"”{exc.current.result or '–'}”")
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "result" in exc.error_dict:
-            found.result_error = " ".join(exc.message_dict["result"])
-        else:
-            found.error = " ".join(exc.messages)
-    else:
+            result=result,
+            done=done,
+            version=version,
+        ),
+    )
+    if saved:
         messages.success(request, _("Uppföljningen av åtgärden är sparad."))
         return redirect(reverse("followup:task", args=[task.pk]) + f"#prognosatgard-{measure}")
     context = page_context(request, task)

@@ -19,18 +19,16 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from styrhjul.charts import BarChart, Series, Table, TrendChart, data_table, to_svg
+from styrhjul.charts import Series, Table, TrendChart, data_table, to_svg
 from styrhjul.charts.numbers import format_number, format_value
 from styrhjul.core.spreadsheet import workbook_bytes
+from styrhjul.economy.figures import UNIT, deviation_bars, tkr
 
 from .layout import Section
 from .monthly import MONTHS as MONTHS_SV
 from .monthly import EconomyPart, Line, MonthlyReport
 
 TEMPLATE = "documents/monthly.html"
-TKR = Decimal(1000)
-UNIT = "tkr"
-BETTER, WORSE = "Bättre än budget", "Sämre än budget"
 # The economy's sub-sections (the Månadsrapport's sections, and the parts of
 # the economy chapter in the delårsrapport and årsredovisning).
 DRIFT, PARTS, CHARTS = "driftredovisning", "per_enhet", "diagram"
@@ -46,10 +44,6 @@ INVESTMENT_COLUMNS = [
     "Kvar av budget",
 ]
 RATIO_COLUMNS = ["Nyckeltal", "Värde", "Beräknat som"]
-
-
-def tkr(value: Decimal | None) -> Decimal | None:
-    return None if value is None else (value / TKR).quantize(Decimal(1))
 
 
 def tkr_text(value: Decimal | None) -> str:
@@ -244,20 +238,7 @@ def charts(part: EconomyPart, prefix: str) -> list[Chart]:
 
 
 def _bars(title: str, header: str, items, prefix: str, what: str) -> Chart:
-    spec = BarChart(
-        title=title,
-        unit=UNIT,
-        labels=[label for label, _ in items],
-        values=[tkr(value) for _, value in items],
-        positive_label=BETTER,
-        negative_label=WORSE,
-        label_header=header,
-        value_header="Avvikelse",
-    )
-    worse = [label for label, value in items if value < 0]
-    text = f"Diagrammet visar avvikelsen mot budget hittills i år {what}. " + (
-        "Sämre än budget: " + ", ".join(worse) + "." if worse else "Ingen ligger sämre än budget."
-    )
+    spec, text = deviation_bars(title, header, items, what)
     return _chart(spec, prefix, text)
 
 

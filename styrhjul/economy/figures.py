@@ -31,7 +31,8 @@ class ShownChart:
     text: str
 
 
-def _tkr(value: Decimal | None) -> Decimal | None:
+def tkr(value: Decimal | None) -> Decimal | None:
+    """Kronor as whole thousands (tkr), as the charts and documents show them."""
     return None if value is None else (value / TKR).quantize(Decimal(1))
 
 
@@ -78,9 +79,9 @@ def month_charts(table: EconomyTable, prefix: str) -> list[ShownChart]:
     budget_to_date, utfall_to_date = total.to_date(done)
     summary = (
         f"Hittills i år (till och med {labels[done - 1]}) är utfallet "
-        f"{format_value(_tkr(utfall_to_date), UNIT)} och budgeten "
-        f"{format_value(_tkr(budget_to_date), UNIT)}, en avvikelse på "
-        f"{format_value(_tkr(utfall_to_date - budget_to_date), UNIT)}."
+        f"{format_value(tkr(utfall_to_date), UNIT)} och budgeten "
+        f"{format_value(tkr(budget_to_date), UNIT)}, en avvikelse på "
+        f"{format_value(tkr(utfall_to_date - budget_to_date), UNIT)}."
         if done
         else "Det finns inget utfall ännu."
     )
@@ -105,10 +106,10 @@ def month_charts(table: EconomyTable, prefix: str) -> list[ShownChart]:
             title=title,
             unit=UNIT,
             series=[
-                Series("Utfall", list(zip(labels, map(_tkr, values_of(utfall)), strict=True))),
+                Series("Utfall", list(zip(labels, map(tkr, values_of(utfall)), strict=True))),
                 Series(
                     "Budget",
-                    list(zip(labels, map(_tkr, values_of(total.budget)), strict=True)),
+                    list(zip(labels, map(tkr, values_of(total.budget)), strict=True)),
                     kind="target",
                 ),
             ],
@@ -117,12 +118,15 @@ def month_charts(table: EconomyTable, prefix: str) -> list[ShownChart]:
     return charts
 
 
-def _bars(title: str, header: str, items, prefix: str, what: str) -> ShownChart:
+def deviation_bars(title: str, header: str, items, what: str) -> tuple[BarChart, str]:
+    """The avvikelse to date per row or unit (`items`: label, kronor) as bars,
+    with the text that says what the chart shows. The economy page and the
+    Månadsrapport draw it alike."""
     chart = BarChart(
         title=title,
         unit=UNIT,
         labels=[label for label, _ in items],
-        values=[_tkr(value) for _, value in items],
+        values=[tkr(value) for _, value in items],
         positive_label=BETTER,
         negative_label=WORSE,
         label_header=header,
@@ -132,6 +136,11 @@ def _bars(title: str, header: str, items, prefix: str, what: str) -> ShownChart:
     text = f"Diagrammet visar avvikelsen mot budget hittills i år {what}. " + (
         "Sämre än budget: " + ", ".join(worse) + "." if worse else "Ingen ligger sämre än budget."
     )
+    return chart, text
+
+
+def _bars(title: str, header: str, items, prefix: str, what: str) -> ShownChart:
+    chart, text = deviation_bars(title, header, items, what)
     return _shown(chart, prefix, text)
 
 

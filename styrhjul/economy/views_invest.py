@@ -50,7 +50,7 @@ def _chart(report, prefix: str):
         title="Kvar av årets budget per projekt",
         unit=figures.UNIT,
         labels=[label for label, _v in items],
-        values=[figures._tkr(v) for _l, v in items],
+        values=[figures.tkr(v) for _l, v in items],
         positive_label="Kvar av budgeten",
         negative_label="Över budgeten",
         label_header="Projekt",

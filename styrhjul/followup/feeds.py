@@ -22,7 +22,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -33,6 +32,7 @@ from django.views.decorators.http import require_POST, require_safe
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 
+from . import services
 from .models import ReportingTask
 from .views_wheel import _organisation, can_see_organisation, timeline_parts, wheel_url
 
@@ -300,7 +300,7 @@ def calendar_subscribe(request):
 def calendar_renew(request):
     """Förnya adresserna: new secret addresses; the earlier ones stop working
     (for a person who shared one by mistake, or whose address has expired)."""
-    User.objects.filter(pk=request.user.pk).update(calendar_key=F("calendar_key") + 1)
+    services.calendar_renew(actor=request.user)
     messages.success(
         request,
         _("Du har fått nya kalenderadresser. De tidigare slutar fungera; byt adress i kalendern."),

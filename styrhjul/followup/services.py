@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -714,3 +714,13 @@ def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
     task.done_by = None
     task.version += 1
     return _save(task, actor, _("Klarmarkering ångrad"))
+
+
+@use_case
+def calendar_renew(*, actor) -> None:
+    """Förnya adresserna: the user's secret calendar addresses get a new
+    generation (followup.feeds), and every earlier address stops working.
+    Only one's own; it writes no row in the user's history."""
+    if not getattr(actor, "pk", None):
+        raise PermissionDenied
+    User.objects.filter(pk=actor.pk).update(calendar_key=F("calendar_key") + 1)

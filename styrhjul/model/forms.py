@@ -4,18 +4,18 @@ services.py and services_config.py decide and save."""
 
 from __future__ import annotations
 
-import re
+import copy
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.organisation.models import UnitType
 
+from . import services
 from .models import GoalLevel, ItemKind, Perspective, PlanType, Scale, ScaleKind, ScaleValue
-from .services_config import KIND_PLURALS, KIND_SCALES
+from .services_config import KIND_SCALES, SCALE_FIELDS, scale_errors
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
-HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def year_field(label, help_text=""):
@@ -65,48 +65,37 @@ class VisionForm(forms.Form):
         ),
     )
 
-    def clean(self):
-        data = super().clean()
-        horizon, valid_from = data.get("horizon_year"), data.get("valid_from_year")
-        if horizon and valid_from and horizon < valid_from:
-            self.add_error(
-                "horizon_year",
-                _("Målåret kan inte vara före året visionen börjar gälla (%(year)s).")
-                % {"year": valid_from},
-            )
-        return data
-
 
 class _PartForm(forms.ModelForm):
-    """A part of one year's model. `instance.model` is set by the view, so
-    names are checked against the same year's other parts."""
+    """A part of one year's model. `instance.model` is set by the view. That
+    the name is free in the year is the service's rule
+    (services.check_name), shown at the field."""
 
-    unique_message = _("Det finns redan en del som heter ”%(name)s” i styrmodellen.")
+    name_field = "name"
 
-    def _siblings(self):
-        raise NotImplementedError
+    def _clean_name_field(self):
+        name = self.cleaned_data[self.name_field].strip()
+        probe = copy.copy(self.instance)
+        setattr(probe, self.name_field, name)
+        problem = services.name_errors(probe).get(self.name_field)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = self._siblings().filter(name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(self.unique_message % {"name": name})
-        return name
+        return self._clean_name_field()
+
+    def validate_unique(self):
+        """Name clashes are reported by clean_name, in Swedish."""
 
 
 class PerspectiveForm(_PartForm):
     order = order_field()
-    unique_message = _("Det finns redan ett perspektiv som heter ”%(name)s” det här året.")
 
     class Meta:
         model = Perspective
         fields = ["name", "description", "order"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-    def _siblings(self):
-        return Perspective.objects.filter(model_id=self.instance.model_id)
 
 
 class GoalLevelForm(_PartForm):
@@ -119,7 +108,6 @@ class GoalLevelForm(_PartForm):
         help_text=_("Välj ingen om alla enhetstyper får ha mål på nivån."),
         error_messages={"invalid_choice": _("Välj bland enhetstyperna i listan.")},
     )
-    unique_message = _("Det finns redan en målnivå som heter ”%(name)s” det här året.")
 
     class Meta:
         model = GoalLevel
@@ -132,9 +120,6 @@ class GoalLevelForm(_PartForm):
         self.fields["assesses"].help_text = _(
             "Av: enheter på nivån beskriver bara måluppfyllelsen, utan bedömning."
         )
-
-    def _siblings(self):
-        return GoalLevel.objects.filter(model_id=self.instance.model_id)
 
 
 class PlanTypeForm(_PartForm):
@@ -149,7 +134,6 @@ class PlanTypeForm(_PartForm):
             "invalid_choice": _("Välj bland posttyperna i listan."),
         },
     )
-    unique_message = _("Det finns redan en plantyp som heter ”%(name)s” det här året.")
 
     class Meta:
         model = PlanType
@@ -169,23 +153,19 @@ class PlanTypeForm(_PartForm):
             }
             field.error_messages["invalid_choice"] = _("Välj en av skalorna i listan.")
 
-    def _siblings(self):
-        return PlanType.objects.filter(model_id=self.instance.model_id)
-
     def clean(self):
         data = super().clean()
-        kinds = data.get("item_kinds") or []
-        for kind, (name, _scale_kind) in KIND_SCALES.items():
-            if kind in kinds and not data.get(name) and name not in self.errors:
-                self.add_error(
-                    name, _("Välj en skala för %(kind)s.") % {"kind": KIND_PLURALS[kind]}
-                )
+        probe = copy.copy(self.instance)
+        probe.item_kinds = data.get("item_kinds") or []
+        for field in SCALE_FIELDS:
+            setattr(probe, field, data.get(field))
+        for field, problem in scale_errors(probe).items():
+            if field not in self.errors:
+                self.add_error(field, problem)
         return data
 
 
 class ScaleForm(_PartForm):
-    unique_message = _("Det finns redan en skala som heter ”%(name)s” det här året.")
-
     class Meta:
         model = Scale
         fields = ["name", "kind"]
@@ -195,9 +175,6 @@ class ScaleForm(_PartForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("Välj användning")), *ScaleKind.choices]
-
-    def _siblings(self):
-        return Scale.objects.filter(model_id=self.instance.model_id)
 
 
 class ColourInput(forms.TextInput):
@@ -253,24 +230,16 @@ class ScaleValueForm(forms.ModelForm):
         }
         widgets = {"colour": ColourInput()}
 
+    name_field = "label"
+
     def clean_label(self):
-        label = self.cleaned_data["label"].strip()
-        clash = ScaleValue.objects.filter(scale_id=self.instance.scale_id, label__iexact=label)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(
-                _("Skalan har redan ett värde som heter ”%(label)s”.") % {"label": label}
-            )
-        return label
+        return _PartForm._clean_name_field(self)
+
+    def validate_unique(self):
+        """A text already in the scale is reported by clean_label, in Swedish."""
 
     def clean_colour(self):
-        colour = (self.cleaned_data.get("colour") or "").strip()
-        if colour and not colour.startswith("#"):
-            colour = "#" + colour
-        if not HEX_COLOUR.fullmatch(colour):
-            raise forms.ValidationError(_("Ange färgen som hexkod, t.ex. #1e6b34."))
-        return colour.lower()
+        return services.normalise_colour(self.cleaned_data.get("colour") or "")
 
 
 def _lines(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import use_case
@@ -178,11 +179,66 @@ def copy_model(*, actor, model: GovernanceModel, reason: str) -> ModelCopy:
     return ModelCopy(new, perspectives, levels, plan_types)
 
 
+# A name already taken in the year's model, per kind of part.
+NAME_TAKEN = {
+    Perspective: gettext_lazy("Det finns redan ett perspektiv som heter ”%(name)s” det här året."),
+    GoalLevel: gettext_lazy("Det finns redan en målnivå som heter ”%(name)s” det här året."),
+    PlanType: gettext_lazy("Det finns redan en plantyp som heter ”%(name)s” det här året."),
+    Scale: gettext_lazy("Det finns redan en skala som heter ”%(name)s” det här året."),
+}
+
+
+def name_errors(obj) -> dict[str, str]:
+    """The one rule for names in a year's model: a perspective's, level's,
+    plan type's or scale's name is unique in the year, and a scale value's
+    text in its scale, case and surrounding spaces ignored. The field → the
+    message; empty when the name is free (the forms ask it too, to show
+    every error at once)."""
+    if isinstance(obj, ScaleValue):
+        field, name = "label", (obj.label or "").strip()
+        clash = ScaleValue.objects.filter(scale_id=obj.scale_id, label__iexact=name)
+        message = _("Skalan har redan ett värde som heter ”%(name)s”.")
+    elif type(obj) in NAME_TAKEN:
+        field, name = "name", (obj.name or "").strip()
+        clash = type(obj).objects.filter(model_id=obj.model_id, name__iexact=name)
+        message = str(NAME_TAKEN[type(obj)])
+    else:
+        return {}
+    if obj.pk is not None:
+        clash = clash.exclude(pk=obj.pk)
+    if name and clash.exists():
+        return {field: message % {"name": name}}
+    return {}
+
+
+def check_name(obj) -> None:
+    """Strip the name and refuse one already taken (name_errors)."""
+    if isinstance(obj, ScaleValue):
+        obj.label = (obj.label or "").strip()
+    elif type(obj) in NAME_TAKEN:
+        obj.name = (obj.name or "").strip()
+    errors = name_errors(obj)
+    if errors:
+        raise ValidationError(errors)
+
+
+def normalise_colour(colour: str) -> str:
+    """A colour as typed ("1E6B34", " #1e6b34") as the hex code stored
+    ("#1e6b34"); whether it is a hex code is the model's rule (ScaleValue.clean)."""
+    colour = (colour or "").strip()
+    if colour and not colour.startswith("#"):
+        colour = "#" + colour
+    return colour.lower()
+
+
 @use_case
 def save_part(*, actor, obj):
     """Create or change a perspective, level, scale, scale value or plan type, in
     one transaction (the history row with it)."""
     require_model_owner(actor, obj.access_unit)
+    check_name(obj)
+    if isinstance(obj, ScaleValue):
+        obj.colour = normalise_colour(obj.colour)
     return _save(obj, actor)
 
 

@@ -136,6 +136,22 @@ def level_save(*, actor, level: GoalLevel, unit_types: Iterable[UnitType]) -> Go
     return level
 
 
+def scale_errors(plan_type: PlanType) -> dict[str, str]:
+    """The rule for a plan type's scales: for each item kind it holds, a
+    scale of the right kind from the same year's model. The field → the
+    message (the form asks it too, to show every error at once)."""
+    errors: dict[str, str] = {}
+    for kind, (field, scale_kind) in KIND_SCALES.items():
+        scale: Scale | None = getattr(plan_type, field)
+        if kind not in plan_type.item_kinds:
+            continue
+        if scale is None:
+            errors[field] = _("Välj en skala för %(kind)s.") % {"kind": KIND_PLURALS[kind]}
+        elif scale.model_id != plan_type.model_id or scale.kind != scale_kind:
+            errors[field] = _("Välj en skala av rätt slag från samma års styrmodell.")
+    return errors
+
+
 @use_case
 def plan_type_save(*, actor, plan_type: PlanType) -> PlanType:
     """Create or change a plan type (plantyp): its item kinds and, for each
@@ -143,15 +159,10 @@ def plan_type_save(*, actor, plan_type: PlanType) -> PlanType:
     Scales of kinds it does not hold are cleared. A kind cannot be taken off
     while plans of the type still hold items of that kind."""
     services.require_model_owner(actor, plan_type.access_unit)
-    errors: dict[str, str] = {}
-    for kind, (field, scale_kind) in KIND_SCALES.items():
-        scale: Scale | None = getattr(plan_type, field)
+    for kind, (field, _scale_kind) in KIND_SCALES.items():
         if kind not in plan_type.item_kinds:
             setattr(plan_type, field, None)
-        elif scale is None:
-            errors[field] = _("Välj en skala för %(kind)s.") % {"kind": KIND_PLURALS[kind]}
-        elif scale.model_id != plan_type.model_id or scale.kind != scale_kind:
-            errors[field] = _("Välj en skala av rätt slag från samma års styrmodell.")
+    errors = scale_errors(plan_type)
     if plan_type.pk is not None:
         before = PlanType.objects.get(pk=plan_type.pk).item_kinds
         removed = [k for k in before if k not in plan_type.item_kinds]

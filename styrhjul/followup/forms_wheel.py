@@ -4,6 +4,8 @@ Swedish at the field; services.py decides and saves."""
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,7 @@ from styrhjul.organisation.forms import DateInput
 from styrhjul.organisation.models import UnitType
 
 from .models import CalendarEvent, FollowUpOccasion, OccasionKind, OccasionStep
+from .services import occasion_errors
 
 DATE_HELP = _("Datum som ÅÅÅÅ-MM-DD, t.ex. 2025-07-15.")
 
@@ -113,44 +116,24 @@ class OccasionForm(forms.ModelForm):
         self.fields["forecast_threshold"].localize = True
         self.fields["forecast_threshold"].widget.is_localized = True
 
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = FollowUpOccasion.objects.filter(model_id=self.instance.model_id, name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(
-                _("Det finns redan ett uppföljningstillfälle som heter ”%(name)s” det här året.")
-                % {"name": name}
-            )
-        return name
-
     def clean_forecast_threshold(self):
         value = self.cleaned_data["forecast_threshold"]
         if value is None:  # left empty: as it was (1 % for a new occasion)
             return self.instance.forecast_threshold
-        if value < 0:
-            raise forms.ValidationError(_("Gränsen kan inte vara negativ."))
         return value
 
     def clean(self):
+        """Ask the service's rules (name, plan types) now, so that every
+        error shows at once; the occasion's own (the threshold, the
+        forecast) the model checks (FollowUpOccasion.clean)."""
         cleaned = super().clean()
-        if cleaned.get("asks_forecast") and not cleaned.get("follows_economy"):
-            self.add_error(
-                "asks_forecast",
-                _(
-                    "Helårsprognos lämnas i den ekonomiska uppföljningen: "
-                    "kryssa i även ”Följer upp ekonomin”."
-                ),
-            )
-        if (
-            not cleaned.get("plan_types")
-            and not cleaned.get("follows_economy")
-            and not self.has_error("plan_types")
-        ):
-            self.add_error(
-                "plan_types", _("Välj minst en plantyp, eller kryssa i ”Följer upp ekonomin”.")
-            )
+        probe = copy.copy(self.instance)
+        probe.name = cleaned.get("name") or ""
+        probe.follows_economy = bool(cleaned.get("follows_economy"))
+        plan_types = list(cleaned.get("plan_types") or [])
+        for field, problem in occasion_errors(probe, plan_types).items():
+            if not self.has_error(field):
+                self.add_error(field, problem)
         return cleaned
 
     def validate_unique(self):
@@ -186,24 +169,6 @@ class StepForm(forms.ModelForm):
     class Meta:
         model = OccasionStep
         fields = ["name", "unit_type", "start", "deadline"]
-
-    def clean(self):
-        data = super().clean()
-        start, deadline = data.get("start"), data.get("deadline")
-        if start and deadline and deadline < start:
-            self.add_error(
-                "deadline",
-                _("Tidsfristen kan inte vara före startdatumet (%(date)s).")
-                % {"date": start.isoformat()},
-            )
-        return data
-
-    def _post_clean(self):
-        # The deadline check above gives the Swedish message at the field;
-        # skip the model's constraint check that would repeat it in English.
-        if "deadline" in self.errors:
-            return
-        super()._post_clean()
 
 
 class EventForm(forms.ModelForm):

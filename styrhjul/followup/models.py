@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,19 @@ class FollowUpOccasion(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.forecast_threshold is not None and self.forecast_threshold < 0:
+            errors["forecast_threshold"] = _("Gränsen kan inte vara negativ.")
+        if self.asks_forecast and not self.follows_economy:
+            errors["asks_forecast"] = _(
+                "Helårsprognos lämnas i den ekonomiska uppföljningen: "
+                "kryssa i även ”Följer upp ekonomin”."
+            )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def title(self) -> str:
         """The name as shown: with the year of its period when the name has
@@ -148,6 +162,16 @@ class OccasionStep(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.start and self.deadline and self.deadline < self.start:
+            raise ValidationError(
+                {
+                    "deadline": _("Tidsfristen kan inte vara före startdatumet (%(date)s).")
+                    % {"date": self.start.isoformat()}
+                }
+            )
 
     # Everyone with a grant in the organisation reads it (access.can).
     read_in_organisation = True

@@ -50,16 +50,41 @@ def _save(obj, actor, reason: str | None = None):
     return obj
 
 
+def occasion_errors(
+    occasion: FollowUpOccasion, plan_types: list[PlanType] | None = None
+) -> dict[str, str]:
+    """The rules of an occasion beyond its own fields (FollowUpOccasion.clean):
+    a name free in the year (case ignored), plan types of the same year, and
+    something to follow up: a plan type, or the economy. `plan_types` None:
+    those it has. The field → the message (the form asks it too)."""
+    errors = {}
+    name = (occasion.name or "").strip()
+    clash = FollowUpOccasion.objects.filter(model_id=occasion.model_id, name__iexact=name)
+    if occasion.pk is not None:
+        clash = clash.exclude(pk=occasion.pk)
+    if name and clash.exists():
+        errors["name"] = _(
+            "Det finns redan ett uppföljningstillfälle som heter ”%(name)s” det här året."
+        ) % {"name": name}
+    if plan_types is None:
+        plan_types = list(occasion.plan_types.all()) if occasion.pk is not None else []
+    if any(p.model_id != occasion.model_id for p in plan_types):
+        errors["plan_types"] = _("Plantyperna måste höra till samma år.")
+    elif not plan_types and not occasion.follows_economy:
+        errors["plan_types"] = _("Välj minst en plantyp, eller kryssa i ”Följer upp ekonomin”.")
+    return errors
+
+
 @use_case
 def occasion_save(
     *, actor, occasion: FollowUpOccasion, plan_types: list[PlanType] | None = None
 ) -> FollowUpOccasion:
     """Create or change an occasion (model owners of the organisation)."""
     require_model_owner(actor, occasion.model.organisation)
-    if plan_types is not None:
-        wrong = [p for p in plan_types if p.model_id != occasion.model_id]
-        if wrong:
-            raise ValidationError({"plan_types": _("Plantyperna måste höra till samma år.")})
+    occasion.name = (occasion.name or "").strip()
+    errors = occasion_errors(occasion, plan_types)
+    if errors:
+        raise ValidationError(errors)
     _save(occasion, actor)
     if plan_types is not None:
         occasion.plan_types.set(plan_types)
@@ -68,9 +93,9 @@ def occasion_save(
 
 @use_case
 def step_save(*, actor, step: OccasionStep) -> OccasionStep:
+    """Create or change a step; a deadline before the start is refused
+    (OccasionStep.clean)."""
     require_model_owner(actor, step.occasion.model.organisation)
-    if step.start and step.deadline and step.deadline < step.start:
-        raise ValidationError({"deadline": _("Tidsfristen kan inte vara före startdatumet.")})
     return _save(step, actor)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -115,6 +116,26 @@ def _listing(objects: Sequence[Any], describe: Callable[[Any], str], limit: int 
     if len(objects) > limit:
         shown.append(f"och {len(objects) - limit} till")
     return ", ".join(shown)
+
+
+# argparse's own messages (in English) as Swedish, naming the argument.
+_ARGPARSE = [
+    (re.compile(r"the following arguments are required: (.*)"), r"de här argumenten saknas: \1"),
+    (
+        re.compile(r"argument ([^:]+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)"),
+        r"\1: ”\2” finns inte att välja, välj bland \3",
+    ),
+    (re.compile(r"argument ([^:]+): expected one argument"), r"\1: ange ett värde"),
+    (re.compile(r"argument ([^:]+): invalid (\w+) value: (.*)"), r"\1: ogiltigt värde \3"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"okända argument: \1"),
+]
+
+
+def swedish_usage_error(message: str) -> str:
+    for pattern, replacement in _ARGPARSE:
+        if pattern.search(message):
+            return pattern.sub(replacement, message)
+    return message
 
 
 # --- Output -------------------------------------------------------------------------------

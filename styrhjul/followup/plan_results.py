@@ -116,6 +116,19 @@ def occasions_for(plan_type: PlanType):
     )
 
 
+def find_occasion(plan_type: PlanType, reference: str | int):
+    """The occasion following up the plan type that a command's --occasion
+    names: its id or its name with the year (lookup.find_occasion)."""
+    from .lookup import find_occasion
+
+    return find_occasion(
+        reference,
+        candidates=occasions_for(plan_type),
+        option="--occasion",
+        hint=f"som följer upp {plan_type.name} {plan_type.model.year}",
+    )
+
+
 @use_case
 def import_report(
     *,

@@ -83,6 +83,11 @@ def occasion_save(
     require_model_owner(actor, occasion.model.organisation)
     occasion.name = (occasion.name or "").strip()
     errors = occasion_errors(occasion, plan_types)
+    try:
+        occasion.full_clean()
+    except ValidationError as exc:  # every error at once, the service's first
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, " ".join(messages))
     if errors:
         raise ValidationError(errors)
     _save(occasion, actor)

@@ -58,6 +58,12 @@ class YearCommand(BaseCommand):
             "--json", action="store_true", help="Skriv resultatet som JSON (för skript)."
         )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        english = parser.error
+        parser.error = lambda message: english(commandline.swedish_usage_error(message))
+        return parser
+
     def arguments(self, parser) -> None:
         """The command's own arguments."""
 

@@ -331,7 +331,7 @@ def test_the_commands_take_an_occasion(tmp_path, unit, ikp, model_owner, bokslut
 
     assert "5 nya resultat" in capsys.readouterr().out
     assert Report.objects.filter(occasion=bokslut).count() == 5
-    with pytest.raises(CommandError, match="Uppföljningar: Årsbokslut 2025"):
+    with pytest.raises(CommandError, match="Att välja bland: Årsbokslut 2025"):
         call_command("import_plan", str(path), *common, "--occasion", "Delår")
 
     out = tmp_path / "ut.xlsx"

@@ -17,6 +17,11 @@ class Results(Protocol):
         """The follow-up occasions (a QuerySet) of the plan type's year that
         follow up the plan type."""
 
+    def find_occasion(self, plan_type, reference):
+        """The occasion following up the plan type that a command's
+        --occasion names (its id, or its name with the year); raises
+        core.commandline.ArgumentProblem listing them otherwise."""
+
     def covers(self, occasion, plan_type) -> bool:
         """Whether the occasion follows up the plan type."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from styrhjul.core.commandline import ArgumentProblem
 from styrhjul.model.models import GovernanceModel, PlanType
 from styrhjul.organisation.models import Unit, User
 from styrhjul.organisation.queries import active_user_by_name
@@ -76,24 +77,11 @@ def user_by_name(name: str) -> User:
         raise NotFound(str(exc)) from None
 
 
-def occasion_by_name(plan_type: PlanType, name: str):
+def occasion_by_name(plan_type: PlanType, name: str | int):
     """A follow-up occasion of the plan type's year that follows up the plan
-    type, by name as shown (with its year) or as stored (case ignored)."""
-    from .cells import norm_key
-
-    valid = list(plan_results().occasions_for(plan_type))
-    for occasion in valid:
-        if norm_key(name) in (norm_key(occasion.title), norm_key(occasion.name)):
-            return occasion
-    raise NotFound(
-        _(
-            "Det finns ingen uppföljning som heter %(name)s och följer upp %(plan_type)s "
-            "%(year)s. Uppföljningar: %(names)s."
-        )
-        % {
-            "name": name,
-            "plan_type": plan_type.name,
-            "year": plan_type.model.year,
-            "names": ", ".join(o.title for o in valid) or "–",
-        }
-    )
+    type, by id or by name (with its year, or as stored; case ignored),
+    found by the one resolver of every command's --occasion."""
+    try:
+        return plan_results().find_occasion(plan_type, name)
+    except ArgumentProblem as exc:
+        raise NotFound(str(exc)) from None

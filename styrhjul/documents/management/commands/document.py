@@ -1,7 +1,8 @@
-"""`styrhjul document TYP --unit KOD --occasion ID --format pdf|docx|xlsx -o FIL`:
+"""`styrhjul document TYP --unit KOD --occasion ID_ELLER_NAMN --format pdf|docx|xlsx -o FIL`:
 write a document to a file (TYP: delarsrapport, arsredovisning, uppfoljning,
 internkontrollrapport, manadsrapport). The internkontrollrapport may also be asked for by
-plan: `--plan ID` (and `--per enhet` for one table per reporting unit)."""
+plan: `--plan ID` (and `--per enhet` for one table per reporting unit). The occasion is
+named by its id or its name with the year ("Delårsrapport 2026")."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from styrhjul.followup.models import FollowUpOccasion
+from styrhjul.core.commandline import ArgumentProblem
+from styrhjul.followup.lookup import occasion_for
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import active_user_by_name
@@ -31,7 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--unit", metavar="KOD", help="Enhetens kod.")
         parser.add_argument("--plan", type=int, help="Planens id (internkontrollrapport).")
         parser.add_argument(
-            "--occasion", type=int, required=True, help="Uppföljningstillfällets id."
+            "--occasion",
+            required=True,
+            metavar="ID_ELLER_NAMN",
+            help=(
+                "Uppföljningstillfällets id eller namn med år, t.ex. ”Delårsrapport 2026” "
+                "(styrhjul list-occasions visar dem)."
+            ),
         )
         parser.add_argument("--format", dest="fmt", choices=FORMATS, default="pdf")
         parser.add_argument(
@@ -58,9 +66,10 @@ class Command(BaseCommand):
             actor = active_user_by_name(options["user"]) if options.get("user") else access.SYSTEM
         except LookupError as exc:
             raise CommandError(str(exc)) from None
-        occasion_obj = FollowUpOccasion.objects.select_related("model").filter(pk=occasion).first()
-        if occasion_obj is None:
-            raise CommandError(f"Det finns inget uppföljningstillfälle med id {occasion}.")
+        try:
+            occasion_obj = occasion_for(actor, occasion)
+        except ArgumentProblem as exc:
+            raise CommandError(str(exc)) from None
         kind = registry.TYPES[document]
         if fmt != "html" and fmt not in kind.formats:  # html: the preview, for every document
             raise CommandError(f"{kind.label} finns som {', '.join(kind.formats)} och html.")

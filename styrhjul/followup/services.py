@@ -56,7 +56,8 @@ def occasion_errors(
     """The rules of an occasion beyond its own fields (FollowUpOccasion.clean):
     a name free in the year (case ignored), plan types of the same year, and
     something to follow up: a plan type, or the economy. `plan_types` None:
-    those it has. The field → the message (the form asks it too)."""
+    those it has (for a new occasion: not checked, the caller sets them
+    after). The field → the message (the form asks it too)."""
     errors = {}
     name = (occasion.name or "").strip()
     clash = FollowUpOccasion.objects.filter(model_id=occasion.model_id, name__iexact=name)
@@ -67,7 +68,9 @@ def occasion_errors(
             "Det finns redan ett uppföljningstillfälle som heter ”%(name)s” det här året."
         ) % {"name": name}
     if plan_types is None:
-        plan_types = list(occasion.plan_types.all()) if occasion.pk is not None else []
+        if occasion.pk is None:
+            return errors  # the plan types are the caller's to set afterwards
+        plan_types = list(occasion.plan_types.all())
     if any(p.model_id != occasion.model_id for p in plan_types):
         errors["plan_types"] = _("Plantyperna måste höra till samma år.")
     elif not plan_types and not occasion.follows_economy:

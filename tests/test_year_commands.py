@@ -221,6 +221,21 @@ def test_a_year_is_set_up_with_commands_only_and_its_document_written(organisati
     assert [(p["plan_type"], p["unit_code"], p["items"]) for p in plans] == [
         ("Trygghetsplan", "ALD", 2)
     ]
+    parts = as_json("list_model", "--year=2026", *maja)
+    assert {
+        "part": "Perspektiv",
+        "id": trygghet.pk,
+        "name": "Trygghet",
+        "order": trygghet.order,
+    } in parts
+    assert {
+        "part": "Plantyp",
+        "id": plan_type.pk,
+        "name": "Trygghetsplan",
+        "order": plan_type.order,
+        "details": "Mål: Måluppfyllelse, Aktivitet: Tre steg",
+    } in parts
+    assert "  Skalvärde  " in run("list_model", "--year=2026", *maja)
     units = as_json("list_units", *maja)
     assert [u["code"] for u in units] == ["SJO", "SON", "SOF", "IFO", "ALD"]
     assert units[4]["parent_code"] == "SOF" and units[4]["type"] == "Avdelning"

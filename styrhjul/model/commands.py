@@ -7,7 +7,7 @@ from django.db.models import Max
 
 from styrhjul.core.commandline import ArgumentProblem, names, norm, year
 from styrhjul.organisation.commands import YearCommand
-from styrhjul.organisation.models import Unit, UnitType
+from styrhjul.organisation.models import UnitType
 
 from .models import GovernanceModel, ItemKind, Scale, ScaleKind
 
@@ -105,7 +105,3 @@ def unit_types(value, option: str = "--unit-types") -> list[UnitType]:
 
 def unit_type(value: str, option: str) -> UnitType:
     return unit_types(value, option)[0]
-
-
-def organisation_of(unit: Unit) -> Unit:
-    return Unit.objects.ancestors(unit, include_self=True).first()

@@ -10,6 +10,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections
 
 from styrhjul import cli
 from styrhjul.followup.models import FollowUpOccasion, OccasionStep, Report, ReportingTask
@@ -486,7 +487,12 @@ def _plan_args(code: str) -> list[str]:
     return [handle.name, f"--unit={code}", "--year=2026", "--plan-type=Verksamhetsplan"]
 
 
-def test_the_command_line_exits_non_zero_with_one_swedish_line(year, organisation, capsys):
+def test_the_command_line_exits_non_zero_with_one_swedish_line(
+    year, organisation, capsys, monkeypatch
+):
+    # The command closes the database connections when it ends; the test's
+    # transaction must outlive it.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     with pytest.raises(SystemExit) as info:
         cli.main(["styrhjul", "add-perspective", "--year", "2026", "--name", "Ekonomi"])
     assert info.value.code == 1

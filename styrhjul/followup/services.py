@@ -27,7 +27,7 @@ from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
-from styrhjul.planning.services import check_percent
+from styrhjul.planning.services import check_percent, percent_errors
 
 from . import wheel_copy
 from .models import (
@@ -489,6 +489,31 @@ def report_save(
     return save_edited(report, actor)
 
 
+def validate_outcome(item: Item, *, value, value_women=None, value_men=None) -> None:
+    """The rules of an indicator's outcome (utfall), as the reporting page
+    and the plan file take it: none for Kolada's indicators; kvinnor and män
+    only for an indicator split by gender; at most 100 in percent. The
+    messages are at the fields value, value_women and value_men."""
+    if item.source == "kolada":
+        raise ValidationError({"value": _("Värdena hämtas från Kolada och kan inte ändras här.")})
+    errors = {}
+    if not item.gender_split:
+        for name, number in (("value_women", value_women), ("value_men", value_men)):
+            if number is not None:
+                errors[name] = _(
+                    "Nyckeltalet är inte könsuppdelat: utfall för kvinnor och män anges bara "
+                    "för könsuppdelade nyckeltal."
+                )
+    errors.update(
+        percent_errors(
+            item.measure_unit,
+            {"value": value, "value_women": value_women, "value_men": value_men},
+        )
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
 @use_case
 def indicator_value_save(
     *,
@@ -505,13 +530,11 @@ def indicator_value_save(
 ) -> IndicatorValue:
     if not may_report(actor, task, item) or item.kind != ItemKind.INDICATOR:
         raise PermissionDenied
-    if item.source == "kolada":
-        raise ValidationError({"value": _("Värdena hämtas från Kolada och kan inte ändras här.")})
+    if item.source == "kolada":  # said before the lock
+        validate_outcome(item, value=value)
     if is_locked(task):
         raise ValidationError(_("Rapporteringen är låst."))
-    check_percent(
-        item.measure_unit, {"value": value, "value_women": value_women, "value_men": value_men}
-    )
+    validate_outcome(item, value=value, value_women=value_women, value_men=value_men)
     obj = IndicatorValue.objects.filter(item=item, unit=task.unit, year=year, period=period).first()
     obj = obj or IndicatorValue(item=item, unit=task.unit, year=year, period=period)
     obj.value, obj.value_women, obj.value_men, obj.note = value, value_women, value_men, note

@@ -215,6 +215,18 @@ def _outcome_differs(value: IndicatorValue, outcome: dict) -> bool:
     return any(getattr(value, name) != outcome[name] for name in col.OUTCOME_KEYS)
 
 
+def _changed_numbers(value: IndicatorValue | None, outcome: dict) -> dict:
+    """The numbers of `outcome` that differ from the stored outcome (all of
+    them for a new one): what the outcome's rules are checked on, so that a
+    value kept as it is (e.g. kvinnor and män computed for an indicator not
+    split by gender) does not stop an import that leaves it alone."""
+    return {
+        name: outcome[name]
+        for name in ("value", "value_women", "value_men")
+        if value is None or getattr(value, name) != outcome[name]
+    }
+
+
 @use_case
 def import_outcome(
     *,
@@ -243,12 +255,6 @@ def import_outcome(
             _("Uppföljningen %(occasion)s följer inte upp %(plan_type)s.")
             % {"occasion": occasion.title, "plan_type": item.plan.plan_type.name}
         )
-    validate_outcome(
-        item,
-        value=outcome["value"],
-        value_women=outcome["value_women"],
-        value_men=outcome["value_men"],
-    )
     key = {
         "item": item,
         "unit": unit,
@@ -260,6 +266,7 @@ def import_outcome(
         raise EditConflict(obj or IndicatorValue(**key))
     if obj is not None and not _outcome_differs(obj, outcome):
         return obj
+    validate_outcome(item, **_changed_numbers(obj, outcome))
     obj = obj or IndicatorValue(**key)
     for name in col.OUTCOME_KEYS:
         setattr(obj, name, outcome[name])
@@ -594,29 +601,37 @@ class ResultPlanner:
         when they break one."""
         planned = row.planned
         existing = self._existing_outcome(row.occasion, planned.existing)
-        outcome: dict[str, object] = {name: None for name in col.OUTCOME_KEYS}
-        outcome["note"] = ""
-        if existing is not None:  # a column the sheet lacks leaves the value as it is
-            outcome.update((name, getattr(existing, name)) for name in col.OUTCOME_KEYS)
-        outcome.update((k, v) for k, v in values.items() if k in col.OUTCOME_KEYS)
+        source = planned.value("source") or ""
+        split = bool(planned.value("gender_split"))
+        given = {k: v for k, v in values.items() if k in col.OUTCOME_KEYS}
+        # What the export leaves out (Kolada's values; kvinnor and män of an
+        # indicator not split by gender) is kept as it is when its cell is empty.
+        if source == "kolada":
+            given = {k: v for k, v in given.items() if v not in (None, "")}
+        elif not split:
+            given = {
+                k: v
+                for k, v in given.items()
+                if v is not None or k not in ("value_women", "value_men")
+            }
+        outcome: dict[str, object] = {
+            name: getattr(existing, name) if existing is not None else None
+            for name in col.OUTCOME_KEYS
+        }
+        outcome.update(given)
         outcome["note"] = outcome["note"] or ""
         row.outcome, row.existing_outcome = outcome, existing
-        if existing is None and not row.outcome_changed:
+        if not row.outcome_changed:
             row.outcome = None  # nothing to write
             return True
         item = Item(
             kind=ItemKind.INDICATOR,
-            source=planned.value("source") or "",
+            source=source,
             measure_unit=planned.value("measure_unit") or "",
-            gender_split=bool(planned.value("gender_split")),
+            gender_split=split,
         )
         try:
-            validate_outcome(
-                item,
-                value=outcome["value"],
-                value_women=outcome["value_women"],
-                value_men=outcome["value_men"],
-            )
+            validate_outcome(item, **_changed_numbers(existing, outcome))
         except ValidationError as exc:
             spec = planned.sheet.spec
             for key, errors in exc.message_dict.items():

@@ -489,7 +489,7 @@ def report_save(
     return save_edited(report, actor)
 
 
-def validate_outcome(item: Item, *, value, value_women=None, value_men=None) -> None:
+def validate_outcome(item: Item, *, value=None, value_women=None, value_men=None) -> None:
     """The rules of an indicator's outcome (utfall), as the reporting page
     and the plan file take it: none for Kolada's indicators; kvinnor and män
     only for an indicator split by gender; at most 100 in percent. The

@@ -504,21 +504,28 @@ def test_a_manager_writes_targets_but_not_results(unit, vp, delar):
     assert not IndicatorValue.objects.exists()
 
 
-def test_kolada_values_are_not_exported_as_utfall(unit, vp, model_owner, delar):
-    import_plan(plan_file(), unit, vp, model_owner)
-    kolada = item(unit, "1.3")
-    IndicatorValue.objects.create(item=kolada, unit=unit, year=2025, value=77)
+def test_what_the_export_leaves_out_is_kept_on_the_way_back(unit, vp, model_owner, delar):
+    """Kolada's values are not the unit's to report, and kvinnor and män are
+    written only for indicators split by gender: the export leaves them out,
+    and importing that export keeps them as they are."""
+    rows = indicator_rows()
+    rows[2].update({"Bedömning": "Utan anmärkning", "Uppföljning": OCCASION})
+    import_plan(plan_file(indicators=rows), unit, vp, model_owner)
+    kolada = IndicatorValue.objects.create(item=item(unit, "1.3"), unit=unit, year=2025, value=77)
+    falls = IndicatorValue.objects.create(
+        item=item(unit, "1.2"), unit=unit, year=2025, value=9, value_women=4, value_men=5
+    )
 
-    sheets = cells(export_workbook(actor=model_owner, unit=unit, plan_type=vp, occasion=delar))
+    exported = export_workbook(actor=model_owner, unit=unit, plan_type=vp, occasion=delar)
 
-    row = next(r for r in sheets["Nyckeltal"] if r[0] == "1.3")
-    assert row[18:22] == [None, None, None, None]
-    assert not import_plan(
-        export_workbook(actor=model_owner, unit=unit, plan_type=vp, occasion=delar),
-        unit,
-        vp,
-        model_owner,
-    ).changed_anything
+    by_nr = {r[0]: r for r in cells(exported)["Nyckeltal"]}
+    assert by_nr["1.3"][18:] == [None, None, None, None, "Utan anmärkning", None, OCCASION]
+    assert by_nr["1.2"][18:22] == [9, None, None, None]
+    assert not import_plan(exported, unit, vp, model_owner).changed_anything
+    kolada.refresh_from_db()
+    falls.refresh_from_db()
+    assert kolada.value == 77
+    assert (falls.value, falls.value_women, falls.value_men) == (9, 4, 5)
 
 
 def test_the_template_shows_targets_per_year_and_the_new_columns_are_described(vp):

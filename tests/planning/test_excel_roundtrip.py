@@ -537,3 +537,28 @@ def test_the_template_shows_targets_per_year_and_the_new_columns_are_described(v
         r[0] for r in book["Instruktioner"].iter_rows(values_only=True) if r and r[0] is not None
     }
     assert {"Målvärden per år", "Färdighetsgrad", "Utfall kvinnor", "Avser"} <= described
+
+
+def test_an_outcome_saved_while_the_file_is_imported_is_not_overwritten(
+    unit, vp, model_owner, delar, monkeypatch
+):
+    # The import reads the outcomes, someone saves one, then the import
+    # writes: it must not write over what it never saw.
+    from styrhjul.followup.plan_results import ResultPlanner
+
+    import_plan(plan_file(), unit, vp, model_owner)
+    write = ResultPlanner.write
+
+    def save_first_then_write(self):
+        value = IndicatorValue.objects.get(item=item(unit, "1.1"))
+        value.value = Decimal(79)
+        value.save()
+        write(self)
+
+    monkeypatch.setattr(ResultPlanner, "write", save_first_then_write)
+
+    errors = rejected(plan_file(indicators=indicator_rows(Utfall=88)), unit, vp, model_owner)
+
+    assert [(e.sheet, e.row) for e in errors] == [("Nyckeltal", 2)]
+    assert errors[0].message.startswith("utfallet för Delårsrapport 2025 sparades av någon annan")
+    assert IndicatorValue.objects.get(item=item(unit, "1.1")).value != 88

@@ -39,6 +39,7 @@ from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import EditConflict, save_edited, use_case
 from styrhjul.core.spreadsheet import did_you_mean
 from styrhjul.indicators.models import IndicatorValue, ValueSource
+from styrhjul.indicators.series import IndicatorData
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
@@ -59,6 +60,7 @@ from .models import FollowUpOccasion, Report
 from .services import (
     ReportData,
     scale_for,
+    unexplained_assessment,
     validate_outcome,
     validate_report,
     value_period,
@@ -281,6 +283,15 @@ def import_outcome(
 # --- In the importer ----------------------------------------------------------------------
 
 _SCALE_CELLS = (col.STATUS, col.ASSESSMENT)
+# The fields of an indicator its suggested assessment is worked out from.
+_SUGGESTION_FIELDS = (
+    "direction",
+    "near_target_margin",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+)
 
 
 def _unknown_message(field: str) -> str:
@@ -592,7 +603,42 @@ class ResultPlanner:
         row = PlannedReport(planned, occasion, data, existing)
         if any(c.key in col.OUTCOME_KEYS for c in present) and not self._plan_outcome(row, values):
             return
+        if planned.kind == ItemKind.INDICATOR and not self._check_suggestion(row):
+            return
         self.rows.append(row)
+
+    def _check_suggestion(self, row: PlannedReport) -> bool:
+        """The reporting page's rule for an indicator's bedömning: one other
+        than the assessment suggested from the outcome and the year's target
+        needs a comment (services.unexplained_assessment), checked for the
+        indicator as it will be after the import when its report or outcome
+        changes and it has an outcome. False (with the error at Kommentar)
+        when it is broken."""
+        data = row.data
+        if data is None or data.assessment is None or not (row.changed or row.outcome_changed):
+            return True
+        if row.outcome is not None:
+            value = row.outcome["value"]
+        else:
+            value = row.existing_outcome.value if row.existing_outcome is not None else None
+        planned = row.planned
+        if value is None or (planned.value("source") or "") == "kolada":
+            return True
+        item = Item(kind=ItemKind.INDICATOR)
+        for name in _SUGGESTION_FIELDS:
+            if planned.existing is not None or name in planned.fields:
+                setattr(item, name, planned.value(name))  # else the new item's default
+        facts = IndicatorData(item, self.unit, [], self.importer.targets_after(planned))
+        if item.target_year and item.target_value is not None:
+            facts.targets.setdefault(item.target_year, item.target_value)
+        code = facts.suggestion(row.occasion.year, value=value)
+        scale = self.scale(ItemKind.INDICATOR, "assessment") or {}
+        suggested = next((v for v in scale.values() if v.suggested_when == code), None)
+        error = unexplained_assessment(data.assessment, suggested, data.comment)
+        if error:
+            self.importer.issues.add(planned, error, planned.sheet.spec.column("comment"))
+            return False
+        return True
 
     def _plan_outcome(self, row: PlannedReport, values: dict) -> bool:
         """An indicator's Utfall … Avser as its outcome for the occasion's

@@ -460,6 +460,23 @@ def validate_report(plan_type: PlanType, item: Item, data: ReportData) -> None:
         raise ValidationError(errors)
 
 
+def unexplained_assessment(chosen, suggested, comment: str) -> str | None:
+    """The reporting rule for an indicator's bedömning: one other than the
+    assessment suggested from the outcome and the year's target needs a
+    comment. The message, or None when the rule is kept."""
+    if (
+        suggested is not None
+        and chosen is not None
+        and chosen.pk != suggested.pk
+        and not (comment or "").strip()
+    ):
+        return _(
+            "Bedömningen ”%(chosen)s” skiljer sig från förslaget ”%(suggested)s”. "
+            "Motivera den i kommentaren."
+        ) % {"chosen": chosen.label, "suggested": suggested.label}
+    return None
+
+
 @use_case
 def report_save(
     *, actor, task: ReportingTask, item: Item, data: ReportData, version: int

@@ -419,6 +419,14 @@ BAD = [
         id="assessment-needs-comment",
     ),
     pytest.param(
+        bad_indicator(Utfall=70, Bedömning="Utan anmärkning", Kommentar=None),
+        "Nyckeltal",
+        "Kommentar",
+        "Bedömningen ”Utan anmärkning” skiljer sig från förslaget ”Med anmärkning”. "
+        "Motivera den i kommentaren.",
+        id="assessment-other-than-suggested-needs-comment",
+    ),
+    pytest.param(
         bad_activity(Färdighetsgrad=120),
         "Aktiviteter",
         "Färdighetsgrad",

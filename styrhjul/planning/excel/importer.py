@@ -738,6 +738,13 @@ class _Importer:
                 self._targets[item_id][year] = value
         return dict(sorted(self._targets.get(item.pk, {}).items()))
 
+    def targets_after(self, planned: _Planned) -> dict:
+        """An indicator row's targets per year (year → value) as they will
+        be after the import."""
+        if "targets" in planned.fields:
+            return dict(planned.fields["targets"])
+        return self._targets_of(planned.existing) if planned.existing is not None else {}
+
     def _check_targets(self) -> None:
         """Målvärden per år with the item form's rules (services.target_errors),
         for the indicator as it will be after the import."""

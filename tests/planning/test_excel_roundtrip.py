@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind, Report
@@ -570,3 +572,28 @@ def test_an_outcome_saved_while_the_file_is_imported_is_not_overwritten(
     assert [(e.sheet, e.row) for e in errors] == [("Nyckeltal", 2)]
     assert errors[0].message.startswith("utfallet för Delårsrapport 2025 sparades av någon annan")
     assert IndicatorValue.objects.get(item=item(unit, "1.1")).value != 88
+
+
+def many_rows(n: int) -> bytes:
+    indicators = [
+        indicator_rows(**{"Nr": f"1.{i + 10}", "Nyckeltal": f"Nyckeltal {i}"})[0] for i in range(n)
+    ]
+    activities = [
+        activity_rows(**{"Nr": f"A{i + 10}", "Aktivitet": f"Aktivitet {i}"})[0] for i in range(n)
+    ]
+    return plan_file(indicators=indicators, activities=activities)
+
+
+def test_export_and_unchanged_import_read_the_results_in_a_fixed_number_of_queries(
+    org, vp, model_owner, delar
+):
+    counts = []
+    for unit, n in ((org["enhet_a1"], 2), (org["enhet_a2"], 8)):
+        import_plan(many_rows(n), unit, vp, model_owner)
+        with CaptureQueriesContext(connection) as exporting:
+            data = export_workbook(actor=model_owner, unit=unit, plan_type=vp, occasion=delar)
+        with CaptureQueriesContext(connection) as importing:
+            assert not import_plan(data, unit, vp, model_owner).changed_anything
+        assert len(cells(data)["Nyckeltal"]) == n + 1
+        counts.append((len(exporting), len(importing)))
+    assert counts[0] == counts[1]

@@ -389,15 +389,16 @@ def test_export_with_the_occasion_round_trips_the_results(unit, vp, model_owner,
     assert goals[1][-3:] == ["Goda förutsättningar att nå målet", ANALYSIS, OCCASION]
     assert goals[3][-3:] == [None, None, OCCASION]
     activities = sheet_rows(data, "Aktiviteter")
-    assert activities[0][-3:] == ["Status", "Kommentar", "Uppföljning"]
-    by_number = {r[0]: r[-3:] for r in activities[1:]}
-    assert by_number["1.1"] == ["Klar", None, OCCASION]
+    assert activities[0][-4:] == ["Status", "Färdighetsgrad", "Kommentar", "Uppföljning"]
+    by_number = {r[0]: r[-4:] for r in activities[1:]}
+    assert by_number["1.1"] == ["Klar", None, None, OCCASION]
     assert by_number["1.2"] == [
         "Påbörjad",
+        None,
         "Upphandlingen är klar.\nInstallation i maj–juni.",
         OCCASION,
     ]
-    assert by_number["3.1"] == [None, None, OCCASION]
+    assert by_number["3.1"] == [None, None, None, OCCASION]
     assignments = sheet_rows(data, "Särskilda uppdrag")
     assert assignments[0][-3:] == ["Status", "Kommentar", "Uppföljning"]
     assert assignments[1][-3:] == list(assignment_rows()[0][-3:])
@@ -437,7 +438,7 @@ def test_the_instructions_describe_the_result_columns(unit, vp, model_owner, del
     assert "Analys | Nej | Analysen av måluppfyllelsen" in text
     assert "Status (aktiviteter) | Ej startad, Påbörjad, Väntar, Klar, Stoppad, Försenad" in text
     assert "Bedömning (mål) | Goda förutsättningar att nå målet" in text
-    assert "Status och Kommentar för aktiviteter" in text
+    assert "Status, Färdighetsgrad och Kommentar för aktiviteter" in text
 
 
 def test_the_import_page_takes_the_occasion_for_activity_results(
@@ -468,8 +469,9 @@ def test_the_import_page_takes_the_occasion_for_activity_results(
     page = client.get(url).content.decode()
     assert f"?uppfoljning={delar.pk}" in page
     export = client.get(reverse("planning:plan_export", args=[plan.pk]), {"uppfoljning": delar.pk})
-    assert sheet_rows(export.content, "Aktiviteter")[0][-3:] == [
+    assert sheet_rows(export.content, "Aktiviteter")[0][-4:] == [
         "Status",
+        "Färdighetsgrad",
         "Kommentar",
         "Uppföljning",
     ]
@@ -486,8 +488,9 @@ def test_the_command_takes_the_occasion_for_activity_results(tmp_path, unit, vp,
     assert "3 nya resultat" in capsys.readouterr().out
     out = tmp_path / "ut.xlsx"
     call_command("export_plan", *common, "-o", str(out), "--occasion", OCCASION)
-    assert sheet_rows(out.read_bytes(), "Aktiviteter")[0][-3:] == [
+    assert sheet_rows(out.read_bytes(), "Aktiviteter")[0][-4:] == [
         "Status",
+        "Färdighetsgrad",
         "Kommentar",
         "Uppföljning",
     ]

@@ -3,10 +3,18 @@ Excel, e.g. an earlier year's report or a follow-up made in Excel), plugged
 into the plan file (planning.excel.extension; registered in apps.py).
 
 Each kind's sheet may carry the results of a follow-up in its result columns
-(planning/excel/columns.py): Status and Kommentar on Aktiviteter and Särskilda uppdrag,
-Bedömning and Analys on Mål, Bedömning, Resultat av kontroll, Åtgärd … on
-Kontrollpunkter, and on every one of them Uppföljning (the occasion; or one
-occasion for the whole file, chosen on the command line or the import page).
+(planning/excel/columns.py): Status, Färdighetsgrad and Kommentar on
+Aktiviteter, Status and Kommentar on Särskilda uppdrag, Bedömning and Analys
+on Mål, Bedömning, Resultat av kontroll, Åtgärd … on Kontrollpunkter, Utfall,
+Utfall kvinnor, Utfall män, Avser, Bedömning and Kommentar on Nyckeltal, and on
+every one of them Uppföljning (the occasion; or one occasion for the whole
+file, chosen on the command line or the import page).
+
+An indicator's Utfall … Avser are its outcome for the occasion's period
+(services.value_period: the year, or the month the period ends for an
+indicator followed up per month, tertial or quarter before December), an
+IndicatorValue of the plan's unit, written by `import_outcome` with the
+reporting page's rules (services.validate_outcome).
 The importer validates them with the rest of the file
 (`ResultPlanner.validate`, with the reporting form's rules:
 followup.services.validate_report) and, after the items are saved, writes
@@ -21,29 +29,43 @@ the report lock of follow-up does not apply; the right to manage the unit
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import EditConflict, save_edited, use_case
 from styrhjul.core.spreadsheet import did_you_mean
+from styrhjul.indicators.models import IndicatorValue, ValueSource
+from styrhjul.indicators.series import IndicatorData
 from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Unit
+from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.excel import columns as col
 from styrhjul.planning.excel.cells import (
     CellError,
     long_text,
     norm_key,
     parse_date,
+    parse_decimal,
+    parse_integer,
     short_text,
 )
 from styrhjul.planning.excel.columns import sheets_for
 from styrhjul.planning.models import Item
 
 from .models import FollowUpOccasion, Report
-from .services import ReportData, scale_for, validate_report
+from .services import (
+    ReportData,
+    scale_for,
+    unexplained_assessment,
+    validate_outcome,
+    validate_report,
+    value_period,
+    value_token,
+)
 
 IMPORT_REASON = "Import"
 _REPORT_FIELDS = tuple(f.name for f in fields(ReportData))
@@ -63,8 +85,30 @@ def scale_labels(plan_type: PlanType, kind: str, field: str) -> list[str]:
     return list(ScaleValue.objects.filter(scale=pk).values_list("label", flat=True))
 
 
+def _cell_number(value):
+    """A stored number as the plan file writes it (51, 51.5)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def outcome_values(item: Item, value: IndicatorValue | None) -> dict[str, object]:
+    """The outcome columns of an indicator's row, as the export writes them:
+    none for Kolada's values, kvinnor and män only when the indicator is
+    split by gender (what the reporting page shows)."""
+    if value is None or item.source == "kolada":
+        return {}
+    found = {"value": _cell_number(value.value), "note": value.note or None}
+    if item.gender_split:
+        found["value_women"] = _cell_number(value.value_women)
+        found["value_men"] = _cell_number(value.value_men)
+    return found
+
+
 def result_value(report: Report, key: str):
     """The value of a result column in a report, as the export writes it."""
+    if key in col.OUTCOME_KEYS:
+        return None  # the outcome is no field of the report (outcome_values)
     value = getattr(report, key)
     if key in ("status", "assessment"):
         return value.label if value is not None else None
@@ -99,6 +143,17 @@ def result_values(
         results[report.item_id].update(
             (key, result_value(report, key)) for key in keys[kinds[report.item_id]]
         )
+    indicators = {i.pk: i for i in items if i.kind == ItemKind.INDICATOR and i.pk in kinds}
+    if indicators:
+        values = {
+            (v.item_id, v.period): v
+            for v in IndicatorValue.objects.filter(
+                item__in=list(indicators), unit=unit, year=occasion.year
+            )
+        }
+        for pk, item in indicators.items():
+            value = values.get((pk, value_period(item, occasion)))
+            results[pk].update(outcome_values(item, value))
     return results
 
 
@@ -171,9 +226,85 @@ def import_report(
     return save_edited(report, actor, IMPORT_REASON)
 
 
+def _outcome_differs(value: IndicatorValue, outcome: dict) -> bool:
+    return any(getattr(value, name) != outcome[name] for name in col.OUTCOME_KEYS)
+
+
+def _changed_numbers(value: IndicatorValue | None, outcome: dict) -> dict:
+    """The numbers of `outcome` that differ from the stored outcome (all of
+    them for a new one): what the outcome's rules are checked on, so that a
+    value kept as it is (e.g. kvinnor and män computed for an indicator not
+    split by gender) does not stop an import that leaves it alone."""
+    return {
+        name: outcome[name]
+        for name in ("value", "value_women", "value_men")
+        if value is None or getattr(value, name) != outcome[name]
+    }
+
+
+@use_case
+def import_outcome(
+    *,
+    actor,
+    occasion: FollowUpOccasion,
+    unit: Unit,
+    item: Item,
+    outcome: dict,
+    opened: str | None = None,
+) -> IndicatorValue:
+    """Create or update the unit's outcome of an indicator for the occasion's
+    period (value_period) with imported values: `outcome` holds value,
+    value_women, value_men and note. The same rights and rules as
+    import_report (managing the unit; no lock check), the outcome's rules as
+    on the reporting page (validate_outcome). An outcome that already says
+    the same is left as it is.
+
+    `opened` is the value_token of the outcome the import read ("" for
+    none): one saved since then by someone else is not overwritten
+    (EditConflict). None for a caller that has read nothing."""
+    access.require(actor, access.Action.MANAGE, unit)
+    if item.kind != ItemKind.INDICATOR or item.plan.unit_id != unit.pk:
+        raise ValidationError(_("Posten hör inte till enhetens plan."))
+    if not covers(occasion, item.plan.plan_type):
+        raise ValidationError(
+            _("Uppföljningen %(occasion)s följer inte upp %(plan_type)s.")
+            % {"occasion": occasion.title, "plan_type": item.plan.plan_type.name}
+        )
+    key = {
+        "item": item,
+        "unit": unit,
+        "year": occasion.year,
+        "period": value_period(item, occasion),
+    }
+    obj = IndicatorValue.objects.select_for_update().filter(**key).first()
+    if opened is not None and value_token(obj) != opened:
+        raise EditConflict(obj or IndicatorValue(**key))
+    if obj is not None and not _outcome_differs(obj, outcome):
+        return obj
+    validate_outcome(item, **_changed_numbers(obj, outcome))
+    obj = obj or IndicatorValue(**key)
+    for name in col.OUTCOME_KEYS:
+        setattr(obj, name, outcome[name])
+    obj.source = ValueSource.IMPORTED
+    obj.updated_by = actor if isinstance(actor, User) else None
+    obj.full_clean()
+    set_actor(obj, actor, IMPORT_REASON)
+    obj.save()
+    return obj
+
+
 # --- In the importer ----------------------------------------------------------------------
 
 _SCALE_CELLS = (col.STATUS, col.ASSESSMENT)
+# The fields of an indicator its suggested assessment is worked out from.
+_SUGGESTION_FIELDS = (
+    "direction",
+    "near_target_margin",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+)
 
 
 def _unknown_message(field: str) -> str:
@@ -214,15 +345,31 @@ def _conflict_message(current: Report) -> str:
 
 @dataclass(eq=False)
 class PlannedReport:
+    """A row's results: its report (data; None when the row has no report
+    to write) and, for an indicator, its outcome (None: left as it is)."""
+
     planned: object  # importer._Planned
     occasion: FollowUpOccasion
-    data: ReportData
+    data: ReportData | None
     existing: Report | None
     report: Report | None = None
+    outcome: dict | None = None
+    existing_outcome: IndicatorValue | None = None
 
     @property
     def changed(self) -> bool:
+        """Whether the report changes."""
+        if self.data is None:
+            return False
         return self.existing is None or _differs(self.existing, self.data)
+
+    @property
+    def outcome_changed(self) -> bool:
+        if self.outcome is None:
+            return False
+        if self.existing_outcome is None:
+            return any(v not in (None, "") for v in self.outcome.values())
+        return _outcome_differs(self.existing_outcome, self.outcome)
 
 
 class ResultPlanner:
@@ -239,6 +386,7 @@ class ResultPlanner:
         self._valid: list[FollowUpOccasion] | None = None
         self._scales: dict[tuple[str, str], dict[str, ScaleValue] | None] = {}
         self._reports: dict[int, dict[int, Report]] = {}
+        self._outcomes: dict[int, dict[tuple[int, str], IndicatorValue]] = {}
         self._may: bool | None = None
 
     # Lookups ---------------------------------------------------------------------
@@ -342,14 +490,20 @@ class ResultPlanner:
 
     @staticmethod
     def _read(column: col.Column, value):
-        """A result cell's value: text, a date, or a scale's label as text."""
+        """A result cell's value: text, a date, a number, or a scale's label
+        as text."""
         if column.cell == col.DATE:
             return parse_date(value)
         if column.cell == col.LONG_TEXT:
             return long_text(value)
+        if column.cell == col.DECIMAL:
+            return parse_decimal(value)
+        if column.cell == col.INTEGER:
+            return parse_integer(value)  # the range is the reporting rules' (validate_report)
         text = short_text(value)
         if column.cell == col.TEXT:
-            limit = Report._meta.get_field(column.key).max_length
+            model = IndicatorValue if column.key in col.OUTCOME_KEYS else Report
+            limit = model._meta.get_field(column.key).max_length
             if limit and len(text) > limit:
                 raise CellError(
                     _("texten är %(n)d tecken lång; högst %(max)d får plats.")
@@ -402,7 +556,7 @@ class ResultPlanner:
                 bad = True
         if bad:
             return
-        has_result = any(values.values())
+        has_result = any(v not in (None, "") for v in values.values())
         occasion_name = short_text(cells.get("occasion"))
         occasion = None
         if occasion_name:
@@ -441,22 +595,129 @@ class ResultPlanner:
         if bad:
             return
         existing = self._existing_report(occasion, planned.existing)
-        data = ReportData()
-        if existing is not None:  # a column the sheet lacks leaves the value as it is
-            for name in _REPORT_FIELDS:
-                setattr(data, name, getattr(existing, name))
-        for column in present:
-            setattr(data, column.key, values[column.key])
-        # The item as it will be after the import: a goal's level decides
-        # whether it is assessed.
-        level = planned.value("level") if planned.kind == ItemKind.GOAL else None
-        item = Item(kind=planned.kind, level=level)
-        try:
-            validate_report(self.plan_type, item, data)
-        except ValidationError as exc:
-            self._report_errors(planned, exc, data)
+        reported = [c for c in present if c.key not in col.OUTCOME_KEYS]
+        data = None
+        if existing is not None or any(values[c.key] not in (None, "") for c in reported):
+            data = ReportData()
+            if existing is not None:  # a column the sheet lacks leaves the value as it is
+                for name in _REPORT_FIELDS:
+                    setattr(data, name, getattr(existing, name))
+            for column in reported:
+                setattr(data, column.key, values[column.key])
+            # The item as it will be after the import: a goal's level decides
+            # whether it is assessed.
+            level = planned.value("level") if planned.kind == ItemKind.GOAL else None
+            item = Item(kind=planned.kind, level=level)
+            try:
+                validate_report(self.plan_type, item, data)
+            except ValidationError as exc:
+                self._report_errors(planned, exc, data)
+                return
+        row = PlannedReport(planned, occasion, data, existing)
+        if any(c.key in col.OUTCOME_KEYS for c in present) and not self._plan_outcome(row, values):
             return
-        self.rows.append(PlannedReport(planned, occasion, data, existing))
+        if planned.kind == ItemKind.INDICATOR and not self._check_suggestion(row):
+            return
+        self.rows.append(row)
+
+    def _check_suggestion(self, row: PlannedReport) -> bool:
+        """The reporting page's rule for an indicator's bedömning: one other
+        than the assessment suggested from the outcome and the year's target
+        needs a comment (services.unexplained_assessment), checked for the
+        indicator as it will be after the import when its report or outcome
+        changes and it has an outcome. False (with the error at Kommentar)
+        when it is broken."""
+        data = row.data
+        if data is None or data.assessment is None or not (row.changed or row.outcome_changed):
+            return True
+        if row.outcome is not None:
+            value = row.outcome["value"]
+        else:
+            value = row.existing_outcome.value if row.existing_outcome is not None else None
+        planned = row.planned
+        if value is None or (planned.value("source") or "") == "kolada":
+            return True
+        item = Item(kind=ItemKind.INDICATOR)
+        for name in _SUGGESTION_FIELDS:
+            if planned.existing is not None or name in planned.fields:
+                setattr(item, name, planned.value(name))  # else the new item's default
+        facts = IndicatorData(item, self.unit, [], self.importer.targets_after(planned))
+        if item.target_year and item.target_value is not None:
+            facts.targets.setdefault(item.target_year, item.target_value)
+        code = facts.suggestion(row.occasion.year, value=value)
+        scale = self.scale(ItemKind.INDICATOR, "assessment") or {}
+        suggested = next((v for v in scale.values() if v.suggested_when == code), None)
+        error = unexplained_assessment(data.assessment, suggested, data.comment)
+        if error:
+            self.importer.issues.add(planned, error, planned.sheet.spec.column("comment"))
+            return False
+        return True
+
+    def _plan_outcome(self, row: PlannedReport, values: dict) -> bool:
+        """An indicator's Utfall … Avser as its outcome for the occasion's
+        period, checked with the reporting page's rules for the indicator as
+        it will be after the import. False (with the errors at the cells)
+        when they break one."""
+        planned = row.planned
+        existing = self._existing_outcome(row.occasion, planned.existing)
+        source = planned.value("source") or ""
+        split = bool(planned.value("gender_split"))
+        given = {k: v for k, v in values.items() if k in col.OUTCOME_KEYS}
+        # What the export leaves out (Kolada's values; kvinnor and män of an
+        # indicator not split by gender) is kept as it is when its cell is empty.
+        if source == "kolada":
+            given = {k: v for k, v in given.items() if v not in (None, "")}
+        elif not split:
+            given = {
+                k: v
+                for k, v in given.items()
+                if v is not None or k not in ("value_women", "value_men")
+            }
+        outcome: dict[str, object] = {
+            name: getattr(existing, name) if existing is not None else None
+            for name in col.OUTCOME_KEYS
+        }
+        outcome.update(given)
+        outcome["note"] = outcome["note"] or ""
+        row.outcome, row.existing_outcome = outcome, existing
+        if not row.outcome_changed:
+            row.outcome = None  # nothing to write
+            return True
+        item = Item(
+            kind=ItemKind.INDICATOR,
+            source=source,
+            measure_unit=planned.value("measure_unit") or "",
+            gender_split=split,
+        )
+        try:
+            validate_outcome(item, **_changed_numbers(existing, outcome))
+        except ValidationError as exc:
+            spec = planned.sheet.spec
+            for key, errors in exc.message_dict.items():
+                self.importer.issues.add(planned, " ".join(errors), spec.column(key))
+            return False
+        return True
+
+    def _existing_outcome(
+        self, occasion: FollowUpOccasion, item: Item | None
+    ) -> IndicatorValue | None:
+        """The unit's outcome of the indicator for the occasion's period (the
+        plan's outcomes of the occasion's year are read once)."""
+        if item is None:
+            return None
+        if occasion.pk not in self._outcomes:
+            plan = self.importer.plan
+            self._outcomes[occasion.pk] = (
+                {
+                    (v.item_id, v.period): v
+                    for v in IndicatorValue.objects.filter(
+                        item__plan=plan, unit=self.unit, year=occasion.year
+                    )
+                }
+                if plan is not None
+                else {}
+            )
+        return self._outcomes[occasion.pk].get((item.pk, value_period(item, occasion)))
 
     def _report_errors(self, planned, exc: ValidationError, data: ReportData) -> None:
         """The reporting rules' errors at the sheet's columns; a missing
@@ -488,14 +749,19 @@ class ResultPlanner:
 
     @property
     def created(self) -> int:
-        return sum(1 for r in self.rows if r.existing is None)
+        return sum(1 for r in self.rows if r.existing is None and r.changed) + sum(
+            1 for r in self.rows if r.existing_outcome is None and r.outcome_changed
+        )
 
     @property
     def updated(self) -> int:
-        return sum(1 for r in self.rows if r.existing is not None and r.changed)
+        return sum(1 for r in self.rows if r.existing is not None and r.changed) + sum(
+            1 for r in self.rows if r.existing_outcome is not None and r.outcome_changed
+        )
 
     def write(self) -> None:
         for row in self.rows:
+            self._write_outcome(row)
             if not row.changed:
                 continue
             try:
@@ -520,3 +786,42 @@ class ResultPlanner:
                 )
             except ValidationError as exc:
                 self._report_errors(row.planned, exc, row.data)
+
+    def _write_outcome(self, row: PlannedReport) -> None:
+        if not row.outcome_changed:
+            return
+        try:
+            import_outcome(
+                actor=self.importer.actor,
+                occasion=row.occasion,
+                unit=self.unit,
+                item=row.planned.item,
+                outcome=row.outcome,
+                opened=value_token(row.existing_outcome),
+            )
+        except EditConflict:
+            self.importer.issues.add(
+                row.planned,
+                _(
+                    "utfallet för %(occasion)s sparades av någon annan medan filen "
+                    "importerades; inget har importerats. Importera filen igen om den ska "
+                    "ersätta det som sparades."
+                )
+                % {"occasion": row.occasion.title},
+            )
+        except PermissionDenied:
+            self.importer.issues.add(
+                row.planned,
+                _(
+                    "du har inte behörighet att importera resultat för %(unit)s; det får "
+                    "modellägare och administratörer."
+                )
+                % {"unit": self.unit.name},
+            )
+        except ValidationError as exc:
+            spec = row.planned.sheet.spec
+            if hasattr(exc, "error_dict"):
+                for key, errors in exc.message_dict.items():
+                    self.importer.issues.add(row.planned, " ".join(errors), spec.column(key))
+            else:
+                self.importer.issues.add(row.planned, " ".join(exc.messages))

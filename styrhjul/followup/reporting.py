@@ -435,20 +435,9 @@ class ReportForm(forms.Form):
                     self.data[self.add_prefix(name)] = str(suggested.pk)
             if suggested is not None:
                 self.fields["assessment"].help_text = self.suggestion_text(suggested)
-            if (
-                suggested is not None
-                and chosen is not None
-                and chosen.pk != suggested.pk
-                and not (data.get("comment") or "").strip()
-            ):
-                self.add_error(
-                    "comment",
-                    _(
-                        "Bedömningen ”%(chosen)s” skiljer sig från förslaget ”%(suggested)s”. "
-                        "Motivera den i kommentaren."
-                    )
-                    % {"chosen": chosen.label, "suggested": suggested.label},
-                )
+            error = services.unexplained_assessment(chosen, suggested, data.get("comment") or "")
+            if error:
+                self.add_error("comment", error)
         return data
 
     @staticmethod

@@ -27,7 +27,7 @@ from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.models import Item, ItemShare, Plan, ReportedBy
-from styrhjul.planning.services import check_percent
+from styrhjul.planning.services import check_percent, percent_errors
 
 from . import wheel_copy
 from .models import (
@@ -493,6 +493,23 @@ def validate_report(plan_type: PlanType, item: Item, data: ReportData) -> None:
         raise ValidationError(errors)
 
 
+def unexplained_assessment(chosen, suggested, comment: str) -> str | None:
+    """The reporting rule for an indicator's bedömning: one other than the
+    assessment suggested from the outcome and the year's target needs a
+    comment. The message, or None when the rule is kept."""
+    if (
+        suggested is not None
+        and chosen is not None
+        and chosen.pk != suggested.pk
+        and not (comment or "").strip()
+    ):
+        return _(
+            "Bedömningen ”%(chosen)s” skiljer sig från förslaget ”%(suggested)s”. "
+            "Motivera den i kommentaren."
+        ) % {"chosen": chosen.label, "suggested": suggested.label}
+    return None
+
+
 @use_case
 def report_save(
     *, actor, task: ReportingTask, item: Item, data: ReportData, version: int
@@ -522,6 +539,31 @@ def report_save(
     return save_edited(report, actor)
 
 
+def validate_outcome(item: Item, *, value=None, value_women=None, value_men=None) -> None:
+    """The rules of an indicator's outcome (utfall), as the reporting page
+    and the plan file take it: none for Kolada's indicators; kvinnor and män
+    only for an indicator split by gender; at most 100 in percent. The
+    messages are at the fields value, value_women and value_men."""
+    if item.source == "kolada":
+        raise ValidationError({"value": _("Värdena hämtas från Kolada och kan inte ändras här.")})
+    errors = {}
+    if not item.gender_split:
+        for name, number in (("value_women", value_women), ("value_men", value_men)):
+            if number is not None:
+                errors[name] = _(
+                    "Nyckeltalet är inte könsuppdelat: utfall för kvinnor och män anges bara "
+                    "för könsuppdelade nyckeltal."
+                )
+    errors.update(
+        percent_errors(
+            item.measure_unit,
+            {"value": value, "value_women": value_women, "value_men": value_men},
+        )
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
 @use_case
 def indicator_value_save(
     *,
@@ -538,13 +580,11 @@ def indicator_value_save(
 ) -> IndicatorValue:
     if not may_report(actor, task, item) or item.kind != ItemKind.INDICATOR:
         raise PermissionDenied
-    if item.source == "kolada":
-        raise ValidationError({"value": _("Värdena hämtas från Kolada och kan inte ändras här.")})
+    if item.source == "kolada":  # said before the lock
+        validate_outcome(item, value=value)
     if is_locked(task):
         raise ValidationError(_("Rapporteringen är låst."))
-    check_percent(
-        item.measure_unit, {"value": value, "value_women": value_women, "value_men": value_men}
-    )
+    validate_outcome(item, value=value, value_women=value_women, value_men=value_men)
     obj = IndicatorValue.objects.filter(item=item, unit=task.unit, year=year, period=period).first()
     obj = obj or IndicatorValue(item=item, unit=task.unit, year=year, period=period)
     obj.value, obj.value_women, obj.value_men, obj.note = value, value_women, value_men, note

@@ -251,18 +251,9 @@ def _save_targets(actor, item: Item, targets: dict) -> None:
     """Make the indicator's targets per year exactly `targets` (year → value)."""
     if targets and item.kind != ItemKind.INDICATOR:
         raise ValidationError({"targets": _("Bara nyckeltal har målvärden per år.")})
-    # The message names the line of the item form ("2026: 120").
-    errors = percent_errors(item.measure_unit, targets)
+    errors = target_errors(item.measure_unit, targets)
     if errors:
-        raise ValidationError(
-            {
-                "targets": [
-                    _("”%(line)s”: %(error)s")
-                    % {"line": _target_line(year, targets[year]), "error": error}
-                    for year, error in errors.items()
-                ]
-            }
-        )
+        raise ValidationError({"targets": errors})
     existing = {t.year: t for t in item.targets.all()}
     for year, target in existing.items():
         if year not in targets:
@@ -275,6 +266,16 @@ def _save_targets(actor, item: Item, targets: dict) -> None:
         target.value = value
         set_actor(target, actor)
         target.save()
+
+
+def target_errors(measure_unit: str, targets: dict) -> list[str]:
+    """What is wrong with an indicator's targets per year (year → value),
+    each message naming the line of the item form ("2026: 120"); the item
+    form and the plan file both show these."""
+    return [
+        _("”%(line)s”: %(error)s") % {"line": _target_line(year, targets[year]), "error": error}
+        for year, error in percent_errors(measure_unit, targets).items()
+    ]
 
 
 def _target_line(year: int, value) -> str:

@@ -57,7 +57,8 @@ class PlanImportForm(forms.Form):
         label=gettext_lazy("Uppföljning som resultaten hör till"),
         help_text=gettext_lazy(
             "För att föra in resultat från en uppföljning (t.ex. Status och Kommentar på "
-            "bladet Aktiviteter, Bedömning och Analys på bladet Mål): gäller rader med "
+            "bladet Aktiviteter, Bedömning och Analys på bladet Mål, Utfall och Bedömning "
+            "på bladet Nyckeltal): gäller rader med "
             "resultat men utan värde i kolumnen Uppföljning. Bara modellägare och "
             "administratörer får importera resultat."
         ),

@@ -725,6 +725,7 @@ def test_the_export_has_a_styled_sheet_per_kind_with_real_dates(unit, vp, anna):
         90,
         2,
         "Ja",
+        None,  # Målvärden per år: none
     ]
 
 
@@ -753,7 +754,7 @@ def test_the_template_has_headers_an_example_drop_downs_and_instructions(unit, v
         "Särskilda uppdrag",
         "Instruktioner",
     ]
-    assert [c.value for c in book["Nyckeltal"][1]] == INDICATOR_HEADER
+    assert [c.value for c in book["Nyckeltal"][1]] == [*INDICATOR_HEADER, "Målvärden per år"]
     assert rows_of(book["Mål"])[1][:4] == [
         "1",
         "Invånare",

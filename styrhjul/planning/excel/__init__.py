@@ -6,8 +6,9 @@
 - `writer`: a plan → .xlsx; the template for a plan type.
 - `goals`: how the columns Mål and Bidrar till name goals (shared by both ways).
 - `extension`: reported results in the sheets' result columns (Status,
-  Kommentar, Bedömning, Analys … and Uppföljning) → the unit's reports,
-  plugged in by follow-up (followup.plan_results).
+  Färdighetsgrad, Kommentar, Bedömning, Analys, an indicator's Utfall … Avser,
+  and Uppföljning) → the unit's reports and outcomes, plugged in by
+  follow-up (followup.plan_results).
 - `lookup`: unit, year and plan type from what a person types.
 
 The format is described for users in docs/import-plan.md.

@@ -33,6 +33,7 @@ GOALS = "goals"  # references to goals: the item's links upwards
 ASSESSMENT = "assessment"  # a label of the plan type's assessment scale for the sheet's kind
 STATUS = "status"  # a label of the plan type's status scale for the sheet's kind
 OCCASION = "occasion"  # a follow-up occasion's name in the plan's model year
+TARGETS = "targets"  # an indicator's targets per year, "2026: 55" a line, as the item form
 
 YES = "Ja"
 NO = "Nej"
@@ -207,9 +208,82 @@ GOAL_RESULT_COLUMNS = (
     _OCCASION,
 )
 
+COMPLETION_COLUMN = Column(
+    "completion",
+    "Färdighetsgrad",
+    INTEGER,
+    14,
+    _("Färdighetsgraden vid uppföljningen i procent, ett heltal från 0 till 100."),
+    low=0,
+    high=100,
+    result=True,
+)
+
 ACTIVITY_RESULT_COLUMNS = (
     _status(_("En av plantypens statusar för aktiviteter, t.ex. Påbörjad, Klar.")),
+    COMPLETION_COLUMN,
     _COMMENT,
+    _OCCASION,
+)
+
+# Results of an indicator at a follow-up: its outcome (utfall) for the
+# occasion's period, an IndicatorValue of the plan's unit, and the report's
+# bedömning and kommentar. The keys of the outcome are IndicatorValue's.
+OUTCOME_KEYS = ("value", "value_women", "value_men", "note")
+
+INDICATOR_RESULT_COLUMNS = (
+    Column(
+        "value",
+        "Utfall",
+        DECIMAL,
+        11,
+        _(
+            "Utfallet för uppföljningens period: helåret, eller för nyckeltal per månad, "
+            "tertial eller kvartal den månad uppföljningens period slutar. Tal, högst två "
+            "decimaler. Inte för nyckeltal från Kolada."
+        ),
+        result=True,
+    ),
+    Column(
+        "value_women",
+        "Utfall kvinnor",
+        DECIMAL,
+        11,
+        _("Utfallet för kvinnor; bara för könsuppdelade nyckeltal."),
+        result=True,
+    ),
+    Column(
+        "value_men",
+        "Utfall män",
+        DECIMAL,
+        11,
+        _("Utfallet för män; bara för könsuppdelade nyckeltal."),
+        result=True,
+    ),
+    Column(
+        "note",
+        "Avser",
+        TEXT,
+        24,
+        _("Vad värdet avser, t.ex. Avser period ett eller Utfall saknas."),
+        result=True,
+    ),
+    Column(
+        "assessment",
+        "Bedömning",
+        ASSESSMENT,
+        24,
+        _("En av plantypens bedömningar av nyckeltal, t.ex. Utan anmärkning, Nära målvärde."),
+        result=True,
+    ),
+    Column(
+        "comment",
+        "Kommentar",
+        LONG_TEXT,
+        50,
+        _("Kommentaren vid uppföljningen. Krävs när bedömningen kräver en kommentar."),
+        result=True,
+    ),
     _OCCASION,
 )
 
@@ -359,7 +433,19 @@ INDICATOR_SHEET = Sheet(
             13,
             _("Ja om utfallet redovisas för kvinnor och män, annars Nej."),
         ),
+        Column(
+            "targets",
+            "Målvärden per år",
+            TARGETS,
+            18,
+            _(
+                "Målvärdet för varje år på vägen mot målvärdet, ett år per rad i cellen "
+                "(Alt+Enter) eller åtskilda med semikolon, t.ex. 2025: 53 och 2026: 55,5. En "
+                "tom cell tar bort målvärdena per år."
+            ),
+        ),
     ),
+    result_columns=INDICATOR_RESULT_COLUMNS,
 )
 
 ACTIVITY_SHEET = Sheet(

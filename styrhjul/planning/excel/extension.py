@@ -1,9 +1,10 @@
 """Reported results in a plan file (the sheets' result columns: Status,
-Kommentar, Bedömning, Analys … and Uppföljning) are follow-up's: a report
-per item and occasion. Follow-up is above planning, so it plugs them in
-here (followup.apps registers followup.plan_results when the apps are
-ready) and the plan file reads and writes them without planning importing
-follow-up."""
+Färdighetsgrad, Kommentar, Bedömning, Analys, an indicator's Utfall … Avser,
+and Uppföljning) are follow-up's: a report per item and occasion, and an
+indicator's outcome for the occasion's period. Follow-up is above
+planning, so it plugs them in here (followup.apps registers
+followup.plan_results when the apps are ready) and the plan file reads and
+writes them without planning importing follow-up."""
 
 from __future__ import annotations
 

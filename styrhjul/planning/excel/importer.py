@@ -31,7 +31,8 @@ from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
 from styrhjul.planning import services
-from styrhjul.planning.models import IndicatorSource, Item, ItemLink, Plan
+from styrhjul.planning.forms import parse_targets
+from styrhjul.planning.models import IndicatorSource, IndicatorTarget, Item, ItemLink, Plan
 
 from . import columns as col
 from .cells import (
@@ -187,6 +188,14 @@ def plan_label(unit: Unit, plan_type: PlanType) -> str:
 # --- Validating ------------------------------------------------------------------------
 
 
+def _parse_targets(value) -> dict:
+    """Målvärden per år as the item form reads them ("2026: 55" a line)."""
+    try:
+        return parse_targets(long_text(value))
+    except ValidationError as exc:
+        raise CellError(" ".join(exc.messages)) from None
+
+
 @dataclass(eq=False)
 class _Planned:
     """A row of the file and what the import will do with it."""
@@ -322,6 +331,7 @@ class _Importer:
         self.claimed: set[int] = set()
         self.archive: list[Item] = []
         self.index: GoalIndex | None = None
+        self._targets: dict[int, dict] | None = None
         self.results = plan_results().ResultPlanner(self, occasion)
 
     # Entry -----------------------------------------------------------------------
@@ -362,6 +372,7 @@ class _Importer:
             self._find_changes(planned)
             self._check_responsible(planned)
         self._check_levels()
+        self._check_targets()
         self._check_numbers()
         self._plan_archive()
         self._resolve_goals()
@@ -465,6 +476,8 @@ class _Importer:
                 planned.person = short_text(value)
             elif column.cell == col.GOALS:
                 planned.goals_cell = value if value is not None else ""
+            elif column.cell == col.TARGETS:
+                fields[column.key] = _parse_targets(value)
         except CellError as exc:
             planned.bad.add(column.key)
             self.issues.add(planned, str(exc), column)
@@ -664,6 +677,8 @@ class _Importer:
                 differs = normalise(current) != value
                 if name == "title" and item.kind == ItemKind.CONTROL_POINT:
                     differs = current != value
+            elif name == "targets":
+                differs = self._targets_of(item) != value
             else:
                 differs = getattr(item, name) != value
             if differs:
@@ -709,6 +724,42 @@ class _Importer:
                     },
                     "Målnivå",
                 )
+
+    # Targets per year -------------------------------------------------------------
+
+    def _targets_of(self, item: Item) -> dict:
+        """The indicator's targets per year as stored (year → value); the
+        plan's targets are read once."""
+        if self._targets is None:
+            self._targets = defaultdict(dict)
+            for item_id, year, value in IndicatorTarget.objects.filter(
+                item__in=[i.pk for i in self.items if i.kind == ItemKind.INDICATOR]
+            ).values_list("item_id", "year", "value"):
+                self._targets[item_id][year] = value
+        return dict(sorted(self._targets.get(item.pk, {}).items()))
+
+    def targets_after(self, planned: _Planned) -> dict:
+        """An indicator row's targets per year (year → value) as they will
+        be after the import."""
+        if "targets" in planned.fields:
+            return dict(planned.fields["targets"])
+        return self._targets_of(planned.existing) if planned.existing is not None else {}
+
+    def _check_targets(self) -> None:
+        """Målvärden per år with the item form's rules (services.target_errors),
+        for the indicator as it will be after the import."""
+        for planned in self.planned:
+            if "targets" not in planned.fields:
+                continue
+            if planned.existing is not None and not (
+                {"targets", "measure_unit"} & set(planned.changes)
+            ):
+                continue  # nothing is saved for unchanged targets
+            errors = services.target_errors(
+                planned.value("measure_unit") or "", planned.fields["targets"]
+            )
+            if errors:
+                self.issues.add(planned, " ".join(errors), planned.sheet.spec.column("targets"))
 
     def _check_numbers(self) -> None:
         """A Nr the import gives an item must not be another item's of the

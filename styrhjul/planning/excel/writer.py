@@ -21,6 +21,7 @@ from styrhjul.core.spreadsheet import DATE_FORMAT, put_cell, style_header
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
+from styrhjul.planning.forms import targets_text
 from styrhjul.planning.models import (
     Direction,
     IndicatorSource,
@@ -165,7 +166,7 @@ def _format_columns(sheet, spec: Sheet, data_rows: int) -> int:
             number_format = "@"  # text: keeps 1.10 and leading zeros
         elif column.cell == col.YEAR:
             number_format = "0"
-        align = wrapped if column.cell in (col.LONG_TEXT, col.GOALS) else top
+        align = wrapped if column.cell in (col.LONG_TEXT, col.GOALS, col.TARGETS) else top
         dimension.alignment = align
         if number_format:
             dimension.number_format = number_format
@@ -209,6 +210,8 @@ def _cell_value(item: Item, column: Column, goal_refs: dict[int, list[str]]):
         return choice_label(column.choices, getattr(item, key)) or None
     if column.cell == col.BOOLEAN:
         return col.YES if getattr(item, key) else col.NO
+    if column.cell == col.TARGETS:
+        return targets_text(item.targets.all()) or None
     if key == "control_step":
         return item.control_step or item.title or None
     value = getattr(item, key)
@@ -240,7 +243,8 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
             plan.items.active()
             .select_related("perspective", "level", "responsible")
             .prefetch_related(
-                Prefetch("links_up", queryset=ItemLink.objects.only("item_id", "target_id"))
+                Prefetch("links_up", queryset=ItemLink.objects.only("item_id", "target_id")),
+                "targets",
             )
             .order_by("order", "pk")
         )
@@ -369,6 +373,7 @@ def _examples(plan_type: PlanType) -> dict[str, dict[str, object]]:
             "target_value": 55,
             "near_target_margin": 2,
             "gender_split": col.NO,
+            "targets": f"{year}: 53\n{year + 1}: 55",
         },
         ItemKind.ACTIVITY: {
             "perspective": p_name,
@@ -482,12 +487,15 @@ def instruction_paragraphs(plan_type: PlanType, *, example: bool) -> list[str]:
         paragraphs.append(
             _(
                 "Resultat från en uppföljning kan stå i frivilliga kolumner: Bedömning och "
-                "Analys för mål, Status och Kommentar för aktiviteter och särskilda uppdrag, "
-                "Bedömning, Resultat av kontroll och Åtgärd för kontrollpunkter, och "
-                "Uppföljning med uppföljningens namn (eller en uppföljning som väljs för hela "
-                "filen). De sparas som enhetens rapport vid uppföljningen, med samma regler som "
-                "när man rapporterar i Styrhjul, och får importeras av modellägare och "
-                "administratörer."
+                "Analys för mål, Utfall, Utfall kvinnor, Utfall män, Avser, Bedömning och "
+                "Kommentar för nyckeltal, Status, Färdighetsgrad och Kommentar för aktiviteter, "
+                "Status och Kommentar för särskilda uppdrag, Bedömning, Resultat av kontroll "
+                "och Åtgärd för kontrollpunkter, och Uppföljning med uppföljningens namn (eller "
+                "en uppföljning som väljs för hela filen). Utfallet är nyckeltalets värde för "
+                "uppföljningens period: helåret, eller för nyckeltal per månad, tertial eller "
+                "kvartal den månad perioden slutar. Resultaten sparas som enhetens rapport vid "
+                "uppföljningen, med samma regler som när man rapporterar i Styrhjul, och får "
+                "importeras av modellägare och administratörer."
             )
         )
     if example:
@@ -564,6 +572,7 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
         (_("Status (aktiviteter)"), ItemKind.ACTIVITY, "status"),
         (_("Status (särskilda uppdrag)"), ItemKind.ASSIGNMENT, "status"),
         (_("Bedömning (mål)"), ItemKind.GOAL, "assessment"),
+        (_("Bedömning (nyckeltal)"), ItemKind.INDICATOR, "assessment"),
         (_("Bedömning (kontrollpunkter)"), ItemKind.CONTROL_POINT, "assessment"),
     ):
         if plan_type.holds(kind):

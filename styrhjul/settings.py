@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "mozilla_django_oidc",
+    "styrhjul.core",
     "styrhjul.organisation",
     "styrhjul.model",
     "styrhjul.planning",
@@ -329,6 +330,11 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # Documents, SIE imports and bulk reminders are tasks (django-tasks), stored in
 # the database and run by `styrhjul worker` (docs/drift.md#arbetaren).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Seconds between a worker's reports that it is alive (core/tasks.py).
+try:
+    WORKER_BEAT_SECONDS = float(os.environ.get("STYRHJUL_WORKER_BEAT_SECONDS") or 10)
+except ValueError:
+    raise ImproperlyConfigured("STYRHJUL_WORKER_BEAT_SECONDS ska vara ett tal.") from None
 # How many unfinished documents one person may have ordered at once.
 DOCUMENT_JOBS_PER_USER = env_int("STYRHJUL_DOCUMENT_JOBS_PER_USER", 3)
 

@@ -192,6 +192,7 @@ def test_production_settings(tmp_path):
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     # SecurityMiddleware matches the path without its leading slash.
     assert any(re.search(p, "healthz") for p in values["SECURE_REDIRECT_EXEMPT"])
+    assert any(re.search(p, "readyz") for p in values["SECURE_REDIRECT_EXEMPT"])
     assert not any(re.search(p, "organisation/healthz") for p in values["SECURE_REDIRECT_EXEMPT"])
     assert values["STORAGES"]["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -465,10 +466,10 @@ def test_serve_with_workers_trusts_no_proxy_unless_told(server):
         assert several.get("/", **{"X-Forwarded-Proto": "https"}).status == 301
 
 
-def test_the_default_cache_is_the_database_shared_by_every_process(tmp_path):
+def test_the_default_cache_is_the_database_shared_by_every_process(server):
     # E.g. the limit on password reset e-mails must count across processes.
-    env = production(tmp_path)
-    assert styrhjul(env, "migrate", "--no-input").returncode == 0
+    # The server's database, migrated by `serve --migrate`, has the table.
+    env = production(server.data_dir)
     assert settings_in(env, "CACHES")["CACHES"]["default"]["BACKEND"].endswith("DatabaseCache")
     put = "from django.core.cache import cache; cache.set('prov', 'delad', 60)"
     assert styrhjul(env, "shell", "-c", put).returncode == 0

@@ -64,7 +64,7 @@ def test_not_ready_when_the_database_does_not_answer(client):
     with mock.patch.object(connections["default"], "cursor", side_effect=failing):
         response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.content == "databasen svarar inte\n".encode()
+    assert response.content == b"databasen svarar inte\n"
 
 
 def test_readyz_answers_a_probe_by_ip_address_and_only_reads(client):

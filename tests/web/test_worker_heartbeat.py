@@ -24,7 +24,7 @@ from styrhjul.organisation.models import Role
 from styrhjul.web.management.commands.worker import Heartbeat
 from tests.factories import UserFactory, grant
 
-from .test_production import STYRHJUL, environment, styrhjul
+from .test_production import PATIENCE, STYRHJUL, environment, styrhjul
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def task_status(database) -> str:
         return db.execute("SELECT status FROM django_tasks_database_dbtaskresult").fetchone()[0]
 
 
-def wait_for(condition, what: str, patience: float = 60) -> None:
+def wait_for(condition, what: str, patience: float = PATIENCE) -> None:
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
         if condition():

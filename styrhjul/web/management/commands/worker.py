@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, close_old_connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
@@ -33,7 +33,7 @@ def recover() -> int:
 
 class Heartbeat(threading.Thread):
     """Reports the worker alive every `interval` seconds and looks for lost
-    work, until stopped. Its own database connection, closed after each beat."""
+    work, until stopped, on a database connection of its own."""
 
     def __init__(self, worker: str, interval: float):
         super().__init__(name="styrhjul-heartbeat", daemon=True)
@@ -43,7 +43,13 @@ class Heartbeat(threading.Thread):
 
     def run(self) -> None:
         while not self.stopping.wait(self.interval):
-            self.tick()
+            # This thread's own connection: kept for CONN_MAX_AGE, replaced
+            # when it has failed, as Django does between requests.
+            close_old_connections()
+            try:
+                self.tick()
+            finally:
+                close_old_connections()
 
     def tick(self) -> None:
         try:
@@ -53,8 +59,6 @@ class Heartbeat(threading.Thread):
                 logger.warning("Markerade %s avbrutna jobb som misslyckade.", failed)
         except DatabaseError as exc:  # the database away for a moment: try at the next beat
             logger.warning("Arbetaren kunde inte rapportera att den lever: %s", exc)
-        finally:
-            connection.close()
 
     def stop(self) -> None:
         self.stopping.set()

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "mozilla_django_oidc",
+    "styrhjul.core",
     "styrhjul.organisation",
     "styrhjul.model",
     "styrhjul.planning",
@@ -111,7 +112,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Answers /healthz before host checks, so load balancers may probe by IP.
+    # Answers /healthz and /readyz before host checks, so load balancers may probe by IP.
     "styrhjul.web.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -204,6 +205,32 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("TEST", {})["NAME"] = ""  # in memory during tests
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache -------------------------------------------------------------------
+# Shared by every process and machine that serves Styrhjul: the limit on
+# password reset e-mails and the economy's charts. Without CACHE_URL the
+# database (the table styrhjul_cache, made by `styrhjul migrate`); redis://…
+# for a Redis server (`pip install redis`); locmem:// keeps it in each process,
+# only right for one process. docs/drift.md#flera-processer.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if not CACHE_URL or CACHE_URL == "db://":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "styrhjul_cache",
+        }
+    }
+elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        "CACHE_URL ska vara tom (databasen), redis://värd:6379/0 eller locmem:// "
+        f"(fick {CACHE_URL.split('://')[0]!r})."
+    )
 
 # --- Authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "organisation.User"
@@ -329,6 +356,11 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # Documents, SIE imports and bulk reminders are tasks (django-tasks), stored in
 # the database and run by `styrhjul worker` (docs/drift.md#arbetaren).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Seconds between a worker's reports that it is alive (core/tasks.py).
+try:
+    WORKER_BEAT_SECONDS = float(os.environ.get("STYRHJUL_WORKER_BEAT_SECONDS") or 10)
+except ValueError:
+    raise ImproperlyConfigured("STYRHJUL_WORKER_BEAT_SECONDS ska vara ett tal.") from None
 # How many unfinished documents one person may have ordered at once.
 DOCUMENT_JOBS_PER_USER = env_int("STYRHJUL_DOCUMENT_JOBS_PER_USER", 3)
 
@@ -351,7 +383,7 @@ if not DEBUG and not TESTING:
     # Behind a TLS-terminating proxy (nginx, IIS, a load balancer).
     if env_bool("BEHIND_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 
 LOGGING = {

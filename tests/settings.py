@@ -20,3 +20,9 @@ KOLADA_BASE_URL = "http://127.0.0.1:9/v3"
 # Background work uses the product's own TASKS (the database backend): a test
 # that orders a document or uploads a SIE file enqueues the task on commit
 # and runs the real worker (`styrhjul worker --batch`, tests/worker.py).
+
+# Each test process keeps its own cache in memory, so that the query counts
+# asserted by the page tests are the pages' own queries. Production's default
+# is the database cache, shared by all processes (tests/web/test_production.py
+# checks it across two real processes).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -23,3 +23,22 @@ class EditedText(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkerBeat(models.Model):
+    """A running `styrhjul worker` reporting in (hjärtslag): it writes
+    `seen_at` every few seconds, also while it works on a long task, so
+    that a task whose worker has fallen silent can be told from one that is
+    merely long (core.tasks), and /readyz knows a worker is there."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("arbetare")
+        verbose_name_plural = _("arbetare")
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections, transaction
 
+from styrhjul.core import dbstats
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
@@ -216,6 +217,10 @@ def clear_ledger(organisation: Unit) -> None:
         m.Budget.objects.filter(version__organisation=organisation).delete()
         m.BudgetVersion.objects.filter(organisation=organisation).delete()
         m.SieImport.objects.filter(organisation=organisation).delete()
+    dbstats.refresh(
+        (m.VoucherLine, m.Voucher, m.Utfall, m.YearBalance, m.Budget, m.BudgetVersion),
+        vacuum=True,
+    )
 
 
 def median_ms(values: list[float]) -> float:

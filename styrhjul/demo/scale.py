@@ -38,10 +38,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from styrhjul.core import dbstats
 from styrhjul.core.concurrency import one_action
 from styrhjul.followup.models import (
     FollowUpOccasion,
@@ -980,6 +980,7 @@ class _Builder:
         started = t = time.perf_counter()
         levels = self.plan_units()
         self.create_units(levels)
+        _analyze((Unit,), self.log)
         t = self._phase("enheter", t)
 
         root = levels[0][0].obj
@@ -1011,6 +1012,7 @@ class _Builder:
             ],
             batch_size=2000,
         )
+        _analyze((Plan, Item, ItemLink, ItemShare), self.log)
         t = self._phase("delningar", t)
         bench = next(u for u in levels[4] if u.bench)
         return ScaleResult(
@@ -1195,11 +1197,13 @@ class _FollowUp:
             self.children[u.parent_id].append(u)
         bench_task_items = self.make_task_plan()
         share_units = self.make_shared_item()
+        _analyze((Plan, Item, ItemLink, ItemShare), self.log)
         t = self._phase("uppföljningens poster och delning", t)
         occasion, steps = self.make_occasion()
         todo = items_to_report_bulk([pt.pk for pt in occasion.plan_types.all()], list(self.units))
         t = self._phase("tillfälle och poster att rapportera", t)
         tasks = self.make_tasks(occasion, steps, todo)
+        _analyze((FollowUpOccasion, OccasionStep, ReportingTask), self.log)
         t = self._phase("uppgifter", t)
         reports, values = self.make_reports(occasion, tasks, todo)
         t = self._phase("rapporter och utfall", t)
@@ -1499,16 +1503,11 @@ def add_followup(
 
 
 def _analyze(models, log) -> None:
-    """Fresh statistics on PostgreSQL, as autovacuum would have within a
-    minute, so that measurements right after loading see the planner's usual
-    choices."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return
-    t = time.perf_counter()
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    log(f"  ANALYZE: {time.perf_counter() - t:.2f} s")
+    """Fresh statistics on PostgreSQL between the bulk steps of a build (so
+    that the next step's queries are planned for the rows just written, not
+    for empty tables) and at the end (so that measurements right after
+    loading see the planner's usual choices); core.dbstats."""
+    dbstats.refresh(models, log=log)
 
 
 FOLLOWUP_TABLES = (FollowUpOccasion, OccasionStep, ReportingTask, Report, IndicatorValue)
@@ -1745,6 +1744,7 @@ def build(
         if root is not None and not replace:
             return ScaleResult(created=False, root=root)
         clash = Unit.objects.filter(code__startswith=CODE_PREFIX)
+        replaced = root is not None
         if root is not None:
             t = time.perf_counter()
             delete_scale(root)
@@ -1758,6 +1758,7 @@ def build(
         # finds the same items as one built with the data set.
         t = time.perf_counter()
         result.kolada = add_kolada(result.root, year=year, seed=seed)
+        _analyze((Item, IndicatorTarget, KoladaValue), log)
         log(f"  Kolada-nyckeltalet: {time.perf_counter() - t:.2f} s")
         result.items += 1
         result.links += result.kolada.item.links_up.count()
@@ -1773,6 +1774,11 @@ def build(
             result.items += result.followup.bench_task_items + 1
             result.plans += 1
             result.shares += result.followup.share_units
-    _analyze((Unit, Plan, Item, ItemLink, ItemShare, *FOLLOWUP_TABLES, KoladaValue), log)
+    # After --replace the old data set's rows are dead: VACUUM clears them.
+    dbstats.refresh(
+        (Unit, Plan, Item, ItemLink, ItemShare, *FOLLOWUP_TABLES, KoladaValue),
+        vacuum=replaced,
+        log=log,
+    )
     result.seconds = time.perf_counter() - started
     return result

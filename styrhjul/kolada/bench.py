@@ -22,6 +22,7 @@ import tracemalloc
 
 from django.db import connection, transaction
 
+from styrhjul.core import dbstats
 from styrhjul.organisation.models import Unit, UnitType
 
 from .client import KoladaClient
@@ -78,6 +79,8 @@ def _clean(unit, kpi_ids: list[str], municipality_ids: list[str]) -> None:
         KoladaSyncLog.objects.filter(organisation=unit).delete()
         KoladaSettings.objects.filter(organisation=unit).delete()
         unit.delete()
+    # Millions of dead rows would slow the Nyckeltal page until autovacuum came.
+    dbstats.refresh((KoladaValue, KoladaKpi, KoladaMunicipality), vacuum=True)
 
 
 def bench_store(

@@ -4,21 +4,25 @@ from django.utils.cache import add_never_cache_headers
 
 from styrhjul.core.concurrency import EditConflict, conflict_text
 
-from .views import database_health
+from .views import database_health, readiness
+
+PROBES = {"/healthz": database_health, "/readyz": readiness}
 
 
 class HealthCheckMiddleware:
-    """Answers GET /healthz first of all, so a load balancer that probes by IP
-    address (outside ALLOWED_HOSTS) and over plain HTTP gets a real answer."""
+    """Answers GET /healthz (alive) and /readyz (ready for work) first of all,
+    so a load balancer that probes by IP address (outside ALLOWED_HOSTS) and
+    over plain HTTP gets a real answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path == "/healthz":
+        probe = PROBES.get(request.path)
+        if probe is not None:
             if request.method not in ("GET", "HEAD"):
                 return HttpResponseNotAllowed(["GET", "HEAD"])
-            response = database_health()
+            response = probe()
             add_never_cache_headers(response)
             return response
         return self.get_response(request)

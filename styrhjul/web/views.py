@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -8,6 +10,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
+
+from styrhjul.core import tasks as background
 
 from . import startpage
 from .forms import LoginForm
@@ -55,11 +59,69 @@ def healthz(request):
     return database_health()
 
 
-def database_health() -> HttpResponse:
+@never_cache
+@require_GET
+def readyz(request):
+    """200 when Styrhjul can do its work, 503 saying what is missing.
+    Normally answered by HealthCheckMiddleware before host checks."""
+    return readiness()
+
+
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not healthy"
+        return False
+    return True
+
+
+def database_health() -> HttpResponse:
+    if not _database_answers():
         return HttpResponse("databasen svarar inte\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+# Once this process has seen every migration applied it stays so (migrations
+# are not undone under a running server), and the migration graph is not
+# loaded again on every probe.
+_migrated = False
+WORKER_SEEN_WITHIN = datetime.timedelta(minutes=1)
+
+
+def _unapplied_migrations() -> int:
+    global _migrated
+    if _migrated:
+        return 0
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    unapplied = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    _migrated = unapplied == 0
+    return unapplied
+
+
+def readiness() -> HttpResponse:
+    """/readyz: the database answers, every migration is applied and a
+    worker (`styrhjul worker`) has reported in within the last minute
+    (core.tasks' heartbeat). A load balancer sends visitors only to a
+    server that answers 200; the text of a 503 says what is missing."""
+    if not _database_answers():
+        return HttpResponse("databasen svarar inte\n", status=503, content_type="text/plain")
+    missing = []
+    try:
+        unapplied = _unapplied_migrations()
+        if unapplied:
+            missing.append(f"{unapplied} databasmigreringar är inte körda: kör styrhjul migrate")
+        if not background.workers_seen(within=WORKER_SEEN_WITHIN):
+            missing.append(
+                "ingen arbetare har hörts av den senaste minuten: starta styrhjul worker"
+            )
+    except Exception:  # tables missing before the first migrate, the database gone
+        missing = ["databasen är inte redo: kör styrhjul migrate"]
+    if missing:
+        return HttpResponse(
+            "".join(line + "\n" for line in missing), status=503, content_type="text/plain"
+        )
     return HttpResponse("ok\n", content_type="text/plain")

@@ -192,6 +192,7 @@ def test_production_settings(tmp_path):
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     # SecurityMiddleware matches the path without its leading slash.
     assert any(re.search(p, "healthz") for p in values["SECURE_REDIRECT_EXEMPT"])
+    assert any(re.search(p, "readyz") for p in values["SECURE_REDIRECT_EXEMPT"])
     assert not any(re.search(p, "organisation/healthz") for p in values["SECURE_REDIRECT_EXEMPT"])
     assert values["STORAGES"]["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -232,6 +233,7 @@ def test_serve_warns_about_unapplied_migrations(tmp_path):
         (["--port", "80000"], "styrhjul: porten ska vara mellan 0 och 65535 (fick 80000)"),
         (["--port", "http"], "styrhjul: porten ska vara ett heltal (fick 'http')"),
         (["--threads", "0"], "styrhjul: --threads ska vara minst 1"),
+        (["--workers", "0"], "styrhjul: --workers ska vara minst 1"),
         (["--max-request-mb", "0"], "styrhjul: --max-request-mb ska vara minst 1"),
     ],
 )
@@ -399,6 +401,91 @@ def test_serve_stops_cleanly_and_starts_again_without_collecting(tmp_path):
         log = "".join(again.output)
         assert "Samlar statiska filer" not in log
         assert "varning" not in log
+
+
+# --- Several processes: styrhjul serve --workers N ------------------------------------------------
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts processes in /proc")
+def test_serve_with_workers_runs_that_many_processes_with_the_same_limits(server):
+    env = production(server.data_dir)
+    with running(env, "--workers", "2", "--max-request-mb", "1") as several:
+        log = "".join(several.output)
+        assert "(2 processer med 8 trådar var)" in log
+        deadline = time.monotonic() + PATIENCE  # the processes start one after another
+        while len(children(several.process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        assert len(children(several.process.pid)) == 2
+        assert several.get("/healthz").body == b"ok\n"
+        # The same proxy rules as one process: X-Forwarded-Proto from the
+        # trusted proxy (127.0.0.1 under BEHIND_PROXY) only.
+        assert several.get("/").status == 301
+        page = several.get("/konto/logga-in/", **{"X-Forwarded-Proto": "https"})
+        assert page.status == 200 and "Logga in i Styrhjul" in page.body.decode()
+
+        # A body over --max-request-mb is refused before it is read, whether
+        # its length is given or it comes in chunks.
+        connection = http.client.HTTPConnection(several.host, several.port, timeout=5)
+        connection.putrequest("POST", "/konto/logga-in/", skip_host=True)
+        connection.putheader("Host", "styrhjul.example.se")
+        connection.putheader("Content-Length", str(2 * 1024 * 1024))
+        connection.endheaders()
+        connection.send(b"x" * 1024)
+        assert connection.getresponse().status == 413
+        connection.close()
+        connection = http.client.HTTPConnection(several.host, several.port, timeout=5)
+        chunks = (b"x" * 65536 for _ in range(20))  # 1.25 MB
+        connection.request(
+            "POST",
+            "/konto/logga-in/",
+            body=chunks,
+            headers={"Host": "styrhjul.example.se", "Transfer-Encoding": "chunked"},
+            encode_chunked=True,
+        )
+        assert connection.getresponse().status == 413
+        connection.close()
+        assert stop_server(several) == 0  # SIGTERM: every process ends cleanly
+
+
+def test_serve_with_workers_trusts_no_proxy_unless_told(server):
+    env = production(server.data_dir, STYRHJUL_TRUSTED_PROXY="")
+    with running(env, "--workers", "2") as several:
+        assert several.get("/", **{"X-Forwarded-Proto": "https"}).status == 301
+
+
+def test_the_default_cache_is_the_database_shared_by_every_process(server):
+    # E.g. the limit on password reset e-mails must count across processes.
+    # The server's database, migrated by `serve --migrate`, has the table.
+    env = production(server.data_dir)
+    assert settings_in(env, "CACHES")["CACHES"]["default"]["BACKEND"].endswith("DatabaseCache")
+    put = "from django.core.cache import cache; cache.set('prov', 'delad', 60)"
+    assert styrhjul(env, "shell", "-c", put).returncode == 0
+    get = "from django.core.cache import cache; print(cache.get('prov'))"
+    result = styrhjul(env, "shell", "-c", get)
+    assert result.stdout.strip().splitlines()[-1] == "delad"
+
+
+def test_a_bad_cache_url_is_one_line(tmp_path):
+    result = styrhjul(environment(tmp_path, DEBUG="1", CACHE_URL="memcached://x"), "check")
+    assert_one_line_error(result, "styrhjul: konfigurationsfel: CACHE_URL ska vara tom")
+    env = environment(tmp_path, DEBUG="1", CACHE_URL="redis://cache.example.se:6379/0")
+    assert settings_in(env, "CACHES")["CACHES"]["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.example.se:6379/0",
+    }
 
 
 # --- Deciding whether to collect static files ---------------------------------------------------

@@ -1,4 +1,10 @@
-"""`styrhjul serve`: run Styrhjul in production with the waitress WSGI server.
+"""`styrhjul serve`: run Styrhjul in production. One process (the default,
+`--workers 1`) is the waitress WSGI server with threads, which runs on Linux
+and Windows; `--workers N` (N > 1) runs N processes under gunicorn (Linux,
+macOS), each with its threads, so the server uses more than one core. Both
+keep the same limits: the largest request, the number of open connections,
+how long an idle connection is kept, and which proxy's X-Forwarded-* headers
+are trusted (waitress's own proxy-header handling, under gunicorn too).
 
 Before it starts listening it checks that the database answers (one line and
 exit status 2 if not), reports unapplied migrations (or applies them with
@@ -7,6 +13,7 @@ missing or older than the installed ones. docs/drift.md describes how to run it.
 """
 
 import json
+import math
 import os
 import signal
 import sys
@@ -18,7 +25,7 @@ from django.contrib.staticfiles.finders import get_finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.module_loading import import_string
 
@@ -34,8 +41,9 @@ def _one_line(exc: BaseException) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Kör Styrhjul med produktionsservern waitress. Kontrollerar databasen, "
-        "migreringarna och de statiska filerna innan servern startar."
+        "Kör Styrhjul med produktionsservern: waitress i en process, eller med --workers N "
+        "gunicorn med N processer. Kontrollerar databasen, migreringarna och de statiska "
+        "filerna innan servern startar."
     )
 
     def add_arguments(self, parser):
@@ -51,10 +59,18 @@ class Command(BaseCommand):
             help="Port att lyssna på (STYRHJUL_PORT, standard 8000).",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.environ.get("STYRHJUL_WORKERS") or 1,
+            help="Antal serverprocesser (STYRHJUL_WORKERS, standard 1). Fler än en ger "
+            "gunicorn med så många processer, så att servern använder flera kärnor; "
+            "t.ex. en per kärna. Bara på Linux och macOS.",
+        )
+        parser.add_argument(
             "--threads",
             type=int,
             default=os.environ.get("STYRHJUL_THREADS") or 8,
-            help="Antal trådar som hanterar anrop (STYRHJUL_THREADS, standard 8).",
+            help="Antal trådar per process som hanterar anrop (STYRHJUL_THREADS, standard 8).",
         )
         parser.add_argument(
             "--max-request-mb",
@@ -68,7 +84,8 @@ class Command(BaseCommand):
             "--connection-limit",
             type=int,
             default=os.environ.get("STYRHJUL_CONNECTION_LIMIT") or 1000,
-            help="Högsta antal öppna anslutningar (STYRHJUL_CONNECTION_LIMIT, standard 1000).",
+            help="Högsta antal öppna anslutningar, för alla processer tillsammans "
+            "(STYRHJUL_CONNECTION_LIMIT, standard 1000).",
         )
         parser.add_argument(
             "--idle-timeout",
@@ -100,7 +117,7 @@ class Command(BaseCommand):
         self.stderr.write(f"styrhjul: {message}")
         raise SystemExit(EXIT_CONFIGURATION)
 
-    def handle(self, *args, host, port, threads, trusted_proxy, migrate, **options):
+    def handle(self, *args, host, port, workers, threads, trusted_proxy, migrate, **options):
         self.verbosity = options["verbosity"]
         try:
             port = int(port)
@@ -110,6 +127,13 @@ class Command(BaseCommand):
             self.fail(f"porten ska vara mellan 0 och 65535 (fick {port})")
         if threads < 1:
             self.fail("--threads ska vara minst 1")
+        if workers < 1:
+            self.fail("--workers ska vara minst 1")
+        if workers > 1 and os.name != "posix":
+            self.fail(
+                "--workers större än 1 fungerar bara på Linux och macOS; på Windows kör "
+                "flera tjänster med var sin --port bakom proxyn (docs/drift.md)"
+            )
         for name in ("max_request_mb", "connection_limit", "idle_timeout"):
             if options[name] < 1:
                 self.fail(f"--{name.replace('_', '-')} ska vara minst 1")
@@ -118,6 +142,7 @@ class Command(BaseCommand):
             "connection_limit": options["connection_limit"],
             "channel_timeout": options["idle_timeout"],
         }
+        self.workers = workers
         if not settings.DEBUG and not settings.ALLOWED_HOSTS:
             self.fail(
                 "ALLOWED_HOSTS är tom, så servern skulle avvisa varje anrop: "
@@ -125,6 +150,7 @@ class Command(BaseCommand):
             )
         self.check_database()
         self.check_migrations_applied(apply=migrate)
+        self.create_cache_table()
         if not options["no_collectstatic"]:
             self.collect_static_if_stale()
         self.serve(host, port, threads, self.trusted_proxy(trusted_proxy))
@@ -153,6 +179,12 @@ class Command(BaseCommand):
             f"styrhjul: varning: {len(plan)} databasmigreringar är inte körda. "
             "Kör `styrhjul migrate` (eller starta med `styrhjul serve --migrate`)."
         )
+
+    def create_cache_table(self) -> None:
+        """The database cache's table (docs/drift.md#flera-processer), made by
+        `styrhjul migrate` too; here in case the cache setting changed since."""
+        if any(c["BACKEND"].endswith("DatabaseCache") for c in settings.CACHES.values()):
+            call_command("createcachetable", verbosity=0)
 
     def static_files_stale(self) -> bool:
         """True when STATIC_ROOT lacks a file the installed apps ship or holds
@@ -208,6 +240,9 @@ class Command(BaseCommand):
         return None
 
     def serve(self, host: str, port: int, threads: int, trusted_proxy: str | None) -> None:
+        if getattr(self, "workers", 1) > 1:
+            self.serve_processes(host, port, threads, trusted_proxy)
+            return
         from waitress.server import create_server
 
         # Built only now: WhiteNoise indexes STATIC_ROOT when the application loads.
@@ -237,3 +272,56 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         server.print_listen("Styrhjul lyssnar på http://{}:{}")
         server.run()
+
+    def serve_processes(
+        self, host: str, port: int, threads: int, trusted_proxy: str | None
+    ) -> None:
+        """gunicorn with self.workers processes of `threads` threads each."""
+        from styrhjul.web import wsgi_limits
+        from styrhjul.web.gunicorn_server import StyrhjulServer
+
+        # Built only now: WhiteNoise indexes STATIC_ROOT when the application loads.
+        from styrhjul.wsgi import application
+
+        application = wsgi_limits.limit_request_body(
+            wsgi_limits.proxy_headers(application, trusted_proxy, TRUSTED_PROXY_HEADERS),
+            self.limits["max_request_body_size"],
+        )
+        connections.close_all()  # each process opens its own connections
+        bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        options = {
+            "bind": [bind],
+            "workers": self.workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            # --connection-limit counts every process's connections together.
+            "worker_connections": math.ceil(self.limits["connection_limit"] / self.workers),
+            "keepalive": self.limits["channel_timeout"],
+            # A process that stops answering its master for this long is replaced.
+            "timeout": 120,
+            "graceful_timeout": 30,
+            "preload_app": True,
+            # X-Forwarded-* are handled by the proxy-header middleware above,
+            # from --trusted-proxy only, exactly as under waitress.
+            "forwarded_allow_ips": "",
+            "secure_scheme_headers": {},
+            "proc_name": "styrhjul",
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "when_ready": self.ready,
+        }
+        try:
+            StyrhjulServer(application, options).run()
+        except SystemExit as exc:
+            if exc.code not in (0, None):
+                self.fail(f"kan inte lyssna på {host}:{port} (se meddelandet ovan)")
+            raise
+
+    def ready(self, server) -> None:
+        host, port = server.LISTENERS[0].sock.getsockname()[:2]
+        self.stdout.write(
+            f"Styrhjul lyssnar på http://{host}:{port} "
+            f"({self.workers} processer med {server.cfg.threads} trådar var)"
+        )
+        self.stdout.flush()

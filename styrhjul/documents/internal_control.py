@@ -260,12 +260,12 @@ class AreaSection:
         return "; ".join(f"{c.label} {c.count}" for c in self.counts if c.count)
 
 
-# The tables are on landscape A4: about 150 characters of 8.5 pt text across
-# the page, and room for about 34 lines below the headings. A row longer
-# than ROW_LINES is printed in parts, the later ones marked "(forts.)", so
-# that no row leaves more than half a page blank before it.
-LINE_CHARS = 150
-ROW_LINES = 18
+# The tables are on landscape A4: about 200 characters of 8.5 pt text across
+# the page, and room for about 45 lines below the headings. A row longer
+# than ROW_LINES (about a third of a page) is printed in parts, the later ones
+# marked "(forts.)", so that no row leaves more than a third of a page blank.
+LINE_CHARS = 200
+ROW_LINES = 16
 CONTINUED = "(forts.)"
 
 

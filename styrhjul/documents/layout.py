@@ -177,7 +177,7 @@ class DocumentSpec:
 # by what they hold. "risk" is printed only with the option "riskvarde".
 IK_COLUMNS = (
     ColumnSpec("nr", "Nr", 2),
-    ColumnSpec("process", "Process/rutin/system", 4),
+    ColumnSpec("process", "Process/rutin/system", 5),
     ColumnSpec("risk", "Riskvärde", 3),
     ColumnSpec("kontrollmoment", "Kontrollmoment", 5),
     ColumnSpec("kontrollmetod", "Kontrollmetod", 5),

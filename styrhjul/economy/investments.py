@@ -37,7 +37,7 @@ from .models import (
     SieImport,
     Utfall,
 )
-from .queries import organisation_of
+from .queries import ledger_months, organisation_of
 
 ZERO = Decimal(0)
 
@@ -144,11 +144,7 @@ class InvestmentReport:
 
 def investment_years(organisation: Unit) -> list[datetime.date]:
     """Fiscal years with utfall or a budget imported from the ledger."""
-    starts = set(
-        Utfall.objects.filter(organisation=organisation)
-        .values_list("year_start", flat=True)
-        .distinct()
-    ) | set(
+    starts = {start for _period, start in ledger_months(organisation)} | set(
         BudgetVersion.objects.filter(organisation=organisation, kind=BudgetKind.IMPORTED)
         .values_list("year_start", flat=True)
         .distinct()

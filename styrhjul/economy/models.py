@@ -311,7 +311,9 @@ class Utfall(models.Model):
         verbose_name = _("utfall")
         verbose_name_plural = _("utfall")
         indexes = [
-            models.Index(fields=["organisation", "period"]),
+            # year_start last: which months the ledger has, and in which
+            # fiscal year, is read from the index alone (queries.ledger_months).
+            models.Index(fields=["organisation", "period", "year_start"]),
             models.Index(fields=["ansvar", "period"]),
         ]
 

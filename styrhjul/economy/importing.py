@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from styrhjul.core.concurrency import use_case
@@ -28,7 +26,9 @@ from styrhjul.core.importing import ImportIssue, ImportRejected
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
+from . import rowsums
 from . import sie as sieformat
+from .bulk import BATCH, batched, insert_rows
 from .defaults import DEFAULT_ROWS
 from .models import (
     Account,
@@ -49,7 +49,6 @@ from .models import (
 )
 
 DEFAULT_KINDS = {1: DimensionKind.ANSVAR, 6: DimensionKind.PROJEKT}
-BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -136,6 +135,7 @@ def ensure_default_rows(organisation: Unit) -> None:
         AccountRange.objects.bulk_create(
             AccountRange(row=row, first=first, last=last) for first, last in ranges
         )
+    rowsums.refresh_all(organisation)
 
 
 def _money(value: Decimal) -> str:
@@ -391,44 +391,6 @@ def _months(parsed, rows) -> dict[datetime.date, list[datetime.date]]:
     }
 
 
-def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
-    """The items in lists of at most `size`, so that a million rows are
-    never held as model instances at once."""
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
-def insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
-    """Insert rows (tuples of column values, as stored) of a model without
-    making model instances of them: COPY on PostgreSQL, bulk_create in
-    batches elsewhere. Streams: at most a batch is held at a time. Inside
-    the caller's transaction, so all or nothing as the rest of the import."""
-    count = 0
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(
-            connection.ops.quote_name(model._meta.get_field(c).column) for c in columns
-        )
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                f"COPY {table} ({names}) FROM STDIN"  # noqa: S608 - names from the model
-            ) as copy,
-        ):
-            # psycopg writes each value as PostgreSQL reads it (None,
-            # dates, Decimal, escapes in text), in C.
-            write = copy.write_row
-            for row in rows:
-                write(row)
-                count += 1
-        return count
-    for batch in batched(rows):
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in batch])
-        count += len(batch)
-    return count
-
-
 UTFALL_COLUMNS = (
     "organisation_id",
     "source_id",
@@ -483,6 +445,7 @@ def _replace_utfall(organisation, parsed, record, accounts, object_columns, fing
     had_before = Utfall.objects.filter(organisation=organisation, period__in=list(year_of)).exists()
     stored = _stored_fingerprints(organisation, record) if had_before else {}
     changes = []
+    written = []
     for month in sorted(year_of):
         label = f"{month:%Y-%m}"
         fingerprints[label] = _month_hash(by_month.get(month, []))
@@ -498,6 +461,7 @@ def _replace_utfall(organisation, parsed, record, accounts, object_columns, fing
         after = {(p.account, objects_key(p.objects)): p.amount for p in lines}
         if before == after:
             continue
+        written.append(month)
         if before:
             old.delete()
         start = year_of[month]
@@ -519,6 +483,7 @@ def _replace_utfall(organisation, parsed, record, accounts, object_columns, fing
         )
         if had_before:
             changes.append(_change(month, before, after))
+    rowsums.refresh_utfall(organisation, written)
     return changes
 
 
@@ -713,6 +678,7 @@ def _budgets(actor, organisation, parsed, record, accounts, object_columns) -> i
                 for p in lines
             ),
         )
+        rowsums.refresh_budget(version)
         created += 1
     return created
 

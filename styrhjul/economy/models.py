@@ -547,3 +547,51 @@ class VoucherLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_key} {self.amount}".strip()
+
+
+class UtfallByRow(models.Model):
+    """Utfall summed per ansvar, month and row of the driftredovisning: the
+    rows of Utfall with `in_ansvar_sum` on an ansvar, each counted on the
+    first report row whose account ranges hold its account. Kept by
+    economy.rowsums when utfall is imported and when the rows' ranges
+    change, so that the economy pages add up a few rows per ansvar and month
+    instead of every account's."""
+
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    year_start = models.DateField()
+    period = models.DateField()
+    ansvar = models.ForeignKey(
+        DimensionObject, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    row = models.ForeignKey(ReportRow, on_delete=models.CASCADE, related_name="+", db_index=False)
+    amount = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "period", "ansvar"])]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.amount}"
+
+
+class BudgetByRow(models.Model):
+    """A budget version's lines summed per ansvar, month and report row (a
+    line on an account counted on its account's row, a line on a row on its
+    row), as UtfallByRow. Kept by economy.rowsums."""
+
+    version = models.ForeignKey(
+        BudgetVersion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    period = models.DateField()
+    ansvar = models.ForeignKey(
+        DimensionObject, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    row = models.ForeignKey(ReportRow, on_delete=models.CASCADE, related_name="+", db_index=False)
+    amount = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["version", "period", "ansvar"])]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.amount}"

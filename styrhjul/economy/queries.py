@@ -21,15 +21,16 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from styrhjul.organisation.models import Unit
 
 from .models import (
-    Account,
     AnsvarMapping,
     Budget,
+    BudgetByRow,
     BudgetVersion,
     DimensionKind,
     DimensionObject,
     ReportRow,
     SieImport,
     Utfall,
+    UtfallByRow,
 )
 
 ZERO = Decimal(0)
@@ -213,11 +214,18 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
             None,
         )
 
+    top = unit.pk
+    parts_of: dict[int, int] = {}
+
     def part_of(unit_id: int) -> int:
         """The sub-unit directly below `unit` that unit_id is in (or unit)."""
-        while unit_id != unit.pk and subtree[unit_id][0] != unit.pk:
-            unit_id = subtree[unit_id][0]
-        return unit_id
+        found = parts_of.get(unit_id)
+        if found is None:
+            found = unit_id
+            while found != top and subtree[found][0] != top:
+                found = subtree[found][0]
+            parts_of[unit_id] = found
+        return found
 
     # Nettokostnad per sub-unit and month: [budget × 12, utfall × 12].
     by_part: dict[int, list[list[Decimal]]] = {}
@@ -507,56 +515,36 @@ def amounts_by_row(
     version: BudgetVersion | None = None,
 ):
     """Utfall and budget (of `version`) summed per ansvar and month for each
-    report row that is not a total, in the database: one row per ansvar and
-    month rather than per account, so that hundreds of ansvar stay quick.
-    Yields (which, ansvar_id, period, row index, amount) with the ledger's
-    sign; which is "utfall" or "budget". A budget line on a row (not an
-    account) counts on its row. Three queries whatever the number of ansvar."""
-    row_of = _row_of(rows)
-    by_row: dict[int, list[int]] = defaultdict(list)
-    for pk, number in Account.objects.filter(organisation=organisation).values_list("pk", "number"):
-        index = row_of(number)
-        if index is not None:
-            by_row[index].append(pk)
+    report row that is not a total. Read from the sums per ansvar, month and
+    row that economy.rowsums keeps (UtfallByRow, BudgetByRow), a few rows
+    per ansvar and month rather than one per account, so that hundreds of
+    ansvar stay quick. Yields (which, ansvar_id, period, row index, amount)
+    with the ledger's sign; which is "utfall" or "budget". Two queries
+    whatever the number of ansvar."""
     parts = [i for i, row in enumerate(rows) if not row.is_total]
     if not parts or not ansvar_ids or not months:
         return
-    utfall = (
-        Utfall.objects.filter(
-            organisation=organisation,
-            period__in=months,
-            in_ansvar_sum=True,
-            ansvar_id__in=ansvar_ids,
+    per_row = {f"r{i}": Sum("amount", filter=Q(row_id=rows[i].pk)) for i in parts}
+    sources = [
+        (
+            "utfall",
+            UtfallByRow.objects.filter(
+                organisation=organisation, period__in=months, ansvar_id__in=ansvar_ids
+            ),
         )
-        .values("ansvar_id", "period")
-        .annotate(
-            **{f"r{i}": Sum("amount", filter=Q(account_id__in=by_row[i] or [0])) for i in parts},
-            # Something to group by even when no row has an account.
-            n=Count("pk"),
-        )
-    )
-    sources = [("utfall", utfall)]
+    ]
     if version is not None:
-        budget = (
-            Budget.objects.filter(
-                version=version, period__in=months, in_ansvar_sum=True, ansvar_id__in=ansvar_ids
-            )
-            .values("ansvar_id", "period")
-            .annotate(
-                **{
-                    f"r{i}": Sum(
-                        "amount",
-                        filter=Q(row_id=rows[i].pk)
-                        | Q(row__isnull=True, account_id__in=by_row[i] or [0]),
-                    )
-                    for i in parts
-                },
-                n=Count("pk"),
+        sources.append(
+            (
+                "budget",
+                BudgetByRow.objects.filter(
+                    version=version, period__in=months, ansvar_id__in=ansvar_ids
+                ),
             )
         )
-        sources.append(("budget", budget))
     for which, query in sources:
-        for item in query:
+        # n: something to group by even when no row has an amount.
+        for item in query.values("ansvar_id", "period").annotate(**per_row, n=Count("pk")):
             for i in parts:
                 amount = item[f"r{i}"]
                 if amount is not None:

@@ -16,6 +16,7 @@ from styrhjul.core.concurrency import lock_for_edit, lock_version, save_edited, 
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
+from . import rowsums
 from .defaults import DEFAULT_ROWS
 from .models import (
     Account,
@@ -135,6 +136,7 @@ def budget_version_create(
         )
         for line in lines
     )
+    rowsums.refresh_budget(version)
     return version
 
 
@@ -278,6 +280,7 @@ def report_row_save(
     row.order = order
     save_edited(row, actor)
     _replace_ranges(actor, row, ranges)
+    rowsums.refresh_all(organisation)
     return row
 
 
@@ -322,3 +325,4 @@ def report_rows_reset(*, actor, organisation: Unit) -> None:
         row.is_total = not ranges
         save_edited(row, actor)
         _replace_ranges(actor, row, list(ranges))
+    rowsums.refresh_all(organisation)

@@ -37,6 +37,16 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
 
+def as_shown(ledger_amount: Decimal | None) -> Decimal | None:
+    """An amount with the ledger's sign (kostnader positive) as every
+    economy page shows it, as in a driftredovisning: intäkter positive,
+    kostnader negative. The one rule of the sign on a page; the pages read
+    it through the template filter `shown`, or get amounts already turned
+    from unit_economy and the drill-down. Imports and exports keep the
+    ledger's sign, as the ledger writes it."""
+    return None if ledger_amount is None else -ledger_amount
+
+
 def organisation_of(unit: Unit) -> Unit:
     return Unit.objects.with_tree_fields().ancestors(unit, include_self=True).first()
 

@@ -11,7 +11,9 @@ month with a conditional sum per report row, and written again:
 - for everything when the rows or their ranges change (services.
   report_row_save, report_rows_reset, importing.ensure_default_rows).
 A page then adds up a few rows per ansvar and month instead of one per
-account (docs/prestanda.md)."""
+account (docs/prestanda.md). The sums are read whole before they are
+written: on PostgreSQL they are written with COPY, and no other query may
+run on the connection while a COPY is open."""
 
 from __future__ import annotations
 
@@ -80,7 +82,7 @@ def refresh_utfall(organisation: Unit, periods: Iterable[datetime.date] | None =
         ("organisation_id", "year_start", "period", "ansvar_id", "row_id", "amount"),
         (
             (organisation.pk, s["year_start"], s["period"], s["ansvar_id"], row.pk, amount)
-            for s in sums.iterator(chunk_size=2000)
+            for s in list(sums)
             for row in rows
             if (amount := s[f"r{row.pk}"]) is not None
         ),
@@ -114,7 +116,7 @@ def refresh_budget(version: BudgetVersion) -> None:
         ("version_id", "period", "ansvar_id", "row_id", "amount"),
         (
             (version.pk, s["period"], s["ansvar_id"], row.pk, amount)
-            for s in sums.iterator(chunk_size=2000)
+            for s in list(sums)
             for row in rows
             if (amount := s[f"r{row.pk}"]) is not None
         ),

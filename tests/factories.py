@@ -1165,3 +1165,21 @@ class ForecastMeasureFactory(factory.django.DjangoModelFactory):
     text = "Se över bemanningen under sommaren."
     responsible = "Enhetschefen"
     due = datetime.date(2025, 9, 30)
+
+
+class InvestmentBudgetFactory(factory.django.DjangoModelFactory):
+    """A projekt's investeringsbudget for 2025, entered in Styrhjul."""
+
+    class Meta:
+        model = "economy.InvestmentBudget"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year_start = datetime.date(2025, 1, 1)
+    projekt = factory.SubFactory(
+        DimensionObjectFactory,
+        dimension__organisation=factory.SelfAttribute("...organisation"),
+        dimension__kind="projekt",
+        dimension__name="Projekt",
+        code=factory.Sequence(lambda n: f"P{n:04d}"),
+    )
+    amount = Decimal("1200000.00")

@@ -595,3 +595,43 @@ class BudgetByRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m} {self.amount}"
+
+
+class InvestmentBudget(models.Model):
+    """Investeringsbudget: a projekt's budget for a fiscal year entered in
+    Styrhjul (kronor, utgifter positive) by those who manage the economy.
+    For that projekt and year it takes the place of the ledger's #PBUDGET in
+    the investeringsredovisning (investments.investment_report), spread
+    evenly over the months."""
+
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    year_start = models.DateField(_("räkenskapsåret börjar"))
+    projekt = models.ForeignKey(
+        DimensionObject, on_delete=models.PROTECT, related_name="+", verbose_name=_("projekt")
+    )
+    amount = models.DecimalField(_("budget för året (kr)"), **AMOUNT)
+    note = models.TextField(_("kommentar"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    conflict_message = _("Någon annan har ändrat investeringsbudgeten medan du skrev.")
+
+    class Meta:
+        verbose_name = _("investeringsbudget")
+        verbose_name_plural = _("investeringsbudgetar")
+        ordering = ["organisation", "year_start", "projekt__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year_start", "projekt"],
+                name="one_investment_budget_per_projekt_and_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.projekt} {self.year_start:%Y} {self.amount}"

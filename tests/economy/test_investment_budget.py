@@ -143,3 +143,14 @@ def test_the_pages_add_change_and_remove_with_swedish_errors(client, org, import
     assert InvestmentBudget.objects.get().amount == Decimal(2500000)
     assert client.post(edit, {"delete": "1", "version": "2"}).status_code == 302
     assert not InvestmentBudget.objects.exists()
+
+
+def test_the_administration_page_links_the_investment_budget(client, org, owner):
+    client.force_login(owner)
+    html = client.get(reverse("organisation:admin")).content.decode()
+    assert reverse("economy:investment_budgets") in html
+    chef = UserFactory()
+    grant(chef, org["enhet_a1"], Role.MANAGER)
+    client.force_login(chef)
+    response = client.get(reverse("organisation:admin"))
+    assert reverse("economy:investment_budgets") not in response.content.decode()

@@ -18,6 +18,7 @@ import factory
 from django.apps import apps
 from django.utils import timezone
 
+from styrhjul.economy import rowsums
 from styrhjul.followup.services import _step_for, scale_for
 from styrhjul.model import defaults
 from styrhjul.model.models import ItemKind, ScaleKind
@@ -908,6 +909,12 @@ class ReportRowFactory(factory.django.DjangoModelFactory):
     order = 20
     name = "Personalkostnader"
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # As the product does when a row changes: the sums per row again.
+        if create:
+            rowsums.refresh_all(instance.organisation)
+
 
 class AccountRangeFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -916,6 +923,11 @@ class AccountRangeFactory(factory.django.DjangoModelFactory):
     row = factory.SubFactory(ReportRowFactory)
     first = "50"
     last = "59"
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            rowsums.refresh_all(instance.row.organisation)
 
 
 class SieImportFactory(factory.django.DjangoModelFactory):
@@ -952,6 +964,12 @@ class UtfallFactory(factory.django.DjangoModelFactory):
     object_key = factory.LazyAttribute(lambda o: f"{o.ansvar.dimension.number}:{o.ansvar.code}")
     in_ansvar_sum = True
     amount = Decimal("1000.00")
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # As the import does: the month's sums per report row again.
+        if create:
+            rowsums.refresh_utfall(instance.organisation, [instance.period])
 
 
 class YearBalanceFactory(factory.django.DjangoModelFactory):
@@ -990,6 +1008,45 @@ class BudgetFactory(factory.django.DjangoModelFactory):
     period = datetime.date(2025, 1, 1)
     account = factory.SubFactory(
         AccountFactory, organisation=factory.SelfAttribute("..version.organisation")
+    )
+    amount = Decimal("1000.00")
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            rowsums.refresh_budget(instance.version)
+
+
+class UtfallByRowFactory(factory.django.DjangoModelFactory):
+    """A sum of utfall on a report row, as economy.rowsums writes it."""
+
+    class Meta:
+        model = "economy.UtfallByRow"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year_start = datetime.date(2025, 1, 1)
+    period = datetime.date(2025, 1, 1)
+    ansvar = factory.SubFactory(
+        DimensionObjectFactory, dimension__organisation=factory.SelfAttribute("...organisation")
+    )
+    row = factory.SubFactory(ReportRowFactory, organisation=factory.SelfAttribute("..organisation"))
+    amount = Decimal("1000.00")
+
+
+class BudgetByRowFactory(factory.django.DjangoModelFactory):
+    """A sum of a budget version's lines on a report row (economy.rowsums)."""
+
+    class Meta:
+        model = "economy.BudgetByRow"
+
+    version = factory.SubFactory(BudgetVersionFactory)
+    period = datetime.date(2025, 1, 1)
+    ansvar = factory.SubFactory(
+        DimensionObjectFactory,
+        dimension__organisation=factory.SelfAttribute("...version.organisation"),
+    )
+    row = factory.SubFactory(
+        ReportRowFactory, organisation=factory.SelfAttribute("..version.organisation")
     )
     amount = Decimal("1000.00")
 
@@ -1108,3 +1165,21 @@ class ForecastMeasureFactory(factory.django.DjangoModelFactory):
     text = "Se över bemanningen under sommaren."
     responsible = "Enhetschefen"
     due = datetime.date(2025, 9, 30)
+
+
+class InvestmentBudgetFactory(factory.django.DjangoModelFactory):
+    """A projekt's investeringsbudget for 2025, entered in Styrhjul."""
+
+    class Meta:
+        model = "economy.InvestmentBudget"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year_start = datetime.date(2025, 1, 1)
+    projekt = factory.SubFactory(
+        DimensionObjectFactory,
+        dimension__organisation=factory.SelfAttribute("...organisation"),
+        dimension__kind="projekt",
+        dimension__name="Projekt",
+        code=factory.Sequence(lambda n: f"P{n:04d}"),
+    )
+    amount = Decimal("1200000.00")

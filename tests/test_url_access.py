@@ -129,6 +129,8 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "economy:report_rows_reset": None,
     "economy:investments": "unit",
     "economy:ratios": None,
+    "economy:investment_budgets": None,
+    "economy:investment_budget": "investment_budget",
     "economy:drill_unit": "unit",
     "economy:drill_ansvar": ("unit", "ansvar"),
     "economy:drill_account": ("unit", "ansvar", "account"),
@@ -374,6 +376,11 @@ def world(org):
     ansvar = DimensionObjectFactory(dimension__organisation=org["kommun"], name="Hemligt ansvar")
     AnsvarMappingFactory(ansvar=ansvar, unit=target)
     account = AccountFactory(organisation=org["kommun"], number="5010", name="Hemligt konto")
+    from tests.factories import InvestmentBudgetFactory
+
+    investment_budget = InvestmentBudgetFactory(
+        organisation=org["kommun"], note="Hemlig investeringsbudget"
+    )
     return {
         "org": org,
         "target": target,
@@ -411,6 +418,7 @@ def world(org):
             "report_row": ReportRow.objects.filter(organisation=org["kommun"]).first(),
             "ansvar": ansvar,
             "account": account,
+            "investment_budget": investment_budget,
         },
     }
 

@@ -175,7 +175,7 @@ COUNCIL = TaskReport(
             "KF4",
             GODA,
             analysis=(
-                "Årets resultat blev 26 mnkr, vilket motsvarar 2,1 procent av skatteintäkter och "
+                "Årets resultat blev 20 mnkr, vilket motsvarar 2,1 procent av skatteintäkter och "
                 "generella statsbidrag och ligger över målet på 2 procent. Resultatet förklaras "
                 "främst av högre skatteintäkter än budgeterat och en realisationsvinst när den "
                 "tidigare förrådsfastigheten på Industrivägen såldes. Soliditeten inklusive "
@@ -188,7 +188,7 @@ COUNCIL = TaskReport(
                 "ekonomi i balans 2026."
             ),
         ),
-        Row("KF4.1", UTAN, comment="Årsredovisning 2025: ett resultat på 26 mnkr."),
+        Row("KF4.1", UTAN, comment="Årsredovisning 2025: ett resultat på 20 mnkr."),
         Row("KF4.2", UTAN, comment="Årsredovisning 2025."),
         Row(
             "KF5",

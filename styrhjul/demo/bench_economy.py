@@ -212,6 +212,7 @@ def clear_ledger(organisation: Unit) -> None:
     with transaction.atomic():
         m.VoucherLine.objects.filter(voucher__organisation=organisation).delete()
         m.Voucher.objects.filter(organisation=organisation).delete()
+        m.UtfallByRow.objects.filter(organisation=organisation).delete()
         m.Utfall.objects.filter(organisation=organisation).delete()
         m.YearBalance.objects.filter(organisation=organisation).delete()
         m.Budget.objects.filter(version__organisation=organisation).delete()

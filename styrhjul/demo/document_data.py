@@ -46,7 +46,7 @@ flyttat in. Året har samtidigt visat hur mycket som hänger på att
 detaljplanerna blir klara i tid: när planen för Norra Strandvägen försenades
 märktes det direkt i hur många bostäder vi kan erbjuda de närmaste åren.
 
-Ekonomin är i bättre skick än på länge. Årets resultat på 26 miljoner kronor ger
+Ekonomin är i bättre skick än på länge. Årets resultat på 20 miljoner kronor ger
 oss utrymme att bygga förskolor och förnya vattenledningar utan att låna mer än
 nödvändigt. Det hade inte varit möjligt utan det arbete som socialnämnden och
 socialförvaltningen har lagt ned på sin åtgärdsplan. Underskottet har mer än
@@ -73,7 +73,7 @@ till en plats man vill stanna på.
         "1100",
         d("2026-02-18"),
         """\
-Sjöbacka kommun redovisar för 2025 ett resultat på 26 mnkr, vilket motsvarar 2,1
+Sjöbacka kommun redovisar för 2025 ett resultat på 20 mnkr, vilket motsvarar 2,1
 procent av skatteintäkter och generella statsbidrag. Därmed är fullmäktiges
 finansiella mål uppfyllt för året, och soliditeten inklusive
 pensionsförpliktelserna steg till 21,4 procent. Tre av fyra nämnder har hållit

@@ -292,3 +292,47 @@ class ReportRowForm(forms.Form):
                 )
             result.append((first, last))
         return result
+
+
+_KRONOR = re.compile(r"^-?\d+([.,]\d{1,2})?$")
+
+
+class InvestmentBudgetForm(forms.Form):
+    """A projekt's investeringsbudget for a fiscal year (services.
+    investment_budget_save). `projekt` is its code in the ledger."""
+
+    projekt = forms.CharField(
+        label=gettext_lazy("Projekt (kod)"),
+        max_length=100,
+        help_text=gettext_lazy("Projektets kod i ekonomisystemet, till exempel P1001."),
+        error_messages={"required": gettext_lazy("Ange projektets kod.")},
+    )
+    amount = forms.CharField(
+        label=gettext_lazy("Budget för året (kr)"),
+        max_length=30,
+        help_text=gettext_lazy(
+            "Investeringsutgifter för hela året i kronor, till exempel 12 500 000. "
+            "Beloppet fördelas jämnt över årets månader."
+        ),
+        error_messages={"required": gettext_lazy("Ange budgeten i kronor.")},
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Kommentar"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_amount(self):
+        text = re.sub(r"[\s\u00a0\u202f]", "", self.cleaned_data["amount"]).replace("−", "-")
+        if not _KRONOR.match(text):
+            raise forms.ValidationError(
+                gettext_lazy("Ange ett belopp i kronor med siffror, till exempel 12 500 000.")
+            )
+        from decimal import Decimal
+
+        value = Decimal(text.replace(",", "."))
+        if abs(value) >= Decimal("1e15"):
+            raise forms.ValidationError(gettext_lazy("Beloppet är för stort."))
+        return value

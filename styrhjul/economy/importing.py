@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from styrhjul.core.concurrency import use_case
@@ -28,7 +26,9 @@ from styrhjul.core.importing import ImportIssue, ImportRejected
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
+from . import rowsums
 from . import sie as sieformat
+from .bulk import BATCH, batched, insert_rows
 from .defaults import DEFAULT_ROWS
 from .models import (
     Account,
@@ -49,7 +49,6 @@ from .models import (
 )
 
 DEFAULT_KINDS = {1: DimensionKind.ANSVAR, 6: DimensionKind.PROJEKT}
-BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -136,6 +135,7 @@ def ensure_default_rows(organisation: Unit) -> None:
         AccountRange.objects.bulk_create(
             AccountRange(row=row, first=first, last=last) for first, last in ranges
         )
+    rowsums.refresh_all(organisation)
 
 
 def _money(value: Decimal) -> str:
@@ -259,9 +259,15 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
             return found
 
     fingerprints: dict[str, str] = {}
-    changes = _replace_utfall(organisation, parsed, record, accounts, object_columns, fingerprints)
+    voucher_fingerprints: dict[str, str] = {}
+    utfall_months = _months(parsed, utfall)
+    changes = _replace_utfall(
+        organisation, parsed, record, accounts, object_columns, fingerprints, utfall_months
+    )
     _replace_year_balances(organisation, parsed, record, accounts)
-    vouchers = _replace_vouchers(organisation, parsed, record, accounts, ansvar_of)
+    vouchers = _replace_vouchers(
+        organisation, parsed, record, accounts, ansvar_of, utfall_months, voucher_fingerprints
+    )
     versions = _budgets(actor, organisation, parsed, record, accounts, object_columns)
 
     used_ansvar = {ansvar_of(objs) for objs in {p.objects for p in parsed.period_balances}}
@@ -299,6 +305,7 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
         "budget_versions": versions,
         "warnings": warnings,
         "month_fingerprints": fingerprints,
+        "voucher_fingerprints": voucher_fingerprints,
     }
     record.summary = summary
     record.save(update_fields=["summary"])
@@ -384,44 +391,6 @@ def _months(parsed, rows) -> dict[datetime.date, list[datetime.date]]:
     }
 
 
-def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
-    """The items in lists of at most `size`, so that a million rows are
-    never held as model instances at once."""
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
-def insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
-    """Insert rows (tuples of column values, as stored) of a model without
-    making model instances of them: COPY on PostgreSQL, bulk_create in
-    batches elsewhere. Streams: at most a batch is held at a time. Inside
-    the caller's transaction, so all or nothing as the rest of the import."""
-    count = 0
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(
-            connection.ops.quote_name(model._meta.get_field(c).column) for c in columns
-        )
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                f"COPY {table} ({names}) FROM STDIN"  # noqa: S608 - names from the model
-            ) as copy,
-        ):
-            # psycopg writes each value as PostgreSQL reads it (None,
-            # dates, Decimal, escapes in text), in C.
-            write = copy.write_row
-            for row in rows:
-                write(row)
-                count += 1
-        return count
-    for batch in batched(rows):
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in batch])
-        count += len(batch)
-    return count
-
-
 UTFALL_COLUMNS = (
     "organisation_id",
     "source_id",
@@ -444,30 +413,30 @@ BUDGET_COLUMNS = (
 )
 
 
-def _stored_fingerprints(organisation, record) -> dict[str, str]:
-    """Per month (YYYY-MM): the fingerprint of the utfall stored for it, as
-    recorded by the latest import that covered the month."""
+def _stored_fingerprints(organisation, record, key="month_fingerprints") -> dict[str, str]:
+    """Per month (YYYY-MM): the fingerprint of the utfall (or with key
+    "voucher_fingerprints", the vouchers) stored for it, as recorded by the
+    latest import that wrote the month."""
     result: dict[str, str] = {}
     for fingerprints in (
         SieImport.objects.filter(organisation=organisation)
         .exclude(pk=record.pk)
         .order_by("-imported_at", "-pk")
-        .values_list("summary__month_fingerprints", flat=True)
+        .values_list(f"summary__{key}", flat=True)
     ):
         for month, fingerprint in (fingerprints or {}).items():
             result.setdefault(month, fingerprint)
     return result
 
 
-def _replace_utfall(organisation, parsed, record, accounts, object_columns, fingerprints):
+def _replace_utfall(organisation, parsed, record, accounts, object_columns, fingerprints, months):
     """Month by month: a month whose rows are the same as those stored is
     left as it is; a month that differs is deleted and written again, and
     the change is reported with its sums before and after, in total and per
     account class. One month's rows are held at a time. A month whose
     fingerprint (content_hash) is the one recorded when it was last written
     is known to be the same without reading it. `fingerprints` is filled
-    with this file's, per month."""
-    months = _months(parsed, parsed.utfall)
+    with this file's, per month. `months`: _months of the file's utfall."""
     year_of = {m: start for start, ms in months.items() for m in ms}
     by_month: dict[datetime.date, list[sieformat.PeriodBalance]] = defaultdict(list)
     for p in parsed.utfall:
@@ -476,6 +445,7 @@ def _replace_utfall(organisation, parsed, record, accounts, object_columns, fing
     had_before = Utfall.objects.filter(organisation=organisation, period__in=list(year_of)).exists()
     stored = _stored_fingerprints(organisation, record) if had_before else {}
     changes = []
+    written = []
     for month in sorted(year_of):
         label = f"{month:%Y-%m}"
         fingerprints[label] = _month_hash(by_month.get(month, []))
@@ -491,6 +461,7 @@ def _replace_utfall(organisation, parsed, record, accounts, object_columns, fing
         after = {(p.account, objects_key(p.objects)): p.amount for p in lines}
         if before == after:
             continue
+        written.append(month)
         if before:
             old.delete()
         start = year_of[month]
@@ -512,6 +483,7 @@ def _replace_utfall(organisation, parsed, record, accounts, object_columns, fing
         )
         if had_before:
             changes.append(_change(month, before, after))
+    rowsums.refresh_utfall(organisation, written)
     return changes
 
 
@@ -537,11 +509,18 @@ def _change(month, before: dict, after: dict) -> dict:
     }
 
 
-def _replace_vouchers(organisation, parsed, record, accounts, ansvar_of) -> dict:
+def _replace_vouchers(
+    organisation, parsed, record, accounts, ansvar_of, utfall_months, fingerprints
+) -> dict:
     """The file's vouchers replace those stored for the months the file
     covers: for each year with vouchers in the file, from its first month to
     the last month with a voucher or utfall. A file without #VER leaves
-    vouchers as they are, and so do years without vouchers in the file."""
+    vouchers as they are, and so do years without vouchers in the file.
+    A covered month whose vouchers have the fingerprint recorded when the
+    month was last written is left as it is (a newer export where one month
+    changed rewrites that month only); `fingerprints` is filled with this
+    file's, per covered month. Returns the file's vouchers and transactions
+    and how many stored vouchers were replaced."""
     if not parsed.vouchers:
         return {"count": 0, "lines": 0, "replaced": 0}
     year_start = {}
@@ -556,16 +535,26 @@ def _replace_vouchers(organisation, parsed, record, accounts, ansvar_of) -> dict
             last[start] = max(last.get(start, month), month)
     # Only the years with vouchers in the file: many programs write last
     # year's #PSALDO for comparison but this year's vouchers only.
-    for start, months in _months(parsed, parsed.utfall).items():
+    for start, months in utfall_months.items():
         if start in last:
             last[start] = max(last[start], months[-1])
-    covered = [m for m, start in year_start.items() if start in last and m <= last[start]]
-    old = Voucher.objects.filter(organisation=organisation, period__in=covered)
+    covered = {m for m, start in year_start.items() if start in last and m <= last[start]}
+    by_month: dict[datetime.date, list[sieformat.Voucher]] = defaultdict(list)
+    for v in parsed.vouchers:
+        by_month[v.date.replace(day=1)].append(v)
+    stored = _stored_fingerprints(organisation, record, "voucher_fingerprints")
+    unchanged = set()
+    for month in sorted(covered):
+        label = f"{month:%Y-%m}"
+        fingerprints[label] = _voucher_hash(by_month.get(month, []))
+        if stored.get(label) == fingerprints[label]:
+            unchanged.add(month)
+    old = Voucher.objects.filter(organisation=organisation, period__in=sorted(covered - unchanged))
     replaced = old.count()
     VoucherLine.objects.filter(voucher__in=old).delete()
     old.delete()
-    count = lines = 0
-    for batch in batched(parsed.vouchers, 500):
+    written = [v for v in parsed.vouchers if v.date.replace(day=1) not in unchanged]
+    for batch in batched(written, 500):
         made = Voucher.objects.bulk_create(
             Voucher(
                 organisation_id=organisation.pk,
@@ -593,9 +582,30 @@ def _replace_vouchers(organisation, parsed, record, accounts, ansvar_of) -> dict
             for t in v.transactions
         ]
         VoucherLine.objects.bulk_create(rows, batch_size=BATCH)
-        count += len(made)
-        lines += len(rows)
+    count = len(parsed.vouchers)
+    lines = sum(len(v.transactions) for v in parsed.vouchers)
     return {"count": count, "lines": lines, "replaced": replaced}
+
+
+def _voucher_hash(vouchers) -> str:
+    """A month's vouchers as a fingerprint independent of their order."""
+    total = 0
+    blake = hashlib.blake2b
+    for v in vouchers:
+        text = "\x1f".join(
+            [
+                v.series,
+                v.number,
+                v.date.isoformat(),
+                v.text,
+                *(
+                    f"{t.account} {objects_key(t.objects)} {t.amount} {t.date or ''} {t.text}"
+                    for t in v.transactions
+                ),
+            ]
+        )
+        total += int.from_bytes(blake(text.encode(), digest_size=16).digest(), "big")
+    return f"{len(vouchers)}:{total % (1 << 128):032x}"
 
 
 def _replace_year_balances(organisation, parsed, record, accounts) -> None:
@@ -668,6 +678,7 @@ def _budgets(actor, organisation, parsed, record, accounts, object_columns) -> i
                 for p in lines
             ),
         )
+        rowsums.refresh_budget(version)
         created += 1
     return created
 

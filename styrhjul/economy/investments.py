@@ -11,7 +11,10 @@ förutbetald intäkt). Only amounts booked on a projekt count. A projekt
 belongs to the unit of the ansvar it is booked with (its mapping on the
 first day of the report's last month); a projekt without ansvar is shown
 for the organisation only. The budget is #PBUDGET per projekt in the
-latest budget imported from the ledger."""
+latest budget imported from the ledger, or for a projekt with an
+investeringsbudget entered in Styrhjul for the year (InvestmentBudget,
+services.investment_budget_save) that budget, spread evenly over the
+months."""
 
 from __future__ import annotations
 
@@ -33,11 +36,12 @@ from .models import (
     DimensionKind,
     DimensionObject,
     InvestmentAccountRange,
+    InvestmentBudget,
     InvestmentRow,
     SieImport,
     Utfall,
 )
-from .queries import organisation_of
+from .queries import ledger_months, organisation_of
 
 ZERO = Decimal(0)
 
@@ -144,11 +148,7 @@ class InvestmentReport:
 
 def investment_years(organisation: Unit) -> list[datetime.date]:
     """Fiscal years with utfall or a budget imported from the ledger."""
-    starts = set(
-        Utfall.objects.filter(organisation=organisation)
-        .values_list("year_start", flat=True)
-        .distinct()
-    ) | set(
+    starts = {start for _period, start in ledger_months(organisation)} | set(
         BudgetVersion.objects.filter(organisation=organisation, kind=BudgetKind.IMPORTED)
         .values_list("year_start", flat=True)
         .distinct()
@@ -287,6 +287,21 @@ def investment_report(
     entries = []
     for (_which, convention, *_rest), (alone, combined) in candidates.items():
         entries.extend(alone + combined if convention == sie.CELLS else alone or combined)
+    # An investeringsbudget entered for the year replaces the ledger's for
+    # its projekt: twelve even months in place of its #PBUDGET.
+    entered = {
+        code: amount
+        for code, amount in InvestmentBudget.objects.filter(
+            organisation=organisation, year_start=year_start
+        ).values_list("projekt__code", "amount")
+    }
+    if entered:
+        entries = [e for e in entries if not (e[0] == "budget" and e[1] in entered)]
+        for code, amount in entered.items():
+            share = (amount / 12).quantize(Decimal("0.01"))
+            for index, month in enumerate(months):
+                part = amount - share * 11 if index == 11 else share
+                entries.append(("budget", code, ansvar_of_projekt.get(code), 0, month, part))
 
     subtree = dict(Unit.objects.descendants(unit, include_self=True).values_list("pk", "name"))
     owner: dict[int, int] = {}

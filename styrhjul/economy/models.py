@@ -311,7 +311,9 @@ class Utfall(models.Model):
         verbose_name = _("utfall")
         verbose_name_plural = _("utfall")
         indexes = [
-            models.Index(fields=["organisation", "period"]),
+            # year_start last: which months the ledger has, and in which
+            # fiscal year, is read from the index alone (queries.ledger_months).
+            models.Index(fields=["organisation", "period", "year_start"]),
             models.Index(fields=["ansvar", "period"]),
         ]
 
@@ -545,3 +547,91 @@ class VoucherLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_key} {self.amount}".strip()
+
+
+class UtfallByRow(models.Model):
+    """Utfall summed per ansvar, month and row of the driftredovisning: the
+    rows of Utfall with `in_ansvar_sum` on an ansvar, each counted on the
+    first report row whose account ranges hold its account. Kept by
+    economy.rowsums when utfall is imported and when the rows' ranges
+    change, so that the economy pages add up a few rows per ansvar and month
+    instead of every account's."""
+
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    year_start = models.DateField()
+    period = models.DateField()
+    ansvar = models.ForeignKey(
+        DimensionObject, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    row = models.ForeignKey(ReportRow, on_delete=models.CASCADE, related_name="+", db_index=False)
+    amount = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "period", "ansvar"])]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.amount}"
+
+
+class BudgetByRow(models.Model):
+    """A budget version's lines summed per ansvar, month and report row (a
+    line on an account counted on its account's row, a line on a row on its
+    row), as UtfallByRow. Kept by economy.rowsums."""
+
+    version = models.ForeignKey(
+        BudgetVersion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    period = models.DateField()
+    ansvar = models.ForeignKey(
+        DimensionObject, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    row = models.ForeignKey(ReportRow, on_delete=models.CASCADE, related_name="+", db_index=False)
+    amount = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["version", "period", "ansvar"])]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.amount}"
+
+
+class InvestmentBudget(models.Model):
+    """Investeringsbudget: a projekt's budget for a fiscal year entered in
+    Styrhjul (kronor, utgifter positive) by those who manage the economy.
+    For that projekt and year it takes the place of the ledger's #PBUDGET in
+    the investeringsredovisning (investments.investment_report), spread
+    evenly over the months."""
+
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    year_start = models.DateField(_("räkenskapsåret börjar"))
+    projekt = models.ForeignKey(
+        DimensionObject, on_delete=models.PROTECT, related_name="+", verbose_name=_("projekt")
+    )
+    amount = models.DecimalField(_("budget för året (kr)"), **AMOUNT)
+    note = models.TextField(_("kommentar"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    conflict_message = _("Någon annan har ändrat investeringsbudgeten medan du skrev.")
+
+    class Meta:
+        verbose_name = _("investeringsbudget")
+        verbose_name_plural = _("investeringsbudgetar")
+        ordering = ["organisation", "year_start", "projekt__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year_start", "projekt"],
+                name="one_investment_budget_per_projekt_and_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.projekt} {self.year_start:%Y} {self.amount}"

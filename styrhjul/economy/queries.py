@@ -15,24 +15,36 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from styrhjul.organisation.models import Unit
 
 from .models import (
-    Account,
     AnsvarMapping,
     Budget,
+    BudgetByRow,
     BudgetVersion,
     DimensionKind,
     DimensionObject,
     ReportRow,
     SieImport,
     Utfall,
+    UtfallByRow,
 )
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+
+
+def as_shown(ledger_amount: Decimal | None) -> Decimal | None:
+    """An amount with the ledger's sign (kostnader positive) as every
+    economy page shows it, as in a driftredovisning: intäkter positive,
+    kostnader negative. The one rule of the sign on a page; the pages read
+    it through the template filter `shown`, or get amounts already turned
+    from unit_economy and the drill-down. Imports and exports keep the
+    ledger's sign, as the ledger writes it."""
+    return None if ledger_amount is None else -ledger_amount
 
 
 def organisation_of(unit: Unit) -> Unit:
@@ -111,12 +123,42 @@ class EconomyTable:
         return result
 
 
+def ledger_months(organisation: Unit) -> list[tuple[datetime.date, datetime.date]]:
+    """The months the ledger has utfall for, oldest first, each with the
+    start of its fiscal year. One query that steps through the index on
+    (organisation, period, year_start) a month at a time (a "loose index
+    scan"), so it takes as long for a million rows of utfall as for ten;
+    a DISTINCT over the rows would read them all."""
+    table = connection.ops.quote_name(Utfall._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE months(period) AS (
+            SELECT MIN(period) FROM {table} WHERE organisation_id = %s
+            UNION ALL
+            SELECT (
+                SELECT MIN(period) FROM {table}
+                WHERE organisation_id = %s AND period > months.period
+            )
+            FROM months WHERE months.period IS NOT NULL
+        )
+        SELECT period, (
+            SELECT year_start FROM {table} AS u
+            WHERE u.organisation_id = %s AND u.period = months.period
+            ORDER BY u.year_start LIMIT 1
+        )
+        FROM months WHERE period IS NOT NULL ORDER BY period
+    """  # noqa: S608 - the table name comes from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organisation.pk] * 3)
+        return [(_date(period), _date(start)) for period, start in cursor.fetchall()]
+
+
+def _date(value) -> datetime.date:
+    # SQLite returns the dates of a raw query as text.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
 def fiscal_years(organisation: Unit) -> list[datetime.date]:
-    starts = set(
-        Utfall.objects.filter(organisation=organisation)
-        .values_list("year_start", flat=True)
-        .distinct()
-    ) | set(
+    starts = {start for _period, start in ledger_months(organisation)} | set(
         BudgetVersion.objects.filter(organisation=organisation)
         .values_list("year_start", flat=True)
         .distinct()
@@ -182,11 +224,18 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
             None,
         )
 
+    top = unit.pk
+    parts_of: dict[int, int] = {}
+
     def part_of(unit_id: int) -> int:
         """The sub-unit directly below `unit` that unit_id is in (or unit)."""
-        while unit_id != unit.pk and subtree[unit_id][0] != unit.pk:
-            unit_id = subtree[unit_id][0]
-        return unit_id
+        found = parts_of.get(unit_id)
+        if found is None:
+            found = unit_id
+            while found != top and subtree[found][0] != top:
+                found = subtree[found][0]
+            parts_of[unit_id] = found
+        return found
 
     # Nettokostnad per sub-unit and month: [budget × 12, utfall × 12].
     by_part: dict[int, list[list[Decimal]]] = {}
@@ -199,12 +248,7 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
     for r in figures:
         r.budget = [ZERO] * 12
         r.utfall = [None] * 12
-    seen_months = {
-        m
-        for m in Utfall.objects.filter(organisation=organisation, year_start=year_start)
-        .values_list("period", flat=True)
-        .distinct()
-    }
+    seen_months = {m for m, start in ledger_months(organisation) if start == year_start}
     for i, m in enumerate(months):
         if m in seen_months:
             for r in figures:
@@ -481,56 +525,36 @@ def amounts_by_row(
     version: BudgetVersion | None = None,
 ):
     """Utfall and budget (of `version`) summed per ansvar and month for each
-    report row that is not a total, in the database: one row per ansvar and
-    month rather than per account, so that hundreds of ansvar stay quick.
-    Yields (which, ansvar_id, period, row index, amount) with the ledger's
-    sign; which is "utfall" or "budget". A budget line on a row (not an
-    account) counts on its row. Three queries whatever the number of ansvar."""
-    row_of = _row_of(rows)
-    by_row: dict[int, list[int]] = defaultdict(list)
-    for pk, number in Account.objects.filter(organisation=organisation).values_list("pk", "number"):
-        index = row_of(number)
-        if index is not None:
-            by_row[index].append(pk)
+    report row that is not a total. Read from the sums per ansvar, month and
+    row that economy.rowsums keeps (UtfallByRow, BudgetByRow), a few rows
+    per ansvar and month rather than one per account, so that hundreds of
+    ansvar stay quick. Yields (which, ansvar_id, period, row index, amount)
+    with the ledger's sign; which is "utfall" or "budget". Two queries
+    whatever the number of ansvar."""
     parts = [i for i, row in enumerate(rows) if not row.is_total]
     if not parts or not ansvar_ids or not months:
         return
-    utfall = (
-        Utfall.objects.filter(
-            organisation=organisation,
-            period__in=months,
-            in_ansvar_sum=True,
-            ansvar_id__in=ansvar_ids,
+    per_row = {f"r{i}": Sum("amount", filter=Q(row_id=rows[i].pk)) for i in parts}
+    sources = [
+        (
+            "utfall",
+            UtfallByRow.objects.filter(
+                organisation=organisation, period__in=months, ansvar_id__in=ansvar_ids
+            ),
         )
-        .values("ansvar_id", "period")
-        .annotate(
-            **{f"r{i}": Sum("amount", filter=Q(account_id__in=by_row[i] or [0])) for i in parts},
-            # Something to group by even when no row has an account.
-            n=Count("pk"),
-        )
-    )
-    sources = [("utfall", utfall)]
+    ]
     if version is not None:
-        budget = (
-            Budget.objects.filter(
-                version=version, period__in=months, in_ansvar_sum=True, ansvar_id__in=ansvar_ids
-            )
-            .values("ansvar_id", "period")
-            .annotate(
-                **{
-                    f"r{i}": Sum(
-                        "amount",
-                        filter=Q(row_id=rows[i].pk)
-                        | Q(row__isnull=True, account_id__in=by_row[i] or [0]),
-                    )
-                    for i in parts
-                },
-                n=Count("pk"),
+        sources.append(
+            (
+                "budget",
+                BudgetByRow.objects.filter(
+                    version=version, period__in=months, ansvar_id__in=ansvar_ids
+                ),
             )
         )
-        sources.append(("budget", budget))
     for which, query in sources:
-        for item in query:
+        # n: something to group by even when no row has an amount.
+        for item in query.values("ansvar_id", "period").annotate(**per_row, n=Count("pk")):
             for i in parts:
                 amount = item[f"r{i}"]
                 if amount is not None:

@@ -16,6 +16,7 @@ from styrhjul.core.concurrency import lock_for_edit, lock_version, save_edited, 
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
+from . import rowsums
 from .defaults import DEFAULT_ROWS
 from .models import (
     Account,
@@ -27,6 +28,7 @@ from .models import (
     Dimension,
     DimensionKind,
     DimensionObject,
+    InvestmentBudget,
     ReportRow,
 )
 
@@ -135,6 +137,7 @@ def budget_version_create(
         )
         for line in lines
     )
+    rowsums.refresh_budget(version)
     return version
 
 
@@ -278,6 +281,7 @@ def report_row_save(
     row.order = order
     save_edited(row, actor)
     _replace_ranges(actor, row, ranges)
+    rowsums.refresh_all(organisation)
     return row
 
 
@@ -322,3 +326,99 @@ def report_rows_reset(*, actor, organisation: Unit) -> None:
         row.is_total = not ranges
         save_edited(row, actor)
         _replace_ranges(actor, row, list(ranges))
+    rowsums.refresh_all(organisation)
+
+
+@use_case
+def investment_budget_save(
+    *,
+    actor,
+    organisation: Unit,
+    budget: InvestmentBudget | None,
+    version: int,
+    year_start: datetime.date,
+    projekt_code: str,
+    amount: Decimal,
+    note: str = "",
+) -> InvestmentBudget:
+    """Add a projekt's investeringsbudget for a fiscal year (budget None) or
+    change one: the amount for the year (utgifter positive) and a comment.
+    The projekt is an object of a dimension used as projekt; one budget per
+    projekt and year. A budget saved by someone else since `version` raises
+    EditConflict."""
+    if not access.may_manage_economy(actor, organisation):
+        raise PermissionDenied
+    code = projekt_code.strip()
+    projekt = (
+        DimensionObject.objects.filter(
+            dimension__organisation=organisation,
+            dimension__kind=DimensionKind.PROJEKT,
+            code=code,
+        )
+        .order_by("dimension__number")
+        .first()
+    )
+    if projekt is None:
+        raise ValidationError(
+            {"projekt": _("Det finns inget projekt med koden %(code)s.") % {"code": code or "–"}}
+        )
+    if budget is None:
+        if InvestmentBudget.objects.filter(
+            organisation=organisation, year_start=year_start, projekt=projekt
+        ).exists():
+            raise ValidationError(
+                {
+                    "projekt": _(
+                        "Projektet %(code)s har redan en investeringsbudget för året. "
+                        "Ändra den i stället."
+                    )
+                    % {"code": projekt.code}
+                }
+            )
+        row = lock_for_edit(
+            InvestmentBudget,
+            0,
+            organisation=organisation,
+            year_start=year_start,
+            projekt=projekt,
+        )
+    else:
+        row = lock_for_edit(
+            InvestmentBudget,
+            version,
+            gone=_("Investeringsbudgeten har tagits bort."),
+            pk=budget.pk,
+            organisation=organisation,
+        )
+        if (
+            row.projekt_id != projekt.pk
+            and InvestmentBudget.objects.filter(
+                organisation=organisation, year_start=row.year_start, projekt=projekt
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "projekt": _("Projektet %(code)s har redan en investeringsbudget för året.")
+                    % {"code": projekt.code}
+                }
+            )
+        row.projekt = projekt
+    row.amount = Decimal(amount)
+    row.note = note.strip()
+    return save_edited(row, actor)
+
+
+@use_case
+def investment_budget_delete(*, actor, budget: InvestmentBudget, version: int) -> None:
+    """Remove a projekt's investeringsbudget (the ledger's #PBUDGET, if any,
+    applies again); refused with EditConflict when it was saved since."""
+    if not access.may_manage_economy(actor, budget.organisation):
+        raise PermissionDenied
+    row = lock_for_edit(
+        InvestmentBudget,
+        version,
+        gone=_("Investeringsbudgeten har redan tagits bort."),
+        pk=budget.pk,
+    )
+    set_actor(row, actor)
+    row.delete()

@@ -23,6 +23,7 @@ object code) pairs, sorted by dimension; `()` is the account's total.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import itertools
 import re
@@ -182,13 +183,17 @@ class SieFile:
     undeclared_objects: dict[tuple[int, str], int] = field(default_factory=dict)
     # What was read with a remark but not refused.
     warnings: list[Problem] = field(default_factory=list)
+    # Sums worked out once per reading of the file (period_sums).
+    _sums: dict = field(default_factory=dict, repr=False, compare=False)
 
-    @property
+    @functools.cached_property
     def utfall(self) -> list[PeriodBalance]:
+        """The #PSALDO (read once the file is parsed)."""
         return [p for p in self.period_balances if p.tag == "#PSALDO"]
 
-    @property
+    @functools.cached_property
     def budget(self) -> list[PeriodBalance]:
+        """The #PBUDGET (read once the file is parsed)."""
         return [p for p in self.period_balances if p.tag == "#PBUDGET"]
 
     def balances_of(self, tag: str) -> list[Balance]:
@@ -811,12 +816,18 @@ def is_result_account(sie: SieFile, account: str) -> bool:
 def period_sums(
     sie: SieFile, tag: str = "#PSALDO", convention: str = TOTAL
 ) -> dict[tuple[int, str], Decimal]:
-    """The account's total per (year, account), summed over the months."""
+    """The account's total per (year, account), summed over the months.
+    Worked out once per file, tag and convention: the import asks for them
+    several times (object_convention, reconcile and the summary)."""
+    known = sie._sums.get((tag, convention))
+    if known is not None:
+        return dict(known)
     sums: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for p in sie.period_balances:
         if p.tag == tag and (convention == CELLS or not p.objects):
             sums[(p.year, p.account)] += p.amount
-    return dict(sums)
+    sie._sums[(tag, convention)] = result = dict(sums)
+    return dict(result)
 
 
 def reconcile(sie: SieFile, convention: str | None = None) -> list[str]:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("enheter/<int:pk>/", views.unit_economy, name="unit"),
     path("enheter/<int:pk>/investeringar/", views_invest.unit_investments, name="investments"),
     path("nyckeltal/", views_invest.financial_ratios, name="ratios"),
+    path("investeringsbudget/", views_invest.investment_budgets, name="investment_budgets"),
+    path("investeringsbudget/<int:pk>/", views_invest.investment_budget, name="investment_budget"),
     path("nedbrytning/<int:pk>/", views_drill.drill_unit, name="drill_unit"),
     path(
         "nedbrytning/<int:pk>/ansvar/<int:ansvar>/",

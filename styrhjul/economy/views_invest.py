@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,11 +23,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 from styrhjul.charts import BarChart
 from styrhjul.core.concurrency import EditConflict, show_conflict
 from styrhjul.core.forms import apply_errors
+from styrhjul.core.history import history_entries
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
-from . import figures, ratios
+from . import figures, queries, ratios, services
+from .forms import InvestmentBudgetForm
 from .investments import investment_report
+from .models import InvestmentBudget
+from .views import _organisation, _query
 
 
 def _year(request) -> datetime.date | None:
@@ -204,5 +208,169 @@ def financial_ratios(request):
                 (organisation.name, reverse("organisation:unit", args=[organisation.pk])),
                 (_("Finansiella nyckeltal"), None),
             ],
+        },
+    )
+
+
+# --- Investeringsbudget per projekt ---------------------------------------------------------
+
+
+def _budget_year(request, organisation) -> datetime.date:
+    """The fiscal year asked for (?ar=ÅÅÅÅ-MM-DD, its first day), else the
+    latest with utfall or budget, else this calendar year."""
+    wanted = request.GET.get("ar") or request.POST.get("year")
+    if wanted:
+        try:
+            day = datetime.date.fromisoformat(wanted)
+        except ValueError:
+            raise Http404 from None
+        if day.day != 1 or not 1900 < day.year < 2200:
+            raise Http404
+        return day
+    years = queries.fiscal_years(organisation)
+    return years[0] if years else datetime.date.today().replace(month=1, day=1)
+
+
+def _budget_crumbs(*last):
+    return [(_("Administration"), reverse("organisation:admin")), *last]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investment_budgets(request):
+    """The projekt's investeringsbudgetar for a fiscal year, and a form to
+    add one (services.investment_budget_save), for those who manage the
+    organisation's economy."""
+    organisation, roots = _organisation(request)
+    year = _budget_year(request, organisation)
+    form = InvestmentBudgetForm(request.POST or None, initial={"version": 0})
+    here = request.path + _query(organisation, roots)
+    year_query = f"{'&' if '?' in here else '?'}ar={year.isoformat()}"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        code = data["projekt"]
+        try:
+            services.investment_budget_save(
+                actor=request.user,
+                organisation=organisation,
+                budget=None,
+                version=0,
+                year_start=year,
+                projekt_code=data["projekt"],
+                amount=data["amount"],
+                note=data["note"],
+            )
+        except EditConflict as exc:
+            show_conflict(form, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Investeringsbudgeten för %(code)s är sparad.") % {"code": code}
+            )
+            return redirect(here + year_query)
+    budgets = (
+        InvestmentBudget.objects.filter(organisation=organisation, year_start=year)
+        .select_related("projekt", "updated_by")
+        .order_by("projekt__code")
+    )
+    return render(
+        request,
+        "economy/investment_budgets.html",
+        {
+            "nav": "admin",
+            "organisation": organisation,
+            "roots": roots if len(roots) > 1 else [],
+            "page_title": _("Investeringsbudget %(year)s") % {"year": year.year},
+            "year": year,
+            "year_query": year_query,
+            "budgets": budgets,
+            "form": form,
+            "action": here + year_query,
+            "breadcrumbs": _budget_crumbs((_("Investeringsbudget"), None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investment_budget(request, pk: int):
+    """Change or remove a projekt's investeringsbudget."""
+    budget = get_object_or_404(
+        InvestmentBudget.objects.select_related("organisation", "projekt"), pk=pk
+    )
+    organisation = budget.organisation
+    if not access.may_manage_economy(request.user, organisation):
+        raise Http404
+    roots = list(access.economy_organisations(request.user))
+    back = (
+        reverse("economy:investment_budgets")
+        + (_query(organisation, roots) or "?")
+        + ("&" if len(roots) > 1 else "")
+        + f"ar={budget.year_start.isoformat()}"
+    )
+    form = InvestmentBudgetForm(
+        request.POST or None,
+        initial={
+            "projekt": budget.projekt.code,
+            "amount": f"{budget.amount:.2f}".replace(".", ",").removesuffix(",00"),
+            "note": budget.note,
+            "version": budget.version,
+        },
+    )
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            services.investment_budget_delete(
+                actor=request.user, budget=budget, version=int(request.POST.get("version") or 0)
+            )
+        except EditConflict as exc:
+            show_conflict(form, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Investeringsbudgeten för %(code)s är borttagen.")
+                % {"code": budget.projekt.code},
+            )
+            return redirect(back)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        code = data["projekt"]
+        try:
+            services.investment_budget_save(
+                actor=request.user,
+                organisation=organisation,
+                budget=budget,
+                version=data["version"] or 0,
+                year_start=budget.year_start,
+                projekt_code=data["projekt"],
+                amount=data["amount"],
+                note=data["note"],
+            )
+        except EditConflict as exc:
+            show_conflict(form, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Investeringsbudgeten för %(code)s är sparad.") % {"code": code}
+            )
+            return redirect(back)
+    return render(
+        request,
+        "economy/investment_budget.html",
+        {
+            "nav": "admin",
+            "page_title": _("Investeringsbudget för %(projekt)s %(year)s")
+            % {"projekt": budget.projekt, "year": budget.year_start.year},
+            "budget": budget,
+            "form": form,
+            "action": request.path,
+            "back": back,
+            "history": history_entries(InvestmentBudget.history.filter(id=budget.pk)),
+            "breadcrumbs": _budget_crumbs(
+                (_("Investeringsbudget"), back), (str(budget.projekt), None)
+            ),
         },
     )

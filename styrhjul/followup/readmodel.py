@@ -48,6 +48,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Length, Substr
 from django.db.models.lookups import GreaterThan
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.indicators.models import IndicatorValue
@@ -395,6 +396,23 @@ def economy_count(occasion: FollowUpOccasion, given: bool) -> tuple[int, int, in
     if not occasion.asks_forecast:
         return (0, 0, 0)
     return (int(given), int(given), 1)
+
+
+def progress_text(
+    task: ReportingTask, reported: int, total: int, *, number=str, noun: bool = False
+) -> str:
+    """How a task's progress (task_progress, economy_count) reads on every
+    page: an economy task says whether its helårsprognos is given, a task
+    on items how many of them are reported ("3 av 12", with `noun` "3 av 12
+    poster"). `number` formats the counts."""
+    if task.plan_type_id is None:
+        if not total:
+            return gettext("Ingen prognos begärs")
+        return gettext("Prognos lämnad") if reported else gettext("Ingen prognos ännu")
+    counts = {"n": number(reported), "m": number(total)}
+    if noun:
+        return ngettext("%(n)s av %(m)s post", "%(n)s av %(m)s poster", total) % counts
+    return gettext("%(n)s av %(m)s") % counts
 
 
 # --- Reports and outcomes ---------------------------------------------------------------------

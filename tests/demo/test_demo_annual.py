@@ -241,7 +241,7 @@ def test_the_arsredovisning_as_pdf(demo):
     assert built.data.startswith(b"%PDF")
     text = pdf_text(built.data)
     assert "Förord" in text and "Bilaga: Internkontrollrapport" in text
-    assert "Årets resultat blev 26 mnkr, vilket motsvarar 2,1 procent" in text  # KF4's analysis
+    assert "Årets resultat blev 20 mnkr, vilket motsvarar 2,1 procent" in text  # KF4's analysis
     assert "Ej rapporterad" not in text
 
 

@@ -206,3 +206,26 @@ def test_the_investment_report_has_projects_with_budget_and_utfall(demo):
     assert grant.by_row[1] == Decimal(1500000)
     school = investment_report(unit("3123"), datetime.date(demo.calendar.last_year, 1, 1))
     assert [p.code for p in school.projects] == ["P2402"]
+
+
+def test_the_annual_report_texts_give_the_ledgers_result():
+    """The texts of the demo's annual report 2025 name the result the demo
+    ledger books for 2025 (rounded to whole mnkr), and its share of
+    skatteintäkter and generella statsbidrag."""
+    from styrhjul.demo import annual_data, document_data
+
+    result = -ledger._year_result(ledger.year_figures(2025, 0), 2025, 0)
+    mnkr = f"{round(result / Decimal(1_000_000))} mnkr"
+    share = f"{result / Decimal(ledger.TAXES[0]) * 100:.1f}".replace(".", ",")
+    rows = [r for report in annual_data.REPORTS for r in report.rows]
+    texts = [t.text for t in document_data.TEXTS if "resultat på" in t.text] + [
+        text
+        for r in rows
+        for text in (r.analysis, r.comment)
+        if "ett resultat på" in text or "Årets resultat blev" in text
+    ]
+    assert texts
+    for text in texts:
+        amount = mnkr.replace("mnkr", "miljoner kronor") if "miljoner" in text else mnkr
+        assert f"resultat på {amount}" in text or f"resultat blev {amount}" in text, text
+    assert any(f"motsvarar {share}" in " ".join(t.split()) for t in texts)

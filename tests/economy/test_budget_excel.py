@@ -602,3 +602,19 @@ def test_a_versions_page_reads_the_same_number_of_queries_for_more_units_and_ans
     many, page = count()
     assert "Hemtjänst Norr" in page and "Vuxenenheten" in page
     assert many == few
+
+
+def test_the_budget_pages_show_costs_negative_as_the_economy_pages_do(client, org, ledger, owner):
+    from styrhjul.economy import queries
+
+    version = _version(org, ledger, {"100": Decimal(1000)})
+    client.force_login(owner)
+    page = client.get(reverse("economy:budget_version", args=[version.pk])).content.decode()
+    listing = client.get(reverse("economy:budget") + "?ar=2025-01-01").content.decode()
+    # 12 × 1 000 kronor of salaries: a cost, negative as on the economy page.
+    for html in (page, listing):
+        assert "intäkter är positiva och kostnader negativa" in html
+        assert "−12" in html and ">12" not in html.replace("\u202f", " ")
+    table = queries.unit_economy(org["kommun"], YEAR)
+    personal = next(r for r in table.rows if r.name == "Personalkostnader")
+    assert personal.budget_year == Decimal("-12000")

@@ -240,3 +240,26 @@ def test_the_organisation_number_is_set_on_the_organisation_and_guards_the_impor
     page = upload(c, (DATA / "Test3.SE").read_bytes()).content.decode()
     assert "Rad 7 (#ORGNR): Filen gäller organisationsnummer 430226-2334" in page
     assert SieImport.objects.count() == 0
+
+
+def test_the_ledger_months_are_listed_once_each_with_their_fiscal_year(org):
+    from styrhjul.economy.queries import fiscal_years, ledger_months
+
+    kommun = org["kommun"]
+    for start, period in (
+        (datetime.date(2024, 7, 1), datetime.date(2025, 6, 1)),
+        (datetime.date(2025, 7, 1), datetime.date(2025, 7, 1)),
+        (datetime.date(2025, 7, 1), datetime.date(2025, 8, 1)),
+    ):
+        for _ in range(3):
+            UtfallFactory(organisation=kommun, year_start=start, period=period)
+    UtfallFactory(year_start=datetime.date(2023, 1, 1), period=datetime.date(2023, 1, 1))
+    with CaptureQueriesContext(connection) as captured:
+        months = ledger_months(kommun)
+    assert len(captured) == 1
+    assert months == [
+        (datetime.date(2025, 6, 1), datetime.date(2024, 7, 1)),
+        (datetime.date(2025, 7, 1), datetime.date(2025, 7, 1)),
+        (datetime.date(2025, 8, 1), datetime.date(2025, 7, 1)),
+    ]
+    assert fiscal_years(kommun) == [datetime.date(2025, 7, 1), datetime.date(2024, 7, 1)]

@@ -162,3 +162,29 @@ def test_last_years_vouchers_stay_when_this_years_file_has_last_years_utfall(org
         "Löner januari",
         "Löner november",
     ]
+
+
+def test_a_newer_export_leaves_the_vouchers_of_unchanged_months(org):
+    run(
+        org["kommun"],
+        sie_bytes('#PSALDO 0 202501 5010 {1 "100"} 1000.00', *JANUARY, *FEBRUARY),
+    )
+    january = Voucher.objects.get(text="Löner januari").pk
+    corrected = voucher(
+        "A",
+        2,
+        20250214,
+        "Löner februari, rättad",
+        "#TRANS 5010 {} 1300.00",
+        "#TRANS 1930 {} -1300.00",
+    )
+    result = run(
+        org["kommun"],
+        sie_bytes('#PSALDO 0 202501 5010 {1 "100"} 1000.00', *JANUARY, *corrected),
+    )
+    assert result.summary["vouchers_replaced"] == 1
+    assert Voucher.objects.get(text="Löner januari").pk == january
+    assert sorted(Voucher.objects.values_list("text", flat=True)) == [
+        "Löner februari, rättad",
+        "Löner januari",
+    ]

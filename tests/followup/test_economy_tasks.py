@@ -512,10 +512,25 @@ def test_reminders_name_the_forecast(org, march, people):
     assert mail.outbox == []
 
 
-def test_my_tasks_list_the_economy_task(client, org, march, people):
+def test_my_tasks_list_the_economy_task_and_say_whether_the_forecast_is_given(
+    client, org, march, people, ledger
+):
     client.force_login(people["a1"])
     html = client.get(reverse("start")).content.decode()
     assert "Ekonomi: Solgårdens äldreboende" in html
+    assert "Ingen prognos ännu" in html and "av 1 post" not in html
+    save(task_of(march, org["enhet_a1"]), people["a1"], "-12000", ledger)
+    client.force_login(people["a1"])
+    html = client.get(reverse("start")).content.decode()
+    assert "Prognos lämnad" in html and "Ingen prognos ännu" not in html
+
+
+def test_the_overview_says_whether_the_forecast_is_given(client, org, march, people, ledger):
+    save(task_of(march, org["enhet_a1"]), people["a1"], "-12000", ledger)
+    client.force_login(people["owner"])
+    html = client.get(reverse("followup:overview", args=[march.pk])).content.decode()
+    assert "Prognos lämnad" in html and "Ingen prognos ännu" in html
+    assert "1 av 1" not in html
 
 
 # --- Access -----------------------------------------------------------------------------------
@@ -551,6 +566,61 @@ def test_the_underlag_page_runs_as_many_queries_for_more_units(client, org, marc
     few = count()
     for n in range(3):
         unit = UnitFactory(name=f"Ny enhet {n}", code=f"NY{n}", parent=org["avd_a"])
+        forecast = Forecast.objects.create(occasion=march, unit=unit, comment=f"Kommentar {n}")
+        ForecastMeasure.objects.create(
+            forecast=forecast, text="Åtgärd", responsible="Chef", due=datetime.date(2025, 6, 30)
+        )
+    assert count() == few
+
+
+def test_the_economy_task_page_runs_as_many_queries_for_more_ansvar_and_units(
+    client, org, march, people, ledger
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from styrhjul.economy.models import Account, BudgetVersion, Dimension
+    from tests.factories import UnitFactory
+
+    avd = task_of(march, org["avd_a"])
+    client.force_login(people["avd"])
+    url = reverse("followup:task", args=[avd.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            assert response.status_code == 200
+        assert "Helårsprognos" in response.content.decode()
+        return len(queries)
+
+    save(task_of(march, org["enhet_a1"]), people["a1"], "-12000", ledger)
+    few = count()
+    organisation = org["kommun"]
+    dimension = Dimension.objects.get(organisation=organisation, number=1)
+    account = Account.objects.get(organisation=organisation, number="5010")
+    rent = AccountFactory(organisation=organisation, number="6010")
+    version = BudgetVersion.objects.get(organisation=organisation)
+    for n in range(4):
+        unit = UnitFactory(name=f"Ny enhet {n}", code=f"NY{n}", parent=org["avd_a"])
+        for number in range(2):
+            ansvar = DimensionObjectFactory(dimension=dimension, code=f"9{n}{number}")
+            AnsvarMappingFactory(ansvar=ansvar, unit=unit, valid_from=datetime.date(2024, 1, 1))
+            for booked in (account, rent):
+                BudgetFactory(
+                    version=version,
+                    account=booked,
+                    ansvar=ansvar,
+                    in_ansvar_sum=True,
+                    period=datetime.date(2025, 2, 1),
+                    amount=SALARY,
+                )
+                UtfallFactory(
+                    organisation=organisation,
+                    account=booked,
+                    ansvar=ansvar,
+                    period=datetime.date(2025, 2, 1),
+                    amount=SALARY,
+                )
         forecast = Forecast.objects.create(occasion=march, unit=unit, comment=f"Kommentar {n}")
         ForecastMeasure.objects.create(
             forecast=forecast, text="Åtgärd", responsible="Chef", due=datetime.date(2025, 6, 30)

@@ -1,6 +1,7 @@
 from django import template
 
 from styrhjul.charts.numbers import format_number
+from styrhjul.economy.queries import as_shown
 
 register = template.Library()
 
@@ -11,3 +12,12 @@ def kronor(value) -> str:
     if value is None or value == "":
         return "–"
     return format_number(value, 0)
+
+
+@register.filter
+def shown(value):
+    """An amount with the ledger's sign turned as the economy pages show it
+    (queries.as_shown: intäkter positive, kostnader negative)."""
+    if value is None or value == "":
+        return value
+    return as_shown(value)

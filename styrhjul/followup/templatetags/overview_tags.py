@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from styrhjul.followup.overview import DONE, LOCKED, STATUS_LABELS
+from styrhjul.followup.readmodel import progress_text
 
 register = template.Library()
 
@@ -30,7 +31,6 @@ class _Labels:
 
     def __init__(self, next_url: str = ""):
         self.status = {key: escape(str(label)) for key, label in STATUS_LABELS.items()}
-        self.of = _("%(n)s av %(m)s")
         self.remind = escape(_("Skicka påminnelse"))
         self.no_deadline = "–"
         # The task page's URL, reversed once: before and after the task's pk.
@@ -87,7 +87,7 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
         task_cell = f'<a href="{before}{task.pk}{after}">{task_name}</a>'
     else:
         task_cell = task_name
-    progress = escape(labels.of % {"n": _number(r.reported), "m": _number(r.total)})
+    progress = escape(progress_text(task, r.reported, r.total, number=_number))
     return (
         f'<tr><th scope="row">{unit_cell}</th>'
         f'<td data-label="{labels.col["task"]}">{task_cell}</td>'
@@ -111,3 +111,9 @@ def overview_rows(rows, next_url=""):
     labels = _Labels(next_url)
     unit_types: dict[int, str] = {}
     return mark_safe("\n".join(_row(r, labels, unit_types) for r in rows))
+
+
+@register.simple_tag(name="progress_text")
+def progress_text_tag(task, reported, total, noun=False):
+    """A task's progress as every page words it (readmodel.progress_text)."""
+    return progress_text(task, reported, total, noun=noun)

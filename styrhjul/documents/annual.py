@@ -625,9 +625,9 @@ def _rollup(
     occasion: FollowUpOccasion, units: list[Unit], items_by_unit: dict, reader
 ) -> dict[tuple[int, int], GoalUnderlag]:
     """The underlag of each chapter unit's goals from the units below it
-    (followup.underlag: who reports on the goal and what counts), as the
-    reader reads it, by (chapter unit, goal); goals without one are left
-    out."""
+    (followup.underlag: who reports on the goal and what counts), each
+    branch as its nearest report, as the reader reads it, by (chapter unit,
+    goal); goals without one are left out."""
     goals_of = {
         u: [i for i in items_by_unit[u.pk] if i.kind == ItemKind.GOAL]
         for u in units
@@ -641,9 +641,13 @@ def _rollup(
     )
     result = {}
     for key, page in found.items():
-        if not page.rows:
+        # Each branch below as its nearest report: a unit's report sums up
+        # the units under it (Underlag.nearest).
+        rows = page.nearest()
+        if not rows:
             continue
-        table = next((t for t in page.totals.tables if t.kind == ItemKind.GOAL), None)
+        totals = page.nearest_totals()
+        table = next((t for t in totals.tables if t.kind == ItemKind.GOAL), None)
         counts = []
         if table is not None:
             for c in table.counts:
@@ -662,14 +666,14 @@ def _rollup(
                 assessment=_status(row.report.assessment, row.reported),
                 text=row.text,
             )
-            for row in page.rows
+            for row in rows
             if row.report is not None and (row.text or row.report.assessment_id)
         ]
         result[key] = GoalUnderlag(
             counts=counts,
             analyses=analyses,
-            units=page.totals.units,
-            units_reported=page.totals.units_reported,
+            units=totals.units,
+            units_reported=totals.units_reported,
         )
     return result
 

@@ -30,7 +30,7 @@ from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Aggregation, Item, ItemLink, ItemShare, Plan
-from styrhjul.planning.services import descendant_ids_of
+from styrhjul.planning.services import descendant_ids_of, descendants_subquery
 
 from . import readmodel, services
 from .models import FollowUpOccasion, Report, ReportingTask
@@ -166,6 +166,7 @@ class Underlag:
     totals: Totals
     own_value: IndicatorValue | None = None  # the task's unit's value of the item
     computed: Computed | None = None  # the item's value computed from the units below
+    scales: dict[int, list[ScaleValue]] = field(default_factory=dict)  # of the rows, by scale
 
     @property
     def missing_rows(self) -> list[UnderlagRow]:
@@ -184,6 +185,21 @@ class Underlag:
     @property
     def stale(self) -> bool:
         return is_stale(self.own_value, self.computed)
+
+    def nearest(self) -> list[UnderlagRow]:
+        """The rows as the level above reads them: a row is left out when a
+        unit above its unit has reported (the read model's state) a row of
+        its own here, since that unit's report sums up the units under it.
+        Where no one in between has reported, the units further down are
+        kept. Needs the units' tree fields (as underlag_of_items reads them)."""
+        reporting = {r.unit.pk for r in self.rows if r.reported}
+        return [
+            r for r in self.rows if not any(pk in reporting for pk in _path(r.unit) - {r.unit.pk})
+        ]
+
+    def nearest_totals(self) -> Totals:
+        """totals_for the nearest() rows."""
+        return totals_for(self.nearest(), self.scales)
 
 
 def value_period(occasion: FollowUpOccasion) -> str:
@@ -370,18 +386,16 @@ def underlag_of_items(
         contributing = descendant_ids_of(items)
         contributor_ids = set().union(*contributing.values()) if contributing else set()
         if contributor_ids:
+            # The items reached are read by the walk in the database and the
+            # units checked here: long lists of ids make a slow plan.
             found = (
                 Item.objects.active()
-                .filter(
-                    pk__in=sorted(contributor_ids),
-                    plan__unit_id__in=sorted(units_above),
-                    plan__plan_type_id__in=plan_type_ids,
-                )
+                .filter(pk__in=descendants_subquery(items), plan__plan_type_id__in=plan_type_ids)
                 .select_related("plan__plan_type", "level")
             )
             if kinds is not None:
                 found = found.filter(kind__in=sorted(kinds))
-            contributors = {c.pk: c for c in found}
+            contributors = {c.pk: c for c in found if c.plan.unit_id in units_above}
             made: dict[int, UnderlagRow] = {}
             for origin, ids in sorted(contributing.items()):
                 for contributor in (contributors[i] for i in sorted(ids) if i in contributors):
@@ -407,6 +421,7 @@ def underlag_of_items(
             unit_ids,
             {r.item.pk: r.item for r in rows}.values(),
             related=("status", "assessment", "updated_by"),
+            only_items=True,  # not every other report of the units
         )
         values: dict[tuple[int, int], list[IndicatorValue]] = {}
         if any(r.item.kind == ItemKind.INDICATOR for r in rows):
@@ -435,7 +450,11 @@ def underlag_of_items(
             key=lambda r: (organisation_order(r.unit), not r.shared, r.item.order, r.item.pk)
         )
         result[key] = Underlag(
-            task=None, item=wanted[key][1], rows=item_rows, totals=totals_for(item_rows, scales)
+            task=None,
+            item=wanted[key][1],
+            rows=item_rows,
+            totals=totals_for(item_rows, scales),
+            scales=scales,
         )
     return result
 

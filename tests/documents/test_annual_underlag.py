@@ -174,6 +174,23 @@ def test_the_namnds_own_assessment_comes_first(org, chain, shared, reported, tmp
     assert text.index(OWN) < text.index("Underlag från enheterna") < text.index(FAMILIES)
 
 
+def test_a_unit_that_reported_stands_for_the_units_under_it(org, chain, shared, reported):
+    """When the förvaltning has assessed its goal SF1 (contributing to SN1),
+    its report sums up the avdelningar under it: the nämnd's document shows
+    the förvaltning's, not theirs."""
+    summary = "Förvaltningen sammanfattar: läxhjälpen och hemtjänsten går åt rätt håll."
+    _goal_report(reported, org["forv"], chain["operational"], SLOW, summary)
+
+    report = annual.build(org["namnd"], reported)
+
+    underlag = report.chapters[0].goals[0].underlag
+    assert [(a.unit_name, a.item_heading, a.text) for a in underlag.analyses] == [
+        ("Socialförvaltningen", "SF1 Tidiga insatser i samverkan med skolan", summary)
+    ]
+    assert (underlag.units, underlag.units_reported) == (1, 1)
+    assert [(c.label, c.count) for c in underlag.counts][1] == (SLOW, 1)
+
+
 def test_only_the_units_the_reader_reads(org, chain, shared, reported):
     from styrhjul.organisation.models import Role
     from tests.factories import RoleGrantFactory, UserFactory

@@ -11,7 +11,8 @@ class ReportTextForm(forms.Form):
         max_length=MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
-            "Nämndens ansvar för den interna kontrollen. Skriv stycken med en tom rad emellan. "
+            "Nämndens ansvar för den interna kontrollen. Skriv stycken med en tom rad emellan; "
+            "rader som börjar med - eller • blir en punktlista, med 1. en numrerad lista. "
             "Töm fältet för att använda standardtexten."
         ),
     )
@@ -21,8 +22,8 @@ class ReportTextForm(forms.Form):
         max_length=MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_(
-            "Nämndens samlade bedömning. Töm fältet för att använda den sammanfattning som "
-            "räknas fram ur rapporteringen."
+            "Nämndens samlade bedömning; rader som börjar med - eller 1. blir listor. Töm "
+            "fältet för att använda den sammanfattning som räknas fram ur rapporteringen."
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -211,16 +212,14 @@ class DocumentContentsForm(forms.Form):
             self.fields[f"col-{column.key}-weight"] = forms.IntegerField(
                 label=_("Bredd för kolumnen %(column)s") % {"column": column.heading},
                 required=False,
-                min_value=1,
-                max_value=20,
                 initial=column.weight,
                 error_messages={
                     "invalid": _("Ange bredden som ett heltal från 1 till 20."),
-                    "min_value": _("Ange bredden som ett heltal från 1 till 20."),
-                    "max_value": _("Ange bredden som ett heltal från 1 till 20."),
                     "required": _("Ange bredden som ett heltal från 1 till 20."),
                 },
-                widget=forms.NumberInput(attrs={"class": "input--narrow"}),
+                # The range is checked with the rest (layout.validate_contents),
+                # so that every error is shown at once.
+                widget=forms.NumberInput(attrs={"class": "input--narrow", "min": 1, "max": 20}),
             )
             self.fields[f"col-{column.key}-explanation"] = forms.CharField(
                 label=_("Förklaring under kolumnen %(column)s") % {"column": column.heading},
@@ -312,7 +311,9 @@ class DocumentContentsForm(forms.Form):
                 {
                     "key": column.key,
                     "heading": (data.get(f"col-{column.key}-heading") or "").strip(),
-                    "weight": data.get(f"col-{column.key}-weight") or column.weight,
+                    "weight": column.weight
+                    if data.get(f"col-{column.key}-weight") is None
+                    else data[f"col-{column.key}-weight"],
                     "explanation": (data.get(f"col-{column.key}-explanation") or "").strip(),
                 }
                 for column in self.spec.columns

@@ -53,6 +53,7 @@ ITEM_FIELDS = (
     "near_target_margin",
     "aggregation",
     "area",
+    "process_category",
     "process",
     "risk",
     "probability",

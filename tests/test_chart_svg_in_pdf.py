@@ -80,7 +80,7 @@ def test_charts_in_a_pdf_log_no_warnings_and_keep_their_text(caplog, tmp_path):
         "Andel behöriga till gymnasiet",
         "Sjöbacka",
         "Riket",
-        "Jämförbara kommuner",
+        "Kommun A",  # the one comparison municipality, named in the legend
         "Utgångsvärde",
         "Mål 2026",
         "2024",

@@ -76,6 +76,10 @@ DATA_COLOURS = (
 # Word column; the SVG scales to its container.
 FIG_WIDTH = 7.2
 PLOT_HEIGHT = 2.75
+SIDE_WIDTH = 2.3  # the table of comparison municipalities beside the plot
+SIDE_ROW = 0.19  # its row height
+SIDE_NAME = 24  # characters of a name in it
+LEGEND_WRAP = 38  # characters per line of a legend entry naming municipalities
 FONT_SIZE = 9.5
 SMALL = 8.5
 TITLE_SIZE = 11.5
@@ -230,12 +234,15 @@ def _x_positions(periods: list[Period]) -> tuple[dict, list[float], list[str], t
 
 
 def _legend_grid(labels: Sequence[str]) -> tuple[int, int]:
-    """Columns and rows for a legend below the plot that fits the width."""
+    """Columns and rows (of text lines) for a legend below the plot that fits
+    the width. A label may have several lines."""
     if not labels:
         return 1, 0
-    entry = max(0.55 + 0.075 * len(label) for label in labels)  # inches per entry
+    longest = max(len(line) for label in labels for line in label.split("\n"))
+    entry = 0.55 + 0.075 * longest  # inches per entry
     columns = max(1, min(len(labels), 4, int((FIG_WIDTH - 0.4) // entry)))
-    return columns, math.ceil(len(labels) / columns)
+    extra = sum(label.count("\n") for label in labels)
+    return columns, math.ceil(len(labels) / columns) + extra
 
 
 def _frame(
@@ -245,23 +252,27 @@ def _frame(
     legend_labels: Sequence[str],
     ytick_labels: Sequence[str],
     xtick_rotated: bool = False,
+    side_rows: int = 0,
 ):
     """A figure with one axes, sized so title, tick labels and the legend
-    below fit without measuring text (measuring means an extra draw)."""
+    below fit without measuring text (measuring means an extra draw).
+    `side_rows`: the rows of a table beside the plot (SIDE_WIDTH to its
+    right; the plot grows taller when the table needs it)."""
     title_lines = textwrap.wrap(title, TITLE_WRAP) if show_title and title else []
     columns, legend_rows = _legend_grid(legend_labels)
     top = 0.12 + 0.25 * len(title_lines) + 0.28  # title, then unit and direction
     bottom = 0.4 + (0.25 if xtick_rotated else 0) + 0.23 * legend_rows + 0.08
     left = 0.3 + 0.072 * max((len(t) for t in ytick_labels), default=1)
-    right = 0.3
-    height = top + PLOT_HEIGHT + bottom
+    right = 0.3 + (SIDE_WIDTH if side_rows else 0)
+    plot_height = max(PLOT_HEIGHT, SIDE_ROW * (side_rows + 1)) if side_rows else PLOT_HEIGHT
+    height = top + plot_height + bottom
     figure = Figure(figsize=(FIG_WIDTH, height))
     axes = figure.add_axes(
         (
             left / FIG_WIDTH,
             bottom / height,
             (FIG_WIDTH - left - right) / FIG_WIDTH,
-            PLOT_HEIGHT / height,
+            plot_height / height,
         )
     )
     if title_lines:
@@ -402,6 +413,41 @@ def _target_handle() -> Line2D:
     )
 
 
+def _others_table(figure, axes, chart: TrendChart, period, rows) -> None:
+    """The comparison municipalities and their values at `period`, as a
+    table of text to the right of the plot, its top level with the plot's:
+    a line in the municipalities' colour, then the heading, then a row each."""
+    width, height = figure.get_size_inches()
+    box = axes.get_position()
+    x0 = box.x1 + 0.35 / width
+    x1 = 1 - 0.12 / width
+    row = SIDE_ROW / height
+    y = box.y1
+    figure.add_artist(
+        Line2D([x0, x0 + 0.3 / width], [y - row / 2] * 2, color=OTHERS_COLOUR, linewidth=0.9)
+    )
+    figure.text(
+        x0 + 0.38 / width,
+        y,
+        chart.others_label,
+        ha="left",
+        va="top",
+        fontsize=SMALL,
+        fontweight="bold",
+    )
+    y -= row
+    figure.text(x0, y, "Kommun", ha="left", va="top", fontsize=SMALL, fontweight="bold")
+    figure.text(x1, y, str(period), ha="right", va="top", fontsize=SMALL, fontweight="bold")
+    decimals = common_decimals(v for _n, v in rows)
+    for name, value in rows:
+        y -= row
+        shown = name if len(name) <= SIDE_NAME else name[: SIDE_NAME - 1] + "…"
+        figure.text(x0, y, shown, ha="left", va="top", fontsize=SMALL)
+        figure.text(
+            x1, y, format_value(value, chart.unit, decimals), ha="right", va="top", fontsize=SMALL
+        )
+
+
 def _trend_figure(chart: TrendChart, *, show_title: bool) -> Figure:
     periods = chart.periods
     positions, x_ticks, x_labels, x_limits = _x_positions(periods)
@@ -416,11 +462,12 @@ def _trend_figure(chart: TrendChart, *, show_title: bool) -> Figure:
 
     longest_x = max((len(label) for label in x_labels), default=0)
     rotated = not all(is_year(p) for p in periods) and longest_x > 6
-    others_label = (
-        f"{chart.others_label} ({len(others)})" if len(others) > 1 else chart.others_label
-    )
+    # Every comparison municipality is named: in the legend, or in a table
+    # beside the plot when there are more than OTHERS_IN_LEGEND.
+    others_label = "\n".join(textwrap.wrap(chart.others_legend, LEGEND_WRAP))
+    side_period, side = chart.others_table() if chart.others_in_table else (None, [])
     legend_labels = [s.label for s in mains] + [s.label for s in highlighted]
-    legend_labels += [others_label] if others else []
+    legend_labels += [others_label] if others_label else []
     legend_labels += [s.label for s in targets]
     legend_labels += [chart.baseline_label] if chart.baseline else []
     figure, axes, columns, legend_y = _frame(
@@ -429,7 +476,10 @@ def _trend_figure(chart: TrendChart, *, show_title: bool) -> Figure:
         legend_labels=legend_labels,
         ytick_labels=_tick_labels(y_ticks),
         xtick_rotated=rotated,
+        side_rows=len(side) + 1 if side else 0,
     )
+    if side:
+        _others_table(figure, axes, chart, side_period, side)
     _axes(
         figure,
         axes,
@@ -477,7 +527,7 @@ def _trend_figure(chart: TrendChart, *, show_title: bool) -> Figure:
             x, y, linewidth=1.8, markersize=4.5, zorder=2, dash_capstyle="butt", **style
         )
         legend.append((line, series.label))
-    if others:
+    if others_label:
         legend.append((Line2D([], [], color=OTHERS_COLOUR, linewidth=0.9), others_label))
 
     for index, series in enumerate(targets):

@@ -129,6 +129,20 @@ def _sorted_periods(periods) -> list[Period]:
     return sorted(set(periods), key=period_sort_key)
 
 
+# å, ä and ö after z, as in a Swedish list of names.
+_SWEDISH_LAST = str.maketrans({"å": "\uf8f0", "ä": "\uf8f1", "ö": "\uf8f2"})
+
+
+def swedish_key(name: str) -> str:
+    """A sort key that puts names in Swedish alphabetical order (…, z, å, ä, ö)."""
+    return name.casefold().translate(_SWEDISH_LAST)
+
+
+# At most this many comparison municipalities are named in the legend; more
+# are named in a table beside the chart.
+OTHERS_IN_LEGEND = 5
+
+
 @dataclass(frozen=True)
 class TrendChart:
     """An indicator over time with its target and comparison series.
@@ -188,6 +202,41 @@ class TrendChart:
     def others(self) -> list[Series]:
         highlighted = self.highlighted
         return [s for s in self.comparisons if not any(s is h for h in highlighted)]
+
+    @property
+    def named_others(self) -> list[Series]:
+        """The comparison municipalities drawn (those with a value), by name:
+        each is named, in the legend or, when there are more than
+        OTHERS_IN_LEGEND, in a table beside the chart."""
+        return sorted((s for s in self.others if s.present()), key=lambda s: swedish_key(s.label))
+
+    @property
+    def others_in_table(self) -> bool:
+        return len(self.named_others) > OTHERS_IN_LEGEND
+
+    @property
+    def others_legend(self) -> str:
+        """The legend's entry of the comparison municipalities: "Mölndal";
+        "Jämförbara kommuner: Borås, Mölndal och Umeå"; with more than
+        OTHERS_IN_LEGEND "Jämförbara kommuner (12), se tabellen"."""
+        named = [s.label for s in self.named_others]
+        if not named:
+            return ""
+        if len(named) == 1:
+            return named[0]
+        if len(named) > OTHERS_IN_LEGEND:
+            return f"{self.others_label} ({len(named)}), se tabellen"
+        return f"{self.others_label}: {', '.join(named[:-1])} och {named[-1]}"
+
+    def others_table(self) -> tuple[Period | None, list[tuple[str, Decimal | None]]]:
+        """The comparison municipalities' values at the latest period any of
+        them has one: (that period, [(name, value or None)]) by name."""
+        named = self.named_others
+        periods = [p for s in named for p, _v in s.present()]
+        if not periods:
+            return None, []
+        latest = max(periods, key=period_sort_key)
+        return latest, [(s.label, s.value_at(latest)) for s in named]
 
     @property
     def target_series(self) -> list[Series]:

@@ -158,14 +158,17 @@ def text_alternative(chart: TrendChart | GenderChart) -> str:
         elif series.present():
             period, value = series.present()[-1]
             comparisons.append(f"{series.label}: {fmt(value, series)} ({period}).")
-    others = [(v, s) for s in chart.others if (v := s.value_at(last_period)) is not None]
+    # The comparison municipalities by name (as in the legend or the table
+    # beside the chart), with the range of their values.
+    others = [(v, s) for s in chart.named_others if (v := s.value_at(last_period)) is not None]
     if len(others) == 1:
-        comparisons.append(f"{chart.others_label}: {fmt(*others[0])}.")
+        comparisons.append(f"{others[0][1].label}: {fmt(*others[0])}.")
     elif others:
         low, high = min(v for v, _ in others), max(v for v, _ in others)
         decimals = common_decimals([low, high])
         low_text, high_text = (format_value(v, chart.unit, decimals) for v in (low, high))
-        comparisons.append(f"{chart.others_label}: mellan {low_text} och {high_text}.")
+        names = ", ".join(s.label for _v, s in others)
+        comparisons.append(f"{chart.others_label} ({names}): mellan {low_text} och {high_text}.")
     return " ".join(sentences + comparisons)
 
 

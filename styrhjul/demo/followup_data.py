@@ -570,6 +570,66 @@ INTERIM_REPORTS: tuple[TaskReport, ...] = (
         ),
         reporter="3100",
     ),
+    # Socialförvaltningen's avdelningar assess their goals; the nämnd itself
+    # reports only its indicators, so its delårsrapport shows the
+    # avdelningar's assessments and analyses under its goals (the underlag).
+    TaskReport(
+        "4110",
+        VERKSAMHETSPLAN,
+        d("2025-08-15"),
+        (
+            Row(
+                "ÄO1",
+                LANGSAMT,
+                analysis="Hemtjänst Norr arbetar i fasta team sedan april, och där möter en "
+                "hemtjänsttagare nu 11 olika medarbetare på 14 dagar. I Hemtjänst Söder har "
+                "sommarens vikarier gjort att värdet ligger kvar på 16.",
+            ),
+            Row(
+                "ÄO2",
+                LANGSAMT,
+                analysis="Utförd tid följs varje vecka mot beviljad tid, och skillnaden har "
+                "minskat från 14 till 6 procent. Kvälls- och helgpassen på boendena bemannas "
+                "fortfarande till stor del av timavlönade.",
+            ),
+        ),
+        done_on=d("2025-08-15"),
+    ),
+    TaskReport(
+        "4120",
+        VERKSAMHETSPLAN,
+        d("2025-08-12"),
+        (
+            Row(
+                "FS1",
+                GODA,
+                analysis="38 av 41 brukare har en genomförandeplan som är uppdaterad i år, "
+                "alla i gruppbostaden med bildstöd. De tre som återstår följs upp i september.",
+            ),
+        ),
+        done_on=d("2025-08-12"),
+    ),
+    TaskReport(
+        "4130",
+        VERKSAMHETSPLAN,
+        d("2025-08-19"),
+        (
+            Row(
+                "IFO1",
+                GODA,
+                analysis="Öppenvårdsteamet har arbetat med 14 familjer sedan januari, och två "
+                "placeringar har kunnat undvikas. Kostnaden för placeringar ligger 2,1 mnkr "
+                "under samma period förra året.",
+            ),
+            Row(
+                "IFO2",
+                LANGSAMT,
+                analysis="Samordnad individuell plan finns för 24 av 35 personer med "
+                "samsjuklighet. Den första lägenheten i Bostad först togs i bruk i juni.",
+            ),
+        ),
+        done_on=d("2025-08-19"),
+    ),
     TaskReport(
         "4000",
         VERKSAMHETSPLAN,

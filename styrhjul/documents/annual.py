@@ -22,8 +22,10 @@ from django.db.models import Q
 from styrhjul.followup import readmodel
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind
 from styrhjul.followup.services import items_to_report_many, scale_for
+from styrhjul.followup.underlag import underlag_of_items
 from styrhjul.indicators.series import IndicatorData, indicator_data
 from styrhjul.model.models import GoalLevel, ItemKind, PlanType, ScaleValue
+from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, Plan
 from styrhjul.planning.numbering import natural_key
@@ -38,6 +40,9 @@ ARSREDOVISNING = "arsredovisning"
 KINDS = {DELARSRAPPORT: "Delårsrapport", ARSREDOVISNING: "Årsredovisning"}
 # The free-text sections written for the document (their house headings).
 TEXT_SECTIONS = {s.key: s.heading for s in SECTIONS if s.key in TEXT_SECTION_KEYS}
+# The choice (Dokumentinställningar) to show the units' assessments and
+# analyses of the goals (layout.DOCUMENTS).
+UNDERLAG_OPTION = "underlag_fran_enheter"
 
 
 @dataclass
@@ -102,6 +107,29 @@ class IndicatorRow:
 
 
 @dataclass
+class UnitAnalysis:
+    """What a unit below reported on the goal (or on its own goal that
+    contributes to it), attributed."""
+
+    unit_name: str
+    item_heading: str  # the unit's own goal contributing to the goal; "" for the goal itself
+    assessment: Status
+    text: str
+
+
+@dataclass
+class GoalUnderlag:
+    """The units' assessments of a goal counted per value of the scale, and
+    their analyses in the organisation's order: the underlag of
+    followup.underlag."""
+
+    counts: list[FulfilmentCount]
+    analyses: list[UnitAnalysis]
+    units: int  # units below that report on the goal
+    units_reported: int
+
+
+@dataclass
 class GoalBlock:
     item: Item
     level: str
@@ -111,6 +139,7 @@ class GoalBlock:
     activities: list[ActivityRow] = field(default_factory=list)
     assesses: bool = True
     unit_id: int | None = None  # the chapter's unit, that reports the goal
+    underlag: GoalUnderlag | None = None  # the units' reports, when the settings show them
 
     @property
     def heading(self) -> str:
@@ -263,11 +292,17 @@ def build(
     *,
     kind: str | None = None,
     layout: Layout | None = None,
+    reader=None,
 ) -> AnnualReport:
     """The document for the unit at the occasion, as the organisation's
     document settings lay it out. Queries: the settings, plan types, items
     per chapter unit and plan type, links, reports, scale values,
-    activities' units, the indicators' facts and the texts."""
+    activities' units, the indicators' facts, the units' underlag
+    (followup.underlag, when the settings show it) and the texts.
+
+    The document is made for those who read the unit and every unit below
+    it (access.can_read_tree, checked by the pages and the jobs); `reader`,
+    when given, narrows the units' underlag to the units that person reads."""
     from django.utils import timezone
 
     from .models import DocumentText
@@ -357,6 +392,9 @@ def build(
         [occasion], None, list(all_items.values()), related=("status", "assessment"), values=False
     )
     reports = Reported(occasion, found, reported_in)
+    rollup = (
+        _rollup(occasion, units, items_by_unit, reader) if contents.has(UNDERLAG_OPTION) else {}
+    )
     scale_ids = {pt.goal_scale_id for pt in goal_types} - {None}
     goal_scale = list(
         ScaleValue.objects.filter(scale_id__in=scale_ids).order_by("scale_id", "order", "pk")
@@ -376,6 +414,7 @@ def build(
             facts,
             goal_scale,
             own_activities_only=compiled,
+            rollup=rollup,
         )
         # In the compiled document a unit without goals (often the
         # municipality itself, when the council's goals sit with the
@@ -500,7 +539,15 @@ def _activity_row(item: Item, unit: Unit, reports: Reported) -> ActivityRow:
 
 
 def _chapter(
-    unit, items, contributors, reports, facts, goal_scale, *, own_activities_only=False
+    unit,
+    items,
+    contributors,
+    reports,
+    facts,
+    goal_scale,
+    *,
+    own_activities_only=False,
+    rollup=None,
 ) -> Chapter:
     """A unit's chapter. In the compiled document (as the council reads it)
     only the unit's own activities are listed, not every activity below."""
@@ -523,6 +570,7 @@ def _chapter(
             analysis=report.analysis if report else "",
             assesses=assesses,
             unit_id=unit.pk,
+            underlag=(rollup or {}).get((unit.pk, item.pk)),
         )
         for c in sorted(
             contributors.get(item.pk, []),
@@ -571,6 +619,63 @@ def _chapter(
         assignments=assignments,
         fulfilment=fulfilment,
     )
+
+
+def _rollup(
+    occasion: FollowUpOccasion, units: list[Unit], items_by_unit: dict, reader
+) -> dict[tuple[int, int], GoalUnderlag]:
+    """The underlag of each chapter unit's goals from the units below it
+    (followup.underlag: who reports on the goal and what counts), each
+    branch as its nearest report, as the reader reads it, by (chapter unit,
+    goal); goals without one are left out."""
+    goals_of = {
+        u: [i for i in items_by_unit[u.pk] if i.kind == ItemKind.GOAL]
+        for u in units
+        if items_by_unit[u.pk]
+    }
+    found = underlag_of_items(
+        reader if reader is not None else access.SYSTEM,
+        occasion,
+        goals_of,
+        kinds={ItemKind.GOAL},
+    )
+    result = {}
+    for key, page in found.items():
+        # Each branch below as its nearest report: a unit's report sums up
+        # the units under it (Underlag.nearest).
+        rows = page.nearest()
+        if not rows:
+            continue
+        totals = page.nearest_totals()
+        table = next((t for t in totals.tables if t.kind == ItemKind.GOAL), None)
+        counts = []
+        if table is not None:
+            for c in table.counts:
+                if c.value is None:
+                    counts.append(FulfilmentCount(table.without, "", c.count, False))
+                else:
+                    counts.append(
+                        FulfilmentCount(
+                            c.value.label, c.value.symbol, c.count, c.value.counts_as_done
+                        )
+                    )
+        analyses = [
+            UnitAnalysis(
+                unit_name=row.unit.name,
+                item_heading="" if row.shared else f"{row.item.number} {row.item.title}".strip(),
+                assessment=_status(row.report.assessment, row.reported),
+                text=row.text,
+            )
+            for row in rows
+            if row.report is not None and (row.text or row.report.assessment_id)
+        ]
+        result[key] = GoalUnderlag(
+            counts=counts,
+            analyses=analyses,
+            units=totals.units,
+            units_reported=totals.units_reported,
+        )
+    return result
 
 
 def _internal_control(

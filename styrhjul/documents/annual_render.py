@@ -173,6 +173,8 @@ def _chapter_docx(document, report: AnnualReport, chapter, table, add_chart) -> 
             for paragraph in goal.analysis.splitlines():
                 if paragraph.strip():
                     document.add_paragraph(paragraph.strip())
+            if goal.underlag:
+                _underlag_docx(document, goal.underlag, table)
             if goal.indicators and report.shows("nyckeltal"):
                 document.add_paragraph("Nyckeltal för målet", style="Caption")
                 table(
@@ -200,6 +202,30 @@ def _chapter_docx(document, report: AnnualReport, chapter, table, add_chart) -> 
         )
 
 
+def _underlag_docx(document, underlag, table) -> None:
+    """The units' assessments counted and their analyses, attributed."""
+    document.add_heading("Underlag från enheterna", level=4)
+    document.add_paragraph(
+        f"Enheternas bedömningar: {underlag.units_reported} av {underlag.units} enheter "
+        "har rapporterat",
+        style="Caption",
+    )
+    table(
+        ["Bedömning", "Antal"],
+        [[f"{c.symbol} {c.label}".strip(), c.count] for c in underlag.counts],
+    )
+    for a in underlag.analyses:
+        by = document.add_paragraph()
+        by.add_run(a.unit_name).bold = True
+        if a.item_heading:
+            by.add_run(f", {a.item_heading}")
+        if a.assessment.label:
+            by.add_run(f". Bedömning: {a.assessment.text}")
+        for paragraph in a.text.splitlines():
+            if paragraph.strip():
+                document.add_paragraph(paragraph.strip())
+
+
 def _activity_cells(a) -> list[str]:
     title = f"{a.number} {a.title}".strip()
     if a.unit_name:
@@ -212,6 +238,7 @@ def xlsx(report: AnnualReport) -> bytes:
     stays in view and filters."""
 
     goals, indicators, activities, assignments, fulfilment = [], [], [], [], []
+    underlag, underlag_counts = [], []
     for chapter in report.chapters:
         for perspective in chapter.perspectives:
             for goal in perspective.goals:
@@ -226,6 +253,20 @@ def xlsx(report: AnnualReport) -> bytes:
                         goal.analysis,
                     ]
                 )
+                if goal.underlag:
+                    for c in goal.underlag.counts:
+                        underlag_counts.append([*where, goal.heading, c.label, c.count])
+                    for a in goal.underlag.analyses:
+                        underlag.append(
+                            [
+                                *where,
+                                goal.heading,
+                                a.unit_name,
+                                a.item_heading,
+                                a.assessment.label,
+                                a.text,
+                            ]
+                        )
                 for row in goal.indicators:
                     indicators.append([*where, goal.heading, *row.cells])
                 for a in goal.activities:
@@ -289,6 +330,19 @@ def xlsx(report: AnnualReport) -> bytes:
         ),
         ("Måluppfyllelse", ["Enhet", "Bedömning", "Antal mål"], fulfilment),
     ]
+    if underlag_counts:
+        sheets += [
+            (
+                "Underlag per bedömning",
+                ["Enhet", "Perspektiv", "Mål", "Enheternas bedömning", "Antal enheter"],
+                underlag_counts,
+            ),
+            (
+                "Underlag från enheterna",
+                ["Enhet", "Perspektiv", "Mål", "Från enhet", "Enhetens mål", "Bedömning", "Analys"],
+                underlag,
+            ),
+        ]
     widths: dict[str, list[int]] = {}
     if any(key == "ekonomi" for key, _h, _p in report.outline):
         from .monthly_render import economy_sheets

@@ -96,10 +96,14 @@ def run(job_id: int) -> DocumentJob | None:
     )
     if not claimed:
         return None
-    job = DocumentJob.objects.select_related("unit", "occasion__model").get(pk=job_id)
+    job = DocumentJob.objects.select_related("unit", "occasion__model", "requested_by").get(
+        pk=job_id
+    )
     try:
         read_at = timezone.now()
-        report = registry.build(job.document, job.unit, job.occasion, options=job.options)
+        report = registry.build(
+            job.document, job.unit, job.occasion, options=job.options, reader=job.requested_by
+        )
         _progress(job_id, 40, read_at=read_at, title=getattr(report, "title", job.title)[:300])
         data, name = registry.render(job.document, report, job.fmt)
     except DocumentError as exc:

@@ -150,6 +150,17 @@ class ColumnSpec:
     weight: int  # relative width, 1–20
 
 
+# The options of the delårsrapport and årsredovisning (documents.annual).
+ANNUAL_OPTIONS = {
+    "options": {
+        "underlag_fran_enheter": (
+            "Visa enheternas bedömningar och analyser där enheten inte har bedömt målet"
+        )
+    },
+    "default_options": frozenset({"underlag_fran_enheter"}),
+}
+
+
 @dataclass(frozen=True)
 class DocumentSpec:
     """What of a document type the organisation can choose."""
@@ -185,7 +196,7 @@ IK_COLUMNS = (
     ColumnSpec("atgard", "Åtgärd", 7),
 )
 
-ANNUAL_SPEC = DocumentSpec("", SECTIONS, PARTS, levels=True, plan_types=True)
+ANNUAL_SPEC = DocumentSpec("", SECTIONS, PARTS, levels=True, plan_types=True, **ANNUAL_OPTIONS)
 DOCUMENTS = {
     "delarsrapport": replace(ANNUAL_SPEC, label="Delårsrapport"),
     "arsredovisning": replace(ANNUAL_SPEC, label="Årsredovisning / verksamhetsberättelse"),

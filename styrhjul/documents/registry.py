@@ -63,13 +63,14 @@ def internal_control_plan(unit: Unit, occasion: FollowUpOccasion) -> Plan:
     )
 
 
-def build(document: str, unit: Unit, occasion: FollowUpOccasion, *, options=None):
-    """The document's data structure (read from the database now)."""
+def build(document: str, unit: Unit, occasion: FollowUpOccasion, *, options=None, reader=None):
+    """The document's data structure (read from the database now), for
+    `reader` when known (the person it is made for)."""
     options = options or {}
     if document in ("delarsrapport", "arsredovisning"):
         from . import annual
 
-        return annual.build(unit, occasion, kind=document)
+        return annual.build(unit, occasion, kind=document, reader=reader)
     if document == "uppfoljning":
         from . import followup_by_date
 

@@ -282,7 +282,7 @@ def preview(request, unit: int, occasion: int, document: str):
     if document not in {t.key for t in _available(unit_obj, occasion_obj)}:
         raise Http404
     try:
-        report = registry.build(document, unit_obj, occasion_obj)
+        report = registry.build(document, unit_obj, occasion_obj, reader=request.user)
         data, _name = registry.render(document, report, "html")
     except internal_control.DocumentError:
         raise Http404 from None

@@ -16,11 +16,12 @@ the number of sub-units.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.indicators.aggregate import Computed, adds_up, combine, computed_values, is_stale
@@ -29,7 +30,7 @@ from styrhjul.model.models import ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Aggregation, Item, ItemLink, ItemShare, Plan
-from styrhjul.planning.services import descendant_ids
+from styrhjul.planning.services import descendant_ids_of, descendants_subquery
 
 from . import readmodel, services
 from .models import FollowUpOccasion, Report, ReportingTask
@@ -159,12 +160,13 @@ class Missing:
 
 @dataclass
 class Underlag:
-    task: ReportingTask
+    task: ReportingTask | None  # None: for a unit and occasion, not a task (documents)
     item: Item
     rows: list[UnderlagRow]
     totals: Totals
     own_value: IndicatorValue | None = None  # the task's unit's value of the item
     computed: Computed | None = None  # the item's value computed from the units below
+    scales: dict[int, list[ScaleValue]] = field(default_factory=dict)  # of the rows, by scale
 
     @property
     def missing_rows(self) -> list[UnderlagRow]:
@@ -183,6 +185,21 @@ class Underlag:
     @property
     def stale(self) -> bool:
         return is_stale(self.own_value, self.computed)
+
+    def nearest(self) -> list[UnderlagRow]:
+        """The rows as the level above reads them: a row is left out when a
+        unit above its unit has reported (the read model's state) a row of
+        its own here, since that unit's report sums up the units under it.
+        Where no one in between has reported, the units further down are
+        kept. Needs the units' tree fields (as underlag_of_items reads them)."""
+        reporting = {r.unit.pk for r in self.rows if r.reported}
+        return [
+            r for r in self.rows if not any(pk in reporting for pk in _path(r.unit) - {r.unit.pk})
+        ]
+
+    def nearest_totals(self) -> Totals:
+        """totals_for the nearest() rows."""
+        return totals_for(self.nearest(), self.scales)
 
 
 def value_period(occasion: FollowUpOccasion) -> str:
@@ -292,86 +309,167 @@ def totals_for(rows: list[UnderlagRow], scales: dict[int, list[ScaleValue]]) -> 
 
 def underlag(user, task: ReportingTask, item: Item) -> Underlag:
     """The underlag of `item` for `task` (its unit and occasion), as `user` may read it."""
-    occasion = task.occasion
-    day = min(occasion.period_end, datetime.date(occasion.year, 12, 31))
-    below = {
-        u.pk: u
-        for u in Unit.objects.descendants(task.unit)
-        .valid_on(day)
-        .select_related("unit_type")
-        .order_by()
+    page = underlag_of_items(user, task.occasion, {task.unit: [item]})[task.unit_id, item.pk]
+    page.task = task
+    if item.kind == ItemKind.INDICATOR and item.aggregation:
+        page.own_value = own_value(task, item)
+        page.computed = computed_values([item], task.unit, task.occasion.year).get(item.pk)
+    return page
+
+
+def underlag_of_items(
+    user, occasion: FollowUpOccasion, items_of: dict[Unit, list[Item]], *, kinds=None
+) -> dict[tuple[int, int], Underlag]:
+    """The underlag of each unit's items at `occasion` (what underlag() shows
+    a task's manager), as `user` may read it, by (unit pk, item pk); an item
+    without rows has an empty underlag. `kinds`: only rows of items of those
+    kinds (e.g. the goals, for a document). The rows come in the
+    organisation's order (the tree, depth first), the item shared before the
+    items contributing to it.
+
+    A fixed number of queries, whatever the number of units, items and
+    units below them."""
+    kinds = set(kinds) if kinds is not None else None
+    wanted = {
+        (unit.pk, item.pk): (unit, item) for unit, items in items_of.items() for item in items
     }
-    below = {pk: u for pk, u in below.items() if access.can_read(user, u)}
+    items = {item.pk: item for _unit, item in wanted.values()}
+    day = min(occasion.period_end, datetime.date(occasion.year, 12, 31))
+    tops = {unit.pk for unit in items_of}
+    below: dict[int, Unit] = {}
+    if tops:
+        anywhere_below = Q()
+        for pk in sorted(tops):
+            anywhere_below |= Q(tree_path__contains=pk)
+        below = {
+            u.pk: u
+            for u in Unit.objects.with_tree_fields()
+            .filter(anywhere_below)
+            .valid_on(day)
+            .select_related("unit_type")
+            .order_by()
+            if access.can_read(user, u)
+        }
+    # The units below each unit (the unit's pk on their path from the root).
+    below_of: dict[int, set[int]] = {
+        top: {pk for pk, u in below.items() if pk != top and top in _path(u)} for top in tops
+    }
+    units_above: dict[int, list[int]] = defaultdict(list)  # unit below → the given units above it
+    for top, pks in below_of.items():
+        for pk in pks:
+            units_above[pk].append(top)
     plan_types = {pt.pk: pt for pt in occasion.plan_types.all()}
     plan_type_ids = set(plan_types)
 
+    rows_of: dict[tuple[int, int], list[UnderlagRow]] = {key: [] for key in wanted}
     rows: list[UnderlagRow] = []
     reported_in: dict[tuple[int, int], PlanType] = {}  # (unit, item) → the plan type
-    if below:
+    if units_above and items:
+        shared = sorted(pk for pk, i in items.items() if kinds is None or i.kind in kinds)
         shares = ItemShare.objects.filter(
-            item=item,
-            unit_id__in=list(below),
+            item_id__in=shared,
+            unit_id__in=sorted(units_above),
             ended_at__isnull=True,
             plan__plan_type_id__in=plan_type_ids,
-        ).values_list("unit_id", "plan__plan_type_id")
-        for unit_id, type_id in sorted(set(shares)):
-            if (unit_id, item.pk) not in reported_in:
-                rows.append(UnderlagRow(unit=below[unit_id], item=item, shared=True))
-            reported_in[unit_id, item.pk] = plan_types[type_id]
-        contributor_ids = descendant_ids([item.pk])
+        ).values_list("item_id", "unit_id", "plan__plan_type_id")
+        seen = set()
+        for item_id, unit_id, type_id in sorted(set(shares)):
+            reported_in[unit_id, item_id] = plan_types[type_id]
+            if (unit_id, item_id) in seen:
+                continue
+            seen.add((unit_id, item_id))
+            row = UnderlagRow(unit=below[unit_id], item=items[item_id], shared=True)
+            rows.append(row)
+            for top in units_above[unit_id]:
+                if (top, item_id) in rows_of:
+                    rows_of[top, item_id].append(row)
+        contributing = descendant_ids_of(items)
+        contributor_ids = set().union(*contributing.values()) if contributing else set()
         if contributor_ids:
-            contributors = (
+            # The items reached are read by the walk in the database and the
+            # units checked here: long lists of ids make a slow plan.
+            found = (
                 Item.objects.active()
-                .filter(
-                    pk__in=contributor_ids,
-                    plan__unit_id__in=list(below),
-                    plan__plan_type_id__in=plan_type_ids,
-                )
+                .filter(pk__in=descendants_subquery(items), plan__plan_type_id__in=plan_type_ids)
                 .select_related("plan__plan_type", "level")
             )
-            for contributor in contributors:
-                reported_in[contributor.plan.unit_id, contributor.pk] = contributor.plan.plan_type
-                rows.append(
-                    UnderlagRow(
-                        unit=below[contributor.plan.unit_id], item=contributor, shared=False
-                    )
-                )
+            if kinds is not None:
+                found = found.filter(kind__in=sorted(kinds))
+            contributors = {c.pk: c for c in found if c.plan.unit_id in units_above}
+            made: dict[int, UnderlagRow] = {}
+            for origin, ids in sorted(contributing.items()):
+                for contributor in (contributors[i] for i in sorted(ids) if i in contributors):
+                    unit_id = contributor.plan.unit_id
+                    tops_here = [t for t in units_above[unit_id] if (t, origin) in rows_of]
+                    if not tops_here:
+                        continue
+                    row = made.get(contributor.pk)
+                    if row is None:
+                        reported_in[unit_id, contributor.pk] = contributor.plan.plan_type
+                        row = UnderlagRow(unit=below[unit_id], item=contributor, shared=False)
+                        made[contributor.pk] = row
+                        rows.append(row)
+                    for top in tops_here:
+                        rows_of[top, origin].append(row)
 
     if rows:
         unit_ids = {r.unit.pk for r in rows}
         item_ids = {r.item.pk for r in rows}
         # The reports and the state of each row: the read model.
-        found = readmodel.answers(
+        answers = readmodel.answers(
             [occasion],
             unit_ids,
             {r.item.pk: r.item for r in rows}.values(),
             related=("status", "assessment", "updated_by"),
+            only_items=True,  # not every other report of the units
         )
         values: dict[tuple[int, int], list[IndicatorValue]] = {}
-        for v in IndicatorValue.objects.filter(
-            year=occasion.year, unit_id__in=unit_ids, item_id__in=item_ids
-        ):
-            values.setdefault((v.unit_id, v.item_id), []).append(v)
+        if any(r.item.kind == ItemKind.INDICATOR for r in rows):
+            for v in IndicatorValue.objects.filter(
+                year=occasion.year, unit_id__in=unit_ids, item_id__in=item_ids
+            ):
+                values.setdefault((v.unit_id, v.item_id), []).append(v)
         period = value_period(occasion)
+        field_of = {k: f for k, f, _c, _w in SCALE_TABLES}
         for row in rows:
             key = (row.unit.pk, row.item.pk)
-            row.report = found.report(occasion.pk, *key)
+            row.report = answers.report(occasion.pk, *key)
             row.value = _pick_value(values.get(key, []), period)
-            row.state = found.state(occasion.pk, row.unit.pk, row.item, reported_in[key])
-            field_name = dict((k, f) for k, f, _c, _w in SCALE_TABLES).get(row.item.kind)
+            row.state = answers.state(occasion.pk, row.unit.pk, row.item, reported_in[key])
+            field_name = field_of.get(row.item.kind)
             if field_name:
                 row.scale_id = services.scale_for(reported_in[key], row.item, field_name)
-    rows.sort(key=lambda r: (r.unit.name, r.unit.pk, not r.shared, r.item.order, r.item.pk))
     scales: dict[int, list[ScaleValue]] = {}
     scale_ids = {r.scale_id for r in rows if r.scale_id}
     if scale_ids:
         for value in ScaleValue.objects.filter(scale_id__in=scale_ids):
             scales.setdefault(value.scale_id, []).append(value)
-    page = Underlag(task=task, item=item, rows=rows, totals=totals_for(rows, scales))
-    if item.kind == ItemKind.INDICATOR and item.aggregation:
-        page.own_value = own_value(task, item)
-        page.computed = computed_values([item], task.unit, occasion.year).get(item.pk)
-    return page
+    result = {}
+    for key, item_rows in rows_of.items():
+        item_rows.sort(
+            key=lambda r: (organisation_order(r.unit), not r.shared, r.item.order, r.item.pk)
+        )
+        result[key] = Underlag(
+            task=None,
+            item=wanted[key][1],
+            rows=item_rows,
+            totals=totals_for(item_rows, scales),
+            scales=scales,
+        )
+    return result
+
+
+def _path(unit: Unit) -> set[int]:
+    """The pks from the root to the unit (tree_path, read with the tree fields)."""
+    return {int(pk) for pk in unit.tree_path}
+
+
+def organisation_order(unit: Unit) -> tuple:
+    """A unit's place in the organisation: depth first through the tree,
+    the units under one unit by name (as the tree lists them)."""
+    # tree_ordering (the tree's path of sibling ranks) is read with the units
+    # below (Unit.objects.descendants).
+    return (unit.tree_ordering, unit.pk)
 
 
 def own_value(task: ReportingTask, item: Item) -> IndicatorValue | None:

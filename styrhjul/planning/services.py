@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -317,23 +318,58 @@ def descendant_ids(item_ids: Iterable[int]) -> set[int]:
     return _walk(item_ids, "target_id", "item_id")
 
 
+def descendant_ids_of(item_ids: Iterable[int]) -> dict[int, set[int]]:
+    """descendant_ids per given item: for each, every item that contributes
+    to it, transitively (one query, whatever the number of items). Items
+    that nothing contributes to are left out."""
+    result: dict[int, set[int]] = {}
+    for origin, item_id in _walk_from(item_ids, "target_id", "item_id"):
+        result.setdefault(origin, set()).add(item_id)
+    return result
+
+
+def descendants_subquery(item_ids: Iterable[int]) -> RawSQL:
+    """descendant_ids as a subquery of item ids, for `pk__in=`: the walk
+    runs in the database, however many items it reaches."""
+    ids = sorted({int(i) for i in item_ids}) or [0]
+    table = ItemLink._meta.db_table
+    placeholders = ", ".join(["%s"] * len(ids))
+    return RawSQL(
+        f"WITH RECURSIVE walk(id) AS ("
+        f"SELECT item_id FROM {table} WHERE target_id IN ({placeholders}) "
+        f"UNION SELECT l.item_id FROM {table} l JOIN walk ON l.target_id = walk.id) "
+        "SELECT id FROM walk",
+        ids,
+    )
+
+
 def _walk(item_ids: Iterable[int], from_col: str, to_col: str) -> set[int]:
+    return {item_id for _origin, item_id in _walk_from(item_ids, from_col, to_col, False)}
+
+
+def _walk_from(
+    item_ids: Iterable[int], from_col: str, to_col: str, origins: bool = True
+) -> list[tuple[int, int]]:
+    """(seed, item reached) for every item reached from the seeds; without
+    `origins` (0, item reached), each item once."""
     ids = sorted({int(i) for i in item_ids})
     if not ids:
-        return set()
+        return []
     table = ItemLink._meta.db_table
     # The seeds go in as one IN list of parameters (not one SELECT each) so
     # thousands of seeds work, and the column types match on PostgreSQL.
     placeholders = ", ".join(["%s"] * len(ids))
+    origin, carried = (from_col, "walk.origin") if origins else ("0", "0")
     sql = (
-        f"WITH RECURSIVE walk(id) AS ("
-        f"SELECT {to_col} FROM {table} WHERE {from_col} IN ({placeholders}) "
-        f"UNION SELECT l.{to_col} FROM {table} l JOIN walk ON l.{from_col} = walk.id) "
-        "SELECT id FROM walk"
+        f"WITH RECURSIVE walk(origin, id) AS ("
+        f"SELECT {origin}, {to_col} FROM {table} WHERE {from_col} IN ({placeholders}) "
+        f"UNION SELECT {carried}, l.{to_col} FROM {table} l "
+        f"JOIN walk ON l.{from_col} = walk.id) "
+        "SELECT origin, id FROM walk"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
-        return {row[0] for row in cursor.fetchall()}
+        return cursor.fetchall()
 
 
 @use_case

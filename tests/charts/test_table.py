@@ -72,7 +72,7 @@ def test_text_alternative_for_a_trend():
     assert text == (
         "Diagrammet visar ”Andel behöriga till yrkesprogram” 2021–2024. "
         f"Värdet har ökat från 42,0{PCT} till 51,2{PCT}; målet för 2026 är 55{PCT}. "
-        f"Riket: 48,0{PCT}. Jämförbara kommuner: mellan 44,00{PCT} och 58,25{PCT}."
+        f"Riket: 48,0{PCT}. Jämförbara kommuner (Ekby, Åsa): mellan 44,00{PCT} och 58,25{PCT}."
     )
 
 

@@ -215,6 +215,31 @@ def test_a_committees_own_arsredovisning_has_its_texts_and_activities(demo):
     assert all(a.status.label for a in activities + chapter.assignments)
 
 
+def test_the_social_committees_documents_show_its_units_analyses(demo):
+    """At the delårsbokslut the nämnd reported only its indicators: under each
+    of its goals its delårsrapport shows the avdelningar's assessments and
+    analyses. In the årsredovisning the nämnd's own assessment comes first."""
+    committee = Unit.objects.get(code="4000")
+    interim = FollowUpOccasion.objects.get(
+        model__year=CAL.year(2025), name=CAL.text("Delårsbokslut 2025")
+    )
+    (chapter,) = annual.build(committee, interim).chapters
+    goal = next(g for g in chapter.goals if g.item.number == "SN2")
+    assert goal.assessment.label == "" and goal.analysis == ""
+    assert [(a.unit_name, a.item_heading[:3]) for a in goal.underlag.analyses] == [
+        ("Funktionsstöd", "FS1"),
+        ("Individ- och familjeomsorg", "IFO"),
+        ("Äldreomsorg", "ÄO1"),
+    ]
+    assert all(a.text and a.assessment.label for a in goal.underlag.analyses)
+    assert sum(c.count for c in goal.underlag.counts) == 3
+
+    (chapter,) = annual.build(committee, annual_occasion()).chapters
+    goal = next(g for g in chapter.goals if g.item.number == "SN2")
+    assert goal.assessment.label and goal.analysis
+    assert len(goal.underlag.analyses) == 3
+
+
 # --- Dokumentinställningar -------------------------------------------------------------
 
 

@@ -115,6 +115,9 @@ def test_html_pdf_word_and_excel(org, chain, reported, tmp_path):
         "Aktiviteter",
         "Särskilda uppdrag",
         "Måluppfyllelse",
+        # SF1 of the förvaltning contributes to SN1: the units' underlag.
+        "Underlag per bedömning",
+        "Underlag från enheterna",
     ]
     rows = list(book["Aktiviteter"].iter_rows(values_only=True))
     assert rows[1][3] == "Läxhjälp på fritidsgården" and rows[1][5] == datetime.datetime(

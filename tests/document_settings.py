@@ -19,7 +19,10 @@ def png(width=120, height=40, colour=(31, 78, 121)) -> bytes:
 
 def save_settings(org, **contents):
     """The organisation's settings with the given documents' contents
-    (stored as the form stores them)."""
+    (stored as the form stores them). Per document: include, order,
+    headings, parts, levels, plan_types, goal_column, title, subtitle,
+    options (a list of keys) and columns ({key: {"heading", "weight",
+    "explanation"}}, the others as the house has them)."""
     stored = {}
     for document, data in contents.items():
         spec = layout.DOCUMENTS[document]
@@ -39,7 +42,21 @@ def save_settings(org, **contents):
             "levels": data.get("levels", []),
             "plan_types": data.get("plan_types", []),
             "goal_column": data.get("goal_column", ""),
+            "title": data.get("title", ""),
+            "subtitle": data.get("subtitle", ""),
+            "options": list(data.get("options", spec.default_options)),
         }
+        if spec.columns:
+            chosen = data.get("columns", {})
+            stored[document]["columns"] = [
+                {
+                    "key": column.key,
+                    "heading": chosen.get(column.key, {}).get("heading", ""),
+                    "weight": chosen.get(column.key, {}).get("weight", column.weight),
+                    "explanation": chosen.get(column.key, {}).get("explanation", ""),
+                }
+                for column in spec.columns
+            ]
     return layout.settings_save(
         actor=access.SYSTEM,
         organisation=org["kommun"],

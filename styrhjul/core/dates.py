@@ -20,3 +20,8 @@ MONTH_NAMES = (
 def month_name(month: int) -> str:
     """1 → "januari"."""
     return MONTH_NAMES[month - 1]
+
+
+def swedish_date(day) -> str:
+    """A date as written in Swedish running text: "30 april 2025"."""
+    return f"{day.day} {month_name(day.month)} {day.year}"

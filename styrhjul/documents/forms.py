@@ -99,6 +99,11 @@ class DocumentStyleForm(forms.Form):
         )
 
 
+TOO_LONG = {
+    "max_length": _("Rubriken är %(show_value)d tecken lång; högst %(limit_value)d får plats.")
+}
+
+
 class DocumentContentsForm(forms.Form):
     """What one document type contains (layout.DOCUMENTS): its sections
     (included, order, heading), the parts shown, the goal levels and plan
@@ -167,6 +172,83 @@ class DocumentContentsForm(forms.Form):
                 else _("Planerna vars aktiviteter tas med. Ingen vald: alla."),
             )
 
+        if spec.title:
+            from .layout import PLACEHOLDERS
+
+            placeholders = ", ".join(f"{{{key}}} {text}" for key, text in PLACEHOLDERS.items())
+            for name, label, house in (
+                ("title", _("Titel"), spec.title),
+                ("subtitle", _("Undertitel"), spec.subtitle),
+            ):
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=120,
+                    error_messages=TOO_LONG,
+                    widget=forms.TextInput(attrs={"placeholder": house}),
+                    help_text=_("Tomt: %(house)s. Platshållare: %(placeholders)s.")
+                    % {"house": house, "placeholders": placeholders},
+                )
+            self.fields["subtitle"].help_text = _(
+                "%(help)s Det som upprepar titeln skrivs inte ut."
+            ) % {"help": self.fields["subtitle"].help_text}
+        if spec.options:
+            self.fields["options"] = forms.MultipleChoiceField(
+                label=_("Val"),
+                required=False,
+                choices=list(spec.options.items()),
+                initial=list(spec.default_options),
+                widget=forms.CheckboxSelectMultiple,
+            )
+        for column in spec.columns:
+            self.fields[f"col-{column.key}-heading"] = forms.CharField(
+                label=_("Rubrik för kolumnen %(column)s") % {"column": column.heading},
+                required=False,
+                max_length=60,
+                error_messages=TOO_LONG,
+                widget=forms.TextInput(attrs={"placeholder": column.heading}),
+            )
+            self.fields[f"col-{column.key}-weight"] = forms.IntegerField(
+                label=_("Bredd för kolumnen %(column)s") % {"column": column.heading},
+                required=False,
+                min_value=1,
+                max_value=20,
+                initial=column.weight,
+                error_messages={
+                    "invalid": _("Ange bredden som ett heltal från 1 till 20."),
+                    "min_value": _("Ange bredden som ett heltal från 1 till 20."),
+                    "max_value": _("Ange bredden som ett heltal från 1 till 20."),
+                    "required": _("Ange bredden som ett heltal från 1 till 20."),
+                },
+                widget=forms.NumberInput(attrs={"class": "input--narrow"}),
+            )
+            self.fields[f"col-{column.key}-explanation"] = forms.CharField(
+                label=_("Förklaring under kolumnen %(column)s") % {"column": column.heading},
+                required=False,
+                max_length=200,
+                error_messages={
+                    "max_length": _(
+                        "Förklaringen är %(show_value)d tecken lång; högst %(limit_value)d får "
+                        "plats."
+                    )
+                },
+            )
+
+    def title_fields(self):
+        """Title and subtitle, as far as the type has them."""
+        return [self[name] for name in ("title", "subtitle") if name in self.fields]
+
+    def column_rows(self):
+        return [
+            (
+                column,
+                self[f"col-{column.key}-heading"],
+                self[f"col-{column.key}-weight"],
+                self[f"col-{column.key}-explanation"],
+            )
+            for column in self.spec.columns
+        ]
+
     def section_rows(self):
         return [
             (
@@ -182,7 +264,7 @@ class DocumentContentsForm(forms.Form):
         """The fields besides the section table, in order."""
         return [
             self[name]
-            for name in ("goal_column", "parts", "levels", "plan_types")
+            for name in ("goal_column", "options", "parts", "levels", "plan_types")
             if name in self.fields
         ]
 
@@ -195,9 +277,14 @@ class DocumentContentsForm(forms.Form):
             initial[f"{key}-included"] = bool(row.get("included"))
             initial[f"{key}-order"] = row.get("order")
             initial[f"{key}-heading"] = row.get("heading", "")
-        for name in ("parts", "levels", "plan_types", "goal_column"):
+        names = ("parts", "levels", "plan_types", "goal_column", "title", "subtitle", "options")
+        for name in names:
             if name in data:
                 initial[name] = data[name]
+        for row in data.get("columns") or ():
+            for name in ("heading", "weight", "explanation"):
+                if name in row:
+                    initial[f"col-{row.get('key')}-{name}"] = row[name]
         return initial
 
     def contents(self) -> dict:
@@ -214,9 +301,20 @@ class DocumentContentsForm(forms.Form):
                 for section in self.spec.sections
             ],
         }
-        for name in ("parts", "levels", "plan_types"):
+        for name in ("parts", "levels", "plan_types", "options"):
             if name in self.fields:
                 result[name] = list(data.get(name) or [])
-        if "goal_column" in self.fields:
-            result["goal_column"] = (data.get("goal_column") or "").strip()
+        for name in ("goal_column", "title", "subtitle"):
+            if name in self.fields:
+                result[name] = (data.get(name) or "").strip()
+        if self.spec.columns:
+            result["columns"] = [
+                {
+                    "key": column.key,
+                    "heading": (data.get(f"col-{column.key}-heading") or "").strip(),
+                    "weight": data.get(f"col-{column.key}-weight") or column.weight,
+                    "explanation": (data.get(f"col-{column.key}-explanation") or "").strip(),
+                }
+                for column in self.spec.columns
+            ]
         return result

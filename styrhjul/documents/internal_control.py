@@ -12,7 +12,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from styrhjul.core.dates import month_name
+from styrhjul.core.dates import swedish_date
 from styrhjul.core.spreadsheet import workbook_bytes
 from styrhjul.followup import readmodel
 from styrhjul.followup.measures import earlier_reports
@@ -77,10 +77,6 @@ XLSX_FOLLOWUP_COLUMNS = (
 
 class DocumentError(ValueError):
     """The plan and occasion do not make a report (message in Swedish)."""
-
-
-def swedish_date(day: datetime.date) -> str:
-    return f"{day.day} {month_name(day.month)} {day.year}"
 
 
 @dataclass

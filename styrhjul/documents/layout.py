@@ -7,6 +7,11 @@ in which order and under which headings, which parts of the goals are shown
 (indicator tables, charts, activities, special assignments), and which goal
 levels and plan types the document covers.
 
+Per document type (DocumentSpec): the title and subtitle on the title page
+(with the placeholders {period}, {enhet}, {år} and {tillfälle}), on/off
+options, and the columns of its main table with their headings, relative
+widths and an optional explanatory row under the headings.
+
 Goal levels and plan types are chosen by name: the styrmodell is copied
 from year to year with the same names, so one choice holds for every year.
 
@@ -27,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
+from styrhjul.core.dates import swedish_date
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.queries import organisation_id_of
@@ -136,6 +142,15 @@ FOLLOWUP_PARTS = {
 
 
 @dataclass(frozen=True)
+class ColumnSpec:
+    """A column of a document's table: its house heading and relative width."""
+
+    key: str
+    heading: str
+    weight: int  # relative width, 1–20
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
     """What of a document type the organisation can choose."""
 
@@ -145,11 +160,30 @@ class DocumentSpec:
     levels: bool = False  # which goal levels
     plan_types: bool = False  # which plan types
     goal_column: str = ""  # the heading of the goal column, when it has one
+    # The house title and subtitle, with the placeholders of PLACEHOLDERS.
+    title: str = ""
+    subtitle: str = ""
+    options: dict[str, str] = field(default_factory=dict)  # key -> Swedish label
+    default_options: frozenset[str] = frozenset()
+    columns: tuple[ColumnSpec, ...] = ()  # the table's columns in order
+    columns_help: str = ""  # shown above the columns on the settings page
 
     @property
     def section_keys(self) -> tuple[str, ...]:
         return tuple(s.key for s in self.sections)
 
+
+# The columns of the internkontrollrapport's tables of control points, weighted
+# by what they hold. "risk" is printed only with the option "riskvarde".
+IK_COLUMNS = (
+    ColumnSpec("nr", "Nr", 2),
+    ColumnSpec("process", "Process/rutin/system", 4),
+    ColumnSpec("risk", "Risk", 3),
+    ColumnSpec("kontrollmoment", "Kontrollmoment", 5),
+    ColumnSpec("kontrollmetod", "Kontrollmetod", 5),
+    ColumnSpec("resultat", "Resultat av kontroll", 10),
+    ColumnSpec("atgard", "Åtgärd", 7),
+)
 
 ANNUAL_SPEC = DocumentSpec("", SECTIONS, PARTS, levels=True, plan_types=True)
 DOCUMENTS = {
@@ -160,10 +194,29 @@ DOCUMENTS = {
         parts=FOLLOWUP_PARTS,
         plan_types=True,
         goal_column="Nämndmål",
+        title="Uppföljning av aktiviteter per {period} – {enhet}",
+        subtitle="{tillfälle}, uppföljning per {period}",
     ),
-    "internkontrollrapport": DocumentSpec("Internkontrollrapport", IK_SECTIONS),
+    "internkontrollrapport": DocumentSpec(
+        "Internkontrollrapport",
+        IK_SECTIONS,
+        title="Internkontrollrapport {år} – {enhet}",
+        subtitle="{tillfälle}, uppföljning per {period}",
+        options={"riskvarde": "Visa riskvärde och risknivå"},
+        columns=IK_COLUMNS,
+        columns_help="Kolumnen Risk visas när Visa riskvärde och risknivå är valt.",
+    ),
     "manadsrapport": DocumentSpec("Månadsrapport", MONTHLY_SECTIONS),
 }
+
+# The placeholders of titles and subtitles and what they stand for.
+PLACEHOLDERS = {
+    "period": "uppföljningens datum, t.ex. 30 april 2025",
+    "enhet": "enhetens namn",
+    "år": "året",
+    "tillfälle": "uppföljningstillfällets namn",
+}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 DEFAULT_HEADING_COLOUR = "#111111"
 DEFAULT_TABLE_COLOUR = "#e8edf2"
@@ -175,6 +228,9 @@ WORD_FONT = "Calibri"
 LOGO_MAX_BYTES = 1_000_000
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 MAX_HEADING = 120
+MAX_COLUMN_HEADING = 60
+MAX_EXPLANATION = 200
+MIN_WEIGHT, MAX_WEIGHT = 1, 20
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _FONT_NAME = re.compile(r"^[\w .\-]+$")
@@ -190,6 +246,73 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column as the organisation chose it: heading, relative width and the
+    text of the explanatory row under the headings ("" for none)."""
+
+    key: str
+    heading: str
+    weight: int
+    explanation: str = ""
+
+
+def fill(text: str, *, unit=None, occasion=None, year: int | None = None) -> str:
+    """The text with its placeholders filled: {enhet} the unit's name (a
+    Unit or a name), {period} the occasion's date ("30 april 2025"), {år}
+    the year (the occasion's model year unless given), {tillfälle} the
+    occasion's name. Unknown placeholders are left as written."""
+    values = {}
+    if unit is not None:
+        values["enhet"] = unit if isinstance(unit, str) else unit.name
+    if occasion is not None:
+        values["period"] = swedish_date(occasion.period_end)
+        values["tillfälle"] = occasion.title
+        if year is None:
+            year = occasion.model.year
+    if year is not None:
+        values["år"] = str(year)
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text).strip()
+
+
+def _parts(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r",\s+|\s+[–—-]\s+", text) if p.strip()]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def undoubled(subtitle: str, title: str) -> str:
+    """The subtitle without what repeats the title or itself. The subtitle is
+    read in parts ("A, B", "A – B"); a part whose words the title already
+    has, or another part has with more, is left out: "Uppföljning per 30
+    april, uppföljning per 30 april 2025" under the title "Internkontroll-
+    rapport 2025" is "Uppföljning per 30 april 2025", and nothing under
+    "Uppföljning av aktiviteter per 30 april 2025 – Socialnämnden"."""
+    if not subtitle:
+        return ""
+    said = _words(title)
+    parts = _parts(subtitle)
+    words = [_words(p) for p in parts]
+    kept = []
+    for i, part in enumerate(parts):
+        if words[i] <= said:
+            continue
+        if any(
+            words[i] <= other and (len(other) > len(words[i]) or j < i)
+            for j, other in enumerate(words)
+            if j != i
+        ):
+            continue
+        kept.append(part)
+    if len(kept) == len(parts):
+        return subtitle
+    if not kept:
+        return ""
+    return ", ".join([kept[0][:1].upper() + kept[0][1:], *kept[1:]])
+
+
+@dataclass(frozen=True)
 class Contents:
     """What a document includes, in order: its sections with their headings,
     the parts shown, the goal levels and plan types covered and the goal
@@ -201,6 +324,10 @@ class Contents:
     levels: frozenset[str] = frozenset()  # goal level names; empty: all
     plan_types: frozenset[str] = frozenset()  # plan type names; empty: all
     goal_column: str = ""
+    title: str = ""  # with placeholders; title_for fills them
+    subtitle: str = ""
+    options: frozenset[str] = frozenset()  # the options chosen (DocumentSpec.options)
+    columns: tuple[Column, ...] = ()
 
     @classmethod
     def of(cls, document: str | None) -> Contents:
@@ -210,6 +337,47 @@ class Contents:
             sections=tuple(Section(s.key, s.heading) for s in spec.sections if s.included),
             parts=frozenset(spec.parts),
             goal_column=spec.goal_column,
+            title=spec.title,
+            subtitle=spec.subtitle,
+            options=frozenset(spec.default_options),
+            columns=tuple(Column(c.key, c.heading, c.weight) for c in spec.columns),
+        )
+
+    def has(self, option: str) -> bool:
+        """Whether the organisation chose the option (DocumentSpec.options)."""
+        return option in self.options
+
+    def column(self, key: str) -> Column:
+        """The column with the key; KeyError for a column the type lacks."""
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    def widths(self, keys=None) -> list[float]:
+        """The relative widths of the columns with the keys (all columns when
+        None), in that order, as fractions summing to 1."""
+        chosen = [self.column(k) for k in keys] if keys is not None else list(self.columns)
+        total = sum(c.weight for c in chosen)
+        if not total:
+            return [1 / len(chosen)] * len(chosen) if chosen else []
+        return [c.weight / total for c in chosen]
+
+    @property
+    def explained(self) -> bool:
+        """Whether the table has an explanatory row under its headings."""
+        return any(c.explanation for c in self.columns)
+
+    def title_for(self, *, unit, occasion, year: int | None = None) -> str:
+        """The title with its placeholders filled (see fill())."""
+        return fill(self.title, unit=unit, occasion=occasion, year=year)
+
+    def subtitle_for(self, *, unit, occasion, year: int | None = None) -> str:
+        """The subtitle filled; "" or shortened where it would repeat the
+        title or itself (undoubled())."""
+        return undoubled(
+            fill(self.subtitle, unit=unit, occasion=occasion, year=year),
+            self.title_for(unit=unit, occasion=occasion, year=year),
         )
 
     def includes(self, key: str) -> bool:
@@ -345,8 +513,32 @@ def contents_of(stored: dict, document: str | None) -> Contents:
         if rows.get(s.key, {}).get("included", s.included)
     )
     parts = data.get("parts")
+    options = data.get("options")
+    stored_columns = {
+        row.get("key"): row for row in data.get("columns") or () if isinstance(row, dict)
+    }
+    columns = []
+    for column in house.columns:
+        row = stored_columns.get(column.key, {})
+        weight = row.get("weight")
+        columns.append(
+            Column(
+                column.key,
+                (row.get("heading") or "").strip() or column.heading,
+                weight
+                if isinstance(weight, int) and MIN_WEIGHT <= weight <= MAX_WEIGHT
+                else column.weight,
+                (row.get("explanation") or "").strip(),
+            )
+        )
     return replace(
         house,
+        title=(data.get("title") or "").strip() or spec.title,
+        subtitle=(data.get("subtitle") or "").strip() or spec.subtitle,
+        options=frozenset(o for o in options if o in spec.options)
+        if options is not None
+        else house.options,
+        columns=tuple(columns),
         sections=sections,
         parts=frozenset(p for p in (parts if parts is not None else spec.parts) if p in spec.parts),
         levels=frozenset(data.get("levels") or ()) if spec.levels else frozenset(),
@@ -459,13 +651,73 @@ def read_logo(data: bytes) -> str:
     return LOGO_TYPES[kind]
 
 
+def _too_long(text: str, limit: int) -> str:
+    return _("Rubriken är %(n)d tecken lång; högst %(max)d får plats.") % {
+        "n": len(text),
+        "max": limit,
+    }
+
+
+def _placeholder_error(text: str) -> str:
+    unknown = [m.group(0) for m in _PLACEHOLDER.finditer(text) if m.group(1) not in PLACEHOLDERS]
+    if not unknown:
+        return ""
+    return _("%(unknown)s känns inte igen. Använd %(known)s.") % {
+        "unknown": ", ".join(unknown),
+        "known": ", ".join(f"{{{k}}}" for k in PLACEHOLDERS),
+    }
+
+
+def _validate_titles_options_columns(document: str, spec: DocumentSpec, data: dict) -> dict:
+    errors = {}
+    for name in ("title", "subtitle"):
+        text = data.get(name) or ""
+        if len(text) > MAX_HEADING:
+            errors[f"{document}-{name}"] = _too_long(text, MAX_HEADING)
+        elif _placeholder_error(text):
+            errors[f"{document}-{name}"] = _placeholder_error(text)
+    for option in data.get("options") or ():
+        if option not in spec.options:
+            raise ValidationError(
+                _("%(doc)s har inget val %(key)s.") % {"doc": spec.label, "key": option}
+            )
+    known = {c.key for c in spec.columns}
+    for row in data.get("columns") or ():
+        key = row.get("key")
+        if key not in known:
+            raise ValidationError(
+                _("%(doc)s har ingen kolumn %(key)s.") % {"doc": spec.label, "key": key}
+            )
+        heading = row.get("heading") or ""
+        if len(heading) > MAX_COLUMN_HEADING:
+            errors[f"{document}-col-{key}-heading"] = _too_long(heading, MAX_COLUMN_HEADING)
+        weight = row.get("weight")
+        if weight is not None and (
+            isinstance(weight, bool)
+            or not isinstance(weight, int)
+            or not MIN_WEIGHT <= weight <= MAX_WEIGHT
+        ):
+            errors[f"{document}-col-{key}-weight"] = _(
+                "Ange bredden som ett heltal från %(min)d till %(max)d."
+            ) % {"min": MIN_WEIGHT, "max": MAX_WEIGHT}
+        explanation = row.get("explanation") or ""
+        if len(explanation) > MAX_EXPLANATION:
+            errors[f"{document}-col-{key}-explanation"] = _(
+                "Förklaringen är %(n)d tecken lång; högst %(max)d får plats."
+            ) % {"n": len(explanation), "max": MAX_EXPLANATION}
+    return errors
+
+
 def validate_contents(contents: dict) -> dict:
-    """Errors keyed like the form's fields: <document>-<section>-heading …"""
+    """Errors keyed like the form's fields: <document>-<section>-heading,
+    <document>-title, <document>-col-<column>-weight …; unknown documents,
+    sections, options and columns raise ValidationError."""
     errors = {}
     for document, data in contents.items():
         spec = DOCUMENTS.get(document)
         if spec is None:
             raise ValidationError(_("Okänt dokument: %(doc)s.") % {"doc": document})
+        errors.update(_validate_titles_options_columns(document, spec, data))
         for row in data.get("sections", []):
             key = row.get("key")
             if key not in spec.section_keys:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt, RGBColor
 
 from .docx import _cell_text, _no_split, _table, add_logo, new_document, repeat_header
@@ -40,7 +41,11 @@ def _goal_cell(cell, goal: GoalGroup) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.add_run(goal.text).bold = True
     if goal.description:
-        _cell_text(cell.add_paragraph(), goal.description)
+        described = cell.add_paragraph()
+        for index, line in enumerate(goal.description.splitlines()):
+            if index:
+                described.add_run().add_break(WD_BREAK.LINE)
+            described.add_run(line)
     if goal.unit_name:
         cell.add_paragraph().add_run(goal.unit_name).italic = True
     _shade(cell, GOAL_FILL)

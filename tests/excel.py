@@ -58,6 +58,8 @@ CONTROL_HEADER = [
     "Frekvens",
     "Ansvarig",
 ]
+# The export's columns: the process category (Processkategori) after Område too.
+CONTROL_EXPORT_HEADER = [CONTROL_HEADER[0], "Processkategori", *CONTROL_HEADER[1:]]
 
 
 def workbook(sheets: dict) -> bytes:

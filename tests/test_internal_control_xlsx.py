@@ -56,7 +56,12 @@ def test_one_row_per_control_point_in_the_order_of_the_report(ik):
     report = internal_control.build(ik["plan"], ik["occasion"])
     book = workbook(report)
 
-    assert book.sheetnames == ["Kontrollpunkter", "Sammanställning"]  # no earlier measures
+    # The written texts first; no earlier measures.
+    assert book.sheetnames == ["Texter", "Kontrollpunkter", "Sammanställning"]
+    texts = list(book["Texter"].iter_rows(values_only=True))
+    assert texts[0] == ("Avsnitt", "Text")
+    assert [t for _heading, t in texts[1:]] == [*report.introduction, *report.summary]
+    assert {heading for heading, _t in texts[1:]} == {"Inledning", "Sammanfattning"}
     assert book.properties.title == "Internkontrollrapport 2025 – Individ och familj"
     sheet = book["Kontrollpunkter"]
     assert next(sheet.iter_rows(values_only=True)) == HEADER
@@ -200,7 +205,7 @@ def test_earlier_measures_have_a_sheet_of_their_own(ik, org):
 
     book = workbook(internal_control.build(ik["plan"], bokslut))
 
-    assert book.sheetnames == ["Kontrollpunkter", "Sammanställning", "Tidigare åtgärder"]
+    assert book.sheetnames == ["Texter", "Kontrollpunkter", "Sammanställning", "Tidigare åtgärder"]
     rows = rows_of(book["Tidigare åtgärder"])
     assert [(r["Nr"], r["Status"]) for r in rows] == [
         ("1.2", "Genomförd"),

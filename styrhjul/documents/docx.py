@@ -14,13 +14,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .internal_control import COLUMNS, FOLLOWUP_COLUMNS, InternalControlReport
+from .internal_control import FOLLOWUP_COLUMNS, InternalControlReport
 
 LANGUAGE = "sv-SE"
-# Column widths of the control tables on landscape A4 (about 26.7 cm of text).
-WIDTHS_CM = (1.8, 4.0, 4.8, 4.8, 6.5, 4.8)
+# The text width of landscape A4 with the tables' margins.
+LANDSCAPE_TEXT_CM = 26.7
 FOLLOWUP_WIDTHS_CM = (1.8, 4.5, 6.4, 3.7, 7.6, 2.7)
-RESULT_COLUMN = COLUMNS.index("Resultat av kontroll")
 
 
 def _set_language(document) -> None:
@@ -88,6 +87,44 @@ def _table(document, headers, rows, widths=None, style=None):
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Cm(width)
     return table
+
+
+def _numbering_restart(document, paragraph, start: int) -> None:
+    """Start a new numbered list at the paragraph (List Number style), so
+    that a second list does not go on from the first one's numbers."""
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    style = document.styles["List Number"]
+    num_pr = style.element.pPr.numPr if style.element.pPr is not None else None
+    if num_pr is None or num_pr.numId is None:
+        return
+    old = numbering.num_having_numId(num_pr.numId.val)
+    num = numbering.add_num(old.abstractNumId.val)
+    override = num.add_lvlOverride(ilvl=0)
+    override.add_startOverride(start)
+    paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num.numId
+    paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_ilvl().val = 0
+
+
+def add_text_blocks(document, blocks) -> None:
+    """A written text's paragraphs and lists (documents.models.text_blocks):
+    list items as paragraphs in the styles List Bullet and List Number, a
+    numbered list starting at its own number."""
+    for block in blocks:
+        if not block.is_list:
+            document.add_paragraph(block.text)
+            continue
+        style = "List Number" if block.ordered else "List Bullet"
+        for index, item in enumerate(block.items):
+            paragraph = document.add_paragraph(item, style=style)
+            if block.ordered and index == 0:
+                _numbering_restart(document, paragraph, block.start)
+
+
+def keep_with_next(row) -> None:
+    """Keep the table row on the page of what follows it (a caption)."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _cell_text(cell, text: str, bold_first: str = "") -> None:
@@ -229,9 +266,8 @@ def internal_control_docx(report: InternalControlReport, style=None) -> bytes:
     add_logo(document, style)
     document.add_paragraph(report.title, style="Title")
     document.add_paragraph(f"{report.plan_name} {report.year}", style="Subtitle")
-    document.add_paragraph(
-        f"{report.occasion_name}, uppföljning per {report.period_text}", style="Subtitle"
-    )
+    if report.subtitle:
+        document.add_paragraph(report.subtitle, style="Subtitle")
     document.add_paragraph(report.unit_name)
     document.add_page_break()
     add_internal_control(document, report, level=1, style=style)
@@ -276,23 +312,22 @@ def add_internal_control(document, report: InternalControlReport, *, level: int,
         if key == "inledning":
             portrait_again()
             document.add_heading(heading, level=level)
-            for paragraph in report.introduction:
-                document.add_paragraph(paragraph)
+            add_text_blocks(document, report.introduction_blocks)
         elif key == "sammanfattning":
             portrait_again()
             document.add_heading(heading, level=level)
-            for paragraph in report.summary:
-                document.add_paragraph(paragraph)
+            add_text_blocks(document, report.summary_blocks)
             if report.summary_rows:
-                document.add_paragraph(report.summary_caption, style="Caption")
+                caption = document.add_paragraph(report.summary_caption, style="Caption")
+                caption.paragraph_format.keep_with_next = True
                 _table(document, report.summary_headers, report.summary_rows, style=style)
         elif key == "resultat":
             if not landscape:
                 new_section(document, landscape=True)
                 landscape = True
             document.add_heading(heading, level=level)
-            for area in report.areas:
-                _area_table(document, area, level=level + 1, style=style)
+            for area, groups in report.tables:
+                _area_table(document, report, area, groups, level=level + 1, style=style)
         elif key == "tidigare_atgarder":
             if not landscape:
                 new_section(document, landscape=True)
@@ -312,23 +347,55 @@ def add_internal_control(document, report: InternalControlReport, *, level: int,
     return landscape
 
 
-def _area_table(document, area, *, level: int, style=None) -> None:
-    """One area's (or unit's) control points: a heading and the table."""
+def _merged_row(table, text: str, *, bold: bool = True, italic: bool = False):
+    """A row with one cell across the table (a process category's heading)."""
+    row = table.add_row()
+    cell = row.cells[0].merge(row.cells[-1])
+    cell.text = ""
+    run = cell.paragraphs[0].add_run(text)
+    run.bold, run.italic = bold, italic
+    return row
+
+
+def _area_table(document, report, area, groups, *, level: int, style=None) -> None:
+    """One area's (or unit's) control points: a heading and the table with
+    the organisation's columns and widths, a sub-heading row per process
+    category, rows too long for a page in parts marked "(forts.)", and the
+    caption kept on the page of the table's end."""
     document.add_heading(area.name, level=level)
-    table = _table(document, COLUMNS, [], WIDTHS_CM, style=style)
-    for row in area.rows:
-        added = table.add_row()
-        if sum(len(text) for text in row.cells) < 1500:
-            _no_split(added)  # long rows may break across pages
-        cells = added.cells
-        for index, (cell, value) in enumerate(zip(cells, row.cells, strict=True)):
-            if index == RESULT_COLUMN:
-                label = row.assessment_text
-                if row.unit_name:
-                    label = f"{row.unit_name}: {label}" if label else row.unit_name
-                _cell_text(cell, value, bold_first=label)
-            else:
-                _cell_text(cell, value)
-        for cell, width in zip(cells, WIDTHS_CM, strict=True):
-            cell.width = Cm(width)
+    widths = [Cm(LANDSCAPE_TEXT_CM * w) for w in report.widths]
+    table = _table(document, report.headings, [], style=style)
+    table.autofit = False
+    if report.explanations:
+        explained = table.add_row()
+        repeat_header(explained)
+        for cell, text in zip(explained.cells, report.explanations, strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(text).italic = True
+    result = report.result_column
+    last = None
+    for group in groups:
+        if group.name:
+            last = _merged_row(table, group.name)
+            _no_split(last)
+            keep_with_next(last)
+        for printed in group.printed:
+            last = table.add_row()
+            _no_split(last)  # the parts are at most about half a page
+            for index, (cell, value) in enumerate(zip(last.cells, printed.cells, strict=True)):
+                if index == result and printed.label:
+                    _cell_text(cell, value, bold_first=printed.label)
+                else:
+                    _cell_text(cell, value)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        cells = row.cells
+        if len({id(c._tc) for c in cells}) == 1:  # a category row across the table
+            cells[0].width = sum(widths, Cm(0))
+            continue
+        for cell, width in zip(cells, widths, strict=True):
+            cell.width = width
+    if last is not None:
+        keep_with_next(last)
     document.add_paragraph(f"Sammanställning: {area.counts_line}", style="Caption")

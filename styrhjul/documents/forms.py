@@ -11,7 +11,8 @@ class ReportTextForm(forms.Form):
         max_length=MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
-            "Nämndens ansvar för den interna kontrollen. Skriv stycken med en tom rad emellan. "
+            "Nämndens ansvar för den interna kontrollen. Skriv stycken med en tom rad emellan; "
+            "rader som börjar med - eller • blir en punktlista, med 1. en numrerad lista. "
             "Töm fältet för att använda standardtexten."
         ),
     )
@@ -21,8 +22,8 @@ class ReportTextForm(forms.Form):
         max_length=MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_(
-            "Nämndens samlade bedömning. Töm fältet för att använda den sammanfattning som "
-            "räknas fram ur rapporteringen."
+            "Nämndens samlade bedömning; rader som börjar med - eller 1. blir listor. Töm "
+            "fältet för att använda den sammanfattning som räknas fram ur rapporteringen."
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -22,7 +22,7 @@ from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.planning.models import Item, ItemShare, Plan
 from styrhjul.planning.numbering import plan_key
 
-from .models import paragraphs
+from .models import TextBlock, plain_blocks, text_blocks
 from .texts import report_text
 
 OTHER_AREA = "Övrigt"
@@ -99,7 +99,37 @@ class ControlRow:
     measures_due: datetime.date | None = None
     risk: str = ""  # what can go wrong
     risk_value: int | None = None  # probability × consequence
+    risk_level: str = ""  # the band of the model's risk scale: låg, medel, hög
+    category: str = ""  # the process category (processkategori) within the area
     key: tuple[int, int] | None = None  # (reporting unit, item) ids
+
+    @property
+    def risk_text(self) -> str:
+        """E.g. "12 (hög)"; "" when probability or consequence is missing."""
+        if not self.risk_value:
+            return ""
+        return f"{self.risk_value} ({self.risk_level})" if self.risk_level else str(self.risk_value)
+
+    def cell(self, key: str) -> str:
+        """The text of the table's column with the key (layout.IK_COLUMNS)."""
+        return {
+            "nr": self.number,
+            "process": self.process,
+            "risk": self.risk_text,
+            "kontrollmoment": self.control_step,
+            "kontrollmetod": self.control_method,
+            "resultat": self.result,
+            "atgard": self.measures_text,
+        }[key]
+
+    @property
+    def result_label(self) -> str:
+        """What stands in bold before the result: the reporting unit (when
+        another than the plan's) and the assessment."""
+        label = self.assessment_text
+        if self.unit_name:
+            label = f"{self.unit_name}: {label}" if label else self.unit_name
+        return label
 
     @property
     def assessment_text(self) -> str:
@@ -177,6 +207,30 @@ class AssessmentCount:
 
 
 @dataclass
+class PrintedRow:
+    """A table row as printed: a control point, or the part of one that
+    continues on the next page ("(forts.)")."""
+
+    row: ControlRow
+    cells: list[str]  # the texts in the order of the printed columns
+    continued: bool = False  # the continuation of the row above
+
+    @property
+    def label(self) -> str:
+        return "" if self.continued else self.row.result_label
+
+
+@dataclass
+class CategoryGroup:
+    """The control points of one process category within an area ("" for
+    those without), printed under a sub-heading row."""
+
+    name: str
+    rows: list[ControlRow] = field(default_factory=list)
+    printed: list[PrintedRow] = field(default_factory=list)
+
+
+@dataclass
 class AreaSection:
     name: str
     rows: list[ControlRow] = field(default_factory=list)
@@ -187,9 +241,77 @@ class AreaSection:
         return len(self.rows)
 
     @property
+    def groups(self) -> list[CategoryGroup]:
+        """The rows per process category, the categories in the order of
+        their first row (the plan's order); one group named "" when no row
+        has a category."""
+        groups: dict[str, CategoryGroup] = {}
+        for row in self.rows:
+            groups.setdefault(row.category, CategoryGroup(row.category)).rows.append(row)
+        return list(groups.values())
+
+    @property
+    def has_categories(self) -> bool:
+        return any(row.category for row in self.rows)
+
+    @property
     def counts_line(self) -> str:
         """E.g. "Genomförd utan anmärkning 3; Ej rapporterad 1"."""
         return "; ".join(f"{c.label} {c.count}" for c in self.counts if c.count)
+
+
+# The tables are on landscape A4: about 200 characters of 8.5 pt text across
+# the page, and room for about 45 lines below the headings. A row longer
+# than ROW_LINES (about a third of a page) is printed in parts, the later ones
+# marked "(forts.)", so that no row leaves more than a third of a page blank.
+LINE_CHARS = 200
+ROW_LINES = 16
+CONTINUED = "(forts.)"
+
+
+def _wrapped(text: str, width: int) -> list[tuple[str, bool]]:
+    """The text's estimated printed lines as (line, ends a paragraph)."""
+    import textwrap
+
+    lines = []
+    for paragraph in (text or "").split("\n"):
+        wrapped = textwrap.wrap(paragraph, width, break_long_words=True) or [""]
+        lines += [(line, i == len(wrapped) - 1) for i, line in enumerate(wrapped)]
+    return lines
+
+
+def _joined(lines: list[tuple[str, bool]]) -> str:
+    text = ""
+    for line, ends in lines:
+        text += line + ("\n" if ends else " ")
+    return text.rstrip()
+
+
+def printed_rows(rows: list[ControlRow], keys: list[str], widths: list[float]) -> list[PrintedRow]:
+    """The rows as printed in the columns `keys` of relative `widths`: a row
+    whose text would be taller than ROW_LINES lines is cut (at a line) into
+    parts; the later parts have "(forts.)" after the Nr and the rest of each
+    cell's text."""
+    chars = [max(6, int(w * LINE_CHARS) - 3) for w in widths]
+    result = []
+    for row in rows:
+        texts = [row.cell(key) for key in keys]
+        lines = [_wrapped(text, width) for text, width in zip(texts, chars, strict=True)]
+        if row.result_label and "resultat" in keys:
+            lines[keys.index("resultat")][:0] = [("", True)]  # the bold label above the result
+        tallest = max(len(cell) for cell in lines)
+        if tallest <= ROW_LINES:
+            result.append(PrintedRow(row, texts))
+            continue
+        for part, start in enumerate(range(0, tallest, ROW_LINES)):
+            cells = [_joined(cell[start : start + ROW_LINES]) for cell in lines]
+            if part and "nr" in keys:
+                cells[keys.index("nr")] = f"{row.number} {CONTINUED}".strip()
+            elif "resultat" in keys and row.result_label:
+                index = keys.index("resultat")
+                cells[index] = _joined(lines[index][1:ROW_LINES])
+            result.append(PrintedRow(row, cells, continued=bool(part)))
+    return result
 
 
 @dataclass
@@ -200,8 +322,8 @@ class InternalControlReport:
     year: int
     occasion_name: str
     period_end: datetime.date
-    introduction: list[str]
-    summary: list[str]
+    introduction_blocks: list[TextBlock]  # paragraphs and lists (models.text_blocks)
+    summary_blocks: list[TextBlock]
     areas: list[AreaSection]
     labels: list[str]  # the assessment labels, then NOT_REPORTED
     totals: list[AssessmentCount]
@@ -210,6 +332,75 @@ class InternalControlReport:
     followed_measures: list[FollowedMeasure] = field(default_factory=list)
     style: object = None  # layout.Style: the organisation's look
     contents: object = None  # layout.Contents: the sections chosen, in order
+    subtitle: str = ""  # the organisation's subtitle, filled in (layout.Contents.subtitle_for)
+
+    @property
+    def introduction(self) -> list[str]:
+        """The introduction as plain texts, a list as its lines with bullets."""
+        return [str(block) for block in self.introduction_blocks]
+
+    @property
+    def summary(self) -> list[str]:
+        return [str(block) for block in self.summary_blocks]
+
+    @property
+    def layout_contents(self):
+        from .layout import Contents
+
+        return self.contents or Contents.of("internkontrollrapport")
+
+    @property
+    def column_keys(self) -> list[str]:
+        """The columns printed in the tables of control points: the risk
+        value only with the option "riskvarde"."""
+        contents = self.layout_contents
+        return [c.key for c in contents.columns if c.key != "risk" or contents.has("riskvarde")]
+
+    @property
+    def columns(self) -> list:
+        """The printed columns (layout.Column) with the organisation's headings."""
+        contents = self.layout_contents
+        return [contents.column(key) for key in self.column_keys]
+
+    @property
+    def headings(self) -> list[str]:
+        return [c.heading for c in self.columns]
+
+    @property
+    def widths(self) -> list[float]:
+        """The printed columns' widths as fractions of the table."""
+        return self.layout_contents.widths(self.column_keys)
+
+    @property
+    def percent_widths(self) -> list[str]:
+        """The widths for CSS, e.g. "27.78%"."""
+        return [f"{w * 100:.2f}%" for w in self.widths]
+
+    @property
+    def explanations(self) -> list[str]:
+        """The explanatory row under the headings; [] when no column has one."""
+        texts = [c.explanation for c in self.columns]
+        return texts if any(texts) else []
+
+    @property
+    def tables(self) -> list[tuple[AreaSection, list[CategoryGroup]]]:
+        """Each area with its rows per process category, split for print
+        (`printed_rows`)."""
+        keys, widths = self.column_keys, self.widths
+        return [
+            (
+                area,
+                [
+                    CategoryGroup(g.name, g.rows, printed_rows(g.rows, keys, widths))
+                    for g in area.groups
+                ],
+            )
+            for area in self.areas
+        ]
+
+    @property
+    def result_column(self) -> int:
+        return self.column_keys.index("resultat")
 
     @property
     def summary_caption(self) -> str:
@@ -420,6 +611,7 @@ def build(
     labels = [v.label for v in scale_values]
     by_label = {v.label: v for v in scale_values}
     group_label = GROUPINGS.get(group_by, GROUPINGS["omrade"])
+    risk_scale = plan_type.model.risk_scale
 
     grouped: dict[str, list[tuple[Item, ControlRow]]] = {}
     for item in items:
@@ -451,6 +643,8 @@ def build(
                 measures_due=report.measures_due if report else None,
                 risk=item.risk,
                 risk_value=item.risk_value,
+                risk_level=band[1] if (band := risk_scale.band(item.risk_value)) else "",
+                category=item.process_category.strip(),
                 key=(unit_id, item.pk),
             )
             if group_label == "Enhet":
@@ -479,8 +673,8 @@ def build(
     first: dict[str, tuple] = {}  # each area's place: that of its first control point
     for name, pairs in grouped.items():
         pairs.sort(key=lambda p: plan_key(p[0]))
-        first[name] = plan_key(pairs[0][0])
         rows = [row for _item, row in pairs]
+        first[name] = plan_key(pairs[0][0])
         sections.append(AreaSection(name=name, rows=rows, counts=counted(rows)))
     if group_label == "Enhet":
         # The plan's own unit first, then the reporting units by name.
@@ -489,17 +683,26 @@ def build(
         # Areas in the plan's order of their first control point, "Övrigt" last.
         sections.sort(key=lambda s: (s.name == OTHER_AREA, first[s.name]))
     all_rows = [r for s in sections for r in s.rows]
+    if layout is None:
+        from .layout import layout_for
+
+        layout = layout_for(plan.unit, "internkontrollrapport")
+    contents = layout.contents
     report = InternalControlReport(
-        title=f"Internkontrollrapport {plan.year} – {plan.unit.name}",
+        title=contents.title_for(unit=plan.unit, occasion=occasion, year=plan.year)
+        or f"Internkontrollrapport {plan.year} – {plan.unit.name}",
+        subtitle=contents.subtitle_for(unit=plan.unit, occasion=occasion, year=plan.year),
         unit_name=plan.unit.name,
         plan_name=plan_type.name,
         year=plan.year,
         occasion_name=occasion.title,
         period_end=occasion.period_end,
-        introduction=default_introduction(
-            plan.unit.name, plan_type.name, plan.year, swedish_date(occasion.period_end)
+        introduction_blocks=plain_blocks(
+            default_introduction(
+                plan.unit.name, plan_type.name, plan.year, swedish_date(occasion.period_end)
+            )
         ),
-        summary=[],
+        summary_blocks=[],
         areas=sections,
         labels=labels,
         totals=counted(all_rows),
@@ -507,47 +710,103 @@ def build(
         points=len(items),
         followed_measures=_followed_measures(plan, occasion, unit_ids),
     )
-    if layout is None:
-        from .layout import layout_for
-
-        layout = layout_for(plan.unit, "internkontrollrapport")
-    report.style, report.contents = layout.style, layout.contents
-    report.summary = default_summary(report)
+    report.style, report.contents = layout.style, contents
+    report.summary_blocks = plain_blocks(default_summary(report))
     stored = report_text(plan, occasion) if stored_texts else None
     if stored is not None:
-        report.introduction = paragraphs(stored.introduction) or report.introduction
-        report.summary = paragraphs(stored.summary) or report.summary
+        report.introduction_blocks = text_blocks(stored.introduction) or report.introduction_blocks
+        report.summary_blocks = text_blocks(stored.summary) or report.summary_blocks
     return report
 
 
+TEXTS_SHEET = "Texter"
+# The columns of the sheet Kontrollpunkter that are columns of the printed
+# tables (layout.IK_COLUMNS): their headings and widths follow the settings.
+XLSX_KEYS = {
+    "Nr": "nr",
+    "Process/rutin/system": "process",
+    "Kontrollmoment": "kontrollmoment",
+    "Kontrollmetod": "kontrollmetod",
+    "Resultat av kontroll": "resultat",
+    "Åtgärd": "atgard",
+}
+XLSX_FIXED_WIDTHS = {
+    "Risk": 36,
+    "Riskvärde": 10,
+    "Risknivå": 10,
+    "Rapporterande enhet": 24,
+    "Bedömning": 22,
+    "Ansvarig för åtgärd": 22,
+    "Åtgärd klar senast": 14,
+}
+# The characters across the printed columns in Excel, shared by their weights.
+XLSX_TABLE_CHARS = 220
+
+
+def _xlsx_columns(report: InternalControlReport) -> list[str]:
+    """The columns of the sheet Kontrollpunkter after the grouping: the
+    process category when the plan has them, the risk level with the option
+    "riskvarde"."""
+    columns = list(XLSX_COLUMNS)
+    if report.layout_contents.has("riskvarde"):
+        columns.insert(columns.index("Riskvärde") + 1, "Risknivå")
+    if any(area.has_categories for area in report.areas):
+        columns.insert(0, "Processkategori")
+    return columns
+
+
+def _text_rows(report: InternalControlReport) -> list[list[str]]:
+    """The sheet Texter: the introduction and the summary under their
+    headings, one row per paragraph and per list item (with its bullet)."""
+    texts = {"inledning": report.introduction_blocks, "sammanfattning": report.summary_blocks}
+    return [
+        [heading, line]
+        for key, heading in report.outline
+        if key in texts
+        for block in texts[key]
+        for line in block.lines
+    ]
+
+
 def xlsx_sheets(report: InternalControlReport) -> list[tuple[str, list[str], list[list]]]:
-    """The report's tables as (sheet, headers, rows) for
-    styrhjul.core.spreadsheet.workbook_bytes: "Kontrollpunkter" (one row per
-    control point and reporting unit, in the order of the report, the
+    """The report's texts and tables as (sheet, headers, rows) for
+    styrhjul.core.spreadsheet.workbook_bytes: "Texter" (inledning and
+    sammanfattning, when the report has them), "Kontrollpunkter" (one row
+    per control point and reporting unit, in the order of the report, the
     measure's responsible and date in columns of their own),
     "Sammanställning" (the assessments per area or unit) and, when the report
     has them, "Tidigare åtgärder" (the follow-up of earlier measures)."""
+    columns = _xlsx_columns(report)
+    contents = report.layout_contents
+    values = {
+        "Processkategori": lambda row: row.category,
+        "Nr": lambda row: row.number,
+        "Process/rutin/system": lambda row: row.process,
+        "Risk": lambda row: row.risk,
+        "Riskvärde": lambda row: row.risk_value,
+        "Risknivå": lambda row: row.risk_level,
+        "Kontrollmoment": lambda row: row.control_step,
+        "Kontrollmetod": lambda row: row.control_method,
+        "Rapporterande enhet": lambda row: row.unit_name or report.unit_name,
+        "Bedömning": lambda row: row.assessment_text,
+        "Resultat av kontroll": lambda row: row.result,
+        "Åtgärd": lambda row: row.measures,
+        "Ansvarig för åtgärd": lambda row: row.measures_responsible,
+        "Åtgärd klar senast": lambda row: row.measures_due,
+    }
     points = [
-        [
-            area.name,
-            row.number,
-            row.process,
-            row.risk,
-            row.risk_value,
-            row.control_step,
-            row.control_method,
-            row.unit_name or report.unit_name,
-            row.assessment_text,
-            row.result,
-            row.measures,
-            row.measures_responsible,
-            row.measures_due,
-        ]
+        [area.name, *(values[c](row) for c in columns)]
         for area in report.areas
-        for row in area.rows
+        for group in area.groups
+        for row in group.rows
     ]
-    sheets = [
-        ("Kontrollpunkter", [report.grouping, *XLSX_COLUMNS], points),
+    headers = [contents.column(XLSX_KEYS[c]).heading if c in XLSX_KEYS else c for c in columns]
+    sheets = []
+    texts = _text_rows(report)
+    if texts:
+        sheets.append((TEXTS_SHEET, ["Avsnitt", "Text"], texts))
+    sheets += [
+        ("Kontrollpunkter", [report.grouping, *headers], points),
         ("Sammanställning", report.summary_headers, report.summary_rows),
     ]
     if report.followed_measures:
@@ -570,9 +829,19 @@ def xlsx_sheets(report: InternalControlReport) -> list[tuple[str, list[str], lis
 
 
 def xlsx_widths(report: InternalControlReport) -> dict[str, list[int]]:
-    """The column widths of `xlsx_sheets`, by sheet."""
+    """The column widths of `xlsx_sheets`, by sheet: the columns of the
+    printed tables share their width by the settings' weights."""
+    keys = list(XLSX_KEYS.values())
+    share = dict(zip(keys, report.layout_contents.widths(keys), strict=True))
+    points = [
+        max(6, round(share[XLSX_KEYS[c]] * XLSX_TABLE_CHARS))
+        if c in XLSX_KEYS
+        else XLSX_FIXED_WIDTHS.get(c, 20)
+        for c in _xlsx_columns(report)
+    ]
     return {
-        "Kontrollpunkter": [22, 7, 28, 36, 10, 40, 36, 24, 22, 60, 48, 22, 14],
+        TEXTS_SHEET: [18, 100],
+        "Kontrollpunkter": [22, *points],
         "Sammanställning": [30, 16, *(max(14, len(label) + 2) for label in report.labels)],
         "Tidigare åtgärder": [7, 36, 24, 22, 48, 22, 14, 60, 14],
     }

@@ -177,8 +177,8 @@ class DocumentSpec:
 # by what they hold. "risk" is printed only with the option "riskvarde".
 IK_COLUMNS = (
     ColumnSpec("nr", "Nr", 2),
-    ColumnSpec("process", "Process/rutin/system", 4),
-    ColumnSpec("risk", "Risk", 3),
+    ColumnSpec("process", "Process/rutin/system", 5),
+    ColumnSpec("risk", "Riskvärde", 3),
     ColumnSpec("kontrollmoment", "Kontrollmoment", 5),
     ColumnSpec("kontrollmetod", "Kontrollmetod", 5),
     ColumnSpec("resultat", "Resultat av kontroll", 10),
@@ -220,7 +220,8 @@ DOCUMENTS = {
         subtitle="{tillfälle}, uppföljning per {period}",
         options={"riskvarde": "Visa riskvärde och risknivå"},
         columns=IK_COLUMNS,
-        columns_help="Kolumnen Risk visas när Visa riskvärde och risknivå är valt.",
+        columns_help="Kolumnen Riskvärde (t.ex. 12 (hög)) visas när Visa riskvärde och "
+        "risknivå är valt.",
     ),
     "manadsrapport": DocumentSpec("Månadsrapport", MONTHLY_SECTIONS),
 }

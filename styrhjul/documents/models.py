@@ -3,6 +3,9 @@ internkontrollrapport at an occasion. Empty means the generated text."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -93,9 +96,77 @@ def paragraphs(text: str) -> list[str]:
     return [b.strip() for b in blocks if b.strip()]
 
 
-def _blocks(text: str) -> list[str]:
-    import re
+_BULLET = re.compile(r"^[-•*–]\s+(.*)$")
+_NUMBER = re.compile(r"^(\d{1,3})[.)]\s+(.*)$")
 
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A paragraph (text) or a simple list (items) of a written text."""
+
+    text: str = ""
+    items: tuple[str, ...] = ()
+    ordered: bool = False  # a numbered list
+    start: int = 1  # the first number of a numbered list
+
+    @property
+    def is_list(self) -> bool:
+        return bool(self.items)
+
+    @property
+    def lines(self) -> list[str]:
+        """As plain lines: the paragraph, or one line per item with its
+        bullet or number ("• Attest", "2. Upphandling")."""
+        if not self.items:
+            return [self.text]
+        if self.ordered:
+            return [f"{self.start + i}. {item}" for i, item in enumerate(self.items)]
+        return [f"• {item}" for item in self.items]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+
+def text_blocks(text: str) -> list[TextBlock]:
+    """A text written in a textarea as paragraphs and simple lists: lines
+    starting with "- " or "• " are bullet items, lines starting with "1. "
+    (or "1) ") numbered items, one list as long as the items follow each
+    other; an indented line continues the item above it. Other lines are
+    paragraphs as in `paragraphs()`: separated by blank lines, single line
+    breaks read as spaces. One function for every document that prints
+    written texts (PDF, Word and Excel)."""
+    result: list[TextBlock] = []
+    for block in _blocks(text):
+        current: list = []  # the lines of a paragraph, or a list's items
+        kind = None  # None: nothing read, "p": a paragraph, "-" or "1": a list
+        start = 1
+        for raw in [*block.splitlines(), None]:
+            line = raw.strip() if raw is not None else ""
+            bullet, number = _BULLET.match(line), _NUMBER.match(line)
+            if kind in ("-", "1") and raw and raw[:1].isspace() and not (bullet or number):
+                current[-1] = f"{current[-1]} {line}"  # continues the item
+                continue
+            wanted = "1" if number else "-" if bullet else "p" if line else None
+            if raw is None or (wanted != kind and (wanted is not None or kind != "p")):
+                if kind == "p" and current:
+                    result.append(TextBlock(text=" ".join(current)))
+                elif kind in ("-", "1"):
+                    result.append(TextBlock(items=tuple(current), ordered=kind == "1", start=start))
+                current, kind = [], wanted
+                start = int(number.group(1)) if number else 1
+            if number or bullet:
+                current.append((number or bullet).groups()[-1].strip())
+            elif line:
+                current.append(line)
+    return result
+
+
+def plain_blocks(texts) -> list[TextBlock]:
+    """Paragraphs already split (e.g. a generated text) as blocks."""
+    return [TextBlock(text=t) for t in texts if t]
+
+
+def _blocks(text: str) -> list[str]:
     return re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
 
 

@@ -39,6 +39,7 @@ FIELDS_BY_KIND = {
     ItemKind.ASSIGNMENT: [*COMMON, "given_by", "start_date", "end_date"],
     ItemKind.CONTROL_POINT: [
         "area",
+        "process_category",
         "number",
         "process",
         "title",

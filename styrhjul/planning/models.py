@@ -207,6 +207,17 @@ class Item(models.Model):
 
     # Control point (kontrollpunkt)
     area = models.CharField(_("område"), max_length=200, blank=True)
+    # A second grouping within the area (e.g. Attest, Upphandling), printed
+    # as a sub-heading in the internkontrollrapport.
+    process_category = models.CharField(
+        _("processkategori"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Gruppering inom området, t.ex. Attest eller Upphandling. Blir en underrubrik "
+            "i internkontrollrapporten."
+        ),
+    )
     process = models.CharField(_("process/rutin/system"), max_length=500, blank=True)
     risk = models.TextField(_("risk"), blank=True)
     probability = models.PositiveSmallIntegerField(_("sannolikhet"), null=True, blank=True)

@@ -55,6 +55,7 @@ ITEM_FIELDS = (
     "near_target_margin",
     "aggregation",
     "area",
+    "process_category",
     "process",
     "risk",
     "probability",

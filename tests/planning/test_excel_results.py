@@ -17,7 +17,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.models import Item, Plan
-from tests.excel import CONTROL_HEADER, import_plan, rejected, workbook
+from tests.excel import CONTROL_EXPORT_HEADER, CONTROL_HEADER, import_plan, rejected, workbook
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,7 @@ RESULT_HEADER = [
     "Åtgärd klar senast",
     "Uppföljning",
 ]
+EXPORT_HEADER = [*CONTROL_EXPORT_HEADER, *RESULT_HEADER[len(CONTROL_HEADER) :]]
 AREAS = ["Verksamhet och organisation", "Personal", "Ekonomi", "Administration", "IT-säkerhet"]
 LABELS = ["Genomförd utan anmärkning", "genomförd MED anmärkning", "Ej genomförd"]
 LONG = (
@@ -288,9 +289,9 @@ def test_export_with_the_occasion_round_trips_the_results(unit, ikp, model_owner
     data = export_workbook(actor=model_owner, unit=unit, plan_type=ikp, occasion=bokslut)
 
     rows = read(data)
-    assert rows[0] == RESULT_HEADER
-    seventh = next(r for r in rows if r[1] == "7")
-    assert seventh[10:] == [
+    assert rows[0] == EXPORT_HEADER
+    seventh = next(r for r in rows if r[2] == "7")
+    assert seventh[11:] == [
         "Genomförd med anmärkning",
         LONG.strip(),
         "Utbildning för handläggare i höst (åtgärd 7).",
@@ -299,7 +300,7 @@ def test_export_with_the_occasion_round_trips_the_results(unit, ikp, model_owner
         "Årsbokslut 2025",
     ]
     plain = read(export_workbook(actor=model_owner, unit=unit, plan_type=ikp))
-    assert plain[0] == CONTROL_HEADER
+    assert plain[0] == CONTROL_EXPORT_HEADER
 
     # Into another unit's plan: the same items and results come back.
     other = unit.parent.children.exclude(pk=unit.pk).first()
@@ -336,7 +337,7 @@ def test_the_commands_take_an_occasion(tmp_path, unit, ikp, model_owner, bokslut
 
     out = tmp_path / "ut.xlsx"
     call_command("export_plan", *common, "-o", str(out), "--occasion", "Årsbokslut 2025")
-    assert read(out.read_bytes())[0] == RESULT_HEADER
+    assert read(out.read_bytes())[0] == EXPORT_HEADER
     call_command("import_plan", str(out), *common)
     assert "5 oförändrade" in capsys.readouterr().out
 
@@ -351,8 +352,8 @@ def test_the_pages_export_results_and_offer_the_occasion(client, unit, ikp, mode
     )
     assert response.status_code == 200
     rows = read(response.content)
-    assert rows[0] == RESULT_HEADER
-    assert rows[1][10:] == [
+    assert rows[0] == EXPORT_HEADER
+    assert rows[1][11:] == [
         "Genomförd med anmärkning",
         "Kontroll 1: stickprov på tjugo ärenden visade få brister.",
         "Utbildning för handläggare i höst (åtgärd 1).",

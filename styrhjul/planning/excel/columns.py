@@ -407,6 +407,16 @@ CONTROL_POINT_SHEET = Sheet(
             20,
             _("T.ex. Verksamhet och organisation, Personal, Ekonomi, Administration."),
         ),
+        Column(
+            "process_category",
+            "Processkategori",
+            TEXT,
+            20,
+            _(
+                "Gruppering inom området, t.ex. Attest, Upphandling. Blir en underrubrik i "
+                "internkontrollrapporten."
+            ),
+        ),
         _nr(6),
         Column("process", "Process/rutin/system", TEXT, 28, _("Vad som kontrolleras.")),
         Column("risk", "Risk", LONG_TEXT, 36, _("Vad som kan gå fel.")),

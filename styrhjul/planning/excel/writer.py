@@ -386,6 +386,7 @@ def _examples(plan_type: PlanType) -> dict[str, dict[str, object]]:
         },
         ItemKind.CONTROL_POINT: {
             "area": _("Ekonomi"),
+            "process_category": _("Attest"),
             "number": "1",
             "process": _("Attest av fakturor"),
             "risk": _("Fakturor betalas utan korrekt attest."),

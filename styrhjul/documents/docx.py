@@ -19,6 +19,7 @@ from .internal_control import FOLLOWUP_COLUMNS, InternalControlReport
 LANGUAGE = "sv-SE"
 # The text width of landscape A4 with the tables' margins.
 LANDSCAPE_TEXT_CM = 26.7
+TABLE_TEXT = Pt(9)  # the text of the tables of control points
 FOLLOWUP_WIDTHS_CM = (1.8, 4.5, 6.4, 3.7, 7.6, 2.7)
 
 
@@ -387,6 +388,11 @@ def _area_table(document, report, area, groups, *, level: int, style=None) -> No
                     _cell_text(cell, value, bold_first=printed.label)
                 else:
                     _cell_text(cell, value)
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = TABLE_TEXT  # as the PDF's tables, so the parts fit a page
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:

@@ -212,16 +212,14 @@ class DocumentContentsForm(forms.Form):
             self.fields[f"col-{column.key}-weight"] = forms.IntegerField(
                 label=_("Bredd för kolumnen %(column)s") % {"column": column.heading},
                 required=False,
-                min_value=1,
-                max_value=20,
                 initial=column.weight,
                 error_messages={
                     "invalid": _("Ange bredden som ett heltal från 1 till 20."),
-                    "min_value": _("Ange bredden som ett heltal från 1 till 20."),
-                    "max_value": _("Ange bredden som ett heltal från 1 till 20."),
                     "required": _("Ange bredden som ett heltal från 1 till 20."),
                 },
-                widget=forms.NumberInput(attrs={"class": "input--narrow"}),
+                # The range is checked with the rest (layout.validate_contents),
+                # so that every error is shown at once.
+                widget=forms.NumberInput(attrs={"class": "input--narrow", "min": 1, "max": 20}),
             )
             self.fields[f"col-{column.key}-explanation"] = forms.CharField(
                 label=_("Förklaring under kolumnen %(column)s") % {"column": column.heading},
@@ -313,7 +311,9 @@ class DocumentContentsForm(forms.Form):
                 {
                     "key": column.key,
                     "heading": (data.get(f"col-{column.key}-heading") or "").strip(),
-                    "weight": data.get(f"col-{column.key}-weight") or column.weight,
+                    "weight": column.weight
+                    if data.get(f"col-{column.key}-weight") is None
+                    else data[f"col-{column.key}-weight"],
                     "explanation": (data.get(f"col-{column.key}-explanation") or "").strip(),
                 }
                 for column in self.spec.columns

@@ -49,16 +49,23 @@ def test_the_document_settings_page(page, live_server, org, reported):
     assert_accessible(page)
     page.get_by_label("Rubrikernas färg").fill("#ffdd00")
     page.get_by_label("Rubrik för Förord").first.fill("Ordföranden har ordet")
+    page.get_by_label("Bredd för kolumnen Resultat av kontroll").fill("25")
     page.get_by_role("button", name="Spara").click()
     summary = page.locator(".error-summary")
     summary.wait_for()
     assert "kontrasten" in summary.inner_text()
+    assert "Ange bredden som ett heltal från 1 till 20." in summary.inner_text()
     # What was typed is kept.
     assert page.get_by_label("Rubrik för Förord").first.input_value() == "Ordföranden har ordet"
+    assert page.get_by_label("Bredd för kolumnen Resultat av kontroll").input_value() == "25"
     assert_accessible(page)
 
     page.get_by_label("Rubrikernas färg").fill("#1f4e79")
+    page.get_by_label("Bredd för kolumnen Resultat av kontroll").fill("12")
+    page.get_by_label("Visa riskvärde och risknivå").check()
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Dokumentinställningarna är sparade.").wait_for()
     assert page.get_by_label("Rubrik för Förord").first.input_value() == "Ordföranden har ordet"
+    assert page.get_by_label("Bredd för kolumnen Resultat av kontroll").input_value() == "12"
+    assert page.get_by_label("Visa riskvärde och risknivå").is_checked()
     assert_accessible(page)

@@ -132,8 +132,6 @@ def test_investments_and_financial_ratios(page, live_server, org):
     assert "18,0 %" in page.inner_text("main")
     assert_accessible(page)
     fits_320(page, "/ekonomi/nyckeltal/?ar=2024-01-01")
-
-
 def test_the_drill_down_from_förvaltning_to_the_vouchers(page, live_server, org):
     from tests.economy.test_drill import ledger
 

@@ -262,3 +262,35 @@ def test_the_xlsx_has_every_row_in_order_with_headings_and_the_explanatory_row(r
                 expected.append((p, goal, text, activity, when, status, comment))
     assert body == expected
     assert {r[7] for r in rows[2:] if r[3]} == {"Socialförvaltningen"}
+
+
+def test_the_settings_page_sets_the_options_and_columns(client, org, model, model_owner):
+    from django.urls import reverse
+
+    from styrhjul.documents import layout
+    from tests.documents.test_document_settings import form_data
+
+    url = reverse("documents:settings")
+    client.force_login(model_owner)
+    page = client.get(url).content.decode()
+    assert "Visa perspektiv utan mål" in page
+    assert "Visa målets beskrivning under namnet" in page
+    assert 'name="uppfoljning-col-slutdatum-heading"' in page
+
+    response = client.post(
+        url,
+        form_data(
+            **{
+                "uppfoljning-options": ["tomma_perspektiv", "malbeskrivning"],
+                "uppfoljning-col-slutdatum-heading": "Slutdatum 2025",
+                "uppfoljning-col-slutdatum-explanation": EXPLANATIONS[2],
+                "uppfoljning-col-kommentar-weight": "9",
+            }
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contents = layout.layout_for(org["forv"], "uppfoljning").contents
+    assert contents.has("tomma_perspektiv") and contents.has("malbeskrivning")
+    assert contents.column("slutdatum").heading == "Slutdatum 2025"
+    assert contents.column("slutdatum").explanation == EXPLANATIONS[2]
+    assert contents.column("kommentar").weight == 9

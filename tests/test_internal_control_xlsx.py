@@ -70,12 +70,12 @@ def test_one_row_per_control_point_in_the_order_of_the_report(ik):
     assert all(cell.font.bold for cell in sheet[1])
 
     rows = rows_of(sheet)
-    # Areas in the report's order, Nr in number order within them (1.10 after 1.3).
+    # Areas in the report's order, the plan's order within them (not the Nr).
     assert [(r["Område"], r["Nr"]) for r in rows] == [
-        ("Ekonomi", "1.1"),
+        ("Ekonomi", "1.10"),
         ("Ekonomi", "1.2"),
         ("Ekonomi", "1.3"),
-        ("Ekonomi", "1.10"),
+        ("Ekonomi", "1.1"),
         ("HR", "2.1"),
         ("Övrigt", "3"),
     ]
@@ -102,7 +102,7 @@ def test_one_row_per_control_point_in_the_order_of_the_report(ik):
     assert [r["Nr"] for r in rows if r["Bedömning"] == "Ej rapporterad"] == ["1.10", "3"]
     assert by_number["1.10"]["Resultat av kontroll"] is None
     bedömning = HEADER.index("Bedömning") + 1
-    assert sheet.cell(row=5, column=bedömning).font.italic  # 1.10
+    assert sheet.cell(row=2, column=bedömning).font.italic  # 1.10
     assert not sheet.cell(row=3, column=bedömning).font.italic  # 1.2
 
 
@@ -258,7 +258,7 @@ def test_a_background_job_makes_the_workbook(client, ik, org):
         'internkontrollrapport-2025-individ-och-familj.xlsx"'
     )
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download)))
-    assert [r["Nr"] for r in rows_of(book["Kontrollpunkter"])][:2] == ["1.1", "1.2"]
+    assert [r["Nr"] for r in rows_of(book["Kontrollpunkter"])][:2] == ["1.10", "1.2"]
 
 
 def test_the_plan_page_offers_excel_next_to_pdf_and_word(client, ik, org):

@@ -95,6 +95,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "planning:item_edit": "item",
     "planning:item_archive": "item",
     "planning:item_delete": "item",
+    "planning:item_move": "item",
     "planning:item_link": "item",
     "planning:item_unlink": ("item", "upper_item"),
     "planning:item_share": "item",

@@ -28,7 +28,7 @@ from styrhjul.model.models import GoalLevel, ItemKind, PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, Plan
-from styrhjul.planning.numbering import natural_key
+from styrhjul.planning.numbering import plan_key
 
 from .internal_control import DocumentError, swedish_date
 from .layout import SECTIONS, TEXT_SECTION_KEYS, Contents, Layout, layout_for
@@ -554,7 +554,7 @@ def _chapter(
     perspectives: dict[str, PerspectiveSection] = {}
     order: dict[str, tuple] = {}
     blocks = []
-    for item in sorted(items, key=lambda i: (natural_key(i.number), i.order, i.pk)):
+    for item in sorted(items, key=plan_key):
         if item.kind != ItemKind.GOAL:
             continue
         report = reports.get((item.pk, unit.pk))
@@ -572,10 +572,7 @@ def _chapter(
             unit_id=unit.pk,
             underlag=(rollup or {}).get((unit.pk, item.pk)),
         )
-        for c in sorted(
-            contributors.get(item.pk, []),
-            key=lambda i: (i.end_date or datetime.date.max, natural_key(i.number), i.pk),
-        ):
+        for c in sorted(contributors.get(item.pk, []), key=plan_key):
             if c.kind == ItemKind.ACTIVITY:
                 if own_activities_only and c.plan.unit_id != unit.pk:
                     continue
@@ -610,7 +607,7 @@ def _chapter(
 
     assignments = [
         _activity_row(i, unit, reports)
-        for i in sorted(items, key=lambda i: (natural_key(i.number), i.pk))
+        for i in sorted(items, key=plan_key)
         if i.kind == ItemKind.ASSIGNMENT
     ]
     return Chapter(

@@ -31,6 +31,15 @@ What is in the document:
   reach none of the unit's goals belong to the sub-unit's document and are
   left out. Special assignments without a goal make a last group "Särskilda
   uppdrag".
+
+In the plan's own order (planning.numbering.plan_key: Item.order, which the
+plan's Excel import sets from its rows and the plan page changes), never by
+title; an item's Nr is printed only when it has one. Perspectives in the
+styrmodell's order. What the organisation chose on Dokumentinställningar
+(layout.Contents): the title and subtitle, the columns' headings, widths and
+explanatory row, every perspective of the model ("tomma_perspektiv", the
+empty ones with a line saying nothing is planned there) and the goals'
+descriptions under their names ("malbeskrivning").
 """
 
 from __future__ import annotations
@@ -50,10 +59,10 @@ from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, ItemShare
-from styrhjul.planning.numbering import natural_key
+from styrhjul.planning.numbering import plan_key
 
 from .internal_control import DocumentError, swedish_date
-from .layout import layout_for
+from .layout import DOCUMENTS, layout_for
 from .registry import CONTENT_TYPES  # noqa: F401 - the formats this document has
 
 logger = logging.getLogger(__name__)
@@ -61,6 +70,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "COLUMNS",
     "CONTENT_TYPES",
+    "EMPTY_PERSPECTIVE",
     "ActivityRow",
     "DocumentError",
     "FollowupByDate",
@@ -83,6 +93,10 @@ KIND_NAMES = {ItemKind.ACTIVITY: "Aktivitet", ItemKind.ASSIGNMENT: "Särskilt up
 
 GOAL_COLUMN = "Nämndmål"
 COLUMNS = (GOAL_COLUMN, "Aktivitet", "Slutdatum", "Status", "Kommentar")
+# The columns' keys in layout.DOCUMENTS["uppfoljning"], in the order of COLUMNS.
+COLUMN_KEYS = ("mal", "aktivitet", "slutdatum", "status", "kommentar")
+EMPTY_PERSPECTIVE = "Inga mål eller aktiviteter är planerade inom perspektivet."
+DESCRIPTION_COLUMN = "Målets beskrivning"
 TEMPLATE = "documents/followup_by_date.html"
 
 
@@ -138,6 +152,7 @@ class GoalGroup:
     title: str
     rows: list[ActivityRow] = field(default_factory=list)
     unit_name: str = ""  # the goal's unit, when another than the document's
+    description: str = ""  # shown under the name when the organisation chose it
 
     @property
     def text(self) -> str:
@@ -158,6 +173,11 @@ class Section:
     name: str
     goals: list[GoalGroup] = field(default_factory=list)
     has_goals: bool = True  # False: one table without the Nämndmål column
+
+    @property
+    def empty(self) -> bool:
+        """A perspective of the model without goals (shown when chosen)."""
+        return self.has_goals and not self.goals
 
     @property
     def rows(self) -> list[tuple[GoalGroup, ActivityRow | None]]:
@@ -185,23 +205,35 @@ class FollowupByDate:
     activities: int = 0  # activity rows (an activity under two goals counts once)
     goals: int = 0
     style: object = None  # layout.Style: the organisation's look
-    goal_column: str = GOAL_COLUMN  # the organisation's heading of the goal column
+    subtitle: str = ""  # "" when it would only repeat the title
+    # The columns as the organisation chose them (layout.Contents.columns),
+    # in the order of COLUMNS: headings, the explanatory row ("" each: none)
+    # and the widths as fractions, of the goal tables and of those without goal.
+    columns: tuple[str, ...] = COLUMNS
+    explanations: tuple[str, ...] = ("",) * len(COLUMNS)
+    widths: tuple[float, ...] = (0.2, 0.25, 0.1, 0.1, 0.35)
+    plain_widths: tuple[float, ...] = (0.3125, 0.125, 0.125, 0.4375)
+    descriptions: bool = False  # the goals' descriptions are shown
 
     @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.goal_column, *COLUMNS[1:])
+    def explained(self) -> bool:
+        """Whether the tables have an explanatory row under the headings."""
+        return any(self.explanations)
 
     @property
     def xlsx_columns(self) -> tuple[str, ...]:
-        return ("Perspektiv", *self.columns, "Enhet", "Typ")
+        goal = (self.columns[0], DESCRIPTION_COLUMN) if self.descriptions else self.columns[:1]
+        return ("Perspektiv", *goal, *self.columns[1:], "Enhet", "Typ")
+
+    @property
+    def xlsx_explanations(self) -> tuple[str, ...]:
+        """The explanatory row under the XLSX's headings."""
+        goal = (self.explanations[0], "") if self.descriptions else self.explanations[:1]
+        return ("", *goal, *self.explanations[1:], "", "")
 
     @property
     def period_text(self) -> str:
         return swedish_date(self.period_end)
-
-    @property
-    def subtitle(self) -> str:
-        return f"{self.occasion_name}, uppföljning per {self.period_text}"
 
     @property
     def counts_line(self) -> str:
@@ -212,7 +244,7 @@ class FollowupByDate:
     def summary(self) -> list[str]:
         if not self.activities and not self.goals:
             return [f"{self.unit_name} har inga mål eller aktiviteter att följa upp."]
-        perspectives = sum(1 for s in self.sections if s.has_goals)
+        perspectives = sum(1 for s in self.sections if s.has_goals and s.goals)
         text = (
             f"Uppföljningen omfattar {self.activities} "
             f"{'aktivitet' if self.activities == 1 else 'aktiviteter'}"
@@ -231,14 +263,18 @@ class FollowupByDate:
         Slutdatum (a date), Status, Kommentar, Enhet, Typ."""
         result = []
         for section in self.sections:
-            for goal, row in section.rows:
+            if section.empty:
+                goal = (EMPTY_PERSPECTIVE, "") if self.descriptions else (EMPTY_PERSPECTIVE,)
+                result.append((section.name, *goal, "", None, "", "", "", ""))
+            for group, row in section.rows:
+                goal = (group.text, group.description) if self.descriptions else (group.text,)
                 if row is None:
-                    result.append((section.name, goal.text, "", None, "", "", "", ""))
+                    result.append((section.name, *goal, "", None, "", "", "", ""))
                 else:
                     result.append(
                         (
                             section.name,
-                            goal.text,
+                            *goal,
                             row.text,
                             row.end_date,
                             row.status,
@@ -292,15 +328,10 @@ def _nearest_goals(
     return found
 
 
-def _activity_key(item: Item) -> tuple:
-    """End date (none last), then Nr as numbers, then title."""
-    return (
-        item.end_date is None,
-        item.end_date or datetime.date.min,
-        natural_key(item.number),
-        item.title.casefold(),
-        item.pk,
-    )
+def _activity_key(item: Item, unit: Unit) -> tuple:
+    """The document's unit's own items first, then each other unit's, each
+    in its plan's order (numbering.plan_key)."""
+    return (item.plan.unit_id != unit.pk, item.plan.unit.name.casefold(), *plan_key(item))
 
 
 def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
@@ -435,8 +466,12 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
 
     shown = [(g, True) for g in own_goals.values()]
     shown += [(other_goals[pk], False) for pk in under if pk in other_goals]
-    # Plan order: Nr as numbers; the unit's own goal first on equal Nr.
-    shown.sort(key=lambda p: (natural_key(p[0].number), not p[1], p[0].order, p[0].pk))
+    # The higher goal levels first; on a level the unit's own goals, then
+    # those of other units; each in its plan's order.
+    shown.sort(
+        key=lambda p: (p[0].level.order if p[0].level_id else 10**6, not p[1], *plan_key(p[0]))
+    )
+    describe = contents.has("malbeskrivning")
 
     order: dict[str, tuple] = {}
     grouped: dict[str, list[GoalGroup]] = defaultdict(list)
@@ -447,20 +482,31 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
         else:
             name = OTHER_PERSPECTIVE
             order[name] = (1, 0, "")
-        rows = [r for item in sorted(under[goal.pk], key=_activity_key) for r in rows_of(item)]
+        rows = [
+            r
+            for item in sorted(under[goal.pk], key=lambda i: _activity_key(i, unit))
+            for r in rows_of(item)
+        ]
         grouped[name].append(
             GoalGroup(
                 number=goal.number,
                 title=goal.title,
                 rows=rows,
                 unit_name=goal.plan.unit.name if goal.plan.unit_id != unit.pk else "",
+                description=goal.description.strip() if describe else "",
             )
         )
-    sections = [Section(name=n, goals=grouped[n]) for n in sorted(grouped, key=order.get)]
+    if contents.has("tomma_perspektiv"):
+        # Every perspective of the model, those without goals too.
+        for perspective in occasion.model.perspectives.all():
+            order.setdefault(perspective.name, (0, perspective.order, perspective.name.casefold()))
+    sections = [Section(name=n, goals=grouped[n]) for n in sorted(order, key=order.get)]
     for kind, name in ((ItemKind.ACTIVITY, WITHOUT_GOAL), (ItemKind.ASSIGNMENT, ASSIGNMENTS)):
         if kind == ItemKind.ACTIVITY and not contents.includes("utan_mal"):
             continue
-        items = sorted((i for i in without_goal if i.kind == kind), key=_activity_key)
+        items = sorted(
+            (i for i in without_goal if i.kind == kind), key=lambda i: _activity_key(i, unit)
+        )
         rows = [r for item in items for r in rows_of(item)]
         if rows:
             group = GoalGroup(number="", title="", rows=rows)
@@ -477,8 +523,20 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
         )
         for label in labels
     ]
+    columns = [contents.column(key) for key in COLUMN_KEYS]
+    headings = [c.heading for c in columns]
+    house_goal = layout_spec_heading("mal")
+    if headings[0] == house_goal:
+        # The goal column's heading as chosen before the columns could be.
+        headings[0] = contents.goal_column or house_goal
     return FollowupByDate(
-        title=f"Uppföljning av aktiviteter per {swedish_date(occasion.period_end)} – {unit.name}",
+        title=contents.title_for(unit=unit, occasion=occasion),
+        subtitle=contents.subtitle_for(unit=unit, occasion=occasion),
+        columns=tuple(headings),
+        explanations=tuple(c.explanation for c in columns),
+        widths=tuple(contents.widths(COLUMN_KEYS)),
+        plain_widths=tuple(contents.widths(COLUMN_KEYS[1:])),
+        descriptions=describe,
         unit_name=unit.name,
         occasion_name=occasion.title,
         year=occasion.model.year,
@@ -488,8 +546,12 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
         activities=len(counted),
         goals=len(shown),
         style=layout.style,
-        goal_column=contents.goal_column or GOAL_COLUMN,
     )
+
+
+def layout_spec_heading(key: str) -> str:
+    """The house heading of one of the document's columns."""
+    return next(c.heading for c in DOCUMENTS["uppfoljning"].columns if c.key == key)
 
 
 def _colour(value: str) -> str:
@@ -568,9 +630,13 @@ def _row_lines(row: ActivityRow | None) -> int:
     return max(activity, _lines(row.comment, COMMENT_CHARS)) + 1
 
 
-def _goal_lines(goal: GoalGroup) -> int:
-    """About how many lines the goal cell takes, repeated with "(forts.)"."""
-    return _lines(goal.text, GOAL_CHARS) + bool(goal.unit_name) + 2
+def _goal_lines(goal: GoalGroup, *, described: bool = False) -> int:
+    """About how many lines the goal cell takes, repeated with "(forts.)"
+    (or, `described`, first, with its description)."""
+    lines = _lines(goal.text, GOAL_CHARS) + bool(goal.unit_name) + 2
+    if described and goal.description:
+        lines += _lines(goal.description, GOAL_CHARS) - 1
+    return lines
 
 
 def _row_id(section: int, goal: int, row: int) -> str:
@@ -599,7 +665,8 @@ def _chunks(report: FollowupByDate, splits: frozenset[str]) -> list[tuple[Sectio
             # keeping that one would mean moving the heading, caption and
             # header row with it, and WeasyPrint instead breaks inside the
             # goal's first row (its text cut, without "(forts.)").
-            chunk = _Chunk(goal, [], keep=g > 0 and sum(lines) <= KEEP_LINES)
+            height = max(sum(lines), _goal_lines(goal, described=True))
+            chunk = _Chunk(goal, [], keep=g > 0 and height <= KEEP_LINES)
             for row in rows:
                 if chunk.rows and row.id in splits:
                     chunks.append(chunk)
@@ -620,6 +687,9 @@ def html(report: FollowupByDate, splits: frozenset[str] = frozenset()) -> str:
         {
             "report": report,
             "columns": report.columns,
+            "widths": [f"{w * 100:.2f}%" for w in report.widths],
+            "plain_widths": [f"{w * 100:.2f}%" for w in report.plain_widths],
+            "empty_line": EMPTY_PERSPECTIVE,
             "sections": _chunks(report, splits),
             "not_reported": NOT_REPORTED,
             "continued": CONTINUED,

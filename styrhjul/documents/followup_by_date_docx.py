@@ -1,21 +1,28 @@
 """Uppföljning per datum as an editable Word document (python-docx): A4
 landscape, a real heading (Rubrik 1) per perspective, a table per
-perspective whose header row repeats on every page, the goal cell merged
-vertically over its activities, page numbers in the footer, Swedish."""
+perspective whose header row (and explanatory row) repeats on every page,
+the goal cell merged vertically over its activities, the columns as wide as
+the organisation weighted them, page numbers in the footer, Swedish."""
 
 from __future__ import annotations
 
 import io
 
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt, RGBColor
 
-from .docx import _cell_text, _no_split, _table, add_logo, new_document
-from .followup_by_date import NOT_REPORTED, ActivityRow, FollowupByDate, GoalGroup
+from .docx import _cell_text, _no_split, _table, add_logo, new_document, repeat_header
+from .followup_by_date import (
+    EMPTY_PERSPECTIVE,
+    NOT_REPORTED,
+    ActivityRow,
+    FollowupByDate,
+    GoalGroup,
+)
 
-# Column widths on landscape A4 with 1.5 cm margins (26.7 cm of text).
-WIDTHS_CM = (5.6, 6.4, 2.4, 3.0, 9.3)
-PLAIN_WIDTHS_CM = (8.0, 2.6, 3.4, 12.7)  # the groups without goal
+# The width of the text on landscape A4 with 1.5 cm margins.
+TEXT_WIDTH_CM = 26.7
 GOAL_FILL = "F6F8FA"
 
 
@@ -33,6 +40,12 @@ def _shade(cell, fill: str) -> None:
 def _goal_cell(cell, goal: GoalGroup) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.add_run(goal.text).bold = True
+    if goal.description:
+        described = cell.add_paragraph()
+        for index, line in enumerate(goal.description.splitlines()):
+            if index:
+                described.add_run().add_break(WD_BREAK.LINE)
+            described.add_run(line)
     if goal.unit_name:
         cell.add_paragraph().add_run(goal.unit_name).italic = True
     _shade(cell, GOAL_FILL)
@@ -71,7 +84,8 @@ def docx(report: FollowupByDate) -> bytes:
 
     add_logo(document, report.style, height_cm=1.8)
     document.add_paragraph(report.title, style="Title")
-    document.add_paragraph(report.subtitle, style="Subtitle")
+    if report.subtitle:
+        document.add_paragraph(report.subtitle, style="Subtitle")
     for paragraph in report.summary:
         document.add_paragraph(paragraph)
     if report.sections:
@@ -82,11 +96,26 @@ def docx(report: FollowupByDate) -> bytes:
             "enhetens namn."
         )
 
+    widths_cm = [round(w * TEXT_WIDTH_CM, 2) for w in report.widths]
+    plain_widths_cm = [round(w * TEXT_WIDTH_CM, 2) for w in report.plain_widths]
     for part in report.sections:
         document.add_heading(part.name, level=1)
+        if part.empty:
+            document.add_paragraph(EMPTY_PERSPECTIVE).runs[0].italic = True
+            continue
         headers = report.columns if part.has_goals else report.columns[1:]
-        widths = WIDTHS_CM if part.has_goals else PLAIN_WIDTHS_CM
+        widths = widths_cm if part.has_goals else plain_widths_cm
         table = _table(document, headers, [], widths, style=report.style)
+        if report.explained:
+            explanation = table.add_row()
+            repeat_header(explanation)
+            texts = report.explanations if part.has_goals else report.explanations[1:]
+            for cell, text, width in zip(explanation.cells, texts, widths, strict=True):
+                cell.width = Cm(width)
+                _cell_text(cell, text)
+                for run in cell.paragraphs[0].runs:
+                    run.italic = True
+                _shade(cell, GOAL_FILL)
         for goal in part.goals:
             first = len(table.rows)
             for row in goal.rows or [None]:

@@ -20,7 +20,7 @@ from styrhjul.followup.models import FollowUpOccasion, MeasureFollowUp
 from styrhjul.followup.services import items_to_report
 from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.planning.models import Item, ItemShare, Plan
-from styrhjul.planning.numbering import natural_key
+from styrhjul.planning.numbering import plan_key
 
 from .models import TextBlock, plain_blocks, text_blocks
 from .texts import report_text
@@ -539,9 +539,7 @@ def _followed_measures(plan: Plan, occasion: FollowUpOccasion, unit_ids) -> list
         for f in MeasureFollowUp.objects.filter(report__in=earlier, occasion=occasion)
     }
     result = []
-    for report in sorted(
-        earlier, key=lambda r: (natural_key(r.item.number), r.occasion.period_end)
-    ):
+    for report in sorted(earlier, key=lambda r: (plan_key(r.item), r.occasion.period_end)):
         followup = now.get(report.pk)
         if followup is None:
             status = "Inte uppföljd"
@@ -671,23 +669,19 @@ def build(
             for label in labels
         ]
 
-    def plan_order(item: Item):
-        return (natural_key(item.number), item.order, item.pk)
-
     sections = []
-    first: dict[str, tuple] = {}
+    first: dict[str, tuple] = {}  # each area's place: that of its first control point
     for name, pairs in grouped.items():
-        pairs.sort(key=lambda p: plan_order(p[0]))
+        pairs.sort(key=lambda p: plan_key(p[0]))
         rows = [row for _item, row in pairs]
-        first[name] = plan_order(pairs[0][0])
+        first[name] = plan_key(pairs[0][0])
         sections.append(AreaSection(name=name, rows=rows, counts=counted(rows)))
     if group_label == "Enhet":
         # The plan's own unit first, then the reporting units by name.
         sections.sort(key=lambda s: (s.name != plan.unit.name, s.name.casefold()))
     else:
-        # Areas in the order of their first control point in the plan (by Nr,
-        # then the plan's order: area 1 before area 2), "Övrigt" last.
-        sections.sort(key=lambda s: (s.name == OTHER_AREA, first[s.name], s.name.casefold()))
+        # Areas in the plan's order of their first control point, "Övrigt" last.
+        sections.sort(key=lambda s: (s.name == OTHER_AREA, first[s.name]))
     all_rows = [r for s in sections for r in s.rows]
     if layout is None:
         from .layout import layout_for

@@ -196,6 +196,20 @@ IK_COLUMNS = (
     ColumnSpec("atgard", "Åtgärd", 7),
 )
 
+# The columns of the uppföljning per datum, weighted by what they hold
+# ("mal" is left out of the tables of activities without goal).
+FOLLOWUP_COLUMNS = (
+    ColumnSpec("mal", "Nämndmål", 4),
+    ColumnSpec("aktivitet", "Aktivitet", 5),
+    ColumnSpec("slutdatum", "Slutdatum", 2),
+    ColumnSpec("status", "Status", 2),
+    ColumnSpec("kommentar", "Kommentar", 7),
+)
+FOLLOWUP_OPTIONS = {
+    "tomma_perspektiv": "Visa perspektiv utan mål",
+    "malbeskrivning": "Visa målets beskrivning under namnet",
+}
+
 ANNUAL_SPEC = DocumentSpec("", SECTIONS, PARTS, levels=True, plan_types=True, **ANNUAL_OPTIONS)
 DOCUMENTS = {
     "delarsrapport": replace(ANNUAL_SPEC, label="Delårsrapport"),
@@ -207,6 +221,8 @@ DOCUMENTS = {
         goal_column="Nämndmål",
         title="Uppföljning av aktiviteter per {period} – {enhet}",
         subtitle="{tillfälle}, uppföljning per {period}",
+        options=FOLLOWUP_OPTIONS,
+        columns=FOLLOWUP_COLUMNS,
     ),
     "internkontrollrapport": DocumentSpec(
         "Internkontrollrapport",

@@ -16,6 +16,7 @@ from styrhjul.organisation.models import Unit
 
 from . import status as item_status
 from .models import Item, ItemLink, ItemShare, Plan
+from .numbering import plan_key
 from .services import ancestor_ids, descendant_ids
 
 ITEM_RELATED = ("perspective", "level", "responsible", "plan__unit", "plan__plan_type")
@@ -195,9 +196,7 @@ def plan_page(
             key=lambda n: (
                 kind_order[n.item.kind],
                 n.item.level.order if n.item.level else 0,
-                n.item.order,
-                n.item.number,
-                n.item.pk,
+                *plan_key(n.item),
             )
         )
         for n in nodes_:

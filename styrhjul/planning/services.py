@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from styrhjul.organisation.models import Unit, UnitType
 
 from . import year_copy
 from .models import IndicatorTarget, Item, ItemLink, ItemShare, Plan, normalise_kpi
+from .numbering import plan_key
 
 KOLADA_ID = re.compile(r"[A-Z]\d{5}")
 
@@ -204,6 +207,10 @@ def item_create(
     **fields,
 ) -> Item:
     access.require(actor, access.Action.WRITE, plan)
+    if fields.get("order") is None:
+        # A new item goes last in its plan, after those of its kind.
+        last = Item.objects.filter(plan=plan, kind=kind).aggregate(last=Max("order"))["last"]
+        fields["order"] = (last or 0) + 1
     item = Item(plan=plan, kind=kind, **fields)
     _check_responsible_choice(actor, item, None)
     _check_item(item)
@@ -303,6 +310,61 @@ def item_update(*, actor, item: Item, version: int, targets: dict | None = None,
     save_edited(item, actor)
     if targets is not None:
         _save_targets(actor, item, targets)
+    return item
+
+
+def order_siblings(item: Item) -> list[Item]:
+    """The items the plan shows beside the item, in the plan's order
+    (numbering.plan_key): the plan's active items of the same kind, level
+    and perspective that contribute to the same items of the plan (none:
+    they stand first under the perspective)."""
+
+    def parents(of) -> dict[int, frozenset[int]]:
+        found: dict[int, set[int]] = defaultdict(set)
+        for item_id, target_id in ItemLink.objects.filter(
+            item__in=of, target__plan_id=item.plan_id
+        ).values_list("item_id", "target_id"):
+            found[item_id].add(target_id)
+        return {pk: frozenset(targets) for pk, targets in found.items()}
+
+    candidates = Item.objects.active().filter(
+        plan_id=item.plan_id,
+        kind=item.kind,
+        level_id=item.level_id,
+        perspective_id=item.perspective_id,
+    )
+    above = parents(candidates.values("pk"))
+    own = above.get(item.pk, frozenset())
+    siblings = [c for c in candidates.select_for_update() if above.get(c.pk, frozenset()) == own]
+    return sorted(siblings, key=plan_key)
+
+
+@use_case
+def item_move(*, actor, item: Item, version: int, up: bool) -> Item:
+    """Move the item one place up (or down) among the items the plan shows
+    beside it (order_siblings). The plan's order is then 1, 2, 3 … for
+    those items, each change in the item's history. Refused with
+    EditConflict if someone changed the item since it was shown."""
+    access.require(actor, access.Action.WRITE, item)
+    if item.archived_at is not None:
+        raise ValidationError(_("Arkiverade poster har ingen plats i planen."))
+    lock_version(item, version)
+    siblings = order_siblings(item)
+    place = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
+    other = place - 1 if up else place + 1
+    if not 0 <= other < len(siblings):
+        raise ValidationError(_("Posten står redan först.") if up else _("Posten står redan sist."))
+    siblings[place], siblings[other] = siblings[other], siblings[place]
+    reason = _("Flyttad i planen")
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.pk == item.pk:
+            sibling = item
+        if sibling.order == position:
+            continue
+        sibling.order = position
+        sibling.version += 1
+        set_actor(sibling, actor, reason)
+        sibling.save(update_fields=["order", "version"])
     return item
 
 

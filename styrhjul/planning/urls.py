@@ -13,6 +13,7 @@ urlpatterns = [
     path("poster/<int:pk>/andra/", views.item_edit, name="item_edit"),
     path("poster/<int:pk>/arkivera/", views.item_archive, name="item_archive"),
     path("poster/<int:pk>/ta-bort/", views.item_delete, name="item_delete"),
+    path("poster/<int:pk>/flytta/", views.item_move, name="item_move"),
     path("poster/<int:pk>/koppla/", views.item_link, name="item_link"),
     path("poster/<int:pk>/koppla/<int:target>/ta-bort/", views.item_unlink, name="item_unlink"),
     path("poster/<int:pk>/dela/", views.item_share, name="item_share"),

@@ -356,6 +356,29 @@ def item_archive(request, pk: int):
 
 
 @login_required
+@require_POST
+def item_move(request, pk: int):
+    """Move an item one place up or down in its plan (the plan page's
+    Flytta upp / Flytta ned buttons); back to the plan at the item."""
+    obj = _item(request, pk, access.Action.WRITE)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.item_move(
+            actor=request.user, item=obj, version=version, up=request.POST.get("riktning") != "ned"
+        )
+    except EditConflict as exc:
+        messages.error(request, str(exc) + " " + _("Planen visas som den är nu."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("”%(title)s” är flyttad.") % {"title": obj.title})
+    return redirect(reverse("planning:plan", args=[obj.plan_id]) + f"#post-{obj.pk}")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def item_delete(request, pk: int):
     obj = _item(request, pk, access.Action.WRITE)

@@ -3,6 +3,8 @@ from the start page to a new activity under a goal shared from above."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from styrhjul.organisation import access
@@ -127,3 +129,37 @@ def test_the_reported_status_on_the_planning_pages_is_accessible_at_320_px(
         )
         assert widths[0] <= widths[1], f"{path} rullar i sidled vid 320 px: {widths}"
         assert_accessible(page)
+
+
+def test_a_manager_moves_a_goal_in_the_plan_s_order(page, live_server, org, model):
+    """Flytta upp on the plan page: a plain form per button, named with the
+    item's title; accessible, also at 320 CSS px."""
+    from tests.excel import GOAL_HEADER, import_plan, workbook
+
+    unit = org["enhet_a2"]
+    vp = model.plan_types.get(name="Verksamhetsplan")
+    titles = ("Öppen verksamhet", "Alla ska känna sig trygga", "Mer delaktighet")
+    rows = [[None, "Invånare", "Verksamhetsmål", t, None, None, None] for t in titles]
+    import_plan(workbook({"Mål": [GOAL_HEADER, *rows]}), unit, vp)
+    plan_id = Item.objects.get(title=titles[0]).plan_id
+    chef = UserFactory(first_name="Berit", last_name="Bengtsson")
+    grant(chef, unit, Role.MANAGER)
+    login(page, chef)
+    page.set_viewport_size({"width": 320, "height": 640})
+    goto(page, f"/planering/planer/{plan_id}/")
+    assert_accessible(page)
+
+    # The button's name says which item it moves (the title is hidden text).
+    page.get_by_role("button", name=re.compile(r"^Flytta upp\s*:\s*Mer delaktighet$")).click()
+    page.get_by_text("”Mer delaktighet” är flyttad.").wait_for()
+    links = page.locator(".item-tree a").all_inner_texts()
+    assert [t for t in links if t in titles] == [
+        "Öppen verksamhet",
+        "Mer delaktighet",
+        "Alla ska känna sig trygga",
+    ]
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"planen rullar i sidled vid 320 px: {widths}"
+    assert_accessible(page)

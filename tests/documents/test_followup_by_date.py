@@ -44,17 +44,27 @@ COMMENT_DELEGATION = "Förslaget remitteras till avdelningarna; beslut i nämnde
 COMMENT_UPPDRAG = "Utredningen pågår tillsammans med grannkommunerna."
 
 # (section, goal, activity, end date, status, comment, unit) – every row of the
-# document for Socialförvaltningen per 30 April 2025, in order.
+# document for Socialförvaltningen per 30 April 2025, in order: per perspective
+# the higher goal level first (the nämnd's goal), then the plan's order of the
+# goals and, under each goal, of the activities (the unit's own first).
 EXPECTED = [
-    ("Invånare", "1 Fler invånare ska bli självförsörjande", "", None, "", "", ""),
     (
         "Invånare",
-        "2 Äldre ska känna sig trygga i sitt boende",
-        "2.1 Kartlägga behovet av trygghetsboende",
-        D(2025, 3, 31),
-        "Klar",
-        COMMENT_TRYGG,
+        "SN1 Fler barn i familjer med försörjningsstöd går ut med godkända betyg",
+        "Samverkan med Arbetsförmedlingen om ungas etablering",
+        D(2025, 10, 31),
+        "Väntar",
+        COMMENT_AF,
         "Socialförvaltningen",
+    ),
+    (
+        "Invånare",
+        "SF1 Tidiga insatser i samverkan med skolan",
+        "Läxhjälp på fritidsgården",
+        D(2025, 12, 15),
+        "Påbörjad",
+        COMMENT_LAXHJALP,
+        "Barn och unga",
     ),
     (
         "Invånare",
@@ -68,30 +78,22 @@ EXPECTED = [
     (
         "Invånare",
         "2 Äldre ska känna sig trygga i sitt boende",
+        "2.1 Kartlägga behovet av trygghetsboende",
+        D(2025, 3, 31),
+        "Klar",
+        COMMENT_TRYGG,
+        "Socialförvaltningen",
+    ),
+    (
+        "Invånare",
+        "2 Äldre ska känna sig trygga i sitt boende",
         "4 Införa digital tillsyn nattetid",
         D(2025, 6, 30),
         "Försenad",
         COMMENT_TILLSYN,
         "Äldreomsorg",
     ),
-    (
-        "Invånare",
-        "SF1 Tidiga insatser i samverkan med skolan",
-        "Läxhjälp på fritidsgården",
-        D(2025, 12, 15),
-        "Påbörjad",
-        COMMENT_LAXHJALP,
-        "Barn och unga",
-    ),
-    (
-        "Invånare",
-        "SN1 Fler barn i familjer med försörjningsstöd går ut med godkända betyg",
-        "Samverkan med Arbetsförmedlingen om ungas etablering",
-        D(2025, 10, 31),
-        "Väntar",
-        COMMENT_AF,
-        "Socialförvaltningen",
-    ),
+    ("Invånare", "1 Fler invånare ska bli självförsörjande", "", None, "", "", ""),
     (
         "Medarbetare",
         "10 Hållbart arbetsliv med låg sjukfrånvaro",
@@ -204,7 +206,7 @@ def april(org, chain, occasion):
             comment=comment,
         )
 
-    # Goals in plan order "10", "2", "1" to show the Nr order wins.
+    # Goals made in the order "10", "2", "1": the plan's order wins, not the Nr.
     g10 = goal("forv", "10", "Hållbart arbetsliv med låg sjukfrånvaro", "Medarbetare")
     g2 = goal("forv", "2", "Äldre ska känna sig trygga i sitt boende", "Invånare")
     goal("forv", "1", "Fler invånare ska bli självförsörjande", "Invånare")
@@ -293,16 +295,17 @@ def _rows(report) -> list[tuple]:
 # --- The data structure ----------------------------------------------------------------------
 
 
-def test_rows_grouped_by_perspective_goal_and_end_date(org, april):
+def test_rows_grouped_by_perspective_and_goal_in_the_plan_s_order(org, april):
     report = followup_by_date.build(org["forv"], april["occasion"])
     assert report.title == "Uppföljning av aktiviteter per 30 april 2025 – Socialförvaltningen"
-    assert report.subtitle == "Månadsuppföljning april 2025, uppföljning per 30 april 2025"
+    # "…, uppföljning per 30 april 2025" would repeat the title.
+    assert report.subtitle == "Månadsuppföljning april 2025"
     assert [s.name for s in report.sections] == SECTIONS
     assert _rows(report) == EXPECTED
     invanare = report.sections[0]
-    assert [g.span for g in invanare.goals] == [1, 3, 1, 1]
-    assert [g.unit_name for g in invanare.goals] == ["", "", "", "Socialnämnden"]
-    assert [r.other_unit for r in invanare.goals[1].rows] == [False, False, True]
+    assert [g.span for g in invanare.goals] == [1, 1, 3, 1]
+    assert [g.unit_name for g in invanare.goals] == ["Socialnämnden", "", "", ""]
+    assert [r.other_unit for r in invanare.goals[2].rows] == [False, False, True]
     assert not report.sections[2].has_goals
     assert report.sections[3].goals[0].rows[0].kind_name == "Särskilt uppdrag"
     # Each (activity, unit) once: 10 rows.
@@ -325,19 +328,20 @@ def test_for_an_avdelning_the_goals_above_are_shown_with_their_unit(org, april):
             "Försenad",
             "Äldreomsorg",
         ),
-        (
-            "Medarbetare",
-            "10 Hållbart arbetsliv med låg sjukfrånvaro",
-            "Ny introduktion för nyanställda",
-            "Klar",
-            "Äldreomsorg",
-        ),
+        # The avdelning's own goal before the förvaltning's on the same level.
         (
             "Medarbetare",
             "AO1 Friskare arbetsplatser inom äldreomsorgen",
             "Hälsofrämjande schemaläggning i hemtjänsten",
             "Ej rapporterad",
             "Hemtjänst Norr",
+        ),
+        (
+            "Medarbetare",
+            "10 Hållbart arbetsliv med låg sjukfrånvaro",
+            "Ny introduktion för nyanställda",
+            "Klar",
+            "Äldreomsorg",
         ),
     ]
     goals = {g.text: g.unit_name for s in report.sections for g in s.goals}
@@ -397,12 +401,20 @@ def test_an_activity_under_two_goals_is_in_both_and_counted_once(org, chain, apr
         "2 Äldre ska känna sig trygga i sitt boende",
         "10 Hållbart arbetsliv med låg sjukfrånvaro",
     ]
-    # In end-date order under each goal.
-    assert [r.title for r in report.sections[0].goals[1].rows][:2] == [
+    # Last of the plan's activities under each goal (made last), before
+    # those of the units below.
+    assert [r.title for r in report.sections[0].goals[2].rows] == [
+        "Utbilda personal i bemötande och lågaffektivt förhållningssätt",
         "Kartlägga behovet av trygghetsboende",
         activity.title,
+        "Införa digital tillsyn nattetid",
     ]
-    assert report.sections[1].goals[0].rows[0].title == activity.title
+    assert [r.title for r in report.sections[1].goals[0].rows] == [
+        "Ny introduktion för nyanställda",  # shared to two avdelningar: two rows
+        "Ny introduktion för nyanställda",
+        activity.title,
+        "Hälsofrämjande schemaläggning i hemtjänsten",
+    ]
     assert report.activities == 11
     assert "Ej rapporterad 3" in report.counts_line
 
@@ -536,12 +548,12 @@ def test_docx_has_a_heading_and_a_table_per_perspective_with_merged_goals(org, a
         for tc in (row._tr.tc_lst[0] for row in invanare.rows[1:])
     ]
     values = [m.get(qn("w:val")) if m is not None else None for m in merges]
-    assert values == [None, "restart", None, None, None, None]
-    assert merges[2] is not None and merges[3] is not None  # continue
-    assert invanare.rows[2].cells[0]._tc is invanare.rows[4].cells[0]._tc
+    assert values == [None, None, "restart", None, None, None]
+    assert merges[3] is not None and merges[4] is not None  # continue
+    assert invanare.rows[3].cells[0]._tc is invanare.rows[5].cells[0]._tc
     # The goal's text is in the merged cell once.
-    assert invanare.rows[2].cells[0].text == "2 Äldre ska känna sig trygga i sitt boende"
-    nämnd = invanare.rows[6].cells[0].text
+    assert invanare.rows[3].cells[0].text == "2 Äldre ska känna sig trygga i sitt boende"
+    nämnd = invanare.rows[1].cells[0].text
     assert nämnd.endswith("\nSocialnämnden")
 
 
@@ -580,7 +592,9 @@ def test_xlsx_has_one_filterable_row_per_activity(org, april):
         for section, goal, activity, end, status, comment, unit, _kind in rows[1:]
     ]
     assert body == EXPECTED
-    assert [r[7] for r in rows[1:]] == [None] + ["Aktivitet"] * 9 + ["Särskilt uppdrag"]
+    assert [r[7] for r in rows[1:]] == (
+        ["Aktivitet"] * 5 + [None] + ["Aktivitet"] * 4 + ["Särskilt uppdrag"]
+    )
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:H{len(rows)}"
     date_cell = sheet["D3"]

@@ -38,12 +38,14 @@ def test_natural_key_orders_numbers_as_numbers():
     ]
 
 
-def test_rows_grouped_by_area_in_number_order(ik):
+def test_rows_grouped_by_area_in_the_plan_s_order(ik):
     report = internal_control.build(ik["plan"], ik["occasion"])
     assert report.title == "Internkontrollrapport 2025 – Individ och familj"
     assert [a.name for a in report.areas] == ["Ekonomi", "HR", "Övrigt"]
+    # The plan's order (Item.order), not the Nr; the förvaltning's shared
+    # point (first in its plan) after the plan's own first and on Nr with 1.2.
     assert [[r.number for r in a.rows] for a in report.areas] == [
-        ["1.1", "1.2", "1.3", "1.10"],
+        ["1.10", "1.2", "1.3", "1.1"],
         ["2.1"],
         ["3"],
     ]
@@ -60,7 +62,7 @@ def test_rows_grouped_by_area_in_number_order(ik):
     assert row.assessment == "Genomförd med anmärkning"
     # The shared item carries what this unit reported on it.
     assert ekonomi.rows[2].result == "Över 95 % av inköpen görs från avtal."
-    assert not ekonomi.rows[3].reported
+    assert not ekonomi.rows[0].reported  # 1.10
     counts = {c.label: c.count for c in ekonomi.counts}
     assert counts == {
         "Genomförd utan anmärkning": 2,

@@ -314,10 +314,12 @@ def test_rows_are_matched_by_nr_or_else_by_title_and_absent_items_are_left_alone
         vp,
     )
 
+    # Budget i balans takes its row's place in the plan (2, not 3 as before).
     assert result.summary() == (
-        "Importerade 3 poster till Verksamhetsplan 2025 för Hemtjänst Norr: 1 ny, 1 ändrad, "
-        "1 oförändrad."
+        "Importerade 3 poster till Verksamhetsplan 2025 för Hemtjänst Norr: 1 ny, 2 ändrade."
     )
+    budget.refresh_from_db()
+    assert budget.order == 2
     trygg.refresh_from_db()
     assert trygg.title == "Trygg hemtjänst dygnet runt" and trygg.version == version + 1
     # Columns the sheet does not have are left as they were.

@@ -16,6 +16,7 @@ the services would refuse.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from styrhjul.organisation.models import Unit, User
 from styrhjul.planning import services
 from styrhjul.planning.forms import parse_targets
 from styrhjul.planning.models import IndicatorSource, IndicatorTarget, Item, ItemLink, Plan
+from styrhjul.planning.numbering import natural_key, plan_key
 
 from . import columns as col
 from .cells import (
@@ -371,6 +373,7 @@ class _Importer:
             self._check_dates(planned)
             self._find_changes(planned)
             self._check_responsible(planned)
+        self._plan_order()
         self._check_levels()
         self._check_targets()
         self._check_numbers()
@@ -683,6 +686,26 @@ class _Importer:
                 differs = getattr(item, name) != value
             if differs:
                 planned.changes[name] = value
+
+    def _plan_order(self) -> None:
+        """The plan's order (Item.order) follows the rows of each sheet. New
+        rows get their place; the items already in the plan get theirs too
+        when the file lists them in another order than the plan's, or a new
+        row would otherwise not stand where the file has it. A plan already
+        in the file's order is left as it is."""
+        for sheet in self.sheets:
+            rows = [p for p in self.planned if p.sheet is sheet]
+
+            def after_import(p: _Planned) -> tuple:
+                if p.existing is None:
+                    return (p.position, natural_key(p.number), math.inf, p.position)
+                return (*plan_key(p.existing), p.position)
+
+            if sorted(rows, key=after_import) == rows:
+                continue
+            for planned in rows:
+                if planned.existing is not None and planned.existing.order != planned.position:
+                    planned.changes["order"] = planned.position
 
     def _check_levels(self) -> None:
         unit_type = self.unit.unit_type

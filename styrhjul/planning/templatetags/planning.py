@@ -103,11 +103,50 @@ def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str, label
     return " ".join(parts)
 
 
+def _same_place(a, b) -> bool:
+    """Items the plan orders among each other (services.order_siblings)."""
+    return (a.kind, a.level_id, a.perspective_id) == (b.kind, b.level_id, b.perspective_id)
+
+
+def _move_buttons(node, nodes, index: int, move) -> str:
+    """Flytta upp / Flytta ned for an item of the plan itself: plain forms,
+    each button named with the item's title for screen readers."""
+    item = node.item
+    if node.shared_from is not None or item.archived_at:
+        return ""
+    before = index > 0 and _same_place(nodes[index - 1].item, item)
+    after = index + 1 < len(nodes) and _same_place(nodes[index + 1].item, item)
+    if not before and not after:
+        return ""
+    title = _escape(f"{item.number} {item.title}".strip())
+    url = move.url.replace(_SENTINEL, str(item.pk))
+    parts = ['<span class="item-move">']
+    for shown, direction, label in ((before, "upp", move.up), (after, "ned", move.down)):
+        if shown:
+            parts.append(
+                f'<form method="post" action="{url}">'
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{move.csrf}">'
+                f'<input type="hidden" name="version" value="{item.version}">'
+                f'<input type="hidden" name="riktning" value="{direction}">'
+                f'<button type="submit" class="button button--quiet">{label}'
+                f'<span class="visually-hidden">: {title}</span></button></form>'
+            )
+    parts.append("</span>")
+    return "".join(parts)
+
+
 def _render(nodes, out: list[str], **kwargs) -> None:
     out.append('<ul class="item-tree">')
-    for node in nodes:
-        out.append("<li>")
-        out.append(_line(node, **kwargs))
+    move = kwargs.get("move")
+    for index, node in enumerate(nodes):
+        if move is not None and node.item.pk not in move.seen:
+            move.seen.add(node.item.pk)  # the anchor of the item's first place
+            out.append(f'<li id="post-{node.item.pk}">')
+        else:
+            out.append("<li>")
+        out.append(_line(node, **{k: v for k, v in kwargs.items() if k != "move"}))
+        if move is not None:
+            out.append(_move_buttons(node, nodes, index, move))
         if node.status is not None:
             line = status_html(node.status, kwargs["labels"])
             out.append(f'<div class="item-status">{line}</div>')
@@ -125,12 +164,28 @@ def item_status(status):
     return mark_safe(status_html(status, whole_comment=True))
 
 
-@register.simple_tag
-def item_tree(nodes, show_unit=True, current=None):
-    """Nested lists of items with links to their pages."""
+class _Move:
+    """The plan page's move buttons: words and URL looked up once."""
+
+    def __init__(self, csrf: str):
+        self.csrf = _escape(str(csrf))
+        self.url = reverse("planning:item_move", args=[_SENTINEL])
+        self.up = escape(_("Flytta upp"))
+        self.down = escape(_("Flytta ned"))
+        self.seen: set[int] = set()
+
+
+@register.simple_tag(takes_context=True)
+def item_tree(context, nodes, show_unit=True, current=None, move=False):
+    """Nested lists of items with links to their pages; `move`: with
+    buttons that move the plan's own items up and down (the plan page, for
+    those who may change the plan)."""
     if not nodes:
         return ""
     out: list[str] = []
+    kwargs = {}
+    if move:
+        kwargs["move"] = _Move(context.get("csrf_token", ""))
     _render(
         nodes,
         out,
@@ -138,5 +193,6 @@ def item_tree(nodes, show_unit=True, current=None):
         current_pk=getattr(current, "pk", None),
         item_url=reverse("planning:item", args=[_SENTINEL]),
         labels=_Labels(),
+        **kwargs,
     )
     return mark_safe("".join(out))

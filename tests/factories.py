@@ -736,7 +736,7 @@ class DocumentTextFactory(_UnitAtOccasion):
     """The förord of a unit's delårsrapport."""
 
     class Meta:
-        model = "documents.DocumentText"
+        model = "followup.DocumentText"
 
     document = "delarsrapport"
     section = "forord"

@@ -559,9 +559,7 @@ class DocumentSection(models.Model):
     unit_types = models.ManyToManyField(
         UnitType, blank=True, related_name="+", verbose_name=_("skrivs av")
     )
-    shows_sub_units = models.BooleanField(
-        _("visa vad enheterna under har skrivit"), default=True
-    )
+    shows_sub_units = models.BooleanField(_("visa vad enheterna under har skrivit"), default=True)
     order = models.PositiveSmallIntegerField(_("ordning"), default=99)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[unit_types])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 
@@ -29,7 +29,14 @@ from styrhjul.planning.models import Item, ItemLink, Plan
 from styrhjul.planning.numbering import natural_key
 
 from .internal_control import DocumentError, swedish_date
-from .layout import SECTIONS, TEXT_SECTION_KEYS, Contents, Layout, layout_for
+from .layout import (
+    SECTIONS,
+    TEXT_SECTION_KEYS,
+    Contents,
+    Layout,
+    layout_for,
+    with_own_sections,
+)
 
 OTHER = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
@@ -153,6 +160,15 @@ class Chapter:
 
 
 @dataclass
+class OwnText:
+    """What one unit wrote in an own section (followup.sections)."""
+
+    unit_name: str
+    paragraphs: list[str]
+    compiling: bool  # the document's own unit: printed first, without its name
+
+
+@dataclass
 class AnnualReport:
     kind: str  # DELARSRAPPORT or ARSREDOVISNING
     title: str
@@ -167,6 +183,9 @@ class AnnualReport:
     compiled: bool = False
     layout: Layout = field(default_factory=Layout)
     economy: object = None  # monthly.EconomyPart, when the economy chapter is included
+    # The year's own sections with what the units wrote: key → [OwnText], the
+    # document's unit first, then the units below in the organisation's order.
+    own_sections: dict[str, list[OwnText]] = field(default_factory=dict)
 
     @property
     def contents(self) -> Contents:
@@ -179,11 +198,16 @@ class AnnualReport:
     @property
     def outline(self) -> list[tuple[str, str, list[str]]]:
         """The document's top-level sections in order, as (key, heading,
-        paragraphs of a written text section):
-        the organisation's choice, leaving out text sections not written and
-        internal control when the occasion has none."""
+        paragraphs of a written text section, or the OwnText of an own
+        section): the organisation's choice, leaving out text sections and
+        own sections not written and internal control when the occasion has
+        none."""
         result = []
         for section in self.contents.sections:
+            if section.key in self.own_sections:
+                if self.own_sections[section.key]:
+                    result.append((section.key, section.heading, self.own_sections[section.key]))
+                continue
             if section.key in TEXT_SECTIONS and not self.texts.get(section.key):
                 continue
             if section.key in ("intern_kontroll", "bilaga_internkontroll") and not (
@@ -194,6 +218,15 @@ class AnnualReport:
                 continue
             result.append((section.key, section.heading, self.texts.get(section.key, [])))
         return result
+
+    @property
+    def own_keys(self) -> set[str]:
+        return set(self.own_sections)
+
+    @property
+    def own_outline(self) -> list[tuple[str, list[OwnText]]]:
+        """The own sections that have text, in order: (heading, texts)."""
+        return [(h, p) for k, h, p in self.outline if k in self.own_sections]
 
     @property
     def has_appendix(self) -> bool:
@@ -278,6 +311,7 @@ def build(
         raise DocumentError(f"Okänd dokumenttyp: {kind}.")
     if layout is None:
         layout = layout_for(unit, kind)
+    layout, own_sections = _with_own_sections(layout, unit, occasion, kind)
     contents = layout.contents
     model = occasion.model
     year = model.year
@@ -418,7 +452,33 @@ def build(
         compiled=compiled,
         layout=layout,
         economy=_economy(unit, occasion) if contents.includes("ekonomi") else None,
+        own_sections=own_sections,
     )
+
+
+def _with_own_sections(layout: Layout, unit: Unit, occasion: FollowUpOccasion, kind: str):
+    """The layout with the year's own sections of the document among the
+    built-in ones, and what the unit and the units below it wrote in them
+    (followup.sections): key → [OwnText]."""
+    from styrhjul.followup.sections import compiled_sections
+
+    from .models import paragraphs
+
+    found = compiled_sections(unit, occasion, kind)
+    if not found:
+        return layout, {}
+    contents = with_own_sections(
+        layout.contents, layout.stored, [(order, s.key, s.heading) for order, s in found]
+    )
+    own = {
+        s.key: [
+            OwnText(w.unit.name, paragraphs(w.text), w.unit.pk == unit.pk)
+            for w in s.texts
+            if paragraphs(w.text)
+        ]
+        for _order, s in found
+    }
+    return replace(layout, contents=contents), own
 
 
 def _economy(unit: Unit, occasion: FollowUpOccasion):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -29,14 +29,8 @@ from styrhjul.planning.models import Item, ItemLink, Plan
 from styrhjul.planning.numbering import natural_key
 
 from .internal_control import DocumentError, swedish_date
-from .layout import (
-    SECTIONS,
-    TEXT_SECTION_KEYS,
-    Contents,
-    Layout,
-    layout_for,
-    with_own_sections,
-)
+from .layout import SECTIONS, TEXT_SECTION_KEYS, Contents, Layout, layout_for
+from .own_sections import OwnText, with_own_texts
 
 OTHER = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
@@ -157,15 +151,6 @@ class Chapter:
     @property
     def expected_met(self) -> int:
         return sum(c.count for c in self.fulfilment if c.counts_as_done)
-
-
-@dataclass
-class OwnText:
-    """What one unit wrote in an own section (followup.sections)."""
-
-    unit_name: str
-    paragraphs: list[str]
-    compiling: bool  # the document's own unit: printed first, without its name
 
 
 @dataclass
@@ -311,7 +296,7 @@ def build(
         raise DocumentError(f"Okänd dokumenttyp: {kind}.")
     if layout is None:
         layout = layout_for(unit, kind)
-    layout, own_sections = _with_own_sections(layout, unit, occasion, kind)
+    layout, own_sections = with_own_texts(layout, unit, occasion, kind)
     contents = layout.contents
     model = occasion.model
     year = model.year
@@ -454,31 +439,6 @@ def build(
         economy=_economy(unit, occasion) if contents.includes("ekonomi") else None,
         own_sections=own_sections,
     )
-
-
-def _with_own_sections(layout: Layout, unit: Unit, occasion: FollowUpOccasion, kind: str):
-    """The layout with the year's own sections of the document among the
-    built-in ones, and what the unit and the units below it wrote in them
-    (followup.sections): key → [OwnText]."""
-    from styrhjul.followup.sections import compiled_sections
-
-    from .models import paragraphs
-
-    found = compiled_sections(unit, occasion, kind)
-    if not found:
-        return layout, {}
-    contents = with_own_sections(
-        layout.contents, layout.stored, [(order, s.key, s.heading) for order, s in found]
-    )
-    own = {
-        s.key: [
-            OwnText(w.unit.name, paragraphs(w.text), w.unit.pk == unit.pk)
-            for w in s.texts
-            if paragraphs(w.text)
-        ]
-        for _order, s in found
-    }
-    return replace(layout, contents=contents), own
 
 
 def _economy(unit: Unit, occasion: FollowUpOccasion):

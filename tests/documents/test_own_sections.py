@@ -9,10 +9,11 @@ import io
 
 import pytest
 
-from styrhjul.documents import annual, annual_render, layout
+from styrhjul.documents import annual, annual_render, layout, monthly, monthly_render
 from styrhjul.followup import sections
 from styrhjul.followup.models import DocumentText
 from styrhjul.organisation import access
+from tests.documents.test_monthly import april, ledger  # noqa: F401 (fixtures)
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,60 @@ def test_the_compiled_document_has_every_units_text(org, reported, personal):
         org["enhet_b1"].name,
     ]
     assert not any(t.compiling for t in report.own_sections["eget-personal"])
+
+
+def test_the_manadsrapport_has_its_own_sections_in_every_format(request, model):
+    """ "Verksamhetens läge" after the Driftredovisning (1), before Per enhet (2)."""
+    units, occasion = request.getfixturevalue("ledger"), request.getfixturevalue("april")
+    section = sections.section_save(
+        actor=access.SYSTEM,
+        model=model,
+        document="manadsrapport",
+        heading="Verksamhetens läge",
+        order=1,
+    )
+    for unit, text in (
+        ("namnd", "Nämnden följer budgeten."),
+        ("forv", "Förvaltningen har fler placeringar än budgeterat."),
+    ):
+        DocumentText.objects.create(
+            unit=units[unit],
+            occasion=occasion,
+            document="manadsrapport",
+            section=section.key,
+            text=text,
+        )
+
+    report = monthly.build(units["namnd"], occasion)
+
+    text = pdf_text(monthly_render.render(report, "pdf"))
+    start = text.index("Verksamhetens läge Nämnden följer budgeten.")
+    assert text.index("Driftredovisning") < start
+    assert text.index(
+        "Socialförvaltningen Förvaltningen har fler placeringar än budgeterat.", start
+    ) < text.index("Driftredovisning per förvaltning", start)
+
+    import docx
+
+    document = docx.Document(io.BytesIO(monthly_render.render(report, "docx")))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    start = paragraphs.index(("Heading 1", "Verksamhetens läge"))
+    assert paragraphs[start : start + 4] == [
+        ("Heading 1", "Verksamhetens läge"),
+        ("Normal", "Nämnden följer budgeten."),
+        ("Heading 2", "Socialförvaltningen"),
+        ("Normal", "Förvaltningen har fler placeringar än budgeterat."),
+    ]
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(monthly_render.render(report, "xlsx")))
+    assert [[c.value for c in row] for row in book["Egna avsnitt"].iter_rows()] == [
+        ["Avsnitt", "Enhet", "Text"],
+        ["Verksamhetens läge", "Socialnämnden", "Nämnden följer budgeten."],
+        [
+            "Verksamhetens läge",
+            "Socialförvaltningen",
+            "Förvaltningen har fler placeringar än budgeterat.",
+        ],
+    ]

@@ -26,6 +26,7 @@ from .forms_sections import SectionTextForm
 from .models import DocumentText, Forecast, ForecastMeasure, ForecastRow, Report, ReportingTask
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
+from .views_sections import document_sections_context
 
 
 def _task(request, pk: int) -> ReportingTask:
@@ -55,26 +56,11 @@ def _prepare(request, task: ReportingTask, entry: queries.Entry, scales, locked:
         entry.form = ReportForm(task=task, entry=entry, scales=scales)
 
 
-def _document_sections(request, task: ReportingTask, locked: bool, keep=None) -> list:
-    """The own sections the unit writes in this task, each with its form
-    when the user may write it (`keep`: a section answered with errors)."""
-    found = sections.task_sections(task)
-    writes = not locked and sections.may_write(request.user, task)
-    for entry in found:
-        if keep is not None and entry.section.pk == keep.section.pk:
-            entry.form = keep.form
-        elif writes:
-            entry.form = SectionTextForm(entry=entry)
-    return found
-
-
 def _task_context(
     request, task: ReportingTask, page: queries.TaskPage, locked: bool, keep_section=None
 ) -> dict:
-    document = sections.document_at(task.occasion)
     return {
-        "document_sections": _document_sections(request, task, locked, keep_section),
-        "document_label": sections.THE_DOCUMENT.get(document, ""),
+        **document_sections_context(request, task, locked, keep_section),
         "nav": "start",
         "task": task,
         "page": page,
@@ -279,6 +265,10 @@ def section_text(request, pk: int, key: str):
             request, "followup/_section_text.html#section", {"s": entry, "task": task_obj}
         )
     # A plain form post with errors: the whole page, what the user wrote kept.
+    if task_obj.is_economy:
+        context = views_economy.page_context(request, task_obj)
+        context.update(document_sections_context(request, task_obj, locked, entry))
+        return render(request, "followup/economy_task.html", context)
     page = _page(request, task_obj)
     for other in page.entries.values():
         _prepare(request, task_obj, other, page.scale_values, locked)

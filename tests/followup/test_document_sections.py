@@ -23,6 +23,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning.services import model_copy_to_next_year
 from tests.factories import UnitFactory, UserFactory, grant, unit_type
+from tests.followup.test_economy_tasks import ledger  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -349,3 +350,39 @@ def test_the_sections_cost_a_fixed_number_of_queries(
     for n in range(4):
         UnitFactory(name=f"Ny förvaltning {n}", code=f"NF{n}", parent=org["namnd"])
     assert count() == small
+
+
+def test_the_manadsrapport_sections_are_written_in_the_economy_task(request, client, model, org):
+    """A monthly follow-up of the economy only: the unit's economy task holds
+    the Månadsrapport's own sections."""
+    from tests.followup.test_economy_tasks import economy_occasion
+
+    request.getfixturevalue("ledger")  # ansvar for Äldreomsorg and its units
+    march = economy_occasion(model)
+    section = sections.section_save(
+        actor=access.SYSTEM,
+        model=model,
+        document="manadsrapport",
+        heading="Verksamhetens läge",
+        instruction="Vad har hänt i verksamheten under månaden?",
+    )
+    chef = UserFactory()
+    grant(chef, org["avd_a"], Role.MANAGER)
+    client.force_login(chef)
+    task = ReportingTask.objects.get(occasion=march, unit=org["avd_a"])
+    assert task.is_economy
+
+    body = page(client, task)
+    assert "Texter till månadsrapporten" in body
+    assert "Vad har hänt i verksamheten under månaden?" in body
+    response = client.post(
+        reverse("followup:section_text", args=[task.pk, section.key]),
+        {f"{section.key}-text": "Två nya brukare.", f"{section.key}-version": "0"},
+    )
+    assert response.status_code == 302
+    text = DocumentText.objects.get()
+    assert (text.document, text.unit, text.text) == (
+        "manadsrapport",
+        org["avd_a"],
+        "Två nya brukare.",
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from styrhjul.followup.models import DocumentText, OccasionStep, ReportingTask
 from styrhjul.organisation.models import Role
-from tests.browser.conftest import assert_accessible, login, wait_for_htmx
+from tests.browser.conftest import assert_accessible, login
 from tests.factories import UserFactory, grant
 
 pytestmark = [
@@ -32,10 +32,10 @@ def test_adding_a_section_and_writing_it_in_the_task(page, live_server, org, occ
     page.goto("/dokument/installningar/")
     page.get_by_role("link", name="Lägg till ett eget avsnitt i Delårsrapport").click()
     assert_accessible(page)
-    page.get_by_label("Rubrik", exact=True).fill("Personal")
+    page.get_by_label("Rubrik (obligatorisk)").fill("Personal")
     page.get_by_label("Instruktion till den som skriver").fill("Beskriv personalläget.")
     page.get_by_label("Förvaltning", exact=True).check()
-    page.get_by_label("Ordning", exact=True).fill("6")
+    page.get_by_label("Ordning (obligatorisk)").fill("6")
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Beskriv personalläget.").wait_for()
     assert_accessible(page)
@@ -48,11 +48,11 @@ def test_adding_a_section_and_writing_it_in_the_task(page, live_server, org, occ
     page.goto(f"/uppfoljning/uppgifter/{task.pk}/")
     page.get_by_role("heading", name="Texter till delårsrapporten").wait_for()
     assert page.get_by_text("Beskriv personalläget.").is_visible()
-    page.get_by_label("Personal", exact=True).fill("Två nya socionomer.")
+    page.get_by_role("textbox", name="Personal").fill("Två nya socionomer.")
     page.get_by_role("button", name="Spara Personal").click()
-    wait_for_htmx(page)
     page.get_by_role("status").filter(has_text="Sparat.").wait_for()
     assert DocumentText.objects.get().text == "Två nya socionomer."
+    assert page.url.endswith(f"/uppgifter/{task.pk}/")  # saved in place, no page load
     assert_accessible(page)
 
     page.set_viewport_size({"width": 320, "height": 800})

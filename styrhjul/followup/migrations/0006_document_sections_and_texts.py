@@ -7,79 +7,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followup', '0005_economy_tasks_and_forecasts'),
-        ('documents', '0005_documentjob_task_id'),
-        ('model', '0004_counts_as_done_wording'),
-        ('organisation', '0005_user_calendar_key'),
+        ("followup", "0005_economy_tasks_and_forecasts"),
+        ("documents", "0005_documentjob_task_id"),
+        ("model", "0004_counts_as_done_wording"),
+        ("organisation", "0005_user_calendar_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentSection',
+            name="DocumentSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document', models.CharField(choices=[('delarsrapport', 'Delårsrapport'), ('arsredovisning', 'Årsredovisning / verksamhetsberättelse'), ('manadsrapport', 'Månadsrapport')], max_length=30, verbose_name='dokument')),
-                ('key', models.CharField(editable=False, max_length=30, verbose_name='nyckel')),
-                ('heading', models.CharField(max_length=120, verbose_name='rubrik')),
-                ('instruction', models.TextField(blank=True, verbose_name='instruktion till den som skriver')),
-                ('shows_sub_units', models.BooleanField(default=True, verbose_name='visa vad enheterna under har skrivit')),
-                ('order', models.PositiveSmallIntegerField(default=99, verbose_name='ordning')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_sections', to='model.governancemodel', verbose_name='styrmodell')),
-                ('unit_types', models.ManyToManyField(blank=True, related_name='+', to='organisation.unittype', verbose_name='skrivs av')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "document",
+                    models.CharField(
+                        choices=[
+                            ("delarsrapport", "Delårsrapport"),
+                            ("arsredovisning", "Årsredovisning / verksamhetsberättelse"),
+                            ("manadsrapport", "Månadsrapport"),
+                        ],
+                        max_length=30,
+                        verbose_name="dokument",
+                    ),
+                ),
+                ("key", models.CharField(editable=False, max_length=30, verbose_name="nyckel")),
+                ("heading", models.CharField(max_length=120, verbose_name="rubrik")),
+                (
+                    "instruction",
+                    models.TextField(blank=True, verbose_name="instruktion till den som skriver"),
+                ),
+                (
+                    "shows_sub_units",
+                    models.BooleanField(
+                        default=True, verbose_name="visa vad enheterna under har skrivit"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=99, verbose_name="ordning")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_sections",
+                        to="model.governancemodel",
+                        verbose_name="styrmodell",
+                    ),
+                ),
+                (
+                    "unit_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="organisation.unittype",
+                        verbose_name="skrivs av",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'eget avsnitt',
-                'verbose_name_plural': 'egna avsnitt',
-                'ordering': ['model', 'document', 'order', 'pk'],
+                "verbose_name": "eget avsnitt",
+                "verbose_name_plural": "egna avsnitt",
+                "ordering": ["model", "document", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDocumentSection',
+            name="HistoricalDocumentSection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('document', models.CharField(choices=[('delarsrapport', 'Delårsrapport'), ('arsredovisning', 'Årsredovisning / verksamhetsberättelse'), ('manadsrapport', 'Månadsrapport')], max_length=30, verbose_name='dokument')),
-                ('key', models.CharField(editable=False, max_length=30, verbose_name='nyckel')),
-                ('heading', models.CharField(max_length=120, verbose_name='rubrik')),
-                ('instruction', models.TextField(blank=True, verbose_name='instruktion till den som skriver')),
-                ('shows_sub_units', models.BooleanField(default=True, verbose_name='visa vad enheterna under har skrivit')),
-                ('order', models.PositiveSmallIntegerField(default=99, verbose_name='ordning')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('model', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='model.governancemodel', verbose_name='styrmodell')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "document",
+                    models.CharField(
+                        choices=[
+                            ("delarsrapport", "Delårsrapport"),
+                            ("arsredovisning", "Årsredovisning / verksamhetsberättelse"),
+                            ("manadsrapport", "Månadsrapport"),
+                        ],
+                        max_length=30,
+                        verbose_name="dokument",
+                    ),
+                ),
+                ("key", models.CharField(editable=False, max_length=30, verbose_name="nyckel")),
+                ("heading", models.CharField(max_length=120, verbose_name="rubrik")),
+                (
+                    "instruction",
+                    models.TextField(blank=True, verbose_name="instruktion till den som skriver"),
+                ),
+                (
+                    "shows_sub_units",
+                    models.BooleanField(
+                        default=True, verbose_name="visa vad enheterna under har skrivit"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=99, verbose_name="ordning")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="model.governancemodel",
+                        verbose_name="styrmodell",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical eget avsnitt',
-                'verbose_name_plural': 'historical egna avsnitt',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical eget avsnitt",
+                "verbose_name_plural": "historical egna avsnitt",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDocumentSection_unit_types',
+            name="HistoricalDocumentSection_unit_types",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('documentsection', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='followup.documentsection')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='followup.historicaldocumentsection')),
-                ('unittype', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisation.unittype')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "documentsection",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="followup.documentsection",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="followup.historicaldocumentsection",
+                    ),
+                ),
+                (
+                    "unittype",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisation.unittype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalDocumentSection_unit_types',
+                "verbose_name": "HistoricalDocumentSection_unit_types",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='documentsection',
-            constraint=models.UniqueConstraint(fields=('model', 'document', 'key'), name='one_document_section_key'),
+            model_name="documentsection",
+            constraint=models.UniqueConstraint(
+                fields=("model", "document", "key"), name="one_document_section_key"
+            ),
         ),
         # DocumentText moves here from documents: the table exists (documents
         # 0002), so the model is only taken into follow-up's state, and then
@@ -87,58 +210,154 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='DocumentText',
+                    name="DocumentText",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('updated_at', models.DateTimeField(auto_now=True, verbose_name='senast ändrad')),
-                        ('version', models.PositiveIntegerField(default=1, editable=False)),
-                        ('document', models.CharField(max_length=30, verbose_name='dokument')),
-                        ('section', models.CharField(max_length=30, verbose_name='avsnitt')),
-                        ('text', models.TextField(blank=True, verbose_name='text')),
-                        ('occasion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_texts', to='followup.followupoccasion', verbose_name='uppföljning')),
-                        ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_texts', to='organisation.unit', verbose_name='enhet')),
-                        ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ändrad av')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(auto_now=True, verbose_name="senast ändrad"),
+                        ),
+                        ("version", models.PositiveIntegerField(default=1, editable=False)),
+                        ("document", models.CharField(max_length=30, verbose_name="dokument")),
+                        ("section", models.CharField(max_length=30, verbose_name="avsnitt")),
+                        ("text", models.TextField(blank=True, verbose_name="text")),
+                        (
+                            "occasion",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="document_texts",
+                                to="followup.followupoccasion",
+                                verbose_name="uppföljning",
+                            ),
+                        ),
+                        (
+                            "unit",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="document_texts",
+                                to="organisation.unit",
+                                verbose_name="enhet",
+                            ),
+                        ),
+                        (
+                            "updated_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="ändrad av",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': 'dokumenttext',
-                        'verbose_name_plural': 'dokumenttexter',
-                        'db_table': 'documents_documenttext',
+                        "verbose_name": "dokumenttext",
+                        "verbose_name_plural": "dokumenttexter",
+                        "db_table": "documents_documenttext",
                     },
                 ),
                 migrations.CreateModel(
-                    name='HistoricalDocumentText',
+                    name="HistoricalDocumentText",
                     fields=[
-                        ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                        ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='senast ändrad')),
-                        ('version', models.PositiveIntegerField(default=1, editable=False)),
-                        ('document', models.CharField(max_length=30, verbose_name='dokument')),
-                        ('section', models.CharField(max_length=30, verbose_name='avsnitt')),
-                        ('text', models.TextField(blank=True, verbose_name='text')),
-                        ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                        ('history_date', models.DateTimeField(db_index=True)),
-                        ('history_change_reason', models.TextField(null=True)),
-                        ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                        ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('occasion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='followup.followupoccasion', verbose_name='uppföljning')),
-                        ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisation.unit', verbose_name='enhet')),
-                        ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ändrad av')),
+                        (
+                            "id",
+                            models.BigIntegerField(
+                                auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(
+                                blank=True, editable=False, verbose_name="senast ändrad"
+                            ),
+                        ),
+                        ("version", models.PositiveIntegerField(default=1, editable=False)),
+                        ("document", models.CharField(max_length=30, verbose_name="dokument")),
+                        ("section", models.CharField(max_length=30, verbose_name="avsnitt")),
+                        ("text", models.TextField(blank=True, verbose_name="text")),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.TextField(null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                                max_length=1,
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "occasion",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="followup.followupoccasion",
+                                verbose_name="uppföljning",
+                            ),
+                        ),
+                        (
+                            "unit",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="organisation.unit",
+                                verbose_name="enhet",
+                            ),
+                        ),
+                        (
+                            "updated_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="ändrad av",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': 'historical dokumenttext',
-                        'verbose_name_plural': 'historical dokumenttexter',
-                        'db_table': 'documents_historicaldocumenttext',
-                        'ordering': ('-history_date', '-history_id'),
-                        'get_latest_by': ('history_date', 'history_id'),
+                        "verbose_name": "historical dokumenttext",
+                        "verbose_name_plural": "historical dokumenttexter",
+                        "db_table": "documents_historicaldocumenttext",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
                     },
                     bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
                 migrations.AddConstraint(
-                    model_name='documenttext',
-                    constraint=models.UniqueConstraint(fields=('unit', 'occasion', 'document', 'section'), name='one_document_text'),
+                    model_name="documenttext",
+                    constraint=models.UniqueConstraint(
+                        fields=("unit", "occasion", "document", "section"), name="one_document_text"
+                    ),
                 ),
             ],
             database_operations=[],
         ),
-        migrations.AlterModelTable(name='documenttext', table=None),
-        migrations.AlterModelTable(name='historicaldocumenttext', table=None),
+        migrations.AlterModelTable(name="documenttext", table=None),
+        migrations.AlterModelTable(name="historicaldocumenttext", table=None),
     ]

@@ -733,11 +733,25 @@ class ReportTextFactory(factory.django.DjangoModelFactory):
     summary = "Kontrollerna visar att rutinerna i huvudsak följs.\n\nTvå åtgärder pågår."
 
 
+class DocumentSectionFactory(factory.django.DjangoModelFactory):
+    """An own section "Personal" of the year's årsredovisning, written by every unit."""
+
+    class Meta:
+        model = "followup.DocumentSection"
+
+    model = factory.SubFactory(GovernanceModelFactory)
+    document = "arsredovisning"
+    key = factory.Sequence(lambda n: f"eget-personal-{n}")
+    heading = "Personal"
+    instruction = "Beskriv sjukfrånvaron, rekryteringsläget och kompetensförsörjningen."
+    order = 6
+
+
 class DocumentTextFactory(_UnitAtOccasion):
     """The förord of a unit's delårsrapport."""
 
     class Meta:
-        model = "documents.DocumentText"
+        model = "followup.DocumentText"
 
     document = "delarsrapport"
     section = "forord"

@@ -18,6 +18,7 @@ from styrhjul.economy.models import AccountRange, BudgetVersion, Dimension, Repo
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import (
     CalendarEvent,
+    DocumentSection,
     FollowUpOccasion,
     Forecast,
     ForecastMeasure,
@@ -114,6 +115,9 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "documents:job": "job",
     "documents:job_download": "job",
     "documents:settings": None,
+    "documents:own_section_create": ("model", "document"),
+    "documents:own_section_edit": "own_section",
+    "documents:own_section_delete": "own_section",
     "kolada:settings": None,
     "economy:import": None,
     "economy:upload": "sie_upload",
@@ -164,6 +168,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:report_item": ("task", "item"),
     "followup:measure": ("task", "report"),
     "followup:task_done": "task",
+    "followup:section_text": ("task", "section_key"),
     "followup:task_undo": "task",
     "followup:task_history": "task",
     "followup:forecast": "economy_task",
@@ -313,6 +318,9 @@ def world(org):
     )
     followup.occasion_open(actor=access.SYSTEM, occasion=occasion)
     task = ReportingTask.objects.get(occasion=occasion, unit=target)
+    own_section = DocumentSection.objects.create(
+        model=model, document="delarsrapport", key="eget-personal", heading="Hemligt avsnitt"
+    )
     report = Report.objects.create(
         occasion=occasion, unit=target, item=item, measures="Hemlig åtgärd", comment="Hemligt"
     )
@@ -407,6 +415,8 @@ def world(org):
             "step": step,
             "event": event,
             "task": task,
+            "own_section": own_section,
+            "section_key": own_section.key,
             "economy_task": economy_task,
             "forecast_measure": forecast_measure,
             "report": report,
@@ -479,6 +489,7 @@ def snapshot() -> tuple:
         list(ForecastMeasure.objects.order_by("pk").values_list("pk", "text", "due")),
         list(ReportText.objects.order_by("pk").values_list("pk", "introduction", "version")),
         list(DocumentText.objects.order_by("pk").values_list("pk", "text", "version")),
+        list(DocumentSection.objects.order_by("pk").values_list("pk", "heading", "version")),
         list(
             DocumentSettings.objects.order_by("pk").values_list("pk", "heading_colour", "version")
         ),
@@ -532,6 +543,9 @@ POST_DATA = {
     "risk_high_from": "3",
     "dokument": "delarsrapport",
     "format": "pdf",
+    "heading": "Kapad",
+    "eget-personal-text": "Kapad",
+    "eget-personal-version": "0",
 }
 
 

@@ -25,7 +25,7 @@ class Text:
     of `author` (a unit code) on `written_on`."""
 
     unit: str
-    section: str  # "forord", "sammanfattning" or "viktiga_handelser"
+    section: str  # "forord", "sammanfattning", "viktiga_handelser" or an own section's key
     author: str
     written_on: datetime.date
     text: str
@@ -199,4 +199,87 @@ den 1 januari 2026.""",
     ),
 )
 
-TEXTS: tuple[Text, ...] = MUNICIPALITY_TEXTS + COMMITTEE_TEXTS
+
+@dataclass(frozen=True)
+class OwnSection:
+    """An own section of a document (followup.DocumentSection) in every year
+    of the demo's styrmodell."""
+
+    key: str
+    heading: str
+    instruction: str
+    unit_types: tuple[str, ...]  # the unit types that write it
+    order: int  # among the built-in sections (after Mål och resultat: 5)
+    document: str = ARSREDOVISNING
+
+
+PERSONAL = OwnSection(
+    "eget-personal",
+    "Personal",
+    """Beskriv personalläget under året: sjukfrånvaron och hur den har utvecklats,
+rekryteringsläget och de yrken där det är svårt att rekrytera, och vad ni gör
+för att behålla och utveckla medarbetarna. Högst en halv sida. Förvaltningen
+skriver först; nämndens text sammanfattar förvaltningens.""",
+    ("Kommun", "Nämnd", "Förvaltning"),
+    5,
+)
+OWN_SECTIONS: tuple[OwnSection, ...] = (PERSONAL,)
+
+# "Personal" written by the municipality (Kommunledningsförvaltningen's HR
+# for the whole organisation), Barn- och utbildningsnämnden and its
+# förvaltning, and Socialförvaltningen, agreeing with their reports on the
+# arbetsmiljömål at the årsbokslut (annual_data.py).
+PERSONAL_TEXTS: tuple[Text, ...] = (
+    Text(
+        "1000",
+        PERSONAL.key,
+        "1100",
+        d("2026-02-18"),
+        """Kommunen hade vid årets slut 1 640 tillsvidareanställda. Sjukfrånvaron blev 8,5
+procent av den ordinarie arbetstiden, högre än 2024 och långt från målet på 7,4
+procent. Kvinnornas sjukfrånvaro är nästan dubbelt så hög som männens och följer
+de yrken där arbetsbelastningen är störst.
+
+Det är fortsatt svårt att rekrytera legitimerade förskollärare, sjuksköterskor
+och socionomer med erfarenhet. Kommunstyrelsen har gett HR-avdelningen i uppdrag
+att ta fram en plan för minskad sjukfrånvaro i äldreomsorgen och förskolan, som
+redovisas i april 2026.""",
+    ),
+    Text(
+        "3000",
+        PERSONAL.key,
+        "3100",
+        d("2026-02-11"),
+        """Sjukfrånvaron i nämndens verksamheter minskade för tredje året i rad, men
+förskolan hade en svår höst. Nämnden följer förvaltningens arbete med tidiga
+insatser vid upprepad korttidsfrånvaro.""",
+    ),
+    Text(
+        "3100",
+        PERSONAL.key,
+        "3100",
+        d("2026-01-26"),
+        """Sjukfrånvaron i förvaltningen blev 7,2 procent för helåret, mot 7,6 procent 2024.
+Minskningen gäller främst korttidsfrånvaron i grundskolan; i förskolan steg den
+under hösten i samband med en lång infektionsperiod.
+
+Alla tjänster som lärare i grundskolan är tillsatta med behöriga lärare. I
+förskolan saknas fortfarande förskollärare, och från februari 2026 erbjuds
+samtal med företagshälsovården efter tredje sjukfrånvarotillfället inom sex
+månader.""",
+    ),
+    Text(
+        "4100",
+        PERSONAL.key,
+        "4100",
+        d("2026-01-28"),
+        """Bemanningspoolen i äldreomsorgen har gjort att färre timvikarier behövts, och
+den som har hemtjänst möter färre olika medarbetare. Sjukfrånvaron i
+äldreomsorgen ökade under våren och är den högsta i kommunen.
+
+Rekryteringen av socionomer till individ- och familjeomsorgen har gått bättre
+än väntat: alla tjänster i Barn och unga är tillsatta.""",
+    ),
+)
+
+TEXTS: tuple[Text, ...] = MUNICIPALITY_TEXTS + COMMITTEE_TEXTS + PERSONAL_TEXTS

@@ -1,5 +1,6 @@
 """The demo's documents (`styrhjul load-demo`): Sjöbacka kommun's
-Dokumentinställningar and the texts written for last year's årsredovisningar.
+Dokumentinställningar, the own section "Personal" of the årsredovisning in
+every year, and the texts written for last year's årsredovisningar.
 
 The settings are saved with documents.layout.settings_save, as the
 Dokumentinställningar page saves them: a logo drawn here at load time (an
@@ -27,9 +28,11 @@ from django.utils import timezone
 from styrhjul.core.audit import set_actor
 from styrhjul.documents.layout import PARTS, SECTIONS, settings_save
 from styrhjul.documents.models import DocumentSettings, DocumentText, paragraphs
-from styrhjul.followup.models import FollowUpOccasion
+from styrhjul.followup.models import DocumentSection, FollowUpOccasion
+from styrhjul.followup.sections import section_save
+from styrhjul.model.models import GovernanceModel
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Unit, User
+from styrhjul.organisation.models import Unit, UnitType, User
 
 from . import data, document_data
 from .calendar import DemoCalendar
@@ -45,6 +48,7 @@ APPENDIX = "bilaga_internkontroll"
 @dataclass
 class DocumentSummary:
     settings_created: bool = False
+    sections_created: int = 0
     texts_created: int = 0
 
     @property
@@ -71,8 +75,36 @@ def load_documents(
             logo_name=LOGO_NAME,
         )
         summary.settings_created = True
+    _own_sections(summary, root)
     _texts(summary, root, units, users, cal)
     return summary
+
+
+def _own_sections(summary: DocumentSummary, root: Unit) -> None:
+    """The own sections (document_data.OWN_SECTIONS) in every year of the
+    organisation's styrmodell that lacks them, saved as on the
+    Dokumentinställningar page."""
+    types = {t.name: t for t in UnitType.objects.all()}
+    held = set(
+        DocumentSection.objects.filter(model__organisation=root).values_list(
+            "model_id", "document", "key"
+        )
+    )
+    for model in GovernanceModel.objects.filter(organisation=root).order_by("year"):
+        for spec in document_data.OWN_SECTIONS:
+            if (model.pk, spec.document, spec.key) in held:
+                continue
+            # The key (eget-personal) comes from the heading, as on the page.
+            section_save(
+                actor=access.SYSTEM,
+                model=model,
+                document=spec.document,
+                heading=spec.heading,
+                instruction=spec.instruction,
+                unit_types=[types[name] for name in spec.unit_types if name in types],
+                order=spec.order,
+            )
+            summary.sections_created += 1
 
 
 def annual_contents() -> dict:

@@ -32,6 +32,7 @@ from styrhjul.planning.numbering import plan_key
 
 from .internal_control import DocumentError, swedish_date
 from .layout import SECTIONS, TEXT_SECTION_KEYS, Contents, Layout, layout_for
+from .own_sections import OwnText, with_own_texts
 
 OTHER = "Övrigt"
 NOT_REPORTED = "Ej rapporterad"
@@ -196,6 +197,9 @@ class AnnualReport:
     compiled: bool = False
     layout: Layout = field(default_factory=Layout)
     economy: object = None  # monthly.EconomyPart, when the economy chapter is included
+    # The year's own sections with what the units wrote: key → [OwnText], the
+    # document's unit first, then the units below in the organisation's order.
+    own_sections: dict[str, list[OwnText]] = field(default_factory=dict)
 
     @property
     def contents(self) -> Contents:
@@ -208,11 +212,16 @@ class AnnualReport:
     @property
     def outline(self) -> list[tuple[str, str, list[str]]]:
         """The document's top-level sections in order, as (key, heading,
-        paragraphs of a written text section):
-        the organisation's choice, leaving out text sections not written and
-        internal control when the occasion has none."""
+        paragraphs of a written text section, or the OwnText of an own
+        section): the organisation's choice, leaving out text sections and
+        own sections not written and internal control when the occasion has
+        none."""
         result = []
         for section in self.contents.sections:
+            if section.key in self.own_sections:
+                if self.own_sections[section.key]:
+                    result.append((section.key, section.heading, self.own_sections[section.key]))
+                continue
             if section.key in TEXT_SECTIONS and not self.texts.get(section.key):
                 continue
             if section.key in ("intern_kontroll", "bilaga_internkontroll") and not (
@@ -223,6 +232,15 @@ class AnnualReport:
                 continue
             result.append((section.key, section.heading, self.texts.get(section.key, [])))
         return result
+
+    @property
+    def own_keys(self) -> set[str]:
+        return set(self.own_sections)
+
+    @property
+    def own_outline(self) -> list[tuple[str, list[OwnText]]]:
+        """The own sections that have text, in order: (heading, texts)."""
+        return [(h, p) for k, h, p in self.outline if k in self.own_sections]
 
     @property
     def has_appendix(self) -> bool:
@@ -313,6 +331,7 @@ def build(
         raise DocumentError(f"Okänd dokumenttyp: {kind}.")
     if layout is None:
         layout = layout_for(unit, kind)
+    layout, own_sections = with_own_texts(layout, unit, occasion, kind)
     contents = layout.contents
     model = occasion.model
     year = model.year
@@ -457,6 +476,7 @@ def build(
         compiled=compiled,
         layout=layout,
         economy=_economy(unit, occasion) if contents.includes("ekonomi") else None,
+        own_sections=own_sections,
     )
 
 

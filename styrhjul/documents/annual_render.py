@@ -152,6 +152,8 @@ def docx(report: AnnualReport) -> bytes:
                         document.add_page_break()
                 document.add_heading(ik.title, level=2)
                 landscape = add_internal_control(document, ik, level=3, style=style)
+        elif key in report.own_keys:
+            _own_section_docx(document, heading, paragraphs)
         else:
             document.add_heading(heading, level=1)
             for paragraph in paragraphs:
@@ -160,6 +162,17 @@ def docx(report: AnnualReport) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _own_section_docx(document, heading: str, texts) -> None:
+    """An own section: the document's unit's text, then each unit below it
+    under its name."""
+    document.add_heading(heading, level=1)
+    for text in texts:
+        if not text.compiling:
+            document.add_heading(text.unit_name, level=2)
+        for paragraph in text.paragraphs:
+            document.add_paragraph(paragraph)
 
 
 def _chapter_docx(document, report: AnnualReport, chapter, table, add_chart) -> None:
@@ -343,7 +356,16 @@ def xlsx(report: AnnualReport) -> bytes:
                 underlag,
             ),
         ]
+    own = [
+        [heading, text.unit_name, "\n\n".join(text.paragraphs)]
+        for heading, texts in report.own_outline
+        for text in texts
+    ]
+    if own:
+        sheets.append(("Egna avsnitt", ["Avsnitt", "Enhet", "Text"], own))
     widths: dict[str, list[int]] = {}
+    if own:
+        widths["Egna avsnitt"] = [24, 28, 90]
     if any(key == "ekonomi" for key, _h, _p in report.outline):
         from .monthly_render import economy_sheets
 

@@ -575,6 +575,36 @@ def contents_of(stored: dict, document: str | None) -> Contents:
     )
 
 
+def section_orders(stored: dict, document: str) -> dict[str, int]:
+    """The order number of each built-in section of the document, as chosen
+    on the settings page (the house order where nothing is stored)."""
+    spec = DOCUMENTS.get(document, ANNUAL_SPEC)
+    keys = spec.section_keys
+    rows = {
+        row["key"]: row
+        for row in (stored.get(document) or {}).get("sections", [])
+        if row.get("key") in keys
+    }
+    return {key: rows.get(key, {}).get("order") or n + 1 for n, key in enumerate(keys)}
+
+
+def with_own_sections(
+    contents: Contents, stored: dict, own: list[tuple[int, str, str]]
+) -> Contents:
+    """The document's sections with the year's own sections (order number,
+    key, heading; followup.sections) among the built-in ones, by their order
+    numbers: an own section comes after the built-in ones with the same
+    number."""
+    if not own:
+        return contents
+    orders = section_orders(stored, contents.document)
+    ranked = [((orders.get(s.key, 99), 0, n), s) for n, s in enumerate(contents.sections)]
+    ranked += [
+        ((order, 1, n), Section(key, heading)) for n, (order, key, heading) in enumerate(own)
+    ]
+    return replace(contents, sections=tuple(s for _rank, s in sorted(ranked, key=lambda r: r[0])))
+
+
 # --- Colours and typefaces ------------------------------------------------------------------
 
 

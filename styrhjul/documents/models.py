@@ -1,5 +1,9 @@
 """Texts written for a document: the introduction and summary of a plan's
-internkontrollrapport at an occasion. Empty means the generated text."""
+internkontrollrapport at an occasion. Empty means the generated text.
+
+The texts a unit writes for its delårsrapport, årsredovisning or
+Månadsrapport (förord, sammanfattning, own sections) are follow-up's
+(followup.models.DocumentText): units write them in their task."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from styrhjul.core.models import EditedText
+from styrhjul.followup.models import DocumentText as DocumentText  # read by the documents
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Plan
@@ -49,44 +54,6 @@ class ReportText(EditedText):
     @property
     def access_unit(self) -> Unit:
         return self.plan.unit
-
-
-class DocumentText(EditedText):
-    """A free-text section (förord, sammanfattning, viktiga händelser) of a
-    unit's delårsrapport or årsredovisning at an occasion."""
-
-    # What a save refused by someone else's (EditConflict) says.
-    conflict_message = _("Någon annan har sparat texterna medan du skrev.")
-
-    unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="document_texts", verbose_name=_("enhet")
-    )
-    occasion = models.ForeignKey(
-        FollowUpOccasion,
-        on_delete=models.CASCADE,
-        related_name="document_texts",
-        verbose_name=_("uppföljning"),
-    )
-    document = models.CharField(_("dokument"), max_length=30)
-    section = models.CharField(_("avsnitt"), max_length=30)
-    text = models.TextField(_("text"), blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("dokumenttext")
-        verbose_name_plural = _("dokumenttexter")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "occasion", "document", "section"], name="one_document_text"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit} – {self.occasion}: {self.section}"
-
-    @property
-    def access_unit(self) -> Unit:
-        return self.unit
 
 
 def paragraphs(text: str) -> list[str]:

@@ -190,6 +190,8 @@ class MonthlyReport:
     read_at: datetime.datetime
     economy: EconomyPart
     layout: Layout = field(default_factory=Layout)
+    # The year's own sections with what the units wrote (own_sections.OwnText).
+    own_sections: dict = field(default_factory=dict)
 
     @property
     def style(self):
@@ -362,6 +364,9 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, layout: Layout | None = Non
             f"Det finns ingen budget eller inget utfall för räkenskapsåret som "
             f"{occasion.title} hör till."
         )
+    from .own_sections import with_own_texts
+
+    layout, own = with_own_texts(layout or layout_for(unit, KEY), unit, occasion, KEY)
     return MonthlyReport(
         title=f"Månadsrapport per {swedish_date(occasion.period_end)} – {unit.name}",
         unit_name=unit.name,
@@ -369,7 +374,8 @@ def build(unit: Unit, occasion: FollowUpOccasion, *, layout: Layout | None = Non
         period_end=occasion.period_end,
         read_at=timezone.now(),
         economy=part,
-        layout=layout or layout_for(unit, KEY),
+        layout=layout,
+        own_sections=own,
     )
 
 

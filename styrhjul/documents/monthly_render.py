@@ -12,7 +12,7 @@ Månadsrapport and by the economy chapter of the delårsrapport and the
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.template.loader import render_to_string
@@ -264,6 +264,8 @@ class EconomyView:
     investment_columns: list
     ratio_rows: list
     ratios_text: str
+    # Own sections (own_sections.OwnText per key) among the economy's: the Månadsrapport's.
+    own: dict = field(default_factory=dict)
 
 
 def section_heading(part: EconomyPart, section: Section) -> str:
@@ -275,8 +277,10 @@ def section_heading(part: EconomyPart, section: Section) -> str:
 HOUSE_PARTS_HEADING = "Driftredovisning per förvaltning"
 
 
-def economy_view(part: EconomyPart, sections, prefix: str) -> EconomyView:
+def economy_view(part: EconomyPart, sections, prefix: str, own=None) -> EconomyView:
+    own = own or {}
     shown = {
+        **{key: bool(texts) for key, texts in own.items()},
         PARTS: bool(part.parts),
         COMMENTS: bool(part.comments),
         INVESTMENTS: part.investments is not None,
@@ -313,11 +317,14 @@ def economy_view(part: EconomyPart, sections, prefix: str) -> EconomyView:
         investment_columns=INVESTMENT_COLUMNS,
         ratio_rows=ratio_rows(part),
         ratios_text=ratios_text(part),
+        own=own,
     )
 
 
 def html(report: MonthlyReport) -> str:
-    view = economy_view(report.economy, report.layout.contents.sections, "manad")
+    view = economy_view(
+        report.economy, report.layout.contents.sections, "manad", report.own_sections
+    )
     return render_to_string(TEMPLATE, {"report": report, "eco": view})
 
 
@@ -351,7 +358,13 @@ def add_economy(document, view: EconomyView, *, level: int, style) -> None:
     part = view.part
     for key, heading in view.sections:
         document.add_heading(heading, level=level)
-        if key == DRIFT:
+        if key in view.own:
+            for text in view.own[key]:
+                if not text.compiling:
+                    document.add_heading(text.unit_name, level=level + 1)
+                for paragraph in text.paragraphs:
+                    document.add_paragraph(paragraph)
+        elif key == DRIFT:
             document.add_paragraph(part.summary())
             table(view.drift_caption, view.columns, view.rows)
         elif key == PARTS:
@@ -411,7 +424,9 @@ def docx(report: MonthlyReport) -> bytes:
     document.add_paragraph(
         f"{report.occasion_name}. Underlaget läst {report.read_at:%Y-%m-%d %H:%M}."
     )
-    view = economy_view(report.economy, report.layout.contents.sections, "manad")
+    view = economy_view(
+        report.economy, report.layout.contents.sections, "manad", report.own_sections
+    )
     add_economy(document, view, level=1, style=style)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -530,9 +545,19 @@ def economy_sheets(part: EconomyPart, prefix: str = "") -> list[tuple[str, list,
 
 
 def xlsx(report: MonthlyReport) -> bytes:
+    sheets = economy_sheets(report.economy)
+    widths = {"Driftredovisning": [34, 28, 16, 16, 16, 16, 16, 16]}
+    own = [
+        [section.heading, text.unit_name, "\n\n".join(text.paragraphs)]
+        for section in report.layout.contents.sections
+        for text in report.own_sections.get(section.key, [])
+    ]
+    if own:
+        sheets.append(("Egna avsnitt", ["Avsnitt", "Enhet", "Text"], own))
+        widths["Egna avsnitt"] = [24, 28, 90]
     return workbook_bytes(
-        economy_sheets(report.economy),
-        widths={"Driftredovisning": [34, 28, 16, 16, 16, 16, 16, 16]},
+        sheets,
+        widths=widths,
         title=report.title,
         subject=f"Månadsrapport {report.year}, uppföljning per {report.period_text}",
         creator=report.unit_name,

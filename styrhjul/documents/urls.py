@@ -1,11 +1,28 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sections
 
 app_name = "documents"
 
 urlpatterns = [
     path("installningar/", views.settings_page, name="settings"),
+    # <model>: the year's styrmodell; <document>: delarsrapport, arsredovisning, manadsrapport
+    path(
+        "installningar/egna-avsnitt/<int:model>/<slug:document>/nytt/",
+        views_sections.own_section_create,
+        name="own_section_create",
+    ),
+    # <pk>: an own section (followup.DocumentSection)
+    path(
+        "installningar/egna-avsnitt/<int:pk>/",
+        views_sections.own_section_edit,
+        name="own_section_edit",
+    ),
+    path(
+        "installningar/egna-avsnitt/<int:pk>/ta-bort/",
+        views_sections.own_section_delete,
+        name="own_section_delete",
+    ),
     path(
         "internkontrollrapport/<int:plan>/<int:occasion>.<str:fmt>",
         views.internal_control_view,

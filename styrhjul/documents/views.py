@@ -22,7 +22,7 @@ from styrhjul.organisation.queries import chosen_root, org_query
 from styrhjul.planning.models import Plan
 from styrhjul.planning.queries import organisation_id_of
 
-from . import internal_control, texts
+from . import internal_control, texts, views_sections
 from .forms import DocumentTextsForm, ReportTextForm
 from .models import DocumentText
 from .registry import CONTENT_TYPES
@@ -458,5 +458,6 @@ def settings_page(request):
             "action": url,
             "page_title": _("Dokumentinställningar"),
             "breadcrumbs": [(_("Start"), reverse("start")), (_("Dokumentinställningar"), None)],
+            **views_sections.own_sections_context(request, organisation),
         },
     )

@@ -11,10 +11,12 @@ class FollowupConfig(AppConfig):
         from styrhjul.planning import status, year_copy
         from styrhjul.planning.excel import extension
 
-        from . import item_status, plan_results, wheel_copy
+        from . import item_status, plan_results, sections, wheel_copy
 
         extension.register(plan_results)
         # "Kopiera till nästa år" copies the year wheel too (planning.year_copy).
         year_copy.register(wheel_copy)
+        # ... and the documents' own sections of the year.
+        year_copy.register_part(sections.copy_sections)
         # The latest reported status on the planning pages (planning.status).
         status.register(item_status.latest)

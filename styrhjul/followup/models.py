@@ -539,3 +539,116 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"
+
+
+# --- Texts written for a document ----------------------------------------------------------
+
+# The documents that units write texts for, by the kind of the occasion: the
+# keys of the document types (documents.layout.DOCUMENTS).
+DOCUMENT_AT = {
+    OccasionKind.ANNUAL: "arsredovisning",
+    OccasionKind.INTERIM: "delarsrapport",
+    OccasionKind.MONTHLY: "manadsrapport",
+}
+SECTION_DOCUMENTS = {
+    "delarsrapport": _("Delårsrapport"),
+    "arsredovisning": _("Årsredovisning / verksamhetsberättelse"),
+    "manadsrapport": _("Månadsrapport"),
+}
+
+
+class DocumentSection(models.Model):
+    """Eget avsnitt: a section of the year's delårsrapport, årsredovisning
+    or Månadsrapport that the controller adds to the built-in ones (e.g.
+    "Personal", "Framtid"): its heading, the instruction to those who write
+    it, the unit types that write it (none: every unit), whether the writer
+    sees what the units below wrote, and its place among the document's
+    sections (`order`, on the same scale as the built-in sections' order in
+    Dokumentinställningar). Units write it in their task for the occasion
+    (DocumentText with `section` = `key`); copied with the styrmodell."""
+
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har sparat avsnittet medan du ändrade det.")
+
+    model = models.ForeignKey(
+        GovernanceModel,
+        on_delete=models.CASCADE,
+        related_name="document_sections",
+        verbose_name=_("styrmodell"),
+    )
+    document = models.CharField(_("dokument"), max_length=30, choices=SECTION_DOCUMENTS.items())
+    key = models.CharField(_("nyckel"), max_length=30, editable=False)
+    heading = models.CharField(_("rubrik"), max_length=120)
+    instruction = models.TextField(_("instruktion till den som skriver"), blank=True)
+    unit_types = models.ManyToManyField(
+        UnitType, blank=True, related_name="+", verbose_name=_("skrivs av")
+    )
+    shows_sub_units = models.BooleanField(_("visa vad enheterna under har skrivit"), default=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=99)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[unit_types])
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
+    class Meta:
+        verbose_name = _("eget avsnitt")
+        verbose_name_plural = _("egna avsnitt")
+        ordering = ["model", "document", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "document", "key"], name="one_document_section_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.model.organisation
+
+    def written_by(self, unit: Unit) -> bool:
+        """Whether `unit` writes the section (its unit types were prefetched
+        or are read here): every unit when no type is chosen."""
+        types = {t.pk for t in self.unit_types.all()}
+        return not types or unit.unit_type_id in types
+
+
+class DocumentText(EditedText):
+    """Text a unit wrote for a document at an occasion: förord,
+    sammanfattning and viktiga händelser of its delårsrapport or
+    årsredovisning, and its own sections (DocumentSection.key)."""
+
+    # What a save refused by someone else's (EditConflict) says.
+    conflict_message = _("Någon annan har sparat texterna medan du skrev.")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="document_texts", verbose_name=_("enhet")
+    )
+    occasion = models.ForeignKey(
+        FollowUpOccasion,
+        on_delete=models.CASCADE,
+        related_name="document_texts",
+        verbose_name=_("uppföljning"),
+    )
+    document = models.CharField(_("dokument"), max_length=30)
+    section = models.CharField(_("avsnitt"), max_length=30)
+    text = models.TextField(_("text"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dokumenttext")
+        verbose_name_plural = _("dokumenttexter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "occasion", "document", "section"], name="one_document_text"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.occasion}: {self.section}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit

@@ -12,6 +12,8 @@ urlpatterns = [
     # <report>: an earlier report whose measure (åtgärd) is followed up
     path("uppgifter/<int:pk>/atgarder/<int:report>/", views.measure, name="measure"),
     path("uppgifter/<int:pk>/klarmarkera/", views.task_done, name="task_done"),
+    # <key>: an own section of the occasion's document (followup.sections)
+    path("uppgifter/<int:pk>/avsnitt/<str:key>/", views.section_text, name="section_text"),
     path("uppgifter/<int:pk>/angra-klarmarkering/", views.task_undo, name="task_undo"),
     path("uppgifter/<int:pk>/historik/", views.task_history, name="task_history"),
     path("uppgifter/<int:pk>/prognos/", views_economy.forecast, name="forecast"),

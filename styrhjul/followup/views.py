@@ -14,16 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from styrhjul.core.concurrency import EditConflict, show_conflict
+from styrhjul.core.forms import apply_errors
 from styrhjul.core.history import history_entries
 from styrhjul.indicators.analysis import attach_task_facts
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 
-from . import measures, queries, readmodel, services, views_economy
-from .models import Forecast, ForecastMeasure, ForecastRow, Report, ReportingTask
+from . import measures, queries, readmodel, sections, services, views_economy
+from .forms_sections import SectionTextForm
+from .models import DocumentText, Forecast, ForecastMeasure, ForecastRow, Report, ReportingTask
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
+from .views_sections import document_sections_context
 
 
 def _task(request, pk: int) -> ReportingTask:
@@ -53,8 +56,11 @@ def _prepare(request, task: ReportingTask, entry: queries.Entry, scales, locked:
         entry.form = ReportForm(task=task, entry=entry, scales=scales)
 
 
-def _task_context(request, task: ReportingTask, page: queries.TaskPage, locked: bool) -> dict:
+def _task_context(
+    request, task: ReportingTask, page: queries.TaskPage, locked: bool, keep_section=None
+) -> dict:
     return {
+        **document_sections_context(request, task, locked, keep_section),
         "nav": "start",
         "task": task,
         "page": page,
@@ -215,6 +221,65 @@ def _save(request, task: ReportingTask, entry: queries.Entry, form: ReportForm) 
 
 
 @login_required
+@require_POST
+def section_text(request, pk: int, key: str):
+    """Save what the unit writes in one own section of its document."""
+    task_obj = _task(request, pk)
+    entry = next((s for s in sections.task_sections(task_obj) if s.section.key == key), None)
+    if entry is None:
+        raise Http404
+    if not sections.may_write(request.user, task_obj):
+        raise PermissionDenied
+    locked = services.is_locked(task_obj)
+    form = SectionTextForm(request.POST, entry=entry)
+    if form.is_valid() and not locked:
+        try:
+            sections.section_text_save(
+                actor=request.user,
+                task=task_obj,
+                section=entry.section,
+                text=form.cleaned_data["text"],
+                version=form.cleaned_data.get("version") or 0,
+            )
+        except EditConflict as exc:
+            show_conflict(form, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(
+                    request, _("”%(title)s” är sparat.") % {"title": entry.section.heading}
+                )
+                return redirect(reverse("followup:task", args=[task_obj.pk]) + f"#avsnitt-{key}")
+            fresh = next(s for s in sections.task_sections(task_obj) if s.section.key == key)
+            fresh.form = SectionTextForm(entry=fresh)
+            fresh.saved = True
+            return render(
+                request, "followup/_section_text.html#section", {"s": fresh, "task": task_obj}
+            )
+    elif locked:
+        form.add_error(None, _("Rapporteringen är låst och kan inte längre ändras."))
+    entry.form = form
+    if request.htmx:
+        return render(
+            request, "followup/_section_text.html#section", {"s": entry, "task": task_obj}
+        )
+    # A plain form post with errors: the whole page, what the user wrote kept.
+    if task_obj.is_economy:
+        context = views_economy.page_context(request, task_obj)
+        context.update(document_sections_context(request, task_obj, locked, entry))
+        return render(request, "followup/economy_task.html", context)
+    page = _page(request, task_obj)
+    for other in page.entries.values():
+        _prepare(request, task_obj, other, page.scale_values, locked)
+    return render(
+        request,
+        "followup/task.html",
+        _task_context(request, task_obj, page, locked, keep_section=entry),
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def task_done(request, pk: int):
     task_obj = _task(request, pk)
@@ -263,9 +328,11 @@ def task_history(request, pk: int):
     values = IndicatorValue.history.filter(
         unit_id=task_obj.unit_id, item_id__in=item_ids, year=task_obj.occasion.year
     )
+    texts = DocumentText.history.filter(occasion_id=task_obj.occasion_id, unit_id=task_obj.unit_id)
     extra = [
         (_("Rapporter"), history_entries(reports)),
         (_("Utfall för nyckeltal"), history_entries(values)),
+        (_("Texter till dokumentet"), history_entries(texts)),
     ]
     if task_obj.is_economy:
         at = {"occasion_id": task_obj.occasion_id, "unit_id": task_obj.unit_id}

@@ -95,8 +95,13 @@ def page_context(request, task: ReportingTask, form: ForecastForm | None = None,
 
 
 def task_page(request, task: ReportingTask):
-    """GET of an economy task (followup.views.task sends it here)."""
-    return render(request, "followup/economy_task.html", page_context(request, task))
+    """GET of an economy task (followup.views.task sends it here), with the
+    own sections of the Månadsrapport when the unit writes them here."""
+    from .views_sections import document_sections_context
+
+    context = page_context(request, task)
+    context.update(document_sections_context(request, task, services.is_locked(task)))
+    return render(request, "followup/economy_task.html", context)
 
 
 @login_required

@@ -579,7 +579,8 @@ def model_copy_to_next_year(
     move one year forward. Reports are not carried over.
     Units closed before next year are left out. With `copy_wheel`, the year
     wheel too: occasions (not opened), steps and events moved a year
-    (follow-up's, through year_copy)."""
+    (follow-up's, through year_copy); always the other parts registered
+    there (the documents' own sections)."""
     model_services.require_model_owner(actor, model.organisation)
     if GovernanceModel.objects.filter(
         organisation=model.organisation, year=model.year + 1
@@ -603,6 +604,8 @@ def model_copy_to_next_year(
         wheel.copy(
             actor=actor, source=model, target=copy.model, plan_types=copy.plan_types, reason=reason
         )
+    for part in year_copy.parts():
+        part(actor=actor, source=model, target=copy.model, reason=reason)
     return copy.model
 
 

@@ -35,3 +35,19 @@ def register(wheel: Wheel) -> None:
 def wheel() -> Wheel | None:
     """Follow-up's year wheel copy (None when follow-up is not installed)."""
     return _wheel
+
+
+# Other parts of the year that the apps above planning copy with the model,
+# whether or not the wheel is copied: (actor, source, target, reason) → None,
+# in the caller's transaction. Follow-up registers the documents' own
+# sections (followup.sections.copy_sections).
+_parts: list = []
+
+
+def register_part(copy) -> None:
+    if copy not in _parts:
+        _parts.append(copy)
+
+
+def parts() -> list:
+    return list(_parts)

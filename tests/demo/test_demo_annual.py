@@ -20,6 +20,7 @@ from styrhjul.documents.layout import contrast, layout_for
 from styrhjul.documents.models import DocumentSettings, DocumentText
 from styrhjul.followup import readmodel
 from styrhjul.followup.models import (
+    DocumentSection,
     FollowUpOccasion,
     MeasureFollowUp,
     OccasionStatus,
@@ -35,7 +36,15 @@ from tests.pdf import pdf_text
 # One worker for the module under --dist loadgroup, so the demo is loaded once.
 pytestmark = pytest.mark.xdist_group("demo-annual")
 
-COUNTED = (Report, ReportingTask, MeasureFollowUp, IndicatorValue, DocumentText, DocumentSettings)
+COUNTED = (
+    Report,
+    ReportingTask,
+    MeasureFollowUp,
+    IndicatorValue,
+    DocumentText,
+    DocumentSettings,
+    DocumentSection,
+)
 
 
 def root() -> Unit:
@@ -187,6 +196,24 @@ def test_the_texts_are_in_the_outline(report):
     assert keys.index("forord") < keys.index("maluppfyllelse") < keys.index("mal_och_resultat")
 
 
+def test_the_personal_section_has_what_the_units_wrote_in_the_organisations_order(report):
+    """The own section "Personal" after Mål och resultat: the municipality's
+    text first, then the nämnd, its förvaltning and Socialförvaltningen."""
+    keys = [key for key, _h, _p in report.outline]
+    assert keys.index("mal_och_resultat") + 1 == keys.index("eget-personal")
+    texts = report.own_sections["eget-personal"]
+    assert [(t.unit_name, t.compiling) for t in texts] == [
+        ("Sjöbacka kommun", True),
+        ("Barn- och utbildningsnämnden", False),
+        ("Barn- och utbildningsförvaltningen", False),
+        ("Socialförvaltningen", False),
+    ]
+    assert texts[0].paragraphs[0].startswith("Kommunen hade vid årets slut")
+    section = DocumentSection.objects.get(model__year=CAL.year(2025), key="eget-personal")
+    assert section.instruction.startswith("Beskriv personalläget")
+    assert sorted(t.name for t in section.unit_types.all()) == ["Förvaltning", "Kommun", "Nämnd"]
+
+
 def test_the_internal_control_summary_and_appendix_have_content(report):
     keys = [key for key, _h, _p in report.outline]
     assert keys[-2:] == ["intern_kontroll", "bilaga_internkontroll"]
@@ -266,6 +293,7 @@ def test_the_arsredovisning_as_pdf(demo):
     assert built.data.startswith(b"%PDF")
     text = pdf_text(built.data)
     assert "Förord" in text and "Bilaga: Internkontrollrapport" in text
+    assert "Personal Kommunen hade vid årets slut 1 640 tillsvidareanställda." in text
     assert "Årets resultat blev 20 mnkr, vilket motsvarar 2,1 procent" in text  # KF4's analysis
     assert "Ej rapporterad" not in text
 
@@ -287,6 +315,7 @@ def test_the_arsredovisning_as_docx_has_the_logo_with_its_alt_text(demo):
 def test_a_second_load_changes_nothing(demo):
     assert demo.documents.settings_created
     assert demo.documents.texts_created == len(document_data.TEXTS)
+    assert demo.documents.sections_created >= len(document_data.OWN_SECTIONS)
     before = counts(COUNTED)
     logo = bytes(DocumentSettings.objects.get().logo)
     again = load_demo()

@@ -44,6 +44,9 @@ class UnderlagRow:
     value: IndicatorValue | None = None  # shown: the occasion's period, the year or the latest
     state: str = readmodel.NOT_REPORTED  # the read model's state of the unit's item
     scale_id: int | None = None  # the scale of its status or assessment where reported
+    # The model's rule says the owner sees the units' analyses, not their
+    # assessments (services.underlag_shows_assessment).
+    assessment_hidden: bool = False
 
     @property
     def reported(self) -> bool:
@@ -59,6 +62,8 @@ class UnderlagRow:
         control points): the one value shown with label and colour."""
         if self.report is None:
             return None
+        if self.assessment_hidden:
+            return self.report.status
         return self.report.status or self.report.assessment
 
     @property
@@ -306,6 +311,9 @@ def underlag(user, task: ReportingTask, item: Item) -> Underlag:
     plan_type_ids = set(plan_types)
 
     rows: list[UnderlagRow] = []
+    shows_assessment = task.plan_type is None or services.underlag_shows_assessment(
+        task.plan_type, item
+    )
     reported_in: dict[tuple[int, int], PlanType] = {}  # (unit, item) → the plan type
     if below:
         shares = ItemShare.objects.filter(
@@ -360,7 +368,12 @@ def underlag(user, task: ReportingTask, item: Item) -> Underlag:
             row.state = found.state(occasion.pk, row.unit.pk, row.item, reported_in[key])
             field_name = dict((k, f) for k, f, _c, _w in SCALE_TABLES).get(row.item.kind)
             if field_name:
-                row.scale_id = services.scale_for(reported_in[key], row.item, field_name)
+                row.scale_id = services.scale_for(
+                    reported_in[key], row.item, field_name, row.unit.pk
+                )
+            if row.item.kind == ItemKind.GOAL and not shows_assessment:
+                row.assessment_hidden = True
+                row.scale_id = None
     rows.sort(key=lambda r: (r.unit.name, r.unit.pk, not r.shared, r.item.order, r.item.pk))
     scales: dict[int, list[ScaleValue]] = {}
     scale_ids = {r.scale_id for r in rows if r.scale_id}

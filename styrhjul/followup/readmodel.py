@@ -53,7 +53,7 @@ from django.utils.translation import gettext_lazy as _
 
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import value_rows
-from styrhjul.model.models import AssessmentRule, ItemKind, PlanType
+from styrhjul.model.models import AssessmentRule, ItemKind, PlanType, load_assessment_rules
 from styrhjul.planning.models import Item, Periodicity
 
 from .models import FollowUpOccasion, Forecast, Report, ReportingTask
@@ -711,6 +711,8 @@ def read(
     else:
         items = items_to_report_many(plan_types, units, unit_query=unit_query)
     all_items = {i.pk: i for found in items.values() for i in found}
+    if any(i.kind == ItemKind.GOAL and i.level_id for i in all_items.values()):
+        load_assessment_rules(plan_types)  # one query for services.assesses
     found = answers(
         occasions,
         unit_query if unit_query is not None else units,

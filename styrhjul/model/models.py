@@ -431,6 +431,27 @@ class AssessmentRule(models.Model):
             raise ValidationError({"level": _("Målnivån hör till ett annat år.")})
 
 
+def load_assessment_rules(plan_types) -> None:
+    """Read the assessment rules of all `plan_types` (instances) in one query,
+    for goal_rule, instead of one query per plan type."""
+    plan_types = [pt for pt in plan_types if getattr(pt, "_assessment_rules", None) is None]
+    if not plan_types:
+        return
+    found: dict[int, dict] = {pt.pk: {} for pt in plan_types}
+    for type_id, level_id, *flags in AssessmentRule.objects.filter(
+        plan_type__in=[pt.pk for pt in plan_types]
+    ).values_list(
+        "plan_type_id",
+        "level_id",
+        "owner_assesses",
+        "receivers_assess",
+        "underlag_shows_assessments",
+    ):
+        found[type_id][level_id] = tuple(flags)
+    for pt in plan_types:
+        pt._assessment_rules = found[pt.pk]
+
+
 def goal_rule(
     plan_type: PlanType, level_id: int | None, level_assesses: bool | None
 ) -> tuple[bool, bool, bool]:
@@ -440,16 +461,9 @@ def goal_rule(
     type's rules are read once per instance."""
     if level_id is None:
         return True, True, True
-    rules = getattr(plan_type, "_assessment_rules", None)
-    if rules is None:
-        rules = {
-            r[0]: r[1:]
-            for r in AssessmentRule.objects.filter(plan_type=plan_type).values_list(
-                "level_id", "owner_assesses", "receivers_assess", "underlag_shows_assessments"
-            )
-        }
-        plan_type._assessment_rules = rules
-    found = rules.get(level_id)
+    if getattr(plan_type, "_assessment_rules", None) is None:
+        load_assessment_rules([plan_type])
+    found = plan_type._assessment_rules.get(level_id)
     if found is None:
         return bool(level_assesses), bool(level_assesses), True
     return found

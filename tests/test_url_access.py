@@ -158,6 +158,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "model:level_delete": "level",
     "model:plan_type_edit": "plan_type",
     "model:plan_type_delete": "plan_type",
+    "model:assessment_rules": "plan_type",
     "model:scale_edit": "scale",
     "model:scale_delete": "scale",
     "model:scale_value_create": "scale",

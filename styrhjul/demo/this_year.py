@@ -412,7 +412,7 @@ def _row(task: ReportingTask, item, values: dict, spec: Planned) -> services.Rep
     share = _share(task.unit.code, item.number, spec.period_end)
     grade = 0 if share < 70 else 1 if share < 92 else 2
     field = "status" if item.kind in (ItemKind.ACTIVITY, ItemKind.ASSIGNMENT) else "assessment"
-    scale_id = services.scale_for(task.plan_type, item, field)
+    scale_id = services.scale_for(task.plan_type, item, field, task.unit_id)
     chosen = None
     completion = None
     comment = analysis = ""

@@ -77,7 +77,7 @@ def latest(
                 continue
             report = found.report(occasion.pk, unit_id, pk)
             value = found.value(occasion.pk, unit_id, pk)
-            if state(item, plan_type, report, value) == REPORTED:
+            if state(item, plan_type, report, value, unit_id) == REPORTED:
                 latest_found[unit_id, pk] = (occasion, report, value)
                 break
     # The status or assessment chosen in the reports found (a few scale values).

@@ -35,6 +35,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     FilteredRelation,
     Func,
@@ -53,7 +54,7 @@ from django.utils.translation import gettext_lazy as _
 
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import value_rows
-from styrhjul.model.models import ItemKind, PlanType
+from styrhjul.model.models import AssessmentRule, ItemKind, PlanType, load_assessment_rules
 from styrhjul.planning.models import Item, Periodicity
 
 from .models import FollowUpOccasion, Forecast, Report, ReportingTask
@@ -86,16 +87,21 @@ def _text(report: Report | None, name: str) -> bool:
 
 
 def has_main_answer(
-    item: Item, plan_type: PlanType, report: Report | None, value: IndicatorValue | None
+    item: Item,
+    plan_type: PlanType,
+    report: Report | None,
+    value: IndicatorValue | None,
+    unit_id: int | None = None,
 ) -> bool:
-    """Whether the unit gave the item's main answer (see the module doc)."""
+    """Whether the unit (`unit_id`; None: the item's owner) gave the item's
+    main answer (see the module doc)."""
     kind = item.kind
     if kind in (ItemKind.ACTIVITY, ItemKind.ASSIGNMENT):
         if scale_for(plan_type, item, "status") is None:
             return _text(report, "comment")
         return report is not None and report.status_id is not None
     if kind == ItemKind.GOAL:
-        if scale_for(plan_type, item, "assessment") is None:
+        if scale_for(plan_type, item, "assessment", unit_id) is None:
             return _text(report, "analysis")
         return report is not None and report.assessment_id is not None
     if kind == ItemKind.INDICATOR:
@@ -127,12 +133,17 @@ def has_anything(report: Report | None, value: IndicatorValue | None) -> bool:
 
 
 def state(
-    item: Item, plan_type: PlanType, report: Report | None, value: IndicatorValue | None
+    item: Item,
+    plan_type: PlanType,
+    report: Report | None,
+    value: IndicatorValue | None,
+    unit_id: int | None = None,
 ) -> str:
     """REPORTED, STARTED or NOT_REPORTED: THE rule of what counts as reported.
     `plan_type` is the plan type the item is reported in (its scales),
-    `value` the indicator's outcome for the occasion's period."""
-    if has_main_answer(item, plan_type, report, value):
+    `value` the indicator's outcome for the occasion's period, `unit_id` the
+    reporting unit (None: the item's owner; services.assesses)."""
+    if has_main_answer(item, plan_type, report, value, unit_id):
         return REPORTED
     return STARTED if has_anything(report, value) else NOT_REPORTED
 
@@ -190,12 +201,15 @@ def _at(path: str, name: str) -> str:
     return f"{path}__{name}" if path else name
 
 
-def main_answer_sql(item: str, plan_type: str, report: str, outcome: str) -> Q:
+def main_answer_sql(
+    item: str, plan_type: str, report: str, outcome: str, receiving: bool = False
+) -> Q:
     """has_main_answer as a condition on a query's row: `item`, `plan_type`
     and `report` are the paths to the item ("" when the query is of items),
     the plan type it is reported in and its report (a left join: NULLs when
     none), `outcome` the name of the outcome's code (_outcome_code_sql; NULL
-    when none)."""
+    when none). `receiving`: the rows are of units the items are shared to,
+    not of their owners (services.assesses)."""
 
     def kind(k):
         return Q(**{_at(item, "kind"): k})
@@ -209,12 +223,24 @@ def main_answer_sql(item: str, plan_type: str, report: str, outcome: str) -> Q:
     def text(name):
         return _text_sql(f"{report}__{name}")
 
-    # scale_for(plan_type, item, "assessment") of a goal: none when its level
-    # does not assess, else the plan type's goal scale.
-    level_assesses = Q(**{_at(item, "level__isnull"): True}) | Q(
-        **{_at(item, "level__assesses"): True}
+    # scale_for(plan_type, item, "assessment") of a goal: none when the unit
+    # does not assess it (services.assesses: the plan type's rule for the
+    # level and the unit's role, else the level's flag), else the plan type's
+    # goal scale.
+    rules = AssessmentRule.objects.filter(
+        plan_type=OuterRef(plan_type), level=OuterRef(_at(item, "level"))
     )
-    level_describes = Q(**{_at(item, "level__isnull"): False, _at(item, "level__assesses"): False})
+    flag = "receivers_assess" if receiving else "owner_assesses"
+    no_rule = ~Exists(rules)
+    level_assesses = (
+        Q(**{_at(item, "level__isnull"): True})
+        | Exists(rules.filter(**{flag: True}))
+        | (no_rule & Q(**{_at(item, "level__assesses"): True}))
+    )
+    level_describes = Q(**{_at(item, "level__isnull"): False}) & (
+        Exists(rules.filter(**{flag: False}))
+        | (no_rule & Q(**{_at(item, "level__assesses"): False}))
+    )
     status_scales = {ItemKind.ACTIVITY: "activity_scale", ItemKind.ASSIGNMENT: "assignment_scale"}
     rule = Q()
     for k, name in status_scales.items():
@@ -239,7 +265,9 @@ def anything_sql(report: str, outcome: str) -> Q:
     return rule
 
 
-def _with_state(query: QuerySet, occasion, item: str, unit: str) -> QuerySet:
+def _with_state(
+    query: QuerySet, occasion, item: str, unit: str, receiving: bool = False
+) -> QuerySet:
     """`query` (items to report at `occasion`: `item` the path to the item,
     "" for a query of items, `unit` to the reporting unit's id; the plan
     type it is reported in at "plan__plan_type") with each row's `state`
@@ -285,7 +313,7 @@ def _with_state(query: QuerySet, occasion, item: str, unit: str) -> QuerySet:
     return query.annotate(
         state=Case(
             When(
-                main_answer_sql(item, "plan__plan_type", "report", "outcome"),
+                main_answer_sql(item, "plan__plan_type", "report", "outcome", receiving),
                 then=Value(REPORTED),
             ),
             When(anything_sql("report", "outcome"), then=Value(STARTED)),
@@ -305,7 +333,7 @@ def _to_report_sql(occasion: FollowUpOccasion, type_ids, units) -> tuple[QuerySe
     in_model = Q(plan__plan_type__model_id=occasion.model_id)
     return (
         _with_state(own.filter(in_model), occasion, "", "plan__unit_id"),
-        _with_state(shares.filter(in_model), occasion, "item", "unit_id"),
+        _with_state(shares.filter(in_model), occasion, "item", "unit_id", receiving=True),
     )
 
 
@@ -434,7 +462,7 @@ class Answers:
 
     def state(self, occasion_id: int, unit_id: int, item: Item, plan_type: PlanType) -> str:
         key = (occasion_id, unit_id, item.pk)
-        return state(item, plan_type, self.reports.get(key), self.values.get(key))
+        return state(item, plan_type, self.reports.get(key), self.values.get(key), unit_id)
 
 
 class ReportFacts(NamedTuple):
@@ -479,6 +507,7 @@ class ItemFacts(NamedTuple):
     assesses: bool | None  # its goal level's
     responsible_id: int | None
     periodicity: str
+    plan_unit_id: int | None = None  # the owner (services.assesses)
     series: object = None  # read by answers() for indicators only
 
     @property
@@ -486,7 +515,15 @@ class ItemFacts(NamedTuple):
         return self
 
 
-ITEM_FIELDS = ("pk", "kind", "level_id", "level__assesses", "responsible_id", "periodicity")
+ITEM_FIELDS = (
+    "pk",
+    "kind",
+    "level_id",
+    "level__assesses",
+    "responsible_id",
+    "periodicity",
+    "plan__unit_id",
+)
 
 
 def _ids(units) -> list[int] | QuerySet:
@@ -607,7 +644,7 @@ class Row:
     state: str = field(init=False)
 
     def __post_init__(self):
-        self.state = state(self.item, self.plan_type, self.report, self.value)
+        self.state = state(self.item, self.plan_type, self.report, self.value, self.unit_id)
 
     @property
     def reported(self) -> bool:
@@ -692,6 +729,8 @@ def read(
     else:
         items = items_to_report_many(plan_types, units, unit_query=unit_query)
     all_items = {i.pk: i for found in items.values() for i in found}
+    if any(i.kind == ItemKind.GOAL and i.level_id for i in all_items.values()):
+        load_assessment_rules(plan_types)  # one query for services.assesses
     found = answers(
         occasions,
         unit_query if unit_query is not None else units,

@@ -198,7 +198,7 @@ class ReportForm(forms.Form):
         super().__init__(data, prefix=f"post-{item.pk}", initial=initial)
         kind = item.kind
         status_scale = services.scale_for(task.plan_type, item, "status")
-        assessment_scale = services.scale_for(task.plan_type, item, "assessment")
+        assessment_scale = services.scale_for(task.plan_type, item, "assessment", task.unit_id)
         f = self.fields
         if kind in (ItemKind.ACTIVITY, ItemKind.ASSIGNMENT):
             if status_scale:

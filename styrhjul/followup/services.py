@@ -22,7 +22,7 @@ from styrhjul.economy.queries import units_holding_ansvar
 from styrhjul.indicators.aggregate import computed_values
 from styrhjul.indicators.models import IndicatorValue, ValueSource
 from styrhjul.indicators.series import series_values
-from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue
+from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, ScaleValue, goal_rule
 from styrhjul.model.services import require_model_owner
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, User
@@ -445,16 +445,50 @@ class ReportData:
     measures_due: datetime.date | None = None
 
 
-def scale_for(plan_type: PlanType, item: Item, field: str) -> int | None:
+def _owner_id(item) -> int | None:
+    """The unit whose plan holds the item (an Item, or readmodel.ItemFacts)."""
+    found = getattr(item, "plan_unit_id", None)
+    if found is None and item.plan_id:
+        found = item.plan.unit_id
+    return found
+
+
+def assesses(plan_type: PlanType, item, unit_id: int | None = None) -> bool:
+    """THE answer to "does this unit assess this item": whether the unit
+    `unit_id` (None: the item's owner) gives an assessment of `item` when it
+    reports it in `plan_type`, or only describes it (analysis, no
+    assessment). A goal at a level follows the model's rule for the plan
+    type and level (model.models.goal_rule): one flag for the owning unit,
+    one for the units the goal is shared to. Every other item: yes."""
+    if item.kind != ItemKind.GOAL or not item.level_id:
+        return True
+    owner, receivers, _shown = goal_rule(plan_type, item.level_id, item.level.assesses)
+    if unit_id is None or unit_id == _owner_id(item):
+        return owner
+    return receivers
+
+
+def underlag_shows_assessment(plan_type: PlanType, item) -> bool:
+    """Whether the owner's underlag shows the sub-units' assessments of
+    `item` (reported in `plan_type`), or only their analyses."""
+    if item.kind != ItemKind.GOAL or not item.level_id:
+        return True
+    return goal_rule(plan_type, item.level_id, item.level.assesses)[2]
+
+
+def scale_for(
+    plan_type: PlanType, item: Item, field: str, unit_id: int | None = None
+) -> int | None:
     """The scale (id) of an item's "status" or "assessment" in the plan type
-    it is reported in; None where the item has no such field (e.g. the
-    assessment of a goal whose level does not assess)."""
+    it is reported in, by the unit `unit_id` (None: its owner); None where
+    the item has no such field (e.g. the assessment of a goal the unit does
+    not assess: `assesses`)."""
     if field == "status":
         return {
             ItemKind.ACTIVITY: plan_type.activity_scale_id,
             ItemKind.ASSIGNMENT: plan_type.assignment_scale_id,
         }.get(item.kind)
-    if item.kind == ItemKind.GOAL and item.level_id and not item.level.assesses:
+    if not assesses(plan_type, item, unit_id):
         return None
     return {
         ItemKind.INDICATOR: plan_type.indicator_scale_id,
@@ -463,23 +497,26 @@ def scale_for(plan_type: PlanType, item: Item, field: str) -> int | None:
     }.get(item.kind)
 
 
-def validate_report(plan_type: PlanType, item: Item, data: ReportData) -> None:
+def validate_report(
+    plan_type: PlanType, item: Item, data: ReportData, unit_id: int | None = None
+) -> None:
     errors = {}
     for field in ("status", "assessment"):
         value = getattr(data, field)
-        if value is not None and value.scale_id != scale_for(plan_type, item, field):
+        if value is not None and value.scale_id != scale_for(plan_type, item, field, unit_id):
             errors[field] = _("Välj ett värde ur planens skala.")
     if data.completion is not None and not 0 <= data.completion <= 100:
         errors["completion"] = _("Färdighetsgraden anges från 0 till 100 %.")
-    if (
-        item.kind == ItemKind.GOAL
-        and data.assessment is not None
-        and item.level_id
-        and not item.level.assesses
-    ):
-        errors["assessment"] = _(
-            "Målnivån %(level)s bedömer inte måluppfyllelse; beskriv i analysen."
-        ) % {"level": item.level}
+    if data.assessment is not None and not assesses(plan_type, item, unit_id):
+        if not item.level.assesses:
+            errors["assessment"] = _(
+                "Målnivån %(level)s bedömer inte måluppfyllelse; beskriv i analysen."
+            ) % {"level": item.level}
+        else:
+            errors["assessment"] = _(
+                "Enheten bedömer inte måluppfyllelse för mål på nivån %(level)s i "
+                "%(plan_type)s; beskriv i analysen."
+            ) % {"level": item.level, "plan_type": plan_type}
     if (data.measures_responsible.strip() or data.measures_due) and not data.measures.strip():
         errors["measures"] = _("Beskriv åtgärden när du anger ansvarig eller datum för den.")
     chosen = data.status or data.assessment
@@ -525,7 +562,7 @@ def report_save(
         raise ValidationError(
             _("Rapporteringen är låst: tidsfristen har passerat eller uppföljningen är stängd.")
         )
-    validate_report(task.plan_type, item, data)
+    validate_report(task.plan_type, item, data, task.unit_id)
     report = lock_for_edit(
         Report,
         version,

@@ -45,6 +45,9 @@ class UnderlagRow:
     value: IndicatorValue | None = None  # shown: the occasion's period, the year or the latest
     state: str = readmodel.NOT_REPORTED  # the read model's state of the unit's item
     scale_id: int | None = None  # the scale of its status or assessment where reported
+    # The model's rule says the owner sees the units' analyses, not their
+    # assessments (services.underlag_shows_assessment).
+    assessment_hidden: bool = False
 
     @property
     def reported(self) -> bool:
@@ -60,6 +63,8 @@ class UnderlagRow:
         control points): the one value shown with label and colour."""
         if self.report is None:
             return None
+        if self.assessment_hidden:
+            return self.report.status
         return self.report.status or self.report.assessment
 
     @property
@@ -431,6 +436,16 @@ def underlag_of_items(
                 values.setdefault((v.unit_id, v.item_id), []).append(v)
         period = value_period(occasion)
         field_of = {k: f for k, f, _c, _w in SCALE_TABLES}
+        rules: dict[tuple[int, int], bool] = {}
+
+        def shows_assessment(plan_type, item) -> bool:
+            # Whether the owner's underlag shows the units' assessments of the
+            # goal (the model's assessment rule), once per plan type and goal.
+            key = (plan_type.pk, item.pk)
+            if key not in rules:
+                rules[key] = services.underlag_shows_assessment(plan_type, item)
+            return rules[key]
+
         for row in rows:
             key = (row.unit.pk, row.item.pk)
             row.report = answers.report(occasion.pk, *key)
@@ -438,7 +453,12 @@ def underlag_of_items(
             row.state = answers.state(occasion.pk, row.unit.pk, row.item, reported_in[key])
             field_name = field_of.get(row.item.kind)
             if field_name:
-                row.scale_id = services.scale_for(reported_in[key], row.item, field_name)
+                row.scale_id = services.scale_for(
+                    reported_in[key], row.item, field_name, row.unit.pk
+                )
+            if row.item.kind == ItemKind.GOAL and not shows_assessment(reported_in[key], row.item):
+                row.assessment_hidden = True
+                row.scale_id = None
     scales: dict[int, list[ScaleValue]] = {}
     scale_ids = {r.scale_id for r in rows if r.scale_id}
     if scale_ids:

@@ -18,6 +18,11 @@ GOAL_LEVELS = [
     ("Verksamhetsmål", ["Förvaltning", "Avdelning", "Enhet"], True),
 ]
 
+# The levels whose goals may contribute to other goals at the same level (a
+# unit's verksamhetsmål to its förvaltning's); at the others a goal contributes
+# only to goals at the levels above.
+LINKS_WITHIN_LEVEL = {"Verksamhetsmål"}
+
 # kind → (scale name, [(label, colour, symbol, comment_required, counts_as_done[,
 # suggested_when])]); suggested_when only for the assessment of indicators.
 SCALES = {

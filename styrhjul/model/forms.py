@@ -12,8 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from styrhjul.organisation.models import UnitType
 
 from . import services
-from .models import GoalLevel, ItemKind, Perspective, PlanType, Scale, ScaleKind, ScaleValue
-from .services_config import KIND_SCALES, SCALE_FIELDS, scale_errors
+from .models import (
+    GoalLevel,
+    ItemKind,
+    Perspective,
+    PlanType,
+    Scale,
+    ScaleKind,
+    ScaleValue,
+    goal_rule,
+)
+from .services_config import KIND_PLURALS, KIND_SCALES, SCALE_FIELDS, scale_errors
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 
@@ -111,7 +120,7 @@ class GoalLevelForm(_PartForm):
 
     class Meta:
         model = GoalLevel
-        fields = ["name", "order", "unit_types", "assesses"]
+        fields = ["name", "order", "unit_types", "assesses", "links_within_level"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +129,7 @@ class GoalLevelForm(_PartForm):
         self.fields["assesses"].help_text = _(
             "Av: enheter på nivån beskriver bara måluppfyllelsen, utan bedömning."
         )
+        self.fields["links_within_level"].label = _("Mål kan bidra till mål på samma nivå")
 
 
 class PlanTypeForm(_PartForm):
@@ -276,3 +286,49 @@ class RiskScaleForm(forms.Form):
 
     def clean_consequence_labels(self):
         return _lines(self.cleaned_data["consequence_labels"])
+
+
+class AssessmentRulesForm(forms.Form):
+    """Bedömningsregler for one plan type: per goal level, whether the owning
+    unit assesses, whether the units the goal is shared to assess or only
+    describe, and whether the underlag shows the sub-units' assessments."""
+
+    LABELS = {
+        "owner_assesses": _("%(level)s: ägande enhet bedömer måluppfyllelse"),
+        "receivers_assess": _(
+            "%(level)s: mottagande enheter (målet delat till dem) bedömer måluppfyllelse"
+        ),
+        "underlag_shows_assessments": _(
+            "%(level)s: underlaget visar underliggande enheters bedömningar"
+        ),
+    }
+    HELP = {
+        "owner_assesses": _("Av: enheten som äger målet beskriver bara, utan bedömning."),
+        "receivers_assess": _("Av: de mottagande enheterna beskriver bara (analys)."),
+        "underlag_shows_assessments": _("Av: underlaget visar analyserna men inte bedömningarna."),
+    }
+
+    def __init__(self, *args, plan_type, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = list(plan_type.model.levels.all())
+        for level in self.levels:
+            current = dict(
+                zip(
+                    self.LABELS,
+                    goal_rule(plan_type, level.pk, level.assesses),
+                    strict=True,
+                )
+            )
+            for name, label in self.LABELS.items():
+                self.fields[f"{name}_{level.pk}"] = forms.BooleanField(
+                    label=label % {"level": level.name},
+                    help_text=self.HELP[name],
+                    required=False,
+                    initial=current[name],
+                )
+
+    def rules(self) -> dict[int, dict[str, bool]]:
+        return {
+            level.pk: {name: bool(self.cleaned_data[f"{name}_{level.pk}"]) for name in self.LABELS}
+            for level in self.levels
+        }

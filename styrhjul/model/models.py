@@ -139,6 +139,26 @@ class Perspective(models.Model):
         return self.model.organisation
 
 
+class GoalLevelQuerySet(models.QuerySet):
+    def ownable_by(self, unit: Unit) -> "GoalLevelQuerySet":
+        """The levels `unit` may own goals at: those naming its unit type, and
+        those naming no unit type at all. The one rule for the goal form's
+        choices and for the service that saves the goal."""
+        named = GoalLevel.unit_types.through.objects.filter(goallevel_id=models.OuterRef("pk"))
+        return self.filter(
+            ~models.Exists(named) | models.Exists(named.filter(unittype_id=unit.unit_type_id))
+        )
+
+    def above(self, level: "GoalLevel") -> "GoalLevelQuerySet":
+        """The levels a goal at `level` may contribute to: those of the same
+        model higher than it (a lower order), and the level itself where it
+        allows links within the level (GoalLevel.links_within_level)."""
+        higher = models.Q(order__lt=level.order)
+        if level.links_within_level:
+            higher |= models.Q(pk=level.pk)
+        return self.filter(higher, model_id=level.model_id)
+
+
 class GoalLevel(models.Model):
     """Målnivå: e.g. Inriktningsmål → Nämndmål → Verksamhetsmål, with the unit
     types that may own goals at the level."""
@@ -156,7 +176,17 @@ class GoalLevel(models.Model):
         default=True,
         help_text=_("Av: enheter på nivån beskriver bara, utan bedömning."),
     )
+    links_within_level = models.BooleanField(
+        _("mål kan bidra till mål på samma nivå"),
+        default=True,
+        help_text=_(
+            "Av: ett mål på nivån kan bara bidra till mål på nivåerna ovanför, "
+            "inte till andra mål på samma nivå."
+        ),
+    )
     history = HistoricalRecords(m2m_fields=[unit_types])
+
+    objects = GoalLevelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("målnivå")
@@ -334,3 +364,106 @@ class PlanType(models.Model):
             raise ValidationError({"item_kinds": _("Okänd posttyp: %s") % ", ".join(unknown)})
         if not self.item_kinds:
             raise ValidationError({"item_kinds": _("Välj minst en posttyp.")})
+
+
+class AssessmentRule(models.Model):
+    """Bedömningsregel: for goals of one level in one plan type, who in the
+    chain assesses. The owning unit assesses or only describes; the units a
+    goal is shared to (mottagande enheter) assess or only describe (analysis,
+    no assessment); and whether the sub-units' assessments are shown to the
+    owner in the underlag. Without a rule, the level's own `assesses` holds
+    for owner and receivers alike and the underlag shows the assessments."""
+
+    conflict_message = _("Någon annan har ändrat bedömningsregeln medan du arbetade.")
+
+    plan_type = models.ForeignKey(
+        PlanType,
+        on_delete=models.CASCADE,
+        related_name="assessment_rules",
+        verbose_name=_("plantyp"),
+    )
+    level = models.ForeignKey(
+        GoalLevel,
+        on_delete=models.CASCADE,
+        related_name="assessment_rules",
+        verbose_name=_("målnivå"),
+    )
+    owner_assesses = models.BooleanField(
+        _("ägande enhet bedömer"),
+        default=True,
+        help_text=_("Av: enheten som äger målet beskriver bara, utan bedömning."),
+    )
+    receivers_assess = models.BooleanField(
+        _("mottagande enheter bedömer"),
+        default=True,
+        help_text=_(
+            "Av: enheter som målet är delat till beskriver bara (analys, ingen bedömning)."
+        ),
+    )
+    underlag_shows_assessments = models.BooleanField(
+        _("underliggande enheters bedömningar visas i underlaget"),
+        default=True,
+        help_text=_("Av: underlaget visar enheternas analyser men inte deras bedömningar."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bedömningsregel")
+        verbose_name_plural = _("bedömningsregler")
+        ordering = ["plan_type", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_type", "level"], name="one_rule_per_type_level")
+        ]
+
+    def __str__(self) -> str:
+        return _("%(level)s i %(plan_type)s") % {"level": self.level, "plan_type": self.plan_type}
+
+    # Everyone with a grant in the organisation reads it (access.can).
+    read_in_organisation = True
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.plan_type.model.organisation
+
+    def clean(self):
+        if self.level_id and self.plan_type_id and self.level.model_id != self.plan_type.model_id:
+            raise ValidationError({"level": _("Målnivån hör till ett annat år.")})
+
+
+def load_assessment_rules(plan_types) -> None:
+    """Read the assessment rules of all `plan_types` (instances) in one query,
+    for goal_rule, instead of one query per plan type."""
+    plan_types = [pt for pt in plan_types if getattr(pt, "_assessment_rules", None) is None]
+    if not plan_types:
+        return
+    found: dict[int, dict] = {pt.pk: {} for pt in plan_types}
+    for type_id, level_id, *flags in AssessmentRule.objects.filter(
+        plan_type__in=[pt.pk for pt in plan_types]
+    ).values_list(
+        "plan_type_id",
+        "level_id",
+        "owner_assesses",
+        "receivers_assess",
+        "underlag_shows_assessments",
+    ):
+        found[type_id][level_id] = tuple(flags)
+    for pt in plan_types:
+        pt._assessment_rules = found[pt.pk]
+
+
+def goal_rule(
+    plan_type: PlanType, level_id: int | None, level_assesses: bool | None
+) -> tuple[bool, bool, bool]:
+    """(owner assesses, receivers assess, underlag shows assessments) for
+    goals of the level `level_id` (None: no level) in `plan_type`: its
+    AssessmentRule, else the level's `assesses` for both roles. The plan
+    type's rules are read once per instance."""
+    if level_id is None:
+        return True, True, True
+    if getattr(plan_type, "_assessment_rules", None) is None:
+        load_assessment_rules([plan_type])
+    found = plan_type._assessment_rules.get(level_id)
+    if found is None:
+        return bool(level_assesses), bool(level_assesses), True
+    return found

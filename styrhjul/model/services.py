@@ -20,7 +20,15 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
 from . import defaults
-from .models import GoalLevel, GovernanceModel, Perspective, PlanType, Scale, ScaleValue
+from .models import (
+    AssessmentRule,
+    GoalLevel,
+    GovernanceModel,
+    Perspective,
+    PlanType,
+    Scale,
+    ScaleValue,
+)
 
 
 def _save(obj, actor, reason: str | None = None):
@@ -45,7 +53,16 @@ def model_create_default(*, actor, organisation: Unit, year: int) -> GovernanceM
         _save(Perspective(model=model, name=name, description=description, order=order * 10), actor)
     types = {t.name: t for t in UnitType.objects.all()}
     for order, (name, type_names, assesses) in enumerate(defaults.GOAL_LEVELS, 1):
-        level = _save(GoalLevel(model=model, name=name, order=order * 10, assesses=assesses), actor)
+        level = _save(
+            GoalLevel(
+                model=model,
+                name=name,
+                order=order * 10,
+                assesses=assesses,
+                links_within_level=name in defaults.LINKS_WITHIN_LEVEL,
+            ),
+            actor,
+        )
         level.unit_types.set([types[n] for n in type_names if n in types])
     scales = {}
     for kind, (name, values) in defaults.SCALES.items():
@@ -134,7 +151,13 @@ def copy_model(*, actor, model: GovernanceModel, reason: str) -> ModelCopy:
     levels = {}
     for level in model.levels.prefetch_related("unit_types"):
         copy = _save(
-            GoalLevel(model=new, name=level.name, order=level.order, assesses=level.assesses),
+            GoalLevel(
+                model=new,
+                name=level.name,
+                order=level.order,
+                assesses=level.assesses,
+                links_within_level=level.links_within_level,
+            ),
             actor,
             reason,
         )
@@ -172,6 +195,18 @@ def copy_model(*, actor, model: GovernanceModel, reason: str) -> ModelCopy:
                 goal_scale=scales.get(pt.goal_scale_id),
                 control_scale=scales.get(pt.control_scale_id),
                 assignment_scale=scales.get(pt.assignment_scale_id),
+            ),
+            actor,
+            reason,
+        )
+    for rule in AssessmentRule.objects.filter(plan_type__model=model):
+        _save(
+            AssessmentRule(
+                plan_type=plan_types[rule.plan_type_id],
+                level=levels[rule.level_id],
+                owner_assesses=rule.owner_assesses,
+                receivers_assess=rule.receivers_assess,
+                underlag_shows_assessments=rule.underlag_shows_assessments,
             ),
             actor,
             reason,
@@ -255,3 +290,42 @@ def delete_part(*, actor, obj) -> None:
         raise ValidationError(
             _("%(name)s används av poster eller planer och kan inte tas bort.") % {"name": obj}
         ) from None
+
+
+RULE_FIELDS = ("owner_assesses", "receivers_assess", "underlag_shows_assessments")
+
+
+@use_case
+def assessment_rules_save(*, actor, plan_type: PlanType, rules: dict[int, dict[str, bool]]) -> int:
+    """Save the plan type's assessment rules (bedömningsregler): for each of
+    the model's levels (by pk) the three flags of AssessmentRule. A level
+    whose flags are what holds without a rule (the level's `assesses` for both
+    roles, the assessments shown) gets no new rule; an existing rule is kept
+    and changed, so its history is whole. Returns the number of rules
+    created or changed."""
+    require_model_owner(actor, plan_type.model.organisation)
+    existing = {r.level_id: r for r in AssessmentRule.objects.filter(plan_type=plan_type)}
+    changed = 0
+    for level in plan_type.model.levels.all():
+        wanted = rules.get(level.pk)
+        if wanted is None:
+            continue
+        rule = existing.get(level.pk)
+        if rule is None:
+            default = {
+                "owner_assesses": level.assesses,
+                "receivers_assess": level.assesses,
+                "underlag_shows_assessments": True,
+            }
+            if all(wanted[f] == default[f] for f in RULE_FIELDS):
+                continue
+            rule = AssessmentRule(plan_type=plan_type, level=level)
+        elif all(getattr(rule, f) == wanted[f] for f in RULE_FIELDS):
+            continue
+        else:
+            rule.version += 1
+        for f in RULE_FIELDS:
+            setattr(rule, f, wanted[f])
+        _save(rule, actor)
+        changed += 1
+    return changed

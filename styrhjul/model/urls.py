@@ -28,6 +28,11 @@ urlpatterns = [
     path("malnivaer/<int:pk>/ta-bort/", views.level_delete, name="level_delete"),
     path("plantyper/<int:pk>/", views.plan_type_edit, name="plan_type_edit"),
     path("plantyper/<int:pk>/ta-bort/", views.plan_type_delete, name="plan_type_delete"),
+    path(
+        "plantyper/<int:pk>/bedomningsregler/",
+        views.assessment_rules,
+        name="assessment_rules",
+    ),
     path("skalor/<int:pk>/", views.scale_edit, name="scale_edit"),
     path("skalor/<int:pk>/ta-bort/", views.scale_delete, name="scale_delete"),
     path("skalor/<int:pk>/varden/ny/", views.scale_value_create, name="scale_value_create"),

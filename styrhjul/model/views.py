@@ -33,6 +33,7 @@ from . import queries, services, services_config
 from .forms import (
     YEAR_MAX,
     YEAR_MIN,
+    AssessmentRulesForm,
     GoalLevelForm,
     PerspectiveForm,
     PlanTypeForm,
@@ -665,4 +666,44 @@ def history(request, part: str, pk: int):
             "back": _year_url(organisation, readable_roots, year),
             "breadcrumbs": _crumbs(organisation, readable_roots, year, (_("Historik"), None)),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_rules(request, pk: int):
+    """Bedömningsregler of a plan type: who in the chain assesses its goals,
+    level by level (model owners)."""
+    plan_type = _get_managed(request, PlanType, ("model__organisation",), pk)
+    model = plan_type.model
+    organisation = model.organisation
+    roots = _readable_roots(request.user)
+    form = AssessmentRulesForm(request.POST or None, plan_type=plan_type)
+    back = _year_url(organisation, roots, model.year) + "#plantyper"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_rules_save(
+                actor=request.user, plan_type=plan_type, rules=form.rules()
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Bedömningsreglerna för %(plan_type)s är sparade.") % {"plan_type": plan_type},
+            )
+            return redirect(back)
+    title = _("Bedömningsregler för %(plan_type)s") % {"plan_type": plan_type}
+    return _form_page(
+        request,
+        form=form,
+        title=title,
+        action=request.path,
+        back=back,
+        crumbs=_crumbs(organisation, roots, model.year, (title, None)),
+        intro=_(
+            "Vem i styrkedjan som bedömer måluppfyllelsen för mål på varje nivå i "
+            "planer av typen. En enhet som inte bedömer beskriver i analysen; "
+            "analysen räknas då som rapporterad."
+        ),
     )

@@ -171,7 +171,7 @@ class ItemForm(forms.ModelForm):
             self.fields["perspective"].queryset = model.perspectives.all()
             self.fields["perspective"].empty_label = _("Inget perspektiv")
         if "level" in self.fields:
-            self.fields["level"].queryset = model.levels.all()
+            self.fields["level"].queryset = model.levels.ownable_by(unit)
             self.fields["level"].required = True
             self.fields["level"].empty_label = _("Välj målnivå")
         if "responsible" in self.fields:

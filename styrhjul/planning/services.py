@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import lock_version, save_edited, use_case
 from styrhjul.model import services as model_services
-from styrhjul.model.models import GovernanceModel, ItemKind, PlanType
+from styrhjul.model.models import GoalLevel, GovernanceModel, ItemKind, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit, UnitType
 
@@ -140,8 +140,8 @@ def _check_item(item: Item) -> None:
     if item.level_id:
         if item.level.model_id != model_id:
             raise ValidationError({"level": _("Målnivån hör till ett annat år.")})
-        allowed = {t.pk for t in item.level.unit_types.all()}
-        if allowed and item.plan.unit.unit_type_id not in allowed:
+        unit = item.plan.unit
+        if not GoalLevel.objects.ownable_by(unit).filter(pk=item.level_id).exists():
             raise ValidationError(
                 {
                     "level": _("%(unit_type)s får inte ha mål på nivån %(level)s.")
@@ -434,9 +434,41 @@ def _walk_from(
         return cursor.fetchall()
 
 
+def link_rule(item: Item) -> Q:
+    """Which items the model lets `item` contribute to ("Bidrar till"): a goal
+    at a level only to goals at the levels the model allows above it
+    (GoalLevel.above: higher levels, and its own where the level allows links
+    within it), never a sibling at a level that does not. Other items: any.
+    The one rule for the choices offered (link_targets) and for item_link."""
+    if item.kind == ItemKind.GOAL and item.level_id:
+        return Q(kind=ItemKind.GOAL, level__in=GoalLevel.objects.above(item.level))
+    return Q()
+
+
+def link_targets(*, item: Item):
+    """What the item may contribute to (link_rule), of the same year, in its own
+    unit's plans, in the plans of the units above, and shared to its unit. A
+    bounded list, not every item of the municipality."""
+    unit = item.plan.unit
+    above = Unit.objects.with_tree_fields().ancestors(unit, include_self=True).values("pk")
+    return (
+        Item.objects.active()
+        .filter(plan__plan_type__model=item.plan.plan_type.model)
+        .filter(kind__in=[ItemKind.GOAL, ItemKind.ACTIVITY, ItemKind.ASSIGNMENT])
+        .filter(link_rule(item))
+        .filter(Q(plan__unit__in=above) | Q(shares__unit=unit, shares__ended_at__isnull=True))
+        .exclude(pk=item.pk)
+        .exclude(kind=ItemKind.ACTIVITY, plan__unit=unit)
+        .select_related("plan__unit")
+        .distinct()
+        .order_by("plan__unit__name", "number", "title")
+    )
+
+
 @use_case
 def item_link(*, actor, item: Item, target: Item) -> ItemLink:
-    """`item` contributes to `target`. Refuses cycles and links across years."""
+    """`item` contributes to `target`. Refuses cycles, links across years and
+    links the model does not allow (link_rule)."""
     access.require(actor, access.Action.WRITE, item)
     if not access.can_read(actor, target):
         raise ValidationError(_("Du har inte behörighet till posten du vill koppla till."))
@@ -447,6 +479,14 @@ def item_link(*, actor, item: Item, target: Item) -> ItemLink:
         )
     if target.plan.plan_type.model_id != item.plan.plan_type.model_id:
         raise ValidationError(_("Poster kan bara kopplas inom samma år."))
+    if not Item.objects.filter(pk=target.pk).filter(link_rule(item)).exists():
+        raise ValidationError(
+            _(
+                "Ett mål på nivån %(level)s kan bara bidra till mål på nivåerna "
+                "ovanför: ”%(target)s” är inte ett sådant mål."
+            )
+            % {"level": item.level, "target": target}
+        )
     link = ItemLink.objects.filter(item=item, target=target).first()
     if link is None:
         link = ItemLink(item=item, target=target)

@@ -9,7 +9,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -169,7 +168,7 @@ def item(request, pk: int):
             "can_write": can_write,
             "add_under": add_under,
             "add_kind": ItemKind.ACTIVITY if ItemKind.ACTIVITY in kinds else kinds[0],
-            "link_form": LinkForm(targets=_link_targets(request.user, obj)) if can_write else None,
+            "link_form": LinkForm(targets=services.link_targets(item=obj)) if can_write else None,
             "page_title": obj.title,
             "breadcrumbs": _crumbs_for_unit(
                 request.user,
@@ -179,27 +178,6 @@ def item(request, pk: int):
                 (obj.title, None),
             ),
         },
-    )
-
-
-def _link_targets(user, obj: Item):
-    """What the item may contribute to: goals, activities and assignments of
-    the same year in its own unit's plans, in the plans of the units above, and
-    shared to its unit. A bounded list, not every item of the municipality."""
-    unit = obj.plan.unit
-    above = Unit.objects.with_tree_fields().ancestors(unit, include_self=True).values("pk")
-    return (
-        Item.objects.active()
-        .filter(
-            plan__plan_type__model=obj.plan.plan_type.model,
-            kind__in=[ItemKind.GOAL, ItemKind.ACTIVITY, ItemKind.ASSIGNMENT],
-        )
-        .filter(Q(plan__unit__in=above) | Q(shares__unit=unit, shares__ended_at__isnull=True))
-        .exclude(pk=obj.pk)
-        .exclude(kind=ItemKind.ACTIVITY, plan__unit=unit)
-        .select_related("plan__unit")
-        .distinct()
-        .order_by("plan__unit__name", "number", "title")
     )
 
 
@@ -415,7 +393,7 @@ def item_delete(request, pk: int):
 @require_POST
 def item_link(request, pk: int):
     obj = _item(request, pk, access.Action.WRITE)
-    form = LinkForm(request.POST, targets=_link_targets(request.user, obj))
+    form = LinkForm(request.POST, targets=services.link_targets(item=obj))
     if form.is_valid():
         try:
             services.item_link(actor=request.user, item=obj, target=form.cleaned_data["target"])

@@ -119,8 +119,8 @@ def test_my_tasks_runs_a_fixed_number_of_queries(occasion, org, chain, django_as
         grant(owner, org[key], Role.MODEL_OWNER, subtree=False)
     access.rights(owner)  # cached per request
     # Tasks, the occasions, items, shares, reports, the indicators' series
-    # and their outcomes (the read model).
-    with django_assert_num_queries(7):
+    # and their outcomes, the plan types' assessment rules (the read model).
+    with django_assert_num_queries(8):
         rows = queries.my_tasks(owner)
     assert len(rows) == 4
 

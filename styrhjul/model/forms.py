@@ -22,7 +22,7 @@ from .models import (
     ScaleValue,
     goal_rule,
 )
-from .services_config import KIND_PLURALS, KIND_SCALES, SCALE_FIELDS, scale_errors
+from .services_config import KIND_SCALES, SCALE_FIELDS, scale_errors
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "styrhjul.kolada",
     "styrhjul.indicators",
     "styrhjul.economy",
+    "styrhjul.api",
     "styrhjul.web",
     "styrhjul.demo",
 ]

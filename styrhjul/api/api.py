@@ -1,0 +1,359 @@
+"""The REST API, version 1 (/api/v1/), built with django-ninja: the OpenAPI
+document comes from these functions and their schemas (docs/api.md).
+
+Reads go through the one access policy (organisation/access.py): a list
+holds only what the caller may read, and an object they may not read
+answers 404 exactly as one that does not exist."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import CursorPagination, paginate
+
+from styrhjul.core.concurrency import EditConflict
+from styrhjul.followup.models import FollowUpOccasion
+from styrhjul.organisation import access
+from styrhjul.planning.models import Item, ItemShare, Plan
+
+from .auth import SessionAuth, TokenAuth
+from .problems import Problem, problem
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+
+api = NinjaAPI(
+    title="Styrhjul API",
+    version="1",
+    description=(
+        "Läs organisationens enheter, uppföljningstillfällen, planer och poster. "
+        "Logga in med en API-nyckel (Authorization: Bearer …) som du skapar under "
+        "Konto → API-nycklar, eller med din inloggning i webbläsaren."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    docs_decorator=login_required,
+)
+
+
+# --- Errors: problem+json ---------------------------------------------------------------
+
+
+@api.exception_handler(Problem)
+def _problem(request, exc: Problem):
+    return problem(exc.status, exc.detail, **exc.extra)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return problem(404, "Det finns inget sådant, eller så får du inte läsa det.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return problem(403, "Du får inte göra det här.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return problem(401, "Logga in, eller ange en API-nyckel: 'Authorization: Bearer <nyckel>'.")
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc: NinjaValidationError):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return problem(422, "Uppgifterna i anropet är felaktiga.", errors=errors)
+
+
+@api.exception_handler(ValidationError)
+def _invalid_data(request, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": field, "message": str(m)}
+            for field, messages in exc.message_dict.items()
+            for m in messages
+        ]
+    else:
+        errors = [{"field": "", "message": str(m)} for m in exc.messages]
+    return problem(422, "; ".join(e["message"] for e in errors), errors=errors)
+
+
+@api.exception_handler(EditConflict)
+def _conflict(request, exc: EditConflict):
+    return problem(409, str(exc))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return problem(403, "CSRF-kontrollen misslyckades. Skicka med sidans CSRF-token.")
+    return problem(exc.status_code, str(exc))
+
+
+# --- Pagination ---------------------------------------------------------------------------
+
+
+def _paged(ordering=("pk",)):
+    return paginate(
+        CursorPagination, ordering=ordering, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE
+    )
+
+
+# --- Organisation units -------------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    code: str
+    parent_id: int | None
+    unit_type: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+
+    @staticmethod
+    def resolve_unit_type(obj) -> str:
+        return obj.unit_type.name
+
+
+class UnitFilter(Schema):
+    year: int | None = None
+    parent: int | None = None
+    code: str | None = None
+
+
+def _units(user):
+    return access.units(user).select_related("unit_type")
+
+
+@api.get("/enheter", response=list[UnitOut], url_name="units", tags=["Organisation"])
+@_paged()
+def unit_list(request, filters: Query[UnitFilter]):
+    """Enheterna du får läsa; `year` ger de som fanns det året."""
+    units = _units(request.user)
+    if filters.year is not None:
+        units = units.valid_in_year(filters.year)
+    if filters.parent is not None:
+        units = units.filter(parent_id=filters.parent)
+    if filters.code is not None:
+        units = units.filter(code=filters.code)
+    return units
+
+
+@api.get("/enheter/{unit_id}", response=UnitOut, url_name="unit", tags=["Organisation"])
+def unit_detail(request, unit_id: int):
+    return access.get_or_404(request.user, _units(request.user), pk=unit_id)
+
+
+# --- Follow-up occasions ------------------------------------------------------------------
+
+
+class OccasionOut(Schema):
+    id: int
+    name: str
+    kind: str
+    status: str
+    year: int
+    organisation_id: int
+    period_end: datetime.date
+    plan_type_ids: list[int]
+
+    @staticmethod
+    def resolve_year(obj) -> int:
+        return obj.model.year
+
+    @staticmethod
+    def resolve_organisation_id(obj) -> int:
+        return obj.model.organisation_id
+
+    @staticmethod
+    def resolve_plan_type_ids(obj) -> list[int]:
+        return [p.pk for p in obj.plan_types.all()]
+
+
+class OccasionFilter(Schema):
+    year: int | None = None
+    status: str | None = None
+    kind: str | None = None
+
+
+def _occasions(user):
+    """The årshjul is read by everyone with a grant in the organisation."""
+    occasions = FollowUpOccasion.objects.select_related("model").prefetch_related("plan_types")
+    ids = access.organisation_ids(user)
+    if ids is not None:
+        occasions = occasions.filter(model__organisation_id__in=ids)
+    return occasions
+
+
+@api.get(
+    "/uppfoljningstillfallen",
+    response=list[OccasionOut],
+    url_name="occasions",
+    tags=["Uppföljning"],
+)
+@_paged()
+def occasion_list(request, filters: Query[OccasionFilter]):
+    """Uppföljningstillfällena i de organisationer du har behörighet i."""
+    occasions = _occasions(request.user)
+    if filters.year is not None:
+        occasions = occasions.filter(model__year=filters.year)
+    if filters.status is not None:
+        occasions = occasions.filter(status=filters.status)
+    if filters.kind is not None:
+        occasions = occasions.filter(kind=filters.kind)
+    return occasions
+
+
+@api.get(
+    "/uppfoljningstillfallen/{occasion_id}",
+    response=OccasionOut,
+    url_name="occasion",
+    tags=["Uppföljning"],
+)
+def occasion_detail(request, occasion_id: int):
+    return access.get_or_404(request.user, _occasions(request.user), pk=occasion_id)
+
+
+# --- Plans and items ----------------------------------------------------------------------
+
+
+class PlanOut(Schema):
+    id: int
+    unit_id: int
+    plan_type_id: int
+    plan_type: str
+    year: int
+
+    @staticmethod
+    def resolve_plan_type(obj) -> str:
+        return obj.plan_type.name
+
+    @staticmethod
+    def resolve_year(obj) -> int:
+        return obj.plan_type.model.year
+
+
+class PlanFilter(Schema):
+    year: int | None = None
+    unit: int | None = None
+
+
+def _plans(user):
+    plans = Plan.objects.select_related("plan_type__model")
+    return access.visible_to(user, plans, unit_field="unit")
+
+
+@api.get("/planer", response=list[PlanOut], url_name="plans", tags=["Planering"])
+@_paged()
+def plan_list(request, filters: Query[PlanFilter]):
+    """Planerna för enheterna du får läsa."""
+    plans = _plans(request.user)
+    if filters.year is not None:
+        plans = plans.filter(plan_type__model__year=filters.year)
+    if filters.unit is not None:
+        plans = plans.filter(unit_id=filters.unit)
+    return plans
+
+
+@api.get("/planer/{plan_id}", response=PlanOut, url_name="plan", tags=["Planering"])
+def plan_detail(request, plan_id: int):
+    return access.get_or_404(request.user, _plans(request.user), pk=plan_id)
+
+
+class ItemOut(Schema):
+    id: int
+    plan_id: int
+    unit_id: int
+    kind: str
+    number: str
+    title: str
+    description: str
+    perspective: str | None
+    level: str | None
+    responsible: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    archived_at: datetime.datetime | None
+    version: int
+    contributes_to: list[int]
+    shared_to: list[int]
+
+    @staticmethod
+    def resolve_unit_id(obj) -> int:
+        return obj.plan.unit_id
+
+    @staticmethod
+    def resolve_perspective(obj) -> str | None:
+        return obj.perspective.name if obj.perspective else None
+
+    @staticmethod
+    def resolve_level(obj) -> str | None:
+        return obj.level.name if obj.level else None
+
+    @staticmethod
+    def resolve_responsible(obj) -> str:
+        if obj.responsible is not None:
+            return obj.responsible.get_full_name() or obj.responsible.username
+        return obj.responsible_text
+
+    @staticmethod
+    def resolve_contributes_to(obj) -> list[int]:
+        return [link.target_id for link in obj.links_up.all()]
+
+    @staticmethod
+    def resolve_shared_to(obj) -> list[int]:
+        return [share.unit_id for share in obj.shares.all()]
+
+
+class ItemFilter(Schema):
+    year: int | None = None
+    plan: int | None = None
+    unit: int | None = None
+    kind: str | None = None
+    archived: bool = False
+
+
+def _items(user):
+    return (
+        Item.objects.restrict(user)
+        .select_related("plan", "perspective", "level", "responsible")
+        .prefetch_related(
+            "links_up",
+            Prefetch("shares", queryset=ItemShare.objects.filter(ended_at__isnull=True)),
+        )
+    )
+
+
+@api.get("/poster", response=list[ItemOut], url_name="items", tags=["Planering"])
+@_paged()
+def item_list(request, filters: Query[ItemFilter]):
+    """Posterna (mål, nyckeltal, aktiviteter, kontrollmoment, uppdrag) du får
+    läsa: de egna enheternas, målen och nyckeltalen de arbetar mot och
+    poster som delats till dem. Arkiverade poster med `archived=true`."""
+    items = _items(request.user)
+    items = items.filter(archived_at__isnull=not filters.archived)
+    if filters.year is not None:
+        items = items.filter(plan__plan_type__model__year=filters.year)
+    if filters.plan is not None:
+        items = items.filter(plan_id=filters.plan)
+    if filters.unit is not None:
+        items = items.filter(plan__unit_id=filters.unit)
+    if filters.kind is not None:
+        items = items.filter(kind=filters.kind)
+    return items
+
+
+@api.get("/poster/{item_id}", response=ItemOut, url_name="item", tags=["Planering"])
+def item_detail(request, item_id: int):
+    return access.get_or_404(request.user, _items(request.user), pk=item_id)

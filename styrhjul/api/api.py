@@ -5,8 +5,6 @@ Reads go through the one access policy (organisation/access.py): a list
 holds only what the caller may read, and an object they may not read
 answers 404 exactly as one that does not exist."""
 
-from __future__ import annotations
-
 import datetime
 
 from django.contrib.auth.decorators import login_required

@@ -12,7 +12,10 @@ import datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from styrhjul.api.models import ApiToken
+from styrhjul.api.services import token_create
 from styrhjul.documents.models import DocumentJob, DocumentSettings, DocumentText, ReportText
 from styrhjul.economy.models import AccountRange, BudgetVersion, Dimension, ReportRow
 from styrhjul.followup import services as followup
@@ -188,6 +191,19 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:calendar_renew": None,
     "followup:ical_org": ("bad_token",),
     "followup:ical_user": ("bad_token",),
+    "api_tokens": None,
+    "api_token_revoke": "api_token",
+    "api:api-root": None,
+    "api:openapi-json": None,
+    "api:openapi-view": None,
+    "api:units": None,
+    "api:unit": "unit",
+    "api:occasions": None,
+    "api:occasion": "occasion",
+    "api:plans": None,
+    "api:plan": "plan",
+    "api:items": None,
+    "api:item": "item",
 }
 
 # Pages anyone may open: they show no organisation data.
@@ -202,7 +218,13 @@ PUBLIC = {
 }
 # A logged-in user's own account (log out, change their password): open to
 # every logged-in user, acting on nothing but their own account.
-OWN_ACCOUNT = {"logout", "password_change", "password_change_done", "followup:calendar_renew"}
+OWN_ACCOUNT = {
+    "logout",
+    "password_change",
+    "password_change_done",
+    "followup:calendar_renew",
+    "api_tokens",
+}
 # Pages every logged-in user may open; they list only what the user may read.
 PERSONAL = {
     "start",
@@ -214,17 +236,25 @@ PERSONAL = {
     "indicators:index",
     "indicators:council",
     "kolada:search",
+    # The API's lists and its documentation.
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:units",
+    "api:occasions",
+    "api:plans",
+    "api:items",
 }
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
 MODEL_ONLY = {"planning:plan_template", "kolada:settings", "documents:settings"}
 # The styrmodell: read by everyone with a grant in the organisation
 # (access.organisation_ids).
-STYRMODELL = {"model:index", "model:year", "model:history"}
+STYRMODELL = {"model:index", "model:year", "model:history", "api:occasion"}
 # Mozilla-django-oidc's own views (only mounted when OIDC is configured).
 IGNORED_PREFIXES = ("oidc_",)
 
-DENIED = {302, 403, 404, 405}
+# 401: the API's answer to a call without a login or a valid token.
+DENIED = {302, 401, 403, 404, 405}
 
 
 def all_url_names() -> list[str]:
@@ -372,6 +402,12 @@ def world(org):
     ansvar = DimensionObjectFactory(dimension__organisation=org["kommun"], name="Hemligt ansvar")
     AnsvarMappingFactory(ansvar=ansvar, unit=target)
     account = AccountFactory(organisation=org["kommun"], number="5010", name="Hemligt konto")
+    api_token, _ = token_create(
+        actor=target_chef,
+        name="Hemlig nyckel",
+        scope="write",
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
     return {
         "org": org,
         "target": target,
@@ -409,6 +445,7 @@ def world(org):
             "report_row": ReportRow.objects.filter(organisation=org["kommun"]).first(),
             "ansvar": ansvar,
             "account": account,
+            "api_token": api_token,
         },
     }
 
@@ -460,6 +497,7 @@ def snapshot() -> tuple:
         list(CalendarEvent.objects.order_by("pk").values_list("pk", "title", "start")),
         list(ReportingTask.objects.order_by("pk").values_list("pk", "done_at", "reopened_until")),
         list(Report.objects.order_by("pk").values_list("pk", "comment", "version")),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "name", "revoked_at")),
         list(IndicatorValue.objects.order_by("pk").values_list("pk", "value", "updated_at")),
         list(IndicatorTarget.objects.order_by("pk").values_list("pk", "year", "value")),
         list(MeasureFollowUp.objects.order_by("pk").values_list("pk", "result", "done", "version")),
@@ -536,6 +574,7 @@ def assert_no_data(response, world, name):
         "Hemligt dokument",
         "Hemlig prognos",
         "Hemlig åtgärd",
+        "Hemlig nyckel",
     ):
         assert secret not in body, f"{name} visar {secret!r}"
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -27,6 +28,12 @@ from .problems import Problem, problem
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 
+def _docs_for_logged_in_users(view):
+    """The OpenAPI document and the interactive docs: read (GET) by
+    logged-in users only."""
+    return login_required(require_safe(view))
+
+
 api = NinjaAPI(
     title="Styrhjul API",
     version="1",
@@ -37,7 +44,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
-    docs_decorator=login_required,
+    docs_decorator=_docs_for_logged_in_users,
 )
 
 

@@ -10,7 +10,7 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -18,7 +18,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import CursorPagination, paginate
 
 from styrhjul.core.concurrency import EditConflict
-from styrhjul.followup.models import FollowUpOccasion
+from styrhjul.followup import services as followup
+from styrhjul.followup.models import FollowUpOccasion, Report, ReportingTask
+from styrhjul.model.models import ScaleValue
 from styrhjul.organisation import access
 from styrhjul.planning.models import Item, ItemShare, Plan
 
@@ -27,6 +29,7 @@ from .problems import Problem, problem
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+
 
 def _docs_for_logged_in_users(view):
     """The OpenAPI document and the interactive docs: read (GET) by
@@ -362,3 +365,139 @@ def item_list(request, filters: Query[ItemFilter]):
 @api.get("/poster/{item_id}", response=ItemOut, url_name="item", tags=["Planering"])
 def item_detail(request, item_id: int):
     return access.get_or_404(request.user, _items(request.user), pk=item_id)
+
+
+# --- Reports: read and write with the version as ETag ---------------------------------------
+
+
+class ReportOut(Schema):
+    task_id: int
+    item_id: int
+    version: int
+    status_id: int | None = None
+    completion: int | None = None
+    assessment_id: int | None = None
+    comment: str = ""
+    analysis: str = ""
+    measures: str = ""
+    measures_responsible: str = ""
+    measures_due: datetime.date | None = None
+
+
+class ReportIn(Schema):
+    status_id: int | None = None
+    completion: int | None = None
+    assessment_id: int | None = None
+    comment: str = ""
+    analysis: str = ""
+    measures: str = ""
+    measures_responsible: str = ""
+    measures_due: datetime.date | None = None
+
+
+REPORT_FIELDS = (
+    "status_id",
+    "completion",
+    "assessment_id",
+    "comment",
+    "analysis",
+    "measures",
+    "measures_responsible",
+    "measures_due",
+)
+
+
+def _task_and_item(user, task_id: int, item_id: int):
+    """The task (read through the policy) and one of the items it reports on;
+    404 for either, whether missing or not readable."""
+    task = access.get_or_404(
+        user, ReportingTask.objects.select_related("occasion__model", "unit"), pk=task_id
+    )
+    item = next((i for i in followup.task_items(task) if i.pk == item_id), None)
+    if item is None:
+        raise Http404
+    return task, item
+
+
+def _report_out(task, item, report: Report | None) -> dict:
+    out = {"task_id": task.pk, "item_id": item.pk, "version": 0}
+    if report is not None:
+        out["version"] = report.version
+        out.update({name: getattr(report, name) for name in REPORT_FIELDS})
+    return out
+
+
+def _with_etag(response, version: int):
+    response["ETag"] = f'"{version}"'
+    return response
+
+
+@api.get(
+    "/rapporter/{task_id}/{item_id}",
+    response=ReportOut,
+    url_name="report",
+    tags=["Uppföljning"],
+)
+def report_detail(request, response: HttpResponse, task_id: int, item_id: int):
+    """En posts rapport i en uppgift. Versionen står också i ETag; skicka
+    den i If-Match när du sparar. Version 0: inte rapporterad än."""
+    task, item = _task_and_item(request.user, task_id, item_id)
+    report = Report.objects.filter(occasion=task.occasion, unit=task.unit, item=item).first()
+    out = _report_out(task, item, report)
+    _with_etag(response, out["version"])
+    return out
+
+
+def _version_from(if_match: str | None) -> int:
+    if not if_match:
+        raise Problem(
+            428,
+            'Ange versionen du läste i If-Match (ETag från GET, "0" för en ny rapport).',
+        )
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise Problem(412, 'If-Match ska vara rapportens version, t.ex. "3".')
+    return int(value)
+
+
+def _scale_value(value_id: int | None, field: str):
+    if value_id is None:
+        return None
+    found = ScaleValue.objects.filter(pk=value_id).first()
+    if found is None:
+        raise ValidationError({field: "Välj ett värde ur planens skala."})
+    return found
+
+
+@api.put(
+    "/rapporter/{task_id}/{item_id}",
+    response={200: ReportOut},
+    url_name="report_save",
+    tags=["Uppföljning"],
+)
+def report_save(request, response: HttpResponse, task_id: int, item_id: int, data: ReportIn):
+    """Spara en posts rapport, som på rapporteringssidan. Kräver If-Match med
+    versionen du läste; har någon annan sparat sedan dess blir svaret 409
+    med rapporten som den är sparad nu."""
+    task, item = _task_and_item(request.user, task_id, item_id)
+    version = _version_from(request.headers.get("If-Match"))
+    report_data = followup.ReportData(
+        status=_scale_value(data.status_id, "status_id"),
+        completion=data.completion,
+        assessment=_scale_value(data.assessment_id, "assessment_id"),
+        comment=data.comment,
+        analysis=data.analysis,
+        measures=data.measures,
+        measures_responsible=data.measures_responsible,
+        measures_due=data.measures_due,
+    )
+    try:
+        report = followup.report_save(
+            actor=request.user, task=task, item=item, data=report_data, version=version
+        )
+    except EditConflict as conflict:
+        current = _report_out(task, item, conflict.current)
+        raise Problem(409, str(conflict), current=current) from None
+    out = _report_out(task, item, report)
+    _with_etag(response, out["version"])
+    return out

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "mozilla_django_oidc",
+    # The API's interactive docs served from our own static files (no CDN:
+    # the Content-Security-Policy allows only our own scripts).
+    "ninja",
     "styrhjul.organisation",
     "styrhjul.model",
     "styrhjul.planning",

@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "axes",
     "mozilla_django_oidc",
     "styrhjul.core",
+    # The API's interactive docs served from our own static files (no CDN:
+    # the Content-Security-Policy allows only our own scripts).
+    "ninja",
     "styrhjul.organisation",
     "styrhjul.model",
     "styrhjul.planning",
@@ -107,6 +110,7 @@ INSTALLED_APPS = [
     "styrhjul.kolada",
     "styrhjul.indicators",
     "styrhjul.economy",
+    "styrhjul.api",
     "styrhjul.web",
     "styrhjul.demo",
 ]

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("styrhjul.web.urls")),
+    path("", include("styrhjul.api.urls")),
     path("organisation/", include("styrhjul.organisation.urls")),
     path("planering/", include("styrhjul.planning.urls")),
     path("styrmodell/", include("styrhjul.model.urls")),

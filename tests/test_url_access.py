@@ -9,10 +9,14 @@ with the kind of object its arguments name, so no page escapes the walk.
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from styrhjul.api.models import ApiToken
+from styrhjul.api.services import token_create
 from styrhjul.documents.models import DocumentJob, DocumentSettings, DocumentText, ReportText
 from styrhjul.economy.models import AccountRange, BudgetVersion, Dimension, ReportRow
 from styrhjul.followup import services as followup
@@ -198,6 +202,21 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:calendar_renew": None,
     "followup:ical_org": ("bad_token",),
     "followup:ical_user": ("bad_token",),
+    "api_tokens": None,
+    "api_token_revoke": "api_token",
+    "api:api-root": None,
+    "api:openapi-json": None,
+    "api:openapi-view": None,
+    "api:units": None,
+    "api:unit": "unit",
+    "api:occasions": None,
+    "api:occasion": "occasion",
+    "api:plans": None,
+    "api:plan": "plan",
+    "api:items": None,
+    "api:item": "item",
+    "api:report": ("task", "item"),
+    "api:report_save": ("task", "item"),
 }
 
 # Pages anyone may open: they show no organisation data.
@@ -213,7 +232,13 @@ PUBLIC = {
 }
 # A logged-in user's own account (log out, change their password): open to
 # every logged-in user, acting on nothing but their own account.
-OWN_ACCOUNT = {"logout", "password_change", "password_change_done", "followup:calendar_renew"}
+OWN_ACCOUNT = {
+    "logout",
+    "password_change",
+    "password_change_done",
+    "followup:calendar_renew",
+    "api_tokens",
+}
 # Pages every logged-in user may open; they list only what the user may read.
 PERSONAL = {
     "start",
@@ -225,17 +250,25 @@ PERSONAL = {
     "indicators:index",
     "indicators:council",
     "kolada:search",
+    # The API's lists and its documentation.
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:units",
+    "api:occasions",
+    "api:plans",
+    "api:items",
 }
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
 MODEL_ONLY = {"planning:plan_template", "kolada:settings", "documents:settings"}
 # The styrmodell: read by everyone with a grant in the organisation
 # (access.organisation_ids).
-STYRMODELL = {"model:index", "model:year", "model:history"}
+STYRMODELL = {"model:index", "model:year", "model:history", "api:occasion"}
 # Mozilla-django-oidc's own views (only mounted when OIDC is configured).
 IGNORED_PREFIXES = ("oidc_",)
 
-DENIED = {302, 403, 404, 405}
+# 401: the API's answer to a call without a login or a valid token.
+DENIED = {302, 401, 403, 404, 405}
 
 
 def all_url_names() -> list[str]:
@@ -391,6 +424,12 @@ def world(org):
     investment_budget = InvestmentBudgetFactory(
         organisation=org["kommun"], note="Hemlig investeringsbudget"
     )
+    api_token, _ = token_create(
+        actor=target_chef,
+        name="Hemlig nyckel",
+        scope="write",
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
     return {
         "org": org,
         "target": target,
@@ -431,6 +470,7 @@ def world(org):
             "ansvar": ansvar,
             "account": account,
             "investment_budget": investment_budget,
+            "api_token": api_token,
         },
     }
 
@@ -482,6 +522,7 @@ def snapshot() -> tuple:
         list(CalendarEvent.objects.order_by("pk").values_list("pk", "title", "start")),
         list(ReportingTask.objects.order_by("pk").values_list("pk", "done_at", "reopened_until")),
         list(Report.objects.order_by("pk").values_list("pk", "comment", "version")),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "name", "revoked_at")),
         list(IndicatorValue.objects.order_by("pk").values_list("pk", "value", "updated_at")),
         list(IndicatorTarget.objects.order_by("pk").values_list("pk", "year", "value")),
         list(MeasureFollowUp.objects.order_by("pk").values_list("pk", "result", "done", "version")),
@@ -550,6 +591,24 @@ POST_DATA = {
 }
 
 
+def methods(name: str) -> tuple[str, ...]:
+    """Pages are walked with GET and POST; the API's routes with PUT too."""
+    return ("get", "post", "put") if name.startswith("api:") else ("get", "post")
+
+
+def call(client, method: str, url: str):
+    if method == "put":
+        # A whole, well-formed write (a report's text, the version of a new
+        # one), so that only the access policy can refuse it.
+        return client.put(
+            url,
+            json.dumps({"comment": "Kapad", "name": "Kapad"}),
+            content_type="application/json",
+            HTTP_IF_MATCH='"0"',
+        )
+    return getattr(client, method)(url, POST_DATA if method == "post" else None)
+
+
 def assert_no_data(response, world, name):
     body = response.content.decode("utf-8", "replace")
     for secret in (
@@ -562,6 +621,7 @@ def assert_no_data(response, world, name):
         "Hemligt dokument",
         "Hemlig prognos",
         "Hemlig åtgärd",
+        "Hemlig nyckel",
     ):
         assert secret not in body, f"{name} visar {secret!r}"
 
@@ -571,8 +631,8 @@ def test_an_anonymous_visitor_is_sent_to_login_everywhere(client, world):
     for name, url in urls_for(world):
         if name in PUBLIC:
             continue
-        for method in ("get", "post"):
-            response = getattr(client, method)(url, POST_DATA if method == "post" else None)
+        for method in methods(name):
+            response = call(client, method, url)
             assert response.status_code in DENIED, (name, method, response.status_code)
             if response.status_code == 302:
                 assert response["Location"].startswith(reverse("login")), (name, method)
@@ -586,8 +646,8 @@ def test_a_user_without_grants_gets_nothing(client, world):
     for name, url in urls_for(world):
         if name in PUBLIC or name in OWN_ACCOUNT:
             continue
-        for method in ("get", "post"):
-            response = getattr(client, method)(url, POST_DATA if method == "post" else None)
+        for method in methods(name):
+            response = call(client, method, url)
             if name in PERSONAL and method == "get":
                 # Personal pages open (the goal tree has no organisation to show).
                 assert response.status_code in {200, 404}, name
@@ -606,8 +666,8 @@ def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
     for name, url in urls_for(world):
         if name in PUBLIC or name in OWN_ACCOUNT:
             continue
-        for method in ("get", "post"):
-            response = getattr(client, method)(url, POST_DATA if method == "post" else None)
+        for method in methods(name):
+            response = call(client, method, url)
             if name in PERSONAL and method == "get":
                 assert response.status_code in {200, 302}, name  # 302: to this year
             elif name in STYRMODELL and method == "get":

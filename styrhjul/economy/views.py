@@ -46,6 +46,27 @@ def _query(organisation: Unit, roots: list[Unit]) -> str:
     return f"?organisation={organisation.pk}" if len(roots) > 1 else ""
 
 
+def _query_with(organisation, roots, year: datetime.date) -> str:
+    """_query with the fiscal year (?ar=ÅÅÅÅ-MM-DD)."""
+    query = _query(organisation, roots)
+    return f"{query}{'&' if query else '?'}ar={year.isoformat()}"
+
+
+def _asked_year(request) -> datetime.date | None:
+    """The fiscal year asked for (?ar=ÅÅÅÅ-MM-DD, its first day, or the form's
+    year), None when none is asked for; 404 for one that is not a year."""
+    wanted = request.GET.get("ar") or request.POST.get("year")
+    if not wanted:
+        return None
+    try:
+        day = datetime.date.fromisoformat(wanted)
+    except ValueError:
+        raise Http404 from None
+    if day.day != 1 or not 1900 < day.year < 2200:
+        raise Http404
+    return day
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sie_import(request):

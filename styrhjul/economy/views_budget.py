@@ -38,7 +38,7 @@ from .models import (
     DimensionObject,
     ReportRow,
 )
-from .views import MAX_ERRORS_SHOWN, _organisation, _query
+from .views import MAX_ERRORS_SHOWN, _asked_year, _organisation, _query, _query_with
 
 
 def _years(organisation: Unit) -> list[datetime.date]:
@@ -57,25 +57,14 @@ def _years(organisation: Unit) -> list[datetime.date]:
 def _year(request, years: list[datetime.date]) -> datetime.date:
     """The fiscal year asked for (?ar=ÅÅÅÅ-MM-DD, its first day; added to
     `years` when it is another), else the latest that has begun."""
-    wanted = request.GET.get("ar") or request.POST.get("year")
-    if wanted:
-        try:
-            day = datetime.date.fromisoformat(wanted)
-        except ValueError:
-            raise Http404 from None
-        if day.day != 1 or not 1900 < day.year < 2200:
-            raise Http404
+    day = _asked_year(request)
+    if day is not None:
         if day not in years:
             years.append(day)
             years.sort(reverse=True)
         return day
     today = datetime.date.today()
     return next((y for y in sorted(years, reverse=True) if y <= today), years[-1])
-
-
-def _query_with(organisation, roots, year: datetime.date) -> str:
-    query = _query(organisation, roots)
-    return f"{query}{'&' if query else '?'}ar={year.isoformat()}"
 
 
 def _crumbs(*last):

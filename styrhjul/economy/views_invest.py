@@ -31,7 +31,8 @@ from . import figures, queries, ratios, services
 from .forms import InvestmentBudgetForm
 from .investments import investment_report
 from .models import InvestmentBudget
-from .views import _organisation, _query
+from .views import _asked_year, _organisation, _query
+from .views_budget import _crumbs as _budget_crumbs
 
 
 def _year(request) -> datetime.date | None:
@@ -218,21 +219,11 @@ def financial_ratios(request):
 def _budget_year(request, organisation) -> datetime.date:
     """The fiscal year asked for (?ar=ÅÅÅÅ-MM-DD, its first day), else the
     latest with utfall or budget, else this calendar year."""
-    wanted = request.GET.get("ar") or request.POST.get("year")
-    if wanted:
-        try:
-            day = datetime.date.fromisoformat(wanted)
-        except ValueError:
-            raise Http404 from None
-        if day.day != 1 or not 1900 < day.year < 2200:
-            raise Http404
+    day = _asked_year(request)
+    if day is not None:
         return day
     years = queries.fiscal_years(organisation)
     return years[0] if years else datetime.date.today().replace(month=1, day=1)
-
-
-def _budget_crumbs(*last):
-    return [(_("Administration"), reverse("organisation:admin")), *last]
 
 
 @login_required

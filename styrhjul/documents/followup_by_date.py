@@ -62,7 +62,7 @@ from styrhjul.planning.models import Item, ItemLink, ItemShare
 from styrhjul.planning.numbering import plan_key
 
 from .internal_control import DocumentError, swedish_date
-from .layout import DOCUMENTS, layout_for
+from .layout import layout_for
 from .registry import CONTENT_TYPES  # noqa: F401 - the formats this document has
 
 logger = logging.getLogger(__name__)
@@ -525,10 +525,6 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     ]
     columns = [contents.column(key) for key in COLUMN_KEYS]
     headings = [c.heading for c in columns]
-    house_goal = layout_spec_heading("mal")
-    if headings[0] == house_goal:
-        # The goal column's heading as chosen before the columns could be.
-        headings[0] = contents.goal_column or house_goal
     return FollowupByDate(
         title=contents.title_for(unit=unit, occasion=occasion),
         subtitle=contents.subtitle_for(unit=unit, occasion=occasion),
@@ -547,11 +543,6 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
         goals=len(shown),
         style=layout.style,
     )
-
-
-def layout_spec_heading(key: str) -> str:
-    """The house heading of one of the document's columns."""
-    return next(c.heading for c in DOCUMENTS["uppfoljning"].columns if c.key == key)
 
 
 def _colour(value: str) -> str:

@@ -137,15 +137,6 @@ class DocumentContentsForm(forms.Form):
                 max_length=120,
                 widget=forms.TextInput(attrs={"placeholder": section.heading}),
             )
-        if spec.goal_column:
-            self.fields["goal_column"] = forms.CharField(
-                label=_("Rubrik på målkolumnen"),
-                required=False,
-                max_length=60,
-                widget=forms.TextInput(attrs={"placeholder": spec.goal_column}),
-                help_text=_("T.ex. Förvaltningsmål. Tomt: %(default)s.")
-                % {"default": spec.goal_column},
-            )
         if spec.parts:
             self.fields["parts"] = forms.MultipleChoiceField(
                 label=_("Under målen") if spec.sections else _("Tas med"),
@@ -263,7 +254,7 @@ class DocumentContentsForm(forms.Form):
         """The fields besides the section table, in order."""
         return [
             self[name]
-            for name in ("goal_column", "options", "parts", "levels", "plan_types")
+            for name in ("options", "parts", "levels", "plan_types")
             if name in self.fields
         ]
 
@@ -276,7 +267,7 @@ class DocumentContentsForm(forms.Form):
             initial[f"{key}-included"] = bool(row.get("included"))
             initial[f"{key}-order"] = row.get("order")
             initial[f"{key}-heading"] = row.get("heading", "")
-        names = ("parts", "levels", "plan_types", "goal_column", "title", "subtitle", "options")
+        names = ("parts", "levels", "plan_types", "title", "subtitle", "options")
         for name in names:
             if name in data:
                 initial[name] = data[name]
@@ -303,7 +294,7 @@ class DocumentContentsForm(forms.Form):
         for name in ("parts", "levels", "plan_types", "options"):
             if name in self.fields:
                 result[name] = list(data.get(name) or [])
-        for name in ("goal_column", "title", "subtitle"):
+        for name in ("title", "subtitle"):
             if name in self.fields:
                 result[name] = (data.get(name) or "").strip()
         if self.spec.columns:

@@ -170,7 +170,6 @@ class DocumentSpec:
     parts: dict = field(default_factory=dict)
     levels: bool = False  # which goal levels
     plan_types: bool = False  # which plan types
-    goal_column: str = ""  # the heading of the goal column, when it has one
     # The house title and subtitle, with the placeholders of PLACEHOLDERS.
     title: str = ""
     subtitle: str = ""
@@ -218,7 +217,6 @@ DOCUMENTS = {
         "Uppföljning av aktiviteter per datum",
         parts=FOLLOWUP_PARTS,
         plan_types=True,
-        goal_column="Nämndmål",
         title="Uppföljning av aktiviteter per {period} – {enhet}",
         subtitle="{tillfälle}, uppföljning per {period}",
         options=FOLLOWUP_OPTIONS,
@@ -351,7 +349,6 @@ class Contents:
     parts: frozenset[str] = frozenset(PARTS)
     levels: frozenset[str] = frozenset()  # goal level names; empty: all
     plan_types: frozenset[str] = frozenset()  # plan type names; empty: all
-    goal_column: str = ""
     title: str = ""  # with placeholders; title_for fills them
     subtitle: str = ""
     options: frozenset[str] = frozenset()  # the options chosen (DocumentSpec.options)
@@ -364,7 +361,6 @@ class Contents:
             document=document or "delarsrapport",
             sections=tuple(Section(s.key, s.heading) for s in spec.sections if s.included),
             parts=frozenset(spec.parts),
-            goal_column=spec.goal_column,
             title=spec.title,
             subtitle=spec.subtitle,
             options=frozenset(spec.default_options),
@@ -545,6 +541,9 @@ def contents_of(stored: dict, document: str | None) -> Contents:
     stored_columns = {
         row.get("key"): row for row in data.get("columns") or () if isinstance(row, dict)
     }
+    # Settings saved before the columns could be named had one heading, the
+    # goal column's ("goal_column"): it names the column until one is chosen.
+    earlier = {"mal": (data.get("goal_column") or "").strip()}
     columns = []
     for column in house.columns:
         row = stored_columns.get(column.key, {})
@@ -552,7 +551,7 @@ def contents_of(stored: dict, document: str | None) -> Contents:
         columns.append(
             Column(
                 column.key,
-                (row.get("heading") or "").strip() or column.heading,
+                (row.get("heading") or "").strip() or earlier.get(column.key) or column.heading,
                 weight
                 if isinstance(weight, int) and MIN_WEIGHT <= weight <= MAX_WEIGHT
                 else column.weight,
@@ -571,7 +570,6 @@ def contents_of(stored: dict, document: str | None) -> Contents:
         parts=frozenset(p for p in (parts if parts is not None else spec.parts) if p in spec.parts),
         levels=frozenset(data.get("levels") or ()) if spec.levels else frozenset(),
         plan_types=frozenset(data.get("plan_types") or ()) if spec.plan_types else frozenset(),
-        goal_column=(data.get("goal_column") or spec.goal_column) if spec.goal_column else "",
     )
 
 
@@ -784,10 +782,6 @@ def validate_contents(contents: dict) -> dict:
                 errors[f"{document}-{key}-heading"] = _(
                     "Rubriken är %(n)d tecken lång; högst %(max)d får plats."
                 ) % {"n": len(row["heading"]), "max": MAX_HEADING}
-        if len(data.get("goal_column") or "") > 60:
-            errors[f"{document}-goal_column"] = _(
-                "Rubriken är %(n)d tecken lång; högst %(max)d får plats."
-            ) % {"n": len(data["goal_column"]), "max": 60}
         chosen = [row for row in data.get("sections", []) if row.get("included")]
         if (
             spec.sections

@@ -412,7 +412,11 @@ def test_uppfoljning_per_datum_follows_the_settings(org, chain, reported):
     assert "Läxhjälp på fritidsgården" in titles
 
     save_settings(
-        org, uppfoljning={"goal_column": "Förvaltningsmål", "parts": ["sarskilda_uppdrag"]}
+        org,
+        uppfoljning={
+            "columns": {"mal": {"heading": "Förvaltningsmål"}},
+            "parts": ["sarskilda_uppdrag"],
+        },
     )
     report = followup_by_date.build(org["enhet_b1"], reported)
     assert "Aktiviteter utan mål" not in [s.name for s in report.sections]
@@ -427,6 +431,12 @@ def test_uppfoljning_per_datum_follows_the_settings(org, chain, reported):
     assert document.tables[0].rows[0].cells[0].text == "Förvaltningsmål"
     book = openpyxl.load_workbook(io.BytesIO(followup_by_date.render(report, "xlsx")))
     assert book.active["B1"].value == "Förvaltningsmål"
+
+    # Settings saved when the goal column's heading was a setting of its own
+    # still name the column, until a heading is chosen under Kolumner.
+    DocumentSettings.objects.all().delete()
+    save_settings(org, uppfoljning={"goal_column": "Verksamhetsmål"})
+    assert followup_by_date.build(org["enhet_b1"], reported).columns[0] == "Verksamhetsmål"
 
     DocumentSettings.objects.all().delete()
     save_settings(org, uppfoljning={"plan_types": ["Verksamhetsplan"]})

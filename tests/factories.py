@@ -1197,3 +1197,49 @@ class InvestmentBudgetFactory(factory.django.DjangoModelFactory):
         code=factory.Sequence(lambda n: f"P{n:04d}"),
     )
     amount = Decimal("1200000.00")
+
+
+class AssessmentRuleFactory(factory.django.DjangoModelFactory):
+    """Bedömningsregel: the 000 manual's rule for a level's goals in a plan
+    type (the owner assesses, the units it is shared to only describe)."""
+
+    class Meta:
+        model = "model.AssessmentRule"
+
+    plan_type = factory.SubFactory(PlanTypeFactory)
+    level = factory.SubFactory(GoalLevelFactory, model=factory.SelfAttribute("..plan_type.model"))
+    owner_assesses = True
+    receivers_assess = False
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A read-only API-nyckel valid for 30 days; the secret it was made from
+    is `"styr_" + name`, kept only as its digest (api.models.digest)."""
+
+    class Meta:
+        model = "api.ApiToken"
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Nyckel {n}")
+    scope = "read"
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    prefix = factory.LazyAttribute(lambda o: f"styr_{o.name}"[:12])
+    digest = factory.LazyAttribute(lambda o: _token_digest(f"styr_{o.name}"))
+
+
+def _token_digest(secret: str) -> str:
+    from styrhjul.api.models import digest
+
+    return digest(secret)
+
+
+class WorkerBeatFactory(factory.django.DjangoModelFactory):
+    """A worker that reported in just now."""
+
+    class Meta:
+        model = "core.WorkerBeat"
+
+    worker_id = factory.Sequence(lambda n: f"arbetare-{n}")
+    host = "localhost"
+    started_at = factory.LazyFunction(timezone.now)
+    seen_at = factory.LazyFunction(timezone.now)

@@ -264,7 +264,8 @@ def goals_file() -> bytes:
 def activities_file(rows=None) -> bytes:
     """The förvaltning's activities and special assignments with what was
     reported per 30 April; the follow-up is chosen for the whole file. The
-    rows stand in another order than the document's, as in a real file."""
+    rows stand in the original's order, which the import keeps as the plan's
+    order (the document follows it, not the numbers)."""
     header = [
         "Nr",
         "Perspektiv",
@@ -288,7 +289,7 @@ def activities_file(rows=None) -> bytes:
             r.status or None,
             r.comment or None,
         ]
-        for r in reversed(ROWS if rows is None else rows)
+        for r in (ROWS if rows is None else rows)
     ]
     a = ASSIGNMENT
     assignment_header = ["Nr", "Uppdrag", "Givet av", "Slutdatum", "Status", "Kommentar"]
@@ -589,9 +590,9 @@ def test_an_unknown_status_word_is_an_error_at_its_row_and_column(client, org, v
 
     errors = rejected(activities_file(rows), org["forv"], vp, owner, occasion=april)
 
-    # The rows stand in reverse order in the file: 2.2 is on row 10.
+    # The rows stand in the original's order in the file: 2.2 is on row 5.
     assert [str(e) for e in errors] == [
-        "Blad Aktiviteter, rad 10, kolumn Status: okänd status ”Pågående”. Välj en av Ej "
+        "Blad Aktiviteter, rad 5, kolumn Status: okänd status ”Pågående”. Välj en av Ej "
         "påbörjad, Ej startad, Påbörjad, Pågår, Väntar, Klar, Stoppad, Försenad."
     ]
     assert not Item.objects.filter(plan__unit=org["forv"]).exists()
@@ -604,7 +605,7 @@ def test_an_unknown_status_word_is_an_error_at_its_row_and_column(client, org, v
     )
     page = response.content.decode()
     assert "Filen importerades inte" in page
-    assert "<td>Aktiviteter</td>" in page and '<td class="num">10</td>' in page
+    assert "<td>Aktiviteter</td>" in page and '<td class="num">5</td>' in page
     assert "<td>Status</td>" in page
     assert "Okänd status ”Pågående”" in page
     assert not Report.objects.filter(unit=org["forv"]).exists()

@@ -168,7 +168,7 @@ def test_the_page_shows_the_table_and_the_chart_and_is_linked_from_the_economy_p
     assert "P1 Ny förskola" in page
     assert "1\u202f200\u202f000" in page  # the year's budget
     assert "560\u202f000" in page  # utfall to July
-    assert "P2" not in page  # another unit's projekt
+    assert "Gång- och cykelväg" not in page  # another unit's projekt
     assert "<svg" in page and "Kvar av årets budget per projekt" in page
 
 

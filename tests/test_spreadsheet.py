@@ -11,8 +11,10 @@ from styrhjul.core.spreadsheet import (
     HEADER_FILL,
     closest,
     did_you_mean,
+    protected_text,
     put_cell,
     style_header,
+    unprotected_text,
     workbook_bytes,
 )
 
@@ -23,6 +25,14 @@ def test_a_cell_keeps_formula_like_text_as_text_and_drops_illegal_characters():
     assert put_cell(sheet, 1, 2, "Rad\x01ett").value == "Radett"
     assert put_cell(sheet, 1, 3, "\x01").value is None
     assert put_cell(sheet, 1, 4, 12).value == 12
+
+
+def test_text_reads_back_as_written_also_when_it_starts_with_the_apostrophe():
+    # A user's own "'@" must not lose its apostrophe on the way back, as if
+    # the export had put it there.
+    for text in ["@x", "'@x", "''=1", "'", "'text", "-5", "'-5"]:
+        assert unprotected_text(protected_text(text)) == text
+    assert protected_text("'@x") == "''@x" and protected_text("'text") == "'text"
 
 
 def test_the_header_row_is_bold_on_the_house_fill_and_stays_in_view():

@@ -57,11 +57,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
 
 
+def _formula_like(value: str) -> bool:
+    """Text that starts like a formula, behind any number of apostrophes:
+    "=A1", "'=A1", "''@x". Such text gets one apostrophe more when written
+    and one fewer when read, so every text reads back as it was written."""
+    return value.lstrip(FORMULA_GUARD).startswith(FORMULA_STARTS)
+
+
 def protected_text(value):
     """Text as a cell of an export holds it: text that starts like a formula
     gets a leading apostrophe (OWASP's advice against formula injection), so
     no spreadsheet program runs it; anything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _formula_like(value):
         return FORMULA_GUARD + value
     return value
 
@@ -69,12 +76,7 @@ def protected_text(value):
 def unprotected_text(value):
     """A cell's value as read back by an import: the apostrophe an export put
     before formula-like text (protected_text) taken away again."""
-    if (
-        isinstance(value, str)
-        and value.startswith(FORMULA_GUARD)
-        and value[1:2]
-        and value[1:].startswith(FORMULA_STARTS)
-    ):
+    if isinstance(value, str) and value.startswith(FORMULA_GUARD) and _formula_like(value[1:]):
         return value[1:]
     return value
 

@@ -8,6 +8,7 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from styrhjul.core.spreadsheet import protected_text, put_row
 from styrhjul.organisation.importer import read_file
 
 HEADERS = ["Kod", "Namn", "Typ", "Överordnad kod", "Giltig från", "Giltig till", "Chef e-post"]
@@ -40,20 +41,24 @@ def org_rows(draw):
     return rows
 
 
+# The files are written as the product's exports write text (formula-like
+# text behind an apostrophe, core.spreadsheet), which the import undoes.
+
+
 def as_csv(rows, delimiter: str, encoding: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter)
     writer.writerow(HEADERS)
-    writer.writerows(rows)
+    writer.writerows([[protected_text(cell) for cell in row] for row in rows])
     return out.getvalue().encode(encoding)
 
 
 def as_xlsx(rows) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
+    put_row(sheet, 1, HEADERS)
+    for number, row in enumerate(rows, start=2):
+        put_row(sheet, number, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

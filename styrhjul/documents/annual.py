@@ -580,7 +580,7 @@ def _chapter(
         report = reports.get((item.pk, unit.pk))
         # Assessed here when the read model's rule takes the assessment.
         plan_type = reports.reported_in.get((unit.pk, item.pk), item.plan.plan_type)
-        assesses = scale_for(plan_type, item, "assessment") is not None
+        assesses = scale_for(plan_type, item, "assessment", unit.pk) is not None
         block = GoalBlock(
             item=item,
             level=item.level.name if item.level_id else "",

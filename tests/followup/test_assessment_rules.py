@@ -220,3 +220,24 @@ def test_the_model_owner_sets_the_rules_on_the_plan_types_page(client, org, chai
     grant(chef, org["enhet_b1"], Role.MANAGER)
     client.force_login(chef)
     assert client.post(url, data).status_code == 403
+
+
+def test_the_documents_follow_the_rule_of_the_unit_they_are_made_for(
+    org, chain, occasion, shared_goal
+):
+    # A unit that only describes the shared goal prints no "Bedömning" line
+    # for it; the förvaltning, which assesses it, does.
+    from styrhjul.documents import annual
+
+    def block_for(unit):
+        report = annual.build(unit, occasion, kind="delarsrapport")
+        return [
+            goal
+            for chapter in report.chapters
+            for section in chapter.perspectives
+            for goal in section.goals
+            if goal.item.pk == shared_goal.pk
+        ]
+
+    assert [b.assesses for b in block_for(org["enhet_b1"])] == [False]
+    assert [b.assesses for b in block_for(org["forv"])] == [True]

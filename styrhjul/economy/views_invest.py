@@ -31,7 +31,7 @@ from . import figures, queries, ratios, services
 from .forms import InvestmentBudgetForm
 from .investments import investment_report
 from .models import InvestmentBudget
-from .views import _asked_year, _organisation, _query
+from .views import _asked_year, _organisation, _query, _query_with
 from .views_budget import _crumbs as _budget_crumbs
 
 
@@ -294,11 +294,8 @@ def investment_budget(request, pk: int):
     if not access.may_manage_economy(request.user, organisation):
         raise Http404
     roots = list(access.economy_organisations(request.user))
-    back = (
-        reverse("economy:investment_budgets")
-        + (_query(organisation, roots) or "?")
-        + ("&" if len(roots) > 1 else "")
-        + f"ar={budget.year_start.isoformat()}"
+    back = reverse("economy:investment_budgets") + _query_with(
+        organisation, roots, budget.year_start
     )
     form = InvestmentBudgetForm(
         request.POST or None,

@@ -10,11 +10,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.model.models import PlanType
+from styrhjul.organisation import access
 from styrhjul.organisation.forms import DateInput
-from styrhjul.organisation.models import UnitType
+from styrhjul.organisation.models import Unit, UnitType
 
-from .models import CalendarEvent, FollowUpOccasion, OccasionKind, OccasionStep
-from .services import occasion_errors
+from .models import (
+    CalendarEvent,
+    DecidingBody,
+    EventCategory,
+    FollowUpOccasion,
+    OccasionKind,
+    OccasionStep,
+    ProcessColour,
+    ProcessSymbol,
+    ProcessYear,
+)
+from .services import category_errors, deciding_body_errors, event_errors, occasion_errors
 
 DATE_HELP = _("Datum som ÅÅÅÅ-MM-DD, t.ex. 2025-07-15.")
 
@@ -171,6 +182,22 @@ class StepForm(forms.ModelForm):
         fields = ["name", "unit_type", "start", "deadline"]
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+def _choice(label, *, empty, help_text="", invalid):
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=EventCategory.objects.none(),
+        required=False,
+        empty_label=empty,
+        help_text=help_text,
+        error_messages={"invalid_choice": invalid},
+    )
+
+
 class EventForm(forms.ModelForm):
     """Händelse i årshjulet. `instance.model` is set by the view."""
 
@@ -189,6 +216,34 @@ class EventForm(forms.ModelForm):
         required=False,
         help_text=_("Bara om händelsen pågår flera dagar. Datum som ÅÅÅÅ-MM-DD."),
     )
+    category = _choice(
+        _("Process"),
+        empty=_("Ingen process"),
+        help_text=_("T.ex. Budgetprocess. Processerna ställs in under ”Processer och organ”."),
+        invalid=_("Välj bland processerna i listan."),
+    )
+    deciding_body = _choice(
+        _("Beslutande organ"),
+        empty=_("Inget beslut"),
+        invalid=_("Välj bland de beslutande organen i listan."),
+    )
+    owner_unit = _choice(
+        _("Ägande enhet"),
+        empty=_("Ingen enhet"),
+        invalid=_("Välj bland enheterna i listan."),
+    )
+    owner_person = PersonChoiceField(
+        label=_("Ägare (person)"),
+        queryset=EventCategory.objects.none(),
+        required=False,
+        empty_label=_("Ingen person"),
+        error_messages={"invalid_choice": _("Välj bland personerna i listan.")},
+    )
+    occasion = _choice(
+        _("Hör till uppföljningstillfälle"),
+        empty=_("Inget tillfälle"),
+        invalid=_("Välj bland årets uppföljningstillfällen i listan."),
+    )
     description = forms.CharField(
         label=_("Beskrivning"),
         required=False,
@@ -199,18 +254,168 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = CalendarEvent
-        fields = ["title", "start", "end", "description"]
+        fields = [
+            "title",
+            "start",
+            "end",
+            "category",
+            "deciding_body",
+            "owner_unit",
+            "owner_person",
+            "occasion",
+            "description",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = self.instance.model
+        self.fields["category"].queryset = EventCategory.objects.filter(model=model)
+        self.fields["deciding_body"].queryset = DecidingBody.objects.filter(model=model)
+        self.fields["owner_unit"].queryset = (
+            Unit.objects.descendants(model.organisation, include_self=True)
+            .valid_in_year(model.year)
+            .order_by("name")
+        )
+        self.fields["owner_person"].queryset = access.organisation_people(
+            model.organisation
+        ).order_by("first_name", "last_name", "username")
+        self.fields["occasion"].queryset = FollowUpOccasion.objects.filter(model=model).order_by(
+            "period_end", "name"
+        )
+
+    def clean(self):
+        """Ask the service's rules now, so that every error shows at once."""
+        data = super().clean()
+        probe = copy.copy(self.instance)
+        probe.start, probe.end = data.get("start"), data.get("end")
+        probe.owner_unit = data.get("owner_unit")
+        probe.owner_person = data.get("owner_person")
+        for field, problem in event_errors(probe).items():
+            if not self.has_error(field):
+                self.add_error(field, problem)
+        return data
+
+
+class CategoryForm(forms.ModelForm):
+    """Process (händelsekategori). `instance.model` is set by the view."""
+
+    name = forms.CharField(
+        label=_("Namn"),
+        max_length=100,
+        help_text=_("T.ex. ”Budgetprocess” eller ”Personal”."),
+        error_messages={
+            "required": _("Ange ett namn."),
+            "max_length": _("Namnet får vara högst %(limit_value)d tecken."),
+        },
+    )
+    colour = forms.ChoiceField(
+        label=_("Färg"),
+        choices=ProcessColour.choices,
+        help_text=_("Färgerna har god kontrast mot den vita bakgrunden."),
+        error_messages={
+            "required": _("Välj en färg."),
+            "invalid_choice": _("Välj bland färgerna i listan."),
+        },
+    )
+    symbol = forms.ChoiceField(
+        label=_("Symbol"),
+        choices=ProcessSymbol.choices,
+        help_text=_(
+            "Symbolen visar processen i bilden och i listorna, så att färgen inte är "
+            "det enda som skiljer processerna åt."
+        ),
+        error_messages={
+            "required": _("Välj en symbol."),
+            "invalid_choice": _("Välj bland symbolerna i listan."),
+        },
+    )
+    process_year = forms.ChoiceField(
+        label=_("Arbetar med"),
+        choices=ProcessYear.choices,
+        help_text=_("Vilket av de tre parallella åren processens händelser visas på."),
+        error_messages={
+            "required": _("Välj vilket år processen arbetar med."),
+            "invalid_choice": _("Välj bland åren i listan."),
+        },
+    )
+    order = forms.IntegerField(
+        label=_("Ordning"),
+        min_value=0,
+        max_value=10000,
+        initial=0,
+        help_text=_("Lägre tal visas först."),
+        error_messages={
+            "required": _("Ange ordningen som ett heltal, t.ex. 10."),
+            "invalid": _("Ange ordningen som ett heltal, t.ex. 10."),
+            "min_value": _("Ordningen kan inte vara negativ."),
+            "max_value": _("Ange högst %(limit_value)s."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = EventCategory
+        fields = ["name", "colour", "symbol", "process_year", "order"]
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error(
-                "end",
-                _("Slutdatumet kan inte vara före datumet (%(date)s).")
-                % {"date": start.isoformat()},
-            )
+        probe = copy.copy(self.instance)
+        probe.name = (data.get("name") or "").strip()
+        for field, problem in category_errors(probe).items():
+            if not self.has_error(field):
+                self.add_error(field, problem)
         return data
+
+    def validate_unique(self):
+        """Name clashes are reported by clean, in Swedish."""
+
+
+class DecidingBodyForm(forms.ModelForm):
+    """Beslutande organ. `instance.model` is set by the view."""
+
+    name = forms.CharField(
+        label=_("Namn"),
+        max_length=100,
+        help_text=_("T.ex. ”Kommunfullmäktige (KF)” eller ”Socialnämnden”."),
+        error_messages={
+            "required": _("Ange ett namn."),
+            "max_length": _("Namnet får vara högst %(limit_value)d tecken."),
+        },
+    )
+    order = CategoryForm.base_fields["order"]
+
+    class Meta:
+        model = DecidingBody
+        fields = ["name", "order"]
+
+    def clean(self):
+        data = super().clean()
+        probe = copy.copy(self.instance)
+        probe.name = (data.get("name") or "").strip()
+        for field, problem in deciding_body_errors(probe).items():
+            if not self.has_error(field):
+                self.add_error(field, problem)
+        return data
+
+    def validate_unique(self):
+        """Name clashes are reported by clean, in Swedish."""
+
+
+class WheelFilterForm(forms.Form):
+    """Filter the wheel by process (GET)."""
+
+    process = forms.TypedChoiceField(
+        label=_("Visa process"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process"].choices = [("", _("Alla processer"))] + [
+            (str(c.pk), f"{c.character} {c.name}") for c in categories
+        ]
 
 
 class TaskReopenForm(forms.Form):

@@ -181,8 +181,142 @@ class OccasionStep(models.Model):
         return self.occasion.model.organisation
 
 
+class ProcessColour(models.TextChoices):
+    """The colours a process (EventCategory) may have: each has a contrast of
+    at least 4.5:1 against the page's white background (WCAG 2.1 AA for text,
+    and more than the 3:1 for graphics), and white text on it passes too."""
+
+    BLUE = "#0b5394", _("Blå")
+    GREEN = "#1e6b34", _("Grön")
+    PURPLE = "#5b2a86", _("Lila")
+    WINE = "#8b1e3f", _("Vinröd")
+    BROWN = "#8a4b00", _("Brun")
+    TEAL = "#00636b", _("Petrol")
+    MAGENTA = "#9c1c6b", _("Magenta")
+    GREY = "#4a5360", _("Grå")
+
+
+class ProcessSymbol(models.TextChoices):
+    """The symbol of a process, so that its colour is never the only cue:
+    drawn as a shape in the picture and shown as the character in text."""
+
+    CIRCLE = "circle", _("Cirkel ●")
+    SQUARE = "square", _("Kvadrat ■")
+    DIAMOND = "diamond", _("Romb ◆")
+    TRIANGLE = "triangle", _("Triangel ▲")
+    TRIANGLE_DOWN = "triangle_down", _("Triangel nedåt ▼")
+    STAR = "star", _("Stjärna ★")
+
+
+SYMBOL_CHARACTERS = {
+    ProcessSymbol.CIRCLE: "●",
+    ProcessSymbol.SQUARE: "■",
+    ProcessSymbol.DIAMOND: "◆",
+    ProcessSymbol.TRIANGLE: "▲",
+    ProcessSymbol.TRIANGLE_DOWN: "▼",
+    ProcessSymbol.STAR: "★",
+}
+
+
+class ProcessYear(models.TextChoices):
+    """Which of the three parallel years a process works on, seen from the
+    year its events happen in: last year's closing (bokslut), this year's
+    follow-up, next year's budget."""
+
+    LAST = "last", _("Förra året (bokslut)")
+    THIS = "this", _("Innevarande år (uppföljning)")
+    NEXT = "next", _("Nästa år (budget och planering)")
+
+
+PROCESS_YEAR_OFFSET = {ProcessYear.LAST: -1, ProcessYear.THIS: 0, ProcessYear.NEXT: 1}
+
+
+class EventCategory(models.Model):
+    """Process i årshjulet (händelsekategori): Budgetprocess, Målprocess,
+    Ekonomisk uppföljning, Personal … per styrmodell, with a colour from an
+    accessible palette and a symbol."""
+
+    model = models.ForeignKey(
+        GovernanceModel,
+        on_delete=models.CASCADE,
+        related_name="event_categories",
+        verbose_name=_("styrmodell"),
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    colour = models.CharField(
+        _("färg"), max_length=7, choices=ProcessColour.choices, default=ProcessColour.BLUE
+    )
+    symbol = models.CharField(
+        _("symbol"), max_length=20, choices=ProcessSymbol.choices, default=ProcessSymbol.CIRCLE
+    )
+    process_year = models.CharField(
+        _("arbetar med"),
+        max_length=4,
+        choices=ProcessYear.choices,
+        default=ProcessYear.THIS,
+        help_text=_("Vilket av de tre parallella åren processens händelser hör till i bilden."),
+    )
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("process")
+        verbose_name_plural = _("processer")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "name"], name="event_category_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def character(self) -> str:
+        return SYMBOL_CHARACTERS.get(self.symbol, "")
+
+    read_in_organisation = True
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.model.organisation
+
+
+class DecidingBody(models.Model):
+    """Beslutande organ: Kommunfullmäktige, Kommunstyrelsen, en nämnd … per
+    styrmodell, the choices for who decides at an event."""
+
+    model = models.ForeignKey(
+        GovernanceModel,
+        on_delete=models.CASCADE,
+        related_name="deciding_bodies",
+        verbose_name=_("styrmodell"),
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beslutande organ")
+        verbose_name_plural = _("beslutande organ")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "name"], name="deciding_body_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    read_in_organisation = True
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.model.organisation
+
+
 class CalendarEvent(models.Model):
-    """Händelse i årshjulet: budgetdag, beslut i nämnd, VF-listor …"""
+    """Händelse i årshjulet: budgetdag, beslut i nämnd, VF-listor … with its
+    process (category), the body that decides, its owner (a unit and/or a
+    person) and the follow-up occasion it belongs to."""
 
     model = models.ForeignKey(
         GovernanceModel,
@@ -194,6 +328,46 @@ class CalendarEvent(models.Model):
     start = models.DateField(_("datum"))
     end = models.DateField(_("till och med"), null=True, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)
+    category = models.ForeignKey(
+        EventCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("process"),
+    )
+    deciding_body = models.ForeignKey(
+        DecidingBody,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("beslutande organ"),
+    )
+    owner_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calendar_events",
+        verbose_name=_("ägande enhet"),
+    )
+    owner_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calendar_events",
+        verbose_name=_("ägare"),
+    )
+    occasion = models.ForeignKey(
+        "FollowUpOccasion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("uppföljningstillfälle"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -203,6 +377,22 @@ class CalendarEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        """The process, the deciding body and the occasion are the same
+        year's (model's) as the event."""
+        super().clean()
+        errors = {}
+        for field, message in (
+            ("category", _("Välj en process i årets styrmodell.")),
+            ("deciding_body", _("Välj ett beslutande organ i årets styrmodell.")),
+            ("occasion", _("Välj ett uppföljningstillfälle i årets styrmodell.")),
+        ):
+            related = getattr(self, field)
+            if related is not None and related.model_id != self.model_id:
+                errors[field] = message
+        if errors:
+            raise ValidationError(errors)
 
     # Everyone with a grant in the organisation reads it (access.can).
     read_in_organisation = True

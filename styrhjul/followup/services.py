@@ -32,9 +32,14 @@ from styrhjul.planning.services import check_percent, percent_errors
 from . import wheel_copy
 from .models import (
     CalendarEvent,
+    DecidingBody,
+    EventCategory,
     FollowUpOccasion,
     OccasionStatus,
     OccasionStep,
+    ProcessColour,
+    ProcessSymbol,
+    ProcessYear,
     Report,
     ReportingTask,
     TaskKind,
@@ -107,12 +112,148 @@ def step_save(*, actor, step: OccasionStep) -> OccasionStep:
     return _save(step, actor)
 
 
+def event_errors(event: CalendarEvent) -> dict[str, str]:
+    """The rules of an event beyond its own fields (CalendarEvent.clean): the
+    end not before the start, the owning unit in the organisation and valid
+    in the year, the owner a person of the organisation. The field → the
+    message (the form asks it too)."""
+    errors = {}
+    if event.end and event.start and event.end < event.start:
+        errors["end"] = _("Slutdatumet kan inte vara före datumet (%(date)s).") % {
+            "date": event.start.isoformat()
+        }
+    model = event.model
+    if event.owner_unit_id is not None:
+        units = Unit.objects.descendants(model.organisation, include_self=True)
+        if not units.valid_in_year(model.year).filter(pk=event.owner_unit_id).exists():
+            errors["owner_unit"] = _("Välj en enhet i %(organisation)s som finns %(year)s.") % {
+                "organisation": model.organisation.name,
+                "year": model.year,
+            }
+    if event.owner_person_id is not None:
+        people = access.organisation_people(model.organisation)
+        if not people.filter(pk=event.owner_person_id).exists():
+            errors["owner_person"] = _(
+                "Välj en person med rollen Modellägare, Chef eller Rapportör i %(organisation)s."
+            ) % {"organisation": model.organisation.name}
+    return errors
+
+
 @use_case
 def event_save(*, actor, event: CalendarEvent) -> CalendarEvent:
+    """Create or change an event of the year wheel (model owners)."""
     require_model_owner(actor, event.model.organisation)
-    if event.end and event.end < event.start:
-        raise ValidationError({"end": _("Slutdatumet kan inte vara före datumet.")})
-    return _save(event, actor)
+    errors = event_errors(event)
+    try:
+        event.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, " ".join(messages))
+    if errors:
+        raise ValidationError(errors)
+    set_actor(event, actor, None)
+    event.save()
+    return event
+
+
+# The processes (event categories) a year's model starts with ("Lägg till
+# standardprocesserna"): name, colour, symbol, the year the process works on.
+DEFAULT_PROCESSES = (
+    ("Budgetprocess", ProcessColour.BLUE, ProcessSymbol.SQUARE, ProcessYear.NEXT),
+    ("Målprocess", ProcessColour.PURPLE, ProcessSymbol.DIAMOND, ProcessYear.NEXT),
+    ("Ekonomisk uppföljning", ProcessColour.GREEN, ProcessSymbol.CIRCLE, ProcessYear.THIS),
+    ("Personal", ProcessColour.BROWN, ProcessSymbol.TRIANGLE, ProcessYear.THIS),
+)
+DEFAULT_DECIDING_BODIES = ("Kommunfullmäktige (KF)", "Kommunstyrelsen (KS)", "Nämnd")
+
+
+def _name_clash(model_class, obj) -> bool:
+    clash = model_class.objects.filter(model_id=obj.model_id, name__iexact=obj.name)
+    if obj.pk is not None:
+        clash = clash.exclude(pk=obj.pk)
+    return clash.exists()
+
+
+def category_errors(category: EventCategory) -> dict[str, str]:
+    """A process's name is free in the year (case ignored)."""
+    if category.name and _name_clash(EventCategory, category):
+        return {
+            "name": _("Det finns redan en process som heter ”%(name)s” det här året.")
+            % {"name": category.name}
+        }
+    return {}
+
+
+def deciding_body_errors(body: DecidingBody) -> dict[str, str]:
+    """A deciding body's name is free in the year (case ignored)."""
+    if body.name and _name_clash(DecidingBody, body):
+        return {
+            "name": _("Det finns redan ett beslutande organ som heter ”%(name)s” det här året.")
+            % {"name": body.name}
+        }
+    return {}
+
+
+def _save_checked(obj, actor, errors: dict[str, str]):
+    try:
+        obj.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, " ".join(messages))
+    if errors:
+        raise ValidationError(errors)
+    set_actor(obj, actor, None)
+    obj.save()
+    return obj
+
+
+@use_case
+def category_save(*, actor, category: EventCategory) -> EventCategory:
+    """Create or change a process of the year wheel (model owners: who edits
+    the events edits their processes)."""
+    require_model_owner(actor, category.model.organisation)
+    category.name = (category.name or "").strip()
+    return _save_checked(category, actor, category_errors(category))
+
+
+@use_case
+def deciding_body_save(*, actor, body: DecidingBody) -> DecidingBody:
+    """Create or change a deciding body of the year wheel (model owners)."""
+    require_model_owner(actor, body.model.organisation)
+    body.name = (body.name or "").strip()
+    return _save_checked(body, actor, deciding_body_errors(body))
+
+
+@use_case
+def wheel_defaults_add(*, actor, model: GovernanceModel) -> int:
+    """ "Lägg till standardprocesserna": the default processes (Budgetprocess,
+    Målprocess, Ekonomisk uppföljning, Personal) and deciding bodies (KF, KS,
+    Nämnd) that the year's model does not have yet (by name). How many were
+    added."""
+    require_model_owner(actor, model.organisation)
+    model = GovernanceModel.objects.select_for_update().get(pk=model.pk)
+    taken = {n.casefold() for n in model.event_categories.values_list("name", flat=True)}
+    added = 0
+    for order, (name, colour, symbol, year) in enumerate(DEFAULT_PROCESSES, 1):
+        if name.casefold() not in taken:
+            _save(
+                EventCategory(
+                    model=model,
+                    name=name,
+                    colour=colour,
+                    symbol=symbol,
+                    process_year=year,
+                    order=order * 10,
+                ),
+                actor,
+            )
+            added += 1
+    taken = {n.casefold() for n in model.deciding_bodies.values_list("name", flat=True)}
+    for order, name in enumerate(DEFAULT_DECIDING_BODIES, 1):
+        if name.casefold() not in taken:
+            _save(DecidingBody(model=model, name=name, order=order * 10), actor)
+            added += 1
+    return added
 
 
 @use_case

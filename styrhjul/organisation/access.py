@@ -465,6 +465,15 @@ def responsible_candidates(unit: Unit) -> QuerySet[User]:
     return User.objects.filter(is_active=True, pk__in=grants.values("user_id"))
 
 
+def organisation_people(organisation: Unit) -> QuerySet[User]:
+    """Who may own an event in the organisation's year wheel: the active users
+    holding a Modellägare, Chef or Rapportör grant on a unit of the
+    organisation (the same roles as responsible_candidates)."""
+    units = Unit.objects.descendants(organisation, include_self=True)
+    grants = RoleGrant.objects.filter(role__in=RESPONSIBLE_ROLES, unit__in=units)
+    return User.objects.filter(is_active=True, pk__in=grants.values("user_id"))
+
+
 def may_mark_done(user, task) -> bool:
     """Klarmarkera: the unit's writers mark its tasks done; a task assigned
     to a Rapportör also its Rapportör, and not another Rapportör."""

@@ -13,11 +13,21 @@ given, so it never makes a narrow screen scroll sideways.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-__all__ = ["Bar", "Mark", "Segment", "stacked_bars", "year_timeline"]
+__all__ = [
+    "Bar",
+    "Lane",
+    "LegendEntry",
+    "Mark",
+    "Segment",
+    "stacked_bars",
+    "three_years",
+    "year_timeline",
+]
 
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 TEXT = "#1b1f24"
@@ -51,6 +61,10 @@ class Mark:
     date: datetime.date
     label: str
     kind: str = "deadline"  # "deadline", "milestone" or "event"
+    # For three_years: an event's process colour and symbol ("circle",
+    # "square", "diamond", "triangle", "triangle_down", "star"); empty: a grey square.
+    colour: str = ""
+    symbol: str = ""
 
 
 def _svg(id_prefix: str, title: str, desc: str, width: int, height: int, body: str) -> str:
@@ -202,3 +216,153 @@ def year_timeline(
             f'text-anchor="{anchor}">{escape(today_label)}</text>'
         )
     return _svg(id_prefix, title, desc, width, axis_y + 34, "".join(parts))
+
+
+# --- Three parallel years ------------------------------------------------------------------
+
+
+@dataclass
+class Lane:
+    """One of the parallel years of three_years: its label ("Bokslut 2025")
+    and what happens on it during the year shown."""
+
+    label: str
+    marks: list[Mark] = field(default_factory=list)
+
+
+@dataclass
+class LegendEntry:
+    label: str
+    colour: str
+    symbol: str
+    hollow: bool = False
+
+
+def _star(x: float, y: float, r: float) -> str:
+    points = []
+    for i in range(10):
+        radius = r if i % 2 == 0 else r * 0.45
+        angle = -math.pi / 2 + i * math.pi / 5
+        points.append(f"{x + radius * math.cos(angle):.1f},{y + radius * math.sin(angle):.1f}")
+    return " ".join(points)
+
+
+def shape(symbol: str, x: float, y: float, colour: str, *, hollow: bool = False, title="") -> str:
+    """A symbol centred on (x, y), about 12 px across, filled with `colour`
+    (or outlined, `hollow`), with a tooltip `title`."""
+    paint = (
+        f'fill="#ffffff" stroke="{escape(colour)}" stroke-width="2"'
+        if hollow
+        else f'fill="{escape(colour)}" stroke="#ffffff" stroke-width="1"'
+    )
+    tip = f"<title>{escape(title)}</title>" if title else ""
+    if symbol == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" {paint}>{tip}</circle>'
+    if symbol == "diamond":
+        d = (
+            f"M {x:.1f} {y - 7:.1f} L {x + 7:.1f} {y:.1f} "
+            f"L {x:.1f} {y + 7:.1f} L {x - 7:.1f} {y:.1f} Z"
+        )
+        return f'<path d="{d}" {paint}>{tip}</path>'
+    if symbol == "triangle":
+        d = f"M {x:.1f} {y - 7:.1f} L {x + 7:.1f} {y + 6:.1f} L {x - 7:.1f} {y + 6:.1f} Z"
+        return f'<path d="{d}" {paint}>{tip}</path>'
+    if symbol == "triangle_down":
+        d = f"M {x:.1f} {y + 7:.1f} L {x + 7:.1f} {y - 6:.1f} L {x - 7:.1f} {y - 6:.1f} Z"
+        return f'<path d="{d}" {paint}>{tip}</path>'
+    if symbol == "star":
+        return f'<polygon points="{_star(x, y, 8)}" {paint}>{tip}</polygon>'
+    return f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" {paint}>{tip}</rect>'
+
+
+def three_years(
+    year: int,
+    lanes: Sequence[Lane],
+    *,
+    today: datetime.date | None,
+    title: str,
+    desc: str,
+    legend: Sequence[LegendEntry] = (),
+    today_label: str = "I dag",
+    id_prefix: str = "three-years",
+    width: int = 640,
+) -> str:
+    """The calendar year `year` from January to December with parallel lanes
+    (last year's closing, this year's follow-up, next year's budget), each
+    lane's marks on their dates: an event as its process's symbol in its
+    colour (Mark.symbol, Mark.colour), a deadline as an open circle and a
+    milestone as an open diamond. A dashed line marks today when it falls in
+    the year; a legend of the symbols is drawn below."""
+    left, right = 12, width - 12
+    span = right - left
+    first = datetime.date(year, 1, 1)
+    days = (datetime.date(year + 1, 1, 1) - first).days
+
+    def x_of(day: datetime.date) -> float:
+        return left + span * (day - first).days / days
+
+    parts = []
+    top = 34  # the month labels above the lanes
+    for m in range(12):
+        x = x_of(datetime.date(year, m + 1, 1))
+        parts.append(
+            f'<text x="{x + 3:.1f}" y="{top - 10}" font-size="13" fill="{MUTED}">{MONTHS[m]}</text>'
+        )
+    lane_height = 74
+    bottom = top + lane_height * len(lanes)
+    for m in range(12):
+        x = x_of(datetime.date(year, m + 1, 1))
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" '
+            f'stroke="#d5dae1" stroke-width="1"></line>'
+        )
+    for index, lane in enumerate(lanes):
+        y0 = top + lane_height * index
+        axis_y = y0 + lane_height - 16
+        parts.append(
+            f'<text x="{left}" y="{y0 + 16}" font-size="14" font-weight="bold" fill="{TEXT}">'
+            f"{escape(lane.label)}</text>"
+            f'<line x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" '
+            f'stroke="{LINE}" stroke-width="2"></line>'
+        )
+        stacked: dict[datetime.date, int] = {}
+        for mark in sorted(lane.marks, key=lambda m: m.date):
+            if mark.date.year != year:
+                continue
+            level = stacked.get(mark.date, 0)
+            stacked[mark.date] = level + 1
+            x, y = x_of(mark.date), axis_y - 10 - 13 * min(level, 2)
+            label = f"{mark.date.isoformat()}: {mark.label}"
+            if mark.kind == "milestone":
+                parts.append(shape("diamond", x, y, "#5b2a86", hollow=True, title=label))
+            elif mark.kind == "event":
+                parts.append(
+                    shape(mark.symbol or "square", x, y, mark.colour or MUTED, title=label)
+                )
+            else:
+                parts.append(shape("circle", x, y, "#0b5394", hollow=True, title=label))
+    if today is not None and today.year == year:
+        x = x_of(today)
+        anchor = "end" if x > width * 0.85 else "start"
+        dx = -4 if anchor == "end" else 4
+        parts.append(
+            f'<g class="today"><line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{bottom}" '
+            f'stroke="{TODAY}" stroke-width="2" stroke-dasharray="4 2"></line>'
+            f'<text x="{x + dx:.1f}" y="12" font-size="13" font-weight="bold" fill="{TODAY}" '
+            f'text-anchor="{anchor}">{escape(today_label)}</text></g>'
+        )
+    # The legend, wrapped to the width.
+    x, y = float(left), bottom + 20
+    parts.append('<g class="legend">')
+    for entry in legend:
+        step = 34 + 7.5 * len(entry.label)
+        if x > left and x + step > right:
+            x, y = float(left), y + 22
+        parts.append(shape(entry.symbol, x + 7, y, entry.colour, hollow=entry.hollow))
+        parts.append(
+            f'<text x="{x + 18:.1f}" y="{y + 5}" font-size="13" fill="{TEXT}">'
+            f"{escape(entry.label)}</text>"
+        )
+        x += step
+    parts.append("</g>")
+    return _svg(id_prefix, title, desc, width, y + 16, "".join(parts))

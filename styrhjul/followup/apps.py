@@ -18,5 +18,7 @@ class FollowupConfig(AppConfig):
         year_copy.register(wheel_copy)
         # ... and the documents' own sections of the year.
         year_copy.register_part(sections.copy_sections)
+        # ... and the year wheel's processes and deciding bodies.
+        year_copy.register_part(wheel_copy.copy_settings_part)
         # The latest reported status on the planning pages (planning.status).
         status.register(item_status.latest)

@@ -116,9 +116,10 @@ def vevent(
     summary: str,
     description: str = "",
     url: str = "",
+    categories: list[str] | tuple[str, ...] = (),
 ) -> list[str]:
     """An all-day event from `start` through `end` (inclusive; DTEND is the
-    exclusive day after)."""
+    exclusive day after), in `categories` (CATEGORIES, e.g. the process)."""
     last = end if end and end >= start else start
     lines = [
         "BEGIN:VEVENT",
@@ -132,6 +133,8 @@ def vevent(
         lines.append(f"DESCRIPTION:{escape_text(description)}")
     if url:
         lines.append(f"URL:{url}")
+    if categories:
+        lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in categories))
     lines.append("END:VEVENT")
     return lines
 
@@ -200,11 +203,29 @@ def organisation_events(request, organisation: Unit, year: int) -> list[list[str
                 start=event.start,
                 end=event.end,
                 summary=event.title,
-                description=event.description,
+                description=event_description(event),
                 url=request.build_absolute_uri(wheel_url(organisation, event.model.year)),
+                categories=[event.category.name] if event.category_id else [],
             )
         )
     return result
+
+
+def event_description(event) -> str:
+    """An event's description with who decides, who owns it and the occasion
+    it belongs to, for calendars that show only the text."""
+    lines = [event.description] if event.description else []
+    if event.deciding_body_id:
+        lines.append(_("Beslutande organ: %(name)s.") % {"name": event.deciding_body.name})
+    names = [event.owner_unit.name] if event.owner_unit_id else []
+    if event.owner_person_id:
+        person = event.owner_person
+        names.append(person.get_full_name() or person.get_username())
+    if names:
+        lines.append(_("Ägare: %(names)s.") % {"names": ", ".join(names)})
+    if event.occasion_id:
+        lines.append(_("Uppföljning: %(name)s.") % {"name": event.occasion.title})
+    return "\n".join(lines)
 
 
 def user_tasks(user, year: int):

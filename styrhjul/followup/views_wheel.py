@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from styrhjul.charts.pictures import Mark, year_timeline
+from styrhjul.charts.pictures import Lane, LegendEntry, Mark, three_years, year_timeline
 from styrhjul.core.dates import month_name
 from styrhjul.core.forms import apply_errors
 from styrhjul.model.models import GovernanceModel
@@ -36,9 +36,21 @@ from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root, org_query, readable_roots
 
 from . import services, wheel_copy
-from .forms_wheel import EventForm, OccasionForm, StepForm, TaskReopenForm, WheelCopyForm
+from .forms_wheel import (
+    CategoryForm,
+    DecidingBodyForm,
+    EventForm,
+    OccasionForm,
+    StepForm,
+    TaskReopenForm,
+    WheelCopyForm,
+    WheelFilterForm,
+)
 from .models import (
+    PROCESS_YEAR_OFFSET,
     CalendarEvent,
+    DecidingBody,
+    EventCategory,
     FollowUpOccasion,
     OccasionStep,
     ReportingTask,
@@ -102,6 +114,8 @@ class Entry:
     end: datetime.date | None = None
     is_today_marker: bool = False
     kind: str = ""  # "start", "deadline", "milestone", "event" (year_picture's marks)
+    event: CalendarEvent | None = None  # an event's process, deciding body and owner
+    concerns: int | None = None  # the year the step or event works on (three_year_picture)
 
 
 @dataclass
@@ -126,16 +140,35 @@ def timeline_parts(organisation: Unit, years: range):
     events = list(
         CalendarEvent.objects.filter(
             model__organisation=organisation, model__year__in=years
-        ).select_related("model")
+        ).select_related(
+            "model", "category", "deciding_body", "owner_unit", "owner_person", "occasion"
+        )
     )
     return occasions, events
 
 
-def timeline(organisation: Unit, year: int, today: datetime.date) -> list[Month]:
+def concerned_year(event: CalendarEvent) -> int:
+    """The year an event works on: its occasion's period, else the year its
+    process works on (EventCategory.process_year) seen from the event's
+    date; an event without either works on the year it happens in."""
+    if event.occasion_id is not None:
+        return event.occasion.period_end.year
+    offset = PROCESS_YEAR_OFFSET.get(event.category.process_year, 0) if event.category else 0
+    return event.start.year + offset
+
+
+def timeline(
+    organisation: Unit, year: int, today: datetime.date, process: str | None = None
+) -> list[Month]:
     """The year's twelve months with what happens in each, from the models
     of last, this and next year (an annual report's deadlines fall in the
-    next year, budget work for next year in this)."""
+    next year, budget work for next year in this). With `process` (a
+    process's name, any year's): only the events of that process."""
     occasions, events = timeline_parts(organisation, range(year - 1, year + 2))
+    if process is not None:
+        wanted = process.casefold()
+        occasions = []
+        events = [e for e in events if e.category and e.category.name.casefold() == wanted]
     entries: list[Entry] = []
     for occasion in occasions:
         for step in occasion.steps.all():
@@ -149,6 +182,7 @@ def timeline(organisation: Unit, year: int, today: datetime.date) -> list[Month]
                         "",
                         occasion.title,
                         kind="milestone",
+                        concerns=occasion.period_end.year,
                     )
                 )
                 continue
@@ -158,11 +192,28 @@ def timeline(organisation: Unit, year: int, today: datetime.date) -> list[Month]
                 )
             entries.append(
                 Entry(
-                    step.deadline, step.name, _("Tidsfrist"), level, occasion.title, kind="deadline"
+                    step.deadline,
+                    step.name,
+                    _("Tidsfrist"),
+                    level,
+                    occasion.title,
+                    kind="deadline",
+                    concerns=occasion.period_end.year,
                 )
             )
     for event in events:
-        entries.append(Entry(event.start, event.title, _("Händelse"), end=event.end, kind="event"))
+        entries.append(
+            Entry(
+                event.start,
+                event.title,
+                _("Händelse"),
+                occasion=event.occasion.title if event.occasion_id else "",
+                end=event.end,
+                kind="event",
+                event=event,
+                concerns=concerned_year(event),
+            )
+        )
     months = [
         Month(
             m,
@@ -215,6 +266,93 @@ def year_picture(months: list[Month], year: int, today: datetime.date) -> str:
     )
 
 
+@dataclass
+class ParallelYear:
+    """One of the three parallel years on the wheel page: its heading and
+    what happens on it during the year shown, in date order."""
+
+    key: str  # "bokslut", "uppfoljning", "budget"
+    label: str
+    entries: list[Entry]
+
+
+def parallel_years(months: list[Month], year: int) -> list[ParallelYear]:
+    """What happens during `year` (timeline()) on three parallel years: last
+    year's closing, this year's follow-up and next year's budget (by the
+    year each step or event works on, Entry.concerns)."""
+    lanes = [
+        ParallelYear("bokslut", _("Bokslut %(year)s") % {"year": year - 1}, []),
+        ParallelYear("uppfoljning", _("Uppföljning %(year)s") % {"year": year}, []),
+        ParallelYear("budget", _("Budget %(year)s") % {"year": year + 1}, []),
+    ]
+    for month in months:
+        for entry in month.entries:
+            if entry.kind not in ("deadline", "milestone", "event"):
+                continue
+            offset = (entry.concerns if entry.concerns is not None else year) - year
+            if -1 <= offset <= 1:
+                lanes[offset + 1].entries.append(entry)
+    return lanes
+
+
+def process_legend(categories) -> list[LegendEntry]:
+    """The picture's legend: each process's symbol in its colour, then the
+    shapes of events without a process, deadlines and milestones."""
+    legend = [LegendEntry(c.name, c.colour, c.symbol) for c in categories]
+    legend.append(LegendEntry(_("Händelse utan process"), "#4a5360", "square"))
+    legend.append(LegendEntry(_("Tidsfrist"), "#0b5394", "circle", hollow=True))
+    legend.append(LegendEntry(_("Milstolpe"), "#5b2a86", "diamond", hollow=True))
+    return legend
+
+
+def three_year_picture(
+    lanes: list[ParallelYear], year: int, today: datetime.date, categories
+) -> str:
+    """The three parallel years as a picture (charts.pictures.three_years),
+    events by their process's symbol and colour, today marked. The tables of
+    the three years beside it say the same in words."""
+
+    def mark(entry: Entry) -> Mark:
+        label = f"{entry.title} ({entry.occasion})" if entry.occasion else entry.title
+        category = entry.event.category if entry.event else None
+        if category is not None:
+            label = f"{category.character} {category.name}: {label}"
+        return Mark(
+            entry.date,
+            label,
+            entry.kind,
+            colour=category.colour if category else "",
+            symbol=category.symbol if category else "",
+        )
+
+    desc = _(
+        "Året %(year)s från januari till december på tre parallella år: "
+        "%(closing)s (%(n_closing)s), %(follow)s (%(n_follow)s) och %(budget)s (%(n_budget)s). "
+        "Händelser visas med processens symbol, tidsfrister som ringar och milstolpar "
+        "som romber."
+    ) % {
+        "year": year,
+        "closing": lanes[0].label,
+        "n_closing": len(lanes[0].entries),
+        "follow": lanes[1].label,
+        "n_follow": len(lanes[1].entries),
+        "budget": lanes[2].label,
+        "n_budget": len(lanes[2].entries),
+    }
+    if today.year == year:
+        desc += " " + _("Den streckade linjen är i dag, %(date)s.") % {"date": today.isoformat()}
+    return three_years(
+        year,
+        [Lane(lane.label, [mark(e) for e in lane.entries]) for lane in lanes],
+        today=today,
+        title=_("Årshjul %(year)s: tre parallella år") % {"year": year},
+        desc=desc,
+        legend=process_legend(categories),
+        today_label=_("I dag"),
+        id_prefix=f"tre-ar-{year}",
+    )
+
+
 # --- The page ------------------------------------------------------------------
 
 
@@ -263,8 +401,23 @@ def _context(request, organisation, roots, year, *, editor=None, status="", focu
     can_manage = access.can_manage(request.user, organisation)
     query = org_query(organisation, roots)
     blocks = _occasion_blocks(model, can_manage, today)
-    months = timeline(organisation, year, today)
+    categories = list(model.event_categories.all()) if model else []
+    filter_form = WheelFilterForm(request.GET or None, categories=categories)
+    chosen = None
+    if filter_form.is_bound and filter_form.is_valid() and filter_form.cleaned_data["process"]:
+        chosen = next(c for c in categories if c.pk == filter_form.cleaned_data["process"])
+    months = timeline(organisation, year, today, chosen.name if chosen else None)
+    lanes = parallel_years(months, year)
     overview_ids = viewable_occasion_ids(request.user, [b["occasion"] for b in blocks])
+    events = list(
+        model.events.select_related(
+            "category", "deciding_body", "owner_unit", "owner_person", "occasion"
+        )
+        if model
+        else []
+    )
+    if chosen is not None:
+        events = [e for e in events if e.category_id == chosen.pk]
     return {
         "nav": "followup",
         "organisation": organisation,
@@ -276,10 +429,14 @@ def _context(request, organisation, roots, year, *, editor=None, status="", focu
         "today": today,
         "model": model,
         "months": months,
-        "year_picture": year_picture(months, year, today),
+        "lanes": lanes,
+        "year_picture": three_year_picture(lanes, year, today, categories),
+        "categories": categories,
+        "filter_form": filter_form,
+        "chosen_process": chosen,
         "occasions": blocks,
         "overview_ids": overview_ids,
-        "events": list(model.events.all()) if model else [],
+        "events": events,
         "can_manage": can_manage,
         "year_url": wheel_url(organisation, year, roots),
         "editor": editor,
@@ -537,6 +694,191 @@ def event_delete(request, pk: int):
     )
 
 
+# --- Processes and deciding bodies ------------------------------------------------
+
+
+def processes_url(organisation: Unit, year: int, roots: list[Unit] | None = None) -> str:
+    roots = roots if roots is not None else [organisation]
+    return reverse("followup:processes", args=[year]) + org_query(organisation, roots)
+
+
+@login_required
+@require_safe
+def processes(request, year: int):
+    """ "Processer och beslutande organ": the year's processes (event
+    categories, with colour and symbol) and deciding bodies, which everyone
+    who reads the organisation sees; model owners change them."""
+    _check_year(year)
+    organisation, roots = _organisation(request)
+    model = GovernanceModel.objects.filter(organisation=organisation, year=year).first()
+    title = _("Processer och beslutande organ %(year)s") % {"year": year}
+    back = wheel_url(organisation, year, roots)
+    return render(
+        request,
+        "followup/processes.html",
+        {
+            "nav": "followup",
+            "organisation": organisation,
+            "roots": roots if len(roots) > 1 else [],
+            "org_query": org_query(organisation, roots),
+            "year": year,
+            "model": model,
+            "categories": list(model.event_categories.all()) if model else [],
+            "bodies": list(model.deciding_bodies.all()) if model else [],
+            "can_manage": access.can_manage(request.user, organisation),
+            "year_url": back,
+            "page_title": title,
+            "breadcrumbs": [(_("Årshjul"), None), (str(year), back), (title, None)],
+        },
+    )
+
+
+def _setting_form(request, *, form, model: GovernanceModel, title: str, save, message):
+    """Create or change a process or a deciding body on a page of its own;
+    back to the processes page when saved."""
+    roots = readable_roots(request.user)
+    back = processes_url(model.organisation, model.year, roots)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, message(obj))
+            return redirect(back)
+    return _page(
+        request,
+        "followup/occasion_form.html",
+        title=title,
+        year=model.year,
+        year_url=wheel_url(model.organisation, model.year, roots),
+        back=back,
+        form=form,
+        action=request.path,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_create(request, pk: int):
+    """A new process in the year's model `pk`."""
+    model = _get_managed(request, GovernanceModel, ("organisation",), pk)
+    form = CategoryForm(request.POST or None, instance=EventCategory(model=model))
+    return _setting_form(
+        request,
+        form=form,
+        model=model,
+        title=_("Ny process"),
+        save=lambda f: services.category_save(actor=request.user, category=f.instance),
+        message=lambda c: _("Processen ”%(name)s” är skapad.") % {"name": c.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_edit(request, pk: int):
+    category = _get_managed(request, EventCategory, ("model__organisation",), pk)
+    form = CategoryForm(request.POST or None, instance=category)
+    return _setting_form(
+        request,
+        form=form,
+        model=category.model,
+        title=_("Ändra processen ”%(name)s”") % {"name": category.name},
+        save=lambda f: services.category_save(actor=request.user, category=f.instance),
+        message=lambda c: _("Processen ”%(name)s” är sparad.") % {"name": c.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_create(request, pk: int):
+    """A new deciding body in the year's model `pk`."""
+    model = _get_managed(request, GovernanceModel, ("organisation",), pk)
+    form = DecidingBodyForm(request.POST or None, instance=DecidingBody(model=model))
+    return _setting_form(
+        request,
+        form=form,
+        model=model,
+        title=_("Nytt beslutande organ"),
+        save=lambda f: services.deciding_body_save(actor=request.user, body=f.instance),
+        message=lambda b: _("Det beslutande organet ”%(name)s” är skapat.") % {"name": b.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_edit(request, pk: int):
+    body = _get_managed(request, DecidingBody, ("model__organisation",), pk)
+    form = DecidingBodyForm(request.POST or None, instance=body)
+    return _setting_form(
+        request,
+        form=form,
+        model=body.model,
+        title=_("Ändra det beslutande organet ”%(name)s”") % {"name": body.name},
+        save=lambda f: services.deciding_body_save(actor=request.user, body=f.instance),
+        message=lambda b: _("Det beslutande organet ”%(name)s” är sparat.") % {"name": b.name},
+    )
+
+
+def _delete_setting(request, obj, *, noun: str):
+    model = obj.model
+    roots = readable_roots(request.user)
+    back = processes_url(model.organisation, model.year, roots)
+    if request.method == "POST":
+        services.delete_part(actor=request.user, obj=obj)
+        messages.success(
+            request, _("%(noun)s ”%(name)s” är borttagen.") % {"noun": noun, "name": obj.name}
+        )
+        return redirect(back)
+    return _page(
+        request,
+        "followup/wheel_delete.html",
+        title=_("Ta bort %(noun)s ”%(name)s”") % {"noun": noun.lower(), "name": obj.name},
+        year=model.year,
+        year_url=wheel_url(model.organisation, model.year, roots),
+        back=back,
+        object=obj,
+        error="",
+        note=_("Händelserna finns kvar, utan %(noun)s.") % {"noun": noun.lower()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_delete(request, pk: int):
+    """GET: a confirmation page; POST: delete (the events keep no process)."""
+    category = _get_managed(request, EventCategory, ("model__organisation",), pk)
+    return _delete_setting(request, category, noun=_("Processen"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_delete(request, pk: int):
+    body = _get_managed(request, DecidingBody, ("model__organisation",), pk)
+    return _delete_setting(request, body, noun=_("Organet"))
+
+
+@login_required
+@require_POST
+def processes_defaults(request, pk: int):
+    """ "Lägg till standardprocesserna" to the year's model `pk`."""
+    model = _get_managed(request, GovernanceModel, ("organisation",), pk)
+    added = services.wheel_defaults_add(actor=request.user, model=model)
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s process eller beslutande organ lades till.",
+                "%(n)s processer och beslutande organ lades till.",
+                added,
+            )
+            % {"n": added},
+        )
+    else:
+        messages.success(request, _("Standardprocesserna och organen fanns redan."))
+    return redirect(processes_url(model.organisation, model.year, readable_roots(request.user)))
+
+
 # --- Opening, closing and reopening ----------------------------------------------
 
 
@@ -730,4 +1072,16 @@ WHEEL_URLS = [
     path("arshjul/handelse/<int:pk>/andra/", event_edit, name="event_edit"),
     path("arshjul/handelse/<int:pk>/ta-bort/", event_delete, name="event_delete"),
     path("uppgifter/<int:pk>/oppna-igen/", task_reopen, name="task_reopen"),
+    path("arshjul/<int:year>/processer/", processes, name="processes"),
+    path("arshjul/modell/<int:pk>/process/ny/", category_create, name="category_create"),
+    path("arshjul/process/<int:pk>/andra/", category_edit, name="category_edit"),
+    path("arshjul/process/<int:pk>/ta-bort/", category_delete, name="category_delete"),
+    path("arshjul/modell/<int:pk>/organ/nytt/", body_create, name="body_create"),
+    path("arshjul/organ/<int:pk>/andra/", body_edit, name="body_edit"),
+    path("arshjul/organ/<int:pk>/ta-bort/", body_delete, name="body_delete"),
+    path(
+        "arshjul/modell/<int:pk>/standardprocesser/",
+        processes_defaults,
+        name="processes_defaults",
+    ),
 ]

@@ -24,6 +24,11 @@ The date rules (docs/uppfoljning.md):
   deadline and keeps the step's length; an event's end keeps its length
   from the start.
 
+The year's processes (event categories) and deciding bodies are copied too,
+by name: those the target year lacks are created with the same colour,
+symbol and order; an event keeps its process, deciding body, owner (unit
+and person) and its occasion (the copy of it, found by its moved name).
+
 Copied occasions are drafts (Planerad): not opened, no tasks. An occasion
 whose kind and period already exist in the target year, or whose name is
 taken there, is skipped and listed; so is an event with the same title on
@@ -41,8 +46,16 @@ from django.utils.translation import gettext as _
 
 from styrhjul.core.audit import set_actor
 from styrhjul.model.models import GovernanceModel, PlanType
+from styrhjul.organisation.models import Unit
 
-from .models import CalendarEvent, FollowUpOccasion, OccasionStatus, OccasionStep
+from .models import (
+    CalendarEvent,
+    DecidingBody,
+    EventCategory,
+    FollowUpOccasion,
+    OccasionStatus,
+    OccasionStep,
+)
 
 # The part of the copy page of planning (planning/copy_year.html) that lists the wheel.
 template = "followup/_wheel_copy_preview.html"
@@ -232,7 +245,8 @@ def plan(
             periods[(occasion.kind, period_end)] = made
         result.occasions.append(copy)
     taken = set(target.events.values_list("title", "start")) if target is not None else set()
-    for event in source.events.order_by("start", "title"):
+    events = source.events.select_related("category", "deciding_body", "occasion")
+    for event in events.order_by("start", "title"):
         start = same_weekday(event.start, years)
         end = start + (event.end - event.start) if event.end else None
         title = moved_text(event.title, source.year, years)
@@ -259,10 +273,44 @@ def _save(obj, actor, reason: str):
     return obj
 
 
+def copy_settings(*, actor, source: GovernanceModel, target: GovernanceModel, reason: str):
+    """The source year's processes and deciding bodies that the target year
+    lacks (by name, case ignored), created in the target with their history.
+    Returns the target's processes and bodies by their names (casefolded).
+    Also a part of "Kopiera till nästa år" (planning.year_copy.register_part),
+    so they are copied with the model even when the wheel is not."""
+    categories = {c.name.casefold(): c for c in target.event_categories.all()}
+    for category in source.event_categories.all():
+        if category.name.casefold() not in categories:
+            categories[category.name.casefold()] = _save(
+                EventCategory(
+                    model=target,
+                    name=category.name,
+                    colour=category.colour,
+                    symbol=category.symbol,
+                    process_year=category.process_year,
+                    order=category.order,
+                ),
+                actor,
+                reason,
+            )
+    bodies = {b.name.casefold(): b for b in target.deciding_bodies.all()}
+    for body in source.deciding_bodies.all():
+        if body.name.casefold() not in bodies:
+            bodies[body.name.casefold()] = _save(
+                DecidingBody(model=target, name=body.name, order=body.order), actor, reason
+            )
+    return categories, bodies
+
+
 def write(wheel: WheelCopy, *, actor, target: GovernanceModel, reason: str) -> WheelCopy:
     """Create what `wheel` (from `plan`, with `target`) copies, each row with
     its history (author and reason). The caller checks the access and holds
     the transaction."""
+    source = GovernanceModel.objects.get(
+        organisation_id=target.organisation_id, year=wheel.source_year
+    )
+    categories, bodies = copy_settings(actor=actor, source=source, target=target, reason=reason)
     for copy in wheel.copied_occasions:
         occasion = _save(
             FollowUpOccasion(
@@ -292,7 +340,21 @@ def write(wheel: WheelCopy, *, actor, target: GovernanceModel, reason: str) -> W
                 actor,
                 reason,
             )
+    occasions = {o.name.casefold(): o for o in target.occasions.all()}
+    years = target.year - wheel.source_year
+    # An owning unit closed by the target year is left out.
+    owner_ids = {c.event.owner_unit_id for c in wheel.copied_events} - {None}
+    valid_owners = set(
+        Unit.objects.valid_in_year(target.year)
+        .filter(pk__in=owner_ids)
+        .values_list("pk", flat=True)
+    )
     for copy in wheel.copied_events:
+        event = copy.event
+        occasion = None
+        if event.occasion_id is not None:
+            name = moved_text(event.occasion.name, wheel.source_year, years)
+            occasion = occasions.get(name.casefold())
         _save(
             CalendarEvent(
                 model=target,
@@ -300,6 +362,15 @@ def write(wheel: WheelCopy, *, actor, target: GovernanceModel, reason: str) -> W
                 start=copy.start,
                 end=copy.end,
                 description=copy.description,
+                category=categories.get(event.category.name.casefold())
+                if event.category_id
+                else None,
+                deciding_body=bodies.get(event.deciding_body.name.casefold())
+                if event.deciding_body_id
+                else None,
+                owner_unit_id=event.owner_unit_id if event.owner_unit_id in valid_owners else None,
+                owner_person_id=event.owner_person_id,
+                occasion=occasion,
             ),
             actor,
             reason,
@@ -325,3 +396,8 @@ def copy(*, actor, source: GovernanceModel, target: GovernanceModel, plan_types,
         target=target,
         reason=reason,
     )
+
+
+def copy_settings_part(*, actor, source: GovernanceModel, target: GovernanceModel, reason: str):
+    """The processes and deciding bodies' part of "Kopiera till nästa år"."""
+    copy_settings(actor=actor, source=source, target=target, reason=reason)

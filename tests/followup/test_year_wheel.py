@@ -81,8 +81,10 @@ def test_the_year_as_a_picture_at_the_top_of_the_wheel(client, org, occasion, ch
     picture = html[html.index("<svg") : html.index("</svg>")]
     assert html.index("<svg") < html.index('id="manad-1"')
     assert 'role="img"' in picture and "<title" in picture and "<desc" in picture
-    # Three deadlines (circles) and the nämnd's decision (a milestone, a diamond).
-    assert picture.count("<circle") == 3 and picture.count("<path") == 1
+    # Three deadlines (circles) and the nämnd's decision (a milestone, a diamond),
+    # before the legend (which shows each shape once).
+    marks = picture[: picture.index('class="legend"')]
+    assert marks.count("<circle") == 3 and marks.count("<path") == 1
     assert "2025-07-15: Enhetschefer rapporterar (Delårsrapport 2025)" in picture
     assert "I dag" in picture and "2025-08-25" in picture
 

@@ -575,6 +575,27 @@ class OccasionStepFactory(factory.django.DjangoModelFactory):
     deadline = factory.LazyAttribute(lambda o: datetime.date(o.occasion.model.year, 7, 15))
 
 
+class EventCategoryFactory(factory.django.DjangoModelFactory):
+    """A process of the year wheel (Budgetprocess …)."""
+
+    class Meta:
+        model = "followup.EventCategory"
+
+    model = factory.SubFactory(GovernanceModelFactory)
+    name = factory.Sequence(lambda n: f"Process {n}")
+    colour = "#0b5394"
+    symbol = "square"
+    process_year = "this"
+
+
+class DecidingBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "followup.DecidingBody"
+
+    model = factory.SubFactory(GovernanceModelFactory)
+    name = factory.Sequence(lambda n: f"Nämnd {n}")
+
+
 class CalendarEventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "followup.CalendarEvent"

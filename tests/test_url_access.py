@@ -22,7 +22,9 @@ from styrhjul.economy.models import AccountRange, BudgetVersion, Dimension, Repo
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import (
     CalendarEvent,
+    DecidingBody,
     DocumentSection,
+    EventCategory,
     FollowUpOccasion,
     Forecast,
     ForecastMeasure,
@@ -198,6 +200,14 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:event_edit": "event",
     "followup:event_delete": "event",
     "followup:task_reopen": "task",
+    "followup:processes": ("year",),
+    "followup:category_create": "model",
+    "followup:category_edit": "category",
+    "followup:category_delete": "category",
+    "followup:body_create": "model",
+    "followup:body_edit": "deciding_body",
+    "followup:body_delete": "deciding_body",
+    "followup:processes_defaults": "model",
     "followup:calendar_subscribe": None,
     "followup:calendar_renew": None,
     "followup:ical_org": ("bad_token",),
@@ -247,6 +257,7 @@ PERSONAL = {
     "followup:year_wheel",
     "followup:year_wheel_index",
     "followup:calendar_subscribe",
+    "followup:processes",
     "indicators:index",
     "indicators:council",
     "kolada:search",
@@ -352,6 +363,12 @@ def world(org):
     )
     followup.occasion_open(actor=access.SYSTEM, occasion=occasion)
     task = ReportingTask.objects.get(occasion=occasion, unit=target)
+    category = followup.category_save(
+        actor=access.SYSTEM, category=EventCategory(model=model, name="Hemlig process")
+    )
+    deciding_body = followup.deciding_body_save(
+        actor=access.SYSTEM, body=DecidingBody(model=model, name="Hemligt organ")
+    )
     own_section = DocumentSection.objects.create(
         model=model, document="delarsrapport", key="eget-personal", heading="Hemligt avsnitt"
     )
@@ -454,6 +471,8 @@ def world(org):
             "occasion": occasion,
             "step": step,
             "event": event,
+            "category": category,
+            "deciding_body": deciding_body,
             "task": task,
             "own_section": own_section,
             "section_key": own_section.key,
@@ -520,6 +539,8 @@ def snapshot() -> tuple:
         list(FollowUpOccasion.objects.order_by("pk").values_list("pk", "name", "status")),
         list(OccasionStep.objects.order_by("pk").values_list("pk", "name", "deadline")),
         list(CalendarEvent.objects.order_by("pk").values_list("pk", "title", "start")),
+        list(EventCategory.objects.order_by("pk").values_list("pk", "name", "colour")),
+        list(DecidingBody.objects.order_by("pk").values_list("pk", "name")),
         list(ReportingTask.objects.order_by("pk").values_list("pk", "done_at", "reopened_until")),
         list(Report.objects.order_by("pk").values_list("pk", "comment", "version")),
         list(ApiToken.objects.order_by("pk").values_list("pk", "name", "revoked_at")),

@@ -129,6 +129,10 @@ def load_followup(
             result.occasions_opened += 1
             result.tasks_created += len(opened[spec.name])
 
+    # The year wheel's processes (Budgetprocess, Målprocess …) and deciding bodies.
+    services.wheel_defaults_add(actor=actor, model=model)
+    processes = {c.name: c for c in model.event_categories.all()}
+    bodies = {b.name: b for b in model.deciding_bodies.all()}
     titles = set(model.events.values_list("title", flat=True))
     for event in cal.shift(followup_data.EVENTS):
         if event.title in titles:
@@ -141,6 +145,8 @@ def load_followup(
                 start=event.start,
                 end=event.end,
                 description=event.description,
+                category=processes.get(event.process),
+                deciding_body=bodies.get(event.deciding_body),
             ),
         )
         result.events_created += 1

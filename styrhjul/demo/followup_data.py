@@ -126,7 +126,12 @@ class Event:
     start: datetime.date
     end: datetime.date | None = None
     description: str = ""
+    process: str = ""  # one of the default processes (followup.services.DEFAULT_PROCESSES)
+    deciding_body: str = ""  # one of followup.services.DEFAULT_DECIDING_BODIES
 
+
+BUDGET, GOALS, FOLLOW_UP = "Budgetprocess", "Målprocess", "Ekonomisk uppföljning"
+KF, NAMND = "Kommunfullmäktige (KF)", "Nämnd"
 
 EVENTS: tuple[Event, ...] = (
     Event(
@@ -135,33 +140,42 @@ EVENTS: tuple[Event, ...] = (
         d("2025-03-21"),
         "Nämnderna tar fram prioriterade listor över verksamhetsförändringar (VF-listor): "
         "vad som kan effektiviseras, minskas eller behöver utökas inom ramen.",
+        process=BUDGET,
     ),
     Event(
         "Budgetdag",
         d("2025-04-08"),
         description="Nämndernas presidier och förvaltningschefer presenterar sina behov och "
         "VF-listor för kommunstyrelsens budgetberedning.",
+        process=BUDGET,
     ),
     Event(
         "Kommunfullmäktige beslutar om ramar för 2026",
         d("2025-06-16"),
         description="Preliminära ekonomiska ramar per nämnd för 2026–2028.",
+        process=BUDGET,
+        deciding_body=KF,
     ),
     Event(
         "Nya aktivitetsplaner för 2026",
         d("2025-10-01"),
         d("2025-12-12"),
         "Enheterna tar fram aktivitetsplaner utifrån nämndmålen och verksamhetsmålen för 2026.",
+        process=GOALS,
     ),
     Event(
         "Kommunfullmäktige beslutar om budget 2026 och skattesats",
         d("2025-11-24"),
         description="Budget 2026 med plan för 2027–2028 och skattesatsen för 2026.",
+        process=BUDGET,
+        deciding_body=KF,
     ),
     Event(
         "Nämnderna beslutar om verksamhetsplaner 2026",
         d("2025-12-10"),
         d("2025-12-17"),
+        process=GOALS,
+        deciding_body=NAMND,
     ),
 )
 

@@ -342,8 +342,8 @@ class CategoryForm(forms.ModelForm):
         label=_("Ordning"),
         min_value=0,
         max_value=10000,
-        initial=0,
-        help_text=_("Lägre tal visas först."),
+        required=False,
+        help_text=_("Lägre tal visas först. Tomt: som förut (0 för en ny)."),
         error_messages={
             "required": _("Ange ordningen som ett heltal, t.ex. 10."),
             "invalid": _("Ange ordningen som ett heltal, t.ex. 10."),
@@ -356,6 +356,10 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = EventCategory
         fields = ["name", "colour", "symbol", "process_year", "order"]
+
+    def clean_order(self):
+        value = self.cleaned_data["order"]
+        return self.instance.order if value is None else value
 
     def clean(self):
         data = super().clean()
@@ -387,6 +391,8 @@ class DecidingBodyForm(forms.ModelForm):
     class Meta:
         model = DecidingBody
         fields = ["name", "order"]
+
+    clean_order = CategoryForm.clean_order
 
     def clean(self):
         data = super().clean()

@@ -114,6 +114,19 @@ def test_the_calendar_has_the_budget_events(demo):
         assert word in titles
 
 
+def test_the_calendar_events_have_processes_and_deciding_bodies(demo):
+    events = CalendarEvent.objects.filter(model__year=CAL.year(2025)).select_related(
+        "category", "deciding_body"
+    )
+    assert events and all(e.category is not None for e in events)
+    processes = {e.category.name for e in events}
+    assert {"Budgetprocess", "Målprocess"} <= processes
+    decided = {e.title: e.deciding_body.name for e in events if e.deciding_body}
+    assert decided[CAL.text("Kommunfullmäktige beslutar om budget 2026 och skattesats")] == (
+        "Kommunfullmäktige (KF)"
+    )
+
+
 def test_last_years_follow_ups_are_all_closed(demo):
     assert occasion(CAL.text("Delårsbokslut 2025")).status == OccasionStatus.CLOSED
     assert occasion(CAL.text("Månadsuppföljning september 2025")).status == OccasionStatus.CLOSED

@@ -530,6 +530,9 @@ def _events(result: ThisYearSummary, model: GovernanceModel) -> None:
     if model.events.exists():
         return
     this = DemoCalendar.for_date(datetime.date(model.year, 1, 1), model.year)
+    services.wheel_defaults_add(actor=access.SYSTEM, model=model)
+    processes = {c.name: c for c in model.event_categories.all()}
+    bodies = {b.name: b for b in model.deciding_bodies.all()}
     for event in this.shift(followup_data.EVENTS):
         services.event_save(
             actor=access.SYSTEM,
@@ -539,6 +542,8 @@ def _events(result: ThisYearSummary, model: GovernanceModel) -> None:
                 start=event.start,
                 end=event.end,
                 description=event.description,
+                category=processes.get(event.process),
+                deciding_body=bodies.get(event.deciding_body),
             ),
         )
         result.events_created += 1

@@ -435,3 +435,32 @@ def test_processes_are_copied_even_without_the_wheel(model, owner, processes):
     copy = planning.model_copy_to_next_year(actor=owner, model=model, copy_wheel=False)
     assert copy.event_categories.count() == 4 and copy.deciding_bodies.count() == 3
     assert not copy.events.exists()
+
+
+def test_copying_the_wheel_from_another_year_maps_the_processes_by_name(occasion, owner):
+    model = occasion.model
+    services.wheel_defaults_add(actor=owner, model=model)
+    event(
+        model,
+        "Budgetdag",
+        datetime.date(2025, 4, 8),
+        category=model.event_categories.get(name="Budgetprocess"),
+    )
+    target = planning.model_copy_to_next_year(actor=owner, model=model, copy_wheel=False)
+    # The target year's own Budgetprocess, changed there, is the one used.
+    own = target.event_categories.get(name="Budgetprocess")
+    own.colour = "#8b1e3f"
+    own.save()
+    services.wheel_copy_from(actor=owner, source=model, target=target)
+    copied = target.events.get(title="Budgetdag")
+    assert copied.category == own
+    assert target.event_categories.filter(name="Budgetprocess").count() == 1
+
+
+def test_a_removed_process_leaves_its_events_without_one(model, owner, processes):
+    saved = event(
+        model, "Budgetdag", datetime.date(2025, 4, 8), category=processes["Budgetprocess"]
+    )
+    services.delete_part(actor=owner, obj=processes["Budgetprocess"])
+    saved.refresh_from_db()
+    assert saved.category is None

@@ -37,6 +37,7 @@ from .models import (
     OccasionStep,
     Report,
     ReportingTask,
+    ReviewStatus,
     TaskKind,
 )
 
@@ -395,6 +396,8 @@ def task_reopen(*, actor, task: ReportingTask, until: datetime.date) -> Reportin
     access.require(actor, access.Action.MANAGE, task.unit)
     task.reopened_until = until
     task.done_at = None
+    if task.review_status == ReviewStatus.APPROVED:  # approved no longer: reported anew
+        task.review_status = ""
     task.version += 1
     return _save(task, actor, _("Öppnad igen till och med %(date)s") % {"date": until})
 
@@ -808,6 +811,8 @@ def task_mark_done(*, actor, task: ReportingTask) -> ReportingTask:
         )
     task.done_at = timezone.now()
     task.done_by = actor if isinstance(actor, User) else None
+    if task.review_status == ReviewStatus.SENT_BACK:  # completed: waits for review again
+        task.review_status = ""
     task.version += 1
     return _save(task, actor, _("Klarmarkerad"))
 
@@ -820,6 +825,8 @@ def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(_("Tidsfristen har passerat; uppgiften kan inte längre ångras."))
+    if task.review_status == ReviewStatus.APPROVED:
+        raise ValidationError(_("Uppgiften är godkänd och kan inte längre ångras."))
     task.done_at = None
     task.done_by = None
     task.version += 1

@@ -47,6 +47,11 @@ class TaskRow:
     locked: bool = False
 
     @property
+    def review(self) -> str | None:
+        """The review state (readmodel.review_state)."""
+        return readmodel.review_state(self.task)
+
+    @property
     def done(self) -> bool:
         return self.task.done_at is not None
 
@@ -112,6 +117,7 @@ class Entry:
     may_report: bool = False
     conflict: Report | None = None
     saved: bool = False
+    review_comment: str = ""  # the reviewer's comment at the item (task sent back)
     facts: object = None  # an indicator's IndicatorData (indicators.analysis)
     goal_facts: list = field(default_factory=list)  # a goal's indicators' IndicatorData
     computed: object = None  # the value computed from sub-units (indicators.aggregate)

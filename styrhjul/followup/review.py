@@ -134,3 +134,14 @@ def item_comments(task: ReportingTask) -> dict[int, str]:
     if readmodel.review_state(task) != readmodel.SENT_BACK:
         return {}
     return dict(task.review_comments.values_list("item_id", "text"))
+
+
+def context(user, task: ReportingTask) -> dict:
+    """For the task's header: its review state (readmodel.review_state) and
+    whether the viewer decides it (may_decide)."""
+    state = readmodel.review_state(task)
+    return {
+        "review_state": state,
+        "review_label": readmodel.REVIEW_LABELS.get(state, ""),
+        "may_review": may_decide(user, task),
+    }

@@ -32,6 +32,7 @@ TASK_RELATED = (
     "step",
     "reporter",
     "done_by",
+    "reviewed_by",
 )
 
 
@@ -52,6 +53,10 @@ class TaskRow:
         return readmodel.review_state(self.task)
 
     @property
+    def review_label(self) -> str:
+        return str(readmodel.REVIEW_LABELS.get(self.review, ""))
+
+    @property
     def done(self) -> bool:
         return self.task.done_at is not None
 
@@ -67,7 +72,7 @@ def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
     tasks = list(
         ReportingTask.objects.filter(occasion__status=OccasionStatus.OPEN)
         .filter(access.my_tasks_filter(user))
-        .select_related("occasion", "unit", "plan_type", "step", "reporter")
+        .select_related("occasion", "unit", "plan_type", "step", "reporter", "reviewed_by")
     )
     if not tasks:
         return []

@@ -104,8 +104,7 @@ def task_send_back(
     items = {i.pk: i for i in task_items(task)}
     if set(item_comments) - set(items):
         errors["__all__"] = _("En kommentar gäller en post som inte finns i uppgiften.")
-    task.done_at = None
-    task.done_by = None
+    reopen = None
     if is_locked(task, today):
         if until is None:
             errors["until"] = _(
@@ -116,9 +115,13 @@ def task_send_back(
                 "date": today.isoformat()
             }
         else:
-            task.reopened_until = until
+            reopen = until
     if errors:
         raise ValidationError(errors)
+    task.done_at = None
+    task.done_by = None
+    if reopen is not None:
+        task.reopened_until = reopen
     _decide(task, actor, ReviewStatus.SENT_BACK, comment)
     _clear_comments(task, actor)
     saved = save_edited(task, actor, _("Skickad tillbaka"))

@@ -93,6 +93,21 @@ def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
     return rows
 
 
+def to_review(user, limit: int = 50) -> list[ReportingTask]:
+    """Att granska: the klarmarkerade tasks of open occasions that wait for
+    the user's review (readmodel.review_state, access.may_review), the
+    longest waiting first. One query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        ReportingTask.objects.filter(occasion__status=OccasionStatus.OPEN)
+        .filter(readmodel.awaiting_review_filter())
+        .restrict(user, access.Action.REVIEW)
+        .select_related("occasion", "unit", "plan_type", "step", "done_by")
+        .order_by("done_at", "pk")[:limit]
+    )
+
+
 def _progress(tasks: list[ReportingTask]) -> dict[int, tuple[int, int]]:
     return readmodel.task_progress(tasks)
 

@@ -834,3 +834,10 @@ def review_state(task: ReportingTask) -> str | None:
     if task.review_status == ReviewStatus.SENT_BACK:
         return SENT_BACK
     return None
+
+
+def awaiting_review_filter() -> Q:
+    """review_state(task) == AWAITING_REVIEW as a filter on tasks, for lists
+    of many (the reviewer's start page, the reminders); beside the rule it
+    repeats, and tested against it."""
+    return Q(done_at__isnull=False, step__review=True) & ~Q(review_status=ReviewStatus.APPROVED)

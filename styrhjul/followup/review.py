@@ -67,9 +67,7 @@ def _clear_comments(task: ReportingTask, actor) -> None:
 
 
 @use_case
-def task_approve(
-    *, actor, task: ReportingTask, version: int, comment: str = ""
-) -> ReportingTask:
+def task_approve(*, actor, task: ReportingTask, version: int, comment: str = "") -> ReportingTask:
     """Godkänn: the task stays klarmarkerad, approved by `actor`."""
     lock_version(task, version)
     _check(actor, task)

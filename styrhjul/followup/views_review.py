@@ -287,7 +287,8 @@ def task_review(request, pk: int):
                 )
         except EditConflict:
             form.add_error(
-                None, _("Uppgiften har ändrats sedan du öppnade den. Läs den igen och försök på nytt.")
+                None,
+                _("Uppgiften har ändrats sedan du öppnade den. Läs den igen och försök på nytt."),
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -502,6 +502,31 @@ def may_review(user, task) -> bool:
     return can(user, Action.REVIEW, task.unit)
 
 
+def reviewers(unit_ids) -> dict[int, set[int]]:
+    """Unit id → the active users reminded of the unit's tasks waiting for
+    review: of those who may review them (may_review), the ones on the
+    nearest unit above that has any. A unit missing from the answer has no
+    one above to review its tasks."""
+    grants: dict[int, set[int]] = defaultdict(set)
+    for user_id, unit_id in RoleGrant.objects.filter(
+        role__in=RECEIVING_ROLES, includes_subtree=True, user__is_active=True
+    ).values_list("user_id", "unit_id"):
+        grants[unit_id].add(user_id)
+    if not grants:
+        return {}
+    _children, parents, _governing = _tree_maps()
+    result: dict[int, set[int]] = {}
+    for unit_id in set(unit_ids):
+        node, seen = parents.get(unit_id), set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            if grants.get(node):
+                result[unit_id] = set(grants[node])
+                break
+            node = parents.get(node)
+    return result
+
+
 # Who receives a unit's tasks without a Rapportör in Mina uppgifter: these
 # roles granted on the unit itself (my_tasks_filter, task_receivers).
 RECEIVING_ROLES = frozenset({Role.MANAGER, Role.MODEL_OWNER})

@@ -675,6 +675,7 @@ class StartPage:
     documents: list[DocumentJob]
     year: Year | None
     multiple_organisations: bool = False
+    to_review: list = field(default_factory=list)  # followup.queries.to_review
 
 
 def start_page(user, today: datetime.date) -> StartPage:
@@ -687,4 +688,5 @@ def start_page(user, today: datetime.date) -> StartPage:
         stale=stale(user, today),
         documents=latest_documents(user),
         year=year(user, today),
+        to_review=followup_queries.to_review(user),
     )

@@ -266,3 +266,63 @@ def test_the_overview_and_its_export_count_the_review_states(client, setup, org,
     assert statuses[forv.name] == "Skickad tillbaka"
     overview_page = client.get(reverse("followup:overview", args=[occasion.pk])).content.decode()
     assert "Godkänd" in overview_page and "Skickad tillbaka" in overview_page
+
+
+# --- Reminders, the reviewer's start page, the filter beside the rule ---------------------
+
+
+def test_a_task_waiting_for_review_reminds_the_nearest_reviewers(setup, model_owner):
+    from django.core import mail
+
+    from styrhjul.followup import reminders
+
+    task, people = setup
+    people["above"].email = "anders@example.se"
+    people["above"].save()
+    model_owner.email = "maja@example.se"
+    model_owner.save()
+    task = _done(task, people)
+    today = timezone.localdate()
+    assert reminders.review_due(today) == []  # klarmarkerad today: tomorrow
+    tomorrow = today + datetime.timedelta(days=1)
+    outcome = reminders.automatic(today=tomorrow, days=[])
+    sent = [(p.task.pk, p.recipient.email, p.kind) for p in outcome.sent]
+    assert sent == [(task.pk, "anders@example.se", reminders.REVIEW)]
+    message = mail.outbox[-1]
+    assert message.subject == f"Att granska: {task.title}"
+    assert reverse("followup:task_review", args=[task.pk]) in message.body
+    review.task_approve(actor=people["above"], task=task, version=task.version)
+    assert reminders.review_due(tomorrow) == []
+
+
+def test_the_filter_of_tasks_waiting_for_review_agrees_with_the_rule(setup, org, occasion):
+    task, people = setup
+    tasks = ReportingTask.objects.filter(occasion=occasion).select_related("step")
+
+    def agree():
+        waiting = set(tasks.filter(readmodel.awaiting_review_filter()).values_list("pk", flat=True))
+        by_rule = {t.pk for t in tasks if readmodel.review_state(t) == readmodel.AWAITING_REVIEW}
+        assert waiting == by_rule
+        return waiting
+
+    assert agree() == set()
+    task = _done(task, people)
+    assert agree() == {task.pk}
+    review.task_send_back(actor=people["above"], task=task, version=task.version, comment="Mer.")
+    assert agree() == set()
+    task = _done(_fresh(task), people)
+    assert agree() == {task.pk}
+    review.task_approve(actor=people["above"], task=task, version=task.version)
+    assert agree() == set()
+
+
+def test_the_reviewer_finds_the_task_on_the_start_page(client, setup):
+    task, people = setup
+    task = _done(task, people)
+    url = reverse("followup:task_review", args=[task.pk])
+    client.force_login(people["above"])
+    start = client.get("/").content.decode()
+    assert "Att granska" in start and url in start
+    for who in ("chef", "sibling", "reader"):
+        client.force_login(people[who])
+        assert url not in client.get("/").content.decode(), who

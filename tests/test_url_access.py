@@ -198,6 +198,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:event_edit": "event",
     "followup:event_delete": "event",
     "followup:task_reopen": "task",
+    "followup:task_review": "task",
     "followup:calendar_subscribe": None,
     "followup:calendar_renew": None,
     "followup:ical_org": ("bad_token",),

@@ -301,7 +301,9 @@ def test_the_filter_of_tasks_waiting_for_review_agrees_with_the_rule(setup, org,
 
     def agree():
         waiting = set(tasks.filter(readmodel.awaiting_review_filter()).values_list("pk", flat=True))
-        by_rule = {t.pk for t in tasks if readmodel.review_state(t) == readmodel.AWAITING_REVIEW}
+        by_rule = {
+            t.pk for t in tasks.all() if readmodel.review_state(t) == readmodel.AWAITING_REVIEW
+        }
         assert waiting == by_rule
         return waiting
 

@@ -99,7 +99,7 @@ def task_send_back(
     if not comment:
         errors["comment"] = _("Skriv vad enheten ska komplettera.")
     item_comments = {k: v.strip() for k, v in (item_comments or {}).items() if v and v.strip()}
-    items = {i.pk: i for i in task_items(task)}
+    items = {i.pk: i for i in task_items(task)} if item_comments else {}
     if set(item_comments) - set(items):
         errors["__all__"] = _("En kommentar gäller en post som inte finns i uppgiften.")
     reopen = None

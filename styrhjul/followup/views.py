@@ -23,7 +23,15 @@ from styrhjul.organisation import access
 
 from . import measures, queries, readmodel, review, sections, services, views_economy
 from .forms_sections import SectionTextForm
-from .models import DocumentText, Forecast, ForecastMeasure, ForecastRow, Report, ReportingTask
+from .models import (
+    DocumentText,
+    Forecast,
+    ForecastMeasure,
+    ForecastRow,
+    Report,
+    ReportingTask,
+    ReviewComment,
+)
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
 from .views_sections import document_sections_context
@@ -337,6 +345,10 @@ def task_history(request, pk: int):
         (_("Rapporter"), history_entries(reports)),
         (_("Utfall för nyckeltal"), history_entries(values)),
         (_("Texter till dokumentet"), history_entries(texts)),
+        (
+            _("Kommentarer från granskningen"),
+            history_entries(ReviewComment.history.filter(task_id=task_obj.pk)),
+        ),
     ]
     if task_obj.is_economy:
         at = {"occasion_id": task_obj.occasion_id, "unit_id": task_obj.unit_id}

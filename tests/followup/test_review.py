@@ -328,3 +328,19 @@ def test_the_reviewer_finds_the_task_on_the_start_page(client, setup):
     for who in ("chef", "sibling", "reader"):
         client.force_login(people[who])
         assert url not in client.get("/").content.decode(), who
+
+
+def test_the_task_history_shows_each_step_and_the_comments(client, setup, chain):
+    task, people = setup
+    task = _done(task, people)
+    review.task_send_back(
+        actor=people["above"],
+        task=task,
+        version=task.version,
+        comment="Komplettera.",
+        item_comments={chain["activity"].pk: "Hur många elever deltar?"},
+    )
+    client.force_login(people["chef"])
+    page = client.get(reverse("followup:task_history", args=[task.pk])).content.decode()
+    assert "Skickad tillbaka" in page and "Klarmarkerad" in page
+    assert "Kommentarer från granskningen" in page and "Hur många elever deltar?" in page

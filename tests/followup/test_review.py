@@ -344,3 +344,37 @@ def test_the_task_history_shows_each_step_and_the_comments(client, setup, chain)
     page = client.get(reverse("followup:task_history", args=[task.pk])).content.decode()
     assert "Skickad tillbaka" in page and "Klarmarkerad" in page
     assert "Kommentarer från granskningen" in page and "Hur många elever deltar?" in page
+
+
+def test_the_reviewers_start_page_asks_as_many_queries_for_one_task_or_many(
+    client, setup, org, chain
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ReportingTaskFactory
+
+    task, people = setup
+    _done(task, people)
+    client.force_login(people["above"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/").content.decode()
+        return len(ctx.captured_queries), page
+
+    client.get("/")  # warm caches (sessions, rights)
+    one, _page = count()
+    for _n in range(3):  # three Rapportörer's tasks of a sibling enhet, klarmarkerade
+        extra = ReportingTaskFactory(
+            occasion=task.occasion,
+            unit=org["enhet_b2"],
+            plan_type=chain["ap"],
+            step=task.step,
+            reporter=UserFactory(),
+        )
+        ReportingTask.objects.filter(pk=extra.pk).update(done_at=timezone.now())
+    many, page = count()
+    assert page.count(reverse("followup:task_review", args=[task.pk])) == 1
+    assert page.count("/granska/") >= 4
+    assert many == one

@@ -677,6 +677,27 @@ class ReportFactory(factory.django.DjangoModelFactory):
     )
 
 
+class ReviewCommentFactory(factory.django.DjangoModelFactory):
+    """A manager above sent the item owner's task back with a comment at the
+    item (granskning)."""
+
+    class Meta:
+        model = "followup.ReviewComment"
+
+    item = factory.SubFactory(ItemFactory)
+    task = factory.SubFactory(
+        ReportingTaskFactory,
+        unit=factory.SelfAttribute("..item.plan.unit"),
+        plan_type=factory.SelfAttribute("..item.plan.plan_type"),
+        occasion=factory.SubFactory(
+            FollowUpOccasionFactory, model=factory.SelfAttribute("...item.plan.plan_type.model")
+        ),
+        review_status="sent_back",
+        review_comment="Komplettera analysen av måluppfyllelsen.",
+    )
+    text = "Komplettera analysen: vad beror ökningen på?"
+
+
 class MeasureFollowUpFactory(factory.django.DjangoModelFactory):
     """What came of a measure reported on a control point at the delårsrapport,
     followed up at the same year's årsbokslut."""

@@ -208,6 +208,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:body_edit": "deciding_body",
     "followup:body_delete": "deciding_body",
     "followup:processes_defaults": "model",
+    "followup:task_review": "task",
     "followup:calendar_subscribe": None,
     "followup:calendar_renew": None,
     "followup:ical_org": ("bad_token",),

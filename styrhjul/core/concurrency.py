@@ -112,7 +112,9 @@ def lock_version(obj: Row, version: int) -> Row:
     """Lock the stored row of `obj` (an object the service has changed in
     memory) until the transaction ends; EditConflict if it is no longer at
     `version`, the version the user opened."""
-    stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+    # By pk, not the model's ordering: PostgreSQL refuses FOR UPDATE on the
+    # nullable side of the outer join an ordering over a relation makes.
+    stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).order_by("pk").first()
     if stored is None:
         raise ValidationError(_("Någon annan har tagit bort det du ändrar."))
     if stored.version != version:

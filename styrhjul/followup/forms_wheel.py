@@ -179,7 +179,8 @@ class StepForm(forms.ModelForm):
 
     class Meta:
         model = OccasionStep
-        fields = ["name", "unit_type", "start", "deadline"]
+        fields = ["name", "unit_type", "start", "deadline", "review"]
+        labels = {"review": _("Chef ovanför godkänner")}
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -148,6 +148,14 @@ class OccasionStep(models.Model):
     )
     start = models.DateField(_("startdatum"))
     deadline = models.DateField(_("tidsfrist"))
+    review = models.BooleanField(
+        _("chef ovanför godkänner"),
+        default=False,
+        help_text=_(
+            "En klarmarkerad uppgift granskas av en chef på en enhet ovanför, som godkänner "
+            "den eller skickar tillbaka den med en kommentar."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -407,6 +415,13 @@ class TaskKind(models.TextChoices):
     ECONOMY = "economy", _("Ekonomi")
 
 
+class ReviewStatus(models.TextChoices):
+    """The decision of the manager above on a klarmarkerad task (granskning)."""
+
+    APPROVED = "approved", _("Godkänd")
+    SENT_BACK = "sent_back", _("Skickad tillbaka")
+
+
 class ReportingTask(models.Model):
     """Uppgift: one unit's report on one plan at one occasion, e.g.
     "Delårsrapport 2025: Arbetsmiljömål: Serviceenheten". A task with a
@@ -449,6 +464,22 @@ class ReportingTask(models.Model):
         blank=True,
         help_text=_("En modellägare kan öppna en låst uppgift igen."),
     )
+    # Granskning (followup.review): the last decision of a manager above, when
+    # the task's step asks for one. Klarmarkera again after Skickad tillbaka
+    # clears the decision: the task waits for review again.
+    review_status = models.CharField(
+        _("granskning"), max_length=10, choices=ReviewStatus.choices, blank=True, default=""
+    )
+    reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("granskad av"),
+    )
+    review_comment = models.TextField(_("kommentar från granskningen"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -513,6 +544,33 @@ class ReportingTask(models.Model):
     @property
     def deadline(self) -> datetime.date | None:
         return self.step.deadline if self.step_id else None
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment at one item of a task sent back (”komplettera
+    analysen”). Replaced at every new decision on the task."""
+
+    task = models.ForeignKey(
+        ReportingTask, on_delete=models.CASCADE, related_name="review_comments"
+    )
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("kommentar"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("granskningskommentar")
+        verbose_name_plural = _("granskningskommentarer")
+        ordering = ["task", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "item"], name="one_review_comment_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.task.unit
 
 
 class Report(EditedText):

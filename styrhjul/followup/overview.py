@@ -37,6 +37,10 @@ IN_PROGRESS = "pagaende"
 DONE = "klarmarkerad"
 LATE = "forsenad"
 LOCKED = "last"
+# Granskning, when the task's step asks for it (readmodel.review_state).
+AWAITING_REVIEW = readmodel.AWAITING_REVIEW
+APPROVED = readmodel.APPROVED
+SENT_BACK = readmodel.SENT_BACK
 
 STATUS_LABELS = {
     NOT_STARTED: gettext_lazy("Ej påbörjad"),
@@ -44,6 +48,9 @@ STATUS_LABELS = {
     DONE: gettext_lazy("Klarmarkerad"),
     LATE: gettext_lazy("Försenad"),
     LOCKED: gettext_lazy("Låst"),
+    SENT_BACK: readmodel.REVIEW_LABELS[SENT_BACK],
+    AWAITING_REVIEW: readmodel.REVIEW_LABELS[AWAITING_REVIEW],
+    APPROVED: readmodel.REVIEW_LABELS[APPROVED],
 }
 
 
@@ -145,11 +152,19 @@ def viewable_occasion_ids(user, occasions) -> set[int]:
 def task_status(task: ReportingTask, begun: int, today: datetime.date) -> str:
     """`begun`: the task's items reported or started (readmodel). Låst (the
     reports are read-only: services.is_locked) is its own state; late means
-    not klarmarkerad, the deadline passed and still open for reporting."""
+    not klarmarkerad, the deadline passed and still open for reporting.
+    A task reviewed by a manager above is Väntar på granskning once
+    klarmarkerad, then Godkänd, or Skickad tillbaka until klarmarkerad again
+    (readmodel.review_state)."""
+    review = readmodel.review_state(task)
+    if review in (AWAITING_REVIEW, APPROVED):
+        return review
     if task.done_at:
         return DONE
     if is_locked(task, today):
         return LOCKED
+    if review == SENT_BACK:
+        return SENT_BACK
     if is_late(task, today):
         return LATE
     return IN_PROGRESS if begun else NOT_STARTED

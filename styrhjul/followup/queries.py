@@ -32,6 +32,7 @@ TASK_RELATED = (
     "step",
     "reporter",
     "done_by",
+    "reviewed_by",
 )
 
 
@@ -45,6 +46,15 @@ class TaskRow:
     total: int
     overdue: bool
     locked: bool = False
+
+    @property
+    def review(self) -> str | None:
+        """The review state (readmodel.review_state)."""
+        return readmodel.review_state(self.task)
+
+    @property
+    def review_label(self) -> str:
+        return str(readmodel.REVIEW_LABELS.get(self.review, ""))
 
     @property
     def done(self) -> bool:
@@ -62,7 +72,7 @@ def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
     tasks = list(
         ReportingTask.objects.filter(occasion__status=OccasionStatus.OPEN)
         .filter(access.my_tasks_filter(user))
-        .select_related("occasion", "unit", "plan_type", "step", "reporter")
+        .select_related("occasion", "unit", "plan_type", "step", "reporter", "reviewed_by")
     )
     if not tasks:
         return []
@@ -81,6 +91,21 @@ def my_tasks(user, today: datetime.date | None = None) -> list[TaskRow]:
         )
     )
     return rows
+
+
+def to_review(user, limit: int = 50) -> list[ReportingTask]:
+    """Att granska: the klarmarkerade tasks of open occasions that wait for
+    the user's review (readmodel.review_state, access.may_review), the
+    longest waiting first. One query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        ReportingTask.objects.filter(occasion__status=OccasionStatus.OPEN)
+        .filter(readmodel.awaiting_review_filter())
+        .restrict(user, access.Action.REVIEW)
+        .select_related("occasion", "unit", "plan_type", "step", "done_by")
+        .order_by("done_at", "pk")[:limit]
+    )
 
 
 def _progress(tasks: list[ReportingTask]) -> dict[int, tuple[int, int]]:
@@ -112,6 +137,7 @@ class Entry:
     may_report: bool = False
     conflict: Report | None = None
     saved: bool = False
+    review_comment: str = ""  # the reviewer's comment at the item (task sent back)
     facts: object = None  # an indicator's IndicatorData (indicators.analysis)
     goal_facts: list = field(default_factory=list)  # a goal's indicators' IndicatorData
     computed: object = None  # the value computed from sub-units (indicators.aggregate)

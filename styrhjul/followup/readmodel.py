@@ -57,7 +57,7 @@ from styrhjul.indicators.series import value_rows
 from styrhjul.model.models import AssessmentRule, ItemKind, PlanType, load_assessment_rules
 from styrhjul.planning.models import Item, Periodicity
 
-from .models import FollowUpOccasion, Forecast, Report, ReportingTask
+from .models import FollowUpOccasion, Forecast, Report, ReportingTask, ReviewStatus
 from .services import (
     items_to_report_many,
     items_to_report_querysets,
@@ -802,3 +802,42 @@ def unreported(task: ReportingTask) -> list[Item]:
     """The task's items not reported (started ones included): what
     klarmarkera warns about."""
     return [row.item for row in for_tasks([task]).task(task) if not row.reported]
+
+
+# --- Granskning ---------------------------------------------------------------------------
+
+AWAITING_REVIEW = "vantar_pa_granskning"
+APPROVED = "godkand"
+SENT_BACK = "skickad_tillbaka"
+
+REVIEW_LABELS = {
+    AWAITING_REVIEW: _("Väntar på granskning"),
+    APPROVED: _("Godkänd"),
+    SENT_BACK: _("Skickad tillbaka"),
+}
+
+
+def asks_review(task: ReportingTask) -> bool:
+    """Whether the task's step (occasion and level) asks a manager above to
+    approve it (followup.review). Reads task.step (select it with the task)."""
+    return task.step_id is not None and task.step.review
+
+
+def review_state(task: ReportingTask) -> str | None:
+    """The one rule for a task's review state: Godkänd, Väntar på
+    granskning (klarmarkerad, the step asks for review, no decision yet),
+    Skickad tillbaka (not klarmarkerad again since), or None."""
+    if task.review_status == ReviewStatus.APPROVED:
+        return APPROVED
+    if task.done_at is not None:
+        return AWAITING_REVIEW if asks_review(task) else None
+    if task.review_status == ReviewStatus.SENT_BACK:
+        return SENT_BACK
+    return None
+
+
+def awaiting_review_filter() -> Q:
+    """review_state(task) == AWAITING_REVIEW as a filter on tasks, for lists
+    of many (the reviewer's start page, the reminders); beside the rule it
+    repeats, and tested against it."""
+    return Q(done_at__isnull=False, step__review=True) & ~Q(review_status=ReviewStatus.APPROVED)

@@ -14,6 +14,11 @@ Kinds: "before:N" (N days before the deadline), "overdue" (after the
 deadline, while not done and still open for reporting) and "manual" (a model owner pressed "Skicka
 påminnelse").
 
+A task waiting for review (readmodel.review_state, Väntar på granskning)
+reminds its reviewers instead, once a day from the day after it was
+klarmarkerad: kind "review", to those on the nearest unit above who may
+review it (access.reviewers), with a link to the review page.
+
 Every reminder says how many of the task's items are reported and lists
 those still to report, by the follow-up read model (readmodel).
 """
@@ -31,6 +36,7 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 
 from styrhjul.core import tasks as background
+from styrhjul.organisation import access
 from styrhjul.organisation.models import Role, RoleGrant, User
 
 from . import readmodel
@@ -39,6 +45,7 @@ from .services import is_locked
 
 OVERDUE = "overdue"
 MANUAL = "manual"
+REVIEW = "review"
 LISTED = 20  # items still to report named in a reminder; the rest are counted
 
 
@@ -80,6 +87,39 @@ def task_path(task: ReportingTask) -> str:
 def task_url(task: ReportingTask, base_url: str | None = None) -> str:
     base = base_url if base_url is not None else getattr(settings, "SITE_URL", "")
     return base.rstrip("/") + task_path(task)
+
+
+def review_url(task: ReportingTask, base_url: str | None = None) -> str:
+    base = base_url if base_url is not None else getattr(settings, "SITE_URL", "")
+    return base.rstrip("/") + reverse("followup:task_review", args=[task.pk])
+
+
+def review_due(today: datetime.date) -> list[ReportingTask]:
+    """Tasks of open occasions waiting for review since before today."""
+    return list(
+        ReportingTask.objects.filter(occasion__status=OccasionStatus.OPEN)
+        .filter(readmodel.awaiting_review_filter())
+        .exclude(done_at__date__gte=today)
+        .select_related("occasion", "unit", "plan_type", "step")
+        .order_by("occasion__name", "unit__name", "pk")
+    )
+
+
+def review_plan(tasks: list[ReportingTask]) -> tuple[list[Planned], list[ReportingTask]]:
+    """A "review" reminder to every reviewer of every task (access.reviewers)."""
+    by_unit = access.reviewers({t.unit_id for t in tasks})
+    ids = set().union(*by_unit.values()) if by_unit else set()
+    users = {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True) if u.email}
+    planned, nobody = [], []
+    for task in tasks:
+        people = sorted(
+            (users[pk] for pk in by_unit.get(task.unit_id, ()) if pk in users),
+            key=lambda u: u.email.lower(),
+        )
+        if not people:
+            nobody.append(task)
+        planned.extend(Planned(task, user, REVIEW) for user in people)
+    return planned, nobody
 
 
 def recipients_for(tasks: Iterable[ReportingTask]) -> dict[int, list[User]]:
@@ -171,6 +211,17 @@ def subject_and_body(
 ):
     deadline = task.deadline
     when = deadline.isoformat() if deadline else "—"
+    if kind == REVIEW:
+        return f"Att granska: {task.title}", (
+            "Hej!\n\n"
+            f"Uppgiften ”{task.title}” är klarmarkerad och väntar på din granskning: "
+            "godkänn den eller skicka tillbaka den till enheten med en kommentar.\n\n"
+            f"Uppföljning: {task.occasion.title}\n"
+            f"Enhet: {task.unit.name}\n"
+            f"Plan: {task.plan_name}\n\n"
+            f"Granska uppgiften: {url}\n\n"
+            "Det här meddelandet skickades automatiskt av Styrhjul."
+        )
     if kind == OVERDUE:
         subject = f"Försenad rapportering: {task.title}"
         lead = (
@@ -253,9 +304,8 @@ def send(
         except IntegrityError:  # another run sent it a moment ago
             outcome.skipped.append(p)
             continue
-        subject, body = subject_and_body(
-            p.task, p.kind, today, task_url(p.task, base_url), todo.get(p.task.pk)
-        )
+        url = review_url(p.task, base_url) if p.kind == REVIEW else task_url(p.task, base_url)
+        subject, body = subject_and_body(p.task, p.kind, today, url, todo.get(p.task.pk))
         try:
             send_mail(
                 subject,
@@ -325,8 +375,10 @@ def automatic(
             outcome_nobody.append(task)
         for user in people.get(task.pk, []):
             planned.append(Planned(task, user, kind))
+    review_planned, review_nobody = review_plan(review_due(today))
+    planned += review_planned
     outcome = send(planned, today=today, dry_run=dry_run)
-    outcome.no_recipient = outcome_nobody
+    outcome.no_recipient = outcome_nobody + review_nobody
     return outcome
 
 

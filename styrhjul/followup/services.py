@@ -42,6 +42,7 @@ from .models import (
     ProcessYear,
     Report,
     ReportingTask,
+    ReviewStatus,
     TaskKind,
 )
 
@@ -536,6 +537,8 @@ def task_reopen(*, actor, task: ReportingTask, until: datetime.date) -> Reportin
     access.require(actor, access.Action.MANAGE, task.unit)
     task.reopened_until = until
     task.done_at = None
+    if task.review_status == ReviewStatus.APPROVED:  # approved no longer: reported anew
+        task.review_status = ""
     task.version += 1
     return _save(task, actor, _("Öppnad igen till och med %(date)s") % {"date": until})
 
@@ -949,6 +952,8 @@ def task_mark_done(*, actor, task: ReportingTask) -> ReportingTask:
         )
     task.done_at = timezone.now()
     task.done_by = actor if isinstance(actor, User) else None
+    if task.review_status == ReviewStatus.SENT_BACK:  # completed: waits for review again
+        task.review_status = ""
     task.version += 1
     return _save(task, actor, _("Klarmarkerad"))
 
@@ -961,6 +966,8 @@ def task_undo_done(*, actor, task: ReportingTask) -> ReportingTask:
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(_("Tidsfristen har passerat; uppgiften kan inte längre ångras."))
+    if task.review_status == ReviewStatus.APPROVED:
+        raise ValidationError(_("Uppgiften är godkänd och kan inte längre ångras."))
     task.done_at = None
     task.done_by = None
     task.version += 1

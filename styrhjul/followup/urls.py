@@ -37,6 +37,7 @@ urlpatterns += [
         views_review.recompute,
         name="recompute",
     ),
+    path("uppgifter/<int:pk>/granska/", views_review.task_review, name="task_review"),
     path("tillfallen/<int:pk>/oversikt/", views_review.overview, name="overview"),
     path(
         "tillfallen/<int:pk>/oversikt/excel/",

@@ -21,9 +21,17 @@ from styrhjul.indicators.models import IndicatorValue
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 
-from . import measures, queries, readmodel, sections, services, views_economy
+from . import measures, queries, readmodel, review, sections, services, views_economy
 from .forms_sections import SectionTextForm
-from .models import DocumentText, Forecast, ForecastMeasure, ForecastRow, Report, ReportingTask
+from .models import (
+    DocumentText,
+    Forecast,
+    ForecastMeasure,
+    ForecastRow,
+    Report,
+    ReportingTask,
+    ReviewComment,
+)
 from .reporting import GUIDING_QUESTIONS, ReportForm
 from .underlag import items_with_underlag
 from .views_sections import document_sections_context
@@ -39,6 +47,9 @@ def _page(request, task: ReportingTask) -> queries.TaskPage:
 
     page = queries.task_page(request.user, task)
     attach_task_facts(request.user, task, page.entries)
+    comments = review.item_comments(task)
+    for entry in page.entries.values():
+        entry.review_comment = comments.get(entry.item.pk, "")
     return page
 
 
@@ -68,6 +79,7 @@ def _task_context(
         "guiding_questions": GUIDING_QUESTIONS,
         "underlag_ids": items_with_underlag(task, page.entries, request.user),
         "can_mark_done": not locked and services.may_mark_done(request.user, task),
+        **review.context(request.user, task),
         # services.task_reopen's own rule: model owners of the unit.
         "can_reopen": locked and access.can_manage(request.user, task),
         "measures": (
@@ -333,6 +345,10 @@ def task_history(request, pk: int):
         (_("Rapporter"), history_entries(reports)),
         (_("Utfall för nyckeltal"), history_entries(values)),
         (_("Texter till dokumentet"), history_entries(texts)),
+        (
+            _("Kommentarer från granskningen"),
+            history_entries(ReviewComment.history.filter(task_id=task_obj.pk)),
+        ),
     ]
     if task_obj.is_economy:
         at = {"occasion_id": task_obj.occasion_id, "unit_id": task_obj.unit_id}

@@ -19,7 +19,7 @@ from styrhjul.core.concurrency import EditConflict, conflict_text
 from styrhjul.core.dates import month_name
 from styrhjul.organisation import access
 
-from . import economy, measures, queries, services
+from . import economy, measures, queries, review, services
 from .forms_economy import ForecastForm
 from .models import Forecast, ReportingTask
 
@@ -84,6 +84,7 @@ def page_context(request, task: ReportingTask, form: ForecastForm | None = None,
         "may_follow_up": economy.may_follow_up_measures(request.user, task),
         "has_underlag": figures.has_below,
         "can_mark_done": not locked and services.may_mark_done(request.user, task),
+        **review.context(request.user, task),
         "can_reopen": locked and access.can_manage(request.user, task),
         "reads_documents": access.can_read_tree(request.user, task.unit),
         "reads_economy": True,

@@ -14,16 +14,18 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from styrhjul.charts.numbers import format_value
 from styrhjul.core import tasks as background
 from styrhjul.core.concurrency import EditConflict
+from styrhjul.core.forms import apply_errors
 from styrhjul.organisation import access
 from styrhjul.planning.excel.writer import CONTENT_TYPE
 
 from . import overview as overview_q
-from . import reminders, services
+from . import reminders, review, services
+from .forms_review import ReviewForm
 from .models import FollowUpOccasion, ReportingTask
 from .underlag import underlag as build_underlag
 
@@ -235,3 +237,76 @@ def _back(request, occasion) -> str:
     ):
         target = reverse("followup:overview", args=[occasion.pk])
     return target
+
+
+# --- Granskning (followup.review) ----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_review(request, pk: int):
+    """Granska: approve a klarmarkerad task or send it back with comments.
+    404 for those who do not read the task, 403 for readers who do not
+    review it (access.may_review)."""
+    task = access.get_or_404(
+        request.user,
+        ReportingTask.objects.select_related(
+            "occasion__model", "unit__unit_type", "plan_type", "step", "reporter", "done_by"
+        ),
+        pk=pk,
+    )
+    if not access.may_review(request.user, task):
+        raise PermissionDenied
+    items = [] if task.is_economy else services.task_items(task)
+    locked = services.is_locked(task)
+    form = ReviewForm(
+        request.POST or None, items=items, locked=locked, initial={"version": task.version}
+    )
+    if request.method == "POST" and form.is_valid() and review.may_decide(request.user, task):
+        data = form.cleaned_data
+        try:
+            if request.POST.get("decision") == "approve":
+                review.task_approve(
+                    actor=request.user,
+                    task=task,
+                    version=data["version"],
+                    comment=data["comment"],
+                )
+                messages.success(request, _("Uppgiften är godkänd."))
+            else:
+                review.task_send_back(
+                    actor=request.user,
+                    task=task,
+                    version=data["version"],
+                    comment=data["comment"],
+                    item_comments=form.item_comments(),
+                    until=data.get("until"),
+                )
+                messages.success(
+                    request, _("Uppgiften är skickad tillbaka till %(unit)s.") % {"unit": task.unit}
+                )
+        except EditConflict:
+            form.add_error(
+                None,
+                _("Uppgiften har ändrats sedan du öppnade den. Läs den igen och försök på nytt."),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("followup:task", task.pk)
+    return render(
+        request,
+        "followup/task_review.html",
+        {
+            "nav": "start",
+            "task": task,
+            "form": form,
+            "waiting": review.may_decide(request.user, task),
+            "page_title": _("Granska %(name)s") % {"name": task.title},
+            "breadcrumbs": [
+                (_("Start"), reverse("start")),
+                (task.title, reverse("followup:task", args=[task.pk])),
+                (_("Granska"), None),
+            ],
+        },
+    )

@@ -336,6 +336,7 @@ def write(wheel: WheelCopy, *, actor, target: GovernanceModel, reason: str) -> W
                     unit_type_id=step.step.unit_type_id,
                     start=step.start,
                     deadline=step.deadline,
+                    review=step.step.review,
                 ),
                 actor,
                 reason,

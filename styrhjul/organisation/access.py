@@ -43,6 +43,10 @@ The other rules, each answered here and nowhere else:
 - The occasion overview (`overview_unit_ids`): a Modellägare follows the
   tasks of the units they manage, a Chef whose grant includes units below
   follows the tasks of that part of the tree.
+- Granskning (`may_review`, the action `Action.REVIEW`): a klarmarkerad
+  task is approved or sent back by a Chef or Modellägare whose grant on a
+  unit above the task's unit includes the units below; not by the unit's
+  own managers, its Rapportörer or its readers.
 - Who may be Ansvarig for an item (`responsible_candidates`): the active
   users with a Modellägare, Chef or Rapportör grant on the item's unit, or on
   a unit above it when the grant includes the units below.
@@ -81,6 +85,7 @@ class Action(StrEnum):
     WRITE = "write"  # plan, report, change domain data of the unit
     MANAGE = "manage"  # change the organisation: create, rename, move, close units
     FOLLOW = "follow"  # follow the unit's tasks in an occasion's overview
+    REVIEW = "review"  # approve or send back the unit's klarmarkerade tasks
 
 
 WRITE_ROLES = {Role.ADMIN, Role.MODEL_OWNER, Role.MANAGER, Role.REPORTER}
@@ -126,6 +131,9 @@ class UserRights:
     organisations: set[int] = field(default_factory=set)
     # Units whose tasks the user follows in an occasion's overview.
     followed: set[int] = field(default_factory=set)
+    # Units whose klarmarkerade tasks the user reviews: those below a unit
+    # where they hold Chef or Modellägare with the units below included.
+    reviewed: set[int] = field(default_factory=set)
     # Units the user reads together with every unit below them: a document
     # about such a unit (which shows the reporting of its whole part of the
     # tree) may be read.
@@ -138,6 +146,7 @@ class UserRights:
             Action.WRITE: self.writable,
             Action.MANAGE: self.manageable,
             Action.FOLLOW: self.followed,
+            Action.REVIEW: self.reviewed,
         }[action]
 
 
@@ -225,6 +234,8 @@ def rights(user) -> UserRights:
                     result.followed |= scope
                 elif role == Role.MANAGER and len(scope) > 1:
                     result.followed |= scope
+                if role in RECEIVING_ROLES and includes_subtree:
+                    result.reviewed |= scope - {unit_id}
             # The governing bodies (e.g. kommunfullmäktige, kommunstyrelse)
             # are often siblings of the nämnder, not their ancestors.
             for root in result.organisations:
@@ -490,6 +501,39 @@ def may_change_task(user, task) -> bool:
     unit, and the task not klarmarkerad – klarmarkering is undone first.
     (Whether the deadline has passed is followup.services.is_locked.)"""
     return task.done_at is None and can_write(user, task.unit)
+
+
+def may_review(user, task) -> bool:
+    """Granskning: approve or send back a unit's klarmarkerad task. A Chef or
+    Modellägare on a unit above it whose grant includes the units below (and
+    a Systemadministratör); never the unit's own managers, who mark it done.
+    Whether the task waits for review is followup.review.review_state."""
+    return can(user, Action.REVIEW, task.unit)
+
+
+def reviewers(unit_ids) -> dict[int, set[int]]:
+    """Unit id → the active users reminded of the unit's tasks waiting for
+    review: of those who may review them (may_review), the ones on the
+    nearest unit above that has any. A unit missing from the answer has no
+    one above to review its tasks."""
+    grants: dict[int, set[int]] = defaultdict(set)
+    for user_id, unit_id in RoleGrant.objects.filter(
+        role__in=RECEIVING_ROLES, includes_subtree=True, user__is_active=True
+    ).values_list("user_id", "unit_id"):
+        grants[unit_id].add(user_id)
+    if not grants:
+        return {}
+    _children, parents, _governing = _tree_maps()
+    result: dict[int, set[int]] = {}
+    for unit_id in set(unit_ids):
+        node, seen = parents.get(unit_id), set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            if grants.get(node):
+                result[unit_id] = set(grants[node])
+                break
+            node = parents.get(node)
+    return result
 
 
 # Who receives a unit's tasks without a Rapportör in Mina uppgifter: these

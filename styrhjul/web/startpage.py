@@ -66,6 +66,9 @@ STATUS_COLOURS = {
     overview_q.NOT_STARTED: "#6b7280",
     overview_q.LATE: "#a4161a",
     overview_q.LOCKED: "#3b3f46",
+    overview_q.SENT_BACK: "#8a4b00",
+    overview_q.AWAITING_REVIEW: "#5b2a86",
+    overview_q.APPROVED: "#14532d",
 }
 STATUS_SYMBOLS = {
     overview_q.DONE: "✓",
@@ -73,6 +76,9 @@ STATUS_SYMBOLS = {
     overview_q.NOT_STARTED: "○",
     overview_q.LATE: "▲",
     overview_q.LOCKED: "■",
+    overview_q.SENT_BACK: "↩",
+    overview_q.AWAITING_REVIEW: "◐",
+    overview_q.APPROVED: "✔",
 }
 NOT_ASSESSED_COLOUR = "#8a94a3"
 
@@ -82,6 +88,7 @@ NOT_ASSESSED_COLOUR = "#8a94a3"
 
 @dataclass
 class MyTasks:
+    sent_back: list = field(default_factory=list)  # Skickad tillbaka (followup.review)
     late: list = field(default_factory=list)
     locked: list = field(default_factory=list)
     open: list = field(default_factory=list)
@@ -89,7 +96,7 @@ class MyTasks:
 
     @property
     def any(self) -> bool:
-        return bool(self.late or self.locked or self.open or self.done)
+        return bool(self.sent_back or self.late or self.locked or self.open or self.done)
 
 
 def my_tasks(user, today: datetime.date) -> MyTasks:
@@ -98,6 +105,8 @@ def my_tasks(user, today: datetime.date) -> MyTasks:
     for row in followup_queries.my_tasks(user, today):
         if row.done:
             result.done.append(row)
+        elif row.review == readmodel.SENT_BACK and not row.locked:
+            result.sent_back.append(row)
         elif row.locked:
             result.locked.append(row)
         elif row.overdue:
@@ -125,7 +134,8 @@ class Followed:
 
     @property
     def done(self) -> int:
-        return next((n for key, _label, n in self.counts if key == overview_q.DONE), 0)
+        klarmarkerad = (overview_q.DONE, overview_q.AWAITING_REVIEW, overview_q.APPROVED)
+        return sum(n for key, _label, n in self.counts if key in klarmarkerad)
 
 
 def _status_picture(occasion: FollowUpOccasion, counts, total: int) -> str:
@@ -189,19 +199,41 @@ class _TaskState:
     reopened_until: datetime.date | None
     deadline: datetime.date | None
     occasion: FollowUpOccasion
+    step_id: int | None = None  # readmodel.review_state reads the step and the decision
+    step: OccasionStep | None = None
+    review_status: str = ""
 
 
 def _followed(user, occasion: FollowUpOccasion, today: datetime.date) -> Followed | None:
     visible = overview_q.visible_tasks(user, occasion)
-    deadlines = dict(OccasionStep.objects.filter(occasion=occasion).values_list("pk", "deadline"))
+    steps = {step.pk: step for step in OccasionStep.objects.filter(occasion=occasion)}
     tasks = [
         _TaskState(
-            pk, unit_id, type_id, reporter_id, done_at, reopened, deadlines.get(step_id), occasion
+            pk,
+            unit_id,
+            type_id,
+            reporter_id,
+            done_at,
+            reopened,
+            steps[step_id].deadline if step_id in steps else None,
+            occasion,
+            step_id,
+            steps.get(step_id),
+            review_status,
         )
-        for pk, unit_id, type_id, reporter_id, done_at, reopened, step_id in visible.order_by(
-            "unit__name", "unit_id", "plan_type__order", "reporter_id", "pk"
-        ).values_list(
-            "pk", "unit_id", "plan_type_id", "reporter_id", "done_at", "reopened_until", "step_id"
+        for pk, unit_id, type_id, reporter_id, done_at, reopened, step_id, review_status in (
+            visible.order_by(
+                "unit__name", "unit_id", "plan_type__order", "reporter_id", "pk"
+            ).values_list(
+                "pk",
+                "unit_id",
+                "plan_type_id",
+                "reporter_id",
+                "done_at",
+                "reopened_until",
+                "step_id",
+                "review_status",
+            )
         )
     ]
     if not tasks:
@@ -643,6 +675,7 @@ class StartPage:
     documents: list[DocumentJob]
     year: Year | None
     multiple_organisations: bool = False
+    to_review: list = field(default_factory=list)  # followup.queries.to_review
 
 
 def start_page(user, today: datetime.date) -> StartPage:
@@ -655,4 +688,5 @@ def start_page(user, today: datetime.date) -> StartPage:
         stale=stale(user, today),
         documents=latest_documents(user),
         year=year(user, today),
+        to_review=followup_queries.to_review(user),
     )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('followup', '0006_document_sections_and_texts'),
+        ('followup', '0007_task_review'),
         ('model', '0005_assessment_rules_and_level_links'),
         ('organisation', '0005_user_calendar_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from styrhjul.followup.overview import DONE, LOCKED, STATUS_LABELS
+from styrhjul.followup.overview import APPROVED, AWAITING_REVIEW, DONE, LOCKED, STATUS_LABELS
 from styrhjul.followup.readmodel import progress_text
 
 register = template.Library()
@@ -75,7 +75,7 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
             f'<a class="button button--secondary" href="{before}{task.pk}{after}{labels.next}">'
             f'{labels.reopen}<span class="visually-hidden"> – {target}</span></a>'
         )
-    elif status in (DONE, LOCKED):  # no reminders for these (reminders.may_remind)
+    elif status in (DONE, LOCKED, AWAITING_REVIEW, APPROVED):  # reminders.may_remind
         action = ""
     else:
         action = (

@@ -16,7 +16,8 @@ from styrhjul.followup import reminders
 class Command(BaseCommand):
     help = (
         "Skickar påminnelser om uppföljningsuppgifter: REMINDER_DAYS_BEFORE dagar före "
-        "tidsfristen och en gång per dag efter tidsfristen tills uppgiften är klarmarkerad."
+        "tidsfristen och en gång per dag efter tidsfristen tills uppgiften är klarmarkerad; "
+        "uppgifter som väntar på granskning påminner granskarna en gång per dag."
     )
 
     def add_arguments(self, parser):

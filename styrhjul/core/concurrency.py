@@ -96,7 +96,8 @@ def lock_for_edit(model: type[Row], version: int, *, gone: str | None = None, **
     one with the key's values is returned, unless the user opened a saved
     one (version not 0) and `gone` is given: then that is the message of a
     ValidationError (the row was removed while they wrote)."""
-    row = model._base_manager.select_for_update().filter(**key).first()
+    # By pk, not the model's ordering (see lock_version).
+    row = model._base_manager.select_for_update().filter(**key).order_by("pk").first()
     if row is None:
         if version and gone is not None:
             raise ValidationError(gone)

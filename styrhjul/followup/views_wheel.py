@@ -560,9 +560,7 @@ def occasion_open(request, pk: int):
     except ValidationError as exc:
         return _done(request, occasion, " ".join(exc.messages), error=True)
     if job.is_active:
-        text = _("”%(name)s” öppnas. Uppgifterna skapas i bakgrunden.") % {
-            "name": occasion.title
-        }
+        text = _("”%(name)s” öppnas. Uppgifterna skapas i bakgrunden.") % {"name": occasion.title}
     else:  # done at once (a worker was quick)
         text = job.message
     return _done(request, occasion, text)

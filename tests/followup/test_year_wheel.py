@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from styrhjul.core.models import BackgroundJob
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
@@ -17,7 +18,6 @@ from styrhjul.followup.models import (
     OccasionStep,
     ReportingTask,
 )
-from styrhjul.core.models import BackgroundJob
 from styrhjul.organisation.models import Role
 from tests.factories import UserFactory, grant, unit_type
 from tests.worker import run_worker
@@ -303,9 +303,10 @@ def test_open_close_and_reopen_an_occasion(
     polled = client.get(url("occasion_opening", occ.pk)).content.decode()
     assert "”Mars 2025” är öppnad. 1 uppgift skapades." in polled
     assert "hx-trigger" not in polled  # done: no more polling
-    assert "”Mars 2025” är öppnad. 1 uppgift skapades." in client.get(
-        url("year_wheel", 2025)
-    ).content.decode()
+    assert (
+        "”Mars 2025” är öppnad. 1 uppgift skapades."
+        in client.get(url("year_wheel", 2025)).content.decode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("occasion_open", occ.pk), **HTMX)
     run_worker()

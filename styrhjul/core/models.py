@@ -68,6 +68,7 @@ class BackgroundJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("startat av"),

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0006_document_text_to_followup'),
+        ("documents", "0006_document_text_to_followup"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentjob',
-            name='downloaded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='först nedladdad'),
+            model_name="documentjob",
+            name="downloaded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="först nedladdad"),
         ),
         migrations.AddField(
-            model_name='documentjob',
-            name='keep',
-            field=models.BooleanField(default=False, help_text='Filen tas aldrig bort av gallringen (t.ex. ett publicerat dokument).', verbose_name='sparas'),
+            model_name="documentjob",
+            name="keep",
+            field=models.BooleanField(
+                default=False,
+                help_text="Filen tas aldrig bort av gallringen (t.ex. ett publicerat dokument).",
+                verbose_name="sparas",
+            ),
         ),
     ]

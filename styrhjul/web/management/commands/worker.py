@@ -69,7 +69,8 @@ class Heartbeat(threading.Thread):
 class Command(db_worker.Command):
     help = (
         "Gör bakgrundsarbetet: skapar beställda dokument, öppnar uppföljningar, "
-        "importerar uppladdade SIE-filer och skickar påminnelser. Körs som en egen process bredvid webbservern."
+        "importerar uppladdade SIE-filer och skickar påminnelser. Körs som en egen "
+        "process bredvid webbservern."
     )
 
     def add_arguments(self, parser):

@@ -367,6 +367,17 @@ except ValueError:
     raise ImproperlyConfigured("STYRHJUL_WORKER_BEAT_SECONDS ska vara ett tal.") from None
 # How many unfinished documents one person may have ordered at once.
 DOCUMENT_JOBS_PER_USER = env_int("STYRHJUL_DOCUMENT_JOBS_PER_USER", 3)
+# Retention of generated document files (`styrhjul prune-documents`,
+# documents/retention.py): the latest N of each document, format, unit and
+# occasion are kept, and every file younger than the days; downloaded ones
+# too unless turned off; a job marked `keep` (published) always.
+DOCUMENT_KEEP_LATEST = env_int("STYRHJUL_DOCUMENT_KEEP_LATEST", 1)
+DOCUMENT_KEEP_DAYS = env_int("STYRHJUL_DOCUMENT_KEEP_DAYS", 30)
+DOCUMENT_KEEP_DOWNLOADED = env_bool("STYRHJUL_DOCUMENT_KEEP_DOWNLOADED", True)
+if DOCUMENT_KEEP_LATEST < 1 or DOCUMENT_KEEP_DAYS < 0:
+    raise ImproperlyConfigured(
+        "STYRHJUL_DOCUMENT_KEEP_LATEST ska vara minst 1 och STYRHJUL_DOCUMENT_KEEP_DAYS minst 0."
+    )
 
 # Kolada's open API (docs/kolada.md); `styrhjul kolada-sync` fetches from it.
 KOLADA_BASE_URL = os.environ.get("STYRHJUL_KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")

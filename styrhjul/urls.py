@@ -13,5 +13,8 @@ urlpatterns = [
     path("kolada/", include("styrhjul.kolada.urls")),
     path("ekonomi/", include("styrhjul.economy.urls")),
 ]
+# A database that does not answer gives a Swedish 503 page, not a 500 (web/views.py).
+handler500 = "styrhjul.web.views.server_error"
+
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

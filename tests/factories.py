@@ -1285,3 +1285,13 @@ class WorkerBeatFactory(factory.django.DjangoModelFactory):
     host = "localhost"
     started_at = factory.LazyFunction(timezone.now)
     seen_at = factory.LazyFunction(timezone.now)
+
+
+class BackgroundJobFactory(factory.django.DjangoModelFactory):
+    """A job opening an occasion, queued."""
+
+    class Meta:
+        model = "core.BackgroundJob"
+
+    kind = "occasion_open"
+    subject_id = factory.LazyFunction(lambda: FollowUpOccasionFactory().pk)

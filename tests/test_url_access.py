@@ -192,6 +192,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "followup:occasion_create": "model",
     "followup:occasion_edit": "occasion",
     "followup:occasion_open": "occasion",
+    "followup:occasion_opening": "occasion",
     "followup:occasion_close": "occasion",
     "followup:step_create": "occasion",
     "followup:step_edit": "step",

@@ -42,3 +42,51 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("I kö")
+    RUNNING = "running", _("Pågår")
+    DONE = "done", _("Klar")
+    FAILED = "failed", _("Misslyckades")
+
+
+class BackgroundJob(models.Model):
+    """Bakgrundsjobb: bulk work a person started that a worker does (opening
+    an occasion, …), as the person sees it: what (`kind`) on which row
+    (`subject_id`, of the app that owns the kind), its status and progress,
+    and when done what came of it (`message`). The framework's own task is
+    `task_id` (core.tasks). Documents have their own record (DocumentJob)."""
+
+    kind = models.CharField(_("slag"), max_length=40)
+    subject_id = models.PositiveIntegerField(_("gäller"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("klart (%)"), default=0)
+    message = models.TextField(_("meddelande"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("startat av"),
+    )
+    requested_at = models.DateTimeField(_("startat"), auto_now_add=True)
+    started_at = models.DateTimeField(_("påbörjat"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klart"), null=True, blank=True)
+    task_id = models.CharField(_("bakgrundsuppgift"), max_length=36, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("bakgrundsjobb")
+        verbose_name_plural = _("bakgrundsjobb")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "subject_id", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

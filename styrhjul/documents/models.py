@@ -182,6 +182,14 @@ class DocumentJob(models.Model):
     size = models.PositiveIntegerField(_("storlek"), default=0)
     # The framework task that makes it (core.tasks); empty until enqueued.
     task_id = models.CharField(_("bakgrundsuppgift"), max_length=36, blank=True, editable=False)
+    # Retention (documents.retention): when the file was first downloaded,
+    # and `keep`, set by what must outlive the rule (a published document).
+    downloaded_at = models.DateTimeField(_("först nedladdad"), null=True, blank=True)
+    keep = models.BooleanField(
+        _("sparas"),
+        default=False,
+        help_text=_("Filen tas aldrig bort av gallringen (t.ex. ett publicerat dokument)."),
+    )
 
     class Meta:
         verbose_name = _("dokument")

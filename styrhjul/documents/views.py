@@ -22,7 +22,7 @@ from styrhjul.organisation.queries import chosen_root, org_query
 from styrhjul.planning.models import Plan
 from styrhjul.planning.queries import organisation_id_of
 
-from . import internal_control, texts, views_sections
+from . import internal_control, retention, texts, views_sections
 from .forms import DocumentTextsForm, ReportTextForm
 from .models import DocumentText
 from .registry import CONTENT_TYPES
@@ -267,6 +267,7 @@ def job_download(request, pk: int):
     job = _job(request, DocumentJob.objects.select_related("unit"), pk)
     if job.status != JobStatus.DONE or job.data is None:
         raise Http404
+    retention.mark_downloaded(job)  # a file someone took away is kept (retention)
     response = HttpResponse(bytes(job.data), content_type=CONTENT_TYPES[job.fmt])
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import EditConflict, lock_for_edit, save_edited, use_case
@@ -389,16 +390,19 @@ def task_items(task: ReportingTask) -> list[Item]:
     return items
 
 
-def _step_for(occasion: FollowUpOccasion, unit: Unit) -> OccasionStep | None:
-    steps = [s for s in occasion.steps.all() if s.unit_type_id == unit.unit_type_id]
-    return steps[-1] if steps else None
-
-
 @use_case
-def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
+def occasion_open(*, actor, occasion: FollowUpOccasion, progress=None) -> list[ReportingTask]:
     """Open an occasion: one task per (unit, plan type) in scope that has
     items to report, and one per Rapportör holding the items assigned to them.
-    Running it again creates only what is missing."""
+    Running it again creates only what is missing.
+
+    A fixed number of queries whatever the number of units: the units, the
+    existing tasks, the Rapportörer, the plans, the items to report (the
+    many-units read), the steps and the reporters are read once each, and
+    the tasks are written in bulk with their history rows. Only items of the
+    occasion's plan types (its year) are read. `progress(percent)`, when
+    given, hears how far it has come (the background task stores it)."""
+    report = progress or (lambda percent: None)
     require_model_owner(actor, occasion.model.organisation)
     occasion.status = OccasionStatus.OPEN
     occasion.version += 1
@@ -410,52 +414,92 @@ def occasion_open(*, actor, occasion: FollowUpOccasion) -> list[ReportingTask]:
         .valid_on(min(day, datetime.date(occasion.year, 12, 31)))
         .select_related("unit_type")
     }
+    report(10)
     existing = set(occasion.tasks.values_list("unit_id", "plan_type_id", "reporter_id"))
     reporters = access.reporters_by_unit(list(units))
-    created = []
-    for plan_type in occasion.plan_types.all():
-        plans = Plan.objects.filter(plan_type=plan_type, unit__in=list(units))
-        for plan in plans.select_related("unit"):
-            unit = units[plan.unit_id]
-            items = items_to_report(plan_type, unit)
+    plan_types = list(occasion.plan_types.all())
+    type_ids = [pt.pk for pt in plan_types]
+    # The units are chosen in Python: a query of the units with plans of the
+    # types stands in for a parameter list of thousands of ids.
+    plans = Plan.objects.filter(plan_type__in=type_ids)
+    pairs = {
+        (unit_id, type_id)
+        for unit_id, type_id in plans.values_list("unit_id", "plan_type_id")
+        if unit_id in units
+    }
+    report(25)
+    to_report = (
+        items_to_report_values(
+            type_ids,
+            sorted({u for u, _t in pairs}),
+            ("pk", "responsible_id"),
+            unit_query=plans.order_by().values("unit_id"),
+        )
+        if pairs
+        else {}
+    )
+    report(55)
+    step_of = _steps_by_unit_type(occasion)
+    new: list[ReportingTask] = []
+    wanted_users: list[tuple[ReportingTask, int]] = []
+    for plan_type in plan_types:
+        for unit in sorted(
+            (units[u] for u, t in pairs if t == plan_type.pk), key=lambda u: (u.name, u.pk)
+        ):
+            items = to_report.get((unit.pk, plan_type.pk))
             if not items:
                 continue
             base = f"{occasion.title}: {plan_type.name}: {unit.name}"
-            step = _step_for(occasion, unit)
+            step = step_of.get(unit.unit_type_id)
+            common = {"occasion": occasion, "unit": unit, "plan_type": plan_type, "step": step}
             if (unit.pk, plan_type.pk, None) not in existing:
-                created.append(
-                    _save(
-                        ReportingTask(
-                            occasion=occasion,
-                            unit=unit,
-                            plan_type=plan_type,
-                            step=step,
-                            name=base,
-                        ),
-                        actor,
-                    )
-                )
-            assigned = {i.responsible_id for i in items} & reporters.get(unit.pk, set())
+                new.append(ReportingTask(name=base, **common))
+            assigned = {responsible for _pk, responsible in items} & reporters.get(unit.pk, set())
             for user_id in sorted(assigned):
-                if (unit.pk, plan_type.pk, user_id) in existing:
-                    continue
-                user = User.objects.get(pk=user_id)
-                created.append(
-                    _save(
-                        ReportingTask(
-                            occasion=occasion,
-                            unit=unit,
-                            plan_type=plan_type,
-                            step=step,
-                            reporter=user,
-                            name=f"{base} ({user})",
-                        ),
-                        actor,
-                    )
-                )
+                if (unit.pk, plan_type.pk, user_id) not in existing:
+                    task = ReportingTask(name=base, **common)
+                    new.append(task)
+                    wanted_users.append((task, user_id))
+    if wanted_users:
+        users = User.objects.in_bulk({user_id for _t, user_id in wanted_users})
+        for task, user_id in wanted_users:
+            task.reporter = users[user_id]
+            task.name = f"{task.name} ({task.reporter})"
+    report(70)
     if occasion.follows_economy:
-        created += _economy_tasks(occasion, units, actor)
+        new += _economy_tasks(occasion, units, existing, step_of)
+    created = _create_tasks(new, actor)
+    report(100)
     return created
+
+
+def _steps_by_unit_type(occasion: FollowUpOccasion) -> dict[int | None, OccasionStep]:
+    """The step that sets a unit's deadline, by unit type: the last of the
+    occasion's steps for the type (one query)."""
+    step_of: dict[int | None, OccasionStep] = {}
+    for step in occasion.steps.all():
+        step_of[step.unit_type_id] = step
+    return step_of
+
+
+def _step_for(occasion: FollowUpOccasion, unit: Unit) -> OccasionStep | None:
+    """The step that sets one unit's deadline at the occasion."""
+    return _steps_by_unit_type(occasion).get(unit.unit_type_id)
+
+
+def _create_tasks(tasks: list[ReportingTask], actor) -> list[ReportingTask]:
+    """Write new tasks in bulk with their history rows (who, "Skapad"), after
+    the checks of one task's save that need no query: the related rows were
+    just read, and uniqueness is the caller's (it skips what exists; the
+    database's constraints refuse a duplicate from a second opening at the
+    same moment)."""
+    if not tasks:
+        return []
+    related = ["occasion", "unit", "plan_type", "step", "reporter", "done_by"]
+    for task in tasks:
+        task.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
+    user = actor if isinstance(actor, User) else None
+    return bulk_create_with_history(tasks, ReportingTask, default_user=user)
 
 
 def economy_receivers(occasion: FollowUpOccasion, units: dict[int, Unit]) -> list[Unit]:
@@ -471,25 +515,21 @@ def economy_receivers(occasion: FollowUpOccasion, units: dict[int, Unit]) -> lis
     return sorted((units[u] for u in wanted), key=lambda u: u.name)
 
 
-def _economy_tasks(occasion: FollowUpOccasion, units: dict[int, Unit], actor) -> list:
-    existing = set(occasion.tasks.filter(kind=TaskKind.ECONOMY).values_list("unit_id", flat=True))
-    created = []
-    for unit in economy_receivers(occasion, units):
-        if unit.pk in existing:
-            continue
-        created.append(
-            _save(
-                ReportingTask(
-                    occasion=occasion,
-                    unit=unit,
-                    kind=TaskKind.ECONOMY,
-                    step=_step_for(occasion, unit),
-                    name=f"{occasion.title}: {_('Ekonomi')}: {unit.name}",
-                ),
-                actor,
-            )
+def _economy_tasks(
+    occasion: FollowUpOccasion, units: dict[int, Unit], existing: set, step_of: dict
+) -> list[ReportingTask]:
+    """The economy tasks missing at the occasion (not yet saved)."""
+    return [
+        ReportingTask(
+            occasion=occasion,
+            unit=unit,
+            kind=TaskKind.ECONOMY,
+            step=step_of.get(unit.unit_type_id),
+            name=f"{occasion.title}: {_('Ekonomi')}: {unit.name}",
         )
-    return created
+        for unit in economy_receivers(occasion, units)
+        if (unit.pk, None, None) not in existing
+    ]
 
 
 @use_case

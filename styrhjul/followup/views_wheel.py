@@ -35,7 +35,7 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root, org_query, readable_roots
 
-from . import services, wheel_copy
+from . import opening, services, wheel_copy
 from .forms_wheel import (
     CategoryForm,
     DecidingBodyForm,
@@ -381,10 +381,12 @@ def _occasion_blocks(model: GovernanceModel | None, can_manage: bool, today: dat
             "unit", "plan_type", "step", "reporter"
         ):
             tasks_of[task.occasion_id].append(task)
+    openings = opening.latest(occasions) if can_manage and occasions else {}
     blocks = []
     for occasion in occasions:
         block = {"occasion": occasion, "place": f"tillfalle-{occasion.pk}", "locked": []}
         if can_manage:
+            block["opening"] = openings.get(occasion.pk)
             tasks = tasks_of[occasion.pk]
             for task in tasks:
                 task.occasion = occasion  # is_locked reads it
@@ -892,21 +894,27 @@ def _done(request, occasion: FollowUpOccasion, text: str, *, error: bool = False
 @login_required
 @require_POST
 def occasion_open(request, pk: int):
-    """ "Öppna uppföljningen": create the tasks that are missing."""
+    """ "Öppna uppföljningen": a worker creates the tasks that are missing
+    (opening.order); the wheel shows how far it has come."""
     occasion = _get_managed(request, FollowUpOccasion, ("model__organisation",), pk)
     try:
-        created = services.occasion_open(actor=request.user, occasion=occasion)
+        job = opening.order(actor=request.user, occasion=occasion)
     except ValidationError as exc:
         return _done(request, occasion, " ".join(exc.messages), error=True)
-    n = len(created)
-    if n == 1:
-        text = _("”%(name)s” är öppnad. 1 uppgift skapades.") % {"name": occasion.title}
-    else:
-        text = _("”%(name)s” är öppnad. %(n)s uppgifter skapades.") % {
-            "name": occasion.title,
-            "n": n,
-        }
+    if job.is_active:
+        text = _("”%(name)s” öppnas. Uppgifterna skapas i bakgrunden.") % {"name": occasion.title}
+    else:  # done at once (a worker was quick)
+        text = job.message
     return _done(request, occasion, text)
+
+
+@login_required
+@require_safe
+def occasion_opening(request, pk: int):
+    """How far opening the occasion has come (polled by the wheel)."""
+    occasion = _get_managed(request, FollowUpOccasion, ("model__organisation",), pk)
+    job = opening.latest([occasion]).get(occasion.pk)
+    return render(request, "followup/_occasion_opening.html", {"occ": occasion, "job": job})
 
 
 @login_required
@@ -1064,6 +1072,7 @@ WHEEL_URLS = [
     path("arshjul/modell/<int:pk>/tillfalle/nytt/", occasion_create, name="occasion_create"),
     path("arshjul/tillfalle/<int:pk>/andra/", occasion_edit, name="occasion_edit"),
     path("arshjul/tillfalle/<int:pk>/oppna/", occasion_open, name="occasion_open"),
+    path("arshjul/tillfalle/<int:pk>/oppnas/", occasion_opening, name="occasion_opening"),
     path("arshjul/tillfalle/<int:pk>/stang/", occasion_close, name="occasion_close"),
     path("arshjul/tillfalle/<int:pk>/steg/nytt/", step_create, name="step_create"),
     path("arshjul/steg/<int:pk>/andra/", step_edit, name="step_edit"),

@@ -1,13 +1,16 @@
 import datetime
+import sys
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -125,3 +128,36 @@ def readiness() -> HttpResponse:
             "".join(line + "\n" for line in missing), status=503, content_type="text/plain"
         )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+# --- The database unreachable ---------------------------------------------------------
+
+# Seconds a visitor (or a proxy) is asked to wait before trying again.
+RETRY_AFTER = 30
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Whether the failure is the database not answering (the server down or
+    restarting, the network gone, a connection cut): OperationalError or
+    InterfaceError, also as the cause of another exception. Errors in what
+    was asked (IntegrityError, ProgrammingError, DataError) are not."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def server_error(request):
+    """handler500: a failure because the database does not answer is shown as
+    "Styrhjul är tillfälligt otillgängligt" (503, Retry-After), every other
+    one as Django's 500 page (500.html). The 503 page is plain HTML that
+    needs no database (no user, no menu), as the database is what is gone."""
+    if database_unreachable(sys.exc_info()[1]):
+        body = loader.get_template("503.html").render()
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+    return defaults.server_error(request)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from styrhjul.core.models import BackgroundJob
 from styrhjul.followup.models import (
     CalendarEvent,
     FollowUpOccasion,
@@ -19,6 +20,7 @@ from styrhjul.followup.models import (
 )
 from styrhjul.organisation.models import Role
 from tests.factories import UserFactory, grant, unit_type
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -279,18 +281,39 @@ def test_events_add_edit_delete(client, owner, chain):
     assert not CalendarEvent.objects.exists()
 
 
-def test_open_close_and_reopen_an_occasion(client, owner, chain):
+def test_open_close_and_reopen_an_occasion(
+    client, owner, chain, django_capture_on_commit_callbacks
+):
     model = chain["vp"].model
     occ = FollowUpOccasion.objects.create(
         model=model, kind=OccasionKind.MONTHLY, name="Mars", period_end=datetime.date(2025, 3, 31)
     )
     occ.plan_types.set([chain["ap"]])
-    response = client.post(url("occasion_open", occ.pk), follow=True)
-    assert "”Mars 2025” är öppnad. 1 uppgift skapades." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("occasion_open", occ.pk), follow=True)
+    html = response.content.decode()
+    # A worker creates the tasks; the wheel shows how far it has come.
+    assert "”Mars 2025” öppnas. Uppgifterna skapas i bakgrunden." in html
+    assert "<progress" in html
+    # Ordering again while it is queued returns the queued job.
+    client.post(url("occasion_open", occ.pk))
+    assert BackgroundJob.objects.count() == 1
+    run_worker()
     occ.refresh_from_db()
     assert occ.status == OccasionStatus.OPEN
-    response = client.post(url("occasion_open", occ.pk), **HTMX)
-    assert "”Mars 2025” är öppnad. 0 uppgifter skapades." in response.content.decode()
+    assert ReportingTask.objects.filter(occasion=occ).count() == 1
+    polled = client.get(url("occasion_opening", occ.pk)).content.decode()
+    assert "”Mars 2025” är öppnad. 1 uppgift skapades." in polled
+    assert "hx-trigger" not in polled  # done: no more polling
+    assert (
+        "”Mars 2025” är öppnad. 1 uppgift skapades."
+        in client.get(url("year_wheel", 2025)).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("occasion_open", occ.pk), **HTMX)
+    run_worker()
+    polled = client.get(url("occasion_opening", occ.pk)).content.decode()
+    assert "”Mars 2025” är öppnad. 0 uppgifter skapades." in polled
     client.post(url("occasion_close", occ.pk))
     occ.refresh_from_db()
     assert occ.status == OccasionStatus.CLOSED

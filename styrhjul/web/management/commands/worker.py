@@ -17,6 +17,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
+from styrhjul.core import jobs as core_jobs
 from styrhjul.core import tasks
 from styrhjul.documents import jobs
 from styrhjul.economy import tasks as economy_tasks
@@ -28,7 +29,7 @@ def recover() -> int:
     """Mark lost work failed, in the framework and in the apps' records;
     returns how many of the apps' records."""
     tasks.recover_lost(check_processes=True)
-    return jobs.recover() + economy_tasks.recover()
+    return jobs.recover() + economy_tasks.recover() + core_jobs.recover()
 
 
 class Heartbeat(threading.Thread):
@@ -67,8 +68,9 @@ class Heartbeat(threading.Thread):
 
 class Command(db_worker.Command):
     help = (
-        "Gör bakgrundsarbetet: skapar beställda dokument, importerar uppladdade "
-        "SIE-filer och skickar påminnelser. Körs som en egen process bredvid webbservern."
+        "Gör bakgrundsarbetet: skapar beställda dokument, öppnar uppföljningar, "
+        "importerar uppladdade SIE-filer och skickar påminnelser. Körs som en egen "
+        "process bredvid webbservern."
     )
 
     def add_arguments(self, parser):

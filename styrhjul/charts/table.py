@@ -116,7 +116,9 @@ def _grouped_table(chart: GroupedBarChart) -> Table:
     rows = tuple(
         TableRow(
             header=str(period),
-            cells=tuple(format_value(values[i], chart.unit, decimals) for _, values in chart.groups),
+            cells=tuple(
+                format_value(values[i], chart.unit, decimals) for _, values in chart.groups
+            ),
         )
         for i, period in enumerate(chart.periods)
     )

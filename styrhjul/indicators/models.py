@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from styrhjul.core.models import EditedText
-
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
 
@@ -162,9 +161,7 @@ class BreakdownValue(EditedText):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="breakdown_values")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    category = models.ForeignKey(
-        BreakdownCategory, on_delete=models.PROTECT, related_name="values"
-    )
+    category = models.ForeignKey(BreakdownCategory, on_delete=models.PROTECT, related_name="values")
     year = models.PositiveIntegerField(_("år"))
     value = models.DecimalField(_("utfall"), max_digits=14, decimal_places=2)
     source = models.CharField(

@@ -105,11 +105,12 @@ def save_dimension(
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = [_("Ange ett namn på uppdelningen.")]
-    elif (
-        BreakdownDimension.objects.filter(organisation=organisation, name__iexact=name)
+    elif norm_key(name) in {
+        norm_key(other)
+        for other in BreakdownDimension.objects.filter(organisation=organisation)
         .exclude(pk=getattr(dimension, "pk", None))
-        .exists()
-    ):
+        .values_list("name", flat=True)
+    }:
         errors["name"] = [_("Det finns redan en uppdelning som heter ”%(name)s”.") % {"name": name}]
     seen: set[str] = set()
     twice = [c for c in categories if norm_key(c) in seen or seen.add(norm_key(c))]
@@ -434,15 +435,13 @@ def save_comparison(
     if kind not in ComparisonKind.values:
         raise ValidationError({"kind": [_("Välj vad som jämförs.")]})
     name = " ".join(name.split())
-    taken = ComparisonValue.objects.filter(item=item, name__iexact=name, year=year)
     if row is not None:
         if row.item_id != item.pk:
             raise PermissionDenied
         lock_version(row, version)
-        taken = taken.exclude(pk=row.pk)
     else:
         row = ComparisonValue(item=item)
-    if taken.exists():
+    if comparison_named(item, name, year, other_than=row.pk) is not None:
         raise ValidationError(
             {
                 "name": [
@@ -454,6 +453,16 @@ def save_comparison(
     row.kind, row.name, row.year = kind, name, year
     row.value, row.source, row.source_date = value, source.strip(), source_date
     return save_edited(row, actor)
+
+
+def comparison_named(
+    item: Item, name: str, year: int, *, other_than: int | None = None
+) -> ComparisonValue | None:
+    """The indicator's comparison value of a name (case and spaces aside)
+    and year."""
+    key = norm_key(name)
+    rows = ComparisonValue.objects.filter(item=item, year=year).exclude(pk=other_than)
+    return next((r for r in rows if norm_key(r.name) == key), None)
 
 
 @use_case
@@ -523,9 +532,7 @@ def import_comparisons(*, actor, item: Item, data: bytes, filename: str) -> Impo
     changed = 0
     with one_action():
         for kind, name, year, value, source, source_date in parsed:
-            current = ComparisonValue.objects.filter(
-                item=item, name__iexact=name, year=year
-            ).first()
+            current = comparison_named(item, name, year)
             if current is not None and (
                 current.kind,
                 current.value,

@@ -75,7 +75,13 @@ class BreakdownForm(forms.Form):
     """The values of one year per group of an uppdelning, each with the
     version the user opened."""
 
-    year = forms.IntegerField(label=gettext_lazy("År"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    # The year is chosen with "Visa året" (the versions are the year's).
+    year = forms.IntegerField(
+        label=gettext_lazy("År"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, categories, measure_unit: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -195,18 +196,24 @@ def breakdown(request, pk: int, dimension_pk: int):
         raise PermissionDenied
     categories = list(dim.categories.all())
     wanted = request.POST.get("year") or request.GET.get("ar") or ""
-    year = int(wanted) if wanted.isdigit() else item.plan.year
-    stored = {
-        v.category_id: v
-        for v in BreakdownValue.objects.filter(
-            item=item, unit=unit, year=year, category__in=categories
+    year = int(wanted) if wanted.isdigit() and len(wanted) == 4 else item.plan.year
+    # The values of the series (also entered through last year's copy of
+    # the indicator, the latest copy winning); a save writes this copy's.
+    stored: dict[int, BreakdownValue] = {}
+    for v in (
+        BreakdownValue.objects.filter(
+            item__series=item.series, unit=unit, year=year, category__in=categories
         )
-    }
+        .annotate(model_year=F("item__plan__plan_type__model__year"))
+        .order_by("model_year", "pk")
+    ):
+        stored[v.category_id] = v
     initial = {"year": year}
     for c in categories:
         if c.pk in stored:
             initial[f"c{c.pk}"] = _written(stored[c.pk].value)
-            initial[f"v{c.pk}"] = stored[c.pk].version
+            if stored[c.pk].item_id == item.pk:
+                initial[f"v{c.pk}"] = stored[c.pk].version
     form = BreakdownForm(
         request.POST or None,
         initial=initial,

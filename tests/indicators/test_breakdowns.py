@@ -229,8 +229,12 @@ def test_a_bad_value_is_refused_at_its_field_and_nothing_is_saved(client, org, c
 
 
 def test_a_blank_field_removes_the_value(client, org, chain, chef, ages):
-    enter(chain["indicator"], org["kommun"], ages, 2025, {"0–17": "60", "65+": "70"})
+    enter(chain["indicator"], org["kommun"], ages, 2025, {"0–17": "60", "65+": "70.5"})
     cats = categories(ages)
+    form = client.get(
+        reverse("indicators:breakdown", args=[chain["indicator"].pk, ages.pk]) + "?ar=2025"
+    ).content.decode()
+    assert 'value="70,5"' in form  # the stored value as it is written
     versions = {v.category_id: v.version for v in BreakdownValue.objects.all()}
     client.post(
         reverse("indicators:breakdown", args=[chain["indicator"].pk, ages.pk]),

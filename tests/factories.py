@@ -736,6 +736,73 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     source = "manual"
 
 
+class BreakdownDimensionFactory(factory.django.DjangoModelFactory):
+    """Uppdelningen Åldersgrupp of an organisation, with the groups 0–17,
+    18–64 and 65+ (pass categories=[...] for others, [] for none)."""
+
+    class Meta:
+        model = "indicators.BreakdownDimension"
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: "Åldersgrupp" if n == 0 else f"Åldersgrupp {n}")
+    order = 0
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        labels = ["0–17", "18–64", "65+"] if extracted is None else extracted
+        for order, label in enumerate(labels):
+            model_class("indicators.BreakdownCategory").objects.create(
+                dimension=obj, label=label, order=order
+            )
+
+
+class BreakdownCategoryFactory(factory.django.DjangoModelFactory):
+    """A group of an uppdelning that has no groups of its own."""
+
+    class Meta:
+        model = "indicators.BreakdownCategory"
+
+    dimension = factory.SubFactory(BreakdownDimensionFactory, categories=[])
+    label = factory.Sequence(lambda n: f"Grupp {n + 1}")
+    order = factory.Sequence(int)
+
+
+class BreakdownValueFactory(factory.django.DjangoModelFactory):
+    """An indicator's value for its owner, its plan's year and a group of an
+    uppdelning of the indicator's organisation (the first group of a new
+    Åldersgrupp unless a category is given)."""
+
+    class Meta:
+        model = "indicators.BreakdownValue"
+
+    item = factory.SubFactory(IndicatorFactory)
+    unit = factory.SelfAttribute("item.plan.unit")
+    category = factory.LazyAttribute(
+        lambda o: BreakdownDimensionFactory(
+            organisation=o.item.plan.plan_type.model.organisation
+        ).categories.first()
+    )
+    year = factory.SelfAttribute("item.plan.year")
+    value = Decimal("48.50")
+    source = "manual"
+
+
+class ComparisonValueFactory(factory.django.DjangoModelFactory):
+    """Riket's value for an indicator, the year of its plan, from SKR."""
+
+    class Meta:
+        model = "indicators.ComparisonValue"
+
+    item = factory.SubFactory(IndicatorFactory)
+    kind = "country"
+    name = "Riket"
+    year = factory.SelfAttribute("item.plan.year")
+    value = Decimal("52.00")
+    source = "SKR"
+    source_date = datetime.date(YEAR + 1, 3, 1)
+
+
 class ReminderLogFactory(factory.django.DjangoModelFactory):
     """A reminder sent three days before the task's deadline (mid July when
     the occasion has no step for the unit)."""

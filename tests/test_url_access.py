@@ -35,7 +35,13 @@ from styrhjul.followup.models import (
     Report,
     ReportingTask,
 )
-from styrhjul.indicators.models import IndicatorValue
+from styrhjul.indicators.models import (
+    BreakdownCategory,
+    BreakdownDimension,
+    BreakdownValue,
+    ComparisonValue,
+    IndicatorValue,
+)
 from styrhjul.kolada.models import KoladaSettings
 from styrhjul.model.models import (
     GoalLevel,
@@ -54,6 +60,9 @@ from styrhjul.planning.models import IndicatorTarget, Item, ItemLink, ItemShare,
 from tests.factories import (
     AccountFactory,
     AnsvarMappingFactory,
+    BreakdownDimensionFactory,
+    BreakdownValueFactory,
+    ComparisonValueFactory,
     DimensionObjectFactory,
     UserFactory,
     grant,
@@ -149,6 +158,13 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "indicators:index": None,
     "indicators:council": ("year",),
     "indicators:indicator": "indicator",
+    "indicators:dimensions": None,
+    "indicators:dimension": "breakdown_dimension",
+    "indicators:breakdown": ("indicator", "breakdown_dimension"),
+    "indicators:breakdown_import": "indicator",
+    "indicators:comparisons": "indicator",
+    "indicators:comparison_delete": ("indicator", "comparison_value"),
+    "indicators:comparisons_import": "indicator",
     "model:index": None,
     "model:year": ("year",),
     "model:create": ("year",),
@@ -273,7 +289,12 @@ PERSONAL = {
 }
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
-MODEL_ONLY = {"planning:plan_template", "kolada:settings", "documents:settings"}
+MODEL_ONLY = {
+    "planning:plan_template",
+    "kolada:settings",
+    "documents:settings",
+    "indicators:dimensions",  # the organisation's uppdelningar
+}
 # The styrmodell: read by everyone with a grant in the organisation
 # (access.organisation_ids).
 STYRMODELL = {"model:index", "model:year", "model:history", "api:occasion"}
@@ -339,6 +360,11 @@ def world(org):
         target_year=2026,
         target_value=50,
     )
+    breakdown_dimension = BreakdownDimensionFactory(organisation=org["kommun"])
+    BreakdownValueFactory(
+        item=indicator, unit=target, category=breakdown_dimension.categories.first()
+    )
+    comparison_value = ComparisonValueFactory(item=indicator)
     occasion = followup.occasion_save(
         actor=access.SYSTEM,
         occasion=FollowUpOccasion(
@@ -492,6 +518,8 @@ def world(org):
             "account": account,
             "investment_budget": investment_budget,
             "api_token": api_token,
+            "breakdown_dimension": breakdown_dimension,
+            "comparison_value": comparison_value,
         },
     }
 
@@ -548,6 +576,10 @@ def snapshot() -> tuple:
         list(ApiToken.objects.order_by("pk").values_list("pk", "name", "revoked_at")),
         list(IndicatorValue.objects.order_by("pk").values_list("pk", "value", "updated_at")),
         list(IndicatorTarget.objects.order_by("pk").values_list("pk", "year", "value")),
+        list(BreakdownDimension.objects.order_by("pk").values_list("pk", "name")),
+        list(BreakdownCategory.objects.order_by("pk").values_list("pk", "label", "order")),
+        list(BreakdownValue.objects.order_by("pk").values_list("pk", "value", "version")),
+        list(ComparisonValue.objects.order_by("pk").values_list("pk", "name", "value", "version")),
         list(MeasureFollowUp.objects.order_by("pk").values_list("pk", "result", "done", "version")),
         list(Forecast.objects.order_by("pk").values_list("pk", "comment", "version")),
         list(ForecastRow.objects.order_by("pk").values_list("pk", "amount", "comment")),

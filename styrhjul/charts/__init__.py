@@ -10,13 +10,14 @@ matplotlib is imported only when a chart is rendered (to_svg/to_png).
 """
 
 from .numbers import format_number, format_value
-from .spec import BarChart, GenderChart, Series, TrendChart
+from .spec import BarChart, GenderChart, GroupedBarChart, Series, TrendChart
 from .table import Table, TableRow, data_table, text_alternative
 from .trend import describe_trend, suggest_assessment
 
 __all__ = [
     "BarChart",
     "GenderChart",
+    "GroupedBarChart",
     "Series",
     "Table",
     "TableRow",

@@ -35,7 +35,16 @@ from matplotlib.ticker import MaxNLocator, NullLocator
 from matplotlib.transforms import offset_copy
 
 from .numbers import common_decimals, format_number, format_value
-from .spec import HIGHER, LOWER, BarChart, GenderChart, Period, TrendChart, is_year
+from .spec import (
+    HIGHER,
+    LOWER,
+    BarChart,
+    GenderChart,
+    GroupedBarChart,
+    Period,
+    TrendChart,
+    is_year,
+)
 from .table import text_alternative
 
 __all__ = ["build_figure", "contrast_ratio", "to_png", "to_svg"]
@@ -70,6 +79,7 @@ DATA_COLOURS = (
     TOTAL_STYLE["color"],
     *(s["color"] for s in MAIN_STYLES),
     *(s["color"] for s in HIGHLIGHT_STYLES),
+    "#a04800",  # GROUP_STYLES (the others are above)
 )
 
 # Geometry, in inches. 7.2 in is 1080 px at 150 dpi and fits a 16 cm wide
@@ -164,6 +174,8 @@ def build_figure(chart: TrendChart | GenderChart, *, show_title: bool = True) ->
         return _trend_figure(chart, show_title=show_title)
     if isinstance(chart, BarChart):
         return _bar_figure(chart, show_title=show_title)
+    if isinstance(chart, GroupedBarChart):
+        return _grouped_figure(chart, show_title=show_title)
     raise TypeError(f"not a chart: {chart!r}")
 
 
@@ -620,13 +632,35 @@ def _trend_figure(chart: TrendChart, *, show_title: bool) -> Figure:
 
 
 def _gender_figure(chart: GenderChart, *, show_title: bool) -> Figure:
-    count = len(chart.periods)
-    low, high, y_ticks = _y_scale(chart.values(), unit=chart.unit, include_zero=True)
-    labels = [chart.women_label, chart.men_label] + ([chart.total_label] if chart.has_total else [])
-    x_labels = [str(p) for p in chart.periods]
+    groups = [
+        (chart.women, WOMEN_STYLE, chart.women_label),
+        (chart.men, MEN_STYLE, chart.men_label),
+    ]
+    if chart.has_total:
+        groups.append((chart.total, TOTAL_STYLE, chart.total_label))
+    return _grouped_bars(
+        title=chart.title,
+        unit=chart.unit,
+        periods=chart.periods,
+        groups=groups,
+        values=chart.values(),
+        direction=chart.direction,
+        show_title=show_title,
+    )
+
+
+def _grouped_bars(
+    *, title: str, unit: str, periods, groups, values, direction: str, show_title: bool
+) -> Figure:
+    """Bars per period, one per group side by side: `groups` is a list of
+    (values per period, style, label)."""
+    count = len(periods)
+    low, high, y_ticks = _y_scale(values, unit=unit, include_zero=True)
+    labels = [label for _values, _style, label in groups]
+    x_labels = [str(p) for p in periods]
     rotated = max((len(label) for label in x_labels), default=0) > 8 and count > 4
     figure, axes, columns, legend_y = _frame(
-        title=chart.title,
+        title=title,
         show_title=show_title,
         legend_labels=labels,
         ytick_labels=_tick_labels(y_ticks),
@@ -643,59 +677,171 @@ def _gender_figure(chart: GenderChart, *, show_title: bool) -> Figure:
         tick_marks=False,
         y_limits=(low, high),
         y_ticks=y_ticks,
-        unit=chart.unit,
-        direction=chart.direction,
+        unit=unit,
+        direction=direction,
     )
-
-    groups = [
-        (chart.women, WOMEN_STYLE, chart.women_label),
-        (chart.men, MEN_STYLE, chart.men_label),
-    ]
-    if chart.has_total:
-        groups.append((chart.total, TOTAL_STYLE, chart.total_label))
-    width = 0.8 / len(groups)
-    decimals = common_decimals(chart.values())
+    width = 0.8 / max(len(groups), 1)
+    decimals = common_decimals(values)
     handles = []
-    for index, (values, style, label) in enumerate(groups):
+    for index, (group_values, style, label) in enumerate(groups):
         offset = (index - (len(groups) - 1) / 2) * width
-        bars = axes.bar(
-            [x + offset for x in xs],
-            _floats(values),
-            width * 0.94,
-            color=style["color"],
-            edgecolor=style["color"],
-            hatch=style["hatch"],
-            hatchcolor="white",
-            linewidth=0.8,
-            zorder=2,
-            label=label,
+        handles.append(
+            _bars(
+                axes,
+                [x + offset for x in xs],
+                group_values,
+                width * 0.94,
+                style,
+                label=label,
+                decimals=decimals,
+                annotate=count * len(groups) <= 18,
+            )
         )
-        handles.append(bars)
-        for x, value in zip(xs, values, strict=True):
-            if value is None:  # a missing bar must not look like a zero
-                axes.annotate(
-                    "–",
-                    xy=(x + offset, 0),
-                    xytext=(0, 2),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom",
-                    fontsize=FONT_SIZE,
-                    color=MUTED,
-                )
-            elif count * len(groups) <= 18:
-                axes.annotate(
-                    format_number(value, decimals),
-                    xy=(x + offset, float(value)),
-                    xytext=(0, 2.5 if value >= 0 else -2.5),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom" if value >= 0 else "top",
-                    fontsize=SMALL,
-                    color=TEXT,
-                    zorder=4,
-                )
     _legend(figure, handles, labels, columns, legend_y)
+    return figure
+
+
+def _bars(axes, xs, values, width: float, style, *, label: str, decimals: int, annotate: bool):
+    """One series of bars, a missing value marked "–" (never a zero bar),
+    and each value written above its bar when `annotate`."""
+    bars = axes.bar(
+        xs,
+        _floats(values),
+        width,
+        color=style["color"],
+        edgecolor=style["color"],
+        hatch=style["hatch"],
+        hatchcolor="white",
+        linewidth=0.8,
+        zorder=2,
+        label=label,
+    )
+    for x, value in zip(xs, values, strict=True):
+        if value is None:  # a missing bar must not look like a zero
+            axes.annotate(
+                "–",
+                xy=(x, 0),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=FONT_SIZE,
+                color=MUTED,
+            )
+        elif annotate:
+            axes.annotate(
+                format_number(value, decimals),
+                xy=(x, float(value)),
+                xytext=(0, 2.5 if value >= 0 else -2.5),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if value >= 0 else "top",
+                fontsize=SMALL,
+                color=TEXT,
+                zorder=4,
+            )
+    return bars
+
+
+# ------------------------------------------------------ grouped bar chart
+
+# The groups of an uppdelning told apart by colour and hatching.
+GROUP_STYLES = (
+    {"color": "#0b5394", "hatch": None},
+    {"color": "#9b2c5e", "hatch": "///"},
+    {"color": "#1e6b34", "hatch": "++"},
+    {"color": "#a04800", "hatch": "\\\\"},
+)
+PANEL_COLUMNS = 3  # small multiples per row
+PANEL_HEIGHT = 1.55  # inches of a small multiple's plot
+PANEL_GAP = 0.62  # inches above each panel: its title
+
+
+def _grouped_figure(chart: GroupedBarChart, *, show_title: bool) -> Figure:
+    if not chart.small_multiples:
+        return _grouped_bars(
+            title=chart.title,
+            unit=chart.unit,
+            periods=chart.periods,
+            groups=[
+                (values, GROUP_STYLES[i % len(GROUP_STYLES)], label)
+                for i, (label, values) in enumerate(chart.groups)
+            ],
+            values=chart.values(),
+            direction=chart.direction,
+            show_title=show_title,
+        )
+    return _small_multiples(chart, show_title=show_title)
+
+
+def _small_multiples(chart: GroupedBarChart, *, show_title: bool) -> Figure:
+    """One small panel per group with its bars per period, all on one scale,
+    so the groups are compared by the height of their bars."""
+    low, high, y_ticks = _y_scale(chart.values(), unit=chart.unit, include_zero=True)
+    tick_labels = _tick_labels(y_ticks)
+    rows = math.ceil(len(chart.groups) / PANEL_COLUMNS)
+    title_lines = textwrap.wrap(chart.title, TITLE_WRAP) if show_title and chart.title else []
+    top = 0.12 + 0.25 * len(title_lines) + 0.2
+    left = 0.3 + 0.072 * max((len(t) for t in tick_labels), default=1)
+    bottom = 0.45
+    height = top + rows * (PANEL_HEIGHT + PANEL_GAP) + bottom
+    figure = Figure(figsize=(FIG_WIDTH, height))
+    if title_lines:
+        figure.text(
+            0.12 / FIG_WIDTH,
+            1 - 0.1 / height,
+            "\n".join(title_lines),
+            ha="left",
+            va="top",
+            fontsize=TITLE_SIZE,
+            fontweight="bold",
+            linespacing=1.25,
+        )
+    if chart.unit.strip():
+        figure.text(
+            0.12 / FIG_WIDTH,
+            1 - (top - 0.05) / height,
+            chart.unit.strip(),
+            ha="left",
+            va="bottom",
+            fontsize=SMALL,
+            color=MUTED,
+        )
+    panel_width = (FIG_WIDTH - left - 0.2) / PANEL_COLUMNS
+    decimals = common_decimals(chart.values())
+    style = GROUP_STYLES[0]
+    count = len(chart.periods)
+    xs = list(range(count))
+    for index, (label, values) in enumerate(chart.groups):
+        row, column = divmod(index, PANEL_COLUMNS)
+        y0 = height - top - (row + 1) * (PANEL_HEIGHT + PANEL_GAP) + PANEL_GAP * 0.35
+        axes = figure.add_axes(
+            (
+                (left + column * panel_width) / FIG_WIDTH,
+                (y0 + 0.3) / height,
+                (panel_width - 0.25) / FIG_WIDTH,
+                (PANEL_HEIGHT - 0.3) / height,
+            )
+        )
+        axes.set_xlim(-0.6, max(count - 1, 0) + 0.6)
+        axes.set_ylim(low, high)
+        axes.set_xticks(xs, [str(p) for p in chart.periods], fontsize=SMALL)
+        axes.set_yticks(y_ticks, tick_labels if column == 0 else [""] * len(y_ticks))
+        axes.tick_params(axis="y", length=0, labelsize=SMALL)
+        axes.spines["left"].set_visible(False)
+        axes.grid(axis="y", color=GRID, linewidth=0.7, zorder=0)
+        axes.set_axisbelow(True)
+        axes.set_title(textwrap.shorten(label, 30), fontsize=FONT_SIZE, loc="left", pad=4)
+        _bars(
+            axes,
+            xs,
+            values,
+            0.7,
+            style,
+            label=label,
+            decimals=decimals,
+            annotate=count <= 5,
+        )
     return figure
 
 

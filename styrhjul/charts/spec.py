@@ -23,6 +23,7 @@ __all__ = [
     "MAIN",
     "TARGET",
     "GenderChart",
+    "GroupedBarChart",
     "Period",
     "Point",
     "Series",
@@ -342,3 +343,43 @@ class BarChart:
 
     def present(self) -> list[Decimal]:
         return [v for v in self.values if v is not None]
+
+
+# More groups than this are drawn as small multiples (one small panel per
+# group) instead of grouped bars.
+GROUPED_BARS_AT_MOST = 4
+
+
+@dataclass(frozen=True)
+class GroupedBarChart:
+    """An indicator split into groups (an age group, a district …): bars per
+    period, one per group, side by side; with more than
+    GROUPED_BARS_AT_MOST groups, small multiples – one small panel per
+    group with its bars per period, on a common scale. `groups` is a
+    sequence of (label, values), one value (or None) per period."""
+
+    title: str
+    unit: str = ""
+    periods: Sequence[Period] = ()
+    groups: Sequence[tuple[str, Sequence[Value]]] = ()
+    dimension: str = ""  # what the groups are, e.g. "Åldersgrupp"
+    direction: str = NONE
+
+    def __post_init__(self):
+        periods = tuple(normalize_period(p) for p in self.periods)
+        groups = []
+        for label, values in self.groups:
+            values = tuple(to_decimal(v) for v in values)
+            if len(values) != len(periods):
+                raise ValueError("each group needs one value (or None) per period")
+            groups.append((str(label), values))
+        object.__setattr__(self, "periods", periods)
+        object.__setattr__(self, "groups", tuple(groups))
+        object.__setattr__(self, "direction", normalize_direction(self.direction))
+
+    @property
+    def small_multiples(self) -> bool:
+        return len(self.groups) > GROUPED_BARS_AT_MOST
+
+    def values(self) -> list[Decimal]:
+        return [v for _label, values in self.groups for v in values if v is not None]

@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .numbers import DASH, common_decimals, format_value
-from .spec import BarChart, GenderChart, Period, Series, TrendChart, is_year, period_sort_key
+from .spec import (
+    BarChart,
+    GenderChart,
+    GroupedBarChart,
+    Period,
+    Series,
+    TrendChart,
+    is_year,
+    period_sort_key,
+)
 
 __all__ = ["Table", "TableRow", "data_table", "text_alternative"]
 
@@ -72,6 +81,8 @@ def data_table(chart: TrendChart | GenderChart) -> Table:
     written the Swedish way with the unit; "–" where a value is missing."""
     if isinstance(chart, GenderChart):
         return _gender_table(chart)
+    if isinstance(chart, GroupedBarChart):
+        return _grouped_table(chart)
     if isinstance(chart, BarChart):
         decimals = common_decimals(chart.present())
         return Table(
@@ -99,6 +110,22 @@ def data_table(chart: TrendChart | GenderChart) -> Table:
     return Table(caption=_caption(chart.title, chart.unit), headers=headers, rows=rows)
 
 
+def _grouped_table(chart: GroupedBarChart) -> Table:
+    """Periods as rows, the groups as columns."""
+    decimals = common_decimals(chart.values())
+    rows = tuple(
+        TableRow(
+            header=str(period),
+            cells=tuple(
+                format_value(values[i], chart.unit, decimals) for _, values in chart.groups
+            ),
+        )
+        for i, period in enumerate(chart.periods)
+    )
+    headers = (_period_header(list(chart.periods)), *(label for label, _ in chart.groups))
+    return Table(caption=_caption(chart.title, chart.unit), headers=headers, rows=rows)
+
+
 def _gender_table(chart: GenderChart) -> Table:
     decimals = common_decimals(chart.values())
     columns = [(chart.women_label, chart.women), (chart.men_label, chart.men)]
@@ -121,6 +148,8 @@ def text_alternative(chart: TrendChart | GenderChart) -> str:
     51 %; målet för 2026 är 55 %. Riket: 48 %."""
     if isinstance(chart, GenderChart):
         return _gender_text(chart)
+    if isinstance(chart, GroupedBarChart):
+        return _grouped_text(chart)
     if isinstance(chart, BarChart):
         return _bar_text(chart)
 
@@ -190,6 +219,29 @@ def _gender_text(chart: GenderChart) -> str:
     ]
     if chart.has_total:
         parts.append(f"totalt {format_value(chart.total[latest], chart.unit, decimals)}")
+    return f"{sentence} {chart.periods[latest]}: {', '.join(parts)}."
+
+
+def _grouped_text(chart: GroupedBarChart) -> str:
+    """ "Diagrammet visar ”Andel nöjda” per åldersgrupp, 2024–2025. 2025:
+    0–17 80 %, 18–64 74 %, 65+ 61 %."""
+    decimals = common_decimals(chart.values())
+    sentence = f"Diagrammet visar {_quoted(chart.title)}"
+    if chart.dimension:
+        sentence += f" per {chart.dimension.casefold()}"
+    periods = sorted(chart.periods, key=period_sort_key)
+    sentence += f", {_span(periods)}." if periods else "."
+    latest = None
+    for i in range(len(chart.periods) - 1, -1, -1):
+        if any(values[i] is not None for _label, values in chart.groups):
+            latest = i
+            break
+    if latest is None:
+        return sentence + " Värden saknas."
+    parts = [
+        f"{label} {format_value(values[latest], chart.unit, decimals)}"
+        for label, values in chart.groups
+    ]
     return f"{sentence} {chart.periods[latest]}: {', '.join(parts)}."
 
 

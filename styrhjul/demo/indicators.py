@@ -18,6 +18,12 @@ the sample is made up and marked "synthetic" in the file. The made-up values
 move with the demo's years (calendar.py), except those of N21704, which
 surround the real ones; the real values keep their year.
 
+One indicator has its values per age group (sjukfrånvaro, KF3.2, with the
+organisation's uppdelning Åldersgrupp) and one has comparison values
+entered by hand (NKI, KF5.1: riket, a group of municipalities and a
+municipality), so the charts and comparisons of issue 18 have something to
+show. Their figures are made up, and the sources say so.
+
 Idempotent like the rest of the demo: rows are found by their keys and what
 exists is left as it is. Once the organisation has been synced with Kolada
 for real (KoladaSettings.last_synced_at), the sample is not written again.
@@ -25,6 +31,7 @@ for real (KoladaSettings.last_synced_at), the sample is not written again.
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,6 +63,8 @@ class IndicatorSummary:
     municipalities_created: int = 0
     values_created: int = 0
     settings_created: bool = False
+    breakdown_values_created: int = 0
+    comparison_values_created: int = 0
 
     @property
     def changed(self) -> bool:
@@ -69,6 +78,8 @@ def load_indicators(root: Unit, cal: DemoCalendar) -> IndicatorSummary:
     summary = IndicatorSummary()
     _targets(summary, root, cal)
     _kolada(summary, root, cal)
+    _breakdowns(summary, root, cal)
+    _comparisons(summary, root, cal)
     return summary
 
 
@@ -193,3 +204,100 @@ def _kolada(summary: IndicatorSummary, root: Unit, cal: DemoCalendar) -> None:
                 )
     KoladaValue.objects.bulk_create(new_values, batch_size=500)
     summary.values_created = len(new_values)
+
+
+# Sjukfrånvaro per åldersgrupp (made up, around the totals of KF3.2).
+AGE_GROUPS = ("29 år eller yngre", "30–49 år", "50 år eller äldre")
+SICK_LEAVE_BY_AGE = {
+    2023: ("6.9", "8.7", "10.2"),
+    2024: ("6.7", "8.4", "9.9"),
+    2025: ("6.4", "8.1", "9.6"),
+}
+# NKI för myndighetsutövningen: comparison values as SKR's Insikt publishes
+# them (made up here).
+NKI_SOURCE = "SKR, Insikt (påhittade värden i demon)"
+NKI_COMPARISONS = (
+    ("country", "Riket", {2022: "71", 2023: "70", 2024: "71"}),
+    ("group", "Liknande kommuner", {2022: "69", 2023: "69", 2024: "70"}),
+    ("municipality", "Åsby kommun", {2022: "73", 2023: "72", 2024: "74"}),
+)
+
+
+def _last_years_indicator(root: Unit, cal: DemoCalendar, number: str) -> Item | None:
+    return (
+        Item.objects.filter(
+            plan__plan_type__model__organisation=root,
+            plan__plan_type__model__year=cal.last_year,
+            kind=ItemKind.INDICATOR,
+            number=number,
+        )
+        .select_related("plan__unit", "plan__plan_type__model")
+        .first()
+    )
+
+
+def _breakdowns(summary: IndicatorSummary, root: Unit, cal: DemoCalendar) -> None:
+    from styrhjul.indicators import services
+    from styrhjul.indicators.models import BreakdownDimension, BreakdownValue
+
+    item = _last_years_indicator(root, cal, "KF3.2")
+    if item is None:
+        return
+    dimension = BreakdownDimension.objects.filter(organisation=root, name="Åldersgrupp").first()
+    if dimension is None:
+        dimension = services.save_dimension(
+            actor=access.SYSTEM, organisation=root, name="Åldersgrupp", categories=list(AGE_GROUPS)
+        )
+    categories = {c.label: c for c in dimension.categories.all()}
+    if set(AGE_GROUPS) - set(categories):
+        return  # someone changed the groups; leave them
+    unit = item.plan.unit
+    having = set(
+        BreakdownValue.objects.filter(item__series=item.series, unit=unit).values_list(
+            "year", "category_id"
+        )
+    )
+    for year, values in SICK_LEAVE_BY_AGE.items():
+        year = cal.year(year)
+        wanted = {
+            categories[label].pk: Decimal(value)
+            for label, value in zip(AGE_GROUPS, values, strict=True)
+            if (year, categories[label].pk) not in having
+        }
+        if wanted:
+            summary.breakdown_values_created += services.save_breakdown(
+                actor=access.SYSTEM,
+                item=item,
+                unit=unit,
+                dimension=dimension,
+                year=year,
+                values=wanted,
+            )
+
+
+def _comparisons(summary: IndicatorSummary, root: Unit, cal: DemoCalendar) -> None:
+    from styrhjul.indicators import services
+    from styrhjul.indicators.models import ComparisonValue
+
+    item = _last_years_indicator(root, cal, "KF5.1")
+    if item is None:
+        return
+    having = set(
+        ComparisonValue.objects.filter(item__series=item.series).values_list("name", "year")
+    )
+    for kind, name, values in NKI_COMPARISONS:
+        for year, value in values.items():
+            year = cal.year(year)
+            if (name, year) in having:
+                continue
+            services.save_comparison(
+                actor=access.SYSTEM,
+                item=item,
+                kind=kind,
+                name=name,
+                year=year,
+                value=Decimal(value),
+                source=NKI_SOURCE,
+                source_date=datetime.date(year + 1, 4, 15),
+            )
+            summary.comparison_values_created += 1

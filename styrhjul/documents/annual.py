@@ -87,6 +87,7 @@ class IndicatorRow:
     year: int = 0
     chart: object = None  # set by the renderers that draw charts
     gender_chart: object = None
+    breakdown_charts: list = field(default_factory=list)  # indicators.charts.ShownBreakdown
 
     @property
     def title(self) -> str:

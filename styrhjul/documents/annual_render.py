@@ -27,6 +27,9 @@ def _with_charts(report: AnnualReport) -> None:
                 if row.chart is None:
                     row.chart = charts.trend(row.data, f"dok-{n}-{row.data.item.pk}")
                     row.gender_chart = charts.gender(row.data, f"dok-{n}-{row.data.item.pk}")
+                    row.breakdown_charts = charts.breakdowns(
+                        row.data, f"dok-{n}-{row.data.item.pk}"
+                    )
 
 
 def html(report: AnnualReport) -> str:
@@ -201,6 +204,11 @@ def _chapter_docx(document, report: AnnualReport, chapter, table, add_chart) -> 
                         document.add_paragraph(row.data.describe(), style="Caption")
                     if row.data.has_gender_split:
                         add_chart(document, row.data.gender_chart(), width_cm=15)
+                    for breakdown in row.data.breakdowns:
+                        add_chart(document, row.data.breakdown_chart(breakdown), width_cm=15)
+                        difference = row.data.difference_text(breakdown)
+                        if difference:
+                            document.add_paragraph(difference, style="Caption")
             if goal.activities and report.shows("aktiviteter"):
                 document.add_paragraph("Aktiviteter", style="Caption")
                 table(

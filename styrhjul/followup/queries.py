@@ -140,6 +140,8 @@ class Entry:
     review_comment: str = ""  # the reviewer's comment at the item (task sent back)
     facts: object = None  # an indicator's IndicatorData (indicators.analysis)
     goal_facts: list = field(default_factory=list)  # a goal's indicators' IndicatorData
+    # An indicator's charts per uppdelning (indicators.charts.ShownBreakdown).
+    breakdowns: list = field(default_factory=list)
     computed: object = None  # the value computed from sub-units (indicators.aggregate)
     state: str = readmodel.NOT_REPORTED  # the read model's state of the item
 

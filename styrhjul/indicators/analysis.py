@@ -9,6 +9,7 @@ from styrhjul.model.models import ItemKind
 from styrhjul.planning.models import Item, ItemLink
 from styrhjul.planning.queries import visible_items
 
+from . import charts
 from .aggregate import computed_values
 from .series import indicator_data
 
@@ -55,6 +56,7 @@ def attach_task_facts(user, task, entries: dict) -> None:
     for pk in indicators:
         entries[pk].facts = data[pk]
         entries[pk].computed = computed.get(pk)
+        entries[pk].breakdowns = charts.breakdowns(data[pk], f"uppgift-{task.pk}-{pk}")
     for goal_id, item_id in links:
         if item_id in data:
             facts = data[item_id]

@@ -38,3 +38,30 @@ def gender(data: IndicatorData, prefix: str) -> ShownChart | None:
     if not data.has_gender_split:
         return None
     return _shown(data.gender_chart(), f"{prefix}-kon")
+
+
+@dataclass
+class ShownBreakdown:
+    """An uppdelning's chart with the largest difference between its groups."""
+
+    dimension: str
+    chart: ShownChart
+    difference: str
+    heading_id: str
+
+
+def breakdowns(data: IndicatorData, prefix: str) -> list[ShownBreakdown]:
+    """A chart per uppdelning with values (grouped bars, or small multiples
+    with many groups)."""
+    result = []
+    for index, breakdown in enumerate(data.breakdowns):
+        chart_prefix = f"{prefix}-uppdelning-{index}"
+        result.append(
+            ShownBreakdown(
+                breakdown.dimension,
+                _shown(data.breakdown_chart(breakdown), chart_prefix),
+                data.difference_text(breakdown),
+                f"{chart_prefix}-rubrik",
+            )
+        )
+    return result

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from styrhjul.core.models import EditedText
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
 
@@ -87,3 +88,150 @@ class IndicatorValue(models.Model):
     @property
     def access_unit(self) -> Unit:
         return self.unit
+
+
+# --- Breakdowns (uppdelningar) -------------------------------------------------
+
+
+class BreakdownDimension(models.Model):
+    """Uppdelning: a way the organisation splits an indicator's values
+    besides kvinnor and män, e.g. Åldersgrupp (0–17, 18–64, 65+) or
+    Kommundel, with its groups (BreakdownCategory)."""
+
+    organisation = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="breakdown_dimensions"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    read_in_organisation = True
+
+    class Meta:
+        verbose_name = _("uppdelning")
+        verbose_name_plural = _("uppdelningar")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="one_dimension_name_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.organisation
+
+
+class BreakdownCategory(models.Model):
+    """Grupp: one value of an uppdelning, e.g. "65+" of Åldersgrupp."""
+
+    dimension = models.ForeignKey(
+        BreakdownDimension, on_delete=models.CASCADE, related_name="categories"
+    )
+    label = models.CharField(_("grupp"), max_length=100)
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    read_in_organisation = True
+
+    class Meta:
+        verbose_name = _("grupp")
+        verbose_name_plural = _("grupper")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "label"], name="one_category_label_per_dimension"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.name}: {self.label}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.dimension.organisation
+
+
+class BreakdownValue(EditedText):
+    """An indicator's value for a unit, a year and one group of an
+    uppdelning (the 65+ age group's value 2025)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="breakdown_values")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(BreakdownCategory, on_delete=models.PROTECT, related_name="values")
+    year = models.PositiveIntegerField(_("år"))
+    value = models.DecimalField(_("utfall"), max_digits=14, decimal_places=2)
+    source = models.CharField(
+        _("källa"), max_length=10, choices=ValueSource.choices, default=ValueSource.MANUAL
+    )
+    history = HistoricalRecords()
+
+    conflict_message = _("Någon annan har ändrat värdena för uppdelningen medan du skrev.")
+
+    class Meta:
+        verbose_name = _("utfall per grupp")
+        verbose_name_plural = _("utfall per grupp")
+        ordering = ["year", "category__order", "category_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "unit", "category", "year"], name="one_breakdown_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.category} {self.year}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit
+
+
+# --- Comparison values entered by hand ---------------------------------------------
+
+
+class ComparisonKind(models.TextChoices):
+    COUNTRY = "country", _("Riket")
+    GROUP = "group", _("Grupp av kommuner")
+    MUNICIPALITY = "municipality", _("Kommun")
+
+
+class ComparisonValue(EditedText):
+    """A comparison value entered or imported for an indicator (also one
+    without a Kolada id): riket, a group of municipalities ("Liknande
+    kommuner") or a named municipality, per year, with its source and date.
+    Shown like Kolada's comparisons."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="comparison_values")
+    kind = models.CharField(_("jämförelse med"), max_length=12, choices=ComparisonKind.choices)
+    name = models.CharField(
+        _("namn"), max_length=100, help_text=_("T.ex. Riket, Liknande kommuner eller Växjö.")
+    )
+    year = models.PositiveIntegerField(_("år"))
+    value = models.DecimalField(_("värde"), max_digits=14, decimal_places=2)
+    source = models.CharField(
+        _("källa"), max_length=200, help_text=_("Var värdet kommer från, t.ex. SKR.")
+    )
+    source_date = models.DateField(_("datum för källan"))
+    history = HistoricalRecords()
+
+    conflict_message = _("Någon annan har ändrat jämförelsevärdet medan du skrev.")
+
+    class Meta:
+        verbose_name = _("jämförelsevärde")
+        verbose_name_plural = _("jämförelsevärden")
+        ordering = ["name", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "name", "year"], name="one_comparison_value_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.name} {self.year}"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.item.plan.unit

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from styrhjul.charts import (
     GenderChart,
+    GroupedBarChart,
     Series,
     TrendChart,
     describe_trend,
@@ -32,7 +33,13 @@ from styrhjul.charts import (
     suggest_assessment,
 )
 from styrhjul.charts.numbers import common_decimals
-from styrhjul.indicators.models import IndicatorValue
+from styrhjul.charts.spec import swedish_key
+from styrhjul.indicators.models import (
+    BreakdownValue,
+    ComparisonKind,
+    ComparisonValue,
+    IndicatorValue,
+)
 from styrhjul.kolada.models import KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.kolada.queries import ATTRIBUTION as KOLADA_ATTRIBUTION
 from styrhjul.model.models import ScaleValue
@@ -40,6 +47,7 @@ from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import IndicatorSource, IndicatorTarget, Item
 
 YEARS_SHOWN = 10
+BREAKDOWN_YEARS = 5  # the latest years of a breakdown drawn in its chart
 
 
 @dataclass
@@ -57,6 +65,18 @@ class Comparison:
     code: str
     name: str
     points: dict[int, Decimal | None]
+    # Entered by hand (ComparisonValue): what kind of comparison and where
+    # the values come from ("SKR 2026-03-01"); "" for Kolada's.
+    kind: str = ""
+    source: str = ""
+
+    @property
+    def is_reference(self) -> bool:
+        """Riket, a region or a group of municipalities: a named series
+        with its own style in the chart (comparison municipalities are grey)."""
+        if self.kind:
+            return self.kind != ComparisonKind.MUNICIPALITY
+        return _is_reference(self.code)
 
     @property
     def latest(self) -> tuple[int, Decimal] | None:
@@ -81,6 +101,42 @@ class Brief:
     suggestion: str
     trend: str
     comparisons: str
+    difference: str = ""  # the largest difference between groups of a breakdown
+
+
+@dataclass
+class Breakdown:
+    """An indicator's values per group of one uppdelning (Åldersgrupp:
+    0–17, 18–64, 65+) and year, for one unit."""
+
+    dimension: str
+    categories: list[str]  # the groups, in the uppdelning's order
+    values: dict[tuple[int, str], Decimal]  # (year, group) → value
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({year for year, _label in self.values})
+
+    def value(self, year: int, label: str) -> Decimal | None:
+        return self.values.get((year, label))
+
+    def largest_difference(self) -> tuple[int, str, Decimal, str, Decimal] | None:
+        """The latest year's highest and lowest group: (year, highest, its
+        value, lowest, its value); None without two different values."""
+        for year in reversed(self.years):
+            present = [
+                (self.values[year, label], label)
+                for label in self.categories
+                if (year, label) in self.values
+            ]
+            if len(present) < 2:
+                continue
+            high = max(present, key=lambda p: p[0])
+            low = min(present, key=lambda p: p[0])
+            if high[0] == low[0]:
+                return None
+            return year, high[1], high[0], low[1], low[0]
+        return None
 
 
 @dataclass
@@ -91,6 +147,7 @@ class IndicatorData:
     targets: dict[int, Decimal]  # year → target (per year, and the target value)
     comparisons: list[Comparison] = field(default_factory=list)
     kolada_name: str = ""  # the own municipality's name when values come from Kolada
+    breakdowns: list[Breakdown] = field(default_factory=list)  # by uppdelning
     # The end of the period reported on, when the facts are read for a
     # follow-up: a value of a year that has not ended by then is the year so far.
     as_of: datetime.date | None = None
@@ -101,7 +158,17 @@ class IndicatorData:
 
     @property
     def attribution(self) -> str:
-        return KOLADA_ATTRIBUTION if self.from_kolada or self.comparisons else ""
+        """Where the values and comparisons come from: Kolada's attribution,
+        and the source of each comparison entered by hand."""
+        parts = []
+        if self.from_kolada or any(not c.kind for c in self.comparisons):
+            parts.append(KOLADA_ATTRIBUTION)
+        manual = [f"{c.name}: {c.source}" for c in self.comparisons if c.kind and c.source]
+        if manual:
+            parts.append(
+                _("Källa för jämförelsevärdena: %(sources)s.") % {"sources": "; ".join(manual)}
+            )
+        return " ".join(parts)
 
     @property
     def unit_label(self) -> str:
@@ -205,6 +272,7 @@ class IndicatorData:
         if cached is None:
             figures = [v for p in self.points for v in (p.value, p.women, p.men)]
             figures += [*self.targets.values(), self.item.baseline_value, self.item.target_value]
+            figures += [v for b in self.breakdowns for v in b.values.values()]
             cached = self.__dict__["_decimals"] = common_decimals(figures)
         return cached
 
@@ -227,6 +295,7 @@ class IndicatorData:
             if found:
                 comparisons.append(f"{c.name} {self.fmt(found[1])} ({found[0]})")
         code = self.suggestion(year)
+        differences = [self.difference_text(b) for b in self.breakdowns]
         return Brief(
             latest=f"{self.fmt(latest.value)} ({latest.year})" if latest else "",
             gender=gender,
@@ -234,7 +303,27 @@ class IndicatorData:
             suggestion=suggestion_label(code),
             trend=self.describe(),
             comparisons=", ".join(comparisons),
+            difference=" ".join(d for d in differences if d),
         )
+
+    def difference_text(self, breakdown: Breakdown) -> str:
+        """ "Störst skillnad 2025 (Åldersgrupp): 65+ 48 % jämfört med 18–64
+        31 %."; "" without two different values."""
+        found = breakdown.largest_difference()
+        if found is None:
+            return ""
+        year, high, high_value, low, low_value = found
+        return _(
+            "Störst skillnad %(year)s (%(dimension)s): %(high)s %(high_value)s jämfört med "
+            "%(low)s %(low_value)s."
+        ) % {
+            "year": year,
+            "dimension": breakdown.dimension,
+            "high": high,
+            "high_value": self.fmt(high_value),
+            "low": low,
+            "low_value": self.fmt(low_value),
+        }
 
     # --- Charts ---------------------------------------------------------------
 
@@ -250,7 +339,7 @@ class IndicatorData:
                     c.name,
                     sorted(c.points.items()),
                     kind="comparison",
-                    highlight=index < 3 and _is_reference(c.code),
+                    highlight=index < 3 and c.is_reference,
                 )
             )
         goal = self.goal
@@ -274,6 +363,21 @@ class IndicatorData:
             women=[p.women for p in points],
             men=[p.men for p in points],
             total=[p.value for p in points],
+        )
+
+    def breakdown_chart(self, breakdown: Breakdown) -> GroupedBarChart:
+        years = breakdown.years[-BREAKDOWN_YEARS:]
+        return GroupedBarChart(
+            _("%(title)s per %(dimension)s")
+            % {"title": self.item.title, "dimension": breakdown.dimension.casefold()},
+            self.unit_label,
+            periods=years,
+            groups=[
+                (label, [breakdown.value(year, label) for year in years])
+                for label in breakdown.categories
+            ],
+            dimension=breakdown.dimension,
+            direction=self.item.direction or "none",
         )
 
 
@@ -348,8 +452,10 @@ def indicator_data(
     known: Mapping[tuple[UUID, int], Mapping[tuple[int, str], IndicatorValue]] | None = None,
 ) -> dict[int, IndicatorData]:
     """The facts of each indicator for a unit (by item pk; default: the
-    item's own unit). At most five queries for any number of indicators:
-    values, targets, the Kolada settings, Kolada values and their names.
+    item's own unit). At most seven queries for any number of indicators:
+    values, targets, the Kolada settings, Kolada values and their names,
+    the values per group of an uppdelning and the comparison values entered
+    by hand.
     `known`: series values already read (as `series_values` gives them, for
     at least the years shown); the values of those series and units are not
     read again."""
@@ -419,11 +525,20 @@ def indicator_data(
             KoladaMunicipality.objects.filter(id__in=municipality_ids).values_list("id", "title")
         )
 
+    breakdowns = _breakdowns(
+        {(i.series, unit_of[i.pk].pk) for i in items}, first_year=first, last_year=last
+    )
+    manual = _manual_comparisons({i.series for i in items}, first_year=first, last_year=last)
+
     result = {}
     for item in items:
         unit = unit_of[item.pk]
         settings = settings_by_root.get(organisation_of[item.pk])
         data = IndicatorData(item, unit, [], dict(targets.get(item.pk, {})))
+        data.breakdowns = breakdowns.get((item.series, unit.pk), [])
+        # Comparisons entered by hand first: riket and groups among them are
+        # the named references of the chart.
+        data.comparisons = list(manual.get(item.series, []))
         if item.target_year and item.target_value is not None:
             data.targets.setdefault(item.target_year, item.target_value)
         by_municipality = kolada_rows.get(item.kolada_kpi, {}) if item.kolada_kpi else {}
@@ -453,4 +568,82 @@ def indicator_data(
                     )
                 )
         result[item.pk] = data
+    return result
+
+
+def _breakdowns(
+    wanted: set[tuple[UUID, int]], *, first_year: int, last_year: int
+) -> dict[tuple[UUID, int], list[Breakdown]]:
+    """The values per group of each series and unit, by uppdelning (one
+    query): a year's value entered through several years' copies of the
+    indicator counts as the latest model year's copy says, as for outcomes."""
+    if not wanted:
+        return {}
+    rows = (
+        BreakdownValue.objects.filter(
+            item__series__in={s for s, _u in wanted},
+            unit_id__in={u for _s, u in wanted},
+            year__gte=first_year,
+            year__lte=last_year,
+        )
+        .annotate(series=F("item__series"), model_year=F("item__plan__plan_type__model__year"))
+        .select_related("category__dimension")
+    )
+    latest: dict[tuple, BreakdownValue] = {}
+    for row in sorted(rows, key=lambda r: (r.model_year, r.pk)):
+        latest[row.series, row.unit_id, row.category_id, row.year] = row
+    by_key: dict[tuple[UUID, int], dict[int, tuple]] = defaultdict(dict)
+    for row in latest.values():
+        if (row.series, row.unit_id) not in wanted:
+            continue
+        dimension = row.category.dimension
+        found = by_key[row.series, row.unit_id].setdefault(dimension.pk, (dimension, {}, {}))
+        found[1][row.category_id] = row.category
+        found[2][row.year, row.category.label] = row.value
+    result = {}
+    for key, dimensions in by_key.items():
+        result[key] = [
+            Breakdown(
+                dimension.name,
+                [c.label for c in sorted(categories.values(), key=lambda c: (c.order, c.pk))],
+                values,
+            )
+            for dimension, categories, values in sorted(
+                dimensions.values(), key=lambda d: (d[0].order, d[0].name)
+            )
+        ]
+    return result
+
+
+def _manual_comparisons(
+    series: set[UUID], *, first_year: int, last_year: int
+) -> dict[UUID, list[Comparison]]:
+    """The comparison values entered by hand for each series (one query), a
+    comparison per name: riket first, then groups, then municipalities."""
+    if not series:
+        return {}
+    rows = ComparisonValue.objects.filter(
+        item__series__in=series, year__gte=first_year, year__lte=last_year
+    ).annotate(series=F("item__series"), model_year=F("item__plan__plan_type__model__year"))
+    latest: dict[tuple, ComparisonValue] = {}
+    for row in sorted(rows, key=lambda r: (r.model_year, r.pk)):
+        latest[row.series, row.name, row.year] = row
+    found: dict[UUID, dict[str, Comparison]] = defaultdict(dict)
+    newest: dict[tuple[UUID, str], ComparisonValue] = {}
+    for (key, name, year), row in sorted(latest.items(), key=lambda kv: kv[0][2]):
+        comparison = found[key].setdefault(
+            name, Comparison(f"manuell:{name}", name, {}, kind=row.kind)
+        )
+        comparison.points[year] = row.value
+        newest[key, name] = row
+    order = list(ComparisonKind.values)
+    result = {}
+    for key, comparisons in found.items():
+        for name, comparison in comparisons.items():
+            row = newest[key, name]
+            comparison.kind = row.kind
+            comparison.source = f"{row.source} {row.source_date.isoformat()}"
+        result[key] = sorted(
+            comparisons.values(), key=lambda c: (order.index(c.kind), swedish_key(c.name))
+        )
     return result

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_safe
 from styrhjul.kolada.queries import kpi
 from styrhjul.model.models import GovernanceModel, ItemKind
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Unit
 from styrhjul.organisation.queries import chosen_root, org_query, readable_roots
 from styrhjul.planning.models import Item, ItemLink
 from styrhjul.planning.queries import visible_items
 
-from . import charts
+from . import charts, services
 from .series import indicator_data
+from .views_breakdowns import indicator_or_404, shown_unit
 
 ITEM_RELATED = ("plan__unit", "plan__plan_type__model")
 
@@ -30,20 +30,8 @@ ITEM_RELATED = ("plan__unit", "plan__plan_type__model")
 @login_required
 @require_safe
 def indicator(request, pk: int):
-    item = access.get_or_404(
-        request.user,
-        Item.objects.select_related(*ITEM_RELATED).filter(kind=ItemKind.INDICATOR),
-        pk=pk,
-    )
-    unit = item.plan.unit
-    wanted = request.GET.get("enhet")
-    if wanted:
-        # Another unit's outcomes of the indicator (e.g. a unit it is shared
-        # to); the owner's outcomes are read with the indicator.
-        if not wanted.isdigit():
-            raise Http404
-        if int(wanted) != unit.pk:
-            unit = access.get_or_404(request.user, Unit.objects.all(), pk=int(wanted))
+    item = indicator_or_404(request.user, pk)
+    unit = shown_unit(request, item)
     data = indicator_data([item], {item.pk: unit})[item.pk]
     prefix = f"nyckeltal-{item.pk}"
     kolada = kpi(item.kolada_kpi) if item.kolada_kpi else None
@@ -60,6 +48,13 @@ def indicator(request, pk: int):
             "d": data,
             "trend": charts.trend(data, prefix),
             "gender": charts.gender(data, prefix),
+            "breakdowns": charts.breakdowns(data, prefix),
+            "may_edit_breakdown": services.may_edit_breakdown(request.user, item, unit),
+            "dimensions": list(services.dimensions_of(plan.plan_type.model.organisation_id))
+            if services.may_edit_breakdown(request.user, item, unit)
+            else [],
+            "may_edit_comparisons": services.may_edit_comparisons(request.user, item),
+            "unit_query": "" if unit.pk == item.plan.unit_id else f"?enhet={unit.pk}",
             "prefix": prefix,
             "kolada": kolada,
             "page_title": item.title,

@@ -13,7 +13,13 @@ from django.urls import reverse
 
 from styrhjul.demo import history_data, indicators, model_data
 from styrhjul.demo.services import load_demo
-from styrhjul.indicators.models import IndicatorValue, ValueSource
+from styrhjul.indicators.models import (
+    BreakdownDimension,
+    BreakdownValue,
+    ComparisonValue,
+    IndicatorValue,
+    ValueSource,
+)
 from styrhjul.indicators.series import indicator_data
 from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings, KoladaValue
 from styrhjul.organisation.models import Unit, User
@@ -34,6 +40,9 @@ COUNTED = (
     KoladaValue,
     KoladaSettings,
     Item,
+    BreakdownDimension,
+    BreakdownValue,
+    ComparisonValue,
 )
 HISTORY = (IndicatorValue, IndicatorTarget, Item)
 
@@ -209,7 +218,7 @@ def test_every_council_and_committee_indicator_has_years_of_values(demo):
 def test_an_indicator_split_by_gender_shows_women_and_men(admin):
     body = page(admin, "KF3.2")
     assert "Kvinnor och män" in body
-    assert body.count("<svg") == 2  # the trend and women and men
+    assert body.count("<svg") == 3  # the trend, women and men, and the age groups
     assert "(kvinnor 9,7 %, män 5,1 %)" in body  # the latest yearly value, last year's
     data = facts("KF3.2")
     assert all(p.women is not None and p.men is not None for p in data.points)
@@ -280,3 +289,29 @@ def test_a_real_kolada_sync_is_left_alone(demo):
     again = load_demo(copy_until=THIS_YEAR)
     assert not again.indicators.changed
     assert not KoladaValue.objects.filter(kpi_id="N15428").exists()
+
+
+def test_the_sick_leave_is_shown_per_age_group(demo, admin):
+    data = facts("KF3.2")
+    (ages,) = data.breakdowns
+    assert ages.dimension == "Åldersgrupp"
+    assert ages.categories == list(indicators.AGE_GROUPS)
+    assert data.difference_text(ages) == (
+        f"Störst skillnad {CAL.year(2025)} (Åldersgrupp): 50 år eller äldre 9,6\xa0% "
+        "jämfört med 29 år eller yngre 6,4\xa0%."
+    )
+    page = admin.get(reverse("indicators:indicator", args=[indicator("KF3.2").pk]))
+    text = page.content.decode()
+    assert "Utfall per grupp" in text and "Störst skillnad" in text
+
+
+def test_the_nki_has_comparison_values_entered_by_hand(demo, admin):
+    data = facts("KF5.1")
+    assert [(c.name, c.kind) for c in data.comparisons] == [
+        ("Riket", "country"),
+        ("Liknande kommuner", "group"),
+        ("Åsby kommun", "municipality"),
+    ]
+    assert data.comparisons[0].latest == (CAL.year(2024), Decimal(71))
+    page = admin.get(reverse("indicators:indicator", args=[indicator("KF5.1").pk]))
+    assert indicators.NKI_SOURCE in page.content.decode()

@@ -63,6 +63,7 @@ from styrhjul.planning.numbering import plan_key
 
 from .internal_control import DocumentError, swedish_date
 from .layout import layout_for
+from .own_sections import with_own_texts
 from .registry import CONTENT_TYPES  # noqa: F401 - the formats this document has
 
 logger = logging.getLogger(__name__)
@@ -214,6 +215,18 @@ class FollowupByDate:
     widths: tuple[float, ...] = (0.2, 0.25, 0.1, 0.1, 0.35)
     plain_widths: tuple[float, ...] = (0.3125, 0.125, 0.125, 0.4375)
     descriptions: bool = False  # the goals' descriptions are shown
+    # The year's own sections (heading, what the units wrote: own_sections.OwnText),
+    # in their order, after the tables; those nobody wrote in are left out.
+    own_sections: list[tuple[str, list]] = field(default_factory=list)
+
+    @property
+    def own_rows(self) -> list[list[str]]:
+        """The own sections as rows: Avsnitt, Enhet, Text (the XLSX's sheet)."""
+        return [
+            [heading, text.unit_name, "\n\n".join(text.paragraphs)]
+            for heading, texts in self.own_sections
+            for text in texts
+        ]
 
     @property
     def explained(self) -> bool:
@@ -342,8 +355,9 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
 
     Queries: the unit (with its path from the root), the occasion, the
     unit's subtree, its goals, the activities, their shares, the links above
-    them, the other goals they reach and the reports: nine, however many
-    goals, activities and units."""
+    them, the other goals they reach and the reports, and the year's own
+    sections (one; three when it has some): ten (and the organisation's
+    document settings), however many goals, activities and units."""
     # With the tree fields, the unit's tree_path holds its ancestors' ids.
     unit = Unit.objects.with_tree_fields().get(pk=unit.pk if isinstance(unit, Unit) else int(unit))
     occasion = FollowUpOccasion.objects.select_related("model").get(
@@ -354,7 +368,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     names = dict(Unit.objects.descendants(unit, include_self=True).values_list("pk", "name"))
     subtree = sorted(names)
     plan_types = PlanType.objects.filter(occasions=occasion).values("pk")
-    layout = layout_for(unit, "uppfoljning")
+    layout, own = with_own_texts(layout_for(unit, "uppfoljning"), unit, occasion, "uppfoljning")
     contents = layout.contents
     kinds = ACTIVITY_KINDS if contents.includes("sarskilda_uppdrag") else (ItemKind.ACTIVITY,)
 
@@ -542,6 +556,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
         activities=len(counted),
         goals=len(shown),
         style=layout.style,
+        own_sections=[(s.heading, own[s.key]) for s in contents.sections if own.get(s.key)],
     )
 
 

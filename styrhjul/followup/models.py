@@ -554,7 +554,11 @@ SECTION_DOCUMENTS = {
     "delarsrapport": _("Delårsrapport"),
     "arsredovisning": _("Årsredovisning / verksamhetsberättelse"),
     "manadsrapport": _("Månadsrapport"),
+    "uppfoljning": _("Uppföljning av aktiviteter per datum"),
 }
+# The document made at every occasion, whatever its kind, whose own
+# sections the units therefore write at every occasion.
+EVERY_OCCASION_DOCUMENT = "uppfoljning"
 
 
 class DocumentSection(models.Model):

@@ -32,6 +32,7 @@ from styrhjul.organisation.models import Unit, UnitType
 
 from .models import (
     DOCUMENT_AT,
+    EVERY_OCCASION_DOCUMENT,
     SECTION_DOCUMENTS,
     DocumentSection,
     DocumentText,
@@ -44,6 +45,7 @@ THE_DOCUMENT = {
     "delarsrapport": gettext_lazy("delårsrapporten"),
     "arsredovisning": gettext_lazy("årsredovisningen"),
     "manadsrapport": gettext_lazy("månadsrapporten"),
+    "uppfoljning": gettext_lazy("uppföljningen av aktiviteter per datum"),
 }
 MAX_HEADING = 120
 MAX_INSTRUCTION = 5_000
@@ -51,8 +53,38 @@ MAX_TEXT = 20_000  # as the other texts of a document (documents.texts.MAX_CHARS
 
 
 def document_at(occasion: FollowUpOccasion) -> str | None:
-    """The document whose texts units write at the occasion (None: none)."""
+    """The document of the occasion's kind whose texts units write at the
+    occasion (None: none)."""
     return DOCUMENT_AT.get(occasion.kind)
+
+
+def documents_at(occasion: FollowUpOccasion) -> tuple[str, ...]:
+    """Every document whose own sections units write at the occasion: the
+    one of its kind, then the Uppföljning av aktiviteter per datum, which is
+    made at any occasion."""
+    kind = document_at(occasion)
+    return (kind, EVERY_OCCASION_DOCUMENT) if kind else (EVERY_OCCASION_DOCUMENT,)
+
+
+def sections_at(occasion: FollowUpOccasion) -> list[DocumentSection]:
+    """The own sections written at the occasion, the documents in the order
+    of documents_at, each document's in its order (two queries)."""
+    documents = documents_at(occasion)
+    found = list(
+        DocumentSection.objects.filter(model_id=occasion.model_id, document__in=documents)
+        .prefetch_related(Prefetch("unit_types", queryset=UnitType.objects.order_by("order")))
+        .order_by("order", "pk")
+    )
+    return sorted(found, key=lambda s: documents.index(s.document))
+
+
+def slug_of(section: DocumentSection, occasion: FollowUpOccasion) -> str:
+    """The section's name on the task page (its form's prefix, its anchor and
+    its address): its key, prefixed by the document when the section is not
+    of the occasion's own kind (two documents may have the same key)."""
+    if section.document == document_at(occasion):
+        return section.key
+    return f"{section.document}-{section.key}"
 
 
 def sections_of(model: GovernanceModel | int, document: str) -> list[DocumentSection]:
@@ -225,6 +257,11 @@ class TaskSection:
     below: list[WrittenText] = field(default_factory=list)
     form: object = None  # set by the page
     saved: bool = False
+    slug: str = ""  # slug_of: its name on the page
+
+    @property
+    def document_label(self) -> str:
+        return str(THE_DOCUMENT.get(self.section.document, ""))
 
     @property
     def text(self) -> str:
@@ -236,41 +273,42 @@ class TaskSection:
 
 
 def task_sections(task: ReportingTask) -> list[TaskSection]:
-    """The own sections the task's unit writes in this task, with its texts
-    and the texts of the units directly below (a fixed number of queries)."""
-    document = document_at(task.occasion)
-    if document is None or task.reporter_id:
+    """The own sections the task's unit writes in this task (of every
+    document written at the occasion, documents_at), with its texts and the
+    texts of the units directly below (a fixed number of queries)."""
+    if task.reporter_id:
         return []
-    sections = [s for s in sections_of(task.occasion.model_id, document) if s.written_by(task.unit)]
+    sections = [s for s in sections_at(task.occasion) if s.written_by(task.unit)]
     if not sections or sections_task(task.unit, task.occasion) != task:
         return []
-    keys = [s.key for s in sections]
     children = {
         u.pk: u
         for u in Unit.objects.filter(parent=task.unit).valid_in_year(task.occasion.model.year)
     }
     texts = DocumentText.objects.filter(
         occasion=task.occasion,
-        document=document,
-        section__in=keys,
+        document__in={s.document for s in sections},
+        section__in={s.key for s in sections},
         unit__in=[task.unit.pk, *children],
     )
-    own: dict[str, DocumentText] = {}
-    below: dict[str, list[DocumentText]] = {}
+    own: dict[tuple[str, str], DocumentText] = {}
+    below: dict[tuple[str, str], list[DocumentText]] = {}
     for t in texts:
         if t.unit_id == task.unit.pk:
-            own[t.section] = t
+            own[t.document, t.section] = t
         elif t.text:
-            below.setdefault(t.section, []).append(t)
+            below.setdefault((t.document, t.section), []).append(t)
     result = []
     for s in sections:
         written = [
             WrittenText(children[t.unit_id], t.text)
-            for t in below.get(s.key, [])
+            for t in below.get((s.document, s.key), [])
             if s.shows_sub_units
         ]
         written.sort(key=lambda w: (w.unit.unit_type_id, w.unit.name, w.unit.pk))
-        result.append(TaskSection(s, own.get(s.key), written))
+        entry = TaskSection(s, own.get((s.document, s.key)), written)
+        entry.slug = slug_of(s, task.occasion)
+        result.append(entry)
     return result
 
 
@@ -285,11 +323,10 @@ def section_text_save(
 
     if not may_write(actor, task):
         raise PermissionDenied
-    document = document_at(task.occasion)
+    document = section.document
     if (
-        document is None
-        or section.model_id != task.occasion.model_id
-        or section.document != document
+        section.model_id != task.occasion.model_id
+        or document not in documents_at(task.occasion)
         or not section.written_by(task.unit)
         or sections_task(task.unit, task.occasion) != task
     ):

@@ -614,7 +614,11 @@ class DocumentSection(models.Model):
 
     def written_by(self, unit: Unit) -> bool:
         """Whether `unit` writes the section (its unit types were prefetched
-        or are read here): every unit when no type is chosen."""
+        or are read here): every unit when no type is chosen, and every
+        unit writes the built-in texts (sections.built_in_sections, not
+        stored)."""
+        if self.pk is None:
+            return True
         types = {t.pk for t in self.unit_types.all()}
         return not types or unit.unit_type_id in types
 

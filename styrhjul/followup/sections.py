@@ -2,11 +2,14 @@
 for them in their tasks.
 
 A controller adds, per styrmodell year and document type (delårsrapport,
-årsredovisning, Månadsrapport), sections of their own beside the built-in
-ones (DocumentSection): heading, instruction, the unit types that write it
-and whether the writer sees what the units below wrote. At an occasion of
-the document's kind (DOCUMENT_AT) each unit that writes a section writes
-it in its task for the occasion (`sections_task`: one task per unit), with
+årsredovisning, Månadsrapport, Uppföljning av aktiviteter per datum),
+sections of their own beside the built-in ones (DocumentSection): heading,
+instruction, the unit types that write it and whether the writer sees what
+the units below wrote. At an occasion of the document's kind (DOCUMENT_AT;
+the per-date follow-up's at every occasion) each unit that writes a
+section writes it in its task for the occasion (`sections_task`: one task
+per unit), as it writes the delårsrapport's and årsredovisning's förord,
+sammanfattning and viktiga händelser (BUILT_IN_TEXTS), with
 the same rules as its reports: write access to the unit and not as a
 Rapportör, not while the task is klarmarkerad or locked, optimistic
 locking and history (DocumentText). The documents compile the texts
@@ -47,6 +50,15 @@ THE_DOCUMENT = {
     "manadsrapport": gettext_lazy("månadsrapporten"),
     "uppfoljning": gettext_lazy("uppföljningen av aktiviteter per datum"),
 }
+# The delårsrapport's and årsredovisning's built-in texts, which the units
+# write in their task like the own sections (same store: DocumentText, the
+# key as its section), in this order before the own sections.
+BUILT_IN_TEXTS = {
+    "forord": gettext_lazy("Förord"),
+    "sammanfattning": gettext_lazy("Sammanfattning"),
+    "viktiga_handelser": gettext_lazy("Viktiga händelser"),
+}
+TEXT_DOCUMENTS = ("delarsrapport", "arsredovisning")
 MAX_HEADING = 120
 MAX_INSTRUCTION = 5_000
 MAX_TEXT = 20_000  # as the other texts of a document (documents.texts.MAX_CHARS)
@@ -66,16 +78,38 @@ def documents_at(occasion: FollowUpOccasion) -> tuple[str, ...]:
     return (kind, EVERY_OCCASION_DOCUMENT) if kind else (EVERY_OCCASION_DOCUMENT,)
 
 
+def built_in_sections(occasion: FollowUpOccasion) -> list[DocumentSection]:
+    """Förord, sammanfattning and viktiga händelser of the occasion's
+    delårsrapport or årsredovisning as sections written in the task (not
+    stored: every unit writes them and sees what the units below wrote)."""
+    document = document_at(occasion)
+    if document not in TEXT_DOCUMENTS:
+        return []
+    return [
+        DocumentSection(
+            model_id=occasion.model_id,
+            document=document,
+            key=key,
+            heading=str(heading),
+            shows_sub_units=True,
+            order=0,
+        )
+        for key, heading in BUILT_IN_TEXTS.items()
+    ]
+
+
 def sections_at(occasion: FollowUpOccasion) -> list[DocumentSection]:
-    """The own sections written at the occasion, the documents in the order
-    of documents_at, each document's in its order (two queries)."""
+    """The sections written at the occasion: the built-in texts of its
+    delårsrapport or årsredovisning, then the own sections, the documents
+    in the order of documents_at, each document's in its order (two
+    queries)."""
     documents = documents_at(occasion)
     found = list(
         DocumentSection.objects.filter(model_id=occasion.model_id, document__in=documents)
         .prefetch_related(Prefetch("unit_types", queryset=UnitType.objects.order_by("order")))
         .order_by("order", "pk")
     )
-    return sorted(found, key=lambda s: documents.index(s.document))
+    return built_in_sections(occasion) + sorted(found, key=lambda s: documents.index(s.document))
 
 
 def slug_of(section: DocumentSection, occasion: FollowUpOccasion) -> str:

@@ -18,7 +18,14 @@ from django.utils import timezone
 from styrhjul.api.models import ApiToken
 from styrhjul.api.services import token_create
 from styrhjul.documents.models import DocumentJob, DocumentSettings, DocumentText, ReportText
-from styrhjul.economy.models import AccountRange, BudgetVersion, Dimension, ReportRow
+from styrhjul.economy.models import (
+    AccountRange,
+    BudgetVersion,
+    Dimension,
+    InvestmentAccountRange,
+    InvestmentRow,
+    ReportRow,
+)
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import (
     CalendarEvent,
@@ -147,6 +154,8 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "economy:report_rows": None,
     "economy:report_row": "report_row",
     "economy:report_rows_reset": None,
+    "economy:investment_rows": None,
+    "economy:investment_row": "investment_row",
     "economy:investments": "unit",
     "economy:ratios": None,
     "economy:investment_budgets": None,
@@ -469,6 +478,11 @@ def world(org):
     investment_budget = InvestmentBudgetFactory(
         organisation=org["kommun"], note="Hemlig investeringsbudget"
     )
+    from tests.factories import InvestmentAccountRangeFactory
+
+    investment_row = InvestmentAccountRangeFactory(
+        row__organisation=org["kommun"], row__name="Hemlig investeringsrad"
+    ).row
     api_token, _ = token_create(
         actor=target_chef,
         name="Hemlig nyckel",
@@ -517,6 +531,7 @@ def world(org):
             "ansvar": ansvar,
             "account": account,
             "investment_budget": investment_budget,
+            "investment_row": investment_row,
             "api_token": api_token,
             "breakdown_dimension": breakdown_dimension,
             "comparison_value": comparison_value,
@@ -594,6 +609,8 @@ def snapshot() -> tuple:
         list(BudgetVersion.objects.order_by("pk").values_list("pk", "kind")),
         list(ReportRow.objects.order_by("pk").values_list("pk", "name", "order", "version")),
         list(AccountRange.objects.order_by("pk").values_list("pk", "first", "last")),
+        list(InvestmentRow.objects.order_by("pk").values_list("pk", "name", "version")),
+        list(InvestmentAccountRange.objects.order_by("pk").values_list("pk", "first", "last")),
         list(Dimension.objects.order_by("pk").values_list("pk", "kind")),
         list(
             KoladaSettings.objects.order_by("pk").values_list(

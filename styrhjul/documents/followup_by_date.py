@@ -48,7 +48,7 @@ import datetime
 import logging
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 from django.db.models import Q
@@ -63,6 +63,7 @@ from styrhjul.planning.numbering import plan_key
 
 from .internal_control import DocumentError, swedish_date
 from .layout import layout_for
+from .own_sections import with_own_texts
 from .registry import CONTENT_TYPES  # noqa: F401 - the formats this document has
 
 logger = logging.getLogger(__name__)
@@ -214,6 +215,18 @@ class FollowupByDate:
     widths: tuple[float, ...] = (0.2, 0.25, 0.1, 0.1, 0.35)
     plain_widths: tuple[float, ...] = (0.3125, 0.125, 0.125, 0.4375)
     descriptions: bool = False  # the goals' descriptions are shown
+    # The year's own sections (heading, what the units wrote: own_sections.OwnText),
+    # in their order, after the tables; those nobody wrote in are left out.
+    own_sections: list[tuple[str, list]] = field(default_factory=list)
+
+    @property
+    def own_rows(self) -> list[list[str]]:
+        """The own sections as rows: Avsnitt, Enhet, Text (the XLSX's sheet)."""
+        return [
+            [heading, text.unit_name, "\n\n".join(text.paragraphs)]
+            for heading, texts in self.own_sections
+            for text in texts
+        ]
 
     @property
     def explained(self) -> bool:
@@ -342,8 +355,9 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
 
     Queries: the unit (with its path from the root), the occasion, the
     unit's subtree, its goals, the activities, their shares, the links above
-    them, the other goals they reach and the reports: nine, however many
-    goals, activities and units."""
+    them, the other goals they reach and the reports, and the year's own
+    sections (one; three when it has some): ten (and the organisation's
+    document settings), however many goals, activities and units."""
     # With the tree fields, the unit's tree_path holds its ancestors' ids.
     unit = Unit.objects.with_tree_fields().get(pk=unit.pk if isinstance(unit, Unit) else int(unit))
     occasion = FollowUpOccasion.objects.select_related("model").get(
@@ -354,7 +368,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     names = dict(Unit.objects.descendants(unit, include_self=True).values_list("pk", "name"))
     subtree = sorted(names)
     plan_types = PlanType.objects.filter(occasions=occasion).values("pk")
-    layout = layout_for(unit, "uppfoljning")
+    layout, own = with_own_texts(layout_for(unit, "uppfoljning"), unit, occasion, "uppfoljning")
     contents = layout.contents
     kinds = ACTIVITY_KINDS if contents.includes("sarskilda_uppdrag") else (ItemKind.ACTIVITY,)
 
@@ -542,6 +556,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
         activities=len(counted),
         goals=len(shown),
         style=layout.style,
+        own_sections=[(s.heading, own[s.key]) for s in contents.sections if own.get(s.key)],
     )
 
 
@@ -668,9 +683,44 @@ def _chunks(report: FollowupByDate, splits: frozenset[str]) -> list[tuple[Sectio
     return result
 
 
-def html(report: FollowupByDate, splits: frozenset[str] = frozenset()) -> str:
+@dataclass
+class _Part:
+    """A table's rows on one page or more: the first part, or one that
+    continues the table on a new page (its caption marked "(forts.)")."""
+
+    chunks: list[_Chunk]
+    continued: bool = False
+
+
+def _parts(chunks: list[_Chunk], starts: frozenset[str]) -> list[_Part]:
+    """The chunks of a table in parts, a new part from each row in `starts`
+    (the first row of the table on a page after its first)."""
+    parts = [_Part([])]
+    for chunk in chunks:
+        pieces, rows = [], []
+        for row in chunk.rows:
+            if rows and row.id in starts:
+                pieces.append(rows)
+                rows = []
+            rows.append(row)
+        pieces.append(rows)
+        for n, rows in enumerate(pieces):
+            piece = replace(chunk, rows=rows, continued=chunk.continued or n > 0)
+            if rows[0].id in starts and parts[-1].chunks:
+                parts.append(_Part([], continued=True))
+            parts[-1].chunks.append(piece)
+    return parts
+
+
+def html(
+    report: FollowupByDate,
+    splits: frozenset[str] = frozenset(),
+    table_starts: frozenset[str] = frozenset(),
+) -> str:
     """The document as HTML with print CSS. `splits` are the ids of rows that
-    begin a new page inside a goal's rows: the goal cell is repeated there."""
+    begin a new page inside a goal's rows: the goal cell is repeated there;
+    `table_starts` those that begin a page inside a table: the table goes on
+    there as a new one whose caption says "(forts.)"."""
     from django.template.loader import render_to_string
 
     return render_to_string(
@@ -681,7 +731,10 @@ def html(report: FollowupByDate, splits: frozenset[str] = frozenset()) -> str:
             "widths": [f"{w * 100:.2f}%" for w in report.widths],
             "plain_widths": [f"{w * 100:.2f}%" for w in report.plain_widths],
             "empty_line": EMPTY_PERSPECTIVE,
-            "sections": _chunks(report, splits),
+            "sections": [
+                (section, _parts(chunks, table_starts))
+                for section, chunks in _chunks(report, splits | table_starts)
+            ],
             "not_reported": NOT_REPORTED,
             "continued": CONTINUED,
         },
@@ -691,11 +744,14 @@ def html(report: FollowupByDate, splits: frozenset[str] = frozenset()) -> str:
 _ROW_ID = re.compile(r"r(\d+)-(\d+)-(\d+)")
 
 
-def _page_starts(document) -> set[str]:
-    """The rows that begin a page inside a goal's rows: the first row of a
-    goal on a page when the goal began on an earlier page."""
-    starts = set()
-    for page in document.pages[1:]:
+def _page_starts(document) -> tuple[set[str], set[str]]:
+    """The rows that begin a page inside a goal's rows (the first row of a
+    goal on a page when the goal began on an earlier page), and those that
+    begin a page inside a table (the first row of a table on a page when
+    the table began on an earlier page)."""
+    starts, tables = set(), set()
+    seen: set[int] = set()  # the tables with rows on earlier pages
+    for page in document.pages:
         first: dict[tuple[int, int], int] = {}
         for anchor in page.anchors:
             match = _ROW_ID.fullmatch(anchor or "")
@@ -703,7 +759,12 @@ def _page_starts(document) -> set[str]:
                 key, row = (int(match[1]), int(match[2])), int(match[3])
                 first[key] = min(row, first.get(key, row))
         starts |= {_row_id(s, g, row) for (s, g), row in first.items() if row}
-    return starts
+        on_page = {s for s, _g in first}
+        for s in on_page & seen:
+            g = min(g for t, g in first if t == s)
+            tables.add(_row_id(s, g, first[s, g]))
+        seen |= on_page
+    return starts, tables
 
 
 def pdf(report: FollowupByDate) -> bytes:
@@ -720,10 +781,11 @@ def pdf(report: FollowupByDate) -> bytes:
     from .pdf import layout, write
 
     splits: frozenset[str] = frozenset()
+    tables: frozenset[str] = frozenset()
     for _attempt in range(4):
-        document = layout(html(report, splits))
-        starts = _page_starts(document)
-        if starts == splits:
+        document = layout(html(report, splits, tables))
+        starts, table_starts = _page_starts(document)
+        if starts == splits and table_starts == tables:
             break
-        splits = frozenset(starts)
+        splits, tables = frozenset(starts), frozenset(table_starts)
     return write(document)

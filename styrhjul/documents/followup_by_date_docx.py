@@ -133,6 +133,14 @@ def docx(report: FollowupByDate) -> bytes:
                 if goal.span > 1:
                     top.merge(table.rows[first + goal.span - 1].cells[0])
 
+    for heading, texts in report.own_sections:
+        document.add_heading(heading, level=1)
+        for text in texts:
+            if not text.compiling:
+                document.add_heading(text.unit_name, level=2)
+            for paragraph in text.paragraphs:
+                document.add_paragraph(paragraph)
+
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

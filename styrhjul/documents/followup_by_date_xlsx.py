@@ -51,10 +51,18 @@ def _explain(data: bytes, explanations: tuple[str, ...]) -> bytes:
     return out.getvalue()
 
 
+OWN_SHEET = "Egna avsnitt"  # as the Månadsrapport's and the annual documents'
+
+
 def xlsx(report: FollowupByDate) -> bytes:
+    sheets = [(SHEET, report.xlsx_columns, report.xlsx_rows())]
+    widths = {SHEET: _widths(report)}
+    if report.own_sections:
+        sheets.append((OWN_SHEET, ["Avsnitt", "Enhet", "Text"], report.own_rows))
+        widths[OWN_SHEET] = [24, 28, 90]
     data = workbook_bytes(
-        [(SHEET, report.xlsx_columns, report.xlsx_rows())],
-        widths={SHEET: _widths(report)},
+        sheets,
+        widths=widths,
         title=report.title,
         subject=report.subtitle,
         creator=report.unit_name,

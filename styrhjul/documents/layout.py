@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
 from styrhjul.core.dates import swedish_date
+from styrhjul.followup.sections import BUILT_IN_TEXTS
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.queries import organisation_id_of
@@ -46,13 +47,12 @@ class SectionSpec:
     help: str = ""
 
 
+WRITTEN_IN_TASK = "Skrivs av enheterna i deras uppgift vid delårs- och årsbokslutet."
 # The sections of the delårsrapport and årsredovisning, in the house order.
 SECTIONS = (
-    SectionSpec("forord", "Förord", help="Skrivs på dokumentets sida Texter."),
-    SectionSpec("sammanfattning", "Sammanfattning", help="Skrivs på dokumentets sida Texter."),
-    SectionSpec(
-        "viktiga_handelser", "Viktiga händelser", help="Skrivs på dokumentets sida Texter."
-    ),
+    SectionSpec("forord", "Förord", help=WRITTEN_IN_TASK),
+    SectionSpec("sammanfattning", "Sammanfattning", help=WRITTEN_IN_TASK),
+    SectionSpec("viktiga_handelser", "Viktiga händelser", help=WRITTEN_IN_TASK),
     SectionSpec("maluppfyllelse", "Måluppfyllelse", help="Antal mål per bedömning."),
     SectionSpec(
         "mal_och_resultat",
@@ -74,7 +74,7 @@ SECTIONS = (
         help="Hela internkontrollrapporten med alla kontrollpunkter, sist i dokumentet.",
     ),
 )
-TEXT_SECTION_KEYS = ("forord", "sammanfattning", "viktiga_handelser")
+TEXT_SECTION_KEYS = tuple(BUILT_IN_TEXTS)
 
 # The sections of the internkontrollrapport (also as the appendix).
 IK_SECTIONS = (

@@ -294,7 +294,13 @@ def preview(request, unit: int, occasion: int, document: str):
 @require_http_methods(["GET", "POST"])
 def document_texts(request, unit: int, occasion: int, document: str):
     """Förord, sammanfattning and viktiga händelser of a unit's delårsrapport
-    or årsredovisning (those who may change the unit)."""
+    or årsredovisning (those who may change the unit). The unit writes them
+    in its task when the occasion is of the document's kind and the unit has
+    a task there (followup.sections): the page then shows them and the way
+    to the task; otherwise (no task, or a document made at an occasion of
+    another kind) they are written here."""
+    from styrhjul.followup import sections
+
     from .annual import KINDS, TEXT_SECTIONS
 
     if document not in KINDS:
@@ -307,9 +313,39 @@ def document_texts(request, unit: int, occasion: int, document: str):
         )
     }
 
+    back = reverse("documents:unit_documents", args=[unit_obj.pk, occasion_obj.pk])
+    crumbs = [(_("Start"), reverse("start")), (_("Dokument"), back), (_("Texter"), None)]
+    title = _("Texter i %(doc)s: %(unit)s") % {
+        "doc": KINDS[document].lower(),
+        "unit": unit_obj.name,
+    }
+    task = (
+        sections.sections_task(unit_obj, occasion_obj)
+        if sections.document_at(occasion_obj) == document
+        else None
+    )
+    if task is not None:
+        task_url = reverse("followup:task", args=[task.pk]) + "#avsnitt-forord"
+        if request.method == "POST":
+            return redirect(task_url)
+        return render_page(
+            request,
+            "documents/document_texts.html",
+            {
+                "nav": "followup",
+                "task_url": task_url,
+                "task": task,
+                "written": [
+                    (heading, stored[key].text if key in stored else "")
+                    for key, heading in TEXT_SECTIONS.items()
+                ],
+                "back": back,
+                "page_title": title,
+                "breadcrumbs": crumbs,
+            },
+        )
     initial = {key: stored[key].text for key in stored}
     form = DocumentTextsForm(request.POST or None, initial=initial)
-    back = reverse("documents:unit_documents", args=[unit_obj.pk, occasion_obj.pk])
     if request.method == "POST" and form.is_valid():
         versions = {key: int(request.POST.get(f"version-{key}", "0") or 0) for key in TEXT_SECTIONS}
         try:
@@ -338,13 +374,8 @@ def document_texts(request, unit: int, occasion: int, document: str):
                 key: (stored[key].version if key in stored else 0) for key in TEXT_SECTIONS
             },
             "back": back,
-            "page_title": _("Texter i %(doc)s: %(unit)s")
-            % {"doc": KINDS[document].lower(), "unit": unit_obj.name},
-            "breadcrumbs": [
-                (_("Start"), reverse("start")),
-                (_("Dokument"), back),
-                (_("Texter"), None),
-            ],
+            "page_title": title,
+            "breadcrumbs": crumbs,
         },
     )
 

@@ -294,6 +294,22 @@ class ReportRowForm(forms.Form):
         return result
 
 
+class InvestmentRowForm(ReportRowForm):
+    """A row of the investeringsredovisning: as a driftredovisning row, and
+    whether it holds inkomster (shown with the sign turned)."""
+
+    is_income = forms.BooleanField(
+        label=gettext_lazy("Inkomster"),
+        required=False,
+        help_text=gettext_lazy(
+            "Investeringsinkomster, t.ex. bidrag: visas som positiva belopp och dras från "
+            "utgifterna i nettot."
+        ),
+    )
+
+    field_order = ["name", "order", "is_income", "ranges", "version"]
+
+
 _KRONOR = re.compile(r"^-?\d+([.,]\d{1,2})?$")
 
 

@@ -470,6 +470,9 @@ class InvestmentRow(models.Model):
     order = models.PositiveIntegerField(_("ordning"), default=0)
     name = models.CharField(_("namn"), max_length=200)
     is_income = models.BooleanField(_("inkomster"), default=False)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+    conflict_message = _("Någon annan har ändrat raden medan du skrev.")
 
     class Meta:
         verbose_name = _("rad i investeringsredovisningen")
@@ -489,6 +492,7 @@ class InvestmentAccountRange(models.Model):
     )
     first = models.CharField(_("från konto"), max_length=20)
     last = models.CharField(_("till konto"), max_length=20)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("kontointervall för investeringar")

@@ -28,7 +28,9 @@ from .models import (
     Dimension,
     DimensionKind,
     DimensionObject,
+    InvestmentAccountRange,
     InvestmentBudget,
+    InvestmentRow,
     ReportRow,
 )
 
@@ -186,13 +188,20 @@ def ranges_overlap(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return a_lo <= b_hi and b_lo <= a_hi
 
 
-def _check_ranges(organisation: Unit, row: ReportRow | None, ranges: list[tuple[str, str]]):
-    """The Swedish message of the first problem with a row's ranges, or None."""
+def _check_ranges(
+    organisation: Unit,
+    row: ReportRow | InvestmentRow | None,
+    ranges: list[tuple[str, str]],
+    range_model=AccountRange,
+):
+    """The Swedish message of the first problem with a row's ranges, or None
+    (the rows of the driftredovisning, or with range_model
+    InvestmentAccountRange those of the investeringsredovisning)."""
     for i, a in enumerate(ranges):
         for b in ranges[i + 1 :]:
             if ranges_overlap(a, b):
                 return f"Intervallen {a[0]}–{a[1]} och {b[0]}–{b[1]} överlappar varandra."
-    others = AccountRange.objects.filter(row__organisation=organisation).select_related("row")
+    others = range_model.objects.filter(row__organisation=organisation).select_related("row")
     if row is not None and row.pk:
         others = others.exclude(row=row)
     for other in others:
@@ -204,7 +213,7 @@ def _check_ranges(organisation: Unit, row: ReportRow | None, ranges: list[tuple[
                 )
     kept = set()
     if row is not None and row.pk:
-        kept = set(AccountRange.objects.filter(row=row).values_list("first", "last"))
+        kept = set(range_model.objects.filter(row=row).values_list("first", "last"))
     numbers = list(
         Account.objects.filter(organisation=organisation).values_list("number", flat=True)
     )
@@ -212,7 +221,7 @@ def _check_ranges(organisation: Unit, row: ReportRow | None, ranges: list[tuple[
         for first, last in ranges:
             if (first, last) in kept:
                 continue
-            probe = AccountRange(first=first, last=last)
+            probe = range_model(first=first, last=last)
             if not any(probe.contains(n) for n in numbers):
                 return (
                     f"Intervallet {first}–{last} innehåller inget konto i kontoplanen. "
@@ -221,7 +230,9 @@ def _check_ranges(organisation: Unit, row: ReportRow | None, ranges: list[tuple[
     return None
 
 
-def _replace_ranges(actor, row: ReportRow, ranges: list[tuple[str, str]]) -> None:
+def _replace_ranges(
+    actor, row: ReportRow | InvestmentRow, ranges: list[tuple[str, str]], range_model=AccountRange
+) -> None:
     current = {(r.first, r.last): r for r in row.ranges.all()}
     for key, old in current.items():
         if key not in ranges:
@@ -229,7 +240,7 @@ def _replace_ranges(actor, row: ReportRow, ranges: list[tuple[str, str]]) -> Non
             old.delete()
     for first, last in ranges:
         if (first, last) not in current:
-            new = AccountRange(row=row, first=first, last=last)
+            new = range_model(row=row, first=first, last=last)
             set_actor(new, actor)
             new.save()
 
@@ -282,6 +293,62 @@ def report_row_save(
     save_edited(row, actor)
     _replace_ranges(actor, row, ranges)
     rowsums.refresh_all(organisation)
+    return row
+
+
+@use_case
+def investment_row_save(
+    *,
+    actor,
+    organisation: Unit,
+    row: InvestmentRow | None,
+    version: int,
+    name: str,
+    order: int,
+    is_income: bool,
+    ranges: list[tuple[str, str]],
+) -> InvestmentRow:
+    """Add a row to the investeringsredovisning (row None) or rename, move
+    and change the account ranges of one, with the rules of the
+    driftredovisning's rows (report_row_save): at least one range, ranges
+    that overlap neither each other nor another investment row's, and a new
+    range that takes an account of the chart. An organisation that has only
+    the Kommun-Bas defaults (investments.DEFAULT_INVESTMENT_ROWS, not yet
+    stored) gets them stored first, so the change is made beside them."""
+    from .investments import ensure_default_investment_rows
+
+    if not access.may_manage_economy(actor, organisation):
+        raise PermissionDenied
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Ange radens namn."})
+    if row is not None:
+        row = lock_for_edit(
+            InvestmentRow,
+            version,
+            gone="Raden har tagits bort.",
+            pk=row.pk,
+            organisation=organisation,
+        )
+    else:
+        ensure_default_investment_rows(organisation)
+    same_name = InvestmentRow.objects.filter(organisation=organisation, name__iexact=name)
+    if row is not None:
+        same_name = same_name.exclude(pk=row.pk)
+    if same_name.exists():
+        raise ValidationError({"name": f"Det finns redan en rad som heter {name}."})
+    if not ranges:
+        raise ValidationError({"ranges": "Ange minst ett kontointervall."})
+    problem = _check_ranges(organisation, row, ranges, InvestmentAccountRange)
+    if problem:
+        raise ValidationError({"ranges": problem})
+    if row is None:
+        row = InvestmentRow(organisation=organisation)
+    row.name = name
+    row.order = order
+    row.is_income = is_income
+    save_edited(row, actor)
+    _replace_ranges(actor, row, ranges, InvestmentAccountRange)
     return row
 
 

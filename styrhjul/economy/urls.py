@@ -37,4 +37,15 @@ urlpatterns = [
     path(
         "installningar/rader/aterstall/", views_budget.report_rows_reset, name="report_rows_reset"
     ),
+    # The investeringsredovisning's rows and their account ranges.
+    path(
+        "installningar/investeringsrader/",
+        views_invest.investment_rows,
+        name="investment_rows",
+    ),
+    path(
+        "installningar/investeringsrader/<int:pk>/",
+        views_invest.investment_row,
+        name="investment_row",
+    ),
 ]

@@ -28,11 +28,13 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
 from . import figures, queries, ratios, services
-from .forms import InvestmentBudgetForm
-from .investments import investment_report
-from .models import InvestmentBudget
+from .forms import InvestmentBudgetForm, InvestmentRowForm
+from .investments import DEFAULT_INVESTMENT_ROWS, investment_report
+from .models import InvestmentAccountRange, InvestmentBudget, InvestmentRow
 from .views import _asked_year, _organisation, _query, _query_with
+from .views_budget import _context as _settings_context
 from .views_budget import _crumbs as _budget_crumbs
+from .views_budget import _ranges_text
 
 
 def _year(request) -> datetime.date | None:
@@ -361,4 +363,131 @@ def investment_budget(request, pk: int):
                 (_("Investeringsbudget"), back), (str(budget.projekt), None)
             ),
         },
+    )
+
+
+# --- The investment report's rows ------------------------------------------------------
+
+
+def _text_of(ranges) -> str:
+    return ", ".join(first if first == last else f"{first}–{last}" for first, last in ranges)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investment_rows(request):
+    """The rows of the investeringsredovisning and their account ranges (the
+    Kommun-Bas defaults while none are stored); a new row is added here.
+    Those who manage the organisation's economy."""
+    organisation, roots = _organisation(request)
+    rows = list(InvestmentRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
+    url = reverse("economy:investment_rows") + _query(organisation, roots)
+    next_order = (
+        max((r.order for r in rows), default=len(DEFAULT_INVESTMENT_ROWS) * 10) // 10 + 1
+    ) * 10
+    form = InvestmentRowForm(request.POST or None, initial={"order": next_order, "version": 0})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.investment_row_save(
+                actor=request.user,
+                organisation=organisation,
+                row=None,
+                version=0,
+                name=data["name"],
+                order=data["order"],
+                is_income=data["is_income"],
+                ranges=data["ranges"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Raden %(name)s är tillagd.") % {"name": row.name})
+            return redirect(url)
+    shown = [(r, r.name, r.is_income, _ranges_text(r)) for r in rows] or [
+        (None, name, income, _text_of(ranges)) for name, income, ranges in DEFAULT_INVESTMENT_ROWS
+    ]
+    title = _("Rader i investeringsredovisningen")
+    return render(
+        request,
+        "economy/investment_rows.html",
+        _settings_context(
+            request,
+            organisation,
+            roots,
+            page_title=title,
+            rows=shown,
+            stored=bool(rows),
+            form=form,
+            action=url,
+            history=(
+                history_entries(InvestmentRow.history.filter(organisation=organisation)),
+                history_entries(
+                    InvestmentAccountRange.history.filter(
+                        row_id__in=InvestmentRow.objects.filter(organisation=organisation).values(
+                            "pk"
+                        )
+                    )
+                ),
+            ),
+            breadcrumbs=_budget_crumbs((title, None)),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investment_row(request, pk: int):
+    """Rename, move and change the account ranges of an investment row."""
+    row = get_object_or_404(InvestmentRow.objects.select_related("organisation"), pk=pk)
+    organisation = row.organisation
+    if not access.may_manage_economy(request.user, organisation):
+        raise Http404
+    roots = list(access.economy_organisations(request.user))
+    back = reverse("economy:investment_rows") + _query(organisation, roots)
+    form = InvestmentRowForm(
+        request.POST or None,
+        initial={
+            "name": row.name,
+            "order": row.order,
+            "is_income": row.is_income,
+            "ranges": _ranges_text(row),
+            "version": row.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.investment_row_save(
+                actor=request.user,
+                organisation=organisation,
+                row=row,
+                version=data["version"] or 0,
+                name=data["name"],
+                order=data["order"],
+                is_income=data["is_income"],
+                ranges=data["ranges"],
+            )
+        except EditConflict as exc:
+            show_conflict(form, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Raden %(name)s är sparad.") % {"name": data["name"]})
+            return redirect(back)
+    title = _("Rader i investeringsredovisningen")
+    return render(
+        request,
+        "economy/report_row.html",
+        _settings_context(
+            request,
+            organisation,
+            roots,
+            page_title=_("Ändra raden %(name)s") % {"name": row.name},
+            row=row,
+            form=form,
+            action=request.path,
+            back=back,
+            breadcrumbs=_budget_crumbs((title, back), (row.name, None)),
+        ),
     )

@@ -7,7 +7,8 @@ from .sections import MAX_TEXT
 
 
 class SectionTextForm(forms.Form):
-    """What the unit writes in one own section; the prefix is the section's key."""
+    """What the unit writes in one own section; the prefix is its slug
+    (sections.slug_of)."""
 
     text = forms.CharField(
         label=_("Text"),
@@ -19,7 +20,7 @@ class SectionTextForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, entry, **kwargs):
-        kwargs.setdefault("prefix", entry.section.key)
+        kwargs.setdefault("prefix", entry.slug or entry.section.key)
         kwargs.setdefault("initial", {"text": entry.text, "version": entry.version})
         super().__init__(*args, **kwargs)
         self.fields["text"].label = entry.section.heading

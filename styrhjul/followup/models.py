@@ -802,7 +802,11 @@ SECTION_DOCUMENTS = {
     "delarsrapport": _("Delårsrapport"),
     "arsredovisning": _("Årsredovisning / verksamhetsberättelse"),
     "manadsrapport": _("Månadsrapport"),
+    "uppfoljning": _("Uppföljning av aktiviteter per datum"),
 }
+# The document made at every occasion, whatever its kind, whose own
+# sections the units therefore write at every occasion.
+EVERY_OCCASION_DOCUMENT = "uppfoljning"
 
 
 class DocumentSection(models.Model):
@@ -858,7 +862,11 @@ class DocumentSection(models.Model):
 
     def written_by(self, unit: Unit) -> bool:
         """Whether `unit` writes the section (its unit types were prefetched
-        or are read here): every unit when no type is chosen."""
+        or are read here): every unit when no type is chosen, and every
+        unit writes the built-in texts (sections.built_in_sections, not
+        stored)."""
+        if self.pk is None:
+            return True
         types = {t.pk for t in self.unit_types.all()}
         return not types or unit.unit_type_id in types
 

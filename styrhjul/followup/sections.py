@@ -2,11 +2,14 @@
 for them in their tasks.
 
 A controller adds, per styrmodell year and document type (delårsrapport,
-årsredovisning, Månadsrapport), sections of their own beside the built-in
-ones (DocumentSection): heading, instruction, the unit types that write it
-and whether the writer sees what the units below wrote. At an occasion of
-the document's kind (DOCUMENT_AT) each unit that writes a section writes
-it in its task for the occasion (`sections_task`: one task per unit), with
+årsredovisning, Månadsrapport, Uppföljning av aktiviteter per datum),
+sections of their own beside the built-in ones (DocumentSection): heading,
+instruction, the unit types that write it and whether the writer sees what
+the units below wrote. At an occasion of the document's kind (DOCUMENT_AT;
+the per-date follow-up's at every occasion) each unit that writes a
+section writes it in its task for the occasion (`sections_task`: one task
+per unit), as it writes the delårsrapport's and årsredovisning's förord,
+sammanfattning and viktiga händelser (BUILT_IN_TEXTS), with
 the same rules as its reports: write access to the unit and not as a
 Rapportör, not while the task is klarmarkerad or locked, optimistic
 locking and history (DocumentText). The documents compile the texts
@@ -32,6 +35,7 @@ from styrhjul.organisation.models import Unit, UnitType
 
 from .models import (
     DOCUMENT_AT,
+    EVERY_OCCASION_DOCUMENT,
     SECTION_DOCUMENTS,
     DocumentSection,
     DocumentText,
@@ -44,15 +48,77 @@ THE_DOCUMENT = {
     "delarsrapport": gettext_lazy("delårsrapporten"),
     "arsredovisning": gettext_lazy("årsredovisningen"),
     "manadsrapport": gettext_lazy("månadsrapporten"),
+    "uppfoljning": gettext_lazy("uppföljningen av aktiviteter per datum"),
 }
+# The delårsrapport's and årsredovisning's built-in texts, which the units
+# write in their task like the own sections (same store: DocumentText, the
+# key as its section), in this order before the own sections.
+BUILT_IN_TEXTS = {
+    "forord": gettext_lazy("Förord"),
+    "sammanfattning": gettext_lazy("Sammanfattning"),
+    "viktiga_handelser": gettext_lazy("Viktiga händelser"),
+}
+TEXT_DOCUMENTS = ("delarsrapport", "arsredovisning")
 MAX_HEADING = 120
 MAX_INSTRUCTION = 5_000
 MAX_TEXT = 20_000  # as the other texts of a document (documents.texts.MAX_CHARS)
 
 
 def document_at(occasion: FollowUpOccasion) -> str | None:
-    """The document whose texts units write at the occasion (None: none)."""
+    """The document of the occasion's kind whose texts units write at the
+    occasion (None: none)."""
     return DOCUMENT_AT.get(occasion.kind)
+
+
+def documents_at(occasion: FollowUpOccasion) -> tuple[str, ...]:
+    """Every document whose own sections units write at the occasion: the
+    one of its kind, then the Uppföljning av aktiviteter per datum, which is
+    made at any occasion."""
+    kind = document_at(occasion)
+    return (kind, EVERY_OCCASION_DOCUMENT) if kind else (EVERY_OCCASION_DOCUMENT,)
+
+
+def built_in_sections(occasion: FollowUpOccasion) -> list[DocumentSection]:
+    """Förord, sammanfattning and viktiga händelser of the occasion's
+    delårsrapport or årsredovisning as sections written in the task (not
+    stored: every unit writes them and sees what the units below wrote)."""
+    document = document_at(occasion)
+    if document not in TEXT_DOCUMENTS:
+        return []
+    return [
+        DocumentSection(
+            model_id=occasion.model_id,
+            document=document,
+            key=key,
+            heading=str(heading),
+            shows_sub_units=True,
+            order=0,
+        )
+        for key, heading in BUILT_IN_TEXTS.items()
+    ]
+
+
+def sections_at(occasion: FollowUpOccasion) -> list[DocumentSection]:
+    """The sections written at the occasion: the built-in texts of its
+    delårsrapport or årsredovisning, then the own sections, the documents
+    in the order of documents_at, each document's in its order (two
+    queries)."""
+    documents = documents_at(occasion)
+    found = list(
+        DocumentSection.objects.filter(model_id=occasion.model_id, document__in=documents)
+        .prefetch_related(Prefetch("unit_types", queryset=UnitType.objects.order_by("order")))
+        .order_by("order", "pk")
+    )
+    return built_in_sections(occasion) + sorted(found, key=lambda s: documents.index(s.document))
+
+
+def slug_of(section: DocumentSection, occasion: FollowUpOccasion) -> str:
+    """The section's name on the task page (its form's prefix, its anchor and
+    its address): its key, prefixed by the document when the section is not
+    of the occasion's own kind (two documents may have the same key)."""
+    if section.document == document_at(occasion):
+        return section.key
+    return f"{section.document}-{section.key}"
 
 
 def sections_of(model: GovernanceModel | int, document: str) -> list[DocumentSection]:
@@ -225,6 +291,11 @@ class TaskSection:
     below: list[WrittenText] = field(default_factory=list)
     form: object = None  # set by the page
     saved: bool = False
+    slug: str = ""  # slug_of: its name on the page
+
+    @property
+    def document_label(self) -> str:
+        return str(THE_DOCUMENT.get(self.section.document, ""))
 
     @property
     def text(self) -> str:
@@ -236,41 +307,42 @@ class TaskSection:
 
 
 def task_sections(task: ReportingTask) -> list[TaskSection]:
-    """The own sections the task's unit writes in this task, with its texts
-    and the texts of the units directly below (a fixed number of queries)."""
-    document = document_at(task.occasion)
-    if document is None or task.reporter_id:
+    """The own sections the task's unit writes in this task (of every
+    document written at the occasion, documents_at), with its texts and the
+    texts of the units directly below (a fixed number of queries)."""
+    if task.reporter_id:
         return []
-    sections = [s for s in sections_of(task.occasion.model_id, document) if s.written_by(task.unit)]
+    sections = [s for s in sections_at(task.occasion) if s.written_by(task.unit)]
     if not sections or sections_task(task.unit, task.occasion) != task:
         return []
-    keys = [s.key for s in sections]
     children = {
         u.pk: u
         for u in Unit.objects.filter(parent=task.unit).valid_in_year(task.occasion.model.year)
     }
     texts = DocumentText.objects.filter(
         occasion=task.occasion,
-        document=document,
-        section__in=keys,
+        document__in={s.document for s in sections},
+        section__in={s.key for s in sections},
         unit__in=[task.unit.pk, *children],
     )
-    own: dict[str, DocumentText] = {}
-    below: dict[str, list[DocumentText]] = {}
+    own: dict[tuple[str, str], DocumentText] = {}
+    below: dict[tuple[str, str], list[DocumentText]] = {}
     for t in texts:
         if t.unit_id == task.unit.pk:
-            own[t.section] = t
+            own[t.document, t.section] = t
         elif t.text:
-            below.setdefault(t.section, []).append(t)
+            below.setdefault((t.document, t.section), []).append(t)
     result = []
     for s in sections:
         written = [
             WrittenText(children[t.unit_id], t.text)
-            for t in below.get(s.key, [])
+            for t in below.get((s.document, s.key), [])
             if s.shows_sub_units
         ]
         written.sort(key=lambda w: (w.unit.unit_type_id, w.unit.name, w.unit.pk))
-        result.append(TaskSection(s, own.get(s.key), written))
+        entry = TaskSection(s, own.get((s.document, s.key)), written)
+        entry.slug = slug_of(s, task.occasion)
+        result.append(entry)
     return result
 
 
@@ -285,11 +357,10 @@ def section_text_save(
 
     if not may_write(actor, task):
         raise PermissionDenied
-    document = document_at(task.occasion)
+    document = section.document
     if (
-        document is None
-        or section.model_id != task.occasion.model_id
-        or section.document != document
+        section.model_id != task.occasion.model_id
+        or document not in documents_at(task.occasion)
         or not section.written_by(task.unit)
         or sections_task(task.unit, task.occasion) != task
     ):

@@ -237,7 +237,7 @@ def _save(request, task: ReportingTask, entry: queries.Entry, form: ReportForm) 
 def section_text(request, pk: int, key: str):
     """Save what the unit writes in one own section of its document."""
     task_obj = _task(request, pk)
-    entry = next((s for s in sections.task_sections(task_obj) if s.section.key == key), None)
+    entry = next((s for s in sections.task_sections(task_obj) if s.slug == key), None)
     if entry is None:
         raise Http404
     if not sections.may_write(request.user, task_obj):
@@ -263,7 +263,7 @@ def section_text(request, pk: int, key: str):
                     request, _("”%(title)s” är sparat.") % {"title": entry.section.heading}
                 )
                 return redirect(reverse("followup:task", args=[task_obj.pk]) + f"#avsnitt-{key}")
-            fresh = next(s for s in sections.task_sections(task_obj) if s.section.key == key)
+            fresh = next(s for s in sections.task_sections(task_obj) if s.slug == key)
             fresh.form = SectionTextForm(entry=fresh)
             fresh.saved = True
             return render(

@@ -232,7 +232,14 @@ def test_free_texts_are_written_by_those_who_may_change_the_unit(client, org, re
     grant(chef, org["namnd"], Role.MANAGER)
     client.force_login(chef)
 
+    # The nämnd writes them in its task for the occasion (the page leads there).
     response = client.post(url, {"forord": "Ett år av omställning.", "sammanfattning": ""})
+    assert response.status_code == 302 and "/uppgifter/" in response["Location"]
+    task = int(response["Location"].split("/uppgifter/")[1].split("/")[0])
+    response = client.post(
+        reverse("followup:section_text", args=[task, "forord"]),
+        {"forord-text": "Ett år av omställning.", "forord-version": "0"},
+    )
 
     assert response.status_code == 302
     assert DocumentText.objects.get().text == "Ett år av omställning."

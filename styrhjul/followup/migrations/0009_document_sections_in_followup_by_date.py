@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('followup', '0006_document_sections_and_texts'),
+        ('followup', '0008_wheel_processes'),
     ]
 
     operations = [

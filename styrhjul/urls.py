@@ -12,6 +12,7 @@ urlpatterns = [
     path("nyckeltal/", include("styrhjul.indicators.urls")),
     path("kolada/", include("styrhjul.kolada.urls")),
     path("ekonomi/", include("styrhjul.economy.urls")),
+    path("", include("styrhjul.public.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

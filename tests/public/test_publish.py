@@ -133,9 +133,7 @@ def test_later_edits_renames_and_deletions_never_change_a_snapshot(
     assert got.status_code == 200 and got.content == b"%PDF-1.7 som det var"
 
 
-def test_the_publish_page_shows_the_refusal_and_then_publishes(
-    client, reported, model_owner
-):
+def test_the_publish_page_shows_the_refusal_and_then_publishes(client, reported, model_owner):
     client.force_login(model_owner)
     url = reverse("public:publish", args=[reported.pk])
     page = client.get(url)

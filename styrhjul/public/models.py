@@ -63,7 +63,7 @@ class PublicationSettings(EditedText):
 
 
 class Snapshot(models.Model):
-    """Publicerad ögonblicksbild: what the units reported at an occasion,
+    """Publicerad uppföljning (a snapshot): what the units reported at an occasion,
     frozen when a model owner published it, with who and when. Everything
     in it is public (open data, no login)."""
 
@@ -95,8 +95,8 @@ class Snapshot(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("publicerad ögonblicksbild")
-        verbose_name_plural = _("publicerade ögonblicksbilder")
+        verbose_name = _("publicerad uppföljning")
+        verbose_name_plural = _("publicerade uppföljningar")
         ordering = ["-period_end", "-published_at", "-pk"]
 
     def __str__(self) -> str:

@@ -230,6 +230,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "public:dictionary_json": None,
     "public:publish": "occasion",
     "public:settings": "organisation",
+    "public:organisation_page": "organisation",
 }
 
 # Pages anyone may open: they show no organisation data.
@@ -257,6 +258,7 @@ PUBLISHED = {
     "public:snapshot_json",
     "public:dictionary",
     "public:dictionary_json",
+    "public:organisation_page",
 }
 # A logged-in user's own account (log out, change their password): open to
 # every logged-in user, acting on nothing but their own account.
@@ -517,6 +519,9 @@ def _published(org, model) -> dict:
     services.item_create(
         actor=access.SYSTEM, plan=plan, kind=ItemKind.ACTIVITY, title="Publicerad aktivitet"
     )
+    from styrhjul.public.models import PublicationSettings
+
+    PublicationSettings.objects.create(organisation=org["kommun"], public_page=True)
     snapshots = []
     for name, month in (("Publicerad delårsrapport", 4), ("Publicerat årsbokslut", 12)):
         occasion = followup.occasion_save(

@@ -308,9 +308,19 @@ def load_demo(*, today: datetime.date | None = None, copy_until: int | None = No
 def _publish(root: Unit, cal: DemoCalendar) -> int:
     """Last year's delårsbokslut and årsbokslut published (public/), so the
     published pages, the comparison and the open data can be tried; those
-    published already are left alone."""
+    published already are left alone. The public page is switched on, once."""
     from styrhjul.followup.models import FollowUpOccasion, OccasionKind
-    from styrhjul.public.services import occasion_publish, publish_refusal
+    from styrhjul.public.models import PublicationSettings
+    from styrhjul.public.services import (
+        occasion_publish,
+        publication_settings_save,
+        publish_refusal,
+    )
+
+    if not PublicationSettings.objects.filter(organisation=root).exists():
+        publication_settings_save(
+            actor=access.SYSTEM, organisation=root, licence="CC-BY-4.0", version=0, public_page=True
+        )
 
     occasions = FollowUpOccasion.objects.filter(
         model__organisation=root,

@@ -35,7 +35,8 @@ LICENCE_URLS = {
 
 class PublicationSettings(EditedText):
     """Publiceringsinställningar of one organisation (root unit): the licence
-    of its open data. A snapshot keeps the licence it was published with."""
+    of its open data (a snapshot keeps the licence it was published with) and
+    whether its public page (offentlig sida) is shown."""
 
     conflict_message = _("Någon annan har sparat publiceringsinställningarna medan du ändrade dem.")
 
@@ -47,6 +48,14 @@ class PublicationSettings(EditedText):
     )
     licence = models.CharField(
         _("licens för öppna data"), max_length=20, choices=Licence.choices, default=Licence.CC0
+    )
+    public_page = models.BooleanField(
+        _("offentlig sida"),
+        default=False,
+        help_text=_(
+            "Visa en sida utan inloggning med visionen, målen per perspektiv med publicerade "
+            "bedömningar och analyser, och de publicerade dokumenten."
+        ),
     )
     history = HistoricalRecords()
 

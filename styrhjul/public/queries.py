@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from styrhjul.followup.readmodel import STATE_LABELS
-from styrhjul.model.models import ItemKind
+from styrhjul.model.models import ItemKind, Vision
 
 from .models import Snapshot, SnapshotDocument, SnapshotRow
 
@@ -318,3 +318,65 @@ def comparison_sheet(comparison: Comparison) -> tuple[str, list[str], list[list]
             ]
         )
     return _("Jämförelse"), headers, rows
+
+
+# --- The organisation's public page ---------------------------------------------------------
+
+
+@dataclass
+class PerspectiveGoals:
+    name: str
+    goals: list[SnapshotRow]
+
+
+@dataclass
+class PublicPage:
+    """What the organisation's public page shows for a year: only what was
+    published (the newest snapshot of the year) and the vision."""
+
+    organisation: object
+    year: int | None
+    years: list[int]
+    vision: object
+    snapshot: Snapshot | None
+    perspectives: list[PerspectiveGoals]
+    snapshots: list[Snapshot]
+    documents: list[SnapshotDocument]
+
+
+def public_page(organisation, year: int | None) -> PublicPage:
+    """The public page's content: six queries whatever the number of goals.
+    `year` None (or a year with nothing published): the newest year."""
+    years = sorted(
+        set(Snapshot.objects.filter(organisation=organisation).values_list("year", flat=True)),
+        reverse=True,
+    )
+    if year not in years:
+        year = years[0] if years else None
+    snapshots = list(Snapshot.objects.filter(organisation=organisation, year=year))
+    snapshot = snapshots[0] if snapshots else None
+    vision = (
+        Vision.objects.filter(unit=organisation, valid_from_year__lte=year).first()
+        if year
+        else Vision.objects.filter(unit=organisation).first()
+    )
+    groups: dict[str, list[SnapshotRow]] = {}
+    if snapshot is not None:
+        goals = (
+            rows_of(snapshot).filter(kind=ItemKind.GOAL).exclude(assessment_label="", analysis="")
+        )
+        for row in goals:
+            groups.setdefault(row.perspective or _("Utan perspektiv"), []).append(row)
+    documents = list(
+        SnapshotDocument.objects.filter(snapshot__in=[s.pk for s in snapshots]).defer("data")
+    )
+    return PublicPage(
+        organisation=organisation,
+        year=year,
+        years=years,
+        vision=vision,
+        snapshot=snapshot,
+        perspectives=[PerspectiveGoals(name, rows) for name, rows in groups.items()],
+        snapshots=snapshots,
+        documents=documents,
+    )

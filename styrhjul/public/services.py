@@ -191,14 +191,17 @@ def occasion_publish(*, actor, occasion: FollowUpOccasion) -> Snapshot:
 
 @use_case
 def publication_settings_save(
-    *, actor, organisation: Unit, licence: str, version: int
+    *, actor, organisation: Unit, licence: str, version: int, public_page: bool | None = None
 ) -> PublicationSettings:
-    """Choose the licence of the organisation's open data (its model owners);
-    snapshots published earlier keep theirs."""
+    """Choose the licence of the organisation's open data (its model owners;
+    snapshots published earlier keep theirs) and switch its public page on
+    or off (None: leave it)."""
     if not access.may_publish(actor, organisation):
         raise PermissionDenied
     if licence not in Licence.values:
         raise ValidationError({"licence": _("Välj en av licenserna i listan.")})
     row = lock_for_edit(PublicationSettings, version, organisation=organisation)
     row.licence = licence
+    if public_page is not None:
+        row.public_page = public_page
     return save_edited(row, actor)

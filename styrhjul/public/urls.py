@@ -34,6 +34,7 @@ urlpatterns = [
     path("oppna-data/uppfoljning/<int:pk>.json", views.snapshot_json, name="snapshot_json"),
     path("oppna-data/datakatalog/", views.dictionary, name="dictionary"),
     path("oppna-data/datakatalog.json", views.dictionary_json, name="dictionary_json"),
+    path("offentlig/<int:organisation>/", views.organisation_page, name="organisation_page"),
     path("publicerat/publicera/<int:occasion>/", views.publish, name="publish"),
     path(
         "publicerat/installningar/<int:organisation>/",

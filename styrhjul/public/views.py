@@ -9,9 +9,11 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -76,6 +78,9 @@ def snapshots(request, organisation: int):
             "snapshots": found,
             "publishable": publishable,
             "may_publish": bool(publishable) or access.may_publish(request.user, org),
+            "public_page": PublicationSettings.objects.filter(
+                organisation=org, public_page=True
+            ).exists(),
             "page_title": _("Publicerade uppföljningar – %(org)s") % {"org": org.name},
         },
     )
@@ -233,6 +238,50 @@ def snapshot_json(request, pk: int):
     return response
 
 
+# How long a rendered public page is kept; a new snapshot or a changed
+# setting makes a new key at once (public_page_key).
+PUBLIC_PAGE_SECONDS = 3600
+
+
+def public_page_key(organisation: Unit, year: str) -> str | None:
+    """The cache key of an organisation's public page, or None when the page
+    is switched off: it names the newest snapshot and the settings' version,
+    so publishing or changing the settings shows at once. Two queries."""
+    row = PublicationSettings.objects.filter(organisation=organisation, public_page=True).first()
+    if row is None:
+        return None
+    newest = (
+        Snapshot.objects.filter(organisation=organisation)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"public-page:{organisation.pk}:{year}:{newest}:{row.version}"
+
+
+@require_safe
+def organisation_page(request, organisation: int):
+    """Den offentliga sidan: the vision, the goals per perspective with their
+    published assessments and analyses, the published documents, per year.
+    Switched on by a model owner; rendered without the visitor's session
+    (the same page for everyone) and kept in the cache."""
+    org = _organisation_or_404(organisation)
+    year = request.GET.get("ar", "")
+    year = year if year.isdigit() and len(year) == 4 else ""
+    key = public_page_key(org, year)
+    if key is None:
+        raise Http404
+    html = cache.get(key)
+    if html is None:
+        page = queries.public_page(org, int(year) if year else None)
+        html = render_to_string(
+            "public/organisation.html",
+            {"p": page, "page_title": org.name, "public_page": True},
+        )
+        cache.set(key, html, PUBLIC_PAGE_SECONDS)
+    return HttpResponse(html)
+
+
 @require_safe
 def dictionary(request):
     """Datakatalog: what each column of the open data means."""
@@ -297,6 +346,7 @@ def publication_settings(request, organisation: int):
     row = PublicationSettings.objects.filter(organisation=org).first()
     current = row.licence if row else Licence.CC0
     version = row.version if row else 0
+    public_page = bool(row and row.public_page)
     error = ""
     if request.method == "POST":
         licence = request.POST.get("licence", "")
@@ -306,16 +356,21 @@ def publication_settings(request, organisation: int):
             posted_version = -1
         try:
             services.publication_settings_save(
-                actor=request.user, organisation=org, licence=licence, version=posted_version
+                actor=request.user,
+                organisation=org,
+                licence=licence,
+                version=posted_version,
+                public_page=request.POST.get("public_page") == "1",
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
-            current = licence
+            current, public_page = licence, request.POST.get("public_page") == "1"
         except EditConflict as exc:
             error = conflict_text(exc, kept=False)
             current, version = exc.current.licence, exc.current.version
+            public_page = exc.current.public_page
         else:
-            messages.success(request, _("Licensen är sparad."))
+            messages.success(request, _("Publiceringsinställningarna är sparade."))
             return redirect("public:snapshots", org.pk)
     return render(
         request,
@@ -325,6 +380,7 @@ def publication_settings(request, organisation: int):
             "licences": Licence.choices,
             "current": current,
             "version": version,
+            "public_page": public_page,
             "error": error,
             "page_title": _("Publiceringsinställningar"),
         },

@@ -69,5 +69,28 @@ def test_a_model_owner_publishes_and_chooses_the_licence(
     page.get_by_label("CC BY 4.0 (ange källa)").check()
     assert_accessible(page)
     page.get_by_role("button", name="Spara").click()
-    page.wait_for_selector("text=Licensen är sparad.")
+    page.wait_for_selector("text=Publiceringsinställningarna är sparade.")
     assert_accessible(page)
+
+
+def test_the_public_page_passes_axe_and_reflows(
+    page, live_server, reported, org, chain, model_owner
+):
+    from styrhjul.public.services import publication_settings_save
+    from tests.factories import VisionFactory
+
+    VisionFactory(unit=org["kommun"], title="Provköping 2035", valid_from_year=2024)
+    publish_two(reported, org, chain, model_owner)
+    publication_settings_save(
+        actor=model_owner,
+        organisation=org["kommun"],
+        licence="CC0-1.0",
+        version=0,
+        public_page=True,
+    )
+    goto(page, reverse("public:organisation_page", args=[org["kommun"].pk]))
+    assert page.get_by_role("heading", name="Provköping 2035").is_visible()
+    assert page.get_by_text("Rätt riktning men för långsamt").first.is_visible()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    reflows(page)

@@ -16,6 +16,8 @@ def test_last_years_delarsbokslut_and_arsbokslut_are_published(demo, client):
     assert interim.kind == "interim" and annual.kind == "annual"
     assert interim.rows.exclude(assessment_label="").exists()
     assert interim.rows.exclude(analysis="").exists()
+    root = interim.organisation
+    assert client.get(reverse("public:organisation_page", args=[root.pk])).status_code == 200
     unit_id = interim.rows.exclude(analysis="").values_list("unit_id", flat=True).first()
     page = client.get(reverse("public:compare", args=[interim.pk, annual.pk, unit_id]))
     assert page.status_code == 200

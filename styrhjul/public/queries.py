@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from styrhjul.documents.layout import Style, contrast, settings_for, style_of
 from styrhjul.followup.readmodel import STATE_LABELS
 from styrhjul.model.models import ItemKind, Vision
 
@@ -342,10 +343,20 @@ class PublicPage:
     perspectives: list[PerspectiveGoals]
     snapshots: list[Snapshot]
     documents: list[SnapshotDocument]
+    style: Style  # the logo and colours of Dokumentinställningar
+
+    @property
+    def heading_colour(self) -> str:
+        """The documents' heading colour where it reads on the page's white
+        (WCAG AA, 4.5:1); "" (the page's own) where it does not."""
+        colour = self.style.heading_colour or ""
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            return ""
+        return colour if contrast(colour, "#ffffff") >= 4.5 else ""
 
 
 def public_page(organisation, year: int | None) -> PublicPage:
-    """The public page's content: six queries whatever the number of goals.
+    """The public page's content: seven queries whatever the number of goals.
     `year` None (or a year with nothing published): the newest year."""
     years = sorted(
         set(Snapshot.objects.filter(organisation=organisation).values_list("year", flat=True)),
@@ -370,6 +381,7 @@ def public_page(organisation, year: int | None) -> PublicPage:
     documents = list(
         SnapshotDocument.objects.filter(snapshot__in=[s.pk for s in snapshots]).defer("data")
     )
+    stored = settings_for(organisation)
     return PublicPage(
         organisation=organisation,
         year=year,
@@ -379,4 +391,5 @@ def public_page(organisation, year: int | None) -> PublicPage:
         perspectives=[PerspectiveGoals(name, rows) for name, rows in groups.items()],
         snapshots=snapshots,
         documents=documents,
+        style=style_of(stored, organisation) if stored else Style(organisation.name),
     )

@@ -124,3 +124,28 @@ def test_a_logged_in_visitor_gets_the_same_page(client, published, org, model_ow
     anonymous = client.get(url).content
     client.force_login(UserFactory(first_name="Olle", last_name="Inloggad"))
     assert client.get(url).content == anonymous
+
+
+def test_the_logo_and_a_readable_heading_colour_from_the_document_settings(
+    client, published, org, model_owner
+):
+    from styrhjul.documents.models import DocumentSettings
+
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+        b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    DocumentSettings.objects.create(
+        organisation=org["kommun"], heading_colour="#1e3a5f", logo=png, logo_type="image/png"
+    )
+    switch_on(client, org, model_owner)
+    url = reverse("public:organisation_page", args=[org["kommun"].pk])
+    text = client.get(url).content.decode()
+    assert (
+        'src="data:image/png;base64,' in text and f'alt="Logotyp för {org["kommun"].name}"' in text
+    )
+    assert "color: #1e3a5f" in text
+    DocumentSettings.objects.filter(organisation=org["kommun"]).update(heading_colour="#fafafa")
+    cache.clear()
+    assert "color: #fafafa" not in client.get(url).content.decode()  # too pale on white

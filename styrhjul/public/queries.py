@@ -341,6 +341,7 @@ class PublicPage:
     vision: object
     snapshot: Snapshot | None
     perspectives: list[PerspectiveGoals]
+    indicators: list[SnapshotRow]
     snapshots: list[Snapshot]
     documents: list[SnapshotDocument]
     style: Style  # the logo and colours of Dokumentinställningar
@@ -356,7 +357,7 @@ class PublicPage:
 
 
 def public_page(organisation, year: int | None) -> PublicPage:
-    """The public page's content: seven queries whatever the number of goals.
+    """The public page's content: eight queries whatever the number of goals and indicators.
     `year` None (or a year with nothing published): the newest year."""
     years = sorted(
         set(Snapshot.objects.filter(organisation=organisation).values_list("year", flat=True)),
@@ -372,7 +373,9 @@ def public_page(organisation, year: int | None) -> PublicPage:
         else Vision.objects.filter(unit=organisation).first()
     )
     groups: dict[str, list[SnapshotRow]] = {}
+    indicators: list[SnapshotRow] = []
     if snapshot is not None:
+        indicators = list(rows_of(snapshot).filter(kind=ItemKind.INDICATOR).exclude(value=None))
         goals = (
             rows_of(snapshot).filter(kind=ItemKind.GOAL).exclude(assessment_label="", analysis="")
         )
@@ -389,6 +392,7 @@ def public_page(organisation, year: int | None) -> PublicPage:
         vision=vision,
         snapshot=snapshot,
         perspectives=[PerspectiveGoals(name, rows) for name, rows in groups.items()],
+        indicators=indicators,
         snapshots=snapshots,
         documents=documents,
         style=style_of(stored, organisation) if stored else Style(organisation.name),

@@ -75,6 +75,7 @@ def test_the_page_shows_the_vision_goals_per_perspective_and_documents(
     assert "Goda förutsättningar att nå målet" in text
     assert "Andelen behöriga ökar" in text
     assert chain["board"].title not in text  # neither assessed nor analysed
+    assert chain["indicator"].title in text and ">85<" in text and "88 (2026)" in text
     doc = published.documents.get()
     assert reverse("public:document", args=[published.pk, doc.pk]) in text
     assert reverse("public:snapshot_csv", args=[published.pk]) in text

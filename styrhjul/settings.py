@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "styrhjul.indicators",
     "styrhjul.economy",
     "styrhjul.api",
+    # Published snapshots and open data (docs/publicering.md).
+    "styrhjul.public",
     "styrhjul.web",
     "styrhjul.demo",
 ]

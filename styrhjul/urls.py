@@ -12,6 +12,7 @@ urlpatterns = [
     path("nyckeltal/", include("styrhjul.indicators.urls")),
     path("kolada/", include("styrhjul.kolada.urls")),
     path("ekonomi/", include("styrhjul.economy.urls")),
+    path("", include("styrhjul.public.urls")),
 ]
 # A database that does not answer gives a Swedish 503 page, not a 500 (web/views.py).
 handler500 = "styrhjul.web.views.server_error"

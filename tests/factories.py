@@ -1362,3 +1362,73 @@ class BackgroundJobFactory(factory.django.DjangoModelFactory):
 
     kind = "occasion_open"
     subject_id = factory.LazyFunction(lambda: FollowUpOccasionFactory().pk)
+
+
+# --- Publishing ---------------------------------------------------------------------------
+
+
+class PublicationSettingsFactory(factory.django.DjangoModelFactory):
+    """An organisation's open data under CC BY 4.0."""
+
+    class Meta:
+        model = "public.PublicationSettings"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    licence = "CC-BY-4.0"
+
+
+class SnapshotFactory(factory.django.DjangoModelFactory):
+    """A closed Delårsrapport published by the system: made the way the
+    product makes it (public.services.occasion_publish), so its rows are
+    what the units had reported."""
+
+    class Meta:
+        model = "public.Snapshot"
+
+    occasion = factory.SubFactory(FollowUpOccasionFactory, status="closed")
+
+    @classmethod
+    def _create(cls, model_class, occasion, **kwargs):
+        from styrhjul.organisation.access import SYSTEM
+        from styrhjul.public.services import occasion_publish
+
+        return occasion_publish(actor=SYSTEM, occasion=occasion)
+
+
+class SnapshotRowFactory(factory.django.DjangoModelFactory):
+    """A goal of the organisation as published: assessed green, with an analysis."""
+
+    class Meta:
+        model = "public.SnapshotRow"
+
+    snapshot = factory.SubFactory(SnapshotFactory)
+    unit = factory.SelfAttribute("snapshot.organisation")
+    unit_name = factory.SelfAttribute("unit.name")
+    unit_code = factory.SelfAttribute("unit.code")
+    item_key = factory.Faker("uuid4", cast_to=None)
+    item_id_then = factory.Sequence(lambda n: n + 1)
+    plan_type = "Verksamhetsplan"
+    kind = ItemKind.GOAL
+    title = "Fler unga har en meningsfull fritid"
+    perspective = "Invånare"
+    level = "Nämndmål"
+    state = "rapporterad"
+    assessment_label = "Goda förutsättningar att nå målet"
+    assessment_symbol = "●"
+    assessment_colour = "#1e6b34"
+    analysis = "Andelen ökar för tredje året i rad; vi bedömer att målet nås till 2026."
+
+
+class SnapshotDocumentFactory(factory.django.DjangoModelFactory):
+    """The organisation's delårsrapport in PDF, copied into a snapshot."""
+
+    class Meta:
+        model = "public.SnapshotDocument"
+
+    snapshot = factory.SubFactory(SnapshotFactory)
+    unit_name = factory.SelfAttribute("snapshot.organisation_name")
+    title = factory.LazyAttribute(lambda o: f"Delårsrapport, {o.snapshot.title}")
+    filename = "delarsrapport.pdf"
+    fmt = "pdf"
+    data = b"%PDF-1.7 publicerad"
+    size = 19

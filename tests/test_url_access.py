@@ -254,6 +254,20 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "api:item": "item",
     "api:report": ("task", "item"),
     "api:report_save": ("task", "item"),
+    # Published snapshots and open data (public/): readable without login.
+    "public:snapshots": "organisation",
+    "public:snapshot": "snapshot",
+    "public:snapshot_unit": ("snapshot", "published_unit"),
+    "public:document": ("snapshot", "snapshot_document"),
+    "public:compare": ("earlier_snapshot", "snapshot", "published_unit"),
+    "public:compare_xlsx": ("earlier_snapshot", "snapshot", "published_unit"),
+    "public:snapshot_csv": "snapshot",
+    "public:snapshot_json": "snapshot",
+    "public:dictionary": None,
+    "public:dictionary_json": None,
+    "public:publish": "occasion",
+    "public:settings": "organisation",
+    "public:organisation_page": "organisation",
 }
 
 # Pages anyone may open: they show no organisation data.
@@ -266,6 +280,22 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+}
+# What is published (public/): read by anyone, logged in or not. The world's
+# snapshots hold only what was published; the walk proves that nothing else
+# (the target's data, reported after or elsewhere) shows through them.
+PUBLISHED = {
+    "public:snapshots",
+    "public:snapshot",
+    "public:snapshot_unit",
+    "public:document",
+    "public:compare",
+    "public:compare_xlsx",
+    "public:snapshot_csv",
+    "public:snapshot_json",
+    "public:dictionary",
+    "public:dictionary_json",
+    "public:organisation_page",
 }
 # A logged-in user's own account (log out, change their password): open to
 # every logged-in user, acting on nothing but their own account.
@@ -489,6 +519,7 @@ def world(org):
         scope="write",
         expires_on=timezone.localdate() + datetime.timedelta(days=30),
     )
+    published = _published(org, model)
     return {
         "org": org,
         "target": target,
@@ -535,7 +566,58 @@ def world(org):
             "api_token": api_token,
             "breakdown_dimension": breakdown_dimension,
             "comparison_value": comparison_value,
+            "organisation": org["kommun"],
+            **published,
         },
+    }
+
+
+def _published(org, model) -> dict:
+    """Two published snapshots of an Aktivitetsplan only the visitor's
+    sibling (enhet_a1) reports on, with a document: published data that
+    holds nothing of the target's."""
+    from styrhjul.public.services import occasion_publish
+
+    ap = model.plan_types.get(name="Aktivitetsplan")
+    plan = services.plan_for(actor=access.SYSTEM, unit=org["enhet_a1"], plan_type=ap)
+    services.item_create(
+        actor=access.SYSTEM, plan=plan, kind=ItemKind.ACTIVITY, title="Publicerad aktivitet"
+    )
+    from styrhjul.public.models import PublicationSettings
+
+    PublicationSettings.objects.create(organisation=org["kommun"], public_page=True)
+    snapshots = []
+    for name, month in (("Publicerad delårsrapport", 4), ("Publicerat årsbokslut", 12)):
+        occasion = followup.occasion_save(
+            actor=access.SYSTEM,
+            occasion=FollowUpOccasion(
+                model=model,
+                kind=OccasionKind.OTHER,
+                name=name,
+                period_end=datetime.date(2025, month, 28),
+            ),
+            plan_types=[ap],
+        )
+        followup.occasion_open(actor=access.SYSTEM, occasion=occasion)
+        DocumentJob.objects.create(
+            unit=org["enhet_a1"],
+            occasion=occasion,
+            document="delarsrapport",
+            fmt="pdf",
+            status="done",
+            title="Publicerat dokument",
+            filename="publicerat.pdf",
+            data=b"%PDF publicerat",
+            size=15,
+        )
+        followup.occasion_close(actor=access.SYSTEM, occasion=occasion)
+        occasion.refresh_from_db()
+        snapshots.append(occasion_publish(actor=access.SYSTEM, occasion=occasion))
+    return {
+        "earlier_snapshot": snapshots[0],
+        "snapshot": snapshots[1],
+        "snapshot_document": snapshots[1].documents.get(),
+        "published_unit": org["enhet_a1"],
     }
 
 
@@ -705,6 +787,10 @@ def test_an_anonymous_visitor_is_sent_to_login_everywhere(client, world):
             continue
         for method in methods(name):
             response = call(client, method, url)
+            if name in PUBLISHED and method == "get":
+                assert response.status_code == 200, (name, response.status_code)
+                assert_no_data(response, world, name)
+                continue
             assert response.status_code in DENIED, (name, method, response.status_code)
             if response.status_code == 302:
                 assert response["Location"].startswith(reverse("login")), (name, method)
@@ -723,6 +809,8 @@ def test_a_user_without_grants_gets_nothing(client, world):
             if name in PERSONAL and method == "get":
                 # Personal pages open (the goal tree has no organisation to show).
                 assert response.status_code in {200, 404}, name
+            elif name in PUBLISHED and method == "get":
+                assert response.status_code == 200, name
             else:
                 assert response.status_code in DENIED, (name, method, response.status_code)
             assert_no_data(response, world, name)
@@ -742,6 +830,8 @@ def test_a_grant_on_one_unit_does_not_reach_its_sibling(client, world, role):
             response = call(client, method, url)
             if name in PERSONAL and method == "get":
                 assert response.status_code in {200, 302}, name  # 302: to this year
+            elif name in PUBLISHED and method == "get":
+                assert response.status_code == 200, name
             elif name in STYRMODELL and method == "get":
                 assert response.status_code in {200, 302}, name
             elif name in MODEL_ONLY and method == "get":

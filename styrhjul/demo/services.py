@@ -63,6 +63,7 @@ class DemoSummary:
     documents: object = None  # documents.DocumentSummary: settings, texts
     this_year: object = None  # this_year.ThisYearSummary: this year's year wheel
     ledger: object = None  # ledger.LedgerSummary: SIE files, ansvar, budgets
+    published: int = 0  # snapshots published of last year's delårsbokslut and årsbokslut
     calendar: DemoCalendar | None = None
 
     @property
@@ -83,6 +84,7 @@ class DemoSummary:
             or (self.documents is not None and self.documents.changed)
             or (self.this_year is not None and self.this_year.changed)
             or (self.ledger is not None and self.ledger.changed)
+            or self.published
         )
 
     @property
@@ -102,6 +104,11 @@ class DemoSummary:
             )
             + (f" {self.this_year.message}" if self.this_year is not None else "")
             + (f" {self.ledger.message}" if self.ledger is not None else "")
+            + (
+                f" {self.published} uppföljningar av {year} är publicerade som öppna data."
+                if self.published
+                else ""
+            )
         )
 
     def __str__(self) -> str:
@@ -288,6 +295,7 @@ def load_demo(*, today: datetime.date | None = None, copy_until: int | None = No
     # Before this year's follow-ups: their economy tasks go to the units
     # holding ansvar.
     summary.ledger = ledger.load_ledger(root, units, cal)
+    summary.published = _publish(root, cal)
     if copy_until:
         _copy_forward(summary, root, cal, until=copy_until)
         if copy_until == cal.this_year:
@@ -295,6 +303,37 @@ def load_demo(*, today: datetime.date | None = None, copy_until: int | None = No
     summary.units = len(units)
     summary.users = len(users)
     return summary
+
+
+def _publish(root: Unit, cal: DemoCalendar) -> int:
+    """Last year's delårsbokslut and årsbokslut published (public/), so the
+    published pages, the comparison and the open data can be tried; those
+    published already are left alone. The public page is switched on, once."""
+    from styrhjul.followup.models import FollowUpOccasion, OccasionKind
+    from styrhjul.public.models import PublicationSettings
+    from styrhjul.public.services import (
+        occasion_publish,
+        publication_settings_save,
+        publish_refusal,
+    )
+
+    if not PublicationSettings.objects.filter(organisation=root).exists():
+        publication_settings_save(
+            actor=access.SYSTEM, organisation=root, licence="CC-BY-4.0", version=0, public_page=True
+        )
+
+    occasions = FollowUpOccasion.objects.filter(
+        model__organisation=root,
+        model__year=cal.last_year,
+        kind__in=[OccasionKind.INTERIM, OccasionKind.ANNUAL],
+        snapshots__isnull=True,
+    ).select_related("model__organisation")
+    published = 0
+    for occasion in occasions.order_by("period_end"):
+        if publish_refusal(occasion) is None:
+            occasion_publish(actor=access.SYSTEM, occasion=occasion)
+            published += 1
+    return published
 
 
 def _copy_forward(summary: DemoSummary, root: Unit, cal: DemoCalendar, until: int) -> None:

@@ -54,6 +54,10 @@ The other rules, each answered here and nowhere else:
   Modellägare on the task's unit itself (the rule of `my_tasks_filter`).
 - Who reaches a unit (`units_read_by`): for many users at once, the units
   their grants reach; whether an item's responsible still reaches it.
+- Publishing (`may_publish`): those who manage the organisation's root unit
+  publish its occasions' results as snapshots and choose the licence of its
+  open data; what is published is read by anyone, without login
+  (`reads_published`), and nothing else is.
 - The start page's sections: a Chef's and a Läsare's own units
   (`held_unit_ids`) for the goals, `tree_unit_ids` for the documents.
 
@@ -625,3 +629,19 @@ def may_manage_economy(user, organisation: Unit) -> bool:
 def economy_organisations(user) -> QuerySet[Unit]:
     """The organisations whose economy the user manages."""
     return units(user, Action.MANAGE).filter(parent__isnull=True)
+
+
+# --- Publishing ------------------------------------------------------------------------
+
+
+def may_publish(user, organisation: Unit) -> bool:
+    """Publish an organisation's follow-up results (a snapshot, public to
+    everyone) and choose the licence of its open data: its Modellägare and
+    Systemadministratörer, who manage its root unit."""
+    return organisation.parent_id is None and can_manage(user, organisation)
+
+
+def reads_published(user, snapshot) -> bool:
+    """A published snapshot, its documents and its open data are read by
+    anyone, logged in or not: publishing is the decision to show them."""
+    return snapshot is not None and snapshot.pk is not None

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from . import access
-from .models import Role, RoleGrant, Unit, User
+from .models import DirectoryGroupRule, Role, RoleGrant, Unit, User
 
 
 @dataclass
@@ -151,3 +151,72 @@ def chosen_root(user, wanted=None) -> tuple[Unit, list[Unit]]:
     if chosen is None:
         raise Http404
     return chosen, roots
+
+
+# --- Directory group rules -------------------------------------------------------------
+
+
+def group_names(groups) -> set[str]:
+    """The group values of a login (or of the dry run's text), compared as
+    directories compare group names: without surrounding space and without
+    regard to case. A single string is one group."""
+    if groups is None:
+        return set()
+    if isinstance(groups, str):
+        groups = [groups]
+    return {str(g).strip().casefold() for g in groups if str(g).strip()}
+
+
+@dataclass(frozen=True)
+class MappedGrant:
+    """A grant the directory group rules give: the role on the unit, with the
+    subtree when any rule giving it includes the subtree, and the first rule
+    (the oldest) that gives it, which the grant is marked with."""
+
+    unit: Unit
+    role: str
+    includes_subtree: bool
+    rule: DirectoryGroupRule
+    rules: tuple[DirectoryGroupRule, ...]
+
+    def get_role_display(self) -> str:
+        return str(Role(self.role).label)
+
+
+def directory_grants(groups) -> list[MappedGrant]:
+    """What the directory group rules give a member of `groups`: the one
+    answer for every login (services.apply_directory_groups) and the dry
+    run. Two queries: none when there are no groups."""
+    wanted = group_names(groups)
+    if not wanted:
+        return []
+    found: dict[tuple[int, str], list[DirectoryGroupRule]] = {}
+    for rule in DirectoryGroupRule.objects.select_related("unit", "unit__unit_type").order_by("pk"):
+        if rule.group.strip().casefold() in wanted:
+            found.setdefault((rule.unit_id, rule.role), []).append(rule)
+    result = [
+        MappedGrant(
+            unit=rules[0].unit,
+            role=rules[0].role,
+            includes_subtree=any(r.includes_subtree for r in rules),
+            rule=rules[0],
+            rules=tuple(rules),
+        )
+        for rules in found.values()
+    ]
+    return sorted(result, key=lambda m: (m.unit.name, m.role))
+
+
+def directory_rules() -> QuerySet[DirectoryGroupRule]:
+    """The rules for the administration page, with how many grants each has
+    given (one query)."""
+    return DirectoryGroupRule.objects.select_related("unit", "unit__unit_type").annotate(
+        grant_count=Count("grants")
+    )
+
+
+def directory_rule_grants(rule: DirectoryGroupRule) -> QuerySet[RoleGrant]:
+    """The grants a rule has given, for the page that shows them."""
+    return rule.grants.select_related("user", "unit").order_by(
+        "user__first_name", "user__last_name", "user__username"
+    )

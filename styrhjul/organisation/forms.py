@@ -180,3 +180,40 @@ class UnitTypeForm(forms.ModelForm):
             "order": _("Ordning"),
             "governing": _("Styr hela organisationen"),
         }
+
+
+class DirectoryGroupRuleForm(forms.Form):
+    """A new directory group rule (gruppregel)."""
+
+    group = forms.CharField(
+        label=_("Grupp"),
+        max_length=255,
+        help_text=_(
+            "Gruppens värde som identitetsleverantören skickar, t.ex. gruppens namn eller "
+            "objekt-id i Entra ID. Stora och små bokstäver räknas som samma."
+        ),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=Unit.objects.none(), empty_label=_("Välj enhet")
+    )
+    role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
+    includes_subtree = forms.BooleanField(
+        label=_("Gäller även underliggande enheter"), required=False, initial=True
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class DirectoryDryRunForm(forms.Form):
+    """The groups to try the rules on (provkörning)."""
+
+    groups = forms.CharField(
+        label=_("Grupper"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("En grupp per rad, som identitetsleverantören skickar dem."),
+    )
+
+    def group_list(self) -> list[str]:
+        return [line for line in self.cleaned_data["groups"].splitlines() if line.strip()]

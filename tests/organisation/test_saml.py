@@ -210,3 +210,15 @@ def test_incomplete_saml_settings_stop_the_start_with_a_swedish_message(tmp_path
     assert "anges tillsammans" in _settings_error(**complete, SAML_KEY_FILE=metadata)
     assert "https://" in _settings_error(**{**complete, "SAML_IDP_METADATA": "http://idp/x"})
     assert "Debian-paketet xmlsec1" in _settings_error(**complete, SAML_XMLSEC1="/saknas/xmlsec1")
+
+
+@with_saml
+def test_refused_saml_logins_do_not_lock_out_the_address(client, idp):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        saml_login(client, idp, email="okand@sjobacka.se")
+    assert not AccessAttempt.objects.exists()
+    karin = UserFactory(email="karin.ek@sjobacka.se")
+    saml_login(client, idp, email="karin.ek@sjobacka.se")
+    assert client.session["_auth_user_id"] == str(karin.pk)

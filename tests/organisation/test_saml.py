@@ -222,3 +222,29 @@ def test_refused_saml_logins_do_not_lock_out_the_address(client, idp):
     karin = UserFactory(email="karin.ek@sjobacka.se")
     saml_login(client, idp, email="karin.ek@sjobacka.se")
     assert client.session["_auth_user_id"] == str(karin.pk)
+
+
+@with_saml
+def test_metadata_from_an_address_is_fetched_once_and_an_unreachable_one_explained(client):
+    import io
+    import urllib.error
+    from unittest import mock
+
+    url = "https://idp.sjobacka.test/metadata.xml"
+    saml._metadata_cache.clear()
+    fetched = []
+
+    def answer(address, timeout):
+        fetched.append(address)
+        return io.BytesIO(saml_idp.IDP_METADATA.read_bytes())
+
+    with override_settings(SAML_IDP_METADATA=url), mock.patch("urllib.request.urlopen", answer):
+        for _ in range(2):
+            response = client.get(reverse("saml2_login"))
+            assert response["Location"].startswith(saml_idp.IDP_SSO_URL)
+    assert fetched == [url]
+    saml._metadata_cache.clear()
+    refused = mock.Mock(side_effect=urllib.error.URLError("Connection refused"))
+    with override_settings(SAML_IDP_METADATA=url), mock.patch("urllib.request.urlopen", refused):
+        response = client.get(reverse("saml2_login"), follow=True)
+    assert "inställningarna för SAML är felaktiga" in response.content.decode()

@@ -249,10 +249,14 @@ def apply_directory_groups(*, user: User, groups) -> DirectoryChanges:
     a rule are added, changed or removed; a grant made by hand is never
     touched, and where one already gives the role on the unit no rule's
     grant is added beside it."""
+    # Two logins of one person at once (two tabs) wait for each other here.
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     wanted = {(m.unit.pk, m.role): m for m in queries.directory_grants(groups)}
     existing = {
         (g.unit_id, g.role): g
-        for g in RoleGrant.objects.select_for_update().filter(user=user).select_related("rule")
+        for g in RoleGrant.objects.select_for_update(of=("self",))
+        .filter(user=user)
+        .select_related("rule")
     }
     changes = DirectoryChanges()
     for key, grant in existing.items():

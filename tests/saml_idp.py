@@ -97,7 +97,7 @@ class TestIdentityProvider:
         parsed = self.server.parse_authn_request(query["SAMLRequest"][0], BINDING_HTTP_REDIRECT)
         return parsed.message, query.get("RelayState", [""])[0]
 
-    def response(self, request, *, email: str, groups=(), **attributes) -> str:
+    def response(self, request, *, email: str, groups=(), signed=True, **attributes) -> str:
         """A signed answer (base64, as the POST binding carries it) saying
         the person with `email` has logged in, with their groups."""
         identity = {"mail": [email], "groups": list(groups), **attributes}
@@ -109,8 +109,8 @@ class TestIdentityProvider:
             name_id_policy=request.name_id_policy,
             userid=email,
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
-            sign_assertion=True,
-            sign_response=True,
+            sign_assertion=signed,
+            sign_response=signed,
         )
         return base64.b64encode(str(response).encode()).decode()
 

@@ -248,3 +248,26 @@ def test_metadata_from_an_address_is_fetched_once_and_an_unreachable_one_explain
     with override_settings(SAML_IDP_METADATA=url), mock.patch("urllib.request.urlopen", refused):
         response = client.get(reverse("saml2_login"), follow=True)
     assert "inställningarna för SAML är felaktiga" in response.content.decode()
+
+
+@with_saml
+def test_an_unsigned_answer_is_refused(client, idp):
+    UserFactory(email="karin.ek@sjobacka.se")
+    redirect = client.get(reverse("saml2_login"))
+    request, relay_state = idp.authn_request(redirect["Location"])
+    answer = idp.response(request, email="karin.ek@sjobacka.se", signed=False)
+    response = client.post(reverse("saml2_acs"), {"SAMLResponse": answer})
+    assert response["Location"] == reverse("login") + "?sso=nekad&via=saml"
+    assert "_auth_user_id" not in client.session
+
+
+@with_saml
+def test_an_answer_to_no_request_of_styrhjul_is_refused(client, idp):
+    UserFactory(email="karin.ek@sjobacka.se")
+    redirect = client.get(reverse("saml2_login"))
+    request, relay_state = idp.authn_request(redirect["Location"])
+    answer = idp.response(request, email="karin.ek@sjobacka.se")
+    client.cookies.clear()  # another browser: Styrhjul sent it no request
+    response = client.post(reverse("saml2_acs"), {"SAMLResponse": answer})
+    assert response["Location"] == reverse("login") + "?sso=nekad&via=saml"
+    assert "_auth_user_id" not in client.session

@@ -214,6 +214,26 @@ class DirectoryDryRunForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("En grupp per rad, som identitetsleverantören skickar dem."),
     )
+    person = forms.CharField(
+        label=_("Användare (valfritt)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Användarnamn eller e-postadress: visar också vad som skulle läggas till och tas "
+            "bort för användaren vid nästa inloggning med de här grupperna."
+        ),
+    )
+
+    def clean_person(self) -> User | None:
+        text = self.cleaned_data["person"].strip()
+        if not text:
+            return None
+        try:
+            return User.objects.get_by_natural_key(text)
+        except (User.DoesNotExist, User.MultipleObjectsReturned):
+            raise forms.ValidationError(
+                _("Det finns ingen användare med det användarnamnet eller den e-postadressen.")
+            ) from None
 
     def group_list(self) -> list[str]:
         return [line for line in self.cleaned_data["groups"].splitlines() if line.strip()]

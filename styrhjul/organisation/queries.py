@@ -207,6 +207,48 @@ def directory_grants(groups) -> list[MappedGrant]:
     return sorted(result, key=lambda m: (m.unit.name, m.role))
 
 
+@dataclass
+class DirectoryPlan:
+    """What the groups of a login change in one user's grants: the one
+    answer that a login carries out (services.apply_directory_groups) and
+    the dry run shows for a user."""
+
+    add: list[MappedGrant] = field(default_factory=list)
+    change: list[tuple[RoleGrant, MappedGrant]] = field(default_factory=list)
+    remove: list[RoleGrant] = field(default_factory=list)
+    # The rules give it, but the user already has the role on the unit by
+    # hand: the hand-made grant stays as it is and nothing is added.
+    by_hand: list[tuple[RoleGrant, MappedGrant]] = field(default_factory=list)
+    keep: list[RoleGrant] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.change or self.remove)
+
+
+def directory_plan(user, groups, grants=None) -> DirectoryPlan:
+    """Compare what the rules give `groups` with the user's grants (`grants`,
+    or read here): only grants marked with a rule are added, changed or
+    removed."""
+    wanted = {(m.unit.pk, m.role): m for m in directory_grants(groups)}
+    if grants is None:
+        grants = RoleGrant.objects.filter(user=user).select_related("rule", "unit")
+    existing = {(g.unit_id, g.role): g for g in grants}
+    plan = DirectoryPlan()
+    for key, grant in existing.items():
+        mapped = wanted.get(key)
+        if grant.rule_id is None:
+            if mapped is not None:
+                plan.by_hand.append((grant, mapped))
+        elif mapped is None:
+            plan.remove.append(grant)
+        elif grant.includes_subtree != mapped.includes_subtree or grant.rule_id != mapped.rule.pk:
+            plan.change.append((grant, mapped))
+        else:
+            plan.keep.append(grant)
+    plan.add = [mapped for key, mapped in wanted.items() if key not in existing]
+    return plan
+
+
 def directory_rules() -> QuerySet[DirectoryGroupRule]:
     """The rules for the administration page, with how many grants each has
     given (one query)."""

@@ -251,40 +251,28 @@ def apply_directory_groups(*, user: User, groups) -> DirectoryChanges:
     grant is added beside it."""
     # Two logins of one person at once (two tabs) wait for each other here.
     list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-    wanted = {(m.unit.pk, m.role): m for m in queries.directory_grants(groups)}
-    existing = {
-        (g.unit_id, g.role): g
-        for g in RoleGrant.objects.select_for_update(of=("self",))
-        .filter(user=user)
-        .select_related("rule")
-    }
+    grants = RoleGrant.objects.select_for_update(of=("self",)).filter(user=user)
+    plan = queries.directory_plan(user, groups, grants=grants.select_related("rule", "unit"))
     changes = DirectoryChanges()
-    for key, grant in existing.items():
-        if grant.rule_id is None:
-            continue
-        mapped = wanted.get(key)
-        if mapped is None:
-            set_actor(
-                grant,
-                None,
-                _("Borttagen vid inloggning: gruppen %(group)s gav den inte längre")
-                % {"group": grant.rule.group},
-            )
-            grant.delete()
-            changes.removed.append(grant)
-        elif grant.includes_subtree != mapped.includes_subtree or grant.rule_id != mapped.rule.pk:
-            grant.includes_subtree, grant.rule = mapped.includes_subtree, mapped.rule
-            set_actor(
-                grant,
-                None,
-                _("Ändrad vid inloggning av gruppregeln för %(group)s")
-                % {"group": mapped.rule.group},
-            )
-            grant.save()
-            changes.changed.append(grant)
-    for key, mapped in wanted.items():
-        if key in existing:
-            continue
+    for grant in plan.remove:
+        set_actor(
+            grant,
+            None,
+            _("Borttagen vid inloggning: gruppen %(group)s gav den inte längre")
+            % {"group": grant.rule.group},
+        )
+        grant.delete()
+        changes.removed.append(grant)
+    for grant, mapped in plan.change:
+        grant.includes_subtree, grant.rule = mapped.includes_subtree, mapped.rule
+        set_actor(
+            grant,
+            None,
+            _("Ändrad vid inloggning av gruppregeln för %(group)s") % {"group": mapped.rule.group},
+        )
+        grant.save()
+        changes.changed.append(grant)
+    for mapped in plan.add:
         grant = RoleGrant(
             user=user,
             unit=mapped.unit,

@@ -654,9 +654,11 @@ def directory_dry_run(request):
     in, through the same function that every login uses; nothing is saved."""
     _admin_only(request)
     form = DirectoryDryRunForm(request.GET if "groups" in request.GET else None)
-    mapped = None
+    mapped = plan = None
     if form.is_bound and form.is_valid():
         mapped = queries.directory_grants(form.group_list())
+        if form.cleaned_data["person"] is not None:
+            plan = queries.directory_plan(form.cleaned_data["person"], form.group_list())
     return render(
         request,
         "organisation/directory_dry_run.html",
@@ -664,6 +666,8 @@ def directory_dry_run(request):
             "nav": "admin",
             "form": form,
             "mapped": mapped,
+            "plan": plan,
+            "person": form.cleaned_data.get("person") if plan is not None else None,
             "page_title": _("Provkör gruppregler"),
             "breadcrumbs": _directory_crumbs((_("Provkörning"), None)),
         },

@@ -150,3 +150,27 @@ def test_the_rule_pages_run_the_same_number_of_queries_for_few_and_many(client, 
         services.apply_directory_groups(user=UserFactory(), groups=["SG-0", "SG-1"])
     large = [_queries(client, u) for u in (list_url, rule_url, dry_url)]
     assert small == large
+
+
+def test_the_dry_run_for_a_user_shows_what_the_next_login_would_change(client, admin, org):
+    kommun, skola = org
+    DirectoryGroupRuleFactory(group="SG-Skola", unit=skola, role=Role.MANAGER)
+    DirectoryGroupRuleFactory(group="SG-Alla", unit=kommun, role=Role.READER)
+    old = DirectoryGroupRuleFactory(group="SG-Gammal", unit=skola, role=Role.READER)
+    karin = UserFactory(username="karin", email="karin.ek@sjobacka.se")
+    services.apply_directory_groups(user=karin, groups=["SG-Gammal"])
+    grant(karin, kommun, Role.READER)  # by hand
+    url = reverse("organisation:directory_dry_run")
+    before = list(RoleGrant.objects.order_by("pk").values_list("pk", "role", "rule"))
+    body = client.get(
+        url, {"groups": "SG-Skola\nSG-Alla", "person": "Karin.Ek@Sjobacka.se"}
+    ).content.decode()
+    assert "Vid nästa inloggning för" in body
+    added = body.split("Läggs till")[1].split("</dt>")[1]
+    assert "Chef på Skolförvaltningen" in added
+    assert "Läsare på Skolförvaltningen (från gruppregeln <code>SG-Gammal</code>)" in body
+    assert "Finns redan, given för hand (ändras inte)" in body
+    assert list(RoleGrant.objects.order_by("pk").values_list("pk", "role", "rule")) == before
+    assert old.grants.count() == 1
+    body = client.get(url, {"groups": "SG-Skola", "person": "okänd"}).content.decode()
+    assert "Det finns ingen användare med det användarnamnet eller den e-postadressen." in body

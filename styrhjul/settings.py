@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "mozilla_django_oidc",
+    "djangosaml2",
     "styrhjul.core",
     # The API's interactive docs served from our own static files (no CDN:
     # the Content-Security-Policy allows only our own scripts).
@@ -132,6 +133,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The SAML login's own session cookie (SameSite=None): the identity
+    # provider posts its answer from another site. Untouched by other pages.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "styrhjul.web.middleware.SecurityHeadersMiddleware",
     # A save refused by someone else's that no page showed: 409 (web/concurrency.py).
     "styrhjul.web.middleware.EditConflictMiddleware",
@@ -314,6 +318,63 @@ if OIDC_ENABLED:
         )
     AUTHENTICATION_BACKENDS.append("styrhjul.organisation.oidc.StyrhjulOIDCBackend")
 
+# The claim that carries the user's directory groups in an OpenID Connect login
+# (Entra ID: "groups"); the group rules give roles from it (docs/konfiguration.md).
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups").strip()
+
+# SAML 2.0 (ADFS, Entra ID, Shibboleth, …) through djangosaml2/pysaml2. Enabled
+# when SAML_IDP_METADATA (a file or an https:// address) is set. The pysaml2
+# configuration is built from these at each login (organisation/saml.py).
+SAML_IDP_METADATA = os.environ.get("SAML_IDP_METADATA", "").strip()
+SAML_ENABLED = bool(SAML_IDP_METADATA)
+SAML_PROVIDER_NAME = os.environ.get("SAML_PROVIDER_NAME", "organisationens inloggning (SAML)")
+SAML_ENTITY_ID = os.environ.get("SAML_ENTITY_ID", "").strip()
+SAML_ACS_URL = os.environ.get("SAML_ACS_URL", "").strip()
+SAML_KEY_FILE = os.environ.get("SAML_KEY_FILE", "").strip()
+SAML_CERT_FILE = os.environ.get("SAML_CERT_FILE", "").strip()
+SAML_XMLSEC1 = os.environ.get("SAML_XMLSEC1", "").strip() or "/usr/bin/xmlsec1"
+SAML_ATTRIBUTE_USERNAME = os.environ.get("SAML_ATTRIBUTE_USERNAME", "").strip()
+SAML_ATTRIBUTE_EMAIL = os.environ.get("SAML_ATTRIBUTE_EMAIL", "mail").strip()
+SAML_ATTRIBUTE_FIRST_NAME = os.environ.get("SAML_ATTRIBUTE_FIRST_NAME", "givenName").strip()
+SAML_ATTRIBUTE_LAST_NAME = os.environ.get("SAML_ATTRIBUTE_LAST_NAME", "sn").strip()
+SAML_ATTRIBUTE_GROUPS = os.environ.get("SAML_ATTRIBUTE_GROUPS", "groups").strip()
+SAML_CREATE_USER = env_bool("SAML_CREATE_USER", False)
+# djangosaml2's own settings, from the above.
+SAML_CONFIG_LOADER = "styrhjul.organisation.saml.config_loader"
+SAML_DJANGO_USER_MAIN_ATTRIBUTE = "email"
+SAML_DJANGO_USER_MAIN_ATTRIBUTE_LOOKUP = "__iexact"
+SAML_CREATE_UNKNOWN_USER = SAML_CREATE_USER
+SAML_ATTRIBUTE_MAPPING = {
+    SAML_ATTRIBUTE_EMAIL: ("email",),
+    SAML_ATTRIBUTE_FIRST_NAME: ("first_name",),
+    SAML_ATTRIBUTE_LAST_NAME: ("last_name",),
+}
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "styrhjul.organisation.saml.login_failed"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_CSP_HANDLER = ""  # the product's own Content-Security-Policy applies
+if SAML_ENABLED:
+    missing = [name for name in ("SAML_ENTITY_ID", "SAML_ACS_URL") if not globals()[name]]
+    if missing:
+        raise ImproperlyConfigured(
+            "SAML är påslaget (SAML_IDP_METADATA) men dessa variabler saknas: " + ", ".join(missing)
+        )
+    if bool(SAML_KEY_FILE) != bool(SAML_CERT_FILE):
+        raise ImproperlyConfigured(
+            "SAML_KEY_FILE och SAML_CERT_FILE anges tillsammans (tjänstens nyckel och certifikat)."
+        )
+    for name in ("SAML_KEY_FILE", "SAML_CERT_FILE") + (
+        () if "://" in SAML_IDP_METADATA else ("SAML_IDP_METADATA",)
+    ):
+        if globals()[name] and not os.path.isfile(globals()[name]):
+            raise ImproperlyConfigured(f"{name}: filen {globals()[name]} finns inte.")
+    if "://" in SAML_IDP_METADATA and not SAML_IDP_METADATA.startswith("https://"):
+        raise ImproperlyConfigured("SAML_IDP_METADATA ska vara en fil eller en https://-adress.")
+    if not os.access(SAML_XMLSEC1, os.X_OK):
+        raise ImproperlyConfigured(
+            f"SAML kräver programmet xmlsec1 (Debian-paketet xmlsec1); {SAML_XMLSEC1} finns inte."
+        )
+    AUTHENTICATION_BACKENDS.append("styrhjul.organisation.saml.StyrhjulSaml2Backend")
+
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
@@ -412,6 +473,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The SAML libraries write every step of a login (and its attributes) at INFO.
+        "saml2": {"level": "WARNING"},
+        "djangosaml2": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
     },
 }
 

@@ -19,3 +19,5 @@ handler500 = "styrhjul.web.views.server_error"
 
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+if settings.SAML_ENABLED:
+    urlpatterns.append(path("saml2/", include("styrhjul.organisation.saml_urls")))

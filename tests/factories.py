@@ -126,6 +126,18 @@ class RoleGrantFactory(factory.django.DjangoModelFactory):
     includes_subtree = True
 
 
+class DirectoryGroupRuleFactory(factory.django.DjangoModelFactory):
+    """Gruppregel: a directory group → a role on a unit."""
+
+    class Meta:
+        model = "organisation.DirectoryGroupRule"
+
+    group = factory.Sequence(lambda n: f"styrhjul-grupp-{n}")
+    unit = factory.SubFactory(UnitFactory)
+    role = Role.READER
+    includes_subtree = True
+
+
 def grant(user: User, unit: Unit, role: str = Role.MANAGER, subtree: bool = True) -> RoleGrant:
     return RoleGrant.objects.create(user=user, unit=unit, role=role, includes_subtree=subtree)
 

@@ -61,7 +61,14 @@ from styrhjul.model.models import (
 )
 from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
+from styrhjul.organisation.models import (
+    DirectoryGroupRule,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitType,
+    User,
+)
 from styrhjul.planning import services
 from styrhjul.planning.models import IndicatorTarget, Item, ItemLink, ItemShare, Plan
 from tests.factories import (
@@ -109,6 +116,10 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "organisation:user_grant_add": "user",
     "organisation:user_history": "user",
     "organisation:unit_types": None,
+    "organisation:directory_rules": None,
+    "organisation:directory_rule": "directory_rule",
+    "organisation:directory_rule_delete": "directory_rule",
+    "organisation:directory_dry_run": None,
     "organisation:unit_type": "unit_type",
     "planning:unit_plans": ("unit", "year"),
     "planning:plan": "plan",
@@ -337,8 +348,9 @@ MODEL_ONLY = {
 # The styrmodell: read by everyone with a grant in the organisation
 # (access.organisation_ids).
 STYRMODELL = {"model:index", "model:year", "model:history", "api:occasion"}
-# Mozilla-django-oidc's own views (only mounted when OIDC is configured).
-IGNORED_PREFIXES = ("oidc_",)
+# Mozilla-django-oidc's and djangosaml2's own views (only mounted when OIDC or
+# SAML is configured; tests/organisation/test_saml.py walks SAML's).
+IGNORED_PREFIXES = ("oidc_", "saml2_")
 
 # 401: the API's answer to a call without a login or a valid token.
 DENIED = {302, 401, 403, 404, 405}
@@ -529,6 +541,9 @@ def world(org):
             "grant": target_grant,
             "user": target_chef,
             "unit_type": UnitType.objects.get(name="Enhet"),
+            "directory_rule": DirectoryGroupRule.objects.create(
+                group="hemlig-grupp", unit=target, role=Role.READER
+            ),
             "plan": plan,
             "plan_type": vp,
             "item": item,
@@ -641,6 +656,7 @@ def snapshot() -> tuple:
             )
         ),
         list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
+        list(DirectoryGroupRule.objects.order_by("pk").values_list("pk", "group", "unit_id")),
         list(User.objects.order_by("pk").values_list("pk", "email", "is_active")),
         list(UnitType.objects.order_by("pk").values_list("pk", "name")),
         list(Item.objects.order_by("pk").values_list("pk", "title", "version", "archived_at")),
@@ -711,6 +727,7 @@ POST_DATA = {
     "version": "1",
     "parent": "1",
     "user": "1",
+    "group": "Kapad",
     "role": "admin",
     "unit": "1",
     "includes_subtree": "on",

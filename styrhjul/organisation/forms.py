@@ -180,3 +180,60 @@ class UnitTypeForm(forms.ModelForm):
             "order": _("Ordning"),
             "governing": _("Styr hela organisationen"),
         }
+
+
+class DirectoryGroupRuleForm(forms.Form):
+    """A new directory group rule (gruppregel)."""
+
+    group = forms.CharField(
+        label=_("Grupp"),
+        max_length=255,
+        help_text=_(
+            "Gruppens värde som identitetsleverantören skickar, t.ex. gruppens namn eller "
+            "objekt-id i Entra ID. Stora och små bokstäver räknas som samma."
+        ),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=Unit.objects.none(), empty_label=_("Välj enhet")
+    )
+    role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
+    includes_subtree = forms.BooleanField(
+        label=_("Gäller även underliggande enheter"), required=False, initial=True
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class DirectoryDryRunForm(forms.Form):
+    """The groups to try the rules on (provkörning)."""
+
+    groups = forms.CharField(
+        label=_("Grupper"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("En grupp per rad, som identitetsleverantören skickar dem."),
+    )
+    person = forms.CharField(
+        label=_("Användare (valfritt)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Användarnamn eller e-postadress: visar också vad som skulle läggas till och tas "
+            "bort för användaren vid nästa inloggning med de här grupperna."
+        ),
+    )
+
+    def clean_person(self) -> User | None:
+        text = self.cleaned_data["person"].strip()
+        if not text:
+            return None
+        try:
+            return User.objects.get_by_natural_key(text)
+        except (User.DoesNotExist, User.MultipleObjectsReturned):
+            raise forms.ValidationError(
+                _("Det finns ingen användare med det användarnamnet eller den e-postadressen.")
+            ) from None
+
+    def group_list(self) -> list[str]:
+        return [line for line in self.cleaned_data["groups"].splitlines() if line.strip()]

@@ -185,7 +185,7 @@ class Role(models.TextChoices):
 
 class RoleGrant(models.Model):
     """Behörighet: a role granted to a user on a unit, and on its subtree when
-    includes_subtree is set."""
+    includes_subtree is set; by hand, or by a directory group rule (`rule`)."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("användare")
@@ -195,6 +195,17 @@ class RoleGrant(models.Model):
     )
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     includes_subtree = models.BooleanField(_("gäller även underliggande enheter"), default=True)
+    # The directory group rule that gave the grant at the user's last login;
+    # empty for a grant made by hand. The rules add and remove only their own
+    # grants (services.apply_directory_groups).
+    rule = models.ForeignKey(
+        "DirectoryGroupRule",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("gruppregel"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -207,6 +218,53 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         scope = _("med underliggande") if self.includes_subtree else _("endast enheten")
         return f"{self.get_role_display()}: {self.unit} ({scope})"
+
+    @property
+    def access_unit(self) -> Unit:
+        return self.unit
+
+
+class DirectoryGroupRule(models.Model):
+    """Gruppregel: members of a group in the organisation's directory (a value
+    of the identity provider's group claim or attribute) are given a role on
+    a unit, with or without its subtree, at every login (OpenID Connect or
+    SAML). The grants a rule gives are RoleGrants marked with the rule; grants
+    made by hand are never touched by the rules."""
+
+    group = models.CharField(
+        _("grupp"),
+        max_length=255,
+        help_text=_(
+            "Gruppens värde som identitetsleverantören skickar, t.ex. gruppens namn eller id."
+        ),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="directory_rules",
+        verbose_name=_("enhet"),
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    includes_subtree = models.BooleanField(_("gäller även underliggande enheter"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("gruppregel")
+        verbose_name_plural = _("gruppregler")
+        ordering = ["group", "unit__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "unit", "role"],
+                name="one_directory_rule_per_role",
+                violation_error_message=_(
+                    "Det finns redan en regel som ger gruppen den rollen på enheten."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = _("med underliggande") if self.includes_subtree else _("endast enheten")
+        return f"{self.group} → {self.get_role_display()}: {self.unit} ({scope})"
 
     @property
     def access_unit(self) -> Unit:

@@ -7,6 +7,8 @@ Entra ID's user info endpoint sends neither, so the claims of the (verified)
 ID token are used where the user info lacks them.
 New users are created only when OIDC_CREATE_USER is on; otherwise an
 administrator creates the user (with the same e-mail address) first.
+At every login the user's directory groups (the OIDC_GROUPS_CLAIM claim) go
+through the group rules (services.apply_directory_groups), as for SAML.
 docs/konfiguration.md describes the setup.
 """
 
@@ -16,6 +18,8 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from . import services
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +43,15 @@ def email_from_claims(claims: dict) -> str:
 
 def axes_whitelist(request, credentials) -> bool:
     """AXES_WHITELIST_CALLABLE: django-axes neither counts nor locks OpenID
-    Connect logins. They carry no password to guess (the provider throttles
-    those), and as they have no user name, axes would otherwise count every
-    refused one (an unknown user) against the client's address alone and
-    lock the organisation login for a whole office behind one address."""
-    return bool(credentials) and not credentials.get("username") and "nonce" in credentials
+    Connect or SAML logins. They carry no password to guess (the provider
+    throttles those), and as they have no user name, axes would otherwise
+    count every refused one (an unknown user) against the client's address
+    alone and lock the organisation login for a whole office behind one
+    address."""
+    if not credentials or credentials.get("username"):
+        return False
+    # OpenID Connect sends a nonce, SAML the identity provider's answer.
+    return "nonce" in credentials or "session_info" in credentials
 
 
 class StyrhjulOIDCBackend(OIDCAuthenticationBackend):
@@ -56,7 +64,8 @@ class StyrhjulOIDCBackend(OIDCAuthenticationBackend):
         if payload.get("sub") and userinfo.get("sub") and payload["sub"] != userinfo["sub"]:
             # OpenID Connect Core 5.3.2: the user info must be about the same user.
             raise SuspiciousOperation("OIDC: user info och ID-token gäller olika användare.")
-        claims = {name: payload[name] for name in ID_TOKEN_CLAIMS if name in payload}
+        names = (*ID_TOKEN_CLAIMS, settings.OIDC_GROUPS_CLAIM)
+        claims = {name: payload[name] for name in names if name in payload}
         claims.update(userinfo)
         return claims
 
@@ -93,14 +102,22 @@ class StyrhjulOIDCBackend(OIDCAuthenticationBackend):
             if not self.user_can_authenticate(user):
                 logger.warning("OIDC-inloggning för inaktiv användare %s avvisades.", user.pk)
                 return None
-            return self.update_user(user, claims)
+            return self._apply_groups(self.update_user(user, claims), claims)
         if getattr(settings, "OIDC_CREATE_USER", False):
-            return self.create_user(claims)
+            return self._apply_groups(self.create_user(claims), claims)
         logger.warning(
             "OIDC-inloggning avvisades: ingen användare i Styrhjul har %s.",
             self.describe_user_by_claims(claims),
         )
         return None
+
+    def _apply_groups(self, user, claims):
+        """Give the roles the group rules give the user's directory groups,
+        remove those they no longer give."""
+        if user is not None:
+            groups = claims.get(settings.OIDC_GROUPS_CLAIM) or []
+            services.apply_directory_groups(user=user, groups=groups)
+        return user
 
     def create_user(self, claims):
         """Create a user for a first login, only when OIDC_CREATE_USER is on."""

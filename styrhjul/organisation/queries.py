@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from . import access
-from .models import Role, RoleGrant, Unit, User
+from .models import DirectoryGroupRule, Role, RoleGrant, Unit, User
 
 
 @dataclass
@@ -151,3 +151,114 @@ def chosen_root(user, wanted=None) -> tuple[Unit, list[Unit]]:
     if chosen is None:
         raise Http404
     return chosen, roots
+
+
+# --- Directory group rules -------------------------------------------------------------
+
+
+def group_names(groups) -> set[str]:
+    """The group values of a login (or of the dry run's text), compared as
+    directories compare group names: without surrounding space and without
+    regard to case. A single string is one group."""
+    if groups is None:
+        return set()
+    if isinstance(groups, str):
+        groups = [groups]
+    return {str(g).strip().casefold() for g in groups if str(g).strip()}
+
+
+@dataclass(frozen=True)
+class MappedGrant:
+    """A grant the directory group rules give: the role on the unit, with the
+    subtree when any rule giving it includes the subtree, and the first rule
+    (the oldest) that gives it, which the grant is marked with."""
+
+    unit: Unit
+    role: str
+    includes_subtree: bool
+    rule: DirectoryGroupRule
+    rules: tuple[DirectoryGroupRule, ...]
+
+    def get_role_display(self) -> str:
+        return str(Role(self.role).label)
+
+
+def directory_grants(groups) -> list[MappedGrant]:
+    """What the directory group rules give a member of `groups`: the one
+    answer for every login (services.apply_directory_groups) and the dry
+    run. Two queries: none when there are no groups."""
+    wanted = group_names(groups)
+    if not wanted:
+        return []
+    found: dict[tuple[int, str], list[DirectoryGroupRule]] = {}
+    for rule in DirectoryGroupRule.objects.select_related("unit", "unit__unit_type").order_by("pk"):
+        if rule.group.strip().casefold() in wanted:
+            found.setdefault((rule.unit_id, rule.role), []).append(rule)
+    result = [
+        MappedGrant(
+            unit=rules[0].unit,
+            role=rules[0].role,
+            includes_subtree=any(r.includes_subtree for r in rules),
+            rule=rules[0],
+            rules=tuple(rules),
+        )
+        for rules in found.values()
+    ]
+    return sorted(result, key=lambda m: (m.unit.name, m.role))
+
+
+@dataclass
+class DirectoryPlan:
+    """What the groups of a login change in one user's grants: the one
+    answer that a login carries out (services.apply_directory_groups) and
+    the dry run shows for a user."""
+
+    add: list[MappedGrant] = field(default_factory=list)
+    change: list[tuple[RoleGrant, MappedGrant]] = field(default_factory=list)
+    remove: list[RoleGrant] = field(default_factory=list)
+    # The rules give it, but the user already has the role on the unit by
+    # hand: the hand-made grant stays as it is and nothing is added.
+    by_hand: list[tuple[RoleGrant, MappedGrant]] = field(default_factory=list)
+    keep: list[RoleGrant] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.change or self.remove)
+
+
+def directory_plan(user, groups, grants=None) -> DirectoryPlan:
+    """Compare what the rules give `groups` with the user's grants (`grants`,
+    or read here): only grants marked with a rule are added, changed or
+    removed."""
+    wanted = {(m.unit.pk, m.role): m for m in directory_grants(groups)}
+    if grants is None:
+        grants = RoleGrant.objects.filter(user=user).select_related("rule", "unit")
+    existing = {(g.unit_id, g.role): g for g in grants}
+    plan = DirectoryPlan()
+    for key, grant in existing.items():
+        mapped = wanted.get(key)
+        if grant.rule_id is None:
+            if mapped is not None:
+                plan.by_hand.append((grant, mapped))
+        elif mapped is None:
+            plan.remove.append(grant)
+        elif grant.includes_subtree != mapped.includes_subtree or grant.rule_id != mapped.rule.pk:
+            plan.change.append((grant, mapped))
+        else:
+            plan.keep.append(grant)
+    plan.add = [mapped for key, mapped in wanted.items() if key not in existing]
+    return plan
+
+
+def directory_rules() -> QuerySet[DirectoryGroupRule]:
+    """The rules for the administration page, with how many grants each has
+    given (one query)."""
+    return DirectoryGroupRule.objects.select_related("unit", "unit__unit_type").annotate(
+        grant_count=Count("grants")
+    )
+
+
+def directory_rule_grants(rule: DirectoryGroupRule) -> QuerySet[RoleGrant]:
+    """The grants a rule has given, for the page that shows them."""
+    return rule.grants.select_related("user", "unit").order_by(
+        "user__first_name", "user__last_name", "user__username"
+    )

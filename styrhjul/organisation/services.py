@@ -4,6 +4,7 @@ a transaction, each checking the access policy first."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -12,8 +13,8 @@ from django.utils.translation import gettext as _
 from styrhjul.core.audit import set_actor
 from styrhjul.core.concurrency import lock_version, save_edited, use_case
 
-from . import access
-from .models import Role, RoleGrant, Unit, UnitType, User
+from . import access, queries
+from .models import DirectoryGroupRule, Role, RoleGrant, Unit, UnitType, User
 
 
 def _check_parent(actor, parent: Unit | None) -> None:
@@ -146,9 +147,11 @@ def grant_role(
     grant = RoleGrant.objects.filter(user=user, unit=unit, role=role).first()
     if grant is None:
         grant = RoleGrant(user=user, unit=unit, role=role, includes_subtree=includes_subtree)
-    elif grant.includes_subtree == includes_subtree:
+    elif grant.includes_subtree == includes_subtree and grant.rule_id is None:
         return grant
-    grant.includes_subtree = includes_subtree
+    # A grant given by hand is the administrator's: one the directory group
+    # rules gave becomes hand-made, and the rules leave it alone from now on.
+    grant.includes_subtree, grant.rule = includes_subtree, None
     set_actor(grant, actor)
     grant.save()
     access.forget(user)
@@ -221,3 +224,103 @@ def unit_type_save(*, actor, unit_type: UnitType) -> UnitType:
     set_actor(unit_type, actor)
     unit_type.save()
     return unit_type
+
+
+# --- Directory group rules (gruppregler) -------------------------------------------------
+
+
+@dataclass
+class DirectoryChanges:
+    """What one login's groups changed in the user's grants."""
+
+    added: list[RoleGrant] = field(default_factory=list)
+    changed: list[RoleGrant] = field(default_factory=list)
+    removed: list[RoleGrant] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@use_case
+def apply_directory_groups(*, user: User, groups) -> DirectoryChanges:
+    """Bring the user's grants from the directory in line with the groups the
+    identity provider sent at this login (OpenID Connect or SAML): add what
+    the rules give, remove what they no longer give. Only grants marked with
+    a rule are added, changed or removed; a grant made by hand is never
+    touched, and where one already gives the role on the unit no rule's
+    grant is added beside it."""
+    # Two logins of one person at once (two tabs) wait for each other here.
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    grants = RoleGrant.objects.select_for_update(of=("self",)).filter(user=user)
+    plan = queries.directory_plan(user, groups, grants=grants.select_related("rule", "unit"))
+    changes = DirectoryChanges()
+    for grant in plan.remove:
+        set_actor(
+            grant,
+            None,
+            _("Borttagen vid inloggning: gruppen %(group)s gav den inte längre")
+            % {"group": grant.rule.group},
+        )
+        grant.delete()
+        changes.removed.append(grant)
+    for grant, mapped in plan.change:
+        grant.includes_subtree, grant.rule = mapped.includes_subtree, mapped.rule
+        set_actor(
+            grant,
+            None,
+            _("Ändrad vid inloggning av gruppregeln för %(group)s") % {"group": mapped.rule.group},
+        )
+        grant.save()
+        changes.changed.append(grant)
+    for mapped in plan.add:
+        grant = RoleGrant(
+            user=user,
+            unit=mapped.unit,
+            role=mapped.role,
+            includes_subtree=mapped.includes_subtree,
+            rule=mapped.rule,
+        )
+        set_actor(
+            grant,
+            None,
+            _("Given vid inloggning av gruppregeln för %(group)s") % {"group": mapped.rule.group},
+        )
+        grant.save()
+        changes.added.append(grant)
+    if changes:
+        access.forget(user)
+    return changes
+
+
+@use_case
+def directory_rule_create(
+    *, actor, group: str, unit: Unit, role: str, includes_subtree: bool = True
+) -> DirectoryGroupRule:
+    """A new rule: from their next login, members of the group get the role
+    on the unit. Only a system administrator makes rules (a rule may give any
+    role anywhere)."""
+    access.require_admin(actor)
+    rule = DirectoryGroupRule(
+        group=group.strip(), unit=unit, role=role, includes_subtree=includes_subtree
+    )
+    rule.full_clean()
+    set_actor(rule, actor)
+    rule.save()
+    return rule
+
+
+@use_case
+def directory_rule_delete(*, actor, rule: DirectoryGroupRule) -> int:
+    """Remove a rule and, at once, the grants it gave (another rule that
+    gives the same role gives it again at the user's next login). Returns
+    how many grants were removed."""
+    access.require_admin(actor)
+    grants = list(rule.grants.select_related("user"))
+    reason = _("Borttagen med gruppregeln för %(group)s") % {"group": rule.group}
+    for grant in grants:
+        set_actor(grant, actor, reason)
+        grant.delete()
+        access.forget(grant.user)
+    set_actor(rule, actor)
+    rule.delete()
+    return len(grants)

@@ -27,6 +27,14 @@ urlpatterns = [
         name="user_grant_add",
     ),
     path("administration/anvandare/<int:pk>/historik/", views.user_history, name="user_history"),
+    path("administration/gruppregler/", views.directory_rules, name="directory_rules"),
+    path("administration/gruppregler/provkor/", views.directory_dry_run, name="directory_dry_run"),
+    path("administration/gruppregler/<int:pk>/", views.directory_rule, name="directory_rule"),
+    path(
+        "administration/gruppregler/<int:pk>/ta-bort/",
+        views.directory_rule_delete,
+        name="directory_rule_delete",
+    ),
     path("administration/enhetstyper/", views.unit_types, name="unit_types"),
     path("administration/enhetstyper/<int:pk>/", views.unit_types, name="unit_type"),
 ]

@@ -8,6 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from styrhjul.core.history import history_entries
 from . import access, queries, services
 from .forms import (
     CloseForm,
+    DirectoryDryRunForm,
+    DirectoryGroupRuleForm,
     GrantForm,
     MoveForm,
     UnitForm,
@@ -28,7 +31,7 @@ from .forms import (
     UserGrantForm,
     VersionForm,
 )
-from .models import RoleGrant, Unit, UnitType, User
+from .models import DirectoryGroupRule, RoleGrant, Unit, UnitType, User
 
 
 def _year(request) -> int:
@@ -468,7 +471,7 @@ def user_detail(request, pk: int):
             "person": person,
             "form": form,
             "grant_form": grant_form,
-            "grants": person.grants.select_related("unit", "unit__unit_type").order_by(
+            "grants": person.grants.select_related("unit", "unit__unit_type", "rule").order_by(
                 "unit__name"
             ),
             "page_title": str(person),
@@ -561,5 +564,111 @@ def unit_types(request, pk: int | None = None):
             "types": UnitType.objects.all(),
             "page_title": _("Enhetstyper"),
             "breadcrumbs": _admin_crumbs((_("Enhetstyper"), None)),
+        },
+    )
+
+
+# --- Directory group rules (gruppregler) ------------------------------------------------
+
+
+def _rule(pk: int) -> DirectoryGroupRule:
+    rule = DirectoryGroupRule.objects.select_related("unit", "unit__unit_type").filter(pk=pk)
+    if not rule:
+        raise Http404
+    return rule[0]
+
+
+def _directory_crumbs(*items):
+    return _admin_crumbs((_("Gruppregler"), reverse("organisation:directory_rules")), *items)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directory_rules(request):
+    """The group rules, how many grants each has given, and a form for a new one."""
+    _admin_only(request)
+    units = Unit.objects.valid_on(datetime.date.today()).order_by("name")
+    form = DirectoryGroupRuleForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.directory_rule_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Regeln för gruppen %(group)s är sparad. Den gäller från nästa inloggning.")
+                % {"group": rule.group},
+            )
+            return redirect("organisation:directory_rules")
+    return render(
+        request,
+        "organisation/directory_rules.html",
+        {
+            "nav": "admin",
+            "form": form,
+            "rules": queries.directory_rules(),
+            "page_title": _("Gruppregler"),
+            "breadcrumbs": _admin_crumbs((_("Gruppregler"), None)),
+        },
+    )
+
+
+@login_required
+@require_safe
+def directory_rule(request, pk: int):
+    """What one rule has given: the grants marked with it."""
+    _admin_only(request)
+    rule = _rule(pk)
+    return render(
+        request,
+        "organisation/directory_rule.html",
+        {
+            "nav": "admin",
+            "rule": rule,
+            "grants": queries.directory_rule_grants(rule),
+            "page_title": _("Gruppregel för %(group)s") % {"group": rule.group},
+            "breadcrumbs": _directory_crumbs((rule.group, None)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def directory_rule_delete(request, pk: int):
+    _admin_only(request)
+    rule = _rule(pk)
+    removed = services.directory_rule_delete(actor=request.user, rule=rule)
+    messages.success(
+        request,
+        _("Regeln för gruppen %(group)s är borttagen, med %(count)s behörigheter den gav.")
+        % {"group": rule.group, "count": removed},
+    )
+    return redirect("organisation:directory_rules")
+
+
+@login_required
+@require_safe
+def directory_dry_run(request):
+    """Provkörning: what the rules would give a member of the groups typed
+    in, through the same function that every login uses; nothing is saved."""
+    _admin_only(request)
+    form = DirectoryDryRunForm(request.GET if "groups" in request.GET else None)
+    mapped = plan = None
+    if form.is_bound and form.is_valid():
+        mapped = queries.directory_grants(form.group_list())
+        if form.cleaned_data["person"] is not None:
+            plan = queries.directory_plan(form.cleaned_data["person"], form.group_list())
+    return render(
+        request,
+        "organisation/directory_dry_run.html",
+        {
+            "nav": "admin",
+            "form": form,
+            "mapped": mapped,
+            "plan": plan,
+            "person": form.cleaned_data.get("person") if plan is not None else None,
+            "page_title": _("Provkör gruppregler"),
+            "breadcrumbs": _directory_crumbs((_("Provkörning"), None)),
         },
     )

@@ -49,6 +49,12 @@ class StyrhjulLoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sso_refused"] = self.request.GET.get("sso") == "nekad"
+        # Which sign-in refused: SAML says so (via=saml), OpenID Connect does not.
+        context["sso_refused_by"] = (
+            settings.SAML_PROVIDER_NAME
+            if self.request.GET.get("via") == "saml"
+            else settings.OIDC_PROVIDER_NAME
+        )
         if settings.DEMO_MODE and settings.LOGIN_HINTS:
             context.update(import_string(settings.LOGIN_HINTS)())
         return context

@@ -321,3 +321,37 @@ def test_password_guessing_is_still_counted(client):
     UserFactory(username="karin")
     client.post(reverse("login"), {"username": "karin", "password": "gissning"})
     assert AccessAttempt.objects.get().username == "karin"
+
+
+# --- Roles from the directory's groups ------------------------------------------------
+
+
+@with_oidc
+def test_the_groups_in_the_id_token_give_and_take_the_rules_roles_at_each_login(client):
+    from styrhjul.organisation.models import Role, RoleGrant
+    from tests.factories import DirectoryGroupRuleFactory, UnitFactory, grant
+
+    skola = UnitFactory(name="Skolförvaltningen")
+    DirectoryGroupRuleFactory(group="SG-Skola", unit=skola, role=Role.MANAGER)
+    karin = UserFactory(email="karin.ek@sjobacka.se")
+    grant(karin, skola, Role.READER)  # by hand
+    # Entra ID puts the groups in the ID token, not in the user info.
+    callback(client, {"sub": entra_claims()["sub"]}, entra_claims(groups=["SG-Skola"]))
+    assert client.session["_auth_user_id"] == str(karin.pk)
+    roles = dict(RoleGrant.objects.filter(user=karin).values_list("role", "rule__group"))
+    assert roles == {Role.READER: None, Role.MANAGER: "SG-Skola"}
+    client.logout()
+    callback(client, {"sub": entra_claims()["sub"]}, entra_claims(groups=[]))
+    roles = dict(RoleGrant.objects.filter(user=karin).values_list("role", "rule__group"))
+    assert roles == {Role.READER: None}
+
+
+def test_the_groups_claim_is_named_by_a_setting(backend, settings):
+    from styrhjul.organisation.models import Role, RoleGrant
+    from tests.factories import DirectoryGroupRuleFactory
+
+    settings.OIDC_GROUPS_CLAIM = "roles"
+    rule = DirectoryGroupRuleFactory(group="Styrhjul.Lasare", role=Role.READER)
+    karin = UserFactory(email="karin.ek@sjobacka.se")
+    login_with(backend, entra_claims(roles=["Styrhjul.Lasare"], groups=["annat"]))
+    assert RoleGrant.objects.get(user=karin).rule == rule

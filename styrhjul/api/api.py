@@ -15,7 +15,6 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import CursorPagination, paginate
 
 from styrhjul.core.concurrency import EditConflict
 from styrhjul.followup import services as followup
@@ -25,10 +24,8 @@ from styrhjul.organisation import access
 from styrhjul.planning.models import Item, ItemShare, Plan
 
 from .auth import SessionAuth, TokenAuth
+from .common import paged as _paged
 from .problems import Problem, problem
-
-PAGE_SIZE = 100
-MAX_PAGE_SIZE = 500
 
 
 def _docs_for_logged_in_users(view):
@@ -106,15 +103,6 @@ def _http_error(request, exc: HttpError):
     if exc.status_code == 403 and "CSRF" in str(exc):
         return problem(403, "CSRF-kontrollen misslyckades. Skicka med sidans CSRF-token.")
     return problem(exc.status_code, str(exc))
-
-
-# --- Pagination ---------------------------------------------------------------------------
-
-
-def _paged(ordering=("pk",)):
-    return paginate(
-        CursorPagination, ordering=ordering, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE
-    )
 
 
 # --- Organisation units -------------------------------------------------------------------
@@ -501,3 +489,11 @@ def report_save(request, response: HttpResponse, task_id: int, item_id: int, dat
     out = _report_out(task, item, report)
     _with_etag(response, out["version"])
     return out
+
+
+# --- The other parts of the API ---------------------------------------------------------------
+
+from . import read, write  # noqa: E402 - they use the schemas and errors above
+
+api.add_router("", read.router)
+api.add_router("", write.router)

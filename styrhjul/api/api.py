@@ -493,7 +493,5 @@ def report_save(request, response: HttpResponse, task_id: int, item_id: int, dat
 
 # --- The other parts of the API ---------------------------------------------------------------
 
-from . import read, write  # noqa: E402 - they use the schemas and errors above
-
-api.add_router("", read.router)
-api.add_router("", write.router)
+# They add their operations to `api`, after the schemas and errors above.
+from . import read, write  # noqa: E402, F401

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Query, Schema
 
 from styrhjul.documents.models import DocumentJob, JobStatus
 from styrhjul.documents.registry import CONTENT_TYPES
@@ -25,10 +25,8 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import IndicatorTarget, Item
 
+from .api import api
 from .common import paged
-
-router = Router()
-
 
 # --- The styrmodell ------------------------------------------------------------------------
 
@@ -118,7 +116,7 @@ def _models(user):
     return models
 
 
-@router.get("/styrmodeller", response=list[ModelOut], url_name="models", tags=["Styrmodell"])
+@api.get("/styrmodeller", response=list[ModelOut], url_name="models", tags=["Styrmodell"])
 @paged()
 def model_list(request, filters: Query[ModelFilter]):
     """Styrmodellerna (ett per organisation och år) i de organisationer du har
@@ -131,7 +129,7 @@ def model_list(request, filters: Query[ModelFilter]):
     return models
 
 
-@router.get(
+@api.get(
     "/styrmodeller/{model_id}",
     response=ModelDetailOut,
     url_name="model",
@@ -196,7 +194,7 @@ def _tasks(user):
     return ReportingTask.objects.restrict(user).select_related("occasion", "step", "plan_type")
 
 
-@router.get("/uppgifter", response=list[TaskOut], url_name="tasks", tags=["Uppföljning"])
+@api.get("/uppgifter", response=list[TaskOut], url_name="tasks", tags=["Uppföljning"])
 @paged(after=_with_progress)
 def task_list(request, filters: Query[TaskFilter]):
     """Rapporteringsuppgifterna för enheterna du får läsa, med hur många
@@ -211,7 +209,7 @@ def task_list(request, filters: Query[TaskFilter]):
     return tasks
 
 
-@router.get("/uppgifter/{task_id}", response=TaskOut, url_name="task", tags=["Uppföljning"])
+@api.get("/uppgifter/{task_id}", response=TaskOut, url_name="task", tags=["Uppföljning"])
 def task_detail(request, task_id: int):
     task = access.get_or_404(request.user, _tasks(request.user), pk=task_id)
     _with_progress([task])
@@ -243,7 +241,7 @@ class ReportFilter(Schema):
     item: int | None = None
 
 
-@router.get("/rapporter", response=list[ReportRowOut], url_name="reports", tags=["Uppföljning"])
+@api.get("/rapporter", response=list[ReportRowOut], url_name="reports", tags=["Uppföljning"])
 @paged()
 def report_list(request, filters: Query[ReportFilter]):
     """De sparade rapporterna för enheterna du får läsa. En enskild rapport
@@ -287,7 +285,7 @@ def _values(user):
     return access.visible_to(user, IndicatorValue.objects.all(), unit_field="unit")
 
 
-@router.get("/nyckeltalsvarden", response=list[ValueOut], url_name="values", tags=["Nyckeltal"])
+@api.get("/nyckeltalsvarden", response=list[ValueOut], url_name="values", tags=["Nyckeltal"])
 @paged()
 def value_list(request, filters: Query[ValueFilter]):
     """Utfallen (nyckeltalsvärdena) för enheterna du får läsa. `period` är tom
@@ -316,7 +314,7 @@ class TargetFilter(Schema):
     year: int | None = None
 
 
-@router.get("/malvarden", response=list[TargetOut], url_name="targets", tags=["Nyckeltal"])
+@api.get("/malvarden", response=list[TargetOut], url_name="targets", tags=["Nyckeltal"])
 @paged()
 def target_list(request, filters: Query[TargetFilter]):
     """Målvärdena per år för nyckeltalen du får läsa."""
@@ -380,7 +378,7 @@ def document_or_404(user, job_id: int, with_data: bool = False) -> DocumentJob:
     return job
 
 
-@router.get("/dokument", response=list[JobOut], url_name="documents", tags=["Dokument"])
+@api.get("/dokument", response=list[JobOut], url_name="documents", tags=["Dokument"])
 @paged(ordering=("-pk",))
 def document_list(request, filters: Query[JobFilter]):
     """Dokumenten (beställda och gjorda) för enheterna du läser med allt under
@@ -395,13 +393,13 @@ def document_list(request, filters: Query[JobFilter]):
     return jobs
 
 
-@router.get("/dokument/{job_id}", response=JobOut, url_name="document", tags=["Dokument"])
+@api.get("/dokument/{job_id}", response=JobOut, url_name="document", tags=["Dokument"])
 def document_detail(request, job_id: int):
     """Ett dokument och hur långt det har kommit (`status`, `progress` i %)."""
     return document_or_404(request.user, job_id)
 
 
-@router.get(
+@api.get(
     "/dokument/{job_id}/fil",
     url_name="document_download",
     tags=["Dokument"],
@@ -454,7 +452,7 @@ class EconomyFilter(Schema):
     year_start: datetime.date | None = None
 
 
-@router.get("/ekonomi/{unit_id}", response=EconomyOut, url_name="economy", tags=["Ekonomi"])
+@api.get("/ekonomi/{unit_id}", response=EconomyOut, url_name="economy", tags=["Ekonomi"])
 def unit_economy(request, unit_id: int, filters: Query[EconomyFilter]):
     """En enhets (med underliggande enheters) budget och utfall per
     rapportrad och månad under ett räkenskapsår (`year_start`, annars det

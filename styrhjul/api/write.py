@@ -10,7 +10,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Schema, Status
 
 from styrhjul.core.importing import ImportRejected
 from styrhjul.documents import jobs
@@ -23,11 +23,9 @@ from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item
 from styrhjul.planning.queries import organisation_id_of
 
-from .api import ItemOut, PlanOut, item_detail, plan_detail
+from .api import ItemOut, PlanOut, api, item_detail, plan_detail
 from .problems import Problem
 from .read import JobOut, document_or_404
-
-router = Router()
 
 
 def _version_from(if_match: str | None, what: str) -> int:
@@ -62,7 +60,7 @@ class UpsertOut(Schema):
     updated: int
 
 
-@router.post(
+@api.post(
     "/nyckeltalsvarden",
     response={200: UpsertOut},
     url_name="values_upsert",
@@ -106,14 +104,14 @@ def _unit_and_plan_type(user, unit_id: int, plan_type_id: int):
     return unit, plan_type
 
 
-@router.post("/planer", response={201: PlanOut}, url_name="plan_create", tags=["Planering"])
+@api.post("/planer", response={201: PlanOut}, url_name="plan_create", tags=["Planering"])
 def plan_create(request, response: HttpResponse, data: PlanIn):
     """Enhetens plan av en plantyp, skapad om den inte finns (201 i båda
     fallen, med planens adress i Location)."""
     unit, plan_type = _unit_and_plan_type(request.user, data.unit_id, data.plan_type_id)
     plan = planning.plan_for(actor=request.user, unit=unit, plan_type=plan_type)
     response["Location"] = reverse("api:plan", args=[plan.pk])
-    return 201, plan_detail(request, plan.pk)
+    return Status(201, plan_detail(request, plan.pk))
 
 
 class ItemFields(Schema):
@@ -158,7 +156,7 @@ def _item_fields(model, data: ItemFields, sent: set[str]) -> dict:
     return fields
 
 
-@router.post("/poster", response={201: ItemOut}, url_name="item_create", tags=["Planering"])
+@api.post("/poster", response={201: ItemOut}, url_name="item_create", tags=["Planering"])
 def item_create(request, response: HttpResponse, data: ItemIn):
     """En ny post i enhetens plan av plantypen (planen skapas med sin första
     post), som på sidan Ny post. `contributes_to`: poster den bidrar till."""
@@ -182,12 +180,10 @@ def item_create(request, response: HttpResponse, data: ItemIn):
     )
     response["Location"] = reverse("api:item", args=[item.pk])
     response["ETag"] = f'"{item.version}"'
-    return 201, item_detail(request, item.pk)
+    return Status(201, item_detail(request, item.pk))
 
 
-@router.patch(
-    "/poster/{item_id}", response={200: ItemOut}, url_name="item_update", tags=["Planering"]
-)
+@api.patch("/poster/{item_id}", response={200: ItemOut}, url_name="item_update", tags=["Planering"])
 def item_update(request, response: HttpResponse, item_id: int, data: ItemFields):
     """Ändra en post (bara fälten som skickas). Kräver If-Match med postens
     `version`; har någon annan sparat sedan dess blir svaret 409."""
@@ -221,7 +217,7 @@ class DocumentIn(Schema):
     fmt: str
 
 
-@router.post("/dokument", response={202: JobOut}, url_name="document_order", tags=["Dokument"])
+@api.post("/dokument", response={202: JobOut}, url_name="document_order", tags=["Dokument"])
 def document_order(request, response: HttpResponse, data: DocumentIn):
     """Beställ ett dokument (t.ex. `delarsrapport` som `pdf`) för en enhet vid
     ett uppföljningstillfälle. Svaret 202 har dokumentets adress i
@@ -237,4 +233,4 @@ def document_order(request, response: HttpResponse, data: DocumentIn):
         actor=request.user, unit=unit, occasion=occasion, document=data.document, fmt=data.fmt
     )
     response["Location"] = reverse("api:document", args=[job.pk])
-    return 202, document_or_404(request.user, job.pk)
+    return Status(202, document_or_404(request.user, job.pk))

@@ -367,6 +367,9 @@ except ValueError:
     raise ImproperlyConfigured("STYRHJUL_WORKER_BEAT_SECONDS ska vara ett tal.") from None
 # How many unfinished documents one person may have ordered at once.
 DOCUMENT_JOBS_PER_USER = env_int("STYRHJUL_DOCUMENT_JOBS_PER_USER", 3)
+# Calls a minute per API token (0: no limit), counted in the shared cache;
+# a token may have its own limit (docs/api.md#gränser).
+API_RATE_LIMIT = env_int("STYRHJUL_API_RATE_LIMIT", 600)
 
 # Kolada's open API (docs/kolada.md); `styrhjul kolada-sync` fetches from it.
 KOLADA_BASE_URL = os.environ.get("STYRHJUL_KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")

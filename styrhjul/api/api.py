@@ -53,7 +53,7 @@ api = NinjaAPI(
 
 @api.exception_handler(Problem)
 def _problem(request, exc: Problem):
-    return problem(exc.status, exc.detail, **exc.extra)
+    return problem(exc.status, exc.detail, headers=exc.headers, **exc.extra)
 
 
 @api.exception_handler(Http404)

@@ -27,7 +27,9 @@ TITLES = {
 }
 
 
-def problem(status: int, detail: str, *, title: str | None = None, **extra) -> HttpResponse:
+def problem(
+    status: int, detail: str, *, title: str | None = None, headers: dict | None = None, **extra
+) -> HttpResponse:
     body = {
         "type": "about:blank",
         "title": title or TITLES.get(status, "Fel"),
@@ -35,18 +37,22 @@ def problem(status: int, detail: str, *, title: str | None = None, **extra) -> H
         "detail": detail,
         **extra,
     }
-    return HttpResponse(
+    response = HttpResponse(
         json.dumps(body, ensure_ascii=False, default=str),
         status=status,
         content_type=CONTENT_TYPE,
     )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 class Problem(Exception):
     """Raised by the API's own code: answered as problem+json."""
 
-    def __init__(self, status: int, detail: str, **extra):
+    def __init__(self, status: int, detail: str, *, headers: dict | None = None, **extra):
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.headers = headers
         self.extra = extra

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from styrhjul.core.forms import apply_errors
-
 from styrhjul.organisation import access
 
 from . import services

@@ -2,7 +2,6 @@
 nothing, errors per row), plans and items through the planning services,
 and ordering a document (202 with the job's address)."""
 
-import datetime
 import json
 from decimal import Decimal
 from unittest import mock

@@ -24,8 +24,9 @@ from styrhjul.organisation import access
 from styrhjul.planning.models import Item, ItemShare, Plan
 
 from .auth import SessionAuth, TokenAuth
+from .common import Id, Year
 from .common import paged as _paged
-from .problems import Problem, problem
+from .problems import Problem, problem, with_problems
 
 
 def _docs_for_logged_in_users(view):
@@ -34,7 +35,17 @@ def _docs_for_logged_in_users(view):
     return login_required(require_safe(view))
 
 
-api = NinjaAPI(
+class StyrhjulAPI(NinjaAPI):
+    """The API, whose OpenAPI document also states its errors: every
+    operation may answer problem+json (problems.PROBLEM_SCHEMA) with the
+    statuses of problems.STATUSES, as docs/api.md lists them."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return with_problems(schema)
+
+
+api = StyrhjulAPI(
     title="Styrhjul API",
     version="1",
     description=(
@@ -123,8 +134,8 @@ class UnitOut(Schema):
 
 
 class UnitFilter(Schema):
-    year: int | None = None
-    parent: int | None = None
+    year: Year | None = None
+    parent: Id | None = None
     code: str | None = None
 
 
@@ -147,7 +158,7 @@ def unit_list(request, filters: Query[UnitFilter]):
 
 
 @api.get("/enheter/{unit_id}", response=UnitOut, url_name="unit", tags=["Organisation"])
-def unit_detail(request, unit_id: int):
+def unit_detail(request, unit_id: Id):
     return access.get_or_404(request.user, _units(request.user), pk=unit_id)
 
 
@@ -160,7 +171,7 @@ class OccasionOut(Schema):
     kind: str
     status: str
     year: int
-    organisation_id: int
+    organisation_id: Id
     period_end: datetime.date
     plan_type_ids: list[int]
 
@@ -178,7 +189,7 @@ class OccasionOut(Schema):
 
 
 class OccasionFilter(Schema):
-    year: int | None = None
+    year: Year | None = None
     status: str | None = None
     kind: str | None = None
 
@@ -217,7 +228,7 @@ def occasion_list(request, filters: Query[OccasionFilter]):
     url_name="occasion",
     tags=["Uppföljning"],
 )
-def occasion_detail(request, occasion_id: int):
+def occasion_detail(request, occasion_id: Id):
     return access.get_or_404(request.user, _occasions(request.user), pk=occasion_id)
 
 
@@ -226,8 +237,8 @@ def occasion_detail(request, occasion_id: int):
 
 class PlanOut(Schema):
     id: int
-    unit_id: int
-    plan_type_id: int
+    unit_id: Id
+    plan_type_id: Id
     plan_type: str
     year: int
 
@@ -241,8 +252,8 @@ class PlanOut(Schema):
 
 
 class PlanFilter(Schema):
-    year: int | None = None
-    unit: int | None = None
+    year: Year | None = None
+    unit: Id | None = None
 
 
 def _plans(user):
@@ -263,14 +274,14 @@ def plan_list(request, filters: Query[PlanFilter]):
 
 
 @api.get("/planer/{plan_id}", response=PlanOut, url_name="plan", tags=["Planering"])
-def plan_detail(request, plan_id: int):
+def plan_detail(request, plan_id: Id):
     return access.get_or_404(request.user, _plans(request.user), pk=plan_id)
 
 
 class ItemOut(Schema):
     id: int
-    plan_id: int
-    unit_id: int
+    plan_id: Id
+    unit_id: Id
     kind: str
     number: str
     title: str
@@ -313,9 +324,9 @@ class ItemOut(Schema):
 
 
 class ItemFilter(Schema):
-    year: int | None = None
-    plan: int | None = None
-    unit: int | None = None
+    year: Year | None = None
+    plan: Id | None = None
+    unit: Id | None = None
     kind: str | None = None
     archived: bool = False
 
@@ -351,7 +362,7 @@ def item_list(request, filters: Query[ItemFilter]):
 
 
 @api.get("/poster/{item_id}", response=ItemOut, url_name="item", tags=["Planering"])
-def item_detail(request, item_id: int):
+def item_detail(request, item_id: Id):
     return access.get_or_404(request.user, _items(request.user), pk=item_id)
 
 
@@ -359,12 +370,12 @@ def item_detail(request, item_id: int):
 
 
 class ReportOut(Schema):
-    task_id: int
-    item_id: int
+    task_id: Id
+    item_id: Id
     version: int
-    status_id: int | None = None
+    status_id: Id | None = None
     completion: int | None = None
-    assessment_id: int | None = None
+    assessment_id: Id | None = None
     comment: str = ""
     analysis: str = ""
     measures: str = ""
@@ -373,9 +384,9 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    status_id: int | None = None
+    status_id: Id | None = None
     completion: int | None = None
-    assessment_id: int | None = None
+    assessment_id: Id | None = None
     comment: str = ""
     analysis: str = ""
     measures: str = ""
@@ -395,7 +406,7 @@ REPORT_FIELDS = (
 )
 
 
-def _task_and_item(user, task_id: int, item_id: int):
+def _task_and_item(user, task_id: Id, item_id: Id):
     """The task (read through the policy) and one of the items it reports on;
     404 for either, whether missing or not readable."""
     task = access.get_or_404(
@@ -426,7 +437,7 @@ def _with_etag(response, version: int):
     url_name="report",
     tags=["Uppföljning"],
 )
-def report_detail(request, response: HttpResponse, task_id: int, item_id: int):
+def report_detail(request, response: HttpResponse, task_id: Id, item_id: Id):
     """En posts rapport i en uppgift. Versionen står också i ETag; skicka
     den i If-Match när du sparar. Version 0: inte rapporterad än."""
     task, item = _task_and_item(request.user, task_id, item_id)
@@ -463,7 +474,7 @@ def _scale_value(value_id: int | None, field: str):
     url_name="report_save",
     tags=["Uppföljning"],
 )
-def report_save(request, response: HttpResponse, task_id: int, item_id: int, data: ReportIn):
+def report_save(request, response: HttpResponse, task_id: Id, item_id: Id, data: ReportIn):
     """Spara en posts rapport, som på rapporteringssidan. Kräver If-Match med
     versionen du läste; har någon annan sparat sedan dess blir svaret 409
     med rapporten som den är sparad nu."""

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 from ninja.pagination import CursorPagination, paginate
+from pydantic import Field
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+
+# An id as the database stores it (a 64-bit integer) and a year: a number
+# outside them is wrong input (422), never a database error.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Year = Annotated[int, Field(ge=1900, le=2999)]
 
 
 class _Cursor(CursorPagination):

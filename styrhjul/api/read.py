@@ -26,7 +26,7 @@ from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import IndicatorTarget, Item
 
 from .api import api
-from .common import paged
+from .common import Id, Year, paged
 
 # --- The styrmodell ------------------------------------------------------------------------
 
@@ -75,7 +75,7 @@ class PlanTypeOut(Schema):
 
 class ModelOut(Schema):
     id: int
-    organisation_id: int
+    organisation_id: Id
     year: int
 
 
@@ -103,8 +103,8 @@ class ModelDetailOut(ModelOut):
 
 
 class ModelFilter(Schema):
-    year: int | None = None
-    organisation: int | None = None
+    year: Year | None = None
+    organisation: Id | None = None
 
 
 def _models(user):
@@ -135,7 +135,7 @@ def model_list(request, filters: Query[ModelFilter]):
     url_name="model",
     tags=["Styrmodell"],
 )
-def model_detail(request, model_id: int):
+def model_detail(request, model_id: Id):
     """Ett års styrmodell: perspektiv, nivåer, plantyper och skalor med värden."""
     models = _models(request.user).prefetch_related(
         "perspectives",
@@ -151,8 +151,8 @@ def model_detail(request, model_id: int):
 
 class TaskOut(Schema):
     id: int
-    occasion_id: int
-    unit_id: int
+    occasion_id: Id
+    unit_id: Id
     plan_type_id: int | None
     kind: str
     name: str
@@ -177,8 +177,8 @@ class TaskOut(Schema):
 
 
 class TaskFilter(Schema):
-    occasion: int | None = None
-    unit: int | None = None
+    occasion: Id | None = None
+    unit: Id | None = None
     done: bool | None = None
 
 
@@ -210,7 +210,7 @@ def task_list(request, filters: Query[TaskFilter]):
 
 
 @api.get("/uppgifter/{task_id}", response=TaskOut, url_name="task", tags=["Uppföljning"])
-def task_detail(request, task_id: int):
+def task_detail(request, task_id: Id):
     task = access.get_or_404(request.user, _tasks(request.user), pk=task_id)
     _with_progress([task])
     return task
@@ -221,9 +221,9 @@ def task_detail(request, task_id: int):
 
 class ReportRowOut(Schema):
     id: int
-    occasion_id: int
-    unit_id: int
-    item_id: int
+    occasion_id: Id
+    unit_id: Id
+    item_id: Id
     version: int
     status_id: int | None
     completion: int | None
@@ -236,9 +236,9 @@ class ReportRowOut(Schema):
 
 
 class ReportFilter(Schema):
-    occasion: int | None = None
-    unit: int | None = None
-    item: int | None = None
+    occasion: Id | None = None
+    unit: Id | None = None
+    item: Id | None = None
 
 
 @api.get("/rapporter", response=list[ReportRowOut], url_name="reports", tags=["Uppföljning"])
@@ -261,8 +261,8 @@ def report_list(request, filters: Query[ReportFilter]):
 
 class ValueOut(Schema):
     id: int
-    item_id: int
-    unit_id: int
+    item_id: Id
+    unit_id: Id
     year: int
     period: str
     value: Decimal | None
@@ -274,9 +274,9 @@ class ValueOut(Schema):
 
 
 class ValueFilter(Schema):
-    item: int | None = None
-    unit: int | None = None
-    year: int | None = None
+    item: Id | None = None
+    unit: Id | None = None
+    year: Year | None = None
     period: str | None = None
 
 
@@ -304,14 +304,14 @@ def value_list(request, filters: Query[ValueFilter]):
 
 class TargetOut(Schema):
     id: int
-    item_id: int
+    item_id: Id
     year: int
     value: Decimal
 
 
 class TargetFilter(Schema):
-    item: int | None = None
-    year: int | None = None
+    item: Id | None = None
+    year: Year | None = None
 
 
 @api.get("/malvarden", response=list[TargetOut], url_name="targets", tags=["Nyckeltal"])
@@ -331,8 +331,8 @@ def target_list(request, filters: Query[TargetFilter]):
 
 class JobOut(Schema):
     id: int
-    unit_id: int
-    occasion_id: int
+    unit_id: Id
+    occasion_id: Id
     document: str
     fmt: str
     status: str
@@ -353,8 +353,8 @@ class JobOut(Schema):
 
 
 class JobFilter(Schema):
-    unit: int | None = None
-    occasion: int | None = None
+    unit: Id | None = None
+    occasion: Id | None = None
     status: str | None = None
 
 
@@ -368,7 +368,7 @@ def documents_of(user):
     return jobs
 
 
-def document_or_404(user, job_id: int, with_data: bool = False) -> DocumentJob:
+def document_or_404(user, job_id: Id, with_data: bool = False) -> DocumentJob:
     jobs = documents_of(user)
     if with_data:
         jobs = jobs.defer(None)
@@ -394,7 +394,7 @@ def document_list(request, filters: Query[JobFilter]):
 
 
 @api.get("/dokument/{job_id}", response=JobOut, url_name="document", tags=["Dokument"])
-def document_detail(request, job_id: int):
+def document_detail(request, job_id: Id):
     """Ett dokument och hur långt det har kommit (`status`, `progress` i %)."""
     return document_or_404(request.user, job_id)
 
@@ -416,7 +416,7 @@ def document_detail(request, job_id: int):
         }
     },
 )
-def document_download(request, job_id: int):
+def document_download(request, job_id: Id):
     """Hämta filen när dokumentet är klart; 404 innan dess."""
     job = document_or_404(request.user, job_id, with_data=True)
     if job.status != JobStatus.DONE or job.data is None:
@@ -439,7 +439,7 @@ class EconomyRowOut(Schema):
 
 
 class EconomyOut(Schema):
-    unit_id: int
+    unit_id: Id
     year_start: datetime.date | None
     months: list[datetime.date]
     months_with_utfall: int
@@ -453,7 +453,7 @@ class EconomyFilter(Schema):
 
 
 @api.get("/ekonomi/{unit_id}", response=EconomyOut, url_name="economy", tags=["Ekonomi"])
-def unit_economy(request, unit_id: int, filters: Query[EconomyFilter]):
+def unit_economy(request, unit_id: Id, filters: Query[EconomyFilter]):
     """En enhets (med underliggande enheters) budget och utfall per
     rapportrad och månad under ett räkenskapsår (`year_start`, annars det
     senaste), som på ekonomisidan, och den senaste helårsprognosen per rad."""

@@ -24,6 +24,7 @@ from styrhjul.planning.models import Item
 from styrhjul.planning.queries import organisation_id_of
 
 from .api import ItemOut, PlanOut, api, item_detail, plan_detail
+from .common import Id, Year
 from .problems import Problem
 from .read import JobOut, document_or_404
 
@@ -42,7 +43,7 @@ def _version_from(if_match: str | None, what: str) -> int:
 
 
 class ValueIn(Schema):
-    indicator_id: int | None = None
+    indicator_id: Id | None = None
     kolada_id: str = ""
     unit_code: str
     period: str
@@ -92,11 +93,11 @@ def values_upsert(request, data: ValuesIn):
 
 
 class PlanIn(Schema):
-    unit_id: int
-    plan_type_id: int
+    unit_id: Id
+    plan_type_id: Id
 
 
-def _unit_and_plan_type(user, unit_id: int, plan_type_id: int):
+def _unit_and_plan_type(user, unit_id: Id, plan_type_id: Id):
     unit = access.get_or_404(user, Unit.objects.all(), pk=unit_id)
     plan_type = access.get_or_404(user, PlanType.objects.select_related("model"), pk=plan_type_id)
     if plan_type.model.organisation_id != organisation_id_of(unit):
@@ -118,20 +119,20 @@ class ItemFields(Schema):
     number: str | None = None
     title: str | None = None
     description: str | None = None
-    perspective_id: int | None = None
-    level_id: int | None = None
+    perspective_id: Id | None = None
+    level_id: Id | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     measure_unit: str | None = None
-    targets: dict[int, Decimal] | None = None
+    targets: dict[Year, Decimal] | None = None
 
 
 class ItemIn(ItemFields):
-    unit_id: int
-    plan_type_id: int
+    unit_id: Id
+    plan_type_id: Id
     kind: Literal["goal", "indicator", "activity", "control_point", "assignment"]
     title: str
-    contributes_to: list[int] = []
+    contributes_to: list[Id] = []
 
 
 def _item_fields(model, data: ItemFields, sent: set[str]) -> dict:
@@ -184,7 +185,7 @@ def item_create(request, response: HttpResponse, data: ItemIn):
 
 
 @api.patch("/poster/{item_id}", response={200: ItemOut}, url_name="item_update", tags=["Planering"])
-def item_update(request, response: HttpResponse, item_id: int, data: ItemFields):
+def item_update(request, response: HttpResponse, item_id: Id, data: ItemFields):
     """Ändra en post (bara fälten som skickas). Kräver If-Match med postens
     `version`; har någon annan sparat sedan dess blir svaret 409."""
     item = access.get_or_404(
@@ -211,8 +212,8 @@ def item_update(request, response: HttpResponse, item_id: int, data: ItemFields)
 
 
 class DocumentIn(Schema):
-    unit_id: int
-    occasion_id: int
+    unit_id: Id
+    occasion_id: Id
     document: str
     fmt: str
 

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The API's bulk values may be larger than other requests (api/middleware.py).
+    "styrhjul.api.middleware.BulkBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -370,6 +372,8 @@ DOCUMENT_JOBS_PER_USER = env_int("STYRHJUL_DOCUMENT_JOBS_PER_USER", 3)
 # Calls a minute per API token (0: no limit), counted in the shared cache;
 # a token may have its own limit (docs/api.md#gränser).
 API_RATE_LIMIT = env_int("STYRHJUL_API_RATE_LIMIT", 600)
+# The largest body of the bulk indicator values call (100,000 values ≈ 10 MB).
+API_BULK_MAX_BYTES = env_int("STYRHJUL_API_BULK_MAX_BYTES", 25 * 1024 * 1024)
 
 # Kolada's open API (docs/kolada.md); `styrhjul kolada-sync` fetches from it.
 KOLADA_BASE_URL = os.environ.get("STYRHJUL_KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")

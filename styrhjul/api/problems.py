@@ -20,6 +20,7 @@ TITLES = {
     405: "Metoden stöds inte",
     409: "Någon annan har ändrat",
     412: "Versionen stämmer inte",
+    413: "För stort anrop",
     422: "Felaktiga uppgifter",
     428: "Version saknas",
     429: "För många anrop",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Schema, Status
+from pydantic import BaseModel
 
 from styrhjul.core.importing import ImportRejected
 from styrhjul.documents import jobs
@@ -42,7 +43,10 @@ def _version_from(if_match: str | None, what: str) -> int:
 # --- Indicator values in bulk ----------------------------------------------------------------
 
 
-class ValueIn(Schema):
+class ValueIn(BaseModel):
+    """One value (plain pydantic: 100,000 of them validate in well under a
+    second, without ninja's per-object wrapper)."""
+
     indicator_id: Id | None = None
     kolada_id: str = ""
     unit_code: str
@@ -52,7 +56,7 @@ class ValueIn(Schema):
     note: str | None = None
 
 
-class ValuesIn(Schema):
+class ValuesIn(BaseModel):
     values: list[ValueIn]
 
 
@@ -74,7 +78,7 @@ def values_upsert(request, data: ValuesIn):
     och kön (`T` totalt, `K` kvinnor, `M` män). Ett värde som redan finns
     ersätts. Allt eller inget: är någon rad fel sparas ingenting, och felen
     står per rad i `errors` (`row` räknas från 0)."""
-    rows = [value_upsert.ValueRow(**v.dict()) for v in data.values]
+    rows = [value_upsert.ValueRow(**v.model_dump()) for v in data.values]
     try:
         result = value_upsert.indicator_values_upsert(actor=request.user, rows=rows)
     except ImportRejected as rejected:

@@ -265,3 +265,19 @@ def test_ordering_a_document_answers_202_with_the_jobs_address(client, org, occa
     data = {**data, "unit_id": org["enhet_b2"].pk}
     assert post(client, "/api/v1/dokument", data, write_token).status_code == 404
     assert DocumentJob.objects.count() == 1
+
+
+def test_a_bulk_call_may_be_larger_than_a_form_but_not_than_its_limit(
+    client, org, unit_indicator, write_token, settings
+):
+    row = {"indicator_id": unit_indicator.pk, "unit_code": "IFO1", "period": "2025", "value": 3}
+    # More than Django's 2.5 MB for an ordinary request.
+    big = {"values": [row], "comment": "x" * 3_000_000}
+    response = post(client, "/api/v1/nyckeltalsvarden", big, write_token)
+    assert response.status_code == 200, response.content[:300]
+    settings.API_BULK_MAX_BYTES = 1_000_000
+    response = post(client, "/api/v1/nyckeltalsvarden", big, write_token)
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Dela upp värdena" in response.json()["detail"]
+    assert IndicatorValue.objects.get().value == 3

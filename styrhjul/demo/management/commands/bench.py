@@ -95,6 +95,12 @@ class Command(BaseCommand):
         parser.add_argument("--share-units", type=int, default=scale.DEFAULT_SHARE_UNITS)
         parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
         parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR)
+        parser.add_argument(
+            "--api-values",
+            type=int,
+            default=bench_api.UPSERT_VALUES,
+            help="nyckeltalsvärden i mängd till API:et (0: mäts inte)",
+        )
 
     def handle(self, *args, **options):
         runs, year = options["runs"], options["year"]
@@ -159,8 +165,10 @@ class Command(BaseCommand):
             request_log.setLevel(level)
         self.table(rows)
         with override_settings(ALLOWED_HOSTS=hosts, API_RATE_LIMIT=0):
-            for line in bench_api.bench_upsert(client, root, year).lines():
-                self.stdout.write(line)
+            if options["api_values"] > 0:
+                upsert = bench_api.bench_upsert(client, root, year, options["api_values"])
+                for line in upsert.lines():
+                    self.stdout.write(line)
         self.stdout.write(load_line)
 
     def api_pages(self, year: int) -> list[Page]:

@@ -253,19 +253,29 @@ CHANGED = ("value", "value_women", "value_men", "note", "source", "updated_at", 
 
 
 def _existing(keys: Iterable[tuple[int, int, int, str]], lock: bool = True) -> dict[tuple, dict]:
-    """The stored values of the keys (their columns), locked for the write."""
+    """The stored values of the keys (their columns as the database holds
+    them: they are written back unchanged), locked for the write."""
     keys = set(keys)
     found: dict[tuple, dict] = {}
     item_ids = sorted({k[0] for k in keys})
     years = sorted({k[2] for k in keys})
-    for chunk in _chunks(item_ids):
-        rows = IndicatorValue.objects.filter(item_id__in=chunk, year__in=years)
-        if lock:
-            rows = rows.select_for_update()
-        for row in rows.values("id", *COLUMNS):
-            key = (row["item_id"], row["unit_id"], row["year"], row["period"])
-            if key in keys:
-                found[key] = row
+    quote = connection.ops.quote_name
+    names = ("id", *COLUMNS)
+    table = quote(IndicatorValue._meta.db_table)
+    lock_sql = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        for chunk in _chunks(item_ids, 500):
+            cursor.execute(
+                f"SELECT {', '.join(map(quote, names))} FROM {table} "  # noqa: S608
+                f"WHERE {quote('item_id')} IN ({', '.join(['%s'] * len(chunk))}) "
+                f"AND {quote('year')} IN ({', '.join(['%s'] * len(years))}){lock_sql}",
+                [*chunk, *years],
+            )
+            for values in cursor.fetchall():
+                row = dict(zip(names, values, strict=True))
+                key = (row["item_id"], row["unit_id"], row["year"], row["period"])
+                if key in keys:
+                    found[key] = row
     return found
 
 

@@ -13,9 +13,10 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -65,7 +66,13 @@ def schema(demo, db, settings):
     cache.clear()
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
     loaded.app = get_wsgi_application()
-    return loaded
+    # As Django's test client: a request must not close the connection that
+    # holds the test's transaction (PostgreSQL).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield loaded
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _operations(schema, *, writes_only=False):

@@ -49,7 +49,9 @@ api = StyrhjulAPI(
     title="Styrhjul API",
     version="1",
     description=(
-        "Läs organisationens enheter, uppföljningstillfällen, planer och poster. "
+        "Läs organisationens enheter, styrmodell, uppföljningstillfällen, uppgifter, "
+        "planer, poster, rapporter, nyckeltalsvärden, målvärden, dokument och ekonomi; "
+        "spara rapporter, poster, planer och nyckeltalsvärden i mängd och beställ dokument. "
         "Logga in med en API-nyckel (Authorization: Bearer …) som du skapar under "
         "Konto → API-nycklar, eller med din inloggning i webbläsaren."
     ),

@@ -171,3 +171,43 @@ def test_a_units_economy(client, org, read_token):
     assert data["year_start"] is None and data["rows"] == [] or data["rows"]
     response = client.get(f"/api/v1/ekonomi/{org['enhet_b2'].pk}", **bearer(read_token))
     assert response.status_code == 404
+
+
+def _grow_lists(org, chain, occasion, start, n):
+    for i in range(start, start + n):
+        IndicatorValue.objects.create(
+            item=chain["indicator"], unit=org["enhet_b1"], year=2000 + i, value=i
+        )
+        IndicatorTarget.objects.create(item=chain["indicator"], year=2030 + i, value=i)
+        DocumentJob.objects.create(
+            unit=org["enhet_b1"], occasion=occasion, document="delarsrapport", fmt="pdf"
+        )
+    Report.objects.get_or_create(occasion=occasion, unit=org["enhet_b1"], item=chain["activity"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/nyckeltalsvarden",
+        "/api/v1/malvarden",
+        "/api/v1/dokument",
+        "/api/v1/rapporter",
+        "/api/v1/styrmodeller",
+    ],
+)
+def test_the_new_lists_run_the_same_number_of_queries_for_few_and_many(
+    client, org, chain, occasion, read_token, url
+):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            data = get(client, url, read_token, page_size=500)
+        return len(queries), len(data["results"])
+
+    _grow_lists(org, chain, occasion, 0, 3)
+    count()  # the token's first use is recorded once
+    small, small_rows = count()
+    _grow_lists(org, chain, occasion, 3, 60)
+    large, large_rows = count()
+    assert large == small
+    if url != "/api/v1/styrmodeller" and url != "/api/v1/rapporter":
+        assert large_rows == small_rows + 60

@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The API's bulk values may be larger than other requests (api/middleware.py).
+    "styrhjul.api.middleware.BulkBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -441,6 +443,11 @@ if DOCUMENT_KEEP_LATEST < 1 or DOCUMENT_KEEP_DAYS < 0:
     raise ImproperlyConfigured(
         "STYRHJUL_DOCUMENT_KEEP_LATEST ska vara minst 1 och STYRHJUL_DOCUMENT_KEEP_DAYS minst 0."
     )
+# Calls a minute per API token (0: no limit), counted in the shared cache;
+# a token may have its own limit (docs/api.md#gränser).
+API_RATE_LIMIT = env_int("STYRHJUL_API_RATE_LIMIT", 600)
+# The largest body of the bulk indicator values call (100,000 values ≈ 10 MB).
+API_BULK_MAX_BYTES = env_int("STYRHJUL_API_BULK_MAX_BYTES", 25 * 1024 * 1024)
 
 # Kolada's open API (docs/kolada.md); `styrhjul kolada-sync` fetches from it.
 KOLADA_BASE_URL = os.environ.get("STYRHJUL_KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")

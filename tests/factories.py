@@ -1354,6 +1354,21 @@ def _token_digest(secret: str) -> str:
     return digest(secret)
 
 
+class MachineClientFactory(factory.django.DjangoModelFactory):
+    """A machine client: its service user has no password and no e-mail."""
+
+    class Meta:
+        model = "api.MachineClient"
+
+    user = factory.SubFactory(
+        UserFactory,
+        username=factory.Sequence(lambda n: f"maskin-{n}"),
+        email="",
+        password=None,
+    )
+    description = "Personalsystemet skickar utfall varje natt."
+
+
 class WorkerBeatFactory(factory.django.DjangoModelFactory):
     """A worker that reported in just now."""
 

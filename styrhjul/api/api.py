@@ -15,7 +15,6 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import CursorPagination, paginate
 
 from styrhjul.core.concurrency import EditConflict
 from styrhjul.followup import services as followup
@@ -25,10 +24,9 @@ from styrhjul.organisation import access
 from styrhjul.planning.models import Item, ItemShare, Plan
 
 from .auth import SessionAuth, TokenAuth
-from .problems import Problem, problem
-
-PAGE_SIZE = 100
-MAX_PAGE_SIZE = 500
+from .common import Id, Year
+from .common import paged as _paged
+from .problems import Problem, problem, with_problems
 
 
 def _docs_for_logged_in_users(view):
@@ -37,11 +35,23 @@ def _docs_for_logged_in_users(view):
     return login_required(require_safe(view))
 
 
-api = NinjaAPI(
+class StyrhjulAPI(NinjaAPI):
+    """The API, whose OpenAPI document also states its errors: every
+    operation may answer problem+json (problems.PROBLEM_SCHEMA) with the
+    statuses of problems.STATUSES, as docs/api.md lists them."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return with_problems(schema)
+
+
+api = StyrhjulAPI(
     title="Styrhjul API",
     version="1",
     description=(
-        "Läs organisationens enheter, uppföljningstillfällen, planer och poster. "
+        "Läs organisationens enheter, styrmodell, uppföljningstillfällen, uppgifter, "
+        "planer, poster, rapporter, nyckeltalsvärden, målvärden, dokument och ekonomi; "
+        "spara rapporter, poster, planer och nyckeltalsvärden i mängd och beställ dokument. "
         "Logga in med en API-nyckel (Authorization: Bearer …) som du skapar under "
         "Konto → API-nycklar, eller med din inloggning i webbläsaren."
     ),
@@ -56,7 +66,7 @@ api = NinjaAPI(
 
 @api.exception_handler(Problem)
 def _problem(request, exc: Problem):
-    return problem(exc.status, exc.detail, **exc.extra)
+    return problem(exc.status, exc.detail, headers=exc.headers, **exc.extra)
 
 
 @api.exception_handler(Http404)
@@ -108,15 +118,6 @@ def _http_error(request, exc: HttpError):
     return problem(exc.status_code, str(exc))
 
 
-# --- Pagination ---------------------------------------------------------------------------
-
-
-def _paged(ordering=("pk",)):
-    return paginate(
-        CursorPagination, ordering=ordering, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE
-    )
-
-
 # --- Organisation units -------------------------------------------------------------------
 
 
@@ -135,8 +136,8 @@ class UnitOut(Schema):
 
 
 class UnitFilter(Schema):
-    year: int | None = None
-    parent: int | None = None
+    year: Year | None = None
+    parent: Id | None = None
     code: str | None = None
 
 
@@ -159,7 +160,7 @@ def unit_list(request, filters: Query[UnitFilter]):
 
 
 @api.get("/enheter/{unit_id}", response=UnitOut, url_name="unit", tags=["Organisation"])
-def unit_detail(request, unit_id: int):
+def unit_detail(request, unit_id: Id):
     return access.get_or_404(request.user, _units(request.user), pk=unit_id)
 
 
@@ -172,7 +173,7 @@ class OccasionOut(Schema):
     kind: str
     status: str
     year: int
-    organisation_id: int
+    organisation_id: Id
     period_end: datetime.date
     plan_type_ids: list[int]
 
@@ -190,7 +191,7 @@ class OccasionOut(Schema):
 
 
 class OccasionFilter(Schema):
-    year: int | None = None
+    year: Year | None = None
     status: str | None = None
     kind: str | None = None
 
@@ -229,7 +230,7 @@ def occasion_list(request, filters: Query[OccasionFilter]):
     url_name="occasion",
     tags=["Uppföljning"],
 )
-def occasion_detail(request, occasion_id: int):
+def occasion_detail(request, occasion_id: Id):
     return access.get_or_404(request.user, _occasions(request.user), pk=occasion_id)
 
 
@@ -238,8 +239,8 @@ def occasion_detail(request, occasion_id: int):
 
 class PlanOut(Schema):
     id: int
-    unit_id: int
-    plan_type_id: int
+    unit_id: Id
+    plan_type_id: Id
     plan_type: str
     year: int
 
@@ -253,8 +254,8 @@ class PlanOut(Schema):
 
 
 class PlanFilter(Schema):
-    year: int | None = None
-    unit: int | None = None
+    year: Year | None = None
+    unit: Id | None = None
 
 
 def _plans(user):
@@ -275,14 +276,14 @@ def plan_list(request, filters: Query[PlanFilter]):
 
 
 @api.get("/planer/{plan_id}", response=PlanOut, url_name="plan", tags=["Planering"])
-def plan_detail(request, plan_id: int):
+def plan_detail(request, plan_id: Id):
     return access.get_or_404(request.user, _plans(request.user), pk=plan_id)
 
 
 class ItemOut(Schema):
     id: int
-    plan_id: int
-    unit_id: int
+    plan_id: Id
+    unit_id: Id
     kind: str
     number: str
     title: str
@@ -325,9 +326,9 @@ class ItemOut(Schema):
 
 
 class ItemFilter(Schema):
-    year: int | None = None
-    plan: int | None = None
-    unit: int | None = None
+    year: Year | None = None
+    plan: Id | None = None
+    unit: Id | None = None
     kind: str | None = None
     archived: bool = False
 
@@ -363,7 +364,7 @@ def item_list(request, filters: Query[ItemFilter]):
 
 
 @api.get("/poster/{item_id}", response=ItemOut, url_name="item", tags=["Planering"])
-def item_detail(request, item_id: int):
+def item_detail(request, item_id: Id):
     return access.get_or_404(request.user, _items(request.user), pk=item_id)
 
 
@@ -371,12 +372,12 @@ def item_detail(request, item_id: int):
 
 
 class ReportOut(Schema):
-    task_id: int
-    item_id: int
+    task_id: Id
+    item_id: Id
     version: int
-    status_id: int | None = None
+    status_id: Id | None = None
     completion: int | None = None
-    assessment_id: int | None = None
+    assessment_id: Id | None = None
     comment: str = ""
     analysis: str = ""
     measures: str = ""
@@ -385,9 +386,9 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    status_id: int | None = None
+    status_id: Id | None = None
     completion: int | None = None
-    assessment_id: int | None = None
+    assessment_id: Id | None = None
     comment: str = ""
     analysis: str = ""
     measures: str = ""
@@ -407,7 +408,7 @@ REPORT_FIELDS = (
 )
 
 
-def _task_and_item(user, task_id: int, item_id: int):
+def _task_and_item(user, task_id: Id, item_id: Id):
     """The task (read through the policy) and one of the items it reports on;
     404 for either, whether missing or not readable."""
     task = access.get_or_404(
@@ -438,7 +439,7 @@ def _with_etag(response, version: int):
     url_name="report",
     tags=["Uppföljning"],
 )
-def report_detail(request, response: HttpResponse, task_id: int, item_id: int):
+def report_detail(request, response: HttpResponse, task_id: Id, item_id: Id):
     """En posts rapport i en uppgift. Versionen står också i ETag; skicka
     den i If-Match när du sparar. Version 0: inte rapporterad än."""
     task, item = _task_and_item(request.user, task_id, item_id)
@@ -475,7 +476,7 @@ def _scale_value(value_id: int | None, field: str):
     url_name="report_save",
     tags=["Uppföljning"],
 )
-def report_save(request, response: HttpResponse, task_id: int, item_id: int, data: ReportIn):
+def report_save(request, response: HttpResponse, task_id: Id, item_id: Id, data: ReportIn):
     """Spara en posts rapport, som på rapporteringssidan. Kräver If-Match med
     versionen du läste; har någon annan sparat sedan dess blir svaret 409
     med rapporten som den är sparad nu."""
@@ -501,3 +502,9 @@ def report_save(request, response: HttpResponse, task_id: int, item_id: int, dat
     out = _report_out(task, item, report)
     _with_etag(response, out["version"])
     return out
+
+
+# --- The other parts of the API ---------------------------------------------------------------
+
+# They add their operations to `api`, after the schemas and errors above.
+from . import read, write  # noqa: E402, F401

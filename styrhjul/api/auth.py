@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from . import limits
 from .models import ApiToken, digest
 from .problems import Problem
 
@@ -38,6 +39,7 @@ class TokenAuth(HttpBearer):
             raise Problem(401, "Nyckeln har gått ut.")
         if request.method not in SAFE_METHODS and not found.writes:
             raise Problem(403, "Nyckeln får bara läsa. Skapa en nyckel som får ändra.")
+        limits.check(found)
         now = timezone.now()
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
             # At most one write a minute per token, and no history row for it.

@@ -43,6 +43,13 @@ class ApiToken(models.Model):
     expires_on = models.DateField(_("giltig till och med"))
     revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True, editable=False)
+    # Calls a minute; empty: settings.API_RATE_LIMIT (limits.py).
+    rate_limit = models.PositiveIntegerField(
+        _("anrop per minut"),
+        null=True,
+        blank=True,
+        help_text=_("Tomt: installationens gräns."),
+    )
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
@@ -61,3 +68,43 @@ class ApiToken(models.Model):
     @property
     def writes(self) -> bool:
         return self.scope == Scope.WRITE
+
+
+class MachineClient(models.Model):
+    """Maskinklient: an integration (an HR or BI system, a data warehouse)
+    that calls the API as a service user of its own. The service user is an
+    ordinary user without a password (it cannot log in) whose grants are
+    ordinary RoleGrants, given on its user page, so the one access policy
+    decides what it reads and writes. An administrator makes the client and
+    its tokens."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="machine_client",
+        verbose_name=_("tjänsteanvändare"),
+    )
+    description = models.TextField(_("beskrivning"), blank=True)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("skapad av"),
+        editable=False,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("maskinklient")
+        verbose_name_plural = _("maskinklienter")
+        ordering = ["user__first_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.user.first_name or self.user.username

@@ -9,4 +9,15 @@ urlpatterns = [
     path(
         "konto/api-nycklar/<int:token_id>/aterkalla/", views.token_revoke, name="api_token_revoke"
     ),
+    path("konto/maskinklienter/", views.machine_clients, name="api_machine_clients"),
+    path(
+        "konto/maskinklienter/<int:client_id>/",
+        views.machine_client,
+        name="api_machine_client",
+    ),
+    path(
+        "konto/maskinklienter/<int:client_id>/nycklar/<int:token_id>/aterkalla/",
+        views.machine_token_revoke,
+        name="api_machine_token_revoke",
+    ),
 ]

@@ -382,9 +382,15 @@ def test_the_follow_up_can_be_added_to_an_existing_data_set(db):
 
 def test_bench_runs_end_to_end_and_prints_the_table(small):
     out = io.StringIO()
-    call_command("bench", "--runs", "2", stdout=out)
+    call_command("bench", "--runs", "2", "--api-values", "500", stdout=out)
     text = out.getvalue()
     assert "median ms" in text and "frågor" in text and "budget" in text
+    api_line = next(line for line in text.splitlines() if "nyckeltalsvärden i mängd" in line)
+    assert "500 värden" in api_line and "budget < 30 s" in api_line, api_line
+    assert not IndicatorValue.objects.filter(source="imported").exists()  # rolled back
+    for label in ("API: poster (100)", "API: enheter (100)", "API: uppgifter (100)"):
+        line = next(line for line in text.splitlines() if line.startswith(label))
+        assert "< 200 ms" in line and "fel" not in line and "hoppas" not in line, line
     assert "fanns redan" in text  # the data set was reused, not rebuilt
     rows = {line.split("  ")[0]: line for line in text.splitlines()}
     tree = rows["Organisationsträdet"]

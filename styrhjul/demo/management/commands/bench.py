@@ -27,7 +27,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from styrhjul.demo import scale
+from styrhjul.demo import bench_api, scale
 from styrhjul.followup import services as followup_services
 from styrhjul.kolada.models import KoladaSettings, KoladaValue
 from styrhjul.model.models import GovernanceModel, ItemKind
@@ -42,6 +42,7 @@ START_BUDGET_MS = 300
 PAGE_BUDGET_MS = 300
 FOLLOWUP_BUDGET_MS = 500
 LOAD_BUDGET_S = 180
+API_BUDGET_MS = 200
 
 
 @dataclass
@@ -94,6 +95,12 @@ class Command(BaseCommand):
         parser.add_argument("--share-units", type=int, default=scale.DEFAULT_SHARE_UNITS)
         parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
         parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR)
+        parser.add_argument(
+            "--api-values",
+            type=int,
+            default=bench_api.UPSERT_VALUES,
+            help="nyckeltalsvärden i mängd till API:et (0: mäts inte)",
+        )
 
     def handle(self, *args, **options):
         runs, year = options["runs"], options["year"]
@@ -133,6 +140,7 @@ class Command(BaseCommand):
             *self.followup_pages(year),
             *self.indicator_pages(root, year),
             *self.start_pages(root),
+            *self.api_pages(year),
         ]
 
         self.header(runs, year)
@@ -156,7 +164,22 @@ class Command(BaseCommand):
         finally:
             request_log.setLevel(level)
         self.table(rows)
+        with override_settings(ALLOWED_HOSTS=hosts, API_RATE_LIMIT=0):
+            if options["api_values"] > 0:
+                upsert = bench_api.bench_upsert(client, root, year, options["api_values"])
+                for line in upsert.lines():
+                    self.stdout.write(line)
         self.stdout.write(load_line)
+
+    def api_pages(self, year: int) -> list[Page]:
+        """The REST API's lists, a page of 100 (issue 17: < 200 ms median)."""
+        query = f"?year={year}&page_size=100"
+        return [
+            Page("API: poster (100)", "api:items", {}, query, API_BUDGET_MS),
+            Page("API: enheter (100)", "api:units", {}, query, API_BUDGET_MS),
+            Page("API: uppgifter (100)", "api:tasks", {}, "?page_size=100", API_BUDGET_MS),
+            Page("API: nyckeltalsvärden (100)", "api:values", {}, query, API_BUDGET_MS),
+        ]
 
     def followup_pages(self, year: int) -> list[Page]:
         occasion = scale.scale_occasion(year)

@@ -94,6 +94,9 @@ class Step:
     unit_type: str | None
     start: datetime.date
     deadline: datetime.date
+    # Chef ovanför godkänner (followup.review): the enheter's tasks of the
+    # open follow-up wait for their avdelningschef.
+    review: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,7 @@ def open_steps(today: datetime.date) -> tuple[Step, ...]:
     deadline just passed, the others' ahead."""
     day = datetime.timedelta(days=1)
     return (
-        Step(STEPS[0][0], ENHET, today - 21 * day, _workday_before(today - 2 * day)),
+        Step(STEPS[0][0], ENHET, today - 21 * day, _workday_before(today - 2 * day), review=True),
         Step(STEPS[1][0], AVDELNING, today - 14 * day, _workday(today + 5 * day)),
         Step(STEPS[2][0], FORVALTNING, today - 7 * day, _workday(today + 12 * day)),
     )
@@ -361,13 +364,15 @@ def _steps(
         found = steps.get(step.name)
         if found is None:
             found = OccasionStep(occasion=occasion, name=step.name)
-        elif (found.unit_type_id, found.start, found.deadline) == (
+        elif (found.unit_type_id, found.start, found.deadline, found.review) == (
             getattr(unit_type, "pk", None),
             step.start,
             step.deadline,
+            step.review,
         ):
             continue
         found.unit_type, found.start, found.deadline = unit_type, step.start, step.deadline
+        found.review = step.review
         services.step_save(actor=access.SYSTEM, step=found)
         result.steps_saved += 1
 

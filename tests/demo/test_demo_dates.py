@@ -212,3 +212,29 @@ def test_this_years_economy_follow_up_has_forecasts_and_measures(demo_on):
                     assert forecast.updated_at < done[forecast.unit_id], forecast
         if occasion.status == OccasionStatus.CLOSED:
             assert tasks.get(unit__code="3111").done_at is not None
+
+
+def test_the_open_follow_ups_enheter_wait_for_their_avdelningschef(demo_on):
+    """The open follow-up's first step asks a manager above to approve: the
+    enheter's klarmarkerade tasks are Att granska for the avdelningschef, who
+    may review them, and not for the enhetschef."""
+    from styrhjul.followup import queries, readmodel
+    from styrhjul.organisation import access
+    from styrhjul.organisation.models import User
+
+    today, _summary = demo_on
+    occasion = FollowUpOccasion.objects.get(
+        model__year=today.year, status=OccasionStatus.OPEN, period_end=this_year.open_period(today)
+    )
+    assert [s.review for s in occasion.steps.order_by("deadline") if s.unit_type_id] == [
+        True,
+        False,
+        False,
+    ]
+    avdelningschef = User.objects.get(username="avdelningschef")
+    waiting = queries.to_review(avdelningschef)
+    assert waiting
+    for task in waiting:
+        assert readmodel.review_state(task) == readmodel.AWAITING_REVIEW
+        assert access.may_review(avdelningschef, task)
+        assert not access.may_review(User.objects.get(username="enhetschef"), task)

@@ -278,16 +278,20 @@ def _sheet_rows(data: bytes, filename: str, columns: dict[str, str]):
 
 
 class _Rows:
-    """Collects every error of a file, each at its row and column."""
+    """Collects every error of a file, each at its row and column (`columns`:
+    a field's name in the messages: the sheet's header, or an API field)."""
 
-    def __init__(self, sheet: str, columns: dict[str, str]):
+    def __init__(self, sheet: str | None, columns: dict[str, str]):
         self.sheet, self.columns = sheet, columns
         self.errors: list[ImportIssue] = []
 
     def error(self, row: int, key: str | None, message: str) -> None:
         self.errors.append(
             ImportIssue(
-                message, row=row, column=self.columns[key] if key else None, sheet=self.sheet
+                message,
+                row=row,
+                column=self.columns.get(key, key) if key else None,
+                sheet=self.sheet,
             )
         )
 
@@ -325,26 +329,58 @@ def _unknown(text: str, options: dict, what: str) -> str:
     return message
 
 
-def import_breakdowns(*, actor, item: Item, unit: Unit, data: bytes, filename: str) -> ImportResult:
-    """Values per group from an Excel workbook (columns År, Uppdelning,
-    Grupp, Utfall) for the indicator and unit. All or nothing:
-    ImportRejected with every error."""
-    if not may_edit_breakdown(actor, item, unit):
-        raise PermissionDenied
-    sheet, rows = _sheet_rows(data, filename, BREAKDOWN_COLUMNS)
-    reader = _Rows(sheet, BREAKDOWN_COLUMNS)
-    organisation_id = item.plan.plan_type.model.organisation_id
-    dimensions = {norm_key(d.name): d for d in dimensions_of(organisation_id)}
-    names = {key: d.name for key, d in dimensions.items()}
-    parsed: dict[tuple[int, int], tuple[BreakdownDimension, int, dict]] = {}
-    seen: dict[tuple[int, int], int] = {}
-    for number, cells in rows:
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One checked value per group: row `row` says `value` for `category` of
+    `dimension` in `year`."""
+
+    row: int
+    dimension: BreakdownDimension
+    category: BreakdownCategory
+    year: int
+    value: Decimal
+
+
+class BreakdownRows:
+    """The one check of rows of values per group (År, Uppdelning, Grupp,
+    Utfall), for the Excel import and the API: each row's cells by key
+    ("year", "dimension", "category", "value"), errors with the row, the
+    field (named by `columns`) and a Swedish message, with ”Menade du …?”
+    for a misspelt uppdelning or group. A second row for the same group and
+    year (within `scope`, e.g. the indicator and unit) is an error."""
+
+    def __init__(self, *, columns: dict[str, str] = BREAKDOWN_COLUMNS, sheet: str | None = None):
+        self._reader = _Rows(sheet, columns)
+        self._dimensions: dict[int, dict[str, BreakdownDimension]] = {}
+        self._seen: dict[tuple, int] = {}
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return self._reader.errors
+
+    def error(self, row: int, key: str | None, message: str) -> None:
+        self._reader.error(row, key, message)
+
+    def _dimensions_of(self, organisation_id: int) -> dict[str, BreakdownDimension]:
+        if organisation_id not in self._dimensions:
+            self._dimensions[organisation_id] = {
+                norm_key(d.name): d for d in dimensions_of(organisation_id)
+            }
+        return self._dimensions[organisation_id]
+
+    def read(
+        self, number: int, cells: dict, *, organisation_id: int, scope: tuple = ()
+    ) -> BreakdownRow | None:
+        """The row checked, or None (its errors in `errors`)."""
+        reader = self._reader
+        dimensions = self._dimensions_of(organisation_id)
         year = reader.year(number, cells)
         dimension_text = cell_text(cells.get("dimension"))
         dimension = dimensions.get(norm_key(dimension_text))
         if not dimension_text:
             reader.error(number, "dimension", _("värde saknas."))
         elif dimension is None:
+            names = {key: d.name for key, d in dimensions.items()}
             reader.error(number, "dimension", _unknown(dimension_text, names, _("Uppdelningen")))
         category = None
         category_text = cell_text(cells.get("category"))
@@ -367,9 +403,9 @@ def import_breakdowns(*, actor, item: Item, unit: Unit, data: bytes, filename: s
                 )
         value = reader.read(number, "value", cells, parse_decimal)
         if year is None or category is None or value is None:
-            continue
-        key = (year, category.pk)
-        if key in seen:
+            return None
+        key = (*scope, year, category.pk)
+        if key in self._seen:
             reader.error(
                 number,
                 None,
@@ -378,19 +414,27 @@ def import_breakdowns(*, actor, item: Item, unit: Unit, data: bytes, filename: s
                     "dimension": dimension.name,
                     "label": category.label,
                     "year": year,
-                    "row": seen[key],
+                    "row": self._seen[key],
                 },
             )
-            continue
-        seen[key] = number
-        parsed.setdefault((dimension.pk, year), (dimension, year, {}))[2][category.pk] = value
-    if reader.errors:
-        raise ImportRejected(reader.errors)
-    if not rows:
-        raise ImportRejected([ImportIssue(_("bladet har inga värden."), sheet=sheet)])
+            return None
+        self._seen[key] = number
+        return BreakdownRow(number, dimension, category, year, value)
+
+
+def store_breakdowns(
+    *, actor, item: Item, unit: Unit, rows: list[BreakdownRow], source: str = ValueSource.IMPORTED
+) -> int:
+    """Store checked rows (BreakdownRows) as the indicator's values for the
+    unit, each replacing the value stored for its group and year, through
+    save_breakdown. Returns how many values changed."""
+    grouped: dict[tuple[int, int], tuple[BreakdownDimension, int, dict]] = {}
+    for row in rows:
+        entry = grouped.setdefault((row.dimension.pk, row.year), (row.dimension, row.year, {}))
+        entry[2][row.category.pk] = row.value
     changed = 0
     with one_action():
-        for dimension, year, values in parsed.values():
+        for dimension, year, values in grouped.values():
             current = {
                 v.category_id: v.version
                 for v in BreakdownValue.objects.filter(
@@ -405,8 +449,30 @@ def import_breakdowns(*, actor, item: Item, unit: Unit, data: bytes, filename: s
                 year=year,
                 values=values,
                 versions=current,
-                source=ValueSource.IMPORTED,
+                source=source,
             )
+    return changed
+
+
+def import_breakdowns(*, actor, item: Item, unit: Unit, data: bytes, filename: str) -> ImportResult:
+    """Values per group from an Excel workbook (columns År, Uppdelning,
+    Grupp, Utfall) for the indicator and unit. All or nothing:
+    ImportRejected with every error."""
+    if not may_edit_breakdown(actor, item, unit):
+        raise PermissionDenied
+    sheet, rows = _sheet_rows(data, filename, BREAKDOWN_COLUMNS)
+    checker = BreakdownRows(sheet=sheet)
+    organisation_id = item.plan.plan_type.model.organisation_id
+    parsed = [
+        row
+        for number, cells in rows
+        if (row := checker.read(number, cells, organisation_id=organisation_id)) is not None
+    ]
+    if checker.errors:
+        raise ImportRejected(checker.errors)
+    if not rows:
+        raise ImportRejected([ImportIssue(_("bladet har inga värden."), sheet=sheet)])
+    changed = store_breakdowns(actor=actor, item=item, unit=unit, rows=parsed)
     return ImportResult(len(rows), changed)
 
 
@@ -477,17 +543,41 @@ _KINDS = {norm_key(str(label)): value for value, label in ComparisonKind.choices
 _KINDS.update({"riket": ComparisonKind.COUNTRY, "grupp": ComparisonKind.GROUP})
 
 
-def import_comparisons(*, actor, item: Item, data: bytes, filename: str) -> ImportResult:
-    """Comparison values from an Excel workbook (columns År, Jämförelse,
-    Namn, Värde, Källa, Datum). All or nothing."""
-    if not may_edit_comparisons(actor, item):
-        raise PermissionDenied
-    sheet, rows = _sheet_rows(data, filename, COMPARISON_COLUMNS)
-    reader = _Rows(sheet, COMPARISON_COLUMNS)
-    kinds = {value: str(label) for value, label in ComparisonKind.choices}
-    parsed = []
-    seen: dict[tuple[str, int], int] = {}
-    for number, cells in rows:
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One checked comparison value from row `row`."""
+
+    row: int
+    kind: str
+    name: str
+    year: int
+    value: Decimal
+    source: str
+    source_date: datetime.date
+
+
+class ComparisonRows:
+    """The one check of rows of comparison values (År, Jämförelse, Namn,
+    Värde, Källa, Datum), for the Excel import and the API: each row's
+    cells by key, errors with the row, the field (named by `columns`) and a
+    Swedish message. A second row for the same name and year (within
+    `scope`, e.g. the indicator) is an error."""
+
+    def __init__(self, *, columns: dict[str, str] = COMPARISON_COLUMNS, sheet: str | None = None):
+        self._reader = _Rows(sheet, columns)
+        self._seen: dict[tuple, int] = {}
+        self._kinds = {value: str(label) for value, label in ComparisonKind.choices}
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return self._reader.errors
+
+    def error(self, row: int, key: str | None, message: str) -> None:
+        self._reader.error(row, key, message)
+
+    def read(self, number: int, cells: dict, *, scope: tuple = ()) -> ComparisonRow | None:
+        """The row checked, or None (its errors in `errors`)."""
+        reader = self._reader
         year = reader.year(number, cells)
         kind_text = cell_text(cells.get("kind"))
         kind = _KINDS.get(norm_key(kind_text))
@@ -498,7 +588,7 @@ def import_comparisons(*, actor, item: Item, data: bytes, filename: str) -> Impo
                 number,
                 "kind",
                 _("”%(text)s” är inte en jämförelse. Skriv %(kinds)s.")
-                % {"text": kind_text, "kinds": ", ".join(kinds.values())},
+                % {"text": kind_text, "kinds": ", ".join(self._kinds.values())},
             )
         name = " ".join(cell_text(cells.get("name")).split())
         if not name:
@@ -513,44 +603,62 @@ def import_comparisons(*, actor, item: Item, data: bytes, filename: str) -> Impo
             reader.error(number, "source", _("källan får vara högst 200 tecken."))
         source_date = reader.read(number, "source_date", cells, parse_date)
         if None in (year, kind, value, source_date) or not name or not source:
-            continue
-        key = (norm_key(name), year)
-        if key in seen:
+            return None
+        key = (*scope, norm_key(name), year)
+        if key in self._seen:
             reader.error(
                 number,
                 None,
                 _("%(name)s %(year)d står redan på rad %(row)d.")
-                % {"name": name, "year": year, "row": seen[key]},
+                % {"name": name, "year": year, "row": self._seen[key]},
             )
-            continue
-        seen[key] = number
-        parsed.append((kind, name, year, value, source, source_date))
-    if reader.errors:
-        raise ImportRejected(reader.errors)
-    if not rows:
-        raise ImportRejected([ImportIssue(_("bladet har inga värden."), sheet=sheet)])
+            return None
+        self._seen[key] = number
+        return ComparisonRow(number, kind, name, year, value, source, source_date)
+
+
+def store_comparisons(*, actor, item: Item, rows: list[ComparisonRow]) -> int:
+    """Store checked rows (ComparisonRows) as the indicator's comparison
+    values, each replacing the value of its name and year, through
+    save_comparison. Returns how many changed."""
     changed = 0
     with one_action():
-        for kind, name, year, value, source, source_date in parsed:
-            current = comparison_named(item, name, year)
+        for row in rows:
+            current = comparison_named(item, row.name, row.year)
             if current is not None and (
                 current.kind,
                 current.value,
                 current.source,
                 current.source_date,
-            ) == (kind, value, source, source_date):
+            ) == (row.kind, row.value, row.source, row.source_date):
                 continue
             save_comparison(
                 actor=actor,
                 item=item,
-                kind=kind,
-                name=name,
-                year=year,
-                value=value,
-                source=source,
-                source_date=source_date,
+                kind=row.kind,
+                name=row.name,
+                year=row.year,
+                value=row.value,
+                source=row.source,
+                source_date=row.source_date,
                 row=current,
                 version=current.version if current else 0,
             )
             changed += 1
+    return changed
+
+
+def import_comparisons(*, actor, item: Item, data: bytes, filename: str) -> ImportResult:
+    """Comparison values from an Excel workbook (columns År, Jämförelse,
+    Namn, Värde, Källa, Datum). All or nothing."""
+    if not may_edit_comparisons(actor, item):
+        raise PermissionDenied
+    sheet, rows = _sheet_rows(data, filename, COMPARISON_COLUMNS)
+    checker = ComparisonRows(sheet=sheet)
+    parsed = [row for number, cells in rows if (row := checker.read(number, cells)) is not None]
+    if checker.errors:
+        raise ImportRejected(checker.errors)
+    if not rows:
+        raise ImportRejected([ImportIssue(_("bladet har inga värden."), sheet=sheet)])
+    changed = store_comparisons(actor=actor, item=item, rows=parsed)
     return ImportResult(len(rows), changed)

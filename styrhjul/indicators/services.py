@@ -361,6 +361,10 @@ class BreakdownRows:
     def error(self, row: int, key: str | None, message: str) -> None:
         self._reader.error(row, key, message)
 
+    def year(self, row: int, cells: dict) -> int | None:
+        """The row's year ("year"), or None with its error."""
+        return self._reader.year(row, cells)
+
     def _dimensions_of(self, organisation_id: int) -> dict[str, BreakdownDimension]:
         if organisation_id not in self._dimensions:
             self._dimensions[organisation_id] = {
@@ -574,6 +578,10 @@ class ComparisonRows:
 
     def error(self, row: int, key: str | None, message: str) -> None:
         self._reader.error(row, key, message)
+
+    def year(self, row: int, cells: dict) -> int | None:
+        """The row's year ("year"), or None with its error."""
+        return self._reader.year(row, cells)
 
     def read(self, number: int, cells: dict, *, scope: tuple = ()) -> ComparisonRow | None:
         """The row checked, or None (its errors in `errors`)."""

@@ -75,3 +75,28 @@ def test_texts_the_delarsrapport_leaves_out_are_not_asked_for(
     ]
     report = annual.build(org["forv"], open_occasion)
     assert report.texts == {"sammanfattning": ["Ett år med stabil ekonomi."]}
+
+
+def test_the_documents_texter_page_leads_to_the_texts_the_task_asks_for(
+    client, org, forv_task, forv_chef, open_occasion
+):
+    DocumentText.objects.create(
+        unit=org["forv"],
+        occasion=open_occasion,
+        document="delarsrapport",
+        section="forord",
+        text="Ett förord skrivet innan förordet valdes bort.",
+    )
+    keep = {"sammanfattning", "maluppfyllelse", "mal_och_resultat"}
+    save_settings(org, delarsrapport={"include": keep})
+    client.force_login(forv_chef)
+
+    url = reverse("documents:texts", args=[org["forv"].pk, open_occasion.pk, "delarsrapport"])
+    body = client.get(url).content.decode()
+
+    task_url = reverse("followup:task", args=[forv_task.pk]) + "#avsnitt-sammanfattning"
+    assert f'href="{task_url}"' in body
+    assert "<h2>Sammanfattning</h2>" in body
+    assert "<h2>Förord</h2>" not in body and "<h2>Viktiga händelser</h2>" not in body
+    # What was written before stays stored, for when the section is chosen again.
+    assert DocumentText.objects.filter(section="forord").exists()

@@ -32,6 +32,7 @@ from styrhjul.planning.numbering import plan_key
 
 from .internal_control import DocumentError, swedish_date
 from .layout import SECTIONS, TEXT_SECTION_KEYS, Contents, Layout, layout_for
+from .ordering import plans_first
 from .own_sections import OwnText, with_own_texts
 
 OTHER = "Övrigt"
@@ -316,7 +317,7 @@ def build(
     """The document for the unit at the occasion, as the organisation's
     document settings lay it out. Queries: the settings, plan types, items
     per chapter unit and plan type, links, reports, scale values,
-    activities' units, the indicators' facts, the units' underlag
+    activities' units, the plans' units' places, the indicators' facts, the units' underlag
     (followup.underlag, when the settings show it) and the texts.
 
     The document is made for those who read the unit and every unit below
@@ -424,6 +425,8 @@ def build(
     wanted = contents.includes("nyckeltal") or contents.includes("diagram")
     facts = indicator_data(indicators, last_year=year) if indicators and wanted else {}
 
+    # Each plan's goals together, the plans in the organisation's order (one query).
+    in_plans = plans_first(goals + [i for i in all_items.values() if i.kind == ItemKind.ASSIGNMENT])
     chapters = []
     for chapter_unit in units:
         chapter = _chapter(
@@ -435,6 +438,7 @@ def build(
             goal_scale,
             own_activities_only=compiled,
             rollup=rollup,
+            in_plans=in_plans,
         )
         # In the compiled document a unit without goals (often the
         # municipality itself, when the council's goals sit with the
@@ -569,13 +573,16 @@ def _chapter(
     *,
     own_activities_only=False,
     rollup=None,
+    in_plans=plan_key,
 ) -> Chapter:
     """A unit's chapter. In the compiled document (as the council reads it)
-    only the unit's own activities are listed, not every activity below."""
+    only the unit's own activities are listed, not every activity below.
+    `in_plans` orders the goals and special assignments: each plan's
+    together, the plans in the organisation's order (ordering.plans_first)."""
     perspectives: dict[str, PerspectiveSection] = {}
     order: dict[str, tuple] = {}
     blocks = []
-    for item in sorted(items, key=plan_key):
+    for item in sorted(items, key=in_plans):
         if item.kind != ItemKind.GOAL:
             continue
         report = reports.get((item.pk, unit.pk))
@@ -628,7 +635,7 @@ def _chapter(
 
     assignments = [
         _activity_row(i, unit, reports)
-        for i in sorted(items, key=plan_key)
+        for i in sorted(items, key=in_plans)
         if i.kind == ItemKind.ASSIGNMENT
     ]
     return Chapter(

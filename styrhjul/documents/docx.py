@@ -359,11 +359,14 @@ def _merged_row(table, text: str, *, bold: bool = True, italic: bool = False):
 
 
 def _area_table(document, report, area, groups, *, level: int, style=None) -> None:
-    """One area's (or unit's) control points: a heading and the table with
-    the organisation's columns and widths, a sub-heading row per process
+    """One area's (or unit's) control points: a heading, the table's caption
+    and the table with the organisation's columns and widths (its header
+    rows repeated on every page), a sub-heading row per process
     category, rows too long for a page in parts marked "(forts.)", and the
     caption kept on the page of the table's end."""
     document.add_heading(area.name, level=level)
+    caption = document.add_paragraph(report.caption_of(area), style="Caption")
+    caption.paragraph_format.keep_with_next = True
     widths = [Cm(LANDSCAPE_TEXT_CM * w) for w in report.widths]
     table = _table(document, report.headings, [], style=style)
     table.autofit = False

@@ -34,8 +34,10 @@ What is in the document:
 
 In the plan's own order (planning.numbering.plan_key: Item.order, which the
 plan's Excel import sets from its rows and the plan page changes), never by
-title; an item's Nr is printed only when it has one. Perspectives in the
-styrmodell's order. What the organisation chose on Dokumentinställningar
+title; goals of several plans on one level plan by plan, the plans in the
+organisation's order (ordering.plans_first). An item's Nr is printed only
+when it has one. Perspectives in the styrmodell's order. What the organisation
+chose on Dokumentinställningar
 (layout.Contents): the title and subtitle, the columns' headings, widths and
 explanatory row, every perspective of the model ("tomma_perspektiv", the
 empty ones with a line saying nothing is planned there) and the goals'
@@ -63,6 +65,7 @@ from styrhjul.planning.numbering import plan_key
 
 from .internal_control import DocumentError, swedish_date
 from .layout import layout_for
+from .ordering import plans_first
 from .own_sections import with_own_texts
 from .registry import CONTENT_TYPES  # noqa: F401 - the formats this document has
 
@@ -355,9 +358,10 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
 
     Queries: the unit (with its path from the root), the occasion, the
     unit's subtree, its goals, the activities, their shares, the links above
-    them, the other goals they reach and the reports, and the year's own
-    sections (one; three when it has some): ten (and the organisation's
-    document settings), however many goals, activities and units."""
+    them, the other goals they reach, their plans' units' places in the
+    organisation and the reports, and the year's own sections (one; three
+    when it has some): eleven (and the organisation's document settings),
+    however many goals, activities and units."""
     # With the tree fields, the unit's tree_path holds its ancestors' ids.
     unit = Unit.objects.with_tree_fields().get(pk=unit.pk if isinstance(unit, Unit) else int(unit))
     occasion = FollowUpOccasion.objects.select_related("model").get(
@@ -382,7 +386,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
         for g in Item.objects.active()
         .filter(kind=ItemKind.GOAL)
         .filter(Q(plan__unit=unit, plan__plan_type__in=plan_types) | Q(pk__in=shared_to_unit))
-        .select_related("perspective", "level", "plan__unit")
+        .select_related("perspective", "level", "plan__unit", "plan__plan_type")
     }
 
     # The activities of the subtree and those shared into it.
@@ -415,7 +419,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
         g.pk: g
         for g in Item.objects.active()
         .filter(kind=ItemKind.GOAL, pk__in=sorted(reached))
-        .select_related("perspective", "level", "plan__unit")
+        .select_related("perspective", "level", "plan__unit", "plan__plan_type")
     }
     # The goals of the sub-units (and the unit's goals in plans the occasion
     # does not follow up) are on the way to the unit's goals; goals above
@@ -481,9 +485,11 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     shown = [(g, True) for g in own_goals.values()]
     shown += [(other_goals[pk], False) for pk in under if pk in other_goals]
     # The higher goal levels first; on a level the unit's own goals, then
-    # those of other units; each in its plan's order.
+    # those of other units; each plan's goals together, the plans in the
+    # organisation's order, each in its own order (ordering.plans_first).
+    in_plans = plans_first([g for g, _own in shown])
     shown.sort(
-        key=lambda p: (p[0].level.order if p[0].level_id else 10**6, not p[1], *plan_key(p[0]))
+        key=lambda p: (p[0].level.order if p[0].level_id else 10**6, not p[1], in_plans(p[0]))
     )
     describe = contents.has("malbeskrivning")
 

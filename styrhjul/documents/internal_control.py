@@ -399,6 +399,18 @@ class InternalControlReport:
         ]
 
     @property
+    def caption_tail(self) -> str:
+        """What a table of control points is, after its area's name in its
+        caption (caption_of)."""
+        return f"kontrollpunkter per {self.period_text}"
+
+    def caption_of(self, area: AreaSection) -> str:
+        """The caption of the area's table, e.g. "Ekonomi: kontrollpunkter
+        per 31 augusti 2025"; on a page where the table goes on, the PDF
+        repeats it marked "(forts.)" above the repeated header row."""
+        return f"{area.name}: {self.caption_tail}"
+
+    @property
     def result_column(self) -> int:
         return self.column_keys.index("resultat")
 

@@ -505,6 +505,22 @@ def layout_for(unit: Unit, document: str | None = None) -> Layout:
     )
 
 
+def printed_texts(organisation_id: int, document: str) -> frozenset[str]:
+    """The built-in texts (förord, sammanfattning, viktiga händelser:
+    TEXT_SECTION_KEYS) that the organisation's delårsrapport or
+    årsredovisning includes by its Dokumentinställningar; the units' tasks
+    ask only for these (followup.sections.printed_texts). One query."""
+    from .models import DocumentSettings
+
+    stored = (
+        DocumentSettings.objects.filter(organisation_id=organisation_id)
+        .values_list("contents", flat=True)
+        .first()
+    )
+    contents = contents_of(stored or {}, document)
+    return frozenset(key for key in TEXT_SECTION_KEYS if contents.includes(key))
+
+
 def style_of(stored, organisation: Unit) -> Style:
     return Style(
         organisation_name=organisation.name,

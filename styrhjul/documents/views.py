@@ -325,7 +325,12 @@ def document_texts(request, unit: int, occasion: int, document: str):
         else None
     )
     if task is not None:
-        task_url = reverse("followup:task", args=[task.pk]) + "#avsnitt-forord"
+        # Only the texts the organisation's document prints are asked for in the task.
+        printed = sections.printed_texts(occasion_obj, document)
+        shown = [key for key in TEXT_SECTIONS if key in printed]
+        task_url = reverse("followup:task", args=[task.pk])
+        if shown:
+            task_url += f"#avsnitt-{shown[0]}"
         if request.method == "POST":
             return redirect(task_url)
         return render_page(
@@ -338,6 +343,7 @@ def document_texts(request, unit: int, occasion: int, document: str):
                 "written": [
                     (heading, stored[key].text if key in stored else "")
                     for key, heading in TEXT_SECTIONS.items()
+                    if key in printed
                 ],
                 "back": back,
                 "page_title": title,

@@ -78,13 +78,38 @@ def documents_at(occasion: FollowUpOccasion) -> tuple[str, ...]:
     return (kind, EVERY_OCCASION_DOCUMENT) if kind else (EVERY_OCCASION_DOCUMENT,)
 
 
+# Which built-in texts an organisation's document prints is the documents'
+# question (their Dokumentinställningar leave sections out); the documents
+# app, above follow-up, registers its answer here when the apps are ready
+# (documents.apps: documents.layout.printed_texts), so that a task asks only
+# for texts the document will print. Without it, every text is asked for.
+_printed_texts = None
+
+
+def register_printed_texts(answer) -> None:
+    """`answer(organisation_id, document)` → the keys of BUILT_IN_TEXTS that
+    the organisation's document prints."""
+    global _printed_texts
+    _printed_texts = answer
+
+
+def printed_texts(occasion: FollowUpOccasion, document: str) -> frozenset[str]:
+    """The built-in texts (BUILT_IN_TEXTS keys) that the document of the
+    occasion's organisation prints (one query through the registered answer)."""
+    if _printed_texts is None:
+        return frozenset(BUILT_IN_TEXTS)
+    return frozenset(_printed_texts(occasion.model.organisation_id, document))
+
+
 def built_in_sections(occasion: FollowUpOccasion) -> list[DocumentSection]:
     """Förord, sammanfattning and viktiga händelser of the occasion's
     delårsrapport or årsredovisning as sections written in the task (not
-    stored: every unit writes them and sees what the units below wrote)."""
+    stored: every unit writes them and sees what the units below wrote);
+    only those the organisation's document prints (printed_texts)."""
     document = document_at(occasion)
     if document not in TEXT_DOCUMENTS:
         return []
+    printed = printed_texts(occasion, document)
     return [
         DocumentSection(
             model_id=occasion.model_id,
@@ -95,6 +120,7 @@ def built_in_sections(occasion: FollowUpOccasion) -> list[DocumentSection]:
             order=0,
         )
         for key, heading in BUILT_IN_TEXTS.items()
+        if key in printed
     ]
 
 

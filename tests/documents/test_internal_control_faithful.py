@@ -297,8 +297,11 @@ def test_the_pdf(imported, tmp_path):
     ):
         assert text_in_row in personal
     assert "Ej rapporterad" not in text
-    # The header repeats on the page where the long row goes on.
+    # The caption, marked "(forts.)", and the header repeat on the page where
+    # the long row goes on.
     continued = next(page for page in text.split("\f") if "2 (forts.)" in page)
+    caption = "Ekonomi: kontrollpunkter per 31 december 2025"
+    assert continued.index(f"{caption} (forts.)") < continued.index("Resultat av kontroll")
     assert continued.index("Resultat av kontroll") < continued.index("2 (forts.)")
 
 
@@ -322,8 +325,10 @@ def test_the_word_document(imported):
     headings = [text for style, text in paragraphs if style == "Heading 2"]
     assert headings == ["Ekonomi", "Personal"]
     captions = [text for style, text in paragraphs if style == "Caption"]
-    assert captions[-2:] == [
+    assert captions[-4:] == [
+        "Ekonomi: kontrollpunkter per 31 december 2025",
         "Sammanställning: Utan bedömning 3",
+        "Personal: kontrollpunkter per 31 december 2025",
         "Sammanställning: Utan bedömning 2",
     ]
 

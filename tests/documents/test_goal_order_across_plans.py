@@ -1,0 +1,117 @@
+"""Goals of several plans on one level: each plan's goals stay together, in
+the plan's own order, the plans in the organisation's order of their units
+(a unit's plans by plan type), so two plans whose goals are both numbered
+"1" and "2" neither interleave nor collide: in the Uppföljning av
+aktiviteter per datum and in the delårsrapport's goal sections."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from styrhjul.documents import annual, followup_by_date
+from styrhjul.followup import services as followup
+from styrhjul.followup.models import FollowUpOccasion, OccasionKind
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
+from styrhjul.planning import services as planning
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_plans(org, chain):
+    """Socialförvaltningen's Verksamhetsplan (SF1 from the chain, then 1 and
+    2) and its Arbetsmiljömål (1 and 2, made in between, so that by the
+    items' own order numbers the two plans' goals would interleave), both
+    verksamhetsmål in Invånare, followed up at a delårsrapport."""
+    model = chain["vp"].model
+    work_env = model.plan_types.get(name="Arbetsmiljömål")
+    assert chain["vp"].order < work_env.order
+    plans = {
+        "vp": planning.plan_for(actor=access.SYSTEM, unit=org["forv"], plan_type=chain["vp"]),
+        "am": planning.plan_for(actor=access.SYSTEM, unit=org["forv"], plan_type=work_env),
+    }
+    for plan, number, title in (
+        ("am", "1", "Låg sjukfrånvaro"),
+        ("vp", "1", "Nöjda brukare"),
+        ("am", "2", "Bra introduktion för nyanställda"),
+        ("vp", "2", "Kortare väntetider"),
+    ):
+        planning.item_create(
+            actor=access.SYSTEM,
+            plan=plans[plan],
+            kind=ItemKind.GOAL,
+            number=number,
+            title=title,
+            level=chain["levels"]["Verksamhetsmål"],
+            perspective=chain["perspectives"]["Invånare"],
+        )
+    return followup.occasion_save(
+        actor=access.SYSTEM,
+        occasion=FollowUpOccasion(
+            model=model,
+            kind=OccasionKind.INTERIM,
+            name="Delårsrapport 2025",
+            period_end=datetime.date(2025, 8, 31),
+        ),
+        plan_types=[chain["vp"], work_env, chain["ap"]],
+    )
+
+
+PLAN_BY_PLAN = [
+    "SF1 Tidiga insatser i samverkan med skolan",
+    "1 Nöjda brukare",
+    "2 Kortare väntetider",
+    "1 Låg sjukfrånvaro",
+    "2 Bra introduktion för nyanställda",
+]
+
+
+def test_the_per_date_document_lists_each_plans_goals_together(org, two_plans):
+    report = followup_by_date.build(org["forv"], two_plans)
+
+    invanare = next(s for s in report.sections if s.name == "Invånare")
+    assert [g.text for g in invanare.goals] == PLAN_BY_PLAN
+
+
+def test_the_delarsrapport_lists_each_plans_goals_together(org, two_plans):
+    report = annual.build(org["forv"], two_plans)
+
+    assert [g.heading for g in report.chapters[0].goals] == PLAN_BY_PLAN
+
+
+def test_plans_of_units_come_in_the_organisations_order(org, chain, two_plans):
+    """Äldreomsorg's own goal 1 and a goal 3 shared down to it from
+    Socialförvaltningen's plan, on the same level: the förvaltning's plan
+    comes first, as the förvaltning stands above the avdelning in the tree,
+    though its goal was made last (and is later in its plan's order)."""
+    level, invanare = chain["levels"]["Verksamhetsmål"], chain["perspectives"]["Invånare"]
+    planning.item_create(
+        actor=access.SYSTEM,
+        plan=planning.plan_for(actor=access.SYSTEM, unit=org["avd_a"], plan_type=chain["vp"]),
+        kind=ItemKind.GOAL,
+        number="1",
+        title="Trygg vård i livets slutskede",
+        level=level,
+        perspective=invanare,
+    )
+    shared = planning.item_create(
+        actor=access.SYSTEM,
+        plan=planning.plan_for(actor=access.SYSTEM, unit=org["forv"], plan_type=chain["vp"]),
+        kind=ItemKind.GOAL,
+        number="3",
+        title="Gemensamt mål för avdelningarna",
+        level=level,
+        perspective=invanare,
+    )
+    planning.item_share(actor=access.SYSTEM, item=shared, units=[org["avd_a"]])
+
+    report = followup_by_date.build(org["avd_a"], two_plans)
+
+    section = next(s for s in report.sections if s.name == "Invånare")
+    assert [g.text for g in section.goals] == [
+        "3 Gemensamt mål för avdelningarna",
+        "1 Trygg vård i livets slutskede",
+    ]

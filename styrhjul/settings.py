@@ -215,6 +215,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     )
     _db["CONN_MAX_AGE"] = 0
     _db.setdefault("TEST", {})["NAME"] = ""  # in memory during tests
+else:
+    # No JIT compilation: Styrhjul's queries are short, and their estimates
+    # grow with every year of history in the tables. With ten years, the
+    # recursive walk over the item links on the reporting page was estimated
+    # past the JIT thresholds and spent 1.7 s compiling a plan that reads a
+    # handful of rows (docs/prestanda.md). Options in DATABASE_URL win.
+    _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from styrhjul.core import dbstats
 from styrhjul.core.concurrency import one_action
+from styrhjul.demo.scale_history import HistoryResult, add_history
 from styrhjul.followup.models import (
     FollowUpOccasion,
     OccasionKind,
@@ -466,10 +467,13 @@ class ScaleResult:
     phases: dict[str, float] = field(default_factory=dict)
     followup: FollowupResult | None = None
     kolada: KoladaResult | None = None
+    history: HistoryResult | None = None
 
     @property
     def message(self) -> str:
         if not self.created:
+            if self.history is not None:
+                return f"{ROOT_NAME} fanns redan; {self.history.message}"
             return f"{ROOT_NAME} finns redan i databasen; inget ändrat (--replace bygger om den)."
         text = (
             f"{ROOT_NAME} byggd på {self.seconds:.1f} s: {self.units} enheter, "
@@ -484,6 +488,8 @@ class ScaleResult:
             )
         if self.followup is not None:
             text += f" Därtill {self.followup.message}"
+        if self.history is not None:
+            text += f" Därtill {self.history.message}"
         return text
 
 
@@ -1725,12 +1731,15 @@ def build(
     followup: bool = True,
     task_items: int = DEFAULT_TASK_ITEMS,
     share_units: int = DEFAULT_SHARE_UNITS,
+    years: int = 0,
     log: Callable[[str], None] = lambda line: None,
 ) -> ScaleResult:
     """Build the scale municipality; leave it alone when it exists, unless
-    `replace`. Refuses a database that holds another organisation: the data
-    set is for a database of its own (and `load-demo` refuses a database with
-    two organisations)."""
+    `replace`. `years`: as many earlier model years of history
+    (scale_history.add_history), also added to an existing data set. Refuses
+    a database that holds another organisation: the data set is for a
+    database of its own (and `load-demo` refuses a database with two
+    organisations)."""
     started = time.perf_counter()
     with one_action():
         root = scale_root()
@@ -1742,7 +1751,10 @@ def build(
                 "egen databas (sätt DATABASE_URL)."
             )
         if root is not None and not replace:
-            return ScaleResult(created=False, root=root)
+            result = ScaleResult(created=False, root=root)
+            if years:
+                result.history = add_history(root, year=year, years=years, log=log)
+            return result
         clash = Unit.objects.filter(code__startswith=CODE_PREFIX)
         replaced = root is not None
         if root is not None:
@@ -1774,6 +1786,8 @@ def build(
             result.items += result.followup.bench_task_items + 1
             result.plans += 1
             result.shares += result.followup.share_units
+        if years:
+            result.history = add_history(result.root, year=year, years=years, log=log)
     # After --replace the old data set's rows are dead: VACUUM clears them.
     dbstats.refresh(
         (Unit, Plan, Item, ItemLink, ItemShare, *FOLLOWUP_TABLES, KoladaValue),

@@ -141,11 +141,17 @@ def plan_page(
     shared_ids = ItemShare.objects.filter(
         plan=plan, ended_at__isnull=True, item__archived_at__isnull=True
     ).values("item_id")
+    # Two halves of a UNION ALL, each through its own index (the plan's items,
+    # the shares into the plan), not an OR that reads every year's items. An
+    # item is shared only to units below its own, so the halves never overlap.
+    shared = Item.objects.filter(pk__in=shared_ids)
     items = list(
-        Item.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=shared_ids))
-        .select_related(*ITEM_RELATED)
+        own.select_related(*ITEM_RELATED)
+        .order_by()
+        .union(shared.select_related(*ITEM_RELATED).order_by(), all=True)
         .order_by("order", "number", "pk")
     )
+    items = list({item.pk: item for item in items}.values())
     perspectives = list(model.perspectives.all())
     matching = _matching(items, kind, perspective, text)
     by_id = {i.pk: i for i in items}

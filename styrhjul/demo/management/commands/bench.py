@@ -96,6 +96,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
         parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR)
         parser.add_argument(
+            "--years",
+            type=int,
+            default=0,
+            help="tidigare år med historik när datamängden byggs (load-scale --years)",
+        )
+        parser.add_argument(
             "--api-values",
             type=int,
             default=bench_api.UPSERT_VALUES,
@@ -299,6 +305,8 @@ class Command(BaseCommand):
     def ensure_data(self, options) -> str:
         """Build the data set when missing or asked to; a line on load-scale's time."""
         label = f"load-scale --units {options['units']} --items {options['items']}"
+        if options["years"]:
+            label += f" --years {options['years']}"
         root = scale.scale_root()
         if root is not None and not options["build"]:
             followup = ""
@@ -339,6 +347,7 @@ class Command(BaseCommand):
                 replace=True,
                 task_items=options["task_items"],
                 share_units=options["share_units"],
+                years=options["years"],
             )
         except scale.ScaleError as exc:
             raise CommandError(str(exc)) from None

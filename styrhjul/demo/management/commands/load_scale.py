@@ -55,13 +55,22 @@ class Command(BaseCommand):
             help="lägg bara till uppföljningen i en befintlig skaldatamängd som saknar den",
         )
         parser.add_argument("--no-followup", action="store_true", help="bygg utan uppföljningen")
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=0,
+            help=(
+                "antal tidigare år med historik (planer, poster, uppföljning och rapporter "
+                "kopierade bakåt från planåret); läggs också till i en befintlig datamängd"
+            ),
+        )
 
     def handle(self, *args, **options):
         verbose = options["verbosity"] >= 2
         log = self.stdout.write if verbose else (lambda line: None)
         if options["followup_only"]:
-            if options["replace"]:
-                raise CommandError("--followup-only och --replace går inte ihop.")
+            if options["replace"] or options["years"]:
+                raise CommandError("--followup-only går inte ihop med --replace eller --years.")
             try:
                 followup = scale.build_followup(
                     year=options["year"],
@@ -86,9 +95,11 @@ class Command(BaseCommand):
                 followup=not options["no_followup"],
                 task_items=options["task_items"],
                 share_units=options["share_units"],
+                years=options["years"],
                 log=log,
             )
         except scale.ScaleError as exc:
             raise CommandError(str(exc)) from None
-        style = self.style.SUCCESS if result.created else self.style.WARNING
+        made = result.created or (result.history is not None and result.history.years)
+        style = self.style.SUCCESS if made else self.style.WARNING
         self.stdout.write(style(result.message))

@@ -1095,6 +1095,7 @@ def make_monthly_data(
                 kind=OccasionKind.MONTHLY,
                 name=f"Månadsrapport augusti {year}",
                 period_end=datetime.date(year, 8, 31),
+                follows_economy=True,  # an occasion without plan types follows the economy
             ),
             plan_types=[],
         )

@@ -61,8 +61,9 @@ class HistoryResult:
     def message(self) -> str:
         if not self.years:
             return "historiken fanns redan."
+        span = f"{self.years[0]}–{self.years[-1]}" if len(self.years) > 1 else f"{self.years[0]}"
         return (
-            f"historik för {self.years[0]}–{self.years[-1]} ({len(self.years)} år) byggd på "
+            f"historik för {span} ({len(self.years)} år) byggd på "
             f"{self.seconds:.1f} s: {self.plans} planer, {self.items} poster, "
             f"{self.links} kopplingar, {self.shares} delningar, {self.reports} rapporter, "
             f"{self.values} utfall."

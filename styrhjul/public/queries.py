@@ -19,7 +19,7 @@ from styrhjul.followup.readmodel import STATE_LABELS
 from styrhjul.model.models import ItemKind, Vision
 
 from . import charts
-from .models import Snapshot, SnapshotDocument, SnapshotRow
+from .models import PublicationSettings, Snapshot, SnapshotDocument, SnapshotRow
 
 KIND_LABELS = dict(ItemKind.choices)
 # The charts' facts and drawings: read only by the public page.
@@ -32,6 +32,23 @@ def snapshot_or_404(pk: int) -> Snapshot:
     if snapshot is None:
         raise Http404
     return snapshot
+
+
+def public_page_on(organisation_id: int) -> bool:
+    """Whether the organisation shows its public page (offentlig sida): its
+    model owners' choice to be open to everyone, which also opens its
+    published follow-ups through the API without a token."""
+    return PublicationSettings.objects.filter(
+        organisation_id=organisation_id, organisation__parent__isnull=True, public_page=True
+    ).exists()
+
+
+def open_snapshots():
+    """The published snapshots of the organisations that show their public
+    page: what the API serves without a token, and nothing else."""
+    return Snapshot.objects.filter(
+        organisation__publication_settings__public_page=True
+    ).select_related("organisation")
 
 
 def snapshots_of(organisation_id: int):

@@ -279,6 +279,11 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "public:publish": "occasion",
     "public:settings": "organisation",
     "public:organisation_page": "organisation",
+    # Open data through the API (api/published.py): without a token.
+    "api:published_list": "organisation",
+    "api:published": "snapshot",
+    "api:published_rows": "snapshot",
+    "api:published_occasion": "published_occasion",
     "api:models": None,
     "api:model": "model",
     "api:tasks": None,
@@ -333,6 +338,10 @@ PUBLISHED = {
     "public:dictionary",
     "public:dictionary_json",
     "public:organisation_page",
+    "api:published_list",
+    "api:published",
+    "api:published_rows",
+    "api:published_occasion",
 }
 # A logged-in user's own account (log out, change their password): open to
 # every logged-in user, acting on nothing but their own account.
@@ -729,6 +738,7 @@ def _published(org, model) -> dict:
         "snapshot": snapshots[1],
         "snapshot_document": snapshots[1].documents.get(),
         "published_unit": org["enhet_a1"],
+        "published_occasion": snapshots[1].occasion,
     }
 
 
@@ -918,6 +928,29 @@ def test_an_anonymous_visitor_is_sent_to_login_everywhere(client, world):
                 assert response["Location"].startswith(reverse("login")), (name, method)
             assert_no_data(response, world, name)
     assert snapshot() == before
+
+
+def test_the_api_serves_nothing_unpublished_without_a_login(client, world):
+    """Open data through the API: an occasion not published, and every
+    snapshot of an organisation whose public page is off, answer 404 as what
+    does not exist."""
+    from styrhjul.public.models import PublicationSettings
+
+    objects = world["objects"]
+    unpublished = reverse("api:published_occasion", args=[objects["occasion"].pk])
+    response = client.get(unpublished)
+    assert response.status_code == 404
+    assert_no_data(response, world, "api:published_occasion")
+    urls = [url for name, url in urls_for(world) if name.startswith("api:published")]
+    assert len(urls) == 4
+    assert all(client.get(url).status_code == 200 for url in urls)
+    PublicationSettings.objects.filter(organisation=world["org"]["kommun"]).update(
+        public_page=False
+    )
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert_no_data(response, world, url)
 
 
 def test_a_user_without_grants_gets_nothing(client, world):

@@ -14,7 +14,7 @@ from ninja import Schema, Status
 from pydantic import BaseModel, Field
 
 from styrhjul.core.importing import ImportRejected
-from styrhjul.documents import jobs
+from styrhjul.documents import jobs, registry
 from styrhjul.followup import review, value_upsert
 from styrhjul.followup.models import FollowUpOccasion, ReportingTask
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
@@ -222,6 +222,23 @@ class DocumentIn(Schema):
     fmt: str
 
 
+def _refuse_unfit_document(unit, occasion, document: str) -> None:
+    """The documents page's offer (documents.registry.available) is the only
+    rule of which document fits an occasion: anything else answers 422."""
+    offered = registry.available(unit, occasion)
+    if document in {t.key for t in offered} or document not in registry.TYPES:
+        return  # an unknown name is refused by jobs.submit
+    names = ", ".join(t.label for t in offered) or "inget dokument"
+    raise ValidationError(
+        {
+            "document": (
+                f"{registry.TYPES[document].label} passar inte {occasion.title}. "
+                f"För {unit.name} vid {occasion.title} kan du beställa: {names}."
+            )
+        }
+    )
+
+
 @api.post("/dokument", response={202: JobOut}, url_name="document_order", tags=["Dokument"])
 def document_order(request, response: HttpResponse, data: DocumentIn):
     """Beställ ett dokument (t.ex. `delarsrapport` som `pdf`) för en enhet vid
@@ -234,6 +251,7 @@ def document_order(request, response: HttpResponse, data: DocumentIn):
     occasion = FollowUpOccasion.objects.select_related("model").filter(pk=data.occasion_id).first()
     if occasion is None or occasion.model.organisation_id != organisation_id_of(unit):
         raise ValidationError({"occasion_id": "Det finns inget sådant uppföljningstillfälle."})
+    _refuse_unfit_document(unit, occasion, data.document)
     job = jobs.submit(
         actor=request.user, unit=unit, occasion=occasion, document=data.document, fmt=data.fmt
     )

@@ -63,6 +63,31 @@ def internal_control_plan(unit: Unit, occasion: FollowUpOccasion) -> Plan:
     )
 
 
+def available(unit: Unit, occasion: FollowUpOccasion) -> list[DocumentType]:
+    """The document types that make sense for the unit at the occasion: the
+    ones the documents page offers and the only ones that may be ordered
+    (the page and the API alike)."""
+    kinds = {k for pt in occasion.plan_types.all() for k in pt.item_kinds}
+    result = []
+    if ItemKind.GOAL in kinds:
+        main = "arsredovisning" if occasion.kind == "annual" else "delarsrapport"
+        result.append(TYPES[main])
+    if ItemKind.ACTIVITY in kinds:
+        result.append(TYPES["uppfoljning"])
+    if ItemKind.CONTROL_POINT in kinds:
+        try:
+            internal_control_plan(unit, occasion)
+        except DocumentError:
+            pass
+        else:
+            result.append(TYPES["internkontrollrapport"])
+    from .monthly import has_economy
+
+    if has_economy(unit, occasion):
+        result.append(TYPES["manadsrapport"])
+    return result
+
+
 def build(document: str, unit: Unit, occasion: FollowUpOccasion, *, options=None, reader=None):
     """The document's data structure (read from the database now), for
     `reader` when known (the person it is made for)."""

@@ -22,7 +22,7 @@ from styrhjul.organisation.queries import chosen_root, org_query
 from styrhjul.planning.models import Plan
 from styrhjul.planning.queries import organisation_id_of
 
-from . import internal_control, retention, texts, views_sections
+from . import internal_control, registry, retention, texts, views_sections
 from .forms import DocumentTextsForm, ReportTextForm
 from .models import DocumentText
 from .registry import CONTENT_TYPES
@@ -159,32 +159,6 @@ def _unit_and_occasion(request, unit: int, occasion: int, action=access.Action.R
     return unit_obj, occasion_obj
 
 
-def _available(unit, occasion) -> list:
-    """The document types that make sense for the unit at the occasion."""
-
-    from . import registry
-
-    kinds = {k for pt in occasion.plan_types.all() for k in pt.item_kinds}
-    result = []
-    if ItemKind.GOAL in kinds:
-        main = "arsredovisning" if occasion.kind == "annual" else "delarsrapport"
-        result.append(registry.TYPES[main])
-    if ItemKind.ACTIVITY in kinds:
-        result.append(registry.TYPES["uppfoljning"])
-    if ItemKind.CONTROL_POINT in kinds:
-        try:
-            registry.internal_control_plan(unit, occasion)
-        except internal_control.DocumentError:
-            pass
-        else:
-            result.append(registry.TYPES["internkontrollrapport"])
-    from .monthly import has_economy
-
-    if has_economy(unit, occasion):
-        result.append(registry.TYPES["manadsrapport"])
-    return result
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_documents(request, unit: int, occasion: int):
@@ -193,7 +167,7 @@ def unit_documents(request, unit: int, occasion: int):
     from .models import DocumentJob
 
     unit_obj, occasion_obj = _unit_and_occasion(request, unit, occasion)
-    available = _available(unit_obj, occasion_obj)
+    available = registry.available(unit_obj, occasion_obj)
     error = ""
     if request.method == "POST":
         document, fmt = request.POST.get("dokument", ""), request.POST.get("format", "")
@@ -277,10 +251,8 @@ def job_download(request, pk: int):
 @require_safe
 def preview(request, unit: int, occasion: int, document: str):
     """The document as HTML in the browser, read now, before making files."""
-    from . import registry
-
     unit_obj, occasion_obj = _unit_and_occasion(request, unit, occasion)
-    if document not in {t.key for t in _available(unit_obj, occasion_obj)}:
+    if document not in {t.key for t in registry.available(unit_obj, occasion_obj)}:
         raise Http404
     try:
         report = registry.build(document, unit_obj, occasion_obj, reader=request.user)

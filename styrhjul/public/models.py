@@ -167,6 +167,13 @@ class SnapshotRow(models.Model):
     target_value = models.DecimalField(
         _("målvärde"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # The facts of the indicator's chart as they stood at publishing (public/
+    # charts.py: the values per year, the targets, the baseline, the
+    # comparisons), and the charts drawn from them then, for the indicators
+    # the public page shows; empty for the others.
+    chart = models.JSONField(_("diagrammets värden"), default=dict, blank=True)
+    trend_svg = models.TextField(_("diagram"), blank=True, editable=False)
+    gender_svg = models.TextField(_("diagram kvinnor och män"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("publicerad rad")

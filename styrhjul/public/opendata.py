@@ -163,10 +163,15 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
+def record(snapshot: Snapshot, row: SnapshotRow) -> dict:
+    """One row as a dictionary of the columns (the files and the API alike)."""
+    return {c.name: c.get(snapshot, row) for c in COLUMNS}
+
+
 def records(snapshot: Snapshot):
     """The snapshot's rows as dictionaries of the columns, in order."""
     for row in rows_of(snapshot).iterator(chunk_size=2000):
-        yield {c.name: c.get(snapshot, row) for c in COLUMNS}
+        yield record(snapshot, row)
 
 
 def as_csv(snapshot: Snapshot) -> str:

@@ -18,9 +18,12 @@ from styrhjul.documents.layout import Style, contrast, settings_for, style_of
 from styrhjul.followup.readmodel import STATE_LABELS
 from styrhjul.model.models import ItemKind, Vision
 
-from .models import Snapshot, SnapshotDocument, SnapshotRow
+from . import charts
+from .models import PublicationSettings, Snapshot, SnapshotDocument, SnapshotRow
 
 KIND_LABELS = dict(ItemKind.choices)
+# The charts' facts and drawings: read only by the public page.
+CHART_FIELDS = ("chart", "trend_svg", "gender_svg")
 
 
 def snapshot_or_404(pk: int) -> Snapshot:
@@ -29,6 +32,23 @@ def snapshot_or_404(pk: int) -> Snapshot:
     if snapshot is None:
         raise Http404
     return snapshot
+
+
+def public_page_on(organisation_id: int) -> bool:
+    """Whether the organisation shows its public page (offentlig sida): its
+    model owners' choice to be open to everyone, which also opens its
+    published follow-ups through the API without a token."""
+    return PublicationSettings.objects.filter(
+        organisation_id=organisation_id, organisation__parent__isnull=True, public_page=True
+    ).exists()
+
+
+def open_snapshots():
+    """The published snapshots of the organisations that show their public
+    page: what the API serves without a token, and nothing else."""
+    return Snapshot.objects.filter(
+        organisation__publication_settings__public_page=True
+    ).select_related("organisation")
 
 
 def snapshots_of(organisation_id: int):
@@ -45,7 +65,7 @@ def units_of(snapshot: Snapshot) -> list[dict]:
 
 
 def rows_of(snapshot: Snapshot, unit_id: int | None = None):
-    rows = SnapshotRow.objects.filter(snapshot=snapshot)
+    rows = SnapshotRow.objects.filter(snapshot=snapshot).defer(*CHART_FIELDS)
     if unit_id is not None:
         rows = rows.filter(unit_id=unit_id)
     return rows.order_by("unit_name", "unit_id", "plan_type", "order", "pk")
@@ -342,6 +362,7 @@ class PublicPage:
     snapshot: Snapshot | None
     perspectives: list[PerspectiveGoals]
     indicators: list[SnapshotRow]
+    charted: list  # charts.Charted: the indicators with their charts
     snapshots: list[Snapshot]
     documents: list[SnapshotDocument]
     style: Style  # the logo and colours of Dokumentinställningar
@@ -375,7 +396,11 @@ def public_page(organisation, year: int | None) -> PublicPage:
     groups: dict[str, list[SnapshotRow]] = {}
     indicators: list[SnapshotRow] = []
     if snapshot is not None:
-        indicators = list(rows_of(snapshot).filter(kind=ItemKind.INDICATOR).exclude(value=None))
+        indicators = list(
+            SnapshotRow.objects.filter(snapshot=snapshot, kind=ItemKind.INDICATOR)
+            .exclude(value=None)
+            .order_by("unit_name", "unit_id", "plan_type", "order", "pk")
+        )
         goals = (
             rows_of(snapshot).filter(kind=ItemKind.GOAL).exclude(assessment_label="", analysis="")
         )
@@ -393,6 +418,7 @@ def public_page(organisation, year: int | None) -> PublicPage:
         snapshot=snapshot,
         perspectives=[PerspectiveGoals(name, rows) for name, rows in groups.items()],
         indicators=indicators,
+        charted=charts.charted_of(indicators),
         snapshots=snapshots,
         documents=documents,
         style=style_of(stored, organisation) if stored else Style(organisation.name),

@@ -21,6 +21,7 @@ from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
+from . import charts
 from .models import Licence, PublicationSettings, Snapshot, SnapshotDocument, SnapshotRow
 
 
@@ -158,8 +159,9 @@ def _documents(snapshot: Snapshot, occasion: FollowUpOccasion) -> list[SnapshotD
 @use_case
 def occasion_publish(*, actor, occasion: FollowUpOccasion) -> Snapshot:
     """Publish an occasion: freeze what the units reported (the read model's
-    answer) and the documents built for it, with who and when, for everyone
-    to read. Refused before the reporting is locked (publish_refusal)."""
+    answer), the facts and charts of the indicators the public page shows
+    (charts.freeze) and the documents built for it, with who and when, for
+    everyone to read. Refused before the reporting is locked (publish_refusal)."""
     organisation = occasion.model.organisation
     if not access.may_publish(actor, organisation):
         raise PermissionDenied
@@ -182,7 +184,9 @@ def occasion_publish(*, actor, occasion: FollowUpOccasion) -> Snapshot:
     )
     set_actor(snapshot, actor, _("Publicerad"))
     snapshot.save()
-    SnapshotRow.objects.bulk_create(_rows(snapshot, occasion), batch_size=1000)
+    rows = _rows(snapshot, occasion)
+    charts.freeze(rows, organisation, occasion.year)
+    SnapshotRow.objects.bulk_create(rows, batch_size=1000)
     for document in _documents(snapshot, occasion):
         set_actor(document, actor)
         document.save()

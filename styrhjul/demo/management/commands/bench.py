@@ -27,7 +27,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from styrhjul.demo import bench_api, scale
+from styrhjul.demo import bench_api, bench_public, scale
 from styrhjul.followup import services as followup_services
 from styrhjul.kolada.models import KoladaSettings, KoladaValue
 from styrhjul.model.models import GovernanceModel, ItemKind
@@ -147,6 +147,7 @@ class Command(BaseCommand):
             *self.indicator_pages(root, year),
             *self.start_pages(root),
             *self.api_pages(year),
+            *self.public_pages(year),
         ]
 
         self.header(runs, year)
@@ -170,6 +171,10 @@ class Command(BaseCommand):
         finally:
             request_log.setLevel(level)
         self.table(rows)
+        if self.published is not None:
+            with override_settings(ALLOWED_HOSTS=hosts):
+                for line in bench_public.uncached_lines(client, self.published, runs):
+                    self.stdout.write(line)
         with override_settings(ALLOWED_HOSTS=hosts, API_RATE_LIMIT=0):
             if options["api_values"] > 0:
                 upsert = bench_api.bench_upsert(client, root, year, options["api_values"])
@@ -185,6 +190,26 @@ class Command(BaseCommand):
             Page("API: enheter (100)", "api:units", {}, query, API_BUDGET_MS),
             Page("API: uppgifter (100)", "api:tasks", {}, "?page_size=100", API_BUDGET_MS),
             Page("API: nyckeltalsvärden (100)", "api:values", {}, query, API_BUDGET_MS),
+        ]
+
+    published: bench_public.Published | None = None
+
+    def public_pages(self, year: int) -> list[Page]:
+        """The organisation's public page from the cache (issue 17: < 100 ms
+        median); uncached is measured after the table (bench_public)."""
+        self.published = bench_public.ensure_published(year)
+        if self.published is None:
+            return []
+        if self.published.message:
+            self.stdout.write(self.published.message)
+        return [
+            Page(
+                bench_public.label(self.published, cached=True),
+                "public:organisation_page",
+                {"organisation": self.published.organisation.pk},
+                "",
+                bench_public.CACHED_BUDGET_MS,
+            )
         ]
 
     def followup_pages(self, year: int) -> list[Page]:

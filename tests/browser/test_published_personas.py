@@ -1,0 +1,83 @@
+"""Publishing on the demo municipality, in Chromium: the demo's modellägare
+publishes a follow-up again from the årshjul, and a visitor without login
+reads the public page with the indicators' charts, their tables and
+comparisons. Every page passes axe; the public page reflows at 320 CSS px.
+
+The demo is loaded once for the module as `styrhjul load-demo` builds it
+(tests/browser/test_personas.py's server); what is published is chosen from
+what the pages show, never from ids or dates."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from styrhjul.demo.data import DEMO_PASSWORD
+from tests.browser import test_personas
+from tests.browser.conftest import TIMEOUT_MS, assert_accessible
+from tests.browser.test_personas import NARROW, WIDE
+
+# The demo's server, browser and journeys, loaded once for this module.
+demo_server = test_personas.demo_server
+chromium = test_personas.chromium
+journey = test_personas.journey
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def overflow(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def test_modellagare_publishes_and_a_visitor_reads_the_charts(journey, chromium, demo_server):
+    assert DEMO_PASSWORD == "Styrhjul-demo-2025"
+    j = journey("modellagare")
+    page = j.page
+    j.nav("Årshjul", "arshjul")
+    j.click(page.get_by_role("link", name="Publicerade uppföljningar"), "publicerade")
+    published = page.get_by_role("table", name="Publicerade uppföljningar")
+    before = published.get_by_role("row").count()
+    # A follow-up published before: its reporting is locked, so it may be
+    # published again (after a correction, say).
+    title = published.get_by_role("rowheader").first.inner_text()
+    j.click(page.get_by_role("link", name=f"Publicera {title}", exact=True), "publicera")
+    j.click(page.get_by_role("button", name="Publicera"), "publicerad")
+    assert f"{title} är publicerad." in page.inner_text("main")
+    j.click(
+        page.get_by_role("link", name="Publicerade uppföljningar", exact=True).first,
+        "publicerade-igen",
+    )
+    assert (
+        page.get_by_role("table", name="Publicerade uppföljningar").get_by_role("row").count()
+        == before + 1
+    )
+    public_url = page.get_by_role("link", name="Den offentliga sidan").get_attribute("href")
+
+    # The visitor: no login, the same page for everyone.
+    context = chromium.new_context(
+        base_url=demo_server.url, locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        visitor = context.new_page()
+        response = visitor.goto(public_url)
+        assert response is not None and response.ok
+        assert visitor.get_by_role("heading", name="Nyckeltal", exact=True).is_visible()
+        charts = visitor.locator("figure.chart svg[role=img]")
+        assert charts.count() >= 5
+        # Each chart has its values as a table, behind "Visa värdena som tabell".
+        visitor.get_by_text("Visa värdena som tabell").first.click()
+        table = visitor.locator("details.chart-table table").first
+        assert table.is_visible()
+        assert re.search(r"\d{4}", table.inner_text())
+        assert visitor.get_by_role("heading", name="Jämförelser").first.is_visible()
+        assert "Logga ut" not in visitor.inner_text("body")
+        assert_accessible(visitor)
+        visitor.set_viewport_size(NARROW)
+        assert overflow(visitor) <= 0, "den offentliga sidan rullar i sidled vid 320 px"
+        assert_accessible(visitor)
+    finally:
+        context.close()

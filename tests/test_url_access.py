@@ -292,6 +292,8 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "api:document_download": "job",
     "api:document_order": None,
     "api:economy": "unit",
+    "api:economy_ansvar_list": None,
+    "api:economy_ansvar": "ansvar",
     "api:plan_create": None,
     "api:item_create": None,
     "api:item_update": "item",
@@ -361,6 +363,7 @@ PERSONAL = {
     "api:values",
     "api:targets",
     "api:documents",
+    "api:economy_ansvar_list",
     # The writes to a list's address: a GET there is the list.
     "api:values_upsert",
     "api:plan_create",

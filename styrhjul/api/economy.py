@@ -12,11 +12,13 @@ a unit. A page of ansvar takes a fixed number of queries, however long."""
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from typing import Annotated
 
 from django.db.models import Q
 from django.http import Http404
 from ninja import Query, Schema
 from ninja.pagination import CursorPagination, paginate
+from pydantic import Field
 
 from styrhjul.economy import queries as economy
 from styrhjul.economy.models import AnsvarMapping, DimensionKind, DimensionObject
@@ -25,6 +27,12 @@ from styrhjul.organisation import access
 
 from .api import api
 from .common import MAX_PAGE_SIZE, PAGE_SIZE, Id
+
+# The first day of a fiscal year: a day outside these years is wrong input
+# (422), as common.Year.
+YearStart = Annotated[
+    datetime.date, Field(ge=datetime.date(1900, 1, 1), le=datetime.date(2999, 12, 31))
+]
 
 
 class AnsvarRowOut(Schema):
@@ -59,7 +67,7 @@ class AnsvarEconomyOut(Schema):
 
 
 class AnsvarFilter(Schema):
-    year_start: datetime.date | None = None
+    year_start: YearStart | None = None
     organisation: Id | None = None
     unit: Id | None = None
     code: str | None = None
@@ -204,7 +212,7 @@ def ansvar_list(request, filters: Query[AnsvarFilter]):
     url_name="economy_ansvar",
     tags=["Ekonomi"],
 )
-def ansvar_detail(request, ansvar_id: Id, year_start: datetime.date | None = None):
+def ansvar_detail(request, ansvar_id: Id, year_start: YearStart | None = None):
     """Ett ansvars budget och utfall per rapportrad och månad, som i listan."""
     obj = _ansvar(request.user).filter(pk=ansvar_id).first()
     if obj is None:

@@ -163,8 +163,9 @@ def test_filters_and_cursor_pages(client, org, ledger, model_owner):
     assert [a["code"] for a in page["results"]] == codes[:2] and page["next"]
     rest = client.get(page["next"], **bearer(secret)).json()
     assert [a["code"] for a in rest["results"]] == [codes[2], "600"]
-    response = client.get("/api/v1/ekonomi/ansvar", {"year_start": "2025-13-01"}, **bearer(secret))
-    assert response.status_code == 422
+    for wrong in ("2025-13-01", "9999-12-01"):
+        response = client.get("/api/v1/ekonomi/ansvar", {"year_start": wrong}, **bearer(secret))
+        assert response.status_code == 422
 
 
 def test_a_page_of_ansvar_runs_the_same_number_of_queries_for_few_and_many(

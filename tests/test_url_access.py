@@ -297,6 +297,8 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "api:document_download": "job",
     "api:document_order": None,
     "api:economy": "unit",
+    "api:economy_ansvar_list": None,
+    "api:economy_ansvar": "ansvar",
     "api:plan_create": None,
     "api:item_create": None,
     "api:item_update": "item",
@@ -380,6 +382,7 @@ PERSONAL = {
     "api:dimensions",
     "api:group_values",
     "api:comparisons",
+    "api:economy_ansvar_list",
     # The writes to a list's address: a GET there is the list.
     "api:values_upsert",
     "api:plan_create",

@@ -514,4 +514,4 @@ def report_save(request, response: HttpResponse, task_id: Id, item_id: Id, data:
 # --- The other parts of the API ---------------------------------------------------------------
 
 # They add their operations to `api`, after the schemas and errors above.
-from . import breakdowns, published, read, write  # noqa: E402, F401
+from . import breakdowns, economy, published, read, write  # noqa: E402, F401

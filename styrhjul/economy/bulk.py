@@ -1,6 +1,6 @@
 """Writing many rows at once without making a model instance of each:
-COPY on PostgreSQL, bulk_create in batches elsewhere (the SIE import,
-economy.rowsums)."""
+COPY on PostgreSQL, one prepared INSERT run over batches of rows
+(executemany) elsewhere (the SIE import, economy.rowsums)."""
 
 from __future__ import annotations
 
@@ -22,15 +22,16 @@ def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
 
 def insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
     """Insert rows (tuples of column values, as stored) of a model without
-    making model instances of them: COPY on PostgreSQL, bulk_create in
-    batches elsewhere. Streams: at most a batch is held at a time. Inside
-    the caller's transaction, so all or nothing as the rest of the import."""
+    making model instances of them: COPY on PostgreSQL, one prepared INSERT
+    run over batches of rows elsewhere. Streams: at most a batch is held at
+    a time. Inside the caller's transaction, so all or nothing as the rest
+    of the import. The values are those of the columns (ids for foreign
+    keys, Decimal, dates, booleans), which the database driver adapts as
+    for the ORM's own queries."""
     count = 0
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(
-            connection.ops.quote_name(model._meta.get_field(c).column) for c in columns
-        )
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(
@@ -44,7 +45,10 @@ def insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
                 write(row)
                 count += 1
         return count
-    for batch in batched(rows):
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in batch])
-        count += len(batch)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - from the model
+    with connection.cursor() as cursor:
+        for batch in batched(rows):
+            cursor.executemany(sql, batch)
+            count += len(batch)
     return count

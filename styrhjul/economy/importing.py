@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -49,6 +50,10 @@ from .models import (
 )
 
 DEFAULT_KINDS = {1: DimensionKind.ANSVAR, 6: DimensionKind.PROJEKT}
+
+_PERIOD = operator.attrgetter("period")
+_OBJECTS = operator.attrgetter("objects")
+_YEAR_AND_PERIOD = operator.attrgetter("year", "period")
 
 
 @dataclass(frozen=True)
@@ -218,7 +223,7 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
     ensure_default_rows(organisation)
     ansvar_dims = {n for n, d in dimensions.items() if d.kind == DimensionKind.ANSVAR}
     utfall = parsed.utfall
-    periods = sorted({p.period for p in utfall} | {p.period for p in parsed.budget})
+    periods = sorted(set(map(_PERIOD, parsed.period_balances)))
     record = SieImport.objects.create(
         organisation=organisation,
         file_hash=file_hash,
@@ -270,7 +275,7 @@ def _write(actor, organisation, parsed, file_hash, filename) -> ImportResult:
     )
     versions = _budgets(actor, organisation, parsed, record, accounts, object_columns)
 
-    used_ansvar = {ansvar_of(objs) for objs in {p.objects for p in parsed.period_balances}}
+    used_ansvar = {ansvar_of(objs) for objs in set(map(_OBJECTS, parsed.period_balances))}
     used_ansvar.discard(None)
     unmapped = _unmapped(used_ansvar, periods)
     warnings = [str(w) for w in parsed.warnings]
@@ -383,8 +388,9 @@ def _months(parsed, rows) -> dict[datetime.date, list[datetime.date]]:
     """The months each year of the file covers: from the year's first month
     to its last month with a row."""
     last: dict[int, datetime.date] = {}
-    for p in rows:
-        last[p.year] = max(last.get(p.year, p.period), p.period)
+    # Over the distinct years and months, not each of a million rows.
+    for year, period in set(map(_YEAR_AND_PERIOD, rows)):
+        last[year] = max(last.get(year, period), period)
     return {
         parsed.years[index].start: [m for m in parsed.years[index].months() if m <= end]
         for index, end in last.items()

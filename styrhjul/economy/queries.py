@@ -219,10 +219,7 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
     def owner(ansvar_id: int, period: datetime.date) -> int | None:
         # A month's amount belongs to the unit the ansvar belongs to on the
         # first day of the month, so that no month is counted twice.
-        return next(
-            (u for u, f, t in validity[ansvar_id] if f <= period and (t is None or t >= period)),
-            None,
-        )
+        return _owner_in(validity[ansvar_id], period)
 
     top = unit.pk
     parts_of: dict[int, int] = {}
@@ -559,3 +556,130 @@ def amounts_by_row(
                 amount = item[f"r{i}"]
                 if amount is not None:
                     yield which, item["ansvar_id"], item["period"], i, amount
+
+
+# --- An ansvar's own figures (the API's economy per ansvar) ---------------------------
+
+
+@dataclass
+class AnsvarEconomy:
+    """An ansvar's budget and utfall per report row and month in a fiscal
+    year (as on the economy pages: intäkter positive, kostnader negative),
+    and the units it belongs to during the year. A month whose unit (the
+    one the ansvar belongs to on the month's first day, as unit_economy
+    counts it) the reader does not read has neither budget nor utfall
+    (None); `owners` names each month's unit (None: none)."""
+
+    ansvar: DimensionObject
+    year_start: datetime.date | None
+    months: list[datetime.date]
+    rows: list[RowFigures]
+    months_with_utfall: int
+    mappings: list[tuple[int, datetime.date, datetime.date | None]]
+    owners: list[int | None]
+    budget_version: BudgetVersion | None
+
+
+def _owner_in(spans, period: datetime.date) -> int | None:
+    """The unit whose span (unit, valid_from, valid_to) covers the month's
+    first day: the one rule of which unit a month of an ansvar belongs to."""
+    return next((u for u, f, t in spans if f <= period and (t is None or t >= period)), None)
+
+
+def ansvar_economy(
+    ansvar: list[DimensionObject],
+    year_start: datetime.date | None = None,
+    readable: set[int] | None = None,
+) -> list[AnsvarEconomy]:
+    """Each ansvar's figures in the fiscal year beginning year_start
+    (default: its organisation's latest), in the order given. `readable`:
+    the units whose months are shown (None: every month). A fixed number of
+    queries per organisation, however many ansvar."""
+    by_organisation: dict[int, list[DimensionObject]] = defaultdict(list)
+    for obj in ansvar:
+        by_organisation[obj.dimension.organisation_id].append(obj)
+    result: dict[int, AnsvarEconomy] = {}
+    for objs in by_organisation.values():
+        organisation = objs[0].dimension.organisation
+        for found in _ansvar_economy_of(organisation, objs, year_start, readable):
+            result[found.ansvar.pk] = found
+    return [result[obj.pk] for obj in ansvar]
+
+
+def _ansvar_economy_of(organisation, objs, year_start, readable) -> list[AnsvarEconomy]:
+    years = fiscal_years(organisation)
+    if year_start is None or year_start not in years:
+        year_start = years[0] if years else None
+    rows = list(ReportRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
+    if year_start is None:
+        return [
+            AnsvarEconomy(
+                obj,
+                None,
+                [],
+                [RowFigures(r.name, r.is_total, row_id=r.pk) for r in rows],
+                0,
+                [],
+                [],
+                None,
+            )
+            for obj in objs
+        ]
+    months = _months(year_start)
+    first, last = months[0], months[-1]
+    spans: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = defaultdict(list)
+    for ansvar_id, unit_id, valid_from, valid_to in (
+        AnsvarMapping.objects.filter(ansvar__in=objs, valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .order_by("valid_from", "pk")
+        .values_list("ansvar_id", "unit_id", "valid_from", "valid_to")
+    ):
+        spans[ansvar_id].append((unit_id, valid_from, valid_to))
+    seen_months = {m for m, start in ledger_months(organisation) if start == year_start}
+    months_with_utfall = max((i + 1 for i, m in enumerate(months) if m in seen_months), default=0)
+    version = budget_in_force(organisation, year_start)
+    index = {m: i for i, m in enumerate(months)}
+    tables: dict[int, AnsvarEconomy] = {}
+    for obj in objs:
+        owners = [_owner_in(spans[obj.pk], m) for m in months]
+        shown = [readable is None or owner in readable for owner in owners]
+        figures = [RowFigures(r.name, r.is_total, row_id=r.pk) for r in rows]
+        for row in figures:
+            row.budget = [ZERO if shown[i] else None for i in range(12)]
+            row.utfall = [
+                ZERO if shown[i] and months[i] in seen_months and not row.is_total else None
+                for i in range(12)
+            ]
+        tables[obj.pk] = AnsvarEconomy(
+            obj, year_start, months, figures, months_with_utfall, spans[obj.pk], owners, version
+        )
+    for which, ansvar_id, period, row, total in amounts_by_row(
+        organisation, rows, months=months, ansvar_ids=list(tables), version=version
+    ):
+        month = index.get(period)
+        table = tables[ansvar_id]
+        if month is None or table.rows[row].budget[month] is None:
+            continue  # a month the reader does not read
+        amount = total.quantize(CENT)
+        figures_of = table.rows[row]
+        if which == "utfall":
+            figures_of.utfall[month] = (figures_of.utfall[month] or ZERO) - amount
+        else:
+            figures_of.budget[month] -= amount
+    for table in tables.values():
+        parts = [r for r in table.rows if not r.is_total]
+        for row in table.rows:
+            if row.is_total:
+                row.budget = [
+                    None
+                    if any(p.budget[i] is None for p in parts)
+                    else sum((p.budget[i] for p in parts), ZERO)
+                    for i in range(12)
+                ]
+                row.utfall = [
+                    None
+                    if all(p.utfall[i] is None for p in parts)
+                    else sum((p.utfall[i] or ZERO for p in parts), ZERO)
+                    for i in range(12)
+                ]
+    return list(tables.values())

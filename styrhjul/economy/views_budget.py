@@ -371,6 +371,39 @@ def _ranges_text(row: ReportRow) -> str:
     )
 
 
+def saved_row(request, form, save, *, organisation, row, fields, redirect_to, **fixed):
+    """The one way the settings' rows (of the driftredovisning and of the
+    investeringsredovisning) are added and changed: on a valid POST, call
+    the save service (`save(actor, organisation, row, version, **fields)`,
+    row None for a new row) with the form's `fields` and the `fixed` values,
+    keep what was typed with the errors at their fields (or the conflict
+    with what another person saved), or say it is saved and go to
+    `redirect_to`. Returns the redirect, or None to show the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        saved = save(
+            actor=request.user,
+            organisation=organisation,
+            row=row,
+            version=(data["version"] or 0) if row is not None else 0,
+            **{name: data[name] for name in fields},
+            **fixed,
+        )
+    except EditConflict as exc:
+        show_conflict(form, exc)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+    else:
+        if row is None:
+            messages.success(request, _("Raden %(name)s är tillagd.") % {"name": saved.name})
+        else:
+            messages.success(request, _("Raden %(name)s är sparad.") % {"name": data["name"]})
+        return redirect(redirect_to)
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_rows(request):
@@ -381,23 +414,17 @@ def report_rows(request):
     url = reverse("economy:report_rows") + _query(organisation, roots)
     next_order = (max((r.order for r in rows), default=0) // 10 + 1) * 10
     form = ReportRowForm(request.POST or None, initial={"order": next_order, "version": 0})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            row = services.report_row_save(
-                actor=request.user,
-                organisation=organisation,
-                row=None,
-                version=0,
-                name=data["name"],
-                order=data["order"],
-                ranges=data["ranges"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Raden %(name)s är tillagd.") % {"name": row.name})
-            return redirect(url)
+    done = saved_row(
+        request,
+        form,
+        services.report_row_save,
+        organisation=organisation,
+        row=None,
+        fields=("name", "order", "ranges"),
+        redirect_to=url,
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "economy/report_rows.html",
@@ -448,25 +475,18 @@ def report_row(request, pk: int):
         form.fields["ranges"].help_text = _(
             "En summerad rad har inga kontointervall; den summerar raderna ovanför."
         )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.report_row_save(
-                actor=request.user,
-                organisation=organisation,
-                row=row,
-                version=data["version"] or 0,
-                name=data["name"],
-                order=data["order"],
-                ranges=[] if row.is_total else data["ranges"],
-            )
-        except EditConflict as exc:
-            show_conflict(form, exc)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Raden %(name)s är sparad.") % {"name": data["name"]})
-            return redirect(back)
+    done = saved_row(
+        request,
+        form,
+        services.report_row_save,
+        organisation=organisation,
+        row=row,
+        fields=("name", "order") if row.is_total else ("name", "order", "ranges"),
+        redirect_to=back,
+        **({"ranges": []} if row.is_total else {}),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "economy/report_row.html",

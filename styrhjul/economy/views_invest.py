@@ -34,7 +34,9 @@ from .models import InvestmentAccountRange, InvestmentBudget, InvestmentRow
 from .views import _asked_year, _organisation, _query, _query_with
 from .views_budget import _context as _settings_context
 from .views_budget import _crumbs as _budget_crumbs
-from .views_budget import _ranges_text
+from .views_budget import _ranges_text, saved_row
+
+INVESTMENT_ROW_FIELDS = ("name", "order", "is_income", "ranges")
 
 
 def _year(request) -> datetime.date | None:
@@ -386,24 +388,17 @@ def investment_rows(request):
         max((r.order for r in rows), default=len(DEFAULT_INVESTMENT_ROWS) * 10) // 10 + 1
     ) * 10
     form = InvestmentRowForm(request.POST or None, initial={"order": next_order, "version": 0})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            row = services.investment_row_save(
-                actor=request.user,
-                organisation=organisation,
-                row=None,
-                version=0,
-                name=data["name"],
-                order=data["order"],
-                is_income=data["is_income"],
-                ranges=data["ranges"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Raden %(name)s är tillagd.") % {"name": row.name})
-            return redirect(url)
+    done = saved_row(
+        request,
+        form,
+        services.investment_row_save,
+        organisation=organisation,
+        row=None,
+        fields=INVESTMENT_ROW_FIELDS,
+        redirect_to=url,
+    )
+    if done is not None:
+        return done
     shown = [(r, r.name, r.is_income, _ranges_text(r)) for r in rows] or [
         (None, name, income, _text_of(ranges)) for name, income, ranges in DEFAULT_INVESTMENT_ROWS
     ]
@@ -455,26 +450,17 @@ def investment_row(request, pk: int):
             "version": row.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.investment_row_save(
-                actor=request.user,
-                organisation=organisation,
-                row=row,
-                version=data["version"] or 0,
-                name=data["name"],
-                order=data["order"],
-                is_income=data["is_income"],
-                ranges=data["ranges"],
-            )
-        except EditConflict as exc:
-            show_conflict(form, exc)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Raden %(name)s är sparad.") % {"name": data["name"]})
-            return redirect(back)
+    done = saved_row(
+        request,
+        form,
+        services.investment_row_save,
+        organisation=organisation,
+        row=row,
+        fields=INVESTMENT_ROW_FIELDS,
+        redirect_to=back,
+    )
+    if done is not None:
+        return done
     title = _("Rader i investeringsredovisningen")
     return render(
         request,

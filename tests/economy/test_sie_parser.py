@@ -228,3 +228,58 @@ def test_a_sub_dimension_and_a_voucher_without_a_block():
     assert f.dimensions[21].parent == 1
     assert [(v.series, v.number, v.transactions) for v in f.vouchers] == [("B", "3", [])]
     assert f.utfall[0].objects == ((1, "100"), (21, "V1"))
+
+
+def test_line_numbers_hold_with_any_line_ending_blank_lines_and_indented_lines():
+    lines = [
+        '#PSALDO 0 202501 3010 {1 "100"} -10.00',
+        "",
+        '   #PSALDO 0 202502 3010 {1 "100"} -11.00',
+        '#PSALDO 0 202513 3010 {1 "100"} -12.00',
+        '#PSALDO 0 202503 3010 {1 "100"} 1x',
+    ]
+    for newline in ("\n", "\r\n", "\r"):
+        data = newline.join(sie_bytes().decode("cp437").split("\n") + lines).encode("cp437")
+        # The twelve lines of the head come first: the file's lines 13–17.
+        assert problems(data) == [
+            "Rad 16 (#PSALDO): perioden ”202513” är inte en månad (ÅÅÅÅMM).",
+            "Rad 17 (#PSALDO): beloppet ”1x” är inte ett tal.",
+        ], newline
+
+
+def test_a_period_balance_inside_a_voucher_is_refused_where_it_stands():
+    data = sie_bytes(
+        '#VER "A" 1 20250105 "Faktura"',
+        "{",
+        '#TRANS 5010 {1 "100"} 10.00',
+        '#PSALDO 0 202501 3010 {1 "100"} -10.00',
+        "#TRANS 1930 {} -10.00",
+        "}",
+        '#PSALDO 0 202501 5010 {1 "100"} 10.00',
+    )
+    assert problems(data) == ["Rad 16 (#PSALDO): inom en verifikation { … } får bara #TRANS stå."]
+
+
+def test_many_period_balances_read_quickly_keep_their_lines_and_their_checks():
+    months = [f"2025{m:02d}" for m in range(1, 13)]
+    lines = [
+        f'#PSALDO 0 {month} {account} {{1 "100"}} {n}.50'
+        for n, (month, account) in enumerate(
+            (month, account) for month in months for account in ("3010", "5010")
+        )
+    ]
+    parsed = sie.parse(sie_bytes(*lines))
+    assert [(p.line, p.period.month, p.account) for p in parsed.utfall[:3]] == [
+        (13, 1, "3010"),
+        (14, 1, "5010"),
+        (15, 2, "3010"),
+    ]
+    assert parsed.utfall[-1].amount == Decimal("23.50")
+    # The same lines once more: each a duplicate of its first.
+    assert problems(sie_bytes(*lines, *lines[:2])) == [
+        "Rad 37 (#PSALDO): samma rad finns redan på rad 13.",
+        "Rad 38 (#PSALDO): samma rad finns redan på rad 14.",
+    ]
+    assert problems(sie_bytes(*lines, '#PSALDO 0 202501 4010 {1 "100"} 1.00')) == [
+        "Rad 37 (#PSALDO): kontot 4010 anges inte med #KONTO."
+    ]

@@ -51,6 +51,31 @@ def test_an_export_uses_the_same_cells_and_header():
     assert (sheet["B2"].value, sheet["B2"].data_type) == ("'=1+1", "s")  # OWASP's prefix
 
 
+def test_an_export_styles_its_cells_with_a_few_shared_named_styles():
+    def export(count: int):
+        rows = [
+            [datetime.date(2025, 1, 2), f"Rad {n}", "Ej rapporterad" if n % 2 else "Klar"]
+            for n in range(count)
+        ]
+        data = workbook_bytes(
+            [("Blad", ["Datum", "Text", "Status"], rows)], muted=["Ej rapporterad"]
+        )
+        return openpyxl.load_workbook(io.BytesIO(data))
+
+    small, large = export(3), export(300)
+    assert small.named_styles == large.named_styles
+    assert len(large._cell_styles) == len(small._cell_styles) <= 6  # one per kind of cell
+    sheet = large["Blad"]
+    assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith(HEADER_FILL)
+    assert sheet["A300"].number_format == DATE_FORMAT and sheet["A300"].alignment.wrap_text
+    assert sheet["B300"].alignment.wrap_text and sheet["B300"].alignment.vertical == "top"
+    muted, plain = sheet["C3"], sheet["C2"]
+    assert (
+        muted.value == "Ej rapporterad" and muted.font.i and muted.font.color.rgb.endswith("555555")
+    )
+    assert plain.value == "Klar" and not plain.font.i and plain.alignment.wrap_text
+
+
 class Named:
     def __init__(self, name):
         self.name = name

@@ -6,21 +6,18 @@ sign: intäkter positive, kostnader negative."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
-from styrhjul.charts import BarChart, Series, Table, TrendChart, data_table, to_svg
+from styrhjul.charts import BarChart, Series, Table, TrendChart, cached_svg, data_table
 from styrhjul.charts.numbers import format_value
 
 from .queries import EconomyTable
 
 TKR = Decimal(1000)
 UNIT = "tkr"
-CHART_CACHE_SECONDS = 7 * 24 * 3600
 BETTER, WORSE = "Bättre än budget", "Sämre än budget"
 
 
@@ -37,16 +34,9 @@ def tkr(value: Decimal | None) -> Decimal | None:
 
 
 def chart_svg(chart, prefix: str, text: str) -> str:
-    """The chart's SVG, drawn once per content: matplotlib takes a good
-    part of a second for a page's charts, and the figures change only when
-    a file is imported or a budget is changed. The key is a hash of
-    everything drawn, so a changed figure is a new chart."""
-    key = "economy:chart:" + hashlib.sha256(repr((chart, prefix, text)).encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = to_svg(chart, id_prefix=prefix, show_title=False, desc=text)
-        cache.set(key, svg, CHART_CACHE_SECONDS)
-    return svg
+    """The chart's SVG, drawn once per content (charts.cached_svg): the
+    figures change only when a file is imported or a budget is changed."""
+    return cached_svg(chart, id_prefix=prefix, show_title=False, desc=text)
 
 
 def _shown(chart, prefix: str, text: str) -> ShownChart:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from styrhjul.charts import Table, data_table, text_alternative, to_svg
+from styrhjul.charts import Table, cached_svg, data_table, text_alternative
 
 from .series import IndicatorData
 
@@ -20,9 +20,10 @@ class ShownChart:
 
 
 def _shown(chart, prefix: str) -> ShownChart:
-    # to_svg escapes every text it writes; the markup is ours.
+    # to_svg escapes every text it writes; the markup is ours. The picture
+    # is drawn once per content (cached_svg): the same until the data changes.
     return ShownChart(
-        mark_safe(to_svg(chart, id_prefix=prefix, show_title=False)),  # noqa: S308
+        mark_safe(cached_svg(chart, id_prefix=prefix, show_title=False)),  # noqa: S308
         data_table(chart),
         text_alternative(chart),
     )

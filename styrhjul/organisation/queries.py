@@ -13,8 +13,21 @@ from .models import DirectoryGroupRule, Role, RoleGrant, Unit, User
 
 
 @dataclass
+class TreeUnit:
+    """What the organisation tree shows of a unit: plain values, not a
+    model object (thousands of units are drawn on one page)."""
+
+    pk: int
+    name: str
+    code: str
+    unit_type: str
+    valid_to: datetime.date | None
+    parent_id: int | None
+
+
+@dataclass
 class TreeNode:
-    unit: Unit
+    unit: TreeUnit
     children: list[TreeNode] = field(default_factory=list)
 
 
@@ -25,7 +38,13 @@ def readable_units_in_year(user, year: int) -> QuerySet[Unit]:
 def tree(user, year: int) -> list[TreeNode]:
     """The units the user may read that existed during `year`, as a forest.
     A unit whose parent the user may not read becomes a root."""
-    units = list(readable_units_in_year(user, year).order_by("unit_type__order", "name"))
+    rows = (
+        access.units(user)
+        .valid_in_year(year)
+        .order_by("unit_type__order", "name")
+        .values_list("pk", "name", "code", "unit_type__name", "valid_to", "parent_id")
+    )
+    units = [TreeUnit(*row) for row in rows]
     nodes = {u.pk: TreeNode(u) for u in units}
     roots = []
     for unit in units:

@@ -85,6 +85,7 @@ def test_own_ansvar_of_the_unit_are_a_part_of_their_own(org):
 def test_a_chart_is_drawn_once_per_content(monkeypatch):
     from django.core.cache import cache
 
+    import styrhjul.charts
     from styrhjul.charts import BarChart
     from styrhjul.economy import figures
 
@@ -95,7 +96,7 @@ def test_a_chart_is_drawn_once_per_content(monkeypatch):
         drawn.append(chart)
         return f"<svg>{len(drawn)}</svg>"
 
-    monkeypatch.setattr(figures, "to_svg", draw)
+    monkeypatch.setattr(styrhjul.charts, "to_svg", draw)
 
     def chart(value):
         return BarChart(title="Avvikelse", unit="tkr", labels=["A"], values=[Decimal(value)])

@@ -5,6 +5,7 @@ Kolada values and comparisons, and the pages that show them."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -129,6 +130,40 @@ def test_the_indicator_page_shows_chart_table_and_trend(client, org, chain, read
     assert "<caption>" in body and "85\u00a0%" in body
     assert "Utvecklingen går åt rätt håll" in body
     assert "Kvinnor och män" in body
+
+
+def test_the_charts_are_drawn_once_and_again_when_a_value_changes(
+    client, org, chain, reader, monkeypatch
+):
+    from django.core.cache import cache
+
+    import styrhjul.charts
+
+    cache.clear()
+    drawn = []
+    draw = styrhjul.charts.to_svg
+
+    def counting(chart, **kwargs):
+        drawn.append(chart.title)
+        return draw(chart, **kwargs)
+
+    monkeypatch.setattr(styrhjul.charts, "to_svg", counting)
+    indicator = chain["indicator"]
+    add_values(indicator, org["kommun"], {2024: (83, 85, 81), 2025: (85, 87, 83)})
+    url = reverse("indicators:indicator", args=[indicator.pk])
+
+    def pictures() -> list[str]:
+        return re.findall(r"<svg\b.*?</svg>", client.get(url).content.decode(), re.S)
+
+    first = pictures()
+    assert len(first) == len(drawn) == 2  # trend, and women and men
+    assert pictures() == first
+    assert len(drawn) == 2  # the same pictures, from the cache
+
+    IndicatorValue.objects.filter(item=indicator, year=2025).update(value=90, value_women=92)
+    again = pictures()
+    assert len(drawn) == 4  # new data, new pictures
+    assert len(again) == 2 and again[0] != first[0] and again[1] != first[1]
 
 
 def test_the_breadcrumb_leads_to_the_indicators_organisations_council_page(

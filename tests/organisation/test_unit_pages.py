@@ -300,3 +300,30 @@ def test_the_unit_page_query_count_does_not_grow_with_subunits(client, org, owne
         grant(UserFactory(), child, Role.MANAGER)
         grant(UserFactory(), org["avd_a"], Role.READER)
     assert count() == small
+
+
+def test_the_tree_nests_each_unit_under_its_parent_with_its_type_code_and_closing(
+    client, org, owner
+):
+    closed = org["enhet_a2"]
+    closed.valid_to = datetime.date(2025, 6, 30)
+    closed.name = "Hemtjänst <Norr> & Co"
+    closed.save()
+    response = client.get(reverse("organisation:tree") + "?ar=2025")
+    body = response.content.decode()
+    tree = body[body.index('<ul class="tree">') :]
+    forv, avd, first = (
+        tree.index(f'<a href="{reverse("organisation:unit", args=[org[key].pk])}">')
+        for key in ("forv", "avd_a", "enhet_a1")
+    )
+    assert forv < avd < first  # förvaltning, then its avdelning, then its enheter
+    assert '<span class="unit-type">Förvaltning · SF</span>' in tree
+    line = next(part for part in tree.split("<li>") if "Hemtjänst" in part)
+    assert "Hemtjänst &lt;Norr&gt; &amp; Co</a>" in line
+    assert '<span class="unit-type">Enhet · AO2</span>' in line
+    assert '<span class="tag tag--closed">stängd 2025-06-30</span>' in line
+    assert "stängd" not in next(part for part in tree.split("<li>") if "Vuxenenheten" in part)
+    # The avdelning's enheter are in a list of their own inside its line.
+    below = tree[avd:]
+    assert below.index("<ul>") < below.index("Solgårdens äldreboende") < below.index("</ul>")
+    assert below.index("Hemtjänst") < below.index("</ul>")

@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from styrhjul.core.spreadsheet import DATE_FORMAT, put_cell, style_header
+from styrhjul.core.spreadsheet import DATE_FORMAT, cell_style, put_cell, style_header
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
@@ -148,8 +148,9 @@ def _validations(sheet, spec: Sheet, lists: _Lists, last_row: int) -> None:
 
 
 def _format_columns(sheet, spec: Sheet, data_rows: int) -> int:
-    """Widths and formats: on every data cell, and as the column's style for
-    the rows a user adds below. Returns the last row drop-downs cover."""
+    """Widths and formats: on every data cell (one named style per kind of
+    column, shared by its cells), and as the column's style for the rows a
+    user adds below. Returns the last row drop-downs cover."""
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
@@ -166,15 +167,13 @@ def _format_columns(sheet, spec: Sheet, data_rows: int) -> int:
             number_format = "@"  # text: keeps 1.10 and leading zeros
         elif column.cell == col.YEAR:
             number_format = "0"
-        align = wrapped if column.cell in (col.LONG_TEXT, col.GOALS, col.TARGETS) else top
-        dimension.alignment = align
+        wrap = column.cell in (col.LONG_TEXT, col.GOALS, col.TARGETS)
+        dimension.alignment = wrapped if wrap else top
         if number_format:
             dimension.number_format = number_format
+        style = cell_style(sheet.parent, wrap=wrap, number_format=number_format)
         for row in range(2, data_rows + 2):
-            cell = sheet.cell(row=row, column=index)
-            cell.alignment = align
-            if number_format:
-                cell.number_format = number_format
+            sheet.cell(row=row, column=index).style = style
     return data_rows + 1 + SPARE_ROWS
 
 

@@ -23,17 +23,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from styrhjul.demo import bench_api, bench_public, scale
+from styrhjul.demo import bench_api, bench_public, scale, sqlreplay
 from styrhjul.followup import services as followup_services
 from styrhjul.kolada.models import KoladaSettings, KoladaValue
 from styrhjul.model.models import GovernanceModel, ItemKind
 from styrhjul.organisation import access, services
 from styrhjul.organisation.models import Role, RoleGrant, Unit, User
-from styrhjul.planning.models import Item, ItemLink
+from styrhjul.planning.models import Item, ItemLink, Plan
 
 BENCH_USERNAME = "bench-admin"
 CHEF_USERNAME = "bench-forvaltningschef"
@@ -43,6 +44,7 @@ PAGE_BUDGET_MS = 300
 FOLLOWUP_BUDGET_MS = 500
 LOAD_BUDGET_S = 180
 API_BUDGET_MS = 200
+SQL_RATIO_GOAL = 2.0  # a page within twice the time of its own SQL replayed alone
 
 
 @dataclass
@@ -63,9 +65,17 @@ class Row:
     p95_ms: float | None = None
     queries: int | None = None
     peak_mib: float | None = None
+    sql_ms: float | None = None  # median of the page's own SQL replayed alone
     note: str = ""
     error: str = ""  # the exception, on one line
     over: bool | None = None  # None: no budget or not measured
+
+    @property
+    def ratio(self) -> float | None:
+        """Page time ÷ the time of its own SQL (issue 15: ≤ 2)."""
+        if self.median_ms is None or not self.sql_ms:
+            return None
+        return self.median_ms / self.sql_ms
 
 
 def p95(values: list[float]) -> float:
@@ -143,6 +153,8 @@ class Command(BaseCommand):
                 PAGE_BUDGET_MS,
             ),
             Page("Enhetens planer", "planning:unit_plans", {"pk": unit.pk, "year": year}),
+            Page(f"Plan som Excel ({plan_count} poster)", "planning:plan_export", {"pk": plan.pk}),
+            *self.risk_pages(root, year),
             *self.followup_pages(year),
             *self.indicator_pages(root, year),
             *self.start_pages(root),
@@ -212,6 +224,24 @@ class Command(BaseCommand):
             )
         ]
 
+    def risk_pages(self, root, year: int) -> list[Page]:
+        """The risk analysis of the internkontrollplan with the most control points."""
+        plan = (
+            Plan.objects.filter(
+                plan_type__model__organisation=root,
+                plan_type__model__year=year,
+                items__kind=ItemKind.CONTROL_POINT,
+            )
+            .annotate(points=Count("items"))
+            .order_by("-points", "pk")
+            .first()
+        )
+        if plan is None:
+            return []
+        return [
+            Page(f"Riskanalys ({plan.points} kontrollpunkter)", "planning:risk", {"pk": plan.pk})
+        ]
+
     def followup_pages(self, year: int) -> list[Page]:
         occasion = scale.scale_occasion(year)
         task = scale.followup_task(year)
@@ -242,6 +272,11 @@ class Command(BaseCommand):
                 {"pk": occasion.pk},
                 "",
                 FOLLOWUP_BUDGET_MS,
+            ),
+            Page(
+                f"Översikt som Excel ({tasks} uppgifter)",
+                "followup:overview_export",
+                {"pk": occasion.pk},
             ),
         ]
 
@@ -419,7 +454,7 @@ class Command(BaseCommand):
             if response.status_code != 200:
                 return Row(page.label, budget, note=f"hoppas över: HTTP {response.status_code}")
             reset_queries()
-            with CaptureQueriesContext(connection) as queries:
+            with CaptureQueriesContext(connection) as queries, sqlreplay.capture() as own_sql:
                 client.get(url)
             tracemalloc.start()
             try:
@@ -427,11 +462,14 @@ class Command(BaseCommand):
                 peak = tracemalloc.get_traced_memory()[1]
             finally:
                 tracemalloc.stop()
-            times = []
+            # The page and its own SQL alone, in turns, so that both see the
+            # same load on a shared machine.
+            times, sql_times = [], []
             for _ in range(runs):
                 started = time.perf_counter()
                 client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
+                sql_times.append(sqlreplay.replay(own_sql).milliseconds)
         except Exception as exc:  # a page under construction must not stop the others
             if connection.in_atomic_block:
                 transaction.set_rollback(True)
@@ -445,6 +483,7 @@ class Command(BaseCommand):
             p95_ms=p95(times),
             queries=len(queries),
             peak_mib=peak / 2**20,
+            sql_ms=statistics.median(sql_times),
             over=None if page.budget_ms is None else median > page.budget_ms,
         )
 
@@ -460,10 +499,23 @@ class Command(BaseCommand):
         )
 
     def table(self, rows: list[Row]) -> None:
-        head = ("sida", "median ms", "p95 ms", "frågor", "topp MiB", "budget", "")
+        head = (
+            "sida",
+            "median ms",
+            "p95 ms",
+            "frågor",
+            "topp MiB",
+            "budget",
+            "",
+            "egen SQL ms",
+            "kvot",
+            f"mål ≤ {SQL_RATIO_GOAL:.0f}",
+        )
+        numeric = {1, 2, 3, 4, 7, 8}
         lines = []
         for row in rows:
             verdict = "" if row.over is None else ("ÖVER" if row.over else "OK")
+            ratio = row.ratio
             if row.median_ms is None:
                 figures = ("–", "–", "–", "–")
             else:
@@ -473,21 +525,26 @@ class Command(BaseCommand):
                     "–" if row.queries is None else str(row.queries),
                     "–" if row.peak_mib is None else f"{row.peak_mib:.1f}",
                 )
-            lines.append((row.label, *figures, row.budget, verdict, row.note))
+            own = (
+                "–" if row.sql_ms is None else f"{row.sql_ms:.1f}",
+                "–" if ratio is None else f"{ratio:.1f}",
+                "" if ratio is None else ("ÖVER" if ratio > SQL_RATIO_GOAL else "OK"),
+            )
+            lines.append((row.label, *figures, row.budget, verdict, *own, row.note))
         widths = [max(len(str(line[i])) for line in [head, *lines]) for i in range(len(head))]
 
         def fmt(cells) -> str:
-            left = cells[0].ljust(widths[0])
-            numbers = [c.rjust(w) for c, w in zip(cells[1:5], widths[1:5], strict=True)]
-            rest = [cells[5].ljust(widths[5]), cells[6].ljust(widths[6])]
-            return "  ".join([left, *numbers, *rest]).rstrip()
+            return "  ".join(
+                c.rjust(w) if i in numeric else c.ljust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            ).rstrip()
 
         self.stdout.write(fmt(head))
         self.stdout.write("  ".join("-" * w for w in widths))
         for line in lines:
-            text = fmt(line[:7])
-            if line[7]:
-                text += f"  ({line[7]})"
+            text = fmt(line[:10])
+            if line[10]:
+                text += f"  ({line[10]})"
             if line[6] == "ÖVER":
                 text = self.style.WARNING(text)
             self.stdout.write(text)
@@ -496,5 +553,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.ERROR(f"Fel på {row.label}: {row.error}"))
         self.stdout.write(
             "\nServertid: django.test.Client i samma process, utan nätverk och webbserver. "
-            "Budgeten gäller medianen."
+            "Budgeten gäller medianen. Egen SQL: medianen av att köra exakt de frågor "
+            "sidan körde (samma SQL och parametrar, fångade i samma körning) ensamma på "
+            "databasens egen markör, lika många gånger och i tur med sidan; kvot = "
+            f"sidans median ÷ den egna SQL:ens (mål ≤ {SQL_RATIO_GOAL:.0f})."
         )

@@ -70,7 +70,7 @@ LOAD_ARGS ?=
 ## missing) in its own database, 200 reporters for two minutes while 20
 ## committees order documents, then the two-process budget. Prints the
 ## figures beside the goals; ends by itself and stops what it started.
-load: $(VENV)/.installed
+load: $(VENV)/.installed var/styrhjul.env
 	export DATABASE_URL="$(LOAD_DATABASE_URL)"; \
 	$(BIN)/styrhjul migrate --no-input && $(BIN)/styrhjul load-test $(LOAD_ARGS)
 

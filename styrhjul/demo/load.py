@@ -79,8 +79,11 @@ class PageStats:
 class Stats:
     """Thread-safe counts and times per page."""
 
-    def __init__(self):
+    def __init__(self, window_end: float | None = None):
         self.lock = threading.Lock()
+        # Throughput counts the answers given (not errors) before the end of the run.
+        self.window_end = window_end
+        self.answered_in_window = 0
         self.pages: dict[str, PageStats] = defaultdict(PageStats)
         self.reasons: Counter = Counter()
         self.outage: tuple[float, float] | None = None  # (start, end) monotonic
@@ -92,6 +95,9 @@ class Stats:
         with self.lock:
             stats = self.pages[page]
             stats.times_ms.append(ms)
+            if not error and not unavailable:
+                if self.window_end is None or now <= self.window_end:
+                    self.answered_in_window += 1
             if unavailable:
                 stats.unavailable += 1
             elif error:
@@ -134,7 +140,8 @@ class Stats:
             "requests": self.requests,
             "errors": self.errors,
             "unavailable": self.unavailable,
-            "throughput": round(self.requests / seconds, 2) if seconds > 0 else 0.0,
+            "answered_in_time": self.answered_in_window,
+            "throughput": round(self.answered_in_window / seconds, 2) if seconds > 0 else 0.0,
             "pages": pages,
             "reasons": dict(self.reasons.most_common(10)),
         }

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test lint serve bench clean
+.PHONY: run test install install-test lint serve bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,20 @@ bench: $(VENV)/.installed var/styrhjul.env
 	$(BIN)/styrhjul migrate --no-input && $(BIN)/styrhjul bench $(BENCH_ARGS) && \
 	$(BIN)/styrhjul document-bench --runs 3 && $(BIN)/styrhjul annual-bench && \
 	$(BIN)/styrhjul kolada-bench && $(BIN)/styrhjul economy-bench $(ECONOMY_BENCH_ARGS)
+
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/styrhjul_load
+# e.g. LOAD_ARGS="--users 50 --seconds 30" for a quicker run, or
+# LOAD_ARGS="--database-outage 30" to take the database away under load
+LOAD_ARGS ?=
+
+## The deadline-day load test (docs/prestanda.md): `styrhjul serve` and a
+## worker on 127.0.0.1 against the scale data set on PostgreSQL (built when
+## missing) in its own database, 200 reporters for two minutes while 20
+## committees order documents, then the two-process budget. Prints the
+## figures beside the goals; ends by itself and stops what it started.
+load: $(VENV)/.installed var/styrhjul.env
+	export DATABASE_URL="$(LOAD_DATABASE_URL)"; \
+	$(BIN)/styrhjul migrate --no-input && $(BIN)/styrhjul load-test $(LOAD_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check styrhjul tests

@@ -1,0 +1,92 @@
+"""`styrhjul load-test` (make load), run very briefly on a small scale data
+set: a real `styrhjul serve` and worker, a few reporters and committees. What
+it reports must add up with what happened; the timings are not checked
+(they are `make load`'s to print)."""
+
+import json
+import subprocess
+
+import pytest
+
+from styrhjul.demo import load
+from tests.servers import database_url_for_subprocess, production_env
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("serve")]
+
+USERS, COMMITTEES = 3, 2
+# A guard against hanging, not a speed check: the machine may be busy.
+PATIENCE = 900
+
+
+def styrhjul(env, *args):
+    return subprocess.run(
+        [*load.styrhjul_command(), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_a_short_load_test_reports_what_happened(tmp_path):
+    env = production_env(tmp_path, database_url_for_subprocess(tmp_path), DEBUG="1")
+    out = tmp_path / "load.json"
+    result = styrhjul(
+        env,
+        "load-test",
+        *("--users", str(USERS), "--committees", str(COMMITTEES), "--seconds", "8"),
+        *("--think", "0.2", "0.5", "--budget-clients", "2", "--budget-seconds", "2"),
+        *("--units", "30", "--items", "300", "--plan-items", "15", "--task-items", "10"),
+        *("--share-units", "5", "--document-wait", "600", "--json", str(out)),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(out.read_text())
+    run = report["run"]
+    pages = run["pages"]
+
+    # Every request is counted on exactly one page, and none failed.
+    assert run["requests"] == sum(p["requests"] for p in pages.values()) > 0
+    assert run["errors"] == 0, run["reasons"]
+    assert run["reasons"] == {}
+    assert run["left_running"] == 0
+    # Each person logged in once: the login page and the form posted.
+    assert pages[load.LOGIN]["requests"] == 2 * (USERS + COMMITTEES)
+    # The reporters went through Mina uppgifter to a task and saved on it.
+    for page in (load.START, load.TASK, load.SAVE):
+        assert pages[page]["requests"] > 0, page
+    assert pages[load.START]["requests"] >= pages[load.TASK]["requests"]
+    # Each committee ordered once, and every document was made by the worker.
+    assert pages[load.ORDER]["requests"] == COMMITTEES
+    documents = run["documents"]
+    assert documents["ordered"] == documents["committees"] == COMMITTEES
+    assert documents["done"] == COMMITTEES
+    assert documents["failed"] == documents["queued"] == documents["running"] == 0
+
+    # The figures are printed beside the goals.
+    assert "p95 < 500 ms" in result.stdout
+    assert "fel 0 (mål 0) OK" in result.stdout
+    assert f"{COMMITTEES} beställda, {COMMITTEES} klara" in result.stdout
+    assert "(mål ≥ 1.6×)" in result.stdout
+
+    # The two-process budget measured each server, without errors.
+    budget = report["budget"]
+    for phase in ("one_client", "one_process", "two_processes"):
+        assert budget[phase]["requests"] > 0 and budget[phase]["errors"] == 0, phase
+    assert budget["ratio"] == pytest.approx(
+        budget["two_processes"]["throughput"] / budget["one_process"]["throughput"], abs=0.01
+    )
+
+    # What the reporters saved is in the database, by them; the documents have files.
+    check = (
+        "from styrhjul.followup.models import Report; "
+        "from styrhjul.documents.models import DocumentJob; "
+        "print(Report.objects.filter(updated_by__username__startswith='load-rapportor').count(), "
+        "DocumentJob.objects.filter(requested_by__username__startswith='load-namnd', "
+        "status='done', size__gt=0).count())"
+    )
+    shell = styrhjul(env, "shell", "-c", check)
+    assert shell.returncode == 0, shell.stderr
+    reports, made = map(int, shell.stdout.split()[-2:])
+    assert 1 <= reports <= pages[load.SAVE]["requests"]
+    assert made == COMMITTEES

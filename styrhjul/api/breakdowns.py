@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 from django.db.models import Prefetch
 from ninja import Query, Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from styrhjul.core.concurrency import one_action
 from styrhjul.core.importing import ImportIssue
@@ -250,7 +250,7 @@ class GroupValueIn(_Row):
 
 
 class GroupValuesIn(BaseModel):
-    values: list[GroupValueIn] = Field(max_length=MAX_ROWS)
+    values: list[GroupValueIn]
 
 
 class ComparisonIn(_Row):
@@ -261,7 +261,7 @@ class ComparisonIn(_Row):
 
 
 class ComparisonsIn(BaseModel):
-    values: list[ComparisonIn] = Field(max_length=MAX_ROWS)
+    values: list[ComparisonIn]
 
 
 GROUP_FIELDS = {"year": "year", "dimension": "dimension", "category": "group", "value": "value"}
@@ -287,6 +287,13 @@ def _rejected(errors: list[ImportIssue], total: int) -> Problem:
     ]
     wrong = len({e["row"] for e in listed})
     return Problem(422, f"Inget sparades: {wrong} av {total} rader är felaktiga.", errors=listed)
+
+
+def _at_most(rows: list) -> None:
+    if len(rows) > MAX_ROWS:
+        raise Problem(
+            422, f"Högst {MAX_ROWS:,} rader per anrop; dela upp dem.".replace(",", "\u00a0")
+        )
 
 
 class _Indicators:
@@ -347,6 +354,7 @@ def group_values_upsert(request, data: GroupValuesIn):
     sparas ingenting, och felen står per rad i `errors` (`row` räknas från
     0)."""
     rows = data.values
+    _at_most(rows)
     checker = indicators.BreakdownRows(columns=GROUP_FIELDS)
     found = _Indicators(request.user, rows, checker)
     named = [
@@ -404,6 +412,7 @@ def comparisons_upsert(request, data: ComparisonsIn):
     samma namn och år ersätts. Raderna kontrolleras som i Excel-importen;
     allt eller inget, felen per rad i `errors` (`row` räknas från 0)."""
     rows = data.values
+    _at_most(rows)
     checker = indicators.ComparisonRows(columns=COMPARISON_FIELDS)
     found = _Indicators(request.user, rows, checker)
     named = [

@@ -407,3 +407,25 @@ def test_a_bulk_write_asks_a_bounded_number_of_queries_per_indicator(
     one, eleven = count(1), count(11)
     per_value = (eleven - one) / 10
     assert per_value <= 8, per_value
+
+
+def test_more_rows_than_a_call_may_send_are_refused_in_swedish(
+    client, indicator, write_token, monkeypatch
+):
+    from styrhjul.api import breakdowns
+
+    monkeypatch.setattr(breakdowns, "MAX_ROWS", 2)
+    row = {
+        "indicator_id": indicator.pk,
+        "year": 2024,
+        "kind": "country",
+        "name": "Riket",
+        "value": 1,
+        "source": "SKR",
+        "source_date": "2025-03-01",
+    }
+    rows = [{**row, "year": 2021 + i} for i in range(3)]
+    response = post(client, "/api/v1/jamforelsevarden", {"values": rows}, write_token)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Högst 2 rader per anrop; dela upp dem."
+    assert not ComparisonValue.objects.exists()

@@ -594,7 +594,8 @@ def ansvar_economy(
     """Each ansvar's figures in the fiscal year beginning year_start
     (default: its organisation's latest), in the order given. `readable`:
     the units whose months are shown (None: every month). A fixed number of
-    queries per organisation, however many ansvar."""
+    queries per organisation, however many ansvar (given with their
+    dimension and its organisation, select_related("dimension__organisation"))."""
     by_organisation: dict[int, list[DimensionObject]] = defaultdict(list)
     for obj in ansvar:
         by_organisation[obj.dimension.organisation_id].append(obj)

@@ -24,7 +24,13 @@ from styrhjul.followup.models import FollowUpOccasion, OccasionKind
 from styrhjul.followup.services import items_to_report_many, scale_for
 from styrhjul.followup.underlag import underlag_of_items
 from styrhjul.indicators.series import IndicatorData, indicator_data
-from styrhjul.model.models import GoalLevel, ItemKind, PlanType, ScaleValue
+from styrhjul.model.models import (
+    GoalLevel,
+    ItemKind,
+    PlanType,
+    ScaleValue,
+    load_assessment_rules,
+)
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, Plan
@@ -374,6 +380,9 @@ def build(
     }
     all_items = {i.pk: i for items in items_by_unit.values() for i in items}
     goals = [i for i in all_items.values() if i.kind == ItemKind.GOAL]
+    # Whether a unit assesses a goal (followup.services.assesses) reads the
+    # plan type's assessment rules: once for every plan type instance here.
+    load_assessment_rules([*goal_types, *(g.plan.plan_type for g in goals)])
 
     # Activities and indicators contributing to the goals, from the unit's
     # part of the tree, and indicators from above (one query for the links,

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from styrhjul.indicators.aggregate import Computed, adds_up, combine, computed_values, is_stale
 from styrhjul.indicators.models import IndicatorValue
-from styrhjul.model.models import ItemKind, PlanType, ScaleValue
+from styrhjul.model.models import ItemKind, PlanType, ScaleValue, load_assessment_rules
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Aggregation, Item, ItemLink, ItemShare, Plan
@@ -420,6 +420,9 @@ def underlag_of_items(
     if rows:
         unit_ids = {r.unit.pk for r in rows}
         item_ids = {r.item.pk for r in rows}
+        # The rows' plan types (one instance per contributor) with their
+        # assessment rules, for services.assesses: one query, not one per row.
+        load_assessment_rules(list(reported_in.values()))
         # The reports and the state of each row: the read model.
         answers = readmodel.answers(
             [occasion],

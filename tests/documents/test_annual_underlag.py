@@ -240,9 +240,23 @@ def test_queries_do_not_grow_with_units_and_goals(org, chain, shared, reported):
         planning.item_share(actor=access.SYSTEM, item=goal, units=units)
         for unit in units:
             _goal_report(reported, unit, goal, GOOD, f"Analys {n} av {unit.name}")
+        # The avdelningar's own goals contributing to it, reported by them:
+        # each row of the underlag in a plan type read with its item.
+        for key in ("avd_a", "avd_b"):
+            own = planning.item_create(
+                actor=access.SYSTEM,
+                plan=planning.plan_for(actor=access.SYSTEM, unit=org[key], plan_type=chain["vp"]),
+                kind="goal",
+                number=f"{n + 1}",
+                title=f"Avdelningens mål {n}",
+                level=chain["levels"]["Verksamhetsmål"],
+                perspective=chain["perspectives"]["Medarbetare"],
+                contributes_to=[goal],
+            )
+            _goal_report(reported, org[key], own, SLOW, f"Avdelningens analys {n}")
     with CaptureQueriesContext(connection) as many:
         report = annual.build(org["kommun"], reported)
     board = report.chapters[1]
     assert len(board.goals) == 5
-    assert len(board.goals[1].underlag.analyses) == 6
+    assert len(board.goals[1].underlag.analyses) == 8
     assert len(many.captured_queries) == len(few.captured_queries)

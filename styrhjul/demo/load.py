@@ -73,7 +73,7 @@ class PageStats:
 
     @property
     def requests(self) -> int:
-        return len(self.times_ms)
+        return len(self.times_ms) + self.unavailable
 
 
 class Stats:
@@ -94,7 +94,8 @@ class Stats:
         now = time.monotonic()
         with self.lock:
             stats = self.pages[page]
-            stats.times_ms.append(ms)
+            if not unavailable:  # the 503 page's time says nothing of the page
+                stats.times_ms.append(ms)
             if not error and not unavailable:
                 if self.window_end is None or now <= self.window_end:
                     self.answered_in_window += 1
@@ -124,16 +125,15 @@ class Stats:
     def summary(self, seconds: float) -> dict:
         pages = {}
         for name, p in sorted(self.pages.items()):
-            if not p.times_ms:
-                continue
+            times = p.times_ms or [0.0]
             pages[name] = {
                 "requests": p.requests,
                 "errors": p.errors,
                 "unavailable": p.unavailable,
-                "p50_ms": round(percentile(p.times_ms, 0.50), 1),
-                "p95_ms": round(percentile(p.times_ms, 0.95), 1),
-                "p99_ms": round(percentile(p.times_ms, 0.99), 1),
-                "max_ms": round(max(p.times_ms), 1),
+                "p50_ms": round(percentile(times, 0.50), 1),
+                "p95_ms": round(percentile(times, 0.95), 1),
+                "p99_ms": round(percentile(times, 0.99), 1),
+                "max_ms": round(max(times), 1),
             }
         return {
             "seconds": round(seconds, 1),
@@ -214,8 +214,9 @@ class Person:
         return self.session.cookies.get("csrftoken", "")
 
     def login(self, username: str, password: str) -> bool:
-        """The login page, then the form posted; True when logged in."""
-        for _attempt in range(3):  # a 503 while the database is away: try again
+        """The login page, then the form posted; True when logged in. Tries
+        again (a 503 while the database is away, a timeout) until the run is over."""
+        while True:
             got = self.request(LOGIN, "GET", "/konto/logga-in/")
             if got is not None:
                 self.stats.record(LOGIN, got[1])
@@ -235,7 +236,6 @@ class Person:
                     self.stats.record(LOGIN, got[1])
                     return True
             self.pause(1, 3)
-        return False
 
 
 # --- Forms on the reporting page ----------------------------------------------------------
@@ -399,38 +399,10 @@ def run_committee(
     and follow its status until it is ready or the run is over."""
     try:
         person.pause(0, order_within)
-        if not person.login(who.username, password):
-            return
-        got = person.request(DOCUMENTS, "GET", who.documents_path)
-        if got is None:
-            return
-        person.stats.record(DOCUMENTS, got[1])
-        known = set(JOB_ID_RE.findall(got[0].text))
-        got = person.request(
-            ORDER,
-            "POST",
-            who.documents_path,
-            expect=(302,),
-            data={
-                "dokument": who.document,
-                "format": who.fmt,
-                "csrfmiddlewaretoken": person.csrf(),
-            },
-            headers={"Referer": person.base_url + who.documents_path},
-        )
-        if got is None:
-            return
-        person.stats.record(ORDER, got[1])
-        got = person.request(DOCUMENTS, "GET", who.documents_path)
-        if got is None:
-            return
-        person.stats.record(DOCUMENTS, got[1])
-        new = [int(i) for i in JOB_ID_RE.findall(got[0].text) if i not in known]
-        if not new:
-            person.stats.record(ORDER, got[1], "beställningen syns inte på sidan")
-            return
-        who.job_ids.append(new[0])
-        path = f"/dokument/jobb/{new[0]}/"
+        person.login(who.username, password)
+        while not order(person, who):  # refused (e.g. the database away): again
+            person.pause(2, 4)
+        path = f"/dokument/jobb/{who.job_ids[0]}/"
         while True:
             person.pause(poll_seconds, poll_seconds)
             got = person.request(JOB, "GET", path, headers={"HX-Request": "true"})
@@ -441,6 +413,45 @@ def run_committee(
                 return
     except Stopped:
         return
+
+
+def order(person: Person, who: Committee) -> bool:
+    """The document page, the order posted, the page again with the new
+    order on it: True when ordered (its id in who.job_ids)."""
+    if who.job_ids:
+        return True
+    got = person.request(DOCUMENTS, "GET", who.documents_path)
+    if got is None:
+        return False
+    person.stats.record(DOCUMENTS, got[1])
+    known = set(JOB_ID_RE.findall(got[0].text))
+    got = person.request(
+        ORDER,
+        "POST",
+        who.documents_path,
+        expect=(302,),
+        data={
+            "dokument": who.document,
+            "format": who.fmt,
+            "csrfmiddlewaretoken": person.csrf(),
+        },
+        headers={"Referer": person.base_url + who.documents_path},
+    )
+    if got is None:
+        return False
+    person.stats.record(ORDER, got[1])
+    while True:  # the order is made: find it on the page
+        got = person.request(DOCUMENTS, "GET", who.documents_path)
+        if got is not None:
+            break
+        person.pause(2, 4)
+    person.stats.record(DOCUMENTS, got[1])
+    new = [int(i) for i in JOB_ID_RE.findall(got[0].text) if i not in known]
+    if not new:
+        person.stats.record(ORDER, got[1], "beställningen syns inte på sidan")
+        raise Stopped
+    who.job_ids.append(new[0])
+    return True
 
 
 def run_budget_client(person: Person, paths: list[tuple[str, str]]) -> None:

@@ -35,8 +35,8 @@ def test_a_short_load_test_reports_what_happened(tmp_path):
     result = styrhjul(
         env,
         "load-test",
-        *("--users", str(USERS), "--committees", str(COMMITTEES), "--seconds", "8"),
-        *("--think", "0.2", "0.5", "--budget-clients", "2", "--budget-seconds", "2"),
+        *("--users", str(USERS), "--committees", str(COMMITTEES), "--seconds", "20"),
+        *("--think", "0.1", "0.3", "--budget-clients", "2", "--budget-seconds", "2"),
         *("--units", "30", "--items", "300", "--plan-items", "15", "--task-items", "10"),
         *("--share-units", "5", "--document-wait", "600", "--json", str(out)),
     )

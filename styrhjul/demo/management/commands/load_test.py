@@ -198,8 +198,8 @@ class Command(BaseCommand):
             proxy = load.DatabaseProxy(db["HOST"] or load.LOOPBACK, int(db["PORT"] or 5432))
             database_url = self.database_url(host=load.LOOPBACK, port=proxy.port)
         env = self.child_env(database_url)
-        worker = load.Process("styrhjul worker", ["worker", "--no-reload", "--interval", "1"], env)
-        self.processes.append(worker)
+        self.worker_exits: list[str] = []
+        self.start_worker(env)
         self.stdout.write(f"Startar styrhjul serve --workers {options['workers']} …")
         begin = time.monotonic()
         server, base_url = load.start_server(env, options["workers"])
@@ -236,31 +236,52 @@ class Command(BaseCommand):
             timer.start()
         rss_peak = [0.0]
         sampler = threading.Thread(
-            target=self.sample_memory, args=(server, deadline, rss_peak), daemon=True
+            target=self.watch, args=(server, deadline, rss_peak, env), daemon=True
         )
         sampler.start()
         left = load.run_threads(targets, deadline + load.TIMEOUT + 5)
+        sampler.join(timeout=5)
         summary = stats.summary(options["seconds"])
         summary["left_running"] = left
         summary["server_rss_peak_mib"] = round(rss_peak[0], 1)
         if timer is not None:
             timer.join(timeout=outage + 5)
         summary["documents"] = self.wait_for_documents(
-            prepared, started_wall, started, options["document_wait"]
+            prepared, started_wall, started, options["document_wait"], env
         )
+        self.restart_stopped_worker(env)
+        summary["worker_exits"] = self.worker_exits
         summary["users"] = len(prepared.reporters)
         summary["committees"] = len(prepared.committees)
         if proxy is not None:
             summary["outage"] = self.outage_summary(stats, outage)
-        worker.stop(60)
+        self.worker.stop(60)
         server.stop(30)
         if proxy is not None:
             proxy.close()
         self.print_run(summary)
         return summary
 
-    def sample_memory(self, server: load.Process, until: float, peak: list) -> None:
+    def start_worker(self, env) -> None:
+        self.worker = load.Process(
+            "styrhjul worker", ["worker", "--no-reload", "--interval", "1"], env
+        )
+        self.processes.append(self.worker)
+
+    def restart_stopped_worker(self, env) -> None:
+        """A worker that has stopped is started again, as systemd does
+        (Restart=always, docs/drift.md); what it last said is kept."""
+        if self.worker.process.poll() is None:
+            return
+        last = next((x.strip() for x in reversed(self.worker.output) if x.strip()), "")
+        self.worker_exits.append(f"status {self.worker.process.returncode}: {last[:200]}")
+        self.processes.remove(self.worker)
+        self.start_worker(env)
+
+    def watch(self, server: load.Process, until: float, peak: list, env) -> None:
+        """During the run: the server's memory, and the worker kept running."""
         while time.monotonic() < until:
+            self.restart_stopped_worker(env)
             rss = server.pid_tree_rss_mib()
             if rss:
                 peak[0] = max(peak[0], rss)
@@ -291,13 +312,14 @@ class Command(BaseCommand):
             "unavailable_after_grace": stats.late_unavailable,
         }
 
-    def wait_for_documents(self, prepared, since, started, wait: float) -> dict:
+    def wait_for_documents(self, prepared, since, started, wait: float, env) -> dict:
         """Bounded: until every ordered document is done or failed, or `wait` s."""
         users = [c.username for c in prepared.committees]
         jobs = DocumentJob.objects.filter(requested_by__username__in=users, requested_at__gte=since)
         until = time.monotonic() + wait
         if users:
             while jobs.filter(status__in=ACTIVE).exists() and time.monotonic() < until:
+                self.restart_stopped_worker(env)
                 time.sleep(2)
         counts = {s: 0 for s in JobStatus.values}
         for status in jobs.values_list("status", flat=True):
@@ -429,6 +451,8 @@ class Command(BaseCommand):
             f"{d['failed']} misslyckade, {d['queued'] + d['running']} inte klara{last} "
             f"(mål: alla klara) {'OK' if all_done else 'NEJ'}"
         )
+        for exit_line in s.get("worker_exits", []):
+            self.stdout.write(f"Arbetaren stannade ({exit_line}) och startades om.")
         if s["left_running"]:
             self.stdout.write(f"{s['left_running']} simulerade personer svarade inte i tid.")
         if "outage" in s:

@@ -6,7 +6,10 @@ also times load-scale). Each page is fetched in this process with Django's
 test client, logged in as a system administrator ("bench-admin"): one
 warm-up request, one that counts the SQL queries, one under tracemalloc for
 the peak Python memory, then --runs timed requests (time.perf_counter around
-client.get) for the median and the 95th percentile. Figures are printed next
+client.get) for the median and the 95th percentile. After each timed
+request the page's own SQL, captured during the counting request, is
+replayed alone (styrhjul.demo.sqlreplay), and the ratio of the medians is
+printed beside the goal of at most SQL_RATIO_GOAL. Figures are printed next
 to the budgets; the command never fails because a budget is exceeded.
 """
 

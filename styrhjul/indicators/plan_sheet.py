@@ -28,6 +28,17 @@ from .models import BreakdownValue
 sheet = "Uppdelningar"
 columns = {"indicator": "Nyckeltal", **services.BREAKDOWN_COLUMNS}
 required = [key for key in columns if key not in services.BREAKDOWN_OPTIONAL]
+help = {
+    "indicator": _("Nyckeltalets Nr eller rubrik på bladet Nyckeltal."),
+    "year": _("År, 2000–2100."),
+    "period": _(
+        "Tom eller helår för helåret, annars månaden perioden slutar: augusti, 8 eller "
+        "2025-08 (januari–november)."
+    ),
+    "dimension": _("En av organisationens uppdelningar, t.ex. Åldersgrupp."),
+    "category": _("En av uppdelningens grupper, t.ex. 65+."),
+    "value": _("Tal med decimalkomma; högst 100 för ett nyckeltal i %."),
+}
 
 
 def _reference(item: Item) -> str:

@@ -110,6 +110,22 @@ def test_a_changed_value_in_the_export_is_saved(unit, vp, model_owner, ages):
     assert stored()["Andel nöjda brukare", 2025, "", "65+"][0] == Decimal(92)
 
 
+def test_the_instructions_describe_the_sheet(unit, vp, model_owner, ages):
+    book = openpyxl.load_workbook(
+        io.BytesIO(export_workbook(actor=model_owner, unit=unit, plan_type=vp))
+    )
+    described = [r[:3] for r in book["Instruktioner"].iter_rows(values_only=True)]
+    start = described.index(("Bladet Uppdelningar", None, None))
+    assert [r[:2] for r in described[start + 3 : start + 9]] == [
+        ("Nyckeltal", "Ja"),
+        ("År", "Ja"),
+        ("Period", "Nej"),
+        ("Uppdelning", "Ja"),
+        ("Grupp", "Ja"),
+        ("Utfall", "Ja"),
+    ]
+
+
 def test_an_organisation_without_uppdelningar_gets_no_sheet(unit, vp, model_owner):
     import_plan(workbook({"Nyckeltal": INDICATORS}), unit, vp, model_owner)
     book = openpyxl.load_workbook(

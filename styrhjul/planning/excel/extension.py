@@ -63,6 +63,7 @@ class Breakdowns(Protocol):
     sheet: str  # the sheet's name, "Uppdelningar"
     columns: dict[str, str]  # key → header, in the sheet's order
     required: list[str]  # keys of the columns the sheet must have
+    help: dict[str, str]  # key → what the column holds (the sheet Instruktioner)
 
     def export_rows(self, unit, plan_type, items) -> list[list] | None:
         """The sheet's rows for the plan's indicators (`items`) and unit;

@@ -574,6 +574,28 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
                 put_cell(sheet, row, 1, column.header)
                 put_cell(sheet, row, 2, _("Nej"))
                 put_cell(sheet, row, 3, str(column.help)).alignment = wrapped
+    if plan_type.holds(ItemKind.INDICATOR):
+        extension = plan_breakdowns()
+        row += 1
+        put_cell(sheet, row, 1, _("Bladet %(sheet)s") % {"sheet": extension.sheet}).font = Font(
+            bold=True, size=12
+        )
+        row += 1
+        note = _(
+            "Nyckeltalens utfall per grupp av organisationens uppdelningar, en rad per "
+            "nyckeltal, period och grupp. Bladet finns när organisationen har uppdelningar."
+        )
+        put_cell(sheet, row, 1, note).alignment = wrapped
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        sheet.row_dimensions[row].height = 30
+        row += 1
+        for index, header in enumerate((_("Kolumn"), _("Obligatorisk"), _("Beskrivning")), 1):
+            put_cell(sheet, row, index, header).font = Font(bold=True)
+        for key, header in extension.columns.items():
+            row += 1
+            put_cell(sheet, row, 1, header)
+            put_cell(sheet, row, 2, _("Ja") if key in extension.required else _("Nej"))
+            put_cell(sheet, row, 3, str(extension.help[key])).alignment = wrapped
     row += 2
     put_cell(sheet, row, 1, _("Giltiga värden")).font = Font(bold=True, size=12)
     model = plan_type.model

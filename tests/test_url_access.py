@@ -295,6 +295,13 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "api:plan_create": None,
     "api:item_create": None,
     "api:item_update": "item",
+    "api:dimensions": None,
+    "api:dimension": "breakdown_dimension",
+    "api:group_values": None,
+    "api:group_values_upsert": None,
+    "api:comparisons": None,
+    "api:comparisons_upsert": None,
+    "api:task_review": "task",
     "api_machine_clients": None,
     "api_machine_client": "machine_client",
     "api_machine_token_revoke": ("machine_client", "machine_token"),
@@ -361,11 +368,16 @@ PERSONAL = {
     "api:values",
     "api:targets",
     "api:documents",
+    "api:dimensions",
+    "api:group_values",
+    "api:comparisons",
     # The writes to a list's address: a GET there is the list.
     "api:values_upsert",
     "api:plan_create",
     "api:item_create",
     "api:document_order",
+    "api:group_values_upsert",
+    "api:comparisons_upsert",
 }
 # Pages that hold only the organisation's model (no unit's data): open to
 # anyone with a grant in the organisation.
@@ -377,7 +389,14 @@ MODEL_ONLY = {
 }
 # The styrmodell: read by everyone with a grant in the organisation
 # (access.organisation_ids).
-STYRMODELL = {"model:index", "model:year", "model:history", "api:occasion", "api:model"}
+STYRMODELL = {
+    "model:index",
+    "model:year",
+    "model:history",
+    "api:occasion",
+    "api:model",
+    "api:dimension",  # the organisation's uppdelningar
+}
 # Mozilla-django-oidc's and djangosaml2's own views (only mounted when OIDC or
 # SAML is configured; tests/organisation/test_saml.py walks SAML's).
 IGNORED_PREFIXES = ("oidc_", "saml2_")
@@ -642,12 +661,22 @@ def world(org):
             "occasion_id": occasion.pk,
             "document": "delarsrapport",
             "fmt": "pdf",
+            "decision": "approve",
+            # One row that is whole for each bulk write: values, values per
+            # group, comparison values.
             "values": [
                 {
                     "indicator_id": indicator.pk,
                     "unit_code": target.code,
                     "period": "2025",
                     "value": 1,
+                    "year": 2025,
+                    "dimension": breakdown_dimension.name,
+                    "group": breakdown_dimension.categories.first().label,
+                    "kind": "country",
+                    "name": "Riket",
+                    "source": "SKR",
+                    "source_date": "2025-03-01",
                 }
             ],
         },

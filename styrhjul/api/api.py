@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from styrhjul.core.concurrency import EditConflict
+from styrhjul.followup import review
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import FollowUpOccasion, Report, ReportingTask
 from styrhjul.model.models import ScaleValue
@@ -383,6 +384,7 @@ class ReportOut(Schema):
     measures: str = ""
     measures_responsible: str = ""
     measures_due: datetime.date | None = None
+    review_comment: str = ""
 
 
 class ReportIn(Schema):
@@ -421,7 +423,10 @@ def _task_and_item(user, task_id: Id, item_id: Id):
 
 
 def _report_out(task, item, report: Report | None) -> dict:
+    """The report as the API shows it, with the reviewer's comment at the
+    item while the task is sent back (followup.review.item_comments)."""
     out = {"task_id": task.pk, "item_id": item.pk, "version": 0}
+    out["review_comment"] = review.item_comments(task).get(item.pk, "")
     if report is not None:
         out["version"] = report.version
         out.update({name: getattr(report, name) for name in REPORT_FIELDS})
@@ -441,7 +446,9 @@ def _with_etag(response, version: int):
 )
 def report_detail(request, response: HttpResponse, task_id: Id, item_id: Id):
     """En posts rapport i en uppgift. Versionen står också i ETag; skicka
-    den i If-Match när du sparar. Version 0: inte rapporterad än."""
+    den i If-Match när du sparar. Version 0: inte rapporterad än.
+    `review_comment`: granskarens kommentar vid posten när uppgiften är
+    skickad tillbaka."""
     task, item = _task_and_item(request.user, task_id, item_id)
     report = Report.objects.filter(occasion=task.occasion, unit=task.unit, item=item).first()
     out = _report_out(task, item, report)
@@ -507,4 +514,4 @@ def report_save(request, response: HttpResponse, task_id: Id, item_id: Id, data:
 # --- The other parts of the API ---------------------------------------------------------------
 
 # They add their operations to `api`, after the schemas and errors above.
-from . import read, write  # noqa: E402, F401
+from . import breakdowns, read, write  # noqa: E402, F401

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from ninja.pagination import CursorPagination, paginate
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -15,6 +15,17 @@ MAX_PAGE_SIZE = 500
 # outside them is wrong input (422), never a database error.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Year = Annotated[int, Field(ge=1900, le=2999)]
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("Texten får inte innehålla tecknet NUL (\\u0000).")
+    return text
+
+
+# Text sent to be stored or looked up: a NUL character, which no database
+# column holds (PostgreSQL refuses it), is wrong input (422).
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class _Cursor(CursorPagination):

@@ -1,7 +1,8 @@
-"""The one API call that may send more than an ordinary request body: the
-indicator values in bulk (POST /api/v1/nyckeltalsvarden), up to
-settings.API_BULK_MAX_BYTES (100,000 values is about 10 MB of JSON). Every
-other request keeps Django's limit (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+"""The API calls that may send more than an ordinary request body: the
+indicator values in bulk (POST /api/v1/nyckeltalsvarden), and values per
+group and comparison values in bulk, up to settings.API_BULK_MAX_BYTES
+(100,000 values is about 10 MB of JSON). Every other request keeps
+Django's limit (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.conf import settings
 
 from .problems import problem
 
-BULK_PATHS = {"/api/v1/nyckeltalsvarden"}
+BULK_PATHS = {"/api/v1/nyckeltalsvarden", "/api/v1/uppdelningsvarden", "/api/v1/jamforelsevarden"}
 
 
 class BulkBodyMiddleware:

@@ -162,6 +162,34 @@ class TaskOut(Schema):
     reported: int
     total: int
     progress: str
+    version: int
+    review_state: str | None
+    review_state_label: str
+    review_comment: str
+    reviewed_at: datetime.datetime | None
+    reviewed_by: str | None
+
+    @staticmethod
+    def resolve_review_state(obj) -> str | None:
+        return readmodel.review_state(obj)
+
+    @staticmethod
+    def resolve_review_state_label(obj) -> str:
+        return str(readmodel.REVIEW_LABELS.get(readmodel.review_state(obj), ""))
+
+    @staticmethod
+    def resolve_review_comment(obj) -> str:
+        return obj.review_comment if _decided(obj) else ""
+
+    @staticmethod
+    def resolve_reviewed_at(obj) -> datetime.datetime | None:
+        return obj.reviewed_at if _decided(obj) else None
+
+    @staticmethod
+    def resolve_reviewed_by(obj) -> str | None:
+        if not _decided(obj) or obj.reviewed_by is None:
+            return None
+        return obj.reviewed_by.get_full_name() or obj.reviewed_by.username
 
     @staticmethod
     def resolve_reported(obj) -> int:
@@ -180,6 +208,13 @@ class TaskFilter(Schema):
     occasion: Id | None = None
     unit: Id | None = None
     done: bool | None = None
+    awaiting_review: bool | None = None
+
+
+def _decided(task: ReportingTask) -> bool:
+    """The task's review decision stands (Godkänd or Skickad tillbaka, by
+    readmodel.review_state): its comment and when it was made are shown."""
+    return readmodel.review_state(task) in (readmodel.APPROVED, readmodel.SENT_BACK)
 
 
 def _with_progress(tasks: list[ReportingTask]) -> None:
@@ -191,14 +226,19 @@ def _with_progress(tasks: list[ReportingTask]) -> None:
 
 
 def _tasks(user):
-    return ReportingTask.objects.restrict(user).select_related("occasion", "step", "plan_type")
+    return ReportingTask.objects.restrict(user).select_related(
+        "occasion", "step", "plan_type", "reviewed_by"
+    )
 
 
 @api.get("/uppgifter", response=list[TaskOut], url_name="tasks", tags=["Uppföljning"])
 @paged(after=_with_progress)
 def task_list(request, filters: Query[TaskFilter]):
     """Rapporteringsuppgifterna för enheterna du får läsa, med hur många
-    poster som är rapporterade (`reported` av `total`, i ord i `progress`)."""
+    poster som är rapporterade (`reported` av `total`, i ord i `progress`)
+    och granskningen (`review_state`: `vantar_pa_granskning`, `godkand`,
+    `skickad_tillbaka` eller null, med granskarens kommentar och när).
+    `awaiting_review=true`: de som väntar på granskning."""
     tasks = _tasks(request.user)
     if filters.occasion is not None:
         tasks = tasks.filter(occasion_id=filters.occasion)
@@ -206,13 +246,18 @@ def task_list(request, filters: Query[TaskFilter]):
         tasks = tasks.filter(unit_id=filters.unit)
     if filters.done is not None:
         tasks = tasks.filter(done_at__isnull=not filters.done)
+    if filters.awaiting_review is not None:
+        waiting = readmodel.awaiting_review_filter()
+        tasks = tasks.filter(waiting) if filters.awaiting_review else tasks.exclude(waiting)
     return tasks
 
 
 @api.get("/uppgifter/{task_id}", response=TaskOut, url_name="task", tags=["Uppföljning"])
-def task_detail(request, task_id: Id):
+def task_detail(request, response: HttpResponse, task_id: Id):
+    """En uppgift; dess `version` står också i ETag (If-Match när du granskar)."""
     task = access.get_or_404(request.user, _tasks(request.user), pk=task_id)
     _with_progress([task])
+    response["ETag"] = f'"{task.version}"'
     return task
 
 

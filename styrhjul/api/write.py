@@ -5,18 +5,18 @@ use (planning/services.py, documents/jobs.py) or the one bulk service
 
 import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Schema, Status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from styrhjul.core.importing import ImportRejected
 from styrhjul.documents import jobs
-from styrhjul.followup import value_upsert
-from styrhjul.followup.models import FollowUpOccasion
+from styrhjul.followup import review, value_upsert
+from styrhjul.followup.models import FollowUpOccasion, ReportingTask
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
@@ -25,9 +25,9 @@ from styrhjul.planning.models import Item
 from styrhjul.planning.queries import organisation_id_of
 
 from .api import ItemOut, PlanOut, api, item_detail, plan_detail
-from .common import Id, Year
+from .common import Id, Text, Year
 from .problems import Problem
-from .read import JobOut, document_or_404
+from .read import JobOut, TaskOut, document_or_404, task_detail
 
 
 def _version_from(if_match: str | None, what: str) -> int:
@@ -239,3 +239,49 @@ def document_order(request, response: HttpResponse, data: DocumentIn):
     )
     response["Location"] = reverse("api:document", args=[job.pk])
     return Status(202, document_or_404(request.user, job.pk))
+
+
+# --- Granskning: approve or send back a task ----------------------------------------------------
+
+
+class ReviewIn(Schema):
+    decision: Literal["approve", "send_back"]
+    comment: Text = Field("", max_length=5000)
+    item_comments: dict[Id, Annotated[Text, Field(max_length=5000)]] = {}
+    until: datetime.date | None = None
+
+
+@api.post(
+    "/uppgifter/{task_id}/granskning",
+    response={200: TaskOut},
+    url_name="task_review",
+    tags=["Uppföljning"],
+)
+def task_review(request, response: HttpResponse, task_id: Id, data: ReviewIn):
+    """Granska en klarmarkerad uppgift som väntar på granskning, som på sidan
+    Granska: `approve` godkänner den; `send_back` skickar tillbaka den med
+    en kommentar (krävs) och kommentarer vid poster (`item_comments`, post
+    → text). Har tidsfristen passerat anger du till och med vilket datum
+    enheten kan komplettera (`until`). Kräver If-Match med uppgiftens
+    `version`. 404 för en uppgift du inte läser, 403 om du inte granskar
+    den."""
+    task = access.get_or_404(
+        request.user,
+        ReportingTask.objects.select_related("occasion__model", "unit", "step"),
+        pk=task_id,
+    )
+    if not access.may_review(request.user, task):
+        raise PermissionDenied
+    version = _version_from(request.headers.get("If-Match"), "uppgiften")
+    if data.decision == "approve":
+        review.task_approve(actor=request.user, task=task, version=version, comment=data.comment)
+    else:
+        review.task_send_back(
+            actor=request.user,
+            task=task,
+            version=version,
+            comment=data.comment,
+            item_comments=dict(data.item_comments),
+            until=data.until,
+        )
+    return task_detail(request, response, task.pk)

@@ -102,9 +102,11 @@ def _readable_items(actor, condition: Q) -> list[Item]:
     )
 
 
-class _Resolver:
+class IndicatorResolver:
     """Finds the indicators and units the rows name, among what the actor
-    may read: what they may not read is as unknown as what does not exist."""
+    may read: what they may not read is as unknown as what does not exist.
+    A row is anything with `indicator_id`, `kolada_id` and `unit_code` (the
+    API's bulk writes of values per group and comparison values use it too)."""
 
     def __init__(self, actor, rows: Sequence[ValueRow]):
         self.actor = actor
@@ -177,7 +179,7 @@ def _check(actor, rows: Sequence[ValueRow]) -> dict[tuple[int, int, int, str], d
     the fields sent ("value", "value_women", "value_men", "note"), the item,
     the unit. Raises ImportRejected with every error found."""
     errors: list[ImportIssue] = []
-    resolver = _Resolver(actor, rows)
+    resolver = IndicatorResolver(actor, rows)
     wanted: dict[tuple[int, int, int, str], dict] = {}
     senders: dict[tuple[int, int, int, str, str], int] = {}
 

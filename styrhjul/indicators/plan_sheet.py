@@ -2,7 +2,7 @@
 indicators' values per group of an uppdelning for the plan's unit, one row
 per indicator, period and group. Exported with the plan and read back by
 the plan import with the same rules as the breakdown import
-(services.check_breakdown_rows), all or nothing with the rest of the file.
+(services.BreakdownRows), all or nothing with the rest of the file.
 
 The indicators app is above planning, so it plugs the sheet in here
 (IndicatorsConfig.ready registers this module with
@@ -94,7 +94,7 @@ class Planner:
     def __init__(self, importer, table):
         self.importer = importer
         self.table = table
-        self.batches: dict[tuple[str, int], list[services.BreakdownBatch]] = {}
+        self.rows: dict[tuple[str, int], list[services.BreakdownRow]] = {}
         self.targets: dict[tuple[str, int], object] = {}
         self.first_row: dict[tuple[str, int], int] = {}
         self.changed = 0
@@ -132,26 +132,26 @@ class Planner:
         if self.table is None or not self.table.rows:
             return
         importer = self.importer
-        reader = services.RowReader(self.table.title, columns)
+        checker = services.BreakdownRows(columns=columns, sheet=self.table.title)
+        organisation_id = importer.plan_type.model.organisation_id
         by_number, by_title = self._indicators()
-        rows = []
         for number, cells in self.table.rows:
             text = cell_text(cells.get("indicator"))
             target = None
             if not text:
-                reader.error(number, "indicator", _("värde saknas."))
+                checker.error(number, "indicator", _("värde saknas."))
             elif norm_key(text) in by_number:
                 target = by_number[norm_key(text)]
             elif len(by_title.get(norm_key(text), [])) == 1:
                 target = by_title[norm_key(text)][0]
             elif by_title.get(norm_key(text)):
-                reader.error(
+                checker.error(
                     number,
                     "indicator",
                     _("flera nyckeltal heter ”%(text)s”; ange nyckeltalets Nr.") % {"text": text},
                 )
             else:
-                reader.error(
+                checker.error(
                     number,
                     "indicator",
                     _(
@@ -160,25 +160,31 @@ class Planner:
                     )
                     % {"text": text},
                 )
+            # A row whose indicator is not found is still checked (its other
+            # errors shown too) but not kept.
+            row = checker.read(
+                number,
+                cells,
+                organisation_id=organisation_id,
+                measure_unit=self._measure_unit(target) if target is not None else "",
+                scope=(target if target is not None else ("?", norm_key(text)),),
+            )
             if target is not None:
                 self.first_row.setdefault(target, number)
-            rows.append((number, cells, target))
-        organisation_id = importer.plan_type.model.organisation_id
-        self.batches = services.check_breakdown_rows(
-            reader, rows, organisation_id, measure_unit=self._measure_unit
-        )
-        for target in self.batches:
+                if row is not None:
+                    self.rows.setdefault(target, []).append(row)
+        for target in self.rows:
             item = self.targets[target]
             if isinstance(item, Item) or item.existing is not None:
                 item = item if isinstance(item, Item) else item.existing
                 if not services.may_edit_breakdown(importer.actor, item, importer.unit):
-                    reader.error(
+                    checker.error(
                         self.first_row[target],
                         "indicator",
                         _("du får inte ange värden per grupp för ”%(title)s” för %(unit)s.")
                         % {"title": item.title, "unit": importer.unit.name},
                     )
-        importer.issues.items.extend(reader.errors)
+        importer.issues.items.extend(checker.errors)
 
     def _measure_unit(self, target) -> str:
         found = self.targets[target]
@@ -188,12 +194,12 @@ class Planner:
 
     def write(self) -> None:
         importer = self.importer
-        for target, batches in self.batches.items():
+        for target, rows in self.rows.items():
             found = self.targets[target]
             item = found if isinstance(found, Item) else found.item
             try:
-                self.changed += services.write_breakdowns(
-                    actor=importer.actor, item=item, unit=importer.unit, batches=batches
+                self.changed += services.store_breakdowns(
+                    actor=importer.actor, item=item, unit=importer.unit, rows=rows
                 )
             except PermissionDenied:
                 message = _("du får inte ange värden per grupp för ”%(title)s” för %(unit)s.") % {

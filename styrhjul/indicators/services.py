@@ -65,6 +65,9 @@ MAX_CATEGORIES = 30
 # period ending in December is the whole year.
 
 PART_YEAR_MONTHS = range(1, 12)
+# How a file (or an API call) names the whole year in a Period cell, besides
+# leaving it empty.
+WHOLE_YEAR_WORDS = ("helår", "helar", "år")
 _PERIOD_TEXT = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
 
 
@@ -108,7 +111,7 @@ def parse_period_cell(text: str, year: int | None) -> str:
     month by name or number ("augusti", "8"), or "2025-08" (also a date in
     the month). CellError in Swedish otherwise."""
     text = (text or "").strip().casefold()
-    if not text or text in ("helår", "helar", "år"):
+    if not text or text in WHOLE_YEAR_WORDS:
         return ""
     names = {name: number for number, name in enumerate(MONTH_NAMES, 1)}
     month, in_year = None, year
@@ -368,16 +371,20 @@ def _sheet_rows(data: bytes, filename: str, columns: dict[str, str], optional=fr
 
 
 class RowReader:
-    """Collects every error of a file, each at its row and column."""
+    """Collects every error of a file, each at its row and column (`columns`:
+    a field's name in the messages: the sheet's header, or an API field)."""
 
-    def __init__(self, sheet: str, columns: dict[str, str]):
+    def __init__(self, sheet: str | None, columns: dict[str, str]):
         self.sheet, self.columns = sheet, columns
         self.errors: list[ImportIssue] = []
 
     def error(self, row: int, key: str | None, message: str) -> None:
         self.errors.append(
             ImportIssue(
-                message, row=row, column=self.columns[key] if key else None, sheet=self.sheet
+                message,
+                row=row,
+                column=self.columns.get(key, key) if key else None,
+                sheet=self.sheet,
             )
         )
 
@@ -420,33 +427,67 @@ def percent_ok(measure_unit: str, value: Decimal) -> bool:
     return (measure_unit or "").strip() != "%" or 0 <= value <= 100
 
 
-@dataclass
-class BreakdownBatch:
-    """The values of one uppdelning and period, as read from a file:
-    category pk → value."""
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One checked value per group: row `row` says `value` for `category` of
+    `dimension` in `year` and `period` ("" for the whole year, else
+    "2025-08")."""
 
+    row: int
     dimension: BreakdownDimension
+    category: BreakdownCategory
     year: int
     period: str
-    values: dict[int, Decimal]
+    value: Decimal
 
 
-def check_breakdown_rows(
-    reader: RowReader, rows, organisation_id: int, measure_unit=lambda target: ""
-) -> dict[object, list]:
-    """Read rows of values per group (the columns of BREAKDOWN_COLUMNS) as
-    every file with them does: the breakdown import and the plan
-    workbook's Uppdelningar sheet. `rows`: (row number, {key: cell},
-    target), the target being what the values are for (the importer's
-    indicator; a row with target None is checked but not kept). Every
-    error goes to `reader` at its row and column; a value of an indicator
-    in % (`measure_unit` of the target) is between 0 and 100, as on the
-    page. Returns target → [BreakdownBatch]."""
-    dimensions = {norm_key(d.name): d for d in dimensions_of(organisation_id)}
-    names = {key: d.name for key, d in dimensions.items()}
-    batches: dict[object, dict[tuple, BreakdownBatch]] = {}
-    seen: dict[tuple, int] = {}
-    for number, cells, target in rows:
+class BreakdownRows:
+    """The one check of rows of values per group (År, Period, Uppdelning,
+    Grupp, Utfall), for the Excel import, the plan workbook's sheet
+    Uppdelningar and the API: each row's cells by key ("year", "period",
+    "dimension", "category", "value"), errors with the row, the field
+    (named by `columns`) and a Swedish message, with ”Menade du …?” for a
+    misspelt uppdelning or group. An empty period is the whole year (see
+    parse_period_cell); a value of an indicator in % is between 0 and 100
+    (percent_ok). A second row for the same group, year and period (within
+    `scope`, e.g. the indicator and unit) is an error."""
+
+    def __init__(self, *, columns: dict[str, str] = BREAKDOWN_COLUMNS, sheet: str | None = None):
+        self._reader = RowReader(sheet, columns)
+        self._dimensions: dict[int, dict[str, BreakdownDimension]] = {}
+        self._seen: dict[tuple, int] = {}
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return self._reader.errors
+
+    def error(self, row: int, key: str | None, message: str) -> None:
+        self._reader.error(row, key, message)
+
+    def year(self, row: int, cells: dict) -> int | None:
+        """The row's year ("year"), or None with its error."""
+        return self._reader.year(row, cells)
+
+    def _dimensions_of(self, organisation_id: int) -> dict[str, BreakdownDimension]:
+        if organisation_id not in self._dimensions:
+            self._dimensions[organisation_id] = {
+                norm_key(d.name): d for d in dimensions_of(organisation_id)
+            }
+        return self._dimensions[organisation_id]
+
+    def read(
+        self,
+        number: int,
+        cells: dict,
+        *,
+        organisation_id: int,
+        measure_unit: str = "",
+        scope: tuple = (),
+    ) -> BreakdownRow | None:
+        """The row checked, or None (its errors in `errors`). `measure_unit`:
+        the indicator's, for the percent rule."""
+        reader = self._reader
+        dimensions = self._dimensions_of(organisation_id)
         year = reader.year(number, cells)
         period: str | None = None
         if year is not None:
@@ -459,6 +500,7 @@ def check_breakdown_rows(
         if not dimension_text:
             reader.error(number, "dimension", _("värde saknas."))
         elif dimension is None:
+            names = {key: d.name for key, d in dimensions.items()}
             reader.error(number, "dimension", _unknown(dimension_text, names, _("Uppdelningen")))
         category = None
         category_text = cell_text(cells.get("category"))
@@ -480,13 +522,13 @@ def check_breakdown_rows(
                     },
                 )
         value = reader.read(number, "value", cells, parse_decimal)
-        if value is not None and target is not None and not percent_ok(measure_unit(target), value):
+        if value is not None and not percent_ok(measure_unit, value):
             reader.error(number, "value", _("En andel i procent är mellan 0 och 100."))
-            continue
+            return None
         if year is None or period is None or category is None or value is None:
-            continue
-        key = (target, year, period, category.pk)
-        if key in seen:
+            return None
+        key = (*scope, year, period, category.pk)
+        if key in self._seen:
             reader.error(
                 number,
                 None,
@@ -495,47 +537,46 @@ def check_breakdown_rows(
                     "dimension": dimension.name,
                     "label": category.label,
                     "period": period_label(year, period),
-                    "row": seen[key],
+                    "row": self._seen[key],
                 },
             )
-            continue
-        seen[key] = number
-        if target is None:
-            continue
-        batch = batches.setdefault(target, {}).setdefault(
-            (dimension.pk, year, period), BreakdownBatch(dimension, year, period, {})
+            return None
+        self._seen[key] = number
+        return BreakdownRow(number, dimension, category, year, period, value)
+
+
+def store_breakdowns(
+    *, actor, item: Item, unit: Unit, rows: list[BreakdownRow], source: str = ValueSource.IMPORTED
+) -> int:
+    """Store checked rows (BreakdownRows) as the indicator's values for the
+    unit, each replacing the value stored for its group, year and period,
+    through save_breakdown, in the caller's action (or one of its own).
+    Returns how many values changed."""
+    grouped: dict[tuple, tuple[BreakdownDimension, int, str, dict]] = {}
+    for row in rows:
+        entry = grouped.setdefault(
+            (row.dimension.pk, row.year, row.period), (row.dimension, row.year, row.period, {})
         )
-        batch.values[category.pk] = value
-    return {target: list(found.values()) for target, found in batches.items()}
-
-
-def write_breakdowns(*, actor, item: Item, unit: Unit, batches: list[BreakdownBatch]) -> int:
-    """Store checked values per group (check_breakdown_rows) for the
-    indicator and unit as imported values, in the caller's action. How many
-    values changed."""
+        entry[3][row.category.pk] = row.value
     changed = 0
     with one_action():
-        for batch in batches:
+        for dimension, year, period, values in grouped.values():
             current = {
                 v.category_id: v.version
                 for v in BreakdownValue.objects.filter(
-                    item=item,
-                    unit=unit,
-                    year=batch.year,
-                    period=batch.period,
-                    category__in=list(batch.values),
+                    item=item, unit=unit, year=year, period=period, category__in=list(values)
                 )
             }
             changed += save_breakdown(
                 actor=actor,
                 item=item,
                 unit=unit,
-                dimension=batch.dimension,
-                year=batch.year,
-                period=batch.period,
-                values=batch.values,
+                dimension=dimension,
+                year=year,
+                period=period,
+                values=values,
                 versions=current,
-                source=ValueSource.IMPORTED,
+                source=source,
             )
     return changed
 
@@ -547,19 +588,23 @@ def import_breakdowns(*, actor, item: Item, unit: Unit, data: bytes, filename: s
     if not may_edit_breakdown(actor, item, unit):
         raise PermissionDenied
     sheet, rows = _sheet_rows(data, filename, BREAKDOWN_COLUMNS, BREAKDOWN_OPTIONAL)
-    reader = RowReader(sheet, BREAKDOWN_COLUMNS)
+    checker = BreakdownRows(sheet=sheet)
     organisation_id = item.plan.plan_type.model.organisation_id
-    batches = check_breakdown_rows(
-        reader,
-        [(number, cells, item.pk) for number, cells in rows],
-        organisation_id,
-        measure_unit=lambda target: item.measure_unit,
-    )
-    if reader.errors:
-        raise ImportRejected(reader.errors)
+    parsed = [
+        row
+        for number, cells in rows
+        if (
+            row := checker.read(
+                number, cells, organisation_id=organisation_id, measure_unit=item.measure_unit
+            )
+        )
+        is not None
+    ]
+    if checker.errors:
+        raise ImportRejected(checker.errors)
     if not rows:
         raise ImportRejected([ImportIssue(_("bladet har inga värden."), sheet=sheet)])
-    changed = write_breakdowns(actor=actor, item=item, unit=unit, batches=batches.get(item.pk, []))
+    changed = store_breakdowns(actor=actor, item=item, unit=unit, rows=parsed)
     return ImportResult(len(rows), changed)
 
 
@@ -630,17 +675,45 @@ _KINDS = {norm_key(str(label)): value for value, label in ComparisonKind.choices
 _KINDS.update({"riket": ComparisonKind.COUNTRY, "grupp": ComparisonKind.GROUP})
 
 
-def import_comparisons(*, actor, item: Item, data: bytes, filename: str) -> ImportResult:
-    """Comparison values from an Excel workbook (columns År, Jämförelse,
-    Namn, Värde, Källa, Datum). All or nothing."""
-    if not may_edit_comparisons(actor, item):
-        raise PermissionDenied
-    sheet, rows = _sheet_rows(data, filename, COMPARISON_COLUMNS)
-    reader = RowReader(sheet, COMPARISON_COLUMNS)
-    kinds = {value: str(label) for value, label in ComparisonKind.choices}
-    parsed = []
-    seen: dict[tuple[str, int], int] = {}
-    for number, cells in rows:
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One checked comparison value from row `row`."""
+
+    row: int
+    kind: str
+    name: str
+    year: int
+    value: Decimal
+    source: str
+    source_date: datetime.date
+
+
+class ComparisonRows:
+    """The one check of rows of comparison values (År, Jämförelse, Namn,
+    Värde, Källa, Datum), for the Excel import and the API: each row's
+    cells by key, errors with the row, the field (named by `columns`) and a
+    Swedish message. A second row for the same name and year (within
+    `scope`, e.g. the indicator) is an error."""
+
+    def __init__(self, *, columns: dict[str, str] = COMPARISON_COLUMNS, sheet: str | None = None):
+        self._reader = RowReader(sheet, columns)
+        self._seen: dict[tuple, int] = {}
+        self._kinds = {value: str(label) for value, label in ComparisonKind.choices}
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return self._reader.errors
+
+    def error(self, row: int, key: str | None, message: str) -> None:
+        self._reader.error(row, key, message)
+
+    def year(self, row: int, cells: dict) -> int | None:
+        """The row's year ("year"), or None with its error."""
+        return self._reader.year(row, cells)
+
+    def read(self, number: int, cells: dict, *, scope: tuple = ()) -> ComparisonRow | None:
+        """The row checked, or None (its errors in `errors`)."""
+        reader = self._reader
         year = reader.year(number, cells)
         kind_text = cell_text(cells.get("kind"))
         kind = _KINDS.get(norm_key(kind_text))
@@ -651,7 +724,7 @@ def import_comparisons(*, actor, item: Item, data: bytes, filename: str) -> Impo
                 number,
                 "kind",
                 _("”%(text)s” är inte en jämförelse. Skriv %(kinds)s.")
-                % {"text": kind_text, "kinds": ", ".join(kinds.values())},
+                % {"text": kind_text, "kinds": ", ".join(self._kinds.values())},
             )
         name = " ".join(cell_text(cells.get("name")).split())
         if not name:
@@ -666,44 +739,62 @@ def import_comparisons(*, actor, item: Item, data: bytes, filename: str) -> Impo
             reader.error(number, "source", _("källan får vara högst 200 tecken."))
         source_date = reader.read(number, "source_date", cells, parse_date)
         if None in (year, kind, value, source_date) or not name or not source:
-            continue
-        key = (norm_key(name), year)
-        if key in seen:
+            return None
+        key = (*scope, norm_key(name), year)
+        if key in self._seen:
             reader.error(
                 number,
                 None,
                 _("%(name)s %(year)d står redan på rad %(row)d.")
-                % {"name": name, "year": year, "row": seen[key]},
+                % {"name": name, "year": year, "row": self._seen[key]},
             )
-            continue
-        seen[key] = number
-        parsed.append((kind, name, year, value, source, source_date))
-    if reader.errors:
-        raise ImportRejected(reader.errors)
-    if not rows:
-        raise ImportRejected([ImportIssue(_("bladet har inga värden."), sheet=sheet)])
+            return None
+        self._seen[key] = number
+        return ComparisonRow(number, kind, name, year, value, source, source_date)
+
+
+def store_comparisons(*, actor, item: Item, rows: list[ComparisonRow]) -> int:
+    """Store checked rows (ComparisonRows) as the indicator's comparison
+    values, each replacing the value of its name and year, through
+    save_comparison. Returns how many changed."""
     changed = 0
     with one_action():
-        for kind, name, year, value, source, source_date in parsed:
-            current = comparison_named(item, name, year)
+        for row in rows:
+            current = comparison_named(item, row.name, row.year)
             if current is not None and (
                 current.kind,
                 current.value,
                 current.source,
                 current.source_date,
-            ) == (kind, value, source, source_date):
+            ) == (row.kind, row.value, row.source, row.source_date):
                 continue
             save_comparison(
                 actor=actor,
                 item=item,
-                kind=kind,
-                name=name,
-                year=year,
-                value=value,
-                source=source,
-                source_date=source_date,
+                kind=row.kind,
+                name=row.name,
+                year=row.year,
+                value=row.value,
+                source=row.source,
+                source_date=row.source_date,
                 row=current,
                 version=current.version if current else 0,
             )
             changed += 1
+    return changed
+
+
+def import_comparisons(*, actor, item: Item, data: bytes, filename: str) -> ImportResult:
+    """Comparison values from an Excel workbook (columns År, Jämförelse,
+    Namn, Värde, Källa, Datum). All or nothing."""
+    if not may_edit_comparisons(actor, item):
+        raise PermissionDenied
+    sheet, rows = _sheet_rows(data, filename, COMPARISON_COLUMNS)
+    checker = ComparisonRows(sheet=sheet)
+    parsed = [row for number, cells in rows if (row := checker.read(number, cells)) is not None]
+    if checker.errors:
+        raise ImportRejected(checker.errors)
+    if not rows:
+        raise ImportRejected([ImportIssue(_("bladet har inga värden."), sheet=sheet)])
+    changed = store_comparisons(actor=actor, item=item, rows=parsed)
     return ImportResult(len(rows), changed)

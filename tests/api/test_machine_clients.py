@@ -131,3 +131,33 @@ def test_a_write_over_the_limit_writes_nothing(client, org, chain, chef_b1):
     from styrhjul.planning.models import Plan
 
     assert not Plan.objects.filter(unit=org["enhet_b1"], plan_type=chain["vp"]).exists()
+
+
+def test_the_user_and_the_machine_client_pages_show_the_same_token_table(client, org, admin):
+    """One table of keys: the machine client's also says how many calls a
+    minute each key may make; each page's revoke button revokes its own key."""
+    machine = services.machine_client_create(actor=admin, name="Personalsystemet")
+    expires = timezone.localdate() + datetime.timedelta(days=30)
+    mine, _ = services.token_create(
+        actor=admin, name="Min nyckel", scope="read", expires_on=expires
+    )
+    theirs, _ = services.machine_token_create(
+        actor=admin,
+        client=machine,
+        name="Nattlig import",
+        scope="write",
+        expires_on=expires,
+        rate_limit=30,
+    )
+    client.force_login(admin)
+    own_page = client.get(reverse("api_tokens")).content.decode()
+    machine_page = client.get(f"/konto/maskinklienter/{machine.pk}/").content.decode()
+    for page, token in ((own_page, mine), (machine_page, theirs)):
+        assert token.name in page and f"{token.prefix}…" in page
+        assert "Giltig till och med" in page and "Senast använd" in page
+    assert "Anrop per minut" not in own_page
+    assert "Anrop per minut" in machine_page and "<td>30</td>" in machine_page
+    assert reverse("api_token_revoke", args=[mine.pk]) in own_page
+    assert reverse("api_machine_token_revoke", args=[machine.pk, theirs.pk]) in machine_page
+    client.post(reverse("api_machine_token_revoke", args=[machine.pk, theirs.pk]))
+    assert "Återkallad" in client.get(f"/konto/maskinklienter/{machine.pk}/").content.decode()

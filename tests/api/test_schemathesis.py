@@ -112,12 +112,17 @@ def test_every_operation_answers_by_the_document_without_5xx(schema, demo):
 
 def test_no_write_with_the_read_only_token_succeeds(schema, demo):
     from styrhjul.documents.models import DocumentJob
-    from styrhjul.followup.models import Report
-    from styrhjul.indicators.models import IndicatorValue
+    from styrhjul.followup.models import Report, ReportingTask
+    from styrhjul.indicators.models import BreakdownValue, ComparisonValue, IndicatorValue
     from styrhjul.planning.models import Item, Plan
 
-    counted = (Item, Plan, Report, IndicatorValue, DocumentJob)
+    counted = (Item, Plan, Report, IndicatorValue, DocumentJob, BreakdownValue, ComparisonValue)
+
+    def reviews():
+        return list(ReportingTask.objects.order_by("pk").values_list("review_status", "version"))
+
     before = [m.objects.count() for m in counted]
+    reviewed = reviews()
 
     def check(case, response):
         assert response.status_code >= 400, (case.method, case.formatted_path, response.text)
@@ -128,3 +133,4 @@ def test_no_write_with_the_read_only_token_succeeds(schema, demo):
     for operation in operations:
         _run(operation, demo["read"], check)
     assert [m.objects.count() for m in counted] == before
+    assert reviews() == reviewed

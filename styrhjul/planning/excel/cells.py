@@ -117,6 +117,10 @@ def parse_decimal(value) -> Decimal | None:
     number = _number(value)
     if number is None:
         return None
+    if not number.is_finite():
+        raise CellError(_("”%(value)s” är inte ett tal.") % {"value": short_text(value)})
+    if abs(number) >= DECIMAL_LIMIT:  # before rounding, which fails for 1e400
+        raise CellError(_("talet är för stort (högst 12 siffror före decimaltecknet)."))
     number = number.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
     if abs(number) >= DECIMAL_LIMIT:
         raise CellError(_("talet är för stort (högst 12 siffror före decimaltecknet)."))

@@ -109,6 +109,7 @@ class GroupValueOut(Schema):
     indicator_id: Id
     unit_id: Id
     year: int
+    period: str
     dimension_id: Id
     dimension: str
     group_id: Id
@@ -143,6 +144,8 @@ class GroupValueFilter(Schema):
     indicator: Id | None = None
     unit: Id | None = None
     year: Year | None = None
+    # "" or "helår" for the whole year, else as stored: "2025-08".
+    period: Text | None = None
     dimension: Id | None = None
 
 
@@ -155,7 +158,9 @@ class GroupValueFilter(Schema):
 @paged()
 def group_value_list(request, filters: Query[GroupValueFilter]):
     """Utfallen per grupp av en uppdelning (t.ex. åldersgruppen 65+ år 2025)
-    för enheterna du får läsa."""
+    för enheterna du får läsa. `period` är tom för helåret, annars den
+    månad perioden slutar, t.ex. `2025-08`; filtrera på helåret med
+    `period=helår`."""
     values = access.visible_to(
         request.user,
         BreakdownValue.objects.select_related("category__dimension"),
@@ -167,6 +172,11 @@ def group_value_list(request, filters: Query[GroupValueFilter]):
         values = values.filter(unit_id=filters.unit)
     if filters.year is not None:
         values = values.filter(year=filters.year)
+    if filters.period is not None:
+        period = filters.period.strip()
+        values = values.filter(
+            period="" if period.casefold() in ("", *indicators.WHOLE_YEAR_WORDS) else period
+        )
     if filters.dimension is not None:
         values = values.filter(category__dimension_id=filters.dimension)
     return values
@@ -245,6 +255,9 @@ class _Row(BaseModel):
 
 
 class GroupValueIn(_Row):
+    # As the Excel import's Period column: absent, empty or "helår" for the
+    # whole year, else a month ("augusti", 8) or "2025-08".
+    period: int | Text | None = None
     dimension: Text = ""
     group: Text = ""
 
@@ -264,7 +277,13 @@ class ComparisonsIn(BaseModel):
     values: list[ComparisonIn]
 
 
-GROUP_FIELDS = {"year": "year", "dimension": "dimension", "category": "group", "value": "value"}
+GROUP_FIELDS = {
+    "year": "year",
+    "period": "period",
+    "dimension": "dimension",
+    "category": "group",
+    "value": "value",
+}
 COMPARISON_FIELDS = {
     "year": "year",
     "kind": "kind",
@@ -348,8 +367,11 @@ class _Indicators:
 def group_values_upsert(request, data: GroupValuesIn):
     """Spara många utfall per grupp på en gång. Varje rad anger nyckeltalet
     (`indicator_id`, eller `kolada_id`), enheten (`unit_code`), året
-    (`year`), uppdelningen (`dimension`) och gruppen (`group`) med sina
-    namn, och värdet (`value`). Ett värde som redan finns ersätts. Raderna
+    (`year`), perioden (`period`: utelämnad, tom eller `helår` för helåret,
+    annars månaden perioden slutar, t.ex. `augusti`, `8` eller `2025-08`),
+    uppdelningen (`dimension`) och gruppen (`group`) med sina namn, och
+    värdet (`value`; högst 100 för ett nyckeltal i %). Ett värde för samma
+    grupp, år och period ersätts. Raderna
     kontrolleras som i Excel-importen; allt eller inget: är någon rad fel
     sparas ingenting, och felen står per rad i `errors` (`row` räknas från
     0)."""
@@ -372,6 +394,7 @@ def group_values_upsert(request, data: GroupValuesIn):
             continue
         cells = {
             "year": row.year,
+            "period": row.period,
             "dimension": row.dimension,
             "category": row.group,
             "value": row.value,
@@ -380,6 +403,7 @@ def group_values_upsert(request, data: GroupValuesIn):
             index,
             cells,
             organisation_id=item.plan.plan_type.model.organisation_id,
+            measure_unit=item.measure_unit,
             scope=(item.pk, unit.pk),
         )
         if value is not None:

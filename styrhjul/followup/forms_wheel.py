@@ -183,6 +183,24 @@ class StepForm(forms.ModelForm):
         labels = {"review": _("Chef ovanför godkänner")}
 
 
+def version_field():
+    """The version of the row the user opened (0 for a new one), checked on
+    save (core/concurrency.py)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class OpenedVersion:
+    """A form of a row two model owners may change at once: it carries the
+    version the user opened."""
+
+    def init_version(self) -> None:
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+
+    @property
+    def opened_version(self) -> int:
+        return self.cleaned_data.get("version") or 0
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.get_username()
@@ -199,7 +217,7 @@ def _choice(label, *, empty, help_text="", invalid):
     )
 
 
-class EventForm(forms.ModelForm):
+class EventForm(OpenedVersion, forms.ModelForm):
     """Händelse i årshjulet. `instance.model` is set by the view."""
 
     title = forms.CharField(
@@ -252,6 +270,7 @@ class EventForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": _("Beskrivningen får vara högst %(limit_value)d tecken.")},
     )
+    version = version_field()
 
     class Meta:
         model = CalendarEvent
@@ -269,6 +288,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.init_version()
         model = self.instance.model
         self.fields["category"].queryset = EventCategory.objects.filter(model=model)
         self.fields["deciding_body"].queryset = DecidingBody.objects.filter(model=model)
@@ -297,7 +317,7 @@ class EventForm(forms.ModelForm):
         return data
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(OpenedVersion, forms.ModelForm):
     """Process (händelsekategori). `instance.model` is set by the view."""
 
     name = forms.CharField(
@@ -353,10 +373,15 @@ class CategoryForm(forms.ModelForm):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    version = version_field()
 
     class Meta:
         model = EventCategory
         fields = ["name", "colour", "symbol", "process_year", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_version()
 
     def clean_order(self):
         value = self.cleaned_data["order"]
@@ -375,7 +400,7 @@ class CategoryForm(forms.ModelForm):
         """Name clashes are reported by clean, in Swedish."""
 
 
-class DecidingBodyForm(forms.ModelForm):
+class DecidingBodyForm(OpenedVersion, forms.ModelForm):
     """Beslutande organ. `instance.model` is set by the view."""
 
     name = forms.CharField(
@@ -388,10 +413,15 @@ class DecidingBodyForm(forms.ModelForm):
         },
     )
     order = CategoryForm.base_fields["order"]
+    version = version_field()
 
     class Meta:
         model = DecidingBody
         fields = ["name", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_version()
 
     clean_order = CategoryForm.clean_order
 

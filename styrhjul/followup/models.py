@@ -265,7 +265,10 @@ class EventCategory(models.Model):
         help_text=_("Vilket av de tre parallella åren processens händelser hör till i bilden."),
     )
     order = models.PositiveIntegerField(_("ordning"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    conflict_message = _("Någon annan har ändrat processen medan du skrev.")
 
     class Meta:
         verbose_name = _("process")
@@ -301,7 +304,10 @@ class DecidingBody(models.Model):
     )
     name = models.CharField(_("namn"), max_length=100)
     order = models.PositiveIntegerField(_("ordning"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    conflict_message = _("Någon annan har ändrat det beslutande organet medan du skrev.")
 
     class Meta:
         verbose_name = _("beslutande organ")
@@ -376,7 +382,10 @@ class CalendarEvent(models.Model):
         related_name="events",
         verbose_name=_("uppföljningstillfälle"),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    conflict_message = _("Någon annan har ändrat händelsen medan du skrev.")
 
     class Meta:
         verbose_name = _("händelse")

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from styrhjul.core.audit import set_actor
-from styrhjul.core.concurrency import EditConflict, lock_for_edit, save_edited, use_case
+from styrhjul.core.concurrency import (
+    EditConflict,
+    lock_for_edit,
+    lock_version,
+    save_edited,
+    use_case,
+)
 from styrhjul.core.dates import month_name
 from styrhjul.economy.queries import units_holding_ansvar
 from styrhjul.indicators.aggregate import computed_values
@@ -141,10 +147,21 @@ def event_errors(event: CalendarEvent) -> dict[str, str]:
     return errors
 
 
+def _lock_opened(obj, version: int) -> None:
+    """A row being changed (not a new one) is locked until the transaction
+    ends; EditConflict if it is no longer at `version`, the version the user
+    opened (core/concurrency.py)."""
+    if obj.pk is not None:
+        lock_version(obj, version)
+
+
 @use_case
-def event_save(*, actor, event: CalendarEvent) -> CalendarEvent:
-    """Create or change an event of the year wheel (model owners)."""
+def event_save(*, actor, event: CalendarEvent, version: int = 0) -> CalendarEvent:
+    """Create or change an event of the year wheel (model owners). A change
+    is refused with EditConflict when someone else saved the event after the
+    user opened it at `version`."""
     require_model_owner(actor, event.model.organisation)
+    _lock_opened(event, version)
     errors = event_errors(event)
     try:
         event.full_clean()
@@ -153,9 +170,7 @@ def event_save(*, actor, event: CalendarEvent) -> CalendarEvent:
             errors.setdefault(field, " ".join(messages))
     if errors:
         raise ValidationError(errors)
-    set_actor(event, actor, None)
-    event.save()
-    return event
+    return save_edited(event, actor)
 
 
 # The processes (event categories) a year's model starts with ("Lägg till
@@ -204,24 +219,27 @@ def _save_checked(obj, actor, errors: dict[str, str]):
             errors.setdefault(field, " ".join(messages))
     if errors:
         raise ValidationError(errors)
-    set_actor(obj, actor, None)
-    obj.save()
-    return obj
+    return save_edited(obj, actor)
 
 
 @use_case
-def category_save(*, actor, category: EventCategory) -> EventCategory:
+def category_save(*, actor, category: EventCategory, version: int = 0) -> EventCategory:
     """Create or change a process of the year wheel (model owners: who edits
-    the events edits their processes)."""
+    the events edits their processes). A change is refused with
+    EditConflict when someone else saved the process after the user opened
+    it at `version`."""
     require_model_owner(actor, category.model.organisation)
+    _lock_opened(category, version)
     category.name = (category.name or "").strip()
     return _save_checked(category, actor, category_errors(category))
 
 
 @use_case
-def deciding_body_save(*, actor, body: DecidingBody) -> DecidingBody:
-    """Create or change a deciding body of the year wheel (model owners)."""
+def deciding_body_save(*, actor, body: DecidingBody, version: int = 0) -> DecidingBody:
+    """Create or change a deciding body of the year wheel (model owners),
+    refused with EditConflict like category_save."""
     require_model_owner(actor, body.model.organisation)
+    _lock_opened(body, version)
     body.name = (body.name or "").strip()
     return _save_checked(body, actor, deciding_body_errors(body))
 

@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from styrhjul.charts.pictures import Lane, LegendEntry, Mark, three_years, year_timeline
+from styrhjul.core.concurrency import EditConflict, show_conflict
 from styrhjul.core.dates import month_name
 from styrhjul.core.forms import apply_errors
 from styrhjul.model.models import GovernanceModel
@@ -511,6 +512,8 @@ def _edit(
     if request.method == "POST" and form.is_valid():
         try:
             obj = save(form)
+        except EditConflict as exc:
+            show_conflict(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -624,7 +627,9 @@ def event_create(request, pk: int):
         instance_model=model,
         title=_("Ny händelse"),
         place="handelser",
-        save=lambda f: services.event_save(actor=request.user, event=f.instance),
+        save=lambda f: services.event_save(
+            actor=request.user, event=f.instance, version=f.opened_version
+        ),
         message=lambda e: _("Händelsen ”%(name)s” är skapad.") % {"name": e.title},
     )
 
@@ -640,7 +645,9 @@ def event_edit(request, pk: int):
         instance_model=event.model,
         title=_("Ändra händelsen ”%(name)s”") % {"name": event.title},
         place="handelser",
-        save=lambda f: services.event_save(actor=request.user, event=f.instance),
+        save=lambda f: services.event_save(
+            actor=request.user, event=f.instance, version=f.opened_version
+        ),
         message=lambda e: _("Händelsen ”%(name)s” är sparad.") % {"name": e.title},
     )
 
@@ -743,6 +750,8 @@ def _setting_form(request, *, form, model: GovernanceModel, title: str, save, me
     if request.method == "POST" and form.is_valid():
         try:
             obj = save(form)
+        except EditConflict as exc:
+            show_conflict(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -771,7 +780,9 @@ def category_create(request, pk: int):
         form=form,
         model=model,
         title=_("Ny process"),
-        save=lambda f: services.category_save(actor=request.user, category=f.instance),
+        save=lambda f: services.category_save(
+            actor=request.user, category=f.instance, version=f.opened_version
+        ),
         message=lambda c: _("Processen ”%(name)s” är skapad.") % {"name": c.name},
     )
 
@@ -786,7 +797,9 @@ def category_edit(request, pk: int):
         form=form,
         model=category.model,
         title=_("Ändra processen ”%(name)s”") % {"name": category.name},
-        save=lambda f: services.category_save(actor=request.user, category=f.instance),
+        save=lambda f: services.category_save(
+            actor=request.user, category=f.instance, version=f.opened_version
+        ),
         message=lambda c: _("Processen ”%(name)s” är sparad.") % {"name": c.name},
     )
 
@@ -802,7 +815,9 @@ def body_create(request, pk: int):
         form=form,
         model=model,
         title=_("Nytt beslutande organ"),
-        save=lambda f: services.deciding_body_save(actor=request.user, body=f.instance),
+        save=lambda f: services.deciding_body_save(
+            actor=request.user, body=f.instance, version=f.opened_version
+        ),
         message=lambda b: _("Det beslutande organet ”%(name)s” är skapat.") % {"name": b.name},
     )
 
@@ -817,7 +832,9 @@ def body_edit(request, pk: int):
         form=form,
         model=body.model,
         title=_("Ändra det beslutande organet ”%(name)s”") % {"name": body.name},
-        save=lambda f: services.deciding_body_save(actor=request.user, body=f.instance),
+        save=lambda f: services.deciding_body_save(
+            actor=request.user, body=f.instance, version=f.opened_version
+        ),
         message=lambda b: _("Det beslutande organet ”%(name)s” är sparat.") % {"name": b.name},
     )
 

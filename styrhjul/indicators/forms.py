@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from styrhjul.organisation.forms import DateInput
 
 from .models import ComparisonKind
-from .services import FIRST_YEAR, LAST_YEAR, parse_categories
+from .services import FIRST_YEAR, LAST_YEAR, PART_YEAR_MONTHS, parse_categories, period_of
 
 
 def parse_number(text: str, measure_unit: str = "") -> Decimal | None:
@@ -75,11 +75,20 @@ class BreakdownForm(forms.Form):
     """The values of one year per group of an uppdelning, each with the
     version the user opened."""
 
-    # The year is chosen with "Visa året" (the versions are the year's).
+    # The year and period are chosen with "Visa" (the versions are theirs).
     year = forms.IntegerField(
         label=gettext_lazy("År"),
         min_value=FIRST_YEAR,
         max_value=LAST_YEAR,
+        widget=forms.HiddenInput,
+    )
+    # The month the period ends; empty for the whole year.
+    month = forms.TypedChoiceField(
+        label=gettext_lazy("Period"),
+        choices=[("", "")] + [(str(m), str(m)) for m in PART_YEAR_MONTHS],
+        coerce=int,
+        empty_value=None,
+        required=False,
         widget=forms.HiddenInput,
     )
 
@@ -96,6 +105,9 @@ class BreakdownForm(forms.Form):
 
     def values(self) -> dict[int, Decimal | None]:
         return {c.pk: self.cleaned_data.get(f"c{c.pk}") for c in self.categories}
+
+    def period(self) -> str:
+        return period_of(self.cleaned_data["year"], self.cleaned_data.get("month"))
 
     def versions(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data.get(f"v{c.pk}") or 0 for c in self.categories}

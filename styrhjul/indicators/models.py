@@ -156,13 +156,18 @@ class BreakdownCategory(models.Model):
 
 
 class BreakdownValue(EditedText):
-    """An indicator's value for a unit, a year and one group of an
-    uppdelning (the 65+ age group's value 2025)."""
+    """An indicator's value for a unit, a period and one group of an
+    uppdelning (the 65+ age group's value 2025, or per August 2025). The
+    period is an outcome's (IndicatorValue.period): empty for the whole
+    year, else the month the period ends, "2025-08"."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="breakdown_values")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(BreakdownCategory, on_delete=models.PROTECT, related_name="values")
     year = models.PositiveIntegerField(_("år"))
+    period = models.CharField(
+        _("period"), max_length=10, blank=True, help_text=_("Tom för helår, annars t.ex. 2025-08.")
+    )
     value = models.DecimalField(_("utfall"), max_digits=14, decimal_places=2)
     source = models.CharField(
         _("källa"), max_length=10, choices=ValueSource.choices, default=ValueSource.MANUAL
@@ -174,15 +179,16 @@ class BreakdownValue(EditedText):
     class Meta:
         verbose_name = _("utfall per grupp")
         verbose_name_plural = _("utfall per grupp")
-        ordering = ["year", "category__order", "category_id"]
+        ordering = ["year", "period", "category__order", "category_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "unit", "category", "year"], name="one_breakdown_value"
+                fields=["item", "unit", "category", "year", "period"],
+                name="one_breakdown_value_per_period",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.item}: {self.category} {self.year}"
+        return f"{self.item}: {self.category} {self.period or self.year}"
 
     @property
     def access_unit(self) -> Unit:

@@ -34,6 +34,7 @@ from styrhjul.charts import (
 )
 from styrhjul.charts.numbers import common_decimals
 from styrhjul.charts.spec import swedish_key
+from styrhjul.core.dates import month_name
 from styrhjul.indicators.models import (
     BreakdownValue,
     ComparisonKind,
@@ -112,10 +113,23 @@ class Breakdown:
     dimension: str
     categories: list[str]  # the groups, in the uppdelning's order
     values: dict[tuple[int, str], Decimal]  # (year, group) → value
+    # A year whose values are of a part of it (no whole-year values yet) →
+    # that period, "2025-08" (the latest period of the year with values).
+    periods: dict[int, str] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
         return sorted({year for year, _label in self.values})
+
+    def period_key(self, year: int) -> int | str:
+        """The year, or the period its values are of ("2025-08"), as the
+        chart's periods."""
+        return self.periods.get(year) or year
+
+    def when(self, year: int) -> str:
+        """ "2025", or "augusti 2025" when the values are of a part of it."""
+        period = self.periods.get(year)
+        return f"{month_name(int(period[5:7]))} {year}" if period else str(year)
 
     def value(self, year: int, label: str) -> Decimal | None:
         return self.values.get((year, label))
@@ -317,7 +331,7 @@ class IndicatorData:
             "Störst skillnad %(year)s (%(dimension)s): %(high)s %(high_value)s jämfört med "
             "%(low)s %(low_value)s."
         ) % {
-            "year": year,
+            "year": breakdown.when(year),
             "dimension": breakdown.dimension,
             "high": high,
             "high_value": self.fmt(high_value),
@@ -371,7 +385,7 @@ class IndicatorData:
             _("%(title)s per %(dimension)s")
             % {"title": self.item.title, "dimension": breakdown.dimension.casefold()},
             self.unit_label,
-            periods=years,
+            periods=[breakdown.period_key(year) for year in years],
             groups=[
                 (label, [breakdown.value(year, label) for year in years])
                 for label in breakdown.categories
@@ -591,15 +605,27 @@ def _breakdowns(
     )
     latest: dict[tuple, BreakdownValue] = {}
     for row in sorted(rows, key=lambda r: (r.model_year, r.pk)):
-        latest[row.series, row.unit_id, row.category_id, row.year] = row
+        latest[row.series, row.unit_id, row.category_id, row.year, row.period] = row
+    # A year's values per group are the whole year's when there are any,
+    # else those of the year's latest period (the year so far), the same
+    # period for every group of the uppdelning.
+    shown: dict[tuple, str] = {}
+    for row in latest.values():
+        key = (row.series, row.unit_id, row.category.dimension_id, row.year)
+        if key not in shown or (shown[key] and (not row.period or row.period > shown[key])):
+            shown[key] = row.period
     by_key: dict[tuple[UUID, int], dict[int, tuple]] = defaultdict(dict)
     for row in latest.values():
+        dimension = row.category.dimension
         if (row.series, row.unit_id) not in wanted:
             continue
-        dimension = row.category.dimension
-        found = by_key[row.series, row.unit_id].setdefault(dimension.pk, (dimension, {}, {}))
+        if shown[row.series, row.unit_id, dimension.pk, row.year] != row.period:
+            continue
+        found = by_key[row.series, row.unit_id].setdefault(dimension.pk, (dimension, {}, {}, {}))
         found[1][row.category_id] = row.category
         found[2][row.year, row.category.label] = row.value
+        if row.period:
+            found[3][row.year] = row.period
     result = {}
     for key, dimensions in by_key.items():
         result[key] = [
@@ -607,8 +633,9 @@ def _breakdowns(
                 dimension.name,
                 [c.label for c in sorted(categories.values(), key=lambda c: (c.order, c.pk))],
                 values,
+                periods,
             )
-            for dimension, categories, values in sorted(
+            for dimension, categories, values, periods in sorted(
                 dimensions.values(), key=lambda d: (d[0].order, d[0].name)
             )
         ]

@@ -14,6 +14,7 @@ column, in Swedish, and nothing saved while there is one."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from styrhjul.core.concurrency import (
     save_edited,
     use_case,
 )
+from styrhjul.core.dates import MONTH_NAMES, month_name
 from styrhjul.core.importing import (
     ImportIssue,
     ImportRejected,
@@ -53,6 +55,87 @@ from .models import (
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_CATEGORIES = 30
+
+
+# --- Periods -------------------------------------------------------------------------
+#
+# A value per group has a period as an outcome has (IndicatorValue.period, and
+# followup.services.value_period): empty for the whole year, else the month the
+# period ends ("2025-08" for a follow-up per August), January to November. A
+# period ending in December is the whole year.
+
+PART_YEAR_MONTHS = range(1, 12)
+# How a file (or an API call) names the whole year in a Period cell, besides
+# leaving it empty.
+WHOLE_YEAR_WORDS = ("helår", "helar", "år")
+_PERIOD_TEXT = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
+
+
+def period_of(year: int, month: int | None) -> str:
+    """ "" for the whole year (no month, or December), else "2025-08"."""
+    return f"{year}-{month:02d}" if month and month in PART_YEAR_MONTHS else ""
+
+
+def period_month(period: str) -> int | None:
+    """The month a period ends (None for the whole year)."""
+    return int(period[5:7]) if period else None
+
+
+def period_label(year: int, period: str) -> str:
+    """ "2025" for the whole year, "augusti 2025" for a period."""
+    month = period_month(period)
+    return f"{month_name(month)} {year}" if month else str(year)
+
+
+def check_period(year: int, period: str) -> None:
+    """ValidationError in Swedish unless `period` is the whole year ("") or
+    a month January–November of `year`."""
+    match = _PERIOD_TEXT.match(period) if period else None
+    if period and (
+        match is None
+        or int(match.group(1)) != year
+        or int(match.group(2)) not in PART_YEAR_MONTHS
+        or period != period_of(year, int(match.group(2)))
+    ):
+        raise ValidationError(
+            _(
+                "Perioden ska vara helåret eller en månad januari–november %(year)d, "
+                "t.ex. %(year)d-08."
+            )
+            % {"year": year}
+        )
+
+
+def parse_period_cell(text: str, year: int | None) -> str:
+    """A Period cell of an import: empty or "helår" (the whole year), a
+    month by name or number ("augusti", "8"), or "2025-08" (also a date in
+    the month). CellError in Swedish otherwise."""
+    text = (text or "").strip().casefold()
+    if not text or text in WHOLE_YEAR_WORDS:
+        return ""
+    names = {name: number for number, name in enumerate(MONTH_NAMES, 1)}
+    month, in_year = None, year
+    if text in names:
+        month = names[text]
+    elif text.isdigit() and 1 <= int(text) <= 12:
+        month = int(text)
+    elif (match := _PERIOD_TEXT.match(text)) is not None and 1 <= int(match.group(2)) <= 12:
+        in_year, month = int(match.group(1)), int(match.group(2))
+    if month is None:
+        raise CellError(
+            _(
+                "”%(value)s” är ingen period. Skriv helår (eller lämna tomt), en månad som "
+                "augusti eller 8, eller år och månad som 2025-08."
+            )
+            % {"value": text}
+        )
+    if year is not None and in_year != year:
+        raise CellError(
+            _("perioden %(value)s är inte i året %(year)d.") % {"value": text, "year": year}
+        )
+    if month == 12:
+        raise CellError(_("december är helåret: lämna Period tom eller skriv helår."))
+    return period_of(year or in_year, month)
 
 
 # --- Who may ------------------------------------------------------------------------
@@ -169,12 +252,14 @@ def save_breakdown(
     values: dict[int, Decimal | None],
     versions: dict[int, int] | None = None,
     source: str = ValueSource.MANUAL,
+    period: str = "",
 ) -> int:
-    """Store the indicator's values for the unit and year per group of the
-    uppdelning (`values`: category pk → value; None removes a value).
-    `versions`: the version of each value the user opened (0 for none);
-    EditConflict when someone else has saved since. Returns how many values
-    changed."""
+    """Store the indicator's values for the unit and period per group of the
+    uppdelning (`values`: category pk → value; None removes a value). The
+    period is the whole `year` ("") or a part of it ("2025-08", see
+    check_period). `versions`: the version of each value the user opened
+    (0 for none); EditConflict when someone else has saved since. Returns
+    how many values changed."""
     if not may_edit_breakdown(actor, item, unit):
         raise PermissionDenied
     if dimension.organisation_id != item.plan.plan_type.model.organisation_id:
@@ -183,6 +268,7 @@ def save_breakdown(
         raise ValidationError(
             _("Året ska vara mellan %(a)d och %(b)d.") % {"a": FIRST_YEAR, "b": LAST_YEAR}
         )
+    check_period(year, period)
     versions = versions or {}
     changed = 0
     categories = {c.pk: c for c in dimension.categories.all()}
@@ -197,6 +283,7 @@ def save_breakdown(
             unit=unit,
             category=category,
             year=year,
+            period=period,
         )
         if value is None:
             if not row._state.adding:
@@ -204,6 +291,8 @@ def save_breakdown(
                 row.delete()
                 changed += 1
             continue
+        if not percent_ok(item.measure_unit, value):
+            raise ValidationError(_("En andel i procent är mellan 0 och 100."))
         if not row._state.adding and row.value == value and row.source == source:
             continue
         row.value, row.source = value, source
@@ -214,10 +303,13 @@ def save_breakdown(
 
 BREAKDOWN_COLUMNS = {
     "year": "År",
+    "period": "Period",
     "dimension": "Uppdelning",
     "category": "Grupp",
     "value": "Utfall",
 }
+# Without a Period column every value is the whole year's.
+BREAKDOWN_OPTIONAL = {"period"}
 
 COMPARISON_COLUMNS = {
     "year": "År",
@@ -235,10 +327,11 @@ class ImportResult:
     changed: int
 
 
-def _sheet_rows(data: bytes, filename: str, columns: dict[str, str]):
+def _sheet_rows(data: bytes, filename: str, columns: dict[str, str], optional=frozenset()):
     """(sheet title, [(row number, {key: cell})]) of the workbook's first
     sheet; ImportRejected for a file that cannot be read, header errors and
-    values in columns without a header."""
+    values in columns without a header. Every column but the `optional`
+    ones is required."""
     check_workbook_file(data, filename)
     with open_workbook(data) as workbook:
         sheets = [s for s in workbook.sheets if s.is_table]
@@ -254,7 +347,7 @@ def _sheet_rows(data: bytes, filename: str, columns: dict[str, str]):
                 header = read_header(
                     cells,
                     columns=columns,
-                    required=list(columns),
+                    required=[key for key in columns if key not in optional],
                     hint=_("Bladets kolumner är %(columns)s.")
                     % {"columns": ", ".join(columns.values())},
                     row=number,
@@ -277,7 +370,7 @@ def _sheet_rows(data: bytes, filename: str, columns: dict[str, str]):
         return sheet.title, rows
 
 
-class _Rows:
+class RowReader:
     """Collects every error of a file, each at its row and column (`columns`:
     a field's name in the messages: the sheet's header, or an API field)."""
 
@@ -329,28 +422,38 @@ def _unknown(text: str, options: dict, what: str) -> str:
     return message
 
 
+def percent_ok(measure_unit: str, value: Decimal) -> bool:
+    """A value of an indicator in % is between 0 and 100 (as on the page)."""
+    return (measure_unit or "").strip() != "%" or 0 <= value <= 100
+
+
 @dataclass(frozen=True)
 class BreakdownRow:
     """One checked value per group: row `row` says `value` for `category` of
-    `dimension` in `year`."""
+    `dimension` in `year` and `period` ("" for the whole year, else
+    "2025-08")."""
 
     row: int
     dimension: BreakdownDimension
     category: BreakdownCategory
     year: int
+    period: str
     value: Decimal
 
 
 class BreakdownRows:
-    """The one check of rows of values per group (År, Uppdelning, Grupp,
-    Utfall), for the Excel import and the API: each row's cells by key
-    ("year", "dimension", "category", "value"), errors with the row, the
-    field (named by `columns`) and a Swedish message, with ”Menade du …?”
-    for a misspelt uppdelning or group. A second row for the same group and
-    year (within `scope`, e.g. the indicator and unit) is an error."""
+    """The one check of rows of values per group (År, Period, Uppdelning,
+    Grupp, Utfall), for the Excel import, the plan workbook's sheet
+    Uppdelningar and the API: each row's cells by key ("year", "period",
+    "dimension", "category", "value"), errors with the row, the field
+    (named by `columns`) and a Swedish message, with ”Menade du …?” for a
+    misspelt uppdelning or group. An empty period is the whole year (see
+    parse_period_cell); a value of an indicator in % is between 0 and 100
+    (percent_ok). A second row for the same group, year and period (within
+    `scope`, e.g. the indicator and unit) is an error."""
 
     def __init__(self, *, columns: dict[str, str] = BREAKDOWN_COLUMNS, sheet: str | None = None):
-        self._reader = _Rows(sheet, columns)
+        self._reader = RowReader(sheet, columns)
         self._dimensions: dict[int, dict[str, BreakdownDimension]] = {}
         self._seen: dict[tuple, int] = {}
 
@@ -373,12 +476,25 @@ class BreakdownRows:
         return self._dimensions[organisation_id]
 
     def read(
-        self, number: int, cells: dict, *, organisation_id: int, scope: tuple = ()
+        self,
+        number: int,
+        cells: dict,
+        *,
+        organisation_id: int,
+        measure_unit: str = "",
+        scope: tuple = (),
     ) -> BreakdownRow | None:
-        """The row checked, or None (its errors in `errors`)."""
+        """The row checked, or None (its errors in `errors`). `measure_unit`:
+        the indicator's, for the percent rule."""
         reader = self._reader
         dimensions = self._dimensions_of(organisation_id)
         year = reader.year(number, cells)
+        period: str | None = None
+        if year is not None:
+            try:
+                period = parse_period_cell(cell_text(cells.get("period")), year)
+            except CellError as exc:
+                reader.error(number, "period", str(exc))
         dimension_text = cell_text(cells.get("dimension"))
         dimension = dimensions.get(norm_key(dimension_text))
         if not dimension_text:
@@ -406,43 +522,49 @@ class BreakdownRows:
                     },
                 )
         value = reader.read(number, "value", cells, parse_decimal)
-        if year is None or category is None or value is None:
+        if value is not None and not percent_ok(measure_unit, value):
+            reader.error(number, "value", _("En andel i procent är mellan 0 och 100."))
             return None
-        key = (*scope, year, category.pk)
+        if year is None or period is None or category is None or value is None:
+            return None
+        key = (*scope, year, period, category.pk)
         if key in self._seen:
             reader.error(
                 number,
                 None,
-                _("%(dimension)s %(label)s %(year)d står redan på rad %(row)d.")
+                _("%(dimension)s %(label)s %(period)s står redan på rad %(row)d.")
                 % {
                     "dimension": dimension.name,
                     "label": category.label,
-                    "year": year,
+                    "period": period_label(year, period),
                     "row": self._seen[key],
                 },
             )
             return None
         self._seen[key] = number
-        return BreakdownRow(number, dimension, category, year, value)
+        return BreakdownRow(number, dimension, category, year, period, value)
 
 
 def store_breakdowns(
     *, actor, item: Item, unit: Unit, rows: list[BreakdownRow], source: str = ValueSource.IMPORTED
 ) -> int:
     """Store checked rows (BreakdownRows) as the indicator's values for the
-    unit, each replacing the value stored for its group and year, through
-    save_breakdown. Returns how many values changed."""
-    grouped: dict[tuple[int, int], tuple[BreakdownDimension, int, dict]] = {}
+    unit, each replacing the value stored for its group, year and period,
+    through save_breakdown, in the caller's action (or one of its own).
+    Returns how many values changed."""
+    grouped: dict[tuple, tuple[BreakdownDimension, int, str, dict]] = {}
     for row in rows:
-        entry = grouped.setdefault((row.dimension.pk, row.year), (row.dimension, row.year, {}))
-        entry[2][row.category.pk] = row.value
+        entry = grouped.setdefault(
+            (row.dimension.pk, row.year, row.period), (row.dimension, row.year, row.period, {})
+        )
+        entry[3][row.category.pk] = row.value
     changed = 0
     with one_action():
-        for dimension, year, values in grouped.values():
+        for dimension, year, period, values in grouped.values():
             current = {
                 v.category_id: v.version
                 for v in BreakdownValue.objects.filter(
-                    item=item, unit=unit, year=year, category__in=list(values)
+                    item=item, unit=unit, year=year, period=period, category__in=list(values)
                 )
             }
             changed += save_breakdown(
@@ -451,6 +573,7 @@ def store_breakdowns(
                 unit=unit,
                 dimension=dimension,
                 year=year,
+                period=period,
                 values=values,
                 versions=current,
                 source=source,
@@ -459,18 +582,23 @@ def store_breakdowns(
 
 
 def import_breakdowns(*, actor, item: Item, unit: Unit, data: bytes, filename: str) -> ImportResult:
-    """Values per group from an Excel workbook (columns År, Uppdelning,
-    Grupp, Utfall) for the indicator and unit. All or nothing:
-    ImportRejected with every error."""
+    """Values per group from an Excel workbook (columns År, Period,
+    Uppdelning, Grupp, Utfall; Period may be left out) for the indicator and
+    unit. All or nothing: ImportRejected with every error."""
     if not may_edit_breakdown(actor, item, unit):
         raise PermissionDenied
-    sheet, rows = _sheet_rows(data, filename, BREAKDOWN_COLUMNS)
+    sheet, rows = _sheet_rows(data, filename, BREAKDOWN_COLUMNS, BREAKDOWN_OPTIONAL)
     checker = BreakdownRows(sheet=sheet)
     organisation_id = item.plan.plan_type.model.organisation_id
     parsed = [
         row
         for number, cells in rows
-        if (row := checker.read(number, cells, organisation_id=organisation_id)) is not None
+        if (
+            row := checker.read(
+                number, cells, organisation_id=organisation_id, measure_unit=item.measure_unit
+            )
+        )
+        is not None
     ]
     if checker.errors:
         raise ImportRejected(checker.errors)
@@ -568,7 +696,7 @@ class ComparisonRows:
     `scope`, e.g. the indicator) is an error."""
 
     def __init__(self, *, columns: dict[str, str] = COMPARISON_COLUMNS, sheet: str | None = None):
-        self._reader = _Rows(sheet, columns)
+        self._reader = RowReader(sheet, columns)
         self._seen: dict[tuple, int] = {}
         self._kinds = {value: str(label) for value, label in ComparisonKind.choices}
 

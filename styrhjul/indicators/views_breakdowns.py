@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from styrhjul.core.concurrency import EditConflict, conflict_text, show_conflict
+from styrhjul.core.dates import month_name
 from styrhjul.core.importing import ImportRejected
 from styrhjul.model.models import ItemKind
 from styrhjul.organisation import access
@@ -197,18 +198,22 @@ def breakdown(request, pk: int, dimension_pk: int):
     categories = list(dim.categories.all())
     wanted = request.POST.get("year") or request.GET.get("ar") or ""
     year = int(wanted) if wanted.isdigit() and len(wanted) == 4 else item.plan.year
+    # The period: the whole year, or the month a part of it ends (?manad=8).
+    wanted = request.POST.get("month") or request.GET.get("manad") or ""
+    month = int(wanted) if wanted.isdigit() and int(wanted) in services.PART_YEAR_MONTHS else None
+    period = services.period_of(year, month)
     # The values of the series (also entered through last year's copy of
     # the indicator, the latest copy winning); a save writes this copy's.
     stored: dict[int, BreakdownValue] = {}
     for v in (
         BreakdownValue.objects.filter(
-            item__series=item.series, unit=unit, year=year, category__in=categories
+            item__series=item.series, unit=unit, year=year, period=period, category__in=categories
         )
         .annotate(model_year=F("item__plan__plan_type__model__year"))
         .order_by("model_year", "pk")
     ):
         stored[v.category_id] = v
-    initial = {"year": year}
+    initial = {"year": year, "month": month}
     for c in categories:
         if c.pk in stored:
             initial[f"c{c.pk}"] = _written(stored[c.pk].value)
@@ -228,6 +233,7 @@ def breakdown(request, pk: int, dimension_pk: int):
                 unit=unit,
                 dimension=dim,
                 year=form.cleaned_data["year"],
+                period=form.period(),
                 values=form.values(),
                 versions=form.versions(),
             )
@@ -236,7 +242,11 @@ def breakdown(request, pk: int, dimension_pk: int):
             # The next save is made on top of what is stored now.
             form.data = form.data.copy()
             for v in BreakdownValue.objects.filter(
-                item=item, unit=unit, year=form.cleaned_data["year"], category__in=categories
+                item=item,
+                unit=unit,
+                year=form.cleaned_data["year"],
+                period=form.period(),
+                category__in=categories,
             ):
                 form.data[f"v{v.category_id}"] = v.version
         except ValidationError as exc:
@@ -244,8 +254,11 @@ def breakdown(request, pk: int, dimension_pk: int):
         else:
             messages.success(
                 request,
-                _("Värdena per %(dimension)s %(year)d är sparade.")
-                % {"dimension": dim.name.casefold(), "year": form.cleaned_data["year"]},
+                _("Värdena per %(dimension)s %(period)s är sparade.")
+                % {
+                    "dimension": dim.name.casefold(),
+                    "period": services.period_label(form.cleaned_data["year"], form.period()),
+                },
             )
             return redirect(_indicator_url(item, unit))
     title = _("%(dimension)s: %(title)s") % {"dimension": dim.name, "title": item.title}
@@ -259,6 +272,9 @@ def breakdown(request, pk: int, dimension_pk: int):
             "dimension": dim,
             "form": form,
             "year": year,
+            "month": month,
+            "months": [(m, month_name(m)) for m in services.PART_YEAR_MONTHS],
+            "period_label": services.period_label(year, period),
             "back": _indicator_url(item, unit),
             "page_title": title,
             "breadcrumbs": _crumbs(item, unit, dim.name),

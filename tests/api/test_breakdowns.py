@@ -252,6 +252,119 @@ def test_a_reader_of_the_unit_may_not_write_its_values_per_group(
     assert not BreakdownValue.objects.exists()
 
 
+def test_values_per_group_have_a_period_read_filtered_and_written_as_in_the_import(
+    client, org, ages, indicator, write_token, read_token
+):
+    """A period is given as the Excel import's Period column takes it; a
+    value replaces only the value of its own group, year and period."""
+    good = {
+        "indicator_id": indicator.pk,
+        "unit_code": "IFO1",
+        "year": 2025,
+        "dimension": "Åldersgrupp",
+        "group": "65+",
+        "value": 70,
+    }
+    rows = [
+        good,  # no period: the whole year
+        {**good, "period": "2025-04", "value": 60},
+        {**good, "period": "augusti", "value": 64},
+        {**good, "period": 10, "value": 66},
+        {**good, "period": "helår", "year": 2024, "value": 58},
+    ]
+    response = post(client, "/api/v1/uppdelningsvarden", {"values": rows}, write_token)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"rows": 5, "changed": 5}
+    stored = {(v.year, v.period): v.value for v in BreakdownValue.objects.all()}
+    assert stored == {
+        (2025, ""): Decimal(70),
+        (2025, "2025-04"): Decimal(60),
+        (2025, "2025-08"): Decimal(64),
+        (2025, "2025-10"): Decimal(66),
+        (2024, ""): Decimal(58),
+    }
+    again = [{**good, "period": "2025-08", "value": 65}]
+    response = post(client, "/api/v1/uppdelningsvarden", {"values": again}, write_token)
+    assert response.json() == {"rows": 1, "changed": 1}
+    august = BreakdownValue.objects.get(year=2025, period="2025-08")
+    whole = BreakdownValue.objects.get(year=2025, period="")
+    assert (august.value, august.version) == (Decimal(65), 2)
+    assert (whole.value, whole.version) == (Decimal(70), 1)
+
+    read = get(client, "/api/v1/uppdelningsvarden", read_token, year=2025)["results"]
+    assert sorted((r["period"], r["value"]) for r in read) == [
+        ("", "70.00"),
+        ("2025-04", "60.00"),
+        ("2025-08", "65.00"),
+        ("2025-10", "66.00"),
+    ]
+    august_only = get(client, "/api/v1/uppdelningsvarden", read_token, period="2025-08")
+    assert [(r["year"], r["value"]) for r in august_only["results"]] == [(2025, "65.00")]
+    whole_years = get(client, "/api/v1/uppdelningsvarden", read_token, period="helår")
+    assert sorted((r["year"], r["period"]) for r in whole_years["results"]) == [
+        (2024, ""),
+        (2025, ""),
+    ]
+
+
+def test_a_wrong_period_saves_nothing_and_says_what_the_import_says(
+    client, ages, indicator, write_token
+):
+    good = {
+        "indicator_id": indicator.pk,
+        "unit_code": "IFO1",
+        "year": 2025,
+        "period": "2025-08",
+        "dimension": "Åldersgrupp",
+        "group": "65+",
+        "value": 74,
+    }
+    rows = [
+        good,
+        {**good, "period": "2024-08"},
+        {**good, "period": "december"},
+        {**good, "period": "trettonde"},
+        {**good, "period": "augusti"},  # the same group and period as row 0
+    ]
+    response = post(client, "/api/v1/uppdelningsvarden", {"values": rows}, write_token)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "Inget sparades: 4 av 5 rader är felaktiga."
+    by_row = {e["row"]: (e["field"], e["message"]) for e in body["errors"]}
+    assert by_row[1] == ("period", "Perioden 2024-08 är inte i året 2025.")
+    assert by_row[2] == ("period", "December är helåret: lämna Period tom eller skriv helår.")
+    assert by_row[3][0] == "period"
+    assert by_row[3][1].startswith("”trettonde” är ingen period.")
+    assert by_row[4] == ("", "Åldersgrupp 65+ augusti 2025 står redan på rad 0.")
+    assert not BreakdownValue.objects.exists()
+
+
+def test_a_percentage_above_100_saves_nothing_as_on_the_page(client, ages, indicator, write_token):
+    assert indicator.measure_unit == "%"
+    good = {
+        "indicator_id": indicator.pk,
+        "unit_code": "IFO1",
+        "year": 2025,
+        "dimension": "Åldersgrupp",
+        "group": "65+",
+        "value": 100,
+    }
+    rows = [
+        good,
+        {**good, "group": "0–17", "value": "100,5"},
+        {**good, "group": "18–64", "value": -1},
+    ]
+    response = post(client, "/api/v1/uppdelningsvarden", {"values": rows}, write_token)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "Inget sparades: 2 av 3 rader är felaktiga."
+    assert body["errors"] == [
+        {"row": 1, "field": "value", "message": "En andel i procent är mellan 0 och 100."},
+        {"row": 2, "field": "value", "message": "En andel i procent är mellan 0 och 100."},
+    ]
+    assert not BreakdownValue.objects.exists()
+
+
 # --- Writing comparison values ----------
 
 

@@ -47,6 +47,19 @@ def test_an_age_breakdown_and_a_comparison_value_from_entry_to_chart(page, live_
     assert page.locator("svg[role=img]").count() == 1  # no trend yet: only the age groups
     assert_accessible(page)
 
+    # A part of the year (till och med augusti) has values of its own.
+    page.get_by_role("link", name="Ange värden per åldersgrupp").click()
+    page.get_by_label("Period", exact=True).select_option(label="Till och med augusti")
+    page.get_by_role("button", name="Visa", exact=True).click()
+    page.get_by_role("heading", name="Utfall augusti 2025").wait_for()
+    assert page.get_by_label("65+").input_value() == ""  # not the whole year's 84
+    assert_accessible(page)
+    page.get_by_label("0–17").fill("60")
+    page.get_by_label("65+").fill("80")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    page.get_by_text("Värdena per åldersgrupp augusti 2025 är sparade.").wait_for()
+    page.get_by_text("Störst skillnad 2025 (Åldersgrupp)").wait_for()  # the whole year's
+
     page.get_by_role("link", name="Jämförelsevärden som förts in för hand").click()
     page.get_by_label("Jämförelse med").select_option("country")
     page.get_by_label("Namn").fill("Riket")

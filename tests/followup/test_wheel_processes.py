@@ -237,7 +237,13 @@ def test_a_model_owner_adds_changes_and_removes_a_process(client, model, owner):
     # Bad input: the page again with the message at the field, nothing saved.
     response = client.post(
         url("category_edit", category.pk),
-        {"name": "Personal", "colour": "#00636b", "symbol": "star", "process_year": "this"},
+        {
+            "name": "Personal",
+            "colour": "#00636b",
+            "symbol": "star",
+            "process_year": "this",
+            "version": category.version,
+        },
     )
     assert response.status_code == 200
     assert "Det finns redan en process som heter ”Personal” det här året." in (

@@ -271,7 +271,13 @@ def test_events_add_edit_delete(client, owner, chain):
     event = CalendarEvent.objects.get(title="VF-listor")
     response = client.post(
         url("event_edit", event.pk),
-        {"title": "VF-listor lämnas", "start": "2025-03-01", "end": "", "description": ""},
+        {
+            "title": "VF-listor lämnas",
+            "start": "2025-03-01",
+            "end": "",
+            "description": "",
+            "version": event.version,
+        },
         **HTMX,
     )
     assert "Händelsen ”VF-listor lämnas” är sparad." in response.content.decode()

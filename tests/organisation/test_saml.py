@@ -12,7 +12,6 @@ from django.test import override_settings
 from django.urls import reverse
 from saml2.metadata import entity_descriptor
 
-import styrhjul.urls  # noqa: F401 (imported without SAML, before any test turns it on)
 from styrhjul.organisation import saml
 from styrhjul.organisation.models import Role, RoleGrant
 from tests import saml_idp

@@ -8,7 +8,9 @@
 - `extension`: reported results in the sheets' result columns (Status,
   Färdighetsgrad, Kommentar, Bedömning, Analys, an indicator's Utfall … Avser,
   and Uppföljning) → the unit's reports and outcomes, plugged in by
-  follow-up (followup.plan_results).
+  follow-up (followup.plan_results); and the sheet Uppdelningar (an
+  indicator's values per group of an uppdelning), plugged in by the
+  indicators app (indicators.plan_sheet).
 - `lookup`: unit, year and plan type from what a person types.
 
 The format is described for users in docs/import-plan.md.

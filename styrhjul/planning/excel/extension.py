@@ -50,3 +50,41 @@ def results() -> Results:
     if _results is None:
         raise RuntimeError("The follow-up app has not registered the plan file's results.")
     return _results
+
+
+# --- Values per group (the Uppdelningar sheet) -----------------------------------------
+
+
+class Breakdowns(Protocol):
+    """What the plan file needs of the indicators app for its sheet of
+    values per group of an uppdelning (indicators.plan_sheet): the sheet's
+    name and columns, the rows to export and a planner for the import."""
+
+    sheet: str  # the sheet's name, "Uppdelningar"
+    columns: dict[str, str]  # key → header, in the sheet's order
+    required: list[str]  # keys of the columns the sheet must have
+    help: dict[str, str]  # key → what the column holds (the sheet Instruktioner)
+
+    def export_rows(self, unit, plan_type, items) -> list[list] | None:
+        """The sheet's rows for the plan's indicators (`items`) and unit;
+        None when there is no such sheet (the organisation has no
+        uppdelningar)."""
+
+    def Planner(self, importer, sheet):  # noqa: N802 - the class
+        """Validates the sheet's rows (validate(), errors to the importer's
+        issues) and writes them (write()) after the items, counting the
+        values it changes (changed)."""
+
+
+_breakdowns: Breakdowns | None = None
+
+
+def register_breakdowns(breakdowns: Breakdowns) -> None:
+    global _breakdowns
+    _breakdowns = breakdowns
+
+
+def breakdowns() -> Breakdowns:
+    if _breakdowns is None:
+        raise RuntimeError("The indicators app has not registered the plan file's breakdowns.")
+    return _breakdowns

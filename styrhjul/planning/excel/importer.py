@@ -49,6 +49,7 @@ from .cells import (
 )
 from .columns import Column, control_point_title
 from .errors import issue_order
+from .extension import breakdowns as plan_breakdowns
 from .extension import results as plan_results
 from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
 from .lookup import plan_type_applies
@@ -83,6 +84,7 @@ class ImportResult:
     links_removed: int = 0
     reports_created: int = 0  # reported results (the sheets' result columns)
     reports_updated: int = 0
+    breakdown_values: int = 0  # values per group changed (the sheet Uppdelningar)
     ignored_sheets: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -113,6 +115,7 @@ class ImportResult:
             or self.links_removed
             or self.reports_created
             or self.reports_updated
+            or self.breakdown_values
         )
 
     def summary(self) -> str:
@@ -156,6 +159,15 @@ class ImportResult:
             extra.append(
                 ngettext("%(n)d ändrat resultat", "%(n)d ändrade resultat", self.reports_updated)
                 % {"n": self.reports_updated}
+            )
+        if self.breakdown_values:
+            extra.append(
+                ngettext(
+                    "%(n)d ändrat värde per grupp",
+                    "%(n)d ändrade värden per grupp",
+                    self.breakdown_values,
+                )
+                % {"n": self.breakdown_values}
             )
         if extra:
             detail += "; " + ", ".join(extra)
@@ -335,6 +347,7 @@ class _Importer:
         self.index: GoalIndex | None = None
         self._targets: dict[int, dict] | None = None
         self.results = plan_results().ResultPlanner(self, occasion)
+        self.breakdowns = plan_breakdowns().Planner(self, parsed.breakdowns)
 
     # Entry -----------------------------------------------------------------------
 
@@ -380,6 +393,7 @@ class _Importer:
         self._plan_archive()
         self._resolve_goals()
         self.results.validate()
+        self.breakdowns.validate()
 
     def _check_plan(self) -> bool:
         unit, plan_type = self.unit, self.plan_type
@@ -1067,6 +1081,9 @@ class _Importer:
         self.results.write()
         if self.issues:
             raise ImportRejected(self.issues.items, order=issue_order)
+        self.breakdowns.write()
+        if self.issues:
+            raise ImportRejected(self.issues.items, order=issue_order)
 
 
 # --- Entry points ------------------------------------------------------------------------
@@ -1102,6 +1119,7 @@ def import_plan(
                 raise ImportRejected(importer.issues.items, order=issue_order)
             result = importer.result(dry_run=dry_run)
             importer.write()
+            result.breakdown_values = importer.breakdowns.changed
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError:

@@ -25,6 +25,7 @@ from styrhjul.model.models import ItemKind
 from .cells import norm_header, short_text
 from .columns import AUXILIARY_SHEETS, SHEETS, Sheet
 from .errors import issue_order
+from .extension import breakdowns as plan_breakdowns
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,21 @@ class SheetRows:
 
 
 @dataclass(frozen=True)
+class TableRows:
+    """The rows of a sheet that is not a kind's (Uppdelningar): row number
+    → column key → cell value, for the extension that reads it."""
+
+    title: str
+    columns: tuple[str, ...]  # keys of the columns present
+    rows: list[tuple[int, dict[str, object]]]
+
+
+@dataclass(frozen=True)
 class ParsedWorkbook:
     sheets: list[SheetRows]
     ignored_sheets: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)  # "Blad: Kolumn"
+    breakdowns: TableRows | None = None  # the sheet Uppdelningar (extension.breakdowns)
 
     def sheet(self, kind: str) -> SheetRows | None:
         return next((s for s in self.sheets if s.spec.kind == kind), None)
@@ -90,9 +102,25 @@ def _read(workbook) -> ParsedWorkbook:
     ignored_sheets: list[str] = []
     ignored_columns: list[str] = []
     total = 0
+    breakdowns: TableRows | None = None
     for worksheet in workbook.sheets:
         title = worksheet.title
         spec = names.get(norm_header(title))
+        if spec is None and norm_header(title) == norm_header(plan_breakdowns().sheet):
+            if breakdowns is not None:
+                message = _("filen har ett till blad %(name)s. Lägg alla värden på ett blad.") % {
+                    "name": plan_breakdowns().sheet
+                }
+                errors.append(ImportIssue(message, sheet=title))
+                continue
+            if not worksheet.is_table:  # a chart sheet
+                errors.append(ImportIssue(_("bladet innehåller ingen tabell."), sheet=title))
+                continue
+            breakdowns, table_errors, ignored = _read_table(title, worksheet.rows())
+            errors.extend(table_errors)
+            ignored_columns.extend(f"{title}: {c}" for c in ignored)
+            total += len(breakdowns.rows) if breakdowns else 0
+            continue
         if spec is None:
             if norm_header(title) not in auxiliary:
                 ignored_sheets.append(title)
@@ -137,7 +165,67 @@ def _read(workbook) -> ParsedWorkbook:
             ]
         )
     return ParsedWorkbook(
-        sheets=sheets, ignored_sheets=ignored_sheets, ignored_columns=ignored_columns
+        sheets=sheets,
+        ignored_sheets=ignored_sheets,
+        ignored_columns=ignored_columns,
+        breakdowns=breakdowns,
+    )
+
+
+def _read_table(title: str, numbered_rows):
+    """(TableRows or None, errors, ignored headers) for the sheet
+    Uppdelningar, with the columns the extension names."""
+    extension = plan_breakdowns()
+    rows: list[tuple[int, dict[str, object]]] = []
+    header = None
+    errors: list[ImportIssue] = []
+    for number, cells in numbered_rows:
+        cells = list(cells)
+        if not any(short_text(c) for c in cells):
+            continue
+        if header is None:
+            header = read_header(
+                cells,
+                columns=extension.columns,
+                required=extension.required,
+                hint=_("Bladets kolumner är %(columns)s.")
+                % {"columns": ", ".join(extension.columns.values())},
+                row=number,
+                sheet=title,
+            )
+            if header.errors:
+                return None, header.errors, header.ignored
+            continue
+        extra = [
+            i for i, c in enumerate(cells[header.width :], start=header.width) if short_text(c)
+        ]
+        if extra:
+            errors.append(
+                ImportIssue(
+                    _(
+                        "raden har ett värde i kolumn %(letter)s, som saknar rubrik. Ge "
+                        "kolumnen en rubrik eller flytta värdet."
+                    )
+                    % {"letter": _column_letter(extra[0])},
+                    row=number,
+                    sheet=title,
+                )
+            )
+            continue
+        rows.append(
+            (
+                number,
+                {
+                    key: (cells[position] if position < len(cells) else None)
+                    for key, position in header.positions.items()
+                },
+            )
+        )
+    columns = tuple(header.positions) if header is not None else ()
+    return (
+        TableRows(title=title, columns=columns, rows=rows),
+        errors,
+        (header.ignored if header is not None else []),
     )
 
 

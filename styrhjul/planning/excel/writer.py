@@ -35,6 +35,7 @@ from styrhjul.planning.models import (
 
 from . import columns as col
 from .columns import Column, Sheet, choice_label, choice_labels, sheets_for
+from .extension import breakdowns as plan_breakdowns
 from .extension import results as plan_results
 from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
 
@@ -294,6 +295,12 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
             if item.kind == spec.kind
         ]
         _kind_sheet(workbook, spec, rows, lists)
+    if plan_type.holds(ItemKind.INDICATOR):
+        breakdown_rows = plan_breakdowns().export_rows(
+            unit, plan_type, [i for i in items if i.kind == ItemKind.INDICATOR]
+        )
+        if breakdown_rows is not None:
+            _breakdown_sheet(workbook, breakdown_rows)
     if shares:
         _shared_sheet(workbook, shares)
     _instructions(workbook, plan_type, title=workbook.properties.title, example=False)
@@ -301,6 +308,24 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
         workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))
     workbook.active = 0
     return _save(workbook)
+
+
+def _breakdown_sheet(workbook, rows: list[list]) -> None:
+    """The sheet Uppdelningar: the indicators' values per group, one row per
+    indicator, period and group (indicators.plan_sheet)."""
+    from openpyxl.utils import get_column_letter
+
+    extension = plan_breakdowns()
+    sheet = workbook.create_sheet(extension.sheet)
+    headers = list(extension.columns.values())
+    for index, header in enumerate(headers, start=1):
+        put_cell(sheet, 1, index, header)
+        sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 1 else 14
+    for row_number, values in enumerate(rows, start=2):
+        for index, value in enumerate(values, start=1):
+            put_cell(sheet, row_number, index, value)
+    style_header(sheet, len(headers))
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
 
 
 SHARED_COLUMNS = [
@@ -548,6 +573,28 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
                 put_cell(sheet, row, 1, column.header)
                 put_cell(sheet, row, 2, _("Nej"))
                 put_cell(sheet, row, 3, str(column.help)).alignment = wrapped
+    if plan_type.holds(ItemKind.INDICATOR):
+        extension = plan_breakdowns()
+        row += 1
+        put_cell(sheet, row, 1, _("Bladet %(sheet)s") % {"sheet": extension.sheet}).font = Font(
+            bold=True, size=12
+        )
+        row += 1
+        note = _(
+            "Nyckeltalens utfall per grupp av organisationens uppdelningar, en rad per "
+            "nyckeltal, period och grupp. Bladet finns när organisationen har uppdelningar."
+        )
+        put_cell(sheet, row, 1, note).alignment = wrapped
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        sheet.row_dimensions[row].height = 30
+        row += 1
+        for index, header in enumerate((_("Kolumn"), _("Obligatorisk"), _("Beskrivning")), 1):
+            put_cell(sheet, row, index, header).font = Font(bold=True)
+        for key, header in extension.columns.items():
+            row += 1
+            put_cell(sheet, row, 1, header)
+            put_cell(sheet, row, 2, _("Ja") if key in extension.required else _("Nej"))
+            put_cell(sheet, row, 3, str(extension.help[key])).alignment = wrapped
     row += 2
     put_cell(sheet, row, 1, _("Giltiga värden")).font = Font(bold=True, size=12)
     model = plan_type.model

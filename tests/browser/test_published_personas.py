@@ -26,6 +26,13 @@ journey = test_personas.journey
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
+@pytest.mark.django_db  # also makes the test database when the module runs alone
+def test_the_demo_has_a_modellagare_who_publishes():
+    from styrhjul.demo.data import ROLE_USERS
+
+    assert "modellagare" in [ru.person.login for ru in ROLE_USERS]
+
+
 def overflow(page) -> int:
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"

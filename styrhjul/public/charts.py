@@ -6,9 +6,9 @@ chart needs (the outcomes per year with the split by gender, the targets,
 the baseline, the direction, the comparison municipalities, riket and
 groups, and the sources), read by the one reading of an indicator's facts
 (indicators.series.indicator_data), and draws the charts then with the one
-chart code of the indicator page (indicators.charts). `shown` gives the
-page the drawn chart with its data table and text alternative, rebuilt from
-the copied facts. Later edits of values, targets or comparisons change
+chart code of the indicator page (indicators.charts). `charted_of` gives
+the page the drawn charts with their data tables and text alternatives,
+rebuilt from the copied facts. Later edits of values, targets or comparisons change
 neither.
 
 Drawing a chart takes tens of milliseconds, so it is done once, when

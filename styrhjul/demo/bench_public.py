@@ -21,6 +21,7 @@ from django.urls import reverse
 from styrhjul.demo import scale
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
+from styrhjul.public import charts as public_charts
 from styrhjul.public import services as publishing
 from styrhjul.public import views
 from styrhjul.public.models import PublicationSettings, Snapshot
@@ -67,11 +68,17 @@ def ensure_published(year: int) -> Published | None:
 
 
 def label(published: Published, cached: bool) -> str:
+    """The row's label with what the page shows: its goals and charts."""
     snapshot = published.snapshot
-    charts = snapshot.rows.exclude(trend_svg="").count() if snapshot else 0
-    goals = (
-        snapshot.rows.filter(kind="goal").exclude(assessment_label="", analysis="").count()
+    shown = (
+        public_charts.public_page_rows(snapshot.rows.all(), published.organisation)
         if snapshot
+        else None
+    )
+    charts = shown.exclude(trend_svg="").count() if shown is not None else 0
+    goals = (
+        shown.filter(kind="goal").exclude(assessment_label="", analysis="").count()
+        if shown is not None
         else 0
     )
     how = "från cache" if cached else "utan cache"

@@ -6,15 +6,15 @@ chart needs (the outcomes per year with the split by gender, the targets,
 the baseline, the direction, the comparison municipalities, riket and
 groups, and the sources), read by the one reading of an indicator's facts
 (indicators.series.indicator_data), and draws the charts then with the one
-chart code of the indicator page (indicators.charts). `shown` gives the
-page the drawn chart with its data table and text alternative, rebuilt from
-the copied facts. Later edits of values, targets or comparisons change
+chart code of the indicator page (indicators.charts). `charted_of` gives
+the page the drawn charts with their data tables and text alternatives,
+rebuilt from the copied facts. Later edits of values, targets or comparisons change
 neither.
 
 Drawing a chart takes tens of milliseconds, so it is done once, when
 publishing, and only for the indicators the public page shows (`charted`):
 those of the organisation and of the units right under it (fullmäktige,
-kommunstyrelsen, the nämnder and companies)."""
+kommunstyrelsen, the nämnder and companies: `on_public_page`)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.safestring import mark_safe
 
 from styrhjul.charts import data_table, text_alternative
@@ -36,14 +37,28 @@ from .models import SnapshotRow
 FORMAT = 1  # the version of the copied facts
 
 
+# The public page shows what the organisation and the units right under it
+# reported (fullmäktige, kommunstyrelsen, the nämnder, the companies): the
+# goals and indicators the municipality reports to its citizens. Everything
+# published is one link away (the snapshot's page, per unit).
+
+
+def on_public_page(unit: Unit | None, organisation: Unit) -> bool:
+    return unit is not None and (unit.pk == organisation.pk or unit.parent_id == organisation.pk)
+
+
+def public_page_rows(rows, organisation: Unit):
+    """`on_public_page` as a filter of a query of snapshot rows."""
+    return rows.filter(Q(unit=organisation) | Q(unit__parent=organisation))
+
+
 def charted(row: SnapshotRow, organisation: Unit) -> bool:
     """Whether the public page shows the row's chart: an indicator with an
-    outcome, reported by the organisation or a unit right under it."""
+    outcome, on the public page."""
     return (
         row.kind == ItemKind.INDICATOR
         and row.value is not None
-        and row.unit is not None
-        and (row.unit.pk == organisation.pk or row.unit.parent_id == organisation.pk)
+        and on_public_page(row.unit, organisation)
     )
 
 

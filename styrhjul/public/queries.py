@@ -353,7 +353,8 @@ class PerspectiveGoals:
 @dataclass
 class PublicPage:
     """What the organisation's public page shows for a year: only what was
-    published (the newest snapshot of the year) and the vision."""
+    published (the newest snapshot of the year), of the organisation and the
+    units right under it (charts.on_public_page), and the vision."""
 
     organisation: object
     year: int | None
@@ -396,13 +397,17 @@ def public_page(organisation, year: int | None) -> PublicPage:
     groups: dict[str, list[SnapshotRow]] = {}
     indicators: list[SnapshotRow] = []
     if snapshot is not None:
+        shown = charts.public_page_rows(SnapshotRow.objects.filter(snapshot=snapshot), organisation)
         indicators = list(
-            SnapshotRow.objects.filter(snapshot=snapshot, kind=ItemKind.INDICATOR)
+            shown.filter(kind=ItemKind.INDICATOR)
             .exclude(value=None)
             .order_by("unit_name", "unit_id", "plan_type", "order", "pk")
         )
         goals = (
-            rows_of(snapshot).filter(kind=ItemKind.GOAL).exclude(assessment_label="", analysis="")
+            shown.filter(kind=ItemKind.GOAL)
+            .exclude(assessment_label="", analysis="")
+            .defer(*CHART_FIELDS)
+            .order_by("unit_name", "unit_id", "plan_type", "order", "pk")
         )
         for row in goals:
             groups.setdefault(row.perspective or _("Utan perspektiv"), []).append(row)

@@ -128,6 +128,12 @@ class Command(BaseCommand):
         parser.add_argument("--share-units", type=int, default=scale.DEFAULT_SHARE_UNITS)
         parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
         parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR)
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=0,
+            help="tidigare år med historik när datamängden byggs (load-scale --years)",
+        )
 
     # --- the run -------------------------------------------------------------------------------
 

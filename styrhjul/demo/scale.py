@@ -578,7 +578,14 @@ def _purge(queryset, done: set | None = None) -> None:
 
     model = queryset.model
     subquery = queryset.values("pk")
-    for rel in model._meta.related_objects:
+    # Also the relations without a reverse accessor (related_name="+"), which
+    # _meta.related_objects leaves out (e.g. the economy's sums per row).
+    reverse = [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and f.is_relation
+    ]
+    for rel in reverse:
         if rel.many_to_many or rel.related_model is model:
             # Through models are reached by their own foreign keys; a
             # self-reference (Unit.parent) lies within the set being deleted.

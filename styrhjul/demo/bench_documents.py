@@ -295,13 +295,8 @@ def delete_bench_data(code: str = BENCH_CODE) -> bool:
         ]
         ids = [(model, list(qs.values_list("pk", flat=True))) for model, qs in owned]
         _purge(models)
-        # Relations without a reverse accessor (related_name="+", e.g. the
-        # ledger's accounts and year balances) are not followed by _purge.
-        for rel in Unit._meta.get_fields(include_hidden=True):
-            if rel.auto_created and not rel.concrete and rel.is_relation and rel.hidden:
-                if rel.many_to_many or rel.related_model is Unit:
-                    continue
-                _purge(rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": units}))
+        # _purge follows every relation to the units, also those without a
+        # reverse accessor (the ledger's accounts, year balances, sums per row).
         _purge(Unit._base_manager.filter(pk__in=units))
         for model, pks in ids:
             _purge_history(model, pks)

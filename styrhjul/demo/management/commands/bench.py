@@ -87,6 +87,24 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
+def add_data_set_arguments(parser) -> None:
+    """The scale data set's options, read by `Command.ensure_data` (also
+    from `styrhjul load-test`, which builds the set the same way)."""
+    parser.add_argument("--units", type=int, default=scale.DEFAULT_UNITS)
+    parser.add_argument("--items", type=int, default=scale.DEFAULT_ITEMS)
+    parser.add_argument("--plan-items", type=int, default=scale.DEFAULT_PLAN_ITEMS)
+    parser.add_argument("--task-items", type=int, default=scale.DEFAULT_TASK_ITEMS)
+    parser.add_argument("--share-units", type=int, default=scale.DEFAULT_SHARE_UNITS)
+    parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
+    parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR)
+    parser.add_argument(
+        "--years",
+        type=int,
+        default=0,
+        help="tidigare år med historik när datamängden byggs (load-scale --years)",
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Mäter huvudsidorna på skaldatamängden (styrhjul load-scale): median och 95:e "
@@ -101,19 +119,7 @@ class Command(BaseCommand):
             action="store_true",
             help="bygg om skaldatamängden (och mät load-scale) även om den finns",
         )
-        parser.add_argument("--units", type=int, default=scale.DEFAULT_UNITS)
-        parser.add_argument("--items", type=int, default=scale.DEFAULT_ITEMS)
-        parser.add_argument("--plan-items", type=int, default=scale.DEFAULT_PLAN_ITEMS)
-        parser.add_argument("--task-items", type=int, default=scale.DEFAULT_TASK_ITEMS)
-        parser.add_argument("--share-units", type=int, default=scale.DEFAULT_SHARE_UNITS)
-        parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
-        parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR)
-        parser.add_argument(
-            "--years",
-            type=int,
-            default=0,
-            help="tidigare år med historik när datamängden byggs (load-scale --years)",
-        )
+        add_data_set_arguments(parser)
         parser.add_argument(
             "--api-values",
             type=int,

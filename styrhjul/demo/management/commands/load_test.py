@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from styrhjul.demo import load, scale
 from styrhjul.demo.management.commands.bench import Command as BenchCommand
+from styrhjul.demo.management.commands.bench import add_data_set_arguments
 from styrhjul.documents.jobs import ACTIVE
 from styrhjul.documents.models import DocumentJob, JobStatus
 from styrhjul.followup import services as followup_services
@@ -121,19 +122,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", metavar="FIL", help="skriv resultatet även som JSON")
         parser.add_argument("--random-seed", type=int, default=1, help="frö för betänketiderna")
         # The scale data set, as `styrhjul bench` builds it when it is missing.
-        parser.add_argument("--units", type=int, default=scale.DEFAULT_UNITS)
-        parser.add_argument("--items", type=int, default=scale.DEFAULT_ITEMS)
-        parser.add_argument("--plan-items", type=int, default=scale.DEFAULT_PLAN_ITEMS)
-        parser.add_argument("--task-items", type=int, default=scale.DEFAULT_TASK_ITEMS)
-        parser.add_argument("--share-units", type=int, default=scale.DEFAULT_SHARE_UNITS)
-        parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
-        parser.add_argument("--year", type=int, default=scale.DEFAULT_YEAR)
-        parser.add_argument(
-            "--years",
-            type=int,
-            default=0,
-            help="tidigare år med historik när datamängden byggs (load-scale --years)",
-        )
+        add_data_set_arguments(parser)
 
     # --- the run -------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from styrhjul.economy import rowsums
 from styrhjul.followup.services import _step_for, scale_for
 from styrhjul.model import defaults
 from styrhjul.model.models import ItemKind, ScaleKind
+from styrhjul.organisation.defaults import DEFAULT_UNIT_TYPES, GOVERNING_UNIT_TYPES
 from styrhjul.organisation.models import Role, RoleGrant, Unit, UnitType, User
 from styrhjul.planning.queries import organisation_of
 
@@ -95,6 +96,17 @@ class UnitTypeFactory(factory.django.DjangoModelFactory):
 
 def unit_type(name: str) -> UnitType:
     return UnitType.objects.get_or_create(name=name, defaults={"order": 99})[0]
+
+
+def default_unit_types() -> None:
+    """The unit types as `styrhjul migrate` seeds them. A transactional test
+    that runs after another finds them gone: the flush between such tests
+    empties every table, the migrations' data included."""
+    for name, plural, order in DEFAULT_UNIT_TYPES:
+        UnitType.objects.update_or_create(
+            name=name,
+            defaults={"plural": plural, "order": order, "governing": name in GOVERNING_UNIT_TYPES},
+        )
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -168,6 +168,8 @@ def assert_accessible(page, context: str | None = None) -> None:
     violations, listing each with its rule, help text and offending nodes."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A page still loading after a click has no document for axe to read.
+    page.wait_for_load_state("load")
     results = Axe().run(page, context=context)
     violations = results.response["violations"]
     lines = []

@@ -72,6 +72,7 @@ def test_an_age_breakdown_and_a_comparison_value_from_entry_to_chart(page, live_
     assert_accessible(page)
 
     page.get_by_role("link", name="Importera jämförelsevärden från Excel").click()
+    page.get_by_role("heading", name="Importera jämförelsevärden").wait_for()
     assert_accessible(page)
 
     page.goto(f"/nyckeltal/{item.pk}/")

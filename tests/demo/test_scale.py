@@ -418,6 +418,31 @@ def test_bench_runs_end_to_end_and_prints_the_table(small):
     assert RoleGrant.objects.filter(user=user, unit=small, role=Role.ADMIN).exists()
 
 
+def test_bench_measures_only_the_pages_asked_for(small):
+    out = io.StringIO()
+    call_command(
+        "bench",
+        "--runs",
+        "1",
+        "--api-values",
+        "0",
+        "--page",
+        "översikt",
+        "--page",
+        "RISK",
+        stdout=out,
+    )
+    labels = [line.split("  ")[0] for line in out.getvalue().splitlines() if "  " in line]
+    assert any(label.startswith("Översikt (") for label in labels), labels
+    assert any(label.startswith("Riskanalys (") for label in labels), labels
+    for other in ("Organisationsträdet", "Plan (", "Rapportering (", "Start, ", "API: "):
+        assert not any(label.startswith(other) for label in labels), labels
+    assert "Offentlig sida" not in out.getvalue()  # nothing published for it
+
+    with pytest.raises(CommandError, match="Ingen sida heter något med Nyckelpiga"):
+        call_command("bench", "--runs", "1", "--page", "Nyckelpiga", stdout=io.StringIO())
+
+
 def test_bench_builds_the_data_set_when_it_is_missing(db):
     out = io.StringIO()
     call_command(

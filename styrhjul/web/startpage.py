@@ -31,7 +31,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from styrhjul.charts.pictures import Bar, Segment, stacked_bars
@@ -466,66 +467,86 @@ class Stale:
         return bool(self.silent or self.orphans or self.unreceived)
 
 
-def _last_two_occasions(organisations, today: datetime.date) -> list[FollowUpOccasion]:
+def _last_two_occasions(organisations, today: datetime.date) -> QuerySet:
     """Per organisation the two latest occasions (by period) that were
-    opened and whose period has ended."""
+    opened and whose period has ended, for the organisations that have two:
+    a query that reads no earlier occasion (a window over the ended ones)."""
     occasions = FollowUpOccasion.objects.exclude(status=OccasionStatus.PLANNED).filter(
         period_end__lt=today
     )
     if organisations is not None:
         occasions = occasions.filter(model__organisation__in=organisations)
-    per_org: dict[int, list[FollowUpOccasion]] = defaultdict(list)
-    for occasion in occasions.select_related("model").order_by("-period_end", "-pk"):
-        found = per_org[occasion.model.organisation_id]
-        if len(found) < 2:
-            found.append(occasion)
-    return [o for found in per_org.values() if len(found) == 2 for o in found]
+    per_organisation = F("model__organisation_id")
+    return occasions.annotate(
+        latest=Window(
+            RowNumber(),
+            partition_by=per_organisation,
+            order_by=[F("period_end").desc(), F("pk").desc()],
+        ),
+        ended=Window(Count("pk"), partition_by=per_organisation),
+    ).filter(latest__lte=2, ended__gte=2)
 
 
-def silent_units(user, today: datetime.date, occasions: list[FollowUpOccasion]):
+def silent_units(
+    user, today: datetime.date, occasions: list[FollowUpOccasion], occasion_query: QuerySet
+):
     """The units the user manages that did not report at either of the two
-    latest occasions of their organisation: at each they had tasks, none
-    klarmarkerad, none with a reported item (the read model), and every
-    one past its deadline (or the end of the period, for a task without
-    one; or the occasion closed). The read model counts only the tasks of
-    units that have not already spoken by a klarmarkerad task or one still
-    before its deadline."""
-    if not occasions:
-        return []
-    silent_at: dict[int, set[int]] = {}
-    pairs: dict[int, list[FollowUpOccasion]] = defaultdict(list)
-    for occasion in occasions:
-        pairs[occasion.model.organisation_id].append(occasion)
-        managed = occasion.tasks.restrict(user, access.Action.MANAGE)
-        deadlines = dict(occasion.steps.values_list("pk", "deadline"))
-        tasks = [
-            _TaskState(
-                pk, unit_id, type_id, reporter_id, done_at, None, deadlines.get(step_id), occasion
-            )
-            for pk, unit_id, type_id, reporter_id, done_at, step_id in managed.order_by(
-                "pk"
-            ).values_list("pk", "unit_id", "plan_type_id", "reporter_id", "done_at", "step_id")
-        ]
-        spoke: set[int] = set()
-        for task in tasks:
-            # A task without a deadline is due when the period has ended.
-            deadline = task.deadline or occasion.period_end
-            passed = occasion.status == OccasionStatus.CLOSED or deadline < today
-            if task.done_at or not passed:
-                spoke.add(task.unit_id)
-        quiet = [t for t in tasks if t.unit_id not in spoke]
-        units = {t.unit_id for t in quiet}
-        counted = readmodel.task_counts(
-            occasion,
-            quiet,
-            unit_query=managed.order_by().values("unit_id") if len(units) > 500 else None,
+    latest occasions of their organisation (`occasions`, found by
+    `occasion_query`, _last_two_occasions): at each they had tasks, none klarmarkerad, none
+    with a reported item (the read model), and every one past its deadline
+    (or the end of the period, for a task without one; or the occasion
+    closed). The tasks of both occasions are read in one query; the read
+    model counts only the tasks of the units quiet at both (no task
+    klarmarkerad or still before its deadline), so the number of queries
+    does not depend on how many years there are."""
+    found_occasions = {o.pk: o for o in occasions}
+    # The query of the occasions, not their ids: one query even when there
+    # are none (a year without an earlier one).
+    managed = ReportingTask.objects.restrict(user, access.Action.MANAGE).filter(
+        occasion__in=occasion_query.values("pk")
+    )
+    rows = managed.order_by("pk").values_list(
+        "pk",
+        "occasion_id",
+        "unit_id",
+        "plan_type_id",
+        "reporter_id",
+        "done_at",
+        "step__deadline",
+    )
+    quiet: dict[int, list[_TaskState]] = defaultdict(list)
+    spoke: dict[int, set[int]] = defaultdict(set)
+    for pk, occasion_id, unit_id, type_id, reporter_id, done_at, deadline in rows:
+        occasion = found_occasions.get(occasion_id)
+        if occasion is None:  # an occasion ended between the two queries
+            continue
+        task = _TaskState(pk, unit_id, type_id, reporter_id, done_at, None, deadline, occasion)
+        # A task without a deadline is due when the period has ended.
+        passed = (
+            occasion.status == OccasionStatus.CLOSED or (deadline or occasion.period_end) < today
         )
-        spoke |= {t.unit_id for t in quiet if counted[t.pk][0]}
-        silent_at[occasion.pk] = units - spoke
+        if done_at or not passed:
+            spoke[occasion_id].add(unit_id)
+        quiet[occasion_id].append(task)
+    pairs: dict[int, list[FollowUpOccasion]] = defaultdict(list)
+    for occasion in found_occasions.values():
+        pairs[occasion.model.organisation_id].append(occasion)
     found = []
     for pair in pairs.values():
-        both = set.intersection(*(silent_at[o.pk] for o in pair))
-        found.extend((unit_id, sorted(pair, key=lambda o: o.period_end)) for unit_id in both)
+        # The units with tasks at both occasions that spoke at neither.
+        units = set.intersection(*({t.unit_id for t in quiet[o.pk]} - spoke[o.pk] for o in pair))
+        for occasion in pair:
+            if not units:
+                break
+            counting = [t for t in quiet[occasion.pk] if t.unit_id in units]
+            unit_query = (
+                managed.filter(occasion=occasion).order_by().values("unit_id")
+                if len(units) > 500
+                else None
+            )
+            counted = readmodel.task_counts(occasion, counting, unit_query=unit_query)
+            units -= {t.unit_id for t in counting if counted[t.pk][0]}
+        found.extend((unit_id, sorted(pair, key=lambda o: o.period_end)) for unit_id in units)
     units = Unit.objects.in_bulk([unit_id for unit_id, _pair in found])
     result = [(units[unit_id], pair) for unit_id, pair in found]
     result.sort(key=lambda r: r[0].name)
@@ -609,11 +630,12 @@ def stale(user, today: datetime.date) -> Stale | None:
     if not access.can_manage_any(user):
         return None
     organisations = access.organisation_ids(user)
-    occasions = _last_two_occasions(organisations, today)
+    query = _last_two_occasions(organisations, today)
+    occasions = list(query.select_related("model").order_by("-period_end", "-pk"))
     orphans, orphan_count = orphan_items(user, today.year)
     unreceived, unreceived_count = unreceived_tasks(user)
     return Stale(
-        silent_units(user, today, occasions),
+        silent_units(user, today, occasions, query),
         occasions,
         orphans,
         orphan_count,

@@ -5,13 +5,17 @@ owners, and that the page's queries do not grow with the data."""
 from __future__ import annotations
 
 import datetime
+import io
+import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from styrhjul.demo import scale
 from styrhjul.documents.models import DocumentJob
 from styrhjul.followup import overview as ov
 from styrhjul.followup import services as followup
@@ -29,6 +33,7 @@ from styrhjul.organisation.models import Role
 from styrhjul.planning import services as planning
 from styrhjul.planning.models import Item, Plan
 from styrhjul.web import startpage
+from tests.demo.test_scale import SMALL
 from tests.factories import UnitFactory, UserFactory, grant, unit_type
 
 # The enheter's deadline is 2025-07-15; with three grace days their tasks
@@ -413,3 +418,31 @@ def test_the_start_page_runs_a_fixed_number_of_queries(client, org, chain, occas
     few = _queries(client)
     _grow(org, chain, occasion, 50)
     assert _queries(client) == few
+
+
+def _owner_page(client) -> tuple[int, str]:
+    """The start page's number of queries and its text (the CSRF token,
+    new on each request, left out)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/")
+    assert response.status_code == 200
+    text = re.sub(r'"X-CSRFToken": "[^"]*"', "", response.content.decode())
+    return len(ctx.captured_queries), re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+
+def test_the_model_owners_start_page_is_the_same_with_earlier_years(db, client, on_day):
+    """The scale data set's year alone, then with two earlier model years
+    (each with its Delårsrapport reported and closed): the model owner of
+    the whole organisation gets the same page in as many queries."""
+    call_command("load_scale", *[str(a) for a in SMALL], stdout=io.StringIO())
+    owner = UserFactory()
+    grant(owner, scale.scale_root(), Role.MODEL_OWNER)
+    on_day(datetime.date(2025, 10, 1))  # after the year's Delårsrapport
+    client.force_login(owner)
+    queries, page = _owner_page(client)
+    assert "Delårsrapport 2025" in page
+
+    out = io.StringIO()
+    call_command("load_scale", *[str(a) for a in (*SMALL, "--years", 2)], stdout=out)
+    assert "historik för 2023–2024 (2 år)" in out.getvalue()
+    assert _owner_page(client) == (queries, page)

@@ -194,6 +194,7 @@ def workbook_bytes(
     whose text is one of `muted` (e.g. "Ej rapporterad") are set apart in
     grey italics."""
     import io
+    from copy import copy
 
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -210,6 +211,7 @@ def workbook_bytes(
     dated = cell_style(workbook, number_format=DATE_FORMAT)
     greyed = cell_style(workbook, muted=True)
     muted = frozenset(muted)
+    styled: dict[str, object] = {}  # a style's name → a cell in it
     for name, headers, rows in sheets:
         rows = list(rows)
         sheet = workbook.create_sheet(name[:31])
@@ -220,11 +222,20 @@ def workbook_bytes(
             for column, value in enumerate(values, start=1):
                 cell = put_cell(sheet, row_number, column, value)
                 if isinstance(value, datetime.date):
-                    cell.style = dated
+                    style = dated
                 elif muted and isinstance(cell.value, str) and cell.value in muted:
-                    cell.style = greyed
+                    style = greyed
                 else:
-                    cell.style = wrapped
+                    style = wrapped
+                # The named style looked up once per export, not per cell:
+                # the first cell in a style lends its style to the others
+                # (as openpyxl's own worksheet copy does).
+                first = styled.get(style)
+                if first is None:
+                    cell.style = style
+                    styled[style] = cell
+                else:
+                    cell._style = copy(first._style)
         last = get_column_letter(len(headers))
         sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
         sizes = (widths or {}).get(name) or [min(60, max(12, len(str(h)) + 4)) for h in headers]

@@ -281,7 +281,10 @@ def _with_state(
         for p in Periodicity.values
     ]
     # This copy of the indicator's outcome, else the latest year's copy's
-    # (answers()): the first subquery finds the copy's value row if any.
+    # (answers()): the first subquery finds the copy's value row if any (the
+    # unique one_value_per_period), the second the latest among the unit's
+    # outcomes of the year and period (the index value_unit_year_period: a
+    # handful of rows, however many years of copies the series has).
     values = IndicatorValue.objects.filter(
         unit_id=OuterRef(unit), year=occasion.year, period=OuterRef("outcome_period")
     ).annotate(code=_outcome_code_sql())

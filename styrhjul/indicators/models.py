@@ -81,6 +81,13 @@ class IndicatorValue(models.Model):
                 fields=["item", "unit", "year", "period"], name="one_value_per_period"
             )
         ]
+        indexes = [
+            # A unit's outcomes of one year and period, whichever copy of the
+            # indicator they were entered through: how the follow-up's count
+            # finds the latest copy's outcome (readmodel._with_state) without
+            # walking the copies of every earlier year.
+            models.Index(fields=["unit", "year", "period"], name="value_unit_year_period"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item}: {self.year}{' ' + self.period if self.period else ''}"

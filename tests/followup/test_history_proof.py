@@ -215,3 +215,43 @@ def test_pages_cost_the_same_queries_with_another_year_in_the_database(
     for (_n, body), (_m, body_before) in zip(after, before, strict=True):
         for title in ("Öppen förskola på lördagar", "Tidiga insatser i samverkan med skolan"):
             assert body.count(title) == body_before.count(title)
+
+
+def test_the_overview_counts_the_same_at_the_same_cost_with_another_year(
+    client, org, chain, year_2025, occasion
+):
+    """The overview and its Excel export of a year's occasion show the same
+    progress with another year's copies of the plans in the database (the
+    indicator's copy included), in the same number of queries."""
+    from decimal import Decimal
+
+    from styrhjul.followup import overview
+    from styrhjul.indicators.models import IndicatorValue
+
+    IndicatorValue.objects.create(
+        item=chain["indicator"], unit=org["kommun"], year=2025, value=Decimal(84)
+    )
+    admin = UserFactory(is_superuser=True)
+    client.force_login(admin)
+    urls = [
+        reverse("followup:overview", args=[occasion.pk]),
+        reverse("followup:overview_export", args=[occasion.pk]),
+    ]
+
+    def progress():
+        page = overview.overview(admin, occasion, today=datetime.date(2025, 9, 1))
+        return sorted((r.task.pk, r.reported, r.total, r.status) for r in page.rows)
+
+    def queries_of(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before, cost = progress(), [queries_of(url) for url in urls]
+    assert any(reported for _pk, reported, _total, _status in before)
+
+    copy_year(year_2025)
+    assert Item.objects.filter(series=chain["indicator"].series).count() == 2
+
+    assert progress() == before
+    assert [queries_of(url) for url in urls] == cost

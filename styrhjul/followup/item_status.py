@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from styrhjul.charts.numbers import common_decimals, format_value
+from styrhjul.core.lookups import ids_in
 from styrhjul.model.models import PlanType, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.planning.models import Item
@@ -40,7 +41,7 @@ def latest(
     model_of: dict[int, int] = {}
     indicator_of: dict[int, tuple] = {}  # an indicator's measure unit, baseline and target
     n = len(ITEM_FIELDS)  # answers() reads the series of the indicators itself
-    for row in Item.objects.filter(pk__in=sorted({pk for _, pk in pairs})).values_list(
+    for row in Item.objects.filter(ids_in("pk", {pk for _, pk in pairs})).values_list(
         *ITEM_FIELDS,
         "plan__plan_type_id",
         "plan__plan_type__model_id",

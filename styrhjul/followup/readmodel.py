@@ -52,6 +52,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from styrhjul.core.lookups import ids_in
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import value_rows
 from styrhjul.model.models import AssessmentRule, ItemKind, PlanType, load_assessment_rules
@@ -569,12 +570,12 @@ def answers(
     item_ids = {i.pk for i in items}
     reports = Report.objects.filter(occasion__in=[o.pk for o in occasions])
     if units is None:
-        reports = reports.filter(item_id__in=sorted(item_ids))
+        reports = reports.filter(ids_in("item_id", item_ids))
         values = False
     else:
         unit_ids = _ids(units)
         if only_items:  # by the items alone: the units' too would make a slow plan
-            reports = reports.filter(item_id__in=sorted(item_ids))
+            reports = reports.filter(ids_in("item_id", item_ids))
         else:
             reports = reports.filter(unit_id__in=unit_ids)
     fields = ReportFacts._fields
@@ -596,7 +597,9 @@ def answers(
         return result
     if light:  # the series of the indicators, not read for every item
         series = dict(
-            Item.objects.filter(pk__in=[i.pk for i in indicators]).values_list("pk", "series")
+            Item.objects.filter(ids_in("pk", [i.pk for i in indicators])).values_list(
+                "pk", "series"
+            )
         )
         indicators = [i._replace(series=series[i.pk]) for i in indicators]
     years = {o.year for o in occasions}

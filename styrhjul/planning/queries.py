@@ -351,9 +351,11 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
     by_id = {g.pk: g for g in goals}
     parents = defaultdict(list)
     children = defaultdict(list)
+    # The links of the year's goals, found from the goals (the year's plans
+    # first); a link to anything but a goal shown is left out below, not
+    # by a join on the targets.
     for child, parent in ItemLink.objects.filter(
         item__kind=ItemKind.GOAL,
-        target__kind=ItemKind.GOAL,
         item__plan__plan_type__model__year=year,
         item__plan__plan_type__model__organisation=organisation,
     ).values_list("item_id", "target_id"):

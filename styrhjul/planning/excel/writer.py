@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 import io
 import math
+from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from styrhjul.planning.forms import targets_text
 from styrhjul.planning.models import (
     Direction,
     IndicatorSource,
+    IndicatorTarget,
     Item,
     ItemLink,
     ItemShare,
@@ -148,18 +150,18 @@ def _validations(sheet, spec: Sheet, lists: _Lists, last_row: int) -> None:
         rule.add(f"{letter}2:{letter}{last_row}")
 
 
-def _format_columns(sheet, spec: Sheet, data_rows: int) -> int:
-    """Widths and formats: on every data cell (one named style per kind of
-    column, shared by its cells), and as the column's style for the rows a
-    user adds below. Returns the last row drop-downs cover."""
+def _format_columns(sheet, spec: Sheet) -> list[str]:
+    """Widths and formats of the columns: as the column's style for the rows
+    a user adds below the data, and the name of the style (one named style
+    per kind of column) its data cells get."""
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     top = Alignment(vertical="top")
     wrapped = Alignment(vertical="top", wrap_text=True)
+    styles = []
     for index, column in enumerate(spec.columns, start=1):
-        letter = get_column_letter(index)
-        dimension = sheet.column_dimensions[letter]
+        dimension = sheet.column_dimensions[get_column_letter(index)]
         dimension.width = column.width
         number_format = None
         if column.cell == col.DATE:
@@ -172,23 +174,33 @@ def _format_columns(sheet, spec: Sheet, data_rows: int) -> int:
         dimension.alignment = wrapped if wrap else top
         if number_format:
             dimension.number_format = number_format
-        style = cell_style(sheet.parent, wrap=wrap, number_format=number_format)
-        for row in range(2, data_rows + 2):
-            sheet.cell(row=row, column=index).style = style
-    return data_rows + 1 + SPARE_ROWS
+        styles.append(cell_style(sheet.parent, wrap=wrap, number_format=number_format))
+    return styles
 
 
 def _kind_sheet(workbook, spec: Sheet, rows: list[list], lists: _Lists):
+    from copy import copy
+
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(spec.name)
     for index, column in enumerate(spec.columns, start=1):
         put_cell(sheet, 1, index, column.header)
-    for row_number, values in enumerate(rows, start=2):
-        for index, value in enumerate(values, start=1):
-            put_cell(sheet, row_number, index, value)
     style_header(sheet, len(spec.columns))
-    last = _format_columns(sheet, spec, len(rows))
-    from openpyxl.utils import get_column_letter
-
+    styles = _format_columns(sheet, spec)
+    # Each data cell in its column's named style, written with its value:
+    # the first cell of a column looks the style up by name, the others
+    # copy its style reference (as openpyxl copies a cell's style).
+    first: list = [None] * len(styles)
+    for row_number, values in enumerate(rows, start=2):
+        for index, value in enumerate(values):
+            cell = put_cell(sheet, row_number, index + 1, value)
+            if first[index] is None:
+                cell.style = styles[index]
+                first[index] = cell
+            else:
+                cell._style = copy(first[index]._style)
+    last = len(rows) + 1 + SPARE_ROWS  # the last row drop-downs cover
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}{len(rows) + 1}"
     _validations(sheet, spec, lists, last)
     return sheet
@@ -197,7 +209,16 @@ def _kind_sheet(workbook, spec: Sheet, rows: list[list], lists: _Lists):
 # --- Export ----------------------------------------------------------------------------------
 
 
-def _cell_value(item: Item, column: Column, goal_refs: dict[int, list[str]]):
+class _Target(NamedTuple):
+    """An indicator's target for a year, as targets_text reads it."""
+
+    year: int
+    value: Decimal
+
+
+def _cell_value(
+    item: Item, column: Column, goal_refs: dict[int, list[str]], targets: dict[int, list]
+):
     key = column.key
     if column.cell == col.GOALS:
         return "\n".join(goal_refs.get(item.pk, ())) or None
@@ -211,7 +232,7 @@ def _cell_value(item: Item, column: Column, goal_refs: dict[int, list[str]]):
     if column.cell == col.BOOLEAN:
         return col.YES if getattr(item, key) else col.NO
     if column.cell == col.TARGETS:
-        return targets_text(item.targets.all()) or None
+        return targets_text(targets.get(item.pk, ())) or None
     if key == "control_step":
         return item.control_step or item.title or None
     value = getattr(item, key)
@@ -238,16 +259,26 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
     plan = Plan.objects.filter(unit=unit, plan_type=plan_type).first()
     items: list[Item] = []
     shares: list[ItemShare] = []
+    links_up: dict[int, set[int]] = defaultdict(set)
+    targets: dict[int, list[_Target]] = defaultdict(list)
     if plan is not None:
         items = list(
             plan.items.active()
             .select_related("perspective", "level", "responsible")
-            .prefetch_related(
-                Prefetch("links_up", queryset=ItemLink.objects.only("item_id", "target_id")),
-                "targets",
-            )
             .order_by("order", "pk")
         )
+        # The links and targets of the plan's items as plain rows, grouped
+        # here: a prefetch would make a query set and a model per row.
+        for item_id, target_id in ItemLink.objects.filter(item__plan=plan).values_list(
+            "item_id", "target_id"
+        ):
+            links_up[item_id].add(target_id)
+        for row in (
+            IndicatorTarget.objects.filter(item__plan=plan)
+            .order_by("item_id", "year")
+            .values_list("item_id", "year", "value")
+        ):
+            targets[row[0]].append(_Target(*row[1:]))
         shares = list(
             ItemShare.objects.filter(
                 plan=plan, ended_at__isnull=True, item__archived_at__isnull=True
@@ -263,9 +294,15 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
     candidates += goals_elsewhere(actor=actor, unit=unit, plan_type=plan_type)
     index = GoalIndex(candidates)
     goal_refs: dict[int, list[str]] = {}
+    references: dict[object, str] = {}  # each goal's name, worked out once
     for item in items:
-        targets = {link.target_id for link in item.links_up.all()}
-        refs = [index.reference(c) for c in index if c.key in targets]
+        goals = links_up.get(item.pk, ())
+        refs = []
+        for candidate in index if goals else ():
+            if candidate.key in goals:
+                if candidate.key not in references:
+                    references[candidate.key] = index.reference(candidate)
+                refs.append(references[candidate.key])
         if refs:
             goal_refs[item.pk] = refs
 
@@ -288,7 +325,7 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
             [
                 results.get(item.pk, {}).get(column.key)
                 if column.result
-                else _cell_value(item, column, goal_refs)
+                else _cell_value(item, column, goal_refs, targets)
                 for column in spec.columns
             ]
             for item in items

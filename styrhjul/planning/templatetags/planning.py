@@ -38,6 +38,23 @@ class _Labels:
         self.latest = escape(_("Senaste uppföljning"))
         self.latest_hidden = f'<span class="visually-hidden">{self.latest}: </span>'
         self.outcome = _("utfall %(value)s")
+        # Escaped names and status lines met again and again in one tree
+        # (a unit's goals, a level, the same assessment at one occasion).
+        self.names: dict[str, str] = {}
+        self.statuses: dict = {}
+
+    def name(self, text: str) -> str:
+        escaped = self.names.get(text)
+        if escaped is None:
+            escaped = self.names[text] = _escape(text)
+        return escaped
+
+    def status(self, status) -> str:
+        """status_html of a tree line, once per distinct status."""
+        line = self.statuses.get(status)
+        if line is None:
+            line = self.statuses[status] = status_html(status, self)
+        return line
 
 
 def status_html(status, labels=None, *, whole_comment: bool = False) -> str:
@@ -79,7 +96,7 @@ def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str, label
     item = node.item
     parts = [labels.kind_tags[item.kind]]
     if item.level_name:
-        parts.append(f'<span class="muted">{_escape(item.level_name)}</span>')
+        parts.append(f'<span class="muted">{labels.name(item.level_name)}</span>')
     label = _escape(f"{item.number} {item.title}".strip())
     if item.pk == current_pk:
         parts.append(f'<strong aria-current="true">{label}</strong>')
@@ -92,7 +109,7 @@ def _line(node, *, show_unit: bool, current_pk: int | None, item_url: str, label
             + "</span>"
         )
     elif show_unit:
-        parts.append(f'<span class="muted">· {_escape(item.unit_name)}</span>')
+        parts.append(f'<span class="muted">· {labels.name(item.unit_name)}</span>')
     if item.archived_at:
         parts.append(f'<span class="tag tag--closed">{labels.archived}</span>')
     if node.also:
@@ -135,23 +152,22 @@ def _move_buttons(node, nodes, index: int, move) -> str:
     return "".join(parts)
 
 
-def _render(nodes, out: list[str], **kwargs) -> None:
+def _render(nodes, out: list[str], move=None, **line) -> None:
     out.append('<ul class="item-tree">')
-    move = kwargs.get("move")
+    labels = line["labels"]
     for index, node in enumerate(nodes):
         if move is not None and node.item.pk not in move.seen:
             move.seen.add(node.item.pk)  # the anchor of the item's first place
             out.append(f'<li id="post-{node.item.pk}">')
         else:
             out.append("<li>")
-        out.append(_line(node, **{k: v for k, v in kwargs.items() if k != "move"}))
+        out.append(_line(node, **line))
         if move is not None:
             out.append(_move_buttons(node, nodes, index, move))
         if node.status is not None:
-            line = status_html(node.status, kwargs["labels"])
-            out.append(f'<div class="item-status">{line}</div>')
+            out.append(f'<div class="item-status">{labels.status(node.status)}</div>')
         if node.children:
-            _render(node.children, out, **kwargs)
+            _render(node.children, out, move, **line)
         out.append("</li>")
     out.append("</ul>")
 

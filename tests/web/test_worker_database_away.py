@@ -7,17 +7,20 @@ database that goes away: tests/web/test_database_outage.py."""
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 import logging
 import signal
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, OperationalError
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from styrhjul.core.models import WorkerBeat
 from styrhjul.documents import jobs
 from styrhjul.organisation.models import Role
 from styrhjul.web.management.commands import worker as command
@@ -140,3 +143,29 @@ def test_back_again_the_worker_fails_the_job_it_was_running_and_goes_on(
     assert DBTaskResult.objects.get(pk=other.task_id).status == TaskResultStatus.RUNNING
     assert "Databasen svarar igen. Arbetaren fortsätter." in caplog.text
     assert "Markerade 1 avbrutna jobb som misslyckade." in caplog.text
+
+
+def test_a_worker_started_while_the_database_is_away_waits_for_it(db, no_closing, caplog):
+    answers = [REFUSED, REFUSED, 0]  # away at the start and after the first pause
+
+    def recover(**kwargs):
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    with (
+        mock.patch.object(command, "recover", recover),
+        mock.patch.object(command.time, "sleep") as sleep,
+        mock.patch.object(command.Worker, "run", autospec=True) as run,
+        mock.patch.object(command.tasks, "beat", wraps=command.tasks.beat) as beat,
+        caplog.at_level(logging.WARNING, logger="styrhjul.worker"),
+    ):
+        call_command("worker", "--no-reload", "--worker-id", "dator1:7:b", stdout=io.StringIO())
+
+    assert [c.args[0] for c in sleep.call_args_list] == [1, 2]
+    assert run.call_count == 1  # then it worked
+    assert "Databasen svarar igen. Arbetaren fortsätter." in caplog.text
+    # It reported in once the database answered, and signed off when it stopped.
+    beat.assert_any_call("dator1:7:b")
+    assert not WorkerBeat.objects.exists()

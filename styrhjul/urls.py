@@ -14,8 +14,10 @@ urlpatterns = [
     path("ekonomi/", include("styrhjul.economy.urls")),
     path("", include("styrhjul.public.urls")),
 ]
-# A database that does not answer gives a Swedish 503 page, not a 500 (web/views.py).
+# A database that does not answer gives a Swedish 503 page, not a 500 or a
+# 400 (web/views.py).
 handler500 = "styrhjul.web.views.server_error"
+handler400 = "styrhjul.web.views.bad_request"
 
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

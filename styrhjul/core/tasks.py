@@ -17,7 +17,9 @@ task is *lost*:
   machine, whose process is gone or cannot be checked), or
 * claimed by a worker that never reported in (one started without a
   heartbeat, e.g. `styrhjul worker --batch`) and started more than
-  LOST_AFTER ago.
+  LOST_AFTER ago, or
+* claimed by a worker that says it has given it up: it lost the database in
+  the middle of the task and waited until it answered again (`abandoned_by`).
 
 A task of a worker that keeps beating is never lost, however long it runs,
 so a long document is never made twice. Every live worker looks for lost
@@ -125,11 +127,14 @@ def workers_seen(*, within: datetime.timedelta, now=None) -> int:
     return WorkerBeat.objects.filter(seen_at__gte=now - within).count()
 
 
-def recover_lost(*, now=None, check_processes: bool = False) -> int:
+def recover_lost(
+    *, now=None, check_processes: bool = False, abandoned_by: str | None = None
+) -> int:
     """Mark lost tasks failed (see the module text); returns how many.
     check_processes: also ask whether the processes of this machine's
     workers still run (a worker asks, as it is on the machine; the web
-    process may run in a container of its own)."""
+    process may run in a container of its own). abandoned_by: a worker whose
+    running tasks are all lost (it runs none of them any longer)."""
     now = now or timezone.now()
     WorkerBeat.objects.filter(seen_at__lt=now - FORGET_AFTER).delete()
     running = list(
@@ -148,7 +153,7 @@ def recover_lost(*, now=None, check_processes: bool = False) -> int:
     for pk, _, started_at in running:
         worker = claimed_by[pk]
         alive = _process(worker, host) if check_processes else None
-        if alive is False:
+        if alive is False or (abandoned_by is not None and worker == abandoned_by):
             lost.add(pk)
         elif worker in seen:
             if seen[worker] < now - SILENT_AFTER and not alive:

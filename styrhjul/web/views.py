@@ -162,8 +162,23 @@ def server_error(request):
     one as Django's 500 page (500.html). The 503 page is plain HTML that
     needs no database (no user, no menu), as the database is what is gone."""
     if database_unreachable(sys.exc_info()[1]):
-        body = loader.get_template("503.html").render()
-        response = HttpResponse(body, status=503)
-        response["Retry-After"] = str(RETRY_AFTER)
-        return response
+        return unavailable()
     return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """handler400: the same 503 page when the request was refused because the
+    database stopped answering: Django refuses a request whose session could
+    not be saved at its end (SessionInterrupted, e.g. a login as the database
+    goes away) as if someone had logged out meanwhile. Else Django's 400."""
+    if database_unreachable(exception):
+        return unavailable()
+    return defaults.bad_request(request, exception)
+
+
+def unavailable() -> HttpResponse:
+    """The page "Styrhjul är tillfälligt otillgängligt" (503, Retry-After)."""
+    body = loader.get_template("503.html").render()
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response

@@ -4,7 +4,8 @@ asks them to try again, not a 500; errors of other kinds stay 500s."""
 from unittest import mock
 
 import pytest
-from django.db import IntegrityError, OperationalError, connection
+from django.contrib.sessions.models import Session
+from django.db import DatabaseError, IntegrityError, OperationalError, connection
 from django.test import Client
 
 from styrhjul.web.views import database_unreachable
@@ -60,3 +61,54 @@ def test_a_lost_connection_behind_another_error_counts():
         assert database_unreachable(outer)
     assert not database_unreachable(ValueError("x"))
     assert not database_unreachable(None)
+
+
+def test_a_login_whose_session_cannot_be_saved_as_the_database_goes_is_a_503_not_a_400(db):
+    # The password was checked and the new session created; the database went
+    # away before the logged-in session was saved at the end of the request.
+    user = UserFactory(username="rut")
+    user.set_password("ett långt lösenord 123")
+    user.save()
+    client = Client(raise_request_exception=False)
+    insert = Session.save
+
+    def save(self, *args, force_update=False, **kwargs):
+        if force_update:
+            raise REFUSED
+        return insert(self, *args, force_update=force_update, **kwargs)
+
+    with mock.patch.object(Session, "save", save):
+        response = client.post(
+            "/konto/logga-in/", {"username": "rut", "password": "ett långt lösenord 123"}
+        )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Styrhjul är tillfälligt otillgängligt" in response.content.decode()
+    # Not logged in: the next page asks for the login again, which then works.
+    assert client.get("/").status_code == 302
+    response = client.post(
+        "/konto/logga-in/", {"username": "rut", "password": "ett långt lösenord 123"}
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_a_session_deleted_meanwhile_is_still_the_400_it_was(db):
+    # Django's answer when the session row was removed by a concurrent
+    # request (a logout): the database answered, so not the 503 page.
+    user = UserFactory(username="rut")
+    user.set_password("ett långt lösenord 123")
+    user.save()
+    client = Client(raise_request_exception=False)
+    insert = Session.save
+
+    def save(self, *args, force_update=False, **kwargs):
+        if force_update:
+            raise DatabaseError("Forced update did not affect any rows.")
+        return insert(self, *args, force_update=force_update, **kwargs)
+
+    with mock.patch.object(Session, "save", save):
+        response = client.post(
+            "/konto/logga-in/", {"username": "rut", "password": "ett långt lösenord 123"}
+        )
+    assert response.status_code == 400

@@ -222,6 +222,11 @@ else:
     # past the JIT thresholds and spent 1.7 s compiling a plan that reads a
     # handful of rows (docs/prestanda.md). Options in DATABASE_URL win.
     _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A database host that drops packets instead of refusing them would
+    # otherwise hold a request (or the worker, and its stop) until the
+    # operating system gives up, minutes later: give up after 10 s and show
+    # the 503 page (docs/drift.md). ?connect_timeout= in DATABASE_URL wins.
+    _db["OPTIONS"].setdefault("connect_timeout", 10)
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -188,7 +188,9 @@ def occasion_publish(
     report(5)
     rows = _rows(occasion)
     report(40)
-    charts.freeze(rows, organisation, occasion.year)
+    charts.freeze(
+        rows, organisation, occasion.year, progress=lambda share: report(40 + int(40 * share))
+    )
     report(80)
     documents = _documents(occasion)
     report(85)

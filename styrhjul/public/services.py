@@ -195,6 +195,7 @@ def occasion_publish(
     documents = _documents(occasion)
     report(85)
     with one_action():
+        occasion.refresh_from_db(fields=["status", "grace_days"])  # unlocked meanwhile?
         _may_publish(actor, occasion)
         settings = PublicationSettings.objects.filter(organisation=organisation).first()
         snapshot = Snapshot(

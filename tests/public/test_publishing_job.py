@@ -213,3 +213,23 @@ def test_progress_is_stored_while_the_rows_and_charts_are_frozen(locked, model_o
     assert seen == [40]
     job.refresh_from_db()
     assert job.progress == 100
+
+
+def test_an_occasion_unlocked_while_it_was_being_read_is_not_published(
+    locked, model_owner, monkeypatch
+):
+    from styrhjul.followup.models import FollowUpOccasion
+    from styrhjul.public import charts
+
+    job = publishing.order(actor=model_owner, occasion=locked)
+    freeze = charts.freeze
+
+    def unlocked_meanwhile(*args, **kwargs):
+        FollowUpOccasion.objects.filter(pk=locked.pk).update(grace_days=365)
+        return freeze(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "freeze", unlocked_meanwhile)
+    assert publishing.publish_occasion.call(job.pk) == "failed"
+    assert not Snapshot.objects.exists()
+    job.refresh_from_db()
+    assert "kan publiceras först när rapporteringen är låst" in job.message

@@ -458,6 +458,9 @@ if DOCUMENT_KEEP_LATEST < 1 or DOCUMENT_KEEP_DAYS < 0:
 # Calls a minute per API token (0: no limit), counted in the shared cache;
 # a token may have its own limit (docs/api.md#gränser).
 API_RATE_LIMIT = env_int("STYRHJUL_API_RATE_LIMIT", 600)
+# Calls a minute to the open data in the API (no token) per client IP
+# address (0: no limit), counted the same way (docs/api.md#öppna-data-utan-nyckel).
+API_OPEN_DATA_RATE_LIMIT = env_int("STYRHJUL_API_OPEN_DATA_RATE_LIMIT", 300)
 # The largest body of the bulk indicator values call (100,000 values ≈ 10 MB).
 API_BULK_MAX_BYTES = env_int("STYRHJUL_API_BULK_MAX_BYTES", 25 * 1024 * 1024)
 

@@ -277,6 +277,7 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "public:dictionary": None,
     "public:dictionary_json": None,
     "public:publish": "occasion",
+    "public:publishing_status": "occasion",
     "public:settings": "organisation",
     "public:organisation_page": "organisation",
     # Open data through the API (api/published.py): without a token.

@@ -4,6 +4,8 @@ each one's rows (goals, indicators with their values, activities and the
 rest, with their assessments) in the columns of the open data files and the
 data dictionary (public/opendata.py).
 
+Calls are limited per client address (limits.check_address).
+
 Only what was published is served: a snapshot of an organisation whose
 public page is off, an occasion not published and anything else answers
 404 exactly as what does not exist (public/queries.open_snapshots)."""
@@ -19,6 +21,7 @@ from styrhjul.model.models import ItemKind
 from styrhjul.public import opendata
 from styrhjul.public import queries as published
 
+from . import limits
 from .api import api
 from .common import Id, Year, paged
 
@@ -118,6 +121,7 @@ def _open_or_404(snapshot_id: int):
 def published_list(request, organisation_id: Id, filters: Query[PublishedFilter]):
     """En organisations publicerade uppföljningar, senaste först, utan
     inloggning. Finns bara för organisationer som visar sin offentliga sida."""
+    limits.check_address(request)
     if not published.public_page_on(organisation_id):
         raise Http404
     snapshots = published.open_snapshots().filter(organisation_id=organisation_id)
@@ -136,6 +140,7 @@ def published_list(request, organisation_id: Id, filters: Query[PublishedFilter]
 def published_detail(request, snapshot_id: Id):
     """En publicerad uppföljning: vem som publicerade vad och när, licensen
     och adresserna till raderna, CSV, JSON och datakatalogen."""
+    limits.check_address(request)
     return _open_or_404(snapshot_id)
 
 
@@ -149,6 +154,7 @@ def published_detail(request, snapshot_id: Id):
 def published_occasion(request, occasion_id: Id):
     """Den senaste publiceringen av ett uppföljningstillfälle; 404 om det
     inte är publicerat."""
+    limits.check_address(request)
     found = published.open_snapshots().filter(occasion_id=occasion_id).order_by("-pk").first()
     if found is None:
         raise Http404
@@ -168,6 +174,7 @@ def published_rows(request, snapshot_id: Id, filters: Query[RowFilter]):
     aktiviteter, uppdrag och kontrollpunkter med bedömningar, status och
     analyser, som de var när uppföljningen publicerades. Kolumnerna är
     öppna datas (datakatalogen)."""
+    limits.check_address(request)
     snapshot = _open_or_404(snapshot_id)
     rows = (
         published.rows_of(snapshot)

@@ -142,10 +142,11 @@ def _prefix(row: SnapshotRow) -> str:
     return f"publicerat-{row.item_id_then}-{row.unit_id or 0}"
 
 
-def freeze(rows: list[SnapshotRow], organisation: Unit, year: int) -> None:
+def freeze(rows: list[SnapshotRow], organisation: Unit, year: int, progress=None) -> None:
     """Copy the chart facts of the charted rows (read as of the occasion's
     year) and draw their charts. A fixed number of queries per unit with
-    charted indicators (indicator_data)."""
+    charted indicators (indicator_data). `progress(share)`, when given,
+    hears the share of those units done (0–1) after each."""
     wanted = [r for r in rows if charted(r, organisation)]
     if not wanted:
         return
@@ -158,7 +159,9 @@ def freeze(rows: list[SnapshotRow], organisation: Unit, year: int) -> None:
     by_unit: dict[int, list[SnapshotRow]] = defaultdict(list)
     for row in wanted:
         by_unit[row.unit.pk].append(row)
-    for unit_rows in by_unit.values():
+    for done, unit_rows in enumerate(by_unit.values()):
+        if progress is not None and done:
+            progress(done / len(by_unit))
         unit = unit_rows[0].unit
         unit_items = [items[r.item_id_then] for r in unit_rows if r.item_id_then in items]
         found = indicator_data(unit_items, {i.pk: unit for i in unit_items}, last_year=year)

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from styrhjul.core.models import EditedText
+from styrhjul.core.models import BackgroundJob, EditedText
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation.models import Unit
 
@@ -101,6 +101,16 @@ class Snapshot(models.Model):
     )
     published_by_name = models.CharField(_("publicerad av"), max_length=200)
     licence = models.CharField(_("licens"), max_length=20, choices=Licence.choices)
+    # The background job that published it (public/publishing.py), if one
+    # did: one snapshot per job, however often its task runs.
+    job = models.OneToOneField(
+        BackgroundJob,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("bakgrundsjobb"),
+    )
     history = HistoricalRecords()
 
     class Meta:

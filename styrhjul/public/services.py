@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from styrhjul.core.audit import set_actor
-from styrhjul.core.concurrency import lock_for_edit, save_edited, use_case
+from styrhjul.core.concurrency import lock_for_edit, one_action, save_edited, use_case
 from styrhjul.documents.models import DocumentJob, JobStatus
 from styrhjul.followup import readmodel
 from styrhjul.followup.models import FollowUpOccasion, OccasionStatus, ReportingTask
@@ -67,9 +67,10 @@ def _scale(value) -> tuple[str, str, str]:
     return value.label, value.symbol, value.colour
 
 
-def _rows(snapshot: Snapshot, occasion: FollowUpOccasion) -> list[SnapshotRow]:
+def _rows(occasion: FollowUpOccasion) -> list[SnapshotRow]:
     """What every unit with a task at the occasion reported, as the read
-    model answers it (followup.readmodel: the one rule of what is reported)."""
+    model answers it (followup.readmodel: the one rule of what is reported);
+    rows of no snapshot yet."""
     unit_ids = set(
         ReportingTask.objects.filter(occasion=occasion, plan_type__isnull=False).values_list(
             "unit_id", flat=True
@@ -89,7 +90,6 @@ def _rows(snapshot: Snapshot, occasion: FollowUpOccasion) -> list[SnapshotRow]:
             assessment = _scale(report.assessment if report else None)
             result.append(
                 SnapshotRow(
-                    snapshot=snapshot,
                     unit=unit,
                     unit_name=unit.name,
                     unit_code=unit.code or "",
@@ -126,9 +126,9 @@ def _rows(snapshot: Snapshot, occasion: FollowUpOccasion) -> list[SnapshotRow]:
     return result
 
 
-def _documents(snapshot: Snapshot, occasion: FollowUpOccasion) -> list[SnapshotDocument]:
+def _documents(occasion: FollowUpOccasion) -> list[SnapshotDocument]:
     """The newest finished file of each document, format and unit built for
-    the occasion, copied."""
+    the occasion, copied (of no snapshot yet)."""
     jobs = (
         DocumentJob.objects.filter(occasion=occasion, status=JobStatus.DONE)
         .exclude(data=None)
@@ -143,7 +143,6 @@ def _documents(snapshot: Snapshot, occasion: FollowUpOccasion) -> list[SnapshotD
         seen.add(key)
         result.append(
             SnapshotDocument(
-                snapshot=snapshot,
                 unit_name=job.unit.name,
                 title=job.title or str(job),
                 filename=job.filename or f"dokument.{job.fmt}",
@@ -156,40 +155,74 @@ def _documents(snapshot: Snapshot, occasion: FollowUpOccasion) -> list[SnapshotD
     return result
 
 
-@use_case
-def occasion_publish(*, actor, occasion: FollowUpOccasion) -> Snapshot:
-    """Publish an occasion: freeze what the units reported (the read model's
-    answer), the facts and charts of the indicators the public page shows
-    (charts.freeze) and the documents built for it, with who and when, for
-    everyone to read. Refused before the reporting is locked (publish_refusal)."""
-    organisation = occasion.model.organisation
-    if not access.may_publish(actor, organisation):
+def _may_publish(actor, occasion: FollowUpOccasion) -> None:
+    """PermissionDenied or the refusal (ValidationError) when `actor` may not
+    publish the occasion now."""
+    if not access.may_publish(actor, occasion.model.organisation):
         raise PermissionDenied
     refusal = publish_refusal(occasion)
     if refusal:
         raise ValidationError(refusal)
-    settings = PublicationSettings.objects.filter(organisation=organisation).first()
-    snapshot = Snapshot(
-        occasion=occasion,
-        organisation=organisation,
-        title=occasion.title,
-        organisation_name=organisation.name,
-        kind=occasion.kind,
-        year=occasion.year,
-        period_end=occasion.period_end,
-        published_at=timezone.now(),
-        published_by=actor if getattr(actor, "pk", None) else None,
-        published_by_name=_person(actor),
-        licence=settings.licence if settings else Licence.CC0,
+
+
+def occasion_publish(
+    *, actor, occasion: FollowUpOccasion, progress=None, job_id: int | None = None, on_done=None
+) -> Snapshot:
+    """Publish an occasion: freeze what the units reported (the read model's
+    answer), the facts and charts of the indicators the public page shows
+    (charts.freeze) and the documents built for it, with who and when, for
+    everyone to read. Refused before the reporting is locked (publish_refusal).
+
+    What is frozen is read first, outside the transaction, telling
+    `progress(percent)` how far it has come (the background job stores it,
+    public/publishing.py); only a locked occasion is published, so nothing
+    it reads is being changed. Then the snapshot with all its rows and
+    documents is written in one transaction (one user action), checking the
+    right and the refusal again: a snapshot is whole or not there.
+    `job_id`: the background job publishing it (one snapshot per job), and
+    `on_done(snapshot)` runs in that transaction (the job is marked done
+    with it)."""
+    report = progress or (lambda percent: None)
+    _may_publish(actor, occasion)
+    organisation = occasion.model.organisation
+    report(5)
+    rows = _rows(occasion)
+    report(40)
+    charts.freeze(
+        rows, organisation, occasion.year, progress=lambda share: report(40 + int(40 * share))
     )
-    set_actor(snapshot, actor, _("Publicerad"))
-    snapshot.save()
-    rows = _rows(snapshot, occasion)
-    charts.freeze(rows, organisation, occasion.year)
-    SnapshotRow.objects.bulk_create(rows, batch_size=1000)
-    for document in _documents(snapshot, occasion):
-        set_actor(document, actor)
-        document.save()
+    report(80)
+    documents = _documents(occasion)
+    report(85)
+    with one_action():
+        occasion.refresh_from_db(fields=["status", "grace_days"])  # unlocked meanwhile?
+        _may_publish(actor, occasion)
+        settings = PublicationSettings.objects.filter(organisation=organisation).first()
+        snapshot = Snapshot(
+            occasion=occasion,
+            organisation=organisation,
+            title=occasion.title,
+            organisation_name=organisation.name,
+            kind=occasion.kind,
+            year=occasion.year,
+            period_end=occasion.period_end,
+            published_at=timezone.now(),
+            published_by=actor if getattr(actor, "pk", None) else None,
+            published_by_name=_person(actor),
+            licence=settings.licence if settings else Licence.CC0,
+            job_id=job_id,
+        )
+        set_actor(snapshot, actor, _("Publicerad"))
+        snapshot.save()
+        for row in rows:
+            row.snapshot = snapshot
+        SnapshotRow.objects.bulk_create(rows, batch_size=1000)
+        for document in documents:
+            document.snapshot = snapshot
+            set_actor(document, actor)
+            document.save()
+        if on_done is not None:
+            on_done(snapshot)
     return snapshot
 
 

@@ -37,6 +37,11 @@ urlpatterns = [
     path("offentlig/<int:organisation>/", views.organisation_page, name="organisation_page"),
     path("publicerat/publicera/<int:occasion>/", views.publish, name="publish"),
     path(
+        "publicerat/publicera/<int:occasion>/status/",
+        views.publishing_status,
+        name="publishing_status",
+    ),
+    path(
         "publicerat/installningar/<int:organisation>/",
         views.publication_settings,
         name="settings",

@@ -25,7 +25,7 @@ from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
-from . import opendata, queries, services
+from . import opendata, publishing, queries, services
 from .models import Licence, PublicationSettings, Snapshot, SnapshotDocument
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -302,36 +302,57 @@ def dictionary_json(request):
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def publish(request, occasion: int):
-    """Publicera: a model owner freezes the occasion's results for everyone."""
+def _publishable_or_404(request, occasion: int) -> FollowUpOccasion:
+    """The occasion, for its organisation's model owners (access.may_publish);
+    404 for who does not read the organisation, 403 for its other readers."""
     occ = FollowUpOccasion.objects.select_related("model__organisation").filter(pk=occasion).first()
     if occ is None or not access.reads_organisation(request.user, occ.model.organisation):
         raise Http404
-    organisation = occ.model.organisation
-    if not access.may_publish(request.user, organisation):
+    if not access.may_publish(request.user, occ.model.organisation):
         raise PermissionDenied
+    return occ
+
+
+def _publishing_context(occ: FollowUpOccasion) -> dict:
+    job = publishing.latest([occ]).get(occ.pk)
+    return {"occasion": occ, "job": job, "published": publishing.snapshot_of(job)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish(request, occasion: int):
+    """Publicera: a model owner orders the occasion's results frozen for
+    everyone; a worker publishes it (publishing.py) and the page shows how
+    far it has come, then the snapshot or why it failed."""
+    occ = _publishable_or_404(request, occasion)
     refusal = services.publish_refusal(occ)
     if request.method == "POST" and not refusal:
         try:
-            snap = services.occasion_publish(actor=request.user, occasion=occ)
+            publishing.order(actor=request.user, occasion=occ)
         except ValidationError as exc:
             refusal = " ".join(exc.messages)
-        else:
-            messages.success(request, _("%(title)s är publicerad.") % {"title": snap.title})
-            return redirect("public:snapshot", snap.pk)
+        else:  # the page shows the job (_publishing.html)
+            return redirect("public:publish", occ.pk)
+    context = _publishing_context(occ)
     return render(
         request,
         "public/publish.html",
         {
-            "occasion": occ,
+            **context,
             "refusal": refusal,
             "earlier": list(occ.snapshots.all()),
             "page_title": _("Publicera %(title)s") % {"title": occ.title},
         },
         status=400 if request.method == "POST" and refusal else 200,
     )
+
+
+@login_required
+@require_safe
+def publishing_status(request, occasion: int):
+    """How far publishing the occasion has come (polled by the publish page)."""
+    occ = _publishable_or_404(request, occasion)
+    return render(request, "public/_publishing.html", _publishing_context(occ))
 
 
 @login_required

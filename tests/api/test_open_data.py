@@ -159,3 +159,48 @@ def test_the_lists_run_the_same_queries_at_two_sizes(client, published, org, mod
         occasion_publish(actor=model_owner, occasion=published.occasion)
     assert published.rows.count() == 6 * len(rows)
     assert (_queries(client, org_url), _queries(client, rows_url)) == few
+
+
+def test_an_address_over_the_open_data_limit_gets_429_in_swedish_and_others_go_on(
+    client, published, settings
+):
+    from django.core.cache import cache
+
+    settings.API_OPEN_DATA_RATE_LIMIT = 3
+    cache.clear()
+    url = f"/api/v1/oppna-data/publicerat/{published.pk}"
+    rows = f"{url}/rader"
+    for address in ("192.0.2.1", "192.0.2.2"):
+        assert client.get(url, REMOTE_ADDR=address).status_code == 200
+    assert client.get(rows, REMOTE_ADDR="192.0.2.1").status_code == 200
+    assert client.get(url, REMOTE_ADDR="192.0.2.1").status_code == 200
+    refused = client.get(rows, REMOTE_ADDR="192.0.2.1")
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/problem+json"
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    body = refused.json()
+    assert body["title"] == "För många anrop"
+    assert body["detail"].startswith(
+        "Fler än 3 anrop till öppna data har gjorts från din adress den här minuten."
+    )
+    # Another address has its own count; the limit off counts nothing.
+    assert client.get(rows, REMOTE_ADDR="192.0.2.2").status_code == 200
+    settings.API_OPEN_DATA_RATE_LIMIT = 0
+    assert client.get(rows, REMOTE_ADDR="192.0.2.1").status_code == 200
+
+
+def test_the_open_data_limit_is_per_minute(rf, settings):
+    from django.core.cache import cache
+
+    from styrhjul.api import limits
+
+    settings.API_OPEN_DATA_RATE_LIMIT = 2
+    cache.clear()
+    request = rf.get("/", REMOTE_ADDR="198.51.100.7")
+    minute = 1_000_000 * 60
+    limits.check_address(request, now=minute + 1)
+    limits.check_address(request, now=minute + 2)
+    with pytest.raises(limits.Problem) as refused:
+        limits.check_address(request, now=minute + 45)
+    assert refused.value.headers == {"Retry-After": "15"}
+    limits.check_address(request, now=minute + 61)  # the next minute

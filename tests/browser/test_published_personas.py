@@ -1,5 +1,6 @@
 """Publishing on the demo municipality, in Chromium: the demo's modellägare
-publishes a follow-up again from the årshjul, and a visitor without login
+may not publish, the admin publishes a follow-up again (the worker does it
+while the page shows how far it has come), and a visitor without login
 reads the public page with the indicators' charts, their tables and
 comparisons. Every page passes axe; the public page reflows at 320 CSS px.
 
@@ -18,6 +19,7 @@ from styrhjul.demo.data import DEMO_PASSWORD
 from tests.browser import test_personas
 from tests.browser.conftest import TIMEOUT_MS, assert_accessible
 from tests.browser.test_personas import NARROW, WIDE
+from tests.worker import run_worker
 
 # The demo's server, browser and journeys, loaded once for this module.
 demo_server = test_personas.demo_server
@@ -77,8 +79,17 @@ def test_publishing_is_for_the_organisations_model_owners_and_a_visitor_reads_th
     # published again (after a correction, say).
     title = published.get_by_role("rowheader").first.inner_text()
     j.click(page.get_by_role("link", name=f"Publicera {title}", exact=True), "publicera")
-    j.click(page.get_by_role("button", name="Publicera"), "publicerad")
-    assert f"{title} är publicerad." in page.inner_text("main")
+    # Publishing is ordered; the worker does it and the page follows it.
+    j.click(page.get_by_role("button", name="Publicera"), "publicering-i-ko")
+    assert f"”{title}” publiceras i bakgrunden." in page.inner_text("main")
+    assert page.get_by_role("button", name="Publicera").count() == 0
+    run_worker()  # `styrhjul worker`, as beside the server
+    done = page.get_by_role("link", name="Visa den publicerade uppföljningen")
+    done.wait_for(timeout=60_000)
+    published_text = rf"”{re.escape(title)}” är publicerad med [\d\s]+ rader\."
+    assert re.search(published_text, page.inner_text("main"))
+    j.visited("publicerad")
+    j.click(done, "den-publicerade")
     j.click(
         page.get_by_role("link", name="Publicerade uppföljningar", exact=True).first,
         "publicerade-igen",

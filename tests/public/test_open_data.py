@@ -126,6 +126,7 @@ def test_nothing_unpublished_is_reachable_without_login(client, reported, org, c
         assert org["kommun"].name not in response.content.decode()
     for url in (
         reverse("public:publish", args=[reported.pk]),
+        reverse("public:publishing_status", args=[reported.pk]),
         reverse("public:settings", args=[org["kommun"].pk]),
     ):
         response = client.get(url)

@@ -20,6 +20,7 @@ from styrhjul.public.models import Snapshot, SnapshotRow
 from styrhjul.public.services import occasion_publish, publish_refusal
 from tests.conftest import ANALYSIS
 from tests.factories import DocumentJobFactory, UserFactory, grant
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +134,9 @@ def test_later_edits_renames_and_deletions_never_change_a_snapshot(
     assert got.status_code == 200 and got.content == b"%PDF-1.7 som det var"
 
 
-def test_the_publish_page_shows_the_refusal_and_then_publishes(client, reported, model_owner):
+def test_the_publish_page_shows_the_refusal_and_then_publishes(
+    client, reported, model_owner, django_capture_on_commit_callbacks
+):
     client.force_login(model_owner)
     url = reverse("public:publish", args=[reported.pk])
     page = client.get(url)
@@ -141,11 +144,12 @@ def test_the_publish_page_shows_the_refusal_and_then_publishes(client, reported,
     assert client.post(url).status_code == 400
     assert not Snapshot.objects.exists()
     past_deadlines(reported)
-    response = client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == url
+    run_worker()  # the worker publishes (tests/public/test_publishing_job.py)
     snapshot = Snapshot.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse("public:snapshot", args=[snapshot.pk])
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(reverse("public:snapshot", args=[snapshot.pk])).content.decode()
     assert "Delårsrapport 2025" in page and "Maja Modellägare" in page
     assert reverse("public:snapshot_csv", args=[snapshot.pk]) in page
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -290,6 +290,26 @@ def task_page(user, task: ReportingTask) -> TaskPage:
         groups.append(Group("Övriga poster", rest))
     reported = sum(e.reported for e in entries.values())
     return TaskPage(task, groups, entries, scales, reported, len(entries))
+
+
+def entry_saved(task: ReportingTask, entry: Entry) -> Entry:
+    """The entry of an item (not an indicator) just saved: its report read
+    again (one query) and its state by the rule; where it stands on the
+    page and its facts as they were."""
+    item = entry.item
+    report = (
+        Report.objects.filter(occasion_id=task.occasion_id, unit_id=task.unit_id, item_id=item.pk)
+        .select_related("status", "assessment", "updated_by")
+        .first()
+    )
+    return replace(
+        entry,
+        report=report,
+        form=None,
+        conflict=None,
+        saved=False,
+        state=readmodel.state(item, task.plan_type, report, entry.value, task.unit_id),
+    )
 
 
 def _reaches(start: int, target: int, parents: dict[int, list[int]]) -> bool:

@@ -41,16 +41,24 @@ def _task(request, pk: int) -> ReportingTask:
     return access.get_or_404(request.user, queries.task_queryset(), pk=pk)
 
 
-def _page(request, task: ReportingTask) -> queries.TaskPage:
+def _page(request, task: ReportingTask, only: int | None = None) -> queries.TaskPage:
     """The task's page with the facts beside the forms (indicators' outcomes
-    and targets, the indicators of each goal)."""
-
+    and targets, the indicators of each goal); with `only`, an item's id,
+    the facts and review comment of that item alone (a save shows one). A
+    goal's facts are its indicators', read as the whole page reads them."""
     page = queries.task_page(request.user, task)
-    attach_task_facts(request.user, task, page.entries)
-    comments = review.item_comments(task)
-    for entry in page.entries.values():
-        entry.review_comment = comments.get(entry.item.pk, "")
+    entries = page.entries
+    if only is not None and (only not in entries or entries[only].item.kind != ItemKind.GOAL):
+        entries = {only: entries[only]} if only in entries else {}
+    _attach_facts(request, task, entries)
     return page
+
+
+def _attach_facts(request, task: ReportingTask, entries: dict[int, queries.Entry]) -> None:
+    attach_task_facts(request.user, task, entries)
+    comments = review.item_comments(task)
+    for entry in entries.values():
+        entry.review_comment = comments.get(entry.item.pk, "")
 
 
 def _crumbs(task: ReportingTask, *rest):
@@ -109,7 +117,7 @@ def task(request, pk: int):
 @require_POST
 def report_item(request, pk: int, item: int):
     task_obj = _task(request, pk)
-    page = _page(request, task_obj)
+    page = _page(request, task_obj, only=item)
     entry = page.entries.get(item)
     if entry is None:
         raise Http404
@@ -132,8 +140,12 @@ def report_item(request, pk: int, item: int):
             if not request.htmx:
                 messages.success(request, _("”%(title)s” är sparad.") % {"title": entry.item.title})
                 return redirect(reverse("followup:task", args=[task_obj.pk]) + f"#post-{item}")
-            # Show the saved state (a fresh form with the new version).
-            fresh = _page(request, task_obj).entries[item]
+            # Show the saved state (a fresh form with the new version). An
+            # indicator's save may change its outcomes and facts: read again.
+            if entry.item.kind == ItemKind.INDICATOR:
+                fresh = _page(request, task_obj, only=item).entries[item]
+            else:
+                fresh = queries.entry_saved(task_obj, entry)
             fresh.saved = True
             _prepare(request, task_obj, fresh, page.scale_values, locked)
             return render(
@@ -162,6 +174,8 @@ def report_item(request, pk: int, item: int):
             },
         )
     # A plain form post with errors: the whole page, this item's typed values kept.
+    if entry.item.kind != ItemKind.GOAL:  # the others' facts, not read for the save
+        _attach_facts(request, task_obj, {k: e for k, e in page.entries.items() if k != item})
     for other in page.entries.values():
         if other is not entry:
             _prepare(request, task_obj, other, page.scale_values, locked)

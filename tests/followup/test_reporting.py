@@ -202,6 +202,16 @@ def test_an_htmx_post_returns_the_item_fragment(client, task, chef, chain):
     assert "<html" not in html
     assert "Sparat." in html
     assert f'name="post-{item.pk}-version" value="1"' in html
+    # The answer shows the item as now saved: its state and who saved it.
+    assert '<span class="tag">Rapporterad</span>' in html
+    assert f"av {chef.get_full_name()}." in html
+    response = client.post(
+        url("report_item", task.pk, item.pk),
+        {f"post-{item.pk}-version": "1", f"post-{item.pk}-comment": "Bara en kommentar."},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "Påbörjad, ej rapporterad" in html and "Bara en kommentar." in html
 
 
 def test_a_stale_save_shows_the_others_text_and_a_second_save_overwrites(

@@ -1,0 +1,316 @@
+"""The items of a task's reporting page (queries.Entry with their forms),
+written in one pass. A page has some 200 items, and a template per item was
+most of the page's time: the parts every item has (heading, state, review
+comment, the form's fields, the report read-only) are written here with the
+markup the template gave; the parts few items have (an indicator's or a
+goal's facts, a stale computed value, an edit conflict, a goal's guiding
+questions, an indicator's outcome read-only) stay in followup/_report_item_parts.html."""
+
+from __future__ import annotations
+
+from html import escape
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import linebreaksbr
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import formats
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext as _
+
+from styrhjul.model.models import ItemKind
+
+register = template.Library()
+
+_PK = "987654321"
+PARTS = "followup/_report_item_parts.html"
+
+
+def esc(value) -> str:
+    """{{ value }}: escaped unless safe. Django's conditional_escape with
+    html.escape directly (its lazy-string check, some 60 000 times a page,
+    was a tenth of the page's time)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
+
+
+def _date(value, fmt: str) -> str:
+    """{{ value|date:fmt }}: in the current time zone, "" when missing."""
+    return date_filter(template_localtime(value), fmt)
+
+
+def _lines(text) -> str:
+    """{{ text|linebreaksbr }}"""
+    return linebreaksbr(text, autoescape=True)
+
+
+def _scale(value) -> str:
+    """A scale value read-only: the symbol (decorative) and the text."""
+    return (
+        f'<span class="scale-value__symbol" aria-hidden="true" style="color: '
+        f'{esc(value.colour)}">{esc(value.symbol)}</span> {esc(value.label)}'
+    )
+
+
+class _Page:
+    """What every item of one page shares: the task, the translated words,
+    the addresses (with the item's id put in), the form's token and the
+    templates of the rare parts."""
+
+    def __init__(self, context):
+        self.task = context.get("task")
+        self.underlag_ids = context.get("underlag_ids") or ()
+        self.guiding_questions = context.get("guiding_questions")
+        token = context.get("csrf_token")
+        self.csrf_token = token
+        self.csrf = (
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(token)}">'
+            if token and token != "NOTPROVIDED"
+            else ""
+        )
+        task_pk = str(self.task.pk)
+        self.item_url = reverse("planning:item", args=[_PK])
+        self.underlag_url = reverse("followup:underlag", args=[task_pk, _PK])
+        self.report_url = reverse("followup:report_item", args=[task_pk, _PK])
+        self.kinds = {k: esc(str(label)) for k, label in ItemKind.choices}
+        self.words = {
+            key: esc(_(text))
+            for key, text in (
+                ("reported", "Rapporterad"),
+                ("started", "Påbörjad, ej rapporterad"),
+                ("not_reported", "Ej rapporterad"),
+                ("show", "Visa posten"),
+                ("underlag", "Underlag"),
+                ("review", "Kommentar från granskningen"),
+                ("saved", "Sparat."),
+                ("not_saved", "Det gick inte att spara"),
+                ("correct", "Rätta felen nedan. Det du skrivit finns kvar."),
+                ("error", "Fel:"),
+                ("save", "Spara"),
+                ("status", "Status"),
+                ("completion", "Färdighetsgrad"),
+                ("assessment", "Bedömning"),
+                ("analysis", "Analys"),
+                ("result", "Resultat"),
+                ("comment", "Kommentar"),
+                ("measure", "Åtgärd"),
+                ("responsible", "Ansvarig:"),
+                ("due", "Klart senast:"),
+                ("nothing", "Inget rapporterat."),
+            )
+        }
+        self.shared_from = _("delad från %(unit)s")
+        self.saved_by = _("Senast sparad %(when)s av %(who)s.")
+        self.for_title = _("för %(title)s")
+        self.outcome = _("Utfall %(year)s")
+        self._parts = {}
+
+    def part(self, name: str, entry) -> str:
+        """A rare part of the item from followup/_report_item_parts.html."""
+        if name not in self._parts:
+            self._parts[name] = get_template(f"{PARTS}#{name}")
+        return self._parts[name].render(
+            {
+                "entry": entry,
+                "item": entry.item,
+                "task": self.task,
+                "guiding_questions": self.guiding_questions,
+                "csrf_token": self.csrf_token,
+            }
+        )
+
+
+def _item(entry, page: _Page) -> str:
+    item, report, form = entry.item, entry.report, entry.form
+    words = page.words
+    pk = str(item.pk)
+    title = esc(item.title)
+    out = [
+        f'<article class="report-item report-item--depth-{entry.depth or 0:d}" id="post-{pk}" '
+        f'aria-labelledby="post-{pk}-heading">\n'
+        f'  <h3 id="post-{pk}-heading"><span class="kind kind--{esc(item.kind)}">'
+        f"{page.kinds.get(item.kind) or esc(item.get_kind_display())}</span>\n    "
+    ]
+    if item.level_id:
+        out.append(f'<span class="muted">{esc(item.level.name)}</span>')
+    out.append(f'\n    {esc(item.number)} {title}</h3>\n  <p class="muted">\n    ')
+    if entry.shared_from:
+        shared = page.shared_from % {"unit": esc(entry.shared_from.name)}
+        out.append(f'<span class="tag tag--shared">{shared}</span>')
+    if entry.reported:
+        out.append(f'\n    <span class="tag">{words["reported"]}</span>')
+    elif entry.started:
+        out.append(f'\n    <span class="tag tag--closed">{words["started"]}</span>')
+    else:
+        out.append(f'\n    <span class="tag tag--closed">{words["not_reported"]}</span>')
+    if report is not None and report.updated_at:
+        when = esc(_date(report.updated_at, "Y-m-d H:i"))
+        who = esc(report.updated_by or "–")
+        out.append("\n    " + page.saved_by % {"when": when, "who": who})
+    hidden_title = f'<span class="visually-hidden"> {title}</span>'
+    out.append(
+        f'\n    <a href="{page.item_url.replace(_PK, pk)}">{words["show"]}{hidden_title}</a>\n    '
+    )
+    if item.pk in page.underlag_ids:
+        for_title = page.for_title % {"title": title}
+        out.append(
+            f'<span aria-hidden="true">·</span> <a class="underlag-link" '
+            f'href="{page.underlag_url.replace(_PK, pk)}">{words["underlag"]}'
+            f'<span class="visually-hidden"> {for_title}</span></a>'
+        )
+    out.append("\n  </p>\n  ")
+    if entry.review_comment:
+        out.append(
+            f'<div class="message message--warning review-comment" role="note"><p><strong>'
+            f"{words['review']}:</strong> {_lines(entry.review_comment)}</p></div>"
+        )
+    if (
+        item.kind == ItemKind.INDICATOR
+        or entry.facts is not None
+        or entry.breakdowns
+        or entry.goal_facts
+    ):
+        out.append(page.part("facts", entry))
+    if entry.computed_stale:
+        out.append(page.part("computed", entry))
+    if form and entry.may_report:
+        _form(out, entry, page, pk, title)
+    elif entry.reported or entry.started:
+        _read_only(out, entry, page)
+    else:
+        out.append(f'\n  <p class="muted">{words["nothing"]}</p>')
+    out.append("\n</article>\n")
+    return "".join(out)
+
+
+def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
+    item, form, words = entry.item, entry.form, page.words
+    if entry.saved:
+        out.append(f'\n  <p class="message message--success" role="status">{words["saved"]}</p>')
+    questions = " report-form--with-questions" if item.kind == ItemKind.GOAL else ""
+    action = page.report_url.replace(_PK, pk)
+    out.append(
+        f'\n  <div class="report-form{questions}">\n'
+        f'  <form method="post" action="{action}" novalidate\n'
+        f'        hx-post="{action}" hx-target="#post-{pk}" hx-swap="outerHTML">\n    '
+        f"{page.csrf}\n    "
+    )
+    if form.errors:
+        non_field = form.non_field_errors()
+        out.append(
+            f'\n    <div class="error-summary" role="alert">\n      <h4>{words["not_saved"]}</h4>'
+        )
+        out.extend(f"<p>{esc(error)}</p>" for error in non_field)
+        if not non_field:
+            out.append(f"<p>{words['correct']}</p>")
+        out.append("\n    </div>\n    ")
+    if entry.conflict:
+        out.append(page.part("conflict", entry))
+    out.extend(str(field) for field in form.hidden_fields())
+    for row in form.rows:
+        field = row.field
+        errors = field.errors
+        help_text = field.help_text
+        auto_id = esc(field.auto_id)
+        out.append("\n    ")
+        help_html = (
+            f'<span class="help" id="{auto_id}_helptext">{esc(help_text)}</span>'
+            if help_text
+            else ""
+        )
+        error_html = (
+            f'<div class="error-text" id="{auto_id}_error">'
+            + "".join(
+                f'<p><span class="visually-hidden">{words["error"]} </span>{esc(error)}</p>'
+                for error in errors
+            )
+            + "</div>"
+            if errors
+            else ""
+        )
+        error_class = " field--error" if errors else ""
+        if row.choices is not None:
+            described = ""
+            if errors or help_text:
+                described = (
+                    ' aria-describedby="'
+                    + (f"{auto_id}_helptext" if help_text else "")
+                    + (f" {auto_id}_error" if errors else "")
+                    + '"'
+                )
+            invalid = ' aria-invalid="true"' if errors else ""
+            name = esc(field.html_name)
+            out.append(
+                f'<fieldset class="field scale-choice{error_class}"{described}>\n'
+                f"      <legend>{esc(field.label)}</legend>\n      {help_html}{error_html}"
+            )
+            for choice in row.choices:
+                choice_id = esc(choice.id)
+                checked = " checked" if choice.checked else ""
+                out.append(
+                    f'<div class="checkbox"><input type="radio" name="{name}" '
+                    f'value="{esc(choice.value)}" id="{choice_id}"{invalid}{checked}> '
+                    f'<label for="{choice_id}">{esc(choice.label)}</label></div>'
+                )
+            out.append("\n    </fieldset>")
+        else:
+            out.append(
+                f'<div class="field{error_class}">\n'
+                f'      <label for="{auto_id}">{esc(field.label)}</label>\n      '
+                f"{help_html}{error_html}{field}\n    </div>"
+            )
+    out.append(
+        f'\n    <button type="submit">{words["save"]}'
+        f'<span class="visually-hidden"> {title}</span></button>\n  </form>\n  '
+    )
+    if item.kind == ItemKind.GOAL:
+        out.append(page.part("questions", entry))
+    out.append("\n  </div>")
+
+
+def _read_only(out: list, entry, page: _Page) -> None:
+    report, words = entry.report, page.words
+    rows = []
+    if report is not None and report.status:
+        rows.append(f"<dt>{words['status']}</dt><dd>{_scale(report.status)}</dd>")
+    if report is not None and report.completion is not None:
+        completion = esc(formats.localize(report.completion))
+        rows.append(f"<dt>{words['completion']}</dt><dd>{completion} %</dd>")
+    if entry.value:
+        year = esc(page.outcome % {"year": f"{page.task.occasion.year:d}"})
+        note = f" ({esc(entry.value.note)})" if entry.value.note else ""
+        rows.append(f"<dt>{year}</dt><dd>{page.part('outcome', entry)}{note}</dd>")
+    if report is not None:
+        if report.assessment:
+            rows.append(f"<dt>{words['assessment']}</dt><dd>{_scale(report.assessment)}</dd>")
+        if report.analysis:
+            rows.append(f"<dt>{words['analysis']}</dt><dd>{_lines(report.analysis)}</dd>")
+        if report.comment:
+            label = (
+                words["result"] if entry.item.kind == ItemKind.CONTROL_POINT else words["comment"]
+            )
+            rows.append(f"<dt>{label}</dt><dd>{_lines(report.comment)}</dd>")
+        if report.measures:
+            measure = _lines(report.measures)
+            if report.measures_responsible:
+                measure += f"<br>{words['responsible']} {esc(report.measures_responsible)}"
+            if report.measures_due:
+                measure += f"<br>{words['due']} {_date(report.measures_due, 'Y-m-d')}"
+            rows.append(f"<dt>{words['measure']}</dt><dd>{measure}</dd>")
+    out.append('\n  <dl class="report-readonly">\n    ' + "\n    ".join(rows) + "\n  </dl>")
+
+
+@register.simple_tag(takes_context=True)
+def report_items(context, entries):
+    """{% report_items entries %}: the items of one group of the page."""
+    page = _Page(context)
+    return mark_safe("".join(_item(entry, page) for entry in entries))
+
+
+@register.simple_tag(takes_context=True)
+def report_item(context, entry):
+    """{% report_item entry %}: one item (the answer to an htmx save)."""
+    return report_items(context, [entry])

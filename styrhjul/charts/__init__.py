@@ -12,6 +12,8 @@ under a hash of everything drawn.
 """
 
 import hashlib
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from .numbers import format_number, format_value
 from .spec import BarChart, GenderChart, GroupedBarChart, Series, TrendChart
@@ -35,6 +37,8 @@ __all__ = [
     "to_png",
     "to_svg",
     "cached_svg",
+    "cached_svgs",
+    "ChartToDraw",
 ]
 
 # Charts are kept a week in the cache; a changed chart has another key, so
@@ -70,12 +74,37 @@ def cached_svg(
     title drawn), the id prefix, the text alternative and DRAWING, so
     changed data is a new picture; the cache is Django's (the database's
     cache table, Redis or the process, shared by every web process)."""
+    return cached_svgs([ChartToDraw(chart, id_prefix, show_title, desc)])[0]
+
+
+class ChartToDraw(NamedTuple):
+    """One chart of a page and how it is drawn (the arguments of `to_svg`)."""
+
+    chart: object
+    id_prefix: str = "chart"
+    show_title: bool = True
+    desc: str | None = None
+
+
+def cached_svgs(charts: Sequence[ChartToDraw]) -> list[str]:
+    """`cached_svg` for every chart of a page at once: one look-up in the
+    cache for all of them (one query with the database's cache table), and
+    one write for those that had to be drawn."""
     from django.core.cache import cache
 
-    content = repr((DRAWING, chart, id_prefix, show_title, desc))
-    key = "charts:svg:" + hashlib.sha256(content.encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = to_svg(chart, id_prefix=id_prefix, show_title=show_title, desc=desc)
-        cache.set(key, svg, CACHE_SECONDS)
-    return svg
+    keys = [
+        "charts:svg:" + hashlib.sha256(repr((DRAWING, *one)).encode()).hexdigest() for one in charts
+    ]
+    found = cache.get_many(keys) if keys else {}
+    drawn: dict[str, str] = {}
+    result = []
+    for key, one in zip(keys, charts, strict=True):
+        svg = found.get(key) or drawn.get(key)
+        if svg is None:
+            svg = drawn[key] = to_svg(
+                one.chart, id_prefix=one.id_prefix, show_title=one.show_title, desc=one.desc
+            )
+        result.append(svg)
+    if drawn:
+        cache.set_many(drawn, CACHE_SECONDS)
+    return result

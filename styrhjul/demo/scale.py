@@ -57,7 +57,8 @@ from styrhjul.kolada.models import KoladaKpi, KoladaMunicipality, KoladaSettings
 from styrhjul.model.models import GoalLevel, GovernanceModel, ItemKind, PlanType, ScaleValue
 from styrhjul.model.services import model_create_default
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Unit, UnitType
+from styrhjul.organisation import services as organisation_services
+from styrhjul.organisation.models import RoleGrant, Unit, UnitType, User
 from styrhjul.planning.models import (
     Direction,
     IndicatorSource,
@@ -562,6 +563,49 @@ def manager_unit(units: int = 300) -> Unit | None:
 
 def subtree_size(unit: Unit) -> int:
     return Unit.objects.descendants(unit, include_self=True).count()
+
+
+# --- Measuring users -----------------------------------------------------------------
+
+
+def measuring_user(
+    username: str,
+    *,
+    first_name: str,
+    last_name: str,
+    title: str,
+    domain: str,
+    unit: Unit | None = None,
+    role: str | None = None,
+    includes_subtree: bool = True,
+) -> User:
+    """A user that a measuring command (styrhjul bench, economy-bench,
+    load-test) works as: made the first time, with an address at `domain`,
+    and given `role` on `unit` (with the units below it when
+    includes_subtree) unless they hold that role there already."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = organisation_services.user_create(
+            actor=access.SYSTEM,
+            username=username,
+            email=f"{username}@{domain}",
+            first_name=first_name,
+            last_name=last_name,
+            title=title,
+        )
+    if (
+        unit is not None
+        and role is not None
+        and not RoleGrant.objects.filter(user=user, unit=unit, role=role).exists()
+    ):
+        organisation_services.grant_role(
+            actor=access.SYSTEM,
+            user=user,
+            unit=unit,
+            role=role,
+            includes_subtree=includes_subtree,
+        )
+    return user
 
 
 # --- Deleting ----------------------------------------------------------------------

@@ -35,7 +35,8 @@ What is in the document:
 In the plan's own order (planning.numbering.plan_key: Item.order, which the
 plan's Excel import sets from its rows and the plan page changes), never by
 title; goals of several plans on one level plan by plan, the plans in the
-organisation's order (ordering.plans_first). An item's Nr is printed only
+organisation's order, the unit's own goals first (ordering.own_first); the
+activities under a goal in the same order. An item's Nr is printed only
 when it has one. Perspectives in the styrmodell's order. What the organisation
 chose on Dokumentinställningar
 (layout.Contents): the title and subtitle, the columns' headings, widths and
@@ -61,11 +62,10 @@ from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.model.models import ItemKind, PlanType
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item, ItemLink, ItemShare
-from styrhjul.planning.numbering import plan_key
 
 from .internal_control import DocumentError, swedish_date
 from .layout import layout_for
-from .ordering import plans_first
+from .ordering import own_first
 from .own_sections import with_own_texts
 from .registry import CONTENT_TYPES  # noqa: F401 - the formats this document has
 
@@ -344,12 +344,6 @@ def _nearest_goals(
     return found
 
 
-def _activity_key(item: Item, unit: Unit) -> tuple:
-    """The document's unit's own items first, then each other unit's, each
-    in its plan's order (numbering.plan_key)."""
-    return (item.plan.unit_id != unit.pk, item.plan.unit.name.casefold(), *plan_key(item))
-
-
 def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     """The document for the unit at the occasion (see the module's docstring
     for what it contains). It shows the unit's whole part of the tree, so
@@ -473,40 +467,43 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
             )
         return result
 
+    def is_units(item: Item) -> bool:
+        """The unit's own goal or activity: of its plans, or shared to it."""
+        return (
+            item.pk in own_goals
+            or item.plan.unit_id == unit.pk
+            or unit.pk in receivers.get(item.pk, ())
+        )
+
     under: dict[int, list[Item]] = defaultdict(list)
     without_goal: list[Item] = []
     for item in activities:
         goals = _nearest_goals(item.pk, up, goal_ids, pass_through)
         for goal_id in goals:
             under[goal_id].append(item)
-        if not goals and (item.plan.unit_id == unit.pk or unit.pk in receivers.get(item.pk, ())):
+        if not goals and is_units(item):
             without_goal.append(item)
 
-    shown = [(g, True) for g in own_goals.values()]
-    shown += [(other_goals[pk], False) for pk in under if pk in other_goals]
-    # The higher goal levels first; on a level the unit's own goals, then
-    # those of other units; each plan's goals together, the plans in the
-    # organisation's order, each in its own order (ordering.plans_first).
-    in_plans = plans_first([g for g, _own in shown])
-    shown.sort(
-        key=lambda p: (p[0].level.order if p[0].level_id else 10**6, not p[1], in_plans(p[0]))
-    )
+    shown = [*own_goals.values(), *(other_goals[pk] for pk in under if pk in other_goals)]
+
+    # Goals and activities alike (ordering.own_first): the unit's own, then
+    # those of other units; each plan's items together, the plans in the
+    # organisation's order, each in its own order. The goals' higher levels
+    # first.
+    in_order = own_first([*shown, *activities], is_units)
+    shown.sort(key=lambda g: (g.level.order if g.level_id else 10**6, in_order(g)))
     describe = contents.has("malbeskrivning")
 
     order: dict[str, tuple] = {}
     grouped: dict[str, list[GoalGroup]] = defaultdict(list)
-    for goal, _own in shown:
+    for goal in shown:
         if goal.perspective_id:
             name = goal.perspective.name
             order.setdefault(name, (0, goal.perspective.order, name.casefold()))
         else:
             name = OTHER_PERSPECTIVE
             order[name] = (1, 0, "")
-        rows = [
-            r
-            for item in sorted(under[goal.pk], key=lambda i: _activity_key(i, unit))
-            for r in rows_of(item)
-        ]
+        rows = [r for item in sorted(under[goal.pk], key=in_order) for r in rows_of(item)]
         grouped[name].append(
             GoalGroup(
                 number=goal.number,
@@ -524,9 +521,7 @@ def build(unit: Unit | int, occasion: FollowUpOccasion | int) -> FollowupByDate:
     for kind, name in ((ItemKind.ACTIVITY, WITHOUT_GOAL), (ItemKind.ASSIGNMENT, ASSIGNMENTS)):
         if kind == ItemKind.ACTIVITY and not contents.includes("utan_mal"):
             continue
-        items = sorted(
-            (i for i in without_goal if i.kind == kind), key=lambda i: _activity_key(i, unit)
-        )
+        items = sorted((i for i in without_goal if i.kind == kind), key=in_order)
         rows = [r for item in items for r in rows_of(item)]
         if rows:
             group = GoalGroup(number="", title="", rows=rows)

@@ -4,7 +4,9 @@ Each plan's items stay together in the plan's own order
 (planning.numbering.plan_key); the plans come in the organisation's order
 of their units (followup.underlag.organisation_order: depth first through
 the tree), a unit's plans in the order of their plan types. Two plans whose
-goals are both numbered "1." therefore never interleave or collide."""
+goals are both numbered "1." therefore never interleave or collide. A
+document about a unit puts the unit's own items (its own and those shared
+to it) before other units' (own_first), for goals and activities alike."""
 
 from __future__ import annotations
 
@@ -40,5 +42,17 @@ def plans_first(items: Iterable[Item]) -> Callable[[Item], tuple]:
             plan.pk,
             *plan_key(item),
         )
+
+    return key
+
+
+def own_first(items: Iterable[Item], own: Callable[[Item], bool]) -> Callable[[Item], tuple]:
+    """A sort key for `items` in a document about a unit: the unit's own
+    items (`own`) before other units', each part in plans_first's order.
+    One query for the units' places."""
+    in_plans = plans_first(items)
+
+    def key(item: Item) -> tuple:
+        return (not own(item), in_plans(item))
 
     return key

@@ -11,7 +11,16 @@ from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
 
-from styrhjul.charts import BarChart, Series, Table, TrendChart, cached_svg, data_table
+from styrhjul.charts import (
+    BarChart,
+    ChartToDraw,
+    Series,
+    Table,
+    TrendChart,
+    cached_svg,
+    cached_svgs,
+    data_table,
+)
 from styrhjul.charts.numbers import format_value
 
 from .queries import EconomyTable
@@ -28,6 +37,10 @@ class ShownChart:
     text: str
 
 
+# A chart to show: the chart, its id prefix and the text that says what it shows.
+_Pending = tuple[object, str, str]
+
+
 def tkr(value: Decimal | None) -> Decimal | None:
     """Kronor as whole thousands (tkr), as the charts and documents show them."""
     return None if value is None else (value / TKR).quantize(Decimal(1))
@@ -40,9 +53,40 @@ def chart_svg(chart, prefix: str, text: str) -> str:
 
 
 def _shown(chart, prefix: str, text: str) -> ShownChart:
+    return _draw([(chart, prefix, text)])[0]
+
+
+def _draw(charts: list[_Pending]) -> list[ShownChart]:
+    """The charts (chart, id prefix, text) drawn or read from the cache
+    together (charts.cached_svgs: one look-up for all of them)."""
+    svgs = cached_svgs([ChartToDraw(chart, prefix, False, text) for chart, prefix, text in charts])
     # to_svg escapes every text it writes; the markup is ours.
-    svg = chart_svg(chart, prefix, text)
-    return ShownChart(mark_safe(svg), data_table(chart), text)  # noqa: S308
+    return [
+        ShownChart(mark_safe(svg), data_table(chart), text)  # noqa: S308
+        for svg, (chart, _prefix, text) in zip(svgs, charts, strict=True)
+    ]
+
+
+@dataclass
+class PageCharts:
+    """The charts of a unit's economy page."""
+
+    months: list[ShownChart]  # per month and accumulated
+    rows: ShownChart | None  # avvikelse per report row
+    parts: ShownChart | None  # avvikelse per sub-unit
+
+
+def page_charts(table: EconomyTable, prefix: str) -> PageCharts:
+    """The economy page's charts, drawn or read from the cache together."""
+    months = _month_charts(table, prefix)
+    rows, parts = _row_chart(table, prefix), _part_chart(table, prefix)
+    shown = _draw([*months, *(c for c in (rows, parts) if c is not None)])
+    months_shown, rest = shown[: len(months)], iter(shown[len(months) :])
+    return PageCharts(
+        months_shown,
+        next(rest) if rows is not None else None,
+        next(rest) if parts is not None else None,
+    )
 
 
 def _cumulative(values):
@@ -56,7 +100,7 @@ def _cumulative(values):
     return result
 
 
-def month_charts(table: EconomyTable, prefix: str) -> list[ShownChart]:
+def _month_charts(table: EconomyTable, prefix: str) -> list[_Pending]:
     """Nettokostnad per month and accumulated: utfall (solid) for the
     months with utfall, budget (dashed) for the whole year."""
     total = next((r for r in table.rows if r.is_total), None)
@@ -104,7 +148,7 @@ def month_charts(table: EconomyTable, prefix: str) -> list[ShownChart]:
                 ),
             ],
         )
-        charts.append(_shown(chart, f"{prefix}-{key}", f"{lead} {summary}"))
+        charts.append((chart, f"{prefix}-{key}", f"{lead} {summary}"))
     return charts
 
 
@@ -129,12 +173,12 @@ def deviation_bars(title: str, header: str, items, what: str) -> tuple[BarChart,
     return chart, text
 
 
-def _bars(title: str, header: str, items, prefix: str, what: str) -> ShownChart:
+def _bars(title: str, header: str, items, prefix: str, what: str) -> _Pending:
     chart, text = deviation_bars(title, header, items, what)
-    return _shown(chart, prefix, text)
+    return chart, prefix, text
 
 
-def row_chart(table: EconomyTable, prefix: str) -> ShownChart | None:
+def _row_chart(table: EconomyTable, prefix: str) -> _Pending | None:
     """Avvikelse to date per report row (with nettokostnad last)."""
     if not table.months_with_utfall:
         return None
@@ -142,7 +186,7 @@ def row_chart(table: EconomyTable, prefix: str) -> ShownChart | None:
     return _bars("Avvikelse hittills per rad", "Rad", items, f"{prefix}-rader", "per rad")
 
 
-def part_chart(table: EconomyTable, prefix: str) -> ShownChart | None:
+def _part_chart(table: EconomyTable, prefix: str) -> _Pending | None:
     """Avvikelse to date in nettokostnad per sub-unit (and the unit's own
     ansvar), when there is more than one."""
     if not table.months_with_utfall or len(table.parts) < 2:

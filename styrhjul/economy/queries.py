@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from styrhjul.organisation.models import Unit
+from styrhjul.planning import queries as planning_queries
 
 from .models import (
     AnsvarMapping,
@@ -48,7 +49,9 @@ def as_shown(ledger_amount: Decimal | None) -> Decimal | None:
 
 
 def organisation_of(unit: Unit) -> Unit:
-    return Unit.objects.with_tree_fields().ancestors(unit, include_self=True).first()
+    """The unit's organisation (the root of its tree): no query for a root,
+    one for a unit read with its tree fields (`Unit.objects.with_tree_fields()`)."""
+    return planning_queries.organisation_of(unit)
 
 
 @dataclass
@@ -157,9 +160,16 @@ def _date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def fiscal_years(organisation: Unit) -> list[datetime.date]:
-    starts = {start for _period, start in ledger_months(organisation)} | set(
+def fiscal_years(
+    organisation: Unit, ledger: list[tuple[datetime.date, datetime.date]] | None = None
+) -> list[datetime.date]:
+    """The fiscal years with utfall or a budget, latest first (`ledger`: the
+    organisation's ledger_months when the caller has read them)."""
+    if ledger is None:
+        ledger = ledger_months(organisation)
+    starts = {start for _period, start in ledger} | set(
         BudgetVersion.objects.filter(organisation=organisation)
+        .order_by()
         .values_list("year_start", flat=True)
         .distinct()
     )
@@ -188,11 +198,14 @@ def _row_of(rows: list[ReportRow]):
     return row_of
 
 
-def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> EconomyTable:
+def unit_economy(
+    unit: Unit, year_start: datetime.date | None = None, *, organisation: Unit | None = None
+) -> EconomyTable:
     """Budget and utfall per report row and month for the unit with its
     sub-units, in the fiscal year beginning year_start (default: the latest)."""
-    organisation = organisation_of(unit)
-    years = fiscal_years(organisation)
+    organisation = organisation or organisation_of(unit)
+    ledger = ledger_months(organisation)
+    years = fiscal_years(organisation, ledger)
     if year_start is None or year_start not in years:
         year_start = years[0] if years else None
     rows = list(ReportRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
@@ -245,7 +258,7 @@ def unit_economy(unit: Unit, year_start: datetime.date | None = None) -> Economy
     for r in figures:
         r.budget = [ZERO] * 12
         r.utfall = [None] * 12
-    seen_months = {m for m, start in ledger_months(organisation) if start == year_start}
+    seen_months = {m for m, start in ledger if start == year_start}
     for i, m in enumerate(months):
         if m in seen_months:
             for r in figures:
@@ -608,7 +621,8 @@ def ansvar_economy(
 
 
 def _ansvar_economy_of(organisation, objs, year_start, readable) -> list[AnsvarEconomy]:
-    years = fiscal_years(organisation)
+    ledger = ledger_months(organisation)
+    years = fiscal_years(organisation, ledger)
     if year_start is None or year_start not in years:
         year_start = years[0] if years else None
     rows = list(ReportRow.objects.filter(organisation=organisation).prefetch_related("ranges"))
@@ -636,7 +650,7 @@ def _ansvar_economy_of(organisation, objs, year_start, readable) -> list[AnsvarE
         .values_list("ansvar_id", "unit_id", "valid_from", "valid_to")
     ):
         spans[ansvar_id].append((unit_id, valid_from, valid_to))
-    seen_months = {m for m, start in ledger_months(organisation) if start == year_start}
+    seen_months = {m for m, start in ledger if start == year_start}
     months_with_utfall = max((i + 1 for i, m in enumerate(months) if m in seen_months), default=0)
     version = budget_in_force(organisation, year_start)
     index = {m: i for i, m in enumerate(months)}

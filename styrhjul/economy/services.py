@@ -33,10 +33,7 @@ from .models import (
     InvestmentRow,
     ReportRow,
 )
-
-
-def _organisation_of(unit: Unit) -> Unit:
-    return Unit.objects.with_tree_fields().ancestors(unit, include_self=True).first()
+from .queries import organisation_of
 
 
 @use_case
@@ -54,7 +51,7 @@ def mapping_create(
     organisation = ansvar.dimension.organisation
     if not access.may_manage_economy(actor, organisation):
         raise PermissionDenied
-    if _organisation_of(unit).pk != organisation.pk:
+    if organisation_of(unit).pk != organisation.pk:
         raise ValidationError({"unit": "Enheten hör inte till organisationen."})
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": "Giltig till kan inte vara före giltig från."})

@@ -201,7 +201,8 @@ def mapping(request):
 def unit_economy(request, pk: int):
     """A unit's budget and utfall per report row and month, with its
     sub-units summed."""
-    unit = access.get_or_404(request.user, Unit.objects.all(), pk=pk)
+    # Read with its tree fields: its organisation is then one query.
+    unit = access.get_or_404(request.user, Unit.objects.with_tree_fields(), pk=pk)
     year_start = None
     wanted = request.GET.get("ar")
     if wanted:
@@ -209,8 +210,9 @@ def unit_economy(request, pk: int):
             year_start = datetime.date.fromisoformat(wanted)
         except ValueError:
             raise Http404 from None
-    table = queries.unit_economy(unit, year_start)
     organisation = queries.organisation_of(unit)
+    table = queries.unit_economy(unit, year_start, organisation=organisation)
+    charts = figures.page_charts(table, "ekonomi")
     crumbs = [(unit.name, reverse("organisation:unit", args=[unit.pk]))]
     return render(
         request,
@@ -220,9 +222,9 @@ def unit_economy(request, pk: int):
             "page_title": _("Ekonomi för %(unit)s") % {"unit": unit.name},
             "unit": unit,
             "table": table,
-            "month_charts": figures.month_charts(table, "ekonomi"),
-            "row_chart": figures.row_chart(table, "ekonomi"),
-            "part_chart": figures.part_chart(table, "ekonomi"),
+            "month_charts": charts.months,
+            "row_chart": charts.rows,
+            "part_chart": charts.parts,
             "may_manage": access.may_manage_economy(request.user, organisation),
             "breadcrumbs": [*crumbs, (_("Ekonomi"), None)],
         },

@@ -19,7 +19,6 @@ from styrhjul.organisation.models import Unit
 
 from . import drill
 from .models import Account
-from .queries import organisation_of
 
 
 def _selection(request, organisation: Unit) -> drill.Selection:
@@ -35,16 +34,17 @@ def _selection(request, organisation: Unit) -> drill.Selection:
 
 
 def _unit_and_selection(request, pk: int):
-    unit = access.get_or_404(request.user, Unit.objects.all(), pk=pk)
-    organisation = organisation_of(unit)
-    return unit, organisation, _selection(request, organisation)
-
-
-def _crumbs(request, unit: Unit, sel: drill.Selection, *, last_linked: bool) -> list:
-    """The units from the organisation down to `unit`, each a link to its
-    drill-down when the user reads it."""
-    readable = access.unit_ids(request.user)
+    """The unit (read with its tree fields), the units from its organisation
+    (the first) down to it, and the chosen months."""
+    unit = access.get_or_404(request.user, Unit.objects.with_tree_fields(), pk=pk)
     chain = list(Unit.objects.ancestors(unit, include_self=True))
+    return unit, chain, _selection(request, chain[0])
+
+
+def _crumbs(request, chain: list[Unit], sel: drill.Selection, *, last_linked: bool) -> list:
+    """The units from the organisation down to the unit (`chain`), each a
+    link to its drill-down when the user reads it."""
+    readable = access.unit_ids(request.user)
     crumbs = []
     for index, node in enumerate(chain):
         linked = (readable is None or node.pk in readable) and (
@@ -68,8 +68,8 @@ def _context(request, sel: drill.Selection, **extra) -> dict:
 @require_safe
 def drill_unit(request, pk: int):
     """A unit's budget, utfall and avvikelse per report row and per child."""
-    unit, organisation, sel = _unit_and_selection(request, pk)
-    result = drill.unit_drill(unit, sel, organisation)
+    unit, chain, sel = _unit_and_selection(request, pk)
+    result = drill.unit_drill(unit, sel, chain[0])
     readable = access.unit_ids(request.user)
     for child in result.children:
         if child.kind == "unit" and (readable is None or child.pk in readable):
@@ -90,25 +90,25 @@ def drill_unit(request, pk: int):
             drill=result,
             child_header=_("Enhet eller ansvar"),
             form_action=reverse("economy:drill_unit", args=[unit.pk]),
-            breadcrumbs=_crumbs(request, unit, sel, last_linked=False),
+            breadcrumbs=_crumbs(request, chain, sel, last_linked=False),
         ),
     )
 
 
 def _ansvar(request, pk: int, ansvar: int):
-    unit, organisation, sel = _unit_and_selection(request, pk)
+    unit, chain, sel = _unit_and_selection(request, pk)
     found = drill.ansvar_of_unit(unit, ansvar, sel)
     if found is None:
         raise Http404
-    return unit, organisation, sel, found
+    return unit, chain, sel, found
 
 
 @login_required
 @require_safe
 def drill_ansvar(request, pk: int, ansvar: int):
     """An ansvar of a unit: per report row and per account."""
-    unit, organisation, sel, obj = _ansvar(request, pk, ansvar)
-    result = drill.ansvar_drill(unit, obj, sel, organisation)
+    unit, chain, sel, obj = _ansvar(request, pk, ansvar)
+    result = drill.ansvar_drill(unit, obj, sel, chain[0])
     for child in result.children:
         child.url = reverse("economy:drill_account", args=[unit.pk, obj.pk, child.pk]) + sel.query()
     label = f"{_('Ansvar')} {obj.code} {obj.name}".strip()
@@ -126,7 +126,7 @@ def drill_ansvar(request, pk: int, ansvar: int):
             child_header=_("Konto"),
             accounts=True,
             form_action=reverse("economy:drill_ansvar", args=[unit.pk, obj.pk]),
-            breadcrumbs=[*_crumbs(request, unit, sel, last_linked=True), (label, None)],
+            breadcrumbs=[*_crumbs(request, chain, sel, last_linked=True), (label, None)],
         ),
     )
 
@@ -136,7 +136,8 @@ def drill_ansvar(request, pk: int, ansvar: int):
 def drill_account(request, pk: int, ansvar: int, account: int):
     """An account on an ansvar: budget and utfall per month and the
     period's vouchers."""
-    unit, organisation, sel, obj = _ansvar(request, pk, ansvar)
+    unit, chain, sel, obj = _ansvar(request, pk, ansvar)
+    organisation = chain[0]
     found = Account.objects.filter(pk=account, organisation=organisation).first()
     if found is None:
         raise Http404
@@ -157,7 +158,7 @@ def drill_account(request, pk: int, ansvar: int, account: int):
             result=result,
             form_action=reverse("economy:drill_account", args=[unit.pk, obj.pk, found.pk]),
             breadcrumbs=[
-                *_crumbs(request, unit, sel, last_linked=True),
+                *_crumbs(request, chain, sel, last_linked=True),
                 (
                     ansvar_label,
                     reverse("economy:drill_ansvar", args=[unit.pk, obj.pk]) + sel.query(),

@@ -48,7 +48,22 @@ def admin(org):
 
 def test_login_page(page, live_server):
     goto(page, "/konto/logga-in/")
-    assert_accessible(page)
+    assert_accessible(page, failing_rules={"landmark-unique"})
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_login_page_with_the_demo_users(page, live_server, settings, width):
+    """In demo mode the login page lists the demo users in a section of its
+    own; no two landmarks on the page share a role and a name, also when the
+    table scrolls in a narrow window and becomes a region of its own."""
+    from styrhjul.demo.data import ROLE_USERS
+
+    settings.DEMO_MODE = True
+    UserFactory(username=ROLE_USERS[0].person.login)
+    page.set_viewport_size({"width": width, "height": 800})
+    goto(page, "/konto/logga-in/")
+    assert page.get_by_role("region", name="Demoanvändare", exact=True).is_visible()
+    assert_accessible(page, failing_rules={"landmark-unique"})
 
 
 def test_login_page_with_error(page, live_server, org):

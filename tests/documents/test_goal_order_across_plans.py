@@ -115,3 +115,43 @@ def test_plans_of_units_come_in_the_organisations_order(org, chain, two_plans):
         "3 Gemensamt mål för avdelningarna",
         "1 Trygg vård i livets slutskede",
     ]
+
+
+def test_activities_under_a_goal_come_in_the_organisations_order(org, chain, two_plans):
+    """Activities of several units under Socialförvaltningen's goal SF1 stand
+    as the goals do: the units depth first through the tree (an avdelning
+    before its enheter, the avdelningar by name), each unit's plans by plan
+    type (Arbetsmiljömål before Aktivitetsplan) and each plan in its own
+    order; not in the units' alphabetical
+    order, which would put Hemtjänst Norr before its avdelning Äldreomsorg."""
+    goal, ap = chain["operational"], chain["ap"]
+    work_env = goal.plan.plan_type.model.plan_types.get(name="Arbetsmiljömål")
+
+    def activity(unit, title, plan_type=ap):
+        planning.item_create(
+            actor=access.SYSTEM,
+            plan=planning.plan_for(actor=access.SYSTEM, unit=org[unit], plan_type=plan_type),
+            kind=ItemKind.ACTIVITY,
+            title=title,
+            contributes_to=[goal],
+        )
+
+    activity("enhet_a2", "Trygghetsbesök")
+    activity("avd_a", "Gemensam introduktion")
+    activity("avd_a", "Friskvård för personalen", plan_type=work_env)
+    activity("avd_a", "Kompetensplan för undersköterskor")
+    activity("avd_b", "Samverkan med skolan")
+    activity("forv", "Uppföljning av samverkan")
+
+    report = followup_by_date.build(org["forv"], two_plans)
+
+    group = next(g for s in report.sections for g in s.goals if g.title == goal.title)
+    assert [(row.unit_name, row.title) for row in group.rows] == [
+        ("Socialförvaltningen", "Uppföljning av samverkan"),
+        ("Individ och familj", "Samverkan med skolan"),
+        ("Barn och unga", "Läxhjälp på fritidsgården"),
+        ("Äldreomsorg", "Friskvård för personalen"),
+        ("Äldreomsorg", "Gemensam introduktion"),
+        ("Äldreomsorg", "Kompetensplan för undersköterskor"),
+        ("Hemtjänst Norr", "Trygghetsbesök"),
+    ]

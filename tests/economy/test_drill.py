@@ -209,6 +209,9 @@ def test_query_counts_do_not_grow_with_children_ansvar_or_accounts(client, org, 
     for url in urls:
         c.get(url)
     few = [count(c, url) for url in urls]
+    # The unit with its tree fields and the units above it (the breadcrumbs,
+    # the first of them the organisation) are read once each.
+    assert few == [16, 16, 17, 17]
     grow(org, "avd_a", 15)
     grow(org, "enhet_a1", 15)
     for n in range(15):

@@ -35,8 +35,7 @@ from styrhjul.demo import bench_api, bench_public, scale, sqlreplay
 from styrhjul.followup import services as followup_services
 from styrhjul.kolada.models import KoladaSettings, KoladaValue
 from styrhjul.model.models import GovernanceModel, ItemKind
-from styrhjul.organisation import access, services
-from styrhjul.organisation.models import Role, RoleGrant, Unit, User
+from styrhjul.organisation.models import Role, Unit, User
 from styrhjul.planning.models import Item, ItemLink, Plan
 
 BENCH_USERNAME = "bench-admin"
@@ -374,19 +373,15 @@ class Command(BaseCommand):
 
     def named_user(self, username: str, title: str, unit: Unit, role: str) -> User:
         """A measuring user with `role` on `unit` and the units below it."""
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = services.user_create(
-                actor=access.SYSTEM,
-                username=username,
-                email=f"{username}@skala.example",
-                first_name="Bänk",
-                last_name=title,
-                title=f"{title} för styrhjul bench",
-            )
-        if not RoleGrant.objects.filter(user=user, unit=unit, role=role).exists():
-            services.grant_role(actor=access.SYSTEM, user=user, unit=unit, role=role)
-        return user
+        return scale.measuring_user(
+            username,
+            first_name="Bänk",
+            last_name=title,
+            title=f"{title} för styrhjul bench",
+            domain="skala.example",
+            unit=unit,
+            role=role,
+        )
 
     # -- the data set and the user
 
@@ -445,19 +440,15 @@ class Command(BaseCommand):
         return self.style.WARNING(line) if verdict == "ÖVER" else line
 
     def bench_user(self, root) -> User:
-        user = User.objects.filter(username=BENCH_USERNAME).first()
-        if user is None:
-            user = services.user_create(
-                actor=access.SYSTEM,
-                username=BENCH_USERNAME,
-                email=f"{BENCH_USERNAME}@skala.example",
-                first_name="Bänk",
-                last_name="Mätning",
-                title="Mätanvändare för styrhjul bench",
-            )
-        if not RoleGrant.objects.filter(user=user, unit=root, role=Role.ADMIN).exists():
-            services.grant_role(actor=access.SYSTEM, user=user, unit=root, role=Role.ADMIN)
-        return user
+        return scale.measuring_user(
+            BENCH_USERNAME,
+            first_name="Bänk",
+            last_name="Mätning",
+            title="Mätanvändare för styrhjul bench",
+            domain="skala.example",
+            unit=root,
+            role=Role.ADMIN,
+        )
 
     # -- measuring
 

@@ -21,9 +21,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from styrhjul.demo import bench_economy as bench
+from styrhjul.demo import scale
 from styrhjul.demo.bench_documents import measurement_lines, verdict
-from styrhjul.organisation import access, services
-from styrhjul.organisation.models import Role, RoleGrant, User
+from styrhjul.organisation.models import Role
 
 BENCH_USERNAME = "ekonomibank"
 
@@ -115,18 +115,15 @@ class Command(BaseCommand):
 
     def pages(self, organisation, runs: int) -> None:
         office = bench.page_tree(organisation)
-        user = User.objects.filter(username=BENCH_USERNAME).first()
-        if user is None:
-            user = services.user_create(
-                actor=access.SYSTEM,
-                username=BENCH_USERNAME,
-                email=f"{BENCH_USERNAME}@skala.example",
-                first_name="Bänk",
-                last_name="Ekonomi",
-                title="Mätanvändare för styrhjul economy-bench",
-            )
-        if not RoleGrant.objects.filter(user=user, unit=organisation, role=Role.ADMIN).exists():
-            services.grant_role(actor=access.SYSTEM, user=user, unit=organisation, role=Role.ADMIN)
+        user = scale.measuring_user(
+            BENCH_USERNAME,
+            first_name="Bänk",
+            last_name="Ekonomi",
+            title="Mätanvändare för styrhjul economy-bench",
+            domain="skala.example",
+            unit=organisation,
+            role=Role.ADMIN,
+        )
         client = Client(raise_request_exception=True)
         client.force_login(user)
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):

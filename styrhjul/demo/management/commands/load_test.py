@@ -51,8 +51,8 @@ from styrhjul.documents.jobs import ACTIVE
 from styrhjul.documents.models import DocumentJob, JobStatus
 from styrhjul.followup import services as followup_services
 from styrhjul.followup.models import ReportingTask, TaskKind
-from styrhjul.organisation import access, services
-from styrhjul.organisation.models import Role, RoleGrant, Unit, User
+from styrhjul.organisation import access
+from styrhjul.organisation.models import Role, Unit, User
 
 PREFIX = "load-"
 REPORTER = PREFIX + "rapportor-{:03d}"
@@ -508,9 +508,7 @@ class Command(BaseCommand):
         committees = self.prepare_committees(
             occasion, options["committees"], options["document"], options["format"]
         )
-        admin = self.user(ADMIN, "Mätning")
-        if not RoleGrant.objects.filter(user=admin, unit=root, role=Role.ADMIN).exists():
-            services.grant_role(actor=access.SYSTEM, user=admin, unit=root, role=Role.ADMIN)
+        self.user(ADMIN, "Mätning", unit=root, role=Role.ADMIN)
         names = [r.username for r in reporters] + [c.username for c in committees] + [ADMIN]
         # One hash for all (the server checks each login against it as usual).
         User.objects.filter(username__in=names).update(password=make_password(password))
@@ -528,18 +526,17 @@ class Command(BaseCommand):
             tasks=tasks,
         )
 
-    def user(self, username: str, title: str) -> User:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = services.user_create(
-                actor=access.SYSTEM,
-                username=username,
-                email=f"{username}@last.example",
-                first_name="Last",
-                last_name=title,
-                title=f"{title} för styrhjul load-test",
-            )
-        return user
+    def user(self, username: str, title: str, **grant) -> User:
+        """A measuring user (scale.measuring_user), given `grant` (unit, role,
+        includes_subtree) when they do not hold it."""
+        return scale.measuring_user(
+            username,
+            first_name="Last",
+            last_name=title,
+            title=f"{title} för styrhjul load-test",
+            domain="last.example",
+            **grant,
+        )
 
     def prepare_reporters(self, occasion, count: int) -> tuple[list[load.Reporter], int, int]:
         """A reporter per unit (Enhet) with report tasks that have items to
@@ -571,16 +568,13 @@ class Command(BaseCommand):
         reporters = []
         for i in range(count):
             unit_id = unit_ids[i % len(unit_ids)]  # more users than units: they share
-            user = self.user(REPORTER.format(i + 1), f"Rapportör {i + 1}")
-            unit = by_unit[unit_id][0].unit
-            if not RoleGrant.objects.filter(user=user, unit=unit, role=Role.MANAGER).exists():
-                services.grant_role(
-                    actor=access.SYSTEM,
-                    user=user,
-                    unit=unit,
-                    role=Role.MANAGER,
-                    includes_subtree=False,
-                )
+            user = self.user(
+                REPORTER.format(i + 1),
+                f"Rapportör {i + 1}",
+                unit=by_unit[unit_id][0].unit,
+                role=Role.MANAGER,
+                includes_subtree=False,
+            )
             paths = []
             for task in by_unit[unit_id]:
                 if task.done_at or followup_services.is_locked(task, today):
@@ -600,9 +594,7 @@ class Command(BaseCommand):
         units.sort(key=lambda u: (COMMITTEE_TYPES.index(u.unit_type.name), u.code))
         committees = []
         for i, unit in enumerate(units[:count]):
-            user = self.user(COMMITTEE.format(i + 1), f"Nämnd {i + 1}")
-            if not RoleGrant.objects.filter(user=user, unit=unit, role=Role.READER).exists():
-                services.grant_role(actor=access.SYSTEM, user=user, unit=unit, role=Role.READER)
+            user = self.user(COMMITTEE.format(i + 1), f"Nämnd {i + 1}", unit=unit, role=Role.READER)
             path = reverse("documents:unit_documents", args=[unit.pk, occasion.pk])
             committees.append(load.Committee(user.username, path, document, fmt))
         return committees

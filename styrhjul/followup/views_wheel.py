@@ -669,31 +669,43 @@ def _seen_version(request, obj) -> int:
         return 0 if request.method == "POST" else obj.version
 
 
-def _try_delete(request, obj, *, noun: str, name: str) -> tuple[bool, str, bool]:
-    """Delete `obj` on a POST, as the user saw it: (deleted, the error,
-    whether the user may confirm again). Changed by someone else since it
-    was seen, nothing is deleted and the page asks again about what is
-    stored now."""
+@dataclass
+class Deletion:
+    """What became of a delete: `deleted`, else the `error` to show, whether
+    the user may confirm again (`retry`) and the version the confirmation
+    page carries."""
+
+    deleted: bool = False
+    error: str = ""
+    retry: bool = True
+    version: int = 0
+
+
+def _try_delete(request, obj, *, noun: str, name: str) -> Deletion:
+    """Delete `obj` on a POST, as the user saw it. Changed by someone else
+    since it was seen, nothing is deleted and the page asks again about
+    what is stored now."""
+    seen = _seen_version(request, obj)
     if request.method != "POST":
-        return False, "", True
+        return Deletion(version=seen)
     try:
-        services.delete_part(actor=request.user, obj=obj, version=_seen_version(request, obj))
-    except EditConflict:
+        services.delete_part(actor=request.user, obj=obj, version=seen)
+    except EditConflict as exc:
         text = _(
             "Någon annan har ändrat %(noun)s ”%(name)s” sedan du öppnade sidan, så inget togs "
             "bort. Kontrollera det som är sparat nu och ta bort igen om du fortfarande vill."
         ) % {"noun": noun.lower(), "name": name}
-        return False, text, True
+        return Deletion(error=text, version=exc.current.version)
     except ValidationError as exc:
-        return False, " ".join(exc.messages), False
-    return True, "", True
+        return Deletion(error=" ".join(exc.messages), retry=False)
+    return Deletion(deleted=True)
 
 
 def _delete(request, obj, *, model: GovernanceModel, noun: str, name: str, place: str):
     roots = readable_roots(request.user)
     back = wheel_url(model.organisation, model.year, roots)
-    deleted, error, retry = _try_delete(request, obj, noun=noun, name=name)
-    if deleted:
+    deletion = _try_delete(request, obj, noun=noun, name=name)
+    if deletion.deleted:
         messages.success(
             request, _("%(noun)s ”%(name)s” är borttagen.") % {"noun": noun, "name": name}
         )
@@ -707,9 +719,7 @@ def _delete(request, obj, *, model: GovernanceModel, noun: str, name: str, place
         year_url=back,
         back=f"{back}#{place}",
         object=obj,
-        error=error,
-        retry=retry,
-        version=obj.version if error else _seen_version(request, obj),
+        deletion=deletion,
     )
 
 
@@ -877,8 +887,8 @@ def _delete_setting(request, obj, *, noun: str):
     model = obj.model
     roots = readable_roots(request.user)
     back = processes_url(model.organisation, model.year, roots)
-    deleted, error, retry = _try_delete(request, obj, noun=noun, name=obj.name)
-    if deleted:
+    deletion = _try_delete(request, obj, noun=noun, name=obj.name)
+    if deletion.deleted:
         messages.success(
             request, _("%(noun)s ”%(name)s” är borttagen.") % {"noun": noun, "name": obj.name}
         )
@@ -891,9 +901,7 @@ def _delete_setting(request, obj, *, noun: str):
         year_url=wheel_url(model.organisation, model.year, roots),
         back=back,
         object=obj,
-        error=error,
-        retry=retry,
-        version=obj.version if error else _seen_version(request, obj),
+        deletion=deletion,
         note=_("Händelserna finns kvar, utan %(noun)s.") % {"noun": noun.lower()},
     )
 

@@ -296,7 +296,9 @@ def load_this_year(
         ):
             occasion.grace_days = grace
             occasion.follows_economy, occasion.asks_forecast = follows_economy, asks_forecast
-            occasion = services.occasion_save(actor=actor, occasion=occasion, plan_types=plan_types)
+            occasion = services.occasion_save(
+                actor=actor, occasion=occasion, plan_types=plan_types, version=occasion.version
+            )
             result.occasions_changed += 1
         _steps(result, occasion, spec, unit_types)
         if spec.state == PLANNED:
@@ -373,7 +375,7 @@ def _steps(
             continue
         found.unit_type, found.start, found.deadline = unit_type, step.start, step.deadline
         found.review = step.review
-        services.step_save(actor=access.SYSTEM, step=found)
+        services.step_save(actor=access.SYSTEM, step=found, version=found.version)
         result.steps_saved += 1
 
 

@@ -31,13 +31,16 @@ class ReportTextForm(forms.Form):
 
 class DocumentTextsForm(forms.Form):
     """Förord, sammanfattning and viktiga händelser of a delårsrapport or
-    årsredovisning (annual.TEXT_SECTIONS)."""
+    årsredovisning (annual.TEXT_SECTIONS): those of `keys` (the texts the
+    document prints), in the document's order."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, keys, **kwargs):
         from .annual import TEXT_SECTIONS
 
         super().__init__(*args, **kwargs)
         for key, heading in TEXT_SECTIONS.items():
+            if key not in keys:
+                continue
             self.fields[key] = forms.CharField(
                 label=heading,
                 required=False,

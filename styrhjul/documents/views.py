@@ -296,10 +296,11 @@ def document_texts(request, unit: int, occasion: int, document: str):
         if sections.document_at(occasion_obj) == document
         else None
     )
+    # Only the texts the organisation's document prints are asked for, in
+    # the task as here.
+    printed = sections.printed_texts(occasion_obj, document)
+    shown = [key for key in TEXT_SECTIONS if key in printed]
     if task is not None:
-        # Only the texts the organisation's document prints are asked for in the task.
-        printed = sections.printed_texts(occasion_obj, document)
-        shown = [key for key in TEXT_SECTIONS if key in printed]
         task_url = reverse("followup:task", args=[task.pk])
         if shown:
             task_url += f"#avsnitt-{shown[0]}"
@@ -323,16 +324,16 @@ def document_texts(request, unit: int, occasion: int, document: str):
             },
         )
     initial = {key: stored[key].text for key in stored}
-    form = DocumentTextsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        versions = {key: int(request.POST.get(f"version-{key}", "0") or 0) for key in TEXT_SECTIONS}
+    form = DocumentTextsForm(request.POST or None, initial=initial, keys=shown)
+    if request.method == "POST" and shown and form.is_valid():
+        versions = {key: int(request.POST.get(f"version-{key}", "0") or 0) for key in shown}
         try:
             texts.document_texts_save(
                 actor=request.user,
                 unit=unit_obj,
                 occasion=occasion_obj,
                 document=document,
-                values={key: form.cleaned_data[key] for key in TEXT_SECTIONS},
+                values={key: form.cleaned_data[key] for key in shown},
                 versions=versions,
             )
         except EditConflict as exc:
@@ -348,9 +349,8 @@ def document_texts(request, unit: int, occasion: int, document: str):
         {
             "nav": "followup",
             "form": form,
-            "versions": {
-                key: (stored[key].version if key in stored else 0) for key in TEXT_SECTIONS
-            },
+            "versions": {key: (stored[key].version if key in stored else 0) for key in shown},
+            "none_printed": not shown,
             "back": back,
             "page_title": title,
             "breadcrumbs": crumbs,

@@ -43,7 +43,25 @@ def date_field(label, *, required=True, help_text=DATE_HELP):
     )
 
 
-class OccasionForm(forms.ModelForm):
+def version_field():
+    """The version of the row the user opened (0 for a new one), checked on
+    save (core/concurrency.py)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class OpenedVersion:
+    """A form of a row two model owners may change at once: it carries the
+    version the user opened."""
+
+    def init_version(self) -> None:
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+
+    @property
+    def opened_version(self) -> int:
+        return self.cleaned_data.get("version") or 0
+
+
+class OccasionForm(OpenedVersion, forms.ModelForm):
     """Uppföljningstillfälle. `instance.model` is set by the view."""
 
     kind = forms.ChoiceField(
@@ -91,6 +109,7 @@ class OccasionForm(forms.ModelForm):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    version = version_field()
 
     class Meta:
         model = FollowUpOccasion
@@ -120,6 +139,7 @@ class OccasionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.init_version()
         self.fields["plan_types"].queryset = PlanType.objects.filter(
             model_id=self.instance.model_id
         ).order_by("order", "name")
@@ -151,7 +171,7 @@ class OccasionForm(forms.ModelForm):
         """Name clashes are reported by clean_name, in Swedish."""
 
 
-class StepForm(forms.ModelForm):
+class StepForm(OpenedVersion, forms.ModelForm):
     """Steg: who reports when. `instance.occasion` is set by the view."""
 
     name = forms.CharField(
@@ -176,29 +196,16 @@ class StepForm(forms.ModelForm):
     )
     start = date_field(_("Startdatum"))
     deadline = date_field(_("Tidsfrist"))
+    version = version_field()
 
     class Meta:
         model = OccasionStep
         fields = ["name", "unit_type", "start", "deadline", "review"]
         labels = {"review": _("Chef ovanför godkänner")}
 
-
-def version_field():
-    """The version of the row the user opened (0 for a new one), checked on
-    save (core/concurrency.py)."""
-    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-
-
-class OpenedVersion:
-    """A form of a row two model owners may change at once: it carries the
-    version the user opened."""
-
-    def init_version(self) -> None:
-        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
-
-    @property
-    def opened_version(self) -> int:
-        return self.cleaned_data.get("version") or 0
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_version()
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -87,6 +87,8 @@ class FollowUpOccasion(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[plan_types])
 
+    conflict_message = _("Någon annan har ändrat uppföljningstillfället medan du skrev.")
+
     class Meta:
         verbose_name = _("uppföljningstillfälle")
         verbose_name_plural = _("uppföljningstillfällen")
@@ -156,7 +158,10 @@ class OccasionStep(models.Model):
             "den eller skickar tillbaka den med en kommentar."
         ),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    conflict_message = _("Någon annan har ändrat steget medan du skrev.")
 
     class Meta:
         verbose_name = _("steg")

@@ -93,10 +93,17 @@ def occasion_errors(
 
 @use_case
 def occasion_save(
-    *, actor, occasion: FollowUpOccasion, plan_types: list[PlanType] | None = None
+    *,
+    actor,
+    occasion: FollowUpOccasion,
+    plan_types: list[PlanType] | None = None,
+    version: int = 0,
 ) -> FollowUpOccasion:
-    """Create or change an occasion (model owners of the organisation)."""
+    """Create or change an occasion (model owners of the organisation). A
+    change is refused with EditConflict when someone else saved, opened or
+    closed the occasion after the user opened it at `version`."""
     require_model_owner(actor, occasion.model.organisation)
+    _lock_opened(occasion, version)
     occasion.name = (occasion.name or "").strip()
     errors = occasion_errors(occasion, plan_types)
     try:
@@ -106,18 +113,21 @@ def occasion_save(
             errors.setdefault(field, " ".join(messages))
     if errors:
         raise ValidationError(errors)
-    _save(occasion, actor)
+    save_edited(occasion, actor)
     if plan_types is not None:
         occasion.plan_types.set(plan_types)
     return occasion
 
 
 @use_case
-def step_save(*, actor, step: OccasionStep) -> OccasionStep:
+def step_save(*, actor, step: OccasionStep, version: int = 0) -> OccasionStep:
     """Create or change a step; a deadline before the start is refused
-    (OccasionStep.clean)."""
+    (OccasionStep.clean), and a change with EditConflict when someone else
+    saved the step after the user opened it at `version`."""
     require_model_owner(actor, step.occasion.model.organisation)
-    return _save(step, actor)
+    _lock_opened(step, version)
+    step.full_clean()
+    return save_edited(step, actor)
 
 
 def event_errors(event: CalendarEvent) -> dict[str, str]:
@@ -277,9 +287,12 @@ def wheel_defaults_add(*, actor, model: GovernanceModel) -> int:
 
 
 @use_case
-def delete_part(*, actor, obj) -> None:
-    """Remove a step or an event (not an occasion with reports)."""
+def delete_part(*, actor, obj, version: int) -> None:
+    """Remove a part of the year wheel (a step, an event, a process or a
+    deciding body) as the user saw it at `version`: refused with
+    EditConflict when someone else has changed it since."""
     require_model_owner(actor, obj.access_unit)
+    lock_version(obj, version)
     set_actor(obj, actor)
     obj.delete()
 

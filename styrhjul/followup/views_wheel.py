@@ -542,6 +542,7 @@ def _save_occasion(request):
             actor=request.user,
             occasion=form.instance,
             plan_types=list(form.cleaned_data["plan_types"]),
+            version=form.opened_version,
         )
 
     return save
@@ -594,7 +595,9 @@ def step_create(request, pk: int):
         instance_model=occasion.model,
         title=_("Nytt steg i ”%(name)s”") % {"name": occasion.title},
         place=f"tillfalle-{occasion.pk}",
-        save=lambda f: services.step_save(actor=request.user, step=f.instance),
+        save=lambda f: services.step_save(
+            actor=request.user, step=f.instance, version=f.opened_version
+        ),
         message=lambda s: _("Steget ”%(name)s” är skapat.") % {"name": s.name},
     )
 
@@ -610,7 +613,9 @@ def step_edit(request, pk: int):
         instance_model=step.occasion.model,
         title=_("Ändra steget ”%(name)s”") % {"name": step.name},
         place=f"tillfalle-{step.occasion_id}",
-        save=lambda f: services.step_save(actor=request.user, step=f.instance),
+        save=lambda f: services.step_save(
+            actor=request.user, step=f.instance, version=f.opened_version
+        ),
         message=lambda s: _("Steget ”%(name)s” är sparat.") % {"name": s.name},
     )
 
@@ -652,20 +657,59 @@ def event_edit(request, pk: int):
     )
 
 
+def _seen_version(request, obj) -> int:
+    """The version of the part the user saw when choosing to delete it: as
+    posted by the confirmation page, on it as given by the link they
+    followed (?version=, the wheel's and the processes page's), else the
+    stored one. A post without it is taken as made on nothing seen (0)."""
+    raw = request.POST.get("version") if request.method == "POST" else request.GET.get("version")
+    try:
+        return max(int(raw), 0)
+    except (TypeError, ValueError):
+        return 0 if request.method == "POST" else obj.version
+
+
+@dataclass
+class Deletion:
+    """What became of a delete: `deleted`, else the `error` to show, whether
+    the user may confirm again (`retry`) and the version the confirmation
+    page carries."""
+
+    deleted: bool = False
+    error: str = ""
+    retry: bool = True
+    version: int = 0
+
+
+def _try_delete(request, obj, *, noun: str, name: str) -> Deletion:
+    """Delete `obj` on a POST, as the user saw it. Changed by someone else
+    since it was seen, nothing is deleted and the page asks again about
+    what is stored now."""
+    seen = _seen_version(request, obj)
+    if request.method != "POST":
+        return Deletion(version=seen)
+    try:
+        services.delete_part(actor=request.user, obj=obj, version=seen)
+    except EditConflict as exc:
+        text = _(
+            "Någon annan har ändrat %(noun)s ”%(name)s” sedan du öppnade sidan, så inget togs "
+            "bort. Kontrollera det som är sparat nu och ta bort igen om du fortfarande vill."
+        ) % {"noun": noun.lower(), "name": name}
+        return Deletion(error=text, version=exc.current.version)
+    except ValidationError as exc:
+        return Deletion(error=" ".join(exc.messages), retry=False)
+    return Deletion(deleted=True)
+
+
 def _delete(request, obj, *, model: GovernanceModel, noun: str, name: str, place: str):
     roots = readable_roots(request.user)
     back = wheel_url(model.organisation, model.year, roots)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.delete_part(actor=request.user, obj=obj)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(
-                request, _("%(noun)s ”%(name)s” är borttagen.") % {"noun": noun, "name": name}
-            )
-            return redirect(f"{back}#{place}")
+    deletion = _try_delete(request, obj, noun=noun, name=name)
+    if deletion.deleted:
+        messages.success(
+            request, _("%(noun)s ”%(name)s” är borttagen.") % {"noun": noun, "name": name}
+        )
+        return redirect(f"{back}#{place}")
     title = _("Ta bort %(noun)s ”%(name)s”") % {"noun": noun.lower(), "name": name}
     return _page(
         request,
@@ -675,7 +719,7 @@ def _delete(request, obj, *, model: GovernanceModel, noun: str, name: str, place
         year_url=back,
         back=f"{back}#{place}",
         object=obj,
-        error=error,
+        deletion=deletion,
     )
 
 
@@ -843,8 +887,8 @@ def _delete_setting(request, obj, *, noun: str):
     model = obj.model
     roots = readable_roots(request.user)
     back = processes_url(model.organisation, model.year, roots)
-    if request.method == "POST":
-        services.delete_part(actor=request.user, obj=obj)
+    deletion = _try_delete(request, obj, noun=noun, name=obj.name)
+    if deletion.deleted:
         messages.success(
             request, _("%(noun)s ”%(name)s” är borttagen.") % {"noun": noun, "name": obj.name}
         )
@@ -857,7 +901,7 @@ def _delete_setting(request, obj, *, noun: str):
         year_url=wheel_url(model.organisation, model.year, roots),
         back=back,
         object=obj,
-        error="",
+        deletion=deletion,
         note=_("Händelserna finns kvar, utan %(noun)s.") % {"noun": noun.lower()},
     )
 

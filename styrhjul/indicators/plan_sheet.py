@@ -28,16 +28,21 @@ from .models import BreakdownValue
 sheet = "Uppdelningar"
 columns = {"indicator": "Nyckeltal", **services.BREAKDOWN_COLUMNS}
 required = [key for key in columns if key not in services.BREAKDOWN_OPTIONAL]
-help = {
-    "indicator": _("Nyckeltalets Nr eller rubrik på bladet Nyckeltal."),
+help = {  # as docs/import-plan.md has them
+    "indicator": _(
+        "Nyckeltalets Nr eller rubrik på bladet Nyckeltal (eller, om filen inte har det "
+        "bladet, i planen). Ett nytt nyckeltal i samma fil går att ange; bär flera nyckeltal "
+        "samma rubrik anges Nr."
+    ),
     "year": _("År, 2000–2100."),
     "period": _(
         "Tom eller helår för helåret, annars månaden perioden slutar: augusti, 8 eller "
-        "2025-08 (januari–november)."
+        "2025-08 (januari–november; december är helåret). Utan kolumnen gäller alla värden "
+        "helåret."
     ),
     "dimension": _("En av organisationens uppdelningar, t.ex. Åldersgrupp."),
     "category": _("En av uppdelningens grupper, t.ex. 65+."),
-    "value": _("Tal med decimalkomma; högst 100 för ett nyckeltal i %."),
+    "value": _("Tal med decimalkomma eller decimalpunkt; högst 100 för ett nyckeltal i %."),
 }
 
 

@@ -21,7 +21,7 @@ from . import excel
 from .excel.columns import sheets_for
 from .excel.extension import results as plan_results
 from .excel.lookup import plan_type_applies
-from .excel.writer import instruction_paragraphs
+from .excel.writer import guide_sheets, instruction_paragraphs
 from .models import Plan
 
 MAX_ERRORS_SHOWN = 500
@@ -210,7 +210,7 @@ def plan_import(request, unit: int, plan_type: int):
             "error_count": len(errors),
             "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
             "result": result,
-            "sheets": sheets_for(plan_type_obj.item_kinds),
+            "sheets": guide_sheets(plan_type_obj),
             "rules": instruction_paragraphs(plan_type_obj, example=False),
             "export_url": _url("planning:plan_export", plan.pk) if plan else None,
             "result_exports": _result_exports(plan),

@@ -1,8 +1,10 @@
 """Two model owners changing the same part of the year wheel: an event, a
-process or a deciding body. The second save, made on what the first saw
-before the other's change, is refused with a Swedish message at the form,
-keeps what the user typed, and goes through when saved again (on top of
-what is stored now)."""
+process, a deciding body, a follow-up occasion or one of its steps. The
+second save, made on what the first saw before the other's change, is
+refused with a Swedish message at the form, keeps what the user typed, and
+goes through when saved again (on top of what is stored now). A delete
+confirmed on a page seen before someone else's change is refused too, and
+deletes nothing."""
 
 import datetime
 
@@ -11,7 +13,14 @@ from django.urls import reverse
 
 from styrhjul.core.concurrency import EditConflict
 from styrhjul.followup import services
-from styrhjul.followup.models import CalendarEvent, DecidingBody, EventCategory
+from styrhjul.followup.models import (
+    CalendarEvent,
+    DecidingBody,
+    EventCategory,
+    FollowUpOccasion,
+    OccasionKind,
+    OccasionStep,
+)
 from styrhjul.organisation.models import Role
 from tests.factories import UserFactory, grant
 
@@ -202,3 +211,271 @@ def test_a_new_event_needs_no_version(client, model, owner):
     )
     assert response.status_code == 302
     assert CalendarEvent.objects.get(title="VF-listor").version == 1
+
+
+# --- Occasions and their steps -----------------------------------------------------------
+
+
+@pytest.fixture
+def delar(model, owner):
+    """A planned occasion following up the economy, with one step."""
+    occasion = services.occasion_save(
+        actor=owner,
+        occasion=FollowUpOccasion(
+            model=model,
+            kind=OccasionKind.INTERIM,
+            name="Delårsrapport 2025",
+            period_end=datetime.date(2025, 8, 31),
+            follows_economy=True,
+        ),
+        plan_types=[],
+    )
+    services.step_save(
+        actor=owner,
+        step=OccasionStep(
+            occasion=occasion,
+            name="Nämnden beslutar",
+            start=datetime.date(2025, 9, 22),
+            deadline=datetime.date(2025, 9, 22),
+        ),
+    )
+    return occasion
+
+
+def occasion_typed(occasion, **changes):
+    return {
+        "kind": occasion.kind,
+        "name": occasion.name,
+        "period_end": occasion.period_end.isoformat(),
+        "follows_economy": "on",
+        "forecast_threshold": "1",
+        "grace_days": str(occasion.grace_days),
+        **changes,
+    }
+
+
+def test_an_occasion_changed_by_someone_else_since_it_was_opened_is_refused(delar, owner, other):
+    opened = delar.version
+    theirs = fresh(delar)
+    theirs.grace_days = 5
+    services.occasion_save(actor=other, occasion=theirs, version=opened)
+
+    mine = fresh(delar)
+    mine.name = "Delår per augusti"
+    with pytest.raises(EditConflict) as exc:
+        services.occasion_save(actor=owner, occasion=mine, version=opened)
+    assert str(exc.value) == "Någon annan har ändrat uppföljningstillfället medan du skrev."
+    assert (fresh(delar).name, fresh(delar).grace_days) == ("Delårsrapport 2025", 5)
+    # Without the opened version a change is never taken as the latest.
+    with pytest.raises(EditConflict):
+        services.occasion_save(actor=owner, occasion=fresh(delar))
+    services.occasion_save(actor=owner, occasion=mine, version=opened + 1)
+    assert fresh(delar).name == "Delår per augusti"
+    assert fresh(delar).version == opened + 2
+
+
+def test_a_step_changed_by_someone_else_since_it_was_opened_is_refused(delar, owner, other):
+    step = delar.steps.get()
+    assert step.version == 1
+    theirs = fresh(step)
+    theirs.deadline = datetime.date(2025, 9, 29)
+    services.step_save(actor=other, step=theirs, version=1)
+
+    mine = fresh(step)
+    mine.name = "Nämnden beslutar om delåret"
+    with pytest.raises(EditConflict) as exc:
+        services.step_save(actor=owner, step=mine, version=1)
+    assert str(exc.value) == "Någon annan har ändrat steget medan du skrev."
+    stored = fresh(step)
+    assert (stored.name, stored.deadline) == ("Nämnden beslutar", datetime.date(2025, 9, 29))
+    assert [h.history_user for h in step.history.order_by("history_date")] == [owner, other]
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "inline"])
+def test_a_stale_occasion_form_shows_the_conflict_and_keeps_what_was_typed(
+    client, delar, owner, other, headers
+):
+    client.force_login(owner)
+    url = reverse("followup:occasion_edit", args=[delar.pk])
+    page = client.get(url, **headers).content.decode()
+    assert f'name="version" value="{delar.version}"' in page
+    # Meanwhile someone else opens the occasion (its tasks are made).
+    services.occasion_open(actor=other, occasion=fresh(delar))
+
+    typed = occasion_typed(delar, name="Delår per augusti", grace_days="7")
+    response = client.post(url, {**typed, "version": delar.version}, **headers)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Någon annan har ändrat uppföljningstillfället medan du skrev." in body
+    assert KEPT in body
+    assert 'value="Delår per augusti"' in body and 'value="7"' in body
+    assert f'name="version" value="{delar.version + 1}"' in body
+    stored = fresh(delar)
+    assert (stored.name, stored.grace_days) == ("Delårsrapport 2025", 0)
+    assert stored.status == "open"
+    # Saved again from the form as shown, on top of the other's change.
+    response = client.post(url, {**typed, "version": delar.version + 1})
+    assert response.status_code == 302
+    stored = fresh(delar)
+    assert (stored.name, stored.grace_days, stored.status) == ("Delår per augusti", 7, "open")
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "inline"])
+def test_a_stale_step_form_shows_the_conflict_and_keeps_what_was_typed(
+    client, delar, owner, other, headers
+):
+    step = delar.steps.get()
+    client.force_login(owner)
+    url = reverse("followup:step_edit", args=[step.pk])
+    assert 'name="version" value="1"' in client.get(url, **headers).content.decode()
+    theirs = fresh(step)
+    theirs.start = theirs.deadline = datetime.date(2025, 9, 29)
+    services.step_save(actor=other, step=theirs, version=1)
+
+    typed = {
+        "name": "KS arbetsutskott",
+        "unit_type": "",
+        "start": "2025-09-15",
+        "deadline": "2025-09-15",
+    }
+    response = client.post(url, {**typed, "version": 1}, **headers)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Någon annan har ändrat steget medan du skrev." in body and KEPT in body
+    assert 'value="KS arbetsutskott"' in body and 'value="2025-09-15"' in body
+    assert 'name="version" value="2"' in body
+    stored = fresh(step)
+    assert (stored.name, stored.deadline) == ("Nämnden beslutar", datetime.date(2025, 9, 29))
+    assert client.post(url, {**typed, "version": 2}).status_code == 302
+    assert fresh(step).name == "KS arbetsutskott"
+
+
+def test_a_new_occasion_and_step_need_no_version(client, model, owner):
+    client.force_login(owner)
+    response = client.post(
+        reverse("followup:occasion_create", args=[model.pk]),
+        occasion_typed(
+            FollowUpOccasion(
+                kind=OccasionKind.MONTHLY, name="Mars", period_end=datetime.date(2025, 3, 31)
+            )
+        ),
+    )
+    assert response.status_code == 302
+    occasion = FollowUpOccasion.objects.get(name="Mars")
+    response = client.post(
+        reverse("followup:step_create", args=[occasion.pk]),
+        {"name": "KS", "unit_type": "", "start": "2025-04-20", "deadline": "2025-04-20"},
+    )
+    assert response.status_code == 302
+    assert (occasion.version, occasion.steps.get().version) == (1, 1)
+
+
+# --- Deleting what someone else has changed meanwhile ----------------------------------
+
+
+def _part(kind, model, delar, owner):
+    """A part of the wheel, its delete URL, the page that links to it, and a
+    change by someone else."""
+    if kind == "step":
+        row = delar.steps.get()
+
+        def change(actor):
+            theirs = fresh(row)
+            theirs.name = "Nämnden beslutar om delåret"
+            services.step_save(actor=actor, step=theirs, version=theirs.version)
+
+        return row, "followup:step_delete", "year_wheel", change
+    if kind == "event":
+        row = services.event_save(
+            actor=owner,
+            event=CalendarEvent(model=model, title="Budgetdag", start=datetime.date(2025, 4, 10)),
+        )
+
+        def change(actor):
+            theirs = fresh(row)
+            theirs.start = datetime.date(2025, 4, 17)
+            services.event_save(actor=actor, event=theirs, version=theirs.version)
+
+        return row, "followup:event_delete", "year_wheel", change
+    if kind == "category":
+        row = services.category_save(
+            actor=owner, category=EventCategory(model=model, name="Personal")
+        )
+
+        def change(actor):
+            theirs = fresh(row)
+            theirs.colour = "#5b2a86"
+            services.category_save(actor=actor, category=theirs, version=theirs.version)
+
+        return row, "followup:category_delete", "processes", change
+    row = services.deciding_body_save(actor=owner, body=DecidingBody(model=model, name="KS"))
+
+    def change(actor):
+        theirs = fresh(row)
+        theirs.order = 40
+        services.deciding_body_save(actor=actor, body=theirs, version=theirs.version)
+
+    return row, "followup:body_delete", "processes", change
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("step", "Någon annan har ändrat steget ”Nämnden beslutar om delåret”"),
+        ("event", "Någon annan har ändrat händelsen ”Budgetdag”"),
+        ("category", "Någon annan har ändrat processen ”Personal”"),
+        ("body", "Någon annan har ändrat organet ”KS”"),
+    ],
+)
+def test_a_delete_from_a_stale_page_is_refused(client, model, delar, owner, other, kind, message):
+    row, delete_name, listing, change = _part(kind, model, delar, owner)
+    client.force_login(owner)
+    # The user follows "Ta bort" on the wheel (or the processes page) ...
+    listing_page = client.get(reverse(f"followup:{listing}", args=[2025])).content.decode()
+    link = f"{reverse(delete_name, args=[row.pk])}?version={row.version}"
+    assert f'href="{link}"' in listing_page
+    confirm = client.get(link).content.decode()
+    assert f'name="version" value="{row.version}"' in confirm
+    # ... someone else changes the part, and then the user confirms.
+    change(other)
+
+    response = client.post(reverse(delete_name, args=[row.pk]), {"version": row.version})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert message + " sedan du öppnade sidan, så inget togs bort." in body
+    assert "ta bort igen om du fortfarande vill" in body
+    assert type(row).objects.filter(pk=row.pk).exists()
+    assert fresh(row).version == row.version + 1
+    # Confirmed again on what is stored now, it is deleted.
+    assert f'name="version" value="{row.version + 1}"' in body
+    response = client.post(reverse(delete_name, args=[row.pk]), {"version": row.version + 1})
+    assert response.status_code == 302
+    assert not type(row).objects.filter(pk=row.pk).exists()
+
+
+def test_a_delete_from_a_link_seen_before_a_change_is_refused(client, model, delar, owner, other):
+    """The version the wheel showed travels with the link: a confirmation
+    page opened after someone else's change still refuses the delete."""
+    row, delete_name, _listing, change = _part("event", model, delar, owner)
+    client.force_login(owner)
+    link = f"{reverse(delete_name, args=[row.pk])}?version={row.version}"
+    change(other)
+    confirm = client.get(link).content.decode()
+    assert f'name="version" value="{row.version}"' in confirm
+    response = client.post(reverse(delete_name, args=[row.pk]), {"version": row.version})
+    assert "så inget togs bort" in response.content.decode()
+    assert CalendarEvent.objects.filter(pk=row.pk).exists()
+
+
+def test_a_delete_that_says_no_version_is_refused(client, model, delar, owner):
+    step = delar.steps.get()
+    client.force_login(owner)
+    response = client.post(reverse("followup:step_delete", args=[step.pk]))
+    assert response.status_code == 200
+    assert "så inget togs bort" in response.content.decode()
+    assert OccasionStep.objects.filter(pk=step.pk).exists()
+    with pytest.raises(EditConflict):
+        services.delete_part(actor=owner, obj=fresh(step), version=0)

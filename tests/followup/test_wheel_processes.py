@@ -252,7 +252,8 @@ def test_a_model_owner_adds_changes_and_removes_a_process(client, model, owner):
     assert model.event_categories.get(pk=category.pk).name == "Internkontroll"
     html = client.get(url("processes", 2025)).content.decode()
     assert url("category_edit", category.pk) in html
-    response = client.post(url("category_delete", category.pk))
+    category.refresh_from_db()
+    response = client.post(url("category_delete", category.pk), {"version": category.version})
     assert response.status_code == 302 and not EventCategory.objects.filter(pk=category.pk)
 
 
@@ -467,6 +468,7 @@ def test_a_removed_process_leaves_its_events_without_one(model, owner, processes
     saved = event(
         model, "Budgetdag", datetime.date(2025, 4, 8), category=processes["Budgetprocess"]
     )
-    services.delete_part(actor=owner, obj=processes["Budgetprocess"])
+    budget = processes["Budgetprocess"]
+    services.delete_part(actor=owner, obj=budget, version=budget.version)
     saved.refresh_from_db()
     assert saved.category is None

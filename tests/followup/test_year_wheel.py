@@ -172,6 +172,7 @@ def test_owner_edits_an_occasion_inline_with_htmx(client, owner, occasion, chain
             "period_end": "2025-08-31",
             "plan_types": [chain["vp"].pk],
             "grace_days": "3",
+            "version": occasion.version,
         },
         **HTMX,
     )
@@ -239,6 +240,7 @@ def test_steps_add_edit_delete(client, owner, occasion):
             "unit_type": "",
             "start": "2025-09-15",
             "deadline": "2025-09-16",
+            "version": step.version,
         },
         **HTMX,
     )
@@ -246,7 +248,7 @@ def test_steps_add_edit_delete(client, owner, occasion):
     step.refresh_from_db()
     assert step.deadline == datetime.date(2025, 9, 16)
     assert client.get(url("step_delete", step.pk)).status_code == 200
-    response = client.post(url("step_delete", step.pk))
+    response = client.post(url("step_delete", step.pk), {"version": step.version})
     assert response.status_code == 302
     assert not OccasionStep.objects.filter(pk=step.pk).exists()
 
@@ -283,7 +285,8 @@ def test_events_add_edit_delete(client, owner, chain):
     assert "Händelsen ”VF-listor lämnas” är sparad." in response.content.decode()
     html = client.get(url("year_wheel", 2025)).content.decode()
     assert "VF-listor lämnas" in html and "2025-03-01" in html
-    client.post(url("event_delete", event.pk))
+    event.refresh_from_db()
+    client.post(url("event_delete", event.pk), {"version": event.version})
     assert not CalendarEvent.objects.exists()
 
 

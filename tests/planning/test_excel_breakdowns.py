@@ -4,15 +4,20 @@ breakdown import, all or nothing with the rest of the file."""
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
+from django.urls import reverse
+from django.utils.html import escape
 
 from styrhjul.indicators.models import BreakdownValue, ValueSource
+from styrhjul.model.models import ItemKind
+from styrhjul.organisation.models import Role
 from styrhjul.planning.excel import export_workbook
 from styrhjul.planning.models import Item
 from tests.excel import import_plan, rejected, workbook
-from tests.factories import BreakdownDimensionFactory
+from tests.factories import BreakdownDimensionFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +181,37 @@ def test_a_percentage_above_100_is_refused_as_on_the_page(unit, vp, model_owner,
         "Blad Uppdelningar, rad 2, kolumn Utfall: En andel i procent är mellan 0 och 100."
     ]
     assert not BreakdownValue.objects.exists()
+
+
+def _docs_table(heading: str) -> dict[str, str]:
+    """Column → what it holds, from the table under `heading` in
+    docs/import-plan.md (backticks and bold dropped)."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "import-plan.md").read_text()
+    section = text.split(f"\n{heading}\n", 1)[1]
+    rows = {}
+    for line in section.split("\n\n", 2)[1].splitlines()[2:]:
+        column, holds = (cell.strip() for cell in line.strip("|").split("|", 1))
+        rows[column.strip("*`")] = holds.replace("`", "").strip()
+    return rows
+
+
+def test_the_import_page_lists_the_sheet_as_the_documentation_does(client, org, unit, vp, model):
+    chef = UserFactory()
+    grant(chef, unit, Role.MANAGER)
+    client.force_login(chef)
+
+    page = client.get(reverse("planning:plan_import", args=[unit.pk, vp.pk])).content.decode()
+
+    assert "<summary>Bladet Uppdelningar</summary>" in page
+    sheet = page.split("<summary>Bladet Uppdelningar</summary>", 1)[1].split("</details>")[0]
+    assert "en rad per nyckeltal, period och grupp" in sheet
+    documented = _docs_table("### Uppdelningar")
+    assert list(documented) == HEADER
+    required = {"Nyckeltal", "År", "Uppdelning", "Grupp", "Utfall"}
+    for column, holds in documented.items():
+        row = f'<tr><th scope="row">{column}</th><td>{"Ja" if column in required else "Nej"}</td>'
+        assert row + f"<td>{escape(holds)}</td></tr>" in sheet
+    # A plan type without indicators has no such sheet.
+    other = next(t for t in model.plan_types.all() if not t.holds(ItemKind.INDICATOR))
+    page = client.get(reverse("planning:plan_import", args=[unit.pk, other.pk])).content.decode()
+    assert "Bladet Uppdelningar" not in page

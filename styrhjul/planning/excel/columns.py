@@ -83,6 +83,7 @@ class Sheet:
     # Optional columns with reported results (a Report per item and occasion):
     # read when present, written only when an export names an occasion.
     result_columns: tuple[Column, ...] = ()
+    note: str = ""  # what the sheet holds, when it is not a kind's (Uppdelningar)
 
     @property
     def title_column(self) -> Column:

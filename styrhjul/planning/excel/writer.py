@@ -502,6 +502,41 @@ def _save(workbook) -> bytes:
 # --- Instructions ---------------------------------------------------------------------------
 
 
+def breakdown_guide(plan_type: PlanType) -> Sheet | None:
+    """The sheet Uppdelningar as the instructions describe it (its columns,
+    whether each is required, what it holds), for a plan type with
+    indicators; None for one without (the file has no such sheet)."""
+    if not plan_type.holds(ItemKind.INDICATOR):
+        return None
+    extension = plan_breakdowns()
+    return Sheet(
+        kind="breakdowns",
+        name=extension.sheet,
+        columns=tuple(
+            Column(
+                key,
+                header,
+                col.TEXT,
+                14,
+                str(extension.help[key]),
+                required=key in extension.required,
+            )
+            for key, header in extension.columns.items()
+        ),
+        note=_(
+            "Nyckeltalens utfall per grupp av organisationens uppdelningar, en rad per "
+            "nyckeltal, period och grupp. Bladet finns när organisationen har uppdelningar."
+        ),
+    )
+
+
+def guide_sheets(plan_type: PlanType) -> list[Sheet]:
+    """Every sheet a plan type's file may have, as the import page's ”Så
+    ska filen se ut” lists them: the item kinds' and Uppdelningar."""
+    guide = breakdown_guide(plan_type)
+    return sheets_for(plan_type.item_kinds) + ([guide] if guide is not None else [])
+
+
 def instruction_paragraphs(plan_type: PlanType, *, example: bool) -> list[str]:
     kinds = ", ".join(s.name for s in sheets_for(plan_type.item_kinds))
     paragraphs = [
@@ -610,28 +645,24 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
                 put_cell(sheet, row, 1, column.header)
                 put_cell(sheet, row, 2, _("Nej"))
                 put_cell(sheet, row, 3, str(column.help)).alignment = wrapped
-    if plan_type.holds(ItemKind.INDICATOR):
-        extension = plan_breakdowns()
+    guide = breakdown_guide(plan_type)
+    if guide is not None:
         row += 1
-        put_cell(sheet, row, 1, _("Bladet %(sheet)s") % {"sheet": extension.sheet}).font = Font(
+        put_cell(sheet, row, 1, _("Bladet %(sheet)s") % {"sheet": guide.name}).font = Font(
             bold=True, size=12
         )
         row += 1
-        note = _(
-            "Nyckeltalens utfall per grupp av organisationens uppdelningar, en rad per "
-            "nyckeltal, period och grupp. Bladet finns när organisationen har uppdelningar."
-        )
-        put_cell(sheet, row, 1, note).alignment = wrapped
+        put_cell(sheet, row, 1, guide.note).alignment = wrapped
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
         sheet.row_dimensions[row].height = 30
         row += 1
         for index, header in enumerate((_("Kolumn"), _("Obligatorisk"), _("Beskrivning")), 1):
             put_cell(sheet, row, index, header).font = Font(bold=True)
-        for key, header in extension.columns.items():
+        for column in guide.columns:
             row += 1
-            put_cell(sheet, row, 1, header)
-            put_cell(sheet, row, 2, _("Ja") if key in extension.required else _("Nej"))
-            put_cell(sheet, row, 3, str(extension.help[key])).alignment = wrapped
+            put_cell(sheet, row, 1, column.header)
+            put_cell(sheet, row, 2, _("Ja") if column.required else _("Nej"))
+            put_cell(sheet, row, 3, str(column.help)).alignment = wrapped
     row += 2
     put_cell(sheet, row, 1, _("Giltiga värden")).font = Font(bold=True, size=12)
     model = plan_type.model

@@ -43,10 +43,12 @@ def created_message(occasion: FollowUpOccasion, n: int) -> str:
     ) % {"name": occasion.title, "n": n}
 
 
-@tasks.task()
-def open_occasion(job_id: int) -> str:
-    """The framework task: open the job's occasion, as the person who
-    started it, storing the progress on the job."""
+def run_occasion_job(job_id: int, work, *, refused: str, log_message: str) -> str:
+    """The body of a framework task that works on an occasion for a job
+    (opening it, publishing it): claim the job once, call
+    `work(job, occasion, actor)` as the person who ordered it, and turn
+    what goes wrong into a Swedish message on the job, never lost. `work`
+    marks the job done itself (publishing does so in its own transaction)."""
     job = jobs.claim(job_id)
     if job is None:
         return "not-queued"
@@ -54,20 +56,35 @@ def open_occasion(job_id: int) -> str:
         occasion = FollowUpOccasion.objects.select_related("model__organisation").get(
             pk=job.subject_id
         )
-        actor = job.requested_by or access.SYSTEM
-        created = services.occasion_open(
-            actor=actor, occasion=occasion, progress=lambda p: jobs.progress(job_id, p)
-        )
+        work(job, occasion, job.requested_by or access.SYSTEM)
     except FollowUpOccasion.DoesNotExist:
         jobs.fail(job_id, _("Uppföljningstillfället finns inte längre."))
     except PermissionDenied:
-        jobs.fail(job_id, _("Du får inte längre öppna uppföljningstillfället."))
+        jobs.fail(job_id, refused)
     except ValidationError as exc:
         jobs.fail(job_id, " ".join(exc.messages))
     except Exception:  # noqa: BLE001 - any failure is shown on the job, never lost
-        logger.exception("Uppföljningstillfället %s kunde inte öppnas", job.subject_id)
+        logger.exception(log_message, job.subject_id)
         jobs.fail(job_id)
     else:
-        jobs.done(job_id, created_message(occasion, len(created)))
         return "done"
     return "failed"
+
+
+@tasks.task()
+def open_occasion(job_id: int) -> str:
+    """The framework task: open the job's occasion, as the person who
+    started it, storing the progress on the job."""
+
+    def work(job, occasion, actor) -> None:
+        created = services.occasion_open(
+            actor=actor, occasion=occasion, progress=lambda p: jobs.progress(job_id, p)
+        )
+        jobs.done(job_id, created_message(occasion, len(created)))
+
+    return run_occasion_job(
+        job_id,
+        work,
+        refused=_("Du får inte längre öppna uppföljningstillfället."),
+        log_message="Uppföljningstillfället %s kunde inte öppnas",
+    )

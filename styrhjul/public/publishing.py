@@ -7,21 +7,19 @@ running returns that job; the task publishes once however often it runs
 
 from __future__ import annotations
 
-import logging
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from styrhjul.core import jobs, tasks
 from styrhjul.core.models import BackgroundJob, JobStatus
+from styrhjul.followup import opening
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
 
 from . import services
 from .models import Snapshot
 
-logger = logging.getLogger(__name__)
 KIND = "occasion_publish"
 
 
@@ -61,33 +59,21 @@ def published_message(snapshot: Snapshot, rows: int) -> str:
 def publish_occasion(job_id: int) -> str:
     """The framework task: publish the job's occasion, as the person who
     ordered it, storing the progress on the job."""
-    job = jobs.claim(job_id)
-    if job is None:
-        return "not-queued"
 
-    def done(snapshot: Snapshot) -> None:
-        jobs.done(job_id, published_message(snapshot, snapshot.rows.count()))
-
-    try:
-        occasion = FollowUpOccasion.objects.select_related("model__organisation").get(
-            pk=job.subject_id
-        )
+    def work(job, occasion, actor) -> None:
         services.occasion_publish(
-            actor=job.requested_by or access.SYSTEM,
+            actor=actor,
             occasion=occasion,
             progress=lambda p: jobs.progress(job_id, p),
             job_id=job_id,
-            on_done=done,
+            on_done=lambda snapshot: jobs.done(
+                job_id, published_message(snapshot, snapshot.rows.count())
+            ),
         )
-    except FollowUpOccasion.DoesNotExist:
-        jobs.fail(job_id, _("Uppföljningstillfället finns inte längre."))
-    except PermissionDenied:
-        jobs.fail(job_id, _("Du får inte längre publicera uppföljningstillfället."))
-    except ValidationError as exc:
-        jobs.fail(job_id, " ".join(exc.messages))
-    except Exception:  # noqa: BLE001 - any failure is shown on the job, never lost
-        logger.exception("Uppföljningstillfället %s kunde inte publiceras", job.subject_id)
-        jobs.fail(job_id)
-    else:
-        return "done"
-    return "failed"
+
+    return opening.run_occasion_job(
+        job_id,
+        work,
+        refused=_("Du får inte längre publicera uppföljningstillfället."),
+        log_message="Uppföljningstillfället %s kunde inte publiceras",
+    )

@@ -331,7 +331,10 @@ def test_the_plan_page_links_to_the_report_for_each_occasion(client, org, chain,
 
     ik_type = chain["vp"].model.plan_types.get(name="Internkontrollplan")
     followup_services.occasion_save(
-        actor=access.SYSTEM, occasion=occasion, plan_types=[*occasion.plan_types.all(), ik_type]
+        actor=access.SYSTEM,
+        occasion=occasion,
+        plan_types=[*occasion.plan_types.all(), ik_type],
+        version=occasion.version,
     )
     plan = planning.plan_for(actor=access.SYSTEM, unit=org["forv"], plan_type=ik_type)
     admin = UserFactory(is_superuser=True)

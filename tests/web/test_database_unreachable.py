@@ -63,32 +63,38 @@ def test_a_lost_connection_behind_another_error_counts():
     assert not database_unreachable(None)
 
 
-def test_a_login_whose_session_cannot_be_saved_as_the_database_goes_is_a_503_not_a_400(db):
-    # The password was checked and the new session created; the database went
-    # away before the logged-in session was saved at the end of the request.
+PASSWORD = "ett långt lösenord 123"
+
+
+def login_whose_session_update_raises(error):
+    """A client, and its answer to a login whose password was checked and new
+    session created, but whose saving of the logged-in session at the end of
+    the request raised `error`."""
     user = UserFactory(username="rut")
-    user.set_password("ett långt lösenord 123")
+    user.set_password(PASSWORD)
     user.save()
     client = Client(raise_request_exception=False)
     insert = Session.save
 
     def save(self, *args, force_update=False, **kwargs):
         if force_update:
-            raise REFUSED
+            raise error
         return insert(self, *args, force_update=force_update, **kwargs)
 
     with mock.patch.object(Session, "save", save):
-        response = client.post(
-            "/konto/logga-in/", {"username": "rut", "password": "ett långt lösenord 123"}
-        )
+        response = client.post("/konto/logga-in/", {"username": "rut", "password": PASSWORD})
+    return client, response
+
+
+def test_a_login_whose_session_cannot_be_saved_as_the_database_goes_is_a_503_not_a_400(db):
+    # The database went away before the logged-in session was saved.
+    client, response = login_whose_session_update_raises(REFUSED)
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "Styrhjul är tillfälligt otillgängligt" in response.content.decode()
     # Not logged in: the next page asks for the login again, which then works.
     assert client.get("/").status_code == 302
-    response = client.post(
-        "/konto/logga-in/", {"username": "rut", "password": "ett långt lösenord 123"}
-    )
+    response = client.post("/konto/logga-in/", {"username": "rut", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -96,19 +102,7 @@ def test_a_login_whose_session_cannot_be_saved_as_the_database_goes_is_a_503_not
 def test_a_session_deleted_meanwhile_is_still_the_400_it_was(db):
     # Django's answer when the session row was removed by a concurrent
     # request (a logout): the database answered, so not the 503 page.
-    user = UserFactory(username="rut")
-    user.set_password("ett långt lösenord 123")
-    user.save()
-    client = Client(raise_request_exception=False)
-    insert = Session.save
-
-    def save(self, *args, force_update=False, **kwargs):
-        if force_update:
-            raise DatabaseError("Forced update did not affect any rows.")
-        return insert(self, *args, force_update=force_update, **kwargs)
-
-    with mock.patch.object(Session, "save", save):
-        response = client.post(
-            "/konto/logga-in/", {"username": "rut", "password": "ett långt lösenord 123"}
-        )
+    _client, response = login_whose_session_update_raises(
+        DatabaseError("Forced update did not affect any rows.")
+    )
     assert response.status_code == 400

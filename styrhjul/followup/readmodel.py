@@ -21,7 +21,7 @@ Every page, document and reminder that says whether something is reported
 reads it here. `read()` and `answers()` run a fixed number of queries
 whatever the number of occasions, units and items. The overview counts
 thousands of tasks in the database with the same rule written as SQL
-conditions next to it (`main_answer_sql`, `anything_sql`, `task_counts`).
+conditions next to it (`state_sql`, `task_counts`).
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Length, Substr
-from django.db.models.lookups import GreaterThan
+from django.db.models.functions import Coalesce, Greatest, Substr
+from django.db.models.lookups import Lookup
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -177,10 +177,23 @@ class _Stripped(Func):
         return self.as_sql(compiler, connection, function="BTRIM", **extra)
 
 
+class _NotEqual(Lookup):
+    """`lhs <> rhs` as an expression: NULL (no report) is not true, unlike
+    ~Q(field=value), which adds `IS NOT NULL` the other way round. For texts
+    PostgreSQL compares the lengths first, without loading a long text."""
+
+    lookup_name = "ne"  # used as an expression, not registered on fields
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} <> {rhs}", (*lhs_params, *rhs_params)
+
+
 def _text_sql(name: str) -> Q:
     """_text: the text is not blank (NULL, no report: not). The empty text,
     the most common, is told apart before trimming."""
-    return Q(**{f"{name}__gt": ""}) & Q(GreaterThan(Length(_Stripped(F(name))), 0))
+    return Q(_NotEqual(F(name), "")) & Q(_NotEqual(_Stripped(F(name)), ""))
 
 
 def _outcome_code_sql() -> Case:
@@ -202,18 +215,15 @@ def _at(path: str, name: str) -> str:
     return f"{path}__{name}" if path else name
 
 
-def main_answer_sql(
-    item: str, plan_type: str, report: str, outcome: str, receiving: bool = False
-) -> Q:
-    """has_main_answer as a condition on a query's row: `item`, `plan_type`
-    and `report` are the paths to the item ("" when the query is of items),
-    the plan type it is reported in and its report (a left join: NULLs when
-    none), `outcome` the name of the outcome's code (_outcome_code_sql; NULL
-    when none). `receiving`: the rows are of units the items are shared to,
-    not of their owners (services.assesses)."""
-
-    def kind(k):
-        return Q(**{_at(item, "kind"): k})
+def report_main_answers_sql(
+    item: str, plan_type: str, report: str, receiving: bool = False
+) -> dict[str, Q]:
+    """has_main_answer for each kind of item, as a condition on a query's
+    row, but for an indicator's outcome (what state_sql adds): `item`,
+    `plan_type` and `report` are the paths to the item ("" when the query is
+    of items), the plan type it is reported in and its report (a left join:
+    NULLs when none). `receiving`: the rows are of units the items are
+    shared to, not of their owners (services.assesses)."""
 
     def chosen(name):  # a value of the scale chosen in the report
         return Q(**{f"{report}__{name}__isnull": False})
@@ -242,23 +252,25 @@ def main_answer_sql(
         Exists(rules.filter(**{flag: False}))
         | (no_rule & Q(**{_at(item, "level__assesses"): False}))
     )
-    status_scales = {ItemKind.ACTIVITY: "activity_scale", ItemKind.ASSIGNMENT: "assignment_scale"}
+    rules_by_kind = {
+        kind: (scale(name, exists=False) & text("comment")) | (scale(name) & chosen("status"))
+        for kind, name in (
+            (ItemKind.ACTIVITY, "activity_scale"),
+            (ItemKind.ASSIGNMENT, "assignment_scale"),
+        )
+    }
+    rules_by_kind[ItemKind.GOAL] = (
+        (level_describes | scale("goal_scale", exists=False)) & text("analysis")
+    ) | (level_assesses & scale("goal_scale") & chosen("assessment"))
+    rules_by_kind[ItemKind.INDICATOR] = chosen("assessment")
+    rules_by_kind[ItemKind.CONTROL_POINT] = chosen("assessment") | text("comment")
+    return rules_by_kind
+
+
+def report_anything_sql(report: str) -> Q:
+    """has_anything as a condition on a query's row, but for an indicator's
+    outcome (see report_main_answers_sql)."""
     rule = Q()
-    for k, name in status_scales.items():
-        rule |= kind(k) & scale(name, exists=False) & text("comment")
-        rule |= kind(k) & scale(name) & chosen("status")
-    goal = kind(ItemKind.GOAL)
-    rule |= goal & (level_describes | scale("goal_scale", exists=False)) & text("analysis")
-    rule |= goal & level_assesses & scale("goal_scale") & chosen("assessment")
-    rule |= kind(ItemKind.INDICATOR) & (Q(**{outcome: OUTCOME}) | chosen("assessment"))
-    rule |= kind(ItemKind.CONTROL_POINT) & (chosen("assessment") | text("comment"))
-    other = ~Q(**{_at(item, "kind__in"): ItemKind.values})
-    return rule | (other & anything_sql(report, outcome))
-
-
-def anything_sql(report: str, outcome: str) -> Q:
-    """has_anything as a condition on a query's row (see main_answer_sql)."""
-    rule = Q(**{f"{outcome}__gte": OUTCOME_OTHER})
     for name in ("status", "assessment", "completion", "measures_due"):
         rule |= Q(**{f"{report}__{name}__isnull": False})
     for name in _TEXTS:
@@ -266,13 +278,64 @@ def anything_sql(report: str, outcome: str) -> Q:
     return rule
 
 
+# The state as a number in SQL (state_sql): the outcome's codes are chosen
+# so that an indicator's state is the greater of its outcome's code and its
+# report's.
+STATE_CODES = {REPORTED: 2, STARTED: 1, NOT_REPORTED: 0}
+STATE_OF_CODE = {code: name for name, code in STATE_CODES.items()}
+assert (OUTCOME, OUTCOME_OTHER) == (STATE_CODES[REPORTED], STATE_CODES[STARTED])
+
+
+def state_sql(item: str, plan_type: str, report: str, outcome, receiving: bool = False) -> Case:
+    """state() as a number on a query's row (STATE_CODES), the paths as for
+    report_main_answers_sql; `outcome` the expression of an indicator's
+    outcome's code (_outcome_code_sql; NULL when none). Each row is tested
+    only by the conditions of its kind, and the outcome is looked up once,
+    only for an indicator whose report does not give the main answer: the
+    costly parts of counting thousands of items."""
+    reported, started, not_reported = (
+        Value(STATE_CODES[REPORTED]),
+        Value(STATE_CODES[STARTED]),
+        Value(STATE_CODES[NOT_REPORTED]),
+    )
+    anything = report_anything_sql(report)
+
+    def of_report(main: Q):
+        return Case(
+            When(main, then=reported),
+            When(anything, then=started),
+            default=not_reported,
+            output_field=IntegerField(),
+        )
+
+    whens = []
+    for kind, main in report_main_answers_sql(item, plan_type, report, receiving).items():
+        then = of_report(main)
+        if kind == ItemKind.INDICATOR:
+            then = Case(
+                When(main, then=reported),
+                default=Greatest(
+                    Coalesce(outcome, not_reported),
+                    Case(When(anything, then=started), default=not_reported),
+                ),
+                output_field=IntegerField(),
+            )
+        whens.append(When(Q(**{_at(item, "kind"): kind}), then=then))
+    # Any other kind: its main answer is anything at all.
+    return Case(
+        *whens,
+        default=Case(When(anything, then=reported), default=not_reported),
+        output_field=IntegerField(),
+    )
+
+
 def _with_state(
     query: QuerySet, occasion, item: str, unit: str, receiving: bool = False
 ) -> QuerySet:
     """`query` (items to report at `occasion`: `item` the path to the item,
     "" for a query of items, `unit` to the reporting unit's id; the plan
-    type it is reported in at "plan__plan_type") with each row's `state`
-    by the rule in SQL: REPORTED, STARTED or NOT_REPORTED."""
+    type it is reported in at "plan__plan_type") with each row's
+    `state_code` by the rule in SQL (STATE_CODES)."""
     # The outcome's period for each periodicity, by value_period.
     periods = [
         When(
@@ -302,28 +365,13 @@ def _with_state(
             condition=Q(**{f"{reports}__occasion_id": occasion.pk, f"{reports}__unit_id": F(unit)}),
         ),
         outcome_period=Case(*periods, default=Value(""), output_field=CharField()),
-        outcome=Case(
-            When(
-                **{_at(item, "kind"): ItemKind.INDICATOR},
-                then=Coalesce(
-                    Subquery(this_copy.values("code")[:1]),
-                    Subquery(latest_copy.values("code")[:1]),
-                ),
-            ),
-            default=None,
-            output_field=IntegerField(),
-        ),
+    )
+    outcome = Coalesce(
+        Subquery(this_copy.values("code")[:1]),
+        Subquery(latest_copy.values("code")[:1]),
     )
     return query.annotate(
-        state=Case(
-            When(
-                main_answer_sql(item, "plan__plan_type", "report", "outcome", receiving),
-                then=Value(REPORTED),
-            ),
-            When(anything_sql("report", "outcome"), then=Value(STARTED)),
-            default=Value(NOT_REPORTED),
-            output_field=CharField(),
-        )
+        state_code=state_sql(item, "plan__plan_type", "report", outcome, receiving)
     )
 
 
@@ -350,10 +398,10 @@ def states_sql(
     type_ids = sorted({getattr(pt, "pk", pt) for pt in plan_types})
     own, shares = _to_report_sql(occasion, type_ids, units)
     rows = [
-        *own.values_list("plan__unit_id", "pk", "state"),
-        *shares.values_list("unit_id", "item_id", "state"),
+        *own.values_list("plan__unit_id", "pk", "state_code"),
+        *shares.values_list("unit_id", "item_id", "state_code"),
     ]
-    return {(unit_id, item_id): found for unit_id, item_id, found in rows}
+    return {(unit_id, item_id): STATE_OF_CODE[code] for unit_id, item_id, code in rows}
 
 
 def task_counts(
@@ -381,13 +429,12 @@ def task_counts(
     # (unit, plan type) → the item's Rapportör → (reported, begun, all)
     groups: dict[tuple[int, int], dict[int | None, tuple[int, int, int]]] = defaultdict(dict)
     for found in (
-        own.values_list("plan__unit_id", "plan__plan_type_id", "responsible_id", "state"),
-        shares.values_list("unit_id", "plan__plan_type_id", "item__responsible_id", "state"),
+        own.values_list("plan__unit_id", "plan__plan_type_id", "responsible_id", "state_code"),
+        shares.values_list("unit_id", "plan__plan_type_id", "item__responsible_id", "state_code"),
     ):
-        for unit_id, type_id, responsible_id, state_found, n in found.annotate(
-            n=Count("pk")
-        ).order_by():
-            reported, begun = state_found == REPORTED, state_found != NOT_REPORTED
+        for unit_id, type_id, responsible_id, code, n in found.annotate(n=Count("pk")).order_by():
+            reported = code == STATE_CODES[REPORTED]
+            begun = code != STATE_CODES[NOT_REPORTED]
             mine = groups[unit_id, type_id]
             before = mine.get(responsible_id, (0, 0, 0))
             mine[responsible_id] = (

@@ -442,6 +442,13 @@ try:
     WORKER_BEAT_SECONDS = float(os.environ.get("STYRHJUL_WORKER_BEAT_SECONDS") or 10)
 except ValueError:
     raise ImproperlyConfigured("STYRHJUL_WORKER_BEAT_SECONDS ska vara ett tal.") from None
+# The worker's OS CPU priority (nice, 0–19): its documents yield the CPU to the
+# web processes' pages on a shared machine; 0 leaves the priority as it is.
+WORKER_NICE = env_int("STYRHJUL_WORKER_NICE", 10)
+if not 0 <= WORKER_NICE <= 19:
+    raise ImproperlyConfigured(
+        f"STYRHJUL_WORKER_NICE ska vara ett heltal från 0 till 19 (fick {WORKER_NICE})."
+    )
 # How many unfinished documents one person may have ordered at once.
 DOCUMENT_JOBS_PER_USER = env_int("STYRHJUL_DOCUMENT_JOBS_PER_USER", 3)
 # Retention of generated document files (`styrhjul prune-documents`,

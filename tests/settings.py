@@ -30,3 +30,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # address would count the calls of all the tests in a process; the tests
 # of the limit turn it on (tests/api/test_open_data.py).
 API_OPEN_DATA_RATE_LIMIT = 0
+# The suite runs the worker inside the test process (tests/worker.py), whose
+# priority it leaves alone; tests/web/test_worker_nice.py starts a real one.
+WORKER_NICE = 0

@@ -99,6 +99,8 @@ def to_review(user, limit: int = 50) -> list[ReportingTask]:
     longest waiting first. One query."""
     if not getattr(user, "is_authenticated", False):
         return []
+    if access.unit_ids(user, access.Action.REVIEW) == set():
+        return []  # reviews nowhere (most reporters): no query to build
     return list(
         ReportingTask.objects.filter(occasion__status=OccasionStatus.OPEN)
         .filter(readmodel.awaiting_review_filter())
@@ -201,26 +203,7 @@ def task_page(user, task: ReportingTask) -> TaskPage:
     rows = readmodel.for_tasks([task], related=("status", "assessment", "updated_by")).task(task)
     by_id = {row.item.pk: row.item for row in rows}
     items = list(by_id.values())
-    year = task.occasion.year
-    indicator_ids = [i.pk for i in items if i.kind == ItemKind.INDICATOR]
-    earlier: dict[int, list[IndicatorValue]] = {}
-    values: dict[int, dict] = {}
-    if indicator_ids:
-        # An indicator's outcomes of earlier years may have been entered
-        # through last year's copy of it: the series is the same.
-        periods = {services.value_period(by_id[pk], task.occasion) for pk in indicator_ids}
-        found_values = latest_copies(
-            value_rows(
-                {by_id[pk].series for pk in indicator_ids},
-                [task.unit_id],
-                periods={"", *periods},
-                last_year=year,
-            )
-        )
-        for pk in indicator_ids:
-            found = found_values.get((by_id[pk].series, task.unit_id), {})
-            values[pk] = found
-            earlier[pk] = [v for (y, p), v in sorted(found.items()) if not p and y < year]
+    values, earlier = _series_values(task, [i for i in items if i.kind == ItemKind.INDICATOR])
     parents: dict[int, list[int]] = defaultdict(list)
     for child, parent in ItemLink.objects.filter(
         item_id__in=list(by_id), target_id__in=list(by_id)
@@ -309,6 +292,67 @@ def entry_saved(task: ReportingTask, entry: Entry) -> Entry:
         conflict=None,
         saved=False,
         state=readmodel.state(item, task.plan_type, report, entry.value, task.unit_id),
+    )
+
+
+def _series_values(
+    task: ReportingTask, indicators: list[Item]
+) -> tuple[dict[int, dict], dict[int, list[IndicatorValue]]]:
+    """The indicators' values of their series for the task's unit up to the
+    task's year (indicators.series.series_values, one query; none without
+    indicators), and their earlier years' outcomes, oldest first."""
+    year = task.occasion.year
+    earlier: dict[int, list[IndicatorValue]] = {}
+    values: dict[int, dict] = {}
+    if indicators:
+        # An indicator's outcomes of earlier years may have been entered
+        # through last year's copy of it: the series is the same.
+        periods = {services.value_period(item, task.occasion) for item in indicators}
+        found_values = latest_copies(
+            value_rows(
+                {item.series for item in indicators},
+                [task.unit_id],
+                periods={"", *periods},
+                last_year=year,
+            )
+        )
+        for item in indicators:
+            found = found_values.get((item.series, task.unit_id), {})
+            values[item.pk] = found
+            earlier[item.pk] = [v for (y, p), v in sorted(found.items()) if not p and y < year]
+    return values, earlier
+
+
+def indicator_entry_saved(task: ReportingTask, entry: Entry) -> Entry:
+    """The entry of an indicator just saved, read again as task_page reads
+    it, for this item alone: its report and outcome by the read model
+    (readmodel.answers, two queries), its series' values for the task's
+    unit (one query) and its state by the rule; where it stands on the page
+    and its review comment as they were. The facts beside it are the
+    caller's to attach again (indicators.analysis.attach_task_facts), as a
+    save may have changed them."""
+    item = entry.item
+    occasion = task.occasion
+    found = readmodel.answers(
+        [occasion], [task.unit_id], [item], related=("status", "assessment", "updated_by")
+    )
+    report = found.report(occasion.pk, task.unit_id, item.pk)
+    value = found.value(occasion.pk, task.unit_id, item.pk)
+    values, earlier = _series_values(task, [item])
+    return replace(
+        entry,
+        report=report,
+        value=value,
+        earlier=earlier[item.pk],
+        series_values=values[item.pk],
+        form=None,
+        conflict=None,
+        saved=False,
+        facts=None,
+        goal_facts=[],
+        breakdowns=[],
+        computed=None,
+        state=readmodel.state(item, task.plan_type, report, value, task.unit_id),
     )
 
 

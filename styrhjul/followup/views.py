@@ -141,9 +141,11 @@ def report_item(request, pk: int, item: int):
                 messages.success(request, _("”%(title)s” är sparad.") % {"title": entry.item.title})
                 return redirect(reverse("followup:task", args=[task_obj.pk]) + f"#post-{item}")
             # Show the saved state (a fresh form with the new version). An
-            # indicator's save may change its outcomes and facts: read again.
+            # indicator's save may change its outcomes and facts: read them
+            # again, for this item alone (not the whole page).
             if entry.item.kind == ItemKind.INDICATOR:
-                fresh = _page(request, task_obj, only=item).entries[item]
+                fresh = queries.indicator_entry_saved(task_obj, entry)
+                attach_task_facts(request.user, task_obj, {item: fresh})
             else:
                 fresh = queries.entry_saved(task_obj, entry)
             fresh.saved = True

@@ -133,9 +133,7 @@ def timeline_parts(organisation: Unit, years: range):
     occasions = list(
         FollowUpOccasion.objects.filter(model__organisation=organisation, model__year__in=years)
         .select_related("model")
-        .prefetch_related(
-            Prefetch("steps", OccasionStep.objects.select_related("unit_type")), "plan_types"
-        )
+        .prefetch_related(Prefetch("steps", OccasionStep.objects.select_related("unit_type")))
         .order_by("period_end", "name")
     )
     events = list(

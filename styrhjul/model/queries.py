@@ -59,19 +59,23 @@ def vision_in_force(organisation: Unit, year: int) -> Vision | None:
 def vision_for(user) -> Vision | None:
     """The vision of the organisation the user belongs to. The vision is the
     municipality's public statement, so everyone with any grant sees it."""
-    first = (
-        RoleGrant.objects.filter(user=user).order_by("pk").values_list("unit_id", flat=True).first()
-    )
-    if first is None:
-        if access.is_admin(user):
-            return Vision.objects.order_by("-valid_from_year").first()
-        return None
-    # The organisation of the user's grants, from the rights already read;
-    # only someone granted in several organisations needs the first grant's.
+    # The organisation of the user's grants, from the rights already read
+    # (no further query); only someone granted in several organisations, or
+    # none, needs the first grant's.
     organisations = access.organisation_ids(user)
     if organisations is not None and len(organisations) == 1:
         root = next(iter(organisations))
     else:
+        first = (
+            RoleGrant.objects.filter(user=user)
+            .order_by("pk")
+            .values_list("unit_id", flat=True)
+            .first()
+        )
+        if first is None:
+            if access.is_admin(user):
+                return Vision.objects.order_by("-valid_from_year").first()
+            return None
         root = (
             Unit.objects.with_tree_fields()
             .ancestors(first, include_self=True)

@@ -271,3 +271,37 @@ def test_a_target_over_100_percent_is_refused(org, chain):
     assert caught.value.message_dict["target_value"] == [
         "Nyckeltalet anges i procent: värdet kan inte vara över 100."
     ]
+
+
+def test_an_indicators_saved_answer_shows_it_as_the_page_then_does(
+    client, org, occasion, shared_indicator
+):
+    # The htmx answer to a save reads the indicator alone again (not the whole
+    # task page): its report, outcome, earlier years, state and facts are
+    # what the task page shows afterwards.
+    IndicatorValue.objects.create(item=shared_indicator, unit=org["avd_a"], year=2024, value=70)
+    chef = UserFactory()
+    grant(chef, org["avd_a"], Role.MANAGER)
+    client.force_login(chef)
+    task = task_of(occasion, org["avd_a"])
+    prefix = f"post-{shared_indicator.pk}-"
+
+    response = client.post(
+        reverse("followup:report_item", args=[task.pk, shared_indicator.pk]),
+        {prefix + "version": "0", prefix + "value": "76", prefix + "comment": "Bättre."},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert "Sparat." in html and "Bättre." in html
+    answered = response.context["entry"]
+    page = client.get(reverse("followup:task", args=[task.pk]))
+    shown = page.context["page"].entries[shared_indicator.pk]
+    assert answered.value.value == Decimal(76)
+    for name in ("report", "value", "earlier", "series_values", "state", "review_comment"):
+        assert getattr(answered, name) == getattr(shown, name), name
+    assert answered.report.updated_by == chef
+    assert answered.facts.describe() == shown.facts.describe()
+    assert answered.computed == shown.computed
+    assert answered.breakdowns == shown.breakdowns
+    assert answered.form["version"].value() == shown.form["version"].value()

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
@@ -42,6 +43,24 @@ T = TypeVar("T")
 # the first, never more than the most.
 FIRST_PAUSE = 1.0
 MOST_PAUSE = 30.0
+
+
+def lower_priority(nice: int) -> int:
+    """Run this process (and the threads and processes it starts from now
+    on) at OS CPU priority `nice` (settings.WORKER_NICE), so that documents
+    being made yield the processor to the web processes' pages on a shared
+    machine. 0 leaves the priority as it is; a process already running at a
+    lower priority is left so (raising it needs privileges). Returns the
+    niceness it runs at, or None where the system has no nice (Windows)."""
+    if not hasattr(os, "nice"):
+        return None
+    current = os.nice(0)
+    if nice > current:
+        try:
+            current = os.nice(nice - current)
+        except OSError as exc:  # e.g. a container that forbids it
+            logger.warning("Arbetaren kunde inte sänka sin prioritet (nice %s): %s", nice, exc)
+    return current
 
 
 def recover(abandoned_by: str | None = None) -> int:
@@ -172,6 +191,9 @@ class Command(db_worker.Command):
         parser.set_defaults(worker_id=tasks.worker_id())
 
     def handle(self, *args, **options):
+        # First of all, so that every thread (the heartbeat) and the child
+        # process of --reload inherit the lower priority.
+        lower_priority(settings.WORKER_NICE)
         # `--batch` does what is queued and stops: no standing worker to report.
         # With --reload the work is done in a child process, which beats.
         batch = options.get("batch")

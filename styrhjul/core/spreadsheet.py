@@ -10,6 +10,8 @@ from operator import attrgetter
 
 from django.utils.translation import gettext as _
 
+from .cycles import collection_paused
+
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = "E7ECF2"
 
@@ -172,6 +174,7 @@ def style_header(sheet, count: int) -> None:
     sheet.freeze_panes = "A2"
 
 
+@collection_paused()
 def workbook_bytes(
     sheets,
     *,
@@ -192,7 +195,8 @@ def workbook_bytes(
     every sheet prints landscape on A4, one page wide, with the header row on
     every page, the title at the top and "Sida 1 av 3" at the bottom. Cells
     whose text is one of `muted` (e.g. "Ej rapporterad") are set apart in
-    grey italics."""
+    grey italics. The collector of reference cycles waits while the cells are
+    made (core.cycles)."""
     import io
     from copy import copy
 

@@ -22,16 +22,16 @@ object code) pairs, sorted by dimension; `()` is the account's total.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
-import gc
 import itertools
 import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+
+from styrhjul.core.cycles import collection_paused
 
 Objects = tuple[tuple[int, str], ...]
 
@@ -415,25 +415,12 @@ def _need(fields: list, count: int, what: str) -> None:
 
 
 def parse(data: bytes) -> SieFile:
-    """Read and check a SIE file; raise SieError with every problem found."""
-    with _without_cycle_collection():
+    """Read and check a SIE file; raise SieError with every problem found.
+    The collector of reference cycles is paused while the file is read
+    (core.cycles): with a million period balances, none of them in a cycle,
+    it took a fifth of the time."""
+    with collection_paused():
         return _parse(data)
-
-
-@contextlib.contextmanager
-def _without_cycle_collection():
-    """Python's collector of reference cycles goes through every object
-    made so far each time enough new ones have been made: with a million
-    period balances (none of them in a cycle) it took a fifth of the time
-    of reading the file. It is paused while the file is read, and started
-    again after, if it ran before."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse(data: bytes) -> SieFile:

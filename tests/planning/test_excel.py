@@ -732,6 +732,57 @@ def test_the_export_has_a_styled_sheet_per_kind_with_real_dates(unit, vp, anna):
     ]
 
 
+def test_every_column_of_the_export_looks_the_same_down_to_the_rows_a_user_adds(unit, vp, anna):
+    """What a user sees of each column, cell by cell, also in the empty cells
+    and the spare rows below the data: its width, format, wrapping and drop-
+    down; the header row bold on the house fill, frozen and filtered."""
+    from openpyxl.utils import get_column_letter
+
+    from styrhjul.core.spreadsheet import HEADER_FILL
+    from styrhjul.planning.excel import columns as col
+    from styrhjul.planning.excel.writer import SPARE_ROWS
+
+    import_plan(verksamhetsplan_file(), unit, vp)
+    book = read_back(export_workbook(actor=access.SYSTEM, unit=unit, plan_type=vp))
+
+    assert book.sheetnames[-1] == "Listor" and book.active.title == "Mål"
+    for spec in col.sheets_for(vp.item_kinds):
+        sheet = book[spec.name]
+        rows = sheet.max_row
+        last = get_column_letter(len(spec.columns))
+        assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", f"A1:{last}{rows}")
+        dropdowns = {
+            str(rule.sqref): rule.formula1 for rule in sheet.data_validations.dataValidation
+        }
+        for index, column in enumerate(spec.columns, start=1):
+            letter = get_column_letter(index)
+            header = sheet[f"{letter}1"]
+            assert header.value == column.header and header.font.b, column.header
+            assert header.fill.fgColor.rgb.endswith(HEADER_FILL)
+            number_format = (
+                "yyyy-mm-dd"
+                if column.cell == col.DATE
+                else "@"
+                if column.key in ("number", "kolada_kpi")
+                else "0"
+                if column.cell == col.YEAR
+                else "General"
+            )
+            wrap = column.cell in (col.LONG_TEXT, col.GOALS, col.TARGETS)
+            dimension = sheet.column_dimensions[letter]
+            assert dimension.width == column.width, column.header
+            for cell in [*(sheet[f"{letter}{row}"] for row in range(2, rows + 1)), dimension]:
+                assert cell.number_format == number_format, (column.header, cell)
+                assert bool(cell.alignment.wrap_text) == wrap, (column.header, cell)
+                assert cell.alignment.vertical == "top", (column.header, cell)
+            dropdown = dropdowns.get(f"{letter}2:{letter}{rows + SPARE_ROWS}")
+            if column.cell in (col.PERSPECTIVE, col.CHOICE, col.BOOLEAN):
+                assert dropdown and dropdown.startswith("'Listor'!$"), column.header
+    listor = book["Listor"]
+    assert listor.sheet_state == "hidden" and listor["A1"].value == "Perspektiv"
+    assert "A3:C3" in {str(r) for r in book["Instruktioner"].merged_cells.ranges}
+
+
 def test_an_export_of_a_plan_not_yet_made_has_headers_only(unit, ikp):
     book = read_back(export_workbook(actor=access.SYSTEM, unit=unit, plan_type=ikp))
     assert rows_of(book["Kontrollpunkter"]) == [CONTROL_EXPORT_HEADER]

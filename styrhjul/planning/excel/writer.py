@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from styrhjul.core.cycles import collection_paused
 from styrhjul.core.spreadsheet import DATE_FORMAT, cell_style, put_cell, style_header
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
@@ -243,6 +244,7 @@ def _cell_value(
     return value
 
 
+@collection_paused()  # thousands of cells, none in a cycle (core.cycles)
 def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) -> bytes:
     """The unit's plan of this type as an .xlsx workbook. A plan that does not
     exist yet gives sheets with headers only. With a follow-up occasion, each

@@ -329,12 +329,14 @@ def items_to_report(plan_type: PlanType, unit: Unit) -> list[Item]:
 
 
 def items_to_report_many(
-    plan_types, units, *, unit_query=None
+    plan_types, units, *, unit_query=None, item_ids=None
 ) -> dict[tuple[int, int], list[Item]]:
     """items_to_report for every (unit, plan type) at once, keyed by their
     ids: one query for one unit and plan type, two for more, however many.
     `units` are units or their ids; `unit_query`, a query of the same ids,
-    replaces a parameter list of thousands of ids in the queries."""
+    replaces a parameter list of thousands of ids in the queries.
+    `item_ids`: only those of the items (whether a page's item is one of
+    them), not every item of the plans."""
     unit_ids = sorted({getattr(u, "pk", u) for u in units})
     type_ids = sorted({getattr(pt, "pk", pt) for pt in plan_types})
     own, shares = _to_report(type_ids, unit_ids if unit_query is None else unit_query)
@@ -343,6 +345,10 @@ def items_to_report_many(
     # an OR of the two, which reads every item of every year.
     related = ("plan__unit", "plan__plan_type__model", "perspective", "level", "responsible")
     shared = _shared_items(type_ids, unit_ids if unit_query is None else unit_query)
+    if item_ids is not None:
+        item_ids = sorted(set(item_ids))
+        own, shared = own.filter(pk__in=item_ids), shared.filter(pk__in=item_ids)
+        shares = shares.filter(item_id__in=item_ids)
     found = (
         own.select_related(*related)
         .order_by()
@@ -429,13 +435,15 @@ def items_to_report_values(
     return {key: list(items.values()) for key, items in found.items()}
 
 
-def task_items(task: ReportingTask) -> list[Item]:
+def task_items(task: ReportingTask, *, item_ids=None) -> list[Item]:
     """Exactly the items the task reports on: all of the plan's for the
     manager's task, the assigned ones for a reporter's task; none for an
-    economy task."""
+    economy task. `item_ids`: only those of them (items_to_report_many)."""
     if task.plan_type_id is None:
         return []
-    items = items_to_report(task.plan_type, task.unit)
+    items = items_to_report_many([task.plan_type], [task.unit], item_ids=item_ids)[
+        task.unit_id, task.plan_type_id
+    ]
     if task.reporter_id:
         items = [i for i in items if i.responsible_id == task.reporter_id]
     return items

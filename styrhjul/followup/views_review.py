@@ -38,7 +38,7 @@ def _task_item(request, pk: int, item: int):
         ),
         pk=pk,
     )
-    items = {i.pk: i for i in services.task_items(task)}
+    items = {i.pk: i for i in services.task_items(task, item_ids=[item])}
     if item not in items:
         raise Http404
     return task, items[item]

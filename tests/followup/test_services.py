@@ -283,3 +283,33 @@ def test_items_to_report_for_many_units_is_the_same_as_one_at_a_time(org, chain)
             assert many[unit.pk, plan_type.pk] == one, (unit.name, plan_type.name)
     assert chain["board"] in many[org["forv"].pk, chain["vp"].pk]
     assert chain["activity"] in many[org["enhet_b1"].pk, chain["ap"].pk]
+
+
+def test_a_tasks_items_narrowed_to_some_are_those_of_its_items(org, chain, occasion):
+    # The underlag asks for one item of a task: the same answer as picking
+    # it from all the task's items, for own and shared items, a reporter's
+    # task and an item the task does not report on.
+    planning.item_share(actor=access.SYSTEM, item=chain["board"], units=[org["forv"]])
+    hr = UserFactory()
+    grant(hr, org["enhet_b1"], Role.REPORTER, subtree=False)
+    mine = planning.item_create(
+        actor=access.SYSTEM,
+        plan=chain["activity"].plan,
+        kind=ItemKind.ACTIVITY,
+        title="Sjukfrånvarouppföljning",
+        responsible=hr,
+    )
+    services.occasion_open(actor=access.SYSTEM, occasion=occasion)
+    tasks = [
+        task_of(occasion, org["forv"], chain["vp"]),
+        task_of(occasion, org["enhet_b1"], chain["ap"]),
+        task_of(occasion, org["enhet_b1"], chain["ap"], reporter=hr),
+    ]
+    items = [chain["board"], chain["operational"], chain["activity"], mine]
+    for task in tasks:
+        every = services.task_items(task)
+        for item in items:
+            expected = [i for i in every if i.pk == item.pk]
+            assert services.task_items(task, item_ids=[item.pk]) == expected, (task, item)
+    assert services.task_items(tasks[0], item_ids=[chain["board"].pk]) == [chain["board"]]
+    assert services.task_items(tasks[2], item_ids=[chain["activity"].pk]) == []

@@ -81,6 +81,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from styrhjul.core.lookups import ids_in
+
 from .models import Role, RoleGrant, Unit, User
 
 
@@ -341,7 +343,7 @@ def visible_to(
     r = rights(user)
     if r.is_admin:
         return queryset
-    return queryset.filter(**{f"{unit_field}__in": r.unit_ids(Action(action))})
+    return queryset.filter(ids_in(unit_field, r.unit_ids(Action(action))))
 
 
 def get_or_404(
@@ -398,7 +400,7 @@ def restrict(queryset: QuerySet, user, action: Action | str = Action.READ) -> Qu
     if r.is_admin:
         return queryset
     model = queryset.model
-    condition = Q(**{f"{model.access_unit_lookup}__in": r.unit_ids(action)})
+    condition = ids_in(model.access_unit_lookup, r.unit_ids(action))
     widen = getattr(model, "access_read_also", None)
     if action == Action.READ and widen is not None:
         condition |= widen(r)
@@ -556,8 +558,8 @@ def my_tasks_filter(user) -> Q:
     own = [unit_id for unit_id, roles in r.roles_by_unit.items() if roles & RECEIVING_ROLES]
     assigned = Q(reporter=user)
     if not r.is_admin:
-        assigned &= Q(unit_id__in=r.readable)
-    return Q(unit_id__in=own, reporter__isnull=True) | assigned
+        assigned &= ids_in("unit_id", r.readable)
+    return ids_in("unit_id", own) & Q(reporter__isnull=True) | assigned
 
 
 def task_receivers(unit_ids) -> dict[int, set[int]]:

@@ -41,13 +41,17 @@ def latest(
     model_of: dict[int, int] = {}
     indicator_of: dict[int, tuple] = {}  # an indicator's measure unit, baseline and target
     n = len(ITEM_FIELDS)  # answers() reads the series of the indicators itself
-    for row in Item.objects.filter(ids_in("pk", {pk for _, pk in pairs})).values_list(
-        *ITEM_FIELDS,
-        "plan__plan_type_id",
-        "plan__plan_type__model_id",
-        "measure_unit",
-        "baseline_value",
-        "target_value",
+    for row in (
+        Item.objects.filter(ids_in("pk", {pk for _, pk in pairs}))
+        .order_by()  # the order is the pairs'; sorting thousands of rows is wasted
+        .values_list(
+            *ITEM_FIELDS,
+            "plan__plan_type_id",
+            "plan__plan_type__model_id",
+            "measure_unit",
+            "baseline_value",
+            "target_value",
+        )
     ):
         facts = ItemFacts(*row[:n])
         items[facts.pk] = facts
@@ -78,6 +82,8 @@ def latest(
                 continue
             report = found.report(occasion.pk, unit_id, pk)
             value = found.value(occasion.pk, unit_id, pk)
+            if report is None and value is None:
+                continue  # nothing entered: not reported, whatever the rule's details
             if state(item, plan_type, report, value, unit_id) == REPORTED:
                 latest_found[unit_id, pk] = (occasion, report, value)
                 break

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from styrhjul.core.lookups import ids_in
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, Vision
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
@@ -351,17 +352,19 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
     by_id = {g.pk: g for g in goals}
     parents = defaultdict(list)
     children = defaultdict(list)
-    # The links of the year's goals, found from the goals (the year's plans
-    # first); a link to anything but a goal shown is left out below, not
-    # by a join on the targets.
-    for child, parent in ItemLink.objects.filter(
-        item__kind=ItemKind.GOAL,
-        item__plan__plan_type__model__year=year,
-        item__plan__plan_type__model__organisation=organisation,
-    ).values_list("item_id", "target_id"):
-        if child in by_id and parent in by_id:
-            parents[child].append(parent)
-            children[parent].append(child)
+    # The links of the goals shown, by their ids (one index probe per goal,
+    # not the year's goals found a second time through their plans); a
+    # link to anything but a goal shown is left out, not by a join on the
+    # targets. Children and parents in the tree's order (the goals' order
+    # above), whatever order the database returns the links in.
+    position = {g.pk: i for i, g in enumerate(goals)}
+    links = ItemLink.objects.filter(ids_in("item_id", position)).values_list("item_id", "target_id")
+    for child, parent in sorted(
+        (link for link in links if link[1] in position),
+        key=lambda link: (position[link[0]], position[link[1]]),
+    ):
+        parents[child].append(parent)
+        children[parent].append(child)
 
     # Each goal is placed once, under its first parent in the tree's order;
     # goals with more parents say so ("bidrar även till …"). The tree shows

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from styrhjul.charts.numbers import common_decimals, format_value
 from styrhjul.core.lookups import ids_in
-from styrhjul.model.models import PlanType, ScaleValue
+from styrhjul.model.models import ItemKind, PlanType, ScaleValue, load_assessment_rules
 from styrhjul.organisation import access
 from styrhjul.planning.models import Item
 from styrhjul.planning.status import ItemStatus
@@ -58,6 +58,8 @@ def latest(
         plan_type_of[facts.pk], model_of[facts.pk] = row[n : n + 2]
         indicator_of[facts.pk] = row[n + 2 :]
     plan_types = PlanType.objects.in_bulk(set(plan_type_of.values()))
+    if any(i.kind == ItemKind.GOAL and i.level_id for i in items.values()):
+        load_assessment_rules(plan_types.values())  # one query, not one per plan type
     occasions = list(
         FollowUpOccasion.objects.filter(model_id__in=set(model_of.values()))
         .select_related("model")

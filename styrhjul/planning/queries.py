@@ -53,7 +53,7 @@ def model_for(unit: Unit, year: int) -> GovernanceModel | None:
     return GovernanceModel.objects.filter(organisation=organisation_of(unit), year=year).first()
 
 
-def vision_for_year(organisation: Unit, year: int) -> Vision | None:
+def vision_for_year(organisation: Unit | int, year: int) -> Vision | None:
     return (
         Vision.objects.filter(unit=organisation, valid_from_year__lte=year)
         .order_by("-valid_from_year")
@@ -250,13 +250,15 @@ class Thread:
 def item_thread(user, item: Item) -> Thread:
     up_ids = ancestor_ids([item.pk]) - {item.pk}
     down_ids = descendant_ids([item.pk]) - {item.pk}
-    related = Item.objects.filter(pk__in=up_ids | down_ids).select_related(*ITEM_RELATED)
+    related = Item.objects.filter(ids_in("pk", up_ids | down_ids)).select_related(*ITEM_RELATED)
     by_id = {i.pk: i for i in related}
     by_id[item.pk] = item
     readable_down = set(
-        visible_items(user, Item.objects.filter(pk__in=down_ids)).values_list("pk", flat=True)
+        visible_items(user, Item.objects.filter(ids_in("pk", down_ids))).values_list(
+            "pk", flat=True
+        )
     )
-    links = ItemLink.objects.filter(item_id__in=list(by_id)).values_list("item_id", "target_id")
+    links = ItemLink.objects.filter(ids_in("item_id", by_id)).values_list("item_id", "target_id")
     parents, children = defaultdict(list), defaultdict(list)
     for child, parent in links:
         if parent in by_id:
@@ -292,7 +294,8 @@ def item_thread(user, item: Item) -> Thread:
 
     down = down_tree(item.pk).children
     shares = list(item.shares.select_related("unit").order_by("unit__name"))
-    organisation = organisation_of(item.plan.unit)
+    # No query when the item's unit was read with its tree fields (views.item).
+    organisation = organisation_id_of(item.plan.unit)
     return Thread(
         item,
         vision_for_year(organisation, item.plan.year),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from styrhjul.charts.numbers import common_decimals, format_value
 from styrhjul.core.lookups import ids_in
-from styrhjul.model.models import PlanType, ScaleValue
+from styrhjul.model.models import ItemKind, PlanType, ScaleValue, load_assessment_rules
 from styrhjul.organisation import access
 from styrhjul.planning.models import Item
 from styrhjul.planning.status import ItemStatus
@@ -41,19 +41,25 @@ def latest(
     model_of: dict[int, int] = {}
     indicator_of: dict[int, tuple] = {}  # an indicator's measure unit, baseline and target
     n = len(ITEM_FIELDS)  # answers() reads the series of the indicators itself
-    for row in Item.objects.filter(ids_in("pk", {pk for _, pk in pairs})).values_list(
-        *ITEM_FIELDS,
-        "plan__plan_type_id",
-        "plan__plan_type__model_id",
-        "measure_unit",
-        "baseline_value",
-        "target_value",
+    for row in (
+        Item.objects.filter(ids_in("pk", {pk for _, pk in pairs}))
+        .order_by()  # the order is the pairs'; sorting thousands of rows is wasted
+        .values_list(
+            *ITEM_FIELDS,
+            "plan__plan_type_id",
+            "plan__plan_type__model_id",
+            "measure_unit",
+            "baseline_value",
+            "target_value",
+        )
     ):
         facts = ItemFacts(*row[:n])
         items[facts.pk] = facts
         plan_type_of[facts.pk], model_of[facts.pk] = row[n : n + 2]
         indicator_of[facts.pk] = row[n + 2 :]
     plan_types = PlanType.objects.in_bulk(set(plan_type_of.values()))
+    if any(i.kind == ItemKind.GOAL and i.level_id for i in items.values()):
+        load_assessment_rules(plan_types.values())  # one query, not one per plan type
     occasions = list(
         FollowUpOccasion.objects.filter(model_id__in=set(model_of.values()))
         .select_related("model")
@@ -78,6 +84,8 @@ def latest(
                 continue
             report = found.report(occasion.pk, unit_id, pk)
             value = found.value(occasion.pk, unit_id, pk)
+            if report is None and value is None:
+                continue  # nothing entered: not reported, whatever the rule's details
             if state(item, plan_type, report, value, unit_id) == REPORTED:
                 latest_found[unit_id, pk] = (occasion, report, value)
                 break

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from styrhjul.core.lookups import ids_in
 from styrhjul.model.models import GovernanceModel, ItemKind, PlanType, Vision
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
@@ -52,7 +53,7 @@ def model_for(unit: Unit, year: int) -> GovernanceModel | None:
     return GovernanceModel.objects.filter(organisation=organisation_of(unit), year=year).first()
 
 
-def vision_for_year(organisation: Unit, year: int) -> Vision | None:
+def vision_for_year(organisation: Unit | int, year: int) -> Vision | None:
     return (
         Vision.objects.filter(unit=organisation, valid_from_year__lte=year)
         .order_by("-valid_from_year")
@@ -249,13 +250,15 @@ class Thread:
 def item_thread(user, item: Item) -> Thread:
     up_ids = ancestor_ids([item.pk]) - {item.pk}
     down_ids = descendant_ids([item.pk]) - {item.pk}
-    related = Item.objects.filter(pk__in=up_ids | down_ids).select_related(*ITEM_RELATED)
+    related = Item.objects.filter(ids_in("pk", up_ids | down_ids)).select_related(*ITEM_RELATED)
     by_id = {i.pk: i for i in related}
     by_id[item.pk] = item
     readable_down = set(
-        visible_items(user, Item.objects.filter(pk__in=down_ids)).values_list("pk", flat=True)
+        visible_items(user, Item.objects.filter(ids_in("pk", down_ids))).values_list(
+            "pk", flat=True
+        )
     )
-    links = ItemLink.objects.filter(item_id__in=list(by_id)).values_list("item_id", "target_id")
+    links = ItemLink.objects.filter(ids_in("item_id", by_id)).values_list("item_id", "target_id")
     parents, children = defaultdict(list), defaultdict(list)
     for child, parent in links:
         if parent in by_id:
@@ -291,7 +294,8 @@ def item_thread(user, item: Item) -> Thread:
 
     down = down_tree(item.pk).children
     shares = list(item.shares.select_related("unit").order_by("unit__name"))
-    organisation = organisation_of(item.plan.unit)
+    # No query when the item's unit was read with its tree fields (views.item).
+    organisation = organisation_id_of(item.plan.unit)
     return Thread(
         item,
         vision_for_year(organisation, item.plan.year),
@@ -351,17 +355,19 @@ def goal_tree(user, organisation: Unit, year: int) -> tuple[Vision | None, list[
     by_id = {g.pk: g for g in goals}
     parents = defaultdict(list)
     children = defaultdict(list)
-    # The links of the year's goals, found from the goals (the year's plans
-    # first); a link to anything but a goal shown is left out below, not
-    # by a join on the targets.
-    for child, parent in ItemLink.objects.filter(
-        item__kind=ItemKind.GOAL,
-        item__plan__plan_type__model__year=year,
-        item__plan__plan_type__model__organisation=organisation,
-    ).values_list("item_id", "target_id"):
-        if child in by_id and parent in by_id:
-            parents[child].append(parent)
-            children[parent].append(child)
+    # The links of the goals shown, by their ids (one index probe per goal,
+    # not the year's goals found a second time through their plans); a
+    # link to anything but a goal shown is left out, not by a join on the
+    # targets. Children and parents in the tree's order (the goals' order
+    # above), whatever order the database returns the links in.
+    position = {g.pk: i for i, g in enumerate(goals)}
+    links = ItemLink.objects.filter(ids_in("item_id", position)).values_list("item_id", "target_id")
+    for child, parent in sorted(
+        (link for link in links if link[1] in position),
+        key=lambda link: (position[link[0]], position[link[1]]),
+    ):
+        parents[child].append(parent)
+        children[parent].append(child)
 
     # Each goal is placed once, under its first parent in the tree's order;
     # goals with more parents say so ("bidrar även till …"). The tree shows

@@ -451,7 +451,14 @@ def link_targets(*, item: Item):
     bounded list, not every item of the municipality."""
     unit = item.plan.unit
     model_id = item.plan.plan_type.model_id
-    above = Unit.objects.with_tree_fields().ancestors(unit, include_self=True).values("pk")
+    # The units above from the unit's tree path when it was read with its
+    # tree fields (views.item), else from the tree.
+    path = getattr(unit, "tree_path", None)
+    above = (
+        list(path)
+        if path
+        else Unit.objects.with_tree_fields().ancestors(unit, include_self=True).values("pk")
+    )
     # The year's plans of the units above, and the year's shares into the
     # unit: a UNION of two indexed reads, not an OR across a join on the
     # shares, which reads every item of every year.

@@ -146,6 +146,9 @@ def plan(request, pk: int):
 @require_safe
 def item(request, pk: int):
     obj = _item(request, pk)
+    # The unit with its place in the tree, read once: the red thread's
+    # organisation and the units above for the link form come from its path.
+    obj.plan.unit = Unit.objects.with_tree_fields().get(pk=obj.plan.unit_id)
     thread = queries.item_thread(request.user, obj)
     can_write = access.can_write(request.user, obj)
     # Units that received the item and where the user plans: they add their

@@ -189,6 +189,24 @@ def test_the_goal_tree_shows_the_chain_of_goals(client, org, chain):
     assert "Läxhjälp" not in body  # activities are not goals
 
 
+def test_the_goal_tree_lists_the_goals_under_a_goal_by_number(client, org, chain):
+    """Siblings in the tree's order (level, number, title), whatever order
+    the goals were linked in."""
+    level = chain["levels"]["Verksamhetsmål"]
+    for number in ("M3", "M1", "M2"):
+        goal = Item.objects.create(
+            plan=chain["operational"].plan,
+            kind=ItemKind.GOAL,
+            number=number,
+            title=f"Delmål {number}",
+            level=level,
+        )
+        goal.contributes_to.add(chain["board"])
+    client.force_login(UserFactory(is_superuser=True))
+    body = client.get(reverse("planning:goal_tree", args=[2025])).content.decode()
+    assert body.index("M1 Delmål M1") < body.index("M2 Delmål M2") < body.index("M3 Delmål M3")
+
+
 # --- Query budgets -------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 sortable risk list and the decision per risk."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -265,3 +266,43 @@ def test_a_point_shared_to_several_units_is_one_risk_of_its_plan(client, org, mo
     client.force_login(chef)
     analysis = client.get(url(plan)).context["analysis"]
     assert [r.item for r in analysis.risks] == [point]
+
+
+# The loops risk.html had before its rows were rendered in one pass
+# (templatetags/risk_analysis.py, risk_loops.html): the same HTML.
+_LOOPS = (Path(__file__).parent / "risk_loops.html").read_text().rstrip("\n")
+
+_ONE_PASS = """{% load risk_analysis %}{% for row in analysis.rows %}{% for cell in row.cells %}\
+{% risk_cell_list cell %}{% endfor %}{% endfor %}
+<ul>{% risk_links analysis.unassessed %}</ul>
+  <tbody>
+  {% risk_rows analysis.risks can_write decide_url %}
+  </tbody>"""
+
+
+@pytest.mark.parametrize("can_write", [True, False])
+def test_the_risk_rows_are_the_html_the_template_loops_wrote(org, ik_plan, risks, can_write):
+    from django.template import Context, Template
+
+    from styrhjul.planning import risk
+
+    forv_plan = services.plan_for(
+        actor=access.SYSTEM, unit=org["forv"], plan_type=ik_plan.plan_type
+    )
+    shared = control_point(forv_plan, "", 'Avtal <& "inköp"> ' + "lång " * 20, 3, 4)
+    services.item_share(actor=access.SYSTEM, item=shared, units=[org["enhet_b1"]])
+    Item.objects.filter(pk=risks["high"].pk).update(
+        risk="Första raden\nandra <raden>",
+        risk_handling="other",
+        risk_handling_reason="Hanteras i\nattestrutinen & revideras",
+        title="Felaktiga <b>utbetalningar</b>",
+    )
+    Item.objects.filter(pk=risks["low"].pk).update(risk_handling="control", area="", process="")
+    items = risk.control_points(ik_plan)
+    analysis = risk.analyse(items, ik_plan.plan_type.model.risk_scale, plan=ik_plan)
+    assert analysis.unassessed and any(r.shared_from for r in analysis.risks)
+    context = {"analysis": analysis, "can_write": can_write, "decide_url": "/x/?beslut="}
+    before = Template(_LOOPS).render(Context(context))
+    after = Template(_ONE_PASS).render(Context(context))
+    assert "&lt;b&gt;" in after and "Första raden<br>andra &lt;raden&gt;" in after
+    assert after == before

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from styrhjul.charts import format_value
 from styrhjul.kolada.queries import kpi
 from styrhjul.model.models import GovernanceModel, ItemKind
 from styrhjul.organisation import access
@@ -21,7 +23,7 @@ from styrhjul.planning.models import Item, ItemLink
 from styrhjul.planning.queries import visible_items
 
 from . import charts, services
-from .series import indicator_data
+from .series import IndicatorData, indicator_data
 from .views_breakdowns import indicator_or_404, shown_unit
 
 ITEM_RELATED = ("plan__unit", "plan__plan_type__model")
@@ -39,6 +41,9 @@ def indicator(request, pk: int):
     council_url = reverse("indicators:council", args=[plan.year]) + org_query(
         plan.plan_type.model.organisation_id, readable_roots(request.user)
     )
+    # Every chart of the page found in the cache at once.
+    trend, gender, breakdowns = charts.all_charts(data, prefix)
+    may_edit_breakdown = services.may_edit_breakdown(request.user, item, unit)
     return render(
         request,
         "indicators/indicator.html",
@@ -46,12 +51,12 @@ def indicator(request, pk: int):
             "nav": "indicators",
             "item": item,
             "d": data,
-            "trend": charts.trend(data, prefix),
-            "gender": charts.gender(data, prefix),
-            "breakdowns": charts.breakdowns(data, prefix),
-            "may_edit_breakdown": services.may_edit_breakdown(request.user, item, unit),
+            "trend": trend,
+            "gender": gender,
+            "breakdowns": breakdowns,
+            "may_edit_breakdown": may_edit_breakdown,
             "dimensions": list(services.dimensions_of(plan.plan_type.model.organisation_id))
-            if services.may_edit_breakdown(request.user, item, unit)
+            if may_edit_breakdown
             else [],
             "may_edit_comparisons": services.may_edit_comparisons(request.user, item),
             "unit_query": "" if unit.pk == item.plan.unit_id else f"?enhet={unit.pk}",
@@ -70,6 +75,50 @@ def indicator(request, pk: int):
             ],
         },
     )
+
+
+@dataclass
+class CouncilRow:
+    """An indicator's row on the council's page, its cells written once."""
+
+    item: Item
+    url: str
+    from_kolada: bool
+    baseline: str
+    latest: str
+    goal: str
+    direction: str
+    trend: str
+
+
+def _with_year(found: tuple[int, object] | None, unit: str) -> str:
+    """ "51,2 % (2025)" for (year, value); "–" without one."""
+    if not found:
+        return "–"
+    return f"{format_value(found[1], unit)} ({found[0]:d})"
+
+
+def _council_rows(data: dict[int, IndicatorData]) -> dict[int, CouncilRow]:
+    """The rows of the council's page by item pk. The address and the
+    direction's label are made once for the page, not looked up per row."""
+    url = reverse("indicators:indicator", args=[0]).rsplit("0", 1)
+    directions = {
+        value: str(label) for value, label in Item._meta.get_field("direction").flatchoices
+    }
+    rows = {}
+    for pk, d in data.items():
+        latest = d.latest
+        rows[pk] = CouncilRow(
+            item=d.item,
+            url=f"{url[0]}{d.item.pk}{url[1]}",
+            from_kolada=d.from_kolada,
+            baseline=_with_year(d.baseline, d.unit_label),
+            latest=_with_year((latest.year, latest.value) if latest else None, d.unit_label),
+            goal=_with_year(d.goal, d.unit_label),
+            direction=directions.get(d.item.direction, d.item.direction) or "–",
+            trend=d.describe(),
+        )
+    return rows
 
 
 @login_required
@@ -102,7 +151,7 @@ def _council(request, year: int):
                     plan__plan_type__model=model, kind=ItemKind.GOAL, level=top
                 ),
             )
-            .select_related(*ITEM_RELATED, "perspective")
+            .select_related("perspective")  # what the page shows of a goal
             .order_by("perspective__order", "order", "number", "pk")
         )
         links = list(
@@ -118,12 +167,13 @@ def _council(request, year: int):
             ).select_related(*ITEM_RELATED)
         }
         data = indicator_data(list(indicators.values()), last_year=year)
+        rows_of = _council_rows(data)
         by_goal: dict[int, list] = {}
         for goal_id, item_id in links:
             if item_id in data:
-                by_goal.setdefault(goal_id, []).append(data[item_id])
+                by_goal.setdefault(goal_id, []).append(rows_of[item_id])
         for goal in goals:
-            rows = sorted(by_goal.get(goal.pk, []), key=lambda d: (d.item.order, d.item.pk))
+            rows = sorted(by_goal.get(goal.pk, []), key=lambda r: (r.item.order, r.item.pk))
             groups.append((goal, rows))
     query = org_query(organisation.pk, roots)
     return render(

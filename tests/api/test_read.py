@@ -105,6 +105,29 @@ def test_cursor_pages_walk_every_item_once(client, chain):
     assert len(seen) == len(set(seen)) == 5
 
 
+def test_cursor_pages_walk_back_the_same_items_in_the_same_order(client, chain):
+    """The items' pages are found on ids first and their rows read after
+    (api.common.paged(rows=...)): each page, forwards and backwards, holds
+    the same items in id order, with everything they are written out with."""
+    admin = UserFactory(is_superuser=True)
+    client.force_login(admin)
+    pages, url, params = [], "/api/v1/poster", {"page_size": 2}
+    while url:
+        data = client.get(url, params).json()
+        pages.append(data["results"])
+        last, url, params = data, data["next"], None
+    ids = [i["id"] for page in pages for i in page]
+    assert ids == sorted(ids)
+    whole = client.get("/api/v1/poster", {"page_size": 500}).json()["results"]
+    assert [i for page in pages for i in page] == whole
+    back, url = [], last["previous"]
+    while url:
+        data = client.get(url).json()
+        back = data["results"] + back
+        url = data["previous"]
+    assert back + pages[-1] == whole
+
+
 def _grow(chain, n):
     plan = chain["activity"].plan
     for i in range(n):

@@ -75,41 +75,59 @@ def test_tasks_with_their_progress(client, org, chain, occasion, read_token):
 def test_the_task_list_runs_the_same_number_of_queries_for_few_and_many(
     client, org, chain, occasion, model_owner
 ):
-    from tests.api.conftest import make_token
-
-    secret = make_token(model_owner)[1]
-    get(client, "/api/v1/uppgifter", secret)
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            data = get(client, "/api/v1/uppgifter", secret, page_size=500)
-        return len(queries), len(data["results"])
-
-    small, small_rows = count()
+    """A page of one occasion's tasks is counted as the overview counts
+    (readmodel.task_counts), a page over several occasions by the read
+    model: each in the same number of queries for few and many tasks, and
+    for two occasions and three; the counts are those of the read model."""
+    from styrhjul.followup import readmodel
     from styrhjul.followup import services as followup
     from styrhjul.followup.models import FollowUpOccasion, OccasionKind
     from styrhjul.model.models import ItemKind
     from styrhjul.planning import services as planning
+    from tests.api.conftest import make_token
     from tests.factories import UnitFactory
 
+    secret = make_token(model_owner)[1]
+    get(client, "/api/v1/uppgifter", secret)
+
+    def count(**params):
+        with CaptureQueriesContext(connection) as queries:
+            data = get(client, "/api/v1/uppgifter", secret, page_size=500, **params)
+        tasks = ReportingTask.objects.filter(pk__in=[t["id"] for t in data["results"]])
+        progress = readmodel.task_progress(list(tasks))
+        assert {t["id"]: (t["reported"], t["total"]) for t in data["results"]} == progress
+        return len(queries), len(data["results"])
+
+    def new_occasion(name, month):
+        opened = followup.occasion_save(
+            actor=access.SYSTEM,
+            occasion=FollowUpOccasion(
+                model=chain["ap"].model,
+                kind=OccasionKind.INTERIM,
+                name=name,
+                period_end=datetime.date(2025, month, 30),
+            ),
+            plan_types=[chain["ap"]],
+        )
+        followup.occasion_open(actor=access.SYSTEM, occasion=opened)
+        return opened
+
+    few, few_rows = count(occasion=occasion.pk)
     for i in range(12):
         unit = UnitFactory(name=f"Ny enhet {i}", code=f"NY{i}", parent=org["avd_b"])
         plan = planning.plan_for(actor=access.SYSTEM, unit=unit, plan_type=chain["ap"])
         planning.item_create(actor=access.SYSTEM, plan=plan, kind=ItemKind.ACTIVITY, title="A")
-    second = followup.occasion_save(
-        actor=access.SYSTEM,
-        occasion=FollowUpOccasion(
-            model=chain["ap"].model,
-            kind=OccasionKind.INTERIM,
-            name="Tertial 1",
-            period_end=datetime.date(2025, 4, 30),
-        ),
-        plan_types=[chain["ap"]],
-    )
-    followup.occasion_open(actor=access.SYSTEM, occasion=second)
-    large, large_rows = count()
-    assert large_rows > small_rows
-    assert large == small
+    second = new_occasion("Tertial 1", 4)
+    many, many_rows = count(occasion=second.pk)
+    assert many_rows > few_rows
+    assert many == few
+
+    two, two_rows = count()
+    new_occasion("Tertial 2", 6)
+    three, three_rows = count()
+    assert three_rows > two_rows
+    assert three == two
+    assert few <= two
 
 
 def test_indicator_values_and_targets(client, org, chain, model_owner, read_token):

@@ -166,6 +166,50 @@ def test_the_charts_are_drawn_once_and_again_when_a_value_changes(
     assert len(again) == 2 and again[0] != first[0] and again[1] != first[1]
 
 
+def test_the_charts_are_written_once_and_the_page_is_the_same_from_the_cache(
+    client, org, chain, reader, monkeypatch
+):
+    """Each chart's picture, text alternative and data table are written once
+    per content (indicators.charts.all_charts): the next request tables and
+    renders nothing and shows the same page, as the parts written one by one
+    (_chart_body.html) do."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+
+    from styrhjul.indicators import charts
+
+    cache.clear()
+    tabled = []
+    table = charts.data_table
+
+    def counting(chart):
+        tabled.append(chart.title)
+        return table(chart)
+
+    monkeypatch.setattr(charts, "data_table", counting)
+    indicator = chain["indicator"]
+    add_values(indicator, org["kommun"], {2024: (83, 85, 81), 2025: (85, 87, 83)})
+    url = reverse("indicators:indicator", args=[indicator.pk])
+
+    def main() -> str:
+        body = client.get(url).content.decode()
+        return body[body.index("<main") : body.index("</main>")]
+
+    first = main()
+    assert len(tabled) == 2  # trend, and women and men
+    assert main() == first
+    assert len(tabled) == 2  # from the cache
+
+    data = indicator_data([indicator])[indicator.pk]
+    prefix = f"nyckeltal-{indicator.pk}"
+    for chart, part in ((data.trend_chart(), "trend"), (data.gender_chart(), "kon")):
+        shown = charts._shown(chart, f"{prefix}-{part}")
+        html = render_to_string(
+            charts.CHART_BODY, {"chart": shown, "heading_id": f"{prefix}-{part}-rubrik"}
+        )
+        assert html in first
+
+
 def test_the_breadcrumb_leads_to_the_indicators_organisations_council_page(
     client, org, chain, reader
 ):

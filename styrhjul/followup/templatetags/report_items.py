@@ -8,8 +8,6 @@ questions, an indicator's outcome read-only) stay in followup/_report_item_parts
 
 from __future__ import annotations
 
-from html import escape
-
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
@@ -20,21 +18,13 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
+from styrhjul.followup.reporting import esc
 from styrhjul.model.models import ItemKind
 
 register = template.Library()
 
 _PK = "987654321"
 PARTS = "followup/_report_item_parts.html"
-
-
-def esc(value) -> str:
-    """{{ value }}: escaped unless safe. Django's conditional_escape with
-    html.escape directly (its lazy-string check, some 60 000 times a page,
-    was a tenth of the page's time)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape(str(value))
 
 
 def _date(value, fmt: str) -> str:

@@ -4,7 +4,6 @@ the form's data to services.ReportData."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -156,15 +155,66 @@ class WidgetRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is not None and template_name in self.INPUTS and "type" in widget:
-            value = widget["value"]
-            value = "" if value is None else f' value="{esc(value)}"'
-            kind, name = esc(widget["type"]), esc(widget["name"])
-            return mark_safe(f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>')
+            html = _input(widget["type"], widget["name"], widget["value"], widget["attrs"])
+            return mark_safe(html)
         if widget is not None and template_name == self.TEXTAREA:
-            value = esc(widget["value"]) if widget["value"] else ""
-            name, attrs = esc(widget["name"]), _attrs(widget["attrs"])
-            return mark_safe(f'<textarea name="{name}"{attrs}>\n{value}</textarea>')
+            return mark_safe(_textarea(widget["name"], widget["value"], widget["attrs"]))
         return super().render(template_name, context, request)
+
+
+def _input(kind, name, value, attrs: dict) -> str:
+    """django/forms/widgets/input.html"""
+    value = "" if value is None else f' value="{esc(value)}"'
+    return f'<input type="{esc(kind)}" name="{esc(name)}"{value}{_attrs(attrs)}>'
+
+
+def _textarea(name, value, attrs: dict) -> str:
+    """django/forms/widgets/textarea.html"""
+    value = esc(value) if value else ""
+    return f'<textarea name="{esc(name)}"{_attrs(attrs)}>\n{value}</textarea>'
+
+
+def widget_html(bf: BoundField) -> str:
+    """str(bf) for a field of a ReportForm, the same markup without the
+    generic steps (BoundField.as_widget and build_widget_attrs, the widget's
+    get_context): for a simple widget (WidgetRenderer) of a field neither
+    required nor disabled, the attributes Django gives it (its own, then
+    aria-invalid, aria-describedby and id) written directly. Anything else
+    goes the usual way."""
+    field, form = bf.field, bf.form
+    widget = field.widget
+    template = widget.template_name
+    if (
+        form.renderer is not WIDGET_RENDERER
+        or field.required
+        or field.disabled
+        or field.show_hidden_initial
+        or widget.use_fieldset
+        or "aria-describedby" in widget.attrs
+        or not (template in WidgetRenderer.INPUTS or template == WidgetRenderer.TEXTAREA)
+    ):
+        return str(bf)
+    if field.localize:
+        widget.is_localized = True
+    extra = {}
+    auto_id = bf.auto_id
+    if not widget.is_hidden:
+        errors = bf.errors
+        if errors:
+            extra["aria-invalid"] = "true"
+        if auto_id:
+            described = [f"{auto_id}_helptext"] if field.help_text else []
+            if errors:
+                described.append(f"{auto_id}_error")
+            if described:
+                extra["aria-describedby"] = " ".join(described)
+    if auto_id and "id" not in widget.attrs:
+        extra["id"] = auto_id
+    attrs = {**widget.attrs, **extra}
+    value = widget.format_value(bf.value())
+    if template == WidgetRenderer.TEXTAREA:
+        return _textarea(bf.html_name, value, attrs)
+    return _input(widget.input_type, bf.html_name, value, attrs)
 
 
 WIDGET_RENDERER = WidgetRenderer()
@@ -207,6 +257,7 @@ class ReportFields:
     def __init__(self, scales: dict):
         self.scales = scales
         self._made: dict = {}
+        self._required: dict = {}
 
     def field(self, key, make):
         """The field `key` of a form, made by `make()` the first time (its
@@ -214,9 +265,11 @@ class ReportFields:
         made = self._made.get(key)
         if made is None:
             made = self._made[key] = make()
-            if isinstance(made, forms.Field):
-                made.label, made.help_text = _str(made.label), _str(made.help_text)
-        return copy.copy(made)
+            made.label, made.help_text = _str(made.label), _str(made.help_text)
+        # copy.copy, without its generic reduce protocol.
+        field = made.__class__.__new__(made.__class__)
+        field.__dict__.update(made.__dict__)
+        return field
 
     def scale(self, name: str, scale: int | None, label) -> ScaleChoiceField:
         return self.field(
@@ -228,9 +281,10 @@ class ReportFields:
 
     def required_help(self, scale: int | None) -> str:
         """ReportForm._required_help for the scale, worked out once."""
-        return self.field(
-            ("required_help", scale), lambda: ReportForm._required_help(self.scales, scale)
-        )
+        text = self._required.get(scale)
+        if text is None:
+            text = self._required[scale] = ReportForm._required_help(self.scales, scale)
+        return text
 
 
 class ReportForm(forms.Form):

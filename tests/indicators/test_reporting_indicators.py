@@ -280,7 +280,7 @@ def test_the_pages_forms_share_their_fields_but_not_an_items_help_text(
     the help text of one item's field (its computed value, its suggested
     assessment) stays at that item, and every form is the one the item
     would get on its own."""
-    from styrhjul.followup.reporting import ReportForm
+    from styrhjul.followup.reporting import ReportForm, widget_html
 
     other = services.item_create(
         actor=access.SYSTEM,
@@ -314,3 +314,5 @@ def test_the_pages_forms_share_their_fields_but_not_an_items_help_text(
         assert [(bf.name, bf.label, bf.help_text, str(bf)) for bf in entry.form] == [
             (bf.name, bf.label, bf.help_text, str(bf)) for bf in alone
         ], entry.item.title
+        # The page writes the simple widgets directly, with the same markup.
+        assert [widget_html(bf) for bf in entry.form] == [str(bf) for bf in alone]

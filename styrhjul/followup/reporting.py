@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape, format_html
+from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +93,16 @@ def _number(label):
     )
 
 
+def _earlier_number(year: int):
+    """The field of an earlier year's outcome (ReportForm._add_earlier_years)."""
+    field = _number(_("Utfall %(year)s (tidigare år)") % {"year": str(year)})
+    field.help_text = _(
+        "Rapportera eller rätta utfallet för %(year)s, t.ex. det slutliga utfallet "
+        "som kom efter årsskiftet."
+    ) % {"year": str(year)}
+    return field
+
+
 def _in_precision(value, facts):
     """A value for a number field, with the indicator's own precision
     (`facts`: its IndicatorData): 83,5, not 83,50."""
@@ -102,15 +114,24 @@ def _in_precision(value, facts):
     return Decimal(value).quantize(Decimal(1).scaleb(-decimals))
 
 
+def esc(value) -> str:
+    """{{ value }}, Django's conditional_escape: escaped unless safe, with
+    html.escape directly (the lazy-string check of conditional_escape, some
+    60 000 times a reporting page, was a tenth of the page's time)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
+
+
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html"""
     out = []
     for name, value in attrs.items():
         if value is False:
             continue
-        out.append(" " + conditional_escape(name))
+        out.append(" " + esc(name))
         if value is not True:
-            out.append('="' + conditional_escape(value) + '"')
+            out.append('="' + esc(value) + '"')
     return "".join(out)
 
 
@@ -134,15 +155,66 @@ class WidgetRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is not None and template_name in self.INPUTS and "type" in widget:
-            value = widget["value"]
-            value = "" if value is None else f' value="{conditional_escape(value)}"'
-            kind, name = conditional_escape(widget["type"]), conditional_escape(widget["name"])
-            return mark_safe(f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>')
+            html = _input(widget["type"], widget["name"], widget["value"], widget["attrs"])
+            return mark_safe(html)
         if widget is not None and template_name == self.TEXTAREA:
-            value = conditional_escape(widget["value"]) if widget["value"] else ""
-            name, attrs = conditional_escape(widget["name"]), _attrs(widget["attrs"])
-            return mark_safe(f'<textarea name="{name}"{attrs}>\n{value}</textarea>')
+            return mark_safe(_textarea(widget["name"], widget["value"], widget["attrs"]))
         return super().render(template_name, context, request)
+
+
+def _input(kind, name, value, attrs: dict) -> str:
+    """django/forms/widgets/input.html"""
+    value = "" if value is None else f' value="{esc(value)}"'
+    return f'<input type="{esc(kind)}" name="{esc(name)}"{value}{_attrs(attrs)}>'
+
+
+def _textarea(name, value, attrs: dict) -> str:
+    """django/forms/widgets/textarea.html"""
+    value = esc(value) if value else ""
+    return f'<textarea name="{esc(name)}"{_attrs(attrs)}>\n{value}</textarea>'
+
+
+def widget_html(bf: BoundField) -> str:
+    """str(bf) for a field of a ReportForm, the same markup without the
+    generic steps (BoundField.as_widget and build_widget_attrs, the widget's
+    get_context): for a simple widget (WidgetRenderer) of a field neither
+    required nor disabled, the attributes Django gives it (its own, then
+    aria-invalid, aria-describedby and id) written directly. Anything else
+    goes the usual way."""
+    field, form = bf.field, bf.form
+    widget = field.widget
+    template = widget.template_name
+    if (
+        form.renderer is not WIDGET_RENDERER
+        or field.required
+        or field.disabled
+        or field.show_hidden_initial
+        or widget.use_fieldset
+        or "aria-describedby" in widget.attrs
+        or not (template in WidgetRenderer.INPUTS or template == WidgetRenderer.TEXTAREA)
+    ):
+        return str(bf)
+    if field.localize:
+        widget.is_localized = True
+    extra = {}
+    auto_id = bf.auto_id
+    if not widget.is_hidden:
+        errors = bf.errors
+        if errors:
+            extra["aria-invalid"] = "true"
+        if auto_id:
+            described = [f"{auto_id}_helptext"] if field.help_text else []
+            if errors:
+                described.append(f"{auto_id}_error")
+            if described:
+                extra["aria-describedby"] = " ".join(described)
+    if auto_id and "id" not in widget.attrs:
+        extra["id"] = auto_id
+    attrs = {**widget.attrs, **extra}
+    value = widget.format_value(bf.value())
+    if template == WidgetRenderer.TEXTAREA:
+        return _textarea(bf.html_name, value, attrs)
+    return _input(widget.input_type, bf.html_name, value, attrs)
 
 
 WIDGET_RENDERER = WidgetRenderer()
@@ -167,17 +239,73 @@ class Row:
     choices: list[Choice] | None = None
 
 
+def _str(text):
+    """A lazy translation as the text it is now; anything else as it is."""
+    return str(text) if isinstance(text, Promise) else text
+
+
+class ReportFields:
+    """The fields of one page's reporting forms, each made once: the forms
+    of a page's some 200 items have the same few fields (the same scales,
+    labels and help texts), and making a field (its widget copied, a scale's
+    choices normalised) for each form was most of the forms' time. A form
+    gets its own shallow copy of a field (`field`), so what it sets on it
+    (a help text for its item) stays its own; the widget and the choices
+    are shared and never changed. One per page and request (the texts are in
+    the request's language)."""
+
+    def __init__(self, scales: dict):
+        self.scales = scales
+        self._made: dict = {}
+        self._required: dict = {}
+
+    def field(self, key, make):
+        """The field `key` of a form, made by `make()` the first time (its
+        label and help text translated then, not at each form's rendering)."""
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = make()
+            made.label, made.help_text = _str(made.label), _str(made.help_text)
+        # copy.copy, without its generic reduce protocol.
+        field = made.__class__.__new__(made.__class__)
+        field.__dict__.update(made.__dict__)
+        return field
+
+    def scale(self, name: str, scale: int | None, label) -> ScaleChoiceField:
+        return self.field(
+            (name, scale), lambda: ScaleChoiceField(self.scales.get(scale, []), label=label)
+        )
+
+    def text(self, key, label, help_text="", rows=4, max_length=None):
+        return self.field(key, lambda: _text(label, help_text, rows, max_length))
+
+    def required_help(self, scale: int | None) -> str:
+        """ReportForm._required_help for the scale, worked out once."""
+        text = self._required.get(scale)
+        if text is None:
+            text = self._required[scale] = ReportForm._required_help(self.scales, scale)
+        return text
+
+
 class ReportForm(forms.Form):
     """One item's report. The prefix ("post-<item id>") keeps the ids of the
-    many forms on one page apart."""
+    many forms on one page apart. The fields come from `fields`, the page's
+    ReportFields (a form of its own without)."""
 
     default_renderer = WIDGET_RENDERER
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-
-    def __init__(self, data=None, *, task: ReportingTask, entry: Entry, scales: dict):
+    def __init__(
+        self,
+        data=None,
+        *,
+        task: ReportingTask,
+        entry: Entry,
+        scales: dict,
+        fields: ReportFields | None = None,
+    ):
         item, report = entry.item, entry.report
         self.item, self.task, self.entry = item, task, entry
+        made = fields if fields is not None else ReportFields(scales)
         initial = {"version": report.version if report else 0}
         if report is not None:
             initial.update(
@@ -200,34 +328,50 @@ class ReportForm(forms.Form):
         status_scale = services.scale_for(task.plan_type, item, "status")
         assessment_scale = services.scale_for(task.plan_type, item, "assessment", task.unit_id)
         f = self.fields
+        f["version"] = made.field(
+            "version",
+            lambda: forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0),
+        )
         if kind in (ItemKind.ACTIVITY, ItemKind.ASSIGNMENT):
             if status_scale:
-                f["status"] = ScaleChoiceField(scales.get(status_scale, []), label=_("Status"))
+                f["status"] = made.scale("status", status_scale, _("Status"))
             if kind == ItemKind.ACTIVITY:
-                f["completion"] = forms.IntegerField(
-                    label=_("Färdighetsgrad (%)"),
-                    required=False,
-                    min_value=0,
-                    max_value=100,
-                    help_text=_("Från 0 till 100 %."),
-                    widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+                f["completion"] = made.field(
+                    "completion",
+                    lambda: forms.IntegerField(
+                        label=_("Färdighetsgrad (%)"),
+                        required=False,
+                        min_value=0,
+                        max_value=100,
+                        help_text=_("Från 0 till 100 %."),
+                        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+                    ),
                 )
-            f["comment"] = _text(_("Kommentar"), self._required_help(scales, status_scale))
+            f["comment"] = made.text(
+                ("comment", status_scale), _("Kommentar"), made.required_help(status_scale)
+            )
         elif kind == ItemKind.INDICATOR:
             # Values from Kolada are read, not reported (shown with the facts).
             if item.source != "kolada":
-                f["value"] = _number(
-                    _("Utfall %(period)s") % {"period": services.period_label(item, task.occasion)}
+                period = services.period_label(item, task.occasion)
+                f["value"] = made.field(
+                    ("value", period),
+                    lambda: _number(_("Utfall %(period)s") % {"period": period}),
                 )
                 if item.gender_split:
-                    f["value_women"] = _number(_("varav kvinnor"))
-                    f["value_men"] = _number(_("varav män"))
-                f["note"] = forms.CharField(
-                    label=_("Avser"),
-                    required=False,
-                    max_length=300,
-                    help_text=_(
-                        "Vad värdet avser, t.ex. ”Avser period ett” eller ”Utfall saknas”."
+                    f["value_women"] = made.field(
+                        "value_women", lambda: _number(_("varav kvinnor"))
+                    )
+                    f["value_men"] = made.field("value_men", lambda: _number(_("varav män")))
+                f["note"] = made.field(
+                    "note",
+                    lambda: forms.CharField(
+                        label=_("Avser"),
+                        required=False,
+                        max_length=300,
+                        help_text=_(
+                            "Vad värdet avser, t.ex. ”Avser period ett” eller ”Utfall saknas”."
+                        ),
                     ),
                 )
                 computed = entry.computed
@@ -246,11 +390,9 @@ class ReportForm(forms.Form):
                             value_women=computed.women,
                             value_men=computed.men,
                         )
-                self._add_earlier_years()
+                self._add_earlier_years(made)
             if assessment_scale:
-                f["assessment"] = ScaleChoiceField(
-                    scales.get(assessment_scale, []), label=_("Bedömning")
-                )
+                f["assessment"] = made.scale("assessment", assessment_scale, _("Bedömning"))
                 self.scale_values = scales.get(assessment_scale, [])
                 # The suggestion for the value in the box (a computed value
                 # stands there until the unit has its own).
@@ -259,50 +401,65 @@ class ReportForm(forms.Form):
                     f["assessment"].help_text = self.suggestion_text(suggested)
                     # The suggestion shown: an assessment equal to it follows
                     # the suggestion when the value changes (see clean).
-                    f["suggested"] = forms.CharField(widget=forms.HiddenInput, required=False)
+                    f["suggested"] = made.field(
+                        "suggested",
+                        lambda: forms.CharField(widget=forms.HiddenInput, required=False),
+                    )
                     self.initial["suggested"] = str(suggested.pk)
                     if (report is None or not report.assessment_id) and (
                         suggested.suggested_when != "no_value"
                     ):
                         self.initial["assessment"] = str(suggested.pk)
-            f["comment"] = _text(
-                _("Kommentar"), self._required_help(scales, assessment_scale), rows=3
+            f["comment"] = made.text(
+                ("indicator_comment", assessment_scale),
+                _("Kommentar"),
+                made.required_help(assessment_scale),
+                rows=3,
             )
         elif kind == ItemKind.GOAL:
-            f["analysis"] = _text(
-                _("Analys"), self._required_help(scales, assessment_scale), rows=8
+            f["analysis"] = made.text(
+                ("analysis", assessment_scale),
+                _("Analys"),
+                made.required_help(assessment_scale),
+                rows=8,
             )
             if assessment_scale:
-                f["assessment"] = ScaleChoiceField(
-                    scales.get(assessment_scale, []), label=_("Bedömning av måluppfyllelse")
+                f["assessment"] = made.scale(
+                    "goal_assessment", assessment_scale, _("Bedömning av måluppfyllelse")
                 )
         elif kind == ItemKind.CONTROL_POINT:
             if assessment_scale:
-                f["assessment"] = ScaleChoiceField(
-                    scales.get(assessment_scale, []), label=_("Bedömning")
-                )
-            f["comment"] = _text(
-                _("Resultat"),
-                _("Vad kontrollen visade, gärna med mätbara fakta."),
+                f["assessment"] = made.scale("assessment", assessment_scale, _("Bedömning"))
+            f["comment"] = made.text(
+                "result", _("Resultat"), _("Vad kontrollen visade, gärna med mätbara fakta.")
             )
-            f["measures"] = _text(
-                _("Åtgärd"), _("Vad som ska göras med anledning av kontrollen."), 3
+            f["measures"] = made.text(
+                "measures",
+                _("Åtgärd"),
+                _("Vad som ska göras med anledning av kontrollen."),
+                3,
             )
-            f["measures_responsible"] = forms.CharField(
-                label=_("Ansvarig för åtgärden"),
-                required=False,
-                max_length=200,
-                help_text=_("En person eller funktion, t.ex. ekonomichef."),
+            f["measures_responsible"] = made.field(
+                "measures_responsible",
+                lambda: forms.CharField(
+                    label=_("Ansvarig för åtgärden"),
+                    required=False,
+                    max_length=200,
+                    help_text=_("En person eller funktion, t.ex. ekonomichef."),
+                ),
             )
-            f["measures_due"] = forms.DateField(
-                label=_("Åtgärden klar senast"),
-                required=False,
-                widget=DateInput(),
-                help_text=_("ÅÅÅÅ-MM-DD"),
-                error_messages={"invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD.")},
+            f["measures_due"] = made.field(
+                "measures_due",
+                lambda: forms.DateField(
+                    label=_("Åtgärden klar senast"),
+                    required=False,
+                    widget=DateInput(),
+                    help_text=_("ÅÅÅÅ-MM-DD"),
+                    error_messages={"invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD.")},
+                ),
             )
         else:
-            f["comment"] = _text(_("Kommentar"))
+            f["comment"] = made.text("plain_comment", _("Kommentar"))
         self.order_fields(
             [
                 "suggested",
@@ -325,7 +482,7 @@ class ReportForm(forms.Form):
     scale_values: list = []
     earlier_years: list[int] = []
 
-    def _add_earlier_years(self) -> None:
+    def _add_earlier_years(self, made: ReportFields) -> None:
         """A field for each earlier year whose outcome the indicator lets
         the unit report or correct (Item.earlier_years), with the value shown
         and, hidden, which value that was (services.value_token)."""
@@ -333,13 +490,10 @@ class ReportForm(forms.Form):
         shown = {v.year: v for v in self.entry.earlier}
         for year in self.earlier_years:
             name = services.earlier_field(year)
-            self.fields[name] = _number(_("Utfall %(year)s (tidigare år)") % {"year": str(year)})
-            self.fields[name].help_text = _(
-                "Rapportera eller rätta utfallet för %(year)s, t.ex. det slutliga utfallet "
-                "som kom efter årsskiftet."
-            ) % {"year": str(year)}
-            self.fields[f"{name}_opened"] = forms.CharField(
-                widget=forms.HiddenInput, required=False
+            self.fields[name] = made.field(name, lambda year=year: _earlier_number(year))
+            self.fields[f"{name}_opened"] = made.field(
+                "earlier_opened",
+                lambda: forms.CharField(widget=forms.HiddenInput, required=False),
             )
             value = shown.get(year)
             number = value.value if value is not None else None

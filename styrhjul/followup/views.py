@@ -32,7 +32,7 @@ from .models import (
     ReportingTask,
     ReviewComment,
 )
-from .reporting import GUIDING_QUESTIONS, ReportForm
+from .reporting import GUIDING_QUESTIONS, ReportFields, ReportForm
 from .underlag import items_with_underlag
 from .views_sections import document_sections_context
 
@@ -69,10 +69,14 @@ def _crumbs(task: ReportingTask, *rest):
     ]
 
 
-def _prepare(request, task: ReportingTask, entry: queries.Entry, scales, locked: bool):
+def _prepare(
+    request, task: ReportingTask, entry: queries.Entry, fields: ReportFields, locked: bool
+):
+    """The entry's form, with the fields of the page's forms (`fields`,
+    made once for the page)."""
     entry.may_report = not locked and services.may_report(request.user, task, entry.item)
     if entry.may_report and entry.form is None:
-        entry.form = ReportForm(task=task, entry=entry, scales=scales)
+        entry.form = ReportForm(task=task, entry=entry, scales=fields.scales, fields=fields)
 
 
 def _task_context(
@@ -108,8 +112,9 @@ def task(request, pk: int):
         return views_economy.task_page(request, task_obj)
     page = _page(request, task_obj)
     locked = services.is_locked(task_obj)
+    fields = ReportFields(page.scale_values)
     for entry in page.entries.values():
-        _prepare(request, task_obj, entry, page.scale_values, locked)
+        _prepare(request, task_obj, entry, fields, locked)
     return render(request, "followup/task.html", _task_context(request, task_obj, page, locked))
 
 
@@ -149,7 +154,7 @@ def report_item(request, pk: int, item: int):
             else:
                 fresh = queries.entry_saved(task_obj, entry)
             fresh.saved = True
-            _prepare(request, task_obj, fresh, page.scale_values, locked)
+            _prepare(request, task_obj, fresh, ReportFields(page.scale_values), locked)
             return render(
                 request,
                 "followup/_report_item.html",
@@ -178,9 +183,10 @@ def report_item(request, pk: int, item: int):
     # A plain form post with errors: the whole page, this item's typed values kept.
     if entry.item.kind != ItemKind.GOAL:  # the others' facts, not read for the save
         _attach_facts(request, task_obj, {k: e for k, e in page.entries.items() if k != item})
+    fields = ReportFields(page.scale_values)
     for other in page.entries.values():
         if other is not entry:
-            _prepare(request, task_obj, other, page.scale_values, locked)
+            _prepare(request, task_obj, other, fields, locked)
     return render(request, "followup/task.html", _task_context(request, task_obj, page, locked))
 
 
@@ -223,8 +229,9 @@ def measure(request, pk: int, report: int):
     # A plain post with an error: the whole page, what the user typed kept at this measure.
     page = _page(request, task_obj)
     locked = services.is_locked(task_obj)
+    fields = ReportFields(page.scale_values)
     for entry in page.entries.values():
-        _prepare(request, task_obj, entry, page.scale_values, locked)
+        _prepare(request, task_obj, entry, fields, locked)
     page_context = _task_context(request, task_obj, page, locked)
     page_context["measures"] = [
         found if m.report.pk == found.report.pk else m for m in page_context["measures"]
@@ -298,8 +305,9 @@ def section_text(request, pk: int, key: str):
         context.update(document_sections_context(request, task_obj, locked, entry))
         return render(request, "followup/economy_task.html", context)
     page = _page(request, task_obj)
+    fields = ReportFields(page.scale_values)
     for other in page.entries.values():
-        _prepare(request, task_obj, other, page.scale_values, locked)
+        _prepare(request, task_obj, other, fields, locked)
     return render(
         request,
         "followup/task.html",

@@ -402,7 +402,7 @@ def test_the_forms_fast_widgets_give_djangos_markup(task, chain):
     a template per widget; the markup is Django's, errors and all."""
     from django.forms.renderers import DjangoTemplates
 
-    from styrhjul.followup.reporting import ReportForm
+    from styrhjul.followup.reporting import ReportForm, widget_html
 
     page = queries.task_page(None, task)
     entry = page.entries[chain["activity"].pk]
@@ -413,11 +413,13 @@ def test_the_forms_fast_widgets_give_djangos_markup(task, chain):
     form.add_error("comment", "Kommentar <krävs>.")
     form.add_error("status", "Fel status.")
     plain = DjangoTemplates()
-    for bf in list(form.hidden_fields()) + list(form.visible_fields()):
-        fast = str(bf)
-        form.renderer = plain
-        assert fast == str(bf), bf.name
-        form.renderer = form.default_renderer
+    unbound = ReportForm(task=task, entry=entry, scales=page.scale_values)
+    for each in (form, unbound):
+        for bf in list(each.hidden_fields()) + list(each.visible_fields()):
+            fast, direct = str(bf), widget_html(bf)
+            each.renderer = plain
+            assert fast == direct == str(bf), bf.name
+            each.renderer = each.default_renderer
     assert 'aria-invalid="true"' in str(form["completion"])
     for row in form.rows:
         if row.choices is None:
@@ -466,3 +468,24 @@ def test_a_percentage_over_100_is_refused_by_the_service_at_the_field(
     # The report and the outcome are saved together or not at all.
     assert not IndicatorValue.objects.filter(item=indicator).exists()
     assert not Report.objects.filter(item=indicator).exists()
+
+
+def test_the_pages_dates_are_djangos_date_filter():
+    """report_items writes "Senast sparad" and "Klart senast" without the
+    date filter; the text is the filter's, in the current time zone."""
+    from django.template.defaultfilters import date as date_filter
+    from django.utils.timezone import template_localtime
+
+    from styrhjul.followup.templatetags.report_items import _date
+
+    moments = [
+        datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2025, 3, 30, 1, 5, tzinfo=datetime.UTC),
+        datetime.datetime(987, 1, 2, 3, 4, tzinfo=datetime.UTC),
+    ]
+    for moment in moments:
+        assert _date(moment, "Y-m-d H:i") == date_filter(template_localtime(moment), "Y-m-d H:i")
+    for day in (datetime.date(2025, 10, 31), datetime.date(987, 1, 2)):
+        assert _date(day, "Y-m-d") == date_filter(day, "Y-m-d")
+    assert _date(moments[0], "Y-m-d H:i") == "2026-01-01 00:30"
+    assert _date(None, "Y-m-d") == ""

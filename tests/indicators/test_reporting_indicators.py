@@ -305,3 +305,47 @@ def test_an_indicators_saved_answer_shows_it_as_the_page_then_does(
     assert answered.computed == shown.computed
     assert answered.breakdowns == shown.breakdowns
     assert answered.form["version"].value() == shown.form["version"].value()
+
+def test_the_pages_forms_share_their_fields_but_not_an_items_help_text(
+    client, org, occasion, shared_indicator, chain
+):
+    """The page's forms are made from one set of fields (reporting.ReportFields):
+    the help text of one item's field (its computed value, its suggested
+    assessment) stays at that item, and every form is the one the item
+    would get on its own."""
+    from styrhjul.followup.reporting import ReportForm, widget_html
+
+    other = services.item_create(
+        actor=access.SYSTEM,
+        plan=shared_indicator.plan,
+        kind=ItemKind.INDICATOR,
+        number="SF1.2",
+        title="Väntetid till första besök",
+        measure_unit="dagar",
+        reported_by="each_unit",
+        target_year=2025,
+        target_value=10,
+    )
+    task = task_of(occasion, org["forv"])
+    followup.task_items(task)
+    for unit, value in ((org["avd_a"], 80), (org["avd_b"], 90)):
+        IndicatorValue.objects.create(item=shared_indicator, unit=unit, year=2025, value=value)
+    chef = UserFactory()
+    grant(chef, org["forv"], Role.MANAGER)
+    client.force_login(chef)
+
+    response = client.get(reverse("followup:task", args=[task.pk]))
+
+    page = response.context["page"]
+    computed = "Beräknat från 2 underliggande enheter"
+    shared, own = page.entries[shared_indicator.pk], page.entries[other.pk]
+    assert computed in shared.form["value"].help_text
+    assert own.form["value"].help_text == ""
+    assert shared.form.fields["value"] is not own.form.fields["value"]
+    for entry in page.entries.values():
+        alone = ReportForm(task=task, entry=entry, scales=page.scale_values)
+        assert [(bf.name, bf.label, bf.help_text, str(bf)) for bf in entry.form] == [
+            (bf.name, bf.label, bf.help_text, str(bf)) for bf in alone
+        ], entry.item.title
+        # The page writes the simple widgets directly, with the same markup.
+        assert [widget_html(bf) for bf in entry.form] == [str(bf) for bf in alone]

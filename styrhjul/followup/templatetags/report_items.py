@@ -8,7 +8,7 @@ questions, an indicator's outcome read-only) stay in followup/_report_item_parts
 
 from __future__ import annotations
 
-from html import escape
+import datetime
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
+from styrhjul.followup.reporting import esc, widget_html
 from styrhjul.model.models import ItemKind
 
 register = template.Library()
@@ -28,18 +29,22 @@ _PK = "987654321"
 PARTS = "followup/_report_item_parts.html"
 
 
-def esc(value) -> str:
-    """{{ value }}: escaped unless safe. Django's conditional_escape with
-    html.escape directly (its lazy-string check, some 60 000 times a page,
-    was a tenth of the page's time)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape(str(value))
-
-
 def _date(value, fmt: str) -> str:
-    """{{ value|date:fmt }}: in the current time zone, "" when missing."""
-    return date_filter(template_localtime(value), fmt)
+    """{{ value|date:fmt }}: in the current time zone, "" when missing. The
+    two formats the page uses are written directly (Django's date filter,
+    a format parser per call, was a twentieth of the page's time), with its
+    digits: Y four, m, d, H and i two."""
+    if value is None or value == "":
+        return ""
+    value = template_localtime(value)
+    if fmt == "Y-m-d":
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if fmt == "Y-m-d H:i" and isinstance(value, datetime.datetime):
+        return (
+            f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
+            f"{value.hour:02d}:{value.minute:02d}"
+        )
+    return date_filter(value, fmt)
 
 
 def _lines(text) -> str:
@@ -209,7 +214,7 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
         out.append("\n    </div>\n    ")
     if entry.conflict:
         out.append(page.part("conflict", entry))
-    out.extend(str(field) for field in form.hidden_fields())
+    out.extend(widget_html(field) for field in form.hidden_fields())
     for row in form.rows:
         field = row.field
         errors = field.errors
@@ -260,7 +265,7 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
             out.append(
                 f'<div class="field{error_class}">\n'
                 f'      <label for="{auto_id}">{esc(field.label)}</label>\n      '
-                f"{help_html}{error_html}{field}\n    </div>"
+                f"{help_html}{error_html}{widget_html(field)}\n    </div>"
             )
     out.append(
         f'\n    <button type="submit">{words["save"]}'

@@ -306,6 +306,7 @@ def test_an_indicators_saved_answer_shows_it_as_the_page_then_does(
     assert answered.breakdowns == shown.breakdowns
     assert answered.form["version"].value() == shown.form["version"].value()
 
+
 def test_the_pages_forms_share_their_fields_but_not_an_items_help_text(
     client, org, occasion, shared_indicator, chain
 ):

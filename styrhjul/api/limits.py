@@ -7,8 +7,9 @@ so the limit holds however many processes serve the API.
 The open data (api/published.py), read without a token, has a limit per
 client instead: `settings.API_OPEN_DATA_RATE_LIMIT` calls a minute from one
 IPv4 address or one IPv6 /64 network (REMOTE_ADDR: behind a reverse proxy
-the address it forwards, when `styrhjul serve --trusted-proxy` names it).
-Both count through core.ratelimit.
+the address it forwards, when `styrhjul serve --trusted-proxy` names it),
+shared with the files under /oppna-data/. Both count through
+core.ratelimit.
 
 A call over the limit answers 429 problem+json with Retry-After: the
 seconds until the minute is over."""

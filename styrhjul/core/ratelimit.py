@@ -3,7 +3,8 @@ which every process and machine of the installation shares (CACHE_URL: the
 database or Redis), so a limit holds however many processes serve.
 
 `count` is the one counter: the API's limit per token and the limit per
-client address for open data both count through it. `check_open_data` is that per-address
+client address for open data (the API's open data and the files under
+/oppna-data/) both count through it. `check_open_data` is that per-address
 limit: `settings.API_OPEN_DATA_RATE_LIMIT` calls a minute from one client
 (`client_key`): an IPv4 address, or the /64 network of an IPv6 address,
 since one household or host is given a whole /64 and could otherwise count
@@ -85,7 +86,7 @@ OPEN_DATA_DETAIL = (
 
 
 def check_open_data(request, now: float | None = None) -> None:
-    """Count an open data call from
+    """Count an open data call (the API's or a file under /oppna-data/) from
     the client (`client_key`); RateLimited once it is over
     API_OPEN_DATA_RATE_LIMIT calls this minute (0: no limit)."""
     limit = getattr(settings, "API_OPEN_DATA_RATE_LIMIT", 300)

@@ -268,7 +268,9 @@ def economy_part(
     year_start = economy.year_start_of(organisation, period_end)
     if year_start is None:
         return None
-    table = economy.unit_economy(unit, year_start)
+    # The organisation is passed along: unit_economy would otherwise work it
+    # out again for the unit and for each unit below it.
+    table = economy.unit_economy(unit, year_start, organisation=organisation)
     months = table.months_to(period_end)
     children = list(
         Unit.objects.filter(parent=unit)
@@ -287,7 +289,7 @@ def economy_part(
     for child in children:
         if child.pk not in with_economy:
             continue
-        child_table = economy.unit_economy(child, year_start)
+        child_table = economy.unit_economy(child, year_start, organisation=organisation)
         parts.append(
             Part(
                 child.name,
@@ -316,7 +318,9 @@ def economy_part(
         ),
         comments=comments,
         has_forecast=has_forecast,
-        investments=_investments(unit, year_start, period_end) if investments else None,
+        investments=(
+            _investments(unit, year_start, period_end, organisation) if investments else None
+        ),
         ratios=_ratios(organisation, year_start) if ratios else None,
     )
 
@@ -342,11 +346,13 @@ def _comments(found, table: economy.EconomyTable) -> list[Comment]:
     return result
 
 
-def _investments(unit: Unit, year_start: datetime.date, period_end: datetime.date):
+def _investments(
+    unit: Unit, year_start: datetime.date, period_end: datetime.date, organisation: Unit
+):
     """The investeringsredovisning to the period end; None without projekt."""
     from styrhjul.economy.investments import investment_report
 
-    report = investment_report(unit, year_start, period_end)
+    report = investment_report(unit, year_start, period_end, organisation=organisation)
     return report if report.projects else None
 
 

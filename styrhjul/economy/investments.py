@@ -168,14 +168,17 @@ def investment_report(
     organisation_or_unit: Unit,
     year_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
+    *,
+    organisation: Unit | None = None,
 ) -> InvestmentReport:
     """Budget and utfall to date per projekt and unit for the unit (with its
     sub-units; the organisation: every projekt) in the fiscal year
     beginning year_start (default: the latest), up to and including the
     month of period_end (default: the last month with utfall). A fixed
-    number of queries whatever the number of projekt."""
+    number of queries whatever the number of projekt. `organisation`: the
+    unit's, when the caller has it already."""
     unit = organisation_or_unit
-    organisation = organisation_of(unit)
+    organisation = organisation or organisation_of(unit)
     rows = investment_rows(organisation)
     names = [name for name, _income, _ranges in rows]
     years = investment_years(organisation)

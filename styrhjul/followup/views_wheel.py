@@ -679,21 +679,30 @@ class Deletion:
     version: int = 0
 
 
+def _changed_since_seen(noun: str, name: str, current: int) -> Deletion:
+    """The confirmation page when the part was changed by someone else after
+    the user saw it: it says so and asks again about what is stored now."""
+    text = _(
+        "Någon annan har ändrat %(noun)s ”%(name)s” sedan du öppnade sidan, så inget togs "
+        "bort. Kontrollera det som är sparat nu och ta bort igen om du fortfarande vill."
+    ) % {"noun": noun.lower(), "name": name}
+    return Deletion(error=text, version=current)
+
+
 def _try_delete(request, obj, *, noun: str, name: str) -> Deletion:
     """Delete `obj` on a POST, as the user saw it. Changed by someone else
     since it was seen, nothing is deleted and the page asks again about
-    what is stored now."""
+    what is stored now; a link carrying a version that is already stale
+    says so on the confirmation page at once."""
     seen = _seen_version(request, obj)
     if request.method != "POST":
+        if seen != obj.version:
+            return _changed_since_seen(noun, name, obj.version)
         return Deletion(version=seen)
     try:
         services.delete_part(actor=request.user, obj=obj, version=seen)
     except EditConflict as exc:
-        text = _(
-            "Någon annan har ändrat %(noun)s ”%(name)s” sedan du öppnade sidan, så inget togs "
-            "bort. Kontrollera det som är sparat nu och ta bort igen om du fortfarande vill."
-        ) % {"noun": noun.lower(), "name": name}
-        return Deletion(error=text, version=exc.current.version)
+        return _changed_since_seen(noun, name, exc.current.version)
     except ValidationError as exc:
         return Deletion(error=" ".join(exc.messages), retry=False)
     return Deletion(deleted=True)

@@ -5,6 +5,7 @@ call a query or service, render."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from styrhjul.core import ratelimit
 from styrhjul.core.concurrency import EditConflict, conflict_text
 from styrhjul.core.spreadsheet import workbook_bytes
 from styrhjul.followup.models import FollowUpOccasion
@@ -34,6 +36,27 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": XLSX,
 }
+
+
+def open_data_limited(view):
+    """The open data files count against the same limit per client as the
+    API's open data (core.ratelimit.check_open_data); over it, 429 with a
+    Swedish explanation and Retry-After."""
+
+    @functools.wraps(view)
+    def limited(request, *args, **kwargs):
+        try:
+            ratelimit.check_open_data(request)
+        except ratelimit.RateLimited as exc:
+            response = HttpResponse(
+                exc.message, status=429, content_type="text/plain; charset=utf-8"
+            )
+            response["Retry-After"] = str(exc.retry_after)
+            response["Access-Control-Allow-Origin"] = "*"  # as the files themselves
+            return response
+        return view(request, *args, **kwargs)
+
+    return limited
 
 
 def _organisation_or_404(pk: int) -> Unit:
@@ -218,6 +241,7 @@ def _filename(snap: Snapshot, ext: str) -> str:
 
 
 @require_safe
+@open_data_limited
 def snapshot_csv(request, pk: int):
     snap = queries.snapshot_or_404(pk)
     response = HttpResponse(opendata.as_csv(snap), content_type="text/csv; charset=utf-8")
@@ -228,6 +252,7 @@ def snapshot_csv(request, pk: int):
 
 
 @require_safe
+@open_data_limited
 def snapshot_json(request, pk: int):
     snap = queries.snapshot_or_404(pk)
     response = JsonResponse(
@@ -293,6 +318,7 @@ def dictionary(request):
 
 
 @require_safe
+@open_data_limited
 def dictionary_json(request):
     response = HttpResponse(
         json.dumps({"columns": opendata.dictionary()}, ensure_ascii=False, indent=2),

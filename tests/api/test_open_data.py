@@ -204,3 +204,29 @@ def test_the_open_data_limit_is_per_minute(rf, settings):
         limits.check_address(request, now=minute + 45)
     assert refused.value.headers == {"Retry-After": "15"}
     limits.check_address(request, now=minute + 61)  # the next minute
+
+
+@pytest.mark.parametrize(
+    ("first", "same", "other"),
+    [
+        # IPv4: each address counts on its own.
+        ("192.0.2.1", "192.0.2.1", "192.0.2.2"),
+        # IPv6: one /64 (one household or host) counts as one client …
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:3::1"),
+        # … and an IPv4 address mapped into IPv6 as the IPv4 address.
+        ("::ffff:198.51.100.7", "198.51.100.7", "198.51.100.8"),
+    ],
+)
+def test_the_open_data_limit_counts_ipv4_addresses_and_ipv6_64_networks(
+    client, published, settings, first, same, other
+):
+    from django.core.cache import cache
+
+    settings.API_OPEN_DATA_RATE_LIMIT = 2
+    cache.clear()
+    url = f"/api/v1/oppna-data/publicerat/{published.pk}"
+    assert client.get(url, REMOTE_ADDR=first).status_code == 200
+    assert client.get(url, REMOTE_ADDR=same).status_code == 200
+    assert client.get(url, REMOTE_ADDR=same).status_code == 429
+    assert client.get(url, REMOTE_ADDR=first).status_code == 429
+    assert client.get(url, REMOTE_ADDR=other).status_code == 200

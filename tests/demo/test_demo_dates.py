@@ -15,6 +15,7 @@ from styrhjul.economy import queries as economy
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import FollowUpOccasion, OccasionKind, OccasionStatus, ReportingTask
 from styrhjul.model.models import ItemKind
+from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import Item
 
@@ -238,3 +239,40 @@ def test_the_open_follow_ups_enheter_wait_for_their_avdelningschef(demo_on):
         assert readmodel.review_state(task) == readmodel.AWAITING_REVIEW
         assert access.may_review(avdelningschef, task)
         assert not access.may_review(User.objects.get(username="enhetschef"), task)
+
+
+def test_a_planned_follow_up_changed_since_is_set_back_on_top_of_its_version(demo_on):
+    """A planned follow-up of this year changed after the demo was loaded
+    (its respitdagar, what it follows, a step's deadline) gets the demo's
+    again when the demo is loaded once more, saved on top of the versions
+    the change left, as any edit; a third load changes nothing."""
+    today, _summary = demo_on
+    planned = (
+        FollowUpOccasion.objects.filter(model__year=today.year, status=OccasionStatus.PLANNED)
+        .order_by("period_end")
+        .last()
+    )
+    grace, plan_types = planned.grace_days, set(planned.plan_types.all())
+    step = planned.steps.order_by("pk").first()
+    deadline = step.deadline
+    planned.grace_days = grace + 3
+    planned = followup.occasion_save(
+        actor=access.SYSTEM,
+        occasion=planned,
+        plan_types=sorted(plan_types, key=lambda t: t.pk)[:1],
+        version=planned.version,
+    )
+    step.deadline = deadline + datetime.timedelta(days=1)
+    step = followup.step_save(actor=access.SYSTEM, step=step, version=step.version)
+    changed_at, step_changed_at = planned.version, step.version
+
+    again = load_demo(today=today, copy_until=today.year)
+
+    assert (again.this_year.occasions_changed, again.this_year.steps_saved) == (1, 1)
+    planned.refresh_from_db()
+    step.refresh_from_db()
+    assert planned.grace_days == grace
+    assert set(planned.plan_types.all()) == plan_types
+    assert step.deadline == deadline
+    assert (planned.version, step.version) == (changed_at + 1, step_changed_at + 1)
+    assert not load_demo(today=today, copy_until=today.year).changed

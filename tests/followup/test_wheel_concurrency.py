@@ -456,18 +456,52 @@ def test_a_delete_from_a_stale_page_is_refused(client, model, delar, owner, othe
     assert not type(row).objects.filter(pk=row.pk).exists()
 
 
-def test_a_delete_from_a_link_seen_before_a_change_is_refused(client, model, delar, owner, other):
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("step", "Någon annan har ändrat steget ”Nämnden beslutar om delåret”"),
+        ("event", "Någon annan har ändrat händelsen ”Budgetdag”"),
+        ("category", "Någon annan har ändrat processen ”Personal”"),
+        ("body", "Någon annan har ändrat organet ”KS”"),
+    ],
+)
+def test_a_link_seen_before_a_change_warns_on_the_confirmation_page(
+    client, model, delar, owner, other, kind, message
+):
     """The version the wheel showed travels with the link: a confirmation
-    page opened after someone else's change still refuses the delete."""
-    row, delete_name, _listing, change = _part("event", model, delar, owner)
+    page opened after someone else's change says so at once, with the
+    words of the refusal, and asks about what is stored now; a delete of
+    the version seen before is still refused."""
+    row, delete_name, _listing, change = _part(kind, model, delar, owner)
     client.force_login(owner)
     link = f"{reverse(delete_name, args=[row.pk])}?version={row.version}"
     change(other)
-    confirm = client.get(link).content.decode()
-    assert f'name="version" value="{row.version}"' in confirm
+
+    confirm = client.get(link)
+
+    body = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Det gick inte att ta bort" in body
+    assert message + " sedan du öppnade sidan, så inget togs bort." in body
+    assert "ta bort igen om du fortfarande vill" in body
+    assert f'name="version" value="{row.version + 1}"' in body
     response = client.post(reverse(delete_name, args=[row.pk]), {"version": row.version})
-    assert "så inget togs bort" in response.content.decode()
-    assert CalendarEvent.objects.filter(pk=row.pk).exists()
+    assert message + " sedan du öppnade sidan, så inget togs bort." in response.content.decode()
+    assert type(row).objects.filter(pk=row.pk).exists()
+    # Confirmed on the page as it warned, it is deleted.
+    response = client.post(reverse(delete_name, args=[row.pk]), {"version": row.version + 1})
+    assert response.status_code == 302
+    assert not type(row).objects.filter(pk=row.pk).exists()
+
+
+def test_a_link_with_the_current_version_asks_without_a_warning(client, model, delar, owner):
+    row, delete_name, _listing, _change = _part("event", model, delar, owner)
+    client.force_login(owner)
+    confirm = client.get(f"{reverse(delete_name, args=[row.pk])}?version={row.version}")
+    body = confirm.content.decode()
+    assert "Det gick inte att ta bort" not in body
+    assert "Någon annan har ändrat" not in body
+    assert f'name="version" value="{row.version}"' in body
 
 
 def test_a_delete_that_says_no_version_is_refused(client, model, delar, owner):

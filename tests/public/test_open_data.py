@@ -131,3 +131,32 @@ def test_nothing_unpublished_is_reachable_without_login(client, reported, org, c
     ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_files_share_the_apis_open_data_limit_per_address(client, published, settings):
+    """The CSV and JSON files and the API's open data count together against
+    STYRHJUL_API_OPEN_DATA_RATE_LIMIT per address; over it a Swedish 429
+    with Retry-After, and another address goes on."""
+    from django.core.cache import cache
+
+    settings.API_OPEN_DATA_RATE_LIMIT = 3
+    cache.clear()
+    csv_url = reverse("public:snapshot_csv", args=[published.pk])
+    json_url = reverse("public:snapshot_json", args=[published.pk])
+    here, elsewhere = "2001:db8:aa:1::10", "2001:db8:aa:2::10"
+    assert client.get(csv_url, REMOTE_ADDR=here).status_code == 200
+    assert client.get(json_url, REMOTE_ADDR=here).status_code == 200
+    api = f"/api/v1/oppna-data/organisationer/{published.organisation_id}/publicerat"
+    client.get(api, REMOTE_ADDR="2001:db8:aa:1::99")  # the same /64: counted too
+    for url in (csv_url, json_url, reverse("public:dictionary_json")):
+        refused = client.get(url, REMOTE_ADDR=here)
+        assert refused.status_code == 429
+        assert refused["Content-Type"] == "text/plain; charset=utf-8"
+        assert 1 <= int(refused["Retry-After"]) <= 60
+        assert refused.content.decode().startswith(
+            "Fler än 3 anrop till öppna data har gjorts från din adress den här minuten. "
+            "Försök igen om "
+        )
+    assert client.get(csv_url, REMOTE_ADDR=elsewhere).status_code == 200
+    settings.API_OPEN_DATA_RATE_LIMIT = 0
+    assert client.get(csv_url, REMOTE_ADDR=here).status_code == 200

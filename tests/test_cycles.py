@@ -3,6 +3,9 @@ is made, and runs again afterwards, also when requests in several threads
 overlap."""
 
 import gc
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -74,3 +77,23 @@ def test_an_export_pauses_it():
 
     spreadsheet.workbook_bytes([("Blad", ["A"], Rows([["x"]]))])
     assert seen == [False] and gc.isenabled()
+
+
+def test_the_web_servers_application_leaves_what_it_loaded_to_the_collector_no_more():
+    # What `styrhjul serve` and runserver load (styrhjul.wsgi): the objects made
+    # while starting are frozen, and a page's many objects start the collector
+    # less often. In a process of its own, as the server is.
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc, styrhjul.wsgi; print(gc.get_freeze_count(), gc.get_threshold()[0])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+    )
+    frozen, young = (int(n) for n in shown.stdout.split())
+    assert frozen > 10_000
+    assert young == 50_000

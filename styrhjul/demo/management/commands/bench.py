@@ -31,6 +31,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
+from styrhjul.core.cycles import settle_after_start
 from styrhjul.demo import bench_api, bench_public, scale, sqlreplay
 from styrhjul.followup import services as followup_services
 from styrhjul.kolada.models import KoladaSettings, KoladaValue
@@ -183,6 +184,8 @@ class Command(BaseCommand):
             if not pages:
                 raise CommandError("Ingen sida heter något med " + ", ".join(options["page"]))
 
+        # The pages are measured as the web server serves them (styrhjul/wsgi.py).
+        settle_after_start()
         self.header(runs, year)
         client = Client(raise_request_exception=True)
         client.force_login(user)

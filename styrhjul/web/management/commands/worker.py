@@ -31,6 +31,7 @@ from django_tasks_db.management.commands import db_worker
 
 from styrhjul.core import jobs as core_jobs
 from styrhjul.core import tasks
+from styrhjul.core.cycles import settle_after_start
 from styrhjul.documents import jobs
 from styrhjul.economy import tasks as economy_tasks
 from styrhjul.web.views import database_unreachable
@@ -197,6 +198,8 @@ class Command(db_worker.Command):
         # `--batch` does what is queued and stops: no standing worker to report.
         # With --reload the work is done in a child process, which beats.
         batch = options.get("batch")
+        if not batch:
+            settle_after_start()  # a standing worker: as the web server does
         beating = not batch and (
             not options.get("reload") or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
         )

@@ -39,20 +39,24 @@ class RateLimited(Exception):
         return {"Retry-After": str(self.retry_after)}
 
 
+def tally(key: str, seconds: int) -> int:
+    """One more under `key`, kept `seconds` from the first; the count so far."""
+    # add() is a no-op when the key is there; incr() is atomic in Redis and
+    # one UPDATE-ish round trip in the database cache.
+    cache.add(key, 0, timeout=seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=seconds)
+        return 1
+
+
 def count(key: str, limit: int, detail: str, now: float | None = None) -> None:
     """Count a call under `key` in this minute; RateLimited with `detail`
     (formatted with limit and retry_after) once it is over `limit`."""
     now = time.time() if now is None else now
     window = int(now // WINDOW)
-    key = f"{key}:{window}"
-    # add() is a no-op when the key is there; incr() is atomic in Redis and
-    # one UPDATE-ish round trip in the database cache.
-    cache.add(key, 0, timeout=WINDOW * 2)
-    try:
-        counted = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=WINDOW * 2)
-        counted = 1
+    counted = tally(f"{key}:{window}", WINDOW * 2)
     if counted > limit:
         retry_after = max(1, int((window + 1) * WINDOW - now))
         raise RateLimited(

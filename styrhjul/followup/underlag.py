@@ -346,15 +346,13 @@ def underlag_of_items(
         anywhere_below = Q()
         for pk in sorted(tops):
             anywhere_below |= Q(tree_path__contains=pk)
-        readable = access.unit_ids(user, access.Action.READ)  # None: every unit
         below = {
             u.pk: u
-            for u in Unit.objects.with_tree_fields()
+            for u in access.visible_to(user, Unit.objects.with_tree_fields())
             .filter(anywhere_below)
             .valid_on(day)
             .select_related("unit_type")
             .order_by()
-            if readable is None or u.pk in readable
         }
     # The units below each unit (the unit's pk on their path from the root).
     below_of: dict[int, set[int]] = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
+from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -124,7 +125,7 @@ def all_charts(
 CHART_BODY = "indicators/_chart_body.html"
 
 
-@cache
+@lru_cache(maxsize=1)
 def _body_version() -> str:
     """A hash of the template a chart is written out with, part of every
     key: a changed template is a new key."""
@@ -138,8 +139,6 @@ def _written(charts: list[tuple[object, str]]) -> list[PageChart]:
     those not found are drawn (cached_svgs), tabled and written, and kept."""
     if not charts:
         return []
-    from django.core.cache import cache
-
     version = (DRAWING, _body_version(), get_language())
     keys = [
         "charts:indicator-html:" + hashlib.sha256(repr((version, chart, p)).encode()).hexdigest()

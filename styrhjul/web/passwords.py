@@ -7,7 +7,8 @@ with Swedish pages and mail).
   that address (the page says the same whether or not one exists). The
   link works once, for PASSWORD_RESET_TIMEOUT, and no longer once the
   password has changed. At most PASSWORD_RESET_LIMIT requests per address
-  and per e-mail address and hour; more are refused with 429.
+  (an IPv6 client per /64, as core.ratelimit counts clients) and per e-mail
+  address and hour; more are refused with 429.
 - Accounts that log in through the municipality's directory (OpenID
   Connect, with no password in Styrhjul) get no reset link when that
   sign-in is enabled: their password is the directory's."""
@@ -17,11 +18,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from styrhjul.core import ratelimit
 from styrhjul.organisation.models import User
 
 WINDOW = 3600  # seconds
@@ -49,17 +50,9 @@ def _too_many(request, email: str) -> bool:
     """Counts the request; True when this address or e-mail address has
     asked PASSWORD_RESET_LIMIT times within the hour."""
     limit = settings.PASSWORD_RESET_LIMIT
-    address = request.META.get("REMOTE_ADDR", "")
-    over = False
-    for key in (f"pwreset:ip:{address}", f"pwreset:mail:{email.lower()}"):
-        cache.add(key, 0, WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW)
-            count = 1
-        over = over or count > limit
-    return over
+    keys = (f"pwreset:ip:{ratelimit.client_key(request)}", f"pwreset:mail:{email.lower()}")
+    counts = [ratelimit.tally(key, WINDOW) for key in keys]  # both counted
+    return any(counted > limit for counted in counts)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

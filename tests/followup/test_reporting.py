@@ -476,7 +476,7 @@ def test_the_pages_dates_are_djangos_date_filter():
     from django.template.defaultfilters import date as date_filter
     from django.utils.timezone import template_localtime
 
-    from styrhjul.followup.templatetags.report_items import _date
+    from styrhjul.followup.templatetags.report_items import date_text
 
     moments = [
         datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC),
@@ -484,8 +484,9 @@ def test_the_pages_dates_are_djangos_date_filter():
         datetime.datetime(987, 1, 2, 3, 4, tzinfo=datetime.UTC),
     ]
     for moment in moments:
-        assert _date(moment, "Y-m-d H:i") == date_filter(template_localtime(moment), "Y-m-d H:i")
+        shown = date_filter(template_localtime(moment), "Y-m-d H:i")
+        assert date_text(moment, "Y-m-d H:i") == shown
     for day in (datetime.date(2025, 10, 31), datetime.date(987, 1, 2)):
-        assert _date(day, "Y-m-d") == date_filter(day, "Y-m-d")
-    assert _date(moments[0], "Y-m-d H:i") == "2026-01-01 00:30"
-    assert _date(None, "Y-m-d") == ""
+        assert date_text(day, "Y-m-d") == date_filter(day, "Y-m-d")
+    assert date_text(moments[0], "Y-m-d H:i") == "2026-01-01 00:30"
+    assert date_text(None, "Y-m-d") == ""

@@ -29,7 +29,7 @@ _PK = "987654321"
 PARTS = "followup/_report_item_parts.html"
 
 
-def _date(value, fmt: str) -> str:
+def date_text(value, fmt: str) -> str:
     """{{ value|date:fmt }}: in the current time zone, "" when missing. The
     two formats the page uses are written directly (Django's date filter,
     a format parser per call, was a twentieth of the page's time), with its
@@ -152,7 +152,7 @@ def _item(entry, page: _Page) -> str:
     else:
         out.append(f'\n    <span class="tag tag--closed">{words["not_reported"]}</span>')
     if report is not None and report.updated_at:
-        when = esc(_date(report.updated_at, "Y-m-d H:i"))
+        when = esc(date_text(report.updated_at, "Y-m-d H:i"))
         who = esc(report.updated_by or "–")
         out.append("\n    " + page.saved_by % {"when": when, "who": who})
     hidden_title = f'<span class="visually-hidden"> {title}</span>'
@@ -303,7 +303,7 @@ def _read_only(out: list, entry, page: _Page) -> None:
             if report.measures_responsible:
                 measure += f"<br>{words['responsible']} {esc(report.measures_responsible)}"
             if report.measures_due:
-                measure += f"<br>{words['due']} {_date(report.measures_due, 'Y-m-d')}"
+                measure += f"<br>{words['due']} {date_text(report.measures_due, 'Y-m-d')}"
             rows.append(f"<dt>{words['measure']}</dt><dd>{measure}</dd>")
     out.append('\n  <dl class="report-readonly">\n    ' + "\n    ".join(rows) + "\n  </dl>")
 

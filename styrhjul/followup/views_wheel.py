@@ -677,16 +677,25 @@ class Deletion:
     error: str = ""
     retry: bool = True
     version: int = 0
+    heading: str = ""  # above the error; "Det gick inte att ta bort" without
 
 
-def _changed_since_seen(noun: str, name: str, current: int) -> Deletion:
+def _changed_since_seen(noun: str, name: str, current: int, *, tried: bool) -> Deletion:
     """The confirmation page when the part was changed by someone else after
-    the user saw it: it says so and asks again about what is stored now."""
+    the user saw it: it says so and asks again about what is stored now;
+    `tried`, after a refused delete, else before any."""
+    words = {"noun": noun.lower(), "name": name}
+    if tried:
+        text = _(
+            "Någon annan har ändrat %(noun)s ”%(name)s” sedan du öppnade sidan, så inget togs "
+            "bort. Kontrollera det som är sparat nu och ta bort igen om du fortfarande vill."
+        )
+        return Deletion(error=text % words, version=current)
     text = _(
-        "Någon annan har ändrat %(noun)s ”%(name)s” sedan du öppnade sidan, så inget togs "
-        "bort. Kontrollera det som är sparat nu och ta bort igen om du fortfarande vill."
-    ) % {"noun": noun.lower(), "name": name}
-    return Deletion(error=text, version=current)
+        "Någon annan har ändrat %(noun)s ”%(name)s” sedan du öppnade sidan. Kontrollera "
+        "det som är sparat nu och ta bort om du fortfarande vill."
+    )
+    return Deletion(error=text % words, version=current, heading=_("Ändrat sedan du såg det"))
 
 
 def _try_delete(request, obj, *, noun: str, name: str) -> Deletion:
@@ -697,12 +706,12 @@ def _try_delete(request, obj, *, noun: str, name: str) -> Deletion:
     seen = _seen_version(request, obj)
     if request.method != "POST":
         if seen != obj.version:
-            return _changed_since_seen(noun, name, obj.version)
+            return _changed_since_seen(noun, name, obj.version, tried=False)
         return Deletion(version=seen)
     try:
         services.delete_part(actor=request.user, obj=obj, version=seen)
     except EditConflict as exc:
-        return _changed_since_seen(noun, name, exc.current.version)
+        return _changed_since_seen(noun, name, exc.current.version, tried=True)
     except ValidationError as exc:
         return Deletion(error=" ".join(exc.messages), retry=False)
     return Deletion(deleted=True)

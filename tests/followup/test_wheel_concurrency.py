@@ -481,9 +481,9 @@ def test_a_link_seen_before_a_change_warns_on_the_confirmation_page(
 
     body = confirm.content.decode()
     assert confirm.status_code == 200
-    assert "Det gick inte att ta bort" in body
-    assert message + " sedan du öppnade sidan, så inget togs bort." in body
-    assert "ta bort igen om du fortfarande vill" in body
+    assert "Ändrat sedan du såg det" in body
+    assert "Det gick inte att ta bort" not in body  # nothing was tried yet
+    assert message + " sedan du öppnade sidan. Kontrollera det som är sparat nu" in body
     assert f'name="version" value="{row.version + 1}"' in body
     response = client.post(reverse(delete_name, args=[row.pk]), {"version": row.version})
     assert message + " sedan du öppnade sidan, så inget togs bort." in response.content.decode()
@@ -500,6 +500,7 @@ def test_a_link_with_the_current_version_asks_without_a_warning(client, model, d
     confirm = client.get(f"{reverse(delete_name, args=[row.pk])}?version={row.version}")
     body = confirm.content.decode()
     assert "Det gick inte att ta bort" not in body
+    assert "Ändrat sedan du såg det" not in body
     assert "Någon annan har ändrat" not in body
     assert f'name="version" value="{row.version}"' in body
 

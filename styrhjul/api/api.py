@@ -422,7 +422,7 @@ def _task_and_item(user, task_id: Id, item_id: Id):
     task = access.get_or_404(
         user, ReportingTask.objects.select_related("occasion__model", "unit"), pk=task_id
     )
-    item = next((i for i in followup.task_items(task) if i.pk == item_id), None)
+    item = next(iter(followup.task_items(task, item_ids=[item_id])), None)
     if item is None:
         raise Http404
     return task, item

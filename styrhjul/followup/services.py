@@ -799,7 +799,7 @@ def report_save(
     one with EditConflict, which carries the other's saved text."""
     if not may_report(actor, task, item):
         raise PermissionDenied
-    if item.pk not in {i.pk for i in task_items(task)}:
+    if not task_items(task, item_ids=[item.pk]):  # the item is one of the task's
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(
@@ -889,7 +889,7 @@ def indicator_value_recompute(
     saw it; a value saved since then raises EditConflict."""
     if not may_report(actor, task, item) or item.kind != ItemKind.INDICATOR:
         raise PermissionDenied
-    if item.pk not in {i.pk for i in task_items(task)}:
+    if not task_items(task, item_ids=[item.pk]):  # the item is one of the task's
         raise PermissionDenied
     if is_locked(task):
         raise ValidationError(_("Rapporteringen är låst."))

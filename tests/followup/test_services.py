@@ -86,6 +86,17 @@ def test_a_reporter_gets_a_task_with_only_the_items_assigned_to_them(org, chain,
             data=services.ReportData(status=status(chain, "Klar")),
             version=0,
         )
+    # Nor can anyone save the manager's item through the reporter's task:
+    # the item is not one of that task's.
+    with pytest.raises(PermissionDenied):
+        services.report_save(
+            actor=access.SYSTEM,
+            task=task,
+            item=chain["activity"],
+            data=services.ReportData(status=status(chain, "Klar")),
+            version=0,
+        )
+    assert not Report.objects.filter(occasion=occasion, item=chain["activity"]).exists()
 
 
 def test_a_delayed_activity_needs_a_comment(org, chain, occasion):

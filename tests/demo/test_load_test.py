@@ -82,6 +82,9 @@ def test_a_short_load_test_reports_what_happened(tmp_path):
     # The figures are printed beside the goals.
     assert "p95 < 500 ms" in result.stdout
     assert f"Under upptrappningen, {RAMP} s" in result.stdout
+    machine = run["load_during"]  # the machine's load while it ran, printed beside
+    assert 0 <= machine["min"] <= machine["median"] <= machine["max"]
+    assert f"högst {machine['max']:.1f}" in result.stdout
     demand = run["demand"]
     assert demand["saves_per_task"] == pytest.approx(
         pages[load.SAVE]["requests"] / pages[load.TASK]["requests"], abs=0.01

@@ -273,8 +273,9 @@ class Command(BaseCommand):
             )
             timer.start()
         rss_peak = [0.0]
+        loads: list[float] = []
         sampler = threading.Thread(
-            target=self.watch, args=(server, deadline, rss_peak, env), daemon=True
+            target=self.watch, args=(server, deadline, rss_peak, loads, env), daemon=True
         )
         sampler.start()
         left = load.run_threads(targets, deadline + load.TIMEOUT + 5, options["client_nice"])
@@ -283,6 +284,12 @@ class Command(BaseCommand):
         summary["demand"] = self.demand(summary, think, len(prepared.reporters))
         summary["left_running"] = left
         summary["server_rss_peak_mib"] = round(rss_peak[0], 1)
+        if loads:
+            summary["load_during"] = {
+                "min": min(loads),
+                "median": load.percentile(loads, 0.5),
+                "max": max(loads),
+            }
         if timer is not None:
             timer.join(timeout=outage + 5)
         summary["documents"] = self.wait_for_documents(
@@ -342,13 +349,15 @@ class Command(BaseCommand):
         self.processes.remove(self.worker)
         self.start_worker(env)
 
-    def watch(self, server: load.Process, until: float, peak: list, env) -> None:
-        """During the run: the server's memory, and the worker kept running."""
+    def watch(self, server: load.Process, until: float, peak: list, loads: list, env) -> None:
+        """During the run: the server's memory, the machine's load (1 min),
+        and the worker kept running."""
         while time.monotonic() < until:
             self.restart_stopped_worker(env)
             rss = server.pid_tree_rss_mib()
             if rss:
                 peak[0] = max(peak[0], rss)
+            loads.append(os.getloadavg()[0])
             time.sleep(2)
 
     def take_database_away(self, proxy, stats: load.Stats, at: float, seconds: float) -> None:
@@ -499,6 +508,13 @@ class Command(BaseCommand):
         if s.get("server_rss_peak_mib"):
             self.stdout.write(
                 f"Webbservern, högsta minne (alla processer): {s['server_rss_peak_mib']:.0f} MiB"
+            )
+        if s.get("load_during"):
+            m = s["load_during"]
+            self.stdout.write(
+                f"Maskinens belastning under lasten (1 min, var 2 s; lasttestets egna "
+                f"processer inräknade): lägst {m['min']:.1f}, median {m['median']:.1f}, "
+                f"högst {m['max']:.1f}"
             )
         d = s["documents"]
         all_done = d["ordered"] == d["committees"] and d["done"] == d["committees"]

@@ -153,6 +153,7 @@ class Stats:
                 "seconds": round(ramp_seconds, 1),
                 "requests": sum(p["requests"] for p in ramp.values()),
                 "errors": sum(p["errors"] for p in ramp.values()),
+                "unavailable": sum(p["unavailable"] for p in ramp.values()),
                 "answered": self.answered_in_ramp,
                 "throughput": (
                     round(self.answered_in_ramp / ramp_seconds, 2) if ramp_seconds > 0 else 0.0

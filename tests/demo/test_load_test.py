@@ -62,14 +62,19 @@ def test_a_short_load_test_reports_what_happened(tmp_path):
     assert run["seconds"] == SECONDS and ramp["seconds"] == RAMP
     assert run["throughput"] == pytest.approx(run["answered_in_time"] / SECONDS, abs=0.01)
     assert 0 < run["answered_in_time"] <= in_window
+
+    def both(page):
+        return sum(phase.get(page, {}).get("requests", 0) for phase in (pages, ramp["pages"]))
+
     # Each person logged in once (the login page and the form posted), on
     # arriving: in the ramp, the last maybe just after it.
-    logins = ramp["pages"][load.LOGIN]["requests"]
-    assert logins + pages.get(load.LOGIN, {}).get("requests", 0) == 2 * (USERS + COMMITTEES)
+    assert ramp["pages"][load.LOGIN]["requests"] > 0
+    assert both(load.LOGIN) == 2 * (USERS + COMMITTEES)
     # The reporters went through Mina uppgifter to a task and saved on it.
     for page in (load.START, load.TASK, load.SAVE):
         assert pages[page]["requests"] > 0, page
-    assert pages[load.START]["requests"] >= pages[load.TASK]["requests"]
+    # A person's steps may straddle the ramp's end: counted in both phases.
+    assert both(load.START) >= both(load.TASK)
     # Each committee ordered once, in the window (when everyone is there),
     # and every document was made by the worker.
     assert pages[load.ORDER]["requests"] == COMMITTEES

@@ -77,14 +77,20 @@ class PageStats:
 
 
 class Stats:
-    """Thread-safe counts and times per page."""
+    """Thread-safe counts and times per page, in two phases: the ramp, while
+    people arrive (a request sent before `window_start`), and the measured
+    window after it. The goals are judged on the window; the ramp is
+    reported beside it, and errors count in both."""
 
-    def __init__(self, window_end: float | None = None):
+    def __init__(self, window_end: float | None = None, window_start: float | None = None):
         self.lock = threading.Lock()
+        self.window_start = window_start
         # Throughput counts the answers given (not errors) before the end of the run.
         self.window_end = window_end
         self.answered_in_window = 0
+        self.answered_in_ramp = 0
         self.pages: dict[str, PageStats] = defaultdict(PageStats)
+        self.ramp_pages: dict[str, PageStats] = defaultdict(PageStats)
         self.reasons: Counter = Counter()
         self.outage: tuple[float, float] | None = None  # (start, end) monotonic
         self.first_ok_after_outage: float | None = None
@@ -92,12 +98,16 @@ class Stats:
 
     def record(self, page: str, ms: float, error: str | None = None, unavailable=False):
         now = time.monotonic()
+        # The phase is the one in which the request was sent.
+        in_ramp = self.window_start is not None and now - ms / 1000 < self.window_start
         with self.lock:
-            stats = self.pages[page]
+            stats = (self.ramp_pages if in_ramp else self.pages)[page]
             if not unavailable:  # the 503 page's time says nothing of the page
                 stats.times_ms.append(ms)
             if not error and not unavailable:
-                if self.window_end is None or now <= self.window_end:
+                if in_ramp:
+                    self.answered_in_ramp += 1
+                elif self.window_end is None or now <= self.window_end:
                     self.answered_in_window += 1
             if unavailable:
                 stats.unavailable += 1
@@ -110,31 +120,27 @@ class Stats:
                 if unavailable and now > self.outage[1] + OUTAGE_GRACE:
                     self.late_unavailable += 1
 
+    def all_pages(self):
+        return [*self.pages.values(), *self.ramp_pages.values()]
+
     @property
     def requests(self) -> int:
-        return sum(p.requests for p in self.pages.values())
+        return sum(p.requests for p in self.all_pages())
 
     @property
     def errors(self) -> int:
-        return sum(p.errors for p in self.pages.values())
+        return sum(p.errors for p in self.all_pages())
 
     @property
     def unavailable(self) -> int:
-        return sum(p.unavailable for p in self.pages.values())
+        return sum(p.unavailable for p in self.all_pages())
 
-    def summary(self, seconds: float) -> dict:
-        pages = {}
-        for name, p in sorted(self.pages.items()):
-            times = p.times_ms or [0.0]
-            pages[name] = {
-                "requests": p.requests,
-                "errors": p.errors,
-                "unavailable": p.unavailable,
-                "p50_ms": round(percentile(times, 0.50), 1),
-                "p95_ms": round(percentile(times, 0.95), 1),
-                "p99_ms": round(percentile(times, 0.99), 1),
-                "max_ms": round(max(times), 1),
-            }
+    def summary(self, seconds: float, ramp_seconds: float = 0.0) -> dict:
+        """The window's figures per page and in all (`seconds` long); the
+        ramp's (`ramp_seconds`) under "ramp". Requests, errors and reasons at
+        the top count both."""
+        window = page_summaries(self.pages)
+        ramp = page_summaries(self.ramp_pages)
         return {
             "seconds": round(seconds, 1),
             "requests": self.requests,
@@ -142,9 +148,36 @@ class Stats:
             "unavailable": self.unavailable,
             "answered_in_time": self.answered_in_window,
             "throughput": round(self.answered_in_window / seconds, 2) if seconds > 0 else 0.0,
-            "pages": pages,
+            "pages": window,
+            "ramp": {
+                "seconds": round(ramp_seconds, 1),
+                "requests": sum(p["requests"] for p in ramp.values()),
+                "errors": sum(p["errors"] for p in ramp.values()),
+                "unavailable": sum(p["unavailable"] for p in ramp.values()),
+                "answered": self.answered_in_ramp,
+                "throughput": (
+                    round(self.answered_in_ramp / ramp_seconds, 2) if ramp_seconds > 0 else 0.0
+                ),
+                "pages": ramp,
+            },
             "reasons": dict(self.reasons.most_common(10)),
         }
+
+
+def page_summaries(pages: dict[str, PageStats]) -> dict[str, dict]:
+    out = {}
+    for name, p in sorted(pages.items()):
+        times = p.times_ms or [0.0]
+        out[name] = {
+            "requests": p.requests,
+            "errors": p.errors,
+            "unavailable": p.unavailable,
+            "p50_ms": round(percentile(times, 0.50), 1),
+            "p95_ms": round(percentile(times, 0.95), 1),
+            "p99_ms": round(percentile(times, 0.99), 1),
+            "max_ms": round(max(times), 1),
+        }
+    return out
 
 
 OUTAGE_GRACE = 10.0  # seconds after the database is back before a 503 counts as not recovered
@@ -170,11 +203,16 @@ class Person:
         if high <= 0:
             self.check()
             return
-        wait = self.rng.uniform(low, high)
+        wait = max(0.0, self.rng.uniform(low, high))
         if time.monotonic() + wait >= self.deadline:
             time.sleep(max(0.0, self.deadline - time.monotonic()))
             raise Stopped
         time.sleep(wait)
+
+    def wait_until(self, moment: float) -> None:
+        """Nothing until `moment` (monotonic), never past the end of the run."""
+        wait = moment - time.monotonic()
+        self.pause(wait, wait)
 
     def check(self) -> None:
         if time.monotonic() >= self.deadline:
@@ -332,14 +370,29 @@ class Committee:
 
 @dataclass
 class Think:
-    low: float = 2.0
-    high: float = 6.0
+    """Seconds a reporter spends: arriving (a moment within the ramp, as
+    people come to work), reading a page before the next step, and writing
+    a report before it is saved."""
+
+    low: float = 5.0
+    high: float = 15.0
+    write_low: float = 20.0
+    write_high: float = 60.0
+    ramp: float = 60.0
+
+    def demanded_rate(self, reporters: int, saves_per_task: float) -> float:
+        """Requests per second `reporters` would ask for if every answer came
+        at once: a round is Mina uppgifter and a task after reading each,
+        then `saves_per_task` reports, each written first."""
+        requests = 2 + saves_per_task
+        seconds = (self.low + self.high) + saves_per_task * (self.write_low + self.write_high) / 2
+        return reporters * requests / seconds if seconds > 0 else float("inf")
 
 
 def run_reporter(person: Person, who: Reporter, password: str, think: Think) -> None:
     rng = person.rng
     try:
-        person.pause(0, think.high)  # people do not all arrive in the same second
+        person.pause(0, think.ramp)  # people do not all arrive in the same second
         if not person.login(who.username, password):
             return
         while True:
@@ -364,7 +417,7 @@ def run_reporter(person: Person, who: Reporter, password: str, think: Think) -> 
                 continue
             person.stats.record(TASK, ms)
             for form in rng.sample(forms, min(len(forms), rng.randint(1, 3))):
-                person.pause(think.low * 2, think.high * 2)  # writing takes longer
+                person.pause(think.write_low, think.write_high)
                 data = filled(form, rng, time.strftime("%H:%M:%S"))
                 got = person.request(
                     SAVE,
@@ -393,13 +446,20 @@ DONE_TEXTS = ("/ladda-ned/", "Misslyckades")
 
 
 def run_committee(
-    person: Person, who: Committee, password: str, order_within: float, poll_seconds: float
+    person: Person,
+    who: Committee,
+    password: str,
+    arrive_within: float,
+    order_between: tuple[float, float],
+    poll_seconds: float,
 ) -> None:
-    """Order one document at a random moment within `order_within` seconds
-    and follow its status until it is ready or the run is over."""
+    """Log in at a random moment within `arrive_within` seconds, order one
+    document at a random moment between the two (monotonic) times and
+    follow its status until it is ready or the run is over."""
     try:
-        person.pause(0, order_within)
+        person.pause(0, arrive_within)
         person.login(who.username, password)
+        person.wait_until(person.rng.uniform(*order_between))
         while not order(person, who):  # refused (e.g. the database away): again
             person.pause(2, 4)
         path = f"/dokument/jobb/{who.job_ids[0]}/"
@@ -468,15 +528,26 @@ def run_budget_client(person: Person, paths: list[tuple[str, str]]) -> None:
         return
 
 
-def run_threads(targets: list[tuple], join_until: float) -> int:
+def run_threads(targets: list[tuple], join_until: float, nice: int = 0) -> int:
     """Start a thread per (function, *args) and wait for them (bounded);
-    how many were still running at `join_until`."""
-    threads = [threading.Thread(target=t[0], args=t[1:], daemon=True) for t in targets]
+    how many were still running at `join_until`. With `nice`, each thread
+    runs that much below this process's priority (Linux, where the nice
+    value is a thread's own), so the simulated people leave the processor
+    to the server they measure; the processes this one starts keep theirs."""
+    threads = [threading.Thread(target=_lowered, args=(nice, *t), daemon=True) for t in targets]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=max(0.0, join_until - time.monotonic()))
     return sum(thread.is_alive() for thread in threads)
+
+
+def _lowered(nice: int, function, *args) -> None:
+    if nice and sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            thread = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + nice)
+    function(*args)
 
 
 # --- Processes ---------------------------------------------------------------------------------

@@ -6,14 +6,21 @@ open reporting tasks, committees that read their part of the tree, a
 system administrator for the budget) and starts, on 127.0.0.1 only, a
 `styrhjul serve --workers N` and a `styrhjul worker`. Then:
 
-1. `--users` reporters for `--seconds`: log in, Mina uppgifter, open a task,
-   save reports with think time; meanwhile `--committees` committees order a
-   document each, made by the worker. Throughput, p50/p95/p99 per page and
-   errors are printed beside the goals (p95 < 500 ms on the task pages, no
-   errors, every document done). With `--database-outage S` the database is
-   taken away for S seconds a third into the run (a TCP proxy in front of
-   PostgreSQL that the command controls), and what visitors got meanwhile
-   and whether the server recovered is printed.
+1. `--users` reporters arrive one by one within `--ramp` seconds and log
+   in; then, for `--seconds` (the measured window, all of them present):
+   Mina uppgifter, open a task, save reports, reading (`--think`) before
+   each step and writing (`--write`) before each save; meanwhile
+   `--committees` committees (arrived within the ramp too) order a document
+   each in the window's first quarter, made by the worker. Throughput,
+   p50/p95/p99 per page and errors in the window are printed beside the
+   goals (p95 < 500 ms on the task pages, no errors anywhere, every
+   document done), the ramp's figures beside them, and the rate the
+   reporters asked for beside the rate answered. The simulated people run
+   at a lower priority (`--client-nice`) than the server and the worker.
+   With `--database-outage S` the database is taken away for S seconds a
+   third into the window (a TCP proxy in front of PostgreSQL that the
+   command controls), and what visitors got meanwhile and whether the
+   server recovered is printed.
 2. The two-process budget: `--budget-clients` clients without pause on the
    overview and the reporting page for `--budget-seconds`, against
    `--workers 1` and `--workers 2`, and one client alone; the ratio is
@@ -60,6 +67,7 @@ COMMITTEE = PREFIX + "namnd-{:02d}"
 ADMIN = PREFIX + "admin"
 TASK_PAGE_BUDGET_MS = 500
 TWO_PROCESS_GOAL = 1.6
+SAVES_PER_TASK = 2.0  # the demand's guess before any task is opened: one to three saves
 COMMITTEE_TYPES = ["Kommunstyrelse", "Nämnd", "Förvaltning"]
 
 
@@ -77,16 +85,30 @@ class Prepared:
 class Command(BaseCommand):
     help = (
         "Deadlinedagens lasttest: startar styrhjul serve och en arbetare på 127.0.0.1 mot "
-        "skaldatamängden (byggs om den saknas) och låter --users rapportörer logga in, öppna "
-        "Mina uppgifter och en uppgift och spara rapporter under --seconds, medan "
-        "--committees nämnder beställer dokument. Skriver genomströmning, p50/p95/p99 per "
-        "sida, fel och om alla dokument blev klara bredvid målen, och sedan "
-        "tvåprocessbudgeten (--workers 1 mot 2). Misslyckas aldrig på ett mål."
+        "skaldatamängden (byggs om den saknas) och låter --users rapportörer komma och logga "
+        "in under --ramp sekunder och sedan, under --seconds, öppna Mina uppgifter och en "
+        "uppgift och spara rapporter, medan --committees nämnder beställer dokument. Skriver "
+        "genomströmning, p50/p95/p99 per sida, fel och om alla dokument blev klara bredvid "
+        "målen (upptrappningen för sig), och sedan tvåprocessbudgeten (--workers 1 mot 2). "
+        "Misslyckas aldrig på ett mål."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--users", type=int, default=200, help="samtidiga rapportörer")
-        parser.add_argument("--seconds", type=float, default=120, help="lasttestets längd")
+        parser.add_argument(
+            "--seconds",
+            type=float,
+            default=120,
+            help="det mätta fönstret efter upptrappningen, då alla rapportörer är på plats",
+        )
+        parser.add_argument(
+            "--ramp",
+            type=float,
+            default=60,
+            metavar="SEKUNDER",
+            help="upptrappningen: var rapportör kommer och loggar in vid en slumpad tidpunkt "
+            "inom den (räknas och skrivs för sig)",
+        )
         parser.add_argument("--committees", type=int, default=20, help="nämnder som beställer")
         parser.add_argument("--document", default="delarsrapport", help="dokumentet de beställer")
         parser.add_argument("--format", default="pdf", help="dokumentets format")
@@ -94,9 +116,23 @@ class Command(BaseCommand):
             "--think",
             type=float,
             nargs=2,
-            default=[2.0, 6.0],
+            default=[5.0, 15.0],
             metavar=("MIN", "MAX"),
-            help="betänketid i sekunder mellan stegen (skrivandet av en rapport tar dubbelt)",
+            help="sekunder en rapportör läser en sida innan nästa steg",
+        )
+        parser.add_argument(
+            "--write",
+            type=float,
+            nargs=2,
+            default=[20.0, 60.0],
+            metavar=("MIN", "MAX"),
+            help="sekunder en rapportör skriver en rapport innan den sparas",
+        )
+        parser.add_argument(
+            "--client-nice",
+            type=int,
+            default=5,
+            help="så mycket lägre prioritet de simulerade personerna har än servern (Linux)",
         )
         parser.add_argument("--workers", type=int, default=2, help="webbprocesser under lasten")
         parser.add_argument(
@@ -164,9 +200,12 @@ class Command(BaseCommand):
             raise CommandError("--users och --seconds måste vara större än 0.")
         if options["committees"] < 0 or options["workers"] < 1:
             raise CommandError("--committees får inte vara negativt och --workers minst 1.")
-        low, high = options["think"]
-        if low < 0 or high < low:
-            raise CommandError("--think MIN MAX: 0 ≤ MIN ≤ MAX.")
+        for name in ("think", "write"):
+            low, high = options[name]
+            if low < 0 or high < low:
+                raise CommandError(f"--{name} MIN MAX: 0 ≤ MIN ≤ MAX.")
+        if options["ramp"] < 0 or options["client_nice"] < 0:
+            raise CommandError("--ramp och --client-nice får inte vara negativa.")
         outage = options["database_outage"]
         if outage < 0 or outage >= options["seconds"] * 2 / 3:
             raise CommandError(
@@ -200,49 +239,66 @@ class Command(BaseCommand):
         server, base_url = load.start_server(env, options["workers"])
         self.processes.append(server)
         self.stdout.write(f"Servern svarar efter {time.monotonic() - begin:.0f} s.")
-        low, high = options["think"]
+        seconds, ramp = options["seconds"], options["ramp"]
+        think = load.Think(*options["think"], *options["write"], ramp=ramp)
         self.stdout.write(
-            f"\n{len(prepared.reporters)} rapportörer i {options['seconds']:.0f} s (betänketid "
-            f"{low:g}–{high:g} s), {len(prepared.committees)} nämnder beställer "
-            f"{options['document']} ({options['format']}); {options['workers']} webbprocesser "
+            f"\n{len(prepared.reporters)} rapportörer och {len(prepared.committees)} nämnder "
+            f"kommer under {ramp:.0f} s, sedan mäts {seconds:.0f} s (läser "
+            f"{think.low:g}–{think.high:g} s, skriver {think.write_low:g}–{think.write_high:g} s"
+            f"); nämnderna beställer {options['document']} ({options['format']}); "
+            f"{options['workers']} webbprocesser "
             f"({'gunicorn' if options['workers'] > 1 else 'waitress'}), 1 arbetare, {base_url}"
         )
         started_wall = timezone.now()
         started = time.monotonic()
-        deadline = started + options["seconds"]
-        stats = load.Stats(window_end=deadline)
-        think = load.Think(low, high)
+        window_start = started + ramp
+        deadline = window_start + seconds
+        stats = load.Stats(window_end=deadline, window_start=window_start)
         targets = []
         for i, who in enumerate(prepared.reporters):
             person = load.Person(base_url, stats, deadline, random.Random(self.rng.random() + i))
             targets.append((load.run_reporter, person, who, prepared.password, think))
+        order_between = (window_start, window_start + seconds / 4)
         for i, who in enumerate(prepared.committees):
             person = load.Person(base_url, stats, deadline, random.Random(self.rng.random() - i))
             targets.append(
-                (load.run_committee, person, who, prepared.password, options["seconds"] / 4, 2.0)
+                (load.run_committee, person, who, prepared.password, ramp, order_between, 2.0)
             )
         timer = None
         if proxy is not None:
             timer = threading.Thread(
                 target=self.take_database_away,
-                args=(proxy, stats, started + options["seconds"] / 3, outage),
+                args=(proxy, stats, window_start + seconds / 3, outage),
                 daemon=True,
             )
             timer.start()
         rss_peak = [0.0]
+        loads: list[float] = []
         sampler = threading.Thread(
-            target=self.watch, args=(server, deadline, rss_peak, env), daemon=True
+            target=self.watch, args=(server, deadline, rss_peak, loads, env), daemon=True
         )
         sampler.start()
-        left = load.run_threads(targets, deadline + load.TIMEOUT + 5)
+        left = load.run_threads(targets, deadline + load.TIMEOUT + 5, options["client_nice"])
         sampler.join(timeout=5)
-        summary = stats.summary(options["seconds"])
+        summary = stats.summary(seconds, ramp)
+        summary["demand"] = self.demand(summary, think, len(prepared.reporters))
         summary["left_running"] = left
         summary["server_rss_peak_mib"] = round(rss_peak[0], 1)
+        if loads:
+            summary["load_during"] = {
+                "min": min(loads),
+                "median": load.percentile(loads, 0.5),
+                "max": max(loads),
+            }
         if timer is not None:
             timer.join(timeout=outage + 5)
         summary["documents"] = self.wait_for_documents(
-            prepared, started_wall, started, options["document_wait"], env
+            prepared,
+            started_wall,
+            started_wall + datetime.timedelta(seconds=ramp),
+            started,
+            options["document_wait"],
+            env,
         )
         self.restart_stopped_worker(env)
         summary["worker_exits"] = self.worker_exits
@@ -256,6 +312,26 @@ class Command(BaseCommand):
             proxy.close()
         self.print_run(summary)
         return summary
+
+    def demand(self, summary: dict, think: load.Think, reporters: int) -> dict:
+        """The task pages answered per second in the window beside what the
+        reporters asked for (were every answer instant): when the first is
+        well below the second, the machine was saturated and the times are
+        mostly queueing."""
+        pages = summary["pages"]
+        tasks = pages.get(load.TASK, {}).get("requests", 0)
+        saves = pages.get(load.SAVE, {}).get("requests", 0)
+        per_task = saves / tasks if tasks else SAVES_PER_TASK
+        answered = sum(
+            p["requests"] - p["errors"] - p["unavailable"]
+            for name, p in pages.items()
+            if name in load.TASK_PAGES
+        )
+        return {
+            "saves_per_task": round(per_task, 2),
+            "demanded_per_s": round(think.demanded_rate(reporters, per_task), 1),
+            "task_pages_answered_per_s": round(answered / summary["seconds"], 1),
+        }
 
     def start_worker(self, env) -> None:
         self.worker = load.Process(
@@ -273,13 +349,15 @@ class Command(BaseCommand):
         self.processes.remove(self.worker)
         self.start_worker(env)
 
-    def watch(self, server: load.Process, until: float, peak: list, env) -> None:
-        """During the run: the server's memory, and the worker kept running."""
+    def watch(self, server: load.Process, until: float, peak: list, loads: list, env) -> None:
+        """During the run: the server's memory, the machine's load (1 min),
+        and the worker kept running."""
         while time.monotonic() < until:
             self.restart_stopped_worker(env)
             rss = server.pid_tree_rss_mib()
             if rss:
                 peak[0] = max(peak[0], rss)
+            loads.append(os.getloadavg()[0])
             time.sleep(2)
 
     def take_database_away(self, proxy, stats: load.Stats, at: float, seconds: float) -> None:
@@ -307,8 +385,9 @@ class Command(BaseCommand):
             "unavailable_after_grace": stats.late_unavailable,
         }
 
-    def wait_for_documents(self, prepared, since, started, wait: float, env) -> dict:
-        """Bounded: until every ordered document is done or failed, or `wait` s."""
+    def wait_for_documents(self, prepared, since, ordering, started, wait: float, env) -> dict:
+        """Bounded: until every ordered document is done or failed, or `wait` s.
+        The last one's time is counted from `ordering`, when the orders began."""
         users = [c.username for c in prepared.committees]
         jobs = DocumentJob.objects.filter(requested_by__username__in=users, requested_at__gte=since)
         until = time.monotonic() + wait
@@ -325,7 +404,9 @@ class Command(BaseCommand):
             "ordered": sum(counts.values()),
             "committees": len(users),
             **counts,
-            "last_done_s": round((last.finished_at - since).total_seconds(), 1) if last else None,
+            "last_done_s": (
+                round((last.finished_at - ordering).total_seconds(), 1) if last else None
+            ),
             "waited_after_run_s": round(max(0.0, time.monotonic() - started), 1),
         }
 
@@ -399,38 +480,28 @@ class Command(BaseCommand):
     # --- output ----------------------------------------------------------------------------
 
     def print_run(self, s: dict) -> None:
-        head = ("sida", "anrop", "fel", "p50 ms", "p95 ms", "p99 ms", "max ms", "mål")
-        rows = []
-        for name, p in s["pages"].items():
-            goal = ""
-            if name in load.TASK_PAGES:
-                ok = p["p95_ms"] < TASK_PAGE_BUDGET_MS
-                goal = f"p95 < {TASK_PAGE_BUDGET_MS} ms {'OK' if ok else 'ÖVER'}"
-            rows.append(
-                (
-                    name,
-                    str(p["requests"]),
-                    str(p["errors"]),
-                    f"{p['p50_ms']:.0f}",
-                    f"{p['p95_ms']:.0f}",
-                    f"{p['p99_ms']:.0f}",
-                    f"{p['max_ms']:.0f}",
-                    goal,
-                )
+        ramp = s["ramp"]
+        self.stdout.write(f"\nDet mätta fönstret, {s['seconds']:.0f} s med alla på plats:")
+        self.print_pages(s["pages"], goals=True)
+        if ramp["seconds"] or ramp["requests"]:
+            self.stdout.write(
+                f"\nUnder upptrappningen, {ramp['seconds']:.0f} s medan de kom och loggade in "
+                f"(räknas inte mot målen för tiderna): {ramp['requests']} anrop, "
+                f"{ramp['answered']} besvarade ({ramp['throughput']:.1f} anrop/s), "
+                f"fel {ramp['errors']}"
             )
-        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-        self.stdout.write("")
-        for row in [head, tuple("-" * w for w in widths), *rows]:
-            cells = [row[0].ljust(widths[0])]
-            cells += [c.rjust(w) for c, w in zip(row[1:7], widths[1:7], strict=True)]
-            cells.append(row[7])
-            line = "  ".join(cells).rstrip()
-            self.stdout.write(self.style.WARNING(line) if "ÖVER" in line else line)
+            self.print_pages(ramp["pages"], goals=False)
         errors_ok = "OK" if s["errors"] == 0 else "FEL"
         self.stdout.write(
             f"\nTotalt {s['requests']} anrop; {s['answered_in_time']} besvarade inom "
             f"{s['seconds']:.0f} s: {s['throughput']:.1f} anrop/s; "
             f"fel {s['errors']} (mål 0) {errors_ok}"
+        )
+        d = s["demand"]
+        self.stdout.write(
+            f"Uppgiftssidorna i fönstret: {d['task_pages_answered_per_s']:.1f} anrop/s besvarade; "
+            f"rapportörerna bad om ≈ {d['demanded_per_s']:.1f} anrop/s (om varje svar kom "
+            f"genast, {d['saves_per_task']:.1f} sparningar per öppnad uppgift)"
         )
         for reason, count in s["reasons"].items():
             self.stdout.write(f"  {count} × {reason}")
@@ -438,9 +509,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Webbservern, högsta minne (alla processer): {s['server_rss_peak_mib']:.0f} MiB"
             )
+        if s.get("load_during"):
+            m = s["load_during"]
+            self.stdout.write(
+                f"Maskinens belastning under lasten (1 min, var 2 s; lasttestets egna "
+                f"processer inräknade): lägst {m['min']:.1f}, median {m['median']:.1f}, "
+                f"högst {m['max']:.1f}"
+            )
         d = s["documents"]
         all_done = d["ordered"] == d["committees"] and d["done"] == d["committees"]
-        last = f", det sista klart {d['last_done_s']:.0f} s efter start" if d["last_done_s"] else ""
+        last = (
+            f", det sista klart {d['last_done_s']:.0f} s efter att beställningarna började"
+            if d["last_done_s"]
+            else ""
+        )
         self.stdout.write(
             f"Dokument: {d['committees']} nämnder, {d['ordered']} beställda, {d['done']} klara, "
             f"{d['failed']} misslyckade, {d['queued'] + d['running']} inte klara{last} "
@@ -459,6 +541,34 @@ class Command(BaseCommand):
                 f"första lyckade svar {after} efter att databasen kom tillbaka; "
                 f"{o['unavailable_after_grace']} 503 senare än {load.OUTAGE_GRACE:.0f} s efter"
             )
+
+    def print_pages(self, pages: dict, goals: bool) -> None:
+        head = ("sida", "anrop", "fel", "p50 ms", "p95 ms", "p99 ms", "max ms", "mål")
+        rows = []
+        for name, p in pages.items():
+            goal = ""
+            if goals and name in load.TASK_PAGES:
+                ok = p["p95_ms"] < TASK_PAGE_BUDGET_MS
+                goal = f"p95 < {TASK_PAGE_BUDGET_MS} ms {'OK' if ok else 'ÖVER'}"
+            rows.append(
+                (
+                    name,
+                    str(p["requests"]),
+                    str(p["errors"]),
+                    f"{p['p50_ms']:.0f}",
+                    f"{p['p95_ms']:.0f}",
+                    f"{p['p99_ms']:.0f}",
+                    f"{p['max_ms']:.0f}",
+                    goal,
+                )
+            )
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+        for row in [head, tuple("-" * w for w in widths), *rows]:
+            cells = [row[0].ljust(widths[0])]
+            cells += [c.rjust(w) for c, w in zip(row[1:7], widths[1:7], strict=True)]
+            cells.append(row[7])
+            line = "  ".join(cells).rstrip()
+            self.stdout.write(self.style.WARNING(line) if "ÖVER" in line else line)
 
     # --- preparing -------------------------------------------------------------------------
 

@@ -31,6 +31,23 @@ LOST_MESSAGE = (
 FAILED_MESSAGE = "Arbetet kunde inte slutföras på grund av ett fel. Försök igen."
 
 
+# How often a page asks again for the status of work in progress: at once
+# while it is new, less often as it goes on (a long document need not be
+# asked for every second by every committee waiting for one).
+POLL_STEPS = ((10, 1), (60, 2))  # (younger than seconds, ask every seconds)
+POLL_LONG = 5
+
+
+def poll_seconds(requested_at, now=None) -> int:
+    """Seconds between a page's status requests for work requested at
+    `requested_at` (any job: BackgroundJob, DocumentJob, an SIE upload)."""
+    age = ((now or timezone.now()) - requested_at).total_seconds() if requested_at else 0
+    for younger_than, every in POLL_STEPS:
+        if age < younger_than:
+            return every
+    return POLL_LONG
+
+
 def latest(kind: str, subject_ids) -> dict[int, BackgroundJob]:
     """The latest job of `kind` for each of the rows (one query)."""
     found: dict[int, BackgroundJob] = {}

@@ -442,6 +442,7 @@ def run_reporter(person: Person, who: Reporter, password: str, think: Think) -> 
 
 
 JOB_ID_RE = re.compile(r'id="jobb-(\d+)"')
+POLL_RE = re.compile(r'hx-trigger="every (\d+(?:\.\d+)?)s"')
 DONE_TEXTS = ("/ladda-ned/", "Misslyckades")
 
 
@@ -463,14 +464,18 @@ def run_committee(
         while not order(person, who):  # refused (e.g. the database away): again
             person.pause(2, 4)
         path = f"/dokument/jobb/{who.job_ids[0]}/"
+        every = poll_seconds
         while True:
-            person.pause(poll_seconds, poll_seconds)
+            person.pause(every, every)
             got = person.request(JOB, "GET", path, headers={"HX-Request": "true"})
             if got is None:
                 continue
             person.stats.record(JOB, got[1])
             if any(text in got[0].text for text in DONE_TEXTS):
                 return
+            # As the page does: again after the interval the row asks for.
+            asked = POLL_RE.search(got[0].text)
+            every = float(asked[1]) if asked else poll_seconds
     except Stopped:
         return
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -84,6 +85,22 @@ def test_the_job_row_is_polled_while_it_is_made(client, org, reported, reader):
     jobs.run(job.pk)
     row = client.get(reverse("documents:job", args=[job.pk])).content.decode()
     assert "every 1s" not in row and "Ladda ned" in row
+
+
+def test_the_job_row_is_polled_less_often_as_the_document_takes_longer(
+    client, org, reported, reader
+):
+    job = jobs.submit(
+        actor=reader, unit=org["namnd"], occasion=reported, document="delarsrapport", fmt="pdf"
+    )
+    url = reverse("documents:job", args=[job.pk])
+    seen = []
+    for seconds_ago in (0, 30, 600):
+        DocumentJob.objects.filter(pk=job.pk).update(
+            requested_at=timezone.now() - datetime.timedelta(seconds=seconds_ago)
+        )
+        seen.append(re.search(r'hx-trigger="every (\d+)s"', client.get(url).content.decode())[1])
+    assert seen == ["1", "2", "5"]
 
 
 def order(client, org, occasion, document="delarsrapport", fmt="xlsx", capture=None):

@@ -47,7 +47,7 @@ def test_the_upload_waits_for_the_worker_and_then_shows_the_summary(
     assert SieImport.objects.count() == 0
 
     page = client.get(response["Location"]).content.decode()
-    assert "bok.se: I kö." in page and 'hx-trigger="every 2s"' in page
+    assert "bok.se: I kö." in page and 'hx-trigger="every 1s"' in page
     poll = client.get(response["Location"], headers={"HX-Request": "true"})
     assert "I kö" in poll.content.decode() and "<html" not in poll.content.decode()
 

@@ -262,7 +262,8 @@ class Command(BaseCommand):
         for i, who in enumerate(prepared.committees):
             person = load.Person(base_url, stats, deadline, random.Random(self.rng.random() - i))
             targets.append(
-                (load.run_committee, person, who, prepared.password, ramp, order_between, 2.0)
+                # A new order's row asks again after 1 s, later less often (core.jobs).
+                (load.run_committee, person, who, prepared.password, ramp, order_between, 1.0)
             )
         timer = None
         if proxy is not None:

@@ -124,3 +124,24 @@ def format_value(value, unit: str = "", decimals: int | None = None) -> str:
     if to_decimal(value) is None:
         return MISSING
     return format_number(value, decimals) + unit_suffix(unit)
+
+
+def precision_of(value, facts) -> int | None:
+    """The decimals of `facts` (an indicator's IndicatorData, or its Item):
+    the indicator's own precision; None (as many as the value needs)
+    without them."""
+    if facts is None or facts == "":
+        return None
+    decimals = getattr(facts, "decimals", None)
+    if decimals is None and hasattr(facts, "target_value"):
+        decimals = common_decimals([facts.baseline_value, facts.target_value, value])
+    return decimals
+
+
+def value_in_precision(value, facts) -> str:
+    """ "8,0 %": the value with the unit and in the precision of the
+    indicator (`facts`: its IndicatorData or Item)."""
+    unit = getattr(facts, "unit_label", None)
+    if unit is None:
+        unit = getattr(facts, "measure_unit", "") or ""
+    return format_value(value, unit, precision_of(value, facts))

@@ -32,10 +32,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     Func,
@@ -190,6 +192,23 @@ class _NotEqual(Lookup):
         return f"{lhs} <> {rhs}", (*lhs_params, *rhs_params)
 
 
+class _SameSql(ExpressionWrapper):
+    """A condition that stands several times in one query (an alias the
+    query already holds): written into SQL the first time the query is
+    compiled and the same text used for the other places. Kept on the
+    compiler, which compiles one query once: nothing outlives the query."""
+
+    def __init__(self, expression):
+        super().__init__(expression, output_field=BooleanField())
+
+    def as_sql(self, compiler, connection):
+        written = compiler.__dict__.setdefault("_same_sql", {})
+        key = id(self.expression)
+        if key not in written:
+            written[key] = compiler.compile(self.expression)
+        return written[key]
+
+
 def _text_sql(name: str) -> Q:
     """_text: the text is not blank (NULL, no report: not). The empty text,
     the most common, is told apart before trimming."""
@@ -286,19 +305,24 @@ STATE_OF_CODE = {code: name for name, code in STATE_CODES.items()}
 assert (OUTCOME, OUTCOME_OTHER) == (STATE_CODES[REPORTED], STATE_CODES[STARTED])
 
 
-def state_sql(item: str, plan_type: str, report: str, outcome, receiving: bool = False) -> Case:
+def state_sql(
+    item: str, plan_type: str, report: str, outcome, receiving: bool = False, anything=None
+) -> Case:
     """state() as a number on a query's row (STATE_CODES), the paths as for
     report_main_answers_sql; `outcome` the expression of an indicator's
     outcome's code (_outcome_code_sql; NULL when none). Each row is tested
     only by the conditions of its kind, and the outcome is looked up once,
     only for an indicator whose report does not give the main answer: the
-    costly parts of counting thousands of items."""
+    costly parts of counting thousands of items. `anything`: the condition
+    report_anything_sql(report), when the query already holds it (see
+    _with_state)."""
     reported, started, not_reported = (
         Value(STATE_CODES[REPORTED]),
         Value(STATE_CODES[STARTED]),
         Value(STATE_CODES[NOT_REPORTED]),
     )
-    anything = report_anything_sql(report)
+    if anything is None:
+        anything = report_anything_sql(report)
 
     def of_report(main: Q):
         return Case(
@@ -370,8 +394,14 @@ def _with_state(
         Subquery(this_copy.values("code")[:1]),
         Subquery(latest_copy.values("code")[:1]),
     )
+    # "Anything reported" stands in the state six times (once per kind):
+    # resolved once, as an alias the state refers to, and written into SQL
+    # once (_SameSql): the same SQL, without making it six times over (the
+    # start page counts thousands of items with it).
+    query = query.alias(_report_anything=report_anything_sql("report"))
+    anything = _SameSql(F("_report_anything"))
     return query.annotate(
-        state_code=state_sql(item, "plan__plan_type", "report", outcome, receiving)
+        state_code=state_sql(item, "plan__plan_type", "report", outcome, receiving, anything)
     )
 
 

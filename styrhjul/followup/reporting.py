@@ -162,16 +162,18 @@ class WidgetRenderer(DjangoTemplates):
         return super().render(template_name, context, request)
 
 
-def _input(kind, name, value, attrs: dict) -> str:
-    """django/forms/widgets/input.html"""
+def _input(kind, name, value, attrs: dict | str) -> str:
+    """django/forms/widgets/input.html (`attrs` as a dict or already written)"""
     value = "" if value is None else f' value="{esc(value)}"'
-    return f'<input type="{esc(kind)}" name="{esc(name)}"{value}{_attrs(attrs)}>'
+    attrs = attrs if isinstance(attrs, str) else _attrs(attrs)
+    return f'<input type="{esc(kind)}" name="{esc(name)}"{value}{attrs}>'
 
 
-def _textarea(name, value, attrs: dict) -> str:
-    """django/forms/widgets/textarea.html"""
+def _textarea(name, value, attrs: dict | str) -> str:
+    """django/forms/widgets/textarea.html (`attrs` as a dict or already written)"""
     value = esc(value) if value else ""
-    return f'<textarea name="{esc(name)}"{_attrs(attrs)}>\n{value}</textarea>'
+    attrs = attrs if isinstance(attrs, str) else _attrs(attrs)
+    return f'<textarea name="{esc(name)}"{attrs}>\n{value}</textarea>'
 
 
 def widget_html(bf: BoundField) -> str:
@@ -191,6 +193,7 @@ def widget_html(bf: BoundField) -> str:
         or field.show_hidden_initial
         or widget.use_fieldset
         or "aria-describedby" in widget.attrs
+        or "aria-invalid" in widget.attrs
         or not (template in WidgetRenderer.INPUTS or template == WidgetRenderer.TEXTAREA)
     ):
         return str(bf)
@@ -210,7 +213,12 @@ def widget_html(bf: BoundField) -> str:
                 extra["aria-describedby"] = " ".join(described)
     if auto_id and "id" not in widget.attrs:
         extra["id"] = auto_id
-    attrs = {**widget.attrs, **extra}
+    # The widget's own attributes, written once: the page's forms share the
+    # widget (ReportFields), and the extra ones are never among them.
+    own = widget.__dict__.get("_attrs_html")
+    if own is None:
+        own = widget.__dict__["_attrs_html"] = _attrs(widget.attrs)
+    attrs = own + _attrs(extra)
     value = widget.format_value(bf.value())
     if template == WidgetRenderer.TEXTAREA:
         return _textarea(bf.html_name, value, attrs)

@@ -2,9 +2,11 @@
 written in one pass. A page has some 200 items, and a template per item was
 most of the page's time: the parts every item has (heading, state, review
 comment, the form's fields, the report read-only) are written here with the
-markup the template gave; the parts few items have (an indicator's or a
-goal's facts, a stale computed value, an edit conflict, a goal's guiding
-questions, an indicator's outcome read-only) stay in followup/_report_item_parts.html."""
+markup the template gave, and so are an indicator's and a goal's facts and
+a goal's guiding questions; the parts few items have (an indicator's earlier
+outcomes, its outcome from Kolada and its values per group, a stale computed
+value, an edit conflict, an indicator's outcome read-only) stay in
+followup/_report_item_parts.html."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import datetime
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import linebreaksbr, lower
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import formats
@@ -20,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
+from styrhjul.charts.numbers import value_in_precision
 from styrhjul.followup.reporting import esc, widget_html
 from styrhjul.model.models import ItemKind
 
@@ -80,6 +83,8 @@ class _Page:
         self.item_url = reverse("planning:item", args=[_PK])
         self.underlag_url = reverse("followup:underlag", args=[task_pk, _PK])
         self.report_url = reverse("followup:report_item", args=[task_pk, _PK])
+        self.indicator_url = reverse("indicators:indicator", args=[_PK])
+        self.guiding = "".join(f"<li>{esc(q)}</li>" for q in self.guiding_questions or ())
         self.kinds = {k: esc(str(label)) for k, label in ItemKind.choices}
         self.words = {
             key: esc(_(text))
@@ -105,12 +110,22 @@ class _Page:
                 ("responsible", "Ansvarig:"),
                 ("due", "Klart senast:"),
                 ("nothing", "Inget rapporterat."),
+                ("target", "Målvärde"),
+                ("baseline", "Utgångsvärde"),
+                ("direction", "Riktning"),
+                ("charts", "Diagram och jämförelser"),
+                ("goal_facts", "Nyckeltal som följer upp målet"),
+                ("latest", "Senaste utfall"),
+                ("comparison", "Jämförelse"),
+                ("groups", "Grupper"),
+                ("questions", "Frågor att besvara i analysen"),
             )
         }
         self.shared_from = _("delad från %(unit)s")
         self.saved_by = _("Senast sparad %(when)s av %(who)s.")
         self.for_title = _("för %(title)s")
         self.outcome = _("Utfall %(year)s")
+        self.difference = _("Vad förklarar skillnaden i %(t)s?")
         self._parts = {}
 
     def part(self, name: str, entry) -> str:
@@ -178,7 +193,7 @@ def _item(entry, page: _Page) -> str:
         or entry.breakdowns
         or entry.goal_facts
     ):
-        out.append(page.part("facts", entry))
+        _facts(out, entry, page, pk, title)
     if entry.computed_stale:
         out.append(page.part("computed", entry))
     if form and entry.may_report:
@@ -272,8 +287,101 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
         f'<span class="visually-hidden"> {title}</span></button>\n  </form>\n  '
     )
     if item.kind == ItemKind.GOAL:
-        out.append(page.part("questions", entry))
+        _questions(out, entry, page, pk)
     out.append("\n  </div>")
+
+
+def _facts(out: list, entry, page: _Page, pk: str, title: str) -> None:
+    """An indicator's facts (target, baseline, direction, earlier outcomes),
+    its outcome from Kolada, its trend and values per group, and a goal's
+    indicators with their latest outcome."""
+    item, facts, words = entry.item, entry.facts, page.words
+    out.append("  ")
+    if item.kind == ItemKind.INDICATOR:
+        p = facts or item
+        out.append('\n  <dl class="facts">\n    ')
+        if item.target_value is not None:
+            year = f" ({item.target_year:d})" if item.target_year else ""
+            target = esc(value_in_precision(item.target_value, p))
+            out.append(f"<dt>{words['target']}</dt><dd>{target}{year}</dd>")
+        out.append("\n    ")
+        if item.baseline_value is not None:
+            year = f" ({item.baseline_year:d})" if item.baseline_year else ""
+            baseline = esc(value_in_precision(item.baseline_value, p))
+            out.append(f"<dt>{words['baseline']}</dt><dd>{baseline}{year}</dd>")
+        out.append("\n    ")
+        if item.direction:
+            direction = esc(item.get_direction_display())
+            out.append(f"<dt>{words['direction']}</dt><dd>{direction}</dd>")
+        out.append("\n  </dl>\n  ")
+        if entry.earlier:
+            out.append(page.part("earlier", entry))
+        out.append("\n  ")
+    out.append("\n  ")
+    if facts is not None and facts.from_kolada:
+        out.append(page.part("kolada", entry))
+    out.append("\n  ")
+    if facts is not None:
+        url = page.indicator_url.replace(_PK, pk)
+        for_title = page.for_title % {"title": title}
+        out.append(
+            f'<p class="trend-text">{esc(facts.describe())} <a href="{url}?enhet='
+            f'{page.task.unit_id:d}">{words["charts"]}<span class="visually-hidden"> '
+            f"{for_title}</span></a></p>"
+        )
+    out.append("\n  ")
+    if entry.breakdowns:
+        out.append(page.part("breakdowns", entry))
+    out.append("\n  ")
+    if entry.goal_facts:
+        out.append(
+            f'\n  <aside class="analysis-facts" aria-labelledby="post-{pk}-fakta">\n'
+            f'    <h4 id="post-{pk}-fakta">{words["goal_facts"]}</h4>\n    <ul>'
+        )
+        for d, b in entry.goal_facts:
+            unit_pk = d.unit.pk
+            url = page.indicator_url.replace(_PK, str(d.item.pk))
+            out.append(f'\n      <li><a href="{url}?enhet={unit_pk:d}">{esc(d.item.title)}</a>')
+            if unit_pk != page.task.unit_id:
+                out.append(f' <span class="muted">({esc(d.unit.name)})</span>')
+            gender = f" ({esc(b.gender)})" if b.gender else ""
+            out.append(
+                f'\n        <dl class="facts facts--compact">\n          <dt>{words["latest"]}'
+                f"</dt><dd>{esc(b.latest or '–')}{gender}</dd>\n          "
+            )
+            if b.target:
+                suggestion = f" – {esc(lower(b.suggestion))}" if b.suggestion else ""
+                out.append(f"<dt>{words['target']}</dt><dd>{esc(b.target)}{suggestion}</dd>")
+            out.append("\n          ")
+            if b.comparisons:
+                out.append(f"<dt>{words['comparison']}</dt><dd>{esc(b.comparisons)}</dd>")
+            out.append("\n          ")
+            if b.difference:
+                out.append(f"<dt>{words['groups']}</dt><dd>{esc(b.difference)}</dd>")
+            out.append(
+                f'\n        </dl>\n        <p class="trend-text">{esc(b.trend)}</p>'
+                "\n      </li>\n    "
+            )
+        out.append("</ul>\n    ")
+        attribution = entry.goal_facts[0][0].attribution
+        if attribution:
+            out.append(f'<p class="muted attribution">{esc(attribution)}</p>')
+        out.append("\n  </aside>\n  ")
+
+
+def _questions(out: list, entry, page: _Page, pk: str) -> None:
+    """A goal's guiding questions, with one on each of its indicators whose
+    groups differ."""
+    differences = "".join(
+        f"<li>{page.difference % {'t': esc(d.item.title)}} {esc(b.difference)}</li>"
+        for d, b in entry.goal_facts
+        if b.difference
+    )
+    out.append(
+        f'  \n  <aside class="guiding-questions" aria-labelledby="post-{pk}-questions">\n'
+        f'    <h4 id="post-{pk}-questions">{page.words["questions"]}</h4>\n'
+        f"    <ul>{page.guiding}\n      {differences}</ul>\n  </aside>\n  "
+    )
 
 
 def _read_only(out: list, entry, page: _Page) -> None:

@@ -484,14 +484,28 @@ def progress_text(
     page: an economy task says whether its helårsprognos is given, a task
     on items how many of them are reported ("3 av 12", with `noun` "3 av 12
     poster"). `number` formats the counts."""
-    if task.plan_type_id is None:
-        if not total:
-            return gettext("Ingen prognos begärs")
-        return gettext("Prognos lämnad") if reported else gettext("Ingen prognos ännu")
-    counts = {"n": number(reported), "m": number(total)}
-    if noun:
-        return ngettext("%(n)s av %(m)s post", "%(n)s av %(m)s poster", total) % counts
-    return gettext("%(n)s av %(m)s") % counts
+    return progress_wording(number=number, noun=noun)(task, reported, total)
+
+
+def progress_wording(*, number=str, noun: bool = False):
+    """progress_text as a function of (task, reported, total) with its words
+    translated once, for a page of thousands of tasks (the overview)."""
+    no_forecast_asked = gettext("Ingen prognos begärs")
+    forecast_given = gettext("Prognos lämnad")
+    no_forecast_yet = gettext("Ingen prognos ännu")
+    n_of_m = gettext("%(n)s av %(m)s")
+
+    def text(task: ReportingTask, reported: int, total: int) -> str:
+        if task.plan_type_id is None:
+            if not total:
+                return no_forecast_asked
+            return forecast_given if reported else no_forecast_yet
+        counts = {"n": number(reported), "m": number(total)}
+        if noun:
+            return ngettext("%(n)s av %(m)s post", "%(n)s av %(m)s poster", total) % counts
+        return n_of_m % counts
+
+    return text
 
 
 # --- Reports and outcomes ---------------------------------------------------------------------

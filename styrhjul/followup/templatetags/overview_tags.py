@@ -40,6 +40,7 @@ class _Labels:
         self.reopen_url = reverse("followup:task_reopen", args=[0]).rsplit("0", 1)
         self.reopen = escape(_("Öppna igen"))
         self.progress = progress_wording(number=_number)
+        self.timezone = timezone.get_current_timezone()
         self.next = escape("?" + urlencode({"next": next_url})) if next_url else ""
         # Each cell's column name, shown before it when a narrow screen
         # stacks the rows (table.table--stack).
@@ -69,7 +70,8 @@ def _row(r, labels: _Labels, unit_types: dict[int, str]) -> str:
     status = r.status
     done = ""
     if task.done_at:
-        done = f' <span class="muted">{timezone.localtime(task.done_at).date().isoformat()}</span>'
+        day = timezone.localtime(task.done_at, labels.timezone).date()
+        done = f' <span class="muted">{day.isoformat()}</span>'
     # The accessible name tells the many buttons apart: the task's name, and
     # its unit when the name does not already hold it.
     target = task_name if unit.name in task.name else f"{task_name}, {unit_name}"

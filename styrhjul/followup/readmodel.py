@@ -290,41 +290,40 @@ def state_sql(item: str, plan_type: str, report: str, outcome, receiving: bool =
     """state() as a number on a query's row (STATE_CODES), the paths as for
     report_main_answers_sql; `outcome` the expression of an indicator's
     outcome's code (_outcome_code_sql; NULL when none). Each row is tested
-    only by the conditions of its kind, and the outcome is looked up once,
-    only for an indicator whose report does not give the main answer: the
-    costly parts of counting thousands of items."""
+    only by the main answer of its kind (the kind compared first), the
+    outcome is looked up once, only for an indicator whose report does not
+    give the main answer, and whether anything was entered is written twice,
+    not once per kind: the costly parts of counting thousands of items, and
+    of building the query for them."""
     reported, started, not_reported = (
         Value(STATE_CODES[REPORTED]),
         Value(STATE_CODES[STARTED]),
         Value(STATE_CODES[NOT_REPORTED]),
     )
     anything = report_anything_sql(report)
-
-    def of_report(main: Q):
-        return Case(
-            When(main, then=reported),
-            When(anything, then=started),
-            default=not_reported,
-            output_field=IntegerField(),
-        )
-
-    whens = []
-    for kind, main in report_main_answers_sql(item, plan_type, report, receiving).items():
-        then = of_report(main)
-        if kind == ItemKind.INDICATOR:
-            then = Case(
-                When(main, then=reported),
-                default=Greatest(
-                    Coalesce(outcome, not_reported),
-                    Case(When(anything, then=started), default=not_reported),
-                ),
-                output_field=IntegerField(),
-            )
-        whens.append(When(Q(**{_at(item, "kind"): kind}), then=then))
-    # Any other kind: its main answer is anything at all.
+    mains = report_main_answers_sql(item, plan_type, report, receiving)
+    main = Q()
+    for kind, answer in mains.items():
+        main |= Q(**{_at(item, "kind"): kind}) & answer
     return Case(
-        *whens,
-        default=Case(When(anything, then=reported), default=not_reported),
+        When(main, then=reported),
+        # An indicator: the greater of its outcome's code and its report's.
+        When(
+            Q(**{_at(item, "kind"): ItemKind.INDICATOR}),
+            then=Greatest(
+                Coalesce(outcome, not_reported),
+                Case(When(anything, then=started), default=not_reported),
+            ),
+        ),
+        # Any other kind has anything at all as its main answer.
+        When(
+            anything,
+            then=Case(
+                When(Q(**{_at(item, "kind__in"): list(mains)}), then=started),
+                default=reported,
+            ),
+        ),
+        default=not_reported,
         output_field=IntegerField(),
     )
 

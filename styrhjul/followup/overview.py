@@ -195,8 +195,11 @@ def overview(
         occasion, tasks, unit_query=visible_tasks(user, occasion).order_by().values("unit_id")
     )
     rows = []
+    # All the tasks are the occasion's; is_locked reads it. Cached on each
+    # task directly, without the descriptor's checks (3 000 tasks).
+    cache_occasion = ReportingTask.occasion.field.set_cached_value
     for task in tasks:
-        task.occasion = occasion  # all the occasion's; is_locked reads it
+        cache_occasion(task, occasion)
         done, begun, total = counted[task.pk]
         status = task_status(task, begun, today)
         rows.append(
@@ -212,12 +215,19 @@ def overview(
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.status] += 1
+    # By id: the prefetched instances, without hashing a model per task.
     unit_types = sorted(
-        {r.task.unit.unit_type for r in rows if r.task.unit.unit_type_id},
+        {
+            r.task.unit.unit_type_id: r.task.unit.unit_type
+            for r in rows
+            if r.task.unit.unit_type_id
+        }.values(),
         key=lambda t: (t.order, t.name),
     )
     plan_types = sorted(
-        {r.task.plan_type for r in rows if r.task.plan_type_id is not None},
+        {
+            r.task.plan_type_id: r.task.plan_type for r in rows if r.task.plan_type_id is not None
+        }.values(),
         key=lambda p: (p.order, p.name),
     )
     has_economy = any(r.task.plan_type_id is None for r in rows)

@@ -311,9 +311,11 @@ def state_sql(
     """state() as a number on a query's row (STATE_CODES), the paths as for
     report_main_answers_sql; `outcome` the expression of an indicator's
     outcome's code (_outcome_code_sql; NULL when none). Each row is tested
-    only by the conditions of its kind, and the outcome is looked up once,
-    only for an indicator whose report does not give the main answer: the
-    costly parts of counting thousands of items. `anything`: the condition
+    only by the main answer of its kind (the kind compared first), the
+    outcome is looked up once, only for an indicator whose report does not
+    give the main answer, and whether anything was entered is written twice,
+    not once per kind: the costly parts of counting thousands of items, and
+    of building the query for them. `anything`: the condition
     report_anything_sql(report), when the query already holds it (see
     _with_state)."""
     reported, started, not_reported = (
@@ -323,32 +325,29 @@ def state_sql(
     )
     if anything is None:
         anything = report_anything_sql(report)
-
-    def of_report(main: Q):
-        return Case(
-            When(main, then=reported),
-            When(anything, then=started),
-            default=not_reported,
-            output_field=IntegerField(),
-        )
-
-    whens = []
-    for kind, main in report_main_answers_sql(item, plan_type, report, receiving).items():
-        then = of_report(main)
-        if kind == ItemKind.INDICATOR:
-            then = Case(
-                When(main, then=reported),
-                default=Greatest(
-                    Coalesce(outcome, not_reported),
-                    Case(When(anything, then=started), default=not_reported),
-                ),
-                output_field=IntegerField(),
-            )
-        whens.append(When(Q(**{_at(item, "kind"): kind}), then=then))
-    # Any other kind: its main answer is anything at all.
+    mains = report_main_answers_sql(item, plan_type, report, receiving)
+    main = Q()
+    for kind, answer in mains.items():
+        main |= Q(**{_at(item, "kind"): kind}) & answer
     return Case(
-        *whens,
-        default=Case(When(anything, then=reported), default=not_reported),
+        When(main, then=reported),
+        # An indicator: the greater of its outcome's code and its report's.
+        When(
+            Q(**{_at(item, "kind"): ItemKind.INDICATOR}),
+            then=Greatest(
+                Coalesce(outcome, not_reported),
+                Case(When(anything, then=started), default=not_reported),
+            ),
+        ),
+        # Any other kind has anything at all as its main answer.
+        When(
+            anything,
+            then=Case(
+                When(Q(**{_at(item, "kind__in"): list(mains)}), then=started),
+                default=reported,
+            ),
+        ),
+        default=not_reported,
         output_field=IntegerField(),
     )
 
@@ -514,14 +513,28 @@ def progress_text(
     page: an economy task says whether its helårsprognos is given, a task
     on items how many of them are reported ("3 av 12", with `noun` "3 av 12
     poster"). `number` formats the counts."""
-    if task.plan_type_id is None:
-        if not total:
-            return gettext("Ingen prognos begärs")
-        return gettext("Prognos lämnad") if reported else gettext("Ingen prognos ännu")
-    counts = {"n": number(reported), "m": number(total)}
-    if noun:
-        return ngettext("%(n)s av %(m)s post", "%(n)s av %(m)s poster", total) % counts
-    return gettext("%(n)s av %(m)s") % counts
+    return progress_wording(number=number, noun=noun)(task, reported, total)
+
+
+def progress_wording(*, number=str, noun: bool = False):
+    """progress_text as a function of (task, reported, total) with its words
+    translated once, for a page of thousands of tasks (the overview)."""
+    no_forecast_asked = gettext("Ingen prognos begärs")
+    forecast_given = gettext("Prognos lämnad")
+    no_forecast_yet = gettext("Ingen prognos ännu")
+    n_of_m = gettext("%(n)s av %(m)s")
+
+    def text(task: ReportingTask, reported: int, total: int) -> str:
+        if task.plan_type_id is None:
+            if not total:
+                return no_forecast_asked
+            return forecast_given if reported else no_forecast_yet
+        counts = {"n": number(reported), "m": number(total)}
+        if noun:
+            return ngettext("%(n)s av %(m)s post", "%(n)s av %(m)s poster", total) % counts
+        return n_of_m % counts
+
+    return text
 
 
 # --- Reports and outcomes ---------------------------------------------------------------------

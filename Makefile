@@ -67,7 +67,7 @@ LOAD_ARGS ?=
 
 ## The deadline-day load test (docs/prestanda.md): `styrhjul serve` and a
 ## worker on 127.0.0.1 against the scale data set on PostgreSQL (built when
-## missing) in its own database, 200 reporters arriving over a minute and
+## missing) in its own database, 200 reporters arriving over five minutes and
 ## then measured for two minutes while 20 committees order documents, then the two-process budget. Prints the
 ## figures beside the goals; ends by itself and stops what it started.
 load: $(VENV)/.installed var/styrhjul.env

@@ -104,7 +104,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ramp",
             type=float,
-            default=60,
+            default=300,
             metavar="SEKUNDER",
             help="upptrappningen: var rapportör kommer och loggar in vid en slumpad tidpunkt "
             "inom den (räknas och skrivs för sig)",

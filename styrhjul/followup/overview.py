@@ -72,6 +72,10 @@ class TaskRow:
         return self.task.deadline
 
 
+# Rows in the table at a time (core.paging): the status counts above it, the
+# filters, "alla försenade" and the Excel export cover them all.
+PAGE_SIZE = 100
+
 # The plan type filter's value for the economy tasks.
 ECONOMY_FILTER = "ekonomi"
 

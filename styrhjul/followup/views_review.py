@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from styrhjul.charts.numbers import format_value
+from styrhjul.core import paging
 from styrhjul.core import tasks as background
 from styrhjul.core.concurrency import EditConflict
 from styrhjul.core.forms import apply_errors
@@ -119,6 +120,8 @@ def overview(request, pk: int):
     filters = overview_q.Filters.from_query(request.GET)
     today = timezone.localdate()
     page = overview_q.overview(request.user, occasion, filters, today)
+    # The counts and the Excel export cover every row; the table a page of them.
+    shown = paging.page_of(request.GET, page.rows, overview_q.PAGE_SIZE)
     query = request.GET.urlencode()
     return render(
         request,
@@ -127,6 +130,7 @@ def overview(request, pk: int):
             "nav": "followup",
             "occasion": occasion,
             "page": page,
+            "shown": shown,
             "filters": filters,
             "today": today,
             "status_choices": list(overview_q.STATUS_LABELS.items()),

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from styrhjul.followup import overview as overview_q
 from styrhjul.followup import services as followup
 from styrhjul.followup.models import CalendarEvent, OccasionStep, ReportingTask
 from styrhjul.model.models import ItemKind
@@ -113,8 +114,9 @@ def test_year_wheel_with_an_inline_form_is_accessible(page, live_server, org, oc
     assert_accessible(page)
 
 
-def test_overview_is_accessible(page, live_server, org, chain, occasion, owner):
+def test_overview_is_accessible(page, live_server, org, chain, occasion, owner, monkeypatch):
     # The fixture's deadlines have passed: the tasks are late, one is done.
+    monkeypatch.setattr(overview_q, "PAGE_SIZE", 2)  # the page links too
     done = _task(occasion, org["enhet_b1"], chain["ap"])
     done.done_at = timezone.now()
     done.save()
@@ -124,6 +126,13 @@ def test_overview_is_accessible(page, live_server, org, chain, occasion, owner):
     page.get_by_role("heading", name="Översikt: Delårsrapport 2025").wait_for()
     text = page.inner_text("main")
     assert "Klarmarkerad" in text and "Försenad" in text
+    assert "(sida 1 av " in text
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Sidor med uppgifter").get_by_role(
+        "link", name="Nästa sida"
+    ).click()
+    page.wait_for_url("**sida=2**")
+    assert "(sida 2 av " in page.inner_text("main")
     assert_accessible(page)
     page.get_by_label("Status").select_option(label="Försenad")
     page.get_by_role("button", name="Visa").click()
@@ -212,10 +221,12 @@ def test_the_avdelningschef_sees_the_report_and_the_sibling_that_has_not_reporte
 
 
 def test_the_task_start_overview_and_underlag_pages_reflow_at_320_px(
-    page, live_server, org, chain, occasion, shared, reported, stale, owner
+    page, live_server, org, chain, occasion, shared, reported, stale, owner, monkeypatch
 ):
     """WCAG 1.4.10: at 320 CSS px nothing makes the page scroll sideways, and
-    the task list shows every column (Tidsfrist, Status) without scrolling."""
+    the task list shows every column (Tidsfrist, Status) without scrolling;
+    the overview's page links wrap."""
+    monkeypatch.setattr(overview_q, "PAGE_SIZE", 1)
     grant(owner, org["avd_a"], Role.MANAGER)
     task = _task(occasion, org["avd_a"], chain["vp"])
     login(page, owner)

@@ -3,8 +3,10 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
+import openpyxl
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -331,3 +333,47 @@ def test_one_reminder_form_with_a_button_per_task(client, org, chain, occasion):
     # A button's POST reminds of that task and returns to the filtered page.
     response = client.post(remind, {"task": other.pk, "next": url + "?q=Uppgift"})
     assert response.status_code == 302 and response["Location"] == url + "?q=Uppgift"
+
+
+def test_a_long_list_is_shown_a_page_at_a_time(client, org, chain, occasion, monkeypatch):
+    """Over PAGE_SIZE tasks the table shows a page of them: the counts above
+    it and the Excel export cover all, the page links keep the filter and
+    lead to the rest, and a page number out of range shows the last page."""
+    monkeypatch.setattr(ov, "PAGE_SIZE", 4)
+    _add_tasks(org, chain, occasion, 10 - occasion.tasks.count())
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse("followup:overview", args=[occasion.pk])
+
+    task_link = re.compile(reverse("followup:task", args=[0]).replace("/0/", r'/(\d+)/"'))
+    html = client.get(url).content.decode()
+    assert html.count('<tr><th scope="row">') == 4
+    assert "Visar 1–4 av 10 uppgifter (sida 1 av 3)." in html
+    assert "10 uppgifter som du följer." in html
+    assert '<span aria-current="page"><span class="visually-hidden">Sida </span>1</span>' in html
+    assert 'href="?sida=2" rel="next"' in html and 'rel="prev"' not in html
+
+    # Every task once across the pages, in the order of the whole list.
+    shown = []
+    for number in (1, 2, 3):
+        page = client.get(url, {"sida": number}).content.decode()
+        shown += [int(pk) for pk in task_link.findall(page)]
+    assert shown == [r.task.pk for r in ov.overview(UserFactory(is_superuser=True), occasion).rows]
+    last = client.get(url, {"sida": 3}).content.decode()
+    assert "Visar 9–10 av 10 uppgifter (sida 3 av 3)." in last
+    assert 'href="?sida=2" rel="prev"' in last and 'rel="next"' not in last
+    assert "Visar 9–10 av 10" in client.get(url, {"sida": 99}).content.decode()
+    assert "Visar 1–4 av 10" in client.get(url, {"sida": "x"}).content.decode()
+
+    # A filter is kept in the page links; fewer rows than a page need none.
+    ap = str(chain["ap"].pk)
+    filtered = client.get(url, {"plantyp": ap, "sida": 1}).content.decode()
+    pages = ov.overview(UserFactory(is_superuser=True), occasion, ov.Filters(plan_type=ap)).rows
+    assert len(pages) > 4
+    assert f'href="?plantyp={ap}&amp;sida=2" rel="next"' in filtered
+    one = client.get(url, {"q": ReportingTask.objects.first().name}).content.decode()
+    assert 'class="pagination"' not in one
+
+    # The export has every row, whatever page was shown.
+    export = reverse("followup:overview_export", args=[occasion.pk])
+    book = openpyxl.load_workbook(io.BytesIO(client.get(export, {"sida": 2}).content))
+    assert book.active.max_row == 1 + 10

@@ -103,9 +103,14 @@ def test_a_short_load_test_reports_what_happened(tmp_path):
     budget = report["budget"]
     for phase in ("one_client", "one_process", "two_processes"):
         assert budget[phase]["requests"] > 0 and budget[phase]["errors"] == 0, phase
+    # The goal compares the clients on two processes with one client alone.
     assert budget["ratio"] == pytest.approx(
+        budget["two_processes"]["throughput"] / budget["one_client"]["throughput"], abs=0.01
+    )
+    assert budget["ratio_two_to_one_process"] == pytest.approx(
         budget["two_processes"]["throughput"] / budget["one_process"]["throughput"], abs=0.01
     )
+    assert f"{budget['ratio']:.2f}× (mål ≥ 1.6×)" in result.stdout
 
     # What the reporters saved is in the database, by them; the documents have files.
     check = (

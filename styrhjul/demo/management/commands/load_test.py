@@ -23,8 +23,10 @@ system administrator for the budget) and starts, on 127.0.0.1 only, a
    server recovered is printed.
 2. The two-process budget: `--budget-clients` clients without pause on the
    overview and the reporting page for `--budget-seconds`, against
-   `--workers 1` and `--workers 2`, and one client alone; the ratio is
-   printed beside the goal (≥ 1.6×).
+   `--workers 2`, beside one client alone; that ratio is printed beside
+   the goal (≥ 1.6×), as issue 15 set it ("throughput ≥ 1.6× one client
+   with 2 web processes"). The same clients against `--workers 1` are
+   printed too, and what two processes gain over one.
 
 Every loop is bounded by time; the processes it started are stopped at the
 end, also when it is interrupted. Figures are printed; the command does not
@@ -446,15 +448,20 @@ class Command(BaseCommand):
             )
         one, two = measured["one_process"]["throughput"], measured["two_processes"]["throughput"]
         alone = measured["one_client"]["throughput"]
-        ratio = two / one if one else 0.0
+        # The goal: the many clients on two processes against one client alone.
+        ratio = two / alone if alone else 0.0
         verdict = "OK" if ratio >= TWO_PROCESS_GOAL else "UNDER"
         self.stdout.write(
-            f"  2 processer / 1 process: {ratio:.2f}× (mål ≥ {TWO_PROCESS_GOAL:.1f}×) {verdict}"
+            f"  {clients} klienter på 2 processer / en klient ensam: {ratio:.2f}× "
+            f"(mål ≥ {TWO_PROCESS_GOAL:.1f}×) {verdict}"
         )
-        if alone:
-            self.stdout.write(f"  2 processer / en klient ensam: {two / alone:.2f}×")
+        if one:
+            self.stdout.write(
+                f"  2 processer / 1 process, {clients} klienter: {two / one:.2f}× "
+                f"(1 process / en klient ensam: {one / alone if alone else 0.0:.2f}×)"
+            )
         measured["ratio"] = round(ratio, 2)
-        measured["ratio_to_one_client"] = round(two / alone, 2) if alone else None
+        measured["ratio_two_to_one_process"] = round(two / one, 2) if one else None
         return measured
 
     def budget_phase(self, base_url, paths, clients, seconds, prepared) -> dict:

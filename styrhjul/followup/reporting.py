@@ -4,7 +4,6 @@ the form's data to services.ReportData."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
@@ -70,6 +69,9 @@ class ScaleChoiceField(forms.TypedChoiceField):
             required=False,
             **kwargs,
         )
+        # The radio buttons' values and labels as written in the page, once
+        # for the field (the page's forms share it: ReportFields).
+        self.radios = tuple((value, esc(value), esc(label)) for value, label in self.choices)
 
 
 def _text(label, help_text="", rows=4, max_length=None):
@@ -226,25 +228,6 @@ def widget_html(bf: BoundField) -> str:
 
 
 WIDGET_RENDERER = WidgetRenderer()
-
-
-@dataclass
-class Choice:
-    """One radio button of a scale field, for the template."""
-
-    id: str
-    value: str
-    label: SafeString
-    checked: bool
-
-
-@dataclass
-class Row:
-    """One visible field of the form, for the template: `choices` for a
-    scale's radio group (a fieldset), None for a field with one widget."""
-
-    field: BoundField
-    choices: list[Choice] | None = None
 
 
 def _str(text):
@@ -610,30 +593,6 @@ class ReportForm(forms.Form):
         return _("Krävs när du väljer %(labels)s.") % {
             "labels": ", ".join(f"”{label}”" for label in required)
         }
-
-    @property
-    def rows(self) -> list[Row]:
-        """The visible fields in order; the scale fields with their radio
-        buttons as RadioSelect would render them (id, value, checked), from
-        the scale's shared choices."""
-        rows = []
-        for bf in self.visible_fields():
-            field = bf.field
-            if not isinstance(field, ScaleChoiceField):
-                rows.append(Row(bf))
-                continue
-            selected = set(field.widget.format_value(bf.value()))
-            auto_id = field.widget.attrs.get("id") or bf.auto_id
-            rows.append(
-                Row(
-                    bf,
-                    [
-                        Choice(f"{auto_id}_{i}" if auto_id else "", value, label, value in selected)
-                        for i, (value, label) in enumerate(field.choices)
-                    ],
-                )
-            )
-        return rows
 
     def report_data(self) -> ReportData:
         c = self.cleaned_data

@@ -23,7 +23,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from styrhjul.charts.numbers import value_in_precision
-from styrhjul.followup.reporting import esc, widget_html
+from styrhjul.followup.reporting import ScaleChoiceField, esc, widget_html
 from styrhjul.model.models import ItemKind
 
 register = template.Library()
@@ -230,8 +230,7 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
     if entry.conflict:
         out.append(page.part("conflict", entry))
     out.extend(widget_html(field) for field in form.hidden_fields())
-    for row in form.rows:
-        field = row.field
+    for field in form.visible_fields():
         errors = field.errors
         help_text = field.help_text
         auto_id = esc(field.auto_id)
@@ -252,7 +251,7 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
             else ""
         )
         error_class = " field--error" if errors else ""
-        if row.choices is not None:
+        if isinstance(field.field, ScaleChoiceField):
             described = ""
             if errors or help_text:
                 described = (
@@ -261,20 +260,11 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
                     + (f" {auto_id}_error" if errors else "")
                     + '"'
                 )
-            invalid = ' aria-invalid="true"' if errors else ""
-            name = esc(field.html_name)
             out.append(
                 f'<fieldset class="field scale-choice{error_class}"{described}>\n'
                 f"      <legend>{esc(field.label)}</legend>\n      {help_html}{error_html}"
             )
-            for choice in row.choices:
-                choice_id = esc(choice.id)
-                checked = " checked" if choice.checked else ""
-                out.append(
-                    f'<div class="checkbox"><input type="radio" name="{name}" '
-                    f'value="{esc(choice.value)}" id="{choice_id}"{invalid}{checked}> '
-                    f'<label for="{choice_id}">{esc(choice.label)}</label></div>'
-                )
+            _radios(out, field, ' aria-invalid="true"' if errors else "")
             out.append("\n    </fieldset>")
         else:
             out.append(
@@ -289,6 +279,23 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
     if item.kind == ItemKind.GOAL:
         _questions(out, entry, page, pk)
     out.append("\n  </div>")
+
+
+def _radios(out: list, bf, invalid: str) -> None:
+    """A scale field's radio buttons as RadioSelect writes them (id, value,
+    checked), from the scale's values and labels written once for the page
+    (ScaleChoiceField.radios)."""
+    field = bf.field
+    selected = set(field.widget.format_value(bf.value()))
+    auto_id = field.widget.attrs.get("id") or bf.auto_id
+    start = f'<div class="checkbox"><input type="radio" name="{esc(bf.html_name)}" value="'
+    for i, (value, value_html, label_html) in enumerate(field.radios):
+        choice_id = esc(f"{auto_id}_{i}") if auto_id else ""
+        checked = " checked" if value in selected else ""
+        out.append(
+            f'{start}{value_html}" id="{choice_id}"{invalid}{checked}> '
+            f'<label for="{choice_id}">{label_html}</label></div>'
+        )
 
 
 def _facts(out: list, entry, page: _Page, pk: str, title: str) -> None:
@@ -419,7 +426,10 @@ def _read_only(out: list, entry, page: _Page) -> None:
 @register.simple_tag(takes_context=True)
 def report_items(context, entries):
     """{% report_items entries %}: the items of one group of the page."""
-    page = _Page(context)
+    # What the items share, once for the page (its groups each ask).
+    page = context.render_context.get(_Page)
+    if page is None:
+        page = context.render_context[_Page] = _Page(context)
     return mark_safe("".join(_item(entry, page) for entry in entries))
 
 

@@ -488,3 +488,28 @@ def test_the_pages_dates_are_djangos_date_filter():
         assert date_text(day, "Y-m-d") == date_filter(day, "Y-m-d")
     assert date_text(moments[0], "Y-m-d H:i") == "2026-01-01 00:30"
     assert date_text(None, "Y-m-d") == ""
+
+
+def test_the_read_model_reads_one_units_reports_on_the_items_asked_for(open_occasion, org, chain):
+    """A task's page asks the read model about one unit: the answer has the
+    unit's reports on the task's items (the same as asked with other units),
+    not those on the unit's other items."""
+    from styrhjul.followup import readmodel
+    from styrhjul.planning import services as planning
+    from tests.factories import ReportFactory
+
+    activity, unit = chain["activity"], org["enhet_b1"]
+    other = planning.item_create(
+        actor=access.SYSTEM,
+        plan=activity.plan,
+        kind=ItemKind.ACTIVITY,
+        title="Sommarlovsaktiviteter",
+    )
+    for item in (activity, other):
+        ReportFactory(item=item, occasion=open_occasion, unit=unit)
+    key = (open_occasion.pk, unit.pk, activity.pk)
+    alone = readmodel.answers([open_occasion], [unit.pk], [activity])
+    assert list(alone.reports) == [key]
+    with_others = readmodel.answers([open_occasion], [unit.pk, org["kommun"].pk], [activity])
+    assert alone.reports[key] == with_others.reports[key]
+    assert alone.reports[key].status == with_others.reports[key].status is not None

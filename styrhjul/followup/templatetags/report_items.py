@@ -23,7 +23,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from styrhjul.charts.numbers import value_in_precision
-from styrhjul.followup.reporting import ScaleChoiceField, esc, widget_html
+from styrhjul.followup.reporting import ScaleChoiceField, esc, field_errors, widget_html
 from styrhjul.model.models import ItemKind
 
 register = template.Library()
@@ -231,7 +231,7 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
         out.append(page.part("conflict", entry))
     out.extend(widget_html(field) for field in form.hidden_fields())
     for field in form.visible_fields():
-        errors = field.errors
+        errors = field_errors(field)
         help_text = field.help_text
         auto_id = esc(field.auto_id)
         out.append("\n    ")

@@ -209,26 +209,24 @@ def widget_html(bf: BoundField) -> str:
         return str(bf)
     if field.localize:
         widget.is_localized = True
-    extra = {}
+    # The widget's own attributes, written once: the page's forms share the
+    # widget (ReportFields), and the extra ones are never among them.
+    attrs = widget.__dict__.get("_attrs_html")
+    if attrs is None:
+        attrs = widget.__dict__["_attrs_html"] = _attrs(widget.attrs)
     auto_id = bf.auto_id
     if not widget.is_hidden:
         errors = field_errors(bf)
         if errors:
-            extra["aria-invalid"] = "true"
+            attrs += ' aria-invalid="true"'
         if auto_id:
             described = [f"{auto_id}_helptext"] if field.help_text else []
             if errors:
                 described.append(f"{auto_id}_error")
             if described:
-                extra["aria-describedby"] = " ".join(described)
+                attrs += f' aria-describedby="{esc(" ".join(described))}"'
     if auto_id and "id" not in widget.attrs:
-        extra["id"] = auto_id
-    # The widget's own attributes, written once: the page's forms share the
-    # widget (ReportFields), and the extra ones are never among them.
-    own = widget.__dict__.get("_attrs_html")
-    if own is None:
-        own = widget.__dict__["_attrs_html"] = _attrs(widget.attrs)
-    attrs = own + _attrs(extra)
+        attrs += f' id="{esc(auto_id)}"'
     value = widget.format_value(bf.value())
     if template == WidgetRenderer.TEXTAREA:
         return _textarea(bf.html_name, value, attrs)

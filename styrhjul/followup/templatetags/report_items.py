@@ -127,6 +127,17 @@ class _Page:
         self.outcome = _("Utfall %(year)s")
         self.difference = _("Vad förklarar skillnaden i %(t)s?")
         self._parts = {}
+        self._escaped: dict[str, str] = {}
+
+    def text(self, text) -> str:
+        """esc(text), once per page for a plain text: the fields' labels and
+        help texts, the same on most of the page's forms."""
+        if type(text) is not str:
+            return esc(text)
+        html = self._escaped.get(text)
+        if html is None:
+            html = self._escaped[text] = esc(text)
+        return html
 
     def part(self, name: str, entry) -> str:
         """A rare part of the item from followup/_report_item_parts.html."""
@@ -236,7 +247,7 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
         auto_id = esc(field.auto_id)
         out.append("\n    ")
         help_html = (
-            f'<span class="help" id="{auto_id}_helptext">{esc(help_text)}</span>'
+            f'<span class="help" id="{auto_id}_helptext">{page.text(help_text)}</span>'
             if help_text
             else ""
         )
@@ -262,14 +273,14 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
                 )
             out.append(
                 f'<fieldset class="field scale-choice{error_class}"{described}>\n'
-                f"      <legend>{esc(field.label)}</legend>\n      {help_html}{error_html}"
+                f"      <legend>{page.text(field.label)}</legend>\n      {help_html}{error_html}"
             )
             _radios(out, field, ' aria-invalid="true"' if errors else "")
             out.append("\n    </fieldset>")
         else:
             out.append(
                 f'<div class="field{error_class}">\n'
-                f'      <label for="{auto_id}">{esc(field.label)}</label>\n      '
+                f'      <label for="{auto_id}">{page.text(field.label)}</label>\n      '
                 f"{help_html}{error_html}{widget_html(field)}\n    </div>"
             )
     out.append(
@@ -287,10 +298,10 @@ def _radios(out: list, bf, invalid: str) -> None:
     (ScaleChoiceField.radios)."""
     field = bf.field
     selected = set(field.widget.format_value(bf.value()))
-    auto_id = field.widget.attrs.get("id") or bf.auto_id
+    auto_id = esc(field.widget.attrs.get("id") or bf.auto_id)
     start = f'<div class="checkbox"><input type="radio" name="{esc(bf.html_name)}" value="'
     for i, (value, value_html, label_html) in enumerate(field.radios):
-        choice_id = esc(f"{auto_id}_{i}") if auto_id else ""
+        choice_id = f"{auto_id}_{i:d}" if auto_id else ""
         checked = " checked" if value in selected else ""
         out.append(
             f'{start}{value_html}" id="{choice_id}"{invalid}{checked}> '

@@ -14,6 +14,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.charts.numbers import decimals_of, format_value
@@ -255,6 +256,8 @@ class ReportFields:
         self.scales = scales
         self._made: dict = {}
         self._required: dict = {}
+        # Django's label suffix, translated once (a form asks at each __init__).
+        self.label_suffix = gettext(":")
 
     def field(self, key, make):
         """The field `key` of a form, made by `make()` the first time (its
@@ -320,7 +323,9 @@ class ReportForm(forms.Form):
             initial.update(
                 value=v.value, value_women=v.value_women, value_men=v.value_men, note=v.note
             )
-        super().__init__(data, prefix=f"post-{item.pk}", initial=initial)
+        super().__init__(
+            data, prefix=f"post-{item.pk}", initial=initial, label_suffix=made.label_suffix
+        )
         kind = item.kind
         status_scale = services.scale_for(task.plan_type, item, "status")
         assessment_scale = services.scale_for(task.plan_type, item, "assessment", task.unit_id)

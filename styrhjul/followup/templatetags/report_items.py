@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from styrhjul.charts.numbers import value_in_precision
 from styrhjul.followup.reporting import ScaleChoiceField, esc, field_errors, widget_html
 from styrhjul.model.models import ItemKind
+from styrhjul.planning.models import Item
 
 register = template.Library()
 
@@ -86,6 +87,11 @@ class _Page:
         self.indicator_url = reverse("indicators:indicator", args=[_PK])
         self.guiding = "".join(f"<li>{esc(q)}</li>" for q in self.guiding_questions or ())
         self.kinds = {k: esc(str(label)) for k, label in ItemKind.choices}
+        # An indicator's direction as item.get_direction_display() gives it,
+        # translated once for the page.
+        self.directions = {
+            k: esc(str(label)) for k, label in Item._meta.get_field("direction").flatchoices
+        }
         self.words = {
             key: esc(_(text))
             for key, text in (
@@ -329,7 +335,7 @@ def _facts(out: list, entry, page: _Page, pk: str, title: str) -> None:
             out.append(f"<dt>{words['baseline']}</dt><dd>{baseline}{year}</dd>")
         out.append("\n    ")
         if item.direction:
-            direction = esc(item.get_direction_display())
+            direction = page.directions.get(item.direction) or esc(item.get_direction_display())
             out.append(f"<dt>{words['direction']}</dt><dd>{direction}</dd>")
         out.append("\n  </dl>\n  ")
         if entry.earlier:

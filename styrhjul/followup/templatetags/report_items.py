@@ -246,8 +246,10 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
         out.append("\n    </div>\n    ")
     if entry.conflict:
         out.append(page.part("conflict", entry))
-    out.extend(widget_html(field) for field in form.hidden_fields())
-    for field in form.visible_fields():
+    # form.hidden_fields() and form.visible_fields(), in one pass over the form.
+    fields = list(form)
+    out.extend(widget_html(field) for field in fields if field.is_hidden)
+    for field in (field for field in fields if not field.is_hidden):
         errors = field_errors(field)
         help_text = field.help_text
         auto_id = esc(field.auto_id)

@@ -666,6 +666,11 @@ def answers(
         unit_ids = _ids(units)
         if only_items:  # by the items alone: the units' too would make a slow plan
             reports = reports.filter(ids_in("item_id", item_ids))
+        elif not isinstance(unit_ids, QuerySet) and len(unit_ids) == 1:
+            # One unit (a task's page): its reports on these items alone,
+            # through the index of (occasion, unit, item), not the unit's
+            # reports on every item of its other plans.
+            reports = reports.filter(unit_id=unit_ids[0]).filter(ids_in("item_id", item_ids))
         else:
             reports = reports.filter(unit_id__in=unit_ids)
     fields = ReportFacts._fields
@@ -680,7 +685,7 @@ def answers(
         if light
         else reports.select_related(*related)
     )
-    # Reports on other items of the units are kept too: nothing asks for them.
+    # Reports on other items of the units (more than one) are kept too: nothing asks for them.
     result.reports = {(r.occasion_id, r.unit_id, r.item_id): r for r in found}
     indicators = [i for i in items if i.kind == ItemKind.INDICATOR]
     if not indicators or not values:

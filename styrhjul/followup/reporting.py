@@ -4,7 +4,6 @@ the form's data to services.ReportData."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
@@ -15,6 +14,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.charts.numbers import decimals_of, format_value
@@ -70,6 +70,9 @@ class ScaleChoiceField(forms.TypedChoiceField):
             required=False,
             **kwargs,
         )
+        # The radio buttons' values and labels as written in the page, once
+        # for the field (the page's forms share it: ReportFields).
+        self.radios = tuple((value, esc(value), esc(label)) for value, label in self.choices)
 
 
 def _text(label, help_text="", rows=4, max_length=None):
@@ -118,6 +121,8 @@ def esc(value) -> str:
     """{{ value }}, Django's conditional_escape: escaped unless safe, with
     html.escape directly (the lazy-string check of conditional_escape, some
     60 000 times a reporting page, was a tenth of the page's time)."""
+    if type(value) is str:  # the most of them: no SafeString, no lazy text
+        return escape(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))
@@ -176,6 +181,12 @@ def _textarea(name, value, attrs: dict | str) -> str:
     return f'<textarea name="{esc(name)}"{attrs}>\n{value}</textarea>'
 
 
+def field_errors(bf: BoundField):
+    """bf.errors, without the empty ErrorList that BoundField makes anew at
+    each call for a field without errors (most of a page's fields)."""
+    return bf.form.errors.get(bf.name) or ()
+
+
 def widget_html(bf: BoundField) -> str:
     """str(bf) for a field of a ReportForm, the same markup without the
     generic steps (BoundField.as_widget and build_widget_attrs, the widget's
@@ -199,26 +210,24 @@ def widget_html(bf: BoundField) -> str:
         return str(bf)
     if field.localize:
         widget.is_localized = True
-    extra = {}
+    # The widget's own attributes, written once: the page's forms share the
+    # widget (ReportFields), and the extra ones are never among them.
+    attrs = widget.__dict__.get("_attrs_html")
+    if attrs is None:
+        attrs = widget.__dict__["_attrs_html"] = _attrs(widget.attrs)
     auto_id = bf.auto_id
     if not widget.is_hidden:
-        errors = bf.errors
+        errors = field_errors(bf)
         if errors:
-            extra["aria-invalid"] = "true"
+            attrs += ' aria-invalid="true"'
         if auto_id:
             described = [f"{auto_id}_helptext"] if field.help_text else []
             if errors:
                 described.append(f"{auto_id}_error")
             if described:
-                extra["aria-describedby"] = " ".join(described)
+                attrs += f' aria-describedby="{esc(" ".join(described))}"'
     if auto_id and "id" not in widget.attrs:
-        extra["id"] = auto_id
-    # The widget's own attributes, written once: the page's forms share the
-    # widget (ReportFields), and the extra ones are never among them.
-    own = widget.__dict__.get("_attrs_html")
-    if own is None:
-        own = widget.__dict__["_attrs_html"] = _attrs(widget.attrs)
-    attrs = own + _attrs(extra)
+        attrs += f' id="{esc(auto_id)}"'
     value = widget.format_value(bf.value())
     if template == WidgetRenderer.TEXTAREA:
         return _textarea(bf.html_name, value, attrs)
@@ -226,25 +235,6 @@ def widget_html(bf: BoundField) -> str:
 
 
 WIDGET_RENDERER = WidgetRenderer()
-
-
-@dataclass
-class Choice:
-    """One radio button of a scale field, for the template."""
-
-    id: str
-    value: str
-    label: SafeString
-    checked: bool
-
-
-@dataclass
-class Row:
-    """One visible field of the form, for the template: `choices` for a
-    scale's radio group (a fieldset), None for a field with one widget."""
-
-    field: BoundField
-    choices: list[Choice] | None = None
 
 
 def _str(text):
@@ -266,6 +256,8 @@ class ReportFields:
         self.scales = scales
         self._made: dict = {}
         self._required: dict = {}
+        # Django's label suffix, translated once (a form asks at each __init__).
+        self.label_suffix = gettext(":")
 
     def field(self, key, make):
         """The field `key` of a form, made by `make()` the first time (its
@@ -331,7 +323,9 @@ class ReportForm(forms.Form):
             initial.update(
                 value=v.value, value_women=v.value_women, value_men=v.value_men, note=v.note
             )
-        super().__init__(data, prefix=f"post-{item.pk}", initial=initial)
+        super().__init__(
+            data, prefix=f"post-{item.pk}", initial=initial, label_suffix=made.label_suffix
+        )
         kind = item.kind
         status_scale = services.scale_for(task.plan_type, item, "status")
         assessment_scale = services.scale_for(task.plan_type, item, "assessment", task.unit_id)
@@ -610,30 +604,6 @@ class ReportForm(forms.Form):
         return _("Krävs när du väljer %(labels)s.") % {
             "labels": ", ".join(f"”{label}”" for label in required)
         }
-
-    @property
-    def rows(self) -> list[Row]:
-        """The visible fields in order; the scale fields with their radio
-        buttons as RadioSelect would render them (id, value, checked), from
-        the scale's shared choices."""
-        rows = []
-        for bf in self.visible_fields():
-            field = bf.field
-            if not isinstance(field, ScaleChoiceField):
-                rows.append(Row(bf))
-                continue
-            selected = set(field.widget.format_value(bf.value()))
-            auto_id = field.widget.attrs.get("id") or bf.auto_id
-            rows.append(
-                Row(
-                    bf,
-                    [
-                        Choice(f"{auto_id}_{i}" if auto_id else "", value, label, value in selected)
-                        for i, (value, label) in enumerate(field.choices)
-                    ],
-                )
-            )
-        return rows
 
     def report_data(self) -> ReportData:
         c = self.cleaned_data

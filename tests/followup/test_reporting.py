@@ -402,7 +402,8 @@ def test_the_forms_fast_widgets_give_djangos_markup(task, chain):
     a template per widget; the markup is Django's, errors and all."""
     from django.forms.renderers import DjangoTemplates
 
-    from styrhjul.followup.reporting import ReportForm, widget_html
+    from styrhjul.followup.reporting import ReportForm, ScaleChoiceField, widget_html
+    from styrhjul.followup.templatetags.report_items import _radios
 
     page = queries.task_page(None, task)
     entry = page.entries[chain["activity"].pk]
@@ -421,20 +422,17 @@ def test_the_forms_fast_widgets_give_djangos_markup(task, chain):
             assert fast == direct == str(bf), bf.name
             each.renderer = each.default_renderer
     assert 'aria-invalid="true"' in str(form["completion"])
-    for row in form.rows:
-        if row.choices is None:
+    for bf in form.visible_fields():
+        if not isinstance(bf.field, ScaleChoiceField):
             continue
-        tags = [str(choice.tag()) for choice in row.field]
-        html = [
-            f'<input type="radio" name="{row.field.html_name}" value="{c.value}" id="{c.id}"'
-            + (' aria-invalid="true"' if row.field.errors else "")
-            + (" checked" if c.checked else "")
-            + ">"
-            for c in row.choices
+        written: list[str] = []
+        _radios(written, bf, ' aria-invalid="true"' if bf.errors else "")
+        assert written == [
+            f'<div class="checkbox">{choice.tag()} '
+            f'<label for="{choice.id_for_label}">{choice.choice_label}</label></div>'
+            for choice in bf
         ]
-        assert html == tags
-        assert [c.label for c in row.choices] == [c.choice_label for c in row.field]
-        assert sum(c.checked for c in row.choices) == 1
+        assert sum(" checked>" in html for html in written) == 1
 
 
 def test_a_percentage_over_100_is_refused_by_the_service_at_the_field(
@@ -490,3 +488,28 @@ def test_the_pages_dates_are_djangos_date_filter():
         assert date_text(day, "Y-m-d") == date_filter(day, "Y-m-d")
     assert date_text(moments[0], "Y-m-d H:i") == "2026-01-01 00:30"
     assert date_text(None, "Y-m-d") == ""
+
+
+def test_the_read_model_reads_one_units_reports_on_the_items_asked_for(open_occasion, org, chain):
+    """A task's page asks the read model about one unit: the answer has the
+    unit's reports on the task's items (the same as asked with other units),
+    not those on the unit's other items."""
+    from styrhjul.followup import readmodel
+    from styrhjul.planning import services as planning
+    from tests.factories import ReportFactory
+
+    activity, unit = chain["activity"], org["enhet_b1"]
+    other = planning.item_create(
+        actor=access.SYSTEM,
+        plan=activity.plan,
+        kind=ItemKind.ACTIVITY,
+        title="Sommarlovsaktiviteter",
+    )
+    for item in (activity, other):
+        ReportFactory(item=item, occasion=open_occasion, unit=unit)
+    key = (open_occasion.pk, unit.pk, activity.pk)
+    alone = readmodel.answers([open_occasion], [unit.pk], [activity])
+    assert list(alone.reports) == [key]
+    with_others = readmodel.answers([open_occasion], [unit.pk, org["kommun"].pk], [activity])
+    assert alone.reports[key] == with_others.reports[key]
+    assert alone.reports[key].status == with_others.reports[key].status is not None

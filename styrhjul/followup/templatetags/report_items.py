@@ -23,8 +23,9 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from styrhjul.charts.numbers import value_in_precision
-from styrhjul.followup.reporting import esc, widget_html
+from styrhjul.followup.reporting import ScaleChoiceField, esc, field_errors, widget_html
 from styrhjul.model.models import ItemKind
+from styrhjul.planning.models import Item
 
 register = template.Library()
 
@@ -86,6 +87,11 @@ class _Page:
         self.indicator_url = reverse("indicators:indicator", args=[_PK])
         self.guiding = "".join(f"<li>{esc(q)}</li>" for q in self.guiding_questions or ())
         self.kinds = {k: esc(str(label)) for k, label in ItemKind.choices}
+        # An indicator's direction as item.get_direction_display() gives it,
+        # translated once for the page.
+        self.directions = {
+            k: esc(str(label)) for k, label in Item._meta.get_field("direction").flatchoices
+        }
         self.words = {
             key: esc(_(text))
             for key, text in (
@@ -127,6 +133,17 @@ class _Page:
         self.outcome = _("Utfall %(year)s")
         self.difference = _("Vad förklarar skillnaden i %(t)s?")
         self._parts = {}
+        self._escaped: dict[str, str] = {}
+
+    def text(self, text) -> str:
+        """esc(text), once per page for a plain text: the fields' labels and
+        help texts, the same on most of the page's forms."""
+        if type(text) is not str:
+            return esc(text)
+        html = self._escaped.get(text)
+        if html is None:
+            html = self._escaped[text] = esc(text)
+        return html
 
     def part(self, name: str, entry) -> str:
         """A rare part of the item from followup/_report_item_parts.html."""
@@ -229,15 +246,16 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
         out.append("\n    </div>\n    ")
     if entry.conflict:
         out.append(page.part("conflict", entry))
-    out.extend(widget_html(field) for field in form.hidden_fields())
-    for row in form.rows:
-        field = row.field
-        errors = field.errors
+    # form.hidden_fields() and form.visible_fields(), in one pass over the form.
+    fields = list(form)
+    out.extend(widget_html(field) for field in fields if field.is_hidden)
+    for field in (field for field in fields if not field.is_hidden):
+        errors = field_errors(field)
         help_text = field.help_text
         auto_id = esc(field.auto_id)
         out.append("\n    ")
         help_html = (
-            f'<span class="help" id="{auto_id}_helptext">{esc(help_text)}</span>'
+            f'<span class="help" id="{auto_id}_helptext">{page.text(help_text)}</span>'
             if help_text
             else ""
         )
@@ -252,7 +270,7 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
             else ""
         )
         error_class = " field--error" if errors else ""
-        if row.choices is not None:
+        if isinstance(field.field, ScaleChoiceField):
             described = ""
             if errors or help_text:
                 described = (
@@ -261,25 +279,16 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
                     + (f" {auto_id}_error" if errors else "")
                     + '"'
                 )
-            invalid = ' aria-invalid="true"' if errors else ""
-            name = esc(field.html_name)
             out.append(
                 f'<fieldset class="field scale-choice{error_class}"{described}>\n'
-                f"      <legend>{esc(field.label)}</legend>\n      {help_html}{error_html}"
+                f"      <legend>{page.text(field.label)}</legend>\n      {help_html}{error_html}"
             )
-            for choice in row.choices:
-                choice_id = esc(choice.id)
-                checked = " checked" if choice.checked else ""
-                out.append(
-                    f'<div class="checkbox"><input type="radio" name="{name}" '
-                    f'value="{esc(choice.value)}" id="{choice_id}"{invalid}{checked}> '
-                    f'<label for="{choice_id}">{esc(choice.label)}</label></div>'
-                )
+            _radios(out, field, ' aria-invalid="true"' if errors else "")
             out.append("\n    </fieldset>")
         else:
             out.append(
                 f'<div class="field{error_class}">\n'
-                f'      <label for="{auto_id}">{esc(field.label)}</label>\n      '
+                f'      <label for="{auto_id}">{page.text(field.label)}</label>\n      '
                 f"{help_html}{error_html}{widget_html(field)}\n    </div>"
             )
     out.append(
@@ -289,6 +298,23 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
     if item.kind == ItemKind.GOAL:
         _questions(out, entry, page, pk)
     out.append("\n  </div>")
+
+
+def _radios(out: list, bf, invalid: str) -> None:
+    """A scale field's radio buttons as RadioSelect writes them (id, value,
+    checked), from the scale's values and labels written once for the page
+    (ScaleChoiceField.radios)."""
+    field = bf.field
+    selected = set(field.widget.format_value(bf.value()))
+    auto_id = esc(field.widget.attrs.get("id") or bf.auto_id)
+    start = f'<div class="checkbox"><input type="radio" name="{esc(bf.html_name)}" value="'
+    for i, (value, value_html, label_html) in enumerate(field.radios):
+        choice_id = f"{auto_id}_{i:d}" if auto_id else ""
+        checked = " checked" if value in selected else ""
+        out.append(
+            f'{start}{value_html}" id="{choice_id}"{invalid}{checked}> '
+            f'<label for="{choice_id}">{label_html}</label></div>'
+        )
 
 
 def _facts(out: list, entry, page: _Page, pk: str, title: str) -> None:
@@ -311,7 +337,7 @@ def _facts(out: list, entry, page: _Page, pk: str, title: str) -> None:
             out.append(f"<dt>{words['baseline']}</dt><dd>{baseline}{year}</dd>")
         out.append("\n    ")
         if item.direction:
-            direction = esc(item.get_direction_display())
+            direction = page.directions.get(item.direction) or esc(item.get_direction_display())
             out.append(f"<dt>{words['direction']}</dt><dd>{direction}</dd>")
         out.append("\n  </dl>\n  ")
         if entry.earlier:
@@ -419,7 +445,10 @@ def _read_only(out: list, entry, page: _Page) -> None:
 @register.simple_tag(takes_context=True)
 def report_items(context, entries):
     """{% report_items entries %}: the items of one group of the page."""
-    page = _Page(context)
+    # What the items share, once for the page (its groups each ask).
+    page = context.render_context.get(_Page)
+    if page is None:
+        page = context.render_context[_Page] = _Page(context)
     return mark_safe("".join(_item(entry, page) for entry in entries))
 
 

@@ -111,66 +111,30 @@ def put_row(sheet, row: int, values) -> list:
     return [put_cell(sheet, row, column, v) for column, v in enumerate(values, start=1)]
 
 
-# The cell styles of the exports are named styles of the workbook, made once
-# and shared by every cell that looks the same: styling a cell is then one
-# reference instead of a font, a fill and an alignment to look up per cell
-# (most of an export's time at thousands of rows). They show in Excel's list
-# of cell styles under these names.
+# The header row of a workbook openpyxl writes (the import templates of the
+# organisation and the budget) is a named style, made once: it shows in
+# Excel's list of cell styles under this name. The exports, written with
+# XlsxWriter, have the same look (HEADER_FORMAT) without the name.
 HEADER_STYLE = "Styrhjul rubrik"
-_FORMAT_WORDS = {DATE_FORMAT: "datum", "@": "text", "0": "heltal"}
-
-
-def _named_style(workbook, name: str, make) -> str:
-    if name not in workbook.named_styles:
-        workbook.add_named_style(make(name))
-    return name
 
 
 def header_style(workbook) -> str:
-    """The name of the header row's style, made in `workbook` when missing:
-    bold on a light fill, a line below, wrapped text at the top."""
-
-    def make(name):
+    """The name of the header row's style, made in an openpyxl `workbook`
+    when missing: bold on a light fill, a line below, wrapped text at the
+    top."""
+    if HEADER_STYLE not in workbook.named_styles:
         from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
-        return NamedStyle(
-            name=name,
-            font=Font(bold=True),
-            fill=PatternFill("solid", fgColor=HEADER_FILL),
-            border=Border(bottom=Side(style="thin")),
-            alignment=Alignment(vertical="top", wrap_text=True),
+        workbook.add_named_style(
+            NamedStyle(
+                name=HEADER_STYLE,
+                font=Font(bold=True),
+                fill=PatternFill("solid", fgColor=HEADER_FILL),
+                border=Border(bottom=Side(style="thin")),
+                alignment=Alignment(vertical="top", wrap_text=True),
+            )
         )
-
-    return _named_style(workbook, HEADER_STYLE, make)
-
-
-def cell_style(
-    workbook, *, wrap: bool = True, number_format: str | None = None, muted: bool = False
-) -> str:
-    """The name of a data cell's style, made in `workbook` when missing:
-    text at the top of the cell, wrapped or not, with a number format
-    (DATE_FORMAT, "@", "0"), in grey italics when `muted`. Set it on a cell
-    with `cell.style = name`."""
-    words = ["Styrhjul"]
-    if number_format:
-        words.append(_FORMAT_WORDS.get(number_format, number_format))
-    if wrap:
-        words.append("radbruten")
-    if muted:
-        words.append("nedtonad")
-    name = " ".join(words) if len(words) > 1 else "Styrhjul cell"
-
-    def make(name):
-        from openpyxl.styles import Alignment, Font, NamedStyle
-
-        style = NamedStyle(name=name, alignment=Alignment(vertical="top", wrap_text=wrap))
-        if number_format:
-            style.number_format = number_format
-        if muted:
-            style.font = Font(italic=True, color="555555")
-        return style
-
-    return _named_style(workbook, name, make)
+    return HEADER_STYLE
 
 
 def style_header(sheet, count: int) -> None:
@@ -182,17 +146,96 @@ def style_header(sheet, count: int) -> None:
     sheet.freeze_panes = "A2"
 
 
-# The one-way exports are written with XlsxWriter, two to three times faster
-# than openpyxl for the same cells (docs/prestanda.md); openpyxl reads every
-# import and writes the plan, which is read back. What openpyxl wrote by
-# default and XlsxWriter does not is set here, so the files stay as they
-# were: its page margins (inches) and its column widths, which XlsxWriter
-# would widen by Excel's padding of five pixels unless given in pixels (a
-# character, "0" in Calibri 11, is seven).
+# The exports are written with XlsxWriter, two to three times faster than
+# openpyxl for the same cells (docs/prestanda.md); openpyxl reads every
+# import. What openpyxl wrote by default and XlsxWriter does not is set here,
+# so the files stay as they were: its page margins (inches) and its column
+# widths, which XlsxWriter would widen by Excel's padding of five pixels
+# unless given in pixels (a character, "0" in Calibri 11, is seven).
 _MARGINS = {"left": 0.75, "right": 0.75, "top": 1, "bottom": 1}
 _HEADER_MARGIN = 0.5
 _CHARACTER_PIXELS = 7
 _HEADER_LENGTH = 255  # characters of a page header, codes included (Excel's limit)
+
+# The house style as XlsxWriter's format properties (header_style above is
+# the same header for a workbook openpyxl writes).
+HEADER_FORMAT = {
+    "bold": True,
+    "pattern": 1,
+    "bg_color": "#" + HEADER_FILL,
+    "bottom": 1,
+    "valign": "top",
+    "text_wrap": True,
+}
+
+
+def cell_format(*, wrap: bool = True, number_format: str | None = None, muted: bool = False):
+    """A data cell's look as XlsxWriter's format properties: text at the
+    top of the cell, wrapped or not, with a number format (DATE_FORMAT,
+    "@", "0"), in grey italics when `muted`."""
+    properties: dict[str, object] = {"valign": "top"}
+    if wrap:
+        properties["text_wrap"] = True
+    if number_format:
+        properties["num_format"] = number_format
+    if muted:
+        properties.update(italic=True, font_color="#555555")
+    return properties
+
+
+def new_workbook(properties: dict | None = None):
+    """An XlsxWriter workbook in memory with these document properties
+    (title, subject, author, language) and its buffer; the workbook's bytes
+    are the buffer's value once the workbook is closed."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    if properties:
+        if properties.get("language"):
+            _with_language()
+        workbook.set_properties(properties)
+    return workbook, buffer
+
+
+def write_cell(sheet, row: int, column: int, value, style=None) -> None:
+    """Write a value to a cell of an XlsxWriter sheet (row and column from
+    0), the one way every export writes a cell (cell_value): text is always
+    text, never a formula; an empty cell keeps its `style`. A value of
+    another kind fails, as it did with openpyxl."""
+    from decimal import Decimal
+
+    value = cell_value(value)
+    if isinstance(value, str):
+        sheet.write_string(row, column, value, style)
+    elif value is None:
+        sheet.write_blank(row, column, None, style)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, style)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, column, value, style)
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, column, value, style)
+    else:
+        raise ValueError(f"Cannot convert {value!r} to Excel")
+
+
+def set_widths(sheet, widths, formats=None) -> None:
+    """Column widths in characters from column A, as openpyxl wrote them,
+    with each column's format (for cells without one of their own) when
+    `formats` are given."""
+    for column, width in enumerate(widths):
+        style = formats[column] if formats else None
+        sheet.set_column_pixels(column, column, width * _CHARACTER_PIXELS, style)
+
+
+def set_margins(sheet) -> None:
+    """openpyxl's page margins, which every export had."""
+    sheet.set_margins(**_MARGINS)
+    sheet.set_header("", {"margin": _HEADER_MARGIN})
+    sheet.set_footer("", {"margin": _HEADER_MARGIN})
 
 
 def _page_header(title: str) -> str:
@@ -254,59 +297,43 @@ def workbook_bytes(
     whose text is one of `muted` (e.g. "Ej rapporterad") are set apart in
     grey italics. Written with XlsxWriter; the collector of reference cycles
     waits meanwhile (core.cycles)."""
-    import io
-    from decimal import Decimal
-
-    import xlsxwriter
     from openpyxl.workbook.child import avoid_duplicate_name
 
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    properties = {}
     if title:
-        _with_language()
         properties = {"title": title, "language": "sv-SE"}
         if subject:
             properties["subject"] = subject
         if creator:
             properties["author"] = creator
-        workbook.set_properties(properties)
-    top = {"valign": "top", "text_wrap": True}
-    header = workbook.add_format(
-        {**top, "bold": True, "pattern": 1, "bg_color": "#" + HEADER_FILL, "bottom": 1}
-    )
-    wrapped = workbook.add_format(top)
-    dated = workbook.add_format({**top, "num_format": DATE_FORMAT})
-    greyed = workbook.add_format({**top, "italic": True, "font_color": "#555555"})
+    workbook, buffer = new_workbook(properties)
+    header = workbook.add_format(HEADER_FORMAT)
+    wrapped = workbook.add_format(cell_format())
+    dated = workbook.add_format(cell_format(number_format=DATE_FORMAT))
+    greyed = workbook.add_format(cell_format(muted=True))
     muted = frozenset(muted)
     names: list[str] = []
     for name, headers, rows in sheets:
         names.append(avoid_duplicate_name(names, name[:31]))
         sheet = workbook.add_worksheet(names[-1])
-        text, number, blank = sheet.write_string, sheet.write_number, sheet.write_blank
-        when, truth = sheet.write_datetime, sheet.write_boolean
+        for column, value in enumerate(headers):
+            write_cell(sheet, 0, column, value, header)
         row = 0
-        for row, values in enumerate([headers, *rows]):
+        for row, values in enumerate(rows, start=1):
             for column, value in enumerate(values):
-                value = cell_value(value)
-                if isinstance(value, str):
-                    style = header if row == 0 else greyed if value in muted else wrapped
-                    text(row, column, value, style)
-                elif value is None:
-                    blank(row, column, None, header if row == 0 else wrapped)
-                elif isinstance(value, bool):
-                    truth(row, column, value, header if row == 0 else wrapped)
-                elif isinstance(value, int | float | Decimal):
-                    number(row, column, value, header if row == 0 else wrapped)
-                elif isinstance(value, datetime.date):
-                    when(row, column, value, header if row == 0 else dated)
-                else:  # as openpyxl would have it
-                    raise ValueError(f"Cannot convert {value!r} to Excel")
+                if isinstance(value, datetime.date):
+                    style = dated
+                elif muted and isinstance(value, str) and cell_value(value) in muted:
+                    style = greyed
+                else:
+                    style = wrapped
+                write_cell(sheet, row, column, value, style)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, row, len(headers) - 1)
-        sizes = (widths or {}).get(name) or [min(60, max(12, len(str(h)) + 4)) for h in headers]
-        for column, width in enumerate(sizes):
-            sheet.set_column_pixels(column, column, width * _CHARACTER_PIXELS)
-        sheet.set_margins(**_MARGINS)
+        set_widths(
+            sheet, (widths or {}).get(name) or [min(60, max(12, len(str(h)) + 4)) for h in headers]
+        )
+        set_margins(sheet)
         if title:
             sheet.set_landscape()
             sheet.set_paper(9)  # A4
@@ -314,8 +341,5 @@ def workbook_bytes(
             sheet.repeat_rows(0)
             sheet.set_header(_page_header(title), {"margin": _HEADER_MARGIN})
             sheet.set_footer("&CSida &P av &N", {"margin": _HEADER_MARGIN})
-        else:
-            sheet.set_header("", {"margin": _HEADER_MARGIN})
-            sheet.set_footer("", {"margin": _HEADER_MARGIN})
     workbook.close()
     return buffer.getvalue()

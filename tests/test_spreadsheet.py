@@ -125,6 +125,16 @@ def test_a_workbook_without_a_title_has_no_document_properties():
     assert (props.title, props.creator, props.language) == (None, None, None)
 
 
+def test_line_breaks_and_escape_like_text_read_back_as_written():
+    from styrhjul.core import importing
+
+    texts = ["Rad ett\r\nrad två", "\rx", "_x0041_", "_x000D_", "Flik\tflik"]
+    data = workbook_bytes([("Blad", ["Text"], [[t] for t in texts])])
+    with importing.open_workbook(data) as book:
+        read = [values[0] for _number, values in book.sheets[0].rows()][1:]
+    assert [unprotected_text(t) for t in read] == texts
+
+
 class Named:
     def __init__(self, name):
         self.name = name

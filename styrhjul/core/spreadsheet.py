@@ -7,6 +7,7 @@ import datetime
 import difflib
 import threading
 from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 from operator import attrgetter
 
 from django.utils.translation import gettext as _
@@ -205,8 +206,6 @@ def write_cell(sheet, row: int, column: int, value, style=None) -> None:
     0), the one way every export writes a cell (cell_value): text is always
     text, never a formula; an empty cell keeps its `style`. A value of
     another kind fails, as it did with openpyxl."""
-    from decimal import Decimal
-
     value = cell_value(value)
     if isinstance(value, str):
         sheet.write_string(row, column, value, style)

@@ -275,8 +275,12 @@ def _bounded_elements(source, keep: str):
 
 def _shared_strings(source) -> list[str]:
     """The shared strings of a workbook, read one at a time (openpyxl's reader
-    keeps every string's XML element while reading)."""
+    keeps every string's XML element while reading). A character a workbook
+    holds escaped, as Excel writes it (a carriage return as _x000D_, and
+    text that looks like such an escape with its "_" escaped as _x005F_),
+    is read as that character."""
     from openpyxl.cell.text import Text
+    from openpyxl.utils.escape import unescape
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     strings: list[str] = []
@@ -284,7 +288,7 @@ def _shared_strings(source) -> list[str]:
         for element in _bounded_elements(source, f"{{{SHEET_MAIN_NS}}}si"):
             if len(strings) >= MAX_SHARED_STRINGS:
                 raise _TooLarge
-            strings.append(Text.from_tree(element).content.replace("x005F_", ""))
+            strings.append(unescape(Text.from_tree(element).content))
     except _TooLarge:
         raise rejected(
             _("filen har för många texter (högst %(max)s) och kan inte läsas.")

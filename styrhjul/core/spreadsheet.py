@@ -5,7 +5,9 @@ style of the header row."""
 
 import datetime
 import difflib
+import threading
 from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 from operator import attrgetter
 
 from django.utils.translation import gettext as _
@@ -83,15 +85,22 @@ def unprotected_text(value):
     return value
 
 
-def put_cell(sheet, row: int, column: int, value):
-    """Write a value to a cell, the one way every export writes a cell
-    (headers too): characters a workbook cannot hold are left out, text is
-    always text (never a formula) and formula-like text is protected
-    (protected_text); numbers and dates stay what they are."""
+def cell_value(value):
+    """A value as every export writes it to a cell (headers too): characters
+    a workbook cannot hold are left out and formula-like text is protected
+    (protected_text); text left empty is no value; numbers and dates stay
+    what they are."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):
-        value = protected_text(ILLEGAL_CHARACTERS_RE.sub("", value)) or None
+        return protected_text(ILLEGAL_CHARACTERS_RE.sub("", value)) or None
+    return value
+
+
+def put_cell(sheet, row: int, column: int, value):
+    """Write a value to an openpyxl cell, the one way every export writes a
+    cell (cell_value): text is always text, never a formula."""
+    value = cell_value(value)
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -103,66 +112,30 @@ def put_row(sheet, row: int, values) -> list:
     return [put_cell(sheet, row, column, v) for column, v in enumerate(values, start=1)]
 
 
-# The cell styles of the exports are named styles of the workbook, made once
-# and shared by every cell that looks the same: styling a cell is then one
-# reference instead of a font, a fill and an alignment to look up per cell
-# (most of an export's time at thousands of rows). They show in Excel's list
-# of cell styles under these names.
+# The header row of a workbook openpyxl writes (the import templates of the
+# organisation and the budget) is a named style, made once: it shows in
+# Excel's list of cell styles under this name. The exports, written with
+# XlsxWriter, have the same look (HEADER_FORMAT) without the name.
 HEADER_STYLE = "Styrhjul rubrik"
-_FORMAT_WORDS = {DATE_FORMAT: "datum", "@": "text", "0": "heltal"}
-
-
-def _named_style(workbook, name: str, make) -> str:
-    if name not in workbook.named_styles:
-        workbook.add_named_style(make(name))
-    return name
 
 
 def header_style(workbook) -> str:
-    """The name of the header row's style, made in `workbook` when missing:
-    bold on a light fill, a line below, wrapped text at the top."""
-
-    def make(name):
+    """The name of the header row's style, made in an openpyxl `workbook`
+    when missing: bold on a light fill, a line below, wrapped text at the
+    top."""
+    if HEADER_STYLE not in workbook.named_styles:
         from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
-        return NamedStyle(
-            name=name,
-            font=Font(bold=True),
-            fill=PatternFill("solid", fgColor=HEADER_FILL),
-            border=Border(bottom=Side(style="thin")),
-            alignment=Alignment(vertical="top", wrap_text=True),
+        workbook.add_named_style(
+            NamedStyle(
+                name=HEADER_STYLE,
+                font=Font(bold=True),
+                fill=PatternFill("solid", fgColor=HEADER_FILL),
+                border=Border(bottom=Side(style="thin")),
+                alignment=Alignment(vertical="top", wrap_text=True),
+            )
         )
-
-    return _named_style(workbook, HEADER_STYLE, make)
-
-
-def cell_style(
-    workbook, *, wrap: bool = True, number_format: str | None = None, muted: bool = False
-) -> str:
-    """The name of a data cell's style, made in `workbook` when missing:
-    text at the top of the cell, wrapped or not, with a number format
-    (DATE_FORMAT, "@", "0"), in grey italics when `muted`. Set it on a cell
-    with `cell.style = name`."""
-    words = ["Styrhjul"]
-    if number_format:
-        words.append(_FORMAT_WORDS.get(number_format, number_format))
-    if wrap:
-        words.append("radbruten")
-    if muted:
-        words.append("nedtonad")
-    name = " ".join(words) if len(words) > 1 else "Styrhjul cell"
-
-    def make(name):
-        from openpyxl.styles import Alignment, Font, NamedStyle
-
-        style = NamedStyle(name=name, alignment=Alignment(vertical="top", wrap_text=wrap))
-        if number_format:
-            style.number_format = number_format
-        if muted:
-            style.font = Font(italic=True, color="555555")
-        return style
-
-    return _named_style(workbook, name, make)
+    return HEADER_STYLE
 
 
 def style_header(sheet, count: int) -> None:
@@ -172,6 +145,132 @@ def style_header(sheet, count: int) -> None:
     for index in range(1, count + 1):
         sheet.cell(row=1, column=index).style = name
     sheet.freeze_panes = "A2"
+
+
+# The exports are written with XlsxWriter, two to three times faster than
+# openpyxl for the same cells (docs/prestanda.md); openpyxl reads every
+# import. What openpyxl wrote by default and XlsxWriter does not is set here,
+# so the files stay as they were: its page margins (inches) and its column
+# widths, which XlsxWriter would widen by Excel's padding of five pixels
+# unless given in pixels (a character, "0" in Calibri 11, is seven).
+_MARGINS = {"left": 0.75, "right": 0.75, "top": 1, "bottom": 1}
+_HEADER_MARGIN = 0.5
+_CHARACTER_PIXELS = 7
+_HEADER_LENGTH = 255  # characters of a page header, codes included (Excel's limit)
+
+# The house style as XlsxWriter's format properties (header_style above is
+# the same header for a workbook openpyxl writes).
+HEADER_FORMAT = {
+    "bold": True,
+    "pattern": 1,
+    "bg_color": "#" + HEADER_FILL,
+    "bottom": 1,
+    "valign": "top",
+    "text_wrap": True,
+}
+
+
+def cell_format(*, wrap: bool = True, number_format: str | None = None, muted: bool = False):
+    """A data cell's look as XlsxWriter's format properties: text at the
+    top of the cell, wrapped or not, with a number format (DATE_FORMAT,
+    "@", "0"), in grey italics when `muted`."""
+    properties: dict[str, object] = {"valign": "top"}
+    if wrap:
+        properties["text_wrap"] = True
+    if number_format:
+        properties["num_format"] = number_format
+    if muted:
+        properties.update(italic=True, font_color="#555555")
+    return properties
+
+
+def new_workbook(properties: dict | None = None):
+    """An XlsxWriter workbook in memory with these document properties
+    (title, subject, author, language) and its buffer; the workbook's bytes
+    are the buffer's value once the workbook is closed."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    if properties:
+        if properties.get("language"):
+            _with_language()
+        workbook.set_properties(properties)
+    return workbook, buffer
+
+
+def write_cell(sheet, row: int, column: int, value, style=None) -> None:
+    """Write a value to a cell of an XlsxWriter sheet (row and column from
+    0), the one way every export writes a cell (cell_value): text is always
+    text, never a formula; an empty cell keeps its `style`. A value of
+    another kind fails, as it did with openpyxl."""
+    value = cell_value(value)
+    if isinstance(value, str):
+        sheet.write_string(row, column, value, style)
+    elif value is None:
+        sheet.write_blank(row, column, None, style)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, style)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, column, value, style)
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, column, value, style)
+    else:
+        raise ValueError(f"Cannot convert {value!r} to Excel")
+
+
+def set_widths(sheet, widths, formats=None) -> None:
+    """Column widths in characters from column A, as openpyxl wrote them,
+    with each column's format (for cells without one of their own) when
+    `formats` are given."""
+    for column, width in enumerate(widths):
+        style = formats[column] if formats else None
+        sheet.set_column_pixels(column, column, width * _CHARACTER_PIXELS, style)
+
+
+def set_margins(sheet) -> None:
+    """openpyxl's page margins, which every export had."""
+    sheet.set_margins(**_MARGINS)
+    sheet.set_header("", {"margin": _HEADER_MARGIN})
+    sheet.set_footer("", {"margin": _HEADER_MARGIN})
+
+
+def _page_header(title: str) -> str:
+    """The title centred at the top of every page, "&" written as "&&" (a
+    single one starts a code), cut to Excel's length for a header."""
+    text = "&C"
+    for character in title:
+        part = "&&" if character == "&" else character
+        if len(text) + len(part) > _HEADER_LENGTH:
+            break
+        text += part
+    return text
+
+
+_language_lock = threading.Lock()
+
+
+def _with_language() -> None:
+    """XlsxWriter's document properties made to include the document's
+    language (`language` among them, as dc:language), which XlsxWriter
+    otherwise leaves out; once per process."""
+    from xlsxwriter import packager
+
+    with _language_lock:
+        if getattr(packager.Core, "writes_language", False):
+            return
+
+        class CoreWithLanguage(packager.Core):
+            writes_language = True
+
+            def _write_cp_content_status(self) -> None:
+                super()._write_cp_content_status()
+                if self.properties.get("language"):
+                    self._xml_data_element("dc:language", self.properties["language"])
+
+        packager.Core = CoreWithLanguage
 
 
 @collection_paused()
@@ -187,7 +286,7 @@ def workbook_bytes(
     """An .xlsx with one sheet per (name, headers, rows), in the house style
     of the exports: bold header on a light fill, the header row frozen and
     filtered, wrapped text, dates as real Excel dates, and text that looks
-    like a formula kept as text.
+    like a formula kept as text (cell_value).
 
     `widths` maps a sheet's name to its column widths (otherwise they follow
     the headers). A workbook with a `title` is a document: the title,
@@ -195,65 +294,51 @@ def workbook_bytes(
     every sheet prints landscape on A4, one page wide, with the header row on
     every page, the title at the top and "Sida 1 av 3" at the bottom. Cells
     whose text is one of `muted` (e.g. "Ej rapporterad") are set apart in
-    grey italics. The collector of reference cycles waits while the cells are
-    made (core.cycles)."""
-    import io
-    from copy import copy
+    grey italics. Written with XlsxWriter; the collector of reference cycles
+    waits meanwhile (core.cycles)."""
+    from openpyxl.workbook.child import avoid_duplicate_name
 
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    properties = {}
     if title:
-        workbook.properties.title = title
-        workbook.properties.subject = subject or None
-        workbook.properties.creator = creator or None
-        workbook.properties.language = "sv-SE"
-    wrapped = cell_style(workbook)
-    dated = cell_style(workbook, number_format=DATE_FORMAT)
-    greyed = cell_style(workbook, muted=True)
+        properties = {"title": title, "language": "sv-SE"}
+        if subject:
+            properties["subject"] = subject
+        if creator:
+            properties["author"] = creator
+    workbook, buffer = new_workbook(properties)
+    header = workbook.add_format(HEADER_FORMAT)
+    wrapped = workbook.add_format(cell_format())
+    dated = workbook.add_format(cell_format(number_format=DATE_FORMAT))
+    greyed = workbook.add_format(cell_format(muted=True))
     muted = frozenset(muted)
-    styled: dict[str, object] = {}  # a style's name → a cell in it
+    names: list[str] = []
     for name, headers, rows in sheets:
-        rows = list(rows)
-        sheet = workbook.create_sheet(name[:31])
-        for column, header in enumerate(headers, start=1):
-            put_cell(sheet, 1, column, header)
-        style_header(sheet, len(headers))
-        for row_number, values in enumerate(rows, start=2):
-            for column, value in enumerate(values, start=1):
-                cell = put_cell(sheet, row_number, column, value)
+        names.append(avoid_duplicate_name(names, name[:31]))
+        sheet = workbook.add_worksheet(names[-1])
+        for column, value in enumerate(headers):
+            write_cell(sheet, 0, column, value, header)
+        row = 0
+        for row, values in enumerate(rows, start=1):
+            for column, value in enumerate(values):
                 if isinstance(value, datetime.date):
                     style = dated
-                elif muted and isinstance(cell.value, str) and cell.value in muted:
+                elif muted and isinstance(value, str) and cell_value(value) in muted:
                     style = greyed
                 else:
                     style = wrapped
-                # The named style looked up once per export, not per cell:
-                # the first cell in a style lends its style to the others
-                # (as openpyxl's own worksheet copy does).
-                first = styled.get(style)
-                if first is None:
-                    cell.style = style
-                    styled[style] = cell
-                else:
-                    cell._style = copy(first._style)
-        last = get_column_letter(len(headers))
-        sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
-        sizes = (widths or {}).get(name) or [min(60, max(12, len(str(h)) + 4)) for h in headers]
-        for column, width in enumerate(sizes, start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = width
+                write_cell(sheet, row, column, value, style)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, row, len(headers) - 1)
+        set_widths(
+            sheet, (widths or {}).get(name) or [min(60, max(12, len(str(h)) + 4)) for h in headers]
+        )
+        set_margins(sheet)
         if title:
-            sheet.page_setup.orientation = "landscape"
-            sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-            sheet.page_setup.fitToWidth = 1
-            sheet.page_setup.fitToHeight = 0
-            sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-            sheet.print_title_rows = "1:1"
-            sheet.oddHeader.center.text = title.replace("&", "&&")  # "&" starts a code
-            sheet.oddFooter.center.text = "Sida &P av &N"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+            sheet.set_landscape()
+            sheet.set_paper(9)  # A4
+            sheet.fit_to_pages(1, 0)
+            sheet.repeat_rows(0)
+            sheet.set_header(_page_header(title), {"margin": _HEADER_MARGIN})
+            sheet.set_footer("&CSida &P av &N", {"margin": _HEADER_MARGIN})
+    workbook.close()
     return buffer.getvalue()

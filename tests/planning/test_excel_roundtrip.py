@@ -538,6 +538,28 @@ def test_what_the_export_leaves_out_is_kept_on_the_way_back(unit, vp, model_owne
     assert (falls.value, falls.value_women, falls.value_men) == (9, 4, 5)
 
 
+def test_the_drop_down_of_färdighetsgrad_lists_0_to_100_on_the_hidden_sheet(
+    unit, vp, model_owner, delar
+):
+    """A hundred and one values are more than Excel takes written in the
+    rule itself (255 characters): they stand on the sheet Listor."""
+    book = openpyxl.load_workbook(
+        io.BytesIO(export_workbook(actor=model_owner, unit=unit, plan_type=vp, occasion=delar))
+    )
+    activities = book["Aktiviteter"]
+    column = [c.value for c in activities[1]].index("Färdighetsgrad")
+    letter = activities.cell(row=1, column=column + 1).column_letter
+    (rule,) = [
+        r for r in activities.data_validations.dataValidation if str(r.sqref).startswith(letter)
+    ]
+    assert rule.formula1.startswith("'Listor'!$") and rule.error.endswith("från 0 till 100.")
+    source = rule.formula1.split("!")[1].replace("$", "")
+    listor = book["Listor"]
+    values = [c.value for row in listor[source] for c in row]
+    assert values == list(range(101))
+    assert listor[source.split(":")[0]].offset(row=-1).value == "Färdighetsgrad"
+
+
 def test_the_template_shows_targets_per_year_and_the_new_columns_are_described(vp):
     book = openpyxl.load_workbook(io.BytesIO(template_workbook(plan_type=vp)))
     indicators = [list(r) for r in book["Nyckeltal"].iter_rows(values_only=True)]

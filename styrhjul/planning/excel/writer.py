@@ -8,7 +8,6 @@ It reads back with the importer as the same plan."""
 from __future__ import annotations
 
 import datetime
-import io
 import math
 from collections import defaultdict
 from decimal import Decimal
@@ -19,7 +18,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from styrhjul.core.cycles import collection_paused
-from styrhjul.core.spreadsheet import DATE_FORMAT, cell_style, put_cell, style_header
+from styrhjul.core.spreadsheet import (
+    DATE_FORMAT,
+    HEADER_FORMAT,
+    cell_format,
+    new_workbook,
+    set_margins,
+    set_widths,
+    write_cell,
+)
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
@@ -44,6 +51,9 @@ from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPARE_ROWS = 1000  # rows below the data that get drop-downs
+# The characters of a drop-down's values written in the rule itself (Excel's
+# limit); longer lists stand on the hidden sheet Listor.
+LIST_LENGTH = 255
 
 
 def export_filename(unit: Unit, plan_type: PlanType) -> str:
@@ -63,14 +73,47 @@ def person_text(item: Item) -> str:
     return item.responsible_text
 
 
-class _Lists:
-    """The hidden sheet with the values of the drop-downs."""
+class _Book:
+    """The XlsxWriter workbook being written and its formats, each made once
+    (the house style: core.spreadsheet)."""
 
-    def __init__(self, workbook, plan_type: PlanType):
-        self.workbook = workbook
+    def __init__(self, title: str):
+        self.workbook, self.buffer = new_workbook({"title": title, "author": "Styrhjul"})
+        self.title = title
+        self._formats: dict = {}
+
+    def format(self, properties: dict | None):
+        if not properties:
+            return None
+        key = tuple(sorted(properties.items()))
+        if key not in self._formats:
+            self._formats[key] = self.workbook.add_format(properties)
+        return self._formats[key]
+
+    def sheet(self, name: str):
+        sheet = self.workbook.add_worksheet(name)
+        set_margins(sheet)
+        return sheet
+
+    def header_row(self, sheet, headers) -> None:
+        """The header row in the house style, kept in view."""
+        header = self.format(HEADER_FORMAT)
+        for index, value in enumerate(headers):
+            write_cell(sheet, 0, index, value, header)
+        sheet.freeze_panes(1, 0)
+
+    def close(self) -> bytes:
+        self.workbook.close()
+        return self.buffer.getvalue()
+
+
+class _Lists:
+    """The hidden sheet with the values of the drop-downs, written last."""
+
+    def __init__(self, plan_type: PlanType):
         self.plan_type = plan_type
-        self.sheet = None
         self.ranges: dict[str, str] = {}
+        self.columns: list[tuple[str, list]] = []  # (header, values) per column of the sheet
         model = plan_type.model
         self.values = {
             "perspective": [p.name for p in Perspective.objects.filter(model=model)],
@@ -99,33 +142,39 @@ class _Lists:
                 self.values[key] = plan_results().scale_labels(self.plan_type, kind, column.key)
         if key is None or not self.values[key]:
             return None
+        return self.range_of(key, header, self.values[key])
+
+    def range_of(self, key: str, header: str, values: list) -> str:
+        """The cells of the sheet that hold `values` under `header`, as a
+        drop-down's source; written once per key."""
         if key not in self.ranges:
-            if self.sheet is None:
-                self.sheet = self.workbook.create_sheet(col.LISTS_SHEET)
-                self.sheet.sheet_state = "hidden"
             from openpyxl.utils import get_column_letter, quote_sheetname
 
-            index = len(self.ranges) + 1
-            put_cell(self.sheet, 1, index, header)
-            for row, value in enumerate(self.values[key], start=2):
-                put_cell(self.sheet, row, index, value)
-            letter = get_column_letter(index)
-            last = len(self.values[key]) + 1
+            self.columns.append((header, values))
+            letter = get_column_letter(len(self.columns))
+            last = len(values) + 1
             self.ranges[key] = f"{quote_sheetname(col.LISTS_SHEET)}!${letter}$2:${letter}${last}"
         return self.ranges[key]
 
+    def write(self, book: _Book) -> None:
+        if not self.columns:
+            return
+        sheet = book.sheet(col.LISTS_SHEET)
+        sheet.hide()
+        for index, (header, values) in enumerate(self.columns):
+            for row, value in enumerate([header, *values]):
+                write_cell(sheet, row, index, value)
+
 
 def _validations(sheet, spec: Sheet, lists: _Lists, last_row: int) -> None:
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    for index, column in enumerate(spec.columns, start=1):
-        letter = get_column_letter(index)
+    for index, column in enumerate(spec.columns):
         high = lists.highs.get(column.key, column.high)
         if column.cell == col.INTEGER and column.low is not None and high is not None:
-            values = ",".join(str(n) for n in range(column.low, high + 1))
-            rule = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
-            rule.error = _("Ange ett heltal från %(low)d till %(high)d.") % {
+            source: list[str] | str = [str(n) for n in range(column.low, high + 1)]
+            if len(",".join(source)) > LIST_LENGTH:  # e.g. Färdighetsgrad, 0–100
+                numbers = list(range(column.low, high + 1))
+                source = "=" + lists.range_of(column.key, column.header, numbers)
+            error = _("Ange ett heltal från %(low)d till %(high)d.") % {
                 "low": column.low,
                 "high": high,
             }
@@ -140,30 +189,32 @@ def _validations(sheet, spec: Sheet, lists: _Lists, last_row: int) -> None:
             source = lists.range_for(column, spec.kind)
             if source is None:
                 continue
-            # A formula in the file's XML has no leading '='.
-            rule = DataValidation(type="list", formula1=source, allow_blank=True)
-            rule.error = _("Välj ett värde i listan.")
+            source = "=" + source
+            error = _("Välj ett värde i listan.")
         else:
             continue
-        rule.errorTitle = column.header
-        rule.showErrorMessage = True
-        sheet.add_data_validation(rule)
-        rule.add(f"{letter}2:{letter}{last_row}")
+        sheet.data_validation(
+            1,
+            index,
+            last_row - 1,
+            index,
+            {
+                "validate": "list",
+                "source": source,
+                "ignore_blank": True,
+                "show_input": False,
+                "error_title": column.header,
+                "error_message": error,
+            },
+        )
 
 
-def _format_columns(sheet, spec: Sheet) -> list[str]:
-    """Widths and formats of the columns: as the column's style for the rows
-    a user adds below the data, and the name of the style (one named style
-    per kind of column) its data cells get."""
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-
-    top = Alignment(vertical="top")
-    wrapped = Alignment(vertical="top", wrap_text=True)
+def _column_formats(book: _Book, sheet, spec: Sheet) -> list:
+    """Widths and formats of the columns: as the column's format for the
+    rows a user adds below the data, and the format (one per kind of
+    column) its data cells get."""
     styles = []
-    for index, column in enumerate(spec.columns, start=1):
-        dimension = sheet.column_dimensions[get_column_letter(index)]
-        dimension.width = column.width
+    for column in spec.columns:
         number_format = None
         if column.cell == col.DATE:
             number_format = DATE_FORMAT
@@ -172,39 +223,22 @@ def _format_columns(sheet, spec: Sheet) -> list[str]:
         elif column.cell == col.YEAR:
             number_format = "0"
         wrap = column.cell in (col.LONG_TEXT, col.GOALS, col.TARGETS)
-        dimension.alignment = wrapped if wrap else top
-        if number_format:
-            dimension.number_format = number_format
-        styles.append(cell_style(sheet.parent, wrap=wrap, number_format=number_format))
+        style = book.format(cell_format(wrap=wrap, number_format=number_format))
+        styles.append(style)
+    set_widths(sheet, [column.width for column in spec.columns], styles)
     return styles
 
 
-def _kind_sheet(workbook, spec: Sheet, rows: list[list], lists: _Lists):
-    from copy import copy
-
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(spec.name)
-    for index, column in enumerate(spec.columns, start=1):
-        put_cell(sheet, 1, index, column.header)
-    style_header(sheet, len(spec.columns))
-    styles = _format_columns(sheet, spec)
-    # Each data cell in its column's named style, written with its value:
-    # the first cell of a column looks the style up by name, the others
-    # copy its style reference (as openpyxl copies a cell's style).
-    first: list = [None] * len(styles)
-    for row_number, values in enumerate(rows, start=2):
+def _kind_sheet(book: _Book, spec: Sheet, rows: list[list], lists: _Lists) -> None:
+    sheet = book.sheet(spec.name)
+    book.header_row(sheet, [column.header for column in spec.columns])
+    styles = _column_formats(book, sheet, spec)
+    for row_number, values in enumerate(rows, start=1):
         for index, value in enumerate(values):
-            cell = put_cell(sheet, row_number, index + 1, value)
-            if first[index] is None:
-                cell.style = styles[index]
-                first[index] = cell
-            else:
-                cell._style = copy(first[index]._style)
+            write_cell(sheet, row_number, index, value, styles[index])
     last = len(rows) + 1 + SPARE_ROWS  # the last row drop-downs cover
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}{len(rows) + 1}"
+    sheet.autofilter(0, 0, len(rows), len(spec.columns) - 1)
     _validations(sheet, spec, lists, last)
-    return sheet
 
 
 # --- Export ----------------------------------------------------------------------------------
@@ -252,8 +286,6 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
     Status, Kommentar and Uppföljning on Aktiviteter; Bedömning, Analys on Mål;
     Bedömning, Resultat av kontroll, Åtgärd … on Kontrollpunkter), as the
     import reads them."""
-    from openpyxl import Workbook
-
     if not access.can_read(actor, unit):
         raise PermissionDenied
     if occasion is not None and not plan_results().covers(occasion, plan_type):
@@ -308,18 +340,16 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
         if refs:
             goal_refs[item.pk] = refs
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = _("%(plan_type)s %(year)s för %(unit)s") % {
+    title = _("%(plan_type)s %(year)s för %(unit)s") % {
         "plan_type": plan_type.name,
         "year": plan_type.model.year,
         "unit": unit.name,
     }
-    workbook.properties.creator = "Styrhjul"
+    book = _Book(title)
     results: dict[int, dict[str, object]] = {}
     if occasion is not None:
         results = plan_results().result_values(occasion, unit, plan_type, items)
-    lists = _Lists(workbook, plan_type)
+    lists = _Lists(plan_type)
     for spec in sheets_for(plan_type.item_kinds):
         if occasion is not None and spec.result_columns:
             spec = spec.with_results()
@@ -333,38 +363,32 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
             for item in items
             if item.kind == spec.kind
         ]
-        _kind_sheet(workbook, spec, rows, lists)
+        _kind_sheet(book, spec, rows, lists)
     if plan_type.holds(ItemKind.INDICATOR):
         breakdown_rows = plan_breakdowns().export_rows(
             unit, plan_type, [i for i in items if i.kind == ItemKind.INDICATOR]
         )
         if breakdown_rows is not None:
-            _breakdown_sheet(workbook, breakdown_rows)
+            _breakdown_sheet(book, breakdown_rows)
     if shares:
-        _shared_sheet(workbook, shares)
-    _instructions(workbook, plan_type, title=workbook.properties.title, example=False)
-    if lists.sheet is not None:
-        workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))
-    workbook.active = 0
-    return _save(workbook)
+        _shared_sheet(book, shares)
+    _instructions(book, plan_type, example=False)
+    lists.write(book)
+    return book.close()
 
 
-def _breakdown_sheet(workbook, rows: list[list]) -> None:
+def _breakdown_sheet(book: _Book, rows: list[list]) -> None:
     """The sheet Uppdelningar: the indicators' values per group, one row per
     indicator, period and group (indicators.plan_sheet)."""
-    from openpyxl.utils import get_column_letter
-
     extension = plan_breakdowns()
-    sheet = workbook.create_sheet(extension.sheet)
+    sheet = book.sheet(extension.sheet)
     headers = list(extension.columns.values())
-    for index, header in enumerate(headers, start=1):
-        put_cell(sheet, 1, index, header)
-        sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 1 else 14
-    for row_number, values in enumerate(rows, start=2):
-        for index, value in enumerate(values, start=1):
-            put_cell(sheet, row_number, index, value)
-    style_header(sheet, len(headers))
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    book.header_row(sheet, headers)
+    set_widths(sheet, [40 if index == 0 else 14 for index in range(len(headers))])
+    for row_number, values in enumerate(rows, start=1):
+        for index, value in enumerate(values):
+            write_cell(sheet, row_number, index, value)
+    sheet.autofilter(0, 0, len(rows), len(headers) - 1)
 
 
 SHARED_COLUMNS = [
@@ -378,14 +402,11 @@ SHARED_COLUMNS = [
 ]
 
 
-def _shared_sheet(workbook, shares: list[ItemShare]) -> None:
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(col.SHARED_SHEET)
-    for index, (header, width) in enumerate(SHARED_COLUMNS, start=1):
-        put_cell(sheet, 1, index, header)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for row, share in enumerate(shares, start=2):
+def _shared_sheet(book: _Book, shares: list[ItemShare]) -> None:
+    sheet = book.sheet(col.SHARED_SHEET)
+    book.header_row(sheet, [header for header, _width in SHARED_COLUMNS])
+    set_widths(sheet, [width for _header, width in SHARED_COLUMNS])
+    for row, share in enumerate(shares, start=1):
         item = share.item
         values = [
             item.get_kind_display(),
@@ -396,10 +417,11 @@ def _shared_sheet(workbook, shares: list[ItemShare]) -> None:
             item.plan.unit.name,
             item.description,
         ]
-        for index, value in enumerate(values, start=1):
-            put_cell(sheet, row, index, str(value) if value else None)
-    style_header(sheet, len(SHARED_COLUMNS))
-    sheet.protection.sheet = True  # read-only: the import never reads this sheet
+        for index, value in enumerate(values):
+            write_cell(sheet, row, index, str(value) if value else None)
+    # Read-only (the import never reads this sheet); objects and scenarios
+    # not protected, as openpyxl protected a sheet.
+    sheet.protect("", {"objects": True, "scenarios": True})
 
 
 # --- Template ----------------------------------------------------------------------------
@@ -472,33 +494,19 @@ def template_workbook(*, plan_type: PlanType) -> bytes:
     """An .xlsx template for the plan type: every sheet's headers, one
     example row, drop-downs for the fixed values, and a sheet of
     instructions."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
     title = _("Mall för %(plan_type)s %(year)s") % {
         "plan_type": plan_type.name,
         "year": plan_type.model.year,
     }
-    workbook.properties.title = title
-    workbook.properties.creator = "Styrhjul"
-    instructions = _instructions(workbook, plan_type, title=title, example=True)
-    lists = _Lists(workbook, plan_type)
+    book = _Book(title)
+    lists = _Lists(plan_type)
     examples = _examples(plan_type)
     for spec in sheets_for(plan_type.item_kinds):
         example = examples.get(spec.kind, {})
-        _kind_sheet(workbook, spec, [[example.get(c.key) for c in spec.columns]], lists)
-    workbook.move_sheet(instructions, offset=len(workbook.sheetnames))
-    if lists.sheet is not None:
-        workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))
-    workbook.active = 0
-    return _save(workbook)
-
-
-def _save(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        _kind_sheet(book, spec, [[example.get(c.key) for c in spec.columns]], lists)
+    _instructions(book, plan_type, example=True)
+    lists.write(book)
+    return book.close()
 
 
 # --- Instructions ---------------------------------------------------------------------------
@@ -604,34 +612,37 @@ def instruction_paragraphs(plan_type: PlanType, *, example: bool) -> list[str]:
     return paragraphs
 
 
-def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
-    from openpyxl.styles import Alignment, Font
+def _instructions(book: _Book, plan_type: PlanType, *, example: bool) -> None:
+    sheet = book.sheet(col.INSTRUCTIONS_SHEET)
+    set_widths(sheet, [24, 14, 90])
+    wrapped = book.format(cell_format())
+    bold, heading = book.format({"bold": True}), book.format({"bold": True, "font_size": 12})
 
-    sheet = workbook.create_sheet(col.INSTRUCTIONS_SHEET)
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 14
-    sheet.column_dimensions["C"].width = 90
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    put_cell(sheet, 1, 1, title).font = Font(bold=True, size=14)
+    def put(row: int, column: int, value, style=None) -> None:
+        write_cell(sheet, row - 1, column - 1, value, style)
+
+    def paragraph(row: int, text: str, height: float) -> None:
+        """Text over the three columns, wrapped, in a row `height` points high."""
+        sheet.merge_range(row - 1, 0, row - 1, 2, "", wrapped)
+        put(row, 1, text, wrapped)
+        sheet.set_row(row - 1, height)
+
+    put(1, 1, book.title, book.format({"bold": True, "font_size": 14}))
     row = 3
-    for paragraph in instruction_paragraphs(plan_type, example=example):
-        put_cell(sheet, row, 1, paragraph).alignment = wrapped
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        sheet.row_dimensions[row].height = 15 * max(1, math.ceil(len(paragraph) / 115))
+    for text in instruction_paragraphs(plan_type, example=example):
+        paragraph(row, text, 15 * max(1, math.ceil(len(text) / 115)))
         row += 1
     for spec in sheets_for(plan_type.item_kinds):
         row += 1
-        put_cell(sheet, row, 1, _("Bladet %(sheet)s") % {"sheet": spec.name}).font = Font(
-            bold=True, size=12
-        )
+        put(row, 1, _("Bladet %(sheet)s") % {"sheet": spec.name}, heading)
         row += 1
         for index, header in enumerate((_("Kolumn"), _("Obligatorisk"), _("Beskrivning")), 1):
-            put_cell(sheet, row, index, header).font = Font(bold=True)
+            put(row, index, header, bold)
         for column in spec.columns:
             row += 1
-            put_cell(sheet, row, 1, column.header)
-            put_cell(sheet, row, 2, _("Ja") if column.required else _("Nej"))
-            put_cell(sheet, row, 3, str(column.help)).alignment = wrapped
+            put(row, 1, column.header)
+            put(row, 2, _("Ja") if column.required else _("Nej"))
+            put(row, 3, str(column.help), wrapped)
         if spec.result_columns:
             row += 1
             note = _(
@@ -639,34 +650,28 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
                 "uppföljning som gjorts i Excel eller förra årets rapport). Bara modellägare "
                 "och administratörer kan importera dem."
             )
-            put_cell(sheet, row, 1, note).alignment = wrapped
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-            sheet.row_dimensions[row].height = 30
+            paragraph(row, note, 30)
             for column in spec.result_columns:
                 row += 1
-                put_cell(sheet, row, 1, column.header)
-                put_cell(sheet, row, 2, _("Nej"))
-                put_cell(sheet, row, 3, str(column.help)).alignment = wrapped
+                put(row, 1, column.header)
+                put(row, 2, _("Nej"))
+                put(row, 3, str(column.help), wrapped)
     guide = breakdown_guide(plan_type)
     if guide is not None:
         row += 1
-        put_cell(sheet, row, 1, _("Bladet %(sheet)s") % {"sheet": guide.name}).font = Font(
-            bold=True, size=12
-        )
+        put(row, 1, _("Bladet %(sheet)s") % {"sheet": guide.name}, heading)
         row += 1
-        put_cell(sheet, row, 1, guide.note).alignment = wrapped
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        sheet.row_dimensions[row].height = 30
+        paragraph(row, guide.note, 30)
         row += 1
         for index, header in enumerate((_("Kolumn"), _("Obligatorisk"), _("Beskrivning")), 1):
-            put_cell(sheet, row, index, header).font = Font(bold=True)
+            put(row, index, header, bold)
         for column in guide.columns:
             row += 1
-            put_cell(sheet, row, 1, column.header)
-            put_cell(sheet, row, 2, _("Ja") if column.required else _("Nej"))
-            put_cell(sheet, row, 3, str(column.help)).alignment = wrapped
+            put(row, 1, column.header)
+            put(row, 2, _("Ja") if column.required else _("Nej"))
+            put(row, 3, str(column.help), wrapped)
     row += 2
-    put_cell(sheet, row, 1, _("Giltiga värden")).font = Font(bold=True, size=12)
+    put(row, 1, _("Giltiga värden"), heading)
     model = plan_type.model
     values = [
         (_("Perspektiv"), ", ".join(p.name for p in Perspective.objects.filter(model=model))),
@@ -708,6 +713,5 @@ def _instructions(workbook, plan_type: PlanType, *, title: str, example: bool):
         ]
     for label, text in values:
         row += 1
-        put_cell(sheet, row, 1, label).font = Font(bold=True)
-        put_cell(sheet, row, 3, text or "–").alignment = wrapped
-    return sheet
+        put(row, 1, label, bold)
+        put(row, 3, text or "–", wrapped)

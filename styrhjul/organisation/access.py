@@ -173,28 +173,27 @@ def _tree_maps() -> tuple[dict[int | None, list[int]], dict[int, int | None], se
 
 
 def _tree_around(
-    user_id: int,
+    grants: list[tuple[int, bool]],
 ) -> tuple[dict[int | None, list[int]], dict[int, int | None], set[int]]:
-    """`_tree_maps` for the part of the tree one user's grants touch: the
-    units below the grants that include the units below, every granted unit
-    with its ancestors and its children (whether it has any), and the
-    governing units directly under those roots. One recursive query, which
-    reads a förvaltning's few hundred units instead of the whole tree."""
+    """`_tree_maps` for the part of the tree some grants (unit id, includes
+    the units below) touch: the units below the grants that include the
+    units below, every granted unit with its ancestors and its children
+    (whether it has any), and the governing units directly under those
+    roots. One recursive query, which reads a förvaltning's few hundred
+    units instead of the whole tree."""
     qn = connection.ops.quote_name
     unit, unit_type = qn(Unit._meta.db_table), qn(UnitType._meta.db_table)
-    grant = qn(RoleGrant._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(grants))
     sql = f"""
         WITH RECURSIVE
-        granted(id, below) AS (
-            SELECT unit_id, includes_subtree FROM {grant} WHERE user_id = %s
-        ),
+        granted(id, below) AS (VALUES {values}),
         down(id) AS (
-            SELECT id FROM granted WHERE below
+            SELECT u.id FROM {unit} u JOIN granted g ON u.id = g.id WHERE g.below
             UNION
             SELECT u.id FROM {unit} u JOIN down d ON u.parent_id = d.id
         ),
         up(id) AS (
-            SELECT id FROM granted
+            SELECT u.id FROM {unit} u JOIN granted g ON u.id = g.id
             UNION
             SELECT u.parent_id FROM {unit} u JOIN up a ON u.id = a.id
             WHERE u.parent_id IS NOT NULL
@@ -218,7 +217,7 @@ def _tree_around(
     parents: dict[int, int | None] = {}
     governing: set[int] = set()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
+        cursor.execute(sql, [value for grant in grants for value in grant])
         for pk, parent_id, is_governing in cursor.fetchall():
             children[parent_id].append(pk)
             parents[pk] = parent_id
@@ -277,10 +276,13 @@ def rights(user) -> UserRights:
         if any(role == Role.ADMIN for _, role, _, _ in grants):
             result.is_admin = True
         elif grants:
-            # A grant on an organisation with the units below reaches the
-            # whole tree anyway: read it in one plain query.
-            whole = any(below and parent_id is None for _, _, below, parent_id in grants)
-            children, parents, governing = _tree_maps() if whole else _tree_around(user.pk)
+            # A grant on an organisation with the units below reaches its
+            # whole tree anyway: read the tree in one plain query.
+            if any(below and parent_id is None for _, _, below, parent_id in grants):
+                children, parents, governing = _tree_maps()
+            else:
+                touched = sorted({(unit_id, bool(below)) for unit_id, _, below, _ in grants})
+                children, parents, governing = _tree_around(touched)
             for unit_id, role, includes_subtree, _parent_id in grants:
                 scope = _subtree(children, unit_id) if includes_subtree else {unit_id}
                 result.above |= _ancestors(parents, unit_id)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from styrhjul.model.models import ItemKind
 from styrhjul.model.riskscale import RiskScale
 
@@ -67,7 +69,8 @@ class Analysis:
 
 
 def control_points(plan: Plan) -> list[Item]:
-    """The plan's active control points and those shared to it (one query).
+    """The plan's active control points and those shared to it (one query),
+    each with its unit's name (`owner_name`).
 
     Two halves of a UNION ALL, each through its own index (the plan's items,
     the shares into the plan), not an OR that reads every year's items. By
@@ -75,7 +78,6 @@ def control_points(plan: Plan) -> list[Item]:
     units would otherwise come back once per share. An item is shared only
     to units below its own, so the halves never overlap."""
     fields = (
-        "plan__unit__name",
         "pk",
         "plan_id",
         "kind",
@@ -93,8 +95,11 @@ def control_points(plan: Plan) -> list[Item]:
     )
     points = Item.objects.active().filter(kind=ItemKind.CONTROL_POINT)
     shared_ids = ItemShare.objects.filter(plan=plan, ended_at__isnull=True).values("item_id")
-    own = points.filter(plan=plan).select_related("plan__unit").only(*fields).order_by()
-    shared = points.filter(pk__in=shared_ids).select_related("plan__unit").only(*fields).order_by()
+    # The owning unit's name as a column (`owner_name`): a plan and a unit
+    # object per row are not needed for it.
+    owner = {"owner_name": F("plan__unit__name")}
+    own = points.filter(plan=plan).only(*fields).annotate(**owner).order_by()
+    shared = points.filter(pk__in=shared_ids).only(*fields).annotate(**owner).order_by()
     return list(own.union(shared, all=True).order_by("order", "pk"))
 
 
@@ -111,15 +116,16 @@ def sort_risks(risks: list[Risk], sort: str) -> list[Risk]:
 def analyse(
     items, scale: RiskScale, sort: str = DEFAULT_SORT, plan: Plan | None = None
 ) -> Analysis:
-    """The matrix, the unassessed risks and the sorted risk list. Items
-    of other plans than `plan` are marked as shared to it."""
+    """The matrix, the unassessed risks and the sorted risk list of
+    `control_points(plan)`. Items of other plans than `plan` are marked as
+    shared to it."""
     if sort not in SORTS:
         sort = DEFAULT_SORT
     risks = []
     for item in items:
         value = item.risk_value
         key_label = scale.band(value)
-        shared_from = item.plan.unit.name if plan is not None and item.plan_id != plan.pk else ""
+        shared_from = item.owner_name if plan is not None and item.plan_id != plan.pk else ""
         risks.append(
             Risk(
                 item,

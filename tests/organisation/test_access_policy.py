@@ -109,6 +109,43 @@ def test_rights_cost_two_queries_whatever_the_size_of_the_tree(org):
     assert count_queries(0) == count_queries(60) == 3  # grants, tree, the unit list
 
 
+def test_grants_in_two_organisations_read_each_part_and_nothing_between(org):
+    """Rights come from the part of the tree each grant touches: the units
+    below it, the units above it and the organisation's governing bodies."""
+    other = UnitFactory(name="Grannby kommun", code="G", unit_type=unit_type("Kommun"))
+    council = UnitFactory(parent=other, unit_type=unit_type("Kommunfullmäktige"))
+    school = UnitFactory(parent=other, unit_type=unit_type("Förvaltning"))
+    school_unit = UnitFactory(parent=school)
+    user = UserFactory()
+    grant(user, org["avd_a"], Role.READER)
+    grant(user, school, Role.MANAGER, subtree=False)
+    assert access.organisation_ids(user) == {org["kommun"].pk, other.pk}
+    assert set(access.units(user)) == {
+        org["avd_a"],
+        org["enhet_a1"],
+        org["enhet_a2"],
+        school,
+    }
+    assert access.can_read_tree(user, org["avd_a"])
+    assert not access.can_read_tree(user, school)  # read without the unit below it
+    assert not access.can_read(user, school_unit)
+    assert not access.can_read(user, council)
+    assert set(access.units(user, access.Action.WRITE)) == {school}
+
+    owner = UserFactory()
+    grant(owner, other, Role.MODEL_OWNER)
+    grant(owner, org["enhet_b1"], Role.REPORTER)
+    assert set(access.units(owner, access.Action.MANAGE)) == {other, council, school, school_unit}
+    assert set(access.units(owner, access.Action.WRITE)) == {
+        other,
+        council,
+        school,
+        school_unit,
+        org["enhet_b1"],
+    }
+    assert access.organisation_ids(owner) == {org["kommun"].pk, other.pk}
+
+
 def test_get_or_404_hides_what_the_user_may_not_read(org):
     chef = UserFactory()
     grant(chef, org["enhet_a1"], Role.MANAGER)

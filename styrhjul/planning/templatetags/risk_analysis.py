@@ -7,10 +7,10 @@ one the template's loops wrote."""
 
 from __future__ import annotations
 
+import unicodedata
 from html import escape as _escape
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -30,6 +30,22 @@ def _link(url: str, pk: int) -> str:
     return url.replace(_SENTINEL, str(pk))
 
 
+def _short(text: str, length: int = 60) -> str:
+    """`Truncator(text).chars(length)`: a text within the length comes back
+    as Truncator returns it (NFC-normalised), without counting it
+    character by character."""
+    normalised = unicodedata.normalize("NFC", text)
+    if len(normalised) <= length:
+        return normalised
+    return Truncator(text).chars(length)
+
+
+def _lines(text: str) -> str:
+    """`{{ text|linebreaksbr }}`: escaped, each line break a <br>."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _escape(text).replace("\n", "<br>")
+
+
 def _numbered(item, title: str) -> str:
     """`{% if number %}{{ number }} {% endif %}{{ title }}`, escaped."""
     return (_escape(item.number) + " " if item.number else "") + _escape(title)
@@ -43,7 +59,7 @@ def risk_cell_list(cell):
     url = _item_url()
     out = ['<ul class="risk-cell__list">']
     for r in cell.risks:
-        title = Truncator(r.item.title).chars(60)
+        title = _short(r.item.title)
         out.append(f'<li><a href="{_link(url, r.item.pk)}">{_numbered(r.item, title)}</a></li>')
     out.append("</ul>")
     return mark_safe("".join(out))
@@ -88,7 +104,7 @@ def risk_rows(risks, can_write: bool, decide_url: str):
         if r.shared_from:
             risk_cell += f' <span class="badge">{shared % {"u": _escape(r.shared_from)}}</span>'
         if item.risk:
-            risk_cell += f'<br><span class="muted">{linebreaksbr(item.risk)}</span>'
+            risk_cell += f'<br><span class="muted">{_lines(item.risk)}</span>'
         probability = (
             f"{item.probability} {_escape(r.probability_label)}" if item.probability else "–"
         )
@@ -105,9 +121,7 @@ def risk_rows(risks, can_write: bool, decide_url: str):
         if item.risk_handling:
             decision = handlings.get(item.risk_handling, _escape(item.risk_handling))
             if item.risk_handling_reason:
-                decision += (
-                    f'<br><span class="muted">{linebreaksbr(item.risk_handling_reason)}</span>'
-                )
+                decision += f'<br><span class="muted">{_lines(item.risk_handling_reason)}</span>'
         else:
             decision = no_decision
         decision += "\n        "

@@ -221,6 +221,14 @@ def write_cell(sheet, row: int, column: int, value, style=None) -> None:
         raise ValueError(f"Cannot convert {value!r} to Excel")
 
 
+def write_header(sheet, headers, style) -> None:
+    """The header row of an XlsxWriter sheet in `style` (HEADER_FORMAT),
+    kept in view when the rows scroll."""
+    for column, value in enumerate(headers):
+        write_cell(sheet, 0, column, value, style)
+    sheet.freeze_panes(1, 0)
+
+
 def set_widths(sheet, widths, formats=None) -> None:
     """Column widths in characters from column A, as openpyxl wrote them,
     with each column's format (for cells without one of their own) when
@@ -315,8 +323,7 @@ def workbook_bytes(
     for name, headers, rows in sheets:
         names.append(avoid_duplicate_name(names, name[:31]))
         sheet = workbook.add_worksheet(names[-1])
-        for column, value in enumerate(headers):
-            write_cell(sheet, 0, column, value, header)
+        write_header(sheet, headers, header)
         row = 0
         for row, values in enumerate(rows, start=1):
             for column, value in enumerate(values):
@@ -327,7 +334,6 @@ def workbook_bytes(
                 else:
                     style = wrapped
                 write_cell(sheet, row, column, value, style)
-        sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, row, len(headers) - 1)
         set_widths(
             sheet, (widths or {}).get(name) or [min(60, max(12, len(str(h)) + 4)) for h in headers]

@@ -26,6 +26,7 @@ from styrhjul.core.spreadsheet import (
     set_margins,
     set_widths,
     write_cell,
+    write_header,
 )
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
@@ -97,10 +98,7 @@ class _Book:
 
     def header_row(self, sheet, headers) -> None:
         """The header row in the house style, kept in view."""
-        header = self.format(HEADER_FORMAT)
-        for index, value in enumerate(headers):
-            write_cell(sheet, 0, index, value, header)
-        sheet.freeze_panes(1, 0)
+        write_header(sheet, headers, self.format(HEADER_FORMAT))
 
     def close(self) -> bytes:
         self.workbook.close()

@@ -206,7 +206,12 @@ def write_cell(sheet, row: int, column: int, value, style=None) -> None:
     0), the one way every export writes a cell (cell_value): text is always
     text, never a formula; an empty cell keeps its `style`. A value of
     another kind fails, as it did with openpyxl."""
-    value = cell_value(value)
+    _write_value(sheet, row, column, cell_value(value), style)
+
+
+def _write_value(sheet, row: int, column: int, value, style) -> None:
+    """write_cell for a value already made a cell's (cell_value, which must
+    run once: protected text would be protected again)."""
     if isinstance(value, str):
         sheet.write_string(row, column, value, style)
     elif value is None:
@@ -327,13 +332,14 @@ def workbook_bytes(
         row = 0
         for row, values in enumerate(rows, start=1):
             for column, value in enumerate(values):
+                value = cell_value(value)
                 if isinstance(value, datetime.date):
                     style = dated
-                elif muted and isinstance(value, str) and cell_value(value) in muted:
+                elif muted and value in muted:
                     style = greyed
                 else:
                     style = wrapped
-                write_cell(sheet, row, column, value, style)
+                _write_value(sheet, row, column, value, style)
         sheet.autofilter(0, 0, row, len(headers) - 1)
         set_widths(
             sheet, (widths or {}).get(name) or [min(60, max(12, len(str(h)) + 4)) for h in headers]

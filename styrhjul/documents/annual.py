@@ -267,6 +267,11 @@ class AnnualReport:
         return KINDS[self.kind]
 
     @property
+    def subject(self) -> str:
+        """The document's subject among the file's properties (Word, Excel)."""
+        return f"{self.kind_label} {self.year}, uppföljning per {self.period_text}"
+
+    @property
     def cover_title(self) -> str:
         """The title page's heading, the unit's name going below it:
         "Årsredovisning 2025", "Delårsrapport per 31 augusti 2025"."""

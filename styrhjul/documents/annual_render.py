@@ -81,7 +81,7 @@ def docx(report: AnnualReport) -> bytes:
     style = report.style
     document = new_document(
         title=report.title,
-        subject=f"{report.kind_label} {report.year}, uppföljning per {report.period_text}",
+        subject=report.subject,
         author=report.unit_name,
         style=style,
     )
@@ -388,7 +388,13 @@ def xlsx(report: AnnualReport) -> bytes:
                 sheets.append((name + suffix, headers, rows))
                 if name in ik_widths:
                     widths[name + suffix] = ik_widths[name]
-    return workbook_bytes(sheets, widths=widths)
+    return workbook_bytes(
+        sheets,
+        widths=widths,
+        title=report.title,
+        subject=report.subject,
+        creator=report.unit_name,
+    )
 
 
 def render(report: AnnualReport, fmt: str) -> bytes:

@@ -256,7 +256,7 @@ def shade_header(table, style) -> None:
 def internal_control_docx(report: InternalControlReport, style=None) -> bytes:
     document = new_document(
         title=report.title,
-        subject=f"{report.plan_name} {report.year}, uppföljning per {report.period_text}",
+        subject=report.subject,
         author=report.unit_name,
         style=style,
     )

@@ -460,6 +460,11 @@ class InternalControlReport:
     def period_text(self) -> str:
         return swedish_date(self.period_end)
 
+    @property
+    def subject(self) -> str:
+        """The document's subject among the file's properties (Word, Excel)."""
+        return f"{self.plan_name} {self.year}, uppföljning per {self.period_text}"
+
 
 def default_introduction(unit_name: str, plan_name: str, year: int, period: str) -> list[str]:
     return [
@@ -866,7 +871,7 @@ def xlsx(report: InternalControlReport) -> bytes:
         xlsx_sheets(report),
         widths=xlsx_widths(report),
         title=report.title,
-        subject=f"{report.plan_name} {report.year}, uppföljning per {report.period_text}",
+        subject=report.subject,
         creator=report.unit_name,
         muted=(NOT_REPORTED,),
     )

@@ -206,6 +206,11 @@ class MonthlyReport:
         return swedish_date(self.period_end)
 
     @property
+    def subject(self) -> str:
+        """The document's subject among the file's properties (Word, Excel)."""
+        return f"Månadsrapport {self.year}, uppföljning per {self.period_text}"
+
+    @property
     def cover_title(self) -> str:
         return f"Månadsrapport per {self.period_text}"
 

@@ -414,7 +414,7 @@ def docx(report: MonthlyReport) -> bytes:
     style = report.style
     document = new_document(
         title=report.title,
-        subject=f"Månadsrapport {report.year}, uppföljning per {report.period_text}",
+        subject=report.subject,
         author=report.unit_name,
         style=style,
     )
@@ -559,7 +559,7 @@ def xlsx(report: MonthlyReport) -> bytes:
         sheets,
         widths=widths,
         title=report.title,
-        subject=f"Månadsrapport {report.year}, uppföljning per {report.period_text}",
+        subject=report.subject,
         creator=report.unit_name,
     )
 

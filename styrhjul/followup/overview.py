@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from styrhjul.core.dates import swedish_date
 from styrhjul.core.spreadsheet import workbook_bytes
 from styrhjul.model.models import PlanType
 from styrhjul.organisation import access
@@ -270,7 +271,9 @@ def export_filename(occasion: FollowUpOccasion) -> str:
 
 def export_workbook(page: Overview, today: datetime.date) -> bytes:
     """The overview's rows (as filtered) as an .xlsx, in the house style of
-    the exports (styrhjul.core.spreadsheet.workbook_bytes)."""
+    the exports (styrhjul.core.spreadsheet.workbook_bytes): a document
+    titled after the occasion, printed landscape with the title on every
+    page, the status as of `today`."""
 
     name = _("Översikt")
     headers = [
@@ -303,4 +306,11 @@ def export_workbook(page: Overview, today: datetime.date) -> bytes:
         for r in page.rows
     ]
     widths = [32, 12, 16, 22, 60, 24, 12, 12, 12, 16, 18]
-    return workbook_bytes([(name, headers, rows)], widths={name: widths})
+    occasion = page.occasion
+    return workbook_bytes(
+        [(name, headers, rows)],
+        widths={name: widths},
+        title=_("Översikt: %(name)s") % {"name": occasion.title},
+        subject=_("Uppgifternas status per %(date)s") % {"date": swedish_date(today)},
+        creator=occasion.model.organisation.name,
+    )

@@ -109,6 +109,13 @@ def test_html_pdf_word_and_excel(org, chain, reported, tmp_path):
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(annual_render.render(report, "xlsx")))
+    # The same title, subject and author as the Word file, in Swedish.
+    assert (book.properties.title, book.properties.subject, book.properties.creator) == (
+        document.core_properties.title,
+        document.core_properties.subject,
+        document.core_properties.author,
+    )
+    assert book.properties.title == report.title and book.properties.language == "sv-SE"
     assert book.sheetnames == [
         "Mål",
         "Nyckeltal",

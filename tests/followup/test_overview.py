@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from styrhjul.core.dates import swedish_date
 from styrhjul.followup import overview as ov
 from styrhjul.followup import queries
 from styrhjul.followup.models import ReminderLog, Report, ReportingTask
@@ -185,11 +186,22 @@ def test_export(client, org, chain, occasion):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert ".xlsx" in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Enhet" and rows[0][9] == "Status"
     assert len(rows) == 2 and rows[1][0] == "Barn och unga"
     assert rows[1][6].date() == datetime.date(2025, 7, 15)
+    # A document of its own: titled after the occasion, with the day whose
+    # status it shows, in Swedish, printed landscape with the title on top.
+    props = book.properties
+    assert props.title == f"Översikt: {occasion.title}"
+    assert props.subject == f"Uppgifternas status per {swedish_date(timezone.localdate())}"
+    assert props.creator == occasion.model.organisation.name
+    assert props.language == "sv-SE"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.oddHeader.center.text == f"Översikt: {occasion.title}"
+    assert sheet.print_title_rows == "$1:$1"
 
 
 def test_remind_one_task_and_all_late(

@@ -146,6 +146,8 @@ class UserRights:
     # tree) may be read.
     whole_trees: set[int] = field(default_factory=set)
     roles_by_unit: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # The part of the tree the rights were read from: each unit's children.
+    children: dict[int | None, list[int]] = field(default_factory=dict)
 
     def unit_ids(self, action: Action) -> set[int]:
         return {
@@ -283,6 +285,7 @@ def rights(user) -> UserRights:
             else:
                 touched = sorted({(unit_id, bool(below)) for unit_id, _, below, _ in grants})
                 children, parents, governing = _tree_around(touched)
+            result.children = children
             for unit_id, role, includes_subtree, _parent_id in grants:
                 scope = _subtree(children, unit_id) if includes_subtree else {unit_id}
                 result.above |= _ancestors(parents, unit_id)
@@ -662,6 +665,36 @@ def units_read_by(user_ids) -> dict[int, set[int] | None]:
         scope = _subtree(children, unit_id) if includes_subtree else {unit_id}
         result.setdefault(user_id, set()).update(scope)
     return result
+
+
+def readable_below(user, unit_ids) -> set[int]:
+    """The units the user reads through a grant below `unit_ids` (the units
+    themselves left out), from the part of the tree their rights were read
+    with (none for a Systemadministratör, whose rights read no tree)."""
+    r = rights(user)
+    below: set[int] = set()
+    for unit_id in unit_ids:
+        below |= _subtree(r.children, unit_id) - {unit_id}
+    return below & r.readable
+
+
+def nearest_below(user, unit_id: int, having) -> set[int]:
+    """The units of `having` the user reads below `unit_id`, the first met
+    going down each branch: none of `having` stands between them and the
+    unit (the start page shows the goals of the units nearest below a unit
+    whose own plans have none)."""
+    r = rights(user)
+    found: set[int] = set()
+    stack = list(r.children.get(unit_id, ()))
+    while stack:
+        node = stack.pop()
+        if node not in r.readable:
+            continue
+        if node in having:
+            found.add(node)
+        else:
+            stack.extend(r.children.get(node, ()))
+    return found
 
 
 def held_unit_ids(user, roles) -> set[int]:

@@ -326,6 +326,9 @@ class Goals:
     perspectives: list[tuple[str, list[GoalRow]]]
     counts: list[tuple[str, list[tuple[str, str, int]]]]  # perspective → (symbol, label, n)
     picture: str
+    # The user's units without goals of their own whose nearest units below
+    # with goals are shown in their place (e.g. a kommun above its fullmäktige).
+    stood_in_for: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> list[GoalRow]:
@@ -335,28 +338,57 @@ class Goals:
 GOAL_ROLES = (Role.MANAGER, Role.READER)
 
 
+def _units_with_goals(unit_ids, year: int) -> dict[int, int]:
+    """Those of `unit_ids` whose plans have goals in `year` or a year before
+    it, with the latest such year."""
+    return dict(
+        Item.objects.filter(
+            kind=ItemKind.GOAL,
+            plan__unit_id__in=sorted(unit_ids),
+            plan__plan_type__model__year__lte=year,
+            archived_at__isnull=True,
+        )
+        .values_list("plan__unit_id")
+        .annotate(latest=Max("plan__plan_type__model__year"))
+        .order_by()
+    )
+
+
 def goals(user, year: int) -> Goals | None:
     """The goals of the year (or of the latest year before it with goals) of
     the units where the user is Chef or Läsare on the unit itself, with the
     latest assessment reported on each at the year's occasions and the trend
-    of the indicators that follow each up. None when the user holds no such
-    grant."""
-    unit_ids = access.held_unit_ids(user, GOAL_ROLES)
-    if not unit_ids:
+    of the indicators that follow each up. A unit whose plans have no goals
+    (a kommun above its fullmäktige and nämnder, an avdelning whose goals are
+    its units') has the goals of the nearest units below it with goals that
+    the user reads (access.nearest_below) in its place. None when the user
+    holds no such grant."""
+    held = access.held_unit_ids(user, GOAL_ROLES)
+    if not held:
         return None
-    # The user reads the units they hold a grant on (access.rights), so the
-    # goals of those units need no further narrowing.
+    latest = _units_with_goals(held, year)
+    without = held - set(latest)
+    stood_in_for: list[str] = []
+    if without:
+        below = _units_with_goals(access.readable_below(user, without), year)
+        nearest = {pk: access.nearest_below(user, pk, below) for pk in sorted(without)}
+        for found in nearest.values():
+            latest.update({unit_id: below[unit_id] for unit_id in found})
+        if any(nearest.values()):
+            stood_in_for = list(
+                Unit.objects.filter(pk__in=[pk for pk, found in nearest.items() if found])
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
+    # The user reads these units (their own, or read through their grant
+    # below them: access.rights), so their goals need no further narrowing.
+    unit_ids = set(latest)
     goals_of_units = Item.objects.filter(
         kind=ItemKind.GOAL, plan__unit_id__in=sorted(unit_ids), archived_at__isnull=True
     )
     # The year: this one, or the latest year before it that has goals (the
     # next year's plans may be written before this year's have any).
-    year = (
-        goals_of_units.filter(plan__plan_type__model__year__lte=year).aggregate(
-            latest=Max("plan__plan_type__model__year")
-        )["latest"]
-        or year
-    )
+    year = max(latest.values(), default=year)
     items = list(
         goals_of_units.filter(plan__plan_type__model__year=year)
         .select_related("plan__unit", "perspective")
@@ -447,7 +479,7 @@ def goals(user, year: int) -> Goals | None:
             desc=desc,
             id_prefix="maluppfyllelse",
         )
-    return Goals(year, units, perspectives, counts, picture)
+    return Goals(year, units, perspectives, counts, picture, stood_in_for)
 
 
 # --- Det som håller på att bli inaktuellt --------------------------------------------------

@@ -299,6 +299,66 @@ def test_a_reader_of_the_namnd_sees_its_goals_and_documents_only(
     assert indicator in html and client.get(indicator).status_code == 200
 
 
+def test_a_unit_without_goals_shows_the_goals_of_the_nearest_units_below(
+    client, org, chain, occasion, on_day
+):
+    """A Läsare of an avdelning whose plans have no goals (a kommun above its
+    fullmäktige is the same case) sees the goals of the nearest units below
+    it that have goals, not "no goals": those of the units, not of a unit
+    further down, and nothing from another avdelning."""
+    near = Item.objects.create(
+        plan=Plan.objects.create(unit=org["enhet_a1"], plan_type=chain["vp"]),
+        kind=ItemKind.GOAL,
+        title="Fler dagar utomhus för de boende",
+    )
+    deeper = UnitFactory(name="Solgårdens dagverksamhet", parent=org["enhet_a1"])
+    further = Item.objects.create(
+        plan=Plan.objects.create(unit=deeper, plan_type=chain["vp"]),
+        kind=ItemKind.GOAL,
+        title="Dagverksamhetens eget mål",
+    )
+    elsewhere = Item.objects.create(
+        plan=Plan.objects.create(unit=org["enhet_b1"], plan_type=chain["vp"]),
+        kind=ItemKind.GOAL,
+        title="Ett mål inom IFO",
+    )
+    Report.objects.create(
+        occasion=occasion,
+        unit=org["enhet_a1"],
+        item=near,
+        assessment=goal_value("Åtgärder krävs"),
+    )
+    reader = UserFactory()
+    grant(reader, org["avd_a"], Role.READER, subtree=True)
+    goals = startpage.goals(reader, 2025)
+    assert [(r.item, r.unit) for r in goals.rows] == [(near, org["enhet_a1"])]
+    assert goals.rows[0].latest.label == "Åtgärder krävs"
+    assert goals.stood_in_for == ["Äldreomsorg"]
+
+    on_day(LATE_DAY)
+    client.force_login(reader)
+    html = client.get("/").content.decode()
+    assert (
+        "Äldreomsorg har inga egna mål. Här visas målen för de närmaste enheterna "
+        "under den som har mål." in html
+    )
+    link = reverse("planning:item", args=[near.pk])
+    assert link in html and client.get(link).status_code == 200
+    for other in (further, elsewhere):
+        assert other.title not in html
+
+    # Without the units below, nothing stands in: the avdelning has no goals.
+    alone = UserFactory()
+    grant(alone, org["avd_a"], Role.READER, subtree=False)
+    goals = startpage.goals(alone, 2025)
+    assert goals.rows == [] and goals.stood_in_for == []
+    # A unit with goals of its own shows only those (the förvaltning's).
+    chef = UserFactory()
+    grant(chef, org["forv"], Role.MANAGER, subtree=True)
+    goals = startpage.goals(chef, 2025)
+    assert [r.item for r in goals.rows] == [chain["operational"]] and goals.stood_in_for == []
+
+
 # --- Model owners ----------------------------------------------------------------------------
 
 

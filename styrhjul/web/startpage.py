@@ -31,7 +31,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
@@ -329,6 +329,9 @@ class Goals:
     # The user's units without goals of their own whose nearest units below
     # with goals are shown in their place (e.g. a kommun above its fullmäktige).
     stood_in_for: list[str] = field(default_factory=list)
+    # The user's units with neither goals of their own nor units below with
+    # goals, shown the goals their items contribute to.
+    worked_towards_by: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> list[GoalRow]:
@@ -358,49 +361,72 @@ def goals(user, year: int) -> Goals | None:
     """The goals of the year (or of the latest year before it with goals) of
     the units where the user is Chef or Läsare on the unit itself, with the
     latest assessment reported on each at the year's occasions and the trend
-    of the indicators that follow each up. A unit whose plans have no goals
-    (a kommun above its fullmäktige and nämnder, an avdelning whose goals are
-    its units') has the goals of the nearest units below it with goals that
-    the user reads (access.nearest_below) in its place. None when the user
-    holds no such grant."""
+    of the indicators that follow each up.
+
+    A unit whose plans have no goals has others in their place, and a line
+    says so: the goals of the nearest units below it with goals that the
+    user reads (access.nearest_below; a kommun above its fullmäktige and
+    nämnder, an avdelning whose goals are its units'), or, with none below
+    it, the goals its own items contribute to (an enhet whose activities
+    work towards the avdelning's goals). None when the user holds no such
+    grant."""
     held = access.held_unit_ids(user, GOAL_ROLES)
     if not held:
         return None
     latest = _units_with_goals(held, year)
     without = held - set(latest)
-    stood_in_for: list[str] = []
+    towards: dict[int, int] = {}  # a goal worked towards → its year
+    with_below: set[int] = set()  # units of `without` shown the goals below them
+    working: set[int] = set()  # units of `without` shown the goals they work towards
+    names: dict[int, str] = {}
     if without:
         below = _units_with_goals(access.readable_below(user, without), year)
-        nearest = {pk: access.nearest_below(user, pk, below) for pk in sorted(without)}
-        for found in nearest.values():
+        for pk in without:
+            found = access.nearest_below(user, pk, below)
             latest.update({unit_id: below[unit_id] for unit_id in found})
-        if any(nearest.values()):
-            stood_in_for = list(
-                Unit.objects.filter(pk__in=[pk for pk, found in nearest.items() if found])
-                .order_by("name")
-                .values_list("name", flat=True)
-            )
-    # The user reads these units (their own, or read through their grant
-    # below them: access.rights), so their goals need no further narrowing.
-    unit_ids = set(latest)
-    goals_of_units = Item.objects.filter(
-        kind=ItemKind.GOAL, plan__unit_id__in=sorted(unit_ids), archived_at__isnull=True
-    )
+            if found:
+                with_below.add(pk)
+        if alone := without - with_below:
+            for goal, goal_year, unit_id in ItemLink.objects.filter(
+                item__plan__unit_id__in=sorted(alone),
+                item__archived_at__isnull=True,
+                target__kind=ItemKind.GOAL,
+                target__archived_at__isnull=True,
+                target__plan__plan_type__model__year__lte=year,
+            ).values_list(
+                "target_id", "target__plan__plan_type__model__year", "item__plan__unit_id"
+            ):
+                towards[goal] = goal_year
+                working.add(unit_id)
+        names = dict(Unit.objects.filter(pk__in=sorted(without)).values_list("pk", "name"))
     # The year: this one, or the latest year before it that has goals (the
     # next year's plans may be written before this year's have any).
-    year = max(latest.values(), default=year)
+    year = max([*latest.values(), *towards.values()], default=year)
+    # The user reads the units of `latest` (their own, or read through their
+    # grant below them: access.rights), so their goals need no further
+    # narrowing; the goals worked towards go through the policy.
+    found_goals = Q(plan__unit_id__in=sorted(latest))
+    if towards:
+        found_goals |= Q(pk__in=Item.objects.restrict(user).filter(pk__in=sorted(towards)))
     items = list(
-        goals_of_units.filter(plan__plan_type__model__year=year)
+        Item.objects.filter(
+            found_goals,
+            kind=ItemKind.GOAL,
+            archived_at__isnull=True,
+            plan__plan_type__model__year=year,
+        )
         .select_related("plan__unit", "perspective")
         .order_by("perspective__order", "perspective__name", "plan__unit__name", "number", "pk")
     )
     units = sorted({i.plan.unit for i in items}, key=lambda u: u.name)
     rows = {i.pk: GoalRow(i, i.plan.unit) for i in items}
+    stood_in_for = sorted(names[pk] for pk in with_below) if rows else []
+    worked_towards_by = sorted(names[pk] for pk in working) if rows else []
     if rows:
         reports = (
             Report.objects.filter(
                 item_id__in=list(rows),
-                unit_id__in=sorted(unit_ids),
+                unit_id__in=sorted({row.unit.pk for row in rows.values()}),
                 assessment__isnull=False,
                 occasion__model__year=year,
             )
@@ -479,7 +505,7 @@ def goals(user, year: int) -> Goals | None:
             desc=desc,
             id_prefix="maluppfyllelse",
         )
-    return Goals(year, units, perspectives, counts, picture, stood_in_for)
+    return Goals(year, units, perspectives, counts, picture, stood_in_for, worked_towards_by)
 
 
 # --- Det som håller på att bli inaktuellt --------------------------------------------------

@@ -31,7 +31,7 @@ from styrhjul.model.models import ItemKind, ScaleValue
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Role
 from styrhjul.planning import services as planning
-from styrhjul.planning.models import Item, Plan
+from styrhjul.planning.models import Item, ItemLink, Plan
 from styrhjul.web import startpage
 from tests.demo.test_scale import SMALL
 from tests.factories import UnitFactory, UserFactory, grant, unit_type
@@ -357,6 +357,70 @@ def test_a_unit_without_goals_shows_the_goals_of_the_nearest_units_below(
     grant(chef, org["forv"], Role.MANAGER, subtree=True)
     goals = startpage.goals(chef, 2025)
     assert [r.item for r in goals.rows] == [chain["operational"]] and goals.stood_in_for == []
+
+
+def test_an_enhet_without_goals_shows_the_goals_its_items_work_towards(
+    client, org, chain, occasion, on_day
+):
+    """An enhet whose plans have no goals and no units below: its Chef sees
+    the goals its activities contribute to (the förvaltning's), with the
+    förvaltning's assessment, and a line saying why."""
+    Report.objects.create(
+        occasion=occasion,
+        unit=org["forv"],
+        item=chain["operational"],
+        assessment=goal_value("Rätt riktning men för långsamt"),
+    )
+    chef = UserFactory()
+    grant(chef, org["enhet_b1"], Role.MANAGER)
+    goals = startpage.goals(chef, 2025)
+    assert [(r.item, r.unit) for r in goals.rows] == [(chain["operational"], org["forv"])]
+    assert goals.rows[0].latest.label == "Rätt riktning men för långsamt"
+    assert goals.worked_towards_by == ["Barn och unga"] and goals.stood_in_for == []
+
+    on_day(LATE_DAY)
+    client.force_login(chef)
+    html = client.get("/").content.decode()
+    assert (
+        "Barn och unga har inga egna mål. Här visas målen som enhetens poster bidrar till."
+        in html
+    )
+    link = reverse("planning:item", args=[chain["operational"].pk])
+    assert link in html and client.get(link).status_code == 200
+    # The goals further up (the nämnd's, the council's) are not shown.
+    assert chain["board"].title not in html and chain["council"].title not in html
+    # An enhet whose items contribute to nothing: no goals, no line.
+    other = UserFactory()
+    grant(other, org["enhet_b2"], Role.MANAGER)
+    goals = startpage.goals(other, 2025)
+    assert goals.rows == [] and goals.worked_towards_by == []
+
+
+def test_the_goals_worked_towards_take_a_fixed_number_of_queries(
+    client, org, chain, occasion, on_day
+):
+    chef = UserFactory()
+    grant(chef, org["enhet_b1"], Role.MANAGER)
+    on_day(LATE_DAY)
+    client.force_login(chef)
+    activities = Plan.objects.get(unit=org["enhet_b1"], plan_type=chain["ap"])
+    goals = Plan.objects.get(unit=org["forv"], plan_type=chain["vp"])
+    good = goal_value("Goda förutsättningar att nå målet")
+
+    def grow(n):
+        for number in range(n):
+            goal = Item.objects.create(plan=goals, kind=ItemKind.GOAL, title=f"Mål {number}")
+            activity = Item.objects.create(
+                plan=activities, kind=ItemKind.ACTIVITY, title=f"Aktivitet {number}"
+            )
+            ItemLink.objects.create(item=activity, target=goal)
+            Report.objects.create(occasion=occasion, unit=org["forv"], item=goal, assessment=good)
+
+    grow(3)
+    few = _queries(client)
+    grow(30)
+    assert _queries(client) == few
+    assert len(startpage.goals(chef, 2025).rows) == 34
 
 
 # --- Model owners ----------------------------------------------------------------------------

@@ -134,6 +134,11 @@ def control_points(plan: Plan) -> list[ControlPoint]:
 
 def sort_risks(risks: list[Risk], sort: str) -> list[Risk]:
     by_number = sorted(risks, key=lambda r: (natural_key(r.item.number), r.item.title.lower()))
+    return _sorted_from_number(by_number, sort)
+
+
+def _sorted_from_number(by_number: list[Risk], sort: str) -> list[Risk]:
+    """sort_risks of risks already sorted by number."""
     if sort == "nr":
         return by_number
     if sort == "omrade":
@@ -176,14 +181,15 @@ def analyse(
             row_cells.append(cell)
         rows.append(Row(p, scale.probability_label(p), row_cells))
     unassessed = []
-    for r in sort_risks(risks, "nr"):
+    by_number = sort_risks(risks, "nr")
+    for r in by_number:
         cell = cells.get((r.item.probability, r.item.consequence))
         if cell is None:
             unassessed.append(r)
         else:
             cell.risks.append(r)
     return Analysis(
-        risks=sort_risks(risks, sort),
+        risks=_sorted_from_number(by_number, sort),
         rows=rows,
         consequences=[
             (c, scale.consequence_label(c)) for c in range(1, scale.consequence_steps + 1)

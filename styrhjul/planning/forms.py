@@ -1,9 +1,11 @@
 import re
 from decimal import Decimal, InvalidOperation
+from html import escape
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from styrhjul.model.models import ItemKind
@@ -248,8 +250,59 @@ class ItemForm(forms.ModelForm):
         return data
 
 
+class TitleChoices(forms.models.ModelChoiceIterator):
+    """The choices of a list of items as (pk, title): what an item's label
+    is (Item.__str__), read as two columns instead of an item with its plan
+    and unit per choice."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "title")
+
+
+class OptionsSelect(forms.Select):
+    """A single select written in one pass: the HTML of Django's select.html
+    and select_option.html templates without a template include per option
+    (tests/planning/test_forms.py compares the two)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = self.format_value(value)
+        out = [f'<select name="{escape(str(name))}"{_attrs(attrs)}>']
+        has_selected = False
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):  # option groups: Django's own templates
+                return super().render(name, value, attrs, renderer)
+            option_value = "" if option_value is None else str(option_value)
+            chosen = not has_selected and option_value in selected
+            has_selected |= chosen
+            out.append(
+                f'\n  <option value="{escape(option_value)}"{" selected" if chosen else ""}>'
+                f"{escape(str(label))}</option>\n"
+            )
+        out.append("\n</select>")
+        return mark_safe("".join(out))
+
+
+def _attrs(attrs: dict) -> str:
+    """Django's widgets/attrs.html."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class ItemChoiceField(forms.ModelChoiceField):
+    """One item of a list, chosen by its title."""
+
+    iterator = TitleChoices
+    widget = OptionsSelect
+
+
 class LinkForm(forms.Form):
-    target = forms.ModelChoiceField(
+    target = ItemChoiceField(
         label=_("Bidrar till"), queryset=Item.objects.none(), empty_label=_("Välj post")
     )
 

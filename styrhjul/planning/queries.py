@@ -101,10 +101,62 @@ def unit_plans(user, unit: Unit, year: int) -> tuple[GovernanceModel | None, lis
 # --- The plan page -----------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class ItemRow:
+    """An item as the plan page and the red thread show it: plain values, no
+    model instance with its plan, unit and level (GoalRow's way, for the
+    plan's items and the thread's). `description` is read only to filter
+    by text."""
+
+    pk: int
+    plan_id: int
+    kind: str
+    number: str
+    title: str
+    order: int
+    version: int
+    archived_at: object
+    end_date: object
+    level_id: int | None
+    level_name: str | None
+    level_order: int | None
+    perspective_id: int | None
+    unit_id: int
+    unit_name: str
+    description: str = ""
+
+
+ITEM_ROW_FIELDS = (
+    "pk",
+    "plan_id",
+    "kind",
+    "number",
+    "title",
+    "order",
+    "version",
+    "archived_at",
+    "end_date",
+    "level_id",
+    "level__name",
+    "level__order",
+    "perspective_id",
+    "plan__unit_id",
+    "plan__unit__name",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitName:
+    """The unit an item is shared from, as the tree names it."""
+
+    pk: int
+    name: str
+
+
 @dataclass
 class Node:
-    item: Item
-    shared_from: Unit | None = None
+    item: Item | ItemRow | GoalRow
+    shared_from: Unit | UnitName | None = None
     children: list[Node] = field(default_factory=list)
     also: list[Item] = field(default_factory=list)  # further items it contributes to
     status: item_status.ItemStatus | None = None  # the latest reported (planning.status)
@@ -145,21 +197,26 @@ def plan_page(
     # Two halves of a UNION ALL, each through its own index (the plan's items,
     # the shares into the plan), not an OR that reads every year's items. An
     # item is shared only to units below its own, so the halves never overlap.
+    # The fields the tree shows, as plain values (ItemRow).
     shared = Item.objects.filter(pk__in=shared_ids)
-    items = list(
-        own.select_related(*ITEM_RELATED)
+    fields = (*ITEM_ROW_FIELDS, "description") if text.strip() else ITEM_ROW_FIELDS
+    rows = (
+        own.values_list(*fields)
         .order_by()
-        .union(shared.select_related(*ITEM_RELATED).order_by(), all=True)
+        .union(shared.values_list(*fields).order_by(), all=True)
         .order_by("order", "number", "pk")
     )
-    items = list({item.pk: item for item in items}.values())
+    by_id = {row[0]: ItemRow(*row) for row in rows}
+    items = list(by_id.values())
     perspectives = list(model.perspectives.all())
     matching = _matching(items, kind, perspective, text)
-    by_id = {i.pk: i for i in items}
-    links = ItemLink.objects.filter(item_id__in=list(by_id), target_id__in=list(by_id))
+    # The links among the plan's items, by the items' ids (one array, not a
+    # placeholder per id); a link to an item not in the plan is left out here.
+    links = ItemLink.objects.filter(ids_in("item_id", by_id)).values_list("item_id", "target_id")
     parents = defaultdict(list)
-    for item_id, target_id in links.values_list("item_id", "target_id"):
-        parents[item_id].append(target_id)
+    for item_id, target_id in links:
+        if target_id in by_id:
+            parents[item_id].append(target_id)
 
     # Keep matching items and the items above them in the plan, for context.
     keep = set(matching)
@@ -171,7 +228,7 @@ def plan_page(
                 stack.append(parent)
 
     nodes = {
-        pk: Node(item, item.plan.unit if item.plan_id != plan.pk else None)
+        pk: Node(item, UnitName(item.unit_id, item.unit_name) if item.plan_id != plan.pk else None)
         for pk, item in by_id.items()
         if pk in keep
     }
@@ -202,7 +259,7 @@ def plan_page(
         nodes_.sort(
             key=lambda n: (
                 kind_order[n.item.kind],
-                n.item.level.order if n.item.level else 0,
+                n.item.level_order if n.item.level_id is not None else 0,
                 *plan_key(n.item),
             )
         )
@@ -219,7 +276,7 @@ def plan_page(
     return PlanPage(plan, result, len(matching), kinds, perspectives)
 
 
-def _matching(items: list[Item], kind: str, perspective: str, text: str) -> list[int]:
+def _matching(items: list[ItemRow], kind: str, perspective: str, text: str) -> list[int]:
     text = text.strip().lower()
     result = []
     for item in items:
@@ -250,9 +307,9 @@ class Thread:
 def item_thread(user, item: Item) -> Thread:
     up_ids = ancestor_ids([item.pk]) - {item.pk}
     down_ids = descendant_ids([item.pk]) - {item.pk}
-    related = Item.objects.filter(ids_in("pk", up_ids | down_ids)).select_related(*ITEM_RELATED)
-    by_id = {i.pk: i for i in related}
-    by_id[item.pk] = item
+    # The thread's items and the item itself as plain values (ItemRow).
+    related = Item.objects.filter(ids_in("pk", up_ids | down_ids | {item.pk}))
+    by_id = {row[0]: ItemRow(*row) for row in related.values_list(*ITEM_ROW_FIELDS)}
     readable_down = set(
         visible_items(user, Item.objects.filter(ids_in("pk", down_ids))).values_list(
             "pk", flat=True
@@ -266,10 +323,10 @@ def item_thread(user, item: Item) -> Thread:
             children[parent].append(child)
 
     # What each item's unit last reported on it.
-    statuses = item_status.latest(user, [(i.plan.unit_id, pk) for pk, i in by_id.items()])
+    statuses = item_status.latest(user, [(i.unit_id, pk) for pk, i in by_id.items()])
 
     def status_of(pk: int):
-        return statuses.get((by_id[pk].plan.unit_id, pk))
+        return statuses.get((by_id[pk].unit_id, pk))
 
     # Upwards: render from the top goals down to the item.
     def up_tree(pk: int) -> Node:
@@ -307,8 +364,13 @@ def item_thread(user, item: Item) -> Thread:
     )
 
 
-def _level_key(item: Item):
-    return (item.level.order if item.level else 99, item.plan.unit.name, item.number, item.title)
+def _level_key(item: ItemRow):
+    return (
+        item.level_order if item.level_id is not None else 99,
+        item.unit_name,
+        item.number,
+        item.title,
+    )
 
 
 # --- The municipality's goal tree -------------------------------------------------------

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F
-
 from styrhjul.model.models import ItemKind
 from styrhjul.model.riskscale import RiskScale
 
@@ -26,9 +24,42 @@ SORTS = {"varde": "descending", "nr": "ascending", "omrade": "ascending"}
 DEFAULT_SORT = "varde"
 
 
+@dataclass(slots=True)
+class ControlPoint:
+    """A control point as the risk analysis shows it: the fields it reads
+    as plain values (control_points), no model instance per point."""
+
+    pk: int
+    plan_id: int
+    number: str
+    title: str
+    area: str
+    process: str
+    risk: str
+    probability: int | None
+    consequence: int | None
+    risk_handling: str
+    risk_handling_reason: str
+    version: int
+    order: int
+    owner_name: str  # the name of the unit whose plan holds the point
+
+    @property
+    def risk_value(self) -> int | None:
+        """Item.risk_value."""
+        if self.probability and self.consequence:
+            return self.probability * self.consequence
+        return None
+
+    def get_risk_handling_display(self) -> str:
+        """Item.get_risk_handling_display."""
+        choices = dict(Item._meta.get_field("risk_handling").flatchoices)
+        return str(choices.get(self.risk_handling, self.risk_handling))
+
+
 @dataclass
 class Risk:
-    item: Item
+    item: ControlPoint
     value: int | None
     band_key: str | None
     band_label: str | None
@@ -68,9 +99,9 @@ class Analysis:
         return len(self.risks) - len(self.unassessed)
 
 
-def control_points(plan: Plan) -> list[Item]:
+def control_points(plan: Plan) -> list[ControlPoint]:
     """The plan's active control points and those shared to it (one query),
-    each with its unit's name (`owner_name`).
+    each with its unit's name (`owner_name`), as plain values.
 
     Two halves of a UNION ALL, each through its own index (the plan's items,
     the shares into the plan), not an OR that reads every year's items. By
@@ -80,7 +111,6 @@ def control_points(plan: Plan) -> list[Item]:
     fields = (
         "pk",
         "plan_id",
-        "kind",
         "number",
         "title",
         "area",
@@ -92,19 +122,23 @@ def control_points(plan: Plan) -> list[Item]:
         "risk_handling_reason",
         "version",
         "order",
+        "plan__unit__name",
     )
     points = Item.objects.active().filter(kind=ItemKind.CONTROL_POINT)
     shared_ids = ItemShare.objects.filter(plan=plan, ended_at__isnull=True).values("item_id")
-    # The owning unit's name as a column (`owner_name`): a plan and a unit
-    # object per row are not needed for it.
-    owner = {"owner_name": F("plan__unit__name")}
-    own = points.filter(plan=plan).only(*fields).annotate(**owner).order_by()
-    shared = points.filter(pk__in=shared_ids).only(*fields).annotate(**owner).order_by()
-    return list(own.union(shared, all=True).order_by("order", "pk"))
+    own = points.filter(plan=plan).values_list(*fields).order_by()
+    shared = points.filter(pk__in=shared_ids).values_list(*fields).order_by()
+    rows = own.union(shared, all=True).order_by("order", "pk")
+    return [ControlPoint(*row) for row in rows]
 
 
 def sort_risks(risks: list[Risk], sort: str) -> list[Risk]:
     by_number = sorted(risks, key=lambda r: (natural_key(r.item.number), r.item.title.lower()))
+    return _sorted_from_number(by_number, sort)
+
+
+def _sorted_from_number(by_number: list[Risk], sort: str) -> list[Risk]:
+    """sort_risks of risks already sorted by number."""
     if sort == "nr":
         return by_number
     if sort == "omrade":
@@ -147,14 +181,15 @@ def analyse(
             row_cells.append(cell)
         rows.append(Row(p, scale.probability_label(p), row_cells))
     unassessed = []
-    for r in sort_risks(risks, "nr"):
+    by_number = sort_risks(risks, "nr")
+    for r in by_number:
         cell = cells.get((r.item.probability, r.item.consequence))
         if cell is None:
             unassessed.append(r)
         else:
             cell.risks.append(r)
     return Analysis(
-        risks=sort_risks(risks, sort),
+        risks=_sorted_from_number(by_number, sort),
         rows=rows,
         consequences=[
             (c, scale.consequence_label(c)) for c in range(1, scale.consequence_steps + 1)

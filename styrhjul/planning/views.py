@@ -172,6 +172,8 @@ def item(request, pk: int):
             "add_under": add_under,
             "add_kind": ItemKind.ACTIVITY if ItemKind.ACTIVITY in kinds else kinds[0],
             "link_form": LinkForm(targets=services.link_targets(item=obj)) if can_write else None,
+            # What the item contributes to, with a button to unlink each: read once.
+            "contributes_to": list(obj.contributes_to.all()) if can_write else [],
             "page_title": obj.title,
             "breadcrumbs": _crumbs_for_unit(
                 request.user,

@@ -84,7 +84,10 @@ def describe(org, year: int) -> tuple[dict, set[int]]:
     admin = UserFactory(is_superuser=True)
     page = queries.plan_page(admin, plan_of(org, model, "enhet_b1"))
     tree = [list(flatten(group.nodes)) for group in page.groups]
-    years |= {n.item.plan.plan_type.model.year for g in page.groups for n in _all_nodes(g.nodes)}
+    shown = {n.item.pk for g in page.groups for n in _all_nodes(g.nodes)}
+    years |= set(
+        Item.objects.filter(pk__in=shown).values_list("plan__plan_type__model__year", flat=True)
+    )
     activity = Item.objects.get(title="Öppen förskola på lördagar", plan__plan_type__model=model)
     targets = list(planning.link_targets(item=activity))
     years |= {t.plan.plan_type.model.year for t in targets}

@@ -86,10 +86,10 @@ def test_the_matrix_places_each_risk_in_its_cell(client, ik_plan, risks, chef_b1
     assert body.count('scope="row"') == 4
     analysis = response.context["analysis"]
     cells = {(c.probability, c.consequence): c for row in analysis.rows for c in row.cells}
-    assert [r.item for r in cells[4, 3].risks] == [risks["high"]]
+    assert [r.item.pk for r in cells[4, 3].risks] == [risks["high"].pk]
     assert cells[4, 3].value == 12 and cells[4, 3].band_key == "high"
-    assert [r.item for r in cells[1, 2].risks] == [risks["low"]]
-    assert [r.item for r in analysis.unassessed] == [risks["none"]]
+    assert [r.item.pk for r in cells[1, 2].risks] == [risks["low"].pk]
+    assert [r.item.pk for r in analysis.unassessed] == [risks["none"].pk]
     # The band is written, not only coloured; the risk links to its item.
     cell_html = re.search(r'<td class="risk-cell risk-cell--high">(.*?)</td>', body, re.S)
     # The first high cell: probability 4 × consequence 3.
@@ -260,12 +260,12 @@ def test_a_point_shared_to_several_units_is_one_risk_of_its_plan(client, org, mo
     point = control_point(plan, "K1", "Felaktiga utbetalningar", 4, 3)
     services.item_share(actor=access.SYSTEM, item=point, units=[org["enhet_b1"], org["enhet_b2"]])
 
-    assert list(control_points(plan)) == [point]
+    assert [p.pk for p in control_points(plan)] == [point.pk]
     chef = UserFactory()
     grant(chef, org["avd_b"], Role.MANAGER)
     client.force_login(chef)
     analysis = client.get(url(plan)).context["analysis"]
-    assert [r.item for r in analysis.risks] == [point]
+    assert [r.item.pk for r in analysis.risks] == [point.pk]
 
 
 # The loops risk.html had before its rows were rendered in one pass

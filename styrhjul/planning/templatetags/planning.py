@@ -20,6 +20,7 @@ from styrhjul.planning.status import TREE_COMMENT_CHARS
 
 register = template.Library()
 _SENTINEL = "987654321"
+_PAGE_KEY = "planning.item_tree"  # the page's _Labels and item URL in the render context
 
 
 class _Labels:
@@ -202,13 +203,22 @@ def item_tree(context, nodes, show_unit=True, current=None, move=False):
     kwargs = {}
     if move:
         kwargs["move"] = _Move(context.get("csrf_token", ""))
+    # One set of words and URL for the page's trees (the plan has a tree per
+    # perspective), not one per tree.
+    shared = context.render_context.get(_PAGE_KEY)
+    if shared is None:
+        shared = context.render_context[_PAGE_KEY] = (
+            reverse("planning:item", args=[_SENTINEL]),
+            _Labels(),
+        )
+    item_url, labels = shared
     _render(
         nodes,
         out,
         show_unit=show_unit,
         current_pk=getattr(current, "pk", None),
-        item_url=reverse("planning:item", args=[_SENTINEL]),
-        labels=_Labels(),
+        item_url=item_url,
+        labels=labels,
         **kwargs,
     )
     return mark_safe("".join(out))

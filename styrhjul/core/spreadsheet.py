@@ -286,6 +286,19 @@ def _with_language() -> None:
         packager.Core = CoreWithLanguage
 
 
+def document_workbook(report, sheets, *, widths=None, muted: Collection[str] = ()) -> bytes:
+    """workbook_bytes for a document (a report with `title`, `subject` and
+    `unit_name`): the same title, subject and author as its Word file."""
+    return workbook_bytes(
+        sheets,
+        widths=widths,
+        title=report.title,
+        subject=report.subject,
+        creator=report.unit_name,
+        muted=muted,
+    )
+
+
 @collection_paused()
 def workbook_bytes(
     sheets,

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from styrhjul.charts.word import add_chart
-from styrhjul.core.spreadsheet import workbook_bytes
+from styrhjul.core.spreadsheet import document_workbook
 from styrhjul.indicators import charts
 
 from .annual import AnnualReport
@@ -388,13 +388,7 @@ def xlsx(report: AnnualReport) -> bytes:
                 sheets.append((name + suffix, headers, rows))
                 if name in ik_widths:
                     widths[name + suffix] = ik_widths[name]
-    return workbook_bytes(
-        sheets,
-        widths=widths,
-        title=report.title,
-        subject=report.subject,
-        creator=report.unit_name,
-    )
+    return document_workbook(report, sheets, widths=widths)
 
 
 def render(report: AnnualReport, fmt: str) -> bytes:

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from styrhjul.core.dates import swedish_date
-from styrhjul.core.spreadsheet import workbook_bytes
+from styrhjul.core.spreadsheet import document_workbook
 from styrhjul.followup import readmodel
 from styrhjul.followup.measures import earlier_reports
 from styrhjul.followup.models import FollowUpOccasion, MeasureFollowUp
@@ -867,13 +867,8 @@ def xlsx_widths(report: InternalControlReport) -> dict[str, list[int]]:
 def xlsx(report: InternalControlReport) -> bytes:
     """The report's tables (`xlsx_sheets`) as an Excel workbook."""
 
-    return workbook_bytes(
-        xlsx_sheets(report),
-        widths=xlsx_widths(report),
-        title=report.title,
-        subject=report.subject,
-        creator=report.unit_name,
-        muted=(NOT_REPORTED,),
+    return document_workbook(
+        report, xlsx_sheets(report), widths=xlsx_widths(report), muted=(NOT_REPORTED,)
     )
 
 

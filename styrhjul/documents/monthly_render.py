@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from styrhjul.charts import Series, Table, TrendChart, data_table, to_svg
 from styrhjul.charts.numbers import format_number, format_value
-from styrhjul.core.spreadsheet import workbook_bytes
+from styrhjul.core.spreadsheet import document_workbook
 from styrhjul.economy.figures import UNIT, deviation_bars, tkr
 
 from .layout import Section
@@ -555,13 +555,7 @@ def xlsx(report: MonthlyReport) -> bytes:
     if own:
         sheets.append(("Egna avsnitt", ["Avsnitt", "Enhet", "Text"], own))
         widths["Egna avsnitt"] = [24, 28, 90]
-    return workbook_bytes(
-        sheets,
-        widths=widths,
-        title=report.title,
-        subject=report.subject,
-        creator=report.unit_name,
-    )
+    return document_workbook(report, sheets, widths=widths)
 
 
 def render(report: MonthlyReport, fmt: str) -> bytes:

@@ -382,8 +382,7 @@ def test_an_enhet_without_goals_shows_the_goals_its_items_work_towards(
     client.force_login(chef)
     html = client.get("/").content.decode()
     assert (
-        "Barn och unga har inga egna mål. Här visas målen som enhetens poster bidrar till."
-        in html
+        "Barn och unga har inga egna mål. Här visas målen som enhetens poster bidrar till." in html
     )
     link = reverse("planning:item", args=[chain["operational"].pk])
     assert link in html and client.get(link).status_code == 200

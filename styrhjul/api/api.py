@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import AliasPath, Field
 
 from styrhjul.core.concurrency import EditConflict
 from styrhjul.followup import review
@@ -25,7 +26,7 @@ from styrhjul.organisation import access
 from styrhjul.planning.models import Item, ItemShare, Plan
 
 from .auth import SessionAuth, TokenAuth
-from .common import Id, Year
+from .common import Id, Row, Year
 from .common import paged as _paged
 from .problems import Problem, problem, with_problems
 
@@ -122,18 +123,15 @@ def _http_error(request, exc: HttpError):
 # --- Organisation units -------------------------------------------------------------------
 
 
-class UnitOut(Schema):
+class UnitOut(Row):
     id: int
     name: str
     code: str
     parent_id: int | None
-    unit_type: str
+    # The unit type's name, read from the unit's unit_type (select_related).
+    unit_type: str = Field(validation_alias=AliasPath("unit_type", "name"))
     valid_from: datetime.date
     valid_to: datetime.date | None
-
-    @staticmethod
-    def resolve_unit_type(obj) -> str:
-        return obj.unit_type.name
 
 
 class UnitFilter(Schema):

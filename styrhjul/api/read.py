@@ -26,7 +26,7 @@ from styrhjul.organisation.models import Unit
 from styrhjul.planning.models import IndicatorTarget, Item
 
 from .api import api
-from .common import Id, Year, paged
+from .common import Id, Row, Year, paged
 
 # --- The styrmodell ------------------------------------------------------------------------
 
@@ -322,7 +322,7 @@ def report_list(request, filters: Query[ReportFilter]):
 # --- Indicator values and targets ------------------------------------------------------------
 
 
-class ValueOut(Schema):
+class ValueOut(Row):
     id: int
     item_id: Id
     unit_id: Id

@@ -11,46 +11,56 @@ from django.db.models import Count, Q, QuerySet
 from . import access
 from .models import DirectoryGroupRule, Role, RoleGrant, Unit, User
 
-
-@dataclass
-class TreeUnit:
-    """What the organisation tree shows of a unit: plain values, not a
-    model object (thousands of units are drawn on one page)."""
-
-    pk: int
-    name: str
-    code: str
-    unit_type: str
-    valid_to: datetime.date | None
-    parent_id: int | None
+# A unit as the organisation tree shows it: (pk, name, code, unit type's
+# name, valid_to, parent_id), plain values, not a model object (thousands of
+# units are drawn on one page).
+TreeRow = tuple[int, str, str, str, datetime.date | None, int | None]
 
 
 @dataclass
-class TreeNode:
-    unit: TreeUnit
-    children: list[TreeNode] = field(default_factory=list)
+class UnitTree:
+    """The units of the organisation tree as a forest: the roots in order,
+    and each unit's children in order by the unit's pk. Rows, not an object
+    per unit and node: building 6,000 objects took a third of the page's
+    Python time."""
+
+    roots: list[TreeRow]
+    children: dict[int, list[TreeRow]]
+
+    def __bool__(self) -> bool:
+        return bool(self.roots)
+
+    def __len__(self) -> int:
+        return len(self.roots) + sum(len(rows) for rows in self.children.values())
 
 
 def readable_units_in_year(user, year: int) -> QuerySet[Unit]:
     return access.units(user).valid_in_year(year).select_related("unit_type")
 
 
-def tree(user, year: int) -> list[TreeNode]:
+def tree(user, year: int) -> UnitTree:
     """The units the user may read that existed during `year`, as a forest.
     A unit whose parent the user may not read becomes a root."""
-    rows = (
+    rows = list(
         access.units(user)
         .valid_in_year(year)
         .order_by("unit_type__order", "name")
         .values_list("pk", "name", "code", "unit_type__name", "valid_to", "parent_id")
     )
-    units = [TreeUnit(*row) for row in rows]
-    nodes = {u.pk: TreeNode(u) for u in units}
-    roots = []
-    for unit in units:
-        parent = nodes.get(unit.parent_id)
-        (parent.children if parent else roots).append(nodes[unit.pk])
-    return roots
+    readable = {row[0] for row in rows}
+    roots: list[TreeRow] = []
+    children: dict[int, list[TreeRow]] = {}
+    for row in rows:
+        parent = row[5]
+        if parent in readable:
+            below = children.get(parent)
+            if below is None:
+                children[parent] = [row]
+            else:
+                below.append(row)
+        else:
+            roots.append(row)
+    return UnitTree(roots, children)
 
 
 def search(user, year: int, text: str) -> list[Unit]:

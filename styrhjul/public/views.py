@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -284,20 +285,44 @@ def public_page_key(organisation: Unit, year: str) -> str | None:
     return f"public-page:{organisation.pk}:{year}:{newest}:{row.version}"
 
 
+def _cached_page_key(organisation: int, year: str) -> str | None:
+    """public_page_key of the organisation with the pk `organisation` in
+    one query, without reading the unit: None when there is no such
+    organisation (a root unit) or its page is switched off."""
+    newest = (
+        Snapshot.objects.filter(organisation_id=OuterRef("organisation_id"))
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    row = (
+        PublicationSettings.objects.filter(
+            organisation_id=organisation, organisation__parent__isnull=True, public_page=True
+        )
+        .annotate(newest=Subquery(newest))
+        .values_list("version", "newest")
+        .first()
+    )
+    if row is None:
+        return None
+    version, newest_pk = row
+    return f"public-page:{organisation}:{year}:{newest_pk}:{version}"
+
+
 @require_safe
 def organisation_page(request, organisation: int):
     """Den offentliga sidan: the vision, the goals per perspective with their
     published assessments and analyses, the published documents, per year.
     Switched on by a model owner; rendered without the visitor's session
-    (the same page for everyone) and kept in the cache."""
-    org = _organisation_or_404(organisation)
+    (the same page for everyone) and kept in the cache. From the cache it
+    takes two queries: the key (_cached_page_key) and the page."""
     year = request.GET.get("ar", "")
     year = year if year.isdigit() and len(year) == 4 else ""
-    key = public_page_key(org, year)
+    key = _cached_page_key(organisation, year)
     if key is None:
         raise Http404
     html = cache.get(key)
     if html is None:
+        org = _organisation_or_404(organisation)
         page = queries.public_page(org, int(year) if year else None)
         html = render_to_string(
             "public/organisation.html",

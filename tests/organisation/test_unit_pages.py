@@ -327,3 +327,15 @@ def test_the_tree_nests_each_unit_under_its_parent_with_its_type_code_and_closin
     below = tree[avd:]
     assert below.index("<ul>") < below.index("Solgårdens äldreboende") < below.index("</ul>")
     assert below.index("Hemtjänst") < below.index("</ul>")
+
+
+def test_the_tree_escapes_names_together_and_one_by_one_alike():
+    from html import escape
+
+    from styrhjul.organisation.templatetags.organisation import _escaped
+
+    plain = ["Hemtjänst <Norr> & Co", "\"Citat\" och 'apostrof'", ""]
+    assert _escaped(plain) == [escape(text) for text in plain]
+    # A name holding the separator itself is escaped on its own.
+    odd = ["A & B", "x\x00<y>", "z"]
+    assert _escaped(odd) == [escape(text) for text in odd]

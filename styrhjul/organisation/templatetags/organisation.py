@@ -15,30 +15,57 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 _SENTINEL = "987654321"
+_SEPARATOR = "\x00"
 
 
-def _render(nodes, out: list[str], url: str, closed: str) -> None:
-    for node in nodes:
-        unit = node.unit
-        out.append(
-            f'<li><a href="{url.replace(_SENTINEL, str(unit.pk))}">{escape(unit.name)}</a> '
-            f'<span class="unit-type">{escape(unit.unit_type)} · {escape(unit.code)}</span>'
+def _escaped(texts: list[str]) -> list[str]:
+    """html.escape of each text, done on all of them at once: five
+    replacements over one string instead of five per unit. A text that
+    holds the separator itself is escaped on its own."""
+    parts = escape(_SEPARATOR.join(texts)).split(_SEPARATOR)
+    if len(parts) != len(texts):
+        return [escape(text) for text in texts]
+    return parts
+
+
+def _lines(rows, url: str, closed: str) -> dict[int, str]:
+    """Each unit's line (its link, type, code and closing) by pk."""
+    names = _escaped([row[1] for row in rows])
+    codes = _escaped([row[2] for row in rows])
+    types = {name: escape(name) for name in {row[3] for row in rows}}
+    href = url.split(_SENTINEL)
+    lines = {}
+    for row, name, code in zip(rows, names, codes, strict=True):
+        pk, valid_to = row[0], row[4]
+        line = (
+            f'<li><a href="{str(pk).join(href)}">{name}</a> '
+            f'<span class="unit-type">{types[row[3]]} · {code}</span>'
         )
-        if unit.valid_to:
-            closing = unit.valid_to.isoformat()
-            out.append(f' <span class="tag tag--closed">{closed} {closing}</span>')
-        out.append("\n")
-        if node.children:
+        if valid_to:
+            line += f' <span class="tag tag--closed">{closed} {valid_to.isoformat()}</span>'
+        lines[pk] = line + "\n"
+    return lines
+
+
+def _render(rows, children, lines, out: list[str]) -> None:
+    for row in rows:
+        pk = row[0]
+        out.append(lines[pk])
+        below = children.get(pk)
+        if below:
             out.append("<ul>")
-            _render(node.children, out, url, closed)
+            _render(below, children, lines, out)
             out.append("</ul>")
         out.append("</li>\n")
 
 
 @register.simple_tag
-def unit_tree(roots):
-    """The units of `roots` (queries.TreeNode) and everything under them, as
-    nested list items with links to the units' pages."""
+def unit_tree(tree):
+    """The units of `tree` (queries.UnitTree), as nested list items with
+    links to the units' pages."""
+    rows = [*tree.roots, *(row for below in tree.children.values() for row in below)]
+    url = reverse("organisation:unit", args=[_SENTINEL])
+    lines = _lines(rows, url, escape(_("stängd")))
     out: list[str] = []
-    _render(roots, out, reverse("organisation:unit", args=[_SENTINEL]), escape(_("stängd")))
+    _render(tree.roots, tree.children, lines, out)
     return mark_safe("".join(out))  # noqa: S308 - every text above is escaped

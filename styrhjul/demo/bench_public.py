@@ -90,7 +90,7 @@ def uncached_lines(client: Client, published: Published, runs: int) -> list[str]
     request. A line in the table's columns, the budget beside it."""
     org = published.organisation
     url = reverse("public:organisation_page", args=[org.pk])
-    key = views.public_page_key(org, "")
+    key = views.public_page_key(org.pk, "")
     if key is None or client.get(url).status_code != 200:
         return [f"{label(published, False)}: hoppas över, sidan visas inte"]
     cache.delete(key)

@@ -269,26 +269,12 @@ def snapshot_json(request, pk: int):
 PUBLIC_PAGE_SECONDS = 3600
 
 
-def public_page_key(organisation: Unit, year: str) -> str | None:
-    """The cache key of an organisation's public page, or None when the page
-    is switched off: it names the newest snapshot and the settings' version,
-    so publishing or changing the settings shows at once. Two queries."""
-    row = PublicationSettings.objects.filter(organisation=organisation, public_page=True).first()
-    if row is None:
-        return None
-    newest = (
-        Snapshot.objects.filter(organisation=organisation)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return f"public-page:{organisation.pk}:{year}:{newest}:{row.version}"
-
-
-def _cached_page_key(organisation: int, year: str) -> str | None:
-    """public_page_key of the organisation with the pk `organisation` in
-    one query, without reading the unit: None when there is no such
-    organisation (a root unit) or its page is switched off."""
+def public_page_key(organisation: int, year: str) -> str | None:
+    """The cache key of the public page of the organisation with the pk
+    `organisation`, or None when there is no such organisation (a root unit)
+    or its page is switched off: it names the newest snapshot and the
+    settings' version, so publishing or changing the settings shows at
+    once. One query, without reading the unit."""
     newest = (
         Snapshot.objects.filter(organisation_id=OuterRef("organisation_id"))
         .order_by("-pk")
@@ -314,10 +300,10 @@ def organisation_page(request, organisation: int):
     published assessments and analyses, the published documents, per year.
     Switched on by a model owner; rendered without the visitor's session
     (the same page for everyone) and kept in the cache. From the cache it
-    takes two queries: the key (_cached_page_key) and the page."""
+    takes two queries: the key (public_page_key) and the page."""
     year = request.GET.get("ar", "")
     year = year if year.isdigit() and len(year) == 4 else ""
-    key = _cached_page_key(organisation, year)
+    key = public_page_key(organisation, year)
     if key is None:
         raise Http404
     html = cache.get(key)

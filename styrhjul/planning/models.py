@@ -98,6 +98,14 @@ def normalise_kpi(kpi_id: str) -> str:
     return (kpi_id or "").strip().upper()
 
 
+def risk_value(probability: int | None, consequence: int | None) -> int | None:
+    """A control point's risk value: probability × consequence, or None
+    until both are assessed."""
+    if probability and consequence:
+        return probability * consequence
+    return None
+
+
 class Item(models.Model):
     """Post i en plan: a goal, indicator, activity, special assignment or
     control point. Kind-specific fields are empty for other kinds."""
@@ -336,9 +344,7 @@ class Item(models.Model):
 
     @property
     def risk_value(self) -> int | None:
-        if self.probability and self.consequence:
-            return self.probability * self.consequence
-        return None
+        return risk_value(self.probability, self.consequence)
 
     @property
     def risk_text(self) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from styrhjul.model.models import ItemKind
 from styrhjul.model.riskscale import RiskScale
 
-from .models import Item, ItemShare, Plan
+from .models import Item, ItemShare, Plan, risk_value
 from .numbering import natural_key
 
 HANDLING_CONTROL = "control"
@@ -46,10 +46,7 @@ class ControlPoint:
 
     @property
     def risk_value(self) -> int | None:
-        """Item.risk_value."""
-        if self.probability and self.consequence:
-            return self.probability * self.consequence
-        return None
+        return risk_value(self.probability, self.consequence)
 
     def get_risk_handling_display(self) -> str:
         """Item.get_risk_handling_display."""

@@ -628,6 +628,16 @@ def my_tasks_filter(user) -> Q:
     return ids_in("unit_id", own) & Q(reporter__isnull=True) | assigned
 
 
+def may_have_tasks(user) -> bool:
+    """Whether anything can reach the user's Mina uppgifter (my_tasks_filter):
+    a Chef or Modellägare on a unit itself, a Rapportör or a
+    Systemadministratör. A Läsare (a politician, a revisor) never reports."""
+    r = rights(user)
+    return r.is_admin or any(
+        roles & RECEIVING_ROLES or Role.REPORTER in roles for roles in r.roles_by_unit.values()
+    )
+
+
 def task_receivers(unit_ids) -> dict[int, set[int]]:
     """Unit id → the active users whose Mina uppgifter hold the unit's tasks
     (the rule of my_tasks_filter for a unit's task without a Rapportör):

@@ -4,7 +4,8 @@ Each section is built only for those it concerns, by the access policy
 (organisation/access.py), and every link it holds is one the person may
 follow:
 
-* Mina uppgifter (access.my_tasks_filter): kept apart as Försenad, Låst,
+* Mina uppgifter (access.my_tasks_filter), for those who may have tasks
+  (access.may_have_tasks; not a Läsare): kept apart as Försenad, Låst,
   to report and Klarmarkerad, by followup.services.is_late/is_locked.
 * Uppföljningar som pågår, for those who follow units in an occasion's
   overview (access.overview_unit_ids): per open occasion the overview's own
@@ -747,7 +748,7 @@ def year(user, today: datetime.date) -> Year | None:
 @dataclass
 class StartPage:
     vision: object
-    tasks: MyTasks
+    tasks: MyTasks | None  # None for those who never get tasks (access.may_have_tasks)
     units: list
     followed: list[Followed]
     goals: Goals | None
@@ -761,7 +762,7 @@ class StartPage:
 def start_page(user, today: datetime.date) -> StartPage:
     return StartPage(
         vision=vision_for(user),
-        tasks=my_tasks(user, today),
+        tasks=my_tasks(user, today) if access.may_have_tasks(user) else None,
         units=my_units(user),
         followed=followed_occasions(user, today),
         goals=goals(user, today.year),

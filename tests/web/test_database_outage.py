@@ -99,7 +99,7 @@ def test_visitors_get_the_503_page_while_the_database_is_away_and_it_recovers(tm
         # The first request after the database is back is served as usual.
         page = session.get(base + "/", timeout=30)
         assert page.status_code == 200
-        assert "Mina uppgifter" in page.text
+        assert "Välkommen" in page.text
         assert requests.get(base + "/healthz", timeout=30).status_code == 200
 
 

@@ -282,7 +282,9 @@ def test_a_reader_of_the_namnd_sees_its_goals_and_documents_only(
     assert "rätt håll" in trend and "88" in trend  # towards the target, 88 % by 2026
     assert page.goals.rows[0].latest.label == "Åtgärder krävs"
     assert page.documents == [made]
-    assert page.followed == [] and page.stale is None and not page.tasks.any
+    assert page.followed == [] and page.stale is None
+    # A Läsare never reports: no Mina uppgifter at all.
+    assert page.tasks is None
 
     on_day(LATE_DAY)
     client.force_login(reader)
@@ -291,6 +293,7 @@ def test_a_reader_of_the_namnd_sees_its_goals_and_documents_only(
     assert download in html
     assert reverse("documents:job_download", args=[elsewhere.pk]) not in html
     assert client.get(download).status_code == 200  # a link shown may be followed
+    assert "Mina uppgifter" not in html
     assert reverse("planning:item", args=[chain["board"].pk]) in html
     assert client.get(reverse("planning:item", args=[chain["board"].pk])).status_code == 200
     assert "Åtgärder krävs" in html

@@ -37,6 +37,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from styrhjul.charts.pictures import Bar, Segment, stacked_bars
+from styrhjul.core.lookups import ids_in
 from styrhjul.documents.models import DocumentJob, JobStatus
 from styrhjul.followup import overview as overview_q
 from styrhjul.followup import queries as followup_queries
@@ -347,8 +348,9 @@ def _units_with_goals(unit_ids, year: int) -> dict[int, int]:
     it, with the latest such year."""
     return dict(
         Item.objects.filter(
+            # A whole municipality's units for a reader of it: one array (ids_in).
+            ids_in("plan__unit_id", unit_ids),
             kind=ItemKind.GOAL,
-            plan__unit_id__in=sorted(unit_ids),
             plan__plan_type__model__year__lte=year,
             archived_at__isnull=True,
         )

@@ -280,6 +280,8 @@ URL_OBJECTS: dict[str, str | tuple | None] = {
     "public:publishing_status": "occasion",
     "public:settings": "organisation",
     "public:organisation_page": "organisation",
+    "public:accessibility": None,
+    "public:accessibility_edit": None,
     # Open data through the API (api/published.py): without a token.
     "api:published_list": "organisation",
     "api:published": "snapshot",
@@ -325,6 +327,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The tillgänglighetsredogörelse: the organisations' names at most.
+    "public:accessibility",
 }
 # What is published (public/): read by anyone, logged in or not. The world's
 # snapshots hold only what was published; the walk proves that nothing else

@@ -296,6 +296,7 @@ def load_demo(*, today: datetime.date | None = None, copy_until: int | None = No
     # holding ansvar.
     summary.ledger = ledger.load_ledger(root, units, cal)
     summary.published = _publish(root, cal)
+    _accessibility_statement(root, cal)
     if copy_until:
         _copy_forward(summary, root, cal, until=copy_until)
         if copy_until == cal.this_year:
@@ -334,6 +335,30 @@ def _publish(root: Unit, cal: DemoCalendar) -> int:
             occasion_publish(actor=access.SYSTEM, occasion=occasion)
             published += 1
     return published
+
+
+def _accessibility_statement(root: Unit, cal: DemoCalendar) -> None:
+    """The demo municipality's tillgänglighetsredogörelse, once: how it is
+    written, for the foot of every page."""
+    from styrhjul.public.models import AccessibilityStatement, Compliance
+    from styrhjul.public.services import accessibility_statement_save
+
+    if AccessibilityStatement.objects.exists():
+        return
+    accessibility_statement_save(
+        actor=access.SYSTEM,
+        version=0,
+        publisher=root.name,
+        compliance=Compliance.PARTIAL,
+        known_issues=(
+            "Bilagor som laddats upp som skannade PDF-filer har ingen text som en skärmläsare "
+            "kan läsa. Vi byter ut dem när de ändras.\n\n"
+            "Diagrammen i de publicerade dokumenten från före 2025 saknar textalternativ."
+        ),
+        contact="E-post: tillganglighet@sjobacka.example\nTelefon: 0123-45 67 00 (vardagar 8–16)",
+        # Never after the real today, which a demo loaded for another day may pass.
+        assessed_on=min(datetime.date(cal.last_year, 11, 1), timezone.localdate()),
+    )
 
 
 def _copy_forward(summary: DemoSummary, root: Unit, cal: DemoCalendar, until: int) -> None:

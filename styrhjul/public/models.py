@@ -224,3 +224,58 @@ class SnapshotDocument(models.Model):
     @property
     def access_unit(self) -> Unit:
         return self.snapshot.organisation
+
+
+class Compliance(models.TextChoices):
+    """How far the service meets the accessibility requirements (lagen om
+    tillgänglighet till digital offentlig service, WCAG 2.1 AA), as the
+    organisation has assessed it."""
+
+    FULL = "full", _("Helt förenlig med kraven")
+    PARTIAL = "partial", _("Delvis förenlig med kraven")
+    NONE = "none", _("Inte förenlig med kraven")
+
+
+class AccessibilityStatement(EditedText):
+    """The tillgänglighetsredogörelse of this installation: one row, written
+    by a system administrator and shown to everyone, without a login, from
+    the foot of every page (docs/tillganglighet.md). What the product itself
+    does for accessibility is in the page's template; this holds what only
+    the organisation running it can say."""
+
+    SINGLETON = 1
+    conflict_message = _("Någon annan har sparat tillgänglighetsredogörelsen medan du ändrade den.")
+
+    publisher = models.CharField(
+        _("ansvarig för tjänsten"),
+        max_length=200,
+        blank=True,
+        help_text=_("Den myndighet som står bakom tjänsten. Tomt: organisationens namn."),
+    )
+    compliance = models.CharField(
+        _("bedömning"), max_length=10, choices=Compliance.choices, blank=True
+    )
+    known_issues = models.TextField(
+        _("kända brister"),
+        blank=True,
+        help_text=_(
+            "Det som inte uppfyller kraven och varför, till exempel bifogade filer som inte är "
+            "tillgängliga. En brist per stycke."
+        ),
+    )
+    contact = models.TextField(
+        _("kontakt"),
+        help_text=_(
+            "E-postadress eller telefon dit man rapporterar brister och ber om innehåll i ett "
+            "annat format."
+        ),
+    )
+    assessed_on = models.DateField(_("senast bedömd"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tillgänglighetsredogörelse")
+        verbose_name_plural = _("tillgänglighetsredogörelser")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -12,14 +12,22 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from styrhjul.documents.layout import Style, contrast, settings_for, style_of
 from styrhjul.followup.readmodel import STATE_LABELS
 from styrhjul.model.models import ItemKind, Vision
+from styrhjul.organisation.models import Unit
 
 from . import charts
-from .models import PublicationSettings, Snapshot, SnapshotDocument, SnapshotRow
+from .models import (
+    AccessibilityStatement,
+    PublicationSettings,
+    Snapshot,
+    SnapshotDocument,
+    SnapshotRow,
+)
 
 KIND_LABELS = dict(ItemKind.choices)
 # The charts' facts and drawings: read only by the public page.
@@ -428,3 +436,17 @@ def public_page(organisation, year: int | None) -> PublicPage:
         documents=documents,
         style=style_of(stored, organisation) if stored else Style(organisation.name),
     )
+
+
+def statement_publisher(row: AccessibilityStatement | None) -> str:
+    """Who stands behind the service in its tillgänglighetsredogörelse: as
+    written, else the organisations of the installation (its root units)."""
+    if row is not None and row.publisher:
+        return row.publisher
+    names = list(
+        Unit.objects.filter(parent=None)
+        .valid_on(timezone.localdate())
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    return " och ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)

@@ -22,7 +22,15 @@ from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
 from . import charts
-from .models import Licence, PublicationSettings, Snapshot, SnapshotDocument, SnapshotRow
+from .models import (
+    AccessibilityStatement,
+    Compliance,
+    Licence,
+    PublicationSettings,
+    Snapshot,
+    SnapshotDocument,
+    SnapshotRow,
+)
 
 
 def last_deadline(occasion: FollowUpOccasion) -> datetime.date | None:
@@ -241,4 +249,39 @@ def publication_settings_save(
     row.licence = licence
     if public_page is not None:
         row.public_page = public_page
+    return save_edited(row, actor)
+
+
+@use_case
+def accessibility_statement_save(
+    *,
+    actor,
+    version: int,
+    publisher: str,
+    compliance: str,
+    known_issues: str,
+    contact: str,
+    assessed_on: datetime.date | None,
+) -> AccessibilityStatement:
+    """Write the installation's tillgänglighetsredogörelse (a system
+    administrator). A statement needs an assessment and a way to report
+    shortcomings; the day of the assessment cannot lie ahead."""
+    access.require_admin(actor)
+    errors = {}
+    if compliance not in Compliance.values:
+        errors["compliance"] = _("Välj hur väl tjänsten uppfyller kraven.")
+    if not contact.strip():
+        errors["contact"] = _(
+            "Ange hur man rapporterar brister i tillgängligheten, till exempel en e-postadress."
+        )
+    if assessed_on is not None and assessed_on > timezone.localdate():
+        errors["assessed_on"] = _("Dagen för bedömningen kan inte ligga i framtiden.")
+    if errors:
+        raise ValidationError(errors)
+    row = lock_for_edit(AccessibilityStatement, version, pk=AccessibilityStatement.SINGLETON)
+    row.publisher = publisher.strip()
+    row.compliance = compliance
+    row.known_issues = known_issues.replace("\r\n", "\n").strip()
+    row.contact = contact.replace("\r\n", "\n").strip()
+    row.assessed_on = assessed_on
     return save_edited(row, actor)

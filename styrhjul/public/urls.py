@@ -46,4 +46,6 @@ urlpatterns = [
         views.publication_settings,
         name="settings",
     ),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("tillganglighet/andra/", views.accessibility_edit, name="accessibility_edit"),
 ]

@@ -22,14 +22,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from styrhjul.core import ratelimit
-from styrhjul.core.concurrency import EditConflict, conflict_text
+from styrhjul.core.concurrency import EditConflict, conflict_text, show_conflict
+from styrhjul.core.forms import apply_errors
 from styrhjul.core.spreadsheet import workbook_bytes
+from styrhjul.documents.models import paragraphs
 from styrhjul.followup.models import FollowUpOccasion
 from styrhjul.organisation import access
 from styrhjul.organisation.models import Unit
 
 from . import opendata, publishing, queries, services
-from .models import Licence, PublicationSettings, Snapshot, SnapshotDocument
+from .forms import AccessibilityStatementForm
+from .models import (
+    AccessibilityStatement,
+    Compliance,
+    Licence,
+    PublicationSettings,
+    Snapshot,
+    SnapshotDocument,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {
@@ -443,4 +453,69 @@ def publication_settings(request, organisation: int):
             "page_title": _("Publiceringsinställningar"),
         },
         status=400 if error else 200,
+    )
+
+
+@require_safe
+def accessibility(request):
+    """Tillgänglighetsredogörelse: how the service meets the accessibility
+    requirements, for everyone, without a login (linked from the foot of
+    every page). What the organisation says is in AccessibilityStatement;
+    what the product does is in the template."""
+    row = AccessibilityStatement.objects.filter(pk=AccessibilityStatement.SINGLETON).first()
+    return render(
+        request,
+        "public/accessibility.html",
+        {
+            "statement": row,
+            "publisher": queries.statement_publisher(row),
+            "compliance": Compliance(row.compliance).label if row and row.compliance else "",
+            "issues": paragraphs(row.known_issues) if row else [],
+            "can_edit": request.user.is_authenticated and access.is_admin(request.user),
+            "page_title": _("Tillgänglighetsredogörelse"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accessibility_edit(request):
+    """A system administrator writes the tillgänglighetsredogörelse."""
+    access.require_admin(request.user)
+    row = AccessibilityStatement.objects.filter(pk=AccessibilityStatement.SINGLETON).first()
+    if request.method == "POST":
+        form = AccessibilityStatementForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.accessibility_statement_save(
+                    actor=request.user,
+                    version=data["version"] or 0,
+                    publisher=data["publisher"],
+                    compliance=data["compliance"],
+                    known_issues=data["known_issues"],
+                    contact=data["contact"],
+                    assessed_on=data["assessed_on"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except EditConflict as exc:
+                show_conflict(form, exc)
+            else:
+                messages.success(request, _("Tillgänglighetsredogörelsen är sparad."))
+                return redirect("public:accessibility")
+    else:
+        form = AccessibilityStatementForm(initial=AccessibilityStatementForm.initial_from(row))
+    return render(
+        request,
+        "public/accessibility_edit.html",
+        {
+            "form": form,
+            "page_title": _("Ändra tillgänglighetsredogörelsen"),
+            "breadcrumbs": [
+                (_("Tillgänglighetsredogörelse"), reverse("public:accessibility")),
+                (_("Ändra"), None),
+            ],
+        },
+        status=400 if form.errors else 200,
     )

@@ -251,5 +251,30 @@ def test_reflow_at_320_css_pixels(page, live_server, org, owner, admin):
         f"/organisation/administration/anvandare/{owner.pk}/",
         "/organisation/administration/",
         "/organisation/administration/enhetstyper/",
+        "/tillganglighet/",
+        "/tillganglighet/andra/",
     ):
         check(path)
+
+
+def test_accessibility_statement_from_the_foot_of_the_login_page(page, live_server, org, admin):
+    """The tillgänglighetsredogörelse is reached from the foot of a page
+    without a login; an administrator's form shows its errors at the fields,
+    the assessment as a group of radio buttons under its own legend."""
+    goto(page, "/konto/logga-in/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Tillgänglighetsredogörelse").click()
+    page.get_by_role("heading", name="Tillgänglighetsredogörelse", level=1).wait_for()
+    assert_accessible(page)
+    login(page, admin)
+    goto(page, "/tillganglighet/andra/")
+    assert page.get_by_role("group", name="Hur väl uppfyller tjänsten kraven?").is_visible()
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_selector("[role=alert]")
+    assert page.locator("#id_contact_error").is_visible()
+    assert_accessible(page)
+    page.get_by_role("radio", name="Delvis förenlig med kraven").check()
+    page.get_by_label("Kontakt").fill("tillganglighet@provkoping.example")
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Tillgänglighetsredogörelsen är sparad.").wait_for()
+    assert page.get_by_role("link", name="tillganglighet@provkoping.example").is_visible()
+    assert_accessible(page)

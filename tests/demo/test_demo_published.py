@@ -28,3 +28,15 @@ def test_last_years_delarsbokslut_and_arsbokslut_are_published(demo, client):
 def test_loading_again_publishes_nothing_more(demo):
     assert load_demo().published == 0
     assert Snapshot.objects.count() == 2
+
+
+def test_the_demo_municipality_has_its_accessibility_statement(demo, client):
+    """Filled in once, and kept as it is when the demo is loaded again."""
+    from styrhjul.public.models import AccessibilityStatement
+
+    text = client.get(reverse("public:accessibility")).content.decode()
+    assert "Sjöbacka kommun står bakom Styrhjul" in text
+    assert "<strong>Delvis förenlig med kraven</strong>" in text
+    assert 'href="mailto:tillganglighet@sjobacka.example"' in text
+    load_demo()
+    assert AccessibilityStatement.objects.get().version == 1

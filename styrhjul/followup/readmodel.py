@@ -49,7 +49,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Substr
+from django.db.models.functions import Coalesce, Greatest, Substr, TruncDate
 from django.db.models.lookups import Lookup
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -573,7 +573,13 @@ class ReportFacts(NamedTuple):
     analysis: str
     measures: str
     measures_responsible: str
-    updated_at: object = None  # when it was saved (not read by the rule)
+    # Not read by the rule: when it was saved (with answers(shown=True), the
+    # local date), and with `shown` the label, symbol and colour of the
+    # scale value chosen (the status, else the assessment; None: none).
+    updated_at: object = None
+    label: str | None = None
+    symbol: str | None = None
+    colour: str | None = None
 
 
 class ValueFacts(NamedTuple):
@@ -609,6 +615,34 @@ class ItemFacts(NamedTuple):
         return self
 
 
+@dataclass(slots=True)
+class PlanTypeFacts:
+    """What the rule reads of a PlanType (services.scale_for and
+    model.models.goal_rule), without the model object: its scales, and its
+    assessment rules once read (load_assessment_rules)."""
+
+    pk: int
+    activity_scale_id: int | None
+    assignment_scale_id: int | None
+    indicator_scale_id: int | None
+    goal_scale_id: int | None
+    control_scale_id: int | None
+    _assessment_rules: dict | None = None
+
+
+# PlanTypeFacts' fields, read from a PlanType (prefix them with its path).
+PLAN_TYPE_FIELDS = (
+    "id",
+    "activity_scale_id",
+    "assignment_scale_id",
+    "indicator_scale_id",
+    "goal_scale_id",
+    "control_scale_id",
+)
+
+# What answers() reads of a report (ReportFacts but what `shown` adds).
+_REPORT_FIELDS = ReportFacts._fields[: ReportFacts._fields.index("label")]
+
 ITEM_FIELDS = (
     "pk",
     "kind",
@@ -636,6 +670,7 @@ def answers(
     light: bool = False,
     only_items: bool = False,
     texts: int | None = None,
+    shown: bool = False,
 ) -> Answers:
     """The reports and outcomes of `units` (units, ids or a query of ids;
     None: every unit's reports, without outcomes) on `items` at
@@ -651,7 +686,10 @@ def answers(
     (at least one) in the database, the comment and the analysis; the
     other texts to one: what the rule reads of a text is only whether it is
     blank, so the state is the same, and long texts that are not shown are
-    not loaded."""
+    not loaded. `shown` (with `light`): each report with what a status shows
+    of it (ReportFacts' last fields: the day it was saved, in the current
+    time zone, and the scale value chosen), read in the same query. With
+    `light`, ItemFacts that carry their series spare the query for them."""
     occasions = list(occasions)
     items = list(items)
     result = Answers()
@@ -673,13 +711,30 @@ def answers(
             reports = reports.filter(unit_id=unit_ids[0]).filter(ids_in("item_id", item_ids))
         else:
             reports = reports.filter(unit_id__in=unit_ids)
-    fields = ReportFacts._fields
+    fields = list(_REPORT_FIELDS)
     if light and texts is not None:
         cut = {name: max(1, texts) if name in ("comment", "analysis") else 1 for name in _TEXTS}
         reports = reports.annotate(
             **{f"{name}_cut": Substr(_Stripped(F(name)), 1, n) for name, n in cut.items()}
         )
         fields = [f"{f}_cut" if f in cut else f for f in fields]
+    if light and shown:
+        # The status chosen, else the assessment (as `status_id or
+        # assessment_id`: an id is never 0), each a left join.
+        def chosen(name):
+            return Case(
+                When(status__isnull=False, then=F(f"status__{name}")),
+                default=F(f"assessment__{name}"),
+            )
+
+        reports = reports.annotate(
+            saved_on=TruncDate("updated_at"),
+            chosen_label=chosen("label"),
+            chosen_symbol=chosen("symbol"),
+            chosen_colour=chosen("colour"),
+        )
+        fields = ["saved_on" if f == "updated_at" else f for f in fields]
+        fields += ["chosen_label", "chosen_symbol", "chosen_colour"]
     found = (
         (ReportFacts(*row) for row in reports.values_list(*fields))
         if light
@@ -690,7 +745,8 @@ def answers(
     indicators = [i for i in items if i.kind == ItemKind.INDICATOR]
     if not indicators or not values:
         return result
-    if light:  # the series of the indicators, not read for every item
+    if light and any(i.series is None for i in indicators):
+        # The series of the indicators, not read for every item.
         series = dict(
             Item.objects.filter(ids_in("pk", [i.pk for i in indicators])).values_list(
                 "pk", "series"

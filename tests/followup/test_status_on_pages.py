@@ -296,3 +296,43 @@ def test_an_indicators_outcome_shows_with_its_assessment(client, org, chain, occ
     body = page(client, "planning:plan", indicator.plan_id)
     assert f"Nära målvärde</span>, utfall 84,5{NBSP}%" in body
     assert "Nära målet." in body
+
+
+def test_the_day_a_report_was_saved_is_the_day_in_sweden(client, org, chain, occasion, chef_b1):
+    saved = report(
+        occasion,
+        org["enhet_b1"],
+        chain["ap"],
+        chain["activity"],
+        status=status(chain, "Påbörjad"),
+    )
+    # 23:30 UTC on 30 June is half past one on 1 July in Stockholm.
+    late = datetime.datetime(2025, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    type(saved).objects.filter(pk=saved.pk).update(updated_at=late)
+    for body in (
+        page(client, "planning:item", chain["activity"].pk),
+        page(client, "planning:plan", chain["activity"].plan_id),
+    ):
+        assert "(Delårsrapport 2025, 2025-07-01)" in body
+        assert "2025-06-30" not in body
+
+
+def test_a_report_with_a_status_and_an_assessment_shows_the_status(
+    client, org, chain, occasion, chef_b1
+):
+    # The status is what an activity reports; an assessment left on the
+    # report (the plan type's scales changed) does not replace it.
+    saved = report(
+        occasion,
+        org["enhet_b1"],
+        chain["ap"],
+        chain["activity"],
+        status=status(chain, "Påbörjad"),
+    )
+    other = ScaleValue.objects.get(
+        scale=chain["vp"].goal_scale, label="Goda förutsättningar att nå målet"
+    )
+    type(saved).objects.filter(pk=saved.pk).update(assessment=other)
+    body = page(client, "planning:plan", chain["activity"].plan_id)
+    assert '<span class="item-status__label">Påbörjad</span>' in body
+    assert other.label not in body

@@ -167,7 +167,7 @@ class _Page:
         and value put in for each form. None for a field whose widget
         widget_html does not write (the caller writes it the usual way)."""
         widget = field.widget
-        key = (name, id(widget), type(field), field.label, field.help_text, hidden)
+        key = (name, widget, type(field), field.label, field.help_text, hidden)
         made = self._fields.get(key)
         if made is None:
             made = self._fields[key] = self._field_markup(form, name, field, hidden)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from styrhjul.core.lookups import ids_in
 from styrhjul.indicators.aggregate import is_stale
 from styrhjul.indicators.models import IndicatorValue
 from styrhjul.indicators.series import latest_copies, value_rows
@@ -205,8 +206,9 @@ def task_page(user, task: ReportingTask) -> TaskPage:
     items = list(by_id.values())
     values, earlier = _series_values(task, [i for i in items if i.kind == ItemKind.INDICATOR])
     parents: dict[int, list[int]] = defaultdict(list)
+    # The ids as one array each (core.lookups.ids_in), not 400 placeholders.
     for child, parent in ItemLink.objects.filter(
-        item_id__in=list(by_id), target_id__in=list(by_id)
+        ids_in("item_id", by_id), ids_in("target_id", by_id)
     ).values_list("item_id", "target_id"):
         parents[child].append(parent)
     perspectives = list(task.plan_type.model.perspectives.all())

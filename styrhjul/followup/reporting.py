@@ -194,10 +194,17 @@ def widget_html(bf: BoundField) -> str:
     required nor disabled, the attributes Django gives it (its own, then
     aria-invalid, aria-describedby and id) written directly. Anything else
     goes the usual way."""
-    field, form = bf.field, bf.form
+    field = bf.field
+    if not is_simple(field, bf.form):
+        return str(bf)
+    return simple_widget_html(field, bf.html_name, bf.auto_id, field_errors(bf), bf.value())
+
+
+def is_simple(field: forms.Field, form: forms.Form) -> bool:
+    """Whether widget_html writes the field's widget itself."""
     widget = field.widget
     template = widget.template_name
-    if (
+    return not (
         form.renderer is not WIDGET_RENDERER
         or field.required
         or field.disabled
@@ -206,8 +213,13 @@ def widget_html(bf: BoundField) -> str:
         or "aria-describedby" in widget.attrs
         or "aria-invalid" in widget.attrs
         or not (template in WidgetRenderer.INPUTS or template == WidgetRenderer.TEXTAREA)
-    ):
-        return str(bf)
+    )
+
+
+def simple_widget_html(field: forms.Field, html_name: str, auto_id: str, errors, value) -> str:
+    """widget_html of a simple widget (is_simple) from the bound field's
+    name, id, errors and value (BoundField.value)."""
+    widget = field.widget
     if field.localize:
         widget.is_localized = True
     # The widget's own attributes, written once: the page's forms share the
@@ -215,9 +227,7 @@ def widget_html(bf: BoundField) -> str:
     attrs = widget.__dict__.get("_attrs_html")
     if attrs is None:
         attrs = widget.__dict__["_attrs_html"] = _attrs(widget.attrs)
-    auto_id = bf.auto_id
     if not widget.is_hidden:
-        errors = field_errors(bf)
         if errors:
             attrs += ' aria-invalid="true"'
         if auto_id:
@@ -228,10 +238,10 @@ def widget_html(bf: BoundField) -> str:
                 attrs += f' aria-describedby="{esc(" ".join(described))}"'
     if auto_id and "id" not in widget.attrs:
         attrs += f' id="{esc(auto_id)}"'
-    value = widget.format_value(bf.value())
-    if template == WidgetRenderer.TEXTAREA:
-        return _textarea(bf.html_name, value, attrs)
-    return _input(widget.input_type, bf.html_name, value, attrs)
+    value = widget.format_value(value)
+    if widget.template_name == WidgetRenderer.TEXTAREA:
+        return _textarea(html_name, value, attrs)
+    return _input(widget.input_type, html_name, value, attrs)
 
 
 WIDGET_RENDERER = WidgetRenderer()

@@ -5,6 +5,7 @@ number of queries for a whole task page."""
 
 from __future__ import annotations
 
+from styrhjul.core.lookups import ids_in
 from styrhjul.model.models import ItemKind
 from styrhjul.planning.models import Item, ItemLink
 from styrhjul.planning.queries import visible_items
@@ -23,7 +24,7 @@ def attach_task_facts(user, task, entries: dict) -> None:
     if goals:
         links = list(
             ItemLink.objects.filter(
-                target_id__in=goals,
+                ids_in("target_id", goals),
                 item__kind=ItemKind.INDICATOR,
                 item__archived_at__isnull=True,
             ).values_list("target_id", "item_id")

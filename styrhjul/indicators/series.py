@@ -35,6 +35,7 @@ from styrhjul.charts import (
 from styrhjul.charts.numbers import common_decimals
 from styrhjul.charts.spec import swedish_key
 from styrhjul.core.dates import month_name
+from styrhjul.core.lookups import ids_in
 from styrhjul.indicators.models import (
     BreakdownValue,
     ComparisonKind,
@@ -503,7 +504,7 @@ def indicator_data(
 
     targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for item_id, year, value in IndicatorTarget.objects.filter(
-        item__in=[i.pk for i in items]
+        ids_in("item_id", [i.pk for i in items])
     ).values_list("item_id", "year", "value"):
         targets[item_id][year] = value
 

@@ -435,6 +435,58 @@ def test_the_forms_fast_widgets_give_djangos_markup(task, chain):
         assert sum(" checked>" in html for html in written) == 1
 
 
+def test_the_pages_forms_are_written_as_their_bound_fields_write_them(
+    client, open_occasion, org, chain, monkeypatch
+):
+    """The page writes the fields of its forms from markup made once per
+    page, with each item's id and values put in; every field reads as its
+    BoundField writes it, values (escaped), chosen radio buttons, help
+    texts and all."""
+    from styrhjul.followup.templatetags import report_items
+
+    owner = UserFactory()
+    grant(owner, org["kommun"], Role.MODEL_OWNER, subtree=False)
+    task = ReportingTask.objects.get(
+        occasion=open_occasion, unit=org["kommun"], plan_type=chain["vp"], reporter=None
+    )
+    indicator, goal = chain["indicator"], chain["council"]
+    Item.objects.filter(pk=indicator.pk).update(gender_split=True)
+    IndicatorValue.objects.create(
+        item=indicator, unit=org["kommun"], year=2024, period="", value=Decimal("83.5")
+    )
+    IndicatorValue.objects.create(
+        item=indicator, unit=org["kommun"], year=2025, value=Decimal("85.25"), note='"<Avser>"'
+    )
+    slow = ScaleValue.objects.get(label="Rätt riktning men för långsamt", scale__model__year=2025)
+    services.report_save(
+        actor=access.SYSTEM,
+        task=task,
+        item=goal,
+        data=services.ReportData(assessment=slow, analysis="Ökar <b>långsamt</b> & säkert."),
+        version=0,
+    )
+    client.force_login(owner)
+    page = client.get(url("task", task.pk)).context["page"]
+    forms = [e.form for e in page.entries.values() if e.form is not None]
+    assert {f.item.kind for f in forms} >= {ItemKind.INDICATOR, ItemKind.GOAL}
+
+    def written(form, page_html) -> str:
+        out: list[str] = []
+        report_items._fields(out, form, page_html, str(form.item.pk))
+        return "".join(out)
+
+    shared = report_items._Page({"task": task})
+    fast = [written(form, shared) for form in forms + forms]  # the second time as made
+    assert all(made is not False for made in shared._fields.values())
+    monkeypatch.setattr(report_items._Page, "field", lambda *args: None)
+    bound = [written(form, report_items._Page({"task": task})) for form in forms + forms]
+    assert fast == bound
+    html = "".join(fast)
+    assert 'value="85,25"' in html and 'value="&quot;&lt;Avser&gt;&quot;"' in html
+    assert "Ökar &lt;b&gt;långsamt&lt;/b&gt; &amp; säkert.</textarea>" in html
+    assert f'value="{slow.pk}" id="id_post-{goal.pk}-assessment_' in html
+
+
 def test_a_percentage_over_100_is_refused_by_the_service_at_the_field(
     client, open_occasion, org, chain
 ):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.forms.utils import pretty_name
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr, lower
 from django.template.loader import get_template
@@ -23,13 +24,25 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from styrhjul.charts.numbers import value_in_precision
-from styrhjul.followup.reporting import ScaleChoiceField, esc, field_errors, widget_html
+from styrhjul.followup.reporting import (
+    ScaleChoiceField,
+    WidgetRenderer,
+    esc,
+    field_errors,
+    is_simple,
+    simple_widget_html,
+    widget_html,
+)
 from styrhjul.model.models import ItemKind
 from styrhjul.planning.models import Item
 
 register = template.Library()
 
 _PK = "987654321"
+# Where a form's markup on the page (_Page.field) has the item's id and a
+# field's value: text no label, help text or value has.
+_MARK = "\x00"
+_VALUE = "\x01"
 PARTS = "followup/_report_item_parts.html"
 
 
@@ -134,6 +147,7 @@ class _Page:
         self.difference = _("Vad förklarar skillnaden i %(t)s?")
         self._parts = {}
         self._escaped: dict[str, str] = {}
+        self._fields: dict[tuple, object] = {}
 
     def text(self, text) -> str:
         """esc(text), once per page for a plain text: the fields' labels and
@@ -144,6 +158,72 @@ class _Page:
         if html is None:
             html = self._escaped[text] = esc(text)
         return html
+
+    def field(self, form, name: str, field, pk: str, hidden: bool) -> str | None:
+        """A field of a form not bound to data, as _fields writes it through
+        its BoundField: the page's forms share their fields' markup but for
+        the item's id and the field's value, so the markup is written once
+        for the page (by the same code, with a mark for the id) and the id
+        and value put in for each form. None for a field whose widget
+        widget_html does not write (the caller writes it the usual way)."""
+        widget = field.widget
+        key = (name, widget, type(field), field.label, field.help_text, hidden)
+        made = self._fields.get(key)
+        if made is None:
+            made = self._fields[key] = self._field_markup(form, name, field, hidden)
+        if made is False:
+            return None
+        if field.localize:
+            widget.is_localized = True
+        value = field.prepare_value(form.get_initial_for_field(field, name))
+        if isinstance(field, ScaleChoiceField):
+            selected = tuple(widget.format_value(value))
+            parts = made.get(selected)
+            if parts is None:
+                html = self._visible_markup(form, name, field, value)
+                parts = made[selected] = html.split(_MARK)
+            return pk.join(parts)
+        before, after, textarea = made
+        value = widget.format_value(value)
+        if textarea:
+            value = esc(value) if value else ""
+        else:
+            value = "" if value is None else f' value="{esc(value)}"'
+        return pk.join(before) + value + pk.join(after)
+
+    def _visible_markup(self, form, name: str, field, value) -> str:
+        html_name = f"post-{_MARK}-{name}"
+        return _visible(
+            self,
+            field,
+            field.label if field.label is not None else pretty_name(name),
+            field.help_text or "",
+            html_name,
+            _auto_id(form, html_name),
+            (),
+            value,
+        )
+
+    def _field_markup(self, form, name: str, field, hidden: bool):
+        """The markup of _Page.field: for a scale, its fieldset by the
+        values chosen (made as asked); for a simple widget, the markup
+        before and after its value, each split at the item's id. False
+        when the widget is not one widget_html writes."""
+        if isinstance(field, ScaleChoiceField) and not hidden:
+            return {}
+        if not is_simple(field, form):
+            return False
+        html_name = f"post-{_MARK}-{name}"
+        if hidden:
+            html = simple_widget_html(field, html_name, _auto_id(form, html_name), (), _VALUE)
+        else:
+            html = self._visible_markup(form, name, field, _VALUE)
+        textarea = field.widget.template_name == WidgetRenderer.TEXTAREA
+        value = _VALUE if textarea else f' value="{_VALUE}"'
+        if html.count(value) != 1 or html.count(_VALUE) != 1:
+            return False
+        before, after = html.split(value)
+        return before.split(_MARK), after.split(_MARK), textarea
 
     def part(self, name: str, entry) -> str:
         """A rare part of the item from followup/_report_item_parts.html."""
@@ -158,6 +238,14 @@ class _Page:
                 "csrf_token": self.csrf_token,
             }
         )
+
+
+def _auto_id(form, html_name: str) -> str:
+    """BoundField.auto_id of the field named `html_name` in `form`."""
+    auto_id = form.auto_id
+    if auto_id and "%s" in str(auto_id):
+        return auto_id % html_name
+    return html_name if auto_id else ""
 
 
 def _item(entry, page: _Page) -> str:
@@ -246,51 +334,7 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
         out.append("\n    </div>\n    ")
     if entry.conflict:
         out.append(page.part("conflict", entry))
-    # form.hidden_fields() and form.visible_fields(), in one pass over the form.
-    fields = list(form)
-    out.extend(widget_html(field) for field in fields if field.is_hidden)
-    for field in (field for field in fields if not field.is_hidden):
-        errors = field_errors(field)
-        help_text = field.help_text
-        auto_id = esc(field.auto_id)
-        out.append("\n    ")
-        help_html = (
-            f'<span class="help" id="{auto_id}_helptext">{page.text(help_text)}</span>'
-            if help_text
-            else ""
-        )
-        error_html = (
-            f'<div class="error-text" id="{auto_id}_error">'
-            + "".join(
-                f'<p><span class="visually-hidden">{words["error"]} </span>{esc(error)}</p>'
-                for error in errors
-            )
-            + "</div>"
-            if errors
-            else ""
-        )
-        error_class = " field--error" if errors else ""
-        if isinstance(field.field, ScaleChoiceField):
-            described = ""
-            if errors or help_text:
-                described = (
-                    ' aria-describedby="'
-                    + (f"{auto_id}_helptext" if help_text else "")
-                    + (f" {auto_id}_error" if errors else "")
-                    + '"'
-                )
-            out.append(
-                f'<fieldset class="field scale-choice{error_class}"{described}>\n'
-                f"      <legend>{page.text(field.label)}</legend>\n      {help_html}{error_html}"
-            )
-            _radios(out, field, ' aria-invalid="true"' if errors else "")
-            out.append("\n    </fieldset>")
-        else:
-            out.append(
-                f'<div class="field{error_class}">\n'
-                f'      <label for="{auto_id}">{page.text(field.label)}</label>\n      '
-                f"{help_html}{error_html}{widget_html(field)}\n    </div>"
-            )
+    _fields(out, form, page, pk)
     out.append(
         f'\n    <button type="submit">{words["save"]}'
         f'<span class="visually-hidden"> {title}</span></button>\n  </form>\n  '
@@ -300,14 +344,102 @@ def _form(out: list, entry, page: _Page, pk: str, title: str) -> None:
     out.append("\n  </div>")
 
 
+def _fields(out: list, form, page: _Page, pk: str) -> None:
+    """The form's hidden fields, then its visible ones (form.hidden_fields()
+    and form.visible_fields(), in one pass over the form). A field of a form
+    not bound to data (the page as it is first shown) is written from its
+    markup on the page with the item's id and value put in
+    (_Page.field); anything else through its BoundField."""
+    fields = form.fields
+    unbound = not form.is_bound and form.prefix == f"post-{pk}" and not form.errors
+    hidden = [name for name, field in fields.items() if field.widget.is_hidden]
+    visible = [name for name, field in fields.items() if not field.widget.is_hidden]
+    for name in hidden:
+        html = page.field(form, name, fields[name], pk, True) if unbound else None
+        out.append(widget_html(form[name]) if html is None else html)
+    for name in visible:
+        html = page.field(form, name, fields[name], pk, False) if unbound else None
+        if html is None:
+            bf = form[name]
+            html = _visible(
+                page,
+                bf.field,
+                bf.label,
+                bf.help_text,
+                bf.html_name,
+                bf.auto_id,
+                field_errors(bf),
+                bf.value(),
+                bf,
+            )
+        out.append(html)
+
+
+def _visible(page: _Page, field, label, help_text, html_name, auto_id, errors, value, bf=None):
+    """A visible field of the form with its label, help text and errors
+    (`bf`, its BoundField, for a widget widget_html does not write)."""
+    out = ["\n    "]
+    raw_id = auto_id
+    auto_id = esc(auto_id)
+    help_html = (
+        f'<span class="help" id="{auto_id}_helptext">{page.text(help_text)}</span>'
+        if help_text
+        else ""
+    )
+    error_html = (
+        f'<div class="error-text" id="{auto_id}_error">'
+        + "".join(
+            f'<p><span class="visually-hidden">{page.words["error"]} </span>{esc(error)}</p>'
+            for error in errors
+        )
+        + "</div>"
+        if errors
+        else ""
+    )
+    error_class = " field--error" if errors else ""
+    if isinstance(field, ScaleChoiceField):
+        described = ""
+        if errors or help_text:
+            described = (
+                ' aria-describedby="'
+                + (f"{auto_id}_helptext" if help_text else "")
+                + (f" {auto_id}_error" if errors else "")
+                + '"'
+            )
+        out.append(
+            f'<fieldset class="field scale-choice{error_class}"{described}>\n'
+            f"      <legend>{page.text(label)}</legend>\n      {help_html}{error_html}"
+        )
+        _radio_buttons(
+            out, field, html_name, raw_id, value, ' aria-invalid="true"' if errors else ""
+        )
+        out.append("\n    </fieldset>")
+    else:
+        widget = (
+            widget_html(bf)
+            if bf is not None
+            else simple_widget_html(field, html_name, raw_id, errors, value)
+        )
+        out.append(
+            f'<div class="field{error_class}">\n'
+            f'      <label for="{auto_id}">{page.text(label)}</label>\n      '
+            f"{help_html}{error_html}{widget}\n    </div>"
+        )
+    return "".join(out)
+
+
 def _radios(out: list, bf, invalid: str) -> None:
+    """A scale field's radio buttons (_radio_buttons) from its BoundField."""
+    _radio_buttons(out, bf.field, bf.html_name, bf.auto_id, bf.value(), invalid)
+
+
+def _radio_buttons(out: list, field, html_name: str, auto_id: str, value, invalid: str) -> None:
     """A scale field's radio buttons as RadioSelect writes them (id, value,
     checked), from the scale's values and labels written once for the page
     (ScaleChoiceField.radios)."""
-    field = bf.field
-    selected = set(field.widget.format_value(bf.value()))
-    auto_id = esc(field.widget.attrs.get("id") or bf.auto_id)
-    start = f'<div class="checkbox"><input type="radio" name="{esc(bf.html_name)}" value="'
+    selected = set(field.widget.format_value(value))
+    auto_id = esc(field.widget.attrs.get("id") or auto_id)
+    start = f'<div class="checkbox"><input type="radio" name="{esc(html_name)}" value="'
     for i, (value, value_html, label_html) in enumerate(field.radios):
         choice_id = f"{auto_id}_{i:d}" if auto_id else ""
         checked = " checked" if value in selected else ""

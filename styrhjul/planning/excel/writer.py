@@ -45,7 +45,7 @@ from styrhjul.planning.models import (
 )
 
 from . import columns as col
-from .columns import Column, Sheet, choice_label, choice_labels, sheets_for
+from .columns import Column, Sheet, choice_label_of, choice_labels, sheets_for
 from .extension import breakdowns as plan_breakdowns
 from .extension import results as plan_results
 from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
@@ -332,7 +332,8 @@ def _getter(column: Column, goal_refs: dict[int, list[str]], targets: dict[int, 
     if cell in (col.PERSPECTIVE, col.LEVEL):
         return attrgetter(f"{key}__name")
     if cell == col.CHOICE:
-        return lambda row: choice_label(column.choices, getattr(row, key)) or None
+        label = choice_label_of(column.choices)
+        return lambda row: label(getattr(row, key)) or None
     if cell == col.BOOLEAN:
         return lambda row: col.YES if getattr(row, key) else col.NO
     if cell == col.TARGETS:

@@ -68,11 +68,16 @@ def _formula_like(value: str) -> bool:
     return value.lstrip(FORMULA_GUARD).startswith(FORMULA_STARTS)
 
 
+# The characters formula-like text can start with (FORMULA_STARTS, or the
+# guard before them): text starting otherwise needs no closer look.
+_FORMULA_FIRST = frozenset("".join(FORMULA_STARTS) + FORMULA_GUARD)
+
+
 def protected_text(value):
     """Text as a cell of an export holds it: text that starts like a formula
     gets a leading apostrophe (OWASP's advice against formula injection), so
     no spreadsheet program runs it; anything else as it is."""
-    if isinstance(value, str) and _formula_like(value):
+    if isinstance(value, str) and value[:1] in _FORMULA_FIRST and _formula_like(value):
         return FORMULA_GUARD + value
     return value
 
@@ -90,11 +95,22 @@ def cell_value(value):
     a workbook cannot hold are left out and formula-like text is protected
     (protected_text); text left empty is no value; numbers and dates stay
     what they are."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if isinstance(value, str):
-        return protected_text(ILLEGAL_CHARACTERS_RE.sub("", value)) or None
+        return _text(value)
     return value
+
+
+_illegal_characters = None
+
+
+def _text(value: str) -> str | None:
+    """cell_value for text."""
+    global _illegal_characters
+    if _illegal_characters is None:  # openpyxl's, imported when first needed
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        _illegal_characters = ILLEGAL_CHARACTERS_RE
+    return protected_text(_illegal_characters.sub("", value)) or None
 
 
 def put_cell(sheet, row: int, column: int, value):
@@ -206,7 +222,16 @@ def write_cell(sheet, row: int, column: int, value, style=None) -> None:
     0), the one way every export writes a cell (cell_value): text is always
     text, never a formula; an empty cell keeps its `style`. A value of
     another kind fails, as it did with openpyxl."""
-    _write_value(sheet, row, column, cell_value(value), style)
+    # Text and empty cells first: most of an export's cells.
+    if type(value) is str:
+        value = _text(value)
+        if value is not None:
+            sheet.write_string(row, column, value, style)
+            return
+    if value is None:
+        sheet.write_blank(row, column, None, style)
+    else:
+        _write_value(sheet, row, column, cell_value(value), style)
 
 
 def _write_value(sheet, row: int, column: int, value, style) -> None:

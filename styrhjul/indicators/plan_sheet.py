@@ -51,14 +51,16 @@ def _reference(item: Item) -> str:
     return item.number or item.title
 
 
-def export_rows(unit, plan_type, items: list[Item]) -> list[list] | None:
+def export_rows(unit, plan_type, items) -> list[list] | None:
     """The rows of the indicators' values per group for the unit, by
     indicator (in the plan's order), year, period and the uppdelning's
-    order; None when the organisation has no uppdelningar (no sheet)."""
+    order; None when the organisation has no uppdelningar (no sheet).
+    `items` are the plan's indicators, as Items or as the export's rows
+    (anything with a `pk`)."""
     if not services.dimensions_of(plan_type.model.organisation_id).exists():
         return None
     place = {item.pk: position for position, item in enumerate(items)}
-    values = BreakdownValue.objects.filter(item__in=items, unit=unit).select_related(
+    values = BreakdownValue.objects.filter(item__in=list(place), unit=unit).select_related(
         "item", "category__dimension"
     )
     rows = sorted(

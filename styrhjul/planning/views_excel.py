@@ -133,8 +133,11 @@ def plan_export(request, pk: int):
         occasion = plan_results().occasions_for(plan.plan_type).filter(pk=int(wanted)).first()
         if occasion is None:
             raise Http404
+    # The unit with its place in the tree, read once: the goals of the units
+    # above it, which a cell may name, come from its path.
+    plan.unit = Unit.objects.with_tree_fields().get(pk=plan.unit_id)
     data = excel.export_workbook(
-        actor=request.user, unit=plan.unit, plan_type=plan.plan_type, occasion=occasion
+        actor=request.user, unit=plan.unit, plan_type=plan.plan_type, occasion=occasion, plan=plan
     )
     return _xlsx(data, excel.export_filename(plan.unit, plan.plan_type))
 

@@ -632,6 +632,42 @@ def test_goals_elsewhere_can_be_named_and_the_plan_s_own_goal_wins(org, unit, vp
     assert history_rows() == rows_before
 
 
+def test_the_downloaded_plan_names_the_goals_above_nearest_unit_first(client, org, unit, vp, model):
+    """The page reads the unit with its place in the tree, the command line
+    does not: both name the goals of the units above alike, the nearest
+    unit's first, and a goal a name cannot single out by its Nr by title."""
+    level = model.levels.get(name="Verksamhetsmål")
+    goals = []
+    for key, title in (("forv", "Förvaltningens mål"), ("avd_a", "Avdelningens mål")):
+        above = services.plan_for(actor=access.SYSTEM, unit=org[key], plan_type=vp)
+        goals.append(
+            services.item_create(
+                actor=access.SYSTEM,
+                plan=above,
+                kind=ItemKind.GOAL,
+                number="1",
+                title=title,
+                level=level,
+            )
+        )
+    import_plan(workbook({"Aktiviteter": [["Aktivitet"], ["Nattpatrull"]]}), unit, vp)
+    activity = item(unit, vp, ItemKind.ACTIVITY, "Nattpatrull")
+    for goal in goals:
+        services.item_link(actor=access.SYSTEM, item=activity, target=goal)
+    chef = UserFactory()
+    grant(chef, unit, Role.MANAGER)
+    client.force_login(chef)
+
+    response = client.get(reverse("planning:plan_export", args=[plan_of(unit, vp).pk]))
+    from_page = rows_of(read_back(response.content)["Aktiviteter"])
+    from_command = rows_of(
+        read_back(export_workbook(actor=chef, unit=unit, plan_type=vp))["Aktiviteter"]
+    )
+
+    assert from_page[1][2] == "Avdelningens mål\nFörvaltningens mål"
+    assert from_command == from_page
+
+
 def test_links_the_goal_column_cannot_name_are_left_alone(chain, org):
     """The chain's activity contributes to the förvaltning's goal SF1 (a
     unit above). A link to an indicator cannot be written in the Mål column:

@@ -558,8 +558,11 @@ def sheets_for(kinds) -> list[Sheet]:
     return [SHEETS[k] for k in kinds if k in SHEETS]
 
 
-def choice_label(choices: type[TextChoices], value: str) -> str:
-    return str(dict(choices.choices).get(value, value)) if value else ""
+def choice_label_of(choices: type[TextChoices]):
+    """The function from a stored value to its label as the file writes it
+    ("" for none, an unknown value as it is), the labels translated once."""
+    labels = {value: str(label) for value, label in choices.choices}
+    return lambda value: labels.get(value, str(value)) if value else ""
 
 
 def choice_labels(choices: type[TextChoices]) -> list[str]:

@@ -31,7 +31,9 @@ class Results(Protocol):
         the plan type, in the scale's order ([] when it has none)."""
 
     def result_values(self, occasion, unit, plan_type, items) -> dict[int, dict[str, object]]:
-        """Item pk → the values of its sheet's result columns at the occasion."""
+        """Item pk → the values of its sheet's result columns at the occasion.
+        `items` are the plan's items as the export reads them: rows with the
+        Item's field names (pk, kind, periodicity, source, gender_split …)."""
 
     def ResultPlanner(self, importer, occasion):  # noqa: N802 - the class
         """Validates the result columns of the importer's rows (validate())
@@ -66,7 +68,8 @@ class Breakdowns(Protocol):
     help: dict[str, str]  # key → what the column holds (the sheet Instruktioner)
 
     def export_rows(self, unit, plan_type, items) -> list[list] | None:
-        """The sheet's rows for the plan's indicators (`items`) and unit;
+        """The sheet's rows for the plan's indicators (`items`, the export's
+        rows: anything with a `pk`) and unit;
         None when there is no such sheet (the organisation has no
         uppdelningar)."""
 

@@ -133,45 +133,77 @@ class GoalIndex:
         return number or title
 
 
-def goals_elsewhere(*, actor, unit: Unit, plan_type: PlanType) -> list[GoalCandidate]:
+def goals_elsewhere(
+    *, actor, unit: Unit, plan_type: PlanType, items: bool = True
+) -> list[GoalCandidate]:
     """Active goals of the same year outside the plan that the actor may read:
     in the unit's other plans and shared to the unit (tier ELSEWHERE), then
-    in the plans of the units above it (tier ABOVE)."""
+    in the plans of the units above it (tier ABOVE).
+
+    With `items`, each candidate carries its Item (the import links to it);
+    without, the goals are read as plain values (the export only names
+    them). The units above come from the unit's tree path when it was read
+    with its tree fields (views_excel.plan_export), else from the tree."""
     model_id = plan_type.model_id
-    base = (
-        Item.objects.active()
-        .filter(kind=ItemKind.GOAL, plan__plan_type__model_id=model_id)
-        .select_related("plan__unit", "plan__plan_type")
-    )
+    base = Item.objects.active().filter(kind=ItemKind.GOAL, plan__plan_type__model_id=model_id)
     own = base.filter(plan__unit=unit).exclude(plan__plan_type=plan_type)
     shared = (
         base.filter(shares__unit=unit, shares__ended_at__isnull=True)
         .exclude(plan__unit=unit)
         .distinct()
     )
-    ancestors = list(Unit.objects.ancestors(unit).values_list("pk", flat=True))
+    path = getattr(unit, "tree_path", None)
+    if path:
+        ancestors = [int(pk) for pk in path[:-1]]
+    else:
+        ancestors = list(Unit.objects.ancestors(unit).values_list("pk", flat=True))
     above = base.filter(plan__unit__in=ancestors)
     result: list[GoalCandidate] = []
     seen: set[int] = set()
 
-    def add(item: Item, tier: int, where: str) -> None:
-        if item.pk not in seen:
-            seen.add(item.pk)
-            result.append(GoalCandidate(item.pk, item.number, item.title, tier, where, item))
+    def rows(queryset):
+        """(pk, number, title, the plan's unit id, unit name, plan type name,
+        the Item or None) in the queryset's order."""
+        if items:
+            for item in queryset.select_related("plan__unit", "plan__plan_type"):
+                plan = item.plan
+                yield (
+                    item.pk,
+                    item.number,
+                    item.title,
+                    plan.unit_id,
+                    plan.unit.name,
+                    plan.plan_type.name,
+                    item,
+                )
+        else:
+            for row in queryset.values_list(
+                "pk",
+                "number",
+                "title",
+                "plan__unit_id",
+                "plan__unit__name",
+                "plan__plan_type__name",
+            ):
+                yield (*row, None)
+
+    def add(row, tier: int, where: str) -> None:
+        if row[0] not in seen:
+            seen.add(row[0])
+            result.append(GoalCandidate(row[0], row[1], row[2], tier, where, row[6]))
 
     ordering = ("plan__plan_type__order", "order", "pk")
-    for item in own.order_by(*ordering):
-        add(item, ELSEWHERE, _("i %(plan_type)s") % {"plan_type": item.plan.plan_type.name})
-    for item in shared.order_by("pk"):
+    for row in rows(own.order_by(*ordering)):
+        add(row, ELSEWHERE, _("i %(plan_type)s") % {"plan_type": row[5]})
+    for row in rows(shared.order_by("pk")):
         # Shared to the unit: readable by whoever may read the unit.
-        add(item, ELSEWHERE, _("delat från %(unit)s") % {"unit": item.plan.unit.name})
+        add(row, ELSEWHERE, _("delat från %(unit)s") % {"unit": row[4]})
     depth = {pk: index for index, pk in enumerate(reversed(ancestors))}  # nearest first
     readable_above = above.restrict(actor).order_by(*ordering)
-    for item in sorted(readable_above, key=lambda i: depth[i.plan.unit_id]):
+    for row in sorted(rows(readable_above), key=lambda r: depth[r[3]]):
         add(
-            item,
+            row,
             ABOVE,
-            _("i %(plan_type)s för %(unit)s")
-            % {"plan_type": item.plan.plan_type.name, "unit": item.plan.unit.name},
+            _("i %(plan_type)s för %(unit)s") % {"plan_type": row[5], "unit": row[4]},
         )
     return result

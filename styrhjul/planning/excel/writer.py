@@ -11,6 +11,7 @@ import datetime
 import math
 from collections import defaultdict
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
@@ -30,13 +31,12 @@ from styrhjul.core.spreadsheet import (
 )
 from styrhjul.model.models import GoalLevel, ItemKind, Perspective, PlanType
 from styrhjul.organisation import access
-from styrhjul.organisation.models import Unit
+from styrhjul.organisation.models import Unit, User
 from styrhjul.planning.forms import targets_text
 from styrhjul.planning.models import (
     Direction,
     IndicatorSource,
     IndicatorTarget,
-    Item,
     ItemLink,
     ItemShare,
     Periodicity,
@@ -45,7 +45,7 @@ from styrhjul.planning.models import (
 )
 
 from . import columns as col
-from .columns import Column, Sheet, choice_label, choice_labels, sheets_for
+from .columns import Column, Sheet, choice_label_of, choice_labels, sheets_for
 from .extension import breakdowns as plan_breakdowns
 from .extension import results as plan_results
 from .goals import IN_PLAN, GoalCandidate, GoalIndex, goals_elsewhere
@@ -65,13 +65,12 @@ def template_filename(plan_type: PlanType) -> str:
     return slugify(f"mall {plan_type.name} {plan_type.model.year}") + ".xlsx"
 
 
-def person_text(item: Item) -> str:
+def person_text(user, text: str) -> str:
     """Ansvarig as written to the file: the user's e-mail address (else full
     name, else user name), or the function as text."""
-    user = item.responsible
     if user is not None:
         return user.email or user.get_full_name() or user.username
-    return item.responsible_text
+    return text
 
 
 class _Book:
@@ -105,24 +104,49 @@ class _Book:
         return self.buffer.getvalue()
 
 
-class _Lists:
-    """The hidden sheet with the values of the drop-downs, written last."""
+class _Styrmodell:
+    """What the file names of the plan type's styrmodell, read once for the
+    drop-downs, the example rows and the sheet Instruktioner: the
+    perspectives' names, the goal levels (with the unit types each applies
+    to, which the instructions name, when the plan type holds goals) and
+    the labels of the plan type's scales."""
 
     def __init__(self, plan_type: PlanType):
         self.plan_type = plan_type
+        model = plan_type.model
+        self.perspectives = list(
+            Perspective.objects.filter(model=model).values_list("name", flat=True)
+        )
+        levels = GoalLevel.objects.filter(model=model)
+        if plan_type.holds(ItemKind.GOAL):
+            levels = levels.prefetch_related("unit_types")
+        self.levels = list(levels)
+        self._scales: dict[tuple[str, str], list[str]] = {}
+
+    def scale_labels(self, kind: str, field: str) -> list[str]:
+        """The labels of the scale of a kind's "status" or "assessment"."""
+        if (kind, field) not in self._scales:
+            self._scales[kind, field] = plan_results().scale_labels(self.plan_type, kind, field)
+        return self._scales[kind, field]
+
+
+class _Lists:
+    """The hidden sheet with the values of the drop-downs, written last."""
+
+    def __init__(self, styrmodell: _Styrmodell):
+        self.styrmodell = styrmodell
         self.ranges: dict[str, str] = {}
         self.columns: list[tuple[str, list]] = []  # (header, values) per column of the sheet
-        model = plan_type.model
         self.values = {
-            "perspective": [p.name for p in Perspective.objects.filter(model=model)],
-            "level": [lvl.name for lvl in GoalLevel.objects.filter(model=model)],
+            "perspective": styrmodell.perspectives,
+            "level": [lvl.name for lvl in styrmodell.levels],
             "direction": choice_labels(Direction),
             "source": choice_labels(IndicatorSource),
             "reported_by": choice_labels(ReportedBy),
             "periodicity": choice_labels(Periodicity),
             "gender_split": [col.YES, col.NO],
         }
-        scale = model.risk_scale
+        scale = styrmodell.plan_type.model.risk_scale
         # The drop-downs of Sannolikhet and Konsekvens follow the model's risk scale.
         self.highs = {
             "probability": scale.probability_steps,
@@ -137,7 +161,7 @@ class _Lists:
             key = f"{column.key}:{kind}"
             header = f"{column.header} ({col.SHEETS[kind].name})"
             if key not in self.values:
-                self.values[key] = plan_results().scale_labels(self.plan_type, kind, column.key)
+                self.values[key] = self.styrmodell.scale_labels(kind, column.key)
         if key is None or not self.values[key]:
             return None
         return self.range_of(key, header, self.values[key])
@@ -249,55 +273,120 @@ class _Target(NamedTuple):
     value: Decimal
 
 
-def _cell_value(
-    item: Item, column: Column, goal_refs: dict[int, list[str]], targets: dict[int, list]
-):
+# The plan's items as the export reads them: plain values (a named row per
+# item, with the Item's field names), not a model instance with its
+# perspective, level and responsible. The fields are those the sheets'
+# columns show, and what the results and the sheet Uppdelningar need of an
+# item (excel.extension).
+_RELATED_CELLS = (col.GOALS, col.TARGETS, col.PERSON, col.PERSPECTIVE, col.LEVEL)
+ROW_FIELDS = tuple(
+    dict.fromkeys(
+        [
+            "pk",
+            "kind",
+            "title",
+            "periodicity",
+            "source",
+            "gender_split",
+            "perspective__name",
+            "level__name",
+            "responsible_id",
+            "responsible_text",
+            "responsible__email",
+            "responsible__first_name",
+            "responsible__last_name",
+            "responsible__username",
+        ]
+        + [
+            column.key
+            for sheet in col.SHEETS.values()
+            for column in sheet.columns
+            if column.cell not in _RELATED_CELLS
+        ]
+    )
+)
+
+
+def _responsible(row) -> str:
+    """A row's Ansvarig (person_text): the user made from the row's values."""
+    user = None
+    if row.responsible_id is not None:
+        user = User(
+            email=row.responsible__email,
+            first_name=row.responsible__first_name,
+            last_name=row.responsible__last_name,
+            username=row.responsible__username,
+        )
+    return person_text(user, row.responsible_text)
+
+
+def _getter(column: Column, goal_refs: dict[int, list[str]], targets: dict[int, list]):
+    """The function from an item's row to the value of its cell in the
+    column, chosen once per column."""
     key = column.key
-    if column.cell == col.GOALS:
-        return "\n".join(goal_refs.get(item.pk, ())) or None
-    if column.cell == col.PERSON:
-        return person_text(item) or None
-    if column.cell in (col.PERSPECTIVE, col.LEVEL):
-        related = getattr(item, key)
-        return related.name if related else None
-    if column.cell == col.CHOICE:
-        return choice_label(column.choices, getattr(item, key)) or None
-    if column.cell == col.BOOLEAN:
-        return col.YES if getattr(item, key) else col.NO
-    if column.cell == col.TARGETS:
-        return targets_text(targets.get(item.pk, ())) or None
+    cell = column.cell
+    if cell == col.GOALS:
+        return lambda row: "\n".join(goal_refs.get(row.pk, ())) or None
+    if cell == col.PERSON:
+        return lambda row: _responsible(row) or None
+    if cell in (col.PERSPECTIVE, col.LEVEL):
+        return attrgetter(f"{key}__name")
+    if cell == col.CHOICE:
+        label = choice_label_of(column.choices)
+        return lambda row: label(getattr(row, key)) or None
+    if cell == col.BOOLEAN:
+        return lambda row: col.YES if getattr(row, key) else col.NO
+    if cell == col.TARGETS:
+        return lambda row: targets_text(targets.get(row.pk, ())) or None
     if key == "control_step":
-        return item.control_step or item.title or None
-    value = getattr(item, key)
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+        return lambda row: row.control_step or row.title or None
+    value_of = attrgetter(key)
+
+    def plain(row):
+        value = value_of(row)
+        if isinstance(value, str):
+            return value or None
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        return value
+
+    return plain
+
+
+def _plan_for(unit: Unit, plan_type: PlanType, plan: Plan | None) -> Plan | None:
+    if plan is not None:
+        if plan.unit_id != unit.pk or plan.plan_type_id != plan_type.pk:
+            raise ValueError(f"{plan} är inte planen {plan_type} för {unit}.")
+        return plan
+    return Plan.objects.filter(unit=unit, plan_type=plan_type).first()
 
 
 @collection_paused()  # thousands of cells, none in a cycle (core.cycles)
-def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) -> bytes:
+def export_workbook(
+    *, actor, unit: Unit, plan_type: PlanType, occasion=None, plan: Plan | None = None
+) -> bytes:
     """The unit's plan of this type as an .xlsx workbook. A plan that does not
     exist yet gives sheets with headers only. With a follow-up occasion, each
     sheet also has its result columns with the unit's results at it (e.g.
     Status, Kommentar and Uppföljning on Aktiviteter; Bedömning, Analys on Mål;
     Bedömning, Resultat av kontroll, Åtgärd … on Kontrollpunkter), as the
-    import reads them."""
+    import reads them.
+
+    A caller that has read the plan already passes it (`plan`, the unit's
+    plan of the type); a unit read with its tree fields saves reading the
+    units above it again (goals_elsewhere)."""
     if not access.can_read(actor, unit):
         raise PermissionDenied
     if occasion is not None and not plan_results().covers(occasion, plan_type):
         raise ValueError(f"{occasion} följer inte upp {plan_type}.")
-    plan = Plan.objects.filter(unit=unit, plan_type=plan_type).first()
-    items: list[Item] = []
+    plan = _plan_for(unit, plan_type, plan)
+    items: list = []
     shares: list[ItemShare] = []
     links_up: dict[int, set[int]] = defaultdict(set)
     targets: dict[int, list[_Target]] = defaultdict(list)
     if plan is not None:
         items = list(
-            plan.items.active()
-            .select_related("perspective", "level", "responsible")
-            .order_by("order", "pk")
+            plan.items.active().order_by("order", "pk").values_list(*ROW_FIELDS, named=True)
         )
         # The links and targets of the plan's items as plain rows, grouped
         # here: a prefetch would make a query set and a model per row.
@@ -318,12 +407,13 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
             .select_related("item__plan__unit", "item__perspective", "item__level")
             .order_by("item__kind", "item__order", "item__pk")
         )
+    in_plan = _("i planen")
     candidates = [
-        GoalCandidate(i.pk, i.number, i.title, IN_PLAN, _("i planen"), i)
+        GoalCandidate(i.pk, i.number, i.title, IN_PLAN, in_plan)
         for i in items
         if i.kind == ItemKind.GOAL
     ]
-    candidates += goals_elsewhere(actor=actor, unit=unit, plan_type=plan_type)
+    candidates += goals_elsewhere(actor=actor, unit=unit, plan_type=plan_type, items=False)
     index = GoalIndex(candidates)
     goal_refs: dict[int, list[str]] = {}
     references: dict[object, str] = {}  # each goal's name, worked out once
@@ -347,20 +437,22 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
     results: dict[int, dict[str, object]] = {}
     if occasion is not None:
         results = plan_results().result_values(occasion, unit, plan_type, items)
-    lists = _Lists(plan_type)
+    styrmodell = _Styrmodell(plan_type)
+    lists = _Lists(styrmodell)
+    no_results: dict[str, object] = {}
     for spec in sheets_for(plan_type.item_kinds):
         if occasion is not None and spec.result_columns:
             spec = spec.with_results()
-        rows = [
-            [
-                results.get(item.pk, {}).get(column.key)
-                if column.result
-                else _cell_value(item, column, goal_refs, targets)
-                for column in spec.columns
-            ]
-            for item in items
-            if item.kind == spec.kind
+        getters = [
+            (column.key, None) if column.result else (None, _getter(column, goal_refs, targets))
+            for column in spec.columns
         ]
+        rows = []
+        for item in items:
+            if item.kind != spec.kind:
+                continue
+            found = results.get(item.pk, no_results)
+            rows.append([found.get(key) if get is None else get(item) for key, get in getters])
         _kind_sheet(book, spec, rows, lists)
     if plan_type.holds(ItemKind.INDICATOR):
         breakdown_rows = plan_breakdowns().export_rows(
@@ -370,7 +462,7 @@ def export_workbook(*, actor, unit: Unit, plan_type: PlanType, occasion=None) ->
             _breakdown_sheet(book, breakdown_rows)
     if shares:
         _shared_sheet(book, shares)
-    _instructions(book, plan_type, example=False)
+    _instructions(book, styrmodell, example=False)
     lists.write(book)
     return book.close()
 
@@ -425,13 +517,17 @@ def _shared_sheet(book: _Book, shares: list[ItemShare]) -> None:
 # --- Template ----------------------------------------------------------------------------
 
 
-def _examples(plan_type: PlanType) -> dict[str, dict[str, object]]:
+def _examples(styrmodell: _Styrmodell) -> dict[str, dict[str, object]]:
+    plan_type = styrmodell.plan_type
     year = plan_type.model.year
-    model = plan_type.model
-    perspective = Perspective.objects.filter(model=model).first()
-    level = GoalLevel.objects.filter(model=model).order_by("-order", "name").first()
+    # The first perspective, and the lowest goal level: the last in the
+    # levels' order (order, then name), the first by name of those with
+    # the highest order.
+    p_name = styrmodell.perspectives[0] if styrmodell.perspectives else None
+    levels = styrmodell.levels
+    top = max((lvl.order for lvl in levels), default=None)
+    level = next((lvl for lvl in levels if lvl.order == top), None)
     goal_ref = "1" if plan_type.holds(ItemKind.GOAL) else None
-    p_name = perspective.name if perspective else None
     return {
         ItemKind.GOAL: {
             "number": "1",
@@ -497,12 +593,13 @@ def template_workbook(*, plan_type: PlanType) -> bytes:
         "year": plan_type.model.year,
     }
     book = _Book(title)
-    lists = _Lists(plan_type)
-    examples = _examples(plan_type)
+    styrmodell = _Styrmodell(plan_type)
+    lists = _Lists(styrmodell)
+    examples = _examples(styrmodell)
     for spec in sheets_for(plan_type.item_kinds):
         example = examples.get(spec.kind, {})
         _kind_sheet(book, spec, [[example.get(c.key) for c in spec.columns]], lists)
-    _instructions(book, plan_type, example=True)
+    _instructions(book, styrmodell, example=True)
     lists.write(book)
     return book.close()
 
@@ -610,7 +707,8 @@ def instruction_paragraphs(plan_type: PlanType, *, example: bool) -> list[str]:
     return paragraphs
 
 
-def _instructions(book: _Book, plan_type: PlanType, *, example: bool) -> None:
+def _instructions(book: _Book, styrmodell: _Styrmodell, *, example: bool) -> None:
+    plan_type = styrmodell.plan_type
     sheet = book.sheet(col.INSTRUCTIONS_SHEET)
     set_widths(sheet, [24, 14, 90])
     wrapped = book.format(cell_format())
@@ -671,12 +769,10 @@ def _instructions(book: _Book, plan_type: PlanType, *, example: bool) -> None:
     row += 2
     put(row, 1, _("Giltiga värden"), heading)
     model = plan_type.model
-    values = [
-        (_("Perspektiv"), ", ".join(p.name for p in Perspective.objects.filter(model=model))),
-    ]
+    values = [(_("Perspektiv"), ", ".join(styrmodell.perspectives))]
     if plan_type.holds(ItemKind.GOAL):
         levels = []
-        for level in GoalLevel.objects.filter(model=model).prefetch_related("unit_types"):
+        for level in styrmodell.levels:  # with their unit types
             types = ", ".join(t.name for t in level.unit_types.all())
             levels.append(f"{level.name} ({types})" if types else level.name)
         values.append((_("Målnivå"), "; ".join(levels)))
@@ -696,7 +792,7 @@ def _instructions(book: _Book, plan_type: PlanType, *, example: bool) -> None:
         (_("Bedömning (kontrollpunkter)"), ItemKind.CONTROL_POINT, "assessment"),
     ):
         if plan_type.holds(kind):
-            values.append((label, ", ".join(plan_results().scale_labels(plan_type, kind, field))))
+            values.append((label, ", ".join(styrmodell.scale_labels(kind, field))))
     if plan_type.holds(ItemKind.CONTROL_POINT):
         scale = model.risk_scale
         values += [

@@ -1416,6 +1416,30 @@ class PublicationSettingsFactory(factory.django.DjangoModelFactory):
     licence = "CC-BY-4.0"
 
 
+class AccessibilityStatementFactory(factory.django.DjangoModelFactory):
+    """The installation's tillgänglighetsredogörelse (one row), written the
+    way a system administrator writes it (accessibility_statement_save)."""
+
+    class Meta:
+        model = "public.AccessibilityStatement"
+
+    publisher = "Provköpings kommun"
+    compliance = "partial"
+    known_issues = "Skannade bilagor saknar text som en skärmläsare kan läsa."
+    contact = "tillganglighet@example.se"
+    assessed_on = datetime.date(2026, 11, 1)
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        from styrhjul.organisation.access import SYSTEM
+        from styrhjul.public.services import accessibility_statement_save
+
+        current = model_class.objects.filter(pk=model_class.SINGLETON).first()
+        return accessibility_statement_save(
+            actor=SYSTEM, version=current.version if current else 0, **kwargs
+        )
+
+
 class SnapshotFactory(factory.django.DjangoModelFactory):
     """A closed Delårsrapport published by the system: made the way the
     product makes it (public.services.occasion_publish), so its rows are

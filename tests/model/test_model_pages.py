@@ -527,7 +527,7 @@ def test_a_plan_type_chooses_a_scale_per_item_kind(client, owner, model):
     pt = model.plan_types.get(name="Aktivitetsplan")
     url = reverse("model:plan_type_edit", args=[pt.pk])
     page = text(client.get(url))
-    assert "<legend>Posttyper</legend>" in page
+    assert '<legend>Posttyper <span class="muted">(obligatorisk)</span></legend>' in page
     assert "Skala för aktiviteter" in page and "Skala för kontrollpunkter" in page
     goal_scale = model.scales.get(kind=ScaleKind.GOAL_ASSESSMENT)
     indicator_scale = model.scales.get(kind=ScaleKind.INDICATOR_ASSESSMENT)

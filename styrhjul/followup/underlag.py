@@ -490,8 +490,9 @@ def organisation_order(unit: Unit) -> tuple:
     """A unit's place in the organisation: depth first through the tree,
     the units under one unit by name (as the tree lists them)."""
     # tree_ordering (the tree's path of sibling ranks) is read with the units
-    # below (Unit.objects.descendants).
-    return (unit.tree_ordering, unit.pk)
+    # below (Unit.objects.descendants); a tuple, so that a place compares
+    # with the empty place of a unit not looked up (documents.ordering).
+    return (tuple(unit.tree_ordering), unit.pk)
 
 
 def own_value(task: ReportingTask, item: Item) -> IndicatorValue | None:

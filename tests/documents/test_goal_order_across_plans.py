@@ -155,3 +155,21 @@ def test_activities_under_a_goal_come_in_the_organisations_order(org, chain, two
         ("Äldreomsorg", "Kompetensplan för undersköterskor"),
         ("Hemtjänst Norr", "Trygghetsbesök"),
     ]
+
+
+def test_a_chapters_other_items_sort_beside_the_goals_they_were_not_placed_with(org, chain):
+    """The delårsrapport sorts all of a chapter's items by the key made from
+    the document's goals and assignments; an activity in the plan of a unit
+    with neither (a förskola under the goals shared to it) has no place of
+    its own and must still sort beside them, not stop the document."""
+    from styrhjul.documents.ordering import plans_first
+    from styrhjul.planning.models import Item
+
+    items = list(
+        Item.objects.select_related("plan__unit", "plan__plan_type").filter(
+            pk__in=[chain["operational"].pk, chain["activity"].pk, chain["council"].pk]
+        )
+    )
+    key = plans_first([i for i in items if i.kind == ItemKind.GOAL])
+    ordered = [i.pk for i in sorted(items, key=key) if i.kind == ItemKind.GOAL]
+    assert ordered == [chain["council"].pk, chain["operational"].pk]

@@ -1432,9 +1432,10 @@ class AccessibilityStatementFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, **kwargs):
         from styrhjul.organisation.access import SYSTEM
+        from styrhjul.public.queries import accessibility_statement
         from styrhjul.public.services import accessibility_statement_save
 
-        current = model_class.objects.filter(pk=model_class.SINGLETON).first()
+        current = accessibility_statement()
         return accessibility_statement_save(
             actor=SYSTEM, version=current.version if current else 0, **kwargs
         )

@@ -340,10 +340,11 @@ def _publish(root: Unit, cal: DemoCalendar) -> int:
 def _accessibility_statement(root: Unit, cal: DemoCalendar) -> None:
     """The demo municipality's tillgänglighetsredogörelse, once: how it is
     written, for the foot of every page."""
-    from styrhjul.public.models import AccessibilityStatement, Compliance
+    from styrhjul.public.models import Compliance
+    from styrhjul.public.queries import accessibility_statement
     from styrhjul.public.services import accessibility_statement_save
 
-    if AccessibilityStatement.objects.exists():
+    if accessibility_statement() is not None:
         return
     accessibility_statement_save(
         actor=access.SYSTEM,

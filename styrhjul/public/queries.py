@@ -438,6 +438,11 @@ def public_page(organisation, year: int | None) -> PublicPage:
     )
 
 
+def accessibility_statement() -> AccessibilityStatement | None:
+    """The installation's tillgänglighetsredogörelse, None before it is written."""
+    return AccessibilityStatement.objects.filter(pk=AccessibilityStatement.SINGLETON).first()
+
+
 def statement_publisher(row: AccessibilityStatement | None) -> str:
     """Who stands behind the service in its tillgänglighetsredogörelse: as
     written, else the organisations of the installation (its root units)."""

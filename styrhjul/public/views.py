@@ -33,8 +33,6 @@ from styrhjul.organisation.models import Unit
 from . import opendata, publishing, queries, services
 from .forms import AccessibilityStatementForm
 from .models import (
-    AccessibilityStatement,
-    Compliance,
     Licence,
     PublicationSettings,
     Snapshot,
@@ -462,14 +460,13 @@ def accessibility(request):
     requirements, for everyone, without a login (linked from the foot of
     every page). What the organisation says is in AccessibilityStatement;
     what the product does is in the template."""
-    row = AccessibilityStatement.objects.filter(pk=AccessibilityStatement.SINGLETON).first()
+    row = queries.accessibility_statement()
     return render(
         request,
         "public/accessibility.html",
         {
             "statement": row,
             "publisher": queries.statement_publisher(row),
-            "compliance": Compliance(row.compliance).label if row and row.compliance else "",
             "issues": paragraphs(row.known_issues) if row else [],
             "can_edit": request.user.is_authenticated and access.is_admin(request.user),
             "page_title": _("Tillgänglighetsredogörelse"),
@@ -482,7 +479,7 @@ def accessibility(request):
 def accessibility_edit(request):
     """A system administrator writes the tillgänglighetsredogörelse."""
     access.require_admin(request.user)
-    row = AccessibilityStatement.objects.filter(pk=AccessibilityStatement.SINGLETON).first()
+    row = queries.accessibility_statement()
     if request.method == "POST":
         form = AccessibilityStatementForm(request.POST)
         if form.is_valid():

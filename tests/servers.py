@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import subprocess
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
@@ -29,6 +30,41 @@ def static_root() -> str:
     path = tempfile.mkdtemp(prefix="styrhjul-static-")
     atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
+
+
+@functools.cache
+def _migrated_template() -> Path:
+    """A SQLite database migrated by `styrhjul migrate` in a process of its
+    own, once per test process (migrating takes the better part of a
+    minute; `serve --migrate` has a test of its own)."""
+    directory = Path(tempfile.mkdtemp(prefix="styrhjul-migrated-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    env = {name: os.environ[name] for name in KEPT_VARIABLES if name in os.environ}
+    env.update(STYRHJUL_ENV_FILE="", STYRHJUL_DATA_DIR=str(directory), DEBUG="1")
+    subprocess.run(
+        [*load.styrhjul_command(), "migrate", "--no-input"],
+        env=env,
+        cwd=directory,
+        check=True,
+        capture_output=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
+    return directory / "styrhjul.sqlite3"
+
+
+def migrated_sqlite(directory: Path) -> Path:
+    """A migrated, empty SQLite database as `styrhjul migrate` leaves it, at
+    the place a data directory keeps it (`directory`/styrhjul.sqlite3)."""
+    target = directory / "styrhjul.sqlite3"
+    source = sqlite3.connect(_migrated_template())
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    return target
 
 
 def password_hash(password: str) -> str:

@@ -214,6 +214,7 @@ def _report(
         ).select_related("plan_type", "occasion", "step")
     }
     new_tasks = {t.pk for t in opened.get(occasion.name, [])}
+    items_of = services.tasks_items(tasks.values())
     existing = set(occasion.reports.values_list("unit_id", "item_id"))
     scale_values = {
         (v.scale_id, v.label): v
@@ -227,7 +228,7 @@ def _report(
         author = managers[spec.reporter or spec.unit]
         written: list[int] = []
         items = {}
-        for item in services.task_items(task):
+        for item in items_of[task.pk]:
             assert item.number not in items, f"{task}: två poster med nummer {item.number}"
             items[item.number] = item
         for row in spec.rows:

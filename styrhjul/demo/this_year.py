@@ -479,13 +479,14 @@ def _report(
     dated: list[tuple[int, list[int], datetime.datetime]] = []
     done: list[ReportingTask] = []
     tasks = sorted(tasks, key=lambda t: (t.reporter_id is not None, t.unit.code, t.plan_type_id))
+    items_of = services.tasks_items(tasks)
     for index, task in enumerate(tasks):
         unit = task.unit
         author = task.reporter or managers.get(unit.code)
         if author is None:
             continue
         deadline = deadlines.get(unit.unit_type_id) or occasion.period_end
-        items = [i for i in services.task_items(task) if (unit.pk, i.pk) not in reported]
+        items = [i for i in items_of.get(task.pk, ()) if (unit.pk, i.pk) not in reported]
         if (
             spec.state == LINGERING
             and unit.unit_type_id in deadlines

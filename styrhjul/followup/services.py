@@ -444,8 +444,21 @@ def task_items(task: ReportingTask, *, item_ids=None) -> list[Item]:
     items = items_to_report_many([task.plan_type], [task.unit], item_ids=item_ids)[
         task.unit_id, task.plan_type_id
     ]
+    return _of_reporter(task, items)
+
+
+def tasks_items(tasks) -> dict[int, list[Item]]:
+    """task_items of many tasks at once, keyed by the task's id: the
+    many-units read once for all of them (two queries, however many)."""
+    tasks = [t for t in tasks if t.plan_type_id is not None]
+    found = items_to_report_many({t.plan_type_id for t in tasks}, {t.unit_id for t in tasks})
+    return {t.pk: _of_reporter(t, found[t.unit_id, t.plan_type_id]) for t in tasks}
+
+
+def _of_reporter(task: ReportingTask, items: list[Item]) -> list[Item]:
+    """A reporter's task holds the items assigned to them; the manager's all."""
     if task.reporter_id:
-        items = [i for i in items if i.responsible_id == task.reporter_id]
+        return [i for i in items if i.responsible_id == task.reporter_id]
     return items
 
 

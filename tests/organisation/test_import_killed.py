@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tests.servers import migrated_sqlite
 from tests.web.test_production import PATIENCE, environment, styrhjul
 
 # Runs the real import command in a process of its own; the 11th unit it saves
@@ -61,9 +62,7 @@ def counts(database) -> dict[str, int]:
 
 def test_an_import_killed_while_writing_leaves_nothing_half_written(tmp_path):
     env = environment(tmp_path, DEBUG="1", DJANGO_SETTINGS_MODULE="styrhjul.settings")
-    assert styrhjul(env, "migrate", "--no-input").returncode == 0
-    database = tmp_path / "styrhjul.sqlite3"
-    assert database.exists()
+    database = migrated_sqlite(tmp_path)
     before = counts(database)
     data = organisation_file(tmp_path / "organisation.csv")
     marker = tmp_path / "halfway"

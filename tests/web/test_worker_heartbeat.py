@@ -23,8 +23,9 @@ from styrhjul.documents.models import DocumentJob
 from styrhjul.organisation.models import Role
 from styrhjul.web.management.commands.worker import Heartbeat
 from tests.factories import UserFactory, grant
+from tests.servers import migrated_sqlite
 
-from .test_production import PATIENCE, STYRHJUL, environment, styrhjul
+from .test_production import PATIENCE, STYRHJUL, environment
 
 pytestmark = pytest.mark.django_db
 
@@ -130,8 +131,7 @@ def test_beats_of_workers_stopped_long_ago_are_forgotten(db):
 
 def test_the_worker_process_beats_fails_lost_work_on_its_timer_and_signs_off(tmp_path):
     env = environment(tmp_path, DEBUG="1", STYRHJUL_WORKER_BEAT_SECONDS="0.2")
-    assert styrhjul(env, "migrate", "--no-input").returncode == 0
-    database = tmp_path / "styrhjul.sqlite3"
+    database = migrated_sqlite(tmp_path)
     worker = subprocess.Popen(
         [str(STYRHJUL), "worker", "--no-reload", "--interval", "0.2"],
         env=env,

@@ -11,6 +11,28 @@ from styrhjul.planning import services
 from .factories import UnitFactory, UserFactory, grant, unit_type
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` (make test) each test is handed to whichever
+    worker is free, so a module's tests would be spread over the workers and
+    a module-scoped fixture (the demo loaded once, a started server) set up
+    once in each: a module whose tests share such a fixture runs on one
+    worker, in a group of its own, unless it is in a group already. Runs
+    before pytest-xdist reads the groups."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        definitions = getattr(item, "_fixtureinfo", None)
+        if definitions is None:
+            continue
+        if any(
+            fixture.scope == "module"
+            for name in item.fixturenames
+            for fixture in definitions.name2fixturedefs.get(name, ())
+        ):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 @pytest.fixture
 def org(db):
     """A small municipality: kommun → nämnd → förvaltning → two avdelningar,

@@ -11,6 +11,17 @@ from styrhjul.planning import services
 from .factories import UnitFactory, UserFactory, grant, unit_type
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, migrated; on SQLite a copy of it is
+    kept for the tests that start `styrhjul` processes on a migrated
+    database of their own (tests/servers.migrated_sqlite)."""
+    from .servers import keep_migrated_sqlite
+
+    with django_db_blocker.unblock():
+        keep_migrated_sqlite()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under `--dist loadgroup` (make test) each test is handed to whichever
@@ -31,6 +42,26 @@ def pytest_collection_modifyitems(config, items):
             for fixture in definitions.name2fixturedefs.get(name, ())
         ):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+@pytest.fixture(autouse=True)
+def _xdist_groups_honoured(request):
+    """A worker of `--dist loadgroup` marks a grouped test's id with its
+    group (`…@browser`), and the groups are scheduled by that mark: fail a
+    grouped test whose group was silently ignored (pytest-xdist 3.8 with
+    pytest 9.2 did so: each worker then started its own browser and servers
+    and loaded the demo again)."""
+    node = request.node
+    if (
+        getattr(request.config.option, "loadgroup", False)
+        and node.get_closest_marker("xdist_group")
+        and "@" not in node.nodeid
+    ):
+        pytest.fail(
+            "pytest-xdist ignored the test's xdist_group (a pytest version it does not "
+            "know? see constraints.txt)",
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -32,11 +32,36 @@ def static_root() -> str:
     return path
 
 
+def keep_migrated_sqlite() -> None:
+    """On SQLite, keep a copy of the test database as the migrations have
+    just made it, before any test writes to it (tests/conftest.py calls this
+    once the test database is set up): `migrated_sqlite` copies it instead
+    of migrating one of its own."""
+    if connection.vendor != "sqlite":
+        return
+    directory = Path(tempfile.mkdtemp(prefix="styrhjul-migrated-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    path = directory / "styrhjul.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    _kept.append(path)
+
+
+_kept: list[Path] = []
+
+
 @functools.cache
 def _migrated_template() -> Path:
-    """A SQLite database migrated by `styrhjul migrate` in a process of its
-    own, once per test process (migrating takes the better part of a
-    minute; `serve --migrate` has a test of its own)."""
+    """A SQLite database as `styrhjul migrate` leaves it: the test
+    database's copy on SQLite, else migrated in a process of its own once
+    per test process (migrating takes the better part of a minute;
+    `serve --migrate` has a test of its own)."""
+    if _kept:
+        return _kept[0]
     directory = Path(tempfile.mkdtemp(prefix="styrhjul-migrated-"))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
     env = {name: os.environ[name] for name in KEPT_VARIABLES if name in os.environ}

@@ -358,7 +358,7 @@ def items_to_report_many(
         .order_by("order", "number", "pk")
     )
     # An item may be both owned by one unit asked for and shared to another.
-    items = list({item.pk: item for item in _shared_related(found)}.values())
+    items = list({item.pk: item for item in shared_related(found)}.values())
     result: dict[tuple[int, int], list[Item]] = {(u, t): [] for u in unit_ids for t in type_ids}
     if len(result) == 1:  # everything is for the one unit and plan type
         result[next(iter(result))] = items
@@ -376,12 +376,13 @@ def items_to_report_many(
     return result
 
 
-def _shared_related(queryset: QuerySet) -> Iterator:
+def shared_related(queryset: QuerySet) -> Iterator:
     """The objects of `queryset` (with select_related) as iterating it gives
     them, but each related row made into an object once, however many of
     the objects point to it: a task's 200 items share a plan, a unit, a plan
-    type and a model, and a handful of perspectives, levels and people, and
-    making 1,000 copies of them was most of the cost of reading the items.
+    type and a model, and a handful of perspectives, levels and people (its
+    reports a handful of scale values and people), and making 1,000 copies
+    of them was most of the cost of reading the items.
     The same query and the same fields; objects pointing to the same row
     share one object, as with prefetch_related. What Django's ModelIterable
     and RelatedPopulator do, with the related objects kept by their key."""

@@ -66,6 +66,7 @@ from .services import (
     items_to_report_querysets,
     items_to_report_values,
     scale_for,
+    shared_related,
     value_period,
 )
 
@@ -738,7 +739,7 @@ def answers(
     found = (
         (ReportFacts(*row) for row in reports.values_list(*fields))
         if light
-        else reports.select_related(*related)
+        else shared_related(reports.select_related(*related))
     )
     # Reports on other items of the units (more than one) are kept too: nothing asks for them.
     result.reports = {(r.occasion_id, r.unit_id, r.item_id): r for r in found}

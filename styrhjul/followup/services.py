@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -343,12 +345,12 @@ def items_to_report_many(
     # Own items and shared items as two halves of a UNION ALL, each read
     # through its own index (the items by plan, the shares by unit), never
     # an OR of the two, which reads every item of every year.
-    related = ("plan__unit", "plan__plan_type__model", "perspective", "level", "responsible")
     shared = _shared_items(type_ids, unit_ids if unit_query is None else unit_query)
     if item_ids is not None:
         item_ids = sorted(set(item_ids))
         own, shared = own.filter(pk__in=item_ids), shared.filter(pk__in=item_ids)
         shares = shares.filter(item_id__in=item_ids)
+    related = ("plan__unit", "plan__plan_type__model", "perspective", "level", "responsible")
     found = (
         own.select_related(*related)
         .order_by()
@@ -356,7 +358,7 @@ def items_to_report_many(
         .order_by("order", "number", "pk")
     )
     # An item may be both owned by one unit asked for and shared to another.
-    items = list({item.pk: item for item in found}.values())
+    items = list({item.pk: item for item in shared_related(found)}.values())
     result: dict[tuple[int, int], list[Item]] = {(u, t): [] for u in unit_ids for t in type_ids}
     if len(result) == 1:  # everything is for the one unit and plan type
         result[next(iter(result))] = items
@@ -372,6 +374,53 @@ def items_to_report_many(
         for key in keys:
             result[key].append(item)
     return result
+
+
+def shared_related(queryset: QuerySet) -> Iterator:
+    """The objects of `queryset` (with select_related) as iterating it gives
+    them, but each related row made into an object once, however many of
+    the objects point to it: a task's 200 items share a plan, a unit, a plan
+    type and a model, and a handful of perspectives, levels and people (its
+    reports a handful of scale values and people), and making 1,000 copies
+    of them was most of the cost of reading the items.
+    The same query and the same fields; objects pointing to the same row
+    share one object, as with prefetch_related. What Django's ModelIterable
+    and RelatedPopulator do, with the related objects kept by their key."""
+    db = queryset.db
+    compiler = queryset.query.get_compiler(using=db)
+    results = compiler.execute_sql()
+    select, klass_info = compiler.select, compiler.klass_info
+    model = klass_info["model"]
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    names = [f[0].target.attname for f in select[start:end]]
+    populators = get_related_populators(klass_info, select, db)
+    made: dict[int, dict] = defaultdict(dict)
+
+    def populate(populator, row, owner):
+        if populator.reorder_for_init:
+            data = populator.reorder_for_init(row)
+        else:
+            data = row[populator.cols_start : populator.cols_end]
+        key = data[populator.pk_idx]
+        if key is None:
+            obj = None
+        else:
+            known = made[id(populator)]
+            obj = known.get(key)
+            if obj is None:
+                obj = known[key] = populator.model_cls.from_db(db, populator.init_list, data)
+                for inner in populator.related_populators:
+                    populate(inner, row, obj)
+        populator.local_setter(owner, obj)
+        if obj is not None:
+            populator.remote_setter(obj, owner)
+
+    for row in compiler.results_iter(results):
+        obj = model.from_db(db, names, row[start:end])
+        for populator in populators:
+            populate(populator, row, obj)
+        yield obj
 
 
 def items_to_report_querysets(plan_types, units) -> tuple[QuerySet, QuerySet]:

@@ -296,6 +296,46 @@ def test_items_to_report_for_many_units_is_the_same_as_one_at_a_time(org, chain)
     assert chain["activity"] in many[org["enhet_b1"].pk, chain["ap"].pk]
 
 
+def test_items_to_report_are_read_as_select_related_reads_them_sharing_related_rows(
+    org, chain, django_assert_num_queries
+):
+    # A goal shared down: an item of another unit's plan beside the unit's own.
+    planning.item_share(actor=access.SYSTEM, item=chain["board"], units=[org["forv"]])
+    plan_type, unit = chain["vp"], org["forv"]
+    related = ("plan__unit", "plan__plan_type__model", "perspective", "level", "responsible")
+    own, _shares = services.items_to_report_querysets([plan_type], [unit])
+    expected = list(own.select_related(*related).order_by("order", "number", "pk")) + [
+        chain["board"]
+    ]
+
+    with django_assert_num_queries(1):
+        items = services.items_to_report(plan_type, unit)
+    with django_assert_num_queries(0):  # every relation read with the items
+        seen = [
+            (i.plan.unit, i.plan.plan_type.model, i.perspective, i.level, i.responsible)
+            for i in items
+        ]
+
+    assert {i.pk for i in items} == {i.pk for i in expected}
+    by_pk = {i.pk: i for i in expected}
+    for item, relations in zip(items, seen, strict=True):
+        same = by_pk[item.pk]
+        assert [getattr(item, f.attname) for f in item._meta.concrete_fields] == [
+            getattr(same, f.attname) for f in same._meta.concrete_fields
+        ]
+        assert relations == (
+            same.plan.unit,
+            same.plan.plan_type.model,
+            same.perspective,
+            same.level,
+            same.responsible,
+        )
+    # The items of one plan share its one plan object, and its unit.
+    mine = [i for i in items if i.plan_id != chain["board"].plan_id]
+    assert len({id(i.plan) for i in mine}) == 1
+    assert len({id(i.plan.unit) for i in mine}) == 1
+
+
 def test_a_tasks_items_narrowed_to_some_are_those_of_its_items(org, chain, occasion):
     # The underlag asks for one item of a task: the same answer as picking
     # it from all the task's items, for own and shared items, a reporter's

@@ -386,6 +386,11 @@ def shared_related(queryset: QuerySet) -> Iterator:
     The same query and the same fields; objects pointing to the same row
     share one object, as with prefetch_related. What Django's ModelIterable
     and RelatedPopulator do, with the related objects kept by their key."""
+    # Annotations and known related objects are ModelIterable's to set:
+    # a query with them is read the ordinary way.
+    if queryset.query.annotation_select or queryset._known_related_objects:
+        yield from queryset
+        return
     db = queryset.db
     compiler = queryset.query.get_compiler(using=db)
     results = compiler.execute_sql()

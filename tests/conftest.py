@@ -44,6 +44,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
+def _flushes(item) -> bool:
+    """Whether the test runs in pytest-django's transactional mode, which
+    empties every table when it ends (the rows the migrations seed too)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has emptied the database, put back what
+    `styrhjul migrate` seeds (the unit types), so that every test starts
+    from a migrated database whichever tests ran before it in the process."""
+    result = yield
+    if _flushes(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from .factories import default_unit_types
+
+        with item.config.stash[blocking_manager_key].unblock():
+            default_unit_types()
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _xdist_groups_honoured(request):
     """A worker of `--dist loadgroup` marks a grouped test's id with its

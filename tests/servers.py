@@ -19,6 +19,7 @@ from urllib.parse import quote
 from django.db import connection
 
 from styrhjul.demo import load
+from styrhjul.web.backup import sqlite_copy
 
 KEPT_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
 
@@ -42,12 +43,7 @@ def keep_migrated_sqlite() -> None:
     directory = Path(tempfile.mkdtemp(prefix="styrhjul-migrated-"))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
     path = directory / "styrhjul.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
+    sqlite_copy(path)
     _kept.append(path)
 
 
@@ -107,12 +103,7 @@ def database_url_for_subprocess(tmp_path: Path, port: int | None = None) -> str:
     backup. `port`: reach PostgreSQL through that port (a proxy) instead."""
     if connection.vendor == "sqlite":
         path = tmp_path / "styrhjul.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
+        sqlite_copy(path)
         return f"sqlite:///{path}"
     db = connection.settings_dict
     user = quote(db.get("USER") or "", safe="")

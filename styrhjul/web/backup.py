@@ -103,7 +103,7 @@ def backup(path: Path) -> int:
         if connection.vendor == "postgresql":
             _pg_backup(Path(partial))
         else:
-            _sqlite_backup(Path(partial))
+            sqlite_copy(Path(partial))
         os.replace(partial, path)
     finally:
         if os.path.exists(partial):
@@ -124,7 +124,9 @@ def _pg_backup(target: Path) -> None:
         raise BackupError(f"pg_dump misslyckades: {_one_line(result.stderr)}")
 
 
-def _sqlite_backup(target: Path) -> None:
+def sqlite_copy(target: Path) -> None:
+    """The SQLite database of this process's connection, as it sees it now,
+    copied to `target` by SQLite's online backup."""
     connection.ensure_connection()
     destination = sqlite3.connect(target)
     try:

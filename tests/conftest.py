@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import transaction
+from django.db.models.signals import post_migrate
 
 from styrhjul.model.models import ItemKind
 from styrhjul.model.services import model_create_default
@@ -44,29 +46,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
-def _flushes(item) -> bool:
-    """Whether the test runs in pytest-django's transactional mode, which
-    empties every table when it ends (the rows the migrations seed too)."""
-    marker = item.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
-        return True
-    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test has emptied the database, put back what
-    `styrhjul migrate` seeds (the unit types), so that every test starts
-    from a migrated database whichever tests ran before it in the process."""
-    result = yield
-    if _flushes(item):
-        from pytest_django.plugin import blocking_manager_key
-
+def _seed_after_flush(sender, using="default", **kwargs):
+    """Put back what `styrhjul migrate` seeds (the unit types) whenever the
+    test database has been emptied: Django sends post_migrate after a flush,
+    which pytest-django runs after every transactional test and some module
+    fixtures run after committing data of their own. Every test then starts
+    from a migrated database, whichever tests ran before it in its process."""
+    if sender.label == "organisation":
         from .factories import default_unit_types
 
-        with item.config.stash[blocking_manager_key].unblock():
+        with transaction.atomic(using=using):
             default_unit_types()
-    return result
+
+
+post_migrate.connect(_seed_after_flush, dispatch_uid="tests-seed-after-flush")
 
 
 @pytest.fixture(autouse=True)

@@ -99,9 +99,8 @@ def unit_type(name: str) -> UnitType:
 
 
 def default_unit_types() -> None:
-    """The unit types as `styrhjul migrate` seeds them. A transactional test
-    that runs after another finds them gone: the flush between such tests
-    empties every table, the migrations' data included."""
+    """The unit types as `styrhjul migrate` seeds them; tests/conftest.py
+    puts them back with this after every flush of the test database."""
     for name, plural, order in DEFAULT_UNIT_TYPES:
         UnitType.objects.update_or_create(
             name=name,

@@ -9,7 +9,6 @@ import subprocess
 import pytest
 
 from styrhjul.demo import load
-from tests.factories import default_unit_types
 from tests.servers import database_url_for_subprocess, production_env
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("serve")]
@@ -32,7 +31,6 @@ def styrhjul(env, *args):
 
 
 def test_a_short_load_test_reports_what_happened(tmp_path):
-    default_unit_types()  # as on a migrated database; the scale set is built of them
     env = production_env(tmp_path, database_url_for_subprocess(tmp_path), DEBUG="1")
     out = tmp_path / "load.json"
     result = styrhjul(
